@@ -1,0 +1,98 @@
+// The explorer as a suite app: public (no sign-in needed anywhere), its read models built by its own
+// indexer, its web at /explorer/. The indexer is started by `start` rather than declared as
+// `indexer`, because it follows the host's feed through withBlockDetails (indexer/feed.ts), which needs the
+// chain client; /healthz therefore does not show it — `health` and /api/live do.
+import { type AppDefinition, type AppServices, createIndexer, defineApp } from '@gongxin/app-kit';
+import type express from 'express';
+import { explorerMigrations } from './db/migrations';
+import { type GenesisSource, genesisFromDataDir, resolveGenesis } from './genesis';
+import { explorerIndexer } from './indexer';
+import { withBlockDetails } from './indexer/feed';
+import { genesisSeed } from './indexer/genesis';
+import { appRouter } from './router';
+import { explorerRuntimeOf, setExplorerRuntime } from './runtime';
+
+export interface ExplorerOptions {
+  /** Default: `<DATA_DIR>/chain/genesis.json` when the host runs the embedded chain (the portal). */
+  genesis?: GenesisSource;
+  /**
+   * Same-origin URLs of ES modules that teach the web how other apps' contracts read in words, e.g.
+   * `/food/explorer-decoders.js` (see docs/explorer.md, "Decoders"). The explorer never imports apps: the
+   * host lists the packs of the apps it mounts.
+   */
+  decoderPacks?: string[];
+}
+
+/** Server-sent events: `data: {"height":N}` each time the explorer has applied block N, a ping every 15 s. */
+function liveRoute(router: express.Router, services: AppServices, streams: Set<express.Response>) {
+  router.get('/api/live', async (_req, res) => {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    streams.add(res);
+    let open = true;
+    const closed = new Promise<void>((resolve) =>
+      res.on('close', () => {
+        open = false;
+        streams.delete(res);
+        resolve();
+      }),
+    );
+    const send = (height: number) => res.write(`id: ${height}\ndata: ${JSON.stringify({ height })}\n\n`);
+    let sent = -1;
+    while (open) {
+      const indexer = explorerRuntimeOf(services)?.indexer;
+      const height = indexer?.height ?? 0;
+      if (height !== sent) {
+        send(height);
+        sent = height;
+      }
+      const next = indexer
+        ? indexer.waitFor(height + 1, 15_000).catch(() => 'quiet' as const)
+        : new Promise<'quiet'>((r) => setTimeout(() => r('quiet'), 1000));
+      const outcome = await Promise.race([next, closed]);
+      // A stopped indexer rejects at once: wait before asking again instead of spinning.
+      if (outcome === 'quiet' && open) {
+        res.write(': ping\n\n');
+        if (!indexer?.running) await Promise.race([new Promise((r) => setTimeout(r, 1000)), closed]);
+      }
+    }
+  });
+}
+
+export function createExplorerApp(options: ExplorerOptions = {}): AppDefinition<typeof appRouter> {
+  const streams = new Set<express.Response>();
+  return defineApp({
+    id: 'explorer',
+    title: { 'zh-CN': '区块浏览器', en: 'Explorer' },
+    router: appRouter,
+    migrations: explorerMigrations,
+    webDist: new URL('../../web/dist', import.meta.url),
+    routes: (router, services) => liveRoute(router, services, streams),
+    start: async (services) => {
+      const genesis = await resolveGenesis(options.genesis ?? genesisFromDataDir, services);
+      const indexer = createIndexer({
+        ...explorerIndexer(genesis ? genesisSeed(genesis) : null),
+        feed: withBlockDetails(services.chain.feed, services.chain.client, {
+          onRetry: (error, attempt) =>
+            services.logger.warn({ err: error, attempt }, 'explorer: the node is not answering; retrying'),
+        }),
+        database: services.database,
+        logger: services.logger,
+      });
+      await indexer.start();
+      setExplorerRuntime(services, { indexer, decoderPacks: options.decoderPacks ?? [] });
+      return async () => {
+        setExplorerRuntime(services, null);
+        for (const res of streams) res.end();
+        streams.clear();
+        await indexer.stop();
+      };
+    },
+  });
+}
+
+export const explorerApp = createExplorerApp();

@@ -1,0 +1,41 @@
+// A page's data: loading, the answer, or an error in words; `load()` again to retry or refresh. A refresh
+// keeps showing the previous answer, so live updates do not flicker.
+import { errorMessage } from '@gongxin/ui';
+import { type Ref, ref, shallowRef } from 'vue';
+import { useI18n } from 'vue-i18n';
+
+export interface Loader<T> {
+  data: Ref<T | null>;
+  error: Ref<string | null>;
+  /** The failed call was a 404: the page says "not found" rather than "error". */
+  notFound: Ref<boolean>;
+  loading: Ref<boolean>;
+  load(): Promise<void>;
+}
+
+export function useLoader<T>(fetch: () => Promise<T>): Loader<T> {
+  const { t } = useI18n();
+  const data = shallowRef<T | null>(null) as Ref<T | null>;
+  const error = ref<string | null>(null);
+  const notFound = ref(false);
+  const loading = ref(false);
+  let generation = 0;
+  async function load() {
+    const mine = ++generation;
+    loading.value = true;
+    try {
+      const answer = await fetch();
+      if (mine !== generation) return;
+      data.value = answer;
+      error.value = null;
+      notFound.value = false;
+    } catch (e) {
+      if (mine !== generation) return;
+      error.value = errorMessage(e, (key, named) => t(key, named ?? {}));
+      notFound.value = (e as { data?: { httpStatus?: number } }).data?.httpStatus === 404;
+    } finally {
+      if (mine === generation) loading.value = false;
+    }
+  }
+  return { data, error, notFound, loading, load };
+}

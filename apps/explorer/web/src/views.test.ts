@@ -1,0 +1,273 @@
+import { createSuiteI18n } from '@gongxin/ui';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryHistory, createRouter, type Router } from 'vue-router';
+import { registerCoreDecoders } from './decoders/core-events';
+import en from './locales/en';
+import zhCN from './locales/zh-CN';
+
+const mocks = vi.hoisted(() => ({
+  search: vi.fn(),
+  tx: vi.fn(),
+  account: vi.fn(),
+  activity: vi.fn(),
+  health: vi.fn(),
+  blocks: vi.fn(),
+  txs: vi.fn(),
+  assets: vi.fn(),
+}));
+
+vi.mock('./api', () => ({
+  api: {
+    search: { query: mocks.search },
+    txs: { get: { query: mocks.tx }, latest: { query: mocks.txs } },
+    accounts: { get: { query: mocks.account }, activity: { query: mocks.activity } },
+    health: { query: mocks.health },
+    blocks: { latest: { query: mocks.blocks } },
+    assets: { list: { query: mocks.assets } },
+  },
+}));
+
+import AccountView from './views/account-view.vue';
+import HomeView from './views/home-view.vue';
+import SearchView from './views/search-view.vue';
+import TxView from './views/tx-view.vue';
+
+const alice = 'gx13nrr3ehgc3fzpmkk7rlt88fsqmaakeqv90m0gg';
+const bob = 'gx1sg59gye6j98rja3cccfq5plt5yjwg49k0479rk';
+const txId = 'ab'.repeat(32);
+const transferred = {
+  height: 7,
+  index: 0,
+  txIndex: 0,
+  txId,
+  contract: 'assets',
+  name: 'transferred',
+  attrs: { symbol: 'CNYX', from: alice, to: bob, amount: '1250' },
+};
+
+let router: Router;
+function plugins() {
+  router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', name: 'home', component: { template: '<div />' } },
+      { path: '/tx/:id', name: 'tx', component: { template: '<div />' } },
+      { path: '/block/:heightOrHash', name: 'block', component: { template: '<div />' } },
+      { path: '/account/:address', name: 'account', component: { template: '<div />' } },
+      { path: '/asset/:symbol', name: 'asset', component: { template: '<div />' } },
+      { path: '/did/:did', name: 'did', component: { template: '<div />' } },
+      { path: '/validators', name: 'validators', component: { template: '<div />' } },
+      { path: '/search', name: 'search', component: { template: '<div />' } },
+    ],
+  });
+  return [createSuiteI18n({ 'zh-CN': zhCN, en }), router, createPinia()];
+}
+
+beforeAll(registerCoreDecoders);
+beforeEach(() => {
+  localStorage.clear();
+  setActivePinia(createPinia());
+  vi.unstubAllGlobals();
+  // No live stream in tests: the pages must work without it.
+  vi.stubGlobal('EventSource', undefined);
+  for (const m of Object.values(mocks)) m.mockReset();
+});
+
+describe('search', () => {
+  it('goes straight to the record a query names', async () => {
+    mocks.search.mockResolvedValue({ kind: 'tx', ref: txId });
+    const wrapper = mount(SearchView, { props: { q: txId }, global: { plugins: plugins() } });
+    await flushPromises();
+    expect(mocks.search).toHaveBeenCalledWith({ q: txId });
+    expect(router.currentRoute.value.fullPath).toBe(`/tx/${txId}`);
+    wrapper.unmount();
+  });
+
+  it('lists suggestions otherwise', async () => {
+    mocks.search.mockResolvedValue({
+      kind: 'suggestions',
+      suggestions: [{ kind: 'asset', ref: 'CNYX', label: 'CNYX · 数字人民币券' }],
+    });
+    const wrapper = mount(SearchView, { props: { q: 'CN' }, global: { plugins: plugins() } });
+    await flushPromises();
+    const results = wrapper.get('[data-test="search-results"]');
+    expect(results.text()).toContain('没有完全匹配“CN”的记录');
+    expect(results.get('[data-test="search-suggestion"] a').attributes('href')).toBe('/asset/CNYX');
+  });
+});
+
+describe('a tx', () => {
+  const tx = {
+    id: txId,
+    height: 7,
+    index: 0,
+    blockHash: 'cd'.repeat(32),
+    time: 1_795_537_426_361,
+    body: {
+      chainId: 'gongxin-local',
+      from: alice,
+      key: 'ef'.repeat(32),
+      nonce: 3,
+      actions: [{ contract: 'assets', name: 'transfer', params: { symbol: 'CNYX', to: bob, amount: 1250 } }],
+      memo: '午饭',
+    },
+    signature: '01'.repeat(64),
+    receipt: { ok: true, firstEvent: 0, eventCount: 1 },
+    events: [transferred],
+  };
+
+  it('puts its actions and events into words, each with links and a verify button', async () => {
+    mocks.tx.mockResolvedValue({ tx, decimals: { CNYX: 2 } });
+    const wrapper = mount(TxView, { props: { id: txId }, global: { plugins: plugins() } });
+    await flushPromises();
+    expect(wrapper.get('[data-test="action-line"]').text()).toContain(`转账 12.50 CNYX 给 ${bob}`);
+    const event = wrapper.get('[data-test="event-line"]');
+    expect(event.attributes('data-decoded')).toBe('true');
+    expect(event.text()).toContain(`${alice} 向 ${bob} 转账 12.50 CNYX`);
+    expect(event.get('[data-test="asset-link"]').attributes('href')).toBe('/asset/CNYX');
+    // One for the tx, one per event.
+    expect(wrapper.findAll('[data-test="verify-button"]')).toHaveLength(2);
+    await event.get('[data-test="raw-toggle"]').trigger('click');
+    expect(event.get('[data-test="raw-json"]').text()).toContain('"amount": "1250"');
+  });
+
+  it('shows a failed verification when the proof does not hold', async () => {
+    mocks.tx.mockResolvedValue({ tx, decimals: { CNYX: 2 } });
+    // The node answers with a proof that is not a proof.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () => new Response(JSON.stringify({ kind: 'tx', bundle: '00ff', height: 7, blockHash: '' })),
+      ),
+    );
+    const wrapper = mount(TxView, { props: { id: txId }, global: { plugins: plugins() } });
+    await flushPromises();
+    await wrapper.get('[data-test="tx"] [data-test="verify-button"]').trigger('click');
+    await flushPromises();
+    const result = wrapper.get('[data-test="tx"] [data-test="verify-result"]');
+    expect(result.attributes('data-state')).toBe('failed');
+    expect(result.get('[data-test="verify-step-decode"]').attributes('data-ok')).toBe('false');
+  });
+});
+
+describe('an account', () => {
+  it('shows balances with decimals and activity in words, with more on request', async () => {
+    const item = (height: number, roles: string[]) => ({
+      height,
+      txIndex: 0,
+      eventIndex: 0,
+      time: 1_795_537_426_361,
+      txId,
+      roles,
+      ok: true,
+      code: null,
+      eventCount: 1,
+      events: [{ ...transferred, height }],
+    });
+    mocks.account.mockResolvedValue({
+      address: bob,
+      nonce: 0,
+      keys: [],
+      keysFromAddress: true,
+      balances: [{ symbol: 'CNYX', name: '数字人民币券', amount: '1250' }],
+      identity: { account: null, attestation: null, roles: [], authority: null },
+      activity: { items: [item(7, ['to'])], nextCursor: '7.0.0' },
+      decimals: { CNYX: 2 },
+    });
+    mocks.activity.mockResolvedValue({ items: [item(5, ['to'])], nextCursor: null, decimals: { CNYX: 2 } });
+    const wrapper = mount(AccountView, { props: { address: bob }, global: { plugins: plugins() } });
+    await flushPromises();
+    expect(wrapper.get('[data-test="balance"]').text()).toContain('12.50');
+    expect(wrapper.get('[data-test="identity"]').text()).toContain('没有在身份合约中注册');
+    expect(wrapper.findAll('[data-test="activity-item"]')).toHaveLength(1);
+    expect(wrapper.get('[data-test="activity-item"]').text()).toContain('收款方');
+    await wrapper.get('[data-test="load-more"]').trigger('click');
+    await flushPromises();
+    expect(mocks.activity).toHaveBeenCalledWith({ address: bob, cursor: '7.0.0' });
+    expect(wrapper.findAll('[data-test="event-line"]')).toHaveLength(2);
+    expect(wrapper.find('[data-test="load-more"]').exists()).toBe(false);
+  });
+});
+
+describe('home', () => {
+  it('shows health, charts, the latest blocks and txs', async () => {
+    mocks.health.mockResolvedValue({
+      chainId: 'gongxin-local',
+      height: 7,
+      time: 1_795_537_426_361,
+      indexer: { height: 7, lag: 0, running: true, error: null },
+      txsTotal: 12,
+      averageBlockMs: 1500,
+      tps: [
+        { windowS: 60, tps: 0.2 },
+        { windowS: 300, tps: 0.04 },
+        { windowS: 3600, tps: 0.003 },
+      ],
+      txsPerMinute: [{ minute: 1_795_537_380_000, txs: 12 }],
+      blocks: [
+        { height: 6, time: 1_795_537_424_861, intervalMs: 1500, txCount: 2 },
+        { height: 7, time: 1_795_537_426_361, intervalMs: 1500, txCount: 1 },
+      ],
+      validators: { online: 1, total: 1 },
+      mempool: { size: 0, bytes: 0 },
+    });
+    mocks.blocks.mockResolvedValue({
+      items: [
+        {
+          height: 7,
+          hash: 'cd'.repeat(32),
+          time: 1_795_537_426_361,
+          txCount: 1,
+          failedTxs: 0,
+          eventCount: 1,
+          proposer: 'ef'.repeat(32),
+          intervalMs: 1500,
+        },
+      ],
+      nextCursor: null,
+    });
+    mocks.txs.mockResolvedValue({
+      items: [
+        {
+          id: txId,
+          height: 7,
+          index: 0,
+          time: 1_795_537_426_361,
+          sender: alice,
+          ok: true,
+          code: null,
+          eventCount: 1,
+          events: [transferred],
+        },
+      ],
+      nextCursor: null,
+      decimals: { CNYX: 2 },
+    });
+    mocks.assets.mockResolvedValue({
+      items: [
+        {
+          symbol: 'CNYX',
+          name: '数字人民币券',
+          decimals: 2,
+          issuer: alice,
+          supply: '100',
+          holders: 2,
+          moves: 3,
+        },
+      ],
+      nextCursor: null,
+    });
+    const wrapper = mount(HomeView, { global: { plugins: plugins() } });
+    await flushPromises();
+    expect(wrapper.get('[data-test="block-time"]').text()).toBe('1.5 秒');
+    expect(wrapper.get('[data-test="validators-online"]').text()).toBe('1 / 1');
+    expect(wrapper.find('[data-test="chart-block-time"]').exists()).toBe(true);
+    expect(wrapper.get('[data-test="latest-blocks"]').text()).toContain('#7');
+    expect(wrapper.get('[data-test="latest-txs"] [data-test="event-line"]').text()).toContain(
+      '转账 12.50 CNYX',
+    );
+    expect(wrapper.get('[data-test="assets"]').text()).toContain('CNYX');
+  });
+});

@@ -1,0 +1,19 @@
+// Passport's tRPC API, mounted by app-kit at /passport/api/trpc.
+import { clientsRouter, demoRouter, keysRouter, loginRouter } from './routers/oidc';
+import { profileRouter } from './routers/profile';
+import { registrationRouter } from './routers/registration';
+import { reviewRouter, rolesRouter } from './routers/review';
+import { router } from './trpc';
+
+export const appRouter = router({
+  registration: registrationRouter,
+  login: loginRouter,
+  review: reviewRouter,
+  roles: rolesRouter,
+  profile: profileRouter,
+  clients: clientsRouter,
+  keys: keysRouter,
+  demo: demoRouter,
+});
+
+export type AppRouter = typeof appRouter;

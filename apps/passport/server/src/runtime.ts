@@ -1,0 +1,146 @@
+// Everything passport builds once per host: its secret-derived keys, the OpenID Provider, the login and
+// registration services and a logger that redacts ID numbers. Built on first use for a given AppServices
+// (app-kit calls `routes` before `start`, and tests call procedures directly), always after app-kit ran
+// passport's migrations.
+import type { AppServices } from '@gongxin/app-kit';
+import { suiteClientFor } from '@gongxin/app-kit';
+import type { Logger } from '@gongxin/telemetry';
+import { loadPassportKeys, type PassportKeys } from './crypto';
+import { type DemoAccount, demoAccounts, seedDemoData } from './demo';
+import { DevelopmentVerifier, type LivenessVerifier } from './liveness';
+import { LoginService } from './login';
+import { type ClientMetadata, PassportOidc } from './oidc/provider';
+import { RegistrationService } from './registration';
+
+/** The suite's apps: each is a first-party client (client id = app id). */
+export const SUITE_APP_IDS = [
+  'passport',
+  'explorer',
+  'wallet',
+  'welfare',
+  'registry',
+  'copyright',
+  'food',
+  'solar',
+  'parking',
+] as const;
+
+export interface PassportOptions {
+  /** Default: the DevelopmentVerifier (performs no real check). */
+  verifier?: LivenessVerifier;
+  /** App ids registered as first-party clients. Default: SUITE_APP_IDS. */
+  suiteApps?: readonly string[];
+  /** Default: PASSPORT_SECRET, else DATA_DIR/passport/secret.key. */
+  keys?: PassportKeys;
+  /** Demo accounts to seed when `config.demo` is on. Default: demoAccounts(). */
+  demoAccounts?: DemoAccount[];
+  /** Per-IP limit on the sign-in endpoints. Default 120 a minute; false turns it off (tests). */
+  signInRateLimit?: { limit: number; windowMs?: number } | false;
+}
+
+export interface PassportRuntime {
+  services: AppServices;
+  keys: PassportKeys;
+  oidc: PassportOidc;
+  login: LoginService;
+  registration: RegistrationService;
+  verifier: LivenessVerifier;
+  /** Origins a browser may sign login and application messages from. */
+  origins: string[];
+  logger: Logger;
+  demo: boolean;
+  demoAccounts: DemoAccount[];
+}
+
+/** Log paths that could carry an ID number or a name: never written in the clear. */
+export const PASSPORT_REDACT_PATHS = [
+  'password',
+  '*.password',
+  'privateKey',
+  '*.privateKey',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'idNumber',
+  '*.idNumber',
+  '*.*.idNumber',
+  'realName',
+  '*.realName',
+  '*.*.realName',
+  'input.idNumber',
+  'body.idNumber',
+  'req.body.idNumber',
+];
+
+const runtimes = new WeakMap<AppServices, Promise<PassportRuntime>>();
+
+async function build(services: AppServices, options: PassportOptions): Promise<PassportRuntime> {
+  const logger = services.logger.child(
+    { component: 'passport' },
+    { redact: { paths: PASSPORT_REDACT_PATHS, censor: '[redacted]' } },
+  );
+  const keys = options.keys ?? loadPassportKeys({ dataDir: services.config.dataDir });
+  const publicUrl = services.publicUrl.replace(/\/+$/, '');
+  const origins = [...new Set([new URL(publicUrl).origin, new URL(services.issuer).origin])];
+  const client = services.chain.client;
+  const suite = () => client.suite();
+  const suiteClients: ClientMetadata[] = (options.suiteApps ?? SUITE_APP_IDS).map((id) => ({
+    ...suiteClientFor(id, publicUrl, services.suiteSecret),
+    client_name: id,
+  }));
+  const oidc = await PassportOidc.create({
+    database: services.database,
+    keys,
+    issuer: services.issuer,
+    chain: client,
+    suiteClients,
+    logger,
+  });
+  const verifier = options.verifier ?? new DevelopmentVerifier();
+  if (verifier.development) {
+    logger.warn(
+      { verifier: verifier.name },
+      'passport uses a DEVELOPMENT liveness verifier: it checks nothing',
+    );
+  }
+  const accounts = options.demoAccounts ?? demoAccounts(await suite());
+  const runtime: PassportRuntime = {
+    services,
+    keys,
+    oidc,
+    login: new LoginService(services.database, client, suite, origins),
+    registration: new RegistrationService(services.database, client, suite, keys, verifier, origins),
+    verifier,
+    origins,
+    logger,
+    demo: services.config.demo,
+    demoAccounts: accounts,
+  };
+  if (runtime.demo) {
+    const seeded = await seedDemoData({ database: services.database, chain: client, keys, accounts });
+    if (seeded > 0) logger.info({ seeded }, 'passport demo applications seeded (DEMO=true)');
+  }
+  logger.info(
+    { issuer: services.issuer, secret: keys.source, clients: suiteClients.length },
+    'passport ready',
+  );
+  return runtime;
+}
+
+/** Builds the runtime for these services (once); later calls return the same one. */
+export function initPassportRuntime(
+  services: AppServices,
+  options: PassportOptions = {},
+): Promise<PassportRuntime> {
+  let runtime = runtimes.get(services);
+  if (!runtime) {
+    runtime = build(services, options);
+    runtimes.set(services, runtime);
+    runtime.catch(() => runtimes.delete(services));
+  }
+  return runtime;
+}
+
+/** The runtime of these services (built with default options if nothing built it yet). */
+export function passportRuntime(services: AppServices): Promise<PassportRuntime> {
+  return initPassportRuntime(services);
+}

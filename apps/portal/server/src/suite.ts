@@ -1,0 +1,181 @@
+// The composition root: brings up the suite in one process on whatever the configuration points at
+// (embedded PGlite and MQTT broker by default, real PostgreSQL and a real broker when configured) and
+// serves the portal. It is the only place that may import other apps.
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type AppServices, mountApp, nodeFeed } from '@gongxin/app-kit';
+import { createChainClient } from '@gongxin/client';
+import type { Config } from '@gongxin/config';
+import { createCoreRegistry } from '@gongxin/contracts';
+import { type Database, openDatabase } from '@gongxin/db';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { connectMqtt, type MqttConnection, resolveBroker } from '@gongxin/mqtt';
+import { startEmbeddedChain } from '@gongxin/node';
+import { createNodeApi } from '@gongxin/node/api';
+import { createMetrics, healthHandler, type Logger, metricsHandler } from '@gongxin/telemetry';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { sql } from 'drizzle-orm';
+import express from 'express';
+import { appRouter } from './router';
+import { loadSuiteSecret, mergeGenesis } from './secrets';
+import { mountedApps } from './suite-apps';
+
+export const portalWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface RunningSuite {
+  url: string;
+  port: number;
+  database: Database;
+  brokerUrl: string;
+  close(): Promise<void>;
+}
+
+/** Refused to start because the port is taken: says which and what to do. */
+export class PortInUseError extends Error {
+  constructor(host: string, port: number) {
+    super(`Port ${port} on ${host} is already in use (check PORT, or stop the other process)`);
+    this.name = 'PortInUseError';
+  }
+}
+
+async function listen(app: express.Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port) : error),
+    );
+  });
+}
+
+export async function startSuite(config: Config, logger: Logger): Promise<RunningSuite> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      await close().catch((error) => logger.error({ err: error }, 'error while shutting down'));
+    }
+  };
+  try {
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: path.resolve(config.dataDir),
+      logger: logger.child({ component: 'db' }),
+    });
+    closers.push(() => database.close());
+    logger.info({ database: database.describe() }, 'database ready');
+
+    const broker = await resolveBroker({
+      mqttUrl: config.mqttUrl,
+      logger: logger.child({ component: 'mqtt' }),
+    });
+    closers.push(() => broker.close());
+    const mqtt: MqttConnection = await connectMqtt(broker.url, { clientId: `gongxin-portal-${process.pid}` });
+    closers.push(() => mqtt.close());
+    logger.info({ broker: broker.url, embedded: broker.embedded !== null }, 'MQTT broker ready');
+
+    // The chain: one validator in this process on the embedded default, its API under /chain. A new chain
+    // starts with what the apps need at genesis (demo identities and roles when DEMO is on).
+    const chain = await startEmbeddedChain({
+      database,
+      dataDir: path.resolve(config.dataDir),
+      suite: getSuite('ed25519-sha256'),
+      contracts: createCoreRegistry(),
+      logger: logger.child({ component: 'chain' }),
+      genesisContracts: () => mergeGenesis(mountedApps.map((m) => m.genesis?.(config) ?? {})),
+    });
+    closers.push(() => chain.node.stop());
+    logger.info(
+      { chainId: chain.genesis.chainId, height: chain.node.head.height, created: chain.created },
+      'chain ready',
+    );
+
+    const metrics = createMetrics();
+    const startedAt = new Date();
+    const app = express();
+    app.disable('x-powered-by');
+    app.get(
+      '/healthz',
+      healthHandler({
+        database: () => database.query(sql`select 1 as ok`).then(() => database.kind),
+        chain: () => ({ height: chain.node.head.height }),
+        mqtt: () => {
+          if (!mqtt.client.connected) throw new Error('not connected to the MQTT broker');
+          return broker.embedded ? 'embedded' : 'external';
+        },
+      }),
+    );
+    app.get('/metrics', metricsHandler(metrics.registry));
+    app.use(
+      '/chain',
+      createNodeApi(chain.node, { logger: logger.child({ component: 'chain-api' }), metrics }),
+    );
+    app.use(
+      '/api/trpc',
+      createExpressMiddleware({
+        router: appRouter,
+        createContext: () => ({
+          demo: config.demo,
+          services: { database: database.kind, broker: broker.embedded ? 'embedded' : 'external' },
+          startedAt,
+          chain: chain.node,
+          live,
+        }),
+        onError: ({ error, path: procedure }) => {
+          if (error.code === 'INTERNAL_SERVER_ERROR')
+            logger.error({ err: error, procedure }, 'procedure failed');
+          else metrics.badInput.inc({ source: 'api', reason: error.code.toLowerCase() });
+        },
+      }),
+    );
+    // Apps are mounted after the server listens: their OIDC issuer and chain client need the real address.
+    const appsRouter = express.Router();
+    app.use(appsRouter);
+    const live = new Set<string>();
+    if (existsSync(portalWebDist)) {
+      app.use(express.static(portalWebDist, { index: 'index.html', maxAge: '1h' }));
+      // A reload on a client-side route still gets the page; unknown API paths stay 404.
+      app.get(/^(?!\/api\/).*/, (_req, res) => res.sendFile(path.join(portalWebDist, 'index.html')));
+    } else {
+      logger.warn({ portalWebDist }, 'portal front end not built: run `npm run build`');
+    }
+
+    const server = await listen(app, config.host, config.port);
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    server.closeIdleConnections?.();
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const publicUrl = (
+      config.publicUrl.endsWith(`:${config.port}`) && config.port === 0 ? url : config.publicUrl
+    ).replace(/\/$/, '');
+    const client = createChainClient({ url: `${url}/chain` });
+    const services: Omit<AppServices, 'logger'> = {
+      config,
+      database,
+      metrics,
+      chain: {
+        client,
+        feed: nodeFeed(chain.node),
+        chainId: chain.genesis.chainId,
+        suite: chain.genesis.suite,
+      },
+      issuer: `${publicUrl}/passport/oidc`,
+      publicUrl,
+      mqttUrl: broker.url,
+      suiteSecret: loadSuiteSecret(config),
+    };
+    for (const { app: def } of mountedApps) {
+      const mounted = await mountApp(def, { ...services, logger: logger.child({ app: def.id }) });
+      closers.push(() => mounted.close());
+      appsRouter.use(`/${def.id}`, mounted.router);
+      live.add(def.id);
+    }
+    logger.info({ url, apps: [...live] }, 'Gongxin portal is up');
+    return { url, port, database, brokerUrl: broker.url, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+// The portal's one tRPC instance. Inputs are validated with zod; a bad input is a 400 with the zod issues
+// flattened so a person (or a test) sees which field is wrong.
+import type { ChainNode } from '@gongxin/node';
+import { initTRPC } from '@trpc/server';
+import { ZodError, z } from 'zod';
+
+export interface PortalContext {
+  demo: boolean;
+  services: { database: string; broker: string };
+  startedAt: Date;
+  chain: ChainNode;
+  /** Ids of the apps mounted in this process. */
+  live: ReadonlySet<string>;
+}
+
+const t = initTRPC.context<PortalContext>().create({
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure;
+export const createCallerFactory = t.createCallerFactory;

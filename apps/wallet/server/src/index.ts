@@ -1,0 +1,7 @@
+// @gongxin/wallet-server: the wallet (钱包) of the suite — balances, history, issuing, red packets.
+export { walletApp, walletMigrations } from './app';
+export { type AssetInfo, assetFromState } from './chain';
+export { resetWalletReadModels, walletHandlers, walletIndexer } from './indexer';
+export { type AppRouter, appRouter } from './router';
+export * from './shared';
+export { createCallerFactory } from './trpc';

@@ -1,0 +1,42 @@
+// @gongxin/client: the SDK apps, devices and browsers use to talk to a Gongxin node — queries, submission,
+// live subscriptions, local proof verification, and a wallet that signs. Isomorphic: it runs in Node and
+// in browsers (the suite comes from `@gongxin/ledger/crypto`, which resolves to @noble in a browser).
+export type {
+  AccountJson,
+  BlockJson,
+  BlockSummaryJson,
+  ChainInfoJson,
+  CommittedTxJson,
+  EventJson,
+  EventProofJson,
+  NodeRouter,
+  Page,
+  StateEntryJson,
+  SubmitResultJson,
+  TxJson,
+  TxProofJson,
+  TxSummaryJson,
+  ValidatorSetJson,
+} from '@gongxin/node/api';
+export {
+  type ChainClient,
+  type ChainClientOptions,
+  createChainClient,
+  type EventFilter,
+  type Subscription,
+  type VerifiedEvent,
+  type VerifiedTx,
+  type VerifyOptions,
+} from './client';
+export { trustedFromJson } from './convert';
+export { ChainError, type ChainErrorDetails, toChainError } from './errors';
+export { type FetchEventSourceConstructor, fetchEventSource } from './event-source';
+export {
+  type Account,
+  accountFromPrivateKey,
+  createWallet,
+  generateAccount,
+  type SendOptions,
+  type TxDraft,
+  Wallet,
+} from './wallet';

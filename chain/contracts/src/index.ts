@@ -1,0 +1,42 @@
+// @gongxin/contracts: the core contracts every Gongxin chain runs (governance, identity, assets,
+// notary), their read-only views for apps, the library functions later contracts build on, and the
+// state invariants. Pure like the ledger: no clock, no randomness, no I/O.
+import { type ContractModule, ContractRegistry } from '@gongxin/ledger';
+import { assetsContract } from './assets/contract';
+import { governanceContract } from './governance/contract';
+import { identityContract } from './identity/contract';
+import { notaryContract } from './notary/contract';
+
+export { assetsContract, REGULATOR_ROLE } from './assets/contract';
+export { credit, debit, lock, transferBetween, unlock } from './assets/library';
+export { MAX_PACKET_LIFETIME_MS, MAX_PACKET_SHARES, nextShare } from './assets/packets';
+export * from './assets/views';
+export * from './common';
+export {
+  DEFAULT_DEADLINE_BLOCKS,
+  governanceContract,
+  MAX_DEADLINE_BLOCKS,
+  MAX_VALIDATOR_POWER,
+  MAX_VALIDATORS,
+  VALIDATOR_CHANGE_DELAY,
+} from './governance/contract';
+export * from './governance/views';
+export { IDENTITY_SCOPE, identityContract } from './identity/contract';
+export * from './identity/views';
+export { checkInvariants, type ScannableState } from './invariants';
+export * from './notary/contract';
+
+/** Governance first: other contracts' genesis sections may read the authorities it seeds. */
+export const coreContracts: readonly ContractModule[] = [
+  governanceContract,
+  identityContract,
+  assetsContract,
+  notaryContract,
+];
+
+/** A registry with the core contracts and any others the chain runs (apps' contracts, test versions). */
+export function createCoreRegistry(extra: readonly ContractModule[] = []): ContractRegistry {
+  return new ContractRegistry([...coreContracts, ...extra]);
+}
+export * from './food/contract';
+export * from './food/views';

@@ -1,0 +1,194 @@
+// A small chain for contract tests: real genesis, real signed txs, real blocks through executeBlock,
+// with the state kept the way a node keeps it (a MemoryState folding in each block's writes).
+// The ledger does not export its test helpers or Node crypto yet, hence the relative imports, kept to this
+// file (test only): other tests take the ledger's test helpers from here.
+import {
+  type Action,
+  type BlockResult,
+  type ChainEvent,
+  type ContractModule,
+  createGenesisState,
+  executeBlock,
+  type LedgerState,
+  MemoryState,
+  nonceOf,
+  type Receipt,
+  type RejectionCode,
+  type Validator,
+  type Value,
+  type ValueMap,
+  validatorsOf,
+} from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { signedTx, type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
+import { expect } from 'vitest';
+import { checkInvariants, createCoreRegistry } from '../src/index';
+
+export { signedTx, type TestAccount, testAccount, testValidator };
+
+export const suite = getSuite('ed25519-sha256');
+export const chainId = 'gongxin-test';
+export const GENESIS_TIME = 1_700_000_000_000;
+export const BLOCK_MS = 1000;
+
+export const accounts = {
+  alice: testAccount(suite, 1),
+  bob: testAccount(suite, 2),
+  carol: testAccount(suite, 3),
+  dave: testAccount(suite, 4),
+  /** Government authority with scope 'identity'. */
+  authority: testAccount(suite, 10),
+  /** Authority with scope 'parking' only. */
+  parkingAuthority: testAccount(suite, 11),
+  /** Holds the role assets/regulator. */
+  regulator: testAccount(suite, 12),
+  /** Never registered. */
+  mallory: testAccount(suite, 66),
+};
+
+export const validators = [1, 2, 3].map((seed) => testValidator(suite, seed, 10));
+
+export const hash32 = (n: number) => n.toString(16).padStart(64, '0');
+
+export function call(contract: string, name: string, params: ValueMap): Action {
+  return { contract, name, params };
+}
+
+/** Identities, authorities and one asset most tests start from. */
+export function demoGenesis(): Record<string, Value> {
+  const { alice, bob, carol, authority, parkingAuthority, regulator } = accounts;
+  return {
+    governance: {
+      authorities: [
+        { address: authority.address, name: '市场监督管理局', scopes: ['identity'] },
+        { address: parkingAuthority.address, name: 'Parking bureau', scopes: ['parking'] },
+      ],
+      params: { 'assets.packetFee': 0 },
+    },
+    identity: {
+      accounts: [
+        { address: alice.address, kind: 'person' },
+        { address: bob.address, kind: 'person' },
+        { address: carol.address, kind: 'organization' },
+        { address: regulator.address, kind: 'organization' },
+      ],
+      attestations: [{ subject: alice.address, kind: 'person', idHash: hash32(1) }],
+      roles: [{ subject: regulator.address, app: 'assets', role: 'regulator' }],
+    },
+    assets: {
+      assets: [
+        {
+          symbol: 'CNYX',
+          name: 'Digital yuan voucher',
+          decimals: 2,
+          policy: 'mintable',
+          issuer: alice.address,
+          maxSupply: 1_000_000_000n,
+          balances: { [alice.address]: 1_000_000, [bob.address]: 5_000 },
+        },
+      ],
+    },
+  };
+}
+
+export interface TxOutcome {
+  result: BlockResult;
+  receipt: Receipt;
+  events: ChainEvent[];
+}
+
+export class TestChain {
+  readonly env;
+  readonly store: MemoryState;
+  state: LedgerState;
+  private readonly nonces = new Map<string, number>();
+
+  constructor(
+    options: { contracts?: Record<string, unknown>; validators?: Validator[]; extra?: ContractModule[] } = {},
+  ) {
+    this.env = { suite, contracts: createCoreRegistry(options.extra) };
+    const genesis = createGenesisState(this.env, {
+      chainId,
+      suite: suite.id,
+      time: GENESIS_TIME,
+      validators: options.validators ?? validators.map((v) => v.validator),
+      contracts: (options.contracts ?? demoGenesis()) as Record<string, Value>,
+    });
+    this.store = new MemoryState(genesis.writes as Map<string, Value>);
+    this.state = { head: genesis.state.head, store: this.store };
+  }
+
+  get height(): number {
+    return this.state.head.height;
+  }
+
+  get time(): number {
+    return this.state.head.time;
+  }
+
+  /** A signed tx with the account's next nonce (counting txs signed for the coming block). */
+  tx(account: TestAccount, ...actions: Action[]): Uint8Array {
+    const nonce = this.nonces.get(account.address) ?? nonceOf(this.store, account.address);
+    this.nonces.set(account.address, nonce + 1);
+    return signedTx(suite, chainId, account, nonce, actions);
+  }
+
+  /** Executes the txs as the next block without committing it. */
+  execute(txs: Uint8Array[], options: { time?: number } = {}): BlockResult {
+    const proposer = validatorsOf(this.store)[0]!.key;
+    return executeBlock(this.env, this.state, { time: options.time ?? this.time + BLOCK_MS, proposer, txs });
+  }
+
+  /** Folds an executed block into the state, as a node does once the block is final. */
+  commit(result: BlockResult): BlockResult {
+    this.store.apply(result.writes);
+    this.state = { head: result.state.head, store: this.store };
+    this.nonces.clear();
+    expect(checkInvariants(this.store)).toEqual([]);
+    return result;
+  }
+
+  /** Executes the txs as the next block and commits it. */
+  block(txs: Uint8Array[], options: { time?: number } = {}): BlockResult {
+    return this.commit(this.execute(txs, options));
+  }
+
+  /** Advances block time by empty blocks' worth of time. */
+  skip(ms: number): void {
+    this.block([], { time: this.time + ms });
+  }
+
+  run(account: TestAccount, ...actions: Action[]): TxOutcome {
+    const result = this.block([this.tx(account, ...actions)]);
+    const receipt = result.receipts[0]!;
+    return {
+      result,
+      receipt,
+      events: result.events.slice(receipt.firstEvent, receipt.firstEvent + receipt.eventCount),
+    };
+  }
+
+  /** Runs one tx that must succeed; returns its events as [name, attrs]. */
+  ok(account: TestAccount, ...actions: Action[]): [string, ValueMap][] {
+    const { receipt, events } = this.run(account, ...actions);
+    expect(receipt, receipt.message).toMatchObject({ ok: true });
+    expect(events.length).toBeGreaterThan(0);
+    return events.map((e) => [e.name, e.attrs]);
+  }
+
+  /** Runs one tx that must fail with `code`, and checks that it changed nothing but its nonce. */
+  fails(code: RejectionCode, account: TestAccount, ...actions: Action[]): string {
+    const nonce = nonceOf(this.store, account.address);
+    const { receipt, result } = this.run(account, ...actions);
+    expect(receipt, receipt.message).toMatchObject({ ok: false, code });
+    expect([...result.writes]).toEqual([[`core/nonce/${account.address}`, nonce + 1]]);
+    return receipt.message ?? '';
+  }
+}
+
+export const eventNames = (events: [string, ValueMap][]) => events.map(([name]) => name);
+export const eventNamed = (events: [string, ValueMap][], name: string): ValueMap => {
+  const found = events.find(([n]) => n === name);
+  if (!found) throw new Error(`no event ${name} in ${eventNames(events).join(', ')}`);
+  return found[1];
+};

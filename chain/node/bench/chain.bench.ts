@@ -1,0 +1,224 @@
+// `npm run bench:chain`: committed transfers per second and submit-to-commit latency (p50/p99) for one
+// validator and for four validators on loopback, each on PGlite and on PostgreSQL, next to this machine's
+// raw Ed25519 verify rate measured in the same run. Every node is a real process (`gongxin node start`);
+// load arrives over the HTTP API in batches, as a gateway would send it; commit times are read from
+// the chain itself. Medians over BENCH_RUNS runs (default 3).
+//
+//   BENCH_RUNS=3 BENCH_TXS_1=20000 BENCH_TXS_4=10000 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
+import { createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { toHex } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { signedTx, testAccount } from '@gongxin/ledger/testing';
+import postgres from 'postgres';
+import { Cluster } from '../src/cluster';
+
+const suite = getSuite('ed25519-sha256');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TXS = {
+  1: Number(process.env.BENCH_TXS_1 ?? 20_000),
+  4: Number(process.env.BENCH_TXS_4 ?? 10_000),
+} as Record<number, number>;
+const BATCH = 500;
+const ACCOUNTS = 400;
+const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const chainId = 'gongxin-bench';
+const accounts = Array.from({ length: ACCOUNTS }, (_, i) => testAccount(suite, 10_000 + i));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+function rawVerifiesPerSecond(): number {
+  const txs = Array.from({ length: 4000 }, (_, i) => {
+    const a = accounts[i % 50]!;
+    const msg = new TextEncoder().encode(`verify bench ${i}`);
+    return { msg, sig: suite.sign(msg, a.privateKey), key: a.publicKey };
+  });
+  const spki = Buffer.from('302a300506032b6570032100', 'hex');
+  const keys = new Map(
+    txs.map((t) => [
+      toHex(t.key),
+      createPublicKey({ key: Buffer.concat([spki, t.key]), format: 'der', type: 'spki' }),
+    ]),
+  );
+  const start = performance.now();
+  for (const t of txs) verify(null, t.msg, keys.get(toHex(t.key))!, t.sig);
+  return (txs.length / (performance.now() - start)) * 1000;
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const sql = postgres(pgUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+async function dropDatabases(prefix: string, n: number) {
+  const sql = postgres(pgUrl, { max: 1, onnotice: () => {} });
+  try {
+    for (let i = 1; i <= n; i++)
+      await sql.unsafe(`drop database if exists "${prefix}_node${i}" with (force)`);
+  } finally {
+    await sql.end();
+  }
+}
+
+interface RunResult {
+  tps: number;
+  p50: number;
+  p99: number;
+  committed: number;
+}
+
+async function runOnce(validators: number, backend: 'pglite' | 'postgres', run: number): Promise<RunResult> {
+  const home = mkdtempSync(path.join(tmpdir(), 'gongxin-bench-'));
+  const prefix = `gongxin_bench_${process.pid}_${validators}_${run}`;
+  const cluster = new Cluster({
+    home,
+    validators,
+    basePort: 31000 + run * 100 + validators * 10,
+    chainId,
+    databaseUrl: backend === 'postgres' ? pgUrl : undefined,
+    databasePrefix: prefix,
+    execArgv: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
+  });
+  try {
+    await cluster.prepare();
+    // Give the bench accounts money at genesis, and let the load through the per-IP rate limit.
+    const genesisFile = path.join(home, 'genesis.json');
+    const genesis = JSON.parse(readFileSync(genesisFile, 'utf8'));
+    genesis.contracts.assets = {
+      assets: [
+        {
+          symbol: 'CNY',
+          name: 'Digital yuan (fen)',
+          decimals: 2,
+          policy: 'mintable',
+          issuer: accounts[0]!.address,
+          balances: Object.fromEntries(accounts.map((a) => [a.address, '100000000000'])),
+        },
+      ],
+    };
+    writeFileSync(genesisFile, JSON.stringify(genesis));
+    for (const n of cluster.nodes) {
+      const file = path.join(n.home, 'config.json');
+      const config = JSON.parse(readFileSync(file, 'utf8'));
+      config.api.rateLimit = false;
+      writeFileSync(file, JSON.stringify(config));
+    }
+    await cluster.startAll();
+
+    const total = TXS[validators]!;
+    const nonces = new Array<number>(ACCOUNTS).fill(0);
+    const txs = Array.from({ length: total }, (_, i) => {
+      const from = i % ACCOUNTS;
+      return signedTx(suite, chainId, accounts[from]!, nonces[from]!++, [
+        {
+          contract: 'assets',
+          name: 'transfer',
+          params: { symbol: 'CNY', to: accounts[(from + 7) % ACCOUNTS]!.address, amount: 1 + (i % 500) },
+        },
+      ]);
+    });
+    const submittedAt = new Map<string, number>();
+    const committedAt = new Map<string, number>();
+    const watcher = cluster.nodes[0]!.apiUrl;
+    let watching = true;
+    let height = 0;
+    const watch = (async () => {
+      while (watching) {
+        const head = (await (await fetch(`${watcher}/v1/chain`)).json()).head.height as number;
+        while (height < head) {
+          height++;
+          const block = await (await fetch(`${watcher}/v1/blocks/${height}`)).json();
+          const now = performance.now();
+          for (const tx of block.txs as { id: string; ok: boolean }[]) if (tx.ok) committedAt.set(tx.id, now);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+
+    const start = performance.now();
+    for (let i = 0; i < txs.length; i += BATCH) {
+      // Keep at most ~4 s of work in flight so latency measures the chain, not an ever-growing queue.
+      while (submittedAt.size - committedAt.size > 8_000) await new Promise((r) => setTimeout(r, 10));
+      const batch = txs.slice(i, i + BATCH);
+      const node = cluster.nodes[(i / BATCH) % cluster.nodes.length]!;
+      const sentAt = performance.now();
+      const res = await fetch(`${node.apiUrl}/v1/txs/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ txs: batch.map((t) => toHex(t)) }),
+      });
+      const body = (await res.json()) as {
+        results: ({ id: string } | { error: { code: string; message: string } })[];
+      };
+      for (const r of body.results) {
+        if ('id' in r) submittedAt.set(r.id, sentAt);
+        else throw new Error(`submission refused: ${r.error.code} ${r.error.message}`);
+      }
+    }
+    while (committedAt.size < submittedAt.size && performance.now() - start < 300_000)
+      await new Promise((r) => setTimeout(r, 50));
+    watching = false;
+    await watch;
+    const ends = [...committedAt.values()];
+    const elapsed = (Math.max(...ends) - start) / 1000;
+    const latencies = [...submittedAt]
+      .filter(([id]) => committedAt.has(id))
+      .map(([id, t]) => committedAt.get(id)! - t);
+    return {
+      tps: committedAt.size / elapsed,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      committed: committedAt.size,
+    };
+  } finally {
+    await cluster.stopAll('SIGTERM').catch(() => cluster.stopAll('SIGKILL'));
+    rmSync(home, { recursive: true, force: true });
+    if (backend === 'postgres') await dropDatabases(prefix, validators).catch(() => {});
+  }
+}
+
+const backends: ('pglite' | 'postgres')[] = ['pglite'];
+if (await postgresReachable()) backends.push('postgres');
+else console.log(`(PostgreSQL at ${pgUrl} not reachable: PostgreSQL rows skipped)`);
+
+const raw: number[] = [];
+const rows: string[] = [];
+for (const validators of (process.env.BENCH_VALIDATORS ?? '1,4').split(',').map(Number)) {
+  for (const backend of backends.filter(
+    (b) => !process.env.BENCH_BACKEND || b === process.env.BENCH_BACKEND,
+  )) {
+    const results: RunResult[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      raw.push(rawVerifiesPerSecond());
+      const r = await runOnce(validators, backend, run);
+      results.push(r);
+      console.log(
+        `  run ${run + 1}: ${validators} validator(s), ${backend}: ${Math.round(r.tps)} tx/s, p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms (${r.committed} committed)`,
+      );
+    }
+    rows.push(
+      `${String(validators).padStart(10)}  ${backend.padEnd(9)} ${String(Math.round(median(results.map((r) => r.tps)))).padStart(10)}  ${String(Math.round(median(results.map((r) => r.p50)))).padStart(8)}  ${String(Math.round(median(results.map((r) => r.p99)))).padStart(8)}`,
+    );
+  }
+}
+console.log(
+  `\nchain benchmark: signed CNY transfers over the HTTP API, real node processes on loopback, median of ${RUNS} runs`,
+);
+console.log(
+  `raw node:crypto Ed25519 verifies/s on this machine (same run, one core): ${Math.round(median(raw))}`,
+);
+console.log('validators  database  committed/s  p50 (ms)  p99 (ms)');
+for (const row of rows) console.log(row);
+console.log('targets: 1 validator on PostgreSQL ≥ 5,000/s; 4 validators ≥ 2,000/s with p50 < 1,500 ms');

@@ -1,0 +1,116 @@
+// Prometheus metrics of a node: its height, round, mempool, commits, and the bad input its API refused.
+// Gauges read the node's stats when scraped, so they are never stale; commits are also observed as they
+// happen (onBlock) for the interval histogram. The bad-input counter is the suite's shared
+// `gongxin_bad_input_total{source, reason}` (see @gongxin/telemetry): reused when already registered.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ChainNode } from '../node';
+
+export interface NodeMetrics {
+  registry: Registry;
+  badInput(source: 'trpc' | 'http', reason: string): void;
+  close(): void;
+}
+
+export interface NodeMetricsOptions {
+  registry: Registry;
+  /** The shared bad-input counter when the caller already has one (e.g. @gongxin/telemetry's). */
+  badInput?: Counter<'source' | 'reason'>;
+  /** Number of connected peers, when the node has a network. */
+  peers?: () => number;
+}
+
+export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): NodeMetrics {
+  const { registry } = opts;
+  const registers = [registry];
+  const BAD_INPUT = 'gongxin_bad_input_total';
+  const badInput =
+    opts.badInput ??
+    (registry.getSingleMetric(BAD_INPUT) as Counter<'source' | 'reason'> | undefined) ??
+    new Counter({
+      name: BAD_INPUT,
+      help: 'Inputs refused as malformed or invalid, by source and reason',
+      labelNames: ['source', 'reason'] as const,
+      registers,
+    });
+
+  new Gauge({
+    name: 'gongxin_chain_height',
+    help: 'Height of the last committed block',
+    registers,
+    collect() {
+      this.set(node.stats.height);
+    },
+  });
+  new Gauge({
+    name: 'gongxin_consensus_round',
+    help: 'Consensus round of the height in progress',
+    registers,
+    collect() {
+      this.set(node.stats.round);
+    },
+  });
+  new Gauge({
+    name: 'gongxin_mempool_size',
+    help: 'Transactions waiting in the mempool',
+    registers,
+    collect() {
+      this.set(node.stats.mempoolSize);
+    },
+  });
+  let countedTxs = node.stats.committedTxs;
+  new Counter({
+    name: 'gongxin_committed_txs_total',
+    help: 'Transactions committed in blocks since the node started',
+    registers,
+    collect() {
+      const now = node.stats.committedTxs;
+      if (now > countedTxs) this.inc(now - countedTxs);
+      countedTxs = now;
+    },
+  });
+  let countedBad = node.stats.badMessages;
+  new Counter({
+    name: 'gongxin_bad_messages_total',
+    help: 'Messages from peers refused as invalid',
+    registers,
+    collect() {
+      const now = node.stats.badMessages;
+      if (now > countedBad) this.inc(now - countedBad);
+      countedBad = now;
+    },
+  });
+  new Gauge({
+    name: 'gongxin_commit_latency_last_ms',
+    help: 'Time between the last two commits, in ms',
+    registers,
+    collect() {
+      this.set(node.stats.lastCommitLatencyMs);
+    },
+  });
+  const latency = new Histogram({
+    name: 'gongxin_commit_latency_ms',
+    help: 'Time between consecutive commits, in ms',
+    buckets: [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000],
+    registers,
+  });
+  if (opts.peers) {
+    const peers = opts.peers;
+    new Gauge({
+      name: 'gongxin_peers',
+      help: 'Connected peers',
+      registers,
+      collect() {
+        this.set(peers());
+      },
+    });
+  }
+  const unsubscribe = node.onBlock(() => latency.observe(node.stats.lastCommitLatencyMs));
+
+  return {
+    registry,
+    badInput(source, reason) {
+      badInput.inc({ source, reason });
+    },
+    close: unsubscribe,
+  };
+}

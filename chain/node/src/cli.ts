@@ -1,0 +1,275 @@
+// `gongxin`: the node operator's command line.
+//   gongxin init        keys and a genesis for a new network (one folder per node)
+//   gongxin node start  run a node from its folder
+//   gongxin verify      re-check a node's stored chain from genesis; names the first broken link
+//   gongxin export      write the chain's blocks and certificates to a file
+//   gongxin import      verify and apply an export into a node's database
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCoreRegistry } from '@gongxin/contracts';
+import { openDatabase } from '@gongxin/db';
+import { SUITE_IDS, type SuiteId, toHex } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { exportChain, readExport } from './export';
+import { genesisToJson, parseGenesisJson } from './genesis';
+import { loadOrCreateNodeKey } from './keys';
+import { ChainNode, type LoggerLike } from './node';
+import { ChainStore } from './storage/store';
+import { verifyChain } from './verify';
+
+export interface NodeConfig {
+  name: string;
+  /** Relative to the node folder. */
+  genesis: string;
+  p2p: { host: string; port: number };
+  api: { host: string; port: number; rateLimit?: { perSecond: number; burst: number } | false };
+  peers: { url: string; key: string }[];
+  /** Full nodes allowed to connect besides the validators. */
+  admitted?: string[];
+}
+
+const usage = `gongxin <command> [options]
+
+  init        --home DIR [--validators 1] [--chain-id gongxin-local] [--suite ed25519-sha256] [--host 127.0.0.1] [--base-port 26600]
+  node start  --home NODE_DIR [--database-url postgres://…]
+  verify      --home NODE_DIR [--database-url postgres://…]
+  export      --home NODE_DIR --out FILE [--database-url …]
+  import      --home NODE_DIR --in FILE [--database-url …]
+`;
+
+export const consoleLogger: LoggerLike = {
+  info: (o, m) => console.log(JSON.stringify({ level: 'info', msg: m, ...o })),
+  warn: (o, m) => console.warn(JSON.stringify({ level: 'warn', msg: m, ...o })),
+  error: (o, m) => console.error(JSON.stringify({ level: 'error', msg: m, ...o })),
+  debug: () => {},
+};
+
+export function readNodeConfig(home: string): NodeConfig {
+  const file = path.join(home, 'config.json');
+  if (!existsSync(file)) throw new Error(`${file} not found: run \`gongxin init\` first`);
+  return JSON.parse(readFileSync(file, 'utf8')) as NodeConfig;
+}
+
+export function readGenesis(home: string, config: NodeConfig) {
+  return parseGenesisJson(JSON.parse(readFileSync(path.resolve(home, config.genesis), 'utf8')));
+}
+
+/** Each node keeps its own database: PGlite in its folder, or one PostgreSQL database per node. */
+export async function openNodeDatabase(home: string, config: NodeConfig, databaseUrl?: string) {
+  return openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir: home, name: config.name });
+}
+
+export function init(opts: {
+  home: string;
+  validators: number;
+  chainId: string;
+  suite: SuiteId;
+  host: string;
+  basePort: number;
+}) {
+  const suite = getSuite(opts.suite);
+  if (existsSync(path.join(opts.home, 'genesis.json')))
+    throw new Error(`${opts.home} already holds a network; choose another --home`);
+  mkdirSync(opts.home, { recursive: true });
+  const nodes = Array.from({ length: opts.validators }, (_, i) => {
+    const name = `node${i + 1}`;
+    const dir = path.join(opts.home, name);
+    const { key } = loadOrCreateNodeKey(suite, path.join(dir, 'validator-key.json'));
+    return { name, dir, key, p2pPort: opts.basePort + i * 10, apiPort: opts.basePort + i * 10 + 1 };
+  });
+  const genesis = {
+    chainId: opts.chainId,
+    suite: opts.suite,
+    time: Date.now(),
+    validators: nodes.map((n) => ({
+      key: n.key.publicKey,
+      power: 10,
+      name: n.name,
+      operator: n.key.address,
+    })),
+    contracts: {
+      // The founding validators' operators are the first authorities; governance grants others later.
+      governance: {
+        authorities: nodes.map((n) => ({
+          address: n.key.address,
+          name: `${n.name} operator`,
+          scopes: ['identity', 'assets'],
+        })),
+      },
+    },
+  };
+  const json = genesisToJson(genesis);
+  writeFileSync(path.join(opts.home, 'genesis.json'), `${JSON.stringify(json, null, 2)}\n`);
+  for (const n of nodes) {
+    const config: NodeConfig = {
+      name: n.name,
+      genesis: '../genesis.json',
+      p2p: { host: opts.host, port: n.p2pPort },
+      api: { host: opts.host, port: n.apiPort },
+      peers: nodes
+        .filter((m) => m !== n)
+        .map((m) => ({ url: `ws://${opts.host}:${m.p2pPort}`, key: toHex(m.key.publicKey) })),
+    };
+    writeFileSync(path.join(n.dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  }
+  parseGenesisJson(json);
+  return nodes.map((n) => ({
+    name: n.name,
+    dir: n.dir,
+    address: n.key.address,
+    p2p: n.p2pPort,
+    api: n.apiPort,
+  }));
+}
+
+async function verifyCommand(home: string, databaseUrl?: string): Promise<number> {
+  const config = readNodeConfig(home);
+  const genesis = readGenesis(home, config);
+  const database = await openNodeDatabase(home, config, databaseUrl);
+  try {
+    const store = new ChainStore(database);
+    const env = { suite: getSuite(genesis.suite), contracts: createCoreRegistry() };
+    const result = await verifyChain(store, env, genesis, (h) => {
+      if (h % 1000 === 0) process.stderr.write(`  checked up to height ${h}\n`);
+    });
+    if (result.ok) {
+      console.log(
+        `chain ${genesis.chainId} verified: ${result.checkedHeight} blocks, every hash, signature, Merkle root, certificate and state entry checks out`,
+      );
+      return 0;
+    }
+    console.log(
+      `chain ${genesis.chainId} is BROKEN at height ${result.problem!.height ?? '?'}: ${result.problem!.what} (blocks 1–${result.checkedHeight} check out)`,
+    );
+    return 2;
+  } finally {
+    await database.close();
+  }
+}
+
+async function importCommand(home: string, file: string, databaseUrl?: string): Promise<number> {
+  const config = readNodeConfig(home);
+  const genesis = readGenesis(home, config);
+  const suite = getSuite(genesis.suite);
+  const database = await openNodeDatabase(home, config, databaseUrl);
+  const node = new ChainNode({
+    database,
+    genesis,
+    suite,
+    contracts: createCoreRegistry(),
+    signer: null,
+    logger: consoleLogger,
+  });
+  try {
+    await node.start();
+    let applied = 0;
+    for await (const item of readExport(file)) {
+      if (!Array.isArray(item)) {
+        if (item.chainId !== genesis.chainId)
+          throw new Error(`the export is of chain ${item.chainId}, this node is on ${genesis.chainId}`);
+        continue;
+      }
+      const before = node.head.height;
+      const fresh = item.filter((b) => b.block.header.height > before);
+      const n = await node.receiveCommitted(fresh);
+      applied += n;
+      if (n < fresh.length)
+        throw new Error(
+          `block ${before + n + 1} of the export does not verify; stopped after ${applied} blocks`,
+        );
+    }
+    console.log(`imported ${applied} blocks; head is now height ${node.head.height}`);
+    return 0;
+  } finally {
+    await node.stop();
+    await database.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub] = argv;
+  const { values } = parseArgs({
+    args: argv.slice(command === 'node' ? 2 : 1),
+    options: {
+      home: { type: 'string' },
+      validators: { type: 'string', default: '1' },
+      'chain-id': { type: 'string', default: 'gongxin-local' },
+      suite: { type: 'string', default: 'ed25519-sha256' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'base-port': { type: 'string', default: '26600' },
+      'database-url': { type: 'string' },
+      out: { type: 'string' },
+      in: { type: 'string' },
+    },
+    strict: true,
+  });
+  const home = values.home ? path.resolve(values.home) : undefined;
+  const need = <T>(value: T | undefined, flag: string): T => {
+    if (value === undefined) throw new Error(`missing --${flag}\n\n${usage}`);
+    return value;
+  };
+  switch (command === 'node' ? `node ${sub}` : command) {
+    case 'init': {
+      const validators = Number(values.validators);
+      if (!Number.isInteger(validators) || validators < 1 || validators > 100)
+        throw new Error('--validators must be 1–100');
+      if (!(SUITE_IDS as readonly string[]).includes(values.suite!))
+        throw new Error(`--suite must be one of ${SUITE_IDS.join(', ')}`);
+      const nodes = init({
+        home: need(home, 'home'),
+        validators,
+        chainId: values['chain-id']!,
+        suite: values.suite as SuiteId,
+        host: values.host!,
+        basePort: Number(values['base-port']),
+      });
+      for (const n of nodes)
+        console.log(`${n.name}: ${n.dir}  operator ${n.address}  p2p :${n.p2p}  api :${n.api}`);
+      return 0;
+    }
+    case 'node start': {
+      const { startNodeFromHome } = await import('./run');
+      await startNodeFromHome(need(home, 'home'), values['database-url']);
+      return -1;
+    }
+    case 'verify':
+      return verifyCommand(need(home, 'home'), values['database-url']);
+    case 'export': {
+      const nodeHome = need(home, 'home');
+      const config = readNodeConfig(nodeHome);
+      const genesis = readGenesis(nodeHome, config);
+      const database = await openNodeDatabase(nodeHome, config, values['database-url']);
+      try {
+        const header = await exportChain(
+          new ChainStore(database),
+          genesis.chainId,
+          path.resolve(need(values.out, 'out')),
+        );
+        console.log(
+          `exported blocks ${header.fromHeight}–${header.toHeight} of ${genesis.chainId} to ${values.out}`,
+        );
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'import':
+      return importCommand(need(home, 'home'), path.resolve(need(values.in, 'in')), values['database-url']);
+    default:
+      console.log(usage);
+      return command ? 1 : 0;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli.ts')) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (error) => {
+      console.error(`gongxin: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
+}

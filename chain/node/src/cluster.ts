@@ -1,0 +1,135 @@
+// A network of node processes on loopback: `npm run network`, the multi-process tests and the chain
+// benchmark all use it. Each node is a real `gongxin node start` process with its own database (PGlite in
+// its folder, or its own PostgreSQL database when a server URL is given), so kill -9 is a real crash.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { init, readNodeConfig } from './cli';
+
+const bin = fileURLToPath(new URL('../bin/gongxin.mjs', import.meta.url));
+
+export interface ClusterOptions {
+  home: string;
+  validators: number;
+  basePort: number;
+  chainId?: string;
+  /** A PostgreSQL server URL: each node gets database `<prefix>_node<i>` on it (created if missing). */
+  databaseUrl?: string;
+  databasePrefix?: string;
+  /** Forward each node's output, prefixed with its name. */
+  onOutput?: (name: string, line: string) => void;
+  env?: Record<string, string>;
+  /** Extra flags for each node's Node.js process (e.g. --cpu-prof for profiling). */
+  execArgv?: string[];
+}
+
+export interface ClusterNode {
+  name: string;
+  home: string;
+  apiUrl: string;
+  process: ChildProcess | null;
+}
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
+  const { default: postgres } = await import('postgres');
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql`select 1 from pg_database where datname = ${name}`;
+    if (rows.length === 0) await sql.unsafe(`create database "${name}"`);
+  } finally {
+    await sql.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export class Cluster {
+  readonly nodes: ClusterNode[] = [];
+  private readonly databaseUrls: (string | undefined)[] = [];
+
+  constructor(private readonly opts: ClusterOptions) {}
+
+  async prepare(): Promise<void> {
+    if (!existsSync(path.join(this.opts.home, 'genesis.json'))) {
+      init({
+        home: this.opts.home,
+        validators: this.opts.validators,
+        chainId: this.opts.chainId ?? 'gongxin-net',
+        suite: 'ed25519-sha256',
+        host: '127.0.0.1',
+        basePort: this.opts.basePort,
+      });
+    }
+    for (let i = 1; i <= this.opts.validators; i++) {
+      const home = path.join(this.opts.home, `node${i}`);
+      const config = readNodeConfig(home);
+      this.nodes.push({
+        name: config.name,
+        home,
+        apiUrl: `http://${config.api.host}:${config.api.port}`,
+        process: null,
+      });
+      this.databaseUrls.push(
+        this.opts.databaseUrl
+          ? await ensureDatabase(this.opts.databaseUrl, `${this.opts.databasePrefix ?? 'gongxin'}_node${i}`)
+          : undefined,
+      );
+    }
+  }
+
+  /** Start node i (0-based) and resolve once its API answers. */
+  async start(i: number, timeoutMs = 60_000): Promise<void> {
+    const node = this.nodes[i]!;
+    if (this.isRunning(i)) return;
+    const args = [bin, 'node', 'start', '--home', node.home];
+    const url = this.databaseUrls[i];
+    if (url) args.push('--database-url', url);
+    const child = spawn(process.execPath, [...(this.opts.execArgv ?? []), ...args], {
+      env: { ...process.env, ...this.opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    node.process = child;
+    const forward = (data: Buffer) => {
+      for (const line of String(data).split('\n')) if (line.trim()) this.opts.onOutput?.(node.name, line);
+    };
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null)
+        throw new Error(`${node.name} exited with code ${child.exitCode} while starting`);
+      try {
+        const res = await fetch(`${node.apiUrl}/v1/chain`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${node.name} did not answer within ${timeoutMs} ms`);
+  }
+
+  async startAll(): Promise<void> {
+    await Promise.all(this.nodes.map((_, i) => this.start(i)));
+  }
+
+  /** Stop node i: SIGKILL is a crash (nothing flushed), SIGTERM a clean shutdown. */
+  async stop(i: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.nodes[i]!.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  async stopAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await Promise.all(this.nodes.map((_, i) => this.stop(i, signal)));
+  }
+
+  isRunning(i: number): boolean {
+    const child = this.nodes[i]!.process;
+    return !!child && child.exitCode === null && child.signalCode === null;
+  }
+}

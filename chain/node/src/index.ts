@@ -1,0 +1,15 @@
+// @gongxin/node: a validator or full node of the Gongxin chain.
+export * from './consensus/codec';
+export * from './consensus/machine';
+export * from './consensus/messages';
+export * from './consensus/proposer';
+export * from './consensus/votes';
+export * from './embedded';
+export * from './export';
+export * from './genesis';
+export * from './keys';
+export * from './mempool';
+export * from './node';
+export * from './p2p';
+export * from './storage/store';
+export * from './verify';

@@ -1,0 +1,476 @@
+// A chain node: the consensus machine wired to real storage, a real clock, the mempool and (when there
+// are peers) the network. Everything the machine asks for is executed in order on one queue, and every
+// `persist` is durable before anything after it happens. A validator signs; a full node only follows.
+import type { Database } from '@gongxin/db';
+import {
+  applyBlock,
+  type Block,
+  type BlockResult,
+  blockHash,
+  type ChainHead,
+  type CommitCertificate,
+  type ContractRegistry,
+  type CryptoSuite,
+  createGenesisState,
+  equalBytes,
+  executeBlock,
+  type GenesisDocument,
+  type LedgerState,
+  type MemoryState,
+  type Receipt,
+  type RuntimeEnv,
+  type StateReader,
+  type TrustedValidatorSet,
+  toHex,
+  type Validator,
+  validatorSetHash,
+  verifyCertificate,
+} from '@gongxin/ledger';
+import {
+  type ConsensusApp,
+  ConsensusMachine,
+  type ConsensusOutput,
+  type Signer,
+  type TimeoutStep,
+  type Timeouts,
+} from './consensus/machine';
+import type { ConsensusMessage } from './consensus/messages';
+import { Mempool, type MempoolLimits } from './mempool';
+import { ChainStore } from './storage/store';
+
+export interface LoggerLike {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** How a node talks to its peers; absent for a single validator. */
+export interface ConsensusNetwork {
+  broadcast(message: ConsensusMessage): void;
+  gossipTx(bytes: Uint8Array): void;
+  /** Ask peers for committed blocks from `height` on (the node is behind or missing a block). */
+  requestBlocks(height: number): void;
+}
+
+export interface BlockLimits {
+  maxTxs: number;
+  maxBytes: number;
+  /** Pause after a commit before the next height, so txs accumulate into fuller blocks. */
+  commitDelayMs: number;
+  /** With nothing to do, still make a block this often (a heartbeat that proves the chain is alive). */
+  emptyBlockIntervalMs: number;
+}
+
+export const defaultBlockLimits: BlockLimits = {
+  maxTxs: 10_000,
+  maxBytes: 16 * 1024 * 1024,
+  commitDelayMs: 50,
+  emptyBlockIntervalMs: 30_000,
+};
+
+export interface ChainNodeOptions {
+  database: Database;
+  genesis: GenesisDocument;
+  suite: CryptoSuite;
+  contracts: ContractRegistry;
+  signer?: Signer | null;
+  network?: ConsensusNetwork;
+  logger: LoggerLike;
+  timeouts?: Timeouts;
+  blockLimits?: Partial<BlockLimits>;
+  mempoolLimits?: MempoolLimits;
+  clock?: () => number;
+}
+
+export interface CommittedBlock {
+  height: number;
+  hash: Uint8Array;
+  block: Block;
+  certificate: CommitCertificate;
+  result: BlockResult;
+}
+
+export interface TxOutcome {
+  height: number;
+  blockHash: string;
+  receipt: Receipt;
+}
+
+export interface NodeStats {
+  height: number;
+  round: number;
+  mempoolSize: number;
+  committedTxs: number;
+  lastCommitLatencyMs: number;
+  badMessages: number;
+}
+
+export class ChainNode {
+  readonly store: ChainStore;
+  readonly env: RuntimeEnv;
+  readonly chainId: string;
+  private machine!: ConsensusMachine;
+  private state!: MemoryState;
+  private headValue!: ChainHead;
+  private validatorSet: Validator[] = [];
+  mempool!: Mempool;
+  private readonly results = new Map<string, BlockResult>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private queue: Promise<void> = Promise.resolve();
+  private readonly waiters = new Map<string, ((outcome: TxOutcome) => void)[]>();
+  private readonly blockListeners = new Set<(b: CommittedBlock) => void>();
+  private stopped = true;
+  private heightStartTimer: NodeJS.Timeout | null = null;
+  private waitingForTxs = false;
+  private lastCommitAt = 0;
+  readonly stats: NodeStats = {
+    height: 0,
+    round: 0,
+    mempoolSize: 0,
+    committedTxs: 0,
+    lastCommitLatencyMs: 0,
+    badMessages: 0,
+  };
+  private readonly limits: BlockLimits;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ChainNodeOptions) {
+    this.store = new ChainStore(opts.database);
+    this.env = { suite: opts.suite, contracts: opts.contracts };
+    this.chainId = opts.genesis.chainId;
+    this.limits = { ...defaultBlockLimits, ...opts.blockLimits };
+    this.now = opts.clock ?? Date.now;
+  }
+
+  get head(): ChainHead {
+    return this.headValue;
+  }
+
+  /** The committed state (read-only for callers). */
+  get stateView(): StateReader {
+    return this.state;
+  }
+
+  get validators(): readonly Validator[] {
+    return this.validatorSet;
+  }
+
+  get trusted(): TrustedValidatorSet {
+    return { chainId: this.chainId, suite: this.opts.suite.id, validators: this.validatorSet };
+  }
+
+  async start(): Promise<void> {
+    await this.store.migrate();
+    const genesis = createGenesisState(this.env, this.opts.genesis);
+    await this.store.initGenesis(
+      this.opts.genesis,
+      genesis.hash,
+      genesis.state.head.stateRoot,
+      genesis.writes,
+      this.opts.genesis.validators,
+    );
+    const loaded = await this.store.load(this.chainId);
+    this.state = loaded.state;
+    this.headValue = loaded.head;
+    this.validatorSet = loaded.validators;
+    this.mempool = new Mempool(this.env, this.chainId, this.opts.mempoolLimits);
+    this.stats.height = this.headValue.height;
+    this.machine = new ConsensusMachine({
+      chainId: this.chainId,
+      suite: this.opts.suite,
+      app: this.app(),
+      signer: this.opts.signer ?? null,
+      timeouts: this.opts.timeouts,
+    });
+    this.stopped = false;
+    this.lastCommitAt = this.now();
+    const wal = await this.store.walFor(this.headValue.height + 1);
+    // A height interrupted by a restart resumes at once with what was signed; otherwise wait for work.
+    if (wal.length > 0) this.enqueue(() => this.machine.enterHeight(this.now(), wal));
+    else this.scheduleNextHeight();
+    this.opts.logger.info(
+      { height: this.headValue.height, validators: this.validatorSet.length, chainId: this.chainId },
+      'chain node started',
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
+    await this.queue.catch(() => {});
+  }
+
+  onBlock(listener: (b: CommittedBlock) => void): () => void {
+    this.blockListeners.add(listener);
+    return () => this.blockListeners.delete(listener);
+  }
+
+  // ---------------------------------------------------------------------------------------- txs
+
+  /** Admit a tx to the mempool and pass it to peers. Throws TxRejected or MempoolFull. */
+  submit(bytes: Uint8Array): { id: string; duplicate: boolean } {
+    const admitted = this.mempool.add(bytes, this.state);
+    this.stats.mempoolSize = this.mempool.size;
+    if (!admitted.duplicate) {
+      this.opts.network?.gossipTx(bytes);
+      if (this.waitingForTxs) this.startNextHeightSoon();
+    }
+    return admitted;
+  }
+
+  /** A tx from a peer: admitted like a local one, but never re-gossiped on failure. */
+  receiveTx(bytes: Uint8Array): void {
+    try {
+      const admitted = this.mempool.add(bytes, this.state);
+      this.stats.mempoolSize = this.mempool.size;
+      if (!admitted.duplicate && this.waitingForTxs) this.startNextHeightSoon();
+    } catch {
+      this.stats.badMessages++;
+    }
+  }
+
+  /** Resolves when the tx with this id (hex) is committed, with its receipt; rejects after timeoutMs. */
+  waitForTx(idHex: string, timeoutMs = 30_000): Promise<TxOutcome> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const list = this.waiters.get(idHex);
+        if (list)
+          this.waiters.set(
+            idHex,
+            list.filter((w) => w !== done),
+          );
+        reject(new Error(`transaction ${idHex} was not committed within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = (outcome: TxOutcome) => {
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const list = this.waiters.get(idHex) ?? [];
+      list.push(done);
+      this.waiters.set(idHex, list);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------- consensus
+
+  receiveConsensus(message: ConsensusMessage): void {
+    if (this.stopped) return;
+    // A message for the next height while idle between heights means others have started it.
+    const height = message.type === 'proposal' ? message.proposal.height : message.vote.height;
+    if (this.waitingForTxs && height === this.headValue.height + 1) this.startNextHeightSoon();
+    this.enqueue(() => this.machine.handle({ type: 'message', message }, this.now()));
+  }
+
+  /** Blocks from a peer during sync: each must carry a certificate valid for our validator set. */
+  async receiveCommitted(blocks: { block: Block; certificate: CommitCertificate }[]): Promise<number> {
+    let applied = 0;
+    for (const { block, certificate } of blocks) {
+      await new Promise<void>((resolve, reject) => {
+        this.queue = this.queue.then(async () => {
+          try {
+            if (block.header.height !== this.headValue.height + 1) return resolve();
+            const hash = blockHash(this.opts.suite, block.header);
+            const check = verifyCertificate(this.opts.suite, this.chainId, certificate, this.validatorSet, {
+              height: block.header.height,
+              blockHash: hash,
+            });
+            if (!check.ok) {
+              this.stats.badMessages++;
+              this.opts.logger.warn(
+                { height: block.header.height, reason: check.reason },
+                'synced block refused',
+              );
+              return resolve();
+            }
+            const result = applyBlock(this.env, this.ledgerState(), block, {
+              verifiedSignatures: this.mempool.verified,
+            });
+            await this.commit(block, result, certificate);
+            applied++;
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+    }
+    return applied;
+  }
+
+  private ledgerState(): LedgerState {
+    return { head: this.headValue, store: this.state };
+  }
+
+  private app(): ConsensusApp {
+    return {
+      head: () => this.headValue,
+      validators: () => this.validatorSet,
+      propose: (height, time) => {
+        const txs = this.mempool.reap(this.state, this.limits.maxTxs, this.limits.maxBytes);
+        const result = executeBlock(
+          this.env,
+          this.ledgerState(),
+          { time, proposer: this.opts.signer!.key, txs },
+          { verifiedSignatures: this.mempool.verified },
+        );
+        this.results.set(toHex(result.hash), result);
+        void height;
+        return { header: result.header, txs };
+      },
+      validate: (block, hash) => {
+        const key = toHex(hash);
+        if (this.results.has(key)) return true;
+        try {
+          const result = applyBlock(this.env, this.ledgerState(), block, {
+            verifiedSignatures: this.mempool.verified,
+          });
+          this.results.set(key, result);
+          return true;
+        } catch (error) {
+          this.opts.logger.warn(
+            { height: block.header.height, err: (error as Error).message },
+            'invalid block proposed',
+          );
+          return false;
+        }
+      },
+    };
+  }
+
+  private enqueue(step: () => ConsensusOutput[]): void {
+    this.queue = this.queue
+      .then(async () => {
+        if (this.stopped) return;
+        await this.execute(step());
+      })
+      .catch((error) => {
+        this.opts.logger.error({ err: error }, 'consensus step failed');
+      });
+  }
+
+  private async execute(outputs: ConsensusOutput[]): Promise<void> {
+    for (const output of outputs) {
+      if (this.stopped) return;
+      switch (output.type) {
+        case 'persist':
+          await this.store.appendWal(output.record);
+          break;
+        case 'broadcast':
+          this.opts.network?.broadcast(output.message);
+          break;
+        case 'schedule':
+          this.schedule(output.height, output.round, output.step, output.afterMs);
+          break;
+        case 'decide': {
+          // Block sync may have committed this height already while the machine was deciding it.
+          if (output.height <= this.headValue.height) break;
+          const result =
+            this.results.get(toHex(output.hash)) ?? applyBlock(this.env, this.ledgerState(), output.block);
+          await this.commit(output.block, result, output.certificate);
+          break;
+        }
+        case 'evidence':
+          this.opts.logger.warn(
+            {
+              validator: toHex(output.equivocation.first.validator),
+              height: output.equivocation.first.height,
+            },
+            'equivocation seen',
+          );
+          break;
+        case 'behind':
+        case 'missing':
+          this.opts.network?.requestBlocks(this.headValue.height + 1);
+          break;
+      }
+    }
+    this.stats.round = this.machine.round;
+  }
+
+  private schedule(height: number, round: number, step: TimeoutStep, afterMs: number) {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.enqueue(() => this.machine.handle({ type: 'timeout', height, round, step }, this.now()));
+    }, afterMs);
+    this.timers.add(timer);
+  }
+
+  private async commit(block: Block, result: BlockResult, certificate: CommitCertificate): Promise<void> {
+    const height = block.header.height;
+    await this.store.commitBlock(block, certificate, result);
+    this.state.apply(result.writes);
+    this.headValue = {
+      chainId: this.chainId,
+      height,
+      blockHash: result.hash,
+      time: block.header.time,
+      stateRoot: result.header.stateRoot,
+    };
+    if (
+      !equalBytes(
+        validatorSetHash(this.opts.suite, result.nextValidators),
+        validatorSetHash(this.opts.suite, this.validatorSet),
+      )
+    ) {
+      this.validatorSet = result.nextValidators;
+      this.opts.logger.info({ height, validators: this.validatorSet.length }, 'validator set changed');
+    }
+    this.results.clear();
+    const senders = new Set<string>();
+    for (const r of result.receipts) if (r.from) senders.add(r.from);
+    this.mempool.update(this.state, senders);
+    const now = this.now();
+    this.stats.height = height;
+    this.stats.mempoolSize = this.mempool.size;
+    this.stats.committedTxs += block.txs.length;
+    this.stats.lastCommitLatencyMs = now - this.lastCommitAt;
+    this.lastCommitAt = now;
+    const blockHashHex = toHex(result.hash);
+    for (const receipt of result.receipts) {
+      const key = toHex(receipt.txId);
+      const list = this.waiters.get(key);
+      if (list) {
+        this.waiters.delete(key);
+        for (const w of list) w({ height, blockHash: blockHashHex, receipt });
+      }
+    }
+    const committed: CommittedBlock = { height, hash: result.hash, block, certificate, result };
+    for (const listener of this.blockListeners) {
+      try {
+        listener(committed);
+      } catch (error) {
+        this.opts.logger.error({ err: error }, 'block listener failed');
+      }
+    }
+    this.scheduleNextHeight();
+  }
+
+  /** Wait for txs (or the heartbeat interval) before starting the next height. */
+  private scheduleNextHeight() {
+    if (this.stopped) return;
+    this.waitingForTxs = true;
+    if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
+    if (this.mempool.hasReady(this.state)) return this.startNextHeightSoon();
+    this.heightStartTimer = setTimeout(() => this.startNextHeight(), this.limits.emptyBlockIntervalMs);
+  }
+
+  private startNextHeightSoon() {
+    if (!this.waitingForTxs) return;
+    if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
+    const sinceCommit = this.now() - this.lastCommitAt;
+    this.heightStartTimer = setTimeout(
+      () => this.startNextHeight(),
+      Math.max(0, this.limits.commitDelayMs - sinceCommit),
+    );
+  }
+
+  private startNextHeight() {
+    if (!this.waitingForTxs || this.stopped) return;
+    this.waitingForTxs = false;
+    this.heightStartTimer = null;
+    this.enqueue(() => this.machine.enterHeight(this.now()));
+  }
+}

@@ -1,0 +1,1038 @@
+// Authenticated peer links between the nodes of a permissioned chain, over WebSocket (the `ws` package,
+// both server and client). A link is used only after both sides proved they hold an admitted node key
+// (handshake.ts). Over open links the network gossips consensus messages and txs (deduplicated, relayed
+// only to peers that say they lack a link to the sender), exchanges status every second, and syncs
+// committed blocks from a peer that is ahead. Whatever a peer sends is checked before it reaches the
+// node; anything wrong is dropped and counted by reason, and a peer that keeps misbehaving is cut off
+// for a while. Nothing here ever blocks the node: send queues are bounded and drop the oldest
+// low-priority frames first. Protocol and limits: docs/p2p.md.
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import {
+  type Block,
+  type CommitCertificate,
+  type CryptoSuite,
+  compareBytes,
+  decodeBlock,
+  decodeCertificate,
+  encodeBlock,
+  encodeCertificate,
+  toHex,
+  type Validator,
+} from '@gongxin/ledger';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { encodeConsensusMessage } from '../consensus/codec';
+import type { Signer } from '../consensus/machine';
+import { type ConsensusMessage, verifyProposal, verifyVote } from '../consensus/messages';
+import type { ConsensusNetwork, LoggerLike } from '../node';
+import {
+  type AuthContext,
+  authSignBytes,
+  checkHello,
+  makeHello,
+  newChallenge,
+  verifyAuth,
+} from './handshake';
+import { Link, type LinkLimits, type Priority } from './link';
+import { SeenMap, SeenSet } from './seen';
+import {
+  authFrame,
+  blocksFrame,
+  consensusFrame,
+  decodeFrame,
+  type Frame,
+  FrameError,
+  getBlocksFrame,
+  helloFrame,
+  MAX_FRAME_BYTES,
+  MAX_STATUS_LINKS,
+  MAX_SYNC_BLOCKS,
+  type SyncedBlockBytes,
+  statusFrame,
+  txFrame,
+} from './wire';
+
+/** WebSocket close codes this network uses (4000–4999 are the application's). */
+export const CLOSE = {
+  shutdown: 1001,
+  notAdmitted: 4001,
+  badSignature: 4002,
+  wrongChain: 4003,
+  handshakeTimeout: 4004,
+  protocol: 4005,
+  duplicate: 4006,
+  misbehaving: 4007,
+  self: 4008,
+  busy: 4009,
+  idle: 4010,
+} as const;
+
+/** Per-reason counts of refused links and dropped frames, for /metrics. */
+export const COUNTER_REASONS = [
+  'malformed',
+  'oversized',
+  'unauthenticated',
+  'wrong_chain',
+  'bad_signature',
+  'flood',
+  'unknown_type',
+  'handshake_timeout',
+  'version',
+  'bad_block',
+  'send_overflow',
+  'banned',
+  'misbehaving',
+] as const;
+export type CounterReason = (typeof COUNTER_REASONS)[number];
+export type PeerCounters = Record<CounterReason, number>;
+
+export interface PeerAddress {
+  /** ws://host:port or wss://host:port */
+  url: string;
+  /** The peer's node key (hex), if known: a peer presenting another key is refused. */
+  key?: string;
+}
+
+/** What the network needs from the node; `ChainNode` has all of it. */
+export interface P2pNode {
+  readonly head: { height: number } | undefined;
+  readonly stats: { round: number; badMessages?: number };
+  readonly validators: readonly Validator[];
+  readonly store: {
+    blocksFrom(height: number, limit: number): Promise<{ block: Block; certificate: CommitCertificate }[]>;
+  };
+  receiveConsensus(message: ConsensusMessage): void;
+  receiveTx(bytes: Uint8Array): void;
+  receiveCommitted(blocks: { block: Block; certificate: CommitCertificate }[]): Promise<number>;
+  onBlock?(listener: (block: { height: number }) => void): () => void;
+}
+
+export interface PeerLimits extends LinkLimits {
+  /** Largest frame a socket accepts at all; larger ones close the socket (code 1009). */
+  maxPayload: number;
+  handshakeTimeoutMs: number;
+  statusIntervalMs: number;
+  /** An open link with no frame for this long is dead (peers send status every interval): closed. */
+  idleTimeoutMs: number;
+  /** Blocks and bytes per `blocks` answer (at least one block is always sent). */
+  syncBatchBlocks: number;
+  syncBatchBytes: number;
+  /** Give up on a `get_blocks` after this long and ask another peer. */
+  syncTimeoutMs: number;
+  /** One height behind: give consensus this long to finish the height before syncing it. */
+  syncDelayMs: number;
+  maxPeers: number;
+  maxPendingHandshakes: number;
+  /** Dropped frames a peer may cause per minute before it is disconnected and banned. */
+  misbehaviourPerMinute: number;
+  banMs: number;
+  reconnectBaseMs: number;
+  reconnectMaxMs: number;
+  seenTxs: number;
+  seenConsensus: number;
+  /**
+   * A height still undecided this long after its first message: re-send its latest messages to peers
+   * on the same height each status interval (they may have missed them while down or restarting).
+   */
+  regossipAfterMs: number;
+  /** Consensus messages of the undecided heights kept for re-sending. */
+  recentMessages: number;
+  recentBytes: number;
+}
+
+export const defaultPeerLimits: PeerLimits = {
+  maxPayload: MAX_FRAME_BYTES,
+  handshakeTimeoutMs: 5_000,
+  statusIntervalMs: 1_000,
+  idleTimeoutMs: 20_000,
+  syncBatchBlocks: MAX_SYNC_BLOCKS,
+  syncBatchBytes: 16 * 1024 * 1024,
+  syncTimeoutMs: 10_000,
+  syncDelayMs: 1_000,
+  maxPeers: 64,
+  maxPendingHandshakes: 32,
+  misbehaviourPerMinute: 100,
+  banMs: 5 * 60_000,
+  reconnectBaseMs: 500,
+  reconnectMaxMs: 30_000,
+  seenTxs: 100_000,
+  seenConsensus: 20_000,
+  regossipAfterMs: 2_000,
+  recentMessages: 4_096,
+  recentBytes: 64 * 1024 * 1024,
+  socketHighWaterBytes: 4 * 1024 * 1024,
+  queueMaxBytes: 96 * 1024 * 1024,
+  queueMaxFrames: 8_192,
+  ratePerSecond: 5_000,
+  rateBurst: 10_000,
+  bytesPerSecond: 64 * 1024 * 1024,
+  bytesBurst: 128 * 1024 * 1024,
+};
+
+export interface PeerConfig {
+  suite: CryptoSuite;
+  chainId: string;
+  genesisHash: Uint8Array;
+  /** The node key: its public key identifies this node to peers (a validator may use its consensus key). */
+  signer: Signer;
+  /** Where to accept links; null or absent: dial only. Port 0 picks a free port. */
+  listen?: {
+    host?: string;
+    port: number;
+    /** Serve wss:// directly (otherwise terminate TLS in front, or run on a private network). */
+    tls?: { key: string | Buffer; cert: string | Buffer };
+  } | null;
+  peers?: PeerAddress[];
+  /** Node keys (bytes or hex) allowed to link: validators and full nodes. */
+  admitted: Iterable<Uint8Array | string>;
+  /** Also admit the attached node's current validator set, refreshed after every block. */
+  followValidators?: boolean;
+  logger?: LoggerLike;
+  limits?: Partial<PeerLimits>;
+}
+
+export interface PeerInfo {
+  key: string;
+  address: string;
+  direction: 'inbound' | 'outbound';
+  height: number;
+  round: number;
+  connectedSince: number;
+  queued: number;
+}
+
+interface Target {
+  url: string;
+  key: string | null;
+  learned: string | null;
+  attempts: number;
+  timer: NodeJS.Timeout | null;
+  link: Link | null;
+  self: boolean;
+}
+
+interface Recent {
+  height: number;
+  round: number;
+  frame: Uint8Array;
+  at: number;
+}
+
+interface SyncRequest {
+  link: Link;
+  from: number;
+  timer: NodeJS.Timeout | null;
+  applying: boolean;
+}
+
+const silent: LoggerLike = { info() {}, warn() {}, error() {}, debug() {} };
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Largest frame accepted before the handshake completes (hello and auth are far smaller). */
+const HANDSHAKE_FRAME_BYTES = 4 * 1024;
+
+/**
+ * Lower or raise a socket's receive limit. ws fixes `maxPayload` per socket, but an unauthenticated peer
+ * must not make us buffer 32 MiB frames: until the handshake completes the limit is HANDSHAKE_FRAME_BYTES.
+ * This touches ws internals (checked to exist in ws 8); if they move, the socket keeps `maxPayload`.
+ */
+function setReceiveLimit(ws: WebSocket, bytes: number) {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown } | null })._receiver;
+  if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+}
+
+const hexOf = (k: Uint8Array | string) => (typeof k === 'string' ? k.toLowerCase() : toHex(k));
+
+export class PeerNetwork implements ConsensusNetwork {
+  readonly counters: PeerCounters = Object.fromEntries(COUNTER_REASONS.map((r) => [r, 0])) as PeerCounters;
+  private node: P2pNode | null = null;
+  private readonly limits: PeerLimits;
+  private readonly log: LoggerLike;
+  private readonly ctx: AuthContext;
+  private readonly key: Uint8Array;
+  private readonly keyHex: string;
+  private staticAdmitted: Set<string>;
+  private admitted = new Set<string>();
+  private readonly targets: Target[] = [];
+  /** Open (authenticated) links by peer key. */
+  private readonly links = new Map<string, Link>();
+  /** Every socket, open or not, so that stop() leaves none behind. */
+  private readonly sockets = new Set<Link>();
+  private pendingHandshakes = 0;
+  private readonly bans = new Map<string, number>();
+  private readonly seenTxs: SeenSet;
+  /** Consensus message id → whether its signature held. */
+  private readonly seenConsensus: SeenMap<boolean>;
+  /** Valid consensus messages of undecided heights, for re-sending (insertion order = age). */
+  private readonly recent = new Map<string, Recent>();
+  private recentBytes = 0;
+  private server: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private statusTimer: NodeJS.Timeout | null = null;
+  private syncRecheck: NodeJS.Timeout | null = null;
+  private sync: SyncRequest | null = null;
+  private wanted = 0;
+  private behind: { head: number; since: number } | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private started = false;
+  private stopped = false;
+
+  constructor(
+    private readonly config: PeerConfig,
+    node?: P2pNode,
+  ) {
+    this.limits = { ...defaultPeerLimits, ...config.limits };
+    this.log = config.logger ?? silent;
+    this.ctx = { chainId: config.chainId, genesisHash: config.genesisHash };
+    this.key = config.signer.key;
+    this.keyHex = toHex(this.key);
+    this.staticAdmitted = new Set([...config.admitted].map(hexOf));
+    this.seenTxs = new SeenSet(this.limits.seenTxs);
+    this.seenConsensus = new SeenMap(this.limits.seenConsensus);
+    for (const p of config.peers ?? []) this.addTarget(p);
+    if (node) this.attach(node);
+    this.refreshAdmitted();
+  }
+
+  /** Connect the node whose messages this network carries (before start()). */
+  attach(node: P2pNode): void {
+    this.node = node;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.config.followValidators && node.onBlock) {
+      this.unsubscribe = node.onBlock(() => this.refreshAdmitted());
+    }
+    this.refreshAdmitted();
+  }
+
+  /** Replace the admitted keys (e.g. after a governance change); open links to other keys are closed. */
+  setAdmitted(keys: Iterable<Uint8Array | string>): void {
+    this.staticAdmitted = new Set([...keys].map(hexOf));
+    this.refreshAdmitted();
+  }
+
+  /** Dial another peer (kept up with reconnects, like the configured ones). */
+  addPeer(peer: PeerAddress): void {
+    const target = this.addTarget(peer);
+    if (this.started && !this.stopped) this.dial(target);
+  }
+
+  async start(): Promise<{ port: number }> {
+    if (this.started) throw new Error('a PeerNetwork starts once');
+    this.started = true;
+    this.refreshAdmitted();
+    let port = 0;
+    const listen = this.config.listen;
+    if (listen) {
+      const server = listen.tls
+        ? createHttpsServer({ key: listen.tls.key, cert: listen.tls.cert })
+        : createHttpServer();
+      server.on('request', (_req, res) => {
+        res.writeHead(426, { 'content-type': 'text/plain' });
+        res.end('gongxin peer links speak WebSocket only\n');
+      });
+      server.on('clientError', (_error, socket) => socket.destroy());
+      const wss = new WebSocketServer({
+        server,
+        maxPayload: this.limits.maxPayload,
+        perMessageDeflate: false,
+        clientTracking: false,
+      });
+      wss.on('connection', (ws, req) => this.accept(ws, req));
+      wss.on('error', (error) => this.log.warn({ err: error.message }, 'p2p server error'));
+      this.server = server;
+      this.wss = wss;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(listen.port, listen.host ?? '0.0.0.0', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      port = (server.address() as AddressInfo).port;
+      this.log.info({ port, key: this.keyHex }, 'p2p listening');
+    }
+    this.statusTimer = setInterval(() => this.tick(), this.limits.statusIntervalMs);
+    for (const target of this.targets) this.dial(target);
+    return { port };
+  }
+
+  /** Close the server and every socket; resolves when nothing is left open. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    if (this.syncRecheck) clearTimeout(this.syncRecheck);
+    if (this.sync?.timer) clearTimeout(this.sync.timer);
+    this.sync = null;
+    for (const t of this.targets) {
+      if (t.timer) clearTimeout(t.timer);
+      t.timer = null;
+    }
+    const sockets = [...this.sockets];
+    const closed = sockets.map(
+      (link) =>
+        new Promise<void>((resolve) => {
+          if (link.ws.readyState === WebSocket.CLOSED) resolve();
+          else link.ws.once('close', () => resolve());
+        }),
+    );
+    for (const link of sockets) this.closeLink(link, CLOSE.shutdown, 'shutting down');
+    let grace: NodeJS.Timeout | null = null;
+    await Promise.race([Promise.all(closed), new Promise<void>((r) => (grace = setTimeout(r, 500)))]);
+    if (grace) clearTimeout(grace);
+    for (const link of sockets) if (link.ws.readyState !== WebSocket.CLOSED) link.ws.terminate();
+    await Promise.all(closed);
+    for (const link of sockets) if (link.closeTimer) clearTimeout(link.closeTimer);
+    const wss = this.wss;
+    if (wss) await new Promise<void>((resolve) => wss.close(() => resolve()));
+    const server = this.server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    this.log.info({}, 'p2p stopped');
+  }
+
+  /** Authenticated peers. */
+  peers(): PeerInfo[] {
+    return [...this.links.values()].map((l) => ({
+      key: l.keyHex,
+      address: l.address,
+      direction: l.direction,
+      height: l.height,
+      round: l.round,
+      connectedSince: l.connectedSince,
+      queued: l.queued,
+    }));
+  }
+
+  // ------------------------------------------------------------------------------ ConsensusNetwork
+
+  broadcast(message: ConsensusMessage): void {
+    const bytes = encodeConsensusMessage(message);
+    const id = toHex(this.config.suite.hash(bytes));
+    this.seenConsensus.set(id, true);
+    const frame = consensusFrame(message.type, bytes, this.key);
+    this.remember(id, message, frame);
+    for (const link of this.links.values()) this.send(link, frame, 'high');
+  }
+
+  gossipTx(bytes: Uint8Array): void {
+    if (!this.seenTxs.add(toHex(this.config.suite.hash(bytes)))) return;
+    const frame = txFrame(bytes, this.key);
+    for (const link of this.links.values()) this.send(link, frame, 'low');
+  }
+
+  requestBlocks(height: number): void {
+    if (height > this.wanted) this.wanted = height;
+    this.syncTick();
+  }
+
+  // ------------------------------------------------------------------------------ admission
+
+  private refreshAdmitted() {
+    const next = new Set(this.staticAdmitted);
+    if (this.config.followValidators && this.node) {
+      for (const v of this.node.validators ?? []) next.add(toHex(v.key));
+    }
+    const same = next.size === this.admitted.size && [...next].every((k) => this.admitted.has(k));
+    if (same) return;
+    this.admitted = next;
+    for (const link of [...this.links.values()]) {
+      if (!next.has(link.keyHex)) {
+        this.log.warn({ peer: link.keyHex }, 'peer is no longer admitted');
+        this.closeLink(link, CLOSE.notAdmitted, 'no longer admitted');
+      }
+    }
+  }
+
+  private isBanned(keyHex: string): boolean {
+    const until = this.bans.get(keyHex);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.bans.delete(keyHex);
+    return false;
+  }
+
+  // ------------------------------------------------------------------------------ links
+
+  private addTarget(peer: PeerAddress): Target {
+    const key = peer.key ? hexOf(peer.key) : null;
+    const existing = this.targets.find((t) => t.url === peer.url);
+    if (existing) {
+      if (key) existing.key = key;
+      return existing;
+    }
+    const target: Target = {
+      url: peer.url,
+      key,
+      learned: null,
+      attempts: 0,
+      timer: null,
+      link: null,
+      self: key === this.keyHex,
+    };
+    this.targets.push(target);
+    return target;
+  }
+
+  private backoff(attempts: number): number {
+    const ceiling = Math.min(
+      this.limits.reconnectMaxMs,
+      this.limits.reconnectBaseMs * 2 ** Math.min(attempts, 20),
+    );
+    return ceiling / 2 + (Math.random() * ceiling) / 2;
+  }
+
+  private scheduleDial(target: Target, delayMs: number) {
+    if (this.stopped || target.timer || target.link || target.self) return;
+    target.timer = setTimeout(() => {
+      target.timer = null;
+      this.dial(target);
+    }, delayMs);
+  }
+
+  private dial(target: Target) {
+    if (this.stopped || target.link || target.self) return;
+    const key = target.key ?? target.learned;
+    if (key && this.links.has(key)) return; // linked already (it dialed us); redialed when that link ends
+    if (key && this.isBanned(key))
+      return this.scheduleDial(target, (this.bans.get(key) ?? 0) - Date.now() + 10);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(target.url, {
+        maxPayload: this.limits.maxPayload,
+        perMessageDeflate: false,
+        handshakeTimeout: this.limits.handshakeTimeoutMs,
+      });
+    } catch (error) {
+      this.log.warn({ url: target.url, err: (error as Error).message }, 'cannot dial peer');
+      target.attempts++;
+      return this.scheduleDial(target, this.backoff(target.attempts));
+    }
+    const link = this.newLink(ws, 'outbound', target.url, this.targets.indexOf(target));
+    target.link = link;
+    ws.on('open', () => {
+      setReceiveLimit(ws, HANDSHAKE_FRAME_BYTES);
+      if (link.state !== 'closed')
+        this.send(link, helloFrame(makeHello(this.ctx, this.key, link.challenge)), 'high');
+    });
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage) {
+    if (this.stopped || this.pendingHandshakes >= this.limits.maxPendingHandshakes) {
+      ws.on('error', () => {});
+      return ws.terminate();
+    }
+    const address = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    setReceiveLimit(ws, HANDSHAKE_FRAME_BYTES);
+    const link = this.newLink(ws, 'inbound', address, null);
+    this.send(link, helloFrame(makeHello(this.ctx, this.key, link.challenge)), 'high');
+  }
+
+  private newLink(
+    ws: WebSocket,
+    direction: 'inbound' | 'outbound',
+    address: string,
+    target: number | null,
+  ): Link {
+    const link = new Link(ws, direction, address, newChallenge(), this.limits, Date.now(), target);
+    this.sockets.add(link);
+    this.pendingHandshakes++;
+    link.handshakeTimer = setTimeout(() => {
+      link.handshakeTimer = null;
+      if (link.state !== 'handshake') return;
+      // A dial that never connected is only a failed dial; a peer that connected and stalled is counted.
+      if (ws.readyState === WebSocket.OPEN) {
+        this.counters.handshake_timeout++;
+        this.log.warn({ address }, 'peer did not finish the handshake in time');
+      }
+      this.closeLink(link, CLOSE.handshakeTimeout, 'handshake timeout');
+    }, this.limits.handshakeTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onMessage(link, data, isBinary));
+    ws.on('close', (code, reason) => this.onClose(link, code, reason.toString()));
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.count(link, 'oversized', error.message);
+      else if (error.code?.startsWith('WS_ERR_')) this.count(link, 'malformed', error.message);
+      else this.log.debug({ address, err: error.message }, 'peer socket error');
+    });
+    return link;
+  }
+
+  /** Leave the open/pending books at once; the socket itself ends in onClose. */
+  private detach(link: Link) {
+    if (link.state === 'handshake') this.pendingHandshakes--;
+    if (link.handshakeTimer) clearTimeout(link.handshakeTimer);
+    link.handshakeTimer = null;
+    const wasOpen = link.state === 'open';
+    link.state = 'closed';
+    link.clearQueue();
+    if (wasOpen && this.links.get(link.keyHex) === link) {
+      this.links.delete(link.keyHex);
+      this.log.info({ peer: link.keyHex, address: link.address }, 'peer disconnected');
+      if (this.sync?.link === link && !this.sync.applying) {
+        if (this.sync.timer) clearTimeout(this.sync.timer);
+        this.sync = null;
+      }
+      // A peer we configured may have been reachable through this (inbound) link: dial it again.
+      for (const t of this.targets) {
+        if ((t.key ?? t.learned) === link.keyHex && !t.link) this.scheduleDial(t, this.backoff(t.attempts));
+      }
+    }
+  }
+
+  private closeLink(link: Link, code: number, reason: string) {
+    if (link.state === 'closed') return;
+    this.detach(link);
+    try {
+      link.ws.close(code, reason.slice(0, 120));
+    } catch {
+      link.ws.terminate();
+    }
+    // A peer that does not answer the close handshake is cut off.
+    link.closeTimer = setTimeout(() => link.ws.terminate(), 2_000);
+  }
+
+  private onClose(link: Link, code: number, reason: string) {
+    this.detach(link);
+    if (link.closeTimer) clearTimeout(link.closeTimer);
+    link.closeTimer = null;
+    this.sockets.delete(link);
+    if (code >= 4000) this.log.info({ address: link.address, code, reason }, 'peer link closed');
+    if (link.target === null || this.stopped) return;
+    const target = this.targets[link.target]!;
+    if (target.link !== link) return;
+    target.link = null;
+    if (link.connectedSince > 0) target.attempts = 0;
+    else target.attempts++;
+    this.scheduleDial(target, this.backoff(target.attempts));
+  }
+
+  /** Refuse a link during the handshake: count, log, close with a reason code. */
+  private refuse(link: Link, reason: CounterReason | null, code: number, detail: string) {
+    if (reason) {
+      this.counters[reason]++;
+      this.log.warn(
+        { address: link.address, peer: link.keyHex || undefined, reason, detail },
+        'peer refused',
+      );
+    } else this.log.debug({ address: link.address, detail }, 'link closed');
+    this.closeLink(link, code, detail);
+  }
+
+  /** Count a dropped frame from an open link; too many in a minute and the peer is banned for a while. */
+  private count(link: Link, reason: CounterReason, detail: string) {
+    this.counters[reason]++;
+    this.log.debug({ peer: link.keyHex || link.address, reason, detail }, 'peer frame dropped');
+    if (link.state !== 'open') return;
+    if (link.strike(Date.now()) > this.limits.misbehaviourPerMinute) {
+      this.counters.misbehaving++;
+      this.bans.set(link.keyHex, Date.now() + this.limits.banMs);
+      this.log.warn(
+        { peer: link.keyHex, address: link.address, reason },
+        'peer keeps misbehaving: disconnected',
+      );
+      this.closeLink(link, CLOSE.misbehaving, 'misbehaving');
+    }
+  }
+
+  private send(link: Link, frame: Uint8Array, priority: Priority) {
+    const dropped = link.send(frame, priority);
+    if (dropped > 0) this.counters.send_overflow += dropped;
+  }
+
+  // ------------------------------------------------------------------------------ frames
+
+  private onMessage(link: Link, data: RawData, isBinary: boolean) {
+    if (link.state === 'closed' || this.stopped) return;
+    const bytes = toBytes(data);
+    link.lastFrameAt = Date.now();
+    if (!link.admit(bytes.length, link.lastFrameAt)) {
+      if (link.state === 'handshake')
+        return this.refuse(link, 'flood', CLOSE.protocol, 'flood during the handshake');
+      return this.count(link, 'flood', `${bytes.length}-byte frame over budget`);
+    }
+    let frame: Frame;
+    try {
+      if (!isBinary) throw new FrameError('malformed', 'text frame');
+      frame = decodeFrame(bytes, this.limits.maxPayload);
+    } catch (error) {
+      if (!(error instanceof FrameError)) throw error;
+      if (link.state === 'handshake') return this.refuse(link, error.reason, CLOSE.protocol, error.message);
+      return this.count(link, error.reason, error.message);
+    }
+    try {
+      if (link.state === 'handshake') this.onHandshake(link, frame);
+      else this.onFrame(link, frame, bytes);
+    } catch (error) {
+      this.log.error({ peer: link.keyHex, type: frame.type, err: error }, 'p2p frame handler failed');
+    }
+  }
+
+  private onHandshake(link: Link, frame: Frame) {
+    if (frame.type === 'hello') {
+      if (link.hello) return this.refuse(link, 'malformed', CLOSE.protocol, 'a second hello');
+      const hello = frame.hello;
+      const check = checkHello(this.ctx, this.config.suite, hello);
+      if (!check.ok) {
+        return this.refuse(
+          link,
+          check.reason,
+          check.reason === 'wrong_chain' ? CLOSE.wrongChain : CLOSE.protocol,
+          check.detail,
+        );
+      }
+      const peerHex = toHex(hello.nodeKey);
+      const target = link.target === null ? null : this.targets[link.target]!;
+      if (peerHex === this.keyHex) {
+        if (target) target.self = true;
+        return this.refuse(link, null, CLOSE.self, 'a link to itself');
+      }
+      if (!this.admitted.has(peerHex)) {
+        return this.refuse(
+          link,
+          'unauthenticated',
+          CLOSE.notAdmitted,
+          `key ${peerHex.slice(0, 16)}… is not admitted`,
+        );
+      }
+      if (target?.key && target.key !== peerHex) {
+        return this.refuse(
+          link,
+          'unauthenticated',
+          CLOSE.notAdmitted,
+          `not the key configured for ${target.url}`,
+        );
+      }
+      if (this.isBanned(peerHex))
+        return this.refuse(link, 'banned', CLOSE.misbehaving, 'banned for misbehaving');
+      link.hello = hello;
+      link.setKey(hello.nodeKey);
+      const signature = this.config.signer.sign(
+        authSignBytes(this.ctx, hello.challenge, this.key, hello.nodeKey),
+      );
+      this.send(link, authFrame(signature), 'high');
+      return;
+    }
+    if (frame.type === 'auth') {
+      if (!link.hello || !link.key)
+        return this.refuse(link, 'unauthenticated', CLOSE.protocol, 'auth before hello');
+      if (!verifyAuth(this.ctx, this.config.suite, link.challenge, link.key, this.key, frame.signature)) {
+        return this.refuse(link, 'bad_signature', CLOSE.badSignature, 'bad handshake signature');
+      }
+      return this.open(link);
+    }
+    this.refuse(link, 'unauthenticated', CLOSE.protocol, `${frame.type} before the handshake`);
+  }
+
+  /** The handshake succeeded: keep one link per key (the one dialed by the lower key), then go. */
+  private open(link: Link) {
+    if (!this.admitted.has(link.keyHex))
+      return this.refuse(link, 'unauthenticated', CLOSE.notAdmitted, 'not admitted');
+    const target = link.target === null ? null : this.targets[link.target]!;
+    if (target && !target.key) target.learned = link.keyHex;
+    const existing = this.links.get(link.keyHex);
+    if (existing) {
+      const weAreLower = compareBytes(this.key, link.key!) < 0;
+      const preferred = (link.direction === 'outbound') === weAreLower;
+      // The same direction twice means the peer reconnected: the older link is stale.
+      const keepNew = existing.direction === link.direction || preferred;
+      if (!keepNew) return this.closeLink(link, CLOSE.duplicate, 'already linked');
+      this.closeLink(existing, CLOSE.duplicate, 'replaced by another link');
+    }
+    if (this.links.size >= this.limits.maxPeers) return this.closeLink(link, CLOSE.busy, 'too many peers');
+    if (link.handshakeTimer) clearTimeout(link.handshakeTimer);
+    link.handshakeTimer = null;
+    this.pendingHandshakes--;
+    link.state = 'open';
+    setReceiveLimit(link.ws, this.limits.maxPayload);
+    link.connectedSince = Date.now();
+    this.links.set(link.keyHex, link);
+    if (target) target.attempts = 0;
+    this.log.info({ peer: link.keyHex, address: link.address, direction: link.direction }, 'peer connected');
+    this.sendStatus(link);
+  }
+
+  private onFrame(link: Link, frame: Frame, bytes: Uint8Array) {
+    switch (frame.type) {
+      case 'status':
+        link.height = frame.height;
+        link.round = frame.round;
+        link.links = new Set(frame.links.map((k) => toHex(k)));
+        return this.syncTick();
+      case 'proposal':
+      case 'vote':
+        return this.onConsensus(link, frame, bytes);
+      case 'tx':
+        return this.onTx(link, frame.tx, frame.origin, bytes);
+      case 'get_blocks':
+        return void this.serveBlocks(link, frame.from, frame.limit);
+      case 'blocks':
+        return void this.onBlocks(link, frame.from, frame.blocks);
+      case 'hello':
+      case 'auth':
+        return this.count(link, 'malformed', `${frame.type} on an open link`);
+    }
+  }
+
+  private onConsensus(link: Link, frame: Extract<Frame, { type: 'proposal' | 'vote' }>, bytes: Uint8Array) {
+    const node = this.node;
+    const m = frame.message;
+    const height = m.type === 'vote' ? m.vote.height : m.proposal.height;
+    const head = node?.head?.height ?? 0;
+    const current = height > head && height <= head + 2;
+    const id = toHex(this.config.suite.hash(frame.bytes));
+    const known = this.seenConsensus.get(id);
+    if (known === false) return this.count(link, 'bad_signature', `${m.type} signature (again)`);
+    if (known === true) {
+      // Seen before: never relayed again, but passed to the node again while current, since a node that
+      // was not yet in the height when it first came has dropped it (see regossip()).
+      if (current) node?.receiveConsensus(m);
+      return;
+    }
+    const { suite, chainId } = this.config;
+    let ok: boolean;
+    try {
+      ok =
+        m.type === 'vote' ? verifyVote(suite, chainId, m.vote) : verifyProposal(suite, chainId, m.proposal);
+    } catch {
+      ok = false;
+    }
+    this.seenConsensus.set(id, ok);
+    if (!ok) return this.count(link, 'bad_signature', `${m.type} signature`);
+    if (!node) return;
+    node.receiveConsensus(m);
+    // Relay once, and only while the message is current: the seen-set stops it coming round again.
+    if (current) {
+      this.remember(id, m, bytes);
+      const signer = toHex(m.type === 'vote' ? m.vote.validator : m.proposal.proposer);
+      this.relay(bytes, link, toHex(frame.origin), signer, 'high');
+    }
+  }
+
+  /** Keep a current message for re-sending, within the count and byte bounds (oldest go first). */
+  private remember(id: string, m: ConsensusMessage, frame: Uint8Array) {
+    if (this.recent.has(id)) return;
+    const height = m.type === 'vote' ? m.vote.height : m.proposal.height;
+    const round = m.type === 'vote' ? m.vote.round : m.proposal.round;
+    this.recent.set(id, { height, round, frame, at: Date.now() });
+    this.recentBytes += frame.length;
+    while (this.recent.size > this.limits.recentMessages || this.recentBytes > this.limits.recentBytes) {
+      const [oldest, entry] = this.recent.entries().next().value as [string, Recent];
+      this.recent.delete(oldest);
+      this.recentBytes -= entry.frame.length;
+    }
+  }
+
+  /**
+   * Messages are broadcast once, so a peer that was down or restarting when they went out never sees
+   * them, and a height can stall with every validator up (each waits for votes the others sent into the
+   * void). When the next height is still undecided `regossipAfterMs` after its first message, re-send
+   * its messages of the two latest rounds to the peers whose status says they are on that height too.
+   */
+  private regossip(head: number, now: number) {
+    for (const [id, entry] of this.recent) {
+      if (entry.height <= head) {
+        this.recent.delete(id);
+        this.recentBytes -= entry.frame.length;
+      }
+    }
+    let since = Number.POSITIVE_INFINITY;
+    let maxRound = -1;
+    for (const e of this.recent.values()) {
+      if (e.height !== head + 1) continue;
+      since = Math.min(since, e.at);
+      maxRound = Math.max(maxRound, e.round);
+    }
+    if (maxRound < 0 || now - since < this.limits.regossipAfterMs) return;
+    const peers = [...this.links.values()].filter((l) => l.links !== null && l.height === head);
+    if (peers.length === 0) return;
+    for (const e of this.recent.values()) {
+      if (e.height !== head + 1 || e.round < maxRound - 1) continue;
+      for (const link of peers) this.send(link, e.frame, 'high');
+    }
+  }
+
+  private onTx(link: Link, tx: Uint8Array, origin: Uint8Array, bytes: Uint8Array) {
+    if (!this.seenTxs.add(toHex(this.config.suite.hash(tx)))) return;
+    this.node?.receiveTx(tx);
+    this.relay(bytes, link, toHex(origin), null, 'low');
+  }
+
+  /**
+   * Pass a frame on to peers that may lack it: not the peer it came from, not its origin or signer, and
+   * not a peer whose last status says it has a link to the origin (the origin sent it to that peer).
+   * In a full mesh nothing is relayed; a node reached only through us gets everything once.
+   */
+  private relay(frame: Uint8Array, from: Link, origin: string, signer: string | null, priority: Priority) {
+    for (const link of this.links.values()) {
+      if (link === from || link.keyHex === origin || link.keyHex === signer) continue;
+      if (link.links?.has(origin)) continue;
+      this.send(link, frame, priority);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ status and sync
+
+  private tick() {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const link of [...this.links.values()]) {
+      if (now - link.lastFrameAt > this.limits.idleTimeoutMs) {
+        this.log.warn({ peer: link.keyHex, address: link.address }, 'peer went silent: link closed');
+        this.closeLink(link, CLOSE.idle, 'silent');
+      } else this.sendStatus(link);
+    }
+    for (const [key, until] of this.bans) if (until <= now) this.bans.delete(key);
+    const head = this.node?.head?.height;
+    if (head !== undefined) this.regossip(head, now);
+    this.syncTick();
+  }
+
+  private sendStatus(link: Link) {
+    const height = this.node?.head?.height ?? 0;
+    const round = this.node?.stats.round ?? 0;
+    const keys = [...this.links.values()].slice(0, MAX_STATUS_LINKS).map((l) => l.key!);
+    this.send(link, statusFrame(height, round, keys), 'low');
+  }
+
+  /** Ask a peer that is ahead for the next blocks, one request at a time. */
+  private syncTick() {
+    const node = this.node;
+    if (this.stopped || !this.started || !node || this.sync) return;
+    const head = node.head?.height;
+    if (head === undefined) return;
+    if (this.wanted <= head) this.wanted = 0;
+    let best: Link | null = null;
+    for (const l of this.links.values()) {
+      if (l.height <= head) continue;
+      if (!best || l.height > best.height || (l.height === best.height && l.syncFailures < best.syncFailures))
+        best = l;
+    }
+    if (!best) {
+      this.behind = null;
+      if (this.wanted === 0) return;
+      // The node asked (it saw a later height or a block it lacks) before any status said who has it.
+      const open = [...this.links.values()].sort((a, b) => a.syncFailures - b.syncFailures);
+      best = open[0] ?? null;
+      if (!best) return;
+    } else if (this.wanted === 0 && best.height === head + 1) {
+      // One height behind is usually consensus finishing the height right now: give it a moment.
+      const now = Date.now();
+      if (!this.behind || this.behind.head !== head) this.behind = { head, since: now };
+      const wait = this.behind.since + this.limits.syncDelayMs - now;
+      if (wait > 0) {
+        if (!this.syncRecheck) {
+          this.syncRecheck = setTimeout(() => {
+            this.syncRecheck = null;
+            this.syncTick();
+          }, wait);
+        }
+        return;
+      }
+    }
+    const from = head + 1;
+    const limit = Math.min(
+      this.limits.syncBatchBlocks,
+      MAX_SYNC_BLOCKS,
+      best.height > head ? best.height - head : MAX_SYNC_BLOCKS,
+    );
+    const request: SyncRequest = { link: best, from, timer: null, applying: false };
+    request.timer = setTimeout(() => {
+      if (this.sync !== request) return;
+      request.link.syncFailures++;
+      this.sync = null;
+      this.log.debug({ peer: request.link.keyHex, from }, 'block request timed out');
+      this.syncTick();
+    }, this.limits.syncTimeoutMs);
+    this.sync = request;
+    this.log.debug({ peer: best.keyHex, from, limit, peerHeight: best.height }, 'requesting blocks');
+    this.send(best, getBlocksFrame(from, limit), 'high');
+  }
+
+  private async onBlocks(link: Link, from: number, list: SyncedBlockBytes[]) {
+    const request = this.sync;
+    const node = this.node;
+    // Only answers to our own request count; anything else is ignored (a late answer after a timeout).
+    if (!node || !request || request.link !== link || request.applying || request.from !== from) return;
+    if (request.timer) clearTimeout(request.timer);
+    request.timer = null;
+    request.applying = true;
+    try {
+      if (list.length === 0) {
+        // It has nothing from there: its status was stale, or the node asked ahead of everyone.
+        this.wanted = 0;
+        if (link.height >= from) link.height = from - 1;
+        return;
+      }
+      const blocks: { block: Block; certificate: CommitCertificate }[] = [];
+      try {
+        for (const [i, b] of list.entries()) {
+          const block = decodeBlock(b.block);
+          const certificate = decodeCertificate(b.certificate);
+          if (block.header.height !== from + i || certificate.height !== from + i)
+            throw new Error('heights out of order');
+          blocks.push({ block, certificate });
+        }
+      } catch (error) {
+        return this.count(link, 'malformed', `blocks: ${(error as Error).message}`);
+      }
+      const badBefore = node.stats.badMessages ?? 0;
+      try {
+        await node.receiveCommitted(blocks);
+      } catch (error) {
+        return this.count(link, 'bad_block', (error as Error).message);
+      }
+      const head = node.head?.height ?? 0;
+      const refused = blocks.some((b) => b.block.header.height === head + 1);
+      if (refused && (node.stats.badMessages ?? 0) > badBefore) {
+        this.count(link, 'bad_block', `block ${head + 1} was refused`);
+        link.syncFailures++;
+      } else {
+        link.syncFailures = 0;
+        this.log.debug({ peer: link.keyHex, from, count: blocks.length, head }, 'synced blocks');
+      }
+    } finally {
+      if (this.sync === request) this.sync = null;
+      if (!this.stopped) setImmediate(() => this.syncTick());
+    }
+  }
+
+  private async serveBlocks(link: Link, from: number, limit: number) {
+    const node = this.node;
+    if (!node) return;
+    if (link.serving) return this.count(link, 'flood', 'get_blocks while another is being answered');
+    link.serving = true;
+    try {
+      const stored = await node.store.blocksFrom(from, Math.min(limit, this.limits.syncBatchBlocks));
+      const out: SyncedBlockBytes[] = [];
+      let size = 64;
+      for (const s of stored) {
+        const block = encodeBlock(s.block);
+        const certificate = encodeCertificate(s.certificate);
+        const n = block.length + certificate.length + 32;
+        if (out.length > 0 && size + n > this.limits.syncBatchBytes) break;
+        if (size + n > this.limits.maxPayload) break;
+        out.push({ block, certificate });
+        size += n;
+      }
+      if (link.state === 'open') this.send(link, blocksFrame(from, out), 'high');
+    } catch (error) {
+      this.log.warn(
+        { peer: link.keyHex, from, err: (error as Error).message },
+        'cannot answer a block request',
+      );
+    } finally {
+      link.serving = false;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+// `gongxin node start`: one node of a network from its folder (made by `gongxin init`): its database
+// (PGlite in the folder, or PostgreSQL), its key, peer links to the others, and its API.
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { createCoreRegistry } from '@gongxin/contracts';
+import { createGenesisState, fromHex } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { createNodeApiApp } from './api/server';
+import { consoleLogger, openNodeDatabase, readGenesis, readNodeConfig } from './cli';
+import { loadOrCreateNodeKey, signerFor } from './keys';
+import { ChainNode, type ChainNodeOptions } from './node';
+import { PeerNetwork } from './p2p/network';
+
+export interface RunningNode {
+  node: ChainNode;
+  network: PeerNetwork;
+  apiUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function runNode(
+  home: string,
+  opts: {
+    databaseUrl?: string;
+    logger?: ChainNodeOptions['logger'];
+    timeouts?: ChainNodeOptions['timeouts'];
+    blockLimits?: ChainNodeOptions['blockLimits'];
+  } = {},
+): Promise<RunningNode> {
+  const logger = opts.logger ?? consoleLogger;
+  const config = readNodeConfig(home);
+  const genesis = readGenesis(home, config);
+  const suite = getSuite(genesis.suite);
+  const contracts = createCoreRegistry();
+  const { key } = loadOrCreateNodeKey(suite, path.join(home, 'validator-key.json'));
+  const signer = signerFor(suite, key);
+  const genesisHash = createGenesisState({ suite, contracts }, genesis).hash;
+  const database = await openNodeDatabase(home, config, opts.databaseUrl);
+  const network = new PeerNetwork({
+    suite,
+    chainId: genesis.chainId,
+    genesisHash,
+    signer,
+    listen: { host: config.p2p.host, port: config.p2p.port },
+    peers: config.peers.map((p) => ({ url: p.url, key: p.key })),
+    admitted: [...genesis.validators.map((v) => v.key), ...(config.admitted ?? []).map((k) => fromHex(k))],
+    followValidators: true,
+    logger,
+  });
+  const node = new ChainNode({
+    database,
+    genesis,
+    suite,
+    contracts,
+    signer,
+    network,
+    logger,
+    timeouts: opts.timeouts,
+    blockLimits: opts.blockLimits,
+  });
+  network.attach(node);
+  await node.start();
+  await network.start();
+  const { app } = createNodeApiApp(node, {
+    logger,
+    peers: () => network.peers().length,
+    rateLimit: config.api.rateLimit,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.api.port, config.api.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  const apiUrl = `http://${config.api.host}:${port}`;
+  logger.info(
+    {
+      name: config.name,
+      api: apiUrl,
+      p2p: `${config.p2p.host}:${config.p2p.port}`,
+      height: node.head.height,
+    },
+    'node running',
+  );
+  return {
+    node,
+    network,
+    apiUrl,
+    stop: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections?.();
+      await network.stop();
+      await node.stop();
+      await database.close();
+    },
+  };
+}
+
+/** The CLI's long-running form: run until SIGINT/SIGTERM, then shut down cleanly. */
+export async function startNodeFromHome(home: string, databaseUrl?: string): Promise<void> {
+  const running = await runNode(home, { databaseUrl });
+  console.log(`node ${path.basename(home)} running: API ${running.apiUrl}`);
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, async () => {
+      if (stopping) return;
+      stopping = true;
+      await running.stop();
+      process.exit(0);
+    });
+  }
+}

@@ -1,0 +1,197 @@
+// `gongxin verify` finds tampering with a stored block, tx, event or state row and names the height.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Database, openDatabase } from '@gongxin/db';
+import { signedTx } from '@gongxin/ledger/testing';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportChain } from '../src/export';
+import { ChainNode } from '../src/node';
+import { ChainStore } from '../src/storage/store';
+import { verifyChain } from '../src/verify';
+import { chainId, contracts, genesisFor, quietLogger, signerOf, suite, users, validators } from './helpers';
+
+const vals = validators(1);
+const genesis = genesisFor(vals);
+const env = { suite, contracts };
+const dir = mkdtempSync(path.join(tmpdir(), 'gongxin-verify-'));
+let database: Database;
+let store: ChainStore;
+
+beforeAll(async () => {
+  database = await openDatabase({ dataDir: dir, name: 'verify' });
+  const node = new ChainNode({
+    database,
+    genesis,
+    suite,
+    contracts,
+    signer: signerOf(vals[0]!.account),
+    logger: quietLogger,
+    blockLimits: { commitDelayMs: 5, maxTxs: 3 },
+  });
+  await node.start();
+  const ids: string[] = [];
+  for (let i = 0; i < 15; i++)
+    ids.push(
+      node.submit(
+        signedTx(suite, chainId, users[i % 3]!, Math.floor(i / 3), [
+          { contract: 'counter', name: 'add', params: { by: i + 1 } },
+        ]),
+      ).id,
+    );
+  await Promise.all(ids.map((id) => node.waitForTx(id, 20_000)));
+  await node.stop();
+  store = new ChainStore(database);
+  expect(await store.headHeight()).toBeGreaterThanOrEqual(5);
+}, 60_000);
+
+afterAll(async () => {
+  await database?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Tamper inside a transaction that is rolled back, so each case starts from the intact chain. */
+async function tampered(change: string) {
+  class Rollback extends Error {}
+  let result: Awaited<ReturnType<typeof verifyChain>> | undefined;
+  await database
+    .transaction(async (tx) => {
+      await tx.execute(sql.raw(change));
+      result = await verifyChain(new ChainStore({ ...database, db: tx } as Database), env, genesis);
+      throw new Rollback();
+    })
+    .catch((error) => {
+      if (!(error instanceof Rollback)) throw error;
+    });
+  return result!;
+}
+
+describe('verifyChain', () => {
+  it('passes an intact chain', async () => {
+    const result = await verifyChain(store, env, genesis);
+    expect(result).toEqual({ ok: true, checkedHeight: await store.headHeight() });
+  });
+
+  it('names the height of an altered tx', async () => {
+    const result = await tampered(
+      `update chain.txs set bytes = set_byte(bytes, 40, get_byte(bytes, 40) # 1) where height = 3 and index = 0`,
+    );
+    expect(result.ok).toBe(false);
+    expect(result.problem).toMatchObject({ height: 3, what: expect.stringContaining('tx Merkle root') });
+    expect(result.checkedHeight).toBe(2);
+  });
+
+  it('names the height of an altered block header', async () => {
+    const result = await tampered(
+      `update chain.blocks set header = set_byte(header, 30, get_byte(header, 30) # 1) where height = 4`,
+    );
+    expect(result.problem?.height).toBe(4);
+  });
+
+  it('names the height of a forged certificate', async () => {
+    const result = await tampered(
+      `update chain.blocks set certificate = set_byte(certificate, length(certificate) - 2, get_byte(certificate, length(certificate) - 2) # 1) where height = 2`,
+    );
+    expect(result.problem).toMatchObject({ height: 2, what: expect.stringContaining('certificate') });
+  });
+
+  it('names the height of an altered event', async () => {
+    const result = await tampered(
+      `update chain.events set bytes = set_byte(bytes, length(bytes) - 1, get_byte(bytes, length(bytes) - 1) # 1) where height = 5 and index = 0`,
+    );
+    expect(result.problem).toMatchObject({ height: 5, what: expect.stringContaining('event') });
+  });
+
+  it('names the state row and the height it was last written at', async () => {
+    const key = `counter/${users[0]!.address}`;
+    const result = await tampered(
+      `update chain.state set value = '\\x1a000f4240'::bytea where key = '${key}'`,
+    );
+    expect(result.ok).toBe(false);
+    expect(result.problem?.what).toContain(key);
+    expect(result.problem?.height).toBeGreaterThan(0);
+  });
+
+  it('finds a deleted block', async () => {
+    const result = await tampered(`delete from chain.blocks where height = 3`);
+    expect(result.ok).toBe(false);
+  });
+
+  it('exports a chain that another node imports and verifies', async () => {
+    const file = path.join(dir, 'chain.export');
+    const header = await exportChain(store, chainId, file);
+    expect(header.toHeight).toBe(await store.headHeight());
+    const other = await openDatabase({ memory: true });
+    const follower = new ChainNode({
+      database: other,
+      genesis,
+      suite,
+      contracts,
+      signer: null,
+      logger: quietLogger,
+    });
+    await follower.start();
+    const { readExport } = await import('../src/export');
+    for await (const item of readExport(file)) if (Array.isArray(item)) await follower.receiveCommitted(item);
+    expect(follower.head.height).toBe(header.toHeight);
+    expect((await verifyChain(follower.store, env, genesis)).ok).toBe(true);
+    await follower.stop();
+    await other.close();
+  }, 60_000);
+});
+
+describe('gongxin verify (the command)', () => {
+  it('reports an intact chain, then the height of a tampered tx, with exit codes 0 and 2', async () => {
+    const { init, main, openNodeDatabase, readNodeConfig } = await import('../src/cli');
+    const { runNode } = await import('../src/run');
+    const home = path.join(dir, 'net');
+    const [n1] = init({
+      home,
+      validators: 1,
+      chainId: 'gongxin-verify',
+      suite: 'ed25519-sha256',
+      host: '127.0.0.1',
+      basePort: 30000 + Math.floor(Math.random() * 5000),
+    });
+    const running = await runNode(n1!.dir, {
+      logger: quietLogger,
+      blockLimits: { commitDelayMs: 5, maxTxs: 2 },
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const hash = suite.hash(new Uint8Array([i]));
+      ids.push(
+        running.node.submit(
+          signedTx(suite, 'gongxin-verify', users[0]!, i, [
+            {
+              contract: 'notary',
+              name: 'anchor',
+              params: { hash: Buffer.from(hash).toString('hex'), type: 'test' },
+            },
+          ]),
+        ).id,
+      );
+    }
+    const outcomes = await Promise.all(ids.map((id) => running.node.waitForTx(id, 20_000)));
+    expect(outcomes.every((o) => o.receipt.ok)).toBe(true);
+    await running.stop();
+
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      expect(await main(['verify', '--home', n1!.dir])).toBe(0);
+      const db = await openNodeDatabase(n1!.dir, readNodeConfig(n1!.dir));
+      await db.execute(
+        sql.raw(`update chain.txs set bytes = set_byte(bytes, 50, get_byte(bytes, 50) # 4) where height = 2`),
+      );
+      await db.close();
+      expect(await main(['verify', '--home', n1!.dir])).toBe(2);
+    } finally {
+      console.log = log;
+    }
+    expect(lines[0]).toMatch(/verified: \d+ blocks/);
+    expect(lines[1]).toContain('BROKEN at height 2');
+  }, 90_000);
+});

@@ -1,0 +1,316 @@
+// The simulator's command line (`npm run sim -- …` from the repository root):
+//
+//   --seeds N            how many seeds to run (default 100)
+//   --from S             first seed (default 0)
+//   --validators 4|7|both  configurations: 4 validators with 1 byzantine, 7 with 2 (default both)
+//   --seed S             replay one seed (each selected configuration), printing its summary
+//   --verbose            with --seed: print every trace line as it happens
+//   --real-crypto        real Ed25519 instead of the fast simulation suite
+//   --ignore-locks       honest nodes run with the machine's test-only ignoreLocks defect
+//   --unequal-powers     draw voting powers 1–10 instead of equal ones
+//   --scenario K         random (default) | mixed | fork-hunt | crashy | stuck
+//   --workers N          processes to spread seeds over (default: the number of CPUs)
+//
+// Every seed runs single-threaded and deterministically; workers only split the seeds between them. The
+// exit code is 1 when any violation was found.
+import { fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { ScenarioKind } from './scenario';
+import { configLabel, defaultByzantine, runSimulation, type SimOptions } from './simulation';
+import { ConfigSummary, formatViolation, type SeedReport, toReport } from './summary';
+
+interface CliOptions {
+  seeds: number;
+  from: number;
+  validators: number[];
+  seed: number | null;
+  verbose: boolean;
+  realCrypto: boolean;
+  ignoreLocks: boolean;
+  unequalPowers: boolean;
+  scenario: ScenarioKind;
+  workers: number;
+}
+
+const SCENARIOS: ScenarioKind[] = ['random', 'mixed', 'fork-hunt', 'crashy', 'stuck'];
+
+function usage(problem?: string): never {
+  if (problem) console.error(`sim: ${problem}`);
+  console.error(
+    'usage: sim [--seeds N] [--from S] [--validators 4|7|both] [--seed S [--verbose]] [--real-crypto] ' +
+      '[--ignore-locks] [--unequal-powers] [--scenario random|mixed|fork-hunt|crashy|stuck] [--workers N]',
+  );
+  process.exit(2);
+}
+
+function parse(argv: string[]): CliOptions {
+  const o: CliOptions = {
+    seeds: 100,
+    from: 0,
+    validators: [4, 7],
+    seed: null,
+    verbose: false,
+    realCrypto: false,
+    ignoreLocks: false,
+    unequalPowers: false,
+    scenario: 'random',
+    workers: Math.max(1, availableParallelism()),
+  };
+  const int = (name: string, value: string | undefined, min = 0): number => {
+    const n = Number(value);
+    if (value === undefined || !Number.isSafeInteger(n) || n < min)
+      usage(`${name} needs an integer ≥ ${min}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--seeds':
+        o.seeds = int('--seeds', value(), 1);
+        break;
+      case '--from':
+        o.from = int('--from', value());
+        break;
+      case '--seed':
+        o.seed = int('--seed', value());
+        break;
+      case '--validators': {
+        const v = value();
+        if (v === 'both') o.validators = [4, 7];
+        else o.validators = [int('--validators', v, 1)];
+        break;
+      }
+      case '--workers':
+        o.workers = int('--workers', value(), 1);
+        break;
+      case '--scenario': {
+        const v = value() as ScenarioKind;
+        if (!SCENARIOS.includes(v)) usage(`--scenario is one of ${SCENARIOS.join(', ')}`);
+        o.scenario = v;
+        break;
+      }
+      case '--verbose':
+        o.verbose = true;
+        break;
+      case '--real-crypto':
+        o.realCrypto = true;
+        break;
+      case '--ignore-locks':
+        o.ignoreLocks = true;
+        break;
+      case '--unequal-powers':
+        o.unequalPowers = true;
+        break;
+      case '--help':
+      case '-h':
+        usage();
+        break;
+      default:
+        usage(`unknown argument ${arg}`);
+    }
+  }
+  return o;
+}
+
+function simOptions(o: CliOptions, validators: number, seed: number): SimOptions {
+  return {
+    seed,
+    validators,
+    realCrypto: o.realCrypto,
+    ignoreLocks: o.ignoreLocks,
+    unequalPowers: o.unequalPowers,
+    scenario: o.scenario,
+  };
+}
+
+/** The command that replays one seed of a configuration exactly. */
+function replayCommand(o: CliOptions, validators: number, seed: number): string {
+  const flags = [
+    `--seed ${seed}`,
+    `--validators ${validators}`,
+    o.realCrypto ? '--real-crypto' : '',
+    o.ignoreLocks ? '--ignore-locks' : '',
+    o.unequalPowers ? '--unequal-powers' : '',
+    o.scenario !== 'random' ? `--scenario ${o.scenario}` : '',
+    '--verbose',
+  ];
+  return `npm run sim -- ${flags.filter(Boolean).join(' ')}`;
+}
+
+// ------------------------------------------------------------------------------------------ worker side
+
+interface Job {
+  validators: number;
+  seeds: number[];
+}
+
+function worker(o: CliOptions): void {
+  process.on('message', (job: Job | 'exit') => {
+    if (job === 'exit') process.exit(0);
+    const reports = job.seeds.map((seed) => toReport(runSimulation(simOptions(o, job.validators, seed))));
+    process.send!(reports);
+  });
+  process.send!('ready');
+}
+
+// ------------------------------------------------------------------------------------------ parent side
+
+async function runConfig(o: CliOptions, validators: number, pool: Pool): Promise<ConfigSummary> {
+  const label = configLabel(validators, defaultByzantine(validators));
+  // With unequal powers, fewer may be byzantine when their power would reach a third.
+  const summary = new ConfigSummary(o.unequalPowers ? `${label} at most, unequal powers` : label);
+  const started = performance.now();
+  const seeds = Array.from({ length: o.seeds }, (_, i) => o.from + i);
+  // Small chunks keep both workers busy to the end (seeds differ a lot in cost).
+  const chunk = Math.max(1, Math.min(25, Math.ceil(seeds.length / (pool.size * 8))));
+  const chunks: number[][] = [];
+  for (let i = 0; i < seeds.length; i += chunk) chunks.push(seeds.slice(i, i + chunk));
+  let done = 0;
+  const reports = await pool.map(
+    chunks,
+    (s) => ({ validators, seeds: s }),
+    () => {
+      done++;
+      if (process.stderr.isTTY)
+        process.stderr.write(`\r  ${summary.config}: ${done}/${chunks.length} chunks`);
+    },
+  );
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  for (const r of reports.flat().sort((a, b) => a.seed - b.seed)) summary.add(r);
+  summary.elapsedMs = performance.now() - started;
+  return summary;
+}
+
+class Pool {
+  private readonly children: ReturnType<typeof fork>[] = [];
+
+  constructor(
+    readonly size: number,
+    o: CliOptions,
+  ) {
+    const self = fileURLToPath(import.meta.url);
+    const args = [
+      '--worker',
+      ...(o.realCrypto ? ['--real-crypto'] : []),
+      ...(o.ignoreLocks ? ['--ignore-locks'] : []),
+    ];
+    if (o.unequalPowers) args.push('--unequal-powers');
+    args.push('--scenario', o.scenario);
+    for (let i = 0; i < size; i++) this.children.push(fork(self, args, { execArgv: process.execArgv }));
+  }
+
+  async ready(): Promise<void> {
+    await Promise.all(
+      this.children.map((c) => new Promise<void>((resolve) => c.once('message', () => resolve()))),
+    );
+  }
+
+  map(chunks: number[][], job: (seeds: number[]) => Job, progress: () => void): Promise<SeedReport[][]> {
+    return new Promise((resolve, reject) => {
+      const results: SeedReport[][] = [];
+      let next = 0;
+      let outstanding = 0;
+      const feed = (child: ReturnType<typeof fork>) => {
+        if (next >= chunks.length) {
+          if (outstanding === 0) resolve(results);
+          return;
+        }
+        const seeds = chunks[next++]!;
+        outstanding++;
+        child.once('message', (reports: SeedReport[]) => {
+          outstanding--;
+          results.push(reports);
+          progress();
+          feed(child);
+          if (next >= chunks.length && outstanding === 0) resolve(results);
+        });
+        child.send(job(seeds));
+      };
+      for (const child of this.children) {
+        child.once('exit', (code) => {
+          if (code !== 0) reject(new Error(`a simulator worker exited with code ${code}`));
+        });
+        feed(child);
+      }
+    });
+  }
+
+  close(): void {
+    for (const c of this.children) c.send('exit');
+  }
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const o = parse(argv.filter((a) => a !== '--worker'));
+  if (argv.includes('--worker')) {
+    worker(o);
+    return -1;
+  }
+  const crypto = o.realCrypto ? 'real Ed25519' : 'fast simulation crypto';
+  const defect = o.ignoreLocks ? ', honest nodes IGNORE LOCKS (test-only defect)' : '';
+
+  if (o.seed !== null) {
+    let violations = 0;
+    for (const validators of o.validators) {
+      const started = performance.now();
+      const result = runSimulation({
+        ...simOptions(o, validators, o.seed),
+        onTrace: o.verbose ? (line) => console.log(line) : undefined,
+      });
+      const summary = new ConfigSummary(result.config);
+      summary.add(toReport(result));
+      summary.elapsedMs = performance.now() - started;
+      console.log(summary.format());
+      console.log(`  trace hash       ${result.traceHash}`);
+      console.log(
+        `  final heights    ${result.heights.join(', ')}; liveness ${result.livenessMet ? 'met' : 'NOT met'}`,
+      );
+      for (const v of result.violations) {
+        console.log(formatViolation(v, replayCommand(o, validators, o.seed), o.verbose ? 0 : 60));
+        violations++;
+      }
+      console.log();
+    }
+    return violations > 0 ? 1 : 0;
+  }
+
+  console.log(
+    `Gongxin consensus simulator: seeds ${o.from}..${o.from + o.seeds - 1}, ${crypto}, scenario ${o.scenario}` +
+      `${o.unequalPowers ? ', unequal powers' : ''}${defect}, ${o.workers} worker(s)`,
+  );
+  const started = performance.now();
+  const pool = new Pool(Math.min(o.workers, o.seeds), o);
+  let violations = 0;
+  try {
+    await pool.ready();
+    for (const validators of o.validators) {
+      const summary = await runConfig(o, validators, pool);
+      console.log(summary.format());
+      const first = summary.violations[0];
+      if (first) console.log(formatViolation(first, replayCommand(o, validators, first.seed), 30));
+      violations += summary.violations.length;
+    }
+  } finally {
+    pool.close();
+  }
+  console.log(
+    `total: ${violations} violation(s), elapsed ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return violations > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

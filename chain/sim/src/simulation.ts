@@ -1,0 +1,336 @@
+// One simulated run, entirely determined by its options (seed, configuration): N validators on a faulty
+// network for a fault phase, then a calm phase in which liveness is required. Single-threaded and
+// event-driven: no real clock, no Math.random, no real timers; the same options replay byte for byte.
+import { blockHash, genesisHash, toHex } from '@gongxin/ledger';
+import type { Timeouts } from '../../node/src/consensus/machine';
+import type { ConsensusMessage } from '../../node/src/consensus/messages';
+import { Checker, type ViolationKind } from './checker';
+import { simSuite } from './crypto';
+import { count, type FaultCounts, Network } from './network';
+import { SimNode } from './node';
+import { fnv1a, Rng } from './prng';
+import { defaultByzantine, drawScenario, type Scenario, type SimOptions } from './scenario';
+import { Scheduler } from './scheduler';
+import { Trace } from './trace';
+import { createWorld, GENESIS_TIME, TxGenerator, type World } from './world';
+
+export type { SimOptions } from './scenario';
+
+export interface Violation {
+  kind: ViolationKind;
+  seed: number;
+  config: string;
+  /** Simulated ms since the start. */
+  time: number;
+  message: string;
+  /** The last trace lines before the violation. */
+  trace: string[];
+}
+
+export interface SimResult {
+  seed: number;
+  config: string;
+  validators: number;
+  byzantine: number[];
+  violations: Violation[];
+  /** SHA-256 over every trace line: equal for two runs of the same options. */
+  traceHash: string;
+  /** Final committed height of each node. */
+  heights: number[];
+  /** Lowest and highest final height among honest nodes. */
+  honestMin: number;
+  honestMax: number;
+  faults: FaultCounts;
+  simTimeMs: number;
+  events: number;
+  livenessMet: boolean;
+}
+
+export const SIM_TIMEOUTS: Timeouts = { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 };
+
+export function configLabel(validators: number, byzantine: number): string {
+  return `${validators} validators / ${byzantine} byzantine`;
+}
+
+export class Simulation {
+  readonly rng: Rng;
+  /** Draws of the reactive adversary (fork-hunt). */
+  private readonly adversary: Rng;
+  readonly scheduler = new Scheduler();
+  readonly scenario: Scenario;
+  readonly world: World;
+  readonly network: Network;
+  readonly trace: Trace;
+  readonly txs: TxGenerator;
+  readonly nodes: SimNode[];
+  readonly checker: Checker;
+  readonly faults: FaultCounts = {};
+  readonly violations: Violation[] = [];
+  readonly timeouts = SIM_TIMEOUTS;
+  readonly commitDelayMs = 100;
+  readonly gossipMs = 1000;
+  /** Simulated time 0 on the nodes' clocks (before skew). */
+  readonly clockBase = GENESIS_TIME + 10_000;
+  readonly genesisHash: Uint8Array;
+  readonly config: string;
+  stopped = false;
+  phase: 'faults' | 'liveness' = 'faults';
+  private healHeight = 0;
+  private livenessMet = false;
+  private readonly livenessHeights: number;
+  private readonly livenessWindowMs: number;
+  private readonly keyIndex = new Map<string, number>();
+  private readonly downFor = new Map<SimNode, number>();
+  /** Ids of the partitions that heal by the end of the fault phase. */
+  private readonly temporary = new Set<number>();
+  /** Heights whose first honest committer the fork-hunt adversary already considered isolating. */
+  private readonly isolatedHeights = new Set<number>();
+
+  constructor(readonly options: SimOptions) {
+    this.rng = new Rng(options.seed, 0x0de1);
+    this.adversary = this.rng.fork('adversary');
+    this.scenario = drawScenario(options);
+    this.world = createWorld(simSuite(options.realCrypto === true), this.scenario.powers);
+    this.genesisHash = genesisHash(this.world.suite, this.world.genesis);
+    this.config = configLabel(options.validators, this.scenario.byzantine.length);
+    this.trace = new Trace(options.reportLines ?? 120, options.onTrace);
+    this.network = new Network(
+      this.scheduler,
+      this.rng.fork('network'),
+      this.scenario.faultNetwork,
+      this.faults,
+    );
+    this.network.classDrop = { ...this.scenario.classDrop };
+    if (this.scenario.blindPrevoteDrop > 0) {
+      const honest = this.scenario.powers
+        .map((_, i) => i)
+        .filter((i) => !this.scenario.byzantine.includes(i));
+      const p = this.scenario.blindPrevoteDrop;
+      this.network.targetedDrop = (messageClass, _from, to, height) => {
+        if (messageClass !== 'prevote' || this.phase !== 'faults') return undefined;
+        return to === honest[fnv1a(`${options.seed}/${height}`) % honest.length] ? p : undefined;
+      };
+    }
+    this.txs = new TxGenerator(this.world, this.rng.fork('txs'));
+    for (const v of this.world.validators) this.keyIndex.set(toHex(v.account.publicKey), v.index);
+    this.nodes = this.scenario.powers.map(
+      (_, i) => new SimNode(this, i, this.scenario.byzantine.includes(i)),
+    );
+    this.checker = new Checker(this);
+    this.livenessHeights = options.livenessHeights ?? 3;
+    this.livenessWindowMs = options.livenessWindowMs ?? 60_000;
+  }
+
+  validatorIndex(key: Uint8Array): number | undefined {
+    return this.keyIndex.get(toHex(key));
+  }
+
+  log(line: string): void {
+    this.trace.add(this.scheduler.now, line);
+  }
+
+  violation(kind: ViolationKind, message: string): void {
+    if (this.stopped && this.violations.length > 0) return;
+    this.log(`VIOLATION ${kind}: ${message}`);
+    this.violations.push({
+      kind,
+      seed: this.options.seed,
+      config: this.config,
+      time: this.scheduler.now,
+      message,
+      trace: this.trace.recent(),
+    });
+    this.stopped = true;
+  }
+
+  summarize(message: ConsensusMessage): string {
+    if (message.type === 'vote') {
+      const v = message.vote;
+      const hash = v.blockHash ? toHex(v.blockHash.subarray(0, 4)) : 'nil';
+      return `${v.kind === 'prevote' ? 'PV' : 'PC'} ${v.height}/${v.round} ${hash} by n${this.validatorIndex(v.validator)}`;
+    }
+    const p = message.proposal;
+    const hash = toHex(blockHash(this.world.suite, p.block.header).subarray(0, 4));
+    return `PROP ${p.height}/${p.round} vr${p.validRound} ${hash} txs=${p.block.txs.length} by n${this.validatorIndex(p.proposer)}`;
+  }
+
+  // ------------------------------------------------------------------------------------ schedule
+
+  private plan(): void {
+    const s = this.scenario;
+    const { scheduler, network } = this;
+    this.log(
+      `SCENARIO seed=${this.options.seed} ${this.config} powers=${s.powers.join(',')} byzantine=${s.byzantine.join(',') || '-'} ` +
+        `faults=${s.faultPhaseMs}ms drop=${s.faultNetwork.drop.toFixed(3)} dup=${s.faultNetwork.duplicate.toFixed(3)} ` +
+        `skews=${s.skews.join(',')} partitions=${s.partitions.length} crashes=${s.crashes.length}` +
+        (this.options.ignoreLocks ? ' IGNORE-LOCKS' : '') +
+        ` profile=${s.kind} intensity=${s.intensity.toFixed(2)}`,
+    );
+    for (const [i, node] of this.nodes.entries()) scheduler.at(s.startAt[i]!, () => node.start());
+    count(this.faults, 'clock-skew', s.skews.filter((k) => k !== 0).length);
+    count(this.faults, 'byzantine', s.byzantine.length);
+
+    if (s.permanentSplit) {
+      const [a, b] = s.permanentSplit;
+      network.cut(a, b);
+      network.cut(b, a);
+      count(this.faults, 'partition');
+      this.log(`PARTITION for ever ${a.join(',')} | ${b.join(',')}`);
+    }
+    const temporary = this.temporary;
+    for (const p of s.partitions) {
+      scheduler.at(p.at, () => {
+        if (this.phase !== 'faults') return;
+        const [a, b] = p.groups;
+        const ids = [network.cut(a, b)];
+        if (!p.oneWay) ids.push(network.cut(b, a));
+        for (const id of ids) temporary.add(id);
+        count(this.faults, p.oneWay ? 'partition-one-way' : 'partition');
+        this.log(
+          `PARTITION ${a.join(',')} ${p.oneWay ? '-/->' : '<-/->'} ${b.join(',')} for ${p.durationMs}ms`,
+        );
+        scheduler.after(p.durationMs, () => {
+          if (!ids.some((id) => temporary.has(id))) return;
+          for (const id of ids) {
+            network.heal(id);
+            temporary.delete(id);
+          }
+          this.log(`HEAL ${a.join(',')} ${p.oneWay ? '-/->' : '<-/->'} ${b.join(',')}`);
+        });
+      });
+    }
+    for (const c of s.crashes) {
+      scheduler.at(c.at, () => {
+        const node = this.nodes[c.node]!;
+        if (this.phase !== 'faults' || !node.up || node.armed) return;
+        this.downFor.set(node, c.downMs);
+        if (c.midBatch) {
+          node.armCrash();
+          // If no batch of two or more outputs comes soon, crash anyway.
+          const epoch = node.epoch;
+          scheduler.after(2000, () => {
+            if (node.epoch === epoch && node.armed && this.phase === 'faults') {
+              node.crash('armed-timeout');
+              this.scheduleRestart(node);
+            }
+          });
+        } else {
+          node.crash('crash');
+          this.scheduleRestart(node);
+        }
+      });
+    }
+    scheduler.at(s.faultPhaseMs, () => this.heal(temporary));
+    scheduler.at(s.faultPhaseMs + this.livenessWindowMs, () => this.deadline());
+  }
+
+  scheduleRestart(node: SimNode): void {
+    const epoch = node.epoch;
+    this.scheduler.after(this.downFor.get(node) ?? 1000, () => {
+      if (node.epoch === epoch && !node.up) node.restart();
+    });
+  }
+
+  /** End of the fault phase: heal every temporary partition, calm the network, bring everyone back. */
+  private heal(temporary: Set<number>): void {
+    this.phase = 'liveness';
+    for (const id of temporary) this.network.heal(id);
+    temporary.clear();
+    this.network.profile = this.scenario.calmNetwork;
+    this.network.classDrop = {};
+    this.network.targetedDrop = null;
+    for (const node of this.nodes) {
+      if (!node.up) node.restart();
+      else node.disarm();
+    }
+    this.healHeight = Math.max(...this.honest().map((n) => n.height));
+    this.log(
+      `FAULT PHASE OVER: heights ${this.nodes.map((n) => `${n.name}=${n.height}`).join(' ')}; ` +
+        `every honest node must reach ${this.healHeight + this.livenessHeights}`,
+    );
+    this.onHonestCommit();
+  }
+
+  private honest(): SimNode[] {
+    return this.nodes.filter((n) => !n.byzantine);
+  }
+
+  /** A node committed: the fork-hunt adversary may now cut it off before the others learn of it. */
+  onCommitted(node: SimNode, via: string): void {
+    const p = this.scenario.isolateCommitter;
+    if (p === 0 || via !== 'consensus' || node.byzantine || this.phase !== 'faults') return;
+    const height = node.height;
+    if (this.isolatedHeights.has(height)) return;
+    this.isolatedHeights.add(height);
+    if (!this.adversary.chance(p)) return;
+    const others = this.nodes.filter((n) => n !== node).map((n) => n.index);
+    const ids = [this.network.cut([node.index], others), this.network.cut(others, [node.index])];
+    for (const id of ids) this.temporary.add(id);
+    const duration = this.adversary.range(2000, 6000);
+    count(this.faults, 'isolate-committer');
+    this.log(`PARTITION isolate ${node.name} after its commit, for ${duration}ms`);
+    this.scheduler.after(duration, () => {
+      if (!ids.some((id) => this.temporary.has(id))) return;
+      for (const id of ids) {
+        this.network.heal(id);
+        this.temporary.delete(id);
+      }
+      this.log(`HEAL ${node.name}`);
+    });
+  }
+
+  onHonestCommit(): void {
+    if (this.phase !== 'liveness' || this.livenessMet) return;
+    const target = this.healHeight + this.livenessHeights;
+    if (this.honest().every((n) => n.height >= target)) {
+      this.livenessMet = true;
+      this.log(`LIVENESS OK: every honest node reached ${target}`);
+      this.stopped = true;
+    }
+  }
+
+  private deadline(): void {
+    if (this.livenessMet) return;
+    const target = this.healHeight + this.livenessHeights;
+    this.violation(
+      'liveness',
+      `${this.livenessWindowMs} ms after the fault phase, honest nodes are at ` +
+        this.honest()
+          .map((n) => `${n.name}=h${n.height}/r${n.round}`)
+          .join(' ') +
+        `; all had to reach ${target}. ${this.nodes.map((n) => n.describe()).join('; ')}`,
+    );
+  }
+
+  run(): SimResult {
+    this.plan();
+    const limit = this.scenario.faultPhaseMs + this.livenessWindowMs + 1;
+    while (!this.stopped && this.scheduler.step(limit)) {}
+    if (this.violations.length === 0) this.checker.audit();
+    const honest = this.honest().map((n) => n.height);
+    return {
+      seed: this.options.seed,
+      config: this.config,
+      validators: this.options.validators,
+      byzantine: this.scenario.byzantine,
+      violations: this.violations,
+      traceHash: this.trace.digest(),
+      heights: this.nodes.map((n) => n.height),
+      honestMin: Math.min(...honest),
+      honestMax: Math.max(...honest),
+      faults: this.faults,
+      simTimeMs: this.scheduler.now,
+      events: this.scheduler.processed,
+      livenessMet: this.livenessMet,
+    };
+  }
+}
+
+export function runSimulation(options: SimOptions): SimResult {
+  if (!Number.isSafeInteger(options.seed) || options.seed < 0)
+    throw new Error('seed must be a safe integer ≥ 0');
+  if (options.validators < 1) throw new Error('need at least one validator');
+  return new Simulation(options).run();
+}
+
+export { defaultByzantine };

@@ -1,0 +1,211 @@
+// defineApp / mountApp: turns an app's description into an express Router the host mounts at `/<id>`,
+// with everything every app has — tRPC at /api/trpc, the session routes, /healthz, the web front end,
+// security middleware, migrations, the indexer and background work. mountApp must fail loudly at start-up
+// (bad migrations, an indexer cursor from another chain) rather than serve a half-working app.
+import { assertAppSchemaName } from '@gongxin/db';
+import { healthHandler } from '@gongxin/telemetry';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { sql } from 'drizzle-orm';
+import express from 'express';
+import { createAuth } from './auth/auth';
+import { assertSuiteSecret } from './auth/oidc';
+import { appkitMigrations } from './db/migrations';
+import { createIndexer, type Indexer } from './indexer/indexer';
+import {
+  errorHandler,
+  rateLimiter,
+  requestIds,
+  requestStateOf,
+  securityHeaders,
+  sendError,
+} from './security';
+import type { AppDefinition, AppServices, RateLimits } from './services';
+import { serveWeb, webDistPath } from './static';
+import type { AppContext } from './trpc';
+
+/** Declares an app; checked here so a bad id fails where it is written. */
+export function defineApp<TRouter extends AnyTRPCRouter>(
+  def: AppDefinition<TRouter>,
+): AppDefinition<TRouter> {
+  assertAppSchemaName(def.id);
+  return Object.freeze({ ...def });
+}
+
+export interface MountOptions {
+  /** Override the app's / the defaults' rate limits (tests, load tests). */
+  rateLimits?: RateLimits;
+  /** Absolute cap on a session. Default 8 h. */
+  sessionMaxAgeMs?: number;
+  /** JSON body limit for tRPC and the app's routes. Default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** Extra origins the web may connect to (CSP connect-src), e.g. a chain API elsewhere. */
+  connectOrigins?: string[];
+}
+
+export interface MountedApp {
+  router: express.Router;
+  indexer?: Indexer;
+  close(): Promise<void>;
+}
+
+const DEFAULT_LIMITS = { api: { limit: 600, windowMs: 60_000 }, auth: { limit: 30, windowMs: 60_000 } };
+
+export async function mountApp(
+  def: AppDefinition,
+  services: AppServices,
+  options: MountOptions = {},
+): Promise<MountedApp> {
+  const { database, logger, metrics } = services;
+  const id = def.id;
+  assertAppSchemaName(id);
+  assertSuiteSecret(services.suiteSecret);
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const stop of closers.splice(0).reverse()) {
+      await stop().catch((error) => logger.error({ err: error, app: id }, 'error while closing the app'));
+    }
+  };
+
+  try {
+    await database.migrate(appkitMigrations);
+    if (def.migrations) await database.migrate(def.migrations);
+
+    const publicUrl = services.publicUrl.replace(/\/+$/, '');
+    const auth = createAuth({
+      appId: id,
+      publicUrl,
+      issuer: services.issuer,
+      suiteSecret: services.suiteSecret,
+      database,
+      logger,
+      metrics,
+      sessionMaxAgeMs: options.sessionMaxAgeMs,
+    });
+    const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+    const limiter = (name: keyof typeof DEFAULT_LIMITS) => {
+      // `false` switches a limit off; undefined falls through to the next source.
+      const setting = options.rateLimits?.[name] ?? def.rateLimits?.[name] ?? DEFAULT_LIMITS[name];
+      return setting
+        ? rateLimiter({ name: `${id}-${name}`, ...setting, metrics, logger })
+        : (_req: express.Request, _res: express.Response, next: express.NextFunction) => next();
+    };
+    const apiLimit = limiter('api');
+    const authLimit = limiter('auth');
+
+    let indexer: Indexer | undefined;
+    if (def.indexer) {
+      indexer = createIndexer({ ...def.indexer, feed: services.chain.feed, database, logger });
+      await indexer.start();
+      closers.push(() => indexer!.stop());
+    }
+
+    const router = express.Router();
+    router.use(requestIds(logger));
+    router.use(
+      securityHeaders({
+        secure: publicUrl.startsWith('https:'),
+        formOrigins: [new URL(services.issuer).origin],
+        connectOrigins: options.connectOrigins,
+      }),
+    );
+    // `/<id>` without the slash: the cookie path and relative URLs need `/<id>/`.
+    router.use((req, res, next) => {
+      const [pathPart, query] = req.originalUrl.split(/\?(.*)/s, 2);
+      if (req.path === '/' && pathPart !== undefined && !pathPart.endsWith('/')) {
+        return res.redirect(308, `${pathPart}/${query ? `?${query}` : ''}`);
+      }
+      next();
+    });
+
+    router.use('/api', apiLimit);
+    router.use(
+      '/api/trpc',
+      createExpressMiddleware({
+        router: def.router,
+        maxBodySize: bodyLimit,
+        createContext: async ({ req, res }): Promise<AppContext> => {
+          const state = requestStateOf(res);
+          return {
+            user: await auth.userFrom(req),
+            requestId: state.requestId,
+            logger: state.logger,
+            services,
+            ip: req.ip ?? '',
+          };
+        },
+        onError: ({ error, path, ctx }) => {
+          if (error.code === 'INTERNAL_SERVER_ERROR') {
+            (ctx?.logger ?? logger).error(
+              { err: error.cause ?? error, procedure: path, app: id },
+              'procedure failed',
+            );
+          } else if (
+            error.code === 'BAD_REQUEST' ||
+            error.code === 'PARSE_ERROR' ||
+            error.code === 'PAYLOAD_TOO_LARGE'
+          ) {
+            metrics.badInput.inc({ source: 'api', reason: error.code.toLowerCase() });
+          }
+        },
+      }),
+    );
+
+    router.get('/auth/me', apiLimit);
+    router.use(['/auth/login', '/auth/callback', '/auth/logout'], authLimit);
+    router.use('/auth', auth.router);
+
+    router.get(
+      '/healthz',
+      healthHandler({
+        database: () => database.query(sql`select 1 as ok`).then(() => database.kind),
+        ...(indexer && {
+          indexer: async () => {
+            const status = await indexer.status();
+            if (status.error) {
+              throw new Error(`stopped at block ${status.error.height}: ${status.error.message}`);
+            }
+            if (!status.running) throw new Error(`not running (at block ${status.height})`);
+            return { height: status.height, head: status.head, lag: status.lag };
+          },
+        }),
+      }),
+    );
+
+    if (def.routes) {
+      const appRoutes = express.Router();
+      appRoutes.use(express.json({ limit: bodyLimit }));
+      def.routes(appRoutes, services);
+      router.use(appRoutes);
+    }
+
+    router.use(['/api', '/auth'], (req, res) => {
+      sendError(res, 404, 'not_found', `no route ${req.method} ${req.baseUrl}${req.path}`);
+    });
+
+    if (def.webDist) {
+      const web = serveWeb(def.webDist);
+      if (web) router.use(web);
+      else
+        logger.warn(
+          { webDist: webDistPath(def.webDist), app: id },
+          'front end not built: run `npm run build`',
+        );
+    }
+    router.use((req, res) =>
+      sendError(res, 404, 'not_found', `no route ${req.method} ${req.baseUrl}${req.path}`),
+    );
+    router.use(errorHandler(logger, metrics));
+
+    if (def.start) {
+      const stop = await def.start(services);
+      closers.push(stop);
+    }
+
+    logger.info({ app: id, path: `/${id}/`, indexer: indexer?.name }, 'app mounted');
+    return { router, ...(indexer && { indexer }), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,137 @@
+// The app's side of OpenID Connect with passport: the client registration both sides derive from the
+// suite secret, and the connection to the issuer (discovery, JWKS) made lazily and retried, because
+// passport may be mounted in the same process after this app, or be restarting. Must never hold a failed
+// discovery forever, and never accept a token that is not an access token for this app (an ID token has
+// the same issuer and audience, so the `typ` header is checked too).
+import { createHmac } from 'node:crypto';
+import type { Logger } from '@gongxin/telemetry';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+
+export interface SuiteClient {
+  client_id: string;
+  client_secret: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  token_endpoint_auth_method: 'client_secret_basic';
+}
+
+const MIN_SUITE_SECRET_LENGTH = 32;
+
+export function assertSuiteSecret(suiteSecret: string): void {
+  if (typeof suiteSecret !== 'string' || suiteSecret.length < MIN_SUITE_SECRET_LENGTH) {
+    throw new Error(
+      `the suite secret must be at least ${MIN_SUITE_SECRET_LENGTH} characters (set SUITE_SECRET); ` +
+        'every app derives its OIDC client secret from it',
+    );
+  }
+}
+
+/** The app's client secret: HMAC-SHA256(suiteSecret, "gongxin/oidc-client/v1/<appId>") as base64url. */
+export function deriveClientSecret(suiteSecret: string, appId: string): string {
+  assertSuiteSecret(suiteSecret);
+  return createHmac('sha256', suiteSecret).update(`gongxin/oidc-client/v1/${appId}`).digest('base64url');
+}
+
+/**
+ * The OIDC client passport registers for a suite app: confidential (client_secret_basic), code flow only,
+ * exact redirect URIs under the app's path. Passport calls this for every app; the app derives the same.
+ */
+export function suiteClientFor(appId: string, publicUrl: string, suiteSecret: string): SuiteClient {
+  const base = publicUrl.replace(/\/+$/, '');
+  return {
+    client_id: appId,
+    client_secret: deriveClientSecret(suiteSecret, appId),
+    redirect_uris: [`${base}/${appId}/auth/callback`],
+    post_logout_redirect_uris: [`${base}/${appId}/`],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+  };
+}
+
+export interface IssuerConnectionOptions {
+  issuer: string;
+  client: SuiteClient;
+  logger: Logger;
+  /** Wait this long after a failed discovery before trying again. Default 2 s. */
+  retryAfterMs?: number;
+}
+
+/** Passport is not reachable (yet): login answers 503, bearer tokens cannot be checked. */
+export class IssuerUnavailableError extends Error {
+  override readonly name = 'IssuerUnavailableError';
+}
+
+export interface IssuerConnection {
+  /** The discovered configuration; throws IssuerUnavailableError while passport cannot be reached. */
+  config(): Promise<client.Configuration>;
+  /** Verifies a bearer access token (RFC 9068 JWT, audience = app id); null when it is not valid. */
+  verifyAccessToken(token: string): Promise<JWTPayload | null>;
+}
+
+export function connectIssuer(opts: IssuerConnectionOptions): IssuerConnection {
+  const { issuer, logger } = opts;
+  const retryAfterMs = opts.retryAfterMs ?? 2000;
+  const insecure = new URL(issuer).protocol === 'http:';
+  let discovered: Promise<client.Configuration> | null = null;
+  let failedAt = 0;
+  let failure = '';
+  let jwks: ReturnType<typeof createRemoteJWKSet> | null = null;
+
+  function config(): Promise<client.Configuration> {
+    if (!discovered && Date.now() - failedAt < retryAfterMs) {
+      return Promise.reject(new IssuerUnavailableError(`passport at ${issuer} is unavailable: ${failure}`));
+    }
+    discovered ??= client
+      .discovery(
+        new URL(issuer),
+        opts.client.client_id,
+        {
+          client_secret: opts.client.client_secret,
+          redirect_uris: opts.client.redirect_uris,
+          post_logout_redirect_uris: opts.client.post_logout_redirect_uris,
+        },
+        client.ClientSecretBasic(opts.client.client_secret),
+        // Plain http is what the embedded default runs on (127.0.0.1); https everywhere else.
+        { timeout: 5, ...(insecure && { execute: [client.allowInsecureRequests] }) },
+      )
+      .catch((error: unknown) => {
+        discovered = null;
+        failedAt = Date.now();
+        failure = error instanceof Error ? error.message : String(error);
+        logger.warn({ issuer, err: failure }, 'OIDC discovery failed; will retry');
+        throw new IssuerUnavailableError(`passport at ${issuer} is unavailable: ${failure}`);
+      });
+    return discovered;
+  }
+
+  return {
+    config,
+    async verifyAccessToken(token) {
+      let metadata: client.ServerMetadata;
+      try {
+        metadata = (await config()).serverMetadata();
+      } catch {
+        return null;
+      }
+      if (!metadata.jwks_uri) return null;
+      jwks ??= createRemoteJWKSet(new URL(metadata.jwks_uri));
+      try {
+        const { payload } = await jwtVerify(token, jwks, {
+          issuer: metadata.issuer,
+          audience: opts.client.client_id,
+          typ: 'at+jwt',
+          requiredClaims: ['sub', 'exp'],
+          clockTolerance: 5,
+        });
+        return payload;
+      } catch (error) {
+        logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'bearer token refused');
+        return null;
+      }
+    },
+  };
+}

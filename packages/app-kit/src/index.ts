@@ -1,0 +1,57 @@
+// @gongxin/app-kit: the server half of every suite app — tRPC with guards, OIDC sessions with passport,
+// security middleware, static web serving, and indexers that build read models from chain events.
+export { defineApp, type MountedApp, type MountOptions, mountApp } from './app';
+export { type Auth, type AuthOptions, createAuth } from './auth/auth';
+export {
+  deriveClientSecret,
+  IssuerUnavailableError,
+  type SuiteClient,
+  suiteClientFor,
+} from './auth/oidc';
+export { appkitMigrations } from './db/migrations';
+export {
+  type ChainEventJson,
+  type ChainFeed,
+  type ClientFeedOptions,
+  clientFeed,
+  type FeedBlock,
+  nodeFeed,
+} from './indexer/feed';
+export {
+  createIndexer,
+  type EventHandler,
+  type EventHandlers,
+  type HandlerContext,
+  type Indexer,
+  IndexerChainMismatchError,
+  type IndexerDefinition,
+  type IndexerFailure,
+  type IndexerOptions,
+  type IndexerStatus,
+} from './indexer/indexer';
+export {
+  CLAIMS,
+  formatRole,
+  hasRole,
+  parseRole,
+  parseRoles,
+  type Role,
+  type SessionUser,
+  SUITE_SCOPES,
+} from './roles';
+export { rateLimiter, requestStateOf, sendError } from './security';
+export type {
+  AppDefinition,
+  AppServices,
+  ChainAccess,
+  LocalizedText,
+  RateLimitSetting,
+  RateLimits,
+} from './services';
+export {
+  runStandalone,
+  type StandaloneApp,
+  StandaloneConfigError,
+  type StandaloneOptions,
+} from './standalone';
+export { type AppContext, INTERNAL_MESSAGE, initAppTRPC } from './trpc';

@@ -1,0 +1,330 @@
+// Read models from chain events. An indexer follows committed blocks from its cursor
+// (`appkit.indexer_cursors`) and applies each block in ONE database transaction: every matching event's
+// handler, then the cursor. A crash or a failing handler therefore leaves either the whole block applied
+// or none of it, and a restart resumes after the last applied block. It must never skip a block (a
+// failing handler stops it at that block), never apply a block twice (the cursor is re-checked under a
+// row lock inside the transaction), and never mix two chains in one read model (a cursor whose block hash
+// this chain does not have is refused).
+import type { Database, Tx } from '@gongxin/db';
+import type { Logger } from '@gongxin/telemetry';
+import { eq, sql } from 'drizzle-orm';
+import { indexerCursors } from '../db/schema';
+import type { ChainEventJson, ChainFeed, FeedBlock } from './feed';
+
+export interface HandlerContext {
+  /** The block's transaction: write the read model through it, and only through it. */
+  tx: Tx;
+  height: number;
+  blockHash: string;
+  /** ms since the epoch. */
+  blockTime: number;
+  txId: string;
+  event: ChainEventJson;
+  logger: Logger;
+}
+
+/**
+ * Handles one event. Runs inside the block's transaction; must not do slow I/O (HTTP, MQTT) there, and
+ * must be deterministic: a rebuild replays it and must produce the same rows.
+ */
+export type EventHandler = (event: ChainEventJson, ctx: HandlerContext) => Promise<void> | void;
+
+/** Handlers by `'<contract>.<event>'`, plus `'*'` for every event (run after the specific one). */
+export type EventHandlers = Record<string, EventHandler>;
+
+export interface IndexerDefinition {
+  /** Unique across every app in the database (the cursor's key); usually the app id. */
+  name: string;
+  handlers: EventHandlers;
+  /** Empties the read models, for `rebuild()`. */
+  reset?: (tx: Tx) => Promise<void>;
+}
+
+export interface IndexerOptions extends IndexerDefinition {
+  feed: ChainFeed;
+  database: Database;
+  logger: Logger;
+}
+
+export interface IndexerFailure {
+  /** The block that could not be applied (nothing of it was). */
+  height: number;
+  message: string;
+  /** `'<contract>.<event>'` and position of the event whose handler threw, when it was a handler. */
+  event?: { key: string; index: number; txId: string };
+}
+
+export interface IndexerStatus {
+  name: string;
+  running: boolean;
+  height: number;
+  head: number;
+  lag: number;
+  error: IndexerFailure | null;
+}
+
+export interface Indexer {
+  readonly name: string;
+  /** Reads the cursor, checks it belongs to this chain (throws IndexerChainMismatchError), then follows. */
+  start(): Promise<void>;
+  /** Stops after the block being applied (if any); resolves when stopped. */
+  stop(): Promise<void>;
+  /** Resets the read models and the cursor and replays from block 1; resolves when caught up to the head. */
+  rebuild(): Promise<void>;
+  /** Resolves once blocks up to `height` are applied; rejects if the indexer fails or stops first. */
+  waitFor(height: number, timeoutMs?: number): Promise<void>;
+  status(): Promise<IndexerStatus>;
+  /** The last applied block. */
+  readonly height: number;
+  /** Blocks behind the head, as of the last block seen or `status()`. */
+  readonly lag: number;
+  readonly error: IndexerFailure | null;
+  readonly running: boolean;
+}
+
+/** The cursor was written while following another chain: the read model cannot be trusted here. */
+export class IndexerChainMismatchError extends Error {
+  override readonly name = 'IndexerChainMismatchError';
+}
+
+class HandlerError extends Error {
+  constructor(
+    readonly key: string,
+    readonly event: ChainEventJson,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/** Another process advanced the cursor first (two replicas on one PostgreSQL): follow from its height. */
+class CursorMoved extends Error {
+  constructor(
+    readonly height: number,
+    readonly blockHash: string,
+  ) {
+    super(`cursor moved to ${height}`);
+  }
+}
+
+interface Cursor {
+  height: number;
+  blockHash: string;
+}
+
+export function createIndexer(opts: IndexerOptions): Indexer {
+  const { name, handlers, feed, database } = opts;
+  const logger = opts.logger.child({ indexer: name });
+  const catchAll = handlers['*'];
+  let cursor: Cursor = { height: 0, blockHash: '' };
+  let head = 0;
+  let failure: IndexerFailure | null = null;
+  let abort: AbortController | null = null;
+  let loop: Promise<void> | null = null;
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const wake of [...waiters]) wake();
+  };
+
+  async function readCursor(): Promise<Cursor> {
+    await database.db
+      .insert(indexerCursors)
+      .values({ name, height: 0, blockHash: '' })
+      .onConflictDoNothing({ target: indexerCursors.name });
+    const [row] = await database.db.select().from(indexerCursors).where(eq(indexerCursors.name, name));
+    if (!row) throw new Error(`indexer ${name}: cursor row missing after insert`);
+    return { height: row.height, blockHash: row.blockHash };
+  }
+
+  async function checkSameChain(at: Cursor): Promise<void> {
+    if (at.height === 0) return;
+    const hash = await feed.blockHash(at.height);
+    if (hash === at.blockHash) return;
+    const found =
+      hash === undefined
+        ? `this chain has no block ${at.height} (its head is ${await feed.head()})`
+        : `this chain's block ${at.height} is ${hash.slice(0, 16)}…`;
+    throw new IndexerChainMismatchError(
+      `indexer "${name}" was built from another chain: its cursor is at block ${at.height} ` +
+        `(${at.blockHash.slice(0, 16)}…), but ${found}. The read models in this database belong to ` +
+        `another chain: point the app at its own database, or rebuild the indexer.`,
+    );
+  }
+
+  async function apply(block: FeedBlock): Promise<void> {
+    if (block.height !== cursor.height + 1) {
+      throw new Error(`indexer ${name}: the feed gave block ${block.height} after ${cursor.height}`);
+    }
+    if (cursor.height > 0 && block.parentHash !== cursor.blockHash) {
+      throw new IndexerChainMismatchError(
+        `indexer "${name}": block ${block.height} does not follow the applied block ${cursor.height} ` +
+          `(parent ${block.parentHash.slice(0, 16)}…, applied ${cursor.blockHash.slice(0, 16)}…)`,
+      );
+    }
+    await database.transaction(async (tx) => {
+      // The row lock serialises replicas; the height check makes a block that another replica applied
+      // meanwhile a no-op here instead of a second application.
+      const [row] = await tx.select().from(indexerCursors).where(eq(indexerCursors.name, name)).for('update');
+      if (!row || row.height !== cursor.height) {
+        throw new CursorMoved(row?.height ?? 0, row?.blockHash ?? '');
+      }
+      for (const event of block.events) {
+        const key = `${event.contract}.${event.name}`;
+        const handler = handlers[key];
+        if (!handler && !catchAll) continue;
+        const ctx: HandlerContext = {
+          tx,
+          height: block.height,
+          blockHash: block.hash,
+          blockTime: block.time,
+          txId: event.txId,
+          event,
+          logger,
+        };
+        try {
+          if (handler) await handler(event, ctx);
+          if (catchAll) await catchAll(event, ctx);
+        } catch (error) {
+          throw new HandlerError(key, event, error);
+        }
+      }
+      await tx
+        .update(indexerCursors)
+        .set({ height: block.height, blockHash: block.hash, updatedAt: sql`now()` })
+        .where(eq(indexerCursors.name, name));
+    });
+    cursor = { height: block.height, blockHash: block.hash };
+    if (block.height > head) head = block.height;
+    notify();
+  }
+
+  async function follow(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        for await (const block of feed.blocksFrom(cursor.height + 1, signal)) {
+          if (signal.aborted) return;
+          await apply(block);
+        }
+        return;
+      } catch (error) {
+        if (error instanceof CursorMoved) {
+          logger.info({ height: error.height }, 'indexer cursor advanced by another process; following it');
+          cursor = { height: error.height, blockHash: error.blockHash };
+          continue;
+        }
+        const height = cursor.height + 1;
+        failure =
+          error instanceof HandlerError
+            ? {
+                height,
+                message: error.message,
+                event: { key: error.key, index: error.event.index, txId: error.event.txId },
+              }
+            : { height, message: error instanceof Error ? error.message : String(error) };
+        logger.error({ err: error, height, event: failure.event }, 'indexer stopped: block not applied');
+        return;
+      }
+    }
+  }
+
+  let starting: Promise<void> | null = null;
+  function start(): Promise<void> {
+    starting ??= begin().finally(() => {
+      starting = null;
+    });
+    return starting;
+  }
+
+  async function begin(): Promise<void> {
+    if (loop) return;
+    const at = await readCursor();
+    await checkSameChain(at);
+    cursor = at;
+    failure = null;
+    head = Math.max(head, await feed.head());
+    const controller = new AbortController();
+    abort = controller;
+    loop = follow(controller.signal).finally(() => {
+      loop = null;
+      abort = null;
+      notify();
+    });
+    logger.info({ height: cursor.height, head }, 'indexer started');
+  }
+
+  async function stop(): Promise<void> {
+    await starting?.catch(() => {});
+    abort?.abort();
+    await loop;
+  }
+
+  function waitFor(height: number, timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (cursor.height >= height) return done(null);
+        if (failure)
+          return done(new Error(`indexer ${name} failed at block ${failure.height}: ${failure.message}`));
+        if (!loop) return done(new Error(`indexer ${name} is not running (at block ${cursor.height})`));
+      };
+      const timer = setTimeout(
+        () => done(new Error(`indexer ${name} did not reach block ${height} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const done = (error: Error | null) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        if (error) reject(error);
+        else resolve();
+      };
+      waiters.add(check);
+      check();
+    });
+  }
+
+  return {
+    name,
+    start,
+    stop,
+    waitFor,
+    async rebuild() {
+      const reset = opts.reset;
+      if (!reset) throw new Error(`indexer ${name} has no reset function, so it cannot be rebuilt`);
+      await stop();
+      await readCursor();
+      await database.transaction(async (tx) => {
+        await reset(tx);
+        await tx
+          .update(indexerCursors)
+          .set({ height: 0, blockHash: '', updatedAt: sql`now()` })
+          .where(eq(indexerCursors.name, name));
+      });
+      cursor = { height: 0, blockHash: '' };
+      logger.info({}, 'indexer rebuilding from block 1');
+      await start();
+      await waitFor(await feed.head(), 10 * 60_000);
+    },
+    async status() {
+      head = Math.max(head, await feed.head());
+      return {
+        name,
+        running: loop !== null,
+        height: cursor.height,
+        head,
+        lag: Math.max(0, head - cursor.height),
+        error: failure,
+      };
+    },
+    get height() {
+      return cursor.height;
+    },
+    get lag() {
+      return Math.max(0, head - cursor.height);
+    },
+    get error() {
+      return failure;
+    },
+    get running() {
+      return loop !== null;
+    },
+  };
+}

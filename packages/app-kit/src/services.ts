@@ -1,0 +1,76 @@
+// What the host (the portal, or runStandalone) gives every app, and what an app declares about itself.
+// Types only: an app's code depends on these shapes, never on how the host built them.
+import type { Account, ChainClient } from '@gongxin/client';
+import type { Config } from '@gongxin/config';
+import type { Database, Migrations } from '@gongxin/db';
+import type { SuiteId } from '@gongxin/ledger';
+import type { Logger, Metrics } from '@gongxin/telemetry';
+import type { AnyTRPCRouter } from '@trpc/server';
+import type express from 'express';
+import type { ChainFeed } from './indexer/feed';
+import type { IndexerDefinition } from './indexer/indexer';
+
+export interface ChainAccess {
+  /** The node API (`/chain`) over HTTP, for queries and submission. */
+  client: ChainClient;
+  /** Committed blocks with their events, for indexers. */
+  feed: ChainFeed;
+  chainId: string;
+  suite: SuiteId;
+  /** The app's own service key, where a deployment configures one. */
+  serviceSigner?: Account;
+}
+
+export interface AppServices {
+  config: Config;
+  /** Shared by every app; each app migrates (and only touches) its own schema. */
+  database: Database;
+  /** A child logger for this app. */
+  logger: Logger;
+  /** The process's shared registry; bad input is counted in `badInput`. */
+  metrics: Metrics;
+  chain: ChainAccess;
+  /** Passport's OIDC issuer, e.g. `http://127.0.0.1:8080/passport/oidc`. */
+  issuer: string;
+  /** Where people reach the suite, without a trailing slash, e.g. `https://gongxin.example.cn`. */
+  publicUrl: string;
+  /** The MQTT broker (embedded or real). */
+  mqttUrl: string;
+  /**
+   * The suite secret (≥ 32 characters) both passport and the apps hold: each app's OIDC client secret is
+   * derived from it (`suiteClientFor`), so one secret configures every client.
+   */
+  suiteSecret: string;
+}
+
+export type LocalizedText = { 'zh-CN': string; en: string };
+
+export interface RateLimitSetting {
+  /** Requests per window per client IP. */
+  limit: number;
+  windowMs?: number;
+}
+
+export interface RateLimits {
+  /** Everything under `/api` and `/auth/me`. Default 600 per minute. */
+  api?: RateLimitSetting | false;
+  /** `/auth/login`, `/auth/callback`, `/auth/logout`. Default 30 per minute. */
+  auth?: RateLimitSetting | false;
+}
+
+export interface AppDefinition<TRouter extends AnyTRPCRouter = AnyTRPCRouter> {
+  /** Also the URL path (`/<id>/`), the Postgres schema and the OIDC client id. */
+  id: string;
+  title: LocalizedText;
+  /** Built with this app's `initAppTRPC()`; mounted at `/<id>/api/trpc`. */
+  router: TRouter;
+  migrations?: Migrations;
+  indexer?: IndexerDefinition;
+  /** The built web front end (Vite `dist`, built with `base: '/<id>/'`). */
+  webDist?: URL | string;
+  /** Extra express routes (EPCIS REST, QR images…), relative to `/<id>/`; JSON bodies are parsed. */
+  routes?: (router: express.Router, services: AppServices) => void;
+  /** Background work; resolves to its stop function. */
+  start?: (services: AppServices) => Promise<() => Promise<void>>;
+  rateLimits?: RateLimits;
+}

@@ -1,0 +1,10 @@
+// Vitest settings for @gongxin/app-kit: suites start PGlite, a test chain and an OpenID Provider.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactUrl } from './index';
+
+function problemsOf(env: Record<string, string>) {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults on an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      databaseUrl: undefined,
+      mqttUrl: undefined,
+      dataDir: '.data',
+      logLevel: 'info',
+      demo: true,
+      publicUrl: 'http://127.0.0.1:8080',
+    });
+  });
+
+  it('reads real services and treats empty strings as unset', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app:secret@db.internal:5432/gongxin',
+      MQTT_URL: 'mqtt://broker:1883',
+      PORT: '0',
+      LOG_LEVEL: '',
+      NODE_ENV: 'production',
+    });
+    expect(config.databaseUrl).toBe('postgres://app:secret@db.internal:5432/gongxin');
+    expect(config.mqttUrl).toBe('mqtt://broker:1883');
+    expect(config.port).toBe(0);
+    expect(config.logLevel).toBe('info');
+    expect(config.demo).toBe(false);
+  });
+
+  it.each(['80a', '-1', '65536', '8080.5', 'http'])(
+    'refuses PORT=%s naming the variable and the value',
+    (value) => {
+      const [problem] = problemsOf({ PORT: value });
+      expect(problem).toEqual({ variable: 'PORT', given: value, expected: expect.stringContaining('port') });
+    },
+  );
+
+  it('refuses a DATABASE_URL that is not PostgreSQL without echoing its password', () => {
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://root:hunter2@localhost/x' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('postgres://');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses a malformed MQTT_URL and a bad LOG_LEVEL together', () => {
+    const problems = problemsOf({ MQTT_URL: 'localhost:1883', LOG_LEVEL: 'loud' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['LOG_LEVEL', 'MQTT_URL']);
+  });
+
+  it('refuses a DEMO flag that is not a boolean', () => {
+    expect(problemsOf({ DEMO: 'maybe' })[0]?.variable).toBe('DEMO');
+    expect(loadConfig({ DEMO: 'off' }).demo).toBe(false);
+  });
+
+  it('redacts passwords', () => {
+    expect(redactUrl('postgres://u:p@h:1/d')).toBe('postgres://u:***@h:1/d');
+    expect(redactUrl('postgres://h/d')).toBe('postgres://h/d');
+  });
+});
+
+describe('SUITE_SECRET', () => {
+  it('is optional, must be long, and is never echoed', () => {
+    expect(loadConfig({}).suiteSecret).toBeUndefined();
+    expect(loadConfig({ SUITE_SECRET: 'x'.repeat(40) }).suiteSecret).toBe('x'.repeat(40));
+    expect(problemsOf({ SUITE_SECRET: 'short-secret' })).toEqual([
+      { variable: 'SUITE_SECRET', given: '(hidden)', expected: 'expected at least 32 characters' },
+    ]);
+  });
+});

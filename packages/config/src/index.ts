@@ -1,0 +1,156 @@
+// Every setting of the suite, read from the environment and validated in one place.
+// A bad value must stop start-up with a message naming the variable, what was given and what was
+// expected: a typo in PORT or DATABASE_URL should never surface later as a confusing runtime error.
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function urlWithScheme(schemes: readonly string[], example: string) {
+  return z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return schemes.includes(url.protocol.replace(/:$/, '')) && url.hostname !== '';
+        } catch {
+          return false;
+        }
+      },
+      { message: `expected a URL like ${example} (scheme ${schemes.join(', ')})` },
+    );
+}
+
+const port = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}$/, { message: 'expected an integer port number between 0 and 65535' })
+  .transform(Number)
+  .refine((n) => n <= 65535, { message: 'expected an integer port number between 0 and 65535' });
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v), {
+    message: 'expected true or false',
+  })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+/** The environment variables the suite understands, with their defaults. */
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: port.default(8080),
+  /** The address people reach the suite at (used in links and QR codes); defaults to http://HOST:PORT. */
+  PUBLIC_URL: urlWithScheme(['http', 'https'], 'https://gongxin.example.cn').optional(),
+  /** Unset: embedded PGlite under DATA_DIR. Set: real PostgreSQL. */
+  DATABASE_URL: urlWithScheme(
+    ['postgres', 'postgresql'],
+    'postgres://user:password@127.0.0.1:5432/gongxin',
+  ).optional(),
+  /** Unset: an embedded MQTT broker on a free port. Set: a real broker (Mosquitto, EMQX…). */
+  MQTT_URL: urlWithScheme(['mqtt', 'mqtts', 'tcp', 'ws', 'wss'], 'mqtt://127.0.0.1:1883').optional(),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** The secret passport and the apps derive their OIDC client credentials from (≥ 32 characters). */
+  SUITE_SECRET: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
+  /** Passport's own secret (ID-number encryption, OIDC cookie and key sealing); generated under DATA_DIR when unset. */
+  PASSPORT_SECRET: z
+    .string()
+    .min(32, { message: 'expected at least 32 characters (hex or base64 of 32 bytes)' })
+    .optional(),
+  /** Seed demo identities and records on an empty chain, and show demo credentials on the portal. */
+  DEMO: flag.optional(),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  nodeEnv: Environment['NODE_ENV'];
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  mqttUrl: string | undefined;
+  dataDir: string;
+  logLevel: Environment['LOG_LEVEL'];
+  demo: boolean;
+  suiteSecret: string | undefined;
+}
+
+/** A configuration problem: one line per offending variable, ready to print and exit. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; given: string | undefined; expected: string }[]) {
+    super(
+      `Invalid configuration:\n${problems
+        .map(
+          (p) =>
+            `  ${p.variable}=${p.given === undefined ? '(unset)' : JSON.stringify(p.given)}: ${p.expected}`,
+        )
+        .join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Hide the password of a URL before it goes into a message or a log. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
+
+const secretVariables = new Set(['DATABASE_URL', 'MQTT_URL', 'SUITE_SECRET', 'PASSPORT_SECRET']);
+
+/**
+ * Parse the settings from an environment (process.env by default). Empty strings count as unset so that
+ * `PORT= npm start` behaves like not setting PORT at all.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(environmentSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') relevant[key] = value;
+  }
+  const parsed = environmentSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(environment)');
+        const given = relevant[variable];
+        return {
+          variable,
+          given:
+            given === undefined || !secretVariables.has(variable)
+              ? given
+              : variable.endsWith('_SECRET')
+                ? '(hidden)'
+                : redactUrl(given),
+          expected: issue.message,
+        };
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(
+      /\/$/,
+      '',
+    ),
+    databaseUrl: e.DATABASE_URL,
+    mqttUrl: e.MQTT_URL,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    demo: e.DEMO ?? e.NODE_ENV !== 'production',
+    suiteSecret: e.SUITE_SECRET,
+  };
+}

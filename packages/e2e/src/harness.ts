@@ -1,0 +1,111 @@
+// Browser tests drive Debian's Chromium through playwright-core against the suite started exactly as a
+// newcomer starts it (`tsx apps/portal/server/src/main.ts`, embedded defaults), each run in a fresh data dir.
+// It never downloads a browser: the binary comes from the system (CHROMIUM_PATH, default /usr/bin/chromium).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page, selectors } from 'playwright-core';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const artifactsDir = path.join(repoRoot, 'artifacts');
+
+const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
+  }
+  // Pages mark what tests look for with data-test, the suite's one convention for it.
+  selectors.setTestIdAttribute('data-test');
+  return chromium.launch({ executablePath, args: chromiumFlags });
+}
+
+export interface SuiteProcess {
+  url: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Start the suite as `npm start` does (after the build), on a free port and a throw-away data dir. */
+export async function startSuiteProcess(
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<SuiteProcess> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-e2e-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'apps/portal/server/src/main.ts'],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: '0',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: '',
+        MQTT_URL: '',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`suite did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = () => {
+      const match = output.match(/is running at (http:\/\/\S+)/);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`suite exited with code ${code} before starting:\n${output}`));
+    });
+  });
+  return {
+    url,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Save a full-page screenshot under artifacts/screenshots/ and return its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  const dir = path.join(artifactsDir, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,83 @@
+import { TRPCClientError } from '@trpc/client';
+import { describe, expect, it } from 'vitest';
+import { ChainApiError, ChainTxError } from './chain/http';
+import { errorMessage } from './errors';
+import { AmountError, parseAmount } from './format/amount';
+import { createSuiteI18n } from './i18n';
+import type { Translate } from './keyring/decoders';
+import { KeyringError } from './keyring/vault';
+
+function translator(locale: 'zh-CN' | 'en'): Translate {
+  const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
+  i18n.global.locale.value = locale;
+  return (key, named) => i18n.global.t(key, named ?? {});
+}
+
+function trpcError(message: string, data: Record<string, unknown> | null) {
+  return TRPCClientError.from({ error: { message, code: -32600, data } } as never);
+}
+
+describe('errorMessage', () => {
+  const zh = translator('zh-CN');
+  const en = translator('en');
+
+  it('explains keyring, amount and chain errors in the current language', () => {
+    expect(errorMessage(new KeyringError('wrong_password'), zh)).toBe('密码错误。');
+    expect(errorMessage(new KeyringError('cancelled'), en)).toBe('Cancelled; nothing was signed.');
+    let amount: unknown;
+    try {
+      parseAmount('1.234', 2);
+    } catch (e) {
+      amount = e;
+    }
+    expect(errorMessage(amount, zh)).toBe('最多 2 位小数。');
+    expect(errorMessage(new AmountError('empty', 'x'), en)).toBe('Enter an amount.');
+    expect(errorMessage(new ChainTxError('insufficient_funds', 'has 5, needs 10'), zh)).toBe(
+      '余额不足。（has 5, needs 10）',
+    );
+    expect(errorMessage(new ChainTxError('busy', 'mempool full', { retryAfterMs: 2500 }), en)).toBe(
+      'The chain is busy. Try again in a moment. (mempool full) Try again in 3 s.',
+    );
+    expect(errorMessage(new ChainApiError('network', 'cannot reach the chain: Failed to fetch'), en)).toBe(
+      'Cannot reach the chain. Check your connection and try again.',
+    );
+    expect(errorMessage(new ChainApiError('http_502', 'the chain answered 502'), en)).toBe(
+      'the chain answered 502',
+    );
+  });
+
+  it('turns tRPC errors into what to do: fields to fix, chain refusals, login, permissions', () => {
+    const fields = trpcError('bad input', {
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      zodError: {
+        formErrors: [],
+        fieldErrors: { amount: ['must be at least 1'], to: ['must be a gx1… address'] },
+      },
+    });
+    expect(errorMessage(fields, en)).toBe(
+      'Please check: amount: must be at least 1; to: must be a gx1… address',
+    );
+    const refused = trpcError('nonce 0 is not next', {
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      zodError: null,
+      chainError: { code: 'bad_nonce', message: 'nonce 0 is not next' },
+    });
+    expect(errorMessage(refused, zh)).toBe('交易序号已被使用，请重试。（nonce 0 is not next）');
+    expect(errorMessage(trpcError('no session', { code: 'UNAUTHORIZED', httpStatus: 401 }), zh)).toBe(
+      '请先登录。',
+    );
+    expect(errorMessage(trpcError('needs welfare/officer', { code: 'FORBIDDEN', httpStatus: 403 }), en)).toBe(
+      'You are not allowed to do this. (needs welfare/officer)',
+    );
+    expect(errorMessage(trpcError('db exploded at line 3', { code: 'INTERNAL_SERVER_ERROR' }), en)).toBe(
+      'The server had a problem. Try again later.',
+    );
+    expect(errorMessage(new TRPCClientError('Failed to fetch'), zh)).toBe(
+      '无法连接服务器，请检查网络后重试。',
+    );
+    expect(errorMessage(new Error('boom'), en)).toBe('Something went wrong: boom');
+    expect(errorMessage('odd', en)).toBe('Something went wrong: odd');
+  });
+});

@@ -1,0 +1,77 @@
+// The suite's shared Vue kit: layout, language, styles, the keyring and sign dialog, sessions, tRPC,
+// in-browser verification of chain records, and the components that show chain values. Apps import from
+// here, never from each other.
+
+export { AuthError, type AuthStore, type SessionRole, type SessionUser, useAuth } from './auth/store';
+export {
+  type AccountInfo,
+  ChainApiError,
+  type ChainEventJson,
+  type ChainInfo,
+  ChainTxError,
+  type TxReceipt,
+} from './chain/http';
+export { default as AddressText } from './components/address-text.vue';
+export { default as AmountText } from './components/amount-text.vue';
+export { default as BlockLink } from './components/block-link.vue';
+export { default as LanguageSwitch } from './components/language-switch.vue';
+export { default as QrCode } from './components/qr-code.vue';
+export { default as RequireLogin } from './components/require-login.vue';
+export { default as RequireRole } from './components/require-role.vue';
+export { default as SignRequestDialog } from './components/sign-request-dialog.vue';
+export { default as SuiteLayout } from './components/suite-layout.vue';
+export { default as TimeText } from './components/time-text.vue';
+export { default as TxLink } from './components/tx-link.vue';
+export { default as VerifyRecord } from './components/verify-record.vue';
+export { configureUi, type UiConfig, uiConfig } from './config';
+export { errorMessage } from './errors';
+export { explorerLinks, shortenMiddle } from './explorer';
+export {
+  AmountError,
+  type AmountErrorCode,
+  type FormatAmountOptions,
+  formatAmount,
+  MAX_AMOUNT,
+  parseAmount,
+} from './format/amount';
+export { formatTime, relativeTime } from './format/time';
+export { createSuiteI18n, initialLocale, rememberLocale, type SuiteLocale, supportedLocales } from './i18n';
+export {
+  type ActionDecoder,
+  type ActionParams,
+  createDecodeContext,
+  type DecodeContext,
+  type DescribedAction,
+  describeAction,
+  registerActionDecoder,
+  type Translate,
+} from './keyring/decoders';
+export {
+  KEYRING_STORAGE_KEY,
+  type KeyringAccount,
+  type KeyringStore,
+  type SignedChallenge,
+  type SignOptions,
+  type SignRequest,
+  useKeyring,
+} from './keyring/store';
+export {
+  backupFileName,
+  DEFAULT_KDF,
+  type KdfCost,
+  KeyringError,
+  type KeyringErrorCode,
+  MIN_PASSWORD_LENGTH,
+  openVault,
+  parseVault,
+  type ScryptParams,
+  sealVault,
+  type Vault,
+} from './keyring/vault';
+export { createAppTrpc } from './trpc';
+export {
+  type BrowserVerification,
+  trustedFromJson,
+  type VerifyRecordOptions,
+  verifyRecordInBrowser,
+} from './verify/verify';

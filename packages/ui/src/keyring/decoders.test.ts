@@ -1,0 +1,160 @@
+import type { Action } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/browser';
+import { testAccount } from '@gongxin/ledger/testing';
+import { describe, expect, it } from 'vitest';
+import { createSuiteI18n, type SuiteLocale } from '../i18n';
+import { createDecodeContext, describeAction, registerActionDecoder, type Translate } from './decoders';
+
+const suite = getSuite('ed25519-sha256');
+const alice = testAccount(suite, 1).address;
+const hash = 'ab'.repeat(32);
+const packetId = 'cd'.repeat(32);
+
+/** One sample of every core action, with a fragment each language must show. */
+const samples: [Action, { 'zh-CN': string; en: string }][] = [
+  [
+    { contract: 'identity', name: 'register', params: { kind: 'person' } },
+    { 'zh-CN': '注册身份，类型：个人', en: 'Register an identity of kind person' },
+  ],
+  [
+    { contract: 'identity', name: 'attest', params: { subject: alice, kind: 'organization', idHash: hash } },
+    { 'zh-CN': `证明 ${alice} 的身份（机构）`, en: `Attest the identity of ${alice} (organization)` },
+  ],
+  [
+    { contract: 'identity', name: 'grantRole', params: { subject: alice, app: 'welfare', role: 'officer' } },
+    { 'zh-CN': `授予 ${alice} 角色 welfare/officer`, en: `Grant ${alice} the role welfare/officer` },
+  ],
+  [
+    {
+      contract: 'identity',
+      name: 'revokeRole',
+      params: { subject: alice, app: 'welfare', role: 'officer', reason: '调岗' },
+    },
+    { 'zh-CN': '原因：调岗', en: 'Revoke the role welfare/officer' },
+  ],
+  [
+    { contract: 'identity', name: 'rotateKey', params: { newKey: new Uint8Array(32).fill(1) } },
+    { 'zh-CN': `换成 0x${'01'.repeat(32)}`, en: `with 0x${'01'.repeat(32)}` },
+  ],
+  [
+    {
+      contract: 'assets',
+      name: 'issue',
+      params: {
+        symbol: 'PTS',
+        name: '积分',
+        decimals: 2,
+        policy: 'mintable',
+        initialSupply: 100000n,
+      },
+    },
+    {
+      'zh-CN': '发行资产 PTS（积分），2 位小数，可增发，初始发行 1,000.00 PTS',
+      en: 'initial supply 1,000.00 PTS',
+    },
+  ],
+  [
+    { contract: 'assets', name: 'mint', params: { symbol: 'CNYX', amount: 250n, to: alice } },
+    { 'zh-CN': `增发 2.50 CNYX 给 ${alice}`, en: `Mint 2.50 CNYX to ${alice}` },
+  ],
+  [
+    { contract: 'assets', name: 'mint', params: { symbol: 'CNYX', amount: 250n } },
+    { 'zh-CN': '增发 2.50 CNYX 给自己', en: 'Mint 2.50 CNYX to yourself' },
+  ],
+  [
+    { contract: 'assets', name: 'transfer', params: { symbol: 'CNYX', amount: 1n, to: alice } },
+    { 'zh-CN': `转账 0.01 CNYX 给 ${alice}`, en: `Transfer 0.01 CNYX to ${alice}` },
+  ],
+  [
+    { contract: 'assets', name: 'burn', params: { symbol: 'CNYX', amount: 100n } },
+    { 'zh-CN': '销毁 1.00 CNYX', en: 'Burn 1.00 CNYX' },
+  ],
+  [
+    {
+      contract: 'assets',
+      name: 'createPacket',
+      params: { symbol: 'CNYX', total: 888n, count: 8, split: 'random', expiresAt: Date.UTC(2030, 0, 1) },
+    },
+    {
+      'zh-CN': '发红包：共 8.88 CNYX，分 8 份（拼手气）',
+      en: 'red packet of 8.88 CNYX in 8 shares (random shares)',
+    },
+  ],
+  [
+    { contract: 'assets', name: 'claimPacket', params: { id: packetId } },
+    { 'zh-CN': `领取红包 ${packetId}`, en: `Claim the red packet ${packetId}` },
+  ],
+  [
+    { contract: 'assets', name: 'refundPacket', params: { id: packetId } },
+    { 'zh-CN': `取回红包 ${packetId} 的剩余金额`, en: `left of the red packet ${packetId}` },
+  ],
+  [
+    { contract: 'assets', name: 'freeze', params: { symbol: 'CNYX', account: alice, reason: '涉案' } },
+    { 'zh-CN': `冻结 ${alice} 的 CNYX，原因：涉案`, en: `Freeze CNYX of ${alice}` },
+  ],
+  [
+    { contract: 'assets', name: 'unfreeze', params: { symbol: 'CNYX', account: alice, reason: '结案' } },
+    { 'zh-CN': `解冻 ${alice} 的 CNYX，原因：结案`, en: `Unfreeze CNYX of ${alice}` },
+  ],
+  [
+    { contract: 'notary', name: 'anchor', params: { hash, type: 'contract.pdf' } },
+    { 'zh-CN': `存证：文件哈希 ${hash}（类型 contract.pdf）`, en: `Anchor the document hash ${hash}` },
+  ],
+];
+
+function translator(locale: SuiteLocale): Translate {
+  const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
+  i18n.global.locale.value = locale;
+  return (key, named) => i18n.global.t(key, named ?? {});
+}
+
+describe.each(['zh-CN', 'en'] as const)('core action decoders in %s', (locale) => {
+  const t = translator(locale);
+  const ctx = createDecodeContext(t, locale, { CNYX: 2 });
+
+  it.each(samples.map(([action, expected]) => [`${action.contract}.${action.name}`, action, expected]))(
+    '%s',
+    (_key, action, expected) => {
+      const described = describeAction(action as Action, t, ctx);
+      expect(described.decoded).toBe(true);
+      expect(described.text).toContain((expected as Record<SuiteLocale, string>)[locale]);
+      // A missing message would show its key.
+      expect(described.text).not.toMatch(/actions\.|sign\./);
+    },
+  );
+});
+
+describe('describeAction', () => {
+  const t = translator('en');
+  const ctx = createDecodeContext(t, 'en', {});
+
+  it('falls back to the literal action when a decoder meets params it does not expect', () => {
+    const described = describeAction({ contract: 'assets', name: 'transfer', params: { to: alice } }, t, ctx);
+    expect(described.decoded).toBe(false);
+    expect(described.text).toBe(`Call assets.transfer with params {"to":"${alice}"}`);
+  });
+
+  it('shows amounts of assets with unknown decimals in smallest units, bytes as hex and bigints exactly', () => {
+    expect(
+      describeAction({ contract: 'assets', name: 'burn', params: { symbol: 'NEW', amount: 12345n } }, t, ctx)
+        .text,
+    ).toBe('Burn 12,345 smallest units of NEW');
+    const odd = describeAction(
+      { contract: 'x', name: 'y', params: { big: 2n ** 70n, raw: new Uint8Array([1, 2]) } },
+      t,
+      ctx,
+    );
+    expect(odd.text).toBe('Call x.y with params {"big":"1180591620717411303424","raw":"0x0102"}');
+  });
+
+  it('lets apps register decoders and refuses malformed keys', () => {
+    registerActionDecoder('welfare.disburse', (p, _t, c) => `Pay ${c.amount(p.amount, p.symbol)} to ${p.to}`);
+    const described = describeAction(
+      { contract: 'welfare', name: 'disburse', params: { amount: 50000n, symbol: 'CNYX', to: alice } },
+      t,
+      createDecodeContext(t, 'en', { CNYX: 2 }),
+    );
+    expect(described).toMatchObject({ decoded: true, text: `Pay 500.00 CNYX to ${alice}` });
+    expect(() => registerActionDecoder('welfare', () => '')).toThrow('<contract>.<action>');
+  });
+});

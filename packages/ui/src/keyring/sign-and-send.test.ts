@@ -1,0 +1,258 @@
+import {
+  type Action,
+  decodeTx,
+  encodeCanonical,
+  fromHex,
+  toHex,
+  type Value,
+  verifyTxSignature,
+} from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/browser';
+import { testAccount } from '@gongxin/ledger/testing';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ChainTxError } from '../chain/http';
+import SignRequestDialog from '../components/sign-request-dialog.vue';
+import { configureUi } from '../config';
+import { createSuiteI18n } from '../i18n';
+import { json, type MockRequest, mockFetch } from '../testing/fetch-mock';
+import { registerActionDecoder } from './decoders';
+import { useKeyring } from './store';
+import { KeyringError } from './vault';
+
+const suite = getSuite('ed25519-sha256');
+const chainId = 'gongxin-ui-test';
+const friend = testAccount(suite, 42).address;
+
+const transfer: Action = {
+  contract: 'assets',
+  name: 'transfer',
+  params: { symbol: 'CNYX', to: friend, amount: 123456n, memo: '午饭' },
+};
+
+let wrapper: VueWrapper | undefined;
+let i18n: ReturnType<typeof createSuiteI18n>;
+let nonce: number;
+let submit: (req: MockRequest) => ReturnType<typeof json>;
+
+function chainNode(req: MockRequest) {
+  if (req.path === '/chain/v1/chain') return json({ chainId, suite: 'ed25519-sha256' });
+  if (req.path === '/chain/v1/state/assets/asset/CNYX')
+    return json({ key: 'assets/asset/CNYX', value: { symbol: 'CNYX', decimals: 2 }, height: 0 });
+  if (req.path.startsWith('/chain/v1/accounts/'))
+    return json({ address: req.path.slice(19), nonce, keys: [], keysFromAddress: true, balances: {} });
+  if (req.path === '/chain/v1/txs?wait=true' && req.method === 'POST') return submit(req);
+  return undefined;
+}
+
+/** Decode and check what the page POSTed, as the node would. */
+function submitted(req: MockRequest) {
+  const tx = decodeTx(suite, fromHex((req.body as { tx: string }).tx));
+  expect(verifyTxSignature(suite, tx)).toBe(true);
+  return tx;
+}
+
+async function page() {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
+  wrapper = mount(SignRequestDialog, { global: { plugins: [i18n, pinia] }, attachTo: document.body });
+  const keyring = useKeyring();
+  const account = await keyring.create({
+    label: '张三的钱包',
+    password: 'secret password',
+    suite: 'ed25519-sha256',
+  });
+  return { keyring, account };
+}
+
+async function dialogShown() {
+  await vi.waitFor(() => expect(wrapper!.find('[data-test="sign-action"]').exists()).toBe(true));
+}
+
+const actionTexts = () => wrapper!.findAll('[data-test="sign-action"]').map((li) => li.text());
+
+function passwordInput() {
+  const el = wrapper!.find('[data-test="sign-password"]');
+  return el.element.tagName === 'INPUT' ? el : el.find('input');
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  configureUi({ kdf: { N: 1024, r: 8, p: 1 } });
+  nonce = 7;
+  submit = (req) => {
+    const tx = submitted(req);
+    return json({ id: toHex(tx.id), height: 12, blockHash: 'ab'.repeat(32), ok: true, events: [] });
+  };
+  mockFetch(chainNode);
+});
+
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = undefined;
+  vi.unstubAllGlobals();
+  configureUi();
+});
+
+describe('signAndSend', () => {
+  it('shows the decoded actions, signs after confirmation and submits a tx the ledger accepts', async () => {
+    const { keyring, account } = await page();
+    const requests = mockFetch(chainNode);
+    const undecoded: Action = { contract: 'parking', name: 'pay', params: { spot: 'A-12', minutes: 90 } };
+    const sent = keyring.signAndSend([transfer, undecoded], { memo: '测试', describe: '付午饭钱' });
+    await dialogShown();
+
+    const texts = actionTexts();
+    expect(texts[0]).toContain(`转账 1,234.56 CNYX 给 ${friend}`);
+    expect(texts[0]).toContain('（备注：午饭）');
+    // Nobody registered parking.pay: contract, action and params in full.
+    expect(texts[1]).toContain('调用 parking.pay，参数：{"spot":"A-12","minutes":90}');
+    expect(texts[1]).toContain('无法解读');
+    expect(wrapper!.find('[data-test="sign-describe"]').text()).toBe('付午饭钱');
+    expect(wrapper!.find('[data-test="sign-memo"]').text()).toBe('测试');
+    expect(wrapper!.find('[data-test="sign-account"]').text()).toContain('张三的钱包');
+    expect(wrapper!.find('[data-test="sign-account"]').text()).toContain(account.address);
+    expect(wrapper!.find('[data-test="sign-chain"]').text()).toBe(chainId);
+    expect(wrapper!.find('[data-test="sign-raw"]').text()).toContain('"amount": "123456"');
+    // Unlocked: no password asked. Nothing was submitted before the person confirmed.
+    expect(wrapper!.find('[data-test="sign-password"]').exists()).toBe(false);
+    expect(requests.some((r) => r.method === 'POST')).toBe(false);
+
+    await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
+    const receipt = await sent;
+    expect(receipt).toMatchObject({ height: 12, ok: true });
+
+    const post = requests.find((r) => r.method === 'POST')!;
+    expect(post.init?.credentials).toBe('same-origin');
+    const tx = submitted(post);
+    expect(receipt.id).toBe(toHex(tx.id));
+    expect(tx.body).toMatchObject({ chainId, from: account.address, nonce: 7, memo: '测试' });
+    expect(toHex(tx.body.key)).toBe(account.publicKey);
+    // Canonical bytes: the ledger decodes a bigint that fits a safe integer back as a number.
+    expect(encodeCanonical(tx.body.actions as unknown as Value)).toEqual(
+      encodeCanonical([transfer, undecoded] as unknown as Value),
+    );
+    await flushPromises();
+    expect(wrapper!.find('[data-test="sign-action"]').exists()).toBe(false);
+  });
+
+  it('rejects with cancelled and submits nothing when the person cancels', async () => {
+    const { keyring } = await page();
+    const requests = mockFetch(chainNode);
+    const sent = keyring.signAndSend([transfer]);
+    await dialogShown();
+    await wrapper!.find('[data-test="sign-cancel"]').trigger('click');
+    await expect(sent).rejects.toThrow(KeyringError);
+    await expect(sent).rejects.toMatchObject({ code: 'cancelled' });
+    expect(requests.some((r) => r.method === 'POST')).toBe(false);
+    expect(requests.some((r) => r.path.startsWith('/chain/v1/accounts/'))).toBe(false);
+  });
+
+  it('asks for the password of a locked account and keeps the dialog open on a wrong one', async () => {
+    const { keyring } = await page();
+    keyring.lock();
+    const sent = keyring.signAndSend([transfer]);
+    await dialogShown();
+    const confirm = wrapper!.find('[data-test="sign-confirm"]');
+    expect(confirm.attributes('disabled')).toBeDefined();
+
+    await passwordInput().setValue('wrong password');
+    await confirm.trigger('click');
+    await vi.waitFor(() => expect(wrapper!.find('[data-test="sign-error"]').text()).toBe('密码错误。'));
+    expect(keyring.isUnlocked()).toBe(false);
+
+    await passwordInput().setValue('secret password');
+    await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
+    await expect(sent).resolves.toMatchObject({ ok: true });
+    expect(keyring.isUnlocked()).toBe(true);
+  });
+
+  it('reads in English, uses registered decoders and says when decimals are unknown', async () => {
+    const { keyring } = await page();
+    i18n.global.locale.value = 'en';
+    i18n.global.mergeLocaleMessage('en', { parking: { enter: 'Enter the car park at spot {spot}' } });
+    registerActionDecoder('parking.enter', (p, t) => t('parking.enter', { spot: p.spot }));
+    const unknownAsset: Action = {
+      contract: 'assets',
+      name: 'burn',
+      params: { symbol: 'ZZZ', amount: 5000n },
+    };
+    const sent = keyring.signAndSend([
+      transfer,
+      { contract: 'parking', name: 'enter', params: { spot: 'B-3' } },
+      unknownAsset,
+    ]);
+    await dialogShown();
+    expect(actionTexts()).toEqual([
+      `Transfer 1,234.56 CNYX to ${friend} (memo: 午饭)`,
+      'Enter the car park at spot B-3',
+      'Burn 5,000 smallest units of ZZZ',
+    ]);
+    await wrapper!.find('[data-test="sign-cancel"]').trigger('click');
+    await expect(sent).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('throws a ChainTxError with the node’s code when the tx is refused, and returns failed receipts', async () => {
+    const { keyring } = await page();
+    submit = () =>
+      json({ error: { code: 'bad_nonce', message: 'nonce 7 is not the account’s next nonce 8' } }, 400);
+    const refused = keyring.signAndSend([transfer]);
+    await dialogShown();
+    await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
+    const error = await refused.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChainTxError);
+    expect(error).toMatchObject({ code: 'bad_nonce', status: 400 });
+
+    submit = (req) =>
+      json({
+        id: toHex(submitted(req).id),
+        height: 13,
+        blockHash: 'cd'.repeat(32),
+        ok: false,
+        code: 'insufficient_funds',
+        message: 'has 0 CNYX',
+        events: [],
+      });
+    const failed = keyring.signAndSend([transfer]);
+    await dialogShown();
+    await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
+    await expect(failed).resolves.toMatchObject({ ok: false, code: 'insufficient_funds' });
+  });
+
+  it('refuses to sign without a mounted dialog or for an account of another suite', async () => {
+    const { keyring } = await page();
+    mockFetch((req) =>
+      req.path === '/chain/v1/chain' ? json({ chainId, suite: 'sm2-sm3' }) : chainNode(req),
+    );
+    await expect(keyring.signAndSend([transfer])).rejects.toMatchObject({ code: 'wrong_suite' });
+    mockFetch(chainNode);
+    wrapper!.unmount();
+    wrapper = undefined;
+    await expect(keyring.signAndSend([transfer])).rejects.toMatchObject({ code: 'no_dialog' });
+  });
+});
+
+describe('key rotation', () => {
+  it('signs identity.rotateKey with the old key, then keeps the new key under the same address', async () => {
+    const { keyring, account } = await page();
+    const requests = mockFetch(chainNode);
+    const oldKey = account.publicKey;
+    const rotated = keyring.rotateKey(account.address, { password: 'secret password' });
+    await dialogShown();
+    await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
+    const receipt = await rotated;
+    expect(receipt.ok).toBe(true);
+    const tx = submitted(requests.find((r) => r.method === 'POST')!);
+    expect(toHex(tx.body.key)).toBe(oldKey);
+    const newKey = tx.body.actions[0]!.params.newKey as Uint8Array;
+    const now = keyring.accounts.find((a) => a.address === account.address)!;
+    expect(now.publicKey).toBe(toHex(newKey));
+    expect(now.publicKey).not.toBe(oldKey);
+    // The new vault opens with the same password and signs as the same account.
+    keyring.lock();
+    await keyring.unlock(account.address, 'secret password');
+    expect(keyring.isUnlocked(account.address)).toBe(true);
+  });
+});

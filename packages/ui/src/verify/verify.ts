@@ -1,0 +1,161 @@
+// Verifying a chain record in the browser: fetch its proof bundle and the validator set of its block from
+// the node API, then run the ledger's verifyProofBundle with the browser crypto suite. The server only
+// supplies bytes; whether they hold up is decided here. Besides the ledger's checks (chain, inclusion,
+// validators, certificate) the record itself is checked to be the one asked for, so a server cannot answer
+// with the valid proof of some other record.
+import {
+  decodeCanonical,
+  decodeProofBundle,
+  decodeTx,
+  fromHex,
+  type ProofBundle,
+  type TrustedValidatorSet,
+  toHex,
+  type VerificationStep,
+  verifyProofBundle,
+} from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/browser';
+import { chainGet, type ProofJson, type ValidatorSetJson } from '../chain/http';
+
+export interface VerifyRecordOptions {
+  kind: 'tx' | 'event';
+  /** tx id (hex) for kind 'tx' */
+  id?: string;
+  /** block height and event index for kind 'event' */
+  height?: number;
+  index?: number;
+  /** Default: the configured chain base (`/chain`). */
+  chainBase?: string;
+  /** A proof bundle (hex) to check instead of fetching one, e.g. to show a tampered bundle failing. */
+  bundle?: string;
+  /**
+   * The validator set to trust. Without one, the set of the block's height is fetched from the node,
+   * which proves the record is in a block that set signed (see docs/api.md, "Trust").
+   */
+  trusted?: TrustedValidatorSet;
+}
+
+export interface BrowserVerification {
+  status: 'verified' | 'failed';
+  steps: VerificationStep[];
+  /** The first failed check with its reason, when status is 'failed'. */
+  failed?: string;
+  height?: number;
+  blockHash?: string;
+}
+
+export function trustedFromJson(
+  set: Pick<ValidatorSetJson, 'chainId' | 'suite' | 'validators'>,
+): TrustedValidatorSet {
+  return {
+    chainId: set.chainId,
+    suite: set.suite,
+    validators: set.validators.map((v) => ({
+      key: fromHex(v.key),
+      power: v.power,
+      name: v.name,
+      operator: v.operator,
+    })),
+  };
+}
+
+function failure(steps: VerificationStep[], check: string, detail: string): BrowserVerification {
+  return { status: 'failed', failed: `${check}: ${detail}`, steps: [...steps, { check, ok: false, detail }] };
+}
+
+/** Is the bundle's record the one asked for? null when nothing was asked (a bare bundle). */
+function recordCheck(
+  opts: VerifyRecordOptions,
+  bundle: ProofBundle,
+  suiteId: TrustedValidatorSet['suite'],
+): VerificationStep | null {
+  const { record } = bundle;
+  if (opts.kind === 'tx') {
+    if (!opts.id) return null;
+    const wanted = opts.id.replace(/^0x/, '').toLowerCase();
+    let id: string | null = null;
+    try {
+      id = record.kind === 'tx' ? toHex(decodeTx(getSuite(suiteId), record.bytes).id) : null;
+    } catch {
+      id = null;
+    }
+    return id === wanted
+      ? { check: 'record', ok: true, detail: `tx ${wanted}` }
+      : { check: 'record', ok: false, detail: `the proof is not of tx ${wanted}` };
+  }
+  if (opts.height === undefined || opts.index === undefined) return null;
+  type EventFields = { type?: unknown; index?: unknown; contract?: unknown; name?: unknown };
+  let event: EventFields | null = null;
+  try {
+    event = record.kind === 'event' ? (decodeCanonical(record.bytes) as EventFields) : null;
+  } catch {
+    event = null;
+  }
+  const matches =
+    event?.type === 'event' && event.index === opts.index && bundle.header.height === opts.height;
+  return matches
+    ? {
+        check: 'record',
+        ok: true,
+        detail: `event ${opts.index} of block ${opts.height}: ${String(event?.contract)}.${String(event?.name)}`,
+      }
+    : {
+        check: 'record',
+        ok: false,
+        detail: `the proof is not of event ${opts.index} of block ${opts.height}`,
+      };
+}
+
+/**
+ * Fetch (unless given) and verify a record's proof. Resolves with 'verified' or 'failed' and every step;
+ * rejects (ChainApiError) only when the node cannot be asked, e.g. an unknown tx or no network.
+ */
+export async function verifyRecordInBrowser(opts: VerifyRecordOptions): Promise<BrowserVerification> {
+  let bundleHex = opts.bundle;
+  if (bundleHex === undefined) {
+    if (opts.kind === 'tx' ? !opts.id : opts.height === undefined || opts.index === undefined)
+      throw new TypeError('verify a tx by its id, an event by its height and index');
+    const path =
+      opts.kind === 'tx'
+        ? `/v1/txs/${encodeURIComponent(opts.id!)}/proof`
+        : `/v1/events/${opts.height}/${opts.index}/proof`;
+    bundleHex = (await chainGet<ProofJson>(path, opts.chainBase)).bundle;
+  }
+
+  let bytes: Uint8Array;
+  let bundle: ProofBundle;
+  try {
+    bytes = fromHex(bundleHex);
+    bundle = decodeProofBundle(bytes);
+  } catch (error) {
+    return failure([], 'decode', (error as Error).message);
+  }
+
+  const trusted =
+    opts.trusted ??
+    trustedFromJson(
+      await chainGet<ValidatorSetJson>(`/v1/validators?height=${bundle.header.height}`, opts.chainBase),
+    );
+  let suite: ReturnType<typeof getSuite>;
+  try {
+    suite = getSuite(trusted.suite);
+  } catch (error) {
+    return failure([], 'suite', (error as Error).message);
+  }
+
+  const steps: VerificationStep[] = [];
+  const record = recordCheck(opts, bundle, suite.id);
+  if (record) {
+    if (!record.ok) return failure(steps, record.check, record.detail ?? '');
+    steps.push(record);
+  }
+  const verdict = verifyProofBundle(suite, bytes, trusted);
+  return verdict.ok
+    ? {
+        status: 'verified',
+        steps: [...steps, ...verdict.steps],
+        height: verdict.height,
+        blockHash: verdict.blockHash,
+      }
+    : { status: 'failed', failed: verdict.failed, steps: [...steps, ...verdict.steps] };
+}
