@@ -9,6 +9,8 @@ export {
   type ChainEventJson,
   type ChainInfo,
   ChainTxError,
+  chainGet,
+  type ProofJson,
   type TxReceipt,
 } from './chain/http';
 export { default as AddressText } from './components/address-text.vue';

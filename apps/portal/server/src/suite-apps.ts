@@ -2,6 +2,7 @@
 // else in the app registry is shown as coming. Adding an app to the suite is adding it here.
 import type { AppDefinition } from '@gongxin/app-kit';
 import type { Config } from '@gongxin/config';
+import { explorerApp } from '@gongxin/explorer-server';
 import type { Value } from '@gongxin/ledger';
 import { demoAccounts, passportApp, passportGenesis } from '@gongxin/passport-server';
 import { walletApp } from '@gongxin/wallet-server';
@@ -23,4 +24,5 @@ export const mountedApps: SuiteAppModule[] = [
         : {},
   },
   { app: walletApp },
+  { app: explorerApp },
 ];

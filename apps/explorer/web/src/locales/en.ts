@@ -112,6 +112,16 @@ const en: Shape<typeof zhCN> = {
       events: 'Events',
       undecodable: 'This tx cannot be decoded; the block recorded it as it came.',
       verifyTx: 'Verify this tx',
+      proof: 'Its proof',
+    },
+    proof: {
+      show: 'Show the proof',
+      explain:
+        'The proof bundle as the node served it: the record, its Merkle path, the block header and the commit certificate. Verification runs in this page; change any byte and it fails.',
+      label: 'Proof bundle (hex)',
+      size: '{bytes} bytes',
+      edited: 'Edited: this is no longer the proof the node served',
+      reset: 'Restore the original',
     },
     account: {
       title: 'Account',

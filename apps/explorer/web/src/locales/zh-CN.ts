@@ -109,6 +109,16 @@ export default {
       events: '事件',
       undecodable: '这笔交易无法解码，区块按原样记录了它。',
       verifyTx: '验证这笔交易',
+      proof: '它的证明',
+    },
+    proof: {
+      show: '查看证明',
+      explain:
+        '节点提供的证明包：记录本身、默克尔路径、区块头和提交证书。验证在本页面内完成；改动任何一个字节，验证都会失败。',
+      label: '证明包（十六进制）',
+      size: '{bytes} 字节',
+      edited: '已修改：这已不是节点提供的证明',
+      reset: '恢复原证明',
     },
     account: {
       title: '账户',

@@ -1,0 +1,222 @@
+// The wallet and the explorer end to end in Chromium, as three people on the demo chain: Zhang (a verified
+// citizen) issues an asset, sends some to Li, and hands out a red packet that Li and Wang claim, each action
+// signed in their own browser's keyring. The explorer then shows every one of those txs in words, with a
+// proof that verifies in the page — and that stops verifying, visibly, once a byte of it is changed.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+
+const DEMO_PASSWORD = 'gongxin-demo';
+const SYMBOL = 'TEA';
+
+let suite: SuiteProcess;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const errors: string[] = [];
+
+beforeAll(async () => {
+  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await suite?.stop();
+});
+
+function input(page: Page, testId: string) {
+  return page.locator(`[data-test="${testId}"] input, input[data-test="${testId}"]`).first();
+}
+
+async function confirmSignature(page: Page) {
+  await page.getByTestId('sign-confirm').waitFor({ timeout: 30_000 });
+  const password = page.locator('[data-test="sign-password"] input, input[data-test="sign-password"]');
+  if ((await password.count()) > 0) await password.first().fill(DEMO_PASSWORD);
+  await page.getByTestId('sign-confirm').click();
+}
+
+/** A fresh browser (its own keyring) signed in to the wallet as one of the demo accounts, through passport. */
+async function walletAs(account: string): Promise<{ page: Page; address: string }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`${account}: ${e.message}`));
+  await page.goto(`${suite.url}/wallet/`);
+  await page.getByTestId('header-login').click();
+  await page.getByTestId(`demo-account-${account}`).click();
+  await page.getByTestId('login-continue').click();
+  await page
+    .getByTestId('me-identity')
+    .waitFor({ timeout: 30_000 })
+    .catch(async (error) => {
+      await saveScreenshot(page, `wallet-login-${account}`);
+      throw error;
+    });
+  const did = (await page.getByTestId('me-did').textContent())!.trim();
+  expect(did).toMatch(/^did:gx:gx1/);
+  return { page, address: did.slice('did:gx:'.length) };
+}
+
+/** The tx id a wallet result box links to in the explorer. */
+async function txIdIn(page: Page, resultTestId: string): Promise<string> {
+  const result = page.getByTestId(resultTestId);
+  await result.waitFor({ timeout: 30_000 }).catch(async (error) => {
+    await saveScreenshot(page, `missing-${resultTestId}`);
+    throw error;
+  });
+  const href = await result.getByTestId('tx-link').getAttribute('href');
+  const id = decodeURIComponent(href!.split('#/tx/')[1] ?? '');
+  expect(id).toMatch(/^[0-9a-f]{64}$/);
+  return id;
+}
+
+async function nav(page: Page, tab: string) {
+  await page.getByTestId(`nav-${tab}`).click();
+}
+
+describe('wallet and explorer in Chromium', () => {
+  it('issues, sends, shares a red packet two people claim, and the explorer proves each tx', async () => {
+    const zhang = await walletAs('citizen-zhang');
+    const li = await walletAs('citizen-li');
+    const wang = await walletAs('citizen-wang');
+    const z = zhang.page;
+
+    // 1. Zhang issues an asset with 2 decimals and an initial supply of 1,000.00.
+    await nav(z, 'issue');
+    await input(z, 'issue-name').fill('Longjing tea voucher');
+    await input(z, 'issue-symbol').fill(SYMBOL);
+    await z.getByTestId('issue-decimals').selectOption('2');
+    await z.getByTestId('issue-policy').selectOption('mintable');
+    await input(z, 'issue-initial').fill('1000');
+    await z.getByTestId('issue-submit').click();
+    await confirmSignature(z);
+    const issueTx = await txIdIn(z, 'issue-result');
+
+    // 2. …sends 250.50 to Li.
+    await nav(z, 'send');
+    await input(z, 'send-to').fill(li.address);
+    await z.getByTestId('send-asset').selectOption(SYMBOL);
+    await input(z, 'send-amount').fill('250.50');
+    await z.getByTestId('send-submit').click();
+    await confirmSignature(z);
+    const sendTx = await txIdIn(z, 'send-result');
+
+    // 3. …and hands out a red packet of 100.00 in two equal shares.
+    await nav(z, 'packets');
+    await z.getByTestId('packet-asset').selectOption(SYMBOL);
+    await input(z, 'packet-total').fill('100');
+    await input(z, 'packet-count').fill('2');
+    await z.getByTestId('packet-split').selectOption('equal');
+    await input(z, 'packet-memo').fill('新茶上市');
+    await z.getByTestId('packet-submit').click();
+    await confirmSignature(z);
+    const packetTx = await txIdIn(z, 'packet-result');
+    const link = (await z.getByTestId('packet-link').getAttribute('href'))!;
+    expect(link).toContain('/wallet/#/packet/');
+    await saveScreenshot(z, 'wallet-packet-created');
+
+    // 4. Li and Wang open the shared link and claim a share each: 50.00 apiece.
+    const claims: string[] = [];
+    for (const claimer of [li, wang]) {
+      await claimer.page.goto(link);
+      await claimer.page.getByTestId('packet-claim').click();
+      await confirmSignature(claimer.page);
+      const got = claimer.page.getByTestId('packet-claimed');
+      await got.waitFor({ timeout: 30_000 });
+      expect(await got.textContent()).toContain('50.00');
+      claims.push(await claimer.page.getByTestId('packet-claimed').textContent().then(String));
+    }
+    await li.page.reload();
+    await li.page.getByTestId('packet').waitFor();
+    await expect
+      .poll(async () => li.page.getByTestId('packet-claim-row').count(), { timeout: 20_000 })
+      .toBe(2);
+    await saveScreenshot(li.page, 'wallet-packet-claimed');
+
+    // Li's balance: 250.50 sent + 50.00 claimed.
+    await li.page.goto(`${suite.url}/wallet/#/`);
+    await expect
+      .poll(
+        async () => li.page.getByTestId(`balance-${SYMBOL}`).getByTestId('balance-amount').textContent(),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toContain('300.50');
+
+    // 5. The explorer, in a browser with no sign-in at all, shows each tx decoded and proves it.
+    const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(visitor);
+    const x = await visitor.newPage();
+    x.on('pageerror', (e) => errors.push(`explorer: ${e.message}`));
+    const expected: [string, string, RegExp][] = [
+      [issueTx, 'assets.issue', new RegExp(SYMBOL)],
+      [sendTx, 'assets.transfer', /250\.5/],
+      [packetTx, 'assets.createPacket', /100/],
+    ];
+    for (const [id, action, words] of expected) {
+      await x.goto(`${suite.url}/explorer/#/tx/${id}`);
+      const line = x.locator(`[data-test="action-line"][data-action="${action}"]`).first();
+      await line.waitFor({ timeout: 30_000 }).catch(async (error) => {
+        await saveScreenshot(x, `explorer-tx-${action}`);
+        throw new Error(`${action} not shown for tx ${id}: ${error}`);
+      });
+      expect(await line.getAttribute('data-decoded')).toBe('true');
+      expect(await line.locator('.xp-words').textContent()).toMatch(words);
+      await x.getByTestId('tx').getByTestId('verify-button').first().click();
+      const verdict = x.getByTestId('tx').getByTestId('verify-result').first();
+      await verdict.waitFor({ timeout: 30_000 });
+      expect(await verdict.getAttribute('data-state')).toBe('verified');
+    }
+    await saveScreenshot(x, 'explorer-tx-verified');
+
+    // Wang's claim is on his account page in the explorer, in words, and its event proves itself.
+    await x.goto(`${suite.url}/explorer/#/account/${wang.address}`);
+    const claimed = x.locator('[data-test="event-line"][data-event="assets.packetClaimed"]').first();
+    await claimed.waitFor({ timeout: 30_000 }).catch(async (error) => {
+      await saveScreenshot(x, 'explorer-account-claim-missing');
+      throw error;
+    });
+    expect(await claimed.getAttribute('data-decoded')).toBe('true');
+    expect(await claimed.locator('.xp-words').textContent()).toContain('50');
+    await claimed.getByTestId('verify-button').click();
+    await expect
+      .poll(async () => claimed.getByTestId('verify-result').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('verified');
+    await saveScreenshot(x, 'explorer-account-claim');
+
+    // 6. The proof of the send, opened and edited in the page: the same check now fails and says where.
+    await x.goto(`${suite.url}/explorer/#/tx/${sendTx}`);
+    const panel = x.getByTestId('proof-panel');
+    await panel.getByTestId('proof-load').click();
+    const box = panel.locator('textarea');
+    await box.waitFor();
+    const original = await box.inputValue();
+    expect(original).toMatch(/^[0-9a-f]+$/);
+    await panel.getByTestId('verify-button').click();
+    await expect
+      .poll(async () => panel.getByTestId('verify-result').getAttribute('data-state'))
+      .toBe('verified');
+
+    // Flip one hex digit in the last quarter of the bundle (the commit certificate's signatures).
+    const at = Math.floor(original.length * 0.9);
+    const flipped = original.slice(0, at) + (original[at] === '0' ? '1' : '0') + original.slice(at + 1);
+    await box.fill(flipped);
+    await panel.getByTestId('proof-edited').waitFor();
+    await panel.getByTestId('verify-button').click();
+    await expect
+      .poll(async () => panel.getByTestId('verify-result').getAttribute('data-state'))
+      .toBe('failed');
+    expect(await panel.locator('[data-ok="false"]').count()).toBeGreaterThan(0);
+    await saveScreenshot(x, 'explorer-proof-edited-fails');
+
+    // Putting the original back verifies again: the failure was the edit, nothing else.
+    await panel.getByTestId('proof-reset').click();
+    await panel.getByTestId('verify-button').click();
+    await expect
+      .poll(async () => panel.getByTestId('verify-result').getAttribute('data-state'))
+      .toBe('verified');
+
+    expect(claims).toHaveLength(2);
+    expect(errors).toEqual([]);
+  }, 300_000);
+});
