@@ -3,6 +3,7 @@
 // state invariants. Pure like the ledger: no clock, no randomness, no I/O.
 import { type ContractModule, ContractRegistry } from '@gongxin/ledger';
 import { assetsContract } from './assets/contract';
+import { foodContract } from './food/contract';
 import { governanceContract } from './governance/contract';
 import { identityContract } from './identity/contract';
 import { notaryContract } from './notary/contract';
@@ -40,3 +41,14 @@ export function createCoreRegistry(extra: readonly ContractModule[] = []): Contr
 }
 export * from './food/contract';
 export * from './food/views';
+
+/** The domain apps' contracts every node of the suite's chain runs beside the core ones. */
+export const suiteContracts: readonly ContractModule[] = [foodContract];
+
+/**
+ * The registry every node of a Gongxin chain runs: core plus the suite's app contracts. Validators, the
+ * CLI's `verify` and the embedded chain must agree on it, or they would execute blocks differently.
+ */
+export function createSuiteRegistry(extra: readonly ContractModule[] = []): ContractRegistry {
+  return createCoreRegistry([...suiteContracts, ...extra]);
+}

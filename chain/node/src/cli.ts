@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCoreRegistry } from '@gongxin/contracts';
+import { createSuiteRegistry } from '@gongxin/contracts';
 import { openDatabase } from '@gongxin/db';
 import { SUITE_IDS, type SuiteId, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
@@ -129,7 +129,7 @@ async function verifyCommand(home: string, databaseUrl?: string): Promise<number
   const database = await openNodeDatabase(home, config, databaseUrl);
   try {
     const store = new ChainStore(database);
-    const env = { suite: getSuite(genesis.suite), contracts: createCoreRegistry() };
+    const env = { suite: getSuite(genesis.suite), contracts: createSuiteRegistry() };
     const result = await verifyChain(store, env, genesis, (h) => {
       if (h % 1000 === 0) process.stderr.write(`  checked up to height ${h}\n`);
     });
@@ -157,7 +157,7 @@ async function importCommand(home: string, file: string, databaseUrl?: string): 
     database,
     genesis,
     suite,
-    contracts: createCoreRegistry(),
+    contracts: createSuiteRegistry(),
     signer: null,
     logger: consoleLogger,
   });

@@ -2,7 +2,7 @@
 // (PGlite in the folder, or PostgreSQL), its key, peer links to the others, and its API.
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { createCoreRegistry } from '@gongxin/contracts';
+import { createSuiteRegistry } from '@gongxin/contracts';
 import { createGenesisState, fromHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { createNodeApiApp } from './api/server';
@@ -31,7 +31,7 @@ export async function runNode(
   const config = readNodeConfig(home);
   const genesis = readGenesis(home, config);
   const suite = getSuite(genesis.suite);
-  const contracts = createCoreRegistry();
+  const contracts = createSuiteRegistry();
   const { key } = loadOrCreateNodeKey(suite, path.join(home, 'validator-key.json'));
   const signer = signerFor(suite, key);
   const genesisHash = createGenesisState({ suite, contracts }, genesis).hash;

@@ -2,7 +2,8 @@
 // else in the app registry is shown as coming. Adding an app to the suite is adding it here.
 import type { AppDefinition } from '@gongxin/app-kit';
 import type { Config } from '@gongxin/config';
-import { explorerApp } from '@gongxin/explorer-server';
+import { createExplorerApp } from '@gongxin/explorer-server';
+import { foodApp, foodGenesis } from '@gongxin/food-server';
 import type { Value } from '@gongxin/ledger';
 import { demoAccounts, passportApp, passportGenesis } from '@gongxin/passport-server';
 import { walletApp } from '@gongxin/wallet-server';
@@ -24,5 +25,12 @@ export const mountedApps: SuiteAppModule[] = [
         : {},
   },
   { app: walletApp },
-  { app: explorerApp },
+  // The explorer reads the food contract's records in words through the food app's decoder pack.
+  { app: createExplorerApp({ decoderPacks: ['/food/explorer-decoders.js'] }) },
+  {
+    app: foodApp,
+    // The demo supply chains' organisations (farms, processors, logistics, inspection, retail, the
+    // regulator) and the food monitor, with their food roles, on a new demo chain.
+    genesis: (config) => (config.demo ? foodGenesis() : {}),
+  },
 ];

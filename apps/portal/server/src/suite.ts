@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type AppServices, mountApp, nodeFeed } from '@gongxin/app-kit';
 import { createChainClient } from '@gongxin/client';
 import type { Config } from '@gongxin/config';
-import { createCoreRegistry } from '@gongxin/contracts';
+import { createSuiteRegistry } from '@gongxin/contracts';
 import { type Database, openDatabase } from '@gongxin/db';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { connectMqtt, type MqttConnection, resolveBroker } from '@gongxin/mqtt';
@@ -81,7 +81,7 @@ export async function startSuite(config: Config, logger: Logger): Promise<Runnin
       database,
       dataDir: path.resolve(config.dataDir),
       suite: getSuite('ed25519-sha256'),
-      contracts: createCoreRegistry(),
+      contracts: createSuiteRegistry(),
       logger: logger.child({ component: 'chain' }),
       genesisContracts: () => mergeGenesis(mountedApps.map((m) => m.genesis?.(config) ?? {})),
     });

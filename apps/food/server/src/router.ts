@@ -1,0 +1,262 @@
+// The food app's tRPC API (/food/api/trpc): master data, events, traceability, recalls and alerts for the
+// staff pages, and capture from the web forms (the person's browser signs the anchors it returns).
+import type { SessionUser } from '@gongxin/app-kit';
+import { FOOD_ORG_ROLES } from '@gongxin/contracts';
+import { TRPCError } from '@trpc/server';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { CaptureError } from './capture';
+import { csvToDocument } from './csv';
+import {
+  alerts,
+  anchors,
+  eventEpcs,
+  findings,
+  locations,
+  organisations,
+  orgRoles,
+  products,
+  recalledLots,
+  recalls,
+} from './db/schema';
+import { canonicalEpc, Gs1Error, isValidGln, isValidGtin, lineage, recallImpact, timeline } from './domain';
+import { foodRuntimeOf } from './runtime';
+import { findEvent, pageToken, parsePageToken, queryEvents, SqlEventStore } from './store';
+import { protectedProcedure, publicProcedure, router } from './trpc';
+
+const zEpc = z
+  .string()
+  .min(1)
+  .max(400)
+  .transform((value, ctx) => {
+    try {
+      return canonicalEpc(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Gs1Error ? error.message : 'not an EPC' });
+      return z.NEVER;
+    }
+  });
+
+function foodRolesOf(user: Pick<SessionUser, 'roles'>): string[] {
+  return user.roles.filter((r) => r.app === 'food').map((r) => r.role);
+}
+
+const badCapture = (error: unknown): never => {
+  if (error instanceof CaptureError)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  throw error;
+};
+
+export const appRouter = router({
+  overview: publicProcedure.query(async ({ ctx }) => {
+    const [counts] = await ctx.services.database.query<{
+      events: number;
+      anchored: number;
+      products: number;
+      locations: number;
+      recalls: number;
+      alerts: number;
+    }>(sql`
+      select (select count(*)::int from food.events) as events, (select count(*)::int from food.anchors) as anchored,
+             (select count(*)::int from food.products) as products, (select count(*)::int from food.locations) as locations,
+             (select count(*)::int from food.recalls) as recalls, (select count(*)::int from food.alerts where status = 'open') as alerts`);
+    return counts!;
+  }),
+
+  me: publicProcedure.query(({ ctx }) => ({
+    address: ctx.user?.address ?? null,
+    roles: ctx.user ? foodRolesOf(ctx.user) : [],
+  })),
+
+  masterData: router({
+    products: publicProcedure.query(({ ctx }) =>
+      ctx.services.database.db.select().from(products).orderBy(products.gtin),
+    ),
+    locations: publicProcedure.query(({ ctx }) =>
+      ctx.services.database.db.select().from(locations).orderBy(locations.gln),
+    ),
+    organisations: publicProcedure.query(async ({ ctx }) => {
+      const db = ctx.services.database.db;
+      const [roles, names] = await Promise.all([db.select().from(orgRoles), db.select().from(organisations)]);
+      const demo = new Map(foodRuntimeOf(ctx.services).orgs.map((o) => [o.address, o]));
+      const nameOf = new Map(names.map((n) => [n.address, n.name]));
+      return roles.map((r) => ({
+        address: r.address,
+        role: r.role,
+        name: nameOf.get(r.address) ?? demo.get(r.address)?.name['zh-CN'] ?? null,
+        nameEn: demo.get(r.address)?.name.en ?? null,
+      }));
+    }),
+    lots: publicProcedure
+      .input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
+      .query(async ({ ctx, input }) => {
+        const rows = await ctx.services.database.db
+          .select({
+            epc: eventEpcs.epc,
+            events: sql<number>`count(*)::int`,
+            last: sql<number>`max(${eventEpcs.eventTime})`,
+          })
+          .from(eventEpcs)
+          .where(sql`${eventEpcs.epc} like 'https://id.gs1.org/01/%/10/%'`)
+          .groupBy(eventEpcs.epc)
+          .orderBy(desc(sql`max(${eventEpcs.eventTime})`))
+          .limit(input.limit);
+        return rows.map((r) => ({ ...r, last: Number(r.last) }));
+      }),
+    /** Checks a GTIN or GLN as typed (check digit), for the forms. */
+    check: publicProcedure
+      .input(z.object({ kind: z.enum(['gtin', 'gln']), value: z.string().max(20) }))
+      .query(({ input }) => ({
+        ok: input.kind === 'gtin' ? isValidGtin(input.value) : isValidGln(input.value),
+      })),
+  }),
+
+  events: router({
+    list: publicProcedure
+      .input(
+        z.object({
+          epc: zEpc.optional(),
+          eventType: z.string().max(40).optional(),
+          bizStep: z.string().max(200).optional(),
+          cursor: z.string().max(200).optional(),
+          limit: z.number().int().min(1).max(200).default(50),
+        }),
+      )
+      .query(async ({ ctx, input }) => {
+        const after = input.cursor ? parsePageToken(input.cursor) : undefined;
+        if (input.cursor && !after) throw new TRPCError({ code: 'BAD_REQUEST', message: 'unknown cursor' });
+        const list = await queryEvents(ctx.services.database.db, {
+          ...(input.epc && {
+            epcs: { keys: [input.epc], roles: ['object', 'parent', 'child', 'input', 'output', 'lot'] },
+          }),
+          ...(input.eventType && { eventTypes: [input.eventType] }),
+          ...(input.bizStep && { bizSteps: [input.bizStep] }),
+          ...(after && { after }),
+          newestFirst: true,
+          limit: input.limit,
+        });
+        return {
+          items: list.map(({ row, anchor }) => ({
+            hash: row.hash,
+            hashId: row.hashId,
+            type: row.type,
+            action: row.action,
+            eventTime: row.eventTime,
+            bizStep: row.bizStep,
+            disposition: row.disposition,
+            gln: row.gln,
+            org: row.org,
+            source: row.source,
+            anchor: anchor && { height: anchor.height, index: anchor.eventIndex, txId: anchor.txId },
+            anchorError: row.anchorError,
+          })),
+          cursor: list.length === input.limit ? pageToken(list.at(-1)!.row) : null,
+        };
+      }),
+    get: publicProcedure.input(z.object({ id: z.string().min(1).max(300) })).query(async ({ ctx, input }) => {
+      const found = await findEvent(ctx.services.database.db, input.id);
+      if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `no event ${input.id}` });
+      return { row: { ...found.row }, anchor: found.anchor };
+    }),
+  }),
+
+  trace: router({
+    timeline: publicProcedure.input(z.object({ epc: zEpc })).query(async ({ ctx, input }) => {
+      const store = new SqlEventStore(ctx.services.database.db);
+      const entries = await timeline(store, input.epc);
+      const anchored = await ctx.services.database.db
+        .select()
+        .from(anchors)
+        .where(inArray(anchors.hash, entries.length ? entries.map((e) => e.eventId) : ['']));
+      const byHash = new Map(anchored.map((a) => [a.hash, a]));
+      return entries.map((e) => {
+        const a = byHash.get(e.eventId);
+        return { ...e, anchor: a ? { height: a.height, index: a.eventIndex, txId: a.txId } : null };
+      });
+    }),
+    lineage: publicProcedure
+      .input(z.object({ epc: zEpc, direction: z.enum(['upstream', 'downstream']) }))
+      .query(({ ctx, input }) =>
+        lineage(new SqlEventStore(ctx.services.database.db), input.epc, input.direction, { maxNodes: 2000 }),
+      ),
+    recallImpact: publicProcedure.input(z.object({ lot: zEpc })).query(async ({ ctx, input }) => {
+      const db = ctx.services.database.db;
+      const retail = await db
+        .select({ gln: locations.gln })
+        .from(locations)
+        .innerJoin(orgRoles, and(eq(orgRoles.address, locations.by), eq(orgRoles.role, 'retailer')));
+      return recallImpact(new SqlEventStore(db), input.lot, {
+        retailLocations: new Set(retail.map((r) => r.gln)),
+      });
+    }),
+  }),
+
+  recalls: router({
+    list: publicProcedure.query(({ ctx }) =>
+      ctx.services.database.db.select().from(recalls).orderBy(desc(recalls.height)).limit(200),
+    ),
+    lots: publicProcedure
+      .input(z.object({ id: z.string().max(80) }))
+      .query(({ ctx, input }) =>
+        ctx.services.database.db.select().from(recalledLots).where(eq(recalledLots.recallId, input.id)),
+      ),
+  }),
+
+  alerts: router({
+    list: publicProcedure
+      .input(
+        z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).default({ status: 'open' }),
+      )
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const rows = await db
+          .select({ alert: alerts, finding: findings })
+          .from(alerts)
+          .leftJoin(findings, eq(findings.alertId, alerts.id))
+          .where(input.status === 'all' ? undefined : eq(alerts.status, input.status))
+          .orderBy(desc(alerts.height))
+          .limit(200);
+        return rows.map(({ alert, finding }) => ({
+          ...alert,
+          evidence: finding?.evidence ?? [],
+          message: finding?.message ?? null,
+        }));
+      }),
+    findings: publicProcedure.query(({ ctx }) =>
+      ctx.services.database.db.select().from(findings).orderBy(desc(findings.createdAt)).limit(200),
+    ),
+  }),
+
+  capture: router({
+    /**
+     * A document from the web forms or a CSV file, captured for the signed-in person's organisation (their
+     * own account, which holds the food role). Their browser signs the returned anchor actions.
+     */
+    submit: protectedProcedure
+      .input(
+        z.union([
+          z.object({ document: z.record(z.string(), z.unknown()) }),
+          z.object({ csv: z.string().min(1).max(2_000_000) }),
+        ]),
+      )
+      .mutation(async ({ ctx, input }) => {
+        const roles = foodRolesOf(ctx.user);
+        if (!roles.some((r) => (FOOD_ORG_ROLES as readonly string[]).includes(r)))
+          throw new TRPCError({
+            code: 'FORBIDDEN',
+            message: 'this needs a food role (farm, processor, logistics, inspector, retailer or regulator)',
+          });
+        try {
+          const document = 'csv' in input ? csvToDocument(input.csv) : input.document;
+          return await foodRuntimeOf(ctx.services).capture(document, {
+            org: ctx.user.address,
+            source: 'csv' in input ? 'csv' : 'web',
+          });
+        } catch (error) {
+          return badCapture(error);
+        }
+      }),
+  }),
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,61 @@
+// The demo supply chains on a fresh chain: seeded, anchored, alerts raised for what the rules find, the
+// failed lot recalled; seeding again changes nothing.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedFoodDemo } from '../src/demo';
+import { demoChains } from '../src/demo-chains';
+import { type FoodHarness, startFoodHarness } from './harness';
+
+let h: FoodHarness;
+beforeAll(async () => {
+  h = await startFoodHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const count = async (table: string) =>
+  (await h.database.query<{ n: number }>(sql.raw(`select count(*)::int as n from food.${table}`)))[0]!.n;
+
+describe('demo data', () => {
+  it('seeds three supply chains, anchored on chain, idempotently', async () => {
+    const first = await seedFoodDemo(h.services);
+    expect(first.seeded).toBe(true);
+    await h.caughtUp();
+    const events = await count('events');
+    const chains = demoChains(0);
+    expect(events).toBe(
+      chains.captures.reduce(
+        (n, c) => n + (c.document.epcisBody as { eventList: unknown[] }).eventList.length,
+        0,
+      ),
+    );
+    expect(await count('anchors')).toBe(events);
+    expect(await count('products')).toBe(chains.products.length);
+    expect(await count('locations')).toBe(chains.locations.length);
+    expect(await count('recalls')).toBe(1);
+    const kinds = (await h.database.query<{ kind: string }>(sql`select distinct kind from food.alerts`)).map(
+      (r) => r.kind,
+    );
+    expect(kinds).toEqual(expect.arrayContaining(['cold_chain', 'inspection_failed']));
+
+    const again = await seedFoodDemo(h.services);
+    expect(again.seeded).toBe(true);
+    await h.caughtUp();
+    expect(await count('events')).toBe(events);
+    expect(await count('anchors')).toBe(events);
+    expect(await count('recalls')).toBe(1);
+  });
+
+  it('serves the consumer page of a pork pack: three farm lots, inspections, a cold-chain breach', async () => {
+    const { items } = demoChains(0);
+    const item = items[0]!;
+    const res = await fetch(`${h.url}/food/01/${item.gtin}/21/${item.serial}`);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    for (const lot of ['PIG-A01', 'PIG-A02', 'PIG-A03']) expect(page).toContain(lot);
+    expect(page).toContain('LOIN-2611-07');
+    expect(page).toMatch(/out of range/);
+    expect(page).toContain('Not recalled');
+  });
+});

@@ -1,0 +1,89 @@
+// The consumer page's "verified on chain" check, run in the phone's browser: for each event of the journey,
+// fetch the proof bundle of its `food.anchored` chain event and the validator set of that block from the
+// node API, and check with the ledger (browser crypto) that (1) the proven chain event anchors exactly
+// this event's hash, (2) it is included in the block (Merkle proof), and (3) the block was signed by more
+// than two thirds of the validators' power. The server only supplies bytes; the verdict is made here.
+import {
+  decodeCanonical,
+  decodeProofBundle,
+  fromHex,
+  type TrustedValidatorSet,
+  verifyProofBundle,
+} from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/browser';
+
+export interface AnchorProof {
+  /** The event's hash (hex) as the page lists it. */
+  hash: string;
+  height: number;
+  index: number;
+  txId: string;
+}
+
+export interface AnchorVerdict {
+  proof: AnchorProof;
+  ok: boolean;
+  /** Checks passed, in order (record, chain, inclusion, validators, certificate). */
+  checks: string[];
+  failed?: string;
+}
+
+interface ValidatorSetJson {
+  chainId: string;
+  suite: TrustedValidatorSet['suite'];
+  validators: { key: string; power: number; name?: string; operator?: string }[];
+}
+
+export type Fetch = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+export async function verifyAnchor(
+  proof: AnchorProof,
+  chainBase: string,
+  fetchJson: Fetch,
+  sets: Map<number, Promise<TrustedValidatorSet>>,
+): Promise<AnchorVerdict> {
+  const fail = (checks: string[], failed: string): AnchorVerdict => ({ proof, ok: false, checks, failed });
+  try {
+    const res = await fetchJson(`${chainBase}/v1/events/${proof.height}/${proof.index}/proof`);
+    if (!res.ok) return fail([], `proof: the node answered ${res.status}`);
+    const { bundle: hex } = (await res.json()) as { bundle: string };
+    const bytes = fromHex(hex);
+    const bundle = decodeProofBundle(bytes);
+    const record =
+      bundle.record.kind === 'event'
+        ? (decodeCanonical(bundle.record.bytes) as {
+            contract?: unknown;
+            name?: unknown;
+            attrs?: { hash?: unknown };
+          })
+        : undefined;
+    if (record?.contract !== 'food' || record.name !== 'anchored')
+      return fail([], 'record: the proof is not of a food.anchored event');
+    if (String(record.attrs?.hash).toLowerCase() !== proof.hash.toLowerCase())
+      return fail([], 'record: the chain anchors another hash than this event’s');
+    let trusted = sets.get(bundle.header.height);
+    if (!trusted) {
+      trusted = fetchJson(`${chainBase}/v1/validators?height=${bundle.header.height}`).then(async (r) => {
+        if (!r.ok) throw new Error(`validators: the node answered ${r.status}`);
+        const set = (await r.json()) as ValidatorSetJson;
+        return {
+          chainId: set.chainId,
+          suite: set.suite,
+          validators: set.validators.map((v) => ({
+            key: fromHex(v.key),
+            power: v.power,
+            name: v.name,
+            operator: v.operator,
+          })),
+        } as TrustedValidatorSet;
+      });
+      sets.set(bundle.header.height, trusted);
+    }
+    const set = await trusted;
+    const verdict = verifyProofBundle(getSuite(set.suite), bytes, set);
+    const checks = ['record', ...verdict.steps.filter((s) => s.ok).map((s) => s.check)];
+    return verdict.ok ? { proof, ok: true, checks } : fail(checks, verdict.failed ?? 'proof did not verify');
+  } catch (error) {
+    return fail([], (error as Error).message);
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import pack from './explorer-decoders';
+
+// A `t` that fills the English messages in, as vue-i18n does.
+const en = (pack.messages.en as { food: { explorer: Record<string, string> } }).food.explorer;
+const t = (key: string, named: Record<string, unknown> = {}) =>
+  en[key.replace('food.explorer.', '')]!.replace(/\{(\w+)\}/g, (_, k: string) => String(named[k]));
+
+describe('the explorer decoder pack', () => {
+  it('reads anchors, recalls and alerts in words, lots by name', () => {
+    const lot = 'https://id.gs1.org/01/06902235004010/10/LOIN-2611-07';
+    expect(
+      pack.events['food.anchored']!(
+        {
+          by: 'gx1abc',
+          eventType: 'ObjectEvent',
+          bizStep: 'shipping',
+          hash: 'ab'.repeat(32),
+          epcs: [lot],
+          epcCount: 1,
+        },
+        t,
+      ),
+    ).toBe(
+      `gx1abc anchored EPCIS ObjectEvent (shipping) event ${'ab'.repeat(32)} for LOIN-2611-07 (GTIN 06902235004010)`,
+    );
+    expect(pack.actions['food.issueRecall']!({ lots: [lot], reason: 'Salmonella' }, t)).toBe(
+      'Recall of LOIN-2611-07 (GTIN 06902235004010): Salmonella',
+    );
+    expect(
+      pack.events['food.anchored']!(
+        {
+          by: 'gx1abc',
+          eventType: 'TransformationEvent',
+          hash: 'cd'.repeat(32),
+          epcsRoot: 'ef'.repeat(32),
+          epcCount: 60,
+        },
+        t,
+      ),
+    ).toContain('60 EPC (Merkle root)');
+  });
+
+  it('throws on attributes it does not expect, so the explorer shows the JSON instead', () => {
+    expect(() => pack.events['food.recalled']!({ lots: 'not a list', reason: 'x' }, t)).toThrow();
+    expect(() => pack.actions['food.registerProduct']!({ gtin: 42 }, t)).toThrow();
+  });
+});
