@@ -22,5 +22,12 @@ export function ownedBytes(view: Uint8Array): Uint8Array {
 
 /** Map key for a byte string; latin1 keeps it one char per byte, cheaper than hex. */
 export function bytesKey(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes);
+  // apply, not spread: several times faster on the 32-byte keys of the hot paths. Chunked so long
+  // inputs never exceed the engine's argument limit.
+  const chunk = 4096;
+  if (bytes.length <= chunk) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += chunk)
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + chunk) as unknown as number[]);
+  return out;
 }

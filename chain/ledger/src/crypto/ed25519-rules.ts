@@ -11,7 +11,7 @@
 // OpenSSL (node path) implements the cofactorless equation and S < L itself, but accepts small-order
 // and "negative zero" keys; these checks close that gap. They must stay free of platform APIs.
 
-import { bytesKey, bytesToNumberLE, hexToBytes } from './bytes';
+import { bytesToNumberLE, hexToBytes } from './bytes';
 
 export const ED25519_SEED_LENGTH = 32;
 export const ED25519_PUBLIC_KEY_LENGTH = 32;
@@ -37,10 +37,18 @@ export const ED25519_SMALL_ORDER_ENCODINGS: readonly string[] = [
   'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa', // order 8
 ];
 
-const SMALL_ORDER = new Set(ED25519_SMALL_ORDER_ENCODINGS.map((hex) => bytesKey(hexToBytes(hex))));
+const SMALL_ORDER = ED25519_SMALL_ORDER_ENCODINGS.map(hexToBytes);
+/** Byte 0 of each small-order encoding: almost every real point is told apart by this byte alone. */
+const SMALL_ORDER_FIRST = new Set(SMALL_ORDER.map((p) => p[0]!));
 
+// Runs twice per signature verified (R and A), so it compares bytes in place instead of building keys.
 export function isSmallOrderEncoding(point: Uint8Array): boolean {
-  return SMALL_ORDER.has(bytesKey(point));
+  if (point.length !== 32 || !SMALL_ORDER_FIRST.has(point[0]!)) return false;
+  search: for (const candidate of SMALL_ORDER) {
+    for (let i = 0; i < 32; i++) if (point[i] !== candidate[i]) continue search;
+    return true;
+  }
+  return false;
 }
 
 // Little-endian byte forms of L and p, compared from the most significant byte down: the checks run on
