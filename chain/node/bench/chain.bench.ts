@@ -4,7 +4,7 @@
 // load arrives over the HTTP API in batches, as a gateway would send it; commit times are read from
 // the chain itself. Medians over BENCH_RUNS runs (default 3).
 //
-//   BENCH_RUNS=3 BENCH_TXS_1=20000 BENCH_TXS_4=10000 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
+//   BENCH_RUNS=3 BENCH_SENDERS=1 BENCH_TXS_1=20000 BENCH_TXS_4=10000 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
 import { createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ const TXS = {
   4: Number(process.env.BENCH_TXS_4 ?? 10_000),
 } as Record<number, number>;
 const BATCH = 500;
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 1);
 const ACCOUNTS = 400;
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const chainId = 'gongxin-bench';
@@ -148,25 +149,32 @@ async function runOnce(validators: number, backend: 'pglite' | 'postgres', run: 
     })();
 
     const start = performance.now();
-    for (let i = 0; i < txs.length; i += BATCH) {
-      // Keep at most ~4 s of work in flight so latency measures the chain, not an ever-growing queue.
-      while (submittedAt.size - committedAt.size > 8_000) await new Promise((r) => setTimeout(r, 10));
-      const batch = txs.slice(i, i + BATCH);
-      const node = cluster.nodes[(i / BATCH) % cluster.nodes.length]!;
-      const sentAt = performance.now();
-      const res = await fetch(`${node.apiUrl}/v1/txs/batch`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ txs: batch.map((t) => toHex(t)) }),
-      });
-      const body = (await res.json()) as {
-        results: ({ id: string } | { error: { code: string; message: string } })[];
-      };
-      for (const r of body.results) {
-        if ('id' in r) submittedAt.set(r.id, sentAt);
-        else throw new Error(`submission refused: ${r.error.code} ${r.error.message}`);
+    // SENDERS batches in flight at once, as a gateway with several connections sends them.
+    let next = 0;
+    const sender = async () => {
+      while (next < txs.length) {
+        const i = next;
+        next += BATCH;
+        // Keep at most ~4 s of work in flight so latency measures the chain, not an ever-growing queue.
+        while (submittedAt.size - committedAt.size > 8_000) await new Promise((r) => setTimeout(r, 10));
+        const batch = txs.slice(i, i + BATCH);
+        const node = cluster.nodes[(i / BATCH) % cluster.nodes.length]!;
+        const sentAt = performance.now();
+        const res = await fetch(`${node.apiUrl}/v1/txs/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ txs: batch.map((t) => toHex(t)) }),
+        });
+        const body = (await res.json()) as {
+          results: ({ id: string } | { error: { code: string; message: string } })[];
+        };
+        for (const r of body.results) {
+          if ('id' in r) submittedAt.set(r.id, sentAt);
+          else throw new Error(`submission refused: ${r.error.code} ${r.error.message}`);
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: SENDERS }, sender));
     while (committedAt.size < submittedAt.size && performance.now() - start < 300_000)
       await new Promise((r) => setTimeout(r, 50));
     watching = false;

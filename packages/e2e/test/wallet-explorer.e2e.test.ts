@@ -169,19 +169,26 @@ describe('wallet and explorer in Chromium', () => {
     }
     await saveScreenshot(x, 'explorer-tx-verified');
 
-    // Wang's claim is on his account page in the explorer, in words, and its event proves itself.
-    await x.goto(`${suite.url}/explorer/#/account/${wang.address}`);
-    const claimed = x.locator('[data-test="event-line"][data-event="assets.packetClaimed"]').first();
-    await claimed.waitFor({ timeout: 30_000 }).catch(async (error) => {
-      await saveScreenshot(x, 'explorer-account-claim-missing');
-      throw error;
-    });
-    expect(await claimed.getAttribute('data-decoded')).toBe('true');
-    expect(await claimed.locator('.xp-words').textContent()).toContain('50');
-    await claimed.getByTestId('verify-button').click();
-    await expect
-      .poll(async () => claimed.getByTestId('verify-result').getAttribute('data-state'), { timeout: 30_000 })
-      .toBe('verified');
+    // Each claim is on the claimer's account page in the explorer, in words, and its event proves itself.
+    for (const [who, claimer] of [
+      ['li', li],
+      ['wang', wang],
+    ] as const) {
+      await x.goto(`${suite.url}/explorer/#/account/${claimer.address}`);
+      const claimed = x.locator('[data-test="event-line"][data-event="assets.packetClaimed"]').first();
+      await claimed.waitFor({ timeout: 30_000 }).catch(async (error) => {
+        await saveScreenshot(x, `explorer-account-claim-missing-${who}`);
+        throw error;
+      });
+      expect(await claimed.getAttribute('data-decoded')).toBe('true');
+      expect(await claimed.locator('.xp-words').textContent()).toContain('50');
+      await claimed.getByTestId('verify-button').click();
+      await expect
+        .poll(async () => claimed.getByTestId('verify-result').getAttribute('data-state'), {
+          timeout: 30_000,
+        })
+        .toBe('verified');
+    }
     await saveScreenshot(x, 'explorer-account-claim');
 
     // 6. The proof of the send, opened and edited in the page: the same check now fails and says where.
