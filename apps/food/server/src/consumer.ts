@@ -16,6 +16,7 @@ import {
   timeline,
   toDigitalLink,
 } from './domain';
+import { BIZ_STEP_WORDS, DISPOSITION_WORDS, TRANSFORMATION_WORDS } from './domain/labels';
 import type { FoodRuntime } from './runtime';
 import { anchorsByHash, SqlEventStore } from './store';
 
@@ -216,29 +217,10 @@ export async function consumerView(
 
 const esc = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const STEP_NAMES: Record<string, [string, string]> = {
-  commissioning: ['采收 / 生产', 'Harvested / produced'],
-  inspecting: ['检验检疫', 'Inspected'],
-  shipping: ['发货', 'Shipped'],
-  receiving: ['收货', 'Received'],
-  transporting: ['冷链运输', 'Transported'],
-  repackaging: ['加工包装', 'Processed and packed'],
-  killing: ['屠宰分割', 'Slaughtered and cut'],
-  retail_selling: ['零售', 'Sold'],
-  packing: ['装箱', 'Packed'],
-  storing: ['仓储', 'Stored'],
-};
-const DISPOSITIONS: Record<string, [string, string]> = {
-  conformant: ['合格', 'passed'],
-  non_conformant: ['不合格', 'failed'],
-  retail_sold: ['已售', 'sold'],
-  in_transit: ['在途', 'in transit'],
-  recalled: ['已召回', 'recalled'],
-};
-
 function stepName(step: JourneyStep): string {
-  const known = step.bizStep ? STEP_NAMES[step.bizStep] : undefined;
-  if (step.type === 'TransformationEvent' && !known) return '加工 · Processed';
+  const known = step.bizStep ? BIZ_STEP_WORDS[step.bizStep] : undefined;
+  if (step.type === 'TransformationEvent' && !known)
+    return `${TRANSFORMATION_WORDS[0]} · ${TRANSFORMATION_WORDS[1]}`;
   return known ? `${known[0]} · ${known[1]}` : esc(step.bizStep ?? step.type);
 }
 
@@ -285,7 +267,7 @@ export function renderConsumerPage(view: ConsumerView, assets: PageAssets): stri
 
   const journey = view.journey
     .map((s) => {
-      const disposition = s.disposition ? DISPOSITIONS[s.disposition] : undefined;
+      const disposition = s.disposition ? DISPOSITION_WORDS[s.disposition] : undefined;
       const bad = s.disposition === 'non_conformant' || s.temperatures.some((t) => t.outOfRange);
       return `<li class="${bad ? 'bad' : ''}" data-event="${esc(s.eventId)}"><div class="step">${stepName(s)}${
         disposition

@@ -2,7 +2,7 @@
 // events, events by EPC), CSV upload, the GS1 Digital Link resolver (the consumer page), QR codes and the
 // label sheet. Bad input is a 4xx naming what was wrong, counted in `gongxin_bad_input_total`.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { AppServices } from '@gongxin/app-kit';
 import { sendError } from '@gongxin/app-kit';
@@ -12,8 +12,16 @@ import { orgOfApiKey } from './api-keys';
 import { CaptureError } from './capture';
 import { builtEntry, consumerView, renderConsumerPage, verifyScriptFrom } from './consumer';
 import { csvToDocument } from './csv';
-import { captures, scans } from './db/schema';
-import { canonicalEpc, EVENT_TYPES, Gs1Error, type Gs1Key, parseGtin, toDigitalLink } from './domain';
+import { captures } from './db/schema';
+import {
+  canonicalEpc,
+  EVENT_TYPES,
+  Gs1Error,
+  type Gs1Key,
+  parseGln,
+  parseGtin,
+  toDigitalLink,
+} from './domain';
 import { labelSheet, qrPng, qrSvg } from './qr';
 import { foodRuntimeOf } from './runtime';
 import { eventsByHash, pageToken, parsePageToken, queryEvents, type StoredEvent } from './store';
@@ -71,6 +79,40 @@ function keyOf(params: Record<string, string | undefined>): Gs1Key {
   if (params.serial !== undefined)
     return { kind: 'sgtin', gtin: gtin.value, serial: params.serial, ...(params.lot && { lot: params.lot }) };
   return { kind: 'lgtin', gtin: gtin.value, lot: params.lot ?? '' };
+}
+
+const DECIMAL = /^[+-]?\d{1,3}(\.\d{1,12})?$/;
+
+/** A coordinate in degrees from a query parameter, rounded to 0.01° (about 1 km), in millionths. */
+function degreesParam(text: string, name: string, limit: number): number {
+  const value = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(value) || Math.abs(value) > limit)
+    throw new BadRequest(`${name} is a decimal number of degrees from -${limit} to ${limit}`);
+  return Math.round(value * 100) * 10_000 + 0;
+}
+
+/**
+ * Where a consumer scan happened, from the scanning client: its coarse location (`lat`, `lng`, decimal
+ * degrees, both or neither; 0,0 is taken as "unknown") and/or the GLN of a reading point (`gln`).
+ * A malformed value is a 400; none is a scan without a place.
+ */
+export function scanPlaceOf(query: Request['query']): { latE6?: number; lonE6?: number; gln?: string } {
+  const lat = one(query.lat, 'lat');
+  const lng = one(query.lng, 'lng');
+  const glnText = one(query.gln, 'gln');
+  const place: { latE6?: number; lonE6?: number; gln?: string } = {};
+  if ((lat === undefined) !== (lng === undefined)) throw new BadRequest('give lat and lng together');
+  if (lat !== undefined && lng !== undefined) {
+    const latE6 = degreesParam(lat, 'lat', 90);
+    const lonE6 = degreesParam(lng, 'lng', 180);
+    if (latE6 !== 0 || lonE6 !== 0) Object.assign(place, { latE6, lonE6 });
+  }
+  if (glnText !== undefined) {
+    const gln = parseGln(glnText.trim());
+    if (!gln.ok) throw new BadRequest(`gln: ${gln.reason}`);
+    place.gln = gln.value;
+  }
+  return place;
 }
 
 export function foodRoutes(router: express.Router, services: AppServices, opts: RouteOptions): void {
@@ -257,24 +299,28 @@ export function foodRoutes(router: express.Router, services: AppServices, opts: 
   // --- GS1 Digital Link: the consumer page, and QR codes
   const consumer = async (req: Request, res: Response) => {
     let key: Gs1Key;
+    let place: ReturnType<typeof scanPlaceOf>;
     try {
       key = keyOf(req.params as Record<string, string>);
+      place = scanPlaceOf(req.query);
     } catch (error) {
       return fail(res, error, 'digital_link');
     }
     const view = await consumerView(runtime, key, `${services.publicUrl}/food`);
-    // A scan, for the counterfeit rules (the IP only salted and hashed).
-    await db
-      .insert(scans)
-      .values({
-        id: createHash('sha256').update(randomUUID()).digest('hex'),
-        epc: toDigitalLink(key),
+    // A scan, for the counterfeit rules (the IP only salted and hashed). An item is its GTIN and serial,
+    // whichever lot its link names.
+    await runtime
+      .recordScan({
+        epc: toDigitalLink(
+          key.kind === 'sgtin' ? { kind: 'sgtin', gtin: key.gtin, serial: key.serial } : key,
+        ),
         time: Date.now(),
         ipHash: createHash('sha256')
           .update(`${services.suiteSecret}:${req.ip ?? ''}`)
           .digest('hex'),
+        ...place,
       })
-      .catch(() => undefined);
+      .catch((error) => services.logger.warn({ err: error }, 'could not record a scan'));
     if (view.events === 0 && !view.product) {
       res.status(404);
     }

@@ -18,6 +18,7 @@ import {
   products,
   recalledLots,
   recalls,
+  scans,
 } from './db/schema';
 import { canonicalEpc, Gs1Error, isValidGln, isValidGtin, lineage, recallImpact, timeline } from './domain';
 import { foodRuntimeOf } from './runtime';
@@ -216,9 +217,28 @@ export const appRouter = router({
           .where(input.status === 'all' ? undefined : eq(alerts.status, input.status))
           .orderBy(desc(alerts.height))
           .limit(200);
+        // Evidence of the counterfeit rules is consumer scans: when and where each was.
+        const cited = [...new Set(rows.flatMap((r) => r.finding?.evidence ?? []))];
+        const scanRows = cited.length
+          ? await db
+              .select({
+                id: scans.id,
+                time: scans.time,
+                latE6: scans.latE6,
+                lonE6: scans.lonE6,
+                gln: scans.place,
+              })
+              .from(scans)
+              .where(inArray(scans.id, cited))
+          : [];
+        const scanOf = new Map(scanRows.map((s) => [s.id, s]));
         return rows.map(({ alert, finding }) => ({
           ...alert,
           evidence: finding?.evidence ?? [],
+          scans: (finding?.evidence ?? []).flatMap((id) => {
+            const scan = scanOf.get(id);
+            return scan ? [scan] : [];
+          }),
           message: finding?.message ?? null,
         }));
       }),

@@ -1,11 +1,11 @@
 // What the food app keeps per mount: its service signers (one per organisation whose key the deployment
 // gives it; the demo organisations' on the embedded default), the anchorer and the monitor. Routes and
 // procedures reach it through `foodRuntimeOf(services)`.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AppServices } from '@gongxin/app-kit';
 import { type Account, createWallet, type Wallet } from '@gongxin/client';
 import { getSuite } from '@gongxin/ledger/crypto/node';
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, like } from 'drizzle-orm';
 import {
   Anchorer,
   anchorActions,
@@ -14,15 +14,22 @@ import {
   type StoredCapture,
   storeCapture,
 } from './capture';
-import { eventEpcs, findings, products, recalledLots, recalls } from './db/schema';
+import { alerts, eventEpcs, findings, locations, products, recalledLots, recalls, scans } from './db/schema';
 import {
   type Alert,
+  type Coordinates,
   coldChainBreaches,
   eventKeys,
+  type FrequencyOptions,
+  impossibleTravel,
   inspectionFailures,
   outOfOrderEvents,
+  parseEpc,
   recalledStillSold,
+  type Scan,
+  scanFrequencyAnomalies,
   type TraceEvent,
+  type TravelOptions,
 } from './domain';
 import { demoOrgAccounts, type OrgAccount } from './orgs';
 import { type CaptureSource, SqlEventStore } from './store';
@@ -39,6 +46,37 @@ export interface CaptureReport {
   alerts: number;
 }
 
+/** A consumer scan of a Digital Link, as the resolver received it. */
+export interface ScanInput {
+  /** The canonical identifier scanned (an item: GTIN + serial; a lot). */
+  epc: string;
+  time: number;
+  /** Salted hash of the client's IP. */
+  ipHash?: string;
+  /** Coarse coordinates the scanning client reported, millionths of a degree (both or neither). */
+  latE6?: number;
+  lonE6?: number;
+  /** GLN of the reading point (a shop's scanner, a kiosk), check digit valid. */
+  gln?: string;
+}
+
+/** Thresholds of the counterfeit rules over consumer scans (domain defaults when left out). */
+export type ScanRuleOptions = FrequencyOptions & Omit<TravelOptions, 'locate'>;
+
+/**
+ * How far back the counterfeit rules look, at least: a day (beyond it, any two places on Earth are reachable),
+ * or the frequency window when it is longer.
+ */
+const SCAN_LOOKBACK_MS = 86_400_000;
+/** At most this many of a serial's latest scans are read per check. */
+const SCAN_READ_LIMIT = 500;
+const SCAN_KINDS = ['impossible_travel', 'scan_frequency'] as const;
+
+const findingKey = (alert: Alert) =>
+  createHash('sha256')
+    .update(`${alert.kind}\n${alert.subject}\n${[...alert.evidence].sort().join(',')}`)
+    .digest('hex');
+
 export class FoodRuntime {
   readonly orgs: OrgAccount[];
   readonly signers = new Map<string, Account>();
@@ -46,6 +84,9 @@ export class FoodRuntime {
   readonly monitor: Account | undefined;
   private monitorWallet: Wallet | undefined;
   private monitorQueue: Promise<unknown> = Promise.resolve();
+  private readonly scanChecks = new Set<Promise<unknown>>();
+  /** Thresholds of the counterfeit rules; a deployment may tune them. */
+  scanRules: ScanRuleOptions = {};
 
   constructor(readonly services: AppServices) {
     const suite = getSuite(services.chain.suite);
@@ -132,11 +173,14 @@ export class FoodRuntime {
         recallRows.map((r) => ({ lots: [r.lot], time: r.time, id: r.id })),
       ),
     ];
+    return this.record(found.map((alert) => ({ key: findingKey(alert), alert })));
+  }
+
+  /** Stores findings not seen before (by key) and raises each new one on chain. Returns how many were new. */
+  private async record(found: readonly { key: string; alert: Alert }[]): Promise<number> {
+    const db = this.services.database.db;
     let fresh = 0;
-    for (const alert of found) {
-      const key = createHash('sha256')
-        .update(`${alert.kind}\n${alert.subject}\n${[...alert.evidence].sort().join(',')}`)
-        .digest('hex');
+    for (const { key, alert } of found) {
       const inserted = await db
         .insert(findings)
         .values({
@@ -156,6 +200,106 @@ export class FoodRuntime {
       if (this.monitor) await this.raise(key, alert);
     }
     return fresh;
+  }
+
+  /**
+   * Keeps a consumer scan and, for an item (a serial: lots are in many places at once), runs the
+   * counterfeit rules over its recent scans in the background (`scansChecked` waits for them). Returns the
+   * scan's id (64 hex digits, citable as alert evidence on chain).
+   */
+  async recordScan(input: ScanInput): Promise<string> {
+    const id = createHash('sha256').update(randomUUID()).digest('hex');
+    const located = input.latE6 !== undefined && input.lonE6 !== undefined;
+    await this.services.database.db.insert(scans).values({
+      id,
+      epc: input.epc,
+      time: input.time,
+      ipHash: input.ipHash ?? null,
+      latE6: located ? input.latE6! : null,
+      lonE6: located ? input.lonE6! : null,
+      place: input.gln ?? null,
+    });
+    if (isSerial(input.epc)) {
+      const check = this.checkScans(input.epc, input.time)
+        .catch((error) =>
+          this.services.logger.warn({ err: error, epc: input.epc }, 'could not check the scans of an item'),
+        )
+        .finally(() => this.scanChecks.delete(check));
+      this.scanChecks.add(check);
+    }
+    return id;
+  }
+
+  /** Resolves when the scan checks started so far are done. */
+  async scansChecked(): Promise<void> {
+    while (this.scanChecks.size > 0) await Promise.all([...this.scanChecks]);
+  }
+
+  /**
+   * The counterfeit rules (impossible travel, scan frequency) over the last day of scans of one serial.
+   * A serial has at most one alert of each kind until a regulator resolves it: the finding's key is the
+   * kind, the serial and how many of its alerts of that kind were resolved, so repeated scans (and checks
+   * running side by side) add nothing; after a resolution only later scans count. Returns how many were new.
+   */
+  async checkScans(epc: string, now: number = Date.now()): Promise<number> {
+    const db = this.services.database.db;
+    const rows = await db
+      .select()
+      .from(scans)
+      .where(
+        and(
+          eq(scans.epc, epc),
+          gte(scans.time, now - Math.max(SCAN_LOOKBACK_MS, this.scanRules.windowMs ?? 0)),
+        ),
+      )
+      .orderBy(desc(scans.time))
+      .limit(SCAN_READ_LIMIT);
+    if (rows.length < 2) return 0;
+    const resolved = await db
+      .select({ kind: findings.kind, resolvedAt: alerts.resolvedAt })
+      .from(findings)
+      .innerJoin(alerts, eq(alerts.id, findings.alertId))
+      .where(
+        and(
+          eq(findings.subject, epc),
+          inArray(findings.kind, [...SCAN_KINDS]),
+          eq(alerts.status, 'resolved'),
+        ),
+      );
+    const glns = [...new Set(rows.map((r) => r.place).filter((g): g is string => !!g))];
+    const placeOf = new Map<string, Coordinates>();
+    if (glns.length > 0) {
+      const located = await db
+        .select({ gln: locations.gln, latE6: locations.latE6, lonE6: locations.lonE6 })
+        .from(locations)
+        .where(inArray(locations.gln, glns));
+      for (const l of located)
+        if (l.latE6 !== null && l.lonE6 !== null)
+          placeOf.set(l.gln, { lat: l.latE6 / 1e6, lon: l.lonE6 / 1e6 });
+    }
+    const list: Scan[] = rows.map((r) => ({
+      id: r.id,
+      epc: r.epc,
+      time: r.time,
+      ...(r.place && { gln: r.place }),
+      ...(r.latE6 !== null && r.lonE6 !== null && { at: { lat: r.latE6 / 1e6, lon: r.lonE6 / 1e6 } }),
+    }));
+    const found: { key: string; alert: Alert }[] = [];
+    for (const kind of SCAN_KINDS) {
+      const done = resolved.filter((r) => r.kind === kind);
+      const since = Math.max(Number.NEGATIVE_INFINITY, ...done.map((r) => r.resolvedAt ?? 0));
+      const recent = list.filter((s) => (s.time as number) > since);
+      const raised =
+        kind === 'impossible_travel'
+          ? impossibleTravel(recent, { ...this.scanRules, locate: (gln) => placeOf.get(gln) })
+          : scanFrequencyAnomalies(recent, this.scanRules);
+      // The first pair (or the largest burst) is the evidence; one alert per serial and kind.
+      const alert = raised.find((a) => a.subject === epc) ?? raised[0];
+      if (!alert) continue;
+      const key = createHash('sha256').update(`${kind}\n${epc}\nepisode ${done.length}`).digest('hex');
+      found.push({ key, alert: { ...alert, subject: epc } });
+    }
+    return this.record(found);
   }
 
   private raise(key: string, alert: Alert): Promise<unknown> {
@@ -241,6 +385,16 @@ export class FoodRuntime {
       .from(recalledLots)
       .innerJoin(recalls, eq(recalls.id, recalledLots.recallId))
       .where(and(inArray(recalledLots.lot, lots as string[])));
+  }
+}
+
+/** An item (GTIN + serial) or a logistic unit: one thing, which cannot be in two places at once. */
+function isSerial(epc: string): boolean {
+  try {
+    const kind = parseEpc(epc).kind;
+    return kind === 'sgtin' || kind === 'sscc';
+  } catch {
+    return false;
   }
 }
 

@@ -244,6 +244,30 @@ describe('copied codes', () => {
     expect(impossibleTravel([scan('bj', 0, BEIJING), scan('bj2', 0, BEIJING)], { locate })).toEqual([]);
   });
 
+  it("places a scan by the client's coordinates before its GLN, and leaves out impossible coordinates", () => {
+    const phone = (id: string, minutes: number, lat: number, lon: number, gln?: string): Scan => ({
+      id,
+      epc: SERIAL,
+      time: at(minutes),
+      at: { lat, lon },
+      ...(gln && { gln }),
+    });
+    const alerts = impossibleTravel([phone('a', 0, 39.9, 116.4), phone('b', 20, 31.23, 121.47)], { locate });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.evidence).toEqual(['a', 'b']);
+    expect(alerts[0]!.message.en).toContain('(39.90,116.40 → 31.23,121.47)');
+    // Coordinates win over the GLN: both in Beijing, whatever the GLN says.
+    expect(
+      impossibleTravel([phone('a', 0, 39.9, 116.4), phone('b', 20, 39.91, 116.41, SHANGHAI)], { locate }),
+    ).toEqual([]);
+    expect(
+      impossibleTravel([phone('a', 0, 39.9, 116.4), phone('b', 20, Number.NaN, 121.47)], { locate }),
+    ).toEqual([]);
+    expect(impossibleTravel([phone('a', 0, 39.9, 116.4), phone('b', 20, 95, 121.47)], { locate })).toEqual(
+      [],
+    );
+  });
+
   it('flags a serial scanned far too often in a day, once, with the burst as evidence', () => {
     const burst = Array.from({ length: 25 }, (_, i) => scan(`s${i}`, i * 30, BEIJING));
     const alerts = scanFrequencyAnomalies(burst);

@@ -1,4 +1,6 @@
-// GS1 check digits as typed in the forms (the server and the chain check them again).
+// GS1 check digits as typed in the forms (the server and the chain check them again), and the EPCIS 2.0
+// documents the capture forms build: an ObjectEvent, an AggregationEvent (packing) and a
+// TransformationEvent (processing lots into a new lot).
 export function gs1CheckOk(digits: string): boolean {
   if (!/^\d{8,18}$/.test(digits)) return false;
   let sum = 0;
@@ -41,6 +43,10 @@ export function documentFromForm(form: EventForm): Record<string, unknown> {
     ...(form.lotNumber && form.action === 'ADD' && { ilmd: { 'cbvmda:lotNumber': form.lotNumber } }),
     ...(temps.length && { sensorElementList: [{ sensorReport: temps }] }),
   };
+  return documentOf(event);
+}
+
+function documentOf(event: Record<string, unknown>): Record<string, unknown> {
   return {
     '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
     type: 'EPCISDocument',
@@ -48,4 +54,138 @@ export function documentFromForm(form: EventForm): Record<string, unknown> {
     creationDate: new Date().toISOString(),
     epcisBody: { eventList: [event] },
   };
+}
+
+/** What is wrong with a form, as a message key under `food.capture.errors` and the line it is on. */
+export class FormError extends Error {
+  constructor(
+    readonly key:
+      | 'parent'
+      | 'parentKey'
+      | 'parentLot'
+      | 'children'
+      | 'inputs'
+      | 'outputs'
+      | 'identifier'
+      | 'quantity'
+      | 'serialQuantity',
+    readonly line?: number,
+  ) {
+    super(line ? `${key} (line ${line})` : key);
+  }
+}
+
+/** A lot (a class of goods counted by quantity) rather than one item or a logistic unit. */
+const isLotKey = (id: string) =>
+  (/\/10\//.test(id) && !/\/21\//.test(id)) || /^urn:epc:class:lgtin:/.test(id);
+
+/** GS1 keys in a Digital Link are checked as typed (GTIN-14 and SSCC check digits); URNs the server checks. */
+function identifierOk(id: string): boolean {
+  if (/^https?:\/\//.test(id)) {
+    const gtin = /\/01\/(\d+)(?:\/|$)/.exec(id)?.[1];
+    const sscc = /\/00\/(\d+)(?:\/|$)/.exec(id)?.[1];
+    if (gtin !== undefined) return gtin.length === 14 && gs1CheckOk(gtin);
+    if (sscc !== undefined) return sscc.length === 18 && gs1CheckOk(sscc);
+    return false;
+  }
+  return /^urn:epc:(id|class):[a-z]+:\S+$/.test(id);
+}
+
+export interface ItemList {
+  epcs: string[];
+  quantities: { epcClass: string; quantity: number; uom: string }[];
+}
+
+/**
+ * One identifier a line, optionally followed by a quantity and its unit (default KGM): an item or a
+ * logistic unit (serial, SSCC) goes in the EPC list and takes no quantity; a lot needs a whole, positive
+ * quantity. Blank lines are skipped.
+ */
+export function itemsFromLines(text: string): ItemList {
+  const list: ItemList = { epcs: [], quantities: [] };
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    const [id, quantity, uom, ...rest] = raw.trim().split(/\s+/).filter(Boolean);
+    if (!id) return;
+    if (!identifierOk(id) || rest.length > 0) throw new FormError('identifier', line);
+    if (!isLotKey(id)) {
+      if (quantity !== undefined) throw new FormError('serialQuantity', line);
+      list.epcs.push(id);
+      return;
+    }
+    if (quantity === undefined || !/^\d{1,9}$/.test(quantity) || Number(quantity) === 0)
+      throw new FormError('quantity', line);
+    if (uom !== undefined && !/^[A-Z0-9]{2,3}$/.test(uom)) throw new FormError('quantity', line);
+    list.quantities.push({ epcClass: id, quantity: Number(quantity), uom: uom ?? 'KGM' });
+  });
+  return list;
+}
+
+interface CommonForm {
+  bizStep: string;
+  disposition: string;
+  gln: string;
+  eventTime: string;
+}
+
+function common(form: CommonForm): Record<string, unknown> {
+  const place = form.gln ? { id: `https://id.gs1.org/414/${form.gln}` } : undefined;
+  return {
+    eventTime: new Date(form.eventTime || Date.now()).toISOString(),
+    eventTimeZoneOffset: '+08:00',
+    ...(form.bizStep && { bizStep: form.bizStep }),
+    ...(form.disposition && { disposition: form.disposition }),
+    ...(place && { readPoint: place, bizLocation: place }),
+  };
+}
+
+/** An AggregationEvent: items or lots (`children`, one a line) packed into a case or pallet (`parent`). */
+export interface AggregationForm extends CommonForm {
+  action: 'ADD' | 'OBSERVE' | 'DELETE';
+  /** The case or pallet: an SSCC or a serialised item, never a lot. */
+  parent: string;
+  children: string;
+}
+
+export function documentFromAggregation(form: AggregationForm): Record<string, unknown> {
+  const parent = form.parent.trim();
+  if (!parent) throw new FormError('parent');
+  if (!identifierOk(parent)) throw new FormError('parentKey');
+  if (isLotKey(parent)) throw new FormError('parentLot');
+  const children = itemsFromLines(form.children);
+  // Unpacking (DELETE) may name no children: everything comes out.
+  if (form.action !== 'DELETE' && children.epcs.length + children.quantities.length === 0)
+    throw new FormError('children');
+  return documentOf({
+    type: 'AggregationEvent',
+    action: form.action,
+    ...common(form),
+    parentID: parent,
+    childEPCs: children.epcs,
+    ...(children.quantities.length > 0 && { childQuantityList: children.quantities }),
+  });
+}
+
+/** A TransformationEvent: input lots or items consumed, output lots or items produced (one a line each). */
+export interface TransformationForm extends CommonForm {
+  inputs: string;
+  outputs: string;
+  /** The lot number of what comes out, recorded as its master data (ILMD). */
+  lotNumber: string;
+}
+
+export function documentFromTransformation(form: TransformationForm): Record<string, unknown> {
+  const inputs = itemsFromLines(form.inputs);
+  const outputs = itemsFromLines(form.outputs);
+  if (inputs.epcs.length + inputs.quantities.length === 0) throw new FormError('inputs');
+  if (outputs.epcs.length + outputs.quantities.length === 0) throw new FormError('outputs');
+  return documentOf({
+    type: 'TransformationEvent',
+    ...common(form),
+    ...(inputs.epcs.length > 0 && { inputEPCList: inputs.epcs }),
+    ...(inputs.quantities.length > 0 && { inputQuantityList: inputs.quantities }),
+    ...(outputs.epcs.length > 0 && { outputEPCList: outputs.epcs }),
+    ...(outputs.quantities.length > 0 && { outputQuantityList: outputs.quantities }),
+    ...(form.lotNumber.trim() && { ilmd: { 'cbvmda:lotNumber': form.lotNumber.trim() } }),
+  });
 }

@@ -162,9 +162,10 @@ export const scans = food.table(
     time: ms('time_ms').notNull(),
     /** Salted SHA-256 of the client IP (never the IP itself). */
     ipHash: text('ip_hash'),
-    /** Coarse location from the reverse proxy's headers, when it sends them (millionths of a degree). */
+    /** The scanning client's coarse location (`?lat=&lng=`, rounded to 0.01°), millionths of a degree. */
     latE6: integer('lat_e6'),
     lonE6: integer('lon_e6'),
+    /** GLN of the reading point (`?gln=`), located through the registered locations. */
     place: text('place'),
   },
   (t) => [index('scans_epc_time_idx').on(t.epc, t.time)],

@@ -294,6 +294,8 @@ export interface Scan {
   time: string | number;
   /** Where, as a GLN (master data gives its coordinates). */
   gln?: string;
+  /** Where, as coordinates the scanning client reported; used before the GLN's. */
+  at?: Coordinates;
 }
 
 /** Scans of serialised items in events: each item of an event at its business location (else read point). */
@@ -319,13 +321,35 @@ function isSerial(epc: string): boolean {
   }
 }
 
-function scansPerSerial(scans: readonly Scan[]): Map<string, { id: string; time: number; gln?: string }[]> {
-  const per = new Map<string, { id: string; time: number; gln?: string }[]>();
+interface SerialScan {
+  id: string;
+  time: number;
+  gln?: string;
+  at?: Coordinates;
+}
+
+function isPlace(at: Coordinates | undefined): at is Coordinates {
+  return (
+    at !== undefined &&
+    Number.isFinite(at.lat) &&
+    Number.isFinite(at.lon) &&
+    Math.abs(at.lat) <= 90 &&
+    Math.abs(at.lon) <= 180
+  );
+}
+
+function scansPerSerial(scans: readonly Scan[]): Map<string, SerialScan[]> {
+  const per = new Map<string, SerialScan[]>();
   for (const scan of scans) {
-    if (!isSerial(scan.epc)) continue;
+    if (!isSerial(scan.epc) || !Number.isFinite(ms(scan.time))) continue;
     const key = canonicalEpc(scan.epc);
     const list = per.get(key) ?? [];
-    list.push({ id: scan.id, time: ms(scan.time), ...(scan.gln && { gln: scan.gln }) });
+    list.push({
+      id: scan.id,
+      time: ms(scan.time),
+      ...(scan.gln && { gln: scan.gln }),
+      ...(isPlace(scan.at) && { at: scan.at }),
+    });
     per.set(key, list);
   }
   for (const list of per.values()) byTime(list);
@@ -355,9 +379,15 @@ export interface TravelOptions {
   minDistanceKm?: number;
 }
 
+/** How a place is named in messages: its GLN, else its coordinates to two decimals. */
+function placeName(scan: { gln?: string; at: Coordinates }): string {
+  return scan.gln ?? `${scan.at.lat.toFixed(2)},${scan.at.lon.toFixed(2)}`;
+}
+
 /**
  * The same serial seen at two places further apart than it could have travelled in between: two copies
- * of one code are in circulation.
+ * of one code are in circulation. A scan's place is its own coordinates, else its GLN's; scans with
+ * neither are left out.
  */
 export function impossibleTravel(scans: readonly Scan[], options: TravelOptions): Alert[] {
   const maxSpeed = options.maxSpeedKmh ?? 900;
@@ -365,8 +395,8 @@ export function impossibleTravel(scans: readonly Scan[], options: TravelOptions)
   const alerts: Alert[] = [];
   for (const [subject, list] of scansPerSerial(scans)) {
     const located = list.flatMap((s) => {
-      const at = s.gln ? options.locate(s.gln) : undefined;
-      return at ? [{ ...s, at }] : [];
+      const at = s.at ?? (s.gln ? options.locate(s.gln) : undefined);
+      return isPlace(at) ? [{ ...s, at }] : [];
     });
     for (let i = 1; i < located.length; i++) {
       const a = located[i - 1]!;
@@ -383,8 +413,8 @@ export function impossibleTravel(scans: readonly Scan[], options: TravelOptions)
         subject,
         evidence: [a.id, b.id],
         message: {
-          'zh-CN': `同一编码在 ${minutes} 分钟内出现在相距 ${Math.round(km)} 公里的两地（${a.gln} → ${b.gln}），疑似假冒`,
-          en: `The same code was seen ${Math.round(km)} km apart within ${minutes} min (${a.gln} → ${b.gln}): probably copied`,
+          'zh-CN': `同一编码在 ${minutes} 分钟内出现在相距 ${Math.round(km)} 公里的两地（${placeName(a)} → ${placeName(b)}），疑似假冒`,
+          en: `The same code was seen ${Math.round(km)} km apart within ${minutes} min (${placeName(a)} → ${placeName(b)}): probably copied`,
         },
       });
     }

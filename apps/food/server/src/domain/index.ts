@@ -7,4 +7,5 @@ export * from './cbv';
 export * from './epcis';
 export * from './event-hash';
 export * from './gs1';
+export * from './labels';
 export * from './trace';

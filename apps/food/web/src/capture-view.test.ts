@@ -1,0 +1,130 @@
+// The capture form: a packing (AggregationEvent) and a processing step (TransformationEvent) as well as an
+// ObjectEvent are submitted and their anchors signed; a mistyped quantity is shown in the page language
+// and nothing is sent. The documents themselves are checked against the EPCIS schema in
+// capture-documents.test.ts.
+import { createSuiteI18n } from '@gongxin/ui';
+import { flushPromises, mount } from '@vue/test-utils';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import en from './locales/en';
+import zhCN from './locales/zh-CN';
+
+const mocks = vi.hoisted(() => ({
+  mutate: vi.fn(),
+  sign: vi.fn(),
+}));
+
+vi.mock('./api', () => ({ api: { capture: { submit: { mutate: mocks.mutate } } } }));
+vi.mock('./sign', () => ({ useFoodSigner: () => ({ sign: mocks.sign }) }));
+vi.mock('@gongxin/ui', async (original) => {
+  const { defineComponent } = await import('vue');
+  return {
+    ...(await original<typeof import('@gongxin/ui')>()),
+    RequireLogin: defineComponent({
+      props: ['app'],
+      setup:
+        (_, { slots }) =>
+        () =>
+          slots.default?.(),
+    }),
+  };
+});
+
+const CaptureView = (await import('./views/capture-view.vue')).default;
+
+const lot = (gtin: string, l: string) => `https://id.gs1.org/01/${gtin}/10/${l}`;
+const LOIN = '06902235004010';
+const PIG = '06902235001019';
+const SSCC = 'https://id.gs1.org/00/069022350000000012';
+const pack = (serial: string) => `https://id.gs1.org/01/${LOIN}/21/${serial}`;
+
+function eventOf(document: Record<string, unknown>): Record<string, unknown> {
+  return (document.epcisBody as { eventList: Record<string, unknown>[] }).eventList[0]!;
+}
+
+function mountView(locale: 'en' | 'zh-CN' = 'en') {
+  const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+  i18n.global.locale.value = locale;
+  return mount(CaptureView, { global: { plugins: [i18n] }, attachTo: document.body });
+}
+
+beforeEach(() => {
+  mocks.mutate.mockReset();
+  mocks.sign.mockReset();
+  mocks.mutate.mockResolvedValue({
+    events: [{ hash: 'a'.repeat(64) }],
+    anchor: { by: 'browser', actions: [{ contract: 'food', name: 'anchorEvent', params: {} }] },
+  });
+  mocks.sign.mockResolvedValue([]);
+});
+
+describe('the capture form', () => {
+  it('submits a packing (AggregationEvent) and signs its anchor', async () => {
+    const wrapper = mountView();
+    await wrapper.find('[data-test="type-aggregation"] input').setValue(true);
+    await wrapper.find('input[data-test="parent"]').setValue(SSCC);
+    await wrapper.find('textarea[data-test="children"]').setValue(`${pack('L0001')}\n${pack('L0002')}`);
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(mocks.mutate).toHaveBeenCalledTimes(1);
+    const { document } = mocks.mutate.mock.calls[0]![0] as { document: Record<string, unknown> };
+    expect(eventOf(document)).toMatchObject({
+      type: 'AggregationEvent',
+      action: 'ADD',
+      bizStep: 'packing',
+      parentID: SSCC,
+      childEPCs: [pack('L0001'), pack('L0002')],
+    });
+    expect(mocks.sign).toHaveBeenCalledTimes(1);
+    expect(wrapper.find('[data-test="capture-done"]').exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it('submits a processing step (TransformationEvent)', async () => {
+    const wrapper = mountView();
+    await wrapper.find('[data-test="type-transformation"] input').setValue(true);
+    await wrapper
+      .find('textarea[data-test="inputs"]')
+      .setValue(`${lot(PIG, 'PIG-A01')} 95\n${lot(PIG, 'PIG-A02')} 102`);
+    await wrapper.find('textarea[data-test="outputs"]').setValue(`${lot(LOIN, 'LOIN-2611-07')} 150`);
+    await wrapper.find('input[data-test="output-lot"]').setValue('LOIN-2611-07');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    const { document } = mocks.mutate.mock.calls[0]![0] as { document: Record<string, unknown> };
+    expect(eventOf(document)).toMatchObject({
+      type: 'TransformationEvent',
+      bizStep: 'repackaging',
+      inputQuantityList: [
+        { epcClass: lot(PIG, 'PIG-A01'), quantity: 95, uom: 'KGM' },
+        { epcClass: lot(PIG, 'PIG-A02'), quantity: 102, uom: 'KGM' },
+      ],
+      outputQuantityList: [{ epcClass: lot(LOIN, 'LOIN-2611-07'), quantity: 150, uom: 'KGM' }],
+      ilmd: { 'cbvmda:lotNumber': 'LOIN-2611-07' },
+    });
+    wrapper.unmount();
+  });
+
+  it('shows what is wrong in the form, in the page language, and sends nothing', async () => {
+    const wrapper = mountView('zh-CN');
+    await wrapper.find('[data-test="type-transformation"] input').setValue(true);
+    await wrapper
+      .find('textarea[data-test="inputs"]')
+      .setValue(`${lot(PIG, 'PIG-A01')} 95\n${lot(PIG, 'PIG-A02')} 9.5`);
+    await wrapper.find('textarea[data-test="outputs"]').setValue(`${lot(LOIN, 'LOIN-2611-07')} 150`);
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(mocks.mutate).not.toHaveBeenCalled();
+    expect(wrapper.find('[data-test="capture-error"]').text()).toContain('第 2 行：批次需要正整数数量');
+    wrapper.unmount();
+  });
+
+  it('still builds an ObjectEvent by default', async () => {
+    const wrapper = mountView();
+    const epc = wrapper.findAll('input').find((i) => i.attributes('placeholder')?.includes('/10/LOT-1'))!;
+    await epc.setValue(lot(LOIN, 'LOIN-2611-07'));
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    const { document } = mocks.mutate.mock.calls[0]![0] as { document: Record<string, unknown> };
+    expect(eventOf(document)).toMatchObject({ type: 'ObjectEvent', bizStep: 'shipping' });
+    wrapper.unmount();
+  });
+});
