@@ -254,4 +254,36 @@ describe('executeBlock with pre-verified signatures', () => {
     );
     expect(r.receipts[0]!.code).toBe('bad_signature');
   });
+
+  it('takes admitted txs as decoded, gives the same block as decoding them, and checks the rest', () => {
+    const s0 = genesis();
+    const good = signTx(
+      suite,
+      { chainId, from: alice.address, key: alice.publicKey, nonce: 0, actions: [add(1)] },
+      alice.privateKey,
+    );
+    const forged = encodeCanonical({
+      body: signTx(
+        suite,
+        { chainId, from: alice.address, key: alice.publicKey, nonce: 1, actions: [add(2)] },
+        alice.privateKey,
+      ).bodyBytes,
+      sig: new Uint8Array(64).fill(1),
+    });
+    const proposal = { time: s0.head.time + 1, proposer: v1.publicKey, txs: [good.bytes, forged] };
+    const goodHash = Buffer.from(suite.hash(good.bytes)).toString('hex');
+    const asked: string[] = [];
+    const admitted = {
+      get: (wireHash: string) => {
+        asked.push(wireHash);
+        return wireHash === goodHash ? good : undefined;
+      },
+    };
+    const plain = executeBlock(env, s0, proposal);
+    const fast = executeBlock(env, s0, proposal, { admitted });
+    expect(asked).toHaveLength(2);
+    expect(fast.receipts.map((r) => r.ok)).toEqual([true, false]);
+    expect(fast.receipts[1]!.code).toBe('bad_signature');
+    expect(Buffer.from(fast.hash).toString('hex')).toBe(Buffer.from(plain.hash).toString('hex'));
+  });
 });

@@ -329,9 +329,11 @@ export function checkTx(
   state: StateReader,
   chainId: string,
   bytes: Uint8Array,
-  opts: { nonce: 'exact' | 'not-stale'; signatureVerified?: boolean } = { nonce: 'exact' },
+  opts: { nonce: 'exact' | 'not-stale'; signatureVerified?: boolean; decoded?: SignedTx } = {
+    nonce: 'exact',
+  },
 ): SignedTx {
-  const tx = decodeTx(env.suite, bytes);
+  const tx = opts.decoded ?? decodeTx(env.suite, bytes);
   const { body } = tx;
   if (body.chainId !== chainId)
     throw new TxRejected('wrong_chain', `transaction is for chain "${body.chainId}", this is "${chainId}"`);
@@ -358,6 +360,12 @@ export interface ExecuteOptions {
    * for the same body is verified afresh.
    */
   verifiedSignatures?: { has(wireHash: string): boolean };
+  /**
+   * Txs this node already decoded and verified from exactly these wire bytes (keyed by the hex hash of
+   * the wire form, like verifiedSignatures): they are neither decoded nor verified again. The chain,
+   * key and nonce checks still run against the block's state.
+   */
+  admitted?: { get(wireHash: string): SignedTx | undefined };
 }
 
 /**
@@ -394,8 +402,10 @@ export function executeBlock(
     const firstEvent = events.length;
     let tx: SignedTx;
     try {
-      const signatureVerified = opts.verifiedSignatures?.has(toHex(suite.hash(bytes))) ?? false;
-      tx = checkTx(env, blockOverlay, head.chainId, bytes, { nonce: 'exact', signatureVerified });
+      const wireHash = opts.verifiedSignatures || opts.admitted ? toHex(suite.hash(bytes)) : '';
+      const decoded = opts.admitted?.get(wireHash);
+      const signatureVerified = decoded !== undefined || (opts.verifiedSignatures?.has(wireHash) ?? false);
+      tx = checkTx(env, blockOverlay, head.chainId, bytes, { nonce: 'exact', signatureVerified, decoded });
     } catch (error) {
       const rejected = error instanceof TxRejected ? error : new TxRejected('malformed', String(error));
       const txId = suite.hash(bytes);

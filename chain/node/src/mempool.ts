@@ -45,6 +45,13 @@ export class Mempool {
   private readonly byWireHash = new Map<string, Entry>();
   /** Wire hashes whose signatures were verified here: executeBlock need not verify them again. */
   readonly verified = new Set<string>();
+  /**
+   * The txs admitted here, decoded and verified, by wire hash: executeBlock takes them as they are
+   * instead of decoding and verifying the same bytes again (ExecuteOptions.admitted).
+   */
+  readonly admitted = {
+    get: (wireHash: string): SignedTx | undefined => this.byWireHash.get(wireHash)?.tx,
+  };
   private bytes = 0;
 
   constructor(

@@ -287,6 +287,7 @@ export class ChainNode {
             }
             const result = applyBlock(this.env, this.ledgerState(), block, {
               verifiedSignatures: this.mempool.verified,
+              admitted: this.mempool.admitted,
             });
             await this.commit(block, result, certificate);
             applied++;
@@ -314,7 +315,7 @@ export class ChainNode {
           this.env,
           this.ledgerState(),
           { time, proposer: this.opts.signer!.key, txs },
-          { verifiedSignatures: this.mempool.verified },
+          { verifiedSignatures: this.mempool.verified, admitted: this.mempool.admitted },
         );
         this.results.set(toHex(result.hash), result);
         void height;
@@ -326,6 +327,7 @@ export class ChainNode {
         try {
           const result = applyBlock(this.env, this.ledgerState(), block, {
             verifiedSignatures: this.mempool.verified,
+            admitted: this.mempool.admitted,
           });
           this.results.set(key, result);
           return true;
