@@ -26,6 +26,7 @@ import {
   peekFrameType,
   statusFrame,
   txFrame,
+  txsFrame,
 } from '../src/p2p';
 import { chainId, signerOf, suite } from './helpers';
 
@@ -52,11 +53,12 @@ describe('frames', () => {
       statusFrame(5, 1, [a.publicKey, b.publicKey]),
       consensusFrame('vote', voteBytes, a.publicKey),
       txFrame(new Uint8Array([1, 2, 3]), b.publicKey),
+      txsFrame([new Uint8Array([1]), new Uint8Array([2, 3])], b.publicKey),
       getBlocksFrame(6, 100),
       blocksFrame(6, [{ block: new Uint8Array([1]), certificate: new Uint8Array([2]) }]),
     ];
     const types = frames.map((f) => decodeFrame(f).type);
-    expect(types).toEqual(['hello', 'status', 'vote', 'tx', 'get_blocks', 'blocks']);
+    expect(types).toEqual(['hello', 'status', 'vote', 'tx', 'txs', 'get_blocks', 'blocks']);
     expect(frames.map(peekFrameType)).toEqual(types);
     const decoded = decodeFrame(frames[2]!);
     expect(
@@ -82,6 +84,16 @@ describe('frames', () => {
     );
     // The socket's own limit caps every type.
     expect(reason(() => decodeFrame(txFrame(new Uint8Array(600), a.publicKey), 512))).toBe('oversized');
+    // A txs batch: not empty, not over its count, every entry a tx-sized byte string.
+    expect(reason(() => decodeFrame(txsFrame([], a.publicKey)))).toBe('malformed');
+    const many = Array.from({ length: 1001 }, () => new Uint8Array([1]));
+    expect(reason(() => decodeFrame(txsFrame(many, a.publicKey)))).toBe('malformed');
+    expect(
+      reason(() => decodeFrame(encodeFrame('txs', { txs: [new Uint8Array(0)], origin: a.publicKey }))),
+    ).toBe('malformed');
+    expect(reason(() => decodeFrame(encodeFrame('txs', { txs: ['not bytes'], origin: a.publicKey })))).toBe(
+      'malformed',
+    );
   });
 
   it('sign exactly the documented handshake bytes', () => {

@@ -48,9 +48,11 @@ import {
   MAX_FRAME_BYTES,
   MAX_STATUS_LINKS,
   MAX_SYNC_BLOCKS,
+  MAX_TXS_PER_FRAME,
   type SyncedBlockBytes,
   statusFrame,
   txFrame,
+  txsFrame,
 } from './wire';
 
 /** WebSocket close codes this network uses (4000–4999 are the application's). */
@@ -170,6 +172,9 @@ export const defaultPeerLimits: PeerLimits = {
   bytesBurst: 128 * 1024 * 1024,
 };
 
+/** A pending gossip batch is sent once it holds this many bytes, even within one turn. */
+const TX_BATCH_BYTES = 1024 * 1024;
+
 export interface PeerConfig {
   suite: CryptoSuite;
   chainId: string;
@@ -282,6 +287,10 @@ export class PeerNetwork implements ConsensusNetwork {
   private unsubscribe: (() => void) | null = null;
   private started = false;
   private stopped = false;
+  /** Txs admitted here this turn of the event loop, gossiped together in one `txs` frame per peer. */
+  private pendingTxs: Uint8Array[] = [];
+  private pendingTxBytes = 0;
+  private txFlushScheduled = false;
 
   constructor(
     private readonly config: PeerConfig,
@@ -428,9 +437,26 @@ export class PeerNetwork implements ConsensusNetwork {
 
   gossipTx(bytes: Uint8Array): void {
     if (!this.seenTxs.add(toHex(this.config.suite.hash(bytes)))) return;
-    const frame = txFrame(bytes, this.key);
-    for (const link of this.links.values()) this.send(link, frame, 'low');
+    // One frame per peer for everything admitted in this turn (an API batch is hundreds of txs): one
+    // socket write instead of one per tx, and one decode on the other side.
+    this.pendingTxs.push(bytes);
+    this.pendingTxBytes += bytes.length;
+    if (this.pendingTxs.length >= MAX_TXS_PER_FRAME || this.pendingTxBytes >= TX_BATCH_BYTES) this.flushTxs();
+    else if (!this.txFlushScheduled) {
+      this.txFlushScheduled = true;
+      setImmediate(this.flushTxs);
+    }
   }
+
+  private flushTxs = () => {
+    this.txFlushScheduled = false;
+    const txs = this.pendingTxs;
+    if (txs.length === 0 || this.stopped) return;
+    this.pendingTxs = [];
+    this.pendingTxBytes = 0;
+    const frame = txs.length === 1 ? txFrame(txs[0]!, this.key) : txsFrame(txs, this.key);
+    for (const link of this.links.values()) this.send(link, frame, 'low');
+  };
 
   requestBlocks(height: number): void {
     if (height > this.wanted) this.wanted = height;
@@ -774,6 +800,8 @@ export class PeerNetwork implements ConsensusNetwork {
         return this.onConsensus(link, frame, bytes);
       case 'tx':
         return this.onTx(link, frame.tx, frame.origin, bytes);
+      case 'txs':
+        return this.onTxs(link, frame.txs, frame.origin, bytes);
       case 'get_blocks':
         return void this.serveBlocks(link, frame.from, frame.limit);
       case 'blocks':
@@ -866,6 +894,20 @@ export class PeerNetwork implements ConsensusNetwork {
     if (!this.seenTxs.add(toHex(this.config.suite.hash(tx)))) return;
     this.node?.receiveTx(tx);
     this.relay(bytes, link, toHex(origin), null, 'low');
+  }
+
+  private onTxs(link: Link, txs: Uint8Array[], origin: Uint8Array, bytes: Uint8Array) {
+    const fresh = txs.filter((tx) => this.seenTxs.add(toHex(this.config.suite.hash(tx))));
+    if (fresh.length === 0) return;
+    for (const tx of fresh) this.node?.receiveTx(tx);
+    // Pass on only what was new here, with its origin kept.
+    this.relay(
+      fresh.length === txs.length ? bytes : txsFrame(fresh, origin),
+      link,
+      toHex(origin),
+      null,
+      'low',
+    );
   }
 
   /**

@@ -15,6 +15,10 @@ export const MAX_FRAME_BYTES = 32 * 1024 * 1024;
 /** Most blocks one `get_blocks` may ask for. */
 export const MAX_SYNC_BLOCKS = 100;
 
+/** Most txs one `txs` frame may carry, and its size limit: gossip is batched, never unbounded. */
+export const MAX_TXS_PER_FRAME = 1000;
+export const MAX_TXS_FRAME_BYTES = 4 * 1024 * 1024;
+
 /** Most peer keys a status may list. */
 export const MAX_STATUS_LINKS = 256;
 
@@ -25,6 +29,7 @@ export const FRAME_TYPES = [
   'proposal',
   'vote',
   'tx',
+  'txs',
   'get_blocks',
   'blocks',
 ] as const;
@@ -38,6 +43,7 @@ export const FRAME_LIMITS: Record<FrameType, number> = {
   proposal: MAX_FRAME_BYTES,
   vote: 1024,
   tx: MAX_TX_BYTES + 1024,
+  txs: MAX_TXS_FRAME_BYTES,
   get_blocks: 256,
   blocks: MAX_FRAME_BYTES,
 };
@@ -74,6 +80,7 @@ export type Frame =
   | { type: 'status'; height: number; round: number; links: Uint8Array[] }
   | { type: 'proposal' | 'vote'; message: ConsensusMessage; bytes: Uint8Array; origin: Uint8Array }
   | { type: 'tx'; tx: Uint8Array; origin: Uint8Array }
+  | { type: 'txs'; txs: Uint8Array[]; origin: Uint8Array }
   | { type: 'get_blocks'; from: number; limit: number }
   | { type: 'blocks'; from: number; blocks: SyncedBlockBytes[] };
 
@@ -102,6 +109,9 @@ export const consensusFrame = (type: 'proposal' | 'vote', message: Uint8Array, o
   encodeFrame(type, { message, origin });
 
 export const txFrame = (tx: Uint8Array, origin: Uint8Array) => encodeFrame('tx', { tx, origin });
+
+/** Several txs gossiped at once (what a node admitted within one turn of its event loop). */
+export const txsFrame = (txs: Uint8Array[], origin: Uint8Array) => encodeFrame('txs', { txs, origin });
 
 export const getBlocksFrame = (from: number, limit: number) => encodeFrame('get_blocks', { from, limit });
 
@@ -215,6 +225,14 @@ export function decodeFrame(bytes: Uint8Array, maxBytes = MAX_FRAME_BYTES): Fram
     case 'tx':
       if (!isBytes(p.tx, 1, MAX_TX_BYTES) || !isBytes(p.origin, 32, 33)) return malformed('tx fields');
       return { type, tx: p.tx, origin: p.origin };
+    case 'txs': {
+      if (!Array.isArray(p.txs) || !isBytes(p.origin, 32, 33)) return malformed('txs fields');
+      const txs = p.txs as Value[];
+      if (txs.length === 0 || txs.length > MAX_TXS_PER_FRAME)
+        return malformed(`txs holds ${txs.length} txs (1 to ${MAX_TXS_PER_FRAME})`);
+      if (!txs.every((t) => isBytes(t, 1, MAX_TX_BYTES))) return malformed('txs entries');
+      return { type, txs: txs as Uint8Array[], origin: p.origin };
+    }
     case 'get_blocks':
       if (!isInt(p.from, 1) || !isInt(p.limit, 1) || p.limit > MAX_SYNC_BLOCKS)
         return malformed('get_blocks fields');
