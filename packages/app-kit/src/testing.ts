@@ -2,11 +2,15 @@
 // oidc-provider that signs in one configurable account, a cookie-jar fetch that follows redirects by hand,
 // and AppServices over an in-process test chain. The provider issues the claims passport must issue
 // (`did`, `roles` as "<app>:<role>", `name`) in the ID token, so app tests exercise the real contract.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createChainClient } from '@gongxin/client';
 import { loadConfig } from '@gongxin/config';
 import type { Database } from '@gongxin/db';
-import type { ChainNode } from '@gongxin/node';
+import type { ContractRegistry, CryptoSuite, GenesisDocument } from '@gongxin/ledger';
+import { type BlockLimits, ChainNode } from '@gongxin/node';
+import { createNodeApi } from '@gongxin/node/api';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@gongxin/telemetry';
 import express from 'express';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
@@ -296,5 +300,62 @@ export async function testServices(opts: TestServicesOptions): Promise<AppServic
     mqttUrl: 'mqtt://127.0.0.1:1883',
     suiteSecret: opts.suiteSecret ?? TEST_SUITE_SECRET,
     close: () => feed.close(),
+  };
+}
+
+export interface TestChainHostOptions {
+  database: Database;
+  genesis: GenesisDocument;
+  suite: CryptoSuite;
+  /** The single validator's account (its key signs every block). */
+  validator: { publicKey: Uint8Array; privateKey: Uint8Array };
+  contracts: ContractRegistry;
+  blockLimits?: Partial<BlockLimits>;
+}
+
+/** One validator in this process and an HTTP host with its node API at /chain, for app tests to mount on. */
+export interface TestChainHost {
+  node: ChainNode;
+  host: express.Express;
+  server: Server;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** Stops the API, the HTTP server and the node (not the database, which the caller owns). */
+  close(): Promise<void>;
+}
+
+const quietNodeLogger = { info() {}, warn() {}, error() {}, debug() {} };
+
+export async function startTestChainHost(opts: TestChainHostOptions): Promise<TestChainHost> {
+  const { suite, validator } = opts;
+  const node = new ChainNode({
+    database: opts.database,
+    genesis: opts.genesis,
+    suite,
+    contracts: opts.contracts,
+    signer: { key: validator.publicKey, sign: (bytes) => suite.sign(bytes, validator.privateKey) },
+    logger: quietNodeLogger,
+    timeouts: { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 },
+    blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 60_000, ...opts.blockLimits },
+  });
+  await node.start();
+  const host = express();
+  host.disable('x-powered-by');
+  const server: Server = host.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const nodeApi = createNodeApi(node, { logger: quietNodeLogger, rateLimit: false });
+  host.use('/chain', nodeApi);
+  return {
+    node,
+    host,
+    server,
+    url,
+    async close() {
+      nodeApi.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await node.stop();
+    },
   };
 }

@@ -1,25 +1,19 @@
 // A whole explorer on one HTTP server, for tests and the benchmark: a single validator running the real
 // core contracts on the given database (in-memory PGlite by default), its API at /chain, and the explorer
 // mounted by app-kit at /explorer, following the node through nodeFeed as in the portal.
-import { once } from 'node:events';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type AppServices, type MountedApp, mountApp } from '@gongxin/app-kit';
-import { TEST_SUITE_SECRET, testServices } from '@gongxin/app-kit/testing';
+import { startTestChainHost, TEST_SUITE_SECRET, testServices } from '@gongxin/app-kit/testing';
 import { accountFromPrivateKey, createWallet, type Wallet } from '@gongxin/client';
 import { createCoreRegistry } from '@gongxin/contracts';
 import { type Database, openDatabase } from '@gongxin/db';
 import type { Action, CryptoSuite, GenesisDocument, Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
-import { type BlockLimits, ChainNode } from '@gongxin/node';
-import { createNodeApi, type NodeApi } from '@gongxin/node/api';
+import type { BlockLimits, ChainNode } from '@gongxin/node';
 import { createLogger } from '@gongxin/telemetry';
-import express from 'express';
 import { createExplorerApp } from '../src/app';
 import { explorerRuntimeOf } from '../src/runtime';
-
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 export interface ExplorerChain {
   url: string;
@@ -76,28 +70,15 @@ export async function startExplorerChain(opts: ExplorerChainOptions): Promise<Ex
     contracts: opts.contracts({ account }),
   };
   const database = opts.database ?? (await openDatabase({ memory: true }));
-  const node = new ChainNode({
+  const host = await startTestChainHost({
     database,
     genesis,
     suite,
+    validator: validator.account,
     contracts: createCoreRegistry(),
-    signer: {
-      key: validator.account.publicKey,
-      sign: (bytes) => suite.sign(bytes, validator.account.privateKey),
-    },
-    logger: quiet,
-    timeouts: { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 },
-    blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 600_000, ...opts.blockLimits },
+    blockLimits: { emptyBlockIntervalMs: 600_000, ...opts.blockLimits },
   });
-  await node.start();
-
-  const app = express();
-  app.disable('x-powered-by');
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const nodeApi: NodeApi = createNodeApi(node, { logger: quiet, rateLimit: false });
-  app.use('/chain', nodeApi);
+  const { node, host: app, url, server } = host;
   const services = await testServices({
     database,
     chain: { node, url: `${url}/chain` },
@@ -158,10 +139,7 @@ export async function startExplorerChain(opts: ExplorerChainOptions): Promise<Ex
     async close() {
       await chain.explorer?.close();
       services.close();
-      nodeApi.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await node.stop();
+      await host.close();
       if (!opts.database) await database.close();
     },
   };

@@ -1,26 +1,19 @@
 // The food app on one HTTP server for tests and the benchmark: a single validator running the core
 // contracts and `food` on in-memory PGlite (genesis: the demo organisations with their food roles), the
 // node API at /chain, and the food app mounted by app-kit at /food, following the node as in the portal.
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type AppServices, type MountedApp, mountApp } from '@gongxin/app-kit';
-import { TEST_SUITE_SECRET, testServices } from '@gongxin/app-kit/testing';
+import { startTestChainHost, TEST_SUITE_SECRET, testServices } from '@gongxin/app-kit/testing';
 import { createWallet } from '@gongxin/client';
 import { createCoreRegistry, foodContract } from '@gongxin/contracts';
 import { type Database, openDatabase } from '@gongxin/db';
 import type { Action, GenesisDocument } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { testValidator } from '@gongxin/ledger/testing';
-import { ChainNode } from '@gongxin/node';
-import { createNodeApi, type NodeApi } from '@gongxin/node/api';
+import type { ChainNode } from '@gongxin/node';
 import { createLogger } from '@gongxin/telemetry';
-import express from 'express';
 import { createApiKey } from '../src/api-keys';
 import { createFoodApp } from '../src/app';
 import { demoOrg, demoOrgAccounts, foodGenesis, type OrgAccount } from '../src/orgs';
-
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 export interface FoodHarness {
   url: string;
@@ -52,28 +45,14 @@ export async function startFoodHarness(
     contracts: foodGenesis(orgs),
   };
   const database = opts.database ?? (await openDatabase({ memory: true }));
-  const node = new ChainNode({
+  const chain = await startTestChainHost({
     database,
     genesis,
     suite,
+    validator: validator.account,
     contracts: createCoreRegistry([foodContract]),
-    signer: {
-      key: validator.account.publicKey,
-      sign: (bytes) => suite.sign(bytes, validator.account.privateKey),
-    },
-    logger: quiet,
-    timeouts: { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 },
-    blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 60_000 },
   });
-  await node.start();
-
-  const host = express();
-  host.disable('x-powered-by');
-  const server: Server = host.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const nodeApi: NodeApi = createNodeApi(node, { logger: quiet, rateLimit: false });
-  host.use('/chain', nodeApi);
+  const { node, host, url } = chain;
   const services = await testServices({
     database,
     chain: { node, url: `${url}/chain` },
@@ -111,10 +90,7 @@ export async function startFoodHarness(
     async close() {
       await mounted.close();
       services.close();
-      nodeApi.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await node.stop();
+      await chain.close();
       await database.close();
     },
   };

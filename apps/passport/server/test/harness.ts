@@ -1,22 +1,18 @@
 // A whole passport on one HTTP server for tests: a single validator (core contracts, genesis with
 // passport's demo sections) on in-memory PGlite, its API at /chain, and passport mounted by app-kit at
 // /passport, with the issuer at /passport/oidc. Logs can be captured to scan them.
-import { once } from 'node:events';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { type AppServices, type MountedApp, mountApp, type SessionUser } from '@gongxin/app-kit';
-import { TEST_SUITE_SECRET, testServices } from '@gongxin/app-kit/testing';
+import { startTestChainHost, TEST_SUITE_SECRET, testServices } from '@gongxin/app-kit/testing';
 import { accountFromPrivateKey, createWallet, type Wallet } from '@gongxin/client';
 import { createCoreRegistry } from '@gongxin/contracts';
 import { type Database, openDatabase } from '@gongxin/db';
 import { type Action, type CryptoSuite, fromHex, type GenesisDocument, type Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { testAccount, testValidator } from '@gongxin/ledger/testing';
-import { ChainNode } from '@gongxin/node';
-import { createNodeApi, type NodeApi } from '@gongxin/node/api';
+import type { ChainNode } from '@gongxin/node';
 import { createLogger } from '@gongxin/telemetry';
-import express from 'express';
 import { createPassportApp } from '../src/app';
 import { type PassportKeys, passportKeysFrom } from '../src/crypto';
 import { type DemoAccount, demoAccounts, passportGenesis } from '../src/demo';
@@ -83,31 +79,15 @@ export async function startHarness(
   const logger = createLogger({ name: 'passport-test', level: 'trace', destination: sink });
 
   const database = await openDatabase({ memory: true });
-  const node = new ChainNode({
+  const chain = await startTestChainHost({
     database,
     genesis,
     suite,
+    validator: validator.account,
     contracts: createCoreRegistry(),
-    signer: {
-      key: validator.account.publicKey,
-      sign: (bytes) => suite.sign(bytes, validator.account.privateKey),
-    },
-    logger: quiet,
-    timeouts: { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 },
-    blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 60_000 },
   });
-  await node.start();
-
-  const app = express();
-  app.disable('x-powered-by');
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const { node, host: app, url, server } = chain;
   const issuer = `${url}/passport/oidc`;
-
-  const nodeApi: NodeApi = createNodeApi(node, { logger: quiet, rateLimit: false });
-  app.use('/chain', nodeApi);
   const base = await testServices({
     database,
     chain: { node, url: `${url}/chain` },
@@ -186,10 +166,7 @@ export async function startHarness(
     async close() {
       await mounted.close();
       (base as { close?: () => void }).close?.();
-      nodeApi.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await node.stop();
+      await chain.close();
       await database.close();
     },
   };

@@ -2,9 +2,6 @@
 // PGlite (genesis: an identity authority, alice verified, bob and carol registered, one asset created by
 // genesis), the node API at /chain, the wallet mounted by app-kit at /wallet, and a passport-like OpenID
 // Provider at /passport/oidc for sign-in. Txs are signed here with the test keys, as a browser would.
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   type AppServices,
   type MountedApp,
@@ -12,25 +9,27 @@ import {
   type SessionUser,
   suiteClientFor,
 } from '@gongxin/app-kit';
-import { createTestIssuer, TEST_SUITE_SECRET, type TestIssuer, testServices } from '@gongxin/app-kit/testing';
+import {
+  createTestIssuer,
+  startTestChainHost,
+  TEST_SUITE_SECRET,
+  type TestIssuer,
+  testServices,
+} from '@gongxin/app-kit/testing';
 import { accountFromPrivateKey, createWallet, type Wallet } from '@gongxin/client';
 import { createCoreRegistry } from '@gongxin/contracts';
 import { type Database, openDatabase } from '@gongxin/db';
 import type { Action, CryptoSuite, GenesisDocument, Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
-import { ChainNode } from '@gongxin/node';
-import { createNodeApi, type NodeApi } from '@gongxin/node/api';
+import type { ChainNode } from '@gongxin/node';
 import { createLogger } from '@gongxin/telemetry';
-import express from 'express';
 import { walletApp } from '../src/app';
 import { appRouter } from '../src/router';
 import { createCallerFactory } from '../src/trpc';
 
 const createCaller = createCallerFactory(appRouter);
 export type Caller = ReturnType<typeof createCaller>;
-
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 export const hash32 = (n: number) => n.toString(16).padStart(64, '0');
 
@@ -102,30 +101,15 @@ export async function startHarness(): Promise<Harness> {
   };
 
   const database = await openDatabase({ memory: true });
-  const node = new ChainNode({
+  const chain = await startTestChainHost({
     database,
     genesis,
     suite,
+    validator: validator.account,
     contracts: createCoreRegistry(),
-    signer: {
-      key: validator.account.publicKey,
-      sign: (bytes) => suite.sign(bytes, validator.account.privateKey),
-    },
-    logger: quiet,
-    timeouts: { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 },
-    blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 60_000 },
   });
-  await node.start();
-
-  const host = express();
-  host.disable('x-powered-by');
-  const server: Server = host.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { node, host, url } = chain;
   const issuerUrl = `${url}/passport/oidc`;
-
-  const nodeApi: NodeApi = createNodeApi(node, { logger: quiet, rateLimit: false });
-  host.use('/chain', nodeApi);
   const logger = createLogger({ name: 'wallet-test', level: 'silent' });
   const services = await testServices({
     database,
@@ -187,10 +171,7 @@ export async function startHarness(): Promise<Harness> {
     async close() {
       await mounted.close();
       (services as { close?: () => void }).close?.();
-      nodeApi.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await node.stop();
+      await chain.close();
       await database.close();
     },
   };
