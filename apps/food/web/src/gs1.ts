@@ -9,6 +9,18 @@ export function gs1CheckOk(digits: string): boolean {
   return (10 - (sum % 10)) % 10 === Number(digits.at(-1));
 }
 
+/**
+ * Degrees as typed ("30.2741", "-0.5") to the integer millionths of a degree the chain stores, without
+ * floating point: undefined when it is not a number of degrees within ±limit with at most 6 decimals.
+ */
+export function degreesE6(text: string, limit: number): number | undefined {
+  const m = /^(-)?(\d{1,3})(?:\.(\d{1,6}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const value = Number(m[2]) * 1_000_000 + Number((m[3] ?? '').padEnd(6, '0'));
+  if (value > limit * 1_000_000) return undefined;
+  return m[1] && value !== 0 ? -value : value;
+}
+
 /** An EPCIS 2.0 ObjectEvent from the simple form. */
 export interface EventForm {
   action: 'ADD' | 'OBSERVE' | 'DELETE';

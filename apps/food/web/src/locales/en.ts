@@ -32,6 +32,9 @@ export default {
       category: 'Category',
       role: 'Role',
       badCheck: 'wrong check digit',
+      lat: 'Latitude (°)',
+      lon: 'Longitude (°)',
+      badCoordinates: 'degrees with up to 6 decimals, latitude ±90 and longitude ±180, both or neither',
     },
     capture: {
       form: 'Event form',

@@ -32,6 +32,9 @@ export default {
       category: '类别',
       role: '角色',
       badCheck: '校验位错误',
+      lat: '纬度（°）',
+      lon: '经度（°）',
+      badCoordinates: '以度为单位，最多 6 位小数；纬度 ±90、经度 ±180；两项都填或都不填',
     },
     capture: {
       form: '填写事件',
