@@ -234,6 +234,30 @@ describe('peer network: four validators over WebSocket', () => {
     }
   }, 20_000);
 
+  it('gossips the txs admitted in one turn as one batch frame, relayed whole to a peer that lacks them', async () => {
+    // A full node linked to validator 0 only: txs submitted at validator 1 reach it through validator 0.
+    const peer = rawPeer(ports[0]!, fullNode2);
+    await peer.authenticated;
+    const txs = [0, 1, 2, 3, 4].map((nonce) => signedTx(suite, chainId, users[12]!, nonce, [add(1)]));
+    const ids = txs.map((tx) => running[1]!.node.submit(tx).id);
+    const committed = Promise.all(ids.map((id) => running[1]!.node.waitForTx(id, 15_000)));
+    const batch = () =>
+      peer.frames.find(
+        (f): f is Extract<Frame, { type: 'txs' }> =>
+          f.type === 'txs' &&
+          f.txs.length === txs.length &&
+          toHex(f.origin) === toHex(vals[1]!.validator.key),
+      );
+    await waitFor('the batch relayed to the full node', () => batch() !== undefined);
+    expect(batch()!.txs.map((t) => toHex(t))).toEqual(txs.map((t) => toHex(t)));
+    expect(peer.frames.filter((f) => f.type === 'tx')).toEqual([]);
+    const outcomes = await committed;
+    expect(outcomes.every((o) => o.receipt.ok)).toBe(true);
+    peer.ws.close();
+    await peer.closed;
+    await waitFor('the full node gone', () => running[0]!.net.peers().length === 3);
+  }, 20_000);
+
   it('refuses unknown keys, bad handshake signatures, other chains and silent peers', async () => {
     const { node, net } = running[0]!;
     const spy = vi.spyOn(node, 'receiveConsensus');
