@@ -31,6 +31,33 @@ export interface FoodDecoderPack {
   actions: Record<string, Decoder>;
 }
 
+// Registrations, recalls and alerts carry the same fields in the action and in the event it emits: one
+// decoder reads both.
+const product: Decoder = (x, t) =>
+  t('food.explorer.product', {
+    name: text(x.name, 'name'),
+    gtin: text(x.gtin, 'gtin'),
+    category: text(x.category, 'category'),
+  });
+const location: Decoder = (x, t) =>
+  t('food.explorer.location', { name: text(x.name, 'name'), gln: text(x.gln, 'gln') });
+const recall: Decoder = (x, t) =>
+  t('food.explorer.recalled', {
+    lots: list(x.lots, 'lots').map(lot).join(', '),
+    reason: text(x.reason, 'reason'),
+  });
+const alertRaised: Decoder = (x, t) =>
+  t('food.explorer.alertRaised', {
+    severity: text(x.severity, 'severity'),
+    kind: text(x.kind, 'kind'),
+    subject: lot(text(x.subject, 'subject')),
+  });
+const alertResolved: Decoder = (x, t) =>
+  t('food.explorer.alertResolved', {
+    id: text(x.id, 'id'),
+    resolution: text(x.resolution, 'resolution'),
+  });
+
 const pack: FoodDecoderPack = {
   messages: {
     'zh-CN': {
@@ -69,30 +96,11 @@ const pack: FoodDecoderPack = {
         hash: text(a.hash, 'hash'),
         epcs: epcs(a),
       }),
-    'food.productRegistered': (a, t) =>
-      t('food.explorer.product', {
-        name: text(a.name, 'name'),
-        gtin: text(a.gtin, 'gtin'),
-        category: text(a.category, 'category'),
-      }),
-    'food.locationRegistered': (a, t) =>
-      t('food.explorer.location', { name: text(a.name, 'name'), gln: text(a.gln, 'gln') }),
-    'food.recalled': (a, t) =>
-      t('food.explorer.recalled', {
-        lots: list(a.lots, 'lots').map(lot).join(', '),
-        reason: text(a.reason, 'reason'),
-      }),
-    'food.alertRaised': (a, t) =>
-      t('food.explorer.alertRaised', {
-        severity: text(a.severity, 'severity'),
-        kind: text(a.kind, 'kind'),
-        subject: lot(text(a.subject, 'subject')),
-      }),
-    'food.alertResolved': (a, t) =>
-      t('food.explorer.alertResolved', {
-        id: text(a.id, 'id'),
-        resolution: text(a.resolution, 'resolution'),
-      }),
+    'food.productRegistered': product,
+    'food.locationRegistered': location,
+    'food.recalled': recall,
+    'food.alertRaised': alertRaised,
+    'food.alertResolved': alertResolved,
   },
   actions: {
     'food.anchorEvent': (p, t) =>
@@ -102,30 +110,11 @@ const pack: FoodDecoderPack = {
         hash: text(p.eventHash, 'eventHash'),
         epcs: epcs(p),
       }),
-    'food.registerProduct': (p, t) =>
-      t('food.explorer.product', {
-        name: text(p.name, 'name'),
-        gtin: text(p.gtin, 'gtin'),
-        category: text(p.category, 'category'),
-      }),
-    'food.registerLocation': (p, t) =>
-      t('food.explorer.location', { name: text(p.name, 'name'), gln: text(p.gln, 'gln') }),
-    'food.issueRecall': (p, t) =>
-      t('food.explorer.recalled', {
-        lots: list(p.lots, 'lots').map(lot).join(', '),
-        reason: text(p.reason, 'reason'),
-      }),
-    'food.raiseAlert': (p, t) =>
-      t('food.explorer.alertRaised', {
-        severity: text(p.severity, 'severity'),
-        kind: text(p.kind, 'kind'),
-        subject: lot(text(p.subject, 'subject')),
-      }),
-    'food.resolveAlert': (p, t) =>
-      t('food.explorer.alertResolved', {
-        id: text(p.id, 'id'),
-        resolution: text(p.resolution, 'resolution'),
-      }),
+    'food.registerProduct': product,
+    'food.registerLocation': location,
+    'food.issueRecall': recall,
+    'food.raiseAlert': alertRaised,
+    'food.resolveAlert': alertResolved,
   },
 };
 
