@@ -2,7 +2,8 @@
 // validator and for four validators on loopback, each on PGlite and on PostgreSQL, next to this machine's
 // raw Ed25519 verify rate measured in the same run. Every node is a real process (`gongxin node start`);
 // load arrives over the HTTP API in batches, as a gateway would send it; commit times are read from
-// the chain itself. Medians over BENCH_RUNS runs (default 3).
+// the chain itself. Medians over BENCH_RUNS runs (default 3). The nodes verify with libsodium; the raw
+// rates of both libsodium and node:crypto (OpenSSL) are printed.
 //
 //   BENCH_RUNS=3 BENCH_SENDERS=1 BENCH_TXS_1=20000 BENCH_TXS_4=10000 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
 import { createPublicKey, verify } from 'node:crypto';
@@ -13,6 +14,7 @@ import { toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
 import postgres from 'postgres';
+import sodium from 'sodium-native';
 import { Cluster } from '../src/cluster';
 
 const suite = getSuite('ed25519-sha256');
@@ -33,7 +35,7 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 
-function rawVerifiesPerSecond(): number {
+function rawVerifiesPerSecond(): { openssl: number; libsodium: number } {
   const txs = Array.from({ length: 4000 }, (_, i) => {
     const a = accounts[i % 50]!;
     const msg = new TextEncoder().encode(`verify bench ${i}`);
@@ -46,9 +48,13 @@ function rawVerifiesPerSecond(): number {
       createPublicKey({ key: Buffer.concat([spki, t.key]), format: 'der', type: 'spki' }),
     ]),
   );
-  const start = performance.now();
+  let start = performance.now();
   for (const t of txs) verify(null, t.msg, keys.get(toHex(t.key))!, t.sig);
-  return (txs.length / (performance.now() - start)) * 1000;
+  const openssl = (txs.length / (performance.now() - start)) * 1000;
+  start = performance.now();
+  for (const t of txs) sodium.crypto_sign_verify_detached(t.sig, t.msg, t.key);
+  const libsodium = (txs.length / (performance.now() - start)) * 1000;
+  return { openssl, libsodium };
 }
 
 async function postgresReachable(): Promise<boolean> {
@@ -137,12 +143,15 @@ async function runOnce(validators: number, backend: 'pglite' | 'postgres', run: 
     let height = 0;
     const watch = (async () => {
       while (watching) {
-        const head = (await (await fetch(`${watcher}/v1/chain`)).json()).head.height as number;
+        const chain = (await (await fetch(`${watcher}/v1/chain`)).json()) as { head: { height: number } };
+        const head = chain.head.height;
         while (height < head) {
           height++;
-          const block = await (await fetch(`${watcher}/v1/blocks/${height}`)).json();
+          const block = (await (await fetch(`${watcher}/v1/blocks/${height}`)).json()) as {
+            txs: { id: string; ok: boolean }[];
+          };
           const now = performance.now();
-          for (const tx of block.txs as { id: string; ok: boolean }[]) if (tx.ok) committedAt.set(tx.id, now);
+          for (const tx of block.txs) if (tx.ok) committedAt.set(tx.id, now);
         }
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -201,7 +210,7 @@ const backends: ('pglite' | 'postgres')[] = ['pglite'];
 if (await postgresReachable()) backends.push('postgres');
 else console.log(`(PostgreSQL at ${pgUrl} not reachable: PostgreSQL rows skipped)`);
 
-const raw: number[] = [];
+const raw: { openssl: number; libsodium: number }[] = [];
 const rows: string[] = [];
 for (const validators of (process.env.BENCH_VALIDATORS ?? '1,4').split(',').map(Number)) {
   for (const backend of backends.filter(
@@ -225,7 +234,7 @@ console.log(
   `\nchain benchmark: signed CNY transfers over the HTTP API, real node processes on loopback, median of ${RUNS} runs`,
 );
 console.log(
-  `raw node:crypto Ed25519 verifies/s on this machine (same run, one core): ${Math.round(median(raw))}`,
+  `raw Ed25519 verifies/s on this machine (same run, one core): libsodium ${Math.round(median(raw.map((r) => r.libsodium)))}, node:crypto ${Math.round(median(raw.map((r) => r.openssl)))}`,
 );
 console.log('validators  database  committed/s  p50 (ms)  p99 (ms)');
 for (const row of rows) console.log(row);
