@@ -3,6 +3,7 @@
 // does not depend on which of several valid signatures carried it.
 import { type Address, addressBytesFromPublicKey, formatAddress, isAddress } from './address';
 import { equalBytes } from './bytes';
+import { bytesKey } from './crypto/bytes';
 import type { CryptoSuite } from './crypto/types';
 import { decodeCanonical, EncodingError, encodeCanonical, type Value, type ValueMap } from './encoding';
 import { TxRejected } from './errors';
@@ -147,7 +148,7 @@ const addressOfKey = new Map<string, Address>();
 
 /** True when `key` is the key the address was derived from (an account that never rotated its key). */
 export function isOriginalKey(suite: CryptoSuite, address: Address, key: Uint8Array): boolean {
-  const cacheKey = `${suite.id}:${String.fromCharCode(...key)}`;
+  const cacheKey = `${suite.id}:${bytesKey(key)}`;
   let derived = addressOfKey.get(cacheKey);
   if (derived === undefined) {
     derived = formatAddress(addressBytesFromPublicKey(suite, key));

@@ -25,6 +25,15 @@ const TXS = {
 } as Record<number, number>;
 const BATCH = 500;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 1);
+// The fixed-rate runs: the offered load per configuration, how long it is offered, and in what batches.
+const RATES = {
+  1: Number(process.env.BENCH_RATE_1 ?? 5_500),
+  4: Number(process.env.BENCH_RATE_4 ?? 2_200),
+} as Record<number, number>;
+const RATE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RATE_BATCH = 100;
+const WARMUP_MS = 2_000;
+const MODES = (process.env.BENCH_MODES ?? 'saturate,rate').split(',');
 const ACCOUNTS = 400;
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const chainId = 'gongxin-bench';
@@ -86,7 +95,14 @@ interface RunResult {
   committed: number;
 }
 
-async function runOnce(validators: number, backend: 'pglite' | 'postgres', run: number): Promise<RunResult> {
+type Mode = { kind: 'saturate' } | { kind: 'rate'; rate: number };
+
+async function runOnce(
+  validators: number,
+  backend: 'pglite' | 'postgres',
+  run: number,
+  mode: Mode,
+): Promise<RunResult> {
   const home = mkdtempSync(path.join(tmpdir(), 'gongxin-bench-'));
   const prefix = `gongxin_bench_${process.pid}_${validators}_${run}`;
   const cluster = new Cluster({
@@ -97,6 +113,12 @@ async function runOnce(validators: number, backend: 'pglite' | 'postgres', run: 
     databaseUrl: backend === 'postgres' ? pgUrl : undefined,
     databasePrefix: prefix,
     execArgv: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
+    onOutput: process.env.BENCH_DEBUG
+      ? (name, line) => {
+          if (line.includes('"debug"')) console.log(`    ${name} ${line}`);
+        }
+      : undefined,
+    env: process.env.BENCH_DEBUG ? { LOG_LEVEL: 'debug' } : undefined,
   });
   try {
     await cluster.prepare();
@@ -124,7 +146,7 @@ async function runOnce(validators: number, backend: 'pglite' | 'postgres', run: 
     }
     await cluster.startAll();
 
-    const total = TXS[validators]!;
+    const total = mode.kind === 'rate' ? Math.round(mode.rate * RATE_SECONDS) : TXS[validators]!;
     const nonces = new Array<number>(ACCOUNTS).fill(0);
     const txs = Array.from({ length: total }, (_, i) => {
       const from = i % ACCOUNTS;
@@ -141,6 +163,7 @@ async function runOnce(validators: number, backend: 'pglite' | 'postgres', run: 
     const watcher = cluster.nodes[0]!.apiUrl;
     let watching = true;
     let height = 0;
+    let start = performance.now();
     const watch = (async () => {
       while (watching) {
         const chain = (await (await fetch(`${watcher}/v1/chain`)).json()) as { head: { height: number } };
@@ -149,50 +172,86 @@ async function runOnce(validators: number, backend: 'pglite' | 'postgres', run: 
           height++;
           const block = (await (await fetch(`${watcher}/v1/blocks/${height}`)).json()) as {
             txs: { id: string; ok: boolean }[];
+            round?: number;
           };
           const now = performance.now();
+          if (process.env.BENCH_DEBUG)
+            console.log(
+              `    block ${height} round ${block.round} txs ${block.txs.length} at ${Math.round(now - start)} ms`,
+            );
           for (const tx of block.txs) if (tx.ok) committedAt.set(tx.id, now);
         }
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
 
-    const start = performance.now();
-    // SENDERS batches in flight at once, as a gateway with several connections sends them.
-    let next = 0;
-    const sender = async () => {
-      while (next < txs.length) {
-        const i = next;
-        next += BATCH;
-        // Keep at most ~4 s of work in flight so latency measures the chain, not an ever-growing queue.
-        while (submittedAt.size - committedAt.size > 8_000) await new Promise((r) => setTimeout(r, 10));
-        const batch = txs.slice(i, i + BATCH);
-        const node = cluster.nodes[(i / BATCH) % cluster.nodes.length]!;
-        const sentAt = performance.now();
-        const res = await fetch(`${node.apiUrl}/v1/txs/batch`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ txs: batch.map((t) => toHex(t)) }),
-        });
-        const body = (await res.json()) as {
-          results: ({ id: string } | { error: { code: string; message: string } })[];
-        };
-        for (const r of body.results) {
-          if ('id' in r) submittedAt.set(r.id, sentAt);
-          else throw new Error(`submission refused: ${r.error.code} ${r.error.message}`);
-        }
+    start = performance.now();
+    const submit = async (node: (typeof cluster.nodes)[number], batch: Uint8Array[], sentAt: number) => {
+      const res = await fetch(`${node.apiUrl}/v1/txs/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ txs: batch.map((t) => toHex(t)) }),
+      });
+      const body = (await res.json()) as {
+        results: ({ id: string } | { error: { code: string; message: string } })[];
+      };
+      for (const r of body.results) {
+        if ('id' in r) submittedAt.set(r.id, sentAt);
+        else throw new Error(`submission refused: ${r.error.code} ${r.error.message}`);
       }
     };
-    await Promise.all(Array.from({ length: SENDERS }, sender));
+    if (mode.kind === 'saturate') {
+      // SENDERS batches in flight at once, as a gateway with several connections sends them.
+      let next = 0;
+      const sender = async () => {
+        while (next < txs.length) {
+          const i = next;
+          next += BATCH;
+          // Keep at most ~4 s of work in flight so latency measures the chain, not an ever-growing queue.
+          while (submittedAt.size - committedAt.size > 8_000) await new Promise((r) => setTimeout(r, 10));
+          await submit(
+            cluster.nodes[(i / BATCH) % cluster.nodes.length]!,
+            txs.slice(i, i + BATCH),
+            performance.now(),
+          );
+        }
+      };
+      await Promise.all(Array.from({ length: SENDERS }, sender));
+    } else {
+      // Open loop: batch k leaves at start + k·RATE_BATCH/rate whatever the chain is doing, and its latency
+      // counts from that planned time, so a slow chain cannot hide its queue by slowing the sender.
+      const pending: Promise<void>[] = [];
+      for (let i = 0, k = 0; i < txs.length; i += RATE_BATCH, k++) {
+        const plannedAt = start + (k * RATE_BATCH * 1000) / mode.rate;
+        const wait = plannedAt - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        pending.push(
+          submit(cluster.nodes[k % cluster.nodes.length]!, txs.slice(i, i + RATE_BATCH), plannedAt),
+        );
+      }
+      await Promise.all(pending);
+    }
+    const sendEnd = performance.now();
     while (committedAt.size < submittedAt.size && performance.now() - start < 300_000)
       await new Promise((r) => setTimeout(r, 50));
     watching = false;
     await watch;
     const ends = [...committedAt.values()];
-    const elapsed = (Math.max(...ends) - start) / 1000;
     const latencies = [...submittedAt]
       .filter(([id]) => committedAt.has(id))
       .map(([id, t]) => committedAt.get(id)! - t);
+    if (mode.kind === 'rate') {
+      // Sustained rate: commits between the end of the warm-up and the end of sending, per second.
+      const from = start + WARMUP_MS;
+      const inWindow = ends.filter((t) => t >= from && t <= sendEnd).length;
+      return {
+        tps: (inWindow / (sendEnd - from)) * 1000,
+        p50: quantile(latencies, 0.5),
+        p99: quantile(latencies, 0.99),
+        committed: committedAt.size,
+      };
+    }
+    const elapsed = (Math.max(...ends) - start) / 1000;
     return {
       tps: committedAt.size / elapsed,
       p50: quantile(latencies, 0.5),
@@ -216,18 +275,22 @@ for (const validators of (process.env.BENCH_VALIDATORS ?? '1,4').split(',').map(
   for (const backend of backends.filter(
     (b) => !process.env.BENCH_BACKEND || b === process.env.BENCH_BACKEND,
   )) {
-    const results: RunResult[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      raw.push(rawVerifiesPerSecond());
-      const r = await runOnce(validators, backend, run);
-      results.push(r);
-      console.log(
-        `  run ${run + 1}: ${validators} validator(s), ${backend}: ${Math.round(r.tps)} tx/s, p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms (${r.committed} committed)`,
+    for (const kind of MODES) {
+      const mode: Mode = kind === 'rate' ? { kind, rate: RATES[validators]! } : { kind: 'saturate' };
+      const load = mode.kind === 'rate' ? `${mode.rate}/s offered` : 'saturated';
+      const results: RunResult[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        raw.push(rawVerifiesPerSecond());
+        const r = await runOnce(validators, backend, run, mode);
+        results.push(r);
+        console.log(
+          `  run ${run + 1}: ${validators} validator(s), ${backend}, ${load}: ${Math.round(r.tps)} tx/s, p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms (${r.committed} committed)`,
+        );
+      }
+      rows.push(
+        `${String(validators).padStart(10)}  ${backend.padEnd(9)} ${load.padEnd(15)} ${String(Math.round(median(results.map((r) => r.tps)))).padStart(11)}  ${String(Math.round(median(results.map((r) => r.p50)))).padStart(8)}  ${String(Math.round(median(results.map((r) => r.p99)))).padStart(8)}`,
       );
     }
-    rows.push(
-      `${String(validators).padStart(10)}  ${backend.padEnd(9)} ${String(Math.round(median(results.map((r) => r.tps)))).padStart(10)}  ${String(Math.round(median(results.map((r) => r.p50)))).padStart(8)}  ${String(Math.round(median(results.map((r) => r.p99)))).padStart(8)}`,
-    );
   }
 }
 console.log(
@@ -236,6 +299,10 @@ console.log(
 console.log(
   `raw Ed25519 verifies/s on this machine (same run, one core): libsodium ${Math.round(median(raw.map((r) => r.libsodium)))}, node:crypto ${Math.round(median(raw.map((r) => r.openssl)))}`,
 );
-console.log('validators  database  committed/s  p50 (ms)  p99 (ms)');
+console.log(
+  'saturated: as fast as the nodes admit (≤ 8,000 txs in flight), committed/s over the whole run;\n' +
+    `offered: open loop at a fixed rate for ${RATE_SECONDS} s, committed/s from ${WARMUP_MS / 1000} s to the end of sending, latency from each batch's planned send time`,
+);
+console.log('validators  database  load             committed/s  p50 (ms)  p99 (ms)');
 for (const row of rows) console.log(row);
 console.log('targets: 1 validator on PostgreSQL ≥ 5,000/s; 4 validators ≥ 2,000/s with p50 < 1,500 ms');

@@ -42,7 +42,11 @@ export const consoleLogger: LoggerLike = {
   info: (o, m) => console.log(JSON.stringify({ level: 'info', msg: m, ...o })),
   warn: (o, m) => console.warn(JSON.stringify({ level: 'warn', msg: m, ...o })),
   error: (o, m) => console.error(JSON.stringify({ level: 'error', msg: m, ...o })),
-  debug: () => {},
+  // LOG_LEVEL=debug adds a line per proposal, validation and commit with their timings.
+  debug:
+    process.env.LOG_LEVEL === 'debug'
+      ? (o, m) => console.log(JSON.stringify({ level: 'debug', msg: m, ...o }))
+      : () => {},
 };
 
 export function readNodeConfig(home: string): NodeConfig {

@@ -310,6 +310,7 @@ export class ChainNode {
       head: () => this.headValue,
       validators: () => this.validatorSet,
       propose: (height, time) => {
+        const startedAt = performance.now();
         const txs = this.mempool.reap(this.state, this.limits.maxTxs, this.limits.maxBytes);
         const result = executeBlock(
           this.env,
@@ -318,18 +319,30 @@ export class ChainNode {
           { verifiedSignatures: this.mempool.verified, admitted: this.mempool.admitted },
         );
         this.results.set(toHex(result.hash), result);
-        void height;
+        this.opts.logger.debug(
+          { height, txs: txs.length, ms: Math.round(performance.now() - startedAt) },
+          'block proposed',
+        );
         return { header: result.header, txs };
       },
       validate: (block, hash) => {
         const key = toHex(hash);
         if (this.results.has(key)) return true;
         try {
+          const startedAt = performance.now();
           const result = applyBlock(this.env, this.ledgerState(), block, {
             verifiedSignatures: this.mempool.verified,
             admitted: this.mempool.admitted,
           });
           this.results.set(key, result);
+          this.opts.logger.debug(
+            {
+              height: block.header.height,
+              txs: block.txs.length,
+              ms: Math.round(performance.now() - startedAt),
+            },
+            'proposal validated',
+          );
           return true;
         } catch (error) {
           this.opts.logger.warn(
@@ -402,7 +415,18 @@ export class ChainNode {
 
   private async commit(block: Block, result: BlockResult, certificate: CommitCertificate): Promise<void> {
     const height = block.header.height;
+    const storeStartedAt = performance.now();
     await this.store.commitBlock(block, certificate, result);
+    this.opts.logger.debug(
+      {
+        height,
+        round: certificate.round,
+        txs: block.txs.length,
+        storeMs: Math.round(performance.now() - storeStartedAt),
+        sinceLastCommitMs: Math.round(this.now() - this.lastCommitAt),
+      },
+      'block committed',
+    );
     this.state.apply(result.writes);
     this.headValue = {
       chainId: this.chainId,

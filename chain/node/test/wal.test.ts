@@ -1,3 +1,4 @@
+import type { Block } from '@gongxin/ledger';
 import { describe, expect, it } from 'vitest';
 import { signVote } from '../src/consensus/messages';
 import { decodeWalRecord, encodeWalRecord } from '../src/storage/store';
@@ -27,5 +28,47 @@ describe('consensus WAL records', () => {
       validRound: 1,
     };
     expect(decodeWalRecord(encodeWalRecord(signed))).toEqual(signed);
+  });
+
+  it('write a block that is both locked and valid once, and give it back in both places', () => {
+    const vals = validators(4);
+    const hash = new Uint8Array(32).fill(7);
+    const polka = vals.slice(0, 3).map((v) => signVote(chainId, signerOf(v.account), 'prevote', 9, 0, hash));
+    const block = (fill: number): Block => ({
+      header: {
+        chainId,
+        height: 9,
+        time: 1_700_000_000_000,
+        parentHash: new Uint8Array(32).fill(1),
+        proposer: vals[0]!.validator.key,
+        txRoot: new Uint8Array(32).fill(2),
+        txCount: 1,
+        eventRoot: new Uint8Array(32).fill(3),
+        eventCount: 0,
+        stateRoot: new Uint8Array(32).fill(5),
+        validatorsHash: new Uint8Array(32).fill(6),
+        nextValidatorsHash: new Uint8Array(32).fill(6),
+      },
+      txs: [new Uint8Array(4000).fill(fill)],
+    });
+    const locked = block(1);
+    const lock = (validBlock: Block) => ({
+      type: 'lock' as const,
+      height: 9,
+      lockedRound: 0,
+      lockedBlock: locked,
+      validRound: 0,
+      validBlock,
+      polka,
+    });
+    const same = encodeWalRecord(lock(locked));
+    const other = block(2);
+    const different = encodeWalRecord(lock(other));
+    // One copy of the 4 kB tx instead of two.
+    expect(different.length - same.length).toBeGreaterThan(3900);
+    const back = decodeWalRecord(same);
+    expect(back).toEqual(lock(locked));
+    expect(back.type === 'lock' && back.validBlock === back.lockedBlock).toBe(true);
+    expect(decodeWalRecord(different)).toEqual(lock(other));
   });
 });

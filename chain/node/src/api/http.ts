@@ -121,7 +121,7 @@ export function createHttpApi(api: ChainApi, opts: HttpApiOptions): express.Rout
     },
   );
 
-  v1.post('/txs/batch', express.json({ limit: '16mb' }), (req, res) => {
+  v1.post('/txs/batch', express.json({ limit: '16mb' }), async (req, res) => {
     const txs = (req.body as { txs?: unknown })?.txs;
     if (
       !Array.isArray(txs) ||
@@ -131,7 +131,7 @@ export function createHttpApi(api: ChainApi, opts: HttpApiOptions): express.Rout
     ) {
       throw invalidInput('send {"txs": ["<hex>", …]} with 1–1000 transactions');
     }
-    const results = api.submitBatch(
+    const results = await api.submitBatch(
       txs.map((hex) => {
         try {
           return api.parseTxHex(hex as string);

@@ -71,6 +71,9 @@ export const CLOSE = {
 } as const;
 
 /** Per-reason counts of refused links and dropped frames, for /metrics. */
+/** Longest run of peer-tx admission before other events get their turn. */
+const INBOUND_SLICE_MS = 5;
+
 export const COUNTER_REASONS = [
   'malformed',
   'oversized',
@@ -85,6 +88,8 @@ export const COUNTER_REASONS = [
   'send_overflow',
   'banned',
   'misbehaving',
+  /** Txs from peers dropped because the admission queue was full (they still reach us in proposals). */
+  'inbound_full',
 ] as const;
 export type CounterReason = (typeof COUNTER_REASONS)[number];
 export type PeerCounters = Record<CounterReason, number>;
@@ -132,6 +137,8 @@ export interface PeerLimits extends LinkLimits {
   reconnectBaseMs: number;
   reconnectMaxMs: number;
   seenTxs: number;
+  /** Txs from peers waiting for admission at most; beyond it they are dropped and counted. */
+  inboundTxs: number;
   seenConsensus: number;
   /**
    * A height still undecided this long after its first message: re-send its latest messages to peers
@@ -159,6 +166,7 @@ export const defaultPeerLimits: PeerLimits = {
   reconnectBaseMs: 500,
   reconnectMaxMs: 30_000,
   seenTxs: 100_000,
+  inboundTxs: 100_000,
   seenConsensus: 20_000,
   regossipAfterMs: 2_000,
   recentMessages: 4_096,
@@ -291,6 +299,14 @@ export class PeerNetwork implements ConsensusNetwork {
   private pendingTxs: Uint8Array[] = [];
   private pendingTxBytes = 0;
   private txFlushScheduled = false;
+  /**
+   * Txs from peers waiting for admission. Admission (a signature check each) runs in slices between
+   * event-loop turns, so proposals, votes and database replies that arrive meanwhile are handled first:
+   * under load, consensus is not stuck behind thousands of signature checks.
+   */
+  private readonly inbound: Uint8Array[] = [];
+  private inboundNext = 0;
+  private inboundScheduled = false;
 
   constructor(
     private readonly config: PeerConfig,
@@ -892,14 +908,42 @@ export class PeerNetwork implements ConsensusNetwork {
 
   private onTx(link: Link, tx: Uint8Array, origin: Uint8Array, bytes: Uint8Array) {
     if (!this.seenTxs.add(toHex(this.config.suite.hash(tx)))) return;
-    this.node?.receiveTx(tx);
+    this.admitLater([tx]);
     this.relay(bytes, link, toHex(origin), null, 'low');
+  }
+
+  private admitLater(txs: Uint8Array[]) {
+    const waiting = this.inbound.length - this.inboundNext;
+    const room = Math.max(0, this.limits.inboundTxs - waiting);
+    for (let i = 0; i < txs.length && i < room; i++) this.inbound.push(txs[i]!);
+    if (txs.length > room) this.counters.inbound_full += txs.length - room;
+    if (!this.inboundScheduled && this.inbound.length > this.inboundNext) {
+      this.inboundScheduled = true;
+      setImmediate(() => this.drainInbound());
+    }
+  }
+
+  private drainInbound() {
+    this.inboundScheduled = false;
+    if (this.stopped) return;
+    const until = performance.now() + INBOUND_SLICE_MS;
+    while (this.inboundNext < this.inbound.length) {
+      this.node?.receiveTx(this.inbound[this.inboundNext++]!);
+      if ((this.inboundNext & 15) === 0 && performance.now() >= until) break;
+    }
+    if (this.inboundNext < this.inbound.length) {
+      this.inboundScheduled = true;
+      setImmediate(() => this.drainInbound());
+    } else {
+      this.inbound.length = 0;
+      this.inboundNext = 0;
+    }
   }
 
   private onTxs(link: Link, txs: Uint8Array[], origin: Uint8Array, bytes: Uint8Array) {
     const fresh = txs.filter((tx) => this.seenTxs.add(toHex(this.config.suite.hash(tx))));
     if (fresh.length === 0) return;
-    for (const tx of fresh) this.node?.receiveTx(tx);
+    this.admitLater(fresh);
     // Pass on only what was new here, with its origin kept.
     this.relay(
       fresh.length === txs.length ? bytes : txsFrame(fresh, origin),

@@ -339,15 +339,26 @@ export class ChainStore {
   }
 }
 
+// On the happy path a height's lock record has lockedBlock and validBlock the same block (a polka locks
+// and marks it valid at once): the block, megabytes for a full one, is then written once, with the
+// marker 'locked' in place of the second copy.
+const SAME_AS_LOCKED = 'locked';
+
 export function encodeWalRecord(record: WalRecord): Uint8Array {
   if (record.type === 'signed') return encodeCanonical({ ...record });
+  const lockedBlock = record.lockedBlock ? encodeBlock(record.lockedBlock) : null;
   return encodeCanonical({
     type: 'lock',
     height: record.height,
     lockedRound: record.lockedRound,
-    lockedBlock: record.lockedBlock ? encodeBlock(record.lockedBlock) : null,
+    lockedBlock,
     validRound: record.validRound,
-    validBlock: record.validBlock ? encodeBlock(record.validBlock) : null,
+    validBlock:
+      record.validBlock === null
+        ? null
+        : record.validBlock === record.lockedBlock
+          ? SAME_AS_LOCKED
+          : encodeBlock(record.validBlock),
     polka: (record.polka ?? []).map((vote) => encodeConsensusMessage({ type: 'vote', vote })),
   });
 }
@@ -355,13 +366,21 @@ export function encodeWalRecord(record: WalRecord): Uint8Array {
 export function decodeWalRecord(bytes: Uint8Array): WalRecord {
   const v = decodeCanonical(bytes) as Record<string, Value>;
   if (v.type === 'signed') return v as unknown as WalRecord;
+  const lockedBlock = v.lockedBlock ? decodeBlock(v.lockedBlock as Uint8Array) : null;
+  if (v.validBlock === SAME_AS_LOCKED && !lockedBlock)
+    throw new Error(`WAL lock record at height ${v.height} refers to a locked block it does not hold`);
   return {
     type: 'lock',
     height: v.height as number,
     lockedRound: v.lockedRound as number,
-    lockedBlock: v.lockedBlock ? decodeBlock(v.lockedBlock as Uint8Array) : null,
+    lockedBlock,
     validRound: v.validRound as number,
-    validBlock: v.validBlock ? decodeBlock(v.validBlock as Uint8Array) : null,
+    validBlock:
+      v.validBlock === SAME_AS_LOCKED
+        ? lockedBlock
+        : v.validBlock
+          ? decodeBlock(v.validBlock as Uint8Array)
+          : null,
     polka: ((v.polka as Uint8Array[] | undefined) ?? []).flatMap((bytes) => {
       const m = decodeConsensusMessage(bytes);
       return m.type === 'vote' ? [m.vote] : [];
