@@ -27,7 +27,7 @@ const BATCH = 500;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 1);
 // The fixed-rate runs: the offered load per configuration, how long it is offered, and in what batches.
 const RATES = {
-  1: Number(process.env.BENCH_RATE_1 ?? 5_500),
+  1: Number(process.env.BENCH_RATE_1 ?? 5_000),
   4: Number(process.env.BENCH_RATE_4 ?? 2_200),
 } as Record<number, number>;
 const RATE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
