@@ -58,6 +58,8 @@ export interface BlockLimits {
   maxBytes: number;
   /** Pause after a commit before the next height, so txs accumulate into fuller blocks. */
   commitDelayMs: number;
+  /** With at least this many txs waiting, the next height starts without the pause. */
+  fullBlockTxs: number;
   /** With nothing to do, still make a block this often (a heartbeat that proves the chain is alive). */
   emptyBlockIntervalMs: number;
 }
@@ -66,6 +68,7 @@ export const defaultBlockLimits: BlockLimits = {
   maxTxs: 10_000,
   maxBytes: 16 * 1024 * 1024,
   commitDelayMs: 50,
+  fullBlockTxs: 1_000,
   emptyBlockIntervalMs: 30_000,
 };
 
@@ -112,7 +115,13 @@ export class ChainNode {
   readonly chainId: string;
   private machine!: ConsensusMachine;
   private state!: MemoryState;
+  /** The head consensus works on: may be one block ahead of the database. */
   private headValue!: ChainHead;
+  /** The last block written to the database: what the API and peers are shown. */
+  private durableHead!: ChainHead;
+  /** The write of the last decided block (see commit). */
+  private storing: Promise<void> = Promise.resolve();
+  private storeFailure: Error | null = null;
   private validatorSet: Validator[] = [];
   mempool!: Mempool;
   private readonly results = new Map<string, BlockResult>();
@@ -143,8 +152,9 @@ export class ChainNode {
     this.now = opts.clock ?? Date.now;
   }
 
+  /** The last block on disk. */
   get head(): ChainHead {
-    return this.headValue;
+    return this.durableHead;
   }
 
   /** The committed state (read-only for callers). */
@@ -173,6 +183,9 @@ export class ChainNode {
     const loaded = await this.store.load(this.chainId);
     this.state = loaded.state;
     this.headValue = loaded.head;
+    this.durableHead = loaded.head;
+    this.storing = Promise.resolve();
+    this.storeFailure = null;
     this.validatorSet = loaded.validators;
     this.mempool = new Mempool(this.env, this.chainId, this.opts.mempoolLimits);
     this.stats.height = this.headValue.height;
@@ -201,6 +214,8 @@ export class ChainNode {
     this.timers.clear();
     if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
     await this.queue.catch(() => {});
+    // A decided block still being written is finished before the database closes.
+    await this.storing.catch(() => {});
   }
 
   onBlock(listener: (b: CommittedBlock) => void): () => void {
@@ -264,7 +279,7 @@ export class ChainNode {
     this.enqueue(() => this.machine.handle({ type: 'message', message }, this.now()));
   }
 
-  /** Blocks from a peer during sync: each must carry a certificate valid for our validator set. */
+  /** Blocks from a peer during sync or an import: each must carry a certificate valid for our validator set. */
   async receiveCommitted(blocks: { block: Block; certificate: CommitCertificate }[]): Promise<number> {
     let applied = 0;
     for (const { block, certificate } of blocks) {
@@ -298,6 +313,9 @@ export class ChainNode {
         });
       });
     }
+    // Synced and imported blocks are on disk when this resolves (callers read the stored head next).
+    await this.storing;
+    if (this.storeFailure) throw this.storeFailure;
     return applied;
   }
 
@@ -355,11 +373,13 @@ export class ChainNode {
     };
   }
 
-  private enqueue(step: () => ConsensusOutput[]): void {
+  private enqueue(step: () => ConsensusOutput[] | Promise<ConsensusOutput[]>): void {
     this.queue = this.queue
       .then(async () => {
         if (this.stopped) return;
-        await this.execute(step());
+        const outputs = await step();
+        if (this.stopped) return;
+        await this.execute(outputs);
       })
       .catch((error) => {
         this.opts.logger.error({ err: error }, 'consensus step failed');
@@ -413,28 +433,27 @@ export class ChainNode {
     this.timers.add(timer);
   }
 
+  /**
+   * A decided block: the node moves on to the next height at once, while the block is written to the
+   * database in the background. At most one block is in flight: a later commit first waits for it, so
+   * memory runs at most one block ahead of the disk. Waiters, listeners and the public `head` see a block
+   * only once it is durable. A crash before the write finishes loses nothing committed by the network:
+   * on restart the node resumes at the stored head and fetches the block again, and whatever it signed
+   * meanwhile for the next height is in its WAL, which every height reads on entry (startNextHeight).
+   */
   private async commit(block: Block, result: BlockResult, certificate: CommitCertificate): Promise<void> {
+    await this.storing;
+    if (this.storeFailure) throw this.storeFailure;
     const height = block.header.height;
-    const storeStartedAt = performance.now();
-    await this.store.commitBlock(block, certificate, result);
-    this.opts.logger.debug(
-      {
-        height,
-        round: certificate.round,
-        txs: block.txs.length,
-        storeMs: Math.round(performance.now() - storeStartedAt),
-        sinceLastCommitMs: Math.round(this.now() - this.lastCommitAt),
-      },
-      'block committed',
-    );
     this.state.apply(result.writes);
-    this.headValue = {
+    const head: ChainHead = {
       chainId: this.chainId,
       height,
       blockHash: result.hash,
       time: block.header.time,
       stateRoot: result.header.stateRoot,
     };
+    this.headValue = head;
     if (
       !equalBytes(
         validatorSetHash(this.opts.suite, result.nextValidators),
@@ -449,11 +468,45 @@ export class ChainNode {
     for (const r of result.receipts) if (r.from) senders.add(r.from);
     this.mempool.update(this.state, senders);
     const now = this.now();
-    this.stats.height = height;
     this.stats.mempoolSize = this.mempool.size;
-    this.stats.committedTxs += block.txs.length;
     this.stats.lastCommitLatencyMs = now - this.lastCommitAt;
+    const sinceLastCommitMs = now - this.lastCommitAt;
     this.lastCommitAt = now;
+    const storeStartedAt = performance.now();
+    this.storing = this.store.commitBlock(block, certificate, result).then(
+      () => {
+        this.opts.logger.debug(
+          {
+            height,
+            round: certificate.round,
+            txs: block.txs.length,
+            storeMs: Math.round(performance.now() - storeStartedAt),
+            sinceLastCommitMs: Math.round(sinceLastCommitMs),
+          },
+          'block committed',
+        );
+        this.durable(head, block, result, certificate);
+      },
+      (error: unknown) => {
+        // The network has committed this block but this node could not store it: it must not go on
+        // with memory ahead of its disk. It stops; a restart resumes from the stored head.
+        this.storeFailure = error instanceof Error ? error : new Error(String(error));
+        this.opts.logger.error(
+          { height, err: this.storeFailure },
+          'a committed block could not be stored: the node stops taking part in consensus',
+        );
+        this.halt();
+      },
+    );
+    this.scheduleNextHeight();
+  }
+
+  /** A block is on disk: now the API, its waiters and listeners may see it. */
+  private durable(head: ChainHead, block: Block, result: BlockResult, certificate: CommitCertificate) {
+    const height = head.height;
+    this.durableHead = head;
+    this.stats.height = height;
+    this.stats.committedTxs += block.txs.length;
     const blockHashHex = toHex(result.hash);
     for (const receipt of result.receipts) {
       const key = toHex(receipt.txId);
@@ -471,7 +524,13 @@ export class ChainNode {
         this.opts.logger.error({ err: error }, 'block listener failed');
       }
     }
-    this.scheduleNextHeight();
+  }
+
+  private halt() {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
   }
 
   /** Wait for txs (or the heartbeat interval) before starting the next height. */
@@ -486,17 +545,20 @@ export class ChainNode {
   private startNextHeightSoon() {
     if (!this.waitingForTxs) return;
     if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
+    // Under load a block's worth is already waiting: the pause would only add latency.
     const sinceCommit = this.now() - this.lastCommitAt;
-    this.heightStartTimer = setTimeout(
-      () => this.startNextHeight(),
-      Math.max(0, this.limits.commitDelayMs - sinceCommit),
-    );
+    const delay = this.mempool.size >= this.limits.fullBlockTxs ? 0 : this.limits.commitDelayMs - sinceCommit;
+    this.heightStartTimer = setTimeout(() => this.startNextHeight(), Math.max(0, delay));
   }
 
   private startNextHeight() {
     if (!this.waitingForTxs || this.stopped) return;
     this.waitingForTxs = false;
     this.heightStartTimer = null;
-    this.enqueue(() => this.machine.enterHeight(this.now()));
+    // What this validator signed for the height is read back even when it never restarted in between:
+    // with the previous block's write in flight, a crash can leave this height's WAL on disk ahead of
+    // that block, and a restart re-enters both heights.
+    const height = this.headValue.height + 1;
+    this.enqueue(async () => this.machine.enterHeight(this.now(), await this.store.walFor(height)));
   }
 }

@@ -13,8 +13,8 @@ const genesis = genesisFor(vals);
 const dir = mkdtempSync(path.join(tmpdir(), 'gongxin-node-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function startNode() {
-  const database = await openDatabase({ dataDir: dir, name: 'node1' });
+async function startNode(at = dir, blockLimits: { emptyBlockIntervalMs?: number } = {}) {
+  const database = await openDatabase({ dataDir: at, name: 'node1' });
   const node = new ChainNode({
     database,
     genesis,
@@ -22,7 +22,7 @@ async function startNode() {
     contracts,
     signer: signerOf(vals[0]!.account),
     logger: quietLogger,
-    blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 60_000 },
+    blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 60_000, ...blockLimits },
   });
   await node.start();
   return { node, database };
@@ -71,5 +71,62 @@ describe('a single validator on PGlite', () => {
     expect(second.node.stateView.get(`counter/${users[0]!.address}`)).toBe(15);
     await second.node.stop();
     await second.database.close();
+  }, 60_000);
+
+  it('a crash while a decided block is still being written: the restart stores it and re-signs the next height as before', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'gongxin-node-'));
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      const first = await startNode(home);
+      const a = first.node.submit(signedTx(suite, chainId, users[0]!, 0, [add(1)]));
+      await first.node.waitForTx(a.id, 10_000);
+      const target = first.node.head.height + 1;
+      // The write of block `target` fails, but only once the node, already working on the next height,
+      // has proposed, locked and precommitted a block there (its WAL holds the lock).
+      const store = first.node.store;
+      const write = store.commitBlock.bind(store);
+      store.commitBlock = async (block, certificate, result) => {
+        if (block.header.height !== target) return write(block, certificate, result);
+        for (let i = 0; i < 500; i++) {
+          if ((await store.walFor(target + 1)).some((r) => r.type === 'lock')) break;
+          await sleep(10);
+        }
+        throw new Error('disk unplugged');
+      };
+      first.node.submit(signedTx(suite, chainId, users[1]!, 0, [add(2)]));
+      // Block `target` is decided (in memory) once users[1]'s nonce moves; the next tx goes to target + 1.
+      while (nonceOf(first.node.stateView, users[1]!.address) === 0) await sleep(5);
+      const c = first.node.submit(signedTx(suite, chainId, users[2]!, 0, [add(3)]));
+      let wal = await store.walFor(target + 1);
+      for (let i = 0; i < 500 && !wal.some((r) => r.type === 'lock'); i++) {
+        await sleep(10);
+        wal = await store.walFor(target + 1);
+      }
+      const proposed = wal.find((r) => r.type === 'signed' && r.kind === 'proposal');
+      expect(proposed).toBeDefined();
+      // Nothing of it was shown as committed: the public head is the last block on disk.
+      await sleep(100);
+      expect(first.node.head.height).toBe(target - 1);
+      expect((await store.blockAt(target))?.hash).toBeUndefined();
+      await first.node.stop();
+      await first.database.close();
+
+      // The restart resumes at the stored head, commits `target` again from its WAL, then enters
+      // target + 1 with what it signed there: the same block, with the tx that was in it.
+      const second = await startNode(home, { emptyBlockIntervalMs: 100 });
+      expect(second.node.head.height).toBe(target - 1);
+      for (let i = 0; i < 500 && second.node.head.height < target + 1; i++) await sleep(10);
+      expect(second.node.head.height).toBeGreaterThanOrEqual(target + 1);
+      const again = await second.node.store.blockAt(target + 1);
+      expect(proposed?.type === 'signed' && proposed.hash).toBe(toHex(again!.hash));
+      const stored = await second.node.store.blockAt(target);
+      expect(stored?.block.txs).toHaveLength(1);
+      expect(second.node.stateView.get(`counter/${users[2]!.address}`)).toBe(3);
+      expect(c.id).toBeTruthy();
+      await second.node.stop();
+      await second.database.close();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   }, 60_000);
 });
