@@ -9,7 +9,7 @@
 // PostgreSQL, "offered" (an open loop at a fixed rate for BENCH_SECONDS, the way the targets are stated:
 // a throughput sustained with a given latency).
 //
-//   BENCH_RUNS=3 BENCH_SENDERS=1 BENCH_TXS_1=20000 BENCH_TXS_4=10000 BENCH_RATE_1=5250 BENCH_RATE_4=2000,2100
+//   BENCH_RUNS=3 BENCH_SENDERS=1 BENCH_TXS_1=60000 BENCH_TXS_4=40000 BENCH_RATE_1=5250 BENCH_RATE_4=2000,2100
 //   BENCH_SECONDS=20 BENCH_MODES=saturate,rate BENCH_VALIDATORS=1,4 BENCH_BACKEND=postgres
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_DEBUG=1 (per-block timings)
 import { createPublicKey, verify } from 'node:crypto';
@@ -26,8 +26,8 @@ import { Cluster } from '../src/cluster';
 const suite = getSuite('ed25519-sha256');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TXS = {
-  1: Number(process.env.BENCH_TXS_1 ?? 20_000),
-  4: Number(process.env.BENCH_TXS_4 ?? 10_000),
+  1: Number(process.env.BENCH_TXS_1 ?? 60_000),
+  4: Number(process.env.BENCH_TXS_4 ?? 40_000),
 } as Record<number, number>;
 const BATCH = 500;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 1);
