@@ -13,6 +13,12 @@ import {
   toHex,
 } from '@gongxin/ledger';
 
+/**
+ * Longest run of admissions (a signature check each) before other events get their turn: API batches and
+ * txs from peers are admitted in slices this long, so consensus is not held up behind them.
+ */
+export const ADMISSION_SLICE_MS = 5;
+
 export class MempoolFull extends Error {
   readonly retryAfterMs: number;
   constructor(message: string, retryAfterMs = 1000) {
@@ -43,8 +49,6 @@ interface Entry {
 export class Mempool {
   private readonly bySender = new Map<string, Map<number, Entry>>();
   private readonly byWireHash = new Map<string, Entry>();
-  /** Wire hashes whose signatures were verified here: executeBlock need not verify them again. */
-  readonly verified = new Set<string>();
   /**
    * The txs admitted here, decoded and verified, by wire hash: executeBlock takes them as they are
    * instead of decoding and verifying the same bytes again (ExecuteOptions.admitted).
@@ -104,7 +108,6 @@ export class Mempool {
     const entry: Entry = { tx, wireHash, idHex: toHex(tx.id) };
     queue.set(tx.body.nonce, entry);
     this.byWireHash.set(wireHash, entry);
-    this.verified.add(wireHash);
     this.bytes += bytes.length;
     return { id: entry.idHex, duplicate: false };
   }
@@ -151,7 +154,6 @@ export class Mempool {
         if (nonce < next) {
           queue.delete(nonce);
           this.byWireHash.delete(entry.wireHash);
-          this.verified.delete(entry.wireHash);
           this.bytes -= entry.tx.bytes.length;
         }
       }

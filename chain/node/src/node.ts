@@ -301,7 +301,6 @@ export class ChainNode {
               return resolve();
             }
             const result = applyBlock(this.env, this.ledgerState(), block, {
-              verifiedSignatures: this.mempool.verified,
               admitted: this.mempool.admitted,
             });
             await this.commit(block, result, certificate);
@@ -334,7 +333,7 @@ export class ChainNode {
           this.env,
           this.ledgerState(),
           { time, proposer: this.opts.signer!.key, txs },
-          { verifiedSignatures: this.mempool.verified, admitted: this.mempool.admitted },
+          { admitted: this.mempool.admitted },
         );
         this.results.set(toHex(result.hash), result);
         this.opts.logger.debug(
@@ -349,7 +348,6 @@ export class ChainNode {
         try {
           const startedAt = performance.now();
           const result = applyBlock(this.env, this.ledgerState(), block, {
-            verifiedSignatures: this.mempool.verified,
             admitted: this.mempool.admitted,
           });
           this.results.set(key, result);
@@ -469,8 +467,8 @@ export class ChainNode {
     this.mempool.update(this.state, senders);
     const now = this.now();
     this.stats.mempoolSize = this.mempool.size;
-    this.stats.lastCommitLatencyMs = now - this.lastCommitAt;
     const sinceLastCommitMs = now - this.lastCommitAt;
+    this.stats.lastCommitLatencyMs = sinceLastCommitMs;
     this.lastCommitAt = now;
     const storeStartedAt = performance.now();
     this.storing = this.store.commitBlock(block, certificate, result).then(

@@ -21,6 +21,7 @@ import {
   type Validator,
   type Value,
 } from '@gongxin/ledger';
+import { ADMISSION_SLICE_MS } from '../mempool';
 import type { ChainNode, LoggerLike } from '../node';
 import { ApiError, invalidInput, notFound, toApiError } from './errors';
 import { BlockFeed } from './feed';
@@ -51,8 +52,6 @@ import { Lru, MerkleLevels } from './merkle-cache';
 import * as q from './queries';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
 
-/** Longest run of admission in one batch before other events get their turn. */
-const BATCH_SLICE_MS = 5;
 export interface ChainApiOptions {
   logger?: LoggerLike;
   /** Blocks whose tx and event Merkle trees stay cached for proofs. Default 64. */
@@ -206,11 +205,11 @@ export class ChainApi {
     client?: string,
   ): Promise<({ id: string; duplicate: boolean } | { error: { code: string; message: string } })[]> {
     const results: ({ id: string; duplicate: boolean } | { error: { code: string; message: string } })[] = [];
-    let sliceEnd = performance.now() + BATCH_SLICE_MS;
+    let sliceEnd = performance.now() + ADMISSION_SLICE_MS;
     for (const bytes of txs) {
       if (performance.now() >= sliceEnd) {
         await new Promise((resolve) => setImmediate(resolve));
-        sliceEnd = performance.now() + BATCH_SLICE_MS;
+        sliceEnd = performance.now() + ADMISSION_SLICE_MS;
       }
       try {
         results.push(this.submit(bytes, client));

@@ -25,6 +25,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { encodeConsensusMessage } from '../consensus/codec';
 import type { Signer } from '../consensus/machine';
 import { type ConsensusMessage, verifyProposal, verifyVote } from '../consensus/messages';
+import { ADMISSION_SLICE_MS } from '../mempool';
 import type { ConsensusNetwork, LoggerLike } from '../node';
 import {
   type AuthContext,
@@ -71,9 +72,6 @@ export const CLOSE = {
 } as const;
 
 /** Per-reason counts of refused links and dropped frames, for /metrics. */
-/** Longest run of peer-tx admission before other events get their turn. */
-const INBOUND_SLICE_MS = 5;
-
 export const COUNTER_REASONS = [
   'malformed',
   'oversized',
@@ -926,7 +924,7 @@ export class PeerNetwork implements ConsensusNetwork {
   private drainInbound() {
     this.inboundScheduled = false;
     if (this.stopped) return;
-    const until = performance.now() + INBOUND_SLICE_MS;
+    const until = performance.now() + ADMISSION_SLICE_MS;
     while (this.inboundNext < this.inbound.length) {
       this.node?.receiveTx(this.inbound[this.inboundNext++]!);
       if ((this.inboundNext & 15) === 0 && performance.now() >= until) break;
