@@ -142,6 +142,24 @@ export function demoChains(base: number): DemoChains {
   const teaLot = lotUri(g.longjing, 'LJ-2604-01');
   const toStore = [{ type: 'location', destination: placeUri(l.store) }];
   const report = (n: string) => [{ type: 'testres', bizTransaction: `urn:gongxin:food:report:${n}` }];
+  /** A laboratory or quarantine inspection of one lot, with the number of its report. */
+  const inspected = (
+    eventTime: string,
+    disposition: 'conformant' | 'non_conformant',
+    quantity: ReturnType<typeof qty>,
+    place: string,
+    reportNumber: string,
+  ) =>
+    event({
+      type: 'ObjectEvent',
+      action: 'OBSERVE',
+      eventTime,
+      bizStep: 'inspecting',
+      disposition,
+      quantityList: [quantity],
+      readPoint: { id: placeUri(place) },
+      bizTransactionList: report(reportNumber),
+    });
 
   const captures: DemoCapture[] = [
     // --- vegetables: harvest, inspection, fresh-cut packing, cold transport, sale
@@ -189,58 +207,13 @@ export function demoChains(base: number): DemoChains {
     {
       org: 'food-lab',
       document: doc([
-        event({
-          type: 'ObjectEvent',
-          action: 'OBSERVE',
-          eventTime: at(0, 11),
-          bizStep: 'inspecting',
-          disposition: 'conformant',
-          quantityList: [qty(vegLot, 2)],
-          readPoint: { id: placeUri(l.lab) },
-          bizTransactionList: report('VEG-2611-A-PR'),
-        }),
-        event({
-          type: 'ObjectEvent',
-          action: 'OBSERVE',
-          eventTime: at(0, 12),
-          bizStep: 'inspecting',
-          disposition: 'non_conformant',
-          quantityList: [qty(vegLot2, 2)],
-          readPoint: { id: placeUri(l.lab) },
-          bizTransactionList: report('VEG-2611-B-PR'),
-        }),
+        inspected(at(0, 11), 'conformant', qty(vegLot, 2), l.lab, 'VEG-2611-A-PR'),
+        inspected(at(0, 12), 'non_conformant', qty(vegLot2, 2), l.lab, 'VEG-2611-B-PR'),
         ...pigLots.map((lot, i) =>
-          event({
-            type: 'ObjectEvent',
-            action: 'OBSERVE',
-            eventTime: at(1, 8 + i),
-            bizStep: 'inspecting',
-            disposition: 'conformant',
-            quantityList: [qty(lot, 1, 'H87')],
-            readPoint: { id: placeUri(l.pigFarm) },
-            bizTransactionList: report(`QUAR-${i + 1}`),
-          }),
+          inspected(at(1, 8 + i), 'conformant', qty(lot, 1, 'H87'), l.pigFarm, `QUAR-${i + 1}`),
         ),
-        event({
-          type: 'ObjectEvent',
-          action: 'OBSERVE',
-          eventTime: at(2, 15),
-          bizStep: 'inspecting',
-          disposition: 'conformant',
-          quantityList: [qty(loinLot, 1)],
-          readPoint: { id: placeUri(l.plant) },
-          bizTransactionList: report('LOIN-2611-07-MT'),
-        }),
-        event({
-          type: 'ObjectEvent',
-          action: 'OBSERVE',
-          eventTime: at(3, 10),
-          bizStep: 'inspecting',
-          disposition: 'conformant',
-          quantityList: [qty(teaLot, 1)],
-          readPoint: { id: placeUri(l.lab) },
-          bizTransactionList: report('LJ-2604-01-PR'),
-        }),
+        inspected(at(2, 15), 'conformant', qty(loinLot, 1), l.plant, 'LOIN-2611-07-MT'),
+        inspected(at(3, 10), 'conformant', qty(teaLot, 1), l.lab, 'LJ-2604-01-PR'),
       ]),
     },
     {
