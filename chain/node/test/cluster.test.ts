@@ -137,7 +137,9 @@ describe('four validator processes under load', () => {
       90_000,
     );
     const afterResume = committed.size;
-    await waitFor('new txs after resuming', async () => committed.size >= afterResume + 5);
+    // Ten more after resuming: with the phases' own minimums (10 + 10 + 10, and the blocks of the resume
+    // carry load too) the run always ends above the floor checked below, however fast catch-up went.
+    await waitFor('new txs after resuming', async () => committed.size >= afterResume + 10);
     await load.stop();
     load = null;
 
