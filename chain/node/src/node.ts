@@ -157,6 +157,15 @@ export class ChainNode {
     return this.durableHead;
   }
 
+  /**
+   * Where consensus stands: the height being decided (one or two above `head` while the last decided
+   * block is still being written), its round and step. The network watches it to tell a stall.
+   */
+  get position(): { height: number; round: number; step: string } | undefined {
+    const m = this.machine;
+    return m ? { height: m.height, round: m.round, step: m.step } : undefined;
+  }
+
   /** The committed state (read-only for callers). */
   get stateView(): StateReader {
     return this.state;

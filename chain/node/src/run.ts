@@ -63,7 +63,7 @@ export async function runNode(
   await network.start();
   const { app } = createNodeApiApp(node, {
     logger,
-    peers: () => network.peers().length,
+    network,
     rateLimit: config.api.rateLimit,
   });
   const server: Server = await new Promise((resolve, reject) => {

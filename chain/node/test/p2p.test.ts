@@ -23,6 +23,7 @@ import {
   newChallenge,
   type PeerLimits,
   PeerNetwork,
+  statusFrame,
   verifyAuth,
 } from '../src/p2p';
 import { ChainStore } from '../src/storage/store';
@@ -407,4 +408,68 @@ describe('peer network: four validators over WebSocket', () => {
     // gets a message before it entered a height: a node-side issue, see docs/p2p.md.)
     expect(errors.filter((e) => e.msg !== 'consensus step failed')).toEqual([]);
   }, 25_000);
+});
+
+describe('re-gossip', () => {
+  it("re-sends a height's messages only when consensus stops moving, not while a slow height makes progress", async () => {
+    // A network attached to a node whose position the test sets, and a raw peer on the same head.
+    const position = { height: 8, round: 0, step: 'prevote' };
+    const node = {
+      head: { height: 7 },
+      stats: { round: 0 },
+      position,
+      validators: [],
+      store: { blocksFrom: async () => [] },
+      receiveConsensus: () => {},
+      receiveTx: () => {},
+      receiveCommitted: async () => 0,
+    };
+    const net = new PeerNetwork({
+      suite,
+      chainId,
+      genesisHash: gHash,
+      signer: signerOf(vals[0]!.account),
+      listen: { host: '127.0.0.1', port: 0 },
+      admitted,
+      limits: { ...limits, statusIntervalMs: 100, regossipAfterMs: 500 },
+      logger,
+    });
+    net.attach(node);
+    const { port } = await net.start();
+    const peer = rawPeer(port, fullNode);
+    try {
+      await peer.authenticated;
+      peer.send(statusFrame(7, 0, []));
+      await waitFor('the status taken', () => net.peers()[0]?.height === 7);
+      const vote = signVote(chainId, signerOf(vals[0]!.account), 'prevote', 8, 0, null);
+      net.broadcast({ type: 'vote', vote });
+      const copies = () => peer.frames.filter((f) => f.type === 'vote').length;
+      await waitFor('the broadcast', () => copies() === 1);
+
+      // A slow height whose steps keep moving (a large block being validated, then written): 1.5 s,
+      // three times the re-gossip delay, and the vote goes out once only.
+      const steps = ['prevote', 'precommit', 'propose'];
+      for (let i = 0; i < 10; i++) {
+        await sleep(150);
+        position.step = steps[i % 3]!;
+      }
+      expect(copies()).toBe(1);
+      expect(net.regossiped).toBe(0);
+
+      // Stuck: no step for the re-gossip delay. The vote goes out again, every tick while it stays stuck.
+      await waitFor('the vote re-sent', () => copies() >= 2, 3_000);
+      expect(net.regossiped).toBeGreaterThanOrEqual(1);
+      await waitFor('and again', () => copies() >= 3, 3_000);
+
+      // Moving on to the next height stops it.
+      position.height = 9;
+      await sleep(150);
+      const settled = copies();
+      await sleep(400);
+      expect(copies()).toBe(settled);
+    } finally {
+      peer.ws.close();
+      await net.stop();
+    }
+  }, 15_000);
 });

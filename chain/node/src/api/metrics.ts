@@ -1,4 +1,5 @@
-// Prometheus metrics of a node: its height, round, mempool, commits, and the bad input its API refused.
+// Prometheus metrics of a node: its height, round, mempool, commits, the bad input its API refused, and
+// what its peer network dropped.
 // Gauges read the node's stats when scraped, so they are never stale; commits are also observed as they
 // happen (onBlock) for the interval histogram. The bad-input counter is the suite's shared
 // `gongxin_bad_input_total{source, reason}` (see @gongxin/telemetry): reused when already registered.
@@ -15,8 +16,17 @@ export interface NodeMetricsOptions {
   registry: Registry;
   /** The shared bad-input counter when the caller already has one (e.g. @gongxin/telemetry's). */
   badInput?: Counter<'source' | 'reason'>;
-  /** Number of connected peers, when the node has a network. */
-  peers?: () => number;
+  /** The node's peer network, when it has one (PeerNetwork has all of this). */
+  network?: NetworkMetricsSource;
+}
+
+/** What the metrics read off the peer network. */
+export interface NetworkMetricsSource {
+  peers(): readonly unknown[];
+  /** Refused links and dropped frames, by reason. */
+  readonly counters: Readonly<Record<string, number>>;
+  /** Consensus messages re-sent because a height stalled. */
+  readonly regossiped: number;
 }
 
 export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): NodeMetrics {
@@ -93,14 +103,40 @@ export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): No
     buckets: [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000],
     registers,
   });
-  if (opts.peers) {
-    const peers = opts.peers;
+  if (opts.network) {
+    const network = opts.network;
     new Gauge({
       name: 'gongxin_peers',
       help: 'Connected peers',
       registers,
       collect() {
-        this.set(peers());
+        this.set(network.peers().length);
+      },
+    });
+    const countedDrops: Record<string, number> = { ...network.counters };
+    new Counter({
+      name: 'gongxin_p2p_dropped_total',
+      help: 'Peer links refused and peer frames dropped, by reason',
+      labelNames: ['reason'] as const,
+      registers,
+      collect() {
+        for (const [reason, now] of Object.entries(network.counters)) {
+          const before = countedDrops[reason] ?? 0;
+          // Every reason is exported, at 0 until it happens, so a rate() over it is defined.
+          this.inc({ reason }, Math.max(0, now - before));
+          countedDrops[reason] = now;
+        }
+      },
+    });
+    let countedRegossip = network.regossiped;
+    new Counter({
+      name: 'gongxin_p2p_regossiped_total',
+      help: 'Consensus messages sent again because a height stalled',
+      registers,
+      collect() {
+        const now = network.regossiped;
+        if (now > countedRegossip) this.inc(now - countedRegossip);
+        countedRegossip = now;
       },
     });
   }

@@ -8,7 +8,7 @@ import { ZodError } from 'zod';
 import type { ChainNode, LoggerLike } from '../node';
 import { ApiError } from './errors';
 import { createHttpApi, httpErrorHandler } from './http';
-import { createNodeMetrics, type NodeMetrics } from './metrics';
+import { createNodeMetrics, type NetworkMetricsSource, type NodeMetrics } from './metrics';
 import { nodeRouter } from './router';
 import { ChainApi, type ChainApiOptions } from './service';
 import type { NodeApiContext } from './trpc';
@@ -20,8 +20,8 @@ export interface NodeApiOptions extends ChainApiOptions {
    * bad-input counter is shared. Default: a fresh registry of this API's own.
    */
   metrics?: Registry | { registry: Registry; badInput?: Counter<'source' | 'reason'> };
-  /** Connected peers, for the `gongxin_peers` gauge. */
-  peers?: () => number;
+  /** The peer network, for `gongxin_peers` and the p2p drop and regossip counters. */
+  network?: NetworkMetricsSource;
   /** `/healthz` is 200 while the node committed a block (or the API started) this recently. Default 120 s. */
   healthMaxAgeMs?: number;
   /** Origins allowed to call the API from a browser; `'*'` for any. Default: none (same origin only). */
@@ -63,7 +63,7 @@ export function createNodeApi(node: ChainNode, opts: NodeApiOptions): NodeApi {
   const metrics = createNodeMetrics(node, {
     registry,
     badInput: opts.metrics instanceof Registry ? undefined : opts.metrics?.badInput,
-    peers: opts.peers,
+    network: opts.network,
   });
   const healthMaxAgeMs = opts.healthMaxAgeMs ?? 120_000;
 

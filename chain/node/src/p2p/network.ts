@@ -103,6 +103,8 @@ export interface PeerAddress {
 export interface P2pNode {
   readonly head: { height: number } | undefined;
   readonly stats: { round: number; badMessages?: number };
+  /** The height consensus is deciding, its round and step (absent: the regossip uses head + 1). */
+  readonly position?: { height: number; round: number; step: string };
   readonly validators: readonly Validator[];
   readonly store: {
     blocksFrom(height: number, limit: number): Promise<{ block: Block; certificate: CommitCertificate }[]>;
@@ -227,7 +229,6 @@ interface Recent {
   height: number;
   round: number;
   frame: Uint8Array;
-  at: number;
 }
 
 interface SyncRequest {
@@ -262,6 +263,8 @@ const hexOf = (k: Uint8Array | string) => (typeof k === 'string' ? k.toLowerCase
 
 export class PeerNetwork implements ConsensusNetwork {
   readonly counters: PeerCounters = Object.fromEntries(COUNTER_REASONS.map((r) => [r, 0])) as PeerCounters;
+  /** Consensus messages sent again because the height stalled (see regossip), for /metrics. */
+  regossiped = 0;
   private node: P2pNode | null = null;
   private readonly limits: PeerLimits;
   private readonly log: LoggerLike;
@@ -283,6 +286,9 @@ export class PeerNetwork implements ConsensusNetwork {
   /** Valid consensus messages of undecided heights, for re-sending (insertion order = age). */
   private readonly recent = new Map<string, Recent>();
   private recentBytes = 0;
+  /** The node's consensus position at the last tick, and since when it has not moved. */
+  private lastProgress = '';
+  private progressAt = 0;
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
@@ -866,7 +872,7 @@ export class PeerNetwork implements ConsensusNetwork {
     if (this.recent.has(id)) return;
     const height = m.type === 'vote' ? m.vote.height : m.proposal.height;
     const round = m.type === 'vote' ? m.vote.round : m.proposal.round;
-    this.recent.set(id, { height, round, frame, at: Date.now() });
+    this.recent.set(id, { height, round, frame });
     this.recentBytes += frame.length;
     while (this.recent.size > this.limits.recentMessages || this.recentBytes > this.limits.recentBytes) {
       const [oldest, entry] = this.recent.entries().next().value as [string, Recent];
@@ -878,8 +884,11 @@ export class PeerNetwork implements ConsensusNetwork {
   /**
    * Messages are broadcast once, so a peer that was down or restarting when they went out never sees
    * them, and a height can stall with every validator up (each waits for votes the others sent into the
-   * void). When the next height is still undecided `regossipAfterMs` after its first message, re-send
-   * its messages of the two latest rounds to the peers whose status says they are on that height too.
+   * void). When consensus has not moved — same head, height, round and step — for `regossipAfterMs`,
+   * re-send the messages of the height being decided, of its two latest rounds, to the peers whose
+   * status says they are on the same head; again every tick while it stays stuck. A height that is merely
+   * slow (a large block being validated or written) is not a stall while its steps keep moving: re-sending
+   * a proposal of thousands of txs to every peer would cost each of them a decode of it.
    */
   private regossip(head: number, now: number) {
     for (const [id, entry] of this.recent) {
@@ -888,19 +897,24 @@ export class PeerNetwork implements ConsensusNetwork {
         this.recentBytes -= entry.frame.length;
       }
     }
-    let since = Number.POSITIVE_INFINITY;
-    let maxRound = -1;
-    for (const e of this.recent.values()) {
-      if (e.height !== head + 1) continue;
-      since = Math.min(since, e.at);
-      maxRound = Math.max(maxRound, e.round);
+    const position = this.node?.position;
+    const height = position?.height ?? head + 1;
+    const progress = `${head}/${height}/${position?.round ?? this.node?.stats.round}/${position?.step}`;
+    if (progress !== this.lastProgress) {
+      this.lastProgress = progress;
+      this.progressAt = now;
+      return;
     }
-    if (maxRound < 0 || now - since < this.limits.regossipAfterMs) return;
+    if (now - this.progressAt < this.limits.regossipAfterMs) return;
+    let maxRound = -1;
+    for (const e of this.recent.values()) if (e.height === height) maxRound = Math.max(maxRound, e.round);
+    if (maxRound < 0) return;
     const peers = [...this.links.values()].filter((l) => l.links !== null && l.height === head);
     if (peers.length === 0) return;
     for (const e of this.recent.values()) {
-      if (e.height !== head + 1 || e.round < maxRound - 1) continue;
+      if (e.height !== height || e.round < maxRound - 1) continue;
       for (const link of peers) this.send(link, e.frame, 'high');
+      this.regossiped++;
     }
   }
 
