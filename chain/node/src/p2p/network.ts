@@ -559,6 +559,10 @@ export class PeerNetwork implements ConsensusNetwork {
         maxPayload: this.limits.maxPayload,
         perMessageDeflate: false,
         handshakeTimeout: this.limits.handshakeTimeoutMs,
+        // A zero masking key: ws then sends the frame as it is instead of copying it through an XOR, and
+        // the receiving side skips the unmasking. Masking keeps a browser script from steering the bytes a
+        // proxy sees (RFC 6455 §10.3); both ends of a peer link are nodes, and it hides nothing.
+        generateMask: (mask) => mask.fill(0),
       });
     } catch (error) {
       this.log.warn({ url: target.url, err: (error as Error).message }, 'cannot dial peer');
