@@ -4,10 +4,14 @@
 // drivers send unchanged.
 import { type SQL, sql } from 'drizzle-orm';
 
+const needsEscape = /[\\"]/;
+
 function element(value: string | number | bigint | boolean | null): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 't' : 'f';
+  // Most text (hashes, addresses, keys) has nothing to escape: test once instead of copying twice.
+  if (!needsEscape.test(value)) return `"${value}"`;
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
@@ -22,4 +26,17 @@ export function column(
   type: 'int' | 'bigint' | 'text' | 'bool' | 'jsonb',
 ): SQL {
   return sql`${arrayLiteral(values)}::${sql.raw(type)}[]`;
+}
+
+/**
+ * `${bytesColumn(values)}` → `$n::text[]` of the values in hex, one parameter; `decode(x, 'hex')` turns
+ * each back into bytea. Hex needs no quoting, so the literal is built with no escaping at all.
+ */
+export function bytesColumn(values: readonly Uint8Array[]): SQL {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    parts[i] = v.length === 0 ? '""' : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  }
+  return sql`${`{${parts.join(',')}}`}::text[]`;
 }

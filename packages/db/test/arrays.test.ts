@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { column } from '../src/index';
+import { bytesColumn, column } from '../src/index';
 import { testBackends } from '../src/testing';
 
 describe.each(testBackends())('column arrays on $name', ({ open }) => {
@@ -35,6 +35,32 @@ describe.each(testBackends())('column arrays on $name', ({ open }) => {
         expect(rows[i]!.e).toBe(e[i]);
         expect(rows[i]!.f).toEqual({ i, s: 'é"\\' });
       }
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('pass byte columns as hex, empty ones included, and get the same bytes back', async () => {
+    const database = await open();
+    try {
+      await database.execute(sql`create temp table blobs (i int, b bytea)`);
+      const values = [
+        new Uint8Array(0),
+        Uint8Array.from([0, 1, 0x7f, 0x80, 0xff]),
+        new Uint8Array(300).map((_, i) => (i * 37) & 0xff),
+        // A view into a larger buffer: only its own bytes go.
+        new Uint8Array(Uint8Array.from([9, 9, 0x22, 0x5c, 0x2c, 9]).buffer, 2, 3),
+      ];
+      await database.execute(sql`insert into blobs select x.i, decode(x.b, 'hex')
+        from unnest(${column(
+          values.map((_, i) => i),
+          'int',
+        )}, ${bytesColumn(values)}) as x(i, b)`);
+      const rows = await database.query<{ i: number; b: Uint8Array }>(sql`select * from blobs order by i`);
+      expect(rows.map((r) => Buffer.from(r.b).toString('hex'))).toEqual(
+        values.map((v) => Buffer.from(v).toString('hex')),
+      );
+      expect(Buffer.from(rows[3]!.b).toString('hex')).toBe('225c2c');
     } finally {
       await database.close();
     }

@@ -3,7 +3,7 @@
 // transaction together with clearing the consensus log of its height, so a crash at any point leaves
 // either the block fully stored or not at all: on restart the node never loses a committed block and
 // never commits one twice.
-import { appMigrations, column, type Database, type Db, queryRows } from '@gongxin/db';
+import { appMigrations, bytesColumn, column, type Database, type Db, queryRows } from '@gongxin/db';
 import {
   type Block,
   type BlockResult,
@@ -35,9 +35,6 @@ import * as t from './schema';
 export const chainMigrations = appMigrations('chain', new URL('../../drizzle', import.meta.url));
 
 const CHUNK = 1000;
-
-const hex = (bytes: Uint8Array) =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -128,19 +125,19 @@ export class ChainStore {
     encoded?: ReadonlyMap<string, Uint8Array>,
   ) {
     const keys: string[] = [];
-    const values: string[] = [];
+    const values: Uint8Array[] = [];
     const deletes: string[] = [];
     for (const [key, value] of writes) {
       if (value === null) deletes.push(key);
       else {
         keys.push(key);
-        values.push(hex(encoded?.get(key) ?? encodeCanonical(value)));
+        values.push(encoded?.get(key) ?? encodeCanonical(value));
       }
     }
     for (let i = 0; i < keys.length; i += CHUNK * 10) {
       await tx.execute(sql`insert into chain.state (key, value, height)
         select x.key, decode(x.value, 'hex'), ${height}::bigint
-        from unnest(${column(keys.slice(i, i + CHUNK * 10), 'text')}, ${column(values.slice(i, i + CHUNK * 10), 'text')}) as x(key, value)
+        from unnest(${column(keys.slice(i, i + CHUNK * 10), 'text')}, ${bytesColumn(values.slice(i, i + CHUNK * 10))}) as x(key, value)
         on conflict (key) do update set value = excluded.value, height = excluded.height`);
     }
     for (const part of chunks(deletes)) await tx.delete(t.state).where(inArray(t.state.key, part));
@@ -195,10 +192,7 @@ export class ChainStore {
           from unnest(${column(
             r.map((x) => x.txIndex),
             'int',
-          )}, ${column(
-            r.map((x) => hex(x.txId)),
-            'text',
-          )},
+          )}, ${bytesColumn(r.map((x) => x.txId))},
             ${column(
               r.map((x) => x.from),
               'text',
@@ -223,7 +217,7 @@ export class ChainStore {
               r.map((x) => x.eventCount),
               'int',
             )},
-            ${column(block.txs.map(hex), 'text')})
+            ${bytesColumn(block.txs)})
           as x(i, hash, sender, nonce, ok, code, message, fe, ec, bytes)`);
       }
       const e = result.events;
@@ -237,10 +231,7 @@ export class ChainStore {
             e.map((x) => x.txIndex),
             'int',
           )},
-            ${column(
-              e.map((x) => hex(x.txId)),
-              'text',
-            )}, ${column(
+            ${bytesColumn(e.map((x) => x.txId))}, ${column(
               e.map((x) => x.contract),
               'text',
             )},
@@ -251,7 +242,7 @@ export class ChainStore {
               e.map((x) => JSON.stringify(toJsonValue(x.attrs))),
               'jsonb',
             )},
-            ${column(result.eventBytes.map(hex), 'text')})
+            ${bytesColumn(result.eventBytes)})
           as x(i, ti, th, contract, name, attrs, bytes)`);
       }
       await this.writeState(tx, result.writes, height, result.encodedValues);
