@@ -605,6 +605,6 @@ export function eventJson(row: q.EventRow): EventJson {
     txId: toHex(row.txHash),
     contract: row.contract,
     name: row.name,
-    attrs: row.attrs as EventJson['attrs'],
+    attrs: JSON.parse(row.attrs) as EventJson['attrs'],
   };
 }

@@ -240,7 +240,7 @@ export class ChainStore {
               'text',
             )}, ${column(
               e.map((x) => JSON.stringify(toJsonValue(x.attrs))),
-              'jsonb',
+              'text',
             )},
             ${bytesColumn(result.eventBytes)})
           as x(i, ti, th, contract, name, attrs, bytes)`);
