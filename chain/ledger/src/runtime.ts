@@ -355,17 +355,17 @@ export function checkTx(
 
 export interface ExecuteOptions {
   /**
-   * Hex hashes of wire bytes whose signatures this node already verified (on mempool admission): the same
-   * bytes need not be verified twice. Keyed by the hash of the whole wire form, so a different signature
-   * for the same body is verified afresh.
+   * Txs (by `txKey`) whose signatures this node already verified (on mempool admission): the same bytes
+   * need not be verified twice. The key covers the whole wire form, so a different signature for the same
+   * body is verified afresh.
    */
-  verifiedSignatures?: { has(wireHash: string): boolean };
+  verifiedSignatures?: { has(key: string): boolean };
   /**
-   * Txs this node already decoded and verified from exactly these wire bytes (keyed by the hex hash of
-   * the wire form, like verifiedSignatures): they are neither decoded nor verified again. The chain,
-   * key and nonce checks still run against the block's state.
+   * Txs this node already decoded and verified from exactly these wire bytes, by `txKey` (the key is the
+   * tx's leaf hash in the block's tx tree, which execution computes anyway): they are neither decoded nor
+   * verified again. The chain, key and nonce checks still run against the block's state.
    */
-  admitted?: { get(wireHash: string): SignedTx | undefined };
+  admitted?: { get(key: string): SignedTx | undefined };
 }
 
 /**
@@ -398,13 +398,16 @@ export function executeBlock(
     return resolved.get(name);
   };
 
+  const txLeaves = new Array<Uint8Array>(proposal.txs.length);
   proposal.txs.forEach((bytes, txIndex) => {
     const firstEvent = events.length;
+    const leaf = leafHash(suite.hash, bytes);
+    txLeaves[txIndex] = leaf;
     let tx: SignedTx;
     try {
-      const wireHash = opts.verifiedSignatures || opts.admitted ? toHex(suite.hash(bytes)) : '';
-      const decoded = opts.admitted?.get(wireHash);
-      const signatureVerified = decoded !== undefined || (opts.verifiedSignatures?.has(wireHash) ?? false);
+      const key = opts.verifiedSignatures || opts.admitted ? toHex(leaf) : '';
+      const decoded = opts.admitted?.get(key);
+      const signatureVerified = decoded !== undefined || (opts.verifiedSignatures?.has(key) ?? false);
       tx = checkTx(env, blockOverlay, head.chainId, bytes, { nonce: 'exact', signatureVerified, decoded });
     } catch (error) {
       const rejected = error instanceof TxRejected ? error : new TxRejected('malformed', String(error));
@@ -561,10 +564,7 @@ export function executeBlock(
     time: proposal.time,
     parentHash: head.blockHash,
     txCount: proposal.txs.length,
-    txRoot: merkleRootOfLeafHashes(
-      suite.hash,
-      proposal.txs.map((t) => leafHash(suite.hash, t)),
-    ),
+    txRoot: merkleRootOfLeafHashes(suite.hash, txLeaves),
     eventCount: events.length,
     eventRoot: merkleRootOfLeafHashes(
       suite.hash,

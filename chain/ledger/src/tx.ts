@@ -2,11 +2,12 @@
 // actions to run atomically; signed over its canonical bytes. The tx id is the hash of the body, so it
 // does not depend on which of several valid signatures carried it.
 import { type Address, addressBytesFromPublicKey, formatAddress, isAddress } from './address';
-import { equalBytes } from './bytes';
+import { equalBytes, toHex } from './bytes';
 import { bytesKey } from './crypto/bytes';
 import type { CryptoSuite } from './crypto/types';
 import { decodeCanonical, EncodingError, encodeCanonical, type Value, type ValueMap } from './encoding';
 import { TxRejected } from './errors';
+import { leafHash } from './merkle';
 
 export const TX_VERSION = 1;
 export const MAX_TX_BYTES = 64 * 1024;
@@ -79,6 +80,15 @@ function onlyKeys(map: ValueMap, allowed: readonly string[], what: string) {
  * Decode and check the shape of a wire tx. Does not verify the signature (see verifyTxSignature): shape
  * checks are cheap and run first so garbage costs nothing.
  */
+/**
+ * The key by which a node knows a tx's exact wire bytes: the hex of its leaf hash in a block's tx Merkle
+ * tree. Gossip's seen-set, the mempool and block execution all use this one hash, so each computes it
+ * once and passes it on; a different signature over the same body is a different key.
+ */
+export function txKey(suite: CryptoSuite, bytes: Uint8Array): string {
+  return toHex(leafHash(suite.hash, bytes));
+}
+
 export function decodeTx(suite: CryptoSuite, bytes: Uint8Array): SignedTx {
   if (!(bytes instanceof Uint8Array)) malformed('a transaction is bytes');
   if (bytes.length > MAX_TX_BYTES)

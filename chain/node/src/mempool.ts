@@ -11,6 +11,7 @@ import {
   type StateReader,
   TxRejected,
   toHex,
+  txKey,
 } from '@gongxin/ledger';
 
 /**
@@ -42,19 +43,20 @@ export const defaultMempoolLimits: MempoolLimits = {
 
 interface Entry {
   tx: SignedTx;
-  wireHash: string;
+  /** `txKey` of its wire bytes. */
+  key: string;
   idHex: string;
 }
 
 export class Mempool {
   private readonly bySender = new Map<string, Map<number, Entry>>();
-  private readonly byWireHash = new Map<string, Entry>();
+  private readonly byKey = new Map<string, Entry>();
   /**
-   * The txs admitted here, decoded and verified, by wire hash: executeBlock takes them as they are
-   * instead of decoding and verifying the same bytes again (ExecuteOptions.admitted).
+   * The txs admitted here, decoded and verified, by `txKey`: executeBlock takes them as they are instead
+   * of decoding and verifying the same bytes again (ExecuteOptions.admitted).
    */
   readonly admitted = {
-    get: (wireHash: string): SignedTx | undefined => this.byWireHash.get(wireHash)?.tx,
+    get: (key: string): SignedTx | undefined => this.byKey.get(key)?.tx,
   };
   private bytes = 0;
 
@@ -65,7 +67,7 @@ export class Mempool {
   ) {}
 
   get size(): number {
-    return this.byWireHash.size;
+    return this.byKey.size;
   }
 
   get sizeBytes(): number {
@@ -77,15 +79,19 @@ export class Mempool {
   }
 
   /**
-   * Admit a tx against the committed state. Returns its id (hex). Throws TxRejected with a typed reason,
-   * or MempoolFull when there is no room.
+   * Admit a tx against the committed state. Returns its id (hex) and its `txKey`, which the caller may
+   * pass in when it has it already (gossip computes it for its seen-set). Throws TxRejected with a typed
+   * reason, or MempoolFull when there is no room.
    */
-  add(bytes: Uint8Array, state: StateReader): { id: string; duplicate: boolean } {
-    const wireHash = toHex(this.suite.hash(bytes));
-    const known = this.byWireHash.get(wireHash);
-    if (known) return { id: known.idHex, duplicate: true };
-    if (this.byWireHash.size >= this.limits.maxTxs || this.bytes + bytes.length > this.limits.maxBytes) {
-      throw new MempoolFull(`mempool is full (${this.byWireHash.size} txs): busy, retry shortly`);
+  add(
+    bytes: Uint8Array,
+    state: StateReader,
+    key: string = txKey(this.suite, bytes),
+  ): { id: string; key: string; duplicate: boolean } {
+    const known = this.byKey.get(key);
+    if (known) return { id: known.idHex, key, duplicate: true };
+    if (this.byKey.size >= this.limits.maxTxs || this.bytes + bytes.length > this.limits.maxBytes) {
+      throw new MempoolFull(`mempool is full (${this.byKey.size} txs): busy, retry shortly`);
     }
     const tx = checkTx(this.env, state, this.chainId, bytes, { nonce: 'not-stale' });
     const from = tx.body.from;
@@ -105,11 +111,11 @@ export class Mempool {
         `${from} already has ${queue.size} transactions waiting: busy, retry after they commit`,
       );
     }
-    const entry: Entry = { tx, wireHash, idHex: toHex(tx.id) };
+    const entry: Entry = { tx, key, idHex: toHex(tx.id) };
     queue.set(tx.body.nonce, entry);
-    this.byWireHash.set(wireHash, entry);
+    this.byKey.set(key, entry);
     this.bytes += bytes.length;
-    return { id: entry.idHex, duplicate: false };
+    return { id: entry.idHex, key, duplicate: false };
   }
 
   /** Txs for the next block: each sender's run of consecutive nonces from its committed nonce, fairly interleaved. */
@@ -153,7 +159,7 @@ export class Mempool {
       for (const [nonce, entry] of queue) {
         if (nonce < next) {
           queue.delete(nonce);
-          this.byWireHash.delete(entry.wireHash);
+          this.byKey.delete(entry.key);
           this.bytes -= entry.tx.bytes.length;
         }
       }

@@ -48,7 +48,8 @@ export interface LoggerLike {
 /** How a node talks to its peers; absent for a single validator. */
 export interface ConsensusNetwork {
   broadcast(message: ConsensusMessage): void;
-  gossipTx(bytes: Uint8Array): void;
+  /** `key` is the tx's `txKey`, when the caller has it. */
+  gossipTx(bytes: Uint8Array, key?: string): void;
   /** Ask peers for committed blocks from `height` on (the node is behind or missing a block). */
   requestBlocks(height: number): void;
 }
@@ -239,16 +240,16 @@ export class ChainNode {
     const admitted = this.mempool.add(bytes, this.state);
     this.stats.mempoolSize = this.mempool.size;
     if (!admitted.duplicate) {
-      this.opts.network?.gossipTx(bytes);
+      this.opts.network?.gossipTx(bytes, admitted.key);
       if (this.waitingForTxs) this.startNextHeightSoon();
     }
-    return admitted;
+    return { id: admitted.id, duplicate: admitted.duplicate };
   }
 
-  /** A tx from a peer: admitted like a local one, but never re-gossiped on failure. */
-  receiveTx(bytes: Uint8Array): void {
+  /** A tx from a peer (`key`: its `txKey`, from the network's seen-set): admitted like a local one. */
+  receiveTx(bytes: Uint8Array, key?: string): void {
     try {
-      const admitted = this.mempool.add(bytes, this.state);
+      const admitted = this.mempool.add(bytes, this.state, key);
       this.stats.mempoolSize = this.mempool.size;
       if (!admitted.duplicate && this.waitingForTxs) this.startNextHeightSoon();
     } catch {

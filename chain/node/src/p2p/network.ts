@@ -19,6 +19,7 @@ import {
   encodeBlock,
   encodeCertificate,
   toHex,
+  txKey,
   type Validator,
 } from '@gongxin/ledger';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
@@ -110,7 +111,8 @@ export interface P2pNode {
     blocksFrom(height: number, limit: number): Promise<{ block: Block; certificate: CommitCertificate }[]>;
   };
   receiveConsensus(message: ConsensusMessage): void;
-  receiveTx(bytes: Uint8Array): void;
+  /** `key`: the tx's `txKey`, computed for the seen-set and passed on so the mempool need not hash again. */
+  receiveTx(bytes: Uint8Array, key?: string): void;
   receiveCommitted(blocks: { block: Block; certificate: CommitCertificate }[]): Promise<number>;
   onBlock?(listener: (block: { height: number }) => void): () => void;
 }
@@ -309,6 +311,8 @@ export class PeerNetwork implements ConsensusNetwork {
    * under load, consensus is not stuck behind thousands of signature checks.
    */
   private readonly inbound: Uint8Array[] = [];
+  /** The `txKey` of each waiting tx, computed for the seen-set. */
+  private readonly inboundKeys: string[] = [];
   private inboundNext = 0;
   private inboundScheduled = false;
 
@@ -455,8 +459,8 @@ export class PeerNetwork implements ConsensusNetwork {
     for (const link of this.links.values()) this.send(link, frame, 'high');
   }
 
-  gossipTx(bytes: Uint8Array): void {
-    if (!this.seenTxs.add(toHex(this.config.suite.hash(bytes)))) return;
+  gossipTx(bytes: Uint8Array, key: string = txKey(this.config.suite, bytes)): void {
+    if (!this.seenTxs.add(key)) return;
     // One frame per peer for everything admitted in this turn (an API batch is hundreds of txs): one
     // socket write instead of one per tx, and one decode on the other side.
     this.pendingTxs.push(bytes);
@@ -923,15 +927,19 @@ export class PeerNetwork implements ConsensusNetwork {
   }
 
   private onTx(link: Link, tx: Uint8Array, origin: Uint8Array, bytes: Uint8Array) {
-    if (!this.seenTxs.add(toHex(this.config.suite.hash(tx)))) return;
-    this.admitLater([tx]);
+    const key = txKey(this.config.suite, tx);
+    if (!this.seenTxs.add(key)) return;
+    this.admitLater([tx], [key]);
     this.relay(bytes, link, toHex(origin), null, 'low');
   }
 
-  private admitLater(txs: Uint8Array[]) {
+  private admitLater(txs: Uint8Array[], keys: string[]) {
     const waiting = this.inbound.length - this.inboundNext;
     const room = Math.max(0, this.limits.inboundTxs - waiting);
-    for (let i = 0; i < txs.length && i < room; i++) this.inbound.push(txs[i]!);
+    for (let i = 0; i < txs.length && i < room; i++) {
+      this.inbound.push(txs[i]!);
+      this.inboundKeys.push(keys[i]!);
+    }
     if (txs.length > room) this.counters.inbound_full += txs.length - room;
     if (!this.inboundScheduled && this.inbound.length > this.inboundNext) {
       this.inboundScheduled = true;
@@ -944,7 +952,8 @@ export class PeerNetwork implements ConsensusNetwork {
     if (this.stopped) return;
     const until = performance.now() + ADMISSION_SLICE_MS;
     while (this.inboundNext < this.inbound.length) {
-      this.node?.receiveTx(this.inbound[this.inboundNext++]!);
+      const i = this.inboundNext++;
+      this.node?.receiveTx(this.inbound[i]!, this.inboundKeys[i]);
       if ((this.inboundNext & 15) === 0 && performance.now() >= until) break;
     }
     if (this.inboundNext < this.inbound.length) {
@@ -952,14 +961,22 @@ export class PeerNetwork implements ConsensusNetwork {
       setImmediate(() => this.drainInbound());
     } else {
       this.inbound.length = 0;
+      this.inboundKeys.length = 0;
       this.inboundNext = 0;
     }
   }
 
   private onTxs(link: Link, txs: Uint8Array[], origin: Uint8Array, bytes: Uint8Array) {
-    const fresh = txs.filter((tx) => this.seenTxs.add(toHex(this.config.suite.hash(tx))));
+    const fresh: Uint8Array[] = [];
+    const keys: string[] = [];
+    for (const tx of txs) {
+      const key = txKey(this.config.suite, tx);
+      if (!this.seenTxs.add(key)) continue;
+      fresh.push(tx);
+      keys.push(key);
+    }
     if (fresh.length === 0) return;
-    this.admitLater(fresh);
+    this.admitLater(fresh, keys);
     // Pass on only what was new here, with its origin kept.
     this.relay(
       fresh.length === txs.length ? bytes : txsFrame(fresh, origin),
