@@ -111,6 +111,14 @@ describe('canonical encoding', () => {
     expect(() => decodeCanonical(fromHex('5a7fffffff00'))).toThrow(/length larger than the input/);
   });
 
+  it('takes map keys only in canonical order (bytewise on their encoding, so shorter first), once each', () => {
+    // {"b": 1, "aa": 2}: "b" encodes as 61 62, "aa" as 62 61 61, so "b" comes first.
+    expect(decodeCanonical(fromHex('a261620162616102'))).toEqual({ b: 1, aa: 2 });
+    expect(() => decodeCanonical(fromHex('a262616102616201'))).toThrow(/canonical order/);
+    expect(() => decodeCanonical(fromHex('a2616101616102'))).toThrow(/out of canonical order or duplicated/);
+    expect(() => decodeCanonical(fromHex('a2616201616101'))).toThrow(/canonical order/);
+  });
+
   it('refuses nesting beyond the limit', () => {
     const deep = new Uint8Array(100).fill(0x81);
     expect(() => decodeCanonical(new Uint8Array([...deep, 0x00]))).toThrow(/nesting deeper/);

@@ -118,6 +118,16 @@ function compareEncoded(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/** compareEncoded over two ranges of one buffer, without making a view of either. */
+function compareRanges(buf: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const n = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let i = 0; i < n; i++) {
+    const d = buf[aStart + i]! - buf[bStart + i]!;
+    if (d !== 0) return d;
+  }
+  return aEnd - aStart - (bEnd - bStart);
+}
+
 function writeText(w: Writer, s: string) {
   // ASCII fast path: most keys and identifiers.
   let ascii = s.length < 256;
@@ -363,10 +373,7 @@ class Reader {
           const keyEnd = this.pos;
           if (
             previousStart >= 0 &&
-            compareEncoded(
-              this.buf.subarray(previousStart, previousEnd),
-              this.buf.subarray(keyStart, keyEnd),
-            ) >= 0
+            compareRanges(this.buf, previousStart, previousEnd, keyStart, keyEnd) >= 0
           ) {
             this.fail(`map keys out of canonical order or duplicated ("${key}")`);
           }

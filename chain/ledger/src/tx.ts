@@ -77,10 +77,6 @@ function onlyKeys(map: ValueMap, allowed: readonly string[], what: string) {
 }
 
 /**
- * Decode and check the shape of a wire tx. Does not verify the signature (see verifyTxSignature): shape
- * checks are cheap and run first so garbage costs nothing.
- */
-/**
  * The key by which a node knows a tx's exact wire bytes: the hex of its leaf hash in a block's tx Merkle
  * tree. Gossip's seen-set, the mempool and block execution all use this one hash, so each computes it
  * once and passes it on; a different signature over the same body is a different key.
@@ -89,6 +85,10 @@ export function txKey(suite: CryptoSuite, bytes: Uint8Array): string {
   return toHex(leafHash(suite.hash, bytes));
 }
 
+/**
+ * Decode and check the shape of a wire tx. Does not verify the signature (see verifyTxSignature): shape
+ * checks are cheap and run first so garbage costs nothing.
+ */
 export function decodeTx(suite: CryptoSuite, bytes: Uint8Array): SignedTx {
   if (!(bytes instanceof Uint8Array)) malformed('a transaction is bytes');
   if (bytes.length > MAX_TX_BYTES)
