@@ -1,8 +1,10 @@
 // `gongxin verify`: re-check a node's stored chain from genesis without trusting anything it stored.
 // Every block's header hash and parent link, every tx's signature and shape, the tx and event Merkle
 // roots, the commit certificate against the validator set of its height, and the state after
-// re-executing every block — then the stored state table against the state the replay produced. The
-// first broken link is named by height and by what broke.
+// re-executing every block, with every column the API shows of a tx or event (outcome, sender, event
+// names and attributes) against what re-execution produced — then the stored state table against the
+// state the replay produced. The first broken link is named by height and by what broke.
+import { isDeepStrictEqual } from 'node:util';
 import {
   applyBlock,
   blockHash,
@@ -19,6 +21,7 @@ import {
   MemoryState,
   merkleRootOfLeafHashes,
   type RuntimeEnv,
+  toJsonValue,
   type Validator,
   validatorSetHash,
   verifyCertificate,
@@ -33,6 +36,15 @@ export interface ChainVerification {
   /** Blocks checked before the first problem (or all of them). */
   checkedHeight: number;
   problem?: { height: number | null; what: string };
+}
+
+/** Stored JSON text against the value it should hold (compared parsed: key order and spacing aside). */
+function sameJson(text: string, expected: unknown): boolean {
+  try {
+    return isDeepStrictEqual(JSON.parse(text), expected);
+  } catch {
+    return false;
+  }
 }
 
 export async function verifyChain(
@@ -140,9 +152,37 @@ export async function verifyChain(
     } catch (error) {
       return fail(height, `re-executing the block: ${(error as Error).message}`, checked);
     }
+    // The rows' other columns are what the API and the explorer show: they must say what the block did.
+    for (let i = 0; i < result.receipts.length; i++) {
+      const r = result.receipts[i]!;
+      const row = txRows[i]!;
+      if (
+        row.index !== r.txIndex ||
+        !equalBytes(row.hash, r.txId) ||
+        row.sender !== r.from ||
+        row.nonce !== r.nonce ||
+        row.ok !== r.ok ||
+        row.code !== (r.code ?? null) ||
+        row.message !== (r.message ?? null) ||
+        row.firstEvent !== r.firstEvent ||
+        row.eventCount !== r.eventCount
+      )
+        return fail(height, `tx ${i}'s stored outcome differs from re-execution`, checked);
+    }
     for (let i = 0; i < result.events.length; i++) {
-      if (!equalBytes(encodeEvent(result.events[i]!), eventRows[i]!.bytes))
+      const e = result.events[i]!;
+      const row = eventRows[i]!;
+      if (!equalBytes(encodeEvent(e), row.bytes))
         return fail(height, `stored event ${i} differs from re-execution`, checked);
+      if (
+        row.index !== e.index ||
+        row.txIndex !== e.txIndex ||
+        !equalBytes(row.txHash, e.txId) ||
+        row.contract !== e.contract ||
+        row.name !== e.name ||
+        !sameJson(row.attrs, toJsonValue(e.attrs))
+      )
+        return fail(height, `stored event ${i}'s columns differ from re-execution`, checked);
     }
     memory.apply(result.writes);
     state = { head: result.state.head, store: memory };

@@ -103,6 +103,32 @@ describe('verifyChain', () => {
     expect(result.problem).toMatchObject({ height: 5, what: expect.stringContaining('event') });
   });
 
+  it('names the height of an event whose shown attributes or name were changed, bytes untouched', async () => {
+    const attrs = await tampered(
+      `update chain.events set attrs = replace(attrs, '"by":', '"by":1') where height = 4 and index = 0`,
+    );
+    expect(attrs.problem).toMatchObject({ height: 4, what: expect.stringContaining("event 0's columns") });
+    const name = await tampered(`update chain.events set name = 'subtracted' where height = 2 and index = 0`);
+    expect(name.problem).toMatchObject({ height: 2, what: expect.stringContaining("event 0's columns") });
+    // Key order and spacing are not tampering.
+    const respaced = await tampered(`update chain.events set attrs = (attrs::jsonb)::text where height = 4`);
+    expect(respaced.ok).toBe(true);
+  });
+
+  it('names the height of a tx whose shown outcome was changed, bytes untouched', async () => {
+    const failed = await tampered(
+      `update chain.txs set ok = false, code = 'bad_nonce' where height = 3 and index = 0`,
+    );
+    expect(failed.problem).toMatchObject({
+      height: 3,
+      what: expect.stringContaining("tx 0's stored outcome"),
+    });
+    const sender = await tampered(
+      `update chain.txs set sender = '${users[5]!.address}' where height = 2 and index = 0`,
+    );
+    expect(sender.problem).toMatchObject({ height: 2, what: expect.stringContaining('stored outcome') });
+  });
+
   it('names the state row and the height it was last written at', async () => {
     const key = `counter/${users[0]!.address}`;
     const result = await tampered(
