@@ -21,6 +21,7 @@ import {
   type RuntimeEnv,
   type StateReader,
   type TrustedValidatorSet,
+  TxRejected,
   toHex,
   type Validator,
   validatorSetHash,
@@ -109,6 +110,14 @@ export interface NodeStats {
   lastCommitLatencyMs: number;
   badMessages: number;
 }
+
+/** Rejections of a peer's tx that no honest node could have admitted (see receiveTx). */
+const FORGED_TX_CODES: ReadonlySet<string> = new Set([
+  'malformed',
+  'too_large',
+  'wrong_chain',
+  'bad_signature',
+]);
 
 export class ChainNode {
   readonly store: ChainStore;
@@ -252,8 +261,11 @@ export class ChainNode {
       const admitted = this.mempool.add(bytes, this.state, key);
       this.stats.mempoolSize = this.mempool.size;
       if (!admitted.duplicate && this.waitingForTxs) this.startNextHeightSoon();
-    } catch {
-      this.stats.badMessages++;
+    } catch (error) {
+      // A peer passes on what it admitted itself. A stale nonce (the tx arrived after its block), a key
+      // rotated meanwhile or a full mempool is a race, not misbehaviour: only what no honest node could
+      // have admitted counts as a bad message.
+      if (error instanceof TxRejected && FORGED_TX_CODES.has(error.code)) this.stats.badMessages++;
     }
   }
 

@@ -56,6 +56,18 @@ describe('a single validator on PGlite', () => {
     expect(() => first.node.submit(signedTx(suite, chainId, users[0]!, 0, [add(1)]))).toThrow(TxRejected);
     expect(() => first.node.submit(signedTx(suite, 'other', users[0]!, 10, [add(1)]))).toThrow(/chain/);
 
+    // From a peer, a tx that arrives after its block is a race, not a bad message; a forgery is.
+    const bad = () => first.node.stats.badMessages;
+    const before = bad();
+    first.node.receiveTx(signedTx(suite, chainId, users[0]!, 0, [add(1)]));
+    expect(bad()).toBe(before);
+    const honest = signedTx(suite, chainId, users[6]!, 0, [add(1)]);
+    const forged = Uint8Array.from(honest);
+    forged[forged.length - 1]! ^= 1;
+    first.node.receiveTx(forged);
+    first.node.receiveTx(new Uint8Array([1, 2, 3]));
+    expect(bad()).toBe(before + 2);
+
     const headBefore = first.node.head;
     await first.node.stop();
     await first.database.close();
