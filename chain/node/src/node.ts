@@ -228,10 +228,7 @@ export class ChainNode {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
+    this.halt();
     await this.queue.catch(() => {});
     // A decided block still being written is finished before the database closes.
     await this.storing.catch(() => {});
@@ -546,6 +543,7 @@ export class ChainNode {
     }
   }
 
+  /** No more consensus steps or timers (stop, or a block that could not be stored). */
   private halt() {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
