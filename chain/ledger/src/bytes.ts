@@ -67,12 +67,24 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Bytewise lexicographic order, shorter first on a common prefix. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
+  return compareByteRanges(a, 0, a.length, b, 0, b.length);
+}
+
+/** compareBytes over `a[aStart, aEnd)` and `b[bStart, bEnd)`, without making a view of either. */
+export function compareByteRanges(
+  a: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  b: Uint8Array,
+  bStart: number,
+  bEnd: number,
+): number {
+  const n = Math.min(aEnd - aStart, bEnd - bStart);
   for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
+    const d = a[aStart + i]! - b[bStart + i]!;
     if (d !== 0) return d;
   }
-  return a.length - b.length;
+  return aEnd - aStart - (bEnd - bStart);
 }
 
 const utf8Encoder = new TextEncoder();

@@ -9,6 +9,8 @@
 // cannot check key order on decode. The tests hold it byte-for-byte against cborg's RFC 8949 encoder.
 // Format: docs/encoding.md. Vectors: test-vectors/encoding.json.
 
+import { compareByteRanges, compareBytes } from './bytes';
+
 /** What the chain can encode. Integers beyond ±2^53 are bigint; within, number (bigint is accepted on encode). */
 export type Value =
   | null
@@ -109,25 +111,6 @@ function encodedKey(key: string): Uint8Array {
   return cached;
 }
 
-function compareEncoded(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
-
-/** compareEncoded over two ranges of one buffer, without making a view of either. */
-function compareRanges(buf: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
-  const n = Math.min(aEnd - aStart, bEnd - bStart);
-  for (let i = 0; i < n; i++) {
-    const d = buf[aStart + i]! - buf[bStart + i]!;
-    if (d !== 0) return d;
-  }
-  return aEnd - aStart - (bEnd - bStart);
-}
-
 function writeText(w: Writer, s: string) {
   // ASCII fast path: most keys and identifiers.
   let ascii = s.length < 256;
@@ -220,7 +203,7 @@ function writeMap(w: Writer, m: ValueMap, depth: number) {
     if (value === undefined) continue; // an absent optional field, as in JSON
     entries.push([encodedKey(key), value]);
   }
-  if (entries.length > 1) entries.sort((a, b) => compareEncoded(a[0], b[0]));
+  if (entries.length > 1) entries.sort((a, b) => compareBytes(a[0], b[0]));
   w.head(5, entries.length);
   for (const [key, value] of entries) {
     w.bytes(key);
@@ -373,7 +356,7 @@ class Reader {
           const keyEnd = this.pos;
           if (
             previousStart >= 0 &&
-            compareRanges(this.buf, previousStart, previousEnd, keyStart, keyEnd) >= 0
+            compareByteRanges(this.buf, previousStart, previousEnd, this.buf, keyStart, keyEnd) >= 0
           ) {
             this.fail(`map keys out of canonical order or duplicated ("${key}")`);
           }
