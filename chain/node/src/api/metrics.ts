@@ -67,28 +67,30 @@ export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): No
       this.set(node.stats.mempoolSize);
     },
   });
-  let countedTxs = node.stats.committedTxs;
-  new Counter({
-    name: 'gongxin_committed_txs_total',
-    help: 'Transactions committed in blocks since the node started',
-    registers,
-    collect() {
-      const now = node.stats.committedTxs;
-      if (now > countedTxs) this.inc(now - countedTxs);
-      countedTxs = now;
-    },
-  });
-  let countedBad = node.stats.badMessages;
-  new Counter({
-    name: 'gongxin_bad_messages_total',
-    help: 'Messages from peers refused as invalid',
-    registers,
-    collect() {
-      const now = node.stats.badMessages;
-      if (now > countedBad) this.inc(now - countedBad);
-      countedBad = now;
-    },
-  });
+  /** A Prometheus counter that follows a running total kept elsewhere: each scrape adds what it grew by. */
+  const runningTotal = (name: string, help: string, read: () => number) => {
+    let counted = read();
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = read();
+        if (now > counted) this.inc(now - counted);
+        counted = now;
+      },
+    });
+  };
+  runningTotal(
+    'gongxin_committed_txs_total',
+    'Transactions committed in blocks since the node started',
+    () => node.stats.committedTxs,
+  );
+  runningTotal(
+    'gongxin_bad_messages_total',
+    'Messages from peers refused as invalid',
+    () => node.stats.badMessages,
+  );
   new Gauge({
     name: 'gongxin_commit_latency_last_ms',
     help: 'Time between the last two commits, in ms',
@@ -128,17 +130,11 @@ export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): No
         }
       },
     });
-    let countedRegossip = network.regossiped;
-    new Counter({
-      name: 'gongxin_p2p_regossiped_total',
-      help: 'Consensus messages sent again because a height stalled',
-      registers,
-      collect() {
-        const now = network.regossiped;
-        if (now > countedRegossip) this.inc(now - countedRegossip);
-        countedRegossip = now;
-      },
-    });
+    runningTotal(
+      'gongxin_p2p_regossiped_total',
+      'Consensus messages sent again because a height stalled',
+      () => network.regossiped,
+    );
   }
   const unsubscribe = node.onBlock(() => latency.observe(node.stats.lastCommitLatencyMs));
 
