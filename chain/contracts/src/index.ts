@@ -12,6 +12,7 @@ export { assetsContract, REGULATOR_ROLE } from './assets/contract';
 export { credit, debit, lock, transferBetween, unlock } from './assets/library';
 export { MAX_PACKET_LIFETIME_MS, MAX_PACKET_SHARES, nextShare } from './assets/packets';
 export * from './assets/views';
+export * from './calendar/calendar';
 export * from './common';
 export {
   DEFAULT_DEADLINE_BLOCKS,

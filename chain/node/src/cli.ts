@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSuiteRegistry } from '@gongxin/contracts';
+import { createSuiteRegistry, withChinaCalendars } from '@gongxin/contracts';
 import { openDatabase } from '@gongxin/db';
 import { SUITE_IDS, type SuiteId, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
@@ -92,8 +92,9 @@ export function init(opts: {
       name: n.name,
       operator: n.key.address,
     })),
-    contracts: {
-      // The founding validators' operators are the first authorities; governance grants others later.
+    // The founding validators' operators are the first authorities (governance grants others later); the
+    // published working-day calendars come with every new chain.
+    contracts: withChinaCalendars({
       governance: {
         authorities: nodes.map((n) => ({
           address: n.key.address,
@@ -101,7 +102,7 @@ export function init(opts: {
           scopes: ['identity', 'assets'],
         })),
       },
-    },
+    }),
   };
   const json = genesisToJson(genesis);
   writeFileSync(path.join(opts.home, 'genesis.json'), `${JSON.stringify(json, null, 2)}\n`);

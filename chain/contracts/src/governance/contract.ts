@@ -19,6 +19,15 @@ import {
   validatorsToValue,
 } from '@gongxin/ledger';
 import { z } from 'zod';
+import {
+  CALENDAR_MAX_YEAR,
+  CALENDAR_MIN_YEAR,
+  calendarKeys,
+  MAX_CALENDAR_DAYS,
+  normaliseSchedule,
+  scheduleProblem,
+  type YearSchedule,
+} from '../calendar/calendar';
 import { actionId, parseGenesis, zAddress, zBytes, zName, zSlug } from '../common';
 import {
   type Authority,
@@ -52,6 +61,17 @@ const zParamName = z
 const zParamScalar = z.union([z.string().max(256), z.number().int(), z.bigint(), z.boolean()]);
 const zParamValue = zParamScalar.nullable();
 const zContractName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'not a contract name');
+const zMonthDays = z
+  .array(z.string().regex(/^\d{2}-\d{2}$/, 'a day is written MM-DD'))
+  .max(MAX_CALENDAR_DAYS);
+/** One year of the working-day calendar; soundness (real days, make-up days on weekends) is checked after. */
+const zYearSchedule = z
+  .object({
+    year: z.number().int().min(CALENDAR_MIN_YEAR).max(CALENDAR_MAX_YEAR),
+    holidays: zMonthDays,
+    workdays: zMonthDays,
+  })
+  .strict();
 
 function option<K extends ProposalChange['kind'], P extends z.ZodType>(kind: K, payload: P) {
   return z
@@ -80,6 +100,7 @@ const zProposal = z.discriminatedUnion('kind', [
       .strict(),
   ),
   option('setParam', z.object({ name: zParamName, value: zParamValue }).strict()),
+  option('setCalendar', zYearSchedule),
 ]);
 
 // ------------------------------------------------------------------------------------------ validators
@@ -161,10 +182,25 @@ function checkChange(ctx: ContractContext, change: ProposalChange): void {
       }
       return;
     }
+    case 'setCalendar': {
+      const problem = scheduleProblem(change.payload);
+      if (problem) throw new ContractError('invalid_params', problem);
+      return;
+    }
     case 'grantAuthority':
     case 'setParam':
       return;
   }
+}
+
+function writeSchedule(ctx: ContractContext, schedule: YearSchedule): YearSchedule {
+  const normal = normaliseSchedule(schedule);
+  ctx.set(calendarKeys.year(normal.year), {
+    year: normal.year,
+    holidays: [...normal.holidays],
+    workdays: [...normal.workdays],
+  });
+  return normal;
 }
 
 function executeChange(ctx: ContractContext, id: string, change: ProposalChange): void {
@@ -207,6 +243,12 @@ function executeChange(ctx: ContractContext, id: string, change: ProposalChange)
       else next[name] = value;
       ctx.set(governanceKeys.params, next);
       ctx.emit('paramChanged', { id, name, value });
+      return;
+    }
+    case 'setCalendar': {
+      // Replaces the year's schedule as a whole; deadlines already recorded by other contracts stand.
+      const { year, holidays, workdays } = writeSchedule(ctx, change.payload);
+      ctx.emit('calendarSet', { id, year, holidays: [...holidays], workdays: [...workdays] });
       return;
     }
   }
@@ -275,6 +317,8 @@ const zGenesis = z
   .object({
     authorities: z.array(z.object({ address: zAddress, name: zName, scopes: zScopes }).strict()).optional(),
     params: z.record(zParamName, zParamScalar).optional(),
+    /** Working-day calendars (public holidays and make-up days) per year. */
+    calendars: z.array(zYearSchedule).optional(),
   })
   .strict();
 
@@ -334,5 +378,10 @@ export const governanceContract: ContractModule = {
       ctx.set(governanceKeys.authority(address), { name, scopes, since: 0 } satisfies Authority);
     }
     if (config.params) ctx.set(governanceKeys.params, config.params as ValueMap);
+    for (const schedule of config.calendars ?? []) {
+      const problem = scheduleProblem(schedule);
+      if (problem) throw new ContractError('invalid_params', `governance genesis calendar: ${problem}`);
+      writeSchedule(ctx, schedule);
+    }
   },
 };

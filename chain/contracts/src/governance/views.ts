@@ -43,7 +43,15 @@ export type ProposalChange =
       readonly kind: 'activateContract';
       readonly payload: { readonly contract: string; readonly version: number; readonly height: number };
     }
-  | { readonly kind: 'setParam'; readonly payload: { readonly name: string; readonly value: ParamValue } };
+  | { readonly kind: 'setParam'; readonly payload: { readonly name: string; readonly value: ParamValue } }
+  | {
+      readonly kind: 'setCalendar';
+      readonly payload: {
+        readonly year: number;
+        readonly holidays: readonly string[];
+        readonly workdays: readonly string[];
+      };
+    };
 
 /** Parameters are scalars; null in a setParam proposal removes one. */
 export type ParamValue = string | number | bigint | boolean | null;
