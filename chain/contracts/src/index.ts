@@ -14,6 +14,7 @@ export { MAX_PACKET_LIFETIME_MS, MAX_PACKET_SHARES, nextShare } from './assets/p
 export * from './assets/views';
 export * from './calendar/calendar';
 export * from './common';
+export * from './events';
 export {
   DEFAULT_DEADLINE_BLOCKS,
   governanceContract,

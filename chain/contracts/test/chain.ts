@@ -14,6 +14,7 @@ import {
   nonceOf,
   type Receipt,
   type RejectionCode,
+  toJsonValue,
   type Validator,
   type Value,
   type ValueMap,
@@ -22,7 +23,20 @@ import {
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { signedTx, type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
 import { expect } from 'vitest';
-import { checkInvariants, createCoreRegistry } from '../src/index';
+import {
+  assetMoveOf,
+  assetOf,
+  balanceDeltas,
+  catalogOf,
+  checkEmitted,
+  checkInvariants,
+  coreContracts,
+  createCoreRegistry,
+  suiteContracts,
+  suiteEventCatalogs,
+} from '../src/index';
+
+const suiteModules: readonly ContractModule[] = [...coreContracts, ...suiteContracts];
 
 export { signedTx, type TestAccount, testAccount, testValidator };
 
@@ -97,11 +111,23 @@ export interface TxOutcome {
   events: ChainEvent[];
 }
 
+/** Balances and supplies as a reader knows them from events alone (`<symbol>/<address>` → amount). */
+interface FollowedBalances {
+  balances: Map<string, bigint>;
+  supplies: Map<string, bigint>;
+}
+
 export class TestChain {
   readonly env;
   readonly store: MemoryState;
   state: LedgerState;
   private readonly nonces = new Map<string, number>();
+  /**
+   * Every block's events are checked against the contracts' event catalogs, and balances are followed
+   * from the events through the assets contract's balance reduction (what the wallet and the explorer
+   * do): after each block they must equal the state. Every test that runs txs checks both.
+   */
+  private readonly followed: FollowedBalances;
 
   constructor(
     options: { contracts?: Record<string, unknown>; validators?: Validator[]; extra?: ContractModule[] } = {},
@@ -116,6 +142,54 @@ export class TestChain {
     });
     this.store = new MemoryState(genesis.writes as Map<string, Value>);
     this.state = { head: genesis.state.head, store: this.store };
+    this.followed = this.balancesInState();
+  }
+
+  /** The balances and supplies the state holds (the genesis ones are where following starts). */
+  private balancesInState(): FollowedBalances {
+    const balances = new Map<string, bigint>();
+    const supplies = new Map<string, bigint>();
+    for (const [key, value] of this.store.scan('assets/bal/'))
+      balances.set(key.slice('assets/bal/'.length), BigInt(value as number | bigint));
+    for (const [key] of this.store.scan('assets/asset/')) {
+      const symbol = key.slice('assets/asset/'.length);
+      supplies.set(symbol, assetOf(this.store, symbol)!.supply);
+    }
+    return { balances, supplies };
+  }
+
+  /** Checks the block's events against the catalogs and follows its balance events. */
+  private followEvents(result: BlockResult): void {
+    // The catalogs describe the suite's contracts; a test-only version or contract (`extra`) has none.
+    const height = result.header.height;
+    const own = result.events.filter((e) => {
+      const module = this.env.contracts.resolve(e.contract, height, this.store);
+      return module === undefined || suiteModules.includes(module);
+    });
+    const mismatches = checkEmitted(own, suiteEventCatalogs);
+    expect(mismatches, mismatches.join('; ')).toEqual([]);
+    // What a reader parses from the node API's JSON is what the contract emitted.
+    for (const event of own) {
+      const parsed = catalogOf(event)!.parse({ ...event, attrs: toJsonValue(event.attrs) });
+      expect(parsed.attrs).toEqual(event.attrs);
+    }
+    const { balances, supplies } = this.followed;
+    for (const event of result.events) {
+      // As an indexer receives it: the node API's JSON form.
+      const move = assetMoveOf({ ...event, attrs: toJsonValue(event.attrs) });
+      if (!move) continue;
+      for (const { symbol, account, delta } of balanceDeltas(move)) {
+        const key = `${symbol}/${account}`;
+        const amount = (balances.get(key) ?? 0n) + delta;
+        if (amount === 0n) balances.delete(key);
+        else balances.set(key, amount);
+      }
+      if (move.supply !== null) supplies.set(move.symbol, move.supply);
+    }
+    const inState = this.balancesInState();
+    expect(balances).toEqual(inState.balances);
+    // Assets issued without units yet have no supply event: compare the supplies events gave.
+    for (const [symbol, supply] of supplies) expect(inState.supplies.get(symbol)).toBe(supply);
   }
 
   get height(): number {
@@ -145,6 +219,7 @@ export class TestChain {
     this.state = { head: result.state.head, store: this.store };
     this.nonces.clear();
     expect(checkInvariants(this.store)).toEqual([]);
+    this.followEvents(result);
     return result;
   }
 

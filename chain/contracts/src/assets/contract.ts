@@ -23,6 +23,7 @@ import {
   zSymbol,
 } from '../common';
 import { hasRole, isVerified } from '../identity/views';
+import { assetsEvents } from './events';
 import { credit, debit, mintUnits, requireAsset, transferBetween } from './library';
 import { claimPacket, createPacket, refundPacket, zCreatePacket, zPacketRef } from './packets';
 import { type Asset, type AssetPolicy, assetKeys, assetOf, type Freeze, freezeOf } from './views';
@@ -124,7 +125,7 @@ export const assetsContract: ContractModule = {
           );
         }
         const asset = createAsset(ctx, definition, ctx.sender);
-        ctx.emit('issued', {
+        assetsEvents.emit(ctx, 'issued', {
           symbol: asset.symbol,
           name: asset.name,
           decimals: asset.decimals,
@@ -163,7 +164,7 @@ export const assetsContract: ContractModule = {
           `${symbol} of ${account} is already frozen (${existing.reason})`,
         );
       ctx.set(assetKeys.frozen(symbol, account), { by: ctx.sender, reason, at: ctx.height } satisfies Freeze);
-      ctx.emit('frozen', { symbol, account, by: ctx.sender, reason });
+      assetsEvents.emit(ctx, 'frozen', { symbol, account, by: ctx.sender, reason });
     }),
 
     unfreeze: defineAction(zFreeze, (ctx, { symbol, account, reason }) => {
@@ -171,7 +172,7 @@ export const assetsContract: ContractModule = {
       if (!freezeOf(ctx, symbol, account))
         throw new ContractError('not_found', `${symbol} of ${account} is not frozen`);
       ctx.delete(assetKeys.frozen(symbol, account));
-      ctx.emit('unfrozen', { symbol, account, by: ctx.sender, reason });
+      assetsEvents.emit(ctx, 'unfrozen', { symbol, account, by: ctx.sender, reason });
     }),
 
     createPacket: defineAction(zCreatePacket, createPacket),

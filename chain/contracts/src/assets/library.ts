@@ -6,6 +6,7 @@
 // contract decides that before it calls.
 import { type Address, type ContractContext, ContractError } from '@gongxin/ledger';
 import { addAmounts, checkAmount } from '../common';
+import { assetsEvents } from './events';
 import { type Asset, assetKeys, assetOf, balanceOf, isFrozen, lockedOf } from './views';
 
 function assetsContext(ctx: ContractContext): ContractContext {
@@ -66,7 +67,7 @@ export function transferBetween(
   const toBalance = addAmounts(balanceOf(ctx, symbol, to), amount, `balance of ${to}`);
   setBalance(ctx, symbol, from, fromBalance - amount);
   setBalance(ctx, symbol, to, toBalance);
-  ctx.emit('transferred', { symbol, from, to, amount, ...(memo !== undefined && { memo }) });
+  assetsEvents.emit(ctx, 'transferred', { symbol, from, to, amount, ...(memo !== undefined && { memo }) });
 }
 
 /**
@@ -88,7 +89,7 @@ export function mintUnits(context: ContractContext, asset: Asset, to: Address, a
   const balance = addAmounts(balanceOf(ctx, asset.symbol, to), amount, `balance of ${to}`);
   const minted = setSupply(ctx, asset, supply);
   setBalance(ctx, asset.symbol, to, balance);
-  ctx.emit('minted', { symbol: asset.symbol, to, amount, supply });
+  assetsEvents.emit(ctx, 'minted', { symbol: asset.symbol, to, amount, supply });
   return minted;
 }
 
@@ -109,7 +110,7 @@ export function debit(context: ContractContext, symbol: string, from: Address, a
   const supply = asset.supply - amount;
   setBalance(ctx, symbol, from, balance - amount);
   setSupply(ctx, asset, supply);
-  ctx.emit('burned', { symbol, from, amount, supply });
+  assetsEvents.emit(ctx, 'burned', { symbol, from, amount, supply });
 }
 
 /**
@@ -132,7 +133,7 @@ export function lock(
   const locked = addAmounts(lockedOf(ctx, symbol), amount, `locked ${symbol}`);
   setBalance(ctx, symbol, from, balance - amount);
   setLocked(ctx, symbol, locked);
-  ctx.emit('locked', { symbol, from, amount, ref });
+  assetsEvents.emit(ctx, 'locked', { symbol, from, amount, ref });
 }
 
 /** Pays units out of the locked pool to an account (not necessarily the one that locked them). */
@@ -153,5 +154,5 @@ export function unlock(
   const balance = addAmounts(balanceOf(ctx, symbol, to), amount, `balance of ${to}`);
   setLocked(ctx, symbol, locked - amount);
   setBalance(ctx, symbol, to, balance);
-  ctx.emit('unlocked', { symbol, to, amount, ref });
+  assetsEvents.emit(ctx, 'unlocked', { symbol, to, amount, ref });
 }

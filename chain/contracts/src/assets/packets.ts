@@ -5,6 +5,7 @@
 import { type ContractContext, ContractError } from '@gongxin/ledger';
 import { z } from 'zod';
 import { actionId, zAmount, zMemo, zSymbol } from '../common';
+import { assetsEvents } from './events';
 import { lock, unlock } from './library';
 import { assetKeys, type Packet, packetOf } from './views';
 
@@ -93,7 +94,15 @@ export function createPacket(ctx: ContractContext, params: z.output<typeof zCrea
     createdAt: ctx.height,
   };
   ctx.set(assetKeys.packet(id), packet);
-  ctx.emit('packetCreated', { id, symbol, creator: ctx.sender, total, count, split, expiresAt });
+  assetsEvents.emit(ctx, 'packetCreated', {
+    id,
+    symbol,
+    creator: ctx.sender,
+    total,
+    count,
+    split,
+    expiresAt,
+  });
 }
 
 export function claimPacket(ctx: ContractContext, id: string): void {
@@ -112,7 +121,7 @@ export function claimPacket(ctx: ContractContext, id: string): void {
   const remaining = packet.remaining - amount;
   const status = claims.length === packet.count ? 'emptied' : 'open';
   ctx.set(assetKeys.packet(id), { ...packet, claims, remaining, status } satisfies Packet);
-  ctx.emit('packetClaimed', {
+  assetsEvents.emit(ctx, 'packetClaimed', {
     id,
     symbol: packet.symbol,
     claimer: ctx.sender,
@@ -139,5 +148,10 @@ export function refundPacket(ctx: ContractContext, id: string): void {
   }
   unlock(ctx, packet.symbol, ctx.sender, packet.remaining, packetRef(id));
   ctx.set(assetKeys.packet(id), { ...packet, status: 'refunded' } satisfies Packet);
-  ctx.emit('packetRefunded', { id, symbol: packet.symbol, creator: ctx.sender, amount: packet.remaining });
+  assetsEvents.emit(ctx, 'packetRefunded', {
+    id,
+    symbol: packet.symbol,
+    creator: ctx.sender,
+    amount: packet.remaining,
+  });
 }

@@ -8,6 +8,7 @@
 import { type ContractContext, ContractError, type ContractModule, defineAction } from '@gongxin/ledger';
 import { z } from 'zod';
 import { actionId, zHash32, zName, zReason, zSlug } from '../common';
+import { foodEvents } from './events';
 import {
   ALERT_SEVERITIES,
   type AlertRecord,
@@ -139,7 +140,7 @@ export const foodContract: ContractModule = {
       };
       ctx.set(foodKeys.event(eventHash), anchor);
       // The event carries the EPCs so the app's indexer can answer "events of this EPC" from events alone.
-      ctx.emit('anchored', {
+      foodEvents.emit(ctx, 'anchored', {
         hash: eventHash,
         eventType,
         ...(bizStep && { bizStep }),
@@ -159,7 +160,7 @@ export const foodContract: ContractModule = {
           throw new ContractError('already_exists', `GTIN ${gtin} was registered by ${existing.by}`);
         const product: Product = { gtin, name, category, by: ctx.sender, at: ctx.height };
         ctx.set(foodKeys.product(gtin), product);
-        ctx.emit('productRegistered', { gtin, name, category, by: ctx.sender });
+        foodEvents.emit(ctx, 'productRegistered', { gtin, name, category, by: ctx.sender });
       },
     ),
 
@@ -175,7 +176,7 @@ export const foodContract: ContractModule = {
         at: ctx.height,
       };
       ctx.set(foodKeys.location(gln), location);
-      ctx.emit('locationRegistered', {
+      foodEvents.emit(ctx, 'locationRegistered', {
         gln,
         name,
         ...(location.latE6 !== undefined && { latE6: location.latE6, lonE6: location.lonE6! }),
@@ -203,7 +204,7 @@ export const foodContract: ContractModule = {
           const ids = (ctx.get(foodKeys.recalledLot(lot)) as readonly string[] | undefined) ?? [];
           ctx.set(foodKeys.recalledLot(lot), [...ids, id]);
         }
-        ctx.emit('recalled', { id, lots, reason, by: ctx.sender });
+        foodEvents.emit(ctx, 'recalled', { id, lots, reason, by: ctx.sender });
       },
     ),
 
@@ -231,7 +232,7 @@ export const foodContract: ContractModule = {
           status: 'open',
         };
         ctx.set(foodKeys.alert(id), alert);
-        ctx.emit('alertRaised', { id, kind, subject, severity, by: ctx.sender });
+        foodEvents.emit(ctx, 'alertRaised', { id, kind, subject, severity, by: ctx.sender });
       },
     ),
 
@@ -256,7 +257,7 @@ export const foodContract: ContractModule = {
           resolved: { by: ctx.sender, resolution, at: ctx.height, time: ctx.time },
         };
         ctx.set(foodKeys.alert(id), resolved);
-        ctx.emit('alertResolved', { id, by: ctx.sender, resolution });
+        foodEvents.emit(ctx, 'alertResolved', { id, by: ctx.sender, resolution });
       },
     ),
   },

@@ -29,6 +29,7 @@ import {
   type YearSchedule,
 } from '../calendar/calendar';
 import { actionId, parseGenesis, zAddress, zBytes, zName, zSlug } from '../common';
+import { governanceEvents } from './events';
 import {
   type Authority,
   authorityOf,
@@ -209,22 +210,23 @@ function executeChange(ctx: ContractContext, id: string, change: ProposalChange)
     case 'addValidator':
     case 'removeValidator':
     case 'setPower': {
-      const validators = validatorsToValue(validatorSetAfter(ctx, change));
+      // The stored form of the set: sorted records of exactly the ValidatorRecord fields.
+      const validators = validatorsToValue(validatorSetAfter(ctx, change)) as readonly ValidatorRecord[];
       const height = ctx.height + VALIDATOR_CHANGE_DELAY;
       ctx.set(PENDING_VALIDATORS_KEY, { height, validators });
-      ctx.emit('validatorSetChanged', { id, change: change.kind, height, validators });
+      governanceEvents.emit(ctx, 'validatorSetChanged', { id, change: change.kind, height, validators });
       return;
     }
     case 'grantAuthority': {
       const { address, name, scopes } = change.payload;
       const authority: Authority = { name, scopes, since: authorityOf(ctx, address)?.since ?? ctx.height };
       ctx.set(governanceKeys.authority(address), authority);
-      ctx.emit('authorityGranted', { id, address, name, scopes });
+      governanceEvents.emit(ctx, 'authorityGranted', { id, address, name, scopes });
       return;
     }
     case 'revokeAuthority':
       ctx.delete(governanceKeys.authority(change.payload.address));
-      ctx.emit('authorityRevoked', { id, address: change.payload.address });
+      governanceEvents.emit(ctx, 'authorityRevoked', { id, address: change.payload.address });
       return;
     case 'activateContract': {
       const { contract, version, height } = change.payload;
@@ -233,7 +235,7 @@ function executeChange(ctx: ContractContext, id: string, change: ProposalChange)
         ...activations,
         [contract]: [...(activations[contract] ?? []), { version, height }],
       });
-      ctx.emit('contractActivated', { id, contract, version, height });
+      governanceEvents.emit(ctx, 'contractActivated', { id, contract, version, height });
       return;
     }
     case 'setParam': {
@@ -242,7 +244,7 @@ function executeChange(ctx: ContractContext, id: string, change: ProposalChange)
       if (value === null) delete next[name];
       else next[name] = value;
       ctx.set(governanceKeys.params, next);
-      ctx.emit('paramChanged', { id, name, value });
+      governanceEvents.emit(ctx, 'paramChanged', { id, name, value });
       return;
     }
     case 'setCalendar': {
@@ -294,13 +296,17 @@ function decide(ctx: ContractContext, proposal: Proposal): void {
   else if (no * 3 >= total) status = 'rejected';
   ctx.set(governanceKeys.proposal(proposal.id), { ...proposal, status });
   if (status === 'open') return;
-  ctx.emit(status, { id: proposal.id, kind: proposal.kind, yes, no, total });
+  governanceEvents.emit(ctx, status, { id: proposal.id, kind: proposal.kind, yes, no, total });
   if (status === 'passed') executeChange(ctx, proposal.id, proposal);
 }
 
 function expire(ctx: ContractContext, proposal: Proposal): void {
   ctx.set(governanceKeys.proposal(proposal.id), { ...proposal, status: 'expired' });
-  ctx.emit('expired', { id: proposal.id, kind: proposal.kind, deadline: proposal.deadline });
+  governanceEvents.emit(ctx, 'expired', {
+    id: proposal.id,
+    kind: proposal.kind,
+    deadline: proposal.deadline,
+  });
 }
 
 function openProposal(ctx: ContractContext, id: string): Proposal {
@@ -339,7 +345,12 @@ export const governanceContract: ContractModule = {
         votes: { [ctx.sender]: true },
         status: 'open',
       } as Proposal;
-      ctx.emit('proposed', { id, kind: change.kind, proposer: ctx.sender, deadline: proposal.deadline });
+      governanceEvents.emit(ctx, 'proposed', {
+        id,
+        kind: change.kind,
+        proposer: ctx.sender,
+        deadline: proposal.deadline,
+      });
       decide(ctx, proposal);
     }),
 
@@ -355,7 +366,12 @@ export const governanceContract: ContractModule = {
           throw new ContractError('already_exists', `${ctx.sender} already voted on proposal ${id}`);
         }
         const voted = { ...proposal, votes: { ...proposal.votes, [ctx.sender]: approve } };
-        ctx.emit('voted', { id, voter: ctx.sender, approve, power: operatorPower(ctx, ctx.sender) });
+        governanceEvents.emit(ctx, 'voted', {
+          id,
+          voter: ctx.sender,
+          approve,
+          power: operatorPower(ctx, ctx.sender),
+        });
         decide(ctx, voted);
       },
     ),

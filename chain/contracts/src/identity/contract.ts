@@ -16,6 +16,7 @@ import {
 import { z } from 'zod';
 import { parseGenesis, zAddress, zAttributes, zBytes, zHash32, zReason, zSlug } from '../common';
 import { hasScope } from '../governance/views';
+import { identityEvents } from './events';
 import {
   ACCOUNT_KINDS,
   type Account,
@@ -145,7 +146,7 @@ export const identityContract: ContractModule = {
         if (accountOf(ctx, ctx.sender))
           throw new ContractError('already_exists', `${ctx.sender} is already registered`);
         writeAccount(ctx, ctx.sender, kind, profileHash);
-        ctx.emit('registered', { address: ctx.sender, did: didOf(ctx.sender), kind });
+        identityEvents.emit(ctx, 'registered', { address: ctx.sender, did: didOf(ctx.sender), kind });
       },
     ),
 
@@ -159,7 +160,7 @@ export const identityContract: ContractModule = {
         );
       }
       writeAttestation(ctx, ctx.sender, params);
-      ctx.emit('attested', {
+      identityEvents.emit(ctx, 'attested', {
         subject: params.subject,
         by: ctx.sender,
         kind: params.kind,
@@ -179,7 +180,7 @@ export const identityContract: ContractModule = {
           revoked: { by: ctx.sender, reason, at: ctx.height, time: ctx.time },
         };
         ctx.set(identityKeys.attestation(subject), revoked);
-        ctx.emit('attestationRevoked', { subject, by: ctx.sender, reason });
+        identityEvents.emit(ctx, 'attestationRevoked', { subject, by: ctx.sender, reason });
       },
     ),
 
@@ -190,7 +191,7 @@ export const identityContract: ContractModule = {
       if (hasRole(ctx, subject, app, role))
         throw new ContractError('already_exists', `${subject} already has role ${app}/${role}`);
       addRole(ctx, ctx.sender, params);
-      ctx.emit('roleGranted', { subject, app, role, by: ctx.sender });
+      identityEvents.emit(ctx, 'roleGranted', { subject, app, role, by: ctx.sender });
     }),
 
     revokeRole: defineAction(zRole.extend({ reason: zReason }).strict(), (ctx, { reason, ...params }) => {
@@ -199,7 +200,7 @@ export const identityContract: ContractModule = {
       if (!hasRole(ctx, subject, app, role))
         throw new ContractError('not_found', `${subject} does not have role ${app}/${role}`);
       removeRole(ctx, params);
-      ctx.emit('roleRevoked', { subject, app, role, by: ctx.sender, reason });
+      identityEvents.emit(ctx, 'roleRevoked', { subject, app, role, by: ctx.sender, reason });
     }),
 
     rotateKey: defineAction(z.object({ newKey: zBytes }).strict(), (ctx, { newKey }) => {
@@ -214,7 +215,11 @@ export const identityContract: ContractModule = {
       // The runtime authorises signers from this key (see the ledger's authorisedKeys): from the next tx
       // on, only the new key signs for the account; its address, balances and records stay.
       ctx.as('core').set(KEYS_PREFIX + ctx.sender, [newKey]);
-      ctx.emit('keyRotated', { address: ctx.sender, key: newKey, previousKey: ctx.senderKey });
+      identityEvents.emit(ctx, 'keyRotated', {
+        address: ctx.sender,
+        key: newKey,
+        previousKey: ctx.senderKey,
+      });
     }),
   },
 

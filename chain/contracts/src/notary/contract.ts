@@ -5,6 +5,7 @@
 import { ContractError, type ContractModule, defineAction, type StateReader } from '@gongxin/ledger';
 import { z } from 'zod';
 import { zAttributes, zHash32 } from '../common';
+import { notaryEvents } from './events';
 
 export const notaryKeys = {
   anchor: (hashHex: string) => `notary/anchor/${hashHex}`,
@@ -54,7 +55,7 @@ export const notaryContract: ContractModule = {
         txId: ctx.txIdHex,
       };
       ctx.set(notaryKeys.anchor(hash), anchor);
-      ctx.emit('anchored', { hash, type, by: ctx.sender });
+      notaryEvents.emit(ctx, 'anchored', { hash, type, by: ctx.sender });
     }),
   },
 };

@@ -1,0 +1,34 @@
+// Every contract's event catalog, the helpers they are written with, and the balance reduction: what
+// indexers and decoders import to read events. Also `@gongxin/contracts/events`, which pulls in no contract
+// code, no zod and nothing else at run time, so browser bundles (decoder packs) can take it on its own.
+import { assetsEvents } from './assets/events';
+import type { AnyEventCatalog, EventLike } from './catalog';
+import { coreEvents } from './core/events';
+import { foodEvents } from './food/events';
+import { governanceEvents } from './governance/events';
+import { identityEvents } from './identity/events';
+import { notaryEvents } from './notary/events';
+
+export * from './assets/balances';
+export { ASSET_POLICIES, assetsEvents, PACKET_SPLITS } from './assets/events';
+export * from './catalog';
+export { coreEvents } from './core/events';
+export { foodEvents } from './food/events';
+export { governanceEvents, PROPOSAL_KINDS } from './governance/events';
+export { identityEvents } from './identity/events';
+export { notaryEvents } from './notary/events';
+
+/** The catalogs of every contract the suite's chain runs, and of the ledger's own `core` events. */
+export const suiteEventCatalogs: readonly AnyEventCatalog[] = [
+  coreEvents,
+  governanceEvents,
+  identityEvents,
+  assetsEvents,
+  notaryEvents,
+  foodEvents,
+];
+
+/** The catalog of an event's contract, if the suite has one. */
+export function catalogOf(event: Pick<EventLike, 'contract'>): AnyEventCatalog | undefined {
+  return suiteEventCatalogs.find((c) => c.contract === event.contract);
+}
