@@ -4,6 +4,7 @@
 // alone. Handlers only write through ctx.tx, use block time (never the clock) and key rows by the event's
 // position, so a rebuild from genesis reproduces the same rows; `reset` empties every table.
 import type { ChainEventJson, HandlerContext, IndexerDefinition } from '@gongxin/app-kit';
+import { type AssetMove, assetMove, assetsEvents, balanceDeltas } from '@gongxin/contracts/events';
 import type { Tx } from '@gongxin/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { assets, history, holdings, packetClaims, packets } from './db/schema';
@@ -11,46 +12,15 @@ import type { Direction, HistoryKind } from './kinds';
 
 /** The parts of app-kit's handler context the handlers use. */
 export type WalletHandlerContext = Pick<HandlerContext, 'tx' | 'height' | 'blockTime' | 'txId'>;
-export type WalletEvent = Pick<ChainEventJson, 'index' | 'name' | 'attrs'>;
+export type WalletEvent = Pick<ChainEventJson, 'index' | 'contract' | 'name' | 'attrs'>;
 
-/** An event whose attributes are not what the assets contract emits: stops the indexer at that block. */
+/**
+ * Events that fit the catalog but not the read models (a claim on a red packet never created, a holding
+ * going negative): the indexer stops at that block. Attributes that do not fit the catalog throw the
+ * catalog's EventMismatchError.
+ */
 export class MalformedEventError extends Error {
   override readonly name = 'MalformedEventError';
-}
-
-function attrs(event: WalletEvent): Record<string, unknown> {
-  const a = event.attrs;
-  if (!a || typeof a !== 'object' || Array.isArray(a))
-    throw new MalformedEventError(`assets.${event.name} at ${event.index} has no attributes`);
-  return a as Record<string, unknown>;
-}
-
-function str(event: WalletEvent, name: string): string {
-  const value = attrs(event)[name];
-  if (typeof value !== 'string' || value === '')
-    throw new MalformedEventError(`assets.${event.name}: ${name} is not text`);
-  return value;
-}
-
-function optStr(event: WalletEvent, name: string): string | null {
-  const value = attrs(event)[name];
-  return typeof value === 'string' ? value : null;
-}
-
-/** Amounts arrive as decimal strings (bigints) or, when small, as JSON numbers. */
-function units(event: WalletEvent, name: string): bigint {
-  const value = attrs(event)[name];
-  if (typeof value === 'string' && /^-?[0-9]+$/.test(value)) return BigInt(value);
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  throw new MalformedEventError(`assets.${event.name}: ${name} is not an integer amount`);
-}
-
-function int(event: WalletEvent, name: string): number {
-  const value = attrs(event)[name];
-  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n))
-    throw new MalformedEventError(`assets.${event.name}: ${name} is not an integer`);
-  return n;
 }
 
 interface HistoryRow {
@@ -120,19 +90,26 @@ async function packetCreator(tx: Tx, id: string): Promise<string | null> {
 
 type Handler = (event: WalletEvent, ctx: WalletHandlerContext) => Promise<void>;
 
-export const walletHandlers: Record<string, Handler> = {
-  async 'assets.issued'(event, ctx) {
-    const symbol = str(event, 'symbol');
-    const issuer = str(event, 'issuer');
-    const policy = str(event, 'policy');
-    if (policy !== 'fixed' && policy !== 'mintable')
-      throw new MalformedEventError(`assets.issued: unknown policy ${policy}`);
+/** A balance move through the assets contract's reduction: every holding it touches, then the supply. */
+async function applyMove(tx: Tx, move: AssetMove | null): Promise<void> {
+  if (!move) return;
+  for (const { symbol, account, delta } of balanceDeltas(move)) await moveHolding(tx, symbol, account, delta);
+}
+
+async function setSupply(tx: Tx, symbol: string, supply: bigint): Promise<void> {
+  if (await assetRow(tx, symbol)) await tx.update(assets).set({ supply }).where(eq(assets.symbol, symbol));
+}
+
+// Attributes are read through the assets contract's event catalog: an event that does not match it throws
+// EventMismatchError and stops the indexer at its block.
+export const walletHandlers: Record<string, Handler> = assetsEvents.handlers({
+  async issued({ symbol, name, decimals, issuer, policy }, event, ctx) {
     await ctx.tx
       .insert(assets)
       .values({
         symbol,
-        name: str(event, 'name'),
-        decimals: int(event, 'decimals'),
+        name,
+        decimals,
         issuer,
         policy,
         supply: 0n,
@@ -144,108 +121,63 @@ export const walletHandlers: Record<string, Handler> = {
     await record(event, ctx, [{ account: issuer, kind: 'issue', direction: 'none', symbol }]);
   },
 
-  async 'assets.minted'(event, ctx) {
-    const symbol = str(event, 'symbol');
-    const to = str(event, 'to');
-    const amount = units(event, 'amount');
+  async minted(a, event, ctx) {
+    const { symbol, to, amount } = a;
     const asset = await assetRow(ctx.tx, symbol);
-    if (asset) {
-      await ctx.tx
-        .update(assets)
-        .set({ supply: units(event, 'supply') })
-        .where(eq(assets.symbol, symbol));
-    }
-    await moveHolding(ctx.tx, symbol, to, amount);
+    if (asset) await ctx.tx.update(assets).set({ supply: a.supply }).where(eq(assets.symbol, symbol));
+    await applyMove(ctx.tx, assetMove({ name: 'minted', attrs: a }));
     await record(event, ctx, [
       { account: to, kind: 'mint', direction: 'in', symbol, amount, counterparty: asset?.issuer ?? null },
     ]);
   },
 
-  async 'assets.transferred'(event, ctx) {
-    const symbol = str(event, 'symbol');
-    const from = str(event, 'from');
-    const to = str(event, 'to');
-    const amount = units(event, 'amount');
-    const memo = optStr(event, 'memo');
-    await moveHolding(ctx.tx, symbol, from, -amount);
-    await moveHolding(ctx.tx, symbol, to, amount);
+  async transferred(a, event, ctx) {
+    const { symbol, from, to, amount } = a;
+    const memo = a.memo ?? null;
+    await applyMove(ctx.tx, assetMove({ name: 'transferred', attrs: a }));
     await record(event, ctx, [
       { account: from, kind: 'transfer', direction: 'out', symbol, amount, counterparty: to, memo },
       { account: to, kind: 'transfer', direction: 'in', symbol, amount, counterparty: from, memo },
     ]);
   },
 
-  async 'assets.burned'(event, ctx) {
-    const symbol = str(event, 'symbol');
-    const from = str(event, 'from');
-    const amount = units(event, 'amount');
-    if (await assetRow(ctx.tx, symbol)) {
-      await ctx.tx
-        .update(assets)
-        .set({ supply: units(event, 'supply') })
-        .where(eq(assets.symbol, symbol));
-    }
-    await moveHolding(ctx.tx, symbol, from, -amount);
+  async burned(a, event, ctx) {
+    const { symbol, from, amount } = a;
+    await setSupply(ctx.tx, symbol, a.supply);
+    await applyMove(ctx.tx, assetMove({ name: 'burned', attrs: a }));
     await record(event, ctx, [{ account: from, kind: 'burn', direction: 'out', symbol, amount }]);
   },
 
   // A red packet's lock is shown by its packetCreated row; other locks (later contracts) as `lock`.
-  async 'assets.locked'(event, ctx) {
-    const symbol = str(event, 'symbol');
-    const from = str(event, 'from');
-    const amount = units(event, 'amount');
-    const ref = str(event, 'ref');
-    await moveHolding(ctx.tx, symbol, from, -amount);
+  async locked(a, event, ctx) {
+    const { symbol, from, amount, ref } = a;
+    await applyMove(ctx.tx, assetMove({ name: 'locked', attrs: a }));
     if (packetIdOfRef(ref) === null) {
       await record(event, ctx, [{ account: from, kind: 'lock', direction: 'out', symbol, amount, ref }]);
     }
   },
 
-  async 'assets.unlocked'(event, ctx) {
-    const symbol = str(event, 'symbol');
-    const to = str(event, 'to');
-    const amount = units(event, 'amount');
-    const ref = str(event, 'ref');
-    await moveHolding(ctx.tx, symbol, to, amount);
+  async unlocked(a, event, ctx) {
+    const { symbol, to, amount, ref } = a;
+    await applyMove(ctx.tx, assetMove({ name: 'unlocked', attrs: a }));
     if (packetIdOfRef(ref) === null) {
       await record(event, ctx, [{ account: to, kind: 'unlock', direction: 'in', symbol, amount, ref }]);
     }
   },
 
-  async 'assets.frozen'(event, ctx) {
+  async frozen({ symbol, account, by, reason }, event, ctx) {
     await record(event, ctx, [
-      {
-        account: str(event, 'account'),
-        kind: 'freeze',
-        direction: 'none',
-        symbol: str(event, 'symbol'),
-        counterparty: str(event, 'by'),
-        ref: optStr(event, 'reason'),
-      },
+      { account, kind: 'freeze', direction: 'none', symbol, counterparty: by, ref: reason },
     ]);
   },
 
-  async 'assets.unfrozen'(event, ctx) {
+  async unfrozen({ symbol, account, by, reason }, event, ctx) {
     await record(event, ctx, [
-      {
-        account: str(event, 'account'),
-        kind: 'unfreeze',
-        direction: 'none',
-        symbol: str(event, 'symbol'),
-        counterparty: str(event, 'by'),
-        ref: optStr(event, 'reason'),
-      },
+      { account, kind: 'unfreeze', direction: 'none', symbol, counterparty: by, ref: reason },
     ]);
   },
 
-  async 'assets.packetCreated'(event, ctx) {
-    const id = str(event, 'id');
-    const symbol = str(event, 'symbol');
-    const creator = str(event, 'creator');
-    const total = units(event, 'total');
-    const split = str(event, 'split');
-    if (split !== 'equal' && split !== 'random')
-      throw new MalformedEventError(`assets.packetCreated: unknown split ${split}`);
+  async packetCreated({ id, symbol, creator, total, count, split, expiresAt }, event, ctx) {
     await ctx.tx
       .insert(packets)
       .values({
@@ -253,9 +185,9 @@ export const walletHandlers: Record<string, Handler> = {
         symbol,
         creator,
         total,
-        count: int(event, 'count'),
+        count,
         split,
-        expiresAt: int(event, 'expiresAt'),
+        expiresAt,
         status: 'open',
         remaining: total,
         claimed: 0,
@@ -269,12 +201,7 @@ export const walletHandlers: Record<string, Handler> = {
     ]);
   },
 
-  async 'assets.packetClaimed'(event, ctx) {
-    const id = str(event, 'id');
-    const symbol = str(event, 'symbol');
-    const claimer = str(event, 'claimer');
-    const amount = units(event, 'amount');
-    const sharesLeft = int(event, 'sharesLeft');
+  async packetClaimed({ id, symbol, claimer, amount, remaining, sharesLeft }, event, ctx) {
     const [packet] = await ctx.tx.select().from(packets).where(eq(packets.id, id));
     if (!packet) throw new MalformedEventError(`assets.packetClaimed: unknown red packet ${id}`);
     await ctx.tx
@@ -292,7 +219,7 @@ export const walletHandlers: Record<string, Handler> = {
     await ctx.tx
       .update(packets)
       .set({
-        remaining: units(event, 'remaining'),
+        remaining,
         claimed: packet.count - sharesLeft,
         ...(sharesLeft === 0 && { status: 'emptied' as const, closedAt: ctx.blockTime }),
       })
@@ -310,10 +237,7 @@ export const walletHandlers: Record<string, Handler> = {
     ]);
   },
 
-  async 'assets.packetRefunded'(event, ctx) {
-    const id = str(event, 'id');
-    const creator = str(event, 'creator');
-    const amount = units(event, 'amount');
+  async packetRefunded({ id, symbol, creator, amount }, event, ctx) {
     if (!(await packetCreator(ctx.tx, id)))
       throw new MalformedEventError(`assets.packetRefunded: unknown red packet ${id}`);
     await ctx.tx
@@ -321,17 +245,10 @@ export const walletHandlers: Record<string, Handler> = {
       .set({ status: 'refunded', remaining: amount, closedAt: ctx.blockTime, refundTxId: ctx.txId })
       .where(eq(packets.id, id));
     await record(event, ctx, [
-      {
-        account: creator,
-        kind: 'packet_refund',
-        direction: 'in',
-        symbol: str(event, 'symbol'),
-        amount,
-        ref: id,
-      },
+      { account: creator, kind: 'packet_refund', direction: 'in', symbol, amount, ref: id },
     ]);
   },
-};
+});
 
 /** Empties every read model, for a rebuild from genesis. */
 export async function resetWalletReadModels(tx: Tx): Promise<void> {

@@ -2,6 +2,7 @@
 // rows the block touches in three queries, reduce its events in order in memory, then write everything
 // with one statement per table (whole columns as array parameters). A block of ten thousand transfers
 // costs about a dozen statements, not tens of thousands.
+import { assetsEvents } from '@gongxin/contracts/events';
 import { column, queryRows, type Tx } from '@gongxin/db';
 import { sql } from 'drizzle-orm';
 import { blocks, dids, validatorStats } from '../db/schema';
@@ -67,9 +68,9 @@ function touchedKeys(record: BlockRecord) {
   const pairs = new Map<string, { symbol: string; address: string }>();
   const identities = new Set<string>();
   for (const event of record.events) {
-    if (event.contract === 'assets') {
-      const symbol = (event.attrs as { symbol?: unknown } | null)?.symbol;
-      if (typeof symbol !== 'string') continue;
+    if (assetsEvents.is(event)) {
+      // Every event of the assets contract names its asset.
+      const { symbol } = assetsEvents.parse(event).attrs;
       symbols.add(symbol);
       for (const address of namedAddresses(event.attrs).keys())
         pairs.set(balanceKey(symbol, address), { symbol, address });

@@ -2,6 +2,7 @@
 // it appends (txs, events, activity, moves, DID history) and the mutable rows it touches (assets,
 // balances, DIDs), loaded once up front. apply.ts loads and writes it; reducers.ts changes it.
 import type { ChainEventJson } from '@gongxin/app-kit';
+import { type AssetMove, type AssetMoveKind, balanceDeltas } from '@gongxin/contracts/events';
 import type { TxRecord } from './feed';
 
 export interface AssetState {
@@ -38,7 +39,7 @@ export interface DidState {
   keyRotations: number;
 }
 
-export type MoveKind = 'mint' | 'transfer' | 'burn' | 'lock' | 'unlock';
+export type MoveKind = AssetMoveKind;
 
 export interface MoveRow {
   height: number;
@@ -119,25 +120,20 @@ export class BlockState {
     if (held !== holds) this.touchAsset(symbol).holders += holds ? 1 : -1;
   }
 
-  move(
-    kind: MoveKind,
-    symbol: string,
-    from: string | null,
-    to: string | null,
-    amount: bigint,
-    event: ChainEventJson,
-  ) {
-    if (from) this.adjust(symbol, from, -amount);
-    if (to) this.adjust(symbol, to, amount);
-    this.touchAsset(symbol).moves += 1;
+  /** Applies a balance move (the assets contract's reduction) and records it as a movement row. */
+  move(move: AssetMove, event: ChainEventJson): void {
+    for (const { symbol, account, delta } of balanceDeltas(move)) this.adjust(symbol, account, delta);
+    const asset = this.touchAsset(move.symbol);
+    asset.moves += 1;
+    if (move.supply !== null) asset.supply = move.supply;
     this.moves.push({
       height: this.height,
       index: event.index,
-      symbol,
-      kind,
-      from,
-      to,
-      amount,
+      symbol: move.symbol,
+      kind: move.kind,
+      from: move.from,
+      to: move.to,
+      amount: move.amount,
       txId: event.txId,
     });
   }
