@@ -18,6 +18,16 @@ describe('event catalogs', () => {
     expect(suiteEventCatalogs.map((c) => c.contract).sort()).toEqual(['core', ...contracts].sort());
   });
 
+  it('give an example of every event that reads back (what tests of readers and decoders feed in)', () => {
+    for (const catalog of suiteEventCatalogs)
+      for (const name of catalog.names)
+        expect(() => catalog.attrs(name, catalog.example(name))).not.toThrow();
+    expect(assetsEvents.attrs('transferred', assetsEvents.example('transferred'))).toMatchObject({
+      amount: 100n,
+      memo: 'text',
+    });
+  });
+
   it('catch an emitted event with an attribute missing, of the wrong type, or not declared', () => {
     const check = (attributes: Record<string, unknown>) =>
       checkEmitted([{ contract: 'assets', name: 'transferred', attrs: attributes }], suiteEventCatalogs);

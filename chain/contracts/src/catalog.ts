@@ -50,6 +50,8 @@ export interface Attr<R, E = R, O extends boolean = false> {
   read(json: unknown): R;
   /** Why an emitted (ledger) value does not fit, or null when it does. */
   check(value: unknown): string | null;
+  /** A value of this attribute in the JSON form, for examples and tests of readers and decoders. */
+  readonly example: JsonValue;
   /** The same attribute, absent from some events. */
   optional(): Attr<R, E, true>;
 }
@@ -88,6 +90,7 @@ const isMap = (value: unknown): value is Record<string, unknown> =>
 
 function attr<R, E = R>(
   type: string,
+  example: JsonValue,
   read: (json: unknown) => R,
   check: (value: unknown) => string | null,
 ): Attr<R, E, false> {
@@ -96,6 +99,7 @@ function attr<R, E = R>(
     isOptional,
     read,
     check,
+    example,
     optional: () => make(true),
   });
   return make(false);
@@ -126,6 +130,7 @@ function bytesFromHex(hex: string): Uint8Array {
 const text = () =>
   attr<string>(
     'text',
+    'text',
     readAs(
       'text',
       (j) => typeof j === 'string',
@@ -135,9 +140,10 @@ const text = () =>
   );
 
 /** Text of a given form when emitted; readers take any text. */
-const formedText = (type: string, form: RegExp) =>
+const formedText = (type: string, form: RegExp, example: string) =>
   attr<string>(
     type,
+    example,
     readAs(
       'text',
       (j) => typeof j === 'string',
@@ -154,12 +160,13 @@ const formedText = (type: string, form: RegExp) =>
 export const attrs = {
   text,
   /** A canonical `gx1…` address. */
-  address: () => formedText('address', addressForm),
+  address: () => formedText('address', addressForm, `gx1${'q'.repeat(38)}`),
   /** A 32-byte hash as 64 lowercase hex digits (how the contracts store hashes given as bytes or hex). */
-  hash: () => formedText('hash', hash64),
+  hash: () => formedText('hash', hash64, 'ab'.repeat(32)),
   int: () =>
     attr<number>(
       'integer',
+      1,
       readAs(
         'an integer',
         (j) => Number.isSafeInteger(j),
@@ -170,6 +177,7 @@ export const attrs = {
   amount: () =>
     attr<bigint>(
       'amount',
+      '100',
       readAs(
         'an amount (decimal digits or an integer)',
         (j) =>
@@ -183,6 +191,7 @@ export const attrs = {
   bool: () =>
     attr<boolean>(
       'boolean',
+      true,
       readAs(
         'true or false',
         (j) => typeof j === 'boolean',
@@ -194,6 +203,7 @@ export const attrs = {
   bytes: () =>
     attr<Uint8Array>(
       'bytes',
+      '0x0102',
       readAs('0x-hex bytes', (j) => typeof j === 'string' && hexBytes.test(j), bytesFromHex),
       (v) => (v instanceof Uint8Array ? null : expected('bytes', v)),
     ),
@@ -201,6 +211,7 @@ export const attrs = {
   oneOf: <const T extends string>(values: readonly T[]) =>
     attr<T>(
       `one of ${values.join(', ')}`,
+      values[0] ?? '',
       readAs(
         `one of ${values.join(', ')}`,
         (j) => typeof j === 'string' && (values as readonly string[]).includes(j),
@@ -214,6 +225,7 @@ export const attrs = {
   list: <R, E>(item: Attr<R, E, false>) =>
     attr<readonly R[], readonly E[]>(
       `list of ${item.type}`,
+      [item.example],
       (json) => {
         if (!Array.isArray(json)) throw new AttrError(expected(`a list of ${item.type}`, json));
         return json.map((x, i) => within(`[${i}]`, () => item.read(x)));
@@ -231,6 +243,7 @@ export const attrs = {
   struct: <S extends EventSchema>(schema: S) =>
     attr<ReadAttrs<S>, EmitAttrs<S>>(
       'record',
+      exampleOf(schema),
       (json) => readSchema(schema, json),
       (value) => {
         const problems = checkSchema(schema, value);
@@ -241,10 +254,16 @@ export const attrs = {
   value: () =>
     attr<JsonValue, Value>(
       'any value',
+      1,
       (json) => json as JsonValue,
       (v) => (v === undefined ? expected('a value', v) : null),
     ),
 };
+
+/** Example attributes of a schema in the JSON form, optional ones included. */
+function exampleOf(schema: EventSchema): { [key: string]: JsonValue } {
+  return Object.fromEntries(Object.entries(schema).map(([key, field]) => [key, field.example]));
+}
 
 function within<T>(path: string, read: () => T): T {
   try {
@@ -339,6 +358,8 @@ export interface EventCatalog<C extends string, D extends EventSchemas> {
   attrs<N extends keyof D & string>(name: N, attrs: unknown): ReadAttrs<D[N]>;
   /** Emits `name` with attributes the compiler checks against the schema. */
   emit<N extends keyof D & string>(ctx: Emitter, name: N, attrs: EmitAttrs<D[N]>): void;
+  /** Attributes of `name` in the JSON form (every optional one included): what tests of readers feed in. */
+  example(name: keyof D & string): { [attribute: string]: JsonValue };
   /** What is wrong with an emitted event's attributes (empty when it matches). */
   check(name: string, attrs: unknown): string[];
   /**
@@ -411,6 +432,7 @@ export function defineEvents<const C extends string, const D extends EventSchema
     parse,
     attrs: attrsOf,
     emit: (ctx, name, attributes) => ctx.emit(name, attributes as unknown as ValueMap),
+    example: (name) => exampleOf(schemas[name] as EventSchema),
     check: (name, attributes) =>
       has(name) ? checkSchema(schemas[name] as EventSchema, attributes) : ['the event is not in the catalog'],
     handlers: (fns) => {
