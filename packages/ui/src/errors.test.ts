@@ -1,10 +1,10 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import { ChainApiError, ChainTxError } from './chain/http';
+import type { Translate } from './decoders/registry';
 import { errorMessage } from './errors';
 import { AmountError, parseAmount } from './format/amount';
 import { createSuiteI18n } from './i18n';
-import type { Translate } from './keyring/decoders';
 import { KeyringError } from './keyring/vault';
 
 function translator(locale: 'zh-CN' | 'en'): Translate {

@@ -4,8 +4,8 @@
 // precise part; internal server errors never show theirs.
 import { TRPCClientError } from '@trpc/client';
 import { ChainApiError } from './chain/http';
+import type { Translate } from './decoders/registry';
 import { AmountError } from './format/amount';
-import type { Translate } from './keyring/decoders';
 import { KeyringError } from './keyring/vault';
 import zhCN from './locales/zh-CN';
 

@@ -26,6 +26,29 @@ export { default as TimeText } from './components/time-text.vue';
 export { default as TxLink } from './components/tx-link.vue';
 export { default as VerifyRecord } from './components/verify-record.vue';
 export { configureUi, type UiConfig, uiConfig } from './config';
+export {
+  type DecoderPack,
+  failedPacks,
+  installDecoderPack,
+  loadDecoderPacks,
+  type MessageTarget,
+} from './decoders/packs';
+export {
+  type ActionDecoder,
+  type ActionParams,
+  createDecodeContext,
+  type DecodeContext,
+  type DescribedAction,
+  type DescribedEvent,
+  decoderVersion,
+  describeAction,
+  describeEvent,
+  type EventAttrs,
+  type EventDecoder,
+  registerActionDecoder,
+  registerEventDecoder,
+  type Translate,
+} from './decoders/registry';
 export { errorMessage } from './errors';
 export { explorerLinks, shortenMiddle } from './explorer';
 export {
@@ -38,16 +61,6 @@ export {
 } from './format/amount';
 export { formatTime, relativeTime } from './format/time';
 export { createSuiteI18n, initialLocale, rememberLocale, type SuiteLocale, supportedLocales } from './i18n';
-export {
-  type ActionDecoder,
-  type ActionParams,
-  createDecodeContext,
-  type DecodeContext,
-  type DescribedAction,
-  describeAction,
-  registerActionDecoder,
-  type Translate,
-} from './keyring/decoders';
 export {
   KEYRING_STORAGE_KEY,
   type KeyringAccount,

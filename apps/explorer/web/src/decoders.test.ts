@@ -1,8 +1,14 @@
-import { createDecodeContext, createSuiteI18n, describeAction, type Translate } from '@gongxin/ui';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { registerCoreDecoders } from './decoders/core-events';
-import { failedPacks, loadDecoderPacks } from './decoders/packs';
-import { describeEvent, registerEventDecoder } from './decoders/registry';
+import {
+  createDecodeContext,
+  createSuiteI18n,
+  describeAction,
+  describeEvent,
+  failedPacks,
+  loadDecoderPacks,
+  registerEventDecoder,
+  type Translate,
+} from '@gongxin/ui';
+import { describe, expect, it } from 'vitest';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
@@ -16,8 +22,6 @@ function words(locale: 'zh-CN' | 'en') {
   const ctx = createDecodeContext(t, locale, { CNYX: 2 });
   return { i18n, t, ctx };
 }
-
-beforeAll(registerCoreDecoders);
 
 describe('event decoders', () => {
   it('put the core events into words in Chinese and English, amounts with their decimals', () => {

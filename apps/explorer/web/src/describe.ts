@@ -1,10 +1,15 @@
-// Records in words for the current language: the ui kit's action decoders and the explorer's event
-// decoders, with amounts formatted by the decimals the server sent along with the records.
+// Records in words for the current language, from the ui kit's decoder registry (core contracts built in,
+// apps' decoder packs loaded at start), amounts formatted by the decimals the server sent with the records.
 import { type Action, toJsonValue, type Value } from '@gongxin/ledger';
-import { createDecodeContext, describeAction, type Translate } from '@gongxin/ui';
+import {
+  createDecodeContext,
+  decoderVersion,
+  describeAction,
+  describeEvent,
+  type Translate,
+} from '@gongxin/ui';
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { decoderVersion, describeEvent } from './decoders/registry';
 
 export function useDescriber(decimals: () => Record<string, number>) {
   const { t, locale } = useI18n();

@@ -1,17 +1,14 @@
-import { createSuiteI18n } from '@gongxin/ui';
+import { createSuiteI18n, loadDecoderPacks } from '@gongxin/ui';
 import '@gongxin/ui/style.css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { api } from './api';
 import App from './app.vue';
-import { registerCoreDecoders } from './decoders/core-events';
-import { loadDecoderPacks } from './decoders/packs';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 import { router } from './router';
 import './styles.css';
 
-registerCoreDecoders();
 const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
 createApp(App).use(createPinia()).use(i18n).use(router).mount('#app');
 

@@ -1,9 +1,8 @@
 import { createSuiteI18n } from '@gongxin/ui';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
-import { registerCoreDecoders } from './decoders/core-events';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
@@ -65,7 +64,6 @@ function plugins() {
   return [createSuiteI18n({ 'zh-CN': zhCN, en }), router, createPinia()];
 }
 
-beforeAll(registerCoreDecoders);
 beforeEach(() => {
   localStorage.clear();
   setActivePinia(createPinia());

@@ -1,10 +1,8 @@
-// The food actions in words in this app's sign dialog: the same decoders and strings as the explorer pack.
-import { registerActionDecoder } from '@gongxin/ui';
-import type { Composer } from 'vue-i18n';
+// The food contract's actions and events in words in this app's own pages (the sign dialog): the same
+// decoder pack the explorer loads from /food/explorer-decoders.js, installed into the ui kit's registry.
+import { installDecoderPack, type MessageTarget } from '@gongxin/ui';
 import pack from './explorer-decoders';
 
-export function registerFoodDecoders(i18n: Pick<Composer, 'mergeLocaleMessage'>): void {
-  for (const [locale, messages] of Object.entries(pack.messages)) i18n.mergeLocaleMessage(locale, messages);
-  for (const [key, decoder] of Object.entries(pack.actions))
-    registerActionDecoder(key, (params, t) => decoder(params as never, t));
+export function registerFoodDecoders(i18n: MessageTarget): void {
+  installDecoderPack(pack, i18n);
 }

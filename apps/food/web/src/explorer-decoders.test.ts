@@ -1,3 +1,4 @@
+import { foodEvents } from '@gongxin/contracts/events';
 import { describe, expect, it } from 'vitest';
 import pack from './explorer-decoders';
 
@@ -44,5 +45,12 @@ describe('the explorer decoder pack', () => {
   it('throws on attributes it does not expect, so the explorer shows the JSON instead', () => {
     expect(() => pack.events['food.recalled']!({ lots: 'not a list', reason: 'x' }, t)).toThrow();
     expect(() => pack.actions['food.registerProduct']!({ gtin: 42 }, t)).toThrow();
+  });
+
+  it('has words for every event of the food contract’s catalog', () => {
+    for (const name of foodEvents.names) {
+      const words = pack.events[`food.${name}`]!(foodEvents.example(name), t);
+      expect(words).not.toMatch(/\{\w+\}|food\.explorer|undefined/);
+    }
   });
 });

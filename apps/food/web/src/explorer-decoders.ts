@@ -1,10 +1,14 @@
-// The food contract's records in words for the explorer (its decoder packs: docs/explorer.md, "Adding an
-// app's decoders"). Built as a self-contained module and served at /food/explorer-decoders.js; the explorer
-// imports it and calls these with its own `t`. Also registered in this app's sign dialog (decoders.ts).
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-type Attrs = { readonly [key: string]: Json };
-type Translate = (key: string, named?: Record<string, unknown>) => string;
-type Decoder = (attrs: Attrs, t: Translate) => string;
+// The food contract's records in words: its decoder pack (docs/explorer.md, "Adding an app's decoders").
+// Built as a self-contained module and served at /food/explorer-decoders.js; the explorer imports it and
+// calls these with its own `t`, and this app installs the same pack for its sign dialog (decoders.ts).
+// Events are read through the food contract's event catalog (a mismatch throws, and the line shows the
+// JSON); actions have no catalog, so their decoders read the params they need and throw on anything else.
+// Nothing but the catalog is imported at run time: the pack must load on its own in another app's page.
+import { foodEvents } from '@gongxin/contracts/events';
+import type { ActionParams, Translate } from '@gongxin/ui';
+
+type Json = ActionParams[string];
+type ActionWords = (params: ActionParams, t: Translate) => string;
 
 const text = (value: Json | undefined, what: string): string => {
   if (typeof value !== 'string' || value === '') throw new Error(`${what} is not text`);
@@ -20,43 +24,27 @@ const lot = (key: string) => {
   const m = /\/01\/(\d{14})\/10\/([^/]+)$/.exec(key);
   return m ? `${decodeURIComponent(m[2]!)} (GTIN ${m[1]})` : key;
 };
-const epcs = (a: Attrs) =>
-  Array.isArray(a.epcs)
-    ? list(a.epcs, 'epcs').map(lot).join(', ')
-    : `${String(a.epcCount ?? 0)} EPC (Merkle root)`;
+const epcs = (listed: readonly string[] | undefined, count: Json | undefined) =>
+  listed ? listed.map(lot).join(', ') : `${String(count ?? 0)} EPC (Merkle root)`;
 
 export interface FoodDecoderPack {
   messages: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
-  events: Record<string, Decoder>;
-  actions: Record<string, Decoder>;
+  events: Record<string, (attrs: unknown, t: Translate) => string>;
+  actions: Record<string, ActionWords>;
 }
 
-// Registrations, recalls and alerts carry the same fields in the action and in the event it emits: one
-// decoder reads both.
-const product: Decoder = (x, t) =>
-  t('food.explorer.product', {
-    name: text(x.name, 'name'),
-    gtin: text(x.gtin, 'gtin'),
-    category: text(x.category, 'category'),
-  });
-const location: Decoder = (x, t) =>
-  t('food.explorer.location', { name: text(x.name, 'name'), gln: text(x.gln, 'gln') });
-const recall: Decoder = (x, t) =>
-  t('food.explorer.recalled', {
-    lots: list(x.lots, 'lots').map(lot).join(', '),
-    reason: text(x.reason, 'reason'),
-  });
-const alertRaised: Decoder = (x, t) =>
-  t('food.explorer.alertRaised', {
-    severity: text(x.severity, 'severity'),
-    kind: text(x.kind, 'kind'),
-    subject: lot(text(x.subject, 'subject')),
-  });
-const alertResolved: Decoder = (x, t) =>
-  t('food.explorer.alertResolved', {
-    id: text(x.id, 'id'),
-    resolution: text(x.resolution, 'resolution'),
-  });
+// Registrations, recalls and alerts read the same in the action and in the event it emits: one sentence
+// for both.
+const product = (x: { name: string; gtin: string; category: string }, t: Translate) =>
+  t('food.explorer.product', { name: x.name, gtin: x.gtin, category: x.category });
+const location = (x: { name: string; gln: string }, t: Translate) =>
+  t('food.explorer.location', { name: x.name, gln: x.gln });
+const recall = (x: { lots: readonly string[]; reason: string }, t: Translate) =>
+  t('food.explorer.recalled', { lots: x.lots.map(lot).join(', '), reason: x.reason });
+const alertRaised = (x: { severity: string; kind: string; subject: string }, t: Translate) =>
+  t('food.explorer.alertRaised', { severity: x.severity, kind: x.kind, subject: lot(x.subject) });
+const alertResolved = (x: { id: string; resolution: string }, t: Translate) =>
+  t('food.explorer.alertResolved', { id: x.id, resolution: x.resolution });
 
 const pack: FoodDecoderPack = {
   messages: {
@@ -87,34 +75,47 @@ const pack: FoodDecoderPack = {
       },
     },
   },
-  events: {
-    'food.anchored': (a, t) =>
+  events: foodEvents.decoders({
+    anchored: (a, t: Translate) =>
       t('food.explorer.anchored', {
-        by: text(a.by, 'by'),
-        type: text(a.eventType, 'eventType'),
-        step: typeof a.bizStep === 'string' ? a.bizStep : '—',
-        hash: text(a.hash, 'hash'),
-        epcs: epcs(a),
+        by: a.by,
+        type: a.eventType,
+        step: a.bizStep ?? '—',
+        hash: a.hash,
+        epcs: epcs(a.epcs, a.epcCount),
       }),
-    'food.productRegistered': product,
-    'food.locationRegistered': location,
-    'food.recalled': recall,
-    'food.alertRaised': alertRaised,
-    'food.alertResolved': alertResolved,
-  },
+    productRegistered: product,
+    locationRegistered: location,
+    recalled: recall,
+    alertRaised,
+    alertResolved,
+  }),
   actions: {
     'food.anchorEvent': (p, t) =>
       t('food.explorer.anchor', {
         type: text(p.eventType, 'eventType'),
         step: typeof p.bizStep === 'string' ? p.bizStep : '—',
         hash: text(p.eventHash, 'eventHash'),
-        epcs: epcs(p),
+        epcs: epcs(Array.isArray(p.epcs) ? list(p.epcs, 'epcs') : undefined, p.epcCount),
       }),
-    'food.registerProduct': product,
-    'food.registerLocation': location,
-    'food.issueRecall': recall,
-    'food.raiseAlert': alertRaised,
-    'food.resolveAlert': alertResolved,
+    'food.registerProduct': (p, t) =>
+      product(
+        { name: text(p.name, 'name'), gtin: text(p.gtin, 'gtin'), category: text(p.category, 'category') },
+        t,
+      ),
+    'food.registerLocation': (p, t) => location({ name: text(p.name, 'name'), gln: text(p.gln, 'gln') }, t),
+    'food.issueRecall': (p, t) => recall({ lots: list(p.lots, 'lots'), reason: text(p.reason, 'reason') }, t),
+    'food.raiseAlert': (p, t) =>
+      alertRaised(
+        {
+          severity: text(p.severity, 'severity'),
+          kind: text(p.kind, 'kind'),
+          subject: text(p.subject, 'subject'),
+        },
+        t,
+      ),
+    'food.resolveAlert': (p, t) =>
+      alertResolved({ id: text(p.id, 'id'), resolution: text(p.resolution, 'resolution') }, t),
   },
 };
 

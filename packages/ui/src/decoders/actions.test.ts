@@ -3,7 +3,7 @@ import { getSuite } from '@gongxin/ledger/crypto/browser';
 import { testAccount } from '@gongxin/ledger/testing';
 import { describe, expect, it } from 'vitest';
 import { createSuiteI18n, type SuiteLocale } from '../i18n';
-import { createDecodeContext, describeAction, registerActionDecoder, type Translate } from './decoders';
+import { createDecodeContext, describeAction, registerActionDecoder, type Translate } from './registry';
 
 const suite = getSuite('ed25519-sha256');
 const alice = testAccount(suite, 1).address;

@@ -1,10 +1,12 @@
-// How the core contracts' actions (identity, assets, notary) read in the sign dialog. Each decoder insists
-// on the params it knows: a missing or odd field throws, and the dialog shows the literal JSON instead of a
-// sentence that would hide it.
+// How the core contracts' actions (identity, assets, notary, governance) read in the sign dialog and the
+// explorer. Each decoder insists on the params it knows: a missing or odd field throws, and the line shows
+// the literal JSON instead of a sentence that would hide it. (Actions have no catalog: a contract's params
+// schema accepts several forms of one value, e.g. a hash as bytes or hex, so the decoders read what they
+// need of the JSON here.)
 import type { JsonValue } from '@gongxin/ledger';
 import { formatAmount } from '../format/amount';
 import { formatTime } from '../format/time';
-import type { ActionDecoder, ActionParams, Translate } from './decoders';
+import type { ActionDecoder, ActionParams, Translate } from './registry';
 
 function text(params: ActionParams, key: string): string {
   const value = params[key];
@@ -29,7 +31,7 @@ function withMemo(t: Translate, sentence: string, memo: string | undefined): str
   return memo === undefined ? sentence : `${sentence}${t('actions.withMemo', { memo })}`;
 }
 
-export const coreDecoders: Record<string, ActionDecoder> = {
+export const coreActionDecoders: Record<string, ActionDecoder> = {
   'identity.register': (p, t) => t('actions.identity.register', { kind: word(t, 'kind', p.kind, KINDS) }),
   'identity.attest': (p, t) =>
     t('actions.identity.attest', { subject: text(p, 'subject'), kind: word(t, 'kind', p.kind, KINDS) }),
@@ -47,6 +49,8 @@ export const coreDecoders: Record<string, ActionDecoder> = {
       reason: text(p, 'reason'),
     }),
   'identity.rotateKey': (p, t) => t('actions.identity.rotateKey', { key: text(p, 'newKey') }),
+  'identity.revokeAttestation': (p, t) =>
+    t('actions.identity.revokeAttestation', { subject: text(p, 'subject'), reason: text(p, 'reason') }),
 
   'assets.issue': (p, t, ctx) => {
     const decimals = Number(text(p, 'decimals'));
@@ -101,4 +105,10 @@ export const coreDecoders: Record<string, ActionDecoder> = {
     }),
 
   'notary.anchor': (p, t) => t('actions.notary.anchor', { hash: text(p, 'hash'), type: text(p, 'type') }),
+
+  'governance.propose': (p, t) =>
+    t('actions.governance.propose', { kind: text(p, 'kind'), payload: JSON.stringify(p.payload ?? null) }),
+  'governance.vote': (p, t) =>
+    t(p.approve === true ? 'actions.governance.voteYes' : 'actions.governance.voteNo', { id: text(p, 'id') }),
+  'governance.expire': (p, t) => t('actions.governance.expire', { id: text(p, 'id') }),
 };

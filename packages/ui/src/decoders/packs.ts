@@ -1,13 +1,19 @@
-// Decoder packs: how other apps' contracts (food, welfare, parking…) come to read in words here without
-// the explorer importing any app. A pack is an ES module the app serves from its own path, e.g.
-// `/food/explorer-decoders.js`, whose default export is a DecoderPack. The host (the portal) lists the
-// packs of the apps it mounts (`createExplorerApp({ decoderPacks })`); at start the web asks its server for
-// the list and imports each. A pack that fails to load is skipped: its records show as JSON, nothing else
-// breaks. Packs run as the explorer's own code (same origin, CSP script-src 'self'): only the suite's
-// apps provide them.
-import { type ActionDecoder, registerActionDecoder } from '@gongxin/ui';
+// Decoder packs: how an app's contract (food, welfare, parking…) comes to read in words in a front end that
+// does not import the app. A pack is an ES module the app serves from its own path, e.g.
+// `/food/explorer-decoders.js`, whose default export is a DecoderPack; the app's own web installs the same
+// object for its sign dialog. The explorer's host (the portal) lists the packs of the apps it mounts
+// (`createExplorerApp({ decoderPacks })`); at start the explorer asks its server for the list and imports
+// each. A pack that fails to load is skipped: its records show as JSON, nothing else breaks. Packs run as
+// the importing page's own code (same origin, CSP script-src 'self'): only the suite's apps provide them.
+// A pack must be self-contained: it takes `t` and `ctx` from the registry and its event catalog from
+// `@gongxin/contracts/events`, and imports no Vue and nothing of this kit at run time (types only).
 import { ref } from 'vue';
-import { type EventDecoder, registerEventDecoder } from './registry';
+import {
+  type ActionDecoder,
+  type EventDecoder,
+  registerActionDecoder,
+  registerEventDecoder,
+} from './registry';
 
 type Messages = Record<string, unknown>;
 

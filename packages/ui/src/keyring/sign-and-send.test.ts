@@ -15,9 +15,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChainTxError } from '../chain/http';
 import SignRequestDialog from '../components/sign-request-dialog.vue';
 import { configureUi } from '../config';
+import { registerActionDecoder } from '../decoders/registry';
 import { createSuiteI18n } from '../i18n';
 import { json, type MockRequest, mockFetch } from '../testing/fetch-mock';
-import { registerActionDecoder } from './decoders';
 import { useKeyring } from './store';
 import { KeyringError } from './vault';
 

@@ -1,0 +1,85 @@
+import { suiteEventCatalogs } from '@gongxin/contracts/events';
+import { describe, expect, it } from 'vitest';
+import { createSuiteI18n, type SuiteLocale } from '../i18n';
+import { createDecodeContext, describeEvent, registerEventDecoder, type Translate } from './registry';
+
+function translator(locale: SuiteLocale): Translate {
+  const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
+  i18n.global.locale.value = locale;
+  return (key, named) => i18n.global.t(key, named ?? {});
+}
+
+// The apps' contracts (food) bring their words in their own decoder packs.
+const builtIn = suiteEventCatalogs.filter((c) => c.contract !== 'food');
+
+describe.each(['zh-CN', 'en'] as const)('core event decoders in %s', (locale) => {
+  const t = translator(locale);
+  const ctx = createDecodeContext(t, locale, { CNYX: 2 });
+  const events = builtIn.flatMap((catalog) =>
+    catalog.names.map((name): [string, string, string, unknown] => [
+      `${catalog.contract}.${name}`,
+      catalog.contract,
+      name,
+      catalog.example(name),
+    ]),
+  );
+
+  it.each(events)(
+    'put %s into words, for every event the catalogs declare',
+    (_key, contract, name, attrs) => {
+      const described = describeEvent({ contract, name, attrs }, t, ctx);
+      expect(described.decoded).toBe(true);
+      // Every placeholder filled, no message key shown in place of a missing message.
+      expect(described.text).not.toMatch(/\{\w+\}|events\.|actions\./);
+    },
+  );
+});
+
+describe('describeEvent', () => {
+  const t = translator('en');
+  const ctx = createDecodeContext(t, 'en', { CNYX: 2 });
+
+  it('reads attributes through the catalog: amounts with their decimals, bytes as hex', () => {
+    const transferred = { symbol: 'CNYX', from: 'gx1a', to: 'gx1b', amount: '123456', memo: 'lunch' };
+    expect(describeEvent({ contract: 'assets', name: 'transferred', attrs: transferred }, t, ctx).text).toBe(
+      'gx1a transferred 1,234.56 CNYX to gx1b (memo: lunch)',
+    );
+    expect(
+      describeEvent(
+        {
+          contract: 'identity',
+          name: 'keyRotated',
+          attrs: { address: 'gx1a', key: '0x0aff', previousKey: '0x01' },
+        },
+        t,
+        ctx,
+      ).text,
+    ).toBe('gx1a replaced its signing key with 0x0aff');
+  });
+
+  it('shows an event that does not fit its catalog as JSON, never a sentence that hides it', () => {
+    const described = describeEvent(
+      {
+        contract: 'assets',
+        name: 'transferred',
+        attrs: { symbol: 'CNYX', from: 'gx1a', to: 'gx1b', amount: 'lots' },
+      },
+      t,
+      ctx,
+    );
+    expect(described).toEqual({
+      contract: 'assets',
+      name: 'transferred',
+      text: 'assets.transferred: {"symbol":"CNYX","from":"gx1a","to":"gx1b","amount":"lots"}',
+      decoded: false,
+    });
+  });
+
+  it('lets apps register decoders for their events and refuses malformed keys', () => {
+    registerEventDecoder('parking.entered', (a) => `Car ${String(a.plate)} entered`);
+    expect(
+      describeEvent({ contract: 'parking', name: 'entered', attrs: { plate: 'A1' } }, t, ctx),
+    ).toMatchObject({ decoded: true, text: 'Car A1 entered' });
+    expect(() => registerEventDecoder('parking', () => '')).toThrow('<contract>.<event>');
+  });
+});
