@@ -3,7 +3,6 @@
 // label sheet. Bad input is a 4xx naming what was wrong, counted in `gongxin_bad_input_total`.
 
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { AppServices } from '@gongxin/app-kit';
 import { sendError } from '@gongxin/app-kit';
 import { eq } from 'drizzle-orm';
@@ -162,11 +161,13 @@ export function foodRoutes(router: express.Router, services: AppServices, opts: 
   }
 
   // The explorer's decoder pack for the food contract, at a stable URL (the build names it by content).
+  // A redirect rather than the file itself: the build may split the pack into chunks that import each
+  // other by relative path, which resolve only from the pack's own URL under /food/assets/.
   router.get('/explorer-decoders.js', (_req, res) => {
     const file = builtEntry(opts.webDist, 'explorer-decoders');
     if (!file) return sendError(res, 404, 'not_found', 'the food web is not built');
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('text/javascript').sendFile(path.join(opts.webDist, file));
+    res.redirect(302, `${base}${file}`);
   });
 
   // --- EPCIS 2.0 capture interface
