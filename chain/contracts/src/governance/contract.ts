@@ -250,7 +250,12 @@ function executeChange(ctx: ContractContext, id: string, change: ProposalChange)
     case 'setCalendar': {
       // Replaces the year's schedule as a whole; deadlines already recorded by other contracts stand.
       const { year, holidays, workdays } = writeSchedule(ctx, change.payload);
-      ctx.emit('calendarSet', { id, year, holidays: [...holidays], workdays: [...workdays] });
+      governanceEvents.emit(ctx, 'calendarSet', {
+        id,
+        year,
+        holidays: [...holidays],
+        workdays: [...workdays],
+      });
       return;
     }
   }

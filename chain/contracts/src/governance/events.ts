@@ -1,16 +1,20 @@
 // The governance contract's events (docs/contracts.md, "governance"): proposals and votes, and for an
 // executed change the change itself.
 import { attrs, defineEvents } from '../catalog';
+import type { ProposalChange } from './views';
 
-export const PROPOSAL_KINDS = [
-  'addValidator',
-  'removeValidator',
-  'setPower',
-  'grantAuthority',
-  'revokeAuthority',
-  'activateContract',
-  'setParam',
-] as const;
+// Keyed by kind so that a proposal kind added to ProposalChange without being listed here does not compile.
+const kinds: { readonly [K in ProposalChange['kind']]: K } = {
+  addValidator: 'addValidator',
+  removeValidator: 'removeValidator',
+  setPower: 'setPower',
+  grantAuthority: 'grantAuthority',
+  revokeAuthority: 'revokeAuthority',
+  activateContract: 'activateContract',
+  setParam: 'setParam',
+  setCalendar: 'setCalendar',
+};
+export const PROPOSAL_KINDS = Object.values(kinds) as readonly ProposalChange['kind'][];
 
 const id = attrs.text();
 const kind = attrs.oneOf(PROPOSAL_KINDS);
@@ -36,4 +40,11 @@ export const governanceEvents = defineEvents('governance', {
   contractActivated: { id, contract: attrs.text(), version: attrs.int(), height: attrs.int() },
   /** `value` null: the parameter was removed. */
   paramChanged: { id, name: attrs.text(), value: attrs.value() },
+  /** The year's working-day calendar as it now stands: days as MM-DD. */
+  calendarSet: {
+    id,
+    year: attrs.int(),
+    holidays: attrs.list(attrs.text()),
+    workdays: attrs.list(attrs.text()),
+  },
 });

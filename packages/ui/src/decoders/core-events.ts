@@ -102,6 +102,8 @@ export const coreEventDecoders: Record<string, EventDecoder> = {
     authorityRevoked: ({ address }, t) => t(e('governance.authorityRevoked'), { address }),
     contractActivated: ({ contract, version, height }, t) =>
       t(e('governance.contractActivated'), { contract, version, height }),
+    calendarSet: ({ year, holidays, workdays }, t) =>
+      t(e('governance.calendarSet'), { year, holidays: holidays.length, workdays: workdays.length }),
     paramChanged: ({ name, value }, t) =>
       value === null
         ? t(e('governance.paramRemoved'), { name })

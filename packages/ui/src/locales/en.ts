@@ -102,6 +102,8 @@ export default {
       contractActivated: 'Contract {contract} version {version} activates at height {height}',
       paramChanged: 'Parameter {name} set to {value}',
       paramRemoved: 'Parameter {name} removed',
+      calendarSet:
+        'Working-day calendar of {year} set: {holidays} public holidays, {workdays} make-up working days',
     },
   },
   auth: {
