@@ -115,7 +115,8 @@ function readAs<R>(what: string, test: (json: unknown) => boolean, convert: (jso
 }
 
 const MAX_AMOUNT = 2n ** 63n - 1n;
-const decimal = /^(0|[1-9][0-9]*)$/;
+// At most 19 digits (2^63 − 1 has 19): BigInt is never asked to parse an absurdly long string.
+const decimal = /^(0|[1-9][0-9]{0,18})$/;
 const hexBytes = /^0x(?:[0-9a-f]{2})*$/i;
 const hash64 = /^[0-9a-f]{64}$/;
 // Form of a gx1… address without its checksum: enough to catch a DID, an upper-case or a truncated address.
