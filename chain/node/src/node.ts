@@ -36,7 +36,14 @@ import {
   type Timeouts,
 } from './consensus/machine';
 import type { ConsensusMessage } from './consensus/messages';
-import { Mempool, type MempoolLimits } from './mempool';
+import {
+  ASSET_PREFIX,
+  conventionalTier,
+  Mempool,
+  type MempoolLimits,
+  type MempoolStats,
+  type SenderTierOf,
+} from './mempool';
 import { ChainStore } from './storage/store';
 
 export interface LoggerLike {
@@ -84,8 +91,15 @@ export interface ChainNodeOptions {
   logger: LoggerLike;
   timeouts?: Timeouts;
   blockLimits?: Partial<BlockLimits>;
-  mempoolLimits?: MempoolLimits;
+  mempoolLimits?: Partial<MempoolLimits>;
+  /**
+   * How far the mempool trusts a sender when it must choose whom to keep: 2 identified, 1 funded, 0
+   * anonymous. Default: a live attestation at `identity/attestation/<address>`, else a balance of any
+   * asset at `assets/bal/<SYMBOL>/<address>`.
+   */
+  senderTier?: SenderTierOf;
   clock?: () => number;
+  health?: Partial<HealthLimits>;
 }
 
 export interface CommittedBlock {
@@ -100,6 +114,28 @@ export interface TxOutcome {
   height: number;
   blockHash: string;
   receipt: Receipt;
+}
+
+/** What a peer's tx came to (the network scores peers by it). */
+export type TxVerdict = 'admitted' | 'duplicate' | 'refused' | 'junk';
+
+export interface HealthLimits {
+  /** A height in progress this long without a decision is a stall. */
+  stallAfterMs: number;
+  /** Txs waiting while the mempool has not shrunk (nothing committed or expired) this long. */
+  mempoolStuckAfterMs: number;
+}
+
+export const defaultHealthLimits: HealthLimits = { stallAfterMs: 15_000, mempoolStuckAfterMs: 30_000 };
+
+export type HealthProblemCode = 'halted' | 'stalled' | 'mempool_stuck' | 'no_quorum';
+
+export interface NodeHealth {
+  ok: boolean;
+  problems: { code: HealthProblemCode; message: string }[];
+  /** The height being decided and since when (null between heights, waiting for txs). */
+  deciding: { height: number; round: number; forMs: number } | null;
+  mempool: MempoolStats & { stuckForMs: number };
 }
 
 export interface NodeStats {
@@ -134,6 +170,10 @@ export class ChainNode {
   private storeFailure: Error | null = null;
   private validatorSet: Validator[] = [];
   mempool!: Mempool;
+  /** Asset symbols defined on chain, for the mempool's "funded" tier (kept up to date on commit). */
+  private readonly symbols = new Set<string>();
+  private symbolList: string[] = [];
+  private maintenance: NodeJS.Timeout | null = null;
   private readonly results = new Map<string, BlockResult>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private queue: Promise<void> = Promise.resolve();
@@ -143,6 +183,8 @@ export class ChainNode {
   private heightStartTimer: NodeJS.Timeout | null = null;
   private waitingForTxs = false;
   private lastCommitAt = 0;
+  /** When the height being decided was entered (0 while waiting for txs between heights). */
+  private heightStartedAt = 0;
   readonly stats: NodeStats = {
     height: 0,
     round: 0,
@@ -176,6 +218,11 @@ export class ChainNode {
     return m ? { height: m.height, round: m.round, step: m.step } : undefined;
   }
 
+  /** This node's signing key (null for a full node). */
+  get signerKey(): Uint8Array | null {
+    return this.opts.signer?.key ?? null;
+  }
+
   /** The committed state (read-only for callers). */
   get stateView(): StateReader {
     return this.state;
@@ -206,7 +253,15 @@ export class ChainNode {
     this.storing = Promise.resolve();
     this.storeFailure = null;
     this.validatorSet = loaded.validators;
-    this.mempool = new Mempool(this.env, this.chainId, this.opts.mempoolLimits);
+    this.symbols.clear();
+    for (const key of this.state.entries.keys()) this.noteAssetKey(key, true);
+    this.mempool = new Mempool(
+      this.env,
+      this.chainId,
+      this.opts.mempoolLimits,
+      this.opts.senderTier ?? conventionalTier(() => this.symbolList),
+      this.now,
+    );
     this.stats.height = this.headValue.height;
     this.machine = new ConsensusMachine({
       chainId: this.chainId,
@@ -217,10 +272,18 @@ export class ChainNode {
     });
     this.stopped = false;
     this.lastCommitAt = this.now();
+    // Future txs expire by time too, also while no block commits.
+    this.maintenance = setInterval(() => {
+      if (this.mempool.expire(this.headValue.height) > 0) this.stats.mempoolSize = this.mempool.size;
+    }, 5_000);
+    this.maintenance.unref();
     const wal = await this.store.walFor(this.headValue.height + 1);
     // A height interrupted by a restart resumes at once with what was signed; otherwise wait for work.
-    if (wal.length > 0) this.enqueue(() => this.machine.enterHeight(this.now(), wal));
-    else this.scheduleNextHeight();
+    if (wal.length > 0) {
+      this.waitingForTxs = false;
+      this.heightStartedAt = this.now();
+      this.enqueue(() => this.machine.enterHeight(this.now(), wal));
+    } else this.scheduleNextHeight();
     this.opts.logger.info(
       { height: this.headValue.height, validators: this.validatorSet.length, chainId: this.chainId },
       'chain node started',
@@ -243,7 +306,7 @@ export class ChainNode {
 
   /** Admit a tx to the mempool and pass it to peers. Throws TxRejected or MempoolFull. */
   submit(bytes: Uint8Array): { id: string; duplicate: boolean } {
-    const admitted = this.mempool.add(bytes, this.state);
+    const admitted = this.mempool.add(bytes, this.state, { height: this.headValue.height });
     this.stats.mempoolSize = this.mempool.size;
     if (!admitted.duplicate) {
       this.opts.network?.gossipTx(bytes, admitted.key);
@@ -252,17 +315,26 @@ export class ChainNode {
     return { id: admitted.id, duplicate: admitted.duplicate };
   }
 
-  /** A tx from a peer (`key`: its `txKey`, from the network's seen-set): admitted like a local one. */
-  receiveTx(bytes: Uint8Array, key?: string): void {
+  /**
+   * A tx from a peer (`key`: its `txKey`, from the network's seen-set; `peer`: the node key of the peer
+   * it came from, for the per-peer quota): admitted like a local one. Answers what it came to: `junk` is
+   * a tx no honest node could have admitted, which the network counts against the peer.
+   */
+  receiveTx(bytes: Uint8Array, key?: string, peer?: string): TxVerdict {
     try {
-      const admitted = this.mempool.add(bytes, this.state, key);
+      const admitted = this.mempool.add(bytes, this.state, { key, peer, height: this.headValue.height });
       this.stats.mempoolSize = this.mempool.size;
       if (!admitted.duplicate && this.waitingForTxs) this.startNextHeightSoon();
+      return admitted.duplicate ? 'duplicate' : 'admitted';
     } catch (error) {
       // A peer passes on what it admitted itself. A stale nonce (the tx arrived after its block), a key
       // rotated meanwhile or a full mempool is a race, not misbehaviour: only what no honest node could
       // have admitted counts as a bad message.
-      if (error instanceof TxRejected && FORGED_TX_CODES.has(error.code)) this.stats.badMessages++;
+      if (error instanceof TxRejected && FORGED_TX_CODES.has(error.code)) {
+        this.stats.badMessages++;
+        return 'junk';
+      }
+      return 'refused';
     }
   }
 
@@ -481,9 +553,12 @@ export class ChainNode {
       this.opts.logger.info({ height, validators: this.validatorSet.length }, 'validator set changed');
     }
     this.results.clear();
+    for (const key of result.writes.keys()) {
+      if (key.startsWith(ASSET_PREFIX)) this.noteAssetKey(key, result.writes.get(key) !== null);
+    }
     const senders = new Set<string>();
     for (const r of result.receipts) if (r.from) senders.add(r.from);
-    this.mempool.update(this.state, senders);
+    this.mempool.update(this.state, senders, height);
     const now = this.now();
     this.stats.mempoolSize = this.mempool.size;
     const sinceLastCommitMs = now - this.lastCommitAt;
@@ -543,9 +618,20 @@ export class ChainNode {
     }
   }
 
+  private noteAssetKey(key: string, present: boolean) {
+    if (!key.startsWith(ASSET_PREFIX)) return;
+    const symbol = key.slice(ASSET_PREFIX.length);
+    if (present === this.symbols.has(symbol)) return;
+    if (present) this.symbols.add(symbol);
+    else this.symbols.delete(symbol);
+    this.symbolList = [...this.symbols].sort();
+  }
+
   /** No more consensus steps or timers (stop, or a block that could not be stored). */
   private halt() {
     this.stopped = true;
+    if (this.maintenance) clearInterval(this.maintenance);
+    this.maintenance = null;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
@@ -555,6 +641,7 @@ export class ChainNode {
   private scheduleNextHeight() {
     if (this.stopped) return;
     this.waitingForTxs = true;
+    this.heightStartedAt = 0;
     if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
     if (this.mempool.hasReady(this.state)) return this.startNextHeightSoon();
     this.heightStartTimer = setTimeout(() => this.startNextHeight(), this.limits.emptyBlockIntervalMs);
@@ -577,6 +664,41 @@ export class ChainNode {
     // with the previous block's write in flight, a crash can leave this height's WAL on disk ahead of
     // that block, and a restart re-enters both heights.
     const height = this.headValue.height + 1;
+    this.heightStartedAt = this.now();
     this.enqueue(async () => this.machine.enterHeight(this.now(), await this.store.walFor(height)));
+  }
+
+  /**
+   * Can this node make progress? Problems it sees on its own: it stopped (a block it could not store),
+   * a height undecided for `stallAfterMs`, a mempool that has held txs without shrinking for
+   * `mempoolStuckAfterMs`. (Whether enough validators are linked is the network's to say: see the API.)
+   */
+  health(): NodeHealth {
+    const limits = { ...defaultHealthLimits, ...this.opts.health };
+    const now = this.now();
+    const problems: NodeHealth['problems'] = [];
+    if (this.storeFailure)
+      problems.push({
+        code: 'halted',
+        message: `a committed block could not be stored (${this.storeFailure.message}): consensus stopped until the database answers again`,
+      });
+    else if (this.stopped) problems.push({ code: 'halted', message: 'the node is stopped' });
+    const deciding =
+      !this.waitingForTxs && this.heightStartedAt > 0 && this.machine
+        ? { height: this.machine.height, round: this.machine.round, forMs: now - this.heightStartedAt }
+        : null;
+    if (deciding && !this.stopped && deciding.forMs > limits.stallAfterMs)
+      problems.push({
+        code: 'stalled',
+        message: `height ${deciding.height} undecided for ${Math.round(deciding.forMs / 1000)} s (round ${deciding.round})`,
+      });
+    const m = this.mempool.stats;
+    const stuckForMs = m.size > 0 ? now - m.lastDrainAt : 0;
+    if (stuckForMs > limits.mempoolStuckAfterMs)
+      problems.push({
+        code: 'mempool_stuck',
+        message: `${m.size} txs (${m.executable} executable, ${m.future} future) waiting and none committed or expired for ${Math.round(stuckForMs / 1000)} s`,
+      });
+    return { ok: problems.length === 0, problems, deciding, mempool: { ...m, stuckForMs } };
   }
 }

@@ -12,7 +12,7 @@ describe('node metrics', () => {
       onBlock: () => () => {},
     } as unknown as ChainNode;
     const counters = Object.fromEntries(COUNTER_REASONS.map((r) => [r, 0])) as PeerCounters;
-    const network = { peers: () => [{}, {}, {}], counters, regossiped: 0 };
+    const network = { peers: () => [{ key: 'a' }, { key: 'b' }, { key: 'c' }], counters, regossiped: 0 };
     const registry = new Registry();
     createNodeMetrics(node, { registry, network });
 

@@ -143,6 +143,8 @@ const linkLimits: LinkLimits = {
   rateBurst: 10,
   bytesPerSecond: 1 << 20,
   bytesBurst: 1 << 20,
+  txsPerSecond: 100,
+  txsBurst: 100,
 };
 
 describe('a link', () => {
@@ -179,7 +181,7 @@ function stubNode(validators: Validator[]): StubNode {
     validators,
     store: { blocksFrom: async () => [] },
     receiveConsensus: (m) => received.push(m),
-    receiveTx: () => {},
+    receiveTx: () => undefined,
     receiveCommitted: async () => 0,
     onBlock(listener) {
       listeners.add(listener);

@@ -421,7 +421,7 @@ describe('re-gossip', () => {
       validators: [],
       store: { blocksFrom: async () => [] },
       receiveConsensus: () => {},
-      receiveTx: () => {},
+      receiveTx: () => undefined,
       receiveCommitted: async () => 0,
     };
     const net = new PeerNetwork({

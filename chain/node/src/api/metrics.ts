@@ -22,7 +22,7 @@ export interface NodeMetricsOptions {
 
 /** What the metrics read off the peer network. */
 export interface NetworkMetricsSource {
-  peers(): readonly unknown[];
+  peers(): readonly { key: string }[];
   /** Refused links and dropped frames, by reason. */
   readonly counters: Readonly<Record<string, number>>;
   /** Consensus messages re-sent because a height stalled. */

@@ -109,14 +109,26 @@ export function createNodeApi(node: ChainNode, opts: NodeApiOptions): NodeApi {
   });
 
   router.get('/healthz', (_req, res) => {
-    const health = api.health(healthMaxAgeMs);
+    const health = api.health(healthMaxAgeMs, opts.network);
     res.status(health.ok ? 200 : 503).json({
-      status: health.ok ? 'ok' : 'stale',
+      status: health.status,
       chainId: node.chainId,
       height: health.height,
       lastCommitAgoMs: health.lastCommitAgoMs,
       upMs: health.upMs,
       mempoolSize: node.stats.mempoolSize,
+      problems: health.problems,
+      deciding: health.deciding,
+      mempool: {
+        size: health.mempool.size,
+        executable: health.mempool.executable,
+        future: health.mempool.future,
+        senders: health.mempool.senders,
+        evicted: health.mempool.evicted,
+        expired: health.mempool.expired,
+        stuckForMs: health.mempool.stuckForMs,
+      },
+      ...(health.linkedPower && { linkedPower: health.linkedPower }),
     });
   });
 

@@ -22,7 +22,7 @@ import {
   type Value,
 } from '@gongxin/ledger';
 import { ADMISSION_SLICE_MS } from '../mempool';
-import type { ChainNode, LoggerLike } from '../node';
+import type { ChainNode, LoggerLike, NodeHealth } from '../node';
 import { ApiError, invalidInput, notFound, toApiError } from './errors';
 import { BlockFeed } from './feed';
 import {
@@ -588,12 +588,63 @@ export class ChainApi {
 
   // ---------------------------------------------------------------------------------------- health
 
-  health(maxAgeMs: number): { ok: boolean; height: number; lastCommitAgoMs: number | null; upMs: number } {
+  health(
+    maxAgeMs: number,
+    network?: { peers(): readonly { key: string }[] },
+  ): {
+    ok: boolean;
+    status: 'ok' | 'stale' | 'unhealthy';
+    height: number;
+    lastCommitAgoMs: number | null;
+    upMs: number;
+    problems: { code: string; message: string }[];
+    deciding: NodeHealth['deciding'];
+    mempool: NodeHealth['mempool'];
+    linkedPower?: { linked: number; total: number };
+  } {
     const now = this.now();
     const upMs = now - this.startedAt;
     const lastCommitAgoMs = this.lastCommitAt === null ? null : now - this.lastCommitAt;
-    const ok = upMs <= maxAgeMs || (lastCommitAgoMs !== null && lastCommitAgoMs <= maxAgeMs);
-    return { ok, height: this.node.head?.height ?? 0, lastCommitAgoMs, upMs };
+    const fresh = upMs <= maxAgeMs || (lastCommitAgoMs !== null && lastCommitAgoMs <= maxAgeMs);
+    const node = this.node.health();
+    const problems: { code: string; message: string }[] = [...node.problems];
+    let linkedPower: { linked: number; total: number } | undefined;
+    if (network) {
+      // Blocks need precommits of more than 2/3 of the power: with fewer validators reachable, none can
+      // commit, however long the node waits.
+      const linked = new Set(network.peers().map((p) => p.key));
+      const self = this.node.signerKey;
+      if (self) linked.add(toHex(self));
+      let total = 0;
+      let reachable = 0;
+      for (const v of this.node.validators) {
+        total += v.power;
+        if (linked.has(toHex(v.key))) reachable += v.power;
+      }
+      linkedPower = { linked: reachable, total };
+      if (total > 0 && reachable * 3 <= total * 2)
+        problems.push({
+          code: 'no_quorum',
+          message: `linked to validators holding ${reachable} of ${total} voting power: more than 2/3 is needed to commit`,
+        });
+    }
+    if (!fresh)
+      problems.push({
+        code: 'stale',
+        message: `no block committed for ${Math.round((lastCommitAgoMs ?? upMs) / 1000)} s`,
+      });
+    const status = problems.length === 0 ? 'ok' : !fresh && problems.length === 1 ? 'stale' : 'unhealthy';
+    return {
+      ok: problems.length === 0,
+      status,
+      height: this.node.head?.height ?? 0,
+      lastCommitAgoMs,
+      upMs,
+      problems,
+      deciding: node.deciding,
+      mempool: node.mempool,
+      ...(linkedPower && { linkedPower }),
+    };
   }
 }
 

@@ -73,7 +73,7 @@ export interface TestChainOptions {
   chainId?: string;
   contracts?: ContractModule[];
   blockLimits?: Partial<BlockLimits>;
-  mempoolLimits?: MempoolLimits;
+  mempoolLimits?: Partial<MempoolLimits>;
   api?: Partial<NodeApiOptions>;
 }
 

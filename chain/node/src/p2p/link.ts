@@ -18,6 +18,9 @@ export interface LinkLimits {
   /** Incoming bytes per second and the burst allowed. */
   bytesPerSecond: number;
   bytesBurst: number;
+  /** Txs a peer may relay per second (counted inside `txs` frames) and the burst allowed. */
+  txsPerSecond: number;
+  txsBurst: number;
 }
 
 /** A FIFO with O(1) shift (an array with a moving head, compacted now and then). */
@@ -98,6 +101,7 @@ export class Link {
   private queuedBytes = 0;
   private readonly frames: TokenBucket;
   private readonly bytes: TokenBucket;
+  private readonly txs: TokenBucket;
   private strikes = 0;
   private strikeWindowStart: number;
 
@@ -113,6 +117,7 @@ export class Link {
   ) {
     this.frames = new TokenBucket(limits.ratePerSecond, limits.rateBurst, now);
     this.bytes = new TokenBucket(limits.bytesPerSecond, limits.bytesBurst, now);
+    this.txs = new TokenBucket(limits.txsPerSecond, limits.txsBurst, now);
     this.strikeWindowStart = now;
     this.lastFrameAt = now;
   }
@@ -126,6 +131,11 @@ export class Link {
   admit(size: number, now: number): boolean {
     const frameOk = this.frames.take(1, now);
     return this.bytes.take(size, now) && frameOk;
+  }
+
+  /** Charge `count` relayed txs to the peer's tx budget; false: over it (the frame is dropped). */
+  admitTxs(count: number, now: number): boolean {
+    return this.txs.take(count, now);
   }
 
   /** Count one misbehaviour; returns the count within the current one-minute window. */

@@ -89,6 +89,12 @@ export const COUNTER_REASONS = [
   'misbehaving',
   /** Txs from peers dropped because the admission queue was full (they still reach us in proposals). */
   'inbound_full',
+  /** Tx frames from a peer over its tx budget (token bucket), dropped. */
+  'tx_rate',
+  /** Txs from a peer that no honest node could have admitted (forged, malformed, other chain): a strike each. */
+  'junk_tx',
+  /** Connections dropped at once because every pending-handshake slot was taken. */
+  'handshake_slots',
 ] as const;
 export type CounterReason = (typeof COUNTER_REASONS)[number];
 export type PeerCounters = Record<CounterReason, number>;
@@ -112,7 +118,11 @@ export interface P2pNode {
   };
   receiveConsensus(message: ConsensusMessage): void;
   /** `key`: the tx's `txKey`, computed for the seen-set and passed on so the mempool need not hash again. */
-  receiveTx(bytes: Uint8Array, key?: string): void;
+  receiveTx(
+    bytes: Uint8Array,
+    key?: string,
+    peer?: string,
+  ): 'admitted' | 'duplicate' | 'refused' | 'junk' | undefined;
   receiveCommitted(blocks: { block: Block; certificate: CommitCertificate }[]): Promise<number>;
   onBlock?(listener: (block: { height: number }) => void): () => void;
 }
@@ -180,6 +190,8 @@ export const defaultPeerLimits: PeerLimits = {
   rateBurst: 10_000,
   bytesPerSecond: 64 * 1024 * 1024,
   bytesBurst: 128 * 1024 * 1024,
+  txsPerSecond: 10_000,
+  txsBurst: 20_000,
 };
 
 /** A pending gossip batch is sent once it holds this many bytes, even within one turn. */
@@ -313,6 +325,8 @@ export class PeerNetwork implements ConsensusNetwork {
   private readonly inbound: Uint8Array[] = [];
   /** The `txKey` of each waiting tx, computed for the seen-set. */
   private readonly inboundKeys: string[] = [];
+  /** Where each waiting tx came from: the link (scored for junk) and the origin (kept when relayed). */
+  private readonly inboundFrom: { link: Link; origin: Uint8Array }[] = [];
   private inboundNext = 0;
   private inboundScheduled = false;
 
@@ -585,6 +599,13 @@ export class PeerNetwork implements ConsensusNetwork {
   private accept(ws: WebSocket, req: IncomingMessage) {
     if (this.stopped || this.pendingHandshakes >= this.limits.maxPendingHandshakes) {
       ws.on('error', () => {});
+      if (!this.stopped) {
+        this.counters.handshake_slots++;
+        this.log.debug(
+          { address: `${req.socket.remoteAddress}:${req.socket.remotePort}` },
+          'every pending-handshake slot is taken: connection dropped',
+        );
+      }
       return ws.terminate();
     }
     const address = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
@@ -926,21 +947,49 @@ export class PeerNetwork implements ConsensusNetwork {
     }
   }
 
-  private onTx(link: Link, tx: Uint8Array, origin: Uint8Array, bytes: Uint8Array) {
-    const key = txKey(this.config.suite, tx);
-    if (!this.seenTxs.add(key)) return;
-    this.admitLater([tx], [key]);
-    this.relay(bytes, link, toHex(origin), null, 'low');
+  private onTx(link: Link, tx: Uint8Array, origin: Uint8Array, _bytes: Uint8Array) {
+    this.onTxs(link, [tx], origin, _bytes);
   }
 
-  private admitLater(txs: Uint8Array[], keys: string[]) {
+  /**
+   * Txs from a peer: charged to its tx budget (over it, the frame is dropped and counted `tx_rate`),
+   * deduplicated, then queued for admission. They are relayed only once admitted here, so a node never
+   * passes on (and is never blamed for) what it would not take itself.
+   */
+  private onTxs(link: Link, txs: Uint8Array[], origin: Uint8Array, _bytes: Uint8Array) {
+    if (!link.admitTxs(txs.length, Date.now())) {
+      this.counters.tx_rate++;
+      this.log.debug(
+        { peer: link.keyHex, txs: txs.length },
+        'peer relays txs faster than its budget: dropped',
+      );
+      return;
+    }
+    const fresh: Uint8Array[] = [];
+    const keys: string[] = [];
+    for (const tx of txs) {
+      const key = txKey(this.config.suite, tx);
+      if (!this.seenTxs.add(key)) continue;
+      fresh.push(tx);
+      keys.push(key);
+    }
+    if (fresh.length === 0) return;
+    this.admitLater(fresh, keys, { link, origin });
+  }
+
+  private admitLater(txs: Uint8Array[], keys: string[], from: { link: Link; origin: Uint8Array }) {
     const waiting = this.inbound.length - this.inboundNext;
     const room = Math.max(0, this.limits.inboundTxs - waiting);
     for (let i = 0; i < txs.length && i < room; i++) {
       this.inbound.push(txs[i]!);
       this.inboundKeys.push(keys[i]!);
+      this.inboundFrom.push(from);
     }
-    if (txs.length > room) this.counters.inbound_full += txs.length - room;
+    if (txs.length > room) {
+      this.counters.inbound_full += txs.length - room;
+      // Not admitted, so not seen: the same tx may come again once there is room.
+      for (let i = room; i < txs.length; i++) this.seenTxs.delete(keys[i]!);
+    }
     if (!this.inboundScheduled && this.inbound.length > this.inboundNext) {
       this.inboundScheduled = true;
       setImmediate(() => this.drainInbound());
@@ -951,10 +1000,27 @@ export class PeerNetwork implements ConsensusNetwork {
     this.inboundScheduled = false;
     if (this.stopped) return;
     const until = performance.now() + ADMISSION_SLICE_MS;
+    // What this slice admitted, grouped by the link it came from and its origin, relayed in one frame each.
+    const relays = new Map<{ link: Link; origin: Uint8Array }, Uint8Array[]>();
     while (this.inboundNext < this.inbound.length) {
       const i = this.inboundNext++;
-      this.node?.receiveTx(this.inbound[i]!, this.inboundKeys[i]);
+      const from = this.inboundFrom[i]!;
+      const tx = this.inbound[i]!;
+      const verdict = this.node?.receiveTx(tx, this.inboundKeys[i], from.link.keyHex);
+      if (verdict === 'admitted') {
+        const list = relays.get(from);
+        if (list) list.push(tx);
+        else relays.set(from, [tx]);
+      } else if (verdict === 'junk') this.count(from.link, 'junk_tx', 'a tx no honest node would admit');
       if ((this.inboundNext & 15) === 0 && performance.now() >= until) break;
+    }
+    for (const [from, list] of relays) {
+      const origin = toHex(from.origin);
+      for (let i = 0; i < list.length; i += MAX_TXS_PER_FRAME) {
+        const part = list.slice(i, i + MAX_TXS_PER_FRAME);
+        const frame = part.length === 1 ? txFrame(part[0]!, from.origin) : txsFrame(part, from.origin);
+        this.relay(frame, from.link, origin, null, 'low');
+      }
     }
     if (this.inboundNext < this.inbound.length) {
       this.inboundScheduled = true;
@@ -962,29 +1028,9 @@ export class PeerNetwork implements ConsensusNetwork {
     } else {
       this.inbound.length = 0;
       this.inboundKeys.length = 0;
+      this.inboundFrom.length = 0;
       this.inboundNext = 0;
     }
-  }
-
-  private onTxs(link: Link, txs: Uint8Array[], origin: Uint8Array, bytes: Uint8Array) {
-    const fresh: Uint8Array[] = [];
-    const keys: string[] = [];
-    for (const tx of txs) {
-      const key = txKey(this.config.suite, tx);
-      if (!this.seenTxs.add(key)) continue;
-      fresh.push(tx);
-      keys.push(key);
-    }
-    if (fresh.length === 0) return;
-    this.admitLater(fresh, keys);
-    // Pass on only what was new here, with its origin kept.
-    this.relay(
-      fresh.length === txs.length ? bytes : txsFrame(fresh, origin),
-      link,
-      toHex(origin),
-      null,
-      'low',
-    );
   }
 
   /**

@@ -15,6 +15,10 @@ export class SeenMap<V> {
     return this.entries.has(id);
   }
 
+  delete(id: string): void {
+    this.entries.delete(id);
+  }
+
   set(id: string, value: V): void {
     this.entries.delete(id);
     this.entries.set(id, value);
@@ -45,6 +49,11 @@ export class SeenSet {
     if (this.ids.has(id)) return false;
     this.ids.set(id, true);
     return true;
+  }
+
+  /** Forget `id` (it was not taken after all, and may come again). */
+  delete(id: string): void {
+    this.ids.delete(id);
   }
 
   get size(): number {
