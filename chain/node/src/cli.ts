@@ -2,6 +2,7 @@
 //   gongxin init        keys and a genesis for a new network (one folder per node)
 //   gongxin node start  run a node from its folder
 //   gongxin verify      re-check a node's stored chain from genesis; names the first broken link
+//   gongxin checkpoint  write the validators' signed latest block, to check another copy's tip against
 //   gongxin export      write the chain's blocks and certificates to a file
 //   gongxin import      verify and apply an export into a node's database
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,31 +10,25 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSuiteRegistry, withChinaCalendars } from '@gongxin/contracts';
 import { openDatabase } from '@gongxin/db';
-import { SUITE_IDS, type SuiteId, toHex } from '@gongxin/ledger';
+import { fromHex, SUITE_IDS, type SuiteId, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
-import { exportChain, readExport } from './export';
+import { checkExport, exportChain, readExport } from './export';
 import { genesisToJson, parseGenesisJson } from './genesis';
 import { loadOrCreateNodeKey } from './keys';
 import { ChainNode, type LoggerLike } from './node';
+import { embeddedNodeConfig, type NodeConfig } from './node-config';
 import { ChainStore } from './storage/store';
-import { verifyChain } from './verify';
+import { decodeCheckpoint, encodeCheckpoint, type TipSource, verifyChain } from './verify';
 
-export interface NodeConfig {
-  name: string;
-  /** Relative to the node folder. */
-  genesis: string;
-  p2p: { host: string; port: number };
-  api: { host: string; port: number; rateLimit?: { perSecond: number; burst: number } | false };
-  peers: { url: string; key: string }[];
-  /** Full nodes allowed to connect besides the validators. */
-  admitted?: string[];
-}
+export type { NodeConfig } from './node-config';
 
 const usage = `gongxin <command> [options]
 
   init        --home DIR [--validators 1] [--chain-id gongxin-local] [--suite ed25519-sha256] [--host 127.0.0.1] [--base-port 26600]
   node start  --home NODE_DIR [--database-url postgres://…]
-  verify      --home NODE_DIR [--database-url postgres://…]
+  verify      --home NODE_DIR [--database-url postgres://…] [--checkpoint FILE] [--peer http://node-api]
+              (the chain of \`npm start\`, with the suite stopped: verify --home .data/chain)
+  checkpoint  --home NODE_DIR --out FILE [--database-url …]
   export      --home NODE_DIR --out FILE [--database-url …]
   import      --home NODE_DIR --in FILE [--database-url …]
 `;
@@ -51,7 +46,12 @@ export const consoleLogger: LoggerLike = {
 
 export function readNodeConfig(home: string): NodeConfig {
   const file = path.join(home, 'config.json');
-  if (!existsSync(file)) throw new Error(`${file} not found: run \`gongxin init\` first`);
+  if (!existsSync(file)) {
+    // An embedded chain folder from before `npm start` wrote its config: its key and genesis are there.
+    if (existsSync(path.join(home, 'genesis.json')) && existsSync(path.join(home, 'validator-key.json')))
+      return embeddedNodeConfig(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+    throw new Error(`${file} not found: run \`gongxin init\` first`);
+  }
   return JSON.parse(readFileSync(file, 'utf8')) as NodeConfig;
 }
 
@@ -61,7 +61,17 @@ export function readGenesis(home: string, config: NodeConfig) {
 
 /** Each node keeps its own database: PGlite in its folder, or one PostgreSQL database per node. */
 export async function openNodeDatabase(home: string, config: NodeConfig, databaseUrl?: string) {
-  return openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir: home, name: config.name });
+  if (databaseUrl) return openDatabase({ url: databaseUrl });
+  const db = config.database;
+  if (db?.urlEnv) {
+    const url = process.env[db.urlEnv];
+    if (!url)
+      throw new Error(
+        `this chain's database is PostgreSQL: set ${db.urlEnv} as the node had it, or pass --database-url`,
+      );
+    return openDatabase({ url });
+  }
+  return openDatabase({ dataDir: path.resolve(home, db?.dataDir ?? '.'), name: db?.name ?? config.name });
 }
 
 export function init(opts: {
@@ -128,26 +138,82 @@ export function init(opts: {
   }));
 }
 
-async function verifyCommand(home: string, databaseUrl?: string): Promise<number> {
+/** A peer's tip over its HTTP API. */
+function peerTip(url: string): TipSource {
+  const base = url.replace(/\/+$/, '');
+  const get = async (p: string) => {
+    const res = await fetch(`${base}${p}`, { signal: AbortSignal.timeout(15_000) });
+    if (!res.ok) throw new Error(`${base}${p} answered ${res.status}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  return {
+    name: base,
+    head: async () => Number(((await get('/v1/chain')).head as { height: number }).height),
+    hashAt: async (height) => fromHex(String((await get(`/v1/blocks/${height}`)).hash)),
+  };
+}
+
+async function verifyCommand(
+  home: string,
+  databaseUrl?: string,
+  checkpointFile?: string,
+  peerUrl?: string,
+): Promise<number> {
   const config = readNodeConfig(home);
   const genesis = readGenesis(home, config);
+  const checkpoint = checkpointFile ? decodeCheckpoint(readFileSync(checkpointFile, 'utf8')) : undefined;
   const database = await openNodeDatabase(home, config, databaseUrl);
   try {
     const store = new ChainStore(database);
     const env = { suite: getSuite(genesis.suite), contracts: createSuiteRegistry() };
-    const result = await verifyChain(store, env, genesis, (h) => {
-      if (h % 1000 === 0) process.stderr.write(`  checked up to height ${h}\n`);
+    const result = await verifyChain(store, env, genesis, {
+      onProgress: (h) => {
+        if (h % 1000 === 0) process.stderr.write(`  checked up to height ${h}\n`);
+      },
+      checkpoint,
+      peer: peerUrl ? peerTip(peerUrl) : undefined,
     });
+    const tip = checkpoint
+      ? `, tip checked against the checkpoint at height ${checkpoint.height}`
+      : peerUrl
+        ? `, tip checked against ${peerUrl}`
+        : ' (tip not checked: give --checkpoint or --peer)';
     if (result.ok) {
       console.log(
-        `chain ${genesis.chainId} verified: ${result.checkedHeight} blocks, every hash, signature, Merkle root, certificate and state entry checks out`,
+        `chain ${genesis.chainId} verified: ${result.checkedHeight} blocks, every hash, signature, Merkle root, certificate, stored column, state entry and validator set checks out${tip}`,
       );
       return 0;
     }
     console.log(
       `chain ${genesis.chainId} is BROKEN at height ${result.problem!.height ?? '?'}: ${result.problem!.what} (blocks 1–${result.checkedHeight} check out)`,
     );
+    for (const p of result.more ?? []) console.log(`  also at height ${p.height ?? '?'}: ${p.what}`);
     return 2;
+  } finally {
+    await database.close();
+  }
+}
+
+async function checkpointCommand(home: string, out: string, databaseUrl?: string): Promise<number> {
+  const config = readNodeConfig(home);
+  const genesis = readGenesis(home, config);
+  const database = await openNodeDatabase(home, config, databaseUrl);
+  try {
+    const store = new ChainStore(database);
+    const height = await store.headHeight();
+    const stored = height > 0 ? await store.blockAt(height) : undefined;
+    if (!stored) throw new Error('the chain has no block yet: nothing to checkpoint');
+    writeFileSync(
+      out,
+      encodeCheckpoint({
+        chainId: genesis.chainId,
+        height,
+        block: stored.block,
+        certificate: stored.certificate,
+      }),
+    );
+    console.log(`checkpoint of ${genesis.chainId} at height ${height} written to ${out}`);
+    return 0;
   } finally {
     await database.close();
   }
@@ -167,6 +233,11 @@ async function importCommand(home: string, file: string, databaseUrl?: string): 
     logger: consoleLogger,
   });
   try {
+    // The whole file is read once before anything is applied: a cut or gapped export is refused whole.
+    const checked = await checkExport(file);
+    if (checked.chainId !== genesis.chainId)
+      throw new Error(`the export is of chain ${checked.chainId}, this node is on ${genesis.chainId}`);
+    console.log(`the export holds blocks ${checked.fromHeight}–${checked.toHeight} whole; importing`);
     await node.start();
     let applied = 0;
     for await (const item of readExport(file)) {
@@ -175,14 +246,19 @@ async function importCommand(home: string, file: string, databaseUrl?: string): 
           throw new Error(`the export is of chain ${item.chainId}, this node is on ${genesis.chainId}`);
         continue;
       }
-      const before = node.head.height;
-      const fresh = item.filter((b) => b.block.header.height > before);
-      const n = await node.receiveCommitted(fresh);
-      applied += n;
-      if (n < fresh.length)
-        throw new Error(
-          `block ${before + n + 1} of the export does not verify; stopped after ${applied} blocks`,
-        );
+      // Ten blocks at a time, each stored whole: an import stopped anywhere resumes where it stopped.
+      const fresh = item.filter((b) => b.block.header.height > node.head.height);
+      for (let i = 0; i < fresh.length; i += 10) {
+        const before = node.head.height;
+        const part = fresh.slice(i, i + 10);
+        const n = await node.receiveCommitted(part);
+        applied += n;
+        if (n < part.length)
+          throw new Error(
+            `block ${before + n + 1} of the export does not verify; stopped after ${applied} blocks`,
+          );
+        console.log(`  imported up to height ${node.head.height}`);
+      }
     }
     console.log(`imported ${applied} blocks; head is now height ${node.head.height}`);
     return 0;
@@ -206,6 +282,8 @@ export async function main(argv: string[]): Promise<number> {
       'database-url': { type: 'string' },
       out: { type: 'string' },
       in: { type: 'string' },
+      checkpoint: { type: 'string' },
+      peer: { type: 'string' },
     },
     strict: true,
   });
@@ -239,7 +317,18 @@ export async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'verify':
-      return verifyCommand(need(home, 'home'), values['database-url']);
+      return verifyCommand(
+        need(home, 'home'),
+        values['database-url'],
+        values.checkpoint ? path.resolve(values.checkpoint) : undefined,
+        values.peer,
+      );
+    case 'checkpoint':
+      return checkpointCommand(
+        need(home, 'home'),
+        path.resolve(need(values.out, 'out')),
+        values['database-url'],
+      );
     case 'export': {
       const nodeHome = need(home, 'home');
       const config = readNodeConfig(nodeHome);

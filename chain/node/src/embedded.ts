@@ -8,6 +8,7 @@ import type { ContractRegistry, CryptoSuite, GenesisDocument, Value } from '@gon
 import { genesisToJson, parseGenesisJson } from './genesis';
 import { loadOrCreateNodeKey, type NodeKey, signerFor } from './keys';
 import { ChainNode, type ChainNodeOptions, type LoggerLike } from './node';
+import { embeddedNodeConfig } from './node-config';
 
 export interface EmbeddedChainOptions {
   database: Database;
@@ -52,6 +53,11 @@ export async function startEmbeddedChain(opts: EmbeddedChainOptions): Promise<Em
     genesis = parseGenesisJson(json);
     created = true;
   }
+  // What `gongxin verify --home DATA_DIR/chain` needs to find this chain's database (docs/chain.md).
+  writeFileSync(
+    path.join(dir, 'config.json'),
+    `${JSON.stringify(embeddedNodeConfig(opts.database.kind), null, 2)}\n`,
+  );
   const node = new ChainNode({
     database: opts.database,
     genesis,

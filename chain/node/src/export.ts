@@ -1,8 +1,19 @@
 // Chain export files: a header naming the chain, then each block with its commit certificate, as
 // length-prefixed canonical records. Another node imports them by verifying every certificate and
 // re-executing every block, exactly as block sync does — an export is never trusted, only checked.
+// An export is written under a temporary name and renamed when complete (a killed export leaves no file
+// that looks whole); an import reads the whole file first and refuses one that does not hold every
+// block its header names, before applying any.
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import {
   type Block,
   type CommitCertificate,
@@ -40,24 +51,80 @@ export async function exportChain(
   const genesisHash = await store.getMeta('genesis_hash');
   if (!genesisHash) throw new Error('nothing to export: the database has no chain');
   const header: ExportHeader = { chainId, genesisHash, fromHeight, toHeight: await store.headHeight() };
-  const out = createWriteStream(file);
+  const partial = `${file}.partial-${process.pid}`;
+  const out = createWriteStream(partial);
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => {});
   const write = async (b: Buffer) => {
-    if (!out.write(b)) await once(out, 'drain');
+    if (!out.write(b)) await Promise.race([once(out, 'drain'), failed]);
   };
-  await write(frame(encodeCanonical({ type: 'gongxin-export', v: 1, ...header })));
-  for (let h = fromHeight; h <= header.toHeight; h += 100) {
-    for (const b of await store.blocksFrom(h, 100)) {
-      await write(
-        frame(
-          encodeCanonical({ block: encodeBlock(b.block), certificate: encodeCertificate(b.certificate) }),
-        ),
-      );
+  try {
+    await write(frame(encodeCanonical({ type: 'gongxin-export', v: 1, ...header })));
+    let next = fromHeight;
+    for (let h = fromHeight; h <= header.toHeight; h += 100) {
+      for (const b of await store.blocksFrom(h, Math.min(100, header.toHeight - h + 1))) {
+        if (b.height !== next) throw new Error(`block ${next} is missing from the database`);
+        next++;
+        await write(
+          frame(
+            encodeCanonical({ block: encodeBlock(b.block), certificate: encodeCertificate(b.certificate) }),
+          ),
+        );
+      }
+    }
+    if (next !== header.toHeight + 1) throw new Error(`block ${next} is missing from the database`);
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+    // Durable before it takes the real name: a crash leaves the old file or the whole new one.
+    const fd = openSync(partial, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(partial, file);
+  } catch (error) {
+    out.destroy();
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  return header;
+}
+
+/**
+ * Read a whole export once without applying anything: every record decodes, the blocks run without a gap
+ * from the header's first height to its last. Throws naming what is missing; answers the header.
+ */
+export async function checkExport(file: string): Promise<ExportHeader & { blocks: number }> {
+  let header: ExportHeader | null = null;
+  let next = 0;
+  let blocks = 0;
+  for await (const item of readExport(file)) {
+    if (!Array.isArray(item)) {
+      header = item;
+      next = item.fromHeight;
+      continue;
+    }
+    for (const { block } of item) {
+      if (block.header.height !== next)
+        throw new Error(
+          `the export skips from block ${next - 1} to ${block.header.height}: blocks ${next}–${block.header.height - 1} are missing`,
+        );
+      next++;
+      blocks++;
     }
   }
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
-  return header;
+  if (!header) throw new Error('export file is empty');
+  if (next - 1 !== header.toHeight) {
+    const last = next - 1;
+    throw new Error(
+      `the export's header names blocks ${header.fromHeight}–${header.toHeight}, but the file ends after ${
+        last >= header.fromHeight ? `block ${last}` : 'its header'
+      }: blocks ${last + 1}–${header.toHeight} are missing (the file was cut short); nothing was imported`,
+    );
+  }
+  return { ...header, blocks };
 }
 
 /** Read an export: the header first, then the blocks in batches. */
@@ -96,7 +163,10 @@ export async function* readExport(
       }
     }
   }
-  if (pending.length > 0) throw new Error('export file ends in the middle of a record');
+  if (pending.length > 0)
+    throw new Error(
+      `export file ends in the middle of a record (after ${sawHeader ? 'its header' : 'nothing'} and the blocks before it): the file was cut short`,
+    );
   if (!sawHeader) throw new Error('export file is empty');
   if (batch.length) yield batch;
 }

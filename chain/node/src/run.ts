@@ -29,6 +29,10 @@ export async function runNode(
 ): Promise<RunningNode> {
   const logger = opts.logger ?? consoleLogger;
   const config = readNodeConfig(home);
+  if (config.embedded)
+    throw new Error(
+      `${home} is the suite's embedded chain: it runs inside \`npm start\`, not as a node of its own`,
+    );
   const genesis = readGenesis(home, config);
   const suite = getSuite(genesis.suite);
   const contracts = createSuiteRegistry();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportChain } from '../src/export';
 import { ChainNode } from '../src/node';
 import { ChainStore } from '../src/storage/store';
-import { verifyChain } from '../src/verify';
+import { decodeCheckpoint, encodeCheckpoint, type VerifyOptions, verifyChain } from '../src/verify';
 import { chainId, contracts, genesisFor, quietLogger, signerOf, suite, users, validators } from './helpers';
 
 const vals = validators(1);
@@ -53,12 +53,16 @@ afterAll(async () => {
 
 /** Tamper inside a transaction that is rolled back, so each case starts from the intact chain. */
 async function tampered(change: string) {
+  return tamperedWith(change, {});
+}
+
+async function tamperedWith(change: string, opts: VerifyOptions) {
   class Rollback extends Error {}
   let result: Awaited<ReturnType<typeof verifyChain>> | undefined;
   await database
     .transaction(async (tx) => {
-      await tx.execute(sql.raw(change));
-      result = await verifyChain(new ChainStore({ ...database, db: tx } as Database), env, genesis);
+      for (const statement of change.split('; ')) await tx.execute(sql.raw(statement));
+      result = await verifyChain(new ChainStore({ ...database, db: tx } as Database), env, genesis, opts);
       throw new Rollback();
     })
     .catch((error) => {
@@ -70,7 +74,8 @@ async function tampered(change: string) {
 describe('verifyChain', () => {
   it('passes an intact chain', async () => {
     const result = await verifyChain(store, env, genesis);
-    expect(result).toEqual({ ok: true, checkedHeight: await store.headHeight() });
+    const head = await store.headHeight();
+    expect(result).toEqual({ ok: true, checkedHeight: head, storedHeight: head });
   });
 
   it('names the height of an altered tx', async () => {
@@ -139,10 +144,93 @@ describe('verifyChain', () => {
     expect(result.problem?.height).toBeGreaterThan(0);
   });
 
-  it('finds a deleted block', async () => {
+  it('names a deleted block by its own height, and still checks the blocks above the gap', async () => {
     const result = await tampered(`delete from chain.blocks where height = 3`);
     expect(result.ok).toBe(false);
+    expect(result.problem).toEqual({ height: 3, what: expect.stringContaining('block 3 is missing') });
+    expect(result.checkedHeight).toBe(2);
+    expect(result.more).toBeUndefined();
+    // Tampering above the gap is found too.
+    const both = await tampered(
+      `delete from chain.blocks where height = 3; update chain.blocks set header = set_byte(header, 30, get_byte(header, 30) # 1) where height = 5`,
+    );
+    expect(both.problem?.height).toBe(3);
+    expect(both.more?.map((p) => p.height)).toContain(5);
   });
+
+  it("names the height of a block whose stored time, round or proposer was changed (the header's untouched)", async () => {
+    const time = await tampered(`update chain.blocks set time = time + 1 where height = 4`);
+    expect(time.problem).toMatchObject({ height: 4, what: expect.stringContaining('stored time') });
+    const round = await tampered(`update chain.blocks set round = round + 1 where height = 2`);
+    expect(round.problem).toMatchObject({ height: 2, what: expect.stringContaining('stored round') });
+    const proposer = await tampered(
+      `update chain.blocks set proposer = set_byte(proposer, 0, get_byte(proposer, 0) # 1) where height = 3`,
+    );
+    expect(proposer.problem).toMatchObject({ height: 3, what: expect.stringContaining('proposer') });
+    expect(proposer.checkedHeight).toBe(2);
+  });
+
+  it('names a state row whose height was changed, value untouched', async () => {
+    const key = `counter/${users[1]!.address}`;
+    const [row] = (await database.query(sql`select height from chain.state where key = ${key}`)) as {
+      height: number;
+    }[];
+    const result = await tampered(`update chain.state set height = height - 1 where key = '${key}'`);
+    expect(result.ok).toBe(false);
+    expect(result.problem?.what).toContain(`state entry ${key} says it was last written at height`);
+    expect(result.problem?.height).toBe(Number(row!.height) - 1);
+  });
+
+  it('checks the stored validator sets the API serves', async () => {
+    const other = vals[0]!.validator;
+    const altered = await tampered(
+      `update chain.validator_sets set validators = set_byte(validators, length(validators) - 1, get_byte(validators, length(validators) - 1) # 1) where height = 1`,
+    );
+    expect(altered.ok).toBe(false);
+    expect(altered.problem?.what).toMatch(/validator set/);
+    const extra = await tampered(
+      `insert into chain.validator_sets (height, hash, validators) select 4, hash, validators from chain.validator_sets where height = 1`,
+    );
+    expect(extra.problem).toMatchObject({ height: 4, what: expect.stringContaining('never installed') });
+    const gone = await tampered(`delete from chain.validator_sets where height = 1`);
+    expect(gone.problem).toMatchObject({ height: 1, what: expect.stringContaining('not stored') });
+    expect(other.power).toBeGreaterThan(0);
+  });
+
+  it('names a deleted tip against a checkpoint the validators signed, or against a peer', async () => {
+    const head = await store.headHeight();
+    const top = (await store.blockAt(head))!;
+    const checkpoint = { chainId, height: head, block: top.block, certificate: top.certificate };
+    // The tip as it should be passes.
+    const intact = await verifyChain(store, env, genesis, {
+      checkpoint: decodeCheckpoint(encodeCheckpoint(checkpoint)),
+    });
+    expect(intact.ok).toBe(true);
+    const cut = await tamperedWith(
+      `delete from chain.blocks where height = ${head}; delete from chain.txs where height = ${head}; delete from chain.events where height = ${head}`,
+      {
+        checkpoint,
+      },
+    );
+    const all = (v: typeof cut) => [v.problem, ...(v.more ?? [])].map((p) => `${p!.height}: ${p!.what}`);
+    expect(cut.problem?.height).toBe(head);
+    expect(all(cut)).toContain(
+      `${head}: blocks ${head}–${head} are missing: the validators signed block ${head} (checkpoint), this database ends at ${head - 1}`,
+    );
+    // A peer that has the whole chain (its answers read before the tampering transaction holds the database).
+    const hashes = new Map<number, Uint8Array>();
+    for (const b of await store.blocksFrom(1, head)) hashes.set(b.height, b.hash);
+    const peer = { name: 'node2', head: async () => head, hashAt: async (h: number) => hashes.get(h) };
+    const behind = await tamperedWith(`delete from chain.blocks where height = ${head}`, { peer });
+    expect(behind.problem?.height).toBe(head);
+    expect([behind.problem, ...(behind.more ?? [])].map((p) => p!.what).join('\n')).toContain(
+      'node2 has the chain up to',
+    );
+    // A forged checkpoint (not signed by the validators) is refused, not believed.
+    const forged = { ...checkpoint, certificate: { ...checkpoint.certificate, signatures: [] } };
+    const refused = await verifyChain(store, env, genesis, { checkpoint: forged });
+    expect(refused.problem?.what).toContain("checkpoint's certificate does not verify");
+  }, 30_000);
 
   it('exports a chain that another node imports and verifies', async () => {
     const file = path.join(dir, 'chain.export');
