@@ -495,6 +495,77 @@ describe('a busy node', () => {
   });
 });
 
+describe('health and request metrics', () => {
+  let node: TestChain;
+  beforeAll(async () => {
+    node = await startTestChain({ health: { mempoolStuckAfterMs: 1_000 } });
+  }, 30_000);
+  afterAll(() => node?.close());
+
+  it('reports a mempool that cannot drain, with the reason, instead of ok', async () => {
+    const ok = await fetch(`${node.url}/healthz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ status: 'ok', problems: [] });
+    // A tx behind a nonce gap can never run until the gap fills: the pool holds it and does not drain.
+    const future = signedTx(node.suite, node.chainId, node.account(3), 2, [add(1)]);
+    expect(
+      (
+        await fetch(`${node.url}/v1/txs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream' },
+          body: future,
+        })
+      ).status,
+    ).toBe(202);
+    let body:
+      | { status: string; problems: { code: string; message: string }[]; mempool: { future: number } }
+      | undefined;
+    const until = Date.now() + 20_000;
+    let status = 200;
+    while (Date.now() < until) {
+      const res = await fetch(`${node.url}/healthz`);
+      status = res.status;
+      body = (await res.json()) as typeof body;
+      if (status === 503) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ status: 'unhealthy', mempool: { future: 1 } });
+    expect(body!.problems).toEqual([
+      { code: 'mempool_stuck', message: expect.stringMatching(/^1 txs \(0 executable, 1 future\) waiting/) },
+    ]);
+  }, 30_000);
+
+  it('exports request rate, errors and latency by route, never by raw path', async () => {
+    await fetch(`${node.url}/v1/blocks/1`);
+    await fetch(`${node.url}/v1/txs/${'ab'.repeat(32)}`);
+    await fetch(`${node.url}/v1/txs/nothex`);
+    await fetch(`${node.url}/trpc/chain.info`);
+    await fetch(`${node.url}/nowhere/${Math.random()}`);
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    expect(text).toMatch(
+      /gongxin_chain_api_requests_total\{method="GET",route="\/v1\/blocks\/:ref",status="200"\} 1/,
+    );
+    expect(text).toMatch(
+      /gongxin_chain_api_requests_total\{method="GET",route="\/v1\/txs\/:id",status="404"\} 1/,
+    );
+    expect(text).toMatch(
+      /gongxin_chain_api_requests_total\{method="GET",route="\/v1\/txs\/:id",status="400"\} 1/,
+    );
+    expect(text).toMatch(
+      /gongxin_chain_api_requests_total\{method="GET",route="\/trpc\/chain.info",status="200"\} 1/,
+    );
+    expect(text).toMatch(
+      /gongxin_chain_api_requests_total\{method="GET",route="\(unmatched\)",status="404"\} 1/,
+    );
+    expect(text).toMatch(
+      /gongxin_chain_api_request_duration_seconds_count\{method="GET",route="\/v1\/blocks\/:ref"\} 1/,
+    );
+    expect(text).not.toContain('nowhere');
+    expect(text).not.toContain('abab');
+  });
+});
+
 function trustedOf(set: ValidatorSetJson): TrustedValidatorSet {
   return {
     chainId: set.chainId,

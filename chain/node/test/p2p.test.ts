@@ -7,6 +7,7 @@ import { encodeCanonical, genesisHash, toHex } from '@gongxin/ledger';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import { createNodeApiApp } from '../src/api/server';
 import { encodeConsensusMessage } from '../src/consensus/codec';
 import { signVote } from '../src/consensus/messages';
 import { ChainNode } from '../src/node';
@@ -24,6 +25,7 @@ import {
   type PeerLimits,
   PeerNetwork,
   statusFrame,
+  txsFrame,
   verifyAuth,
 } from '../src/p2p';
 import { ChainStore } from '../src/storage/store';
@@ -98,6 +100,7 @@ async function startValidator(i: number): Promise<Running> {
     logger,
     timeouts,
     blockLimits,
+    health: { stallAfterMs: 1_500 },
   });
   net.attach(node);
   await node.start();
@@ -195,7 +198,7 @@ beforeAll(async () => {
     [0, 1, 2, 3].map(() => openDatabase({ memory: true, logger: quietLogger })),
   );
   databases.push(...opened);
-}, 30_000);
+}, 120_000);
 
 afterAll(async () => {
   for (let i = 0; i < 4; i++) if (running[i]) await stopValidator(i);
@@ -362,6 +365,38 @@ describe('peer network: four validators over WebSocket', () => {
     await expectSameChain(node.head.height);
   }, 20_000);
 
+  it('scores junk txs from an admitted peer: past the limit it is disconnected and banned for a while', async () => {
+    const { node, net } = running[0]!;
+    const before = { ...net.counters };
+    const badBefore = node.stats.badMessages;
+    const peer = rawPeer(ports[0]!, fullNode2);
+    await peer.authenticated;
+    // Well-formed txs with a byte of the signature changed (the wire form begins with it): forged.
+    const junk = Array.from({ length: 120 }, (_, i) => {
+      const tx = signedTx(suite, chainId, users[15]!, i % 20, [add(1 + i)]);
+      tx[10]! ^= 1;
+      return tx;
+    });
+    peer.send(txsFrame(junk, fullNode2.publicKey));
+    expect((await peer.closed).code).toBe(CLOSE.misbehaving);
+    expect(net.counters.junk_tx).toBeGreaterThan(before.junk_tx + 100);
+    expect(net.counters.misbehaving).toBe(before.misbehaving + 1);
+    expect(node.stats.badMessages).toBeGreaterThan(badBefore + 100);
+    const again = rawPeer(ports[0]!, fullNode2);
+    expect((await again.closed).code).toBe(CLOSE.misbehaving);
+    // Junk is never relayed: the other validators saw none of it.
+    for (const r of live().slice(1)) expect(r.net.counters.junk_tx).toBe(0);
+  }, 20_000);
+
+  it('counts the connections dropped because every pending-handshake slot was taken', async () => {
+    const { net } = running[1]!;
+    const before = net.counters.handshake_slots;
+    // Connections that never say hello hold a slot each until the handshake timeout.
+    const silent = Array.from({ length: 40 }, () => rawPeer(ports[1]!, stranger, { silent: true }));
+    await waitFor('slots overflowed', () => net.counters.handshake_slots >= before + 8 - 2, 5_000);
+    for (const p of silent) p.ws.terminate();
+  }, 20_000);
+
   it('catches a stopped validator up by block sync, after which it takes part again', async () => {
     const stoppedAt = running[3]!.node.head.height;
     await stopValidator(3);
@@ -396,6 +431,16 @@ describe('peer network: four validators over WebSocket', () => {
     await sleep(2_500);
     for (const r of live()) expect(r.node.head.height).toBe(stalled);
     await expectSameChain(stalled);
+    // Health says so at once, not after minutes: no quorum linked, and a height that does not end.
+    const { api } = createNodeApiApp(running[0]!.node, { logger: quietLogger, network: running[0]!.net });
+    await waitFor('the stall seen', () =>
+      running[0]!.node.health().problems.some((p) => p.code === 'stalled'),
+    );
+    const health = api.api.health(120_000, running[0]!.net);
+    api.close();
+    expect(health.ok).toBe(false);
+    expect(health.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['stalled', 'no_quorum']));
+    expect(health.linkedPower).toEqual({ linked: 20, total: 40 });
 
     await Promise.all([startValidator(2), startValidator(3)]);
     await waitFor(

@@ -9,6 +9,8 @@ import type { ChainNode } from '../node';
 export interface NodeMetrics {
   registry: Registry;
   badInput(source: 'trpc' | 'http', reason: string): void;
+  /** One answered request: its route (a pattern, never the raw path), status and time taken. */
+  request(method: string, route: string, status: number, seconds: number): void;
   close(): void;
 }
 
@@ -136,12 +138,54 @@ export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): No
       () => network.regossiped,
     );
   }
+  const REQUESTS = 'gongxin_chain_api_requests_total';
+  const requests =
+    (registry.getSingleMetric(REQUESTS) as Counter<'method' | 'route' | 'status'> | undefined) ??
+    new Counter({
+      name: REQUESTS,
+      help: 'Requests the node API answered, by method, route and status (rate and errors)',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers,
+    });
+  const DURATION = 'gongxin_chain_api_request_duration_seconds';
+  const duration =
+    (registry.getSingleMetric(DURATION) as Histogram<'method' | 'route'> | undefined) ??
+    new Histogram({
+      name: DURATION,
+      help: 'Time the node API took to answer, by method and route',
+      labelNames: ['method', 'route'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+  new Gauge({
+    name: 'gongxin_mempool_future',
+    help: 'Transactions waiting behind a nonce gap',
+    registers,
+    collect() {
+      this.set(node.mempool?.stats.future ?? 0);
+    },
+  });
+  runningTotal(
+    'gongxin_mempool_evicted_total',
+    'Transactions evicted from a full mempool for ones of higher priority',
+    () => node.mempool?.stats.evicted ?? 0,
+  );
+  runningTotal(
+    'gongxin_mempool_expired_total',
+    'Future transactions dropped because they did not become executable in time',
+    () => node.mempool?.stats.expired ?? 0,
+  );
   const unsubscribe = node.onBlock(() => latency.observe(node.stats.lastCommitLatencyMs));
 
   return {
     registry,
     badInput(source, reason) {
       badInput.inc({ source, reason });
+    },
+    request(method, route, status, seconds) {
+      requests.inc({ method, route, status: String(status) });
+      // Server-sent event streams stay open for as long as the client listens: not a latency.
+      if (!route.includes('onNew')) duration.observe({ method, route }, seconds);
     },
     close: unsubscribe,
   };

@@ -68,6 +68,24 @@ export function createNodeApi(node: ChainNode, opts: NodeApiOptions): NodeApi {
   const healthMaxAgeMs = opts.healthMaxAgeMs ?? 120_000;
 
   const router = express.Router();
+  // Request rate, errors and latency by route. The route is the matched pattern (`/v1/txs/:id`), or the
+  // tRPC procedure when it is one of the router's: never the raw path, so labels stay few.
+  const procedures = new Set(Object.keys(nodeRouter._def.procedures));
+  router.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      let route: string;
+      if (req.route?.path) route = `${req.baseUrl}${req.route.path}`;
+      else if (req.baseUrl.endsWith('/trpc')) {
+        const names = req.path.slice(1).split(',');
+        route = names.every((n) => procedures.has(n)) ? `/trpc/${names.sort().join(',')}` : '/trpc/(unknown)';
+        if (names.length > 3) route = '/trpc/(batch)';
+      } else route = '(unmatched)';
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.request(req.method, route, res.statusCode, seconds);
+    });
+    next();
+  });
   if (opts.corsOrigins) router.use(cors(opts.corsOrigins));
 
   router.use(

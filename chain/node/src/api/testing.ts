@@ -20,7 +20,7 @@ import { getSuite } from '@gongxin/ledger/crypto/node';
 import { type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
 import { z } from 'zod';
 import type { MempoolLimits } from '../mempool';
-import { type BlockLimits, ChainNode, type LoggerLike } from '../node';
+import { type BlockLimits, ChainNode, type ChainNodeOptions, type LoggerLike } from '../node';
 import { createNodeApiApp, type NodeApi, type NodeApiOptions } from './server';
 
 /** `add {by}`: adds to the sender's counter and emits `added {by, total}`; stops at 1,000,000. */
@@ -74,6 +74,7 @@ export interface TestChainOptions {
   contracts?: ContractModule[];
   blockLimits?: Partial<BlockLimits>;
   mempoolLimits?: Partial<MempoolLimits>;
+  health?: ChainNodeOptions['health'];
   api?: Partial<NodeApiOptions>;
 }
 
@@ -115,6 +116,7 @@ export async function startTestChain(opts: TestChainOptions = {}): Promise<TestC
     timeouts: { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 },
     blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 60_000, ...opts.blockLimits },
     ...(opts.mempoolLimits && { mempoolLimits: opts.mempoolLimits }),
+    ...(opts.health && { health: opts.health }),
   });
   await node.start();
   const { app, api } = createNodeApiApp(node, { logger: silentLogger, ...opts.api });
