@@ -421,6 +421,29 @@ export class Mempool {
     if (this.byKey.size < sizeBefore || this.byKey.size === 0) this.lastDrainAt = this.now();
   }
 
+  /**
+   * The committed state was reloaded (the node resumed from its database, which may be a block behind
+   * what memory had): every sender's next nonce is read again and its executable run rebuilt from it.
+   */
+  resync(state: StateReader): void {
+    for (const sender of [...this.senders.values()]) {
+      const next = nonceOf(state, sender.address);
+      for (const [nonce, entry] of sender.txs) if (nonce < next) this.remove(entry);
+      if (!this.senders.has(sender.address)) continue;
+      for (const e of sender.txs.values()) {
+        if (e.future) continue;
+        e.future = true;
+        this.futureByTier[sender.tier]!.set(e.key, e);
+        this.futureCount++;
+      }
+      sender.next = next;
+      sender.end = next;
+      this.promote(sender);
+      if (sender.end > sender.next) this.readyByTier[sender.tier]!.add(sender);
+      else this.readyByTier[sender.tier]!.delete(sender);
+    }
+  }
+
   private retier(sender: Sender, tier: SenderTier) {
     this.readyByTier[sender.tier]!.delete(sender);
     for (const e of sender.txs.values()) {

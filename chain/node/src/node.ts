@@ -128,7 +128,7 @@ export interface HealthLimits {
 
 export const defaultHealthLimits: HealthLimits = { stallAfterMs: 15_000, mempoolStuckAfterMs: 30_000 };
 
-export type HealthProblemCode = 'halted' | 'stalled' | 'mempool_stuck' | 'no_quorum';
+export type HealthProblemCode = 'halted' | 'database' | 'stalled' | 'mempool_stuck' | 'no_quorum';
 
 export interface NodeHealth {
   ok: boolean;
@@ -168,6 +168,11 @@ export class ChainNode {
   /** The write of the last decided block (see commit). */
   private storing: Promise<void> = Promise.resolve();
   private storeFailure: Error | null = null;
+  /** Set while the database fails under the node: consensus is paused and the node retries it. */
+  private databaseDown: { since: number; error: Error; doing: string } | null = null;
+  private recoveryTimer: NodeJS.Timeout | null = null;
+  /** stop() was called: no recovery, no restart. */
+  private closed = false;
   private validatorSet: Validator[] = [];
   mempool!: Mempool;
   /** Asset symbols defined on chain, for the mempool's "funded" tier (kept up to date on commit). */
@@ -246,23 +251,43 @@ export class ChainNode {
       genesis.writes,
       this.opts.genesis.validators,
     );
+    this.closed = false;
+    await this.boot();
+    this.opts.logger.info(
+      { height: this.headValue.height, validators: this.validatorSet.length, chainId: this.chainId },
+      'chain node started',
+    );
+  }
+
+  /**
+   * Load head, state and validators from the database and enter the next height (with what the WAL says
+   * was signed for it). At start, and again when the database answers after a failure: memory may have
+   * run one block ahead of the disk, and that block is decided again from the WAL, or fetched from peers.
+   */
+  private async boot(): Promise<void> {
     const loaded = await this.store.load(this.chainId);
+    const wal = await this.store.walFor(loaded.head.height + 1);
     this.state = loaded.state;
     this.headValue = loaded.head;
     this.durableHead = loaded.head;
     this.storing = Promise.resolve();
     this.storeFailure = null;
+    this.databaseDown = null;
+    this.results.clear();
     this.validatorSet = loaded.validators;
     this.symbols.clear();
     for (const key of this.state.entries.keys()) this.noteAssetKey(key, true);
-    this.mempool = new Mempool(
-      this.env,
-      this.chainId,
-      this.opts.mempoolLimits,
-      this.opts.senderTier ?? conventionalTier(() => this.symbolList),
-      this.now,
-    );
+    if (this.mempool) this.mempool.resync(this.state);
+    else
+      this.mempool = new Mempool(
+        this.env,
+        this.chainId,
+        this.opts.mempoolLimits,
+        this.opts.senderTier ?? conventionalTier(() => this.symbolList),
+        this.now,
+      );
     this.stats.height = this.headValue.height;
+    this.stats.mempoolSize = this.mempool.size;
     this.machine = new ConsensusMachine({
       chainId: this.chainId,
       suite: this.opts.suite,
@@ -277,20 +302,66 @@ export class ChainNode {
       if (this.mempool.expire(this.headValue.height) > 0) this.stats.mempoolSize = this.mempool.size;
     }, 5_000);
     this.maintenance.unref();
-    const wal = await this.store.walFor(this.headValue.height + 1);
     // A height interrupted by a restart resumes at once with what was signed; otherwise wait for work.
     if (wal.length > 0) {
       this.waitingForTxs = false;
       this.heightStartedAt = this.now();
       this.enqueue(() => this.machine.enterHeight(this.now(), wal));
     } else this.scheduleNextHeight();
-    this.opts.logger.info(
-      { height: this.headValue.height, validators: this.validatorSet.length, chainId: this.chainId },
-      'chain node started',
+  }
+
+  /**
+   * The database failed under the node (stopped, restarted, connections cut, disk full): consensus stops
+   * at once — it must not run with memory ahead of its disk, nor sign what it cannot log — and the node
+   * tries the database again, with backoff, until it answers; then it boots from what is stored.
+   */
+  private databaseFailed(error: unknown, doing: string) {
+    if (this.closed || this.databaseDown) return;
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.databaseDown = { since: this.now(), error: err, doing };
+    this.opts.logger.error(
+      { height: this.headValue.height + 1, err, doing },
+      'the database failed: consensus paused until it answers again (nothing committed is lost)',
     );
+    this.halt();
+    void this.recover();
+  }
+
+  private async recover() {
+    let delay = 250;
+    for (let attempt = 1; !this.closed; attempt++) {
+      await new Promise<void>((resolve) => {
+        this.recoveryTimer = setTimeout(resolve, delay);
+      });
+      this.recoveryTimer = null;
+      if (this.closed) return;
+      try {
+        await this.queue.catch(() => {});
+        await this.storing.catch(() => {});
+        const down = this.databaseDown;
+        await this.boot();
+        this.opts.logger.info(
+          {
+            height: this.headValue.height,
+            attempt,
+            downMs: down ? Math.round(this.now() - down.since) : 0,
+          },
+          'the database answers again: consensus resumed from the stored head',
+        );
+        return;
+      } catch (error) {
+        this.stopped = true;
+        if (this.databaseDown)
+          this.databaseDown.error = error instanceof Error ? error : new Error(String(error));
+        this.opts.logger.debug({ attempt, err: (error as Error).message }, 'the database still fails');
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
   }
 
   async stop(): Promise<void> {
+    this.closed = true;
+    if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
     this.halt();
     await this.queue.catch(() => {});
     // A decided block still being written is finished before the database closes.
@@ -480,7 +551,12 @@ export class ChainNode {
       if (this.stopped) return;
       switch (output.type) {
         case 'persist':
-          await this.store.appendWal(output.record);
+          try {
+            await this.store.appendWal(output.record);
+          } catch (error) {
+            // Nothing after it goes out: a vote is never sent unless its record is durable.
+            return this.databaseFailed(error, 'writing the consensus log');
+          }
           break;
         case 'broadcast':
           this.opts.network?.broadcast(output.message);
@@ -581,13 +657,10 @@ export class ChainNode {
       },
       (error: unknown) => {
         // The network has committed this block but this node could not store it: it must not go on
-        // with memory ahead of its disk. It stops; a restart resumes from the stored head.
+        // with memory ahead of its disk. It pauses, and resumes from the stored head when the database
+        // answers (the block is decided again from the WAL, or fetched from peers).
         this.storeFailure = error instanceof Error ? error : new Error(String(error));
-        this.opts.logger.error(
-          { height, err: this.storeFailure },
-          'a committed block could not be stored: the node stops taking part in consensus',
-        );
-        this.halt();
+        this.databaseFailed(this.storeFailure, `storing block ${height}`);
       },
     );
     this.scheduleNextHeight();
@@ -665,11 +738,21 @@ export class ChainNode {
     // that block, and a restart re-enters both heights.
     const height = this.headValue.height + 1;
     this.heightStartedAt = this.now();
-    this.enqueue(async () => this.machine.enterHeight(this.now(), await this.store.walFor(height)));
+    this.enqueue(async () => {
+      let wal: Awaited<ReturnType<ChainStore['walFor']>>;
+      try {
+        wal = await this.store.walFor(height);
+      } catch (error) {
+        this.databaseFailed(error, 'reading the consensus log');
+        return [];
+      }
+      return this.machine.enterHeight(this.now(), wal);
+    });
   }
 
   /**
-   * Can this node make progress? Problems it sees on its own: it stopped (a block it could not store),
+   * Can this node make progress? Problems it sees on its own: its database fails (consensus paused),
+   * it is stopped,
    * a height undecided for `stallAfterMs`, a mempool that has held txs without shrinking for
    * `mempoolStuckAfterMs`. (Whether enough validators are linked is the network's to say: see the API.)
    */
@@ -677,10 +760,11 @@ export class ChainNode {
     const limits = { ...defaultHealthLimits, ...this.opts.health };
     const now = this.now();
     const problems: NodeHealth['problems'] = [];
-    if (this.storeFailure)
+    const down = this.databaseDown;
+    if (down)
       problems.push({
-        code: 'halted',
-        message: `a committed block could not be stored (${this.storeFailure.message}): consensus stopped until the database answers again`,
+        code: 'database',
+        message: `the database failed ${down.doing} ${Math.round((now - down.since) / 1000)} s ago (${down.error.message}): consensus paused, retrying; nothing committed is lost`,
       });
     else if (this.stopped) problems.push({ code: 'halted', message: 'the node is stopped' });
     const deciding =

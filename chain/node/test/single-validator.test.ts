@@ -141,4 +141,52 @@ describe('a single validator on PGlite', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('a database that fails under the node: it pauses, says why, and resumes in place when it answers, losing nothing', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'gongxin-node-'));
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      const first = await startNode(home, { emptyBlockIntervalMs: 100 });
+      const a = first.node.submit(signedTx(suite, chainId, users[3]!, 0, [add(1)]));
+      await first.node.waitForTx(a.id, 10_000);
+      // The database goes away: every write fails until it is back.
+      const store = first.node.store;
+      let down = true;
+      const write = store.commitBlock.bind(store);
+      const log = store.appendWal.bind(store);
+      store.commitBlock = async (...args) => {
+        if (down) throw new Error('connection refused');
+        return write(...args);
+      };
+      store.appendWal = async (record) => {
+        if (down) throw new Error('connection refused');
+        return log(record);
+      };
+      const stuckAt = first.node.head.height;
+      const ids = [1, 2, 3].map(
+        (n) => first.node.submit(signedTx(suite, chainId, users[3]!, n, [add(1)])).id,
+      );
+      let problems: { code: string; message: string }[] = [];
+      for (let i = 0; i < 500 && !problems.some((p) => p.code === 'database'); i++) {
+        await sleep(10);
+        problems = first.node.health().problems;
+      }
+      expect(problems[0]).toMatchObject({
+        code: 'database',
+        message: expect.stringContaining('connection refused'),
+      });
+      await sleep(500);
+      expect(first.node.head.height).toBe(stuckAt);
+      // Back: the node resumes by itself, and every tx it admitted commits.
+      down = false;
+      const outcomes = await Promise.all(ids.map((id) => first.node.waitForTx(id, 20_000)));
+      expect(outcomes.every((o) => o.receipt.ok)).toBe(true);
+      expect(first.node.health().problems).toEqual([]);
+      expect(first.node.stateView.get(`counter/${users[3]!.address}`)).toBe(4);
+      await first.node.stop();
+      await first.database.close();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
