@@ -147,6 +147,19 @@ export interface NodeStats {
   badMessages: number;
 }
 
+/**
+ * What the database said, short: the driver's own error (a query wrapper's message carries the whole
+ * statement and its parameters, megabytes for a block) and its SQLSTATE when it has one.
+ */
+function databaseReason(error: unknown): string {
+  let e: unknown = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  const inner = e instanceof Error ? e : new Error(String(error));
+  const code = (inner as { code?: unknown }).code;
+  const text = inner.message.split('\n')[0]!.slice(0, 300);
+  return typeof code === 'string' && !text.includes(code) ? `${text} [${code}]` : text;
+}
+
 /** Rejections of a peer's tx that no honest node could have admitted (see receiveTx). */
 const FORGED_TX_CODES: ReadonlySet<string> = new Set([
   'malformed',
@@ -317,10 +330,10 @@ export class ChainNode {
    */
   private databaseFailed(error: unknown, doing: string) {
     if (this.closed || this.databaseDown) return;
-    const err = error instanceof Error ? error : new Error(String(error));
+    const err = new Error(databaseReason(error));
     this.databaseDown = { since: this.now(), error: err, doing };
     this.opts.logger.error(
-      { height: this.headValue.height + 1, err, doing },
+      { height: this.headValue.height + 1, err: err.message, doing },
       'the database failed: consensus paused until it answers again (nothing committed is lost)',
     );
     this.halt();

@@ -6,7 +6,7 @@
 // block being stored on the last of the four nodes). Before the mempool bounded nonce gaps and evicted by
 // priority, the flood filled every mempool for good and honest txs got 429 "busy" on every node.
 //
-//   npm run test:attack -w @gongxin/node     (FLOOD_SECONDS, default 20)
+//   npm run test:faults -w @gongxin/node     (FLOOD_SECONDS, default 20)
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSuiteRegistry } from '@gongxin/contracts';
