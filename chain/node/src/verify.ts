@@ -25,7 +25,6 @@ import {
   encodeCanonical,
   encodeCertificate,
   encodeEvent,
-  encodeHeader,
   equalBytes,
   type GenesisDocument,
   type LedgerState,
