@@ -29,6 +29,14 @@ export interface EmbeddedChain {
   created: boolean;
 }
 
+/** Where a PGlite database lives, relative to the chain folder (its description names the directory). */
+function pgliteLocation(database: Database, chainDir: string): { dataDir: string; name: string } | undefined {
+  const at = /^PGlite at (.+)$/.exec(database.describe())?.[1];
+  if (!at) return undefined;
+  // PGlite keeps a database named N under DATA_DIR at DATA_DIR/pglite/N.
+  return { dataDir: path.relative(chainDir, path.dirname(path.dirname(at))) || '.', name: path.basename(at) };
+}
+
 export async function startEmbeddedChain(opts: EmbeddedChainOptions): Promise<EmbeddedChain> {
   const dir = path.join(opts.dataDir, 'chain');
   mkdirSync(dir, { recursive: true });
@@ -56,7 +64,7 @@ export async function startEmbeddedChain(opts: EmbeddedChainOptions): Promise<Em
   // What `gongxin verify --home DATA_DIR/chain` needs to find this chain's database (docs/chain.md).
   writeFileSync(
     path.join(dir, 'config.json'),
-    `${JSON.stringify(embeddedNodeConfig(opts.database.kind), null, 2)}\n`,
+    `${JSON.stringify(embeddedNodeConfig(opts.database.kind, pgliteLocation(opts.database, dir)), null, 2)}\n`,
   );
   const node = new ChainNode({
     database: opts.database,

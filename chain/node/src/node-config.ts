@@ -19,13 +19,16 @@ export interface NodeConfig {
 }
 
 /** The config of the embedded chain's folder (DATA_DIR/chain), as `npm start` writes it. */
-export function embeddedNodeConfig(database: 'pglite' | 'postgres'): NodeConfig {
+export function embeddedNodeConfig(
+  database: 'pglite' | 'postgres',
+  pglite: { dataDir: string; name: string } = { dataDir: '..', name: 'gongxin' },
+): NodeConfig {
   return {
     name: 'embedded-validator',
     genesis: 'genesis.json',
     embedded: true,
-    // The suite's database: PGlite `gongxin` under DATA_DIR, or the PostgreSQL of DATABASE_URL.
-    database: database === 'pglite' ? { dataDir: '..', name: 'gongxin' } : { urlEnv: 'DATABASE_URL' },
+    // The suite's database: PGlite (`gongxin` under DATA_DIR by default), or the PostgreSQL of DATABASE_URL.
+    database: database === 'pglite' ? pglite : { urlEnv: 'DATABASE_URL' },
     p2p: { host: '127.0.0.1', port: 0 },
     api: { host: '127.0.0.1', port: 0 },
     peers: [],
