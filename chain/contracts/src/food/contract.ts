@@ -9,13 +9,16 @@ import { type ContractContext, ContractError, type ContractModule, defineAction 
 import { z } from 'zod';
 import { actionId, zHash32, zName, zReason, zSlug } from '../common';
 import { foodEvents } from './events';
+import { canonicalEpc, type IdentifierRole, identifierProblem } from './gs1';
 import {
   ALERT_SEVERITIES,
   type AlertRecord,
   alertOf,
   EPCIS_EVENT_TYPES,
   type EventAnchor,
+  type EventErrorDeclaration,
   eventAnchorOf,
+  eventErrorOf,
   FOOD_MONITOR_ROLE,
   FOOD_ORG_ROLES,
   FOOD_ROLES,
@@ -33,6 +36,8 @@ import {
 export const MAX_ANCHORED_EPCS = 50;
 export const MAX_RECALL_LOTS = 100;
 export const MAX_ALERT_EVIDENCE = 32;
+/** Corrective events one error declaration names. */
+export const MAX_CORRECTIVE_EVENTS = 16;
 /** How far a stated recordTime may be ahead of the block time (clocks of capturing systems drift). */
 export const RECORD_TIME_TOLERANCE_MS = 5 * 60_000;
 
@@ -62,10 +67,24 @@ const zGln = z
   .regex(/^\d{13}$/, 'a GLN has 13 digits')
   .refine(hasGs1CheckDigit, 'wrong GLN check digit: a digit is mistyped');
 
-/** Identifiers (EPCs, lots, alert subjects): what goes into state keys, so printable ASCII only. */
-const zIdentifier = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,200}$/, 'an identifier is 1–200 printable ASCII characters, no spaces');
+/**
+ * Identifiers (EPCs, lots, alert subjects) go into state keys: printable ASCII only, and read by the
+ * suite's one GS1 validator (the same the food app's capture and forms use), written in their canonical
+ * form (the Digital Link on id.gs1.org for GS1 keys) so that look-ups by identifier match.
+ */
+const zIdentifier = (role: IdentifierRole = 'any') =>
+  z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'an identifier is 1–200 printable ASCII characters, no spaces')
+    .superRefine((value, ctx) => {
+      const problem = identifierProblem(value, role);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+      else if (canonicalEpc(value) !== value)
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${value}" is not in canonical form: send "${canonicalEpc(value)}"`,
+        });
+    });
 const zVocabulary = z
   .string()
   .regex(/^[\x21-\x7e]{1,256}$/, 'a bizStep is a CBV term or a URI (1–256 characters)');
@@ -76,7 +95,7 @@ const zAnchorEvent = z
     eventType: z.enum(EPCIS_EVENT_TYPES),
     bizStep: zVocabulary.optional(),
     epcs: z
-      .array(zIdentifier)
+      .array(zIdentifier())
       .max(MAX_ANCHORED_EPCS, `at most ${MAX_ANCHORED_EPCS} EPCs; anchor more as epcsRoot and epcCount`)
       .optional(),
     epcsRoot: zHash32.optional(),
@@ -151,6 +170,54 @@ export const foodContract: ContractModule = {
       });
     }),
 
+    /**
+     * An EPCIS 2.0 error declaration: the event anchored as `eventHash` did not happen as recorded. The
+     * organisation that anchored it (or a regulator) declares it; the anchor stays, the declaration is
+     * kept beside it with the corrective events' hashes, and apps leave the event out of trace and alerts.
+     */
+    declareEventError: defineAction(
+      z
+        .object({
+          eventHash: zHash32,
+          declarationTime: z.number().int().min(0),
+          reason: zVocabulary.optional(),
+          corrective: z.array(zHash32).max(MAX_CORRECTIVE_EVENTS).default([]),
+        })
+        .strict(),
+      (ctx, { eventHash, declarationTime, reason, corrective }) => {
+        requireRole(ctx, FOOD_ROLES, 'declare event errors');
+        const anchor = eventAnchorOf(ctx, eventHash);
+        if (!anchor) throw new ContractError('not_found', `event ${eventHash} is not anchored`);
+        if (anchor.by !== ctx.sender && !hasFoodRole(ctx, ctx.sender, ['regulator']))
+          throw new ContractError(
+            'not_authorized',
+            `only ${anchor.by}, who anchored event ${eventHash}, or a regulator may declare it erroneous`,
+          );
+        const existing = eventErrorOf(ctx, eventHash);
+        if (existing)
+          throw new ContractError('already_exists', `event ${eventHash} was declared erroneous at height ${existing.at}`);
+        if (declarationTime > ctx.time + RECORD_TIME_TOLERANCE_MS)
+          throw new ContractError('not_allowed', `declarationTime ${declarationTime} is later than the block time`);
+        const declaration: EventErrorDeclaration = {
+          hash: eventHash,
+          declarationTime,
+          ...(reason && { reason }),
+          corrective,
+          by: ctx.sender,
+          at: ctx.height,
+          time: ctx.time,
+        };
+        ctx.set(foodKeys.eventError(eventHash), declaration);
+        foodEvents.emit(ctx, 'eventErrorDeclared', {
+          hash: eventHash,
+          declarationTime,
+          ...(reason && { reason }),
+          corrective,
+          by: ctx.sender,
+        });
+      },
+    ),
+
     registerProduct: defineAction(
       z.object({ gtin: zGtin, name: zName, category: zSlug }).strict(),
       (ctx, { gtin, name, category }) => {
@@ -188,7 +255,7 @@ export const foodContract: ContractModule = {
       z
         .object({
           lots: z
-            .array(zIdentifier)
+            .array(zIdentifier('class'))
             .min(1, 'name at least one lot')
             .max(MAX_RECALL_LOTS, `at most ${MAX_RECALL_LOTS} lots per recall`),
           reason: zReason,
@@ -212,7 +279,7 @@ export const foodContract: ContractModule = {
       z
         .object({
           kind: zSlug,
-          subject: zIdentifier,
+          subject: zIdentifier(),
           evidence: z.array(zHash32).min(1, 'cite at least one event').max(MAX_ALERT_EVIDENCE),
           severity: z.enum(ALERT_SEVERITIES),
         })
@@ -246,9 +313,13 @@ export const foodContract: ContractModule = {
         })
         .strict(),
       (ctx, { id, resolution }) => {
-        requireRole(ctx, ['regulator'], 'resolve alerts');
+        requireRole(ctx, ['regulator', FOOD_MONITOR_ROLE], 'resolve alerts');
         const alert = alertOf(ctx, id);
         if (!alert) throw new ContractError('not_found', `no alert ${id}`);
+        // The monitor withdraws only what it raised itself (its evidence was declared erroneous);
+        // judging anyone else's alert is a regulator's.
+        if (!hasFoodRole(ctx, ctx.sender, ['regulator']) && alert.by !== ctx.sender)
+          throw new ContractError('not_authorized', `only a regulator may resolve alert ${id} raised by ${alert.by}`);
         if (alert.status === 'resolved')
           throw new ContractError('not_allowed', `alert ${id} was resolved by ${alert.resolved?.by}`);
         const resolved: AlertRecord = {

@@ -31,4 +31,12 @@ export const foodEvents = defineEvents('food', {
     by: attrs.address(),
   },
   alertResolved: { id: attrs.text(), by: attrs.address(), resolution: attrs.text() },
+  /** An EPCIS error declaration beside the untouched anchor; `corrective` are the corrective events' hashes. */
+  eventErrorDeclared: {
+    hash: attrs.hash(),
+    declarationTime: attrs.int(),
+    reason: attrs.text().optional(),
+    corrective: attrs.list(attrs.hash()),
+    by: attrs.address(),
+  },
 });

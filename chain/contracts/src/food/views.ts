@@ -41,7 +41,22 @@ export const foodKeys = {
   /** Ids of the recalls naming a lot, so "is this lot recalled?" is one read. */
   recalledLot: (lot: string) => `food/recalled/${lot}`,
   alert: (id: string) => `food/alert/${id}`,
+  /** An EPCIS error declaration retracting an anchored event (the anchor itself is never changed). */
+  eventError: (hashHex: string) => `food/error/${hashHex}`,
 } as const;
+
+export type EventErrorDeclaration = {
+  readonly hash: string;
+  /** EPCIS errorDeclaration.declarationTime, ms since the epoch. */
+  readonly declarationTime: number;
+  /** CBV error reason (`incorrect_data`, `did_not_occur`) or a URI. */
+  readonly reason?: string;
+  /** Hashes of the corrective events (anchored or to be anchored). */
+  readonly corrective: readonly string[];
+  readonly by: Address;
+  readonly at: number;
+  readonly time: number;
+};
 
 export type EventAnchor = {
   /** Lowercase hex of the SHA-256 digest of the EPCIS Event Hash ID (`ni:///sha-256;<this>?ver=…`). */
@@ -121,6 +136,10 @@ export function hasFoodRole(
 
 export function eventAnchorOf(state: StateReader, hashHex: string): EventAnchor | undefined {
   return state.get(foodKeys.event(hashHex.toLowerCase())) as EventAnchor | undefined;
+}
+
+export function eventErrorOf(state: StateReader, hashHex: string): EventErrorDeclaration | undefined {
+  return state.get(foodKeys.eventError(hashHex.toLowerCase())) as EventErrorDeclaration | undefined;
 }
 
 export function productOf(state: StateReader, gtin: string): Product | undefined {
