@@ -3,6 +3,7 @@
 // cell are separated by spaces; a quantity is `<epcClass>*<quantity>*<uom>` (uom optional).
 import { parse } from 'csv-parse/sync';
 import { CaptureError } from './capture';
+import { type IdentifierRole, identifierProblem } from './domain/gs1';
 
 export const CSV_COLUMNS = [
   'type',
@@ -30,13 +31,23 @@ const CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'
 
 const list = (cell: string | undefined) => (cell ?? '').split(/\s+/).filter((s) => s.length > 0);
 
+/** A cell's identifier through the suite's one GS1 validator: refused naming the row and the column. */
+function identifier(value: string, role: IdentifierRole, row: number, column: string): string {
+  const problem = identifierProblem(value, role);
+  if (problem)
+    throw new CaptureError(`row ${row}, ${column}: ${problem.message}`, [
+      { path: `row ${row}.${column}`, message: problem.message },
+    ]);
+  return value;
+}
+
 function quantities(cell: string | undefined, row: number, column: string) {
   return list(cell).map((item) => {
     const [epcClass, quantity, uom] = item.split('*');
     const n = Number(quantity);
     if (!epcClass || quantity === undefined || !Number.isFinite(n) || n < 0)
       throw new CaptureError(`row ${row}, ${column}: "${item}" is not <epcClass>*<quantity>[*<uom>]`, []);
-    return { epcClass, quantity: n, ...(uom && { uom }) };
+    return { epcClass: identifier(epcClass, 'class', row, column), quantity: n, ...(uom && { uom }) };
   });
 }
 
@@ -68,11 +79,11 @@ export function csvToDocument(text: string, now = Date.now()): Record<string, un
     if (r.action) event.action = r.action;
     if (r.bizStep) event.bizStep = r.bizStep;
     if (r.disposition) event.disposition = r.disposition;
-    if (r.readPoint) event.readPoint = { id: r.readPoint };
-    if (r.bizLocation) event.bizLocation = { id: r.bizLocation };
-    if (r.parentID) event.parentID = r.parentID;
-    const epcs = list(r.epcList);
-    const children = list(r.childEPCs);
+    if (r.readPoint) event.readPoint = { id: identifier(r.readPoint, 'location', row, 'readPoint') };
+    if (r.bizLocation) event.bizLocation = { id: identifier(r.bizLocation, 'location', row, 'bizLocation') };
+    if (r.parentID) event.parentID = identifier(r.parentID, 'instance', row, 'parentID');
+    const epcs = list(r.epcList).map((e) => identifier(e, 'instance', row, 'epcList'));
+    const children = list(r.childEPCs).map((e) => identifier(e, 'instance', row, 'childEPCs'));
     if (r.type === 'AggregationEvent' || r.type === 'AssociationEvent') {
       if (children.length || epcs.length) event.childEPCs = children.length ? children : epcs;
     } else if (epcs.length) event.epcList = epcs;
@@ -83,7 +94,10 @@ export function csvToDocument(text: string, now = Date.now()): Record<string, un
     if (input.length) event.inputQuantityList = input;
     if (output.length) event.outputQuantityList = output;
     if (r.lotNumber) event.ilmd = { 'cbvmda:lotNumber': r.lotNumber };
-    if (r.destination) event.destinationList = [{ type: 'location', destination: r.destination }];
+    if (r.destination)
+      event.destinationList = [
+        { type: 'location', destination: identifier(r.destination, 'location', row, 'destination') },
+      ];
     const temps = list(r.temperatures).map((t) => {
       const value = Number(t);
       if (!Number.isFinite(value))

@@ -3,14 +3,16 @@
 import type { SessionUser } from '@gongxin/app-kit';
 import { FOOD_ORG_ROLES } from '@gongxin/contracts';
 import { TRPCError } from '@trpc/server';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { CaptureError } from './capture';
+import { anchorActions, CaptureError } from './capture';
 import { csvToDocument } from './csv';
 import {
   alerts,
   anchors,
+  captures,
   eventEpcs,
+  events,
   findings,
   locations,
   organisations,
@@ -57,8 +59,10 @@ export const appRouter = router({
       locations: number;
       recalls: number;
       alerts: number;
+      unanchored: number;
     }>(sql`
       select (select count(*)::int from food.events) as events, (select count(*)::int from food.anchors) as anchored,
+             (select count(*)::int from food.events e where not exists (select 1 from food.anchors a where a.hash = e.hash)) as unanchored,
              (select count(*)::int from food.products) as products, (select count(*)::int from food.locations) as locations,
              (select count(*)::int from food.recalls) as recalls, (select count(*)::int from food.alerts where status = 'open') as alerts`);
     return counts!;
@@ -248,6 +252,90 @@ export const appRouter = router({
   }),
 
   capture: router({
+    /**
+     * The signed-in organisation's events that are stored but not on chain: captures whose signature was
+     * cancelled or failed (with the actions to sign them now), and anchors the chain refused.
+     */
+    pending: protectedProcedure.query(async ({ ctx }) => {
+      const db = ctx.services.database.db;
+      const rows = await db
+        .select({
+          captureId: events.captureId,
+          hash: events.hash,
+          anchor: events.anchor,
+          anchorError: events.anchorError,
+          createdAt: events.createdAt,
+        })
+        .from(events)
+        .where(
+          and(
+            eq(events.org, ctx.user.address),
+            isNull(events.anchorSigner),
+            notExists(db.select({ one: sql`1` }).from(anchors).where(eq(anchors.hash, events.hash))),
+          ),
+        )
+        .orderBy(desc(events.createdAt))
+        .limit(2000);
+      const byCapture = new Map<
+        string,
+        { captureId: string; createdAt: number; hashes: string[]; anchors: typeof rows }
+      >();
+      for (const row of rows) {
+        const c = byCapture.get(row.captureId) ?? {
+          captureId: row.captureId,
+          createdAt: row.createdAt,
+          hashes: [],
+          anchors: [],
+        };
+        c.hashes.push(row.hash);
+        c.anchors.push(row);
+        byCapture.set(row.captureId, c);
+      }
+      return [...byCapture.values()].map((c) => ({
+        captureId: c.captureId,
+        createdAt: c.createdAt,
+        events: c.hashes.length,
+        errors: [...new Set(c.anchors.map((a) => a.anchorError).filter((e): e is string => !!e))],
+        actions: anchorActions(c.anchors as never),
+      }));
+    }),
+
+    /**
+     * Discards a pending capture of the signed-in organisation: its events that are not on chain are
+     * deleted with their index rows, so a cancelled capture leaves nothing behind. Anchored events stay.
+     */
+    discard: protectedProcedure
+      .input(z.object({ captureId: z.string().uuid() }))
+      .mutation(async ({ ctx, input }) =>
+        ctx.services.database.transaction(async (tx) => {
+          const doomed = await tx
+            .select({ hash: events.hash })
+            .from(events)
+            .where(
+              and(
+                eq(events.captureId, input.captureId),
+                eq(events.org, ctx.user.address),
+                isNull(events.anchorSigner),
+                notExists(tx.select({ one: sql`1` }).from(anchors).where(eq(anchors.hash, events.hash))),
+              ),
+            );
+          if (doomed.length === 0)
+            throw new TRPCError({
+              code: 'NOT_FOUND',
+              message: `no pending capture ${input.captureId} of yours`,
+            });
+          const hashes = doomed.map((d) => d.hash);
+          await tx.delete(eventEpcs).where(inArray(eventEpcs.hash, hashes));
+          await tx.delete(events).where(inArray(events.hash, hashes));
+          const [left] = await tx
+            .select({ n: sql<number>`count(*)::int` })
+            .from(events)
+            .where(eq(events.captureId, input.captureId));
+          if ((left?.n ?? 0) === 0) await tx.delete(captures).where(eq(captures.id, input.captureId));
+          return { discarded: hashes.length };
+        }),
+      ),
+
     /**
      * A document from the web forms or a CSV file, captured for the signed-in person's organisation (their
      * own account, which holds the food role). Their browser signs the returned anchor actions.

@@ -112,7 +112,10 @@ describe('EPC URIs and Digital Link', () => {
 
   it.each([
     ['https://id.gs1.org/01/10614141073465/21/2017', /check digit/],
-    ['https://id.gs1.org/01/10614141073464/21/2017/10/L1', /only \(22\) then \(10\) then \(21\) may follow, in that order, not \(10\)/],
+    [
+      'https://id.gs1.org/01/10614141073464/21/2017/10/L1',
+      /only \(22\) then \(10\) then \(21\) may follow, in that order, not \(10\)/,
+    ],
     ['https://id.gs1.org/01/10614141073464/21/', /no value/],
     ['https://id.gs1.org/01/10614141073464/21/ABCDEFGHIJKLMNOPQRSTU', /1–20 characters/],
     ['https://id.gs1.org/products/123', /no GS1 primary key/],
@@ -139,7 +142,9 @@ describe('EPC URIs and Digital Link', () => {
     }
     expect(canonicalEpc('urn:epc:idpat:sgtin:6901234.056789.*')).toBe('https://id.gs1.org/01/06901234567892');
     // Every EPC scheme has its Digital Link; what is not a GS1 key stays as written (trimmed).
-    expect(canonicalEpc(' urn:epc:id:grai:4012345.55555.987 ')).toBe('https://id.gs1.org/8003/04012345555554987');
+    expect(canonicalEpc(' urn:epc:id:grai:4012345.55555.987 ')).toBe(
+      'https://id.gs1.org/8003/04012345555554987',
+    );
     expect(canonicalEpc(' urn:example:pallet:17 ')).toBe('urn:example:pallet:17');
   });
 

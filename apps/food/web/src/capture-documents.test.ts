@@ -109,7 +109,7 @@ describe('the documents of the capture form', () => {
           children: pack('1'),
         }),
       ),
-    ).toEqual(['parentKey', undefined]);
+    ).toEqual(['identifier', undefined]);
     // Unpacking everything names no children.
     expect(
       validateEpcis(documentFromAggregation({ ...packing, action: 'DELETE', bizStep: 'unpacking' })).ok,

@@ -1,12 +1,20 @@
-// GS1 check digits as typed in the forms (the server and the chain check them again), and the EPCIS 2.0
-// documents the capture forms build: an ObjectEvent, an AggregationEvent (packing) and a
-// TransformationEvent (processing lots into a new lot).
+// The EPCIS 2.0 documents the capture forms build — an ObjectEvent, an AggregationEvent (packing) and a
+// TransformationEvent (processing lots into a new lot) — with every identifier checked as typed by the
+// suite's one GS1 validator (the server's capture and the chain's contract use the same, with the same
+// messages), so a mistyped code is shown in the form before anything is signed.
+import {
+  type IdentifierProblem,
+  type IdentifierRole,
+  identifierProblem,
+  isValidGln,
+  isValidGtin,
+} from '@gongxin/food-server/gs1';
+
+export { identifierProblem };
+
+/** GTIN (8–14 digits) or GLN (13) check digit as typed in the master-data forms. */
 export function gs1CheckOk(digits: string): boolean {
-  if (!/^\d{8,18}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = digits.length - 2, weight = 3; i >= 0; i--, weight = 4 - weight)
-    sum += Number(digits[i]) * weight;
-  return (10 - (sum % 10)) % 10 === Number(digits.at(-1));
+  return digits.length === 13 ? isValidGln(digits) || isValidGtin(digits) : isValidGtin(digits);
 }
 
 /**
@@ -34,9 +42,26 @@ export interface EventForm {
   eventTime: string;
 }
 
+/** The place of a form's GLN field as EPCIS names it, checked like any location. */
+function placeOf(gln: string): { id: string } | undefined {
+  const text = gln.trim();
+  if (!text) return undefined;
+  const id = `https://id.gs1.org/414/${text}`;
+  check(id, 'location', 'location');
+  return { id };
+}
+
+function check(value: string, role: IdentifierRole, field: FieldName, line?: number): void {
+  const problem = identifierProblem(value, role);
+  if (problem) throw new FormError('identifier', line, field, problem);
+}
+
 export function documentFromForm(form: EventForm): Record<string, unknown> {
-  const place = form.gln ? { id: `https://id.gs1.org/414/${form.gln}` } : undefined;
-  const isLot = /\/10\//.test(form.epc) && !/\/21\//.test(form.epc);
+  const place = placeOf(form.gln);
+  const epc = form.epc.trim();
+  if (!epc) throw new FormError('epc');
+  const isLot = isLotKey(epc);
+  check(epc, isLot ? 'class' : 'instance', 'epc');
   const temps = form.temperatures
     .split(/\s+/)
     .filter(Boolean)
@@ -49,8 +74,8 @@ export function documentFromForm(form: EventForm): Record<string, unknown> {
     ...(form.bizStep && { bizStep: form.bizStep }),
     ...(form.disposition && { disposition: form.disposition }),
     ...(isLot
-      ? { quantityList: [{ epcClass: form.epc, quantity: Number(form.quantity || 1), uom: 'KGM' }] }
-      : { epcList: [form.epc] }),
+      ? { quantityList: [{ epcClass: epc, quantity: Number(form.quantity || 1), uom: 'KGM' }] }
+      : { epcList: [epc] }),
     ...(place && { readPoint: place, bizLocation: place }),
     ...(form.lotNumber && form.action === 'ADD' && { ilmd: { 'cbvmda:lotNumber': form.lotNumber } }),
     ...(temps.length && { sensorElementList: [{ sensorReport: temps }] }),
@@ -68,12 +93,18 @@ function documentOf(event: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-/** What is wrong with a form, as a message key under `food.capture.errors` and the line it is on. */
+/** The form's fields, as `food.capture.fields` names them. */
+export type FieldName = 'epc' | 'location' | 'parent' | 'children' | 'inputs' | 'outputs';
+
+/**
+ * What is wrong with a form: a message key under `food.capture.errors`, the line it is on and, for an
+ * identifier, the field and the validator's problem (the same words the server and the chain use).
+ */
 export class FormError extends Error {
   constructor(
     readonly key:
+      | 'epc'
       | 'parent'
-      | 'parentKey'
       | 'parentLot'
       | 'children'
       | 'inputs'
@@ -82,26 +113,18 @@ export class FormError extends Error {
       | 'quantity'
       | 'serialQuantity',
     readonly line?: number,
+    readonly field?: FieldName,
+    readonly problem?: IdentifierProblem,
   ) {
-    super(line ? `${key} (line ${line})` : key);
+    super(
+      `${field ? `${field}${line ? ` line ${line}` : ''}: ` : ''}${problem?.message ?? key}${line && !field ? ` (line ${line})` : ''}`,
+    );
   }
 }
 
 /** A lot (a class of goods counted by quantity) rather than one item or a logistic unit. */
 const isLotKey = (id: string) =>
   (/\/10\//.test(id) && !/\/21\//.test(id)) || /^urn:epc:class:lgtin:/.test(id);
-
-/** GS1 keys in a Digital Link are checked as typed (GTIN-14 and SSCC check digits); URNs the server checks. */
-function identifierOk(id: string): boolean {
-  if (/^https?:\/\//.test(id)) {
-    const gtin = /\/01\/(\d+)(?:\/|$)/.exec(id)?.[1];
-    const sscc = /\/00\/(\d+)(?:\/|$)/.exec(id)?.[1];
-    if (gtin !== undefined) return gtin.length === 14 && gs1CheckOk(gtin);
-    if (sscc !== undefined) return sscc.length === 18 && gs1CheckOk(sscc);
-    return false;
-  }
-  return /^urn:epc:(id|class):[a-z]+:\S+$/.test(id);
-}
 
 export interface ItemList {
   epcs: string[];
@@ -113,13 +136,14 @@ export interface ItemList {
  * logistic unit (serial, SSCC) goes in the EPC list and takes no quantity; a lot needs a whole, positive
  * quantity. Blank lines are skipped.
  */
-export function itemsFromLines(text: string): ItemList {
+export function itemsFromLines(text: string, field: FieldName = 'children'): ItemList {
   const list: ItemList = { epcs: [], quantities: [] };
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
     const [id, quantity, uom, ...rest] = raw.trim().split(/\s+/).filter(Boolean);
     if (!id) return;
-    if (!identifierOk(id) || rest.length > 0) throw new FormError('identifier', line);
+    if (rest.length > 0) throw new FormError('quantity', line);
+    check(id, isLotKey(id) ? 'class' : 'instance', field, line);
     if (!isLotKey(id)) {
       if (quantity !== undefined) throw new FormError('serialQuantity', line);
       list.epcs.push(id);
@@ -141,7 +165,7 @@ interface CommonForm {
 }
 
 function common(form: CommonForm): Record<string, unknown> {
-  const place = form.gln ? { id: `https://id.gs1.org/414/${form.gln}` } : undefined;
+  const place = placeOf(form.gln);
   return {
     eventTime: new Date(form.eventTime || Date.now()).toISOString(),
     eventTimeZoneOffset: '+08:00',
@@ -162,9 +186,9 @@ export interface AggregationForm extends CommonForm {
 export function documentFromAggregation(form: AggregationForm): Record<string, unknown> {
   const parent = form.parent.trim();
   if (!parent) throw new FormError('parent');
-  if (!identifierOk(parent)) throw new FormError('parentKey');
   if (isLotKey(parent)) throw new FormError('parentLot');
-  const children = itemsFromLines(form.children);
+  check(parent, 'instance', 'parent');
+  const children = itemsFromLines(form.children, 'children');
   // Unpacking (DELETE) may name no children: everything comes out.
   if (form.action !== 'DELETE' && children.epcs.length + children.quantities.length === 0)
     throw new FormError('children');
@@ -187,8 +211,8 @@ export interface TransformationForm extends CommonForm {
 }
 
 export function documentFromTransformation(form: TransformationForm): Record<string, unknown> {
-  const inputs = itemsFromLines(form.inputs);
-  const outputs = itemsFromLines(form.outputs);
+  const inputs = itemsFromLines(form.inputs, 'inputs');
+  const outputs = itemsFromLines(form.outputs, 'outputs');
   if (inputs.epcs.length + inputs.quantities.length === 0) throw new FormError('inputs');
   if (outputs.epcs.length + outputs.quantities.length === 0) throw new FormError('outputs');
   return documentOf({

@@ -195,9 +195,15 @@ export const foodContract: ContractModule = {
           );
         const existing = eventErrorOf(ctx, eventHash);
         if (existing)
-          throw new ContractError('already_exists', `event ${eventHash} was declared erroneous at height ${existing.at}`);
+          throw new ContractError(
+            'already_exists',
+            `event ${eventHash} was declared erroneous at height ${existing.at}`,
+          );
         if (declarationTime > ctx.time + RECORD_TIME_TOLERANCE_MS)
-          throw new ContractError('not_allowed', `declarationTime ${declarationTime} is later than the block time`);
+          throw new ContractError(
+            'not_allowed',
+            `declarationTime ${declarationTime} is later than the block time`,
+          );
         const declaration: EventErrorDeclaration = {
           hash: eventHash,
           declarationTime,
@@ -319,7 +325,10 @@ export const foodContract: ContractModule = {
         // The monitor withdraws only what it raised itself (its evidence was declared erroneous);
         // judging anyone else's alert is a regulator's.
         if (!hasFoodRole(ctx, ctx.sender, ['regulator']) && alert.by !== ctx.sender)
-          throw new ContractError('not_authorized', `only a regulator may resolve alert ${id} raised by ${alert.by}`);
+          throw new ContractError(
+            'not_authorized',
+            `only a regulator may resolve alert ${id} raised by ${alert.by}`,
+          );
         if (alert.status === 'resolved')
           throw new ContractError('not_allowed', `alert ${id} was resolved by ${alert.resolved?.by}`);
         const resolved: AlertRecord = {

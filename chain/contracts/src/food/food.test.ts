@@ -12,7 +12,16 @@ import {
   testAccount,
 } from '../../test/chain';
 import { foodContract, MAX_ANCHORED_EPCS, RECORD_TIME_TOLERANCE_MS } from './contract';
-import { alertOf, eventAnchorOf, eventErrorOf, hasFoodRole, locationOf, productOf, recallOf, recallsOfLot } from './views';
+import {
+  alertOf,
+  eventAnchorOf,
+  eventErrorOf,
+  hasFoodRole,
+  locationOf,
+  productOf,
+  recallOf,
+  recallsOfLot,
+} from './views';
 
 const { alice, bob, carol, dave, authority, regulator, mallory } = accounts;
 /** The food app's service account (role food:monitor). */
@@ -309,7 +318,11 @@ describe('alerts', () => {
 
     // The monitor withdraws only its own alerts (their evidence retracted); a regulator's is not its to judge.
     const byRegulator = eventNamed(chain.ok(regulator, raise()), 'alertRaised').id as string;
-    chain.fails('not_authorized', monitor, food('resolveAlert', { id: byRegulator, resolution: 'self-service' }));
+    chain.fails(
+      'not_authorized',
+      monitor,
+      food('resolveAlert', { id: byRegulator, resolution: 'self-service' }),
+    );
     chain.fails('not_authorized', carol, food('resolveAlert', { id, resolution: 'retailer' }));
     const resolved = chain.ok(regulator, food('resolveAlert', { id, resolution: '已销毁问题批次' }));
     expect(eventNamed(resolved, 'alertResolved')).toEqual({
@@ -347,15 +360,25 @@ describe('identifiers on chain: the one GS1 validator of the suite', () => {
     chain.ok(alice, anchorOf(1));
     for (const [bad, why] of [
       ['urn:epc:id:sgtin:notanepc', /epcs\.0: "urn:epc:id:sgtin:notanepc" is not a valid SGTIN EPC URI/],
-      ['https://id.gs1.org/01/06902235004011/21/1', /epcs\.0: "https:\/\/id.gs1.org\/01\/06902235004011\/21\/1": check digit of GTIN/],
+      [
+        'https://id.gs1.org/01/06902235004011/21/1',
+        /epcs\.0: "https:\/\/id.gs1.org\/01\/06902235004011\/21\/1": check digit of GTIN/,
+      ],
       ['https://id.gs1.org/414/6902235000015', /check digit of GLN 6902235000015/],
-      ['urn:epc:id:sgtin:0614141.112345.400', /not in canonical form: send "https:\/\/id.gs1.org\/01\/10614141123459\/21\/400"/],
+      [
+        'urn:epc:id:sgtin:0614141.112345.400',
+        /not in canonical form: send "https:\/\/id.gs1.org\/01\/10614141123459\/21\/400"/,
+      ],
     ] as const) {
       expect(chain.fails('invalid_params', alice, anchorOf(2, { epcs: [bad] }))).toMatch(why);
     }
     // A private (non-GS1) URI is an identifier EPCIS allows.
     chain.ok(alice, anchorOf(3, { epcs: ['urn:example:crate:17'] }));
-    const recall = chain.fails('invalid_params', regulator, food('issueRecall', { lots: ['https://id.gs1.org/01/06901234567892/21/S1'], reason: 'x' }));
+    const recall = chain.fails(
+      'invalid_params',
+      regulator,
+      food('issueRecall', { lots: ['https://id.gs1.org/01/06901234567892/21/S1'], reason: 'x' }),
+    );
     expect(recall).toMatch(/lots\.0: ".*" is an item \(SGTIN\); this field takes a lot or a product class/);
     chain.ok(regulator, food('issueRecall', { lots: [LOT], reason: '农残超标' }));
   });
@@ -367,17 +390,34 @@ describe('error declarations', () => {
     chain.ok(alice, anchorOf(1));
     chain.ok(alice, anchorOf(2));
     const declare = (n: number, extra: Record<string, unknown> = {}) =>
-      food('declareEventError', { eventHash: hash32(n), declarationTime: 1, reason: 'incorrect_data', corrective: [hash32(2)], ...extra });
+      food('declareEventError', {
+        eventHash: hash32(n),
+        declarationTime: 1,
+        reason: 'incorrect_data',
+        corrective: [hash32(2)],
+        ...extra,
+      });
     chain.fails('not_authorized', bob, declare(1));
     chain.fails('not_authorized', mallory, declare(1));
     chain.fails('not_found', alice, declare(9));
     expect(chain.ok(alice, declare(1))).toEqual([
-      ['eventErrorDeclared', { hash: hash32(1), declarationTime: 1, reason: 'incorrect_data', corrective: [hash32(2)], by: alice.address }],
+      [
+        'eventErrorDeclared',
+        {
+          hash: hash32(1),
+          declarationTime: 1,
+          reason: 'incorrect_data',
+          corrective: [hash32(2)],
+          by: alice.address,
+        },
+      ],
     ]);
-    expect(eventErrorOf(chain.store, hash32(1))).toMatchObject({ reason: 'incorrect_data', by: alice.address });
+    expect(eventErrorOf(chain.store, hash32(1))).toMatchObject({
+      reason: 'incorrect_data',
+      by: alice.address,
+    });
     expect(eventAnchorOf(chain.store, hash32(1))?.by).toBe(alice.address);
     chain.fails('already_exists', alice, declare(1));
     chain.ok(regulator, declare(2, { corrective: [] }));
   });
 });
-

@@ -300,7 +300,10 @@ const SCHEMES = {
 const PATTERNS = ['sgtin', 'grai', 'gdti', 'sgcn', 'cpi', 'itip', 'upui'] as const;
 
 function form(urn: string, scheme: string, shape: string): never {
-  return fail(`"${urn}" is not a valid ${scheme.toUpperCase()} EPC URI (${shape})`, `“${urn}”不是有效的 ${scheme.toUpperCase()} EPC URI（${shape}）`);
+  return fail(
+    `"${urn}" is not a valid ${scheme.toUpperCase()} EPC URI (${shape})`,
+    `“${urn}”不是有效的 ${scheme.toUpperCase()} EPC URI（${shape}）`,
+  );
 }
 
 /** GTIN-14 from an SGTIN-style company prefix and item reference (indicator digit first). */
@@ -325,7 +328,11 @@ export function parseEpcUrn(input: string): Gs1Key {
     const [cp = '', ref, lot, ...extra] = body.split('.');
     if (extra.length > 0 || lot === undefined) form(urn, 'lgtin', SCHEMES.lgtin);
     fixedDigits(urn, cp, ref, 13, 'item reference');
-    return { kind: 'lgtin', gtin: gtinFrom(cp, ref!), lot: aiValue(percentDecode(lot!, 'lot'), 'lot', '批号', 20) };
+    return {
+      kind: 'lgtin',
+      gtin: gtinFrom(cp, ref!),
+      lot: aiValue(percentDecode(lot!, 'lot'), 'lot', '批号', 20),
+    };
   }
   if (space === 'idpat') return parsePattern(urn, scheme, body);
   if (scheme === 'lgtin')
@@ -368,12 +375,20 @@ export function parseEpcUrn(input: string): Gs1Key {
     case 'grai': {
       if (parts.length < 3) form(urn, scheme, shape);
       const grai = withCheckDigit(`0${fixedDigits(urn, cp, ref, 12, 'asset type')}`);
-      return { kind: 'grai', grai, serial: aiValue(percentDecode(parts.slice(2).join('.'), 'serial'), 'serial', '序列号', 16) };
+      return {
+        kind: 'grai',
+        grai,
+        serial: aiValue(percentDecode(parts.slice(2).join('.'), 'serial'), 'serial', '序列号', 16),
+      };
     }
     case 'gdti': {
       if (parts.length < 3) form(urn, scheme, shape);
       const gdti = withCheckDigit(fixedDigits(urn, cp, ref, 12, 'document type'));
-      return { kind: 'gdti', gdti, serial: aiValue(percentDecode(parts.slice(2).join('.'), 'serial'), 'serial', '序列号', 17) };
+      return {
+        kind: 'gdti',
+        gdti,
+        serial: aiValue(percentDecode(parts.slice(2).join('.'), 'serial'), 'serial', '序列号', 17),
+      };
     }
     case 'sgcn': {
       if (parts.length !== 3) form(urn, scheme, shape);
@@ -394,8 +409,16 @@ export function parseEpcUrn(input: string): Gs1Key {
     case 'ginc': {
       if (parts.length < 2) form(urn, scheme, shape);
       checkPrefix(urn, cp);
-      const ref = percentDecode(parts.slice(1).join('.'), scheme === 'giai' ? 'asset reference' : 'consignment reference');
-      const value = aiValue(cp + ref, scheme === 'giai' ? 'GIAI' : 'GINC', scheme === 'giai' ? 'GIAI' : 'GINC', 30);
+      const ref = percentDecode(
+        parts.slice(1).join('.'),
+        scheme === 'giai' ? 'asset reference' : 'consignment reference',
+      );
+      const value = aiValue(
+        cp + ref,
+        scheme === 'giai' ? 'GIAI' : 'GINC',
+        scheme === 'giai' ? 'GIAI' : 'GINC',
+        30,
+      );
       if (ref.length === 0) form(urn, scheme, shape);
       return scheme === 'giai' ? { kind: 'giai', giai: value } : { kind: 'ginc', ginc: value };
     }
@@ -469,7 +492,10 @@ function parsePattern(urn: string, scheme: string, body: string): Gs1Key {
     default: {
       if (parts.length !== 3) form(urn, scheme, shape);
       checkPrefix(urn, cp);
-      return { kind: 'cpi', cpid: aiValue(cp + percentDecode(ref ?? '', 'part reference'), 'CPID', 'CPID', 30, CSET39) };
+      return {
+        kind: 'cpi',
+        cpid: aiValue(cp + percentDecode(ref ?? '', 'part reference'), 'CPID', 'CPID', 30, CSET39),
+      };
     }
   }
 }
@@ -569,12 +595,16 @@ export function parseDigitalLink(input: string): DigitalLink {
         if (lot !== undefined) key.lot = aiValue(lot, 'lot', '批号', 20);
         return { domain, key };
       }
-      if (lot !== undefined) return { domain, key: { kind: 'lgtin', gtin, lot: aiValue(lot, 'lot', '批号', 20) } };
+      if (lot !== undefined)
+        return { domain, key: { kind: 'lgtin', gtin, lot: aiValue(lot, 'lot', '批号', 20) } };
       return { domain, key: { kind: 'gtin', gtin } };
     }
     case '8006': {
       if (!/^\d{18}$/.test(value))
-        fail(`"${uri}": an ITIP (8006) is a GTIN-14 and two 2-digit numbers`, `“${uri}”：ITIP (8006) 应为 18 位数字`);
+        fail(
+          `"${uri}": an ITIP (8006) is a GTIN-14 and two 2-digit numbers`,
+          `“${uri}”：ITIP (8006) 应为 18 位数字`,
+        );
       const gtin = checked(parseGtin(value.slice(0, 14)));
       const key: Gs1Key = { kind: 'itip', gtin, piece: value.slice(14, 16), total: value.slice(16, 18) };
       if (serial !== undefined) key.serial = aiValue(serial, 'serial', '序列号', 20);
@@ -602,7 +632,9 @@ export function parseDigitalLink(input: string): DigitalLink {
       const rest = value.slice(14);
       return {
         domain,
-        key: rest ? { kind: 'grai', grai, serial: aiValue(rest, 'serial', '序列号', 16) } : { kind: 'grai', grai },
+        key: rest
+          ? { kind: 'grai', grai, serial: aiValue(rest, 'serial', '序列号', 16) }
+          : { kind: 'grai', grai },
       };
     }
     case '8004':
@@ -628,7 +660,9 @@ export function parseDigitalLink(input: string): DigitalLink {
       const rest = value.slice(13);
       return {
         domain,
-        key: rest ? { kind: 'gdti', gdti, serial: aiValue(rest, 'serial', '序列号', 17) } : { kind: 'gdti', gdti },
+        key: rest
+          ? { kind: 'gdti', gdti, serial: aiValue(rest, 'serial', '序列号', 17) }
+          : { kind: 'gdti', gdti },
       };
     }
     case '255': {
@@ -762,7 +796,8 @@ export function lotOf(value: string): string | undefined {
   try {
     const key = parseEpc(value);
     if (key.kind === 'lgtin') return toDigitalLink(key);
-    if (key.kind === 'sgtin' && key.lot) return toDigitalLink({ kind: 'lgtin', gtin: key.gtin, lot: key.lot });
+    if (key.kind === 'sgtin' && key.lot)
+      return toDigitalLink({ kind: 'lgtin', gtin: key.gtin, lot: key.lot });
   } catch {
     // Not a GS1 key: no lot.
   }
@@ -806,10 +841,16 @@ export interface IdentifierProblem {
 }
 
 const ROLE_WORDS: Record<Exclude<IdentifierRole, 'any'>, [string, string]> = {
-  instance: ['one item, case, pallet or asset (SGTIN, SSCC, GRAI with serial…)', '单个物品、箱、托盘或资产（SGTIN、SSCC…）'],
+  instance: [
+    'one item, case, pallet or asset (SGTIN, SSCC, GRAI with serial…)',
+    '单个物品、箱、托盘或资产（SGTIN、SSCC…）',
+  ],
   class: ['a lot or a product class (LGTIN, GTIN pattern…)', '批次或产品类别（LGTIN、GTIN 模式…）'],
   location: ['a location (SGLN, or a Digital Link with (414))', '地点（SGLN，或带 (414) 的数字链接）'],
-  party: ['a party (PGLN, or a Digital Link with (417) or (414))', '参与方（PGLN，或带 (417)/(414) 的数字链接）'],
+  party: [
+    'a party (PGLN, or a Digital Link with (417) or (414))',
+    '参与方（PGLN，或带 (417)/(414) 的数字链接）',
+  ],
   lot: ['a lot (LGTIN: a GTIN with (10))', '批次（带 (10) 批号的 GTIN）'],
 };
 
@@ -881,9 +922,15 @@ const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
  * other absolute URIs pass as private identifiers, unless they claim to be GS1 (`urn:epc:`, a Digital
  * Link path) and are not.
  */
-export function identifierProblem(value: unknown, role: IdentifierRole = 'any'): IdentifierProblem | undefined {
+export function identifierProblem(
+  value: unknown,
+  role: IdentifierRole = 'any',
+): IdentifierProblem | undefined {
   if (typeof value !== 'string')
-    return { message: `${JSON.stringify(value) ?? String(value)} is not text`, zh: `${String(value)} 不是文本` };
+    return {
+      message: `${JSON.stringify(value) ?? String(value)} is not text`,
+      zh: `${String(value)} 不是文本`,
+    };
   const text = value.trim();
   if (text !== value || text.length === 0 || text.length > 400)
     return {

@@ -7,6 +7,8 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { cbv, cbvTerm, epcisSchema, isCbvTerm, type VocabularyName } from './cbv';
+import { type IdentifierRole, identifierProblem } from './gs1';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 
 // ------------------------------------------------------------------------------------------ types
 
@@ -423,6 +425,52 @@ function checkExtensionNames(
   }
 }
 
+/** Source/destination types whose identifier is a party; `location` (and others) name places. */
+const PARTY_TYPES = new Set(['owning_party', 'possessing_party']);
+
+/**
+ * Every identifier of the event through the suite's one GS1 validator, each for what its field takes: an
+ * EPC list names single things, a quantity element a class, read point and business location a place, a
+ * party source or destination a party. The message names the field (path) and the identifier.
+ */
+function checkIdentifiers(event: Obj, path: string, issues: EpcisIssue[]): void {
+  const check = (value: unknown, at: string, role: IdentifierRole) => {
+    const problem = identifierProblem(value, role);
+    if (problem) issues.push({ path: at, message: problem.message });
+  };
+  for (const field of ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList']) {
+    const list = event[field];
+    if (Array.isArray(list)) list.forEach((v, i) => check(v, `${join(path, field)}[${i}]`, 'instance'));
+  }
+  if (event.parentID !== undefined) check(event.parentID, join(path, 'parentID'), 'instance');
+  for (const field of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {
+    const list = event[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((q, i) => {
+      if (isObject(q) && q.epcClass !== undefined)
+        check(q.epcClass, `${join(path, field)}[${i}].epcClass`, 'class');
+    });
+  }
+  for (const field of ['readPoint', 'bizLocation']) {
+    const place = event[field];
+    if (isObject(place) && place.id !== undefined) check(place.id, `${join(path, field)}.id`, 'location');
+  }
+  for (const [field, item] of [
+    ['sourceList', 'source'],
+    ['destinationList', 'destination'],
+  ] as const) {
+    const list = event[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry, i) => {
+      if (!isObject(entry) || entry[item] === undefined) return;
+      const type = typeof entry.type === 'string' ? cbvTerm(entry.type, 'sourceDestType') : undefined;
+      const role: IdentifierRole =
+        type && PARTY_TYPES.has(type) ? 'party' : type === 'location' ? 'location' : 'any';
+      check(entry[item], `${join(path, field)}[${i}].${item}`, role);
+    });
+  }
+}
+
 function checkEvent(event: Obj, path: string, documentContext: unknown, issues: EpcisIssue[]): void {
   const type = event.type;
   if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
@@ -432,6 +480,7 @@ function checkEvent(event: Obj, path: string, documentContext: unknown, issues: 
     });
     return;
   }
+  checkIdentifiers(event, path, issues);
   const prefixes = declaredPrefixes(documentContext, event['@context']);
   checkVocabulary(event.bizStep, 'bizStep', join(path, 'bizStep'), prefixes, issues);
   checkVocabulary(event.disposition, 'disposition', join(path, 'disposition'), prefixes, issues);
@@ -534,6 +583,13 @@ export function validateEpcis(input: unknown): EpcisValidation {
     return {
       ok: false,
       issues: [{ path: '', message: 'an EPCIS document or event is a JSON object' }],
+      events: [],
+    };
+  // Before anything walks it recursively (ajv, the event hash): a deep document would overflow the stack.
+  if (nestedDeeperThan(input, MAX_JSON_DEPTH))
+    return {
+      ok: false,
+      issues: [{ path: '', message: `the document is nested deeper than ${MAX_JSON_DEPTH} levels` }],
       events: [],
     };
   const validate = compiled();

@@ -7,5 +7,6 @@ export * from './cbv';
 export * from './epcis';
 export * from './event-hash';
 export * from './gs1';
+export * from './json-depth';
 export * from './labels';
 export * from './trace';
