@@ -440,7 +440,8 @@ function checkIdentifiers(event: Obj, path: string, issues: EpcisIssue[]): void 
   };
   for (const field of ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList']) {
     const list = event[field];
-    if (Array.isArray(list)) list.forEach((v, i) => check(v, `${join(path, field)}[${i}]`, 'instance'));
+    if (!Array.isArray(list)) continue;
+    for (const [i, v] of list.entries()) check(v, `${join(path, field)}[${i}]`, 'instance');
   }
   if (event.parentID !== undefined) check(event.parentID, join(path, 'parentID'), 'instance');
   for (const field of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {
