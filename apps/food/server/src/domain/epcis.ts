@@ -123,42 +123,14 @@ export const EPCIS_CONTEXTS: readonly string[] = [
   'https://gs1.github.io/EPCIS/epcis-context.jsonld',
 ];
 
-/** Prefixes the EPCIS context defines, usable without declaring them. */
-const PREDEFINED_PREFIXES = new Set([
-  'epcis',
-  'cbv',
-  'cbvmda',
-  'gs1',
-  'xsd',
-  'rdf',
-  'rdfs',
-  'owl',
-  'dcterms',
-  'schema',
-]);
-
 let validator: ValidateFunction | undefined;
 
-/**
- * The schema snapshot vendored predates `certificationInfo` (EPCIS 2.0 §7.3.2 has it on every event):
- * it is added here, in code, so the vendored file stays GS1's.
- */
-function amended(schema: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(schema) as { definitions: Record<string, Record<string, unknown>> };
-  const common = copy.definitions['common-event-properties'] as { anyOf: { enum?: string[] }[] };
-  common.anyOf[0]!.enum!.push('certificationInfo');
-  const event = copy.definitions.Event as { properties: Record<string, unknown> };
-  event.properties.certificationInfo = {
-    anyOf: [{ $ref: '#/definitions/uri' }, { type: 'array', items: { $ref: '#/definitions/uri' } }],
-  };
-  return copy;
-}
-
+/** GS1's ratified schema, as published (src/standards/README.md). */
 function compiled(): ValidateFunction {
   if (!validator) {
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     addFormats(ajv);
-    validator = ajv.compile(amended(epcisSchema()));
+    validator = ajv.compile(epcisSchema());
   }
   return validator;
 }
@@ -239,6 +211,13 @@ function schemaIssues(errors: readonly ErrorObject[]): EpcisIssue[] {
           break;
         case 'enum':
           // A vocabulary value: either a standard term or any URI (the format branch failed too).
+          if (typeof error.data === 'string' && /^urn:epcglobal:cbv:[a-z]+:/.test(error.data)) {
+            say(
+              path,
+              `${shown(error.data)}: EPCIS 2.0 JSON writes CBV terms bare, not as CBV 1.x URNs: use "${error.data.replace(/^urn:epcglobal:cbv:[a-z]+:/, '')}"`,
+            );
+            break;
+          }
           say(
             path,
             has('format')
@@ -304,38 +283,16 @@ function schemaIssues(errors: readonly ErrorObject[]): EpcisIssue[] {
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Prefixes declared by a @context (strings name remote contexts, objects map prefixes). */
-function declaredPrefixes(...contexts: unknown[]): Set<string> {
-  const prefixes = new Set(PREDEFINED_PREFIXES);
-  for (const context of contexts) {
-    for (const entry of Array.isArray(context) ? context : [context]) {
-      if (isObject(entry))
-        for (const [key, value] of Object.entries(entry)) if (typeof value === 'string') prefixes.add(key);
-    }
-  }
-  return prefixes;
-}
-
 function includesEpcisContext(context: unknown): boolean {
   return (Array.isArray(context) ? context : [context]).some(
     (c) => typeof c === 'string' && EPCIS_CONTEXTS.includes(c),
   );
 }
 
-const ABSOLUTE_SCHEMES = /^(https?|urn|tag|did|geo):/i;
-
-/** `prefix:name` whose prefix nobody declared: what a JSON-LD processor would silently misread. */
-function undeclaredPrefix(value: string, prefixes: ReadonlySet<string>): string | undefined {
-  const m = /^([A-Za-z][A-Za-z0-9._-]*):/.exec(value);
-  if (!m || ABSOLUTE_SCHEMES.test(value)) return undefined;
-  return prefixes.has(m[1]!) ? undefined : m[1];
-}
-
 function checkVocabulary(
   value: unknown,
   vocabularyName: VocabularyName,
   path: string,
-  prefixes: ReadonlySet<string>,
   issues: EpcisIssue[],
 ): void {
   if (typeof value !== 'string') return;
@@ -347,75 +304,24 @@ function checkVocabulary(
         path,
         message: value.includes(':')
           ? `"${term}" is not a CBV ${vocabulary.label} (check the spelling)`
-          : `"${value}" is not a CBV ${vocabulary.label}; use a CBV term or a URI in a namespace declared in @context (e.g. "myco:${value}")`,
+          : `"${value}" is not a CBV ${vocabulary.label}; use a CBV term or a URI (e.g. "https://example.com/voc/${value}")`,
       });
     }
     return;
   }
-  const prefix = undeclaredPrefix(value, prefixes);
-  if (prefix)
-    issues.push({
-      path,
-      message: `prefix "${prefix}" of ${vocabulary.label} "${value}" is not declared in @context`,
-    });
+  // Anything else the schema let through is a URI. A `prefix:name` whose prefix the context does not
+  // declare is, in JSON-LD, an absolute IRI with that scheme: GS1's own examples write `example:x`.
 }
 
-const STANDARD_FIELDS: Record<EventType, readonly string[]> = {
-  ObjectEvent: ['epcList', 'quantityList', 'action', 'ilmd'],
-  AggregationEvent: ['parentID', 'childEPCs', 'childQuantityList', 'action'],
-  TransactionEvent: ['bizTransactionList', 'parentID', 'epcList', 'quantityList', 'action'],
-  TransformationEvent: [
-    'inputEPCList',
-    'inputQuantityList',
-    'outputEPCList',
-    'outputQuantityList',
-    'transformationID',
-    'ilmd',
-  ],
-  AssociationEvent: ['parentID', 'childEPCs', 'childQuantityList', 'action'],
-};
-const COMMON_FIELDS = [
-  '@context',
-  'type',
-  'eventTime',
-  'recordTime',
-  'eventTimeZoneOffset',
-  'eventID',
-  'errorDeclaration',
-  'certificationInfo',
-  'bizStep',
-  'disposition',
-  'persistentDisposition',
-  'readPoint',
-  'bizLocation',
-  'bizTransactionList',
-  'sourceList',
-  'destinationList',
-  'sensorElementList',
-];
-
 /**
- * Extension field names must use a declared prefix. Where the schema does not constrain names (inside
- * readPoint, bizLocation and sensor data) a plain unknown name is reported too; elsewhere the schema's
- * propertyNames already does.
+ * Extension field names are namespaced (`prefix:name`, or an absolute IRI). Where the schema does not
+ * constrain names (inside readPoint, bizLocation and sensor data) a plain unknown name is reported; the
+ * schema's propertyNames does it elsewhere.
  */
-function checkExtensionNames(
-  object: Obj,
-  standard: readonly string[],
-  path: string,
-  prefixes: ReadonlySet<string>,
-  issues: EpcisIssue[],
-  schemaChecksNames = false,
-) {
+function checkExtensionNames(object: Obj, standard: readonly string[], path: string, issues: EpcisIssue[]) {
   for (const key of Object.keys(object)) {
     if (standard.includes(key)) continue;
-    const prefix = undeclaredPrefix(key, prefixes);
-    if (prefix)
-      issues.push({
-        path: join(path, key),
-        message: `extension prefix "${prefix}" is not declared in @context`,
-      });
-    else if (!key.includes(':') && !schemaChecksNames) {
+    if (!key.includes(':')) {
       issues.push({
         path: join(path, key),
         message:
@@ -472,7 +378,7 @@ function checkIdentifiers(event: Obj, path: string, issues: EpcisIssue[]): void 
   }
 }
 
-function checkEvent(event: Obj, path: string, documentContext: unknown, issues: EpcisIssue[]): void {
+function checkEvent(event: Obj, path: string, issues: EpcisIssue[]): void {
   const type = event.type;
   if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
     issues.push({
@@ -482,16 +388,15 @@ function checkEvent(event: Obj, path: string, documentContext: unknown, issues: 
     return;
   }
   checkIdentifiers(event, path, issues);
-  const prefixes = declaredPrefixes(documentContext, event['@context']);
-  checkVocabulary(event.bizStep, 'bizStep', join(path, 'bizStep'), prefixes, issues);
-  checkVocabulary(event.disposition, 'disposition', join(path, 'disposition'), prefixes, issues);
+  checkVocabulary(event.bizStep, 'bizStep', join(path, 'bizStep'), issues);
+  checkVocabulary(event.disposition, 'disposition', join(path, 'disposition'), issues);
   const persistent = event.persistentDisposition;
   if (isObject(persistent)) {
     for (const key of ['set', 'unset']) {
       const list = persistent[key];
       if (!Array.isArray(list)) continue;
       for (const [i, v] of list.entries()) {
-        checkVocabulary(v, 'disposition', `${path}.persistentDisposition.${key}[${i}]`, prefixes, issues);
+        checkVocabulary(v, 'disposition', `${path}.persistentDisposition.${key}[${i}]`, issues);
       }
     }
   }
@@ -501,25 +406,20 @@ function checkEvent(event: Obj, path: string, documentContext: unknown, issues: 
     for (const [i, o] of list.entries()) if (isObject(o)) visit(o, `${join(path, field)}[${i}]`);
   };
   eachObject('bizTransactionList', (o, at) =>
-    checkVocabulary(o.type, 'bizTransactionType', `${at}.type`, prefixes, issues),
+    checkVocabulary(o.type, 'bizTransactionType', `${at}.type`, issues),
   );
-  eachObject('sourceList', (o, at) =>
-    checkVocabulary(o.type, 'sourceDestType', `${at}.type`, prefixes, issues),
-  );
-  eachObject('destinationList', (o, at) =>
-    checkVocabulary(o.type, 'sourceDestType', `${at}.type`, prefixes, issues),
-  );
+  eachObject('sourceList', (o, at) => checkVocabulary(o.type, 'sourceDestType', `${at}.type`, issues));
+  eachObject('destinationList', (o, at) => checkVocabulary(o.type, 'sourceDestType', `${at}.type`, issues));
   if (isObject(event.errorDeclaration)) {
     checkVocabulary(
       event.errorDeclaration.reason,
       'errorReason',
       join(path, 'errorDeclaration.reason'),
-      prefixes,
       issues,
     );
   }
   eachObject('sensorElementList', (element, at) => {
-    checkExtensionNames(element, ['sensorMetadata', 'sensorReport'], at, prefixes, issues);
+    checkExtensionNames(element, ['sensorMetadata', 'sensorReport'], at, issues);
     if (isObject(element.sensorMetadata)) {
       checkExtensionNames(
         element.sensorMetadata,
@@ -534,7 +434,6 @@ function checkEvent(event: Obj, path: string, documentContext: unknown, issues: 
           'bizRules',
         ],
         `${at}.sensorMetadata`,
-        prefixes,
         issues,
       );
     }
@@ -542,24 +441,16 @@ function checkEvent(event: Obj, path: string, documentContext: unknown, issues: 
     for (const [i, report] of (Array.isArray(reports) ? reports : []).entries()) {
       if (!isObject(report)) continue;
       const reportPath = `${at}.sensorReport[${i}]`;
-      checkVocabulary(report.type, 'measurementType', `${reportPath}.type`, prefixes, issues);
-      checkVocabulary(report.exception, 'sensorAlertType', `${reportPath}.exception`, prefixes, issues);
-      checkVocabulary(report.component, 'component', `${reportPath}.component`, prefixes, issues);
+      checkVocabulary(report.type, 'measurementType', `${reportPath}.type`, issues);
+      checkVocabulary(report.exception, 'sensorAlertType', `${reportPath}.exception`, issues);
+      checkVocabulary(report.component, 'component', `${reportPath}.component`, issues);
     }
   });
   for (const location of ['readPoint', 'bizLocation']) {
     const value = event[location];
-    if (isObject(value)) checkExtensionNames(value, ['id'], join(path, location), prefixes, issues);
+    if (isObject(value)) checkExtensionNames(value, ['id'], join(path, location), issues);
   }
-  if (isObject(event.ilmd)) checkExtensionNames(event.ilmd, [], join(path, 'ilmd'), prefixes, issues, true);
-  checkExtensionNames(
-    event,
-    [...COMMON_FIELDS, ...STANDARD_FIELDS[type as EventType]],
-    path,
-    prefixes,
-    issues,
-    true,
-  );
+  // Event-level and ILMD names: the schema's propertyNames checks them.
 }
 
 // ------------------------------------------------------------------------------------------ validate
@@ -622,7 +513,7 @@ export function validateEpcis(input: unknown): EpcisValidation {
   const ids = new Map<string, string>();
   for (const { path, event } of found) {
     if (!isObject(event)) continue;
-    checkEvent(event, path, kind === 'event' ? undefined : context, issues);
+    checkEvent(event, path, issues);
     if (typeof event.eventID === 'string') {
       const first = ids.get(event.eventID);
       if (first !== undefined)
