@@ -77,16 +77,30 @@ export function prepareCapture(
 export interface StoredCapture {
   id: string;
   hashes: string[];
-  /** Events already stored before (same hash id): stored once, anchored once. */
+  /** Hashes stored by this capture (the others were stored before: stored once, anchored once). */
+  inserted: Set<string>;
+  /** Events already stored before (same hash id), error declarations aside. */
   duplicates: number;
 }
 
+/**
+ * Stores a capture in one transaction. Events carrying an EPCIS errorDeclaration whose original is
+ * already stored (same hash: the declaration is not hashed) mark that original instead of being dropped
+ * as duplicates.
+ */
 export async function storeCapture(database: Database, capture: PreparedCapture): Promise<StoredCapture> {
   const hashes = capture.events.map((e) => e.hash);
   const first = capture.events[0]!;
   return database.transaction(async (tx) => {
     const inserted = await insertEvents(tx, capture.events);
-    const duplicates = hashes.length - inserted.size;
+    for (const e of capture.events) {
+      if (!e.event.errorDeclaration || inserted.has(e.hash)) continue;
+      await tx
+        .update(events)
+        .set({ errorDeclaration: e.event.errorDeclaration, declaredBy: capture.id })
+        .where(eq(events.hash, e.hash));
+    }
+    const duplicates = duplicateFlags(capture.events, inserted).filter(Boolean).length;
     await tx.insert(captures).values({
       id: capture.id,
       org: first.org,
@@ -95,7 +109,23 @@ export async function storeCapture(database: Database, capture: PreparedCapture)
       hashes,
       duplicates,
     });
-    return { id: capture.id, hashes, duplicates };
+    return { id: capture.id, hashes, inserted, duplicates };
+  });
+}
+
+/**
+ * Per event of a capture, whether it repeats one stored before or earlier in the same document; an error
+ * declaration is never a duplicate (it marks the event it repeats).
+ */
+export function duplicateFlags(
+  list: readonly Pick<NewEvent, 'hash' | 'event'>[],
+  inserted: ReadonlySet<string>,
+): boolean[] {
+  const seen = new Set<string>();
+  return list.map((e) => {
+    const repeated = seen.has(e.hash) || !inserted.has(e.hash);
+    seen.add(e.hash);
+    return repeated && !e.event.errorDeclaration;
   });
 }
 

@@ -5,7 +5,16 @@ import type { ChainEventJson, HandlerContext, IndexerDefinition } from '@gongxin
 import { foodEvents, identityEvents } from '@gongxin/contracts/events';
 import type { Tx } from '@gongxin/db';
 import { and, eq, inArray } from 'drizzle-orm';
-import { alerts, anchors, locations, orgRoles, products, recalledLots, recalls } from './db/schema';
+import {
+  alerts,
+  anchors,
+  eventErrors,
+  locations,
+  orgRoles,
+  products,
+  recalledLots,
+  recalls,
+} from './db/schema';
 import { canonicalEpc, lotOf, recallImpact } from './domain';
 import { SqlEventStore } from './store';
 
@@ -37,6 +46,22 @@ export const foodHandlers: Record<string, Handler> = {
           eventIndex: event.index,
           txId: ctx.txId,
           time: ctx.blockTime,
+        })
+        .onConflictDoNothing();
+    },
+
+    async eventErrorDeclared({ hash, declarationTime, reason, corrective, by }, event, ctx) {
+      await ctx.tx
+        .insert(eventErrors)
+        .values({
+          hash: hash.toLowerCase(),
+          declarationTime,
+          reason: reason ?? null,
+          corrective: [...corrective],
+          by,
+          height: ctx.height,
+          eventIndex: event.index,
+          txId: ctx.txId,
         })
         .onConflictDoNothing();
     },
@@ -100,7 +125,14 @@ export const foodHandlers: Record<string, Handler> = {
         });
         const impact = await recallImpact(store, origin, { retailLocations: retail });
         for (const lot of impact.affected) {
-          if (rows.has(lot.lot)) continue;
+          const known = rows.get(lot.lot);
+          if (known?.source === 'named' && lot.lot === origin) {
+            // The named lot itself may be on the shelves too (the lot was sold as it is).
+            known.atRetail = lot.atRetail;
+            known.evidence = lot.evidence;
+            continue;
+          }
+          if (known) continue;
           rows.set(lot.lot, {
             lot: lot.lot,
             recallId: id,
@@ -169,6 +201,7 @@ export const foodHandlers: Record<string, Handler> = {
 
 export async function resetFoodReadModels(tx: Tx): Promise<void> {
   await tx.delete(anchors);
+  await tx.delete(eventErrors);
   await tx.delete(products);
   await tx.delete(locations);
   await tx.delete(orgRoles).where(inArray(orgRoles.source, ['chain']));

@@ -190,9 +190,24 @@ export const appRouter = router({
         .select({ gln: locations.gln })
         .from(locations)
         .innerJoin(orgRoles, and(eq(orgRoles.address, locations.by), eq(orgRoles.role, 'retailer')));
-      return recallImpact(new SqlEventStore(db), input.lot, {
+      const impact = await recallImpact(new SqlEventStore(db), input.lot, {
         retailLocations: new Set(retail.map((r) => r.gln)),
       });
+      // Places in words: every retail location that holds or sold the goods, by name.
+      const glns = impact.retailPlaces.flatMap((p) => (p.gln ? [p.gln] : []));
+      const names = new Map(
+        (glns.length
+          ? await db
+              .select({ gln: locations.gln, name: locations.name })
+              .from(locations)
+              .where(inArray(locations.gln, glns))
+          : []
+        ).map((l) => [l.gln, l.name]),
+      );
+      return {
+        ...impact,
+        retailPlaces: impact.retailPlaces.map((p) => ({ ...p, name: (p.gln && names.get(p.gln)) || null })),
+      };
     }),
   }),
 

@@ -52,6 +52,7 @@ function rowOf(e: NewEvent) {
     source: e.source,
     event: event as unknown as Record<string, unknown>,
     context: (e.context ?? null) as Record<string, unknown> | null,
+    errorDeclaration: (event.errorDeclaration ?? null) as Record<string, unknown> | null,
     anchor: e.anchor as unknown as Record<string, unknown>,
     anchorSigner: e.anchorSigner ?? null,
     createdAt: e.createdAt,
@@ -271,44 +272,83 @@ export class SqlEventStore implements EventStore {
 
   constructor(private readonly db: Db) {}
 
+  /** Reads the events of many identifiers in one query (a supervision pass, a page). */
+  async preload(keys: readonly string[]): Promise<void> {
+    const missing = [...new Set(keys)].filter((k) => !this.byKey.has(k));
+    if (missing.length === 0) return;
+    const loading = this.query(missing).then((rows) => {
+      const byKey = new Map<string, KeyHit[]>(missing.map((k) => [k, []]));
+      for (const row of rows) byKey.get(row.epc)?.push(this.hit(row));
+      return byKey;
+    });
+    for (const key of missing)
+      this.byKey.set(
+        key,
+        loading.then((m) => m.get(key) ?? []),
+      );
+    await loading;
+  }
+
+  private query(keys: readonly string[]) {
+    return this.db
+      .select({
+        epc: eventEpcs.epc,
+        role: eventEpcs.role,
+        hash: events.hash,
+        hashId: events.hashId,
+        eventId: events.eventId,
+        type: events.type,
+        action: events.action,
+        eventTime: events.eventTime,
+        recordTime: events.recordTime,
+        bizStep: events.bizStep,
+        disposition: events.disposition,
+        readPoint: events.readPoint,
+        bizLocation: events.bizLocation,
+        gln: events.gln,
+        org: events.org,
+        captureId: events.captureId,
+        source: events.source,
+        anchorSigner: events.anchorSigner,
+        anchorTx: events.anchorTx,
+        anchorError: events.anchorError,
+        errorDeclaration: events.errorDeclaration,
+        declaredBy: events.declaredBy,
+        createdAt: events.createdAt,
+        event: events.event,
+      })
+      .from(eventEpcs)
+      .innerJoin(events, eq(events.hash, eventEpcs.hash))
+      .where(keys.length === 1 ? eq(eventEpcs.epc, keys[0]!) : inArray(eventEpcs.epc, keys as string[]))
+      .orderBy(asc(eventEpcs.eventTime))
+      .limit(MAX_EVENTS_PER_KEY * keys.length);
+  }
+
+  /**
+   * One row as the walk sees it. An event declared erroneous carries its declaration (as EPCIS writes it
+   * on the event), so trace and the alert rules see that it no longer stands.
+   */
+  private hit({
+    epc: _epc,
+    role,
+    event,
+    ...row
+  }: Awaited<ReturnType<SqlEventStore['query']>>[number]): KeyHit {
+    if (!this.rows.has(row.hash)) {
+      const stored = event as EpcisEvent;
+      const declared = row.errorDeclaration as EpcisEvent['errorDeclaration'] | null;
+      this.rows.set(row.hash, {
+        row,
+        event: declared && !stored.errorDeclaration ? { ...stored, errorDeclaration: declared } : stored,
+      });
+    }
+    return { role: role as EpcRole, hash: row.hash };
+  }
+
   private load(key: string): Promise<KeyHit[]> {
     let found = this.byKey.get(key);
     if (!found) {
-      found = this.db
-        .select({
-          role: eventEpcs.role,
-          hash: events.hash,
-          hashId: events.hashId,
-          eventId: events.eventId,
-          type: events.type,
-          action: events.action,
-          eventTime: events.eventTime,
-          recordTime: events.recordTime,
-          bizStep: events.bizStep,
-          disposition: events.disposition,
-          readPoint: events.readPoint,
-          bizLocation: events.bizLocation,
-          gln: events.gln,
-          org: events.org,
-          captureId: events.captureId,
-          source: events.source,
-          anchorSigner: events.anchorSigner,
-          anchorTx: events.anchorTx,
-          anchorError: events.anchorError,
-          createdAt: events.createdAt,
-          event: events.event,
-        })
-        .from(eventEpcs)
-        .innerJoin(events, eq(events.hash, eventEpcs.hash))
-        .where(eq(eventEpcs.epc, key))
-        .orderBy(asc(eventEpcs.eventTime))
-        .limit(MAX_EVENTS_PER_KEY)
-        .then((rows) =>
-          rows.map(({ role, event, ...row }) => {
-            if (!this.rows.has(row.hash)) this.rows.set(row.hash, { row, event: event as EpcisEvent });
-            return { role: role as EpcRole, hash: row.hash };
-          }),
-        );
+      found = this.query([key]).then((rows) => rows.map((row) => this.hit(row)));
       this.byKey.set(key, found);
     }
     return found;

@@ -47,6 +47,35 @@ describe('demo data', () => {
     expect(await count('recalls')).toBe(1);
   });
 
+  it('says which shelves a recall of the sold demo tea lot reaches: the supermarket', async () => {
+    const { createCallerFactory } = await import('../src/trpc');
+    const { appRouter } = await import('../src/router');
+    const caller = createCallerFactory(appRouter)({
+      user: null,
+      requestId: 't',
+      logger: h.services.logger,
+      services: h.services,
+      ip: '',
+    } as never);
+    const { lotUri } = await import('../src/demo-chains');
+    const chains = demoChains(0);
+    const tea = chains.products.find((p) => p.name.includes('龙井'))!;
+    const impact = await caller.trace.recallImpact({ lot: lotUri(tea.gtin, 'LJ-2604-01') });
+    const store = chains.locations.find((l) => l.name.includes('超市'))!;
+    expect(impact.affected.map((a) => [a.lot, a.atRetail])).toContainEqual([
+      lotUri(tea.gtin, 'LJ-2604-01'),
+      true,
+    ]);
+    expect(impact.retailPlaces).toEqual([
+      expect.objectContaining({
+        gln: store.gln,
+        name: store.name,
+        sold: true,
+        lots: [lotUri(tea.gtin, 'LJ-2604-01')],
+      }),
+    ]);
+  });
+
   it('serves the consumer page of a pork pack: three farm lots, inspections, a cold-chain breach', async () => {
     const { items } = demoChains(0);
     const item = items[0]!;

@@ -432,6 +432,7 @@ describe('recall impact', () => {
     const impact = await recallImpact(supplyChain(), raw('FD1'), RETAIL);
     expect(impact.affected.map((a) => [a.lot, a.atRetail]).sort()).toEqual(
       [
+        [c(raw('FD1')), false],
         [c(bagged('P2')), true],
         [c(bagged('P3')), false],
       ].sort(),
@@ -447,8 +448,12 @@ describe('recall impact', () => {
         kind: 'lot',
         atRetail: true,
         evidence: ['sell-P4'],
+        places: [{ gln: glnOf(STORE_2), sold: true }],
         path: [{ key: c(bagged('P4')), relation: 'transformed', eventId: 'wash-P4' }],
       },
+    ]);
+    expect(impact.retailPlaces).toEqual([
+      { gln: glnOf(STORE_2), sold: true, lots: [c(bagged('P4'))], evidence: ['sell-P4'] },
     ]);
   });
 });
@@ -465,5 +470,196 @@ describe('indexing', () => {
       { key: c(item('7')), role: 'object' },
       { key: 'https://id.gs1.org/01/06901234678901/10/L9', role: 'lot' },
     ]);
+  });
+});
+
+describe('recall impact across organisations, packing and processing', () => {
+  // A tea garden (org 1) ships leaf lot LEAF to a factory (org 2), which makes it into tea lot TEA. TEA is
+  // sold as it is at store S3 (the lot itself on the shelf); TEA is also commissioned into tins T1..T3,
+  // packed on a pallet shipped to store S1 (delivered, not yet sold) and to store S2, which unpacks it and
+  // sells a tin. A recall of the farm lot LEAF must name all three stores.
+  const LEAF = 'https://id.gs1.org/01/06901234567892/10/LEAF';
+  const TEA = 'https://id.gs1.org/01/06901234678901/10/TEA';
+  const tin = (n: number) => `https://id.gs1.org/01/06901234678901/21/T${n}`;
+  const S1 = sgln(21);
+  const S2 = sgln(22);
+  const S3 = sgln(23);
+  const PALLET_2 = 'urn:epc:id:sscc:6901234.0000000002';
+  function chain(retractMaking = false): MemoryEventStore {
+    const s = new MemoryEventStore();
+    const retracted = retractMaking
+      ? { errorDeclaration: { declarationTime: at(20), reason: 'incorrect_data' } }
+      : {};
+    s.add(
+      'ship-leaf',
+      event(
+        {
+          type: 'ObjectEvent',
+          action: 'OBSERVE',
+          bizStep: 'shipping',
+          quantityList: [qty(LEAF)],
+          readPoint: { id: farm(1) },
+          destinationList: [{ type: 'location', destination: PLANT }],
+        },
+        1,
+      ),
+    );
+    s.add(
+      'receive-leaf',
+      event(
+        {
+          type: 'ObjectEvent',
+          action: 'OBSERVE',
+          bizStep: 'receiving',
+          quantityList: [qty(LEAF)],
+          bizLocation: { id: PLANT },
+        },
+        3,
+      ),
+    );
+    s.add('make-tea', {
+      ...event(
+        {
+          type: 'TransformationEvent',
+          inputQuantityList: [qty(LEAF)],
+          outputQuantityList: [qty(TEA, 20)],
+          bizStep: 'commissioning',
+          bizLocation: { id: PLANT },
+        },
+        5,
+      ),
+      ...retracted,
+    });
+    s.add(
+      'tins',
+      event(
+        {
+          type: 'ObjectEvent',
+          action: 'ADD',
+          bizStep: 'commissioning',
+          epcList: [tin(1), tin(2), tin(3)],
+          ilmd: { 'cbvmda:lotNumber': 'TEA' },
+          bizLocation: { id: PLANT },
+        },
+        6,
+      ),
+    );
+    s.add(
+      'pack',
+      event(
+        {
+          type: 'AggregationEvent',
+          action: 'ADD',
+          bizStep: 'packing',
+          parentID: PALLET_2,
+          childEPCs: [tin(1), tin(2)],
+          bizLocation: { id: PLANT },
+        },
+        7,
+      ),
+    );
+    s.add(
+      'ship-s1',
+      event(
+        {
+          type: 'ObjectEvent',
+          action: 'OBSERVE',
+          bizStep: 'shipping',
+          epcList: [PALLET_2],
+          readPoint: { id: PLANT },
+          destinationList: [{ type: 'location', destination: S1 }],
+        },
+        8,
+      ),
+    );
+    s.add(
+      'receive-s2',
+      event(
+        {
+          type: 'ObjectEvent',
+          action: 'OBSERVE',
+          bizStep: 'receiving',
+          epcList: [PALLET_2],
+          bizLocation: { id: S2 },
+        },
+        12,
+      ),
+    );
+    s.add(
+      'unpack-s2',
+      event(
+        {
+          type: 'AggregationEvent',
+          action: 'DELETE',
+          bizStep: 'unpacking',
+          parentID: PALLET_2,
+          childEPCs: [tin(1), tin(2)],
+          bizLocation: { id: S2 },
+        },
+        13,
+      ),
+    );
+    s.add(
+      'sell-tin',
+      event(
+        {
+          type: 'ObjectEvent',
+          action: 'OBSERVE',
+          bizStep: 'retail_selling',
+          disposition: 'retail_sold',
+          epcList: [tin(1)],
+          bizLocation: { id: S2 },
+        },
+        14,
+      ),
+    );
+    s.add(
+      'sell-tea',
+      event(
+        {
+          type: 'ObjectEvent',
+          action: 'OBSERVE',
+          bizStep: 'retail_selling',
+          quantityList: [qty(TEA, 1)],
+          bizLocation: { id: S3 },
+        },
+        15,
+      ),
+    );
+    return s;
+  }
+  const retail = { retailLocations: new Set([glnOf(S1)!, glnOf(S2)!, glnOf(S3)!]) };
+
+  it('lists every retail location that holds or sold it, and the lots found there', async () => {
+    const impact = await recallImpact(chain(), LEAF, retail);
+    expect(impact.retailPlaces).toEqual([
+      { gln: glnOf(S1), sold: false, lots: [TEA], evidence: ['ship-s1'] },
+      { gln: glnOf(S2), sold: true, lots: [TEA], evidence: ['receive-s2', 'sell-tin', 'unpack-s2'] },
+      { gln: glnOf(S3), sold: true, lots: [TEA], evidence: ['sell-tea'] },
+    ]);
+    expect(impact.retailLots.map((l) => l.lot)).toEqual([TEA]);
+    expect(impact.affected.find((a) => a.lot === LEAF)).toMatchObject({ atRetail: false, path: [] });
+  });
+
+  it('counts the recalled lot itself when it is on the shelves', async () => {
+    const impact = await recallImpact(chain(), TEA, retail);
+    expect(impact.affected.find((a) => a.lot === TEA)).toMatchObject({ atRetail: true, path: [] });
+    expect(impact.retailPlaces.map((p) => [p.gln, p.sold])).toEqual([
+      [glnOf(S1), false],
+      [glnOf(S2), true],
+      [glnOf(S3), true],
+    ]);
+  });
+
+  it('follows the correction when an event is declared erroneous', async () => {
+    // The tea was never made from this leaf: the transformation is retracted.
+    const s = chain(true);
+    const impact = await recallImpact(s, LEAF, retail);
+    expect(impact.retailPlaces).toEqual([]);
+    expect(impact.affected.map((a) => a.lot)).toEqual([LEAF]);
+    const steps = await timeline(s, TEA);
+    expect(steps.find((e) => e.eventId === 'make-tea')?.retracted).toMatchObject({
+      reason: 'incorrect_data',
+    });
   });
 });

@@ -53,6 +53,13 @@ export const events = food.table(
     anchorTx: text('anchor_tx'),
     /** Why anchoring failed for good (a contract code), if it did. */
     anchorError: text('anchor_error'),
+    /**
+     * The EPCIS errorDeclaration retracting this event (declarationTime, reason, correctiveEventIDs), as
+     * captured by its organisation or a regulator: trace, alerts and the consumer page follow it.
+     */
+    errorDeclaration: jsonb('error_declaration').$type<Record<string, unknown>>(),
+    /** The capture that declared it erroneous. */
+    declaredBy: text('declared_by_capture'),
     createdAt: ms('created_at_ms').notNull(),
   },
   (t) => [
@@ -139,7 +146,10 @@ export const findings = food.table(
     /** Event hashes (hex) or scan ids. */
     evidence: jsonb('evidence').$type<string[]>().notNull(),
     message: jsonb('message').$type<{ 'zh-CN': string; en: string }>().notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'raised', 'failed', 'unraised'] }).notNull(),
+    /** `withdrawn`: its evidence was declared erroneous (its alert, if raised, resolved by the monitor). */
+    status: text('status', {
+      enum: ['pending', 'sent', 'raised', 'failed', 'unraised', 'withdrawn'],
+    }).notNull(),
     alertId: text('alert_id'),
     error: text('error'),
     createdAt: ms('created_at_ms').notNull(),
@@ -170,6 +180,18 @@ export const scans = food.table(
   },
   (t) => [index('scans_epc_time_idx').on(t.epc, t.time)],
 );
+
+/** `food.eventErrorDeclared`: error declarations on chain, beside the untouched anchors. */
+export const eventErrors = food.table('event_errors', {
+  hash: text('hash').primaryKey(),
+  declarationTime: ms('declaration_time_ms').notNull(),
+  reason: text('reason'),
+  corrective: jsonb('corrective').$type<string[]>().notNull(),
+  by: text('by').notNull(),
+  height: bigint('height', { mode: 'number' }).notNull(),
+  eventIndex: integer('event_index').notNull(),
+  txId: text('tx_id').notNull(),
+});
 
 /** Small facts the app remembers (demo seeded on this chain, …). */
 export const meta = food.table('meta', {

@@ -15,7 +15,9 @@ export type AlertKind =
   | 'out_of_order'
   | 'impossible_travel'
   | 'scan_frequency'
-  | 'recalled_sold';
+  | 'recalled_sold'
+  /** A consumer scanned a code nothing is recorded for (a made-up or copied label). */
+  | 'unknown_code';
 
 export type Severity = 'warning' | 'critical';
 

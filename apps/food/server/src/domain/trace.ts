@@ -15,7 +15,7 @@
 // (all of it is concerned) or `carrier` (a container holding concerned goods among others). A carrier is
 // followed into its own containers and its whereabouts count for what it carries, but it never passes the
 // concern on to its other contents: a clean lot on the same pallet as a recalled one is not recalled.
-import { bizStepOf, dispositionOf } from './cbv';
+import { bizStepOf, cbvTerm, dispositionOf } from './cbv';
 import type { EpcisEvent, QuantityElement } from './epcis';
 import { canonicalEpc, glnOf, lotOf, parseEpc, toDigitalLink } from './gs1';
 
@@ -240,6 +240,7 @@ class CachedStore {
 async function unpackedAt(store: CachedStore, parent: string, child: string, since: number): Promise<number> {
   for (const e of await store.events(parent, ['parent'])) {
     const t = timeOf(e);
+    if (e.event.errorDeclaration) continue;
     if (e.event.type !== 'AggregationEvent' || e.event.action !== 'DELETE' || t <= since) continue;
     const children = keysIn(e.event, 'child');
     if (children.length === 0 || children.includes(child)) return t + 1;
@@ -273,6 +274,8 @@ async function steps(store: CachedStore, visit: Visit, direction: Direction): Pr
     const t = timeOf(e);
     if (t < visit.from || t >= visit.to) continue;
     const { event } = e;
+    // An event declared erroneous (EPCIS errorDeclaration) moved nothing: its corrective events did.
+    if (event.errorDeclaration) continue;
     const mine = rolesOf(event, visit.key);
     const packs = event.type === 'AggregationEvent' && (event.action === 'ADD' || event.action === 'OBSERVE');
 
@@ -455,6 +458,8 @@ export interface TimelineEntry {
   gln?: string;
   /** Set when the event happened to a container holding the lot, not to the lot itself. */
   via?: string;
+  /** The event was declared erroneous (EPCIS errorDeclaration): it did not happen as recorded. */
+  retracted?: { declarationTime: string; reason?: string; correctiveEventIDs: string[] };
 }
 
 function entryOf(e: TraceEvent, via?: string): TimelineEntry {
@@ -472,6 +477,15 @@ function entryOf(e: TraceEvent, via?: string): TimelineEntry {
     ...(event.bizLocation && { bizLocation: event.bizLocation.id }),
     ...(gln && { gln }),
     ...(via && { via }),
+    ...(event.errorDeclaration && {
+      retracted: {
+        declarationTime: event.errorDeclaration.declarationTime,
+        ...(typeof event.errorDeclaration.reason === 'string' && {
+          reason: cbvTerm(event.errorDeclaration.reason, 'errorReason') ?? event.errorDeclaration.reason,
+        }),
+        correctiveEventIDs: event.errorDeclaration.correctiveEventIDs ?? [],
+      },
+    }),
   };
 }
 
@@ -521,27 +535,58 @@ export interface RetailCriteria {
   retailLocations?: ReadonlySet<string>;
 }
 
+/** Whether an event records a retail sale (CBV retail_selling step or retail_sold disposition). */
+function isSale(event: EpcisEvent): boolean {
+  return bizStepOf(event.bizStep) === 'retail_selling' || dispositionOf(event.disposition) === 'retail_sold';
+}
+
+/**
+ * The retail places an event shows goods at: where a sale happened (its business location, else read
+ * point), and any of its business location, read point or destinations that is a retail location. An
+ * empty list: the event says nothing about retail.
+ */
+export function retailPlacesOf(
+  event: EpcisEvent,
+  criteria: RetailCriteria = {},
+): { gln: string | undefined; sold: boolean }[] {
+  const sold = isSale(event);
+  const retail = criteria.retailLocations ?? new Set<string>();
+  const glnAt = (id: string | undefined) => (id ? glnOf(id) : undefined);
+  const here = glnAt(event.bizLocation?.id) ?? glnAt(event.readPoint?.id);
+  const places = new Map<string | undefined, boolean>();
+  if (sold) places.set(here, true);
+  for (const id of [
+    event.bizLocation?.id,
+    event.readPoint?.id,
+    ...(event.destinationList ?? []).map((d) => d.destination),
+  ]) {
+    const gln = glnAt(id);
+    if (gln && retail.has(gln) && !places.has(gln)) places.set(gln, sold && gln === here);
+  }
+  return [...places].map(([gln, atSale]) => ({ gln, sold: atSale }));
+}
+
 /** Retail evidence in one event: a retail sale, or any step at or towards a retail location. */
 export function reachesRetail(event: EpcisEvent, criteria: RetailCriteria = {}): boolean {
-  if (bizStepOf(event.bizStep) === 'retail_selling' || dispositionOf(event.disposition) === 'retail_sold')
-    return true;
-  const retail = criteria.retailLocations;
-  if (!retail || retail.size === 0) return false;
-  const places = [
-    event.readPoint?.id,
-    event.bizLocation?.id,
-    ...(event.destinationList ?? []).map((d) => d.destination),
-  ];
-  return places.some((p) => {
-    const gln = p ? glnOf(p) : undefined;
-    return gln !== undefined && retail.has(gln);
-  });
+  return retailPlacesOf(event, criteria).length > 0;
 }
 
 export interface PathStep {
   key: string;
   relation: Relation;
   eventId: string;
+}
+
+/** A retail location where affected goods are (received, stocked, shipped to) or were sold. */
+export interface RetailPlace {
+  /** GLN of the location; undefined for a sale recorded without a place. */
+  gln?: string;
+  /** A sale was recorded there; else the goods were delivered or stocked there (it holds them). */
+  sold: boolean;
+  /** The affected lots (canonical) found there. */
+  lots: string[];
+  /** Ids of the events that show it. */
+  evidence: string[];
 }
 
 export interface AffectedLot {
@@ -551,23 +596,32 @@ export interface AffectedLot {
   atRetail: boolean;
   /** Ids of the events that show it reached retail (on it, or on a container holding it). */
   evidence: string[];
-  /** How the recalled lot got into it, from the recalled lot onwards. */
+  /** Where at retail it is or was sold. */
+  places: { gln?: string; sold: boolean }[];
+  /** How the recalled lot got into it, from the recalled lot onwards (empty: the recalled lot itself). */
   path: PathStep[];
 }
 
 export interface RecallImpact {
   origin: string;
-  /** Every lot or item that contains the recalled lot (containers are not listed: see lineage). */
+  /**
+   * The recalled lot itself and every lot or item that contains it (containers are not listed: see
+   * lineage), each with where it reached retail.
+   */
   affected: AffectedLot[];
   /** The subset that reached retail: what must come off the shelves. */
   retailLots: AffectedLot[];
+  /** Every retail location that holds or sold affected goods, with the lots and the evidence. */
+  retailPlaces: RetailPlace[];
   truncated: boolean;
 }
 
 /**
- * Which lots contain the recalled (farm) lot: the downstream closure of it, with, for each, whether it
- * reached retail (itself or in a container while holding it) and the chain of events that links it to
- * the recalled lot.
+ * What a recall of `recalledLot` reaches: the lot itself and its downstream closure (through
+ * transformations, commissioning of items, aggregation into cases and pallets and out of them again,
+ * across whichever organisations recorded the events), each with the retail locations where it was
+ * delivered, stocked or sold (itself, or in a container while holding it), and the chain of events that
+ * links it to the recalled lot. Events declared erroneous are left out.
  */
 export async function recallImpact(
   store: EventStore,
@@ -578,15 +632,39 @@ export async function recallImpact(
   const origin = canonicalEpc(recalledLot);
   const { visits, truncated, store: cached } = await walk(store, origin, 'downstream', options);
 
-  const evidence = new Map<string, Set<string>>();
+  type Seen = {
+    evidence: Set<string>;
+    places: Map<string, { gln?: string; sold: boolean; evidence: Set<string> }>;
+  };
+  const found = new Map<string, Seen>();
+  const seenOf = (key: string) => {
+    let seen = found.get(key);
+    if (!seen) {
+      seen = { evidence: new Set(), places: new Map() };
+      found.set(key, seen);
+    }
+    return seen;
+  };
   for (const visit of visits) {
     const holders = visit.carrier ? visit.carries : [visit.key];
     for (const e of await presence(cached, visit)) {
-      if (!reachesRetail(e.event, criteria)) continue;
+      if (e.event.errorDeclaration) continue;
+      const places = retailPlacesOf(e.event, criteria);
+      if (places.length === 0) continue;
       for (const holder of holders) {
-        const set = evidence.get(holder) ?? new Set<string>();
-        set.add(e.id);
-        evidence.set(holder, set);
+        const seen = seenOf(holder);
+        seen.evidence.add(e.id);
+        for (const p of places) {
+          const id = p.gln ?? '';
+          const place = seen.places.get(id) ?? {
+            ...(p.gln && { gln: p.gln }),
+            sold: false,
+            evidence: new Set<string>(),
+          };
+          place.sold ||= p.sold;
+          place.evidence.add(e.id);
+          seen.places.set(id, place);
+        }
       }
     }
   }
@@ -601,26 +679,67 @@ export async function recallImpact(
   };
 
   const byLot = new Map<string, AffectedLot>();
+  const placesOf = new Map<string, Seen['places']>();
   for (const visit of visits) {
-    if (visit.carrier || visit.key === origin) continue;
+    if (visit.carrier) continue;
     // Items commissioned into a lot answer for that lot.
     const viaLot = visit.reachedBy?.edge.relation === 'lot-member' ? visit.reachedBy.edge.from : undefined;
-    const lot = lotOf(visit.key) ?? viaLot ?? visit.key;
-    const found = [...(evidence.get(visit.key) ?? [])];
+    const lot = visit.key === origin ? origin : (lotOf(visit.key) ?? viaLot ?? visit.key);
+    const seen = found.get(visit.key);
+    const merged = placesOf.get(lot) ?? new Map();
+    for (const [id, p] of seen?.places ?? []) {
+      const known = merged.get(id) ?? {
+        ...(p.gln && { gln: p.gln }),
+        sold: false,
+        evidence: new Set<string>(),
+      };
+      known.sold ||= p.sold;
+      for (const e of p.evidence) known.evidence.add(e);
+      merged.set(id, known);
+    }
+    placesOf.set(lot, merged);
+    const evidence = [...(seen?.evidence ?? [])];
     const known = byLot.get(lot);
     if (known) {
-      known.evidence = [...new Set([...known.evidence, ...found])].sort();
+      known.evidence = [...new Set([...known.evidence, ...evidence])].sort();
       known.atRetail = known.evidence.length > 0;
       continue;
     }
     byLot.set(lot, {
       lot,
       kind: kindOf(lot),
-      atRetail: found.length > 0,
-      evidence: found.sort(),
+      atRetail: evidence.length > 0,
+      evidence: evidence.sort(),
+      places: [],
       path: pathTo(visit),
     });
   }
+
+  const retailPlaces = new Map<string, RetailPlace>();
+  for (const [lot, places] of placesOf) {
+    const affected = byLot.get(lot)!;
+    affected.places = [...places.values()]
+      .map((p) => ({ ...(p.gln && { gln: p.gln }), sold: p.sold }))
+      .sort((a, b) => (a.gln ?? '').localeCompare(b.gln ?? ''));
+    for (const [id, p] of places) {
+      const place = retailPlaces.get(id) ?? {
+        ...(p.gln && { gln: p.gln }),
+        sold: false,
+        lots: [],
+        evidence: [],
+      };
+      place.sold ||= p.sold;
+      if (!place.lots.includes(lot)) place.lots.push(lot);
+      place.evidence = [...new Set([...place.evidence, ...p.evidence])].sort();
+      retailPlaces.set(id, place);
+    }
+  }
   const affected = [...byLot.values()];
-  return { origin, affected, retailLots: affected.filter((a) => a.atRetail), truncated };
+  return {
+    origin,
+    affected,
+    retailLots: affected.filter((a) => a.atRetail),
+    retailPlaces: [...retailPlaces.values()].sort((a, b) => (a.gln ?? '').localeCompare(b.gln ?? '')),
+    truncated,
+  };
 }
