@@ -3,7 +3,7 @@
 export { createApiKey } from './api-keys';
 export { createFoodApp, type FoodAppOptions, foodApp, foodMigrations } from './app';
 export { CaptureError, prepareCapture } from './capture';
-export { consumerView, renderConsumerPage } from './consumer';
+export { consumerLocale, consumerView, renderConsumerError, renderConsumerPage } from './consumer';
 export { csvToDocument } from './csv';
 export { demoApiKey, seedFoodDemo } from './demo';
 export { demoChains } from './demo-chains';

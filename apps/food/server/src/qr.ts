@@ -21,7 +21,11 @@ export interface Label {
 const esc = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** An A4 sheet of labels (3 across), each with its QR code inline as SVG and the human-readable key. */
-export async function labelSheet(labels: readonly Label[], heading: string): Promise<string> {
+export async function labelSheet(
+  labels: readonly Label[],
+  heading: string,
+  opts: { warning?: string } = {},
+): Promise<string> {
   const cells = await Promise.all(
     labels.map(
       async (l) =>
@@ -34,5 +38,8 @@ export async function labelSheet(labels: readonly Label[], heading: string): Pro
 @page{size:A4;margin:10mm}body{font:11px/1.35 system-ui,"PingFang SC",sans-serif;margin:0}h1{font-size:15px;margin:0 0 6mm}
 .sheet{display:grid;grid-template-columns:repeat(3,1fr);gap:4mm}.label{margin:0;border:1px dashed #bbb;padding:3mm;break-inside:avoid;text-align:center}
 .label svg{width:38mm;height:38mm}.label figcaption{display:flex;flex-direction:column;gap:1px;word-break:break-all}
-@media print{h1{display:none}}</style></head><body><h1>${esc(heading)}</h1><div class="sheet">${cells.join('')}</div></body></html>`;
+.warning{border:3px solid #b42318;background:#fdecea;color:#8f1d12;padding:4mm;margin:0 0 6mm;font-size:14px;font-weight:600}
+@media print{h1{display:none}}</style></head><body><h1>${esc(heading)}</h1>${
+    opts.warning ? `<p class="warning" data-test="public-url-warning">${esc(opts.warning)}</p>` : ''
+  }<div class="sheet">${cells.join('')}</div></body></html>`;
 }

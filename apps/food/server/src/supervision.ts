@@ -241,7 +241,7 @@ export class Supervisor {
       this.scanChecks.add(check);
     };
     if (input.unknown) background(this.unknownCode(input.epc, id));
-    else if (isSerial(input.epc)) background(this.checkScans(input.epc, input.time));
+    if (isSerial(input.epc)) background(this.checkScans(input.epc, input.time));
     return id;
   }
 

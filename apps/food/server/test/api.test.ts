@@ -7,6 +7,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lotUri, placeUri } from '../src/demo-chains';
 import { withCheckDigit } from '../src/domain';
+import { foodRuntimeOf } from '../src/runtime';
 import { type FoodHarness, startFoodHarness } from './harness';
 
 const examples = new URL('../src/standards/test-vectors/epcis-examples/', import.meta.url);
@@ -357,7 +358,7 @@ describe('traceability through the API', () => {
     expect(flagged.map((f) => f.lot)).not.toContain(farmLots[0]);
 
     // The consumer page of a retail lot says so.
-    const page = await (await fetch(`${h.url}/food/01/${gtin(12)}/10/RETAIL-A`)).text();
+    const page = await (await fetch(`${h.url}/food/01/${gtin(12)}/10/RETAIL-A?lang=en`)).text();
     expect(page).toContain('RECALLED');
     expect(page).toContain('Salmonella');
   });
@@ -402,12 +403,73 @@ describe('Digital Link, QR codes and the consumer page', () => {
     expect(await labels.text()).toMatch(/<svg/);
   });
 
-  it('shows the journey with its anchors, and refuses a GTIN with a wrong check digit', async () => {
-    const page = await (await fetch(`${h.url}/food/01/${gtin(11)}/10/PROC-1`)).text();
-    expect(page).toContain('Journey');
-    expect(page).toMatch(/block \d+/);
-    expect(page).toContain('id="proofs"');
+  it('shows the journey with its anchors in the chosen language, and nothing of the other', async () => {
+    const en = await (await fetch(`${h.url}/food/01/${gtin(11)}/10/PROC-1?lang=en`)).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Journey');
+    expect(en).toMatch(/block \d+/);
+    expect(en).toContain('id="proofs"');
+    expect(en).not.toMatch(/溯源旅程|产地|检验/);
+    // Chinese by default, and for a browser that asks for it; nothing English but names and codes.
+    for (const headers of [{}, { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' }] as Record<
+      string,
+      string
+    >[]) {
+      const zh = await (await fetch(`${h.url}/food/01/${gtin(11)}/10/PROC-1`, { headers })).text();
+      expect(zh).toContain('<html lang="zh-CN">');
+      expect(zh).toContain('溯源旅程');
+      expect(zh).toMatch(/区块 \d+/);
+      expect(zh).not.toMatch(/Journey|Origin|Inspections|Not recalled|on chain|KGM|\d{4}-\d{2}-\d{2}T/);
+    }
+    const english = await (
+      await fetch(`${h.url}/food/01/${gtin(11)}/10/PROC-1`, {
+        headers: { 'accept-language': 'en-GB,en;q=0.9' },
+      })
+    ).text();
+    expect(english).toContain('<html lang="en">');
+  });
+
+  it('answers a mistyped link with a page in the consumer’s language, never JSON', async () => {
     const wrong = `${gtin(11).slice(0, 13)}${(Number(gtin(11).at(-1)) + 1) % 10}`;
-    expect((await fetch(`${h.url}/food/01/${wrong}/10/PROC-1`)).status).toBe(400);
+    for (const [path, zh, en] of [
+      [`/food/01/${wrong}/10/PROC-1`, /校验位应为/, /check digit of GTIN/],
+      [`/food/01/${gtin(11)}/10/PROC-1?lat=91&lng=0`, /纬度参数 lat/, /lat is a decimal number/],
+      [`/food/01/${gtin(11)}/10/${'X'.repeat(21)}`, /批号应为 1–20 个字符/, /lot has 1–20 characters/],
+    ] as const) {
+      const res = await fetch(`${h.url}${path}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      const page = await res.text();
+      expect(page).toContain('<html lang="zh-CN">');
+      expect(page).toMatch(zh);
+      expect(page).not.toMatch(/\{"error"|bad_gs1_key/);
+      const english = await (await fetch(`${h.url}${path}${path.includes('?') ? '&' : '?'}lang=en`)).text();
+      expect(english).toMatch(en);
+    }
+  });
+
+  it('says plainly that nothing is recorded for a made-up lot or serial, warns, and raises a counterfeit alert', async () => {
+    // The GTIN is a registered product with events, the lot is invented.
+    const res = await fetch(`${h.url}/food/01/${gtin(11)}/10/NO-SUCH-LOT`);
+    expect(res.status).toBe(404);
+    const page = await res.text();
+    expect(page).toContain('id="unknown"');
+    expect(page).toContain('未查到该编码的任何记录');
+    expect(page).not.toMatch(/无召回|class="banner ok"|Not recalled/);
+    const en = await (await fetch(`${h.url}/food/01/${gtin(11)}/21/NO-SUCH-SERIAL?lang=en`)).text();
+    expect(en).toContain('Nothing is recorded for this code');
+    await foodRuntimeOf(h.services).scansChecked();
+    await h.caughtUp();
+    const listed = await fetch(
+      `${h.url}/food/api/trpc/alerts.list?input=${encodeURIComponent(JSON.stringify({ status: 'all' }))}`,
+    );
+    const alerts = ((await listed.json()) as { result: { data: { kind: string; subject: string }[] } }).result
+      .data;
+    expect(alerts).toContainEqual(
+      expect.objectContaining({
+        kind: 'unknown_code',
+        subject: `https://id.gs1.org/01/${gtin(11)}/10/NO-SUCH-LOT`,
+      }),
+    );
   });
 });

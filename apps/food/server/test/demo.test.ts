@@ -79,12 +79,12 @@ describe('demo data', () => {
   it('serves the consumer page of a pork pack: three farm lots, inspections, a cold-chain breach', async () => {
     const { items } = demoChains(0);
     const item = items[0]!;
-    const res = await fetch(`${h.url}/food/01/${item.gtin}/21/${item.serial}`);
+    const res = await fetch(`${h.url}/food/01/${item.gtin}/21/${item.serial}?lang=en`);
     expect(res.status).toBe(200);
     const page = await res.text();
     for (const lot of ['PIG-A01', 'PIG-A02', 'PIG-A03']) expect(page).toContain(lot);
     expect(page).toContain('LOIN-2611-07');
     expect(page).toMatch(/out of range/);
-    expect(page).toContain('Not recalled');
+    expect(page).toContain('No recall recorded');
   });
 });

@@ -55,9 +55,10 @@ interface ListedAlert {
   message: { 'zh-CN': string; en: string } | null;
 }
 
+/** The counterfeit-rule alerts of a serial (these serials have no events: each also has its unknown_code). */
 async function alertsOf(serial: string): Promise<ListedAlert[]> {
   const list = (await trpc('alerts.list', { status: 'all' })) as ListedAlert[];
-  return list.filter((a) => a.subject === itemKey(serial));
+  return list.filter((a) => a.subject === itemKey(serial) && a.kind !== 'unknown_code');
 }
 
 async function scansOf(serial: string) {
@@ -175,9 +176,9 @@ describe('counterfeit alerts from consumer scans', () => {
     for (const query of malformed) {
       const res = await fetch(`${h.url}/food/01/${GTIN}/21/B1?${new URLSearchParams(query)}`);
       expect(res.status, JSON.stringify(query)).toBe(400);
-      expect(((await res.json()) as { error?: { message?: string } }).error?.message ?? '').toMatch(
-        /lat|lng|gln/,
-      );
+      // A page in the consumer's language naming the parameter, not JSON.
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toMatch(/参数 (lat|lng|gln)|lat 和 lng/);
     }
     const repeated = await fetch(`${h.url}/food/01/${GTIN}/21/B1?lat=1&lat=2&lng=3`);
     expect(repeated.status).toBe(400);
@@ -203,6 +204,7 @@ describe('counterfeit alerts from consumer scans', () => {
     for (let i = 0; i < 22; i++) await scan('10/LOT-Y', i % 2 ? BEIJING : SHANGHAI);
     await settled();
     const list = (await trpc('alerts.list', { status: 'all' })) as ListedAlert[];
-    expect(list.filter((a) => a.subject.includes('LOT-Y'))).toEqual([]);
+    // (It is unknown here, which is a warning of its own, not a counterfeit-rule finding.)
+    expect(list.filter((a) => a.subject.includes('LOT-Y') && a.kind !== 'unknown_code')).toEqual([]);
   });
 });

@@ -23,7 +23,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface QuantityElement {
   epcClass: string;
-  quantity: number;
+  /** Optional since the ratified EPCIS 2.0 (a class observed without counting it). */
+  quantity?: number;
   uom?: string;
 }
 

@@ -9,7 +9,10 @@
 // follows that implementation's CBV 2.0 profile, checked against GS1's published example hashes (see
 // test/domain-event-hash.test.ts and docs/food.md for what is and is not covered). It never reads a clock
 // or the network: the EPCIS JSON-LD context is not fetched, its standard vocabulary is built in below.
-import { createHash } from 'node:crypto';
+// Isomorphic (SHA-256 from @noble/hashes, no Node built-ins): the consumer page recomputes an event's hash
+// with this same module in the phone's browser before trusting the chain's anchor of it.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { gs1CheckDigit } from './gs1';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -726,7 +729,7 @@ export function eventHashId(
   documentContext?: unknown,
 ): EventHashId {
   const preHash = eventPreHash(event, documentContext);
-  const digest = createHash('sha256').update(preHash, 'utf8').digest('hex');
+  const digest = bytesToHex(sha256(utf8ToBytes(preHash)));
   return { id: `ni:///sha-256;${digest}?ver=${HASH_ID_VERSION}`, digest, preHash };
 }
 

@@ -447,6 +447,8 @@ export async function lineage(
 export interface TimelineEntry {
   eventId: string;
   eventTime: string;
+  /** The event's own time zone offset (`+08:00`), to show its time as it was local there. */
+  offset?: string;
   type: string;
   action?: string;
   /** The CBV term when the step is standard, else the URI as written. */
@@ -469,6 +471,7 @@ function entryOf(e: TraceEvent, via?: string): TimelineEntry {
   return {
     eventId: e.id,
     eventTime: event.eventTime,
+    ...(event.eventTimeZoneOffset && { offset: event.eventTimeZoneOffset }),
     type: event.type,
     ...(event.action && { action: event.action }),
     ...(event.bizStep && { bizStep: bizStepOf(event.bizStep) ?? event.bizStep }),

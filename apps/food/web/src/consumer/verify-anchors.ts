@@ -2,7 +2,11 @@
 // fetch the proof bundle of its `food.anchored` chain event and the validator set of that block from the
 // node API, and check with the ledger (browser crypto) that (1) the proven chain event anchors exactly
 // this event's hash, (2) it is included in the block (Merkle proof), and (3) the block was signed by more
-// than two thirds of the validators' power. The server only supplies bytes; the verdict is made here.
+// than two thirds of the validators' power. Before that, the event itself is fetched from the EPCIS query
+// interface and its EPCIS Event Hash ID recomputed here, with the same module the server hashes with: the
+// chain's anchor is only worth something if it anchors this very record. The server only supplies bytes;
+// the verdict is made here.
+import { eventHashId } from '@gongxin/food-server/event-hash';
 import {
   decodeCanonical,
   decodeProofBundle,
@@ -23,7 +27,7 @@ export interface AnchorProof {
 export interface AnchorVerdict {
   proof: AnchorProof;
   ok: boolean;
-  /** Checks passed, in order (record, chain, inclusion, validators, certificate). */
+  /** Checks passed, in order (hash, record, chain, inclusion, validators, certificate). */
   checks: string[];
   failed?: string;
 }
@@ -36,14 +40,36 @@ interface ValidatorSetJson {
 
 export type Fetch = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
+/**
+ * Fetches the event from the EPCIS query interface (`GET …/events/{hash}`, the event with its @context)
+ * and recomputes its EPCIS Event Hash ID in this browser: whether it is the hash the page lists.
+ */
+export async function recomputedHashMatches(
+  proof: AnchorProof,
+  eventsBase: string,
+  fetchJson: Fetch,
+): Promise<boolean> {
+  const res = await fetchJson(`${eventsBase}${proof.hash}`);
+  if (!res.ok) return false;
+  const event = (await res.json()) as Record<string, unknown>;
+  return eventHashId(event).digest === proof.hash.toLowerCase();
+}
+
 export async function verifyAnchor(
   proof: AnchorProof,
   chainBase: string,
   fetchJson: Fetch,
   sets: Map<number, Promise<TrustedValidatorSet>>,
+  eventsBase?: string,
 ): Promise<AnchorVerdict> {
   const fail = (checks: string[], failed: string): AnchorVerdict => ({ proof, ok: false, checks, failed });
   try {
+    const before: string[] = [];
+    if (eventsBase !== undefined) {
+      if (!(await recomputedHashMatches(proof, eventsBase, fetchJson)))
+        return fail([], 'hash: the record’s recomputed hash is not the one listed');
+      before.push('hash');
+    }
     const res = await fetchJson(`${chainBase}/v1/events/${proof.height}/${proof.index}/proof`);
     if (!res.ok) return fail([], `proof: the node answered ${res.status}`);
     const { bundle: hex } = (await res.json()) as { bundle: string };
@@ -58,9 +84,9 @@ export async function verifyAnchor(
           })
         : undefined;
     if (record?.contract !== 'food' || record.name !== 'anchored')
-      return fail([], 'record: the proof is not of a food.anchored event');
+      return fail(before, 'record: the proof is not of a food.anchored event');
     if (String(record.attrs?.hash).toLowerCase() !== proof.hash.toLowerCase())
-      return fail([], 'record: the chain anchors another hash than this event’s');
+      return fail(before, 'record: the chain anchors another hash than this event’s');
     let trusted = sets.get(bundle.header.height);
     if (!trusted) {
       trusted = fetchJson(`${chainBase}/v1/validators?height=${bundle.header.height}`).then(async (r) => {
@@ -81,7 +107,7 @@ export async function verifyAnchor(
     }
     const set = await trusted;
     const verdict = verifyProofBundle(getSuite(set.suite), bytes, set);
-    const checks = ['record', ...verdict.steps.filter((s) => s.ok).map((s) => s.check)];
+    const checks = [...before, 'record', ...verdict.steps.filter((s) => s.ok).map((s) => s.check)];
     return verdict.ok ? { proof, ok: true, checks } : fail(checks, verdict.failed ?? 'proof did not verify');
   } catch (error) {
     return fail([], (error as Error).message);
