@@ -166,6 +166,27 @@ export const appRouter = router({
   }),
 
   trace: router({
+    /**
+     * Lots whose lot number is what a person typed (the trace page takes a bare lot number as readily as
+     * a Digital Link): canonical Digital Links, most recently moved first.
+     */
+    find: publicProcedure
+      .input(z.object({ lot: z.string().trim().min(1).max(20) }))
+      .query(async ({ ctx, input }) => {
+        const encoded = encodeURIComponent(input.lot).replace(
+          /[!'()*]/g,
+          (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+        );
+        const pattern = `https://id.gs1.org/01/%/10/${encoded.replace(/[\\%_]/g, (c) => `\\${c}`)}`;
+        const rows = await ctx.services.database.db
+          .select({ epc: eventEpcs.epc, last: sql<number>`max(${eventEpcs.eventTime})` })
+          .from(eventEpcs)
+          .where(sql`${eventEpcs.epc} like ${pattern}`)
+          .groupBy(eventEpcs.epc)
+          .orderBy(desc(sql`max(${eventEpcs.eventTime})`))
+          .limit(20);
+        return rows.map((r) => r.epc);
+      }),
     timeline: publicProcedure.input(z.object({ epc: zEpc })).query(async ({ ctx, input }) => {
       const store = new SqlEventStore(ctx.services.database.db);
       const entries = await timeline(store, input.epc);

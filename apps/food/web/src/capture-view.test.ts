@@ -11,9 +11,12 @@ import zhCN from './locales/zh-CN';
 const mocks = vi.hoisted(() => ({
   mutate: vi.fn(),
   sign: vi.fn(),
+  discard: vi.fn(),
 }));
 
-vi.mock('./api', () => ({ api: { capture: { submit: { mutate: mocks.mutate } } } }));
+vi.mock('./api', () => ({
+  api: { capture: { submit: { mutate: mocks.mutate }, discard: { mutate: mocks.discard } } },
+}));
 vi.mock('./sign', () => ({ useFoodSigner: () => ({ sign: mocks.sign }) }));
 vi.mock('@gongxin/ui', async (original) => {
   const { defineComponent } = await import('vue');
@@ -50,7 +53,10 @@ function mountView(locale: 'en' | 'zh-CN' = 'en') {
 beforeEach(() => {
   mocks.mutate.mockReset();
   mocks.sign.mockReset();
+  mocks.discard.mockReset();
+  mocks.discard.mockResolvedValue({ discarded: 1 });
   mocks.mutate.mockResolvedValue({
+    captureId: '7d0f3f8e-2a51-4c55-9d5e-6f1f1f1f1f1f',
     events: [{ hash: 'a'.repeat(64) }],
     anchor: { by: 'browser', actions: [{ contract: 'food', name: 'anchorEvent', params: {} }] },
   });
@@ -125,6 +131,55 @@ describe('the capture form', () => {
     await flushPromises();
     const { document } = mocks.mutate.mock.calls[0]![0] as { document: Record<string, unknown> };
     expect(eventOf(document)).toMatchObject({ type: 'ObjectEvent', bizStep: 'shipping' });
+    wrapper.unmount();
+  });
+
+  it('names a mistyped identifier as the person types it, before anything is sent or signed', async () => {
+    const wrapper = mountView('zh-CN');
+    const epc = wrapper.findAll('input').find((i) => i.attributes('placeholder')?.includes('/10/LOT-1'))!;
+    // The check digit of 0690223500401x is 0.
+    await epc.setValue('https://id.gs1.org/01/06902235004011/10/LOIN-2611-07');
+    await flushPromises();
+    const problem = wrapper.find('[data-test="form-problem"]');
+    expect(problem.text()).toContain('标识：');
+    expect(problem.text()).toContain('GTIN 06902235004011 的校验位应为 0');
+    expect(wrapper.find('[data-test="submit-form"]').attributes('disabled')).toBeDefined();
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(mocks.mutate).not.toHaveBeenCalled();
+    expect(mocks.sign).not.toHaveBeenCalled();
+    await epc.setValue('https://id.gs1.org/01/06902235004010/10/LOIN-2611-07');
+    await flushPromises();
+    expect(wrapper.find('[data-test="form-problem"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it('keeps a capture whose signature was cancelled as pending, never as done; it can be signed or discarded', async () => {
+    const { KeyringError } = await import('@gongxin/ui');
+    mocks.sign.mockRejectedValueOnce(new KeyringError('cancelled', 'the person cancelled signing'));
+    const wrapper = mountView('zh-CN');
+    const epc = wrapper.findAll('input').find((i) => i.attributes('placeholder')?.includes('/10/LOT-1'))!;
+    await epc.setValue(lot(LOIN, 'LOIN-2611-07'));
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    // Not "captured" and "cancelled" at once: pending, with what to do about it.
+    expect(wrapper.find('[data-test="capture-done"]').exists()).toBe(false);
+    expect(wrapper.find('[data-test="capture-pending"]').text()).toContain('尚未上链');
+    expect(wrapper.find('[data-test="capture-error"]').text()).toContain('已取消签名');
+    // Signed later: done.
+    await wrapper.find('[data-test="pending-sign"]').trigger('click');
+    await flushPromises();
+    expect(mocks.sign).toHaveBeenCalledTimes(2);
+    expect(wrapper.find('[data-test="capture-pending"]').exists()).toBe(false);
+    expect(wrapper.find('[data-test="capture-done"]').exists()).toBe(true);
+    // Or discarded.
+    mocks.sign.mockRejectedValueOnce(new KeyringError('cancelled', 'the person cancelled signing'));
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    await wrapper.find('[data-test="pending-discard"]').trigger('click');
+    await flushPromises();
+    expect(mocks.discard).toHaveBeenCalledWith({ captureId: '7d0f3f8e-2a51-4c55-9d5e-6f1f1f1f1f1f' });
+    expect(wrapper.find('[data-test="capture-pending"]').exists()).toBe(false);
     wrapper.unmount();
   });
 });

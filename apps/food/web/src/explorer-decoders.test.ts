@@ -42,6 +42,23 @@ describe('the explorer decoder pack', () => {
     ).toContain('60 EPC (Merkle root)');
   });
 
+  it('reads error declarations, action and event alike', () => {
+    const hash = 'ab'.repeat(32);
+    const said = `Event ${hash} declared erroneous (incorrect_data), 1 corrective events`;
+    expect(
+      pack.actions['food.declareEventError']!(
+        { eventHash: hash, declarationTime: 1, reason: 'incorrect_data', corrective: ['cd'.repeat(32)] },
+        t,
+      ),
+    ).toBe(said);
+    expect(
+      pack.events['food.eventErrorDeclared']!(
+        { hash, declarationTime: 1, reason: 'incorrect_data', corrective: ['cd'.repeat(32)], by: 'gx1abc' },
+        t,
+      ),
+    ).toBe(said);
+  });
+
   it('throws on attributes it does not expect, so the explorer shows the JSON instead', () => {
     expect(() => pack.events['food.recalled']!({ lots: 'not a list', reason: 'x' }, t)).toThrow();
     expect(() => pack.actions['food.registerProduct']!({ gtin: 42 }, t)).toThrow();

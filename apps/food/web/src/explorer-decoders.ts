@@ -45,6 +45,9 @@ const alertRaised = (x: { severity: string; kind: string; subject: string }, t: 
   t('food.explorer.alertRaised', { severity: x.severity, kind: x.kind, subject: lot(x.subject) });
 const alertResolved = (x: { id: string; resolution: string }, t: Translate) =>
   t('food.explorer.alertResolved', { id: x.id, resolution: x.resolution });
+/** An EPCIS error declaration: the action names `eventHash`, the event it emits `hash`. */
+const errorDeclared = (x: { hash: string; reason?: string; corrective: readonly string[] }, t: Translate) =>
+  t('food.explorer.errorDeclared', { hash: x.hash, reason: x.reason ?? '—', corrective: x.corrective.length });
 
 const pack: FoodDecoderPack = {
   messages: {
@@ -58,6 +61,7 @@ const pack: FoodDecoderPack = {
           recalled: '召回 {lots}：{reason}',
           alertRaised: '预警（{severity}）{kind}：{subject}',
           alertResolved: '预警 {id} 已处理：{resolution}',
+          errorDeclared: '声明事件 {hash} 有误（{reason}），更正事件 {corrective} 条',
         },
       },
     },
@@ -71,6 +75,7 @@ const pack: FoodDecoderPack = {
           recalled: 'Recall of {lots}: {reason}',
           alertRaised: 'Alert ({severity}) {kind}: {subject}',
           alertResolved: 'Alert {id} resolved: {resolution}',
+          errorDeclared: 'Event {hash} declared erroneous ({reason}), {corrective} corrective events',
         },
       },
     },
@@ -89,6 +94,7 @@ const pack: FoodDecoderPack = {
     recalled: recall,
     alertRaised,
     alertResolved,
+    eventErrorDeclared: errorDeclared,
   }),
   actions: {
     'food.anchorEvent': (p, t) =>
@@ -116,6 +122,15 @@ const pack: FoodDecoderPack = {
       ),
     'food.resolveAlert': (p, t) =>
       alertResolved({ id: text(p.id, 'id'), resolution: text(p.resolution, 'resolution') }, t),
+    'food.declareEventError': (p, t) =>
+      errorDeclared(
+        {
+          hash: text(p.eventHash, 'eventHash'),
+          ...(typeof p.reason === 'string' && { reason: p.reason }),
+          corrective: p.corrective === undefined ? [] : list(p.corrective, 'corrective'),
+        },
+        t,
+      ),
   },
 };
 

@@ -43,6 +43,9 @@ vi.mock('./api', () => ({
       timeline: { query: vi.fn(async () => timeline) },
       lineage: { query: vi.fn(async () => lineage) },
     },
+    masterData: {
+      locations: { query: vi.fn(async () => [{ gln: '6902235000012', name: '华美屠宰加工厂' }]) },
+    },
   },
 }));
 vi.mock('vue-router', () => ({

@@ -13,6 +13,7 @@ export default {
     overview: {
       events: 'Events',
       anchored: 'Anchored',
+      unanchored: 'Not on chain',
       products: 'Products',
       locations: 'Locations',
       recalls: 'Recalls',
@@ -102,7 +103,11 @@ export default {
       noMatch:
         'No lot is numbered “{text}”. Type a lot number, or a Digital Link such as https://id.gs1.org/01/<GTIN>/10/<lot>.',
       nothing: 'Nothing is recorded for this identifier.',
-      corrected: 'declared erroneous',
+      corrected: 'declared erroneous: it no longer stands',
+      via: 'in {container}',
+      onChain: 'On chain',
+      block: 'block {height}',
+      notAnchored: 'not yet anchored',
     },
     recalls: {
       impact: 'Recall impact',
@@ -113,6 +118,12 @@ export default {
       affected: 'Affected lots',
       list: 'Recalls issued',
       locations: 'Retail locations holding or selling it',
+      place: 'Place',
+      state: 'State',
+      atRetail: 'at retail',
+      noneAtRetail: 'No retail location holds or sold it',
+      unknownPlace: 'sale without a recorded place',
+      tx: 'Tx',
       holds: 'holds',
       sold: 'sold',
       none: 'No lot contains it (nothing downstream recorded)',

@@ -13,6 +13,7 @@ export default {
     overview: {
       events: '事件',
       anchored: '已上链',
+      unanchored: '未上链',
       products: '产品',
       locations: '地点',
       recalls: '召回',
@@ -100,7 +101,11 @@ export default {
       noMatch:
         '没有批号为“{text}”的批次。请输入批号，或数字链接，如 https://id.gs1.org/01/<GTIN>/10/<批号>。',
       nothing: '此标识没有任何记录。',
-      corrected: '已声明有误',
+      corrected: '已声明有误，不再成立',
+      via: '随 {container} 运输',
+      onChain: '链上',
+      block: '区块 {height}',
+      notAnchored: '尚未上链',
     },
     recalls: {
       impact: '召回影响',
@@ -111,6 +116,12 @@ export default {
       affected: '受影响批次',
       list: '已签发的召回',
       locations: '持有或售出的零售地点',
+      place: '地点',
+      state: '状态',
+      atRetail: '已到零售',
+      noneAtRetail: '没有零售地点持有或售出它',
+      unknownPlace: '未记录地点的销售',
+      tx: '交易',
       holds: '在库',
       sold: '已售',
       none: '没有批次含有它（下游无记录）',
