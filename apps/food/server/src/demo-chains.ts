@@ -99,7 +99,10 @@ export function demoChains(base: number): DemoChains {
     dc: glnOf(P.logistics, 1),
     lab: glnOf(P.lab, 1),
     store: glnOf(P.shop, 1),
+    store2: glnOf(P.shop, 2),
   };
+  /** The pork plant's pallet of loin packs for the supermarket's second store. */
+  const porkPallet = `${DL}/00/${withCheckDigit(`0${P.pork}000000071`)}`;
   const products: DemoProduct[] = [
     { org: 'veg-coop', gtin: g.bokChoy, name: '有机上海青 Organic bok choy', category: 'vegetables' },
     { org: 'veg-packer', gtin: g.saladBox, name: '净菜沙拉盒 Fresh-cut salad box', category: 'vegetables' },
@@ -129,6 +132,13 @@ export function demoChains(base: number): DemoChains {
       name: '惠民超市 人民广场店 People’s Square store',
       lat: 31.232,
       lon: 121.475,
+    },
+    {
+      org: 'supermarket',
+      gln: l.store2,
+      name: '惠民超市 徐家汇店 Xujiahui store',
+      lat: 31.195,
+      lon: 121.437,
     },
   ];
 
@@ -316,6 +326,18 @@ export function demoChains(base: number): DemoChains {
           bizLocation: { id: placeUri(l.plant) },
           ilmd: { 'cbvmda:lotNumber': 'LOIN-2611-07' },
         }),
+        // Two packs on a pallet for the second store.
+        event({
+          type: 'AggregationEvent',
+          action: 'ADD',
+          eventTime: at(2, 12),
+          bizStep: 'packing',
+          disposition: 'in_progress',
+          parentID: porkPallet,
+          childEPCs: loinItems.slice(1),
+          readPoint: { id: placeUri(l.plant) },
+          bizLocation: { id: placeUri(l.plant) },
+        }),
         event({
           type: 'ObjectEvent',
           action: 'OBSERVE',
@@ -400,6 +422,16 @@ export function demoChains(base: number): DemoChains {
             'urn:gongxin:food:logger:TRUCK-12',
           ),
         }),
+        event({
+          type: 'ObjectEvent',
+          action: 'OBSERVE',
+          eventTime: at(3, 2),
+          bizStep: 'shipping',
+          disposition: 'in_transit',
+          epcList: [porkPallet],
+          readPoint: { id: placeUri(l.dc) },
+          destinationList: [{ type: 'location', destination: placeUri(l.store2) }],
+        }),
       ]),
     },
     {
@@ -435,6 +467,16 @@ export function demoChains(base: number): DemoChains {
           epcList: loinItems,
           readPoint: { id: placeUri(l.store) },
           bizLocation: { id: placeUri(l.store) },
+        }),
+        event({
+          type: 'ObjectEvent',
+          action: 'OBSERVE',
+          eventTime: at(3, 9),
+          bizStep: 'receiving',
+          disposition: 'sellable_accessible',
+          epcList: [porkPallet],
+          readPoint: { id: placeUri(l.store2) },
+          bizLocation: { id: placeUri(l.store2) },
         }),
         event({
           type: 'ObjectEvent',

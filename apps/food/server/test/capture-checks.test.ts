@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentFromAggregation, documentFromForm, FormError } from '../../web/src/gs1';
-import { identifierProblem, type IdentifierRole } from '../src/domain/gs1';
+import { type IdentifierRole, identifierProblem } from '../src/domain/gs1';
 import { appRouter } from '../src/router';
 import { createCallerFactory } from '../src/trpc';
 import { type FoodHarness, startFoodHarness } from './harness';

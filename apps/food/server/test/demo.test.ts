@@ -74,6 +74,18 @@ describe('demo data', () => {
         lots: [lotUri(tea.gtin, 'LJ-2604-01')],
       }),
     ]);
+
+    // A farm lot of pigs: slaughtered into loin (another organisation), packs commissioned, two packs on a
+    // pallet to the second store (delivered), the rest to the first (one pack sold).
+    const pig = chains.products.find((p) => p.category === 'livestock')!;
+    const pork = await caller.trace.recallImpact({ lot: lotUri(pig.gtin, 'PIG-A01') });
+    const stores = chains.locations.filter((l) => l.org === 'supermarket');
+    expect(pork.retailPlaces.map((p) => [p.name, p.sold]).sort()).toEqual(
+      [
+        [stores[0]!.name, true],
+        [stores[1]!.name, false],
+      ].sort(),
+    );
   });
 
   it('serves the consumer page of a pork pack: three farm lots, inspections, a cold-chain breach', async () => {

@@ -1,6 +1,8 @@
 import { createSuiteI18n } from '@gongxin/ui';
-import '@gongxin/ui/style.css';
+// Element Plus first, the suite's style after it: the suite's colours (its --el-color-primary…) win, as in
+// the other apps.
 import 'element-plus/dist/index.css';
+import '@gongxin/ui/style.css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './app.vue';

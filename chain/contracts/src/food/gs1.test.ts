@@ -1,7 +1,7 @@
 // The suite's one GS1 identifier validator: every EPC scheme of the Tag Data Standard and every Digital
 // Link primary key EPCIS 2.0 allows, company prefix lengths, check digits, the kind of key a field takes.
 import { describe, expect, it } from 'vitest';
-import { canonicalEpc, identifierProblem, type IdentifierRole, parseEpc } from './gs1';
+import { canonicalEpc, type IdentifierRole, identifierProblem, parseEpc } from './gs1';
 
 describe('identifierProblem', () => {
   // Examples from TDS 2.0 §6.3 and the GS1 Digital Link standard, one per scheme.

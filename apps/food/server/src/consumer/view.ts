@@ -192,7 +192,9 @@ export async function consumerView(
   const recallLots = [
     ...new Set([root, ...(lot ? [lotKey(key.gtin, lot)] : []), ...lotNodes.map((n) => n.key)]),
   ];
-  const recalls = (await runtime.recallsOf(recallLots)).map((r) => ({
+  // One recall flags many lots (the one it names and those downstream): each recall once.
+  const byRecall = new Map((await runtime.recallsOf(recallLots)).map((r) => [r.id, r]));
+  const recalls = [...byRecall.values()].map((r) => ({
     id: r.id,
     lot: r.lot,
     reason: r.reason,
