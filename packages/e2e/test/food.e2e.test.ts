@@ -264,6 +264,16 @@ describe('food traceability in Chromium', () => {
     await saveScreenshot(small, 'food-lot-phone');
     await small.goto(`${suite.url}/food/#/`);
     await small.getByTestId('count-events').waitFor();
+    // The header's names and the page titles keep their words on one line at 390 px.
+    const squeezed = await small.evaluate(() =>
+      [...document.querySelectorAll('.gx-brand-name, .gx-app-title, .fd-tabs a, h3')]
+        .filter((e) => e.getBoundingClientRect().width > 0)
+        .filter(
+          (e) => e.getBoundingClientRect().height > 2.6 * Number.parseFloat(getComputedStyle(e).fontSize),
+        )
+        .map((e) => e.textContent),
+    );
+    expect(squeezed).toEqual([]);
     await saveScreenshot(small, 'food-overview-phone');
     expect(errors).toEqual([]);
     await Promise.all([desktop.close(), narrow.close(), phone.close()]);

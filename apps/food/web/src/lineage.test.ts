@@ -1,8 +1,11 @@
+import { createSuiteI18n } from '@gongxin/ui';
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import LineageGraph from './components/lineage-graph.vue';
 import { documentFromForm, gs1CheckOk } from './gs1';
 import { columnsOf, labelOf } from './lineage';
+import en from './locales/en';
+import zhCN from './locales/zh-CN';
 
 const lot = (gtin: string, l: string) => `https://id.gs1.org/01/${gtin}/10/${l}`;
 const farm = ['F1', 'F2', 'F3'].map((l) => lot('06901234001013', l));
@@ -29,9 +32,16 @@ describe('lineage layout', () => {
   });
 
   it('renders the graph and opens a node when clicked', async () => {
-    const wrapper = mount(LineageGraph, { props: { graph, direction: 'upstream' } });
+    const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+    const wrapper = mount(LineageGraph, {
+      props: { graph, direction: 'upstream' },
+      global: { plugins: [i18n] },
+    });
     const nodes = wrapper.findAll('[data-test="lineage-node"]');
     expect(nodes).toHaveLength(4);
+    // How material moved, in words of the page language.
+    expect(nodes[0]!.text()).toContain('加工而成');
+    expect(wrapper.text()).not.toContain('transformed');
     expect(nodes.at(-1)!.classes()).toContain('lg-root');
     await nodes[1]!.trigger('click');
     expect(wrapper.emitted('open')?.[0]).toEqual([farm[1]]);

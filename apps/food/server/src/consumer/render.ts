@@ -220,7 +220,8 @@ export function renderConsumerPage(
 ): string {
   const w = WORDS[locale];
   const i = locale === 'en' ? 1 : 0;
-  const title = view.product?.name ?? `GTIN ${view.gtin}`;
+  // An unknown code gets no product headline: the name would lend a made-up label the product's standing.
+  const title = view.known ? (view.product?.name ?? `GTIN ${view.gtin}`) : `GTIN ${view.gtin}`;
   const recalled = view.recalls.length > 0;
   const tx = (id: string) => `${assets.explorerBase}#/tx/${encodeURIComponent(id)}`;
   const block = (h: number) => `${assets.explorerBase}#/block/${h}`;

@@ -105,6 +105,7 @@ export default {
       nothing: 'Nothing is recorded for this identifier.',
       corrected: 'declared erroneous: it no longer stands',
       via: 'in {container}',
+      relations: { transformed: 'processed', packed: 'packed', 'lot-member': 'of the lot' },
       onChain: 'On chain',
       block: 'block {height}',
       notAnchored: 'not yet anchored',

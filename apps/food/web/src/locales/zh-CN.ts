@@ -103,6 +103,7 @@ export default {
       nothing: '此标识没有任何记录。',
       corrected: '已声明有误，不再成立',
       via: '随 {container} 运输',
+      relations: { transformed: '加工而成', packed: '装箱', 'lot-member': '同批次' },
       onChain: '链上',
       block: '区块 {height}',
       notAnchored: '尚未上链',
