@@ -47,7 +47,11 @@ const alertResolved = (x: { id: string; resolution: string }, t: Translate) =>
   t('food.explorer.alertResolved', { id: x.id, resolution: x.resolution });
 /** An EPCIS error declaration: the action names `eventHash`, the event it emits `hash`. */
 const errorDeclared = (x: { hash: string; reason?: string; corrective: readonly string[] }, t: Translate) =>
-  t('food.explorer.errorDeclared', { hash: x.hash, reason: x.reason ?? '—', corrective: x.corrective.length });
+  t('food.explorer.errorDeclared', {
+    hash: x.hash,
+    reason: x.reason ?? '—',
+    corrective: x.corrective.length,
+  });
 
 const pack: FoodDecoderPack = {
   messages: {
