@@ -3,6 +3,7 @@
 // state invariants. Pure like the ledger: no clock, no randomness, no I/O.
 import { type ContractModule, ContractRegistry } from '@gongxin/ledger';
 import { assetsContract } from './assets/contract';
+import { copyrightContract } from './copyright/contract';
 import { foodContract } from './food/contract';
 import { governanceContract } from './governance/contract';
 import { identityContract } from './identity/contract';
@@ -41,11 +42,15 @@ export const coreContracts: readonly ContractModule[] = [
 export function createCoreRegistry(extra: readonly ContractModule[] = []): ContractRegistry {
   return new ContractRegistry([...coreContracts, ...extra]);
 }
+export * from './copyright/contract';
+export * from './copyright/events';
+export * from './copyright/rights';
+export * from './copyright/views';
 export * from './food/contract';
 export * from './food/views';
 
 /** The domain apps' contracts every node of the suite's chain runs beside the core ones. */
-export const suiteContracts: readonly ContractModule[] = [foodContract];
+export const suiteContracts: readonly ContractModule[] = [foodContract, copyrightContract];
 
 /**
  * The registry every node of a Gongxin chain runs: core plus the suite's app contracts. Validators, the

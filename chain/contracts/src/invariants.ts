@@ -4,13 +4,14 @@
 import { asBigInt, type StateReader, type Value } from '@gongxin/ledger';
 import type { Packet } from './assets/views';
 import { MAX_AMOUNT } from './common';
+import { checkCopyrightInvariants, copyrightEscrowed } from './copyright/invariants';
 import { identityKeys } from './identity/views';
 
 export interface ScannableState extends StateReader {
   scan(prefix: string): Iterable<[string, Value]>;
 }
 
-type Totals = { balances: bigint; locked: bigint; openPackets: bigint };
+type Totals = { balances: bigint; locked: bigint; openPackets: bigint; escrowed: bigint };
 
 /** Describes every violated invariant; empty when all hold. */
 export function checkInvariants(state: ScannableState): string[] {
@@ -28,7 +29,7 @@ export function checkInvariants(state: ScannableState): string[] {
   const supplies = new Map<string, { supply: bigint; maxSupply?: bigint }>();
   const totals = new Map<string, Totals>();
   const totalsOf = (symbol: string) => {
-    const t = totals.get(symbol) ?? { balances: 0n, locked: 0n, openPackets: 0n };
+    const t = totals.get(symbol) ?? { balances: 0n, locked: 0n, openPackets: 0n, escrowed: 0n };
     totals.set(symbol, t);
     return t;
   };
@@ -67,6 +68,10 @@ export function checkInvariants(state: ScannableState): string[] {
     }
   }
 
+  // Units the copyright contract holds in escrow are locked in the same pool as red packets.
+  for (const [symbol, amount] of copyrightEscrowed(state, problems)) totalsOf(symbol).escrowed += amount;
+  problems.push(...checkCopyrightInvariants(state));
+
   for (const [symbol, t] of totals) {
     if (!supplies.has(symbol))
       problems.push(`assets of unknown asset ${symbol}: balances ${t.balances}, locked ${t.locked}`);
@@ -75,8 +80,10 @@ export function checkInvariants(state: ScannableState): string[] {
     const t = totalsOf(symbol);
     if (supply !== t.balances + t.locked)
       problems.push(`${symbol}: supply ${supply} != balances ${t.balances} + locked ${t.locked}`);
-    if (t.locked !== t.openPackets)
-      problems.push(`${symbol}: locked ${t.locked} != remaining of open packets ${t.openPackets}`);
+    if (t.locked !== t.openPackets + t.escrowed)
+      problems.push(
+        `${symbol}: locked ${t.locked} != remaining of open packets ${t.openPackets} + open escrows ${t.escrowed}`,
+      );
   }
 
   // The roles index is what apps read; it must list exactly the role records.
