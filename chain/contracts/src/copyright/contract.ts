@@ -75,8 +75,8 @@ import {
   workOf,
 } from './views';
 
-export const MAX_OWNERS = 16;
-export const MAX_FILES = 16;
+export const MAX_WORK_OWNERS = 16;
+export const MAX_WORK_FILES = 16;
 export const MAX_COSIGNATURES = 16;
 /** Longest a licence sold from a listing may run per purchase: 100 years. */
 export const MAX_LISTING_DURATION_MS = 100 * 366 * 86_400_000;
@@ -118,7 +118,7 @@ const zRights = z
 const zOwners = z
   .array(z.object({ address: zAddress, share: z.number().int().min(1).max(SHARE_TOTAL) }).strict())
   .min(1)
-  .max(MAX_OWNERS)
+  .max(MAX_WORK_OWNERS)
   .refine((o) => new Set(o.map((x) => x.address)).size === o.length, 'an owner is named twice')
   .refine(
     (o) => o.reduce((a, x) => a + x.share, 0) === SHARE_TOTAL,
@@ -152,7 +152,7 @@ const schemas = {
       authors: z
         .array(zAddress)
         .min(1)
-        .max(MAX_OWNERS)
+        .max(MAX_WORK_OWNERS)
         .refine((a) => new Set(a).size === a.length, 'an author is named twice'),
       owners: zOwners,
       createdAt: zTime,
@@ -172,7 +172,7 @@ const schemas = {
             .strict(),
         )
         .min(1, 'name at least one file')
-        .max(MAX_FILES)
+        .max(MAX_WORK_FILES)
         .refine((f) => new Set(f.map((x) => x.hash)).size === f.length, 'a file is named twice'),
       originality: zText(1000),
     })
