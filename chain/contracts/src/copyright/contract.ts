@@ -78,6 +78,8 @@ import {
 export const MAX_WORK_OWNERS = 16;
 export const MAX_WORK_FILES = 16;
 export const MAX_COSIGNATURES = 16;
+/** Most holdings a work's rights may be split into: a work record stays small enough to read at once. */
+export const MAX_HOLDINGS = 64;
 /** Longest a licence sold from a listing may run per purchase: 100 years. */
 export const MAX_LISTING_DURATION_MS = 100 * 366 * 86_400_000;
 
@@ -420,6 +422,11 @@ function moveGrant(work: Work, grant: Grant, to: Holding['owners']): { work: Wor
     for (const piece of subtractGrant(h, grant)) holdings.push({ ...piece, id: next++, owners: h.owners });
     holdings.push({ ...moving, id: next++, owners: to });
   }
+  if (holdings.length > MAX_HOLDINGS)
+    throw new ContractError(
+      'limit_exceeded',
+      `the rights of work ${work.id} would be split into ${holdings.length} holdings, at most ${MAX_HOLDINGS}: transfer larger parts`,
+    );
   const from = [...fromShares].map(([address, share]) => ({ address, share }));
   return { work: { ...work, holdings, nextHolding: next }, from };
 }

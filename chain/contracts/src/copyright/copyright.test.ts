@@ -13,7 +13,7 @@ import {
   testAccount,
 } from '../../test/chain';
 import { balanceOf } from '../assets/views';
-import { consentMessage, copyrightContract } from './contract';
+import { consentMessage, copyrightContract, MAX_HOLDINGS } from './contract';
 import { copyrightEvents } from './events';
 import { ECONOMIC_RIGHTS, endOfYearInChina, SHARE_TOTAL } from './rights';
 import {
@@ -667,6 +667,35 @@ describe('transfers', () => {
       to: [{ address: dave.address, share: 9999 }],
     });
   });
+});
+
+describe('holdings', () => {
+  it('a work is split into at most MAX_HOLDINGS holdings', () => {
+    const chain = new CopyrightChain();
+    const id = registered(chain);
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    for (let n = 0; ; n++) {
+      const holdings = workOf(chain.store, id)!.holdings;
+      const rest =
+        holdings.find((h) => h.owners[0]!.address === alice.address && h.rights.length === 1) ??
+        holdings.find((h) => h.owners[0]!.address === alice.address)!;
+      const transfer = {
+        workId: id,
+        holding: rest.id,
+        rights: ['network'],
+        territory: [`${letters[Math.floor(n / 26)]}${letters[n % 26]}`],
+        to: [{ address: dave.address, share: SHARE_TOTAL }],
+        contractHash: hash32(n + 1),
+      };
+      if (holdings.length < MAX_HOLDINGS) chain.act(alice, 'transferRights', transfer);
+      else {
+        expect(chain.refuses('limit_exceeded', alice, 'transferRights', transfer)).toContain(
+          `at most ${MAX_HOLDINGS}`,
+        );
+        break;
+      }
+    }
+  }, 60_000);
 });
 
 describe('pledges', () => {
