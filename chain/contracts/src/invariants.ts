@@ -4,7 +4,7 @@
 import { asBigInt, type StateReader, type Value } from '@gongxin/ledger';
 import type { Packet } from './assets/views';
 import { MAX_AMOUNT } from './common';
-import { checkCopyrightInvariants, copyrightEscrowed } from './copyright/invariants';
+import { checkCopyrightState } from './copyright/invariants';
 import { identityKeys } from './identity/views';
 
 export interface ScannableState extends StateReader {
@@ -69,8 +69,9 @@ export function checkInvariants(state: ScannableState): string[] {
   }
 
   // Units the copyright contract holds in escrow are locked in the same pool as red packets.
-  for (const [symbol, amount] of copyrightEscrowed(state, problems)) totalsOf(symbol).escrowed += amount;
-  problems.push(...checkCopyrightInvariants(state));
+  const copyright = checkCopyrightState(state);
+  problems.push(...copyright.problems);
+  for (const [symbol, amount] of copyright.escrowed) totalsOf(symbol).escrowed += amount;
 
   for (const [symbol, t] of totals) {
     if (!supplies.has(symbol))

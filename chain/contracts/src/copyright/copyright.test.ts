@@ -1,4 +1,4 @@
-import type { Action, Value, ValueMap } from '@gongxin/ledger';
+import { type Action, decodeCanonical, encodeCanonical, type Value, type ValueMap } from '@gongxin/ledger';
 import { describe, expect, it } from 'vitest';
 import {
   accounts,
@@ -1076,6 +1076,40 @@ describe('market', () => {
     };
     chain.act(alice, 'pledge', { ...pledge, cosignatures: [cosign(chain, dave, 'pledge', pledge, id)] });
     expect(chain.refuses('not_authorized', bob, 'purchase', { listingId })).toContain(dave.address);
+  });
+
+  it('works on state a node reloaded (small amounts decoded as numbers)', () => {
+    const chain = new CopyrightChain();
+    const id = registered(chain);
+    const listingId = chain.act(alice, 'list', {
+      workId: id,
+      holding: 0,
+      kind: 'licence',
+      rights: ['network'],
+      durationMs: 86_400_000,
+      price: { symbol: 'CNYX', amount: 300 },
+    })[0]![1].id as string;
+    const escrowId = chain
+      .act(alice, 'openEscrow', {
+        payee: carol.address,
+        symbol: 'CNYX',
+        amount: 50,
+        condition: { kind: 'after', time: 0 },
+        refundAfter: Y(2030),
+      })
+      .find(([n]) => n === 'escrowOpened')![1].id as string;
+    const reloaded = new Map<string, Value>();
+    for (const [key, value] of chain.store.scan('copyright/'))
+      reloaded.set(key, decodeCanonical(encodeCanonical(value)));
+    chain.store.apply(reloaded);
+    expect(
+      typeof (chain.store.get(`copyright/listing/${listingId}`) as { price: { amount: unknown } }).price
+        .amount,
+    ).toBe('number');
+    expect(listingOf(chain.store, listingId)?.price.amount).toBe(300n);
+    chain.act(bob, 'purchase', { listingId });
+    chain.act(carol, 'releaseEscrow', { id: escrowId });
+    expect(balanceOf(chain.store, 'CNYX', carol.address)).toBe(50n);
   });
 
   it('a rights listing sells the right itself: the buyer becomes the owner', () => {

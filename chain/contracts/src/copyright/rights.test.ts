@@ -311,7 +311,7 @@ describe('grant algebra', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 120_000);
 
   it('refuses malformed territories', () => {
     expect(() => normalizeTerritory(['cn'])).toThrow(/alpha-2/);

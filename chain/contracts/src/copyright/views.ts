@@ -1,7 +1,8 @@
 // Read-only views of the copyright contract's state: works with their rights holdings, licences,
 // pledges, escrows, listings and transfer filings, and who may review. The copyright app's server and
 // web read these; views never write.
-import type { Address, StateReader } from '@gongxin/ledger';
+import type { Address, StateReader, Value } from '@gongxin/ledger';
+import { amountOf } from '../common';
 import { hasRole } from '../identity/views';
 import {
   type Authorship,
@@ -248,8 +249,16 @@ export function workIdOfFile(state: StateReader, hashHex: string): string | unde
   return state.get(copyrightKeys.file(hashHex.toLowerCase())) as string | undefined;
 }
 
+// Amounts are written as bigint but a node that reloads its state decodes small integers as numbers:
+// every view hands them back as bigint, so arithmetic on them never mixes the two.
+const withAmount = <T extends { amount: unknown }>(x: T): T => ({
+  ...x,
+  amount: amountOf(x.amount as Value),
+});
+
 export function licenceOf(state: StateReader, id: string): Licence | undefined {
-  return state.get(copyrightKeys.licence(id)) as Licence | undefined;
+  const licence = state.get(copyrightKeys.licence(id)) as Licence | undefined;
+  return licence?.fee ? { ...licence, fee: withAmount(licence.fee) } : licence;
 }
 
 export function licencesOfWork(state: StateReader, workId: string): Licence[] {
@@ -258,7 +267,8 @@ export function licencesOfWork(state: StateReader, workId: string): Licence[] {
 }
 
 export function pledgeOf(state: StateReader, id: string): Pledge | undefined {
-  return state.get(copyrightKeys.pledge(id)) as Pledge | undefined;
+  const pledge = state.get(copyrightKeys.pledge(id)) as Pledge | undefined;
+  return pledge && { ...pledge, debt: withAmount(pledge.debt) };
 }
 
 /** Pledges of a work in rank order (earliest registered first). */
@@ -283,11 +293,13 @@ export function pledgeRank(state: StateReader, id: string): number | undefined {
 }
 
 export function escrowOf(state: StateReader, id: string): Escrow | undefined {
-  return state.get(copyrightKeys.escrow(id)) as Escrow | undefined;
+  const escrow = state.get(copyrightKeys.escrow(id)) as Escrow | undefined;
+  return escrow && withAmount(escrow);
 }
 
 export function listingOf(state: StateReader, id: string): Listing | undefined {
-  return state.get(copyrightKeys.listing(id)) as Listing | undefined;
+  const listing = state.get(copyrightKeys.listing(id)) as Listing | undefined;
+  return listing && { ...listing, price: withAmount(listing.price) };
 }
 
 export function filingOf(state: StateReader, id: string): TransferFiling | undefined {
