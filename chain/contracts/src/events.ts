@@ -3,6 +3,7 @@
 // code, no zod and nothing else at run time, so browser bundles (decoder packs) can take it on its own.
 import { assetsEvents } from './assets/events';
 import type { AnyEventCatalog, EventLike } from './catalog';
+import { copyrightEvents } from './copyright/events';
 import { coreEvents } from './core/events';
 import { foodEvents } from './food/events';
 import { governanceEvents } from './governance/events';
@@ -12,6 +13,7 @@ import { notaryEvents } from './notary/events';
 export * from './assets/balances';
 export { ASSET_POLICIES, assetsEvents, PACKET_SPLITS } from './assets/events';
 export * from './catalog';
+export { copyrightEvents, grantAttrs } from './copyright/events';
 export { coreEvents } from './core/events';
 export { foodEvents } from './food/events';
 export { governanceEvents, PROPOSAL_KINDS } from './governance/events';
@@ -26,6 +28,7 @@ export const suiteEventCatalogs: readonly AnyEventCatalog[] = [
   assetsEvents,
   notaryEvents,
   foodEvents,
+  copyrightEvents,
 ];
 
 /** The catalog of an event's contract, if the suite has one. */

@@ -42,8 +42,8 @@ export const coreContracts: readonly ContractModule[] = [
 export function createCoreRegistry(extra: readonly ContractModule[] = []): ContractRegistry {
   return new ContractRegistry([...coreContracts, ...extra]);
 }
+export * from './copyright/categories';
 export * from './copyright/contract';
-export * from './copyright/events';
 export * from './copyright/rights';
 export * from './copyright/views';
 export * from './food/contract';

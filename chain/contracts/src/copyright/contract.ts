@@ -26,7 +26,7 @@ import { lock, transferBetween, unlock } from '../assets/library';
 import { assetOf } from '../assets/views';
 import { actionId, zAddress, zAmount, zBytes, zHash32, zMemo, zReason, zSymbol, zText } from '../common';
 import { isRegistered } from '../identity/views';
-import { emitCopyright } from './events';
+import { copyrightEvents, grantAttrs } from './events';
 import {
   AUTHORSHIPS,
   CC_LICENCE_IDS,
@@ -456,10 +456,10 @@ function fileTransfer(
     txId: ctx.txIdHex,
   };
   ctx.set(copyrightKeys.filing(filing), record as unknown as Value);
-  emitCopyright(ctx, 'rightsTransferred', {
+  copyrightEvents.emit(ctx, 'rightsTransferred', {
     filing,
     workId: work.id,
-    grant: grant as never,
+    grant: grantAttrs(grant),
     from: [...moved.from],
     to: [...to],
     reason,
@@ -484,12 +484,12 @@ function issueLicence(
   const record: Licence = { ...licence, status: 'active', at: ctx.height, time: ctx.time, txId: ctx.txIdHex };
   ctx.set(copyrightKeys.licence(licence.id), record as unknown as Value);
   appendIndex(ctx, copyrightKeys.licencesOfWork(work.id), licence.id);
-  emitCopyright(ctx, 'licenceGranted', {
+  copyrightEvents.emit(ctx, 'licenceGranted', {
     id: licence.id,
     workId: work.id,
     licensee: licence.licensee,
     licensors: [...licence.licensors],
-    grant: licence.grant as never,
+    grant: grantAttrs(licence.grant),
     exclusivity: licence.exclusivity,
     prohibitions: [...licence.prohibitions],
     duties: [...licence.duties],
@@ -597,7 +597,7 @@ export const copyrightContract: ContractModule = {
       };
       ctx.set(copyrightKeys.work(id), work as unknown as Value);
       for (const f of p.files) ctx.set(copyrightKeys.file(f.hash), id);
-      emitCopyright(ctx, 'workSubmitted', {
+      copyrightEvents.emit(ctx, 'workSubmitted', {
         id,
         title: p.title,
         category,
@@ -631,13 +631,13 @@ export const copyrightContract: ContractModule = {
         ...(p.regNo !== undefined && { regNo: p.regNo }),
         review: { by: ctx.sender, decision: p.decision, reason: p.reason, at: ctx.height, time: ctx.time },
       });
-      emitCopyright(ctx, 'workReviewed', {
+      copyrightEvents.emit(ctx, 'workReviewed', {
         id: p.id,
         decision: p.decision,
         ...(p.regNo !== undefined && { regNo: p.regNo }),
         reason: p.reason,
         by: ctx.sender,
-        protectionUntil: work.protectionUntil,
+        ...(work.protectionUntil !== null && { protectionUntil: work.protectionUntil }),
       });
     }),
 
@@ -658,11 +658,11 @@ export const copyrightContract: ContractModule = {
         audiovisual: work.category === 'audiovisual',
       });
       saveWork(ctx, { ...work, authors, protectionUntil });
-      emitCopyright(ctx, 'authorDeathRecorded', {
+      copyrightEvents.emit(ctx, 'authorDeathRecorded', {
         id: p.id,
         author: p.author,
         diedAt: p.diedAt,
-        protectionUntil,
+        ...(protectionUntil !== null && { protectionUntil }),
         by: ctx.sender,
       });
     }),
@@ -730,7 +730,7 @@ export const copyrightContract: ContractModule = {
       ctx.set(copyrightKeys.licence(p.id), { ...licence, status: 'surrendered' } as unknown as Value);
       const work = requireWork(ctx, licence.workId, false);
       saveWork(ctx, work);
-      emitCopyright(ctx, 'licenceSurrendered', {
+      copyrightEvents.emit(ctx, 'licenceSurrendered', {
         id: p.id,
         workId: licence.workId,
         licensee: ctx.sender,
@@ -787,10 +787,10 @@ export const copyrightContract: ContractModule = {
       ctx.set(copyrightKeys.pledge(id), pledge as unknown as Value);
       appendIndex(ctx, copyrightKeys.pledgesOfWork(work.id), id);
       saveWork(ctx, work);
-      emitCopyright(ctx, 'pledged', {
+      copyrightEvents.emit(ctx, 'pledged', {
         id,
         workId: work.id,
-        grant: grant as never,
+        grant: grantAttrs(grant),
         pledgee: p.pledgee,
         pledgors: pledge.pledgors as string[],
         symbol: p.debt.symbol,
@@ -813,7 +813,7 @@ export const copyrightContract: ContractModule = {
         closed: { by: ctx.sender, at: ctx.height, time: ctx.time },
       } as unknown as Value);
       saveWork(ctx, requireWork(ctx, pledge.workId, false));
-      emitCopyright(ctx, 'pledgeReleased', { id: p.id, workId: pledge.workId, by: ctx.sender });
+      copyrightEvents.emit(ctx, 'pledgeReleased', { id: p.id, workId: pledge.workId, by: ctx.sender });
     }),
 
     enforcePledge: defineAction(schemas.enforcePledge, (ctx, p: Params<'enforcePledge'>) => {
@@ -847,7 +847,7 @@ export const copyrightContract: ContractModule = {
         closed: { by: ctx.sender, at: ctx.height, time: ctx.time },
       } as unknown as Value);
       saveWork(ctx, moved);
-      emitCopyright(ctx, 'pledgeEnforced', {
+      copyrightEvents.emit(ctx, 'pledgeEnforced', {
         id: p.id,
         workId: pledge.workId,
         pledgee: pledge.pledgee,
@@ -879,7 +879,7 @@ export const copyrightContract: ContractModule = {
         at: ctx.height,
       };
       ctx.set(copyrightKeys.escrow(id), escrow as unknown as Value);
-      emitCopyright(ctx, 'escrowOpened', {
+      copyrightEvents.emit(ctx, 'escrowOpened', {
         id,
         payer: ctx.sender,
         payee: p.payee,
@@ -906,7 +906,7 @@ export const copyrightContract: ContractModule = {
         status: 'released',
         closed: { by: ctx.sender, at: ctx.height, time: ctx.time },
       } as unknown as Value);
-      emitCopyright(ctx, 'escrowReleased', {
+      copyrightEvents.emit(ctx, 'escrowReleased', {
         id: p.id,
         payee: escrow.payee,
         symbol: escrow.symbol,
@@ -936,7 +936,7 @@ export const copyrightContract: ContractModule = {
         status: 'refunded',
         closed: { by: ctx.sender, at: ctx.height, time: ctx.time },
       } as unknown as Value);
-      emitCopyright(ctx, 'escrowRefunded', {
+      copyrightEvents.emit(ctx, 'escrowRefunded', {
         id: p.id,
         payer: escrow.payer,
         symbol: escrow.symbol,
@@ -985,11 +985,11 @@ export const copyrightContract: ContractModule = {
       };
       ctx.set(copyrightKeys.listing(id), listing as unknown as Value);
       saveWork(ctx, work);
-      emitCopyright(ctx, 'listed', {
+      copyrightEvents.emit(ctx, 'listed', {
         id,
         workId: work.id,
         kind: p.kind,
-        grant: grant as never,
+        grant: grantAttrs(grant),
         exclusivity: listing.exclusivity,
         symbol: p.price.symbol,
         price: p.price.amount,
@@ -1006,7 +1006,7 @@ export const copyrightContract: ContractModule = {
       if (listing.status !== 'open')
         throw new ContractError('not_allowed', `listing ${p.id} is ${listing.status}`);
       ctx.set(copyrightKeys.listing(p.id), { ...listing, status: 'cancelled' } as unknown as Value);
-      emitCopyright(ctx, 'listingCancelled', { id: p.id, by: ctx.sender });
+      copyrightEvents.emit(ctx, 'listingCancelled', { id: p.id, by: ctx.sender });
     }),
 
     purchase: defineAction(schemas.purchase, (ctx, p: Params<'purchase'>) => {
@@ -1052,7 +1052,7 @@ export const copyrightContract: ContractModule = {
             `listing ${listing.id}`,
           );
       });
-      emitCopyright(ctx, 'royaltiesPaid', {
+      copyrightEvents.emit(ctx, 'royaltiesPaid', {
         listingId: listing.id,
         symbol: listing.price.symbol,
         total: listing.price.amount,
@@ -1102,7 +1102,7 @@ export const copyrightContract: ContractModule = {
         status: sold >= listing.quantity ? 'sold' : 'open',
       } as unknown as Value);
       saveWork(ctx, next);
-      emitCopyright(ctx, 'purchased', {
+      copyrightEvents.emit(ctx, 'purchased', {
         listingId: listing.id,
         workId: work.id,
         buyer: ctx.sender,

@@ -4,6 +4,7 @@
 import type { Address, StateReader, Value } from '@gongxin/ledger';
 import { amountOf } from '../common';
 import { hasRole } from '../identity/views';
+import type { WorkCategory } from './categories';
 import {
   type Authorship,
   checkUse,
@@ -23,54 +24,13 @@ export const COPYRIGHT_APP = 'copyright';
 /** Reviews registrations (登记审查) and records authors' deaths. */
 export const REVIEWER_ROLE = 'reviewer';
 
-/** Categories of 作品登记 (著作权法 Art. 3). */
-export const WORK_CATEGORIES = [
-  'text',
-  'oral',
-  'music',
-  'drama',
-  'quyi',
-  'dance',
-  'acrobatics',
-  'fine_art',
-  'architecture',
-  'photography',
-  'audiovisual',
-  'graphic',
-  'model',
-  'software',
-  'other',
-] as const;
-export type WorkCategory = (typeof WORK_CATEGORIES)[number];
-
-export const WORK_CATEGORY_NAMES_ZH: Readonly<Record<WorkCategory, string>> = {
-  text: '文字作品',
-  oral: '口述作品',
-  music: '音乐作品',
-  drama: '戏剧作品',
-  quyi: '曲艺作品',
-  dance: '舞蹈作品',
-  acrobatics: '杂技艺术作品',
-  fine_art: '美术作品',
-  architecture: '建筑作品',
-  photography: '摄影作品',
-  audiovisual: '视听作品',
-  graphic: '图形作品',
-  model: '模型作品',
-  software: '计算机软件',
-  other: '其他作品',
-};
-
-/** What the law does not protect (著作权法 Art. 5): named so a refusal can say why. */
-export const REFUSED_CATEGORIES = {
-  law: '法律、法规，国家机关的决议、决定、命令和其他具有立法、行政、司法性质的文件及其官方正式译文',
-  news: '单纯事实消息（时事新闻）',
-  calendar: '历法',
-  numeric_table: '通用数表',
-  form: '通用表格',
-  formula: '公式',
-} as const;
-export type RefusedCategory = keyof typeof REFUSED_CATEGORIES;
+export {
+  REFUSED_CATEGORIES,
+  type RefusedCategory,
+  WORK_CATEGORIES,
+  WORK_CATEGORY_NAMES_ZH,
+  type WorkCategory,
+} from './categories';
 
 function hexOfText(text: string): string {
   return Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, '0')).join('');
