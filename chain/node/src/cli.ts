@@ -9,17 +9,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSuiteRegistry, withChinaCalendars } from '@gongxin/contracts';
-import { openDatabase } from '@gongxin/db';
 import { fromHex, SUITE_IDS, type SuiteId, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { checkExport, exportChain, readExport } from './export';
 import { genesisToJson, parseGenesisJson } from './genesis';
+import { consoleLogger, openNodeDatabase, readGenesis, readNodeConfig } from './home';
 import { loadOrCreateNodeKey } from './keys';
-import { ChainNode, type LoggerLike } from './node';
-import { embeddedNodeConfig, type NodeConfig } from './node-config';
+import { ChainNode } from './node';
+import type { NodeConfig } from './node-config';
 import { ChainStore } from './storage/store';
 import { decodeCheckpoint, encodeCheckpoint, type TipSource, verifyChain } from './verify';
 
+export { consoleLogger, openNodeDatabase, readGenesis, readNodeConfig } from './home';
 export type { NodeConfig } from './node-config';
 
 const usage = `gongxin <command> [options]
@@ -32,47 +33,6 @@ const usage = `gongxin <command> [options]
   export      --home NODE_DIR --out FILE [--database-url …]
   import      --home NODE_DIR --in FILE [--database-url …]
 `;
-
-export const consoleLogger: LoggerLike = {
-  info: (o, m) => console.log(JSON.stringify({ level: 'info', msg: m, ...o })),
-  warn: (o, m) => console.warn(JSON.stringify({ level: 'warn', msg: m, ...o })),
-  error: (o, m) => console.error(JSON.stringify({ level: 'error', msg: m, ...o })),
-  // LOG_LEVEL=debug adds a line per proposal, validation and commit with their timings.
-  debug:
-    process.env.LOG_LEVEL === 'debug'
-      ? (o, m) => console.log(JSON.stringify({ level: 'debug', msg: m, ...o }))
-      : () => {},
-};
-
-export function readNodeConfig(home: string): NodeConfig {
-  const file = path.join(home, 'config.json');
-  if (!existsSync(file)) {
-    // An embedded chain folder from before `npm start` wrote its config: its key and genesis are there.
-    if (existsSync(path.join(home, 'genesis.json')) && existsSync(path.join(home, 'validator-key.json')))
-      return embeddedNodeConfig(process.env.DATABASE_URL ? 'postgres' : 'pglite');
-    throw new Error(`${file} not found: run \`gongxin init\` first`);
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as NodeConfig;
-}
-
-export function readGenesis(home: string, config: NodeConfig) {
-  return parseGenesisJson(JSON.parse(readFileSync(path.resolve(home, config.genesis), 'utf8')));
-}
-
-/** Each node keeps its own database: PGlite in its folder, or one PostgreSQL database per node. */
-export async function openNodeDatabase(home: string, config: NodeConfig, databaseUrl?: string) {
-  if (databaseUrl) return openDatabase({ url: databaseUrl });
-  const db = config.database;
-  if (db?.urlEnv) {
-    const url = process.env[db.urlEnv];
-    if (!url)
-      throw new Error(
-        `this chain's database is PostgreSQL: set ${db.urlEnv} as the node had it, or pass --database-url`,
-      );
-    return openDatabase({ url });
-  }
-  return openDatabase({ dataDir: path.resolve(home, db?.dataDir ?? '.'), name: db?.name ?? config.name });
-}
 
 export function init(opts: {
   home: string;

@@ -5,7 +5,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { init, readNodeConfig } from './cli';
+import { init } from './cli';
+import { readNodeConfig } from './home';
 
 const bin = fileURLToPath(new URL('../bin/gongxin.mjs', import.meta.url));
 

@@ -6,7 +6,7 @@ import { createSuiteRegistry } from '@gongxin/contracts';
 import { createGenesisState, fromHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { createNodeApiApp } from './api/server';
-import { consoleLogger, openNodeDatabase, readGenesis, readNodeConfig } from './cli';
+import { consoleLogger, openNodeDatabase, readGenesis, readNodeConfig } from './home';
 import { loadOrCreateNodeKey, signerFor } from './keys';
 import { ChainNode, type ChainNodeOptions } from './node';
 import { PeerNetwork } from './p2p/network';
