@@ -15,6 +15,33 @@ export {
   type SubscriptionSpec,
 } from './client';
 export { type EmbeddedBroker, type EmbeddedBrokerOptions, startEmbeddedBroker } from './embedded-broker';
+export {
+  type BadInputCounter,
+  DEFAULT_INTERVAL_MS,
+  type DecodedReading,
+  type IngestDecoder,
+  type IngestMessage,
+  type IngestMode,
+  type IngestOptions,
+  type IngestRecord,
+  type IngestRejected,
+  IngestRejection,
+  type IngestStats,
+  type IngestStore,
+  type IngestWorker,
+  intervalOf,
+  probeSharedSubscriptions,
+  startIngest,
+} from './ingest/pipeline';
+export {
+  allShardsFilter,
+  fnv1a32,
+  parseShardTopic,
+  shardFilter,
+  shardOf,
+  shardsOfWorker,
+  shardTopic,
+} from './ingest/shards';
 export type { LoggerLike } from './logger';
 export { type ResolvedBroker, resolveBroker } from './resolve-broker';
 export { parseSharedFilter, type SharedFilter, topicMatches } from './topic';

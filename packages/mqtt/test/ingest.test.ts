@@ -1,0 +1,197 @@
+// The ingest pipeline against the embedded broker and, with TEST_MQTT_URL, a real one: the load split
+// ($share or shards), dedupe, rejection of bad input without stopping, and ack only after the write.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMqtt, type MqttConnection } from '../src/client';
+import {
+  type IngestOptions,
+  type IngestWorker,
+  intervalOf,
+  probeSharedSubscriptions,
+  startIngest,
+} from '../src/ingest/pipeline';
+import { parseShardTopic, shardsOfWorker, shardTopic } from '../src/ingest/shards';
+import { MemoryStore } from './fixture/ingest-stores';
+import { decodeMeter, type MeterReading, meterPayload } from './fixture/meter';
+import { brokerCases, captureLogger, sleep, uniqueId, uniquePrefix, waitFor } from './helpers';
+
+const SHARDS = 8;
+const T0 = Date.UTC(2026, 11, 4, 8, 0, 0);
+
+describe.each(brokerCases().map((c) => [c.name, c] as const))('%s broker', (name, brokerCase) => {
+  const embedded = name === 'embedded';
+  let url = '';
+  let closeBroker: () => Promise<void> = async () => {};
+  const workers: IngestWorker[] = [];
+  const conns: MqttConnection[] = [];
+  const sessions: string[] = [];
+
+  beforeAll(async () => {
+    const broker = await brokerCase.start();
+    url = broker.url;
+    closeBroker = () => broker.close();
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await Promise.all(conns.map((c) => c.close()));
+    // Clean connects end the persistent sessions, so a shared broker keeps no queues for them.
+    for (const clientId of sessions) {
+      const wipe = await connectMqtt(url, { clientId, clean: true, connectTimeoutMs: 2000 });
+      await wipe.close();
+    }
+    await closeBroker();
+  });
+
+  const start = async (
+    opts: Partial<IngestOptions<MeterReading>> & Pick<IngestOptions<MeterReading>, 'store' | 'prefix'>,
+  ): Promise<IngestWorker> => {
+    const worker = await startIngest<MeterReading>({
+      url,
+      decode: decodeMeter,
+      clientId: uniqueId('in'),
+      shards: SHARDS,
+      now: () => T0 + 60_000,
+      logger: captureLogger(),
+      connectTimeoutMs: 2000,
+      ...opts,
+    });
+    workers.push(worker);
+    sessions.push(...worker.lanes.map((l) => l.clientId));
+    return worker;
+  };
+
+  const publisher = async (): Promise<MqttConnection> => {
+    const conn = await connectMqtt(url, { connectTimeoutMs: 2000 });
+    conns.push(conn);
+    return conn;
+  };
+
+  it('chooses shards on the embedded broker and $share where a probe finds it', async () => {
+    const prefix = uniquePrefix();
+    const worker = await start({ prefix, store: new MemoryStore(), mode: 'auto', embedded });
+    if (embedded) {
+      expect(worker.mode).toBe('sharded');
+    } else {
+      expect(await probeSharedSubscriptions(url)).toBe(true);
+      expect(worker.mode).toBe('shared');
+    }
+    await worker.stop();
+  });
+
+  it('splits the shards over two workers: each message stored once, by the owner of its shard', async () => {
+    const prefix = uniquePrefix();
+    const stores = [new MemoryStore<MeterReading>(), new MemoryStore<MeterReading>()];
+    const clientId = uniqueId('sh');
+    for (const w of [0, 1]) {
+      await start({ prefix, store: stores[w]!, mode: 'sharded', workers: 2, worker: w, clientId, lanes: 3 });
+    }
+    const pub = await publisher();
+    const devices = Array.from({ length: 24 }, (_, i) => `meter-${i}`);
+    const sent: string[] = [];
+    for (let seq = 0; seq < 5; seq++) {
+      for (const device of devices) {
+        await pub.publish(shardTopic(prefix, SHARDS, device, 'reading'), meterPayload(device, seq, T0 + seq));
+        sent.push(`${device}/1/${seq}`);
+      }
+    }
+    await waitFor(
+      () => stores[0]!.records.size + stores[1]!.records.size >= sent.length,
+      'all stored',
+      15_000,
+    );
+    await sleep(200);
+    const keys = [...stores[0]!.records.keys(), ...stores[1]!.records.keys()];
+    expect(keys.sort()).toEqual(sent.sort());
+    for (const w of [0, 1]) {
+      const mine = new Set(shardsOfWorker(SHARDS, 2, w));
+      const records = [...stores[w]!.records.values()];
+      expect(records.length).toBeGreaterThan(0);
+      for (const r of records) expect(mine.has(parseShardTopic(prefix, r.topic)!.shard)).toBe(true);
+    }
+  });
+
+  it('splits a $share group over two workers without loss or duplication', async () => {
+    const prefix = uniquePrefix();
+    const stores = [new MemoryStore<MeterReading>(), new MemoryStore<MeterReading>()];
+    const group = uniqueId('grp');
+    for (const w of [0, 1]) {
+      await start({ prefix, store: stores[w]!, mode: 'shared', group, worker: w, lanes: 2 });
+    }
+    const pub = await publisher();
+    const sent: string[] = [];
+    for (let seq = 0; seq < 60; seq++) {
+      const device = `meter-${seq % 7}`;
+      await pub.publish(shardTopic(prefix, SHARDS, device, 'reading'), meterPayload(device, seq, T0));
+      sent.push(`${device}/1/${seq}`);
+    }
+    await waitFor(
+      () => stores[0]!.records.size + stores[1]!.records.size >= sent.length,
+      'all stored',
+      15_000,
+    );
+    await sleep(200);
+    const keys = [...stores[0]!.records.keys(), ...stores[1]!.records.keys()];
+    expect(keys.sort()).toEqual(sent.sort());
+    expect(stores[0]!.records.size).toBeGreaterThan(0);
+    expect(stores[1]!.records.size).toBeGreaterThan(0);
+  });
+
+  it('drops duplicates, rejects bad payloads with a reason and a count, and keeps going', async () => {
+    const prefix = uniquePrefix();
+    const store = new MemoryStore<MeterReading>();
+    const counted: { source: string; reason: string }[] = [];
+    const worker = await start({
+      prefix,
+      store,
+      mode: 'sharded',
+      metrics: { badInput: { inc: (labels) => void counted.push(labels) } },
+    });
+    const pub = await publisher();
+    const topic = (device: string) => shardTopic(prefix, SHARDS, device, 'reading');
+    await pub.publish(topic('m1'), meterPayload('m1', 1, T0));
+    await pub.publish(topic('m1'), meterPayload('m1', 1, T0)); // QoS 1 redelivery, or a replaying gateway
+    await pub.publish(topic('m1'), '{not json');
+    await pub.publish(topic('m1'), JSON.stringify({ device: 'm1', epoch: 1, seq: 2, ts: T0, importWh: 1.5 }));
+    await pub.publish(topic('m2'), meterPayload('m1', 3, T0)); // m1's reading on m2's topic
+    await pub.publish(topic('m1'), meterPayload('m1', 4, T0 + 3_600_000)); // an hour ahead of the host
+    await pub.publish(`${prefix}/3`, meterPayload('m1', 5, T0)); // no device level
+    await pub.publish(topic('m1'), meterPayload('m1', 2, T0 + 1));
+    await pub.publish(topic('m1'), meterPayload('m1', 2, T0 + 1, 2)); // same seq, new epoch: not a duplicate
+    await waitFor(() => worker.stats().received === 9, 'every message handled', 10_000);
+    await waitFor(
+      () => worker.stats().stored + worker.stats().duplicates + worker.stats().rejected === 9,
+      'written',
+    );
+    expect([...store.records.keys()].sort()).toEqual(['m1/1/1', 'm1/1/2', 'm1/2/2']);
+    expect(worker.stats()).toMatchObject({ received: 9, stored: 3, duplicates: 1, rejected: 5 });
+    expect(store.rejected.map((r) => r.reason).sort()).toEqual([
+      'device_mismatch',
+      'future_timestamp',
+      'invalid_reading',
+      'not_json',
+      'topic_layout',
+    ]);
+    expect(store.rejected.find((r) => r.reason === 'not_json')).toMatchObject({
+      message: expect.stringContaining('is not JSON'),
+      payload: new Uint8Array(Buffer.from('{not json')),
+    });
+    expect(counted.filter((c) => c.source === 'mqtt')).toHaveLength(5);
+    expect(store.records.get('m1/1/1')).toMatchObject({
+      device: 'm1',
+      ts: T0,
+      interval: intervalOf(T0, 900_000),
+    });
+  });
+
+  it('keeps a message unacknowledged while the store fails, then writes it once', async () => {
+    const prefix = uniquePrefix();
+    const store = new MemoryStore<MeterReading>();
+    store.failNext = 3;
+    const worker = await start({ prefix, store, mode: 'sharded', retryMinMs: 20, lanes: 1 });
+    const pub = await publisher();
+    await pub.publish(shardTopic(prefix, SHARDS, 'm9', 'reading'), meterPayload('m9', 1, T0));
+    await waitFor(() => store.records.size === 1, 'the write after the failures', 10_000);
+    expect(worker.stats()).toMatchObject({ writeFailures: 3, stored: 1, duplicates: 0 });
+  });
+});
