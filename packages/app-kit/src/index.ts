@@ -55,3 +55,12 @@ export {
   type StandaloneOptions,
 } from './standalone';
 export { type AppContext, INTERNAL_MESSAGE, initAppTRPC } from './trpc';
+export {
+  type ClosePassResult,
+  IntervalCloser,
+  type IntervalCloserOptions,
+  type IntervalOutbox,
+  type IntervalRoot,
+  startIntervalCloser,
+} from './ingest/intervals';
+export { ingestMigrations, PgIngestStore, type PgIngestStoreOptions } from './ingest/store';

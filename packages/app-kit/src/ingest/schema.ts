@@ -1,0 +1,93 @@
+// The `appkit_ingest` schema: device readings taken in over MQTT, the messages rejected as bad input,
+// and the Merkle root of every closed interval. Rows carry a stream name (one per app and feed, e.g.
+// `solar.meters`), so apps sharing one database never see each other's rows. Kept apart from the
+// `appkit` schema with its own migrations journal. Loaded by drizzle-kit: no database driver here.
+import { appSchema } from '@gongxin/db/schema';
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  primaryKey,
+  serial,
+  text,
+} from 'drizzle-orm/pg-core';
+
+export const appkitIngest = appSchema('appkit_ingest');
+
+/** bytea as Uint8Array on both drivers (postgres.js gives Buffers, PGlite Uint8Arrays). */
+const bytes = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) =>
+    value instanceof Uint8Array && !(value instanceof Buffer) ? value : new Uint8Array(value),
+});
+
+/** Text compared bytewise: the canonical leaf order must not depend on the server's locale. */
+const keyText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+export const readings = appkitIngest.table(
+  'readings',
+  {
+    stream: text('stream').notNull(),
+    /** The dedupe key; the primary key is what makes a redelivered message a no-op. */
+    key: keyText('key').notNull(),
+    device: text('device').notNull(),
+    /** The reading's own time (device clock), UTC ms. */
+    ts: ms('ts').notNull(),
+    /** Start of the interval `ts` falls in, UTC ms. */
+    intervalStart: ms('interval_start').notNull(),
+    topic: text('topic').notNull(),
+    /** The message as received: the Merkle leaf. */
+    payload: bytes('payload').notNull(),
+    data: jsonb('data'),
+    receivedAt: ms('received_at').notNull(),
+    /**
+     * Which root of its interval first covers it: 0 for the root at close, n for the n-th correction.
+     * Null until then; a reading still null after its interval closed arrived late.
+     */
+    revision: integer('revision'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.stream, t.key] }),
+    index('readings_stream_interval').on(t.stream, t.intervalStart, t.revision),
+  ],
+);
+
+export const rejected = appkitIngest.table(
+  'rejected',
+  {
+    id: serial('id').primaryKey(),
+    stream: text('stream').notNull(),
+    topic: text('topic').notNull(),
+    payload: bytes('payload').notNull(),
+    reason: text('reason').notNull(),
+    message: text('message').notNull(),
+    receivedAt: ms('received_at').notNull(),
+  },
+  (t) => [index('rejected_stream_received').on(t.stream, t.receivedAt)],
+);
+
+export const intervals = appkitIngest.table(
+  'intervals',
+  {
+    stream: text('stream').notNull(),
+    intervalStart: ms('interval_start').notNull(),
+    /** 0 for the root at close; each correction (late readings) adds a revision over the whole interval. */
+    revision: integer('revision').notNull(),
+    intervalEnd: ms('interval_end').notNull(),
+    /** RFC 6962 Merkle root (SHA-256) over the interval's payloads in key order. */
+    root: bytes('root').notNull(),
+    leaves: integer('leaves').notNull(),
+    closedAt: ms('closed_at').notNull(),
+    /** Set once the root is in the outbox; a root closed but not handed over is handed over on restart. */
+    handedOver: boolean('handed_over').notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.stream, t.intervalStart, t.revision] }),
+    index('intervals_pending').on(t.stream, t.handedOver),
+  ],
+);
