@@ -30,6 +30,15 @@ export {
   type IndexerStatus,
 } from './indexer/indexer';
 export {
+  type ClosePassResult,
+  IntervalCloser,
+  type IntervalCloserOptions,
+  type IntervalOutbox,
+  type IntervalRoot,
+  startIntervalCloser,
+} from './ingest/intervals';
+export { ingestMigrations, PgIngestStore, type PgIngestStoreOptions } from './ingest/store';
+export {
   CLAIMS,
   formatRole,
   hasRole,
@@ -55,12 +64,3 @@ export {
   type StandaloneOptions,
 } from './standalone';
 export { type AppContext, INTERNAL_MESSAGE, initAppTRPC } from './trpc';
-export {
-  type ClosePassResult,
-  IntervalCloser,
-  type IntervalCloserOptions,
-  type IntervalOutbox,
-  type IntervalRoot,
-  startIntervalCloser,
-} from './ingest/intervals';
-export { ingestMigrations, PgIngestStore, type PgIngestStoreOptions } from './ingest/store';
