@@ -18,6 +18,7 @@ export { type EmbeddedBroker, type EmbeddedBrokerOptions, startEmbeddedBroker } 
 export {
   type BadInputCounter,
   DEFAULT_INTERVAL_MS,
+  DEFAULT_SHARDS,
   type DecodedReading,
   type IngestDecoder,
   type IngestMessage,

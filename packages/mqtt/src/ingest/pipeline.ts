@@ -99,14 +99,14 @@ export interface IngestOptions<T> {
   embedded?: boolean;
   /** `$share` group name. Default: `clientId`. */
   group?: string;
-  /** Shards in the topic layout; fixed for a deployment (publishers use the same number). Default 16. */
+  /** Shards in the topic layout; fixed for a deployment (publishers use the same number). Default 64. */
   shards?: number;
   /** Workers splitting the shards, and which one this is (sharded mode). Default 1 and 0. */
   workers?: number;
   worker?: number;
   /**
    * Connections this worker opens. mqtt.js handles one message at a time per connection and the ack
-   * waits for the write, so lanes are what lets writes batch. Default 4 (at most one per owned shard).
+   * waits for the write, so lanes are what lets writes batch. Default 16 (at most one per owned shard).
    */
   lanes?: number;
   /** Interval length for `IngestRecord.interval`. Default 15 minutes. */
@@ -155,6 +155,7 @@ type Pending<T> =
   | { kind: 'rejected'; rejected: IngestRejected; settle: () => void };
 
 export const DEFAULT_INTERVAL_MS = 15 * 60 * 1000;
+export const DEFAULT_SHARDS = 64;
 
 export function intervalOf(ts: number, intervalMs: number): number {
   return Math.floor(ts / intervalMs) * intervalMs;
@@ -258,8 +259,8 @@ class Pipeline<T> implements IngestWorker {
     if (!Number.isSafeInteger(this.#intervalMs) || this.#intervalMs < 1000) {
       throw new RangeError(`intervalMs must be an integer of at least 1000, got ${this.#intervalMs}`);
     }
-    const shards = opts.shards ?? 16;
-    const wantedLanes = opts.lanes ?? 4;
+    const shards = opts.shards ?? DEFAULT_SHARDS;
+    const wantedLanes = opts.lanes ?? 16;
     if (!Number.isInteger(wantedLanes) || wantedLanes < 1) {
       throw new RangeError(`lanes must be a positive integer, got ${wantedLanes}`);
     }
