@@ -177,6 +177,7 @@ describe.each(testBackends())('ingest on $name', ({ open }) => {
       url: broker.url,
       prefix: 'meters',
       clientId: 'gx-e2e-ingest',
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
       embedded: true,
       store,
       shards: 4,
@@ -199,8 +200,13 @@ describe.each(testBackends())('ingest on $name', ({ open }) => {
         sent.push(`${device}/${seq}`);
       }
       await pub.publish(shardTopic('meters', 4, 'm1', 'reading'), JSON.stringify({ seq: 99, ts: T0, wh: 1 }));
+      // Valid JSON the decoder accepts, but PostgreSQL's jsonb refuses a NUL character.
+      await pub.publish(
+        shardTopic('meters', 4, 'm2', 'reading'),
+        JSON.stringify({ seq: 98, ts: T0, wh: '1\u0000' }),
+      );
       const deadline = Date.now() + 20_000;
-      while (worker.stats().stored + worker.stats().duplicates + worker.stats().rejected < 26) {
+      while (worker.stats().stored + worker.stats().duplicates + worker.stats().rejected < 27) {
         if (Date.now() > deadline) throw new Error(`not all handled: ${JSON.stringify(worker.stats())}`);
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -208,8 +214,13 @@ describe.each(testBackends())('ingest on $name', ({ open }) => {
         sql`select key from appkit_ingest.readings where stream = ${stream} order by key`,
       );
       expect(keys.map((k) => k.key)).toEqual([...sent].sort());
-      expect(worker.stats()).toMatchObject({ stored: 20, duplicates: 5, rejected: 1 });
-      expect(counted).toEqual(['invalid_reading']);
+      expect(worker.stats()).toMatchObject({ stored: 20, duplicates: 5, rejected: 2 });
+      expect(counted.sort()).toEqual(['invalid_reading', 'unstorable']);
+      const rejected = await database.query<{ reason: string; message: string }>(
+        sql`select reason, message from appkit_ingest.rejected where stream = ${stream} order by reason`,
+      );
+      expect(rejected.map((r) => r.reason)).toEqual(['invalid_reading', 'unstorable']);
+      expect(rejected[1]!.message).toMatch(/^the database refused the data \(SQLSTATE 22/);
       const outbox = new RecordingOutbox();
       const closer = new IntervalCloser(database, { stream, outbox, now: () => T0 + 2 * MIN15 });
       const pass = await closer.closeDue();

@@ -29,6 +29,7 @@ export {
   IngestRejection,
   type IngestStats,
   type IngestStore,
+  IngestStoreDataError,
   type IngestWorker,
   intervalOf,
   probeSharedSubscriptions,

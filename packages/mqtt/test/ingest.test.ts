@@ -194,4 +194,45 @@ describe.each(brokerCases().map((c) => [c.name, c] as const))('%s broker', (name
     await waitFor(() => store.records.size === 1, 'the write after the failures', 10_000);
     expect(worker.stats()).toMatchObject({ writeFailures: 3, stored: 1, duplicates: 0 });
   });
+
+  it('stores the rest of a batch the store refuses on its data, and rejects the one that fails alone', async () => {
+    const prefix = uniquePrefix();
+    const store = new MemoryStore<MeterReading>();
+    const devices = Array.from({ length: 12 }, (_, i) => `m${i}`);
+    store.poison.add('m5/1/0');
+    let release: () => void = () => {};
+    store.hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    const counted: string[] = [];
+    const worker = await start({
+      prefix,
+      store,
+      mode: 'sharded',
+      lanes: SHARDS,
+      metrics: { badInput: { inc: ({ reason }) => void counted.push(reason) } },
+    });
+    const pub = await publisher();
+    for (const device of devices) {
+      await pub.publish(shardTopic(prefix, SHARDS, device, 'reading'), meterPayload(device, 0, T0));
+    }
+    await waitFor(() => worker.stats().received >= 6, 'messages on several lanes');
+    store.hold = undefined;
+    release();
+    await waitFor(
+      () => worker.stats().stored + worker.stats().rejected === 12,
+      'every message settled',
+      10_000,
+    );
+    expect([...store.records.keys()].sort()).toEqual(
+      devices
+        .filter((d) => d !== 'm5')
+        .map((d) => `${d}/1/0`)
+        .sort(),
+    );
+    expect(Math.max(...store.refusedBatchSizes)).toBeGreaterThan(1);
+    expect(store.refusedBatchSizes.at(-1)).toBe(1);
+    expect(store.rejected.map((r) => [r.reason, r.message])).toEqual([['unstorable', 'value out of range']]);
+    expect(counted).toEqual(['unstorable']);
+  });
 });

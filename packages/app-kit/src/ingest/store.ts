@@ -3,8 +3,13 @@
 // so the pipeline acknowledges a message only once it would survive a crash (PostgreSQL's commit is
 // durable; PGlite is durable when it keeps a data directory, not in memory).
 
-import { appMigrations, bytesColumn, column, type Database, queryRows } from '@gongxin/db';
-import type { IngestRecord, IngestRejected, IngestStore } from '@gongxin/mqtt';
+import { appMigrations, bytesColumn, column, type Database, queryRows, sqlStateOf } from '@gongxin/db';
+import {
+  type IngestRecord,
+  type IngestRejected,
+  type IngestStore,
+  IngestStoreDataError,
+} from '@gongxin/mqtt';
 import { sql } from 'drizzle-orm';
 
 export const ingestMigrations = appMigrations(
@@ -57,6 +62,23 @@ export class PgIngestStore<T> implements IngestStore<T> {
     rejected: readonly IngestRejected[],
   ): Promise<{ inserted: ReadonlySet<string> }> {
     if (records.length === 0 && rejected.length === 0) return { inserted: new Set() };
+    try {
+      return await this.#insert(records, rejected);
+    } catch (err) {
+      const state = sqlStateOf(err);
+      // Class 22 (data exception: NUL in text, bad escape in JSON, out of range) and NOT NULL/CHECK
+      // violations fail the same way on every retry; anything else may pass once the database is back.
+      if (state?.startsWith('22') || state === '23502' || state === '23514') {
+        throw new IngestStoreDataError(`the database refused the data (SQLSTATE ${state})`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  #insert(
+    records: readonly IngestRecord<T>[],
+    rejected: readonly IngestRejected[],
+  ): Promise<{ inserted: ReadonlySet<string> }> {
     return this.#database.transaction(async (tx) => {
       const inserted = new Set<string>();
       if (records.length > 0) {
@@ -109,7 +131,7 @@ export class PgIngestStore<T> implements IngestStore<T> {
           select ${this.stream}, x.topic, decode(x.payload, 'hex'), x.reason, x.message, x.received_at
           from unnest(
             ${column(
-              rejected.map((r) => r.topic),
+              rejected.map((r) => withoutNul(r.topic)),
               'text',
             )},
             ${bytesColumn(rejected.map((r) => r.payload))},
@@ -118,7 +140,7 @@ export class PgIngestStore<T> implements IngestStore<T> {
               'text',
             )},
             ${column(
-              rejected.map((r) => r.message),
+              rejected.map((r) => withoutNul(r.message)),
               'text',
             )},
             ${column(
@@ -130,4 +152,9 @@ export class PgIngestStore<T> implements IngestStore<T> {
       return { inserted };
     });
   }
+}
+
+// PostgreSQL text cannot hold U+0000; a rejection's description must still be storable.
+function withoutNul(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
 }

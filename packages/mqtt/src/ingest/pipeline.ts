@@ -40,6 +40,15 @@ export class IngestRejection extends Error {
   }
 }
 
+/**
+ * Thrown by a store when the batch holds data it can never take (e.g. PostgreSQL's data exceptions), as
+ * opposed to being unavailable. The pipeline then writes the batch's messages one by one and records a
+ * message that still fails as rejected (`unstorable`), so one such message cannot stall the rest.
+ */
+export class IngestStoreDataError extends Error {
+  override readonly name = 'IngestStoreDataError';
+}
+
 export interface IngestRecord<T> {
   /** Dedupe key: a record with a key already stored is a duplicate and is not stored again. */
   key: string;
@@ -233,6 +242,8 @@ class Pipeline<T> implements IngestWorker {
   #stopping = false;
   #sealed = false;
   #stopped: Promise<void> | undefined;
+  /** Writes left to make one message at a time, after a batch failed on its data. */
+  #isolating = 0;
   readonly #stats: IngestStats = {
     received: 0,
     stored: 0,
@@ -434,7 +445,8 @@ class Pipeline<T> implements IngestWorker {
 
   /** One store write of up to maxBatch pending items; false (items kept pending) when it failed. */
   async #flush(): Promise<boolean> {
-    const batch = this.#pending.splice(0, this.#maxBatch);
+    const batch = this.#pending.splice(0, this.#isolating > 0 ? 1 : this.#maxBatch);
+    if (this.#isolating > 0) this.#isolating--;
     const records: IngestRecord<T>[] = [];
     const rejected: IngestRejected[] = [];
     const seen = new Set<string>();
@@ -452,6 +464,7 @@ class Pipeline<T> implements IngestWorker {
       ({ inserted } = await this.#opts.store.write(records, rejected));
     } catch (err) {
       this.#stats.writeFailures++;
+      if (err instanceof IngestStoreDataError) return this.#onDataError(batch, err);
       this.#logger.error({ err, records: records.length }, 'MQTT ingest store write failed; will retry');
       this.#pending.unshift(...batch);
       return false;
@@ -472,6 +485,41 @@ class Pipeline<T> implements IngestWorker {
       }
     }
     for (const item of batch) item.settle();
+    return true;
+  }
+
+  #onDataError(batch: Pending<T>[], err: IngestStoreDataError): boolean {
+    if (batch.length > 1) {
+      this.#logger.warn(
+        { err, messages: batch.length },
+        'MQTT ingest store refused a batch on its data; writing its messages one by one',
+      );
+      this.#isolating += batch.length;
+      this.#pending.unshift(...batch);
+      return true;
+    }
+    const [item] = batch as [Pending<T>];
+    if (item.kind === 'record') {
+      const { topic, payload, receivedAt } = item.record;
+      this.#pending.unshift({
+        kind: 'rejected',
+        rejected: { topic, payload, reason: 'unstorable', message: err.message, receivedAt },
+        settle: item.settle,
+      });
+      return true;
+    }
+    // Not even the rejection can be stored: count it and let it go rather than stall every lane.
+    this.#stats.rejected++;
+    this.#logger.error(
+      { err, topic: item.rejected.topic },
+      'MQTT ingest could not record a rejected message',
+    );
+    try {
+      this.#opts.metrics?.badInput.inc({ source: 'mqtt', reason: item.rejected.reason });
+    } catch (metricsErr) {
+      this.#logger.error({ err: metricsErr }, 'badInput counter failed');
+    }
+    item.settle();
     return true;
   }
 }
