@@ -30,6 +30,12 @@ export {
   type IndexerStatus,
 } from './indexer/indexer';
 export {
+  type DeviceIngest,
+  type DeviceIngestDefinition,
+  type DeviceIngestServices,
+  startDeviceIngest,
+} from './ingest/device-ingest';
+export {
   type ClosePassResult,
   IntervalCloser,
   type IntervalCloserOptions,

@@ -14,10 +14,13 @@ import {
   startEmbeddedBroker,
   startIngest,
 } from '@gongxin/mqtt';
+import { createLogger, createMetrics } from '@gongxin/telemetry';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDeviceIngest } from '../src/ingest/device-ingest';
 import { IntervalCloser, type IntervalRoot } from '../src/ingest/intervals';
 import { PgIngestStore } from '../src/ingest/store';
+import type { AppServices } from '../src/services';
 
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());
 const MIN15 = 15 * 60 * 1000;
@@ -229,6 +232,53 @@ describe.each(testBackends())('ingest on $name', ({ open }) => {
     } finally {
       await pub.close();
       await worker.stop();
+      await broker.close();
+    }
+  });
+
+  it("startDeviceIngest wires the pipeline, the store and the closer from an app's services", async () => {
+    const broker = await startEmbeddedBroker();
+    const metrics = createMetrics();
+    const services: Pick<AppServices, 'database' | 'mqttUrl' | 'metrics' | 'logger'> = {
+      database,
+      mqttUrl: broker.url,
+      metrics,
+      logger: createLogger({ name: 'ingest-test', level: 'silent' }),
+    };
+    const outbox = new RecordingOutbox();
+    const ingest = await startDeviceIngest(services, {
+      stream: 'test.device',
+      prefix: 'gates',
+      outbox,
+      intervalMs: 60_000,
+      graceMs: 1_000,
+      closeEveryMs: 100,
+      decode: ({ payload, device }) => {
+        const r = JSON.parse(payload.toString()) as { seq: number; ts: number };
+        return { device, seq: r.seq, ts: r.ts, data: null };
+      },
+    });
+    const pub = await connectMqtt(broker.url);
+    try {
+      expect(ingest.worker.mode).toBe('sharded');
+      const ts = Date.now() - 5 * 60_000;
+      for (let seq = 0; seq < 5; seq++) {
+        await pub.publish(shardTopic('gates', 64, 'gate-1', 'plate'), JSON.stringify({ seq, ts }));
+      }
+      await pub.publish(shardTopic('gates', 64, 'gate-1', 'plate'), 'garbage');
+      const deadline = Date.now() + 20_000;
+      while (outbox.roots.length === 0) {
+        if (Date.now() > deadline) throw new Error('no root handed over');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(outbox.roots.map((r) => [r.key, r.leaves])).toEqual([
+        [`test.device:${Math.floor(ts / 60_000) * 60_000}:0`, 5],
+      ]);
+      const counter = await metrics.registry.getSingleMetricAsString('gongxin_bad_input_total');
+      expect(counter).toMatch(/source="mqtt",reason="invalid_payload"\} 1/);
+    } finally {
+      await pub.close();
+      await ingest.stop();
       await broker.close();
     }
   });

@@ -23,6 +23,15 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
+// URLs of the embedded brokers running in this process, so ingest can tell it is talking to one (its
+// `$share` does not queue for offline members; see isEmbeddedBroker).
+const runningUrls = new Set<string>();
+
+/** True when `url` is an embedded broker started in this process and not closed yet. */
+export function isEmbeddedBroker(url: string): boolean {
+  return runningUrls.has(url);
+}
+
 // Gateways identify themselves with ids like "gongxin-parking-gate-0042"; aedes' default cap of 23
 // (the MQTT 3.1.1 minimum) would reject them although Mosquitto accepts them.
 const MAX_CLIENT_ID_LENGTH = 256;
@@ -72,10 +81,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
   const port = address.port;
   const url = `mqtt://${urlHost(host)}:${port}`;
   logger.debug({ url }, 'Embedded MQTT broker listening');
+  runningUrls.add(url);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      runningUrls.delete(url);
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       for (const socket of sockets) socket.destroy();

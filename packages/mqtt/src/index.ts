@@ -14,7 +14,12 @@ export {
   redactUrl,
   type SubscriptionSpec,
 } from './client';
-export { type EmbeddedBroker, type EmbeddedBrokerOptions, startEmbeddedBroker } from './embedded-broker';
+export {
+  type EmbeddedBroker,
+  type EmbeddedBrokerOptions,
+  isEmbeddedBroker,
+  startEmbeddedBroker,
+} from './embedded-broker';
 export {
   type BadInputCounter,
   DEFAULT_INTERVAL_MS,

@@ -67,9 +67,9 @@ describe.each(brokerCases().map((c) => [c.name, c] as const))('%s broker', (name
     return conn;
   };
 
-  it('chooses shards on the embedded broker and $share where a probe finds it', async () => {
+  it('chooses shards on an embedded broker of this process and $share where a probe finds it', async () => {
     const prefix = uniquePrefix();
-    const worker = await start({ prefix, store: new MemoryStore(), mode: 'auto', embedded });
+    const worker = await start({ prefix, store: new MemoryStore(), mode: 'auto' });
     if (embedded) {
       expect(worker.mode).toBe('sharded');
     } else {

@@ -6,6 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { connectMqtt, MalformedPayloadError, type MqttConnection, type SubscriptionSpec } from '../client';
+import { isEmbeddedBroker } from '../embedded-broker';
 import { defaultLogger, type LoggerLike } from '../logger';
 import { allShardsFilter, parseShardTopic, shardFilter, shardsOfWorker } from './shards';
 
@@ -100,11 +101,14 @@ export interface IngestOptions<T> {
   clientId: string;
   /**
    * `shared`: every lane joins the `$share/<group>/<prefix>/+/#` group. `sharded`: this worker takes its
-   * shards (shard s belongs to worker s % workers). `auto` (default): sharded on the embedded broker
-   * (`embedded: true`), otherwise shared when a probe finds `$share` working, else sharded.
+   * shards (shard s belongs to worker s % workers). `auto` (default): sharded on an embedded broker
+   * (see `embedded`), otherwise shared when a probe finds `$share` working, else sharded.
    */
   mode?: IngestMode | 'auto';
-  /** The broker is the in-process one: its `$share` does not queue for offline members, so shard. */
+  /**
+   * The broker is an embedded one: its `$share` does not queue for offline members, so shard. Default:
+   * true when `url` is an embedded broker started in this process.
+   */
   embedded?: boolean;
   /** `$share` group name. Default: `clientId`. */
   group?: string;
@@ -218,7 +222,7 @@ export async function startIngest<T>(opts: IngestOptions<T>): Promise<IngestWork
   const logger = opts.logger ?? defaultLogger;
   let mode: IngestMode;
   if (opts.mode === 'shared' || opts.mode === 'sharded') mode = opts.mode;
-  else if (opts.embedded) mode = 'sharded';
+  else if (opts.embedded ?? isEmbeddedBroker(opts.url)) mode = 'sharded';
   else mode = (await probeSharedSubscriptions(opts.url, { ...opts, logger })) ? 'shared' : 'sharded';
   const pipeline = new Pipeline(opts, mode, logger);
   await pipeline.connect();
