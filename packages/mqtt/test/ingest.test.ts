@@ -10,7 +10,7 @@ import {
   probeSharedSubscriptions,
   startIngest,
 } from '../src/ingest/pipeline';
-import { parseShardTopic, shardsOfWorker, shardTopic } from '../src/ingest/shards';
+import { parseShardTopic, shardOf, shardsOfWorker, shardTopic } from '../src/ingest/shards';
 import { MemoryStore } from './fixture/ingest-stores';
 import { decodeMeter, type MeterReading, meterPayload } from './fixture/meter';
 import { brokerCases, captureLogger, sleep, uniqueId, uniquePrefix, waitFor } from './helpers';
@@ -198,8 +198,14 @@ describe.each(brokerCases().map((c) => [c.name, c] as const))('%s broker', (name
   it('stores the rest of a batch the store refuses on its data, and rejects the one that fails alone', async () => {
     const prefix = uniquePrefix();
     const store = new MemoryStore<MeterReading>();
-    const devices = Array.from({ length: 12 }, (_, i) => `m${i}`);
-    store.poison.add('m5/1/0');
+    // One device per shard, so no lane has to wait for another message's ack.
+    const devices: string[] = [];
+    for (let i = 0; devices.length < SHARDS; i++) {
+      if (!devices.some((d) => shardOf(d, SHARDS) === shardOf(`m${i}`, SHARDS))) devices.push(`m${i}`);
+    }
+    const [first, ...rest] = devices as [string, ...string[]];
+    const poisoned = rest[3]!;
+    store.poison.add(`${poisoned}/1/0`);
     let release: () => void = () => {};
     store.hold = new Promise((resolve) => {
       release = resolve;
@@ -213,25 +219,23 @@ describe.each(brokerCases().map((c) => [c.name, c] as const))('%s broker', (name
       metrics: { badInput: { inc: ({ reason }) => void counted.push(reason) } },
     });
     const pub = await publisher();
-    for (const device of devices) {
-      await pub.publish(shardTopic(prefix, SHARDS, device, 'reading'), meterPayload(device, 0, T0));
-    }
-    await waitFor(() => worker.stats().received >= 6, 'messages on several lanes');
+    const send = (device: string) =>
+      pub.publish(shardTopic(prefix, SHARDS, device, 'reading'), meterPayload(device, 0, T0));
+    // The first write waits with one message; the others pile up behind it and go in one batch.
+    await send(first);
+    await waitFor(() => store.writes === 1, 'the first write');
+    for (const device of rest) await send(device);
+    await waitFor(() => worker.stats().received === SHARDS, 'every message received');
     store.hold = undefined;
     release();
-    await waitFor(
-      () => worker.stats().stored + worker.stats().rejected === 12,
-      'every message settled',
-      10_000,
-    );
+    await waitFor(() => worker.stats().stored + worker.stats().rejected === SHARDS, 'every message settled');
     expect([...store.records.keys()].sort()).toEqual(
       devices
-        .filter((d) => d !== 'm5')
+        .filter((d) => d !== poisoned)
         .map((d) => `${d}/1/0`)
         .sort(),
     );
-    expect(Math.max(...store.refusedBatchSizes)).toBeGreaterThan(1);
-    expect(store.refusedBatchSizes.at(-1)).toBe(1);
+    expect(store.refusedBatchSizes).toEqual([SHARDS - 1, 1]);
     expect(store.rejected.map((r) => [r.reason, r.message])).toEqual([['unstorable', 'value out of range']]);
     expect(counted).toEqual(['unstorable']);
   });
