@@ -195,6 +195,27 @@ describe.each(brokerCases().map((c) => [c.name, c] as const))('%s broker', (name
     expect(worker.stats()).toMatchObject({ writeFailures: 3, stored: 1, duplicates: 0 });
   });
 
+  it('stop() leaves unwritten messages unacknowledged: the next session gets them', async () => {
+    const prefix = uniquePrefix();
+    const clientId = uniqueId('st');
+    const down = new MemoryStore<MeterReading>();
+    down.failNext = Number.POSITIVE_INFINITY;
+    const first = await start({ prefix, store: down, mode: 'sharded', clientId, lanes: 2, retryMinMs: 20 });
+    const pub = await publisher();
+    const devices = ['m1', 'm2', 'm3'];
+    for (const device of devices) {
+      await pub.publish(shardTopic(prefix, SHARDS, device, 'reading'), meterPayload(device, 7, T0));
+    }
+    await waitFor(() => first.stats().writeFailures >= 2, 'failed writes');
+    await first.stop();
+    expect(first.stats().stored).toBe(0);
+
+    const up = new MemoryStore<MeterReading>();
+    await start({ prefix, store: up, mode: 'sharded', clientId, lanes: 2 });
+    await waitFor(() => up.records.size === 3, 'the redelivered messages', 10_000);
+    expect([...up.records.keys()].sort()).toEqual(devices.map((d) => `${d}/1/7`));
+  });
+
   it('stores the rest of a batch the store refuses on its data, and rejects the one that fails alone', async () => {
     const prefix = uniquePrefix();
     const store = new MemoryStore<MeterReading>();
