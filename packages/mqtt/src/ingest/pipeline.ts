@@ -248,6 +248,7 @@ class Pipeline<T> implements IngestWorker {
   #stopped: Promise<void> | undefined;
   /** Writes left to make one message at a time, after a batch failed on its data. */
   #isolating = 0;
+  #wake: (() => void) | undefined;
   readonly #stats: IngestStats = {
     received: 0,
     stored: 0,
@@ -340,6 +341,7 @@ class Pipeline<T> implements IngestWorker {
 
   async #shutdown(): Promise<void> {
     this.#stopping = true;
+    this.#wake?.();
     await this.#flushing;
     if (this.#pending.length > 0 && !this.#sealed) await this.#flush();
     this.#sealed = true;
@@ -442,7 +444,15 @@ class Pipeline<T> implements IngestWorker {
         continue;
       }
       if (this.#stopping) return;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      // stop() cuts the wait short: it makes one last attempt itself.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = undefined;
       delay = Math.min(delay * 2, this.#opts.retryMaxMs ?? 5000);
     }
   }
