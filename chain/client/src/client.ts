@@ -87,6 +87,11 @@ export interface VerifyOptions {
 export type VerifiedTx = Verification & { proof: TxProofJson; bundle: ProofBundle | null };
 export type VerifiedEvent = Verification & { proof: EventProofJson; bundle: ProofBundle | null };
 
+export interface ChainIdentity {
+  chainId: string;
+  suite: CryptoSuite;
+}
+
 export interface Subscription {
   unsubscribe(): void;
 }
@@ -96,9 +101,11 @@ export interface ChainClient {
   /** The underlying tRPC client, for procedures this wrapper does not cover. */
   readonly trpc: TRPCClient<NodeRouter>;
   info(): Promise<ChainInfoJson>;
-  /** The chain id (asked once, then cached: it never changes). */
+  /** The chain id and crypto suite: asked once (one `chain.info`), then cached, since neither changes. */
+  identity(): Promise<ChainIdentity>;
+  /** The chain id (from `identity()`). */
   chainId(): Promise<string>;
-  /** The chain's crypto suite (from options or `info().suite`). */
+  /** The chain's crypto suite (from options, else `identity()`). */
   suite(): Promise<CryptoSuite>;
   submit(tx: Uint8Array | SignedTx): Promise<SubmitResultJson>;
   submitAndWait(tx: Uint8Array | SignedTx, opts?: { timeoutMs?: number }): Promise<CommittedTxJson>;
@@ -164,15 +171,21 @@ export function createChainClient(opts: ChainClientOptions): ChainClient {
     ],
   });
 
-  let chainIdCache: Promise<string> | null = null;
-  let suiteCache: Promise<CryptoSuite> | null = opts.suite ? Promise.resolve(opts.suite) : null;
-  const suite = () => {
-    suiteCache ??= client.info().then((info) => getSuite(info.suite));
-    suiteCache.catch(() => {
-      suiteCache = null;
-    });
-    return suiteCache;
+  // One question for both, shared by concurrent callers; a failed one is asked again next time.
+  let identityCache: Promise<ChainIdentity> | null = null;
+  const identity = () => {
+    if (!identityCache) {
+      const asked = client
+        .info()
+        .then((info) => ({ chainId: info.chainId, suite: opts.suite ?? getSuite(info.suite) }));
+      asked.catch(() => {
+        if (identityCache === asked) identityCache = null;
+      });
+      identityCache = asked;
+    }
+    return identityCache;
   };
+  const suite = () => (opts.suite ? Promise.resolve(opts.suite) : identity().then((i) => i.suite));
 
   async function trustedFor(height: number, given?: TrustedValidatorSet): Promise<TrustedValidatorSet> {
     const pinned = given ?? opts.trusted;
@@ -192,13 +205,8 @@ export function createChainClient(opts: ChainClientOptions): ChainClient {
     url: base,
     trpc,
     info: () => call(() => trpc.chain.info.query()),
-    chainId() {
-      chainIdCache ??= client.info().then((info) => info.chainId);
-      chainIdCache.catch(() => {
-        chainIdCache = null;
-      });
-      return chainIdCache;
-    },
+    identity,
+    chainId: () => identity().then((i) => i.chainId),
     suite,
     submit: (tx) => call(() => trpc.tx.submit.mutate({ tx: wireOf(tx) })),
     submitAndWait: (tx, o) =>

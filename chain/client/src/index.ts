@@ -11,6 +11,7 @@ export type {
   EventProofJson,
   NodeRouter,
   Page,
+  ProofJson,
   StateEntryJson,
   SubmitResultJson,
   TxJson,
@@ -21,6 +22,7 @@ export type {
 export {
   type ChainClient,
   type ChainClientOptions,
+  type ChainIdentity,
   createChainClient,
   type EventFilter,
   type Subscription,
@@ -31,12 +33,18 @@ export {
 export { trustedFromJson } from './convert';
 export { ChainError, type ChainErrorDetails, toChainError } from './errors';
 export { type FetchEventSourceConstructor, fetchEventSource } from './event-source';
+export { NonceBook } from './nonces';
 export {
   type Account,
   accountFromPrivateKey,
+  accountSigner,
+  buildTx,
   createWallet,
   generateAccount,
   type SendOptions,
+  type SendTxOptions,
+  sendTx,
   type TxDraft,
+  type TxSigner,
   Wallet,
 } from './wallet';
