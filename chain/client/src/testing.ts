@@ -48,7 +48,7 @@ export interface FakeNode {
 export function fakeNode(handlers: Record<string, FakeHandler | undefined> = {}): FakeNode {
   const table = { ...handlers };
   const requests: FakeRequest[] = [];
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input), 'http://fake.node');
     const match = /\/trpc\/([^/?]+)$/.exec(url.pathname);
     const method = init?.method ?? 'GET';
