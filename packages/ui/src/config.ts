@@ -4,7 +4,7 @@
 import { DEFAULT_KDF, type KdfCost } from './keyring/vault';
 
 export interface UiConfig {
-  /** The node API's mount point: `/v1/…` lives under it. */
+  /** The node API's mount point: `/trpc` (what the kit calls) and `/v1/…` live under it. */
   chainBase: string;
   /** The explorer's web: links are `<explorerBase>#/tx/<id>` and the like. */
   explorerBase: string;

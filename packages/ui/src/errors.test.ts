@@ -1,6 +1,6 @@
+import { ChainError } from '@gongxin/client';
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { ChainApiError, ChainTxError } from './chain/http';
 import type { Translate } from './decoders/registry';
 import { errorMessage } from './errors';
 import { AmountError, parseAmount } from './format/amount';
@@ -32,16 +32,16 @@ describe('errorMessage', () => {
     }
     expect(errorMessage(amount, zh)).toBe('最多 2 位小数。');
     expect(errorMessage(new AmountError('empty', 'x'), en)).toBe('Enter an amount.');
-    expect(errorMessage(new ChainTxError('insufficient_funds', 'has 5, needs 10'), zh)).toBe(
+    expect(errorMessage(new ChainError('insufficient_funds', 'has 5, needs 10'), zh)).toBe(
       '余额不足。（has 5, needs 10）',
     );
-    expect(errorMessage(new ChainTxError('busy', 'mempool full', { retryAfterMs: 2500 }), en)).toBe(
+    expect(errorMessage(new ChainError('busy', 'mempool full', { retryAfterMs: 2500 }), en)).toBe(
       'The chain is busy. Try again in a moment. (mempool full) Try again in 3 s.',
     );
-    expect(errorMessage(new ChainApiError('network', 'cannot reach the chain: Failed to fetch'), en)).toBe(
+    expect(errorMessage(new ChainError('network', 'cannot reach the chain: Failed to fetch'), en)).toBe(
       'Cannot reach the chain. Check your connection and try again.',
     );
-    expect(errorMessage(new ChainApiError('http_502', 'the chain answered 502'), en)).toBe(
+    expect(errorMessage(new ChainError('http_502', 'the chain answered 502'), en)).toBe(
       'the chain answered 502',
     );
   });

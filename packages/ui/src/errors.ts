@@ -2,8 +2,8 @@
 // the current language: which field to fix, that they must log in, that the balance is too low, when to
 // retry. Server-side detail (the node's reason, a field's zod message) is kept in brackets, since it is the
 // precise part; internal server errors never show theirs.
+import { ChainError } from '@gongxin/client';
 import { TRPCClientError } from '@trpc/client';
-import { ChainApiError } from './chain/http';
 import type { Translate } from './decoders/registry';
 import { AmountError } from './format/amount';
 import { KeyringError } from './keyring/vault';
@@ -72,7 +72,7 @@ export function errorMessage(error: unknown, t: Translate): string {
   if (error instanceof KeyringError) return t(`errors.keyring.${error.code}`);
   if (error instanceof AmountError)
     return t(`errors.amount.${error.code}`, { decimals: error.decimals ?? 0 });
-  if (error instanceof ChainApiError) return chainMessage(t, error.code, error.message, error.retryAfterMs);
+  if (error instanceof ChainError) return chainMessage(t, error.code, error.message, error.retryAfterMs);
   if (error instanceof TRPCClientError) return trpcMessage(error as TRPCClientError<never>, t);
   if (error instanceof Error) return t('errors.unknown', { message: error.message });
   return t('errors.unknown', { message: String(error) });

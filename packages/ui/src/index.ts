@@ -2,17 +2,20 @@
 // in-browser verification of chain records, and the components that show chain values. Apps import from
 // here, never from each other.
 
-export { AuthError, type AuthStore, type SessionRole, type SessionUser, useAuth } from './auth/store';
+// The chain's wire types and its one error type are @gongxin/client's, re-exported for the apps.
 export {
-  type AccountInfo,
-  ChainApiError,
-  type ChainEventJson,
-  type ChainInfo,
-  ChainTxError,
-  chainGet,
+  type AccountJson,
+  type ChainClient,
+  ChainError,
+  type ChainInfoJson,
+  type CommittedTxJson,
+  type EventJson,
   type ProofJson,
-  type TxReceipt,
-} from './chain/http';
+  trustedFromJson,
+} from '@gongxin/client';
+export { APP_ID_KEY, appIdPlugin, useAppId } from './app-id';
+export { AuthError, type AuthStore, type SessionRole, type SessionUser, useAuth } from './auth/store';
+export { assetDecimals, createUiChainClient } from './chain/client';
 export { default as AddressText } from './components/address-text.vue';
 export { default as AmountText } from './components/amount-text.vue';
 export { default as BlockLink } from './components/block-link.vue';
@@ -83,10 +86,11 @@ export {
   sealVault,
   type Vault,
 } from './keyring/vault';
+export { type AppSigner, type AppSignOptions, MAX_ACTIONS_PER_TX, useAppSigner } from './signer';
+export { createSuiteWeb, type SuiteWebOptions } from './suite-web';
 export { createAppTrpc } from './trpc';
 export {
   type BrowserVerification,
-  trustedFromJson,
   type VerifyRecordOptions,
   verifyRecordInBrowser,
 } from './verify/verify';

@@ -133,11 +133,14 @@ describe('a tx', () => {
 
   it('shows a failed verification when the proof does not hold', async () => {
     mocks.tx.mockResolvedValue({ tx, decimals: { CNYX: 2 } });
-    // The node answers with a proof that is not a proof.
+    // The node answers with a proof that is not a proof (a tRPC batch of one answer).
     vi.stubGlobal(
       'fetch',
       vi.fn(
-        async () => new Response(JSON.stringify({ kind: 'tx', bundle: '00ff', height: 7, blockHash: '' })),
+        async () =>
+          new Response(
+            JSON.stringify([{ result: { data: { kind: 'tx', bundle: '00ff', height: 7, blockHash: '' } } }]),
+          ),
       ),
     );
     const wrapper = mount(TxView, { props: { id: txId }, global: { plugins: plugins() } });

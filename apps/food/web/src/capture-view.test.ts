@@ -17,11 +17,11 @@ const mocks = vi.hoisted(() => ({
 vi.mock('./api', () => ({
   api: { capture: { submit: { mutate: mocks.mutate }, discard: { mutate: mocks.discard } } },
 }));
-vi.mock('./sign', () => ({ useFoodSigner: () => ({ sign: mocks.sign }) }));
 vi.mock('@gongxin/ui', async (original) => {
   const { defineComponent } = await import('vue');
   return {
     ...(await original<typeof import('@gongxin/ui')>()),
+    useAppSigner: () => ({ sign: mocks.sign, signAll: mocks.sign }),
     RequireLogin: defineComponent({
       props: ['app'],
       setup:

@@ -19,11 +19,11 @@ vi.mock('./api', () => ({
     },
   },
 }));
-vi.mock('./sign', () => ({ useFoodSigner: () => ({ sign: mocks.sign }) }));
 vi.mock('@gongxin/ui', async (original) => {
   const { defineComponent } = await import('vue');
   return {
     ...(await original<typeof import('@gongxin/ui')>()),
+    useAppSigner: () => ({ sign: mocks.sign, signAll: mocks.sign }),
     RequireLogin: defineComponent({
       props: ['app'],
       setup:

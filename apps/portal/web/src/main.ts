@@ -1,10 +1,8 @@
-import { createSuiteI18n } from '@gongxin/ui';
 import '@gongxin/ui/style.css';
-import { createApp } from 'vue';
+import { createSuiteWeb } from '@gongxin/ui';
 import App from './app.vue';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
-createApp(App)
-  .use(createSuiteI18n({ 'zh-CN': zhCN, en }))
-  .mount('#app');
+// The landing page has no keyring and no session of its own.
+createSuiteWeb({ id: 'portal', root: App, messages: { 'zh-CN': zhCN, en }, pinia: false }).mount();

@@ -3,6 +3,7 @@
 // `/<app>/auth/login` to log in through passport, and POSTs `/<app>/auth/logout`. One store per app id.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { checkAppId, useAppId } from '../app-id';
 
 export interface SessionRole {
   app: string;
@@ -26,8 +27,6 @@ export class AuthError extends Error {
     this.name = 'AuthError';
   }
 }
-
-const APP_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
 function defineAuthStore(appId: string) {
   return defineStore(`gongxin-auth-${appId}`, () => {
@@ -125,9 +124,12 @@ function defineAuthStore(appId: string) {
 
 const definitions = new Map<string, ReturnType<typeof defineAuthStore>>();
 
-/** The session store of app `appId` (its URL path and OIDC client id, e.g. 'welfare'). */
-export function useAuth(appId: string) {
-  if (!APP_ID.test(appId)) throw new Error(`not an app id: "${appId}"`);
+/**
+ * The session store of app `appId` (its URL path and OIDC client id, e.g. 'welfare'); by default the app
+ * this front end is (see createSuiteWeb).
+ */
+export function useAuth(appId?: string) {
+  appId = checkAppId(appId ?? useAppId());
   let definition = definitions.get(appId);
   if (!definition) {
     definition = defineAuthStore(appId);

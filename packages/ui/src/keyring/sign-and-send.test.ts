@@ -1,3 +1,4 @@
+import { ChainError } from '@gongxin/client';
 import {
   type Action,
   decodeTx,
@@ -12,12 +13,11 @@ import { testAccount } from '@gongxin/ledger/testing';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChainTxError } from '../chain/http';
 import SignRequestDialog from '../components/sign-request-dialog.vue';
 import { configureUi } from '../config';
 import { registerActionDecoder } from '../decoders/registry';
 import { createSuiteI18n } from '../i18n';
-import { json, type MockRequest, mockFetch } from '../testing/fetch-mock';
+import { FakeNodeError, type FakeRequest, mockChain, proceduresOf } from '../testing/fetch-mock';
 import { useKeyring } from './store';
 import { KeyringError } from './vault';
 
@@ -34,21 +34,31 @@ const transfer: Action = {
 let wrapper: VueWrapper | undefined;
 let i18n: ReturnType<typeof createSuiteI18n>;
 let nonce: number;
-let submit: (req: MockRequest) => ReturnType<typeof json>;
+let submit: (input: { tx: string }) => unknown;
 
-function chainNode(req: MockRequest) {
-  if (req.path === '/chain/v1/chain') return json({ chainId, suite: 'ed25519-sha256' });
-  if (req.path === '/chain/v1/state/assets/asset/CNYX')
-    return json({ key: 'assets/asset/CNYX', value: { symbol: 'CNYX', decimals: 2 }, height: 0 });
-  if (req.path.startsWith('/chain/v1/accounts/'))
-    return json({ address: req.path.slice(19), nonce, keys: [], keysFromAddress: true, balances: {} });
-  if (req.path === '/chain/v1/txs?wait=true' && req.method === 'POST') return submit(req);
-  return undefined;
-}
+const chainNode = {
+  'chain.info': () => ({ chainId, suite: 'ed25519-sha256' }),
+  'state.get': (input: unknown) => {
+    if ((input as { key: string }).key !== 'assets/asset/CNYX')
+      throw new FakeNodeError('not_found', 'no such key', 404);
+    return { key: 'assets/asset/CNYX', value: { symbol: 'CNYX', decimals: 2 }, height: 0 };
+  },
+  'account.get': (input: unknown) => ({
+    address: (input as { address: string }).address,
+    nonce,
+    keys: [],
+    keysFromAddress: true,
+    balances: {},
+  }),
+  'tx.submitAndWait': (input: unknown) => submit(input as { tx: string }),
+};
+
+const isSubmit = (r: FakeRequest) => r.calls.some((c) => c.procedure === 'tx.submitAndWait');
 
 /** Decode and check what the page POSTed, as the node would. */
-function submitted(req: MockRequest) {
-  const tx = decodeTx(suite, fromHex((req.body as { tx: string }).tx));
+function submitted(req: FakeRequest | { tx: string }) {
+  const input = 'calls' in req ? (req.calls[0]!.input as { tx: string }) : req;
+  const tx = decodeTx(suite, fromHex(input.tx));
   expect(verifyTxSignature(suite, tx)).toBe(true);
   return tx;
 }
@@ -82,11 +92,11 @@ beforeEach(() => {
   localStorage.clear();
   configureUi({ kdf: { N: 1024, r: 8, p: 1 } });
   nonce = 7;
-  submit = (req) => {
-    const tx = submitted(req);
-    return json({ id: toHex(tx.id), height: 12, blockHash: 'ab'.repeat(32), ok: true, events: [] });
+  submit = (input) => {
+    const tx = submitted(input);
+    return { id: toHex(tx.id), height: 12, blockHash: 'ab'.repeat(32), ok: true, events: [] };
   };
-  mockFetch(chainNode);
+  mockChain(chainNode);
 });
 
 afterEach(() => {
@@ -99,7 +109,7 @@ afterEach(() => {
 describe('signAndSend', () => {
   it('shows the decoded actions, signs after confirmation and submits a tx the ledger accepts', async () => {
     const { keyring, account } = await page();
-    const requests = mockFetch(chainNode);
+    const requests = mockChain(chainNode);
     const undecoded: Action = { contract: 'parking', name: 'pay', params: { spot: 'A-12', minutes: 90 } };
     const sent = keyring.signAndSend([transfer, undecoded], { memo: '测试', describe: '付午饭钱' });
     await dialogShown();
@@ -118,13 +128,14 @@ describe('signAndSend', () => {
     expect(wrapper!.find('[data-test="sign-raw"]').text()).toContain('"amount": "123456"');
     // Unlocked: no password asked. Nothing was submitted before the person confirmed.
     expect(wrapper!.find('[data-test="sign-password"]').exists()).toBe(false);
-    expect(requests.some((r) => r.method === 'POST')).toBe(false);
+    expect(requests.some(isSubmit)).toBe(false);
 
     await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
     const receipt = await sent;
     expect(receipt).toMatchObject({ height: 12, ok: true });
 
-    const post = requests.find((r) => r.method === 'POST')!;
+    const post = requests.find(isSubmit)!;
+    expect(post.method).toBe('POST');
     expect(post.init?.credentials).toBe('same-origin');
     const tx = submitted(post);
     expect(receipt.id).toBe(toHex(tx.id));
@@ -140,14 +151,14 @@ describe('signAndSend', () => {
 
   it('rejects with cancelled and submits nothing when the person cancels', async () => {
     const { keyring } = await page();
-    const requests = mockFetch(chainNode);
+    const requests = mockChain(chainNode);
     const sent = keyring.signAndSend([transfer]);
     await dialogShown();
     await wrapper!.find('[data-test="sign-cancel"]').trigger('click');
     await expect(sent).rejects.toThrow(KeyringError);
     await expect(sent).rejects.toMatchObject({ code: 'cancelled' });
-    expect(requests.some((r) => r.method === 'POST')).toBe(false);
-    expect(requests.some((r) => r.path.startsWith('/chain/v1/accounts/'))).toBe(false);
+    expect(requests.some(isSubmit)).toBe(false);
+    expect(proceduresOf(requests)).not.toContain('account.get');
   });
 
   it('asks for the password of a locked account and keeps the dialog open on a wrong one', async () => {
@@ -194,27 +205,27 @@ describe('signAndSend', () => {
     await expect(sent).rejects.toMatchObject({ code: 'cancelled' });
   });
 
-  it('throws a ChainTxError with the node’s code when the tx is refused, and returns failed receipts', async () => {
+  it('throws a ChainError with the node’s code when the tx is refused, and returns failed receipts', async () => {
     const { keyring } = await page();
-    submit = () =>
-      json({ error: { code: 'bad_nonce', message: 'nonce 7 is not the account’s next nonce 8' } }, 400);
+    submit = () => {
+      throw new FakeNodeError('bad_nonce', 'nonce 7 is not the account’s next nonce 8', 400);
+    };
     const refused = keyring.signAndSend([transfer]);
     await dialogShown();
     await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
     const error = await refused.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ChainTxError);
+    expect(error).toBeInstanceOf(ChainError);
     expect(error).toMatchObject({ code: 'bad_nonce', status: 400 });
 
-    submit = (req) =>
-      json({
-        id: toHex(submitted(req).id),
-        height: 13,
-        blockHash: 'cd'.repeat(32),
-        ok: false,
-        code: 'insufficient_funds',
-        message: 'has 0 CNYX',
-        events: [],
-      });
+    submit = (input) => ({
+      id: toHex(submitted(input).id),
+      height: 13,
+      blockHash: 'cd'.repeat(32),
+      ok: false,
+      code: 'insufficient_funds',
+      message: 'has 0 CNYX',
+      events: [],
+    });
     const failed = keyring.signAndSend([transfer]);
     await dialogShown();
     await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
@@ -223,28 +234,94 @@ describe('signAndSend', () => {
 
   it('refuses to sign without a mounted dialog or for an account of another suite', async () => {
     const { keyring } = await page();
-    mockFetch((req) =>
-      req.path === '/chain/v1/chain' ? json({ chainId, suite: 'sm2-sm3' }) : chainNode(req),
-    );
+    mockChain({ ...chainNode, 'chain.info': () => ({ chainId, suite: 'sm2-sm3' }) });
     await expect(keyring.signAndSend([transfer])).rejects.toMatchObject({ code: 'wrong_suite' });
-    mockFetch(chainNode);
+    mockChain(chainNode);
     wrapper!.unmount();
     wrapper = undefined;
     await expect(keyring.signAndSend([transfer])).rejects.toMatchObject({ code: 'no_dialog' });
   });
 });
 
+describe('round trips and nonces', () => {
+  async function confirmAll(count: number) {
+    for (let i = 0; i < count; i++) {
+      await dialogShown();
+      await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
+      await flushPromises();
+    }
+  }
+
+  it('asks the chain once per page and the account once, then goes from confirmation straight to submit', async () => {
+    const { keyring } = await page();
+    const requests = mockChain(chainNode);
+    const first = keyring.signAndSend([transfer]);
+    await confirmAll(1);
+    await first;
+    // Before the dialog: chain identity and decimals (one batch); after: the account's nonce, the submit.
+    expect(requests.map((r) => r.calls.map((c) => c.procedure))).toEqual([
+      ['chain.info', 'state.get'],
+      ['account.get'],
+      ['tx.submitAndWait'],
+    ]);
+    requests.length = 0;
+    const second = keyring.signAndSend([transfer]);
+    await confirmAll(1);
+    await second;
+    expect(proceduresOf(requests)).toEqual(['tx.submitAndWait']);
+    expect(submitted(requests[0]!).body.nonce).toBe(8);
+  });
+
+  it('gives two signatures started at once consecutive nonces', async () => {
+    const { keyring } = await page();
+    const requests = mockChain(chainNode);
+    const both = Promise.all([keyring.signAndSend([transfer]), keyring.signAndSend([transfer])]);
+    await confirmAll(2);
+    await both;
+    const nonces = requests
+      .flatMap((r) => r.calls)
+      .filter((c) => c.procedure === 'tx.submitAndWait')
+      .map((c) => submitted(c.input as { tx: string }).body.nonce);
+    expect(nonces.sort()).toEqual([7, 8]);
+    expect(proceduresOf(requests).filter((p) => p === 'account.get')).toHaveLength(1);
+  });
+
+  it('renumbers a tx once when another device used the cached nonce', async () => {
+    const { keyring } = await page();
+    const requests = mockChain(chainNode);
+    let expected = 7;
+    submit = (input) => {
+      const tx = submitted(input);
+      if (tx.body.nonce !== expected) throw new FakeNodeError('bad_nonce', `expected ${expected}`, 400);
+      expected++;
+      return { id: toHex(tx.id), height: 12, blockHash: 'ab'.repeat(32), ok: true, events: [] };
+    };
+    const first = keyring.signAndSend([transfer]);
+    await confirmAll(1);
+    await first;
+    // Another tab signed two txs meanwhile.
+    expected += 2;
+    nonce = expected;
+    requests.length = 0;
+    const second = keyring.signAndSend([transfer]);
+    await confirmAll(1);
+    await expect(second).resolves.toMatchObject({ ok: true });
+    expect(proceduresOf(requests)).toEqual(['tx.submitAndWait', 'account.get', 'tx.submitAndWait']);
+    expect(requests.filter(isSubmit).map((r) => submitted(r).body.nonce)).toEqual([8, 10]);
+  });
+});
+
 describe('key rotation', () => {
   it('signs identity.rotateKey with the old key, then keeps the new key under the same address', async () => {
     const { keyring, account } = await page();
-    const requests = mockFetch(chainNode);
+    const requests = mockChain(chainNode);
     const oldKey = account.publicKey;
     const rotated = keyring.rotateKey(account.address, { password: 'secret password' });
     await dialogShown();
     await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
     const receipt = await rotated;
     expect(receipt.ok).toBe(true);
-    const tx = submitted(requests.find((r) => r.method === 'POST')!);
+    const tx = submitted(requests.find(isSubmit)!);
     expect(toHex(tx.body.key)).toBe(oldKey);
     const newKey = tx.body.actions[0]!.params.newKey as Uint8Array;
     const now = keyring.accounts.find((a) => a.address === account.address)!;

@@ -4,7 +4,7 @@ import { testAccount } from '@gongxin/ledger/testing';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configureUi } from '../config';
-import { json, mockFetch } from '../testing/fetch-mock';
+import { mockChain } from '../testing/fetch-mock';
 import { KEYRING_STORAGE_KEY, useKeyring } from './store';
 import { KeyringError } from './vault';
 
@@ -209,12 +209,10 @@ describe('useKeyring', () => {
   });
 
   it('creates the account in the suite the chain uses when none is given', async () => {
-    const requests = mockFetch((req) =>
-      req.path === '/chain/v1/chain' ? json({ chainId: 'gongxin-test', suite: 'sm2-sm3' }) : undefined,
-    );
+    const requests = mockChain({ 'chain.info': () => ({ chainId: 'gongxin-test', suite: 'sm2-sm3' }) });
     const keyring = freshKeyring();
     const account = await keyring.create({ label: 'chain suite', password: 'chain password' });
     expect(account.suite).toBe('sm2-sm3');
-    expect(requests.map((r) => r.path)).toEqual(['/chain/v1/chain']);
+    expect(requests.map((r) => r.calls.map((c) => c.procedure))).toEqual([['chain.info']]);
   });
 });

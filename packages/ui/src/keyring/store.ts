@@ -2,28 +2,15 @@
 // them current. A decrypted key lives only in this closure — never in reactive state, storage or devtools —
 // and is forgotten on lock(), after `autoLockMs` without use, and when another key is unlocked. Every tx
 // goes through signAndSend, which first shows the person what they sign in the <SignRequestDialog> and
-// only signs after they confirm: no code path signs a tx without that dialog.
-import {
-  type Action,
-  type Address,
-  decodeCanonical,
-  fromHex,
-  type SuiteId,
-  signTx,
-  type TxBody,
-  toHex,
-} from '@gongxin/ledger';
+// only signs after they confirm: no code path signs a tx without that dialog. The tx itself is built,
+// numbered and submitted by @gongxin/client's sendTx, like a server's; the chain identity and the account's
+// nonce count are cached, so after the first tx a confirmation goes straight to submit.
+import { type ChainClient, type CommittedTxJson, NonceBook, sendTx, type TxSigner } from '@gongxin/client';
+import { type Action, type Address, decodeCanonical, fromHex, type SuiteId, signTx } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/browser';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import {
-  type AccountInfo,
-  assetDecimals,
-  type ChainInfo,
-  chainGet,
-  submitAndWait,
-  type TxReceipt,
-} from '../chain/http';
+import { assetDecimals, createUiChainClient } from '../chain/client';
 import { uiConfig } from '../config';
 import { backupFileName, KeyringError, openVault, parseVault, sealVault, type Vault } from './vault';
 
@@ -97,8 +84,17 @@ export const useKeyring = defineStore('gongxin-keyring', () => {
   let lockTimer: ReturnType<typeof setTimeout> | undefined;
   let dialogs = 0;
   let nextRequestId = 1;
-  // Txs of this page are submitted one after another, so each reads the nonce its predecessor left.
-  let sending: Promise<unknown> = Promise.resolve();
+  // One client and nonce count per chain mount, for the life of the page.
+  const chains = new Map<string, { client: ChainClient; nonces: NonceBook }>();
+  function chainAt(base: string = uiConfig.chainBase) {
+    let chain = chains.get(base);
+    if (!chain) {
+      const client = createUiChainClient(base);
+      chain = { client, nonces: new NonceBook(client) };
+      chains.set(base, chain);
+    }
+    return chain;
+  }
   // Entries this version cannot read (a newer vault format) are written back untouched, never dropped.
   let unreadable: unknown[] = [];
 
@@ -209,7 +205,7 @@ export const useKeyring = defineStore('gongxin-keyring', () => {
   }
 
   async function chainSuite(chainBase?: string): Promise<SuiteId> {
-    return (await chainGet<ChainInfo>('/v1/chain', chainBase)).suite;
+    return (await chainAt(chainBase).client.identity()).suite.id;
   }
 
   /** A new account from the suite's CSPRNG; the suite defaults to the chain's. */
@@ -267,7 +263,7 @@ export const useKeyring = defineStore('gongxin-keyring', () => {
   async function rotateKey(
     address: Address,
     opts: { password: string; chainBase?: string },
-  ): Promise<TxReceipt> {
+  ): Promise<CommittedTxJson> {
     const vault = vaultOf(address);
     if (!isUnlocked(address)) await unlock(address, opts.password);
     else await openVault(vault, opts.password); // the password seals the new vault: check it first
@@ -393,44 +389,43 @@ export const useKeyring = defineStore('gongxin-keyring', () => {
    * Show the person the actions, get their confirmation (and password if locked), then build the tx with
    * the chain's id and the account's next nonce, sign it and submit it, waiting for its block. Resolves
    * with the receipt (`ok: false` when the tx was recorded as failed: its `code` says why); rejects with
-   * KeyringError('cancelled') when the person says no and ChainTxError when the node refuses the tx.
+   * KeyringError('cancelled') when the person says no and ChainError when the node refuses the tx. A nonce
+   * the node calls stale (another tab or device used it) is renumbered and the tx sent once more: the
+   * person agreed to the actions, not to a number.
    */
-  async function signAndSend(actions: Action[], opts: SignOptions = {}): Promise<TxReceipt> {
+  async function signAndSend(actions: Action[], opts: SignOptions = {}): Promise<CommittedTxJson> {
     const address = opts.from ?? currentRef.value;
     if (!address) throw new KeyringError('no_account', 'no account on this device');
     const vault = vaultOf(address);
-    const [info, decimals] = await Promise.all([
-      chainGet<ChainInfo>('/v1/chain', opts.chainBase),
-      assetDecimals(symbolsOf(actions), opts.chainBase),
+    if (dialogs === 0)
+      throw new KeyringError('no_dialog', 'mount <SignRequestDialog> (SuiteLayout does) before signing');
+    const chain = chainAt(opts.chainBase);
+    const [identity, decimals] = await Promise.all([
+      chain.client.identity(),
+      assetDecimals(chain.client, symbolsOf(actions)),
     ]);
-    if (info.suite !== vault.suite)
-      throw new KeyringError('wrong_suite', `the chain uses ${info.suite}, this account ${vault.suite}`);
+    if (identity.suite.id !== vault.suite)
+      throw new KeyringError(
+        'wrong_suite',
+        `the chain uses ${identity.suite.id}, this account ${vault.suite}`,
+      );
     await askPerson({
       address,
       label: vault.label,
-      chainId: info.chainId,
+      chainId: identity.chainId,
       actions,
       memo: opts.memo,
       describe: opts.describe,
       decimals,
     });
-    const send = sending.then(async () => {
-      const suite = getSuite(vault.suite);
-      // Asked after the confirmation: the person may have taken minutes, and other txs may have landed.
-      const { nonce } = await chainGet<AccountInfo>(`/v1/accounts/${address}`, opts.chainBase);
-      const body: TxBody = {
-        chainId: info.chainId,
-        from: address,
-        key: fromHex(vault.publicKey),
-        nonce,
-        actions,
-      };
-      if (opts.memo !== undefined) body.memo = opts.memo;
-      const signed = signTx(suite, body, keyFor(address));
-      return submitAndWait(toHex(signed.bytes), opts.chainBase);
-    });
-    sending = send.catch(() => undefined);
-    return send;
+    const suite = getSuite(vault.suite);
+    const signer: TxSigner = {
+      address,
+      suiteId: suite.id,
+      publicKey: fromHex(vault.publicKey),
+      sign: (body) => signTx(suite, body, keyFor(address)),
+    };
+    return sendTx(chain.client, chain.nonces, signer, actions, { memo: opts.memo, retryStaleNonce: true });
   }
 
   return {

@@ -1,6 +1,9 @@
 // Test helper: a fetch that answers from a handler and records every request, for the node API and the
 // session routes the kit calls. Not exported from the package.
+import { type FakeHandler, type FakeRequest, fakeNode } from '@gongxin/client/testing';
 import { vi } from 'vitest';
+
+export { FakeNodeError, type FakeRequest } from '@gongxin/client/testing';
 
 export interface MockRequest {
   method: string;
@@ -44,3 +47,17 @@ export function mockFetch(handler: (req: MockRequest) => MockAnswer | Promise<Mo
   );
   return requests;
 }
+
+/**
+ * Replace the global fetch with a fake node API answering tRPC procedures (`chain.info`, `account.get`…)
+ * from `handlers`; the returned list records every HTTP request and the procedures it carried.
+ */
+export function mockChain(handlers: Record<string, FakeHandler | undefined>): FakeRequest[] {
+  const node = fakeNode(handlers);
+  vi.stubGlobal('fetch', vi.fn(node.fetch));
+  return node.requests;
+}
+
+/** The procedures the requests carried, in order. */
+export const proceduresOf = (requests: FakeRequest[]) =>
+  requests.flatMap((r) => r.calls.map((c) => c.procedure));

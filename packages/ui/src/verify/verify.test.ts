@@ -16,7 +16,7 @@ import { mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import VerifyRecord from '../components/verify-record.vue';
 import { createSuiteI18n } from '../i18n';
-import { json, mockFetch } from '../testing/fetch-mock';
+import { FakeNodeError, mockChain, mockFetch } from '../testing/fetch-mock';
 import { verifyRecordInBrowser } from './verify';
 
 // A one-block chain with five txs, each emitting one event, certified by three of four validators.
@@ -104,19 +104,24 @@ const validatorSet = {
 
 /** The node API, optionally answering a tx's proof with another tx's (a lying server). */
 function node(opts: { lieAbout?: string } = {}) {
-  return mockFetch((req) => {
-    const tx = /^\/chain\/v1\/txs\/([0-9a-f]{64})\/proof$/.exec(req.path);
-    if (tx) {
-      const index = txIds.indexOf(tx[1]!);
-      if (index < 0) return undefined;
-      const served = tx[1] === opts.lieAbout ? (index + 1) % txs.length : index;
-      return json({ kind: 'tx', bundle: txBundle(served), height: 1, blockHash });
-    }
-    const event = /^\/chain\/v1\/events\/1\/(\d+)\/proof$/.exec(req.path);
-    if (event && Number(event[1]) < block.events.length)
-      return json({ kind: 'event', bundle: eventBundle(Number(event[1])), height: 1, blockHash });
-    if (req.path === '/chain/v1/validators?height=1') return json(validatorSet);
-    return undefined;
+  const unknown = () => new FakeNodeError('not_found', 'no such record', 404);
+  return mockChain({
+    'proof.tx': (input) => {
+      const { id } = input as { id: string };
+      const index = txIds.indexOf(id);
+      if (index < 0) throw unknown();
+      const served = id === opts.lieAbout ? (index + 1) % txs.length : index;
+      return { kind: 'tx', bundle: txBundle(served), height: 1, blockHash };
+    },
+    'proof.event': (input) => {
+      const { height, index } = input as { height: number; index: number };
+      if (height !== 1 || index >= block.events.length) throw unknown();
+      return { kind: 'event', bundle: eventBundle(index), height: 1, blockHash };
+    },
+    'validators.at': (input) => {
+      if ((input as { height: number }).height !== 1) throw unknown();
+      return validatorSet;
+    },
   });
 }
 
@@ -135,10 +140,11 @@ describe('verifyRecordInBrowser', () => {
       ['validators', true],
       ['certificate', true],
     ]);
-    expect(requests.map((r) => r.path)).toEqual([
-      `/chain/v1/txs/${txIds[3]}/proof`,
-      '/chain/v1/validators?height=1',
+    expect(requests.map((r) => r.calls)).toEqual([
+      [{ procedure: 'proof.tx', input: { id: txIds[3] } }],
+      [{ procedure: 'validators.at', input: { height: 1 } }],
     ]);
+    expect(requests.every((r) => new URL(r.url, 'http://x').pathname.startsWith('/chain/trpc/'))).toBe(true);
 
     const event = await verifyRecordInBrowser({ kind: 'event', height: 1, index: 2, chainBase: '/chain/' });
     expect(event.status).toBe('verified');

@@ -3,6 +3,7 @@
 // supplies bytes; whether they hold up is decided here. Besides the ledger's checks (chain, inclusion,
 // validators, certificate) the record itself is checked to be the one asked for, so a server cannot answer
 // with the valid proof of some other record.
+import { trustedFromJson } from '@gongxin/client';
 import {
   decodeCanonical,
   decodeProofBundle,
@@ -15,7 +16,7 @@ import {
   verifyProofBundle,
 } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/browser';
-import { chainGet, type ProofJson, type ValidatorSetJson } from '../chain/http';
+import { createUiChainClient } from '../chain/client';
 
 export interface VerifyRecordOptions {
   kind: 'tx' | 'event';
@@ -42,21 +43,6 @@ export interface BrowserVerification {
   failed?: string;
   height?: number;
   blockHash?: string;
-}
-
-export function trustedFromJson(
-  set: Pick<ValidatorSetJson, 'chainId' | 'suite' | 'validators'>,
-): TrustedValidatorSet {
-  return {
-    chainId: set.chainId,
-    suite: set.suite,
-    validators: set.validators.map((v) => ({
-      key: fromHex(v.key),
-      power: v.power,
-      name: v.name,
-      operator: v.operator,
-    })),
-  };
 }
 
 function failure(steps: VerificationStep[], check: string, detail: string): BrowserVerification {
@@ -108,18 +94,19 @@ function recordCheck(
 
 /**
  * Fetch (unless given) and verify a record's proof. Resolves with 'verified' or 'failed' and every step;
- * rejects (ChainApiError) only when the node cannot be asked, e.g. an unknown tx or no network.
+ * rejects (ChainError) only when the node cannot be asked, e.g. an unknown tx or no network.
  */
 export async function verifyRecordInBrowser(opts: VerifyRecordOptions): Promise<BrowserVerification> {
+  const client = createUiChainClient(opts.chainBase);
   let bundleHex = opts.bundle;
   if (bundleHex === undefined) {
     if (opts.kind === 'tx' ? !opts.id : opts.height === undefined || opts.index === undefined)
       throw new TypeError('verify a tx by its id, an event by its height and index');
-    const path =
+    const proof =
       opts.kind === 'tx'
-        ? `/v1/txs/${encodeURIComponent(opts.id!)}/proof`
-        : `/v1/events/${opts.height}/${opts.index}/proof`;
-    bundleHex = (await chainGet<ProofJson>(path, opts.chainBase)).bundle;
+        ? await client.proveTx(opts.id!)
+        : await client.proveEvent(opts.height!, opts.index!);
+    bundleHex = proof.bundle;
   }
 
   let bytes: Uint8Array;
@@ -131,11 +118,7 @@ export async function verifyRecordInBrowser(opts: VerifyRecordOptions): Promise<
     return failure([], 'decode', (error as Error).message);
   }
 
-  const trusted =
-    opts.trusted ??
-    trustedFromJson(
-      await chainGet<ValidatorSetJson>(`/v1/validators?height=${bundle.header.height}`, opts.chainBase),
-    );
+  const trusted = opts.trusted ?? trustedFromJson(await client.validatorsAt(bundle.header.height));
   let suite: ReturnType<typeof getSuite>;
   try {
     suite = getSuite(trusted.suite);

@@ -1,6 +1,6 @@
 // The send page as a person uses it: fields found by data-test, problems shown on submit, a payment
 // request filled in, and the transfer handed to the signer with the amount in smallest units.
-import { ChainApiError, configureUi, createSuiteI18n } from '@gongxin/ui';
+import { appIdPlugin, ChainError, configureUi, createSuiteI18n } from '@gongxin/ui';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,8 +15,9 @@ const bob = 'gx1sg59gye6j98rja3cccfq5plt5yjwg49k0479rk';
 const mocks = vi.hoisted(() => ({ balances: vi.fn(), sign: vi.fn(), hasKey: true }));
 
 vi.mock('../api', () => ({ api: { balances: { query: mocks.balances } } }));
-vi.mock('../sign', () => ({
-  useWalletSigner: () => ({
+vi.mock('@gongxin/ui', async (original) => ({
+  ...(await original<typeof import('@gongxin/ui')>()),
+  useAppSigner: () => ({
     address: computed(() => me),
     hasKey: computed(() => mocks.hasKey),
     sign: mocks.sign,
@@ -32,7 +33,7 @@ async function mountSend(query: Record<string, string> = {}) {
   });
   await router.push({ path: '/send', query });
   const wrapper = mount(SendView, {
-    global: { plugins: [createSuiteI18n({ 'zh-CN': zhCN, en }), router] },
+    global: { plugins: [appIdPlugin('wallet'), createSuiteI18n({ 'zh-CN': zhCN, en }), router] },
     attachTo: document.body,
   });
   await flushPromises();
@@ -125,7 +126,7 @@ describe('send page', () => {
   });
 
   it("shows the chain's refusal in words", async () => {
-    mocks.sign.mockRejectedValue(new ChainApiError('frozen', 'CNYX of gx1… is frozen'));
+    mocks.sign.mockRejectedValue(new ChainError('frozen', 'CNYX of gx1… is frozen'));
     const wrapper = await mountSend({ to: bob });
     await field(wrapper, 'send-amount').setValue('1');
     await wrapper.find('[data-test="send-form"]').trigger('submit');
