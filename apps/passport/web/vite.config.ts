@@ -1,20 +1,10 @@
-import vue from '@vitejs/plugin-vue';
+import { suiteViteConfig } from '@gongxin/ui/vite';
 import { defineConfig } from 'vite';
 
-// Served by the suite at /passport/. In development the suite runs on PORT (default 8080) and the dev
-// server forwards passport's API, sessions, the OpenID Provider and the chain API to it.
-const target = process.env.SUITE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`;
-
-export default defineConfig({
-  base: '/passport/',
-  plugins: [vue()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
-  server: {
-    proxy: {
-      '/passport/api': target,
-      '/passport/auth': target,
-      '/passport/oidc': target,
-      '/chain': target,
-    },
-  },
-});
+export default defineConfig(
+  suiteViteConfig({
+    id: 'passport',
+    head: { title: '护照 · 共信 Gongxin', description: '共信护照：实名链上身份与统一登录', glyph: '护' },
+    extraProxy: ['/passport/oidc'],
+  }),
+);

@@ -1,11 +1,17 @@
-import vue from '@vitejs/plugin-vue';
+import { suiteViteConfig } from '@gongxin/ui/vite';
 import { defineConfig } from 'vite';
 
-// In development the portal server runs on PORT (default 8080); the dev server forwards API calls to it.
-const apiTarget = process.env.PORTAL_API ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`;
-
-export default defineConfig({
-  plugins: [vue()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 800 },
-  server: { proxy: { '/api': apiTarget, '/healthz': apiTarget, '/metrics': apiTarget } },
-});
+// The landing page, served at the suite's root; in development its API calls go to the suite.
+export default defineConfig(
+  suiteViteConfig({
+    id: 'portal',
+    base: '/',
+    head: {
+      title: '共信 Gongxin',
+      description: '共信 Gongxin — 政务、企业与公众应用共享的许可链',
+      glyph: '信',
+    },
+    proxy: ['/api', '/healthz', '/metrics'],
+    build: { chunkSizeWarningLimit: 800 },
+  }),
+);

@@ -1,8 +1,4 @@
-import vue from '@vitejs/plugin-vue';
+import { suiteVitestConfig } from '@gongxin/ui/vite';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
-  plugins: [vue()],
-  // element-plus ships per-component CSS imports; inlining lets Vite handle them instead of Node.
-  test: { environment: 'happy-dom', server: { deps: { inline: [/element-plus/] } } },
-});
+export default defineConfig(suiteVitestConfig());

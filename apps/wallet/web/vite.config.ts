@@ -1,20 +1,13 @@
-import vue from '@vitejs/plugin-vue';
+import { suiteViteConfig } from '@gongxin/ui/vite';
 import { defineConfig } from 'vite';
 
-// Served by the suite at /wallet/. In development the suite runs on PORT (default 8080) and the dev server
-// forwards the wallet's API and sessions and the chain API to it.
-const target = process.env.SUITE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`;
-
-export default defineConfig({
-  base: '/wallet/',
-  plugins: [vue()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
-  server: {
-    proxy: {
-      '/wallet/api': target,
-      '/wallet/auth': target,
-      '/passport': target,
-      '/chain': target,
+export default defineConfig(
+  suiteViteConfig({
+    id: 'wallet',
+    head: {
+      title: '钱包 · 共信 Gongxin',
+      description: '共信钱包：持有与转移数字资产，发行资产，发红包',
+      glyph: '钱',
     },
-  },
-});
+  }),
+);
