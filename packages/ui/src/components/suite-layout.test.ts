@@ -1,12 +1,50 @@
-import { mount } from '@vue/test-utils';
+import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { appIdPlugin } from '../app-id';
 import { createSuiteI18n } from '../i18n';
+import { json, mockFetch } from '../testing/fetch-mock';
 import SignRequestDialog from './sign-request-dialog.vue';
 import SuiteLayout from './suite-layout.vue';
 
 describe('<SuiteLayout>', () => {
-  afterEach(() => setActivePinia(undefined));
+  afterEach(() => {
+    setActivePinia(undefined);
+    vi.unstubAllGlobals();
+  });
+
+  async function withSession(me: object | null, props: Record<string, unknown> = {}) {
+    const requests = mockFetch((req) =>
+      req.path === '/welfare/auth/me'
+        ? me
+          ? json(me)
+          : json({ error: { code: 'unauthorized' } }, 401)
+        : undefined,
+    );
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
+    const wrapper = mount(SuiteLayout, {
+      props: { appTitle: '低保', session: true, ...props },
+      global: { plugins: [appIdPlugin('welfare'), i18n, pinia] },
+    });
+    await flushPromises();
+    return { wrapper, requests };
+  }
+
+  it('shows the app’s session: the signed-in account and logout, or a login button', async () => {
+    const signedIn = await withSession({ did: 'did:gx:gx1a', address: 'gx1a', roles: [], sessionId: 's' });
+    expect(signedIn.requests.map((r) => r.path)).toEqual(['/welfare/auth/me']);
+    expect(signedIn.wrapper.find('[data-test="me"]').text()).toContain('gx1a');
+    expect(signedIn.wrapper.find('[data-test="logout"]').exists()).toBe(true);
+    expect(signedIn.wrapper.find('[data-test="header-login"]').exists()).toBe(false);
+
+    const anonymous = await withSession(null);
+    expect(anonymous.wrapper.find('[data-test="me"]').exists()).toBe(false);
+    expect(anonymous.wrapper.find('[data-test="header-login"]').exists()).toBe(true);
+    const hidden = await withSession(null, { hideLogin: true });
+    expect(hidden.wrapper.find('[data-test="header-login"]').exists()).toBe(false);
+  });
 
   it('renders the chrome and the page’s sign dialog when the app uses pinia', () => {
     const pinia = createPinia();
