@@ -1,6 +1,7 @@
 // Entry of the consumer page's script (no framework: the page itself is rendered by the server, in the
 // consumer's language, which this script follows). Verifies every anchored event of the journey: its hash
 // recomputed here from the record, then against the chain's proofs; and says what was checked.
+import { createChainClient } from '@gongxin/client';
 import { type AnchorProof, type AnchorVerdict, verifyAnchor } from './verify-anchors';
 
 const section = document.getElementById('verify');
@@ -57,9 +58,10 @@ async function run(): Promise<void> {
     status.textContent = say(['尚无上链记录', 'nothing anchored yet']);
     return;
   }
+  const chain = createChainClient({ url: chainBase });
   const sets = new Map();
   const verdicts: AnchorVerdict[] = await Promise.all(
-    proofs.map((p) => verifyAnchor(p, chainBase, (url) => fetch(url), sets, eventsBase)),
+    proofs.map((p) => verifyAnchor(p, chain, (url) => fetch(url), sets, eventsBase)),
   );
   const ok = verdicts.filter((v) => v.ok);
   const all = ok.length === verdicts.length;

@@ -5,7 +5,9 @@
 // than two thirds of the validators' power. Before that, the event itself is fetched from the EPCIS query
 // interface and its EPCIS Event Hash ID recomputed here, with the same module the server hashes with: the
 // chain's anchor is only worth something if it anchors this very record. The server only supplies bytes;
-// the verdict is made here.
+// the verdict is made here. The chain is asked through @gongxin/client, which batches the proofs of a
+// journey into few requests.
+import { type ChainClient, trustedFromJson } from '@gongxin/client';
 import { eventHashId } from '@gongxin/food-server/event-hash';
 import {
   decodeCanonical,
@@ -32,12 +34,6 @@ export interface AnchorVerdict {
   failed?: string;
 }
 
-interface ValidatorSetJson {
-  chainId: string;
-  suite: TrustedValidatorSet['suite'];
-  validators: { key: string; power: number; name?: string; operator?: string }[];
-}
-
 export type Fetch = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 /**
@@ -57,7 +53,7 @@ export async function recomputedHashMatches(
 
 export async function verifyAnchor(
   proof: AnchorProof,
-  chainBase: string,
+  chain: Pick<ChainClient, 'proveEvent' | 'validatorsAt'>,
   fetchJson: Fetch,
   sets: Map<number, Promise<TrustedValidatorSet>>,
   eventsBase?: string,
@@ -70,9 +66,12 @@ export async function verifyAnchor(
         return fail([], 'hash: the record’s recomputed hash is not the one listed');
       before.push('hash');
     }
-    const res = await fetchJson(`${chainBase}/v1/events/${proof.height}/${proof.index}/proof`);
-    if (!res.ok) return fail([], `proof: the node answered ${res.status}`);
-    const { bundle: hex } = (await res.json()) as { bundle: string };
+    let hex: string;
+    try {
+      hex = (await chain.proveEvent(proof.height, proof.index)).bundle;
+    } catch (error) {
+      return fail([], `proof: ${(error as Error).message}`);
+    }
     const bytes = fromHex(hex);
     const bundle = decodeProofBundle(bytes);
     const record =
@@ -89,19 +88,8 @@ export async function verifyAnchor(
       return fail(before, 'record: the chain anchors another hash than this event’s');
     let trusted = sets.get(bundle.header.height);
     if (!trusted) {
-      trusted = fetchJson(`${chainBase}/v1/validators?height=${bundle.header.height}`).then(async (r) => {
-        if (!r.ok) throw new Error(`validators: the node answered ${r.status}`);
-        const set = (await r.json()) as ValidatorSetJson;
-        return {
-          chainId: set.chainId,
-          suite: set.suite,
-          validators: set.validators.map((v) => ({
-            key: fromHex(v.key),
-            power: v.power,
-            name: v.name,
-            operator: v.operator,
-          })),
-        } as TrustedValidatorSet;
+      trusted = chain.validatorsAt(bundle.header.height).then(trustedFromJson, (error: Error) => {
+        throw new Error(`validators: ${error.message}`);
       });
       sets.set(bundle.header.height, trusted);
     }
