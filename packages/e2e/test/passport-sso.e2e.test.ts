@@ -156,4 +156,50 @@ describe('passport single sign-on in Chromium', () => {
     await saveScreenshot(p, 'wallet-after-sso');
     expect(errors).toEqual([]);
   }, 240_000);
+
+  it('keeps the suite header and the registration steps on one line on a 390 px phone', async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+    });
+    // Each name or title of the header and the steps that shows: none taller than about two lines.
+    const squeezed = (page: Page) =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.gx-brand-name, .gx-app-title, .pp-steps .el-step__title')]
+          .filter((e) => e.getBoundingClientRect().width > 0)
+          .filter(
+            (e) => e.getBoundingClientRect().height > 2.6 * Number.parseFloat(getComputedStyle(e).fontSize),
+          )
+          .map((e) => e.textContent),
+      );
+    const visibleSteps = (page: Page) =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.pp-steps .el-step__title')]
+          .filter((e) => e.getBoundingClientRect().width > 0)
+          .map((e) => e.textContent),
+      );
+    try {
+      const small = await phone.newPage();
+      await small.goto(`${suite.url}/passport/#/register`);
+      await small.locator('.pp-steps').waitFor();
+      expect(await squeezed(small)).toEqual([]);
+      // Only the current step keeps its title on a phone, whole.
+      expect(await visibleSteps(small)).toEqual(['创建密钥']);
+      await saveScreenshot(small, 'passport-register-phone');
+      for (const app of ['wallet', 'food', 'explorer']) {
+        await small.goto(`${suite.url}/${app}/`);
+        await small.locator('.gx-app-title').waitFor();
+        expect(await squeezed(small), app).toEqual([]);
+      }
+      const wide = await person.newPage();
+      await wide.goto(`${suite.url}/passport/#/register`);
+      await wide.locator('.pp-steps').waitFor();
+      expect(await squeezed(wide)).toEqual([]);
+      expect(await visibleSteps(wide)).toHaveLength(5);
+      await wide.close();
+    } finally {
+      await phone.close();
+    }
+  }, 120_000);
 });
