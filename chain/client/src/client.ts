@@ -22,6 +22,7 @@ import type {
   AccountJson,
   BlockJson,
   BlockSummaryJson,
+  BlockTxAtJson,
   ChainInfoJson,
   CommittedTxJson,
   EventJson,
@@ -114,6 +115,13 @@ export interface ChainClient {
   getBlock(heightOrHash: number | string): Promise<BlockJson>;
   latestBlocks(limit?: number): Promise<BlockSummaryJson[]>;
   blockRange(from: number, limit?: number): Promise<BlockSummaryJson[]>;
+  /** The txs of blocks `fromHeight`..`toHeight` in chain order (id, sender, outcome), keyset-paged. */
+  blockTxs(query: {
+    fromHeight: number;
+    toHeight: number;
+    cursor?: string;
+    limit?: number;
+  }): Promise<Page<BlockTxAtJson>>;
   events(filter?: EventFilter): Promise<Page<EventJson>>;
   eventsOfTx(id: string): Promise<EventJson[]>;
   account(address: string): Promise<AccountJson>;
@@ -218,6 +226,7 @@ export function createChainClient(opts: ChainClientOptions): ChainClient {
       call(() => trpc.block.get.query(typeof ref === 'number' ? { height: ref } : { hash: ref })),
     latestBlocks: (limit = 20) => call(() => trpc.block.latest.query({ limit })),
     blockRange: (from, limit = 20) => call(() => trpc.block.range.query({ from, limit })),
+    blockTxs: (query) => call(() => trpc.block.txs.query({ ...query, limit: query.limit ?? 100 })),
     events: (filter = {}) => call(() => trpc.event.list.query({ ...filter, limit: filter.limit ?? 50 })),
     eventsOfTx: (id) => call(() => trpc.event.byTx.query({ id })),
     account: (address) => call(() => trpc.account.get.query({ address })),

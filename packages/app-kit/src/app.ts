@@ -95,7 +95,8 @@ export async function mountApp(
 
     let indexer: Indexer | undefined;
     if (def.indexer) {
-      indexer = createIndexer({ ...def.indexer, feed: services.chain.feed, database, logger });
+      const definition = typeof def.indexer === 'function' ? await def.indexer(services) : def.indexer;
+      indexer = createIndexer({ ...definition, feed: services.chain.feed, database, logger });
       await indexer.start();
       closers.push(() => indexer!.stop());
     }
@@ -198,7 +199,7 @@ export async function mountApp(
     router.use(errorHandler(logger, metrics));
 
     if (def.start) {
-      const stop = await def.start(services);
+      const stop = await def.start(services, { ...(indexer && { indexer }) });
       closers.push(stop);
     }
 

@@ -15,9 +15,13 @@ export {
   type ClientFeedOptions,
   clientFeed,
   type FeedBlock,
+  type FeedOptions,
+  type FeedTx,
   nodeFeed,
 } from './indexer/feed';
 export {
+  type BlockContext,
+  type BlockHandler,
   createIndexer,
   type EventHandler,
   type EventHandlers,

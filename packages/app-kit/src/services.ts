@@ -8,7 +8,7 @@ import type { Logger, Metrics } from '@gongxin/telemetry';
 import type { AnyTRPCRouter } from '@trpc/server';
 import type express from 'express';
 import type { ChainFeed } from './indexer/feed';
-import type { IndexerDefinition } from './indexer/indexer';
+import type { Indexer, IndexerDefinition } from './indexer/indexer';
 
 export interface ChainAccess {
   /** The node API (`/chain`) over HTTP, for queries and submission. */
@@ -65,12 +65,16 @@ export interface AppDefinition<TRouter extends AnyTRPCRouter = AnyTRPCRouter> {
   /** Built with this app's `initAppTRPC()`; mounted at `/<id>/api/trpc`. */
   router: TRouter;
   migrations?: Migrations;
-  indexer?: IndexerDefinition;
+  /**
+   * Its read models from chain events; mountApp runs it on the host's feed and reports it on /healthz.
+   * A function when the definition needs the services (e.g. the chain's genesis) first.
+   */
+  indexer?: IndexerDefinition | ((services: AppServices) => IndexerDefinition | Promise<IndexerDefinition>);
   /** The built web front end (Vite `dist`, built with `base: '/<id>/'`). */
   webDist?: URL | string;
   /** Extra express routes (EPCIS REST, QR images…), relative to `/<id>/`; JSON bodies are parsed. */
   routes?: (router: express.Router, services: AppServices) => void;
-  /** Background work; resolves to its stop function. */
-  start?: (services: AppServices) => Promise<() => Promise<void>>;
+  /** Background work; resolves to its stop function. Runs after the indexer (`mounted.indexer`) started. */
+  start?: (services: AppServices, mounted: { indexer?: Indexer }) => Promise<() => Promise<void>>;
   rateLimits?: RateLimits;
 }

@@ -212,6 +212,64 @@ describe('indexer', () => {
     await expect(indexerOn(database).start()).rejects.toThrow(/has no block 100000/);
   });
 
+  it('one feed reads each block once for all its indexers; a block handler sees txs, proposer and round', async () => {
+    const reads = new Map<number, number>();
+    const shared = nodeFeed(chain.node, {
+      onBlocksRead: (heights) => {
+        for (const h of heights) reads.set(h, (reads.get(h) ?? 0) + 1);
+      },
+    });
+    cleanups.push(() => shared.close());
+    const database = await freshDatabase();
+    await database.execute(sql`create table notes_rm.blocks (
+      indexer text not null, height bigint not null, proposer text not null, round int not null,
+      txs jsonb not null, events int not null, primary key (indexer, height))`);
+    const blockIndexer = (name: string) =>
+      createIndexer({
+        name,
+        handlers: {},
+        block: async (block, { tx }) => {
+          const txs = block.txs.map((t) => ({ sender: t.sender, ok: t.ok, index: t.index, id: t.id }));
+          await tx.execute(sql`insert into notes_rm.blocks values (${name}, ${block.height}, ${block.proposer},
+            ${block.round}, ${JSON.stringify(txs)}::jsonb, ${block.events.length})`);
+        },
+        feed: shared,
+        database,
+        logger,
+      });
+    // Started at different times: the later ones catch up from what the first read.
+    const first = createIndexer({ name: 'notes', handlers, reset, feed: shared, database, logger });
+    await first.start();
+    const sentEarly = await wallet.send([record('shared', 5n)]);
+    const second = blockIndexer('blocks-a');
+    const third = blockIndexer('blocks-b');
+    await second.start();
+    await third.start();
+    cleanups.push(
+      () => first.stop(),
+      () => second.stop(),
+      () => third.stop(),
+    );
+    const live = await Promise.all([wallet.send([record('shared', 1n)]), other.send([remove('shared')])]);
+    const head = Math.max(...live.map((r) => r.height), sentEarly.height);
+    for (const indexer of [first, second, third]) await indexer.waitFor(head);
+
+    expect([...reads.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+    expect([...reads.values()].every((n) => n === 1)).toBe(true);
+
+    const rows = (await database.query(
+      sql`select indexer, height, proposer, round, txs, events from notes_rm.blocks order by indexer, height`,
+    )) as { indexer: string; height: number | string; proposer: string; round: number; txs: unknown[] }[];
+    expect(rows.filter((r) => r.indexer === 'blocks-a')).toHaveLength(head);
+    expect(rows.filter((r) => r.indexer === 'blocks-b')).toHaveLength(head);
+    const block = await createChainClient({ url: chain.url }).getBlock(sentEarly.height);
+    const row = rows.find((r) => r.indexer === 'blocks-a' && Number(r.height) === sentEarly.height)!;
+    expect(row.proposer).toBe(block.proposer);
+    expect(row.round).toBe(block.round);
+    expect(row.txs).toEqual(block.txs.map((t) => ({ sender: t.from, ok: t.ok, index: t.index, id: t.id })));
+    expect(row.txs).toContainEqual(expect.objectContaining({ sender: wallet.address, id: sentEarly.id }));
+  });
+
   it('clientFeed (over the node API) hands out exactly what nodeFeed does, then follows live', async () => {
     const head = chain.node.head.height;
     const read = async (f: ChainFeed, until: number) => {

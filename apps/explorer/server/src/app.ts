@@ -1,13 +1,11 @@
 // The explorer as a suite app: public (no sign-in needed anywhere), its read models built by its own
-// indexer, its web at /explorer/. The indexer is started by `start` rather than declared as
-// `indexer`, because it follows the host's feed through withBlockDetails (indexer/feed.ts), which needs the
-// chain client; /healthz therefore does not show it — `health` and /api/live do.
-import { type AppDefinition, type AppServices, createIndexer, defineApp } from '@gongxin/app-kit';
+// indexer on the host's feed (a whole-block handler, see indexer/), its web at /explorer/. mountApp runs the
+// indexer and shows it on /healthz; `health` and /api/live show it too.
+import { type AppDefinition, type AppServices, defineApp } from '@gongxin/app-kit';
 import type express from 'express';
 import { explorerMigrations } from './db/migrations';
 import { type GenesisSource, genesisFromDataDir, resolveGenesis } from './genesis';
 import { explorerIndexer } from './indexer';
-import { withBlockDetails } from './indexer/feed';
 import { genesisSeed } from './indexer/genesis';
 import { appRouter } from './router';
 import { explorerRuntimeOf, setExplorerRuntime } from './runtime';
@@ -72,24 +70,17 @@ export function createExplorerApp(options: ExplorerOptions = {}): AppDefinition<
     migrations: explorerMigrations,
     webDist: new URL('../../web/dist', import.meta.url),
     routes: (router, services) => liveRoute(router, services, streams),
-    start: async (services) => {
+    indexer: async (services) => {
       const genesis = await resolveGenesis(options.genesis ?? genesisFromDataDir, services);
-      const indexer = createIndexer({
-        ...explorerIndexer(genesis ? genesisSeed(genesis) : null),
-        feed: withBlockDetails(services.chain.feed, services.chain.client, {
-          onRetry: (error, attempt) =>
-            services.logger.warn({ err: error, attempt }, 'explorer: the node is not answering; retrying'),
-        }),
-        database: services.database,
-        logger: services.logger,
-      });
-      await indexer.start();
+      return explorerIndexer(genesis ? genesisSeed(genesis) : null);
+    },
+    start: async (services, { indexer }) => {
+      if (!indexer) throw new Error('explorer: mounted without its indexer');
       setExplorerRuntime(services, { indexer, decoderPacks: options.decoderPacks ?? [] });
       return async () => {
         setExplorerRuntime(services, null);
         for (const res of streams) res.end();
         streams.clear();
-        await indexer.stop();
       };
     },
   });

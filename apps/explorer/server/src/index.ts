@@ -3,7 +3,6 @@
 export { createExplorerApp, type ExplorerOptions, explorerApp } from './app';
 export { type GenesisSource, genesisFromDataDir, genesisFromFile } from './genesis';
 export { EXPLORER_INDEXER, explorerIndexer, READ_MODEL_TABLES } from './indexer';
-export { withBlockDetails } from './indexer/feed';
 export type { ActivityItem, IdentityState } from './read/accounts';
 export type { AssetListItem, MoveItem } from './read/assets';
 export type { BlockListItem, Page, TxListItem } from './read/blocks';

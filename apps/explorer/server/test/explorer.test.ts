@@ -12,7 +12,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explorerMigrations } from '../src/db/migrations';
 import { explorerIndexer, READ_MODEL_TABLES } from '../src/indexer';
-import { withBlockDetails } from '../src/indexer/feed';
 import { genesisSeed } from '../src/indexer/genesis';
 import type { ActivityItem } from '../src/read/accounts';
 import type { SearchResult } from '../src/read/search';
@@ -472,7 +471,7 @@ describe.each(testBackends())('on $name', ({ open }) => {
         await fresh.migrate(explorerMigrations);
         const rebuilt = createIndexer({
           ...explorerIndexer(genesisSeed(chain.genesis)),
-          feed: withBlockDetails(chain.services.chain.feed, chain.services.chain.client),
+          feed: chain.services.chain.feed,
           database: fresh,
           logger: createLogger({ name: 'rebuild', level: 'silent' }),
         });

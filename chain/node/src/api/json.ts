@@ -55,6 +55,11 @@ export interface BlockTxJson {
   code?: string;
 }
 
+/** A tx in a list spanning several blocks (`block.txs`). */
+export interface BlockTxAtJson extends BlockTxJson {
+  height: number;
+}
+
 export interface BlockJson extends BlockSummaryJson {
   txs: BlockTxJson[];
   certificate: CertificateSummaryJson;

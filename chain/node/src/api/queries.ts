@@ -81,6 +81,24 @@ export async function txListInBlock(db: Db, height: number): Promise<TxListRow[]
   return db.select(txListColumns).from(t.txs).where(eq(t.txs.height, height)).orderBy(asc(t.txs.index));
 }
 
+/** The txs of blocks `from`..`to` in chain order, from `after` (exclusive) when given: keyset-paged. */
+export async function txListBetween(
+  db: Db,
+  from: number,
+  to: number,
+  after: Position | null,
+  limit: number,
+): Promise<TxListRow[]> {
+  const where: SQL[] = [gte(t.txs.height, from), lte(t.txs.height, to)];
+  if (after) where.push(sql`(${t.txs.height}, ${t.txs.index}) > (${after.height}, ${after.index})`);
+  return db
+    .select(txListColumns)
+    .from(t.txs)
+    .where(and(...where))
+    .orderBy(asc(t.txs.height), asc(t.txs.index))
+    .limit(limit);
+}
+
 /** Wire bytes of a block's txs in block order: the leaves of its tx Merkle tree. */
 export async function txBytesInBlock(db: Db, height: number): Promise<Uint8Array[]> {
   const rows = await db

@@ -77,6 +77,17 @@ export const nodeRouter = router({
     range: publicProcedure
       .input(z.object({ from: heightSchema, limit: limitSchema() }))
       .query(({ ctx, input }) => ctx.api.blockRange(input.from, input.limit)),
+    /** The txs of blocks `fromHeight`..`toHeight` in chain order, keyset-paged. */
+    txs: publicProcedure
+      .input(
+        z.object({
+          fromHeight: heightSchema,
+          toHeight: heightSchema,
+          cursor: cursorSchema.optional(),
+          limit: limitSchema(500, 100),
+        }),
+      )
+      .query(({ ctx, input }) => ctx.api.blockTxs(input)),
     /** Stored blocks from `fromHeight` first, then each new block; resumable (tracked by height). */
     onNew: publicProcedure
       .input(z.object({ fromHeight: heightSchema.optional(), lastEventId }).default({}))

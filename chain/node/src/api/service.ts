@@ -29,6 +29,7 @@ import {
   type AccountJson,
   type BlockJson,
   type BlockSummaryJson,
+  type BlockTxAtJson,
   type ChainInfoJson,
   type CommittedTxJson,
   certificateJson,
@@ -403,6 +404,36 @@ export class ChainApi {
   /** Blocks from `from` on, ascending. */
   async blockRange(from: number, limit: number): Promise<BlockSummaryJson[]> {
     return (await q.blockRowsBetween(this.db, from, from + limit - 1)).map((r) => this.blockSummary(r));
+  }
+
+  /**
+   * The txs of blocks `fromHeight`..`toHeight` in chain order (who sent each, whether it failed): what a
+   * block-level indexer reads beside the events, for many blocks at once.
+   */
+  async blockTxs(query: {
+    fromHeight: number;
+    toHeight: number;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<BlockTxAtJson>> {
+    if (query.fromHeight > query.toHeight) throw invalidInput('fromHeight is after toHeight');
+    const rows = await q.txListBetween(
+      this.db,
+      query.fromHeight,
+      query.toHeight,
+      parseCursor(query.cursor),
+      query.limit + 1,
+    );
+    const items = rows.slice(0, query.limit).map((t) => ({
+      height: t.height,
+      id: toHex(t.hash),
+      index: t.index,
+      from: t.sender,
+      ok: t.ok,
+      ...(t.code !== null && { code: t.code }),
+    }));
+    const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
+    return { items, nextCursor: last ? formatCursor(last) : null };
   }
 
   // ---------------------------------------------------------------------------------------- events

@@ -32,10 +32,25 @@ export type EventHandler = (event: ChainEventJson, ctx: HandlerContext) => Promi
 /** Handlers by `'<contract>.<event>'`, plus `'*'` for every event (run after the specific one). */
 export type EventHandlers = Record<string, EventHandler>;
 
+export interface BlockContext {
+  /** The block's transaction: write the read model through it, and only through it. */
+  tx: Tx;
+  logger: Logger;
+}
+
+/**
+ * Handles a whole block (its txs, proposer, round and every event) in one call, inside the block's
+ * transaction, before the event handlers. For read models that need the block itself or that write a
+ * block's rows in a few batched statements; same rules as an EventHandler (no slow I/O, deterministic).
+ */
+export type BlockHandler = (block: FeedBlock, ctx: BlockContext) => Promise<void> | void;
+
 export interface IndexerDefinition {
   /** Unique across every app in the database (the cursor's key); usually the app id. */
   name: string;
+  /** Per-event handlers; may be empty when `block` does all the work. */
   handlers: EventHandlers;
+  block?: BlockHandler;
   /** Empties the read models, for `rebuild()`. */
   reset?: (tx: Tx) => Promise<void>;
 }
@@ -113,7 +128,7 @@ interface Cursor {
 }
 
 export function createIndexer(opts: IndexerOptions): Indexer {
-  const { name, handlers, feed, database } = opts;
+  const { name, handlers, feed, database, block: blockHandler } = opts;
   const logger = opts.logger.child({ indexer: name });
   const catchAll = handlers['*'];
   let cursor: Cursor = { height: 0, blockHash: '' };
@@ -168,6 +183,7 @@ export function createIndexer(opts: IndexerOptions): Indexer {
       if (!row || row.height !== cursor.height) {
         throw new CursorMoved(row?.height ?? 0, row?.blockHash ?? '');
       }
+      if (blockHandler) await blockHandler(block, { tx, logger });
       for (const event of block.events) {
         const key = `${event.contract}.${event.name}`;
         const handler = handlers[key];

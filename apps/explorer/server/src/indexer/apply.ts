@@ -1,13 +1,13 @@
-// Applies one block record (feed.ts) to the read models inside the indexer's transaction: load the mutable
+// Applies one block of the feed (with its txs, proposer and round) to the read models inside the indexer's transaction: load the mutable
 // rows the block touches in three queries, reduce its events in order in memory, then write everything
 // with one statement per table (whole columns as array parameters). A block of ten thousand transfers
 // costs about a dozen statements, not tens of thousands.
+import type { FeedBlock } from '@gongxin/app-kit';
 import { assetsEvents } from '@gongxin/contracts/events';
 import { column, queryRows, type Tx } from '@gongxin/db';
 import { sql } from 'drizzle-orm';
 import { blocks, dids, validatorStats } from '../db/schema';
 import { namedAddresses } from './addresses';
-import type { BlockRecord } from './feed';
 import { applyGenesis, type GenesisSeed } from './genesis';
 import { coreReducers, type Reducer } from './reducers';
 import { type AssetState, type BalanceState, BlockState, balanceKey, type DidState } from './state';
@@ -63,7 +63,7 @@ async function insertRows<T>(
 }
 
 /** The rows a block's events may change, found before reducing so they load in one query per table. */
-function touchedKeys(record: BlockRecord) {
+function touchedKeys(record: FeedBlock) {
   const symbols = new Set<string>();
   const pairs = new Map<string, { symbol: string; address: string }>();
   const identities = new Set<string>();
@@ -81,7 +81,7 @@ function touchedKeys(record: BlockRecord) {
   return { symbols: [...symbols], pairs: [...pairs.values()], identities: [...identities] };
 }
 
-async function loadState(tx: Tx, record: BlockRecord): Promise<BlockState> {
+async function loadState(tx: Tx, record: FeedBlock): Promise<BlockState> {
   // Block 1 starts from an empty read model: what the genesis document seeds needs no loading.
   const keys = touchedKeys(record);
   const assetRows = keys.symbols.length
@@ -151,7 +151,7 @@ async function loadState(tx: Tx, record: BlockRecord): Promise<BlockState> {
 
 export async function applyBlock(
   tx: Tx,
-  record: BlockRecord,
+  record: FeedBlock,
   genesis: GenesisSeed | null,
   reducers: Record<string, Reducer> = coreReducers,
 ): Promise<void> {

@@ -1,9 +1,9 @@
-// The explorer's indexer: app-kit's createIndexer (one transaction per block, cursor, resume, rebuild)
-// over the block-detail feed, with one handler that applies each whole block record. See apply.ts.
+// The explorer's indexer: app-kit's indexer (one transaction per block, cursor, resume, rebuild) with a
+// whole-block handler: each block (txs, proposer, round, events) is applied with a few batched statements
+// instead of several per event. See apply.ts.
 import type { IndexerDefinition } from '@gongxin/app-kit';
 import { sql } from 'drizzle-orm';
 import { applyBlock } from './apply';
-import { BLOCK_RECORD_KEY, type BlockRecord } from './feed';
 import type { GenesisSeed } from './genesis';
 
 export const EXPLORER_INDEXER = 'explorer';
@@ -25,9 +25,8 @@ export const READ_MODEL_TABLES = [
 export function explorerIndexer(genesis: GenesisSeed | null): IndexerDefinition {
   return {
     name: EXPLORER_INDEXER,
-    handlers: {
-      [BLOCK_RECORD_KEY]: (event, { tx }) => applyBlock(tx, event.attrs as unknown as BlockRecord, genesis),
-    },
+    handlers: {},
+    block: (block, { tx }) => applyBlock(tx, block, genesis),
     reset: async (tx) => {
       await tx.execute(sql.raw(`truncate ${READ_MODEL_TABLES.map((t) => `explorer.${t}`).join(', ')}`));
     },

@@ -1,9 +1,8 @@
 // What applying one block changes, held in memory while the block's events are reduced in order: the rows
 // it appends (txs, events, activity, moves, DID history) and the mutable rows it touches (assets,
 // balances, DIDs), loaded once up front. apply.ts loads and writes it; reducers.ts changes it.
-import type { ChainEventJson } from '@gongxin/app-kit';
+import type { ChainEventJson, FeedTx } from '@gongxin/app-kit';
 import { type AssetMove, type AssetMoveKind, balanceDeltas } from '@gongxin/contracts/events';
-import type { TxRecord } from './feed';
 
 export interface AssetState {
   symbol: string;
@@ -70,7 +69,7 @@ export class BlockState {
 
   constructor(
     readonly height: number,
-    readonly txs: readonly TxRecord[],
+    readonly txs: readonly FeedTx[],
     private readonly assets: Map<string, AssetState>,
     readonly balances: Map<string, BalanceState>,
     private readonly dids: Map<string, DidState>,
