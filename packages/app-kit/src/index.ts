@@ -1,5 +1,6 @@
 // @gongxin/app-kit: the server half of every suite app — tRPC with guards, OIDC sessions with passport,
-// security middleware, static web serving, and indexers that build read models from chain events.
+// security middleware, static web serving, indexers that build read models from chain events, and the
+// outbox that anchors an app's records on chain.
 export { defineApp, type MountedApp, type MountOptions, mountApp } from './app';
 export { type Auth, type AuthOptions, createAuth } from './auth/auth';
 export {
@@ -48,6 +49,14 @@ export {
   startIntervalCloser,
 } from './ingest/intervals';
 export { ingestMigrations, PgIngestStore, type PgIngestStoreOptions } from './ingest/store';
+export {
+  type AnchorResult,
+  createOutbox,
+  Outbox,
+  type OutboxOptions,
+  type OutboxRecord,
+  type SettledRecord,
+} from './outbox/outbox';
 export {
   CLAIMS,
   formatRole,

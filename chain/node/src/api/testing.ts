@@ -76,6 +76,8 @@ export interface TestChainOptions {
   mempoolLimits?: Partial<MempoolLimits>;
   health?: ChainNodeOptions['health'];
   api?: Partial<NodeApiOptions>;
+  /** Where the chain is stored (closed with the chain); default a fresh in-memory PGlite. */
+  database?: Database;
 }
 
 export interface TestChain {
@@ -102,7 +104,7 @@ export async function startTestChain(opts: TestChainOptions = {}): Promise<TestC
     time: 1_700_000_000_000,
     validators: [validator.validator],
   };
-  const database = await openDatabase({ memory: true });
+  const database = opts.database ?? (await openDatabase({ memory: true }));
   const node = new ChainNode({
     database,
     genesis,

@@ -1,9 +1,9 @@
 // The `appkit` schema: state app-kit keeps for every app in the shared database — sessions, the login
-// records of the OIDC code flow, and indexer cursors. Rows carry the app id (sessions, logins) or a unique
-// indexer name, so apps sharing one database never see each other's rows. Loaded by drizzle-kit: it must
+// records of the OIDC code flow, indexer cursors and anchor outboxes. Rows carry the app id (sessions,
+// logins) or a unique indexer or outbox name, so apps sharing one database never see each other's rows. Loaded by drizzle-kit: it must
 // never import a database driver.
 import { appSchema } from '@gongxin/db/schema';
-import { bigint, index, integer, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Exported so drizzle-kit emits `CREATE SCHEMA "appkit"`. */
 export const appkit = appSchema('appkit');
@@ -58,3 +58,56 @@ export const indexerCursors = appkit.table('indexer_cursors', {
   blockHash: text('block_hash').notNull(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * Records an app anchors on chain through its outbox (src/outbox), one row per record: the action that
+ * puts it on chain, and where it stands — `pending`, `sending` (in a tx of `outbox_batches`), `anchored`
+ * (with the tx and height; no tx when the chain already had it) or `failed` (with the contract's code).
+ */
+export const outboxRecords = appkit.table(
+  'outbox_records',
+  {
+    /** The outbox's name, unique across every app sharing the database (usually the app id). */
+    outbox: text('outbox').notNull(),
+    /** The app's id of the record; anchored at most once per outbox. */
+    id: text('id').notNull(),
+    /** Address of the service key that signs its anchor. */
+    signer: text('signer').notNull(),
+    /** `{ contract, name, params }`: the action that anchors it. */
+    action: jsonb('action').notNull(),
+    state: text('state').$type<'pending' | 'sending' | 'anchored' | 'failed'>().notNull(),
+    /** Sent in a tx of its own: a tx with it and others failed, so it is retried alone to find the culprit. */
+    alone: boolean('alone').notNull().default(false),
+    batchId: bigint('batch_id', { mode: 'number' }),
+    txId: text('tx_id'),
+    height: bigint('height', { mode: 'number' }),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.outbox, t.id] }),
+    index('outbox_records_state').on(t.outbox, t.state, t.signer),
+  ],
+);
+
+/**
+ * Anchor txs in flight: written with their signed bytes before they are submitted, deleted once their
+ * outcome is recorded. After a crash the same bytes are submitted again: the chain either has the tx
+ * (and answers its outcome) or takes it now; its nonce makes a second copy impossible.
+ */
+export const outboxBatches = appkit.table(
+  'outbox_batches',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    outbox: text('outbox').notNull(),
+    signer: text('signer').notNull(),
+    nonce: bigint('nonce', { mode: 'number' }).notNull(),
+    txId: text('tx_id').notNull(),
+    /** The signed tx, wire bytes as hex. */
+    txBytes: text('tx_bytes').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('outbox_batches_signer').on(t.outbox, t.signer, t.nonce)],
+);

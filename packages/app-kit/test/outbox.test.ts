@@ -1,0 +1,136 @@
+// The anchor outbox survives kill -9: a child process anchors records through it against a chain stored
+// on disk (PGlite in a temporary directory, or a fresh PostgreSQL database when TEST_DATABASE_URL is set)
+// and is killed with SIGKILL while txs are in flight, several times, then runs to the end. The chain must
+// then hold exactly one anchor per record, and every record be marked anchored with the tx that did it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const child = fileURLToPath(new URL('./fixture/outbox-child.ts', import.meta.url));
+const RECORDS = 30;
+
+let dataDir: string;
+let databaseUrl: string | undefined;
+let dropDatabase: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-outbox-'));
+  const adminUrl = process.env[TEST_DATABASE_URL];
+  if (adminUrl) {
+    const database = await openFreshPostgres(adminUrl);
+    databaseUrl = database.url;
+    // Kept (not closed) until the end: closing drops it.
+    dropDatabase = () => database.close();
+  }
+});
+
+afterAll(async () => {
+  await dropDatabase?.();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Run {
+  lines: Record<string, unknown>[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  process: ChildProcess;
+  stderr: () => string;
+}
+
+function start(): Run {
+  // One process (tsx as a loader, not its CLI, which runs the script in a second process a kill would miss).
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, String(RECORDS)], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(databaseUrl && { OUTBOX_DATABASE_URL: databaseUrl }) },
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffer = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    buffer += String(d);
+    let nl = buffer.indexOf('\n');
+    while (nl >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // not a log line
+      }
+      nl = buffer.indexOf('\n');
+    }
+  });
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += String(d);
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { lines, exit, process: proc, stderr: () => err };
+}
+
+const said = (run: Run, msg: string) => run.lines.filter((l) => l.msg === msg).length;
+
+/** Kills the child with SIGKILL `delayMs` after its `nth` "anchor tx in flight" line; false if it ended first. */
+async function killInFlight(run: Run, nth: number, delayMs: number): Promise<boolean> {
+  const until = Date.now() + 90_000;
+  while (run.process.exitCode === null && run.process.signalCode === null && Date.now() < until) {
+    if (said(run, 'anchor tx in flight') >= nth) {
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      run.process.kill('SIGKILL');
+      const { signal } = await run.exit;
+      return signal === 'SIGKILL';
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  run.process.kill('SIGKILL');
+  await run.exit;
+  return false;
+}
+
+describe('anchor outbox', () => {
+  it('kill -9 while anchoring, restarted: every record anchored exactly once', async () => {
+    let killed = 0;
+    let recovered = 0;
+    const runs: string[] = [];
+    // Killed at once after the in-flight write (tx likely not yet committed), and later (likely committed
+    // but not yet recorded as such), at different points of the run.
+    for (const [nth, delayMs] of [
+      [2, 0],
+      [2, 40],
+      [3, 15],
+    ] as const) {
+      const run = start();
+      if (await killInFlight(run, nth, delayMs)) killed++;
+      recovered += said(run, 'anchor txs in flight found; resubmitting');
+      runs.push(`${run.lines.map((l) => l.msg ?? Object.keys(l)[0]).join(', ')} ${run.stderr().slice(-400)}`);
+    }
+    expect(killed, `the child was killed while anchoring; runs: ${runs.join(' | ')}`).toBeGreaterThanOrEqual(
+      2,
+    );
+
+    const last = start();
+    const { code } = await last.exit;
+    expect(code, last.stderr()).toBe(0);
+    recovered += said(last, 'anchor txs in flight found; resubmitting');
+    // A kill left txs in flight, and a restart resolved them from what was written before submitting.
+    expect(recovered).toBeGreaterThanOrEqual(1);
+
+    const summary = last.lines.find((l) => 'summary' in l)?.summary as {
+      perId: Record<string, number>;
+      records: { id: string; state: string; txMatches: boolean }[];
+      inFlight: number;
+    };
+    expect(summary).toBeDefined();
+    const ids = Array.from({ length: RECORDS }, (_, i) => `r${i}`).sort();
+    expect(Object.keys(summary.perId).sort()).toEqual(ids);
+    expect(Object.entries(summary.perId).filter(([, n]) => n !== 1)).toEqual([]);
+    expect(summary.records.map((r) => r.id).sort()).toEqual(ids);
+    expect(summary.records.filter((r) => r.state !== 'anchored' || !r.txMatches)).toEqual([]);
+    expect(summary.inFlight).toBe(0);
+  }, 240_000);
+});
