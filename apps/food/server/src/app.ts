@@ -7,6 +7,7 @@ import { seedFoodDemo } from './demo';
 import { foodIndexer } from './indexer';
 import { foodRoutes } from './rest';
 import { appRouter } from './router';
+import { foodRuntimeOf } from './runtime';
 
 export const foodMigrations = appMigrations('food', new URL('../drizzle', import.meta.url));
 const webDist = new URL('../../web/dist', import.meta.url);
@@ -26,6 +27,9 @@ export function createFoodApp(options: FoodAppOptions = {}) {
     webDist,
     routes: (router, services) => foodRoutes(router, services, { webDist: fileURLToPath(webDist) }),
     async start(services) {
+      // Retries anchors left pending or in flight (a timeout, a crash) in the background.
+      const { outbox } = foodRuntimeOf(services);
+      await outbox.start();
       if (services.config.demo && options.seedDemo !== false) {
         // In the background: the portal serves while the demo is anchored.
         const seeding = seedFoodDemo(services).catch((error) =>
@@ -33,9 +37,10 @@ export function createFoodApp(options: FoodAppOptions = {}) {
         );
         return async () => {
           await seeding;
+          await outbox.stop();
         };
       }
-      return async () => {};
+      return () => outbox.stop();
     },
   });
 }

@@ -1,16 +1,16 @@
 // What the food app keeps per mount: its service signers (one per organisation whose key the deployment
-// gives it; the demo organisations' on the embedded default), the anchorer, and capture: validate, store,
+// gives it; the demo organisations' on the embedded default), the anchor outbox, and capture: validate, store,
 // anchor, apply EPCIS error declarations, then hand what the capture touched to supervision
 // (src/supervision.ts). Routes and procedures reach it through `foodRuntimeOf(services)`.
-import type { AppServices } from '@gongxin/app-kit';
-import type { Account, Wallet } from '@gongxin/client';
+import type { AppServices, Outbox } from '@gongxin/app-kit';
+import type { Account } from '@gongxin/client';
 import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { and, eq, inArray, like } from 'drizzle-orm';
 import {
-  Anchorer,
   anchorActions,
   CaptureError,
+  createFoodOutbox,
   duplicateFlags,
   type PreparedCapture,
   prepareCapture,
@@ -47,7 +47,7 @@ const MAX_CORRECTIVE = 16;
 export class FoodRuntime {
   readonly orgs: OrgAccount[];
   readonly signers = new Map<string, Account>();
-  readonly anchorer: Anchorer;
+  readonly outbox: Outbox;
   readonly monitor: Account | undefined;
   readonly supervisor: Supervisor;
 
@@ -58,7 +58,7 @@ export class FoodRuntime {
     const own = services.chain.serviceSigner;
     if (own) this.signers.set(own.address, own);
     this.monitor = this.orgs.find((o) => o.role === 'monitor')?.account ?? own;
-    this.anchorer = new Anchorer({
+    this.outbox = createFoodOutbox({
       database: services.database,
       client: services.chain.client,
       signers: this.signers,
@@ -88,7 +88,7 @@ export class FoodRuntime {
     const signer = this.signers.has(opts.org) ? opts.org : undefined;
     const prepared: PreparedCapture = prepareCapture(document, { ...opts, ...(signer && { signer }) });
     await this.checkDeclarations(prepared, opts.org);
-    const stored = await storeCapture(this.services.database, prepared);
+    const stored = await storeCapture(this.services.database, prepared, signer ? this.outbox : undefined);
     const duplicate = duplicateFlags(prepared.events, stored.inserted);
     const declarations = prepared.events.filter((e) => e.event.errorDeclaration);
     const declareActions = await this.declarationActions(prepared, declarations);
@@ -116,7 +116,7 @@ export class FoodRuntime {
       withdrawn: 0,
     };
     if (signer) {
-      const result = await this.anchorer.anchor(signer, stored.hashes);
+      const result = await this.outbox.send(stored.queued);
       const declared = await this.sendDeclarations(signer, declareActions);
       report.anchor = { by: 'service', signer, ...result, declared };
     }
@@ -195,13 +195,13 @@ export class FoodRuntime {
 
   /**
    * Sends error declarations with a service signer, after its anchors (a declaration needs its event on
-   * chain). They go through the anchorer's wallet of that account, so one count numbers all its txs.
+   * chain). They go through the outbox's wallet of that account, so one count numbers all its txs.
    */
   private async sendDeclarations(signer: string, actions: readonly Action[]): Promise<number> {
     const account = this.signers.get(signer);
     if (!account || actions.length === 0) return 0;
-    await this.anchorer.anchor(signer, []);
-    const wallet = (this.anchorer as unknown as { walletOf(account: Account): Wallet }).walletOf(account);
+    await this.outbox.idle(signer);
+    const wallet = this.outbox.wallet(signer);
     let declared = 0;
     for (const action of actions) {
       try {

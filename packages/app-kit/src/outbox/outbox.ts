@@ -269,23 +269,38 @@ export class Outbox {
     records: readonly OutboxRecord[],
     recovered = false,
   ): Promise<AnchorResult> {
-    const anchored = new Set<string>();
+    if (records.length === 0) return { anchored: 0, failed: 0 };
     if (!recovered && !(await this.recover(signer))) {
       return { anchored: 0, failed: records.length };
     }
-    let round: { records: OutboxRecord[]; alone: boolean }[] = [{ records: [...records], alone: false }];
-    const aloneIds = new Set<string>();
-    while (round.length > 0) {
-      const next: OutboxRecord[] = [];
-      for (const { records: list, alone } of round) {
-        const outcome = await this.sendRound(signer, list, alone);
-        for (const id of outcome.anchored) anchored.add(id);
-        next.push(...outcome.retryAlone.filter((r) => !aloneIds.has(r.id)));
-      }
-      for (const r of next) aloneIds.add(r.id);
-      round = next.length > 0 ? [{ records: next, alone: true }] : [];
+    const anchored = new Set<string>();
+    const claimed = new Set<string>();
+    let list: OutboxRecord[] = [...records];
+    let alone = false;
+    while (list.length > 0) {
+      const outcome = await this.sendRound(signer, list, alone);
+      for (const id of outcome.claimed) claimed.add(id);
+      for (const id of outcome.anchored) anchored.add(id);
+      // Once alone, a record's outcome is its own: it is not sent again here.
+      list = alone ? [] : outcome.retryAlone;
+      alone = true;
     }
     const mine = new Set(records.map((r) => r.id));
+    // Records another sender of this process took first (the retry loop): their outcome is in the table.
+    const others = [...mine].filter((id) => !claimed.has(id));
+    if (others.length > 0) {
+      const rows = await this.db
+        .select({ id: outboxRecords.id })
+        .from(outboxRecords)
+        .where(
+          and(
+            eq(outboxRecords.outbox, this.name),
+            inArray(outboxRecords.id, others),
+            eq(outboxRecords.state, 'anchored'),
+          ),
+        );
+      for (const row of rows) anchored.add(row.id);
+    }
     const count = [...anchored].filter((id) => mine.has(id)).length;
     return { anchored: count, failed: mine.size - count };
   }
@@ -298,8 +313,8 @@ export class Outbox {
     signer: string,
     records: readonly OutboxRecord[],
     alone: boolean,
-  ): Promise<{ anchored: string[]; retryAlone: OutboxRecord[] }> {
-    if (records.length === 0) return { anchored: [], retryAlone: [] };
+  ): Promise<{ claimed: string[]; anchored: string[]; retryAlone: OutboxRecord[] }> {
+    if (records.length === 0) return { claimed: [], anchored: [], retryAlone: [] };
     const byId = new Map(records.map((r) => [r.id, r]));
     // Claimed first (no tx yet, so a crash here leaves records recovery hands back), then signed.
     const claimed = await this.db
@@ -318,7 +333,7 @@ export class Outbox {
         ),
       )
       .returning({ id: outboxRecords.id, alone: outboxRecords.alone });
-    if (claimed.length === 0) return { anchored: [], retryAlone: [] };
+    if (claimed.length === 0) return { claimed: [], anchored: [], retryAlone: [] };
     const perTx = this.opts.actionsPerTx ?? 16;
     const chunks: OutboxRecord[][] = [];
     const together = claimed.filter((c) => !c.alone && !alone).map((c) => byId.get(c.id)!);
@@ -366,7 +381,7 @@ export class Outbox {
       wallet.resetNonce();
       await this.release(claimed.map((c) => c.id));
       this.opts.logger.warn({ err: error, outbox: this.name, signer }, 'anchor txs not built; will retry');
-      return { anchored: [], retryAlone: [] };
+      return { claimed: claimed.map((c) => c.id), anchored: [], retryAlone: [] };
     }
     for (const batch of batches) {
       this.opts.logger.info(
@@ -389,7 +404,7 @@ export class Outbox {
       anchored.push(...result.anchored);
       retryAlone.push(...result.retryAlone.map((id) => byId.get(id)!).filter(Boolean));
     }
-    return { anchored, retryAlone };
+    return { claimed: claimed.map((c) => c.id), anchored, retryAlone };
   }
 
   /** Submits a batch's stored bytes and waits for its block; classifies what happened. */
