@@ -17,6 +17,7 @@ export {
   clientFeed,
   type FeedBlock,
   type FeedOptions,
+  type FeedStats,
   type FeedTx,
   nodeFeed,
 } from './indexer/feed';

@@ -93,6 +93,9 @@ export async function startSuite(config: Config, logger: Logger): Promise<Runnin
 
     const metrics = createMetrics();
     const startedAt = new Date();
+    // One feed for every app's indexer: each block is read from the node once (see `feed` on /healthz).
+    const feed = nodeFeed(chain.node);
+    closers.push(async () => feed.close());
     const app = express();
     app.disable('x-powered-by');
     app.get(
@@ -100,6 +103,7 @@ export async function startSuite(config: Config, logger: Logger): Promise<Runnin
       healthHandler({
         database: () => database.query(sql`select 1 as ok`).then(() => database.kind),
         chain: () => ({ height: chain.node.head.height }),
+        feed: () => feed.stats(),
         mqtt: () => {
           if (!mqtt.client.connected) throw new Error('not connected to the MQTT broker');
           return broker.embedded ? 'embedded' : 'external';
@@ -157,7 +161,7 @@ export async function startSuite(config: Config, logger: Logger): Promise<Runnin
       metrics,
       chain: {
         client,
-        feed: nodeFeed(chain.node),
+        feed,
         chainId: chain.genesis.chainId,
         suite: chain.genesis.suite,
       },

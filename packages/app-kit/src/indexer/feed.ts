@@ -53,6 +53,19 @@ export interface ChainFeed {
   head(): Promise<number>;
   /** Releases what the feed holds (listeners, subscriptions). */
   close?(): void;
+  /** What the feed has read and handed out so far. */
+  stats?(): FeedStats;
+}
+
+export interface FeedStats {
+  /** Blocks read from the node (with their txs and events). One per height when every reader shares it. */
+  blocksRead: number;
+  /** Blocks handed to readers (indexers), counting each reader. */
+  blocksDelivered: number;
+  /** Readers following the feed now. */
+  readers: number;
+  /** Blocks kept for readers that are behind. */
+  cached: number;
 }
 
 export interface FeedOptions {
@@ -170,6 +183,7 @@ class SharedBlocks {
   private cachedEvents = 0;
   private reading: Promise<unknown> = Promise.resolve();
   private readonly limit: number;
+  readonly counts = { blocksRead: 0, blocksDelivered: 0, readers: 0 };
 
   constructor(
     private readonly source: BlockSource,
@@ -189,6 +203,7 @@ class SharedBlocks {
       for (const height of this.blocks.keys()) if (height > from) max = Math.min(max, height - from);
       const batch = await readBatch(this.source, from, max);
       if (batch.length > 0) {
+        this.counts.blocksRead += batch.length;
         this.opts.onBlocksRead?.(batch.map((b) => b.height));
         for (const block of batch) {
           this.blocks.set(block.height, block);
@@ -204,6 +219,10 @@ class SharedBlocks {
 
   hash(height: number): string | undefined {
     return this.blocks.get(height)?.hash;
+  }
+
+  stats(): FeedStats {
+    return { ...this.counts, cached: this.blocks.size };
   }
 
   private cachedRun(from: number): FeedBlock[] {
@@ -247,7 +266,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * The node in this process: reads committed blocks and events from its store (through the node API's
  * read layer, so the JSON is exactly the API's) and wakes on `node.onBlock`. Call `close()` when done.
  */
-export function nodeFeed(node: ChainNode, opts: FeedOptions = {}): ChainFeed & { close(): void } {
+export function nodeFeed(
+  node: ChainNode,
+  opts: FeedOptions = {},
+): ChainFeed & { close(): void; stats(): FeedStats } {
   const api = new ChainApi(node, { rateLimit: false });
   let closed = false;
   const shared = new SharedBlocks(
@@ -261,16 +283,22 @@ export function nodeFeed(node: ChainNode, opts: FeedOptions = {}): ChainFeed & {
   return {
     async *blocksFrom(height, signal) {
       let next = Math.max(1, height);
-      while (!signal?.aborted && !closed) {
-        // Read the version before reading the database: a commit in between still wakes the wait below.
-        const seen = api.feed.current;
-        const blocks = await shared.read(next);
-        for (const block of blocks) {
-          if (signal?.aborted || closed) return;
-          yield block;
-          next = block.height + 1;
+      shared.counts.readers++;
+      try {
+        while (!signal?.aborted && !closed) {
+          // Read the version before reading the database: a commit in between still wakes the wait below.
+          const seen = api.feed.current;
+          const blocks = await shared.read(next);
+          for (const block of blocks) {
+            if (signal?.aborted || closed) return;
+            shared.counts.blocksDelivered++;
+            yield block;
+            next = block.height + 1;
+          }
+          if (blocks.length === 0) await api.feed.wait(seen, signal);
         }
-        if (blocks.length === 0) await api.feed.wait(seen, signal);
+      } finally {
+        shared.counts.readers--;
       }
     },
     async blockHash(height) {
@@ -281,6 +309,7 @@ export function nodeFeed(node: ChainNode, opts: FeedOptions = {}): ChainFeed & {
       return block?.height === height ? block.hash : undefined;
     },
     head: async () => node.head.height,
+    stats: () => shared.stats(),
     close() {
       closed = true;
       api.close();
@@ -325,6 +354,7 @@ export function clientFeed(client: ChainClient, opts: ClientFeedOptions = {}): C
           // The stream reconnects by itself; meanwhile the poll below keeps the feed moving.
         },
       );
+      shared.counts.readers++;
       try {
         let attempt = 0;
         while (!signal?.aborted) {
@@ -343,6 +373,7 @@ export function clientFeed(client: ChainClient, opts: ClientFeedOptions = {}): C
           }
           for (const block of blocks) {
             if (signal?.aborted) return;
+            shared.counts.blocksDelivered++;
             yield block;
             next = block.height + 1;
           }
@@ -355,6 +386,7 @@ export function clientFeed(client: ChainClient, opts: ClientFeedOptions = {}): C
           }
         }
       } finally {
+        shared.counts.readers--;
         unsubscribe();
       }
     },
@@ -366,5 +398,6 @@ export function clientFeed(client: ChainClient, opts: ClientFeedOptions = {}): C
       return block?.height === height ? block.hash : undefined;
     },
     head: async () => (await client.info()).head.height,
+    stats: () => shared.stats(),
   };
 }
