@@ -7,8 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { accountFromPrivateKey, createChainClient } from '@gongxin/client';
+import { openDatabase } from '@gongxin/db';
 import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
+import { ContractError, type ContractModule, defineAction } from '@gongxin/ledger';
+import { startTestChain } from '@gongxin/node/api/testing';
+import { createLogger } from '@gongxin/telemetry';
+import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { appkitMigrations } from '../src/db/migrations';
+import { outboxRecords } from '../src/db/schema';
+import { createOutbox, type SettledRecord } from '../src/outbox/outbox';
 
 const child = fileURLToPath(new URL('./fixture/outbox-child.ts', import.meta.url));
 const RECORDS = 30;
@@ -133,4 +143,83 @@ describe('anchor outbox', () => {
     expect(summary.records.filter((r) => r.state !== 'anchored' || !r.txMatches)).toEqual([]);
     expect(summary.inFlight).toBe(0);
   }, 240_000);
+
+  it('retries a failed tx record by record: refused ones fail with their code, the rest are anchored once', async () => {
+    /** `anchor {id}`: ids starting `bad` are refused, `dup` ones are "already on chain". */
+    const picky: ContractModule = {
+      name: 'anchors',
+      version: 1,
+      actions: {
+        anchor: defineAction(z.object({ id: z.string() }).strict(), (ctx, { id }) => {
+          if (id.startsWith('bad')) throw new ContractError('invalid_params', `refused ${id}`);
+          if (id.startsWith('dup')) throw new ContractError('already_exists', `${id} is on chain`);
+          ctx.emit('anchored', { id });
+        }),
+      },
+    };
+    const database = await openDatabase({ memory: true });
+    const chain = await startTestChain({ contracts: [picky], database });
+    try {
+      await database.migrate(appkitMigrations);
+      const client = createChainClient({ url: chain.url });
+      const account = accountFromPrivateKey(chain.suite, chain.account(1).privateKey);
+      const settled: SettledRecord[] = [];
+      const outbox = createOutbox({
+        name: 'picky',
+        database,
+        client,
+        signers: new Map([[account.address, account]]),
+        logger: createLogger({ name: 'outbox-test', level: 'silent' }),
+        alreadyAnchored: (code) => code === 'already_exists',
+        onSettled: async (tx, list) => {
+          // In the transaction that records the outcome: the rows are already marked.
+          const rows = await tx
+            .select({ id: outboxRecords.id, state: outboxRecords.state })
+            .from(outboxRecords)
+            .where(
+              inArray(
+                outboxRecords.id,
+                list.map((r) => r.id),
+              ),
+            );
+          expect(rows.map((r) => r.state).sort()).toEqual(list.map((r) => r.state).sort());
+          settled.push(...list);
+        },
+      });
+      const ids = ['a1', 'a2', 'bad1', 'a3', 'dup1', 'a4'];
+      const records = ids.map((id) => ({
+        id,
+        signer: account.address,
+        action: { contract: 'anchors', name: 'anchor', params: { id } },
+      }));
+      const queued = await database.transaction((tx) => outbox.enqueue(records, tx));
+      expect(queued.map((r) => r.id)).toEqual(ids);
+      // Queued once: the same ids again are skipped.
+      expect(await outbox.enqueue(records)).toEqual([]);
+
+      expect(await outbox.send(queued)).toEqual({ anchored: 5, failed: 1 });
+      const byId = Object.fromEntries(settled.map((r) => [r.id, r]));
+      expect(Object.keys(byId).sort()).toEqual([...ids].sort());
+      expect(byId.bad1).toMatchObject({ state: 'failed', error: 'invalid_params', txId: null });
+      expect(byId.dup1).toMatchObject({ state: 'anchored', txId: null });
+      for (const id of ['a1', 'a2', 'a3', 'a4']) {
+        expect(byId[id]).toMatchObject({ state: 'anchored' });
+        const tx = await client.getTx(byId[id]!.txId!);
+        expect(tx.height).toBe(byId[id]!.height);
+        expect(tx.events.map((e) => (e.attrs as { id: string }).id)).toEqual([id]);
+      }
+      const events = await client.events({ contract: 'anchors', name: 'anchored', limit: 100 });
+      expect(events.items.map((e) => (e.attrs as { id: string }).id).sort()).toEqual([
+        'a1',
+        'a2',
+        'a3',
+        'a4',
+      ]);
+      // Nothing left in flight, and sending again does nothing.
+      expect(await outbox.send(queued)).toEqual({ anchored: 5, failed: 1 });
+      expect(await database.query(sql`select * from appkit.outbox_batches`)).toEqual([]);
+    } finally {
+      await chain.close();
+    }
+  }, 120_000);
 });
