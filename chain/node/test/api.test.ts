@@ -197,6 +197,25 @@ describe('the node API', () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(pages).toEqual([['4', '3'], ['2', '1'], ['0']]);
+
+    // The txs of a height range in chain order, keyset-paged: what each block's tx list says.
+    const head = chain.node.head.height;
+    const listed: { height: number; id: string; index: number; from: string | null; ok: boolean }[] = [];
+    cursor = undefined;
+    do {
+      const page = await trpc.block.txs.query({ fromHeight: 1, toHeight: head, limit: 2, cursor });
+      listed.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const expected = [];
+    for (let h = 1; h <= head; h++) {
+      for (const t of (await trpc.block.get.query({ height: h })).txs) expected.push({ height: h, ...t });
+    }
+    expect(listed).toEqual(expected);
+    expect(listed.map((t) => t.id)).toContain(firstId);
+    await expect(trpc.block.txs.query({ fromHeight: 3, toHeight: 2 })).rejects.toMatchObject({
+      data: { chainError: { code: 'invalid_input' } },
+    });
   }, 30_000);
 
   it('filters and pages events, and answers account, state and balances', async () => {
