@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineApp } from '@gongxin/app-kit';
 import { appMigrations } from '@gongxin/db';
+import { queueStoredAnchors } from './capture';
 import { seedFoodDemo } from './demo';
 import { foodIndexer } from './indexer';
 import { foodRoutes } from './rest';
@@ -27,8 +28,10 @@ export function createFoodApp(options: FoodAppOptions = {}) {
     webDist,
     routes: (router, services) => foodRoutes(router, services, { webDist: fileURLToPath(webDist) }),
     async start(services) {
-      // Retries anchors left pending or in flight (a timeout, a crash) in the background.
-      const { outbox } = foodRuntimeOf(services);
+      // Retries anchors left pending or in flight (a timeout, a crash) in the background, and sends those
+      // of events stored before the outbox kept them.
+      const { outbox, signers } = foodRuntimeOf(services);
+      await queueStoredAnchors(services.database, [...signers.keys()]);
       await outbox.start();
       if (services.config.demo && options.seedDemo !== false) {
         // In the background: the portal serves while the demo is anchored.

@@ -9,7 +9,7 @@ import type { Account, ChainClient } from '@gongxin/client';
 import type { Database } from '@gongxin/db';
 import type { Action } from '@gongxin/ledger';
 import type { Logger } from '@gongxin/telemetry';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { captures, events } from './db/schema';
 import { anchorEventParams, type EpcisIssue, eventHashId, validateEpcis } from './domain';
 import { type CaptureSource, insertEvents, type NewEvent } from './store';
@@ -197,4 +197,25 @@ export function createFoodOutbox(deps: {
       }
     },
   });
+}
+
+/**
+ * Queues in the outbox the anchors of events stored with one of `signers` that are neither anchored nor
+ * refused and not queued yet (stored before the outbox kept them): the outbox's retry loop sends them. An
+ * event the chain has already answers `already_exists` and counts as anchored.
+ */
+export async function queueStoredAnchors(database: Database, signers: readonly string[]): Promise<number> {
+  if (signers.length === 0) return 0;
+  const rows = await database.query(sql`
+    insert into appkit.outbox_records (outbox, id, signer, action, state)
+    select 'food', e.hash, e.anchor_signer,
+           jsonb_build_object('contract', 'food', 'name', 'anchorEvent', 'params', e.anchor), 'pending'
+    from food.events e
+    where e.anchor_signer in (${sql.join(
+      signers.map((s) => sql`${s}`),
+      sql`, `,
+    )}) and e.anchor_tx is null and e.anchor_error is null
+    on conflict do nothing
+    returning id`);
+  return rows.length;
 }
