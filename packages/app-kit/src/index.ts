@@ -58,6 +58,7 @@ export {
   type OutboxRecord,
   type SettledRecord,
 } from './outbox/outbox';
+export { type IntervalAnchorOptions, intervalOutbox } from './outbox/intervals';
 export {
   CLAIMS,
   formatRole,

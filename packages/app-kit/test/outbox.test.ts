@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { appkitMigrations } from '../src/db/migrations';
 import { outboxRecords } from '../src/db/schema';
+import type { IntervalRoot } from '../src/ingest/intervals';
+import { intervalOutbox } from '../src/outbox/intervals';
 import { createOutbox, type SettledRecord } from '../src/outbox/outbox';
 
 const child = fileURLToPath(new URL('./fixture/outbox-child.ts', import.meta.url));
@@ -218,6 +220,70 @@ describe('anchor outbox', () => {
       // Nothing left in flight, and sending again does nothing.
       expect(await outbox.send(queued)).toEqual({ anchored: 5, failed: 1 });
       expect(await database.query(sql`select * from appkit.outbox_batches`)).toEqual([]);
+    } finally {
+      await chain.close();
+    }
+  }, 120_000);
+
+  it('takes interval roots from the ingest pipeline in its transaction, once per key', async () => {
+    const anchors: ContractModule = {
+      name: 'anchors',
+      version: 1,
+      actions: {
+        anchor: defineAction(z.object({ id: z.string(), root: z.string() }).strict(), (ctx, params) => {
+          ctx.emit('anchored', params);
+        }),
+      },
+    };
+    const database = await openDatabase({ memory: true });
+    const chain = await startTestChain({ contracts: [anchors], database });
+    try {
+      await database.migrate(appkitMigrations);
+      const client = createChainClient({ url: chain.url });
+      const account = accountFromPrivateKey(chain.suite, chain.account(1).privateKey);
+      const outbox = createOutbox({
+        name: 'readings',
+        database,
+        client,
+        signers: new Map([[account.address, account]]),
+        logger: createLogger({ name: 'outbox-test', level: 'silent' }),
+      });
+      const sink = intervalOutbox(outbox, {
+        signer: account.address,
+        action: (root) => ({
+          contract: 'anchors',
+          name: 'anchor',
+          params: { id: root.key, root: root.root },
+        }),
+      });
+      const root = (start: number, revision: number): IntervalRoot => ({
+        key: `meters:${start}:${revision}`,
+        stream: 'meters',
+        intervalStart: start,
+        intervalEnd: start + 900_000,
+        revision,
+        root: String(start + revision).padStart(64, '0'),
+        leaves: 3,
+      });
+      const roots = [root(0, 0), root(900_000, 0), root(0, 1)];
+      await database.transaction((tx) => sink.enqueue(roots, { tx }));
+      // A pass that retries the same roots queues nothing new; one whose transaction fails queues nothing.
+      await database.transaction((tx) => sink.enqueue(roots.slice(0, 2), { tx }));
+      await expect(
+        database.transaction(async (tx) => {
+          await sink.enqueue([root(1_800_000, 0)], { tx });
+          throw new Error('the pass failed');
+        }),
+      ).rejects.toThrow('the pass failed');
+
+      await outbox.flush();
+      const events = await client.events({ contract: 'anchors', name: 'anchored', limit: 100 });
+      expect(events.items.map((e) => (e.attrs as { id: string }).id).sort()).toEqual(
+        roots.map((r) => r.key).sort(),
+      );
+      expect(events.items.find((e) => (e.attrs as { id: string }).id === 'meters:0:1')?.attrs).toMatchObject({
+        root: root(0, 1).root,
+      });
     } finally {
       await chain.close();
     }
