@@ -50,6 +50,7 @@ export {
   startIntervalCloser,
 } from './ingest/intervals';
 export { ingestMigrations, PgIngestStore, type PgIngestStoreOptions } from './ingest/store';
+export { type IntervalAnchorOptions, intervalOutbox } from './outbox/intervals';
 export {
   type AnchorResult,
   createOutbox,
@@ -58,7 +59,6 @@ export {
   type OutboxRecord,
   type SettledRecord,
 } from './outbox/outbox';
-export { type IntervalAnchorOptions, intervalOutbox } from './outbox/intervals';
 export {
   CLAIMS,
   formatRole,
