@@ -25,9 +25,9 @@ import { serveWeb, webDistPath } from './static';
 import type { AppContext } from './trpc';
 
 /** Declares an app; checked here so a bad id fails where it is written. */
-export function defineApp<TRouter extends AnyTRPCRouter>(
-  def: AppDefinition<TRouter>,
-): AppDefinition<TRouter> {
+export function defineApp<TRouter extends AnyTRPCRouter, TRuntime = undefined>(
+  def: AppDefinition<TRouter, TRuntime>,
+): AppDefinition<TRouter, TRuntime> {
   assertAppSchemaName(def.id);
   return Object.freeze({ ...def });
 }
@@ -41,21 +41,25 @@ export interface MountOptions {
   bodyLimitBytes?: number;
   /** Extra origins the web may connect to (CSP connect-src), e.g. a chain API elsewhere. */
   connectOrigins?: string[];
+  /** Run the app's demo `seed` when the deployment is a demo. Default true. */
+  seedDemo?: boolean;
 }
 
-export interface MountedApp {
+export interface MountedApp<TRuntime = unknown> {
   router: express.Router;
   indexer?: Indexer;
+  /** What the app's `setup` built for this mount (undefined without one). */
+  app: TRuntime;
   close(): Promise<void>;
 }
 
 const DEFAULT_LIMITS = { api: { limit: 600, windowMs: 60_000 }, auth: { limit: 30, windowMs: 60_000 } };
 
-export async function mountApp(
-  def: AppDefinition,
+export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
+  def: AppDefinition<TRouter, TRuntime>,
   services: AppServices,
   options: MountOptions = {},
-): Promise<MountedApp> {
+): Promise<MountedApp<TRuntime>> {
   const { database, logger, metrics } = services;
   const id = def.id;
   assertAppSchemaName(id);
@@ -70,6 +74,8 @@ export async function mountApp(
   try {
     await database.migrate(appkitMigrations);
     if (def.migrations) await database.migrate(def.migrations);
+    // Built once per mount, after the migrations it may rely on; everything below receives it.
+    const runtime = (def.setup ? await def.setup(services) : undefined) as TRuntime;
 
     const publicUrl = services.publicUrl.replace(/\/+$/, '');
     const auth = createAuth({
@@ -95,7 +101,8 @@ export async function mountApp(
 
     let indexer: Indexer | undefined;
     if (def.indexer) {
-      const definition = typeof def.indexer === 'function' ? await def.indexer(services) : def.indexer;
+      const definition =
+        typeof def.indexer === 'function' ? await def.indexer(services, runtime) : def.indexer;
       indexer = createIndexer({ ...definition, feed: services.chain.feed, database, logger });
       await indexer.start();
       closers.push(() => indexer!.stop());
@@ -125,7 +132,7 @@ export async function mountApp(
       createExpressMiddleware({
         router: def.router,
         maxBodySize: bodyLimit,
-        createContext: async ({ req, res }): Promise<AppContext> => {
+        createContext: async ({ req, res }): Promise<AppContext<unknown>> => {
           const state = requestStateOf(res);
           return {
             user: await auth.userFrom(req),
@@ -133,6 +140,7 @@ export async function mountApp(
             logger: state.logger,
             services,
             ip: req.ip ?? '',
+            app: runtime,
           };
         },
         onError: ({ error, path, ctx }) => {
@@ -176,7 +184,7 @@ export async function mountApp(
     if (def.routes) {
       const appRoutes = express.Router();
       appRoutes.use(express.json({ limit: bodyLimit }));
-      def.routes(appRoutes, services);
+      def.routes(appRoutes, services, runtime);
       router.use(appRoutes);
     }
 
@@ -199,12 +207,20 @@ export async function mountApp(
     router.use(errorHandler(logger, metrics));
 
     if (def.start) {
-      const stop = await def.start(services, { ...(indexer && { indexer }) });
+      const stop = await def.start(services, runtime, { ...(indexer && { indexer }) });
       closers.push(stop);
+    }
+    if (def.seed && services.config.demo && options.seedDemo !== false) {
+      const seed = def.seed;
+      // In the background: the host serves while demo data is written.
+      const seeding = seed(services, runtime).catch((error) =>
+        logger.error({ err: error, app: id }, 'demo data could not be seeded'),
+      );
+      closers.push(() => seeding);
     }
 
     logger.info({ app: id, path: `/${id}/`, indexer: indexer?.name }, 'app mounted');
-    return { router, ...(indexer && { indexer }), close };
+    return { router, ...(indexer && { indexer }), app: runtime, close };
   } catch (error) {
     await close();
     throw error;

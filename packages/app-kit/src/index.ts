@@ -50,6 +50,19 @@ export {
   startIntervalCloser,
 } from './ingest/intervals';
 export { ingestMigrations, PgIngestStore, type PgIngestStoreOptions } from './ingest/store';
+export {
+  type AnySuiteApp,
+  defineSuiteApp,
+  type GenesisContext,
+  type GenesisContribution,
+  type MqttIngest,
+  type MqttMessage,
+  mergeGenesis,
+  type SuiteApp,
+  type SuiteAppDefinition,
+  suiteAppInfo,
+  suiteGenesis,
+} from './module';
 export { type IntervalAnchorOptions, intervalOutbox } from './outbox/intervals';
 export {
   type AnchorResult,
@@ -72,11 +85,16 @@ export {
 export { rateLimiter, requestStateOf, sendError } from './security';
 export type {
   AppDefinition,
+  AppManifest,
   AppServices,
+  Audience,
   ChainAccess,
   LocalizedText,
   RateLimitSetting,
   RateLimits,
+  RoleDefinition,
+  SuiteAppInfo,
+  SuiteInfo,
 } from './services';
 export {
   runStandalone,

@@ -41,6 +41,38 @@ export interface AppServices {
    * derived from it (`suiteClientFor`), so one secret configures every client.
    */
   suiteSecret: string;
+  /** The apps this host mounts, as their manifests say (passport registers each as a first-party client). */
+  suite: SuiteInfo;
+}
+
+/** What the host says about the suite it runs. */
+export interface SuiteInfo {
+  apps: readonly SuiteAppInfo[];
+}
+
+export type Audience = 'public' | 'government' | 'enterprise' | 'everyone';
+
+/** A role an app defines: granted on chain as `<app>:<id>`, carried in passport's ID token. */
+export interface RoleDefinition {
+  id: string;
+  label: LocalizedText;
+}
+
+/** What an app says about itself to people and to the rest of the suite. */
+export interface AppManifest {
+  title: LocalizedText;
+  summary: LocalizedText;
+  audience: Audience;
+  roles: readonly RoleDefinition[];
+}
+
+/** A mounted app as the host describes it to the other apps. */
+export interface SuiteAppInfo extends AppManifest {
+  id: string;
+  /** Where the app is served, e.g. `/food/`. */
+  path: string;
+  /** Same-origin URL of the app's explorer decoder pack, e.g. `/food/explorer-decoders.js`. */
+  decoderPack?: string;
 }
 
 export type LocalizedText = { 'zh-CN': string; en: string };
@@ -58,23 +90,39 @@ export interface RateLimits {
   auth?: RateLimitSetting | false;
 }
 
-export interface AppDefinition<TRouter extends AnyTRPCRouter = AnyTRPCRouter> {
+export interface AppDefinition<TRouter extends AnyTRPCRouter = AnyTRPCRouter, TRuntime = undefined> {
   /** Also the URL path (`/<id>/`), the Postgres schema and the OIDC client id. */
   id: string;
-  title: LocalizedText;
-  /** Built with this app's `initAppTRPC()`; mounted at `/<id>/api/trpc`. */
+  title?: LocalizedText;
+  /** Built with this app's `initAppTRPC<TRuntime>()`; mounted at `/<id>/api/trpc`. */
   router: TRouter;
   migrations?: Migrations;
   /**
-   * Its read models from chain events; mountApp runs it on the host's feed and reports it on /healthz.
-   * A function when the definition needs the services (e.g. the chain's genesis) first.
+   * Builds what the app keeps per mount (service signers, caches, its OpenID Provider…), once, after its
+   * migrations ran. Procedures get it as `ctx.app`; routes, the indexer and `start` as an argument.
    */
-  indexer?: IndexerDefinition | ((services: AppServices) => IndexerDefinition | Promise<IndexerDefinition>);
+  setup?: (services: AppServices) => TRuntime | Promise<TRuntime>;
+  /**
+   * Its read models from chain events; mountApp runs it on the host's feed and reports it on /healthz.
+   * A function when the definition needs the services (e.g. the chain's genesis) or the runtime first.
+   */
+  indexer?:
+    | IndexerDefinition
+    | ((services: AppServices, app: TRuntime) => IndexerDefinition | Promise<IndexerDefinition>);
   /** The built web front end (Vite `dist`, built with `base: '/<id>/'`). */
   webDist?: URL | string;
   /** Extra express routes (EPCIS REST, QR images…), relative to `/<id>/`; JSON bodies are parsed. */
-  routes?: (router: express.Router, services: AppServices) => void;
+  routes?: (router: express.Router, services: AppServices, app: TRuntime) => void;
   /** Background work; resolves to its stop function. Runs after the indexer (`mounted.indexer`) started. */
-  start?: (services: AppServices, mounted: { indexer?: Indexer }) => Promise<() => Promise<void>>;
+  start?: (
+    services: AppServices,
+    app: TRuntime,
+    mounted: { indexer?: Indexer },
+  ) => Promise<() => Promise<void>>;
+  /**
+   * Demo data written after start-up when the deployment is a demo (`DEMO=true`), in the background so
+   * the host serves meanwhile; awaited on close. Must be idempotent: it runs on every start.
+   */
+  seed?: (services: AppServices, app: TRuntime) => Promise<void>;
   rateLimits?: RateLimits;
 }

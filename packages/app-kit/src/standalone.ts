@@ -7,11 +7,13 @@ import { createChainClient } from '@gongxin/client';
 import { type Config, loadConfig } from '@gongxin/config';
 import { openDatabase } from '@gongxin/db';
 import { createLogger, createMetrics, type Logger, metricsHandler } from '@gongxin/telemetry';
+import type { AnyTRPCRouter } from '@trpc/server';
 import express from 'express';
 import { type MountOptions, mountApp } from './app';
 import { assertSuiteSecret } from './auth/oidc';
 import { clientFeed } from './indexer/feed';
-import type { AppDefinition, AppServices } from './services';
+import { type SuiteApp, suiteAppInfo } from './module';
+import type { AppDefinition, AppServices, SuiteAppInfo } from './services';
 
 export interface StandaloneOptions {
   /** Default: process.env. Reads the @gongxin/config variables plus CHAIN_URL, ISSUER_URL, SUITE_SECRET, TRUST_PROXY. */
@@ -19,6 +21,11 @@ export interface StandaloneOptions {
   config?: Config;
   logger?: Logger;
   mount?: MountOptions;
+  /**
+   * The suite's apps as the host would list them (passport registers these as clients). Default: the app
+   * itself, when it is a suite app.
+   */
+  apps?: readonly SuiteAppInfo[];
 }
 
 export interface StandaloneApp {
@@ -50,8 +57,8 @@ function urlSetting(
   return value.replace(/\/+$/, '');
 }
 
-export async function runStandalone(
-  def: AppDefinition,
+export async function runStandalone<TRouter extends AnyTRPCRouter, TRuntime>(
+  def: AppDefinition<TRouter, TRuntime> | SuiteApp<TRouter, TRuntime>,
   opts: StandaloneOptions = {},
 ): Promise<StandaloneApp> {
   const env = opts.env ?? process.env;
@@ -109,6 +116,7 @@ export async function runStandalone(
       publicUrl: config.publicUrl,
       mqttUrl: config.mqttUrl ?? 'mqtt://127.0.0.1:1883',
       suiteSecret,
+      suite: { apps: opts.apps ?? ('manifest' in def ? [suiteAppInfo(def)] : []) },
     };
 
     const mounted = await mountApp(def, services, opts.mount);

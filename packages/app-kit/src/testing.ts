@@ -18,7 +18,7 @@ import type { SuiteClient } from './auth/oidc';
 import { randomToken } from './auth/sessions';
 import { nodeFeed } from './indexer/feed';
 import { SUITE_SCOPES } from './roles';
-import type { AppServices } from './services';
+import type { AppServices, SuiteAppInfo } from './services';
 
 // oidc-provider ships no types. Declared locally (not as an ambient module, which would clash with a
 // declaration of its own in passport) and loaded on first use, so importing this module for cookieJar or
@@ -280,6 +280,8 @@ export interface TestServicesOptions {
   suiteSecret?: string;
   logger?: Logger;
   metrics?: Metrics;
+  /** The suite's mounted apps as the host lists them. Default: none. */
+  apps?: readonly SuiteAppInfo[];
 }
 
 /** AppServices as the portal builds them, over a test chain; `close()` releases the feed. */
@@ -299,6 +301,7 @@ export async function testServices(opts: TestServicesOptions): Promise<AppServic
     publicUrl: opts.publicUrl,
     mqttUrl: 'mqtt://127.0.0.1:1883',
     suiteSecret: opts.suiteSecret ?? TEST_SUITE_SECRET,
+    suite: { apps: opts.apps ?? [] },
     close: () => feed.close(),
   };
 }

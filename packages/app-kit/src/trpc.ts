@@ -8,13 +8,18 @@ import { ZodError, z } from 'zod';
 import { hasRole, type SessionUser } from './roles';
 import type { AppServices } from './services';
 
-export interface AppContext {
+export interface AppContext<TApp = undefined> {
   user: SessionUser | null;
   requestId: string;
   /** Child of the app's logger carrying `requestId`. */
   logger: Logger;
   services: AppServices;
   ip: string;
+  /**
+   * What the app's `setup` built for this mount (undefined for an app without one): a procedure reaches
+   * its mount's state here, never by looking it up by `services`.
+   */
+  app: TApp;
 }
 
 /** What the client sees for an unexpected error: nothing of the internals. */
@@ -39,8 +44,8 @@ function chainErrorCode(error: ChainError): TrpcCode {
   }
 }
 
-export function initAppTRPC() {
-  const t = initTRPC.context<AppContext>().create({
+export function initAppTRPC<TApp = undefined>() {
+  const t = initTRPC.context<AppContext<TApp>>().create({
     isDev: false,
     errorFormatter({ shape, error }) {
       const internal = error.code === 'INTERNAL_SERVER_ERROR';

@@ -142,6 +142,7 @@ describe('guards through a caller', () => {
     logger,
     services: { metrics: createMetrics({ defaultMetrics: false }) } as AppServices,
     ip: '127.0.0.1',
+    app: undefined,
   });
   const officer: SessionUser = {
     did: 'did:gx:gx1o',
