@@ -5,19 +5,40 @@
 import { once } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createChainClient } from '@gongxin/client';
-import { loadConfig } from '@gongxin/config';
-import type { Database } from '@gongxin/db';
-import type { ContractRegistry, CryptoSuite, GenesisDocument } from '@gongxin/ledger';
+import {
+  type Account,
+  accountFromPrivateKey,
+  type CommittedTxJson,
+  createChainClient,
+  createWallet,
+  type Wallet,
+} from '@gongxin/client';
+import { type Config, loadConfig } from '@gongxin/config';
+import { createSuiteRegistry } from '@gongxin/contracts';
+import { type Database, openDatabase } from '@gongxin/db';
+import {
+  type Action,
+  type ContractRegistry,
+  type CryptoSuite,
+  fromHex,
+  type GenesisDocument,
+  type Value,
+} from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
 import { type BlockLimits, ChainNode } from '@gongxin/node';
 import { createNodeApi } from '@gongxin/node/api';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@gongxin/telemetry';
+import type { AnyTRPCRouter } from '@trpc/server';
 import express from 'express';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import type { SuiteClient } from './auth/oidc';
+import { type MountedApp, type MountOptions, mountApp } from './app';
+import { type SuiteClient, suiteClientFor } from './auth/oidc';
 import { randomToken } from './auth/sessions';
 import { nodeFeed } from './indexer/feed';
-import { SUITE_SCOPES } from './roles';
+import type { Indexer } from './indexer/indexer';
+import { type AnySuiteApp, mergeGenesis, type SuiteApp, suiteAppInfo, suiteGenesis } from './module';
+import { type SessionUser, SUITE_SCOPES } from './roles';
 import type { AppServices, SuiteAppInfo } from './services';
 
 // oidc-provider ships no types. Declared locally (not as an ambient module, which would clash with a
@@ -361,4 +382,245 @@ export async function startTestChainHost(opts: TestChainHostOptions): Promise<Te
       await node.stop();
     },
   };
+}
+
+export interface AppHarnessOptions<TRuntime> {
+  /**
+   * Genesis sections beyond the apps' own contributions (merged after them), or a function of the test
+   * accounts. The apps contribute as on a new demo chain, whatever `demo` says.
+   */
+  genesis?:
+    | Record<string, Value>
+    | ((accounts: { account(seed: number): TestAccount }) => Record<string, Value>);
+  chainId?: string;
+  /** Default: in-memory PGlite, closed with the harness. A given database is left open. */
+  database?: Database;
+  /** Default: every suite contract (createSuiteRegistry). */
+  contracts?: ContractRegistry;
+  blockLimits?: Partial<BlockLimits>;
+  /** `config.demo` of the mounted apps. Default: the test configuration's (on). */
+  demo?: boolean;
+  /** Default: silent (or LOG_LEVEL). */
+  logger?: Logger;
+  /** Default: rate limits off. */
+  mountOptions?: MountOptions;
+  /** Passport's app module, mounted at /passport (the issuer) for real sign-in. */
+  passport?: AnySuiteApp;
+  /** Other apps mounted beside, e.g. the explorer. */
+  apps?: readonly AnySuiteApp[];
+  /** A passport-like test OpenID Provider at /passport/oidc that signs in this account (no passport). */
+  testIssuer?: TestAccountClaims;
+  /** Mount at once (default) or later with `mount()` (a benchmark builds its chain first). */
+  mount?: boolean;
+  /** The indexer `send` and `caughtUp` wait for. Default: the one app-kit runs for the app. */
+  indexer?: (mounted: MountedApp<TRuntime>) => Indexer | undefined;
+}
+
+export interface AppHarness<TRouter extends AnyTRPCRouter, TRuntime> {
+  /** http://127.0.0.1:<port>; the app is at `/<id>/`, the node API at `/chain`. */
+  url: string;
+  issuer: string;
+  server: Server;
+  node: ChainNode;
+  database: Database;
+  genesis: GenesisDocument;
+  suite: CryptoSuite;
+  /** The app's services (its own logger; `suite.apps` lists every mounted app). */
+  services: AppServices & { close(): void };
+  /** Throws before `mount()` when mounted later. */
+  readonly mounted: MountedApp<TRuntime>;
+  /** What the app's `setup` built (the mount's `ctx.app`). */
+  readonly app: TRuntime;
+  /** Passport's mount, when `passport` was given. */
+  passport?: MountedApp;
+  /** Every mount by app id (the app, passport, `apps`). */
+  mounts: Map<string, MountedApp>;
+  testIssuer?: TestIssuer;
+  mount(): Promise<MountedApp<TRuntime>>;
+  account(seed: number): TestAccount;
+  /** A wallet per key (nonces are tracked per wallet). */
+  wallet(who: TestAccount | Account | Uint8Array | string): Wallet;
+  /** Signs with `who`'s key, waits for the commit and for the app's indexer to apply the block. */
+  send(
+    who: TestAccount | Account | Uint8Array | string,
+    actions: Action[],
+    opts?: { memo?: string },
+  ): Promise<CommittedTxJson>;
+  /** Waits until the app's indexer has applied the node's head. */
+  caughtUp(timeoutMs?: number): Promise<void>;
+  /** The app's procedures called directly, as `user` (null: signed out). */
+  caller(user: SessionUser | null): ReturnType<TRouter['createCaller']>;
+  /** A session user holding `roles` ("<app>:<role>"). */
+  userOf(address: string, roles?: string[]): SessionUser;
+  close(): Promise<void>;
+}
+
+/**
+ * One app on one HTTP server for tests: a single validator on a chain whose genesis is the mounted apps'
+ * contributions merged with the caller's, its API at /chain, the app mounted by app-kit at `/<id>`,
+ * and passport (or a test issuer) at /passport for sign-in.
+ */
+export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
+  app: SuiteApp<TRouter, TRuntime>,
+  opts: AppHarnessOptions<TRuntime> = {},
+): Promise<AppHarness<TRouter, TRuntime>> {
+  const suite = getSuite('ed25519-sha256');
+  const account = (seed: number) => testAccount(suite, seed);
+  const validator = testValidator(suite, 1);
+  const others = [...(opts.passport ? [opts.passport] : []), ...(opts.apps ?? [])];
+  const all: AnySuiteApp[] = [...others, app];
+  const base = loadConfig({ NODE_ENV: 'test' });
+  const config: Config = { ...base, ...(opts.demo !== undefined && { demo: opts.demo }) };
+  const extra = typeof opts.genesis === 'function' ? opts.genesis({ account }) : (opts.genesis ?? {});
+  const contracts = suiteGenesis(all, { config: { ...config, demo: true }, suite });
+  const genesis: GenesisDocument = {
+    chainId: opts.chainId ?? `gongxin-${app.id}-test`,
+    suite: suite.id,
+    time: Date.now() - 60_000,
+    validators: [validator.validator],
+    contracts: mergeGenesis([contracts, extra]),
+  };
+
+  const database = opts.database ?? (await openDatabase({ memory: true }));
+  const chain = await startTestChainHost({
+    database,
+    genesis,
+    suite,
+    validator: validator.account,
+    contracts: opts.contracts ?? createSuiteRegistry(),
+    ...(opts.blockLimits && { blockLimits: opts.blockLimits }),
+  });
+  const { node, host, url, server } = chain;
+  const issuer = `${url}/passport/oidc`;
+  const logger =
+    opts.logger ??
+    createLogger({
+      name: `${app.id}-test`,
+      level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'silent',
+    });
+  const shared = await testServices({
+    database,
+    chain: { node, url: `${url}/chain` },
+    publicUrl: url,
+    issuer,
+    logger,
+    apps: all.map(suiteAppInfo),
+  });
+  shared.config = config;
+  const servicesOf = (id: string) => ({ ...shared, logger: logger.child({ app: id }) });
+  const mountOptions: MountOptions = { rateLimits: { api: false, auth: false }, ...opts.mountOptions };
+  const mounts = new Map<string, MountedApp>();
+  const closers: (() => Promise<unknown>)[] = [];
+
+  let testIssuer: TestIssuer | undefined;
+  if (opts.testIssuer) {
+    testIssuer = await createTestIssuer({
+      issuer,
+      clients: all.map((a) => suiteClientFor(a.id, url, shared.suiteSecret)),
+      account: opts.testIssuer,
+    });
+    host.use(testIssuer.path, testIssuer.router);
+  }
+  for (const other of others) {
+    const mounted = await mountApp(other, servicesOf(other.id), mountOptions);
+    closers.push(() => mounted.close());
+    host.use(`/${other.id}`, mounted.router);
+    mounts.set(other.id, mounted);
+  }
+
+  const services: AppServices & { close(): void } = { ...servicesOf(app.id), close: shared.close };
+  let mounted: MountedApp<TRuntime> | undefined;
+  const mountIt = async () => {
+    if (mounted) return mounted;
+    const m = await mountApp(app, services, mountOptions);
+    closers.push(() => m.close());
+    host.use(`/${app.id}`, m.router);
+    mounts.set(app.id, m as MountedApp);
+    mounted = m;
+    return m;
+  };
+  const mountedApp = () => {
+    if (!mounted) throw new Error(`${app.id} is not mounted yet: call mount()`);
+    return mounted;
+  };
+  const indexerOf = () => (opts.indexer ? opts.indexer(mountedApp()) : mountedApp().indexer);
+
+  const wallets = new Map<string, Wallet>();
+  const wallet = (who: TestAccount | Account | Uint8Array | string) => {
+    const key = typeof who === 'string' ? fromHex(who) : who instanceof Uint8Array ? who : who.privateKey;
+    const id = Buffer.from(key).toString('hex');
+    let w = wallets.get(id);
+    if (!w) {
+      w = createWallet(shared.chain.client, accountFromPrivateKey(suite, key));
+      wallets.set(id, w);
+    }
+    return w;
+  };
+
+  const harness: AppHarness<TRouter, TRuntime> = {
+    url,
+    issuer,
+    server,
+    node,
+    database,
+    genesis,
+    suite,
+    services,
+    get mounted() {
+      return mountedApp();
+    },
+    get app() {
+      return mountedApp().app;
+    },
+    ...(opts.passport && { passport: mounts.get(opts.passport.id) }),
+    mounts,
+    ...(testIssuer && { testIssuer }),
+    mount: mountIt,
+    account,
+    wallet,
+    async send(who, actions, o = {}) {
+      const receipt = await wallet(who).send(actions, o.memo === undefined ? {} : { memo: o.memo });
+      await indexerOf()?.waitFor(receipt.height, 20_000);
+      return receipt;
+    },
+    async caughtUp(timeoutMs = 30_000) {
+      await indexerOf()?.waitFor(node.head.height, timeoutMs);
+    },
+    caller(user) {
+      return app.router.createCaller({
+        user,
+        requestId: 'test',
+        logger: services.logger,
+        services,
+        ip: '127.0.0.1',
+        app: mountedApp().app,
+      }) as ReturnType<TRouter['createCaller']>;
+    },
+    userOf(address, roles = []) {
+      return {
+        did: `did:gx:${address}`,
+        address,
+        roles: roles.map((r) => {
+          const [a = '', role = ''] = r.split(':');
+          return { app: a, role };
+        }),
+        sessionId: `test:${address}`,
+      };
+    },
+    async close() {
+      for (const stop of closers.splice(0).reverse()) await stop();
+      shared.close();
+      await chain.close();
+      if (!opts.database) await database.close();
+    },
+  };
+  if (opts.mount ?? true) {
+    try {
+      await mountIt();
+    } catch (error) {
+      await harness.close();
+      throw error;
+    }
+  }
+  return harness;
 }

@@ -7,9 +7,10 @@ import type { AppServices } from '@gongxin/app-kit';
 import { TRPCError } from '@trpc/server';
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { type AssetInfo, assetDirectory, assetOf, isFrozen, isVerified, lockedOf, packetMemo } from './chain';
+import { type AssetInfo, assetOf, isFrozen, isVerified, lockedOf, packetMemo } from './chain';
 import { assets, history, holdings, packetClaims, packets } from './db/schema';
 import { HISTORY_KINDS } from './kinds';
+import type { WalletRuntime } from './runtime';
 import {
   buildPaymentUri,
   MAX_UNITS,
@@ -30,19 +31,9 @@ const zPacketId = z.string().regex(PACKET_ID_PATTERN, 'a red packet id (a tx id,
 const zCursor = z.string().regex(/^[0-9]{1,15}\.[0-9]{1,9}$/, 'a cursor from a previous page');
 const zMs = z.number().int().min(0).max(8.64e15);
 
-const directories = new WeakMap<AppServices, ReturnType<typeof assetDirectory>>();
-function directoryOf(services: AppServices) {
-  let directory = directories.get(services);
-  if (!directory) {
-    directory = assetDirectory(services);
-    directories.set(services, directory);
-  }
-  return directory;
-}
-
 /** Name and decimals of each symbol: the read model first, the chain for assets created at genesis. */
 async function assetNames(
-  services: AppServices,
+  { services, app }: { services: AppServices; app: WalletRuntime },
   symbols: Iterable<string>,
 ): Promise<Map<string, { name: string; decimals: number }>> {
   const wanted = [...new Set(symbols)];
@@ -53,7 +44,7 @@ async function assetNames(
     .from(assets)
     .where(inArray(assets.symbol, wanted));
   for (const row of rows) out.set(row.symbol, { name: row.name, decimals: row.decimals });
-  const directory = directoryOf(services);
+  const directory = app.directory;
   await Promise.all(
     wanted
       .filter((s) => !out.has(s))
@@ -115,7 +106,7 @@ export const appRouter = router({
     const { client } = ctx.services.chain;
     const address = ctx.user.address;
     const account = await client.account(address);
-    const directory = directoryOf(ctx.services);
+    const directory = ctx.app.directory;
     const rows = await Promise.all(
       Object.entries(account.balances).map(async ([symbol, amount]) => {
         const [asset, frozen] = await Promise.all([directory.get(symbol), isFrozen(client, symbol, address)]);
@@ -153,7 +144,7 @@ export const appRouter = router({
       .limit(input.limit + 1);
     const page = rows.slice(0, input.limit);
     const names = await assetNames(
-      ctx.services,
+      ctx,
       page.map((r) => r.symbol),
     );
     const last = page[page.length - 1];
@@ -236,7 +227,7 @@ export const appRouter = router({
         .from(packetClaims)
         .where(eq(packetClaims.packetId, input.id))
         .orderBy(asc(packetClaims.height), asc(packetClaims.eventIndex));
-      const names = await assetNames(ctx.services, [packet.symbol]);
+      const names = await assetNames(ctx, [packet.symbol]);
       const memo = await packetMemo(ctx.services.chain.client, input.id).catch(() => null);
       const me = ctx.user?.address;
       const mine = me ? claims.find((c) => c.claimer === me) : undefined;
@@ -275,7 +266,7 @@ export const appRouter = router({
         .where(eq(packetClaims.claimer, address))
         .orderBy(desc(packetClaims.height), desc(packetClaims.eventIndex))
         .limit(100);
-      const names = await assetNames(ctx.services, [
+      const names = await assetNames(ctx, [
         ...created.map((p) => p.symbol),
         ...claimed.map((c) => c.packet.symbol),
       ]);
@@ -307,7 +298,7 @@ export const appRouter = router({
     .query(async ({ ctx, input }) => {
       let asset: AssetInfo | undefined;
       if (input.asset) {
-        asset = await directoryOf(ctx.services).get(input.asset);
+        asset = await ctx.app.directory.get(input.asset);
         if (!asset) throw new TRPCError({ code: 'NOT_FOUND', message: `no asset ${input.asset}` });
       }
       try {

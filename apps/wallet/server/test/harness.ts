@@ -2,34 +2,17 @@
 // PGlite (genesis: an identity authority, alice verified, bob and carol registered, one asset created by
 // genesis), the node API at /chain, the wallet mounted by app-kit at /wallet, and a passport-like OpenID
 // Provider at /passport/oidc for sign-in. Txs are signed here with the test keys, as a browser would.
-import {
-  type AppServices,
-  type MountedApp,
-  mountApp,
-  type SessionUser,
-  suiteClientFor,
-} from '@gongxin/app-kit';
-import {
-  createTestIssuer,
-  startTestChainHost,
-  TEST_SUITE_SECRET,
-  type TestIssuer,
-  testServices,
-} from '@gongxin/app-kit/testing';
-import { accountFromPrivateKey, createWallet, type Wallet } from '@gongxin/client';
-import { createCoreRegistry } from '@gongxin/contracts';
-import { type Database, openDatabase } from '@gongxin/db';
-import type { Action, CryptoSuite, GenesisDocument, Value } from '@gongxin/ledger';
+import type { AppServices, MountedApp, SessionUser } from '@gongxin/app-kit';
+import { startAppHarness, type TestIssuer } from '@gongxin/app-kit/testing';
+import type { Database } from '@gongxin/db';
+import type { Action, CryptoSuite, Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
-import { type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
+import { type TestAccount, testAccount } from '@gongxin/ledger/testing';
 import type { ChainNode } from '@gongxin/node';
-import { createLogger } from '@gongxin/telemetry';
 import { walletApp } from '../src/app';
-import { appRouter } from '../src/router';
-import { createCallerFactory } from '../src/trpc';
+import type { appRouter } from '../src/router';
 
-const createCaller = createCallerFactory(appRouter);
-export type Caller = ReturnType<typeof createCaller>;
+export type Caller = ReturnType<typeof appRouter.createCaller>;
 
 export const hash32 = (n: number) => n.toString(16).padStart(64, '0');
 
@@ -66,13 +49,8 @@ export async function startHarness(): Promise<Harness> {
     dave: testAccount(suite, 4), // never registered
   };
   const authority = testAccount(suite, 10);
-  const validator = testValidator(suite, 1);
-  const genesis: GenesisDocument = {
-    chainId: 'gongxin-wallet-test',
-    suite: suite.id,
-    time: Date.now() - 60_000,
-    validators: [validator.validator],
-    contracts: {
+  const h = await startAppHarness(walletApp, {
+    genesis: {
       governance: {
         authorities: [{ address: authority.address, name: '身份认证机构', scopes: ['identity'] }],
       },
@@ -98,82 +76,29 @@ export async function startHarness(): Promise<Harness> {
         ],
       },
     } as unknown as Record<string, Value>,
-  };
-
-  const database = await openDatabase({ memory: true });
-  const chain = await startTestChainHost({
-    database,
-    genesis,
-    suite,
-    validator: validator.account,
-    contracts: createCoreRegistry(),
-  });
-  const { node, host, url } = chain;
-  const issuerUrl = `${url}/passport/oidc`;
-  const logger = createLogger({ name: 'wallet-test', level: 'silent' });
-  const services = await testServices({
-    database,
-    chain: { node, url: `${url}/chain` },
-    publicUrl: url,
-    issuer: issuerUrl,
-    suiteSecret: TEST_SUITE_SECRET,
-    logger,
-  });
-  const mounted = await mountApp(walletApp, services, { rateLimits: { api: false, auth: false } });
-  host.use('/wallet', mounted.router);
-  const issuer = await createTestIssuer({
-    issuer: issuerUrl,
-    clients: [suiteClientFor('wallet', url, TEST_SUITE_SECRET)],
-    account: {
+    testIssuer: {
       sub: people.alice.address,
       did: `did:gx:${people.alice.address}`,
       roles: [],
       name: 'Alice',
     },
   });
-  host.use(issuer.path, issuer.router);
-
-  const wallets = new Map<string, Wallet>();
-  const walletOf = (who: TestAccount) => {
-    let wallet = wallets.get(who.address);
-    if (!wallet) {
-      wallet = createWallet(services.chain.client, accountFromPrivateKey(suite, who.privateKey));
-      wallets.set(who.address, wallet);
-    }
-    return wallet;
-  };
-
-  const userOf = (who: TestAccount): SessionUser => ({
-    did: `did:gx:${who.address}`,
-    address: who.address,
-    roles: [],
-    sessionId: `test:${who.address}`,
-  });
+  const issuer = h.testIssuer!;
 
   return {
-    url,
-    node,
-    database,
-    services,
-    mounted,
+    url: h.url,
+    node: h.node,
+    database: h.database,
+    services: h.services,
+    mounted: h.mounted,
     issuer,
-    suite,
+    suite: h.suite,
     people,
-    userOf,
-    async send(who, actions, memo) {
-      const receipt = await walletOf(who).send(actions, memo === undefined ? {} : { memo });
-      await mounted.indexer?.waitFor(receipt.height, 20_000);
-      return receipt as unknown as Receipt;
-    },
-    caller(user) {
-      return createCaller({ user, requestId: 'test', logger, services, ip: '127.0.0.1' });
-    },
-    async close() {
-      await mounted.close();
-      (services as { close?: () => void }).close?.();
-      await chain.close();
-      await database.close();
-    },
+    userOf: (who) => h.userOf(who.address),
+    send: async (who, actions, memo) =>
+      (await h.send(who, actions, memo === undefined ? {} : { memo })) as unknown as Receipt,
+    caller: (user) => h.caller(user),
+    close: () => h.close(),
   };
 }
 
