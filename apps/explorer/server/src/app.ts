@@ -1,28 +1,28 @@
 // The explorer as a suite app: public (no sign-in needed anywhere), its read models built by its own
 // indexer on the host's feed (a whole-block handler, see indexer/), its web at /explorer/. mountApp runs the
 // indexer and shows it on /healthz; `health` and /api/live show it too.
-import { type AppDefinition, type AppServices, defineApp } from '@gongxin/app-kit';
+import { defineSuiteApp } from '@gongxin/app-kit';
 import type express from 'express';
 import { explorerMigrations } from './db/migrations';
 import { type GenesisSource, genesisFromDataDir, resolveGenesis } from './genesis';
 import { explorerIndexer } from './indexer';
 import { genesisSeed } from './indexer/genesis';
 import { appRouter } from './router';
-import { explorerRuntimeOf, setExplorerRuntime } from './runtime';
+import { createExplorerRuntime, type ExplorerRuntime } from './runtime';
 
 export interface ExplorerOptions {
   /** Default: `<DATA_DIR>/chain/genesis.json` when the host runs the embedded chain (the portal). */
   genesis?: GenesisSource;
   /**
    * Same-origin URLs of ES modules that teach the web how other apps' contracts read in words, e.g.
-   * `/food/explorer-decoders.js` (see docs/explorer.md, "Decoders"). The explorer never imports apps: the
-   * host lists the packs of the apps it mounts.
+   * `/food/explorer-decoders.js` (see docs/explorer.md, "Decoders"). Default: the packs the host's
+   * mounted apps declare (`services.suite.apps`); the explorer never imports apps.
    */
   decoderPacks?: string[];
 }
 
 /** Server-sent events: `data: {"height":N}` each time the explorer has applied block N, a ping every 15 s. */
-function liveRoute(router: express.Router, services: AppServices, streams: Set<express.Response>) {
+function liveRoute(router: express.Router, runtime: ExplorerRuntime, streams: Set<express.Response>) {
   router.get('/api/live', async (_req, res) => {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -42,7 +42,7 @@ function liveRoute(router: express.Router, services: AppServices, streams: Set<e
     const send = (height: number) => res.write(`id: ${height}\ndata: ${JSON.stringify({ height })}\n\n`);
     let sent = -1;
     while (open) {
-      const indexer = explorerRuntimeOf(services)?.indexer;
+      const indexer = runtime.indexer;
       const height = indexer?.height ?? 0;
       if (height !== sent) {
         send(height);
@@ -61,24 +61,33 @@ function liveRoute(router: express.Router, services: AppServices, streams: Set<e
   });
 }
 
-export function createExplorerApp(options: ExplorerOptions = {}): AppDefinition<typeof appRouter> {
+export function createExplorerApp(options: ExplorerOptions = {}) {
   const streams = new Set<express.Response>();
-  return defineApp({
+  return defineSuiteApp({
     id: 'explorer',
-    title: { 'zh-CN': '区块浏览器', en: 'Explorer' },
+    manifest: {
+      title: { 'zh-CN': '区块浏览器', en: 'Explorer' },
+      summary: {
+        'zh-CN': '追溯每一笔交易，在浏览器中验证每一条记录',
+        en: 'Trace every transaction and verify every record in your browser',
+      },
+      audience: 'public',
+      roles: [],
+    },
     router: appRouter,
     migrations: explorerMigrations,
     webDist: new URL('../../web/dist', import.meta.url),
-    routes: (router, services) => liveRoute(router, services, streams),
+    setup: (services) => createExplorerRuntime(services, options),
+    routes: (router, _services, runtime) => liveRoute(router, runtime, streams),
     indexer: async (services) => {
       const genesis = await resolveGenesis(options.genesis ?? genesisFromDataDir, services);
       return explorerIndexer(genesis ? genesisSeed(genesis) : null);
     },
-    start: async (services, { indexer }) => {
+    start: async (_services, runtime, { indexer }) => {
       if (!indexer) throw new Error('explorer: mounted without its indexer');
-      setExplorerRuntime(services, { indexer, decoderPacks: options.decoderPacks ?? [] });
+      runtime.indexer = indexer;
       return async () => {
-        setExplorerRuntime(services, null);
+        runtime.indexer = undefined;
         for (const res of streams) res.end();
         streams.clear();
       };

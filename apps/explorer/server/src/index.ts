@@ -10,4 +10,4 @@ export type { EventSummary } from './read/events';
 export type { SearchKind, SearchResult, Suggestion } from './read/search';
 export type { ValidatorItem } from './read/validators';
 export type { AppRouter } from './router';
-export { explorerRuntimeOf } from './runtime';
+export { createExplorerRuntime, type ExplorerRuntime } from './runtime';

@@ -11,7 +11,6 @@ import { didPage } from './read/dids';
 import { health } from './read/health';
 import { search } from './read/search';
 import { validatorList } from './read/validators';
-import { explorerRuntimeOf } from './runtime';
 import { publicProcedure, router } from './trpc';
 
 const limit = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
@@ -142,10 +141,10 @@ export const appRouter = router({
   }),
 
   /** Decoder packs the host configured: module URLs the web imports at start. */
-  decoderPacks: publicProcedure.query(({ ctx }) => explorerRuntimeOf(ctx.services)?.decoderPacks ?? []),
+  decoderPacks: publicProcedure.query(({ ctx }) => ctx.app.decoderPacks),
 
   health: publicProcedure.query(({ ctx }) =>
-    health(ctx.services.database.db, ctx.services.chain.client, explorerRuntimeOf(ctx.services)),
+    health(ctx.services.database.db, ctx.services.chain.client, ctx.app),
   ),
 });
 

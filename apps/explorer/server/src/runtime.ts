@@ -1,22 +1,21 @@
-// What a mounted explorer runs besides its routes: its indexer, and the decoder packs it was given. Kept per `services` object (the one the
-// host passed to mountApp, which is also every request's ctx.services), so procedures, the live stream
-// and tests find the indexer of their own mount even when one process mounts the explorer twice.
+// What a mounted explorer keeps besides its routes: the decoder packs the web loads and, once app-kit has
+// started it, its indexer. Built once per mount by the app module's `setup` and reached as `ctx.app`
+// (procedures) or as the argument of routes and `start`.
 import type { AppServices, Indexer } from '@gongxin/app-kit';
 
 export interface ExplorerRuntime {
-  indexer: Indexer;
+  /** The explorer's indexer: set by `start` (app-kit runs it on the host's feed), unset after close. */
+  indexer: Indexer | undefined;
   /** URLs of the decoder packs the web loads (see ExplorerOptions.decoderPacks). */
   decoderPacks: string[];
 }
 
-const runtimes = new WeakMap<AppServices, ExplorerRuntime>();
-
-export function setExplorerRuntime(services: AppServices, runtime: ExplorerRuntime | null): void {
-  if (runtime) runtimes.set(services, runtime);
-  else runtimes.delete(services);
-}
-
-/** The running explorer of this mount, or undefined before start-up finished (or after close). */
-export function explorerRuntimeOf(services: AppServices): ExplorerRuntime | undefined {
-  return runtimes.get(services);
+export function createExplorerRuntime(
+  services: AppServices,
+  options: { decoderPacks?: string[] },
+): ExplorerRuntime {
+  // The host's apps bring their packs; an explicit list (a standalone explorer) replaces them.
+  const decoderPacks =
+    options.decoderPacks ?? services.suite.apps.flatMap((app) => (app.decoderPack ? [app.decoderPack] : []));
+  return { indexer: undefined, decoderPacks };
 }

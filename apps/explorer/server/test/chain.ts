@@ -2,18 +2,16 @@
 // core contracts on the given database (in-memory PGlite by default), its API at /chain, and the explorer
 // mounted by app-kit at /explorer, following the node through nodeFeed as in the portal.
 import type { Server } from 'node:http';
-import { type AppServices, type MountedApp, mountApp } from '@gongxin/app-kit';
-import { startTestChainHost, TEST_SUITE_SECRET, testServices } from '@gongxin/app-kit/testing';
-import { accountFromPrivateKey, createWallet, type Wallet } from '@gongxin/client';
+import type { AppServices, MountedApp } from '@gongxin/app-kit';
+import { startAppHarness } from '@gongxin/app-kit/testing';
+import type { Wallet } from '@gongxin/client';
 import { createCoreRegistry } from '@gongxin/contracts';
-import { type Database, openDatabase } from '@gongxin/db';
+import type { Database } from '@gongxin/db';
 import type { Action, CryptoSuite, GenesisDocument, Value } from '@gongxin/ledger';
-import { getSuite } from '@gongxin/ledger/crypto/node';
-import { type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
+import type { TestAccount } from '@gongxin/ledger/testing';
 import type { BlockLimits, ChainNode } from '@gongxin/node';
-import { createLogger } from '@gongxin/telemetry';
 import { createExplorerApp } from '../src/app';
-import { explorerRuntimeOf } from '../src/runtime';
+import type { ExplorerRuntime } from '../src/runtime';
 
 export interface ExplorerChain {
   url: string;
@@ -24,8 +22,8 @@ export interface ExplorerChain {
   genesis: GenesisDocument;
   suite: CryptoSuite;
   /** The explorer; null until `mountExplorer()` (the benchmark builds its chain first). */
-  explorer: MountedApp | null;
-  mountExplorer(): Promise<MountedApp>;
+  explorer: MountedApp<ExplorerRuntime> | null;
+  mountExplorer(): Promise<MountedApp<ExplorerRuntime>>;
   account(seed: number): TestAccount;
   wallet(account: TestAccount): Wallet;
   /** Sends actions and waits for the commit and for the explorer to have applied its block. */
@@ -59,89 +57,47 @@ export class TrpcHttpError extends Error {
 }
 
 export async function startExplorerChain(opts: ExplorerChainOptions): Promise<ExplorerChain> {
-  const suite = getSuite('ed25519-sha256');
-  const account = (seed: number) => testAccount(suite, seed);
-  const validator = testValidator(suite, 1);
-  const genesis: GenesisDocument = {
+  let genesis: GenesisDocument | undefined;
+  const explorer = createExplorerApp({ genesis: async () => genesis ?? null });
+  const h = await startAppHarness(explorer, {
     chainId: 'gongxin-explorer-test',
-    suite: suite.id,
-    time: Date.now() - 60_000,
-    validators: [validator.validator],
-    contracts: opts.contracts({ account }),
-  };
-  const database = opts.database ?? (await openDatabase({ memory: true }));
-  const host = await startTestChainHost({
-    database,
-    genesis,
-    suite,
-    validator: validator.account,
+    genesis: opts.contracts,
     contracts: createCoreRegistry(),
     blockLimits: { emptyBlockIntervalMs: 600_000, ...opts.blockLimits },
+    ...(opts.database && { database: opts.database }),
+    // Load tests send far more than a person's 600 requests a minute (the harness turns limits off).
+    mount: false,
   });
-  const { node, host: app, url, server } = host;
-  const services = await testServices({
-    database,
-    chain: { node, url: `${url}/chain` },
-    publicUrl: url,
-    issuer: `${url}/passport/oidc`,
-    suiteSecret: TEST_SUITE_SECRET,
-    logger: createLogger({ name: 'explorer-test', level: (process.env.LOG_LEVEL as 'info') ?? 'silent' }),
-  });
-
-  const wallets = new Map<string, Wallet>();
-  const wallet = (a: TestAccount) => {
-    let w = wallets.get(a.address);
-    if (!w) {
-      w = createWallet(services.chain.client, accountFromPrivateKey(suite, a.privateKey));
-      wallets.set(a.address, w);
-    }
-    return w;
-  };
-  const indexer = () => {
-    const runtime = explorerRuntimeOf(services);
-    if (!runtime) throw new Error('the explorer is not mounted');
-    return runtime.indexer;
-  };
+  genesis = h.genesis;
 
   const chain: ExplorerChain = {
-    url,
-    server,
-    node,
-    database,
-    services,
-    genesis,
-    suite,
+    url: h.url,
+    server: h.server,
+    node: h.node,
+    database: h.database,
+    services: h.services,
+    genesis: h.genesis,
+    suite: h.suite,
     explorer: null,
     async mountExplorer() {
-      // Load tests send far more than a person's 600 requests a minute.
-      const mounted = await mountApp(createExplorerApp({ genesis }), services, {
-        rateLimits: { api: false, auth: false },
-      });
-      app.use('/explorer', mounted.router);
-      chain.explorer = mounted;
-      return mounted;
+      chain.explorer = await h.mount();
+      return chain.explorer;
     },
-    account,
-    wallet,
+    account: h.account,
+    wallet: (a) => h.wallet(a),
     async send(a, actions, memo) {
-      const receipt = await wallet(a).send(actions, memo === undefined ? {} : { memo });
-      await indexer().waitFor(receipt.height, 20_000);
+      const receipt = await h.send(a, actions, memo === undefined ? {} : { memo });
       return { id: receipt.id, height: receipt.height, ok: receipt.ok };
     },
-    caughtUp: (timeoutMs = 30_000) => indexer().waitFor(node.head.height, timeoutMs),
+    caughtUp: (timeoutMs) => h.caughtUp(timeoutMs),
     async query<T>(path: string, input?: unknown): Promise<T> {
       const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-      const res = await fetch(`${url}/explorer/api/trpc/${path}${qs}`);
+      const res = await fetch(`${h.url}/explorer/api/trpc/${path}${qs}`);
       const body = (await res.json()) as { result?: { data: T }; error?: unknown };
       if (!res.ok || !body.result) throw new TrpcHttpError(res.status, body.error ?? body);
       return body.result.data;
     },
-    async close() {
-      await chain.explorer?.close();
-      services.close();
-      await host.close();
-      if (!opts.database) await database.close();
-    },
+    close: () => h.close(),
   };
   if (opts.mount ?? true) await chain.mountExplorer();
   return chain;

@@ -15,7 +15,6 @@ import { explorerIndexer, READ_MODEL_TABLES } from '../src/indexer';
 import { genesisSeed } from '../src/indexer/genesis';
 import type { ActivityItem } from '../src/read/accounts';
 import type { SearchResult } from '../src/read/search';
-import { explorerRuntimeOf } from '../src/runtime';
 import { type ExplorerChain, startExplorerChain, TrpcHttpError } from './chain';
 
 const hash32 = (n: number) => n.toString(16).padStart(64, '0');
@@ -482,7 +481,7 @@ describe.each(testBackends())('on $name', ({ open }) => {
         await fresh.close();
       }
 
-      const running = explorerRuntimeOf(chain.services)!.indexer;
+      const running = chain.explorer!.indexer!;
       await running.rebuild();
       expect(await snapshot(chain.database)).toEqual(live);
     });

@@ -68,7 +68,7 @@ export async function health(
       since === null || since === undefined ? Math.max(1, Math.min(w, (now - firstTime) / 1000)) : w;
     return { windowS: w, tps: (total - Number(since ?? 0n)) / seconds };
   });
-  const status = runtime ? await runtime.indexer.status() : null;
+  const status = runtime?.indexer ? await runtime.indexer.status() : null;
   return {
     chainId: info.chainId,
     height: info.head.height,
