@@ -408,6 +408,8 @@ export interface AppHarnessOptions<TRuntime> {
   passport?: AnySuiteApp;
   /** Other apps mounted beside, e.g. the explorer. */
   apps?: readonly AnySuiteApp[];
+  /** Apps the host lists in `services.suite.apps` without this harness mounting them. */
+  listedApps?: readonly SuiteAppInfo[];
   /** A passport-like test OpenID Provider at /passport/oidc that signs in this account (no passport). */
   testIssuer?: TestAccountClaims;
   /** Mount at once (default) or later with `mount()` (a benchmark builds its chain first). */
@@ -504,7 +506,7 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
     publicUrl: url,
     issuer,
     logger,
-    apps: all.map(suiteAppInfo),
+    apps: [...all.map(suiteAppInfo), ...(opts.listedApps ?? [])],
   });
   shared.config = config;
   const servicesOf = (id: string) => ({ ...shared, logger: logger.child({ app: id }) });

@@ -11,7 +11,6 @@ import { consumerView, renderConsumerPage, verifyScriptFrom } from '../src/consu
 import { seedFoodDemo } from '../src/demo';
 import { demoChains } from '../src/demo-chains';
 import { anchorEventParams, type EpcisEvent, eventHashId, withCheckDigit } from '../src/domain';
-import { foodRuntimeOf } from '../src/runtime';
 import { insertEvents, type NewEvent } from '../src/store';
 import { startFoodHarness } from '../test/harness';
 
@@ -67,9 +66,9 @@ function backgroundEvents(count: number, now: number): NewEvent[] {
 
 const h = await startFoodHarness();
 try {
-  const runtime = foodRuntimeOf(h.services);
+  const runtime = h.app;
   const t0 = performance.now();
-  await seedFoodDemo(h.services);
+  await seedFoodDemo(h.services, h.app);
   await h.caughtUp();
   const seeded = performance.now();
   const background = backgroundEvents(EVENTS, Date.now());

@@ -12,7 +12,7 @@ import { createApiKey } from './api-keys';
 import { locations, meta, organisations, orgRoles, products, recalls } from './db/schema';
 import { demoChains } from './demo-chains';
 import { demoOrg } from './orgs';
-import { foodRuntimeOf } from './runtime';
+import type { FoodRuntime } from './runtime';
 
 /** The demo API key of an organisation (published: demo only). */
 export const demoApiKey = (orgId: string) => `gxf_demo_${orgId}`;
@@ -26,8 +26,10 @@ async function rolesOnChain(services: AppServices, address: string): Promise<str
   }
 }
 
-export async function seedFoodDemo(services: AppServices): Promise<{ seeded: boolean; events: number }> {
-  const runtime = foodRuntimeOf(services);
+export async function seedFoodDemo(
+  services: AppServices,
+  runtime: FoodRuntime,
+): Promise<{ seeded: boolean; events: number }> {
   const { database, logger } = services;
   const db = database.db;
   const chainId = services.chain.chainId;

@@ -10,5 +10,5 @@ export { demoChains } from './demo-chains';
 export { foodHandlers, foodIndexer, resetFoodReadModels } from './indexer';
 export { DEMO_ORGS, type DemoOrg, demoOrgAccounts, foodGenesis, type OrgAccount } from './orgs';
 export { type AppRouter, appRouter } from './router';
-export { type CaptureReport, FoodRuntime, foodRuntimeOf } from './runtime';
+export { type CaptureReport, FoodRuntime } from './runtime';
 export { createCallerFactory } from './trpc';

@@ -8,7 +8,7 @@ import { builtEntry, verifyScriptFrom } from './consumer';
 import { epcisRoutes } from './http/epcis';
 import { qrRoutes } from './http/qr';
 import { resolverRoutes } from './http/resolver';
-import { foodRuntimeOf } from './runtime';
+import type { FoodRuntime } from './runtime';
 
 export { scanPlaceOf } from './http/resolver';
 
@@ -16,8 +16,12 @@ export interface RouteOptions {
   webDist: string;
 }
 
-export function foodRoutes(router: express.Router, services: AppServices, opts: RouteOptions): void {
-  const runtime = foodRuntimeOf(services);
+export function foodRoutes(
+  router: express.Router,
+  services: AppServices,
+  runtime: FoodRuntime,
+  opts: RouteOptions,
+): void {
   const base = '/food/';
   let verifyScript: string | undefined | null = null;
   const assets = () => {

@@ -23,7 +23,6 @@ import {
   scans,
 } from './db/schema';
 import { canonicalEpc, Gs1Error, isValidGln, isValidGtin, lineage, recallImpact, timeline } from './domain';
-import { foodRuntimeOf } from './runtime';
 import { findEvent, pageToken, parsePageToken, queryEvents, SqlEventStore } from './store';
 import { protectedProcedure, publicProcedure, router } from './trpc';
 
@@ -83,7 +82,7 @@ export const appRouter = router({
     organisations: publicProcedure.query(async ({ ctx }) => {
       const db = ctx.services.database.db;
       const [roles, names] = await Promise.all([db.select().from(orgRoles), db.select().from(organisations)]);
-      const demo = new Map(foodRuntimeOf(ctx.services).orgs.map((o) => [o.address, o]));
+      const demo = new Map(ctx.app.orgs.map((o) => [o.address, o]));
       const nameOf = new Map(names.map((n) => [n.address, n.name]));
       return roles.map((r) => ({
         address: r.address,
@@ -392,7 +391,7 @@ export const appRouter = router({
           });
         try {
           const document = 'csv' in input ? csvToDocument(input.csv) : input.document;
-          return await foodRuntimeOf(ctx.services).capture(document, {
+          return await ctx.app.capture(document, {
             org: ctx.user.address,
             source: 'csv' in input ? 'csv' : 'web',
           });

@@ -1,7 +1,8 @@
 // What the food app keeps per mount: its service signers (one per organisation whose key the deployment
 // gives it; the demo organisations' on the embedded default), the anchor outbox, and capture: validate, store,
 // anchor, apply EPCIS error declarations, then hand what the capture touched to supervision
-// (src/supervision.ts). Routes and procedures reach it through `foodRuntimeOf(services)`.
+// (src/supervision.ts). Built once per mount by the app module's `setup`: procedures reach it as
+// `ctx.app`, routes and the demo seed as an argument.
 import type { AppServices, Outbox } from '@gongxin/app-kit';
 import type { Account } from '@gongxin/client';
 import type { Action } from '@gongxin/ledger';
@@ -274,15 +275,4 @@ export class FoodRuntime {
       .innerJoin(recalls, eq(recalls.id, recalledLots.recallId))
       .where(and(inArray(recalledLots.lot, lots as string[])));
   }
-}
-
-const runtimes = new WeakMap<AppServices, FoodRuntime>();
-
-export function foodRuntimeOf(services: AppServices): FoodRuntime {
-  let runtime = runtimes.get(services);
-  if (!runtime) {
-    runtime = new FoodRuntime(services);
-    runtimes.set(services, runtime);
-  }
-  return runtime;
 }

@@ -1,5 +1,7 @@
-// The food app's one tRPC instance: app-kit's context (session user, services), guards and error shape.
+// The food app's one tRPC instance: app-kit's context (session user, services, the mount's FoodRuntime as
+// `ctx.app`), guards and error shape.
 import { initAppTRPC } from '@gongxin/app-kit';
+import type { FoodRuntime } from './runtime';
 
 export const { router, publicProcedure, protectedProcedure, roleProcedure, createCallerFactory } =
-  initAppTRPC();
+  initAppTRPC<FoodRuntime>();

@@ -7,7 +7,6 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lotUri, placeUri } from '../src/demo-chains';
 import { withCheckDigit } from '../src/domain';
-import { foodRuntimeOf } from '../src/runtime';
 import { type FoodHarness, startFoodHarness } from './harness';
 
 const examples = new URL('../src/standards/test-vectors/epcis-examples/', import.meta.url);
@@ -458,7 +457,7 @@ describe('Digital Link, QR codes and the consumer page', () => {
     expect(page).not.toMatch(/无召回|class="banner ok"|Not recalled/);
     const en = await (await fetch(`${h.url}/food/01/${gtin(11)}/21/NO-SUCH-SERIAL?lang=en`)).text();
     expect(en).toContain('Nothing is recorded for this code');
-    await foodRuntimeOf(h.services).scansChecked();
+    await h.app.scansChecked();
     await h.caughtUp();
     const listed = await fetch(
       `${h.url}/food/api/trpc/alerts.list?input=${encodeURIComponent(JSON.stringify({ status: 'all' }))}`,

@@ -198,6 +198,7 @@ function contextOf(address: string) {
     logger: h.services.logger,
     services: h.services,
     ip: '127.0.0.1',
+    app: h.app,
   } as never;
 }
 

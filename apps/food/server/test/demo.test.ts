@@ -19,7 +19,7 @@ const count = async (table: string) =>
 
 describe('demo data', () => {
   it('seeds three supply chains, anchored on chain, idempotently', async () => {
-    const first = await seedFoodDemo(h.services);
+    const first = await seedFoodDemo(h.services, h.app);
     expect(first.seeded).toBe(true);
     await h.caughtUp();
     const events = await count('events');
@@ -39,7 +39,7 @@ describe('demo data', () => {
     );
     expect(kinds).toEqual(expect.arrayContaining(['cold_chain', 'inspection_failed']));
 
-    const again = await seedFoodDemo(h.services);
+    const again = await seedFoodDemo(h.services, h.app);
     expect(again.seeded).toBe(true);
     await h.caughtUp();
     expect(await count('events')).toBe(events);
@@ -56,6 +56,7 @@ describe('demo data', () => {
       logger: h.services.logger,
       services: h.services,
       ip: '',
+      app: h.app,
     } as never);
     const { lotUri } = await import('../src/demo-chains');
     const chains = demoChains(0);

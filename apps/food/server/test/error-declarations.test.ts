@@ -113,6 +113,7 @@ describe('an EPCIS error declaration', () => {
       logger: h.services.logger,
       services: h.services,
       ip: '',
+      app: h.app,
     } as never);
     const steps = await caller.trace.timeline({ epc: LOT });
     expect(steps.find((s) => s.eventId === hash)).toMatchObject({ retracted: { reason: 'incorrect_data' } });

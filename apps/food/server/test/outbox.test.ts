@@ -5,7 +5,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareCapture, queueStoredAnchors, storeCapture } from '../src/capture';
 import { placeUri } from '../src/demo-chains';
-import { foodRuntimeOf } from '../src/runtime';
 import { type FoodHarness, startFoodHarness } from './harness';
 
 const CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
@@ -43,7 +42,7 @@ const q = <T>(text: string) => h.database.query<T>(sql.raw(text));
 describe("food's anchor outbox", () => {
   it('marks each event with the tx that anchored it, as its outbox record', async () => {
     const lab = h.org('food-lab');
-    const report = await foodRuntimeOf(h.services).capture(doc('OUTBOX-1'), {
+    const report = await h.app.capture(doc('OUTBOX-1'), {
       org: lab.address,
       source: 'rest',
     });
@@ -72,7 +71,7 @@ describe("food's anchor outbox", () => {
     expect(stored.queued).toEqual([]);
     const hash = prepared.events[0]!.hash;
 
-    const runtime = foodRuntimeOf(h.services);
+    const runtime = h.app;
     expect(await queueStoredAnchors(h.database, [...runtime.signers.keys()])).toBe(1);
     // Queued once.
     expect(await queueStoredAnchors(h.database, [...runtime.signers.keys()])).toBe(0);

@@ -6,7 +6,6 @@ import { alertOf } from '@gongxin/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../src/domain';
-import { foodRuntimeOf } from '../src/runtime';
 import { type FoodHarness, startFoodHarness } from './harness';
 
 let h: FoodHarness;
@@ -30,7 +29,7 @@ async function scan(path: string, query: Record<string, string> = {}) {
 }
 
 async function settled() {
-  await foodRuntimeOf(h.services).scansChecked();
+  await h.app.scansChecked();
   await h.caughtUp();
 }
 

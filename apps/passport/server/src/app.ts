@@ -1,24 +1,35 @@
 // Passport as a suite app: `passportApp` is what the portal mounts at /passport (tRPC, sessions, web by
-// app-kit; the OpenID Provider and the sign-in endpoints under /passport/oidc by `routes`).
-import { type AppDefinition, defineApp, rateLimiter } from '@gongxin/app-kit';
+// app-kit; the OpenID Provider and the sign-in endpoints under /passport/oidc by `routes`), and on a new
+// demo chain its identity authority, citizens and enterprises at genesis.
+import { defineSuiteApp, rateLimiter } from '@gongxin/app-kit';
 import { appMigrations } from '@gongxin/db';
+import type { Value } from '@gongxin/ledger';
+import { demoAccounts, passportGenesis } from './demo';
 import { passportIndexer } from './indexer';
 import { interactionRoutes } from './oidc/interactions';
 import { appRouter } from './router';
-import { initPassportRuntime, type PassportOptions } from './runtime';
+import { createPassportRuntime, type PassportOptions } from './runtime';
 
-export function createPassportApp(options: PassportOptions = {}): AppDefinition<typeof appRouter> {
-  return defineApp({
+export function createPassportApp(options: PassportOptions = {}) {
+  return defineSuiteApp({
     id: 'passport',
-    title: { 'zh-CN': '护照', en: 'Passport' },
+    manifest: {
+      title: { 'zh-CN': '护照', en: 'Passport' },
+      summary: {
+        'zh-CN': '实名链上身份与统一登录：一次认证，登录所有应用',
+        en: 'Verified on-chain identity and single sign-on for every app',
+      },
+      audience: 'everyone',
+      roles: [{ id: 'officer', label: { 'zh-CN': '身份审核员', en: 'Identity officer' } }],
+    },
     router: appRouter,
     migrations: appMigrations('passport', new URL('../drizzle', import.meta.url)),
+    setup: (services) => createPassportRuntime(services, options),
     indexer: passportIndexer,
     webDist: new URL('../../web/dist', import.meta.url),
     // Sign-in happens here: stricter than the general API limit.
     rateLimits: { auth: { limit: 60, windowMs: 60_000 } },
-    routes: (router, services) => {
-      const runtime = () => initPassportRuntime(services, options);
+    routes: (router, services, runtime) => {
       // Sign-in endpoints (interaction steps, authorization, token): per-IP, like app-kit's auth limit.
       const limit = options.signInRateLimit ?? { limit: 120, windowMs: 60_000 };
       if (limit) {
@@ -33,17 +44,23 @@ export function createPassportApp(options: PassportOptions = {}): AppDefinition<
         );
       }
       interactionRoutes(router, {
-        oidc: async () => (await runtime()).oidc,
-        login: async () => (await runtime()).login,
+        oidc: async () => runtime.oidc,
+        login: async () => runtime.login,
         webBase: `${new URL(services.issuer).pathname.replace(/\/oidc\/?$/, '')}/`,
         demo: services.config.demo,
         logger: services.logger,
       });
     },
-    start: async (services) => {
-      await initPassportRuntime(services, options);
-      return async () => {};
-    },
+    // Demo identities (an identity authority, officers, citizens, enterprises) exist from block 0 on a new
+    // demo chain; in production the chain starts with the founding authorities only. The idHashes need
+    // passport's secret salt: the keys passport will load at start-up.
+    genesis: ({ config, suite }) =>
+      config.demo
+        ? (passportGenesis(
+            options.demoAccounts ?? demoAccounts(suite),
+            options.keys ?? { dataDir: config.dataDir },
+          ) as unknown as Record<string, Value>)
+        : {},
   });
 }
 

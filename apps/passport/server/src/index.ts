@@ -11,4 +11,4 @@ export {
 } from './liveness';
 export { applyMessage, loginMessage } from './messages';
 export type { AppRouter } from './router';
-export { initPassportRuntime, type PassportOptions, type PassportRuntime, SUITE_APP_IDS } from './runtime';
+export { createPassportRuntime, type PassportOptions, type PassportRuntime } from './runtime';

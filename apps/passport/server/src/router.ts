@@ -3,6 +3,7 @@ import { clientsRouter, demoRouter, keysRouter, loginRouter } from './routers/oi
 import { profileRouter } from './routers/profile';
 import { registrationRouter } from './routers/registration';
 import { reviewRouter, rolesRouter } from './routers/review';
+import { suiteRouter } from './routers/suite';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -14,6 +15,7 @@ export const appRouter = router({
   clients: clientsRouter,
   keys: keysRouter,
   demo: demoRouter,
+  suite: suiteRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,6 @@
-// Everything passport builds once per host: its secret-derived keys, the OpenID Provider, the login and
-// registration services and a logger that redacts ID numbers. Built on first use for a given AppServices
-// (app-kit calls `routes` before `start`, and tests call procedures directly), always after app-kit ran
-// passport's migrations.
+// Everything passport builds once per mount (the app module's `setup`, after app-kit ran passport's
+// migrations): its secret-derived keys, the OpenID Provider with every app the host mounts as a
+// first-party client, the login and registration services and a logger that redacts ID numbers.
 import type { AppServices } from '@gongxin/app-kit';
 import { suiteClientFor } from '@gongxin/app-kit';
 import type { Logger } from '@gongxin/telemetry';
@@ -12,24 +11,9 @@ import { LoginService } from './login';
 import { type ClientMetadata, PassportOidc } from './oidc/provider';
 import { RegistrationService } from './registration';
 
-/** The suite's apps: each is a first-party client (client id = app id). */
-export const SUITE_APP_IDS = [
-  'passport',
-  'explorer',
-  'wallet',
-  'welfare',
-  'registry',
-  'copyright',
-  'food',
-  'solar',
-  'parking',
-] as const;
-
 export interface PassportOptions {
   /** Default: the DevelopmentVerifier (performs no real check). */
   verifier?: LivenessVerifier;
-  /** App ids registered as first-party clients. Default: SUITE_APP_IDS. */
-  suiteApps?: readonly string[];
   /** Default: PASSPORT_SECRET, else DATA_DIR/passport/secret.key. */
   keys?: PassportKeys;
   /** Demo accounts to seed when `config.demo` is on. Default: demoAccounts(). */
@@ -71,9 +55,10 @@ export const PASSPORT_REDACT_PATHS = [
   'req.body.idNumber',
 ];
 
-const runtimes = new WeakMap<AppServices, Promise<PassportRuntime>>();
-
-async function build(services: AppServices, options: PassportOptions): Promise<PassportRuntime> {
+export async function createPassportRuntime(
+  services: AppServices,
+  options: PassportOptions,
+): Promise<PassportRuntime> {
   const logger = services.logger.child(
     { component: 'passport' },
     { redact: { paths: PASSPORT_REDACT_PATHS, censor: '[redacted]' } },
@@ -83,7 +68,10 @@ async function build(services: AppServices, options: PassportOptions): Promise<P
   const origins = [...new Set([new URL(publicUrl).origin, new URL(services.issuer).origin])];
   const client = services.chain.client;
   const suite = () => client.suite();
-  const suiteClients: ClientMetadata[] = (options.suiteApps ?? SUITE_APP_IDS).map((id) => ({
+  // Every app the host mounts signs in here as a first-party client (client id = app id); passport itself
+  // too, whether or not the host listed it.
+  const appIds = [...new Set(['passport', ...services.suite.apps.map((app) => app.id)])];
+  const suiteClients: ClientMetadata[] = appIds.map((id) => ({
     ...suiteClientFor(id, publicUrl, services.suiteSecret),
     client_name: id,
   }));
@@ -124,23 +112,4 @@ async function build(services: AppServices, options: PassportOptions): Promise<P
     'passport ready',
   );
   return runtime;
-}
-
-/** Builds the runtime for these services (once); later calls return the same one. */
-export function initPassportRuntime(
-  services: AppServices,
-  options: PassportOptions = {},
-): Promise<PassportRuntime> {
-  let runtime = runtimes.get(services);
-  if (!runtime) {
-    runtime = build(services, options);
-    runtimes.set(services, runtime);
-    runtime.catch(() => runtimes.delete(services));
-  }
-  return runtime;
-}
-
-/** The runtime of these services (built with default options if nothing built it yet). */
-export function passportRuntime(services: AppServices): Promise<PassportRuntime> {
-  return initPassportRuntime(services);
 }

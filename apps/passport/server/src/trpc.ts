@@ -1,11 +1,13 @@
-// Passport's one tRPC instance (app-kit: context, 401/403 guards, error shape), plus the officer guard:
+// Passport's one tRPC instance (app-kit: context with the mount's PassportRuntime as `ctx.app`, 401/403
+// guards, error shape), plus the officer guard:
 // an officer is an on-chain authority with scope `identity` (governance) or holds `passport:officer`.
 import { hasRole, initAppTRPC } from '@gongxin/app-kit';
 import { TRPCError } from '@trpc/server';
 import { isIdentityAuthority } from './chain';
+import type { PassportRuntime } from './runtime';
 
 export const { router, publicProcedure, protectedProcedure, roleProcedure, createCallerFactory, middleware } =
-  initAppTRPC();
+  initAppTRPC<PassportRuntime>();
 
 export const OFFICER_ROLE = { app: 'passport', role: 'officer' } as const;
 

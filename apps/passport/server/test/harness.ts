@@ -3,26 +3,23 @@
 // /passport, with the issuer at /passport/oidc. Logs can be captured to scan them.
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { type AppServices, type MountedApp, mountApp, type SessionUser } from '@gongxin/app-kit';
-import { startTestChainHost, TEST_SUITE_SECRET, testServices } from '@gongxin/app-kit/testing';
-import { accountFromPrivateKey, createWallet, type Wallet } from '@gongxin/client';
+import type { AppServices, MountedApp, SessionUser, SuiteAppInfo } from '@gongxin/app-kit';
+import { startAppHarness } from '@gongxin/app-kit/testing';
+import type { Wallet } from '@gongxin/client';
 import { createCoreRegistry } from '@gongxin/contracts';
-import { type Database, openDatabase } from '@gongxin/db';
-import { type Action, type CryptoSuite, fromHex, type GenesisDocument, type Value } from '@gongxin/ledger';
-import { getSuite } from '@gongxin/ledger/crypto/node';
-import { testAccount, testValidator } from '@gongxin/ledger/testing';
+import type { Database } from '@gongxin/db';
+import type { Action, CryptoSuite } from '@gongxin/ledger';
+import { testAccount } from '@gongxin/ledger/testing';
 import type { ChainNode } from '@gongxin/node';
 import { createLogger } from '@gongxin/telemetry';
 import { createPassportApp } from '../src/app';
 import { type PassportKeys, passportKeysFrom } from '../src/crypto';
-import { type DemoAccount, demoAccounts, passportGenesis } from '../src/demo';
+import { type DemoAccount, demoAccounts } from '../src/demo';
 import type { LivenessVerifier } from '../src/liveness';
-import { appRouter } from '../src/router';
-import { type PassportRuntime, passportRuntime } from '../src/runtime';
-import { createCallerFactory } from '../src/trpc';
+import type { appRouter } from '../src/router';
+import type { PassportRuntime } from '../src/runtime';
 
-const createCaller = createCallerFactory(appRouter);
-export type Caller = ReturnType<typeof createCaller>;
+export type Caller = ReturnType<typeof appRouter.createCaller>;
 
 export const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -53,22 +50,30 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Apps the host lists beside passport: the tests sign in to them as first-party clients. */
+const listedApps: SuiteAppInfo[] = [
+  {
+    id: 'welfare',
+    path: '/welfare/',
+    title: { 'zh-CN': '低保', en: 'Welfare' },
+    summary: { 'zh-CN': '低保', en: 'Welfare' },
+    audience: 'government',
+    roles: [{ id: 'officer', label: { 'zh-CN': '低保经办员', en: 'Welfare officer' } }],
+  },
+  {
+    id: 'food',
+    path: '/food/',
+    title: { 'zh-CN': '食品溯源', en: 'Food traceability' },
+    summary: { 'zh-CN': '食品溯源', en: 'Food traceability' },
+    audience: 'everyone',
+    roles: [{ id: 'inspector', label: { 'zh-CN': '检验检测', en: 'Inspector' } }],
+  },
+];
+
 export async function startHarness(
   opts: { verifier?: LivenessVerifier; demo?: boolean } = {},
 ): Promise<Harness> {
-  const suite = getSuite('ed25519-sha256');
   const keys = passportKeysFrom(new Uint8Array(32).fill(7));
-  const demo = demoAccounts(suite);
-  const sections = passportGenesis(demo, keys);
-  const validator = testValidator(suite, 1);
-  const genesis: GenesisDocument = {
-    chainId: 'gongxin-passport-test',
-    suite: suite.id,
-    time: Date.now() - 60_000,
-    validators: [validator.validator],
-    contracts: sections as unknown as Record<string, Value>,
-  };
-
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -77,71 +82,43 @@ export async function startHarness(
     },
   });
   const logger = createLogger({ name: 'passport-test', level: 'trace', destination: sink });
-
-  const database = await openDatabase({ memory: true });
-  const chain = await startTestChainHost({
-    database,
-    genesis,
-    suite,
-    validator: validator.account,
-    contracts: createCoreRegistry(),
-  });
-  const { node, host: app, url, server } = chain;
-  const issuer = `${url}/passport/oidc`;
-  const base = await testServices({
-    database,
-    chain: { node, url: `${url}/chain` },
-    publicUrl: url,
-    issuer,
-    suiteSecret: TEST_SUITE_SECRET,
-    logger,
-  });
-  const services: AppServices = { ...base, config: { ...base.config, demo: opts.demo ?? true } };
   const passport = createPassportApp({
     keys,
     signInRateLimit: false,
     ...(opts.verifier && { verifier: opts.verifier }),
   });
-  const mounted = await mountApp(passport, services, {
-    rateLimits: { api: false, auth: false },
+  // The chain is created with passport's demo sections (its genesis contribution) either way.
+  const h = await startAppHarness(passport, {
+    chainId: 'gongxin-passport-test',
+    contracts: createCoreRegistry(),
+    demo: opts.demo ?? true,
+    logger,
+    listedApps,
   });
-  app.use('/passport', mounted.router);
-
-  const wallets = new Map<string, Wallet>();
-  const walletOf = (privateKey: Uint8Array | string) => {
-    const key = typeof privateKey === 'string' ? fromHex(privateKey) : privateKey;
-    const id = Buffer.from(key).toString('hex');
-    let wallet = wallets.get(id);
-    if (!wallet) {
-      wallet = createWallet(services.chain.client, accountFromPrivateKey(suite, key));
-      wallets.set(id, wallet);
-    }
-    return wallet;
-  };
+  const demo = demoAccounts(h.suite);
 
   return {
-    url,
-    issuer,
-    publicUrl: url,
-    server,
-    node,
-    database,
-    services,
-    mounted,
-    suite,
+    url: h.url,
+    issuer: h.issuer,
+    publicUrl: h.url,
+    server: h.server,
+    node: h.node,
+    database: h.database,
+    services: h.services,
+    mounted: h.mounted,
+    suite: h.suite,
     keys,
     demo,
     logs,
-    runtime: () => passportRuntime(services),
+    runtime: async () => h.app,
     demoAccount(id) {
       const account = demo.find((a) => a.id === id);
       if (!account) throw new Error(`no demo account ${id}`);
       return account;
     },
-    walletOf,
+    walletOf: (privateKey) => h.wallet(privateKey),
     async send(privateKey, actions) {
-      const receipt = await walletOf(privateKey).send(actions);
-      await mounted.indexer?.waitFor(receipt.height, 20_000);
+      const receipt = await h.send(privateKey, actions);
       return {
         ok: receipt.ok,
         height: receipt.height,
@@ -149,26 +126,9 @@ export async function startHarness(
         ...(receipt.code && { code: receipt.code }),
       };
     },
-    caller(user) {
-      return createCaller({ user, requestId: 'test', logger, services, ip: '127.0.0.1' });
-    },
-    userOf(address, roles = []) {
-      return {
-        did: `did:gx:${address}`,
-        address,
-        roles: roles.map((r) => {
-          const [app = '', role = ''] = r.split(':');
-          return { app, role };
-        }),
-        sessionId: `test:${address}`,
-      };
-    },
-    async close() {
-      await mounted.close();
-      (base as { close?: () => void }).close?.();
-      await chain.close();
-      await database.close();
-    },
+    caller: (user) => h.caller(user),
+    userOf: (address, roles = []) => h.userOf(address, roles),
+    close: () => h.close(),
   };
 }
 

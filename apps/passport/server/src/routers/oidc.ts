@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { isIdentityAuthority } from '../chain';
 import { encryptText } from '../crypto';
 import { DEMO_PASSWORD } from '../demo';
-import { passportRuntime } from '../runtime';
 import { clients } from '../schema';
 import { officerProcedure, publicProcedure, router } from '../trpc';
 
@@ -16,7 +15,7 @@ const zUid = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an interaction id');
 export const loginRouter = router({
   /** A one-time challenge (32 random bytes, 2 minutes) for the sign-in `uid`; sign loginMessage(...) with it. */
   challenge: publicProcedure.input(z.object({ uid: zUid })).mutation(async ({ ctx, input }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     const interaction = await rt.oidc.provider.Interaction.find(input.uid);
     if (!interaction)
       throw new TRPCError({
@@ -64,7 +63,7 @@ function publicClient(row: typeof clients.$inferSelect) {
 
 export const clientsRouter = router({
   list: officerProcedure.query(async ({ ctx }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     const rows = await ctx.services.database.db.select().from(clients).orderBy(desc(clients.createdAt));
     return {
       suite: [...rt.oidc.suiteClientIds],
@@ -85,7 +84,7 @@ export const clientsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const clientId = `app-${randomBytes(8).toString('hex')}`;
       const secret = randomBytes(32).toString('base64url');
-      const rt = await passportRuntime(ctx.services);
+      const rt = ctx.app;
       const [row] = await ctx.services.database.db
         .insert(clients)
         .values({
@@ -116,7 +115,7 @@ export const clientsRouter = router({
 
 export const keysRouter = router({
   list: officerProcedure.query(async ({ ctx }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     return (await rt.oidc.signingKeys.list()).map((k) => ({ ...k, createdAt: k.createdAt.toISOString() }));
   }),
 
@@ -128,7 +127,7 @@ export const keysRouter = router({
         message: 'only an identity authority rotates the signing keys',
       });
     }
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     return { kid: await rt.oidc.rotateKeys() };
   }),
 });
@@ -139,7 +138,7 @@ export const demoRouter = router({
    * the login page can offer "use a demo account". Empty when demo mode is off.
    */
   accounts: publicProcedure.query(async ({ ctx }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     if (!rt.demo) return { demo: false as const, password: null, accounts: [] };
     return {
       demo: true as const,

@@ -13,7 +13,6 @@ import {
   rolesOnChain,
 } from '../chain';
 import { publicApplication } from '../registration';
-import { passportRuntime } from '../runtime';
 import { oidcModels } from '../schema';
 import { OFFICER_ROLE, protectedProcedure, router } from '../trpc';
 
@@ -34,7 +33,7 @@ type GrantPayload = {
 
 export const profileRouter = router({
   me: protectedProcedure.query(async ({ ctx }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     const client = ctx.services.chain.client;
     const address = ctx.user.address;
     const [account, attestation, roles, keys, authority, latest] = await Promise.all([

@@ -4,7 +4,6 @@ import { isAddress } from '@gongxin/ledger';
 import { z } from 'zod';
 import { attestationState, identityAccount } from '../chain';
 import { checkIdNumber } from '../idNumber';
-import { passportRuntime } from '../runtime';
 import { publicProcedure, router } from '../trpc';
 
 export const zAddress = z.string().refine((v) => isAddress(v), 'must be a gx1… address in lowercase');
@@ -37,7 +36,7 @@ export const zApply = z
 export const registrationRouter = router({
   /** Which liveness verifier runs (a development verifier checks nothing: the UI says so). */
   info: publicProcedure.query(async ({ ctx }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     return {
       verifier: { name: rt.verifier.name, development: rt.verifier.development },
       origins: rt.origins,
@@ -48,20 +47,20 @@ export const registrationRouter = router({
   }),
 
   startLiveness: publicProcedure.input(z.object({ address: zAddress })).mutation(async ({ ctx, input }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     return rt.registration.startLiveness(input.address);
   }),
 
   submitLiveness: publicProcedure
     .input(z.object({ sessionId: z.uuid(), response: z.string().min(1).max(2048) }))
     .mutation(async ({ ctx, input }) => {
-      const rt = await passportRuntime(ctx.services);
+      const rt = ctx.app;
       return rt.registration.submitLiveness(input.sessionId, input.response);
     }),
 
   // `apply` is a reserved word in tRPC routers (Function.prototype.apply): the application is `submit`.
   submit: publicProcedure.input(zApply).mutation(async ({ ctx, input }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     const result = await rt.registration.apply(input);
     rt.logger.info(
       { application: result.id, address: input.address, duplicate: result.duplicate },
@@ -72,7 +71,7 @@ export const registrationRouter = router({
 
   /** What anyone can know about an address: the chain's view, and whether an application is open. */
   status: publicProcedure.input(z.object({ address: zAddress })).query(async ({ ctx, input }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     const client = ctx.services.chain.client;
     const [account, attestation, latest] = await Promise.all([
       identityAccount(client, input.address),

@@ -6,7 +6,6 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorityOnChain, rolesOnChain } from '../chain';
 import { publicApplication } from '../registration';
-import { passportRuntime } from '../runtime';
 import { roles } from '../schema';
 import { officerProcedure, router } from '../trpc';
 import { zAddress } from './registration';
@@ -40,12 +39,12 @@ export const reviewRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const rt = await passportRuntime(ctx.services);
+      const rt = ctx.app;
       return (await rt.registration.list(input.status, input.limit)).map(publicApplication);
     }),
 
   get: officerProcedure.input(z.object({ id: z.string().min(1).max(64) })).query(async ({ ctx, input }) => {
-    const rt = await passportRuntime(ctx.services);
+    const rt = ctx.app;
     const row = await rt.registration.get(input.id);
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such application' });
     return publicApplication(row);
@@ -55,14 +54,14 @@ export const reviewRouter = router({
   prepareApproval: officerProcedure
     .input(z.object({ id: z.string().min(1).max(64) }))
     .query(async ({ ctx, input }) => {
-      const rt = await passportRuntime(ctx.services);
+      const rt = ctx.app;
       return rt.registration.approvalAction(input.id);
     }),
 
   reject: officerProcedure
     .input(z.object({ id: z.string().min(1).max(64), reason: zReason }))
     .mutation(async ({ ctx, input }) => {
-      const rt = await passportRuntime(ctx.services);
+      const rt = ctx.app;
       const row = await rt.registration.reject(input.id, input.reason, ctx.user.address);
       rt.logger.info({ application: row.id, by: ctx.user.address }, 'application rejected');
       return publicApplication(row);
