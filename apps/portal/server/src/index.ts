@@ -1,3 +1,2 @@
 // What the portal's web side may import: types only.
-export type { SuiteApp } from './app-registry';
-export type { AppRouter } from './router';
+export type { AppRouter, LandingApp, LandingApp as SuiteApp } from './router';

@@ -5,7 +5,15 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AppServices, mountApp, nodeFeed } from '@gongxin/app-kit';
+import {
+  type AnySuiteApp,
+  type AppServices,
+  mountApp,
+  nodeFeed,
+  type SuiteAppInfo,
+  suiteAppInfo,
+  suiteGenesis,
+} from '@gongxin/app-kit';
 import { createChainClient } from '@gongxin/client';
 import type { Config } from '@gongxin/config';
 import { createSuiteRegistry } from '@gongxin/contracts';
@@ -18,9 +26,9 @@ import { createMetrics, healthHandler, type Logger, metricsHandler } from '@gong
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { sql } from 'drizzle-orm';
 import express from 'express';
+import { suiteApps } from './apps';
 import { appRouter } from './router';
-import { loadSuiteSecret, mergeGenesis } from './secrets';
-import { mountedApps } from './suite-apps';
+import { loadSuiteSecret } from './secrets';
 
 export const portalWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -50,7 +58,12 @@ async function listen(app: express.Express, host: string, port: number): Promise
   });
 }
 
-export async function startSuite(config: Config, logger: Logger): Promise<RunningSuite> {
+/** Brings up the suite with `apps` mounted (default: the suite's apps, apps.ts). */
+export async function startSuite(
+  config: Config,
+  logger: Logger,
+  apps: readonly AnySuiteApp[] = suiteApps,
+): Promise<RunningSuite> {
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) {
@@ -77,13 +90,14 @@ export async function startSuite(config: Config, logger: Logger): Promise<Runnin
 
     // The chain: one validator in this process on the embedded default, its API under /chain. A new chain
     // starts with what the apps need at genesis (demo identities and roles when DEMO is on).
+    const suite = getSuite('ed25519-sha256');
     const chain = await startEmbeddedChain({
       database,
       dataDir: path.resolve(config.dataDir),
-      suite: getSuite('ed25519-sha256'),
+      suite,
       contracts: createSuiteRegistry(),
       logger: logger.child({ component: 'chain' }),
-      genesisContracts: () => mergeGenesis(mountedApps.map((m) => m.genesis?.(config) ?? {})),
+      genesisContracts: () => suiteGenesis(apps, { config, suite }),
     });
     closers.push(() => chain.node.stop());
     logger.info(
@@ -124,7 +138,7 @@ export async function startSuite(config: Config, logger: Logger): Promise<Runnin
           services: { database: database.kind, broker: broker.embedded ? 'embedded' : 'external' },
           startedAt,
           chain: chain.node,
-          live,
+          apps: live,
         }),
         onError: ({ error, path: procedure }) => {
           if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -136,7 +150,7 @@ export async function startSuite(config: Config, logger: Logger): Promise<Runnin
     // Apps are mounted after the server listens: their OIDC issuer and chain client need the real address.
     const appsRouter = express.Router();
     app.use(appsRouter);
-    const live = new Set<string>();
+    const live: SuiteAppInfo[] = [];
     if (existsSync(portalWebDist)) {
       app.use(express.static(portalWebDist, { index: 'index.html', maxAge: '1h' }));
       // A reload on a client-side route still gets the page; unknown API paths stay 404.
@@ -169,14 +183,15 @@ export async function startSuite(config: Config, logger: Logger): Promise<Runnin
       publicUrl,
       mqttUrl: broker.url,
       suiteSecret: loadSuiteSecret(config),
+      suite: { apps: apps.map(suiteAppInfo) },
     };
-    for (const { app: def } of mountedApps) {
+    for (const def of apps) {
       const mounted = await mountApp(def, { ...services, logger: logger.child({ app: def.id }) });
       closers.push(() => mounted.close());
       appsRouter.use(`/${def.id}`, mounted.router);
-      live.add(def.id);
+      live.push(suiteAppInfo(def));
     }
-    logger.info({ url, apps: [...live] }, 'Gongxin portal is up');
+    logger.info({ url, apps: live.map((app) => app.id) }, 'Gongxin portal is up');
     return { url, port, database, brokerUrl: broker.url, close: closeAll };
   } catch (error) {
     await closeAll();

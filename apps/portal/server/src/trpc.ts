@@ -1,5 +1,6 @@
 // The portal's one tRPC instance. Inputs are validated with zod; a bad input is a 400 with the zod issues
 // flattened so a person (or a test) sees which field is wrong.
+import type { SuiteAppInfo } from '@gongxin/app-kit';
 import type { ChainNode } from '@gongxin/node';
 import { initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
@@ -9,8 +10,8 @@ export interface PortalContext {
   services: { database: string; broker: string };
   startedAt: Date;
   chain: ChainNode;
-  /** Ids of the apps mounted in this process. */
-  live: ReadonlySet<string>;
+  /** The apps mounted in this process, as their manifests describe them. */
+  apps: readonly SuiteAppInfo[];
 }
 
 const t = initTRPC.context<PortalContext>().create({

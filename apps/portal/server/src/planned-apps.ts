@@ -1,0 +1,58 @@
+// The apps the landing page shows as coming: the suite's roadmap. Everything mounted comes from the app
+// modules themselves (apps.ts); an app leaves this list the day its module joins that one.
+import type { Audience, LocalizedText } from '@gongxin/app-kit';
+
+export interface PlannedApp {
+  id: string;
+  title: LocalizedText;
+  summary: LocalizedText;
+  audience: Audience;
+}
+
+export const plannedApps: readonly PlannedApp[] = [
+  {
+    id: 'welfare',
+    title: { 'zh-CN': '低保', en: 'Welfare' },
+    summary: {
+      'zh-CN': '低保对象登记、专户发放、预算统计与违规监测',
+      en: 'Recipient registry, dedicated accounts, budgets and violation alerts',
+    },
+    audience: 'government',
+  },
+  {
+    id: 'registry',
+    title: { 'zh-CN': '企业链', en: 'Enterprise registry' },
+    summary: {
+      'zh-CN': '企业登记、产品与服务认证、公示与供需对接',
+      en: 'Enterprise registration, certification, public notices, supply and demand',
+    },
+    audience: 'enterprise',
+  },
+  {
+    id: 'copyright',
+    title: { 'zh-CN': '版权', en: 'Copyright' },
+    summary: {
+      'zh-CN': '作品登记与存在证明、授权、转让质押与侵权取证',
+      en: 'Work registration with proof of existence, licensing, transfer and evidence',
+    },
+    audience: 'everyone',
+  },
+  {
+    id: 'solar',
+    title: { 'zh-CN': '能源链', en: 'Solar energy trading' },
+    summary: {
+      'zh-CN': '光伏电站直售电力，电表网关实时上报发电量',
+      en: 'Solar plants sell power directly; meter gateways report generation live',
+    },
+    audience: 'everyone',
+  },
+  {
+    id: 'parking',
+    title: { 'zh-CN': '智慧停车', en: 'Parking' },
+    summary: {
+      'zh-CN': '分散停车场统一接入，按费率计费，终端支付实时上链结算',
+      en: 'Scattered lots in one system, fees by tariff, payments settled on chain',
+    },
+    audience: 'public',
+  },
+];
