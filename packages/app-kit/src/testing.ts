@@ -3,8 +3,11 @@
 // and AppServices over an in-process test chain. The provider issues the claims passport must issue
 // (`did`, `roles` as "<app>:<role>", `name`) in the ID token, so app tests exercise the real contract.
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   type Account,
   accountFromPrivateKey,
@@ -471,7 +474,9 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
   const validator = testValidator(suite, 1);
   const others = [...(opts.passport ? [opts.passport] : []), ...(opts.apps ?? [])];
   const all: AnySuiteApp[] = [...others, app];
-  const base = loadConfig({ NODE_ENV: 'test' });
+  // Its own data directory: an app that keeps files (passport's secret) must not write into the checkout.
+  const dataDir = mkdtempSync(path.join(tmpdir(), `gongxin-${app.id}-test-`));
+  const base = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir });
   const config: Config = { ...base, ...(opts.demo !== undefined && { demo: opts.demo }) };
   const extra = typeof opts.genesis === 'function' ? opts.genesis({ account }) : (opts.genesis ?? {});
   const contracts = suiteGenesis(all, { config: { ...config, demo: true }, suite });
@@ -614,6 +619,7 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
       shared.close();
       await chain.close();
       if (!opts.database) await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   if (opts.mount ?? true) {

@@ -5,14 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cookieJar } from '@gongxin/app-kit/testing';
+import { cookieJar, startAppHarness } from '@gongxin/app-kit/testing';
 import { accountFromPrivateKey, createChainClient, createWallet } from '@gongxin/client';
 import { loadConfig } from '@gongxin/config';
 import { notaryEvents } from '@gongxin/contracts';
 import { toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { testAccount } from '@gongxin/ledger/testing';
-import { loginMessage } from '@gongxin/passport-server';
+import { createPassportApp, loginMessage } from '@gongxin/passport-server';
 import { createLogger } from '@gongxin/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteApps } from '../src/apps';
@@ -31,6 +31,38 @@ async function trpc<T>(url: string, init?: { cookie?: string }): Promise<T> {
   return body.result.data;
 }
 const input = (value: unknown) => `?input=${encodeURIComponent(JSON.stringify(value))}`;
+
+/** Signs the notes officer in to the notes app at `base` through passport, as a browser does: the jar. */
+async function signIn(base: string) {
+  const jar = cookieJar();
+  const hops = await jar.follow(`${base}/notes/auth/login?returnTo=${encodeURIComponent('/notes/')}`);
+  const interaction = hops
+    .map((h) => h.location ?? '')
+    .find((l) => /\/passport\/oidc\/interaction\//.test(l));
+  expect(interaction).toBeDefined();
+  const uid = interaction!.split('/').pop()!;
+  const issuer = `${base}/passport/oidc`;
+  const challengeRes = await jar.fetch(`${issuer}/interaction/${uid}/challenge`, { method: 'POST' });
+  expect(challengeRes.status).toBe(200);
+  const { challenge } = await challengeRes.json<{ challenge: string }>();
+  const signature = toHex(
+    suite.sign(loginMessage({ origin: base, uid, challenge, address: officer.address }), officer.privateKey),
+  );
+  const login = await jar.fetch(`${issuer}/interaction/${uid}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      address: officer.address,
+      publicKey: toHex(officer.publicKey),
+      signature,
+      challenge,
+    }),
+  });
+  expect(login.status, await login.text()).toBe(200);
+  const back = await jar.follow((await login.json<{ redirectTo: string }>()).redirectTo);
+  expect(back.some((h) => h.location?.startsWith(`${base}/notes/`))).toBe(true);
+  return jar;
+}
 
 beforeAll(async () => {
   const config = loadConfig({
@@ -74,39 +106,7 @@ describe('an app added by one import', () => {
   });
 
   it('its officer signs in through passport and holds notes:scribe', async () => {
-    const jar = cookieJar();
-    const hops = await jar.follow(
-      `${running.url}/notes/auth/login?returnTo=${encodeURIComponent('/notes/')}`,
-    );
-    const interaction = hops
-      .map((h) => h.location ?? '')
-      .find((l) => /\/passport\/oidc\/interaction\//.test(l));
-    expect(interaction).toBeDefined();
-    const uid = interaction!.split('/').pop()!;
-    const issuer = `${running.url}/passport/oidc`;
-    const challengeRes = await jar.fetch(`${issuer}/interaction/${uid}/challenge`, { method: 'POST' });
-    expect(challengeRes.status).toBe(200);
-    const { challenge } = await challengeRes.json<{ challenge: string }>();
-    const signature = toHex(
-      suite.sign(
-        loginMessage({ origin: running.url, uid, challenge, address: officer.address }),
-        officer.privateKey,
-      ),
-    );
-    const login = await jar.fetch(`${issuer}/interaction/${uid}/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        address: officer.address,
-        publicKey: toHex(officer.publicKey),
-        signature,
-        challenge,
-      }),
-    });
-    expect(login.status, await login.text()).toBe(200);
-    const back = await jar.follow((await login.json<{ redirectTo: string }>()).redirectTo);
-    expect(back.some((h) => h.location?.startsWith(`${running.url}/notes/`))).toBe(true);
-
+    const jar = await signIn(running.url);
     const me = await jar.fetch(`${running.url}/notes/auth/me`);
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({
@@ -164,5 +164,25 @@ describe('an app added by one import', () => {
     expect(pack.events['notary.anchored'](event.attrs, t)).toBe(
       `${officer.address} noted down a note (fingerprint ${hash})`,
     );
+  });
+});
+
+describe('the same app under startAppHarness with passport', () => {
+  it('starts from the app alone: its officer from its genesis signs in through the mounted passport', async () => {
+    const h = await startAppHarness(notesApp, { passport: createPassportApp({ signInRateLimit: false }) });
+    try {
+      const jar = await signIn(h.url);
+      const me = await jar.fetch(`${h.url}/notes/auth/me`);
+      expect(await me.json()).toMatchObject({
+        address: officer.address,
+        roles: [{ app: 'notes', role: 'scribe' }],
+      });
+      expect(await h.caller(h.userOf(officer.address, ['notes:scribe'])).scribe()).toEqual({
+        address: officer.address,
+        roles: ['notes:scribe'],
+      });
+    } finally {
+      await h.close();
+    }
   });
 });
