@@ -12,6 +12,7 @@ import { createAuth } from './auth/auth';
 import { assertSuiteSecret } from './auth/oidc';
 import { appkitMigrations } from './db/migrations';
 import { createIndexer, type Indexer } from './indexer/indexer';
+import { startDeviceIngest } from './ingest/device-ingest';
 import {
   errorHandler,
   rateLimiter,
@@ -209,6 +210,17 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     if (def.start) {
       const stop = await def.start(services, runtime, { ...(indexer && { indexer }) });
       closers.push(stop);
+    }
+    const feeds = def.mqtt?.(services, runtime) ?? [];
+    const streams = new Set<string>();
+    for (const feed of feeds) {
+      if (streams.has(feed.stream))
+        throw new Error(`app ${id}: MQTT stream ${feed.stream} is declared twice`);
+      streams.add(feed.stream);
+    }
+    for (const feed of feeds) {
+      const ingest = await startDeviceIngest(services, feed);
+      closers.push(() => ingest.stop());
     }
     if (def.seed && services.config.demo && options.seedDemo !== false) {
       const seed = def.seed;

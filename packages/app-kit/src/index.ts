@@ -55,8 +55,6 @@ export {
   defineSuiteApp,
   type GenesisContext,
   type GenesisContribution,
-  type MqttIngest,
-  type MqttMessage,
   mergeGenesis,
   type SuiteApp,
   type SuiteAppDefinition,

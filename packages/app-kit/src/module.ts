@@ -19,26 +19,6 @@ export interface GenesisContext {
 /** Genesis sections by contract name, e.g. `{ identity: { accounts: […], roles: […] } }`. */
 export type GenesisContribution = Record<string, Value>;
 
-/** One MQTT message as an ingest handler receives it. */
-export interface MqttMessage {
-  topic: string;
-  payload: Uint8Array;
-  /** Milliseconds since the epoch, when the host received it. */
-  receivedAt: number;
-}
-
-/**
- * What an app ingests from MQTT: topic filters (MQTT wildcards allowed, relative to nothing: the full
- * topic) and the handler the ingest pipeline calls for each message, after it is durably stored.
- */
-export interface MqttIngest<TRuntime = undefined> {
-  /** Stable name of this ingest within the app (its metrics and its durable queue are named after it). */
-  name: string;
-  topics: readonly string[];
-  qos?: 0 | 1 | 2;
-  handle(message: MqttMessage, ctx: { services: AppServices; app: TRuntime }): Promise<void>;
-}
-
 export interface SuiteAppDefinition<TRouter extends AnyTRPCRouter = AnyTRPCRouter, TRuntime = undefined>
   extends Omit<AppDefinition<TRouter, TRuntime>, 'title'> {
   manifest: AppManifest;
@@ -49,7 +29,6 @@ export interface SuiteAppDefinition<TRouter extends AnyTRPCRouter = AnyTRPCRoute
   genesis?: (ctx: GenesisContext) => GenesisContribution;
   /** Path, relative to the app (`/<id>/`), of the ES module teaching the explorer its contract's events. */
   explorerDecoders?: string;
-  mqtt?: readonly MqttIngest<TRuntime>[];
 }
 
 /** An app module as `defineSuiteApp` returns it: also an AppDefinition, so `mountApp` takes it. */
@@ -80,13 +59,6 @@ export function defineSuiteApp<TRouter extends AnyTRPCRouter, TRuntime = undefin
     throw new Error(
       `app ${def.id}: explorerDecoders must be a relative path to a .js module, e.g. "explorer-decoders.js"`,
     );
-  }
-  const names = new Set<string>();
-  for (const ingest of def.mqtt ?? []) {
-    if (names.has(ingest.name))
-      throw new Error(`app ${def.id}: MQTT ingest ${ingest.name} is declared twice`);
-    names.add(ingest.name);
-    if (ingest.topics.length === 0) throw new Error(`app ${def.id}: MQTT ingest ${ingest.name} has no topic`);
   }
   return Object.freeze({ ...def, title: def.manifest.title });
 }

@@ -9,6 +9,7 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import type express from 'express';
 import type { ChainFeed } from './indexer/feed';
 import type { Indexer, IndexerDefinition } from './indexer/indexer';
+import type { DeviceIngestDefinition } from './ingest/device-ingest';
 
 export interface ChainAccess {
   /** The node API (`/chain`) over HTTP, for queries and submission. */
@@ -124,5 +125,11 @@ export interface AppDefinition<TRouter extends AnyTRPCRouter = AnyTRPCRouter, TR
    * the host serves meanwhile; awaited on close. Must be idempotent: it runs on every start.
    */
   seed?: (services: AppServices, app: TRuntime) => Promise<void>;
+  /**
+   * The app's MQTT feeds: app-kit starts each (`startDeviceIngest` on the host's broker) once the app has
+   * started, and stops them first on close. Stream names must differ.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: each feed decodes its own reading type.
+  mqtt?: (services: AppServices, app: TRuntime) => readonly DeviceIngestDefinition<any>[];
   rateLimits?: RateLimits;
 }

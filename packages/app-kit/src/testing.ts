@@ -405,6 +405,8 @@ export interface AppHarnessOptions<TRuntime> {
   demo?: boolean;
   /** Default: silent (or LOG_LEVEL). */
   logger?: Logger;
+  /** The broker the apps' MQTT feeds connect to, e.g. an embedded one's URL. */
+  mqttUrl?: string;
   /** Default: rate limits off. */
   mountOptions?: MountOptions;
   /** Passport's app module, mounted at /passport (the issuer) for real sign-in. */
@@ -514,6 +516,7 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
     apps: [...all.map(suiteAppInfo), ...(opts.listedApps ?? [])],
   });
   shared.config = config;
+  if (opts.mqttUrl) shared.mqttUrl = opts.mqttUrl;
   const servicesOf = (id: string) => ({ ...shared, logger: logger.child({ app: id }) });
   const mountOptions: MountOptions = { rateLimits: { api: false, auth: false }, ...opts.mountOptions };
   const mounts = new Map<string, MountedApp>();

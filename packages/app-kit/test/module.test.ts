@@ -1,9 +1,12 @@
 // The app module: what defineSuiteApp refuses, how hosts merge genesis contributions and describe apps to
-// each other, and that a mount's runtime is built once and reaches procedures, routes, start and the seed.
+// each other, that a mount's runtime is built once and reaches procedures, routes, start and the seed, and
+// that the app's MQTT feeds run with it.
 import { identityKeys } from '@gongxin/contracts';
 import type { Value } from '@gongxin/ledger';
 import { testAccount } from '@gongxin/ledger/testing';
+import { connectMqtt, shardTopic, startEmbeddedBroker } from '@gongxin/mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IntervalRoot } from '../src/ingest/intervals';
 import { defineSuiteApp, mergeGenesis, suiteAppInfo } from '../src/module';
 import type { AppManifest } from '../src/services';
 import { type AppHarness, startAppHarness } from '../src/testing';
@@ -19,7 +22,7 @@ const bare = initAppTRPC();
 const bareRouter = bare.router({ ping: bare.publicProcedure.query(() => 'pong') });
 
 describe('defineSuiteApp', () => {
-  it('refuses a bad id, a bad or repeated role, a decoder path that is not a relative .js, a repeated ingest', () => {
+  it('refuses a bad id, a bad or repeated role, a decoder path that is not a relative .js', () => {
     expect(() => defineSuiteApp({ id: 'Notes!', manifest, router: bareRouter })).toThrow();
     expect(() =>
       defineSuiteApp({
@@ -38,13 +41,6 @@ describe('defineSuiteApp', () => {
     expect(() =>
       defineSuiteApp({ id: 'notes', manifest, router: bareRouter, explorerDecoders: '/notes/pack.js' }),
     ).toThrow(/explorerDecoders/);
-    const ingest = { name: 'meters', topics: ['notes/+/in'], handle: async () => {} };
-    expect(() =>
-      defineSuiteApp({ id: 'notes', manifest, router: bareRouter, mqtt: [ingest, ingest] }),
-    ).toThrow(/MQTT ingest meters is declared twice/);
-    expect(() =>
-      defineSuiteApp({ id: 'notes', manifest, router: bareRouter, mqtt: [{ ...ingest, topics: [] }] }),
-    ).toThrow(/has no topic/);
   });
 
   it('describes the app to the rest of the suite with its path and decoder pack URL', () => {
@@ -149,5 +145,72 @@ describe('a mounted app module', () => {
       const state = await h.services.chain.client.state(identityKeys.account(address));
       expect(state.value, address).not.toBeNull();
     }
+  });
+});
+
+describe('an app module with an MQTT feed', () => {
+  it('has its feed started with the app, its interval roots handed to its runtime, stopped on close', async () => {
+    const broker = await startEmbeddedBroker();
+    const roots: IntervalRoot[] = [];
+    const ts = Date.now() - 5 * 60_000;
+    const gatesApp = defineSuiteApp({
+      id: 'gates',
+      manifest,
+      router: bareRouter,
+      setup: () => ({ outbox: { enqueue: async (r: readonly IntervalRoot[]) => void roots.push(...r) } }),
+      mqtt: (_services, app) => [
+        {
+          stream: 'gates.plates',
+          prefix: 'gates',
+          outbox: app.outbox,
+          intervalMs: 60_000,
+          graceMs: 1_000,
+          closeEveryMs: 100,
+          decode: ({ payload, device }) => {
+            const r = JSON.parse(payload.toString()) as { seq: number; ts: number };
+            return { device, seq: r.seq, ts: r.ts, data: null };
+          },
+        },
+      ],
+    });
+    const h = await startAppHarness(gatesApp, { mqttUrl: broker.url });
+    const pub = await connectMqtt(broker.url);
+    try {
+      for (let seq = 0; seq < 3; seq++) {
+        await pub.publish(shardTopic('gates', 64, 'gate-1', 'plate'), JSON.stringify({ seq, ts }));
+      }
+      // The interval may close before the last reading arrives; its correction root then covers all three.
+      await expect.poll(() => roots.at(-1)?.leaves, { timeout: 20_000 }).toBe(3);
+    } finally {
+      await pub.close();
+      await h.close();
+    }
+    // Closed with the app: a late reading of the same interval, which a running feed would answer with a
+    // correction root within a close pass, is not taken in.
+    const handed = roots.length;
+    const late = await connectMqtt(broker.url);
+    try {
+      await late.publish(
+        shardTopic('gates', 64, 'gate-2', 'plate'),
+        JSON.stringify({ seq: 0, ts: Date.now() }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expect(roots).toHaveLength(handed);
+    } finally {
+      await late.close();
+      await broker.close();
+    }
+  });
+
+  it('refuses two feeds of one stream', async () => {
+    const feed = {
+      stream: 'twice.s',
+      prefix: 'twice',
+      decode: () => ({ device: 'd', seq: 0, ts: 0, data: null }),
+    };
+    const twiceApp = defineSuiteApp({ id: 'twice', manifest, router: bareRouter, mqtt: () => [feed, feed] });
+    await expect(startAppHarness(twiceApp)).rejects.toThrow(
+      'app twice: MQTT stream twice.s is declared twice',
+    );
   });
 });
