@@ -2,12 +2,12 @@
 // The host (the portal, runStandalone, a test harness) reads it to mount the app, build the chain's
 // genesis, tell passport which clients and roles exist and tell the explorer where decoder packs live, so
 // adding an app never means editing lists elsewhere.
-
 import type { Config } from '@gongxin/config';
 import { assertAppSchemaName } from '@gongxin/db';
 import type { CryptoSuite, Value, ValueMap } from '@gongxin/ledger';
 import type { AnyTRPCRouter } from '@trpc/server';
-import type { AppDefinition, AppManifest, AppServices, SuiteAppInfo } from './services';
+import { parseRole } from './roles';
+import type { AppDefinition, AppManifest, SuiteAppInfo } from './services';
 
 /** What an app's genesis contribution may depend on. */
 export interface GenesisContext {
@@ -40,8 +40,6 @@ export type SuiteApp<TRouter extends AnyTRPCRouter = AnyTRPCRouter, TRuntime = u
 // biome-ignore lint/suspicious/noExplicitAny: a list holds apps whose runtimes differ.
 export type AnySuiteApp = SuiteApp<AnyTRPCRouter, any>;
 
-const ROLE_ID = /^[a-z][a-z0-9-]{0,39}$/;
-
 /** Declares an app module; checked here so a bad id, role or decoder path fails where it is written. */
 export function defineSuiteApp<TRouter extends AnyTRPCRouter, TRuntime = undefined>(
   def: SuiteAppDefinition<TRouter, TRuntime>,
@@ -49,8 +47,11 @@ export function defineSuiteApp<TRouter extends AnyTRPCRouter, TRuntime = undefin
   assertAppSchemaName(def.id);
   const seen = new Set<string>();
   for (const role of def.manifest.roles) {
-    if (!ROLE_ID.test(role.id)) {
-      throw new Error(`app ${def.id}: role id ${JSON.stringify(role.id)} must match ${ROLE_ID}`);
+    // The role must survive the round trip through passport's ID token (`<app>:<role>`).
+    if (parseRole(`${def.id}:${role.id}`)?.role !== role.id) {
+      throw new Error(
+        `app ${def.id}: role id ${JSON.stringify(role.id)} must be a lowercase slug (a-z first, then a-z 0-9 _ . -)`,
+      );
     }
     if (seen.has(role.id)) throw new Error(`app ${def.id}: role ${role.id} is declared twice`);
     seen.add(role.id);
