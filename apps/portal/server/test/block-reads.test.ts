@@ -8,8 +8,8 @@ import path from 'node:path';
 import { loadConfig } from '@gongxin/config';
 import { createLogger } from '@gongxin/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteApps } from '../src/apps';
 import { type RunningSuite, startSuite } from '../src/suite';
-import { mountedApps } from '../src/suite-apps';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-block-reads-'));
 let suite: RunningSuite;
@@ -35,7 +35,7 @@ const health = async (prefix: string) =>
 describe('the embedded suite', () => {
   it('reads each block once for all indexers', async () => {
     const withIndexer: string[] = [];
-    for (const { app } of mountedApps) {
+    for (const app of suiteApps) {
       if ((await health(`/${app.id}`)).checks.indexer) withIndexer.push(app.id);
     }
     expect(withIndexer).toEqual(expect.arrayContaining(['wallet', 'explorer', 'food']));
