@@ -9,6 +9,7 @@ import { foodEvents } from './food/events';
 import { governanceEvents } from './governance/events';
 import { identityEvents } from './identity/events';
 import { notaryEvents } from './notary/events';
+import { registryEvents } from './registry/events';
 
 export * from './assets/balances';
 export { ASSET_POLICIES, assetsEvents, PACKET_SPLITS } from './assets/events';
@@ -19,6 +20,7 @@ export { foodEvents } from './food/events';
 export { governanceEvents, PROPOSAL_KINDS } from './governance/events';
 export { identityEvents } from './identity/events';
 export { notaryEvents } from './notary/events';
+export { registryEvents } from './registry/events';
 
 /** The catalogs of every contract the suite's chain runs, and of the ledger's own `core` events. */
 export const suiteEventCatalogs: readonly AnyEventCatalog[] = [
@@ -29,6 +31,7 @@ export const suiteEventCatalogs: readonly AnyEventCatalog[] = [
   notaryEvents,
   foodEvents,
   copyrightEvents,
+  registryEvents,
 ];
 
 /** The catalog of an event's contract, if the suite has one. */

@@ -8,6 +8,7 @@ import { foodContract } from './food/contract';
 import { governanceContract } from './governance/contract';
 import { identityContract } from './identity/contract';
 import { notaryContract } from './notary/contract';
+import { registryContract } from './registry/contract';
 
 export { assetsContract, REGULATOR_ROLE } from './assets/contract';
 export { credit, debit, lock, transferBetween, unlock } from './assets/library';
@@ -48,9 +49,12 @@ export * from './copyright/rights';
 export * from './copyright/views';
 export * from './food/contract';
 export * from './food/views';
+export * from './registry/codes';
+export * from './registry/contract';
+export * from './registry/views';
 
 /** The domain apps' contracts every node of the suite's chain runs beside the core ones. */
-export const suiteContracts: readonly ContractModule[] = [foodContract, copyrightContract];
+export const suiteContracts: readonly ContractModule[] = [foodContract, copyrightContract, registryContract];
 
 /**
  * The registry every node of a Gongxin chain runs: core plus the suite's app contracts. Validators, the

@@ -6,6 +6,7 @@ import type { Packet } from './assets/views';
 import { MAX_AMOUNT } from './common';
 import { checkCopyrightState } from './copyright/invariants';
 import { identityKeys } from './identity/views';
+import { checkRegistryInvariants } from './registry/invariants';
 
 export interface ScannableState extends StateReader {
   scan(prefix: string): Iterable<[string, Value]>;
@@ -72,6 +73,7 @@ export function checkInvariants(state: ScannableState): string[] {
   const copyright = checkCopyrightState(state);
   problems.push(...copyright.problems);
   for (const [symbol, amount] of copyright.escrowed) totalsOf(symbol).escrowed += amount;
+  problems.push(...checkRegistryInvariants(state));
 
   for (const [symbol, t] of totals) {
     if (!supplies.has(symbol))

@@ -33,7 +33,10 @@ const RESIDENT_ID = '131102198503121192';
 describe('USCC (GB 32100)', () => {
   it.each(PUBLISHED)('accepts %s (%s) with its parts', (code) => {
     const r = checkUscc(code);
-    expect(r).toMatchObject({ ok: true, value: { code, authority: '9', category: '1', categoryName: '企业' } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: { code, authority: '9', category: '1', categoryName: '企业' },
+    });
     if (r.ok) expect(r.value.orgCode).toBe(`${code.slice(8, 16)}-${code[16]}`);
   });
 
@@ -162,22 +165,20 @@ describe('legacy registration number (注册号, GS 15-2006)', () => {
 });
 
 describe('LEI (ISO 17442)', () => {
-  it.each([
-    'HWUPKR0MPOU8FGXBT394',
-    '7LTWFZYICNSX8D621K86',
-    '5493001KJTIIGC8Y1R12',
-    '529900T8BM49AURSDO55',
-  ])('accepts the published LEI %s and refuses its changes', (lei) => {
-    expect(checkLei(lei)).toEqual({ ok: true, value: lei });
-    expect(checkLei(lei.toLowerCase()).ok).toBe(true);
-    expect(leiCheckDigits(lei.slice(0, 18))).toBe(lei.slice(18));
-    // MOD 97-10 detects every change of one digit (a letter counts as two digits, so a letter swap
-    // is caught with 96/97 odds only).
-    for (let i = 0; i < 20; i++) {
-      if (!/\d/.test(lei[i]!)) continue;
-      const ch = String((Number(lei[i]) + 1) % 10);
-      expect(checkLei(lei.slice(0, i) + ch + lei.slice(i + 1)).ok).toBe(false);
-    }
-    expect(checkLei(lei.slice(0, 19)).ok).toBe(false);
-  });
+  it.each(['HWUPKR0MPOU8FGXBT394', '7LTWFZYICNSX8D621K86', '5493001KJTIIGC8Y1R12', '529900T8BM49AURSDO55'])(
+    'accepts the published LEI %s and refuses its changes',
+    (lei) => {
+      expect(checkLei(lei)).toEqual({ ok: true, value: lei });
+      expect(checkLei(lei.toLowerCase()).ok).toBe(true);
+      expect(leiCheckDigits(lei.slice(0, 18))).toBe(lei.slice(18));
+      // MOD 97-10 detects every change of one digit (a letter counts as two digits, so a letter swap
+      // is caught with 96/97 odds only).
+      for (let i = 0; i < 20; i++) {
+        if (!/\d/.test(lei[i]!)) continue;
+        const ch = String((Number(lei[i]) + 1) % 10);
+        expect(checkLei(lei.slice(0, i) + ch + lei.slice(i + 1)).ok).toBe(false);
+      }
+      expect(checkLei(lei.slice(0, 19)).ok).toBe(false);
+    },
+  );
 });

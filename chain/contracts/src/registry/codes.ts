@@ -11,34 +11,43 @@ export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
  * The registering-authority codes (登记管理部门码) with the category codes (机构类别码) each may use, as
  * GB 32100-2015 Annex A lists them, with the later A (军队) and N (农业农村) authorities.
  */
-export const USCC_AUTHORITIES: Readonly<Record<string, { name: string; categories: Record<string, string> }>> =
-  {
-    '1': { name: '机构编制', categories: { '1': '机关', '2': '事业单位', '3': '群众团体', '9': '其他' } },
-    '2': { name: '外交', categories: { '1': '外国常驻新闻机构', '9': '其他' } },
-    '3': {
-      name: '司法行政',
-      categories: {
-        '1': '律师执业机构',
-        '2': '公证处',
-        '3': '基层法律服务所',
-        '4': '司法鉴定机构',
-        '5': '仲裁委员会',
-        '9': '其他',
-      },
+export const USCC_AUTHORITIES: Readonly<
+  Record<string, { name: string; categories: Record<string, string> }>
+> = {
+  '1': { name: '机构编制', categories: { '1': '机关', '2': '事业单位', '3': '群众团体', '9': '其他' } },
+  '2': { name: '外交', categories: { '1': '外国常驻新闻机构', '9': '其他' } },
+  '3': {
+    name: '司法行政',
+    categories: {
+      '1': '律师执业机构',
+      '2': '公证处',
+      '3': '基层法律服务所',
+      '4': '司法鉴定机构',
+      '5': '仲裁委员会',
+      '9': '其他',
     },
-    '4': { name: '文化', categories: { '1': '外国在华文化中心', '9': '其他' } },
-    '5': { name: '民政', categories: { '1': '社会团体', '2': '民办非企业单位', '3': '基金会', '9': '其他' } },
-    '6': { name: '旅游', categories: { '1': '外国旅游部门常驻代表机构', '2': '港澳台旅游部门常驻代表机构', '9': '其他' } },
-    '7': { name: '宗教', categories: { '1': '宗教活动场所', '2': '宗教院校', '9': '其他' } },
-    '8': { name: '工会', categories: { '1': '基层工会', '9': '其他' } },
-    '9': { name: '工商', categories: { '1': '企业', '2': '个体工商户', '3': '农民专业合作社' } },
-    A: { name: '中央军委改革和编制办公室', categories: { '1': '军队事业单位', '9': '其他' } },
-    N: {
-      name: '农业农村',
-      categories: { '1': '组级集体经济组织', '2': '村级集体经济组织', '3': '乡镇级集体经济联合组织', '9': '其他' },
+  },
+  '4': { name: '文化', categories: { '1': '外国在华文化中心', '9': '其他' } },
+  '5': { name: '民政', categories: { '1': '社会团体', '2': '民办非企业单位', '3': '基金会', '9': '其他' } },
+  '6': {
+    name: '旅游',
+    categories: { '1': '外国旅游部门常驻代表机构', '2': '港澳台旅游部门常驻代表机构', '9': '其他' },
+  },
+  '7': { name: '宗教', categories: { '1': '宗教活动场所', '2': '宗教院校', '9': '其他' } },
+  '8': { name: '工会', categories: { '1': '基层工会', '9': '其他' } },
+  '9': { name: '工商', categories: { '1': '企业', '2': '个体工商户', '3': '农民专业合作社' } },
+  A: { name: '中央军委改革和编制办公室', categories: { '1': '军队事业单位', '9': '其他' } },
+  N: {
+    name: '农业农村',
+    categories: {
+      '1': '组级集体经济组织',
+      '2': '村级集体经济组织',
+      '3': '乡镇级集体经济联合组织',
+      '9': '其他',
     },
-    Y: { name: '其他', categories: { '1': '其他' } },
-  };
+  },
+  Y: { name: '其他', categories: { '1': '其他' } },
+};
 
 /** GB/T 2260 province-level prefixes, and 10 for codes issued by central authorities. */
 const PROVINCES = new Set([
@@ -188,7 +197,8 @@ export function checkLei(input: string): CodeCheck<string> {
   const code = normaliseCode(input);
   if (!/^[0-9A-Z]{18}\d{2}$/.test(code))
     return { ok: false, code, reason: 'an LEI is 18 letters or digits and 2 check digits' };
-  if (mod97(code) !== 1) return { ok: false, code, reason: 'the LEI check digits do not match (ISO 7064 MOD 97-10)' };
+  if (mod97(code) !== 1)
+    return { ok: false, code, reason: 'the LEI check digits do not match (ISO 7064 MOD 97-10)' };
   return { ok: true, value: code };
 }
 
