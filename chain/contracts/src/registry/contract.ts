@@ -33,7 +33,6 @@ import {
   type Enterprise,
   enterpriseOf,
   type Filing,
-  registryFilingOf,
   hexOfText,
   historyAt,
   inGoodStanding,
@@ -47,6 +46,7 @@ import {
   ordersOf,
   type Post,
   postOf,
+  registryFilingOf,
   registryKeys,
   seriousAt,
 } from './views';
