@@ -586,7 +586,7 @@ describe('refusals', () => {
         product: 'p',
         industry: 'C38',
         classification: 'c',
-        validFrom: 0,
+        validFrom: day('2024-01-01'),
         validUntil: day('2030-01-01'),
       },
       'certifying body',
