@@ -741,6 +741,11 @@ export const registryContract: ContractModule = {
       const l = ent.listings[p.index];
       if (!l || l.removedAt !== undefined)
         throw new ContractError('not_found', `${p.uscc} has no open listing ${p.index}`);
+      if (l.seriousAt !== undefined)
+        throw new ContractError(
+          'not_allowed',
+          `listing ${p.index} of ${p.uscc} is on the 严重违法失信 list: it leaves only by credit repair`,
+        );
       const listings = [...ent.listings];
       listings[p.index] = { ...l, removedAt: ctx.time };
       save(ctx, { ...ent, listings });
