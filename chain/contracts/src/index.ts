@@ -51,6 +51,7 @@ export * from './food/contract';
 export * from './food/views';
 export * from './registry/codes';
 export * from './registry/contract';
+export * from './registry/matching';
 export * from './registry/views';
 
 /** The domain apps' contracts every node of the suite's chain runs beside the core ones. */
