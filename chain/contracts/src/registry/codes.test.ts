@@ -107,7 +107,7 @@ describe('USCC (GB 32100)', () => {
   });
 
   it('checks the organisation code as GB 11714 does (10 → X, 11 → 0)', () => {
-    // 国家市场监督管理总局's published organisation codes, and computed ones for X and 0.
+    // Bodies whose digit is X and 0, and the organisation code inside 阿里云计算's USCC (67395965-4).
     expect(orgCodeCheckChar('D2143569')).toBe('X');
     expect(orgCodeCheckChar('00000000')).toBe('0');
     expect(orgCodeCheckChar('67395965')).toBe('4');
