@@ -3,7 +3,7 @@
 // security middleware, migrations, the indexer and background work. mountApp must fail loudly at start-up
 // (bad migrations, an indexer cursor from another chain) rather than serve a half-working app.
 import { assertAppSchemaName } from '@gongxin/db';
-import { healthHandler } from '@gongxin/telemetry';
+import { healthHandler, inputGuard } from '@gongxin/telemetry';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { sql } from 'drizzle-orm';
@@ -110,6 +110,12 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     }
 
     const router = express.Router();
+    router.use(
+      inputGuard({
+        json: { limit: bodyLimit },
+        onRefused: () => metrics.badInput.inc({ source: 'api', reason: 'bad_input' }),
+      }),
+    );
     router.use(requestIds(logger));
     router.use(
       securityHeaders({

@@ -22,7 +22,7 @@ import { getSuite } from '@gongxin/ledger/crypto/node';
 import { connectMqtt, type MqttConnection, resolveBroker } from '@gongxin/mqtt';
 import { startEmbeddedChain } from '@gongxin/node';
 import { createNodeApi } from '@gongxin/node/api';
-import { createMetrics, healthHandler, type Logger, metricsHandler } from '@gongxin/telemetry';
+import { createMetrics, healthHandler, inputGuard, type Logger, metricsHandler } from '@gongxin/telemetry';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { sql } from 'drizzle-orm';
 import express from 'express';
@@ -112,6 +112,7 @@ export async function startSuite(
     closers.push(async () => feed.close());
     const app = express();
     app.disable('x-powered-by');
+    app.use(inputGuard({ onRefused: () => metrics.badInput.inc({ source: 'api', reason: 'bad_input' }) }));
     app.get(
       '/healthz',
       healthHandler({

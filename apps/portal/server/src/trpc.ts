@@ -14,12 +14,15 @@ export interface PortalContext {
   apps: readonly SuiteAppInfo[];
 }
 
+// isDev false and no `stack` in the shape: an error body must never show the server's files.
 const t = initTRPC.context<PortalContext>().create({
+  isDev: false,
   errorFormatter({ shape, error }) {
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
       data: {
-        ...shape.data,
+        ...data,
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
       },
     };

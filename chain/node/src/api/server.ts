@@ -1,6 +1,7 @@
 // Mounts a node's API on express: `/trpc` (the typed API and its SSE subscriptions), `/v1` (plain JSON),
 // `/metrics` (Prometheus) and `/healthz`. `createNodeApi` gives a Router to mount into a bigger app (the
 // portal); `createNodeApiApp` a standalone app that answers JSON for every unknown path.
+import { inputGuard } from '@gongxin/telemetry';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express from 'express';
 import { type Counter, Registry } from 'prom-client';
@@ -87,6 +88,11 @@ export function createNodeApi(node: ChainNode, opts: NodeApiOptions): NodeApi {
     next();
   });
   if (opts.corsOrigins) router.use(cors(opts.corsOrigins));
+  // Text PostgreSQL cannot store (a NUL, a lone surrogate) is a 400 before any route; tRPC bodies are
+  // parsed here to be checked, /v1 parses its own (hex only) with larger limits.
+  const refused = () => metrics.badInput('http', 'bad_input');
+  router.use('/trpc', inputGuard({ json: { limit: opts.maxBodySize ?? 1024 * 1024 }, onRefused: refused }));
+  router.use(inputGuard({ onRefused: refused }));
 
   router.use(
     '/trpc',
