@@ -34,7 +34,16 @@ import { createNodeApi } from '@gongxin/node/api';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@gongxin/telemetry';
 import type { AnyTRPCRouter } from '@trpc/server';
 import express from 'express';
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import {
+  type CryptoKey,
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { type MountedApp, type MountOptions, mountApp } from './app';
 import { type SuiteClient, suiteClientFor } from './auth/oidc';
 import { randomToken } from './auth/sessions';
@@ -103,6 +112,8 @@ export interface TestIssuer {
     claims: Partial<TestAccountClaims> & { sub: string },
     opts: { audience: string; expiresInSeconds?: number; key?: CryptoKey; kid?: string; typ?: string },
   ): Promise<string>;
+  /** Revoke an access token, as passport does when its grant is revoked: introspection says inactive. */
+  revokeAccessToken(token: string): void;
 }
 
 export async function createTestIssuer(opts: {
@@ -114,7 +125,12 @@ export async function createTestIssuer(opts: {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
 
+  const revoked = new Set<string>();
   const issuer: TestIssuer = {
+    revokeAccessToken(token) {
+      const jti = decodeJwt(token).jti;
+      if (jti) revoked.add(jti);
+    },
     router: express.Router(),
     path: issuerPath,
     issuer: opts.issuer,
@@ -197,6 +213,30 @@ export async function createTestIssuer(opts: {
         mergeWithLastSubmission: false,
       },
     );
+  });
+  // Token Introspection (RFC 7662) as passport answers it for its JWT access tokens.
+  const publicKey = await importJWK(
+    (({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...rest }) => rest)(signingKey),
+    'RS256',
+  );
+  issuer.router.post('/token/introspection', express.urlencoded({ extended: false }), async (req, res) => {
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const [id, secret] = Buffer.from(basic ?? '', 'base64')
+      .toString()
+      .split(':')
+      .map((part) => decodeURIComponent(part));
+    const known = opts.clients.find((c) => c.client_id === id);
+    if (!known || known.client_secret !== secret) {
+      res.status(401).json({ error: 'invalid_client' });
+      return;
+    }
+    try {
+      const { payload } = await jwtVerify(String(req.body?.token ?? ''), publicKey, { issuer: opts.issuer });
+      const active = payload.client_id === id && !!payload.jti && !revoked.has(payload.jti);
+      res.json(active ? { ...payload, active } : { active: false });
+    } catch {
+      res.json({ active: false });
+    }
   });
   issuer.router.use(provider.callback());
   return issuer;

@@ -280,6 +280,11 @@ describe('guards', () => {
       const res = await fetch(trpc('me'), { headers: { authorization: `Bearer ${token}` } });
       expect(res.status, what).toBe(401);
     }
+
+    // Revoked at the issuer (its grant was revoked, e.g. the code was replayed): refused from then on.
+    issuer.revokeAccessToken(good);
+    const revoked = await fetch(trpc('officerDesk'), { headers: { authorization: `Bearer ${good}` } });
+    expect(revoked.status).toBe(401);
   });
 });
 

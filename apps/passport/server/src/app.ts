@@ -7,6 +7,7 @@ import type { Value } from '@gongxin/ledger';
 import { demoAccounts, passportGenesis } from './demo';
 import { passportIndexer } from './indexer';
 import { interactionRoutes } from './oidc/interactions';
+import { introspectionRoute } from './oidc/introspection';
 import { appRouter } from './router';
 import { createPassportRuntime, type PassportOptions } from './runtime';
 
@@ -43,6 +44,7 @@ export function createPassportApp(options: PassportOptions = {}) {
           }),
         );
       }
+      introspectionRoute(router, { oidc: async () => (await runtime()).oidc });
       interactionRoutes(router, {
         oidc: async () => runtime.oidc,
         login: async () => runtime.login,

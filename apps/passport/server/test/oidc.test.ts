@@ -2,9 +2,11 @@
 // discovery, authorization code + PKCE with a key-signed login, the ID token's claims, JWKS verification
 // (and refusal of a token signed by another key), key rotation, SSO into a second app, third-party consent,
 // and the login refusals (replayed challenge, wrong signature, a key the account does not authorise).
-import { suiteClientFor } from '@gongxin/app-kit';
+import type { AddressInfo } from 'node:net';
+import { defineApp, initAppTRPC, mountApp, suiteClientFor } from '@gongxin/app-kit';
 import { cookieJar, TEST_SUITE_SECRET } from '@gongxin/app-kit/testing';
 import { toHex } from '@gongxin/ledger';
+import express from 'express';
 import {
   createRemoteJWKSet,
   decodeProtectedHeader,
@@ -547,5 +549,100 @@ describe('third-party clients', () => {
     expect(grant).toBeTruthy();
     await me.profile.revokeGrant({ id: grant.id });
     expect((await me.profile.sessions()).grants.some((g) => g.id === grant.id)).toBe(false);
+  });
+});
+
+describe('a replayed authorization code (RFC 6749 §4.1.2)', () => {
+  it('is refused, and the access token from its first use is revoked: an app answers 401 with it', async () => {
+    // A resource server as every app is one: app-kit's bearer check against passport.
+    const t = initAppTRPC();
+    const app = defineApp({
+      id: 'welfare',
+      title: { 'zh-CN': '测试', en: 'Test' },
+      router: t.router({ whoami: t.protectedProcedure.query(({ ctx }) => ctx.user.address) }),
+    });
+    const mounted = await mountApp(app, h.services, { rateLimits: { api: false, auth: false } });
+    const host = express().use('/welfare', mounted.router);
+    const server = host.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/welfare`;
+    try {
+      const whoami = (token: string) =>
+        fetch(`${appUrl}/api/trpc/whoami`, { headers: { authorization: `Bearer ${token}` } });
+      const introspect = async (token: string) => {
+        const { client_secret } = suiteClientFor('welfare', h.publicUrl, TEST_SUITE_SECRET);
+        const res = await fetch(`${h.issuer}/token/introspection`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`welfare:${client_secret}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({ token }),
+        });
+        expect(res.status).toBe(200);
+        return (await res.json()) as { active: boolean; sub?: string };
+      };
+
+      const jar = cookieJar();
+      const officer = h.demoAccount('welfare-officer');
+      const started = await startAuthorization(jar, 'welfare');
+      const uid = await interactionUid(jar, started);
+      const challenge = await challengeFor(jar, uid);
+      const login = await postLogin(jar, uid, {
+        address: officer.address,
+        publicKey: officer.publicKey,
+        signature: sign(uid, challenge, officer.address, officer.privateKey),
+        challenge,
+      });
+      expect(login.status).toBe(200);
+      const callback = await backToClient(
+        jar,
+        (await login.json<{ redirectTo: string }>()).redirectTo,
+        started.redirectUri,
+      );
+      const checks = {
+        pkceCodeVerifier: started.verifier,
+        expectedState: started.state,
+        expectedNonce: started.nonce,
+      };
+      const first = await client.authorizationCodeGrant(started.config, callback, checks);
+
+      // Used once: the token works at the app and passport calls it active.
+      const before = await whoami(first.access_token);
+      expect(before.status, await before.clone().text()).toBe(200);
+      expect(await before.json()).toMatchObject({ result: { data: officer.address } });
+      expect(await introspect(first.access_token)).toMatchObject({ active: true, sub: officer.address });
+      // Another client cannot learn about it, and a wrong secret is refused.
+      const other = suiteClientFor('food', h.publicUrl, TEST_SUITE_SECRET);
+      const asFood = await fetch(`${h.issuer}/token/introspection`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`food:${other.client_secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ token: first.access_token }),
+      });
+      expect(await asFood.json()).toEqual({ active: false });
+      const wrongSecret = await fetch(`${h.issuer}/token/introspection`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from('welfare:wrong').toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ token: first.access_token }),
+      });
+      expect(wrongSecret.status).toBe(401);
+
+      // Replayed: refused, and the first token dies with its grant.
+      await expect(client.authorizationCodeGrant(started.config, callback, checks)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+      expect(await introspect(first.access_token)).toEqual({ active: false });
+      const after = await whoami(first.access_token);
+      expect(after.status).toBe(401);
+    } finally {
+      server.close();
+      await mounted.close();
+    }
   });
 });

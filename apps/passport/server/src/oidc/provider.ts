@@ -11,6 +11,7 @@ import { isVerifiedOnChain, roleClaim, rolesOnChain } from '../chain';
 import type { PassportKeys } from '../crypto';
 import { applications } from '../schema';
 import { PgAdapter } from './adapter';
+import { accessTokenRecords, type IssuedAccessToken, recordIssuedAccessToken } from './introspection';
 import { SIGNING_ALG, SigningKeyStore } from './keys';
 import { type KoaContextWithOIDC, oidcProvider, type Provider } from './lib';
 
@@ -130,6 +131,11 @@ export class PassportOidc {
 
   get issuer(): string {
     return this.opts.issuer;
+  }
+
+  /** Whether an access token issued with this jti is still live (its grant not revoked, not expired). */
+  async accessTokenActive(jti: string): Promise<boolean> {
+    return (await accessTokenRecords(this.opts.database, this.opts.keys.encryption).find(jti)) !== undefined;
   }
 
   isFirstParty(clientId: string): boolean {
@@ -256,8 +262,11 @@ export class PassportOidc {
         return grant;
       },
       // Access tokens carry who the person is, for apps that accept bearer tokens.
-      extraTokenClaims: async (_ctx: KoaContextWithOIDC, token: { kind?: string; accountId?: string }) => {
-        if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
+      extraTokenClaims: async (_ctx: KoaContextWithOIDC, token: IssuedAccessToken & { kind?: string }) => {
+        if (token.kind !== 'AccessToken') return undefined;
+        // Recorded before it is handed out, so a replayed code revokes it with its grant.
+        await recordIssuedAccessToken(database, keys.encryption, token, TOKEN_TTL_SECONDS);
+        if (!token.accountId) return undefined;
         const { did, roles, name, verified } = await claimsFor(database, chain, token.accountId);
         return { did, roles, verified, ...(name && { name }) };
       },
