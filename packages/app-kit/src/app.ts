@@ -3,7 +3,7 @@
 // security middleware, migrations, the indexer and background work. mountApp must fail loudly at start-up
 // (bad migrations, an indexer cursor from another chain) rather than serve a half-working app.
 import { assertAppSchemaName } from '@gongxin/db';
-import { healthHandler, inputGuard } from '@gongxin/telemetry';
+import { healthHandler, httpMetrics, inputGuard } from '@gongxin/telemetry';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { sql } from 'drizzle-orm';
@@ -110,6 +110,13 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     }
 
     const router = express.Router();
+    router.use(
+      httpMetrics({
+        registry: metrics.registry,
+        server: id,
+        procedures: Object.keys(def.router._def.procedures),
+      }),
+    );
     router.use(
       inputGuard({
         json: { limit: bodyLimit },

@@ -63,7 +63,9 @@ export async function runStandalone<TRouter extends AnyTRPCRouter, TRuntime>(
 ): Promise<StandaloneApp> {
   const env = opts.env ?? process.env;
   const config = opts.config ?? loadConfig(env);
-  const logger = (opts.logger ?? createLogger({ name: 'gongxin', level: config.logLevel })).child({
+  const logger = (
+    opts.logger ?? createLogger({ name: 'gongxin', level: config.logLevel, format: config.logFormat })
+  ).child({
     app: def.id,
   });
   const chainUrl = urlSetting(env, 'CHAIN_URL', 'http://127.0.0.1:8080/chain');

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
     expect(config.mqttUrl).toBe('mqtt://broker:1883');
     expect(config.port).toBe(0);
     expect(config.logLevel).toBe('info');
+    expect(config.logFormat).toBeUndefined();
     expect(config.demo).toBe(false);
   });
 
@@ -84,5 +85,11 @@ describe('SUITE_SECRET', () => {
     expect(problemsOf({ SUITE_SECRET: 'short-secret' })).toEqual([
       { variable: 'SUITE_SECRET', given: '(hidden)', expected: 'expected at least 32 characters' },
     ]);
+  });
+
+  it('reads LOG_FORMAT and refuses other formats', () => {
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
   });
 });

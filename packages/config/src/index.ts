@@ -54,6 +54,8 @@ export const environmentSchema = z.object({
   MQTT_URL: urlWithScheme(['mqtt', 'mqtts', 'tcp', 'ws', 'wss'], 'mqtt://127.0.0.1:1883').optional(),
   DATA_DIR: z.string().trim().min(1).default('.data'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** `pretty`: one readable line per entry; `json`: JSON lines for a collector. Unset: pretty on a terminal. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** The secret passport and the apps derive their OIDC client credentials from (≥ 32 characters). */
   SUITE_SECRET: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
   /** Passport's own secret (ID-number encryption, OIDC cookie and key sealing); generated under DATA_DIR when unset. */
@@ -76,6 +78,8 @@ export interface Config {
   mqttUrl: string | undefined;
   dataDir: string;
   logLevel: Environment['LOG_LEVEL'];
+  /** Undefined: decided by the output (pretty when it is a terminal, JSON otherwise). */
+  logFormat: Environment['LOG_FORMAT'];
   demo: boolean;
   suiteSecret: string | undefined;
 }
@@ -150,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mqttUrl: e.MQTT_URL,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     suiteSecret: e.SUITE_SECRET,
   };

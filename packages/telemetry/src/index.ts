@@ -1,4 +1,5 @@
 export { type HealthCheck, type HealthReport, healthHandler, runHealthChecks } from './health';
+export { claimRequest, type HttpMetricsOptions, httpMetrics, routeLabel } from './http-metrics';
 export {
   findUnstorableText,
   type InputGuardOptions,
@@ -8,3 +9,4 @@ export {
 } from './input-guard';
 export { createLogger, type Logger } from './logger';
 export { createMetrics, type Metrics, metricsHandler } from './metrics';
+export { prettyLine, prettyStream } from './pretty';

@@ -26,7 +26,7 @@ try {
   fail(error);
 }
 
-const logger = createLogger({ name: 'gongxin', level: config.logLevel });
+const logger = createLogger({ name: 'gongxin', level: config.logLevel, format: config.logFormat });
 const suite = await startSuite(config, logger).catch(fail);
 process.stdout.write(`\n  共信 Gongxin is running at ${suite.url}\n\n`);
 

@@ -22,7 +22,14 @@ import { getSuite } from '@gongxin/ledger/crypto/node';
 import { connectMqtt, type MqttConnection, resolveBroker } from '@gongxin/mqtt';
 import { startEmbeddedChain } from '@gongxin/node';
 import { createNodeApi } from '@gongxin/node/api';
-import { createMetrics, healthHandler, inputGuard, type Logger, metricsHandler } from '@gongxin/telemetry';
+import {
+  createMetrics,
+  healthHandler,
+  httpMetrics,
+  inputGuard,
+  type Logger,
+  metricsHandler,
+} from '@gongxin/telemetry';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { sql } from 'drizzle-orm';
 import express from 'express';
@@ -112,6 +119,13 @@ export async function startSuite(
     closers.push(async () => feed.close());
     const app = express();
     app.disable('x-powered-by');
+    app.use(
+      httpMetrics({
+        registry: metrics.registry,
+        server: 'portal',
+        procedures: Object.keys(appRouter._def.procedures),
+      }),
+    );
     app.use(inputGuard({ onRefused: () => metrics.badInput.inc({ source: 'api', reason: 'bad_input' }) }));
     app.get(
       '/healthz',

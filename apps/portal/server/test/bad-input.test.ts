@@ -122,6 +122,32 @@ describe('text PostgreSQL cannot store is a 400 everywhere', () => {
   });
 });
 
+describe('/metrics', () => {
+  it('has request rate, errors and latency by route for the apps, the portal and the chain', async () => {
+    expect((await get(`/explorer/api/trpc/search?${trpcInput({ q: 'gx1' })}`)).status).toBe(200);
+    expect((await get('/api/trpc/suite.overview')).status).toBe(200);
+    expect((await get('/chain/v1/chain')).status).toBe(200);
+    const text = (await get('/metrics')).text;
+    expect(text).toMatch(
+      /gongxin_http_requests_total\{server="explorer",method="GET",route="\/explorer\/api\/trpc\/search",status="200"\} \d+/,
+    );
+    expect(text).toMatch(
+      /gongxin_http_requests_total\{server="portal",method="GET",route="\/api\/trpc\/suite.overview",status="200"\} \d+/,
+    );
+    expect(text).toMatch(
+      /gongxin_http_requests_total\{server="food",method="POST",route="\(other\)",status="400"\} \d+/,
+    );
+    expect(text).toMatch(
+      /gongxin_http_request_duration_seconds_count\{server="explorer",method="GET",route="\/explorer\/api\/trpc\/search"\} \d+/,
+    );
+    expect(text).toMatch(
+      /gongxin_chain_api_requests_total\{method="GET",route="[^"]*\/v1\/chain",status="200"\} \d+/,
+    );
+    // Requests of an app or the chain are theirs, not counted again as the portal's.
+    expect(text).not.toMatch(/server="portal",method="\w+",route="\/(explorer|food|passport|wallet|chain)\//);
+  });
+});
+
 describe('no tRPC surface sends a stack trace or a file path in an error', () => {
   const leaks = (text: string) => [
     text.includes('"stack"'),

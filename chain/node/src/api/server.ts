@@ -1,7 +1,7 @@
 // Mounts a node's API on express: `/trpc` (the typed API and its SSE subscriptions), `/v1` (plain JSON),
 // `/metrics` (Prometheus) and `/healthz`. `createNodeApi` gives a Router to mount into a bigger app (the
 // portal); `createNodeApiApp` a standalone app that answers JSON for every unknown path.
-import { inputGuard } from '@gongxin/telemetry';
+import { claimRequest, inputGuard } from '@gongxin/telemetry';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express from 'express';
 import { type Counter, Registry } from 'prom-client';
@@ -73,6 +73,8 @@ export function createNodeApi(node: ChainNode, opts: NodeApiOptions): NodeApi {
   // tRPC procedure when it is one of the router's: never the raw path, so labels stay few.
   const procedures = new Set(Object.keys(nodeRouter._def.procedures));
   router.use((req, res, next) => {
+    // Counted here, not again by a server this API is mounted in (the portal).
+    claimRequest(res, 'chain');
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       let route: string;
