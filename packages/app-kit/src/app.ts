@@ -120,7 +120,7 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     router.use(
       inputGuard({
         json: { limit: bodyLimit },
-        onRefused: () => metrics.badInput.inc({ source: 'api', reason: 'bad_input' }),
+        onRefused: (reason) => metrics.badInput.inc({ source: 'api', reason }),
       }),
     );
     router.use(requestIds(logger));

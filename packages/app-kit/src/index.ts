@@ -80,7 +80,7 @@ export {
   type SessionUser,
   SUITE_SCOPES,
 } from './roles';
-export { rateLimiter, requestStateOf, sendError } from './security';
+export { errorHandler, rateLimiter, requestStateOf, sendError } from './security';
 export type {
   AppDefinition,
   AppManifest,

@@ -61,8 +61,11 @@ function parsedJson(text: string): unknown {
 }
 
 export interface InputGuardOptions {
-  /** Called once per refused request, to count it (`badInput` with reason `bad_input`). */
-  onRefused(where: string): void;
+  /**
+   * Called once per refused request, to count it: `reason` is `bad_input` for unstorable text, or for a
+   * JSON body parsed here `malformed`, `too_large` or `invalid_input` (e.g. an unsupported charset).
+   */
+  onRefused(reason: string): void;
   /**
    * Parse JSON bodies here (up to `limit`), so their text is checked before any route sees it. Later
    * parsers and tRPC take the parsed `req.body`. Leave unset where routes parse bodies their own way.
@@ -77,7 +80,7 @@ export interface InputGuardOptions {
 export function inputGuard(opts: InputGuardOptions): RequestHandler {
   const parseJson = opts.json ? express.json({ limit: opts.json.limit, strict: false }) : undefined;
   const refuse = (res: express.Response, where: string, problem: string) => {
-    opts.onRefused(where);
+    opts.onRefused('bad_input');
     res.status(400).json({ error: { code: 'bad_input', message: `${where}: ${problem}` } });
   };
   const check: RequestHandler = (req, res, next) => {
@@ -107,7 +110,20 @@ export function inputGuard(opts: InputGuardOptions): RequestHandler {
     next();
   };
   if (!parseJson) return check;
+  // A body that cannot be parsed is answered here, as JSON, whatever error handler the host has.
   return (req, res, next) => {
-    parseJson(req, res, (err?: unknown) => (err ? next(err) : check(req, res, next)));
+    parseJson(req, res, (err?: unknown) => {
+      if (!err) return check(req, res, next);
+      const e = err as { status?: unknown; type?: unknown; message?: unknown };
+      const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
+      const code =
+        e.type === 'entity.too.large'
+          ? 'too_large'
+          : e.type === 'entity.parse.failed'
+            ? 'malformed'
+            : 'invalid_input';
+      opts.onRefused(code);
+      res.status(status).json({ error: { code, message: `body: ${String(e.message ?? 'unreadable')}` } });
+    });
   };
 }

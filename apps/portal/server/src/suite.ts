@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type AnySuiteApp,
   type AppServices,
+  errorHandler,
   mountApp,
   nodeFeed,
   type SuiteAppInfo,
@@ -40,6 +41,8 @@ import { loadSuiteSecret } from './secrets';
 export const portalWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface RunningSuite {
+  /** The express app serving everything (its router stack lists every REST route). */
+  app: express.Express;
   url: string;
   port: number;
   database: Database;
@@ -126,7 +129,7 @@ export async function startSuite(
         procedures: Object.keys(appRouter._def.procedures),
       }),
     );
-    app.use(inputGuard({ onRefused: () => metrics.badInput.inc({ source: 'api', reason: 'bad_input' }) }));
+    app.use(inputGuard({ onRefused: (reason) => metrics.badInput.inc({ source: 'api', reason }) }));
     app.get(
       '/healthz',
       healthHandler({
@@ -173,6 +176,8 @@ export async function startSuite(
     } else {
       logger.warn({ portalWebDist }, 'portal front end not built: run `npm run build`');
     }
+    // Whatever fails outside an app is JSON too, never express's HTML page with a stack trace.
+    app.use(errorHandler(logger, metrics));
 
     const server = await listen(app, config.host, config.port);
     closers.push(() => new Promise((resolve) => server.close(resolve)));
@@ -207,7 +212,7 @@ export async function startSuite(
       live.push(suiteAppInfo(def));
     }
     logger.info({ url, apps: live.map((app) => app.id) }, 'Gongxin portal is up');
-    return { url, port, database, brokerUrl: broker.url, close: closeAll };
+    return { url, port, database, brokerUrl: broker.url, app, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -92,7 +92,7 @@ export function createNodeApi(node: ChainNode, opts: NodeApiOptions): NodeApi {
   if (opts.corsOrigins) router.use(cors(opts.corsOrigins));
   // Text PostgreSQL cannot store (a NUL, a lone surrogate) is a 400 before any route; tRPC bodies are
   // parsed here to be checked, /v1 parses its own (hex only) with larger limits.
-  const refused = () => metrics.badInput('http', 'bad_input');
+  const refused = (reason: string) => metrics.badInput('http', reason);
   router.use('/trpc', inputGuard({ json: { limit: opts.maxBodySize ?? 1024 * 1024 }, onRefused: refused }));
   router.use(inputGuard({ onRefused: refused }));
 
