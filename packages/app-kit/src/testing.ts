@@ -675,3 +675,5 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
   }
   return harness;
 }
+/** Sessions as the login callback opens them, for tests that need a signed-in person without passport. */
+export { createSessionStore } from './auth/sessions';

@@ -7,8 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSessionStore } from '@gongxin/app-kit/testing';
 import { loadConfig } from '@gongxin/config';
 import { nodeRouter } from '@gongxin/node/api';
+import { demoAccounts } from '@gongxin/passport-server';
 import { createLogger } from '@gongxin/telemetry';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appRouter } from '../src/router';
@@ -33,6 +35,8 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 let suite: RunningSuite;
 let dataDir: string;
+/** A signed-in session per app (cookie header), so procedures behind a login are fuzzed past the refusal. */
+const sessionCookies = new Map<string, string>();
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-fuzz-'));
@@ -45,6 +49,21 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   suite = await startSuite(config, createLogger({ name: 'fuzz', level: 'silent' }));
+  // A demo person (on the demo chain) holding every demo role of every app.
+  const demo = demoAccounts();
+  const person = demo.find((a) => a.authority) ?? demo[0]!;
+  const roles = [...new Set(demo.flatMap((a) => a.roles.map((r) => `${r.app}:${r.role}`)))];
+  for (const { app } of mountedApps) {
+    const store = createSessionStore({ app: app.id, database: suite.database });
+    const { id } = await store.create({
+      sub: person.address,
+      did: `did:gx:${person.address}`,
+      roles,
+      name: person.name,
+      idTokenExpiresAt: Date.now() + 3600_000,
+    });
+    sessionCookies.set(`/${app.id}/`, `gx_${app.id}=${id}`);
+  }
 }, 180_000);
 
 afterAll(async () => {
@@ -58,6 +77,7 @@ interface Shot {
   url: string;
   body?: string;
   type?: string;
+  signedIn?: boolean;
 }
 
 interface Outcome {
@@ -75,12 +95,19 @@ const LEAKS: [RegExp, string][] = [
 async function fire(shot: Shot): Promise<Outcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const headers: Record<string, string> = {};
+  if (shot.body !== undefined) headers['content-type'] = shot.type ?? '';
+  if (shot.signedIn) {
+    const cookie = [...sessionCookies].find(([prefix]) => shot.url.startsWith(prefix))?.[1];
+    if (cookie) headers.cookie = cookie;
+  }
   try {
     const res = await fetch(`${suite.url}${shot.url}`, {
       method: shot.method,
       redirect: 'manual',
       signal: controller.signal,
-      ...(shot.body !== undefined && { body: shot.body, headers: { 'content-type': shot.type ?? '' } }),
+      headers,
+      ...(shot.body !== undefined && { body: shot.body }),
     });
     // A stream (server-sent events) answered in time is all a hostile client can get from it.
     if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) {
@@ -158,6 +185,11 @@ it('sends hostile input to every procedure and route: no 500, no stack trace, no
     ),
   ];
   const routes = restRoutes(suite.app);
+  // The sessions work, or the signed-in half would only ever meet the login refusal.
+  for (const [prefix, cookie] of sessionCookies) {
+    const me = await fetch(`${suite.url}${prefix}auth/me`, { headers: { cookie } });
+    expect(me.status, `${prefix}auth/me`).toBe(200);
+  }
   // The listing must find what is there, or the suite would pass by attacking nothing.
   expect(procs.length).toBeGreaterThan(50);
   expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
@@ -198,7 +230,7 @@ it('sends hostile input to every procedure and route: no 500, no stack trace, no
   process.stdout.write(
     [
       `fuzz: seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${PER_TARGET} per target`,
-      `fuzz: ${procs.length} tRPC procedures, ${routes.length} REST routes`,
+      `fuzz: ${procs.length} tRPC procedures, ${routes.length} REST routes; half the requests signed in`,
       `fuzz: ${outcomes.length} requests sent in ${((Date.now() - started) / 1000).toFixed(1)} s; 500s: ${fiveHundreds}`,
       `fuzz: statuses ${[...byStatus]
         .sort()
