@@ -44,7 +44,7 @@ export function createPassportApp(options: PassportOptions = {}) {
           }),
         );
       }
-      introspectionRoute(router, { oidc: async () => (await runtime()).oidc });
+      introspectionRoute(router, { oidc: async () => runtime.oidc });
       interactionRoutes(router, {
         oidc: async () => runtime.oidc,
         login: async () => runtime.login,

@@ -9,9 +9,9 @@ import { loadConfig } from '@gongxin/config';
 import { nodeRouter } from '@gongxin/node/api';
 import { createLogger } from '@gongxin/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteApps } from '../src/apps';
 import { appRouter } from '../src/router';
 import { type RunningSuite, startSuite } from '../src/suite';
-import { mountedApps } from '../src/suite-apps';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 let suite: RunningSuite;
@@ -52,7 +52,7 @@ function surfaces(): { base: string; procedures: string[] }[] {
   return [
     { base: '/api/trpc', procedures: Object.keys(appRouter._def.procedures) },
     { base: '/chain/trpc', procedures: Object.keys(nodeRouter._def.procedures) },
-    ...mountedApps.map(({ app }) => ({
+    ...suiteApps.map((app) => ({
       base: `/${app.id}/api/trpc`,
       procedures: Object.keys(app.router._def.procedures as Record<string, unknown>),
     })),

@@ -13,9 +13,9 @@ import { nodeRouter } from '@gongxin/node/api';
 import { demoAccounts } from '@gongxin/passport-server';
 import { createLogger } from '@gongxin/telemetry';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { suiteApps } from '../src/apps';
 import { appRouter } from '../src/router';
 import { type RunningSuite, startSuite } from '../src/suite';
-import { mountedApps } from '../src/suite-apps';
 import {
   hostileBody,
   hostileInput,
@@ -53,7 +53,7 @@ beforeAll(async () => {
   const demo = demoAccounts();
   const person = demo.find((a) => a.authority) ?? demo[0]!;
   const roles = [...new Set(demo.flatMap((a) => a.roles.map((r) => `${r.app}:${r.role}`)))];
-  for (const { app } of mountedApps) {
+  for (const app of suiteApps) {
     const store = createSessionStore({ app: app.id, database: suite.database });
     const { id } = await store.create({
       sub: person.address,
@@ -180,7 +180,7 @@ it('sends hostile input to every procedure and route: no 500, no stack trace, no
   const procs = [
     ...procedures('/api/trpc', appRouter),
     ...procedures('/chain/trpc', nodeRouter),
-    ...mountedApps.flatMap(({ app }) =>
+    ...suiteApps.flatMap((app) =>
       procedures(`/${app.id}/api/trpc`, app.router as { _def: { procedures: Record<string, unknown> } }),
     ),
   ];
