@@ -16,15 +16,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { suiteApps } from '../src/apps';
 import { appRouter } from '../src/router';
 import { type RunningSuite, startSuite } from '../src/suite';
-import {
-  hostileBody,
-  hostileInput,
-  hostileQuery,
-  hostileSegment,
-  pick,
-  prng,
-  type Rand,
-} from './fuzz/inputs';
+import { hostileBody, hostileInput, hostileQuery, hostileSegment, prng, type Rand } from './fuzz/inputs';
 import { type Procedure, procedures, restRoutes } from './fuzz/targets';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 13);

@@ -69,6 +69,7 @@ const STRINGS = [
   '%00',
   '%ZZ',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: template injection is the payload.
   '${7*7}{{7*7}}',
   'gx1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq',
   'urn:epc:id:sgtin:0614141.107346.2017',
