@@ -10,6 +10,7 @@ import { governanceEvents } from './governance/events';
 import { identityEvents } from './identity/events';
 import { notaryEvents } from './notary/events';
 import { registryEvents } from './registry/events';
+import { welfareEvents } from './welfare/events';
 
 export * from './assets/balances';
 export { ASSET_POLICIES, assetsEvents, PACKET_SPLITS } from './assets/events';
@@ -21,6 +22,7 @@ export { governanceEvents, PROPOSAL_KINDS } from './governance/events';
 export { identityEvents } from './identity/events';
 export { notaryEvents } from './notary/events';
 export { registryEvents } from './registry/events';
+export { ALERT_KINDS, PAYMENT_OUTCOMES, WORKFLOW_STEPS, welfareEvents } from './welfare/events';
 
 /** The catalogs of every contract the suite's chain runs, and of the ledger's own `core` events. */
 export const suiteEventCatalogs: readonly AnyEventCatalog[] = [
@@ -32,6 +34,7 @@ export const suiteEventCatalogs: readonly AnyEventCatalog[] = [
   foodEvents,
   copyrightEvents,
   registryEvents,
+  welfareEvents,
 ];
 
 /** The catalog of an event's contract, if the suite has one. */

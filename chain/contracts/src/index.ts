@@ -9,6 +9,7 @@ import { governanceContract } from './governance/contract';
 import { identityContract } from './identity/contract';
 import { notaryContract } from './notary/contract';
 import { registryContract } from './registry/contract';
+import { welfareContract } from './welfare/contract';
 
 export { assetsContract, REGULATOR_ROLE } from './assets/contract';
 export { credit, debit, lock, transferBetween, unlock } from './assets/library';
@@ -53,9 +54,17 @@ export * from './registry/codes';
 export * from './registry/contract';
 export * from './registry/matching';
 export * from './registry/views';
+export * from './welfare/contract';
+export * from './welfare/means-test';
+export * from './welfare/views';
 
 /** The domain apps' contracts every node of the suite's chain runs beside the core ones. */
-export const suiteContracts: readonly ContractModule[] = [foodContract, copyrightContract, registryContract];
+export const suiteContracts: readonly ContractModule[] = [
+  foodContract,
+  copyrightContract,
+  registryContract,
+  welfareContract,
+];
 
 /**
  * The registry every node of a Gongxin chain runs: core plus the suite's app contracts. Validators, the
