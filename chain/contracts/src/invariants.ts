@@ -7,6 +7,7 @@ import { MAX_AMOUNT } from './common';
 import { checkCopyrightState } from './copyright/invariants';
 import { identityKeys } from './identity/views';
 import { checkRegistryInvariants } from './registry/invariants';
+import { checkWelfareState } from './welfare/invariants';
 
 export interface ScannableState extends StateReader {
   scan(prefix: string): Iterable<[string, Value]>;
@@ -74,6 +75,10 @@ export function checkInvariants(state: ScannableState): string[] {
   problems.push(...copyright.problems);
   for (const [symbol, amount] of copyright.escrowed) totalsOf(symbol).escrowed += amount;
   problems.push(...checkRegistryInvariants(state));
+  // Welfare payments sent and not yet settled are locked in the same pool.
+  const welfare = checkWelfareState(state);
+  problems.push(...welfare.problems);
+  for (const [symbol, amount] of welfare.inFlight) totalsOf(symbol).escrowed += amount;
 
   for (const [symbol, t] of totals) {
     if (!supplies.has(symbol))

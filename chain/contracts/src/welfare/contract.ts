@@ -708,7 +708,14 @@ export const welfareContract: ContractModule = {
           `the cycle does not balance: paid ${c.paid} + failed ${c.failed} + returned ${c.returned} = ${settled} fen, issued ${c.issued} fen`,
         );
       save(ctx, welfareKeys.cycle(p.area, p.period), { ...c, closed: true });
-      welfareEvents.emit(ctx, 'cycleClosed', { area: p.area, period: p.period, ...c });
+      welfareEvents.emit(ctx, 'cycleClosed', {
+        area: p.area,
+        period: p.period,
+        issued: c.issued,
+        paid: c.paid,
+        failed: c.failed,
+        returned: c.returned,
+      });
     }),
 
     raiseAlert: defineAction(schemas.raiseAlert, (ctx, p: Params<'raiseAlert'>) => {

@@ -1,0 +1,446 @@
+import {
+  fromHex,
+  inclusionProof,
+  leafHash,
+  toHex,
+  type Value,
+  type ValueMap,
+  verifyInclusion,
+} from '@gongxin/ledger';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  accounts,
+  call,
+  demoGenesis,
+  hash32,
+  suite,
+  type TestAccount,
+  TestChain,
+  testAccount,
+} from '../../test/chain';
+import { balanceOf } from '../assets/views';
+import { isAreaCode, welfareContract } from './contract';
+import { welfareEvents } from './events';
+import {
+  batchOf,
+  cycleOf,
+  envelopeOf,
+  householdOf,
+  type Payment,
+  paymentLeaf,
+  paymentRoot,
+  personOf,
+  welfareAlertOf,
+} from './views';
+
+const { alice, bob, carol, dave } = accounts;
+const admin = testAccount(suite, 30);
+const worker = testAccount(suite, 31);
+const reviewer = testAccount(suite, 32);
+const treasurer = testAccount(suite, 33);
+const treasurer2 = testAccount(suite, 34);
+const auditor = testAccount(suite, 35);
+const accountOf = (n: number) => testAccount(suite, 100 + n).address;
+const AREA = '530602';
+
+/** China time: a civil date at midnight. */
+const CN = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d) - 8 * 3_600_000;
+
+function welfareGenesis(): Record<string, Value> {
+  const g = demoGenesis() as Record<string, Value> & {
+    identity: { accounts: Value[]; roles: Value[] };
+    assets: { assets: Value[] };
+  };
+  const staff: [TestAccount, string][] = [
+    [admin, 'admin'],
+    [worker, 'caseworker'],
+    [reviewer, 'reviewer'],
+    [treasurer, 'treasurer'],
+    [treasurer2, 'treasurer'],
+    [auditor, 'auditor'],
+  ];
+  g.identity.accounts.push(
+    { address: dave.address, kind: 'person' },
+    ...staff.map(([a]) => ({ address: a.address, kind: 'organization' })),
+  );
+  g.identity.roles.push(...staff.map(([a, role]) => ({ subject: a.address, app: 'welfare', role })));
+  g.assets.assets.push({
+    symbol: 'CNY',
+    name: '人民币(分)',
+    decimals: 2,
+    policy: 'fixed',
+    issuer: treasurer.address,
+    balances: { [treasurer.address]: 100_000_000, [treasurer2.address]: 100_000_000 },
+  });
+  return g;
+}
+
+const w = (name: string, params: Record<string, unknown>) => call('welfare', name, params as ValueMap);
+
+class WelfareChain extends TestChain {
+  constructor() {
+    super({ contracts: welfareGenesis(), extra: [welfareContract] });
+    this.skip(CN(2026, 3, 2) - this.time);
+  }
+
+  act(account: TestAccount, name: string, params: Record<string, unknown>): [string, ValueMap][] {
+    const { receipt, events } = this.run(account, w(name, params));
+    expect(receipt, receipt.message).toMatchObject({ ok: true });
+    for (const e of events)
+      if (e.contract === 'welfare') expect(welfareEvents.check(e.name, e.attrs)).toEqual([]);
+    return events.filter((e) => e.contract === 'welfare').map((e) => [e.name, e.attrs]);
+  }
+
+  refuses(
+    code: Parameters<TestChain['fails']>[0],
+    account: TestAccount,
+    name: string,
+    params: Record<string, unknown>,
+  ) {
+    return this.fails(code, account, w(name, params));
+  }
+}
+
+const member = (n: number, did: string, addOn = 0) => ({
+  idHash: hash32(1000 + n),
+  did,
+  account: accountOf(n),
+  addOn,
+});
+
+/** Area 古城区 (丽江): 800 元, 7 working days of 公示, rules rounding up, from April 2026. */
+function setUpArea(chain: WelfareChain): void {
+  chain.act(admin, 'setArea', {
+    code: AREA,
+    name: '古城区',
+    symbol: 'CNY',
+    noticeDays: 7,
+    noticeWorkingDays: true,
+    alertOwner: auditor.address,
+  });
+  chain.act(admin, 'setStandard', { code: AREA, from: '2026-04', standard: 80_000 });
+  chain.act(admin, 'setRules', { code: AREA, from: '2026-04', rounding: 'up' });
+  chain.skip(CN(2026, 4, 1) - chain.time);
+}
+
+/** Takes an application through every step to approval; returns the household id. */
+function approve(
+  chain: WelfareChain,
+  members: ReturnType<typeof member>[],
+  annualIncome: number,
+  category = 'dibao',
+): string {
+  const events = chain.act(worker, 'apply', { area: AREA, category, members });
+  const id = events.find(([n]) => n === 'householdOpened')![1].id as string;
+  chain.act(worker, 'investigate', { id, reports: [hash32(7)] });
+  chain.act(worker, 'preliminary', { id, inputs: { annualIncome } });
+  chain.act(worker, 'publicise', { id });
+  chain.skip(12 * 86_400_000);
+  chain.act(worker, 'deliberate', { id });
+  chain.act(reviewer, 'countyReview', { id, sampled: false });
+  chain.act(reviewer, 'approve', { id });
+  return id;
+}
+
+function batch(area: string, period: string, payments: Payment[]) {
+  return { area, period, root: toHex(paymentRoot(suite.hash, area, period, payments)), payments };
+}
+
+const alertIn = (events: [string, ValueMap][]) => {
+  const alert = events.find(([n]) => n === 'alertRaised');
+  expect(alert, events.map(([n]) => n).join(', ')).toBeDefined();
+  return alert![1];
+};
+
+describe('welfare areas', () => {
+  it('take GB/T 2260 codes only', () => {
+    expect(['530602', '110101', '820000', '530000'].every(isAreaCode)).toBe(true);
+    expect(['000000', '990101', '53060', '530012', 'abcdef'].some(isAreaCode)).toBe(false);
+    const chain = new WelfareChain();
+    chain.refuses('invalid_params', admin, 'setArea', {
+      code: '123',
+      name: 'x',
+      symbol: 'CNY',
+      noticeDays: 7,
+      noticeWorkingDays: true,
+      alertOwner: auditor.address,
+    });
+  });
+
+  it('change standards and rules prospectively only, by the admin', () => {
+    const chain = new WelfareChain();
+    setUpArea(chain);
+    chain.refuses('not_allowed', admin, 'setStandard', { code: AREA, from: '2026-04', standard: 85_000 });
+    chain.refuses('not_authorized', worker, 'setStandard', { code: AREA, from: '2026-07', standard: 85_000 });
+    expect(
+      chain.act(admin, 'setStandard', { code: AREA, from: '2026-07', standard: 85_000 })[0]![1],
+    ).toMatchObject({ version: 2, from: '2026-07' });
+  });
+});
+
+describe('the workflow', () => {
+  let chain: WelfareChain;
+  let id: string;
+  beforeEach(() => {
+    chain = new WelfareChain();
+    setUpArea(chain);
+    const events = chain.act(worker, 'apply', {
+      area: AREA,
+      category: 'dibao',
+      members: [member(1, alice.address, 10_400), member(2, bob.address)],
+    });
+    id = events[0]![1].id as string;
+    chain.act(worker, 'investigate', { id, reports: [hash32(7), hash32(8)] });
+    chain.act(worker, 'preliminary', { id, inputs: { annualIncome: 1_200_000 } });
+  });
+
+  it('keeps the 公示 notice for 7 working days of the chain calendar, and an objection blocks until resolved', () => {
+    // Wednesday 1 April; 7 working days (Qingming on 4–6 April is not in the default Mon–Fri schedule)
+    const published = chain.act(worker, 'publicise', { id })[0]![1];
+    const noticeEnds = published.noticeEnds as number;
+    expect(noticeEnds).toBeGreaterThan(chain.time + 7 * 86_400_000);
+    chain.refuses('not_allowed', worker, 'deliberate', { id });
+    const filed = chain.act(dave, 'object', { id, evidence: hash32(9) });
+    expect(filed[0]).toEqual(['objectionFiled', { application: id, objection: 0, evidence: hash32(9) }]);
+    chain.skip(noticeEnds - chain.time);
+    expect(chain.refuses('not_allowed', worker, 'deliberate', { id })).toMatch(/objection/);
+    chain.refuses('expired', carol, 'object', { id, evidence: hash32(10) });
+    chain.act(reviewer, 'resolveObjection', { id, objection: 0, upheld: false });
+    chain.act(worker, 'deliberate', { id });
+    chain.act(reviewer, 'countyReview', { id, sampled: true });
+    const decided = chain.act(reviewer, 'approve', { id }).find(([n]) => n === 'decided')![1];
+    // (80,000 − ⌈1,200,000 / 24⌉) × 2 + 10,400
+    expect(decided).toMatchObject({ eligible: true, monthly: 70_400n, ruleVersion: 1, standardVersion: 1 });
+    expect(householdOf(chain.store, id)?.status).toBe('active');
+  });
+
+  it('rejects the application when an objection is upheld, and frees its members', () => {
+    chain.act(worker, 'publicise', { id });
+    chain.act(dave, 'object', { id, evidence: hash32(9) });
+    chain.act(reviewer, 'resolveObjection', { id, objection: 0, upheld: true });
+    expect(householdOf(chain.store, id)?.status).toBe('rejected');
+    expect(personOf(chain.store, hash32(1001))).toBeUndefined();
+  });
+
+  it('moves only forward, step by step', () => {
+    chain.refuses('not_allowed', worker, 'deliberate', { id });
+    chain.refuses('not_allowed', reviewer, 'approve', { id });
+    chain.refuses('not_authorized', worker, 'countyReview', { id, sampled: false });
+  });
+});
+
+describe('payments', () => {
+  let chain: WelfareChain;
+  let house: string;
+  const period = '2026-04';
+  const pay = (amount: bigint, n = 1, household = house): Payment => ({
+    household,
+    idHash: hash32(1000 + n),
+    account: accountOf(n),
+    amount,
+  });
+  beforeEach(() => {
+    chain = new WelfareChain();
+    setUpArea(chain);
+    house = approve(chain, [member(1, alice.address, 10_400), member(2, bob.address)], 1_200_000);
+    chain.act(admin, 'setEnvelope', { area: AREA, period, count: 10, total: 100_000 });
+  });
+
+  it('go out in a batch carrying the Merkle root; each payment is provable alone; the cycle closes to the fen', () => {
+    const b = batch(AREA, period, [pay(40_000n), pay(30_400n, 2)]);
+    const sent = chain.act(treasurer, 'disburse', b).find(([n]) => n === 'batchSent')![1];
+    expect(sent).toMatchObject({ count: 2, total: 70_400n, root: b.root });
+    const id = sent.id as string;
+    const leaves = b.payments.map((p, i) => paymentLeaf(AREA, period, i, p));
+    const proof = inclusionProof(
+      suite.hash,
+      leaves.map((l) => leafHash(suite.hash, l)),
+      1,
+    );
+    expect(verifyInclusion(suite.hash, leaves[1]!, proof, fromHex(b.root))).toBe(true);
+    expect(
+      verifyInclusion(suite.hash, paymentLeaf(AREA, period, 1, pay(30_401n, 2)), proof, fromHex(b.root)),
+    ).toBe(false);
+    expect(chain.refuses('not_allowed', treasurer, 'closeCycle', { area: AREA, period })).toMatch(
+      /issued 70400/,
+    );
+    chain.act(treasurer, 'recordOutcomes', {
+      batch: id,
+      outcomes: [
+        { index: 0, outcome: 'paid' },
+        { index: 1, outcome: 'failed' },
+      ],
+    });
+    expect(balanceOf(chain.store, 'CNY', accountOf(1))).toBe(40_000n);
+    expect(balanceOf(chain.store, 'CNY', accountOf(2))).toBe(0n);
+    chain.refuses('not_allowed', treasurer, 'recordOutcomes', {
+      batch: id,
+      outcomes: [{ index: 1, outcome: 'paid' }],
+    });
+    // A retry is a new payment on the same entitlement.
+    const retry = chain.act(treasurer, 'disburse', batch(AREA, period, [pay(30_400n, 2)]));
+    const retryId = retry.find(([n]) => n === 'batchSent')![1].id as string;
+    chain.act(treasurer, 'recordOutcomes', { batch: retryId, outcomes: [{ index: 0, outcome: 'paid' }] });
+    const closed = chain.act(treasurer, 'closeCycle', { area: AREA, period })[0]![1];
+    expect(closed).toMatchObject({ issued: 100_800n, paid: 70_400n, failed: 30_400n, returned: 0n });
+    expect(balanceOf(chain.store, 'CNY', accountOf(2))).toBe(30_400n);
+    expect(balanceOf(chain.store, 'CNY', treasurer.address)).toBe(100_000_000n - 70_400n);
+    expect(batchOf(chain.store, id)?.payments.map((p) => p.state)).toEqual(['paid', 'failed']);
+  });
+
+  it('refuse a batch whose root is not that of its payments', () => {
+    chain.refuses('invalid_params', treasurer, 'disburse', {
+      ...batch(AREA, period, [pay(100n)]),
+      root: hash32(5),
+    });
+  });
+
+  describe('refused on chain, each leaving an alert', () => {
+    function expectRefused(events: [string, ValueMap][], kind: string) {
+      const alert = alertIn(events);
+      expect(alert.kind).toBe(kind);
+      expect(alert.owner).toBe(auditor.address);
+      expect(events.some(([n]) => n === 'batchRefused')).toBe(true);
+      expect(events.some(([n]) => n === 'batchSent')).toBe(false);
+      expect(welfareAlertOf(chain.store, alert.id as string)).toMatchObject({ kind });
+      expect(balanceOf(chain.store, 'CNY', treasurer.address)).toBe(100_000_000n);
+      expect(cycleOf(chain.store, AREA, period).issued).toBe(0n);
+      expect(envelopeOf(chain.store, AREA, period)?.usedTotal).toBe(0n);
+    }
+
+    it('a payment to an account not registered to an approved member', () => {
+      const events = chain.act(
+        treasurer,
+        'disburse',
+        batch(AREA, period, [{ ...pay(100n), account: accountOf(9) }]),
+      );
+      expectRefused(events, 'unregistered_account');
+    });
+
+    it('a payment to a household not approved', () => {
+      const pending = chain.act(worker, 'apply', {
+        area: AREA,
+        category: 'dibao',
+        members: [member(5, dave.address)],
+      });
+      const events = chain.act(
+        treasurer,
+        'disburse',
+        batch(AREA, period, [pay(100n, 5, pending[0]![1].id as string)]),
+      );
+      expectRefused(events, 'unregistered_account');
+    });
+
+    it('above the approved amount, also when split across payments', () => {
+      expectRefused(chain.act(treasurer, 'disburse', batch(AREA, period, [pay(70_401n)])), 'above_approved');
+      expectRefused(
+        chain.act(treasurer, 'disburse', batch(AREA, period, [pay(40_000n), pay(30_401n, 2)])),
+        'above_approved',
+      );
+    });
+
+    it('beyond the envelope, in total or in count', () => {
+      chain.act(admin, 'setEnvelope', { area: AREA, period, count: 10, total: 50_000 });
+      expectRefused(chain.act(treasurer, 'disburse', batch(AREA, period, [pay(60_000n)])), 'over_envelope');
+      chain.act(admin, 'setEnvelope', { area: AREA, period, count: 1, total: 100_000 });
+      expectRefused(
+        chain.act(treasurer, 'disburse', batch(AREA, period, [pay(100n), pay(100n, 2)])),
+        'over_envelope',
+      );
+    });
+
+    it('a deceased recipient', () => {
+      chain.act(worker, 'recordDeath', { idHash: hash32(1002) });
+      expectRefused(
+        chain.act(treasurer, 'disburse', batch(AREA, period, [pay(100n, 2)])),
+        'deceased_recipient',
+      );
+    });
+
+    it('a person in two households', () => {
+      const events = chain.act(worker, 'apply', {
+        area: AREA,
+        category: 'dibao',
+        members: [member(5, dave.address), member(2, bob.address)],
+      });
+      expect(alertIn(events)).toMatchObject({ kind: 'duplicate_person', subject: hash32(1002) });
+      expect(events.some(([n]) => n === 'householdOpened')).toBe(false);
+      expect(personOf(chain.store, hash32(1005))).toBeUndefined();
+    });
+
+    it('a person in two exclusive categories', () => {
+      const events = chain.act(worker, 'apply', {
+        area: AREA,
+        category: 'tekun-dispersed',
+        members: [member(1, alice.address)],
+      });
+      expect(alertIn(events)).toMatchObject({ kind: 'exclusive_category', subject: hash32(1001) });
+      expect(events.some(([n]) => n === 'householdOpened')).toBe(false);
+    });
+  });
+
+  it('two batches that together exceed the envelope, in the same block: exactly one commits', () => {
+    chain.act(admin, 'setEnvelope', { area: AREA, period, count: 10, total: 60_000 });
+    const other = approve(chain, [member(3, carol.address)], 0);
+    const first = chain.tx(treasurer, w('disburse', batch(AREA, period, [pay(50_000n)])));
+    const second = chain.tx(treasurer2, w('disburse', batch(AREA, period, [pay(50_000n, 3, other)])));
+    const result = chain.block([first, second]);
+    expect(result.receipts.every((r) => r.ok)).toBe(true);
+    const names = result.events.filter((e) => e.contract === 'welfare').map((e) => e.name);
+    expect(names.filter((n) => n === 'batchSent')).toHaveLength(1);
+    expect(names.filter((n) => n === 'batchRefused')).toHaveLength(1);
+    expect(envelopeOf(chain.store, AREA, period)).toMatchObject({ usedCount: 1, usedTotal: 50_000n });
+    expect(cycleOf(chain.store, AREA, period).issued).toBe(50_000n);
+  });
+});
+
+describe('household changes', () => {
+  it('the death of the head closes the file and opens one for the survivors from next month', () => {
+    const chain = new WelfareChain();
+    setUpArea(chain);
+    const house = approve(
+      chain,
+      [member(1, alice.address, 10_400), member(2, bob.address, 10_400)],
+      1_200_000,
+    );
+    const events = chain.act(worker, 'recordDeath', { idHash: hash32(1001), survivorsAnnualIncome: 600_000 });
+    const closed = events.find(([n]) => n === 'householdClosed')![1];
+    const successor = closed.successor as string;
+    expect(householdOf(chain.store, house)).toMatchObject({
+      status: 'closed',
+      entitlement: { until: '2026-04' },
+    });
+    const next = householdOf(chain.store, successor)!;
+    expect(next).toMatchObject({ status: 'active', predecessor: house, entitlement: { from: '2026-05' } });
+    expect(next.members.map((m) => m.idHash)).toEqual([hash32(1002)]);
+    expect(next.entitlement?.inputs.addOns).toEqual([10_400n]);
+    expect(personOf(chain.store, hash32(1002))?.household).toBe(successor);
+    expect(personOf(chain.store, hash32(1001))).toBeUndefined();
+  });
+
+  it('渐退期 freezes the amount, and an exit ends the file', () => {
+    const chain = new WelfareChain();
+    setUpArea(chain);
+    const house = approve(chain, [member(1, alice.address)], 0);
+    const grace = chain.act(worker, 'startGrace', { household: house, months: 3 })[0]![1];
+    expect(grace).toEqual({ household: house, until: '2026-07', amount: 80_000n });
+    chain.act(worker, 'exit', { household: house, reason: '收入超过标准,渐退期满' });
+    expect(householdOf(chain.store, house)?.status).toBe('closed');
+    expect(personOf(chain.store, hash32(1001))).toBeUndefined();
+  });
+});
+
+describe('alerts', () => {
+  it('are raised by auditors and resolved with an outcome by their owner', () => {
+    const chain = new WelfareChain();
+    chain.refuses('not_authorized', worker, 'raiseAlert', { subject: 'x', detail: 'y' });
+    const raised = chain.act(auditor, 'raiseAlert', {
+      subject: '同一银行账户',
+      detail: '两户共用一个账户',
+    })[0]![1];
+    expect(raised.deadline as number).toBeGreaterThan(chain.time);
+    chain.refuses('not_authorized', worker, 'resolveAlert', { id: raised.id, outcome: '核实无误' });
+    chain.act(auditor, 'resolveAlert', { id: raised.id, outcome: '核实无误' });
+    chain.refuses('not_allowed', auditor, 'resolveAlert', { id: raised.id, outcome: 'again' });
+  });
+});
