@@ -1,26 +1,24 @@
-import {
-  fromHex,
-  inclusionProof,
-  leafHash,
-  toHex,
-  type Value,
-  type ValueMap,
-  verifyInclusion,
-} from '@gongxin/ledger';
+import { fromHex, inclusionProof, leafHash, type ValueMap, verifyInclusion } from '@gongxin/ledger';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  accounts,
-  call,
-  demoGenesis,
-  hash32,
-  suite,
-  type TestAccount,
-  TestChain,
-  testAccount,
-} from '../../test/chain';
+import { accounts, hash32, suite } from '../../test/chain';
 import { balanceOf } from '../assets/views';
-import { isAreaCode, welfareContract } from './contract';
-import { welfareEvents } from './events';
+import { isAreaCode } from './contract';
+import {
+  AREA,
+  accountOf,
+  admin,
+  approve,
+  auditor,
+  batch,
+  member,
+  reviewer,
+  setUpArea,
+  treasurer,
+  treasurer2,
+  WelfareChain,
+  w,
+  worker,
+} from './fixture';
 import {
   batchOf,
   cycleOf,
@@ -28,123 +26,11 @@ import {
   householdOf,
   type Payment,
   paymentLeaf,
-  paymentRoot,
   personOf,
   welfareAlertOf,
 } from './views';
 
 const { alice, bob, carol, dave } = accounts;
-const admin = testAccount(suite, 30);
-const worker = testAccount(suite, 31);
-const reviewer = testAccount(suite, 32);
-const treasurer = testAccount(suite, 33);
-const treasurer2 = testAccount(suite, 34);
-const auditor = testAccount(suite, 35);
-const accountOf = (n: number) => testAccount(suite, 100 + n).address;
-const AREA = '530602';
-
-/** China time: a civil date at midnight. */
-const CN = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d) - 8 * 3_600_000;
-
-function welfareGenesis(): Record<string, Value> {
-  const g = demoGenesis() as Record<string, Value> & {
-    identity: { accounts: Value[]; roles: Value[] };
-    assets: { assets: Value[] };
-  };
-  const staff: [TestAccount, string][] = [
-    [admin, 'admin'],
-    [worker, 'caseworker'],
-    [reviewer, 'reviewer'],
-    [treasurer, 'treasurer'],
-    [treasurer2, 'treasurer'],
-    [auditor, 'auditor'],
-  ];
-  g.identity.accounts.push(
-    { address: dave.address, kind: 'person' },
-    ...staff.map(([a]) => ({ address: a.address, kind: 'organization' })),
-  );
-  g.identity.roles.push(...staff.map(([a, role]) => ({ subject: a.address, app: 'welfare', role })));
-  g.assets.assets.push({
-    symbol: 'CNY',
-    name: '人民币(分)',
-    decimals: 2,
-    policy: 'fixed',
-    issuer: treasurer.address,
-    balances: { [treasurer.address]: 100_000_000, [treasurer2.address]: 100_000_000 },
-  });
-  return g;
-}
-
-const w = (name: string, params: Record<string, unknown>) => call('welfare', name, params as ValueMap);
-
-class WelfareChain extends TestChain {
-  constructor() {
-    super({ contracts: welfareGenesis(), extra: [welfareContract] });
-    this.skip(CN(2026, 3, 2) - this.time);
-  }
-
-  act(account: TestAccount, name: string, params: Record<string, unknown>): [string, ValueMap][] {
-    const { receipt, events } = this.run(account, w(name, params));
-    expect(receipt, receipt.message).toMatchObject({ ok: true });
-    for (const e of events)
-      if (e.contract === 'welfare') expect(welfareEvents.check(e.name, e.attrs)).toEqual([]);
-    return events.filter((e) => e.contract === 'welfare').map((e) => [e.name, e.attrs]);
-  }
-
-  refuses(
-    code: Parameters<TestChain['fails']>[0],
-    account: TestAccount,
-    name: string,
-    params: Record<string, unknown>,
-  ) {
-    return this.fails(code, account, w(name, params));
-  }
-}
-
-const member = (n: number, did: string, addOn = 0) => ({
-  idHash: hash32(1000 + n),
-  did,
-  account: accountOf(n),
-  addOn,
-});
-
-/** Area 古城区 (丽江): 800 元, 7 working days of 公示, rules rounding up, from April 2026. */
-function setUpArea(chain: WelfareChain): void {
-  chain.act(admin, 'setArea', {
-    code: AREA,
-    name: '古城区',
-    symbol: 'CNY',
-    noticeDays: 7,
-    noticeWorkingDays: true,
-    alertOwner: auditor.address,
-  });
-  chain.act(admin, 'setStandard', { code: AREA, from: '2026-04', standard: 80_000 });
-  chain.act(admin, 'setRules', { code: AREA, from: '2026-04', rounding: 'up' });
-  chain.skip(CN(2026, 4, 1) - chain.time);
-}
-
-/** Takes an application through every step to approval; returns the household id. */
-function approve(
-  chain: WelfareChain,
-  members: ReturnType<typeof member>[],
-  annualIncome: number,
-  category = 'dibao',
-): string {
-  const events = chain.act(worker, 'apply', { area: AREA, category, members });
-  const id = events.find(([n]) => n === 'householdOpened')![1].id as string;
-  chain.act(worker, 'investigate', { id, reports: [hash32(7)] });
-  chain.act(worker, 'preliminary', { id, inputs: { annualIncome } });
-  chain.act(worker, 'publicise', { id });
-  chain.skip(12 * 86_400_000);
-  chain.act(worker, 'deliberate', { id });
-  chain.act(reviewer, 'countyReview', { id, sampled: false });
-  chain.act(reviewer, 'approve', { id });
-  return id;
-}
-
-function batch(area: string, period: string, payments: Payment[]) {
-  return { area, period, root: toHex(paymentRoot(suite.hash, area, period, payments)), payments };
-}
 
 const alertIn = (events: [string, ValueMap][]) => {
   const alert = events.find(([n]) => n === 'alertRaised');
