@@ -13,7 +13,6 @@ import {
   ContractError,
   type ContractModule,
   defineAction,
-  encodeCanonical,
   toHex,
   type Value,
 } from '@gongxin/ledger';
@@ -33,7 +32,6 @@ import {
   standardFor,
   survivorsEntitlement,
   WELFARE_CATEGORIES,
-  type WelfareCategory,
 } from './means-test';
 import {
   type Alert,
@@ -45,6 +43,7 @@ import {
   batchOf,
   CASEWORKER_ROLE,
   cycleOf,
+  decisionInputsHash,
   envelopeOf,
   type Household,
   hasWelfareRole,
@@ -230,10 +229,6 @@ function rulesFor(area: Area, period: string) {
   let found: Area['rules'][number] | undefined;
   for (const r of area.rules) if (r.from <= period && (!found || r.from >= found.from)) found = r;
   return found;
-}
-
-function inputsHash(ctx: ContractContext, category: WelfareCategory, inputs: MeansInputs): string {
-  return toHex(ctx.suite.hash(encodeCanonical({ category, ...inputs, addOns: [...inputs.addOns] } as Value)));
 }
 
 /** The monthly amount a household is approved for in a period, by its entitlement and the area. */
@@ -471,7 +466,7 @@ export const welfareContract: ContractModule = {
         monthly: result.monthly,
         ruleVersion: rules.version,
         standardVersion: standard.version,
-        inputsHash: inputsHash(ctx, household.category, app.inputs),
+        inputsHash: decisionInputsHash(ctx.suite.hash, household.category, app.inputs),
       });
     }),
 

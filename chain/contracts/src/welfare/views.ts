@@ -1,7 +1,14 @@
 // Read-only views of the welfare contract's state: areas with their versioned standards and rules,
 // household files (一户一档) with members by keyed ID hash, applications, envelopes, batches, cycles
 // and alerts. Views never write.
-import { type Address, encodeCanonical, merkleRoot, type StateReader, type Value } from '@gongxin/ledger';
+import {
+  type Address,
+  encodeCanonical,
+  merkleRoot,
+  type StateReader,
+  toHex,
+  type Value,
+} from '@gongxin/ledger';
 import { amountOf } from '../common';
 import { hasRole } from '../identity/views';
 import type { AlertKind, PaymentOutcome, WorkflowStep } from './events';
@@ -209,6 +216,32 @@ export function welfareAlertOf(state: StateReader, id: string): Alert | undefine
 
 export function hasWelfareRole(state: StateReader, address: Address, role: string): boolean {
   return hasRole(state, address, WELFARE_APP, role);
+}
+
+/**
+ * The hash a decision records of what it was computed from: the category and the means-test inputs in
+ * the chain's canonical encoding (amounts as bigint). Whoever holds the inputs recomputes it, then re-runs
+ * `meansTest` with the decision's rule and standard versions.
+ */
+export function decisionInputsHash(
+  hash: (data: Uint8Array) => Uint8Array,
+  category: WelfareCategory,
+  inputs: MeansInputs,
+): string {
+  return toHex(
+    hash(
+      encodeCanonical({
+        type: 'gongxin/welfare/means-inputs',
+        category,
+        members: inputs.members,
+        annualIncome: BigInt(inputs.annualIncome),
+        annualRigidExpenses: BigInt(inputs.annualRigidExpenses),
+        financialAssets: BigInt(inputs.financialAssets),
+        disqualifyingAssets: inputs.disqualifyingAssets,
+        addOns: inputs.addOns.map((a) => BigInt(a)),
+      }),
+    ),
+  );
 }
 
 /** The bytes of one payment in a batch: the leaf its proof is for. */

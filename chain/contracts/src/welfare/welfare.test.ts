@@ -19,9 +19,12 @@ import {
   w,
   worker,
 } from './fixture';
+import { meansTest } from './means-test';
 import {
+  areaOf,
   batchOf,
   cycleOf,
+  decisionInputsHash,
   envelopeOf,
   householdOf,
   type Payment,
@@ -97,6 +100,21 @@ describe('the workflow', () => {
     const decided = chain.act(reviewer, 'approve', { id }).find(([n]) => n === 'decided')![1];
     // (80,000 − ⌈1,200,000 / 24⌉) × 2 + 10,400
     expect(decided).toMatchObject({ eligible: true, monthly: 70_400n, ruleVersion: 1, standardVersion: 1 });
+    // Anyone holding the inputs recomputes the hash and re-runs the test to the same amount.
+    const inputs = {
+      members: 2,
+      annualIncome: 1_200_000n,
+      annualRigidExpenses: 0n,
+      financialAssets: 0n,
+      disqualifyingAssets: false,
+      addOns: [10_400n, 0n],
+    };
+    expect(decided.inputsHash).toBe(decisionInputsHash(suite.hash, 'dibao', inputs));
+    expect(decided.inputsHash).not.toBe(
+      decisionInputsHash(suite.hash, 'dibao', { ...inputs, annualIncome: 1_200_001n }),
+    );
+    const rules = areaOf(chain.store, AREA)!.rules[0]!;
+    expect(meansTest('dibao', inputs, 80_000n, rules).monthly).toBe(decided.monthly);
     expect(householdOf(chain.store, id)?.status).toBe('active');
   });
 
