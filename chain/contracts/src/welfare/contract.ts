@@ -25,13 +25,17 @@ import { isRegistered } from '../identity/views';
 import { isRegionCode } from '../registry/codes';
 import { type AlertKind, PAYMENT_OUTCOMES, welfareEvents } from './events';
 import {
+  addMonths,
+  DEFAULT_REVIEW_MONTHS,
   type Entitlement,
   type MeansInputs,
   meansTest,
   ROUNDING_RULES,
+  type RuleSet,
   standardFor,
   survivorsEntitlement,
   WELFARE_CATEGORIES,
+  type WelfareCategory,
 } from './means-test';
 import {
   type Alert,
@@ -111,6 +115,9 @@ const schemas = {
       assetMonths: z.number().int().min(0).max(120).default(24),
       deductRigidExpenses: z.boolean().default(true),
       graceMonths: z.number().int().min(1).max(12).default(6),
+      reviewMonths: z
+        .partialRecord(z.enum(WELFARE_CATEGORIES), z.union([z.literal(3), z.literal(6), z.literal(12)]))
+        .default({}),
     })
     .strict(),
   apply: z
@@ -133,6 +140,7 @@ const schemas = {
   countyReview: z.object({ id: zId, sampled: z.boolean() }).strict(),
   approve: z.object({ id: zId }).strict(),
   recordDeath: z.object({ idHash: zHash32, survivorsAnnualIncome: zNonNegFen.optional() }).strict(),
+  reassess: z.object({ household: zId, inputs: zInputs }).strict(),
   startGrace: z.object({ household: zId, months: z.number().int().min(1).max(12).optional() }).strict(),
   exit: z.object({ household: zId, reason: zReason }).strict(),
   setEnvelope: z
@@ -231,10 +239,16 @@ function rulesFor(area: Area, period: string) {
   return found;
 }
 
+function nextReviewOf(rules: RuleSet, category: WelfareCategory, period: string): string {
+  return addMonths(period, rules.reviewMonths?.[category] ?? DEFAULT_REVIEW_MONTHS);
+}
+
 /** The monthly amount a household is approved for in a period, by its entitlement and the area. */
 export function approvedAmount(area: Area, household: Household, period: string): bigint {
-  const e = household.entitlement;
-  if (!e || household.status === 'applying' || household.status === 'rejected') return 0n;
+  if (household.status === 'applying' || household.status === 'rejected') return 0n;
+  const p = household.previous;
+  const e = p && p.until !== undefined && period <= p.until ? p : household.entitlement;
+  if (!e) return 0n;
   if (period < e.from || (e.until !== undefined && period > e.until)) return 0n;
   if (e.graceUntil !== undefined) return period <= e.graceUntil ? (e.graceAmount ?? 0n) : 0n;
   const standard = standardFor(area.standards, period);
@@ -454,7 +468,7 @@ export const welfareContract: ContractModule = {
       save(ctx, welfareKeys.household(household.id), {
         ...household,
         status: result.eligible ? 'active' : 'rejected',
-        ...(result.eligible && { entitlement }),
+        ...(result.eligible && { entitlement, nextReview: nextReviewOf(rules, household.category, period) }),
       });
       if (!result.eligible) unenrol(ctx, household);
       step(ctx, app, { ...app, step: result.eligible ? 'approved' : 'rejected' });
@@ -521,6 +535,58 @@ export const welfareContract: ContractModule = {
         id: household.id,
         reason: 'death of the head of household',
         ...(successor && { successor }),
+      });
+    }),
+    reassess: defineAction(schemas.reassess, (ctx, p: Params<'reassess'>) => {
+      requireRole(ctx, CASEWORKER_ROLE, 'reassess households');
+      const household = requireHousehold(ctx, p.household);
+      const current = household.entitlement;
+      if (household.status !== 'active' || !current)
+        throw new ContractError('not_allowed', `household ${p.household} is ${household.status}, not active`);
+      const area = requireArea(ctx, household.area);
+      const period = periodOf(ctx.time);
+      const standard = standardFor(area.standards, period);
+      const rules = rulesFor(area, period);
+      if (!standard || !rules)
+        throw new ContractError(
+          'not_allowed',
+          `area ${area.code} has no standard or rules in force for ${period}`,
+        );
+      const living = household.members.filter((m) => !m.deceased);
+      const inputs: MeansInputs = { ...p.inputs, members: living.length, addOns: living.map((m) => m.addOn) };
+      const result = meansTest(household.category, inputs, standard.standard, rules);
+      // The filing takes effect from next month: this month stays as approved.
+      const from = addMonths(period, 1);
+      const nextReview = nextReviewOf(rules, household.category, period);
+      let next: Household;
+      if (result.eligible)
+        next = {
+          ...household,
+          previous: { ...current, until: period },
+          entitlement: { category: household.category, inputs, from },
+          nextReview,
+        };
+      else {
+        // No longer eligible: 渐退期 at the current amount for the rule's months.
+        const until = addMonths(period, rules.graceMonths);
+        const amount = approvedAmount(area, household, period);
+        next = {
+          ...household,
+          status: 'grace',
+          entitlement: { ...current, graceUntil: until, graceAmount: amount },
+        };
+        welfareEvents.emit(ctx, 'graceStarted', { household: p.household, until, amount });
+      }
+      save(ctx, welfareKeys.household(p.household), next);
+      welfareEvents.emit(ctx, 'reassessed', {
+        household: p.household,
+        eligible: result.eligible,
+        monthly: result.monthly,
+        from,
+        ruleVersion: rules.version,
+        standardVersion: standard.version,
+        inputsHash: decisionInputsHash(ctx.suite.hash, household.category, inputs),
+        ...(result.eligible && { nextReview }),
       });
     }),
     startGrace: defineAction(schemas.startGrace, (ctx, p: Params<'startGrace'>) => {

@@ -33,7 +33,12 @@ export interface RuleSet {
   readonly deductRigidExpenses: boolean;
   /** Months of 渐退期 after income rises above the line (1–12). */
   readonly graceMonths: number;
+  /** Months between reassessments by category: 12 yearly, 6 half-yearly, 3 quarterly. */
+  readonly reviewMonths?: Partial<Record<WelfareCategory, number>>;
 }
+
+/** Months between reassessments when a rule set does not say. */
+export const DEFAULT_REVIEW_MONTHS = 12;
 
 /** What a decision is computed from: aggregate figures, never personal data. */
 export interface MeansInputs {

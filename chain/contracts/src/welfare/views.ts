@@ -78,6 +78,10 @@ export interface Household {
   readonly members: readonly Member[];
   readonly status: HouseholdStatus;
   readonly entitlement?: Entitlement;
+  /** The entitlement a reassessment replaced, paid up to its `until` month. */
+  readonly previous?: Entitlement;
+  /** The month the next reassessment is due. */
+  readonly nextReview?: string;
   readonly predecessor?: string;
 }
 
@@ -163,8 +167,10 @@ export function householdOf(state: StateReader, id: string): Household | undefin
   const h = state.get(welfareKeys.household(id)) as unknown as Household | undefined;
   if (!h) return undefined;
   const e = h.entitlement;
+  const prev = h.previous;
   return {
     ...h,
+    ...(prev && { previous: { ...prev, inputs: normaliseInputs(prev.inputs) } }),
     members: h.members.map((m) => ({ ...m, addOn: bi(m.addOn) })),
     ...(e && {
       entitlement: {

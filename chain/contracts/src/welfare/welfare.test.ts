@@ -2,7 +2,7 @@ import { fromHex, inclusionProof, leafHash, type ValueMap, verifyInclusion } fro
 import { beforeEach, describe, expect, it } from 'vitest';
 import { accounts, hash32, suite } from '../../test/chain';
 import { balanceOf } from '../assets/views';
-import { isAreaCode } from './contract';
+import { approvedAmount, isAreaCode } from './contract';
 import {
   AREA,
   accountOf,
@@ -10,6 +10,7 @@ import {
   approve,
   auditor,
   batch,
+  CN,
   member,
   reviewer,
   setUpArea,
@@ -331,6 +332,46 @@ describe('household changes', () => {
     chain.act(worker, 'exit', { household: house, reason: '收入超过标准,渐退期满' });
     expect(householdOf(chain.store, house)?.status).toBe('closed');
     expect(personOf(chain.store, hash32(1001))).toBeUndefined();
+  });
+});
+
+describe('reassessment', () => {
+  it('is due by the category’s cadence, and a new income takes effect from next month only', () => {
+    const chain = new WelfareChain();
+    chain.act(admin, 'setArea', {
+      code: AREA,
+      name: '古城区',
+      symbol: 'CNY',
+      noticeDays: 7,
+      noticeWorkingDays: false,
+      alertOwner: auditor.address,
+    });
+    chain.act(admin, 'setStandard', { code: AREA, from: '2026-04', standard: 80_000 });
+    chain.act(admin, 'setRules', { code: AREA, from: '2026-04', rounding: 'up', reviewMonths: { dibao: 3 } });
+    chain.skip(CN(2026, 4, 1) - chain.time);
+    const house = approve(chain, [member(1, alice.address)], 600_000);
+    expect(householdOf(chain.store, house)?.nextReview).toBe('2026-07');
+    // Income falls: 0 from May; April stays at (80,000 − 50,000).
+    const events = chain.act(worker, 'reassess', { household: house, inputs: { annualIncome: 0 } });
+    expect(events[0]![1]).toMatchObject({
+      eligible: true,
+      monthly: 80_000n,
+      from: '2026-05',
+      nextReview: '2026-07',
+    });
+    const area = areaOf(chain.store, AREA)!;
+    const after = householdOf(chain.store, house)!;
+    expect(approvedAmount(area, after, '2026-04')).toBe(30_000n);
+    expect(approvedAmount(area, after, '2026-05')).toBe(80_000n);
+    // Income rises above the line: 渐退期 at the current amount for the rule's six months.
+    const risen = chain.act(worker, 'reassess', { household: house, inputs: { annualIncome: 2_000_000 } });
+    expect(risen.map(([n]) => n)).toEqual(['graceStarted', 'reassessed']);
+    expect(risen[0]![1]).toMatchObject({ until: '2026-10', amount: 30_000n });
+    const grace = householdOf(chain.store, house)!;
+    expect(grace.status).toBe('grace');
+    expect(approvedAmount(area, grace, '2026-10')).toBe(30_000n);
+    expect(approvedAmount(area, grace, '2026-11')).toBe(0n);
+    chain.refuses('not_allowed', worker, 'reassess', { household: house, inputs: { annualIncome: 0 } });
   });
 });
 
