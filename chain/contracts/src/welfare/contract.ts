@@ -140,6 +140,22 @@ const schemas = {
   countyReview: z.object({ id: zId, sampled: z.boolean() }).strict(),
   approve: z.object({ id: zId }).strict(),
   recordDeath: z.object({ idHash: zHash32, survivorsAnnualIncome: zNonNegFen.optional() }).strict(),
+  addMember: z
+    .object({
+      household: zId,
+      member: zMember,
+      change: z.enum(['birth', 'marriage-in', 'move-in']),
+      effective: zPeriod,
+    })
+    .strict(),
+  removeMember: z
+    .object({
+      household: zId,
+      idHash: zHash32,
+      change: z.enum(['marriage-out', 'move-out']),
+      effective: zPeriod,
+    })
+    .strict(),
   reassess: z.object({ household: zId, inputs: zInputs }).strict(),
   startGrace: z.object({ household: zId, months: z.number().int().min(1).max(12).optional() }).strict(),
   exit: z.object({ household: zId, reason: zReason }).strict(),
@@ -260,7 +276,7 @@ export function approvedAmount(area: Area, household: Household, period: string)
 function enrol(ctx: ContractContext, household: Household): void {
   save(ctx, welfareKeys.household(household.id), household);
   for (const m of household.members)
-    if (!m.deceased)
+    if (!m.deceased && m.until === undefined)
       save(ctx, welfareKeys.person(m.idHash), { household: household.id, category: household.category });
 }
 
@@ -283,6 +299,14 @@ function paymentProblem(
     return [
       'unregistered_account',
       `account ${p.account} is not registered to a member of household ${p.household}`,
+    ];
+  if (
+    (member.from !== undefined && period < member.from) ||
+    (member.until !== undefined && period > member.until)
+  )
+    return [
+      'unregistered_account',
+      `member ${p.idHash} does not belong to household ${p.household} in ${period}`,
     ];
   if (member.deceased)
     return ['deceased_recipient', `member ${p.idHash} of household ${p.household} is deceased`];
@@ -500,7 +524,7 @@ export const welfareContract: ContractModule = {
       }
       // 停旧建新: the head's death closes the file; the survivors get a new one from next month.
       const e = household.entitlement;
-      const survivors = members.filter((m) => !m.deceased);
+      const survivors = members.filter((m) => !m.deceased && m.until === undefined);
       const split = e
         ? survivorsEntitlement(e, period, index, p.survivorsAnnualIncome ?? e.inputs.annualIncome)
         : undefined;
@@ -537,6 +561,80 @@ export const welfareContract: ContractModule = {
         ...(successor && { successor }),
       });
     }),
+    addMember: defineAction(schemas.addMember, (ctx, p: Params<'addMember'>) => {
+      requireRole(ctx, CASEWORKER_ROLE, 'record household changes');
+      const household = requireHousehold(ctx, p.household);
+      if (household.status !== 'active' && household.status !== 'grace' && household.status !== 'applying')
+        throw new ContractError('not_allowed', `household ${p.household} is ${household.status}`);
+      if (!isRegistered(ctx, p.member.did))
+        throw new ContractError('not_found', `${p.member.did} has no passport`);
+      const period = periodOf(ctx.time);
+      if (p.effective < period)
+        throw new ContractError(
+          'not_allowed',
+          `a change takes effect from this month or later, not ${p.effective}`,
+        );
+      const enrolled = personOf(ctx, p.member.idHash);
+      if (enrolled) {
+        const kind = enrolled.category === household.category ? 'duplicate_person' : 'exclusive_category';
+        const area = requireArea(ctx, household.area);
+        raise(
+          ctx,
+          area.alertOwner,
+          kind,
+          p.member.idHash,
+          `already in household ${enrolled.household} (${enrolled.category}); change refused`,
+        );
+        return;
+      }
+      const member: Member = { ...p.member, deceased: false, from: p.effective };
+      save(ctx, welfareKeys.person(member.idHash), { household: household.id, category: household.category });
+      // The amount changes through a reassessment, due from the month the change takes effect.
+      save(ctx, welfareKeys.household(household.id), {
+        ...household,
+        members: [...household.members, member],
+        nextReview: p.effective,
+      });
+      welfareEvents.emit(ctx, 'memberChanged', {
+        household: household.id,
+        idHash: member.idHash,
+        change: p.change,
+        effective: p.effective,
+      });
+    }),
+    removeMember: defineAction(schemas.removeMember, (ctx, p: Params<'removeMember'>) => {
+      requireRole(ctx, CASEWORKER_ROLE, 'record household changes');
+      const household = requireHousehold(ctx, p.household);
+      const index = household.members.findIndex(
+        (m) => m.idHash === p.idHash && m.until === undefined && !m.deceased,
+      );
+      if (index < 0)
+        throw new ContractError('not_found', `household ${p.household} has no current member ${p.idHash}`);
+      if (index === 0)
+        throw new ContractError(
+          'not_allowed',
+          'the head of household leaves by closing the file (exit) or by death',
+        );
+      const period = periodOf(ctx.time);
+      if (p.effective < period)
+        throw new ContractError(
+          'not_allowed',
+          `a change takes effect from this month or later, not ${p.effective}`,
+        );
+      const until = addMonths(p.effective, -1);
+      ctx.delete(welfareKeys.person(p.idHash));
+      save(ctx, welfareKeys.household(household.id), {
+        ...household,
+        members: household.members.map((m, i) => (i === index ? { ...m, until } : m)),
+        nextReview: p.effective,
+      });
+      welfareEvents.emit(ctx, 'memberChanged', {
+        household: household.id,
+        idHash: p.idHash,
+        change: p.change,
+        effective: p.effective,
+      });
+    }),
     reassess: defineAction(schemas.reassess, (ctx, p: Params<'reassess'>) => {
       requireRole(ctx, CASEWORKER_ROLE, 'reassess households');
       const household = requireHousehold(ctx, p.household);
@@ -552,7 +650,7 @@ export const welfareContract: ContractModule = {
           'not_allowed',
           `area ${area.code} has no standard or rules in force for ${period}`,
         );
-      const living = household.members.filter((m) => !m.deceased);
+      const living = household.members.filter((m) => !m.deceased && m.until === undefined);
       const inputs: MeansInputs = { ...p.inputs, members: living.length, addOns: living.map((m) => m.addOn) };
       const result = meansTest(household.category, inputs, standard.standard, rules);
       // The filing takes effect from next month: this month stays as approved.

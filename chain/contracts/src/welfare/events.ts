@@ -25,6 +25,10 @@ export const WORKFLOW_STEPS = [
 ] as const;
 export type WorkflowStep = (typeof WORKFLOW_STEPS)[number];
 
+/** Household changes other than death, with the month they take effect. */
+export const MEMBER_CHANGES = ['birth', 'marriage-in', 'move-in', 'marriage-out', 'move-out'] as const;
+export type MemberChange = (typeof MEMBER_CHANGES)[number];
+
 export const PAYMENT_OUTCOMES = ['paid', 'failed', 'returned'] as const;
 export type PaymentOutcome = (typeof PAYMENT_OUTCOMES)[number];
 
@@ -34,6 +38,12 @@ export const welfareEvents = defineEvents('welfare', {
   rulesSet: { code: attrs.text(), version: attrs.int() },
   householdOpened: { id: attrs.text(), area: attrs.text(), members: attrs.int(), by: attrs.address() },
   householdClosed: { id: attrs.text(), reason: attrs.text(), successor: attrs.text().optional() },
+  memberChanged: {
+    household: attrs.text(),
+    idHash: attrs.hash(),
+    change: attrs.oneOf(MEMBER_CHANGES),
+    effective: attrs.text(),
+  },
   deathRecorded: { idHash: attrs.hash(), household: attrs.text(), period: attrs.text() },
   applicationStep: {
     id: attrs.text(),

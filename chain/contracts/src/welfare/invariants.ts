@@ -91,7 +91,7 @@ export function checkWelfareState(state: ScannableState): {
   for (const h of households) {
     if (h.status === 'closed' || h.status === 'rejected') continue;
     for (const m of h.members) {
-      if (m.deceased) continue;
+      if (m.deceased || m.until !== undefined) continue;
       const other = openIn.get(m.idHash);
       if (other) problems.push(`welfare: person ${m.idHash} is in households ${other} and ${h.id}`);
       openIn.set(m.idHash, h.id);

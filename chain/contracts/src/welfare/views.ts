@@ -66,6 +66,10 @@ export interface Member {
   /** 分类施保 add-on, fen per month. */
   readonly addOn: bigint;
   readonly deceased: boolean;
+  /** Month the member joined by a household change (birth, marriage, move-in), when not from the start. */
+  readonly from?: string;
+  /** Last month the member belonged to the household after leaving (marriage, move-out). */
+  readonly until?: string;
 }
 
 export type HouseholdStatus = 'applying' | 'active' | 'grace' | 'closed' | 'rejected';

@@ -335,6 +335,66 @@ describe('household changes', () => {
   });
 });
 
+describe('household changes with effective months', () => {
+  it('a birth joins from its month, a move-out leaves, each making a reassessment due; a duplicate is an alert', () => {
+    const chain = new WelfareChain();
+    setUpArea(chain);
+    const house = approve(chain, [member(1, alice.address), member(2, bob.address)], 0);
+    chain.act(admin, 'setEnvelope', { area: AREA, period: '2026-04', count: 10, total: 500_000 });
+    const born = chain.act(worker, 'addMember', {
+      household: house,
+      member: member(3, carol.address),
+      change: 'birth',
+      effective: '2026-05',
+    });
+    expect(born[0]).toEqual([
+      'memberChanged',
+      { household: house, idHash: hash32(1003), change: 'birth', effective: '2026-05' },
+    ]);
+    expect(householdOf(chain.store, house)?.nextReview).toBe('2026-05');
+    // Not a member yet in April: paying the newborn's account is refused.
+    const early = chain.act(
+      treasurer,
+      'disburse',
+      batch(AREA, '2026-04', [
+        { household: house, idHash: hash32(1003), account: accountOf(3), amount: 100n },
+      ]),
+    );
+    expect(alertIn(early)).toMatchObject({ kind: 'unregistered_account' });
+    chain.refuses('not_allowed', worker, 'addMember', {
+      household: house,
+      member: member(4, dave.address),
+      change: 'move-in',
+      effective: '2026-03',
+    });
+    const other = approve(chain, [member(5, dave.address)], 0);
+    const twice = chain.act(worker, 'addMember', {
+      household: other,
+      member: member(2, bob.address),
+      change: 'marriage-in',
+      effective: '2026-05',
+    });
+    expect(alertIn(twice)).toMatchObject({ kind: 'duplicate_person', subject: hash32(1002) });
+    chain.act(worker, 'removeMember', {
+      household: house,
+      idHash: hash32(1002),
+      change: 'marriage-out',
+      effective: '2026-05',
+    });
+    expect(personOf(chain.store, hash32(1002))).toBeUndefined();
+    expect(householdOf(chain.store, house)?.members[1]).toMatchObject({ until: '2026-04' });
+    chain.refuses('not_allowed', worker, 'removeMember', {
+      household: house,
+      idHash: hash32(1001),
+      change: 'move-out',
+      effective: '2026-05',
+    });
+    // Reassessed with the members of May: the head and the newborn.
+    const reassessed = chain.act(worker, 'reassess', { household: house, inputs: { annualIncome: 0 } });
+    expect(reassessed[0]![1]).toMatchObject({ monthly: 160_000n, from: '2026-05' });
+  });
+});
+
 describe('reassessment', () => {
   it('is due by the category’s cadence, and a new income takes effect from next month only', () => {
     const chain = new WelfareChain();
