@@ -1,0 +1,290 @@
+// Capture of a web page as evidence, in a clean headless Chromium: a fresh browser context (no cookies,
+// cache or storage from before) per capture, the browser from the system (never downloaded). What a court
+// asks of such a capture: the URL, the page as served and as rendered, a screenshot, the HTTP headers, the
+// TLS certificate chain, the address the name resolved to, and which tool made it, when. Each goes into its
+// own file of the bundle (bundle.ts), so a later check names the file that changed.
+import { lookup } from 'node:dns/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type PeerCertificate, connect as tlsConnect } from 'node:tls';
+import { type Browser, chromium } from 'playwright-core';
+import { type BundleFile, type BundleManifest, buildManifest } from './bundle';
+
+const require = createRequire(import.meta.url);
+const ownVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+const playwrightVersion = (require('playwright-core/package.json') as { version: string }).version;
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+] as const;
+
+export class CaptureError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 422 | 502 | 503 = 422,
+  ) {
+    super(message);
+    this.name = 'CaptureError';
+  }
+}
+
+export interface CaptureOptions {
+  /** Navigation budget. Default 30 s. */
+  timeoutMs?: number;
+  viewport?: { width: number; height: number };
+}
+
+export interface Capture {
+  files: BundleFile[];
+  manifest: BundleManifest;
+}
+
+const encoder = new TextEncoder();
+const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+
+/** Checks a URL may be captured: http or https, with a host. */
+export function captureUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CaptureError(`url: ${JSON.stringify(raw.slice(0, 200))} is not an absolute URL`, 400);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CaptureError(`url: only http and https pages can be captured, not ${url.protocol}`, 400);
+  if (url.username || url.password) throw new CaptureError('url: credentials in a URL are not captured', 400);
+  return url;
+}
+
+/**
+ * One browser for many captures, each in a fresh context. `launch` starts Chromium from CHROMIUM_PATH
+ * (default /usr/bin/chromium); `close` ends it.
+ */
+export class EvidenceCapturer {
+  private constructor(
+    private readonly browser: Browser,
+    readonly executablePath: string,
+  ) {}
+
+  static async launch(env: NodeJS.ProcessEnv = process.env): Promise<EvidenceCapturer> {
+    const executablePath = env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+    if (!existsSync(executablePath))
+      throw new CaptureError(
+        `Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`,
+        503,
+      );
+    const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_FLAGS], headless: true });
+    return new EvidenceCapturer(browser, executablePath);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+
+  async capture(rawUrl: string, opts: CaptureOptions = {}): Promise<Capture> {
+    const url = captureUrl(rawUrl);
+    const timeout = opts.timeoutMs ?? 30_000;
+    const viewport = opts.viewport ?? { width: 1280, height: 800 };
+    const startedAt = new Date().toISOString();
+    const context = await this.browser.newContext({
+      viewport,
+      ignoreHTTPSErrors: true, // an infringer's bad certificate is itself evidence: recorded, not refused
+      serviceWorkers: 'block',
+      acceptDownloads: false,
+    });
+    try {
+      const page = await context.newPage();
+      let response: Awaited<ReturnType<typeof page.goto>>;
+      try {
+        response = await page.goto(url.href, { waitUntil: 'load', timeout });
+      } catch (error) {
+        throw new CaptureError(
+          `the page could not be loaded: ${(error as Error).message.split('\n')[0]}`,
+          502,
+        );
+      }
+      if (!response) throw new CaptureError('the page gave no response', 502);
+      await page
+        .waitForLoadState('networkidle', { timeout: Math.min(timeout, 5_000) })
+        .catch(() => undefined);
+
+      const request = response.request();
+      const redirects: { url: string; status: number | null }[] = [];
+      for (let r = request.redirectedFrom(); r; r = r.redirectedFrom()) {
+        const res = await r.response();
+        redirects.unshift({ url: r.url(), status: res?.status() ?? null });
+      }
+      const [html, body, screenshot, requestHeaders, responseHeaders, server, security] = await Promise.all([
+        page.content(),
+        response.body().catch(() => Buffer.alloc(0)),
+        page.screenshot({ fullPage: true, type: 'png' }),
+        request.allHeaders(),
+        response.headersArray(),
+        response.serverAddr(),
+        response.securityDetails(),
+      ]);
+      const finalUrl = new URL(response.url());
+      const finishedAt = new Date().toISOString();
+      const dns = await resolve(finalUrl.hostname);
+      const tls = finalUrl.protocol === 'https:' ? await tlsChain(finalUrl, security, timeout) : null;
+      const browserVersion = this.browser.version();
+
+      const files: BundleFile[] = [
+        {
+          name: 'capture.json',
+          mediaType: 'application/json',
+          bytes: json({
+            url: url.href,
+            finalUrl: finalUrl.href,
+            title: await page.title(),
+            startedAt,
+            finishedAt,
+            tool: {
+              name: '@gongxin/copyright-server evidence capture',
+              version: ownVersion,
+              playwright: `playwright-core ${playwrightVersion}`,
+              browser: `Chromium ${browserVersion}`,
+              executable: this.executablePath,
+              flags: CHROMIUM_FLAGS,
+              context: 'fresh (no cookies, cache, storage or service workers from before)',
+              userAgent: (await page.evaluate('navigator.userAgent')) as string,
+              viewport,
+            },
+          }),
+        },
+        { name: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: encoder.encode(html) },
+        {
+          name: 'response.body',
+          mediaType:
+            responseHeaders.find((h) => h.name.toLowerCase() === 'content-type')?.value ??
+            'application/octet-stream',
+          bytes: new Uint8Array(body),
+        },
+        { name: 'screenshot.png', mediaType: 'image/png', bytes: new Uint8Array(screenshot) },
+        {
+          name: 'headers.json',
+          mediaType: 'application/json',
+          bytes: json({
+            redirects,
+            request: { method: request.method(), url: request.url(), headers: requestHeaders },
+            response: {
+              url: response.url(),
+              status: response.status(),
+              statusText: response.statusText(),
+              // As a list: a header sent twice (Set-Cookie) stays twice.
+              headers: responseHeaders,
+            },
+          }),
+        },
+        {
+          name: 'network.json',
+          mediaType: 'application/json',
+          bytes: json({ host: finalUrl.hostname, port: portOf(finalUrl), serverAddress: server, dns }),
+        },
+        {
+          name: 'tls.json',
+          mediaType: 'application/json',
+          bytes: json(
+            tls ?? {
+              scheme: 'http',
+              tls: null,
+              note: 'the page was served over plain HTTP: there is no TLS certificate to record',
+            },
+          ),
+        },
+      ];
+      return { files, manifest: buildManifest(files, { url: url.href, capturedAt: startedAt }) };
+    } finally {
+      await context.close();
+    }
+  }
+}
+
+function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+async function resolve(host: string) {
+  try {
+    const answers = await lookup(host.replace(/^\[|\]$/g, ''), { all: true, verbatim: true });
+    return { answers: answers.map((a) => ({ address: a.address, family: a.family })) };
+  } catch (error) {
+    return { answers: [], error: (error as Error).message };
+  }
+}
+
+interface TlsRecord {
+  scheme: 'https';
+  browser: unknown;
+  chain: {
+    subject: string;
+    issuer: string;
+    validFrom: string;
+    validTo: string;
+    serial: string;
+    sha256: string;
+    pem: string;
+  }[];
+  error?: string;
+}
+
+/**
+ * The certificate chain as the server presents it. The browser reports the leaf's summary only, so the
+ * chain is read on a second connection to the same address and name, made at once after the page loaded.
+ */
+async function tlsChain(url: URL, browser: unknown, timeoutMs: number): Promise<TlsRecord> {
+  const record: TlsRecord = { scheme: 'https', browser, chain: [] };
+  try {
+    const peer = await new Promise<PeerCertificate & { issuerCertificate?: PeerCertificate }>((ok, fail) => {
+      const socket = tlsConnect({
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: portOf(url),
+        servername: /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname,
+        rejectUnauthorized: false,
+      });
+      socket.setTimeout(timeoutMs, () => socket.destroy(new Error('TLS handshake timed out')));
+      socket.once('secureConnect', () => {
+        const cert = socket.getPeerCertificate(true);
+        socket.end();
+        ok(cert);
+      });
+      socket.once('error', fail);
+    });
+    const seen = new Set<string>();
+    for (let c: PeerCertificate | undefined = peer; c?.raw && !seen.has(c.fingerprint256); ) {
+      seen.add(c.fingerprint256);
+      record.chain.push({
+        subject: formatName(c.subject),
+        issuer: formatName(c.issuer),
+        validFrom: c.valid_from,
+        validTo: c.valid_to,
+        serial: c.serialNumber,
+        sha256: c.fingerprint256,
+        pem: `-----BEGIN CERTIFICATE-----\n${c.raw
+          .toString('base64')
+          .replace(/(.{64})/g, '$1\n')
+          .trim()}\n-----END CERTIFICATE-----`,
+      });
+      c = (c as PeerCertificate & { issuerCertificate?: PeerCertificate }).issuerCertificate;
+    }
+  } catch (error) {
+    record.error = (error as Error).message;
+  }
+  return record;
+}
+
+function formatName(name: unknown): string {
+  if (!name || typeof name !== 'object') return '';
+  return Object.entries(name as Record<string, string | string[]>)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}
