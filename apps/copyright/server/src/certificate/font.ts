@@ -15,7 +15,7 @@ export const CERTIFICATE_FONT = {
 } as const;
 
 interface HbSubset {
-  memory: WebAssembly.Memory;
+  memory: { buffer: ArrayBuffer };
   malloc(n: number): number;
   free(p: number): void;
   hb_blob_create(data: number, length: number, mode: number, user: number, destroy: number): number;
@@ -36,13 +36,22 @@ interface HbSubset {
 const tag = (t: string) =>
   ((t.charCodeAt(0) << 24) | (t.charCodeAt(1) << 16) | (t.charCodeAt(2) << 8) | t.charCodeAt(3)) >>> 0;
 
+// The project's TypeScript libraries carry no WebAssembly types; Node has it as a global.
+const wasmApi = (
+  globalThis as unknown as {
+    WebAssembly: {
+      instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: unknown } }>;
+    };
+  }
+).WebAssembly;
+
 let loaded: Promise<{ hb: HbSubset; face: number }> | null = null;
 
 /** The font parsed once per process into HarfBuzz's memory, where every subset is cut from. */
 function load(): Promise<{ hb: HbSubset; face: number }> {
   loaded ??= (async () => {
     const wasm = readFileSync(require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm'));
-    const { instance } = await WebAssembly.instantiate(wasm, {});
+    const { instance } = await wasmApi.instantiate(wasm, {});
     const hb = instance.exports as unknown as HbSubset;
     // The package exports no file paths: its fonts sit beside its dist/.
     const entry = require.resolve(CERTIFICATE_FONT.package);
