@@ -1,8 +1,8 @@
-import { inflateSync } from 'node:zlib';
 import jsQR from 'jsqr';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
+import { type PDFArray, type PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { type CertificateData, certificatePdf } from '../src/certificate/pdf';
+import { extractText, streamBytes, type0Fonts } from './pdf-text';
 
 const data: CertificateData = {
   workId: '9f3c1e0a7b2d4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6',
@@ -35,61 +35,6 @@ const data: CertificateData = {
   verifyUrl:
     'http://127.0.0.1:8080/copyright/verify/9f3c1e0a7b2d4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6',
 };
-
-/** Decodes a stream's bytes (FlateDecode or none). */
-function streamBytes(stream: PDFRawStream): Uint8Array {
-  const filter = stream.dict.get(PDFName.of('Filter'));
-  return filter === PDFName.of('FlateDecode') ? inflateSync(stream.contents) : stream.contents;
-}
-
-/** The font's code → text map from its ToUnicode CMap (bfchar and bfrange). */
-function toUnicodeMap(doc: PDFDocument, font: PDFDict): Map<number, string> {
-  const cmap = new TextDecoder().decode(
-    streamBytes(doc.context.lookup(font.get(PDFName.of('ToUnicode'))) as PDFRawStream),
-  );
-  const map = new Map<number, string>();
-  const hexText = (h: string) =>
-    String.fromCodePoint(...(h.match(/.{4}/g) ?? []).map((u) => Number.parseInt(u, 16)));
-  for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g))
-    for (const [, code, text] of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g))
-      map.set(Number.parseInt(code!, 16), hexText(text!));
-  for (const block of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g))
-    for (const [, lo, hi, start] of block[1]!.matchAll(
-      /<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g,
-    )) {
-      const base = Number.parseInt(start!, 16);
-      for (let c = Number.parseInt(lo!, 16); c <= Number.parseInt(hi!, 16); c++)
-        map.set(c, String.fromCodePoint(base + c - Number.parseInt(lo!, 16)));
-    }
-  return map;
-}
-
-/** The text the pages draw, read back through the embedded font's ToUnicode map. */
-function extractText(doc: PDFDocument, font: PDFDict): string {
-  const map = toUnicodeMap(doc, font);
-  let text = '';
-  for (const page of doc.getPages()) {
-    const contents = page.node.get(PDFName.of('Contents'));
-    const refs = contents instanceof PDFArray ? contents.asArray() : [contents];
-    for (const ref of refs) {
-      const ops = new TextDecoder('latin1').decode(
-        streamBytes(doc.context.lookup(ref as PDFRef) as PDFRawStream),
-      );
-      for (const [, hex] of ops.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g))
-        for (const code of hex!.match(/.{4}/g) ?? []) text += map.get(Number.parseInt(code, 16)) ?? '\uFFFD';
-    }
-  }
-  return text;
-}
-
-function type0Fonts(doc: PDFDocument): PDFDict[] {
-  return doc.context
-    .enumerateIndirectObjects()
-    .map(([, o]) => o)
-    .filter(
-      (o): o is PDFDict => o instanceof PDFDict && o.get(PDFName.of('Subtype')) === PDFName.of('Type0'),
-    );
-}
 
 describe('registration certificate PDF', () => {
   it('parses, embeds the Chinese font and prints the work id, hash and content codes', async () => {

@@ -1,0 +1,85 @@
+// The demo parties of the copyright app on the embedded chain: authors, a publisher, a buyer, the
+// registration office's reviewer and the app's service key (which anchors evidence). Their keys are
+// derived from published seeds: demo only.
+import { type Account, accountFromPrivateKey } from '@gongxin/client';
+import type { CryptoSuite, Value } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+
+export type CopyrightRole = 'author' | 'reviewer' | 'regulator' | 'buyer' | 'service';
+
+export interface DemoParty {
+  id: string;
+  name: { 'zh-CN': string; en: string };
+  role: CopyrightRole;
+  kind: 'person' | 'organization' | 'service';
+}
+
+export const DEMO_PARTIES: readonly DemoParty[] = [
+  { id: 'wang-xiaomei', name: { 'zh-CN': '王晓梅', en: 'Wang Xiaomei' }, role: 'author', kind: 'person' },
+  { id: 'li-ming', name: { 'zh-CN': '李明', en: 'Li Ming' }, role: 'author', kind: 'person' },
+  {
+    id: 'yuntu-media',
+    name: { 'zh-CN': '杭州云图文化传媒有限公司', en: 'Hangzhou Yuntu Media Co.' },
+    role: 'author',
+    kind: 'organization',
+  },
+  {
+    id: 'xinghe-press',
+    name: { 'zh-CN': '星河数字出版有限公司', en: 'Xinghe Digital Publishing' },
+    role: 'buyer',
+    kind: 'organization',
+  },
+  {
+    id: 'cpcc-reviewer',
+    name: { 'zh-CN': '版权登记审查员（演示）', en: 'Registration reviewer (demo)' },
+    role: 'reviewer',
+    kind: 'organization',
+  },
+  {
+    id: 'copyright-service',
+    name: { 'zh-CN': '版权存证服务', en: 'Copyright evidence service' },
+    role: 'service',
+    kind: 'service',
+  },
+];
+
+export interface PartyAccount extends DemoParty {
+  account: Account;
+  address: string;
+}
+
+function demoKey(suite: CryptoSuite, id: string): Uint8Array {
+  return suite.hash(
+    new TextEncoder().encode(`gongxin copyright demo party ${id} (published seed, demo only)`),
+  );
+}
+
+export function demoPartyAccounts(suite: CryptoSuite = getSuite('ed25519-sha256')): PartyAccount[] {
+  return DEMO_PARTIES.map((p) => {
+    const account = accountFromPrivateKey(suite, demoKey(suite, p.id));
+    return { ...p, account, address: account.address };
+  });
+}
+
+export function demoParty(parties: readonly PartyAccount[], id: string): PartyAccount {
+  const found = parties.find((p) => p.id === id);
+  if (!found) throw new Error(`no demo party ${id}`);
+  return found;
+}
+
+/**
+ * The genesis sections the copyright app contributes to a fresh demo chain: its parties registered with
+ * identity (registration needs a passport), the reviewer with role copyright/reviewer.
+ */
+export function copyrightGenesis(
+  parties: readonly PartyAccount[] = demoPartyAccounts(),
+): Record<string, Value> {
+  return {
+    identity: {
+      accounts: parties.map((p) => ({ address: p.address, kind: p.kind })),
+      roles: parties
+        .filter((p) => p.role === 'reviewer')
+        .map((p) => ({ subject: p.address, app: 'copyright', role: 'reviewer' })),
+    },
+  };
+}

@@ -1,0 +1,264 @@
+// The copyright app's tRPC router: works (search by title, owner or content-code similarity; one work with
+// its licences and listings; similar works for an uploaded file), the use check ("may X do Y with work W
+// in territory T on date D"), and the market's listings. Reads come from the read models (src/indexer.ts),
+// except the use check, which asks the chain's current state so its answer is never behind a block.
+import type { AppServices } from '@gongxin/app-kit';
+import { ChainError } from '@gongxin/client';
+import {
+  checkUse,
+  ECONOMIC_RIGHTS,
+  type Holding,
+  type Licence,
+  MORAL_RIGHTS,
+  WORK_CATEGORIES,
+} from '@gongxin/contracts';
+import { TRPCError } from '@trpc/server';
+import { and, desc, eq, ilike, inArray, lt, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { CANDIDATE_BITS, codeInfo, SIMILAR_BITS } from './codes';
+import { files, licences, listings, workParties, works } from './db/schema';
+import { copyrightRuntimeOf } from './runtime';
+import { publicProcedure, router } from './trpc';
+
+const zWorkId = z
+  .string()
+  .regex(/^[0-9a-f]{64}(:\d{1,4})?$/, 'a work id is a tx id (64 hex), with :<n> after the first');
+const zAddress = z.string().regex(/^gx1[0-9a-z]{20,90}$/, 'an address starts gx1');
+const zSha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lowercase hex digits');
+const zIscc = z.string().regex(/^ISCC:[A-Z2-7]{16,120}$/, 'an ISCC unit is "ISCC:" and base32 (A-Z, 2-7)');
+const zLimit = z.number().int().min(1).max(100).default(20);
+/** A date as ms since the epoch or an ISO 8601 date/time. */
+const zInstant = z.union([
+  z.number().int(),
+  z
+    .string()
+    .refine(
+      (s) => !Number.isNaN(Date.parse(s)),
+      'a date is ISO 8601, e.g. 2026-12-04 or 2026-12-04T10:00:00+08:00',
+    )
+    .transform((s) => Date.parse(s)),
+]);
+
+type WorkRow = typeof works.$inferSelect;
+
+async function worksByIds(services: AppServices, ids: string[]): Promise<Map<string, WorkRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await services.database.db.select().from(works).where(inArray(works.id, ids));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function chainFailure(error: unknown): never {
+  if (error instanceof ChainError)
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
+  throw error;
+}
+
+async function stateValue<T>(services: AppServices, key: string): Promise<T | undefined> {
+  try {
+    return (await services.chain.client.state(key)).value as T;
+  } catch (error) {
+    if (error instanceof ChainError && error.code === 'not_found') return undefined;
+    return chainFailure(error);
+  }
+}
+
+export const appRouter = router({
+  works: router({
+    /** Works by title (substring), by a party's address, or by content-code similarity; newest first. */
+    search: publicProcedure
+      .input(
+        z
+          .object({
+            title: z.string().trim().min(1).max(128).optional(),
+            owner: zAddress.optional(),
+            code: zIscc.optional(),
+            maxDistance: z.number().int().min(0).max(32).default(CANDIDATE_BITS),
+            status: z.enum(['pending', 'registered', 'rejected']).optional(),
+            category: z.enum(WORK_CATEGORIES).optional(),
+            before: z.number().int().min(0).optional(),
+            limit: zLimit,
+          })
+          .strict(),
+      )
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        if (input.code) {
+          const info = codeInfo(input.code);
+          if (!info?.similar)
+            throw new TRPCError({
+              code: 'BAD_REQUEST',
+              message:
+                'code: only content and data units (Text-, Image-, Data-Code) can be searched by similarity',
+            });
+          const similar = await copyrightRuntimeOf(ctx.services).similarity.similar([input.code], {
+            limit: input.limit,
+            maxDistance: input.maxDistance,
+          });
+          const rows = await worksByIds(
+            ctx.services,
+            similar.map((s) => s.workId),
+          );
+          return similar
+            .filter((s) => rows.has(s.workId))
+            .map((s) => ({ ...rows.get(s.workId)!, similarity: s }));
+        }
+        const where: SQL[] = [];
+        if (input.title)
+          where.push(ilike(works.title, `%${input.title.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+        if (input.status) where.push(eq(works.status, input.status));
+        if (input.category) where.push(eq(works.category, input.category));
+        if (input.before !== undefined) where.push(lt(works.height, input.before));
+        if (input.owner) {
+          const ids = db
+            .selectDistinct({ id: workParties.workId })
+            .from(workParties)
+            .where(and(eq(workParties.address, input.owner), inArray(workParties.role, ['owner', 'holder'])));
+          where.push(inArray(works.id, ids));
+        }
+        const rows = await db
+          .select()
+          .from(works)
+          .where(and(...where))
+          .orderBy(desc(works.height), works.id)
+          .limit(input.limit);
+        return rows.map((r) => ({ ...r, similarity: null }));
+      }),
+
+    /** One work with its licences, listings and the works most similar to it. */
+    get: publicProcedure.input(z.object({ id: zWorkId }).strict()).query(async ({ ctx, input }) => {
+      const db = ctx.services.database.db;
+      const [work] = await db.select().from(works).where(eq(works.id, input.id));
+      if (!work) throw new TRPCError({ code: 'NOT_FOUND', message: `no work ${input.id}` });
+      const [workLicences, workListings, similar] = await Promise.all([
+        db.select().from(licences).where(eq(licences.workId, input.id)).orderBy(licences.height),
+        db.select().from(listings).where(eq(listings.workId, input.id)).orderBy(desc(listings.height)),
+        copyrightRuntimeOf(ctx.services).similarity.similar(work.codes, { excludeWork: work.id, limit: 5 }),
+      ]);
+      return { work, licences: workLicences, listings: workListings, similar };
+    }),
+
+    /**
+     * Works similar to an uploaded file, by the codes the server computed from it (POST /api/files), with
+     * distances: shown to the applicant before signing and to the reviewer. Never a verdict.
+     */
+    similarToFile: publicProcedure
+      .input(z.object({ sha256: zSha256, limit: z.number().int().min(1).max(50).default(10) }).strict())
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const [file] = await db
+          .select({ sha256: files.sha256, codes: files.codes, tool: files.tool, mediaType: files.mediaType })
+          .from(files)
+          .where(eq(files.sha256, input.sha256));
+        if (!file)
+          throw new TRPCError({ code: 'NOT_FOUND', message: `sha256: no uploaded file ${input.sha256}` });
+        const similar = await copyrightRuntimeOf(ctx.services).similarity.similar(file.codes, {
+          limit: input.limit,
+        });
+        const rows = await worksByIds(
+          ctx.services,
+          similar.map((s) => s.workId),
+        );
+        return {
+          file,
+          thresholds: { strong: SIMILAR_BITS, shown: CANDIDATE_BITS },
+          similar: similar
+            .filter((s) => rows.has(s.workId))
+            .map((s) => ({ ...s, work: rows.get(s.workId)! })),
+        };
+      }),
+  }),
+
+  rights: router({
+    /**
+     * "May `actor` do `right` with work `workId` in `territory` on `date`?" from the chain's current state
+     * by the rights engine (`checkUse`): the answer names its basis (holding, licence with duties) or why not.
+     */
+    useCheck: publicProcedure
+      .input(
+        z
+          .object({
+            workId: zWorkId,
+            actor: z.union([zAddress, z.literal('*')]),
+            right: z.enum([...ECONOMIC_RIGHTS, ...MORAL_RIGHTS]),
+            territory: z.string().regex(/^[A-Z]{2}$/, 'a territory is an ISO 3166-1 alpha-2 code, e.g. CN'),
+            date: zInstant,
+            purpose: z.enum(['commercial', 'non-commercial']).default('commercial'),
+          })
+          .strict(),
+      )
+      .query(async ({ ctx, input }) => {
+        const work = await stateValue<{
+          status: string;
+          createdAt: number;
+          protectionUntil: number | null;
+          holdings: Holding[];
+        }>(ctx.services, `copyright/work/${input.workId}`);
+        if (!work)
+          throw new TRPCError({ code: 'NOT_FOUND', message: `workId: no work ${input.workId} on chain` });
+        const question = {
+          actor: input.actor,
+          right: input.right,
+          territory: input.territory,
+          time: input.date,
+          purpose: input.purpose,
+        };
+        if (work.status !== 'registered')
+          return {
+            question,
+            answer: {
+              allowed: false as const,
+              reason: 'not_registered',
+              detail: `work ${input.workId} is ${work.status}`,
+            },
+          };
+        const ids = (await stateValue<string[]>(ctx.services, `copyright/licences/${input.workId}`)) ?? [];
+        const workLicences = (
+          await Promise.all(ids.map((id) => stateValue<Licence>(ctx.services, `copyright/licence/${id}`)))
+        ).filter((l): l is Licence => l !== undefined);
+        const answer = checkUse(question, {
+          createdAt: work.createdAt,
+          protectionUntil: work.protectionUntil,
+          holdings: work.holdings,
+          licences: workLicences,
+        });
+        return { question, answer };
+      }),
+  }),
+
+  market: router({
+    /** Listings of licences and rights, newest first; open ones by default. */
+    listings: publicProcedure
+      .input(
+        z
+          .object({
+            status: z.enum(['open', 'sold', 'cancelled']).default('open'),
+            workId: zWorkId.optional(),
+            kind: z.enum(['licence', 'rights']).optional(),
+            limit: zLimit,
+          })
+          .strict(),
+      )
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const where: SQL[] = [eq(listings.status, input.status)];
+        if (input.workId) where.push(eq(listings.workId, input.workId));
+        if (input.kind) where.push(eq(listings.kind, input.kind));
+        const rows = await db
+          .select()
+          .from(listings)
+          .where(and(...where))
+          .orderBy(desc(listings.height), listings.id)
+          .limit(input.limit);
+        const titles = await worksByIds(ctx.services, [...new Set(rows.map((r) => r.workId))]);
+        // Prices are bigint fen: as decimal strings on the wire, never floats.
+        return rows.map((r) => ({
+          ...r,
+          price: r.price.toString(),
+          title: titles.get(r.workId)?.title ?? null,
+          remaining: r.quantity - r.sold,
+        }));
+      }),
+  }),
+});
+
+export type AppRouter = typeof appRouter;
