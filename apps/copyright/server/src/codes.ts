@@ -196,8 +196,10 @@ export class SimilarityIndex {
       .from(workCodes)
       .where(and(gt(workCodes.height, this.loadedHeight)))
       .orderBy(workCodes.height, workCodes.workId, workCodes.iscc);
+    const bulk = this.loadedHeight === -1;
     for (const row of rows) this.add(row.kind as CodeKind, row.code64, row.workId, row.iscc);
-    for (const { index } of this.indexes.values()) index.rebuild();
+    // A bulk load is filed once; later additions wait in the index's recent list, which it files itself.
+    if (bulk) for (const { index } of this.indexes.values()) index.rebuild();
     if (rows.length > 0) this.loadedHeight = Math.max(this.loadedHeight, rows[rows.length - 1]!.height);
   }
 

@@ -19,6 +19,17 @@ import { createCallerFactory } from '../src/trpc';
 
 export const TEST_SYMBOL = 'CNYX';
 
+function withPersons(genesis: Record<string, Value>, addresses: readonly string[]): Record<string, Value> {
+  const identity = genesis.identity as { accounts: Value[]; roles: Value[] };
+  return {
+    ...genesis,
+    identity: {
+      ...identity,
+      accounts: [...identity.accounts, ...addresses.map((address) => ({ address, kind: 'person' }))],
+    },
+  };
+}
+
 export interface CopyrightHarness {
   url: string;
   node: ChainNode;
@@ -37,9 +48,14 @@ export interface CopyrightHarness {
   close(): Promise<void>;
 }
 
-export async function startCopyrightHarness(
-  opts: { database?: Database; blockLimits?: Record<string, number> } = {},
-): Promise<CopyrightHarness> {
+export interface HarnessOptions {
+  database?: Database;
+  blockLimits?: Record<string, number>;
+  /** More people with passports (benchmark senders). */
+  extraPersons?: readonly string[];
+}
+
+export async function startCopyrightHarness(opts: HarnessOptions = {}): Promise<CopyrightHarness> {
   const suite = getSuite('ed25519-sha256');
   const parties = demoPartyAccounts(suite);
   const validator = testValidator(suite, 1);
@@ -50,7 +66,7 @@ export async function startCopyrightHarness(
     time: Date.now() - 60_000,
     validators: [validator.validator],
     contracts: {
-      ...copyrightGenesis(parties),
+      ...withPersons(copyrightGenesis(parties), opts.extraPersons ?? []),
       assets: {
         assets: [
           {
@@ -76,6 +92,9 @@ export async function startCopyrightHarness(
     ...(opts.blockLimits && { blockLimits: opts.blockLimits }),
   });
   const { node, host, url } = chain;
+  // Node's 5 s keep-alive would close sockets the client's pool is about to reuse after a pause (a long
+  // set-up step): the request then fails with "other side closed". Keep idle sockets longer than any pause.
+  chain.server.keepAliveTimeout = 120_000;
   const services = await testServices({
     database,
     chain: { node, url: `${url}/chain` },
