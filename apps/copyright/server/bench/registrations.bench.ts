@@ -141,7 +141,7 @@ async function main() {
     );
     const elapsed = performance.now() - start;
     const indexStart = performance.now();
-    await h.mounted.indexer?.waitFor(h.node.head.height, 120_000);
+    await h.caughtUp(120_000);
     const indexLag = performance.now() - indexStart;
     checkMs.sort((a, b) => a - b);
     codeMs.sort((a, b) => a - b);

@@ -1,29 +1,55 @@
-// The copyright app as a suite app: what the portal mounts at /copyright (tRPC at /copyright/api/trpc,
-// file upload and certificates beside it, the web at /copyright/).
-import { defineApp } from '@gongxin/app-kit';
+// The copyright app's module: what the portal mounts at /copyright (tRPC at /copyright/api/trpc, file
+// upload and certificates beside it, the web at /copyright/), its demo parties and reviewer at genesis, and
+// its demo works.
+import { defineSuiteApp } from '@gongxin/app-kit';
 import { appMigrations } from '@gongxin/db';
+import { seedCopyrightDemo } from './demo';
 import { copyrightIndexer } from './indexer';
+import { copyrightGenesis, demoPartyAccounts } from './parties';
 import { copyrightRoutes } from './rest';
 import { appRouter } from './router';
-import { copyrightRuntimeOf } from './runtime';
+import { CopyrightRuntime } from './runtime';
 
 export const copyrightMigrations = appMigrations('copyright', new URL('../drizzle', import.meta.url));
 const webDist = new URL('../../web/dist', import.meta.url);
 
-export function createCopyrightApp() {
-  return defineApp({
+export interface CopyrightAppOptions {
+  /** Seed the demo works at start-up when the deployment is a demo. Default true. */
+  seedDemo?: boolean;
+}
+
+export function createCopyrightApp(options: CopyrightAppOptions = {}) {
+  return defineSuiteApp({
     id: 'copyright',
-    title: { 'zh-CN': '版权登记', en: 'Copyright' },
+    manifest: {
+      title: { 'zh-CN': '版权', en: 'Copyright' },
+      summary: {
+        'zh-CN': '作品登记与存在证明、相似作品检索、授权交易与侵权取证',
+        en: 'Work registration with proof of existence, similar-work search, licensing and evidence',
+      },
+      audience: 'everyone',
+      roles: [
+        { id: 'author', label: { 'zh-CN': '作者 / 著作权人', en: 'Author / rights holder' } },
+        { id: 'reviewer', label: { 'zh-CN': '登记审查员', en: 'Registration reviewer' } },
+        { id: 'regulator', label: { 'zh-CN': '版权监管', en: 'Copyright regulator' } },
+      ],
+    },
     router: appRouter,
     migrations: copyrightMigrations,
+    setup: (services) => new CopyrightRuntime(services),
     indexer: copyrightIndexer,
     webDist,
     routes: (router, services) => copyrightRoutes(router, services),
-    async start(services) {
+    async start(_services, runtime) {
       // Evidence anchors left pending or in flight (a timeout, a crash) are retried in the background.
-      const runtime = copyrightRuntimeOf(services);
       await runtime.outbox.start();
       return () => runtime.close();
+    },
+    // The demo authors, publisher, buyer and evidence service with passports, and the reviewer with
+    // role copyright/reviewer, on a new demo chain.
+    genesis: ({ config, suite }) => (config.demo ? copyrightGenesis(demoPartyAccounts(suite)) : {}),
+    seed: async (services) => {
+      if (options.seedDemo !== false) await seedCopyrightDemo(services);
     },
   });
 }

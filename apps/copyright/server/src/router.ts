@@ -17,7 +17,6 @@ import { and, desc, eq, ilike, inArray, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { CANDIDATE_BITS, codeInfo, SIMILAR_BITS } from './codes';
 import { files, licences, listings, workParties, works } from './db/schema';
-import { copyrightRuntimeOf } from './runtime';
 import { publicProcedure, router } from './trpc';
 
 const zWorkId = z
@@ -90,7 +89,7 @@ export const appRouter = router({
               message:
                 'code: only content and data units (Text-, Image-, Data-Code) can be searched by similarity',
             });
-          const similar = await copyrightRuntimeOf(ctx.services).similarity.similar([input.code], {
+          const similar = await ctx.app.similarity.similar([input.code], {
             limit: input.limit,
             maxDistance: input.maxDistance,
           });
@@ -132,7 +131,7 @@ export const appRouter = router({
       const [workLicences, workListings, similar] = await Promise.all([
         db.select().from(licences).where(eq(licences.workId, input.id)).orderBy(licences.height),
         db.select().from(listings).where(eq(listings.workId, input.id)).orderBy(desc(listings.height)),
-        copyrightRuntimeOf(ctx.services).similarity.similar(work.codes, { excludeWork: work.id, limit: 5 }),
+        ctx.app.similarity.similar(work.codes, { excludeWork: work.id, limit: 5 }),
       ]);
       return { work, licences: workLicences, listings: workListings, similar };
     }),
@@ -151,7 +150,7 @@ export const appRouter = router({
           .where(eq(files.sha256, input.sha256));
         if (!file)
           throw new TRPCError({ code: 'NOT_FOUND', message: `sha256: no uploaded file ${input.sha256}` });
-        const similar = await copyrightRuntimeOf(ctx.services).similarity.similar(file.codes, {
+        const similar = await ctx.app.similarity.similar(file.codes, {
           limit: input.limit,
         });
         const rows = await worksByIds(

@@ -1,6 +1,6 @@
 // What the copyright app keeps per mount: the similarity index over registered works' codes, the anchor
 // outbox with the service keys (evidence anchors), and the evidence capturer (one Chromium, started on the
-// first capture). Routes and procedures reach it through `copyrightRuntimeOf(services)`.
+// first capture). Built once per mount by the module's `setup`: `ctx.app` in procedures, an argument of routes.
 import { type AppServices, createOutbox, type Outbox } from '@gongxin/app-kit';
 import type { Account } from '@gongxin/client';
 import { getSuite } from '@gongxin/ledger/crypto/node';
@@ -77,15 +77,4 @@ export class CopyrightRuntime {
     this.capturer = null;
     if (capturer) await (await capturer.catch(() => null))?.close();
   }
-}
-
-const runtimes = new WeakMap<AppServices, CopyrightRuntime>();
-
-export function copyrightRuntimeOf(services: AppServices): CopyrightRuntime {
-  let runtime = runtimes.get(services);
-  if (!runtime) {
-    runtime = new CopyrightRuntime(services);
-    runtimes.set(services, runtime);
-  }
-  return runtime;
 }

@@ -97,7 +97,7 @@ describe('copyright server', () => {
   it('registers a work on chain; the indexer reads it into works, parties and codes', async () => {
     const wang = h.party('wang-xiaomei');
     const yuntu = h.party('yuntu-media');
-    const receipt = await h.send('wang-xiaomei', [
+    const receipt = await h.as('wang-xiaomei', [
       cr('registerWork', {
         title: '黄山云海（摄影组照之一）',
         category: 'photography',
@@ -114,37 +114,37 @@ describe('copyright server', () => {
     ]);
     expect(receipt.ok, receipt.message).toBe(true);
     workId = receipt.id;
-    const byTitle = await h.caller.works.search({ title: '黄山' });
+    const byTitle = await h.anonymous.works.search({ title: '黄山' });
     expect(byTitle.map((w) => w.id)).toEqual([workId]);
     expect(byTitle[0]).toMatchObject({ status: 'pending', category: 'photography', files: [imageSha] });
-    const byOwner = await h.caller.works.search({ owner: yuntu.address });
+    const byOwner = await h.anonymous.works.search({ owner: yuntu.address });
     expect(byOwner.map((w) => w.id)).toEqual([workId]);
-    expect(await h.caller.works.search({ owner: h.party('li-ming').address })).toEqual([]);
+    expect(await h.anonymous.works.search({ owner: h.party('li-ming').address })).toEqual([]);
   });
 
   it('finds the work for an edited copy of its image, by codes the server computed from the upload', async () => {
     const copy = await upload(picture(1, 12), 'image/png');
     expect(copy.status).toBe(201);
     const unrelated = await upload(picture(4), 'image/png');
-    const similar = await h.caller.works.similarToFile({ sha256: copy.body.sha256 as string });
+    const similar = await h.anonymous.works.similarToFile({ sha256: copy.body.sha256 as string });
     expect(similar.similar[0]).toMatchObject({ workId, kind: 'image', strong: true });
     expect(similar.similar[0]!.distance).toBeLessThanOrEqual(similar.thresholds.strong);
     expect(similar.similar[0]!.work.title).toBe('黄山云海（摄影组照之一）');
-    const none = await h.caller.works.similarToFile({ sha256: unrelated.body.sha256 as string });
+    const none = await h.anonymous.works.similarToFile({ sha256: unrelated.body.sha256 as string });
     expect(none.similar.filter((s) => s.strong)).toEqual([]);
 
-    const byCode = await h.caller.works.search({ code: (copy.body.content as { iscc: string }).iscc });
+    const byCode = await h.anonymous.works.search({ code: (copy.body.content as { iscc: string }).iscc });
     expect(byCode[0]).toMatchObject({ id: workId, similarity: { kind: 'image' } });
-    await expect(h.caller.works.similarToFile({ sha256: 'ab'.repeat(32) })).rejects.toMatchObject({
+    await expect(h.anonymous.works.similarToFile({ sha256: 'ab'.repeat(32) })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    await expect(h.caller.works.search({ code: 'ISCC:nope' as never })).rejects.toMatchObject({
+    await expect(h.anonymous.works.search({ code: 'ISCC:nope' as never })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
   });
 
   it('the reviewer registers it; the certificate PDF carries the number, id, hash and codes', async () => {
-    const review = await h.send('cpcc-reviewer', [
+    const review = await h.as('cpcc-reviewer', [
       cr('reviewWork', {
         id: workId,
         decision: 'approve',
@@ -153,7 +153,7 @@ describe('copyright server', () => {
       }),
     ]);
     expect(review.ok, review.message).toBe(true);
-    const { work } = await h.caller.works.get({ id: workId });
+    const { work } = await h.anonymous.works.get({ id: workId });
     expect(work).toMatchObject({ status: 'registered', regNo: '国作登字-2026-G-00000001' });
 
     const res = await fetch(`${h.url}/copyright/api/works/${workId}/certificate.pdf`);
@@ -182,7 +182,7 @@ describe('copyright server', () => {
     const wang = h.party('wang-xiaomei').address;
     const xinghe = h.party('xinghe-press').address;
     const ask = (actor: string, right = 'network', territory = 'CN') =>
-      h.caller.rights.useCheck({
+      h.anonymous.rights.useCheck({
         workId,
         actor,
         right: right as never,
@@ -197,7 +197,7 @@ describe('copyright server', () => {
     });
 
     const yuntu = h.party('yuntu-media');
-    const licence = await h.send('wang-xiaomei', [
+    const licence = await h.as('wang-xiaomei', [
       cr('grantLicence', {
         workId,
         holding: 0,
@@ -229,7 +229,7 @@ describe('copyright server', () => {
     });
     await expect(ask(xinghe, 'network', 'China')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(
-      h.caller.rights.useCheck({
+      h.anonymous.rights.useCheck({
         workId: 'f'.repeat(64),
         actor: xinghe,
         right: 'network',
@@ -251,11 +251,11 @@ describe('copyright server', () => {
       price: { symbol: TEST_SYMBOL, amount: 10_001n },
       quantity: 2,
     };
-    const listed = await h.send('wang-xiaomei', [
+    const listed = await h.as('wang-xiaomei', [
       cr('list', { ...params, cosignatures: await cosign(yuntu, 'list', params) }),
     ]);
     expect(listed.ok, listed.message).toBe(true);
-    const open = await h.caller.market.listings({});
+    const open = await h.anonymous.market.listings({});
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({
       workId,
@@ -264,9 +264,9 @@ describe('copyright server', () => {
       title: '黄山云海（摄影组照之一）',
     });
 
-    const bought = await h.send('xinghe-press', [cr('purchase', { listingId: open[0]!.id })]);
+    const bought = await h.as('xinghe-press', [cr('purchase', { listingId: open[0]!.id })]);
     expect(bought.ok, bought.message).toBe(true);
-    const after = await h.caller.market.listings({});
+    const after = await h.anonymous.market.listings({});
     expect(after[0]).toMatchObject({ sold: 1, remaining: 1, status: 'open' });
     const paid = await h.database.db.select().from(royalties);
     expect(paid.map((p) => p.amount).reduce((a, b) => a + b, 0n)).toBe(10_001n);

@@ -1,0 +1,160 @@
+// Demo works on a demo chain: two texts and a picture by the demo authors, their files kept here with
+// the codes the server computes, registered on chain; the reviewer approves two and leaves one pending for
+// the review queue, and one work is offered under CC BY 4.0. Idempotent: a work whose file the chain has
+// recorded is skipped, so a restart seeds nothing twice.
+import type { AppServices } from '@gongxin/app-kit';
+import { ChainError, createWallet } from '@gongxin/client';
+import { toHex } from '@gongxin/ledger';
+import { sha256 as sha256Of } from '@gongxin/ledger/crypto';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { PNG } from 'pngjs';
+import { computeCodes } from './codes';
+import { files } from './db/schema';
+import { demoParty, demoPartyAccounts } from './parties';
+
+const TEXTS = {
+  river: `《江南春水》
+三月的江南，雨细得像丝。河埠头的青石被一代代洗衣人磨得发亮，乌篷船从石桥下穿过，船娘的橹声和着檐下的滴水。
+外婆说，春水涨起来的时候，柳絮会落满整条河，鱼便浮上来吃，孩子们蹲在岸边数着一圈圈的涟漪。如今老街的店铺换了招牌，
+石桥还是那座石桥，春水依旧向东流去。`,
+  tea: `《茶山笔记》
+清明前的茶山，雾从谷底升起，采茶人背着竹篓沿梯田慢慢往上走。一芽一叶要在露水未干时摘下，摊晾、杀青、揉捻、烘干，
+每一道工序都靠手上的分寸。制茶师傅说，好茶不在锅里，在山里；山上的云多一分，茶里的香便厚一分。`,
+};
+
+/** A 240×160 picture: a sunrise over layered hills, drawn in code. */
+function sunrise(): Uint8Array {
+  const width = 240;
+  const height = 160;
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const sky = y / height;
+      let [r, g, b] = [255 - sky * 60, 180 - sky * 80, 120 + sky * 60];
+      if ((x - 160) ** 2 + (y - 55) ** 2 < 22 ** 2) [r, g, b] = [255, 220, 120];
+      const hill1 = 100 + 18 * Math.sin(x / 23);
+      const hill2 = 125 + 12 * Math.sin(x / 13 + 1);
+      if (y > hill1) [r, g, b] = [70, 110, 90];
+      if (y > hill2) [r, g, b] = [40, 75, 60];
+      png.data[i] = r;
+      png.data[i + 1] = g;
+      png.data[i + 2] = b;
+      png.data[i + 3] = 255;
+    }
+  return new Uint8Array(PNG.sync.write(png));
+}
+
+const DAY = 86_400_000;
+
+export async function seedCopyrightDemo(services: AppServices): Promise<number> {
+  const suite = getSuite(services.chain.suite);
+  const parties = demoPartyAccounts(suite);
+  const wallet = (id: string) => createWallet(services.chain.client, demoParty(parties, id).account);
+  const wang = demoParty(parties, 'wang-xiaomei');
+  const li = demoParty(parties, 'li-ming');
+  const yuntu = demoParty(parties, 'yuntu-media');
+  const encoder = new TextEncoder();
+  const works = [
+    {
+      author: li,
+      owners: [{ address: li.address, share: 10_000 }],
+      title: '江南春水',
+      category: 'text',
+      bytes: encoder.encode(TEXTS.river),
+      mediaType: 'text/plain',
+      createdAt: Date.now() - 400 * DAY,
+      publishedAt: Date.now() - 300 * DAY,
+      approve: '国作登字-2026-A-00010001',
+      cc: 'CC-BY-4.0',
+    },
+    {
+      author: wang,
+      owners: [
+        { address: wang.address, share: 6_667 },
+        { address: yuntu.address, share: 3_333 },
+      ],
+      title: '黄山日出（摄影）',
+      category: 'photography',
+      bytes: sunrise(),
+      mediaType: 'image/png',
+      createdAt: Date.now() - 120 * DAY,
+      approve: '国作登字-2026-G-00010002',
+    },
+    {
+      author: wang,
+      owners: [{ address: wang.address, share: 10_000 }],
+      title: '茶山笔记',
+      category: 'text',
+      bytes: encoder.encode(TEXTS.tea),
+      mediaType: 'text/plain',
+      createdAt: Date.now() - 30 * DAY,
+    },
+  ];
+  let seeded = 0;
+  for (const w of works) {
+    const computed = await computeCodes(w.bytes, w.mediaType);
+    const sha256 = toHex(sha256Of(w.bytes));
+    await services.database.db
+      .insert(files)
+      .values({
+        sha256,
+        mediaType: w.mediaType,
+        size: w.bytes.length,
+        name: `${w.title}${w.mediaType === 'image/png' ? '.png' : '.txt'}`,
+        bytes: w.bytes,
+        codes: computed.codes,
+        tool: computed.tool,
+        uploadedBy: w.author.address,
+        uploadedAt: Date.now(),
+      })
+      .onConflictDoNothing();
+    try {
+      await services.chain.client.state(`copyright/file/${sha256}`);
+      continue; // recorded before
+    } catch (error) {
+      if (!(error instanceof ChainError && error.code === 'not_found')) throw error;
+    }
+    const registered = await wallet(w.author.id).send([
+      {
+        contract: 'copyright',
+        name: 'registerWork',
+        params: {
+          title: w.title,
+          category: w.category,
+          authorship: 'natural',
+          authors: [w.author.address],
+          owners: w.owners,
+          createdAt: w.createdAt,
+          ...(w.publishedAt !== undefined && { publishedAt: w.publishedAt }),
+          files: [{ hash: sha256, codes: computed.codes, tool: computed.tool, mediaType: w.mediaType }],
+          originality: `${w.title}：作者独立构思与创作，未使用他人作品。`,
+        },
+      },
+    ]);
+    if (!registered.ok)
+      throw new Error(`demo work ${w.title} refused: ${registered.code} ${registered.message ?? ''}`);
+    seeded++;
+    if (!w.approve) continue;
+    const reviewed = await wallet('cpcc-reviewer').send([
+      {
+        contract: 'copyright',
+        name: 'reviewWork',
+        params: {
+          id: registered.id,
+          decision: 'approve',
+          regNo: w.approve,
+          reason: '材料齐全，符合登记条件',
+        },
+      },
+    ]);
+    if (!reviewed.ok) throw new Error(`demo review of ${w.title} refused: ${reviewed.code}`);
+    if (w.cc) {
+      const offered = await wallet(w.author.id).send([
+        { contract: 'copyright', name: 'offerCc', params: { workId: registered.id, holding: 0, cc: w.cc } },
+      ]);
+      if (!offered.ok) throw new Error(`demo CC licence of ${w.title} refused: ${offered.code}`);
+    }
+  }
+  return seeded;
+}

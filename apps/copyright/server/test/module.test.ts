@@ -1,0 +1,114 @@
+// The copyright app as a suite module under startAppHarness: its manifest and genesis contribution, the
+// demo works it seeds, and the journey an author makes — upload → similar works → register → review →
+// certificate — over HTTP and the app's procedures.
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyrightApp } from '../src/app';
+import { works } from '../src/db/schema';
+import { seedCopyrightDemo } from '../src/demo';
+import { type CopyrightHarness, startCopyrightHarness } from './harness';
+import { extractText, type0Fonts } from './pdf-text';
+
+let h: CopyrightHarness;
+
+beforeAll(async () => {
+  h = await startCopyrightHarness({ seedDemo: true });
+  // The demo seed runs in the background after start-up: wait for its three works.
+  const deadline = Date.now() + 60_000;
+  while ((await h.database.db.select().from(works)).length < 3 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 200));
+  await h.caughtUp();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('copyright app module', () => {
+  it('declares its manifest and roles, and contributes its parties and reviewer to genesis', async () => {
+    expect(copyrightApp.id).toBe('copyright');
+    expect(copyrightApp.manifest.roles.map((r) => r.id)).toEqual(['author', 'reviewer', 'regulator']);
+    const reviewer = h.party('cpcc-reviewer').address;
+    const roles = await h.services.chain.client.state(`identity/roles/${reviewer}`);
+    expect(roles.value).toContain('copyright/reviewer');
+    const passport = await h.services.chain.client.state(
+      `identity/account/${h.party('wang-xiaomei').address}`,
+    );
+    expect(passport.value).toMatchObject({ kind: 'person' });
+  });
+
+  it('seeds demo works once: two registered, one in the review queue, one under CC BY', async () => {
+    const all = await h.anonymous.works.search({});
+    expect(all.map((w) => [w.title, w.status]).sort()).toEqual([
+      ['江南春水', 'registered'],
+      ['茶山笔记', 'pending'],
+      ['黄山日出（摄影）', 'registered'],
+    ]);
+    const river = all.find((w) => w.title === '江南春水')!;
+    const { licences } = await h.anonymous.works.get({ id: river.id });
+    expect(licences).toMatchObject([{ licensee: '*', cc: 'CC-BY-4.0', status: 'active' }]);
+    expect(await seedCopyrightDemo(h.services)).toBe(0);
+  });
+
+  it('upload → similar works → register → review → certificate', async () => {
+    // An author uploads a reprint of a demo text: the server computes the codes and finds the original.
+    const reprint = `转载自《茶山笔记》\n清明前的茶山，雾从谷底升起，采茶人背着竹篓沿梯田慢慢往上走。一芽一叶要在露水未干时摘下，摊晾、杀青、揉捻、烘干，每一道工序都靠手上的分寸。制茶师傅说，好茶不在锅里，在山里；山上的云多一分，茶里的香便厚一分。`;
+    const uploaded = await fetch(`${h.url}/copyright/api/files`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: reprint,
+    }).then((r) => r.json() as Promise<{ sha256: string; codes: string[]; tool: string }>);
+    const similar = await h.anonymous.works.similarToFile({ sha256: uploaded.sha256 });
+    expect(similar.similar[0]).toMatchObject({ kind: 'text', strong: true, work: { title: '茶山笔记' } });
+
+    // Similarity informs, it does not refuse: the author registers anyway, the reviewer sees the match.
+    const li = h.party('li-ming');
+    const registered = await h.as('li-ming', [
+      {
+        contract: 'copyright',
+        name: 'registerWork',
+        params: {
+          title: '茶山笔记（转载）',
+          category: 'text',
+          authorship: 'natural',
+          authors: [li.address],
+          owners: [{ address: li.address, share: 10_000 }],
+          createdAt: Date.now() - 86_400_000,
+          files: [
+            { hash: uploaded.sha256, codes: uploaded.codes, tool: uploaded.tool, mediaType: 'text/plain' },
+          ],
+          originality: '转载整理。',
+        },
+      },
+    ]);
+    expect(registered.ok, registered.message).toBe(true);
+    const { similar: forReviewer } = await h.anonymous.works.get({ id: registered.id });
+    expect(forReviewer[0]).toMatchObject({ kind: 'text', strong: true });
+
+    const reviewed = await h.as('cpcc-reviewer', [
+      {
+        contract: 'copyright',
+        name: 'reviewWork',
+        params: {
+          id: registered.id,
+          decision: 'approve',
+          regNo: '国作登字-2026-A-00010077',
+          reason: '已核实授权',
+        },
+      },
+    ]);
+    expect(reviewed.ok, reviewed.message).toBe(true);
+
+    const pdf = await fetch(`${h.url}/copyright/api/works/${registered.id}/certificate.pdf`);
+    expect(pdf.status).toBe(200);
+    const doc = await PDFDocument.load(new Uint8Array(await pdf.arrayBuffer()));
+    const text = extractText(doc, type0Fonts(doc)[0]!);
+    for (const expected of [
+      registered.id,
+      '国作登字-2026-A-00010077',
+      uploaded.sha256,
+      ...uploaded.codes,
+      '文字作品',
+    ])
+      expect(text).toContain(expected);
+  });
+});
