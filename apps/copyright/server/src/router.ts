@@ -16,8 +16,9 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, ilike, inArray, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { CANDIDATE_BITS, codeInfo, SIMILAR_BITS } from './codes';
-import { files, licences, listings, workParties, works } from './db/schema';
-import { publicProcedure, router } from './trpc';
+import { evidence, files, licences, listings, workParties, works } from './db/schema';
+import { CaptureError, captureUrl } from './evidence/capture';
+import { protectedProcedure, publicProcedure, router } from './trpc';
 
 const zWorkId = z
   .string()
@@ -224,6 +225,64 @@ export const appRouter = router({
       }),
   }),
 
+  evidence: router({
+    /**
+     * Captures a web page as evidence and anchors it at once (authors of works and regulators): answers the
+     * offline receipt. The server's own browser fetches the page, so private and loopback addresses are
+     * refused outside demo and test deployments.
+     */
+    capture: protectedProcedure
+      .input(z.object({ url: z.string().min(1).max(2048), workId: zWorkId.optional() }).strict())
+      .mutation(async ({ ctx, input }) => {
+        const allowed = ctx.user.roles.some(
+          (r) => r.app === 'copyright' && (r.role === 'author' || r.role === 'regulator'),
+        );
+        if (!allowed)
+          throw new TRPCError({
+            code: 'FORBIDDEN',
+            message: 'this needs the role copyright:author or copyright:regulator',
+          });
+        try {
+          const url = captureUrl(input.url);
+          const { config } = ctx.services;
+          if (!config.demo && config.nodeEnv !== 'test') await refusePrivateHost(url);
+          return await ctx.app.captureEvidence(url.href, {
+            ...(input.workId && { workId: input.workId }),
+            requestedBy: ctx.user.address,
+          });
+        } catch (error) {
+          if (error instanceof CaptureError)
+            throw new TRPCError({
+              code:
+                error.status === 400
+                  ? 'BAD_REQUEST'
+                  : error.status === 503
+                    ? 'SERVICE_UNAVAILABLE'
+                    : 'UNPROCESSABLE_CONTENT',
+              message: error.message,
+            });
+          throw error;
+        }
+      }),
+
+    /** A capture's manifest and receipt by its root (the receipt is null while the anchor is pending). */
+    get: publicProcedure.input(z.object({ root: zSha256 }).strict()).query(async ({ ctx, input }) => {
+      const [row] = await ctx.services.database.db
+        .select({
+          root: evidence.root,
+          url: evidence.url,
+          capturedAt: evidence.capturedAt,
+          workId: evidence.workId,
+          manifest: evidence.manifest,
+          receipt: evidence.receipt,
+        })
+        .from(evidence)
+        .where(eq(evidence.root, input.root));
+      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `root: no evidence ${input.root}` });
+      return row;
+    }),
+  }),
+
   market: router({
     /** Listings of licences and rights, newest first; open ones by default. */
     listings: publicProcedure
@@ -259,5 +318,24 @@ export const appRouter = router({
       }),
   }),
 });
+
+/** Refuses URLs whose host resolves to a loopback, private, link-local or unspecified address. */
+async function refusePrivateHost(url: URL): Promise<void> {
+  const { lookup } = await import('node:dns/promises');
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  try {
+    addresses = (await lookup(host, { all: true })).map((a) => a.address);
+  } catch {
+    throw new CaptureError(`url: ${host} does not resolve`, 400);
+  }
+  const blocked = addresses.find((a) =>
+    /^(127\.|10\.|192\.168\.|169\.254\.|0\.|172\.(1[6-9]|2\d|3[01])\.|::1$|::$|f[cd][0-9a-f]{2}:|fe80:)/i.test(
+      a,
+    ),
+  );
+  if (blocked)
+    throw new CaptureError(`url: ${host} resolves to ${blocked}, a private address: not captured`, 400);
+}
 
 export type AppRouter = typeof appRouter;

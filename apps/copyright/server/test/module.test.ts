@@ -1,11 +1,16 @@
 // The copyright app as a suite module under startAppHarness: its manifest and genesis contribution, the
 // demo works it seeds, and the journey an author makes — upload → similar works → register → review →
 // certificate — over HTTP and the app's procedures.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyrightApp } from '../src/app';
-import { works } from '../src/db/schema';
+import { evidence, works } from '../src/db/schema';
 import { seedCopyrightDemo } from '../src/demo';
+import type { EvidenceReceipt } from '../src/evidence/verify';
+import { verifyEvidence } from '../src/evidence/verify';
 import { type CopyrightHarness, startCopyrightHarness } from './harness';
 import { extractText, type0Fonts } from './pdf-text';
 
@@ -110,5 +115,45 @@ describe('copyright app module', () => {
       '文字作品',
     ])
       expect(text).toContain(expected);
+  });
+
+  it('captures an infringing page for an author: anchored at once, the receipt verifies offline', async () => {
+    const page = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        '<!doctype html><meta charset="utf-8"><title>转载</title><p>黄山日出（摄影），未经授权转载。</p>',
+      );
+    });
+    page.listen(0, '127.0.0.1');
+    await new Promise((r) => page.once('listening', r));
+    try {
+      const wang = h.party('wang-xiaomei').address;
+      const stranger = h.caller(h.userOf(h.party('xinghe-press').address, []));
+      const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}/photo`;
+      await expect(stranger.evidence.capture({ url })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(h.anonymous.evidence.capture({ url })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+
+      const author = h.caller(h.userOf(wang, ['copyright:author']));
+      await expect(author.evidence.capture({ url: 'ftp://example.com/x' })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+      });
+      const receipt = (await author.evidence.capture({ url })) as EvidenceReceipt;
+      expect(receipt.anchor).toMatchObject({ contract: 'notary', type: 'evidence.web' });
+      const stored = await h.anonymous.evidence.get({ root: receipt.manifest.root });
+      expect(stored).toMatchObject({ url, receipt: { tx: receipt.tx } });
+      const [row] = await h.database.db
+        .select()
+        .from(evidence)
+        .where(eq(evidence.root, receipt.manifest.root));
+      const files = new Map(
+        Object.entries(row!.files).map(([n, b64]) => [n, new Uint8Array(Buffer.from(b64, 'base64'))]),
+      );
+      expect(verifyEvidence(receipt, files).ok).toBe(true);
+      const html = files.get('page.html')!;
+      html[html.length - 3] = html[html.length - 3]! ^ 1;
+      expect(verifyEvidence(receipt, files).changed).toEqual(['page.html']);
+    } finally {
+      page.close();
+    }
   });
 });
