@@ -51,7 +51,9 @@ export async function startCopyrightHarness(opts: HarnessOptions = {}): Promise<
   });
   // Node's 5 s keep-alive would close sockets the client's pool is about to reuse after a pause (a long
   // set-up step): the request then fails with "other side closed". Keep idle sockets longer than any pause.
+  // Sockets already idle keep the old timeout: close them now, while nothing is being sent.
   h.server.keepAliveTimeout = 120_000;
+  h.server.closeIdleConnections();
   return Object.assign(h, {
     parties,
     party,
