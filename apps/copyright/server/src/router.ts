@@ -245,8 +245,8 @@ export const appRouter = router({
         try {
           const url = captureUrl(input.url);
           const { config } = ctx.services;
-          if (!config.demo && config.nodeEnv !== 'test') await refusePrivateHost(url);
           return await ctx.app.captureEvidence(url.href, {
+            publicOnly: !config.demo && config.nodeEnv !== 'test',
             ...(input.workId && { workId: input.workId }),
             requestedBy: ctx.user.address,
           });
@@ -318,24 +318,5 @@ export const appRouter = router({
       }),
   }),
 });
-
-/** Refuses URLs whose host resolves to a loopback, private, link-local or unspecified address. */
-async function refusePrivateHost(url: URL): Promise<void> {
-  const { lookup } = await import('node:dns/promises');
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
-  try {
-    addresses = (await lookup(host, { all: true })).map((a) => a.address);
-  } catch {
-    throw new CaptureError(`url: ${host} does not resolve`, 400);
-  }
-  const blocked = addresses.find((a) =>
-    /^(127\.|10\.|192\.168\.|169\.254\.|0\.|172\.(1[6-9]|2\d|3[01])\.|::1$|::$|f[cd][0-9a-f]{2}:|fe80:)/i.test(
-      a,
-    ),
-  );
-  if (blocked)
-    throw new CaptureError(`url: ${host} resolves to ${blocked}, a private address: not captured`, 400);
-}
 
 export type AppRouter = typeof appRouter;

@@ -43,7 +43,7 @@ export class CopyrightRuntime {
   /** Captures a page, stores the bundle and anchors its root at once; answers the receipt. */
   async captureEvidence(
     url: string,
-    opts: { workId?: string; requestedBy?: string } = {},
+    opts: { workId?: string; requestedBy?: string; publicOnly?: boolean } = {},
   ): Promise<EvidenceReceipt> {
     const signer = this.evidenceSigner;
     if (!signer) throw new CaptureError('this deployment has no service key to anchor evidence with', 503);
@@ -51,7 +51,7 @@ export class CopyrightRuntime {
       this.capturer = null;
       throw error;
     });
-    const capture = await (await this.capturer).capture(url);
+    const capture = await (await this.capturer).capture(url, { publicOnly: opts.publicOnly ?? true });
     const db = this.services.database.db;
     await db.insert(evidence).values({
       root: capture.manifest.root,

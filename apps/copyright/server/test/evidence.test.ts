@@ -16,7 +16,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorEvidence } from '../src/evidence/anchor';
 import { buildManifest, checkBundle } from '../src/evidence/bundle';
-import { type Capture, captureUrl, EvidenceCapturer } from '../src/evidence/capture';
+import { type Capture, captureUrl, EvidenceCapturer, isPrivateAddress } from '../src/evidence/capture';
 import { readBundle, writeBundle } from '../src/evidence/files';
 import { type EvidenceReceipt, verifyEvidence } from '../src/evidence/verify';
 
@@ -37,6 +37,16 @@ const dirs: string[] = [];
 
 beforeAll(async () => {
   page = createServer((req, res) => {
+    if (req.url === '/to-localhost') {
+      res.writeHead(302, { location: `http://localhost:${(page.address() as AddressInfo).port}/work` }).end();
+      return;
+    }
+    if (req.url === '/with-image') {
+      const port = (page.address() as AddressInfo).port;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><meta charset="utf-8"><p>图</p><img src="http://localhost:${port}/inner.png">`);
+      return;
+    }
     if (req.url === '/moved') {
       res.writeHead(302, { location: '/work' }).end();
       return;
@@ -229,5 +239,48 @@ describe('evidence capture of a local page', () => {
     expect(bad?.code).toBe(1);
     expect(bad?.stdout).toMatch(/FAIL file headers\.json: changed: SHA-256 is [0-9a-f]{64}/);
     expect(bad?.stdout).toMatch(/NOT verified: headers\.json was changed or is missing/);
+  });
+
+  it('publicOnly: refuses private addresses, and blocks a redirect into one', async () => {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '::1',
+      'fd12:3456::1',
+      'fe80::1',
+      '0.0.0.0',
+    ])
+      expect(isPrivateAddress(a), a).toBe(true);
+    for (const a of ['8.8.8.8', '172.32.0.1', '100.128.0.1', '2001:db8::1', '203.0.113.7'])
+      expect(isPrivateAddress(a), a).toBe(false);
+
+    await expect(capturer.capture(`${pageUrl}/work`, { publicOnly: true })).rejects.toThrow(
+      /127\.0\.0\.1 is a private or unresolvable address/,
+    );
+    // Here 127.0.0.1 stands for a public host and localhost for a private one.
+    const blockHost = (host: string) => host === 'localhost';
+    await expect(
+      capturer.capture(`${pageUrl}/to-localhost`, { publicOnly: true, blockHost }),
+    ).rejects.toThrow(/led to a private address \(http:\/\/localhost:\d+\/work\)/);
+    const allowed = await capturer.capture(`${pageUrl}/work`, { publicOnly: true, blockHost });
+    const about = JSON.parse(
+      new TextDecoder().decode(allowed.files.find((f) => f.name === 'capture.json')!.bytes),
+    );
+    expect(about.blockedRequests).toEqual([]);
+    // A request of the page to a blocked host is not sent, and is recorded as refused.
+    const withImage = await capturer.capture(`${pageUrl}/with-image`, { publicOnly: true, blockHost });
+    const aboutImage = JSON.parse(
+      new TextDecoder().decode(withImage.files.find((f) => f.name === 'capture.json')!.bytes),
+    );
+    expect(aboutImage.blockedRequests).toEqual([
+      expect.stringMatching(/^http:\/\/localhost:\d+\/inner\.png$/),
+    ]);
+    expect(new TextDecoder().decode(allowed.files.find((f) => f.name === 'page.html')!.bytes)).toContain(
+      '未经许可',
+    );
   });
 });

@@ -41,7 +41,35 @@ export interface CaptureOptions {
   /** Navigation budget. Default 30 s. */
   timeoutMs?: number;
   viewport?: { width: number; height: number };
+  /**
+   * Refuse a page whose host resolves to a loopback, private or link-local address, block its requests
+   * (frames, images, scripts…) to such hosts, and refuse a capture redirected to one: the server's own
+   * browser must not become a way into the network it runs in. On in production; demo and test
+   * deployments capture local test pages.
+   */
+  publicOnly?: boolean;
+  /** Which hosts `publicOnly` blocks, given the addresses they resolve to. Default: any private address. */
+  blockHost?: (host: string, addresses: readonly string[]) => boolean;
 }
+
+const PRIVATE =
+  /^(127\.|10\.|192\.168\.|169\.254\.|0\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|172\.(1[6-9]|2\d|3[01])\.|::1$|::$|::ffff:(127|10|192\.168|169\.254)\.|f[cd][0-9a-f]{2}:|fe[89ab][0-9a-f]:)/i;
+
+/** Loopback, private (RFC 1918, ULA), carrier-grade NAT, link-local or unspecified. */
+export function isPrivateAddress(address: string): boolean {
+  return PRIVATE.test(address);
+}
+
+async function addressesOf(host: string): Promise<string[]> {
+  try {
+    return (await lookup(host.replace(/^\[|\]$/g, ''), { all: true })).map((a) => a.address);
+  } catch {
+    return [];
+  }
+}
+
+const defaultBlock = (_host: string, addresses: readonly string[]) =>
+  addresses.length === 0 || addresses.some(isPrivateAddress);
 
 export interface Capture {
   files: BundleFile[];
@@ -101,18 +129,57 @@ export class EvidenceCapturer {
       serviceWorkers: 'block',
       acceptDownloads: false,
     });
+    const blocked: string[] = [];
     try {
+      if (opts.publicOnly) {
+        const block = opts.blockHost ?? defaultBlock;
+        if (block(url.hostname, await addressesOf(url.hostname)))
+          throw new CaptureError(
+            `url: ${url.hostname} is a private or unresolvable address: not captured`,
+            400,
+          );
+        await context.route('**/*', async (route) => {
+          const target = new URL(route.request().url());
+          if (
+            (target.protocol === 'http:' || target.protocol === 'https:') &&
+            block(target.hostname, await addressesOf(target.hostname))
+          ) {
+            blocked.push(target.href);
+            await route.abort('blockedbyclient');
+          } else await route.continue();
+        });
+      }
       const page = await context.newPage();
+      // Redirects are followed by the browser without passing the route above: every hop is checked
+      // here once the page has loaded, and a capture that touched a private address is refused whole
+      // (nothing of it is stored or returned).
+      const requested: string[] = [];
+      page.on('request', (r) => requested.push(r.url()));
       let response: Awaited<ReturnType<typeof page.goto>>;
       try {
         response = await page.goto(url.href, { waitUntil: 'load', timeout });
       } catch (error) {
+        if (blocked.length > 0)
+          throw new CaptureError(`url: the page led to a private address (${blocked[0]}): not captured`, 400);
         throw new CaptureError(
           `the page could not be loaded: ${(error as Error).message.split('\n')[0]}`,
           502,
         );
       }
       if (!response) throw new CaptureError('the page gave no response', 502);
+      if (opts.publicOnly) {
+        const block = opts.blockHost ?? defaultBlock;
+        // What the route refused was never sent; the rest (redirect hops among them) was.
+        for (const href of new Set(requested.filter((r) => !blocked.includes(r)))) {
+          const target = new URL(href);
+          if (target.protocol !== 'http:' && target.protocol !== 'https:') continue;
+          if (block(target.hostname, await addressesOf(target.hostname)))
+            throw new CaptureError(
+              `url: the page led to a private address (${target.href}): not captured`,
+              400,
+            );
+        }
+      }
       await page
         .waitForLoadState('networkidle', { timeout: Math.min(timeout, 5_000) })
         .catch(() => undefined);
@@ -159,6 +226,8 @@ export class EvidenceCapturer {
               userAgent: (await page.evaluate('navigator.userAgent')) as string,
               viewport,
             },
+            // Requests the capture refused to send (private addresses), if any.
+            blockedRequests: blocked,
           }),
         },
         { name: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: encoder.encode(html) },
