@@ -3,6 +3,8 @@
 //                                        types, at most MAX_UPLOAD_BYTES); the server computes its codes
 //   GET  /api/files/:sha256              the stored file's codes and metadata
 //   GET  /api/works/:id/certificate.pdf  the registration certificate, from the chain's state of the work
+//   GET  /api/evidence/:root/receipt.json  an evidence capture's offline receipt
+//   GET  /api/evidence/:root/files/:name   one file of the capture, byte for byte as hashed
 // Bad input is a 4xx naming what was wrong, counted in gongxin_bad_input_total{source="copyright"}.
 import { type AppServices, sendError } from '@gongxin/app-kit';
 import { ChainError } from '@gongxin/client';
@@ -13,7 +15,8 @@ import { eq } from 'drizzle-orm';
 import express from 'express';
 import { certificatePdf } from './certificate/pdf';
 import { computeCodes, UPLOAD_MEDIA_TYPES, UploadError } from './codes';
-import { files } from './db/schema';
+import { evidence, files } from './db/schema';
+import type { BundleManifest } from './evidence/bundle';
 
 /** Works' files are originals (photographs, manuscripts): 20 MiB each at most. */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -170,6 +173,48 @@ export function copyrightRoutes(router: express.Router, services: AppServices): 
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `inline; filename="certificate-${work.id.slice(0, 16)}.pdf"`);
       res.send(Buffer.from(pdf));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  const evidenceRow = async (res: express.Response, root: string) => {
+    if (!SHA256.test(root)) {
+      bad(res, 400, 'bad_root', 'root: 64 lowercase hex digits');
+      return null;
+    }
+    const [row] = await services.database.db.select().from(evidence).where(eq(evidence.root, root));
+    if (!row) sendError(res, 404, 'not_found', `no evidence ${root}`);
+    return row ?? null;
+  };
+
+  router.get('/api/evidence/:root/receipt.json', async (req, res, next) => {
+    try {
+      const row = await evidenceRow(res, String(req.params.root));
+      if (!row) return;
+      if (!row.receipt)
+        return sendError(res, 404, 'not_anchored', `evidence ${row.root} is not anchored yet`);
+      res.setHeader('Content-Disposition', 'attachment; filename="receipt.json"');
+      res.json(row.receipt);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get('/api/evidence/:root/files/:name', async (req, res, next) => {
+    try {
+      const row = await evidenceRow(res, String(req.params.root));
+      if (!row) return;
+      const name = String(req.params.name);
+      const entry = (row.manifest as BundleManifest).files.find((f) => f.name === name);
+      const b64 = row.files[name];
+      if (!entry || b64 === undefined)
+        return sendError(res, 404, 'not_found', `no file ${name} in evidence ${row.root}`);
+      // As an attachment of its recorded type: a captured page is never rendered under the app's origin.
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+      res.setHeader('X-Content-SHA256', entry.sha256);
+      res.send(Buffer.from(b64, 'base64'));
     } catch (error) {
       next(error);
     }

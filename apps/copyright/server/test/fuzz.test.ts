@@ -109,7 +109,12 @@ describe('bad input never gives a 500', () => {
           expect(upload.status, `upload ${type}`).toBeLessThan(500);
           if (upload.status !== 201) expect(upload.status).toBeGreaterThanOrEqual(400);
           const id = encodeURIComponent(segment);
-          for (const path of [`/api/files/${id}`, `/api/works/${id}/certificate.pdf`]) {
+          for (const path of [
+            `/api/files/${id}`,
+            `/api/works/${id}/certificate.pdf`,
+            `/api/evidence/${id}/receipt.json`,
+            `/api/evidence/${id}/files/${id}`,
+          ]) {
             const res = await fetch(`${h.url}/copyright${path}`);
             await res.arrayBuffer();
             expect(res.status, path).toBeLessThan(500);

@@ -149,6 +149,18 @@ describe('copyright app module', () => {
         Object.entries(row!.files).map(([n, b64]) => [n, new Uint8Array(Buffer.from(b64, 'base64'))]),
       );
       expect(verifyEvidence(receipt, files).ok).toBe(true);
+      // The same bundle over HTTP, as a court would fetch it.
+      const base = `${h.url}/copyright/api/evidence/${receipt.manifest.root}`;
+      const fetched = await fetch(`${base}/receipt.json`).then((r) => r.json() as Promise<EvidenceReceipt>);
+      const downloaded = new Map<string, Uint8Array>();
+      for (const f of fetched.manifest.files) {
+        const res = await fetch(`${base}/files/${f.name}`);
+        expect(res.headers.get('content-disposition')).toContain('attachment');
+        downloaded.set(f.name, new Uint8Array(await res.arrayBuffer()));
+      }
+      expect(verifyEvidence(fetched, downloaded).ok).toBe(true);
+      expect((await fetch(`${base}/files/nope.txt`)).status).toBe(404);
+      expect((await fetch(`${h.url}/copyright/api/evidence/xyz/receipt.json`)).status).toBe(400);
       const html = files.get('page.html')!;
       html[html.length - 3] = html[html.length - 3]! ^ 1;
       expect(verifyEvidence(receipt, files).changed).toEqual(['page.html']);
