@@ -1,3 +1,5 @@
+import type { Database } from '@gongxin/db';
+import { testBackends } from '@gongxin/db/testing';
 import type { Action } from '@gongxin/ledger';
 import { PDFDocument } from 'pdf-lib';
 import { PNG } from 'pngjs';
@@ -48,14 +50,18 @@ let workId: string;
 let imageSha: string;
 let imageCodes: string[];
 
-beforeAll(async () => {
-  h = await startCopyrightHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+// On in-memory PGlite, and on PostgreSQL too when TEST_DATABASE_URL is set.
+describe.each(testBackends())('copyright server on $name', ({ open }) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await open();
+    h = await startCopyrightHarness({ database });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await database?.close();
+  });
 
-describe('copyright server', () => {
   it('takes an upload and computes its content, data and instance codes itself', async () => {
     const image = await upload(picture(1), 'image/png');
     expect(image.status).toBe(201);

@@ -4,6 +4,7 @@
 // /chain and the app mounted at /copyright as in the portal. Sends are made as the demo parties.
 import type { AppHarness } from '@gongxin/app-kit/testing';
 import { startAppHarness } from '@gongxin/app-kit/testing';
+import type { Database } from '@gongxin/db';
 import type { Action, Value } from '@gongxin/ledger';
 import { createCopyrightApp } from '../src/app';
 import { demoParty, demoPartyAccounts, type PartyAccount } from '../src/parties';
@@ -13,6 +14,8 @@ import type { CopyrightRuntime } from '../src/runtime';
 export const TEST_SYMBOL = 'CNYX';
 
 export interface HarnessOptions {
+  /** Default: in-memory PGlite, closed with the harness; a given database is left open. */
+  database?: Database;
   /** Seed the demo works at start-up. Default false. */
   seedDemo?: boolean;
   /** More people with passports (benchmark senders). */
@@ -32,6 +35,7 @@ export async function startCopyrightHarness(opts: HarnessOptions = {}): Promise<
   const parties = demoPartyAccounts();
   const party = (id: string) => demoParty(parties, id);
   const h = await startAppHarness(createCopyrightApp({ seedDemo: opts.seedDemo ?? false }), {
+    ...(opts.database && { database: opts.database }),
     genesis: {
       identity: { accounts: (opts.extraPersons ?? []).map((address) => ({ address, kind: 'person' })) },
       assets: {
@@ -49,11 +53,6 @@ export async function startCopyrightHarness(opts: HarnessOptions = {}): Promise<
       } as unknown as Value,
     },
   });
-  // Node's 5 s keep-alive would close sockets the client's pool is about to reuse after a pause (a long
-  // set-up step): the request then fails with "other side closed". Keep idle sockets longer than any pause.
-  // Sockets already idle keep the old timeout: close them now, while nothing is being sent.
-  h.server.keepAliveTimeout = 120_000;
-  h.server.closeIdleConnections();
   return Object.assign(h, {
     parties,
     party,
