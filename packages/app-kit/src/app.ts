@@ -6,13 +6,15 @@ import { assertAppSchemaName } from '@gongxin/db';
 import { healthHandler, httpMetrics, inputGuard } from '@gongxin/telemetry';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import express from 'express';
 import { createAuth } from './auth/auth';
 import { assertSuiteSecret } from './auth/oidc';
 import { appkitMigrations } from './db/migrations';
+import { indexerCursors } from './db/schema';
 import { createIndexer, type Indexer } from './indexer/indexer';
 import { startDeviceIngest } from './ingest/device-ingest';
+import { createLeadership, type LeaderHandle, type Leadership, singleProcessLeadership } from './leader';
 import {
   errorHandler,
   rateLimiter,
@@ -100,13 +102,34 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     const apiLimit = limiter('api');
     const authLimit = limiter('auth');
 
+    // Background work runs in one process of those sharing the database: the leader of its job.
+    let leadership: Leadership | undefined = services.leadership;
+    if (!leadership) {
+      const url = services.config.databaseUrl ?? (database as { url?: string }).url;
+      if (database.kind === 'postgres' && !url) {
+        logger.warn(
+          { app: id },
+          'no database URL for leader election: this process runs every background job; run one replica',
+        );
+      }
+      const own = url ? await createLeadership({ database, url, logger }) : singleProcessLeadership(logger);
+      closers.push(() => own.close());
+      leadership = own;
+    }
+    const lead = async (job: string, work: { start(): Promise<void>; stop(): Promise<void> }) => {
+      const handle = await leadership.run(`${id}:${job}`, work);
+      closers.push(() => handle.release());
+      return handle;
+    };
+
     let indexer: Indexer | undefined;
+    let indexerLead: LeaderHandle | undefined;
     if (def.indexer) {
       const definition =
         typeof def.indexer === 'function' ? await def.indexer(services, runtime) : def.indexer;
-      indexer = createIndexer({ ...definition, feed: services.chain.feed, database, logger });
-      await indexer.start();
-      closers.push(() => indexer!.stop());
+      const created = createIndexer({ ...definition, feed: services.chain.feed, database, logger });
+      indexer = created;
+      indexerLead = await lead('indexer', { start: () => created.start(), stop: () => created.stop() });
     }
 
     const router = express.Router();
@@ -182,14 +205,23 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
       '/healthz',
       healthHandler({
         database: () => database.query(sql`select 1 as ok`).then(() => database.kind),
+        leader: async () => ({ mode: leadership.mode, jobs: leadership.roles() }),
         ...(indexer && {
           indexer: async () => {
+            if (indexerLead?.role === 'standby') {
+              // Another replica indexes; this one serves reads from the same tables.
+              const [row] = await database.db
+                .select({ height: indexerCursors.height })
+                .from(indexerCursors)
+                .where(eq(indexerCursors.name, indexer.name));
+              return { role: 'standby', height: row?.height ?? 0 };
+            }
             const status = await indexer.status();
             if (status.error) {
               throw new Error(`stopped at block ${status.error.height}: ${status.error.message}`);
             }
             if (!status.running) throw new Error(`not running (at block ${status.height})`);
-            return { height: status.height, head: status.head, lag: status.lag };
+            return { role: 'leader', height: status.height, head: status.head, lag: status.lag };
           },
         }),
       }),
@@ -221,8 +253,18 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     router.use(errorHandler(logger, metrics));
 
     if (def.start) {
-      const stop = await def.start(services, runtime, { ...(indexer && { indexer }) });
-      closers.push(stop);
+      const start = def.start;
+      let stop: (() => Promise<void>) | null = null;
+      await lead('start', {
+        start: async () => {
+          stop = await start(services, runtime, { ...(indexer && { indexer }) });
+        },
+        stop: async () => {
+          const stopping = stop;
+          stop = null;
+          await stopping?.();
+        },
+      });
     }
     const feeds = def.mqtt?.(services, runtime) ?? [];
     const streams = new Set<string>();
@@ -232,7 +274,9 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
       streams.add(feed.stream);
     }
     for (const feed of feeds) {
-      const ingest = await startDeviceIngest(services, feed);
+      const ingest = await startDeviceIngest(services, feed, {
+        runCloser: (closer) => lead(`ingest:${feed.stream}`, closer),
+      });
       closers.push(() => ingest.stop());
     }
     if (def.seed && services.config.demo && options.seedDemo !== false) {

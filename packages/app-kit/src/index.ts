@@ -51,6 +51,16 @@ export {
 } from './ingest/intervals';
 export { ingestMigrations, PgIngestStore, type PgIngestStoreOptions } from './ingest/store';
 export {
+  advisoryLockId,
+  createLeadership,
+  type LeaderHandle,
+  type LeaderJob,
+  type LeaderRole,
+  type Leadership,
+  type LeadershipOptions,
+  singleProcessLeadership,
+} from './leader';
+export {
   type AnySuiteApp,
   defineSuiteApp,
   type GenesisContext,

@@ -1,5 +1,6 @@
 // What the host (the portal, or runStandalone) gives every app, and what an app declares about itself.
 // Types only: an app's code depends on these shapes, never on how the host built them.
+
 import type { Account, ChainClient } from '@gongxin/client';
 import type { Config } from '@gongxin/config';
 import type { Database, Migrations } from '@gongxin/db';
@@ -10,6 +11,7 @@ import type express from 'express';
 import type { ChainFeed } from './indexer/feed';
 import type { Indexer, IndexerDefinition } from './indexer/indexer';
 import type { DeviceIngestDefinition } from './ingest/device-ingest';
+import type { Leadership } from './leader';
 
 export interface ChainAccess {
   /** The node API (`/chain`) over HTTP, for queries and submission. */
@@ -44,6 +46,11 @@ export interface AppServices {
   suiteSecret: string;
   /** The apps this host mounts, as their manifests say (passport registers each as a first-party client). */
   suite: SuiteInfo;
+  /**
+   * Leader election for background work among processes sharing the database (`createLeadership`), one
+   * per process for every app. Without it each mount elects on a connection of its own.
+   */
+  leadership?: Leadership;
 }
 
 /** What the host says about the suite it runs. */

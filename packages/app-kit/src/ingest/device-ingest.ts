@@ -50,9 +50,21 @@ export interface DeviceIngest {
   stop(): Promise<void>;
 }
 
+export interface DeviceIngestOptions {
+  /**
+   * Runs the interval closer (its start and stop) where it must run: in the leader of the replicas
+   * sharing the database. Default: here, at once. Every replica takes readings (shared subscriptions).
+   */
+  runCloser?: (job: {
+    start(): Promise<void>;
+    stop(): Promise<void>;
+  }) => Promise<{ release(): Promise<void> }>;
+}
+
 export async function startDeviceIngest<T>(
   services: DeviceIngestServices,
   def: DeviceIngestDefinition<T>,
+  options: DeviceIngestOptions = {},
 ): Promise<DeviceIngest> {
   const { database, logger } = services;
   const store = await PgIngestStore.open<T>(database, { stream: def.stream, toData: def.toData });
@@ -80,18 +92,34 @@ export async function startDeviceIngest<T>(
         graceMs: def.graceMs,
       })
     : null;
-  const closing = closer
-    ? startIntervalCloser(closer, {
+  let closing: { stop(): Promise<void> } | null = null;
+  const closerJob = closer && {
+    async start() {
+      closing = startIntervalCloser(closer, {
         everyMs: def.closeEveryMs,
         onError: (err) => logger?.error({ err, stream: def.stream }, 'interval close pass failed; retrying'),
-      })
-    : null;
+      });
+    },
+    async stop() {
+      const stopping = closing;
+      closing = null;
+      await stopping?.stop();
+    },
+  };
+  let closerRun: { release(): Promise<void> } | null = null;
+  if (closerJob) {
+    if (options.runCloser) closerRun = await options.runCloser(closerJob);
+    else {
+      await closerJob.start();
+      closerRun = { release: () => closerJob.stop() };
+    }
+  }
   return {
     worker,
     closer,
     async stop() {
       await worker.stop();
-      await closing?.stop();
+      await closerRun?.release();
     },
   };
 }
