@@ -1,0 +1,194 @@
+// Two replicas of one app on one PostgreSQL database and one chain: one leads the indexer (advisory lock),
+// the other stands by and serves reads. The leader is killed with SIGKILL while txs are being committed;
+// the standby must take over from the stored cursor, and at the end the read model must equal a fresh
+// indexer's run from genesis, with every height applied exactly once (the per-height marker is keyed by
+// height, so a second application would stop the indexer on the key).
+// Needs PostgreSQL (advisory locks across processes): runs when TEST_DATABASE_URL is set.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { accountFromPrivateKey, createChainClient, createWallet } from '@gongxin/client';
+import { openDatabase } from '@gongxin/db';
+import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
+import { startTestChain, type TestChain } from '@gongxin/node/api/testing';
+import { createLogger } from '@gongxin/telemetry';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appkitMigrations } from '../src/db/migrations';
+import { nodeFeed } from '../src/indexer/feed';
+import { createIndexer } from '../src/indexer/indexer';
+import { createReplicaReadModel, notes, replicaIndexer } from './fixture/replica-app';
+
+const adminUrl = process.env[TEST_DATABASE_URL];
+if (!adminUrl) {
+  console.log(
+    `replicas.test.ts skipped: leader election across processes needs PostgreSQL; set ${TEST_DATABASE_URL}`,
+  );
+}
+const child = fileURLToPath(new URL('./fixture/replica-child.ts', import.meta.url));
+const logger = createLogger({ name: 'replicas-test', level: 'silent' });
+
+interface Replica {
+  proc: ChildProcess;
+  pid: number;
+  port: number;
+  exited: Promise<unknown>;
+}
+
+interface Health {
+  status: string;
+  checks: {
+    leader: { ok: boolean; detail: { mode: string; jobs: Record<string, string> } };
+    indexer: { ok: boolean; detail?: { role: string; height: number }; error?: string };
+  };
+}
+
+describe.skipIf(!adminUrl)('app replicas on one PostgreSQL', () => {
+  let chain: TestChain;
+  let database: Awaited<ReturnType<typeof openFreshPostgres>>;
+  const replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    chain = await startTestChain({ contracts: [notes], blockLimits: { commitDelayMs: 20 } });
+    database = await openFreshPostgres(adminUrl!);
+    // Tables first, so the replicas do not race to create them.
+    await database.migrate(appkitMigrations);
+    await createReplicaReadModel(database);
+  });
+
+  afterAll(async () => {
+    for (const r of replicas)
+      if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
+    await Promise.all(replicas.map((r) => r.exited));
+    await database?.close();
+    await chain?.close();
+  });
+
+  function startReplica(): Promise<Replica> {
+    // One process (tsx as a loader), so SIGKILL hits the process holding the lock connection.
+    const proc = spawn(process.execPath, ['--import', 'tsx', child], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, REPLICA_DATABASE_URL: database.url, REPLICA_CHAIN_URL: chain.url },
+    });
+    let stderr = '';
+    proc.stderr?.on('data', (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise((resolve) => proc.on('exit', resolve));
+    return new Promise((resolve, reject) => {
+      let out = '';
+      proc.stdout?.on('data', (d) => {
+        out += String(d);
+        const line = out.split('\n').find((l) => l.includes('"ready"'));
+        if (!line) return;
+        const { port, pid } = JSON.parse(line) as { port: number; pid: number };
+        const replica = { proc, pid, port, exited };
+        replicas.push(replica);
+        resolve(replica);
+      });
+      proc.on('exit', (code) => reject(new Error(`replica exited (${code}) before serving:\n${stderr}`)));
+    });
+  }
+
+  const get = async <T>(r: Replica, path: string): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`http://127.0.0.1:${r.port}/replicas${path}`);
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const roleOf = async (r: Replica) =>
+    (await get<Health>(r, '/healthz')).body.checks.leader.detail.jobs['replicas:indexer'];
+
+  async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const marked = async () =>
+    (await database.query<{ n: number }>(sql`select count(*)::int as n from replicas_rm.blocks`))[0]!.n;
+
+  it('the standby takes over when the leader is killed, and the read model equals a rebuild', async () => {
+    const client = createChainClient({ url: chain.url });
+    const wallet = createWallet(client, accountFromPrivateKey(chain.suite, chain.account(1).privateKey));
+    const a = await startReplica();
+    const b = await startReplica();
+    const roles = [await roleOf(a), await roleOf(b)];
+    expect(roles.sort()).toEqual(['leader', 'standby']);
+    const leader = (await roleOf(a)) === 'leader' ? a : b;
+    const standby = leader === a ? b : a;
+
+    // A standby is healthy (not an error) and serves reads.
+    const standbyHealth = await get<Health>(standby, '/healthz');
+    expect(standbyHealth.status).toBe(200);
+    expect(standbyHealth.body.checks.indexer.detail?.role).toBe('standby');
+    expect((await get<{ notes: number }>(standby, '/api/notes')).status).toBe(200);
+
+    // Txs committed continuously, across the kill.
+    let sending = true;
+    let sent = 0;
+    const sender = (async () => {
+      while (sending) {
+        sent++;
+        await wallet.send([
+          { contract: 'notes', name: 'record', params: { key: `k${sent % 7}`, amount: String(sent) } },
+        ]);
+      }
+    })();
+
+    await until('the leader to index some blocks', async () => (await marked()) >= 10);
+    leader.proc.kill('SIGKILL');
+    await leader.exited;
+    const markedAtKill = await marked();
+    // Until then the standby indexed nothing: only the leader's pid is on the markers.
+    const before = await database.query<{ pid: number }>(sql`select distinct pid from replicas_rm.blocks`);
+    expect(before.map((r) => r.pid)).toEqual([leader.pid]);
+    console.log(`leader (pid ${leader.pid}) killed with ${markedAtKill} blocks indexed, ${sent} txs sent`);
+
+    await until('the standby to lead', async () => (await roleOf(standby)) === 'leader', 30_000);
+    await until('more txs after the takeover', async () => (await marked()) >= markedAtKill + 10);
+    sending = false;
+    await sender;
+    const feed = nodeFeed(chain.node);
+    const head = await feed.head();
+    await until('the new leader to reach the head', async () => (await marked()) >= head);
+
+    const perProcess = await database.query<{ pid: number; n: number }>(
+      sql`select pid, count(*)::int as n from replicas_rm.blocks group by pid order by pid`,
+    );
+    console.log(`blocks indexed per process: ${JSON.stringify(perProcess)}, head ${head}, txs ${sent}`);
+    expect(perProcess.map((p) => p.pid).sort()).toEqual([leader.pid, standby.pid].sort());
+    // Every height once, none missing: the key refuses a second application, the count a gap.
+    const [span] = await database.query<{ n: number; lo: number; hi: number }>(
+      sql`select count(*)::int as n, min(height)::int as lo, max(height)::int as hi from replicas_rm.blocks`,
+    );
+    expect(span).toEqual({ n: head, lo: 1, hi: head });
+    const health = await get<Health>(standby, '/healthz');
+    expect(health.body.checks.indexer.detail?.role).toBe('leader');
+    expect(health.body.checks.indexer.ok).toBe(true);
+
+    // A rebuild from genesis: the same indexer in a fresh database, in this process.
+    const fresh = await openDatabase({ memory: true });
+    try {
+      await fresh.migrate(appkitMigrations);
+      await createReplicaReadModel(fresh);
+      const rebuilt = createIndexer({ ...replicaIndexer, feed, database: fresh, logger });
+      await rebuilt.start();
+      await rebuilt.waitFor(head, 60_000);
+      await rebuilt.stop();
+      const notesOf = (db: typeof fresh) =>
+        db.query(sql`select height::int, idx, key, amount::text from replicas_rm.notes
+          where height <= ${head} order by height, idx`);
+      const blocksOf = (db: typeof fresh) =>
+        db.query(
+          sql`select height::int, hash from replicas_rm.blocks where height <= ${head} order by height`,
+        );
+      const replicated = await notesOf(database);
+      expect(replicated.length).toBe(sent);
+      expect(replicated).toEqual(await notesOf(fresh));
+      expect(await blocksOf(database)).toEqual(await blocksOf(fresh));
+    } finally {
+      feed.close();
+      await fresh.close();
+    }
+  });
+});
