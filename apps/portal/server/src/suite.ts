@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type AnySuiteApp,
   type AppServices,
+  createLeadership,
   errorHandler,
   mountApp,
   nodeFeed,
@@ -189,9 +190,13 @@ export async function startSuite(
       config.publicUrl.endsWith(`:${config.port}`) && config.port === 0 ? url : config.publicUrl
     ).replace(/\/$/, '');
     const client = createChainClient({ url: `${url}/chain` });
+    // One lock connection for every app's background jobs: with replicas on one PostgreSQL, one leads each.
+    const leadership = await createLeadership({ database, url: config.databaseUrl, logger });
+    closers.push(() => leadership.close());
     const services: Omit<AppServices, 'logger'> = {
       config,
       database,
+      leadership,
       metrics,
       chain: {
         client,
