@@ -14,7 +14,13 @@ import { appkitMigrations } from './db/migrations';
 import { indexerCursors } from './db/schema';
 import { createIndexer, type Indexer } from './indexer/indexer';
 import { startDeviceIngest } from './ingest/device-ingest';
-import { createLeadership, type LeaderHandle, type Leadership, singleProcessLeadership } from './leader';
+import {
+  createLeadership,
+  type LeaderHandle,
+  type Leadership,
+  reportLeadership,
+  singleProcessLeadership,
+} from './leader';
 import {
   errorHandler,
   rateLimiter,
@@ -116,6 +122,8 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
       closers.push(() => own.close());
       leadership = own;
     }
+    const unreport = reportLeadership(metrics.registry, leadership);
+    closers.push(async () => unreport());
     const lead = async (job: string, work: { start(): Promise<void>; stop(): Promise<void> }) => {
       const handle = await leadership.run(`${id}:${job}`, work);
       closers.push(() => handle.release());

@@ -58,6 +58,7 @@ export {
   type LeaderRole,
   type Leadership,
   type LeadershipOptions,
+  reportLeadership,
   singleProcessLeadership,
 } from './leader';
 export {

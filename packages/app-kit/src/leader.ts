@@ -8,7 +8,7 @@
 // taken again only through a fresh lock. On PGlite there is one process, which always leads.
 import { createHash } from 'node:crypto';
 import { type Database, openDatabase } from '@gongxin/db';
-import type { Logger } from '@gongxin/telemetry';
+import type { Logger, Metrics } from '@gongxin/telemetry';
 import { sql } from 'drizzle-orm';
 
 export type LeaderRole = 'leader' | 'standby';
@@ -229,4 +229,45 @@ function advisoryLocks(connection: Database, logger: Logger, retryMs: number): L
       });
     },
   };
+}
+
+type Registry = Metrics['registry'];
+const LEADER_METRIC = 'gongxin_app_leader';
+const reported = new WeakMap<Registry, Set<Leadership>>();
+
+/**
+ * `gongxin_app_leader{job="<app>:<job>"}`: 1 where this process leads the job, 0 where it stands by. A
+ * collector read at scrape time, over every leadership reported to the registry.
+ */
+export function reportLeadership(registry: Registry, leadership: Leadership): () => void {
+  let set = reported.get(registry);
+  if (!set) {
+    const leaderships = new Set<Leadership>();
+    set = leaderships;
+    reported.set(registry, leaderships);
+    const help = 'Background jobs of the apps: 1 where this process leads the job, 0 where it stands by';
+    const collect = async () => ({
+      name: LEADER_METRIC,
+      help,
+      type: 'gauge',
+      aggregator: 'sum',
+      values: [...leaderships].flatMap((l) =>
+        Object.entries(l.roles()).map(([job, role]) => ({
+          labels: { job },
+          value: role === 'leader' ? 1 : 0,
+        })),
+      ),
+    });
+    registry.registerMetric({
+      name: LEADER_METRIC,
+      help,
+      type: 'gauge',
+      aggregator: 'sum',
+      get: collect,
+      reset: () => {},
+    } as unknown as Parameters<Registry['registerMetric']>[0]);
+  }
+  set.add(leadership);
+  const leaderships = set;
+  return () => leaderships.delete(leadership);
 }

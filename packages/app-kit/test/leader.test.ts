@@ -3,10 +3,16 @@
 // releases or loses its connection, and a job that fails to start at once fails its caller.
 import { openDatabase } from '@gongxin/db';
 import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
-import { createLogger } from '@gongxin/telemetry';
+import { createLogger, createMetrics } from '@gongxin/telemetry';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advisoryLockId, createLeadership, type LeaderJob, type Leadership } from '../src/leader';
+import {
+  advisoryLockId,
+  createLeadership,
+  type LeaderJob,
+  type Leadership,
+  reportLeadership,
+} from '../src/leader';
 
 const logger = createLogger({ name: 'leader-test', level: 'silent' });
 const adminUrl = process.env[TEST_DATABASE_URL];
@@ -91,12 +97,16 @@ describe.skipIf(!adminUrl)('leader election on PostgreSQL', () => {
     const hb = await b.run('app:indexer', job('b'));
     expect([ha.role, hb.role]).toEqual(['leader', 'standby']);
     expect([...state.running]).toEqual(['a']);
+    const metrics = createMetrics({ defaultMetrics: false });
+    reportLeadership(metrics.registry, b);
+    expect(await metrics.registry.metrics()).toContain('gongxin_app_leader{job="app:indexer"} 0');
     await new Promise((r) => setTimeout(r, 600)); // a few retries: the standby must still stand by
     expect([...state.running]).toEqual(['a']);
     await ha.release();
     await until('b to lead', () => hb.role === 'leader');
     expect([...state.running]).toEqual(['b']);
     expect(state.maxAtOnce).toBe(1);
+    expect(await metrics.registry.metrics()).toContain('gongxin_app_leader{job="app:indexer"} 1');
     // Other keys are independent: a leads a job b does not compete for.
     const other = await a.run('app:start', job('a-start'));
     expect(other.role).toBe('leader');
