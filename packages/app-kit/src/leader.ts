@@ -63,7 +63,11 @@ export async function createLeadership(opts: LeadershipOptions): Promise<Leaders
       'leader election on PostgreSQL needs the database URL (for a dedicated connection holding the locks)',
     );
   }
-  const connection = await openDatabase({ url: opts.url, max: 1, connectTimeoutSeconds: 5 });
+  // The driver retires a connection after 30–60 min by default; retiring this one would drop every lock
+  // and hand the jobs around for nothing, so it lives as long as the server keeps it.
+  const url = new URL(opts.url);
+  if (!url.searchParams.has('max_lifetime')) url.searchParams.set('max_lifetime', '0');
+  const connection = await openDatabase({ url: url.toString(), max: 1, connectTimeoutSeconds: 5 });
   return advisoryLocks(connection, opts.logger.child({ leadership: 'advisory-lock' }), opts.retryMs ?? 3000);
 }
 
