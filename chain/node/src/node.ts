@@ -181,6 +181,17 @@ export class ChainNode {
   /** The write of the last decided block (see commit). */
   private storing: Promise<void> = Promise.resolve();
   private storeFailure: Error | null = null;
+  /**
+   * The block whose write failed, kept until the database answers: a connection cut after the server
+   * committed the write but before the answer came back leaves the block on disk, and recovery then
+   * announces it (waiters, listeners) instead of leaving them waiting for a block that never comes again.
+   */
+  private unannounced: {
+    head: ChainHead;
+    block: Block;
+    result: BlockResult;
+    certificate: CommitCertificate;
+  } | null = null;
   /** Set while the database fails under the node: consensus is paused and the node retries it. */
   private databaseDown: { since: number; error: Error; doing: string } | null = null;
   private recoveryTimer: NodeJS.Timeout | null = null;
@@ -353,6 +364,7 @@ export class ChainNode {
         await this.storing.catch(() => {});
         const down = this.databaseDown;
         await this.boot();
+        await this.announceStoredAfterFailure();
         this.opts.logger.info(
           {
             height: this.headValue.height,
@@ -370,6 +382,20 @@ export class ChainNode {
         delay = Math.min(delay * 2, 5_000);
       }
     }
+  }
+
+  /** The failed write reached the disk after all: the block is stored, so say it is committed. */
+  private async announceStoredAfterFailure() {
+    const pending = this.unannounced;
+    if (!pending) return;
+    // Not on disk: consensus decides it again (from the WAL, or peers), and its commit announces it.
+    const stored =
+      this.durableHead.height >= pending.head.height
+        ? await this.store.blockAt(pending.head.height)
+        : undefined;
+    this.unannounced = null;
+    if (stored && equalBytes(stored.hash, pending.result.hash))
+      this.durable(pending.head, pending.block, pending.result, pending.certificate);
   }
 
   async stop(): Promise<void> {
@@ -673,6 +699,7 @@ export class ChainNode {
         // with memory ahead of its disk. It pauses, and resumes from the stored head when the database
         // answers (the block is decided again from the WAL, or fetched from peers).
         this.storeFailure = error instanceof Error ? error : new Error(String(error));
+        this.unannounced = { head, block, result, certificate };
         this.databaseFailed(this.storeFailure, `storing block ${height}`);
       },
     );

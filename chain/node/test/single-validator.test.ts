@@ -189,4 +189,36 @@ describe('a single validator on PGlite', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('a block written before the connection broke, its answer lost: recovery answers its waiters', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'gongxin-node-'));
+    try {
+      const first = await startNode(home, { emptyBlockIntervalMs: 100 });
+      const store = first.node.store;
+      const write = store.commitBlock.bind(store);
+      let cut = true;
+      // The server commits the block; the client sees the connection close before the answer.
+      store.commitBlock = async (...args) => {
+        await write(...args);
+        if (cut) {
+          cut = false;
+          throw new Error('write CONNECTION_CLOSED');
+        }
+      };
+      const a = first.node.submit(signedTx(suite, chainId, users[4]!, 0, [add(1)]));
+      const outcome = await first.node.waitForTx(a.id, 20_000);
+      expect(outcome.receipt.ok).toBe(true);
+      expect(cut).toBe(false);
+      const stored = await store.blockAt(outcome.height);
+      expect(toHex(stored!.hash)).toBe(outcome.blockHash);
+      // And the chain goes on.
+      const b = first.node.submit(signedTx(suite, chainId, users[4]!, 1, [add(1)]));
+      expect((await first.node.waitForTx(b.id, 20_000)).receipt.ok).toBe(true);
+      expect(first.node.stateView.get(`counter/${users[4]!.address}`)).toBe(2);
+      await first.node.stop();
+      await first.database.close();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -165,14 +165,14 @@ describe.skipIf(!runnable)('PostgreSQL failing under a node', () => {
 
   it('PostgreSQL stopped and started again: the node pauses, says why, and resumes without loss', async () => {
     pgCtl('-m', 'fast', 'stop');
-    const ids = [submit(), submit(), submit()];
+    const waits = [submit(), submit(), submit()].map((id) => node.waitForTx(id, 60_000));
     const problem = await waitForProblem('database');
     console.log(`stopped: health says "${problem.message}"`);
     const height = node.head.height;
     await sleep(1_500);
     expect(node.head.height).toBe(height);
     startServer();
-    const outcomes = await Promise.all(ids.map((id) => node.waitForTx(id, 60_000)));
+    const outcomes = await Promise.all(waits);
     expect(outcomes.every((o) => o.receipt.ok)).toBe(true);
     await expectWholeChain();
   }, 120_000);
@@ -181,9 +181,10 @@ describe.skipIf(!runnable)('PostgreSQL failing under a node', () => {
     const admin = postgres(`postgres://postgres@127.0.0.1:${port}/postgres`, { max: 1, onnotice: () => {} });
     try {
       for (let round = 0; round < 3; round++) {
-        const ids = [submit(), submit()];
+        // Waiters first: the txs may commit while the cut is still on its way.
+        const waits = [submit(), submit()].map((id) => node.waitForTx(id, 60_000));
         await admin`select pg_terminate_backend(pid) from pg_stat_activity where pid <> pg_backend_pid() and backend_type = 'client backend'`;
-        const outcomes = await Promise.all(ids.map((id) => node.waitForTx(id, 60_000)));
+        const outcomes = await Promise.all(waits);
         expect(outcomes.every((o) => o.receipt.ok)).toBe(true);
       }
     } finally {
@@ -204,7 +205,10 @@ describe.skipIf(!runnable)('PostgreSQL failing under a node', () => {
       closeSync(fd);
     }
     // Blocks of large txs need new table pages: the server cannot extend its files.
-    const ids = Array.from({ length: 3_000 }, (_, i) => submit('x'.repeat(250), i % 4));
+    // Waiters at once: the first blocks may still fit in pages the server already has.
+    const waits = Array.from({ length: 3_000 }, (_, i) =>
+      node.waitForTx(submit('x'.repeat(250), i % 4), 120_000),
+    );
     const problem = await waitForProblem('database', 60_000);
     console.log(`disk full: health says "${problem.message}"`);
     const height = node.head.height;
@@ -213,7 +217,7 @@ describe.skipIf(!runnable)('PostgreSQL failing under a node', () => {
     // Room again (and the server started again if the full disk took it down).
     unlinkSync(filler);
     if (!serverRunning()) startServer();
-    const outcomes = await Promise.all(ids.map((id) => node.waitForTx(id, 120_000)));
+    const outcomes = await Promise.all(waits);
     expect(outcomes.every((o) => o.receipt.ok)).toBe(true);
     await expectWholeChain();
     // The node logged why it stopped, each time.
