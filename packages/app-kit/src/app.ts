@@ -194,6 +194,11 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
               { err: error.cause ?? error, procedure: path, app: id },
               'procedure failed',
             );
+          } else if (error.code === 'SERVICE_UNAVAILABLE') {
+            (ctx?.logger ?? logger).warn(
+              { err: error.cause ?? error, procedure: path, app: id },
+              'procedure refused with 503: a service it needs is not answering',
+            );
           } else if (
             error.code === 'BAD_REQUEST' ||
             error.code === 'PARSE_ERROR' ||

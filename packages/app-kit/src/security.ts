@@ -2,6 +2,7 @@
 // JSON errors. Limits and headers are on by default; an app can tune limits but not switch headers off.
 // Must never answer an error with a stack trace or an internal message.
 import { randomUUID } from 'node:crypto';
+import { isDatabaseUnavailable } from '@gongxin/db';
 import type { Logger, Metrics } from '@gongxin/telemetry';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -115,6 +116,16 @@ export function errorHandler(fallbackLogger: Logger, metrics: Metrics): ErrorReq
       return sendError(res, status, code, String(e.message ?? 'invalid request'));
     }
     const state = res.locals.appkit as RequestState | undefined;
+    if (isDatabaseUnavailable(err)) {
+      (state?.logger ?? fallbackLogger).warn({ err }, 'database not answering: request refused with 503');
+      res.setHeader('retry-after', '5');
+      return sendError(
+        res,
+        503,
+        'database_unavailable',
+        'the database is not answering right now: try again in a moment',
+      );
+    }
     (state?.logger ?? fallbackLogger).error({ err }, 'request failed');
     res
       .status(500)

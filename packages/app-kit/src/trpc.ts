@@ -2,6 +2,7 @@
 // Bad input must always be a 4xx naming what was wrong, never a 500; an unexpected error must never send
 // its message or stack to the client (it is logged with the request id instead).
 import { ChainError } from '@gongxin/client';
+import { isDatabaseUnavailable } from '@gongxin/db';
 import type { Logger } from '@gongxin/telemetry';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
@@ -24,6 +25,7 @@ export interface AppContext<TApp = undefined> {
 
 /** What the client sees for an unexpected error: nothing of the internals. */
 export const INTERNAL_MESSAGE = 'Internal server error';
+export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is not answering right now: try again in a moment';
 
 type TrpcCode = TRPCError['code'];
 
@@ -79,6 +81,11 @@ export function initAppTRPC<TApp = undefined>() {
       }
       if (cause instanceof ChainError && cause.code !== 'internal') {
         throw new TRPCError({ code: chainErrorCode(cause), message: cause.message, cause });
+      }
+      // The database not answering (stopped, restarting, cut off, out of disk) is not the request's fault
+      // nor a bug: 503, try again. The driver's message stays in the log: it can name hosts.
+      if (isDatabaseUnavailable(cause)) {
+        throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE, cause });
       }
     }
     return result;

@@ -350,6 +350,22 @@ describe('errors', () => {
     });
   });
 
+  it('a database that is not answering is a 503 to try again, in tRPC and in routes, never a 500', async () => {
+    const viaTrpc = await fetch(trpc('databaseGone'));
+    expect(viaTrpc.status).toBe(503);
+    const trpcText = await viaTrpc.text();
+    expect(trpcText).toContain('the database is not answering');
+    expect(trpcText).not.toContain('db.internal');
+    const viaRoute = await fetch(`${base}/welfare/api/cases`);
+    expect(viaRoute.status).toBe(503);
+    expect(viaRoute.headers.get('retry-after')).toBe('5');
+    const body = await viaRoute.json();
+    expect(body).toEqual({
+      error: { code: 'database_unavailable', message: expect.stringContaining('try again') },
+    });
+    expect(JSON.stringify(body)).not.toContain('db.internal');
+  });
+
   it('unknown paths under /api and /auth are JSON 404s', async () => {
     for (const path of ['/welfare/api/nothing', '/welfare/api/trpc/nothing', '/welfare/auth/nothing']) {
       const res = await fetch(`${base}${path}`);

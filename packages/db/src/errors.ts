@@ -42,3 +42,37 @@ export function sqlStateOf(err: unknown): string | undefined {
 export function isUniqueViolation(err: unknown): boolean {
   return sqlStateOf(err) === UNIQUE_VIOLATION;
 }
+
+/** What the drivers and Node call a connection that failed, closed or timed out (not a query's fault). */
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
+/**
+ * True when `err` says the database is not answering — refused, cut, shut down, out of disk or connections —
+ * rather than that the query was wrong: a request that meets it is answered 503 (try again), never 500.
+ * SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57P01–57P03 shutdown or starting up.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
+    if (current instanceof DatabaseUnavailableError) return true;
+    const { code, severity } = current as { code?: unknown; severity?: unknown };
+    if (typeof code === 'string') {
+      if (typeof severity === 'string' && SQLSTATE.test(code)) {
+        if (code.startsWith('08') || code.startsWith('53') || /^57P0[123]$/.test(code)) return true;
+      } else if (CONNECTION_CODES.has(code)) return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -3,7 +3,13 @@
 
 export { arrayLiteral, bytesColumn, column } from './arrays';
 export type { Database, Db, Migrations, Tx } from './database';
-export { DatabaseUnavailableError, isUniqueViolation, sqlStateOf, UNIQUE_VIOLATION } from './errors';
+export {
+  DatabaseUnavailableError,
+  isDatabaseUnavailable,
+  isUniqueViolation,
+  sqlStateOf,
+  UNIQUE_VIOLATION,
+} from './errors';
 export type { LogFn, LoggerLike } from './logger';
 export { appMigrations, MIGRATIONS_TABLE } from './migrate';
 export { DEFAULT_DATA_DIR, DEFAULT_DATABASE_NAME, type OpenDatabaseOptions, openDatabase } from './open';
