@@ -202,6 +202,57 @@ describe('indexer', () => {
     ]);
   });
 
+  it('pauses while the database does not answer and resumes by itself, applying each block once', async () => {
+    const database = await freshDatabase();
+    // The read model's writes fail as postgres.js fails when the server cut the connection under them.
+    let down = false;
+    const flaky: EventHandlers = {
+      ...handlers,
+      'notes.recorded': async (event, ctx) => {
+        if (down)
+          throw Object.assign(new Error('write CONNECTION_CLOSED 10.0.0.5:5432'), {
+            code: 'CONNECTION_CLOSED',
+          });
+        return handlers['notes.recorded']!(event, ctx);
+      },
+    };
+    const indexer = createIndexer({ name: 'notes', handlers: flaky, reset, feed, database, logger });
+    cleanups.push(() => indexer.stop());
+    await indexer.start();
+    await indexer.waitFor(chain.node.head.height);
+
+    down = true;
+    const during = await wallet.send([record('outage', 3n)]);
+    let status = await indexer.status();
+    for (let i = 0; i < 200 && !status.error; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      status = await indexer.status();
+    }
+    // Health says why, and the indexer is still running: it did not stop for good.
+    expect(status.error?.message).toMatch(/database is not answering/);
+    expect(status.running).toBe(true);
+    expect(status.height).toBe(during.height - 1);
+
+    down = false;
+    const after = await wallet.send([record('outage', 4n)]);
+    await indexer.waitFor(after.height, 30_000);
+    expect(indexer.error).toBeNull();
+    expect(
+      await database.query(sql`select amount, records from notes_rm.tally where key = 'outage'`),
+    ).toEqual([{ amount: '7', records: 2 }]);
+    // Exactly what a rebuild from genesis gives.
+    await indexer.stop();
+    const rebuiltDb = await freshDatabase();
+    const rebuilt = indexerOn(rebuiltDb);
+    cleanups.push(() => rebuilt.stop());
+    await rebuilt.rebuild();
+    await rebuilt.waitFor(indexer.height);
+    await rebuilt.stop();
+    const [a, b] = [await snapshot(database), await snapshot(rebuiltDb)];
+    expect(b.tally).toEqual(a.tally);
+    expect(b.history).toEqual(a.history);
+  });
+
   it('refuses a cursor written on another chain', async () => {
     const database = await freshDatabase();
     await database.execute(

@@ -5,7 +5,7 @@
 // failing handler stops it at that block), never apply a block twice (the cursor is re-checked under a
 // row lock inside the transaction), and never mix two chains in one read model (a cursor whose block hash
 // this chain does not have is refused).
-import type { Database, Tx } from '@gongxin/db';
+import { type Database, isDatabaseUnavailable, type Tx } from '@gongxin/db';
 import type { Logger } from '@gongxin/telemetry';
 import { eq, sql } from 'drizzle-orm';
 import { indexerCursors } from '../db/schema';
@@ -122,6 +122,10 @@ class CursorMoved extends Error {
   }
 }
 
+/** Back-off while the database does not answer: quick at first, then every few seconds. */
+const DATABASE_RETRY_FIRST_MS = 250;
+const DATABASE_RETRY_MAX_MS = 5_000;
+
 interface Cursor {
   height: number;
   blockHash: string;
@@ -214,7 +218,23 @@ export function createIndexer(opts: IndexerOptions): Indexer {
     notify();
   }
 
+  /** Waits `ms`, or less if the indexer is stopped meanwhile. */
+  function pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+
   async function follow(signal: AbortSignal): Promise<void> {
+    let retryMs = DATABASE_RETRY_FIRST_MS;
     while (!signal.aborted) {
       try {
         for await (const block of feed.blocksFrom(cursor.height + 1, signal)) {
@@ -226,6 +246,30 @@ export function createIndexer(opts: IndexerOptions): Indexer {
         if (error instanceof CursorMoved) {
           logger.info({ height: error.height }, 'indexer cursor advanced by another process; following it');
           cursor = { height: error.height, blockHash: error.blockHash };
+          continue;
+        }
+        // The database stopped answering (restart, cut connections, full disk): nothing was applied, since
+        // a block is applied in one transaction. Say so in health, wait, and go on from the stored cursor
+        // once it answers; a handler's own error still stops the indexer (it would fail again).
+        if (isDatabaseUnavailable(error)) {
+          const height = cursor.height + 1;
+          if (!failure)
+            logger.warn({ err: error, height }, 'indexer paused: the database is not answering; retrying');
+          failure = {
+            height,
+            message: `the database is not answering (${error instanceof Error ? error.message : String(error)}); retrying`,
+          };
+          notify();
+          await pause(retryMs, signal);
+          retryMs = Math.min(retryMs * 2, DATABASE_RETRY_MAX_MS);
+          try {
+            cursor = await readCursor();
+            logger.info({ height: cursor.height }, 'indexer resumed: the database answers again');
+            failure = null;
+            retryMs = DATABASE_RETRY_FIRST_MS;
+          } catch {
+            // Still down: the next pass fails the same way and waits longer.
+          }
           continue;
         }
         const height = cursor.height + 1;
@@ -278,7 +322,8 @@ export function createIndexer(opts: IndexerOptions): Indexer {
     return new Promise((resolve, reject) => {
       const check = () => {
         if (cursor.height >= height) return done(null);
-        if (failure)
+        // A running indexer with a failure is waiting for the database to answer: keep waiting.
+        if (failure && !loop)
           return done(new Error(`indexer ${name} failed at block ${failure.height}: ${failure.message}`));
         if (!loop) return done(new Error(`indexer ${name} is not running (at block ${cursor.height})`));
       };
