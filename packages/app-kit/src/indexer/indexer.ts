@@ -9,7 +9,7 @@ import { type Database, isDatabaseUnavailable, type Tx } from '@gongxin/db';
 import type { Logger } from '@gongxin/telemetry';
 import { eq, sql } from 'drizzle-orm';
 import { indexerCursors } from '../db/schema';
-import type { ChainEventJson, ChainFeed, FeedBlock } from './feed';
+import { type ChainEventJson, type ChainFeed, type FeedBlock, sleep } from './feed';
 
 export interface HandlerContext {
   /** The block's transaction: write the read model through it, and only through it. */
@@ -218,21 +218,6 @@ export function createIndexer(opts: IndexerOptions): Indexer {
     notify();
   }
 
-  /** Waits `ms`, or less if the indexer is stopped meanwhile. */
-  function pause(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
-  }
-
   async function follow(signal: AbortSignal): Promise<void> {
     let retryMs = DATABASE_RETRY_FIRST_MS;
     while (!signal.aborted) {
@@ -260,7 +245,7 @@ export function createIndexer(opts: IndexerOptions): Indexer {
             message: `the database is not answering (${error instanceof Error ? error.message : String(error)}); retrying`,
           };
           notify();
-          await pause(retryMs, signal);
+          await sleep(retryMs, signal);
           retryMs = Math.min(retryMs * 2, DATABASE_RETRY_MAX_MS);
           try {
             cursor = await readCursor();
