@@ -373,6 +373,15 @@ function setCertStatus(
 
 const currentStatus = (cert: Certificate) => cert.history[cert.history.length - 1]!.status;
 
+/** Revoking and cancelling both end a certificate for good: neither applies to one already ended. */
+function endCertificate(ctx: ContractContext, id: string, to: 'revoked' | 'cancelled', reason: string): void {
+  const cert = requireCertificate(ctx, id);
+  const status = currentStatus(cert);
+  if (status === 'revoked' || status === 'cancelled')
+    throw new ContractError('not_allowed', `certificate ${id} is ${status} already`);
+  setCertStatus(ctx, cert, to, reason);
+}
+
 function fieldText(value: unknown): string {
   return typeof value === 'bigint' ? value.toString() : String(value);
 }
@@ -904,21 +913,13 @@ export const registryContract: ContractModule = {
       setCertStatus(ctx, cert, 'valid', p.reason);
     }),
 
-    revokeCertificate: defineAction(schemas.revokeCertificate, (ctx, p: Params<'revokeCertificate'>) => {
-      const cert = requireCertificate(ctx, p.id);
-      const status = currentStatus(cert);
-      if (status === 'revoked' || status === 'cancelled')
-        throw new ContractError('not_allowed', `certificate ${p.id} is ${status} already`);
-      setCertStatus(ctx, cert, 'revoked', p.reason);
-    }),
+    revokeCertificate: defineAction(schemas.revokeCertificate, (ctx, p: Params<'revokeCertificate'>) =>
+      endCertificate(ctx, p.id, 'revoked', p.reason),
+    ),
 
-    cancelCertificate: defineAction(schemas.cancelCertificate, (ctx, p: Params<'cancelCertificate'>) => {
-      const cert = requireCertificate(ctx, p.id);
-      const status = currentStatus(cert);
-      if (status === 'revoked' || status === 'cancelled')
-        throw new ContractError('not_allowed', `certificate ${p.id} is ${status} already`);
-      setCertStatus(ctx, cert, 'cancelled', p.reason);
-    }),
+    cancelCertificate: defineAction(schemas.cancelCertificate, (ctx, p: Params<'cancelCertificate'>) =>
+      endCertificate(ctx, p.id, 'cancelled', p.reason),
+    ),
 
     amendCertificate: defineAction(schemas.amendCertificate, (ctx, p: Params<'amendCertificate'>) => {
       const cert = requireCertificate(ctx, p.id);
