@@ -102,7 +102,7 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
       // `false` switches a limit off; undefined falls through to the next source.
       const setting = options.rateLimits?.[name] ?? def.rateLimits?.[name] ?? DEFAULT_LIMITS[name];
       return setting
-        ? rateLimiter({ name: `${id}-${name}`, ...setting, metrics, logger })
+        ? rateLimiter({ name: `${id}-${name}`, ...setting, metrics, logger, database })
         : (_req: express.Request, _res: express.Response, next: express.NextFunction) => next();
     };
     const apiLimit = limiter('api');

@@ -2,11 +2,12 @@
 // JSON errors. Limits and headers are on by default; an app can tune limits but not switch headers off.
 // Must never answer an error with a stack trace or an internal message.
 import { randomUUID } from 'node:crypto';
-import { isDatabaseUnavailable } from '@gongxin/db';
+import { type Database, isDatabaseUnavailable } from '@gongxin/db';
 import type { Logger, Metrics } from '@gongxin/telemetry';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import { DatabaseRateLimitStore } from './rate-limit-store';
 import type { RateLimitSetting } from './services';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -75,13 +76,25 @@ export interface LimiterOptions extends RateLimitSetting {
   name: string;
   metrics: Metrics;
   logger: Logger;
+  /**
+   * The app's database. On PostgreSQL the counters live there (`appkit.rate_limits`), so the limit holds
+   * across every replica; on PGlite (one process) and without it they are kept in memory.
+   */
+  database?: Database;
 }
 
-/** Per-IP fixed-window limit; over it: 429 `rate_limited` with Retry-After, counted as bad input. */
+/**
+ * Per-IP fixed-window limit; over it: 429 `rate_limited` with Retry-After, counted as bad input. While the
+ * database does not answer, requests pass the limiter (and meet the 503 of whatever they read).
+ */
 export function rateLimiter(opts: LimiterOptions) {
   const windowMs = opts.windowMs ?? 60_000;
+  const shared = opts.database?.kind === 'postgres';
   return rateLimit({
     windowMs,
+    ...(shared
+      ? { store: new DatabaseRateLimitStore({ database: opts.database! }), passOnStoreError: true }
+      : {}),
     limit: opts.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,

@@ -4,8 +4,6 @@
 // indexer's run from genesis, with every height applied exactly once (the per-height marker is keyed by
 // height, so a second application would stop the indexer on the key).
 // Needs PostgreSQL (advisory locks across processes): runs when TEST_DATABASE_URL is set.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { accountFromPrivateKey, createChainClient, createWallet } from '@gongxin/client';
 import { openDatabase } from '@gongxin/db';
 import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
@@ -17,6 +15,7 @@ import { appkitMigrations } from '../src/db/migrations';
 import { nodeFeed } from '../src/indexer/feed';
 import { createIndexer } from '../src/indexer/indexer';
 import { createReplicaReadModel, notes, replicaIndexer } from './fixture/replica-app';
+import { type Replica, startReplica, until } from './fixture/replica-process';
 
 const adminUrl = process.env[TEST_DATABASE_URL];
 if (!adminUrl) {
@@ -24,15 +23,7 @@ if (!adminUrl) {
     `replicas.test.ts skipped: leader election across processes needs PostgreSQL; set ${TEST_DATABASE_URL}`,
   );
 }
-const child = fileURLToPath(new URL('./fixture/replica-child.ts', import.meta.url));
 const logger = createLogger({ name: 'replicas-test', level: 'silent' });
-
-interface Replica {
-  proc: ChildProcess;
-  pid: number;
-  port: number;
-  exited: Promise<unknown>;
-}
 
 interface Health {
   status: string;
@@ -63,65 +54,32 @@ describe.skipIf(!adminUrl)('app replicas on one PostgreSQL', () => {
     await chain?.close();
   });
 
-  function startReplica(): Promise<Replica> {
-    // One process (tsx as a loader), so SIGKILL hits the process holding the lock connection.
-    const proc = spawn(process.execPath, ['--import', 'tsx', child], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, REPLICA_DATABASE_URL: database.url, REPLICA_CHAIN_URL: chain.url },
-    });
-    let stderr = '';
-    proc.stderr?.on('data', (d) => {
-      stderr += String(d);
-    });
-    const exited = new Promise((resolve) => proc.on('exit', resolve));
-    return new Promise((resolve, reject) => {
-      let out = '';
-      proc.stdout?.on('data', (d) => {
-        out += String(d);
-        const line = out.split('\n').find((l) => l.includes('"ready"'));
-        if (!line) return;
-        const { port, pid } = JSON.parse(line) as { port: number; pid: number };
-        const replica = { proc, pid, port, exited };
-        replicas.push(replica);
-        resolve(replica);
-      });
-      proc.on('exit', (code) => reject(new Error(`replica exited (${code}) before serving:\n${stderr}`)));
-    });
-  }
-
-  const get = async <T>(r: Replica, path: string): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`http://127.0.0.1:${r.port}/replicas${path}`);
-    return { status: res.status, body: (await res.json()) as T };
+  const start = async () => {
+    const replica = await startReplica({ databaseUrl: database.url, chainUrl: chain.url });
+    replicas.push(replica);
+    return replica;
   };
   const roleOf = async (r: Replica) =>
-    (await get<Health>(r, '/healthz')).body.checks.leader.detail.jobs['replicas:indexer'];
+    (await r.get<Health>('/healthz')).body.checks.leader.detail.jobs['replicas:indexer'];
 
-  async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
   const marked = async () =>
     (await database.query<{ n: number }>(sql`select count(*)::int as n from replicas_rm.blocks`))[0]!.n;
 
   it('the standby takes over when the leader is killed, and the read model equals a rebuild', async () => {
     const client = createChainClient({ url: chain.url });
     const wallet = createWallet(client, accountFromPrivateKey(chain.suite, chain.account(1).privateKey));
-    const a = await startReplica();
-    const b = await startReplica();
+    const a = await start();
+    const b = await start();
     const roles = [await roleOf(a), await roleOf(b)];
     expect(roles.sort()).toEqual(['leader', 'standby']);
     const leader = (await roleOf(a)) === 'leader' ? a : b;
     const standby = leader === a ? b : a;
 
     // A standby is healthy (not an error) and serves reads.
-    const standbyHealth = await get<Health>(standby, '/healthz');
+    const standbyHealth = await standby.get<Health>('/healthz');
     expect(standbyHealth.status).toBe(200);
     expect(standbyHealth.body.checks.indexer.detail?.role).toBe('standby');
-    expect((await get<{ notes: number }>(standby, '/api/notes')).status).toBe(200);
+    expect((await standby.get<{ notes: number }>('/api/notes')).status).toBe(200);
 
     // Txs committed continuously, across the kill.
     let sending = true;
@@ -162,7 +120,7 @@ describe.skipIf(!adminUrl)('app replicas on one PostgreSQL', () => {
       sql`select count(*)::int as n, min(height)::int as lo, max(height)::int as hi from replicas_rm.blocks`,
     );
     expect(span).toEqual({ n: head, lo: 1, hi: head });
-    const health = await get<Health>(standby, '/healthz');
+    const health = await standby.get<Health>('/healthz');
     expect(health.body.checks.indexer.detail?.role).toBe('leader');
     expect(health.body.checks.indexer.ok).toBe(true);
 

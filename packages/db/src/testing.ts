@@ -1,7 +1,12 @@
 // Test helpers for any package that keeps tables in @gongxin/db: run one suite on every backend.
 // Must never silently skip PostgreSQL when TEST_DATABASE_URL is set, and never let two test files
 // share a PostgreSQL database (each open() gets a fresh one, dropped again on close).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Database } from './database';
 import { type OpenDatabaseOptions, openDatabase } from './open';
@@ -70,4 +75,107 @@ export async function openFreshPostgres(
       return closing;
     },
   };
+}
+
+/** A PostgreSQL server of a test's own (initdb + pg_ctl), to stop, start and starve without touching others. */
+export interface PrivatePostgres {
+  /** `postgres://postgres@127.0.0.1:<port>/postgres` */
+  url: string;
+  port: number;
+  /** The folder holding the cluster (on a tmpfs of `diskMb` when asked for one). */
+  disk: string;
+  start(): void;
+  /** `fast` ends sessions cleanly; `immediate` is a crash (recovery at the next start). */
+  stop(mode?: 'fast' | 'immediate'): void;
+  running(): boolean;
+  /** Stops the server, unmounts its disk and removes every file. */
+  close(): void;
+}
+
+/** PostgreSQL's server binaries (the newest installed version), or null where there are none. */
+export function postgresServerBin(): string | null {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return null;
+  const versions = readdirSync(base).sort((a, b) => Number(b) - Number(a));
+  return versions.map((v) => `${base}/${v}/bin`).find((bin) => existsSync(`${bin}/pg_ctl`)) ?? null;
+}
+
+/**
+ * Why a private server cannot run here (it needs root, to run the server as user `postgres` and to
+ * mount a tmpfs, and PostgreSQL's server binaries), or null when it can.
+ */
+export function privatePostgresUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'it needs root';
+  if (!postgresServerBin()) return 'PostgreSQL server binaries are not installed';
+  return null;
+}
+
+/** initdb and start a private server on a free port; with `diskMb`, its data lives on a tmpfs that size. */
+export async function startPrivatePostgres(
+  opts: { diskMb?: number; maxConnections?: number } = {},
+): Promise<PrivatePostgres> {
+  const why = privatePostgresUnavailable();
+  if (why) throw new Error(`a private PostgreSQL server cannot run here: ${why}`);
+  const bin = postgresServerBin()!;
+  const root = mkdtempSync(path.join(tmpdir(), 'gongxin-pg-'));
+  const disk = path.join(root, 'disk');
+  const data = path.join(disk, 'data');
+  mkdirSync(disk);
+  let mounted = false;
+  if (opts.diskMb) {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${opts.diskMb}m`, 'tmpfs', disk]);
+    mounted = true;
+  }
+  execFileSync('chown', ['postgres:postgres', disk]);
+  // The server (user postgres) writes its log and socket here.
+  chmodSync(root, 0o1777);
+  const asPostgres = (cmd: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/${cmd}`, ...args], { stdio: 'pipe' }).toString();
+  const pgCtl = (...args: string[]) => asPostgres('pg_ctl', ['-D', data, '-w', '-t', '60', ...args]);
+  asPostgres('initdb', ['-D', data, '--auth=trust', '-U', 'postgres', '--no-sync', '--no-instructions']);
+  const port = await freePort();
+  const running = () => {
+    try {
+      pgCtl('status');
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const start = () => {
+    pgCtl(
+      '-l',
+      path.join(root, 'postgres.log'),
+      '-o',
+      `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=${opts.maxConnections ?? 20}`,
+      'start',
+    );
+  };
+  start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    disk,
+    start,
+    stop: (mode = 'fast') => pgCtl('-m', mode, 'stop'),
+    running,
+    close: () => {
+      try {
+        if (running()) pgCtl('-m', 'immediate', 'stop');
+      } catch {}
+      if (mounted)
+        try {
+          execFileSync('umount', ['-l', disk]);
+        } catch {}
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -41,6 +41,7 @@ export function createPassportApp(options: PassportOptions = {}) {
             ...limit,
             metrics: services.metrics,
             logger: services.logger,
+            database: services.database,
           }),
         );
       }

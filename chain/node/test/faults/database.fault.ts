@@ -4,23 +4,11 @@
 // and resume on its own when the database is back, with every tx it admitted committed and the stored
 // chain verifying from genesis. Needs root (mount, runuser) and PostgreSQL's server binaries; without
 // them the suite is skipped, saying so.
-import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createSuiteRegistry } from '@gongxin/contracts';
 import { type Database, openDatabase } from '@gongxin/db';
+import { type PrivatePostgres, privatePostgresUnavailable, startPrivatePostgres } from '@gongxin/db/testing';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,59 +16,22 @@ import { ChainNode } from '../../src/node';
 import { verifyChain } from '../../src/verify';
 import { genesisFor, quietLogger, signerOf, suite, validators } from '../helpers';
 
-const pgBin = (() => {
-  if (!existsSync('/usr/lib/postgresql')) return null;
-  const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
-  const bin = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((b) => existsSync(`${b}/pg_ctl`));
-  return bin ?? null;
-})();
-const runnable = process.getuid?.() === 0 && pgBin !== null;
-if (!runnable) console.log('database faults skipped: they need root and PostgreSQL server binaries');
+const unavailable = privatePostgresUnavailable();
+if (unavailable) console.log(`database faults skipped: ${unavailable}`);
 
 const vals = validators(1);
 const genesis = genesisFor(vals);
 const contracts = createSuiteRegistry();
 const senders = Array.from({ length: 4 }, (_, i) => testAccount(suite, 60_001 + i));
 const nonces = [0, 0, 0, 0];
-const root = mkdtempSync(path.join(tmpdir(), 'gongxin-pgfault-'));
-const disk = path.join(root, 'disk');
-const data = path.join(disk, 'data');
-const filler = path.join(disk, 'filler');
-let port = 0;
+let server: PrivatePostgres;
+let filler = '';
 let database: Database;
 let node: ChainNode;
 let sent = 0;
 const errors: { msg?: string; obj: object }[] = [];
 const logger = { ...quietLogger, error: (obj: object, msg?: string) => errors.push({ obj, msg }) };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const asPostgres = (cmd: string, args: string[]) =>
-  execFileSync('runuser', ['-u', 'postgres', '--', `${pgBin}/${cmd}`, ...args], { stdio: 'pipe' }).toString();
-const pgCtl = (...args: string[]) => asPostgres('pg_ctl', ['-D', data, '-w', '-t', '60', ...args]);
-const startServer = () =>
-  pgCtl(
-    '-l',
-    path.join(root, 'postgres.log'),
-    '-o',
-    `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=20`,
-    'start',
-  );
-const serverRunning = () => {
-  try {
-    pgCtl('status');
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: p } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return p;
-}
 
 function submit(memo?: string, who = 0): string {
   sent++;
@@ -123,18 +74,12 @@ async function expectWholeChain() {
   expect(node.health().problems).toEqual([]);
 }
 
-describe.skipIf(!runnable)('PostgreSQL failing under a node', () => {
+describe.skipIf(unavailable !== null)('PostgreSQL failing under a node', () => {
   beforeAll(async () => {
-    execFileSync('mkdir', ['-p', disk]);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=192m', 'tmpfs', disk]);
-    execFileSync('chown', ['postgres:postgres', disk]);
-    // The server (user postgres) writes its log and socket here.
-    chmodSync(root, 0o1777);
-    asPostgres('initdb', ['-D', data, '--auth=trust', '-U', 'postgres', '--no-sync', '--no-instructions']);
-    port = await freePort();
-    startServer();
+    server = await startPrivatePostgres({ diskMb: 192 });
+    filler = path.join(server.disk, 'filler');
     database = await openDatabase({
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      url: server.url,
       connectTimeoutSeconds: 3,
       logger: quietLogger,
     });
@@ -154,31 +99,25 @@ describe.skipIf(!runnable)('PostgreSQL failing under a node', () => {
   afterAll(async () => {
     await node?.stop();
     await database?.close().catch(() => {});
-    try {
-      if (serverRunning()) pgCtl('-m', 'immediate', 'stop');
-    } catch {}
-    try {
-      execFileSync('umount', ['-l', disk]);
-    } catch {}
-    rmSync(root, { recursive: true, force: true });
+    server?.close();
   });
 
   it('PostgreSQL stopped and started again: the node pauses, says why, and resumes without loss', async () => {
-    pgCtl('-m', 'fast', 'stop');
+    server.stop('fast');
     const waits = [submit(), submit(), submit()].map((id) => node.waitForTx(id, 60_000));
     const problem = await waitForProblem('database');
     console.log(`stopped: health says "${problem.message}"`);
     const height = node.head.height;
     await sleep(1_500);
     expect(node.head.height).toBe(height);
-    startServer();
+    server.start();
     const outcomes = await Promise.all(waits);
     expect(outcomes.every((o) => o.receipt.ok)).toBe(true);
     await expectWholeChain();
   }, 120_000);
 
   it('its connections cut (pg_terminate_backend): the node carries on without loss', async () => {
-    const admin = postgres(`postgres://postgres@127.0.0.1:${port}/postgres`, { max: 1, onnotice: () => {} });
+    const admin = postgres(server.url, { max: 1, onnotice: () => {} });
     try {
       for (let round = 0; round < 3; round++) {
         // Waiters first: the txs may commit while the cut is still on its way.
@@ -216,7 +155,7 @@ describe.skipIf(!runnable)('PostgreSQL failing under a node', () => {
     expect(node.head.height).toBe(height);
     // Room again (and the server started again if the full disk took it down).
     unlinkSync(filler);
-    if (!serverRunning()) startServer();
+    if (!server.running()) server.start();
     const outcomes = await Promise.all(waits);
     expect(outcomes.every((o) => o.receipt.ok)).toBe(true);
     await expectWholeChain();

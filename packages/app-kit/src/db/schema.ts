@@ -111,3 +111,17 @@ export const outboxBatches = appkit.table(
   },
   (t) => [index('outbox_batches_signer').on(t.outbox, t.signer, t.nonce)],
 );
+
+/**
+ * Rate-limit counters shared by every replica on one PostgreSQL: one row per limiter and client
+ * (`<limiter>:<ip>`), a fixed window that restarts when `reset_at` has passed.
+ */
+export const rateLimits = appkit.table(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetAt: at('reset_at').notNull(),
+  },
+  (t) => [index('rate_limits_reset_at').on(t.resetAt)],
+);
