@@ -97,7 +97,11 @@ describe.skipIf(unavailable !== null)('PostgreSQL stopped under running app repl
       expect(JSON.stringify(trpc.body)).not.toMatch(/\/work\/|node_modules|\bat [\w.]+ \(/);
     }
     // The chain goes on without the app's database.
-    await until('the chain to go on', async () => (await client.info()).head.height >= heightAtStop + 5, 30_000);
+    await until(
+      'the chain to go on',
+      async () => (await client.info()).head.height >= heightAtStop + 5,
+      30_000,
+    );
     for (const r of replicas) expect(r.proc.exitCode).toBeNull();
     console.log(
       `database stopped at chain height ${heightAtStop}; the chain went on, both replicas answered 503`,
