@@ -294,10 +294,17 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     }
     if (def.seed && services.config.demo && options.seedDemo !== false) {
       const seed = def.seed;
-      // In the background: the host serves while demo data is written.
-      const seeding = seed(services, runtime).catch((error) =>
-        logger.error({ err: error, app: id }, 'demo data could not be seeded'),
-      );
+      // In the background: the host serves while demo data is written. Once per deployment, by the
+      // leader of the job (a seed is idempotent, so a standby taking over simply finds it done).
+      let seeding: Promise<unknown> = Promise.resolve();
+      await lead('seed', {
+        start: async () => {
+          seeding = seed(services, runtime).catch((error) =>
+            logger.error({ err: error, app: id }, 'demo data could not be seeded'),
+          );
+        },
+        stop: () => seeding.then(() => {}),
+      });
       closers.push(() => seeding);
     }
 

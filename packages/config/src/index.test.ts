@@ -30,12 +30,14 @@ describe('loadConfig', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://app:secret@db.internal:5432/gongxin',
       MQTT_URL: 'mqtt://broker:1883',
+      CHAIN_URL: 'https://node1.internal:26657/',
       PORT: '0',
       LOG_LEVEL: '',
       NODE_ENV: 'production',
     });
     expect(config.databaseUrl).toBe('postgres://app:secret@db.internal:5432/gongxin');
     expect(config.mqttUrl).toBe('mqtt://broker:1883');
+    expect(config.chainUrl).toBe('https://node1.internal:26657/');
     expect(config.port).toBe(0);
     expect(config.logLevel).toBe('info');
     expect(config.logFormat).toBeUndefined();
@@ -65,6 +67,15 @@ describe('loadConfig', () => {
   it('refuses a malformed MQTT_URL and a bad LOG_LEVEL together', () => {
     const problems = problemsOf({ MQTT_URL: 'localhost:1883', LOG_LEVEL: 'loud' });
     expect(problems.map((p) => p.variable).sort()).toEqual(['LOG_LEVEL', 'MQTT_URL']);
+  });
+
+  it('refuses a CHAIN_URL that is not an http(s) node API', () => {
+    expect(problemsOf({ CHAIN_URL: 'tcp://node1:26656' })[0]).toEqual({
+      variable: 'CHAIN_URL',
+      given: 'tcp://node1:26656',
+      expected: expect.stringContaining('http'),
+    });
+    expect(loadConfig({}).chainUrl).toBeUndefined();
   });
 
   it('refuses a DEMO flag that is not a boolean', () => {

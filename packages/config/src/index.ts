@@ -52,6 +52,11 @@ export const environmentSchema = z.object({
   ).optional(),
   /** Unset: an embedded MQTT broker on a free port. Set: a real broker (Mosquitto, EMQX…). */
   MQTT_URL: urlWithScheme(['mqtt', 'mqtts', 'tcp', 'ws', 'wss'], 'mqtt://127.0.0.1:1883').optional(),
+  /**
+   * Unset: one validator in this process (the embedded default). Set: follow the chain served by this node
+   * API (a validator or full node) instead, e.g. for app replicas behind a load balancer.
+   */
+  CHAIN_URL: urlWithScheme(['http', 'https'], 'http://10.0.0.5:26657').optional(),
   DATA_DIR: z.string().trim().min(1).default('.data'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   /** `pretty`: one readable line per entry; `json`: JSON lines for a collector. Unset: pretty on a terminal. */
@@ -76,6 +81,8 @@ export interface Config {
   publicUrl: string;
   databaseUrl: string | undefined;
   mqttUrl: string | undefined;
+  /** Unset: an embedded validator; set: the node API of the chain to follow. */
+  chainUrl: string | undefined;
   dataDir: string;
   logLevel: Environment['LOG_LEVEL'];
   /** Undefined: decided by the output (pretty when it is a terminal, JSON otherwise). */
@@ -152,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ),
     databaseUrl: e.DATABASE_URL,
     mqttUrl: e.MQTT_URL,
+    chainUrl: e.CHAIN_URL,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -5,6 +5,7 @@ import { createLogger } from '@gongxin/telemetry';
 import { startSuite } from './suite';
 
 const expectedStartupErrors = new Set([
+  'ChainUnavailableError',
   'ConfigError',
   'DatabaseUnavailableError',
   'MqttUnavailableError',

@@ -36,7 +36,7 @@ function landingApps(mounted: readonly SuiteAppInfo[]): LandingApp[] {
 export const appRouter = router({
   suite: router({
     /** Everything the portal page shows: the apps, the services the suite runs on, the chain's status. */
-    overview: publicProcedure.query(({ ctx }) => ({
+    overview: publicProcedure.query(async ({ ctx }) => ({
       apps: landingApps(ctx.apps),
       demo: ctx.demo,
       // Demo mode only: who a newcomer can sign in as right away (keys are public test keys).
@@ -54,21 +54,7 @@ export const appRouter = router({
         : null,
       services: ctx.services,
       startedAt: ctx.startedAt.toISOString(),
-      chain: {
-        chainId: ctx.chain.chainId,
-        height: ctx.chain.head.height,
-        blockHash: Buffer.from(ctx.chain.head.blockHash).toString('hex'),
-        time: ctx.chain.head.time,
-        validators: ctx.chain.validators.length,
-        mempool: ctx.chain.stats.mempoolSize,
-      } as null | {
-        chainId: string;
-        height: number;
-        blockHash: string;
-        time: number;
-        validators: number;
-        mempool: number;
-      },
+      chain: await ctx.chainStatus(),
     })),
     app: publicProcedure.input(z.object({ id: z.string().min(1).max(40) })).query(({ ctx, input }) => {
       return landingApps(ctx.apps).find((app) => app.id === input.id) ?? null;

@@ -11,19 +11,15 @@ import {
   createLeadership,
   errorHandler,
   mountApp,
-  nodeFeed,
   type SuiteAppInfo,
   suiteAppInfo,
   suiteGenesis,
 } from '@gongxin/app-kit';
 import { createChainClient } from '@gongxin/client';
 import type { Config } from '@gongxin/config';
-import { createSuiteRegistry } from '@gongxin/contracts';
 import { type Database, openDatabase } from '@gongxin/db';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { connectMqtt, type MqttConnection, resolveBroker } from '@gongxin/mqtt';
-import { startEmbeddedChain } from '@gongxin/node';
-import { createNodeApi } from '@gongxin/node/api';
 import {
   createMetrics,
   healthHandler,
@@ -36,6 +32,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { sql } from 'drizzle-orm';
 import express from 'express';
 import { suiteApps } from './apps';
+import { embeddedChain, followedChain } from './chain';
 import { appRouter } from './router';
 import { loadSuiteSecret } from './secrets';
 
@@ -99,28 +96,22 @@ export async function startSuite(
     closers.push(() => mqtt.close());
     logger.info({ broker: broker.url, embedded: broker.embedded !== null }, 'MQTT broker ready');
 
-    // The chain: one validator in this process on the embedded default, its API under /chain. A new chain
-    // starts with what the apps need at genesis (demo identities and roles when DEMO is on).
-    const suite = getSuite('ed25519-sha256');
-    const chain = await startEmbeddedChain({
-      database,
-      dataDir: path.resolve(config.dataDir),
-      suite,
-      contracts: createSuiteRegistry(),
-      logger: logger.child({ component: 'chain' }),
-      genesisContracts: () => suiteGenesis(apps, { config, suite }),
-    });
-    closers.push(() => chain.node.stop());
-    logger.info(
-      { chainId: chain.genesis.chainId, height: chain.node.head.height, created: chain.created },
-      'chain ready',
-    );
-
+    // The chain: one validator in this process on the embedded default (a new chain starts with what the
+    // apps need at genesis: demo identities and roles when DEMO is on), or the node at CHAIN_URL.
     const metrics = createMetrics();
     const startedAt = new Date();
-    // One feed for every app's indexer: each block is read from the node once (see `feed` on /healthz).
-    const feed = nodeFeed(chain.node);
-    closers.push(async () => feed.close());
+    const chain = config.chainUrl
+      ? await followedChain({ url: config.chainUrl, logger })
+      : await embeddedChain({
+          database,
+          dataDir: path.resolve(config.dataDir),
+          suite: getSuite('ed25519-sha256'),
+          logger,
+          metrics,
+          genesisContracts: () => suiteGenesis(apps, { config, suite: getSuite('ed25519-sha256') }),
+        });
+    closers.push(() => chain.close());
+    const { feed } = chain;
     const app = express();
     app.disable('x-powered-by');
     app.use(
@@ -135,7 +126,7 @@ export async function startSuite(
       '/healthz',
       healthHandler({
         database: () => database.query(sql`select 1 as ok`).then(() => database.kind),
-        chain: () => ({ height: chain.node.head.height }),
+        chain: () => chain.health(),
         feed: () => feed.stats(),
         mqtt: () => {
           if (!mqtt.client.connected) throw new Error('not connected to the MQTT broker');
@@ -144,10 +135,7 @@ export async function startSuite(
       }),
     );
     app.get('/metrics', metricsHandler(metrics.registry));
-    app.use(
-      '/chain',
-      createNodeApi(chain.node, { logger: logger.child({ component: 'chain-api' }), metrics }),
-    );
+    app.use('/chain', chain.api);
     app.use(
       '/api/trpc',
       createExpressMiddleware({
@@ -156,7 +144,7 @@ export async function startSuite(
           demo: config.demo,
           services: { database: database.kind, broker: broker.embedded ? 'embedded' : 'external' },
           startedAt,
-          chain: chain.node,
+          chainStatus: () => chain.status(),
           apps: live,
         }),
         onError: ({ error, path: procedure }) => {
@@ -189,7 +177,7 @@ export async function startSuite(
     const publicUrl = (
       config.publicUrl.endsWith(`:${config.port}`) && config.port === 0 ? url : config.publicUrl
     ).replace(/\/$/, '');
-    const client = createChainClient({ url: `${url}/chain` });
+    const client = createChainClient({ url: chain.clientUrl(url) });
     // One lock connection for every app's background jobs: with replicas on one PostgreSQL, one leads each.
     const leadership = await createLeadership({ database, url: config.databaseUrl, logger });
     closers.push(() => leadership.close());
@@ -201,8 +189,8 @@ export async function startSuite(
       chain: {
         client,
         feed,
-        chainId: chain.genesis.chainId,
-        suite: chain.genesis.suite,
+        chainId: chain.chainId,
+        suite: chain.suite,
       },
       issuer: `${publicUrl}/passport/oidc`,
       publicUrl,

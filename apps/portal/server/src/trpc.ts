@@ -1,15 +1,16 @@
 // The portal's one tRPC instance. Inputs are validated with zod; a bad input is a 400 with the zod issues
 // flattened so a person (or a test) sees which field is wrong.
 import type { SuiteAppInfo } from '@gongxin/app-kit';
-import type { ChainNode } from '@gongxin/node';
 import { initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
+import type { ChainStatus } from './chain';
 
 export interface PortalContext {
   demo: boolean;
   services: { database: string; broker: string };
   startedAt: Date;
-  chain: ChainNode;
+  /** The chain's state for the portal page; null when a followed node does not answer. */
+  chainStatus(): Promise<ChainStatus | null>;
   /** The apps mounted in this process, as their manifests describe them. */
   apps: readonly SuiteAppInfo[];
 }

@@ -329,7 +329,10 @@ export interface ClientFeedOptions extends FeedOptions {
  * learn that a block committed. Transient failures (network, busy, unavailable) are retried with backoff;
  * anything else ends the iteration with the error.
  */
-export function clientFeed(client: ChainClient, opts: ClientFeedOptions = {}): ChainFeed {
+export function clientFeed(
+  client: ChainClient,
+  opts: ClientFeedOptions = {},
+): ChainFeed & { stats(): FeedStats } {
   const pollMs = opts.pollMs ?? 5000;
   const shared = new SharedBlocks(
     {
