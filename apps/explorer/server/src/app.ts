@@ -41,21 +41,27 @@ function liveRoute(router: express.Router, runtime: ExplorerRuntime, streams: Se
     );
     const send = (height: number) => res.write(`id: ${height}\ndata: ${JSON.stringify({ height })}\n\n`);
     let sent = -1;
+    let quietSince = Date.now();
     while (open) {
       const indexer = runtime.indexer;
-      const height = indexer?.height ?? 0;
+      // A standby replica (another process leads the indexer) follows the stored cursor instead.
+      const height = await runtime.indexedHeight().catch(() => sent);
       if (height !== sent) {
         send(height);
         sent = height;
+        quietSince = Date.now();
       }
       const next = indexer
         ? indexer.waitFor(height + 1, 15_000).catch(() => 'quiet' as const)
-        : new Promise<'quiet'>((r) => setTimeout(() => r('quiet'), 1000));
+        : new Promise<'poll'>((r) => setTimeout(() => r('poll'), 1000));
       const outcome = await Promise.race([next, closed]);
-      // A stopped indexer rejects at once: wait before asking again instead of spinning.
-      if (outcome === 'quiet' && open) {
+      if (!open) break;
+      if (outcome === 'quiet' || Date.now() - quietSince >= 15_000) {
         res.write(': ping\n\n');
-        if (!indexer?.running) await Promise.race([new Promise((r) => setTimeout(r, 1000)), closed]);
+        quietSince = Date.now();
+        // A stopped indexer rejects at once: wait before asking again instead of spinning.
+        if (indexer && !indexer.running)
+          await Promise.race([new Promise((r) => setTimeout(r, 1000)), closed]);
       }
     }
   });

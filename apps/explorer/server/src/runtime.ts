@@ -2,12 +2,19 @@
 // started it, its indexer. Built once per mount by the app module's `setup` and reached as `ctx.app`
 // (procedures) or as the argument of routes and `start`.
 import type { AppServices, Indexer } from '@gongxin/app-kit';
+import { sql } from 'drizzle-orm';
+import { EXPLORER_INDEXER } from './indexer';
 
 export interface ExplorerRuntime {
   /** The explorer's indexer: set by `start` (app-kit runs it on the host's feed), unset after close. */
   indexer: Indexer | undefined;
   /** URLs of the decoder packs the web loads (see ExplorerOptions.decoderPacks). */
   decoderPacks: string[];
+  /**
+   * The height the read models hold: the indexer's in the process that leads it, the stored cursor in a
+   * standby replica (another process indexes into the same tables).
+   */
+  indexedHeight(): Promise<number>;
 }
 
 export function createExplorerRuntime(
@@ -17,5 +24,16 @@ export function createExplorerRuntime(
   // The host's apps bring their packs; an explicit list (a standalone explorer) replaces them.
   const decoderPacks =
     options.decoderPacks ?? services.suite.apps.flatMap((app) => (app.decoderPack ? [app.decoderPack] : []));
-  return { indexer: undefined, decoderPacks };
+  const runtime: ExplorerRuntime = {
+    indexer: undefined,
+    decoderPacks,
+    indexedHeight: async () => {
+      if (runtime.indexer) return runtime.indexer.height;
+      const rows = await services.database.query<{ height: number }>(
+        sql`select height::int as height from appkit.indexer_cursors where name = ${EXPLORER_INDEXER}`,
+      );
+      return rows[0]?.height ?? 0;
+    },
+  };
+  return runtime;
 }

@@ -115,6 +115,32 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
   }
 }
 
+/** The first `count` distinct heights a server-sent-events stream announces. */
+async function liveHeights(url: string, count: number, timeoutMs: number): Promise<number[]> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const heights: number[] = [];
+  try {
+    const res = await fetch(url, { signal: abort.signal });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      for (const m of buffer.matchAll(/data: \{"height":(\d+)\}/g)) {
+        const h = Number(m[1]);
+        if (!heights.includes(h)) heights.push(h);
+      }
+      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+      if (heights.length >= count) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+  if (heights.length < count) throw new Error(`${url} announced only ${heights.join(', ')}`);
+  return heights;
+}
+
 interface Health {
   checks: { leader?: { detail: { jobs: Record<string, string> } } };
 }
@@ -270,6 +296,10 @@ describe.skipIf(!adminUrl || !mqttUrl)('two portal processes behind a proxy', ()
     await until('the explorer to index new blocks', async () => (await explorerHeight()) >= startHeight + 5);
     const leader = replicas.find((_, i) => roles[i]!['explorer:indexer'] === 'leader')!;
     const standby = replicas.find((r) => r !== leader)!;
+    // The standby's live stream follows the leader's indexing (it reads the stored cursor).
+    const heights = await liveHeights(`${standby.url}/explorer/api/live`, 2, 20_000);
+    expect(heights[1]!).toBeGreaterThan(heights[0]!);
+    console.log(`the standby's /explorer/api/live announced heights ${heights.join(', ')}`);
     leader.proc.kill('SIGKILL');
     await leader.exited;
     const atKill = await explorerHeight();
