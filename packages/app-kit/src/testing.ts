@@ -19,6 +19,7 @@ import {
 import { type Config, loadConfig } from '@gongxin/config';
 import { createSuiteRegistry } from '@gongxin/contracts';
 import { type Database, openDatabase } from '@gongxin/db';
+import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
 import {
   type Action,
   type ContractRegistry,
@@ -436,7 +437,10 @@ export interface AppHarnessOptions<TRuntime> {
     | Record<string, Value>
     | ((accounts: { account(seed: number): TestAccount }) => Record<string, Value>);
   chainId?: string;
-  /** Default: in-memory PGlite, closed with the harness. A given database is left open. */
+  /**
+   * Default: a fresh PostgreSQL database when TEST_DATABASE_URL is set (dropped with the harness; CI runs
+   * the apps' suites so), else in-memory PGlite, closed with the harness. A given database is left open.
+   */
   database?: Database;
   /** Default: every suite contract (createSuiteRegistry). */
   contracts?: ContractRegistry;
@@ -530,7 +534,10 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
     contracts: mergeGenesis([contracts, extra]),
   };
 
-  const database = opts.database ?? (await openDatabase({ memory: true }));
+  const adminUrl = process.env[TEST_DATABASE_URL];
+  const database =
+    opts.database ??
+    (adminUrl ? await openFreshPostgres(adminUrl, { max: 8 }) : await openDatabase({ memory: true }));
   const chain = await startTestChainHost({
     database,
     genesis,
