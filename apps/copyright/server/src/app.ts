@@ -1,8 +1,10 @@
 // The copyright app's module: what the portal mounts at /copyright (tRPC at /copyright/api/trpc, file
 // upload and certificates beside it, the web at /copyright/), its demo parties and reviewer at genesis, and
 // its demo works.
+import { fileURLToPath } from 'node:url';
 import { defineSuiteApp } from '@gongxin/app-kit';
 import { appMigrations } from '@gongxin/db';
+import { demoAccounts } from '@gongxin/passport-server';
 import { seedCopyrightDemo } from './demo';
 import { copyrightIndexer } from './indexer';
 import { copyrightGenesis, demoPartyAccounts } from './parties';
@@ -39,7 +41,9 @@ export function createCopyrightApp(options: CopyrightAppOptions = {}) {
     setup: (services) => new CopyrightRuntime(services),
     indexer: copyrightIndexer,
     webDist,
-    routes: (router, services) => copyrightRoutes(router, services),
+    routes: (router, services) => copyrightRoutes(router, services, { webDist: fileURLToPath(webDist) }),
+    // The explorer reads copyright actions and events in words with the web's decoder pack.
+    explorerDecoders: 'explorer-decoders.js',
     async start(_services, runtime) {
       // Evidence anchors left pending or in flight (a timeout, a crash) are retried in the background.
       await runtime.outbox.start();
@@ -47,7 +51,14 @@ export function createCopyrightApp(options: CopyrightAppOptions = {}) {
     },
     // The demo authors, publisher, buyer and evidence service with passports, and the reviewer with
     // role copyright/reviewer, on a new demo chain.
-    genesis: ({ config, suite }) => (config.demo ? copyrightGenesis(demoPartyAccounts(suite)) : {}),
+    // The passport demo accounts hold some of the market's demo voucher, so anyone trying the demo can buy.
+    genesis: ({ config, suite }) =>
+      config.demo
+        ? copyrightGenesis(
+            demoPartyAccounts(suite),
+            demoAccounts(suite).map((a) => a.address),
+          )
+        : {},
     seed: async (services) => {
       if (options.seedDemo !== false) await seedCopyrightDemo(services);
     },

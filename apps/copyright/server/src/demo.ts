@@ -10,7 +10,7 @@ import { getSuite } from '@gongxin/ledger/crypto/node';
 import { PNG } from 'pngjs';
 import { computeCodes } from './codes';
 import { files } from './db/schema';
-import { demoParty, demoPartyAccounts } from './parties';
+import { DEMO_SYMBOL, demoParty, demoPartyAccounts } from './parties';
 
 const TEXTS = {
   river: `《江南春水》
@@ -67,6 +67,8 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
       publishedAt: Date.now() - 300 * DAY,
       approve: '国作登字-2026-A-00010001',
       cc: 'CC-BY-4.0',
+      // Beyond CC BY: a commercial licence without the attribution duty, one year, 800.00 each.
+      listing: { rights: ['reproduction', 'network'], territory: ['CN'], price: 80_000n, quantity: 20 },
     },
     {
       author: wang,
@@ -154,6 +156,26 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
         { contract: 'copyright', name: 'offerCc', params: { workId: registered.id, holding: 0, cc: w.cc } },
       ]);
       if (!offered.ok) throw new Error(`demo CC licence of ${w.title} refused: ${offered.code}`);
+    }
+    if (w.listing) {
+      const listed = await wallet(w.author.id).send([
+        {
+          contract: 'copyright',
+          name: 'list',
+          params: {
+            workId: registered.id,
+            holding: 0,
+            rights: w.listing.rights,
+            territory: w.listing.territory,
+            kind: 'licence',
+            durationMs: 365 * DAY,
+            exclusivity: 'non-exclusive',
+            price: { symbol: DEMO_SYMBOL, amount: w.listing.price },
+            quantity: w.listing.quantity,
+          },
+        },
+      ]);
+      if (!listed.ok) throw new Error(`demo listing of ${w.title} refused: ${listed.code}`);
     }
   }
   return seeded;

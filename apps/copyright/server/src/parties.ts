@@ -43,6 +43,12 @@ export const DEMO_PARTIES: readonly DemoParty[] = [
   },
 ];
 
+/** The demo market's settlement asset (2 decimals: fen). */
+export const DEMO_SYMBOL = 'CPYX';
+/** 500,000.00 for the buyer party, 20,000.00 for each passport demo person. */
+const DEMO_BUYER_FUNDS = '50000000';
+const DEMO_PERSON_FUNDS = '2000000';
+
 export interface PartyAccount extends DemoParty {
   account: Account;
   address: string;
@@ -73,8 +79,29 @@ export function demoParty(parties: readonly PartyAccount[], id: string): PartyAc
  */
 export function copyrightGenesis(
   parties: readonly PartyAccount[] = demoPartyAccounts(),
+  buyers: readonly string[] = [],
 ): Record<string, Value> {
+  const service = parties.find((p) => p.role === 'service');
+  const balances: Record<string, string> = {};
+  for (const p of parties) if (p.role === 'buyer') balances[p.address] = DEMO_BUYER_FUNDS;
+  for (const address of buyers) balances[address] ??= DEMO_PERSON_FUNDS;
   return {
+    // The market's settlement unit on a demo chain: fen of a demo yuan voucher, held by the buyer party
+    // and by every person who signs in with a passport demo account.
+    ...(service && {
+      assets: {
+        assets: [
+          {
+            symbol: DEMO_SYMBOL,
+            name: '版权交易结算券（演示） Copyright settlement voucher (demo)',
+            decimals: 2,
+            policy: 'mintable',
+            issuer: service.address,
+            balances,
+          },
+        ],
+      },
+    }),
     identity: {
       accounts: parties.map((p) => ({ address: p.address, kind: p.kind })),
       roles: parties

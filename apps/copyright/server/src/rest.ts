@@ -2,20 +2,24 @@
 //   POST /api/files                      upload a work's file (raw body, Content-Type one of the accepted
 //                                        types, at most MAX_UPLOAD_BYTES); the server computes its codes
 //   GET  /api/files/:sha256              the stored file's codes and metadata
+//   GET  /api/files/:sha256/content      the original of a registered work's file (the verify page)
 //   GET  /api/works/:id/certificate.pdf  the registration certificate, from the chain's state of the work
+//   GET  /verify/:id                     where the certificate's QR code points: the web's verify page
+//   GET  /explorer-decoders.js           the explorer's decoder pack (a redirect to the built file)
 //   GET  /api/evidence/:root/receipt.json  an evidence capture's offline receipt
 //   GET  /api/evidence/:root/files/:name   one file of the capture, byte for byte as hashed
 // Bad input is a 4xx naming what was wrong, counted in gongxin_bad_input_total{source="copyright"}.
+import { existsSync, readFileSync } from 'node:fs';
 import { type AppServices, sendError } from '@gongxin/app-kit';
 import { ChainError } from '@gongxin/client';
 import type { WorkCategory } from '@gongxin/contracts';
 import { toHex } from '@gongxin/ledger';
 import { sha256 } from '@gongxin/ledger/crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import express from 'express';
 import { certificatePdf } from './certificate/pdf';
 import { computeCodes, UPLOAD_MEDIA_TYPES, UploadError } from './codes';
-import { evidence, files } from './db/schema';
+import { evidence, files, works } from './db/schema';
 import type { BundleManifest } from './evidence/bundle';
 
 /** Works' files are originals (photographs, manuscripts): 20 MiB each at most. */
@@ -41,12 +45,40 @@ interface ChainWork {
   txId: string;
 }
 
-export function copyrightRoutes(router: express.Router, services: AppServices): void {
+/** A built entry's file under the web's dist, from Vite's manifest (the build names files by content). */
+function builtEntry(webDist: string, name: string): string | undefined {
+  const manifest = `${webDist}/.vite/manifest.json`;
+  if (!existsSync(manifest)) return undefined;
+  try {
+    const entries = JSON.parse(readFileSync(manifest, 'utf8')) as Record<
+      string,
+      { file: string; isEntry?: boolean }
+    >;
+    return Object.entries(entries).find(([src, e]) => e.isEntry && src.includes(name))?.[1].file;
+  } catch {
+    return undefined;
+  }
+}
+
+export function copyrightRoutes(
+  router: express.Router,
+  services: AppServices,
+  opts: { webDist?: string } = {},
+): void {
   const bad = (res: express.Response, status: number, code: string, message: string) => {
     services.metrics.badInput.inc({ source: 'copyright', reason: code });
     sendError(res, status, code, message);
   };
   const raw = express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES });
+
+  // The explorer's decoder pack for the copyright contract, at a stable URL: a redirect to the built file,
+  // so chunks it may import resolve from its own URL under /copyright/assets/.
+  router.get('/explorer-decoders.js', (_req, res) => {
+    const file = opts.webDist ? builtEntry(opts.webDist, 'explorer-decoders') : undefined;
+    if (!file) return sendError(res, 404, 'not_found', 'the copyright web is not built');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.redirect(302, `/copyright/${file}`);
+  });
 
   router.post('/api/files', (req, res, next) => {
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -130,6 +162,42 @@ export function copyrightRoutes(router: express.Router, services: AppServices): 
     } catch (error) {
       next(error);
     }
+  });
+
+  // The original of a registered work's file, for the public verify page to recompute its hash and
+  // content code in the browser. Files of pending or rejected works stay with the applicant.
+  router.get('/api/files/:sha256/content', async (req, res, next) => {
+    const digest = String(req.params.sha256);
+    if (!SHA256.test(digest)) return bad(res, 400, 'bad_sha256', 'sha256: 64 lowercase hex digits');
+    try {
+      const [row] = await services.database.db
+        .select({ mediaType: files.mediaType, bytes: files.bytes })
+        .from(files)
+        .where(eq(files.sha256, digest));
+      const [registered] = row
+        ? await services.database.db
+            .select({ id: works.id })
+            .from(works)
+            .where(and(eq(works.status, 'registered'), sql`${works.files} ? ${digest}`))
+            .limit(1)
+        : [];
+      if (!row || !registered)
+        return sendError(res, 404, 'not_found', `no file ${digest} of a registered work`);
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Disposition', `attachment; filename="${digest}"`);
+      res.setHeader('X-Media-Type', row.mediaType);
+      res.send(Buffer.from(row.bytes));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  // The certificate's QR code opens /copyright/verify/<work id>: the web's public verify page.
+  router.get('/verify/:id', (req, res) => {
+    const id = String(req.params.id);
+    if (!WORK_ID.test(id))
+      return bad(res, 400, 'bad_work_id', 'id: a work id is a tx id (64 hex), with :<n> after the first');
+    res.redirect(302, `/copyright/#/verify/${id}`);
   });
 
   router.get('/api/works/:id/certificate.pdf', async (req, res, next) => {

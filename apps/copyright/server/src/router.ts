@@ -13,10 +13,10 @@ import {
   WORK_CATEGORIES,
 } from '@gongxin/contracts';
 import { TRPCError } from '@trpc/server';
-import { and, desc, eq, ilike, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { CANDIDATE_BITS, codeInfo, SIMILAR_BITS } from './codes';
-import { evidence, files, licences, listings, workParties, works } from './db/schema';
+import { evidence, files, licences, listings, purchases, royalties, workParties, works } from './db/schema';
 import { CaptureError, captureUrl } from './evidence/capture';
 import { protectedProcedure, publicProcedure, router } from './trpc';
 
@@ -123,6 +123,36 @@ export const appRouter = router({
           .limit(input.limit);
         return rows.map((r) => ({ ...r, similarity: null }));
       }),
+
+    /**
+     * The register in figures for the regulator's workbench: works by status and by category, licences,
+     * and market turnover per asset (decimal strings of the smallest unit).
+     */
+    stats: publicProcedure.query(async ({ ctx }) => {
+      const db = ctx.services.database.db;
+      const [byStatus, byCategory, licenceRows, turnover] = await Promise.all([
+        db.select({ status: works.status, n: count() }).from(works).groupBy(works.status),
+        db.select({ category: works.category, n: count() }).from(works).groupBy(works.category),
+        db
+          .select({ status: licences.status, public: sql<boolean>`${licences.licensee} = '*'`, n: count() })
+          .from(licences)
+          .groupBy(licences.status, sql`${licences.licensee} = '*'`),
+        db
+          .select({
+            symbol: purchases.symbol,
+            n: count(),
+            total: sql<string>`coalesce(sum(${purchases.price}), 0)::text`,
+          })
+          .from(purchases)
+          .groupBy(purchases.symbol),
+      ]);
+      return {
+        byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])) as Record<string, number>,
+        byCategory: byCategory.map((r) => ({ category: r.category, count: r.n })),
+        licences: licenceRows.map((r) => ({ status: r.status, public: !!r.public, count: r.n })),
+        turnover: turnover.map((r) => ({ symbol: r.symbol, purchases: r.n, total: String(r.total) })),
+      };
+    }),
 
     /** One work with its licences, listings and the works most similar to it. */
     get: publicProcedure.input(z.object({ id: zWorkId }).strict()).query(async ({ ctx, input }) => {
@@ -284,6 +314,51 @@ export const appRouter = router({
   }),
 
   market: router({
+    /**
+     * A party's side of the market: licences it holds, what it bought, and the royalties paid to it
+     * (amounts as decimal strings of the smallest unit), newest first.
+     */
+    mine: publicProcedure
+      .input(z.object({ address: zAddress, limit: zLimit }).strict())
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const [held, bought, paid] = await Promise.all([
+          db
+            .select()
+            .from(licences)
+            .where(eq(licences.licensee, input.address))
+            .orderBy(desc(licences.height))
+            .limit(input.limit),
+          db
+            .select()
+            .from(purchases)
+            .where(eq(purchases.buyer, input.address))
+            .orderBy(desc(purchases.height))
+            .limit(input.limit),
+          db
+            .select({ royalty: royalties, workId: listings.workId })
+            .from(royalties)
+            .innerJoin(listings, eq(listings.id, royalties.listingId))
+            .where(eq(royalties.to, input.address))
+            .orderBy(desc(royalties.height))
+            .limit(input.limit),
+        ]);
+        const titles = await worksByIds(ctx.services, [
+          ...new Set([...held, ...bought, ...paid].map((r) => r.workId)),
+        ]);
+        const title = (id: string) => titles.get(id)?.title ?? null;
+        return {
+          licences: held.map((l) => ({ ...l, title: title(l.workId) })),
+          purchases: bought.map((p) => ({ ...p, price: p.price.toString(), title: title(p.workId) })),
+          royalties: paid.map(({ royalty, workId }) => ({
+            ...royalty,
+            amount: royalty.amount.toString(),
+            workId,
+            title: title(workId),
+          })),
+        };
+      }),
+
     /** Listings of licences and rights, newest first; open ones by default. */
     listings: publicProcedure
       .input(

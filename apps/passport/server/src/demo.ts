@@ -87,6 +87,27 @@ const SPECS: DemoSpec[] = [
     roles: [{ app: 'solar', role: 'operator' }],
   },
   {
+    id: 'copyright-author',
+    label: { 'zh-CN': '作者 周若兰', en: 'Author Zhou Ruolan' },
+    kind: 'person',
+    name: '周若兰',
+    base: '33010219910415009',
+    verified: true,
+    roles: [{ app: 'copyright', role: 'author' }],
+  },
+  {
+    id: 'copyright-reviewer',
+    label: { 'zh-CN': '版权登记审查员 / 版权监管', en: 'Copyright reviewer / regulator' },
+    kind: 'person',
+    name: '钱审查',
+    base: '11010219830909010',
+    verified: true,
+    roles: [
+      { app: 'copyright', role: 'reviewer' },
+      { app: 'copyright', role: 'regulator' },
+    ],
+  },
+  {
     id: 'citizen-zhang',
     label: { 'zh-CN': '市民 张三', en: 'Citizen Zhang San' },
     kind: 'person',

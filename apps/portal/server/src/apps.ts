@@ -2,9 +2,10 @@
 // the suite needs — its manifest and roles, genesis contributions, decoder pack — so adding an app is one
 // import here (and the dependency in package.json).
 import type { AnySuiteApp } from '@gongxin/app-kit';
+import { copyrightApp } from '@gongxin/copyright-server';
 import { explorerApp } from '@gongxin/explorer-server';
 import { foodApp } from '@gongxin/food-server';
 import { passportApp } from '@gongxin/passport-server';
 import { walletApp } from '@gongxin/wallet-server';
 
-export const suiteApps: readonly AnySuiteApp[] = [passportApp, walletApp, explorerApp, foodApp];
+export const suiteApps: readonly AnySuiteApp[] = [passportApp, walletApp, explorerApp, foodApp, copyrightApp];

@@ -29,15 +29,6 @@ export const plannedApps: readonly PlannedApp[] = [
     audience: 'enterprise',
   },
   {
-    id: 'copyright',
-    title: { 'zh-CN': '版权', en: 'Copyright' },
-    summary: {
-      'zh-CN': '作品登记与存在证明、授权、转让质押与侵权取证',
-      en: 'Work registration with proof of existence, licensing, transfer and evidence',
-    },
-    audience: 'everyone',
-  },
-  {
     id: 'solar',
     title: { 'zh-CN': '能源链', en: 'Solar energy trading' },
     summary: {
