@@ -164,7 +164,13 @@ export const appRouter = router({
         db.select().from(listings).where(eq(listings.workId, input.id)).orderBy(desc(listings.height)),
         ctx.app.similarity.similar(work.codes, { excludeWork: work.id, limit: 5 }),
       ]);
-      return { work, licences: workLicences, listings: workListings, similar };
+      // Prices are bigint fen: as decimal strings on the wire, as market.listings gives them.
+      return {
+        work,
+        licences: workLicences,
+        listings: workListings.map((l) => ({ ...l, price: l.price.toString() })),
+        similar,
+      };
     }),
 
     /**

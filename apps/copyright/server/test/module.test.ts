@@ -52,6 +52,15 @@ describe('copyright app module', () => {
     const { licences } = await h.anonymous.works.get({ id: river.id });
     expect(licences).toMatchObject([{ licensee: '*', cc: 'CC-BY-4.0', status: 'active' }]);
     expect(await seedCopyrightDemo(h.services)).toBe(0);
+    // The listed licence of the demo text, over HTTP as the web reads it: prices as decimal strings of fen.
+    const res = await fetch(
+      `${h.url}/copyright/api/trpc/works.get?input=${encodeURIComponent(JSON.stringify({ id: river.id }))}`,
+    );
+    expect(res.status).toBe(200);
+    const { result } = (await res.json()) as {
+      result: { data: { listings: { price: string; symbol: string }[] } };
+    };
+    expect(result.data.listings).toMatchObject([{ price: '80000', symbol: 'CPYX' }]);
   });
 
   it('upload → similar works → register → review → certificate', async () => {
