@@ -23,6 +23,7 @@ let browser: Browser;
 let testPage: Server;
 const contexts: BrowserContext[] = [];
 const errors: string[] = [];
+const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   testPage = createServer((_req, res) => {
@@ -81,6 +82,9 @@ async function as(account: string, path: string, viewport = { width: 1280, heigh
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`${account}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('401')) consoleErrors.push(`${account}: ${m.text()}`);
+  });
   await page.goto(`${suite.url}/copyright/#${path}`);
   await page.getByTestId('header-login').click();
   await page.getByTestId(`demo-account-${account}`).click();
@@ -263,7 +267,12 @@ describe('copyright in Chromium', () => {
     );
     await author.getByTestId('evidence-capture').click();
     const evidence = author.getByTestId('evidence-verdict');
-    await evidence.waitFor({ timeout: 60_000 });
+    await evidence.waitFor({ timeout: 60_000 }).catch(async (error) => {
+      await saveScreenshot(author, 'copyright-failed-evidence');
+      throw new Error(
+        `${error}\n${await author.locator('body').textContent()}\n${consoleErrors}\n${suite.output().slice(-3000)}`,
+      );
+    });
     expect(await evidence.getAttribute('data-ok')).toBe('true');
     const root = (await evidence.getAttribute('data-root'))!;
     await saveScreenshot(author, 'copyright-evidence-verified-desktop');

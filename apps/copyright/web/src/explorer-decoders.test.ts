@@ -81,3 +81,21 @@ describe('the copyright decoder pack', () => {
     expect(() => pack.actions['copyright.list']!({ workId: work, kind: 'licence' }, en)).toThrow(/price/);
   });
 });
+
+describe('the app messages', () => {
+  it('compile in vue-i18n: no stray @, | or braces in either language', async () => {
+    const { createI18n } = await import('vue-i18n');
+    const zhCN = (await import('./locales/zh-CN')).default;
+    const en = (await import('./locales/en')).default;
+    const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN, en } });
+    const walk = (tree: Record<string, unknown>, prefix: string, lang: 'zh-CN' | 'en') => {
+      for (const [k, v] of Object.entries(tree)) {
+        if (typeof v === 'string') expect(() => i18n.global.t(`${prefix}${k}`, {}, { locale: lang })).not.toThrow();
+        else walk(v as Record<string, unknown>, `${prefix}${k}.`, lang);
+      }
+    };
+    walk(zhCN, '', 'zh-CN');
+    walk(en, '', 'en');
+    expect(i18n.global.t('cr.evidence.offline', {}, { locale: 'en' })).toContain('-w @gongxin/copyright-server');
+  });
+});

@@ -211,7 +211,7 @@ export default {
       yourCopy: 'your copy',
       replace: 'Verify with my own copy of a file',
       receipt: 'Download the offline receipt',
-      offline: 'Offline: npm run verify-evidence -w @gongxin/copyright-server -- <bundle dir>',
+      offline: "Offline: npm run verify-evidence -w {'@'}gongxin/copyright-server -- <bundle dir>",
       step: {
         manifest: 'Manifest’s Merkle root',
         anchor: 'The anchoring tx carries the root',

@@ -199,7 +199,7 @@ export default {
       yourCopy: '您提供的副本',
       replace: '用我自己的文件副本核验',
       receipt: '下载离线回执',
-      offline: '离线核验：npm run verify-evidence -w @gongxin/copyright-server -- <证据目录>',
+      offline: "离线核验：npm run verify-evidence -w {'@'}gongxin/copyright-server -- <证据目录>",
       step: {
         manifest: '清单的默克尔根',
         anchor: '锚定交易包含该根',
