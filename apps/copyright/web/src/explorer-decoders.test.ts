@@ -90,12 +90,15 @@ describe('the app messages', () => {
     const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN, en } });
     const walk = (tree: Record<string, unknown>, prefix: string, lang: 'zh-CN' | 'en') => {
       for (const [k, v] of Object.entries(tree)) {
-        if (typeof v === 'string') expect(() => i18n.global.t(`${prefix}${k}`, {}, { locale: lang })).not.toThrow();
+        if (typeof v === 'string')
+          expect(() => i18n.global.t(`${prefix}${k}`, {}, { locale: lang })).not.toThrow();
         else walk(v as Record<string, unknown>, `${prefix}${k}.`, lang);
       }
     };
     walk(zhCN, '', 'zh-CN');
     walk(en, '', 'en');
-    expect(i18n.global.t('cr.evidence.offline', {}, { locale: 'en' })).toContain('-w @gongxin/copyright-server');
+    expect(i18n.global.t('cr.evidence.offline', {}, { locale: 'en' })).toContain(
+      '-w @gongxin/copyright-server',
+    );
   });
 });
