@@ -277,7 +277,9 @@ describe('copyright in Chromium', () => {
     const root = (await evidence.getAttribute('data-root'))!;
     await saveScreenshot(author, 'copyright-evidence-verified-desktop');
     const html = await bytesOf(`/copyright/api/evidence/${root}/files/page.html`);
-    html[html.indexOf('江')] ^= 0x01;
+    const at = html.indexOf('江');
+    expect(at).toBeGreaterThan(0);
+    html[at] = html[at]! ^ 0x01;
     await author
       .getByTestId('evidence-replace')
       .setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: html });
