@@ -61,6 +61,16 @@ describe('copyright app module', () => {
       result: { data: { listings: { price: string; symbol: string }[] } };
     };
     expect(result.data.listings).toMatchObject([{ price: '80000', symbol: 'CPYX' }]);
+    // The verify page's copy of a registered work's file; a pending work's file stays with its applicant.
+    const original = await fetch(`${h.url}/copyright/api/files/${river.files[0]}/content`);
+    expect(original.status).toBe(200);
+    expect(new TextDecoder().decode(await original.arrayBuffer())).toContain('三月的江南');
+    const tea = all.find((w) => w.title === '茶山笔记')!;
+    expect((await fetch(`${h.url}/copyright/api/files/${tea.files[0]}/content`)).status).toBe(404);
+    // The certificate's QR code lands on the web's verify page.
+    const qr = await fetch(`${h.url}/copyright/verify/${river.id}`, { redirect: 'manual' });
+    expect(qr.status).toBe(302);
+    expect(qr.headers.get('location')).toBe(`/copyright/#/verify/${river.id}`);
   });
 
   it('upload → similar works → register → review → certificate', async () => {
