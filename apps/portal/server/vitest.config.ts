@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Start-up tests spawn the suite; PGlite's first start takes a few seconds on a busy machine.
+// Start-up tests spawn the whole suite (every app's migrations, genesis and demo seed): on a busy 2-core
+// machine that takes well over the default, so the limits are generous; they bound a hang, not speed.
 export default defineConfig({
-  test: { testTimeout: 30_000, include: ['test/**/*.test.ts', 'src/**/*.test.ts'] },
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+  },
 });

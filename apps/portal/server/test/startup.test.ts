@@ -60,14 +60,14 @@ describe('start-up refuses bad settings with one clear message', () => {
     expect(result.stderr).toContain('DATABASE_URL');
     expect(result.stderr).toContain('127.0.0.1:1');
     expect(result.stderr).not.toContain('s3cret');
-  }, 30_000);
+  }, 120_000);
 
   it('an MQTT broker that cannot be reached', async () => {
     const result = await start({ MQTT_URL: 'mqtt://127.0.0.1:1' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/MQTT broker at mqtt:\/\/127\.0\.0\.1:1 is unreachable/);
     expect(result.stderr).toContain('MQTT_URL');
-  }, 30_000);
+  }, 120_000);
 
   it('a port already in use', async () => {
     const blocker = createServer();
@@ -80,5 +80,5 @@ describe('start-up refuses bad settings with one clear message', () => {
     } finally {
       blocker.close();
     }
-  }, 30_000);
+  }, 120_000);
 });
