@@ -35,6 +35,18 @@ export { ChainError, type ChainErrorDetails, toChainError } from './errors';
 export { type FetchEventSourceConstructor, fetchEventSource } from './event-source';
 export { NonceBook } from './nonces';
 export {
+  type NotaryReceipt,
+  RECEIPT_FORMAT,
+  type ReceiptSigner,
+  type ReceiptStep,
+  type ReceiptValidator,
+  type ReceiptVerification,
+  receiptFromProof,
+  trustedFromReceipt,
+  type VerifyReceiptInput,
+  verifyReceipt,
+} from './receipt';
+export {
   type Account,
   accountFromPrivateKey,
   accountSigner,
