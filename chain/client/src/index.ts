@@ -1,6 +1,17 @@
 // @gongxin/client: the SDK apps, devices and browsers use to talk to a Gongxin node — queries, submission,
 // live subscriptions, local proof verification, and a wallet that signs. Isomorphic: it runs in Node and
 // in browsers (the suite comes from `@gongxin/ledger/crypto`, which resolves to @noble in a browser).
+
+export {
+  type NotaryReceipt,
+  RECEIPT_FORMAT,
+  type ReceiptSigner,
+  type ReceiptStep,
+  type ReceiptValidator,
+  type ReceiptVerification,
+  trustedFromReceipt,
+  type VerifyReceiptInput,
+} from '@gongxin/ledger';
 export type {
   AccountJson,
   BlockJson,
@@ -34,18 +45,7 @@ export { trustedFromJson } from './convert';
 export { ChainError, type ChainErrorDetails, toChainError } from './errors';
 export { type FetchEventSourceConstructor, fetchEventSource } from './event-source';
 export { NonceBook } from './nonces';
-export {
-  type NotaryReceipt,
-  RECEIPT_FORMAT,
-  type ReceiptSigner,
-  type ReceiptStep,
-  type ReceiptValidator,
-  type ReceiptVerification,
-  receiptFromProof,
-  trustedFromReceipt,
-  type VerifyReceiptInput,
-  verifyReceipt,
-} from './receipt';
+export { receiptFromProof, verifyReceipt } from './receipt';
 export {
   type Account,
   accountFromPrivateKey,

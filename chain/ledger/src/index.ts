@@ -10,6 +10,7 @@ export * from './errors';
 export * from './json';
 export * from './merkle';
 export * from './proof';
+export * from './receipt';
 export * from './runtime';
 export * from './state';
 export * from './tx';
