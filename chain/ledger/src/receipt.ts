@@ -9,7 +9,7 @@
 // other set fails. Verification is pure: no network, no clock, and no input makes it throw. The crypto is
 // the caller's (`@gongxin/ledger/crypto`), as everywhere in the ledger; `@gongxin/client` binds it.
 import type { Address } from './address';
-import type { TrustedValidatorSet } from './block';
+import { blockHash, type TrustedValidatorSet } from './block';
 import { fromHex, toHex } from './bytes';
 import { type CryptoSuite, SUITE_IDS, type SuiteId } from './crypto/types';
 import type { Value } from './encoding';
@@ -47,6 +47,38 @@ export interface NotaryReceipt {
   proof: string;
   /** The validator set that signs this height (tlog-proof: the witnesses' keys). */
   validators: ReceiptValidator[];
+}
+
+/** Build a receipt from a tx's proof bundle (`encodeProofBundle`) and the validator set of its height. */
+export function buildReceipt(
+  suite: CryptoSuite,
+  subject: NotaryReceipt['subject'],
+  bundleBytes: Uint8Array,
+  set: TrustedValidatorSet,
+): NotaryReceipt {
+  const bundle = decodeProofBundle(bundleBytes);
+  if (bundle.record.kind !== 'tx') throw new Error('a receipt is built from the proof of a tx');
+  const tx = decodeTx(suite, bundle.record.bytes);
+  return {
+    format: RECEIPT_FORMAT,
+    shape: 'c2sp.org/tlog-proof@v1',
+    subject: { ...subject, sha256: subject.sha256.toLowerCase() },
+    chain: { chainId: set.chainId, suite: set.suite },
+    tx: { id: toHex(tx.id), index: bundle.proof.index, from: tx.body.from },
+    block: {
+      height: bundle.header.height,
+      hash: toHex(blockHash(suite, bundle.header)),
+      time: bundle.header.time,
+    },
+    inclusion: { index: bundle.proof.index, size: bundle.proof.size, path: bundle.proof.path.map(toHex) },
+    proof: toHex(bundleBytes),
+    validators: set.validators.map((v) => ({
+      key: toHex(v.key),
+      power: v.power,
+      name: v.name,
+      operator: v.operator,
+    })),
+  };
 }
 
 export interface ReceiptStep {

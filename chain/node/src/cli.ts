@@ -5,6 +5,7 @@
 //   gongxin checkpoint  write the validators' signed latest block, to check another copy's tip against
 //   gongxin export      write the chain's blocks and certificates to a file
 //   gongxin import      verify and apply an export into a node's database
+//   gongxin receipt     verify a proof-of-existence receipt against a file, offline
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ import { consoleLogger, openNodeDatabase, readGenesis, readNodeConfig } from './
 import { loadOrCreateNodeKey } from './keys';
 import { ChainNode } from './node';
 import type { NodeConfig } from './node-config';
+import { receiptCommand } from './receipt-command';
 import { ChainStore } from './storage/store';
 import { decodeCheckpoint, encodeCheckpoint, type TipSource, verifyChain } from './verify';
 
@@ -32,6 +34,7 @@ const usage = `gongxin <command> [options]
   checkpoint  --home NODE_DIR --out FILE [--database-url …]
   export      --home NODE_DIR --out FILE [--database-url …]
   import      --home NODE_DIR --in FILE [--database-url …]
+  receipt     verify RECEIPT.json FILE [--trust genesis.json]   (offline, no node needed)
 `;
 
 export function init(opts: {
@@ -230,6 +233,7 @@ async function importCommand(home: string, file: string, databaseUrl?: string): 
 
 export async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
+  if (command === 'receipt') return receiptCommand(argv.slice(1));
   const { values } = parseArgs({
     args: argv.slice(command === 'node' ? 2 : 1),
     options: {
