@@ -22,6 +22,7 @@ export const router = createRouter({
     { path: '/asset/:symbol', name: 'asset', component: () => import('./views/asset-view.vue'), props: true },
     { path: '/did/:did', name: 'did', component: () => import('./views/did-view.vue'), props: true },
     { path: '/validators', name: 'validators', component: () => import('./views/validators-view.vue') },
+    { path: '/notary', name: 'notary', component: () => import('./views/notary-view.vue') },
     {
       path: '/search',
       name: 'search',
