@@ -61,19 +61,23 @@ describe('存证 / proof of existence in Chromium', () => {
     altered[altered.length - 2]! ^= 0x01;
     writeFileSync(changed, altered);
 
-    // 1. Zhang signs in (passport's demo account) and opens 存证 from the explorer's nav.
+    // 1. Zhang opens 存证 from the explorer's nav, drops the file, and signs in (passport's demo account)
+    //    from the page's login prompt, which brings him back to the page.
     const z = await newPage(1280, 900, 'zhang');
     await z.goto(`${suite.url}/explorer/`);
-    await z.getByTestId('header-login').click();
+    await z.getByTestId('nav-notary').click();
+    await z.getByTestId('notary').waitFor({ timeout: 30_000 });
+    expect(await z.getByTestId('notary-private').textContent()).toContain('不会离开');
+    await z.getByTestId('notary-file').setInputFiles(original);
+    await z.getByTestId('login-button').click();
     await z.getByTestId('demo-account-citizen-zhang').click();
     await z.getByTestId('login-continue').click();
-    await z.waitForURL(/\/explorer\//, { timeout: 30_000 });
-    await z.getByTestId('nav-notary').click();
-    await z.getByTestId('notary').waitFor();
-    expect(await z.getByTestId('notary-private').textContent()).toContain('不会离开');
+    await z.waitForURL(/\/explorer\/#\/notary/, { timeout: 30_000 });
+    await z.getByTestId('notary').waitFor({ timeout: 30_000 });
 
     // 2. The file's hash is computed in the page; it is anchored and the receipt downloads.
     await z.getByTestId('notary-file').setInputFiles(original);
+    await z.getByTestId('notary-anchor').waitFor({ timeout: 30_000 });
     const sha = await z.getByTestId('notary-sha256').textContent();
     expect(sha?.trim()).toMatch(/^[0-9a-f]{64}$/);
     const [download] = await Promise.all([
