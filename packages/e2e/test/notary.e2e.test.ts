@@ -42,6 +42,12 @@ async function confirmSignature(page: Page) {
   await page.getByTestId('sign-confirm').click();
 }
 
+/** A full-page screenshot from the top, so the sticky header is where a person sees it. */
+async function saveScreenshot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return save(page, name);
+}
+
 async function newPage(width: number, height: number, who: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   contexts.push(context);
