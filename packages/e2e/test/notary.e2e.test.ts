@@ -12,7 +12,7 @@ import {
   artifactsDir,
   launchBrowser,
   type SuiteProcess,
-  saveScreenshot,
+  saveScreenshot as save,
   startSuiteProcess,
 } from '../src/harness';
 
