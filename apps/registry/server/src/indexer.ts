@@ -1,0 +1,304 @@
+// The registry app's read models from the chain. Attributes are read through the contract's event catalog
+// (chain/contracts/src/registry/events.ts): an event that does not match it stops the indexer at its
+// block. Handlers write only through ctx.tx, use block time and chain positions, so a rebuild reproduces
+// the same rows; `reset` empties exactly these. Every registry event also goes into the change feed
+// (`changes`), keyed by (height, index) so a follower sees each once.
+import type { ChainEventJson, HandlerContext, IndexerDefinition } from '@gongxin/app-kit';
+import { checkUscc } from '@gongxin/contracts';
+import { registryEvents } from '@gongxin/contracts/events';
+import { and, eq } from 'drizzle-orm';
+import {
+  certificates,
+  changes,
+  enterpriseNames,
+  enterprises,
+  filings,
+  listingEvents,
+  notices,
+  posts,
+  readModels,
+  reports,
+} from './db/schema';
+import { pinyinOf } from './names';
+
+type Ctx = HandlerContext;
+
+async function addName(ctx: Ctx, uscc: string, name: string, current: boolean) {
+  const { full, initials } = pinyinOf(name);
+  await ctx.tx
+    .insert(enterpriseNames)
+    .values({ uscc, name, current: current ? 1 : 0, pinyin: full, initials })
+    .onConflictDoUpdate({
+      target: [enterpriseNames.uscc, enterpriseNames.name],
+      set: { current: current ? 1 : 0 },
+    });
+}
+
+const touch = (ctx: Ctx, uscc: string, set: Partial<typeof enterprises.$inferInsert>) =>
+  ctx.tx
+    .update(enterprises)
+    .set({ ...set, updatedHeight: ctx.height })
+    .where(eq(enterprises.uscc, uscc));
+
+async function listing(
+  ctx: Ctx,
+  event: ChainEventJson,
+  kind: 'listed' | 'noticed' | 'serious' | 'delisted',
+  a: { uscc: string; cause: string; effectiveAt: number; status?: string },
+) {
+  await ctx.tx
+    .insert(listingEvents)
+    .values({
+      height: ctx.height,
+      eventIndex: event.index,
+      uscc: a.uscc,
+      kind,
+      cause: a.cause,
+      effectiveAt: a.effectiveAt,
+      status: a.status ?? null,
+      txId: ctx.txId,
+    })
+    .onConflictDoNothing();
+  const status = kind === 'serious' ? 'serious' : a.status;
+  if (status) await touch(ctx, a.uscc, { listingStatus: status as 'normal' });
+}
+
+export const registryHandlers = registryEvents.handlers<ChainEventJson, [HandlerContext], Promise<void>>({
+  async registrationFiled(a, _e, ctx) {
+    const parts = checkUscc(a.uscc);
+    await ctx.tx
+      .insert(enterprises)
+      .values({
+        uscc: a.uscc,
+        name: a.name,
+        previousNames: [],
+        legalForm: a.legalForm,
+        capital: a.capital,
+        representative: a.representative,
+        address: null,
+        industry: a.industry,
+        region: parts.ok ? parts.value.region : a.uscc.slice(2, 8),
+        establishedOn: a.establishedOn,
+        authority: a.authority,
+        life: 'pending',
+        listingStatus: 'normal',
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+        updatedHeight: ctx.height,
+      })
+      .onConflictDoNothing();
+    await addName(ctx, a.uscc, a.name, true);
+  },
+
+  async registrationDecided(a, _e, ctx) {
+    if (a.decision === 'accept') await touch(ctx, a.uscc, { life: 'active', authority: a.by });
+    else {
+      await ctx.tx.delete(enterprises).where(eq(enterprises.uscc, a.uscc));
+      await ctx.tx.delete(enterpriseNames).where(eq(enterpriseNames.uscc, a.uscc));
+    }
+  },
+
+  async filingSubmitted(a, _e, ctx) {
+    await ctx.tx
+      .insert(filings)
+      .values({
+        id: a.id,
+        uscc: a.uscc,
+        kind: a.kind,
+        fields: [...a.fields],
+        effectiveOn: a.effectiveOn,
+        successor: a.successor ?? null,
+        status: 'pending',
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+  },
+
+  async filingDecided(a, _e, ctx) {
+    await ctx.tx
+      .update(filings)
+      .set({ status: a.decision === 'accept' ? 'accepted' : 'rejected', reason: a.reason, decidedBy: a.by })
+      .where(eq(filings.id, a.id));
+  },
+
+  async enterpriseChanged(a, _e, ctx) {
+    const [ent] = await ctx.tx.select().from(enterprises).where(eq(enterprises.uscc, a.uscc));
+    if (!ent) return;
+    switch (a.field) {
+      case 'name':
+        await touch(ctx, a.uscc, { name: a.to, previousNames: [...ent.previousNames, a.from] });
+        await addName(ctx, a.uscc, a.from, false);
+        await addName(ctx, a.uscc, a.to, true);
+        return;
+      case 'capital':
+        await touch(ctx, a.uscc, { capital: BigInt(a.to) });
+        return;
+      case 'address':
+      case 'representative':
+      case 'industry':
+      case 'legalForm':
+        await touch(ctx, a.uscc, { [a.field]: a.to });
+        return;
+    }
+  },
+
+  async lifeChanged(a, _e, ctx) {
+    await touch(ctx, a.uscc, { life: a.life, successor: a.successor ?? null });
+  },
+
+  async annualReportFiled(a, _e, ctx) {
+    await ctx.tx
+      .insert(reports)
+      .values({
+        uscc: a.uscc,
+        year: a.year,
+        hash: a.hash,
+        late: a.late ? 1 : 0,
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+  },
+
+  async listed(a, e, ctx) {
+    await listing(ctx, e, 'listed', a);
+  },
+  async seriousListingNoticed(a, e, ctx) {
+    await listing(ctx, e, 'noticed', a);
+  },
+  async seriousListed(a, e, ctx) {
+    await listing(ctx, e, 'serious', a);
+  },
+  async delisted(a, e, ctx) {
+    await listing(ctx, e, 'delisted', a);
+  },
+
+  async noticePublished(a, _e, ctx) {
+    await ctx.tx
+      .insert(notices)
+      .values({
+        id: a.id,
+        kind: a.kind,
+        uscc: a.uscc ?? null,
+        title: a.title,
+        bodyHash: a.bodyHash,
+        decisionNo: a.decisionNo ?? null,
+        violation: a.violation ?? null,
+        penalties: [...a.penalties],
+        fine: a.fine ?? null,
+        from: a.from,
+        until: a.until,
+        by: a.by,
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+  },
+
+  async certificateIssued(a, _e, ctx) {
+    await ctx.tx
+      .insert(certificates)
+      .values({
+        id: a.id,
+        no: a.no,
+        issuer: a.issuer,
+        holder: a.holder,
+        scheme: a.scheme,
+        scope: a.scope,
+        standard: a.standard,
+        product: a.product,
+        industry: a.industry,
+        classification: a.classification,
+        validFrom: a.validFrom,
+        validUntil: a.validUntil,
+        status: 'valid',
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+  },
+
+  async certificateStatusChanged(a, _e, ctx) {
+    await ctx.tx.update(certificates).set({ status: a.status }).where(eq(certificates.id, a.id));
+  },
+
+  async certificateAmended(a, _e, ctx) {
+    if (a.field === 'product' || a.field === 'scope' || a.field === 'standard')
+      await ctx.tx
+        .update(certificates)
+        .set({ [a.field]: a.to })
+        .where(eq(certificates.id, a.id));
+  },
+
+  async posted(a, _e, ctx) {
+    await ctx.tx
+      .insert(posts)
+      .values({
+        id: a.id,
+        uscc: a.uscc,
+        kind: a.kind,
+        industry: a.industry,
+        classification: a.classification,
+        item: a.item,
+        quantity: a.quantity,
+        unit: a.unit,
+        region: a.region,
+        deliverFrom: a.deliverFrom,
+        deliverUntil: a.deliverUntil,
+        priceMin: a.priceMin,
+        priceMax: a.priceMax,
+        status: 'open',
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+  },
+
+  async postClosed(a, _e, ctx) {
+    await ctx.tx
+      .update(posts)
+      .set({ status: 'closed' })
+      .where(and(eq(posts.id, a.id)));
+  },
+});
+
+/** JSON of an event's attributes for the feed: amounts (bigint) as decimal strings. */
+function jsonAttrs(attrs: unknown): unknown {
+  return JSON.parse(JSON.stringify(attrs, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+/** Every registry event into the change feed, after its own handler. */
+async function recordChange(event: ChainEventJson, ctx: HandlerContext): Promise<void> {
+  if (event.contract !== 'registry') return;
+  const attrs = (event.attrs ?? {}) as Record<string, unknown>;
+  const uscc =
+    typeof attrs.uscc === 'string' ? attrs.uscc : typeof attrs.holder === 'string' ? attrs.holder : null;
+  const effective = typeof attrs.effectiveAt === 'number' ? attrs.effectiveAt : ctx.blockTime;
+  await ctx.tx
+    .insert(changes)
+    .values({
+      height: ctx.height,
+      eventIndex: event.index,
+      name: event.name,
+      uscc,
+      effectiveAt: effective,
+      attrs: jsonAttrs(attrs),
+      txId: ctx.txId,
+    })
+    .onConflictDoNothing();
+}
+
+export const registryIndexer: IndexerDefinition = {
+  name: 'registry',
+  handlers: { ...registryHandlers, '*': recordChange },
+  reset: async (tx) => {
+    for (const table of readModels) await tx.delete(table);
+  },
+};

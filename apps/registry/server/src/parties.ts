@@ -1,0 +1,69 @@
+// The registry app's demo parties on the embedded chain: a registering authority (深圳市市场监督管理局), a
+// certifying body, the legal representatives of the demo enterprises, and the app's service key (which
+// sends `sweep`). Their keys are derived from published seeds: demo only.
+import { type Account, accountFromPrivateKey } from '@gongxin/client';
+import type { CryptoSuite, Value } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+
+export type RegistryPartyRole = 'authority' | 'certifier' | 'representative' | 'service';
+
+export interface DemoParty {
+  id: string;
+  name: string;
+  role: RegistryPartyRole;
+  kind: 'person' | 'organization' | 'service';
+}
+
+export const DEMO_PARTIES: readonly DemoParty[] = [
+  { id: 'samr-shenzhen', name: '深圳市市场监督管理局', role: 'authority', kind: 'organization' },
+  { id: 'cqc', name: '中国质量认证中心（演示）', role: 'certifier', kind: 'organization' },
+  { id: 'rep-chen', name: '陈志强', role: 'representative', kind: 'person' },
+  { id: 'rep-lin', name: '林晓燕', role: 'representative', kind: 'person' },
+  { id: 'rep-huang', name: '黄建国', role: 'representative', kind: 'person' },
+  { id: 'rep-zhou', name: '周丽华', role: 'representative', kind: 'person' },
+  { id: 'registry-service', name: '企业链服务', role: 'service', kind: 'service' },
+];
+
+export interface PartyAccount extends DemoParty {
+  account: Account;
+  address: string;
+}
+
+export function demoPartyAccounts(suite: CryptoSuite = getSuite('ed25519-sha256')): PartyAccount[] {
+  return DEMO_PARTIES.map((p) => {
+    const key = suite.hash(
+      new TextEncoder().encode(`gongxin registry demo party ${p.id} (published seed, demo only)`),
+    );
+    const account = accountFromPrivateKey(suite, key);
+    return { ...p, account, address: account.address };
+  });
+}
+
+export function demoParty(parties: readonly PartyAccount[], id: string): PartyAccount {
+  const found = parties.find((p) => p.id === id);
+  if (!found) throw new Error(`no demo party ${id}`);
+  return found;
+}
+
+/**
+ * The genesis sections the registry app contributes to a fresh demo chain: its parties registered with
+ * identity (a representative needs a passport), the authority with governance scope `registry`, the
+ * certifying body with role registry/certifier.
+ */
+export function registryGenesis(
+  parties: readonly PartyAccount[] = demoPartyAccounts(),
+): Record<string, Value> {
+  return {
+    governance: {
+      authorities: parties
+        .filter((p) => p.role === 'authority')
+        .map((p) => ({ address: p.address, name: p.name, scopes: ['registry'] })),
+    },
+    identity: {
+      accounts: parties.map((p) => ({ address: p.address, kind: p.kind })),
+      roles: parties
+        .filter((p) => p.role === 'certifier')
+        .map((p) => ({ subject: p.address, app: 'registry', role: 'certifier' })),
+    },
+  };
+}
