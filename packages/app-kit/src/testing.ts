@@ -379,6 +379,8 @@ export interface TestChainHostOptions {
   validator: { publicKey: Uint8Array; privateKey: Uint8Array };
   contracts: ContractRegistry;
   blockLimits?: Partial<BlockLimits>;
+  /** The validator's clock (block times follow it). Default Date.now. */
+  clock?: () => number;
 }
 
 /** One validator in this process and an HTTP host with its node API at /chain, for app tests to mount on. */
@@ -405,6 +407,7 @@ export async function startTestChainHost(opts: TestChainHostOptions): Promise<Te
     logger: quietNodeLogger,
     timeouts: { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 },
     blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 60_000, ...opts.blockLimits },
+    ...(opts.clock && { clock: opts.clock }),
   });
   await node.start();
   const host = express();
@@ -445,6 +448,8 @@ export interface AppHarnessOptions<TRuntime> {
   /** Default: every suite contract (createSuiteRegistry). */
   contracts?: ContractRegistry;
   blockLimits?: Partial<BlockLimits>;
+  /** The validator's clock, for tests of deadlines (block times follow it). Default Date.now. */
+  clock?: () => number;
   /** `config.demo` of the mounted apps. Default: the test configuration's (on). */
   demo?: boolean;
   /** Default: silent (or LOG_LEVEL). */
@@ -545,6 +550,7 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
     validator: validator.account,
     contracts: opts.contracts ?? createSuiteRegistry(),
     ...(opts.blockLimits && { blockLimits: opts.blockLimits }),
+    ...(opts.clock && { clock: opts.clock }),
   });
   const { node, host, url, server } = chain;
   const issuer = `${url}/passport/oidc`;

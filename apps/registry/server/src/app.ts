@@ -21,6 +21,8 @@ export interface RegistryAppOptions {
   sweepEveryMs?: number;
   /** Run the sweeper at all (the leader's `start`). Default true. */
   sweep?: boolean;
+  /** The sweeper's clock (tests of deadlines move it with the validator's). Default Date.now. */
+  now?: () => number;
 }
 
 export function createRegistryApp(options: RegistryAppOptions = {}) {
@@ -46,7 +48,10 @@ export function createRegistryApp(options: RegistryAppOptions = {}) {
     router: appRouter,
     migrations: registryMigrations,
     setup: (services) =>
-      new RegistryRuntime(services, { ...(options.sweepEveryMs && { sweepEveryMs: options.sweepEveryMs }) }),
+      new RegistryRuntime(services, {
+        ...(options.sweepEveryMs && { sweepEveryMs: options.sweepEveryMs }),
+        ...(options.now && { now: options.now }),
+      }),
     indexer: registryIndexer,
     webDist,
     explorerDecoders: 'explorer-decoders.js',

@@ -48,7 +48,7 @@ export function registryRoutes(router: express.Router, services: AppServices): v
     const follow = req.query.follow === '1' || req.query.follow === 'true';
     let cursor = after as string | undefined;
     let closed = false;
-    req.on('close', () => {
+    res.on('close', () => {
       closed = true;
     });
     try {

@@ -16,11 +16,15 @@ export type RegistryHarness = AppHarness<typeof appRouter, RegistryRuntime> & {
   as(partyId: string, actions: Action[]): ReturnType<AppHarness<typeof appRouter, RegistryRuntime>['send']>;
 };
 
-export async function startRegistryHarness(opts: RegistryAppOptions = {}): Promise<RegistryHarness> {
+export async function startRegistryHarness(
+  opts: RegistryAppOptions = {},
+  chain: { clock?: () => number } = {},
+): Promise<RegistryHarness> {
   const parties = demoPartyAccounts();
   const party = (id: string) => demoParty(parties, id);
   const h = await startAppHarness(createRegistryApp({ seedDemo: false, sweep: false, ...opts }), {
     genesis: withChinaCalendars({}),
+    ...(chain.clock && { clock: chain.clock }),
   });
   return Object.assign(h, {
     parties,
