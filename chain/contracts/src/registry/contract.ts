@@ -622,10 +622,13 @@ export const registryContract: ContractModule = {
     fileAnnualReport: defineAction(schemas.fileAnnualReport, (ctx, p: Params<'fileAnnualReport'>) => {
       const ent = requireEnterprise(ctx, p.uscc);
       requireRepresentative(ctx, ent);
-      if (p.year < ent.reportsFrom)
+      // Deadlines run on chain from `reportsFrom`; an enterprise that existed before it came on chain may
+      // still file an earlier year's report (补报), from the year it was established.
+      const established = Number(ent.establishedOn.slice(0, 4));
+      if (p.year < established)
         throw new ContractError(
           'not_allowed',
-          `reports of ${p.uscc} are owed from ${ent.reportsFrom}, not ${p.year}`,
+          `${p.uscc} was established in ${established}, after ${p.year}`,
         );
       const window = annualReportWindow(p.year);
       if (ctx.time < window.opens)

@@ -35,8 +35,8 @@ export function checkRegistryInvariants(state: ScannableState): string[] {
       problems.push(`${key}: a pending registration has reports or listings`);
     if (new Set(e.reports.map((r) => r.year)).size !== e.reports.length)
       problems.push(`${key}: a year reported twice`);
-    if (e.reports.some((r) => r.year < e.reportsFrom))
-      problems.push(`${key}: a report before ${e.reportsFrom}`);
+    if (e.reports.some((r) => r.year < Number(e.establishedOn.slice(0, 4))))
+      problems.push(`${key}: a report of a year before it was established`);
     if (typeof e.capital !== 'bigint' && typeof e.capital !== 'number')
       problems.push(`${key}: capital not an integer`);
     e.listings.forEach((l, i) => {

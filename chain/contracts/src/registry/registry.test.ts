@@ -211,6 +211,17 @@ describe('annual reports and the 经营异常 list', () => {
     expect(inGoodStanding(chain.store, ALIYUN, chain.time)).toBe(true);
   });
 
+  it('an enterprise that came on chain later may file an earlier year (补报), late, not before it existed', () => {
+    const chain = new RegistryChain(day('2024-09-01'));
+    chain.enterprise(ALIYUN);
+    // Accepted in 2024: deadlines run from the report for 2024; the 2023 report (due 2024-06-30) is late.
+    const filed = chain.act(alice, 'fileAnnualReport', { uscc: ALIYUN, year: 2023, hash: hash32(3) });
+    expect(attrsOf(filed, 'annualReportFiled')).toMatchObject({ year: 2023, late: true });
+    expect(listingStatusAt(chain.store, ALIYUN, chain.time)).toBe('normal');
+    chain.refuses('not_allowed', alice, 'fileAnnualReport', { uscc: ALIYUN, year: 2007, hash: hash32(4) });
+    chain.refuses('already_exists', alice, 'fileAnnualReport', { uscc: ALIYUN, year: 2023, hash: hash32(5) });
+  });
+
   it('a report filed on time keeps the enterprise off the list', () => {
     const chain = new RegistryChain();
     chain.enterprise(ALIYUN);
