@@ -6,6 +6,14 @@ import { copyrightApp } from '@gongxin/copyright-server';
 import { explorerApp } from '@gongxin/explorer-server';
 import { foodApp } from '@gongxin/food-server';
 import { passportApp } from '@gongxin/passport-server';
+import { registryApp } from '@gongxin/registry-server';
 import { walletApp } from '@gongxin/wallet-server';
 
-export const suiteApps: readonly AnySuiteApp[] = [passportApp, walletApp, explorerApp, foodApp, copyrightApp];
+export const suiteApps: readonly AnySuiteApp[] = [
+  passportApp,
+  walletApp,
+  explorerApp,
+  foodApp,
+  copyrightApp,
+  registryApp,
+];

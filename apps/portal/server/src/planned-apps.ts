@@ -20,15 +20,6 @@ export const plannedApps: readonly PlannedApp[] = [
     audience: 'government',
   },
   {
-    id: 'registry',
-    title: { 'zh-CN': '企业链', en: 'Enterprise registry' },
-    summary: {
-      'zh-CN': '企业登记、产品与服务认证、公示与供需对接',
-      en: 'Enterprise registration, certification, public notices, supply and demand',
-    },
-    audience: 'enterprise',
-  },
-  {
     id: 'solar',
     title: { 'zh-CN': '能源链', en: 'Solar energy trading' },
     summary: {

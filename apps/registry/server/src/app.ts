@@ -34,7 +34,7 @@ export function createRegistryApp(options: RegistryAppOptions = {}) {
         'zh-CN': '企业登记与年报、经营异常名录、认证证书公开核验、供需对接',
         en: 'Company registration and annual reports, abnormal-operations list, certificate checks, supply and demand',
       },
-      audience: 'everyone',
+      audience: 'enterprise',
       roles: [
         {
           id: 'enterprise',

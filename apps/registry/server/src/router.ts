@@ -15,6 +15,7 @@ import {
   rankCounterparties,
   validCertificatesOf,
 } from '@gongxin/contracts';
+import { getSuite } from '@gongxin/ledger/crypto/node';
 import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, gt, inArray, like, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -32,6 +33,7 @@ import {
   reports,
 } from './db/schema';
 import { likePrefix, pinyinOf, searchKind } from './names';
+import { demoPartyAccounts } from './parties';
 import { publicProcedure, roleProcedure, router } from './trpc';
 
 const zUscc = z.string().transform((s, issue) => {
@@ -218,6 +220,32 @@ export const appRouter = router({
       ]);
       return { byIndustry, byRegion, byStatus };
     }),
+  }),
+
+  /**
+   * Registering authorities an enterprise may file with: those that have decided registrations and the
+   * demo authority, each confirmed on chain (governance scope `registry`) and named as governance names it.
+   */
+  authorities: publicProcedure.query(async ({ ctx }) => {
+    const seen = await ctx.services.database.db
+      .selectDistinct({ address: enterprises.authority })
+      .from(enterprises)
+      .limit(50);
+    const candidates = new Set(seen.map((r) => r.address));
+    if (ctx.services.config.demo)
+      for (const p of demoPartyAccounts(getSuite(ctx.services.chain.suite)))
+        if (p.role === 'authority') candidates.add(p.address);
+    const state = new PrefetchedState(ctx.services);
+    await state.load([...candidates].map((a) => `governance/authority/${a}`));
+    return [...candidates]
+      .map((address) => ({
+        address,
+        authority: state.get(`governance/authority/${address}`) as
+          | { name?: string; scopes?: string[] }
+          | undefined,
+      }))
+      .filter((a) => a.authority?.scopes?.includes('registry'))
+      .map((a) => ({ address: a.address, name: a.authority?.name ?? a.address }));
   }),
 
   workbench: router({
