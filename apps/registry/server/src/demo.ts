@@ -141,7 +141,7 @@ export async function seedRegistryDemo(services: AppServices): Promise<number> {
 
   // Certificates: CCC for two electronics makers, a food-safety certificate for the food company.
   const now = Date.now();
-  const [pengcheng, , lvyuan, , qianhai, xihu] = DEMO_ENTERPRISES;
+  const [pengcheng, , lvyuan, , qianhai, xihu, pudong] = DEMO_ENTERPRISES;
   const cert = (
     holder: string,
     no: string,
@@ -222,6 +222,7 @@ export async function seedRegistryDemo(services: AppServices): Promise<number> {
     ['rep-chen', post(pengcheng.uscc, 'offer', '65W 氮化镓电源适配器', 200_000n, '440305', 3_800n, 4_600n)],
     ['rep-zhou', post(xihu.uscc, 'offer', '10000mAh 移动电源', 50_000n, '330106', 5_200n, 6_000n)],
     ['rep-huang', post(qianhai.uscc, 'offer', '20W 快充适配器', 80_000n, '440305', 2_100n, 2_600n)],
+    ['rep-zhou', post(pudong.uscc, 'need', '智能家电配套电源适配器', 100_000n, '310115', 3_000n, 6_000n)],
   ] as const) {
     const r = await wallet(rep).send([action]);
     if (!r.ok) throw new Error(`demo post failed: ${r.message}`);

@@ -6,7 +6,7 @@
 //   GET /api/certificates/:id/bundle.json   the offline verification bundle: the certificate as the
 //        chain holds it, the issuing tx's proof (the issuer's signature and the Merkle path to a block the
 //        validators signed) and the validator set to check it against, with the status as of `?at=`
-//   GET /api/certificates/:id/qr.svg        the QR code of the public verification page
+//   GET /api/certificates/:id/qr.svg|png    the QR code of the public verification page
 //   GET /api/enterprises/:uscc/credential.json  the company credential (W3C VC 2.0 data model): its
 //        subject is the chain's state of the enterprise as of now, its evidence the proof of the
 //        registration tx; a verifier re-reads the state key named in credentialStatus
@@ -112,13 +112,19 @@ export function registryRoutes(router: express.Router, services: AppServices): v
     }
   });
 
-  router.get('/api/certificates/:id/qr.svg', async (req, res) => {
-    const id = req.params.id;
+  router.get('/api/certificates/:id/qr.:format', async (req, res) => {
+    const { id, format } = req.params;
     if (!ID.test(id)) return bad(res, 400, 'invalid_params', 'id: a certificate id (64 hex, :<n> after)');
+    if (format !== 'svg' && format !== 'png') return bad(res, 404, 'not_found', 'format: qr.svg or qr.png');
     const url = `${services.publicUrl}/registry/#/verify/${encodeURIComponent(id)}`;
-    res
-      .type('image/svg+xml')
-      .send(await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+    if (format === 'png')
+      res
+        .type('image/png')
+        .send(await QRCode.toBuffer(url, { type: 'png', margin: 2, width: 400, errorCorrectionLevel: 'M' }));
+    else
+      res
+        .type('image/svg+xml')
+        .send(await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
   });
 
   router.get('/api/enterprises/:uscc/credential.json', async (req, res, next) => {

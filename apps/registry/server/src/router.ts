@@ -55,7 +55,10 @@ const zInstant = z.union([
     .string()
     .max(40)
     .refine((s) => !Number.isNaN(Date.parse(s)), 'a date is ISO 8601, e.g. 2026-12-04')
-    .transform((s) => Date.parse(s.length === 10 ? `${s}T12:00:00+08:00` : s)),
+    // A bare date asks about that whole day (China time): its end, or now when that is today.
+    .transform((s) =>
+      s.length === 10 ? Math.min(Date.parse(`${s}T23:59:59.999+08:00`), Date.now()) : Date.parse(s),
+    ),
 ]);
 /** A feed position: `<height>:<event index>` of the last change seen. */
 const zCursor = z.string().regex(/^\d{1,15}:\d{1,6}$/, 'a cursor is <height>:<index>');

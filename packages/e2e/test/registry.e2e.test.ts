@@ -1,0 +1,230 @@
+// The enterprise registry end to end in Chromium, as the issue's journey: an enterprise's legal
+// representative (张三) signs in and files a registration in the console → the registering authority's
+// registrar accepts it in the workbench → the enterprise files an annual report and posts an offer → a
+// certifying body's auditor certifies its product → a buyer on a phone finds it through a demand post's
+// matches → the certificate's QR code (decoded with jsQR) opens the public page, which shows the status as
+// of a date and verifies the issuing tx in the browser, with links to its tx and block. Every write is
+// signed in the signer's own browser keyring.
+import { demoUscc } from '@gongxin/registry-server';
+import jsQR from 'jsqr';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+
+const DEMO_PASSWORD = 'gongxin-demo';
+let suite: SuiteProcess;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const errors: string[] = [];
+
+beforeAll(async () => {
+  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await suite?.stop();
+});
+
+async function trpc<T>(path: string, input?: unknown): Promise<T> {
+  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const res = await fetch(`${suite.url}/registry/api/trpc/${path}${query}`);
+  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
+  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
+  return body.result.data;
+}
+
+function input(page: Page, testId: string) {
+  return page
+    .locator(
+      `[data-test="${testId}"] input, [data-test="${testId}"] textarea, input[data-test="${testId}"], textarea[data-test="${testId}"]`,
+    )
+    .first();
+}
+
+async function confirmSignature(page: Page) {
+  await page.getByTestId('sign-confirm').waitFor({ timeout: 30_000 });
+  const password = page.locator('[data-test="sign-password"] input, input[data-test="sign-password"]');
+  if ((await password.count()) > 0) await password.first().fill(DEMO_PASSWORD);
+  await page.getByTestId('sign-confirm').click();
+}
+
+/** A fresh browser (its own keyring) signed in through passport as a demo account, on a registry page. */
+async function as(account: string, path: string, width = 1280): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`${account}: ${e.message}`));
+  await page.goto(`${suite.url}/registry/#${path}`);
+  await page.getByTestId('header-login').click();
+  await page.getByTestId(`demo-account-${account}`).click();
+  await page.getByTestId('login-continue').click();
+  await page.waitForURL(/\/registry\//, { timeout: 30_000 });
+  await page.goto(`${suite.url}/registry/#${path}`);
+  return page;
+}
+
+/** Waits for a page's success line; its error line (or a screenshot) tells why not. */
+async function succeeded(page: Page, done: string, error: string, shot: string) {
+  await page
+    .locator(`[data-test="${done}"], [data-test="${error}"]`)
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(async (e) => {
+      await saveScreenshot(page, `registry-failed-${shot}`);
+      throw e;
+    });
+  if ((await page.getByTestId(error).count()) > 0)
+    throw new Error(`${shot}: ${await page.getByTestId(error).textContent()}`);
+}
+
+async function until<T>(what: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
+  for (const end = Date.now() + ms; ; ) {
+    const v = await what();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('enterprise registry in Chromium', () => {
+  it('register → accept → annual report → certify → found through a demand post → QR verifies', async () => {
+    // The demo enterprises are seeded in the background after start-up.
+    await until(
+      () => trpc<unknown[]>('enterprises.search', { q: '深圳', limit: 20 }).then((r) => r.length >= 3),
+      120_000,
+    );
+    const uscc = demoUscc('440304', 'MA5HGX01');
+    const name = '深圳市福田共信电子有限公司';
+
+    // The registrar's workbench tells its address, which the enterprise names in its application.
+    const registrar = await as('registry-registrar', '/workbench');
+    const authority = (await registrar.getByTestId('workbench-address').textContent())!.trim();
+    expect(authority).toMatch(/^gx1/);
+
+    // 1. 张三 files the registration in the enterprise console.
+    const zhang = await as('citizen-zhang', '/console');
+    await input(zhang, 'reg-uscc').fill(uscc);
+    await input(zhang, 'reg-name').fill(name);
+    await input(zhang, 'reg-capital').fill('5000000');
+    await input(zhang, 'reg-address').fill('广东省深圳市福田区深南大道6008号');
+    await input(zhang, 'reg-industry').fill('C3971');
+    await input(zhang, 'reg-established').fill('2019-03-08');
+    await input(zhang, 'reg-authority').fill(authority);
+    await zhang.getByTestId('reg-submit').click();
+    await confirmSignature(zhang);
+    await succeeded(zhang, 'console-done', 'console-error', 'register');
+    await zhang.locator(`[data-uscc="${uscc}"][data-life="pending"]`).waitFor({ timeout: 30_000 });
+
+    // 2. The registrar accepts it.
+    await registrar.reload();
+    await registrar.getByTestId(`accept-${uscc}`).waitFor({ timeout: 30_000 });
+    await saveScreenshot(registrar, 'registry-workbench');
+    await registrar.getByTestId(`accept-${uscc}`).click();
+    await confirmSignature(registrar);
+    await until(() =>
+      trpc<{ enterprise: { life: string } }>('enterprises.get', { uscc }).then(
+        (r) => r.enterprise.life === 'active',
+      ),
+    );
+
+    // 3. The enterprise files its annual report for last year (补报) and offers its product.
+    await zhang.reload();
+    await zhang.locator(`[data-uscc="${uscc}"][data-life="active"]`).waitFor({ timeout: 30_000 });
+    await input(zhang, 'report-year').fill('2025');
+    await input(zhang, 'report-text').fill('资产总额 820 万元；从业人数 36 人；营业收入 1,450 万元。');
+    await zhang.getByTestId('report-submit').click();
+    await confirmSignature(zhang);
+    await until(() =>
+      trpc<{ reports: { year: number }[] }>('enterprises.get', { uscc }).then((r) =>
+        r.reports.some((x) => x.year === 2025),
+      ),
+    );
+
+    // 4. The certifying body certifies the product.
+    const certifier = await as('registry-certifier', '/certify');
+    await input(certifier, 'cert-holder').fill(uscc);
+    await input(certifier, 'cert-no').fill('2026010907009001');
+    await input(certifier, 'cert-product').fill('65W 氮化镓快充电源适配器');
+    await certifier.getByTestId('cert-submit').click();
+    await confirmSignature(certifier);
+    await succeeded(certifier, 'certify-done', 'certify-error', 'certify');
+    await certifier
+      .locator('[data-test="issued-certificate"][data-no="2026010907009001"]')
+      .waitFor({ timeout: 30_000 });
+    await saveScreenshot(certifier, 'registry-certify');
+
+    // …and the enterprise offers it.
+    await zhang.reload();
+    await zhang.locator(`[data-uscc="${uscc}"][data-life="active"]`).waitFor({ timeout: 30_000 });
+    await zhang.getByTestId('post-kind').click();
+    await zhang.locator('.el-select-dropdown__item:visible', { hasText: '供应' }).click();
+    await input(zhang, 'post-classification').fill('0907');
+    await input(zhang, 'post-item').fill('65W 氮化镓快充电源适配器');
+    await input(zhang, 'post-quantity').fill('150000');
+    await input(zhang, 'post-region').fill('440304');
+    await input(zhang, 'post-min').fill('35');
+    await input(zhang, 'post-max').fill('45');
+    await zhang.getByTestId('post-submit').click();
+    await confirmSignature(zhang);
+    await succeeded(zhang, 'console-done', 'console-error', 'post');
+    await saveScreenshot(zhang, 'registry-console');
+    await until(() => trpc<{ uscc: string }[]>('posts.list', { uscc, limit: 5 }).then((r) => r.length > 0));
+
+    // 5. A buyer on a phone opens the demand post and finds the new supplier among the matches.
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+    });
+    contexts.push(phone);
+    const buyer = await phone.newPage();
+    buyer.on('pageerror', (e) => errors.push(`buyer: ${e.message}`));
+    await buyer.goto(`${suite.url}/registry/#/market`);
+    const need = buyer.locator('[data-test="post"][data-kind="need"]', { hasText: '智能家电配套电源适配器' });
+    await need.getByTestId('post-match').click();
+    const match = buyer.locator('[data-test="match"]', { hasText: name });
+    await match.waitFor({ timeout: 30_000 });
+    await saveScreenshot(buyer, 'registry-market-phone');
+    const certHref = (await match.getByTestId('match-certificate').getAttribute('href'))!;
+    const certId = decodeURIComponent(certHref.split('/verify/')[1]!);
+
+    // 6. The certificate's QR code leads to the public page, which verifies it in the browser.
+    const png = await fetch(`${suite.url}/registry/api/certificates/${encodeURIComponent(certId)}/qr.png`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const image = PNG.sync.read(Buffer.from(await png.arrayBuffer()));
+    const code = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+    expect(code?.data).toBe(`${suite.url}/registry/#/verify/${encodeURIComponent(certId)}`);
+    await buyer.goto(code!.data);
+    await buyer.getByTestId('verify-no').waitFor();
+    expect(await buyer.getByTestId('verify-no').textContent()).toBe('2026010907009001');
+    await expect.poll(() => buyer.getByTestId('verify-status-at').getAttribute('data-status')).toBe('valid');
+    // As of a date before it was issued: not valid then.
+    await input(buyer, 'verify-date').fill('2025-01-01');
+    await expect
+      .poll(() => buyer.getByTestId('verify-status-at').getAttribute('data-status'))
+      .toBe('not_issued');
+    await buyer.getByTestId('verify-button').click();
+    await buyer.locator('[data-test="verify-result"][data-state="verified"]').waitFor({ timeout: 30_000 });
+    const txLink = await buyer
+      .locator('[data-test="verify-proof"] [data-test="tx-link"]')
+      .getAttribute('href');
+    expect(txLink).toMatch(/^\/explorer\/#\/tx\/[0-9a-f]{64}$/);
+    expect(await buyer.getByTestId('verify-block').getByTestId('block-link').count()).toBe(1);
+    await saveScreenshot(buyer, 'registry-verify-phone');
+
+    // The enterprise's public page on a desktop, and the public search by pinyin initials.
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(desk);
+    const pub = await desk.newPage();
+    await pub.goto(`${suite.url}/registry/#/?q=szsft`);
+    await pub.locator('[data-test="search-result"]', { hasText: name }).waitFor({ timeout: 30_000 });
+    await saveScreenshot(pub, 'registry-search');
+    await pub.goto(`${suite.url}/registry/#/e/${uscc}`);
+    await pub.getByTestId('certificate').first().waitFor();
+    expect(await pub.getByTestId('enterprise-listing').textContent()).toContain('正常');
+    expect(await pub.getByTestId('reports').textContent()).toContain('2025');
+    await saveScreenshot(pub, 'registry-enterprise');
+    expect(errors).toEqual([]);
+  });
+});
