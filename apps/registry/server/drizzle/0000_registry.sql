@@ -149,7 +149,8 @@ CREATE INDEX "notices_height" ON "registry"."notices" USING btree ("height");-->
 CREATE INDEX "notices_uscc" ON "registry"."notices" USING btree ("uscc");--> statement-breakpoint
 CREATE INDEX "posts_status" ON "registry"."posts" USING btree ("status","kind","height");--> statement-breakpoint
 CREATE INDEX "posts_uscc" ON "registry"."posts" USING btree ("uscc");--> statement-breakpoint
-CREATE INDEX "enterprises_uscc_prefix" ON "registry"."enterprises" USING btree ("uscc" text_pattern_ops);--> statement-breakpoint
-CREATE INDEX "enterprise_names_name_prefix" ON "registry"."enterprise_names" USING btree ("name" text_pattern_ops);--> statement-breakpoint
-CREATE INDEX "enterprise_names_pinyin_prefix" ON "registry"."enterprise_names" USING btree ("pinyin" text_pattern_ops);--> statement-breakpoint
-CREATE INDEX "enterprise_names_initials_prefix" ON "registry"."enterprise_names" USING btree ("initials" text_pattern_ops);
+CREATE INDEX "enterprises_uscc_prefix" ON "registry"."enterprises" USING btree ("uscc" COLLATE "C");--> statement-breakpoint
+CREATE INDEX "enterprises_name_c" ON "registry"."enterprises" USING btree ("name" COLLATE "C");--> statement-breakpoint
+CREATE INDEX "enterprise_names_name_prefix" ON "registry"."enterprise_names" USING btree ("name" COLLATE "C");--> statement-breakpoint
+CREATE INDEX "enterprise_names_pinyin_prefix" ON "registry"."enterprise_names" USING btree ("pinyin" COLLATE "C");--> statement-breakpoint
+CREATE INDEX "enterprise_names_initials_prefix" ON "registry"."enterprise_names" USING btree ("initials" COLLATE "C");

@@ -1,12 +1,19 @@
 // The registry app's read models from the chain. Attributes are read through the contract's event catalog
 // (chain/contracts/src/registry/events.ts): an event that does not match it stops the indexer at its
 // block. Handlers write only through ctx.tx, use block time and chain positions, so a rebuild reproduces
-// the same rows; `reset` empties exactly these. Every registry event also goes into the change feed
-// (`changes`), keyed by (height, index) so a follower sees each once.
-import type { ChainEventJson, HandlerContext, IndexerDefinition } from '@gongxin/app-kit';
+// the same rows; `reset` empties exactly these. The block handler writes, in batched statements, every
+// registry event into the change feed (`changes`, keyed by (height, index) so a follower sees each once)
+// and the registrations filed and decided (the bulk of an import); the other events have handlers.
+import type {
+  BlockContext,
+  ChainEventJson,
+  FeedBlock,
+  HandlerContext,
+  IndexerDefinition,
+} from '@gongxin/app-kit';
 import { checkUscc } from '@gongxin/contracts';
 import { registryEvents } from '@gongxin/contracts/events';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import {
   certificates,
   changes,
@@ -64,41 +71,6 @@ async function listing(
 }
 
 export const registryHandlers = registryEvents.handlers<ChainEventJson, [HandlerContext], Promise<void>>({
-  async registrationFiled(a, _e, ctx) {
-    const parts = checkUscc(a.uscc);
-    await ctx.tx
-      .insert(enterprises)
-      .values({
-        uscc: a.uscc,
-        name: a.name,
-        previousNames: [],
-        legalForm: a.legalForm,
-        capital: a.capital,
-        representative: a.representative,
-        address: null,
-        industry: a.industry,
-        region: parts.ok ? parts.value.region : a.uscc.slice(2, 8),
-        establishedOn: a.establishedOn,
-        authority: a.authority,
-        life: 'pending',
-        listingStatus: 'normal',
-        height: ctx.height,
-        txId: ctx.txId,
-        time: ctx.blockTime,
-        updatedHeight: ctx.height,
-      })
-      .onConflictDoNothing();
-    await addName(ctx, a.uscc, a.name, true);
-  },
-
-  async registrationDecided(a, _e, ctx) {
-    if (a.decision === 'accept') await touch(ctx, a.uscc, { life: 'active', authority: a.by });
-    else {
-      await ctx.tx.delete(enterprises).where(eq(enterprises.uscc, a.uscc));
-      await ctx.tx.delete(enterpriseNames).where(eq(enterpriseNames.uscc, a.uscc));
-    }
-  },
-
   async filingSubmitted(a, _e, ctx) {
     await ctx.tx
       .insert(filings)
@@ -274,30 +246,124 @@ function jsonAttrs(attrs: unknown): unknown {
   return JSON.parse(JSON.stringify(attrs, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
 }
 
-/** Every registry event into the change feed, after its own handler. */
-async function recordChange(event: ChainEventJson, ctx: HandlerContext): Promise<void> {
-  if (event.contract !== 'registry') return;
-  const attrs = (event.attrs ?? {}) as Record<string, unknown>;
-  const uscc =
-    typeof attrs.uscc === 'string' ? attrs.uscc : typeof attrs.holder === 'string' ? attrs.holder : null;
-  const effective = typeof attrs.effectiveAt === 'number' ? attrs.effectiveAt : ctx.blockTime;
-  await ctx.tx
-    .insert(changes)
-    .values({
-      height: ctx.height,
-      eventIndex: event.index,
-      name: event.name,
-      uscc,
-      effectiveAt: effective,
-      attrs: jsonAttrs(attrs),
-      txId: ctx.txId,
-    })
-    .onConflictDoNothing();
+const CHUNK = 500;
+async function insertChunks<T>(rows: T[], insert: (part: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
+/**
+ * The block's registry events in a few batched statements, before the per-event handlers: the change feed
+ * (every registry event), and registrations filed and decided (the bulk of an import), applied in event
+ * order — a run of filings is one insert, a run of acceptances one update per authority.
+ */
+async function registryBlock(block: FeedBlock, ctx: BlockContext): Promise<void> {
+  const events = block.events.filter((e) => e.contract === 'registry');
+  if (events.length === 0) return;
+  const txOf = (e: ChainEventJson) => e.txId;
+  await insertChunks(
+    events.map((event) => {
+      const attrs = (event.attrs ?? {}) as Record<string, unknown>;
+      const uscc =
+        typeof attrs.uscc === 'string' ? attrs.uscc : typeof attrs.holder === 'string' ? attrs.holder : null;
+      return {
+        height: block.height,
+        eventIndex: event.index,
+        name: event.name,
+        uscc,
+        effectiveAt: typeof attrs.effectiveAt === 'number' ? attrs.effectiveAt : block.time,
+        attrs: jsonAttrs(attrs),
+        txId: txOf(event),
+      };
+    }),
+    (part) => ctx.tx.insert(changes).values(part).onConflictDoNothing(),
+  );
+
+  type Filed = ReturnType<typeof registryEvents.attrs<'registrationFiled'>>;
+  type Decided = ReturnType<typeof registryEvents.attrs<'registrationDecided'>>;
+  let filed: { a: Filed; txId: string }[] = [];
+  let decided: Decided[] = [];
+  const flushFiled = async () => {
+    if (filed.length === 0) return;
+    const rows = filed;
+    filed = [];
+    await insertChunks(rows, (part) =>
+      ctx.tx
+        .insert(enterprises)
+        .values(
+          part.map(({ a, txId }) => {
+            const parts = checkUscc(a.uscc);
+            return {
+              uscc: a.uscc,
+              name: a.name,
+              previousNames: [],
+              legalForm: a.legalForm,
+              capital: a.capital,
+              representative: a.representative,
+              address: null,
+              industry: a.industry,
+              region: parts.ok ? parts.value.region : a.uscc.slice(2, 8),
+              establishedOn: a.establishedOn,
+              authority: a.authority,
+              life: 'pending' as const,
+              listingStatus: 'normal' as const,
+              height: block.height,
+              txId,
+              time: block.time,
+              updatedHeight: block.height,
+            };
+          }),
+        )
+        .onConflictDoNothing(),
+    );
+    await insertChunks(rows, (part) =>
+      ctx.tx
+        .insert(enterpriseNames)
+        .values(
+          part.map(({ a }) => {
+            const { full, initials } = pinyinOf(a.name);
+            return { uscc: a.uscc, name: a.name, current: 1, pinyin: full, initials };
+          }),
+        )
+        .onConflictDoUpdate({ target: [enterpriseNames.uscc, enterpriseNames.name], set: { current: 1 } }),
+    );
+  };
+  const flushDecided = async () => {
+    if (decided.length === 0) return;
+    const rows = decided;
+    decided = [];
+    const rejected = rows.filter((d) => d.decision === 'reject').map((d) => d.uscc);
+    const byAuthority = new Map<string, string[]>();
+    for (const d of rows)
+      if (d.decision === 'accept') byAuthority.set(d.by, [...(byAuthority.get(d.by) ?? []), d.uscc]);
+    for (const [by, usccs] of byAuthority)
+      await insertChunks(usccs, (part) =>
+        ctx.tx
+          .update(enterprises)
+          .set({ life: 'active', authority: by, updatedHeight: block.height })
+          .where(inArray(enterprises.uscc, part)),
+      );
+    if (rejected.length > 0) {
+      await ctx.tx.delete(enterprises).where(inArray(enterprises.uscc, rejected));
+      await ctx.tx.delete(enterpriseNames).where(inArray(enterpriseNames.uscc, rejected));
+    }
+  };
+  for (const event of events) {
+    if (event.name === 'registrationFiled') {
+      await flushDecided();
+      filed.push({ a: registryEvents.parse(event, 'registrationFiled'), txId: txOf(event) });
+    } else if (event.name === 'registrationDecided') {
+      await flushFiled();
+      decided.push(registryEvents.parse(event, 'registrationDecided'));
+    }
+  }
+  await flushFiled();
+  await flushDecided();
 }
 
 export const registryIndexer: IndexerDefinition = {
   name: 'registry',
-  handlers: { ...registryHandlers, '*': recordChange },
+  handlers: registryHandlers,
+  block: registryBlock,
   reset: async (tx) => {
     for (const table of readModels) await tx.delete(table);
   },

@@ -18,6 +18,7 @@ import {
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, gt, inArray, like, or, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { PrefetchedState, viewNow } from './chain-state';
 import { checkImport } from './csv';
@@ -116,34 +117,41 @@ export const appRouter = router({
         if (input.q) {
           const q = input.q.normalize('NFKC');
           const kind = searchKind(q);
-          if (kind === 'uscc') where.push(like(enterprises.uscc, likePrefix(q.toUpperCase())));
-          else {
-            const names =
+          if (kind === 'uscc') {
+            const code = q.toUpperCase().replace(/[\s-]/g, '');
+            where.push(
+              code.length === 18
+                ? eq(enterprises.uscc, code)
+                : sql`${enterprises.uscc} collate "C" like ${likePrefix(code)}`,
+            );
+          } else {
+            // Prefix scans of the names' C-collated indexes, the first matches in order; then their
+            // enterprises. A name matches by any name it has borne.
+            const byPrefix = (column: AnyPgColumn, prefix: string) =>
+              db
+                .select({ uscc: enterpriseNames.uscc })
+                .from(enterpriseNames)
+                .where(sql`${column} collate "C" like ${likePrefix(prefix)}`)
+                .orderBy(sql`${column} collate "C"`)
+                .limit(input.limit * 4);
+            const found =
               kind === 'pinyin'
-                ? (() => {
-                    const p = pinyinOf(q).full;
-                    return db
-                      .selectDistinct({ uscc: enterpriseNames.uscc })
-                      .from(enterpriseNames)
-                      .where(
-                        or(
-                          like(enterpriseNames.pinyin, likePrefix(p)),
-                          like(enterpriseNames.initials, likePrefix(p)),
-                        ),
-                      );
-                  })()
-                : db
-                    .selectDistinct({ uscc: enterpriseNames.uscc })
-                    .from(enterpriseNames)
-                    .where(like(enterpriseNames.name, likePrefix(q)));
-            where.push(inArray(enterprises.uscc, names));
+                ? (
+                    await Promise.all([
+                      byPrefix(enterpriseNames.pinyin, pinyinOf(q).full),
+                      byPrefix(enterpriseNames.initials, pinyinOf(q).full),
+                    ])
+                  ).flat()
+                : await byPrefix(enterpriseNames.name, q);
+            if (found.length === 0) return [];
+            where.push(inArray(enterprises.uscc, [...new Set(found.map((r) => r.uscc))]));
           }
         }
         const rows = await db
           .select()
           .from(enterprises)
           .where(and(...where))
-          .orderBy(asc(enterprises.name), asc(enterprises.uscc))
+          .orderBy(sql`${enterprises.name} collate "C"`, asc(enterprises.uscc))
           .limit(input.limit);
         return rows.map(money);
       }),

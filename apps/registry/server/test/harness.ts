@@ -3,7 +3,8 @@
 // working-day calendars, the app mounted at /registry as in the portal. Sends are made as the demo parties.
 import { type AppHarness, startAppHarness } from '@gongxin/app-kit/testing';
 import { withChinaCalendars } from '@gongxin/contracts';
-import type { Action } from '@gongxin/ledger';
+import type { Database } from '@gongxin/db';
+import type { Action, Value } from '@gongxin/ledger';
 import { createRegistryApp, type RegistryAppOptions } from '../src/app';
 import { demoParty, demoPartyAccounts, type PartyAccount } from '../src/parties';
 import type { appRouter } from '../src/router';
@@ -18,12 +19,13 @@ export type RegistryHarness = AppHarness<typeof appRouter, RegistryRuntime> & {
 
 export async function startRegistryHarness(
   opts: RegistryAppOptions = {},
-  chain: { clock?: () => number } = {},
+  chain: { clock?: () => number; database?: Database; genesis?: Record<string, Value> } = {},
 ): Promise<RegistryHarness> {
   const parties = demoPartyAccounts();
   const party = (id: string) => demoParty(parties, id);
   const h = await startAppHarness(createRegistryApp({ seedDemo: false, sweep: false, ...opts }), {
-    genesis: withChinaCalendars({}),
+    genesis: withChinaCalendars(chain.genesis ?? {}),
+    ...(chain.database && { database: chain.database }),
     ...(chain.clock && { clock: chain.clock }),
   });
   return Object.assign(h, {
