@@ -17,7 +17,7 @@ import {
 } from '@gongxin/contracts';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, gt, inArray, like, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { PrefetchedState, viewNow } from './chain-state';
