@@ -20,8 +20,8 @@ import { startRegistryHarness } from '../test/harness';
 
 const URL_ = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench';
 const N = Number(process.env.BENCH_ENTERPRISES ?? 1_000_000);
-const SENDERS = Number(process.env.BENCH_SENDERS ?? 24);
-const AUTHORITIES = Number(process.env.BENCH_AUTHORITIES ?? 4);
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 64);
+const AUTHORITIES = Number(process.env.BENCH_AUTHORITIES ?? 16);
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 2000);
 
 const suite = getSuite('ed25519-sha256');
