@@ -9,6 +9,7 @@ import { foodEvents } from './food/events';
 import { governanceEvents } from './governance/events';
 import { identityEvents } from './identity/events';
 import { notaryEvents } from './notary/events';
+import { parkingEvents } from './parking/events';
 import { registryEvents } from './registry/events';
 import { welfareEvents } from './welfare/events';
 
@@ -21,6 +22,7 @@ export { foodEvents } from './food/events';
 export { governanceEvents, PROPOSAL_KINDS } from './governance/events';
 export { identityEvents } from './identity/events';
 export { notaryEvents } from './notary/events';
+export { parkingEvents } from './parking/events';
 export { registryEvents } from './registry/events';
 export { ALERT_KINDS, PAYMENT_OUTCOMES, WORKFLOW_STEPS, welfareEvents } from './welfare/events';
 
@@ -35,6 +37,7 @@ export const suiteEventCatalogs: readonly AnyEventCatalog[] = [
   copyrightEvents,
   registryEvents,
   welfareEvents,
+  parkingEvents,
 ];
 
 /** The catalog of an event's contract, if the suite has one. */

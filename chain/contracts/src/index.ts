@@ -8,6 +8,7 @@ import { foodContract } from './food/contract';
 import { governanceContract } from './governance/contract';
 import { identityContract } from './identity/contract';
 import { notaryContract } from './notary/contract';
+import { parkingContract } from './parking/contract';
 import { registryContract } from './registry/contract';
 import { welfareContract } from './welfare/contract';
 
@@ -50,6 +51,9 @@ export * from './copyright/rights';
 export * from './copyright/views';
 export * from './food/contract';
 export * from './food/views';
+export * from './parking/contract';
+export * from './parking/tariff';
+export * from './parking/views';
 export * from './registry/codes';
 export * from './registry/contract';
 export * from './registry/matching';
@@ -64,6 +68,7 @@ export const suiteContracts: readonly ContractModule[] = [
   copyrightContract,
   registryContract,
   welfareContract,
+  parkingContract,
 ];
 
 /**

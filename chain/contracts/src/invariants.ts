@@ -6,6 +6,7 @@ import type { Packet } from './assets/views';
 import { MAX_AMOUNT } from './common';
 import { checkCopyrightState } from './copyright/invariants';
 import { identityKeys } from './identity/views';
+import { checkParkingState } from './parking/invariants';
 import { checkRegistryInvariants } from './registry/invariants';
 import { checkWelfareState } from './welfare/invariants';
 
@@ -79,6 +80,10 @@ export function checkInvariants(state: ScannableState): string[] {
   const welfare = checkWelfareState(state);
   problems.push(...welfare.problems);
   for (const [symbol, amount] of welfare.inFlight) totalsOf(symbol).escrowed += amount;
+  // Parking payments held until the daily settlement are locked in the same pool.
+  const parking = checkParkingState(state);
+  problems.push(...parking.problems);
+  for (const [symbol, amount] of parking.held) totalsOf(symbol).escrowed += amount;
 
   for (const [symbol, t] of totals) {
     if (!supplies.has(symbol))
