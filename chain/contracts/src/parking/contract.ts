@@ -391,7 +391,13 @@ export const parkingContract: ContractModule = {
           const old = requireSession(ctx, previous);
           putSession(ctx, { ...old, status: 'orphan', orphan: 'superseded' });
           lot = { ...lot, open: Math.max(0, lot.open - 1) };
-          parkingEvents.emit(ctx, 'sessionOrphaned', { id: previous, lot: lotId, reason: 'superseded' });
+          parkingEvents.emit(ctx, 'sessionOrphaned', {
+            id: previous,
+            lot: lotId,
+            plateHash,
+            vehicle: old.vehicle,
+            reason: 'superseded',
+          });
         }
         const session: Session = {
           id,
@@ -458,7 +464,13 @@ export const parkingContract: ContractModule = {
             receipts: [],
             at: ctx.height,
           };
-          parkingEvents.emit(ctx, 'sessionOrphaned', { id: eventHash, lot: lotId, reason: 'noEntry' });
+          parkingEvents.emit(ctx, 'sessionOrphaned', {
+            id: eventHash,
+            lot: lotId,
+            plateHash,
+            vehicle,
+            reason: 'noEntry',
+          });
         }
         const { q } = quoteSession(ctx, session, exit);
         const closed: Session = {

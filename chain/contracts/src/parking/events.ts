@@ -36,6 +36,8 @@ export const parkingEvents = defineEvents('parking', {
   sessionOrphaned: {
     id: attrs.hash(),
     lot: attrs.text(),
+    plateHash: attrs.hash(),
+    vehicle: attrs.text(),
     reason: attrs.oneOf(['noEntry', 'superseded'] as const),
   },
   sessionClosed: {
