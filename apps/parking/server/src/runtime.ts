@@ -1,0 +1,228 @@
+// What the parking app keeps per mount: the aggregator's service key and the anchor outbox that records
+// gate events on chain (exactly once: an event is queued for the chain in the same transaction that marks
+// it processed, the outbox keeps the signed tx across crashes, and the contract refuses a session id
+// twice), the gate keys the ingest verifies signatures with, and the keyed plate hash (plates never go
+// on chain in clear).
+import { createHmac } from 'node:crypto';
+import { type AppServices, createOutbox, type Outbox, type OutboxRecord } from '@gongxin/app-kit';
+import type { Account } from '@gongxin/client';
+import type { Action } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { type DecodedReading, type IngestMessage, IngestRejection } from '@gongxin/mqtt';
+import { type Envelope, eventHash, type GateEventBody, openEvent } from '@gongxin/parking-gate';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { gates, plates, processed, reconciliation, sessions } from './db/schema';
+import { demoParty, demoPartyAccounts } from './parties';
+
+export const GATE_STREAM = 'parking.gates';
+export const GATE_PREFIX = 'parking/v1';
+
+export interface GateReading {
+  readonly envelope: Envelope;
+  readonly body: GateEventBody;
+  readonly hash: string;
+}
+
+export class ParkingRuntime {
+  readonly signers = new Map<string, Account>();
+  readonly service: string | undefined;
+  readonly outbox: Outbox;
+  readonly gateKeys = new Map<string, string>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  /** When each event was handed to the chain and when it committed (for the benchmark). */
+  readonly committedAt = new Map<string, number>();
+
+  constructor(readonly services: AppServices) {
+    const own = services.chain.serviceSigner;
+    if (own) this.signers.set(own.address, own);
+    else if (services.config.demo) {
+      const service = demoParty(demoPartyAccounts(getSuite(services.chain.suite)), 'parking-service');
+      this.signers.set(service.address, service.account);
+    }
+    this.service = [...this.signers.keys()][0];
+    this.outbox = createOutbox({
+      name: 'parking',
+      database: services.database,
+      client: services.chain.client,
+      signers: this.signers,
+      logger: services.logger,
+      // The same session or exit recorded before (a replayed event): it is on chain already.
+      alreadyAnchored: (code) => code === 'already_exists',
+      onSettled: (_tx, settled) => {
+        const now = Date.now();
+        for (const s of settled) if (s.state === 'anchored') this.committedAt.set(s.id, now);
+      },
+    });
+  }
+
+  /** The keyed hash of a plate: what the chain and the read models hold. */
+  plateHash(plate: string): string {
+    return createHmac('sha256', this.services.suiteSecret).update(`parking/plate/${plate}`).digest('hex');
+  }
+
+  async loadGateKeys(): Promise<void> {
+    for (const g of await this.services.database.db.select().from(gates))
+      this.gateKeys.set(`${g.lot}.${g.gate}`, g.key);
+  }
+
+  /** The ingest decoder: a signed event from a registered gate, or a rejection naming why. */
+  decode = (message: IngestMessage): DecodedReading<GateReading> => {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message.payload.toString('utf8')) as Envelope;
+    } catch {
+      throw new IngestRejection('malformed', 'payload: expected a JSON envelope {body, sig}');
+    }
+    if (typeof envelope?.body !== 'string' || typeof envelope.sig !== 'string')
+      throw new IngestRejection('malformed', 'payload: expected {body: string, sig: hex}');
+    const key = this.gateKeys.get(message.device);
+    if (!key) throw new IngestRejection('unknown_gate', `gate ${message.device} is not registered on chain`);
+    const body = openEvent(envelope, key);
+    if (!body)
+      throw new IngestRejection('bad_signature', `the event is not signed by gate ${message.device}'s key`);
+    if (body.v !== 1) throw new IngestRejection('version', `body.v: version ${String(body.v)} is not known`);
+    if (`${body.lot}.${body.gate}` !== message.device)
+      throw new IngestRejection(
+        'topic',
+        `body.lot/gate ${body.lot}.${body.gate} differ from the topic's ${message.device}`,
+      );
+    if (body.kind !== 'entry' && body.kind !== 'exit')
+      throw new IngestRejection('kind', 'body.kind: entry or exit');
+    if (
+      !Number.isSafeInteger(body.time) ||
+      !Number.isSafeInteger(body.counter) ||
+      !Number.isSafeInteger(body.epoch)
+    )
+      throw new IngestRejection('fields', 'body.time, epoch and counter are integers');
+    return {
+      device: message.device,
+      seq: `${body.epoch}:${body.counter}`,
+      ts: body.time,
+      data: { envelope, body, hash: eventHash(envelope) },
+    };
+  };
+
+  private actionOf(r: GateReading): Action {
+    const b = r.body;
+    const plateHash = this.plateHash(b.plate);
+    const common = { lot: b.lot, gate: b.gate, plateHash, vehicle: b.vehicle };
+    // Entries the gate refused (full, blocked, unconfirmed) opened no session; neither did held exits.
+    return b.kind === 'entry'
+      ? { contract: 'parking', name: 'openSession', params: { id: r.hash, ...common, entry: b.time } }
+      : { contract: 'parking', name: 'closeSession', params: { eventHash: r.hash, ...common, exit: b.time } };
+  }
+
+  /**
+   * Hands stored gate events to the chain, oldest device time first: each queued in the outbox in the
+   * transaction that marks it processed (exactly once), then sent. Returns how many were handed over.
+   */
+  async processPending(limit = 500): Promise<number> {
+    if (this.running) return this.running;
+    this.running = this.processBatch(limit).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async processBatch(limit: number): Promise<number> {
+    const signer = this.service;
+    if (!signer) return 0;
+    const { db } = this.services.database;
+    const result: unknown = await db.execute(sql`
+      select r.key, r.data from appkit_ingest.readings r
+      left join parking.processed p on p.key = r.key
+      where r.stream = ${GATE_STREAM} and p.key is null
+      order by r.ts, r.key limit ${limit}`);
+    // postgres.js answers the rows, PGlite an object holding them.
+    const list = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      key: string;
+      data: GateReading;
+    }[];
+    if (list.length === 0) return 0;
+    const records: OutboxRecord[] = [];
+    const now = Date.now();
+    await this.services.database.transaction(async (tx) => {
+      for (const { key, data } of list) {
+        const opens = data.body.decision.open;
+        await tx
+          .insert(processed)
+          .values({
+            key,
+            eventHash: data.hash,
+            kind: opens ? data.body.kind : `${data.body.kind}-held`,
+            processedAt: now,
+          })
+          .onConflictDoNothing();
+        await tx
+          .insert(plates)
+          .values({ plateHash: this.plateHash(data.body.plate), plate: data.body.plate })
+          .onConflictDoNothing();
+        if (!opens) continue;
+        records.push({ id: data.hash, signer, action: this.actionOf(data) });
+      }
+      if (records.length > 0) await this.outbox.enqueue(records, tx);
+    });
+    if (records.length > 0) await this.outbox.send(records);
+    return list.length;
+  }
+
+  /** Runs processPending every `everyMs` until stopped. */
+  startProcessor(everyMs = 200): void {
+    const tick = async () => {
+      try {
+        while ((await this.processPending()) > 0) {}
+      } catch (error) {
+        this.services.logger.warn({ err: error }, 'parking: gate events not processed yet');
+      }
+      if (this.timer) this.timer = setTimeout(tick, everyMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  /**
+   * Lists every session whose exit the gate decided on its own (often offline, on a cached tariff) where
+   * the chain's price differs from what the gate took: the operator's adjustments to make. Idempotent.
+   */
+  async reconcile(lot?: string): Promise<number> {
+    const { db } = this.services.database;
+    const closed = await db
+      .select()
+      .from(sessions)
+      .leftJoin(reconciliation, eq(reconciliation.session, sessions.id))
+      .where(and(isNull(reconciliation.session), lot ? eq(sessions.lot, lot) : undefined));
+    let listed = 0;
+    for (const { sessions: s } of closed) {
+      if (s.exit === null || s.feeFen === null) continue;
+      const outstanding = s.feeFen + s.adjustedFen - s.paidFen;
+      if (outstanding === 0n) continue;
+      const [plate] = await db.select().from(plates).where(eq(plates.plateHash, s.plateHash));
+      await db
+        .insert(reconciliation)
+        .values({
+          session: s.id,
+          lot: s.lot,
+          gate: s.exitGate ?? '',
+          plate: plate?.plate ?? '',
+          gateReason: s.orphan === 'noEntry' ? 'noEntry' : 'opened',
+          gateDueFen: 0n,
+          gateTariffVersion: s.tariffVersion,
+          chainFeeFen: s.feeFen,
+          chainPaidFen: s.paidFen,
+          differenceFen: outstanding,
+          listedAt: Date.now(),
+        })
+        .onConflictDoNothing();
+      listed += 1;
+    }
+    return listed;
+  }
+
+  async close(): Promise<void> {
+    const timer = this.timer;
+    this.timer = null;
+    if (timer) clearTimeout(timer);
+    await this.running?.catch(() => 0);
+    await this.outbox.stop();
+  }
+}
