@@ -25,8 +25,10 @@ export type ParkingHarness = AppHarness<typeof appRouter, ParkingRuntime> & {
 };
 
 export async function startParkingHarness(): Promise<ParkingHarness> {
-  let broker: EmbeddedBroker | null = null;
-  const brokerUrl = process.env.MQTT_TEST_URL ?? (broker = await startEmbeddedBroker({ port: 0 })).url;
+  const broker: EmbeddedBroker | null = process.env.MQTT_TEST_URL
+    ? null
+    : await startEmbeddedBroker({ port: 0 });
+  const brokerUrl = process.env.MQTT_TEST_URL ?? broker!.url;
   let database: Database | undefined;
   if (process.env.TEST_DATABASE_URL) database = await openDatabase({ url: process.env.TEST_DATABASE_URL });
   const parties = demoPartyAccounts();
