@@ -1,7 +1,7 @@
 // The gate's offline buffer: every event is appended to a file (and synced) before it is sent, and
 // stays there until the broker acknowledged it (QoS 1 PUBACK). After a restart or a reconnect the
 // unacknowledged events are sent again in order. The directory keeps the boot epoch: each boot starts a
-// new epoch with its counter at 1, so `<epoch>:<counter>` never repeats on a gate.
+// new epoch (at least the boot time) with its counter at 1, so `<epoch>:<counter>` never repeats.
 import {
   closeSync,
   existsSync,
@@ -54,8 +54,9 @@ export class OfflineBuffer {
           this.pending.set(keyOf(entry as Buffered), entry as Buffered);
       }
     }
-    // The epoch counts boots: a gate restored from an old disk image still never repeats a key.
-    this.epoch = state.epoch + 1;
+    // The epoch grows with each boot and is at least the boot time (ms): a gate restored from an old
+    // disk image, or a controller replaced with a fresh one, still never repeats a key.
+    this.epoch = Math.max(state.epoch + 1, Date.now());
     this.counter = 0;
     writeFileSync(statePath, JSON.stringify({ epoch: this.epoch }));
     this.fd = openSync(this.log, 'a');
@@ -81,7 +82,7 @@ export class OfflineBuffer {
 
   /** Unacknowledged events, oldest first (by epoch, then counter). */
   unacked(): Buffered[] {
-    return [...this.pending.values()].sort((a, b) => order(a) - order(b));
+    return [...this.pending.values()].sort(compare);
   }
 
   get size(): number {
@@ -113,4 +114,4 @@ export class OfflineBuffer {
 }
 
 export const keyOf = (e: Pick<Buffered, 'epoch' | 'counter'>) => `${e.epoch}:${e.counter}`;
-const order = (e: Buffered) => e.epoch * 1e9 + e.counter;
+const compare = (a: Buffered, b: Buffered) => a.epoch - b.epoch || a.counter - b.counter;

@@ -173,10 +173,16 @@ describe('offline buffer', () => {
     a.ack(`${a.epoch}:2`);
     a.close();
     const b = new OfflineBuffer(dir, true);
-    expect(b.epoch).toBe(a.epoch + 1);
-    expect(b.unacked().map((e) => `${e.epoch}:${e.counter}`)).toEqual(['1:1', '1:3', '1:4', '1:5']);
+    expect(b.epoch).toBeGreaterThan(a.epoch);
+    const e = a.epoch;
+    expect(b.unacked().map((x) => `${x.epoch}:${x.counter}`)).toEqual([
+      `${e}:1`,
+      `${e}:3`,
+      `${e}:4`,
+      `${e}:5`,
+    ]);
     b.append({ epoch: b.epoch, counter: b.next(), topic: 't', envelope: env });
-    expect(b.unacked().at(-1)).toMatchObject({ epoch: 2, counter: 1 });
+    expect(b.unacked().at(-1)).toMatchObject({ epoch: b.epoch, counter: 1 });
     b.close();
   });
 });

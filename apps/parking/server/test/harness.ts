@@ -1,12 +1,14 @@
-// The parking app under app-kit's test harness: one validator on in-memory PGlite (or TEST_DATABASE_URL)
-// whose genesis is the app's demo parties and CNYD, an MQTT broker (embedded aedes, or MQTT_TEST_URL such
-// as the real Mosquitto at mqtt://127.0.0.1:1883), the app mounted at /parking, and the demo lots seeded.
+// The parking app under app-kit's test harness: one validator on in-memory PGlite (or, with
+// TEST_DATABASE_URL, a fresh PostgreSQL database dropped afterwards) whose genesis is the app's demo
+// parties and CNYD, an MQTT broker (embedded aedes, or TEST_MQTT_URL such as the real Mosquitto at
+// mqtt://127.0.0.1:1883), the app mounted at /parking, and the demo lots seeded.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppHarness } from '@gongxin/app-kit/testing';
 import { startAppHarness } from '@gongxin/app-kit/testing';
-import { type Database, openDatabase } from '@gongxin/db';
+import type { Database } from '@gongxin/db';
+import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
 import { type EmbeddedBroker, startEmbeddedBroker } from '@gongxin/mqtt';
 import { ParkingGate } from '@gongxin/parking-gate';
 import { createParkingApp } from '../src/app';
@@ -25,12 +27,13 @@ export type ParkingHarness = AppHarness<typeof appRouter, ParkingRuntime> & {
 };
 
 export async function startParkingHarness(): Promise<ParkingHarness> {
-  const broker: EmbeddedBroker | null = process.env.MQTT_TEST_URL
+  const broker: EmbeddedBroker | null = process.env.TEST_MQTT_URL
     ? null
     : await startEmbeddedBroker({ port: 0 });
-  const brokerUrl = process.env.MQTT_TEST_URL ?? broker!.url;
+  const brokerUrl = process.env.TEST_MQTT_URL ?? broker!.url;
   let database: Database | undefined;
-  if (process.env.TEST_DATABASE_URL) database = await openDatabase({ url: process.env.TEST_DATABASE_URL });
+  const adminUrl = process.env[TEST_DATABASE_URL];
+  if (adminUrl) database = await openFreshPostgres(adminUrl);
   const parties = demoPartyAccounts();
   const h = await startAppHarness(createParkingApp({ seedDemo: false, processEveryMs: 50 }), {
     mqttUrl: brokerUrl,

@@ -53,7 +53,7 @@ describe('a gate offline for two hours', () => {
         const s = await operator.lotSessions({ lot: 'hq-p2' });
         return s.filter((x) => x.status === 'closed').length === 150 && s;
       },
-      90_000,
+      150_000,
     );
     await new Promise((r) => setTimeout(r, 1000));
     await h.caughtUp();
@@ -70,7 +70,7 @@ describe('a gate offline for two hours', () => {
     for (const r of listed) expect(BigInt(r.differenceFen!)).toBeGreaterThan(0n);
     // Listing again lists nothing twice.
     expect(await operator.reconciliation({ lot: 'hq-p2' })).toHaveLength(expected.length);
-  });
+  }, 180_000);
 
   it('the read models equal a rebuild from genesis', async () => {
     const snapshot = async () =>
