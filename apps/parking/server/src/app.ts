@@ -49,6 +49,10 @@ export function createParkingApp(options: ParkingAppOptions = {}) {
         prefix: GATE_PREFIX,
         decode: runtime.decode,
         toData: (d) => ({ envelope: d.envelope, body: d.body, hash: d.hash }),
+        // A gate's events must be taken in the order it sent them (an exit after its entry). A shared
+        // subscription hands one gate's burst to any member in any order; topic shards keep each gate on
+        // one subscription, whose QoS 1 delivery keeps the gate's order.
+        mode: 'sharded',
         ...(options.shards && { shards: options.shards }),
       },
     ],
