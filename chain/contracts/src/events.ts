@@ -5,6 +5,7 @@ import { assetsEvents } from './assets/events';
 import type { AnyEventCatalog, EventLike } from './catalog';
 import { copyrightEvents } from './copyright/events';
 import { coreEvents } from './core/events';
+import { energyEvents } from './energy/events';
 import { foodEvents } from './food/events';
 import { governanceEvents } from './governance/events';
 import { identityEvents } from './identity/events';
@@ -18,6 +19,7 @@ export { ASSET_POLICIES, assetsEvents, PACKET_SPLITS } from './assets/events';
 export * from './catalog';
 export { copyrightEvents, grantAttrs } from './copyright/events';
 export { coreEvents } from './core/events';
+export { energyEvents } from './energy/events';
 export { foodEvents } from './food/events';
 export { governanceEvents, PROPOSAL_KINDS } from './governance/events';
 export { identityEvents } from './identity/events';
@@ -38,6 +40,7 @@ export const suiteEventCatalogs: readonly AnyEventCatalog[] = [
   registryEvents,
   welfareEvents,
   parkingEvents,
+  energyEvents,
 ];
 
 /** The catalog of an event's contract, if the suite has one. */

@@ -4,6 +4,7 @@
 import { type ContractModule, ContractRegistry } from '@gongxin/ledger';
 import { assetsContract } from './assets/contract';
 import { copyrightContract } from './copyright/contract';
+import { energyContract } from './energy/contract';
 import { foodContract } from './food/contract';
 import { governanceContract } from './governance/contract';
 import { identityContract } from './identity/contract';
@@ -49,6 +50,9 @@ export * from './copyright/categories';
 export * from './copyright/contract';
 export * from './copyright/rights';
 export * from './copyright/views';
+export * from './energy/contract';
+export * from './energy/market';
+export * from './energy/views';
 export * from './food/contract';
 export * from './food/views';
 export * from './parking/contract';
@@ -69,6 +73,7 @@ export const suiteContracts: readonly ContractModule[] = [
   registryContract,
   welfareContract,
   parkingContract,
+  energyContract,
 ];
 
 /**

@@ -5,6 +5,7 @@ import { asBigInt, type StateReader, type Value } from '@gongxin/ledger';
 import type { Packet } from './assets/views';
 import { MAX_AMOUNT } from './common';
 import { checkCopyrightState } from './copyright/invariants';
+import { checkEnergyState } from './energy/invariants';
 import { identityKeys } from './identity/views';
 import { checkParkingState } from './parking/invariants';
 import { checkRegistryInvariants } from './registry/invariants';
@@ -84,6 +85,10 @@ export function checkInvariants(state: ScannableState): string[] {
   const parking = checkParkingState(state);
   problems.push(...parking.problems);
   for (const [symbol, amount] of parking.held) totalsOf(symbol).escrowed += amount;
+  // Buy orders of the energy market hold their escrow in the same pool.
+  const energy = checkEnergyState(state);
+  problems.push(...energy.problems);
+  for (const [symbol, amount] of energy.escrowed) totalsOf(symbol).escrowed += amount;
 
   for (const [symbol, t] of totals) {
     if (!supplies.has(symbol))

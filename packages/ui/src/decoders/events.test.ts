@@ -9,8 +9,8 @@ function translator(locale: SuiteLocale): Translate {
   return (key, named) => i18n.global.t(key, named ?? {});
 }
 
-// The apps' contracts (food, copyright, registry, welfare, parking) bring their words in their own decoder packs.
-const appContracts = ['food', 'copyright', 'registry', 'welfare', 'parking'];
+// The apps' contracts (food, copyright, registry, welfare, parking, energy) bring their words in their own decoder packs.
+const appContracts = ['food', 'copyright', 'registry', 'welfare', 'parking', 'energy'];
 const builtIn = suiteEventCatalogs.filter((c) => !appContracts.includes(c.contract));
 
 describe.each(['zh-CN', 'en'] as const)('core event decoders in %s', (locale) => {
