@@ -1,0 +1,10 @@
+// Vitest settings for the solar meter gateway: gateway suites start an embedded broker.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
