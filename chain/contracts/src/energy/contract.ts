@@ -16,7 +16,19 @@ import {
 import { z } from 'zod';
 import { lock, transferBetween, unlock } from '../assets/library';
 import { assetOf } from '../assets/views';
-import { actionId, checkAmount, zAddress, zAmount, zHash32, zName, zSupply, zSymbol, zText } from '../common';
+import {
+  actionId,
+  checkAmount,
+  parseGenesis,
+  zAddress,
+  zAmount,
+  zGenesisInteger,
+  zHash32,
+  zName,
+  zSupply,
+  zSymbol,
+  zText,
+} from '../common';
 import { isRegistered } from '../identity/views';
 import { energyEvents } from './events';
 import {
@@ -140,9 +152,34 @@ function payNet(ctx: ContractContext, config: EnergyConfig, owner: Address, net:
 
 const min = minBig;
 
+const zGenesisPrice = zGenesisInteger.refine((p) => p >= 0n && p <= 100_000_000_000n, 'a price is fen/MWh');
+const zEnergyGenesis = z
+  .object({
+    config: z
+      .object({
+        currency: zSymbol,
+        operator: zAddress,
+        gridFee: zGenesisPrice,
+        imbalance: zGenesisPrice,
+        feedIn: zGenesisPrice,
+        subsidyRate: zGenesisPrice,
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 export const energyContract: ContractModule = {
   name: 'energy',
   version: 1,
+  /** A new chain may start with the market configured (the currency asset must be issued at genesis). */
+  genesis(ctx, section) {
+    const { config } = parseGenesis('energy', zEnergyGenesis, section);
+    if (!config) return;
+    if (!assetOf(ctx, config.currency))
+      throw new Error(`genesis section "energy": no asset ${config.currency}`);
+    ctx.set(energyKeys.config(), config as never);
+  },
   actions: {
     /** The grid operator sets the currency and tariffs (fen/MWh); it is the grid's account from then on. */
     configure: defineAction(

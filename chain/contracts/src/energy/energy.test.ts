@@ -349,3 +349,33 @@ describe('subsidy receivables', () => {
     chain.fails('not_allowed', grid, energy('paySubsidy', { id }));
   });
 });
+
+describe('energy genesis', () => {
+  it('may configure the market on a new chain, and refuses an unknown currency', async () => {
+    const { TestChain, demoGenesis } = await import('../../test/chain');
+    const { energyContract } = await import('./contract');
+    const { energyConfigOf } = await import('./views');
+    const g = demoGenesis();
+    const config = {
+      currency: 'CNYX',
+      operator: grid.address,
+      gridFee: 1,
+      imbalance: 2,
+      feedIn: 3,
+      subsidyRate: '4',
+    };
+    const chain = new TestChain({ contracts: { ...g, energy: { config } }, extra: [energyContract] });
+    expect(energyConfigOf(chain.store)).toMatchObject({
+      currency: 'CNYX',
+      operator: grid.address,
+      subsidyRate: 4n,
+    });
+    expect(
+      () =>
+        new TestChain({
+          contracts: { ...g, energy: { config: { ...config, currency: 'NOPE' } } },
+          extra: [energyContract],
+        }),
+    ).toThrow(/no asset NOPE/);
+  });
+});
