@@ -42,6 +42,8 @@ export interface GatewayOptions {
   maxBatch?: number;
   /** Batches published at once before waiting for their acks. Default 8 (sent in order). */
   window?: number;
+  /** First epoch of a gateway without a data directory (a restarted in-memory gateway must not reuse epochs). */
+  epoch?: number;
 }
 
 interface State {
@@ -77,7 +79,7 @@ export class Gateway {
     // A start is a boot: a new epoch, so readings after it can never collide with ones before it.
     this.#state = saved
       ? { ...saved, epoch: saved.epoch + 1, seq: 0 }
-      : { epoch: 0, seq: 0, meterBoots: null, lastImportWh: 0, lastExportWh: 0 };
+      : { epoch: options.epoch ?? 0, seq: 0, meterBoots: null, lastImportWh: 0, lastExportWh: 0 };
     this.#saveState();
   }
 

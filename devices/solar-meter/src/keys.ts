@@ -28,3 +28,11 @@ export function loadOrCreateDeviceKey(path: string): DeviceKey {
   writeFileSync(path, key.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
   return key;
 }
+
+/** A device key from a 32-byte seed (fixtures and demo fleets with published seeds: never for real meters). */
+export function deviceKeyFromSeed(seed: Uint8Array): DeviceKey {
+  if (seed.length !== 32) throw new RangeError('an Ed25519 seed is 32 bytes');
+  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  return { privateKey, publicKey: publicKeyHex(privateKey) };
+}

@@ -1,0 +1,319 @@
+// 15-minute intervals per meter from its verified readings, and their anchors on chain.
+//
+// Energy is read from cumulative registers: between two consecutive readings of one epoch the energy is
+// the difference of the registers, exact. When the two readings lie in different intervals (a gap: an
+// outage, a broker away) the exact difference is split over the intervals by time, by largest remainder
+// so the parts add up to the Wh, and those intervals are marked estimated; when the missing readings
+// arrive later (buffered by the gateway), the interval is recomputed and anchored again as a true-up.
+// A new epoch (a reboot or a counter that went down) starts a new baseline: the interval is flagged
+// `reset` and no energy is invented across it, never negative energy.
+//
+// Each interval's root is the RFC 6962 root over its readings' leaves (protocol v1 leafBytes) in
+// (epoch, seq) order: a reading proves its place in the anchored root with an audit path.
+import type { Outbox } from '@gongxin/app-kit';
+import { largestRemainder } from '@gongxin/contracts';
+import type { Database } from '@gongxin/db';
+import {
+  INTERVAL_MS,
+  leafBytes,
+  merklePath,
+  merkleRoot,
+  type Reading,
+  toHex,
+} from '@gongxin/solar-meter/protocol';
+import { and, eq, isNotNull, lte, sql } from 'drizzle-orm';
+import { anchors, meterIntervals, meters } from './db/schema';
+import { SOLAR_STREAM } from './ingest';
+
+/** Readings further apart than this make the energy between them an estimated split. */
+export const GAP_MS = 2 * 60_000;
+/** How long after an interval's end readings may still arrive before it is anchored. */
+export const GRACE_MS = 2 * 60_000;
+/** How far back a recompute reads for the baseline reading before the first changed interval. */
+export const LOOKBACK_MS = 6 * 3_600_000;
+
+export interface MeterReading extends Reading {
+  readonly epoch: number;
+}
+
+export interface IntervalFigures {
+  start: number;
+  exportWh: bigint;
+  importWh: bigint;
+  readings: MeterReading[];
+  reset: boolean;
+  estimated: boolean;
+}
+
+const intervalOf = (ts: number) => Math.floor(ts / INTERVAL_MS) * INTERVAL_MS;
+
+/**
+ * The intervals of one meter's readings (any order; sorted here by epoch and seq). Intervals before the
+ * first reading's are not produced: the first reading is only the baseline.
+ */
+export function computeIntervals(input: readonly MeterReading[]): Map<number, IntervalFigures> {
+  const readings = [...input].sort((a, b) => a.epoch - b.epoch || a.seq - b.seq);
+  const out = new Map<number, IntervalFigures>();
+  const at = (start: number): IntervalFigures => {
+    let f = out.get(start);
+    if (!f) {
+      f = { start, exportWh: 0n, importWh: 0n, readings: [], reset: false, estimated: false };
+      out.set(start, f);
+    }
+    return f;
+  };
+  let prev: MeterReading | undefined;
+  for (const r of readings) {
+    const here = at(intervalOf(r.ts));
+    here.readings.push(r);
+    if (!prev) {
+      prev = r;
+      continue;
+    }
+    const dExport = BigInt(r.exportWh - prev.exportWh);
+    const dImport = BigInt(r.importWh - prev.importWh);
+    if (r.epoch !== prev.epoch || dExport < 0n || dImport < 0n) {
+      // A new baseline: the energy across the reset is not known and is not made up.
+      here.reset = true;
+      prev = r;
+      continue;
+    }
+    const from = intervalOf(prev.ts);
+    const to = intervalOf(r.ts);
+    if (from === to || r.ts <= prev.ts) {
+      here.exportWh += dExport;
+      here.importWh += dImport;
+    } else {
+      // Split by the time each interval covers of (prev.ts, r.ts].
+      const starts: number[] = [];
+      const weights: bigint[] = [];
+      for (let s = from; s <= to; s += INTERVAL_MS) {
+        const overlap = Math.min(s + INTERVAL_MS, r.ts) - Math.max(s, prev.ts);
+        starts.push(s);
+        weights.push(BigInt(Math.max(0, overlap)));
+      }
+      const ex = largestRemainder(dExport, weights);
+      const im = largestRemainder(dImport, weights);
+      const estimated = r.ts - prev.ts > GAP_MS;
+      for (const [i, s] of starts.entries()) {
+        const f = at(s);
+        f.exportWh += ex[i]!;
+        f.importWh += im[i]!;
+        if (estimated) f.estimated = true;
+      }
+    }
+    prev = r;
+  }
+  return out;
+}
+
+export function intervalRoot(meter: string, readings: readonly MeterReading[]): string {
+  return toHex(merkleRoot(readings.map((r) => leafBytes(meter, r.epoch, r))));
+}
+
+interface BatchRow {
+  device: string;
+  data: { epoch: number; readings: Reading[] };
+}
+
+export interface AggregatorOptions {
+  database: Database;
+  outbox?: Outbox;
+  /** The ingester's address (energy/ingester): anchors are signed with its key by the outbox. */
+  signer?: string;
+  now?: () => number;
+}
+
+export class Aggregator {
+  #running: Promise<{ meters: number; anchored: number }> | undefined;
+
+  constructor(private readonly o: AggregatorOptions) {}
+
+  /** One pass: recompute the intervals of meters with new readings, then anchor due intervals. */
+  pass(): Promise<{ meters: number; anchored: number }> {
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #pass(): Promise<{ meters: number; anchored: number }> {
+    const { database } = this.o;
+    const now = (this.o.now ?? Date.now)();
+    const [cursor] = await database.query<{ received_at: string | number }>(
+      sql`select received_at from solar.aggregation_cursor where id = ${SOLAR_STREAM}`,
+    );
+    const since = Number(cursor?.received_at ?? -1);
+    // Rows committed out of order by parallel writers are caught by reading a minute back (recomputing is idempotent).
+    const dirty = await database.query<{
+      device: string;
+      from: string | number;
+      newest: string | number;
+    }>(sql`
+      select device, min(interval_start) as from, max(received_at) as newest from appkit_ingest.readings
+      where stream = ${SOLAR_STREAM} and received_at > ${since - 60_000}
+      group by device`);
+    let newest = since;
+    for (const d of dirty) {
+      await this.recompute(d.device, Number(d.from), now);
+      newest = Math.max(newest, Number(d.newest));
+    }
+    if (newest > since) {
+      await database.execute(sql`
+        insert into solar.aggregation_cursor (id, received_at) values (${SOLAR_STREAM}, ${newest})
+        on conflict (id) do update set received_at = excluded.received_at`);
+    }
+    const anchored = await this.anchorDue(now);
+    return { meters: dirty.length, anchored };
+  }
+
+  /** The meter's readings from `from` − LOOKBACK on, by (epoch, seq). */
+  async readingsOf(meter: string, from: number, to = Number.MAX_SAFE_INTEGER): Promise<MeterReading[]> {
+    const rows = await this.o.database.query<BatchRow>(sql`
+      select device, data from appkit_ingest.readings
+      where stream = ${SOLAR_STREAM} and device = ${meter}
+        and interval_start >= ${from} and interval_start <= ${to}`);
+    return rows
+      .flatMap((row) => row.data.readings.map((r) => ({ ...r, epoch: row.data.epoch })))
+      .sort((a, b) => a.epoch - b.epoch || a.seq - b.seq);
+  }
+
+  async recompute(meter: string, from: number, now: number): Promise<void> {
+    const readings = await this.readingsOf(meter, from - LOOKBACK_MS);
+    const figures = computeIntervals(readings);
+    const db = this.o.database.db;
+    for (const f of figures.values()) {
+      if (f.start < from) continue;
+      const row = {
+        meter,
+        start: f.start,
+        exportWh: f.exportWh,
+        importWh: f.importWh,
+        readings: f.readings.length,
+        root: intervalRoot(meter, f.readings),
+        reset: f.reset,
+        estimated: f.estimated,
+        dirty: false,
+        updatedAt: now,
+      };
+      await db
+        .insert(meterIntervals)
+        .values({ ...row, anchoredRevision: null })
+        .onConflictDoUpdate({
+          target: [meterIntervals.meter, meterIntervals.start],
+          set: {
+            ...row,
+            // Changed after its anchor: anchor again (a true-up) once due.
+            dirty: sql`${meterIntervals.anchoredRevision} is not null and (${meterIntervals.root} <> excluded.root or ${meterIntervals.exportWh} <> excluded.export_wh)`,
+          },
+        });
+    }
+  }
+
+  /** Hands due intervals of registered meters to the outbox: first anchors, and true-ups of estimated ones. */
+  async anchorDue(now: number): Promise<number> {
+    const { outbox, signer, database } = this.o;
+    if (!outbox || !signer) return 0;
+    const due = await database.db
+      .select()
+      .from(meterIntervals)
+      .innerJoin(meters, eq(meters.id, meterIntervals.meter))
+      .where(
+        and(
+          lte(meterIntervals.start, now - INTERVAL_MS - GRACE_MS),
+          sql`(${meterIntervals.anchoredRevision} is null or ${meterIntervals.dirty})`,
+        ),
+      )
+      .limit(500);
+    let count = 0;
+    for (const { meter_intervals: i } of due) {
+      const revision = i.anchoredRevision === null ? 0 : i.anchoredRevision + 1;
+      if (revision > 0) {
+        // Only an estimated anchor may be trued up; a final one stays (late data is recorded, not re-anchored).
+        const [last] = await database.db
+          .select({ estimated: anchors.estimated })
+          .from(anchors)
+          .where(and(eq(anchors.meter, i.meter), eq(anchors.start, i.start), isNotNull(anchors.txId)))
+          .orderBy(sql`${anchors.revision} desc`)
+          .limit(1);
+        if (!last?.estimated) {
+          await database.db
+            .update(meterIntervals)
+            .set({ dirty: false })
+            .where(and(eq(meterIntervals.meter, i.meter), eq(meterIntervals.start, i.start)));
+          continue;
+        }
+      }
+      await database.transaction(async (tx) => {
+        await outbox.enqueue(
+          [
+            {
+              id: `solar:${i.meter}:${i.start}:${revision}`,
+              signer,
+              action: {
+                contract: 'energy',
+                name: 'anchorInterval',
+                params: {
+                  meter: i.meter,
+                  start: i.start,
+                  root: i.root,
+                  readings: i.readings,
+                  // Safe integers (an interval holds at most 10^9 Wh on chain): the outbox keeps actions as JSON.
+                  exportWh: Number(i.exportWh),
+                  importWh: Number(i.importWh),
+                  reset: i.reset,
+                  estimated: i.estimated,
+                },
+              },
+            },
+          ],
+          tx as never,
+        );
+        await tx
+          .update(meterIntervals)
+          .set({ anchoredRevision: revision, dirty: false })
+          .where(and(eq(meterIntervals.meter, i.meter), eq(meterIntervals.start, i.start)));
+      });
+      count++;
+    }
+    return count;
+  }
+
+  /** The audit path of one reading in its interval's root (to verify against the anchored root). */
+  async proof(meter: string, epoch: number, seq: number) {
+    const rows = await this.o.database.query<BatchRow & { interval_start: string | number }>(sql`
+      select device, data, interval_start from appkit_ingest.readings
+      where stream = ${SOLAR_STREAM} and device = ${meter} and key like ${`${meter}/${epoch}/%`}`);
+    const reading = rows
+      .flatMap((r) => r.data.readings.map((x) => ({ ...x, epoch: r.data.epoch })))
+      .find((r) => r.seq === seq);
+    if (!reading) return null;
+    const start = intervalOf(reading.ts);
+    const all = (await this.readingsOf(meter, start, start)).filter((r) => intervalOf(r.ts) === start);
+    const index = all.findIndex((r) => r.epoch === epoch && r.seq === seq);
+    const leaves = all.map((r) => leafBytes(meter, r.epoch, r));
+    return {
+      reading,
+      start,
+      index,
+      size: leaves.length,
+      leaf: toHex(leaves[index]!),
+      path: merklePath(leaves, index).map(toHex),
+      root: toHex(merkleRoot(leaves)),
+    };
+  }
+}
+
+export function startAggregation(aggregator: Aggregator, everyMs = 5_000, onError?: (err: unknown) => void) {
+  let last: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    last = aggregator.pass().catch((err: unknown) => onError?.(err));
+  }, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await last;
+    },
+  };
+}

@@ -1,0 +1,166 @@
+// The solar app's tables, all in the Postgres schema `solar`. Two kinds:
+//   off chain, written by the app: each meter's 15-minute intervals computed from its verified readings
+//     (the readings themselves are in appkit_ingest.readings, stream `solar.meters`, one row per signed
+//     batch) and how far the aggregation has read;
+//   read models of the chain, written only by the indexer (src/indexer.ts) from `energy.*` events: plants,
+//     meters, anchored intervals, orders, slots, settlements, certificate lots and subsidy receivables.
+//     `reset` empties exactly these, so a rebuild replays them from genesis.
+// Read by drizzle-kit: no driver imports here. Times are ms since the epoch; quantities Wh, money fen.
+import { appSchema } from '@gongxin/db/schema';
+import { bigint, boolean, integer, primaryKey, text } from 'drizzle-orm/pg-core';
+
+export const solar = appSchema('solar');
+
+const ms = (name: string) => bigint(name, { mode: 'number' });
+/** Wh and fen as bigint (PostgreSQL bigint, exact). */
+const big = (name: string) => bigint(name, { mode: 'bigint' });
+
+// ------------------------------------------------------------------------------------------ off chain
+
+/** A meter's 15-minute interval as computed from its readings (device time). */
+export const meterIntervals = solar.table(
+  'meter_intervals',
+  {
+    meter: text('meter').notNull(),
+    start: ms('start').notNull(),
+    exportWh: big('export_wh').notNull(),
+    importWh: big('import_wh').notNull(),
+    readings: integer('readings').notNull(),
+    /** Hex RFC 6962 root over the interval's reading leaves, in (epoch, seq) order. */
+    root: text('root').notNull(),
+    /** A counter went down (a new epoch began) in the interval. */
+    reset: boolean('reset').notNull(),
+    /** Part of the energy is an estimated split of a gap across intervals. */
+    estimated: boolean('estimated').notNull(),
+    /** The revision anchored on chain last, null before the first anchor. */
+    anchoredRevision: integer('anchored_revision'),
+    /** The values changed after an anchor and wait to be anchored again (a true-up). */
+    dirty: boolean('dirty').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meter, t.start] })],
+);
+
+/** How far the aggregation has read the ingest table (received_at of the newest row taken). */
+export const aggregationCursor = solar.table('aggregation_cursor', {
+  id: text('id').primaryKey(),
+  receivedAt: ms('received_at').notNull(),
+});
+
+// ------------------------------------------------------------------------------------------ read models
+
+export const plants = solar.table('plants', {
+  id: text('id').primaryKey(),
+  owner: text('owner').notNull(),
+  name: text('name').notNull(),
+  capacityW: big('capacity_w').notNull(),
+  latE6: integer('lat_e6').notNull(),
+  lonE6: integer('lon_e6').notNull(),
+  commissioned: ms('commissioned').notNull(),
+  certified: boolean('certified').notNull(),
+  height: integer('height').notNull(),
+  txId: text('tx_id').notNull(),
+});
+
+export const meters = solar.table('meters', {
+  id: text('id').primaryKey(),
+  plant: text('plant').notNull(),
+  owner: text('owner').notNull(),
+  /** Ed25519 public key, hex: batches are verified against it. */
+  key: text('key').notNull(),
+  height: integer('height').notNull(),
+  txId: text('tx_id').notNull(),
+});
+
+export const anchors = solar.table(
+  'anchors',
+  {
+    meter: text('meter').notNull(),
+    start: ms('start').notNull(),
+    revision: integer('revision').notNull(),
+    plant: text('plant').notNull(),
+    root: text('root').notNull(),
+    readings: integer('readings').notNull(),
+    exportWh: big('export_wh').notNull(),
+    importWh: big('import_wh').notNull(),
+    reset: boolean('reset').notNull(),
+    estimated: boolean('estimated').notNull(),
+    height: integer('height').notNull(),
+    txId: text('tx_id').notNull(),
+    time: ms('time').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meter, t.start, t.revision] })],
+);
+
+export const orders = solar.table('orders', {
+  id: text('id').primaryKey(),
+  slot: ms('slot').notNull(),
+  side: text('side').notNull(),
+  account: text('account').notNull(),
+  plant: text('plant'),
+  wh: big('wh').notNull(),
+  price: big('price').notNull(),
+  green: boolean('green').notNull(),
+  status: text('status').notNull(),
+  filledWh: big('filled_wh').notNull(),
+  energyFen: big('energy_fen').notNull(),
+  feeFen: big('fee_fen').notNull(),
+  height: integer('height').notNull(),
+  txId: text('tx_id').notNull(),
+});
+
+export const slots = solar.table('slots', {
+  slot: ms('slot').primaryKey(),
+  status: text('status').notNull(),
+  price: big('price'),
+  volume: big('volume').notNull(),
+  energyFen: big('energy_fen').notNull(),
+  feeFen: big('fee_fen').notNull(),
+  height: integer('height').notNull(),
+  txId: text('tx_id').notNull(),
+});
+
+export const settlements = solar.table(
+  'settlements',
+  {
+    slot: ms('slot').notNull(),
+    plant: text('plant').notNull(),
+    soldWh: big('sold_wh').notNull(),
+    deliveredWh: big('delivered_wh').notNull(),
+    imbalanceFen: big('imbalance_fen').notNull(),
+    feedInFen: big('feed_in_fen').notNull(),
+    estimated: boolean('estimated').notNull(),
+    height: integer('height').notNull(),
+    txId: text('tx_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.slot, t.plant] })],
+);
+
+export const lots = solar.table('lots', {
+  id: text('id').primaryKey(),
+  plant: text('plant').notNull(),
+  month: text('month').notNull(),
+  owner: text('owner').notNull(),
+  count: integer('count').notNull(),
+  status: text('status').notNull(),
+  expires: ms('expires').notNull(),
+  beneficiary: text('beneficiary'),
+  height: integer('height').notNull(),
+  txId: text('tx_id').notNull(),
+});
+
+export const subsidies = solar.table('subsidies', {
+  id: text('id').primaryKey(),
+  plant: text('plant').notNull(),
+  month: text('month').notNull(),
+  wh: big('wh').notNull(),
+  faceFen: big('face_fen').notNull(),
+  holder: text('holder').notNull(),
+  status: text('status').notNull(),
+  askFen: big('ask_fen'),
+  height: integer('height').notNull(),
+  txId: text('tx_id').notNull(),
+});
+
+/** The tables the indexer writes; `reset` empties exactly these. */
+export const readModels = [plants, meters, anchors, orders, slots, settlements, lots, subsidies] as const;

@@ -1,0 +1,102 @@
+// The demo parties of the solar app on the embedded chain: plant owners, a buyer, the grid operator and
+// the app's ingester service key (which anchors intervals). Keys derive from published seeds: demo only.
+import { type Account, accountFromPrivateKey } from '@gongxin/client';
+import type { CryptoSuite, Value } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+
+export type SolarRole = 'owner' | 'buyer' | 'operator' | 'ingester';
+
+export interface DemoParty {
+  id: string;
+  name: { 'zh-CN': string; en: string };
+  role: SolarRole;
+  kind: 'person' | 'organization' | 'service';
+}
+
+/** The on-chain CNY asset the demo market settles in (fen, 2 decimals). */
+export const SOLAR_CURRENCY = 'CNYS';
+
+export const DEMO_PARTIES: readonly DemoParty[] = [
+  { id: 'zhang-wei', name: { 'zh-CN': '张伟', en: 'Zhang Wei' }, role: 'owner', kind: 'person' },
+  {
+    id: 'lvyuan-agri',
+    name: { 'zh-CN': '绿源农业光伏合作社', en: 'Lvyuan Agri-PV Cooperative' },
+    role: 'owner',
+    kind: 'organization',
+  },
+  {
+    id: 'jinghua-textile',
+    name: { 'zh-CN': '苏州精华纺织有限公司', en: 'Suzhou Jinghua Textile Co.' },
+    role: 'buyer',
+    kind: 'organization',
+  },
+  {
+    id: 'grid-operator',
+    name: { 'zh-CN': '国网演示配电公司', en: 'Demo grid operator' },
+    role: 'operator',
+    kind: 'organization',
+  },
+  {
+    id: 'solar-ingester',
+    name: { 'zh-CN': '能源链计量服务', en: 'Solar metering service' },
+    role: 'ingester',
+    kind: 'service',
+  },
+];
+
+export interface PartyAccount extends DemoParty {
+  account: Account;
+  address: string;
+}
+
+function demoKey(suite: CryptoSuite, id: string): Uint8Array {
+  return suite.hash(new TextEncoder().encode(`gongxin solar demo party ${id} (published seed, demo only)`));
+}
+
+export function demoPartyAccounts(suite: CryptoSuite = getSuite('ed25519-sha256')): PartyAccount[] {
+  return DEMO_PARTIES.map((p) => {
+    const account = accountFromPrivateKey(suite, demoKey(suite, p.id));
+    return { ...p, account, address: account.address };
+  });
+}
+
+export function demoParty(parties: readonly PartyAccount[], id: string): PartyAccount {
+  const found = parties.find((p) => p.id === id);
+  if (!found) throw new Error(`no demo party ${id}`);
+  return found;
+}
+
+/** Tariffs of the demo market, fen/MWh (1 fen/MWh = 0.00001 元/kWh). */
+export const DEMO_TARIFFS = { gridFee: 5_000n, imbalance: 60_000n, feedIn: 35_000n, subsidyRate: 30_000n };
+
+/**
+ * What the solar app contributes to a new demo chain: its parties with passports, the operator and the
+ * ingester roles, the settlement asset with opening balances, and the market configured.
+ */
+export function solarGenesis(parties: readonly PartyAccount[] = demoPartyAccounts()): Record<string, Value> {
+  const operator = demoParty(parties, 'grid-operator');
+  const role = (r: SolarRole) =>
+    parties.filter((p) => p.role === r).map((p) => ({ subject: p.address, app: 'energy', role: r }));
+  return {
+    identity: {
+      accounts: parties.map((p) => ({ address: p.address, kind: p.kind })),
+      roles: [...role('operator'), ...role('ingester')],
+    },
+    assets: {
+      assets: [
+        {
+          symbol: SOLAR_CURRENCY,
+          name: '能源结算人民币（演示）',
+          decimals: 2,
+          policy: 'mintable',
+          issuer: operator.address,
+          maxSupply: 100_000_000_000n,
+          balances: Object.fromEntries(
+            parties.filter((p) => p.role !== 'ingester').map((p) => [p.address, 100_000_000n]),
+          ),
+        },
+      ],
+    },
+    energy: { config: { currency: SOLAR_CURRENCY, operator: operator.address, ...DEMO_TARIFFS } },
+  } as Record<string, Value>;
+}

@@ -1,0 +1,259 @@
+// The solar app's tRPC router: plants and their meters, each meter's intervals with their anchors, the
+// live curve with today's forecast, the audit path of a reading to its anchored interval root, the market
+// (slots, orders, settlements), certificates and subsidy receivables, meter health and ingest rejects.
+// Reads only: writes (registering plants and meters, orders, certificates) are txs signed in the user's
+// browser and sent to the node. Quantities are Wh and fen, sent as decimal strings.
+import { clearSkyIrradiance } from '@gongxin/solar-meter';
+import { INTERVAL_MS } from '@gongxin/solar-meter/protocol';
+import { TRPCError } from '@trpc/server';
+import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  anchors,
+  lots,
+  meterIntervals,
+  meters,
+  orders,
+  plants,
+  settlements,
+  slots,
+  subsidies,
+} from './db/schema';
+import { SOLAR_STREAM } from './ingest';
+import { publicProcedure, router } from './trpc';
+
+const zCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'an id is 1–64 of A-Z a-z 0-9 _ . -');
+const zAddress = z.string().regex(/^gx1[0-9a-z]{20,90}$/, 'an address starts gx1');
+const zTime = z.number().int().min(0).max(8_640_000_000_000);
+const DAY = 86_400_000;
+/** A meter with no reading for this long is shown offline. */
+export const OFFLINE_MS = 5 * 60_000;
+
+/** bigint → decimal string, recursively (tRPC's JSON carries no bigint). */
+export function jsonable<T>(value: T): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(jsonable);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonable(v)]));
+  return value;
+}
+
+/** Start of the day (China Standard Time) containing `ms`. */
+const dayStart = (ms: number) => Math.floor((ms + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
+
+export const appRouter = router({
+  plants: router({
+    list: publicProcedure
+      .input(z.object({ owner: zAddress.optional() }).strict().optional())
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const rows = await db
+          .select()
+          .from(plants)
+          .where(input?.owner ? eq(plants.owner, input.owner) : undefined)
+          .orderBy(asc(plants.id));
+        const totals = await ctx.services.database.query<{
+          plant: string;
+          export_wh: string;
+          meters: number;
+        }>(sql`
+          select m.plant, coalesce(sum(i.export_wh), 0)::text as export_wh, count(distinct m.id)::int as meters
+          from solar.meters m left join solar.meter_intervals i on i.meter = m.id
+          group by m.plant`);
+        const byPlant = new Map(totals.map((t) => [t.plant, t]));
+        return jsonable(
+          rows.map((p) => ({
+            ...p,
+            exportWh: byPlant.get(p.id)?.export_wh ?? '0',
+            meters: byPlant.get(p.id)?.meters ?? 0,
+          })),
+        ) as Record<string, unknown>[];
+      }),
+
+    /** One plant: meters, today's curve (readings) and forecast, and its intervals with their anchors. */
+    get: publicProcedure
+      .input(z.object({ id: zCode, day: zTime.optional() }).strict())
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const [plant] = await db.select().from(plants).where(eq(plants.id, input.id));
+        if (!plant) throw new TRPCError({ code: 'NOT_FOUND', message: `no plant ${input.id}` });
+        const plantMeters = await db.select().from(meters).where(eq(meters.plant, input.id));
+        const ids = plantMeters.map((m) => m.id);
+        const from = dayStart(input.day ?? Date.now());
+        const intervals =
+          ids.length === 0
+            ? []
+            : await db
+                .select()
+                .from(meterIntervals)
+                .where(
+                  and(
+                    inArray(meterIntervals.meter, ids),
+                    gte(meterIntervals.start, from),
+                    lt(meterIntervals.start, from + DAY),
+                  ),
+                )
+                .orderBy(asc(meterIntervals.start));
+        const anchored =
+          ids.length === 0
+            ? []
+            : await db
+                .select()
+                .from(anchors)
+                .where(
+                  and(inArray(anchors.meter, ids), gte(anchors.start, from), lt(anchors.start, from + DAY)),
+                );
+        const anchorOf = (meter: string, start: number) =>
+          anchored
+            .filter((a) => a.meter === meter && a.start === start)
+            .sort((a, b) => b.revision - a.revision)[0];
+        // The curve: every reading of the day, as power, temperature and irradiance.
+        const curve: { ts: number; meter: string; power: number; temperature: number; irradiance: number }[] =
+          [];
+        for (const id of ids) {
+          for (const r of await ctx.app.aggregator.readingsOf(id, from, from + DAY - INTERVAL_MS)) {
+            curve.push({
+              ts: r.ts,
+              meter: id,
+              power: r.power,
+              temperature: r.temperature,
+              irradiance: r.irradiance,
+            });
+          }
+        }
+        curve.sort((a, b) => a.ts - b.ts);
+        // Forecast for the rest of the day: the clear-sky curve, scaled by how the morning's readings
+        // compared with clear sky (a cloudy morning lowers the afternoon's expectation).
+        const lat = plant.latE6 / 1e6;
+        const lon = plant.lonE6 / 1e6;
+        const capacity = Number(plant.capacityW);
+        const measured = curve.filter((c) => c.irradiance > 0);
+        const clearAtMeasured = measured.reduce((s, c) => s + clearSkyIrradiance(c.ts, lat, lon), 0);
+        const ratio =
+          measured.length > 0 && clearAtMeasured > 0
+            ? Math.min(1.2, measured.reduce((s, c) => s + c.irradiance, 0) / clearAtMeasured)
+            : 1;
+        const now = Date.now();
+        const forecast: { ts: number; power: number }[] = [];
+        for (
+          let t = Math.max(from, Math.ceil(now / INTERVAL_MS) * INTERVAL_MS);
+          t < from + DAY;
+          t += INTERVAL_MS
+        ) {
+          forecast.push({
+            ts: t,
+            power: Math.round((capacity * clearSkyIrradiance(t, lat, lon) * ratio) / 1000),
+          });
+        }
+        return jsonable({
+          plant,
+          meters: plantMeters,
+          curve,
+          forecast,
+          intervals: intervals.map((i) => ({ ...i, anchor: anchorOf(i.meter, i.start) ?? null })),
+        }) as Record<string, unknown>;
+      }),
+  }),
+
+  /** The audit path of one reading to its interval's root, and the anchor of that root on chain. */
+  proof: publicProcedure
+    .input(z.object({ meter: zCode, epoch: z.number().int().min(0), seq: z.number().int().min(0) }).strict())
+    .query(async ({ ctx, input }) => {
+      const proof = await ctx.app.aggregator.proof(input.meter, input.epoch, input.seq);
+      if (!proof) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such reading' });
+      const [anchor] = await ctx.services.database.db
+        .select()
+        .from(anchors)
+        .where(and(eq(anchors.meter, input.meter), eq(anchors.start, proof.start)))
+        .orderBy(desc(anchors.revision))
+        .limit(1);
+      return jsonable({ ...proof, anchor: anchor ?? null }) as Record<string, unknown>;
+    }),
+
+  market: router({
+    slots: publicProcedure
+      .input(
+        z.object({ from: zTime.optional(), limit: z.number().int().min(1).max(200).default(48) }).strict(),
+      )
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const from = input.from ?? Date.now() - DAY;
+        const book = await db
+          .select()
+          .from(orders)
+          .where(gte(orders.slot, from))
+          .orderBy(asc(orders.slot), asc(orders.price))
+          .limit(input.limit * 20);
+        const cleared = await db.select().from(slots).where(gte(slots.slot, from)).orderBy(asc(slots.slot));
+        const settled = await db.select().from(settlements).where(gte(settlements.slot, from));
+        const starts = [...new Set([...book.map((o) => o.slot), ...cleared.map((s) => s.slot)])]
+          .sort((a, b) => a - b)
+          .slice(0, input.limit);
+        return jsonable(
+          starts.map((slot) => ({
+            slot,
+            result: cleared.find((s) => s.slot === slot) ?? null,
+            orders: book.filter((o) => o.slot === slot),
+            settlements: settled.filter((s) => s.slot === slot),
+          })),
+        ) as Record<string, unknown>[];
+      }),
+  }),
+
+  certificates: publicProcedure
+    .input(z.object({ owner: zAddress.optional(), plant: zCode.optional() }).strict())
+    .query(async ({ ctx, input }) => {
+      const db = ctx.services.database.db;
+      const lotRows = await db
+        .select()
+        .from(lots)
+        .where(
+          and(
+            input.owner ? eq(lots.owner, input.owner) : undefined,
+            input.plant ? eq(lots.plant, input.plant) : undefined,
+          ),
+        )
+        .orderBy(desc(lots.height));
+      const subsidyRows = await db
+        .select()
+        .from(subsidies)
+        .where(
+          and(
+            input.owner ? eq(subsidies.holder, input.owner) : undefined,
+            input.plant ? eq(subsidies.plant, input.plant) : undefined,
+          ),
+        );
+      return jsonable({ lots: lotRows, subsidies: subsidyRows }) as Record<string, unknown>;
+    }),
+
+  /** Meter health: offline (no reading for 5 min), resets and estimated intervals today, ingest rejects by reason. */
+  health: publicProcedure.query(async ({ ctx }) => {
+    const database = ctx.services.database;
+    const now = Date.now();
+    const last = await database.query<{ device: string; ts: string | number }>(sql`
+      select device, max(ts) as ts from appkit_ingest.readings where stream = ${SOLAR_STREAM} group by device`);
+    const flags = await database.query<{ meter: string; resets: number; estimated: number }>(sql`
+      select meter, count(*) filter (where reset)::int as resets, count(*) filter (where estimated)::int as estimated
+      from solar.meter_intervals where start >= ${dayStart(now)} group by meter`);
+    const rejects = await database.query<{ reason: string; count: number }>(sql`
+      select reason, count(*)::int as count from appkit_ingest.rejected where stream = ${SOLAR_STREAM}
+      group by reason order by reason`);
+    const registered = await database.db.select({ id: meters.id, plant: meters.plant }).from(meters);
+    return {
+      meters: registered.map((m) => {
+        const seen = Number(last.find((l) => l.device === m.id)?.ts ?? 0);
+        const f = flags.find((x) => x.meter === m.id);
+        return {
+          ...m,
+          lastReading: seen || null,
+          offline: now - seen > OFFLINE_MS,
+          resets: f?.resets ?? 0,
+          estimated: f?.estimated ?? 0,
+        };
+      }),
+      rejects,
+    };
+  }),
+});
+
+export type AppRouter = typeof appRouter;

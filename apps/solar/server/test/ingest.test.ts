@@ -1,0 +1,211 @@
+// Meter readings end to end on the embedded broker and PGlite: a plant and meter registered on chain, a
+// gateway publishing signed batches, stored exactly once by (meter, epoch, seq), 15-minute intervals
+// with a reset at 12:07 (no negative energy, flagged) and a 40-minute outage (exact total, estimated
+// split), anchored on chain, a true-up when withheld readings arrive, and rejects counted by reason.
+import { Gateway, generateDeviceKey, MqttPublisher, SimulatedPlant } from '@gongxin/solar-meter';
+import { batchTopic, encodeBatch, signBatch } from '@gongxin/solar-meter/protocol';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOLAR_STREAM } from '../src/ingest';
+import { type SolarHarness, startSolarHarness } from './harness';
+
+const MIN = 60_000;
+const H = 60 * MIN;
+let h: SolarHarness;
+
+beforeAll(async () => {
+  h = await startSolarHarness();
+});
+afterAll(async () => {
+  await h?.closeAll();
+});
+
+const until = async (ok: () => Promise<boolean> | boolean, what: string, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+async function storedReadings(meter: string): Promise<{ total: number; distinct: number }> {
+  const [row] = await h.database.query<{ total: number; distinct: number }>(sql`
+    select count(*)::int as total, count(distinct (data->>'epoch') || '/' || (r->>'seq'))::int as distinct
+    from appkit_ingest.readings, jsonb_array_elements(data->'readings') r
+    where stream = ${SOLAR_STREAM} and device = ${meter}`);
+  return row!;
+}
+
+describe('solar ingest', () => {
+  it('stores signed readings exactly once, flags a reset, splits an outage, anchors and trues up', async () => {
+    const key = generateDeviceKey();
+    await h.as('zhang-wei', [
+      {
+        contract: 'energy',
+        name: 'registerPlant',
+        params: {
+          id: 'p-test',
+          name: '测试屋顶电站',
+          capacityW: 50_000,
+          lat: 31_230_000,
+          lon: 121_470_000,
+          commissioned: 0,
+        },
+      },
+      {
+        contract: 'energy',
+        name: 'registerMeter',
+        params: { id: 'm-test', plant: 'p-test', key: key.publicKey },
+      },
+    ]);
+    await h.app.keys.refresh();
+    expect(h.app.keys.get('m-test')).toBeDefined();
+
+    // Four hours of readings ending 20 minutes ago, one a minute: the meter reboots at 1:07 into it and
+    // cannot be read for 40 minutes from 2:10.
+    const end = Math.floor((Date.now() - 20 * MIN) / (15 * MIN)) * 15 * MIN;
+    const start = end - 4 * H;
+    const plant = new SimulatedPlant({
+      capacityW: 50_000,
+      start,
+      seed: 5,
+      cloudiness: 0,
+      reboots: [start + H + 7 * MIN],
+      outages: [[start + 2 * H + 10 * MIN, start + 2 * H + 50 * MIN]],
+    });
+    const gateway = new Gateway({
+      meter: 'm-test',
+      adapter: plant,
+      privateKey: key.privateKey,
+      batchEveryMs: 10 * MIN,
+    });
+    const samples: { t: number; exportWh: number; epoch: number }[] = [];
+    for (let t = start; t < end; t += MIN) {
+      const r = await gateway.sample(t);
+      if (r) samples.push({ t, exportWh: r.exportWh, epoch: gateway.epoch });
+    }
+    gateway.cut();
+    const publisher = new MqttPublisher({
+      url: h.mqttUrl,
+      clientId: 'gw-m-test',
+      statusOf: { meter: 'm-test', epoch: 0 },
+    });
+    await publisher.waitConnected();
+    // The last hour's batches are held back (a broker that was away for them) and sent later.
+    const heldBack: Uint8Array[] = [];
+    let heldBackReadings = 0;
+    const all = gateway as unknown as { send(p: unknown): Promise<void> };
+    const capture = {
+      connected: true,
+      async publish(topic: string, payload: Uint8Array) {
+        const batch = JSON.parse(new TextDecoder().decode(payload)) as { readings: { ts: number }[] };
+        if (batch.readings[0]!.ts >= end - H + 20 * MIN && batch.readings[0]!.ts < end - 30 * MIN) {
+          heldBack.push(payload);
+          heldBackReadings += batch.readings.length;
+        } else await publisher.publish(topic, payload);
+      },
+    };
+    await all.send(capture);
+    expect(heldBack.length).toBeGreaterThan(0);
+    const published = samples.length;
+    await until(
+      async () => (await storedReadings('m-test')).distinct === published - heldBackReadings,
+      'readings stored',
+    );
+
+    // A redelivery (the same batches again) stores nothing twice.
+    await until(async () => {
+      await h.app.aggregator.pass();
+      const [n] = await h.database.query<{ n: number }>(
+        sql`select count(*)::int as n from solar.meter_intervals where meter = 'm-test'`,
+      );
+      return n!.n >= 14;
+    }, 'intervals');
+
+    // Reset: the interval with 1:07 is flagged; no interval has negative energy.
+    const intervals = await h.database.query<{
+      start: string;
+      export_wh: string;
+      reset: boolean;
+      estimated: boolean;
+    }>(sql`
+      select start, export_wh, reset, estimated from solar.meter_intervals where meter = 'm-test' order by start`);
+    const resetAt = Math.floor((start + H + 7 * MIN) / (15 * MIN)) * 15 * MIN;
+    expect(intervals.filter((i) => i.reset).map((i) => Number(i.start))).toEqual([resetAt]);
+    expect(intervals.every((i) => BigInt(i.export_wh) >= 0n)).toBe(true);
+    // Outage 2:10–2:50: its intervals are estimated, and the energy over it is exact in total.
+    const estimated = intervals.filter((i) => i.estimated).map((i) => Number(i.start));
+    expect(estimated).toContain(start + 2 * H + 15 * MIN);
+    expect(estimated).toContain(start + 2 * H + 30 * MIN);
+    const before = samples.filter((s) => s.t < start + 2 * H + 10 * MIN).at(-1)!;
+    const after = samples.find((s) => s.t >= start + 2 * H + 50 * MIN)!;
+    const from = Math.floor(before.t / (15 * MIN)) * 15 * MIN;
+    const to = Math.floor(after.t / (15 * MIN)) * 15 * MIN;
+    // Energy in [from, to] from intervals = registers' difference + the other readings' deltas in those intervals.
+    const inRange = samples.filter((s) => s.t >= from && s.t < to + 15 * MIN && s.epoch === after.epoch);
+    const firstInRangePrev = samples.filter((s) => s.t < from).at(-1)!;
+    const exact = inRange.at(-1)!.exportWh - firstInRangePrev.exportWh;
+    const summed = intervals
+      .filter((i) => Number(i.start) >= from && Number(i.start) <= to)
+      .reduce((s, i) => s + BigInt(i.export_wh), 0n);
+    expect(summed).toBe(BigInt(exact));
+
+    // Anchored on chain: every due interval, with the reset flag and the estimated split.
+    await until(
+      async () => {
+        await h.app.aggregator.pass();
+        await h.app.outbox.flush();
+        await h.caughtUp();
+        const [n] = await h.database.query<{ n: number }>(
+          sql`select count(*)::int as n from solar.anchors where meter = 'm-test'`,
+        );
+        return n!.n >= intervals.length - 1;
+      },
+      'anchors',
+      60_000,
+    );
+    const anchored = await h.services.chain.client.state(`energy/interval/m-test/${resetAt}`);
+    expect((anchored.value as { reset: boolean }).reset).toBe(true);
+
+    // The held-back batches arrive: the intervals they cover are recomputed and trued up (revision 1).
+    for (const p of heldBack) await publisher.publish(batchTopic('m-test'), p);
+    await until(async () => (await storedReadings('m-test')).distinct === published, 'late readings stored');
+    await until(
+      async () => {
+        await h.app.aggregator.pass();
+        await h.app.outbox.flush();
+        await h.caughtUp();
+        const [n] = await h.database.query<{ n: number }>(
+          sql`select count(*)::int as n from solar.anchors where meter = 'm-test' and revision = 1 and not estimated`,
+        );
+        return n!.n >= 1;
+      },
+      'true-up',
+      60_000,
+    );
+    expect(await storedReadings('m-test')).toEqual({ total: published, distinct: published });
+
+    // Rejects, each counted by its reason: a forged batch, an unknown meter, garbage.
+    const forged = signBatch(
+      'm-test',
+      99,
+      [{ seq: 0, ts: end, importWh: 0, exportWh: 1, power: 0, voltage: 0, temperature: 0, irradiance: 0 }],
+      generateDeviceKey().privateKey,
+    );
+    await publisher.publish(batchTopic('m-test'), encodeBatch(forged));
+    await publisher.publish(batchTopic('m-ghost'), encodeBatch({ ...forged, meter: 'm-ghost' }));
+    await publisher.publish(batchTopic('m-test'), new TextEncoder().encode('{"v":1,"meter":'));
+    await until(async () => {
+      const health = await h.caller(null).health();
+      return health.rejects.reduce((s, r) => s + r.count, 0) >= 3;
+    }, 'rejects');
+    const health = await h.caller(null).health();
+    expect(Object.fromEntries(health.rejects.map((r) => [r.reason, r.count]))).toEqual({
+      bad_signature: 1,
+      unknown_meter: 1,
+      malformed_payload: 1,
+    });
+    expect(health.meters.find((m) => m.id === 'm-test')).toMatchObject({ resets: expect.any(Number) });
+    await publisher.close();
+  });
+});
