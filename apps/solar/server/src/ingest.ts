@@ -81,7 +81,7 @@ export function solarFeed(opts: SolarFeedOptions): DeviceIngestDefinition<BatchD
     stream: SOLAR_STREAM,
     prefix: TOPIC_PREFIX,
     shards: SHARDS,
-    decode: ({ payload, device, rest }) => {
+    decode: ({ payload, rest }) => {
       if (rest.length !== 1 || rest[0] !== 'batch')
         throw new IngestRejection('topic_layout', `expected ${TOPIC_PREFIX}/<shard>/<meter>/batch`);
       let batch: Batch;
