@@ -113,7 +113,16 @@ export function intervalRoot(meter: string, readings: readonly MeterReading[]): 
 
 interface BatchRow {
   device: string;
-  data: { epoch: number; readings: Reading[] };
+  payload: Uint8Array;
+}
+
+/** The readings of a stored batch, from its payload as received (the data column keeps only its summary). */
+function readingsOfRow(row: BatchRow): MeterReading[] {
+  const batch = JSON.parse(Buffer.from(row.payload).toString('utf8')) as {
+    epoch: number;
+    readings: Reading[];
+  };
+  return batch.readings.map((r) => ({ ...r, epoch: batch.epoch }));
 }
 
 export interface AggregatorOptions {
@@ -170,12 +179,10 @@ export class Aggregator {
   /** The meter's readings from `from` − LOOKBACK on, by (epoch, seq). */
   async readingsOf(meter: string, from: number, to = Number.MAX_SAFE_INTEGER): Promise<MeterReading[]> {
     const rows = await this.o.database.query<BatchRow>(sql`
-      select device, data from appkit_ingest.readings
+      select device, payload from appkit_ingest.readings
       where stream = ${SOLAR_STREAM} and device = ${meter}
         and interval_start >= ${from} and interval_start <= ${to}`);
-    return rows
-      .flatMap((row) => row.data.readings.map((r) => ({ ...r, epoch: row.data.epoch })))
-      .sort((a, b) => a.epoch - b.epoch || a.seq - b.seq);
+    return rows.flatMap(readingsOfRow).sort((a, b) => a.epoch - b.epoch || a.seq - b.seq);
   }
 
   async recompute(meter: string, from: number, now: number): Promise<void> {
@@ -282,11 +289,9 @@ export class Aggregator {
   /** The audit path of one reading in its interval's root (to verify against the anchored root). */
   async proof(meter: string, epoch: number, seq: number) {
     const rows = await this.o.database.query<BatchRow & { interval_start: string | number }>(sql`
-      select device, data, interval_start from appkit_ingest.readings
+      select device, payload, interval_start from appkit_ingest.readings
       where stream = ${SOLAR_STREAM} and device = ${meter} and key like ${`${meter}/${epoch}/%`}`);
-    const reading = rows
-      .flatMap((r) => r.data.readings.map((x) => ({ ...x, epoch: r.data.epoch })))
-      .find((r) => r.seq === seq);
+    const reading = rows.flatMap(readingsOfRow).find((r) => r.seq === seq);
     if (!reading) return null;
     const start = intervalOf(reading.ts);
     const all = (await this.readingsOf(meter, start, start)).filter((r) => intervalOf(r.ts) === start);

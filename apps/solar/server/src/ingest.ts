@@ -30,6 +30,14 @@ export interface BatchData {
   readings: Reading[];
 }
 
+/** What the ingest table's data column keeps of a batch: its place; the readings are in the payload. */
+export interface BatchSummary {
+  epoch: number;
+  first: number;
+  count: number;
+  exportWh: number;
+}
+
 /** The registered meters' device keys, refreshed from the read model (the decoder must answer at once). */
 export class MeterKeys {
   #keys = new Map<string, { hex: string; key: KeyObject }>();
@@ -114,6 +122,13 @@ export function solarFeed(opts: SolarFeedOptions): DeviceIngestDefinition<BatchD
         data: { meter: batch.meter, epoch: batch.epoch, readings: [...batch.readings] },
       };
     },
+    toData: (d) =>
+      ({
+        epoch: d.epoch,
+        first: d.readings[0]!.seq,
+        count: d.readings.length,
+        exportWh: d.readings.at(-1)!.exportWh,
+      }) satisfies BatchSummary,
     // No stream-wide closer: roots are made per meter and interval by the aggregation (src/aggregate.ts).
   };
 }

@@ -31,7 +31,7 @@ const until = async (ok: () => Promise<boolean> | boolean, what: string, ms = 30
 async function storedReadings(meter: string): Promise<{ total: number; distinct: number }> {
   const [row] = await h.database.query<{ total: number; distinct: number }>(sql`
     select count(*)::int as total, count(distinct (data->>'epoch') || '/' || (r->>'seq'))::int as distinct
-    from appkit_ingest.readings, jsonb_array_elements(data->'readings') r
+    from appkit_ingest.readings, jsonb_array_elements(convert_from(payload, 'UTF8')::jsonb->'readings') r
     where stream = ${SOLAR_STREAM} and device = ${meter}`);
   return row!;
 }

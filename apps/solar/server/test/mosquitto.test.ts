@@ -66,7 +66,7 @@ describe('solar ingest on Mosquitto', () => {
       (
         await h.database.query<{ total: number; distinct: number }>(sql`
         select count(*)::int as total, count(distinct (data->>'epoch') || '/' || (r->>'seq'))::int as distinct
-        from appkit_ingest.readings, jsonb_array_elements(data->'readings') r
+        from appkit_ingest.readings, jsonb_array_elements(convert_from(payload, 'UTF8')::jsonb->'readings') r
         where stream = ${SOLAR_STREAM} and device = ${meter}`)
       )[0]!;
     const end = Date.now() + 30_000;
