@@ -7,6 +7,7 @@ import { explorerApp } from '@gongxin/explorer-server';
 import { foodApp } from '@gongxin/food-server';
 import { passportApp } from '@gongxin/passport-server';
 import { registryApp } from '@gongxin/registry-server';
+import { solarApp } from '@gongxin/solar-server';
 import { walletApp } from '@gongxin/wallet-server';
 
 export const suiteApps: readonly AnySuiteApp[] = [
@@ -16,4 +17,5 @@ export const suiteApps: readonly AnySuiteApp[] = [
   foodApp,
   copyrightApp,
   registryApp,
+  solarApp,
 ];

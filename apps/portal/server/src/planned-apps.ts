@@ -20,15 +20,6 @@ export const plannedApps: readonly PlannedApp[] = [
     audience: 'government',
   },
   {
-    id: 'solar',
-    title: { 'zh-CN': '能源链', en: 'Solar energy trading' },
-    summary: {
-      'zh-CN': '光伏电站直售电力，电表网关实时上报发电量',
-      en: 'Solar plants sell power directly; meter gateways report generation live',
-    },
-    audience: 'everyone',
-  },
-  {
     id: 'parking',
     title: { 'zh-CN': '智慧停车', en: 'Parking' },
     summary: {

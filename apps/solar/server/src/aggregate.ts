@@ -286,6 +286,22 @@ export class Aggregator {
     return count;
   }
 
+  /** The audit path of an interval's first reading (epoch, seq order) in the interval's root. */
+  async proofOfInterval(meter: string, start: number) {
+    const all = (await this.readingsOf(meter, start, start)).filter((r) => intervalOf(r.ts) === start);
+    if (all.length === 0) return null;
+    const leaves = all.map((r) => leafBytes(meter, r.epoch, r));
+    return {
+      reading: all[0]!,
+      start,
+      index: 0,
+      size: leaves.length,
+      leaf: toHex(leaves[0]!),
+      path: merklePath(leaves, 0).map(toHex),
+      root: toHex(merkleRoot(leaves)),
+    };
+  }
+
   /** The audit path of one reading in its interval's root (to verify against the anchored root). */
   async proof(meter: string, epoch: number, seq: number) {
     const rows = await this.o.database.query<BatchRow & { interval_start: string | number }>(sql`

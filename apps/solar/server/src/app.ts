@@ -8,6 +8,7 @@ import { seedSolarDemo } from './demo';
 import { solarIndexer } from './indexer';
 import { solarFeed } from './ingest';
 import { demoPartyAccounts, solarGenesis } from './parties';
+import { solarRoutes } from './rest';
 import { appRouter } from './router';
 import { SolarRuntime } from './runtime';
 
@@ -42,6 +43,8 @@ export function createSolarApp(options: SolarAppOptions = {}) {
     setup: (services) => new SolarRuntime(services),
     indexer: solarIndexer,
     webDist,
+    explorerDecoders: 'explorer-decoders.js',
+    routes: (router) => solarRoutes(router, webDist),
     mqtt: (_services, runtime) => [
       solarFeed({
         keys: runtime.keys,

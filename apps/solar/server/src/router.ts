@@ -170,6 +170,19 @@ export const appRouter = router({
       return jsonable({ ...proof, anchor: anchor ?? null }) as Record<string, unknown>;
     }),
 
+  /** The audit path of an interval's first reading: verified in the browser against the anchored root. */
+  intervalProof: publicProcedure
+    .input(
+      z
+        .object({ meter: zCode, start: zTime.refine((s) => s % INTERVAL_MS === 0, 'a 15-minute boundary') })
+        .strict(),
+    )
+    .query(async ({ ctx, input }) => {
+      const proof = await ctx.app.aggregator.proofOfInterval(input.meter, input.start);
+      if (!proof) throw new TRPCError({ code: 'NOT_FOUND', message: 'no readings in this interval' });
+      return jsonable(proof) as Record<string, unknown>;
+    }),
+
   market: router({
     slots: publicProcedure
       .input(

@@ -14,7 +14,15 @@ afterAll(async () => {
   await h?.closeAll();
 });
 
-const QUERIES = ['plants.list', 'plants.get', 'proof', 'market.slots', 'certificates', 'health'];
+const QUERIES = [
+  'plants.list',
+  'plants.get',
+  'proof',
+  'intervalProof',
+  'market.slots',
+  'certificates',
+  'health',
+];
 
 const badInput = fc.oneof(
   fc.anything({ maxDepth: 3 }),

@@ -1,0 +1,158 @@
+// The energy contract's records in words: the solar app's decoder pack, served at
+// /solar/explorer-decoders.js for the explorer and installed by this app for its own pages. Events are
+// read through the energy contract's event catalog; nothing else is imported at run time.
+import { energyEvents } from '@gongxin/contracts/events';
+import type { ActionParams, Translate } from '@gongxin/ui';
+
+const kwh = (wh: bigint | number | string) =>
+  (Number(wh) / 1000).toLocaleString('zh-CN', { maximumFractionDigits: 3 });
+const yuan = (fen: bigint | number | string) => (Number(fen) / 100).toFixed(2);
+const perKwh = (fenPerMWh: bigint | number | string) => (Number(fenPerMWh) / 100_000).toFixed(4);
+const time = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '—');
+
+const zh = {
+  configured:
+    '电网运营方设置市场：结算资产 {currency}，过网费 {gridFee}、偏差 {imbalance}、上网 {feedIn}、补贴 {subsidy} 元/kWh',
+  plantRegistered: '{owner} 登记电站「{name}」（{id}），装机 {kw} kW',
+  plantCertified: '电站 {id} 通过认证',
+  meterRegistered: '电表 {id} 绑定电站 {plant}，设备公钥 {key}',
+  intervalAnchored:
+    '电表 {meter} {start} 起 15 分钟：上网 {kwh} kWh，{readings} 条读数，默克尔根 {root}{flags}',
+  orderPlaced: '{account} 为 {slot} 时段挂{side}单 {kwh} kWh，限价 {price} 元/kWh',
+  orderCancelled: '撤销挂单 {id}',
+  slotCleared: '{slot} 时段出清：价格 {price} 元/kWh，成交 {kwh} kWh',
+  orderFilled: '挂单 {id} 成交 {kwh} kWh，电费 ¥{yuan}',
+  deliverySettled: '电站 {plant} {slot} 时段结算：售出 {sold} kWh，实发 {delivered} kWh',
+  slotSettled: '{slot} 时段结算完成',
+  settlementTrueUp: '电站 {plant} {slot} 时段按实测核定为 {delivered} kWh',
+  certificatesIssued: '电站 {plant} {month} 核发绿证 {count} 张，结转 {carry} kWh',
+  certificatesTransferred: '转让绿证 {count} 张给 {to}',
+  certificatesRetired: '核销绿证 {count} 张，用于 {beneficiary}',
+  certificatesExpired: '绿证批次 {lot} 过期（{count} 张）',
+  subsidyTokenised: '电站 {plant} {month} 补贴凭证面值 ¥{face}',
+  subsidyListed: '补贴凭证 {id} 挂牌 ¥{ask}',
+  subsidySold: '补贴凭证 {id} 以 ¥{price} 转让给 {to}',
+  subsidyPaid: '补贴凭证 {id} 兑付 ¥{face}',
+  reset: '，计数器归零',
+  estimated: '，含估算',
+  sell: '卖',
+  buy: '买',
+  placeOrder: '为 {slot} 时段挂{side}单 {kwh} kWh，限价 {price} 元/kWh',
+  anchorInterval: '锚定电表 {meter} {start} 起 15 分钟区间（{kwh} kWh）',
+};
+const en: typeof zh = {
+  configured:
+    'The grid operator set the market: currency {currency}, grid fee {gridFee}, imbalance {imbalance}, feed-in {feedIn}, subsidy {subsidy} 元/kWh',
+  plantRegistered: '{owner} registered plant "{name}" ({id}), {kw} kW peak',
+  plantCertified: 'Plant {id} certified',
+  meterRegistered: 'Meter {id} bound to plant {plant} with device key {key}',
+  intervalAnchored:
+    'Meter {meter}, 15 minutes from {start}: {kwh} kWh exported, {readings} readings, Merkle root {root}{flags}',
+  orderPlaced: '{account} placed a {side} order for {slot}: {kwh} kWh at {price} 元/kWh or better',
+  orderCancelled: 'Order {id} cancelled',
+  slotCleared: 'Slot {slot} cleared at {price} 元/kWh, {kwh} kWh traded',
+  orderFilled: 'Order {id} filled {kwh} kWh for ¥{yuan}',
+  deliverySettled: 'Plant {plant}, slot {slot} settled: sold {sold} kWh, delivered {delivered} kWh',
+  slotSettled: 'Slot {slot} settled',
+  settlementTrueUp: 'Plant {plant}, slot {slot} trued up to {delivered} kWh',
+  certificatesIssued: 'Plant {plant}, {month}: {count} green certificates issued, {carry} kWh carried',
+  certificatesTransferred: '{count} certificates transferred to {to}',
+  certificatesRetired: '{count} certificates retired for {beneficiary}',
+  certificatesExpired: 'Certificate lot {lot} expired ({count})',
+  subsidyTokenised: 'Plant {plant}, {month}: subsidy receivable of ¥{face}',
+  subsidyListed: 'Subsidy receivable {id} offered at ¥{ask}',
+  subsidySold: 'Subsidy receivable {id} sold to {to} for ¥{price}',
+  subsidyPaid: 'Subsidy receivable {id} paid: ¥{face}',
+  reset: ', counter reset',
+  estimated: ', estimated in part',
+  sell: 'sell',
+  buy: 'buy',
+  placeOrder: 'Place a {side} order for {slot}: {kwh} kWh at {price} 元/kWh',
+  anchorInterval: 'Anchor meter {meter}, 15 minutes from {start} ({kwh} kWh)',
+};
+
+const k = (name: keyof typeof zh) => `solar.explorer.${name}`;
+
+const pack = {
+  messages: { 'zh-CN': { solar: { explorer: zh } }, en: { solar: { explorer: en } } },
+  events: energyEvents.decoders({
+    configured: (a, t: Translate) =>
+      t(k('configured'), {
+        currency: a.currency,
+        gridFee: perKwh(a.gridFee),
+        imbalance: perKwh(a.imbalance),
+        feedIn: perKwh(a.feedIn),
+        subsidy: perKwh(a.subsidyRate),
+      }),
+    plantRegistered: (a, t: Translate) =>
+      t(k('plantRegistered'), { owner: a.owner, name: a.name, id: a.id, kw: kwh(a.capacityW) }),
+    plantCertified: (a, t: Translate) => t(k('plantCertified'), { id: a.id }),
+    meterRegistered: (a, t: Translate) => t(k('meterRegistered'), { id: a.id, plant: a.plant, key: a.key }),
+    intervalAnchored: (a, t: Translate) =>
+      t(k('intervalAnchored'), {
+        meter: a.meter,
+        start: time(a.start),
+        kwh: kwh(a.exportWh),
+        readings: a.readings,
+        root: a.root,
+        flags: (a.reset ? t(k('reset')) : '') + (a.estimated ? t(k('estimated')) : ''),
+      }),
+    orderPlaced: (a, t: Translate) =>
+      t(k('orderPlaced'), {
+        account: a.account,
+        slot: time(a.slot),
+        side: t(k(a.side)),
+        kwh: kwh(a.wh),
+        price: perKwh(a.price),
+      }),
+    orderCancelled: (a, t: Translate) => t(k('orderCancelled'), { id: a.id }),
+    slotCleared: (a, t: Translate) =>
+      t(k('slotCleared'), {
+        slot: time(a.slot),
+        price: a.price === undefined ? '—' : perKwh(a.price),
+        kwh: kwh(a.volume),
+      }),
+    orderFilled: (a, t: Translate) =>
+      t(k('orderFilled'), { id: a.id, kwh: kwh(a.wh), yuan: yuan(a.energyFen) }),
+    deliverySettled: (a, t: Translate) =>
+      t(k('deliverySettled'), {
+        plant: a.plant,
+        slot: time(a.slot),
+        sold: kwh(a.soldWh),
+        delivered: kwh(a.deliveredWh),
+      }),
+    slotSettled: (a, t: Translate) => t(k('slotSettled'), { slot: time(a.slot) }),
+    settlementTrueUp: (a, t: Translate) =>
+      t(k('settlementTrueUp'), { plant: a.plant, slot: time(a.slot), delivered: kwh(a.deliveredWh) }),
+    certificatesIssued: (a, t: Translate) =>
+      t(k('certificatesIssued'), { plant: a.plant, month: a.month, count: a.count, carry: kwh(a.carryWh) }),
+    certificatesTransferred: (a, t: Translate) =>
+      t(k('certificatesTransferred'), { count: a.count, to: a.to }),
+    certificatesRetired: (a, t: Translate) =>
+      t(k('certificatesRetired'), { count: a.count, beneficiary: a.beneficiary }),
+    certificatesExpired: (a, t: Translate) => t(k('certificatesExpired'), { lot: a.lot, count: a.count }),
+    subsidyTokenised: (a, t: Translate) =>
+      t(k('subsidyTokenised'), { plant: a.plant, month: a.month, face: yuan(a.faceFen) }),
+    subsidyListed: (a, t: Translate) => t(k('subsidyListed'), { id: a.id, ask: yuan(a.askFen) }),
+    subsidySold: (a, t: Translate) => t(k('subsidySold'), { id: a.id, to: a.to, price: yuan(a.priceFen) }),
+    subsidyPaid: (a, t: Translate) => t(k('subsidyPaid'), { id: a.id, face: yuan(a.faceFen) }),
+  }),
+  actions: {
+    'energy.placeOrder': (p: ActionParams, t: Translate) =>
+      t(k('placeOrder'), {
+        slot: time(Number(p.slot)),
+        side: t(k(p.side === 'buy' ? 'buy' : 'sell')),
+        kwh: kwh(str(p.wh)),
+        price: perKwh(str(p.price)),
+      }),
+    'energy.anchorInterval': (p: ActionParams, t: Translate) =>
+      t(k('anchorInterval'), {
+        meter: str(p.meter),
+        start: time(Number(p.start)),
+        kwh: kwh(str(p.exportWh)),
+      }),
+  },
+};
+
+export default pack;
