@@ -2,7 +2,12 @@
 export default {
   solar: {
     title: 'Solar energy',
-    nav: { dashboard: 'Plants', market: 'Market', certificates: 'Certificates & subsidies' },
+    nav: {
+      dashboard: 'Plants',
+      market: 'Market',
+      certificates: 'Certificates & subsidies',
+      trade: 'Trade & register',
+    },
     chart: {
       title: "Today's generation",
       power: 'Power',
@@ -53,6 +58,28 @@ export default {
       state: 'Status',
       settled:
         '{plant}: sold {sold} kWh, delivered {delivered} kWh, imbalance ¥{imbalance}, feed-in ¥{feedIn}',
+    },
+    trade: {
+      registerPlant: 'Register a plant and its meter',
+      plantId: 'Plant id',
+      plantName: 'Plant name',
+      capacity: 'Peak capacity (kW)',
+      latLon: 'Latitude / longitude (degrees)',
+      meterId: 'Meter id',
+      meterKey: "The meter gateway's device public key",
+      meterKeyHint: '64 hex digits (as `solar-meter key` prints it)',
+      sign: 'Sign and send',
+      placeOrder: 'Place an order',
+      slot: '15-minute slot',
+      slotActions: 'Clearing and settlement',
+      clear: 'Clear the slot',
+      settle: 'Settle against readings',
+      certificates: 'Green certificates',
+      month: 'Month (YYYY-MM)',
+      issue: "Have the month's certificates issued",
+      lot: 'Certificate lot',
+      beneficiary: 'Retired for',
+      retire: 'Retire certificates',
     },
     certificates: {
       lots: 'Green certificates (one per 1,000 kWh)',

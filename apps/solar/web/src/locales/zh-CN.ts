@@ -2,7 +2,7 @@
 export default {
   solar: {
     title: '能源链',
-    nav: { dashboard: '电站看板', market: '电力市场', certificates: '绿证与补贴' },
+    nav: { dashboard: '电站看板', market: '电力市场', certificates: '绿证与补贴', trade: '交易与登记' },
     chart: {
       title: '今日发电曲线',
       power: '发电功率',
@@ -51,6 +51,28 @@ export default {
       filled: '成交',
       state: '状态',
       settled: '{plant}：售出 {sold} kWh，实发 {delivered} kWh，偏差购电 ¥{imbalance}，余电上网 ¥{feedIn}',
+    },
+    trade: {
+      registerPlant: '登记电站与电表',
+      plantId: '电站编号',
+      plantName: '电站名称',
+      capacity: '装机容量（kW）',
+      latLon: '纬度 / 经度（度）',
+      meterId: '电表编号',
+      meterKey: '电表网关的设备公钥',
+      meterKeyHint: '64 位十六进制（solar-meter key 输出）',
+      sign: '签名并提交',
+      placeOrder: '挂单',
+      slot: '15 分钟时段',
+      slotActions: '出清与结算',
+      clear: '出清该时段',
+      settle: '按实测结算',
+      certificates: '绿证',
+      month: '月份（YYYY-MM）',
+      issue: '申请核发绿证',
+      lot: '绿证批次',
+      beneficiary: '核销用途',
+      retire: '核销绿证',
     },
     certificates: {
       lots: '绿证（每 1,000 kWh 一张）',
