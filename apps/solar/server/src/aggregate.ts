@@ -29,6 +29,12 @@ import { SOLAR_STREAM } from './ingest';
 export const GAP_MS = 2 * 60_000;
 /** How long after an interval's end readings may still arrive before it is anchored. */
 export const GRACE_MS = 2 * 60_000;
+/**
+ * An interval is anchored once the meter has a reading after its end (its energy is then fixed by the
+ * registers); a meter silent for this long after the end gets the interval anchored as it stands,
+ * marked estimated, so its slot can settle and a later true-up can correct it.
+ */
+export const SILENT_ANCHOR_MS = 60 * 60_000;
 /** How far back a recompute reads for the baseline reading before the first changed interval. */
 export const LOOKBACK_MS = 6 * 3_600_000;
 
@@ -221,8 +227,10 @@ export class Aggregator {
   async anchorDue(now: number): Promise<number> {
     const { outbox, signer, database } = this.o;
     if (!outbox || !signer) return 0;
+    const newest = sql<number>`(select max(r.ts) from appkit_ingest.readings r
+      where r.stream = ${SOLAR_STREAM} and r.device = ${meterIntervals.meter})`;
     const due = await database.db
-      .select()
+      .select({ i: meterIntervals, newest })
       .from(meterIntervals)
       .innerJoin(meters, eq(meters.id, meterIntervals.meter))
       .where(
@@ -233,7 +241,11 @@ export class Aggregator {
       )
       .limit(500);
     let count = 0;
-    for (const { meter_intervals: i } of due) {
+    for (const { i: row, newest: last } of due) {
+      const settledByReadings = Number(last ?? 0) >= row.start + INTERVAL_MS;
+      // Not yet determined by a later reading: wait, unless the meter has been silent too long.
+      if (!settledByReadings && row.start + INTERVAL_MS + SILENT_ANCHOR_MS > now) continue;
+      const i = settledByReadings ? row : { ...row, estimated: true };
       const revision = i.anchoredRevision === null ? 0 : i.anchoredRevision + 1;
       if (revision > 0) {
         // Only an estimated anchor may be trued up; a final one stays (late data is recorded, not re-anchored).

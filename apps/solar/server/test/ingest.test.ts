@@ -6,6 +6,7 @@ import { Gateway, generateDeviceKey, MqttPublisher, SimulatedPlant } from '@gong
 import { batchTopic, encodeBatch, signBatch } from '@gongxin/solar-meter/protocol';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readModels } from '../src/db/schema';
 import { SOLAR_STREAM } from '../src/ingest';
 import { type SolarHarness, startSolarHarness } from './harness';
 
@@ -207,5 +208,41 @@ describe('solar ingest', () => {
     });
     expect(health.meters.find((m) => m.id === 'm-test')).toMatchObject({ resets: expect.any(Number) });
     await publisher.close();
+  });
+
+  it('the read models equal a rebuild from genesis', async () => {
+    // Orders too: a sell order of the test plant, a buy order, and a cancelled one, for a coming slot.
+    const slot = Math.ceil((Date.now() + 5 * MIN) / (15 * MIN)) * 15 * MIN;
+    await h.as('zhang-wei', [
+      {
+        contract: 'energy',
+        name: 'placeOrder',
+        params: { slot, side: 'sell', plant: 'p-test', wh: 5_000, price: 40_000 },
+      },
+    ]);
+    const bought = await h.as('jinghua-textile', [
+      { contract: 'energy', name: 'placeOrder', params: { slot, side: 'buy', wh: 4_000, price: 45_000 } },
+    ]);
+    await h.as('jinghua-textile', [
+      {
+        contract: 'energy',
+        name: 'placeOrder',
+        params: { slot, side: 'buy', wh: 1_000, price: 41_000, green: true },
+      },
+    ]);
+    await h.as('jinghua-textile', [{ contract: 'energy', name: 'cancelOrder', params: { id: bought.id } }]);
+    const snapshot = async () =>
+      Promise.all(
+        readModels.map(async (t) =>
+          (await h.database.db.select().from(t))
+            .map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)))
+            .sort(),
+        ),
+      );
+    const before = await snapshot();
+    // plants, meters, anchors and orders all hold rows.
+    expect(before.slice(0, 4).every((rows) => rows.length > 0)).toBe(true);
+    await h.mounted.indexer!.rebuild();
+    expect(await snapshot()).toEqual(before);
   });
 });
