@@ -31,7 +31,8 @@ async function anchored(plant: string, timeoutMs = 240_000): Promise<number> {
       const n = result.data.intervals.filter((i) => i.anchor !== null).length;
       if (n >= 4) return n;
     }
-    if (Date.now() > deadline) throw new Error(`solar demo not anchored in time:\n${suite.output().slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`solar demo not anchored in time:\n${suite.output().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
