@@ -202,5 +202,6 @@ describe('the market through the ledger', () => {
       }),
       { numRuns: 25 },
     );
-  });
+    // Each run builds a chain and some 20 blocks: seconds on a loaded 2-core machine.
+  }, 120_000);
 });
