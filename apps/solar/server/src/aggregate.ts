@@ -227,8 +227,11 @@ export class Aggregator {
   async anchorDue(now: number): Promise<number> {
     const { outbox, signer, database } = this.o;
     if (!outbox || !signer) return 0;
+    // The newest reading the aggregation has taken in (received up to its cursor): rows stored since
+    // are not in the interval's figures yet.
     const newest = sql<number>`(select max(r.ts) from appkit_ingest.readings r
-      where r.stream = ${SOLAR_STREAM} and r.device = ${meterIntervals.meter})`;
+      where r.stream = ${SOLAR_STREAM} and r.device = ${meterIntervals.meter}
+        and r.received_at <= (select c.received_at from solar.aggregation_cursor c where c.id = ${SOLAR_STREAM}))`;
     const due = await database.db
       .select({ i: meterIntervals, newest })
       .from(meterIntervals)
