@@ -43,6 +43,7 @@ import {
 import {
   type CertificateLot,
   certificateExpiry,
+  certificateLotOf,
   deliveryOf,
   ENERGY_INGESTER_ROLE,
   ENERGY_OPERATOR_ROLE,
@@ -54,7 +55,6 @@ import {
   hasEnergyRole,
   type IntervalAnchor,
   intervalOf,
-  lotOf,
   type Meter,
   type MonthRecord,
   meterOf,
@@ -733,7 +733,7 @@ export const energyContract: ContractModule = {
 
     /** Anyone marks a lot expired once its two years have passed. */
     expireCertificates: defineAction(z.object({ lot: zId }).strict(), (ctx, { lot: lotId }) => {
-      const lot = lotOf(ctx, lotId);
+      const lot = certificateLotOf(ctx, lotId);
       if (!lot) throw new ContractError('not_found', `no certificate lot ${lotId}`);
       if (lot.status !== 'active') throw new ContractError('not_allowed', `lot ${lotId} is ${lot.status}`);
       if (ctx.time < lot.expires)
@@ -824,7 +824,7 @@ function requireOpenSubsidy(ctx: ContractContext, id: string) {
 }
 
 function requireActiveLot(ctx: ContractContext, lotId: string, count: number): CertificateLot {
-  const lot = lotOf(ctx, lotId);
+  const lot = certificateLotOf(ctx, lotId);
   if (!lot) throw new ContractError('not_found', `no certificate lot ${lotId}`);
   if (lot.owner !== ctx.sender)
     throw new ContractError('not_authorized', `lot ${lotId} is held by ${lot.owner}`);

@@ -285,7 +285,7 @@ export function settlementOf(state: StateReader, slot: number, plant: string): S
   };
 }
 
-export function lotOf(state: StateReader, id: string): CertificateLot | undefined {
+export function certificateLotOf(state: StateReader, id: string): CertificateLot | undefined {
   return state.get(energyKeys.lot(id)) as CertificateLot | undefined;
 }
 

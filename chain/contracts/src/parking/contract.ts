@@ -41,10 +41,10 @@ import {
   hasParkingRole,
   historyOf,
   type Lot,
-  lotOf,
   operatorOf,
   type Pass,
   parkingKeys,
+  parkingLotOf,
   passOf,
   type Receipt,
   receiptOf,
@@ -103,7 +103,7 @@ function requireRole(ctx: ContractContext, role: 'operator' | 'aggregator', what
 }
 
 function requireLot(ctx: ContractContext, id: string): Lot {
-  const lot = lotOf(ctx, id);
+  const lot = parkingLotOf(ctx, id);
   if (!lot) throw new ContractError('not_found', `no lot ${id}`);
   return lot;
 }
@@ -272,7 +272,7 @@ export const parkingContract: ContractModule = {
           'not_authorized',
           `only operator ${p.operator}'s account may register its lots`,
         );
-      if (lotOf(ctx, p.id)) throw new ContractError('already_exists', `lot ${p.id} exists`);
+      if (parkingLotOf(ctx, p.id)) throw new ContractError('already_exists', `lot ${p.id} exists`);
       if (!assetOf(ctx, p.symbol)) throw new ContractError('not_found', `no asset ${p.symbol}`);
       const lot: Lot = {
         id: p.id,

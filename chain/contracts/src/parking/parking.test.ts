@@ -14,7 +14,7 @@ import {
 import { balanceOf, lockedOf } from '../assets/views';
 import { parkingContract } from './contract';
 import type { Tariff } from './tariff';
-import { dayTotalOf, lotOf, passOf, receiptOf, sessionOf, statementOf } from './views';
+import { dayTotalOf, parkingLotOf, passOf, receiptOf, sessionOf, statementOf } from './views';
 
 const { alice, bob, carol, dave, mallory } = accounts;
 /** The parking server's service account (role parking/aggregator). */
@@ -149,7 +149,7 @@ describe('parking contract', () => {
       p('setTariff', { lot: 'hq-p1', tariff: { ...tariff, cap: { kind: 'rolling24h', fen: 0 } } }),
     );
     chain.ok(carol, p('setTariff', { lot: 'hq-p1', tariff: { ...tariff, freeMinutes: 30 } }));
-    expect(lotOf(chain.store, 'hq-p1')!.tariffVersion).toBe(2);
+    expect(parkingLotOf(chain.store, 'hq-p1')!.tariffVersion).toBe(2);
   });
 
   it('an exit without entry and an entry while open become orphans, never a double bill', () => {
@@ -160,7 +160,7 @@ describe('parking contract', () => {
     const events = chain.ok(aggregator, open(101, 'hq-p1', t0 + 1000));
     expect(eventNames(events)).toEqual(['sessionOrphaned', 'sessionOpened']);
     expect(sessionOf(chain.store, ev(1))).toMatchObject({ status: 'orphan', orphan: 'superseded' });
-    expect(lotOf(chain.store, 'hq-p1')!.open).toBe(1);
+    expect(parkingLotOf(chain.store, 'hq-p1')!.open).toBe(1);
     // An exit of a plate never seen entering: an orphan charged the no-entry fee.
     const orphan = chain.ok(aggregator, close(7, 'hq-p1', chain.time));
     expect(eventNames(orphan)).toEqual(['sessionOrphaned', 'sessionClosed']);

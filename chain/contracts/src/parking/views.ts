@@ -169,7 +169,7 @@ const big = (v: Value | undefined) => asBigInt(v) ?? 0n;
 
 export const operatorOf = (s: StateReader, id: string) =>
   s.get(parkingKeys.operator(id)) as Operator | undefined;
-export const lotOf = (s: StateReader, id: string) => s.get(parkingKeys.lot(id)) as Lot | undefined;
+export const parkingLotOf = (s: StateReader, id: string) => s.get(parkingKeys.lot(id)) as Lot | undefined;
 export const gateOf = (s: StateReader, lot: string, gate: string) =>
   s.get(parkingKeys.gate(lot, gate)) as Gate | undefined;
 export const passOf = (s: StateReader, plateHash: string, operator: string) =>
