@@ -1,0 +1,130 @@
+// A monthly cycle's payment lists: every active or 渐退期 household of an area with its approved monthly
+// amount not yet sent for the period, paid to its first living member's registered welfare account, in
+// batches of at most MAX_BATCH_PAYMENTS. Each list is kept off chain by its Merkle root (the disburse tx
+// carries only the root) so every payment can be shown with its own inclusion proof.
+import { MAX_BATCH_PAYMENTS, type Payment, paymentLeaf, paymentRoot } from '@gongxin/contracts';
+import type { Database } from '@gongxin/db';
+import { type CryptoSuite, inclusionProof, leafHash, toHex } from '@gongxin/ledger';
+import { and, eq, inArray } from 'drizzle-orm';
+import { batches, households, type PaymentJson, payments, preparedBatches } from './db/schema';
+
+export interface PreparedBatch {
+  area: string;
+  period: string;
+  root: string;
+  payments: { household: string; idHash: string; account: string; amount: bigint }[];
+  total: bigint;
+}
+
+export interface Recipient {
+  household: string;
+  idHash: string;
+  account: string;
+}
+
+/**
+ * Splits a cycle's payments into batches, computes their roots and stores the lists. `recipientOf` names
+ * the member a household is paid through (the chain's file: members are not in the read model).
+ */
+export async function prepareCycle(
+  database: Database,
+  suite: CryptoSuite,
+  area: string,
+  period: string,
+  recipientOf: (household: string) => Promise<Recipient | undefined>,
+  batchSize = MAX_BATCH_PAYMENTS,
+): Promise<PreparedBatch[]> {
+  const db = database.db;
+  const due = await db
+    .select({ id: households.id, monthly: households.monthly })
+    .from(households)
+    .where(and(eq(households.area, area), inArray(households.status, ['active', 'grace'])))
+    .orderBy(households.id);
+  const sent = new Set(
+    (
+      await db
+        .select({ household: payments.household })
+        .from(payments)
+        .where(and(eq(payments.area, area), eq(payments.period, period)))
+    ).map((r) => r.household),
+  );
+  const list: Payment[] = [];
+  for (const h of due) {
+    if (sent.has(h.id) || !h.monthly || h.monthly <= 0n) continue;
+    const r = await recipientOf(h.id);
+    if (r) list.push({ household: h.id, idHash: r.idHash, account: r.account, amount: h.monthly });
+  }
+  const out: PreparedBatch[] = [];
+  for (let i = 0; i < list.length; i += batchSize) {
+    const chunk = list.slice(i, i + batchSize);
+    const root = toHex(paymentRoot(suite.hash, area, period, chunk));
+    const json: PaymentJson[] = chunk.map((p) => ({ ...p, amount: String(p.amount) }));
+    await db
+      .insert(preparedBatches)
+      .values({ root, area, period, payments: json, createdAt: Date.now() })
+      .onConflictDoNothing();
+    out.push({
+      area,
+      period,
+      root,
+      payments: chunk.map((p) => ({ ...p, amount: BigInt(p.amount) })),
+      total: chunk.reduce((a, p) => a + BigInt(p.amount), 0n),
+    });
+  }
+  return out;
+}
+
+export interface PaymentProof {
+  batch: string;
+  position: number;
+  area: string;
+  period: string;
+  amount: bigint;
+  account: string;
+  household: string;
+  idHash: string;
+  root: string;
+  txId: string;
+  height: number;
+  /** Hex of the leaf's bytes and its RFC 6962 audit path. */
+  leaf: string;
+  size: number;
+  path: string[];
+}
+
+/** A payment's inclusion proof in its batch's Merkle root (the root is in the disburse tx). */
+export async function proofOf(
+  database: Database,
+  suite: CryptoSuite,
+  batch: string,
+  position: number,
+): Promise<PaymentProof | undefined> {
+  const db = database.db;
+  const [b] = await db.select().from(batches).where(eq(batches.id, batch));
+  if (!b) return undefined;
+  const list = await db.select().from(payments).where(eq(payments.batch, batch)).orderBy(payments.position);
+  const me = list[position];
+  if (!me) return undefined;
+  const leaves = list.map((p) => paymentLeaf(b.area, b.period, p.position, p));
+  const proof = inclusionProof(
+    suite.hash,
+    leaves.map((l) => leafHash(suite.hash, l)),
+    position,
+  );
+  return {
+    batch,
+    position,
+    area: b.area,
+    period: b.period,
+    amount: me.amount,
+    account: me.account,
+    household: me.household,
+    idHash: me.idHash,
+    root: b.root,
+    txId: b.txId,
+    height: b.height,
+    leaf: toHex(leaves[position]!),
+    size: proof.size,
+    path: proof.path.map((p) => toHex(p)),
+  };
+}

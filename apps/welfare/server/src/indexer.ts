@@ -1,0 +1,236 @@
+// The welfare app's read models from the chain. Attributes are read through the contract's event catalog
+// (chain/contracts/src/welfare/events.ts): an event that does not match it throws and stops the indexer at
+// its block. Handlers write only through ctx.tx, use block time, and key rows by contract ids, so a
+// rebuild reproduces them; `reset` empties exactly the read models (prepared payment lists stay: they
+// are this server's originals, and a rebuild joins them to the batches again by Merkle root).
+import type { ChainEventJson, HandlerContext, IndexerDefinition } from '@gongxin/app-kit';
+import { welfareEvents } from '@gongxin/contracts/events';
+import { and, eq, sql } from 'drizzle-orm';
+import {
+  alerts,
+  applications,
+  areas,
+  batches,
+  cycles,
+  decisions,
+  envelopes,
+  households,
+  objections,
+  payments,
+  preparedBatches,
+  readModels,
+} from './db/schema';
+
+const zero = { issued: 0n, paid: 0n, failed: 0n, returned: 0n, closed: false };
+
+export const welfareHandlers = welfareEvents.handlers<ChainEventJson, [HandlerContext], Promise<void>>({
+  async areaSet(a, _e, ctx) {
+    await ctx.tx
+      .insert(areas)
+      .values({ code: a.code, name: a.name, symbol: a.symbol, height: ctx.height })
+      .onConflictDoUpdate({ target: areas.code, set: { name: a.name, symbol: a.symbol } });
+  },
+  async standardSet(a, _e, ctx) {
+    await ctx.tx
+      .update(areas)
+      .set({ standard: a.standard, standardFrom: a.from })
+      .where(eq(areas.code, a.code));
+  },
+  async householdOpened(a, _e, ctx) {
+    await ctx.tx
+      .insert(households)
+      .values({
+        id: a.id,
+        area: a.area,
+        members: a.members,
+        status: 'applying',
+        openedBy: a.by,
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+  },
+  async householdClosed(a, _e, ctx) {
+    await ctx.tx.update(households).set({ status: 'closed' }).where(eq(households.id, a.id));
+  },
+  async applicationStep(a, _e, ctx) {
+    const values = {
+      step: a.step,
+      height: ctx.height,
+      txId: ctx.txId,
+      updatedAt: ctx.blockTime,
+      ...(a.reports && { reports: [...a.reports] }),
+      ...(a.noticeEnds !== undefined && { noticeEnds: a.noticeEnds }),
+    };
+    await ctx.tx
+      .insert(applications)
+      .values({ id: a.id, household: a.id, reports: [], ...values })
+      .onConflictDoUpdate({ target: applications.id, set: values });
+    if (a.step === 'rejected')
+      await ctx.tx.update(households).set({ status: 'rejected' }).where(eq(households.id, a.id));
+  },
+  async objectionFiled(a, _e, ctx) {
+    await ctx.tx
+      .insert(objections)
+      .values({
+        application: a.application,
+        objection: a.objection,
+        evidence: a.evidence,
+        upheld: null,
+        open: true,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+  },
+  async objectionResolved(a, _e, ctx) {
+    await ctx.tx
+      .update(objections)
+      .set({ open: false, upheld: a.upheld })
+      .where(and(eq(objections.application, a.application), eq(objections.objection, a.objection)));
+  },
+  async decided(a, _e, ctx) {
+    await ctx.tx
+      .insert(decisions)
+      .values({
+        application: a.application,
+        household: a.household,
+        category: a.category,
+        eligible: a.eligible,
+        monthly: a.monthly,
+        ruleVersion: a.ruleVersion,
+        standardVersion: a.standardVersion,
+        inputsHash: a.inputsHash,
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+    await ctx.tx
+      .update(households)
+      .set({ status: a.eligible ? 'active' : 'rejected', category: a.category, monthly: a.monthly })
+      .where(eq(households.id, a.household));
+  },
+  async reassessed(a, _e, ctx) {
+    if (a.eligible)
+      await ctx.tx.update(households).set({ monthly: a.monthly }).where(eq(households.id, a.household));
+  },
+  async graceStarted(a, _e, ctx) {
+    await ctx.tx.update(households).set({ status: 'grace' }).where(eq(households.id, a.household));
+  },
+  async exited(a, _e, ctx) {
+    await ctx.tx.update(households).set({ status: 'closed' }).where(eq(households.id, a.household));
+  },
+  async envelopeSet(a, _e, ctx) {
+    await ctx.tx
+      .insert(envelopes)
+      .values({ area: a.area, period: a.period, count: a.count, total: a.total })
+      .onConflictDoUpdate({
+        target: [envelopes.area, envelopes.period],
+        set: { count: a.count, total: a.total },
+      });
+  },
+  async batchSent(a, _e, ctx) {
+    await ctx.tx
+      .insert(batches)
+      .values({
+        id: a.id,
+        area: a.area,
+        period: a.period,
+        root: a.root,
+        count: a.count,
+        total: a.total,
+        paid: 0n,
+        failed: 0n,
+        returned: 0n,
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+    await ctx.tx
+      .insert(cycles)
+      .values({ area: a.area, period: a.period, ...zero, issued: a.total })
+      .onConflictDoUpdate({
+        target: [cycles.area, cycles.period],
+        set: { issued: sql`${cycles.issued} + ${a.total}` },
+      });
+    const [prepared] = await ctx.tx
+      .select()
+      .from(preparedBatches)
+      .where(eq(preparedBatches.root, a.root.toLowerCase()));
+    if (prepared && prepared.payments.length === a.count)
+      await ctx.tx
+        .insert(payments)
+        .values(
+          prepared.payments.map((p, position) => ({
+            batch: a.id,
+            position,
+            household: p.household,
+            idHash: p.idHash,
+            account: p.account,
+            amount: BigInt(p.amount),
+            area: a.area,
+            period: a.period,
+            height: ctx.height,
+            txId: ctx.txId,
+          })),
+        )
+        .onConflictDoNothing();
+  },
+  async outcomesRecorded(a, _e, ctx) {
+    const [batch] = await ctx.tx.select().from(batches).where(eq(batches.id, a.batch));
+    if (!batch) return;
+    await ctx.tx
+      .update(batches)
+      .set({
+        paid: sql`${batches.paid} + ${a.paid}`,
+        failed: sql`${batches.failed} + ${a.failed}`,
+        returned: sql`${batches.returned} + ${a.returned}`,
+      })
+      .where(eq(batches.id, a.batch));
+    await ctx.tx
+      .update(cycles)
+      .set({
+        paid: sql`${cycles.paid} + ${a.paid}`,
+        failed: sql`${cycles.failed} + ${a.failed}`,
+        returned: sql`${cycles.returned} + ${a.returned}`,
+      })
+      .where(and(eq(cycles.area, batch.area), eq(cycles.period, batch.period)));
+  },
+  async cycleClosed(a, _e, ctx) {
+    await ctx.tx
+      .update(cycles)
+      .set({ closed: true })
+      .where(and(eq(cycles.area, a.area), eq(cycles.period, a.period)));
+  },
+  async alertRaised(a, _e, ctx) {
+    await ctx.tx
+      .insert(alerts)
+      .values({
+        id: a.id,
+        kind: a.kind,
+        subject: a.subject,
+        detail: a.detail,
+        owner: a.owner,
+        deadline: a.deadline,
+        outcome: null,
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+  },
+  async alertResolved(a, _e, ctx) {
+    await ctx.tx.update(alerts).set({ outcome: a.outcome }).where(eq(alerts.id, a.id));
+  },
+});
+
+export const welfareIndexer: IndexerDefinition = {
+  name: 'welfare',
+  handlers: welfareHandlers,
+  reset: async (tx) => {
+    for (const table of readModels) await tx.delete(table);
+  },
+};

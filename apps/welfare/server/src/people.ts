@@ -1,0 +1,154 @@
+// The demo people of the welfare app on the embedded chain: the county civil affairs bureau (民政局) as
+// admin, a street-office case worker, the county reviewer, the finance office (treasurer, holding the
+// CNY fund) and an auditor, plus recipient households of 古城区 (丽江). Keys are derived from published
+// seeds: demo only. ID numbers never leave this server in clear: on chain they are keyed hashes.
+import { type Account, accountFromPrivateKey } from '@gongxin/client';
+import type { CryptoSuite, Value } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+
+export type StaffRole = 'admin' | 'caseworker' | 'reviewer' | 'treasurer' | 'auditor';
+
+export interface DemoPerson {
+  id: string;
+  name: { 'zh-CN': string; en: string };
+  role?: StaffRole;
+  kind: 'person' | 'organization';
+}
+
+export const DEMO_STAFF: readonly DemoPerson[] = [
+  {
+    id: 'mzj-admin',
+    name: { 'zh-CN': '古城区民政局', en: 'Gucheng Civil Affairs Bureau' },
+    role: 'admin',
+    kind: 'organization',
+  },
+  {
+    id: 'he-caseworker',
+    name: { 'zh-CN': '和丽华（束河街道）', en: 'He Lihua (Shuhe street office)' },
+    role: 'caseworker',
+    kind: 'person',
+  },
+  {
+    id: 'mu-reviewer',
+    name: { 'zh-CN': '木建国（区民政局审核）', en: 'Mu Jianguo (county reviewer)' },
+    role: 'reviewer',
+    kind: 'person',
+  },
+  {
+    id: 'finance',
+    name: { 'zh-CN': '区财政社保资金专户', en: 'County social fund account' },
+    role: 'treasurer',
+    kind: 'organization',
+  },
+  {
+    id: 'yang-auditor',
+    name: { 'zh-CN': '杨慧（审计）', en: 'Yang Hui (auditor)' },
+    role: 'auditor',
+    kind: 'person',
+  },
+];
+
+/** Recipients (heads of household and members) with demo ID numbers that only their keyed hash leaves. */
+export const DEMO_CITIZENS: readonly (DemoPerson & { idNumber: string })[] = [
+  {
+    id: 'zhao-guilan',
+    name: { 'zh-CN': '赵桂兰', en: 'Zhao Guilan' },
+    kind: 'person',
+    idNumber: '530702195405120028',
+  },
+  {
+    id: 'he-zhiqiang',
+    name: { 'zh-CN': '和志强', en: 'He Zhiqiang' },
+    kind: 'person',
+    idNumber: '530702198103150015',
+  },
+  {
+    id: 'he-xiaoyu',
+    name: { 'zh-CN': '和小雨', en: 'He Xiaoyu' },
+    kind: 'person',
+    idNumber: '530702201209060021',
+  },
+  {
+    id: 'li-wenfang',
+    name: { 'zh-CN': '李文芳', en: 'Li Wenfang' },
+    kind: 'person',
+    idNumber: '530702197710230047',
+  },
+  {
+    id: 'mu-laoshan',
+    name: { 'zh-CN': '木老山', en: 'Mu Laoshan' },
+    kind: 'person',
+    idNumber: '530702194801010031',
+  },
+  {
+    id: 'neighbour',
+    name: { 'zh-CN': '王建华（邻居）', en: 'Wang Jianhua (neighbour)' },
+    kind: 'person',
+    idNumber: '530702196605050019',
+  },
+];
+
+export const FUND_SYMBOL = 'CNY';
+export const DEMO_AREA = { code: '530702', name: '古城区' } as const;
+
+export interface PersonAccount extends DemoPerson {
+  account: Account;
+  address: string;
+  idNumber?: string;
+}
+
+function demoKey(suite: CryptoSuite, id: string): Uint8Array {
+  return suite.hash(
+    new TextEncoder().encode(`gongxin welfare demo person ${id} (published seed, demo only)`),
+  );
+}
+
+export function demoPeople(suite: CryptoSuite = getSuite('ed25519-sha256')): PersonAccount[] {
+  return [...DEMO_STAFF, ...DEMO_CITIZENS].map((p) => {
+    const account = accountFromPrivateKey(suite, demoKey(suite, p.id));
+    return { ...p, account, address: account.address };
+  });
+}
+
+export function demoPerson(people: readonly PersonAccount[], id: string): PersonAccount {
+  const found = people.find((p) => p.id === id);
+  if (!found) throw new Error(`no demo person ${id}`);
+  return found;
+}
+
+/** The authority's keyed hash of an ID number (HMAC-SHA-256 under its secret): what goes on chain. */
+export function idHashOf(secret: string, idNumber: string): string {
+  const enc = new TextEncoder();
+  return bytesToHex(hmac(sha256, enc.encode(secret), enc.encode(idNumber.toUpperCase())));
+}
+
+/**
+ * The genesis sections the welfare app contributes to a fresh demo chain: staff and citizens with
+ * passports, the staff's welfare roles, and the county fund (CNY, fen) held by the finance office.
+ */
+export function welfareGenesis(people: readonly PersonAccount[] = demoPeople()): Record<string, Value> {
+  const finance = demoPerson(people, 'finance');
+  return {
+    identity: {
+      accounts: people.map((p) => ({ address: p.address, kind: p.kind })),
+      roles: people
+        .filter((p) => p.role)
+        .map((p) => ({ subject: p.address, app: 'welfare', role: p.role as string })),
+    },
+    assets: {
+      assets: [
+        {
+          symbol: FUND_SYMBOL,
+          name: '人民币（分）',
+          decimals: 2,
+          policy: 'fixed',
+          issuer: finance.address,
+          balances: { [finance.address]: 50_000_000_000 },
+        },
+      ],
+    } as unknown as Value,
+  };
+}

@@ -1,0 +1,282 @@
+// The welfare app's tRPC router. Reads come from the read models (src/indexer.ts); the writes of the
+// workflow are contract actions the officer signs in the browser keyring, so the server prepares what
+// needs the authority (keyed ID hashes, a cycle's payment lists with their Merkle roots) and never signs
+// for a person. Staff procedures are guarded by the passport roles welfare/<role>.
+import { ChainError } from '@gongxin/client';
+import { MAX_BATCH_PAYMENTS } from '@gongxin/contracts';
+import { WORKFLOW_STEPS } from '@gongxin/contracts/events';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { TRPCError } from '@trpc/server';
+import { and, asc, count, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { prepareCycle, proofOf } from './cycle';
+import {
+  alerts,
+  applications,
+  areas,
+  batches,
+  cycles,
+  decisions,
+  envelopes,
+  households,
+  objections,
+  payments,
+} from './db/schema';
+import { idHashOf } from './people';
+import { protectedProcedure, publicProcedure, roleProcedure, router } from './trpc';
+
+const zId = z
+  .string()
+  .regex(/^[0-9a-f]{64}(:\d{1,4})?$/, 'an id is a tx id (64 hex), with :<n> after the first');
+const zArea = z.string().regex(/^[1-8]\d{5}$/, 'an area is a GB/T 2260 code of six digits, e.g. 530702');
+const zPeriod = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'a period is YYYY-MM');
+const zLimit = z.number().int().min(1).max(200).default(50);
+const STAFF = ['admin', 'caseworker', 'reviewer', 'treasurer', 'auditor'];
+
+const staffProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!ctx.user.roles.some((r) => r.app === 'welfare' && STAFF.includes(r.role)))
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'this needs a welfare staff role' });
+  return next();
+});
+
+function notFound(what: string): never {
+  throw new TRPCError({ code: 'NOT_FOUND', message: what });
+}
+
+interface ChainMember {
+  idHash: string;
+  account: string;
+  deceased: boolean;
+  until?: string;
+}
+
+export const appRouter = router({
+  public: router({
+    /** Areas with their current standard (fen per person per month). */
+    areas: publicProcedure.query(async ({ ctx }) =>
+      ctx.services.database.db.select().from(areas).orderBy(asc(areas.code)),
+    ),
+    /**
+     * Aggregates per area and month anyone may see and check: households paid, fen issued and paid, the
+     * batches (each a tx with its Merkle root) the figures add up from. No person appears.
+     */
+    aggregate: publicProcedure
+      .input(z.object({ area: zArea.optional() }).strict().default({}))
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const where = input.area ? eq(cycles.area, input.area) : undefined;
+        const months = await db
+          .select()
+          .from(cycles)
+          .where(where)
+          .orderBy(desc(cycles.period), asc(cycles.area));
+        const paidHouseholds = await db
+          .select({
+            area: payments.area,
+            period: payments.period,
+            households: sql<number>`count(distinct ${payments.household})::int`,
+          })
+          .from(payments)
+          .groupBy(payments.area, payments.period);
+        const batchRows = await db
+          .select({
+            id: batches.id,
+            area: batches.area,
+            period: batches.period,
+            root: batches.root,
+            count: batches.count,
+            total: batches.total,
+            txId: batches.txId,
+            height: batches.height,
+          })
+          .from(batches)
+          .where(input.area ? eq(batches.area, input.area) : undefined)
+          .orderBy(asc(batches.height));
+        const caseload = await db
+          .select({ area: households.area, status: households.status, n: count() })
+          .from(households)
+          .where(input.area ? eq(households.area, input.area) : undefined)
+          .groupBy(households.area, households.status);
+        const env = await db
+          .select()
+          .from(envelopes)
+          .where(input.area ? eq(envelopes.area, input.area) : undefined);
+        return {
+          months: months.map((m) => ({
+            ...m,
+            households:
+              paidHouseholds.find((p) => p.area === m.area && p.period === m.period)?.households ?? 0,
+            envelope: env.find((e) => e.area === m.area && e.period === m.period) ?? null,
+            batches: batchRows.filter((b) => b.area === m.area && b.period === m.period),
+          })),
+          caseload,
+        };
+      }),
+    /** One committed batch: its root, tx and totals. */
+    batch: publicProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
+      const [b] = await ctx.services.database.db.select().from(batches).where(eq(batches.id, input.id));
+      return b ?? notFound(`no batch ${input.id}`);
+    }),
+  }),
+
+  me: router({
+    /** Payments to the signed-in person's welfare account, each with its proof in its batch's root. */
+    payments: protectedProcedure.query(async ({ ctx }) => {
+      const db = ctx.services.database.db;
+      const suite = getSuite(ctx.services.chain.suite);
+      const rows = await db
+        .select({ batch: payments.batch, position: payments.position })
+        .from(payments)
+        .where(eq(payments.account, ctx.user.address))
+        .orderBy(desc(payments.height), asc(payments.position))
+        .limit(120);
+      const out = [];
+      for (const r of rows) {
+        const proof = await proofOf(ctx.services.database, suite, r.batch, r.position);
+        if (proof) out.push(proof);
+      }
+      return out;
+    }),
+  }),
+
+  people: router({
+    /** The keyed hash of an ID number (GB 11643) under the authority's secret: what goes on chain. */
+    idHash: roleProcedure('welfare', 'caseworker')
+      .input(
+        z
+          .object({
+            idNumber: z.string().regex(/^\d{17}[\dXx]$/, 'an ID number is 17 digits and a digit or X'),
+          })
+          .strict(),
+      )
+      .mutation(({ ctx, input }) => ({ idHash: idHashOf(ctx.app.idSecret, input.idNumber) })),
+  }),
+
+  applications: router({
+    list: staffProcedure
+      .input(
+        z
+          .object({ step: z.enum(WORKFLOW_STEPS).optional(), limit: zLimit })
+          .strict()
+          .default({ limit: 50 }),
+      )
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        return db
+          .select({
+            id: applications.id,
+            step: applications.step,
+            noticeEnds: applications.noticeEnds,
+            updatedAt: applications.updatedAt,
+            area: households.area,
+            members: households.members,
+            openObjections: sql<number>`(select count(*)::int from ${objections} where ${objections.application} = ${applications.id} and ${objections.open})`,
+          })
+          .from(applications)
+          .innerJoin(households, eq(households.id, applications.household))
+          .where(input.step ? eq(applications.step, input.step) : undefined)
+          .orderBy(desc(applications.updatedAt))
+          .limit(input.limit);
+      }),
+    get: staffProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
+      const db = ctx.services.database.db;
+      const [app] = await db.select().from(applications).where(eq(applications.id, input.id));
+      if (!app) notFound(`no application ${input.id}`);
+      const [household] = await db.select().from(households).where(eq(households.id, app.household));
+      const objs = await db
+        .select()
+        .from(objections)
+        .where(eq(objections.application, input.id))
+        .orderBy(asc(objections.objection));
+      const [decision] = await db.select().from(decisions).where(eq(decisions.application, input.id));
+      return { ...app, household: household ?? null, objections: objs, decision: decision ?? null };
+    }),
+  }),
+
+  alerts: router({
+    list: staffProcedure
+      .input(z.object({ open: z.boolean().optional(), limit: zLimit }).strict().default({ limit: 50 }))
+      .query(async ({ ctx, input }) => {
+        const where: SQL | undefined = input.open ? isNull(alerts.outcome) : undefined;
+        return ctx.services.database.db
+          .select()
+          .from(alerts)
+          .where(where)
+          .orderBy(desc(alerts.height))
+          .limit(input.limit);
+      }),
+  }),
+
+  cycles: router({
+    get: staffProcedure
+      .input(z.object({ area: zArea, period: zPeriod }).strict())
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const [cycle] = await db
+          .select()
+          .from(cycles)
+          .where(and(eq(cycles.area, input.area), eq(cycles.period, input.period)));
+        const [envelope] = await db
+          .select()
+          .from(envelopes)
+          .where(and(eq(envelopes.area, input.area), eq(envelopes.period, input.period)));
+        const list = await db
+          .select()
+          .from(batches)
+          .where(and(eq(batches.area, input.area), eq(batches.period, input.period)))
+          .orderBy(asc(batches.height));
+        return { cycle: cycle ?? null, envelope: envelope ?? null, batches: list };
+      }),
+    /**
+     * Computes the cycle's payment lists and their roots and keeps them; answers the disburse actions
+     * for the finance office to sign. Households already sent a payment for the period are left out.
+     */
+    prepare: roleProcedure('welfare', 'treasurer')
+      .input(
+        z
+          .object({
+            area: zArea,
+            period: zPeriod,
+            batchSize: z.number().int().min(1).max(MAX_BATCH_PAYMENTS).default(MAX_BATCH_PAYMENTS),
+          })
+          .strict(),
+      )
+      .mutation(async ({ ctx, input }) => {
+        const client = ctx.services.chain.client;
+        const recipientOf = async (household: string) => {
+          try {
+            const file = (await client.state(`welfare/household/${household}`)).value as unknown as {
+              members: ChainMember[];
+            };
+            const m = file.members.find((x) => !x.deceased && x.until === undefined);
+            return m && { household, idHash: m.idHash, account: m.account };
+          } catch (error) {
+            if (error instanceof ChainError && error.code === 'not_found') return undefined;
+            if (error instanceof ChainError)
+              throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message });
+            throw error;
+          }
+        };
+        const prepared = await prepareCycle(
+          ctx.services.database,
+          getSuite(ctx.services.chain.suite),
+          input.area,
+          input.period,
+          recipientOf,
+          input.batchSize,
+        );
+        return prepared.map((b) => ({
+          root: b.root,
+          count: b.payments.length,
+          total: b.total,
+          action: {
+            contract: 'welfare',
+            name: 'disburse',
+            params: { area: b.area, period: b.period, root: b.root, payments: b.payments },
+          },
+        }));
+      }),
+  }),
+});
+
+export type AppRouter = typeof appRouter;

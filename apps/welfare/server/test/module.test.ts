@@ -1,0 +1,221 @@
+// The whole allowance round through the app on a real validator: the bureau sets up 古城区 with a
+// standard from next month; a case worker accepts two households (ID numbers only as keyed hashes),
+// investigates and publishes the 公示 notice; a neighbour objects and the reviewer resolves it; after the
+// notice period the reviewer approves; finance prepares the cycle (payment list and Merkle root kept
+// here), signs the batch, records the outcomes and closes the cycle; the recipient sees the payment with
+// a proof that verifies against the root in the batch tx; the public aggregate adds up; the read models
+// equal a rebuild from genesis.
+import { addMonths, type Payment, paymentLeaf } from '@gongxin/contracts';
+import { fromHex, leafHash, rootFromInclusionProof, toHex } from '@gongxin/ledger';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readModels } from '../src/db/schema';
+import { periodAt } from '../src/demo';
+import { DEMO_AREA, FUND_SYMBOL } from '../src/people';
+import { startWelfareHarness, type WelfareHarness, w } from './harness';
+
+const DAY = 86_400_000;
+let h: WelfareHarness;
+let period: string;
+const ids: string[] = [];
+
+beforeAll(async () => {
+  h = await startWelfareHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('welfare app', () => {
+  it('staff procedures need a staff role; bad input is a 400 naming the field', async () => {
+    const citizen = h.callerAs('zhao-guilan');
+    await expect(citizen.applications.list({ limit: 5 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(h.caller(null).me.payments()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    const worker = h.callerAs('he-caseworker');
+    const bad = await worker.people.idHash({ idNumber: '12345' }).catch((e: TRPCError) => e);
+    expect(bad).toBeInstanceOf(TRPCError);
+    expect((bad as TRPCError).code).toBe('BAD_REQUEST');
+    expect((bad as TRPCError).message).toMatch(/idNumber/);
+  });
+
+  it('takes two households from application to approval, one objection resolved', async () => {
+    period = addMonths(periodAt(h.now()), 1);
+    await h.as('mzj-admin', [
+      w('setArea', {
+        code: DEMO_AREA.code,
+        name: DEMO_AREA.name,
+        symbol: FUND_SYMBOL,
+        noticeDays: 7,
+        noticeWorkingDays: false,
+        alertOwner: h.person('yang-auditor').address,
+      }),
+      w('setStandard', { code: DEMO_AREA.code, from: period, standard: 80_000 }),
+      w('setRules', { code: DEMO_AREA.code, from: period, rounding: 'up' }),
+    ]);
+    // Into next month (China time), when the standard is in force.
+    const [y, m] = period.split('-').map(Number) as [number, number];
+    h.advance(Date.UTC(y, m - 1, 2) - 8 * 3_600_000 - h.now());
+    expect(periodAt(h.now())).toBe(period);
+
+    const worker = h.callerAs('he-caseworker');
+    const households = [
+      { people: ['zhao-guilan'], category: 'single', income: 240_000 },
+      { people: ['he-zhiqiang', 'he-xiaoyu'], category: 'dibao', income: 960_000 },
+    ];
+    for (const hh of households) {
+      const members = [];
+      for (const id of hh.people) {
+        const { idHash } = await worker.people.idHash({ idNumber: h.person(id).idNumber! });
+        expect(idHash).toMatch(/^[0-9a-f]{64}$/);
+        expect(idHash).not.toContain(h.person(id).idNumber!);
+        members.push({ idHash, did: h.person(id).address, account: h.person(id).address, addOn: 0 });
+      }
+      const r = await h.as('he-caseworker', [
+        w('apply', { area: DEMO_AREA.code, category: hh.category, members }),
+      ]);
+      const id = (r.events.find((e) => e.name === 'householdOpened')!.attrs as { id: string }).id;
+      ids.push(id);
+      await h.as('he-caseworker', [
+        w('investigate', { id, reports: ['ab'.repeat(32)] }),
+        w('preliminary', { id, inputs: { annualIncome: hh.income } }),
+        w('publicise', { id }),
+      ]);
+    }
+    await h.as('neighbour', [w('object', { id: ids[1]!, evidence: 'cd'.repeat(32) })]);
+    const listed = await worker.applications.list({ step: 'publicised', limit: 10 });
+    expect(listed.map((a) => a.id).sort()).toEqual([...ids].sort());
+    expect(listed.find((a) => a.id === ids[1])!.openObjections).toBe(1);
+
+    // Not before the notice ends.
+    const early = await h.send(h.person('he-caseworker').account, [w('deliberate', { id: ids[0]! })]);
+    expect(early.ok).toBe(false);
+    h.advance(8 * DAY);
+    // The open objection still blocks the second.
+    const blocked = await h.send(h.person('he-caseworker').account, [w('deliberate', { id: ids[1]! })]);
+    expect(blocked).toMatchObject({ ok: false, code: 'not_allowed' });
+    await h.as('mu-reviewer', [w('resolveObjection', { id: ids[1]!, objection: 0, upheld: false })]);
+    for (const id of ids) {
+      await h.as('he-caseworker', [w('deliberate', { id })]);
+      await h.as('mu-reviewer', [w('countyReview', { id, sampled: true }), w('approve', { id })]);
+    }
+    const got = await worker.applications.get({ id: ids[1]! });
+    expect(got.step).toBe('approved');
+    expect(got.objections).toMatchObject([{ open: false, upheld: false }]);
+    // 单人保: (800 − 200) × 1 = 600 元; 低保: (800 − 400) × 2 = 800 元.
+    expect((await worker.applications.get({ id: ids[0]! })).decision).toMatchObject({
+      eligible: true,
+      monthly: 60_000n,
+    });
+    expect(got.decision).toMatchObject({ eligible: true, monthly: 80_000n });
+  });
+
+  it('computes, disburses, reconciles and closes the cycle; the recipient verifies the payment', async () => {
+    await h.as('mzj-admin', [
+      w('setEnvelope', { area: DEMO_AREA.code, period, count: 10, total: 1_000_000 }),
+    ]);
+    const finance = h.callerAs('finance');
+    await expect(
+      h.callerAs('he-caseworker').cycles.prepare({ area: DEMO_AREA.code, period }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const prepared = await finance.cycles.prepare({ area: DEMO_AREA.code, period, batchSize: 1000 });
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0]).toMatchObject({ count: 2, total: 140_000n });
+    const sent = await h.as('finance', [prepared[0]!.action as never]);
+    const batchId = (sent.events.find((e) => e.name === 'batchSent')!.attrs as { id: string }).id;
+    // A second preparation leaves out households already sent a payment for the month.
+    expect(await finance.cycles.prepare({ area: DEMO_AREA.code, period })).toEqual([]);
+    await h.as('finance', [
+      w('recordOutcomes', {
+        batch: batchId,
+        outcomes: [
+          { index: 0, outcome: 'paid' },
+          { index: 1, outcome: 'paid' },
+        ],
+      }),
+      w('closeCycle', { area: DEMO_AREA.code, period }),
+    ]);
+    const cycle = await finance.cycles.get({ area: DEMO_AREA.code, period });
+    expect(cycle.cycle).toMatchObject({
+      issued: 140_000n,
+      paid: 140_000n,
+      failed: 0n,
+      returned: 0n,
+      closed: true,
+    });
+    // The paid fen reached the recipient's registered account on chain.
+    const balance = await h.services.chain.client.state(
+      `assets/bal/${FUND_SYMBOL}/${h.person('he-zhiqiang').address}`,
+    );
+    expect(String(balance.value)).toBe('80000');
+
+    const mine = await h.callerAs('he-zhiqiang').me.payments();
+    expect(mine).toHaveLength(1);
+    const p = mine[0]!;
+    expect(p).toMatchObject({ amount: 80_000n, period, txId: sent.id, height: sent.height });
+    // The proof: leaf → root, and the root is the one the committed batch tx carries.
+    const leaf = paymentLeaf(p.area, p.period, p.position, p as unknown as Payment);
+    expect(toHex(leaf)).toBe(p.leaf);
+    const root = rootFromInclusionProof(h.suite.hash, leafHash(h.suite.hash, leaf), {
+      index: p.position,
+      size: p.size,
+      path: p.path.map((x) => fromHex(x)),
+    });
+    expect(root && toHex(root)).toBe(p.root);
+    const tx = await h.services.chain.client.getTx(p.txId);
+    expect(JSON.stringify(tx)).toContain(p.root);
+    // A tampered amount does not verify.
+    const forged = paymentLeaf(p.area, p.period, p.position, {
+      ...(p as unknown as Payment),
+      amount: 90_000n,
+    });
+    const wrong = rootFromInclusionProof(h.suite.hash, leafHash(h.suite.hash, forged), {
+      index: p.position,
+      size: p.size,
+      path: p.path.map((x) => fromHex(x)),
+    });
+    expect(wrong && toHex(wrong)).not.toBe(p.root);
+    // Zhao Guilan sees only her own.
+    expect((await h.callerAs('zhao-guilan').me.payments()).map((x) => x.amount)).toEqual([60_000n]);
+  });
+
+  it('the public aggregate adds up to the fen and names no one', async () => {
+    const agg = await h.caller(null).public.aggregate({ area: DEMO_AREA.code });
+    expect(agg.months).toHaveLength(1);
+    const month = agg.months[0]!;
+    expect(month).toMatchObject({ period, issued: 140_000n, paid: 140_000n, households: 2, closed: true });
+    expect(month.batches.reduce((a, b) => a + b.total, 0n)).toBe(month.issued);
+    const text = JSON.stringify(agg, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    for (const id of ['zhao-guilan', 'he-zhiqiang']) expect(text).not.toContain(h.person(id).address);
+  });
+
+  it('a refused batch commits an alert the auditor sees', async () => {
+    const over = {
+      household: ids[0]!,
+      idHash: 'ef'.repeat(32),
+      account: h.person('neighbour').address,
+      amount: 1n,
+    };
+    const { paymentRoot } = await import('@gongxin/contracts');
+    const root = toHex(paymentRoot(h.suite.hash, DEMO_AREA.code, addMonths(period, 1), [over as never]));
+    await h.as('finance', [
+      w('disburse', { area: DEMO_AREA.code, period: addMonths(period, 1), root, payments: [over] }),
+    ]);
+    const list = await h.callerAs('yang-auditor').alerts.list({ open: true, limit: 10 });
+    expect(list.map((a) => a.kind)).toContain('unregistered_account');
+  });
+
+  it('the read models equal a rebuild from genesis', async () => {
+    const snapshot = async () =>
+      Promise.all(
+        readModels.map(async (t) =>
+          (await h.database.db.select().from(t))
+            .map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)))
+            .sort(),
+        ),
+      );
+    const before = await snapshot();
+    expect(before.every((rows) => rows.length > 0)).toBe(true);
+    await h.mounted.indexer!.rebuild();
+    expect(await snapshot()).toEqual(before);
+  });
+});
