@@ -1,0 +1,43 @@
+// The demo seed on a new demo chain: 古城区 with next month's standard, three households at 公示 (one with
+// an objection), ID numbers on chain only as keyed hashes; a second run changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applications, households, objections } from '../src/db/schema';
+import { seedWelfareDemo } from '../src/demo';
+import { DEMO_CITIZENS } from '../src/people';
+import { startWelfareHarness, type WelfareHarness } from './harness';
+
+let h: WelfareHarness;
+beforeAll(async () => {
+  h = await startWelfareHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('demo seed', () => {
+  it('opens three households at 公示 and is idempotent', async () => {
+    expect(await seedWelfareDemo(h.services)).toBe(3);
+    await h.caughtUp();
+    const db = h.database.db;
+    expect(await db.select().from(households)).toHaveLength(3);
+    expect((await db.select().from(applications)).map((a) => a.step)).toEqual([
+      'publicised',
+      'publicised',
+      'publicised',
+    ]);
+    expect(await db.select().from(objections)).toHaveLength(1);
+    expect(await seedWelfareDemo(h.services)).toBe(0);
+    await h.caughtUp();
+    expect(await db.select().from(households)).toHaveLength(3);
+    // No ID number appears anywhere on chain.
+    const events = await h.services.chain.client.events({ contract: 'welfare' } as never);
+    const blocks = JSON.stringify(events);
+    for (const c of DEMO_CITIZENS) expect(blocks).not.toContain(c.idNumber);
+    const file = await h.services.chain.client.state(
+      `welfare/household/${(await db.select().from(households))[0]!.id}`,
+    );
+    const text = JSON.stringify(file.value);
+    for (const c of DEMO_CITIZENS) expect(text).not.toContain(c.idNumber);
+    expect(text).toMatch(/"idHash":"[0-9a-f]{64}"/);
+  });
+});
