@@ -1,11 +1,13 @@
 // The welfare (最低生活保障) app as a suite app: what the portal mounts at /welfare (tRPC at
 // /welfare/api/trpc, the web at /welfare/), its demo staff, citizens and county fund at genesis, and the
 // demo households.
+import { fileURLToPath } from 'node:url';
 import { defineSuiteApp } from '@gongxin/app-kit';
 import { appMigrations } from '@gongxin/db';
 import { seedWelfareDemo } from './demo';
 import { welfareIndexer } from './indexer';
 import { demoPeople, welfareGenesis } from './people';
+import { welfareRoutes } from './rest';
 import { appRouter } from './router';
 import { WelfareRuntime } from './runtime';
 
@@ -40,6 +42,8 @@ export function createWelfareApp(options: WelfareAppOptions = {}) {
     setup: (services) => new WelfareRuntime(services),
     indexer: welfareIndexer,
     webDist,
+    routes: (router) => welfareRoutes(router, { webDist: fileURLToPath(webDist) }),
+    explorerDecoders: 'explorer-decoders.js',
     // The bureau, case worker, reviewer, finance office, auditor and citizens with passports, the staff's
     // welfare roles and the county fund, on a new demo chain.
     genesis: ({ config, suite }) => (config.demo ? welfareGenesis(demoPeople(suite)) : {}),

@@ -82,3 +82,15 @@ describe('bad input never gives a 500', () => {
     expect(metrics).toMatch(/gongxin_bad_input_total\{source="api",reason="bad_request"\} [1-9]/);
   });
 });
+
+describe('decoder pack', () => {
+  it('is served at a stable URL (a redirect to the built file) or a 404 in words when not built', async () => {
+    const res = await fetch(`${h.url}/welfare/explorer-decoders.js`, { redirect: 'manual' });
+    expect([302, 404]).toContain(res.status);
+    if (res.status === 302)
+      expect(res.headers.get('location')).toMatch(/^\/welfare\/assets\/explorer-decoders-.*\.js$/);
+    expect(h.services.suite.apps.find((a) => a.id === 'welfare')?.decoderPack).toBe(
+      '/welfare/explorer-decoders.js',
+    );
+  });
+});
