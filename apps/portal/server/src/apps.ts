@@ -9,6 +9,7 @@ import { passportApp } from '@gongxin/passport-server';
 import { registryApp } from '@gongxin/registry-server';
 import { solarApp } from '@gongxin/solar-server';
 import { walletApp } from '@gongxin/wallet-server';
+import { welfareApp } from '@gongxin/welfare-server';
 
 export const suiteApps: readonly AnySuiteApp[] = [
   passportApp,
@@ -18,4 +19,5 @@ export const suiteApps: readonly AnySuiteApp[] = [
   copyrightApp,
   registryApp,
   solarApp,
+  welfareApp,
 ];

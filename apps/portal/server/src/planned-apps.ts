@@ -11,15 +11,6 @@ export interface PlannedApp {
 
 export const plannedApps: readonly PlannedApp[] = [
   {
-    id: 'welfare',
-    title: { 'zh-CN': '低保', en: 'Welfare' },
-    summary: {
-      'zh-CN': '低保对象登记、专户发放、预算统计与违规监测',
-      en: 'Recipient registry, dedicated accounts, budgets and violation alerts',
-    },
-    audience: 'government',
-  },
-  {
     id: 'parking',
     title: { 'zh-CN': '智慧停车', en: 'Parking' },
     summary: {

@@ -28,7 +28,7 @@ export function createWelfareApp(options: WelfareAppOptions = {}) {
         'zh-CN': '低保申请、入户调查、公示与审批，按月批量发放上链，资金流向公开可查',
         en: 'Allowance applications, investigation, public notice and approval; monthly batches paid on chain, open to public audit',
       },
-      audience: 'everyone',
+      audience: 'government',
       roles: [
         { id: 'caseworker', label: { 'zh-CN': '街道/乡镇经办人', en: 'Case worker' } },
         { id: 'reviewer', label: { 'zh-CN': '区县审核审批', en: 'County reviewer (approver)' } },

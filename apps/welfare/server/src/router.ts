@@ -53,9 +53,9 @@ interface ChainMember {
 export const appRouter = router({
   public: router({
     /** Areas with their current standard (fen per person per month). */
-    areas: publicProcedure.query(async ({ ctx }) =>
-      ctx.services.database.db.select().from(areas).orderBy(asc(areas.code)),
-    ),
+    areas: publicProcedure
+      .input(z.object({}).strict().optional())
+      .query(async ({ ctx }) => ctx.services.database.db.select().from(areas).orderBy(asc(areas.code))),
     /**
      * Aggregates per area and month anyone may see and check: households paid, fen issued and paid, the
      * batches (each a tx with its Merkle root) the figures add up from. No person appears.
