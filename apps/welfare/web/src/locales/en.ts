@@ -25,6 +25,14 @@ export default {
       chart: 'Envelope vs disbursed',
       envelope: 'Envelope',
       caseload: 'Households on file',
+      caseloadItem: '{area} {status}: {n}',
+      status: {
+        applying: 'applying',
+        active: 'receiving',
+        grace: 'grace period',
+        closed: 'closed',
+        rejected: 'not approved',
+      },
     },
     payments: {
       intro:

@@ -19,6 +19,8 @@ export default {
       chart: '计划额度与实际发放',
       envelope: '预算额度',
       caseload: '在册户数',
+      caseloadItem: '{area} {status} {n} 户',
+      status: { applying: '申请中', active: '在保', grace: '渐退期', closed: '已退出', rejected: '未批准' },
     },
     payments: {
       intro: '发放到您的低保专户的每一笔资金，附 Merkle 证明：在浏览器中核对，无需信任本服务器。',
