@@ -6,7 +6,8 @@
 // so the parts add up to the Wh, and those intervals are marked estimated; when the missing readings
 // arrive later (buffered by the gateway), the interval is recomputed and anchored again as a true-up.
 // A new epoch (a reboot or a counter that went down) starts a new baseline: the interval is flagged
-// `reset` and no energy is invented across it, never negative energy.
+// `reset` and no energy is invented across it, never negative energy. Readings are numbered (seq) within
+// an epoch: an interval next to a missing number is estimated too, and trued up when the reading arrives.
 //
 // Each interval's root is the RFC 6962 root over its readings' leaves (protocol v1 leafBytes) in
 // (epoch, seq) order: a reading proves its place in the anchored root with an audit path.
@@ -22,7 +23,7 @@ import {
   toHex,
 } from '@gongxin/solar-meter/protocol';
 import { and, eq, isNotNull, lte, sql } from 'drizzle-orm';
-import { anchors, meterIntervals, meters } from './db/schema';
+import { anchoredLeaves, anchors, meterIntervals, meters } from './db/schema';
 import { SOLAR_STREAM } from './ingest';
 
 /** Readings further apart than this make the energy between them an estimated split. */
@@ -84,11 +85,15 @@ export function computeIntervals(input: readonly MeterReading[]): Map<number, In
       prev = r;
       continue;
     }
+    // A reading numbered between the two has not arrived yet (a batch still in flight, or committed after
+    // a later one): the interval is not final until it does, so it is anchored as estimated and trued up.
+    const missing = r.seq !== prev.seq + 1;
     const from = intervalOf(prev.ts);
     const to = intervalOf(r.ts);
     if (from === to || r.ts <= prev.ts) {
       here.exportWh += dExport;
       here.importWh += dImport;
+      if (missing) here.estimated = true;
     } else {
       // Split by the time each interval covers of (prev.ts, r.ts].
       const starts: number[] = [];
@@ -100,7 +105,7 @@ export function computeIntervals(input: readonly MeterReading[]): Map<number, In
       }
       const ex = largestRemainder(dExport, weights);
       const im = largestRemainder(dImport, weights);
-      const estimated = r.ts - prev.ts > GAP_MS;
+      const estimated = r.ts - prev.ts > GAP_MS || missing;
       for (const [i, s] of starts.entries()) {
         const f = at(s);
         f.exportWh += ex[i]!;
@@ -204,6 +209,7 @@ export class Aggregator {
         importWh: f.importWh,
         readings: f.readings.length,
         root: intervalRoot(meter, f.readings),
+        leaves: f.readings.map((r) => [r.epoch, r.seq] as [number, number]),
         reset: f.reset,
         estimated: f.estimated,
         dirty: false,
@@ -292,6 +298,10 @@ export class Aggregator {
           tx as never,
         );
         await tx
+          .insert(anchoredLeaves)
+          .values({ meter: i.meter, start: i.start, revision, root: i.root, leaves: i.leaves })
+          .onConflictDoNothing();
+        await tx
           .update(meterIntervals)
           .set({ anchoredRevision: revision, dirty: false })
           .where(and(eq(meterIntervals.meter, i.meter), eq(meterIntervals.start, i.start)));
@@ -301,42 +311,83 @@ export class Aggregator {
     return count;
   }
 
-  /** The audit path of an interval's first reading (epoch, seq order) in the interval's root. */
-  async proofOfInterval(meter: string, start: number) {
-    const all = (await this.readingsOf(meter, start, start)).filter((r) => intervalOf(r.ts) === start);
-    if (all.length === 0) return null;
-    const leaves = all.map((r) => leafBytes(meter, r.epoch, r));
-    return {
-      reading: all[0]!,
-      start,
-      index: 0,
-      size: leaves.length,
-      leaf: toHex(leaves[0]!),
-      path: merklePath(leaves, 0).map(toHex),
-      root: toHex(merkleRoot(leaves)),
-    };
+  /**
+   * The readings of the interval starting at `start`, in leaf order. A batch may begin in an earlier
+   * interval (a batch straddling a boundary, or one buffered through an outage), so batches are read from
+   * LOOKBACK_MS before and their readings kept by their own time.
+   */
+  async intervalReadings(meter: string, start: number): Promise<MeterReading[]> {
+    return (await this.readingsOf(meter, start - LOOKBACK_MS, start)).filter(
+      (r) => intervalOf(r.ts) === start,
+    );
   }
 
-  /** The audit path of one reading in its interval's root (to verify against the anchored root). */
-  async proof(meter: string, epoch: number, seq: number) {
-    const rows = await this.o.database.query<BatchRow & { interval_start: string | number }>(sql`
-      select device, payload, interval_start from appkit_ingest.readings
-      where stream = ${SOLAR_STREAM} and device = ${meter} and key like ${`${meter}/${epoch}/%`}`);
-    const reading = rows.flatMap(readingsOfRow).find((r) => r.seq === seq);
-    if (!reading) return null;
-    const start = intervalOf(reading.ts);
-    const all = (await this.readingsOf(meter, start, start)).filter((r) => intervalOf(r.ts) === start);
-    const index = all.findIndex((r) => r.epoch === epoch && r.seq === seq);
-    const leaves = all.map((r) => leafBytes(meter, r.epoch, r));
+  /**
+   * The audit path of one reading of an interval (by default its first) in the root anchored at
+   * `revision` (by default the newest anchored one): computed over exactly the readings that root was
+   * made of. A reading recorded after that anchor is not under it: `inAnchor` is then false and the
+   * path leads to the root of the interval's readings as they are now.
+   */
+  async intervalProof(
+    meter: string,
+    start: number,
+    pick?: { epoch: number; seq: number },
+    revision?: number,
+  ) {
+    const all = await this.intervalReadings(meter, start);
+    if (all.length === 0) return null;
+    const db = this.o.database.db;
+    const [set] = await db
+      .select()
+      .from(anchoredLeaves)
+      .where(
+        and(
+          eq(anchoredLeaves.meter, meter),
+          eq(anchoredLeaves.start, start),
+          revision === undefined ? undefined : eq(anchoredLeaves.revision, revision),
+        ),
+      )
+      .orderBy(sql`${anchoredLeaves.revision} desc`)
+      .limit(1);
+    const byKey = new Map(all.map((r) => [`${r.epoch}/${r.seq}`, r]));
+    const anchored = set?.leaves.map(([e, q]) => byKey.get(`${e}/${q}`));
+    const complete = anchored?.every((r) => r !== undefined) ?? false;
+    const wanted = (r: MeterReading) => (pick ? r.epoch === pick.epoch && r.seq === pick.seq : true);
+    let readings = all;
+    let inAnchor = false;
+    if (set && complete && anchored!.some((r) => wanted(r!))) {
+      readings = anchored as MeterReading[];
+      inAnchor = true;
+    }
+    const index = readings.findIndex(wanted);
+    if (index < 0) return null;
+    const leaves = readings.map((r) => leafBytes(meter, r.epoch, r));
     return {
-      reading,
+      reading: readings[index]!,
       start,
       index,
       size: leaves.length,
       leaf: toHex(leaves[index]!),
       path: merklePath(leaves, index).map(toHex),
       root: toHex(merkleRoot(leaves)),
+      revision: inAnchor ? set!.revision : null,
+      inAnchor,
     };
+  }
+
+  /** The audit path of an interval's first reading in its anchored root. */
+  proofOfInterval(meter: string, start: number, revision?: number) {
+    return this.intervalProof(meter, start, undefined, revision);
+  }
+
+  /** The audit path of one reading in its interval's anchored root (to verify against the root on chain). */
+  async proof(meter: string, epoch: number, seq: number) {
+    const rows = await this.o.database.query<BatchRow & { interval_start: string | number }>(sql`
+      select device, payload, interval_start from appkit_ingest.readings
+      where stream = ${SOLAR_STREAM} and device = ${meter} and key like ${`${meter}/${epoch}/%`}`);
+    const reading = rows.flatMap(readingsOfRow).find((r) => r.seq === seq);
+    if (!reading) return null;
+    return this.intervalProof(meter, intervalOf(reading.ts), { epoch, seq });
   }
 }
 

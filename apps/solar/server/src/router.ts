@@ -159,7 +159,7 @@ export const appRouter = router({
   proof: publicProcedure
     .input(z.object({ meter: zCode, epoch: z.number().int().min(0), seq: z.number().int().min(0) }).strict())
     .query(async ({ ctx, input }) => {
-      const proof = await ctx.app.aggregator.proof(input.meter, input.epoch, input.seq);
+      let proof = await ctx.app.aggregator.proof(input.meter, input.epoch, input.seq);
       if (!proof) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such reading' });
       const [anchor] = await ctx.services.database.db
         .select()
@@ -167,6 +167,12 @@ export const appRouter = router({
         .where(and(eq(anchors.meter, input.meter), eq(anchors.start, proof.start)))
         .orderBy(desc(anchors.revision))
         .limit(1);
+      // The path over the set of the anchor that is on chain (a newer one may still be on its way there).
+      if (anchor && proof.revision !== anchor.revision) {
+        const at = { epoch: input.epoch, seq: input.seq };
+        proof =
+          (await ctx.app.aggregator.intervalProof(input.meter, proof.start, at, anchor.revision)) ?? proof;
+      }
       return jsonable({ ...proof, anchor: anchor ?? null }) as Record<string, unknown>;
     }),
 
@@ -174,11 +180,16 @@ export const appRouter = router({
   intervalProof: publicProcedure
     .input(
       z
-        .object({ meter: zCode, start: zTime.refine((s) => s % INTERVAL_MS === 0, 'a 15-minute boundary') })
+        .object({
+          meter: zCode,
+          start: zTime.refine((s) => s % INTERVAL_MS === 0, 'a 15-minute boundary'),
+          /** The anchor revision to prove against (the newest anchored one by default). */
+          revision: z.number().int().min(0).optional(),
+        })
         .strict(),
     )
     .query(async ({ ctx, input }) => {
-      const proof = await ctx.app.aggregator.proofOfInterval(input.meter, input.start);
+      const proof = await ctx.app.aggregator.proofOfInterval(input.meter, input.start, input.revision);
       if (!proof) throw new TRPCError({ code: 'NOT_FOUND', message: 'no readings in this interval' });
       return jsonable(proof) as Record<string, unknown>;
     }),

@@ -3,7 +3,14 @@
 // with a reset at 12:07 (no negative energy, flagged) and a 40-minute outage (exact total, estimated
 // split), anchored on chain, a true-up when withheld readings arrive, and rejects counted by reason.
 import { Gateway, generateDeviceKey, MqttPublisher, SimulatedPlant } from '@gongxin/solar-meter';
-import { batchTopic, encodeBatch, signBatch } from '@gongxin/solar-meter/protocol';
+import {
+  batchTopic,
+  encodeBatch,
+  fromHex,
+  rootFromPath,
+  signBatch,
+  toHex,
+} from '@gongxin/solar-meter/protocol';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModels } from '../src/db/schema';
@@ -207,6 +214,114 @@ describe('solar ingest', () => {
       malformed_payload: 1,
     });
     expect(health.meters.find((m) => m.id === 'm-test')).toMatchObject({ resets: expect.any(Number) });
+    await publisher.close();
+  });
+
+  it('proves each reading against the root anchored for it, when a reading arrives after its anchor', async () => {
+    const key = generateDeviceKey();
+    await h.as('zhang-wei', [
+      {
+        contract: 'energy',
+        name: 'registerMeter',
+        params: { id: 'm-proof', plant: 'p-test', key: key.publicKey },
+      },
+    ]);
+    await h.app.keys.refresh();
+    // An hour of readings, one a minute, each in its own batch; one in the middle of an interval is held
+    // back (a batch committed after later ones): the gap it leaves is one minute, not an outage.
+    const end = Math.floor((Date.now() - 20 * MIN) / (15 * MIN)) * 15 * MIN;
+    const start = end - H;
+    const plant = new SimulatedPlant({ capacityW: 20_000, start, seed: 9, cloudiness: 0 });
+    const gateway = new Gateway({
+      meter: 'm-proof',
+      adapter: plant,
+      privateKey: key.privateKey,
+      batchEveryMs: 0,
+    });
+    for (let t = start; t < end; t += MIN) await gateway.sample(t);
+    gateway.cut();
+    const late = start + 15 * MIN + 7 * MIN;
+    const lateInterval = start + 15 * MIN;
+    const publisher = new MqttPublisher({
+      url: h.mqttUrl,
+      clientId: 'gw-m-proof',
+      statusOf: { meter: 'm-proof', epoch: 0 },
+    });
+    await publisher.waitConnected();
+    let held: { topic: string; payload: Uint8Array; seq: number } | undefined;
+    const capture = {
+      connected: true,
+      async publish(topic: string, payload: Uint8Array) {
+        const batch = JSON.parse(new TextDecoder().decode(payload)) as {
+          readings: { ts: number; seq: number }[];
+        };
+        if (batch.readings[0]!.ts === late) held = { topic, payload, seq: batch.readings[0]!.seq };
+        else await publisher.publish(topic, payload);
+      },
+    };
+    await (gateway as unknown as { send(p: unknown): Promise<void> }).send(capture);
+    expect(held).toBeDefined();
+    const anchorsOf = () =>
+      h.database.query<{ start: string; revision: number; root: string; estimated: boolean }>(
+        sql`select start, revision, root, estimated from solar.anchors where meter = 'm-proof' order by start, revision`,
+      );
+    await until(
+      async () => {
+        await h.app.aggregator.pass();
+        await h.app.outbox.flush();
+        await h.caughtUp();
+        return (await anchorsOf()).length >= 3;
+      },
+      'anchors',
+      60_000,
+    );
+    // The interval with the missing number is anchored as estimated, the others as final.
+    const first = await anchorsOf();
+    expect(first.find((a) => Number(a.start) === lateInterval)).toMatchObject({
+      revision: 0,
+      estimated: true,
+    });
+    expect(first.filter((a) => Number(a.start) !== lateInterval).every((a) => !a.estimated)).toBe(true);
+    const api = h.caller(null) as unknown as {
+      intervalProof(i: { meter: string; start: number; revision?: number }): Promise<Record<string, unknown>>;
+      proof(i: { meter: string; epoch: number; seq: number }): Promise<Record<string, unknown>>;
+    };
+    const leadsTo = (p: Record<string, unknown>) =>
+      toHex(
+        rootFromPath(
+          fromHex(p.leaf as string),
+          p.index as number,
+          p.size as number,
+          (p.path as string[]).map(fromHex),
+        ),
+      );
+    for (const a of first) {
+      const p = await api.intervalProof({ meter: 'm-proof', start: Number(a.start) });
+      expect(leadsTo(p)).toBe(a.root);
+    }
+
+    // The held reading arrives: its interval is recomputed and trued up; the reading proves against the
+    // new root, and the first reading still proves against the root of revision 0.
+    await publisher.publish(held!.topic, held!.payload);
+    await until(
+      async () => {
+        await h.app.aggregator.pass();
+        await h.app.outbox.flush();
+        await h.caughtUp();
+        return (await anchorsOf()).some((a) => Number(a.start) === lateInterval && a.revision === 1);
+      },
+      'true-up',
+      60_000,
+    );
+    const trued = (await anchorsOf()).find((a) => Number(a.start) === lateInterval && a.revision === 1)!;
+    expect(trued.estimated).toBe(false);
+    expect(trued.root).not.toBe(first.find((a) => Number(a.start) === lateInterval)!.root);
+    const p = await api.proof({ meter: 'm-proof', epoch: 0, seq: held!.seq });
+    expect(p).toMatchObject({ inAnchor: true, revision: 1 });
+    expect(leadsTo(p)).toBe(trued.root);
+    const old = await api.intervalProof({ meter: 'm-proof', start: lateInterval, revision: 0 });
+    expect(old.size).toBe((p.size as number) - 1);
+    expect(leadsTo(old)).toBe(first.find((a) => Number(a.start) === lateInterval)!.root);
     await publisher.close();
   });
 

@@ -7,7 +7,7 @@
 //     `reset` empties exactly these, so a rebuild replays them from genesis.
 // Read by drizzle-kit: no driver imports here. Times are ms since the epoch; quantities Wh, money fen.
 import { appSchema } from '@gongxin/db/schema';
-import { bigint, boolean, integer, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
 
 export const solar = appSchema('solar');
 
@@ -28,6 +28,8 @@ export const meterIntervals = solar.table(
     readings: integer('readings').notNull(),
     /** Hex RFC 6962 root over the interval's reading leaves, in (epoch, seq) order. */
     root: text('root').notNull(),
+    /** The (epoch, seq) of each reading under `root`, in leaf order. */
+    leaves: jsonb('leaves').$type<[number, number][]>().notNull().default([]),
     /** A counter went down (a new epoch began) in the interval. */
     reset: boolean('reset').notNull(),
     /** Part of the energy is an estimated split of a gap across intervals. */
@@ -39,6 +41,23 @@ export const meterIntervals = solar.table(
     updatedAt: ms('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.meter, t.start] })],
+);
+
+/**
+ * The readings under each anchored root, by revision: a reading's audit path is computed over exactly the
+ * set that was anchored, so a reading that arrived after its interval's final anchor cannot change the
+ * path of the others (it is shown as recorded after the anchor, not in it).
+ */
+export const anchoredLeaves = solar.table(
+  'anchored_leaves',
+  {
+    meter: text('meter').notNull(),
+    start: ms('start').notNull(),
+    revision: integer('revision').notNull(),
+    root: text('root').notNull(),
+    leaves: jsonb('leaves').$type<[number, number][]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meter, t.start, t.revision] })],
 );
 
 /** How far the aggregation has read the ingest table (received_at of the newest row taken). */
