@@ -1,10 +1,11 @@
-// Vitest settings for @gongxin/db: PGlite needs a second or two to start, PostgreSQL suites create databases.
+// Vitest settings for @gongxin/db: PGlite needs a second or two to start (many more on a loaded machine),
+// PostgreSQL suites create databases.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

@@ -68,7 +68,8 @@ describe('openDatabase with a bad DATABASE_URL', () => {
       const started = Date.now();
       const err = await openError(`postgres://postgres:${PASSWORD}@127.0.0.1:${port}/x`, 1);
       expect(err.reason).toMatch(/no answer within 1 s/);
-      expect(Date.now() - started).toBeLessThan(5_000);
+      // Slack for a loaded machine; hanging would run into the test's timeout.
+      expect(Date.now() - started).toBeLessThan(20_000);
     });
   });
 
