@@ -13,6 +13,7 @@ import {
   ContractError,
   type ContractModule,
   defineAction,
+  toHex,
   type Value,
 } from '@gongxin/ledger';
 import { z } from 'zod';
@@ -35,6 +36,9 @@ import {
   type Filing,
   hexOfText,
   historyAt,
+  type ImportBatch,
+  type ImportRecord,
+  importRoot,
   inGoodStanding,
   isCertifier,
   isRegistryAuthority,
@@ -53,6 +57,11 @@ import {
 
 export const MAX_PREVIOUS_NAMES = 32;
 export const MAX_REPORTS_KEPT = 64;
+/**
+ * Most records in one `importBatch`. The ledger's 64 KiB tx limit is what bounds a batch in practice
+ * (about 250 records of a province's register); this is the ceiling should that limit grow.
+ */
+export const MAX_IMPORT_RECORDS = 5_000;
 /** Longest a certificate may run: certification schemes issue for 3–6 years; 10 is a safe ceiling. */
 export const MAX_CERT_VALIDITY_MS = 10 * 366 * 86_400_000;
 
@@ -105,6 +114,33 @@ export const PENALTY_KINDS = [
   'detention',
   'other',
 ] as const;
+
+const zLei = z.string().transform((s, issue) => {
+  const r = checkLei(s);
+  if (!r.ok) issue.addIssue({ code: 'custom', message: r.reason });
+  return r.ok ? r.value : z.NEVER;
+});
+const zRegNo = z.string().transform((s, issue) => {
+  const r = checkRegNo(s);
+  if (!r.ok) issue.addIssue({ code: 'custom', message: r.reason });
+  return r.ok ? r.value : z.NEVER;
+});
+
+/** One record of a legacy register: every field `register` requires, the representative by passport. */
+const importRecord = z
+  .object({
+    uscc: zUscc,
+    name: zText(128),
+    legalForm: z.enum(LEGAL_FORMS),
+    capital: zCapital,
+    address: zText(256),
+    industry: zIndustry,
+    establishedOn: zDate,
+    representative: zAddress,
+    lei: zLei.optional(),
+    regNo: zRegNo.optional(),
+  })
+  .strict();
 
 const schemas = {
   register: z
@@ -239,6 +275,13 @@ const schemas = {
     .refine((p) => p.deliverFrom <= p.deliverUntil, 'the delivery window ends on or after it starts')
     .refine((p) => p.priceMin <= p.priceMax, 'priceMin is at most priceMax'),
   closePost: z.object({ id: zId }).strict(),
+  importBatch: z
+    .object({
+      /** The Merkle root the authority computed over its extract; the contract recomputes it. */
+      root: zHash32,
+      records: z.array(importRecord).min(1).max(MAX_IMPORT_RECORDS),
+    })
+    .strict(),
 } as const;
 
 type Params<N extends keyof typeof schemas> = z.output<(typeof schemas)[N]>;
@@ -972,6 +1015,105 @@ export const registryContract: ContractModule = {
         deliverUntil: p.deliverUntil,
         priceMin: p.priceMin,
         priceMax: p.priceMax,
+      });
+    }),
+
+    /**
+     * A registering authority migrates enterprises from a legacy register in one step: each record is
+     * checked as `register` and `decideRegistration` would check it (USCC and its check characters,
+     * required fields, a representative holding a passport, no USCC on chain already or twice in the
+     * batch), any failure refuses the whole batch naming the record, and the enterprises are active at
+     * once. The batch's Merkle root is kept so each enterprise can prove its record against it.
+     */
+    importBatch: defineAction(schemas.importBatch, (ctx, p: Params<'importBatch'>) => {
+      requireAuthority(ctx, 'import enterprises');
+      const records = p.records as ImportRecord[];
+      const root = toHex(importRoot(ctx.suite.hash, records));
+      if (root !== p.root)
+        throw new ContractError(
+          'invalid_params',
+          `root ${p.root} is not the Merkle root of the records (${root})`,
+        );
+      const seen = new Set<string>();
+      const thisYear = Number(civilDateOf(ctx.time).slice(0, 4));
+      for (const [i, r] of records.entries()) {
+        if (seen.has(r.uscc))
+          throw new ContractError('already_exists', `record ${i}: USCC ${r.uscc} appears twice in the batch`);
+        seen.add(r.uscc);
+        const existing = enterpriseOf(ctx, r.uscc);
+        if (existing)
+          throw new ContractError(
+            'already_exists',
+            `record ${i}: enterprise ${r.uscc} is on chain already (${existing.life})`,
+          );
+        if (startOfDayMs(r.establishedOn) > ctx.time)
+          throw new ContractError('not_allowed', `record ${i}: establishedOn is after the block date`);
+        if (r.representative === ctx.sender)
+          throw new ContractError(
+            'not_allowed',
+            `record ${i}: an authority may not import itself as representative`,
+          );
+        if (!isRegistered(ctx, r.representative))
+          throw new ContractError(
+            'not_found',
+            `record ${i}: the representative ${r.representative} has no passport (identity account)`,
+          );
+      }
+      const id = actionId(ctx);
+      const batch: ImportBatch = {
+        id,
+        root,
+        count: records.length,
+        by: ctx.sender,
+        at: ctx.height,
+        time: ctx.time,
+        txId: ctx.txIdHex,
+      };
+      ctx.set(registryKeys.batch(id), batch as unknown as Value);
+      for (const [index, r] of records.entries()) {
+        const ent: Enterprise = {
+          uscc: r.uscc,
+          name: r.name,
+          previousNames: [],
+          legalForm: r.legalForm,
+          capital: r.capital,
+          representative: r.representative,
+          address: r.address,
+          industry: r.industry,
+          establishedOn: r.establishedOn,
+          ...(r.lei !== undefined && { lei: r.lei }),
+          ...(r.regNo !== undefined && { regNo: r.regNo }),
+          authority: ctx.sender,
+          life: 'active',
+          // As for an accepted registration: reports are owed from the year it came on chain.
+          reportsFrom: Math.max(thisYear, Number(r.establishedOn.slice(0, 4))),
+          reports: [],
+          listings: [],
+          rev: 1,
+          at: ctx.height,
+          time: ctx.time,
+          txId: ctx.txIdHex,
+          imported: { batch: id, index },
+        };
+        ctx.set(registryKeys.enterprise(r.uscc), ent as unknown as Value);
+      }
+      registryEvents.emit(ctx, 'batchImported', {
+        id,
+        root,
+        count: records.length,
+        by: ctx.sender,
+        records: records.map((r) => ({
+          uscc: r.uscc,
+          name: r.name,
+          legalForm: r.legalForm,
+          capital: r.capital,
+          address: r.address,
+          industry: r.industry,
+          establishedOn: r.establishedOn,
+          representative: r.representative,
+          ...(r.lei !== undefined && { lei: r.lei }),
+          ...(r.regNo !== undefined && { regNo: r.regNo }),
+        })),
       });
     }),
 

@@ -152,4 +152,28 @@ export const registryEvents = defineEvents('registry', {
     priceMax: attrs.amount(),
   },
   postClosed: { id: attrs.text(), uscc: attrs.text(), by: attrs.address() },
+  /**
+   * Enterprises migrated from a legacy register by an authority, active from this block: the records as
+   * checked (the leaves of `root`, in order), so a reader fills its model and proves any one of them.
+   */
+  batchImported: {
+    id: attrs.text(),
+    root: attrs.hash(),
+    count: attrs.int(),
+    by: attrs.address(),
+    records: attrs.list(
+      attrs.struct({
+        uscc: attrs.text(),
+        name: attrs.text(),
+        legalForm: attrs.oneOf(LEGAL_FORMS),
+        capital: attrs.amount(),
+        address: attrs.text(),
+        industry: attrs.text(),
+        establishedOn: attrs.text(),
+        representative: attrs.address(),
+        lei: attrs.text().optional(),
+        regNo: attrs.text().optional(),
+      }),
+    ),
+  },
 });

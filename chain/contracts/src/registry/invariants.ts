@@ -1,11 +1,11 @@
 // What must hold of the registry contract's state after every block: every enterprise is keyed by a
 // valid USCC; an ended life names when it ended (and a merger its active-or-ended successor, never
 // itself); listing records run forward (noticed before escalated, escalated exactly three years on,
-// removed after listed); each report year is filed once; certificate histories start valid at issue,
+// removed after listed); an imported enterprise names a record of a kept batch; each report year is filed once; certificate histories start valid at issue,
 // move forward in time and end at revoked or cancelled; posts have sound ranges. Reads only.
 import type { ScannableState } from '../invariants';
 import { checkUscc } from './codes';
-import type { Certificate, Enterprise, Post } from './views';
+import type { Certificate, Enterprise, ImportBatch, Post } from './views';
 import { seriousAt, seriousNoticeAt } from './views';
 
 export function checkRegistryInvariants(state: ScannableState): string[] {
@@ -13,11 +13,14 @@ export function checkRegistryInvariants(state: ScannableState): string[] {
   const enterprises = new Map<string, Enterprise>();
   const certs: [string, Certificate][] = [];
   const posts: [string, Post][] = [];
+  const batches = new Map<string, ImportBatch>();
   for (const [key, value] of state.scan('registry/')) {
     const kind = key.split('/')[1];
     if (kind === 'ent') enterprises.set(key.slice('registry/ent/'.length), value as unknown as Enterprise);
     else if (kind === 'cert') certs.push([key, value as unknown as Certificate]);
     else if (kind === 'post') posts.push([key, value as unknown as Post]);
+    else if (kind === 'batch')
+      batches.set(key.slice('registry/batch/'.length), value as unknown as ImportBatch);
   }
   for (const [uscc, e] of enterprises) {
     const key = `registry/ent/${uscc}`;
@@ -49,6 +52,13 @@ export function checkRegistryInvariants(state: ScannableState): string[] {
       if (l.removedAt !== undefined && l.seriousAt !== undefined && l.removedAt >= l.seriousAt)
         problems.push(`${at} left the 严重违法 list by a plain removal`);
     });
+    if (e.imported !== undefined) {
+      const b = batches.get(e.imported.batch);
+      if (!b || e.imported.index < 0 || e.imported.index >= b.count)
+        problems.push(
+          `${key}: imported as record ${e.imported.index} of batch ${e.imported.batch}, which has no such record`,
+        );
+    }
     const open = e.listings.filter((l) => l.removedAt === undefined);
     for (const cause of ['annual_report', 'instant_disclosure'] as const) {
       const ids = open.filter((l) => l.cause === cause).map((l) => `${l.year ?? ''}${l.orderId ?? ''}`);

@@ -3,7 +3,7 @@
 // history; notices and supply–demand posts. Deadline consequences (经营异常 at the deadline, 严重违法 three
 // years on) are worked out here from block time, so a read at any height shows them from the instant they
 // took effect, before a tx has written them down.
-import type { Address, StateReader } from '@gongxin/ledger';
+import { type Address, encodeCanonical, merkleRoot, type StateReader } from '@gongxin/ledger';
 import {
   addCivilDays,
   addWorkingDays,
@@ -63,6 +63,8 @@ export const registryKeys = {
   /** 决定书文号 (UTF-8 hex) → notice id: a decision is published once. */
   decision: (noHex: string) => `registry/decision/${noHex}`,
   post: (id: string) => `registry/post/${id}`,
+  /** An import batch (a legacy register migrated by its authority) by id: its Merkle root and size. */
+  batch: (id: string) => `registry/batch/${id}`,
 } as const;
 
 export interface ListingRecord {
@@ -109,6 +111,8 @@ export interface Enterprise {
   readonly at: number;
   readonly time: number;
   readonly txId: string;
+  /** For an enterprise migrated from a legacy register: its batch and its leaf in the batch's tree. */
+  readonly imported?: { readonly batch: string; readonly index: number };
 }
 
 export const CHANGE_FIELDS = [
@@ -403,3 +407,69 @@ export function certificateStatusAt(cert: Certificate, at: number, now: number =
 export function workCalendar(s: StateReader): WorkCalendar {
   return calendarOf(s);
 }
+
+// ------------------------------------------------------------------------------------------ import
+
+/**
+ * One enterprise of a legacy register, as an authority migrates it in `importBatch`. No personal data:
+ * the legal representative is named by a passport address, as in `register`.
+ */
+export interface ImportRecord {
+  readonly uscc: string;
+  readonly name: string;
+  readonly legalForm: LegalForm;
+  /** Registered capital in fen. */
+  readonly capital: bigint;
+  readonly address: string;
+  readonly industry: string;
+  readonly establishedOn: CivilDate;
+  readonly representative: Address;
+  readonly lei?: string;
+  readonly regNo?: string;
+}
+
+export interface ImportBatch {
+  readonly id: string;
+  /** RFC 6962 Merkle root (hex) over `importLeaf` of every record, in batch order. */
+  readonly root: string;
+  readonly count: number;
+  readonly by: Address;
+  readonly at: number;
+  readonly time: number;
+  readonly txId: string;
+}
+
+/**
+ * The leaf of record `index` of a batch: the canonical encoding of the record as the chain checked it
+ * (USCC normalised), so anyone holding the record can recompute it and walk its audit path to the root.
+ */
+export function importLeaf(index: number, r: ImportRecord): Uint8Array {
+  return encodeCanonical({
+    type: 'gongxin/registry/import',
+    index,
+    uscc: r.uscc,
+    name: r.name,
+    legalForm: r.legalForm,
+    capital: r.capital,
+    address: r.address,
+    industry: r.industry,
+    establishedOn: r.establishedOn,
+    representative: r.representative,
+    ...(r.lei !== undefined && { lei: r.lei }),
+    ...(r.regNo !== undefined && { regNo: r.regNo }),
+  });
+}
+
+/** The Merkle root (RFC 6962, the ledger's tree) of a batch's records. */
+export function importRoot(
+  hash: (data: Uint8Array) => Uint8Array,
+  records: readonly ImportRecord[],
+): Uint8Array {
+  return merkleRoot(
+    hash,
+    records.map((r, i) => importLeaf(i, r)),
+  );
+}
+
+export const importBatchOf = (s: StateReader, id: string) =>
+  s.get(registryKeys.batch(id)) as unknown as ImportBatch | undefined;
