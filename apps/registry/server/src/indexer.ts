@@ -3,7 +3,9 @@
 // block. Handlers write only through ctx.tx, use block time and chain positions, so a rebuild reproduces
 // the same rows; `reset` empties exactly these. The block handler writes, in batched statements, every
 // registry event into the change feed (`changes`, keyed by (height, index) so a follower sees each once)
-// and the registrations filed and decided (the bulk of an import); the other events have handlers.
+// the registrations filed and decided, and the batches migrated from a legacy register (the bulk of an
+// import, each record an active enterprise pointing at its leaf of the batch); the other events have
+// handlers.
 import type {
   BlockContext,
   ChainEventJson,
@@ -347,8 +349,59 @@ async function registryBlock(block: FeedBlock, ctx: BlockContext): Promise<void>
       await ctx.tx.delete(enterpriseNames).where(inArray(enterpriseNames.uscc, rejected));
     }
   };
+  const flushImported = async (event: ChainEventJson) => {
+    // A migrated batch: every record active at once, named, and pointing at its leaf of the batch.
+    const b = registryEvents.parse(event, 'batchImported');
+    const rows = b.records.map((r, index) => ({ r, index }));
+    await insertChunks(rows, (part) =>
+      ctx.tx
+        .insert(enterprises)
+        .values(
+          part.map(({ r, index }) => {
+            const parts = checkUscc(r.uscc);
+            return {
+              uscc: r.uscc,
+              name: r.name,
+              previousNames: [],
+              legalForm: r.legalForm,
+              capital: r.capital,
+              representative: r.representative,
+              address: r.address,
+              industry: r.industry,
+              region: parts.ok ? parts.value.region : r.uscc.slice(2, 8),
+              establishedOn: r.establishedOn,
+              authority: b.by,
+              life: 'active' as const,
+              listingStatus: 'normal' as const,
+              height: block.height,
+              txId: event.txId,
+              time: block.time,
+              updatedHeight: block.height,
+              importBatch: b.id,
+              importIndex: index,
+            };
+          }),
+        )
+        .onConflictDoNothing(),
+    );
+    await insertChunks(rows, (part) =>
+      ctx.tx
+        .insert(enterpriseNames)
+        .values(
+          part.map(({ r }) => {
+            const { full, initials } = pinyinOf(r.name);
+            return { uscc: r.uscc, name: r.name, current: 1, pinyin: full, initials };
+          }),
+        )
+        .onConflictDoUpdate({ target: [enterpriseNames.uscc, enterpriseNames.name], set: { current: 1 } }),
+    );
+  };
   for (const event of events) {
-    if (event.name === 'registrationFiled') {
+    if (event.name === 'batchImported') {
+      await flushFiled();
+      await flushDecided();
+      await flushImported(event);
+    } else if (event.name === 'registrationFiled') {
       await flushDecided();
       filed.push({ a: registryEvents.parse(event, 'registrationFiled'), txId: txOf(event) });
     } else if (event.name === 'registrationDecided') {

@@ -34,6 +34,9 @@ export const enterprises = registry.table(
     txId: text('tx_id').notNull(),
     time: ms('time').notNull(),
     updatedHeight: bigint('updated_height', { mode: 'number' }).notNull(),
+    /** For an enterprise migrated from a legacy register: its import batch and leaf index there. */
+    importBatch: text('import_batch'),
+    importIndex: integer('import_index'),
   },
   (t) => [
     index('enterprises_life').on(t.life, t.height),
