@@ -33,6 +33,7 @@ import {
   posts,
   reports,
 } from './db/schema';
+import { importProofOf } from './import-proof';
 import { likePrefix, pinyinOf, searchKind } from './names';
 import { demoPartyAccounts } from './parties';
 import { publicProcedure, roleProcedure, router } from './trpc';
@@ -200,6 +201,20 @@ export const appRouter = router({
         notices: nots.map(money),
         posts: own.map(money),
       };
+    }),
+
+    /**
+     * For an enterprise migrated in an import batch: its record as migrated, the audit path to the
+     * batch's Merkle root, the root as the chain keeps it and the block and tx that anchored it.
+     */
+    importProof: publicProcedure.input(z.object({ uscc: zUscc }).strict()).query(async ({ ctx, input }) => {
+      const proof = await importProofOf(ctx.services, input.uscc);
+      if (!proof)
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `uscc: ${input.uscc} did not come on chain by an import batch`,
+        });
+      return proof;
     }),
 
     /** Counts of active enterprises by GB/T 4754 section and by province (for the workbench's charts). */

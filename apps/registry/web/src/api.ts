@@ -6,6 +6,7 @@ export const api = createAppTrpc<AppRouter>('/registry/api/trpc');
 
 export type EnterpriseRow = Awaited<ReturnType<typeof api.enterprises.search.query>>[number];
 export type EnterpriseRecord = Awaited<ReturnType<typeof api.enterprises.get.query>>;
+export type ImportProof = Awaited<ReturnType<typeof api.enterprises.importProof.query>>;
 export type CertificateCheck = Awaited<ReturnType<typeof api.certificates.verify.query>>;
 export type PostRow = Awaited<ReturnType<typeof api.posts.list.query>>[number];
 export type MatchRow = Awaited<ReturnType<typeof api.posts.matches.query>>[number];

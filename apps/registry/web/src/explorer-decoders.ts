@@ -38,6 +38,7 @@ const zh = {
       certificateAmended: '证书 {id} {kind}：{field}「{from}」→「{to}」',
       posted: '企业 {uscc} 发布{kind}：{item} {quantity}{unit}',
       postClosed: '企业 {uscc} 关闭供需信息',
+      batchImported: '登记机关批量迁移 {count} 户企业（{first} 起），批次默克尔根 {root}',
       accept: '准予',
       reject: '驳回',
       late: '（逾期）',
@@ -70,6 +71,7 @@ const zh = {
       decideRegistration: '{decision}企业 {uscc} 的设立登记',
       post: '发布{kind}：{item}',
       sweep: '记录企业 {uscc} 到期的法定后果',
+      importBatch: '从原登记系统批量迁移 {count} 户企业',
     },
   },
 };
@@ -95,6 +97,7 @@ const en = {
       certificateAmended: 'Certificate {id} {kind}: {field} “{from}” → “{to}”',
       posted: '{uscc} posted an {kind}: {item} {quantity} {unit}',
       postClosed: '{uscc} closed a post',
+      batchImported: 'The authority migrated {count} enterprises (from {first}), batch Merkle root {root}',
       accept: 'accepted',
       reject: 'rejected',
       late: ' (late)',
@@ -137,6 +140,7 @@ const en = {
       decideRegistration: '{decision} the registration of {uscc}',
       post: 'Post an {kind}: {item}',
       sweep: 'Record the due consequences for {uscc}',
+      importBatch: 'Import {count} enterprises from the legacy register',
     },
   },
 };
@@ -213,6 +217,12 @@ const pack = {
         unit: a.unit,
       }),
     postClosed: (a, t) => t(k('postClosed'), { uscc: a.uscc }),
+    batchImported: (a, t) =>
+      t(k('batchImported'), {
+        count: a.count,
+        first: a.records[0]?.uscc ?? '—',
+        root: `${a.root.slice(0, 16)}…`,
+      }),
   }),
   actions: {
     'registry.register': (p: ActionParams, t: Translate) =>
@@ -233,6 +243,10 @@ const pack = {
     'registry.post': (p: ActionParams, t: Translate) =>
       t(k('post'), { kind: t(k(`kinds.${text(p.kind, 'kind')}`)), item: text(p.item, 'item') }),
     'registry.sweep': (p: ActionParams, t: Translate) => t(k('sweep'), { uscc: text(p.uscc, 'uscc') }),
+    'registry.importBatch': (p: ActionParams, t: Translate) => {
+      if (!Array.isArray(p.records)) throw new Error('records is not a list');
+      return t(k('importBatch'), { count: p.records.length });
+    },
   },
 };
 

@@ -3,7 +3,14 @@
 // history; notices and supply–demand posts. Deadline consequences (经营异常 at the deadline, 严重违法 three
 // years on) are worked out here from block time, so a read at any height shows them from the instant they
 // took effect, before a tx has written them down.
-import { type Address, encodeCanonical, merkleRoot, type StateReader } from '@gongxin/ledger';
+import {
+  type Address,
+  encodeCanonical,
+  type InclusionProof,
+  merkleRoot,
+  type StateReader,
+  verifyInclusion,
+} from '@gongxin/ledger';
 import {
   addCivilDays,
   addWorkingDays,
@@ -473,3 +480,13 @@ export function importRoot(
 
 export const importBatchOf = (s: StateReader, id: string) =>
   s.get(registryKeys.batch(id)) as unknown as ImportBatch | undefined;
+
+/** Whether `record` is leaf `proof.index` of the batch whose root is `root` (the audit path checked). */
+export function verifyImportRecord(
+  hash: (data: Uint8Array) => Uint8Array,
+  record: ImportRecord,
+  proof: InclusionProof,
+  root: Uint8Array,
+): boolean {
+  return verifyInclusion(hash, importLeaf(proof.index, record), proof, root);
+}

@@ -64,6 +64,14 @@ export default {
       credential: 'Download the company credential (W3C VC 2.0)',
       none: 'None',
       tx: 'Tx',
+      imported: 'Migrated from the legacy register (import batch)',
+      importOk:
+        '✓ The record as migrated hashes up its audit path to the batch root on chain (checked in this browser)',
+      importBad: '✗ The record does not prove against the batch root',
+      importRecord: 'Record in batch',
+      importRoot: 'Batch Merkle root',
+      importLeaf: 'Leaf hash',
+      importPath: 'Audit path',
     },
     cert: {
       no: 'Certificate no.',

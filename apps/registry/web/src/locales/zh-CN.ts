@@ -58,6 +58,13 @@ export default {
       credential: '下载企业可验证凭证（W3C VC 2.0）',
       none: '暂无',
       tx: '交易',
+      imported: '由原登记系统批量迁移上链',
+      importOk: '✓ 迁移时的记录沿审计路径可算得链上批次根（已在本浏览器中核验）',
+      importBad: '✗ 记录与批次根不符',
+      importRecord: '批次内序号',
+      importRoot: '批次默克尔根',
+      importLeaf: '叶哈希',
+      importPath: '审计路径',
     },
     cert: {
       no: '证书编号',
