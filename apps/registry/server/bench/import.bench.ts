@@ -240,12 +240,15 @@ async function main() {
     let batches = 0;
     let stopped = false;
     const start = performance.now();
-    const progress = setInterval(() => {
+    const progress = setInterval(async () => {
       const s = (performance.now() - start) / 1000;
       if (performance.now() - start > TIME_LIMIT_MS) stopped = true;
+      const [{ indexed }] = (await database.db.execute(
+        sql`select count(*)::int as indexed from registry.enterprises`,
+      )) as unknown as [{ indexed: number }];
       console.log(
         MODE === 'batch'
-          ? `  ${s.toFixed(0)} s: ${accepted} imported in ${batches} batches, height ${h.node.head.height}, retries ${retries}`
+          ? `  ${s.toFixed(0)} s: ${accepted} imported in ${batches} batches, height ${h.node.head.height}, ${indexed} in the read model, retries ${retries}`
           : `  ${s.toFixed(0)} s: ${registered} filed, ${accepted} accepted, height ${h.node.head.height}, retries ${retries}`,
       );
     }, 30_000);
