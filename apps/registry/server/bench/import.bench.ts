@@ -337,7 +337,7 @@ async function main() {
     const done = accepted;
     const rate = done / (importMs / 1000);
     console.log(
-      `import (${MODE === 'batch' ? `${batches} importBatch txs of up to ${Math.ceil(done / Math.max(batches, 1))} records` : 'register + decideRegistration, txs of 16'}): ` +
+      `import (${MODE === 'batch' ? `${batches} importBatch txs of about ${Math.round(done / Math.max(batches, 1))} records` : 'register + decideRegistration, txs of 16'}): ` +
         `${done} enterprises active on chain in ${(chainMs / 1000).toFixed(1)} s (${h.node.head.height} blocks, ${retries} retries), ` +
         `read models caught up at ${(importMs / 1000).toFixed(1)} s; ${count} active in the read model (${rate.toFixed(0)} enterprises/s)`,
     );

@@ -16,6 +16,7 @@ const QUERIES = [
   'enterprises.search',
   'enterprises.get',
   'enterprises.stats',
+  'enterprises.importProof',
   'workbench.queue',
   'certificates.list',
   'certificates.verify',
