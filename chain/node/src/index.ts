@@ -1,9 +1,5 @@
 // @gongxin/node: a validator or full node of the Gongxin chain.
-export * from './consensus/codec';
-export * from './consensus/machine';
-export * from './consensus/messages';
-export * from './consensus/proposer';
-export * from './consensus/votes';
+export * from '@gongxin/consensus';
 export * from './embedded';
 export * from './export';
 export * from './genesis';

@@ -2,8 +2,8 @@
 // The private key never leaves this file and this process; logs and APIs only ever see the public key.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Signer } from '@gongxin/consensus';
 import { addressFromPublicKey, type CryptoSuite, fromHex, toHex } from '@gongxin/ledger';
-import type { Signer } from './consensus/machine';
 
 export interface NodeKey {
   suite: CryptoSuite['id'];

@@ -1,6 +1,16 @@
 // A chain node: the consensus machine wired to real storage, a real clock, the mempool and (when there
 // are peers) the network. Everything the machine asks for is executed in order on one queue, and every
 // `persist` is durable before anything after it happens. A validator signs; a full node only follows.
+
+import type { ConsensusMessage } from '@gongxin/consensus';
+import {
+  type ConsensusApp,
+  ConsensusMachine,
+  type ConsensusOutput,
+  type Signer,
+  type TimeoutStep,
+  type Timeouts,
+} from '@gongxin/consensus';
 import type { Database } from '@gongxin/db';
 import {
   applyBlock,
@@ -27,15 +37,6 @@ import {
   validatorSetHash,
   verifyCertificate,
 } from '@gongxin/ledger';
-import {
-  type ConsensusApp,
-  ConsensusMachine,
-  type ConsensusOutput,
-  type Signer,
-  type TimeoutStep,
-  type Timeouts,
-} from './consensus/machine';
-import type { ConsensusMessage } from './consensus/messages';
 import {
   ASSET_PREFIX,
   conventionalTier,

@@ -1,12 +1,12 @@
 // The peer protocol's pieces without a chain: frames and their limits, the signed handshake bytes, the
 // bounded send queue and flood budget of a link, and a pair of networks (on stub nodes) that follow
 // validator-set changes and leave no handle behind when stopped.
+
+import { type ConsensusMessage, encodeConsensusMessage, signVote } from '@gongxin/consensus';
 import { encodeCanonical, toHex, type Validator } from '@gongxin/ledger';
 import { testAccount } from '@gongxin/ledger/testing';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { encodeConsensusMessage } from '../src/consensus/codec';
-import { type ConsensusMessage, signVote } from '../src/consensus/messages';
 import {
   authSignBytes,
   blocksFrame,

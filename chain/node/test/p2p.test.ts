@@ -2,14 +2,14 @@
 // linked in a full mesh over real WebSockets. The tests run in order on the same network: commit, refuse
 // strangers, survive junk, catch a stopped node up by block sync, and stall (without forking) when two
 // of four are down.
+
+import { encodeConsensusMessage, signVote } from '@gongxin/consensus';
 import { type Database, openDatabase } from '@gongxin/db';
 import { encodeCanonical, genesisHash, toHex } from '@gongxin/ledger';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createNodeApiApp } from '../src/api/server';
-import { encodeConsensusMessage } from '../src/consensus/codec';
-import { signVote } from '../src/consensus/messages';
 import { ChainNode } from '../src/node';
 import {
   authFrame,

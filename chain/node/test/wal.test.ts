@@ -1,6 +1,6 @@
+import { signVote } from '@gongxin/consensus';
 import type { Block } from '@gongxin/ledger';
 import { describe, expect, it } from 'vitest';
-import { signVote } from '../src/consensus/messages';
 import { decodeWalRecord, encodeWalRecord } from '../src/storage/store';
 import { chainId, signerOf, validators } from './helpers';
 

@@ -31,14 +31,14 @@ import {
   validatorsOf,
   verifyCertificate,
 } from '@gongxin/ledger';
-import { decodeConsensusMessage, encodeConsensusMessage } from '../../node/src/consensus/codec';
+import { decodeConsensusMessage, encodeConsensusMessage } from '../../consensus/src/codec';
 import {
   type ConsensusApp,
   type ConsensusInput,
   ConsensusMachine,
   type ConsensusOutput,
   type WalRecord,
-} from '../../node/src/consensus/machine';
+} from '../../consensus/src/machine';
 import {
   type ConsensusMessage,
   hashKey,
@@ -46,7 +46,7 @@ import {
   proposalSignBytes,
   signVote,
   type Vote,
-} from '../../node/src/consensus/messages';
+} from '../../consensus/src/messages';
 import { count } from './network';
 import type { Rng } from './prng';
 import type { Simulation } from './simulation';

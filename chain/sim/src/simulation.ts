@@ -2,8 +2,8 @@
 // network for a fault phase, then a calm phase in which liveness is required. Single-threaded and
 // event-driven: no real clock, no Math.random, no real timers; the same options replay byte for byte.
 import { blockHash, genesisHash, toHex } from '@gongxin/ledger';
-import type { Timeouts } from '../../node/src/consensus/machine';
-import type { ConsensusMessage } from '../../node/src/consensus/messages';
+import type { Timeouts } from '../../consensus/src/machine';
+import type { ConsensusMessage } from '../../consensus/src/messages';
 import { Checker, type ViolationKind } from './checker';
 import { simSuite } from './crypto';
 import { count, type FaultCounts, Network } from './network';

@@ -9,6 +9,13 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Signer } from '@gongxin/consensus';
+import {
+  type ConsensusMessage,
+  encodeConsensusMessage,
+  verifyProposal,
+  verifyVote,
+} from '@gongxin/consensus';
 import {
   type Block,
   type CommitCertificate,
@@ -23,9 +30,6 @@ import {
   type Validator,
 } from '@gongxin/ledger';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { encodeConsensusMessage } from '../consensus/codec';
-import type { Signer } from '../consensus/machine';
-import { type ConsensusMessage, verifyProposal, verifyVote } from '../consensus/messages';
 import { ADMISSION_SLICE_MS } from '../mempool';
 import type { ConsensusNetwork, LoggerLike } from '../node';
 import {

@@ -3,9 +3,10 @@
 // comes first, so a receiver reads the type from the frame's first bytes and applies that type's size
 // limit before decoding anything. Every payload is checked field by field; a frame that fails is
 // refused with a typed reason (and counted by the caller), never passed on. Format: docs/p2p.md.
+
+import type { ConsensusMessage } from '@gongxin/consensus';
+import { decodeConsensusMessage, MalformedMessage } from '@gongxin/consensus';
 import { decodeCanonical, encodeCanonical, MAX_TX_BYTES, type Value, type ValueMap } from '@gongxin/ledger';
-import { decodeConsensusMessage, MalformedMessage } from '../consensus/codec';
-import type { ConsensusMessage } from '../consensus/messages';
 
 export const PROTOCOL_VERSION = 1;
 

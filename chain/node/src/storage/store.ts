@@ -3,6 +3,9 @@
 // transaction together with clearing the consensus log of its height, so a crash at any point leaves
 // either the block fully stored or not at all: on restart the node never loses a committed block and
 // never commits one twice.
+
+import type { WalRecord } from '@gongxin/consensus';
+import { decodeConsensusMessage, encodeConsensusMessage } from '@gongxin/consensus';
 import { appMigrations, bytesColumn, column, type Database, type Db, queryRows } from '@gongxin/db';
 import {
   type Block,
@@ -28,8 +31,6 @@ import {
   type Writes,
 } from '@gongxin/ledger';
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { decodeConsensusMessage, encodeConsensusMessage } from '../consensus/codec';
-import type { WalRecord } from '../consensus/machine';
 import * as t from './schema';
 
 export const chainMigrations = appMigrations('chain', new URL('../../drizzle', import.meta.url));
