@@ -15,9 +15,10 @@
 //
 // Byzantine nodes' own chains and signatures are excluded from the honest checks (they equivocate on
 // purpose), but evidence they are caught in is counted.
+
+import type { ConsensusMessage, Vote } from '@gongxin/consensus';
+import { hashKey } from '@gongxin/consensus';
 import { blockHash, equalBytes, fromHex, toHex, verifyCertificate } from '@gongxin/ledger';
-import type { ConsensusMessage, Vote } from '../../consensus/src/messages';
-import { hashKey } from '../../consensus/src/messages';
 import { count } from './network';
 import type { SimNode } from './node';
 import type { Simulation } from './simulation';

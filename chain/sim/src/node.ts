@@ -11,6 +11,22 @@
 // A crash throws away everything but the durable store (committed chain + state + WAL): the machine,
 // timers, caches, and any outputs of the batch not yet executed. A restart rebuilds from the store.
 // Byzantine nodes run the same machine but the driver equivocates on their behalf.
+
+import {
+  type ConsensusApp,
+  type ConsensusInput,
+  ConsensusMachine,
+  type ConsensusMessage,
+  type ConsensusOutput,
+  decodeConsensusMessage,
+  encodeConsensusMessage,
+  hashKey,
+  type Proposal,
+  proposalSignBytes,
+  signVote,
+  type Vote,
+  type WalRecord,
+} from '@gongxin/consensus';
 import {
   applyBlock,
   type Block,
@@ -31,22 +47,6 @@ import {
   validatorsOf,
   verifyCertificate,
 } from '@gongxin/ledger';
-import { decodeConsensusMessage, encodeConsensusMessage } from '../../consensus/src/codec';
-import {
-  type ConsensusApp,
-  type ConsensusInput,
-  ConsensusMachine,
-  type ConsensusOutput,
-  type WalRecord,
-} from '../../consensus/src/machine';
-import {
-  type ConsensusMessage,
-  hashKey,
-  type Proposal,
-  proposalSignBytes,
-  signVote,
-  type Vote,
-} from '../../consensus/src/messages';
 import { count } from './network';
 import type { Rng } from './prng';
 import type { Simulation } from './simulation';

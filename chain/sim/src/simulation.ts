@@ -1,9 +1,9 @@
 // One simulated run, entirely determined by its options (seed, configuration): N validators on a faulty
 // network for a fault phase, then a calm phase in which liveness is required. Single-threaded and
 // event-driven: no real clock, no Math.random, no real timers; the same options replay byte for byte.
+
+import type { ConsensusMessage, Timeouts } from '@gongxin/consensus';
 import { blockHash, genesisHash, toHex } from '@gongxin/ledger';
-import type { Timeouts } from '../../consensus/src/machine';
-import type { ConsensusMessage } from '../../consensus/src/messages';
 import { Checker, type ViolationKind } from './checker';
 import { simSuite } from './crypto';
 import { count, type FaultCounts, Network } from './network';
