@@ -7,6 +7,7 @@
 //   --verbose            with --seed: print every trace line as it happens
 //   --real-crypto        real Ed25519 instead of the fast simulation suite
 //   --ignore-locks       honest nodes run with the machine's test-only ignoreLocks defect
+//   --no-regossip        honest and byzantine nodes never re-gossip (test-only driver defect)
 //   --unequal-powers     draw voting powers 1–10 instead of equal ones
 //   --scenario K         random (default) | mixed | fork-hunt | crashy | stuck
 //   --workers N          processes to spread seeds over (default: the number of CPUs)
@@ -28,6 +29,7 @@ interface CliOptions {
   verbose: boolean;
   realCrypto: boolean;
   ignoreLocks: boolean;
+  noRegossip: boolean;
   unequalPowers: boolean;
   scenario: ScenarioKind;
   workers: number;
@@ -39,7 +41,7 @@ function usage(problem?: string): never {
   if (problem) console.error(`sim: ${problem}`);
   console.error(
     'usage: sim [--seeds N] [--from S] [--validators 4|7|both] [--seed S [--verbose]] [--real-crypto] ' +
-      '[--ignore-locks] [--unequal-powers] [--scenario random|mixed|fork-hunt|crashy|stuck] [--workers N]',
+      '[--ignore-locks] [--no-regossip] [--unequal-powers] [--scenario random|mixed|fork-hunt|crashy|stuck] [--workers N]',
   );
   process.exit(2);
 }
@@ -53,6 +55,7 @@ function parse(argv: string[]): CliOptions {
     verbose: false,
     realCrypto: false,
     ignoreLocks: false,
+    noRegossip: false,
     unequalPowers: false,
     scenario: 'random',
     workers: Math.max(1, availableParallelism()),
@@ -103,6 +106,9 @@ function parse(argv: string[]): CliOptions {
       case '--ignore-locks':
         o.ignoreLocks = true;
         break;
+      case '--no-regossip':
+        o.noRegossip = true;
+        break;
       case '--unequal-powers':
         o.unequalPowers = true;
         break;
@@ -123,6 +129,7 @@ function simOptions(o: CliOptions, validators: number, seed: number): SimOptions
     validators,
     realCrypto: o.realCrypto,
     ignoreLocks: o.ignoreLocks,
+    noRegossip: o.noRegossip,
     unequalPowers: o.unequalPowers,
     scenario: o.scenario,
   };
@@ -135,6 +142,7 @@ function replayCommand(o: CliOptions, validators: number, seed: number): string 
     `--validators ${validators}`,
     o.realCrypto ? '--real-crypto' : '',
     o.ignoreLocks ? '--ignore-locks' : '',
+    o.noRegossip ? '--no-regossip' : '',
     o.unequalPowers ? '--unequal-powers' : '',
     o.scenario !== 'random' ? `--scenario ${o.scenario}` : '',
     '--verbose',
@@ -198,6 +206,7 @@ class Pool {
       '--worker',
       ...(o.realCrypto ? ['--real-crypto'] : []),
       ...(o.ignoreLocks ? ['--ignore-locks'] : []),
+      ...(o.noRegossip ? ['--no-regossip'] : []),
     ];
     if (o.unequalPowers) args.push('--unequal-powers');
     args.push('--scenario', o.scenario);
@@ -253,7 +262,9 @@ async function main(): Promise<number> {
     return -1;
   }
   const crypto = o.realCrypto ? 'real Ed25519' : 'fast simulation crypto';
-  const defect = o.ignoreLocks ? ', honest nodes IGNORE LOCKS (test-only defect)' : '';
+  const defect =
+    (o.ignoreLocks ? ', honest nodes IGNORE LOCKS (test-only defect)' : '') +
+    (o.noRegossip ? ', nodes NEVER RE-GOSSIP (test-only defect)' : '');
 
   if (o.seed !== null) {
     let violations = 0;

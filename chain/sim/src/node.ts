@@ -303,7 +303,7 @@ export class SimNode {
       return;
     }
     this.stalledTicks++;
-    if (this.gossipHeight === m.height) {
+    if (this.gossipHeight === m.height && this.sim.options.noRegossip !== true) {
       const { lockedRound, validRound } = m.lockState;
       const rounds = new Set([m.round, m.round - 1, lockedRound, validRound]);
       for (const g of this.gossip.values())

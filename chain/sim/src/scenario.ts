@@ -30,6 +30,12 @@ export interface SimOptions {
   scenario?: ScenarioKind;
   /** Test-only durability defect: a restarted node loses its last committed block. */
   loseLastCommitOnRestart?: boolean;
+  /**
+   * Test-only driver defect: the periodic re-gossip never fires (a stalled node never sends again the
+   * messages it holds), so messages lost in the fault phase are lost for good; the liveness checker
+   * must notice.
+   */
+  noRegossip?: boolean;
   /** Receives every trace line as it happens (`--verbose`). */
   onTrace?: (line: string) => void;
   /** How many trace lines a violation report carries. */

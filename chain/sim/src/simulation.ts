@@ -164,6 +164,7 @@ export class Simulation {
         `faults=${s.faultPhaseMs}ms drop=${s.faultNetwork.drop.toFixed(3)} dup=${s.faultNetwork.duplicate.toFixed(3)} ` +
         `skews=${s.skews.join(',')} partitions=${s.partitions.length} crashes=${s.crashes.length}` +
         (this.options.ignoreLocks ? ' IGNORE-LOCKS' : '') +
+        (this.options.noRegossip ? ' NO-REGOSSIP' : '') +
         ` profile=${s.kind} intensity=${s.intensity.toFixed(2)}`,
     );
     for (const [i, node] of this.nodes.entries()) scheduler.at(s.startAt[i]!, () => node.start());

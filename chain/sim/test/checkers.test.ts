@@ -86,6 +86,34 @@ describe('the liveness checker', () => {
     });
   }
 
+  // (f) A driver defect, not a machine one: a node that never re-gossips leaves the messages lost in the
+  // fault phase lost for good, and a height stalls with every node up and the network calm.
+  for (const validators of [4, 7]) {
+    it(`finds a stall when re-gossip never fires (${validators} validators)`, () => {
+      const options = { validators, noRegossip: true } as const;
+      const found = search(options, 'liveness', 50);
+      expect(found, 'no liveness failure within 50 seeds').not.toBeNull();
+      const { seed, violation, result } = found!;
+      console.log(
+        `noRegossip, ${validators} validators: liveness failure at seed ${seed}: ${violation.message}`,
+      );
+      expect(violation.seed).toBe(seed);
+      expect(result.violations.map((v) => v.kind)).toEqual(['liveness']);
+      expect(result.livenessMet).toBe(false);
+      expect(result.faults.regossip ?? 0).toBe(0);
+      expect(violation.message).toMatch(/after the fault phase, honest nodes are at/);
+      // The seed replays the same failure exactly.
+      const again = runSimulation({ ...options, seed });
+      expect(again.violations[0]?.message).toBe(violation.message);
+      expect(again.traceHash).toBe(result.traceHash);
+      // And the same seed with re-gossip meets liveness, having re-gossiped.
+      const healthy = runSimulation({ validators, seed });
+      expect(healthy.violations).toEqual([]);
+      expect(healthy.livenessMet).toBe(true);
+      expect(healthy.faults.regossip).toBeGreaterThan(0);
+    });
+  }
+
   it('passes the same seeds when the partition heals', () => {
     expect(runSimulation({ seed: 1, validators: 4 }).livenessMet).toBe(true);
     expect(runSimulation({ seed: 1, validators: 7 }).livenessMet).toBe(true);
