@@ -1,0 +1,10 @@
+// Generous timeouts: the suites run beside others on a loaded 2-core machine, where a property test or a
+// crypto cross-check that takes 1 s alone can take ten times that.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
