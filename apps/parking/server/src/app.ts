@@ -4,7 +4,9 @@
 // its demo lots.
 import { defineSuiteApp } from '@gongxin/app-kit';
 import { appMigrations } from '@gongxin/db';
+import { demoAccounts } from '@gongxin/passport-server';
 import { seedParkingChain } from './demo';
+import { DemoGates } from './demo-gates';
 import { parkingIndexer } from './indexer';
 import { demoPartyAccounts, parkingGenesis } from './parties';
 import { appRouter } from './router';
@@ -56,15 +58,30 @@ export function createParkingApp(options: ParkingAppOptions = {}) {
         ...(options.shards && { shards: options.shards }),
       },
     ],
-    async start(_services, runtime) {
+    async start(services, runtime) {
       await runtime.loadGateKeys();
       await runtime.outbox.start();
       runtime.startProcessor(options.processEveryMs ?? 200);
+      if (services.config.demo && options.seedDemo !== false) {
+        runtime.demoGates = new DemoGates(services, runtime);
+        await runtime.demoGates.start();
+      }
       return () => runtime.close();
     },
-    genesis: ({ config, suite }) => (config.demo ? parkingGenesis(demoPartyAccounts(suite)) : {}),
-    seed: async (services) => {
-      if (options.seedDemo !== false) await seedParkingChain(services);
+    // The passport demo accounts hold CNYD too, so anyone trying the demo can pay from the browser.
+    genesis: ({ config, suite }) =>
+      config.demo
+        ? parkingGenesis(
+            demoPartyAccounts(suite),
+            demoAccounts(suite).map((a) => a.address),
+          )
+        : {},
+    // The explorer reads parking actions and events in words with the web's decoder pack.
+    explorerDecoders: 'explorer-decoders.js',
+    seed: async (services, runtime) => {
+      if (options.seedDemo === false) return;
+      await seedParkingChain(services);
+      await runtime.demoGates?.traffic();
     },
   });
 }

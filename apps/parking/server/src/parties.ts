@@ -65,8 +65,13 @@ export function demoParty(parties: readonly PartyAccount[], id: string): PartyAc
 /** Each driver starts with ¥500 in CNYD, issued by the aggregator (demo only). */
 export const DEMO_DRIVER_FUNDS = 50_000n;
 
+/**
+ * The demo chain's parking sections. `holders` (the passport demo accounts) get the drivers' CNYD too,
+ * so anyone signing in to the demo can pay for parking from the browser wallet.
+ */
 export function parkingGenesis(
   parties: readonly PartyAccount[] = demoPartyAccounts(),
+  holders: readonly string[] = [],
 ): Record<string, Value> {
   const service = demoParty(parties, 'parking-service');
   return {
@@ -86,7 +91,10 @@ export function parkingGenesis(
           issuer: service.address,
           maxSupply: 10_000_000_000n,
           balances: Object.fromEntries(
-            parties.filter((p) => p.role === 'driver').map((p) => [p.address, DEMO_DRIVER_FUNDS]),
+            [...parties.filter((p) => p.role === 'driver').map((p) => p.address), ...holders].map((a) => [
+              a,
+              DEMO_DRIVER_FUNDS,
+            ]),
           ),
         },
       ],

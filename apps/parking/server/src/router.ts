@@ -7,7 +7,7 @@ import { quote, type Tariff } from '@gongxin/contracts';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { lots, operators, plates, receipts, reconciliation, sessions, statements } from './db/schema';
+import { gates, lots, operators, plates, receipts, reconciliation, sessions, statements } from './db/schema';
 import { publicProcedure, roleProcedure, router } from './trpc';
 
 const zPlate = z
@@ -158,6 +158,81 @@ export const appRouter = router({
         .limit(50);
       return rows.map((s) => ({ ...s, total: fen(s.total), fees: fen(s.fees) }));
     }),
+
+  /** The gates registered on chain, with the live state of the demo's simulated gates. */
+  gates: publicProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.services.database.db.select().from(gates).orderBy(gates.lot, gates.gate);
+    const live = new Map((ctx.app.demoGates?.status() ?? []).map((g) => [`${g.lot}.${g.gate}`, g]));
+    return rows.map((g) => ({
+      lot: g.lot,
+      gate: g.gate,
+      key: g.key,
+      height: g.height,
+      live: live.get(`${g.lot}.${g.gate}`) ?? null,
+    }));
+  }),
+
+  /** The demo only: a plate read at a simulated gate (signed and sent over MQTT like a device's). */
+  simulateRead: publicProcedure
+    .input(
+      z
+        .object({
+          lot: zLot,
+          kind: z.enum(['entry', 'exit']),
+          plate: zPlate,
+          minutesAgo: z
+            .number()
+            .int()
+            .min(0)
+            .max(24 * 60)
+            .optional(),
+        })
+        .strict(),
+    )
+    .mutation(async ({ ctx, input }) => {
+      if (!ctx.app.demoGates)
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'simulated gates run only in the demo' });
+      const decision = await ctx.app.demoGates.read(input.lot, input.kind, input.plate, input.minutesAgo);
+      if (!decision)
+        throw new TRPCError({ code: 'NOT_FOUND', message: `no simulated gate at lot ${input.lot}` });
+      return decision;
+    }),
+
+  /** A day's takings per lot (China time) and what of them is settled, with the split they would get. */
+  dayRevenue: publicProcedure.input(z.object({ date: zDate }).strict()).query(async ({ ctx, input }) => {
+    const db = ctx.services.database.db;
+    const lotRows = await db
+      .select({ lot: lots, operatorName: operators.name })
+      .from(lots)
+      .leftJoin(operators, eq(operators.id, lots.operator))
+      .orderBy(lots.id);
+    const paid = await db.select().from(receipts).where(eq(receipts.date, input.date));
+    const settledRows = await db.select().from(statements).where(eq(statements.date, input.date));
+    const settled = new Map<string, bigint>();
+    for (const st of settledRows)
+      for (const l of st.lines as { lot: string; net: string }[])
+        settled.set(l.lot, (settled.get(l.lot) ?? 0n) + BigInt(l.net));
+    return lotRows.map(({ lot, operatorName }) => {
+      const mine = paid.filter((r) => r.lot === lot.id && r.refunded === null);
+      const gross = mine.reduce((a, r) => a + r.amount, 0n);
+      const done = settled.get(lot.id) ?? 0n;
+      const pending = gross - done;
+      const fee = pending > 0n ? (pending * BigInt(lot.feeBps)) / 10_000n : 0n;
+      return {
+        lot: lot.id,
+        name: lot.name,
+        operator: lot.operator,
+        operatorName,
+        feeBps: lot.feeBps,
+        payments: mine.length,
+        gross: gross.toString(),
+        settled: done.toString(),
+        pending: pending.toString(),
+        pendingFee: fee.toString(),
+        pendingShare: (pending - fee).toString(),
+      };
+    });
+  }),
 
   /** The lot's sessions for its operator's console. */
   lotSessions: roleProcedure('parking', 'operator')

@@ -12,6 +12,7 @@ import { type DecodedReading, type IngestMessage, IngestRejection } from '@gongx
 import { type Envelope, eventHash, type GateEventBody, openEvent } from '@gongxin/parking-gate';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { gates, plates, processed, reconciliation, sessions } from './db/schema';
+import type { DemoGates } from './demo-gates';
 import { demoParty, demoPartyAccounts } from './parties';
 
 export const GATE_STREAM = 'parking.gates';
@@ -28,6 +29,8 @@ export class ParkingRuntime {
   readonly service: string | undefined;
   readonly outbox: Outbox;
   readonly gateKeys = new Map<string, string>();
+  /** The demo's simulated gates (DEMO=true only). */
+  demoGates: DemoGates | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   /** When each event was handed to the chain and when it committed (for the benchmark). */
@@ -223,6 +226,7 @@ export class ParkingRuntime {
     this.timer = null;
     if (timer) clearTimeout(timer);
     await this.running?.catch(() => 0);
+    await this.demoGates?.close();
     await this.outbox.stop();
   }
 }

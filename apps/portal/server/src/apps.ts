@@ -5,6 +5,7 @@ import type { AnySuiteApp } from '@gongxin/app-kit';
 import { copyrightApp } from '@gongxin/copyright-server';
 import { explorerApp } from '@gongxin/explorer-server';
 import { foodApp } from '@gongxin/food-server';
+import { parkingApp } from '@gongxin/parking-server';
 import { passportApp } from '@gongxin/passport-server';
 import { registryApp } from '@gongxin/registry-server';
 import { solarApp } from '@gongxin/solar-server';
@@ -20,4 +21,5 @@ export const suiteApps: readonly AnySuiteApp[] = [
   registryApp,
   solarApp,
   welfareApp,
+  parkingApp,
 ];

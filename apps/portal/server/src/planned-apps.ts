@@ -9,14 +9,4 @@ export interface PlannedApp {
   audience: Audience;
 }
 
-export const plannedApps: readonly PlannedApp[] = [
-  {
-    id: 'parking',
-    title: { 'zh-CN': '智慧停车', en: 'Parking' },
-    summary: {
-      'zh-CN': '分散停车场统一接入，按费率计费，终端支付实时上链结算',
-      en: 'Scattered lots in one system, fees by tariff, payments settled on chain',
-    },
-    audience: 'public',
-  },
-];
+export const plannedApps: readonly PlannedApp[] = [];
