@@ -46,6 +46,10 @@ async function until<T>(
   }
 }
 
+function input(page: Page, testId: string) {
+  return page.locator(`[data-test="${testId}"] input, input[data-test="${testId}"]`).first();
+}
+
 async function confirmSignature(page: Page) {
   await page.getByTestId('sign-confirm').waitFor({ timeout: 30_000 });
   const password = page.locator('[data-test="sign-password"] input, input[data-test="sign-password"]');
@@ -92,8 +96,8 @@ describe('smart parking in Chromium', () => {
     // 1. The car enters at the Hongqiao gate, driven from the operator's console.
     const operator = await as('parking-operator', '/console');
     await operator.getByTestId('simulator').waitFor({ timeout: 30_000 });
-    await operator.locator('[data-test="sim-plate"] input').fill(PLATE);
-    await operator.locator('[data-test="sim-ago"] input').fill('70');
+    await input(operator, 'sim-plate').fill(PLATE);
+    await input(operator, 'sim-ago').fill('70');
     await operator.getByTestId('sim-entry').click();
     await expect.poll(() => operator.getByTestId('sim-result').textContent()).toContain('抬杆');
     const session = await until('the entry on chain', () =>
@@ -108,8 +112,14 @@ describe('smart parking in Chromium', () => {
     const fee = driver.getByTestId('running-fee');
     await fee.waitFor({ timeout: 30_000 });
     const due = BigInt((await fee.getAttribute('data-fen'))!);
-    // Entered 70 minutes ago by day: ¥5.00 for the first half hour, ¥3.00 for each started one after.
-    expect(due).toBeGreaterThanOrEqual(800n);
+    // 70 minutes in: the free quarter hour is gone and three started half hours are due, by day or night
+    // rates; the page shows what the chain's tariff version prices.
+    const quote = await trpc<{ dueFen: string; lines: { kind: string; count: number }[] }>('quote', {
+      session: session.id,
+    });
+    expect(due).toBe(BigInt(quote.dueFen));
+    expect(due).toBeGreaterThan(0n);
+    expect(quote.lines.filter((l) => l.kind === 'units').reduce((a, l) => a + l.count, 0)).toBe(3);
     await saveScreenshot(driver, 'parking-driver-phone');
     await driver.getByTestId('pay').click();
     await confirmSignature(driver);
