@@ -17,9 +17,20 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 const errors: string[] = [];
 
+const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
 beforeAll(async () => {
   [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
-}, 240_000);
+  // The demo's morning: a paid stay at the Jinjiang lot (seeded in the background after start-up).
+  await until(
+    'the demo traffic',
+    () =>
+      trpc<{ lot: string; payments: number }[]>('dayRevenue', { date: today }).then((r) =>
+        r.some((l) => l.lot === 'jj-xjh' && l.payments > 0),
+      ),
+    120_000,
+  );
+}, 360_000);
 afterAll(async () => {
   await browser?.close();
   await suite?.stop();
@@ -82,17 +93,6 @@ type Statement = { total: string; fees: string; lines: Line[]; txId: string };
 
 describe('smart parking in Chromium', () => {
   it('enter at a gate → pay on the phone from the wallet → exit → receipt verifies → the day splits between two operators', async () => {
-    // The demo's morning: a paid stay at the Jinjiang lot (seeded in the background after start-up).
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    await until(
-      'the demo traffic',
-      () =>
-        trpc<{ lot: string; payments: number }[]>('dayRevenue', { date: today }).then((r) =>
-          r.some((l) => l.lot === 'jj-xjh' && l.payments > 0),
-        ),
-      120_000,
-    );
-
     // 1. The car enters at the Hongqiao gate, driven from the operator's console.
     const operator = await as('parking-operator', '/console');
     await operator.getByTestId('simulator').waitFor({ timeout: 30_000 });
