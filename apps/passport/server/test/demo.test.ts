@@ -14,7 +14,7 @@ describe('demo accounts and genesis', () => {
     expect(a.map((x) => x.id)).toEqual(
       expect.arrayContaining([
         'identity-authority',
-        'welfare-officer',
+        'welfare-caseworker',
         'food-inspector',
         'plant-operator',
         'enterprise-farm',

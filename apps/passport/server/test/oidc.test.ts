@@ -162,7 +162,7 @@ describe('the OpenID Provider', () => {
 
   it('completes authorization code + PKCE with a key-signed login; the ID token carries did, roles, name, verified', async () => {
     const jar = cookieJar();
-    const officer = h.demoAccount('welfare-officer');
+    const officer = h.demoAccount('welfare-caseworker');
     const { tokens } = await logIn(jar, 'welfare', officer);
     const claims = tokens.claims()!;
     expect(claims).toMatchObject({
@@ -170,7 +170,7 @@ describe('the OpenID Provider', () => {
       aud: 'welfare',
       sub: officer.address,
       did: `did:gx:${officer.address}`,
-      roles: ['welfare:officer'],
+      roles: ['welfare:caseworker'],
       name: officer.name,
       verified: true,
     });
@@ -190,7 +190,7 @@ describe('the OpenID Provider', () => {
     expect(payload).toMatchObject({
       sub: officer.address,
       did: `did:gx:${officer.address}`,
-      roles: ['welfare:officer'],
+      roles: ['welfare:caseworker'],
     });
 
     // SSO: the same browser signs into a second app without being asked anything.
@@ -253,7 +253,7 @@ describe('the OpenID Provider', () => {
 
     // Only an identity authority rotates.
     await expect(
-      h.caller(h.userOf(h.demoAccount('welfare-officer').address, ['passport:officer'])).keys.rotate(),
+      h.caller(h.userOf(h.demoAccount('welfare-caseworker').address, ['passport:officer'])).keys.rotate(),
     ).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
@@ -584,7 +584,7 @@ describe('a replayed authorization code (RFC 6749 §4.1.2)', () => {
       };
 
       const jar = cookieJar();
-      const officer = h.demoAccount('welfare-officer');
+      const officer = h.demoAccount('welfare-caseworker');
       const started = await startAuthorization(jar, 'welfare');
       const uid = await interactionUid(jar, started);
       const challenge = await challengeFor(jar, uid);

@@ -205,7 +205,7 @@ describe('registration and review', () => {
   });
 
   it('an attest by someone who is not an identity authority fails on chain and changes nothing', async () => {
-    const welfare = h.demoAccount('welfare-officer');
+    const welfare = h.demoAccount('welfare-caseworker');
     const second = (
       await h.caller(h.userOf(welfare.address, ['passport:officer'])).review.list({ status: 'pending' })
     ).find((a) => a.duplicateOf.length > 0)!;

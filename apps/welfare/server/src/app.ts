@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineSuiteApp } from '@gongxin/app-kit';
 import { appMigrations } from '@gongxin/db';
+import { demoAccounts } from '@gongxin/passport-server';
 import { seedWelfareDemo } from './demo';
 import { welfareIndexer } from './indexer';
 import { demoPeople, welfareGenesis } from './people';
@@ -45,8 +46,18 @@ export function createWelfareApp(options: WelfareAppOptions = {}) {
     routes: (router) => welfareRoutes(router, { webDist: fileURLToPath(webDist) }),
     explorerDecoders: 'explorer-decoders.js',
     // The bureau, case worker, reviewer, finance office, auditor and citizens with passports, the staff's
-    // welfare roles and the county fund, on a new demo chain.
-    genesis: ({ config, suite }) => (config.demo ? welfareGenesis(demoPeople(suite)) : {}),
+    // welfare roles, the county fund and the area with its standard, on a new demo chain.
+    // The passport demo's welfare treasurer holds part of the fund, so the demo's cycles can be paid
+    // by signing in with it.
+    genesis: ({ config, suite }) =>
+      config.demo
+        ? welfareGenesis(
+            demoPeople(suite),
+            demoAccounts(suite)
+              .filter((a) => a.roles.some((r) => r.app === 'welfare' && r.role === 'treasurer'))
+              .map((a) => a.address),
+          )
+        : {},
     seed: async (services) => {
       if (options.seedDemo !== false) await seedWelfareDemo(services);
     },

@@ -92,7 +92,7 @@ export const DEMO_CITIZENS: readonly (DemoPerson & { idNumber: string })[] = [
 ];
 
 export const FUND_SYMBOL = 'CNY';
-export const DEMO_AREA = { code: '530702', name: '古城区' } as const;
+export const DEMO_AREA = { code: '530702', name: '古城区', standard: 80_000 } as const;
 
 export interface PersonAccount extends DemoPerson {
   account: Account;
@@ -127,10 +127,17 @@ export function idHashOf(secret: string, idNumber: string): string {
 
 /**
  * The genesis sections the welfare app contributes to a fresh demo chain: staff and citizens with
- * passports, the staff's welfare roles, and the county fund (CNY, fen) held by the finance office.
+ * passports, the staff's welfare roles, the county fund (CNY, fen) held by the finance office, and the
+ * area with its standard and rules.
  */
-export function welfareGenesis(people: readonly PersonAccount[] = demoPeople()): Record<string, Value> {
+export function welfareGenesis(
+  people: readonly PersonAccount[] = demoPeople(),
+  /** Further treasurers who hold part of the fund (the passport demo's welfare treasurer). */
+  treasurers: readonly string[] = [],
+): Record<string, Value> {
   const finance = demoPerson(people, 'finance');
+  const balances: Record<string, number> = { [finance.address]: 50_000_000_000 };
+  for (const t of treasurers) balances[t] = 1_000_000_000;
   return {
     identity: {
       accounts: people.map((p) => ({ address: p.address, kind: p.kind })),
@@ -146,9 +153,25 @@ export function welfareGenesis(people: readonly PersonAccount[] = demoPeople()):
           decimals: 2,
           policy: 'fixed',
           issuer: finance.address,
-          balances: { [finance.address]: 50_000_000_000 },
+          balances,
         },
       ],
     } as unknown as Value,
+    // 古城区 with its 低保 standard (fen per person per month) and rules in force from the genesis month,
+    // so the first monthly cycle already pays; later changes apply forward only.
+    welfare: {
+      areas: [
+        {
+          code: DEMO_AREA.code,
+          name: DEMO_AREA.name,
+          symbol: FUND_SYMBOL,
+          noticeDays: 7,
+          noticeWorkingDays: true,
+          alertOwner: demoPerson(people, 'yang-auditor').address,
+          standard: DEMO_AREA.standard,
+          rules: { rounding: 'up' },
+        },
+      ],
+    },
   };
 }

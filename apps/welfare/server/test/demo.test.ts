@@ -1,8 +1,8 @@
-// The demo seed on a new demo chain: 古城区 with next month's standard, three households at 公示 (one with
-// an objection), ID numbers on chain only as keyed hashes; a second run changes nothing.
+// The demo seed on a new demo chain: 古城区 with its standard from the genesis month (so the first cycle
+// pays), three households at 公示 (one with an objection), ID numbers on chain only as keyed hashes; a second run changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applications, households, objections } from '../src/db/schema';
-import { seedWelfareDemo } from '../src/demo';
+import { applications, areas, households, objections } from '../src/db/schema';
+import { periodAt, seedWelfareDemo } from '../src/demo';
 import { DEMO_CITIZENS } from '../src/people';
 import { startWelfareHarness, type WelfareHarness } from './harness';
 
@@ -26,6 +26,10 @@ describe('demo seed', () => {
       'publicised',
     ]);
     expect(await db.select().from(objections)).toHaveLength(1);
+    // The area genesis made is in the read model, its standard in force this month already.
+    expect(await db.select().from(areas)).toEqual([
+      expect.objectContaining({ code: '530702', standard: 80_000n, standardFrom: periodAt(Date.now()) }),
+    ]);
     expect(await seedWelfareDemo(h.services)).toBe(0);
     await h.caughtUp();
     expect(await db.select().from(households)).toHaveLength(3);

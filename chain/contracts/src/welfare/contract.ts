@@ -20,7 +20,18 @@ import { z } from 'zod';
 import { lock, unlock } from '../assets/library';
 import { assetOf } from '../assets/views';
 import { calendarDayDeadlineMs, calendarOf, civilDateOf, workingDayDeadlineMs } from '../calendar/calendar';
-import { actionId, addAmounts, zAddress, zAmount, zHash32, zReason, zSymbol, zText } from '../common';
+import {
+  actionId,
+  addAmounts,
+  parseGenesis,
+  zAddress,
+  zAmount,
+  zGenesisInteger,
+  zHash32,
+  zReason,
+  zSymbol,
+  zText,
+} from '../common';
 import { isRegistered } from '../identity/views';
 import { isRegionCode } from '../registry/codes';
 import { type AlertKind, PAYMENT_OUTCOMES, welfareEvents } from './events';
@@ -184,6 +195,24 @@ const schemas = {
   resolveAlert: z.object({ id: zId, outcome: zReason }).strict(),
 } as const;
 
+/**
+ * A new chain may start with its areas in place: each with the standard and rules in force from the
+ * genesis month (every later change is prospective only, through setStandard / setRules). The fund asset
+ * must be issued at genesis.
+ */
+const zWelfareGenesis = z
+  .object({
+    areas: z
+      .array(
+        schemas.setArea.extend({
+          standard: zGenesisInteger.refine((v) => v >= 1n, 'a standard must be at least 1 fen'),
+          rules: schemas.setRules.omit({ code: true, from: true }),
+        }),
+      )
+      .default([]),
+  })
+  .strict();
+
 type Params<N extends keyof typeof schemas> = z.output<(typeof schemas)[N]>;
 
 // ------------------------------------------------------------------------------------------ helpers
@@ -328,6 +357,20 @@ function paymentProblem(
 export const welfareContract: ContractModule = {
   name: 'welfare',
   version: 1,
+  genesis(ctx, section) {
+    const { areas } = parseGenesis('welfare', zWelfareGenesis, section);
+    const from = periodOf(ctx.time);
+    for (const { standard, rules, ...a } of areas) {
+      if (!assetOf(ctx, a.symbol)) throw new Error(`genesis section "welfare": no asset ${a.symbol}`);
+      if (areaOf(ctx, a.code)) throw new Error(`genesis section "welfare": area ${a.code} twice`);
+      const area: Area = {
+        ...a,
+        standards: [{ version: 1, from, standard }],
+        rules: [{ ...rules, version: 1, from }],
+      };
+      save(ctx, welfareKeys.area(a.code), area);
+    }
+  },
   actions: {
     setArea: defineAction(schemas.setArea, (ctx, p: Params<'setArea'>) => {
       requireRole(ctx, WELFARE_ADMIN_ROLE, 'set up areas');

@@ -1,8 +1,8 @@
 import { fromHex, inclusionProof, leafHash, type ValueMap, verifyInclusion } from '@gongxin/ledger';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { accounts, hash32, suite } from '../../test/chain';
+import { accounts, hash32, suite, TestChain } from '../../test/chain';
 import { balanceOf } from '../assets/views';
-import { approvedAmount, isAreaCode } from './contract';
+import { approvedAmount, isAreaCode, welfareContract } from './contract';
 import {
   AREA,
   accountOf,
@@ -18,6 +18,7 @@ import {
   treasurer2,
   WelfareChain,
   w,
+  welfareGenesis,
   worker,
 } from './fixture';
 import { meansTest } from './means-test';
@@ -65,6 +66,58 @@ describe('welfare areas', () => {
     expect(
       chain.act(admin, 'setStandard', { code: AREA, from: '2026-07', standard: 85_000 })[0]![1],
     ).toMatchObject({ version: 2, from: '2026-07' });
+  });
+});
+
+describe('a welfare genesis section', () => {
+  const section = (areas: unknown[]) => ({ ...welfareGenesis(), welfare: { areas } });
+  const gucheng = {
+    code: AREA,
+    name: '古城区',
+    symbol: 'CNY',
+    noticeDays: 7,
+    noticeWorkingDays: true,
+    alertOwner: auditor.address,
+    standard: '80000',
+    rules: { rounding: 'up' },
+  };
+
+  it('starts a chain with areas whose standard and rules hold from the genesis month', () => {
+    const chain = new TestChain({ contracts: section([gucheng]), extra: [welfareContract] });
+    const period = new Date(chain.time + 8 * 3_600_000).toISOString().slice(0, 7);
+    const area = areaOf(chain.store, AREA)!;
+    expect(area.standards).toEqual([{ version: 1, from: period, standard: 80_000n }]);
+    expect(area.rules).toMatchObject([{ version: 1, from: period, rounding: 'up', graceMonths: 6 }]);
+    // An approved household is owed its allowance in the genesis month itself.
+    const household = {
+      id: 'h',
+      area: AREA,
+      category: 'dibao',
+      status: 'active',
+      members: [],
+      entitlement: {
+        category: 'dibao',
+        from: period,
+        inputs: {
+          annualIncome: 360_000n,
+          annualRigidExpenses: 0n,
+          financialAssets: 0n,
+          disqualifyingAssets: false,
+          members: 1,
+          addOns: [0n],
+        },
+      },
+    } as never;
+    expect(approvedAmount(area, household, period)).toBe(50_000n);
+  });
+
+  it('stops a chain from starting when an area is malformed, twice, or its asset is missing', () => {
+    const start = (areas: unknown[]) => () =>
+      new TestChain({ contracts: section(areas), extra: [welfareContract] });
+    expect(start([{ ...gucheng, code: '123' }])).toThrow(/genesis section "welfare" is invalid/);
+    expect(start([{ ...gucheng, standard: '0' }])).toThrow(/at least 1 fen/);
+    expect(start([gucheng, gucheng])).toThrow(/twice/);
+    expect(start([{ ...gucheng, symbol: 'USD' }])).toThrow(/no asset USD/);
   });
 });
 
