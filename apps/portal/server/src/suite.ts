@@ -108,7 +108,12 @@ export async function startSuite(
           suite: getSuite('ed25519-sha256'),
           logger,
           metrics,
-          genesisContracts: () => suiteGenesis(apps, { config, suite: getSuite('ed25519-sha256') }),
+          // Apps that put keyed ID hashes on chain at genesis need the suite secret already.
+          genesisContracts: () =>
+            suiteGenesis(apps, {
+              config: { ...config, suiteSecret: loadSuiteSecret(config) },
+              suite: getSuite('ed25519-sha256'),
+            }),
         });
     closers.push(() => chain.close());
     const { feed } = chain;

@@ -7,7 +7,7 @@ import { appMigrations } from '@gongxin/db';
 import { demoAccounts } from '@gongxin/passport-server';
 import { seedWelfareDemo } from './demo';
 import { welfareIndexer } from './indexer';
-import { demoPeople, welfareGenesis } from './people';
+import { demoCaseload, demoPeople, welfareGenesis } from './people';
 import { welfareRoutes } from './rest';
 import { appRouter } from './router';
 import { WelfareRuntime } from './runtime';
@@ -49,15 +49,18 @@ export function createWelfareApp(options: WelfareAppOptions = {}) {
     // welfare roles, the county fund and the area with its standard, on a new demo chain.
     // The passport demo's welfare treasurer holds part of the fund, so the demo's cycles can be paid
     // by signing in with it.
-    genesis: ({ config, suite }) =>
-      config.demo
-        ? welfareGenesis(
-            demoPeople(suite),
-            demoAccounts(suite)
-              .filter((a) => a.roles.some((r) => r.app === 'welfare' && r.role === 'treasurer'))
-              .map((a) => a.address),
-          )
-        : {},
+    // With the suite secret known, passport demo citizens are on the rolls from the first month.
+    genesis: ({ config, suite }) => {
+      if (!config.demo) return {};
+      const passport = demoAccounts(suite);
+      return welfareGenesis(
+        demoPeople(suite),
+        passport
+          .filter((a) => a.roles.some((r) => r.app === 'welfare' && r.role === 'treasurer'))
+          .map((a) => a.address),
+        config.suiteSecret ? demoCaseload(config.suiteSecret, passport) : [],
+      );
+    },
     seed: async (services) => {
       if (options.seedDemo !== false) await seedWelfareDemo(services);
     },

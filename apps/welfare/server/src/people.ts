@@ -125,6 +125,32 @@ export function idHashOf(secret: string, idNumber: string): string {
   return bytesToHex(hmac(sha256, enc.encode(secret), enc.encode(idNumber.toUpperCase())));
 }
 
+export interface CaseloadHousehold {
+  category: 'dibao' | 'single';
+  members: { idHash: string; did: string }[];
+  /** fen a year */
+  annualIncome: number;
+}
+
+/**
+ * The demo caseload on the rolls at genesis: passport demo citizens (who can sign in to see their
+ * payments), ID numbers as the authority's keyed hashes.
+ */
+export function demoCaseload(
+  secret: string,
+  citizens: readonly { id: string; address: string; idNumber: string }[],
+): CaseloadHousehold[] {
+  const who = (id: string) => {
+    const c = citizens.find((x) => x.id === id);
+    if (!c) throw new Error(`no passport demo citizen ${id}`);
+    return { idHash: idHashOf(secret, c.idNumber), did: c.address };
+  };
+  return [
+    { category: 'single', members: [who('citizen-wang')], annualIncome: 300_000 },
+    { category: 'dibao', members: [who('citizen-zhang')], annualIncome: 480_000 },
+  ];
+}
+
 /**
  * The genesis sections the welfare app contributes to a fresh demo chain: staff and citizens with
  * passports, the staff's welfare roles, the county fund (CNY, fen) held by the finance office, and the
@@ -134,6 +160,8 @@ export function welfareGenesis(
   people: readonly PersonAccount[] = demoPeople(),
   /** Further treasurers who hold part of the fund (the passport demo's welfare treasurer). */
   treasurers: readonly string[] = [],
+  /** Households already on the rolls when the chain starts (the county's 台账), paid from its first month. */
+  caseload: readonly CaseloadHousehold[] = [],
 ): Record<string, Value> {
   const finance = demoPerson(people, 'finance');
   const balances: Record<string, number> = { [finance.address]: 50_000_000_000 };
@@ -172,6 +200,12 @@ export function welfareGenesis(
           rules: { rounding: 'up' },
         },
       ],
-    },
+      households: caseload.map((h) => ({
+        area: DEMO_AREA.code,
+        category: h.category,
+        members: h.members.map((m) => ({ idHash: m.idHash, did: m.did, account: m.did, addOn: 0 })),
+        inputs: { annualIncome: h.annualIncome },
+      })),
+    } as unknown as Value,
   };
 }

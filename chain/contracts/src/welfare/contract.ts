@@ -210,8 +210,33 @@ const zWelfareGenesis = z
         }),
       )
       .default([]),
+    /**
+     * The caseload on the rolls when the chain starts (a county's existing 台账): approved households,
+     * paid from the genesis month, each member enrolled as if approved then.
+     */
+    households: z
+      .array(
+        z
+          .object({
+            area: zRegion,
+            category: z.enum(WELFARE_CATEGORIES),
+            members: z.array(zMember).min(1).max(MAX_HOUSEHOLD_MEMBERS),
+            inputs: zInputs,
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
+
+/** The id of the n-th household of the genesis caseload: derived from the genesis hash. */
+export function genesisHouseholdId(
+  hash: (data: Uint8Array) => Uint8Array,
+  genesis: string,
+  n: number,
+): string {
+  return toHex(hash(new TextEncoder().encode(`welfare genesis household ${genesis} ${n}`)));
+}
 
 type Params<N extends keyof typeof schemas> = z.output<(typeof schemas)[N]>;
 
@@ -358,7 +383,7 @@ export const welfareContract: ContractModule = {
   name: 'welfare',
   version: 1,
   genesis(ctx, section) {
-    const { areas } = parseGenesis('welfare', zWelfareGenesis, section);
+    const { areas, households } = parseGenesis('welfare', zWelfareGenesis, section);
     const from = periodOf(ctx.time);
     for (const { standard, rules, ...a } of areas) {
       if (!assetOf(ctx, a.symbol)) throw new Error(`genesis section "welfare": no asset ${a.symbol}`);
@@ -369,6 +394,35 @@ export const welfareContract: ContractModule = {
         rules: [{ ...rules, version: 1, from }],
       };
       save(ctx, welfareKeys.area(a.code), area);
+    }
+    for (const [n, h] of households.entries()) {
+      const fail = (why: string) => {
+        throw new Error(`genesis section "welfare": household ${n}: ${why}`);
+      };
+      const area = areaOf(ctx, h.area);
+      if (!area) fail(`no area ${h.area}`);
+      const rules = rulesFor(area!, from)!;
+      const standard = standardFor(area!.standards, from)!;
+      for (const m of h.members) {
+        if (!isRegistered(ctx, m.did)) fail(`${m.did} has no passport`);
+        if (personOf(ctx, m.idHash)) fail(`member ${m.idHash} is in another household`);
+      }
+      const inputs: MeansInputs = {
+        ...h.inputs,
+        members: h.members.length,
+        addOns: h.members.map((m) => m.addOn),
+      };
+      if (!meansTest(h.category, inputs, standard.standard, rules).eligible) fail('not eligible');
+      const id = genesisHouseholdId(ctx.suite.hash, ctx.txIdHex, n);
+      enrol(ctx, {
+        id,
+        area: h.area,
+        category: h.category,
+        members: h.members.map((m) => ({ ...m, deceased: false })),
+        status: 'active',
+        entitlement: { category: h.category, inputs, from },
+        nextReview: nextReviewOf(rules, h.category, from),
+      });
     }
   },
   actions: {

@@ -1,8 +1,8 @@
-import { fromHex, inclusionProof, leafHash, type ValueMap, verifyInclusion } from '@gongxin/ledger';
+import { fromHex, inclusionProof, leafHash, toHex, type ValueMap, verifyInclusion } from '@gongxin/ledger';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { accounts, hash32, suite, TestChain } from '../../test/chain';
 import { balanceOf } from '../assets/views';
-import { approvedAmount, isAreaCode, welfareContract } from './contract';
+import { approvedAmount, genesisHouseholdId, isAreaCode, welfareContract } from './contract';
 import {
   AREA,
   accountOf,
@@ -82,33 +82,44 @@ describe('a welfare genesis section', () => {
     rules: { rounding: 'up' },
   };
 
-  it('starts a chain with areas whose standard and rules hold from the genesis month', () => {
-    const chain = new TestChain({ contracts: section([gucheng]), extra: [welfareContract] });
+  const caseload = (did: string, n = 1) => ({
+    area: AREA,
+    category: 'dibao',
+    members: [member(n, did)],
+    inputs: { annualIncome: 360_000 },
+  });
+
+  it('starts a chain with areas and a caseload paid from the genesis month', () => {
+    const chain = new TestChain({
+      contracts: {
+        ...section([gucheng]),
+        welfare: { areas: [gucheng], households: [caseload(alice.address)] },
+      },
+      extra: [welfareContract],
+    });
     const period = new Date(chain.time + 8 * 3_600_000).toISOString().slice(0, 7);
     const area = areaOf(chain.store, AREA)!;
     expect(area.standards).toEqual([{ version: 1, from: period, standard: 80_000n }]);
     expect(area.rules).toMatchObject([{ version: 1, from: period, rounding: 'up', graceMonths: 6 }]);
-    // An approved household is owed its allowance in the genesis month itself.
-    const household = {
-      id: 'h',
-      area: AREA,
-      category: 'dibao',
-      status: 'active',
-      members: [],
-      entitlement: {
-        category: 'dibao',
-        from: period,
-        inputs: {
-          annualIncome: 360_000n,
-          annualRigidExpenses: 0n,
-          financialAssets: 0n,
-          disqualifyingAssets: false,
-          members: 1,
-          addOns: [0n],
-        },
-      },
-    } as never;
+    const id = genesisHouseholdId(suite.hash, toHex(chain.state.head.blockHash), 0);
+    const household = householdOf(chain.store, id)!;
+    expect(household).toMatchObject({ status: 'active', entitlement: { from: period } });
+    expect(personOf(chain.store, hash32(1001))).toEqual({ household: id, category: 'dibao' });
+    // (80,000 − 360,000 / 12) × 1 = 50,000 fen, owed and paid in the genesis month itself.
     expect(approvedAmount(area, household, period)).toBe(50_000n);
+    const { receipt: env } = chain.run(
+      admin,
+      w('setEnvelope', { area: AREA, period, count: 2, total: 60_000 }),
+    );
+    expect(env.ok).toBe(true);
+    const pay = { household: id, idHash: hash32(1001), account: accountOf(1), amount: 50_000n };
+    const { receipt } = chain.run(treasurer, w('disburse', batch(AREA, period, [pay])));
+    expect(receipt, receipt.message).toMatchObject({ ok: true });
+    // One fen more than approved is refused.
+    const again = chain.run(treasurer, w('disburse', batch(AREA, period, [{ ...pay, amount: 1n }])));
+    expect(again.receipt.ok).toBe(true);
+    expect(again.events.map((e) => e.name)).toEqual(['alertRaised', 'batchRefused']);
+    expect(again.events[0]!.attrs).toMatchObject({ kind: 'above_approved' });
   });
 
   it('stops a chain from starting when an area is malformed, twice, or its asset is missing', () => {
@@ -118,6 +129,16 @@ describe('a welfare genesis section', () => {
     expect(start([{ ...gucheng, standard: '0' }])).toThrow(/at least 1 fen/);
     expect(start([gucheng, gucheng])).toThrow(/twice/);
     expect(start([{ ...gucheng, symbol: 'USD' }])).toThrow(/no asset USD/);
+    const withCaseload = (households: unknown[]) => () =>
+      new TestChain({
+        contracts: { ...welfareGenesis(), welfare: { areas: [gucheng], households } },
+        extra: [welfareContract],
+      });
+    expect(withCaseload([caseload(alice.address), caseload(bob.address)])).toThrow(/another household/);
+    expect(withCaseload([caseload(accountOf(9))])).toThrow(/has no passport/);
+    expect(withCaseload([{ ...caseload(alice.address), inputs: { annualIncome: 1_200_000 } }])).toThrow(
+      /not eligible/,
+    );
   });
 });
 
