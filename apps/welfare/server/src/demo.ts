@@ -9,7 +9,7 @@ import { type Area, approvedAmount, areaOf, genesisHouseholdId, householdOf } fr
 import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { areas, households } from './db/schema';
-import { DEMO_AREA, demoPeople, demoPerson, FUND_SYMBOL, idHashOf } from './people';
+import { DEMO_AREA, demoPeople, demoPerson, idHashOf } from './people';
 
 const w = (name: string, params: Record<string, unknown>): Action =>
   ({ contract: 'welfare', name, params }) as unknown as Action;
