@@ -39,6 +39,23 @@ const staffProcedure = protectedProcedure.use(({ ctx, next }) => {
   return next();
 });
 
+/** An answer as it travels: JSON has no bigint, so amounts (fen) go as decimal strings. */
+export type Plain<T> = T extends bigint
+  ? string
+  : T extends readonly (infer U)[]
+    ? Plain<U>[]
+    : T extends object
+      ? { [K in keyof T]: Plain<T[K]> }
+      : T;
+
+export function plain<T>(value: T): Plain<T> {
+  if (typeof value === 'bigint') return value.toString() as Plain<T>;
+  if (Array.isArray(value)) return value.map(plain) as Plain<T>;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) as Plain<T>;
+  return value as Plain<T>;
+}
+
 function notFound(what: string): never {
   throw new TRPCError({ code: 'NOT_FOUND', message: what });
 }
@@ -55,7 +72,9 @@ export const appRouter = router({
     /** Areas with their current standard (fen per person per month). */
     areas: publicProcedure
       .input(z.object({}).strict().optional())
-      .query(async ({ ctx }) => ctx.services.database.db.select().from(areas).orderBy(asc(areas.code))),
+      .query(async ({ ctx }) =>
+        plain(await ctx.services.database.db.select().from(areas).orderBy(asc(areas.code))),
+      ),
     /**
      * Aggregates per area and month anyone may see and check: households paid, fen issued and paid, the
      * batches (each a tx with its Merkle root) the figures add up from. No person appears.
@@ -101,7 +120,7 @@ export const appRouter = router({
           .select()
           .from(envelopes)
           .where(input.area ? eq(envelopes.area, input.area) : undefined);
-        return {
+        return plain({
           months: months.map((m) => ({
             ...m,
             households:
@@ -110,12 +129,12 @@ export const appRouter = router({
             batches: batchRows.filter((b) => b.area === m.area && b.period === m.period),
           })),
           caseload,
-        };
+        });
       }),
     /** One committed batch: its root, tx and totals. */
     batch: publicProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
       const [b] = await ctx.services.database.db.select().from(batches).where(eq(batches.id, input.id));
-      return b ?? notFound(`no batch ${input.id}`);
+      return plain(b ?? notFound(`no batch ${input.id}`));
     }),
   }),
 
@@ -135,7 +154,7 @@ export const appRouter = router({
         const proof = await proofOf(ctx.services.database, suite, r.batch, r.position);
         if (proof) out.push(proof);
       }
-      return out;
+      return plain(out);
     }),
   }),
 
@@ -189,7 +208,7 @@ export const appRouter = router({
         .where(eq(objections.application, input.id))
         .orderBy(asc(objections.objection));
       const [decision] = await db.select().from(decisions).where(eq(decisions.application, input.id));
-      return { ...app, household: household ?? null, objections: objs, decision: decision ?? null };
+      return plain({ ...app, household: household ?? null, objections: objs, decision: decision ?? null });
     }),
   }),
 
@@ -225,7 +244,7 @@ export const appRouter = router({
           .from(batches)
           .where(and(eq(batches.area, input.area), eq(batches.period, input.period)))
           .orderBy(asc(batches.height));
-        return { cycle: cycle ?? null, envelope: envelope ?? null, batches: list };
+        return plain({ cycle: cycle ?? null, envelope: envelope ?? null, batches: list });
       }),
     /**
      * Computes the cycle's payment lists and their roots and keeps them; answers the disburse actions
@@ -265,7 +284,7 @@ export const appRouter = router({
           recipientOf,
           input.batchSize,
         );
-        return prepared.map((b) => ({
+        return plain(prepared).map((b) => ({
           root: b.root,
           count: b.payments.length,
           total: b.total,

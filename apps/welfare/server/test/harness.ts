@@ -5,7 +5,7 @@
 import type { AppHarness } from '@gongxin/app-kit/testing';
 import { startAppHarness } from '@gongxin/app-kit/testing';
 import type { Database } from '@gongxin/db';
-import type { Action } from '@gongxin/ledger';
+import type { Action, Value } from '@gongxin/ledger';
 import { createWelfareApp } from '../src/app';
 import { demoPeople, demoPerson, type PersonAccount } from '../src/people';
 import type { appRouter } from '../src/router';
@@ -25,12 +25,13 @@ export type WelfareHarness = AppHarness<typeof appRouter, WelfareRuntime> & {
 };
 
 export async function startWelfareHarness(
-  opts: { database?: Database; seedDemo?: boolean } = {},
+  opts: { database?: Database; seedDemo?: boolean; genesis?: Record<string, Value> } = {},
 ): Promise<WelfareHarness> {
   let offset = 0;
   const now = () => Date.now() + offset;
   const h = await startAppHarness(createWelfareApp({ seedDemo: opts.seedDemo ?? false }), {
     ...(opts.database && { database: opts.database }),
+    ...(opts.genesis && { genesis: opts.genesis }),
     clock: now,
   });
   const people = demoPeople(h.suite);
@@ -56,3 +57,14 @@ export async function startWelfareHarness(
 
 export const w = (name: string, params: Record<string, unknown>): Action =>
   ({ contract: 'welfare', name, params }) as unknown as Action;
+
+/** A prepared disburse action with its amounts (decimal strings in the answer) as integers again. */
+export const disburseAction = (prepared: {
+  action: { params: { payments: { amount: string }[] } };
+}): Action => {
+  const a = prepared.action as { params: { payments: { amount: string }[] } };
+  return {
+    ...a,
+    params: { ...a.params, payments: a.params.payments.map((p) => ({ ...p, amount: BigInt(p.amount) })) },
+  } as unknown as Action;
+};

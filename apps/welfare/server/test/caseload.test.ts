@@ -1,0 +1,44 @@
+// A caseload on the rolls at genesis (a county's 台账): the demo seed records it in the read model and
+// finance prepares and pays it in the chain's first month, within the envelope the seed sets.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { households } from '../src/db/schema';
+import { periodAt, seedWelfareDemo } from '../src/demo';
+import { DEMO_AREA, demoPeople, demoPerson, idHashOf } from '../src/people';
+import { disburseAction, startWelfareHarness, type WelfareHarness } from './harness';
+
+let h: WelfareHarness;
+beforeAll(async () => {
+  const mu = demoPerson(demoPeople(), 'mu-laoshan');
+  h = await startWelfareHarness({
+    genesis: {
+      welfare: {
+        households: [
+          {
+            area: DEMO_AREA.code,
+            category: 'single',
+            members: [{ idHash: idHashOf('caseload', mu.idNumber!), did: mu.address, account: mu.address }],
+            inputs: { annualIncome: 300_000 },
+          },
+        ],
+      },
+    },
+  });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('a caseload on the rolls at genesis', () => {
+  it('is in the read model after the seed and paid in the first month', async () => {
+    await seedWelfareDemo(h.services);
+    await h.caughtUp();
+    const rolls = (await h.database.db.select().from(households)).filter((x) => x.status === 'active');
+    // (80,000 − 300,000 / 12) = 55,000 fen a month.
+    expect(rolls).toEqual([expect.objectContaining({ monthly: 55_000n, openedBy: 'genesis' })]);
+    const period = periodAt(h.now());
+    const prepared = await h.callerAs('finance').cycles.prepare({ area: DEMO_AREA.code, period });
+    expect(prepared.map((b) => [b.count, b.total])).toEqual([[1, '55000']]);
+    const r = await h.as('finance', [disburseAction(prepared[0]!)]);
+    expect(r.events.map((e) => e.name)).toContain('batchSent');
+  });
+});
