@@ -259,12 +259,14 @@ export class Aggregator {
       if (revision > 0) {
         // Only an estimated anchor may be trued up; a final one stays (late data is recorded, not re-anchored).
         const [last] = await database.db
-          .select({ estimated: anchors.estimated })
+          .select({ estimated: anchors.estimated, revision: anchors.revision })
           .from(anchors)
           .where(and(eq(anchors.meter, i.meter), eq(anchors.start, i.start), isNotNull(anchors.txId)))
           .orderBy(sql`${anchors.revision} desc`)
           .limit(1);
-        if (!last?.estimated) {
+        // The previous anchor is not on chain yet (still in the outbox): decide once it is.
+        if (!last || last.revision < i.anchoredRevision!) continue;
+        if (!last.estimated) {
           await database.db
             .update(meterIntervals)
             .set({ dirty: false })
@@ -303,7 +305,8 @@ export class Aggregator {
           .onConflictDoNothing();
         await tx
           .update(meterIntervals)
-          .set({ anchoredRevision: revision, dirty: false })
+          // Recomputed since it was read here (a pass of another replica): anchor again once due.
+          .set({ anchoredRevision: revision, dirty: sql`${meterIntervals.root} <> ${i.root}` })
           .where(and(eq(meterIntervals.meter, i.meter), eq(meterIntervals.start, i.start)));
       });
       count++;
