@@ -266,7 +266,8 @@ describe('gongxin verify (the command)', () => {
       chainId: 'gongxin-verify',
       suite: 'ed25519-sha256',
       host: '127.0.0.1',
-      basePort: 30000 + Math.floor(Math.random() * 5000),
+      // Below Linux's ephemeral range (32768 and up), where other suites' outgoing connections take ports.
+      basePort: 20000 + Math.floor(Math.random() * 6000) * 2,
     });
     const running = await runNode(n1!.dir, {
       logger: quietLogger,
