@@ -126,50 +126,25 @@ const zRegNo = z.string().transform((s, issue) => {
   return r.ok ? r.value : z.NEVER;
 });
 
+/** The enterprise's own fields, as `register` and a legacy register's record both carry them. */
+const enterpriseFields = {
+  uscc: zUscc,
+  name: zText(128),
+  legalForm: z.enum(LEGAL_FORMS),
+  capital: zCapital,
+  address: zText(256),
+  industry: zIndustry,
+  establishedOn: zDate,
+};
+
 /** One record of a legacy register: every field `register` requires, the representative by passport. */
 const importRecord = z
-  .object({
-    uscc: zUscc,
-    name: zText(128),
-    legalForm: z.enum(LEGAL_FORMS),
-    capital: zCapital,
-    address: zText(256),
-    industry: zIndustry,
-    establishedOn: zDate,
-    representative: zAddress,
-    lei: zLei.optional(),
-    regNo: zRegNo.optional(),
-  })
+  .object({ ...enterpriseFields, representative: zAddress, lei: zLei.optional(), regNo: zRegNo.optional() })
   .strict();
 
 const schemas = {
   register: z
-    .object({
-      uscc: zUscc,
-      name: zText(128),
-      legalForm: z.enum(LEGAL_FORMS),
-      capital: zCapital,
-      address: zText(256),
-      industry: zIndustry,
-      establishedOn: zDate,
-      authority: zAddress,
-      lei: z
-        .string()
-        .transform((s, issue) => {
-          const r = checkLei(s);
-          if (!r.ok) issue.addIssue({ code: 'custom', message: r.reason });
-          return r.ok ? r.value : z.NEVER;
-        })
-        .optional(),
-      regNo: z
-        .string()
-        .transform((s, issue) => {
-          const r = checkRegNo(s);
-          if (!r.ok) issue.addIssue({ code: 'custom', message: r.reason });
-          return r.ok ? r.value : z.NEVER;
-        })
-        .optional(),
-    })
+    .object({ ...enterpriseFields, authority: zAddress, lei: zLei.optional(), regNo: zRegNo.optional() })
     .strict(),
   decideRegistration: z
     .object({ uscc: zUscc, decision: z.enum(['accept', 'reject']), reason: zReason })
