@@ -4,7 +4,7 @@
 // identifier, and store nothing. Deeply nested JSON is a 4xx, not a stack overflow. A capture whose
 // signature is cancelled stays pending, listed with its actions, until signed or discarded.
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentFromAggregation, documentFromForm, FormError } from '../../web/src/gs1';
 import { type IdentifierRole, identifierProblem } from '../src/domain/gs1';
 import { appRouter } from '../src/router';
@@ -206,6 +206,19 @@ describe('a capture whose signature was cancelled', () => {
   it('stays pending with its actions until signed or discarded; discarding keeps nothing', async () => {
     // A person's own organisation: the server holds no key for it, the browser signs.
     const caller = createCallerFactory(appRouter)(contextOf('gx1personalretailerxxxxxxxxxxxxxxxxxxxxxx'));
+    // The overview counts every organisation's unanchored events: first let the server finish anchoring
+    // what the earlier tests captured with keys it holds, so the count moves only by this capture.
+    await vi.waitFor(
+      async () => {
+        const [row] = await h.database.query<{ n: number }>(
+          sql`select count(*)::int as n from food.events e
+              where e.anchor_signer is not null and e.anchor_error is null
+                and not exists (select 1 from food.anchors a where a.hash = e.hash)`,
+        );
+        expect(row?.n).toBe(0);
+      },
+      { timeout: 40_000, interval: 200 },
+    );
     const before = await caller.overview();
     const report = await caller.capture.submit({
       document: document({ epcList: ['https://id.gs1.org/01/06902235004010/21/PENDING-1'] }),
