@@ -199,9 +199,15 @@ export class Aggregator {
   async recompute(meter: string, from: number, now: number): Promise<void> {
     const readings = await this.readingsOf(meter, from - LOOKBACK_MS);
     const figures = computeIntervals(readings);
+    // The energy between a new reading and the one before it is split back into the earlier reading's
+    // interval too: recompute from there (unless that reading is so old its own baseline may be outside
+    // what was read).
+    let before: MeterReading | undefined;
+    for (const r of readings) if (r.ts < from && (!before || r.ts > before.ts)) before = r;
+    const recomputeFrom = before && before.ts >= from - LOOKBACK_MS / 2 ? intervalOf(before.ts) : from;
     const db = this.o.database.db;
     for (const f of figures.values()) {
-      if (f.start < from) continue;
+      if (f.start < recomputeFrom) continue;
       const row = {
         meter,
         start: f.start,
@@ -223,7 +229,9 @@ export class Aggregator {
           set: {
             ...row,
             // Changed after its anchor: anchor again (a true-up) once due.
-            dirty: sql`${meterIntervals.anchoredRevision} is not null and (${meterIntervals.root} <> excluded.root or ${meterIntervals.exportWh} <> excluded.export_wh)`,
+            dirty: sql`${meterIntervals.anchoredRevision} is not null and (${meterIntervals.root} <> excluded.root
+              or ${meterIntervals.exportWh} <> excluded.export_wh or ${meterIntervals.importWh} <> excluded.import_wh
+              or ${meterIntervals.reset} <> excluded.reset or ${meterIntervals.estimated} <> excluded.estimated)`,
           },
         });
     }
@@ -245,13 +253,20 @@ export class Aggregator {
       .where(
         and(
           lte(meterIntervals.start, now - INTERVAL_MS - GRACE_MS),
-          sql`(${meterIntervals.anchoredRevision} is null or ${meterIntervals.dirty})`,
+          sql`(${meterIntervals.anchoredRevision} is null or ${meterIntervals.dirty}
+            or (not ${meterIntervals.estimated} and ${newest} >= ${meterIntervals.start} + ${INTERVAL_MS}
+              and exists (select 1 from ${anchors} a where a.meter = ${meterIntervals.meter}
+                and a.start = ${meterIntervals.start} and a.revision = ${meterIntervals.anchoredRevision}
+                and a.estimated)))`,
         ),
       )
       .limit(500);
     let count = 0;
     for (const { i: row, newest: last } of due) {
       const settledByReadings = Number(last ?? 0) >= row.start + INTERVAL_MS;
+      // Anchored as estimated because the meter fell silent, with the same readings since: a reading after
+      // the interval's end has now determined it, and it is anchored again as final (third clause above).
+      if (row.anchoredRevision !== null && !row.dirty && !settledByReadings) continue;
       // Not yet determined by a later reading: wait, unless the meter has been silent too long.
       if (!settledByReadings && row.start + INTERVAL_MS + SILENT_ANCHOR_MS > now) continue;
       const i = settledByReadings ? row : { ...row, estimated: true };

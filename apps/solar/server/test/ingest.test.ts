@@ -356,6 +356,122 @@ describe('solar ingest', () => {
     await publisher.close();
   }, 180_000);
 
+  /** Registers a meter on a plant of its own and returns a function publishing signed batches of its readings. */
+  async function meterOnTestPlant(id: string) {
+    const key = generateDeviceKey();
+    const plant = `p-${id}`;
+    await h.as('zhang-wei', [
+      {
+        contract: 'energy',
+        name: 'registerPlant',
+        params: {
+          id: plant,
+          name: plant,
+          capacityW: 10_000,
+          lat: 31_230_000,
+          lon: 121_470_000,
+          commissioned: 0,
+        },
+      },
+      { contract: 'energy', name: 'registerMeter', params: { id, plant, key: key.publicKey } },
+    ]);
+    await h.app.keys.refresh();
+    const publisher = new MqttPublisher({
+      url: h.mqttUrl,
+      clientId: `gw-${id}`,
+      statusOf: { meter: id, epoch: 0 },
+    });
+    await publisher.waitConnected();
+    const reading = (seq: number, ts: number, exportWh: number, importWh = 500) => ({
+      seq,
+      ts,
+      importWh,
+      exportWh,
+      power: 0,
+      voltage: 2300,
+      temperature: 150,
+      irradiance: 0,
+    });
+    return {
+      reading,
+      publisher,
+      send: (readings: ReturnType<typeof reading>[]) =>
+        publisher.publish(batchTopic(id), encodeBatch(signBatch(id, 0, readings, key.privateKey))),
+    };
+  }
+  const settle = async () => {
+    await h.app.aggregator.pass();
+    await h.app.outbox.flush();
+    await h.caughtUp();
+  };
+
+  it('splits the energy before a late batch back into the interval of the reading before it', async () => {
+    const m = await meterOnTestPlant('m-split');
+    const start = Math.floor(Date.now() / (15 * MIN)) * 15 * MIN - 3 * H;
+    // 10 Wh a minute: readings at minutes 0..14, then (a later batch) the one at minute 15.
+    await m.send(Array.from({ length: 15 }, (_, i) => m.reading(i, start + i * MIN, 1_000 + 10 * i)));
+    await until(async () => (await storedReadings('m-split')).distinct === 15, 'first batch stored');
+    await settle();
+    // Received ten minutes ago: a pass that takes in the next batch no longer reads this one as new.
+    await h.database.query(sql`update appkit_ingest.readings set received_at = received_at - ${10 * MIN}
+      where stream = ${SOLAR_STREAM} and device = 'm-split'`);
+    await m.send([m.reading(15, start + 15 * MIN, 1_150)]);
+    await until(async () => (await storedReadings('m-split')).distinct === 16, 'second batch stored');
+    await settle();
+    const rows = await h.database.query<{ start: string; export_wh: string; estimated: boolean }>(
+      sql`select start, export_wh, estimated from solar.meter_intervals where meter = 'm-split' order by start`,
+    );
+    // Minute 14 to 15 belongs to the first interval: all 150 Wh are in it, none lost between batches.
+    expect(rows.map((r) => [Number(r.start) - start, String(r.export_wh), r.estimated])).toEqual([
+      [0, '150', false],
+      [15 * MIN, '0', false],
+    ]);
+    await m.publisher.close();
+  });
+
+  it("anchors a silent meter's interval as estimated, then as final once a later reading settles it", async () => {
+    const m = await meterOnTestPlant('m-silent');
+    const start = Math.floor(Date.now() / (15 * MIN)) * 15 * MIN - 3 * H;
+    // Night: the registers stand still. Readings at minutes 0..14, then nothing for hours.
+    await m.send(Array.from({ length: 15 }, (_, i) => m.reading(i, start + i * MIN, 2_000)));
+    await until(async () => (await storedReadings('m-silent')).distinct === 15, 'readings stored');
+    const anchorsOf = () =>
+      h.database.query<{ revision: number; root: string; estimated: boolean }>(
+        sql`select revision, root, estimated from solar.anchors
+            where meter = 'm-silent' and start = ${start} order by revision`,
+      );
+    // More than an hour after its end and with no reading after it: anchored as it stands, estimated.
+    await until(
+      async () => {
+        await settle();
+        return (await anchorsOf()).length > 0;
+      },
+      'estimated anchor',
+      60_000,
+    );
+    const [first] = await anchorsOf();
+    expect(first).toMatchObject({ revision: 0, estimated: true });
+    // The gateway's buffered reading at minute 15 arrives: the interval's readings and figures are the
+    // same, but it is now determined, and anchored again as final with the same root.
+    await m.send([m.reading(15, start + 15 * MIN, 2_000)]);
+    await until(async () => (await storedReadings('m-silent')).distinct === 16, 'late reading stored');
+    await until(
+      async () => {
+        await settle();
+        return (await anchorsOf()).some((a) => a.revision > 0 && !a.estimated);
+      },
+      'final anchor',
+      60_000,
+    );
+    const all = await anchorsOf();
+    expect(all.at(-1)).toMatchObject({ revision: 1, estimated: false, root: first!.root });
+    // Final stays final: further passes anchor it no more.
+    await settle();
+    await settle();
+    expect(await anchorsOf()).toHaveLength(all.length);
+    await m.publisher.close();
+  }, 180_000);
+
   it('the read models equal a rebuild from genesis', async () => {
     // Orders too: a sell order of the test plant, a buy order, and a cancelled one, for a coming slot.
     const slot = Math.ceil((Date.now() + 5 * MIN) / (15 * MIN)) * 15 * MIN;
