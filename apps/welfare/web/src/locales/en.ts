@@ -11,7 +11,17 @@ export default {
     loading: 'Loading…',
     empty: 'Nothing yet',
     signIn: 'Please sign in first',
+    figures: {
+      households: 'Households paid',
+      envelope: 'Envelope',
+      issued: 'Issued',
+      paid: 'Arrived',
+      used: '{pct}% of the envelope used',
+      arrived: '{pct}% of what was issued has arrived',
+    },
     public: {
+      trend: 'Issued and arrived by month (yuan)',
+      month: '{area} · {period}',
       intro:
         'Monthly allowance totals per area. Every figure adds up from payment batches on chain; check them in the explorer.',
       area: 'Area',
@@ -75,6 +85,7 @@ export default {
       },
     },
     cycles: {
+      count: 'Payments',
       intro:
         'Entitlements computed monthly, paid in batches of up to 1,000 carrying the Merkle root of their list; a cycle closes when paid + failed + returned = issued.',
       area: 'Area code',

@@ -6,7 +6,17 @@ export default {
     loading: '加载中…',
     empty: '暂无数据',
     signIn: '请先登录',
+    figures: {
+      households: '发放户数',
+      envelope: '预算额度',
+      issued: '发出',
+      paid: '到账',
+      used: '预算已用 {pct}%',
+      arrived: '发出已到账 {pct}%',
+    },
     public: {
+      trend: '各月发出与到账（元）',
+      month: '{area} · {period}',
       intro: '各地区每月低保发放汇总。每一笔合计都来自链上的发放批次，可在区块浏览器中核对。',
       area: '地区',
       period: '月份',
@@ -61,6 +71,7 @@ export default {
       },
     },
     cycles: {
+      count: '笔数',
       intro:
         '按月计算应发金额，每批最多 1000 笔，批次携带付款清单的 Merkle 根上链；到账+失败+退回=发出，方可结账。',
       area: '地区代码',
