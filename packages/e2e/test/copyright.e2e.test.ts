@@ -15,10 +15,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
-
-const DEMO_PASSWORD = 'gongxin-demo';
+import { AppJourney, confirmSignature } from '../src/journey';
 
 let suite: SuiteProcess;
+let j: AppJourney;
 let browser: Browser;
 let testPage: Server;
 const contexts: BrowserContext[] = [];
@@ -34,6 +34,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => testPage.listen(0, '127.0.0.1', resolve));
   [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+  j = new AppJourney(browser, suite, 'copyright');
 }, 240_000);
 
 afterAll(async () => {
@@ -41,13 +42,6 @@ afterAll(async () => {
   await suite?.stop();
   await new Promise((resolve) => testPage?.close(resolve));
 });
-
-async function trpc<T>(path: string, input?: unknown): Promise<T> {
-  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const res = await fetch(`${suite.url}/copyright/api/trpc/${path}${query}`);
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { result: { data: T } }).result.data;
-}
 
 interface WorkRow {
   id: string;
@@ -60,20 +54,13 @@ interface WorkRow {
 async function demoReady(timeoutMs = 120_000): Promise<WorkRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const works = await trpc<WorkRow[]>('works.search', { limit: 50 }).catch(() => []);
-    const listings = await trpc<unknown[]>('market.listings', {}).catch(() => []);
+    const works = await j.trpc<WorkRow[]>('works.search', { limit: 50 }).catch(() => []);
+    const listings = await j.trpc<unknown[]>('market.listings', {}).catch(() => []);
     if (works.length >= 3 && listings.length >= 1) return works;
     if (Date.now() > deadline)
       throw new Error(`copyright demo not seeded in time:\n${suite.output().slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-}
-
-async function confirmSignature(page: Page) {
-  await page.getByTestId('sign-confirm').waitFor({ timeout: 30_000 });
-  const password = page.locator('[data-test="sign-password"] input, input[data-test="sign-password"]');
-  if ((await password.count()) > 0) await password.first().fill(DEMO_PASSWORD);
-  await page.getByTestId('sign-confirm').click();
 }
 
 /** A fresh browser (its own keyring) on a copyright page, signed in through passport as a demo account. */

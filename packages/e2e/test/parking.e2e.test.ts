@@ -6,86 +6,37 @@
 // leaves (the gate opens on the payment) → the receipt verifies with its proof in the browser → the
 // alliance's clerk settles the day, which splits the takings between the two operators to the fen.
 // Every write is signed in the signer's own browser keyring.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { AppJourney, confirmSignature, input, PHONE, until } from '../src/journey';
 
-const DEMO_PASSWORD = 'gongxin-demo';
 const PLATE = '沪A52E81';
 let suite: SuiteProcess;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
+let j: AppJourney;
+const tail = () => suite.output().slice(-2000);
 
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+  j = new AppJourney(browser, suite, 'parking');
   // The demo's morning: a paid stay at the Jinjiang lot (seeded in the background after start-up).
   await until(
-    'the demo traffic',
     () =>
-      trpc<{ lot: string; payments: number }[]>('dayRevenue', { date: today }).then((r) =>
-        r.some((l) => l.lot === 'jj-xjh' && l.payments > 0),
-      ),
+      j
+        .trpc<{ lot: string; payments: number }[]>('dayRevenue', { date: today })
+        .then((r) => r.some((l) => l.lot === 'jj-xjh' && l.payments > 0)),
     120_000,
+    'the demo traffic',
+    tail,
   );
 }, 360_000);
 afterAll(async () => {
   await browser?.close();
   await suite?.stop();
 });
-
-async function trpc<T>(path: string, input?: unknown): Promise<T> {
-  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const res = await fetch(`${suite.url}/parking/api/trpc/${path}${query}`);
-  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-  return body.result.data;
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false>,
-  ms = 30_000,
-): Promise<T> {
-  for (const end = Date.now() + ms; ; ) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${suite.output().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-function input(page: Page, testId: string) {
-  return page.locator(`[data-test="${testId}"] input, input[data-test="${testId}"]`).first();
-}
-
-async function confirmSignature(page: Page) {
-  await page.getByTestId('sign-confirm').waitFor({ timeout: 30_000 });
-  const password = page.locator('[data-test="sign-password"] input, input[data-test="sign-password"]');
-  if ((await password.count()) > 0) await password.first().fill(DEMO_PASSWORD);
-  await page.getByTestId('sign-confirm').click();
-}
-
-/** A fresh browser (its own keyring) signed in through passport as a demo account, on a parking page. */
-async function as(account: string, path: string, phone = false): Promise<Page> {
-  const context = await browser.newContext(
-    phone
-      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
-      : { viewport: { width: 1280, height: 900 } },
-  );
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(`${account}: ${e.message}`));
-  await page.goto(`${suite.url}/parking/#${path}`);
-  await page.getByTestId('header-login').click();
-  await page.getByTestId(`demo-account-${account}`).click();
-  await page.getByTestId('login-continue').click();
-  await page.waitForURL(/\/parking\//, { timeout: 30_000 });
-  await page.goto(`${suite.url}/parking/#${path}`);
-  return page;
-}
 
 type Session = { id: string; status: string; lot: string };
 type Line = { lot: string; operator: string; net: string; fee: string; share: string };
@@ -94,27 +45,33 @@ type Statement = { total: string; fees: string; lines: Line[]; txId: string };
 describe('smart parking in Chromium', () => {
   it('enter at a gate → pay on the phone from the wallet → exit → receipt verifies → the day splits between two operators', async () => {
     // 1. The car enters at the Hongqiao gate, driven from the operator's console.
-    const operator = await as('parking-operator', '/console');
+    const operator = await j.as('parking-operator', '/console');
     await operator.getByTestId('simulator').waitFor({ timeout: 30_000 });
     await input(operator, 'sim-plate').fill(PLATE);
     await input(operator, 'sim-ago').fill('70');
     await operator.getByTestId('sim-entry').click();
     await expect.poll(() => operator.getByTestId('sim-result').textContent()).toContain('抬杆');
-    const session = await until('the entry on chain', () =>
-      trpc<Session[]>('sessionsByPlate', { plate: PLATE }).then((s) => s.find((x) => x.status === 'open')),
+    const session = await until(
+      () =>
+        j
+          .trpc<Session[]>('sessionsByPlate', { plate: PLATE })
+          .then((s) => s.find((x) => x.status === 'open')),
+      30_000,
+      'the entry on chain',
+      tail,
     );
     expect(session.lot).toBe('hq-p1');
     await operator.locator(`[data-test="lot-session"][data-plate="${PLATE}"]`).waitFor({ timeout: 30_000 });
     await saveScreenshot(operator, 'parking-console-desktop');
 
     // 2. The driver finds the car on a phone and pays the running fee from the wallet.
-    const driver = await as('citizen-zhang', `/?plate=${encodeURIComponent(PLATE)}`, true);
+    const driver = await j.as('citizen-zhang', `/?plate=${encodeURIComponent(PLATE)}`, true);
     const fee = driver.getByTestId('running-fee');
     await fee.waitFor({ timeout: 30_000 });
     const due = BigInt((await fee.getAttribute('data-fen'))!);
     // 70 minutes in: the free quarter hour is gone and three started half hours are due, by day or night
     // rates; the page shows what the chain's tariff version prices.
-    const quote = await trpc<{ dueFen: string; lines: { kind: string; count: number }[] }>('quote', {
+    const quote = await j.trpc<{ dueFen: string; lines: { kind: string; count: number }[] }>('quote', {
       session: session.id,
     });
     expect(due).toBe(BigInt(quote.dueFen));
@@ -129,10 +86,14 @@ describe('smart parking in Chromium', () => {
     // 3. The car leaves: the gate learns of the payment and opens.
     await operator.getByTestId('sim-exit').click();
     await expect.poll(() => operator.getByTestId('sim-result').textContent()).toContain('已缴费放行');
-    await until('the exit on chain', () =>
-      trpc<Session & { receipts: { id: string; amount: string }[] }>('session', { id: session.id }).then(
-        (s) => s.status === 'closed' && s,
-      ),
+    await until(
+      () =>
+        j
+          .trpc<Session & { receipts: { id: string; amount: string }[] }>('session', { id: session.id })
+          .then((s) => s.status === 'closed' && s),
+      30_000,
+      'the exit on chain',
+      tail,
     );
 
     // 4. The receipt names its tx and block and verifies with its proof in the browser.
@@ -155,17 +116,17 @@ describe('smart parking in Chromium', () => {
     await saveScreenshot(driver, 'parking-receipt-phone');
 
     // 5. The alliance's clerk settles the day: each lot's net splits into the fee and the operator's share.
-    const before = await trpc<{ lot: string; pending: string }[]>('dayRevenue', { date: today });
+    const before = await j.trpc<{ lot: string; pending: string }[]>('dayRevenue', { date: today });
     const pendingOf = (lot: string) => BigInt(before.find((r) => r.lot === lot)!.pending);
     expect(pendingOf('hq-p1')).toBe(paid);
     expect(pendingOf('jj-xjh')).toBeGreaterThan(0n);
-    const clerk = await as('parking-aggregator', '/settlement');
+    const clerk = await j.as('parking-aggregator', '/settlement');
     await clerk.getByTestId('settle').waitFor({ timeout: 30_000 });
     await clerk.getByTestId('settle').click();
     await confirmSignature(clerk);
     await clerk.getByTestId('settle-done').waitFor({ timeout: 30_000 });
     await clerk.getByTestId('statement').first().waitFor({ timeout: 30_000 });
-    const [statement] = await trpc<Statement[]>('statements', { date: today });
+    const [statement] = await j.trpc<Statement[]>('statements', { date: today });
     const line = (lot: string) => statement!.lines.find((l) => l.lot === lot)!;
     // Hongqiao keeps 95 % of what this driver paid, rounded in its favour's complement to the fen.
     expect(BigInt(line('hq-p1').net)).toBe(paid);
@@ -190,12 +151,10 @@ describe('smart parking in Chromium', () => {
     await saveScreenshot(clerk, 'parking-settlement-desktop');
 
     // The settlement on a phone.
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-    contexts.push(phone);
-    const pub = await phone.newPage();
+    const pub = await j.page('public', PHONE);
     await pub.goto(`${suite.url}/parking/#/settlement`);
     await pub.getByTestId('statement').first().waitFor({ timeout: 30_000 });
     await saveScreenshot(pub, 'parking-settlement-phone');
-    expect(errors).toEqual([]);
+    expect(j.errors).toEqual([]);
   });
 });

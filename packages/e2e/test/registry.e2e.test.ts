@@ -7,62 +7,24 @@
 // signed in the signer's own browser keyring.
 import { demoUscc } from '@gongxin/registry-server';
 import jsQR from 'jsqr';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { AppJourney, confirmSignature, input, PHONE, until } from '../src/journey';
 
-const DEMO_PASSWORD = 'gongxin-demo';
 let suite: SuiteProcess;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
+let j: AppJourney;
 
 beforeAll(async () => {
   [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+  j = new AppJourney(browser, suite, 'registry');
 }, 240_000);
 afterAll(async () => {
   await browser?.close();
   await suite?.stop();
 });
-
-async function trpc<T>(path: string, input?: unknown): Promise<T> {
-  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const res = await fetch(`${suite.url}/registry/api/trpc/${path}${query}`);
-  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-  return body.result.data;
-}
-
-function input(page: Page, testId: string) {
-  return page
-    .locator(
-      `[data-test="${testId}"] input, [data-test="${testId}"] textarea, input[data-test="${testId}"], textarea[data-test="${testId}"]`,
-    )
-    .first();
-}
-
-async function confirmSignature(page: Page) {
-  await page.getByTestId('sign-confirm').waitFor({ timeout: 30_000 });
-  const password = page.locator('[data-test="sign-password"] input, input[data-test="sign-password"]');
-  if ((await password.count()) > 0) await password.first().fill(DEMO_PASSWORD);
-  await page.getByTestId('sign-confirm').click();
-}
-
-/** A fresh browser (its own keyring) signed in through passport as a demo account, on a registry page. */
-async function as(account: string, path: string, width = 1280): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(`${account}: ${e.message}`));
-  await page.goto(`${suite.url}/registry/#${path}`);
-  await page.getByTestId('header-login').click();
-  await page.getByTestId(`demo-account-${account}`).click();
-  await page.getByTestId('login-continue').click();
-  await page.waitForURL(/\/registry\//, { timeout: 30_000 });
-  await page.goto(`${suite.url}/registry/#${path}`);
-  return page;
-}
 
 /** Waits for a page's success line; its error line (or a screenshot) tells why not. */
 async function succeeded(page: Page, done: string, error: string, shot: string) {
@@ -78,32 +40,23 @@ async function succeeded(page: Page, done: string, error: string, shot: string) 
     throw new Error(`${shot}: ${await page.getByTestId(error).textContent()}`);
 }
 
-async function until<T>(what: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  for (const end = Date.now() + ms; ; ) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
 describe('enterprise registry in Chromium', () => {
   it('register → accept → annual report → certify → found through a demand post → QR verifies', async () => {
     // The demo enterprises are seeded in the background after start-up.
     await until(
-      () => trpc<unknown[]>('enterprises.search', { q: '深圳', limit: 20 }).then((r) => r.length >= 3),
+      () => j.trpc<unknown[]>('enterprises.search', { q: '深圳', limit: 20 }).then((r) => r.length >= 3),
       120_000,
     );
     const uscc = demoUscc('440304', 'MA5HGX01');
     const name = '深圳市福田共信电子有限公司';
 
     // The registrar's workbench tells its address, which the enterprise names in its application.
-    const registrar = await as('registry-registrar', '/workbench');
+    const registrar = await j.as('registry-registrar', '/workbench');
     const authority = (await registrar.getByTestId('workbench-address').textContent())!.trim();
     expect(authority).toMatch(/^gx1/);
 
     // 1. 张三 files the registration in the enterprise console.
-    const zhang = await as('citizen-zhang', '/console');
+    const zhang = await j.as('citizen-zhang', '/console');
     await input(zhang, 'reg-uscc').fill(uscc);
     await input(zhang, 'reg-name').fill(name);
     await input(zhang, 'reg-capital').fill('5000000');
@@ -123,9 +76,9 @@ describe('enterprise registry in Chromium', () => {
     await registrar.getByTestId(`accept-${uscc}`).click();
     await confirmSignature(registrar);
     await until(() =>
-      trpc<{ enterprise: { life: string } }>('enterprises.get', { uscc }).then(
-        (r) => r.enterprise.life === 'active',
-      ),
+      j
+        .trpc<{ enterprise: { life: string } }>('enterprises.get', { uscc })
+        .then((r) => r.enterprise.life === 'active'),
     );
 
     // 3. The enterprise files its annual report for last year (补报) and offers its product.
@@ -136,13 +89,13 @@ describe('enterprise registry in Chromium', () => {
     await zhang.getByTestId('report-submit').click();
     await confirmSignature(zhang);
     await until(() =>
-      trpc<{ reports: { year: number }[] }>('enterprises.get', { uscc }).then((r) =>
-        r.reports.some((x) => x.year === 2025),
-      ),
+      j
+        .trpc<{ reports: { year: number }[] }>('enterprises.get', { uscc })
+        .then((r) => r.reports.some((x) => x.year === 2025)),
     );
 
     // 4. The certifying body certifies the product.
-    const certifier = await as('registry-certifier', '/certify');
+    const certifier = await j.as('registry-certifier', '/certify');
     await input(certifier, 'cert-holder').fill(uscc);
     await input(certifier, 'cert-no').fill('2026010907009001');
     await input(certifier, 'cert-product').fill('65W 氮化镓快充电源适配器');
@@ -169,17 +122,10 @@ describe('enterprise registry in Chromium', () => {
     await confirmSignature(zhang);
     await succeeded(zhang, 'console-done', 'console-error', 'post');
     await saveScreenshot(zhang, 'registry-console');
-    await until(() => trpc<{ uscc: string }[]>('posts.list', { uscc, limit: 5 }).then((r) => r.length > 0));
+    await until(() => j.trpc<{ uscc: string }[]>('posts.list', { uscc, limit: 5 }).then((r) => r.length > 0));
 
     // 5. A buyer on a phone opens the demand post and finds the new supplier among the matches.
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-    });
-    contexts.push(phone);
-    const buyer = await phone.newPage();
-    buyer.on('pageerror', (e) => errors.push(`buyer: ${e.message}`));
+    const buyer = await j.page('buyer', PHONE);
     await buyer.goto(`${suite.url}/registry/#/market`);
     const need = buyer.locator('[data-test="post"][data-kind="need"]', { hasText: '智能家电配套电源适配器' });
     await need.getByTestId('post-match').click();
@@ -214,9 +160,7 @@ describe('enterprise registry in Chromium', () => {
     await saveScreenshot(buyer, 'registry-verify-phone');
 
     // The enterprise's public page on a desktop, and the public search by pinyin initials.
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(desk);
-    const pub = await desk.newPage();
+    const pub = await j.page('public');
     await pub.goto(`${suite.url}/registry/#/?q=szsft`);
     await pub.locator('[data-test="search-result"]', { hasText: name }).waitFor({ timeout: 30_000 });
     await saveScreenshot(pub, 'registry-search');
@@ -225,6 +169,6 @@ describe('enterprise registry in Chromium', () => {
     expect(await pub.getByTestId('enterprise-listing').textContent()).toContain('正常');
     expect(await pub.getByTestId('reports').textContent()).toContain('2025');
     await saveScreenshot(pub, 'registry-enterprise');
-    expect(errors).toEqual([]);
+    expect(j.errors).toEqual([]);
   });
 });

@@ -6,70 +6,23 @@
 // the batch root in the browser; the public page shows the month's aggregate with its batch tx. Every
 // write is signed in the signer's own browser keyring.
 import { demoAccounts } from '@gongxin/passport-server';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { AppJourney, confirmSignature, input, PHONE, until } from '../src/journey';
 
-const DEMO_PASSWORD = 'gongxin-demo';
 let suite: SuiteProcess;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
+let j: AppJourney;
 
 beforeAll(async () => {
   [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+  j = new AppJourney(browser, suite, 'welfare');
 }, 240_000);
 afterAll(async () => {
   await browser?.close();
   await suite?.stop();
 });
-
-async function trpc<T>(path: string, input?: unknown): Promise<T> {
-  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const res = await fetch(`${suite.url}/welfare/api/trpc/${path}${query}`);
-  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-  return body.result.data;
-}
-
-function input(page: Page, testId: string) {
-  return page.locator(`[data-test="${testId}"] input, input[data-test="${testId}"]`).first();
-}
-
-async function confirmSignature(page: Page) {
-  await page.getByTestId('sign-confirm').waitFor({ timeout: 30_000 });
-  const password = page.locator('[data-test="sign-password"] input, input[data-test="sign-password"]');
-  if ((await password.count()) > 0) await password.first().fill(DEMO_PASSWORD);
-  await page.getByTestId('sign-confirm').click();
-}
-
-/** A fresh browser (its own keyring) signed in through passport as a demo account, on a welfare page. */
-async function as(account: string, path: string, phone = false): Promise<Page> {
-  const context = await browser.newContext(
-    phone
-      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true }
-      : { viewport: { width: 1280, height: 900 } },
-  );
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(`${account}: ${e.message}`));
-  await page.goto(`${suite.url}/welfare/#${path}`);
-  await page.getByTestId('header-login').click();
-  await page.getByTestId(`demo-account-${account}`).click();
-  await page.getByTestId('login-continue').click();
-  await page.waitForURL(/\/welfare\//, { timeout: 30_000 });
-  await page.goto(`${suite.url}/welfare/#${path}`);
-  return page;
-}
-
-async function until<T>(what: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  for (const end = Date.now() + ms; ; ) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** Clicks the step button of the one row at `at`, signs, and waits for that row to move on. */
 async function step(page: Page, at: string, button: string) {
@@ -89,7 +42,7 @@ describe('welfare (低保) in Chromium', () => {
     // active households) and the three applications at 公示.
     const caseload = await until(
       () =>
-        trpc<{ caseload: { status: string; n: number }[] }>('public.aggregate', {}).then((r) => {
+        j.trpc<{ caseload: { status: string; n: number }[] }>('public.aggregate', {}).then((r) => {
           const n = (s: string) => r.caseload.find((c) => c.status === s)?.n ?? 0;
           return n('active') === 2 && n('applying') === 3 && r.caseload;
         }),
@@ -100,7 +53,7 @@ describe('welfare (低保) in Chromium', () => {
     const li = demoAccounts().find((a) => a.id === 'citizen-li')!;
 
     // 1. The street-office case worker accepts 李四's application and takes it to 公示.
-    const worker = await as('welfare-caseworker', '/workbench');
+    const worker = await j.as('welfare-caseworker', '/workbench');
     await worker.getByTestId('applications').waitFor({ timeout: 60_000 });
     await until(async () => {
       if ((await worker.getByTestId('step-publicised').count()) >= 3) return true;
@@ -121,7 +74,7 @@ describe('welfare (低保) in Chromium', () => {
     await saveScreenshot(worker, 'welfare-workbench');
 
     // 2. The county reviewer resolves the neighbour's objection; 民主评议 before the notice ends is refused.
-    const reviewer = await as('welfare-reviewer', '/workbench');
+    const reviewer = await j.as('welfare-reviewer', '/workbench');
     await reviewer.getByTestId('next-resolve').waitFor({ timeout: 30_000 });
     await reviewer.getByTestId('next-resolve').click();
     await confirmSignature(reviewer);
@@ -134,7 +87,7 @@ describe('welfare (低保) in Chromium', () => {
     expect(await worker.getByTestId('error').textContent()).toMatch(/公示|notice/);
 
     // 3. Finance computes this month's cycle of the caseload on the rolls and signs its batch.
-    const finance = await as('welfare-treasurer', '/cycles');
+    const finance = await j.as('welfare-treasurer', '/cycles');
     await input(finance, 'cycle-period').fill(period);
     await finance.getByTestId('cycle-disburse').click();
     await finance
@@ -151,7 +104,7 @@ describe('welfare (低保) in Chromium', () => {
     await saveScreenshot(finance, 'welfare-cycle');
 
     // 4. 王五 (on the rolls since genesis) sees the payment on a phone and verifies its proof.
-    const wang = await as('citizen-wang', '/payments', true);
+    const wang = await j.as('citizen-wang', '/payments', true);
     await wang.getByTestId('payment-rows').waitFor({ timeout: 30_000 });
     expect(await wang.getByTestId('payment-rows').textContent()).toContain(period);
     await wang.getByTestId('verify').first().click();
@@ -163,19 +116,12 @@ describe('welfare (低保) in Chromium', () => {
     await saveScreenshot(wang, 'welfare-payments-phone');
 
     // 5. The public page: the month's aggregate, with the batch's tx.
-    const publicPhone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-    });
-    contexts.push(publicPhone);
-    const pub = await publicPhone.newPage();
-    pub.on('pageerror', (e) => errors.push(`public: ${e.message}`));
-    await pub.goto(`${suite.url}/welfare/#/`);
+    const pub = await j.page('public', PHONE);
+    await pub.goto(j.url('/'));
     await pub.getByTestId('months').waitFor({ timeout: 30_000 });
     expect(await pub.getByTestId('months').textContent()).toContain(period);
     expect(await pub.getByTestId('batch-link').count()).toBeGreaterThan(0);
     await saveScreenshot(pub, 'welfare-public-phone');
-    expect(errors).toEqual([]);
+    expect(j.errors).toEqual([]);
   }, 180_000);
 });
