@@ -30,7 +30,10 @@ export interface ChainRecord {
 export interface VerificationStep {
   check: string;
   ok: boolean;
+  /** In English, for logs and the command line. */
   detail?: string;
+  /** The figures in `detail`, so a page can say it in the reader's language. */
+  params?: Record<string, string | number>;
 }
 
 export type Verification =
@@ -78,13 +81,19 @@ export function verifyRecord(
       check: 'inclusion',
       ok: true,
       detail: `${record.kind} ${proof.index + 1} of ${proof.size} in the ${record.kind} Merkle root`,
+      params: { kind: record.kind, index: proof.index + 1, size: proof.size },
     });
 
     const hash = blockHash(suite, header);
     if (!equalBytes(validatorSetHash(suite, trusted.validators), header.validatorsHash)) {
       return fail('validators', 'the header names a different validator set than the trusted one');
     }
-    steps.push({ check: 'validators', ok: true, detail: `${trusted.validators.length} trusted validators` });
+    steps.push({
+      check: 'validators',
+      ok: true,
+      detail: `${trusted.validators.length} trusted validators`,
+      params: { count: trusted.validators.length },
+    });
 
     const cert = verifyCertificate(suite, trusted.chainId, certificate, trusted.validators, {
       height: header.height,
@@ -95,6 +104,7 @@ export function verifyRecord(
       check: 'certificate',
       ok: true,
       detail: `signed by ${cert.power} of ${cert.total} voting power`,
+      params: { power: cert.power, total: cert.total },
     });
     return { ok: true, height: header.height, blockHash: toHex(hash), steps };
   } catch (error) {

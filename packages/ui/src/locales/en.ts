@@ -133,6 +133,13 @@ export default {
     error: 'Could not verify',
     height: 'Block height',
     blockHash: 'Block hash',
+    details: {
+      record: { tx: 'tx {id}', event: 'event {index} of block {height}: {name}' },
+      inclusion: '{kind} {index} of {size}, matching the block Merkle root',
+      validators: '{count} trusted validators',
+      certificate: 'signed by {power} of {total} voting power',
+    },
+    kinds: { tx: 'tx', event: 'event' },
     steps: {
       record: 'Record',
       decode: 'Proof decoding',

@@ -128,6 +128,13 @@ export default {
     error: '无法完成验证',
     height: '区块高度',
     blockHash: '区块哈希',
+    details: {
+      record: { tx: '交易 {id}', event: '区块 {height} 的第 {index} 个事件：{name}' },
+      inclusion: '第 {index} 条{kind}（共 {size} 条），与区块的默克尔根一致',
+      validators: '{count} 个受信任的验证者',
+      certificate: '{total} 投票权中的 {power} 已签名',
+    },
+    kinds: { tx: '交易', event: '事件' },
     steps: {
       record: '记录',
       decode: '解码证明',

@@ -213,9 +213,32 @@ describe('<VerifyRecord>', () => {
       expect(step.attributes('data-ok')).toBe('true');
       expect(step.text()).toContain('✓');
     }
-    expect(wrapper.find('[data-test="verify-step-certificate"]').text()).toContain('signed by 30 of 40');
+    // Each passed check's figures in the page's language (zh-CN here), not the English detail.
+    expect(wrapper.find('[data-test="verify-step-certificate"]').text()).toContain('40 投票权中的 30 已签名');
+    expect(wrapper.find('[data-test="verify-step-validators"]').text()).toContain('4 个受信任的验证者');
+    expect(wrapper.find('[data-test="verify-step-inclusion"]').text()).toMatch(/第 3 条交易（共 \d+ 条）/);
+    expect(wrapper.find('[data-test="verify-step-record"]').text()).toContain(`交易 ${txIds[2]}`);
+    expect(wrapper.text()).not.toContain('voting power');
     expect(wrapper.find('[data-test="block-link"]').attributes('href')).toBe('/explorer/#/block/1');
     expect(wrapper.find('[data-test="verify-block"]').text()).toContain(blockHash);
+  });
+
+  it('says the checks in English on an English page', async () => {
+    node();
+    const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
+    i18n.global.locale.value = 'en';
+    const wrapper = mount(VerifyRecord, {
+      props: { kind: 'tx', id: txIds[2] } as never,
+      global: { plugins: [i18n] },
+    });
+    await wrapper.find('[data-test="verify-button"]').trigger('click');
+    await vi.waitFor(() => expect(wrapper.find('[data-test="verify-result"]').exists()).toBe(true));
+    expect(wrapper.find('[data-test="verify-step-certificate"]').text()).toContain(
+      'signed by 30 of 40 voting power',
+    );
+    expect(wrapper.find('[data-test="verify-step-inclusion"]').text()).toMatch(
+      /tx 3 of \d+, matching the block Merkle root/,
+    );
   });
 
   it('shows a tampered bundle failing at the check it breaks', async () => {

@@ -66,7 +66,7 @@ function recordCheck(
       id = null;
     }
     return id === wanted
-      ? { check: 'record', ok: true, detail: `tx ${wanted}` }
+      ? { check: 'record', ok: true, detail: `tx ${wanted}`, params: { kind: 'tx', id: wanted } }
       : { check: 'record', ok: false, detail: `the proof is not of tx ${wanted}` };
   }
   if (opts.height === undefined || opts.index === undefined) return null;
@@ -84,6 +84,12 @@ function recordCheck(
         check: 'record',
         ok: true,
         detail: `event ${opts.index} of block ${opts.height}: ${String(event?.contract)}.${String(event?.name)}`,
+        params: {
+          kind: 'event',
+          index: opts.index,
+          height: opts.height,
+          name: `${String(event?.contract)}.${String(event?.name)}`,
+        },
       }
     : {
         check: 'record',
