@@ -19,20 +19,10 @@ import {
   envelopeOf,
   genesisHouseholdId,
   householdOf,
-  type Payment,
   paymentRoot,
 } from '@gongxin/contracts';
 import type { Database } from '@gongxin/db';
-import {
-  type Action,
-  encodeCanonical,
-  formatAddress,
-  fromHex,
-  MAX_TX_BYTES,
-  toHex,
-  type Value,
-  verifyInclusion,
-} from '@gongxin/ledger';
+import { type Action, formatAddress, fromHex, toHex, type Value, verifyInclusion } from '@gongxin/ledger';
 import { testAccount } from '@gongxin/ledger/testing';
 import { eq, sql } from 'drizzle-orm';
 import { type PreparedBatch, prepareCycle, proofOf, type Recipient } from '../src/cycle';
@@ -40,9 +30,6 @@ import { households, payments } from '../src/db/schema';
 import { periodAt } from '../src/demo';
 import { DEMO_AREA } from '../src/people';
 import { startWelfareHarness, type WelfareHarness } from '../test/harness';
-
-/** Room left in a tx for its envelope (chain id, sender, key, nonce, signature), area, period and root. */
-const BATCH_BYTES = MAX_TX_BYTES - 2_048;
 
 export interface CycleBenchOptions {
   households: number;
@@ -185,18 +172,6 @@ export async function runCycleBench(opts: CycleBenchOptions): Promise<CycleBench
       `seeded: ${dueCount} households on the rolls of ${area.code} (${caseload.accounts.length} members), ${due} fen due for ${period}, in ${(seedMs / 1000).toFixed(1)} s (not timed)`,
     );
 
-    // Batch size: as many payments as fit one tx (the largest a payment's encoding can be here).
-    const widest: Payment = {
-      household: 'f'.repeat(64),
-      idHash: 'f'.repeat(64),
-      account: memberOf(suite.hash, 0).did,
-      amount: 10n ** 12n,
-    };
-    const batchSize = Math.min(
-      1_000,
-      Math.floor(BATCH_BYTES / (encodeCanonical(widest as unknown as Value).length + 4)),
-    );
-
     // ---------------------------------------------------------------- compute
     const start = performance.now();
     const recipientOf = async (household: string): Promise<Recipient | undefined> => {
@@ -204,15 +179,10 @@ export async function runCycleBench(opts: CycleBenchOptions): Promise<CycleBench
       const m = file?.members.find((x) => !x.deceased && x.until === undefined);
       return m && { household, idHash: m.idHash, account: m.account };
     };
-    const prepared: PreparedBatch[] = await prepareCycle(
-      h.database,
-      suite,
-      area.code,
-      period,
-      recipientOf,
-      batchSize,
-    );
+    const prepared: PreparedBatch[] = await prepareCycle(h.database, suite, area.code, period, recipientOf);
     const computeMs = performance.now() - start;
+    // The app's own batching: up to the contract's 1,000 payments, as many as fit one tx.
+    const batchSize = Math.max(...prepared.map((b) => b.payments.length));
     const computed = {
       count: prepared.reduce((a, b) => a + b.payments.length, 0),
       total: prepared.reduce((a, b) => a + b.total, 0n),

@@ -4,7 +4,15 @@
 // carries only the root) so every payment can be shown with its own inclusion proof.
 import { MAX_BATCH_PAYMENTS, type Payment, paymentLeaf, paymentRoot } from '@gongxin/contracts';
 import type { Database } from '@gongxin/db';
-import { type CryptoSuite, inclusionProof, leafHash, toHex } from '@gongxin/ledger';
+import {
+  type CryptoSuite,
+  encodeCanonical,
+  inclusionProof,
+  leafHash,
+  MAX_TX_BYTES,
+  toHex,
+  type Value,
+} from '@gongxin/ledger';
 import { and, eq, inArray } from 'drizzle-orm';
 import { batches, households, type PaymentJson, payments, preparedBatches } from './db/schema';
 
@@ -21,6 +29,13 @@ export interface Recipient {
   idHash: string;
   account: string;
 }
+
+/** Room in a disburse tx for its envelope (chain, sender, nonce, signature) and the batch's area, period and root. */
+const TX_ENVELOPE_BYTES = 2_048;
+/** What a payment's payload may take of a batch tx. */
+export const BATCH_PAYLOAD_BYTES = MAX_TX_BYTES - TX_ENVELOPE_BYTES;
+/** A payment's framing in the list beyond its own encoding. */
+const PAYMENT_FRAMING_BYTES = 4;
 
 /**
  * Splits a cycle's payments into batches, computes their roots and stores the lists. `recipientOf` names
@@ -54,9 +69,24 @@ export async function prepareCycle(
     const r = await recipientOf(h.id);
     if (r) list.push({ household: h.id, idHash: r.idHash, account: r.account, amount: h.monthly });
   }
+  // A batch is one tx: at most `batchSize` payments, and never more than fit the ledger's tx size (about
+  // 287 payments of the largest shape, fewer than the contract's 1,000), so no batch is refused as too large.
+  const chunks: Payment[][] = [];
+  let chunk: Payment[] = [];
+  let bytes = 0;
+  for (const p of list) {
+    const size = encodeCanonical(p as unknown as Value).length + PAYMENT_FRAMING_BYTES;
+    if (chunk.length > 0 && (chunk.length >= batchSize || bytes + size > BATCH_PAYLOAD_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(p);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
   const out: PreparedBatch[] = [];
-  for (let i = 0; i < list.length; i += batchSize) {
-    const chunk = list.slice(i, i + batchSize);
+  for (const chunk of chunks) {
     const root = toHex(paymentRoot(suite.hash, area, period, chunk));
     const json: PaymentJson[] = chunk.map((p) => ({ ...p, amount: String(p.amount) }));
     await db
