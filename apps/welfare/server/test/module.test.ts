@@ -207,6 +207,94 @@ describe('welfare app', () => {
     expect(list.map((a) => a.kind)).toContain('unregistered_account');
   });
 
+  it('refuses each rule straight at the node API, each time with an alert the auditor sees', async () => {
+    const worker = h.callerAs('he-caseworker');
+    const idHashOf = async (id: string) =>
+      (await worker.people.idHash({ idNumber: h.person(id).idNumber! })).idHash;
+    const zhao = {
+      household: ids[0]!,
+      idHash: await idHashOf('zhao-guilan'),
+      account: h.person('zhao-guilan').address,
+    };
+    const xiaoyu = {
+      household: ids[1]!,
+      idHash: await idHashOf('he-xiaoyu'),
+      account: h.person('he-xiaoyu').address,
+    };
+    const alertsNow = async () =>
+      (await h.callerAs('yang-auditor').alerts.list({ open: true, limit: 100 })).map((a) => a.kind);
+    /** Sends one disburse tx through the node's API; it commits, refused, with an alert of `kind`. */
+    const refusedBatch = async (
+      forPeriod: string,
+      payments: (typeof zhao & { amount: bigint })[],
+      kind: string,
+    ) => {
+      const { paymentRoot } = await import('@gongxin/contracts');
+      const root = toHex(paymentRoot(h.suite.hash, DEMO_AREA.code, forPeriod, payments as never));
+      const before = (await alertsNow()).filter((k) => k === kind).length;
+      const r = await h.as('finance', [
+        w('disburse', { area: DEMO_AREA.code, period: forPeriod, root, payments }),
+      ]);
+      const names = r.events.map((e) => e.name);
+      expect(names).toContain('batchRefused');
+      expect(names).toContain('alertRaised');
+      expect(names).not.toContain('batchSent');
+      expect((await alertsNow()).filter((k) => k === kind).length).toBe(before + 1);
+    };
+    const p3 = addMonths(period, 2);
+    const p4 = addMonths(period, 3);
+    await h.as('mzj-admin', [
+      w('setEnvelope', { area: DEMO_AREA.code, period: p3, count: 10, total: 1_000_000 }),
+      w('setEnvelope', { area: DEMO_AREA.code, period: p4, count: 10, total: 50_000 }),
+    ]);
+    // Above the approved 600 元, by one fen; also when split across two payments.
+    await refusedBatch(p3, [{ ...zhao, amount: 60_001n }], 'above_approved');
+    await refusedBatch(
+      p3,
+      [
+        { ...zhao, amount: 30_000n },
+        { ...zhao, amount: 30_001n },
+      ],
+      'above_approved',
+    );
+    // Beyond the month's envelope of 500 元.
+    await refusedBatch(p4, [{ ...zhao, amount: 60_000n }], 'over_envelope');
+    // To an account not registered to an approved member.
+    await refusedBatch(
+      p3,
+      [{ ...zhao, account: h.person('neighbour').address, amount: 100n }],
+      'unregistered_account',
+    );
+    // A person already in a household, applying again in the same category, and in an exclusive one.
+    const dup = await h.as('he-caseworker', [
+      w('apply', {
+        area: DEMO_AREA.code,
+        category: 'dibao',
+        members: [{ idHash: xiaoyu.idHash, did: xiaoyu.account, account: xiaoyu.account, addOn: 0 }],
+      }),
+    ]);
+    expect(dup.events.map((e) => e.name)).not.toContain('householdOpened');
+    expect(await alertsNow()).toContain('duplicate_person');
+    const other = await h.as('he-caseworker', [
+      w('apply', {
+        area: DEMO_AREA.code,
+        category: 'tekun-dispersed',
+        members: [{ idHash: zhao.idHash, did: zhao.account, account: zhao.account, addOn: 0 }],
+      }),
+    ]);
+    expect(other.events.map((e) => e.name)).not.toContain('householdOpened');
+    expect(await alertsNow()).toContain('exclusive_category');
+    // A deceased recipient.
+    await h.as('he-caseworker', [w('recordDeath', { idHash: xiaoyu.idHash })]);
+    await refusedBatch(p3, [{ ...xiaoyu, amount: 100n }], 'deceased_recipient');
+    // Nothing of it moved money: the month has no batch and nothing issued.
+    for (const p of [p3, p4]) {
+      const month = await h.callerAs('finance').cycles.get({ area: DEMO_AREA.code, period: p });
+      expect(month.batches).toEqual([]);
+      expect(month.cycle?.issued ?? '0').toBe('0');
+    }
+  });
+
   it('the read models equal a rebuild from genesis', async () => {
     const snapshot = async () =>
       Promise.all(
