@@ -52,6 +52,7 @@ export {
   registerEventDecoder,
   type Translate,
 } from './decoders/registry';
+export { markOverflow, revealCurrent, vScrollTabs } from './directives/scroll-tabs';
 export { errorMessage } from './errors';
 export { explorerLinks, shortenMiddle } from './explorer';
 export {
