@@ -181,12 +181,30 @@ while (Date.now() < until) {
   await sleep(200);
 }
 const commits: number[] = [];
+// Where the time from read to commit goes: the gate's publish through the broker to the ingest, the ingest's
+// durable write and the processor handing the event to the outbox, the wait for the round of txs before it,
+// and its own round (sign, submit, the block, the outcome recorded).
+const stages = {
+  toIngest: [] as number[],
+  toHanded: [] as number[],
+  toSent: [] as number[],
+  toCommit: [] as number[],
+};
 for (const [hash, at] of readAt) {
   const committed = runtime.committedAt.get(hash);
-  if (committed !== undefined) commits.push(committed - at);
+  if (committed === undefined) continue;
+  commits.push(committed - at);
+  const s = runtime.stagesOf.get(hash);
+  if (!s || s.sentAt === undefined) continue;
+  stages.toIngest.push(s.receivedAt - at);
+  stages.toHanded.push(s.handedAt - s.receivedAt);
+  stages.toSent.push(s.sentAt - s.handedAt);
+  stages.toCommit.push(committed - s.sentAt);
 }
 decisions.sort((a, b) => a - b);
 commits.sort((a, b) => a - b);
+for (const list of Object.values(stages)) list.sort((a, b) => a - b);
+const stage = (list: number[]) => `p50 ${pct(list, 50)} / p99 ${pct(list, 99)} ms`;
 const lost = expected - closed;
 const lastCommit = Math.max(...runtime.committedAt.values());
 console.log(
@@ -197,6 +215,9 @@ console.log(
 );
 console.log(
   `event-to-chain commit p50 ${pct(commits, 50)} ms, p99 ${pct(commits, 99)} ms, max ${commits.at(-1)} ms`,
+);
+console.log(
+  `stages (${stages.toCommit.length} events): read→ingest received ${stage(stages.toIngest)}; received→picked up by the processor ${stage(stages.toHanded)}; picked up→round sent ${stage(stages.toSent)}; round sent→committed ${stage(stages.toCommit)}`,
 );
 console.log(
   `result: parking events through ingest to chain = ${(events.length / ((lastCommit - started) / 1000)).toFixed(1)} events/s (target >= ${(RATE * 0.9).toFixed(0)})`,

@@ -33,8 +33,13 @@ export class ParkingRuntime {
   demoGates: DemoGates | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
-  /** When each event was handed to the chain and when it committed (for the benchmark). */
+  /** When each event committed on chain (for the benchmark). */
   readonly committedAt = new Map<string, number>();
+  /**
+   * When the ingest received each event, when it was handed to the outbox and when its round of txs was
+   * sent (for the benchmark).
+   */
+  readonly stagesOf = new Map<string, { receivedAt: number; handedAt: number; sentAt?: number }>();
 
   constructor(readonly services: AppServices) {
     const own = services.chain.serviceSigner;
@@ -133,7 +138,7 @@ export class ParkingRuntime {
     if (!signer) return 0;
     const { db } = this.services.database;
     const result: unknown = await db.execute(sql`
-      select r.key, r.data from appkit_ingest.readings r
+      select r.key, r.data, r.received_at as "receivedAt" from appkit_ingest.readings r
       left join parking.processed p on p.key = r.key
       where r.stream = ${GATE_STREAM} and p.key is null
       order by r.ts, r.key limit ${limit}`);
@@ -141,12 +146,13 @@ export class ParkingRuntime {
     const list = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
       key: string;
       data: GateReading;
+      receivedAt: number | string;
     }[];
     if (list.length === 0) return 0;
     const records: OutboxRecord[] = [];
     const now = Date.now();
     await this.services.database.transaction(async (tx) => {
-      for (const { key, data } of list) {
+      for (const { key, data, receivedAt } of list) {
         const opens = data.body.decision.open;
         await tx
           .insert(processed)
@@ -163,10 +169,18 @@ export class ParkingRuntime {
           .onConflictDoNothing();
         if (!opens) continue;
         records.push({ id: data.hash, signer, action: this.actionOf(data) });
+        this.stagesOf.set(data.hash, { receivedAt: Number(receivedAt), handedAt: now });
       }
       if (records.length > 0) await this.outbox.enqueue(records, tx);
     });
-    if (records.length > 0) await this.outbox.send(records);
+    if (records.length > 0) {
+      const sentAt = Date.now();
+      for (const r of records) {
+        const stage = this.stagesOf.get(r.id);
+        if (stage) stage.sentAt = sentAt;
+      }
+      await this.outbox.send(records);
+    }
     return list.length;
   }
 
