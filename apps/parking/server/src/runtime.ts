@@ -33,6 +33,9 @@ export class ParkingRuntime {
   demoGates: DemoGates | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  /** Records handed over and not yet sent: they go together in the next round of txs. */
+  private toSend: OutboxRecord[] = [];
+  private sending: Promise<void> | null = null;
   /** When each event committed on chain (for the benchmark). */
   readonly committedAt = new Map<string, number>();
   /**
@@ -174,14 +177,37 @@ export class ParkingRuntime {
       if (records.length > 0) await this.outbox.enqueue(records, tx);
     });
     if (records.length > 0) {
-      const sentAt = Date.now();
-      for (const r of records) {
-        const stage = this.stagesOf.get(r.id);
-        if (stage) stage.sentAt = sentAt;
-      }
-      await this.outbox.send(records);
+      this.toSend.push(...records);
+      this.pump();
     }
     return list.length;
+  }
+
+  /**
+   * Group commit: one round of txs at a time, each taking every record handed over while the one before
+   * waited for its block. The next batch of events is read and queued meanwhile, so waiting for a block
+   * never holds the events behind it. One round after the other keeps a gate's events in order on chain.
+   */
+  private pump(): void {
+    if (this.sending || this.toSend.length === 0) return;
+    const round = this.toSend;
+    this.toSend = [];
+    const now = Date.now();
+    for (const r of round) {
+      const stage = this.stagesOf.get(r.id);
+      if (stage) stage.sentAt = now;
+    }
+    this.sending = this.outbox
+      .send(round)
+      .then(
+        () => undefined,
+        // Left pending in the outbox: its retry loop sends them.
+        (error) => this.services.logger.warn({ err: error }, 'parking: gate events not sent yet; will retry'),
+      )
+      .finally(() => {
+        this.sending = null;
+        this.pump();
+      });
   }
 
   /** Runs processPending every `everyMs` until stopped. */
@@ -240,6 +266,8 @@ export class ParkingRuntime {
     this.timer = null;
     if (timer) clearTimeout(timer);
     await this.running?.catch(() => 0);
+    this.toSend = [];
+    await this.sending;
     await this.demoGates?.close();
     await this.outbox.stop();
   }
