@@ -154,26 +154,28 @@ export class ParkingRuntime {
     if (list.length === 0) return 0;
     const records: OutboxRecord[] = [];
     const now = Date.now();
+    const marks: (typeof processed.$inferInsert)[] = [];
+    const plateRows = new Map<string, string>();
+    for (const { key, data, receivedAt } of list) {
+      const opens = data.body.decision.open;
+      marks.push({
+        key,
+        eventHash: data.hash,
+        kind: opens ? data.body.kind : `${data.body.kind}-held`,
+        processedAt: now,
+      });
+      plateRows.set(this.plateHash(data.body.plate), data.body.plate);
+      if (!opens) continue;
+      records.push({ id: data.hash, signer, action: this.actionOf(data) });
+      this.stagesOf.set(data.hash, { receivedAt: Number(receivedAt), handedAt: now });
+    }
+    // One statement per table for the whole batch: a round trip per event would hold the batch up.
     await this.services.database.transaction(async (tx) => {
-      for (const { key, data, receivedAt } of list) {
-        const opens = data.body.decision.open;
-        await tx
-          .insert(processed)
-          .values({
-            key,
-            eventHash: data.hash,
-            kind: opens ? data.body.kind : `${data.body.kind}-held`,
-            processedAt: now,
-          })
-          .onConflictDoNothing();
-        await tx
-          .insert(plates)
-          .values({ plateHash: this.plateHash(data.body.plate), plate: data.body.plate })
-          .onConflictDoNothing();
-        if (!opens) continue;
-        records.push({ id: data.hash, signer, action: this.actionOf(data) });
-        this.stagesOf.set(data.hash, { receivedAt: Number(receivedAt), handedAt: now });
-      }
+      await tx.insert(processed).values(marks).onConflictDoNothing();
+      await tx
+        .insert(plates)
+        .values([...plateRows].map(([plateHash, plate]) => ({ plateHash, plate })))
+        .onConflictDoNothing();
       if (records.length > 0) await this.outbox.enqueue(records, tx);
     });
     if (records.length > 0) {
