@@ -150,6 +150,7 @@ for (let c = 0; c < CARS; c++)
 const readAt = new Map<string, number>();
 const decisions: number[] = [];
 const deviceBase = Date.now() - 60 * 60_000;
+h.app.recordTimings();
 const started = Date.now();
 for (const [n, e] of events.entries()) {
   const due = started + (n * 1000) / RATE;
