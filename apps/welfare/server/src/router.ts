@@ -5,6 +5,7 @@
 import { ChainError } from '@gongxin/client';
 import { MAX_BATCH_PAYMENTS } from '@gongxin/contracts';
 import { WORKFLOW_STEPS } from '@gongxin/contracts/events';
+import type { Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { TRPCError } from '@trpc/server';
 import { and, asc, count, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
@@ -22,6 +23,7 @@ import {
   objections,
   payments,
 } from './db/schema';
+import { publicNotice } from './notice';
 import { idHashOf } from './people';
 import { protectedProcedure, publicProcedure, roleProcedure, router } from './trpc';
 
@@ -130,6 +132,33 @@ export const appRouter = router({
           })),
           caseload,
         });
+      }),
+    /**
+     * The 公示 list: households in their notice period with the head's name masked here (the clear
+     * name never leaves the server), category, proposed monthly amount and the notice's end.
+     */
+    notice: publicProcedure
+      .input(z.object({ area: zArea.optional() }).strict().default({}))
+      .query(async ({ ctx, input }) => {
+        const client = ctx.services.chain.client;
+        const names = new Map(ctx.app.people.map((p) => [p.address, p.name['zh-CN']]));
+        const fetchState = async (key: string) => {
+          try {
+            return (await client.state(key)).value as Value;
+          } catch (error) {
+            if (error instanceof ChainError && error.code === 'not_found') return undefined;
+            if (error instanceof ChainError)
+              throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message });
+            throw error;
+          }
+        };
+        return plain(
+          await publicNotice(ctx.services.database.db, fetchState, (did) => names.get(did), {
+            ...(input.area && { area: input.area }),
+            // The chain's time (its newest block), which decides the standard in force.
+            now: (await client.latestBlocks(1).catch(() => []))[0]?.time ?? Date.now(),
+          }),
+        );
       }),
     /** One committed batch: its root, tx and totals. */
     batch: publicProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
