@@ -23,6 +23,7 @@ import {
   objections,
   payments,
 } from './db/schema';
+import { messagesRouter } from './messages';
 import { publicNotice } from './notice';
 import { idHashOf } from './people';
 import { protectedProcedure, publicProcedure, roleProcedure, router } from './trpc';
@@ -254,6 +255,9 @@ export const appRouter = router({
           .limit(input.limit);
       }),
   }),
+
+  /** The inbox between officers and recipients (src/inbox). */
+  messages: messagesRouter,
 
   cycles: router({
     get: staffProcedure

@@ -7,6 +7,7 @@
 // Read by drizzle-kit: no driver imports here. Times are ms since the epoch (bigint, read as number).
 import { appSchema, money } from '@gongxin/db/schema';
 import { bigint, boolean, index, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
+import { messagesTable } from '../inbox/table';
 
 export const welfare = appSchema('welfare');
 const ms = (name: string) => bigint(name, { mode: 'number' });
@@ -28,6 +29,9 @@ export const preparedBatches = welfare.table('prepared_batches', {
   payments: jsonb('payments').$type<PaymentJson[]>().notNull(),
   createdAt: ms('created_at').notNull(),
 });
+
+/** Messages between officers and recipients (src/inbox): off chain, kept across a rebuild. */
+export const messages = messagesTable(welfare);
 
 // ------------------------------------------------------------------------------------------ read models
 
