@@ -193,6 +193,13 @@ const schemas = {
   closeCycle: z.object({ area: zRegion, period: zPeriod }).strict(),
   raiseAlert: z.object({ subject: zText(128), detail: zText(256) }).strict(),
   resolveAlert: z.object({ id: zId, outcome: zReason }).strict(),
+  reportSharedAccount: z
+    .object({
+      /** The authority's keyed hash (HMAC) of the bank account number: never the number itself. */
+      accountHash: z.string().regex(/^[0-9a-f]{64}$/, 'a keyed account hash is 64 hex'),
+      households: z.array(zId).min(2).max(20),
+    })
+    .strict(),
 } as const;
 
 /**
@@ -978,6 +985,34 @@ export const welfareContract: ContractModule = {
       requireRole(ctx, AUDITOR_ROLE, 'raise alerts');
       raise(ctx, ctx.sender, 'manual', p.subject, p.detail);
     }),
+    /**
+     * Monitoring's cross-check of bank accounts: one account (by its keyed hash) registered for
+     * households that share no member is an alert, owned by the first household's area, with the
+     * account hash and the households as its evidence. Households that share a member are related and
+     * are not reported.
+     */
+    reportSharedAccount: defineAction(
+      schemas.reportSharedAccount,
+      (ctx, p: Params<'reportSharedAccount'>) => {
+        requireRole(ctx, AUDITOR_ROLE, 'report a shared bank account');
+        if (new Set(p.households).size !== p.households.length)
+          throw new ContractError('invalid_params', 'households: each household once');
+        const files = p.households.map((id) => requireHousehold(ctx, id));
+        const seen = new Map<string, string>();
+        for (const f of files)
+          for (const m of f.members) {
+            const other = seen.get(m.idHash);
+            if (other !== undefined && other !== f.id)
+              throw new ContractError(
+                'not_allowed',
+                `households ${other} and ${f.id} share a member: they are related`,
+              );
+            seen.set(m.idHash, f.id);
+          }
+        const area = requireArea(ctx, files[0]!.area);
+        raise(ctx, area.alertOwner, 'shared_account', p.accountHash, `households ${p.households.join(' ')}`);
+      },
+    ),
     resolveAlert: defineAction(schemas.resolveAlert, (ctx, p: Params<'resolveAlert'>) => {
       const alert = (ctx.get(welfareKeys.alert(p.id)) as unknown as Alert | undefined) ?? undefined;
       if (!alert) throw new ContractError('not_found', `no alert ${p.id}`);

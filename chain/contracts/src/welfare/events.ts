@@ -9,6 +9,8 @@ export const ALERT_KINDS = [
   'duplicate_person',
   'exclusive_category',
   'deceased_recipient',
+  /** The same bank account for unrelated households (keyed hash of the account, the households). */
+  'shared_account',
   'manual',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
