@@ -8,3 +8,4 @@ export const api = createAppTrpc<AppRouter>('/welfare/api/trpc');
 export type Aggregate = Awaited<ReturnType<typeof api.public.aggregate.query>>;
 export type MyPayment = Awaited<ReturnType<typeof api.me.payments.query>>[number];
 export type ApplicationRow = Awaited<ReturnType<typeof api.applications.list.query>>[number];
+export type InboxMessage = Awaited<ReturnType<typeof api.messages.list.query>>[number];
