@@ -34,7 +34,7 @@ import {
 } from '../common';
 import { isRegistered } from '../identity/views';
 import { isRegionCode } from '../registry/codes';
-import { type AlertKind, PAYMENT_OUTCOMES, welfareEvents } from './events';
+import { type AlertKind, GRIEVANCE_CATEGORIES, PAYMENT_OUTCOMES, welfareEvents } from './events';
 import {
   addMonths,
   DEFAULT_REVIEW_MONTHS,
@@ -76,6 +76,24 @@ import {
 
 /** Working days an alert's owner has to give an outcome. */
 export const ALERT_DEADLINE_WORKING_DAYS = 5;
+/** Working days an officer has to answer a grievance (申诉). */
+export const GRIEVANCE_DEADLINE_WORKING_DAYS = 15;
+
+export interface Grievance {
+  readonly id: string;
+  readonly household: string;
+  readonly area: string;
+  readonly category: (typeof GRIEVANCE_CATEGORIES)[number];
+  readonly textHash: string;
+  readonly attachment?: string;
+  readonly decision?: string;
+  readonly by: Address;
+  readonly deadline: number;
+  readonly answerHash?: string;
+  readonly upheld?: boolean;
+}
+
+export const grievanceKey = (id: string) => `welfare/grievance/${id}`;
 export const MAX_HOUSEHOLD_MEMBERS = 20;
 
 /**
@@ -193,6 +211,18 @@ const schemas = {
   closeCycle: z.object({ area: zRegion, period: zPeriod }).strict(),
   raiseAlert: z.object({ subject: zText(128), detail: zText(256) }).strict(),
   resolveAlert: z.object({ id: zId, outcome: zReason }).strict(),
+  fileGrievance: z
+    .object({
+      household: zId,
+      category: z.enum(GRIEVANCE_CATEGORIES),
+      /** SHA-256 of the grievance's words, kept off chain. */
+      textHash: zHash32,
+      attachment: zHash32.optional(),
+      /** The application whose decision it is about, if any. */
+      decision: zId.optional(),
+    })
+    .strict(),
+  answerGrievance: z.object({ id: zId, answerHash: zHash32, upheld: z.boolean() }).strict(),
   reportSharedAccount: z
     .object({
       /** The authority's keyed hash (HMAC) of the bank account number: never the number itself. */
@@ -984,6 +1014,64 @@ export const welfareContract: ContractModule = {
     raiseAlert: defineAction(schemas.raiseAlert, (ctx, p: Params<'raiseAlert'>) => {
       requireRole(ctx, AUDITOR_ROLE, 'raise alerts');
       raise(ctx, ctx.sender, 'manual', p.subject, p.detail);
+    }),
+    /**
+     * A recipient's grievance (申诉) about their own file or a decision on it: filed by a living member
+     * of the household, due in GRIEVANCE_DEADLINE_WORKING_DAYS working days of the chain calendar.
+     */
+    fileGrievance: defineAction(schemas.fileGrievance, (ctx, p: Params<'fileGrievance'>) => {
+      const household = requireHousehold(ctx, p.household);
+      if (!household.members.some((m) => m.did === ctx.sender && !m.deceased))
+        throw new ContractError(
+          'not_authorized',
+          `only a member of household ${p.household} files its grievances`,
+        );
+      if (p.decision !== undefined) {
+        const app = applicationOf(ctx, p.decision);
+        if (!app) throw new ContractError('not_found', `no application ${p.decision}`);
+        if (app.household !== household.id)
+          throw new ContractError(
+            'invalid_params',
+            `decision: application ${p.decision} is not this household's`,
+          );
+      }
+      const id = actionId(ctx);
+      const deadline = workingDayDeadlineMs(calendarOf(ctx), ctx.time, GRIEVANCE_DEADLINE_WORKING_DAYS);
+      const g: Grievance = {
+        id,
+        household: household.id,
+        area: household.area,
+        category: p.category,
+        textHash: p.textHash,
+        ...(p.attachment !== undefined && { attachment: p.attachment }),
+        ...(p.decision !== undefined && { decision: p.decision }),
+        by: ctx.sender,
+        deadline,
+      };
+      save(ctx, grievanceKey(id), g as unknown as Value);
+      welfareEvents.emit(ctx, 'grievanceFiled', g as never);
+    }),
+    /** A case worker or reviewer answers a grievance once; an answer after the deadline is marked late. */
+    answerGrievance: defineAction(schemas.answerGrievance, (ctx, p: Params<'answerGrievance'>) => {
+      if (
+        !hasWelfareRole(ctx, ctx.sender, CASEWORKER_ROLE) &&
+        !hasWelfareRole(ctx, ctx.sender, WELFARE_REVIEWER_ROLE)
+      )
+        throw new ContractError(
+          'not_authorized',
+          'answering grievances needs the welfare caseworker or reviewer role',
+        );
+      const g = ctx.get(grievanceKey(p.id)) as unknown as Grievance | undefined;
+      if (!g) throw new ContractError('not_found', `no grievance ${p.id}`);
+      if (g.answerHash !== undefined) throw new ContractError('not_allowed', `grievance ${p.id} is answered`);
+      save(ctx, grievanceKey(p.id), { ...g, answerHash: p.answerHash, upheld: p.upheld } as unknown as Value);
+      welfareEvents.emit(ctx, 'grievanceAnswered', {
+        id: p.id,
+        answerHash: p.answerHash,
+        upheld: p.upheld,
+        late: ctx.time > g.deadline,
+        by: ctx.sender,
+      });
     }),
     /**
      * Monitoring's cross-check of bank accounts: one account (by its keyed hash) registered for

@@ -34,6 +34,18 @@ export type MemberChange = (typeof MEMBER_CHANGES)[number];
 export const PAYMENT_OUTCOMES = ['paid', 'failed', 'returned'] as const;
 export type PaymentOutcome = (typeof PAYMENT_OUTCOMES)[number];
 
+/** What a recipient's grievance (申诉) is about. */
+export const GRIEVANCE_CATEGORIES = [
+  'eligibility',
+  'amount',
+  'payment',
+  'investigation',
+  'conduct',
+  'privacy',
+  'other',
+] as const;
+export type GrievanceCategory = (typeof GRIEVANCE_CATEGORIES)[number];
+
 export const welfareEvents = defineEvents('welfare', {
   areaSet: { code: attrs.text(), name: attrs.text(), symbol: attrs.text(), by: attrs.address() },
   standardSet: { code: attrs.text(), version: attrs.int(), from: attrs.text(), standard: attrs.amount() },
@@ -111,4 +123,23 @@ export const welfareEvents = defineEvents('welfare', {
     deadline: attrs.int(),
   },
   alertResolved: { id: attrs.text(), outcome: attrs.text(), by: attrs.address() },
+  /** A grievance: its words are off chain, `textHash` (and `attachment`) are their SHA-256. */
+  grievanceFiled: {
+    id: attrs.text(),
+    household: attrs.text(),
+    area: attrs.text(),
+    category: attrs.oneOf(GRIEVANCE_CATEGORIES),
+    textHash: attrs.hash(),
+    attachment: attrs.hash().optional(),
+    decision: attrs.text().optional(),
+    by: attrs.address(),
+    deadline: attrs.int(),
+  },
+  grievanceAnswered: {
+    id: attrs.text(),
+    answerHash: attrs.hash(),
+    upheld: attrs.bool(),
+    late: attrs.bool(),
+    by: attrs.address(),
+  },
 });
