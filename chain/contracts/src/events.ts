@@ -26,7 +26,13 @@ export { identityEvents } from './identity/events';
 export { notaryEvents } from './notary/events';
 export { parkingEvents } from './parking/events';
 export { registryEvents } from './registry/events';
-export { ALERT_KINDS, PAYMENT_OUTCOMES, WORKFLOW_STEPS, welfareEvents } from './welfare/events';
+export {
+  ALERT_KINDS,
+  GRIEVANCE_CATEGORIES,
+  PAYMENT_OUTCOMES,
+  WORKFLOW_STEPS,
+  welfareEvents,
+} from './welfare/events';
 
 /** The catalogs of every contract the suite's chain runs, and of the ledger's own `core` events. */
 export const suiteEventCatalogs: readonly AnyEventCatalog[] = [

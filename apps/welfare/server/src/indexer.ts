@@ -14,6 +14,7 @@ import {
   cycles,
   decisions,
   envelopes,
+  grievances,
   households,
   objections,
   payments,
@@ -224,6 +225,37 @@ export const welfareHandlers = welfareEvents.handlers<ChainEventJson, [HandlerCo
   },
   async alertResolved(a, _e, ctx) {
     await ctx.tx.update(alerts).set({ outcome: a.outcome }).where(eq(alerts.id, a.id));
+  },
+  async grievanceFiled(a, _e, ctx) {
+    await ctx.tx
+      .insert(grievances)
+      .values({
+        id: a.id,
+        household: a.household,
+        area: a.area,
+        category: a.category,
+        textHash: a.textHash,
+        attachment: a.attachment ?? null,
+        decision: a.decision ?? null,
+        filedBy: a.by,
+        deadline: a.deadline,
+        height: ctx.height,
+        txId: ctx.txId,
+        time: ctx.blockTime,
+      })
+      .onConflictDoNothing();
+  },
+  async grievanceAnswered(a, _e, ctx) {
+    await ctx.tx
+      .update(grievances)
+      .set({
+        answerHash: a.answerHash,
+        upheld: a.upheld,
+        late: a.late,
+        answeredBy: a.by,
+        answeredAt: ctx.blockTime,
+      })
+      .where(eq(grievances.id, a.id));
   },
 });
 

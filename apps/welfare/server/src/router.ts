@@ -23,6 +23,7 @@ import {
   objections,
   payments,
 } from './db/schema';
+import { grievancesRouter } from './grievances';
 import { messagesRouter } from './messages';
 import { publicNotice } from './notice';
 import { idHashOf } from './people';
@@ -255,6 +256,9 @@ export const appRouter = router({
           .limit(input.limit);
       }),
   }),
+
+  /** Grievances (申诉): filed by recipients, answered by officers (src/grievances.ts). */
+  grievances: grievancesRouter,
 
   /** The inbox between officers and recipients (src/inbox). */
   messages: messagesRouter,

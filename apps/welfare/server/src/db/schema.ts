@@ -8,6 +8,7 @@
 import { appSchema, money } from '@gongxin/db/schema';
 import { bigint, boolean, index, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
 import { messagesTable } from '../inbox/table';
+import { grievanceTables } from './grievances';
 
 export const welfare = appSchema('welfare');
 const ms = (name: string) => bigint(name, { mode: 'number' });
@@ -32,6 +33,9 @@ export const preparedBatches = welfare.table('prepared_batches', {
 
 /** Messages between officers and recipients (src/inbox): off chain, kept across a rebuild. */
 export const messages = messagesTable(welfare);
+
+/** Grievances (申诉): `grievances` is a read model; `grievanceTexts` (their words, by hash) is off chain. */
+export const { grievances, grievanceTexts } = grievanceTables(welfare);
 
 // ------------------------------------------------------------------------------------------ read models
 
@@ -186,4 +190,5 @@ export const readModels = [
   payments,
   cycles,
   alerts,
+  grievances,
 ] as const;
