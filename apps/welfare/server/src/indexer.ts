@@ -263,6 +263,6 @@ export const welfareIndexer: IndexerDefinition = {
   name: 'welfare',
   handlers: welfareHandlers,
   reset: async (tx) => {
-    for (const table of readModels) await tx.delete(table);
+    for (const table of [...readModels, grievances]) await tx.delete(table);
   },
 };

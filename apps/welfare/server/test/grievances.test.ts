@@ -3,6 +3,7 @@
 // words, officers see the queue and answer, a neighbour and the public see nothing.
 import type { Action } from '@gongxin/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grievances } from '../src/db/schema';
 import { DEMO_AREA, FUND_SYMBOL } from '../src/people';
 import { startWelfareHarness, type WelfareHarness, w } from './harness';
 
@@ -80,5 +81,10 @@ describe('grievances', () => {
       answer: '已补充核实医疗支出，重新计算。',
       answeredBy: h.person('he-caseworker').address,
     });
+    // The read model equals a rebuild from genesis.
+    const snapshot = async () => JSON.stringify(await h.database.db.select().from(grievances));
+    const before = await snapshot();
+    await h.mounted.indexer!.rebuild();
+    expect(await snapshot()).toBe(before);
   });
 });

@@ -34,7 +34,10 @@ export const preparedBatches = welfare.table('prepared_batches', {
 /** Messages between officers and recipients (src/inbox): off chain, kept across a rebuild. */
 export const messages = messagesTable(welfare);
 
-/** Grievances (申诉): `grievances` is a read model; `grievanceTexts` (their words, by hash) is off chain. */
+/**
+ * Grievances (申诉): `grievances` is a read model (emptied by `reset` with the others); `grievanceTexts`
+ * (their words, by hash) is off chain.
+ */
 export const { grievances, grievanceTexts } = grievanceTables(welfare);
 
 // ------------------------------------------------------------------------------------------ read models
@@ -190,5 +193,4 @@ export const readModels = [
   payments,
   cycles,
   alerts,
-  grievances,
 ] as const;
