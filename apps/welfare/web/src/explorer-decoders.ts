@@ -35,6 +35,8 @@ const pack = {
             '{area} {period} 发放周期结账：发出 {issued} 元 = 到账 {paid} + 失败 {failed} + 退回 {returned}',
           alertRaised: '预警（{kind}）{subject}：{detail}',
           alertResolved: '预警 {id} 已处理：{outcome}',
+          grievanceFiled: '家庭 {household} 提出申诉（{category}），内容哈希 {textHash}，答复期限 {deadline}',
+          grievanceAnswered: '申诉 {id} 已答复：{result}，答复哈希 {answerHash}',
           disburse: '发放 {area} {period} 批次：{count} 笔，共 {total} 元',
           upheld: '成立',
           dismissed: '不成立',
@@ -61,6 +63,9 @@ const pack = {
             'Cycle {area} {period} closed: issued {issued} = paid {paid} + failed {failed} + returned {returned}',
           alertRaised: 'Alert ({kind}) {subject}: {detail}',
           alertResolved: 'Alert {id} resolved: {outcome}',
+          grievanceFiled:
+            'Grievance ({category}) filed for household {household}, text hash {textHash}, due {deadline}',
+          grievanceAnswered: 'Grievance {id} answered: {result}, answer hash {answerHash}',
           disburse: 'Disburse {area} {period}: {count} payments, {total} yuan',
           upheld: 'upheld',
           dismissed: 'dismissed',
@@ -130,6 +135,19 @@ const pack = {
     alertRaised: (a, t: Translate) =>
       t('welfare.explorer.alertRaised', { kind: a.kind, subject: a.subject, detail: a.detail }),
     alertResolved: (a, t: Translate) => t('welfare.explorer.alertResolved', { id: a.id, outcome: a.outcome }),
+    grievanceFiled: (a, t: Translate) =>
+      t('welfare.explorer.grievanceFiled', {
+        household: a.household,
+        category: a.category,
+        textHash: a.textHash,
+        deadline: new Date(a.deadline).toISOString().slice(0, 10),
+      }),
+    grievanceAnswered: (a, t: Translate) =>
+      t('welfare.explorer.grievanceAnswered', {
+        id: a.id,
+        answerHash: a.answerHash,
+        result: t(a.upheld ? 'welfare.explorer.upheld' : 'welfare.explorer.dismissed'),
+      }),
   }),
   actions: {
     'welfare.disburse': (p: ActionParams, t: Translate) => {
