@@ -287,7 +287,7 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
       streams.add(feed.stream);
     }
     for (const feed of feeds) {
-      const ingest = await startDeviceIngest({ ...services, chainId: services.chain.chainId }, feed, {
+      const ingest = await startDeviceIngest(services, feed, {
         runCloser: (closer) => lead(`ingest:${feed.stream}`, closer),
       });
       closers.push(() => ingest.stop());

@@ -39,11 +39,6 @@ export interface DeviceIngestDefinition<T> {
 export interface DeviceIngestServices {
   database: Database;
   mqttUrl: string;
-  /**
-   * The chain the deployment runs: part of the ingest's MQTT client ids, so two deployments (or test
-   * runs) on one broker never take over each other's sessions and the messages queued in them.
-   */
-  chainId?: string;
   metrics?: { badInput: BadInputCounter };
   logger?: LoggerLike;
 }
@@ -76,7 +71,7 @@ export async function startDeviceIngest<T>(
   const worker = await startIngest<T>({
     url: services.mqttUrl,
     prefix: def.prefix,
-    clientId: services.chainId ? `gx-${services.chainId}-${def.stream}` : `gx-${def.stream}`,
+    clientId: `gx-${def.stream}`,
     decode: def.decode,
     keyOf: def.keyOf,
     store,
