@@ -252,7 +252,9 @@ describe.each(testBackends())('ingest on $name', ({ open }) => {
       outbox,
       intervalMs: 60_000,
       graceMs: 1_000,
-      closeEveryMs: 100,
+      // The interval is due at once: the first pass comes 2 s after start, once all five readings are
+      // stored (a pass every 100 ms closed it with four under load).
+      closeEveryMs: 2_000,
       decode: ({ payload, device }) => {
         const r = JSON.parse(payload.toString()) as { seq: number; ts: number };
         return { device, seq: r.seq, ts: r.ts, data: null };
