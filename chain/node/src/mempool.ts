@@ -139,7 +139,16 @@ export interface AdmitOptions {
   peer?: string | null;
   /** The committed height, for height-based expiry. */
   height?: number;
+  /** The tx decoded from exactly these bytes (by `triage`), so it is not decoded again. */
+  decoded?: SignedTx;
+  /** Its signature was verified already (by a verifier thread): the check is not repeated. */
+  signatureVerified?: boolean;
 }
+
+/** What `triage` found: a tx already waiting, or one to verify and then admit. */
+export type Triage =
+  | { duplicate: true; id: string; key: string }
+  | { duplicate: false; key: string; decoded: SignedTx; next: number; end: number };
 
 const priorityOf = (future: boolean, tier: SenderTier) => (future ? tier : 3 + tier);
 
@@ -210,29 +219,18 @@ export class Mempool {
     opts: AdmitOptions | string = {},
   ): { id: string; key: string; duplicate: boolean } {
     const o = typeof opts === 'string' ? { key: opts } : opts;
-    const key = o.key ?? txKey(this.suite, bytes);
-    const known = this.byKey.get(key);
-    if (known) return { id: known.idHex, key, duplicate: true };
+    const triage = this.triage(bytes, state, o);
+    if (triage.duplicate) return { id: triage.id, key: triage.key, duplicate: true };
+    const { key, decoded, next, end } = triage;
     const peer = o.peer ?? null;
-    if (peer !== null && (this.perPeer.get(peer) ?? 0) >= this.limits.maxPerPeer) {
-      this.counts.refusedFull++;
-      throw new MempoolFull(`peer ${peer.slice(0, 16)}… already has ${this.limits.maxPerPeer} txs waiting`);
-    }
-    // The cheap checks first: a tx refused for its nonce costs no signature check.
-    const decoded = decodeTx(this.suite, bytes);
     const from = decoded.body.from;
     const nonce = decoded.body.nonce;
     let sender = this.senders.get(from);
-    const next = sender ? sender.next : nonceOf(state, from);
-    const end = sender ? sender.end : next;
-    if (nonce >= next && nonce - end > this.limits.maxNonceGap) {
-      this.counts.refusedGap++;
-      throw new TxRejected(
-        'bad_nonce',
-        `nonce ${nonce} is ${nonce - end} ahead of ${from}'s next executable nonce ${end} (at most ${this.limits.maxNonceGap} allowed): send the txs in between first`,
-      );
-    }
-    const tx = checkTx(this.env, state, this.chainId, bytes, { nonce: 'not-stale', decoded });
+    const tx = checkTx(this.env, state, this.chainId, bytes, {
+      nonce: 'not-stale',
+      decoded,
+      signatureVerified: o.signatureVerified === true && o.decoded === decoded,
+    });
     if (sender?.txs.has(nonce)) {
       throw new TxRejected(
         'bad_nonce',
@@ -289,6 +287,37 @@ export class Mempool {
       this.readyByTier[tier]!.add(sender);
     }
     return { id: entry.idHex, key, duplicate: false };
+  }
+
+  /**
+   * The checks that cost no signature check, in the order `add` runs them: a tx already waiting, a peer
+   * over its quota, bytes that do not decode, a nonce too far ahead. Batch admission runs this first and
+   * sends only the survivors' signatures to the verifier threads, so a flood of txs that would be refused
+   * anyway costs no verification.
+   */
+  triage(bytes: Uint8Array, state: StateReader, o: AdmitOptions = {}): Triage {
+    const key = o.key ?? txKey(this.suite, bytes);
+    const known = this.byKey.get(key);
+    if (known) return { duplicate: true, id: known.idHex, key };
+    const peer = o.peer ?? null;
+    if (peer !== null && (this.perPeer.get(peer) ?? 0) >= this.limits.maxPerPeer) {
+      this.counts.refusedFull++;
+      throw new MempoolFull(`peer ${peer.slice(0, 16)}… already has ${this.limits.maxPerPeer} txs waiting`);
+    }
+    const decoded = o.decoded ?? decodeTx(this.suite, bytes);
+    const from = decoded.body.from;
+    const nonce = decoded.body.nonce;
+    const sender = this.senders.get(from);
+    const next = sender ? sender.next : nonceOf(state, from);
+    const end = sender ? sender.end : next;
+    if (nonce >= next && nonce - end > this.limits.maxNonceGap) {
+      this.counts.refusedGap++;
+      throw new TxRejected(
+        'bad_nonce',
+        `nonce ${nonce} is ${nonce - end} ahead of ${from}'s next executable nonce ${end} (at most ${this.limits.maxNonceGap} allowed): send the txs in between first`,
+      );
+    }
+    return { duplicate: false, key, decoded, next, end };
   }
 
   /** Future txs that the sender's run now reaches become executable. */

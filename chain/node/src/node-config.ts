@@ -14,6 +14,8 @@ export interface NodeConfig {
    * (`dataDir` relative to the node folder), or PostgreSQL at the URL in the environment variable `urlEnv`.
    */
   database?: { dataDir?: string; name?: string; urlEnv?: string };
+  /** Signature verifier threads (default: one per core but one; 0: verify on the consensus thread). */
+  verifyWorkers?: number;
   /** The suite's embedded chain (`npm start`): it runs inside the portal, not with `node start`. */
   embedded?: boolean;
 }

@@ -29,6 +29,7 @@ import {
   type MemoryState,
   type Receipt,
   type RuntimeEnv,
+  type SignedTx,
   type StateReader,
   type TrustedValidatorSet,
   TxRejected,
@@ -38,6 +39,7 @@ import {
   verifyCertificate,
 } from '@gongxin/ledger';
 import {
+  ADMISSION_SLICE_MS,
   ASSET_PREFIX,
   conventionalTier,
   Mempool,
@@ -46,6 +48,7 @@ import {
   type SenderTierOf,
 } from './mempool';
 import { ChainStore } from './storage/store';
+import type { SignatureCheck, VerifierPool } from './verify/pool';
 
 export interface LoggerLike {
   info(obj: object, msg?: string): void;
@@ -101,7 +104,15 @@ export interface ChainNodeOptions {
   senderTier?: SenderTierOf;
   clock?: () => number;
   health?: Partial<HealthLimits>;
+  /**
+   * Verifier threads for batch admission (`admitMany`): signatures are checked there, off the thread that
+   * runs consensus. Absent: batches are verified here, as single txs always are.
+   */
+  verifier?: VerifierPool | null;
 }
+
+/** A tx of a batch: admitted (or already waiting), or the error it was refused with. */
+export type BatchAdmission = { id: string; key: string; duplicate: boolean } | { error: Error };
 
 export interface CommittedBlock {
   height: number;
@@ -424,6 +435,90 @@ export class ChainNode {
       if (this.waitingForTxs) this.startNextHeightSoon();
     }
     return { id: admitted.id, duplicate: admitted.duplicate };
+  }
+
+  /** The verifier threads batch admission uses, if any. */
+  get verifier(): VerifierPool | null {
+    return this.opts.verifier ?? null;
+  }
+
+  /**
+   * Admit many txs at once: the checks that need no signature run first, the survivors' signatures are
+   * verified on the verifier threads while this thread goes on with consensus, then each is admitted
+   * against the state of that moment. One result per tx, in order. Admitted local txs are passed to
+   * peers; txs from a peer (`peer`, with their `keys` from the network's seen-set) are not: the network
+   * relays what comes back admitted.
+   */
+  async admitMany(
+    txs: readonly Uint8Array[],
+    from: { peer?: string; keys?: readonly (string | undefined)[] } = {},
+  ): Promise<BatchAdmission[]> {
+    const results: BatchAdmission[] = new Array(txs.length);
+    const pending: { index: number; key: string; decoded: SignedTx }[] = [];
+    // The same tx twice in one batch is verified once: later copies answer as the first one did.
+    const firstOf = new Map<string, number>();
+    const copies: { index: number; first: number }[] = [];
+    let sliceEnd = performance.now() + ADMISSION_SLICE_MS;
+    const yieldSometimes = async (i: number) => {
+      if ((i & 15) === 15 && performance.now() >= sliceEnd) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceEnd = performance.now() + ADMISSION_SLICE_MS;
+      }
+    };
+    for (let i = 0; i < txs.length; i++) {
+      try {
+        const t = this.mempool.triage(txs[i]!, this.state, { key: from.keys?.[i], peer: from.peer });
+        if (t.duplicate) results[i] = { id: t.id, key: t.key, duplicate: true };
+        else if (firstOf.has(t.key)) copies.push({ index: i, first: firstOf.get(t.key)! });
+        else {
+          firstOf.set(t.key, i);
+          pending.push({ index: i, key: t.key, decoded: t.decoded });
+        }
+      } catch (error) {
+        results[i] = { error: error instanceof Error ? error : new Error(String(error)) };
+      }
+      await yieldSometimes(i);
+    }
+    const checks: SignatureCheck[] = pending.map(({ decoded }) => ({
+      signature: decoded.signature,
+      message: decoded.bodyBytes,
+      key: decoded.body.key,
+    }));
+    const verdicts = this.opts.verifier
+      ? await this.opts.verifier.verify(checks)
+      : new Uint8Array(checks.length);
+    sliceEnd = performance.now() + ADMISSION_SLICE_MS;
+    let admittedAny = false;
+    for (let j = 0; j < pending.length; j++) {
+      const { index, key, decoded } = pending[j]!;
+      const bytes = txs[index]!;
+      try {
+        // A signature the threads found wrong is checked again here, in the order single admission
+        // checks it, so the tx is refused with the same reason as it would be on its own.
+        const admitted = this.mempool.add(bytes, this.state, {
+          key,
+          peer: from.peer,
+          height: this.headValue.height,
+          decoded,
+          signatureVerified: verdicts[j] === 1,
+        });
+        results[index] = admitted;
+        if (!admitted.duplicate) {
+          admittedAny = true;
+          if (from.peer === undefined) this.opts.network?.gossipTx(bytes, admitted.key);
+        }
+      } catch (error) {
+        results[index] = { error: error instanceof Error ? error : new Error(String(error)) };
+      }
+      await yieldSometimes(j);
+    }
+    for (const { index, first } of copies) {
+      const r = results[first]!;
+      results[index] = 'error' in r ? r : { ...r, duplicate: true };
+    }
+    this.stats.mempoolSize = this.mempool.size;
+    if (admittedAny && this.waitingForTxs) this.startNextHeightSoon();
+    return results;
   }
 
   /**

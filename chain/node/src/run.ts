@@ -9,7 +9,9 @@ import { createNodeApiApp } from './api/server';
 import { consoleLogger, openNodeDatabase, readGenesis, readNodeConfig } from './home';
 import { loadOrCreateNodeKey, signerFor } from './keys';
 import { ChainNode, type ChainNodeOptions } from './node';
+import type { NodeConfig } from './node-config';
 import { PeerNetwork } from './p2p/network';
+import { defaultVerifyWorkers, VerifierPool } from './verify/pool';
 
 export interface RunningNode {
   node: ChainNode;
@@ -40,6 +42,7 @@ export async function runNode(
   const signer = signerFor(suite, key);
   const genesisHash = createGenesisState({ suite, contracts }, genesis).hash;
   const database = await openNodeDatabase(home, config, opts.databaseUrl);
+  const verifier = new VerifierPool(suite, verifyWorkersOf(config));
   const network = new PeerNetwork({
     suite,
     chainId: genesis.chainId,
@@ -61,6 +64,7 @@ export async function runNode(
     logger,
     timeouts: opts.timeouts,
     blockLimits: opts.blockLimits,
+    verifier,
   });
   network.attach(node);
   await node.start();
@@ -95,9 +99,25 @@ export async function runNode(
       server.closeAllConnections?.();
       await network.stop();
       await node.stop();
+      await verifier.close();
       await database.close();
     },
   };
+}
+
+/**
+ * Verifier threads: `GONGXIN_VERIFY_WORKERS` in the environment, else `verifyWorkers` in config.json, else
+ * one per core but one. 0 verifies on the consensus thread.
+ */
+export function verifyWorkersOf(config: NodeConfig, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.GONGXIN_VERIFY_WORKERS ?? config.verifyWorkers;
+  if (raw === undefined || raw === '') return defaultVerifyWorkers();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw new Error(
+      `verifier threads must be a whole number from 0 to 64 (GONGXIN_VERIFY_WORKERS or verifyWorkers in config.json), got ${JSON.stringify(raw)}`,
+    );
+  return n;
 }
 
 /** The CLI's long-running form: run until SIGINT/SIGTERM, then shut down cleanly. */

@@ -5,6 +5,7 @@
 // `gongxin_bad_input_total{source, reason}` (see @gongxin/telemetry): reused when already registered.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ChainNode } from '../node';
+import { COMPILED } from '../verify/pool';
 
 export interface NodeMetrics {
   registry: Registry;
@@ -175,6 +176,19 @@ export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): No
     'Future transactions dropped because they did not become executable in time',
     () => node.mempool?.stats.expired ?? 0,
   );
+  runningTotal(
+    'gongxin_signatures_offloaded_total',
+    'Transaction signatures verified on the verifier threads (batch admission), off the consensus thread',
+    () => node.verifier?.counts.offloaded ?? 0,
+  );
+  new Gauge({
+    name: 'gongxin_node_compiled',
+    help: '1 when the node runs its compiled JavaScript build, 0 when it runs its TypeScript sources',
+    registers,
+    collect() {
+      this.set(COMPILED ? 1 : 0);
+    },
+  });
   const unsubscribe = node.onBlock(() => latency.observe(node.stats.lastCommitLatencyMs));
 
   return {

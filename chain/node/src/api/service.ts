@@ -21,7 +21,6 @@ import {
   type Validator,
   type Value,
 } from '@gongxin/ledger';
-import { ADMISSION_SLICE_MS } from '../mempool';
 import type { ChainNode, LoggerLike, NodeHealth } from '../node';
 import { ApiError, invalidInput, notFound, toApiError } from './errors';
 import { BlockFeed } from './feed';
@@ -195,31 +194,36 @@ export class ChainApi {
 
   /**
    * Admit many txs at once (gateways, devices and wallets sending bursts): each is judged on its own and
-   * answered with its id or its typed error, in order. Rate limits count every tx.
-   */
-  /**
-   * Admit each tx of a batch, with a result per tx. Admission yields to the event loop every few
-   * milliseconds, so a batch of a thousand signature checks does not hold up consensus on this node.
+   * answered with its id or its typed error, in order. Rate limits count every tx. The signatures are
+   * checked on the node's verifier threads, and admission yields to the event loop every few
+   * milliseconds, so a batch of a thousand txs does not hold up consensus on this node.
    */
   async submitBatch(
     txs: Uint8Array[],
     client?: string,
   ): Promise<({ id: string; duplicate: boolean } | { error: { code: string; message: string } })[]> {
-    const results: ({ id: string; duplicate: boolean } | { error: { code: string; message: string } })[] = [];
-    let sliceEnd = performance.now() + ADMISSION_SLICE_MS;
-    for (const bytes of txs) {
-      if (performance.now() >= sliceEnd) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceEnd = performance.now() + ADMISSION_SLICE_MS;
-      }
+    type Result = { id: string; duplicate: boolean } | { error: { code: string; message: string } };
+    const asError = (error: unknown): Result => {
+      const e = error instanceof ApiError ? error : toApiError(error);
+      if (e instanceof ApiError) return { error: { code: e.code, message: e.message } };
+      throw e;
+    };
+    const results: Result[] = new Array(txs.length);
+    const admit: Uint8Array[] = [];
+    const at: number[] = [];
+    txs.forEach((bytes, i) => {
       try {
-        results.push(this.submit(bytes, client));
+        this.checkRate(client);
+        admit.push(bytes);
+        at.push(i);
       } catch (error) {
-        const e = error instanceof ApiError ? error : toApiError(error);
-        if (e instanceof ApiError) results.push({ error: { code: e.code, message: e.message } });
-        else throw e;
+        results[i] = asError(error);
       }
-    }
+    });
+    const admitted = await this.node.admitMany(admit);
+    admitted.forEach((r, j) => {
+      results[at[j]!] = 'error' in r ? asError(r.error) : { id: r.id, duplicate: r.duplicate };
+    });
     return results;
   }
 

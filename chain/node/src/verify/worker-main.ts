@@ -1,0 +1,16 @@
+// The verifier thread: the chain's suite (the same Node entry the node uses), answering packed batches
+// of signature checks with one verdict byte each.
+import { parentPort, workerData } from 'node:worker_threads';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { verifyPacked } from './pool';
+
+const suite = getSuite((workerData as { suite: Parameters<typeof getSuite>[0] }).suite);
+
+parentPort?.on('message', (m: { id: number; buffer: ArrayBuffer; count: number }) => {
+  try {
+    const ok = verifyPacked(m.buffer, m.count, (s, msg, k) => suite.verify(s, msg, k));
+    parentPort?.postMessage({ id: m.id, ok }, [ok.buffer as ArrayBuffer]);
+  } catch (error) {
+    parentPort?.postMessage({ id: m.id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
