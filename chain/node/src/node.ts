@@ -544,6 +544,22 @@ export class ChainNode {
     }
   }
 
+  /**
+   * Many txs from one peer (`keys`: their `txKey`s from the seen-set), admitted through `admitMany`:
+   * a verdict per tx, judged as `receiveTx` judges one.
+   */
+  async receiveTxs(txs: readonly Uint8Array[], keys: readonly string[], peer: string): Promise<TxVerdict[]> {
+    const results = await this.admitMany(txs, { peer, keys });
+    return results.map((r) => {
+      if (!('error' in r)) return r.duplicate ? 'duplicate' : 'admitted';
+      if (r.error instanceof TxRejected && FORGED_TX_CODES.has(r.error.code)) {
+        this.stats.badMessages++;
+        return 'junk';
+      }
+      return 'refused';
+    });
+  }
+
   /** Resolves when the tx with this id (hex) is committed, with its receipt; rejects after timeoutMs. */
   waitForTx(idHex: string, timeoutMs = 30_000): Promise<TxOutcome> {
     return new Promise((resolve, reject) => {

@@ -29,18 +29,18 @@ async function metric(apiUrl: string, name: string): Promise<number> {
   return Number(line.split(' ')[1]);
 }
 
-async function oneNode(basePort: number, env: Record<string, string> = {}) {
+async function network(validators: number, basePort: number, env: Record<string, string> = {}) {
   const home = mkdtempSync(path.join(tmpdir(), 'gongxin-compiled-'));
   homes.push(home);
-  const cluster = new Cluster({ home, validators: 1, basePort, chainId: 'gongxin-compiled', env });
+  const cluster = new Cluster({ home, validators, basePort, chainId: 'gongxin-compiled', env });
   await cluster.prepare();
   await cluster.startAll();
   return cluster;
 }
 
 describe('a node process', () => {
-  it('runs its compiled build and verifies an API batch on its verifier threads', async () => {
-    const cluster = await oneNode(27400, { GONGXIN_VERIFY_WORKERS: '1' });
+  it('runs its compiled build and verifies API batches and peers\' txs on its verifier threads', async () => {
+    const cluster = await network(2, 27400, { GONGXIN_VERIFY_WORKERS: '1' });
     try {
       const api = cluster.nodes[0]!.apiUrl;
       expect(await metric(api, 'gongxin_node_compiled')).toBe(1);
@@ -67,13 +67,23 @@ describe('a node process', () => {
       expect(res.status).toBe(202);
       expect(body.results.filter((r) => 'id' in r)).toHaveLength(50);
       expect(await metric(api, 'gongxin_signatures_offloaded_total')).toBe(50);
+      // The other validator got them by gossip, admitted them through its own threads, and both commit.
+      const peer = cluster.nodes[1]!.apiUrl;
+      const last = body.results.at(-1) as { id: string };
+      const deadline = Date.now() + 60_000;
+      while ((await fetch(`${peer}/v1/txs/${last.id}`)).status !== 200) {
+        if (Date.now() > deadline) throw new Error('the batch did not commit on the peer');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(await metric(peer, 'gongxin_node_compiled')).toBe(1);
+      expect(await metric(peer, 'gongxin_signatures_offloaded_total')).toBeGreaterThan(0);
     } finally {
       await cluster.stopAll('SIGTERM');
     }
   }, 120_000);
 
   it('runs its TypeScript sources when asked to', async () => {
-    const cluster = await oneNode(27420, { GONGXIN_FROM_SOURCE: '1' });
+    const cluster = await network(1, 27420, { GONGXIN_FROM_SOURCE: '1' });
     try {
       expect(await metric(cluster.nodes[0]!.apiUrl, 'gongxin_node_compiled')).toBe(0);
     } finally {

@@ -127,6 +127,15 @@ export interface P2pNode {
     key?: string,
     peer?: string,
   ): 'admitted' | 'duplicate' | 'refused' | 'junk' | undefined;
+  /**
+   * Many txs from one peer at once, their signatures checked off this thread (ChainNode's verifier
+   * threads): one verdict per tx, in order. When present, the network admits peers' txs through it.
+   */
+  receiveTxs?(
+    txs: readonly Uint8Array[],
+    keys: readonly string[],
+    peer: string,
+  ): Promise<readonly ('admitted' | 'duplicate' | 'refused' | 'junk')[]>;
   receiveCommitted(blocks: { block: Block; certificate: CommitCertificate }[]): Promise<number>;
   onBlock?(listener: (block: { height: number }) => void): () => void;
 }
@@ -200,6 +209,8 @@ export const defaultPeerLimits: PeerLimits = {
 
 /** A pending gossip batch is sent once it holds this many bytes, even within one turn. */
 const TX_BATCH_BYTES = 1024 * 1024;
+/** Peers' txs sent for verification at once in batch admission. */
+const INBOUND_BATCH = 1024;
 
 export interface PeerConfig {
   suite: CryptoSuite;
@@ -333,6 +344,8 @@ export class PeerNetwork implements ConsensusNetwork {
   private readonly inboundFrom: { link: Link; origin: Uint8Array }[] = [];
   private inboundNext = 0;
   private inboundScheduled = false;
+  /** A batch of peers' txs is out for verification (batch admission): one at a time. */
+  private inboundBusy = false;
 
   constructor(
     private readonly config: PeerConfig,
@@ -1000,9 +1013,61 @@ export class PeerNetwork implements ConsensusNetwork {
     }
   }
 
+  /**
+   * Batch admission of peers' txs: up to INBOUND_BATCH waiting txs at a time, one call per link they
+   * came from, their signatures checked on the node's verifier threads while this thread goes on with
+   * consensus; what comes back admitted is relayed as in the sliced path.
+   */
+  private async drainInboundBatches(receive: NonNullable<P2pNode['receiveTxs']>) {
+    if (this.inboundBusy) return;
+    this.inboundBusy = true;
+    try {
+      while (!this.stopped && this.inboundNext < this.inbound.length) {
+        const start = this.inboundNext;
+        const end = Math.min(this.inbound.length, start + INBOUND_BATCH);
+        this.inboundNext = end;
+        const groups = new Map<{ link: Link; origin: Uint8Array }, number[]>();
+        for (let i = start; i < end; i++) {
+          const from = this.inboundFrom[i]!;
+          const list = groups.get(from);
+          if (list) list.push(i);
+          else groups.set(from, [i]);
+        }
+        for (const [from, indexes] of groups) {
+          const txs = indexes.map((i) => this.inbound[i]!);
+          const keys = indexes.map((i) => this.inboundKeys[i]!);
+          const verdicts = await receive(txs, keys, from.link.keyHex);
+          if (this.stopped) return;
+          const admitted: Uint8Array[] = [];
+          verdicts.forEach((v, j) => {
+            if (v === 'admitted') admitted.push(txs[j]!);
+            else if (v === 'junk') this.count(from.link, 'junk_tx', 'a tx no honest node would admit');
+          });
+          const origin = toHex(from.origin);
+          for (let i = 0; i < admitted.length; i += MAX_TXS_PER_FRAME) {
+            const part = admitted.slice(i, i + MAX_TXS_PER_FRAME);
+            const frame = part.length === 1 ? txFrame(part[0]!, from.origin) : txsFrame(part, from.origin);
+            this.relay(frame, from.link, origin, null, 'low');
+          }
+        }
+      }
+      this.inbound.length = 0;
+      this.inboundKeys.length = 0;
+      this.inboundFrom.length = 0;
+      this.inboundNext = 0;
+    } finally {
+      this.inboundBusy = false;
+    }
+  }
+
   private drainInbound() {
     this.inboundScheduled = false;
     if (this.stopped) return;
+    const receive = this.node?.receiveTxs?.bind(this.node);
+    if (receive) {
+      void this.drainInboundBatches(receive);
+      return;
+    }
     const until = performance.now() + ADMISSION_SLICE_MS;
     // What this slice admitted, grouped by the link it came from and its origin, relayed in one frame each.
     const relays = new Map<{ link: Link; origin: Uint8Array }, Uint8Array[]>();
