@@ -12,10 +12,12 @@
 //   BENCH_RUNS=3 BENCH_SENDERS=1 BENCH_TXS_1=60000 BENCH_TXS_4=40000 BENCH_RATE_1=5250 BENCH_RATE_4=2000,2100
 //   BENCH_SECONDS=20 BENCH_MODES=saturate,rate BENCH_VALIDATORS=1,4 BENCH_BACKEND=postgres
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_DEBUG=1 (per-block timings)
+import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
@@ -105,7 +107,54 @@ interface RunResult {
   p50: number;
   p99: number;
   committed: number;
+  /**
+   * Per committed tx and node, µs: the process's CPU and its main thread's (from /proc), and the time
+   * in each stage's sections (the nodes' own accounts; CPU on an idle machine, more when the nodes wait
+   * for a core).
+   */
+  cpu: Record<string, number>;
 }
+
+const STAGE_NAMES = ['admission', 'verify', 'execute', 'store', 'gossip'] as const;
+const CLOCK_TICK = 100; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
+
+const cpuOf = (statFile: string) => {
+  const stat = readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICK;
+};
+
+/** Every node's stage seconds (its metrics) and CPU seconds (/proc: the process, and its main thread), summed. */
+async function cpuSnapshot(cluster: Cluster): Promise<Record<string, number>> {
+  const sum: Record<string, number> = { total: 0, main: 0 };
+  for (const n of cluster.nodes) {
+    const text = await (await fetch(`${n.apiUrl}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      const m = /^gongxin_node_stage_seconds_total\{stage="(\w+)"\} ([\d.e+-]+)$/.exec(line);
+      if (m) sum[m[1]!] = (sum[m[1]!] ?? 0) + Number(m[2]);
+    }
+    const pid = n.process?.pid;
+    if (pid) {
+      sum.total! += cpuOf(`/proc/${pid}/stat`);
+      sum.main! += cpuOf(`/proc/${pid}/task/${pid}/stat`);
+    }
+  }
+  return sum;
+}
+
+/** µs per committed tx and node, by stage, between two snapshots; `other` is the rest of the process CPU. */
+function cpuPerTx(before: Record<string, number>, after: Record<string, number>, txs: number, nodes: number) {
+  const per = (k: string) => (((after[k] ?? 0) - (before[k] ?? 0)) * 1e6) / Math.max(1, txs) / nodes;
+  const out: Record<string, number> = {};
+  for (const k of STAGE_NAMES) out[k] = per(k);
+  out.total = per('total');
+  out.main = per('main');
+  out.threads = out.total - out.main;
+  return out;
+}
+
+const formatCpu = (c: Record<string, number>) =>
+  `CPU ${c.total!.toFixed(1)} (main thread ${c.main!.toFixed(1)}, other threads ${c.threads!.toFixed(1)}); in stages: ${STAGE_NAMES.map((k) => `${k} ${c[k]!.toFixed(1)}`).join(', ')}`;
 
 type Mode = { kind: 'saturate' } | { kind: 'rate'; rate: number };
 
@@ -182,6 +231,7 @@ async function runOnce(
     let watching = true;
     let height = 0;
     let start = performance.now();
+    const cpuBefore = await cpuSnapshot(cluster);
     const watch = (async () => {
       while (watching) {
         const chain = (await (await fetch(`${watcher}/v1/chain`)).json()) as { head: { height: number } };
@@ -252,6 +302,7 @@ async function runOnce(
       await new Promise((r) => setTimeout(r, 50));
     watching = false;
     await watch;
+    const cpu = cpuPerTx(cpuBefore, await cpuSnapshot(cluster), committedAt.size, validators);
     const ends = [...committedAt.values()];
     const latencies = [...submittedAt]
       .filter(([id]) => committedAt.has(id))
@@ -266,6 +317,7 @@ async function runOnce(
         p50: quantile(latencies, 0.5),
         p99: quantile(latencies, 0.99),
         committed: committedAt.size,
+        cpu,
       };
     }
     const elapsed = (Math.max(...ends) - start) / 1000;
@@ -275,6 +327,7 @@ async function runOnce(
       p50: quantile(latencies, 0.5),
       p99: quantile(latencies, 0.99),
       committed: committedAt.size,
+      cpu,
     };
   } finally {
     await cluster.stopAll('SIGTERM').catch(() => cluster.stopAll('SIGKILL'));
@@ -283,12 +336,20 @@ async function runOnce(
   }
 }
 
+// The node processes run the compiled build, made now from the sources as they are (bin/gongxin.mjs runs
+// the sources if the build is older than any of them).
+const nodeDir = fileURLToPath(new URL('..', import.meta.url));
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: nodeDir, stdio: 'inherit' });
+const compiled = process.env.GONGXIN_FROM_SOURCE !== '1';
+
 const backends: ('pglite' | 'postgres')[] = ['pglite'];
 if (await postgresReachable()) backends.push('postgres');
 else console.log(`(PostgreSQL at ${pgUrl} not reachable: PostgreSQL rows skipped)`);
 
 const raw: { openssl: number; libsodium: number }[] = [];
 const rows: string[] = [];
+const cpuRows: string[] = [];
+const summary: { validators: number; backend: string; saturated: boolean; tps: number; p50: number }[] = [];
 for (const validators of (process.env.BENCH_VALIDATORS ?? '1,4').split(',').map(Number)) {
   for (const backend of backends.filter(
     (b) => !process.env.BENCH_BACKEND || b === process.env.BENCH_BACKEND,
@@ -306,7 +367,18 @@ for (const validators of (process.env.BENCH_VALIDATORS ?? '1,4').split(',').map(
         console.log(
           `  run ${run + 1}: ${validators} validator(s), ${backend}, ${load}: ${Math.round(r.tps)} tx/s (whole run ${Math.round(r.wholeRun)}/s), p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms (${r.committed} committed)`,
         );
+        console.log(`         µs per tx and node: ${formatCpu(r.cpu)}`);
       }
+      const cpuMedian: Record<string, number> = {};
+      for (const k of Object.keys(results[0]!.cpu)) cpuMedian[k] = median(results.map((r) => r.cpu[k]!));
+      cpuRows.push(`${validators} validator(s), ${backend}, ${load}: ${formatCpu(cpuMedian)}`);
+      summary.push({
+        validators,
+        backend,
+        saturated: mode.kind === 'saturate',
+        tps: median(results.map((r) => r.tps)),
+        p50: median(results.map((r) => r.p50)),
+      });
       rows.push(
         `${String(validators).padStart(10)}  ${backend.padEnd(9)} ${load.padEnd(15)} ${String(Math.round(median(results.map((r) => r.tps)))).padStart(11)}  ${String(Math.round(median(results.map((r) => r.wholeRun)))).padStart(9)}  ${String(Math.round(median(results.map((r) => r.p50)))).padStart(8)}  ${String(Math.round(median(results.map((r) => r.p99)))).padStart(8)}`,
       );
@@ -326,4 +398,22 @@ console.log(
 );
 console.log('validators  database  load             committed/s  whole run  p50 (ms)  p99 (ms)');
 for (const row of rows) console.log(row);
-console.log('targets: 1 validator on PostgreSQL ≥ 5,000/s; 4 validators ≥ 2,000/s with p50 < 1,500 ms');
+console.log(
+  '\nµs per committed tx and node (medians): process CPU from /proc, split into the main thread and the others (signature verifier threads, GC, I/O);\n' +
+    'then the time in each stage (admission, verify on the verifier threads, execute, store, gossip), CPU when a core is free',
+);
+for (const row of cpuRows) console.log(`  ${row}`);
+console.log(`nodes ran their ${compiled ? 'compiled JavaScript build' : 'TypeScript sources'}`);
+console.log(
+  'targets: 1 validator on PostgreSQL ≥ 10,000/s saturated; 4 validators ≥ 3,000/s saturated with p50 < 1,000 ms',
+);
+const one = summary.find((r) => r.validators === 1 && r.backend === 'postgres' && r.saturated);
+const four = summary.find((r) => r.validators === 4 && r.backend === 'postgres' && r.saturated);
+if (one)
+  console.log(
+    `result: one validator saturated on PostgreSQL = ${Math.round(one.tps)} tx/s (target >= 10000)`,
+  );
+if (four)
+  console.log(
+    `result: four validators saturated on PostgreSQL = ${Math.round(four.tps)} tx/s at p50 ${Math.round(four.p50)} ms (target >= 3000 tx/s, p50 < 1000 ms)`,
+  );

@@ -39,7 +39,7 @@ async function network(validators: number, basePort: number, env: Record<string,
 }
 
 describe('a node process', () => {
-  it('runs its compiled build and verifies API batches and peers\' txs on its verifier threads', async () => {
+  it("runs its compiled build and verifies API batches and peers' txs on its verifier threads", async () => {
     const cluster = await network(2, 27400, { GONGXIN_VERIFY_WORKERS: '1' });
     try {
       const api = cluster.nodes[0]!.apiUrl;

@@ -5,6 +5,7 @@
 // `gongxin_bad_input_total{source, reason}` (see @gongxin/telemetry): reused when already registered.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ChainNode } from '../node';
+import { STAGES, type Stage } from '../stages';
 import { COMPILED } from '../verify/pool';
 
 export interface NodeMetrics {
@@ -181,6 +182,24 @@ export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): No
     'Transaction signatures verified on the verifier threads (batch admission), off the consensus thread',
     () => node.verifier?.counts.offloaded ?? 0,
   );
+  const stageSeconds = new Counter({
+    name: 'gongxin_node_stage_seconds_total',
+    help: 'CPU time by stage of a tx through this node: admission, verify (verifier threads), execute, store, gossip',
+    labelNames: ['stage'] as const,
+    registers,
+    collect() {
+      for (const stage of STAGES) {
+        const now =
+          stage === 'verify'
+            ? (node.verifier?.counts.busyMs ?? 0) / 1000
+            : (node.stages?.seconds(stage) ?? 0);
+        const before = stagesCounted[stage];
+        if (now > before) stageSeconds.inc({ stage }, now - before);
+        stagesCounted[stage] = now;
+      }
+    },
+  });
+  const stagesCounted: Record<Stage, number> = { admission: 0, verify: 0, execute: 0, store: 0, gossip: 0 };
   new Gauge({
     name: 'gongxin_node_compiled',
     help: '1 when the node runs its compiled JavaScript build, 0 when it runs its TypeScript sources',

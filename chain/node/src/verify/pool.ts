@@ -109,7 +109,7 @@ export class VerifierPool {
   private nextId = 1;
   private closed = false;
   /** Checks verified in the workers and on the calling thread, for the node's metrics. */
-  readonly counts = { offloaded: 0, inline: 0, batches: 0 };
+  readonly counts = { offloaded: 0, inline: 0, batches: 0, busyMs: 0 };
 
   constructor(
     private readonly suite: CryptoSuite,
@@ -124,9 +124,10 @@ export class VerifierPool {
     // A verifier idle between batches must not keep the process alive.
     worker.unref();
     const slot: Slot = { worker, pending: new Map(), load: 0 };
-    worker.on('message', (m: { id: number; ok?: Uint8Array; error?: string }) => {
+    worker.on('message', (m: { id: number; ok?: Uint8Array; error?: string; busyMs?: number }) => {
       const p = slot.pending.get(m.id);
       if (!p) return;
+      this.counts.busyMs += m.busyMs ?? 0;
       slot.pending.delete(m.id);
       if (m.ok) p.resolve(m.ok);
       else p.reject(new Error(`signature verifier: ${m.error ?? 'no answer'}`));
@@ -194,11 +195,13 @@ export class VerifierPool {
   }
 
   private inline(checks: readonly SignatureCheck[]): Uint8Array {
+    const start = performance.now();
     const out = new Uint8Array(checks.length);
     checks.forEach((c, i) => {
       out[i] = this.suite.verify(c.signature, c.message, c.key) ? 1 : 0;
     });
     this.counts.inline += checks.length;
+    this.counts.busyMs += performance.now() - start;
     return out;
   }
 

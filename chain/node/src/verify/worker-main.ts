@@ -8,8 +8,10 @@ const suite = getSuite((workerData as { suite: Parameters<typeof getSuite>[0] })
 
 parentPort?.on('message', (m: { id: number; buffer: ArrayBuffer; count: number }) => {
   try {
+    const start = performance.now();
     const ok = verifyPacked(m.buffer, m.count, (s, msg, k) => suite.verify(s, msg, k));
-    parentPort?.postMessage({ id: m.id, ok }, [ok.buffer as ArrayBuffer]);
+    const busyMs = performance.now() - start;
+    parentPort?.postMessage({ id: m.id, ok, busyMs }, [ok.buffer as ArrayBuffer]);
   } catch (error) {
     parentPort?.postMessage({ id: m.id, error: error instanceof Error ? error.message : String(error) });
   }
