@@ -115,6 +115,20 @@ interface RunResult {
   cpu: Record<string, number>;
 }
 
+/** `gongxin verify` of the first node's stored chain; the bench stops if it does not verify. */
+function verifyStored(cluster: Cluster, backend: 'pglite' | 'postgres', prefix: string) {
+  const args = [path.join(nodeDir, 'bin/gongxin.mjs'), 'verify', '--home', cluster.nodes[0]!.home];
+  if (backend === 'postgres') {
+    const url = new URL(pgUrl);
+    url.pathname = `/${prefix}_node1`;
+    args.push('--database-url', url.toString());
+  }
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  console.log(`  gongxin verify: ${out.trim().split('\n').at(-1)}`);
+  verified++;
+}
+let verified = 0;
+
 const STAGE_NAMES = ['admission', 'verify', 'execute', 'store', 'gossip'] as const;
 const CLOCK_TICK = 100; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
 
@@ -331,6 +345,9 @@ async function runOnce(
     };
   } finally {
     await cluster.stopAll('SIGTERM').catch(() => cluster.stopAll('SIGKILL'));
+    // The first run of each configuration: the stored chain re-checked from genesis by `gongxin verify`.
+    if (run === 0 && process.env.BENCH_VERIFY !== '0' && cluster.nodes.length > 0)
+      verifyStored(cluster, backend, prefix);
     rmSync(home, { recursive: true, force: true });
     if (backend === 'postgres') await dropDatabases(prefix, validators).catch(() => {});
   }
@@ -404,6 +421,7 @@ console.log(
 );
 for (const row of cpuRows) console.log(`  ${row}`);
 console.log(`nodes ran their ${compiled ? 'compiled JavaScript build' : 'TypeScript sources'}`);
+console.log(`stored chains re-checked from genesis by \`gongxin verify\`: ${verified}, all verified`);
 console.log(
   'targets: 1 validator on PostgreSQL ≥ 10,000/s saturated; 4 validators ≥ 3,000/s saturated with p50 < 1,000 ms',
 );
