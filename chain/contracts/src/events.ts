@@ -3,6 +3,7 @@
 // code, no zod and nothing else at run time, so browser bundles (decoder packs) can take it on its own.
 import { assetsEvents } from './assets/events';
 import type { AnyEventCatalog, EventLike } from './catalog';
+import { channelsEvents } from './channels/events';
 import { copyrightEvents } from './copyright/events';
 import { coreEvents } from './core/events';
 import { energyEvents } from './energy/events';
@@ -17,6 +18,7 @@ import { welfareEvents } from './welfare/events';
 export * from './assets/balances';
 export { ASSET_POLICIES, assetsEvents, PACKET_SPLITS } from './assets/events';
 export * from './catalog';
+export { channelsEvents, PROOF_SIDES, SETTLE_MODES } from './channels/events';
 export { copyrightEvents, grantAttrs } from './copyright/events';
 export { coreEvents } from './core/events';
 export { energyEvents } from './energy/events';
@@ -47,6 +49,7 @@ export const suiteEventCatalogs: readonly AnyEventCatalog[] = [
   welfareEvents,
   parkingEvents,
   energyEvents,
+  channelsEvents,
 ];
 
 /** The catalog of an event's contract, if the suite has one. */

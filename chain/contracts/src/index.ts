@@ -3,6 +3,7 @@
 // state invariants. Pure like the ledger: no clock, no randomness, no I/O.
 import { type ContractModule, ContractRegistry } from '@gongxin/ledger';
 import { assetsContract } from './assets/contract';
+import { channelsContract } from './channels/contract';
 import { copyrightContract } from './copyright/contract';
 import { energyContract } from './energy/contract';
 import { foodContract } from './food/contract';
@@ -46,6 +47,8 @@ export const coreContracts: readonly ContractModule[] = [
 export function createCoreRegistry(extra: readonly ContractModule[] = []): ContractRegistry {
   return new ContractRegistry([...coreContracts, ...extra]);
 }
+export * from './channels/contract';
+export * from './channels/proofs';
 export * from './copyright/categories';
 export * from './copyright/contract';
 export * from './copyright/rights';
@@ -74,6 +77,7 @@ export const suiteContracts: readonly ContractModule[] = [
   welfareContract,
   parkingContract,
   energyContract,
+  channelsContract,
 ];
 
 /**

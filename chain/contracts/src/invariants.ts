@@ -3,6 +3,7 @@
 // node's MemoryState: fold each block's writes into it with apply(writes)).
 import { asBigInt, type StateReader, type Value } from '@gongxin/ledger';
 import type { Packet } from './assets/views';
+import { checkChannelsState } from './channels/invariants';
 import { MAX_AMOUNT } from './common';
 import { checkCopyrightState } from './copyright/invariants';
 import { checkEnergyState } from './energy/invariants';
@@ -89,6 +90,10 @@ export function checkInvariants(state: ScannableState): string[] {
   const energy = checkEnergyState(state);
   problems.push(...energy.problems);
   for (const [symbol, amount] of energy.escrowed) totalsOf(symbol).escrowed += amount;
+  // Channels hold their deposits (and, once settled, the payouts not yet withdrawn) in the same pool.
+  const channels = checkChannelsState(state);
+  problems.push(...channels.problems);
+  for (const [symbol, amount] of channels.escrowed) totalsOf(symbol).escrowed += amount;
 
   for (const [symbol, t] of totals) {
     if (!supplies.has(symbol))

@@ -3,6 +3,7 @@
 // fit it: the line then shows the literal JSON rather than a sentence that would hide what is there.
 import {
   assetsEvents,
+  channelsEvents,
   coreEvents,
   governanceEvents,
   identityEvents,
@@ -108,5 +109,38 @@ export const coreEventDecoders: Record<string, EventDecoder> = {
       value === null
         ? t(e('governance.paramRemoved'), { name })
         : t(e('governance.paramChanged'), { name, value: JSON.stringify(value) }),
+  }),
+
+  ...channelsEvents.decoders<Args, string>({
+    opened: ({ id, a, b, disputeMs }, t) =>
+      t(e('channels.opened'), { id, a, b, seconds: Math.round(disputeMs / 1000) }),
+    deposited: ({ id, by, symbol, amount, total }, t, ctx) =>
+      t(e('channels.deposited'), {
+        id,
+        by,
+        amount: ctx.amount(amount, symbol),
+        total: ctx.amount(total, symbol),
+      }),
+    closing: ({ id, by, deadline }, t, ctx) =>
+      t(e('channels.closing'), { id, by, deadline: formatTime(deadline, ctx.locale) }),
+    proofAccepted: ({ id, symbol, side, nonce, transferred, locked, by }, t, ctx) =>
+      t(e('channels.proofAccepted'), {
+        id,
+        side,
+        nonce,
+        transferred: ctx.amount(transferred, symbol),
+        locked: ctx.amount(locked, symbol),
+        by,
+      }),
+    preimageRevealed: ({ hashlock, by, time }, t, ctx) =>
+      t(e('channels.preimageRevealed'), { hashlock, by, time: formatTime(time, ctx.locale) }),
+    settled: ({ id, symbol, mode, a, b }, t, ctx) =>
+      t(e(mode === 'cooperative' ? 'channels.settledCooperative' : 'channels.settledDispute'), {
+        id,
+        a: ctx.amount(a, symbol),
+        b: ctx.amount(b, symbol),
+      }),
+    withdrawn: ({ id, by, symbol, amount }, t, ctx) =>
+      t(e('channels.withdrawn'), { id, by, amount: ctx.amount(amount, symbol) }),
   }),
 };

@@ -88,6 +88,18 @@ export default {
       roleRevoked: '{by} revoked the role {app}/{role} from {subject}, reason: {reason}',
       keyRotated: '{address} replaced its signing key with {key}',
     },
+    channels: {
+      opened: '{a} opened channel {id} to {b} (dispute window {seconds} s)',
+      deposited: '{by} deposited {amount} into channel {id} ({total} in all)',
+      closing: '{by} closed channel {id} alone; newer proofs are taken until {deadline}',
+      proofAccepted:
+        '{by} submitted side {side}’s proof no. {nonce} for channel {id}: {transferred} paid, {locked} locked',
+      preimageRevealed: '{by} revealed the preimage of {hashlock} at {time}',
+      settledCooperative: 'Channel {id} closed by both parties: {a} to the opener, {b} to the other party',
+      settledDispute:
+        'Channel {id} settled after its dispute window: {a} to the opener, {b} to the other party',
+      withdrawn: '{by} withdrew {amount} from channel {id}',
+    },
     notary: { anchored: '{by} anchored the document hash {hash} (type {type})' },
     governance: {
       proposed: '{proposer} proposed {id} ({kind}), deadline height {deadline}',

@@ -85,6 +85,17 @@ export default {
       roleRevoked: '{by} 撤销了 {subject} 的角色 {app}/{role}，原因：{reason}',
       keyRotated: '{address} 把签名密钥换成 {key}',
     },
+    channels: {
+      opened: '{a} 向 {b} 开设通道 {id}（争议期 {seconds} 秒）',
+      deposited: '{by} 向通道 {id} 存入 {amount}（累计 {total}）',
+      closing: '{by} 单方关闭通道 {id}；{deadline} 前可提交更新的余额证明',
+      proofAccepted:
+        '{by} 为通道 {id} 提交 {side} 方第 {nonce} 号余额证明：已付 {transferred}，锁定 {locked}',
+      preimageRevealed: '{by} 于 {time} 公开了哈希锁 {hashlock} 的原像',
+      settledCooperative: '通道 {id} 经双方签署关闭：开设方 {a}，对方 {b}',
+      settledDispute: '通道 {id} 争议期结束后结算：开设方 {a}，对方 {b}',
+      withdrawn: '{by} 从通道 {id} 提取 {amount}',
+    },
     notary: { anchored: '{by} 存证：文件哈希 {hash}（类型 {type}）' },
     governance: {
       proposed: '{proposer} 发起提案 {id}（{kind}），截止高度 {deadline}',
