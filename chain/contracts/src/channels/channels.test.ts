@@ -13,7 +13,15 @@ import {
 import { balanceOf, lockedOf } from '../assets/views';
 import { checkInvariants } from '../invariants';
 import { channelOf, channelsContract, MAX_LOCK_MS } from './contract';
-import { closeBytes, hashlockOf, type Lock, locksRootOf, signBalanceProof, sumLocks } from './proofs';
+import {
+  closeBytes,
+  countersignBytes,
+  hashlockOf,
+  type Lock,
+  locksRootOf,
+  signBalanceProof,
+  sumLocks,
+} from './proofs';
 
 const { alice, bob, carol, mallory } = accounts;
 const channels = (name: string, params: Record<string, unknown>) => call('channels', name, params as never);
@@ -87,6 +95,8 @@ function proof(
     locksRoot: toHex(signed.locksRoot),
     batchRoot: toHex(signed.batchRoot),
     signature: signed.signature,
+    // What the receiver signs when it acknowledges the proof.
+    countersignature: suite.sign(countersignBytes(signed), (from === alice ? bob : alice).privateKey),
     locks: locks.map((l) => ({ ...l })),
   };
 }
@@ -239,6 +249,9 @@ describe('unilateral close and disputes', () => {
       mallory,
       channels('challenge', { channel: id, proofs: [{ ...latest, transferred: 601n }] }),
     );
+    // A proof its receiver never countersigned counts only when the receiver itself submits it.
+    const { countersignature: _, ...unacknowledged } = latest;
+    chain.fails('not_authorized', mallory, channels('challenge', { channel: id, proofs: [unacknowledged] }));
     const answered = chain.ok(mallory, channels('challenge', { channel: id, proofs: [latest] }));
     expect(eventNamed(answered, 'proofAccepted')).toMatchObject({
       side: 'a',
@@ -265,6 +278,22 @@ describe('unilateral close and disputes', () => {
     chain.ok(alice, channels('withdraw', { channel: id }));
     expect(lockedOf(chain.store, 'CNYX')).toBe(0n);
     expect(lockedOf(chain.store, 'PTS')).toBe(0n);
+  });
+
+  it('refuses a sender’s own newer state its receiver never acknowledged', () => {
+    const chain = setup();
+    const id = open(chain);
+    // Alice paid bob 600, then signs a "newer" state that takes it back and closes with it herself.
+    const paid = proof(id, alice, 'a', 'CNYX', 2, 600n);
+    const { countersignature: _, ...forged } = proof(id, alice, 'a', 'CNYX', 9, 0n);
+    chain.fails('not_authorized', alice, channels('close', { channel: id, proofs: [forged] }));
+    chain.ok(alice, channels('close', { channel: id, proofs: [] }));
+    // Bob, the receiver, submits the proof he holds without needing a countersignature.
+    const { countersignature: __, ...held } = paid;
+    chain.ok(bob, channels('challenge', { channel: id, proofs: [held] }));
+    chain.skip(60_000);
+    const settled = chain.ok(bob, channels('settle', { channel: id }));
+    expect(eventNamed(settled, 'settled')).toMatchObject({ symbol: 'CNYX', a: 400n, b: 600n });
   });
 
   it('never lets a party that signed away more than it had take from the other', () => {

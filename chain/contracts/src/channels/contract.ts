@@ -40,7 +40,16 @@ import {
   zSymbol,
 } from '../common';
 import { channelsEvents } from './events';
-import { balanceProofBytes, closeBytes, hashlockOf, type Lock, locksRootOf, sumLocks } from './proofs';
+import {
+  type BalanceProof,
+  balanceProofBytes,
+  closeBytes,
+  countersignBytes,
+  hashlockOf,
+  type Lock,
+  locksRootOf,
+  sumLocks,
+} from './proofs';
 
 /** Shortest and longest dispute window a channel may choose. */
 export const MIN_DISPUTE_MS = 1_000;
@@ -219,6 +228,8 @@ const zProof = z
     locksRoot: zHash32,
     batchRoot: zHash32,
     signature: zBytes,
+    /** The receiver's countersignature; needed unless the receiver submits the proof itself. */
+    countersignature: zBytes.optional(),
     locks: z.array(zLock).max(MAX_LOCKS).default([]),
   })
   .strict();
@@ -298,26 +309,38 @@ function checkProof(ctx: ContractContext, channel: Channel, p: ProofParams): Pro
   for (const l of locks)
     if (l.expiry > ctx.time + MAX_LOCK_MS)
       throw new ContractError('limit_exceeded', `a lock expires more than ${MAX_LOCK_MS} ms from now`);
-  const bytes = balanceProofBytes({
-    chain: ctx.chainId,
-    channel: channel.id,
-    asset: p.symbol,
-    nonce: p.nonce,
-    transferred: p.transferred,
-    locked: p.locked,
-    locksRoot: hexBytes(p.locksRoot),
-    batchRoot: hexBytes(p.batchRoot),
-  });
+  const bytes = balanceProofBytes(proofOf(ctx, channel, p));
   const key = p.side === 'a' ? channel.aKey : channel.bKey;
   if (!ctx.suite.verify(p.signature, bytes, key))
     throw new ContractError(
       'not_authorized',
       `the proof of ${p.symbol}/${p.side} is not signed by its sender`,
     );
+  const receiver = p.side === 'a' ? channel.b : channel.a;
+  if (ctx.sender !== receiver) {
+    const receiverKey = p.side === 'a' ? channel.bKey : channel.aKey;
+    const counter = countersignBytes(proofOf(ctx, channel, p));
+    if (!p.countersignature || !ctx.suite.verify(p.countersignature, counter, receiverKey))
+      throw new ContractError(
+        'not_authorized',
+        `the proof of ${p.symbol}/${p.side} is submitted by ${ctx.sender}, not its receiver, without the receiver's countersignature`,
+      );
+  }
   return { nonce: p.nonce, transferred: p.transferred, locked: p.locked, locks };
 }
 
-const hexBytes = (hex: string): Uint8Array => fromHex(hex);
+function proofOf(ctx: ContractContext, channel: Channel, p: ProofParams): BalanceProof {
+  return {
+    chain: ctx.chainId,
+    channel: channel.id,
+    asset: p.symbol,
+    nonce: p.nonce,
+    transferred: p.transferred,
+    locked: p.locked,
+    locksRoot: fromHex(p.locksRoot),
+    batchRoot: fromHex(p.batchRoot),
+  };
+}
 
 /** Takes every proof newer than the one kept for its asset and side; returns how many it took. */
 function acceptProofs(

@@ -37,6 +37,7 @@ export interface SignedBalanceProof extends BalanceProof {
 
 const PROOF_TAG = 'gongxin/channels/balance-proof/v1';
 const CLOSE_TAG = 'gongxin/channels/close/v1';
+const COUNTERSIGN_TAG = 'gongxin/channels/countersign/v1';
 
 export function encodeLock(lock: Lock): Uint8Array {
   return encodeCanonical({ amount: lock.amount, hashlock: lock.hashlock, expiry: lock.expiry });
@@ -57,6 +58,25 @@ export function sumLocks(locks: readonly Lock[]): bigint {
 export function balanceProofBytes(proof: BalanceProof): Uint8Array {
   return encodeCanonical({
     type: PROOF_TAG,
+    chain: proof.chain,
+    channel: proof.channel,
+    asset: proof.asset,
+    nonce: proof.nonce,
+    transferred: proof.transferred,
+    locked: proof.locked,
+    locksRoot: proof.locksRoot,
+    batchRoot: proof.batchRoot,
+  });
+}
+
+/**
+ * The bytes a receiver signs to acknowledge a balance proof it holds and has stored (the countersignature).
+ * On chain, a proof of one side counts only when its receiver submits it or countersigned it: a sender
+ * cannot put forward a state of its own payments the receiver never accepted.
+ */
+export function countersignBytes(proof: BalanceProof): Uint8Array {
+  return encodeCanonical({
+    type: COUNTERSIGN_TAG,
     chain: proof.chain,
     channel: proof.channel,
     asset: proof.asset,
