@@ -1,0 +1,1091 @@
+// One channel node of the superconducting network as a pure state machine, in the style of the consensus
+// core: inputs (payments asked for, messages, persist confirmations, chain events, the current time) come
+// in, effects (persist, send, chain actions, watcher hand-offs, payment outcomes) go out in order, and the
+// machine never touches a network, disk, clock or random source itself. The same machine runs in the
+// channel node and in the deterministic simulator.
+//
+// The rules that keep money safe:
+//   - One balance proof per batch: all queued operations of one channel and asset go under one signature,
+//     and all records of one input go into one durable write (group commit).
+//   - Nothing leaves before it is durable: a signed batch is sent, and a received batch acknowledged (with
+//     the receiver's countersignature), only after the driver confirmed the write that holds it.
+//   - One batch in flight per direction: the next one is built while waiting for the acknowledgement, so
+//     a busy channel batches more, not less.
+//   - A lock is forwarded with an expiry shorter by more than the dispute window; a lock that cannot be
+//     forwarded, fails downstream or expires there is failed upstream at once; a receiver never lets a
+//     sender remove a lock while its own lock on the same hash is still exposed downstream.
+//   - A known preimage is revealed on chain before the incoming lock's expiry if the sender has not paid
+//     it off chain by then: the chain's preimage registry settles it on every hop, no channel is closed.
+
+import {
+  balanceProofBytes,
+  countersignBytes,
+  hashlockOf,
+  locksRootOf,
+  MAX_LOCK_MS,
+  type SignedBalanceProof,
+  sumLocks,
+} from '@gongxin/contracts';
+import { addressFromPublicKey, type CryptoSuite, equalBytes, toHex } from '@gongxin/ledger';
+import { type LockEntry, type Message, type Op, opsRoot, toLock } from './messages';
+
+export interface ChannelInfo {
+  readonly id: string;
+  readonly a: string;
+  readonly b: string;
+  readonly aKey: Uint8Array;
+  readonly bKey: Uint8Array;
+  readonly disputeMs: number;
+  /** Deposits per asset. */
+  readonly deposits: { readonly [symbol: string]: { readonly a: bigint; readonly b: bigint } };
+}
+
+export interface NodeConfig {
+  readonly suite: CryptoSuite;
+  readonly chainId: string;
+  readonly privateKey: Uint8Array;
+  /** Most operations under one balance proof. */
+  readonly maxBatch: number;
+  /** A batch not acknowledged after this long is sent again. */
+  readonly retransmitMs: number;
+  /** How long before a lock's expiry a known preimage goes on chain if the lock is still unpaid. */
+  readonly revealMarginMs: number;
+  /** Expiry taken off per hop: must exceed every channel's dispute window. */
+  readonly hopDeltaMs: number;
+  /**
+   * Test-only defect: acknowledge a batch before its write is confirmed. The simulator turns it on to show
+   * that its checker catches an acknowledged state lost in a crash.
+   */
+  readonly ackBeforePersist?: boolean;
+  /**
+   * Test-only misbehaviour: accept locks and never forward, fail or reveal them (a griefing node). The
+   * simulator uses it to show that such locks are refunded at their expiry without closing channels.
+   */
+  readonly holdLocks?: boolean;
+}
+
+/** What the node stores; it restarts from these records alone. */
+export type DurableRecord =
+  | { readonly t: 'channel'; readonly info: ChannelInfo }
+  | { readonly t: 'status'; readonly channel: string; readonly status: ChannelStatus }
+  | {
+      readonly t: 'out';
+      readonly channel: string;
+      readonly asset: string;
+      readonly transferred: bigint;
+      readonly locks: readonly LockEntry[];
+      readonly proof: SignedBalanceProof;
+      readonly ops: readonly Op[];
+    }
+  | {
+      readonly t: 'in';
+      readonly channel: string;
+      readonly asset: string;
+      readonly transferred: bigint;
+      readonly locks: readonly LockEntry[];
+      readonly proof: SignedBalanceProof;
+      readonly countersignature: Uint8Array;
+    }
+  | { readonly t: 'preimage'; readonly hashlock: string; readonly preimage: Uint8Array }
+  /** An incoming lock this node will never claim (its preimage stays unrevealed). */
+  | { readonly t: 'declined'; readonly hashlock: string }
+  | { readonly t: 'payment'; readonly id: string; readonly asset: string; readonly amount: bigint };
+
+export type Outcome = 'started' | 'completed' | 'failed' | 'received';
+
+export type ChainAction = { readonly name: string; readonly params: Record<string, unknown> };
+
+export type Effect =
+  | { readonly t: 'persist'; readonly seq: number; readonly records: readonly DurableRecord[] }
+  | { readonly t: 'send'; readonly to: string; readonly msg: Message }
+  | { readonly t: 'chain'; readonly action: ChainAction }
+  /** For the watcher: the newest proof of the peer's payments, countersigned by this node. */
+  | {
+      readonly t: 'watch';
+      readonly channel: string;
+      readonly side: 'a' | 'b';
+      readonly proof: SignedBalanceProof;
+      readonly countersignature: Uint8Array;
+      readonly locks: readonly LockEntry[];
+    }
+  /** For the watcher: a preimage to put on chain before `expiry` unless `watchDone` follows. */
+  | {
+      readonly t: 'watchPreimage';
+      readonly hashlock: string;
+      readonly preimage: Uint8Array;
+      readonly expiry: number;
+    }
+  | { readonly t: 'watchDone'; readonly hashlock: string }
+  | {
+      readonly t: 'outcome';
+      readonly id: string;
+      readonly outcome: Outcome;
+      readonly asset: string;
+      readonly amount: bigint;
+      readonly reason?: string;
+    };
+
+export type ChannelStatus = 'open' | 'closing' | 'settled';
+
+export type ChainEvent =
+  | {
+      readonly t: 'preimage';
+      readonly hashlock: string;
+      readonly preimage: Uint8Array;
+      readonly time: number;
+    }
+  | { readonly t: 'closing'; readonly channel: string; readonly by: string; readonly deadline: number }
+  | { readonly t: 'settled'; readonly channel: string };
+
+export interface PayRequest {
+  readonly id: string;
+  readonly asset: string;
+  readonly amount: bigint;
+  /** The nodes after this one, the payee last. */
+  readonly route: readonly string[];
+  /** For a payment through others (or a locked direct one): the payee's invoice hash. */
+  readonly hashlock?: string;
+}
+
+interface Signed {
+  readonly nonce: number;
+  readonly transferred: bigint;
+  readonly locks: readonly LockEntry[];
+}
+
+interface OutSide {
+  signed: Signed;
+  proof: SignedBalanceProof | null;
+  ackedNonce: number;
+  ackedTransferred: bigint;
+  inflight: Flight | null;
+  /** The operations of the newest signed batch (sent again with it after a restart). */
+  ops: readonly Op[];
+  queue: Op[];
+}
+
+interface Flight {
+  proof: SignedBalanceProof;
+  ops: readonly Op[];
+  sentAt: number | null;
+  /** Payments this node started that the batch completes or fails once acknowledged. */
+  outcomes: { id: string; outcome: Outcome }[];
+}
+
+interface InSide {
+  signed: Signed;
+  proof: SignedBalanceProof | null;
+  countersignature: Uint8Array | null;
+  /** A batch accepted in memory whose write is not confirmed yet. */
+  pending: boolean;
+}
+
+interface ChannelState {
+  info: ChannelInfo;
+  side: 'a' | 'b';
+  peer: string;
+  peerKey: Uint8Array;
+  status: ChannelStatus;
+  assets: Map<string, { out: OutSide; in: InSide }>;
+}
+
+const ZERO: Signed = { nonce: 0, transferred: 0n, locks: [] };
+
+export interface NodeCounters {
+  batchesSent: number;
+  batchesAccepted: number;
+  batchesRejected: number;
+  opsSent: number;
+  signatures: number;
+  writes: number;
+  messagesIgnored: number;
+}
+
+/** The sender's side after applying operations (no checks: the sender built them). */
+function applyOps(state: Signed, ops: readonly Op[]): Signed {
+  let transferred = state.transferred;
+  let locks = state.locks.slice();
+  for (const op of ops) {
+    if (op.t === 'pay') transferred += op.amount;
+    else if (op.t === 'lock')
+      locks.push({ id: op.id, amount: op.amount, hashlock: op.hashlock, expiry: op.expiry, route: op.route });
+    else {
+      const lock = locks.find((l) => l.hashlock === op.hashlock);
+      if (!lock) continue;
+      locks = locks.filter((l) => l !== lock);
+      if (op.t === 'unlock') transferred += lock.amount;
+    }
+  }
+  return { nonce: state.nonce, transferred, locks };
+}
+
+export class ChannelNode {
+  readonly address: string;
+  readonly publicKey: Uint8Array;
+  readonly counters: NodeCounters = {
+    batchesSent: 0,
+    batchesAccepted: 0,
+    batchesRejected: 0,
+    opsSent: 0,
+    signatures: 0,
+    writes: 0,
+    messagesIgnored: 0,
+  };
+  private readonly channels = new Map<string, ChannelState>();
+  private readonly byPeer = new Map<string, string[]>();
+  private readonly preimages = new Map<string, Uint8Array>();
+  /** Preimages on chain: hashlock → block time of the reveal. */
+  private readonly onChain = new Map<string, number>();
+  private readonly initiated = new Map<string, { asset: string; amount: bigint }>();
+  private readonly revealRequested = new Set<string>();
+  private readonly failedUpstream = new Set<string>();
+  private readonly reported = new Set<string>();
+  /** Locks this node declined (it never forwards or reveals them): their senders may take them back. */
+  private readonly declined = new Set<string>();
+  /** Why the latest refused batches were refused (the first 16), for diagnostics. */
+  readonly rejections: string[] = [];
+  private effects: Effect[] = [];
+  private records: DurableRecord[] = [];
+  private afterWrite: (() => void)[] = [];
+  private readonly waiting = new Map<number, (() => void)[]>();
+  private seq = 0;
+  private now = 0;
+  private restored = true;
+
+  constructor(
+    private readonly config: NodeConfig,
+    restore: readonly DurableRecord[] = [],
+    now = 0,
+  ) {
+    this.now = now;
+    this.publicKey = config.suite.publicKeyFromPrivate(config.privateKey);
+    this.address = addressFromPublicKey(config.suite, this.publicKey);
+    for (const r of restore) this.restoreRecord(r);
+    // The newest batch signed before a restart may not have reached the peer: it is sent again (the same
+    // proof and operations) at the first tick; the peer acknowledges it again if it has it.
+    for (const ch of this.channels.values())
+      for (const a of ch.assets.values())
+        if (a.out.proof && ch.status === 'open')
+          a.out.inflight = {
+            proof: a.out.proof,
+            ops: a.out.ops,
+            sentAt: null,
+            outcomes: this.outcomesOf(a.out.ops),
+          };
+  }
+
+  // ---------------------------------------------------------------------------------------- inputs
+
+  /** Effects produced so far, in order; the driver runs them (persist first, as told). */
+  drain(): Effect[] {
+    this.commitWrite();
+    const out = this.effects;
+    this.effects = [];
+    return out;
+  }
+
+  /** The driver made the write `seq` durable. */
+  persisted(seq: number): void {
+    const todo = this.waiting.get(seq);
+    if (!todo) return;
+    this.waiting.delete(seq);
+    for (const fn of todo) fn();
+  }
+
+  /** A channel the chain opened (or its top-up). */
+  addChannel(info: ChannelInfo): void {
+    if (info.a !== this.address && info.b !== this.address) throw new Error(`channel ${info.id} is not ours`);
+    this.record({ t: 'channel', info });
+    this.restoreRecord({ t: 'channel', info });
+  }
+
+  tick(now: number): void {
+    this.now = Math.max(this.now, now);
+    for (const ch of this.channels.values()) {
+      for (const [asset, a] of ch.assets) {
+        // Retransmit an unacknowledged batch.
+        const f = a.out.inflight;
+        if (
+          ch.status === 'open' &&
+          f &&
+          f.sentAt !== null &&
+          this.now - f.sentAt >= this.config.retransmitMs
+        ) {
+          f.sentAt = this.now;
+          this.emit({
+            t: 'send',
+            to: ch.peer,
+            msg: { t: 'batch', channel: ch.info.id, asset, proof: f.proof, ops: f.ops },
+          });
+        } else if (ch.status === 'open' && f && f.sentAt === null && this.restored) {
+          // Restored after a restart: its write is durable already.
+          f.sentAt = this.now;
+          this.emit({
+            t: 'send',
+            to: ch.peer,
+            msg: { t: 'batch', channel: ch.info.id, asset, proof: f.proof, ops: f.ops },
+          });
+        }
+        // Expired outgoing locks without a known preimage: take them back and fail upstream.
+        for (const l of this.projectedOut(a.out).locks) {
+          if (
+            ch.status !== 'open' &&
+            this.now > l.expiry &&
+            this.initiated.has(l.id) &&
+            !this.reported.has(l.id)
+          ) {
+            // The chain settles it: paid if its preimage was there in time, refunded otherwise.
+            this.reported.add(l.id);
+            this.emit({
+              t: 'outcome',
+              id: l.id,
+              outcome: this.knowsPaid(l) ? 'completed' : 'failed',
+              asset,
+              amount: l.amount,
+              reason: 'settled on chain',
+            });
+          }
+          if (this.now < l.expiry || this.knowsPaid(l)) continue;
+          if (ch.status === 'open') a.out.queue.push({ t: 'remove', hashlock: l.hashlock });
+          this.failUpstream(l.hashlock);
+        }
+        // Incoming locks whose preimage we know and the sender has not paid: reveal on chain in time.
+        for (const l of a.in.signed.locks) {
+          const preimage = this.preimages.get(l.hashlock);
+          if (
+            !preimage ||
+            this.declined.has(l.hashlock) ||
+            this.onChain.has(l.hashlock) ||
+            this.revealRequested.has(l.hashlock)
+          )
+            continue;
+          if (this.now >= l.expiry - this.config.revealMarginMs && this.now <= l.expiry) {
+            this.revealRequested.add(l.hashlock);
+            this.emit({ t: 'chain', action: { name: 'revealPreimage', params: { preimage } } });
+          }
+        }
+      }
+    }
+    this.restored = false;
+    this.flushAll();
+  }
+
+  /** A preimage this node created for an invoice. */
+  addInvoice(preimage: Uint8Array): string {
+    const hashlock = hashlockOf(this.config.suite, preimage);
+    this.learnPreimage(hashlock, preimage);
+    return hashlock;
+  }
+
+  pay(req: PayRequest): void {
+    const fail = (reason: string) =>
+      this.emit({
+        t: 'outcome',
+        id: req.id,
+        outcome: 'failed',
+        asset: req.asset,
+        amount: req.amount,
+        reason,
+      });
+    if (req.amount <= 0n || req.route.length === 0) {
+      fail('bad request');
+      return;
+    }
+    if (this.initiated.has(req.id)) {
+      fail('duplicate id');
+      return;
+    }
+    if (req.route.length > 1 && req.hashlock === undefined) {
+      fail('a routed payment needs a hashlock');
+      return;
+    }
+    const next = req.route[0]!;
+    const ch = this.openChannelTo(next, req.asset, req.amount);
+    if (!ch) {
+      fail('no capacity');
+      return;
+    }
+    const a = ch.assets.get(req.asset)!;
+    this.initiated.set(req.id, { asset: req.asset, amount: req.amount });
+    this.record({ t: 'payment', id: req.id, asset: req.asset, amount: req.amount });
+    if (req.hashlock === undefined) {
+      a.out.queue.push({ t: 'pay', id: req.id, amount: req.amount });
+    } else {
+      const expiry = this.now + req.route.length * this.config.hopDeltaMs;
+      a.out.queue.push({
+        t: 'lock',
+        id: req.id,
+        amount: req.amount,
+        hashlock: req.hashlock,
+        expiry,
+        route: req.route.slice(1),
+      });
+    }
+  }
+
+  /** Closes a channel alone with the newest proofs of the peer's payments this node holds. */
+  close(channel: string): void {
+    const ch = this.channels.get(channel);
+    if (ch?.status !== 'open') return;
+    this.setStatus(ch, 'closing');
+    this.emit({ t: 'chain', action: { name: 'close', params: { channel, proofs: this.heldProofs(ch) } } });
+  }
+
+  chainEvent(ev: ChainEvent): void {
+    if (ev.t === 'preimage') {
+      this.onChain.set(ev.hashlock, ev.time);
+      if (hashlockOf(this.config.suite, ev.preimage) === ev.hashlock)
+        this.onPreimage(ev.hashlock, ev.preimage, null);
+      return;
+    }
+    const ch = this.channels.get(ev.channel);
+    if (!ch) return;
+    if (ev.t === 'closing') {
+      const wasOpen = ch.status === 'open';
+      this.setStatus(ch, 'closing');
+      // Answer the other party's close with what we hold (the contract keeps the newest of each side).
+      if (ev.by !== this.address || !wasOpen) {
+        const proofs = this.heldProofs(ch);
+        if (proofs.length > 0)
+          this.emit({ t: 'chain', action: { name: 'challenge', params: { channel: ch.info.id, proofs } } });
+      }
+    } else if (ev.t === 'settled') {
+      if (ch.status === 'settled') return;
+      this.setStatus(ch, 'settled');
+      this.emit({ t: 'chain', action: { name: 'withdraw', params: { channel: ch.info.id } } });
+    }
+  }
+
+  receive(from: string, msg: Message): void {
+    const ch = this.channels.get(msg.channel);
+    if (!ch || ch.peer !== from) {
+      this.counters.messagesIgnored++;
+      return;
+    }
+    switch (msg.t) {
+      case 'batch':
+        this.onBatch(ch, msg.asset, msg.proof, msg.ops);
+        return;
+      case 'ack':
+        this.onAck(ch, msg.asset, msg.nonce, msg.countersignature);
+        return;
+      case 'reveal':
+        this.onPreimage(hashlockOf(this.config.suite, msg.preimage), msg.preimage, ch);
+        return;
+      case 'fail':
+        this.onFail(ch, msg.hashlock);
+        return;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- views
+
+  /** What this node may still send in an asset of a channel. */
+  available(channel: string, asset: string): bigint {
+    const ch = this.channels.get(channel);
+    const a = ch?.assets.get(asset);
+    if (!ch || !a) return 0n;
+    const deposits = ch.info.deposits[asset]!;
+    const mine = ch.side === 'a' ? deposits.a : deposits.b;
+    const out = this.projectedOut(a.out);
+    return mine + a.in.signed.transferred - out.transferred - sumLocks(out.locks);
+  }
+
+  channelIds(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  statusOf(channel: string): ChannelStatus | undefined {
+    return this.channels.get(channel)?.status;
+  }
+
+  peerOf(channel: string): string | undefined {
+    return this.channels.get(channel)?.peer;
+  }
+
+  /** Locks this node has sent or received that are not resolved yet. */
+  pendingLocks(): number {
+    let n = 0;
+    for (const ch of this.channels.values())
+      for (const a of ch.assets.values())
+        n += this.projectedOut(a.out).locks.length + a.in.signed.locks.length;
+    return n;
+  }
+
+  /** Whether every batch this node sent was acknowledged and nothing is queued. */
+  idle(): boolean {
+    for (const ch of this.channels.values()) {
+      if (ch.status !== 'open') continue;
+      for (const a of ch.assets.values())
+        if (a.out.inflight || a.out.queue.length > 0 || a.in.pending) return false;
+    }
+    return true;
+  }
+
+  /** The newest proof received from the peer in a channel and asset, with its nonce. */
+  incomingNonce(channel: string, asset: string): number {
+    return this.channels.get(channel)?.assets.get(asset)?.in.signed.nonce ?? 0;
+  }
+
+  // ---------------------------------------------------------------------------------------- internals
+
+  private emit(effect: Effect): void {
+    this.effects.push(effect);
+  }
+
+  private record(r: DurableRecord): void {
+    this.records.push(r);
+  }
+
+  /** Runs `fn` once everything recorded so far is durable. */
+  private onceDurable(fn: () => void): void {
+    if (this.records.length === 0 && this.afterWrite.length === 0) {
+      fn();
+      return;
+    }
+    this.afterWrite.push(fn);
+  }
+
+  /** Turns the records of this input into one write; the continuations wait for its confirmation. */
+  private commitWrite(): void {
+    if (this.records.length === 0 && this.afterWrite.length === 0) return;
+    const seq = ++this.seq;
+    this.counters.writes++;
+    this.emit({ t: 'persist', seq, records: this.records });
+    this.waiting.set(seq, this.afterWrite);
+    this.records = [];
+    this.afterWrite = [];
+  }
+
+  private restoreRecord(r: DurableRecord): void {
+    switch (r.t) {
+      case 'channel': {
+        const mine = r.info.a === this.address ? 'a' : 'b';
+        const existing = this.channels.get(r.info.id);
+        const state: ChannelState = existing ?? {
+          info: r.info,
+          side: mine,
+          peer: mine === 'a' ? r.info.b : r.info.a,
+          peerKey: mine === 'a' ? r.info.bKey : r.info.aKey,
+          status: 'open',
+          assets: new Map(),
+        };
+        state.info = r.info;
+        for (const asset of Object.keys(r.info.deposits))
+          if (!state.assets.has(asset))
+            state.assets.set(asset, {
+              out: {
+                signed: ZERO,
+                proof: null,
+                ackedNonce: 0,
+                ackedTransferred: 0n,
+                inflight: null,
+                ops: [],
+                queue: [],
+              },
+              in: { signed: ZERO, proof: null, countersignature: null, pending: false },
+            });
+        if (!existing) {
+          this.channels.set(r.info.id, state);
+          this.byPeer.set(state.peer, [...(this.byPeer.get(state.peer) ?? []), r.info.id]);
+        }
+        return;
+      }
+      case 'status': {
+        const ch = this.channels.get(r.channel);
+        if (ch) ch.status = r.status;
+        return;
+      }
+      case 'out': {
+        const a = this.channels.get(r.channel)?.assets.get(r.asset);
+        if (!a) return;
+        // One batch is in flight at a time: the one before the newest was acknowledged.
+        if (a.out.proof) {
+          a.out.ackedNonce = a.out.proof.nonce;
+          a.out.ackedTransferred = a.out.signed.transferred;
+        }
+        a.out.signed = { nonce: r.proof.nonce, transferred: r.transferred, locks: r.locks };
+        a.out.proof = r.proof;
+        a.out.ops = r.ops;
+        for (const l of r.locks) this.sentLockIds.set(l.hashlock, l.id);
+        return;
+      }
+      case 'in': {
+        const a = this.channels.get(r.channel)?.assets.get(r.asset);
+        if (!a) return;
+        a.in.signed = { nonce: r.proof.nonce, transferred: r.transferred, locks: r.locks };
+        a.in.proof = r.proof;
+        a.in.countersignature = r.countersignature;
+        return;
+      }
+      case 'preimage':
+        this.preimages.set(r.hashlock, r.preimage);
+        return;
+      case 'payment':
+        this.initiated.set(r.id, { asset: r.asset, amount: r.amount });
+        return;
+      case 'declined':
+        this.declined.add(r.hashlock);
+        return;
+    }
+  }
+
+  private setStatus(ch: ChannelState, status: ChannelStatus): void {
+    if (ch.status === status) return;
+    const wasOpen = ch.status === 'open';
+    ch.status = status;
+    this.record({ t: 'status', channel: ch.info.id, status });
+    if (!wasOpen) return;
+    // Leaving 'open': queued operations were never signed and never will be; a batch in flight may or may
+    // not count on chain (whichever proof the receiver submits), so its direct payments count as paid.
+    const dropped: string[] = [];
+    for (const [asset, a] of ch.assets) {
+      for (const op of a.out.queue) {
+        if ((op.t === 'pay' || op.t === 'lock') && this.initiated.has(op.id))
+          this.emit({
+            t: 'outcome',
+            id: op.id,
+            outcome: 'failed',
+            asset,
+            amount: op.amount,
+            reason: 'channel closed',
+          });
+        else if (op.t === 'lock') dropped.push(op.hashlock);
+      }
+      a.out.queue = [];
+      // The batch in flight resolved payments this node started (a payment, a lock paid or taken back);
+      // whichever of its proofs counts on chain, they stand: report them.
+      const f = a.out.inflight;
+      for (const { id, outcome } of f?.outcomes ?? []) {
+        const p = this.initiated.get(id)!;
+        this.reported.add(id);
+        this.emit({ t: 'outcome', id, outcome, asset: p.asset, amount: p.amount, reason: 'channel closed' });
+      }
+      a.out.inflight = null;
+    }
+    for (const h of dropped) this.failUpstream(h);
+  }
+
+  private openChannelTo(peer: string, asset: string, amount: bigint): ChannelState | undefined {
+    for (const id of this.byPeer.get(peer) ?? []) {
+      const ch = this.channels.get(id)!;
+      if (ch.status === 'open' && ch.assets.has(asset) && this.available(id, asset) >= amount) return ch;
+    }
+    return undefined;
+  }
+
+  private projectedOut(out: OutSide): Signed {
+    return out.queue.length === 0 ? out.signed : applyOps(out.signed, out.queue);
+  }
+
+  /** Whether a lock's preimage is known, or on chain in time for it. */
+  private knowsPaid(l: LockEntry): boolean {
+    const at = this.onChain.get(l.hashlock);
+    return this.preimages.has(l.hashlock) || (at !== undefined && at <= l.expiry);
+  }
+
+  /** Whether this node still has a lock on `hashlock` downstream that may be claimed from it. */
+  private exposed(hashlock: string): boolean {
+    for (const ch of this.channels.values())
+      for (const a of ch.assets.values())
+        for (const l of this.projectedOut(a.out).locks)
+          if (l.hashlock === hashlock && (ch.status === 'open' || this.now <= l.expiry)) return true;
+    return false;
+  }
+
+  private heldProofs(ch: ChannelState): Record<string, unknown>[] {
+    const proofs: Record<string, unknown>[] = [];
+    const peerSide = ch.side === 'a' ? 'b' : 'a';
+    for (const [asset, a] of ch.assets) {
+      if (!a.in.proof) continue;
+      proofs.push(proofParams(asset, peerSide, a.in.proof, a.in.signed.locks));
+    }
+    return proofs;
+  }
+
+  private flushAll(): void {
+    for (const ch of this.channels.values()) {
+      if (ch.status !== 'open') continue;
+      for (const [asset, a] of ch.assets) this.flush(ch, asset, a.out);
+    }
+  }
+
+  /** Puts the queued operations of one channel and asset under one new balance proof. */
+  private flush(ch: ChannelState, asset: string, out: OutSide): void {
+    if (out.inflight || out.queue.length === 0) return;
+    const ops = out.queue.slice(0, this.config.maxBatch);
+    out.queue = out.queue.slice(ops.length);
+    for (const op of ops) if (op.t === 'lock') this.sentLockIds.set(op.hashlock, op.id);
+    const outcomes = this.outcomesOf(ops);
+    const next = applyOps(out.signed, ops);
+    const nonce = out.signed.nonce + 1;
+    const { suite } = this.config;
+    const body = {
+      chain: this.config.chainId,
+      channel: ch.info.id,
+      asset,
+      nonce,
+      transferred: next.transferred,
+      locked: sumLocks(next.locks),
+      locksRoot: locksRootOf(suite, next.locks.map(toLock)),
+      batchRoot: opsRoot(suite, ops),
+    };
+    const proof: SignedBalanceProof = {
+      ...body,
+      signature: suite.sign(balanceProofBytes(body), this.config.privateKey),
+    };
+    this.counters.signatures++;
+    this.counters.batchesSent++;
+    this.counters.opsSent += ops.length;
+    out.signed = { nonce, transferred: next.transferred, locks: next.locks };
+    out.proof = proof;
+    out.ops = ops;
+    const flight: Flight = { proof, ops, sentAt: null, outcomes };
+    out.inflight = flight;
+    this.record({
+      t: 'out',
+      channel: ch.info.id,
+      asset,
+      transferred: next.transferred,
+      locks: next.locks,
+      proof,
+      ops,
+    });
+    this.onceDurable(() => {
+      if (out.inflight !== flight || ch.status !== 'open') return;
+      flight.sentAt = this.now;
+      this.emit({ t: 'send', to: ch.peer, msg: { t: 'batch', channel: ch.info.id, asset, proof, ops } });
+      for (const op of ops) {
+        if ((op.t === 'pay' || op.t === 'lock') && this.initiated.has(op.id))
+          this.emit({ t: 'outcome', id: op.id, outcome: 'started', asset, amount: op.amount });
+      }
+    });
+  }
+
+  private onAck(ch: ChannelState, asset: string, nonce: number, countersignature: Uint8Array): void {
+    const a = ch.assets.get(asset);
+    const f = a?.out.inflight;
+    if (!a || !f || f.proof.nonce !== nonce || f.sentAt === null) {
+      this.counters.messagesIgnored++;
+      return;
+    }
+    if (!this.config.suite.verify(countersignature, countersignBytes(f.proof), ch.peerKey)) {
+      this.counters.messagesIgnored++;
+      return;
+    }
+    a.out.inflight = null;
+    a.out.ackedNonce = nonce;
+    a.out.ackedTransferred = f.proof.transferred;
+    for (const { id, outcome } of f.outcomes) {
+      const p = this.initiated.get(id)!;
+      this.emit({ t: 'outcome', id, outcome, asset: p.asset, amount: p.amount });
+    }
+    this.flush(ch, asset, a.out);
+  }
+
+  /** The outcomes a batch gives payments this node started, once acknowledged. */
+  private outcomesOf(ops: readonly Op[]): { id: string; outcome: Outcome }[] {
+    const outcomes: { id: string; outcome: Outcome }[] = [];
+    for (const op of ops) {
+      if (op.t === 'pay' && this.initiated.has(op.id)) outcomes.push({ id: op.id, outcome: 'completed' });
+      if (op.t !== 'unlock' && op.t !== 'remove') continue;
+      const id = this.sentLockIds.get(op.hashlock);
+      if (id !== undefined && this.initiated.has(id))
+        outcomes.push({ id, outcome: op.t === 'unlock' ? 'completed' : 'failed' });
+    }
+    return outcomes;
+  }
+
+  /** Payment id of every lock this node has sent, by hashlock. */
+  private readonly sentLockIds = new Map<string, string>();
+
+  private onBatch(ch: ChannelState, asset: string, proof: SignedBalanceProof, ops: readonly Op[]): void {
+    const a = ch.assets.get(asset);
+    if (!a || ch.status !== 'open') {
+      this.counters.messagesIgnored++;
+      return;
+    }
+    const inSide = a.in;
+    if (inSide.pending) return; // the sender sends it again once we acknowledged the one before
+    if (proof.nonce <= inSide.signed.nonce) {
+      // Already stored: acknowledge again (the first acknowledgement may have been lost).
+      if (
+        proof.nonce === inSide.signed.nonce &&
+        inSide.countersignature &&
+        inSide.proof &&
+        equalBytes(inSide.proof.signature, proof.signature)
+      )
+        this.emit({
+          t: 'send',
+          to: ch.peer,
+          msg: {
+            t: 'ack',
+            channel: ch.info.id,
+            asset,
+            nonce: proof.nonce,
+            countersignature: inSide.countersignature,
+          },
+        });
+      return;
+    }
+    if (proof.nonce !== inSide.signed.nonce + 1) return;
+    const problem = this.checkBatch(ch, asset, a, proof, ops);
+    if (problem) {
+      this.counters.batchesRejected++;
+      if (this.rejections.length < 16)
+        this.rejections.push(`${ch.info.id.slice(0, 8)}/${asset} #${proof.nonce}: ${problem}`);
+      return;
+    }
+    const next = applyOps(inSide.signed, ops);
+    const learned: [string, Uint8Array][] = [];
+    for (const op of ops) if (op.t === 'unlock') learned.push([op.hashlock, op.preimage]);
+    const resolved = new Map<string, LockEntry>();
+    for (const op of ops) {
+      const l = op.t === 'unlock' ? inSide.signed.locks.find((x) => x.hashlock === op.hashlock) : undefined;
+      if (l) resolved.set(l.hashlock, l);
+    }
+    const countersignature = this.config.suite.sign(countersignBytes(proof), this.config.privateKey);
+    this.counters.signatures++;
+    this.counters.batchesAccepted++;
+    inSide.signed = { nonce: proof.nonce, transferred: next.transferred, locks: next.locks };
+    inSide.proof = proof;
+    inSide.countersignature = countersignature;
+    inSide.pending = true;
+    this.record({
+      t: 'in',
+      channel: ch.info.id,
+      asset,
+      transferred: next.transferred,
+      locks: next.locks,
+      proof,
+      countersignature,
+    });
+    for (const [h, p] of learned) this.learnPreimage(h, p);
+    // The payee decides at once, in the same write, whether it claims a lock: a lock too close to its
+    // expiry is declined for good, so neither this node nor its watcher will ever reveal it.
+    for (const op of ops) {
+      if (op.t !== 'lock' || op.route.length > 0) continue;
+      if (
+        !this.preimages.has(op.hashlock) ||
+        op.expiry <= this.now + this.config.revealMarginMs ||
+        this.config.holdLocks
+      ) {
+        this.declined.add(op.hashlock);
+        this.record({ t: 'declined', hashlock: op.hashlock });
+      }
+    }
+    const ack = () =>
+      this.emit({
+        t: 'send',
+        to: ch.peer,
+        msg: { t: 'ack', channel: ch.info.id, asset, nonce: proof.nonce, countersignature },
+      });
+    if (this.config.ackBeforePersist) ack();
+    this.onceDurable(() => {
+      inSide.pending = false;
+      if (!this.config.ackBeforePersist) ack();
+      const peerSide = ch.side === 'a' ? 'b' : 'a';
+      this.emit({
+        t: 'watch',
+        channel: ch.info.id,
+        side: peerSide,
+        proof,
+        countersignature,
+        locks: next.locks,
+      });
+      for (const op of ops) this.afterAccepted(ch, asset, op, resolved);
+    });
+  }
+
+  /** Why a received batch cannot be accepted, or null. */
+  private checkBatch(
+    ch: ChannelState,
+    asset: string,
+    a: { out: OutSide; in: InSide },
+    proof: SignedBalanceProof,
+    ops: readonly Op[],
+  ): string | null {
+    const { suite } = this.config;
+    if (proof.chain !== this.config.chainId || proof.channel !== ch.info.id || proof.asset !== asset)
+      return 'wrong channel';
+    if (ops.length === 0 || ops.length > this.config.maxBatch) return 'batch size';
+    let transferred = a.in.signed.transferred;
+    let locks = a.in.signed.locks.slice();
+    for (const op of ops) {
+      if (op.t === 'pay') {
+        if (op.amount <= 0n) return 'amount';
+        transferred += op.amount;
+      } else if (op.t === 'lock') {
+        if (op.amount <= 0n || locks.some((l) => l.hashlock === op.hashlock)) return 'lock';
+        // A lock that expires soon (a batch delayed on its way) is still accepted and failed back at
+        // once: refusing it would leave the sender's signed state without a successor.
+        if (op.expiry > this.now + MAX_LOCK_MS / 2) return 'lock expiry';
+        locks.push({
+          id: op.id,
+          amount: op.amount,
+          hashlock: op.hashlock,
+          expiry: op.expiry,
+          route: op.route,
+        });
+      } else {
+        const lock = locks.find((l) => l.hashlock === op.hashlock);
+        if (!lock) return 'no such lock';
+        if (op.t === 'unlock') {
+          if (hashlockOf(suite, op.preimage) !== op.hashlock) return 'preimage';
+          transferred += lock.amount;
+        } else if (!this.mayRemove(lock)) {
+          return this.exposed(lock.hashlock)
+            ? `lock ${lock.hashlock.slice(0, 8)} still exposed downstream`
+            : `lock ${lock.hashlock.slice(0, 8)} (expiry ${lock.expiry}) has a known preimage at ${this.now}`;
+        }
+        locks = locks.filter((l) => l !== lock);
+      }
+    }
+    if (proof.transferred !== transferred) return 'transferred';
+    if (proof.locked !== sumLocks(locks)) return 'locked';
+    if (!equalBytes(proof.locksRoot, locksRootOf(suite, locks.map(toLock)))) return 'locksRoot';
+    if (!equalBytes(proof.batchRoot, opsRoot(suite, ops))) return 'batchRoot';
+    const deposits = ch.info.deposits[asset]!;
+    const theirs = ch.side === 'a' ? deposits.b : deposits.a;
+    if (transferred + sumLocks(locks) > theirs + a.out.ackedTransferred) return 'overdrawn';
+    if (!suite.verify(proof.signature, balanceProofBytes(proof), ch.peerKey)) return 'signature';
+    return null;
+  }
+
+  /** Declines an incoming lock: it will be neither forwarded nor revealed; its sender takes it back. */
+  private refuse(ch: ChannelState, hashlock: string): void {
+    this.declined.add(hashlock);
+    this.emit({ t: 'send', to: ch.peer, msg: { t: 'fail', channel: ch.info.id, hashlock } });
+  }
+
+  /** A sender may take back a lock unless this node could still be made to pay its own lock on the hash. */
+  private mayRemove(lock: LockEntry): boolean {
+    if (this.exposed(lock.hashlock)) return false;
+    if (this.declined.has(lock.hashlock)) return true;
+    if (!this.preimages.has(lock.hashlock)) return true;
+    const at = this.onChain.get(lock.hashlock);
+    return this.now > lock.expiry && !(at !== undefined && at <= lock.expiry);
+  }
+
+  /** What a stored incoming operation leads to: forward, pay out, reveal. */
+  private afterAccepted(ch: ChannelState, asset: string, op: Op, resolved: Map<string, LockEntry>): void {
+    if (op.t === 'pay') {
+      this.emit({ t: 'outcome', id: op.id, outcome: 'received', asset, amount: op.amount });
+      return;
+    }
+    if (op.t === 'unlock') {
+      this.emit({ t: 'watchDone', hashlock: op.hashlock });
+      // The payee's lock: the payment has arrived.
+      const l = resolved.get(op.hashlock);
+      if (l && l.route.length === 0)
+        this.emit({ t: 'outcome', id: l.id, outcome: 'received', asset, amount: l.amount });
+      return;
+    }
+    if (op.t !== 'lock' || this.config.holdLocks) return;
+    if (op.route.length === 0) {
+      // We are the payee.
+      const preimage = this.preimages.get(op.hashlock);
+      if (!preimage || this.declined.has(op.hashlock)) {
+        this.refuse(ch, op.hashlock);
+        return;
+      }
+      this.emit({ t: 'watchPreimage', hashlock: op.hashlock, preimage, expiry: op.expiry });
+      this.emit({ t: 'send', to: ch.peer, msg: { t: 'reveal', channel: ch.info.id, preimage } });
+      return;
+    }
+    // Forward with a shorter expiry, or fail upstream at once.
+    const expiry = op.expiry - this.config.hopDeltaMs;
+    const next = op.route[0]!;
+    const out =
+      expiry > this.now + 2 * this.config.revealMarginMs
+        ? this.openChannelTo(next, asset, op.amount)
+        : undefined;
+    if (!out) {
+      this.refuse(ch, op.hashlock);
+      return;
+    }
+    out.assets.get(asset)!.out.queue.push({
+      t: 'lock',
+      id: op.id,
+      amount: op.amount,
+      hashlock: op.hashlock,
+      expiry,
+      route: op.route.slice(1),
+    });
+  }
+
+  private learnPreimage(hashlock: string, preimage: Uint8Array): void {
+    if (this.preimages.has(hashlock)) return;
+    this.preimages.set(hashlock, preimage);
+    this.record({ t: 'preimage', hashlock, preimage });
+  }
+
+  /** A preimage learned from the node we sent a lock to (`from`), or from the chain (null). */
+  private onPreimage(hashlock: string, preimage: Uint8Array, from: ChannelState | null): void {
+    this.learnPreimage(hashlock, preimage);
+    // Pay our own outgoing locks on it (the receiver would get them on chain anyway).
+    for (const ch of this.channels.values()) {
+      if (from && ch !== from) continue;
+      if (ch.status !== 'open') continue;
+      for (const a of ch.assets.values()) {
+        const projected = this.projectedOut(a.out);
+        if (projected.locks.some((l) => l.hashlock === hashlock))
+          a.out.queue.push({ t: 'unlock', hashlock, preimage });
+      }
+    }
+    // Claim our incoming locks on it from upstream.
+    for (const ch of this.channels.values()) {
+      for (const a of ch.assets.values()) {
+        const l = a.in.signed.locks.find((x) => x.hashlock === hashlock);
+        if (!l) continue;
+        this.emit({ t: 'watchPreimage', hashlock, preimage, expiry: l.expiry });
+        if (ch.status === 'open')
+          this.emit({ t: 'send', to: ch.peer, msg: { t: 'reveal', channel: ch.info.id, preimage } });
+      }
+    }
+  }
+
+  private onFail(ch: ChannelState, hashlock: string): void {
+    if (this.preimages.has(hashlock)) return;
+    for (const a of ch.assets.values()) {
+      const projected = this.projectedOut(a.out);
+      if (projected.locks.some((l) => l.hashlock === hashlock)) a.out.queue.push({ t: 'remove', hashlock });
+    }
+    this.failUpstream(hashlock);
+  }
+
+  /** Tells the senders of our incoming locks on `hashlock` to take them back, once nothing is exposed. */
+  private failUpstream(hashlock: string): void {
+    if (this.failedUpstream.has(hashlock) || this.preimages.has(hashlock) || this.exposed(hashlock)) return;
+    for (const ch of this.channels.values()) {
+      if (ch.status !== 'open') continue;
+      for (const a of ch.assets.values()) {
+        if (!a.in.signed.locks.some((l) => l.hashlock === hashlock)) continue;
+        this.failedUpstream.add(hashlock);
+        this.emit({ t: 'send', to: ch.peer, msg: { t: 'fail', channel: ch.info.id, hashlock } });
+      }
+    }
+  }
+}
+
+/** A held proof in the contract's parameter form. */
+export function proofParams(
+  asset: string,
+  side: 'a' | 'b',
+  proof: SignedBalanceProof,
+  locks: readonly LockEntry[],
+  countersignature?: Uint8Array,
+): Record<string, unknown> {
+  return {
+    symbol: asset,
+    side,
+    nonce: proof.nonce,
+    transferred: proof.transferred,
+    locked: proof.locked,
+    locksRoot: toHex(proof.locksRoot),
+    batchRoot: toHex(proof.batchRoot),
+    signature: proof.signature,
+    ...(countersignature && { countersignature }),
+    locks: locks.map((l) => ({ amount: l.amount, hashlock: l.hashlock, expiry: l.expiry })),
+  };
+}

@@ -1,0 +1,7 @@
+// Generous timeouts: the suites run beside others on a loaded 2-core machine; the simulation tests run
+// many seeds in one test. The limit is there to catch a hang, not to time anything.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: { testTimeout: 300_000, hookTimeout: 60_000, include: ['test/**/*.test.ts'] },
+});
