@@ -55,7 +55,14 @@ export interface ChannelSimResult {
   readonly violations: Violation[];
   readonly nodes: number;
   readonly channels: number;
-  readonly payments: { started: number; completed: number; failed: number; notStarted: number };
+  /** Started payments end completed or failed; refused ones never left the payer (no capacity, no route). */
+  readonly payments: {
+    started: number;
+    completed: number;
+    failed: number;
+    refused: number;
+    notStarted: number;
+  };
   readonly batches: number;
   readonly ops: number;
   readonly writes: number;
@@ -811,6 +818,7 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
   let started = 0;
   let completed = 0;
   let failed = 0;
+  let refused = 0;
   let notStarted = 0;
   const expected = new Map(initial);
   for (const p of payments.values()) {
@@ -818,7 +826,7 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     const payeeRole = nodes[p.payee]!.role;
     if (p.started === undefined) {
       if (p.failed === undefined) notStarted++;
-      else failed++;
+      else refused++;
       if (p.received !== undefined) violation('inconsistent', `payment ${p.id} received but never started`);
       continue;
     }
@@ -885,7 +893,7 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     violations,
     nodes: n,
     channels: channelPeers.size,
-    payments: { started, completed, failed, notStarted },
+    payments: { started, completed, failed, refused, notStarted },
     batches,
     ops,
     writes,
