@@ -359,6 +359,48 @@ describe('unilateral close and disputes', () => {
   });
 });
 
+describe('multi-hop locks', () => {
+  it('pays a lock on every hop from one preimage revealed on chain, whenever each channel closes', () => {
+    const chain = setup();
+    const ab = open(chain);
+    const { receipt } = chain.run(
+      bob,
+      channels('open', {
+        peer: carol.address,
+        peerKey: carol.publicKey,
+        disputeMs: 30_000,
+        deposits: [{ symbol: 'CNYX', amount: 500 }],
+      }),
+    );
+    const bc = toHex(receipt.txId);
+    const preimage = utf8('payment through bob');
+    const hashlock = hashlockOf(suite, preimage);
+    // Alice → bob → carol, the downstream lock expiring earlier by more than the dispute window.
+    const upstream = proof(ab, alice, 'a', 'CNYX', 1, 0n, [
+      { amount: 40n, hashlock, expiry: chain.time + 200_000 },
+    ]);
+    const { countersignature: _, ...downstream } = proof(bc, bob, 'a', 'CNYX', 1, 0n, [
+      { amount: 40n, hashlock, expiry: chain.time + 100_000 },
+    ]);
+    // Carol reveals once; the downstream channel closes, the upstream one much later.
+    chain.ok(carol, channels('revealPreimage', { preimage }));
+    chain.ok(carol, channels('close', { channel: bc, proofs: [downstream] }));
+    chain.skip(100_001);
+    expect(eventNamed(chain.ok(carol, channels('settle', { channel: bc })), 'settled')).toMatchObject({
+      a: 460n,
+      b: 40n,
+    });
+    chain.skip(50_000);
+    chain.ok(bob, channels('close', { channel: ab, proofs: [upstream] }));
+    chain.skip(200_000);
+    const settled = chain.ok(bob, channels('settle', { channel: ab }));
+    expect(settled.find(([n, a]) => n === 'settled' && a.symbol === 'CNYX')?.[1]).toMatchObject({
+      a: 960n,
+      b: 40n,
+    });
+  });
+});
+
 describe('invariants', () => {
   it('catch a channel whose escrow or settlement does not add up', () => {
     const chain = setup();
