@@ -2,17 +2,27 @@
 // benchmark all use it. Each node is a real `gongxin node start` process with its own database (PGlite in
 // its folder, or its own PostgreSQL database when a server URL is given), so kill -9 is a real crash.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toHex } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
 import { init } from './cli';
-import { readNodeConfig } from './home';
+import { readGenesis, readNodeConfig } from './home';
+import { loadOrCreateNodeKey } from './keys';
+import type { NodeConfig } from './node-config';
 
 const bin = fileURLToPath(new URL('../bin/gongxin.mjs', import.meta.url));
 
 export interface ClusterOptions {
   home: string;
   validators: number;
+  /**
+   * Nodes besides the genesis validators (named after them: node5, node6… for 4 validators): full nodes
+   * that follow the chain, linked to every validator and admitted by them, until governance makes one a
+   * validator. Their ports follow the validators'.
+   */
+  fullNodes?: number;
   basePort: number;
   chainId?: string;
   /** A PostgreSQL server URL: each node gets database `<prefix>_node<i>` on it (created if missing). */
@@ -53,6 +63,7 @@ export class Cluster {
   constructor(private readonly opts: ClusterOptions) {}
 
   async prepare(): Promise<void> {
+    const count = this.opts.validators + (this.opts.fullNodes ?? 0);
     if (!existsSync(path.join(this.opts.home, 'genesis.json'))) {
       init({
         home: this.opts.home,
@@ -62,8 +73,9 @@ export class Cluster {
         host: '127.0.0.1',
         basePort: this.opts.basePort,
       });
+      for (let i = this.opts.validators + 1; i <= count; i++) this.addFullNode(i);
     }
-    for (let i = 1; i <= this.opts.validators; i++) {
+    for (let i = 1; i <= count; i++) {
       const home = path.join(this.opts.home, `node${i}`);
       const config = readNodeConfig(home);
       this.nodes.push({
@@ -77,6 +89,33 @@ export class Cluster {
           ? await ensureDatabase(this.opts.databaseUrl, `${this.opts.databasePrefix ?? 'gongxin'}_node${i}`)
           : undefined,
       );
+    }
+  }
+
+  /** Folder node<i> for a full node: its key, a config linking it to the validators, and their admission. */
+  private addFullNode(i: number): void {
+    const { home, basePort } = this.opts;
+    const validators = Array.from({ length: this.opts.validators }, (_, v) => path.join(home, `node${v + 1}`));
+    const genesis = readGenesis(validators[0]!, readNodeConfig(validators[0]!));
+    const dir = path.join(home, `node${i}`);
+    const { key } = loadOrCreateNodeKey(getSuite(genesis.suite), path.join(dir, 'validator-key.json'));
+    const keyHex = toHex(key.publicKey);
+    const config: NodeConfig = {
+      name: `node${i}`,
+      genesis: '../genesis.json',
+      p2p: { host: '127.0.0.1', port: basePort + (i - 1) * 10 },
+      api: { host: '127.0.0.1', port: basePort + (i - 1) * 10 + 1 },
+      peers: validators.map((v) => {
+        const c = readNodeConfig(v);
+        const k = genesis.validators.find((g) => g.name === c.name)!.key;
+        return { url: `ws://${c.p2p.host}:${c.p2p.port}`, key: toHex(k) };
+      }),
+    };
+    writeFileSync(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    for (const v of validators) {
+      const c = readNodeConfig(v);
+      const next: NodeConfig = { ...c, admitted: [...(c.admitted ?? []), keyHex] };
+      writeFileSync(path.join(v, 'config.json'), `${JSON.stringify(next, null, 2)}\n`);
     }
   }
 

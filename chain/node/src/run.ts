@@ -73,6 +73,7 @@ export async function runNode(
     logger,
     network,
     rateLimit: config.api.rateLimit,
+    dataDir: home,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));

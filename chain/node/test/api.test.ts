@@ -176,6 +176,7 @@ describe('the node API', () => {
     expect(block.hash).toBe(committed.blockHash);
     expect(block.txs).toContainEqual({ id: firstId, index: got.index, from: alice().address, ok: true });
     expect(block.certificate).toMatchObject({ signers: 1, power: 10, totalPower: 10 });
+    expect(block.certificate.signerKeys).toEqual([toHex(chain.node.signerKey!)]);
     expect(await trpc.block.get.query({ hash: committed.blockHash })).toEqual(block);
     expect((await http(`/v1/blocks/${committed.height}`)).body).toEqual(block);
     expect((await http(`/v1/blocks/${committed.blockHash}`)).body).toEqual(block);

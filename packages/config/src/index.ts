@@ -57,6 +57,22 @@ export const environmentSchema = z.object({
    * API (a validator or full node) instead, e.g. for app replicas behind a load balancer.
    */
   CHAIN_URL: urlWithScheme(['http', 'https'], 'http://10.0.0.5:26657').optional(),
+  /**
+   * The node APIs the members' console watches (height, peers, round, mempool, commit latency, disk from
+   * each one's /metrics): comma-separated `name=url` or bare URLs. Unset: the suite's own chain.
+   */
+  CHAIN_NODES: z
+    .string()
+    .trim()
+    .refine(
+      (v) =>
+        v.split(',').every((entry) => {
+          const url = entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : entry;
+          return /^https?:\/\/\S+$/.test(url.trim());
+        }),
+      { message: 'expected comma-separated node API URLs, each http(s)://… or name=http(s)://…' },
+    )
+    .optional(),
   DATA_DIR: z.string().trim().min(1).default('.data'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   /** `pretty`: one readable line per entry; `json`: JSON lines for a collector. Unset: pretty on a terminal. */
@@ -83,6 +99,8 @@ export interface Config {
   mqttUrl: string | undefined;
   /** Unset: an embedded validator; set: the node API of the chain to follow. */
   chainUrl: string | undefined;
+  /** The nodes the console watches; empty: the suite's own chain. */
+  chainNodes: { name: string; url: string }[];
   dataDir: string;
   logLevel: Environment['LOG_LEVEL'];
   /** Undefined: decided by the output (pretty when it is a terminal, JSON otherwise). */
@@ -104,6 +122,20 @@ export class ConfigError extends Error {
     );
     this.name = 'ConfigError';
   }
+}
+
+/** `name=url,url2` → named nodes (a bare URL is named by its host and port). */
+export function parseChainNodes(value: string | undefined): { name: string; url: string }[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const at = entry.indexOf('=');
+      const url = (at >= 0 ? entry.slice(at + 1) : entry).trim().replace(/\/+$/, '');
+      return { name: at >= 0 ? entry.slice(0, at).trim() : new URL(url).host, url };
+    });
 }
 
 /** Hide the password of a URL before it goes into a message or a log. */
@@ -160,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     mqttUrl: e.MQTT_URL,
     chainUrl: e.CHAIN_URL,
+    chainNodes: parseChainNodes(e.CHAIN_NODES),
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -81,6 +81,7 @@ export async function embeddedChain(opts: {
     api: createNodeApi(node, {
       logger: opts.logger.child({ component: 'chain-api' }),
       metrics: opts.metrics,
+      dataDir: opts.dataDir,
     }),
     clientUrl: (selfUrl) => `${selfUrl}/chain`,
     status: async () => ({

@@ -45,6 +45,8 @@ export interface CertificateSummaryJson {
   /** Voting power of the signers. */
   power: number;
   totalPower: number;
+  /** The signers' public keys, so a console can show which validators signed the block. */
+  signerKeys: Hex[];
 }
 
 export interface BlockTxJson {

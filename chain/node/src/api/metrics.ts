@@ -3,6 +3,7 @@
 // Gauges read the node's stats when scraped, so they are never stale; commits are also observed as they
 // happen (onBlock) for the interval histogram. The bad-input counter is the suite's shared
 // `gongxin_bad_input_total{source, reason}` (see @gongxin/telemetry): reused when already registered.
+import { statfsSync } from 'node:fs';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ChainNode } from '../node';
 import { STAGES, type Stage } from '../stages';
@@ -22,6 +23,8 @@ export interface NodeMetricsOptions {
   badInput?: Counter<'source' | 'reason'>;
   /** The node's peer network, when it has one (PeerNetwork has all of this). */
   network?: NetworkMetricsSource;
+  /** The node's data folder: the disk it is on is reported (a full disk stops a node before anything else). */
+  dataDir?: string;
 }
 
 /** What the metrics read off the peer network. */
@@ -139,6 +142,36 @@ export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): No
       'Consensus messages sent again because a height stalled',
       () => network.regossiped,
     );
+  }
+  if (opts.dataDir) {
+    const dataDir = opts.dataDir;
+    // statfs is one cheap syscall; a folder that went away reports nothing rather than failing the scrape.
+    const disk = () => {
+      try {
+        const s = statfsSync(dataDir);
+        return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
+      } catch {
+        return null;
+      }
+    };
+    new Gauge({
+      name: 'gongxin_disk_free_bytes',
+      help: "Bytes free for the node on the disk of its data folder",
+      registers,
+      collect() {
+        const d = disk();
+        if (d) this.set(d.free);
+      },
+    });
+    new Gauge({
+      name: 'gongxin_disk_total_bytes',
+      help: "Size of the disk of the node's data folder, in bytes",
+      registers,
+      collect() {
+        const d = disk();
+        if (d) this.set(d.total);
+      },
+    });
   }
   const REQUESTS = 'gongxin_chain_api_requests_total';
   const requests =

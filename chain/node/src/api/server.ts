@@ -23,6 +23,8 @@ export interface NodeApiOptions extends ChainApiOptions {
   metrics?: Registry | { registry: Registry; badInput?: Counter<'source' | 'reason'> };
   /** The peer network, for `gongxin_peers` and the p2p drop and regossip counters. */
   network?: NetworkMetricsSource;
+  /** The node's data folder, for the free and total bytes of the disk it is on. */
+  dataDir?: string;
   /** `/healthz` is 200 while the node committed a block (or the API started) this recently. Default 120 s. */
   healthMaxAgeMs?: number;
   /** Origins allowed to call the API from a browser; `'*'` for any. Default: none (same origin only). */
@@ -65,6 +67,7 @@ export function createNodeApi(node: ChainNode, opts: NodeApiOptions): NodeApi {
     registry,
     badInput: opts.metrics instanceof Registry ? undefined : opts.metrics?.badInput,
     network: opts.network,
+    dataDir: opts.dataDir,
   });
   const healthMaxAgeMs = opts.healthMaxAgeMs ?? 120_000;
 

@@ -397,6 +397,7 @@ export class ChainApi {
         signers: certificate.signatures.length,
         power,
         totalPower: validators ? totalPower(validators) : 0,
+        signerKeys: certificate.signatures.map((s) => toHex(s.key)),
       },
     };
   }
