@@ -7,6 +7,7 @@ import { explorerMigrations } from './db/migrations';
 import { type GenesisSource, genesisFromDataDir, resolveGenesis } from './genesis';
 import { explorerIndexer } from './indexer';
 import { genesisSeed } from './indexer/genesis';
+import type { WatchedNode } from './read/nodes';
 import { appRouter } from './router';
 import { createExplorerRuntime, type ExplorerRuntime } from './runtime';
 
@@ -19,6 +20,8 @@ export interface ExplorerOptions {
    * mounted apps declare (`services.suite.apps`); the explorer never imports apps.
    */
   decoderPacks?: string[];
+  /** The nodes the members' console watches. Default: CHAIN_NODES, else the host's chain. */
+  nodes?: WatchedNode[];
 }
 
 /** Server-sent events: `data: {"height":N}` each time the explorer has applied block N, a ping every 15 s. */
@@ -92,8 +95,10 @@ export function createExplorerApp(options: ExplorerOptions = {}) {
     start: async (_services, runtime, { indexer }) => {
       if (!indexer) throw new Error('explorer: mounted without its indexer');
       runtime.indexer = indexer;
+      runtime.nodes.start();
       return async () => {
         runtime.indexer = undefined;
+        await runtime.nodes.stop();
         for (const res of streams) res.end();
         streams.clear();
       };

@@ -8,6 +8,7 @@ import { assetPage, listAssets, movesOf } from './read/assets';
 import { blockPage, eventValues, latestBlocks, latestTxs, txPage } from './read/blocks';
 import { decimalsOf, symbolsIn } from './read/chain';
 import { didPage } from './read/dids';
+import { membersOf, proposalList, validatorSigning } from './read/governance';
 import { health } from './read/health';
 import { search } from './read/search';
 import { validatorList } from './read/validators';
@@ -138,6 +139,33 @@ export const appRouter = router({
     list: publicProcedure.query(({ ctx }) =>
       validatorList(ctx.services.database.db, ctx.services.chain.client),
     ),
+  }),
+
+  /**
+   * The consortium members' console (`#/members`): governance proposals with their votes and outcome, the
+   * validators and which recent blocks each signed, and the watched nodes' health over the last minutes.
+   */
+  members: router({
+    proposals: publicProcedure.query(async ({ ctx }) => {
+      const client = ctx.services.chain.client;
+      const info = await client.info();
+      return { height: info.head.height, proposals: await proposalList(client, info) };
+    }),
+    proposal: publicProcedure
+      .input(z.object({ id: z.string().regex(/^[0-9a-f]{64}(:\d+)?$/, 'a proposal id') }))
+      .query(async ({ ctx, input }) => {
+        const client = ctx.services.chain.client;
+        const info = await client.info();
+        const found = (await proposalList(client, info)).find((p) => p.id === input.id);
+        if (!found) throw notFound(`proposal ${input.id}`);
+        return { height: info.head.height, proposal: found };
+      }),
+    validators: publicProcedure.query(async ({ ctx }) => {
+      const client = ctx.services.chain.client;
+      const info = await client.info();
+      return { ...(await validatorSigning(client, info)), members: membersOf(info) };
+    }),
+    nodes: publicProcedure.query(({ ctx }) => ({ nodes: ctx.app.nodes.health(), now: Date.now() })),
   }),
 
   /** Decoder packs the host configured: module URLs the web imports at start. */

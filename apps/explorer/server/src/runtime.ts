@@ -4,6 +4,7 @@
 import type { AppServices, Indexer } from '@gongxin/app-kit';
 import { sql } from 'drizzle-orm';
 import { EXPLORER_INDEXER } from './indexer';
+import { NodeWatcher, type WatchedNode } from './read/nodes';
 
 export interface ExplorerRuntime {
   /** The explorer's indexer: set by `start` (app-kit runs it on the host's feed), unset after close. */
@@ -15,11 +16,20 @@ export interface ExplorerRuntime {
    * standby replica (another process indexes into the same tables).
    */
   indexedHeight(): Promise<number>;
+  /** The members' console's node health: every watched node's /metrics, sampled while the app runs. */
+  nodes: NodeWatcher;
+}
+
+/** CHAIN_NODES, else the chain the host follows (CHAIN_URL) or serves itself under /chain. */
+export function watchedNodes(services: Pick<AppServices, 'config' | 'publicUrl'>): WatchedNode[] {
+  if (services.config.chainNodes.length) return services.config.chainNodes;
+  const url = services.config.chainUrl?.replace(/\/+$/, '') ?? `${services.publicUrl}/chain`;
+  return [{ name: new URL(url).host, url }];
 }
 
 export function createExplorerRuntime(
   services: AppServices,
-  options: { decoderPacks?: string[] },
+  options: { decoderPacks?: string[]; nodes?: WatchedNode[] },
 ): ExplorerRuntime {
   // The host's apps bring their packs; an explicit list (a standalone explorer) replaces them.
   const decoderPacks =
@@ -27,6 +37,7 @@ export function createExplorerRuntime(
   const runtime: ExplorerRuntime = {
     indexer: undefined,
     decoderPacks,
+    nodes: new NodeWatcher(options.nodes ?? watchedNodes(services)),
     indexedHeight: async () => {
       if (runtime.indexer) return runtime.indexer.height;
       const rows = await services.database.query<{ height: number }>(

@@ -21,3 +21,7 @@ export type SearchAnswer = Answer<typeof api.search.query>;
 export type TxListItem = TxListAnswer['items'][number];
 export type ActivityItem = AccountAnswer['activity']['items'][number];
 export type EventSummary = TxListItem['events'][number];
+export type ProposalsAnswer = Answer<typeof api.members.proposals.query>;
+export type ProposalItem = ProposalsAnswer['proposals'][number];
+export type MemberValidatorsAnswer = Answer<typeof api.members.validators.query>;
+export type NodesAnswer = Answer<typeof api.members.nodes.query>;

@@ -23,6 +23,13 @@ export const router = createRouter({
     { path: '/did/:did', name: 'did', component: () => import('./views/did-view.vue'), props: true },
     { path: '/validators', name: 'validators', component: () => import('./views/validators-view.vue') },
     { path: '/notary', name: 'notary', component: () => import('./views/notary-view.vue') },
+    { path: '/members', name: 'members', component: () => import('./views/members-view.vue') },
+    {
+      path: '/members/proposals/:id',
+      name: 'proposal',
+      component: () => import('./views/proposal-view.vue'),
+      props: true,
+    },
     {
       path: '/search',
       name: 'search',

@@ -1,0 +1,89 @@
+// The consortium member at this browser: which keyring account signs governance actions (one whose
+// address operates a current validator), bringing an operator's key file into the keyring, and the words
+// for a proposal's change. The chain decides who may propose and vote; the page only picks the key.
+import { type KeyringAccount, useKeyring } from '@gongxin/ui';
+import { computed, type Ref, ref } from 'vue';
+
+export interface Member {
+  operator: string;
+  validators: string[];
+  power: number;
+}
+
+const ACTING_KEY = 'gongxin.explorer.member';
+
+/** The keyring accounts that are members, and the one acting now (remembered on this device). */
+export function useMember(members: Ref<readonly Member[] | null>) {
+  const keyring = useKeyring();
+  const mine = computed<(KeyringAccount & Member)[]>(() => {
+    const list = members.value ?? [];
+    return keyring.accounts.flatMap((a) => {
+      const m = list.find((x) => x.operator === a.address);
+      return m ? [{ ...a, ...m }] : [];
+    });
+  });
+  const chosen = ref<string | null>(localStorage.getItem(ACTING_KEY));
+  const acting = computed(() => mine.value.find((m) => m.address === chosen.value) ?? mine.value[0] ?? null);
+  function act(address: string) {
+    chosen.value = address;
+    localStorage.setItem(ACTING_KEY, address);
+  }
+  return { keyring, mine, acting, act };
+}
+
+/** An operator key file (`validator-key.json` as `gongxin init` writes it): suite and private key, in hex. */
+export function parseKeyFile(text: string): { suite: string; privateKey: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('not_json');
+  }
+  const { suite, privateKey } = (parsed ?? {}) as { suite?: unknown; privateKey?: unknown };
+  if (typeof suite !== 'string' || typeof privateKey !== 'string' || !/^[0-9a-fA-F]{64}$/.test(privateKey))
+    throw new Error('not_key_file');
+  return { suite, privateKey };
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Short text for a proposal's payload: the fields a member checks before voting. */
+export function payloadSummary(kind: string, payload: Json): Record<string, string> {
+  const p = (payload && typeof payload === 'object' && !Array.isArray(payload) ? payload : {}) as Record<
+    string,
+    Json
+  >;
+  const s = (v: Json | undefined) =>
+    v === undefined ? '' : Array.isArray(v) ? v.join(', ') : v === null ? '—' : String(v);
+  switch (kind) {
+    case 'addValidator':
+      return { name: s(p.name), key: s(p.key), operator: s(p.operator), power: s(p.power) };
+    case 'removeValidator':
+      return { key: s(p.key) };
+    case 'setPower':
+      return { key: s(p.key), power: s(p.power) };
+    case 'grantAuthority':
+      return { address: s(p.address), name: s(p.name), scopes: s(p.scopes) };
+    case 'revokeAuthority':
+      return { address: s(p.address) };
+    case 'activateContract':
+      return { contract: s(p.contract), version: s(p.version), height: s(p.height) };
+    case 'setParam':
+      return { name: s(p.name), value: s(p.value) };
+    case 'setCalendar':
+      return { year: s(p.year), holidays: s(p.holidays), workdays: s(p.workdays) };
+    default:
+      return { payload: JSON.stringify(payload) };
+  }
+}
+
+/** The tag colour of a proposal's status. */
+export function statusType(status: string): 'success' | 'primary' | 'danger' | 'info' {
+  return status === 'passed'
+    ? 'success'
+    : status === 'open'
+      ? 'primary'
+      : status === 'rejected'
+        ? 'danger'
+        : 'info';
+}
