@@ -95,7 +95,9 @@ export class Cluster {
   /** Folder node<i> for a full node: its key, a config linking it to the validators, and their admission. */
   private addFullNode(i: number): void {
     const { home, basePort } = this.opts;
-    const validators = Array.from({ length: this.opts.validators }, (_, v) => path.join(home, `node${v + 1}`));
+    const validators = Array.from({ length: this.opts.validators }, (_, v) =>
+      path.join(home, `node${v + 1}`),
+    );
     const genesis = readGenesis(validators[0]!, readNodeConfig(validators[0]!));
     const dir = path.join(home, `node${i}`);
     const { key } = loadOrCreateNodeKey(getSuite(genesis.suite), path.join(dir, 'validator-key.json'));

@@ -156,7 +156,7 @@ export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): No
     };
     new Gauge({
       name: 'gongxin_disk_free_bytes',
-      help: "Bytes free for the node on the disk of its data folder",
+      help: 'Bytes free for the node on the disk of its data folder',
       registers,
       collect() {
         const d = disk();
