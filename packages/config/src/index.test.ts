@@ -78,6 +78,24 @@ describe('loadConfig', () => {
     expect(loadConfig({}).chainUrl).toBeUndefined();
   });
 
+  it('reads CHAIN_NODES as named node APIs and refuses an entry that is not one', () => {
+    expect(
+      loadConfig({
+        CHAIN_NODES: 'node1=http://10.0.0.5:26601/, http://10.0.0.6:26611 ,node3=https://n3.example',
+      }).chainNodes,
+    ).toEqual([
+      { name: 'node1', url: 'http://10.0.0.5:26601' },
+      { name: '10.0.0.6:26611', url: 'http://10.0.0.6:26611' },
+      { name: 'node3', url: 'https://n3.example' },
+    ]);
+    expect(loadConfig({}).chainNodes).toEqual([]);
+    expect(problemsOf({ CHAIN_NODES: 'node1=ws://10.0.0.5:26600' })[0]).toEqual({
+      variable: 'CHAIN_NODES',
+      given: 'node1=ws://10.0.0.5:26600',
+      expected: expect.stringContaining('http'),
+    });
+  });
+
   it('refuses a DEMO flag that is not a boolean', () => {
     expect(problemsOf({ DEMO: 'maybe' })[0]?.variable).toBe('DEMO');
     expect(loadConfig({ DEMO: 'off' }).demo).toBe(false);
