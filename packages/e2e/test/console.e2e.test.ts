@@ -19,6 +19,7 @@ import { DESKTOP, input, PHONE, until } from '../src/journey';
 const PASSWORD = 'member-key-pass';
 const CHAIN_ID = 'gongxin-console';
 const suite = getSuite('ed25519-sha256');
+const nodeOutput: string[] = [];
 const home = mkdtempSync(path.join(tmpdir(), 'gongxin-console-'));
 const cluster = new Cluster({
   home,
@@ -27,6 +28,11 @@ const cluster = new Cluster({
   // Below Linux's ephemeral range, like the cluster test.
   basePort: 22000 + Math.floor(Math.random() * 900) * 10,
   chainId: CHAIN_ID,
+  // The nodes' last lines, to name what went wrong when a step times out.
+  onOutput: (name, line) => {
+    nodeOutput.push(`${name} ${line}`);
+    if (nodeOutput.length > 200) nodeOutput.shift();
+  },
 });
 let suiteProcess: SuiteProcess;
 let browser: Browser;
@@ -82,14 +88,17 @@ function startLoad() {
 
 beforeAll(async () => {
   await cluster.prepare();
-  await cluster.startAll();
+  // Five node processes starting at once on a shared two-core machine: give them time.
+  await Promise.all(cluster.nodes.map((_, i) => cluster.start(i, 180_000))).catch((error) => {
+    throw new Error(`${error.message}\n${nodeOutput.slice(-40).join('\n')}`);
+  });
   load = startLoad();
   const nodes = cluster.nodes.map((n) => `${n.name}=${n.apiUrl}`).join(',');
   [suiteProcess, browser] = await Promise.all([
     startSuiteProcess({ CHAIN_URL: cluster.nodes[0]!.apiUrl, CHAIN_NODES: nodes, DEMO: 'false' }, 120_000),
     launchBrowser(),
   ]);
-}, 240_000);
+}, 420_000);
 
 afterAll(async () => {
   await load?.stop();
@@ -198,8 +207,9 @@ describe('members’ console in Chromium', () => {
         const block = await json(`${cluster.nodes[0]!.apiUrl}/v1/blocks/${head}`);
         return block.certificate.signerKeys.includes(node5Key) ? block.height : null;
       },
-      120_000,
+      180_000,
       `a block after ${activation} signed by node5`,
+      () => nodeOutput.slice(-40).join('\n'),
     );
     expect(signedBy5).toBeGreaterThan(activation);
 
@@ -244,5 +254,5 @@ describe('members’ console in Chromium', () => {
     await shot(m1, 'console-desktop-en');
 
     expect(errors).toEqual([]);
-  }, 420_000);
+  }, 600_000);
 });

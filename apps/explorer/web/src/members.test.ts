@@ -1,0 +1,136 @@
+// The members' console in the browser without a chain: the proposal form turns what a member typed into
+// the governance.propose action the contract expects (or says in words what is wrong, signing nothing),
+// and an operator key file is read for its key.
+import { addressFromPublicKey, toHex } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/browser';
+import { createSuiteI18n } from '@gongxin/ui';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import en from './locales/en';
+import zhCN from './locales/zh-CN';
+
+const signAndSend = vi.hoisted(() => vi.fn());
+vi.mock('@gongxin/ui', async (original) => ({
+  ...(await original<typeof import('@gongxin/ui')>()),
+  useKeyring: () => ({ signAndSend, accounts: [] }),
+}));
+
+import ProposeForm from './components/propose-form.vue';
+import { parseKeyFile, payloadSummary } from './members';
+
+const suite = getSuite('ed25519-sha256');
+const member = 'gx13nrr3ehgc3fzpmkk7rlt88fsqmaakeqv90m0gg';
+const newKey = suite.publicKeyFromPrivate(new Uint8Array(32).fill(7));
+
+function form() {
+  return mount(ProposeForm, {
+    props: { from: member, validators: [{ key: 'aa'.repeat(32), name: 'node1' }], height: 40 },
+    global: { plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })] },
+  });
+}
+
+const field = (w: ReturnType<typeof form>, name: string) => {
+  const el = w.find(`[data-test="propose-${name}"]`);
+  return el.element.tagName === 'INPUT' || el.element.tagName === 'TEXTAREA' ? el : el.find('input');
+};
+
+beforeEach(() => {
+  localStorage.clear();
+  setActivePinia(createPinia());
+  signAndSend.mockReset();
+});
+
+describe('propose form', () => {
+  it('signs governance.propose adding a validator, its operator the key’s own address by default', async () => {
+    signAndSend.mockResolvedValue({
+      ok: true,
+      id: 'cd'.repeat(32),
+      events: [{ contract: 'governance', name: 'proposed', attrs: { id: 'cd'.repeat(32) } }],
+    });
+    const w = form();
+    await field(w, 'key').setValue(toHex(newKey));
+    await field(w, 'name').setValue('node5');
+    await w.find('[data-test="propose-form"]').trigger('submit');
+    await flushPromises();
+
+    expect(signAndSend).toHaveBeenCalledTimes(1);
+    const [actions, opts] = signAndSend.mock.calls[0]!;
+    expect(opts).toMatchObject({ from: member, describe: '发起提案：加入验证者' });
+    expect(actions).toEqual([
+      {
+        contract: 'governance',
+        name: 'propose',
+        params: {
+          kind: 'addValidator',
+          payload: { key: newKey, power: 10, name: 'node5', operator: addressFromPublicKey(suite, newKey) },
+        },
+      },
+    ]);
+    expect(w.emitted('proposed')).toEqual([['cd'.repeat(32)]]);
+  });
+
+  it('says what is wrong and signs nothing for a short key or a missing name', async () => {
+    const w = form();
+    await field(w, 'key').setValue('abcd');
+    await field(w, 'name').setValue('node5');
+    await w.find('[data-test="propose-form"]').trigger('submit');
+    await flushPromises();
+    expect(w.find('[data-test="propose-error"]').text()).toContain('公钥应为 64 位十六进制');
+
+    await field(w, 'key').setValue(toHex(newKey));
+    await field(w, 'name').setValue('');
+    await w.find('[data-test="propose-form"]').trigger('submit');
+    await flushPromises();
+    expect(w.find('[data-test="propose-error"]').text()).toContain('请填写名称');
+    expect(signAndSend).not.toHaveBeenCalled();
+  });
+
+  it('shows the contract’s refusal in words', async () => {
+    signAndSend.mockResolvedValue({ ok: false, id: 'ef'.repeat(32), code: 'already_exists', events: [] });
+    const w = form();
+    await field(w, 'key').setValue(toHex(newKey));
+    await field(w, 'name').setValue('node5');
+    await w.find('[data-test="propose-form"]').trigger('submit');
+    await flushPromises();
+    expect(w.find('[data-test="propose-error"]').text()).toContain('链拒绝了这笔交易：already_exists');
+    expect(w.emitted('proposed')).toBeUndefined();
+  });
+});
+
+describe('operator key files and proposal words', () => {
+  it('reads the suite and private key of a key file and refuses anything else', () => {
+    const privateKey = toHex(new Uint8Array(32).fill(9));
+    expect(parseKeyFile(JSON.stringify({ suite: 'ed25519-sha256', publicKey: 'x', privateKey }))).toEqual({
+      suite: 'ed25519-sha256',
+      privateKey,
+    });
+    expect(() => parseKeyFile('not json')).toThrow('not_json');
+    expect(() => parseKeyFile(JSON.stringify({ suite: 'ed25519-sha256', privateKey: 'abcd' }))).toThrow(
+      'not_key_file',
+    );
+    expect(() => parseKeyFile('null')).toThrow('not_key_file');
+  });
+
+  it('summarises each kind of change by the fields a member checks', () => {
+    expect(
+      payloadSummary('addValidator', {
+        key: `0x${toHex(newKey)}`,
+        power: 10,
+        name: 'node5',
+        operator: member,
+      }),
+    ).toEqual({ name: 'node5', key: `0x${toHex(newKey)}`, operator: member, power: '10' });
+    expect(payloadSummary('setCalendar', { year: 2027, holidays: ['01-01', '10-01'], workdays: [] })).toEqual(
+      {
+        year: '2027',
+        holidays: '01-01, 10-01',
+        workdays: '',
+      },
+    );
+    expect(payloadSummary('setParam', { name: 'fee.base', value: null })).toEqual({
+      name: 'fee.base',
+      value: '—',
+    });
+  });
+});
