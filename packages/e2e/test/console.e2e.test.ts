@@ -172,13 +172,13 @@ describe('members’ console in Chromium', () => {
     // 2. Members 2 and 3, each in their own browser (3 on a phone), vote for it.
     const m2 = await memberPage(2);
     await m2.goto(`${suiteProcess.url}/explorer/#/members/proposals/${id}`);
-    await m2.getByTestId('vote-yes').click();
+    await m2.getByTestId('vote-yes').click({ timeout: 60_000 });
     await confirmSignature(m2);
     await m2.getByTestId('vote-done').waitFor({ timeout: 30_000 });
 
     const m3 = await memberPage(3, true);
     await m3.goto(`${suiteProcess.url}/explorer/#/members/proposals/${id}`);
-    await m3.getByTestId('vote-yes').click();
+    await m3.getByTestId('vote-yes').click({ timeout: 60_000 });
     await confirmSignature(m3);
     await until(
       async () => (await m3.getByTestId('proposal-status').textContent())?.includes('已通过'),

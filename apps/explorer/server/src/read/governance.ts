@@ -186,17 +186,34 @@ export interface ValidatorSigning {
   proposedHead: boolean;
 }
 
+type Signed = { height: number; proposer: string; signerKeys: readonly string[] };
+// A committed block's signers never change: each block is asked for once (per chain), not on every refresh.
+const signedCache = new Map<string, Signed>();
+const SIGNED_CACHE_SIZE = 256;
+
+async function signedBlock(client: ChainClient, chainId: string, height: number): Promise<Signed | null> {
+  const key = `${chainId}/${height}`;
+  const cached = signedCache.get(key);
+  if (cached) return cached;
+  const block = await client.getBlock(height).catch(() => null);
+  if (!block) return null;
+  const signed = { height, proposer: block.proposer, signerKeys: block.certificate.signerKeys ?? [] };
+  signedCache.set(key, signed);
+  if (signedCache.size > SIGNED_CACHE_SIZE) signedCache.delete(signedCache.keys().next().value!);
+  return signed;
+}
+
 /** The current validators and which of the last blocks each one signed (from the blocks' certificates). */
 export async function validatorSigning(client: ChainClient, info: ChainInfoJson) {
   const head = info.head.height;
   const heights: number[] = [];
   for (let h = head; h >= 1 && heights.length < SIGNING_WINDOW; h--) heights.push(h);
-  const blocks = await Promise.all(heights.map((h) => client.getBlock(h).catch(() => null)));
+  const blocks = await Promise.all(heights.map((h) => signedBlock(client, info.chainId, h)));
   const validators: ValidatorSigning[] = info.validators.map((v) => {
     let signed = 0;
     let lastSignedHeight: number | null = null;
     for (const b of blocks) {
-      if (!b?.certificate.signerKeys?.includes(v.key)) continue;
+      if (!b?.signerKeys.includes(v.key)) continue;
       signed++;
       lastSignedHeight = Math.max(lastSignedHeight ?? 0, b.height);
     }
