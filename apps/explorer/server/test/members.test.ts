@@ -80,6 +80,22 @@ describe('members: proposals', () => {
     await expect(chain.query('members.proposal', { id: 'not-an-id' })).rejects.toBeInstanceOf(TrpcHttpError);
   });
 
+  it("lists the newest first, with a contract version's activation height", async () => {
+    const operator = chain.account(1_000_001);
+    const head = chain.node.head.height;
+    const sent = await chain.send(operator, [
+      {
+        contract: 'governance',
+        name: 'propose',
+        params: { kind: 'activateContract', payload: { contract: 'parking', version: 2, height: head + 50 } },
+      },
+    ]);
+    expect(sent.ok).toBe(true);
+    const { proposals } = await chain.query<{ proposals: ProposalItem[] }>('members.proposals');
+    expect(proposals.map((p) => p.kind)).toEqual(['activateContract', 'setParam']);
+    expect(proposals[0]).toMatchObject({ id: sent.id, status: 'passed', activationHeight: head + 50 });
+  });
+
   it('needs more than two thirds of the power to pass', () => {
     expect([1, 3, 10, 40, 50].map(quorumThreshold)).toEqual([1, 3, 7, 27, 34]);
   });

@@ -3,6 +3,7 @@
 // for a proposal's change. The chain decides who may propose and vote; the page only picks the key.
 import { type KeyringAccount, useKeyring } from '@gongxin/ui';
 import { computed, type Ref, ref } from 'vue';
+import type { Loader } from './load';
 
 export interface Member {
   operator: string;
@@ -86,4 +87,14 @@ export function statusType(status: string): 'success' | 'primary' | 'danger' | '
       : status === 'rejected'
         ? 'danger'
         : 'info';
+}
+
+/**
+ * A refresh for a timer or the live stream: skipped while the previous one is still answering, since a new
+ * load supersedes the one in flight and, on a slow server, a page refreshed every second would show nothing.
+ */
+export function refreshOf(...loaders: Loader<unknown>[]): () => Promise<void> {
+  return async () => {
+    await Promise.all(loaders.filter((l) => !l.loading.value).map((l) => l.load()));
+  };
 }
