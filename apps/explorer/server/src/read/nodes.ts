@@ -30,7 +30,8 @@ export interface NodeHealth extends WatchedNode {
 /** Samples kept per node: 3 minutes at the default interval. */
 export const MAX_SAMPLES = 90;
 export const WATCH_INTERVAL_MS = 2_000;
-const SCRAPE_TIMEOUT_MS = 1_500;
+/** Long enough for a busy node (a scrape round waits for its slowest node before the next one). */
+const SCRAPE_TIMEOUT_MS = 5_000;
 
 /** The unlabelled samples of a Prometheus text exposition (`name value`), by metric name. */
 export function parseMetrics(text: string): Map<string, number> {
