@@ -31,6 +31,7 @@ export {
   type IngestOptions,
   type IngestRecord,
   type IngestRejected,
+  type IngestReply,
   IngestRejection,
   type IngestStats,
   type IngestStore,

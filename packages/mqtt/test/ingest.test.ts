@@ -195,6 +195,41 @@ describe.each(brokerCases().map((c) => [c.name, c] as const))('%s broker', (name
     expect(worker.stats()).toMatchObject({ writeFailures: 3, stored: 1, duplicates: 0 });
   });
 
+  it("publishes a reading's reply only after its durable write, and again for a duplicate", async () => {
+    const prefix = uniquePrefix();
+    const store = new MemoryStore<MeterReading>();
+    store.failNext = 2;
+    const replyTopic = `${prefix}-ack/m7`;
+    const worker = await start({
+      prefix,
+      store,
+      mode: 'sharded',
+      retryMinMs: 200,
+      lanes: 1,
+      decode: (m) => ({ ...decodeMeter(m), reply: { topic: replyTopic, payload: `stored ${m.payload}` } }),
+    });
+    const replies: string[] = [];
+    const device = await connectMqtt(url, {
+      connectTimeoutMs: 2000,
+      subscriptions: [{ topicFilter: replyTopic, qos: 1, handler: (_t, p) => void replies.push(String(p)) }],
+    });
+    conns.push(device);
+    const pub = await publisher();
+    const payload = meterPayload('m7', 1, T0);
+    await pub.publish(shardTopic(prefix, SHARDS, 'm7', 'reading'), payload);
+    // While the store fails, nothing is confirmed.
+    await waitFor(() => store.writes >= 2, 'the failing writes', 10_000);
+    expect(store.records.size).toBe(0);
+    expect(replies).toEqual([]);
+    await waitFor(() => replies.length === 1, 'the reply after the write', 10_000);
+    expect(store.records.has('m7/1/1')).toBe(true);
+    expect(replies).toEqual([`stored ${payload}`]);
+    // A device that sends again (its reply was lost) is confirmed again; nothing is stored twice.
+    await pub.publish(shardTopic(prefix, SHARDS, 'm7', 'reading'), payload);
+    await waitFor(() => replies.length === 2, 'the reply to the duplicate', 10_000);
+    expect(worker.stats()).toMatchObject({ stored: 1, duplicates: 1 });
+  });
+
   it('stop() leaves unwritten messages unacknowledged: the next session gets them', async () => {
     const prefix = uniquePrefix();
     const clientId = uniqueId('st');

@@ -3,8 +3,15 @@
 // then acknowledge. A message is never acknowledged before the store has it (or has recorded it as
 // rejected), so a worker killed at any point loses nothing: the broker redelivers what was not
 // acknowledged, and the store's unique key drops what was already written.
+//
+// A broker's PUBACK to a device only says the broker has the message, and brokers lose messages (a
+// crash between autosaves, an in-memory broker restarting, a publish arriving before a restarted
+// worker has subscribed again). A decoder may therefore name a reply: a message published back to the
+// device once its reading is durably stored (or found already stored), so that the device keeps and
+// re-sends what was never confirmed. Re-sends are harmless: the store's key drops them.
 
 import { randomBytes } from 'node:crypto';
+import type { ISubscriptionMap } from 'mqtt';
 import { connectMqtt, MalformedPayloadError, type MqttConnection, type SubscriptionSpec } from '../client';
 import { isEmbeddedBroker } from '../embedded-broker';
 import { defaultLogger, type LoggerLike } from '../logger';
@@ -17,6 +24,18 @@ export interface DecodedReading<T> {
   seq?: string | number | bigint;
   ts: number;
   data: T;
+  /**
+   * Published (QoS 1, not retained) once the reading is durably stored or found already stored: an
+   * end-to-end acknowledgement the device can act on, unlike the broker's PUBACK. Best effort: a lost
+   * reply makes the device send again, and the duplicate is acknowledged in turn.
+   */
+  reply?: IngestReply;
+}
+
+/** A message the pipeline publishes after a durable write. */
+export interface IngestReply {
+  topic: string;
+  payload: string | Uint8Array;
 }
 
 export interface IngestMessage {
@@ -164,7 +183,7 @@ export interface IngestWorker {
 }
 
 type Pending<T> =
-  | { kind: 'record'; record: IngestRecord<T>; settle: () => void }
+  | { kind: 'record'; record: IngestRecord<T>; settle: () => void; reply?: IngestReply; lane: number }
   | { kind: 'rejected'; rejected: IngestRejected; settle: () => void };
 
 export const DEFAULT_INTERVAL_MS = 15 * 60 * 1000;
@@ -299,8 +318,8 @@ class Pipeline<T> implements IngestWorker {
 
   async connect(): Promise<void> {
     try {
-      for (const lane of this.lanes) {
-        const handler = (topic: string, payload: Buffer) => this.#receive(topic, payload);
+      for (const [index, lane] of this.lanes.entries()) {
+        const handler = (topic: string, payload: Buffer) => this.#receive(topic, payload, index);
         const subscriptions: SubscriptionSpec[] = lane.filters.map((topicFilter) => ({
           topicFilter,
           handler,
@@ -319,6 +338,23 @@ class Pipeline<T> implements IngestWorker {
           password: this.#opts.password,
         });
         this.#connections.push(conn);
+        // A broker that restarts may restore the session yet not every subscription in it: Mosquitto
+        // 2.0 brings back a persistent session (CONNACK session present) without its $share
+        // subscriptions, and mqtt.js subscribes again only when the session is gone (and skips a
+        // filter it believes subscribed unless told `resubscribe`). Subscribing again is harmless
+        // (same filters, same QoS; ingest topics are not retained), so always do it.
+        conn.client.on('connect', (connack) => {
+          if (!connack.sessionPresent || this.#stopping) return;
+          // mqtt.js reads `resubscribe` from the subscription map; its types leave the key out.
+          const again = {
+            ...Object.fromEntries(lane.filters.map((f) => [f, { qos: 1 as const }])),
+            resubscribe: true,
+          } as unknown as ISubscriptionMap;
+          conn.client.subscribe(again, (err) => {
+            if (err && !this.#stopping)
+              this.#logger.warn({ err, clientId: lane.clientId }, 'MQTT ingest could not subscribe again');
+          });
+        });
       }
     } catch (err) {
       await this.stop();
@@ -361,7 +397,7 @@ class Pipeline<T> implements IngestWorker {
     await Promise.all(this.#connections.map((conn) => conn.close()));
   }
 
-  #receive(topic: string, payload: Buffer): Promise<void> {
+  #receive(topic: string, payload: Buffer, lane: number): Promise<void> {
     this.#stats.received++;
     const receivedAt = this.#now();
     let settle: () => void = () => {};
@@ -370,7 +406,8 @@ class Pipeline<T> implements IngestWorker {
     });
     let item: Pending<T>;
     try {
-      item = { kind: 'record', record: this.#decode(topic, payload, receivedAt), settle };
+      const { record, reply } = this.#decode(topic, payload, receivedAt);
+      item = { kind: 'record', record, settle, lane, ...(reply && { reply }) };
     } catch (err) {
       const { reason, message } = classify(err);
       item = {
@@ -384,7 +421,11 @@ class Pipeline<T> implements IngestWorker {
     return settled;
   }
 
-  #decode(topic: string, payload: Buffer, receivedAt: number): IngestRecord<T> {
+  #decode(
+    topic: string,
+    payload: Buffer,
+    receivedAt: number,
+  ): { record: IngestRecord<T>; reply: IngestReply | undefined } {
     const parsed = parseShardTopic(this.#opts.prefix, topic);
     if (!parsed) {
       throw new IngestRejection(
@@ -410,7 +451,7 @@ class Pipeline<T> implements IngestWorker {
     }
     const key = this.#keyOf(reading);
     if (typeof key !== 'string' || key === '') throw new IngestRejection('bad_key', 'empty dedupe key');
-    return {
+    const record: IngestRecord<T> = {
       key,
       device: reading.device,
       ts: reading.ts,
@@ -420,6 +461,7 @@ class Pipeline<T> implements IngestWorker {
       data: reading.data,
       receivedAt,
     };
+    return { record, reply: reading.reply };
   }
 
   #schedule(): void {
@@ -499,7 +541,20 @@ class Pipeline<T> implements IngestWorker {
       }
     }
     for (const item of batch) item.settle();
+    this.#reply(batch);
     return true;
+  }
+
+  /** Publishes the replies of written records (stored now or before), each on the lane it came in on. */
+  #reply(batch: readonly Pending<T>[]): void {
+    for (const item of batch) {
+      if (item.kind !== 'record' || !item.reply) continue;
+      const conn = this.#connections[item.lane];
+      if (!conn || this.#sealed) continue;
+      conn.publish(item.reply.topic, item.reply.payload, { qos: 1 }).catch((err: unknown) => {
+        this.#logger.debug({ err, topic: item.reply?.topic }, 'MQTT ingest reply not sent');
+      });
+    }
   }
 
   #onDataError(batch: Pending<T>[], err: IngestStoreDataError): boolean {
