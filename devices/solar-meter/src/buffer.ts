@@ -1,7 +1,7 @@
-// Where signed batches wait until the broker has acknowledged them. On disk, each batch is one file
+// Where signed batches wait until the ingester has acknowledged storing them. On disk, each batch is one file
 // written to a temporary name, fsynced and renamed (so a crash leaves either the whole batch or none),
-// named by a counter so they are sent in the order they were cut; a batch is deleted only after its
-// PUBACK. The in-memory buffer is for fleets of simulated meters in load tests.
+// named by a counter so they are sent in the order they were cut; a batch is deleted only once it is
+// confirmed (see Gateway). The in-memory buffer is for fleets of simulated meters in load tests.
 import {
   closeSync,
   fsyncSync,
@@ -20,6 +20,7 @@ export interface BatchBuffer {
   /** The oldest unsent batches, oldest first. */
   peek(max: number): { id: string; payload: Uint8Array }[];
   remove(id: string): void;
+  has(id: string): boolean;
   readonly size: number;
 }
 
@@ -34,6 +35,9 @@ export class MemoryBuffer implements BatchBuffer {
   }
   remove(id: string): void {
     this.#items = this.#items.filter((i) => i.id !== id);
+  }
+  has(id: string): boolean {
+    return this.#items.some((i) => i.id === id);
   }
   get size() {
     return this.#items.length;
@@ -81,6 +85,10 @@ export class DiskBuffer implements BatchBuffer {
   remove(id: string): void {
     rmSync(join(this.#dir, id), { force: true });
     this.#names = this.#names.filter((n) => n !== id);
+  }
+
+  has(id: string): boolean {
+    return this.#names.includes(id);
   }
 
   get size() {

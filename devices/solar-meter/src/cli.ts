@@ -55,9 +55,16 @@ if (command === 'key') {
   const started = performance.now();
   await fleet.advance(Number(values.steps));
   fleet.cutAll();
-  await fleet.send();
+  // Until the ingester has confirmed every batch (re-sending what is overdue), for at most a minute.
+  const giveUp = Date.now() + 60_000;
+  while (fleet.buffered > 0 && Date.now() < giveUp) {
+    if (fleet.publishers.every((p) => p.connected)) await fleet.send();
+    else await new Promise((r) => setTimeout(r, 200));
+  }
   const s = (performance.now() - started) / 1000;
-  console.log(`${fleet.readings} readings from ${values.count} meters sent in ${s.toFixed(1)} s`);
+  console.log(
+    `${fleet.readings} readings from ${values.count} meters sent in ${s.toFixed(1)} s; ${fleet.buffered} batches unconfirmed`,
+  );
   await fleet.close();
 } else {
   console.error(`unknown command ${command}: run, key or fleet`);

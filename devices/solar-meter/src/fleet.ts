@@ -19,6 +19,8 @@ export interface FleetOptions {
   readingsPerBatch?: number;
   clientIdBase?: string;
   seed?: number;
+  /** A batch not confirmed by the ingester within this is sent again. Default 10 s. */
+  ackTimeoutMs?: number;
 }
 
 export class Fleet {
@@ -26,7 +28,10 @@ export class Fleet {
   readonly keys = new Map<string, string>();
   readonly publishers: MqttPublisher[] = [];
   #now: number;
-  readonly #o: Required<Omit<FleetOptions, 'seed'>> & { seed: number };
+  readonly #o: Required<Omit<FleetOptions, 'seed' | 'ackTimeoutMs'>> & {
+    seed: number;
+    ackTimeoutMs?: number;
+  };
 
   constructor(o: FleetOptions) {
     this.#o = {
@@ -58,17 +63,24 @@ export class Fleet {
           maxBatch: this.#o.readingsPerBatch,
           batchEveryMs: Number.MAX_SAFE_INTEGER,
           window: 4,
+          ...(o.ackTimeoutMs !== undefined && { ackTimeoutMs: o.ackTimeoutMs }),
         }),
       );
     }
   }
 
+  /** Opens the connections and subscribes each to the acknowledgements of the meters it publishes for. */
   async connect(): Promise<void> {
     for (let c = 0; c < this.#o.connections; c++) {
       const p = new MqttPublisher({ url: this.#o.url, clientId: `${this.#o.clientIdBase}-${c}` });
       this.publishers.push(p);
     }
     await Promise.all(this.publishers.map((p) => p.waitConnected()));
+    await Promise.all(
+      this.publishers.map((p, c) =>
+        p.confirmFor(this.gateways.filter((_, i) => i % this.publishers.length === c)),
+      ),
+    );
   }
 
   /** Advances simulated time by `steps` samples for every meter, cutting full batches as they fill. */
@@ -84,7 +96,10 @@ export class Fleet {
     for (const g of this.gateways) g.cut();
   }
 
-  /** Sends every buffered batch (each meter on its connection); resolves when all are acknowledged or a connection is down. */
+  /**
+   * Sends every buffered batch (each meter on its connection); resolves when all are confirmed by the
+   * ingester, a connection is down, or a confirmation is overdue (call again to send those again).
+   */
   async send(): Promise<void> {
     await Promise.all(this.gateways.map((g, i) => g.send(this.publishers[i % this.publishers.length]!)));
   }

@@ -1,7 +1,11 @@
 // The meter gateway: samples its meter, numbers each reading (meter, epoch, seq), cuts batches (at most
 // 100 readings, never across a 15-minute interval or an epoch), signs each batch once over its Merkle
-// root, keeps it in its buffer (on disk) and publishes the buffer in order over MQTT QoS 1, deleting a
-// batch only after the broker acknowledged it. The connection keeps a persistent session and leaves a
+// root, keeps it in its buffer (on disk) and publishes the buffer in order over MQTT QoS 1. A batch
+// leaves the buffer only once the ingester confirms it has stored it durably (an acknowledgement on
+// solar/ack/v1/<meter>): the broker's PUBACK only says the broker has it, and brokers lose messages
+// (a crash between autosaves, an in-memory broker restarting, a subscriber not yet back after a restart).
+// A batch not confirmed within ackTimeoutMs is sent again; the ingester stores each (meter, epoch, seq)
+// once, so a re-send costs only bandwidth. The connection keeps a persistent session and leaves a
 // retained "offline" status as its last will.
 //
 // Epochs: the epoch is the gateway's boot count. It grows when the gateway starts, when the meter
@@ -16,7 +20,11 @@ import { connect, type MqttClient } from 'mqtt';
 import type { MeterAdapter } from './adapter';
 import { type BatchBuffer, DiskBuffer, MemoryBuffer } from './buffer';
 import {
+  ACK_PREFIX,
+  ackTopic,
+  type BatchAck,
   batchTopic,
+  decodeAck,
   encodeBatch,
   INTERVAL_MS,
   MAX_BATCH_READINGS,
@@ -40,8 +48,17 @@ export interface GatewayOptions {
   /** Cut a batch once its first reading is this old (device time). Default 60 s. */
   batchEveryMs?: number;
   maxBatch?: number;
-  /** Batches published at once before waiting for their acks. Default 8 (sent in order). */
+  /** Batches published and not yet confirmed at any time (sent in order). Default 8. */
   window?: number;
+  /**
+   * When a batch may leave the buffer. `ingest` (default): on the ingester's acknowledgement that it is
+   * stored (the publisher must route acknowledgements to `acknowledge`, as MqttPublisher does). `broker`:
+   * on the broker's PUBACK, for an ingester that sends no acknowledgements; a broker that loses a
+   * message then loses the batch.
+   */
+  confirm?: 'ingest' | 'broker';
+  /** A batch published this long ago and not confirmed is published again. Default 10 s. */
+  ackTimeoutMs?: number;
   /** First epoch of a gateway without a data directory (a restarted in-memory gateway must not reuse epochs). */
   epoch?: number;
 }
@@ -57,7 +74,12 @@ interface State {
 export interface GatewayStats {
   readings: number;
   batches: number;
+  /** Publishes acknowledged by the broker (a batch sent again counts again). */
   published: number;
+  /** Batches confirmed by the ingester (or by the broker with `confirm: 'broker'`). */
+  confirmed: number;
+  /** Batches published again because no confirmation came in time. */
+  resent: number;
   gaps: number;
   resets: number;
 }
@@ -69,7 +91,19 @@ export class Gateway {
   #state: State;
   #current: Reading[] = [];
   #sending: Promise<void> | undefined;
-  readonly stats: GatewayStats = { readings: 0, batches: 0, published: 0, gaps: 0, resets: 0 };
+  /** Published batches awaiting confirmation, by root: buffer id and when they were last published. */
+  readonly #inflight = new Map<string, { id: string; sentAt: number }>();
+  readonly #rootOf = new Map<string, string>();
+  #acked: (() => void) | undefined;
+  readonly stats: GatewayStats = {
+    readings: 0,
+    batches: 0,
+    published: 0,
+    confirmed: 0,
+    resent: 0,
+    gaps: 0,
+    resets: 0,
+  };
 
   constructor(options: GatewayOptions) {
     this.#o = options;
@@ -87,7 +121,7 @@ export class Gateway {
     return this.#state.epoch;
   }
 
-  /** Batches waiting for the broker. */
+  /** Batches not yet confirmed. */
   get buffered(): number {
     return this.#buffer.size;
   }
@@ -147,7 +181,29 @@ export class Gateway {
     this.#saveState();
   }
 
-  /** Publishes the buffer in order while the publisher is connected; resolves when it is empty or offline. */
+  /**
+   * The ingester's acknowledgement (an ack message's payload, or decoded): the batch with that root
+   * leaves the buffer. True when it was one of this gateway's batches awaiting confirmation.
+   */
+  acknowledge(ack: BatchAck | Uint8Array): boolean {
+    const a = ack instanceof Uint8Array ? decodeAck(ack) : ack;
+    if (a.meter !== this.meter) return false;
+    const waiting = this.#inflight.get(a.root);
+    if (!waiting) return false;
+    this.#inflight.delete(a.root);
+    this.#rootOf.delete(waiting.id);
+    if (!this.#buffer.has(waiting.id)) return false;
+    this.#buffer.remove(waiting.id);
+    this.stats.confirmed++;
+    this.#acked?.();
+    return true;
+  }
+
+  /**
+   * Publishes the buffer in order while the publisher is connected, at most `window` batches awaiting
+   * confirmation at a time, and publishes again those whose confirmation is overdue. Resolves when the
+   * buffer is empty, the publisher is offline, or a confirmation is overdue (call again to re-send).
+   */
   send(publisher: Publisher): Promise<void> {
     this.#sending ??= this.#sendLoop(publisher).finally(() => {
       this.#sending = undefined;
@@ -157,16 +213,76 @@ export class Gateway {
 
   async #sendLoop(publisher: Publisher): Promise<void> {
     const topic = batchTopic(this.meter);
+    const byBroker = this.#o.confirm === 'broker';
+    const timeout = this.#o.ackTimeoutMs ?? 10_000;
     while (publisher.connected && this.#buffer.size > 0) {
       const items = this.#buffer.peek(this.#o.window ?? 8);
-      // QoS 1 on one connection keeps the order; each batch leaves the buffer after its own PUBACK.
-      const results = await Promise.allSettled(items.map((i) => publisher.publish(topic, i.payload)));
-      for (const [k, r] of results.entries()) {
-        if (r.status !== 'fulfilled') return;
-        this.#buffer.remove(items[k]!.id);
-        this.stats.published++;
+      const now = Date.now();
+      const due: { id: string; payload: Uint8Array; root: string }[] = [];
+      for (const item of items) {
+        const root = this.#root(item);
+        const waiting = this.#inflight.get(root);
+        if (waiting && now - waiting.sentAt < timeout) continue;
+        if (waiting) this.stats.resent++;
+        // Awaiting confirmation from before the publish: an acknowledgement may overtake the PUBACK.
+        if (!byBroker) this.#inflight.set(root, { id: item.id, sentAt: now });
+        due.push({ ...item, root });
       }
+      if (due.length > 0) {
+        // QoS 1 on one connection keeps the order.
+        const results = await Promise.allSettled(due.map((i) => publisher.publish(topic, i.payload)));
+        let failed = false;
+        for (const [k, r] of results.entries()) {
+          const item = due[k]!;
+          if (r.status !== 'fulfilled') {
+            // Never reached the broker: send it as soon as the connection is back.
+            this.#inflight.delete(item.root);
+            failed = true;
+            continue;
+          }
+          this.stats.published++;
+          if (byBroker && this.#buffer.has(item.id)) {
+            this.#buffer.remove(item.id);
+            this.#rootOf.delete(item.id);
+            this.stats.confirmed++;
+          }
+        }
+        if (failed) return;
+        continue;
+      }
+      // The whole window awaits confirmation: wait for one, or until the oldest is overdue.
+      let oldest = now;
+      for (const item of items)
+        oldest = Math.min(oldest, this.#inflight.get(this.#root(item))?.sentAt ?? now);
+      const confirmed = await this.#waitForAck(oldest + timeout - now, publisher);
+      if (!confirmed) return;
     }
+  }
+
+  /** True once an acknowledgement arrives; false after `ms` or when the publisher goes offline. */
+  #waitForAck(ms: number, publisher: Publisher): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.#acked = undefined;
+        resolve(ok);
+      };
+      const timer = setTimeout(() => done(false), Math.max(0, ms));
+      const poll = setInterval(() => {
+        if (!publisher.connected) done(false);
+      }, 250);
+      this.#acked = () => done(true);
+    });
+  }
+
+  #root(item: { id: string; payload: Uint8Array }): string {
+    let root = this.#rootOf.get(item.id);
+    if (root === undefined) {
+      root = (JSON.parse(new TextDecoder().decode(item.payload)) as { root: string }).root;
+      this.#rootOf.set(item.id, root);
+    }
+    return root;
   }
 
   #loadState(): State | null {
@@ -195,9 +311,13 @@ export interface MqttPublisherOptions {
   reconnectPeriodMs?: number;
 }
 
-/** An MQTT connection for gateways: persistent session (clean=false), QoS 1, last will "offline". */
+/**
+ * An MQTT connection for gateways: persistent session (clean=false), QoS 1, last will "offline", and
+ * the ingester's acknowledgements routed to the gateways that publish on it (see `confirmFor`).
+ */
 export class MqttPublisher implements Publisher {
   readonly client: MqttClient;
+  readonly #gateways = new Map<string, Gateway>();
   constructor(o: MqttPublisherOptions) {
     const status = (s: string) =>
       JSON.stringify({ v: 1, meter: o.statusOf?.meter, status: s, epoch: o.statusOf?.epoch ?? 0 });
@@ -217,6 +337,20 @@ export class MqttPublisher implements Publisher {
       }),
     });
     this.client.on('error', () => {});
+    this.client.on('message', (topic, payload) => {
+      if (!topic.startsWith(`${ACK_PREFIX}/`)) return;
+      const gateway = this.#gateways.get(topic.slice(ACK_PREFIX.length + 1));
+      try {
+        gateway?.acknowledge(new Uint8Array(payload));
+      } catch {
+        // A malformed acknowledgement confirms nothing; the batch is sent again.
+      }
+    });
+    // Subscribed again on every connect: a broker that restarted may have lost the session or part of it.
+    this.client.on('connect', () => {
+      const topics = [...this.#gateways.keys()].map(ackTopic);
+      if (topics.length > 0) this.client.subscribe(topics, { qos: 1 }, () => {});
+    });
     if (o.statusOf) {
       const meter = o.statusOf.meter;
       this.client.on('connect', () => {
@@ -226,6 +360,14 @@ export class MqttPublisher implements Publisher {
   }
   get connected(): boolean {
     return this.client.connected;
+  }
+  /** Routes the ingester's acknowledgements of these gateways' batches to them (subscribes, QoS 1). */
+  async confirmFor(gateways: readonly Gateway[]): Promise<void> {
+    for (const g of gateways) this.#gateways.set(g.meter, g);
+    if (!this.client.connected) return; // subscribed on connect
+    const topics = gateways.map((g) => ackTopic(g.meter));
+    for (let i = 0; i < topics.length; i += 500)
+      await this.client.subscribeAsync(topics.slice(i, i + 500), { qos: 1 });
   }
   async publish(topic: string, payload: Uint8Array): Promise<void> {
     await this.client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
@@ -259,6 +401,7 @@ export function runGateway(
       opts.onError?.(err);
     }
   };
+  void publisher.confirmFor([gateway]).catch((err: unknown) => opts.onError?.(err));
   publisher.client.on('connect', () => void gateway.send(publisher));
   const timer = setInterval(() => void tick(), opts.sampleEveryMs ?? 10_000);
   return {

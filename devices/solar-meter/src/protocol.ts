@@ -5,6 +5,9 @@
 //   solar/v1/<shard>/<meter>/batch    a signed batch of readings (JSON below); shard = FNV-1a(meter) % 64
 //   solar/status/v1/<meter>           retained {"v":1,"meter":…,"status":"online"|"offline","epoch":n};
 //                                     "offline" is the connection's last will
+//   solar/ack/v1/<meter>              from the ingester, once a batch is durably stored (or was already):
+//                                     {"v":1,"meter":…,"epoch":n,"first":seq,"count":n,"root":"<64 hex>"};
+//                                     the gateway keeps a batch, and sends it again, until this arrives
 // A batch holds 1..100 readings of one meter, one epoch and one 15-minute interval (by device time),
 // with consecutive seq. Every number is a JSON integer (never a float): Wh registers, W, dV, d°C, W/m².
 //   {"v":1,"meter":"m-001","epoch":3,"readings":[{"seq":17,"ts":1717200000000,"importWh":12,
@@ -20,6 +23,7 @@ import { shardTopic } from '@gongxin/mqtt';
 export const PROTOCOL_VERSION = 1;
 export const TOPIC_PREFIX = 'solar/v1';
 export const STATUS_PREFIX = 'solar/status/v1';
+export const ACK_PREFIX = 'solar/ack/v1';
 export const SHARDS = 64;
 export const MAX_BATCH_READINGS = 100;
 export const INTERVAL_MS = 15 * 60_000;
@@ -76,6 +80,7 @@ const METER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export const batchTopic = (meter: string) => shardTopic(TOPIC_PREFIX, SHARDS, meter, 'batch');
 export const statusTopic = (meter: string) => `${STATUS_PREFIX}/${meter}`;
+export const ackTopic = (meter: string) => `${ACK_PREFIX}/${meter}`;
 
 // One-shot hashing (crypto.hash) is several times cheaper than a createHash object per node.
 const sha256 = (...parts: Uint8Array[]): Uint8Array =>
@@ -267,4 +272,57 @@ export function verifyBatch(batch: Batch, key: KeyObject): boolean {
 
 export function encodeBatch(batch: Batch): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(batch));
+}
+
+/** The ingester's acknowledgement of one batch: stored durably, named by its place and its root. */
+export interface BatchAck {
+  readonly v: 1;
+  readonly meter: string;
+  readonly epoch: number;
+  readonly first: number;
+  readonly count: number;
+  readonly root: string;
+}
+
+export function ackOf(batch: Batch): BatchAck {
+  return {
+    v: 1,
+    meter: batch.meter,
+    epoch: batch.epoch,
+    first: batch.readings[0]!.seq,
+    count: batch.readings.length,
+    root: batch.root,
+  };
+}
+
+export function encodeAck(ack: BatchAck): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(ack));
+}
+
+/** Parses an acknowledgement strictly; throws ProtocolError naming the field. */
+export function decodeAck(payload: Uint8Array): BatchAck {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+  } catch {
+    throw new ProtocolError('malformed_payload', 'the acknowledgement is not UTF-8 JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new ProtocolError('malformed_payload', 'the acknowledgement is not a JSON object');
+  const a = json as Record<string, unknown>;
+  if (a.v !== PROTOCOL_VERSION) throw new ProtocolError('version', `v must be ${PROTOCOL_VERSION}`);
+  if (typeof a.meter !== 'string' || !METER_ID.test(a.meter))
+    throw new ProtocolError('invalid_field', 'meter: 1–64 of A-Z a-z 0-9 _ . -');
+  for (const f of ['epoch', 'first', 'count'] as const)
+    if (!isInt(a[f]) || a[f] < 0) throw new ProtocolError('invalid_field', `${f}: a non-negative integer`);
+  if (typeof a.root !== 'string' || !/^[0-9a-f]{64}$/.test(a.root))
+    throw new ProtocolError('invalid_field', 'root: 64 lowercase hex digits');
+  return {
+    v: 1,
+    meter: a.meter,
+    epoch: a.epoch as number,
+    first: a.first as number,
+    count: a.count as number,
+    root: a.root,
+  };
 }

@@ -7,7 +7,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Fleet } from '../src/fleet';
 import { Gateway, MqttPublisher } from '../src/gateway';
 import { generateDeviceKey } from '../src/keys';
-import { type Batch, decodeBatch, publicKeyFromHex, verifyBatch } from '../src/protocol';
+import {
+  ackOf,
+  ackTopic,
+  type Batch,
+  decodeBatch,
+  encodeAck,
+  publicKeyFromHex,
+  signBatch,
+  verifyBatch,
+} from '../src/protocol';
 import { SimulatedPlant } from '../src/simulator';
 
 const DAY = Date.UTC(2024, 4, 31, 16, 0, 0);
@@ -26,13 +35,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function collect(url: string) {
+/** Takes the batches in as an ingester would: keeps each and acknowledges it (unless `ack` says not). */
+async function collect(url: string, ack: (b: Batch) => boolean = () => true) {
   const batches: Batch[] = [];
   const statuses: string[] = [];
+  const acker = await connectMqtt(url, { logger: silent });
+  cleanup.push(() => acker.close());
   const conn = await connectMqtt(url, {
     logger: silent,
     subscriptions: [
-      { topicFilter: 'solar/v1/+/#', qos: 1, handler: (_t, p) => void batches.push(decodeBatch(p)) },
+      {
+        topicFilter: 'solar/v1/+/#',
+        qos: 1,
+        handler: async (_t, p) => {
+          const b = decodeBatch(p);
+          batches.push(b);
+          if (ack(b)) await acker.publish(ackTopic(b.meter), encodeAck(ackOf(b)), { qos: 1 });
+        },
+      },
       { topicFilter: 'solar/status/v1/#', qos: 1, handler: (_t, p) => void statuses.push(p.toString()) },
     ],
   });
@@ -90,8 +110,10 @@ describe('meter gateway', () => {
     cleanup.push(() => broker.close());
     const got = await collect(broker.url);
     await publisher.waitConnected();
+    await publisher.confirmFor([gateway]);
     await gateway.send(publisher);
     expect(gateway.buffered).toBe(0);
+    expect(gateway.stats.confirmed).toBe(waiting + 1);
     await until(() => got.batches.length === waiting + 1);
     const pub = publicKeyFromHex(key.publicKey);
     expect(got.batches.every((b) => verifyBatch(b, pub))).toBe(true);
@@ -151,5 +173,51 @@ describe('meter gateway', () => {
     await until(() => got.batches.reduce((s, b) => s + b.readings.length, 0) === 50 * 20);
     for (const b of got.batches)
       expect(verifyBatch(b, publicKeyFromHex(fleet.keys.get(b.meter)!))).toBe(true);
+  });
+
+  it('keeps a batch the broker took until the ingester confirms it, and sends it again when overdue', async () => {
+    const broker = await startEmbeddedBroker({ logger: silent });
+    cleanup.push(() => broker.close());
+    // The first copy of the third batch is taken by the broker (PUBACK) but never stored.
+    const seen = new Set<string>();
+    let dropped = 0;
+    const got = await collect(broker.url, (b) => {
+      const first = b.readings[0]!.seq === 2 && !seen.has(b.root);
+      seen.add(b.root);
+      if (first) dropped++;
+      return !first;
+    });
+    const key = generateDeviceKey();
+    const gateway = new Gateway({
+      meter: 'm-003',
+      adapter: new SimulatedPlant({ capacityW: 10_000, start: DAY + 10 * H }),
+      privateKey: key.privateKey,
+      batchEveryMs: 0,
+      ackTimeoutMs: 500,
+    });
+    for (let i = 0; i < 5; i++) await gateway.sample(DAY + 10 * H + i * 60_000);
+    gateway.cut();
+    const publisher = new MqttPublisher({ url: broker.url, clientId: 'gw-m-003' });
+    cleanup.push(() => publisher.close());
+    await publisher.waitConnected();
+    await publisher.confirmFor([gateway]);
+    await gateway.send(publisher);
+    // The broker acknowledged all five; four are confirmed, the dropped one waits in the buffer.
+    expect(dropped).toBe(1);
+    expect(gateway.stats.published).toBe(5);
+    expect(gateway.stats.confirmed).toBe(4);
+    expect(gateway.buffered).toBe(1);
+    // An acknowledgement that names another root confirms nothing.
+    const stray = signBatch('m-003', 0, [{ ...got.batches[0]!.readings[0]!, seq: 2 }], key.privateKey);
+    expect(gateway.acknowledge(ackOf(stray))).toBe(false);
+    expect(gateway.buffered).toBe(1);
+    // Overdue: sent again, confirmed this time.
+    await gateway.send(publisher);
+    expect(gateway.buffered).toBe(0);
+    expect(gateway.stats.resent).toBe(1);
+    expect(gateway.stats.confirmed).toBe(5);
+    const copies = got.batches.filter((b) => b.readings[0]!.seq === 2);
+    expect(copies.length).toBe(2);
+    expect(copies[0]!.root).toBe(copies[1]!.root);
   });
 });

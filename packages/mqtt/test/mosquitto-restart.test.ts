@@ -111,7 +111,9 @@ describe.skipIf(missing)('ingest on a Mosquitto that restarts', () => {
       await sleep(300);
     }
     for (let seq = 3; seq <= 11; seq++) await pub.publish(topic, meterPayload('m1', seq, t0 + seq));
-    await waitFor(() => records.records.size === 11, 'the readings after the restart', 10_000).catch(() => {});
+    await waitFor(() => records.records.size === 11, 'the readings after the restart', 10_000).catch(
+      () => {},
+    );
     expect([...records.records.keys()].sort()).toEqual(
       Array.from({ length: 11 }, (_, i) => `m1/1/${i + 1}`).sort(),
     );

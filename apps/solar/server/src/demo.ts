@@ -124,6 +124,8 @@ export function startDemoFleet(url: string, now = Date.now()): { stop(): Promise
         clientId: `solar-demo-${meter}`,
         statusOf: { meter, epoch },
       });
+      // The ingester's acknowledgements let batches leave the gateway's buffer.
+      void publisher.confirmFor([gateway]).catch(() => {});
       return { gateway, publisher };
     }),
   );

@@ -4,13 +4,18 @@
 // decoder: protocol v1 batches (devices/solar-meter), verified against the device key the meter was
 // registered with on chain. One stored row per signed batch, keyed `<meter>/<epoch>/<firstSeq>`; the
 // gateway never re-cuts a batch, so (meter, epoch, seq) of every reading is stored exactly once.
+// Once a batch is durably stored (or found stored already), the pipeline publishes its acknowledgement
+// on solar/ack/v1/<meter>; the gateway keeps the batch, and sends it again, until then.
 import type { KeyObject } from 'node:crypto';
 import type { DeviceIngestDefinition } from '@gongxin/app-kit';
 import type { Database } from '@gongxin/db';
 import { IngestRejection } from '@gongxin/mqtt';
 import {
+  ackOf,
+  ackTopic,
   type Batch,
   decodeBatch,
+  encodeAck,
   ProtocolError,
   publicKeyFromHex,
   type Reading,
@@ -120,6 +125,7 @@ export function solarFeed(opts: SolarFeedOptions): DeviceIngestDefinition<BatchD
         // The latest reading's time: the pipeline refuses batches whose clock runs ahead of this host.
         ts: last.ts,
         data: { meter: batch.meter, epoch: batch.epoch, readings: [...batch.readings] },
+        reply: { topic: ackTopic(batch.meter), payload: encodeAck(ackOf(batch)) },
       };
     },
     toData: (d) =>

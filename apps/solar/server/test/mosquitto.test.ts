@@ -51,6 +51,7 @@ describe('solar ingest on Mosquitto', () => {
     gateway.cut();
     const publisher = new MqttPublisher({ url: URL, clientId: `gw-${meter}`, statusOf: { meter, epoch: 0 } });
     await publisher.waitConnected();
+    await publisher.confirmFor([gateway]);
     const sent: Uint8Array[] = [];
     await gateway.send({
       connected: true,
@@ -59,6 +60,9 @@ describe('solar ingest on Mosquitto', () => {
         await publisher.publish(topic, payload);
       },
     });
+    // Every batch confirmed by the ingester once stored: the gateway's buffer is empty.
+    expect(gateway.buffered).toBe(0);
+    expect(gateway.stats.confirmed).toBe(gateway.stats.batches);
     // QoS 1 redelivers: every batch once more.
     for (const p of sent) await publisher.publish(batchTopic(meter), p);
     const readings = gateway.stats.readings;
