@@ -21,6 +21,8 @@ const zh = {
     '电表 {meter} {start} 起 15 分钟：上网 {kwh} kWh，{readings} 条读数，默克尔根 {root}{flags}',
   orderPlaced: '{account} 为 {slot} 时段挂{side}单 {kwh} kWh，限价 {price} 元/kWh',
   orderCancelled: '撤销挂单 {id}',
+  traded:
+    '{slot} 时段连续撮合：挂单 {sell} 卖给 {buy} {kwh} kWh，价格 {price} 元/kWh，电费 ¥{yuan}，过网费 ¥{fee}',
   slotCleared: '{slot} 时段出清：价格 {price} 元/kWh，成交 {kwh} kWh',
   orderFilled: '挂单 {id} 成交 {kwh} kWh，电费 ¥{yuan}',
   deliverySettled: '电站 {plant} {slot} 时段结算：售出 {sold} kWh，实发 {delivered} kWh',
@@ -51,6 +53,8 @@ const en: typeof zh = {
     'Meter {meter}, 15 minutes from {start}: {kwh} kWh exported, {readings} readings, Merkle root {root}{flags}',
   orderPlaced: '{account} placed a {side} order for {slot}: {kwh} kWh at {price} 元/kWh or better',
   orderCancelled: 'Order {id} cancelled',
+  traded:
+    'Slot {slot}, continuous trade: order {sell} sold {kwh} kWh to order {buy} at {price} 元/kWh, ¥{yuan} energy, ¥{fee} grid fee',
   slotCleared: 'Slot {slot} cleared at {price} 元/kWh, {kwh} kWh traded',
   orderFilled: 'Order {id} filled {kwh} kWh for ¥{yuan}',
   deliverySettled: 'Plant {plant}, slot {slot} settled: sold {sold} kWh, delivered {delivered} kWh',
@@ -107,6 +111,16 @@ const pack = {
         price: perKwh(a.price),
       }),
     orderCancelled: (a, t: Translate) => t(k('orderCancelled'), { id: a.id }),
+    traded: (a, t: Translate) =>
+      t(k('traded'), {
+        slot: time(a.slot),
+        sell: a.sell,
+        buy: a.buy,
+        kwh: kwh(a.wh),
+        price: perKwh(a.price),
+        yuan: yuan(a.energyFen),
+        fee: yuan(a.feeFen),
+      }),
     slotCleared: (a, t: Translate) =>
       t(k('slotCleared'), {
         slot: time(a.slot),

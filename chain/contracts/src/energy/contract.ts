@@ -1,7 +1,8 @@
 // Solar energy trading (能源链): plants registered as assets of their owners, meters bound to a plant
 // and the gateway's device key, 15-minute intervals of verified readings anchored as Merkle roots by the
-// solar app's ingester, orders per 15-minute slot placed before it and cleared pay-as-clear (one price
-// per slot, the marginal level rationed by largest remainder), ex-post settlement against the anchored
+// solar app's ingester, orders per 15-minute slot placed before it and matched pay-as-clear (one price
+// per slot, the marginal level rationed by largest remainder) or, as the market's second mode,
+// continuously (each order trades on arrival at the resting order's price), ex-post settlement against the anchored
 // readings (shortfall at the imbalance price, surplus at the feed-in tariff), green certificates (绿证:
 // one per 1,000 kWh, remainder carried, two years valid, claimed atomically, never for MWh sold as green
 // power) and subsidy receivables per plant-month. Payment is in the on-chain CNY asset the operator
@@ -38,7 +39,9 @@ import {
   deliverySettlement,
   fenFloor,
   lineAmounts,
+  matchContinuous,
   minBig,
+  type Trade,
 } from './market';
 import {
   type CertificateLot,
@@ -55,6 +58,7 @@ import {
   hasEnergyRole,
   type IntervalAnchor,
   intervalOf,
+  MATCHING_MODES,
   type Meter,
   type MonthRecord,
   meterOf,
@@ -66,6 +70,7 @@ import {
   plantOf,
   type Settlement,
   SLOT_MS,
+  type Slot,
   settlementOf,
   subsidyOf,
   WH_PER_CERTIFICATE,
@@ -144,6 +149,16 @@ function addMonth(
 
 const orderRef = (id: string) => `energy:order:${id}`;
 
+/** An order with one more continuous trade: its volume and money (a seller pays no fee). */
+function fillOrder(order: Order, t: Trade): Order {
+  return {
+    ...order,
+    filledWh: order.filledWh + t.wh,
+    energyFen: order.energyFen + t.energyFen,
+    feeFen: order.feeFen + (order.side === 'buy' ? t.feeFen : 0n),
+  };
+}
+
 /** Fen the grid owes the seller for a delivery (negative: the seller owes the grid), as paid. */
 function payNet(ctx: ContractContext, config: EnergyConfig, owner: Address, net: bigint, memo: string): void {
   if (net > 0n) transferBetween(ctx, config.currency, config.operator, owner, net, memo);
@@ -163,6 +178,7 @@ const zEnergyGenesis = z
         imbalance: zGenesisPrice,
         feedIn: zGenesisPrice,
         subsidyRate: zGenesisPrice,
+        matching: z.enum(MATCHING_MODES).optional(),
       })
       .strict()
       .optional(),
@@ -190,6 +206,8 @@ export const energyContract: ContractModule = {
           imbalance: zPrice,
           feedIn: zPrice,
           subsidyRate: zPrice,
+          /** How slots opened from now on are matched; slots with orders keep their mode. */
+          matching: z.enum(MATCHING_MODES).optional(),
         })
         .strict(),
       (ctx, p) => {
@@ -403,7 +421,12 @@ export const energyContract: ContractModule = {
           throw new ContractError('not_allowed', 'orders are placed at most 7 days ahead of their slot');
         if (!isRegistered(ctx, ctx.sender))
           throw new ContractError('not_authorized', `${ctx.sender} has no identity account`);
-        const slot = energySlotOf(ctx, p.slot) ?? { slot: p.slot, orders: [], status: 'open' as const };
+        const slot: Slot = energySlotOf(ctx, p.slot) ?? {
+          slot: p.slot,
+          orders: [],
+          status: 'open',
+          ...(config.matching === 'continuous' && { mode: 'continuous' as const }),
+        };
         if (slot.orders.length >= MAX_SLOT_ORDERS)
           throw new ContractError('limit_exceeded', `slot ${p.slot} holds ${MAX_SLOT_ORDERS} orders`);
         const id = actionId(ctx);
@@ -430,7 +453,7 @@ export const energyContract: ContractModule = {
           locked = buyLock(p.wh, p.price, config.gridFee);
           if (locked > 0n) lock(ctx, config.currency, ctx.sender, locked, orderRef(id));
         }
-        const order: Order = {
+        let order: Order = {
           id,
           slot: p.slot,
           side: p.side,
@@ -447,6 +470,17 @@ export const energyContract: ContractModule = {
           locked,
           at: ctx.height,
         };
+        const trades =
+          slot.mode === 'continuous'
+            ? matchContinuous(
+                slot.orders.map((oid) => {
+                  const o = energyOrderOf(ctx, oid)!;
+                  return { id: o.id, side: o.side, price: o.price, seq: o.seq, open: o.wh - o.filledWh };
+                }),
+                { id, side: p.side, price: p.price, wh: p.wh },
+                config.gridFee,
+              ).trades
+            : [];
         saveOrder(ctx, order);
         ctx.set(energyKeys.slot(p.slot), { ...slot, orders: [...slot.orders, id] } as never);
         energyEvents.emit(ctx, 'orderPlaced', {
@@ -460,6 +494,15 @@ export const energyContract: ContractModule = {
           green: p.green,
           locked,
         });
+        // Continuous slot: the trades are firm now; money moves when the slot begins (escrow) and settles.
+        for (const t of trades) {
+          const restingId = p.side === 'buy' ? t.sell : t.buy;
+          const resting = energyOrderOf(ctx, restingId)!;
+          saveOrder(ctx, fillOrder(resting, t));
+          order = fillOrder(order, t);
+          energyEvents.emit(ctx, 'traded', { slot: p.slot, ...t });
+        }
+        if (trades.length > 0) saveOrder(ctx, order);
       },
     ),
 
@@ -471,6 +514,15 @@ export const energyContract: ContractModule = {
         throw new ContractError('not_authorized', `order ${id} is ${order.account}'s`);
       if (order.status !== 'open' || ctx.time >= order.slot)
         throw new ContractError('not_allowed', `order ${id} can no longer be cancelled: its slot has begun`);
+      if (order.filledWh > 0n) {
+        // Partly traded in a continuous slot: the trades stand, the rest is withdrawn.
+        const keep = order.side === 'buy' ? order.energyFen + order.feeFen : 0n;
+        if (order.locked > keep)
+          unlock(ctx, config.currency, order.account, order.locked - keep, orderRef(id));
+        saveOrder(ctx, { ...order, wh: order.filledWh, locked: order.side === 'buy' ? keep : order.locked });
+        energyEvents.emit(ctx, 'orderCancelled', { id, by: ctx.sender });
+        return;
+      }
       if (order.locked > 0n) unlock(ctx, config.currency, order.account, order.locked, orderRef(id));
       releaseGreen(ctx, order);
       const slot = energySlotOf(ctx, order.slot)!;
@@ -492,6 +544,10 @@ export const energyContract: ContractModule = {
           `slot ${slotStart} has not begun; its order book is still open`,
         );
       const orders = slot.orders.map((id) => energyOrderOf(ctx, id)!);
+      if (slot.mode === 'continuous') {
+        closeContinuous(ctx, config, slot, orders);
+        return;
+      }
       const book: BookOrder[] = orders.map((o) => ({
         id: o.id,
         side: o.side,
@@ -853,6 +909,60 @@ function splitLot(
   ctx.set(energyKeys.lot(lot.id), { ...lot, count: lot.count - count } as never);
   ctx.set(energyKeys.lot(id), { ...lot, ...change, id, count, at: ctx.height } as never);
   return id;
+}
+
+/**
+ * A continuous slot begins: its trades stand as made. Orders that never traded are unfilled and their
+ * escrow returned; a buy order that traded keeps locked what its trades cost (energy plus grid fee)
+ * and gets the rest back. The slot's totals are its trades' sums, so buyers' energy fen = sellers'.
+ */
+function closeContinuous(ctx: ContractContext, config: EnergyConfig, slot: Slot, orders: Order[]): void {
+  let volume = 0n;
+  let energyFen = 0n;
+  let feeFen = 0n;
+  for (const order of orders) {
+    if (order.filledWh === 0n) {
+      if (order.locked > 0n) unlock(ctx, config.currency, order.account, order.locked, orderRef(order.id));
+      releaseGreen(ctx, order);
+      saveOrder(ctx, { ...order, status: 'unfilled', locked: 0n });
+      continue;
+    }
+    let locked = order.locked;
+    if (order.side === 'buy') {
+      const keep = order.energyFen + order.feeFen;
+      if (keep > locked)
+        throw new ContractError('contract_fault', `order ${order.id} locked ${locked} fen, ${keep} needed`);
+      if (locked > keep) unlock(ctx, config.currency, order.account, locked - keep, orderRef(order.id));
+      locked = keep;
+      feeFen += order.feeFen;
+    } else {
+      volume += order.filledWh;
+      energyFen += order.energyFen;
+    }
+    saveOrder(ctx, { ...order, status: 'cleared', locked });
+    energyEvents.emit(ctx, 'orderFilled', {
+      id: order.id,
+      slot: slot.slot,
+      side: order.side,
+      wh: order.filledWh,
+      energyFen: order.energyFen,
+      feeFen: order.feeFen,
+    });
+  }
+  ctx.set(energyKeys.slot(slot.slot), {
+    ...slot,
+    status: volume === 0n ? 'settled' : 'cleared',
+    volume,
+    energyFen,
+    feeFen,
+  } as never);
+  energyEvents.emit(ctx, 'slotCleared', {
+    slot: slot.slot,
+    volume,
+    energyFen,
+    feeFen,
+    orders: orders.length,
+  });
 }
 
 function releaseGreen(ctx: ContractContext, order: Order): void {

@@ -200,6 +200,77 @@ describe('pay-as-clear and ex-post settlement', () => {
   });
 });
 
+describe('continuous matching', () => {
+  it('trades each order on arrival at the resting price, withdraws the rest, settles to the fen', () => {
+    const chain = energyChain();
+    const before = total(chain);
+    const early = nextSlot(chain);
+    // A slot with orders before the switch stays pay-as-clear.
+    chain.ok(bob, energy('placeOrder', { slot: early, side: 'buy', wh: 1_000, price: 10_000 }));
+    chain.ok(grid, energy('configure', { currency: 'CNYX', ...TARIFFS, matching: 'continuous' }));
+    expect(energySlotOf(chain.store, early)?.mode).toBeUndefined();
+    const slot = early + SLOT_MS;
+    const fen = (wh: bigint, perMWh: bigint) => (wh * perMWh) / 1_000_000n;
+    // alice asks 10 kWh at ≥ 0.4123 元/kWh: nothing to meet, it rests.
+    const ask = chain.ok(
+      alice,
+      energy('placeOrder', { slot, side: 'sell', plant: 'p1', wh: 10_000, price: 41_230 }),
+    );
+    const askId = eventNamed(ask, 'orderPlaced').id as string;
+    expect(ask.filter(([n]) => n === 'traded')).toEqual([]);
+    // bob bids 3,333 Wh at ≤ 0.5000: trades at once at alice's price (the resting order's), to the fen.
+    const bid = chain.ok(bob, energy('placeOrder', { slot, side: 'buy', wh: 3_333, price: 50_000 }));
+    const bobId = eventNamed(bid, 'orderPlaced').id as string;
+    const t1 = eventNamed(bid, 'traded');
+    expect(t1).toMatchObject({ slot, sell: askId, buy: bobId, wh: 3_333n, price: 41_230n });
+    expect(t1.energyFen).toBe(fen(3_333n, 41_230n)); // 137.4 fen → 137
+    expect(t1.feeFen).toBe(fen(3_333n, 5_000n)); // 16.7 fen → 16
+    // carol bids 2 kWh at ≤ 0.3000: below the ask, it rests.
+    const low = chain.ok(carol, energy('placeOrder', { slot, side: 'buy', wh: 2_000, price: 30_000 }));
+    const carolId = eventNamed(low, 'orderPlaced').id as string;
+    expect(low.filter(([n]) => n === 'traded')).toEqual([]);
+    // alice offers 5 kWh more at ≥ 0.2500: meets carol's resting bid at carol's price; 3 kWh rest.
+    const ask2 = chain.ok(
+      alice,
+      energy('placeOrder', { slot, side: 'sell', plant: 'p1', wh: 5_000, price: 25_000 }),
+    );
+    const ask2Id = eventNamed(ask2, 'orderPlaced').id as string;
+    expect(eventNamed(ask2, 'traded')).toMatchObject({
+      sell: ask2Id,
+      buy: carolId,
+      wh: 2_000n,
+      price: 30_000n,
+    });
+    // alice withdraws what is left of her first ask: the 3,333 Wh traded stand.
+    chain.ok(alice, energy('cancelOrder', { id: askId }));
+    expect(energyOrderOf(chain.store, askId)).toMatchObject({ wh: 3_333n, filledWh: 3_333n, status: 'open' });
+    chain.fails('not_allowed', mallory, energy('clearSlot', { slot }));
+
+    chain.skip(slot - chain.time);
+    chain.ok(mallory, energy('clearSlot', { slot: early }));
+    const cleared = chain.ok(mallory, energy('clearSlot', { slot }));
+    const energyFen = fen(3_333n, 41_230n) + fen(2_000n, 30_000n);
+    const feeFen = fen(3_333n, 5_000n) + fen(2_000n, 5_000n);
+    expect(eventNamed(cleared, 'slotCleared')).toMatchObject({ volume: 5_333n, energyFen, feeFen });
+    expect(eventNamed(cleared, 'slotCleared').price).toBeUndefined();
+    // Each buyer keeps locked exactly what its trades cost; the rest of its escrow came back.
+    expect(cny(chain, bob)).toBe(1_000_000n - fen(3_333n, 41_230n) - fen(3_333n, 5_000n));
+    expect(cny(chain, carol)).toBe(1_000_000n - fen(2_000n, 30_000n) - fen(2_000n, 5_000n));
+    expect(energyOrderOf(chain.store, ask2Id)).toMatchObject({ status: 'cleared', filledWh: 2_000n });
+
+    // Delivered 5,000 Wh of the 5,333 sold: 333 Wh shortfall at the imbalance price, rounded up.
+    chain.skip(SLOT_MS);
+    chain.ok(ingester, anchor('m1', slot, 5_000));
+    const settled = chain.ok(mallory, energy('settleSlot', { slot }));
+    const imbalanceFen = (333n * 60_000n + 999_999n) / 1_000_000n;
+    expect(eventNamed(settled, 'deliverySettled')).toMatchObject({ soldWh: 5_333n, imbalanceFen });
+    expect(cny(chain, alice)).toBe(1_000_000n + energyFen - imbalanceFen);
+    expect(cny(chain, grid)).toBe(10_000_000n + feeFen + imbalanceFen);
+    // Buyers paid exactly what the seller got plus the grid fee: no fen made or lost.
+    expect(total(chain)).toBe(before);
+  });
+});
+
 /** Anchors `wh` of export into consecutive intervals of meter m1 starting at `from`. */
 function anchorEnergy(chain: TestChain, from: number, kwh: number[]): number {
   let start = from;

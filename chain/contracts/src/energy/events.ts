@@ -10,6 +10,7 @@ export const energyEvents = defineEvents('energy', {
     imbalance: attrs.amount(),
     feedIn: attrs.amount(),
     subsidyRate: attrs.amount(),
+    matching: attrs.oneOf(['clear', 'continuous'] as const).optional(),
   },
   plantRegistered: {
     id: attrs.text(),
@@ -47,6 +48,16 @@ export const energyEvents = defineEvents('energy', {
     locked: attrs.amount(),
   },
   orderCancelled: { id: attrs.text(), by: attrs.address() },
+  /** A continuous slot's trade: an arriving order met a resting one, at the resting order's price. */
+  traded: {
+    slot: attrs.int(),
+    sell: attrs.text(),
+    buy: attrs.text(),
+    wh: attrs.amount(),
+    price: attrs.amount(),
+    energyFen: attrs.amount(),
+    feeFen: attrs.amount(),
+  },
   /** Pay-as-clear result of a slot; price absent when nothing crossed. */
   slotCleared: {
     slot: attrs.int(),

@@ -227,3 +227,61 @@ export function deliverySettlement(
   const feedInFen = fenFloor(surplusWh, feedInPerMWh);
   return { shortfallWh, surplusWh, imbalanceFen, feedInFen, net: feedInFen - imbalanceFen };
 }
+
+/** A resting order of a continuous book: what is left of it to trade. */
+export interface RestingOrder {
+  readonly id: string;
+  readonly side: Side;
+  readonly price: bigint;
+  readonly seq: number;
+  /** Wh not yet traded. */
+  readonly open: bigint;
+}
+
+export interface Trade {
+  readonly sell: string;
+  readonly buy: string;
+  readonly wh: bigint;
+  /** The resting order's price, fen/MWh. */
+  readonly price: bigint;
+  /** What the buyer pays and the seller receives for the energy (wh × price, rounded down once). */
+  readonly energyFen: bigint;
+  /** The grid fee the buyer pays on top (wh × fee, rounded down once). */
+  readonly feeFen: bigint;
+}
+
+/**
+ * Continuous matching (the market's second mode beside pay-as-clear): an incoming order trades at once
+ * with the resting orders of the other side that its limit reaches, best price first and, at one price,
+ * the earlier order first (price-time priority); each trade is at the resting order's price, so both
+ * sides trade at their limit or better. Each trade's money is rounded down once, to the fen, and paid
+ * as a whole: the buyer pays exactly what the seller receives plus the trade's grid fee. What is left of
+ * the incoming order rests in the book.
+ */
+export function matchContinuous(
+  book: readonly RestingOrder[],
+  incoming: { readonly id: string; readonly side: Side; readonly price: bigint; readonly wh: bigint },
+  feePerMWh: bigint,
+): { trades: Trade[]; left: bigint } {
+  const buying = incoming.side === 'buy';
+  const other = book
+    .filter((o) => o.side !== incoming.side && o.open > 0n)
+    .filter((o) => (buying ? o.price <= incoming.price : o.price >= incoming.price))
+    .sort((a, b) => (a.price === b.price ? a.seq - b.seq : a.price < b.price === buying ? -1 : 1));
+  const trades: Trade[] = [];
+  let left = incoming.wh;
+  for (const o of other) {
+    if (left === 0n) break;
+    const wh = minBig(left, o.open);
+    trades.push({
+      sell: buying ? o.id : incoming.id,
+      buy: buying ? incoming.id : o.id,
+      wh,
+      price: o.price,
+      energyFen: fenFloor(wh, o.price),
+      feeFen: fenFloor(wh, feePerMWh),
+    });
+    left -= wh;
+  }
+  return { trades, left };
+}

@@ -1,13 +1,15 @@
 // Property tests of the energy market. Pure: pay-as-clear over random order books gives a price between
 // the best ask and the best bid, fills within every order's volume and limit, the largest volume any one
-// price could clear, and Wh and fen conserved to the unit. Through the ledger: random books, deliveries
+// price could clear, and Wh and fen conserved to the unit; continuous matching of random arrivals trades
+// at the resting order's price within both limits, best price first, never leaves the book crossed, and
+// conserves Wh and fen. Through the ledger: random books, deliveries
 // and certificate issues keep the chain's invariants (TestChain.commit checks them after every block,
 // including the energy ones: slots balance, escrow equals locked fen, certificates ≤ anchored MWh) and
 // the total CNY of all accounts is unchanged.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accounts, call, hash32 } from '../../test/chain';
-import { energyChain, ingester } from '../../test/energy';
+import { accounts, call, eventNamed, hash32 } from '../../test/chain';
+import { energyChain, grid, ingester, TARIFFS } from '../../test/energy';
 import { balanceOf } from '../assets/views';
 import {
   type BookOrder,
@@ -15,8 +17,10 @@ import {
   clearPayAsClear,
   largestRemainder,
   lineAmounts,
+  matchContinuous,
   maxBig,
   minBig,
+  type RestingOrder,
 } from './market';
 import { monthOfTime, plantOf, SLOT_MS, WH_PER_CERTIFICATE } from './views';
 
@@ -105,10 +109,79 @@ describe('pay-as-clear', () => {
   });
 });
 
+describe('continuous matching', () => {
+  it('trades at the resting price within both limits, best first, book never crossed, Wh and fen conserved', () => {
+    fc.assert(
+      fc.property(bookArb, fc.bigInt({ min: 0n, max: 20_000n }), (arrivals, fee) => {
+        const byId = new Map(arrivals.map((o) => [o.id, o]));
+        let book: RestingOrder[] = [];
+        const filled = new Map<string, bigint>();
+        const energyOf = new Map<string, bigint>();
+        const feeOf = new Map<string, bigint>();
+        const add = (m: Map<string, bigint>, id: string, v: bigint) => m.set(id, (m.get(id) ?? 0n) + v);
+        for (const o of arrivals) {
+          const { trades, left } = matchContinuous(book, o, fee);
+          let traded = 0n;
+          let last: bigint | null = null;
+          for (const t of trades) {
+            const sell = byId.get(t.sell)!;
+            const buy = byId.get(t.buy)!;
+            const resting = o.side === 'buy' ? sell : buy;
+            expect(t.wh > 0n).toBe(true);
+            expect(t.price).toBe(resting.price);
+            expect(sell.price <= t.price && t.price <= buy.price).toBe(true);
+            // Best price first: a buyer's trades go up in price, a seller's down.
+            if (last !== null) expect(o.side === 'buy' ? t.price >= last : t.price <= last).toBe(true);
+            last = t.price;
+            expect(t.energyFen).toBe((t.wh * t.price) / 1_000_000n);
+            expect(t.feeFen).toBe((t.wh * fee) / 1_000_000n);
+            traded += t.wh;
+            for (const id of [t.sell, t.buy]) add(filled, id, t.wh);
+            add(energyOf, t.sell, t.energyFen);
+            add(energyOf, t.buy, t.energyFen);
+            add(feeOf, t.buy, t.feeFen);
+            book = book.map((r) => (r.id === resting.id ? { ...r, open: r.open - t.wh } : r));
+          }
+          expect(left).toBe(o.wh - traded);
+          if (left > 0n) book.push({ id: o.id, side: o.side, price: o.price, seq: o.seq, open: left });
+          book = book.filter((r) => r.open > 0n);
+          // What rests never crosses: every open bid is below every open ask.
+          const asks = book.filter((r) => r.side === 'sell').map((r) => r.price);
+          const bids = book.filter((r) => r.side === 'buy').map((r) => r.price);
+          if (asks.length > 0 && bids.length > 0)
+            expect(bids.reduce(maxBig) < asks.reduce(minBig)).toBe(true);
+        }
+        let sold = 0n;
+        let bought = 0n;
+        let sellerFen = 0n;
+        let buyerFen = 0n;
+        for (const o of arrivals) {
+          const f = filled.get(o.id) ?? 0n;
+          expect(f <= o.wh).toBe(true);
+          if (o.side === 'sell') {
+            sold += f;
+            sellerFen += energyOf.get(o.id) ?? 0n;
+          } else {
+            bought += f;
+            buyerFen += energyOf.get(o.id) ?? 0n;
+            // What a buy order locked on arrival covers every trade it makes, fee included.
+            expect((energyOf.get(o.id) ?? 0n) + (feeOf.get(o.id) ?? 0n) <= buyLock(o.wh, o.price, fee)).toBe(
+              true,
+            );
+          }
+        }
+        expect(sold).toBe(bought);
+        expect(sellerFen).toBe(buyerFen);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 const { alice, bob, carol, mallory } = accounts;
 const energy = (name: string, params: Record<string, unknown>) => call('energy', name, params as never);
 
-describe('the market through the ledger', () => {
+describe.each(['clear', 'continuous'] as const)('the market through the ledger (%s)', (matching) => {
   it('random books and deliveries keep the invariants; CNY is conserved; certificates never exceed anchored MWh', () => {
     const step = fc.record({
       orders: fc.array(
@@ -123,12 +196,17 @@ describe('the market through the ledger', () => {
       ),
       deliveredKwh: fc.integer({ min: 0, max: 800 }),
       estimated: fc.boolean(),
+      /** The owner of this placed order (by index) withdraws it (in a continuous slot: what is left). */
+      cancel: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
     });
+    let trades = 0;
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 4 }), (steps) => {
         const chain = energyChain();
+        if (matching === 'continuous')
+          chain.ok(grid, energy('configure', { currency: 'CNYX', ...TARIFFS, matching }));
         const people = [alice, bob, carol];
-        const grid = (addr: string) => balanceOf(chain.store, 'CNYX', addr as never);
+        const balance = (addr: string) => balanceOf(chain.store, 'CNYX', addr as never);
         const everyone = () => chain.store.scan('assets/bal/CNYX/');
         const sum = () => {
           let s = 0n;
@@ -136,9 +214,10 @@ describe('the market through the ledger', () => {
           return s;
         };
         const before = sum();
-        void grid;
+        void balance;
         for (const s of steps) {
           let placed = 0;
+          const ids: [string, (typeof people)[number]][] = [];
           const slot = Math.ceil((chain.time + 60_000) / SLOT_MS) * SLOT_MS;
           for (const o of s.orders) {
             const who = people[o.who]!;
@@ -154,10 +233,14 @@ describe('the market through the ledger', () => {
             });
             if (sell && who !== alice) chain.fails('not_authorized', who, action);
             else {
-              chain.ok(who, action);
+              const events = chain.ok(who, action);
+              ids.push([eventNamed(events, 'orderPlaced').id as string, who]);
+              trades += events.filter(([n]) => n === 'traded').length;
               placed++;
             }
           }
+          const withdrawn = s.cancel === undefined ? undefined : ids[s.cancel];
+          if (withdrawn) chain.ok(withdrawn[1], energy('cancelOrder', { id: withdrawn[0] }));
           chain.skip(slot - chain.time);
           if (placed > 0) chain.ok(mallory, energy('clearSlot', { slot }));
           chain.skip(SLOT_MS);
@@ -202,6 +285,9 @@ describe('the market through the ledger', () => {
       }),
       { numRuns: 25 },
     );
+    // The continuous runs did trade on arrival (pay-as-clear trades only when a slot is cleared).
+    if (matching === 'continuous') expect(trades).toBeGreaterThan(0);
+    else expect(trades).toBe(0);
     // Each run builds a chain and some 20 blocks: seconds on a loaded 2-core machine.
   }, 120_000);
 });

@@ -47,7 +47,15 @@ export type EnergyConfig = {
   readonly feedIn: bigint;
   /** Subsidy rate per eligible MWh, fen/MWh. */
   readonly subsidyRate: bigint;
+  /**
+   * How slots opened from now on are matched: `clear` (absent: pay-as-clear, one price per slot when it
+   * begins) or `continuous` (each order trades on arrival with the resting orders it reaches).
+   */
+  readonly matching?: MatchingMode;
 };
+
+export const MATCHING_MODES = ['clear', 'continuous'] as const;
+export type MatchingMode = (typeof MATCHING_MODES)[number];
 
 export type Plant = {
   readonly id: string;
@@ -147,6 +155,9 @@ export type Slot = {
   readonly slot: number;
   readonly orders: readonly string[];
   readonly status: 'open' | 'cleared' | 'settled';
+  /** `continuous` when the slot's orders trade on arrival; absent: pay-as-clear. */
+  readonly mode?: 'continuous';
+  /** The pay-as-clear price (continuous slots have none: each trade has its own). */
   readonly price?: bigint;
   readonly volume?: bigint;
   readonly energyFen?: bigint;
@@ -206,6 +217,7 @@ export function energyConfigOf(state: StateReader): EnergyConfig | undefined {
     imbalance: bi(c.imbalance),
     feedIn: bi(c.feedIn),
     subsidyRate: bi(c.subsidyRate),
+    ...(c.matching === 'continuous' && { matching: 'continuous' as const }),
   };
 }
 
