@@ -57,7 +57,11 @@ export interface GatewayOptions {
    * message then loses the batch.
    */
   confirm?: 'ingest' | 'broker';
-  /** A batch published this long ago and not confirmed is published again. Default 10 s. */
+  /**
+   * A batch published this long ago and not confirmed is published again. Default 10 s; doubled after
+   * each re-send up to 8 times this, back to it on the next confirmation (an ingester that is slow to
+   * confirm is not buried in re-sends).
+   */
   ackTimeoutMs?: number;
   /** First epoch of a gateway without a data directory (a restarted in-memory gateway must not reuse epochs). */
   epoch?: number;
@@ -95,6 +99,8 @@ export class Gateway {
   readonly #inflight = new Map<string, { id: string; sentAt: number }>();
   readonly #rootOf = new Map<string, string>();
   #acked: (() => void) | undefined;
+  /** Multiplier of ackTimeoutMs: grows with re-sends, back to 1 on a confirmation. */
+  #backoff = 1;
   readonly stats: GatewayStats = {
     readings: 0,
     batches: 0,
@@ -195,6 +201,7 @@ export class Gateway {
     if (!this.#buffer.has(waiting.id)) return false;
     this.#buffer.remove(waiting.id);
     this.stats.confirmed++;
+    this.#backoff = 1;
     this.#acked?.();
     return true;
   }
@@ -214,20 +221,25 @@ export class Gateway {
   async #sendLoop(publisher: Publisher): Promise<void> {
     const topic = batchTopic(this.meter);
     const byBroker = this.#o.confirm === 'broker';
-    const timeout = this.#o.ackTimeoutMs ?? 10_000;
     while (publisher.connected && this.#buffer.size > 0) {
+      const timeout = (this.#o.ackTimeoutMs ?? 10_000) * this.#backoff;
       const items = this.#buffer.peek(this.#o.window ?? 8);
       const now = Date.now();
       const due: { id: string; payload: Uint8Array; root: string }[] = [];
+      let resending = false;
       for (const item of items) {
         const root = this.#root(item);
         const waiting = this.#inflight.get(root);
         if (waiting && now - waiting.sentAt < timeout) continue;
-        if (waiting) this.stats.resent++;
+        if (waiting) {
+          this.stats.resent++;
+          resending = true;
+        }
         // Awaiting confirmation from before the publish: an acknowledgement may overtake the PUBACK.
         if (!byBroker) this.#inflight.set(root, { id: item.id, sentAt: now });
         due.push({ ...item, root });
       }
+      if (resending) this.#backoff = Math.min(this.#backoff * 2, 8);
       if (due.length > 0) {
         // QoS 1 on one connection keeps the order.
         const results = await Promise.allSettled(due.map((i) => publisher.publish(topic, i.payload)));
