@@ -221,6 +221,14 @@ export function decodeBatch(payload: Uint8Array): Batch {
   } catch {
     throw new ProtocolError('malformed_payload', 'the batch is not UTF-8 JSON');
   }
+  return batchFromObject(json);
+}
+
+/**
+ * A batch from its fields (parsed JSON, or another format's fields in the same shape), checked as
+ * strictly as decodeBatch checks JSON.
+ */
+export function batchFromObject(json: unknown): Batch {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new ProtocolError('malformed_payload', 'the batch is not a JSON object');
   const b = json as Record<string, unknown>;

@@ -17,6 +17,7 @@ import {
   toHex,
   verifyBatch,
 } from '../src/protocol';
+import { decodeSparkplugBatch, encodeSparkplugBatch } from '../src/sparkplug';
 
 const T = Date.UTC(2024, 5, 1, 4, 0, 0);
 const reading = (seq: number, over: Partial<Reading> = {}): Reading => ({
@@ -94,5 +95,29 @@ describe('solar meter protocol v1', () => {
   it('puts a meter on a stable shard of the versioned topic layout', () => {
     expect(batchTopic('m-001')).toMatch(/^solar\/v1\/\d{1,2}\/m-001\/batch$/);
     expect(batchTopic('m-001')).toBe(batchTopic('m-001'));
+  });
+});
+
+describe('Sparkplug B batches', () => {
+  it('carry the same signed batch: decoded equal, verified with the device key, tampering and garbage refused', () => {
+    const key = generateDeviceKey();
+    const batch = signBatch('m-spb', 7, [reading(0), reading(1), reading(2)], key.privateKey);
+    const bytes = encodeSparkplugBatch(batch);
+    // A protobuf, not JSON text.
+    expect(bytes[0]).not.toBe('{'.charCodeAt(0));
+    const back = decodeSparkplugBatch(bytes);
+    expect(back).toEqual(batch);
+    expect(verifyBatch(back, publicKeyFromHex(key.publicKey))).toBe(true);
+    // A reading changed after signing no longer verifies.
+    const forged = encodeSparkplugBatch({
+      ...batch,
+      readings: batch.readings.map((r, i) => (i === 1 ? { ...r, exportWh: r.exportWh + 1 } : r)),
+    });
+    expect(verifyBatch(decodeSparkplugBatch(forged), publicKeyFromHex(key.publicKey))).toBe(false);
+    // The v1 rules hold in this format too: seq must run on.
+    const gap = encodeSparkplugBatch({ ...batch, readings: [reading(0), reading(2)] });
+    expect(() => decodeSparkplugBatch(gap)).toThrow(ProtocolError);
+    expect(() => decodeSparkplugBatch(new Uint8Array([0xff, 0xff, 0xff]))).toThrow(ProtocolError);
+    expect(() => decodeSparkplugBatch(encodeBatch(batch))).toThrow(ProtocolError);
   });
 });

@@ -22,6 +22,7 @@ import {
   type Reading,
   toHex,
 } from '@gongxin/solar-meter/protocol';
+import { decodeSparkplugBatch } from '@gongxin/solar-meter/sparkplug';
 import { and, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import { anchoredLeaves, anchors, meterIntervals, meters } from './db/schema';
 import { SOLAR_STREAM } from './ingest';
@@ -127,12 +128,15 @@ interface BatchRow {
   payload: Uint8Array;
 }
 
-/** The readings of a stored batch, from its payload as received (the data column keeps only its summary). */
+/**
+ * The readings of a stored batch, from its payload as received (the data column keeps only its
+ * summary): JSON text (`{`), else a Sparkplug B protobuf (which never starts with that byte).
+ */
 function readingsOfRow(row: BatchRow): MeterReading[] {
-  const batch = JSON.parse(Buffer.from(row.payload).toString('utf8')) as {
-    epoch: number;
-    readings: Reading[];
-  };
+  const batch: { epoch: number; readings: readonly Reading[] } =
+    row.payload[0] === 0x7b
+      ? (JSON.parse(Buffer.from(row.payload).toString('utf8')) as { epoch: number; readings: Reading[] })
+      : decodeSparkplugBatch(row.payload);
   return batch.readings.map((r) => ({ ...r, epoch: batch.epoch }));
 }
 

@@ -1,7 +1,8 @@
 // Taking meter readings in: the platform's device ingest (app-kit startDeviceIngest on @gongxin/mqtt:
 // QoS 1 workers, shared subscriptions on Mosquitto/EMQX, topic shards on the embedded broker, dedupe by
 // key, ack only after the durable write, every reject stored and counted by reason) with this app's
-// decoder: protocol v1 batches (devices/solar-meter), verified against the device key the meter was
+// decoder: protocol v1 batches (devices/solar-meter) as JSON on …/<meter>/batch or as a Sparkplug B
+// payload on …/<meter>/spb, verified against the device key the meter was
 // registered with on chain. One stored row per signed batch, keyed `<meter>/<epoch>/<firstSeq>`; the
 // gateway never re-cuts a batch, so (meter, epoch, seq) of every reading is stored exactly once.
 // Once a batch is durably stored (or found stored already), the pipeline publishes its acknowledgement
@@ -23,6 +24,7 @@ import {
   TOPIC_PREFIX,
   verifyBatch,
 } from '@gongxin/solar-meter/protocol';
+import { decodeSparkplugBatch } from '@gongxin/solar-meter/sparkplug';
 import { meters } from './db/schema';
 
 export const SOLAR_STREAM = 'solar.meters';
@@ -95,11 +97,11 @@ export function solarFeed(opts: SolarFeedOptions): DeviceIngestDefinition<BatchD
     prefix: TOPIC_PREFIX,
     shards: SHARDS,
     decode: ({ payload, rest }) => {
-      if (rest.length !== 1 || rest[0] !== 'batch')
-        throw new IngestRejection('topic_layout', `expected ${TOPIC_PREFIX}/<shard>/<meter>/batch`);
+      if (rest.length !== 1 || (rest[0] !== 'batch' && rest[0] !== 'spb'))
+        throw new IngestRejection('topic_layout', `expected ${TOPIC_PREFIX}/<shard>/<meter>/batch or …/spb`);
       let batch: Batch;
       try {
-        batch = decodeBatch(payload);
+        batch = rest[0] === 'spb' ? decodeSparkplugBatch(payload) : decodeBatch(payload);
       } catch (err) {
         if (err instanceof ProtocolError) throw new IngestRejection(err.reason, err.message);
         throw err;

@@ -4,15 +4,21 @@
 // split), anchored on chain, a true-up when withheld readings arrive, and rejects counted by reason.
 import { Gateway, generateDeviceKey, MqttPublisher, SimulatedPlant } from '@gongxin/solar-meter';
 import {
+  ackOf,
+  ackTopic,
+  type BatchAck,
   batchTopic,
+  decodeAck,
   encodeBatch,
   fromHex,
   rootFromPath,
   signBatch,
   toHex,
 } from '@gongxin/solar-meter/protocol';
+import { encodeSparkplugBatch, sparkplugTopic } from '@gongxin/solar-meter/sparkplug';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { intervalRoot } from '../src/aggregate';
 import { readModels } from '../src/db/schema';
 import { SOLAR_STREAM } from '../src/ingest';
 import { type SolarHarness, startSolarHarness } from './harness';
@@ -398,6 +404,7 @@ describe('solar ingest', () => {
       irradiance: 0,
     });
     return {
+      key,
       reading,
       publisher,
       send: (readings: ReturnType<typeof reading>[]) =>
@@ -476,6 +483,60 @@ describe('solar ingest', () => {
     expect(await anchorsOf()).toHaveLength(all.length);
     await m.publisher.close();
   }, 180_000);
+
+  it('takes a Sparkplug B batch like a JSON one: verified, stored once, acknowledged, aggregated', async () => {
+    const m = await meterOnTestPlant('m-spb');
+    const start = Math.floor(Date.now() / (15 * MIN)) * 15 * MIN - 2 * H;
+    const readings = Array.from({ length: 15 }, (_, i) => m.reading(i, start + i * MIN, 1_000 + 10 * i));
+    const batch = signBatch('m-spb', 0, readings, m.key.privateKey);
+    const acks: BatchAck[] = [];
+    m.publisher.client.on('message', (topic, payload) => {
+      if (topic === ackTopic('m-spb')) acks.push(decodeAck(new Uint8Array(payload)));
+    });
+    await m.publisher.client.subscribeAsync(ackTopic('m-spb'), { qos: 1 });
+    const rows = async () =>
+      h.database.query<{ data: { epoch: number; first: number; count: number } }>(
+        sql`select data from appkit_ingest.readings where stream = ${SOLAR_STREAM} and device = 'm-spb'`,
+      );
+    await m.publisher.publish(sparkplugTopic('m-spb'), encodeSparkplugBatch(batch));
+    await until(async () => (await rows()).length === 1 && acks.length === 1, 'stored and acknowledged');
+    expect((await rows())[0]!.data).toMatchObject({ epoch: 0, first: 0, count: 15 });
+    expect(acks[0]).toEqual(ackOf(batch));
+    // The same batch as JSON is the same (meter, epoch, seq): nothing stored twice, acknowledged again.
+    await m.send(readings);
+    await until(() => acks.length === 2, 'second acknowledgement');
+    expect(await rows()).toHaveLength(1);
+    // A forged Sparkplug batch (a register changed after signing) is rejected and counted.
+    const forged = { ...batch, readings: batch.readings.map((r) => ({ ...r, exportWh: r.exportWh + 1 })) };
+    const badSignatures = async () =>
+      (
+        await h.database.query<{ n: number }>(
+          sql`select count(*)::int as n from appkit_ingest.rejected
+              where stream = ${SOLAR_STREAM} and reason = 'bad_signature'`,
+        )
+      )[0]!.n;
+    const rejectsBefore = await badSignatures();
+    await m.publisher.publish(sparkplugTopic('m-spb'), encodeSparkplugBatch(forged));
+    await until(async () => (await badSignatures()) === rejectsBefore + 1, 'forgery rejected');
+    // The aggregation reads the readings back out of the stored protobuf.
+    await until(async () => {
+      await settle();
+      const [i] = await h.database.query<{ readings: number; root: string }>(
+        sql`select readings, root from solar.meter_intervals where meter = 'm-spb' and start = ${start}`,
+      );
+      return i?.readings === 15;
+    }, 'interval aggregated');
+    const [interval] = await h.database.query<{ root: string }>(
+      sql`select root from solar.meter_intervals where meter = 'm-spb' and start = ${start}`,
+    );
+    expect(interval!.root).toBe(
+      intervalRoot(
+        'm-spb',
+        readings.map((r) => ({ ...r, epoch: 0 })),
+      ),
+    );
+    await m.publisher.close();
+  });
 
   it('the read models equal a rebuild from genesis', async () => {
     // Orders too: a sell order of the test plant, a buy order, and a cancelled one, for a coming slot.
