@@ -87,6 +87,24 @@ export const solarHandlers = energyEvents.handlers<ChainEventJson, [HandlerConte
   async orderCancelled(a, _e, ctx) {
     await ctx.tx.update(orders).set({ status: 'cancelled' }).where(eq(orders.id, a.id));
   },
+  /** A continuous slot's trade: both orders show their fills before the slot begins. */
+  async traded(a, _e, ctx) {
+    await ctx.tx
+      .update(orders)
+      .set({
+        filledWh: sql`${orders.filledWh} + ${a.wh.toString()}::bigint`,
+        energyFen: sql`${orders.energyFen} + ${a.energyFen.toString()}::bigint`,
+      })
+      .where(eq(orders.id, a.sell));
+    await ctx.tx
+      .update(orders)
+      .set({
+        filledWh: sql`${orders.filledWh} + ${a.wh.toString()}::bigint`,
+        energyFen: sql`${orders.energyFen} + ${a.energyFen.toString()}::bigint`,
+        feeFen: sql`${orders.feeFen} + ${a.feeFen.toString()}::bigint`,
+      })
+      .where(eq(orders.id, a.buy));
+  },
   async orderFilled(a, _e, ctx) {
     await ctx.tx
       .update(orders)
