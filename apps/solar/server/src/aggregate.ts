@@ -232,8 +232,10 @@ export class Aggregator {
           target: [meterIntervals.meter, meterIntervals.start],
           set: {
             ...row,
-            // Changed after its anchor: anchor again (a true-up) once due.
-            dirty: sql`${meterIntervals.anchoredRevision} is not null and (${meterIntervals.root} <> excluded.root
+            // Changed after its anchor: anchor again (a true-up) once due. Once dirty it stays dirty until
+            // anchorDue anchors it again (or finds its anchor final): a later recompute with the same
+            // figures compares equal to the row, not to what was anchored, and must not clear it.
+            dirty: sql`${meterIntervals.anchoredRevision} is not null and (${meterIntervals.dirty} or ${meterIntervals.root} <> excluded.root
               or ${meterIntervals.exportWh} <> excluded.export_wh or ${meterIntervals.importWh} <> excluded.import_wh
               or ${meterIntervals.reset} <> excluded.reset or ${meterIntervals.estimated} <> excluded.estimated)`,
           },
