@@ -110,6 +110,11 @@ export interface ChainNodeOptions {
    * runs consensus. Absent: batches are verified here, as single txs always are.
    */
   verifier?: VerifierPool | null;
+  /**
+   * Called with the committed state at start and after every block is decided, before anything else
+   * changes it (state snapshots are taken here). Must not modify the state.
+   */
+  onState?: (head: ChainHead, state: MemoryState) => void;
 }
 
 /** A tx of a batch: admitted (or already waiting), or the error it was refused with. */
@@ -312,6 +317,7 @@ export class ChainNode {
     this.databaseDown = null;
     this.results.clear();
     this.validatorSet = loaded.validators;
+    this.observeState();
     this.symbols.clear();
     for (const key of this.state.entries.keys()) this.noteAssetKey(key, true);
     if (this.mempool) this.mempool.resync(this.state);
@@ -781,6 +787,7 @@ export class ChainNode {
       stateRoot: result.header.stateRoot,
     };
     this.headValue = head;
+    this.observeState();
     if (
       !equalBytes(
         validatorSetHash(this.opts.suite, result.nextValidators),
@@ -851,6 +858,14 @@ export class ChainNode {
       } catch (error) {
         this.opts.logger.error({ err: error }, 'block listener failed');
       }
+    }
+  }
+
+  private observeState() {
+    try {
+      this.opts.onState?.(this.headValue, this.state);
+    } catch (error) {
+      this.opts.logger.error({ err: error }, 'state listener failed');
     }
   }
 

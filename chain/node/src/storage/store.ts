@@ -9,6 +9,7 @@ import { decodeConsensusMessage, encodeConsensusMessage } from '@gongxin/consens
 import { appMigrations, bytesColumn, column, type Database, type Db, queryRows } from '@gongxin/db';
 import {
   type Block,
+  type BlockHeader,
   type BlockResult,
   type ChainHead,
   type CommitCertificate,
@@ -30,7 +31,7 @@ import {
   validatorsToValue,
   type Writes,
 } from '@gongxin/ledger';
-import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import * as t from './schema';
 
 export const chainMigrations = appMigrations('chain', new URL('../../drizzle', import.meta.url));
@@ -61,6 +62,16 @@ export interface StoredBlock {
   certificate: CommitCertificate;
 }
 
+/** A header as stored: what a node keeps of a block it holds without its body. */
+export interface StoredHeader {
+  header: BlockHeader;
+  hash: Uint8Array;
+  certificate: CommitCertificate;
+}
+
+/** Meta key: the lowest height stored with its txs and events (absent: 1). */
+const BODIES_FROM = 'bodies_from';
+
 export interface LoadedChain {
   head: ChainHead;
   state: MemoryState;
@@ -69,6 +80,8 @@ export interface LoadedChain {
 }
 
 export class ChainStore {
+  private bodiesFloor: number | undefined;
+
   constructor(readonly database: Database) {}
 
   get db(): Db {
@@ -82,6 +95,32 @@ export class ChainStore {
   async getMeta(key: string): Promise<Uint8Array | undefined> {
     const [row] = await this.db.select().from(t.meta).where(eq(t.meta.key, key));
     return row?.value;
+  }
+
+  async setMeta(key: string, value: Uint8Array): Promise<void> {
+    await this.db
+      .insert(t.meta)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: t.meta.key, set: { value } });
+  }
+
+  async deleteMeta(key: string): Promise<void> {
+    await this.db.delete(t.meta).where(eq(t.meta.key, key));
+  }
+
+  /** Forget every block, state entry past genesis and consensus record (before a state sync starts over). */
+  async clearChain(): Promise<void> {
+    await this.database.transaction(async (tx) => {
+      await settleAll([
+        tx.delete(t.blocks),
+        tx.delete(t.txs),
+        tx.delete(t.events),
+        tx.delete(t.wal),
+        tx.delete(t.validatorSets).where(gt(t.validatorSets.height, 1)),
+        tx.delete(t.meta).where(eq(t.meta.key, BODIES_FROM)),
+      ]);
+    });
+    this.bodiesFloor = undefined;
   }
 
   /**
@@ -165,6 +204,10 @@ export class ChainStore {
     const genesisRoot = await this.getMeta('genesis_state_root');
     if (!genesisHash || !genesisDoc || !genesisRoot)
       throw new Error('the chain database has no genesis: run init first');
+    if (await this.getMeta('state_sync_pending'))
+      throw new Error(
+        'a state sync into this database was interrupted: run it again before starting the node',
+      );
     const state = new MemoryState();
     const rows = await this.db.select({ key: t.state.key, value: t.state.value }).from(t.state);
     for (const row of rows) state.entries.set(row.key, decodeCanonical(row.value));
@@ -189,14 +232,86 @@ export class ChainStore {
    * round trip to the server instead of one per table, which under load is most of the write's time.
    */
   async commitBlock(block: Block, certificate: CommitCertificate, result: BlockResult): Promise<void> {
-    const { header } = block;
-    const height = header.height;
+    await this.commitBlocks([{ block, certificate, result }]);
+  }
+
+  /**
+   * Store consecutive decided blocks in one transaction (a node catching up, or a chain written in bulk):
+   * one statement for all their header rows, their txs and events per block that has any, and the
+   * state writes folded together (the last write of a key wins), so a batch costs about what one block
+   * does.
+   */
+  async commitBlocks(
+    items: readonly { block: Block; certificate: CommitCertificate; result: BlockResult }[],
+  ): Promise<void> {
+    if (items.length === 0) return;
+    for (let i = 1; i < items.length; i++)
+      if (items[i]!.block.header.height !== items[i - 1]!.block.header.height + 1)
+        throw new Error('a batch of blocks must be consecutive heights');
     await this.database.transaction(async (tx) => {
       const statements: PromiseLike<unknown>[] = [];
       statements.push(
-        tx.insert(t.blocks).values({
-          height,
-          hash: result.hash,
+        ...this.headerStatements(
+          tx,
+          items.map(({ block: { header }, certificate, result }) => ({
+            header,
+            hash: result.hash,
+            certificate,
+          })),
+        ),
+      );
+      for (const { block, result } of items) statements.push(...this.recordStatements(tx, block, result));
+      // One write per key: the last block's value (and height) wins.
+      const last = items[items.length - 1]!;
+      if (items.length === 1) {
+        statements.push(
+          ...this.writeState(tx, last.result.writes, last.block.header.height, last.result.encodedValues),
+        );
+      } else {
+        const byHeight = new Map<number, { writes: Writes; encoded: Map<string, Uint8Array> }>();
+        const latest = new Map<string, number>();
+        for (const { block, result } of items)
+          for (const key of result.writes.keys()) latest.set(key, block.header.height);
+        for (const { block, result } of items) {
+          const height = block.header.height;
+          for (const [key, value] of result.writes) {
+            if (latest.get(key) !== height) continue;
+            let group = byHeight.get(height);
+            if (!group) {
+              group = { writes: new Map(), encoded: new Map() };
+              byHeight.set(height, group);
+            }
+            group.writes.set(key, value);
+            const bytes = result.encodedValues.get(key);
+            if (bytes) group.encoded.set(key, bytes);
+          }
+        }
+        for (const [height, group] of byHeight)
+          statements.push(...this.writeState(tx, group.writes, height, group.encoded));
+      }
+      for (const { block, result } of items) {
+        const { header } = block;
+        if (toHex(header.validatorsHash) !== toHex(header.nextValidatorsHash)) {
+          statements.push(
+            tx.insert(t.validatorSets).values({
+              height: header.height + 1,
+              hash: header.nextValidatorsHash,
+              validators: encodeCanonical(validatorsToValue(result.nextValidators)),
+            }),
+          );
+        }
+      }
+      statements.push(tx.delete(t.wal).where(lte(t.wal.height, last.block.header.height)));
+      await settleAll(statements);
+    });
+  }
+
+  private headerStatements(tx: Db, rows: readonly StoredHeader[]): PromiseLike<unknown>[] {
+    return chunks([...rows], 5000).map((part) =>
+      tx.insert(t.blocks).values(
+        part.map(({ header, hash, certificate }) => ({
+          height: header.height,
+          hash,
           time: header.time,
           proposer: header.proposer,
           round: certificate.round,
@@ -204,86 +319,141 @@ export class ChainStore {
           eventCount: header.eventCount,
           header: encodeHeader(header),
           certificate: encodeCertificate(certificate),
-        }),
+        })),
+      ),
+    );
+  }
+
+  /**
+   * Store verified headers with their certificates but without their blocks' txs and events: the chain
+   * a node joined by state sync keeps from genesis, so proofs of any record still check against it.
+   */
+  async insertHeaders(rows: readonly StoredHeader[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.database.transaction(async (tx) => settleAll(this.headerStatements(tx, rows)));
+  }
+
+  /**
+   * Replace the state with a snapshot's (verified by the caller) as of `height`, record the validator
+   * sets that took effect on the way there, and mark blocks up to `height` as held without their bodies.
+   */
+  async installSnapshot(
+    height: number,
+    entries: readonly [string, Uint8Array][],
+    validatorSets: readonly { height: number; hash: Uint8Array; validators: Validator[] }[],
+  ): Promise<void> {
+    await this.database.transaction(async (tx) => {
+      await tx.delete(t.state);
+      const statements: PromiseLike<unknown>[] = [];
+      for (let i = 0; i < entries.length; i += CHUNK * 10) {
+        const part = entries.slice(i, i + CHUNK * 10);
+        statements.push(
+          tx.execute(sql`insert into chain.state (key, value, height)
+          select x.key, decode(x.value, 'hex'), ${height}::bigint
+          from unnest(${column(
+            part.map((e) => e[0]),
+            'text',
+          )}, ${bytesColumn(part.map((e) => e[1]))}) as x(key, value)`),
+        );
+      }
+      for (const set of validatorSets)
+        statements.push(
+          tx
+            .insert(t.validatorSets)
+            .values({
+              height: set.height,
+              hash: set.hash,
+              validators: encodeCanonical(validatorsToValue(set.validators)),
+            })
+            .onConflictDoNothing(),
+        );
+      statements.push(
+        tx
+          .insert(t.meta)
+          .values({ key: BODIES_FROM, value: encodeCanonical(height + 1) })
+          .onConflictDoUpdate({ target: t.meta.key, set: { value: encodeCanonical(height + 1) } }),
       );
-      // Whole columns as array parameters: one statement per table, however many txs the block has.
-      const r = result.receipts;
-      if (r.length > 0) {
-        statements.push(
-          tx.execute(sql`insert into chain.txs (height, index, hash, sender, nonce, ok, code, message, first_event, event_count, bytes)
-          select ${height}::bigint, x.i, decode(x.hash, 'hex'), x.sender, x.nonce, x.ok, x.code, x.message, x.fe, x.ec, decode(x.bytes, 'hex')
-          from unnest(${column(
-            r.map((x) => x.txIndex),
-            'int',
-          )}, ${bytesColumn(r.map((x) => x.txId))},
-            ${column(
-              r.map((x) => x.from),
-              'text',
-            )}, ${column(
-              r.map((x) => x.nonce),
-              'bigint',
-            )}, ${column(
-              r.map((x) => x.ok),
-              'bool',
-            )},
-            ${column(
-              r.map((x) => x.code ?? null),
-              'text',
-            )}, ${column(
-              r.map((x) => x.message ?? null),
-              'text',
-            )},
-            ${column(
-              r.map((x) => x.firstEvent),
-              'int',
-            )}, ${column(
-              r.map((x) => x.eventCount),
-              'int',
-            )},
-            ${bytesColumn(block.txs)})
-          as x(i, hash, sender, nonce, ok, code, message, fe, ec, bytes)`),
-        );
-      }
-      const e = result.events;
-      if (e.length > 0) {
-        statements.push(
-          tx.execute(sql`insert into chain.events (height, index, tx_index, tx_hash, contract, name, attrs, bytes)
-          select ${height}::bigint, x.i, x.ti, decode(x.th, 'hex'), x.contract, x.name, x.attrs, decode(x.bytes, 'hex')
-          from unnest(${column(
-            e.map((x) => x.index),
-            'int',
-          )}, ${column(
-            e.map((x) => x.txIndex),
-            'int',
-          )},
-            ${bytesColumn(e.map((x) => x.txId))}, ${column(
-              e.map((x) => x.contract),
-              'text',
-            )},
-            ${column(
-              e.map((x) => x.name),
-              'text',
-            )}, ${column(
-              e.map((x) => JSON.stringify(toJsonValue(x.attrs))),
-              'text',
-            )},
-            ${bytesColumn(result.eventBytes)})
-          as x(i, ti, th, contract, name, attrs, bytes)`),
-        );
-      }
-      statements.push(...this.writeState(tx, result.writes, height, result.encodedValues));
-      if (toHex(header.validatorsHash) !== toHex(header.nextValidatorsHash)) {
-        statements.push(
-          tx.insert(t.validatorSets).values({
-            height: height + 1,
-            hash: header.nextValidatorsHash,
-            validators: encodeCanonical(validatorsToValue(result.nextValidators)),
-          }),
-        );
-      }
-      statements.push(tx.delete(t.wal).where(lte(t.wal.height, height)));
       await settleAll(statements);
     });
+    this.bodiesFloor = height + 1;
+  }
+
+  /** The lowest height whose block this node holds whole (txs and events); below it, headers only. */
+  async bodiesFrom(): Promise<number> {
+    const value = await this.getMeta(BODIES_FROM);
+    return value ? (decodeCanonical(value) as number) : 1;
+  }
+
+  /** The statements that store a block's txs and events (none for an empty block). */
+  private recordStatements(tx: Db, block: Block, result: BlockResult): PromiseLike<unknown>[] {
+    const height = block.header.height;
+    const statements: PromiseLike<unknown>[] = [];
+    // Whole columns as array parameters: one statement per table, however many txs the block has.
+    const r = result.receipts;
+    if (r.length > 0) {
+      statements.push(
+        tx.execute(sql`insert into chain.txs (height, index, hash, sender, nonce, ok, code, message, first_event, event_count, bytes)
+        select ${height}::bigint, x.i, decode(x.hash, 'hex'), x.sender, x.nonce, x.ok, x.code, x.message, x.fe, x.ec, decode(x.bytes, 'hex')
+        from unnest(${column(
+          r.map((x) => x.txIndex),
+          'int',
+        )}, ${bytesColumn(r.map((x) => x.txId))},
+          ${column(
+            r.map((x) => x.from),
+            'text',
+          )}, ${column(
+            r.map((x) => x.nonce),
+            'bigint',
+          )}, ${column(
+            r.map((x) => x.ok),
+            'bool',
+          )},
+          ${column(
+            r.map((x) => x.code ?? null),
+            'text',
+          )}, ${column(
+            r.map((x) => x.message ?? null),
+            'text',
+          )},
+          ${column(
+            r.map((x) => x.firstEvent),
+            'int',
+          )}, ${column(
+            r.map((x) => x.eventCount),
+            'int',
+          )},
+          ${bytesColumn(block.txs)})
+        as x(i, hash, sender, nonce, ok, code, message, fe, ec, bytes)`),
+      );
+    }
+    const e = result.events;
+    if (e.length > 0) {
+      statements.push(
+        tx.execute(sql`insert into chain.events (height, index, tx_index, tx_hash, contract, name, attrs, bytes)
+        select ${height}::bigint, x.i, x.ti, decode(x.th, 'hex'), x.contract, x.name, x.attrs, decode(x.bytes, 'hex')
+        from unnest(${column(
+          e.map((x) => x.index),
+          'int',
+        )}, ${column(
+          e.map((x) => x.txIndex),
+          'int',
+        )},
+          ${bytesColumn(e.map((x) => x.txId))}, ${column(
+            e.map((x) => x.contract),
+            'text',
+          )},
+          ${column(
+            e.map((x) => x.name),
+            'text',
+          )}, ${column(
+            e.map((x) => JSON.stringify(toJsonValue(x.attrs))),
+            'text',
+          )},
+          ${bytesColumn(result.eventBytes)})
+        as x(i, ti, th, contract, name, attrs, bytes)`),
+      );
+    }
+    return statements;
   }
 
   async appendWal(record: WalRecord): Promise<void> {
@@ -323,13 +493,70 @@ export class ChainStore {
     };
   }
 
+  /**
+   * Whole blocks from `height` on (at most `limit`), in two queries. None below the lowest height this
+   * node holds bodies for (a node that joined by state sync, or pruned): their txs are not here.
+   */
   async blocksFrom(height: number, limit: number): Promise<StoredBlock[]> {
+    this.bodiesFloor ??= await this.bodiesFrom();
+    if (height < this.bodiesFloor) return [];
+    const to = height + limit - 1;
     const rows = await this.db
       .select()
       .from(t.blocks)
+      .where(and(gte(t.blocks.height, height), lte(t.blocks.height, to)))
+      .orderBy(asc(t.blocks.height));
+    if (rows.length === 0) return [];
+    const withTxs = rows.some((r) => r.txCount > 0);
+    const txRows = withTxs
+      ? await this.db
+          .select({ height: t.txs.height, bytes: t.txs.bytes })
+          .from(t.txs)
+          .where(and(gte(t.txs.height, height), lte(t.txs.height, to)))
+          .orderBy(asc(t.txs.height), asc(t.txs.index))
+      : [];
+    const txsAt = new Map<number, Uint8Array[]>();
+    for (const r of txRows) {
+      const list = txsAt.get(r.height);
+      if (list) list.push(r.bytes);
+      else txsAt.set(r.height, [r.bytes]);
+    }
+    return rows.map((row) => ({
+      height: row.height,
+      hash: row.hash,
+      round: row.round,
+      block: { header: decodeHeader(row.header), txs: txsAt.get(row.height) ?? [] },
+      certificate: decodeCertificate(row.certificate),
+    }));
+  }
+
+  /** Headers and certificates from `height` on (at most `limit`), bodies or not. */
+  async headersFrom(height: number, limit: number): Promise<StoredHeader[]> {
+    const rows = await this.db
+      .select({
+        height: t.blocks.height,
+        hash: t.blocks.hash,
+        header: t.blocks.header,
+        certificate: t.blocks.certificate,
+      })
+      .from(t.blocks)
       .where(and(gte(t.blocks.height, height), lte(t.blocks.height, height + limit - 1)))
       .orderBy(asc(t.blocks.height));
-    return Promise.all(rows.map((r) => this.assemble(r)));
+    return rows.map((row) => ({
+      header: decodeHeader(row.header),
+      hash: row.hash,
+      certificate: decodeCertificate(row.certificate),
+    }));
+  }
+
+  /** Every validator set with the height it first signs, in order. */
+  async validatorSets(): Promise<{ height: number; hash: Uint8Array; validators: Validator[] }[]> {
+    const rows = await this.db.select().from(t.validatorSets).orderBy(asc(t.validatorSets.height));
+    return rows.map((r) => ({
+      height: r.height,
+      hash: r.hash,
+      validators: validatorsFromValue(decodeCanonical(r.validators)),
+    }));
   }
 
   async headHeight(): Promise<number> {

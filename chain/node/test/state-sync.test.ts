@@ -1,0 +1,205 @@
+// State sync in one process: a chain written by the generator (with txs in some blocks), a snapshot signed by the validators, and a fresh node that joins from it,
+// verifies an old record's proof against the headers it kept, and starts at the snapshot's height.
+// Every forged or short input the joining node must refuse is tried too.
+import { type Database, openDatabase } from '@gongxin/db';
+import {
+  encodeCanonical,
+  encodeProofBundle,
+  inclusionProof,
+  leafHash,
+  type MemoryState,
+  toHex,
+} from '@gongxin/ledger';
+import { signedTx } from '@gongxin/ledger/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChainNode } from '../src/node';
+import { ChainStore } from '../src/storage/store';
+import { generateChain } from '../src/sync/generate';
+import { verifyProofWithStore } from '../src/sync/proofs';
+import { Snapshotter, syncServer } from '../src/sync/server';
+import { type SnapshotOffer, signManifest } from '../src/sync/snapshot';
+import { type StateSyncSource, stateSync } from '../src/sync/state-sync';
+import { chainId, contracts, genesisFor, quietLogger, suite, users, validators } from './helpers';
+
+const vals = validators(4);
+const genesis = genesisFor(vals);
+const keys = vals.map((v) => v.account);
+const HEIGHT = 600;
+const databases: Database[] = [];
+
+async function fresh(): Promise<Database> {
+  const db = await openDatabase({ memory: true });
+  databases.push(db);
+  return db;
+}
+
+/** Blocks 10, 20, …: a counter tx by a user (nonces in order). */
+function txsAt(height: number, state: MemoryState): Uint8Array[] {
+  if (height % 10 !== 0) return [];
+  const user = users[(height / 10) % users.length]!;
+  const nonce = (state.get(`core/nonce/${user.address}`) as number | undefined) ?? 0;
+  return [signedTx(suite, chainId, user, nonce, [{ contract: 'counter', name: 'add', params: { by: 1 } }])];
+}
+
+let source: Database;
+let server: ReturnType<typeof syncServer>;
+let snapshots: Snapshotter;
+let offer: SnapshotOffer;
+
+beforeAll(async () => {
+  source = await fresh();
+  await generateChain({
+    database: source,
+    genesis,
+    suite,
+    contracts,
+    keys,
+    blocks: HEIGHT,
+    txsAt,
+    batch: 250,
+  });
+  const store = new ChainStore(source);
+  const loaded = await store.load(chainId);
+  snapshots = new Snapshotter({ suite, chainId, signer: null, chunkBytes: 512 });
+  const built = snapshots.take(loaded.head, loaded.state);
+  // Each validator signs the manifest it computed of the same state.
+  snapshots.addVotes(
+    HEIGHT,
+    keys.map((k) =>
+      signManifest(suite, built.manifest, { key: k.publicKey, sign: (b) => suite.sign(b, k.privateKey) }),
+    ),
+  );
+  offer = snapshots.offers()[0]!;
+  server = syncServer(store, snapshots);
+}, 120_000);
+
+afterAll(async () => {
+  for (const db of databases) await db.close();
+});
+
+function sourceWith(patch: Partial<StateSyncSource> = {}): StateSyncSource {
+  return {
+    offers: async () => server.offers(),
+    headers: (from, limit) => server.headers(from, limit),
+    chunk: async (height, index) => {
+      const bytes = server.chunk(height, index);
+      if (!bytes) throw new Error(`no chunk ${index}`);
+      return bytes;
+    },
+    ...patch,
+  };
+}
+
+describe('state sync', () => {
+  it('joins from a signed snapshot, keeps every header, verifies old proofs, and starts there', async () => {
+    expect(offer.manifest.chunks.length).toBeGreaterThan(3);
+    const db = await fresh();
+    const result = await stateSync({
+      database: db,
+      genesis,
+      suite,
+      contracts,
+      source: sourceWith(),
+      headerBatch: 128,
+    });
+    expect(result.height).toBe(HEIGHT);
+    expect(result.headers).toBe(HEIGHT);
+    expect(result.certificatesChecked).toBe(HEIGHT);
+    const store = new ChainStore(db);
+    const theirs = await new ChainStore(source).load(chainId);
+    const ours = await store.load(chainId);
+    expect(ours.head.height).toBe(HEIGHT);
+    expect(toHex(ours.head.blockHash)).toBe(toHex(theirs.head.blockHash));
+    expect(ours.state.entries.size).toBe(theirs.state.entries.size);
+    for (const [key, value] of theirs.state.entries)
+      expect(toHex(encodeCanonical(ours.state.get(key)!))).toBe(toHex(encodeCanonical(value)));
+    // No bodies below the snapshot: none are served to peers.
+    expect(await store.blocksFrom(10, 5)).toEqual([]);
+    expect(await store.bodiesFrom()).toBe(HEIGHT + 1);
+
+    // The proof of a tx at height 30, made by a node that has the block, verifies on the new node.
+    const [old] = await new ChainStore(source).blocksFrom(30, 1);
+    const tx = old!.block.txs[0]!;
+    const proof = inclusionProof(
+      suite.hash,
+      old!.block.txs.map((t) => leafHash(suite.hash, t)),
+      0,
+    );
+    const bundle = encodeProofBundle({
+      record: { kind: 'tx', bytes: tx },
+      proof,
+      header: old!.block.header,
+      certificate: old!.certificate,
+    });
+    const verdict = await verifyProofWithStore(store, suite, chainId, bundle);
+    expect(verdict.ok).toBe(true);
+    // One byte of the record changed: refused.
+    const forged = tx.slice();
+    forged[forged.length - 1]! ^= 1;
+    const bad = await verifyProofWithStore(
+      store,
+      suite,
+      chainId,
+      encodeProofBundle({
+        record: { kind: 'tx', bytes: forged },
+        proof,
+        header: old!.block.header,
+        certificate: old!.certificate,
+      }),
+    );
+    expect(bad.ok).toBe(false);
+
+    // The node starts at the snapshot's height with the synced state.
+    const node = new ChainNode({ database: db, genesis, suite, contracts, logger: quietLogger });
+    await node.start();
+    expect(node.head.height).toBe(HEIGHT);
+    await node.stop();
+  }, 120_000);
+
+  it('refuses a snapshot without a quorum of validator signatures', async () => {
+    const db = await fresh();
+    const weak = sourceWith({
+      offers: async () => [{ manifest: offer.manifest, votes: offer.votes.slice(0, 2) }],
+    });
+    await expect(stateSync({ database: db, genesis, suite, contracts, source: weak })).rejects.toThrow(
+      /not more than two thirds/,
+    );
+    // The half-written store is not a chain to start from.
+    const node = new ChainNode({ database: db, genesis, suite, contracts, logger: quietLogger });
+    await expect(node.start()).rejects.toThrow(/state sync into this database was interrupted/);
+  }, 60_000);
+
+  it('refuses a chunk that is not the manifest’s', async () => {
+    const db = await fresh();
+    const tampered = sourceWith({
+      chunk: async (height, index) => {
+        const bytes = server.chunk(height, index)!.slice();
+        if (index === 1) bytes[bytes.length - 1]! ^= 1;
+        return bytes;
+      },
+    });
+    await expect(stateSync({ database: db, genesis, suite, contracts, source: tampered })).rejects.toThrow(
+      /chunk 1 does not match/,
+    );
+  }, 60_000);
+
+  it('refuses a header chain with a forged certificate', async () => {
+    const db = await fresh();
+    const forged = sourceWith({
+      headers: async (from, limit) => {
+        const batch = await server.headers(from, limit);
+        return {
+          ...batch,
+          headers: batch.headers.map((h) =>
+            h.header.height === 77
+              ? { ...h, certificate: { ...h.certificate, signatures: h.certificate.signatures.slice(0, 2) } }
+              : h,
+          ),
+        };
+      },
+    });
+    await expect(stateSync({ database: db, genesis, suite, contracts, source: forged })).rejects.toThrow(
+      /header 77: signatures hold/,
+    );
+  }, 60_000);
+});
