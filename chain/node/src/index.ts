@@ -8,4 +8,5 @@ export * from './mempool';
 export * from './node';
 export * from './p2p';
 export * from './storage/store';
+export * from './sync';
 export * from './verify';

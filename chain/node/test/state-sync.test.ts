@@ -5,21 +5,24 @@ import { type Database, openDatabase } from '@gongxin/db';
 import {
   encodeCanonical,
   encodeProofBundle,
+  genesisHash,
   inclusionProof,
   leafHash,
   type MemoryState,
   toHex,
 } from '@gongxin/ledger';
-import { signedTx } from '@gongxin/ledger/testing';
+import { signedTx, testAccount } from '@gongxin/ledger/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainNode } from '../src/node';
+import { PeerNetwork } from '../src/p2p/network';
 import { ChainStore } from '../src/storage/store';
 import { generateChain } from '../src/sync/generate';
+import { joinByStateSync } from '../src/sync/join';
 import { verifyProofWithStore } from '../src/sync/proofs';
 import { Snapshotter, syncServer } from '../src/sync/server';
 import { type SnapshotOffer, signManifest } from '../src/sync/snapshot';
 import { type StateSyncSource, stateSync } from '../src/sync/state-sync';
-import { chainId, contracts, genesisFor, quietLogger, suite, users, validators } from './helpers';
+import { chainId, contracts, genesisFor, quietLogger, signerOf, suite, users, validators } from './helpers';
 
 const vals = validators(4);
 const genesis = genesisFor(vals);
@@ -201,5 +204,93 @@ describe('state sync', () => {
     await expect(stateSync({ database: db, genesis, suite, contracts, source: forged })).rejects.toThrow(
       /header 77: signatures hold/,
     );
+  }, 60_000);
+});
+
+describe('state sync over the peer link', () => {
+  it('a fresh node joins from a serving node over WebSockets and starts at its head', async () => {
+    const gHash = genesisHash(suite, genesis);
+    const serverKey = vals[0]!.account;
+    const joinerKey = testAccount(suite, 500);
+    const admitted = [...vals.map((v) => v.validator.key), joinerKey.publicKey];
+    // The serving node: a validator of the chain (it signs its snapshot); the others' signatures reach
+    // it as they would from its peers.
+    const served = new Snapshotter({
+      suite,
+      chainId,
+      signer: signerOf(serverKey),
+      interval: HEIGHT,
+      chunkBytes: 512,
+    });
+    const serveStore = new ChainStore(source);
+    const serverNet = new PeerNetwork({
+      suite,
+      chainId,
+      genesisHash: gHash,
+      signer: signerOf(serverKey),
+      listen: { host: '127.0.0.1', port: 0 },
+      admitted,
+      logger: quietLogger,
+      sync: syncServer(serveStore, served),
+    });
+    const serverNode = new ChainNode({
+      database: source,
+      genesis,
+      suite,
+      contracts,
+      logger: quietLogger,
+      network: serverNet,
+      onState: (head, state) => served.observe(head, state),
+    });
+    serverNet.attach(serverNode);
+    await serverNode.start();
+    const built = served.snapshot(HEIGHT)!;
+    expect(built).toBeDefined();
+    served.addVotes(
+      HEIGHT,
+      keys.slice(1).map((k) => signManifest(suite, built.manifest, signerOf(k))),
+    );
+    const { port } = await serverNet.start();
+
+    const db = await fresh();
+    const joinerNet = new PeerNetwork({
+      suite,
+      chainId,
+      genesisHash: gHash,
+      signer: signerOf(joinerKey),
+      peers: [{ url: `ws://127.0.0.1:${port}`, key: toHex(serverKey.publicKey) }],
+      admitted,
+      logger: quietLogger,
+    });
+    await joinerNet.start();
+    try {
+      const result = await joinByStateSync({
+        network: joinerNet,
+        database: db,
+        genesis,
+        suite,
+        contracts,
+        headerBatch: 100,
+      });
+      expect(result.height).toBe(HEIGHT);
+      expect(result.chunks).toBe(built.chunks.length);
+      const joiner = new ChainNode({
+        database: db,
+        genesis,
+        suite,
+        contracts,
+        logger: quietLogger,
+        network: joinerNet,
+      });
+      joinerNet.attach(joiner);
+      await joiner.start();
+      expect(joiner.head.height).toBe(HEIGHT);
+      expect(toHex(joiner.head.blockHash)).toBe(toHex(serverNode.head.blockHash));
+      await joiner.stop();
+    } finally {
+      await joinerNet.stop();
+      await serverNet.stop();
+      await serverNode.stop();
+    }
   }, 60_000);
 });

@@ -25,13 +25,17 @@ import {
   decodeCertificate,
   encodeBlock,
   encodeCertificate,
+  encodeHeader,
   toHex,
   txKey,
   type Validator,
+  validatorsToValue,
 } from '@gongxin/ledger';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { ADMISSION_SLICE_MS } from '../mempool';
 import type { ConsensusNetwork, LoggerLike } from '../node';
+import type { SyncServer } from '../sync/server';
+import { encodeManifest } from '../sync/snapshot';
 import {
   type AuthContext,
   authSignBytes,
@@ -45,17 +49,21 @@ import { SeenMap, SeenSet } from './seen';
 import {
   authFrame,
   blocksFrame,
+  chunkFrame,
   consensusFrame,
   decodeFrame,
   type Frame,
   FrameError,
   getBlocksFrame,
+  headersFrame,
   helloFrame,
   MAX_FRAME_BYTES,
   MAX_STATUS_LINKS,
   MAX_SYNC_BLOCKS,
+  MAX_SYNC_HEADERS,
   MAX_TXS_PER_FRAME,
   type SyncedBlockBytes,
+  snapshotsFrame,
   statusFrame,
   txFrame,
   txsFrame,
@@ -232,6 +240,8 @@ export interface PeerConfig {
   followValidators?: boolean;
   logger?: LoggerLike;
   limits?: Partial<PeerLimits>;
+  /** Answers peers' state sync requests (snapshot offers, chunks, headers); absent: they get none. */
+  sync?: SyncServer;
 }
 
 export interface PeerInfo {
@@ -323,6 +333,13 @@ export class PeerNetwork implements ConsensusNetwork {
   private statusTimer: NodeJS.Timeout | null = null;
   private syncRecheck: NodeJS.Timeout | null = null;
   private sync: SyncRequest | null = null;
+  /** State sync requests sent and not yet answered, by peer and answer. */
+  private readonly syncWaiters = new Map<
+    string,
+    { resolve(frame: Frame | null): void; timer: NodeJS.Timeout }
+  >();
+  /** State sync requests being answered, per peer. */
+  private readonly syncServing = new Map<Link, number>();
   private wanted = 0;
   private behind: { head: number; since: number } | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -437,6 +454,7 @@ export class PeerNetwork implements ConsensusNetwork {
     if (this.syncRecheck) clearTimeout(this.syncRecheck);
     if (this.sync?.timer) clearTimeout(this.sync.timer);
     this.sync = null;
+    for (const waiter of [...this.syncWaiters.values()]) waiter.resolve(null);
     for (const t of this.targets) {
       if (t.timer) clearTimeout(t.timer);
       t.timer = null;
@@ -872,6 +890,14 @@ export class PeerNetwork implements ConsensusNetwork {
         return void this.serveBlocks(link, frame.from, frame.limit);
       case 'blocks':
         return void this.onBlocks(link, frame.from, frame.blocks);
+      case 'get_snapshots':
+      case 'get_headers':
+      case 'get_chunk':
+        return void this.serveSync(link, frame);
+      case 'snapshots':
+      case 'headers':
+      case 'chunk':
+        return this.onSyncAnswer(link, frame);
       case 'hello':
       case 'auth':
         return this.count(link, 'malformed', `${frame.type} on an open link`);
@@ -1268,5 +1294,108 @@ export class PeerNetwork implements ConsensusNetwork {
     } finally {
       link.serving = false;
     }
+  }
+
+  // ------------------------------------------------------------------------------ state sync
+
+  /** Keys (hex) of the peers linked now. */
+  linkedPeers(): string[] {
+    return [...this.links.keys()];
+  }
+
+  /**
+   * Ask a linked peer for state sync data (`frame`: get_snapshots, get_headers or get_chunk) and wait
+   * for its answer; null when it does not answer within `timeoutMs` or the link is gone.
+   */
+  syncRequest(peer: string, frame: Uint8Array, timeoutMs = this.limits.syncTimeoutMs): Promise<Frame | null> {
+    const link = this.links.get(peer);
+    const request = decodeFrame(frame);
+    const key = `${peer}|${syncAnswerKey(request)}`;
+    if (!link || this.syncWaiters.has(key)) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.syncWaiters.delete(key);
+        resolve(null);
+      }, timeoutMs);
+      this.syncWaiters.set(key, {
+        timer,
+        resolve: (answer) => {
+          clearTimeout(timer);
+          this.syncWaiters.delete(key);
+          resolve(answer);
+        },
+      });
+      this.send(link, frame, 'high');
+    });
+  }
+
+  private onSyncAnswer(link: Link, frame: Extract<Frame, { type: 'snapshots' | 'headers' | 'chunk' }>) {
+    const waiter = this.syncWaiters.get(`${link.keyHex}|${syncAnswerKey(frame)}`);
+    // Only answers to our own requests count.
+    if (!waiter) return this.count(link, 'malformed', `${frame.type} that was not asked for`);
+    waiter.resolve(frame);
+  }
+
+  private async serveSync(
+    link: Link,
+    frame: Extract<Frame, { type: 'get_snapshots' | 'get_headers' | 'get_chunk' }>,
+  ) {
+    const server = this.config.sync;
+    if (!server) return;
+    const busy = this.syncServing.get(link) ?? 0;
+    if (busy >= MAX_SYNC_SERVING)
+      return this.count(link, 'flood', `${frame.type} beyond ${MAX_SYNC_SERVING} at once`);
+    this.syncServing.set(link, busy + 1);
+    try {
+      let answer: Uint8Array | null = null;
+      if (frame.type === 'get_snapshots')
+        answer = snapshotsFrame(
+          server.offers().map((o) => ({ manifest: encodeManifest(o.manifest), votes: o.votes })),
+        );
+      else if (frame.type === 'get_chunk') {
+        const bytes = server.chunk(frame.height, frame.index);
+        answer = chunkFrame(frame.height, frame.index, bytes ?? new Uint8Array(0));
+      } else {
+        const batch = await server.headers(frame.from, Math.min(frame.limit, MAX_SYNC_HEADERS));
+        answer = headersFrame(
+          frame.from,
+          batch.headers.map((h) => ({
+            block: encodeHeader(h.header),
+            certificate: encodeCertificate(h.certificate),
+          })),
+          batch.sets.map((set) => validatorsToValue(set)),
+        );
+      }
+      if (link.state === 'open') this.send(link, answer, 'high');
+    } catch (error) {
+      this.log.warn(
+        { peer: link.keyHex, type: frame.type, err: (error as Error).message },
+        'cannot answer a sync request',
+      );
+    } finally {
+      const n = (this.syncServing.get(link) ?? 1) - 1;
+      if (n > 0) this.syncServing.set(link, n);
+      else this.syncServing.delete(link);
+    }
+  }
+}
+
+/** Most state sync requests of one peer answered at once. */
+const MAX_SYNC_SERVING = 8;
+
+/** What pairs a state sync answer with its request. */
+function syncAnswerKey(frame: Frame): string {
+  switch (frame.type) {
+    case 'get_snapshots':
+    case 'snapshots':
+      return 'snapshots';
+    case 'get_headers':
+    case 'headers':
+      return `headers:${frame.from}`;
+    case 'get_chunk':
+    case 'chunk':
+      return `chunk:${frame.height}:${frame.index}`;
+    default:
+      throw new Error(`${frame.type} is not a state sync frame`);
   }
 }

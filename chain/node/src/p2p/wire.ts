@@ -33,6 +33,12 @@ export const FRAME_TYPES = [
   'txs',
   'get_blocks',
   'blocks',
+  'get_snapshots',
+  'snapshots',
+  'get_headers',
+  'headers',
+  'get_chunk',
+  'chunk',
 ] as const;
 export type FrameType = (typeof FRAME_TYPES)[number];
 
@@ -47,7 +53,19 @@ export const FRAME_LIMITS: Record<FrameType, number> = {
   txs: MAX_TXS_FRAME_BYTES,
   get_blocks: 256,
   blocks: MAX_FRAME_BYTES,
+  get_snapshots: 256,
+  snapshots: 4 * 1024 * 1024,
+  get_headers: 256,
+  headers: MAX_FRAME_BYTES,
+  get_chunk: 256,
+  chunk: MAX_FRAME_BYTES,
 };
+
+/** Most headers one `get_headers` may ask for. */
+export const MAX_SYNC_HEADERS = 1000;
+
+/** Most snapshot offers one `snapshots` answer may hold. */
+export const MAX_SNAPSHOT_OFFERS = 8;
 
 export type DropReason = 'malformed' | 'oversized' | 'unknown_type';
 
@@ -83,7 +101,19 @@ export type Frame =
   | { type: 'tx'; tx: Uint8Array; origin: Uint8Array }
   | { type: 'txs'; txs: Uint8Array[]; origin: Uint8Array }
   | { type: 'get_blocks'; from: number; limit: number }
-  | { type: 'blocks'; from: number; blocks: SyncedBlockBytes[] };
+  | { type: 'blocks'; from: number; blocks: SyncedBlockBytes[] }
+  | { type: 'get_snapshots' }
+  | { type: 'snapshots'; offers: SnapshotOfferBytes[] }
+  | { type: 'get_headers'; from: number; limit: number }
+  | { type: 'headers'; from: number; headers: SyncedBlockBytes[]; sets: Value[] }
+  | { type: 'get_chunk'; height: number; index: number }
+  | { type: 'chunk'; height: number; index: number; bytes: Uint8Array };
+
+/** A snapshot offer on the wire: the encoded manifest and validators' signatures over it. */
+export interface SnapshotOfferBytes {
+  manifest: Uint8Array;
+  votes: { key: Uint8Array; signature: Uint8Array }[];
+}
 
 // ------------------------------------------------------------------------------------------- encode
 
@@ -121,6 +151,31 @@ export const blocksFrame = (from: number, blocks: SyncedBlockBytes[]) =>
     from,
     blocks: blocks.map((b) => ({ block: b.block, certificate: b.certificate })),
   });
+
+export const getSnapshotsFrame = () => encodeFrame('get_snapshots', {});
+
+export const snapshotsFrame = (offers: SnapshotOfferBytes[]) =>
+  encodeFrame('snapshots', {
+    offers: offers.slice(0, MAX_SNAPSHOT_OFFERS).map((o) => ({
+      manifest: o.manifest,
+      votes: o.votes.map((v) => ({ key: v.key, signature: v.signature })),
+    })),
+  });
+
+export const getHeadersFrame = (from: number, limit: number) => encodeFrame('get_headers', { from, limit });
+
+/** Headers (in the `block` field, as encoded headers) with their certificates, and the sets they name. */
+export const headersFrame = (from: number, headers: SyncedBlockBytes[], sets: Value[]) =>
+  encodeFrame('headers', {
+    from,
+    headers: headers.map((h) => ({ block: h.block, certificate: h.certificate })),
+    sets,
+  });
+
+export const getChunkFrame = (height: number, index: number) => encodeFrame('get_chunk', { height, index });
+
+export const chunkFrame = (height: number, index: number, bytes: Uint8Array) =>
+  encodeFrame('chunk', { height, index, bytes });
 
 // ------------------------------------------------------------------------------------------- decode
 
@@ -250,5 +305,53 @@ export function decodeFrame(bytes: Uint8Array, maxBytes = MAX_FRAME_BYTES): Fram
       }
       return { type, from: p.from, blocks };
     }
+    case 'get_snapshots':
+      return { type };
+    case 'snapshots': {
+      if (!Array.isArray(p.offers) || p.offers.length > MAX_SNAPSHOT_OFFERS)
+        return malformed('snapshots fields');
+      const offers: SnapshotOfferBytes[] = [];
+      for (const o of p.offers as Value[]) {
+        if (
+          !isMap(o) ||
+          !(o.manifest instanceof Uint8Array) ||
+          !Array.isArray(o.votes) ||
+          o.votes.length > 1024
+        )
+          return malformed('snapshot offers are {manifest, votes}');
+        const votes: SnapshotOfferBytes['votes'] = [];
+        for (const v of o.votes as Value[]) {
+          if (!isMap(v) || !isBytes(v.key, 32, 33) || !isBytes(v.signature, 1, 128))
+            return malformed('snapshot votes are {key, signature}');
+          votes.push({ key: v.key, signature: v.signature });
+        }
+        offers.push({ manifest: o.manifest, votes });
+      }
+      return { type, offers };
+    }
+    case 'get_headers':
+      if (!isInt(p.from, 1) || !isInt(p.limit, 1) || p.limit > MAX_SYNC_HEADERS)
+        return malformed('get_headers fields');
+      return { type, from: p.from, limit: p.limit };
+    case 'headers': {
+      if (!isInt(p.from, 1) || !Array.isArray(p.headers) || !Array.isArray(p.sets))
+        return malformed('headers fields');
+      const list = p.headers as Value[];
+      if (list.length > MAX_SYNC_HEADERS) return malformed('too many headers');
+      const headers: SyncedBlockBytes[] = [];
+      for (const h of list) {
+        if (!isMap(h) || !(h.block instanceof Uint8Array) || !(h.certificate instanceof Uint8Array))
+          return malformed('headers entries are {block, certificate}');
+        headers.push({ block: h.block, certificate: h.certificate });
+      }
+      return { type, from: p.from, headers, sets: p.sets as Value[] };
+    }
+    case 'get_chunk':
+      if (!isInt(p.height, 1) || !isInt(p.index)) return malformed('get_chunk fields');
+      return { type, height: p.height, index: p.index };
+    case 'chunk':
+      if (!isInt(p.height, 1) || !isInt(p.index) || !(p.bytes instanceof Uint8Array))
+        return malformed('chunk fields');
+      return { type, height: p.height, index: p.index, bytes: p.bytes };
   }
 }

@@ -4,6 +4,7 @@
 import type { Signer } from '@gongxin/consensus';
 import { type ChainHead, type CryptoSuite, equalBytes, type MemoryState, type Value } from '@gongxin/ledger';
 import type { LoggerLike } from '../node';
+import { MAX_SYNC_HEADERS } from '../p2p/wire';
 import type { ChainStore } from '../storage/store';
 import {
   type BuiltSnapshot,
@@ -15,9 +16,6 @@ import {
   snapshotSignBytes,
 } from './snapshot';
 import type { HeaderBatch } from './state-sync';
-
-/** Most headers one request may ask for. */
-export const MAX_SYNC_HEADERS = 1000;
 
 /** What a peer link asks of the node's sync server. */
 export interface SyncServer {

@@ -79,6 +79,9 @@ export interface StateSyncResult {
 /** Meta key set while a state sync is writing: the store is not a chain to start from until it is gone. */
 export const STATE_SYNC_PENDING = 'state_sync_pending';
 
+/** Tries of one header batch or chunk before the sync gives up. */
+const RETRIES = 3;
+
 const silent: LoggerLike = { info() {}, warn() {}, error() {}, debug() {} };
 
 /**
@@ -168,13 +171,23 @@ export async function stateSync(opts: StateSyncOptions): Promise<StateSyncResult
       requests,
       window,
       (i) => source.headers(from + i * batch, Math.min(batch, m.height - (from + i * batch) + 1)),
-      async (answer, i) => {
-        const expected = Math.min(batch, m.height - (from + i * batch) + 1);
-        if (answer.headers.length !== expected)
-          throw new Error(
-            `a peer sent ${answer.headers.length} headers from ${from + i * batch}, not ${expected}`,
-          );
-        const verified = verifier.add(answer.headers, answer.sets);
+      async (first, i) => {
+        const start = from + i * batch;
+        const expected = Math.min(batch, m.height - start + 1);
+        // A batch that does not verify is asked again (of the next peer) before the sync gives up.
+        let answer = first;
+        let verified: ReturnType<HeaderChainVerifier['add']> | undefined;
+        for (let attempt = 1; !verified; attempt++) {
+          try {
+            if (answer.headers.length !== expected)
+              throw new Error(`a peer sent ${answer.headers.length} headers from ${start}, not ${expected}`);
+            verified = verifier.add(answer.headers, answer.sets);
+          } catch (error) {
+            if (attempt >= RETRIES) throw error;
+            log.warn({ from: start, err: (error as Error).message }, 'headers refused: asking again');
+            answer = await source.headers(start, expected);
+          }
+        }
         await store.insertHeaders(verified);
       },
     );
@@ -194,7 +207,15 @@ export async function stateSync(opts: StateSyncOptions): Promise<StateSyncResult
     await pipelined(
       m.chunks.length,
       window,
-      (i) => source.chunk(m.height, i),
+      async (i) => {
+        // A chunk that is not the manifest's is asked again (of the next peer) before the sync gives up.
+        let bytes = await source.chunk(m.height, i);
+        for (let attempt = 1; attempt < RETRIES && !equalBytes(suite.hash(bytes), m.chunks[i]!); attempt++) {
+          log.warn({ height: m.height, chunk: i }, 'chunk refused: asking again');
+          bytes = await source.chunk(m.height, i);
+        }
+        return bytes;
+      },
       (bytes, i) => {
         const part = verifyChunk(suite, m, i, bytes, lastKey);
         for (const e of part) entries.push(e);
