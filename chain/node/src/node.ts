@@ -120,6 +120,14 @@ export interface ChainNodeOptions {
 /** A tx of a batch: admitted (or already waiting), or the error it was refused with. */
 export type BatchAdmission = { id: string; key: string; duplicate: boolean } | { error: Error };
 
+/** A decided block applied in memory, on its way to the disk. */
+interface Decided {
+  head: ChainHead;
+  block: Block;
+  result: BlockResult;
+  certificate: CommitCertificate;
+}
+
 export interface CommittedBlock {
   height: number;
   hash: Uint8Array;
@@ -230,6 +238,7 @@ export class ChainNode {
   private heightStartTimer: NodeJS.Timeout | null = null;
   private waitingForTxs = false;
   private lastCommitAt = 0;
+  private lastCommitLog = { round: 0, txs: 0, sinceLastCommitMs: 0 };
   /** When the height being decided was entered (0 while waiting for txs between heights). */
   private heightStartedAt = 0;
   readonly stats: NodeStats = {
@@ -609,39 +618,20 @@ export class ChainNode {
     this.enqueue(() => this.machine.handle({ type: 'message', message }, this.now()));
   }
 
-  /** Blocks from a peer during sync or an import: each must carry a certificate valid for our validator set. */
+  /**
+   * Blocks from a peer during sync or an import: each must carry a certificate valid for our validator
+   * set. They are applied and stored as one batch (see commitSynced).
+   */
   async receiveCommitted(blocks: { block: Block; certificate: CommitCertificate }[]): Promise<number> {
-    let applied = 0;
-    for (const { block, certificate } of blocks) {
-      await new Promise<void>((resolve, reject) => {
-        this.queue = this.queue.then(async () => {
-          try {
-            if (block.header.height !== this.headValue.height + 1) return resolve();
-            const hash = blockHash(this.opts.suite, block.header);
-            const check = verifyCertificate(this.opts.suite, this.chainId, certificate, this.validatorSet, {
-              height: block.header.height,
-              blockHash: hash,
-            });
-            if (!check.ok) {
-              this.stats.badMessages++;
-              this.opts.logger.warn(
-                { height: block.header.height, reason: check.reason },
-                'synced block refused',
-              );
-              return resolve();
-            }
-            const result = applyBlock(this.env, this.ledgerState(), block, {
-              admitted: this.mempool.admitted,
-            });
-            await this.commit(block, result, certificate);
-            applied++;
-            resolve();
-          } catch (error) {
-            reject(error);
-          }
-        });
+    const applied = await new Promise<number>((resolve, reject) => {
+      this.queue = this.queue.then(async () => {
+        try {
+          resolve(await this.commitSynced(blocks));
+        } catch (error) {
+          reject(error);
+        }
       });
-    }
+    });
     // Synced and imported blocks are on disk when this resolves (callers read the stored head next).
     await this.storing;
     if (this.storeFailure) throw this.storeFailure;
@@ -777,6 +767,49 @@ export class ChainNode {
   private async commit(block: Block, result: BlockResult, certificate: CommitCertificate): Promise<void> {
     await this.storing;
     if (this.storeFailure) throw this.storeFailure;
+    const head = this.advance(block, result, certificate);
+    this.persist([{ head, block, result, certificate }]);
+    this.scheduleNextHeight();
+  }
+
+  /**
+   * Decided blocks from a peer (block sync): each checked and applied in memory in turn, then all stored
+   * in one database transaction, announced once it is durable. Memory runs at most one batch ahead of
+   * the disk. Stops at the first block whose certificate does not hold; returns how many were applied.
+   */
+  private async commitSynced(blocks: { block: Block; certificate: CommitCertificate }[]): Promise<number> {
+    await this.storing;
+    if (this.storeFailure) throw this.storeFailure;
+    const batch: Decided[] = [];
+    for (const { block, certificate } of blocks) {
+      if (block.header.height !== this.headValue.height + 1) continue;
+      const hash = blockHash(this.opts.suite, block.header);
+      const check = verifyCertificate(this.opts.suite, this.chainId, certificate, this.validatorSet, {
+        height: block.header.height,
+        blockHash: hash,
+      });
+      if (!check.ok) {
+        this.stats.badMessages++;
+        this.opts.logger.warn({ height: block.header.height, reason: check.reason }, 'synced block refused');
+        break;
+      }
+      let result: BlockResult;
+      try {
+        result = applyBlock(this.env, this.ledgerState(), block, { admitted: this.mempool.admitted });
+      } catch (error) {
+        if (batch.length === 0) throw error;
+        break;
+      }
+      batch.push({ head: this.advance(block, result, certificate), block, result, certificate });
+    }
+    if (batch.length === 0) return 0;
+    this.persist(batch);
+    this.scheduleNextHeight();
+    return batch.length;
+  }
+
+  /** Move the in-memory chain (state, head, validators, mempool) past a decided block. */
+  private advance(block: Block, result: BlockResult, certificate: CommitCertificate): ChainHead {
     const height = block.header.height;
     this.state.apply(result.writes);
     const head: ChainHead = {
@@ -806,34 +839,50 @@ export class ChainNode {
     this.mempool.update(this.state, senders, height);
     const now = this.now();
     this.stats.mempoolSize = this.mempool.size;
+    this.lastCommitLatencyFor(now, certificate, block);
+    return head;
+  }
+
+  private lastCommitLatencyFor(now: number, certificate: CommitCertificate, block: Block) {
     const sinceLastCommitMs = now - this.lastCommitAt;
     this.stats.lastCommitLatencyMs = sinceLastCommitMs;
     this.lastCommitAt = now;
+    this.lastCommitLog = { round: certificate.round, txs: block.txs.length, sinceLastCommitMs };
+  }
+
+  /** Write decided blocks (already applied in memory) in the background; announce them once durable. */
+  private persist(batch: Decided[]) {
+    const last = batch[batch.length - 1]!;
+    const logged = this.lastCommitLog;
     const storeStartedAt = performance.now();
-    this.storing = this.store.commitBlock(block, certificate, result).then(
+    const written =
+      batch.length === 1
+        ? this.store.commitBlock(last.block, last.certificate, last.result)
+        : this.store.commitBlocks(batch);
+    this.storing = written.then(
       () => {
         this.opts.logger.debug(
           {
-            height,
-            round: certificate.round,
-            txs: block.txs.length,
+            height: last.head.height,
+            blocks: batch.length,
+            round: logged.round,
+            txs: logged.txs,
             storeMs: Math.round(performance.now() - storeStartedAt),
-            sinceLastCommitMs: Math.round(sinceLastCommitMs),
+            sinceLastCommitMs: Math.round(logged.sinceLastCommitMs),
           },
           'block committed',
         );
-        this.durable(head, block, result, certificate);
+        for (const d of batch) this.durable(d.head, d.block, d.result, d.certificate);
       },
       (error: unknown) => {
-        // The network has committed this block but this node could not store it: it must not go on
+        // The network has committed these blocks but this node could not store them: it must not go on
         // with memory ahead of its disk. It pauses, and resumes from the stored head when the database
-        // answers (the block is decided again from the WAL, or fetched from peers).
+        // answers (the blocks are decided again from the WAL, or fetched from peers).
         this.storeFailure = error instanceof Error ? error : new Error(String(error));
-        this.unannounced = { head, block, result, certificate };
-        this.databaseFailed(this.storeFailure, `storing block ${height}`);
+        this.unannounced = last;
+        this.databaseFailed(this.storeFailure, `storing block ${last.head.height}`);
       },
     );
-    this.scheduleNextHeight();
   }
 
   /** A block is on disk: now the API, its waiters and listeners may see it. */

@@ -162,6 +162,11 @@ export interface PeerLimits extends LinkLimits {
   syncTimeoutMs: number;
   /** One height behind: give consensus this long to finish the height before syncing it. */
   syncDelayMs: number;
+  /**
+   * Block batches received and not yet applied, at most (back-pressure): while they are applied the
+   * next is already asked for, so a node far behind is never idle waiting for the network.
+   */
+  syncPipeline: number;
   maxPeers: number;
   maxPendingHandshakes: number;
   /** Dropped frames a peer may cause per minute before it is disconnected and banned. */
@@ -192,6 +197,7 @@ export const defaultPeerLimits: PeerLimits = {
   syncBatchBytes: 16 * 1024 * 1024,
   syncTimeoutMs: 10_000,
   syncDelayMs: 1_000,
+  syncPipeline: 3,
   maxPeers: 64,
   maxPendingHandshakes: 32,
   misbehaviourPerMinute: 100,
@@ -333,6 +339,9 @@ export class PeerNetwork implements ConsensusNetwork {
   private statusTimer: NodeJS.Timeout | null = null;
   private syncRecheck: NodeJS.Timeout | null = null;
   private sync: SyncRequest | null = null;
+  /** Block batches being applied, and the last height they reach (the next request starts after it). */
+  private syncApplying = 0;
+  private syncAhead = 0;
   /** State sync requests sent and not yet answered, by peer and answer. */
   private readonly syncWaiters = new Map<
     string,
@@ -1169,8 +1178,11 @@ export class PeerNetwork implements ConsensusNetwork {
   private syncTick() {
     const node = this.node;
     if (this.stopped || !this.started || !node || this.sync) return;
-    const head = node.head?.height;
-    if (head === undefined) return;
+    if (this.syncApplying >= Math.max(1, this.limits.syncPipeline)) return;
+    const stored = node.head?.height;
+    if (stored === undefined) return;
+    // Batches being applied are as good as had: ask for what follows them.
+    const head = Math.max(stored, this.syncApplying > 0 ? this.syncAhead : 0);
     if (this.wanted <= head) this.wanted = 0;
     let best: Link | null = null;
     for (const l of this.links.values()) {
@@ -1227,6 +1239,7 @@ export class PeerNetwork implements ConsensusNetwork {
     if (request.timer) clearTimeout(request.timer);
     request.timer = null;
     request.applying = true;
+    let counted = false;
     try {
       if (list.length === 0) {
         // It has nothing from there: its status was stale, or the node asked ahead of everyone.
@@ -1247,6 +1260,12 @@ export class PeerNetwork implements ConsensusNetwork {
         return this.count(link, 'malformed', `blocks: ${(error as Error).message}`);
       }
       const badBefore = node.stats.badMessages ?? 0;
+      // Pipelined: the next batch is asked for while this one is applied (the node applies in order).
+      this.syncApplying++;
+      counted = true;
+      this.syncAhead = Math.max(this.syncAhead, from + blocks.length - 1);
+      if (this.sync === request) this.sync = null;
+      if (!this.stopped) setImmediate(() => this.syncTick());
       try {
         await node.receiveCommitted(blocks);
       } catch (error) {
@@ -1262,6 +1281,7 @@ export class PeerNetwork implements ConsensusNetwork {
         this.log.debug({ peer: link.keyHex, from, count: blocks.length, head }, 'synced blocks');
       }
     } finally {
+      if (counted && --this.syncApplying === 0) this.syncAhead = 0;
       if (this.sync === request) this.sync = null;
       if (!this.stopped) setImmediate(() => this.syncTick());
     }

@@ -33,6 +33,8 @@ export interface SnapshotterOptions {
   interval?: number;
   /** Snapshots kept (default 2). */
   keep?: number;
+  /** Also take one of the state the node starts with, whatever its height (default true). */
+  atStart?: boolean;
   chunkBytes?: number;
   logger?: LoggerLike;
 }
@@ -46,6 +48,7 @@ export class Snapshotter {
   private readonly held = new Map<number, Held>();
   private readonly interval: number;
   private readonly keep: number;
+  private started = false;
 
   constructor(private readonly opts: SnapshotterOptions) {
     this.interval = opts.interval ?? 10_000;
@@ -54,7 +57,10 @@ export class Snapshotter {
 
   /** The node committed `head` and its state is `state`: take a snapshot if the height is due. */
   observe(head: ChainHead, state: MemoryState): void {
-    if (head.height > 0 && head.height % this.interval === 0) this.take(head, state);
+    const first = !this.started;
+    this.started = true;
+    if (head.height === 0 || this.held.has(head.height)) return;
+    if (head.height % this.interval === 0 || (first && (this.opts.atStart ?? true))) this.take(head, state);
   }
 
   /**

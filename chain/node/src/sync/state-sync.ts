@@ -165,6 +165,7 @@ export async function stateSync(opts: StateSyncOptions): Promise<StateSyncResult
     if (m.height < verifier.height) continue;
     // Headers up to the snapshot's block, verified in order, stored as they pass.
     const headersStartedAt = performance.now();
+    let writing: Promise<void> = Promise.resolve();
     const from = verifier.height + 1;
     const requests = Math.ceil((m.height - verifier.height) / batch);
     await pipelined(
@@ -188,9 +189,13 @@ export async function stateSync(opts: StateSyncOptions): Promise<StateSyncResult
             answer = await source.headers(start, expected);
           }
         }
-        await store.insertHeaders(verified);
+        // Written behind: the next batch is verified while this one is stored (one write in flight).
+        await writing;
+        writing = store.insertHeaders(verified);
+        writing.catch(() => {});
       },
     );
+    await writing;
     const headersMs = performance.now() - headersStartedAt;
     const header = verifier.lastHeader!;
     const why = checkManifest(suite, m, header, offer, verifier.lastSigners);
