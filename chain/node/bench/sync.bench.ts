@@ -169,7 +169,8 @@ export async function runSyncBench(log: (line: string) => void = console.log): P
     });
     // The proof of the record at height 100, as a node that holds the block makes it.
     const [old] = await new ChainStore(base).blocksFrom(100, 1);
-    if (!old || old.block.txs.length !== 1) throw new Error('the record at height 100 is missing');
+    if (!old) throw new Error('block 100 is missing');
+    if (old.block.txs.length !== 1) throw new Error('the record at height 100 is missing');
     const bundle = encodeProofBundle({
       record: { kind: 'tx', bytes: old.block.txs[0]! },
       proof: inclusionProof(suite.hash, [leafHash(suite.hash, old.block.txs[0]!)], 0),
