@@ -167,13 +167,17 @@ export async function runSyncBench(log: (line: string) => void = console.log): P
       txsAt,
       onProgress: progress,
     });
-    // The proof of the record at height 100, as a node that holds the block makes it.
+    // The proof of the first record at height 100, as a node that holds the block makes it.
     const [old] = await new ChainStore(base).blocksFrom(100, 1);
     if (!old) throw new Error('block 100 is missing');
-    if (old.block.txs.length !== 1) throw new Error('the record at height 100 is missing');
+    if (old.block.txs.length === 0) throw new Error('block 100 holds no record');
     const bundle = encodeProofBundle({
       record: { kind: 'tx', bytes: old.block.txs[0]! },
-      proof: inclusionProof(suite.hash, [leafHash(suite.hash, old.block.txs[0]!)], 0),
+      proof: inclusionProof(
+        suite.hash,
+        old.block.txs.map((t) => leafHash(suite.hash, t)),
+        0,
+      ),
       header: old.block.header,
       certificate: old.certificate,
     });

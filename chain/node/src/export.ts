@@ -47,10 +47,17 @@ export async function exportChain(
   chainId: string,
   file: string,
   fromHeight = 1,
+  toHeight?: number,
 ): Promise<ExportHeader> {
   const genesisHash = await store.getMeta('genesis_hash');
   if (!genesisHash) throw new Error('nothing to export: the database has no chain');
-  const header: ExportHeader = { chainId, genesisHash, fromHeight, toHeight: await store.headHeight() };
+  const head = await store.headHeight();
+  const header: ExportHeader = {
+    chainId,
+    genesisHash,
+    fromHeight,
+    toHeight: Math.min(toHeight ?? head, head),
+  };
   const partial = `${file}.partial-${process.pid}`;
   const out = createWriteStream(partial);
   const failed = new Promise<never>((_, reject) => out.once('error', reject));

@@ -1,8 +1,14 @@
 // State sync in one process: a chain written by the generator (with txs in some blocks), a snapshot signed by the validators, and a fresh node that joins from it,
 // verifies an old record's proof against the headers it kept, and starts at the snapshot's height.
 // Every forged or short input the joining node must refuse is tried too.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type Database, openDatabase } from '@gongxin/db';
 import {
+  type Block,
+  type CommitCertificate,
+  encodeBlock,
   encodeCanonical,
   encodeProofBundle,
   genesisHash,
@@ -13,12 +19,14 @@ import {
 } from '@gongxin/ledger';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkExport, readExport } from '../src/export';
 import { ChainNode } from '../src/node';
 import { PeerNetwork } from '../src/p2p/network';
 import { ChainStore } from '../src/storage/store';
 import { generateChain } from '../src/sync/generate';
 import { joinByStateSync } from '../src/sync/join';
 import { verifyProofWithStore } from '../src/sync/proofs';
+import { pruneBodies } from '../src/sync/prune';
 import { Snapshotter, syncServer } from '../src/sync/server';
 import { type SnapshotOffer, signManifest } from '../src/sync/snapshot';
 import { type StateSyncSource, stateSync } from '../src/sync/state-sync';
@@ -27,7 +35,7 @@ import { chainId, contracts, genesisFor, quietLogger, signerOf, suite, users, va
 const vals = validators(4);
 const genesis = genesisFor(vals);
 const keys = vals.map((v) => v.account);
-const HEIGHT = 600;
+const HEIGHT = 300;
 const databases: Database[] = [];
 
 async function fresh(): Promise<Database> {
@@ -74,7 +82,7 @@ beforeAll(async () => {
   );
   offer = snapshots.offers()[0]!;
   server = syncServer(store, snapshots);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const db of databases) await db.close();
@@ -170,7 +178,7 @@ describe('state sync', () => {
     // The half-written store is not a chain to start from.
     const node = new ChainNode({ database: db, genesis, suite, contracts, logger: quietLogger });
     await expect(node.start()).rejects.toThrow(/state sync into this database was interrupted/);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a chunk that is not the manifest’s', async () => {
     const db = await fresh();
@@ -184,7 +192,7 @@ describe('state sync', () => {
     await expect(stateSync({ database: db, genesis, suite, contracts, source: tampered })).rejects.toThrow(
       /chunk 1 does not match/,
     );
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a header chain with a forged certificate', async () => {
     const db = await fresh();
@@ -204,7 +212,46 @@ describe('state sync', () => {
     await expect(stateSync({ database: db, genesis, suite, contracts, source: forged })).rejects.toThrow(
       /header 77: signatures hold/,
     );
-  }, 60_000);
+  }, 120_000);
+});
+
+describe('state sync checking only the certificates of set changes and batch ends', () => {
+  it('checks far fewer signatures and still refuses a header changed in the middle of a batch', async () => {
+    const db = await fresh();
+    const result = await stateSync({
+      database: db,
+      genesis,
+      suite,
+      contracts,
+      source: sourceWith(),
+      headerBatch: 100,
+      certificates: 'changes',
+    });
+    expect(result.height).toBe(HEIGHT);
+    expect(result.certificatesChecked).toBe(Math.ceil(HEIGHT / 100));
+    const tampered = sourceWith({
+      headers: async (from, limit) => {
+        const batch = await server.headers(from, limit);
+        return {
+          ...batch,
+          headers: batch.headers.map((h) =>
+            h.header.height === 77 ? { ...h, header: { ...h.header, time: h.header.time + 1 } } : h,
+          ),
+        };
+      },
+    });
+    await expect(
+      stateSync({
+        database: await fresh(),
+        genesis,
+        suite,
+        contracts,
+        source: tampered,
+        headerBatch: 100,
+        certificates: 'changes',
+      }),
+    ).rejects.toThrow(/header 77: certificate is for another block/);
+  }, 120_000);
 });
 
 describe('state sync over the peer link', () => {
@@ -292,5 +339,93 @@ describe('state sync over the peer link', () => {
       await serverNet.stop();
       await serverNode.stop();
     }
-  }, 60_000);
+  }, 120_000);
+});
+
+describe('block sync in batches', () => {
+  it('a node given the chain in batches of 100 ends with the same head and state, and stops at a forged block', async () => {
+    const theirs = new ChainStore(source);
+    const db = await fresh();
+    const node = new ChainNode({ database: db, genesis, suite, contracts, logger: quietLogger });
+    await node.start();
+    try {
+      for (let from = 1; from <= 200; from += 100) {
+        const blocks = (await theirs.blocksFrom(from, 100)).map((b) => ({
+          block: b.block,
+          certificate: b.certificate,
+        }));
+        expect(await node.receiveCommitted(blocks)).toBe(100);
+      }
+      expect(node.head.height).toBe(200);
+      // Block 250's certificate lacks a quorum: 201–249 are applied and stored, nothing after.
+      const next = (await theirs.blocksFrom(201, 100)).map((b) => ({
+        block: b.block,
+        certificate: b.certificate,
+      }));
+      next[49] = {
+        ...next[49]!,
+        certificate: { ...next[49]!.certificate, signatures: next[49]!.certificate.signatures.slice(0, 1) },
+      };
+      expect(await node.receiveCommitted(next)).toBe(49);
+      expect(node.head.height).toBe(249);
+      expect(node.stats.badMessages).toBe(1);
+      const rest = (await theirs.blocksFrom(250, 51)).map((b) => ({
+        block: b.block,
+        certificate: b.certificate,
+      }));
+      expect(await node.receiveCommitted(rest)).toBe(51);
+      const mine = await new ChainStore(db).load(chainId);
+      const reference = await theirs.load(chainId);
+      expect(toHex(mine.head.blockHash)).toBe(toHex(reference.head.blockHash));
+      expect(mine.state.entries.size).toBe(reference.state.entries.size);
+      for (const [key, value] of reference.state.entries)
+        expect(toHex(encodeCanonical(mine.state.get(key)!))).toBe(toHex(encodeCanonical(value)));
+      expect(await new ChainStore(db).count('txs')).toBe(await theirs.count('txs'));
+      expect(await new ChainStore(db).count('events')).toBe(await theirs.count('events'));
+    } finally {
+      await node.stop();
+    }
+  }, 120_000);
+});
+
+describe('pruning old block bodies', () => {
+  it('archives and drops bodies below a height, keeps headers so old proofs verify, and still starts', async () => {
+    const db = await fresh();
+    await generateChain({ database: db, genesis, suite, contracts, keys, blocks: 300, txsAt });
+    const store = new ChainStore(db);
+    const before = await store.blocksFrom(30, 1);
+    const archive = path.join(mkdtempSync(path.join(tmpdir(), 'gongxin-prune-')), 'archive.gxe');
+    const result = await pruneBodies(store, chainId, 200, { archive });
+    expect(result).toEqual({ bodiesFrom: 200, archived: { file: archive, fromHeight: 1, toHeight: 199 } });
+    // The archive holds every pruned block whole.
+    const checked = await checkExport(archive);
+    expect(checked.blocks).toBe(199);
+    const archived: { block: Block; certificate: CommitCertificate }[] = [];
+    for await (const item of readExport(archive)) if (Array.isArray(item)) archived.push(...item);
+    expect(toHex(encodeBlock(archived[29]!.block))).toBe(toHex(encodeBlock(before[0]!.block)));
+    // Bodies below 200 are gone, headers are not; those above are whole.
+    expect(await store.blocksFrom(30, 1)).toEqual([]);
+    expect((await store.headersFrom(30, 1))[0]!.header.height).toBe(30);
+    expect((await store.blocksFrom(200, 1))[0]!.block.txs).toHaveLength(1);
+    expect(await store.count('txs')).toBe(11); // 200, 210, …, 300
+    // A record's proof made from the archive verifies against the pruned store.
+    const old = archived[29]!;
+    const bundle = encodeProofBundle({
+      record: { kind: 'tx', bytes: old.block.txs[0]! },
+      proof: inclusionProof(
+        suite.hash,
+        old.block.txs.map((t) => leafHash(suite.hash, t)),
+        0,
+      ),
+      header: old.block.header,
+      certificate: old.certificate,
+    });
+    expect((await verifyProofWithStore(store, suite, chainId, bundle)).ok).toBe(true);
+    // Pruning again below the floor does nothing.
+    expect(await pruneBodies(store, chainId, 150)).toEqual({ bodiesFrom: 200, archived: null });
+    const node = new ChainNode({ database: db, genesis, suite, contracts, logger: quietLogger });
+    await node.start();
+    expect(node.head.height).toBe(300);
+    await node.stop();
+  }, 120_000);
 });

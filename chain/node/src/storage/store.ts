@@ -31,7 +31,7 @@ import {
   validatorsToValue,
   type Writes,
 } from '@gongxin/ledger';
-import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import * as t from './schema';
 
 export const chainMigrations = appMigrations('chain', new URL('../../drizzle', import.meta.url));
@@ -386,6 +386,25 @@ export class ChainStore {
       await settleAll(statements);
     });
     this.bodiesFloor = height + 1;
+  }
+
+  /**
+   * Drop the txs and events of every block below `height`, keeping their headers and certificates (and
+   * the validator sets), so every record's proof still verifies against this store. Blocks below it are
+   * no longer served to peers.
+   */
+  async pruneBodies(height: number): Promise<void> {
+    await this.database.transaction(async (tx) => {
+      await settleAll([
+        tx.delete(t.txs).where(lt(t.txs.height, height)),
+        tx.delete(t.events).where(lt(t.events.height, height)),
+        tx
+          .insert(t.meta)
+          .values({ key: BODIES_FROM, value: encodeCanonical(height) })
+          .onConflictDoUpdate({ target: t.meta.key, set: { value: encodeCanonical(height) } }),
+      ]);
+    });
+    this.bodiesFloor = height;
   }
 
   /** The lowest height whose block this node holds whole (txs and events); below it, headers only. */

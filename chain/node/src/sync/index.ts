@@ -3,6 +3,7 @@ export * from './headers';
 export * from './join';
 export * from './peer-source';
 export * from './proofs';
+export * from './prune';
 export * from './server';
 export * from './snapshot';
 export * from './state-sync';
