@@ -20,6 +20,7 @@ import { ChainNode } from './node';
 import type { NodeConfig } from './node-config';
 import { receiptCommand } from './receipt-command';
 import { ChainStore } from './storage/store';
+import { pruneBodies } from './sync/prune';
 import { decodeCheckpoint, encodeCheckpoint, type TipSource, verifyChain } from './verify';
 
 export { consoleLogger, openNodeDatabase, readGenesis, readNodeConfig } from './home';
@@ -34,6 +35,9 @@ const usage = `gongxin <command> [options]
   checkpoint  --home NODE_DIR --out FILE [--database-url …]
   export      --home NODE_DIR --out FILE [--database-url …]
   import      --home NODE_DIR --in FILE [--database-url …]
+  prune       --home NODE_DIR --below HEIGHT [--out ARCHIVE_FILE] [--database-url …]
+              (drops the txs and events of blocks below HEIGHT, keeping headers and certificates;
+              with --out, exports them there first)
   receipt     verify RECEIPT.json FILE [--trust genesis.json]   (offline, no node needed)
 `;
 
@@ -248,6 +252,7 @@ export async function main(argv: string[]): Promise<number> {
       in: { type: 'string' },
       checkpoint: { type: 'string' },
       peer: { type: 'string' },
+      below: { type: 'string' },
     },
     strict: true,
   });
@@ -307,6 +312,27 @@ export async function main(argv: string[]): Promise<number> {
         console.log(
           `exported blocks ${header.fromHeight}–${header.toHeight} of ${genesis.chainId} to ${values.out}`,
         );
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'prune': {
+      const nodeHome = need(home, 'home');
+      const below = Number(need(values.below, 'below'));
+      if (!Number.isSafeInteger(below) || below < 2) throw new Error('--below must be a height above 1');
+      const config = readNodeConfig(nodeHome);
+      const genesis = readGenesis(nodeHome, config);
+      const database = await openNodeDatabase(nodeHome, config, values['database-url']);
+      try {
+        const result = await pruneBodies(new ChainStore(database), genesis.chainId, below, {
+          archive: values.out ? path.resolve(values.out) : undefined,
+        });
+        if (result.archived)
+          console.log(
+            `archived blocks ${result.archived.fromHeight}–${result.archived.toHeight} to ${result.archived.file}`,
+          );
+        console.log(`block bodies kept from height ${result.bodiesFrom}; every header and certificate kept`);
       } finally {
         await database.close();
       }
