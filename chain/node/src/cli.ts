@@ -29,7 +29,8 @@ export type { NodeConfig } from './node-config';
 const usage = `gongxin <command> [options]
 
   init        --home DIR [--validators 1] [--chain-id gongxin-local] [--suite ed25519-sha256] [--host 127.0.0.1] [--base-port 26600]
-  node start  --home NODE_DIR [--database-url postgres://…]
+  node start  --home NODE_DIR [--database-url postgres://…] [--state-sync]
+              (--state-sync: a node with no blocks yet joins from its peers' signed snapshot)
   verify      --home NODE_DIR [--database-url postgres://…] [--checkpoint FILE] [--peer http://node-api]
               (the chain of \`npm start\`, with the suite stopped: verify --home .data/chain)
   checkpoint  --home NODE_DIR --out FILE [--database-url …]
@@ -253,6 +254,7 @@ export async function main(argv: string[]): Promise<number> {
       checkpoint: { type: 'string' },
       peer: { type: 'string' },
       below: { type: 'string' },
+      'state-sync': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -282,7 +284,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'node start': {
       const { startNodeFromHome } = await import('./run');
-      await startNodeFromHome(need(home, 'home'), values['database-url']);
+      await startNodeFromHome(need(home, 'home'), values['database-url'], {
+        stateSync: values['state-sync'],
+      });
       return -1;
     }
     case 'verify':

@@ -11,6 +11,10 @@ import { loadOrCreateNodeKey, signerFor } from './keys';
 import { ChainNode, type ChainNodeOptions } from './node';
 import type { NodeConfig } from './node-config';
 import { PeerNetwork } from './p2p/network';
+import { ChainStore } from './storage/store';
+import { joinByStateSync } from './sync/join';
+import { Snapshotter, syncServer } from './sync/server';
+import { STATE_SYNC_PENDING } from './sync/state-sync';
 import { defaultVerifyWorkers, VerifierPool } from './verify/pool';
 
 export interface RunningNode {
@@ -27,6 +31,8 @@ export async function runNode(
     logger?: ChainNodeOptions['logger'];
     timeouts?: ChainNodeOptions['timeouts'];
     blockLimits?: ChainNodeOptions['blockLimits'];
+    /** When the database holds no blocks yet, join by state sync from the peers before starting. */
+    stateSync?: boolean;
   } = {},
 ): Promise<RunningNode> {
   const logger = opts.logger ?? consoleLogger;
@@ -43,6 +49,10 @@ export async function runNode(
   const genesisHash = createGenesisState({ suite, contracts }, genesis).hash;
   const database = await openNodeDatabase(home, config, opts.databaseUrl);
   const verifier = new VerifierPool(suite, verifyWorkersOf(config));
+  // Snapshots of the state at start and every 10,000 blocks, signed with this node's key (a validator's
+  // signature is what joining nodes count), served to peers with the stored headers.
+  const snapshots = new Snapshotter({ suite, chainId: genesis.chainId, signer, logger });
+  const store = new ChainStore(database);
   const network = new PeerNetwork({
     suite,
     chainId: genesis.chainId,
@@ -53,7 +63,18 @@ export async function runNode(
     admitted: [...genesis.validators.map((v) => v.key), ...(config.admitted ?? []).map((k) => fromHex(k))],
     followValidators: true,
     logger,
+    sync: syncServer(store, snapshots),
   });
+  let networkStarted = false;
+  if (opts.stateSync) {
+    await store.migrate();
+    if ((await store.headHeight()) === 0 || (await store.getMeta(STATE_SYNC_PENDING))) {
+      await network.start();
+      networkStarted = true;
+      const result = await joinByStateSync({ network, database, genesis, suite, contracts, logger });
+      logger.info({ ...result }, 'joined by state sync');
+    }
+  }
   const node = new ChainNode({
     database,
     genesis,
@@ -65,10 +86,11 @@ export async function runNode(
     timeouts: opts.timeouts,
     blockLimits: opts.blockLimits,
     verifier,
+    onState: (head, state) => snapshots.observe(head, state),
   });
   network.attach(node);
   await node.start();
-  await network.start();
+  if (!networkStarted) await network.start();
   const { app } = createNodeApiApp(node, {
     logger,
     network,
@@ -122,8 +144,12 @@ export function verifyWorkersOf(config: NodeConfig, env: NodeJS.ProcessEnv = pro
 }
 
 /** The CLI's long-running form: run until SIGINT/SIGTERM, then shut down cleanly. */
-export async function startNodeFromHome(home: string, databaseUrl?: string): Promise<void> {
-  const running = await runNode(home, { databaseUrl });
+export async function startNodeFromHome(
+  home: string,
+  databaseUrl?: string,
+  opts: { stateSync?: boolean } = {},
+): Promise<void> {
+  const running = await runNode(home, { databaseUrl, stateSync: opts.stateSync });
   console.log(`node ${path.basename(home)} running: API ${running.apiUrl}`);
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

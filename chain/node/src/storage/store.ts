@@ -80,8 +80,6 @@ export interface LoadedChain {
 }
 
 export class ChainStore {
-  private bodiesFloor: number | undefined;
-
   constructor(readonly database: Database) {}
 
   get db(): Db {
@@ -120,7 +118,6 @@ export class ChainStore {
         tx.delete(t.meta).where(eq(t.meta.key, BODIES_FROM)),
       ]);
     });
-    this.bodiesFloor = undefined;
   }
 
   /**
@@ -385,7 +382,6 @@ export class ChainStore {
       );
       await settleAll(statements);
     });
-    this.bodiesFloor = height + 1;
   }
 
   /**
@@ -404,7 +400,6 @@ export class ChainStore {
           .onConflictDoUpdate({ target: t.meta.key, set: { value: encodeCanonical(height) } }),
       ]);
     });
-    this.bodiesFloor = height;
   }
 
   /** The lowest height whose block this node holds whole (txs and events); below it, headers only. */
@@ -527,8 +522,8 @@ export class ChainStore {
    * node holds bodies for (a node that joined by state sync, or pruned): their txs are not here.
    */
   async blocksFrom(height: number, limit: number): Promise<StoredBlock[]> {
-    this.bodiesFloor ??= await this.bodiesFrom();
-    if (height < this.bodiesFloor) return [];
+    // Read each time (one key lookup): bodies may be pruned by another process while the node runs.
+    if (height < (await this.bodiesFrom())) return [];
     const to = height + limit - 1;
     const rows = await this.db
       .select()
