@@ -348,6 +348,13 @@ describe('block sync in batches', () => {
     const db = await fresh();
     const node = new ChainNode({ database: db, genesis, suite, contracts, logger: quietLogger });
     await node.start();
+    // Each batch is stored in one transaction.
+    const transactions: number[] = [];
+    const commitBlocks = node.store.commitBlocks.bind(node.store);
+    node.store.commitBlocks = (items) => {
+      transactions.push(items.length);
+      return commitBlocks(items);
+    };
     try {
       for (let from = 1; from <= 200; from += 100) {
         const blocks = (await theirs.blocksFrom(from, 100)).map((b) => ({
@@ -374,6 +381,7 @@ describe('block sync in batches', () => {
         certificate: b.certificate,
       }));
       expect(await node.receiveCommitted(rest)).toBe(51);
+      expect(transactions).toEqual([100, 100, 49, 51]);
       const mine = await new ChainStore(db).load(chainId);
       const reference = await theirs.load(chainId);
       expect(toHex(mine.head.blockHash)).toBe(toHex(reference.head.blockHash));
@@ -427,5 +435,93 @@ describe('pruning old block bodies', () => {
     await node.start();
     expect(node.head.height).toBe(300);
     await node.stop();
+  }, 120_000);
+});
+
+describe('pipelined block sync', () => {
+  it('asks for the next batches while one is applied, at most syncPipeline of them (back-pressure)', async () => {
+    const gHash = genesisHash(suite, genesis);
+    const serverKey = vals[0]!.account;
+    const followerKey = testAccount(suite, 501);
+    const admitted = [serverKey.publicKey, followerKey.publicKey];
+    const theirs = new ChainStore(source);
+    const asked: number[] = [];
+    const serving = {
+      head: { height: HEIGHT },
+      stats: { round: 0 },
+      validators: [],
+      store: {
+        blocksFrom: (from: number, limit: number) => {
+          asked.push(from);
+          return theirs.blocksFrom(from, limit);
+        },
+      },
+      receiveConsensus: () => {},
+      receiveTx: () => undefined,
+      receiveCommitted: async () => 0,
+    };
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const received: number[] = [];
+    const following = {
+      head: { height: 0 },
+      stats: { round: 0 },
+      validators: [],
+      store: { blocksFrom: async () => [] },
+      receiveConsensus: () => {},
+      receiveTx: () => undefined,
+      receiveCommitted: async (blocks: { block: { header: { height: number } } }[]) => {
+        received.push(blocks[0]!.block.header.height);
+        await gate;
+        following.head.height = blocks[blocks.length - 1]!.block.header.height;
+        return blocks.length;
+      },
+    };
+    const limits = { statusIntervalMs: 100, syncPipeline: 2 };
+    const server = new PeerNetwork(
+      {
+        suite,
+        chainId,
+        genesisHash: gHash,
+        signer: signerOf(serverKey),
+        listen: { host: '127.0.0.1', port: 0 },
+        admitted,
+        limits,
+        logger: quietLogger,
+      },
+      serving,
+    );
+    const { port } = await server.start();
+    const follower = new PeerNetwork(
+      {
+        suite,
+        chainId,
+        genesisHash: gHash,
+        signer: signerOf(followerKey),
+        peers: [{ url: `ws://127.0.0.1:${port}`, key: toHex(serverKey.publicKey) }],
+        admitted,
+        limits,
+        logger: quietLogger,
+      },
+      following,
+    );
+    await follower.start();
+    try {
+      const until = Date.now() + 20_000;
+      while (received.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      // Two batches arrived while the first is still being applied; no third is asked for until one is done.
+      expect(received).toEqual([1, 101]);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(asked).toEqual([1, 101]);
+      expect(following.head.height).toBe(0);
+      open();
+      while (following.head.height < HEIGHT && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(following.head.height).toBe(HEIGHT);
+      expect(asked).toEqual([1, 101, 201]);
+    } finally {
+      await follower.stop();
+      await server.stop();
+    }
   }, 120_000);
 });
