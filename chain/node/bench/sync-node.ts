@@ -66,6 +66,7 @@ async function main() {
       contracts,
       logger,
       minPeers: config.peers.length,
+      certificates: process.env.SYNC_CERTIFICATES === 'changes' ? 'changes' : 'all',
     });
     say('synced', { result, ms: Math.round(performance.now() - startedAt) });
     if (config.proof) {
