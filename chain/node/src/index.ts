@@ -7,6 +7,7 @@ export * from './keys';
 export * from './mempool';
 export * from './node';
 export * from './p2p';
+export * from './ports';
 export * from './storage/store';
 export * from './sync';
 export * from './verify';

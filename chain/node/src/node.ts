@@ -1,12 +1,15 @@
-// A chain node: the consensus machine wired to real storage, a real clock, the mempool and (when there
-// are peers) the network. Everything the machine asks for is executed in order on one queue, and every
-// `persist` is durable before anything after it happens. A validator signs; a full node only follows.
+// A chain node: the consensus machine wired to storage, a clock, the mempool and (when there are peers)
+// the network. Everything the machine asks for is executed in order on one queue, and every `persist` is
+// durable before anything after it happens. A validator signs; a full node only follows. Storage, clock
+// and timers are injected (ports.ts): by default the database and the process's own, in the simulator
+// simulated ones.
 
 import type { ConsensusMessage } from '@gongxin/consensus';
 import {
   type ConsensusApp,
   ConsensusMachine,
   type ConsensusOutput,
+  type MachineOptions,
   type Signer,
   type TimeoutStep,
   type Timeouts,
@@ -47,6 +50,7 @@ import {
   type MempoolStats,
   type SenderTierOf,
 } from './mempool';
+import { type NodeStorage, realTimers, type TimerHandle, type Timers, unrefTimer } from './ports';
 import { StageTimes } from './stages';
 import { ChainStore } from './storage/store';
 import type { SignatureCheck, VerifierPool } from './verify/pool';
@@ -86,8 +90,13 @@ export const defaultBlockLimits: BlockLimits = {
   emptyBlockIntervalMs: 30_000,
 };
 
-export interface ChainNodeOptions {
-  database: Database;
+export interface ChainNodeOptions<S extends NodeStorage = ChainStore> {
+  /** The chain database (a ChainStore over it is the node's storage unless `storage` is given). */
+  database?: Database;
+  /** Where the chain is stored; default a ChainStore over `database`. */
+  storage?: S;
+  /** Clock and timers; default the process's. `clock`, when given, still overrides `timers.now`. */
+  timers?: Timers;
   genesis: GenesisDocument;
   suite: CryptoSuite;
   contracts: ContractRegistry;
@@ -95,6 +104,8 @@ export interface ChainNodeOptions {
   network?: ConsensusNetwork;
   logger: LoggerLike;
   timeouts?: Timeouts;
+  /** Further machine settings: the clock drift allowed, and the machine's test-only defects. */
+  consensus?: Pick<MachineOptions, 'maxClockDriftMs' | 'faults'>;
   blockLimits?: Partial<BlockLimits>;
   mempoolLimits?: Partial<MempoolLimits>;
   /**
@@ -194,8 +205,8 @@ const FORGED_TX_CODES: ReadonlySet<string> = new Set([
   'bad_signature',
 ]);
 
-export class ChainNode {
-  readonly store: ChainStore;
+export class ChainNode<S extends NodeStorage = ChainStore> {
+  readonly store: S;
   readonly env: RuntimeEnv;
   readonly chainId: string;
   private machine!: ConsensusMachine;
@@ -220,7 +231,7 @@ export class ChainNode {
   } | null = null;
   /** Set while the database fails under the node: consensus is paused and the node retries it. */
   private databaseDown: { since: number; error: Error; doing: string } | null = null;
-  private recoveryTimer: NodeJS.Timeout | null = null;
+  private recoveryTimer: TimerHandle | null = null;
   /** stop() was called: no recovery, no restart. */
   private closed = false;
   private validatorSet: Validator[] = [];
@@ -228,14 +239,14 @@ export class ChainNode {
   /** Asset symbols defined on chain, for the mempool's "funded" tier (kept up to date on commit). */
   private readonly symbols = new Set<string>();
   private symbolList: string[] = [];
-  private maintenance: NodeJS.Timeout | null = null;
+  private maintenance: TimerHandle | null = null;
   private readonly results = new Map<string, BlockResult>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<TimerHandle>();
   private queue: Promise<void> = Promise.resolve();
   private readonly waiters = new Map<string, ((outcome: TxOutcome) => void)[]>();
   private readonly blockListeners = new Set<(b: CommittedBlock) => void>();
   private stopped = true;
-  private heightStartTimer: NodeJS.Timeout | null = null;
+  private heightStartTimer: TimerHandle | null = null;
   private waitingForTxs = false;
   private lastCommitAt = 0;
   private lastCommitLog = { round: 0, txs: 0, sinceLastCommitMs: 0 };
@@ -251,13 +262,18 @@ export class ChainNode {
   };
   private readonly limits: BlockLimits;
   private readonly now: () => number;
+  private readonly clockwork: Timers;
 
-  constructor(private readonly opts: ChainNodeOptions) {
-    this.store = new ChainStore(opts.database);
+  constructor(private readonly opts: ChainNodeOptions<S>) {
+    if (opts.storage) this.store = opts.storage;
+    else if (opts.database) this.store = new ChainStore(opts.database) as NodeStorage as S;
+    else throw new Error('a chain node needs a database or a storage');
     this.env = { suite: opts.suite, contracts: opts.contracts };
     this.chainId = opts.genesis.chainId;
     this.limits = { ...defaultBlockLimits, ...opts.blockLimits };
-    this.now = opts.clock ?? Date.now;
+    this.clockwork = opts.timers ?? realTimers;
+    const timers = this.clockwork;
+    this.now = opts.clock ?? (opts.timers ? () => timers.now() : Date.now);
   }
 
   /** The last block on disk. */
@@ -346,14 +362,15 @@ export class ChainNode {
       app: this.app(),
       signer: this.opts.signer ?? null,
       timeouts: this.opts.timeouts,
+      ...this.opts.consensus,
     });
     this.stopped = false;
     this.lastCommitAt = this.now();
     // Future txs expire by time too, also while no block commits.
-    this.maintenance = setInterval(() => {
+    this.maintenance = this.clockwork.setInterval(() => {
       if (this.mempool.expire(this.headValue.height) > 0) this.stats.mempoolSize = this.mempool.size;
     }, 5_000);
-    this.maintenance.unref();
+    unrefTimer(this.maintenance);
     // A height interrupted by a restart resumes at once with what was signed; otherwise wait for work.
     if (wal.length > 0) {
       this.waitingForTxs = false;
@@ -383,7 +400,7 @@ export class ChainNode {
     let delay = 250;
     for (let attempt = 1; !this.closed; attempt++) {
       await new Promise<void>((resolve) => {
-        this.recoveryTimer = setTimeout(resolve, delay);
+        this.recoveryTimer = this.clockwork.setTimeout(resolve, delay);
       });
       this.recoveryTimer = null;
       if (this.closed) return;
@@ -428,7 +445,7 @@ export class ChainNode {
 
   async stop(): Promise<void> {
     this.closed = true;
-    if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
+    if (this.recoveryTimer) this.clockwork.clearTimeout(this.recoveryTimer);
     this.halt();
     await this.queue.catch(() => {});
     // A decided block still being written is finished before the database closes.
@@ -589,7 +606,7 @@ export class ChainNode {
   /** Resolves when the tx with this id (hex) is committed, with its receipt; rejects after timeoutMs. */
   waitForTx(idHex: string, timeoutMs = 30_000): Promise<TxOutcome> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.clockwork.setTimeout(() => {
         const list = this.waiters.get(idHex);
         if (list)
           this.waiters.set(
@@ -599,7 +616,7 @@ export class ChainNode {
         reject(new Error(`transaction ${idHex} was not committed within ${timeoutMs} ms`));
       }, timeoutMs);
       const done = (outcome: TxOutcome) => {
-        clearTimeout(timer);
+        this.clockwork.clearTimeout(timer);
         resolve(outcome);
       };
       const list = this.waiters.get(idHex) ?? [];
@@ -749,7 +766,7 @@ export class ChainNode {
   }
 
   private schedule(height: number, round: number, step: TimeoutStep, afterMs: number) {
-    const timer = setTimeout(() => {
+    const timer = this.clockwork.setTimeout(() => {
       this.timers.delete(timer);
       this.enqueue(() => this.machine.handle({ type: 'timeout', height, round, step }, this.now()));
     }, afterMs);
@@ -930,11 +947,11 @@ export class ChainNode {
   /** No more consensus steps or timers (stop, or a block that could not be stored). */
   private halt() {
     this.stopped = true;
-    if (this.maintenance) clearInterval(this.maintenance);
+    if (this.maintenance) this.clockwork.clearInterval(this.maintenance);
     this.maintenance = null;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.clockwork.clearTimeout(timer);
     this.timers.clear();
-    if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
+    if (this.heightStartTimer) this.clockwork.clearTimeout(this.heightStartTimer);
   }
 
   /** Wait for txs (or the heartbeat interval) before starting the next height. */
@@ -942,18 +959,21 @@ export class ChainNode {
     if (this.stopped) return;
     this.waitingForTxs = true;
     this.heightStartedAt = 0;
-    if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
+    if (this.heightStartTimer) this.clockwork.clearTimeout(this.heightStartTimer);
     if (this.mempool.hasReady(this.state)) return this.startNextHeightSoon();
-    this.heightStartTimer = setTimeout(() => this.startNextHeight(), this.limits.emptyBlockIntervalMs);
+    this.heightStartTimer = this.clockwork.setTimeout(
+      () => this.startNextHeight(),
+      this.limits.emptyBlockIntervalMs,
+    );
   }
 
   private startNextHeightSoon() {
     if (!this.waitingForTxs) return;
-    if (this.heightStartTimer) clearTimeout(this.heightStartTimer);
+    if (this.heightStartTimer) this.clockwork.clearTimeout(this.heightStartTimer);
     // Under load a block's worth is already waiting: the pause would only add latency.
     const sinceCommit = this.now() - this.lastCommitAt;
     const delay = this.mempool.size >= this.limits.fullBlockTxs ? 0 : this.limits.commitDelayMs - sinceCommit;
-    this.heightStartTimer = setTimeout(() => this.startNextHeight(), Math.max(0, delay));
+    this.heightStartTimer = this.clockwork.setTimeout(() => this.startNextHeight(), Math.max(0, delay));
   }
 
   private startNextHeight() {
@@ -966,7 +986,7 @@ export class ChainNode {
     const height = this.headValue.height + 1;
     this.heightStartedAt = this.now();
     this.enqueue(async () => {
-      let wal: Awaited<ReturnType<ChainStore['walFor']>>;
+      let wal: Awaited<ReturnType<NodeStorage['walFor']>>;
       try {
         wal = await this.store.walFor(height);
       } catch (error) {

@@ -36,6 +36,8 @@ import { ADMISSION_SLICE_MS } from '../mempool';
 import type { ConsensusNetwork, LoggerLike } from '../node';
 import type { SyncServer } from '../sync/server';
 import { encodeManifest } from '../sync/snapshot';
+import { realTimers, type TimerHandle, type Timers } from '../ports';
+import { freshStallWatch, planRegossip, type StallWatch } from './gossip';
 import {
   type AuthContext,
   authSignBytes,
@@ -248,6 +250,8 @@ export interface PeerConfig {
   limits?: Partial<PeerLimits>;
   /** Answers peers' state sync requests (snapshot offers, chunks, headers); absent: they get none. */
   sync?: SyncServer;
+  /** Clock and timers of status ticks, sync, redials, bans and budgets; default the process's. */
+  timers?: Timers;
 }
 
 export interface PeerInfo {
@@ -265,7 +269,7 @@ interface Target {
   key: string | null;
   learned: string | null;
   attempts: number;
-  timer: NodeJS.Timeout | null;
+  timer: TimerHandle | null;
   link: Link | null;
   self: boolean;
 }
@@ -279,7 +283,7 @@ interface Recent {
 interface SyncRequest {
   link: Link;
   from: number;
-  timer: NodeJS.Timeout | null;
+  timer: TimerHandle | null;
   applying: boolean;
 }
 
@@ -312,6 +316,7 @@ export class PeerNetwork implements ConsensusNetwork {
   regossiped = 0;
   private node: P2pNode | null = null;
   private readonly limits: PeerLimits;
+  private readonly timers: Timers;
   private readonly log: LoggerLike;
   private readonly ctx: AuthContext;
   private readonly key: Uint8Array;
@@ -332,12 +337,11 @@ export class PeerNetwork implements ConsensusNetwork {
   private readonly recent = new Map<string, Recent>();
   private recentBytes = 0;
   /** The node's consensus position at the last tick, and since when it has not moved. */
-  private lastProgress = '';
-  private progressAt = 0;
+  private stallWatch: StallWatch = freshStallWatch;
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
-  private statusTimer: NodeJS.Timeout | null = null;
-  private syncRecheck: NodeJS.Timeout | null = null;
+  private statusTimer: TimerHandle | null = null;
+  private syncRecheck: TimerHandle | null = null;
   private sync: SyncRequest | null = null;
   /** Block batches being applied, and the last height they reach (the next request starts after it). */
   private syncApplying = 0;
@@ -378,6 +382,7 @@ export class PeerNetwork implements ConsensusNetwork {
     node?: P2pNode,
   ) {
     this.limits = { ...defaultPeerLimits, ...config.limits };
+    this.timers = config.timers ?? realTimers;
     this.log = config.logger ?? silent;
     this.ctx = { chainId: config.chainId, genesisHash: config.genesisHash };
     this.key = config.signer.key;
@@ -448,7 +453,7 @@ export class PeerNetwork implements ConsensusNetwork {
       port = (server.address() as AddressInfo).port;
       this.log.info({ port, key: this.keyHex }, 'p2p listening');
     }
-    this.statusTimer = setInterval(() => this.tick(), this.limits.statusIntervalMs);
+    this.statusTimer = this.timers.setInterval(() => this.tick(), this.limits.statusIntervalMs);
     for (const target of this.targets) this.dial(target);
     return { port };
   }
@@ -459,13 +464,13 @@ export class PeerNetwork implements ConsensusNetwork {
     this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    if (this.statusTimer) clearInterval(this.statusTimer);
-    if (this.syncRecheck) clearTimeout(this.syncRecheck);
-    if (this.sync?.timer) clearTimeout(this.sync.timer);
+    if (this.statusTimer) this.timers.clearInterval(this.statusTimer);
+    if (this.syncRecheck) this.timers.clearTimeout(this.syncRecheck);
+    if (this.sync?.timer) this.timers.clearTimeout(this.sync.timer);
     this.sync = null;
     for (const waiter of [...this.syncWaiters.values()]) waiter.resolve(null);
     for (const t of this.targets) {
-      if (t.timer) clearTimeout(t.timer);
+      if (t.timer) this.timers.clearTimeout(t.timer);
       t.timer = null;
     }
     const sockets = [...this.sockets];
@@ -566,7 +571,7 @@ export class PeerNetwork implements ConsensusNetwork {
   private isBanned(keyHex: string): boolean {
     const until = this.bans.get(keyHex);
     if (until === undefined) return false;
-    if (until > Date.now()) return true;
+    if (until > this.timers.now()) return true;
     this.bans.delete(keyHex);
     return false;
   }
@@ -603,7 +608,7 @@ export class PeerNetwork implements ConsensusNetwork {
 
   private scheduleDial(target: Target, delayMs: number) {
     if (this.stopped || target.timer || target.link || target.self) return;
-    target.timer = setTimeout(() => {
+    target.timer = this.timers.setTimeout(() => {
       target.timer = null;
       this.dial(target);
     }, delayMs);
@@ -614,7 +619,7 @@ export class PeerNetwork implements ConsensusNetwork {
     const key = target.key ?? target.learned;
     if (key && this.links.has(key)) return; // linked already (it dialed us); redialed when that link ends
     if (key && this.isBanned(key))
-      return this.scheduleDial(target, (this.bans.get(key) ?? 0) - Date.now() + 10);
+      return this.scheduleDial(target, (this.bans.get(key) ?? 0) - this.timers.now() + 10);
     let ws: WebSocket;
     try {
       ws = new WebSocket(target.url, {
@@ -664,7 +669,7 @@ export class PeerNetwork implements ConsensusNetwork {
     address: string,
     target: number | null,
   ): Link {
-    const link = new Link(ws, direction, address, newChallenge(), this.limits, Date.now(), target);
+    const link = new Link(ws, direction, address, newChallenge(), this.limits, this.timers.now(), target);
     this.sockets.add(link);
     this.pendingHandshakes++;
     link.handshakeTimer = setTimeout(() => {
@@ -699,7 +704,7 @@ export class PeerNetwork implements ConsensusNetwork {
       this.links.delete(link.keyHex);
       this.log.info({ peer: link.keyHex, address: link.address }, 'peer disconnected');
       if (this.sync?.link === link && !this.sync.applying) {
-        if (this.sync.timer) clearTimeout(this.sync.timer);
+        if (this.sync.timer) this.timers.clearTimeout(this.sync.timer);
         this.sync = null;
       }
       // A peer we configured may have been reachable through this (inbound) link: dial it again.
@@ -753,9 +758,9 @@ export class PeerNetwork implements ConsensusNetwork {
     this.counters[reason]++;
     this.log.debug({ peer: link.keyHex || link.address, reason, detail }, 'peer frame dropped');
     if (link.state !== 'open') return;
-    if (link.strike(Date.now()) > this.limits.misbehaviourPerMinute) {
+    if (link.strike(this.timers.now()) > this.limits.misbehaviourPerMinute) {
       this.counters.misbehaving++;
-      this.bans.set(link.keyHex, Date.now() + this.limits.banMs);
+      this.bans.set(link.keyHex, this.timers.now() + this.limits.banMs);
       this.log.warn(
         { peer: link.keyHex, address: link.address, reason },
         'peer keeps misbehaving: disconnected',
@@ -774,7 +779,7 @@ export class PeerNetwork implements ConsensusNetwork {
   private onMessage(link: Link, data: RawData, isBinary: boolean) {
     if (link.state === 'closed' || this.stopped) return;
     const bytes = toBytes(data);
-    link.lastFrameAt = Date.now();
+    link.lastFrameAt = this.timers.now();
     if (!link.admit(bytes.length, link.lastFrameAt)) {
       if (link.state === 'handshake')
         return this.refuse(link, 'flood', CLOSE.protocol, 'flood during the handshake');
@@ -874,7 +879,7 @@ export class PeerNetwork implements ConsensusNetwork {
     this.pendingHandshakes--;
     link.state = 'open';
     setReceiveLimit(link.ws, this.limits.maxPayload);
-    link.connectedSince = Date.now();
+    link.connectedSince = this.timers.now();
     this.links.set(link.keyHex, link);
     if (target) target.attempts = 0;
     this.log.info({ peer: link.keyHex, address: link.address, direction: link.direction }, 'peer connected');
@@ -962,15 +967,7 @@ export class PeerNetwork implements ConsensusNetwork {
     }
   }
 
-  /**
-   * Messages are broadcast once, so a peer that was down or restarting when they went out never sees
-   * them, and a height can stall with every validator up (each waits for votes the others sent into the
-   * void). When consensus has not moved — same head, height, round and step — for `regossipAfterMs`,
-   * re-send the messages of the height being decided, of its two latest rounds, to the peers whose
-   * status says they are on the same head; again every tick while it stays stuck. A height that is merely
-   * slow (a large block being validated or written) is not a stall while its steps keep moving: re-sending
-   * a proposal of thousands of txs to every peer would cost each of them a decode of it.
-   */
+  /** Re-send the messages of a stalled height (the policy: planRegossip in gossip.ts). */
   private regossip(head: number, now: number) {
     for (const [id, entry] of this.recent) {
       if (entry.height <= head) {
@@ -978,23 +975,19 @@ export class PeerNetwork implements ConsensusNetwork {
         this.recentBytes -= entry.frame.length;
       }
     }
-    const position = this.node?.position;
-    const height = position?.height ?? head + 1;
-    const progress = `${head}/${height}/${position?.round ?? this.node?.stats.round}/${position?.step}`;
-    if (progress !== this.lastProgress) {
-      this.lastProgress = progress;
-      this.progressAt = now;
-      return;
-    }
-    if (now - this.progressAt < this.limits.regossipAfterMs) return;
-    let maxRound = -1;
-    for (const e of this.recent.values()) if (e.height === height) maxRound = Math.max(maxRound, e.round);
-    if (maxRound < 0) return;
-    const peers = [...this.links.values()].filter((l) => l.links !== null && l.height === head);
-    if (peers.length === 0) return;
-    for (const e of this.recent.values()) {
-      if (e.height !== height || e.round < maxRound - 1) continue;
-      for (const link of peers) this.send(link, e.frame, 'high');
+    const plan = planRegossip({
+      head,
+      position: this.node?.position,
+      round: this.node?.stats.round,
+      now,
+      watch: this.stallWatch,
+      afterMs: this.limits.regossipAfterMs,
+      recent: this.recent.values(),
+      peers: this.links.values(),
+    });
+    this.stallWatch = plan.watch;
+    for (const e of plan.messages) {
+      for (const link of plan.peers) this.send(link, e.frame, 'high');
       this.regossiped++;
     }
   }
@@ -1009,7 +1002,7 @@ export class PeerNetwork implements ConsensusNetwork {
    * passes on (and is never blamed for) what it would not take itself.
    */
   private onTxs(link: Link, txs: Uint8Array[], origin: Uint8Array, _bytes: Uint8Array) {
-    if (!link.admitTxs(txs.length, Date.now())) {
+    if (!link.admitTxs(txs.length, this.timers.now())) {
       this.counters.tx_rate++;
       this.log.debug(
         { peer: link.keyHex, txs: txs.length },
@@ -1154,7 +1147,7 @@ export class PeerNetwork implements ConsensusNetwork {
 
   private tick() {
     if (this.stopped) return;
-    const now = Date.now();
+    const now = this.timers.now();
     for (const link of [...this.links.values()]) {
       if (now - link.lastFrameAt > this.limits.idleTimeoutMs) {
         this.log.warn({ peer: link.keyHex, address: link.address }, 'peer went silent: link closed');
@@ -1199,12 +1192,12 @@ export class PeerNetwork implements ConsensusNetwork {
       if (!best) return;
     } else if (this.wanted === 0 && best.height === head + 1) {
       // One height behind is usually consensus finishing the height right now: give it a moment.
-      const now = Date.now();
+      const now = this.timers.now();
       if (!this.behind || this.behind.head !== head) this.behind = { head, since: now };
       const wait = this.behind.since + this.limits.syncDelayMs - now;
       if (wait > 0) {
         if (!this.syncRecheck) {
-          this.syncRecheck = setTimeout(() => {
+          this.syncRecheck = this.timers.setTimeout(() => {
             this.syncRecheck = null;
             this.syncTick();
           }, wait);
@@ -1219,7 +1212,7 @@ export class PeerNetwork implements ConsensusNetwork {
       best.height > head ? best.height - head : MAX_SYNC_BLOCKS,
     );
     const request: SyncRequest = { link: best, from, timer: null, applying: false };
-    request.timer = setTimeout(() => {
+    request.timer = this.timers.setTimeout(() => {
       if (this.sync !== request) return;
       request.link.syncFailures++;
       this.sync = null;
@@ -1236,7 +1229,7 @@ export class PeerNetwork implements ConsensusNetwork {
     const node = this.node;
     // Only answers to our own request count; anything else is ignored (a late answer after a timeout).
     if (!node || !request || request.link !== link || request.applying || request.from !== from) return;
-    if (request.timer) clearTimeout(request.timer);
+    if (request.timer) this.timers.clearTimeout(request.timer);
     request.timer = null;
     request.applying = true;
     let counted = false;
