@@ -16,11 +16,11 @@
 // Byzantine nodes' own chains and signatures are excluded from the honest checks (they equivocate on
 // purpose), but evidence they are caught in is counted.
 
-import type { ConsensusMessage, Vote } from '@gongxin/consensus';
+import type { ConsensusMessage } from '@gongxin/consensus';
 import { hashKey } from '@gongxin/consensus';
 import { blockHash, equalBytes, fromHex, toHex, verifyCertificate } from '@gongxin/ledger';
 import { count } from './network';
-import type { SimNode } from './node';
+import type { SimPeer } from './peer';
 import type { Simulation } from './simulation';
 import { CHAIN_ID } from './world';
 
@@ -46,7 +46,7 @@ export class Checker {
     this.reported = sim.scenario.powers.map(() => new Map());
   }
 
-  onCommit(node: SimNode, height: number, hashHex: string, via: string): void {
+  onCommit(node: SimPeer, height: number, hashHex: string, via: string): void {
     this.reported[node.index]!.set(height, hashHex);
     this.sim.onCommitted(node, via);
     if (node.byzantine) return;
@@ -61,7 +61,7 @@ export class Checker {
     this.sim.onHonestCommit();
   }
 
-  onRestart(node: SimNode): void {
+  onRestart(node: SimPeer): void {
     const chain = node.durable.chain;
     for (const [height, hashHex] of this.reported[node.index]!) {
       const entry = chain[height - 1];
@@ -77,7 +77,7 @@ export class Checker {
   }
 
   /** Every message an honest node signs and sends: no two different ones for one slot. */
-  onSigned(node: SimNode, message: ConsensusMessage): void {
+  onSigned(node: SimPeer, message: ConsensusMessage): void {
     let slot: string;
     let what: string;
     if (message.type === 'proposal') {
@@ -98,14 +98,14 @@ export class Checker {
       );
   }
 
-  onEvidence(node: SimNode, first: Vote, second: Vote): void {
-    const culprit = this.sim.validatorIndex(first.validator);
+  /** A node holds evidence that `validator` equivocated (`what` it did, for the report). */
+  onEvidence(node: SimPeer, validator: Uint8Array | string, what: string): void {
+    const culprit = this.sim.validatorIndex(typeof validator === 'string' ? fromHex(validator) : validator);
     count(this.sim.faults, 'evidence');
     if (culprit !== undefined && !this.sim.nodes[culprit]!.byzantine) {
       this.sim.violation(
         'honest-equivocation',
-        `${node.name} holds evidence that honest n${culprit} voted ${hashKey(first.blockHash).slice(0, 16)} and ` +
-          `${hashKey(second.blockHash).slice(0, 16)} as ${first.kind} at ${first.height}/${first.round}`,
+        `${node.name} holds evidence that honest n${culprit} ${what}`,
       );
     }
   }

@@ -7,9 +7,12 @@
 //   --verbose            with --seed: print every trace line as it happens
 //   --real-crypto        real Ed25519 instead of the fast simulation suite
 //   --ignore-locks       honest nodes run with the machine's test-only ignoreLocks defect
-//   --no-regossip        honest and byzantine nodes never re-gossip (test-only driver defect)
+//   --no-regossip        re-gossip never fires (test-only defect: the ChainNode adapter drops what the
+//                        production policy plans; the simulator's driver skips its own)
 //   --unequal-powers     draw voting powers 1–10 instead of equal ones
 //   --scenario K         random (default) | mixed | fork-hunt | crashy | stuck
+//   --driver D           node (default): honest validators are the production ChainNode on simulated
+//                        storage, clock and network; sim: the simulator's own driver for every validator
 //   --workers N          processes to spread seeds over (default: the number of CPUs)
 //
 // Every seed runs single-threaded and deterministically; workers only split the seeds between them. The
@@ -18,7 +21,7 @@ import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ScenarioKind } from './scenario';
-import { configLabel, defaultByzantine, runSimulation, type SimOptions } from './simulation';
+import { configLabel, defaultByzantine, runSimulationAsync, type SimOptions } from './simulation';
 import { ConfigSummary, formatViolation, type SeedReport, toReport } from './summary';
 
 interface CliOptions {
@@ -32,6 +35,7 @@ interface CliOptions {
   noRegossip: boolean;
   unequalPowers: boolean;
   scenario: ScenarioKind;
+  driver: 'node' | 'sim';
   workers: number;
 }
 
@@ -41,7 +45,8 @@ function usage(problem?: string): never {
   if (problem) console.error(`sim: ${problem}`);
   console.error(
     'usage: sim [--seeds N] [--from S] [--validators 4|7|both] [--seed S [--verbose]] [--real-crypto] ' +
-      '[--ignore-locks] [--no-regossip] [--unequal-powers] [--scenario random|mixed|fork-hunt|crashy|stuck] [--workers N]',
+      '[--ignore-locks] [--no-regossip] [--unequal-powers] [--scenario random|mixed|fork-hunt|crashy|stuck] ' +
+      '[--driver node|sim] [--workers N]',
   );
   process.exit(2);
 }
@@ -58,6 +63,7 @@ function parse(argv: string[]): CliOptions {
     noRegossip: false,
     unequalPowers: false,
     scenario: 'random',
+    driver: 'node',
     workers: Math.max(1, availableParallelism()),
   };
   const int = (name: string, value: string | undefined, min = 0): number => {
@@ -97,6 +103,12 @@ function parse(argv: string[]): CliOptions {
         o.scenario = v;
         break;
       }
+      case '--driver': {
+        const v = value();
+        if (v !== 'node' && v !== 'sim') usage('--driver is node or sim');
+        o.driver = v;
+        break;
+      }
       case '--verbose':
         o.verbose = true;
         break;
@@ -132,6 +144,7 @@ function simOptions(o: CliOptions, validators: number, seed: number): SimOptions
     noRegossip: o.noRegossip,
     unequalPowers: o.unequalPowers,
     scenario: o.scenario,
+    driver: o.driver,
   };
 }
 
@@ -145,6 +158,7 @@ function replayCommand(o: CliOptions, validators: number, seed: number): string 
     o.noRegossip ? '--no-regossip' : '',
     o.unequalPowers ? '--unequal-powers' : '',
     o.scenario !== 'random' ? `--scenario ${o.scenario}` : '',
+    o.driver !== 'node' ? `--driver ${o.driver}` : '',
     '--verbose',
   ];
   return `npm run sim -- ${flags.filter(Boolean).join(' ')}`;
@@ -158,9 +172,11 @@ interface Job {
 }
 
 function worker(o: CliOptions): void {
-  process.on('message', (job: Job | 'exit') => {
+  process.on('message', async (job: Job | 'exit') => {
     if (job === 'exit') process.exit(0);
-    const reports = job.seeds.map((seed) => toReport(runSimulation(simOptions(o, job.validators, seed))));
+    const reports: SeedReport[] = [];
+    for (const seed of job.seeds)
+      reports.push(toReport(await runSimulationAsync(simOptions(o, job.validators, seed))));
     process.send!(reports);
   });
   process.send!('ready');
@@ -209,7 +225,7 @@ class Pool {
       ...(o.noRegossip ? ['--no-regossip'] : []),
     ];
     if (o.unequalPowers) args.push('--unequal-powers');
-    args.push('--scenario', o.scenario);
+    args.push('--scenario', o.scenario, '--driver', o.driver);
     for (let i = 0; i < size; i++) this.children.push(fork(self, args, { execArgv: process.execArgv }));
   }
 
@@ -262,6 +278,10 @@ async function main(): Promise<number> {
     return -1;
   }
   const crypto = o.realCrypto ? 'real Ed25519' : 'fast simulation crypto';
+  const driver =
+    o.driver === 'node'
+      ? 'honest nodes run ChainNode (simulated storage, clock, network)'
+      : "every node runs the simulator's driver";
   const defect =
     (o.ignoreLocks ? ', honest nodes IGNORE LOCKS (test-only defect)' : '') +
     (o.noRegossip ? ', nodes NEVER RE-GOSSIP (test-only defect)' : '');
@@ -270,7 +290,7 @@ async function main(): Promise<number> {
     let violations = 0;
     for (const validators of o.validators) {
       const started = performance.now();
-      const result = runSimulation({
+      const result = await runSimulationAsync({
         ...simOptions(o, validators, o.seed),
         onTrace: o.verbose ? (line) => console.log(line) : undefined,
       });
@@ -292,7 +312,7 @@ async function main(): Promise<number> {
   }
 
   console.log(
-    `Gongxin consensus simulator: seeds ${o.from}..${o.from + o.seeds - 1}, ${crypto}, scenario ${o.scenario}` +
+    `Gongxin consensus simulator: seeds ${o.from}..${o.from + o.seeds - 1}, ${driver}, ${crypto}, scenario ${o.scenario}` +
       `${o.unequalPowers ? ', unequal powers' : ''}${defect}, ${o.workers} worker(s)`,
   );
   const started = performance.now();

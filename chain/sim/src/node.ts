@@ -48,6 +48,7 @@ import {
   verifyCertificate,
 } from '@gongxin/ledger';
 import { count } from './network';
+import type { SimPeer, SyncEntry } from './peer';
 import type { Rng } from './prng';
 import type { Simulation } from './simulation';
 import { CHAIN_ID } from './world';
@@ -85,7 +86,7 @@ interface Gossip {
 const SYNC_BATCH = 20;
 const SYNC_RETRY_MS = 1000;
 
-export class SimNode {
+export class SimNode implements SimPeer {
   readonly durable: DurableStore;
   up = false;
   /** Bumped on every crash and restart: timers and deliveries of an older life are void. */
@@ -401,9 +402,16 @@ export class SimNode {
         });
         return;
       }
-      case 'evidence':
-        this.sim.checker.onEvidence(this, output.equivocation.first, output.equivocation.second);
+      case 'evidence': {
+        const { first, second } = output.equivocation;
+        this.sim.checker.onEvidence(
+          this,
+          first.validator,
+          `voted ${hashKey(first.blockHash).slice(0, 16)} and ${hashKey(second.blockHash).slice(0, 16)} as ` +
+            `${first.kind} at ${first.height}/${first.round}`,
+        );
         return;
+      }
       case 'behind':
       case 'missing':
         this.requestSync(output.type);
@@ -489,13 +497,17 @@ export class SimNode {
     this.sim.network.send(this.index, peer.index, 'sync', () => peer.answerSync(this, from, epoch));
   }
 
-  private answerSync(to: SimNode, from: number, requesterEpoch: number): void {
+  receiveStatus(): void {}
+
+  receiveTx(): void {}
+
+  answerSync(to: SimPeer, from: number, requesterEpoch: number): void {
     if (!this.up) return;
     if (this.lingering) {
       count(this.sim.faults, 'sync-withheld');
       return;
     }
-    const entries = this.durable.chain.slice(from - 1, from - 1 + SYNC_BATCH).map((c) => ({
+    const entries: SyncEntry[] = this.durable.chain.slice(from - 1, from - 1 + SYNC_BATCH).map((c) => ({
       block: encodeBlock(c.block),
       certificate: encodeCertificate(c.certificate),
     }));
@@ -524,11 +536,7 @@ export class SimNode {
     }
   }
 
-  private receiveSync(
-    peer: SimNode,
-    entries: { block: Uint8Array; certificate: Uint8Array }[],
-    epoch: number,
-  ): void {
+  receiveSync(peer: SimPeer, entries: SyncEntry[], epoch: number): void {
     if (!this.up || epoch !== this.epoch) return;
     this.syncUntil = -1;
     let applied = 0;

@@ -36,6 +36,11 @@ export interface SimOptions {
    * must notice.
    */
   noRegossip?: boolean;
+  /**
+   * Who runs the honest validators: 'sim' (default) the simulator's own driver, 'node' the production
+   * ChainNode on simulated storage, clock and network (byzantine ones always run the simulator's driver).
+   */
+  driver?: 'sim' | 'node';
   /** Receives every trace line as it happens (`--verbose`). */
   onTrace?: (line: string) => void;
   /** How many trace lines a violation report carries. */

@@ -1,6 +1,12 @@
 // One simulated run, entirely determined by its options (seed, configuration): N validators on a faulty
 // network for a fault phase, then a calm phase in which liveness is required. Single-threaded and
 // event-driven: no real clock, no Math.random, no real timers; the same options replay byte for byte.
+//
+// Two drivers: 'sim' runs every validator with the simulator's own driver (node.ts); 'node' runs the
+// honest validators as the production ChainNode (replica.ts) and the byzantine ones with the simulator's
+// driver, which can equivocate. ChainNode is asynchronous (promises), so that run is too: after each
+// event the promise jobs it set off run to completion before the next event (nothing else can be
+// pending, since every timer and I/O is simulated), which keeps it deterministic.
 
 import type { ConsensusMessage, Timeouts } from '@gongxin/consensus';
 import { blockHash, genesisHash, toHex } from '@gongxin/ledger';
@@ -8,7 +14,9 @@ import { Checker, type ViolationKind } from './checker';
 import { simSuite } from './crypto';
 import { count, type FaultCounts, Network } from './network';
 import { SimNode } from './node';
+import type { SimPeer } from './peer';
 import { fnv1a, Rng } from './prng';
+import { ReplicaNode } from './replica';
 import { defaultByzantine, drawScenario, type Scenario, type SimOptions } from './scenario';
 import { Scheduler } from './scheduler';
 import { Trace } from './trace';
@@ -62,13 +70,18 @@ export class Simulation {
   readonly network: Network;
   readonly trace: Trace;
   readonly txs: TxGenerator;
-  readonly nodes: SimNode[];
+  readonly nodes: SimPeer[];
   readonly checker: Checker;
   readonly faults: FaultCounts = {};
   readonly violations: Violation[] = [];
   readonly timeouts = SIM_TIMEOUTS;
   readonly commitDelayMs = 100;
   readonly gossipMs = 1000;
+  /** ChainNode only: a write takes up to this long to be durable. */
+  readonly writeLatencyMs = 5;
+  /** ChainNode only: with no txs, a height starts after this long anyway. */
+  readonly emptyBlockMs = 500;
+  readonly driver: 'sim' | 'node';
   /** Simulated time 0 on the nodes' clocks (before skew). */
   readonly clockBase = GENESIS_TIME + 10_000;
   readonly genesisHash: Uint8Array;
@@ -80,7 +93,7 @@ export class Simulation {
   private readonly livenessHeights: number;
   private readonly livenessWindowMs: number;
   private readonly keyIndex = new Map<string, number>();
-  private readonly downFor = new Map<SimNode, number>();
+  private readonly downFor = new Map<SimPeer, number>();
   /** Ids of the partitions that heal by the end of the fault phase. */
   private readonly temporary = new Set<number>();
   /** Heights whose first honest committer the fork-hunt adversary already considered isolating. */
@@ -113,9 +126,13 @@ export class Simulation {
     }
     this.txs = new TxGenerator(this.world, this.rng.fork('txs'));
     for (const v of this.world.validators) this.keyIndex.set(toHex(v.account.publicKey), v.index);
-    this.nodes = this.scenario.powers.map(
-      (_, i) => new SimNode(this, i, this.scenario.byzantine.includes(i)),
-    );
+    this.driver = options.driver ?? 'sim';
+    this.nodes = this.scenario.powers.map((_, i) => {
+      const byzantine = this.scenario.byzantine.includes(i);
+      return this.driver === 'node' && !byzantine
+        ? new ReplicaNode(this, i)
+        : new SimNode(this, i, byzantine);
+    });
     this.checker = new Checker(this);
     this.livenessHeights = options.livenessHeights ?? 3;
     this.livenessWindowMs = options.livenessWindowMs ?? 60_000;
@@ -165,6 +182,7 @@ export class Simulation {
         `skews=${s.skews.join(',')} partitions=${s.partitions.length} crashes=${s.crashes.length}` +
         (this.options.ignoreLocks ? ' IGNORE-LOCKS' : '') +
         (this.options.noRegossip ? ' NO-REGOSSIP' : '') +
+        (this.driver === 'node' ? ' DRIVER=ChainNode' : '') +
         ` profile=${s.kind} intensity=${s.intensity.toFixed(2)}`,
     );
     for (const [i, node] of this.nodes.entries()) scheduler.at(s.startAt[i]!, () => node.start());
@@ -221,11 +239,12 @@ export class Simulation {
         }
       });
     }
+    if (this.driver === 'node') this.scheduleLoad(this.rng.fork('load'));
     scheduler.at(s.faultPhaseMs, () => this.heal(temporary));
     scheduler.at(s.faultPhaseMs + this.livenessWindowMs, () => this.deadline());
   }
 
-  scheduleRestart(node: SimNode): void {
+  scheduleRestart(node: SimPeer): void {
     const epoch = node.epoch;
     this.scheduler.after(this.downFor.get(node) ?? 1000, () => {
       if (node.epoch === epoch && !node.up) node.restart();
@@ -252,12 +271,12 @@ export class Simulation {
     this.onHonestCommit();
   }
 
-  private honest(): SimNode[] {
+  private honest(): SimPeer[] {
     return this.nodes.filter((n) => !n.byzantine);
   }
 
   /** A node committed: the fork-hunt adversary may now cut it off before the others learn of it. */
-  onCommitted(node: SimNode, via: string): void {
+  onCommitted(node: SimPeer, via: string): void {
     const p = this.scenario.isolateCommitter;
     if (p === 0 || via !== 'consensus' || node.byzantine || this.phase !== 'faults') return;
     const height = node.height;
@@ -303,10 +322,43 @@ export class Simulation {
     );
   }
 
+  /**
+   * Clients of the ChainNode replicas: now and then, a few txs (drawn like the simulator's proposers draw
+   * theirs) are submitted to one running honest node, which admits them to its mempool and gossips them.
+   */
+  private scheduleLoad(rng: Rng): void {
+    this.scheduler.after(200 + rng.int(400), () => {
+      if (this.stopped) return;
+      const running = this.nodes.filter(
+        (n): n is ReplicaNode => n instanceof ReplicaNode && n.up && n.chainNode?.head !== undefined,
+      );
+      if (running.length > 0) {
+        const node = rng.pick(running);
+        for (const tx of this.txs.txsFor(node.chainNode!.stateView))
+          count(this.faults, node.submit(tx) ? 'tx-submitted' : 'tx-refused');
+      }
+      this.scheduleLoad(rng);
+    });
+  }
+
+  /** Run with the simulator's own driver (synchronous); the ChainNode driver needs `runAsync`. */
   run(): SimResult {
+    if (this.driver === 'node') throw new Error('the ChainNode driver runs asynchronously: use runAsync');
     this.plan();
     const limit = this.scenario.faultPhaseMs + this.livenessWindowMs + 1;
     while (!this.stopped && this.scheduler.step(limit)) {}
+    return this.finish();
+  }
+
+  async runAsync(): Promise<SimResult> {
+    if (this.driver === 'sim') return this.run();
+    this.plan();
+    const limit = this.scenario.faultPhaseMs + this.livenessWindowMs + 1;
+    while (!this.stopped && this.scheduler.step(limit)) await settled();
+    return this.finish();
+  }
+
+  private finish(): SimResult {
     if (this.violations.length === 0) this.checker.audit();
     const honest = this.honest().map((n) => n.height);
     return {
@@ -327,11 +379,27 @@ export class Simulation {
   }
 }
 
-export function runSimulation(options: SimOptions): SimResult {
+function checkOptions(options: SimOptions): void {
   if (!Number.isSafeInteger(options.seed) || options.seed < 0)
     throw new Error('seed must be a safe integer ≥ 0');
   if (options.validators < 1) throw new Error('need at least one validator');
+}
+
+/** One run with the simulator's own driver. */
+export function runSimulation(options: SimOptions): SimResult {
+  checkOptions(options);
   return new Simulation(options).run();
+}
+
+/** One run with either driver (`options.driver`). */
+export function runSimulationAsync(options: SimOptions): Promise<SimResult> {
+  checkOptions(options);
+  return new Simulation(options).runAsync();
+}
+
+/** Resolves once every promise job queued so far, and every one those queue, has run. */
+function settled(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export { defaultByzantine };

@@ -37,6 +37,9 @@ const REACTIONS = new Set([
   'sync-applied',
   'sync-rejected',
   'invalid-block',
+  'regossip-suppressed',
+  'tx-submitted',
+  'tx-refused',
 ]);
 
 export class ConfigSummary {
