@@ -8,8 +8,9 @@
 //  honest-equivocation  an honest validator signed two different proposals or votes for one
 //                       (height, round, kind), or a node reported evidence against an honest validator:
 //                       what the WAL exists to prevent across crashes
-//  audit                at the end, an honest node's chain does not link up or carries a certificate
-//                       that does not verify
+//  audit                at the end, an honest node's chain does not link up, is signed by a validator
+//                       set the run never had, or carries a certificate that does not verify against
+//                       the set its header names
 //  liveness             after the fault phase, some honest node did not commit K more heights in time
 //  exception            the machine, the runtime or the codec threw
 //
@@ -18,7 +19,15 @@
 
 import type { ConsensusMessage } from '@gongxin/consensus';
 import { hashKey } from '@gongxin/consensus';
-import { blockHash, equalBytes, fromHex, toHex, verifyCertificate } from '@gongxin/ledger';
+import {
+  blockHash,
+  equalBytes,
+  fromHex,
+  toHex,
+  type Validator,
+  validatorSetHash,
+  verifyCertificate,
+} from '@gongxin/ledger';
 import { count } from './network';
 import type { SimPeer } from './peer';
 import type { Simulation } from './simulation';
@@ -110,16 +119,26 @@ export class Checker {
     }
   }
 
-  /** End of run: every honest chain links up from genesis and every certificate verifies. */
+  /**
+   * End of run: every honest chain links up from genesis and every certificate verifies against the
+   * validator set its block's header names: the genesis set, or the one the run's governance change set.
+   */
   audit(): void {
     const { suite } = this.sim.world;
-    const validators = this.sim.world.validators.map((v) => v.validator);
+    const genesisSet = this.sim.world.validators.map((v) => v.validator);
+    const sets = new Map<string, Validator[]>([[toHex(validatorSetHash(suite, genesisSet)), genesisSet]]);
+    const reconfig = this.sim.scenario.reconfig;
+    if (reconfig) {
+      const changed = genesisSet.map((v, i) => ({ ...v, power: reconfig.powers[i]! }));
+      sets.set(toHex(validatorSetHash(suite, changed)), changed);
+    }
     const genesisHash = this.sim.genesisHash;
     for (const node of this.sim.nodes) {
       if (node.byzantine) continue;
       let parent = genesisHash;
       for (const [i, c] of node.durable.chain.entries()) {
         const hash = blockHash(suite, c.block.header);
+        const validators = sets.get(toHex(c.block.header.validatorsHash));
         const problem =
           c.height !== i + 1 || c.block.header.height !== c.height
             ? 'heights out of order'
@@ -127,12 +146,14 @@ export class Checker {
               ? 'parent hash does not link'
               : toHex(hash) !== c.hashHex
                 ? 'stored hash is not the block hash'
-                : null;
+                : !validators
+                  ? 'signed by a validator set the run never had'
+                  : null;
         if (problem) {
           this.sim.violation('audit', `${node.name} block ${c.height}: ${problem}`);
           return;
         }
-        const check = verifyCertificate(suite, CHAIN_ID, c.certificate, validators, {
+        const check = verifyCertificate(suite, CHAIN_ID, c.certificate, validators!, {
           height: c.height,
           blockHash: hash,
         });

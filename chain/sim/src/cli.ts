@@ -10,7 +10,7 @@
 //   --no-regossip        re-gossip never fires (test-only defect: the ChainNode adapter drops what the
 //                        production policy plans; the simulator's driver skips its own)
 //   --unequal-powers     draw voting powers 1–10 instead of equal ones
-//   --scenario K         random (default) | mixed | fork-hunt | crashy | stuck
+//   --scenario K         random (default) | mixed | fork-hunt | crashy | stuck | flapping | reconfig
 //   --driver D           node (default): honest validators are the production ChainNode on simulated
 //                        storage, clock and network; sim: the simulator's own driver for every validator
 //   --workers N          processes to spread seeds over (default: the number of CPUs)
@@ -39,13 +39,14 @@ interface CliOptions {
   workers: number;
 }
 
-const SCENARIOS: ScenarioKind[] = ['random', 'mixed', 'fork-hunt', 'crashy', 'stuck'];
+const SCENARIOS: ScenarioKind[] = ['random', 'mixed', 'fork-hunt', 'crashy', 'stuck', 'flapping', 'reconfig'];
 
 function usage(problem?: string): never {
   if (problem) console.error(`sim: ${problem}`);
   console.error(
     'usage: sim [--seeds N] [--from S] [--validators 4|7|both] [--seed S [--verbose]] [--real-crypto] ' +
-      '[--ignore-locks] [--no-regossip] [--unequal-powers] [--scenario random|mixed|fork-hunt|crashy|stuck] ' +
+      '[--ignore-locks] [--no-regossip] [--unequal-powers] ' +
+      '[--scenario random|mixed|fork-hunt|crashy|stuck|flapping|reconfig] ' +
       '[--driver node|sim] [--workers N]',
   );
   process.exit(2);

@@ -548,25 +548,28 @@ class ReplicaLink implements ConsensusNetwork {
     const node = this.node;
     const request = this.sync;
     if (!node || !request || request.peer !== peer.index) return;
-    this.sync = null;
     const view = this.peers.get(peer.index);
-    if (entries.length === 0) {
-      this.wanted = 0;
-      if (view && view.height >= request.from) view.height = request.from - 1;
-      return;
-    }
     const blocks: { block: Block; certificate: CommitCertificate }[] = [];
     try {
       for (const [i, e] of entries.entries()) {
         const block = decodeBlock(e.block);
         const certificate = decodeCertificate(e.certificate);
+        // The answer to an earlier request of ours (it timed out): not this one, ignored.
+        if (i === 0 && block.header.height !== request.from) return;
         if (block.header.height !== request.from + i || certificate.height !== request.from + i)
           throw new Error('heights out of order');
         blocks.push({ block, certificate });
       }
     } catch {
+      this.sync = null;
       count(this.sim.faults, 'sync-malformed');
       if (view) view.syncFailures++;
+      return;
+    }
+    this.sync = null;
+    if (blocks.length === 0) {
+      this.wanted = 0;
+      if (view && view.height >= request.from) view.height = request.from - 1;
       return;
     }
     for (const b of blocks) this.synced.add(b.block.header.height);

@@ -25,7 +25,8 @@ export interface SimOptions {
   /**
    * Targeted scenarios: 'random' (default) draws a general fault mix; 'fork-hunt' starves precommits and
    * prevotes with selective loss (to exercise lock safety); 'stuck' splits the validators into two
-   * halves for ever, so that no side has two thirds (liveness must fail); 'crashy' crashes often.
+   * halves for ever, so that no side has two thirds (liveness must fail); 'crashy' crashes often;
+   * 'flapping' and 'reconfig' are named failure modes (see ScenarioKind).
    */
   scenario?: ScenarioKind;
   /** Test-only durability defect: a restarted node loses its last committed block. */
@@ -54,8 +55,15 @@ export interface SimOptions {
  *             decide in later rounds without learning of that commit: only locks keep them safe
  *  crashy     many crashes, many of them between two outputs of one batch, no partitions
  *  stuck      a permanent partition into halves, neither with two thirds (liveness must fail)
+ *  flapping   one honest validator keeps losing its links and getting them back (a second or two each
+ *             way), and crashes now and then, for the whole fault phase
+ *  reconfig   one honest validator is cut off for most of the fault phase; meanwhile governance changes
+ *             the voting powers (a tx submitted while it is away), so that the others alone hold more than
+ *             two thirds: it must catch up across the change, checking blocks after it against the new
+ *             set (against the old one their certificates need not reach two thirds)
+ * The last two are never drawn by 'random'.
  */
-export type ScenarioKind = 'random' | 'mixed' | 'fork-hunt' | 'crashy' | 'stuck';
+export type ScenarioKind = 'random' | 'mixed' | 'fork-hunt' | 'crashy' | 'stuck' | 'flapping' | 'reconfig';
 
 export interface PartitionPlan {
   at: number;
@@ -120,6 +128,10 @@ export interface Scenario {
    * it misses polkas the others see: it precommits nil and, as a proposer, proposes a fresh block.
    */
   blindPrevoteDrop: number;
+  /** 'flapping': the validator that flaps. */
+  flapper: number | null;
+  /** 'reconfig': when the change is submitted, the powers it sets, and who is cut off meanwhile. */
+  reconfig: { at: number; powers: number[]; isolated: number } | null;
 }
 
 export function defaultByzantine(n: number): number {
@@ -149,7 +161,8 @@ export function drawScenario(options: SimOptions): Scenario {
   const timerRates = Array.from({ length: n }, () => 1 + (rng.float() - 0.5) * 0.1);
   const startAt = Array.from({ length: n }, () => rng.int(500));
   const faultPhaseMs =
-    options.faultPhaseMs ?? (kind === 'fork-hunt' ? rng.range(10_000, 20_000) : rng.range(6_000, 14_000));
+    options.faultPhaseMs ??
+    (kind === 'fork-hunt' || kind === 'reconfig' ? rng.range(10_000, 20_000) : rng.range(6_000, 14_000));
 
   // How hard this seed's fault phase is: scales loss, long tails, partitions and crashes, so that the
   // seeds range from nearly calm runs (many heights) to heavy ones (many rounds, few heights).
@@ -176,7 +189,9 @@ export function drawScenario(options: SimOptions): Scenario {
   const crashes: CrashPlan[] = [];
   const classDrop: Record<string, number> = {};
   let permanentSplit: [number[], number[]] | null = null;
-  const partitionCount = kind === 'crashy' || kind === 'fork-hunt' ? 0 : Math.round(rng.int(5) * intensity);
+  const named = kind === 'flapping' || kind === 'reconfig';
+  const partitionCount =
+    kind === 'crashy' || kind === 'fork-hunt' || named ? 0 : Math.round(rng.int(5) * intensity);
   for (let i = 0; i < partitionCount; i++) {
     const order = rng.shuffle(Array.from({ length: n }, (_, j) => j));
     const cut = rng.range(1, n - 1);
@@ -192,7 +207,9 @@ export function drawScenario(options: SimOptions): Scenario {
       ? rng.range(6, 14)
       : kind === 'fork-hunt'
         ? rng.int(2)
-        : Math.round(rng.int(5) * intensity);
+        : named
+          ? 0
+          : Math.round(rng.int(5) * intensity);
   for (let i = 0; i < crashCount; i++) {
     crashes.push({
       at: rng.int(faultPhaseMs),
@@ -224,6 +241,53 @@ export function drawScenario(options: SimOptions): Scenario {
     const half = Math.floor(n / 2);
     permanentSplit = [order.slice(0, half), order.slice(half)];
   }
+  const honest = powers.map((_, i) => i).filter((i) => !byzantine.includes(i));
+  const everyoneBut = (node: number) => powers.map((_, i) => i).filter((i) => i !== node);
+  let flapper: number | null = null;
+  if (kind === 'flapping') {
+    const node = rng.pick(honest);
+    flapper = node;
+    for (let at = rng.int(1000); at < faultPhaseMs; ) {
+      const durationMs = rng.range(300, 3000);
+      partitions.push({ at, durationMs, oneWay: rng.chance(0.2), groups: [[node], everyoneBut(node)] });
+      at += durationMs + rng.range(300, 3000);
+    }
+    for (let i = rng.range(1, 3); i > 0; i--)
+      crashes.push({
+        at: rng.int(faultPhaseMs),
+        node,
+        downMs: rng.range(200, 2000),
+        midBatch: rng.chance(0.5),
+      });
+  }
+  let reconfig: Scenario['reconfig'] = null;
+  if (kind === 'reconfig') {
+    const isolated = rng.pick(honest);
+    const at = rng.range(500, 2000);
+    partitions.push({
+      at,
+      durationMs: faultPhaseMs - at,
+      oneWay: false,
+      groups: [[isolated], everyoneBut(isolated)],
+    });
+    // The honest validators that stay linked get enough power to hold more than two thirds alone.
+    const boosted = honest.filter((i) => i !== isolated);
+    if (boosted.length === 0) throw new Error('the reconfig scenario needs at least three honest validators');
+    const others = powers.reduce((a, p, i) => (boosted.includes(i) ? a : a + p), 0);
+    const each = Math.floor((2 * others) / boosted.length) + 1 + rng.int(10);
+    // The linked side needs a byzantine validator's votes until the change takes over: the byzantine
+    // ones seldom equivocate here, and the network loses little, or it would rarely decide anything
+    // before the heal.
+    behaviour.doublePropose = rng.float() * 0.2;
+    behaviour.doubleVote = rng.float() * 0.2;
+    behaviour.amnesia = false;
+    faultNetwork.drop *= 0.2;
+    reconfig = {
+      at: at + rng.range(200, 2000),
+      powers: powers.map((p, i) => (boosted.includes(i) ? each : p)),
+      isolated,
+    };
+  }
   return {
     kind,
     intensity,
@@ -244,6 +308,8 @@ export function drawScenario(options: SimOptions): Scenario {
     crashes: crashes.sort((a, b) => a.at - b.at),
     isolateCommitter,
     blindPrevoteDrop,
+    flapper,
+    reconfig,
   };
 }
 

@@ -9,7 +9,8 @@
 // pending, since every timer and I/O is simulated), which keeps it deterministic.
 
 import type { ConsensusMessage, Timeouts } from '@gongxin/consensus';
-import { blockHash, genesisHash, toHex } from '@gongxin/ledger';
+import { blockHash, genesisHash, nonceOf, toHex } from '@gongxin/ledger';
+import { signedTx } from '@gongxin/ledger/testing';
 import { Checker, type ViolationKind } from './checker';
 import { simSuite } from './crypto';
 import { count, type FaultCounts, Network } from './network';
@@ -20,7 +21,7 @@ import { ReplicaNode } from './replica';
 import { defaultByzantine, drawScenario, type Scenario, type SimOptions } from './scenario';
 import { Scheduler } from './scheduler';
 import { Trace } from './trace';
-import { createWorld, GENESIS_TIME, TxGenerator, type World } from './world';
+import { CHAIN_ID, createWorld, GENESIS_TIME, TxGenerator, type World } from './world';
 
 export type { SimOptions } from './scenario';
 
@@ -183,7 +184,8 @@ export class Simulation {
         (this.options.ignoreLocks ? ' IGNORE-LOCKS' : '') +
         (this.options.noRegossip ? ' NO-REGOSSIP' : '') +
         (this.driver === 'node' ? ' DRIVER=ChainNode' : '') +
-        ` profile=${s.kind} intensity=${s.intensity.toFixed(2)}`,
+        ` profile=${s.kind} intensity=${s.intensity.toFixed(2)}` +
+        (s.flapper !== null ? ` flapper=n${s.flapper}` : ''),
     );
     for (const [i, node] of this.nodes.entries()) scheduler.at(s.startAt[i]!, () => node.start());
     count(this.faults, 'clock-skew', s.skews.filter((k) => k !== 0).length);
@@ -237,6 +239,21 @@ export class Simulation {
           node.crash('crash');
           this.scheduleRestart(node);
         }
+      });
+    }
+    const reconfig = s.reconfig;
+    if (reconfig) {
+      scheduler.at(reconfig.at, () => {
+        const { governor } = this.world;
+        const tx = signedTx(this.world.suite, CHAIN_ID, governor, 0, [
+          { contract: 'governance', name: 'setPowers', params: { powers: reconfig.powers } },
+        ]);
+        // Proposers (and clients of the ChainNode replicas) carry it until it is in a block.
+        this.txs.urgent = { tx, done: (state) => nonceOf(state, governor.address) > 0 };
+        count(this.faults, 'reconfig');
+        this.log(
+          `RECONFIG powers ${reconfig.powers.join(',')} submitted while n${reconfig.isolated} is cut off`,
+        );
       });
     }
     if (this.driver === 'node') this.scheduleLoad(this.rng.fork('load'));

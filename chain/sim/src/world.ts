@@ -10,9 +10,13 @@ import {
   defineAction,
   type GenesisDocument,
   nonceOf,
+  PENDING_VALIDATORS_KEY,
   type RuntimeEnv,
   type StateReader,
+  toHex,
   type Validator,
+  validatorsOf,
+  validatorsToValue,
 } from '@gongxin/ledger';
 import { signedTx, type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
 import { z } from 'zod';
@@ -38,7 +42,31 @@ export const simCounter: ContractModule = {
   },
 };
 
-export const contracts = new ContractRegistry([simCounter]);
+/**
+ * A stand-in for governance, in its key space: whoever holds the governor's key sets the voting powers
+ * (by validator index), taking over two heights later as the real governance contract's changes do. The
+ * real contract's proposals and votes are tested with the contracts; here what matters is the change.
+ */
+function simGovernance(validators: readonly Validator[], governor: string): ContractModule {
+  return {
+    name: 'governance',
+    version: 1,
+    actions: {
+      setPowers: defineAction(
+        z.object({ powers: z.array(z.number().int().positive().max(1000)) }).strict(),
+        (ctx, { powers }) => {
+          if (ctx.sender !== governor)
+            throw new ContractError('not_authorized', 'only the governor sets powers');
+          if (powers.length !== validators.length)
+            throw new ContractError('invalid_params', `${validators.length} powers expected`);
+          const byKey = new Map(validators.map((v, i) => [toHex(v.key), powers[i]!]));
+          const next = validatorsOf(ctx).map((v) => ({ ...v, power: byKey.get(toHex(v.key)) ?? v.power }));
+          ctx.set(PENDING_VALIDATORS_KEY, { height: ctx.height + 2, validators: validatorsToValue(next) });
+        },
+      ),
+    },
+  };
+}
 
 export interface SimValidator {
   index: number;
@@ -51,16 +79,25 @@ export interface World {
   env: RuntimeEnv;
   validators: SimValidator[];
   users: TestAccount[];
+  /** The account the stand-in governance obeys. */
+  governor: TestAccount;
   genesis: GenesisDocument;
 }
 
 const USERS = 6;
-const keyCache = new Map<CryptoSuite, { validators: TestAccount[]; users: TestAccount[] }>();
+const keyCache = new Map<
+  CryptoSuite,
+  { validators: TestAccount[]; users: TestAccount[]; governor: TestAccount }
+>();
 
 function keysFor(suite: CryptoSuite, n: number) {
   let cached = keyCache.get(suite);
   if (!cached) {
-    cached = { validators: [], users: Array.from({ length: USERS }, (_, i) => testAccount(suite, i + 1)) };
+    cached = {
+      validators: [],
+      users: Array.from({ length: USERS }, (_, i) => testAccount(suite, i + 1)),
+      governor: testAccount(suite, 90),
+    };
     keyCache.set(suite, cached);
   }
   while (cached.validators.length < n)
@@ -78,11 +115,19 @@ export function createWorld(suite: CryptoSuite, powers: readonly number[]): Worl
       validator: { key: account.publicKey, power, name: `v${index}`, operator: account.address },
     };
   });
+  const contracts = new ContractRegistry([
+    simCounter,
+    simGovernance(
+      validators.map((v) => v.validator),
+      keys.governor.address,
+    ),
+  ]);
   return {
     suite,
     env: { suite, contracts },
     validators,
     users: keys.users,
+    governor: keys.governor,
     genesis: {
       chainId: CHAIN_ID,
       suite: suite.id,
@@ -95,6 +140,8 @@ export function createWorld(suite: CryptoSuite, powers: readonly number[]): Worl
 /** Draws the txs of each proposed block from the run's seed: mostly good, some failing, some stale. */
 export class TxGenerator {
   generated = 0;
+  /** A tx every block carries first, from when it is set until `done` says it took effect. */
+  urgent: { tx: Uint8Array; done: (state: StateReader) => boolean } | null = null;
 
   constructor(
     private readonly world: World,
@@ -107,6 +154,7 @@ export class TxGenerator {
     const n = this.rng.int(this.maxPerBlock + 1);
     const next = new Map<string, number>();
     const txs: Uint8Array[] = [];
+    if (this.urgent && !this.urgent.done(state)) txs.push(this.urgent.tx);
     for (let i = 0; i < n; i++) {
       const user = this.rng.pick(this.world.users);
       const nonce = next.get(user.address) ?? nonceOf(state, user.address);
