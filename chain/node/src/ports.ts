@@ -28,6 +28,10 @@ export interface NodeStorage {
   load(chainId: string): Promise<LoadedChain>;
   /** Store a decided block and everything it did, atomically; durable when it resolves. */
   commitBlock(block: Block, certificate: CommitCertificate, result: BlockResult): Promise<void>;
+  /** Store consecutive decided blocks in one transaction: all of them or none; durable when it resolves. */
+  commitBlocks(
+    items: readonly { block: Block; certificate: CommitCertificate; result: BlockResult }[],
+  ): Promise<void>;
   /** Append a consensus log record; durable when it resolves. */
   appendWal(record: WalRecord): Promise<void>;
   walFor(height: number): Promise<WalRecord[]>;

@@ -134,20 +134,29 @@ export class MemoryStorage implements NodeStorage {
   }
 
   commitBlock(block: Block, certificate: CommitCertificate, result: BlockResult): Promise<void> {
-    const height = block.header.height;
+    return this.commitBlocks([{ block, certificate, result }]);
+  }
+
+  /** Several consecutive blocks as one write: a crash loses or lands them all, never part. */
+  commitBlocks(
+    items: readonly { block: Block; certificate: CommitCertificate; result: BlockResult }[],
+  ): Promise<void> {
     return this.write('block', () => {
       const d = this.disk;
-      if (height !== d.height + 1) throw new Error(`block ${height} stored on top of ${d.height}`);
-      d.blocks.push({
-        height,
-        hash: result.hash,
-        hashHex: toHex(result.hash),
-        round: certificate.round,
-        block,
-        certificate,
-      });
-      d.state.apply(result.writes);
-      d.wal = d.wal.filter((r) => r.height > height);
+      for (const { block, certificate, result } of items) {
+        const height = block.header.height;
+        if (height !== d.height + 1) throw new Error(`block ${height} stored on top of ${d.height}`);
+        d.blocks.push({
+          height,
+          hash: result.hash,
+          hashHex: toHex(result.hash),
+          round: certificate.round,
+          block,
+          certificate,
+        });
+        d.state.apply(result.writes);
+        d.wal = d.wal.filter((r) => r.height > height);
+      }
     });
   }
 
