@@ -1,0 +1,239 @@
+// Canonical bytes for what a channel node stores and says. Encoding is the ledger's canonical CBOR; the
+// decoders check every field of what comes back (from the log or from a peer), turn integers that decode
+// as numbers back into the bigints the machine counts in, and refuse anything else with a CodecError
+// naming the field, so a malformed frame is counted and dropped, never let into the machine.
+
+import type { ChannelInfo, ChannelStatus, DurableRecord, LockEntry, Message, Op } from '@gongxin/channels';
+import type { SignedBalanceProof } from '@gongxin/contracts';
+import { asBigInt, decodeCanonical, encodeCanonical, type Value } from '@gongxin/ledger';
+
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
+}
+
+type Obj = { readonly [key: string]: Value };
+
+function fail(path: string, what: string): never {
+  throw new CodecError(`${path}: ${what}`);
+}
+
+function obj(v: Value | undefined, path: string): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array)
+    fail(path, 'expected a map');
+  return v as Obj;
+}
+
+function arr(v: Value | undefined, path: string, max: number): readonly Value[] {
+  if (!Array.isArray(v)) fail(path, 'expected a list');
+  if (v.length > max) fail(path, `more than ${max} items`);
+  return v as readonly Value[];
+}
+
+function str(v: Value | undefined, path: string, max = 256): string {
+  if (typeof v !== 'string') fail(path, 'expected text');
+  if (v.length > max) fail(path, `longer than ${max} characters`);
+  return v;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function hash(v: Value | undefined, path: string): string {
+  const s = str(v, path, 64);
+  if (!HEX64.test(s)) fail(path, 'expected 64 lowercase hex digits');
+  return s;
+}
+
+function int(v: Value | undefined, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    fail(path, 'expected a non-negative integer');
+  return v;
+}
+
+function amount(v: Value | undefined, path: string): bigint {
+  const b = asBigInt(v);
+  if (b === undefined || b < 0n) fail(path, 'expected a non-negative integer amount');
+  return b;
+}
+
+function bytes(v: Value | undefined, path: string, max = 1024): Uint8Array {
+  if (!(v instanceof Uint8Array)) fail(path, 'expected bytes');
+  if (v.length > max) fail(path, `more than ${max} bytes`);
+  return v;
+}
+
+/** Most operations and locks one message may carry (the contract takes at most 128 locks a proof). */
+const MAX_ITEMS = 4096;
+const MAX_ROUTE = 16;
+
+function route(v: Value | undefined, path: string): readonly string[] {
+  return arr(v, path, MAX_ROUTE).map((x, i) => str(x, `${path}[${i}]`, 128));
+}
+
+export function decodeProof(v: Value | undefined, path = 'proof'): SignedBalanceProof {
+  const o = obj(v, path);
+  return {
+    chain: str(o.chain, `${path}.chain`),
+    channel: str(o.channel, `${path}.channel`, 80),
+    asset: str(o.asset, `${path}.asset`, 16),
+    nonce: int(o.nonce, `${path}.nonce`),
+    transferred: amount(o.transferred, `${path}.transferred`),
+    locked: amount(o.locked, `${path}.locked`),
+    locksRoot: bytes(o.locksRoot, `${path}.locksRoot`, 32),
+    batchRoot: bytes(o.batchRoot, `${path}.batchRoot`, 32),
+    signature: bytes(o.signature, `${path}.signature`, 256),
+  };
+}
+
+function decodeOp(v: Value, path: string): Op {
+  const o = obj(v, path);
+  switch (o.t) {
+    case 'pay':
+      return { t: 'pay', id: str(o.id, `${path}.id`), amount: amount(o.amount, `${path}.amount`) };
+    case 'lock':
+      return {
+        t: 'lock',
+        id: str(o.id, `${path}.id`),
+        amount: amount(o.amount, `${path}.amount`),
+        hashlock: hash(o.hashlock, `${path}.hashlock`),
+        expiry: int(o.expiry, `${path}.expiry`),
+        route: route(o.route, `${path}.route`),
+      };
+    case 'unlock':
+      return {
+        t: 'unlock',
+        hashlock: hash(o.hashlock, `${path}.hashlock`),
+        preimage: bytes(o.preimage, `${path}.preimage`, 64),
+      };
+    case 'remove':
+      return { t: 'remove', hashlock: hash(o.hashlock, `${path}.hashlock`) };
+    default:
+      return fail(`${path}.t`, 'unknown operation');
+  }
+}
+
+function decodeLocks(v: Value | undefined, path: string): LockEntry[] {
+  return arr(v, path, MAX_ITEMS).map((x, i) => {
+    const p = `${path}[${i}]`;
+    const o = obj(x, p);
+    return {
+      id: str(o.id, `${p}.id`),
+      amount: amount(o.amount, `${p}.amount`),
+      hashlock: hash(o.hashlock, `${p}.hashlock`),
+      expiry: int(o.expiry, `${p}.expiry`),
+      route: route(o.route, `${p}.route`),
+    };
+  });
+}
+
+/** What a peer sends, as the machine takes it. Throws CodecError. */
+export function decodeMessage(v: Value): Message {
+  const o = obj(v, 'message');
+  const channel = str(o.channel, 'message.channel', 80);
+  switch (o.t) {
+    case 'batch':
+      return {
+        t: 'batch',
+        channel,
+        asset: str(o.asset, 'message.asset', 16),
+        proof: decodeProof(o.proof),
+        ops: arr(o.ops, 'message.ops', MAX_ITEMS).map((x, i) => decodeOp(x, `message.ops[${i}]`)),
+      };
+    case 'ack':
+      return {
+        t: 'ack',
+        channel,
+        asset: str(o.asset, 'message.asset', 16),
+        nonce: int(o.nonce, 'message.nonce'),
+        countersignature: bytes(o.countersignature, 'message.countersignature', 256),
+      };
+    case 'reveal':
+      return { t: 'reveal', channel, preimage: bytes(o.preimage, 'message.preimage', 64) };
+    case 'fail':
+      return { t: 'fail', channel, hashlock: hash(o.hashlock, 'message.hashlock') };
+    default:
+      return fail('message.t', 'unknown message');
+  }
+}
+
+export function encodeMessage(msg: Message): Value {
+  return msg as unknown as Value;
+}
+
+const STATUSES: readonly ChannelStatus[] = ['open', 'closing', 'settled'];
+
+function decodeInfo(v: Value | undefined): ChannelInfo {
+  const o = obj(v, 'info');
+  const deposits: Record<string, { a: bigint; b: bigint }> = {};
+  for (const [symbol, d] of Object.entries(obj(o.deposits, 'info.deposits'))) {
+    const x = obj(d, `info.deposits.${symbol}`);
+    deposits[symbol] = { a: amount(x.a, `${symbol}.a`), b: amount(x.b, `${symbol}.b`) };
+  }
+  return {
+    id: str(o.id, 'info.id'),
+    a: str(o.a, 'info.a'),
+    b: str(o.b, 'info.b'),
+    aKey: bytes(o.aKey, 'info.aKey'),
+    bKey: bytes(o.bKey, 'info.bKey'),
+    disputeMs: int(o.disputeMs, 'info.disputeMs'),
+    deposits,
+  };
+}
+
+export function decodeRecord(v: Value): DurableRecord {
+  const o = obj(v, 'record');
+  switch (o.t) {
+    case 'channel':
+      return { t: 'channel', info: decodeInfo(o.info) };
+    case 'status': {
+      const status = str(o.status, 'status') as ChannelStatus;
+      if (!STATUSES.includes(status)) fail('status', 'unknown status');
+      return { t: 'status', channel: str(o.channel, 'channel'), status };
+    }
+    case 'out':
+      return {
+        t: 'out',
+        channel: str(o.channel, 'channel'),
+        asset: str(o.asset, 'asset'),
+        transferred: amount(o.transferred, 'transferred'),
+        locks: decodeLocks(o.locks, 'locks'),
+        proof: decodeProof(o.proof),
+        ops: arr(o.ops, 'ops', MAX_ITEMS).map((x, i) => decodeOp(x, `ops[${i}]`)),
+      };
+    case 'in':
+      return {
+        t: 'in',
+        channel: str(o.channel, 'channel'),
+        asset: str(o.asset, 'asset'),
+        transferred: amount(o.transferred, 'transferred'),
+        locks: decodeLocks(o.locks, 'locks'),
+        proof: decodeProof(o.proof),
+        countersignature: bytes(o.countersignature, 'countersignature'),
+      };
+    case 'preimage':
+      return {
+        t: 'preimage',
+        hashlock: hash(o.hashlock, 'hashlock'),
+        preimage: bytes(o.preimage, 'preimage'),
+      };
+    case 'declined':
+      return { t: 'declined', hashlock: hash(o.hashlock, 'hashlock') };
+    case 'payment':
+      return {
+        t: 'payment',
+        id: str(o.id, 'id'),
+        asset: str(o.asset, 'asset'),
+        amount: amount(o.amount, 'amount'),
+      };
+    default:
+      return fail('record.t', 'unknown record');
+  }
+}
+
+/** One write's records as one value. */
+export function encodeRecords(records: readonly DurableRecord[]): Uint8Array {
+  return encodeCanonical(records as unknown as Value);
+}
+
+export function decodeRecords(bytes: Uint8Array): DurableRecord[] {
+  return arr(decodeCanonical(bytes), 'records', Number.MAX_SAFE_INTEGER).map(decodeRecord);
+}

@@ -1,0 +1,515 @@
+// The channel node: the pure machine of @gongxin/channels run with real I/O. Inputs (payments asked for,
+// peers' messages, chain events, the clock) go into the machine one at a time; its effects come out in
+// order and are carried out here:
+//   - persist: appended to the durable log, which commits writes in groups (one transaction for all the
+//     writes asked for while the previous one was committing); the machine hears `persisted` only after
+//     the commit, so nothing it holds back for durability (a signed batch, an acknowledgement) leaves
+//     earlier;
+//   - send: over the authenticated link to the peer (queued while the link is down; the machine sends an
+//     unacknowledged batch again on its own);
+//   - chain: signed with the node's account and submitted through the client SDK.
+// Chain events come back through the SDK: channels opened or topped up (read from chain state), closes,
+// settlements, preimages revealed. The node also settles its closing channels once the chain allows it.
+//
+// A node restarts from its log alone (`ChannelNodeRuntime.start` on the same database): the machine
+// rebuilds its channels and proofs from the records, sends its last signed batch again, and the chain
+// events since the height the log reached are read again.
+
+import { randomBytes } from 'node:crypto';
+import {
+  ChannelGraph,
+  ChannelNode,
+  type DurableRecord,
+  type Effect,
+  type NodeConfig,
+  type Outcome,
+} from '@gongxin/channels';
+import type { ChainClient, EventJson } from '@gongxin/client';
+import { hashlockOf } from '@gongxin/contracts';
+import type { Database } from '@gongxin/db';
+import { addressFromPublicKey, type CryptoSuite, toHex } from '@gongxin/ledger';
+import { ChainBridge, type ChainChannel, machineEventOf } from './chain';
+import { LinkManager } from './links';
+import { ChannelLog } from './log';
+
+export interface ChannelNodeOptions {
+  database: Database;
+  client: ChainClient;
+  suite: CryptoSuite;
+  privateKey: Uint8Array;
+  /** Accept links on this port (0: any free one); none when absent (a node that only dials out). */
+  port?: number;
+  host?: string;
+  /** Peers' link addresses (ws://host:port) to keep links to. */
+  peers?: readonly string[];
+  /** Clock tick of the machine, ms. Default 20. */
+  tickMs?: number;
+  /** Machine settings; defaults suit dispute windows up to `hopDeltaMs - 2 × revealMarginMs`. */
+  machine?: Partial<Omit<NodeConfig, 'suite' | 'chainId' | 'privateKey'>>;
+  onProblem?: (problem: string) => void;
+}
+
+export const DEFAULT_MACHINE = {
+  maxBatch: 256,
+  retransmitMs: 1_000,
+  revealMarginMs: 2_000,
+  hopDeltaMs: 10_000,
+} as const;
+
+export interface PaymentView {
+  readonly id: string;
+  readonly asset: string;
+  readonly amount: bigint;
+  readonly direction: 'out' | 'in';
+  readonly outcome: Outcome;
+  readonly hops?: number;
+  readonly reason?: string;
+  readonly at: number;
+}
+
+/** One side's newest signed state in one asset of a channel, as this node's log holds it. */
+export interface SideView {
+  readonly nonce: number;
+  readonly transferred: bigint;
+  readonly locked: bigint;
+}
+
+export interface ChannelView {
+  readonly id: string;
+  readonly peer: string;
+  readonly side: 'a' | 'b';
+  readonly status: string;
+  readonly disputeMs: number;
+  readonly assets: {
+    readonly [symbol: string]: {
+      readonly deposit: bigint;
+      readonly peerDeposit: bigint;
+      /** What this node may still send. */
+      readonly available: bigint;
+      /** This node's payments to the peer (its newest signed proof). */
+      readonly out: SideView;
+      /** The peer's payments to this node (the newest proof it countersigned). */
+      readonly in: SideView;
+    };
+  };
+}
+
+export interface Invoice {
+  readonly payee: string;
+  readonly asset: string;
+  readonly amount: bigint;
+  readonly hashlock: string;
+}
+
+/** `gongxin-channel:<payee>?asset=…&amount=…&hashlock=…`: what a payer needs to pay through the network. */
+export function formatInvoice(i: Invoice): string {
+  return `gongxin-channel:${i.payee}?asset=${i.asset}&amount=${i.amount}&hashlock=${i.hashlock}`;
+}
+
+export function parseInvoice(text: string): Invoice {
+  const m = /^gongxin-channel:([^?]+)\?(.*)$/.exec(text.trim());
+  if (!m) throw new Error('not a channel invoice (gongxin-channel:<payee>?asset=…&amount=…&hashlock=…)');
+  const q = new URLSearchParams(m[2]);
+  const asset = q.get('asset') ?? '';
+  const amount = q.get('amount') ?? '';
+  const hashlock = (q.get('hashlock') ?? '').toLowerCase();
+  if (!/^[A-Z][A-Z0-9]{1,9}$/.test(asset)) throw new Error('invoice: bad asset');
+  if (!/^[1-9]\d{0,19}$/.test(amount)) throw new Error('invoice: bad amount');
+  if (!/^[0-9a-f]{64}$/.test(hashlock)) throw new Error('invoice: bad hashlock');
+  return { payee: m[1]!, asset, amount: BigInt(amount), hashlock };
+}
+
+export interface RuntimeCounters {
+  inputs: number;
+  effects: number;
+  fatal: string | null;
+}
+
+export class ChannelNodeRuntime {
+  readonly address: string;
+  readonly publicKey: Uint8Array;
+  readonly graph = new ChannelGraph();
+  readonly counters: RuntimeCounters = { inputs: 0, effects: 0, fatal: null };
+  /** The port links are accepted on (when listening). */
+  port: number | null = null;
+  private machine!: ChannelNode;
+  private readonly sides = new Map<string, { out: SideView; in: SideView }>();
+  private readonly infos = new Map<string, DurableRecord & { t: 'channel' }>();
+  private readonly payments = new Map<string, PaymentView>();
+  private readonly waiters = new Map<string, ((p: PaymentView) => void)[]>();
+  private readonly settling = new Map<string, number>();
+  private readonly invoices = new Map<string, Invoice>();
+  private tickTimer: NodeJS.Timeout | null = null;
+  private keeperTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** The chain id this node runs on. */
+  readonly chainId: string;
+
+  private constructor(
+    private readonly opts: ChannelNodeOptions,
+    readonly log: ChannelLog,
+    readonly links: LinkManager,
+    readonly chain: ChainBridge,
+    chainId: string,
+  ) {
+    this.publicKey = opts.suite.publicKeyFromPrivate(opts.privateKey);
+    this.address = addressFromPublicKey(opts.suite, this.publicKey);
+    this.chainId = chainId;
+  }
+
+  static async start(opts: ChannelNodeOptions): Promise<ChannelNodeRuntime> {
+    const problem = opts.onProblem ?? (() => {});
+    const { chainId } = await opts.client.identity();
+    const address = addressFromPublicKey(opts.suite, opts.suite.publicKeyFromPrivate(opts.privateKey));
+    const log = await ChannelLog.open(opts.database, address);
+    const { records, height } = await log.load();
+    let runtime: ChannelNodeRuntime | null = null;
+    const links = new LinkManager({
+      suite: opts.suite,
+      chainId,
+      privateKey: opts.privateKey,
+      onMessage: (from, msg) => runtime?.input(() => runtime!.machine.receive(from, msg)),
+      onProblem: problem,
+    });
+    const chain = new ChainBridge(opts.client, opts.suite, opts.privateKey, problem);
+    const rt = new ChannelNodeRuntime(opts, log, links, chain, chainId);
+    runtime = rt;
+    rt.machine = new ChannelNode(
+      { suite: opts.suite, chainId, privateKey: opts.privateKey, ...DEFAULT_MACHINE, ...opts.machine },
+      records,
+      Date.now(),
+    );
+    for (const r of records) rt.note(r);
+    if (opts.port !== undefined) rt.port = await links.listen(opts.port, opts.host);
+    for (const url of opts.peers ?? []) links.connect(url);
+    // Events at or below the log's height were applied before: they only rebuild the channel graph.
+    chain.follow(1, (event) => rt.onChainEvent(event, event.height <= height));
+    const tickMs = opts.tickMs ?? 20;
+    rt.tickTimer = setInterval(() => rt.input(() => rt.machine.tick(Date.now())), tickMs);
+    rt.keeperTimer = setInterval(() => void rt.keep(), 1_000);
+    rt.input(() => rt.machine.tick(Date.now()));
+    return rt;
+  }
+
+  // ---------------------------------------------------------------------------------------- API
+
+  /** Keeps a link to another node. */
+  connect(url: string): void {
+    this.links.connect(url);
+  }
+
+  /** Opens a channel to `peer` with this node's deposits; resolves with its id once committed. */
+  async open(
+    peer: { address: string; publicKey: Uint8Array },
+    deposits: readonly { symbol: string; amount: bigint }[],
+    disputeMs = 3_000,
+  ): Promise<string> {
+    const r = await this.chain.send({
+      name: 'open',
+      params: { peer: peer.address, peerKey: peer.publicKey, disputeMs, deposits },
+    });
+    if (!r.ok) throw new Error(`open refused: ${r.code}: ${r.message}`);
+    const opened = r.events.find((e) => e.contract === 'channels' && e.name === 'opened');
+    const id = (opened?.attrs as { id: string } | undefined)?.id;
+    if (!id) throw new Error('open committed without an opened event');
+    await this.waitFor(() => this.infos.has(id));
+    return id;
+  }
+
+  /** Tops up a channel; resolves once the node knows the new deposits. */
+  async deposit(channel: string, deposits: readonly { symbol: string; amount: bigint }[]): Promise<void> {
+    const r = await this.chain.send({ name: 'deposit', params: { channel, deposits } });
+    if (!r.ok) throw new Error(`deposit refused: ${r.code}: ${r.message}`);
+    await this.waitFor(() => {
+      const info = this.infos.get(channel)?.info;
+      return deposits.every((d) => {
+        const dep = info?.deposits[d.symbol];
+        return dep !== undefined && (info!.a === this.address ? dep.a : dep.b) > 0n;
+      });
+    });
+  }
+
+  /** Closes a channel alone with the newest proofs held; the chain settles it after the dispute window. */
+  close(channel: string): void {
+    this.input(() => this.machine.close(channel));
+  }
+
+  /** A new invoice: this node keeps the preimage and reveals it to whoever pays the lock. */
+  invoice(asset: string, amount: bigint): Invoice {
+    const preimage = new Uint8Array(randomBytes(32));
+    const hashlock = hashlockOf(this.opts.suite, preimage);
+    this.input(() => this.machine.addInvoice(preimage));
+    const inv = { payee: this.address, asset, amount, hashlock };
+    this.invoices.set(hashlock, inv);
+    return inv;
+  }
+
+  /**
+   * Pays `to` (an invoice, or a neighbour directly) over the most probable route; resolves with the
+   * payment once it completed or failed.
+   */
+  pay(
+    req: Invoice | { payee: string; asset: string; amount: bigint; hashlock?: string },
+    id = toHex(new Uint8Array(randomBytes(12))),
+  ): Promise<PaymentView> {
+    const found = this.graph.route(this.address, req.payee, req.asset, req.amount, 4);
+    const done = new Promise<PaymentView>((resolve) => {
+      this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]);
+    });
+    if (!found) {
+      this.settle(id, {
+        id,
+        asset: req.asset,
+        amount: req.amount,
+        direction: 'out',
+        outcome: 'failed',
+        reason: 'no route',
+        at: Date.now(),
+      });
+      return done;
+    }
+    this.payments.set(id, {
+      id,
+      asset: req.asset,
+      amount: req.amount,
+      direction: 'out',
+      outcome: 'started',
+      hops: found.path.length,
+      at: Date.now(),
+    });
+    this.input(() =>
+      this.machine.pay({
+        id,
+        asset: req.asset,
+        amount: req.amount,
+        route: found.path,
+        ...(req.hashlock !== undefined && { hashlock: req.hashlock }),
+      }),
+    );
+    return done;
+  }
+
+  channels(): ChannelView[] {
+    const out: ChannelView[] = [];
+    for (const [id, { info }] of this.infos) {
+      const side = info.a === this.address ? 'a' : 'b';
+      const assets: Record<string, ChannelView['assets'][string]> = {};
+      for (const [symbol, d] of Object.entries(info.deposits)) {
+        const s = this.sides.get(`${id}/${symbol}`);
+        const zero = { nonce: 0, transferred: 0n, locked: 0n };
+        assets[symbol] = {
+          deposit: side === 'a' ? d.a : d.b,
+          peerDeposit: side === 'a' ? d.b : d.a,
+          available: this.machine.available(id, symbol),
+          out: s?.out ?? zero,
+          in: s?.in ?? zero,
+        };
+      }
+      out.push({
+        id,
+        peer: side === 'a' ? info.b : info.a,
+        side,
+        status: this.machine.statusOf(id) ?? 'open',
+        disputeMs: info.disputeMs,
+        assets,
+      });
+    }
+    return out;
+  }
+
+  paymentList(): PaymentView[] {
+    return [...this.payments.values()].sort((x, y) => y.at - x.at);
+  }
+
+  /** Whether every batch sent was acknowledged, nothing is queued and no write is pending. */
+  idle(): boolean {
+    return this.machine.idle();
+  }
+
+  stats() {
+    return {
+      address: this.address,
+      machine: { ...this.machine.counters },
+      log: { ...this.log.counters },
+      links: { ...this.links.counters, peers: this.links.peers() },
+      chain: { ...this.chain.counters },
+      runtime: { ...this.counters },
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.keeperTimer) clearInterval(this.keeperTimer);
+    this.chain.stop();
+    await this.links.close();
+    await this.log.flush().catch(() => {});
+  }
+
+  // ---------------------------------------------------------------------------------------- internals
+
+  /** Runs one input into the machine, then carries out what it asks for. */
+  private input(fn: () => void): void {
+    if (this.stopped || this.counters.fatal) return;
+    this.counters.inputs++;
+    fn();
+    this.run();
+  }
+
+  private run(): void {
+    for (const e of this.machine.drain()) {
+      this.counters.effects++;
+      this.effect(e);
+    }
+  }
+
+  private effect(e: Effect): void {
+    switch (e.t) {
+      case 'persist': {
+        for (const r of e.records) this.note(r);
+        this.log.append(e.records).then(
+          () => this.input(() => this.machine.persisted(e.seq)),
+          (error) => this.fatal(`log write failed: ${(error as Error).message}`),
+        );
+        return;
+      }
+      case 'send':
+        this.links.send(e.to, e.msg);
+        return;
+      case 'chain':
+        this.chain.send(e.action).catch(() => {});
+        return;
+      case 'outcome':
+        this.onOutcome(e);
+        return;
+      default:
+        // Watcher hand-offs: this node is online and acts on its own channels itself.
+        return;
+    }
+  }
+
+  private onOutcome(e: Effect & { t: 'outcome' }): void {
+    const known = this.payments.get(e.id);
+    if (e.outcome === 'received') {
+      this.payments.set(e.id, {
+        id: e.id,
+        asset: e.asset,
+        amount: e.amount,
+        direction: 'in',
+        outcome: 'received',
+        at: Date.now(),
+      });
+      return;
+    }
+    const view: PaymentView = {
+      ...(known ?? { id: e.id, asset: e.asset, amount: e.amount, direction: 'out' as const }),
+      outcome: e.outcome,
+      ...(e.reason !== undefined && { reason: e.reason }),
+      at: Date.now(),
+    };
+    if (e.outcome === 'started') {
+      this.payments.set(e.id, view);
+      return;
+    }
+    this.settle(e.id, view);
+  }
+
+  private settle(id: string, view: PaymentView): void {
+    this.payments.set(id, view);
+    const waiting = this.waiters.get(id);
+    this.waiters.delete(id);
+    for (const w of waiting ?? []) w(view);
+  }
+
+  /** Keeps the per-channel views the log implies. */
+  private note(r: DurableRecord): void {
+    if (r.t === 'channel') {
+      this.infos.set(r.info.id, r);
+      return;
+    }
+    if (r.t !== 'out' && r.t !== 'in') return;
+    const key = `${r.channel}/${r.asset}`;
+    const zero = { nonce: 0, transferred: 0n, locked: 0n };
+    const s = this.sides.get(key) ?? { out: zero, in: zero };
+    s[r.t] = { nonce: r.proof.nonce, transferred: r.proof.transferred, locked: r.proof.locked };
+    this.sides.set(key, s);
+  }
+
+  private fatal(why: string): void {
+    if (this.counters.fatal) return;
+    this.counters.fatal = why;
+    this.opts.onProblem?.(`channel node stopped: ${why}`);
+    void this.stop();
+  }
+
+  private async onChainEvent(event: EventJson, replay: boolean): Promise<void> {
+    const m = machineEventOf(event);
+    if (!m) return;
+    if (m.kind === 'channel') {
+      const c = await this.chain.channel(m.id);
+      if (!c) return;
+      if (c.status === 'open')
+        for (const [symbol, d] of Object.entries(c.info.deposits))
+          this.graph.addChannel(c.info.id, c.info.a, c.info.b, symbol, d.a + d.b);
+      else this.graph.removeChannel(c.info.id);
+      const ours = c.info.a === this.address || c.info.b === this.address;
+      if (ours && (!replay || !this.infos.has(c.info.id))) this.input(() => this.machine.addChannel(c.info));
+    } else if (m.kind === 'closing') {
+      if (m.ev.t === 'closing') this.graph.removeChannel(m.ev.channel);
+      if (!replay && this.infos.has((m.ev as { channel: string }).channel))
+        this.input(() => this.machine.chainEvent(m.ev));
+    } else if (m.kind === 'settled') {
+      this.graph.removeChannel(m.id);
+      if (
+        !replay &&
+        m.mode === 'dispute' &&
+        this.infos.has(m.id) &&
+        this.machine.statusOf(m.id) !== 'settled'
+      )
+        this.input(() => this.machine.chainEvent({ t: 'settled', channel: m.id }));
+    } else if (m.kind === 'preimage' && !replay) {
+      const p = await this.chain.preimage(m.hashlock);
+      if (p)
+        this.input(() =>
+          this.machine.chainEvent({
+            t: 'preimage',
+            hashlock: m.hashlock,
+            preimage: p.preimage,
+            time: p.time,
+          }),
+        );
+    }
+    // Every block before this one is fully applied (events of one block may still be on their way).
+    if (!replay) this.log.setHeight(event.height - 1);
+  }
+
+  /** Settles this node's closing channels once the chain allows it (anyone may; the parties do). */
+  private async keep(): Promise<void> {
+    if (this.stopped) return;
+    for (const id of this.infos.keys()) {
+      if (this.machine.statusOf(id) !== 'closing') continue;
+      const last = this.settling.get(id) ?? 0;
+      if (Date.now() - last < 2_000) continue;
+      this.settling.set(id, Date.now());
+      try {
+        const c: ChainChannel | undefined = await this.chain.channel(id);
+        if (!c) continue;
+        if (c.status === 'closing' && c.settleFrom !== undefined && Date.now() >= c.settleFrom)
+          await this.chain.send({ name: 'settle', params: { channel: id } });
+        else if (c.status === 'settled' && this.machine.statusOf(id) !== 'settled')
+          this.input(() => this.machine.chainEvent({ t: 'settled', channel: id }));
+      } catch (error) {
+        this.opts.onProblem?.(`settling ${id}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async waitFor(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+    const started = Date.now();
+    while (!predicate()) {
+      if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the chain');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

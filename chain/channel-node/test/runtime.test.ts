@@ -1,0 +1,198 @@
+// Three channel nodes with real I/O against a real chain: Alice and Bob each have a channel with a hub.
+// Payments go directly and through the hub (hash-locked), every acknowledged batch is in the receiver's
+// log, the nodes agree on every channel's state, and after closing, the chain pays out exactly what the
+// nodes' proofs say, with every asset conserved.
+import { createChainClient } from '@gongxin/client';
+import { type Database, openDatabase } from '@gongxin/db';
+import { encodeCanonical } from '@gongxin/ledger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ChannelNodeRuntime } from '../src';
+import { ASSETS, type ChannelTestChain, startChannelTestChain } from './chain';
+
+const ALICE = 11;
+const HUB = 12;
+const BOB = 13;
+
+let chain: ChannelTestChain;
+const databases: Database[] = [];
+const nodes: ChannelNodeRuntime[] = [];
+const problems: string[] = [];
+let alice: ChannelNodeRuntime;
+let hub: ChannelNodeRuntime;
+let bob: ChannelNodeRuntime;
+
+async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
+  const started = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function startNode(seed: number, opts: { port?: number; peers?: string[] } = {}) {
+  const database = await openDatabase({ memory: true });
+  databases.push(database);
+  const node = await ChannelNodeRuntime.start({
+    database,
+    client: createChainClient({ url: chain.url, suite: chain.suite }),
+    suite: chain.suite,
+    privateKey: chain.account(seed).privateKey,
+    ...opts,
+    onProblem: (p) => problems.push(`${seed}: ${p}`),
+  });
+  nodes.push(node);
+  return node;
+}
+
+beforeAll(async () => {
+  chain = await startChannelTestChain([ALICE, HUB, BOB]);
+  hub = await startNode(HUB, { port: 0 });
+  const hubUrl = `ws://127.0.0.1:${hub.port}`;
+  alice = await startNode(ALICE, { peers: [hubUrl] });
+  bob = await startNode(BOB, { peers: [hubUrl] });
+});
+
+afterAll(async () => {
+  for (const n of nodes) await n.stop();
+  for (const d of databases) await d.close();
+  await chain?.close();
+});
+
+const key = (seed: number) => ({
+  address: chain.account(seed).address,
+  publicKey: chain.account(seed).publicKey,
+});
+
+describe('channel nodes with real I/O', () => {
+  let aliceHub: string;
+  let hubBob: string;
+
+  it('opens channels on chain and links the nodes with a signed handshake', async () => {
+    aliceHub = await alice.open(key(HUB), [
+      { symbol: 'CNYX', amount: 50_000n },
+      { symbol: 'PTS', amount: 20_000n },
+    ]);
+    hubBob = await hub.open(key(BOB), [{ symbol: 'CNYX', amount: 40_000n }]);
+    await bob.deposit(hubBob, [{ symbol: 'CNYX', amount: 10_000n }]);
+    await until(
+      'both parties to know both channels',
+      () =>
+        [alice, hub].every((n) => n.channels().some((c) => c.id === aliceHub)) &&
+        [hub, bob].every((n) => n.channels().some((c) => c.id === hubBob)),
+    );
+    await until('links', () => hub.links.peers().length === 2);
+    expect(new Set(hub.links.peers())).toEqual(new Set([alice.address, bob.address]));
+    const view = bob.channels().find((c) => c.id === hubBob)!;
+    expect(view.assets.CNYX).toMatchObject({ deposit: 10_000n, peerDeposit: 40_000n, available: 10_000n });
+  });
+
+  it('pays a burst directly: many payments per proof, fewer commits than writes, all acknowledged', async () => {
+    const before = { ...alice.stats().machine };
+    const amounts = Array.from({ length: 300 }, (_, i) => BigInt(1 + (i % 7)));
+    const results = await Promise.all(
+      amounts.map((amount) => alice.pay({ payee: hub.address, asset: 'CNYX', amount })),
+    );
+    expect(results.every((r) => r.outcome === 'completed')).toBe(true);
+    const total = amounts.reduce((x, y) => x + y, 0n);
+    const after = alice.stats().machine;
+    // Many payments went under each signature.
+    expect(after.batchesSent - before.batchesSent).toBeLessThan(amounts.length / 3);
+    await until('quiet', () => alice.idle() && hub.idle());
+    const a = alice.channels().find((c) => c.id === aliceHub)!.assets.CNYX!;
+    const h = hub.channels().find((c) => c.id === aliceHub)!.assets.CNYX!;
+    expect(a.out.transferred).toBe(total);
+    expect(h.in).toEqual(a.out);
+    expect(h.available).toBe(total);
+    expect(a.available).toBe(50_000n - total);
+    // Group commit: each payment asked is a write (its record), but they reached the database in far
+    // fewer transactions.
+    const log = alice.stats().log;
+    expect(log.writes).toBeGreaterThanOrEqual(amounts.length);
+    expect(log.commits).toBeGreaterThan(0);
+    expect(log.commits).toBeLessThan(log.writes / 3);
+  });
+
+  it('pays an invoice through the hub (hash-locked over two hops) and in the other direction', async () => {
+    const invoice = bob.invoice('CNYX', 700n);
+    const paid = await alice.pay(invoice);
+    expect(paid).toMatchObject({ outcome: 'completed', hops: 2 });
+    await until('bob to record it', () =>
+      bob.paymentList().some((p) => p.id === paid.id && p.outcome === 'received'),
+    );
+    const back = alice.invoice('CNYX', 200n);
+    expect((await bob.pay(back)).outcome).toBe('completed');
+    // No route in an asset the hub's channel to Bob does not hold.
+    expect(await alice.pay({ ...bob.invoice('PTS', 5n) })).toMatchObject({
+      outcome: 'failed',
+      reason: 'no route',
+    });
+    await until('quiet', () => nodes.every((n) => n.idle()));
+    for (const id of [aliceHub, hubBob]) {
+      const [x, y] = id === aliceHub ? [alice, hub] : [hub, bob];
+      const vx = x.channels().find((c) => c.id === id)!;
+      const vy = y.channels().find((c) => c.id === id)!;
+      for (const symbol of Object.keys(vx.assets)) {
+        expect(vy.assets[symbol]!.in).toEqual(vx.assets[symbol]!.out);
+        expect(vx.assets[symbol]!.in).toEqual(vy.assets[symbol]!.out);
+        expect(vx.assets[symbol]!.out.locked).toBe(0n);
+      }
+    }
+  });
+
+  it('drops malformed frames and refuses a forged handshake, counted, without harm', async () => {
+    const refused = hub.links.counters.refused;
+    const junk = new WebSocket(`ws://127.0.0.1:${hub.port}`);
+    await new Promise((r) => junk.once('open', r));
+    junk.send(new Uint8Array([0xff, 0x00, 0x13]));
+    await new Promise((r) => junk.once('close', r));
+    const forged = new WebSocket(`ws://127.0.0.1:${hub.port}`);
+    await new Promise((r) => forged.once('open', r));
+    // Claims Alice's key but cannot sign for it.
+    forged.send(
+      encodeCanonical({
+        t: 'hello',
+        v: 1,
+        chainId: alice.chainId,
+        key: alice.publicKey,
+        challenge: new Uint8Array(32),
+      }),
+    );
+    forged.send(encodeCanonical({ t: 'auth', signature: new Uint8Array(64) }));
+    await new Promise((r) => forged.once('close', r));
+    expect(hub.links.counters.refused).toBe(refused + 2);
+    expect(hub.links.isLinked(alice.address)).toBe(true);
+    expect((await alice.pay({ payee: hub.address, asset: 'PTS', amount: 9n })).outcome).toBe('completed');
+  });
+
+  it('closes every channel; the chain pays out what the proofs say and conserves every asset', async () => {
+    const supplies = ASSETS.map((s) => chain.supply(s));
+    await until('quiet', () => nodes.every((n) => n.idle()));
+    const expected = new Map<string, bigint>();
+    for (const n of [alice, hub, bob])
+      for (const c of n.channels())
+        for (const [symbol, a] of Object.entries(c.assets)) {
+          const k = `${n.address}/${symbol}`;
+          expected.set(k, (expected.get(k) ?? chain.balance(n.address, symbol)) + a.available);
+        }
+    alice.close(aliceHub);
+    bob.close(hubBob);
+    await until(
+      'both channels settled and withdrawn',
+      async () => {
+        for (const id of [aliceHub, hubBob]) {
+          const c = await alice.chain.channel(id);
+          if (c?.status !== 'settled' || !c.withdrawnA || !c.withdrawnB) return false;
+        }
+        return true;
+      },
+      90_000,
+    );
+    for (const [k, v] of expected) {
+      const [address, symbol] = k.split('/') as [string, string];
+      expect(chain.balance(address, symbol), k).toBe(v);
+    }
+    expect(ASSETS.map((s) => chain.supply(s))).toEqual(supplies);
+    expect(chain.supply('CNYX')).toBe(3_000_000n);
+  });
+});

@@ -1,0 +1,7 @@
+// Generous timeouts: the suites start a chain and several channel nodes (some as child processes) on a
+// loaded 2-core machine. The limits are there to catch a hang, not to time anything.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: { testTimeout: 180_000, hookTimeout: 60_000, include: ['test/**/*.test.ts'], fileParallelism: false },
+});
