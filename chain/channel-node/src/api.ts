@@ -104,6 +104,7 @@ export async function serveChannelApi(
           publicKey: node.publicKey,
           chainId: node.chainId,
           linkPort: node.port,
+          idle: node.idle(),
           channels: node.channels(),
           stats: node.stats(),
         });

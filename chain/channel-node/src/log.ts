@@ -42,11 +42,20 @@ export class ChannelLog {
   private constructor(
     private readonly database: Database,
     readonly node: string,
+    private readonly commitDelayMs: number,
   ) {}
 
-  static async open(database: Database, node: string): Promise<ChannelLog> {
+  /**
+   * `commitDelayMs` holds every transaction open that long before it commits, as a slow disk would: crash
+   * tests use it to kill a node while its writes are in flight.
+   */
+  static async open(
+    database: Database,
+    node: string,
+    opts: { commitDelayMs?: number } = {},
+  ): Promise<ChannelLog> {
     await database.migrate(channelNodeMigrations);
-    return new ChannelLog(database, node);
+    return new ChannelLog(database, node, opts.commitDelayMs ?? 0);
   }
 
   /** Every record of the node in log order, and the chain height it had read up to. */
@@ -112,6 +121,7 @@ export class ChannelLog {
                 target: cursor.node,
                 set: { height: sql`greatest(${cursor.height}, ${height})` },
               });
+          if (this.commitDelayMs > 0) await new Promise((r) => setTimeout(r, this.commitDelayMs));
         });
       } catch (error) {
         // Unknown whether it committed: the node must stop and restart from what the log holds.

@@ -47,6 +47,8 @@ export interface ChannelNodeOptions {
   /** Machine settings; defaults suit dispute windows up to `hopDeltaMs - 2 × revealMarginMs`. */
   machine?: Partial<Omit<NodeConfig, 'suite' | 'chainId' | 'privateKey'>>;
   onProblem?: (problem: string) => void;
+  /** Holds every log commit open this long (a slow disk), for crash tests. Default 0. */
+  commitDelayMs?: number;
 }
 
 export const DEFAULT_MACHINE = {
@@ -161,7 +163,7 @@ export class ChannelNodeRuntime {
     const problem = opts.onProblem ?? (() => {});
     const { chainId } = await opts.client.identity();
     const address = addressFromPublicKey(opts.suite, opts.suite.publicKeyFromPrivate(opts.privateKey));
-    const log = await ChannelLog.open(opts.database, address);
+    const log = await ChannelLog.open(opts.database, address, { commitDelayMs: opts.commitDelayMs ?? 0 });
     const { records, height } = await log.load();
     let runtime: ChannelNodeRuntime | null = null;
     const links = new LinkManager({

@@ -1,0 +1,90 @@
+// `gongxin-channels start`: one channel node as a process. It signs with the account in --key-file
+// (created on first start), keeps its log in PostgreSQL (--database-url or DATABASE_URL) or in embedded
+// PGlite under --data-dir, links to the nodes given with --peer, accepts links on --listen and serves its
+// HTTP API on --api (loopback). When ready it prints one JSON line: {"ready":true, address, linkPort, api}.
+// SIGTERM and SIGINT stop it cleanly; after a crash it starts again from its log.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createChainClient } from '@gongxin/client';
+import { openDatabase } from '@gongxin/db';
+import { fromHex, toHex } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { serveChannelApi } from './api';
+import { ChannelNodeRuntime } from './runtime';
+
+const USAGE = `usage: gongxin-channels start --chain <node API url> [--key-file <path>] [--data-dir <dir>]
+       [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'start') {
+    console.error(USAGE);
+    return 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      chain: { type: 'string' },
+      'key-file': { type: 'string' },
+      'data-dir': { type: 'string', default: '.data/channels' },
+      'database-url': { type: 'string' },
+      listen: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      api: { type: 'string', default: '0' },
+      peer: { type: 'string', multiple: true, default: [] },
+      // Holds each log commit open this long, as a slow disk would (crash tests).
+      'commit-delay-ms': { type: 'string', default: '0' },
+    },
+  });
+  if (!values.chain) {
+    console.error(USAGE);
+    return 2;
+  }
+  const client = createChainClient({ url: values.chain });
+  const { suite: chainSuite } = await client.identity();
+  const suite = getSuite(chainSuite.id);
+  const dataDir = values['data-dir'];
+  mkdirSync(dataDir, { recursive: true });
+  const keyFile = values['key-file'] ?? path.join(dataDir, 'channel-key.json');
+  let privateKey: Uint8Array;
+  if (existsSync(keyFile)) {
+    privateKey = fromHex((JSON.parse(readFileSync(keyFile, 'utf8')) as { privateKey: string }).privateKey);
+  } else {
+    privateKey = suite.randomPrivateKey();
+    writeFileSync(keyFile, `${JSON.stringify({ suite: suite.id, privateKey: toHex(privateKey) })}\n`, {
+      mode: 0o600,
+    });
+  }
+  const url = values['database-url'] ?? process.env.DATABASE_URL;
+  const database = await openDatabase(url ? { url } : { dataDir, name: 'channels' });
+  const node = await ChannelNodeRuntime.start({
+    database,
+    client: createChainClient({ url: values.chain, suite }),
+    suite,
+    privateKey,
+    ...(values.listen !== undefined && { port: Number(values.listen), host: values.host }),
+    peers: values.peer,
+    commitDelayMs: Number(values['commit-delay-ms']),
+    onProblem: (p) => console.error(`[channels] ${p}`),
+  });
+  const api = await serveChannelApi(node, Number(values.api));
+  console.log(
+    JSON.stringify({
+      ready: true,
+      address: node.address,
+      linkPort: node.port,
+      api: api.url,
+      chainId: node.chainId,
+    }),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await api.close();
+  await node.stop();
+  await database.close();
+  return 0;
+}

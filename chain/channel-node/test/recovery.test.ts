@@ -1,0 +1,268 @@
+// kill -9 mid-batch: a channel node runs as its own process (`gongxin-channels start`) under a steady
+// two-way flood of payments with its peer, is killed with SIGKILL while batches and writes are in flight,
+// and starts again from its log. Afterwards both nodes hold the same state of every asset of the channel
+// (nonces, amounts), every payment the peer saw acknowledged is in it, and closing the channel pays out
+// on chain exactly what both sides' proofs say.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createChainClient } from '@gongxin/client';
+import { type Database, openDatabase } from '@gongxin/db';
+import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
+import { toHex } from '@gongxin/ledger';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ChannelNodeRuntime, type ChannelView, type PaymentView } from '../src';
+import { type ChannelTestChain, startChannelTestChain } from './chain';
+
+const BIN = fileURLToPath(new URL('../bin/gongxin-channels.mjs', import.meta.url));
+const A = 21;
+const B = 22;
+
+async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 90_000): Promise<void> {
+  const started = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface Child {
+  proc: ChildProcess;
+  api: string;
+  exited: Promise<void>;
+}
+
+function startChild(args: string[], stderr: string[]): Promise<Child> {
+  const proc = spawn(process.execPath, [BIN, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  createInterface({ input: proc.stderr! }).on('line', (l) => stderr.push(l));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no ready line; stderr: ${stderr.slice(-5).join(' | ')}`)),
+      60_000,
+    );
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      const ready = JSON.parse(line) as { ready: boolean; api: string };
+      if (!ready.ready) return;
+      clearTimeout(timer);
+      resolve({ proc, api: ready.api, exited });
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}; stderr: ${stderr.slice(-5).join(' | ')}`));
+    });
+  });
+}
+
+async function call<T>(api: string, route: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${api}${route}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${route}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+type JsonSide = { nonce: number; transferred: string; locked: string };
+interface StatusJson {
+  address: string;
+  idle: boolean;
+  channels: { id: string; assets: Record<string, { out: JsonSide; in: JsonSide; available: string }> }[];
+}
+
+const side = (s: { nonce: number; transferred: bigint | string; locked: bigint | string }) => ({
+  nonce: s.nonce,
+  transferred: BigInt(s.transferred),
+  locked: BigInt(s.locked),
+});
+
+const backends: { name: string; args: () => Promise<{ args: string[]; done: () => Promise<void> }> }[] = [
+  {
+    name: 'pglite',
+    args: async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'gongxin-channel-node-'));
+      return { args: ['--data-dir', dir], done: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+];
+if (process.env[TEST_DATABASE_URL])
+  backends.push({
+    name: 'postgres',
+    args: async () => {
+      const db = await openFreshPostgres(process.env[TEST_DATABASE_URL]!);
+      const dir = mkdtempSync(path.join(tmpdir(), 'gongxin-channel-node-'));
+      return {
+        args: ['--data-dir', dir, '--database-url', db.url],
+        done: async () => {
+          await db.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  });
+
+describe.each(backends)('kill -9 of a channel node mid-batch ($name)', ({ args: backendArgs }) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  });
+
+  it('restarts from its log with balances that match its counterparty and the chain', async () => {
+    const chain: ChannelTestChain = await startChannelTestChain([A, B]);
+    cleanups.push(() => chain.close());
+    const database: Database = await openDatabase({ memory: true });
+    cleanups.push(() => database.close());
+    const problems: string[] = [];
+    const alice = await ChannelNodeRuntime.start({
+      database,
+      client: createChainClient({ url: chain.url, suite: chain.suite }),
+      suite: chain.suite,
+      privateKey: chain.account(A).privateKey,
+      port: 0,
+      onProblem: (p) => problems.push(p),
+    });
+    cleanups.push(() => alice.stop());
+    const backend = await backendArgs();
+    cleanups.push(backend.done);
+    const keyDir = mkdtempSync(path.join(tmpdir(), 'gongxin-channel-key-'));
+    cleanups.push(async () => rmSync(keyDir, { recursive: true, force: true }));
+    const keyFile = path.join(keyDir, 'key.json');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(keyFile, JSON.stringify({ privateKey: toHex(chain.account(B).privateKey) }));
+    const args = [
+      '--chain',
+      chain.url,
+      '--key-file',
+      keyFile,
+      '--peer',
+      `ws://127.0.0.1:${alice.port}`,
+      // A slow disk: Bob's writes spend most of their time in flight, so the kill lands mid-write.
+      '--commit-delay-ms',
+      '15',
+      ...backend.args,
+    ];
+    const stderr: string[] = [];
+    let bob = await startChild(args, stderr);
+    cleanups.push(async () => {
+      bob.proc.kill('SIGKILL');
+      await bob.exited;
+    });
+    const bobAddress = (await call<StatusJson>(bob.api, '/status')).address;
+    expect(bobAddress).toBe(chain.account(B).address);
+
+    const channel = await alice.open(
+      { address: bobAddress, publicKey: chain.account(B).publicKey },
+      [
+        { symbol: 'CNYX', amount: 200_000n },
+        { symbol: 'PTS', amount: 100_000n },
+      ],
+      2_000,
+    );
+    await call(bob.api, '/deposit', { channel, deposits: [{ symbol: 'CNYX', amount: '200000' }] });
+    await until('the link and both views of the channel', async () => {
+      const s = await call<StatusJson>(bob.api, '/status');
+      return alice.links.isLinked(bobAddress) && s.channels.some((c) => c.id === channel);
+    });
+
+    // The flood: Alice pays Bob in bursts (CNYX and PTS), Bob pays Alice back through his API.
+    let flooding = true;
+    const aliceDone: Promise<PaymentView>[] = [];
+    const aliceLoop = (async () => {
+      for (let i = 0; flooding; i++) {
+        for (let k = 0; k < 20; k++)
+          aliceDone.push(
+            alice.pay({
+              payee: bobAddress,
+              asset: k % 4 === 0 ? 'PTS' : 'CNYX',
+              amount: BigInt(1 + ((i + k) % 9)),
+            }),
+          );
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    let bobApi = bob.api;
+    let bobCompleted = 0n;
+    const bobLoop = (async () => {
+      while (flooding) {
+        const batch = Array.from({ length: 10 }, (_, k) =>
+          call<PaymentView>(bobApi, '/pay', { payee: alice.address, asset: 'CNYX', amount: String(1 + k) })
+            .then((p) => {
+              if (p.outcome === 'completed') bobCompleted += BigInt(p.amount);
+            })
+            .catch(() => {}),
+        );
+        await Promise.all(batch);
+      }
+    })();
+
+    await until('a few hundred payments', () => alice.stats().machine.opsSent > 400);
+    // Kill Bob while Alice has a batch out that he has not acknowledged.
+    await until('a batch in flight', () => !alice.idle(), 10_000);
+    const ackedBefore = alice.stats().machine.batchesSent;
+    bob.proc.kill('SIGKILL');
+    await bob.exited;
+    const inFlightAtKill = !alice.idle();
+    await new Promise((r) => setTimeout(r, 500));
+    bob = await startChild(args, stderr);
+    bobApi = bob.api;
+    await until('the link again', () => alice.links.isLinked(bobAddress));
+    await until(
+      'more payments after the restart (a batch Bob acknowledged but lost would stop the channel)',
+      () => alice.stats().machine.batchesSent > ackedBefore + 20,
+      30_000,
+    );
+    flooding = false;
+    await aliceLoop;
+    await bobLoop;
+    const results = await Promise.all(aliceDone);
+    await until(
+      'both nodes quiet (a batch Bob acknowledged but lost would keep Alice waiting)',
+      async () => alice.idle() && (await call<StatusJson>(bob.api, '/status')).idle,
+      30_000,
+    );
+
+    expect(inFlightAtKill).toBe(true);
+    const { machine, log } = alice.stats();
+    console.log(
+      `recovery: ${results.length} payments by Alice (all completed) in ${machine.batchesSent} batches, ` +
+        `${log.writes} writes in ${log.commits} commits; Bob restarted from his log`,
+    );
+    const mine = alice.channels().find((c) => c.id === channel) as ChannelView;
+    const theirs = (await call<StatusJson>(bob.api, '/status')).channels.find((c) => c.id === channel)!;
+    for (const symbol of ['CNYX', 'PTS']) {
+      const a = mine.assets[symbol]!;
+      const b = theirs.assets[symbol]!;
+      expect(side(b.in), `${symbol}: Bob holds Alice's newest proof`).toEqual(side(a.out));
+      expect(side(b.out), `${symbol}: Alice holds Bob's newest proof`).toEqual(side(a.in));
+      // Every payment Alice saw acknowledged is in Bob's state.
+      const completed = results
+        .filter((r) => r.asset === symbol && r.outcome === 'completed')
+        .reduce((x, r) => x + r.amount, 0n);
+      expect(BigInt(b.in.transferred)).toBe(completed);
+      expect(BigInt(b.available) + a.available).toBe(symbol === 'CNYX' ? 400_000n : 100_000n);
+    }
+    expect(results.every((r) => r.outcome === 'completed')).toBe(true);
+    expect(BigInt(theirs.assets.CNYX!.out.transferred)).toBeGreaterThanOrEqual(bobCompleted);
+
+    // Close: the chain pays out what both proofs say.
+    const expected = {
+      a: chain.balance(alice.address, 'CNYX') + mine.assets.CNYX!.available,
+      b: chain.balance(bobAddress, 'CNYX') + BigInt(theirs.assets.CNYX!.available),
+    };
+    alice.close(channel);
+    await until('settled and withdrawn', async () => {
+      const c = await alice.chain.channel(channel);
+      return c?.status === 'settled' && c.withdrawnA && c.withdrawnB;
+    });
+    expect(chain.balance(alice.address, 'CNYX')).toBe(expected.a);
+    expect(chain.balance(bobAddress, 'CNYX')).toBe(expected.b);
+    expect(chain.supply('CNYX')).toBe(2_000_000n);
+    expect(chain.supply('PTS')).toBe(2_000_000n);
+  });
+});
