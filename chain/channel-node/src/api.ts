@@ -1,6 +1,8 @@
 // A channel node's HTTP API (JSON; amounts are decimal strings): what the wallet and scripts use to see
 // channels and payments, make invoices, pay, open and close. Bound to loopback by default: it acts with
-// the node's key, so whoever reaches it spends the node's channels.
+// the node's key, so whoever reaches it spends the node's channels. Browsers get in only from the origins
+// listed in `allowOrigins` (the suite's, where the wallet page is served): a request carrying any other
+// Origin is refused, so another web page the person visits cannot pay from their node.
 //
 //   GET  /status                       address, key, link port, channels, counters
 //   GET  /payments                     newest first
@@ -79,30 +81,47 @@ export interface ChannelApi {
   close(): Promise<void>;
 }
 
+export interface ChannelApiOptions {
+  port?: number;
+  host?: string;
+  /** Browser origins allowed to call the API (e.g. http://127.0.0.1:8080). Default: none. */
+  allowOrigins?: readonly string[];
+}
+
 export async function serveChannelApi(
   node: ChannelNodeRuntime,
-  port = 0,
-  host = '127.0.0.1',
+  opts: ChannelApiOptions = {},
 ): Promise<ChannelApi> {
+  const host = opts.host ?? '127.0.0.1';
+  const allowed = new Set(opts.allowOrigins ?? []);
   let refused = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const origin = req.headers.origin;
     const send = (status: number, body: unknown) => {
       res.writeHead(status, {
         'content-type': 'application/json',
-        // The wallet page talks to a node on another origin (loopback).
-        'access-control-allow-origin': '*',
-        'access-control-allow-headers': 'content-type',
+        ...(origin !== undefined &&
+          allowed.has(origin) && {
+            'access-control-allow-origin': origin,
+            'access-control-allow-headers': 'content-type',
+            vary: 'origin',
+          }),
       });
       res.end(toJson(body));
     };
     try {
+      if (origin !== undefined && !allowed.has(origin)) {
+        refused++;
+        return send(403, { error: 'forbidden', message: `origin ${origin} is not allowed` });
+      }
       if (req.method === 'OPTIONS') return send(204, {});
       if (req.method === 'GET' && path === '/status')
         return send(200, {
           address: node.address,
           publicKey: node.publicKey,
           chainId: node.chainId,
+          suite: node.suiteId,
           linkPort: node.port,
           idle: node.idle(),
           channels: node.channels(),
@@ -165,7 +184,7 @@ export async function serveChannelApi(
     }
   };
   const server = createServer((req, res) => void handle(req, res));
-  server.listen(port, host);
+  server.listen(opts.port ?? 0, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -15,7 +15,8 @@ import { serveChannelApi } from './api';
 import { ChannelNodeRuntime } from './runtime';
 
 const USAGE = `usage: gongxin-channels start --chain <node API url> [--key-file <path>] [--data-dir <dir>]
-       [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…`;
+       [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…
+       [--allow-origin <browser origin>]…`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -36,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
       peer: { type: 'string', multiple: true, default: [] },
       // Holds each log commit open this long, as a slow disk would (crash tests).
       'commit-delay-ms': { type: 'string', default: '0' },
+      // Browser origins the HTTP API answers (the suite's address, where the wallet page is served).
+      'allow-origin': { type: 'string', multiple: true, default: [] },
     },
   });
   if (!values.chain) {
@@ -69,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     commitDelayMs: Number(values['commit-delay-ms']),
     onProblem: (p) => console.error(`[channels] ${p}`),
   });
-  const api = await serveChannelApi(node, Number(values.api));
+  const api = await serveChannelApi(node, { port: Number(values.api), allowOrigins: values['allow-origin'] });
   console.log(
     JSON.stringify({
       ready: true,

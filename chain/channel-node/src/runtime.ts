@@ -25,7 +25,7 @@ import {
   type Outcome,
 } from '@gongxin/channels';
 import type { ChainClient, EventJson } from '@gongxin/client';
-import { hashlockOf } from '@gongxin/contracts';
+import { hashlockOf, type SignedBalanceProof } from '@gongxin/contracts';
 import type { Database } from '@gongxin/db';
 import { addressFromPublicKey, type CryptoSuite, toHex } from '@gongxin/ledger';
 import { ChainBridge, type ChainChannel, machineEventOf } from './chain';
@@ -92,8 +92,15 @@ export interface ChannelView {
       readonly out: SideView;
       /** The peer's payments to this node (the newest proof it countersigned). */
       readonly in: SideView;
+      /** The signed proofs themselves, for anyone to check: this node's, and the peer's it countersigned. */
+      readonly proofs: {
+        readonly out?: SignedBalanceProof;
+        readonly in?: SignedBalanceProof & { readonly countersignature: Uint8Array };
+      };
     };
   };
+  /** The parties' keys (the contract's aKey and bKey). */
+  readonly keys: { readonly mine: Uint8Array; readonly peer: Uint8Array };
 }
 
 export interface Invoice {
@@ -135,7 +142,10 @@ export class ChannelNodeRuntime {
   /** The port links are accepted on (when listening). */
   port: number | null = null;
   private machine!: ChannelNode;
-  private readonly sides = new Map<string, { out: SideView; in: SideView }>();
+  private readonly sides = new Map<
+    string,
+    { out: SideView; in: SideView; proofs: ChannelView['assets'][string]['proofs'] }
+  >();
   private readonly infos = new Map<string, DurableRecord & { t: 'channel' }>();
   private readonly payments = new Map<string, PaymentView>();
   private readonly waiters = new Map<string, ((p: PaymentView) => void)[]>();
@@ -146,6 +156,11 @@ export class ChannelNodeRuntime {
   private stopped = false;
   /** The chain id this node runs on. */
   readonly chainId: string;
+
+  /** The chain's crypto suite. */
+  get suiteId(): string {
+    return this.opts.suite.id;
+  }
 
   private constructor(
     private readonly opts: ChannelNodeOptions,
@@ -305,6 +320,7 @@ export class ChannelNodeRuntime {
           available: this.machine.available(id, symbol),
           out: s?.out ?? zero,
           in: s?.in ?? zero,
+          proofs: s?.proofs ?? {},
         };
       }
       out.push({
@@ -314,6 +330,7 @@ export class ChannelNodeRuntime {
         status: this.machine.statusOf(id) ?? 'open',
         disputeMs: info.disputeMs,
         assets,
+        keys: side === 'a' ? { mine: info.aKey, peer: info.bKey } : { mine: info.bKey, peer: info.aKey },
       });
     }
     return out;
@@ -433,8 +450,12 @@ export class ChannelNodeRuntime {
     if (r.t !== 'out' && r.t !== 'in') return;
     const key = `${r.channel}/${r.asset}`;
     const zero = { nonce: 0, transferred: 0n, locked: 0n };
-    const s = this.sides.get(key) ?? { out: zero, in: zero };
+    const s = this.sides.get(key) ?? { out: zero, in: zero, proofs: {} };
     s[r.t] = { nonce: r.proof.nonce, transferred: r.proof.transferred, locked: r.proof.locked };
+    s.proofs =
+      r.t === 'out'
+        ? { ...s.proofs, out: r.proof }
+        : { ...s.proofs, in: { ...r.proof, countersignature: r.countersignature } };
     this.sides.set(key, s);
   }
 

@@ -7,7 +7,7 @@ import { type Database, openDatabase } from '@gongxin/db';
 import { encodeCanonical } from '@gongxin/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ChannelNodeRuntime } from '../src';
+import { ChannelNodeRuntime, serveChannelApi } from '../src';
 import { ASSETS, type ChannelTestChain, startChannelTestChain } from './chain';
 
 const ALICE = 11;
@@ -163,6 +163,41 @@ describe('channel nodes with real I/O', () => {
     expect(hub.links.counters.refused).toBe(refused + 2);
     expect(hub.links.isLinked(alice.address)).toBe(true);
     expect((await alice.pay({ payee: hub.address, asset: 'PTS', amount: 9n })).outcome).toBe('completed');
+  });
+
+  it('serves its HTTP API: invoices and payments, bad input and foreign origins refused and counted', async () => {
+    const api = await serveChannelApi(bob, { allowOrigins: ['http://127.0.0.1:8080'] });
+    const aliceApi = await serveChannelApi(alice);
+    try {
+      const post = (base: string, route: string, body: unknown, origin?: string) =>
+        fetch(`${base}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(origin && { origin }) },
+          body: JSON.stringify(body),
+        });
+      const made = await post(api.url, '/invoice', { asset: 'CNYX', amount: '55' }, 'http://127.0.0.1:8080');
+      expect(made.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8080');
+      const { invoice } = (await made.json()) as { invoice: string };
+      expect(invoice).toMatch(/^gongxin-channel:/);
+      const paid = (await (await post(aliceApi.url, '/pay', { invoice })).json()) as {
+        outcome: string;
+        hops: number;
+      };
+      expect(paid).toMatchObject({ outcome: 'completed', hops: 2 });
+      const status = (await (await fetch(`${api.url}/status`)).json()) as {
+        channels: { assets: { CNYX: { proofs: { in: { countersignature: string } } } } }[];
+      };
+      expect(status.channels[0]!.assets.CNYX.proofs.in.countersignature).toMatch(/^[0-9a-f]{128}$/);
+      expect((await post(api.url, '/pay', { invoice: 'gongxin:pay?to=x' })).status).toBe(400);
+      expect((await post(api.url, '/invoice', { asset: 'CNYX', amount: '-5' })).status).toBe(400);
+      expect(
+        (await post(api.url, '/invoice', { asset: 'CNYX', amount: '5' }, 'https://elsewhere.example')).status,
+      ).toBe(403);
+      expect(api.refused()).toBe(3);
+    } finally {
+      await api.close();
+      await aliceApi.close();
+    }
   });
 
   it('closes every channel; the chain pays out what the proofs say and conserves every asset', async () => {

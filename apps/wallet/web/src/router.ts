@@ -11,6 +11,7 @@ export const router = createRouter({
     { path: '/history', name: 'history', component: () => import('./views/history-view.vue') },
     { path: '/issue', name: 'issue', component: () => import('./views/issue-view.vue') },
     { path: '/packets', name: 'packets', component: () => import('./views/packets-view.vue') },
+    { path: '/channels', name: 'channels', component: () => import('./views/channels-view.vue') },
     {
       path: '/packet/:id',
       name: 'packet',
