@@ -16,7 +16,7 @@ import { ChannelNodeRuntime } from './runtime';
 
 const USAGE = `usage: gongxin-channels start --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…
-       [--allow-origin <browser origin>]…`;
+       [--allow-origin <browser origin>]… [--hub-max-deposit <amount>]`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -39,10 +39,17 @@ export async function main(argv: string[]): Promise<number> {
       'commit-delay-ms': { type: 'string', default: '0' },
       // Browser origins the HTTP API answers (the suite's address, where the wallet page is served).
       'allow-origin': { type: 'string', multiple: true, default: [] },
+      // A hub: match the deposits of channels opened to it, up to this much per asset.
+      'hub-max-deposit': { type: 'string' },
     },
   });
   if (!values.chain) {
     console.error(USAGE);
+    return 2;
+  }
+  const hubMax = values['hub-max-deposit'];
+  if (hubMax !== undefined && !/^\d{1,20}$/.test(hubMax)) {
+    console.error('--hub-max-deposit: an integer amount in the smallest unit');
     return 2;
   }
   const client = createChainClient({ url: values.chain });
@@ -70,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(values.listen !== undefined && { port: Number(values.listen), host: values.host }),
     peers: values.peer,
     commitDelayMs: Number(values['commit-delay-ms']),
+    ...(hubMax !== undefined && { hub: { maxDeposit: BigInt(hubMax) } }),
     onProblem: (p) => console.error(`[channels] ${p}`),
   });
   const api = await serveChannelApi(node, { port: Number(values.api), allowOrigins: values['allow-origin'] });

@@ -49,6 +49,11 @@ export interface ChannelNodeOptions {
   onProblem?: (problem: string) => void;
   /** Holds every log commit open this long (a slow disk), for crash tests. Default 0. */
   commitDelayMs?: number;
+  /**
+   * A hub: when someone opens a channel to this node, it deposits as much as they did in each asset (up
+   * to `maxDeposit`), so payments can flow both ways through it at once.
+   */
+  hub?: { maxDeposit: bigint };
 }
 
 export const DEFAULT_MACHINE = {
@@ -472,12 +477,14 @@ export class ChannelNodeRuntime {
     if (m.kind === 'channel') {
       const c = await this.chain.channel(m.id);
       if (!c) return;
+      // Deposits grew: the channel's edges are replaced with the new capacities.
+      this.graph.removeChannel(c.info.id);
       if (c.status === 'open')
         for (const [symbol, d] of Object.entries(c.info.deposits))
           this.graph.addChannel(c.info.id, c.info.a, c.info.b, symbol, d.a + d.b);
-      else this.graph.removeChannel(c.info.id);
       const ours = c.info.a === this.address || c.info.b === this.address;
       if (ours && (!replay || !this.infos.has(c.info.id))) this.input(() => this.machine.addChannel(c.info));
+      if (ours && !replay && c.status === 'open' && c.info.b === this.address) this.matchDeposits(c);
     } else if (m.kind === 'closing') {
       if (m.ev.t === 'closing') this.graph.removeChannel(m.ev.channel);
       if (!replay && this.infos.has((m.ev as { channel: string }).channel))
@@ -506,6 +513,23 @@ export class ChannelNodeRuntime {
     // Every block before this one is fully applied (events of one block may still be on their way).
     if (!replay) this.log.setHeight(event.height - 1);
   }
+
+  /** A hub's answer to a channel opened to it: the same deposits, up to its limit, once per asset. */
+  private matchDeposits(c: ChainChannel): void {
+    const limit = this.opts.hub?.maxDeposit;
+    if (limit === undefined) return;
+    const deposits: { symbol: string; amount: bigint }[] = [];
+    for (const [symbol, d] of Object.entries(c.info.deposits)) {
+      const key = `${c.info.id}/${symbol}`;
+      if (d.b > 0n || d.a === 0n || this.matched.has(key)) continue;
+      this.matched.add(key);
+      deposits.push({ symbol, amount: d.a < limit ? d.a : limit });
+    }
+    if (deposits.length > 0)
+      this.chain.send({ name: 'deposit', params: { channel: c.info.id, deposits } }).catch(() => {});
+  }
+
+  private readonly matched = new Set<string>();
 
   /** Settles this node's closing channels once the chain allows it (anyone may; the parties do). */
   private async keep(): Promise<void> {

@@ -30,7 +30,10 @@ async function until(what: string, predicate: () => boolean | Promise<boolean>, 
   }
 }
 
-async function startNode(seed: number, opts: { port?: number; peers?: string[] } = {}) {
+async function startNode(
+  seed: number,
+  opts: { port?: number; peers?: string[]; hub?: { maxDeposit: bigint } } = {},
+) {
   const database = await openDatabase({ memory: true });
   databases.push(database);
   const node = await ChannelNodeRuntime.start({
@@ -47,7 +50,7 @@ async function startNode(seed: number, opts: { port?: number; peers?: string[] }
 
 beforeAll(async () => {
   chain = await startChannelTestChain([ALICE, HUB, BOB]);
-  hub = await startNode(HUB, { port: 0 });
+  hub = await startNode(HUB, { port: 0, hub: { maxDeposit: 30_000n } });
   const hubUrl = `ws://127.0.0.1:${hub.port}`;
   alice = await startNode(ALICE, { peers: [hubUrl] });
   bob = await startNode(BOB, { peers: [hubUrl] });
@@ -82,6 +85,11 @@ describe('channel nodes with real I/O', () => {
         [hub, bob].every((n) => n.channels().some((c) => c.id === hubBob)),
     );
     await until('links', () => hub.links.peers().length === 2);
+    // The hub matched Alice's deposits (up to its limit of 30,000) in the channel she opened to it.
+    await until('the hub to match Alice’s deposits', () => {
+      const assets = alice.channels().find((c) => c.id === aliceHub)?.assets;
+      return assets?.CNYX?.peerDeposit === 30_000n && assets.PTS?.peerDeposit === 20_000n;
+    });
     expect(new Set(hub.links.peers())).toEqual(new Set([alice.address, bob.address]));
     const view = bob.channels().find((c) => c.id === hubBob)!;
     expect(view.assets.CNYX).toMatchObject({ deposit: 10_000n, peerDeposit: 40_000n, available: 10_000n });
@@ -103,7 +111,7 @@ describe('channel nodes with real I/O', () => {
     const h = hub.channels().find((c) => c.id === aliceHub)!.assets.CNYX!;
     expect(a.out.transferred).toBe(total);
     expect(h.in).toEqual(a.out);
-    expect(h.available).toBe(total);
+    expect(h.available).toBe(30_000n + total);
     expect(a.available).toBe(50_000n - total);
     // Group commit: each payment asked is a write (its record), but they reached the database in far
     // fewer transactions.
