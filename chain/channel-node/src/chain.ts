@@ -139,10 +139,11 @@ export class ChainBridge {
   follow(fromHeight: number, handle: (event: EventJson) => Promise<void>): void {
     let next = Math.max(1, fromHeight);
     let chainOfWork = Promise.resolve();
+    // Events of the newest block already handed on: a subscription opened again starts at that block.
+    let seen = new Set<string>();
+    let seenHeight = next;
     const open = () => {
       if (this.stopped) return;
-      let seen = new Set<string>();
-      let seenHeight = next;
       this.unsubscribe = this.client.subscribeEvents(
         { contract: 'channels', fromHeight: next },
         (event) => {

@@ -517,7 +517,7 @@ export class ChannelNodeRuntime {
   /** A hub's answer to a channel opened to it: the same deposits, up to its limit, once per asset. */
   private matchDeposits(c: ChainChannel): void {
     const limit = this.opts.hub?.maxDeposit;
-    if (limit === undefined) return;
+    if (limit === undefined || limit <= 0n) return;
     const deposits: { symbol: string; amount: bigint }[] = [];
     for (const [symbol, d] of Object.entries(c.info.deposits)) {
       const key = `${c.info.id}/${symbol}`;
