@@ -159,7 +159,7 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
       securityHeaders({
         secure: publicUrl.startsWith('https:'),
         formOrigins: [new URL(services.issuer).origin],
-        connectOrigins: options.connectOrigins,
+        connectOrigins: [...(def.connectOrigins ?? []), ...(options.connectOrigins ?? [])],
       }),
     );
     // `/<id>` without the slash: the cookie path and relative URLs need `/<id>/`.

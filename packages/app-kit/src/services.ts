@@ -139,4 +139,9 @@ export interface AppDefinition<TRouter extends AnyTRPCRouter = AnyTRPCRouter, TR
   // biome-ignore lint/suspicious/noExplicitAny: each feed decodes its own reading type.
   mqtt?: (services: AppServices, app: TRuntime) => readonly DeviceIngestDefinition<any>[];
   rateLimits?: RateLimits;
+  /**
+   * Origins the app's pages may connect to beyond its own (CSP connect-src), e.g. a service the person
+   * runs on their own machine.
+   */
+  connectOrigins?: readonly string[];
 }

@@ -24,4 +24,6 @@ export const walletApp = defineSuiteApp({
   setup: createWalletRuntime,
   indexer: walletIndexer,
   webDist: new URL('../../web/dist', import.meta.url),
+  // The Channels page talks to the person's own channel node on their machine (its loopback HTTP API).
+  connectOrigins: ['http://127.0.0.1:*', 'http://localhost:*'],
 });

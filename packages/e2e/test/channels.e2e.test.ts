@@ -1,0 +1,168 @@
+// The superconducting network end to end in Chromium on the demo chain: two citizens each run their own
+// channel node (holding their key) and use the wallet's Channels page against it. Both open a channel to a
+// hub (which matches their deposits), one makes an invoice (a QR code), the other pays it through the hub,
+// both check their proofs in the page and close; once the chain has settled both channels, every
+// account's CNYD on chain is what the payment says.
+
+import { type ChannelApi, ChannelNodeRuntime, serveChannelApi } from '@gongxin/channel-node';
+import { createChainClient } from '@gongxin/client';
+import { type Database, openDatabase } from '@gongxin/db';
+import { fromHex } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { demoAccounts } from '@gongxin/passport-server';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+
+const SYMBOL = 'CNYD';
+const DEPOSIT = 10_000n;
+const PAID = 2_500n;
+
+let suite: SuiteProcess;
+let browser: Browser;
+const closers: (() => Promise<unknown>)[] = [];
+const errors: string[] = [];
+
+beforeAll(async () => {
+  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }), launchBrowser()]);
+});
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close().catch(() => {});
+  await browser?.close();
+  await suite?.stop();
+});
+
+function input(page: Page, testId: string) {
+  return page
+    .locator(`[data-test="${testId}"] input, input[data-test="${testId}"], textarea[data-test="${testId}"]`)
+    .first();
+}
+
+describe('channels in the wallet', () => {
+  it('two citizens pay each other through a hub and close; the chain balances match', async () => {
+    const suiteCrypto = getSuite('ed25519-sha256');
+    const people = demoAccounts(suiteCrypto).filter((a) => a.kind === 'person');
+    const [aliceAccount, bobAccount, hubAccount] = people;
+    expect(hubAccount).toBeDefined();
+    const chainUrl = `${suite.url}/chain`;
+    const client = createChainClient({ url: chainUrl, suite: suiteCrypto });
+    const balance = async (address: string) =>
+      BigInt(((await client.state(`assets/bal/${SYMBOL}/${address}`)).value as string | number | null) ?? 0);
+
+    const start = async (
+      privateKey: string,
+      opts: { port?: number; peers?: string[]; hub?: { maxDeposit: bigint } },
+    ) => {
+      const database: Database = await openDatabase({ memory: true });
+      const node = await ChannelNodeRuntime.start({
+        database,
+        client,
+        suite: suiteCrypto,
+        privateKey: fromHex(privateKey),
+        ...opts,
+      });
+      closers.push(
+        () => database.close(),
+        () => node.stop(),
+      );
+      return node;
+    };
+    const hub = await start(hubAccount!.privateKey, { port: 0, hub: { maxDeposit: DEPOSIT } });
+    const peers = [`ws://127.0.0.1:${hub.port}`];
+    const alice = await start(aliceAccount!.privateKey, { peers });
+    const bob = await start(bobAccount!.privateKey, { peers });
+    const origin = new URL(suite.url).origin;
+    const apis: ChannelApi[] = [];
+    for (const node of [alice, bob]) {
+      const api = await serveChannelApi(node, { allowOrigins: [origin] });
+      apis.push(api);
+      closers.push(() => api.close());
+    }
+    const before = {
+      alice: await balance(alice.address),
+      bob: await balance(bob.address),
+      hub: await balance(hub.address),
+    };
+
+    const pageFor = async (name: string, api: ChannelApi) => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      closers.push(() => context.close());
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
+      await page.goto(`${suite.url}/wallet/#/channels`);
+      await input(page, 'channel-node-url').fill(api.url);
+      await page.getByTestId('channel-node-connect').click();
+      await page.getByTestId('channel-node-address').waitFor({ timeout: 30_000 });
+      return page;
+    };
+    const alicePage = await pageFor('alice', apis[0]!);
+    const bobPage = await pageFor('bob', apis[1]!);
+
+    // Both open a channel to the hub from the page.
+    for (const page of [alicePage, bobPage]) {
+      await input(page, 'open-peer').fill(hub.address);
+      await input(page, 'open-peer-key').fill(Buffer.from(hub.publicKey).toString('hex'));
+      await input(page, 'open-asset').fill(SYMBOL);
+      await input(page, 'open-amount').fill(DEPOSIT.toString());
+      await page.getByTestId('open-submit').click();
+    }
+    for (const page of [alicePage, bobPage])
+      await page
+        .locator('[data-test="channel-status"][data-status="open"]')
+        .waitFor({ timeout: 60_000 })
+        .catch(async (error) => {
+          await saveScreenshot(page, 'channels-open');
+          throw error;
+        });
+    // The hub matched both deposits, so it can pass Alice's payment on to Bob.
+    await expect
+      .poll(() => bob.channels()[0]?.assets[SYMBOL]?.peerDeposit, { timeout: 60_000 })
+      .toBe(DEPOSIT);
+
+    // Bob's invoice, as text and QR code; Alice pays it.
+    await input(bobPage, 'invoice-asset').fill(SYMBOL);
+    await input(bobPage, 'invoice-amount').fill(PAID.toString());
+    await bobPage.getByTestId('invoice-submit').click();
+    await bobPage.getByTestId('invoice-qr').locator('img').waitFor();
+    const invoice = (await bobPage.getByTestId('invoice-text').textContent())!.trim();
+    expect(invoice).toMatch(/^gongxin-channel:/);
+    await input(alicePage, 'pay-invoice').fill(invoice);
+    await alicePage.getByTestId('pay-submit').click();
+    await alicePage
+      .locator('[data-test="pay-outcome"][data-outcome="completed"]')
+      .waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => bobPage.locator('[data-test="channel-available"]').first().getAttribute('data-units'))
+      .toBe((DEPOSIT + PAID).toString());
+
+    // Every proof checks out in the browser.
+    for (const page of [alicePage, bobPage]) {
+      await page.getByTestId('channel-verify').first().click();
+      const checks = page.getByTestId('channel-check');
+      await expect.poll(() => checks.count()).toBeGreaterThan(0);
+      expect(await page.locator('[data-test="channel-check"][data-ok="false"]').count()).toBe(0);
+    }
+
+    // Both close; the nodes settle and withdraw once the dispute window has passed.
+    await alicePage.getByTestId('channel-close').click();
+    await bobPage.getByTestId('channel-close').click();
+    const ids = [alice.channels()[0]!.id, bob.channels()[0]!.id];
+    await expect
+      .poll(
+        async () => {
+          for (const id of ids) {
+            const c = await alice.chain.channel(id);
+            if (c?.status !== 'settled' || !c.withdrawnA || !c.withdrawnB) return false;
+          }
+          return true;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(true);
+    expect(await balance(alice.address)).toBe(before.alice - PAID);
+    expect(await balance(bob.address)).toBe(before.bob + PAID);
+    expect(await balance(hub.address)).toBe(before.hub);
+    expect(errors).toEqual([]);
+  }, 240_000);
+});
