@@ -523,6 +523,7 @@ export class ChannelNodeRuntime {
       const key = `${c.info.id}/${symbol}`;
       if (d.b > 0n || d.a === 0n || this.matched.has(key)) continue;
       this.matched.add(key);
+      // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers only).
       deposits.push({ symbol, amount: d.a < limit ? d.a : limit });
     }
     if (deposits.length > 0)
