@@ -79,6 +79,8 @@ export async function main(argv: string[]): Promise<number> {
     commitDelayMs: Number(values['commit-delay-ms']),
     ...(hubMax !== undefined && { hub: { maxDeposit: BigInt(hubMax) } }),
     onProblem: (p) => console.error(`[channels] ${p}`),
+    // A failed log write leaves it unknown what is durable: exit, and start again from the log.
+    onFatal: () => process.exit(1),
   });
   const api = await serveChannelApi(node, { port: Number(values.api), allowOrigins: values['allow-origin'] });
   console.log(

@@ -47,6 +47,8 @@ export interface ChannelNodeOptions {
   /** Machine settings; defaults suit dispute windows up to `hopDeltaMs - 2 × revealMarginMs`. */
   machine?: Partial<Omit<NodeConfig, 'suite' | 'chainId' | 'privateKey'>>;
   onProblem?: (problem: string) => void;
+  /** The node stopped because its log failed; a process should exit and start again from its log. */
+  onFatal?: (why: string) => void;
   /** Holds every log commit open this long (a slow disk), for crash tests. Default 0. */
   commitDelayMs?: number;
   /**
@@ -468,7 +470,7 @@ export class ChannelNodeRuntime {
     if (this.counters.fatal) return;
     this.counters.fatal = why;
     this.opts.onProblem?.(`channel node stopped: ${why}`);
-    void this.stop();
+    void this.stop().then(() => this.opts.onFatal?.(why));
   }
 
   private async onChainEvent(event: EventJson, replay: boolean): Promise<void> {

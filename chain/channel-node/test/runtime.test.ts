@@ -239,3 +239,23 @@ describe('channel nodes with real I/O', () => {
     expect(chain.supply('CNYX')).toBe(3_000_000n);
   });
 });
+
+describe('a failed log write', () => {
+  it('stops the node and reports it', async () => {
+    const database = await openDatabase({ memory: true });
+    const fatal: string[] = [];
+    const carol = await ChannelNodeRuntime.start({
+      database,
+      client: createChainClient({ url: chain.url, suite: chain.suite }),
+      suite: chain.suite,
+      privateKey: chain.account(14).privateKey,
+      onFatal: (why) => fatal.push(why),
+    });
+    await database.close();
+    carol.invoice('CNYX', 5n);
+    await until('the node to stop', () => fatal.length > 0, 10_000);
+    expect(fatal[0]).toMatch(/log write failed/);
+    expect(carol.stats().runtime.fatal).toMatch(/log write failed/);
+    expect(carol.stats().log.commits).toBe(0);
+  });
+});
