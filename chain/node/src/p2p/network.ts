@@ -34,9 +34,9 @@ import {
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { ADMISSION_SLICE_MS } from '../mempool';
 import type { ConsensusNetwork, LoggerLike } from '../node';
+import { realTimers, type TimerHandle, type Timers } from '../ports';
 import type { SyncServer } from '../sync/server';
 import { encodeManifest } from '../sync/snapshot';
-import { realTimers, type TimerHandle, type Timers } from '../ports';
 import { freshStallWatch, planRegossip, type StallWatch } from './gossip';
 import {
   type AuthContext,
