@@ -576,15 +576,21 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
       if (!admitted.duplicate && this.waitingForTxs) this.startNextHeightSoon();
       return admitted.duplicate ? 'duplicate' : 'admitted';
     } catch (error) {
-      // A peer passes on what it admitted itself. A stale nonce (the tx arrived after its block), a key
-      // rotated meanwhile or a full mempool is a race, not misbehaviour: only what no honest node could
-      // have admitted counts as a bad message.
-      if (error instanceof TxRejected && FORGED_TX_CODES.has(error.code)) {
-        this.stats.badMessages++;
-        return 'junk';
-      }
-      return 'refused';
+      return this.refusedPeerTx(error);
     }
+  }
+
+  /**
+   * A peer passes on what it admitted itself. A stale nonce (the tx arrived after its block), a key
+   * rotated meanwhile or a full mempool is a race, not misbehaviour: only what no honest node could
+   * have admitted counts as a bad message.
+   */
+  private refusedPeerTx(error: unknown): 'junk' | 'refused' {
+    if (error instanceof TxRejected && FORGED_TX_CODES.has(error.code)) {
+      this.stats.badMessages++;
+      return 'junk';
+    }
+    return 'refused';
   }
 
   /**
@@ -594,12 +600,8 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
   async receiveTxs(txs: readonly Uint8Array[], keys: readonly string[], peer: string): Promise<TxVerdict[]> {
     const results = await this.admitMany(txs, { peer, keys });
     return results.map((r) => {
-      if (!('error' in r)) return r.duplicate ? 'duplicate' : 'admitted';
-      if (r.error instanceof TxRejected && FORGED_TX_CODES.has(r.error.code)) {
-        this.stats.badMessages++;
-        return 'junk';
-      }
-      return 'refused';
+      if ('error' in r) return this.refusedPeerTx(r.error);
+      return r.duplicate ? 'duplicate' : 'admitted';
     });
   }
 

@@ -1071,12 +1071,7 @@ export class PeerNetwork implements ConsensusNetwork {
             if (v === 'admitted') admitted.push(txs[j]!);
             else if (v === 'junk') this.count(from.link, 'junk_tx', 'a tx no honest node would admit');
           });
-          const origin = toHex(from.origin);
-          for (let i = 0; i < admitted.length; i += MAX_TXS_PER_FRAME) {
-            const part = admitted.slice(i, i + MAX_TXS_PER_FRAME);
-            const frame = part.length === 1 ? txFrame(part[0]!, from.origin) : txsFrame(part, from.origin);
-            this.relay(frame, from.link, origin, null, 'low');
-          }
+          this.relayAdmitted(from, admitted);
         }
       }
       this.inbound.length = 0;
@@ -1085,6 +1080,16 @@ export class PeerNetwork implements ConsensusNetwork {
       this.inboundNext = 0;
     } finally {
       this.inboundBusy = false;
+    }
+  }
+
+  /** Pass on peers' txs admitted here, in frames of at most MAX_TXS_PER_FRAME, keeping their origin. */
+  private relayAdmitted(from: { link: Link; origin: Uint8Array }, txs: readonly Uint8Array[]) {
+    const origin = toHex(from.origin);
+    for (let i = 0; i < txs.length; i += MAX_TXS_PER_FRAME) {
+      const part = txs.slice(i, i + MAX_TXS_PER_FRAME);
+      const frame = part.length === 1 ? txFrame(part[0]!, from.origin) : txsFrame(part, from.origin);
+      this.relay(frame, from.link, origin, null, 'low');
     }
   }
 
@@ -1111,14 +1116,7 @@ export class PeerNetwork implements ConsensusNetwork {
       } else if (verdict === 'junk') this.count(from.link, 'junk_tx', 'a tx no honest node would admit');
       if ((this.inboundNext & 15) === 0 && performance.now() >= until) break;
     }
-    for (const [from, list] of relays) {
-      const origin = toHex(from.origin);
-      for (let i = 0; i < list.length; i += MAX_TXS_PER_FRAME) {
-        const part = list.slice(i, i + MAX_TXS_PER_FRAME);
-        const frame = part.length === 1 ? txFrame(part[0]!, from.origin) : txsFrame(part, from.origin);
-        this.relay(frame, from.link, origin, null, 'low');
-      }
-    }
+    for (const [from, list] of relays) this.relayAdmitted(from, list);
     if (this.inboundNext < this.inbound.length) {
       this.inboundScheduled = true;
       setImmediate(() => this.drainInbound());
