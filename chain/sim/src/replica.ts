@@ -23,6 +23,7 @@ import {
   toHex,
 } from '@gongxin/ledger';
 import {
+  bestSyncSource,
   ChainNode,
   type ConsensusNetwork,
   defaultPeerLimits,
@@ -515,12 +516,7 @@ class ReplicaLink implements ConsensusNetwork {
     }
     const head = node.head.height;
     if (this.wanted <= head) this.wanted = 0;
-    let best: PeerView | null = null;
-    for (const p of this.peers.values()) {
-      if (p.height <= head) continue;
-      if (!best || p.height > best.height || (p.height === best.height && p.syncFailures < best.syncFailures))
-        best = p;
-    }
+    let best = bestSyncSource(this.peers.values(), head);
     if (!best) {
       this.behind = null;
       if (this.wanted === 0) return;

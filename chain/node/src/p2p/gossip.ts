@@ -79,3 +79,20 @@ export function planRegossip<M extends { height: number; round: number }, P exte
   const messages = ofHeight.filter((m) => m.round >= maxRound - 1);
   return { watch: input.watch, messages, peers };
 }
+
+/**
+ * The peer to sync blocks from: of those whose head is above ours, the highest, and among equals the one
+ * that failed us least. Null when no peer is ahead.
+ */
+export function bestSyncSource<P extends { height: number; syncFailures: number }>(
+  peers: Iterable<P>,
+  head: number,
+): P | null {
+  let best: P | null = null;
+  for (const p of peers) {
+    if (p.height <= head) continue;
+    if (!best || p.height > best.height || (p.height === best.height && p.syncFailures < best.syncFailures))
+      best = p;
+  }
+  return best;
+}

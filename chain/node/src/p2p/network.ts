@@ -37,7 +37,7 @@ import type { ConsensusNetwork, LoggerLike } from '../node';
 import { realTimers, type TimerHandle, type Timers } from '../ports';
 import type { SyncServer } from '../sync/server';
 import { encodeManifest } from '../sync/snapshot';
-import { freshStallWatch, planRegossip, type StallWatch } from './gossip';
+import { bestSyncSource, freshStallWatch, planRegossip, type StallWatch } from './gossip';
 import {
   type AuthContext,
   authSignBytes,
@@ -1175,12 +1175,7 @@ export class PeerNetwork implements ConsensusNetwork {
     // Batches being applied are as good as had: ask for what follows them.
     const head = Math.max(stored, this.syncApplying > 0 ? this.syncAhead : 0);
     if (this.wanted <= head) this.wanted = 0;
-    let best: Link | null = null;
-    for (const l of this.links.values()) {
-      if (l.height <= head) continue;
-      if (!best || l.height > best.height || (l.height === best.height && l.syncFailures < best.syncFailures))
-        best = l;
-    }
+    let best = bestSyncSource(this.links.values(), head);
     if (!best) {
       this.behind = null;
       if (this.wanted === 0) return;
