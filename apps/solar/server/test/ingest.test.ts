@@ -158,10 +158,12 @@ describe('solar ingest', () => {
     const after = samples.find((s) => s.t >= start + 2 * H + 50 * MIN)!;
     const from = Math.floor(before.t / (15 * MIN)) * 15 * MIN;
     const to = Math.floor(after.t / (15 * MIN)) * 15 * MIN;
-    // Energy in [from, to] from intervals = registers' difference + the other readings' deltas in those intervals.
-    const inRange = samples.filter((s) => s.t >= from && s.t < to + 15 * MIN && s.epoch === after.epoch);
-    const firstInRangePrev = samples.filter((s) => s.t < from).at(-1)!;
-    const exact = inRange.at(-1)!.exportWh - firstInRangePrev.exportWh;
+    // A delta between two readings belongs to the time between them (a reading on a boundary closes the
+    // interval before it), so intervals [from, to] hold exactly the registers' difference between the
+    // reading at `from` and the reading at the end of interval `to`.
+    const at = (t: number) => samples.find((s) => s.t === t)!;
+    expect(at(from).epoch).toBe(at(to + 15 * MIN).epoch);
+    const exact = at(to + 15 * MIN).exportWh - at(from).exportWh;
     const summed = intervals
       .filter((i) => Number(i.start) >= from && Number(i.start) <= to)
       .reduce((s, i) => s + BigInt(i.export_wh), 0n);
