@@ -11,7 +11,8 @@
 // the lower address stays. Messages for a peer without a link wait in a bounded queue until one opens.
 
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Message } from '@gongxin/channels';
 import {
   addressFromPublicKey,
@@ -80,6 +81,7 @@ export class LinkManager {
     outboxDropped: 0,
   };
   private server: WebSocketServer | null = null;
+  private detachUpgrade: (() => void) | null = null;
   private readonly links = new Map<string, Conn>();
   private readonly conns = new Set<Conn>();
   private readonly outbox = new Map<string, Message[]>();
@@ -104,6 +106,26 @@ export class LinkManager {
       server.once('error', reject);
     });
     return (server.address() as AddressInfo).port;
+  }
+
+  /**
+   * Accepts links on an HTTP server that serves other things too, at `path` (ws://host:port/path):
+   * upgrades to other paths are left to their own handlers.
+   */
+  listenOn(http: Server, path: string): void {
+    const server = new WebSocketServer({ noServer: true, maxPayload: MAX_LINK_FRAME_BYTES });
+    this.server = server;
+    server.on('connection', (ws) => this.attach(ws, 'them'));
+    const onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
+      if (this.closed) {
+        socket.destroy();
+        return;
+      }
+      server.handleUpgrade(req, socket, head, (ws) => server.emit('connection', ws, req));
+    };
+    http.on('upgrade', onUpgrade);
+    this.detachUpgrade = () => http.off('upgrade', onUpgrade);
   }
 
   /** Keeps a link to the node at `url` (ws://host:port), dialing again whenever it drops. */
@@ -174,6 +196,7 @@ export class LinkManager {
     }
     this.conns.clear();
     this.links.clear();
+    this.detachUpgrade?.();
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }

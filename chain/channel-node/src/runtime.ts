@@ -16,6 +16,7 @@
 // events since the height the log reached are read again.
 
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import {
   ChannelGraph,
   ChannelNode,
@@ -40,6 +41,8 @@ export interface ChannelNodeOptions {
   /** Accept links on this port (0: any free one); none when absent (a node that only dials out). */
   port?: number;
   host?: string;
+  /** Accept links on this HTTP server at this path instead (a node inside a larger service). */
+  server?: { http: Server; path: string };
   /** Peers' link addresses (ws://host:port) to keep links to. */
   peers?: readonly string[];
   /** Clock tick of the machine, ms. Default 20. */
@@ -205,6 +208,7 @@ export class ChannelNodeRuntime {
     );
     for (const r of records) rt.note(r);
     if (opts.port !== undefined) rt.port = await links.listen(opts.port, opts.host);
+    else if (opts.server) links.listenOn(opts.server.http, opts.server.path);
     for (const url of opts.peers ?? []) links.connect(url);
     // Events at or below the log's height were applied before: they only rebuild the channel graph.
     chain.follow(1, (event) => rt.onChainEvent(event, event.height <= height));

@@ -1,6 +1,6 @@
 // The superconducting network end to end in Chromium on the demo chain: two citizens each run their own
-// channel node (holding their key) and use the wallet's Channels page against it. Both open a channel to a
-// hub (which matches their deposits), one makes an invoice (a QR code), the other pays it through the hub,
+// channel node (holding their key) and use the wallet's Channels page against it. Both link to the hub the
+// suite runs and open a channel to it from the page (the hub matches their deposits), one makes an invoice (a QR code), the other pays it through the hub,
 // both check their proofs in the page and close; once the chain has settled both channels, every
 // account's CNYD on chain is what the payment says.
 
@@ -43,24 +43,20 @@ describe('channels in the wallet', () => {
   it('two citizens pay each other through a hub and close; the chain balances match', async () => {
     const suiteCrypto = getSuite('ed25519-sha256');
     const people = demoAccounts(suiteCrypto).filter((a) => a.kind === 'person');
-    const [aliceAccount, bobAccount, hubAccount] = people;
-    expect(hubAccount).toBeDefined();
+    const [aliceAccount, bobAccount] = people;
+    const hub = demoAccounts(suiteCrypto).find((a) => a.id === 'channel-hub')!;
     const chainUrl = `${suite.url}/chain`;
     const client = createChainClient({ url: chainUrl, suite: suiteCrypto });
     const balance = async (address: string) =>
       BigInt(((await client.state(`assets/bal/${SYMBOL}/${address}`)).value as string | number | null) ?? 0);
 
-    const start = async (
-      privateKey: string,
-      opts: { port?: number; peers?: string[]; hub?: { maxDeposit: bigint } },
-    ) => {
+    const start = async (privateKey: string) => {
       const database: Database = await openDatabase({ memory: true });
       const node = await ChannelNodeRuntime.start({
         database,
         client,
         suite: suiteCrypto,
         privateKey: fromHex(privateKey),
-        ...opts,
       });
       closers.push(
         () => database.close(),
@@ -68,10 +64,8 @@ describe('channels in the wallet', () => {
       );
       return node;
     };
-    const hub = await start(hubAccount!.privateKey, { port: 0, hub: { maxDeposit: DEPOSIT } });
-    const peers = [`ws://127.0.0.1:${hub.port}`];
-    const alice = await start(aliceAccount!.privateKey, { peers });
-    const bob = await start(bobAccount!.privateKey, { peers });
+    const alice = await start(aliceAccount!.privateKey);
+    const bob = await start(bobAccount!.privateKey);
     const origin = new URL(suite.url).origin;
     const apis: ChannelApi[] = [];
     for (const node of [alice, bob]) {
@@ -99,10 +93,12 @@ describe('channels in the wallet', () => {
     const alicePage = await pageFor('alice', apis[0]!);
     const bobPage = await pageFor('bob', apis[1]!);
 
-    // Both open a channel to the hub from the page.
+    // Both link to the suite's hub and open a channel to it from the page.
     for (const page of [alicePage, bobPage]) {
-      await input(page, 'open-peer').fill(hub.address);
-      await input(page, 'open-peer-key').fill(Buffer.from(hub.publicKey).toString('hex'));
+      await page.getByTestId('hub').waitFor();
+      await page.getByTestId('use-hub').click();
+      await expect.poll(() => input(page, 'open-peer').inputValue()).toBe(hub.address);
+      expect(await input(page, 'open-peer-key').inputValue()).toBe(hub.publicKey);
       await input(page, 'open-asset').fill(SYMBOL);
       await input(page, 'open-amount').fill(DEPOSIT.toString());
       await page.getByTestId('open-submit').click();

@@ -92,7 +92,13 @@ export async function startExplorerChain(opts: ExplorerChainOptions): Promise<Ex
     caughtUp: (timeoutMs) => h.caughtUp(timeoutMs),
     async query<T>(path: string, input?: unknown): Promise<T> {
       const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-      const res = await fetch(`${h.url}/explorer/api/trpc/${path}${qs}`);
+      const url = `${h.url}/explorer/api/trpc/${path}${qs}`;
+      // A query is a GET: like a browser, send it again once when a kept-alive connection turns out to
+      // have been closed by the server as it was reused (undici reports that as "fetch failed").
+      const res = await fetch(url).catch((error: unknown) => {
+        if (error instanceof TypeError) return fetch(url);
+        throw error;
+      });
       const body = (await res.json()) as { result?: { data: T }; error?: unknown };
       if (!res.ok || !body.result) throw new TrpcHttpError(res.status, body.error ?? body);
       return body.result.data;

@@ -229,6 +229,16 @@ const SPECS: DemoSpec[] = [
     base: '91510107MA6CGX0B2',
     verified: true,
   },
+  {
+    // The hub the embedded suite runs in the superconducting network: it matches the deposit of a
+    // channel opened to it, so payments flow through it both ways at once.
+    id: 'channel-hub',
+    label: { 'zh-CN': '超导网络枢纽', en: 'Superconducting network hub' },
+    kind: 'organization',
+    name: '共信超导网络枢纽',
+    base: '91110108MA0GXHB03',
+    verified: true,
+  },
 ];
 
 function demoPrivateKey(suite: CryptoSuite, id: string): Uint8Array {

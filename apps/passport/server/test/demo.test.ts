@@ -19,10 +19,11 @@ describe('demo accounts and genesis', () => {
         'plant-operator',
         'enterprise-farm',
         'enterprise-solar',
+        'channel-hub',
       ]),
     );
     for (const account of a) expect(checkIdNumber(account.kind, account.idNumber).ok, account.id).toBe(true);
-    expect(a.filter((x) => x.kind === 'organization')).toHaveLength(2);
+    expect(a.filter((x) => x.kind === 'organization')).toHaveLength(3);
 
     const keys = passportKeysFrom(new Uint8Array(32).fill(3));
     const genesis = passportGenesis(a, keys);

@@ -15,11 +15,14 @@ import {
   suiteAppInfo,
   suiteGenesis,
 } from '@gongxin/app-kit';
+import { ChannelNodeRuntime } from '@gongxin/channel-node';
 import { createChainClient } from '@gongxin/client';
 import type { Config } from '@gongxin/config';
 import { type Database, openDatabase } from '@gongxin/db';
+import { fromHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { connectMqtt, type MqttConnection, resolveBroker } from '@gongxin/mqtt';
+import { demoAccounts } from '@gongxin/passport-server';
 import {
   createMetrics,
   healthHandler,
@@ -37,6 +40,11 @@ import { appRouter } from './router';
 import { loadSuiteSecret } from './secrets';
 
 export const portalWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Where the demo suite's channel hub accepts links, on the suite's own address. */
+export const HUB_LINK_PATH = '/channels/link';
+/** The most the hub puts into one channel per asset, matching its opener (¥100 in fen). */
+export const HUB_MAX_DEPOSIT = 10_000n;
 
 export interface RunningSuite {
   /** The express app serving everything (its router stack lists every REST route). */
@@ -159,6 +167,13 @@ export async function startSuite(
         },
       }),
     );
+    // The hub of the superconducting network (demo suite on its own chain): anyone's channel node links to
+    // it at /channels/link, and the wallet reads where it is here.
+    let hub: { address: string; publicKey: string; link: string } | null = null;
+    app.get('/channels/hub', (_req, res) => {
+      if (hub) res.json(hub);
+      else res.status(404).json({ error: 'this suite runs no channel hub' });
+    });
     // Apps are mounted after the server listens: their OIDC issuer and chain client need the real address.
     const appsRouter = express.Router();
     app.use(appsRouter);
@@ -209,7 +224,26 @@ export async function startSuite(
       appsRouter.use(`/${def.id}`, mounted.router);
       live.push(suiteAppInfo(def));
     }
-    logger.info({ url, apps: live.map((app) => app.id) }, 'Gongxin portal is up');
+    if (config.demo && !config.chainUrl) {
+      const crypto = getSuite('ed25519-sha256');
+      const account = demoAccounts(crypto).find((a) => a.id === 'channel-hub')!;
+      const node = await ChannelNodeRuntime.start({
+        database,
+        client: createChainClient({ url: chain.clientUrl(url), suite: crypto }),
+        suite: crypto,
+        privateKey: fromHex(account.privateKey),
+        server: { http: server, path: HUB_LINK_PATH },
+        hub: { maxDeposit: HUB_MAX_DEPOSIT },
+        onProblem: (problem) => logger.warn({ problem }, 'channel hub'),
+      });
+      closers.push(() => node.stop());
+      hub = {
+        address: node.address,
+        publicKey: account.publicKey,
+        link: `${publicUrl.replace(/^http/, 'ws')}${HUB_LINK_PATH}`,
+      };
+    }
+    logger.info({ url, apps: live.map((app) => app.id), hub: hub?.link }, 'Gongxin portal is up');
     return { url, port, database, brokerUrl: broker.url, app, close: closeAll };
   } catch (error) {
     await closeAll();

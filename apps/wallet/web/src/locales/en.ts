@@ -249,6 +249,10 @@ export default {
       asset: 'Asset',
       amount: 'Amount',
       openButton: 'Open and deposit',
+      hub: 'This suite’s hub',
+      hubHint:
+        'It matches your deposit, so you can pay and be paid through it at once. Your node links to it here:',
+      useHub: 'Open a channel to the hub',
       receive: 'Receive (invoice)',
       makeInvoice: 'Make an invoice',
       invoiceHint: 'The payer scans or pastes the invoice and pays you through the hub.',
