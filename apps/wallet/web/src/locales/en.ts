@@ -251,7 +251,7 @@ export default {
       openButton: 'Open and deposit',
       hub: 'This suite’s hub',
       hubHint:
-        'It matches your deposit, so you can pay and be paid through it at once. Your node links to it here:',
+        'It matches your deposit, so you can pay and be paid through it at once. Start your own node linked to it with the command below (then send your node some CNYD), or link a running node with one click.',
       useHub: 'Open a channel to the hub',
       receive: 'Receive (invoice)',
       makeInvoice: 'Make an invoice',
