@@ -3,23 +3,81 @@
 // PGlite under --data-dir, links to the nodes given with --peer, accepts links on --listen and serves its
 // HTTP API on --api (loopback). When ready it prints one JSON line: {"ready":true, address, linkPort, api}.
 // SIGTERM and SIGINT stop it cleanly; after a crash it starts again from its log.
+// `gongxin-channels watch`: a watcher service (its own key and store) that nodes started with --watcher
+// hand their proofs to; it challenges closes with older states while they are offline.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createChainClient } from '@gongxin/client';
 import { openDatabase } from '@gongxin/db';
-import { fromHex, toHex } from '@gongxin/ledger';
+import { type CryptoSuite, fromHex, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { serveChannelApi } from './api';
-import { ChannelNodeRuntime } from './runtime';
+import { ChannelNodeRuntime, DEFAULT_MACHINE } from './runtime';
+import { WatchService } from './watch';
 
 const USAGE = `usage: gongxin-channels start --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…
-       [--allow-origin <browser origin>]… [--hub-max-deposit <amount>]`;
+       [--allow-origin <browser origin>]… [--hub-max-deposit <amount>] [--watcher <http://host:port>]
+       gongxin-channels watch --chain <node API url> [--key-file <path>] [--data-dir <dir>]
+       [--database-url <url>] [--listen <port>] [--host <addr>]`;
+
+function loadKey(suite: CryptoSuite, keyFile: string): Uint8Array {
+  if (existsSync(keyFile))
+    return fromHex((JSON.parse(readFileSync(keyFile, 'utf8')) as { privateKey: string }).privateKey);
+  const privateKey = suite.randomPrivateKey();
+  writeFileSync(keyFile, `${JSON.stringify({ suite: suite.id, privateKey: toHex(privateKey) })}\n`, {
+    mode: 0o600,
+  });
+  return privateKey;
+}
+
+async function watch(rest: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      chain: { type: 'string' },
+      'key-file': { type: 'string' },
+      'data-dir': { type: 'string', default: '.data/watcher' },
+      'database-url': { type: 'string' },
+      listen: { type: 'string', default: '7402' },
+      host: { type: 'string', default: '127.0.0.1' },
+    },
+  });
+  if (!values.chain || !/^\d{1,5}$/.test(values.listen)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const client = createChainClient({ url: values.chain });
+  const suite = getSuite((await client.identity()).suite.id);
+  mkdirSync(values['data-dir'], { recursive: true });
+  const privateKey = loadKey(suite, values['key-file'] ?? path.join(values['data-dir'], 'watcher-key.json'));
+  const url = values['database-url'] ?? process.env.DATABASE_URL;
+  const database = await openDatabase(url ? { url } : { dataDir: values['data-dir'], name: 'watcher' });
+  const service = await WatchService.start({
+    database,
+    client: createChainClient({ url: values.chain, suite }),
+    suite,
+    privateKey,
+    port: Number(values.listen),
+    host: values.host,
+    revealMarginMs: DEFAULT_MACHINE.revealMarginMs,
+    onProblem: (p) => console.error(`[watcher] ${p}`),
+  });
+  console.log(JSON.stringify({ ready: true, address: service.address, port: service.port }));
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await service.stop();
+  await database.close();
+  return 0;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'watch') return watch(rest);
   if (command !== 'start') {
     console.error(USAGE);
     return 2;
@@ -41,6 +99,8 @@ export async function main(argv: string[]): Promise<number> {
       'allow-origin': { type: 'string', multiple: true, default: [] },
       // A hub: match the deposits of channels opened to it, up to this much per asset.
       'hub-max-deposit': { type: 'string' },
+      // A watcher service to hand proofs to (gongxin-channels watch).
+      watcher: { type: 'string' },
     },
   });
   if (!values.chain) {
@@ -58,15 +118,7 @@ export async function main(argv: string[]): Promise<number> {
   const dataDir = values['data-dir'];
   mkdirSync(dataDir, { recursive: true });
   const keyFile = values['key-file'] ?? path.join(dataDir, 'channel-key.json');
-  let privateKey: Uint8Array;
-  if (existsSync(keyFile)) {
-    privateKey = fromHex((JSON.parse(readFileSync(keyFile, 'utf8')) as { privateKey: string }).privateKey);
-  } else {
-    privateKey = suite.randomPrivateKey();
-    writeFileSync(keyFile, `${JSON.stringify({ suite: suite.id, privateKey: toHex(privateKey) })}\n`, {
-      mode: 0o600,
-    });
-  }
+  const privateKey = loadKey(suite, keyFile);
   const url = values['database-url'] ?? process.env.DATABASE_URL;
   const database = await openDatabase(url ? { url } : { dataDir, name: 'channels' });
   const node = await ChannelNodeRuntime.start({
@@ -78,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     peers: values.peer,
     commitDelayMs: Number(values['commit-delay-ms']),
     ...(hubMax !== undefined && { hub: { maxDeposit: BigInt(hubMax) } }),
+    ...(values.watcher !== undefined && { watcher: values.watcher }),
     onProblem: (p) => console.error(`[channels] ${p}`),
     // A failed log write leaves it unknown what is durable: exit, and start again from the log.
     onFatal: () => process.exit(1),

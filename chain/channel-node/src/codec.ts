@@ -237,3 +237,68 @@ export function encodeRecords(records: readonly DurableRecord[]): Uint8Array {
 export function decodeRecords(bytes: Uint8Array): DurableRecord[] {
   return arr(decodeCanonical(bytes), 'records', Number.MAX_SAFE_INTEGER).map(decodeRecord);
 }
+
+/** What a node hands its watcher: the machine's `watch`, `watchPreimage` and `watchDone` effects. */
+export type WatchItem =
+  | {
+      readonly t: 'watch';
+      readonly channel: string;
+      readonly side: 'a' | 'b';
+      readonly proof: SignedBalanceProof;
+      readonly countersignature: Uint8Array;
+      readonly locks: readonly LockEntry[];
+    }
+  | {
+      readonly t: 'watchPreimage';
+      readonly hashlock: string;
+      readonly preimage: Uint8Array;
+      readonly expiry: number;
+    }
+  | { readonly t: 'watchDone'; readonly hashlock: string };
+
+/** Most items one hand-off may carry. */
+export const MAX_WATCH_ITEMS = 10_000;
+
+export function encodeWatchItems(items: readonly WatchItem[]): Uint8Array {
+  return encodeCanonical(items as unknown as Value);
+}
+
+export function decodeWatchItem(v: Value, path = 'item'): WatchItem {
+  const o = obj(v, path);
+  switch (o.t) {
+    case 'watch': {
+      const side = str(o.side, `${path}.side`, 1);
+      if (side !== 'a' && side !== 'b') fail(`${path}.side`, "expected 'a' or 'b'");
+      return {
+        t: 'watch',
+        channel: str(o.channel, `${path}.channel`, 80),
+        side,
+        proof: decodeProof(o.proof, `${path}.proof`),
+        countersignature: bytes(o.countersignature, `${path}.countersignature`, 256),
+        locks: decodeLocks(o.locks, `${path}.locks`),
+      };
+    }
+    case 'watchPreimage':
+      return {
+        t: 'watchPreimage',
+        hashlock: hash(o.hashlock, `${path}.hashlock`),
+        preimage: bytes(o.preimage, `${path}.preimage`, 64),
+        expiry: int(o.expiry, `${path}.expiry`),
+      };
+    case 'watchDone':
+      return { t: 'watchDone', hashlock: hash(o.hashlock, `${path}.hashlock`) };
+    default:
+      return fail(`${path}.t`, 'unknown watch item');
+  }
+}
+
+/** A hand-off's items. Throws CodecError naming the first bad field. */
+export function decodeWatchItems(bytes: Uint8Array): WatchItem[] {
+  let v: Value;
+  try {
+    v = decodeCanonical(bytes);
+  } catch (error) {
+    throw new CodecError(`items: not canonical CBOR (${(error as Error).message})`);
+  }
+  return arr(v, 'items', MAX_WATCH_ITEMS).map((x, i) => decodeWatchItem(x, `items[${i}]`));
+}

@@ -32,6 +32,7 @@ import { addressFromPublicKey, type CryptoSuite, toHex } from '@gongxin/ledger';
 import { ChainBridge, type ChainChannel, machineEventOf } from './chain';
 import { LinkManager } from './links';
 import { ChannelLog } from './log';
+import { WatchHandoff } from './watch';
 
 export interface ChannelNodeOptions {
   database: Database;
@@ -59,6 +60,11 @@ export interface ChannelNodeOptions {
    * to `maxDeposit`), so payments can flow both ways through it at once.
    */
   hub?: { maxDeposit: bigint };
+  /**
+   * A watcher service's address (`gongxin-channels watch`): the node hands it the newest proof of each
+   * peer's payments and the preimages it releases, so it defends this node's channels while it is offline.
+   */
+  watcher?: string;
 }
 
 export const DEFAULT_MACHINE = {
@@ -164,6 +170,7 @@ export class ChannelNodeRuntime {
   private tickTimer: NodeJS.Timeout | null = null;
   private keeperTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private handoff: WatchHandoff | null = null;
   /** The chain id this node runs on. */
   readonly chainId: string;
 
@@ -207,6 +214,7 @@ export class ChannelNodeRuntime {
       Date.now(),
     );
     for (const r of records) rt.note(r);
+    if (opts.watcher) rt.handoff = new WatchHandoff(opts.watcher, 200, problem);
     if (opts.port !== undefined) rt.port = await links.listen(opts.port, opts.host);
     else if (opts.server) links.listenOn(opts.server.http, opts.server.path);
     for (const url of opts.peers ?? []) links.connect(url);
@@ -353,7 +361,7 @@ export class ChannelNodeRuntime {
 
   /** Whether every batch sent was acknowledged, nothing is queued and no write is pending. */
   idle(): boolean {
-    return this.machine.idle();
+    return this.machine.idle() && (this.handoff?.idle() ?? true);
   }
 
   stats() {
@@ -373,6 +381,7 @@ export class ChannelNodeRuntime {
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.keeperTimer) clearInterval(this.keeperTimer);
     this.chain.stop();
+    await this.handoff?.stop();
     await this.links.close();
     await this.log.flush().catch(() => {});
   }
@@ -413,8 +422,13 @@ export class ChannelNodeRuntime {
       case 'outcome':
         this.onOutcome(e);
         return;
+      case 'watch':
+      case 'watchPreimage':
+      case 'watchDone':
+        // Online, the node acts on its own channels itself; its watcher is for when it is not.
+        this.handoff?.take(e);
+        return;
       default:
-        // Watcher hand-offs: this node is online and acts on its own channels itself.
         return;
     }
   }

@@ -4,7 +4,7 @@
 // commit). Several nodes may share a database: every row names its node. Imported by drizzle-kit: no
 // drivers here.
 import { appSchema } from '@gongxin/db';
-import { bigint, bigserial, customType, index, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, customType, index, primaryKey, text } from 'drizzle-orm/pg-core';
 
 export const channelNode = appSchema('channel_node');
 
@@ -30,3 +30,31 @@ export const cursor = channelNode.table('cursor', {
   node: text('node').primaryKey(),
   height: bigint('height', { mode: 'number' }).notNull(),
 });
+
+/**
+ * A watcher's store: for each client (the party it defends), channel and asset, ONE proof — the newest of
+ * the peer's payments the client countersigned — so it grows with channels, never with payments.
+ */
+export const watchProof = channelNode.table(
+  'watch_proof',
+  {
+    watcher: text('watcher').notNull(),
+    client: text('client').notNull(),
+    channel: text('channel').notNull(),
+    asset: text('asset').notNull(),
+    nonce: bigint('nonce', { mode: 'number' }).notNull(),
+    item: bytes('item').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.watcher, t.client, t.channel, t.asset] })],
+);
+
+/** Preimages a watcher puts on chain before their lock's expiry unless the client reports the lock paid. */
+export const watchPreimage = channelNode.table(
+  'watch_preimage',
+  {
+    watcher: text('watcher').notNull(),
+    hashlock: text('hashlock').notNull(),
+    item: bytes('item').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.watcher, t.hashlock] })],
+);
