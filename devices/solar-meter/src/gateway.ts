@@ -65,6 +65,14 @@ export interface GatewayOptions {
   ackTimeoutMs?: number;
   /** First epoch of a gateway without a data directory (a restarted in-memory gateway must not reuse epochs). */
   epoch?: number;
+  /** Told of each batch the ingester refused for good (e.g. to log it: the ingester keeps it as received). */
+  onRejected?: (rejection: {
+    epoch: number;
+    first: number;
+    count: number;
+    reason: string;
+    message: string;
+  }) => void;
 }
 
 interface State {
@@ -86,6 +94,8 @@ export interface GatewayStats {
   resent: number;
   gaps: number;
   resets: number;
+  /** Batches the ingester refused for good (stored there as rejected): no longer sent. */
+  rejected: number;
 }
 
 export class Gateway {
@@ -109,6 +119,7 @@ export class Gateway {
     resent: 0,
     gaps: 0,
     resets: 0,
+    rejected: 0,
   };
 
   constructor(options: GatewayOptions) {
@@ -189,7 +200,8 @@ export class Gateway {
 
   /**
    * The ingester's acknowledgement (an ack message's payload, or decoded): the batch with that root
-   * leaves the buffer. True when it was one of this gateway's batches awaiting confirmation.
+   * leaves the buffer, stored or refused for good (`rejected`: the ingester keeps it as received). True
+   * when it was one of this gateway's batches awaiting confirmation.
    */
   acknowledge(ack: BatchAck | Uint8Array): boolean {
     const a = ack instanceof Uint8Array ? decodeAck(ack) : ack;
@@ -200,7 +212,11 @@ export class Gateway {
     this.#rootOf.delete(waiting.id);
     if (!this.#buffer.has(waiting.id)) return false;
     this.#buffer.remove(waiting.id);
-    this.stats.confirmed++;
+    if (a.rejected) {
+      // Refused for good and kept by the ingester as received: sending it again would change nothing.
+      this.stats.rejected++;
+      this.#o.onRejected?.({ epoch: a.epoch, first: a.first, count: a.count, ...a.rejected });
+    } else this.stats.confirmed++;
     this.#backoff = 1;
     this.#acked?.();
     return true;

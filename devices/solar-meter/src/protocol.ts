@@ -290,6 +290,16 @@ export interface BatchAck {
   readonly first: number;
   readonly count: number;
   readonly root: string;
+  /**
+   * Set when the ingester refused the batch for good (it does not verify with the meter's registered key,
+   * or it is too old) and stored it as received with the reason: the gateway stops sending it.
+   */
+  readonly rejected?: { readonly reason: string; readonly message: string };
+}
+
+/** The ingester's answer to a batch it refused for good and stored as rejected. */
+export function rejectionOf(batch: Batch, reason: string, message: string): BatchAck {
+  return { ...ackOf(batch), rejected: { reason, message: message.slice(0, 200) } };
 }
 
 export function ackOf(batch: Batch): BatchAck {
@@ -332,5 +342,20 @@ export function decodeAck(payload: Uint8Array): BatchAck {
     first: a.first as number,
     count: a.count as number,
     root: a.root,
+    ...(a.rejected !== undefined && { rejected: rejectionField(a.rejected) }),
   };
+}
+
+function rejectionField(v: unknown): { reason: string; message: string } {
+  const r = v as Record<string, unknown>;
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof r.reason !== 'string' ||
+    !/^[a-z_]{1,40}$/.test(r.reason) ||
+    typeof r.message !== 'string' ||
+    r.message.length > 200
+  )
+    throw new ProtocolError('invalid_field', 'rejected: {reason: a-z_ (1–40), message: text (≤ 200)}');
+  return { reason: r.reason, message: r.message };
 }

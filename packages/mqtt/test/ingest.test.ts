@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMqtt, type MqttConnection } from '../src/client';
 import {
   type IngestOptions,
+  IngestRejection,
   type IngestWorker,
   intervalOf,
   probeSharedSubscriptions,
@@ -228,6 +229,41 @@ describe.each(brokerCases().map((c) => [c.name, c] as const))('%s broker', (name
     await pub.publish(shardTopic(prefix, SHARDS, 'm7', 'reading'), payload);
     await waitFor(() => replies.length === 2, 'the reply to the duplicate', 10_000);
     expect(worker.stats()).toMatchObject({ stored: 1, duplicates: 1 });
+  });
+
+  it('tells the device of a rejection with a reply only once the rejection is stored', async () => {
+    const prefix = uniquePrefix();
+    const store = new MemoryStore<MeterReading>();
+    store.failNext = 2;
+    const replyTopic = `${prefix}-ack/m8`;
+    const worker = await start({
+      prefix,
+      store,
+      mode: 'sharded',
+      retryMinMs: 200,
+      lanes: 1,
+      decode: (m) => {
+        throw new IngestRejection('bad_signature', 'does not verify', {
+          topic: replyTopic,
+          payload: `rejected ${m.payload}`,
+        });
+      },
+    });
+    const replies: string[] = [];
+    const device = await connectMqtt(url, {
+      connectTimeoutMs: 2000,
+      subscriptions: [{ topicFilter: replyTopic, qos: 1, handler: (_t, p) => void replies.push(String(p)) }],
+    });
+    conns.push(device);
+    const pub = await publisher();
+    const payload = meterPayload('m8', 1, T0);
+    await pub.publish(shardTopic(prefix, SHARDS, 'm8', 'reading'), payload);
+    await waitFor(() => store.writes >= 2, 'the failing writes', 10_000);
+    expect(replies).toEqual([]);
+    await waitFor(() => replies.length === 1, 'the rejection reply after the write', 10_000);
+    expect(store.rejected.map((r) => r.reason)).toEqual(['bad_signature']);
+    expect(replies).toEqual([`rejected ${payload}`]);
+    expect(worker.stats()).toMatchObject({ stored: 0, rejected: 1 });
   });
 
   it('stop() leaves unwritten messages unacknowledged: the next session gets them', async () => {

@@ -20,6 +20,7 @@ import {
   ProtocolError,
   publicKeyFromHex,
   type Reading,
+  rejectionOf,
   SHARDS,
   TOPIC_PREFIX,
   verifyBatch,
@@ -106,20 +107,21 @@ export function solarFeed(opts: SolarFeedOptions): DeviceIngestDefinition<BatchD
         if (err instanceof ProtocolError) throw new IngestRejection(err.reason, err.message);
         throw err;
       }
+      // An unregistered meter gets no answer: its gateway sends again until the meter is registered.
       const key = opts.keys.get(batch.meter);
       if (!key) throw new IngestRejection('unknown_meter', `meter ${batch.meter} is not registered on chain`);
+      // Refusals for good are answered once stored with the batch as received, so the gateway stops.
+      const refuse = (reason: string, message: string) =>
+        new IngestRejection(reason, message, {
+          topic: ackTopic(batch.meter),
+          payload: encodeAck(rejectionOf(batch, reason, message)),
+        });
       if (!verifyBatch(batch, key))
-        throw new IngestRejection(
-          'bad_signature',
-          `batch of ${batch.meter} does not verify with its registered key`,
-        );
+        throw refuse('bad_signature', `batch of ${batch.meter} does not verify with its registered key`);
       const first = batch.readings[0]!;
       const last = batch.readings.at(-1)!;
       if (first.ts < now() - MAX_AGE_MS)
-        throw new IngestRejection(
-          'too_old',
-          `readings dated ${new Date(first.ts).toISOString()} are older than 30 days`,
-        );
+        throw refuse('too_old', `readings dated ${new Date(first.ts).toISOString()} are older than 30 days`);
       opts.onVerified?.(batch);
       return {
         device: batch.meter,

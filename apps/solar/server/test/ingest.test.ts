@@ -520,6 +520,9 @@ describe('solar ingest', () => {
     const rejectsBefore = await badSignatures();
     await m.publisher.publish(sparkplugTopic('m-spb'), encodeSparkplugBatch(forged));
     await until(async () => (await badSignatures()) === rejectsBefore + 1, 'forgery rejected');
+    // ... and the gateway is told, once the rejection is stored, so that it stops sending it.
+    await until(() => acks.length === 3, 'the rejection answered');
+    expect(acks[2]).toMatchObject({ ...ackOf(forged), rejected: { reason: 'bad_signature' } });
     // The aggregation reads the readings back out of the stored protobuf.
     await until(async () => {
       await settle();
@@ -538,6 +541,47 @@ describe('solar ingest', () => {
       ),
     );
     await m.publisher.close();
+  });
+
+  it('a gateway stops sending a batch refused for good, which the ingester keeps as received', async () => {
+    // A meter registered with one key whose gateway signs with another (a swapped device key).
+    const m = await meterOnTestPlant('m-wrong-key');
+    await m.publisher.close();
+    const plant = new SimulatedPlant({
+      capacityW: 10_000,
+      start: Date.now() - 30 * MIN,
+      seed: 9,
+      cloudiness: 0,
+    });
+    const rejections: string[] = [];
+    const gateway = new Gateway({
+      meter: 'm-wrong-key',
+      adapter: plant,
+      privateKey: generateDeviceKey().privateKey,
+      batchEveryMs: 5 * MIN,
+      ackTimeoutMs: 60_000,
+      onRejected: (r) => rejections.push(`${r.reason} ${r.first}+${r.count}`),
+    });
+    for (let t = Date.now() - 20 * MIN; t < Date.now() - 10 * MIN; t += MIN) await gateway.sample(t);
+    gateway.cut();
+    const batches = gateway.buffered;
+    expect(batches).toBeGreaterThan(0);
+    const publisher = new MqttPublisher({
+      url: h.mqttUrl,
+      clientId: 'gw-m-wrong-key',
+      statusOf: { meter: 'm-wrong-key', epoch: 0 },
+    });
+    await publisher.waitConnected();
+    await publisher.confirmFor([gateway]);
+    await gateway.send(publisher);
+    await until(() => gateway.buffered === 0, 'every batch answered');
+    expect(gateway.stats).toMatchObject({ rejected: batches, confirmed: 0, resent: 0 });
+    expect(rejections.every((r) => r.startsWith('bad_signature '))).toBe(true);
+    const [kept] = await h.database.query<{ n: number }>(sql`
+      select count(*)::int as n from appkit_ingest.rejected
+      where stream = ${SOLAR_STREAM} and reason = 'bad_signature' and topic like ${'%/m-wrong-key/%'}`);
+    expect(kept!.n).toBe(batches);
+    await publisher.close();
   });
 
   it('the read models equal a rebuild from genesis', async () => {

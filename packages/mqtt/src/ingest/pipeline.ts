@@ -49,12 +49,17 @@ export interface IngestMessage {
 
 export type IngestDecoder<T> = (message: IngestMessage) => DecodedReading<T>;
 
-/** Throw from a decoder to reject a message with a specific reason (counted as `badInput{source="mqtt",reason}`). */
+/**
+ * Throw from a decoder to reject a message with a specific reason (counted as `badInput{source="mqtt",reason}`).
+ * With a `reply`, the device is told, once the rejection (with the message as received) is durably
+ * stored: a device can then stop sending a message that will never be taken, and nothing is lost.
+ */
 export class IngestRejection extends Error {
   override readonly name = 'IngestRejection';
   constructor(
     readonly reason: string,
     message: string,
+    readonly reply?: IngestReply,
   ) {
     super(message);
   }
@@ -184,7 +189,7 @@ export interface IngestWorker {
 
 type Pending<T> =
   | { kind: 'record'; record: IngestRecord<T>; settle: () => void; reply?: IngestReply; lane: number }
-  | { kind: 'rejected'; rejected: IngestRejected; settle: () => void };
+  | { kind: 'rejected'; rejected: IngestRejected; settle: () => void; reply?: IngestReply; lane?: number };
 
 export const DEFAULT_INTERVAL_MS = 15 * 60 * 1000;
 export const DEFAULT_SHARDS = 64;
@@ -410,10 +415,12 @@ class Pipeline<T> implements IngestWorker {
       item = { kind: 'record', record, settle, lane, ...(reply && { reply }) };
     } catch (err) {
       const { reason, message } = classify(err);
+      const reply = err instanceof IngestRejection ? err.reply : undefined;
       item = {
         kind: 'rejected',
         rejected: { topic, payload: new Uint8Array(payload), reason, message, receivedAt },
         settle,
+        ...(reply && { reply, lane }),
       };
     }
     this.#pending.push(item);
@@ -545,10 +552,13 @@ class Pipeline<T> implements IngestWorker {
     return true;
   }
 
-  /** Publishes the replies of written records (stored now or before), each on the lane it came in on. */
+  /**
+   * Publishes the replies of written records (stored now or before) and of rejections stored with their
+   * message, each on the lane it came in on.
+   */
   #reply(batch: readonly Pending<T>[]): void {
     for (const item of batch) {
-      if (item.kind !== 'record' || !item.reply) continue;
+      if (!item.reply || item.lane === undefined) continue;
       const conn = this.#connections[item.lane];
       if (!conn || this.#sealed) continue;
       conn.publish(item.reply.topic, item.reply.payload, { qos: 1 }).catch((err: unknown) => {
