@@ -180,6 +180,21 @@ describe('useKeyring', () => {
     expect((await rejection(keyring.importDemoKey('zz', 'x', 'demo password', 'ed25519-sha256'))).code).toBe(
       'bad_key',
     );
+    // A key file's key: sealed under the password; a key of the wrong length is refused before anything is kept.
+    const operator = testAccount(suite, 2);
+    const imported = await keyring.importPrivateKey(
+      toHex(operator.privateKey),
+      'operator',
+      'operator password',
+      'ed25519-sha256',
+    );
+    expect(imported.address).toBe(operator.address);
+    const short = await rejection(
+      keyring.importPrivateKey('ab'.repeat(31), 'short', 'operator password', 'ed25519-sha256'),
+    );
+    expect(short.code).toBe('bad_key');
+    expect(keyring.accounts.map((a) => a.label)).toEqual(['演示账户 2', 'operator']);
+    keyring.remove(operator.address);
 
     const mine = await keyring.create({ label: 'mine', password: 'mine password', suite: 'ed25519-sha256' });
     keyring.select(demo.address);

@@ -236,10 +236,11 @@ export const useKeyring = defineStore('gongxin-keyring', () => {
   }
 
   /**
-   * A known private key (a demo account's) sealed under a password. Only demo pages use this: a key that
-   * was ever typed or shipped in a page is not a secret. An existing vault of that account is replaced.
+   * A private key the person holds in a key file (a validator operator's, say), sealed at once under a
+   * password on this device: the page keeps only the sealed vault. The key must be valid for its suite.
+   * An existing vault of that account is replaced.
    */
-  async function importDemoKey(
+  async function importPrivateKey(
     privateKeyHex: string,
     label: string,
     password: string,
@@ -252,7 +253,25 @@ export const useKeyring = defineStore('gongxin-keyring', () => {
       throw new KeyringError('bad_key', 'a private key is hex');
     }
     const suite = suiteId ?? (await chainSuite());
+    try {
+      getSuite(suite).publicKeyFromPrivate(privateKey);
+    } catch {
+      throw new KeyringError('bad_key', `not a private key of ${suite}`);
+    }
     return add(await sealVault({ suite, privateKey, label, password, kdf: uiConfig.kdf }), privateKey);
+  }
+
+  /**
+   * A known private key (a demo account's) sealed under a password. Only demo pages use this: a key that
+   * was ever typed or shipped in a page is not a secret.
+   */
+  function importDemoKey(
+    privateKeyHex: string,
+    label: string,
+    password: string,
+    suiteId?: SuiteId,
+  ): Promise<KeyringAccount> {
+    return importPrivateKey(privateKeyHex, label, password, suiteId);
   }
 
   /**
@@ -439,6 +458,7 @@ export const useKeyring = defineStore('gongxin-keyring', () => {
     create,
     importBackup,
     importDemoKey,
+    importPrivateKey,
     rotateKey,
     exportBackup,
     downloadBackup,
