@@ -393,7 +393,7 @@ export class WatchHandoff {
         const res = await fetch(`${this.url.replace(/\/$/, '')}/watch`, {
           method: 'POST',
           headers: { 'content-type': 'application/cbor' },
-          body: encodeWatchItems(items),
+          body: new Uint8Array(encodeWatchItems(items)),
         });
         if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
         const answer = (await res.json()) as { refused: { index: number; reason: string }[] };
