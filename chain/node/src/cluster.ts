@@ -122,7 +122,7 @@ export class Cluster {
   }
 
   /** Start node i (0-based) and resolve once its API answers. */
-  async start(i: number, timeoutMs = 60_000): Promise<void> {
+  async start(i: number, timeoutMs = 180_000): Promise<void> {
     const node = this.nodes[i]!;
     if (this.isRunning(i)) return;
     const args = [bin, 'node', 'start', '--home', node.home];

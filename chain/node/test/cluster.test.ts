@@ -91,7 +91,7 @@ function startLoad() {
 beforeAll(async () => {
   await cluster.prepare();
   await cluster.startAll();
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await load?.stop();
