@@ -80,6 +80,18 @@ export type WalRecord =
       validBlock: Block | null;
       /** The prevotes of validRound for validBlock (its POL), so a restart can still justify re-proposing it. */
       polka?: Vote[];
+    }
+  | {
+      /**
+       * This validator entered `round` of the height, and `votes` are why: the precommits of the round
+       * before (more than 2/3 of the power, lines 65–67) or the messages of `round` itself (more than
+       * 1/3, lines 55–56). A restart resumes in that round and sends them again, so the validators still
+       * in an earlier round can follow it there (see startRound).
+       */
+      type: 'round';
+      height: number;
+      round: number;
+      votes: Vote[];
     };
 
 export type ConsensusInput =
@@ -184,6 +196,7 @@ export class ConsensusMachine {
     this.validRound = -1;
     this.validBlock = null;
     let round = 0;
+    let roundVotes: readonly Vote[] = [];
     for (const record of wal) {
       if (record.height !== this.height) continue;
       if (record.type === 'signed') {
@@ -191,6 +204,12 @@ export class ConsensusMachine {
         if (record.kind === 'proposal' && record.validRound !== undefined)
           this.signedValidRound.set(record.round, record.validRound);
         round = Math.max(round, record.round);
+      } else if (record.type === 'round') {
+        if (record.round >= round) {
+          round = record.round;
+          roundVotes = record.votes;
+        }
+        for (const vote of record.votes) this.votes.add(vote);
       } else {
         this.lockedRound = record.lockedRound;
         this.lockedBlock = record.lockedBlock;
@@ -216,6 +235,9 @@ export class ConsensusMachine {
         this.votes.add(vote);
         this.out.push({ type: 'broadcast', message: { type: 'vote', vote } });
       }
+      // And the votes that took it into the round it resumes in (see startRound): without them a peer
+      // still in an earlier round may have no way to follow.
+      for (const vote of roundVotes) this.out.push({ type: 'broadcast', message: { type: 'vote', vote } });
     }
     this.startRound(round);
     const buffered = this.future;
@@ -362,7 +384,7 @@ export class ConsensusMachine {
     // Lines 55–56: +1/3 of the power is already in a later round: join it.
     for (const r of votes.rounds_()) {
       if (r > round && votes.powerSeenInRound(r) * 3 > votes.total) {
-        this.startRound(r);
+        this.startRound(r, [...votes.votesIn(r, 'prevote'), ...votes.votesIn(r, 'precommit')]);
         return true;
       }
     }
@@ -437,10 +459,25 @@ export class ConsensusMachine {
     return false;
   }
 
-  // Lines 11–21.
-  private startRound(round: number) {
+  /**
+   * Lines 11–21. `why`: the votes that moved this validator into `round` (none when it resumes a round
+   * after a restart), kept in the WAL before it signs anything there.
+   *
+   * Found by the simulator (chain/sim: `npm run sim -- --seed 1048 --validators 4`): a validator moved to
+   * round 1 on the round-0 precommits of three validators, one of them byzantine, then crashed; the two
+   * others, still in round 0, had lost those precommits in crashes of their own, and the byzantine one
+   * never sent its precommit again. Nobody held it any more, so no round had 2/3 of the precommits for the
+   * two, nor did round 1 reach f+1 (lines 47, 55) with the byzantine validator silent: the three correct
+   * validators waited for ever. Tendermint keeps received messages in its WAL for this; here the few
+   * votes that justify a round change are kept, and sent again on restart and by re-gossip, so a peer in
+   * an earlier round can always follow: round r − 1's precommits of more than 2/3 of the power take it
+   * to round r − 1 (lines 55–56) and on its precommit timeout to r (lines 47, 65).
+   */
+  private startRound(round: number, why: readonly Vote[] = []) {
     this.round = round;
     this.step = 'propose';
+    if (why.length > 0 && this.isValidator)
+      this.persist({ type: 'round', height: this.height, round, votes: [...why] });
     const proposer = proposerFor(this.validators, this.height, round);
     const signer = this.opts.signer;
     if (signer && equalBytes(proposer.key, signer.key)) {
@@ -507,7 +544,7 @@ export class ConsensusMachine {
       this.step = 'precommit';
     } else if (step === 'precommit' && this.step !== 'commit') {
       // Lines 65–67.
-      this.startRound(round + 1);
+      this.startRound(round + 1, this.votes.votesIn(round, 'precommit'));
     }
   }
 

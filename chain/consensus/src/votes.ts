@@ -112,6 +112,11 @@ export class HeightVotes {
     return null;
   }
 
+  /** Each validator's first vote in (round, kind). */
+  votesIn(round: number, kind: VoteKind): Vote[] {
+    return [...(this.rounds.get(`${round}/${kind}`)?.byValidator.values() ?? [])];
+  }
+
   votesFor(round: number, kind: VoteKind, hash: Uint8Array | null): Vote[] {
     return [...(this.rounds.get(`${round}/${kind}`)?.byBlock.get(hashKey(hash))?.values() ?? [])];
   }

@@ -22,7 +22,10 @@ import {
   decodeConsensusMessage,
   encodeConsensusMessage,
   proposerFor,
+  signVote,
   type TimeoutStep,
+  type Vote,
+  type WalRecord,
 } from '../src/index';
 
 const suite = getSuite('ed25519-sha256');
@@ -66,6 +69,30 @@ interface Decision {
   block: Block;
   certificateOk: boolean;
 }
+
+function machineOf(node: number): ConsensusMachine {
+  const k = keys[node]!;
+  return new ConsensusMachine({
+    chainId: CHAIN_ID,
+    suite,
+    app: app(k.account.publicKey),
+    signer: { key: k.account.publicKey, sign: (bytes) => suite.sign(bytes, k.account.privateKey) },
+  });
+}
+
+function precommitNil(node: number, round: number): Vote {
+  const k = keys[node]!;
+  const signer = {
+    key: k.account.publicKey,
+    sign: (bytes: Uint8Array) => suite.sign(bytes, k.account.privateKey),
+  };
+  return signVote(CHAIN_ID, signer, 'precommit', 1, round, null);
+}
+
+const persisted = (outputs: ConsensusOutput[]): WalRecord[] =>
+  outputs.flatMap((o) => (o.type === 'persist' ? [o.record] : []));
+const sentVotes = (outputs: ConsensusOutput[]): Vote[] =>
+  outputs.flatMap((o) => (o.type === 'broadcast' && o.message.type === 'vote' ? [o.message.vote] : []));
 
 /** Four machines; broadcasts are delivered (through the codec) to every other machine, timers on demand. */
 function network(silent: Set<number> = new Set()) {
@@ -177,5 +204,57 @@ describe('ConsensusMachine', () => {
       expect(toHex(d.block.header.proposer)).toBe(toHex(proposerFor(validators, 1, 1).key));
       expect(d.certificateOk).toBe(true);
     }
+  });
+
+  it('keeps the precommits that took it to the next round, and sends them again after a restart', () => {
+    // Seed 1048 of the simulator in miniature: validator 0 sees round 0's precommits of 1, 2 and 3 (3 is
+    // byzantine and never sends its precommit again), moves to round 1 and crashes. Validator 1 crashed
+    // too and holds only its own precommit and 2's: with 3 silent it can leave round 0 only if 0 brings
+    // 3's precommit back.
+    let now = genesis.state.head.time + 1000;
+    const a = machineOf(0);
+    const wal: WalRecord[] = [];
+    const enter = a.enterHeight(now);
+    wal.push(...persisted(enter));
+    const precommits = [1, 2, 3].map((n) => precommitNil(n, 0));
+    let timer: ConsensusOutput | undefined;
+    for (const vote of precommits) {
+      const out = a.handle({ type: 'message', message: { type: 'vote', vote } }, now);
+      wal.push(...persisted(out));
+      timer ??= out.find((o) => o.type === 'schedule' && o.step === 'precommit');
+    }
+    expect(timer).toBeDefined();
+    now += 5_000;
+    const moved = a.handle({ type: 'timeout', height: 1, round: 0, step: 'precommit' }, now);
+    expect(a.round).toBe(1);
+    const records = persisted(moved);
+    wal.push(...records);
+    // The reason for round 1 is durable before anything is signed in it.
+    expect(records[0]).toMatchObject({ type: 'round', height: 1, round: 1 });
+    const kept = records[0]!.type === 'round' ? records[0]!.votes : [];
+    expect(kept.map((v) => toHex(v.validator)).sort()).toEqual(
+      [1, 2, 3].map((n) => toHex(keys[n]!.account.publicKey)).sort(),
+    );
+
+    // Both restart. Validator 0 resumes in round 1 and sends the kept precommits again.
+    now += 1_000;
+    const a2 = machineOf(0);
+    const resent = sentVotes(a2.enterHeight(now, wal));
+    expect(a2.round).toBe(1);
+    const byzantine = toHex(keys[3]!.account.publicKey);
+    expect(
+      resent.some((v) => toHex(v.validator) === byzantine && v.kind === 'precommit' && v.round === 0),
+    ).toBe(true);
+
+    const b = machineOf(1);
+    b.enterHeight(now, [{ type: 'signed', height: 1, round: 0, kind: 'precommit', hash: 'nil' }]);
+    const fromTwo = b.handle({ type: 'message', message: { type: 'vote', vote: precommits[1]! } }, now);
+    expect(fromTwo.some((o) => o.type === 'schedule' && o.step === 'precommit')).toBe(false);
+    const outs: ConsensusOutput[] = [];
+    for (const vote of resent)
+      outs.push(...b.handle({ type: 'message', message: { type: 'vote', vote } }, now));
+    expect(outs.some((o) => o.type === 'schedule' && o.step === 'precommit' && o.round === 0)).toBe(true);
+    b.handle({ type: 'timeout', height: 1, round: 0, step: 'precommit' }, now + 5_000);
+    expect(b.round).toBe(1);
   });
 });

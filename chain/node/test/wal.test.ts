@@ -30,6 +30,16 @@ describe('consensus WAL records', () => {
     expect(decodeWalRecord(encodeWalRecord(signed))).toEqual(signed);
   });
 
+  it('keep the votes that moved a validator to a round (nil and block precommits alike)', () => {
+    const vals = validators(4);
+    const hash = new Uint8Array(32).fill(3);
+    const votes = vals
+      .slice(0, 3)
+      .map((v, i) => signVote(chainId, signerOf(v.account), 'precommit', 5, 2, i === 1 ? null : hash));
+    const record = { type: 'round' as const, height: 5, round: 3, votes };
+    expect(decodeWalRecord(encodeWalRecord(record))).toEqual(record);
+  });
+
   it('write a block that is both locked and valid once, and give it back in both places', () => {
     const vals = validators(4);
     const hash = new Uint8Array(32).fill(7);

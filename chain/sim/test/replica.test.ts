@@ -79,6 +79,25 @@ describe('ChainNode in the simulator', () => {
     expect(inFlight).toBeGreaterThan(5);
   });
 
+  // Seed 1048 stalled for ever: a validator moved to round 1 on round-0 precommits (one of them the
+  // byzantine validator's) and crashed, the others lost them in crashes of their own, and the byzantine
+  // validator never sent its precommit again. The round change's votes are now kept in the WAL and sent
+  // again after a restart (ConsensusMachine.startRound).
+  it('follows a validator into a later round after crashes lost the votes that took it there (seed 1048)', async () => {
+    const lines: string[] = [];
+    const sim = new Simulation({ ...node, seed: 1048, validators: 4, onTrace: (l) => lines.push(l) });
+    const result = await sim.runAsync();
+    expect(describeViolations([result])).toEqual([]);
+    expect(result.livenessMet).toBe(true);
+    expect(result.honestMin).toBeGreaterThanOrEqual(3);
+    // It went through the crashes that caused the stall, and a restarted validator sent a round's votes
+    // of another validator again (the byzantine n2's precommit of round 0).
+    expect(result.faults.restart).toBeGreaterThanOrEqual(5);
+    const restart = lines.findIndex((l) => / n1 RESTART /.test(l));
+    expect(restart).toBeGreaterThan(0);
+    expect(lines.slice(restart).some((l) => / 1>\d PC 1\/0 \S+ by n2$/.test(l))).toBe(true);
+  });
+
   it('replays a seed exactly', async () => {
     const a = await runSimulationAsync({ ...node, seed: 7, validators: 4 });
     const b = await runSimulationAsync({ ...node, seed: 7, validators: 4 });

@@ -4,7 +4,7 @@
 // either the block fully stored or not at all: on restart the node never loses a committed block and
 // never commits one twice.
 
-import type { WalRecord } from '@gongxin/consensus';
+import type { Vote, WalRecord } from '@gongxin/consensus';
 import { decodeConsensusMessage, encodeConsensusMessage } from '@gongxin/consensus';
 import { appMigrations, bytesColumn, column, type Database, type Db, queryRows } from '@gongxin/db';
 import {
@@ -617,6 +617,13 @@ const SAME_AS_LOCKED = 'locked';
 
 export function encodeWalRecord(record: WalRecord): Uint8Array {
   if (record.type === 'signed') return encodeCanonical({ ...record });
+  if (record.type === 'round')
+    return encodeCanonical({
+      type: 'round',
+      height: record.height,
+      round: record.round,
+      votes: record.votes.map((vote) => encodeConsensusMessage({ type: 'vote', vote })),
+    });
   const lockedBlock = record.lockedBlock ? encodeBlock(record.lockedBlock) : null;
   return encodeCanonical({
     type: 'lock',
@@ -637,6 +644,13 @@ export function encodeWalRecord(record: WalRecord): Uint8Array {
 export function decodeWalRecord(bytes: Uint8Array): WalRecord {
   const v = decodeCanonical(bytes) as Record<string, Value>;
   if (v.type === 'signed') return v as unknown as WalRecord;
+  if (v.type === 'round')
+    return {
+      type: 'round',
+      height: v.height as number,
+      round: v.round as number,
+      votes: decodeVotes(v.votes as Uint8Array[]),
+    };
   const lockedBlock = v.lockedBlock ? decodeBlock(v.lockedBlock as Uint8Array) : null;
   if (v.validBlock === SAME_AS_LOCKED && !lockedBlock)
     throw new Error(`WAL lock record at height ${v.height} refers to a locked block it does not hold`);
@@ -652,11 +666,15 @@ export function decodeWalRecord(bytes: Uint8Array): WalRecord {
         : v.validBlock
           ? decodeBlock(v.validBlock as Uint8Array)
           : null,
-    polka: ((v.polka as Uint8Array[] | undefined) ?? []).flatMap((bytes) => {
-      const m = decodeConsensusMessage(bytes);
-      return m.type === 'vote' ? [m.vote] : [];
-    }),
+    polka: decodeVotes((v.polka as Uint8Array[] | undefined) ?? []),
   };
+}
+
+function decodeVotes(list: readonly Uint8Array[]): Vote[] {
+  return list.flatMap((bytes) => {
+    const m = decodeConsensusMessage(bytes);
+    return m.type === 'vote' ? [m.vote] : [];
+  });
 }
 
 export { decodeBlock };
