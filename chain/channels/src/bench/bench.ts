@@ -27,7 +27,8 @@ import type { Message } from '../messages';
 
 export const ASSETS = ['GXC', 'USD', 'CNY'] as const;
 const CHAIN = 'gongxin-bench';
-const DISPUTE_MS = 10_000;
+// A minute's dispute window: long enough that a lock of a 4-hop payment outlives a loaded round trip.
+const DISPUTE_MS = 60_000;
 const HOP_MS = DISPUTE_MS + 4_000;
 
 export interface BenchOptions {
