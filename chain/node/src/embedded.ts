@@ -20,6 +20,8 @@ export interface EmbeddedChainOptions {
   /** Contract genesis sections for a new chain (demo identities, assets…); ignored when the chain exists. */
   genesisContracts?: (operator: NodeKey) => Record<string, Value>;
   blockLimits?: ChainNodeOptions['blockLimits'];
+  /** The deployment clock block times follow (genesis time too, for a new chain). Default the wall clock. */
+  clock?: () => number;
 }
 
 export interface EmbeddedChain {
@@ -50,7 +52,7 @@ export async function startEmbeddedChain(opts: EmbeddedChainOptions): Promise<Em
     const fresh: GenesisDocument = {
       chainId: opts.chainId ?? 'gongxin-local',
       suite: opts.suite.id,
-      time: Date.now(),
+      time: (opts.clock ?? Date.now)(),
       validators: [{ key: key.publicKey, power: 10, name: 'embedded-validator', operator: key.address }],
       // A new chain starts with the published working-day calendars (governance changes them later).
       contracts: withChinaCalendars(opts.genesisContracts?.(key) ?? {}),
@@ -76,6 +78,7 @@ export async function startEmbeddedChain(opts: EmbeddedChainOptions): Promise<Em
     // One validator needs no network round trips: short timeouts keep commits quick.
     timeouts: { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 },
     blockLimits: { commitDelayMs: 100, emptyBlockIntervalMs: 60_000, ...opts.blockLimits },
+    ...(opts.clock && { clock: opts.clock }),
   });
   await node.start();
   return { node, key, genesis, created };

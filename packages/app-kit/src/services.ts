@@ -51,6 +51,11 @@ export interface AppServices {
    * per process for every app. Without it each mount elects on a connection of its own.
    */
   leadership?: Leadership;
+  /**
+   * The deployment clock (ms since the epoch) the chain's block times follow: metering intervals and
+   * market slots read it. Absent: the wall clock.
+   */
+  clock?: () => number;
 }
 
 /** What the host says about the suite it runs. */

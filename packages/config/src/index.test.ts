@@ -122,3 +122,28 @@ describe('SUITE_SECRET', () => {
     expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
   });
 });
+
+describe('the deployment clock', () => {
+  it('is the wall clock unless CLOCK_START names an instant; CLOCK_CONTROL is off by default', () => {
+    expect(loadConfig({})).toMatchObject({ clockStart: undefined, clockControl: false });
+    expect(loadConfig({ CLOCK_START: '2026-06-30T11:40:00+08:00', CLOCK_CONTROL: 'true' })).toMatchObject({
+      clockStart: Date.UTC(2026, 5, 30, 3, 40),
+      clockControl: true,
+    });
+    expect(problemsOf({ CLOCK_START: 'yesterday' }).map((p) => p.variable)).toEqual(['CLOCK_START']);
+    expect(problemsOf({ CLOCK_START: '2026-13-40T00:00:00Z' }).map((p) => p.variable)).toEqual([
+      'CLOCK_START',
+    ]);
+  });
+
+  it('refuses a controllable clock in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production', CLOCK_CONTROL: 'on' })).toEqual([
+      {
+        variable: 'CLOCK_CONTROL',
+        given: 'on',
+        expected: 'unset or false with NODE_ENV=production (a production clock is not moved by hand)',
+      },
+    ]);
+    expect(loadConfig({ NODE_ENV: 'production', CLOCK_CONTROL: 'off' }).clockControl).toBe(false);
+  });
+});

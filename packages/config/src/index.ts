@@ -86,6 +86,23 @@ export const environmentSchema = z.object({
     .optional(),
   /** Seed demo identities and records on an empty chain, and show demo credentials on the portal. */
   DEMO: flag.optional(),
+  /**
+   * The deployment clock: unset, the wall clock. Set (an ISO 8601 instant), the suite's clock starts there
+   * and runs at the wall clock's pace: the chain's block times, metering intervals and market slots follow
+   * it (a staging deployment rehearsing a month end, a test running a market day).
+   */
+  CLOCK_START: z
+    .string()
+    .trim()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v)), {
+      message: 'expected an ISO 8601 instant, e.g. 2026-06-30T11:40:00+08:00',
+    })
+    .optional(),
+  /**
+   * Let `POST /clock` move the deployment clock forward (never back), for rehearsals and tests; refused
+   * with NODE_ENV=production.
+   */
+  CLOCK_CONTROL: flag.optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -107,6 +124,10 @@ export interface Config {
   logFormat: Environment['LOG_FORMAT'];
   demo: boolean;
   suiteSecret: string | undefined;
+  /** Where the deployment clock starts (ms since the epoch); undefined: the wall clock. */
+  clockStart?: number;
+  /** Whether `POST /clock` may move the deployment clock forward. */
+  clockControl?: boolean;
 }
 
 /** A configuration problem: one line per offending variable, ready to print and exit. */
@@ -181,6 +202,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (e.CLOCK_CONTROL && e.NODE_ENV === 'production')
+    throw new ConfigError([
+      {
+        variable: 'CLOCK_CONTROL',
+        given: relevant.CLOCK_CONTROL,
+        expected: 'unset or false with NODE_ENV=production (a production clock is not moved by hand)',
+      },
+    ]);
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
@@ -198,5 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logFormat: e.LOG_FORMAT,
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     suiteSecret: e.SUITE_SECRET,
+    clockStart: e.CLOCK_START === undefined ? undefined : Date.parse(e.CLOCK_START),
+    clockControl: e.CLOCK_CONTROL ?? false,
   };
 }

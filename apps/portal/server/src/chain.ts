@@ -58,6 +58,8 @@ export async function embeddedChain(opts: {
   logger: Logger;
   metrics: Metrics;
   genesisContracts: () => Record<string, Value>;
+  /** The deployment clock block times follow. */
+  clock?: () => number;
 }): Promise<SuiteChain> {
   const chain = await startEmbeddedChain({
     database: opts.database,
@@ -66,6 +68,7 @@ export async function embeddedChain(opts: {
     contracts: createSuiteRegistry(),
     logger: opts.logger.child({ component: 'chain' }),
     genesisContracts: opts.genesisContracts,
+    ...(opts.clock && { clock: opts.clock }),
   });
   opts.logger.info(
     { chainId: chain.genesis.chainId, height: chain.node.head.height, created: chain.created },

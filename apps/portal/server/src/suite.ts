@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import {
   type AnySuiteApp,
   type AppServices,
+  ClockError,
+  createDeploymentClock,
   createLeadership,
   errorHandler,
   mountApp,
@@ -108,6 +110,11 @@ export async function startSuite(
     // apps need at genesis: demo identities and roles when DEMO is on), or the node at CHAIN_URL.
     const metrics = createMetrics();
     const startedAt = new Date();
+    // The deployment clock: the wall clock unless CLOCK_START sets another start (block times follow it).
+    const clock = createDeploymentClock({
+      ...(config.clockStart !== undefined && { start: config.clockStart }),
+      controllable: config.clockControl === true && !config.chainUrl,
+    });
     const chain = config.chainUrl
       ? await followedChain({ url: config.chainUrl, logger })
       : await embeddedChain({
@@ -116,6 +123,7 @@ export async function startSuite(
           suite: getSuite('ed25519-sha256'),
           logger,
           metrics,
+          clock: clock.now,
           // Apps that put keyed ID hashes on chain at genesis need the suite secret already.
           genesisContracts: () =>
             suiteGenesis(apps, {
@@ -148,6 +156,25 @@ export async function startSuite(
       }),
     );
     app.get('/metrics', metricsHandler(metrics.registry));
+    // The deployment clock: read by anyone; moved forward only where CLOCK_CONTROL allows it.
+    app.get('/clock', (_req, res) => {
+      res.json({ now: clock.now(), controllable: clock.controllable });
+    });
+    app.post('/clock', express.json({ limit: '1kb' }), (req, res) => {
+      if (!clock.controllable) {
+        res.status(403).json({ error: 'the clock is not controllable here (CLOCK_CONTROL is off)' });
+        return;
+      }
+      const to = (req.body as { to?: unknown } | undefined)?.to;
+      try {
+        if (typeof to !== 'number') throw new ClockError('expected {"to": ms since the epoch}');
+        res.json({ now: clock.advanceTo(to) });
+      } catch (error) {
+        if (!(error instanceof ClockError)) throw error;
+        metrics.badInput.inc({ source: 'api', reason: 'clock' });
+        res.status(400).json({ error: error.message });
+      }
+    });
     app.use('/chain', chain.api);
     app.use(
       '/api/trpc',
@@ -206,6 +233,7 @@ export async function startSuite(
       database,
       leadership,
       metrics,
+      clock: clock.now,
       chain: {
         client,
         feed,

@@ -48,6 +48,7 @@ export function createSolarApp(options: SolarAppOptions = {}) {
     mqtt: (_services, runtime) => [
       solarFeed({
         keys: runtime.keys,
+        now: runtime.now,
         onVerified: (batch) => {
           runtime.verified.batches++;
           runtime.verified.readings += batch.readings.length;

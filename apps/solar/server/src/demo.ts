@@ -94,11 +94,15 @@ export async function seedSolarDemo(services: AppServices, runtime: SolarRuntime
     await new Promise((r) => setTimeout(r, 500));
     await runtime.keys.refresh();
   }
-  runtime.demoFleet = startDemoFleet(services.mqttUrl);
+  runtime.demoFleet = startDemoFleet(services.mqttUrl, runtime.now);
 }
 
-/** One simulated gateway per demo meter: today's readings so far (1 per minute), then one every 10 s. */
-export function startDemoFleet(url: string, now = Date.now()): { stop(): Promise<void> } {
+/**
+ * One simulated gateway per demo meter: today's readings so far (1 per minute), then one every 10 s, on
+ * the deployment clock (`clock`, default the wall clock).
+ */
+export function startDemoFleet(url: string, clock: () => number = Date.now): { stop(): Promise<void> } {
+  const now = clock();
   const today = Math.floor((now + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000;
   const epoch = Math.floor(now / 1000);
   const running = DEMO_PLANTS.flatMap((p, pi) =>
@@ -137,7 +141,7 @@ export function startDemoFleet(url: string, now = Date.now()): { stop(): Promise
     }
     while (!stopped) {
       for (const { gateway, publisher } of running) {
-        await gateway.sample(Date.now());
+        await gateway.sample(clock());
         if (publisher.connected) await gateway.send(publisher);
       }
       await new Promise((r) => setTimeout(r, 10_000));

@@ -42,6 +42,9 @@ export function jsonable<T>(value: T): unknown {
 const dayStart = (ms: number) => Math.floor((ms + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
 
 export const appRouter = router({
+  /** The deployment clock (block times follow it) and the slot length: the web picks slots by it. */
+  clock: publicProcedure.query(({ ctx }) => ({ now: ctx.app.now(), slotMs: INTERVAL_MS })),
+
   plants: router({
     list: publicProcedure
       .input(z.object({ owner: zAddress.optional() }).strict().optional())
@@ -79,7 +82,7 @@ export const appRouter = router({
         if (!plant) throw new TRPCError({ code: 'NOT_FOUND', message: `no plant ${input.id}` });
         const plantMeters = await db.select().from(meters).where(eq(meters.plant, input.id));
         const ids = plantMeters.map((m) => m.id);
-        const from = dayStart(input.day ?? Date.now());
+        const from = dayStart(input.day ?? ctx.app.now());
         const intervals =
           ids.length === 0
             ? []
@@ -133,7 +136,7 @@ export const appRouter = router({
           measured.length > 0 && clearAtMeasured > 0
             ? Math.min(1.2, measured.reduce((s, c) => s + c.irradiance, 0) / clearAtMeasured)
             : 1;
-        const now = Date.now();
+        const now = ctx.app.now();
         const forecast: { ts: number; power: number }[] = [];
         for (
           let t = Math.max(from, Math.ceil(now / INTERVAL_MS) * INTERVAL_MS);
@@ -201,7 +204,7 @@ export const appRouter = router({
       )
       .query(async ({ ctx, input }) => {
         const db = ctx.services.database.db;
-        const from = input.from ?? Date.now() - DAY;
+        const from = input.from ?? ctx.app.now() - DAY;
         const book = await db
           .select()
           .from(orders)
@@ -253,7 +256,7 @@ export const appRouter = router({
   /** Meter health: offline (no reading for 5 min), resets and estimated intervals today, ingest rejects by reason. */
   health: publicProcedure.query(async ({ ctx }) => {
     const database = ctx.services.database;
-    const now = Date.now();
+    const now = ctx.app.now();
     const last = await database.query<{ device: string; ts: string | number }>(sql`
       select device, max(ts) as ts from appkit_ingest.readings where stream = ${SOLAR_STREAM} group by device`);
     const flags = await database.query<{ meter: string; resets: number; estimated: number }>(sql`

@@ -13,11 +13,14 @@ export class SolarRuntime {
   readonly aggregator: Aggregator;
   readonly ingester: string | undefined;
   readonly verified = { batches: 0, readings: 0 };
+  /** The deployment clock: intervals, slots and today's curve follow it (block times do too). */
+  readonly now: () => number;
   /** The demo's simulated gateways, when the demo seed started them. */
   demoFleet: { stop(): Promise<void> } | undefined;
 
   constructor(readonly services: AppServices) {
     this.keys = new MeterKeys(services.database);
+    this.now = services.clock ?? Date.now;
     const signers = new Map<string, Account>();
     const own = services.chain.serviceSigner;
     if (own) signers.set(own.address, own);
@@ -36,6 +39,7 @@ export class SolarRuntime {
     this.aggregator = new Aggregator({
       database: services.database,
       outbox: this.outbox,
+      now: this.now,
       ...(this.ingester && { signer: this.ingester }),
     });
   }

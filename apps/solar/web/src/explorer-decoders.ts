@@ -8,7 +8,8 @@ const kwh = (wh: bigint | number | string) =>
   (Number(wh) / 1000).toLocaleString('zh-CN', { maximumFractionDigits: 3 });
 const yuan = (fen: bigint | number | string) => (Number(fen) / 100).toFixed(2);
 const perKwh = (fenPerMWh: bigint | number | string) => (Number(fenPerMWh) / 100_000).toFixed(4);
-const time = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+/** A slot or interval start in China time (UTC+8, no daylight saving): `2026-11-30 12:00`. */
+const time = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '—');
 
 const zh = {
@@ -42,6 +43,13 @@ const zh = {
   buy: '买',
   placeOrder: '为 {slot} 时段挂{side}单 {kwh} kWh，限价 {price} 元/kWh',
   anchorInterval: '锚定电表 {meter} {start} 起 15 分钟区间（{kwh} kWh）',
+  registerPlant: '登记电站「{name}」（{id}），装机 {kw} kW',
+  registerMeter: '电表 {id} 绑定电站 {plant}',
+  certifyPlant: '认证电站 {id}',
+  clearSlot: '出清 {slot} 时段',
+  settleSlot: '按锚定读数结算 {slot} 时段',
+  issueCertificates: '按锚定发电量核发电站 {plant} {month} 的绿证',
+  retireCertificates: '核销绿证 {count} 张，用于 {beneficiary}',
 };
 const en: typeof zh = {
   configured:
@@ -74,6 +82,13 @@ const en: typeof zh = {
   buy: 'buy',
   placeOrder: 'Place a {side} order for {slot}: {kwh} kWh at {price} 元/kWh',
   anchorInterval: 'Anchor meter {meter}, 15 minutes from {start} ({kwh} kWh)',
+  registerPlant: 'Register plant "{name}" ({id}), {kw} kW peak',
+  registerMeter: 'Bind meter {id} to plant {plant}',
+  certifyPlant: 'Certify plant {id}',
+  clearSlot: 'Clear slot {slot}',
+  settleSlot: 'Settle slot {slot} against the anchored readings',
+  issueCertificates: 'Issue the green certificates of plant {plant} for {month} from its anchored generation',
+  retireCertificates: 'Retire {count} certificates for {beneficiary}',
 };
 
 const k = (name: keyof typeof zh) => `solar.explorer.${name}`;
@@ -166,6 +181,18 @@ const pack = {
         start: time(Number(p.start)),
         kwh: kwh(str(p.exportWh)),
       }),
+    'energy.registerPlant': (p: ActionParams, t: Translate) =>
+      t(k('registerPlant'), { name: str(p.name), id: str(p.id), kw: kwh(str(p.capacityW)) }),
+    'energy.registerMeter': (p: ActionParams, t: Translate) =>
+      t(k('registerMeter'), { id: str(p.id), plant: str(p.plant) }),
+    'energy.certifyPlant': (p: ActionParams, t: Translate) => t(k('certifyPlant'), { id: str(p.id) }),
+    'energy.clearSlot': (p: ActionParams, t: Translate) => t(k('clearSlot'), { slot: time(Number(p.slot)) }),
+    'energy.settleSlot': (p: ActionParams, t: Translate) =>
+      t(k('settleSlot'), { slot: time(Number(p.slot)) }),
+    'energy.issueCertificates': (p: ActionParams, t: Translate) =>
+      t(k('issueCertificates'), { plant: str(p.plant), month: str(p.month) }),
+    'energy.retireCertificates': (p: ActionParams, t: Translate) =>
+      t(k('retireCertificates'), { count: str(p.count), beneficiary: str(p.beneficiary) }),
   },
 };
 

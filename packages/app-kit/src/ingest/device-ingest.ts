@@ -41,6 +41,8 @@ export interface DeviceIngestServices {
   mqttUrl: string;
   metrics?: { badInput: BadInputCounter };
   logger?: LoggerLike;
+  /** The deployment clock: readings ahead of it are refused, intervals close by it. Default the wall clock. */
+  clock?: () => number;
 }
 
 export interface DeviceIngest {
@@ -83,6 +85,7 @@ export async function startDeviceIngest<T>(
     intervalMs: def.intervalMs,
     metrics: services.metrics,
     logger,
+    ...(services.clock && { now: services.clock }),
   });
   const closer = def.outbox
     ? new IntervalCloser(database, {
@@ -90,6 +93,7 @@ export async function startDeviceIngest<T>(
         outbox: def.outbox,
         intervalMs: def.intervalMs,
         graceMs: def.graceMs,
+        ...(services.clock && { now: services.clock }),
       })
     : null;
   let closing: { stop(): Promise<void> } | null = null;
