@@ -11,6 +11,7 @@
 //    and settles against the anchored reading; the month ends, its certificates are issued from the
 //    anchored generation and one is retired; the explorer shows each step decoded with a verifying proof.
 import { createChainClient, createWallet } from '@gongxin/client';
+import type { ValueMap } from '@gongxin/ledger';
 import { type EmbeddedBroker, startEmbeddedBroker } from '@gongxin/mqtt';
 import { deviceKeyFromSeed, Gateway, MqttPublisher, SimulatedPlant } from '@gongxin/solar-meter';
 import { demoParty, demoPartyAccounts } from '@gongxin/solar-server';
@@ -119,7 +120,7 @@ describe('solar energy in Chromium', () => {
     const owner = demoParty(parties, 'zhang-wei');
     const buyer = demoParty(parties, 'jinghua-textile');
     const operator = demoParty(parties, 'grid-operator');
-    const send = async (who: typeof owner, name: string, params: Record<string, unknown>) => {
+    const send = async (who: typeof owner, name: string, params: ValueMap) => {
       const receipt = await createWallet(client, who.account).send([{ contract: 'energy', name, params }]);
       expect(receipt.ok, `${name}: ${receipt.code} ${receipt.message}`).toBe(true);
       return receipt.id;
@@ -308,6 +309,7 @@ describe('solar energy in Chromium', () => {
       20_000,
       'the lots listed',
     );
+    expect(await page.getByTestId('beneficiary').first().textContent()).toContain('绿电消费');
     await saveScreenshot(page, 'solar-certificates-desktop');
     const phone = await journey.page('owner (phone)', PHONE);
     await phone.goto(journey.url('/market'));

@@ -56,7 +56,13 @@ export default {
       limit: 'Limit (元/kWh)',
       filled: 'Filled',
       state: 'Status',
-      order: { open: 'Open', cleared: 'Filled', unfilled: 'Not filled', settled: 'Settled', cancelled: 'Cancelled' },
+      order: {
+        open: 'Open',
+        cleared: 'Filled',
+        unfilled: 'Not filled',
+        settled: 'Settled',
+        cancelled: 'Cancelled',
+      },
       settled:
         '{plant}: sold {sold} kWh, delivered {delivered} kWh, imbalance ¥{imbalance}, feed-in ¥{feedIn}',
     },

@@ -50,7 +50,13 @@ export default {
       limit: '限价（元/kWh）',
       filled: '成交',
       state: '状态',
-      order: { open: '挂单中', cleared: '已成交', unfilled: '未成交', settled: '已结算', cancelled: '已撤销' },
+      order: {
+        open: '挂单中',
+        cleared: '已成交',
+        unfilled: '未成交',
+        settled: '已结算',
+        cancelled: '已撤销',
+      },
       settled: '{plant}：售出 {sold} kWh，实发 {delivered} kWh，偏差购电 ¥{imbalance}，余电上网 ¥{feedIn}',
     },
     trade: {
