@@ -296,6 +296,8 @@ describe('solar energy in Chromium', () => {
     await page.goto(journey.url('/market'));
     await page.reload();
     await page.getByTestId(`slot-${slot}`).waitFor();
+    // The market says how it matches: pay-as-clear, one price per slot.
+    expect(await page.getByTestId('matching').getAttribute('data-mode')).toBe('clear');
     await until(
       async () => (await page.getByTestId(`slot-${slot}`).textContent())?.includes(plant),
       20_000,

@@ -3,6 +3,7 @@
 // (slots, orders, settlements), certificates and subsidy receivables, meter health and ingest rejects.
 // Reads only: writes (registering plants and meters, orders, certificates) are txs signed in the user's
 // browser and sent to the node. Quantities are Wh and fen, sent as decimal strings.
+import { ChainError } from '@gongxin/client';
 import { clearSkyIrradiance } from '@gongxin/solar-meter';
 import { INTERVAL_MS } from '@gongxin/solar-meter/protocol';
 import { TRPCError } from '@trpc/server';
@@ -198,6 +199,25 @@ export const appRouter = router({
     }),
 
   market: router({
+    /** How slots opened from now on are matched (pay-as-clear or continuous) and the settlement asset. */
+    config: publicProcedure.query(async ({ ctx }) => {
+      try {
+        const { value } = await ctx.services.chain.client.state('energy/config');
+        const c = (value ?? {}) as { matching?: unknown; currency?: unknown };
+        return {
+          matching: c.matching === 'continuous' ? ('continuous' as const) : ('clear' as const),
+          currency: typeof c.currency === 'string' ? c.currency : null,
+        };
+      } catch (error) {
+        if (error instanceof ChainError && error.code === 'not_found')
+          return { matching: null, currency: null };
+        throw new TRPCError({
+          code: 'SERVICE_UNAVAILABLE',
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }),
+
     slots: publicProcedure
       .input(
         z.object({ from: zTime.optional(), limit: z.number().int().min(1).max(200).default(48) }).strict(),

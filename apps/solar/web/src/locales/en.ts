@@ -46,6 +46,13 @@ export default {
     },
     market: {
       empty: 'No orders recently',
+      mode: { clear: 'Pay-as-clear', continuous: 'Continuous matching' },
+      modeHint: {
+        clear:
+          'Each slot clears once when it begins, at one price for every trade; orders go in before the slot begins.',
+        continuous:
+          'An order trades on arrival with the resting orders it reaches, at their price; orders go in before the slot begins.',
+      },
       status: { open: 'Open', cleared: 'Cleared', settled: 'Settled' },
       cleared: 'Clearing price {price} 元/kWh, {kwh} kWh traded, energy ¥{yuan}, grid fee ¥{fee}',
       side: 'Side',

@@ -40,6 +40,11 @@ export default {
     },
     market: {
       empty: '最近没有挂单',
+      mode: { clear: '统一出清', continuous: '连续撮合' },
+      modeHint: {
+        clear: '各时段开始时按买卖报价一次出清，所有成交同一价格；挂单须在时段开始前提交。',
+        continuous: '挂单到达即与可成交的对手挂单撮合，按对手挂单价格成交；挂单须在时段开始前提交。',
+      },
       status: { open: '挂单中', cleared: '已出清', settled: '已结算' },
       cleared: '统一出清价 {price} 元/kWh，成交 {kwh} kWh，电费 ¥{yuan}，过网费 ¥{fee}',
       side: '方向',
