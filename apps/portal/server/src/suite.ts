@@ -111,8 +111,9 @@ export async function startSuite(
     const metrics = createMetrics();
     const startedAt = new Date();
     // The deployment clock: the wall clock unless CLOCK_START sets another start (block times follow it).
+    // A followed chain (CHAIN_URL) keeps its own node's clock, so the apps read the wall clock beside it.
     const clock = createDeploymentClock({
-      ...(config.clockStart !== undefined && { start: config.clockStart }),
+      ...(config.clockStart !== undefined && !config.chainUrl && { start: config.clockStart }),
       controllable: config.clockControl === true && !config.chainUrl,
     });
     const chain = config.chainUrl
