@@ -3,7 +3,15 @@
 // as numbers back into the bigints the machine counts in, and refuse anything else with a CodecError
 // naming the field, so a malformed frame is counted and dropped, never let into the machine.
 
-import type { ChannelInfo, ChannelStatus, DurableRecord, LockEntry, Message, Op } from '@gongxin/channels';
+import type {
+  ChannelInfo,
+  ChannelStatus,
+  DurableRecord,
+  Effect,
+  LockEntry,
+  Message,
+  Op,
+} from '@gongxin/channels';
 import type { SignedBalanceProof } from '@gongxin/contracts';
 import { asBigInt, decodeCanonical, encodeCanonical, type Value } from '@gongxin/ledger';
 
@@ -239,22 +247,7 @@ export function decodeRecords(bytes: Uint8Array): DurableRecord[] {
 }
 
 /** What a node hands its watcher: the machine's `watch`, `watchPreimage` and `watchDone` effects. */
-export type WatchItem =
-  | {
-      readonly t: 'watch';
-      readonly channel: string;
-      readonly side: 'a' | 'b';
-      readonly proof: SignedBalanceProof;
-      readonly countersignature: Uint8Array;
-      readonly locks: readonly LockEntry[];
-    }
-  | {
-      readonly t: 'watchPreimage';
-      readonly hashlock: string;
-      readonly preimage: Uint8Array;
-      readonly expiry: number;
-    }
-  | { readonly t: 'watchDone'; readonly hashlock: string };
+export type WatchItem = Extract<Effect, { t: 'watch' | 'watchPreimage' | 'watchDone' }>;
 
 /** Most items one hand-off may carry. */
 export const MAX_WATCH_ITEMS = 10_000;
