@@ -13,7 +13,7 @@ import { assertSuiteSecret } from './auth/oidc';
 import { appkitMigrations } from './db/migrations';
 import { indexerCursors } from './db/schema';
 import { createIndexer, type Indexer } from './indexer/indexer';
-import { startDeviceIngest } from './ingest/device-ingest';
+import { claimIngestMember, startDeviceIngest } from './ingest/device-ingest';
 import {
   createLeadership,
   type LeaderHandle,
@@ -289,6 +289,7 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     for (const feed of feeds) {
       const ingest = await startDeviceIngest(services, feed, {
         runCloser: (closer) => lead(`ingest:${feed.stream}`, closer),
+        runWorker: (worker) => claimIngestMember(feed.stream, lead, worker),
       });
       closers.push(() => ingest.stop());
     }

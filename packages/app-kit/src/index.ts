@@ -37,9 +37,11 @@ export {
   type IndexerStatus,
 } from './indexer/indexer';
 export {
+  claimIngestMember,
   type DeviceIngest,
   type DeviceIngestDefinition,
   type DeviceIngestServices,
+  MAX_INGEST_MEMBERS,
   startDeviceIngest,
 } from './ingest/device-ingest';
 export {

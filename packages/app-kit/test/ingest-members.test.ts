@@ -1,0 +1,164 @@
+// Replicas of an app taking one MQTT feed: each claims a member number of its own (through the leader
+// locks), so each subscribes with its own client ids in one shared group. With one client id for all,
+// the broker hands the session to the newest connection and drops the other, and the two knock each
+// other off for ever (a replica's start-up then fails with "Connection closed").
+// The claim runs everywhere; the replicas case needs PostgreSQL and a real broker (TEST_DATABASE_URL,
+// TEST_MQTT_URL).
+import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
+import { connectMqtt, shardTopic } from '@gongxin/mqtt';
+import { createLogger, createMetrics } from '@gongxin/telemetry';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimIngestMember, type DeviceIngest, startDeviceIngest } from '../src/ingest/device-ingest';
+import { createLeadership, type Leadership } from '../src/leader';
+
+const logger = createLogger({ name: 'ingest-members-test', level: 'silent' });
+const adminUrl = process.env[TEST_DATABASE_URL];
+const mqttUrl = process.env.TEST_MQTT_URL;
+if (!adminUrl || !mqttUrl)
+  console.log('ingest-members.test.ts: the replicas case needs TEST_DATABASE_URL and TEST_MQTT_URL');
+
+/** Keys held across "processes": a lead() as the leader election gives it, one holder per key. */
+function fakeElection() {
+  const held = new Map<string, string>();
+  return {
+    held,
+    lead: (who: string) => async (key: string, job: { start(): Promise<void>; stop(): Promise<void> }) => {
+      const leading = !held.has(key);
+      if (leading) {
+        held.set(key, who);
+        await job.start();
+      }
+      return {
+        role: leading ? ('leader' as const) : ('standby' as const),
+        async release() {
+          if (leading && held.get(key) === who) {
+            held.delete(key);
+            await job.stop();
+          }
+        },
+      };
+    },
+  };
+}
+
+describe('claiming an ingest member number', () => {
+  it('each process gets the lowest free number; a number freed is taken again', async () => {
+    const election = fakeElection();
+    const started: string[] = [];
+    const job = (who: string) => ({
+      start: async (n: number) => {
+        started.push(`${who}:${n}`);
+      },
+      stop: async () => {},
+    });
+    const a = await claimIngestMember('s.feed', election.lead('a'), job('a'));
+    const b = await claimIngestMember('s.feed', election.lead('b'), job('b'));
+    const c = await claimIngestMember('s.feed', election.lead('c'), job('c'));
+    expect([a.member, b.member, c.member]).toEqual([0, 1, 2]);
+    expect(started).toEqual(['a:0', 'b:1', 'c:2']);
+    // Standby attempts on held numbers were released, not left competing.
+    expect([...election.held.entries()]).toEqual([
+      ['ingest:s.feed:member:0', 'a'],
+      ['ingest:s.feed:member:1', 'b'],
+      ['ingest:s.feed:member:2', 'c'],
+    ]);
+    await b.release();
+    const d = await claimIngestMember('s.feed', election.lead('d'), job('d'));
+    expect(d.member).toBe(1);
+    // Another feed counts from 0.
+    expect((await claimIngestMember('o.feed', election.lead('a'), job('a'))).member).toBe(0);
+  });
+
+  it('says so when every number is held', async () => {
+    const election = fakeElection();
+    const job = { start: async () => {}, stop: async () => {} };
+    for (let i = 0; i < 64; i++) await claimIngestMember('s.feed', election.lead(`p${i}`), job);
+    await expect(claimIngestMember('s.feed', election.lead('late'), job)).rejects.toThrow(
+      /all 64 member slots are held/,
+    );
+  });
+});
+
+describe.skipIf(!adminUrl || !mqttUrl)('two replicas on PostgreSQL and Mosquitto', () => {
+  let database: Awaited<ReturnType<typeof openFreshPostgres>>;
+  const leaderships: Leadership[] = [];
+  const ingests: DeviceIngest[] = [];
+
+  beforeAll(async () => {
+    database = await openFreshPostgres(adminUrl!);
+  });
+  afterAll(async () => {
+    for (const i of ingests) await i.stop().catch(() => {});
+    for (const l of leaderships) await l.close().catch(() => {});
+    await database?.close();
+  });
+
+  it('subscribe side by side as members 0 and 1 and store every reading once', async () => {
+    const stream = `t${Date.now().toString(36)}.meters`;
+    const prefix = `members-${Date.now().toString(36)}`;
+    const replica = async () => {
+      const leadership = await createLeadership({ database, url: database.url, logger, retryMs: 200 });
+      leaderships.push(leadership);
+      const lead = (key: string, job: { start(): Promise<void>; stop(): Promise<void> }) =>
+        leadership.run(`app:${key}`, job);
+      const ingest = await startDeviceIngest(
+        { database, mqttUrl: mqttUrl!, metrics: createMetrics({ defaultMetrics: false }), logger },
+        {
+          stream,
+          prefix,
+          mode: 'shared',
+          lanes: 2,
+          decode: ({ payload, device }) => {
+            const r = JSON.parse(payload.toString()) as { seq: number; ts: number };
+            return { device, seq: r.seq, ts: r.ts, data: null };
+          },
+        },
+        { runWorker: (job) => claimIngestMember(stream, lead, job) },
+      );
+      ingests.push(ingest);
+      return ingest;
+    };
+    const a = await replica();
+    const b = await replica();
+    expect([a.member, b.member]).toEqual([0, 1]);
+    const ids = [...a.worker.lanes, ...b.worker.lanes].map((l) => l.clientId);
+    expect(new Set(ids).size).toBe(4);
+
+    const pub = await connectMqtt(mqttUrl!);
+    const ts = Date.now() - 60_000;
+    const total = 200;
+    try {
+      for (let seq = 0; seq < total; seq++) {
+        const device = `m${seq % 20}`;
+        await pub.publish(shardTopic(prefix, 64, device, 'reading'), JSON.stringify({ seq, ts }), {
+          qos: 1,
+        });
+      }
+    } finally {
+      await pub.close();
+    }
+    const deadline = Date.now() + 60_000;
+    const handled = () => a.worker.stats().stored + b.worker.stats().stored;
+    while (handled() < total) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `stored ${handled()} of ${total}: ${JSON.stringify([a.worker.stats(), b.worker.stats()])}`,
+        );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Both members took a share, neither was knocked off, and each reading is stored once.
+    expect(a.worker.stats().stored).toBeGreaterThan(0);
+    expect(b.worker.stats().stored).toBeGreaterThan(0);
+    expect(a.worker.stats().duplicates + b.worker.stats().duplicates).toBe(0);
+    const [row] = await database.query<{ n: number }>(
+      sql`select count(*)::int as n from appkit_ingest.readings where stream = ${stream}`,
+    );
+    expect(row?.n).toBe(total);
+
+    // A replica gone frees its number for the next one to start.
+    await a.stop();
+    const c = await replica();
+    expect(c.member).toBe(0);
+  }, 120_000);
+});
