@@ -40,3 +40,17 @@ export function bytesColumn(values: readonly Uint8Array[]): SQL {
   }
   return sql`${`{${parts.join(',')}}`}::text[]`;
 }
+
+/**
+ * `${base64Column(values)}` → `$n::text[]` of the values in base64, one parameter; `decode(x, 'base64')`
+ * turns each back into bytea. A third less to build, send and parse than hex (bytesColumn), for the
+ * large columns of bulk writes. Base64 has no character an array literal must quote.
+ */
+export function base64Column(values: readonly Uint8Array[]): SQL {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    parts[i] = v.length === 0 ? '""' : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+  }
+  return sql`${`{${parts.join(',')}}`}::text[]`;
+}

@@ -1,7 +1,7 @@
 // Public API of @gongxin/db: open the suite's database (PGlite or PostgreSQL), own a schema, migrate it.
 // Must never expose driver-specific types to apps: everything here works the same on both drivers.
 
-export { arrayLiteral, bytesColumn, column } from './arrays';
+export { arrayLiteral, base64Column, bytesColumn, column } from './arrays';
 export type { Database, Db, Migrations, Tx } from './database';
 export {
   DatabaseUnavailableError,

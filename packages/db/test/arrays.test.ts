@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { bytesColumn, column } from '../src/index';
+import { base64Column, bytesColumn, column } from '../src/index';
 import { testBackends } from '../src/testing';
 
 describe.each(testBackends())('column arrays on $name', ({ open }) => {
@@ -61,6 +61,31 @@ describe.each(testBackends())('column arrays on $name', ({ open }) => {
         values.map((v) => Buffer.from(v).toString('hex')),
       );
       expect(Buffer.from(rows[3]!.b).toString('hex')).toBe('225c2c');
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('pass byte columns as base64, empty ones and views included, and get the same bytes back', async () => {
+    const database = await open();
+    try {
+      await database.execute(sql`create temp table blobs64 (i int, b bytea)`);
+      const values = [
+        new Uint8Array(0),
+        Uint8Array.from([0xfb, 0xff, 0xfe]), // "+//+" in base64: characters an array literal takes as they are
+        Uint8Array.from([0]),
+        new Uint8Array(1001).map((_, i) => (i * 91) & 0xff),
+        new Uint8Array(Uint8Array.from([9, 9, 0x22, 0x5c, 0x2c, 9]).buffer, 2, 3),
+      ];
+      await database.execute(sql`insert into blobs64 select x.i, decode(x.b, 'base64')
+        from unnest(${column(
+          values.map((_, i) => i),
+          'int',
+        )}, ${base64Column(values)}) as x(i, b)`);
+      const rows = await database.query<{ i: number; b: Uint8Array }>(sql`select * from blobs64 order by i`);
+      expect(rows.map((r) => Buffer.from(r.b).toString('hex'))).toEqual(
+        values.map((v) => Buffer.from(v).toString('hex')),
+      );
     } finally {
       await database.close();
     }
