@@ -274,6 +274,8 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
     this.clockwork = opts.timers ?? realTimers;
     const timers = this.clockwork;
     this.now = opts.clock ?? (opts.timers ? () => timers.now() : Date.now);
+    const store = this.store;
+    this.stages.addSource('store', () => store.buildMs ?? 0);
   }
 
   /** The last block on disk. */
@@ -461,7 +463,10 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
 
   /** Admit a tx to the mempool and pass it to peers. Throws TxRejected or MempoolFull. */
   submit(bytes: Uint8Array): { id: string; duplicate: boolean } {
-    const admitted = this.mempool.add(bytes, this.state, { height: this.headValue.height });
+    // One tx: its signature is checked here, inside the admission stage.
+    const admitted = this.stages.time('admission', () =>
+      this.mempool.add(bytes, this.state, { height: this.headValue.height }),
+    );
     this.stats.mempoolSize = this.mempool.size;
     if (!admitted.duplicate) {
       this.opts.network?.gossipTx(bytes, admitted.key);
@@ -668,11 +673,13 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
       propose: (height, time) => {
         const startedAt = performance.now();
         const txs = this.mempool.reap(this.state, this.limits.maxTxs, this.limits.maxBytes);
-        const result = executeBlock(
-          this.env,
-          this.ledgerState(),
-          { time, proposer: this.opts.signer!.key, txs },
-          { admitted: this.mempool.admitted },
+        const result = this.stages.time('execute', () =>
+          executeBlock(
+            this.env,
+            this.ledgerState(),
+            { time, proposer: this.opts.signer!.key, txs },
+            { admitted: this.mempool.admitted },
+          ),
         );
         this.results.set(toHex(result.hash), result);
         this.opts.logger.debug(
@@ -686,9 +693,9 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
         if (this.results.has(key)) return true;
         try {
           const startedAt = performance.now();
-          const result = applyBlock(this.env, this.ledgerState(), block, {
-            admitted: this.mempool.admitted,
-          });
+          const result = this.stages.time('execute', () =>
+            applyBlock(this.env, this.ledgerState(), block, { admitted: this.mempool.admitted }),
+          );
           this.results.set(key, result);
           this.opts.logger.debug(
             {
@@ -745,7 +752,8 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
           // Block sync may have committed this height already while the machine was deciding it.
           if (output.height <= this.headValue.height) break;
           const result =
-            this.results.get(toHex(output.hash)) ?? applyBlock(this.env, this.ledgerState(), output.block);
+            this.results.get(toHex(output.hash)) ??
+            this.stages.time('execute', () => applyBlock(this.env, this.ledgerState(), output.block));
           await this.commit(output.block, result, output.certificate);
           break;
         }
@@ -814,7 +822,9 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
       }
       let result: BlockResult;
       try {
-        result = applyBlock(this.env, this.ledgerState(), block, { admitted: this.mempool.admitted });
+        result = this.stages.time('execute', () =>
+          applyBlock(this.env, this.ledgerState(), block, { admitted: this.mempool.admitted }),
+        );
       } catch (error) {
         if (batch.length === 0) throw error;
         break;
@@ -829,6 +839,10 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
 
   /** Move the in-memory chain (state, head, validators, mempool) past a decided block. */
   private advance(block: Block, result: BlockResult, certificate: CommitCertificate): ChainHead {
+    return this.stages.time('execute', () => this.advanceNow(block, result, certificate));
+  }
+
+  private advanceNow(block: Block, result: BlockResult, certificate: CommitCertificate): ChainHead {
     const height = block.header.height;
     this.state.apply(result.writes);
     const head: ChainHead = {
@@ -874,10 +888,12 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
     const last = batch[batch.length - 1]!;
     const logged = this.lastCommitLog;
     const storeStartedAt = performance.now();
-    const written =
+    // The synchronous part of the call builds the statements; the rest is the database's.
+    const written = this.stages.time('store', () =>
       batch.length === 1
         ? this.store.commitBlock(last.block, last.certificate, last.result)
-        : this.store.commitBlocks(batch);
+        : this.store.commitBlocks(batch),
+    );
     this.storing = written.then(
       () => {
         this.opts.logger.debug(
@@ -891,7 +907,9 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
           },
           'block committed',
         );
-        for (const d of batch) this.durable(d.head, d.block, d.result, d.certificate);
+        this.stages.time('store', () => {
+          for (const d of batch) this.durable(d.head, d.block, d.result, d.certificate);
+        });
       },
       (error: unknown) => {
         // The network has committed these blocks but this node could not store them: it must not go on

@@ -37,6 +37,8 @@ export interface NodeStorage {
   walFor(height: number): Promise<WalRecord[]>;
   blockAt(height: number): Promise<StoredBlock | undefined>;
   blocksFrom(height: number, limit: number): Promise<StoredBlock[]>;
+  /** Time spent building block writes on this thread (ms, synchronous parts), when the storage counts it. */
+  readonly buildMs?: number;
 }
 
 /** A timer as `Timers` hands it out: opaque, only ever passed back to clear it. */
