@@ -290,6 +290,11 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
       const ingest = await startDeviceIngest(services, feed, {
         runCloser: (closer) => lead(`ingest:${feed.stream}`, closer),
         runWorker: (worker) => claimIngestMember(feed.stream, lead, worker),
+        // Replicas in other processes may leave members behind; one process alone leaves none.
+        ...(leadership.mode === 'advisory-lock' && {
+          runSweeper: (sweeper) => lead(`ingest:${feed.stream}:sweep`, sweeper),
+          hold: (key, job) => leadership.run(`${id}:${key}`, job),
+        }),
       });
       closers.push(() => ingest.stop());
     }

@@ -8,7 +8,7 @@ import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
 import { connectMqtt, shardTopic } from '@gongxin/mqtt';
 import { createLogger, createMetrics } from '@gongxin/telemetry';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { claimIngestMember, type DeviceIngest, startDeviceIngest } from '../src/ingest/device-ingest';
 import { createLeadership, type Leadership } from '../src/leader';
 
@@ -80,23 +80,21 @@ describe('claiming an ingest member number', () => {
   });
 });
 
-describe.skipIf(!adminUrl || !mqttUrl)('two replicas on PostgreSQL and Mosquitto', () => {
-  let database: Awaited<ReturnType<typeof openFreshPostgres>>;
+describe.skipIf(!adminUrl || !mqttUrl)('replicas on PostgreSQL and Mosquitto', () => {
   const leaderships: Leadership[] = [];
   const ingests: DeviceIngest[] = [];
+  const databases: Awaited<ReturnType<typeof openFreshPostgres>>[] = [];
 
-  beforeAll(async () => {
-    database = await openFreshPostgres(adminUrl!);
-  });
   afterAll(async () => {
     for (const i of ingests) await i.stop().catch(() => {});
     for (const l of leaderships) await l.close().catch(() => {});
-    await database?.close();
+    for (const d of databases) await d.close().catch(() => {});
   });
 
-  it('subscribe side by side as members 0 and 1 and store every reading once', async () => {
-    const stream = `t${Date.now().toString(36)}.meters`;
-    const prefix = `members-${Date.now().toString(36)}`;
+  /** One deployment: a fresh database, and replicas of an app taking `stream` from topics under `prefix`. */
+  async function deployment(stream: string, prefix: string) {
+    const database = await openFreshPostgres(adminUrl!);
+    databases.push(database);
     const replica = async () => {
       const leadership = await createLeadership({ database, url: database.url, logger, retryMs: 200 });
       leaderships.push(leadership);
@@ -117,48 +115,119 @@ describe.skipIf(!adminUrl || !mqttUrl)('two replicas on PostgreSQL and Mosquitto
         { runWorker: (job) => claimIngestMember(stream, lead, job) },
       );
       ingests.push(ingest);
-      return ingest;
+      return { ingest, leadership, lead };
     };
-    const a = await replica();
-    const b = await replica();
-    expect([a.member, b.member]).toEqual([0, 1]);
-    const ids = [...a.worker.lanes, ...b.worker.lanes].map((l) => l.clientId);
-    expect(new Set(ids).size).toBe(4);
+    const stored = async () => {
+      const [row] = await database.query<{ n: number }>(
+        sql`select count(*)::int as n from appkit_ingest.readings where stream = ${stream}`,
+      );
+      return row?.n ?? 0;
+    };
+    return { database, replica, stored };
+  }
 
+  async function publish(prefix: string, from: number, count: number) {
     const pub = await connectMqtt(mqttUrl!);
     const ts = Date.now() - 60_000;
-    const total = 200;
     try {
-      for (let seq = 0; seq < total; seq++) {
-        const device = `m${seq % 20}`;
-        await pub.publish(shardTopic(prefix, 64, device, 'reading'), JSON.stringify({ seq, ts }), {
+      for (let seq = from; seq < from + count; seq++) {
+        await pub.publish(shardTopic(prefix, 64, `m${seq % 20}`, 'reading'), JSON.stringify({ seq, ts }), {
           qos: 1,
         });
       }
     } finally {
       await pub.close();
     }
-    const deadline = Date.now() + 60_000;
-    const handled = () => a.worker.stats().stored + b.worker.stats().stored;
-    while (handled() < total) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `stored ${handled()} of ${total}: ${JSON.stringify([a.worker.stats(), b.worker.stats()])}`,
-        );
+  }
+
+  async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  it('subscribe side by side as members 0 and 1 and store every reading once', async () => {
+    const run = Date.now().toString(36);
+    const stream = `t${run}.meters`;
+    const prefix = `members-${run}`;
+    const d = await deployment(stream, prefix);
+    const { ingest: a } = await d.replica();
+    const { ingest: b } = await d.replica();
+    expect([a.member, b.member]).toEqual([0, 1]);
+    const ids = [...a.worker.lanes, ...b.worker.lanes].map((l) => l.clientId);
+    expect(new Set(ids).size).toBe(4);
+
+    const total = 200;
+    await publish(prefix, 0, total);
+    await until(`${total} stored`, async () => (await d.stored()) >= total);
     // Both members took a share, neither was knocked off, and each reading is stored once.
     expect(a.worker.stats().stored).toBeGreaterThan(0);
     expect(b.worker.stats().stored).toBeGreaterThan(0);
     expect(a.worker.stats().duplicates + b.worker.stats().duplicates).toBe(0);
-    const [row] = await database.query<{ n: number }>(
-      sql`select count(*)::int as n from appkit_ingest.readings where stream = ${stream}`,
-    );
-    expect(row?.n).toBe(total);
+    expect(await d.stored()).toBe(total);
 
     // A replica gone frees its number for the next one to start.
     await a.stop();
-    const c = await replica();
+    const { ingest: c } = await d.replica();
     expect(c.member).toBe(0);
+  }, 120_000);
+
+  it("a departed replica's session is drained and removed, so no reading waits on it", async () => {
+    const run = `${Date.now().toString(36)}x`;
+    const stream = `t${run}.meters`;
+    const prefix = `members-${run}`;
+    const d = await deployment(stream, prefix);
+    const a = await d.replica();
+    const b = await d.replica();
+    expect(b.ingest.member).toBe(1);
+    // b's process goes away for good: its session stays on the broker, a member of the group.
+    await b.ingest.stop();
+    await b.leadership.close();
+
+    await publish(prefix, 0, 100);
+    await until('a to settle', async () => {
+      const s = a.ingest.worker.stats();
+      return s.received > 0 && s.stored + s.duplicates + s.rejected === s.received;
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    // The broker queued a share for the departed member: those readings are not stored.
+    const before = await d.stored();
+    expect(before).toBeLessThan(100);
+
+    const drained = await a.ingest.sweep((key, job) => a.leadership.run(`app:${key}`, job));
+    expect(drained).toEqual([1]);
+    expect(await d.stored()).toBe(100);
+    const [members] = await d.database.query<{ list: number[] }>(
+      sql`select array_agg(member order by member) as list from appkit_ingest.members where stream = ${stream}`,
+    );
+    expect(members?.list).toEqual([0]);
+
+    // The group is a alone now: every new reading reaches it.
+    await publish(prefix, 100, 100);
+    await until('200 stored', async () => (await d.stored()) >= 200, 30_000);
+    expect(await d.stored()).toBe(200);
+    // A sweep with nothing departed drains nothing.
+    expect(await a.ingest.sweep((key, job) => a.leadership.run(`app:${key}`, job))).toEqual([]);
+  }, 120_000);
+
+  it('two deployments on one broker take the same feed in groups of their own', async () => {
+    const run = `${Date.now().toString(36)}y`;
+    const stream = `t${run}.meters`;
+    const prefix = `members-${run}`;
+    const one = await deployment(stream, prefix);
+    const two = await deployment(stream, prefix);
+    const a = await one.replica();
+    const b = await two.replica();
+    // Both are member 0 of their own database, yet their client ids and groups differ.
+    expect([a.ingest.member, b.ingest.member]).toEqual([0, 0]);
+    expect(a.ingest.group).not.toBe(b.ingest.group);
+    await publish(prefix, 0, 50);
+    await until(
+      'both deployments to store every reading',
+      async () => (await one.stored()) >= 50 && (await two.stored()) >= 50,
+    );
+    expect([await one.stored(), await two.stored()]).toEqual([50, 50]);
   }, 120_000);
 });

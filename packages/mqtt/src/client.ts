@@ -356,3 +356,17 @@ async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boole
     clearTimeout(timer);
   }
 }
+
+/**
+ * Removes the broker's persistent session of `clientId` (its subscriptions and queued messages): connects
+ * with a clean session under that id, which discards the stored one, and disconnects. Whatever was
+ * queued for it is gone, so drain it first. A client connected under the id is taken over.
+ */
+export async function removeSession(
+  url: string,
+  clientId: string,
+  opts: Pick<ConnectMqttOptions, 'username' | 'password' | 'connectTimeoutMs' | 'logger'> = {},
+): Promise<void> {
+  const connection = await connectMqtt(url, { ...opts, clientId, clean: true, reconnectPeriodMs: 0 });
+  await connection.close();
+}

@@ -12,6 +12,7 @@ export {
   type PublishOptions,
   type QoS,
   redactUrl,
+  removeSession,
   type SubscriptionSpec,
 } from './client';
 export {

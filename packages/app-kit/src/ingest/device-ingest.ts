@@ -9,8 +9,10 @@ import {
   type IngestOptions,
   type IngestWorker,
   type LoggerLike,
+  removeSession,
   startIngest,
 } from '@gongxin/mqtt';
+import { sql } from 'drizzle-orm';
 import { IntervalCloser, type IntervalOutbox, startIntervalCloser } from './intervals';
 import { PgIngestStore } from './store';
 
@@ -51,9 +53,22 @@ export interface DeviceIngest {
   /** This process's member number in the feed's subscription group (null while it has none). */
   readonly member: number | null;
   closer: IntervalCloser | null;
-  /** Stops taking messages (unwritten ones stay unacknowledged), then the closer. */
+  /** The base of the feed's MQTT client ids and its shared-subscription group: `gx-<tag>-<stream>`. */
+  readonly group: string;
+  /**
+   * Drains and removes the broker sessions of the members no replica holds (see `runSweeper`); the
+   * member numbers drained. `hold` competes for a member number as `claimIngestMember`'s `lead` does.
+   */
+  sweep(hold: MemberLead): Promise<number[]>;
+  /** Stops taking messages (unwritten ones stay unacknowledged), then the closer and the sweeper. */
   stop(): Promise<void>;
 }
+
+/** Competes for a key of the replicas' leader election; the job runs while this process holds it. */
+export type MemberLead = (
+  key: string,
+  job: { start(): Promise<void>; stop(): Promise<void> },
+) => Promise<{ readonly role: 'leader' | 'standby'; release(): Promise<void> }>;
 
 export interface DeviceIngestOptions {
   /**
@@ -75,6 +90,52 @@ export interface DeviceIngestOptions {
     start(member: number): Promise<void>;
     stop(): Promise<void>;
   }) => Promise<{ release(): Promise<void> }>;
+  /**
+   * Runs the sweeper where it must run once: in the leader of the replicas. A member's persistent
+   * session outlives its process, and the broker keeps routing it a share of the group's messages
+   * (Mosquitto queues them for an offline member), so a replica gone for good would sit on readings
+   * for ever. Every `sweepEveryMs` the sweeper takes each recorded member number no replica holds
+   * (through `hold`), subscribes as it to take in what was queued, leaves the group, writes what
+   * arrived, and removes the session. Not run by default (one process: nothing to sweep).
+   */
+  runSweeper?: (job: {
+    start(): Promise<void>;
+    stop(): Promise<void>;
+  }) => Promise<{ release(): Promise<void> }>;
+  hold?: MemberLead;
+  /** Default 60 s; the first pass comes 5 s after start. */
+  sweepEveryMs?: number;
+}
+
+/** The feed's tag, drawn once per database (see schema `feeds`). */
+async function feedTag(database: Database, stream: string): Promise<string> {
+  const drawn = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  await database.execute(
+    sql`insert into appkit_ingest.feeds (stream, tag) values (${stream}, ${drawn}) on conflict (stream) do nothing`,
+  );
+  const [row] = await database.query<{ tag: string }>(
+    sql`select tag from appkit_ingest.feeds where stream = ${stream}`,
+  );
+  if (!row) throw new Error(`MQTT feed ${stream}: its tag could not be read back`);
+  return row.tag;
+}
+
+/** Resolves once the worker has handled all it received and nothing came for `quietMs` (at most `maxMs`). */
+async function untilQuiet(worker: IngestWorker, quietMs: number, maxMs: number): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let seen = -1;
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    const s = worker.stats();
+    const handled = s.stored + s.duplicates + s.rejected >= s.received;
+    if (s.received !== seen || !handled) {
+      seen = s.received;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Most replicas one feed's subscription group takes. */
@@ -113,30 +174,38 @@ export async function startDeviceIngest<T>(
 ): Promise<DeviceIngest> {
   const { database, logger } = services;
   const store = await PgIngestStore.open<T>(database, { stream: def.stream, toData: def.toData });
+  const group = `gx-${await feedTag(database, def.stream)}-${def.stream}`;
+  const clientIdOf = (n: number) => (n === 0 ? group : `${group}-m${n}`);
+  const subscribe = (clientId: string) =>
+    startIngest<T>({
+      url: services.mqttUrl,
+      prefix: def.prefix,
+      // One client id per member, one shared-subscription group per feed and deployment.
+      clientId,
+      group,
+      decode: def.decode,
+      keyOf: def.keyOf,
+      store,
+      mode: def.mode,
+      shards: def.shards,
+      workers: def.workers,
+      worker: def.worker,
+      lanes: def.lanes,
+      intervalMs: def.intervalMs,
+      metrics: services.metrics,
+      logger,
+      ...(services.clock && { now: services.clock }),
+    });
   let worker: IngestWorker | null = null;
   let member: number | null = null;
   const workerJob = {
     async start(n: number) {
-      worker = await startIngest<T>({
-        url: services.mqttUrl,
-        prefix: def.prefix,
-        // One client id per member, one shared-subscription group per feed.
-        clientId: n === 0 ? `gx-${def.stream}` : `gx-${def.stream}-m${n}`,
-        group: `gx-${def.stream}`,
-        decode: def.decode,
-        keyOf: def.keyOf,
-        store,
-        mode: def.mode,
-        shards: def.shards,
-        workers: def.workers,
-        worker: def.worker,
-        lanes: def.lanes,
-        intervalMs: def.intervalMs,
-        metrics: services.metrics,
-        logger,
-        ...(services.clock && { now: services.clock }),
-      });
+      worker = await subscribe(clientIdOf(n));
       member = n;
+      await database.execute(
+        sql`insert into appkit_ingest.members (stream, member, since) values (${def.stream}, ${n}, ${Date.now()})
+          on conflict (stream, member) do nothing`,
+      );
     },
     async stop() {
       const stopping = worker;
@@ -145,6 +214,54 @@ export async function startDeviceIngest<T>(
       await stopping?.stop();
     },
   };
+
+  async function drain(n: number): Promise<void> {
+    const draining = await subscribe(clientIdOf(n));
+    try {
+      // What the session queued arrives at once on subscribing; then leave the group and write the rest.
+      await untilQuiet(draining, 1_000, 30_000);
+      await draining.leave();
+      await untilQuiet(draining, 500, 10_000);
+    } finally {
+      await draining.stop();
+    }
+    for (const lane of draining.lanes) await removeSession(services.mqttUrl, lane.clientId);
+    await database.execute(
+      sql`delete from appkit_ingest.members where stream = ${def.stream} and member = ${n}`,
+    );
+    logger?.info({ stream: def.stream, member: n }, 'MQTT feed: a departed member drained and removed');
+  }
+
+  async function sweep(hold: MemberLead): Promise<number[]> {
+    const rows = await database.query<{ member: number }>(
+      sql`select member from appkit_ingest.members where stream = ${def.stream} order by member`,
+    );
+    const drained: number[] = [];
+    for (const { member: n } of rows) {
+      if (n === member) continue;
+      let draining: Promise<void> = Promise.resolve();
+      const handle = await hold(`ingest:${def.stream}:member:${n}`, {
+        start: async () => {
+          draining = drain(n);
+          draining.catch(() => {});
+        },
+        stop: () => draining.catch(() => {}),
+      });
+      try {
+        if (handle.role !== 'leader') continue;
+        await draining;
+        drained.push(n);
+      } catch (err) {
+        logger?.warn(
+          { err, stream: def.stream, member: n },
+          'MQTT feed: draining a departed member failed; retrying later',
+        );
+      } finally {
+        await handle.release();
+      }
+    }
+    return drained;
+  }
   let workerRun: { release(): Promise<void> };
   if (options.runWorker) workerRun = await options.runWorker(workerJob);
   else {
@@ -187,7 +304,42 @@ export async function startDeviceIngest<T>(
       throw err;
     }
   }
+  let sweeperRun: { release(): Promise<void> } | null = null;
+  if (options.runSweeper && options.hold) {
+    const hold = options.hold;
+    let timer: NodeJS.Timeout | null = null;
+    let running: Promise<unknown> = Promise.resolve();
+    let stopped = true;
+    const schedule = (ms: number) => {
+      if (stopped) return;
+      timer = setTimeout(() => {
+        running = sweep(hold)
+          .catch((err) => logger?.warn({ err, stream: def.stream }, 'MQTT feed: sweep failed; retrying'))
+          .finally(() => schedule(options.sweepEveryMs ?? 60_000));
+      }, ms);
+      timer.unref?.();
+    };
+    try {
+      sweeperRun = await options.runSweeper({
+        async start() {
+          stopped = false;
+          schedule(5_000);
+        },
+        async stop() {
+          stopped = true;
+          if (timer) clearTimeout(timer);
+          await running;
+        },
+      });
+    } catch (err) {
+      await closerRun?.release();
+      await workerRun.release();
+      throw err;
+    }
+  }
   return {
+    group,
+    sweep,
     get worker(): IngestWorker {
       if (!worker)
         throw new Error(`MQTT feed ${def.stream}: no worker runs in this process (no member slot)`);
@@ -198,6 +350,7 @@ export async function startDeviceIngest<T>(
     },
     closer,
     async stop() {
+      await sweeperRun?.release();
       await workerRun.release();
       await closerRun?.release();
     },

@@ -91,3 +91,29 @@ export const intervals = appkitIngest.table(
     index('intervals_pending').on(t.stream, t.handedOver),
   ],
 );
+
+/**
+ * One row per feed: the tag its MQTT client ids and shared-subscription group carry, drawn at random by
+ * the first process that takes the feed in. Replicas on one database share it; another deployment (or a
+ * test's fresh database) on the same broker gets its own, so they never take each other's sessions or
+ * messages.
+ */
+export const feeds = appkitIngest.table('feeds', {
+  stream: text('stream').primaryKey(),
+  tag: text('tag').notNull(),
+});
+
+/**
+ * The member numbers a feed's replicas have subscribed as. A member's broker session outlives its
+ * process (persistent, and a share of the group's messages keeps queueing for it), so the sweeper drains
+ * and removes the session of every member no replica holds, then its row.
+ */
+export const members = appkitIngest.table(
+  'members',
+  {
+    stream: text('stream').notNull(),
+    member: integer('member').notNull(),
+    since: ms('since').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.stream, t.member] })],
+);

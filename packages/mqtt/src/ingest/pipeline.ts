@@ -181,6 +181,12 @@ export interface IngestWorker {
   readonly lanes: readonly { clientId: string; filters: readonly string[] }[];
   stats(): IngestStats;
   /**
+   * Unsubscribes every lane: the broker routes no more messages here (a shared group's go to the other
+   * members), while what arrived is still written and acknowledged. Then `stop`. For draining a session
+   * that is to be removed.
+   */
+  leave(): Promise<void>;
+  /**
    * Writes what it can, then disconnects. Messages not yet written are left unacknowledged (the
    * broker redelivers them to the next session). Safe to call twice.
    */
@@ -268,6 +274,7 @@ class Pipeline<T> implements IngestWorker {
   #flushing: Promise<void> | undefined;
   #scheduled = false;
   #stopping = false;
+  #leaving = false;
   #sealed = false;
   #stopped: Promise<void> | undefined;
   /** Writes left to make one message at a time, after a batch failed on its data. */
@@ -349,7 +356,7 @@ class Pipeline<T> implements IngestWorker {
         // filter it believes subscribed unless told `resubscribe`). Subscribing again is harmless
         // (same filters, same QoS; ingest topics are not retained), so always do it.
         conn.client.on('connect', (connack) => {
-          if (!connack.sessionPresent || this.#stopping) return;
+          if (!connack.sessionPresent || this.#stopping || this.#leaving) return;
           // mqtt.js reads `resubscribe` from the subscription map; its types leave the key out.
           const again = {
             ...Object.fromEntries(lane.filters.map((f) => [f, { qos: 1 as const }])),
@@ -373,6 +380,15 @@ class Pipeline<T> implements IngestWorker {
 
   stats(): IngestStats {
     return { ...this.#stats };
+  }
+
+  async leave(): Promise<void> {
+    this.#leaving = true;
+    await Promise.all(
+      this.#connections.map((conn, i) =>
+        Promise.all(this.lanes[i]!.filters.map((filter) => conn.unsubscribe(filter))),
+      ),
+    );
   }
 
   stop(): Promise<void> {
