@@ -150,15 +150,29 @@ export interface AggregatorOptions {
 
 export class Aggregator {
   #running: Promise<{ meters: number; anchored: number }> | undefined;
+  #next: Promise<{ meters: number; anchored: number }> | undefined;
 
   constructor(private readonly o: AggregatorOptions) {}
 
-  /** One pass: recompute the intervals of meters with new readings, then anchor due intervals. */
+  /**
+   * One pass: recompute the intervals of meters with new readings, then anchor due intervals. It
+   * starts after the call, so it sees every reading stored before it: while a pass runs (it may have
+   * read before them), one more follows it, shared by every caller meanwhile.
+   */
   pass(): Promise<{ meters: number; anchored: number }> {
-    this.#running ??= this.#pass().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    if (!this.#running) {
+      this.#running = this.#pass().finally(() => {
+        this.#running = undefined;
+      });
+      return this.#running;
+    }
+    this.#next ??= this.#running
+      .catch(() => {})
+      .then(() => {
+        this.#next = undefined;
+        return this.pass();
+      });
+    return this.#next;
   }
 
   async #pass(): Promise<{ meters: number; anchored: number }> {

@@ -5,7 +5,7 @@
 import { Gateway, generateDeviceKey, SimulatedPlant } from '@gongxin/solar-meter';
 import { INTERVAL_MS } from '@gongxin/solar-meter/protocol';
 import { describe, expect, it } from 'vitest';
-import { computeIntervals, type MeterReading } from '../src/aggregate';
+import { Aggregator, computeIntervals, type MeterReading } from '../src/aggregate';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -73,4 +73,39 @@ describe('computeIntervals', () => {
       if (hour >= 9) expect(sum).toBeGreaterThan(0n);
     });
   }
+});
+
+describe('an aggregation pass asked for while one runs', () => {
+  it('is one more pass after it, shared by every caller meanwhile, so it sees what was stored before the call', async () => {
+    // A database that holds each pass's first read until released, and counts the passes.
+    const started: (() => void)[] = [];
+    let passes = 0;
+    const database = {
+      async query(q: unknown) {
+        const text = JSON.stringify(q);
+        if (text.includes('aggregation_cursor')) {
+          passes++;
+          await new Promise<void>((resolve) => started.push(resolve));
+        }
+        return [];
+      },
+      async execute() {},
+    };
+    const aggregator = new Aggregator({ database: database as never, now: () => 0 });
+    const first = aggregator.pass();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(passes).toBe(1);
+    // Readings stored now may be after the running pass's read: the callers get a pass after it.
+    const second = aggregator.pass();
+    const third = aggregator.pass();
+    expect(second).toBe(third);
+    expect(second).not.toBe(first);
+    started.shift()!();
+    await first;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(passes).toBe(2);
+    started.shift()!();
+    await second;
+    expect(passes).toBe(2);
+  });
 });
