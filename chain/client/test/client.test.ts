@@ -22,7 +22,7 @@ beforeAll(async () => {
   chain = await startTestChain();
   client = createChainClient({ url: chain.url });
   wallet = createWallet(client, accountFromPrivateKey(chain.suite, chain.account(1).privateKey));
-}, 30_000);
+}, 120_000);
 afterAll(() => chain?.close());
 
 function until<T>(predicate: () => T | undefined, ms = 15_000): Promise<T> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createSuiteRegistry } from '@gongxin/contracts';
 import { createGenesisState, fromHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
-import { createNodeApiApp } from './api/server';
+import { createNodeApiApp, holdIdleConnections } from './api/server';
 import { consoleLogger, openNodeDatabase, readGenesis, readNodeConfig } from './home';
 import { loadOrCreateNodeKey, signerFor } from './keys';
 import { ChainNode, type ChainNodeOptions } from './node';
@@ -99,6 +99,7 @@ export async function runNode(
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
+    holdIdleConnections(s);
     s.once('error', reject);
   });
   const address = server.address();

@@ -30,7 +30,7 @@ beforeAll(async () => {
   chain = await startTestChain();
   trpc = createTRPCClient<NodeRouter>({ links: [httpBatchLink({ url: `${chain.url}/trpc` })] });
   trpcSingle = createTRPCClient<NodeRouter>({ links: [httpLink({ url: `${chain.url}/trpc` })] });
-}, 30_000);
+}, 120_000);
 afterAll(() => chain?.close());
 
 const alice = () => chain.account(1);

@@ -148,5 +148,5 @@ describe.skipIf(!adminUrl)('app replicas on one PostgreSQL', () => {
       feed.close();
       await fresh.close();
     }
-  });
+  }, 240_000);
 });

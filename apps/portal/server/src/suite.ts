@@ -24,6 +24,7 @@ import { type Database, openDatabase } from '@gongxin/db';
 import { fromHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { connectMqtt, type MqttConnection, resolveBroker } from '@gongxin/mqtt';
+import { holdIdleConnections } from '@gongxin/node/api';
 import { demoAccounts } from '@gongxin/passport-server';
 import {
   createMetrics,
@@ -69,11 +70,7 @@ export class PortInUseError extends Error {
 async function listen(app: express.Express, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
-    // Idle keep-alive connections stay open for a minute (Node's default is 5 s): a client about to reuse
-    // one (a channel node, an app's chain client) then rarely meets a socket the server is closing, which
-    // fails its request with ECONNRESET.
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
+    holdIdleConnections(server);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port) : error),

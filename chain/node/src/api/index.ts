@@ -4,6 +4,12 @@ export * from './errors';
 export * from './json';
 export { createNodeMetrics, type NodeMetrics, type NodeMetricsOptions } from './metrics';
 export { type NodeRouter, nodeRouter } from './router';
-export { createNodeApi, createNodeApiApp, type NodeApi, type NodeApiOptions } from './server';
+export {
+  createNodeApi,
+  createNodeApiApp,
+  holdIdleConnections,
+  type NodeApi,
+  type NodeApiOptions,
+} from './server';
 export { BALANCE_PREFIX, type BlockRef, ChainApi, type ChainApiOptions, type EventQuery } from './service';
 export type { NodeApiContext } from './trpc';

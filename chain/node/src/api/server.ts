@@ -14,6 +14,17 @@ import { nodeRouter } from './router';
 import { ChainApi, type ChainApiOptions } from './service';
 import type { NodeApiContext } from './trpc';
 
+/**
+ * Keeps idle keep-alive connections open for a minute (Node's default is 5 s). A client about to reuse
+ * one (an app's chain client, a channel node, a gateway) then rarely meets a socket the server is closing
+ * at that moment, which fails its request with "other side closed" or ECONNRESET; under load, when the
+ * client's own idle timer fires late, the 5 s default made that common.
+ */
+export function holdIdleConnections(server: { keepAliveTimeout: number; headersTimeout: number }): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
+
 export interface NodeApiOptions extends ChainApiOptions {
   logger: LoggerLike;
   /**

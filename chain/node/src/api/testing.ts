@@ -21,7 +21,7 @@ import { type TestAccount, testAccount, testValidator } from '@gongxin/ledger/te
 import { z } from 'zod';
 import type { MempoolLimits } from '../mempool';
 import { type BlockLimits, ChainNode, type ChainNodeOptions, type LoggerLike } from '../node';
-import { createNodeApiApp, type NodeApi, type NodeApiOptions } from './server';
+import { createNodeApiApp, holdIdleConnections, type NodeApi, type NodeApiOptions } from './server';
 
 /** `add {by}`: adds to the sender's counter and emits `added {by, total}`; stops at 1,000,000. */
 export const testCounter: ContractModule = {
@@ -123,6 +123,7 @@ export async function startTestChain(opts: TestChainOptions = {}): Promise<TestC
   await node.start();
   const { app, api } = createNodeApiApp(node, { logger: silentLogger, ...opts.api });
   const server: Server = app.listen(0, '127.0.0.1');
+  holdIdleConnections(server);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
