@@ -501,21 +501,25 @@ export class SimNode implements SimPeer {
 
   receiveTx(): void {}
 
-  answerSync(to: SimPeer, from: number, requesterEpoch: number): void {
+  answerSync(to: SimPeer, from: number, requesterEpoch: number, limit = SYNC_BATCH): void {
     if (!this.up) return;
     if (this.lingering) {
       count(this.sim.faults, 'sync-withheld');
       return;
     }
-    const entries: SyncEntry[] = this.durable.chain.slice(from - 1, from - 1 + SYNC_BATCH).map((c) => ({
-      block: encodeBlock(c.block),
-      certificate: encodeCertificate(c.certificate),
-    }));
+    const entries: SyncEntry[] = this.durable.chain
+      .slice(from - 1, from - 1 + Math.min(limit, SYNC_BATCH))
+      .map((c) => ({
+        block: encodeBlock(c.block),
+        certificate: encodeCertificate(c.certificate),
+      }));
     if (this.byzantine && entries.length > 0 && this.rng.chance(this.sim.scenario.behaviour.tamperSync)) {
       this.tamper(entries);
       count(this.sim.faults, 'sync-tampered');
     }
-    this.sim.network.send(this.index, to.index, 'sync', () => to.receiveSync(this, entries, requesterEpoch));
+    this.sim.network.send(this.index, to.index, 'sync', () =>
+      to.receiveSync(this, from, entries, requesterEpoch),
+    );
   }
 
   /** A byzantine peer's lie: drop a signature from a certificate, or swap in a block it was not for. */
@@ -536,7 +540,7 @@ export class SimNode implements SimPeer {
     }
   }
 
-  receiveSync(peer: SimPeer, entries: SyncEntry[], epoch: number): void {
+  receiveSync(peer: SimPeer, _from: number, entries: SyncEntry[], epoch: number): void {
     if (!this.up || epoch !== this.epoch) return;
     this.syncUntil = -1;
     let applied = 0;

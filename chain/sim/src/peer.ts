@@ -37,6 +37,7 @@ export interface SimPeer {
   /** A tx a peer passes on. */
   receiveTx(from: number, bytes: Uint8Array): void;
   /** A peer asks for committed blocks from `from` on; the answer goes to `to.receiveSync`. */
-  answerSync(to: SimPeer, from: number, requesterEpoch: number): void;
-  receiveSync(peer: SimPeer, entries: SyncEntry[], epoch: number): void;
+  answerSync(to: SimPeer, from: number, requesterEpoch: number, limit?: number): void;
+  /** The answer to a sync request from `from` on (no entries: the peer has none from there). */
+  receiveSync(peer: SimPeer, from: number, entries: SyncEntry[], epoch: number): void;
 }

@@ -12,26 +12,18 @@ import {
   verifyProposal,
   verifyVote,
 } from '@gongxin/consensus';
+import { encodeBlock, encodeCertificate, equalBytes, toHex } from '@gongxin/ledger';
 import {
-  type Block,
-  type CommitCertificate,
-  decodeBlock,
-  decodeCertificate,
-  encodeBlock,
-  encodeCertificate,
-  equalBytes,
-  toHex,
-} from '@gongxin/ledger';
-import {
-  bestSyncSource,
+  BlockSync,
+  blocksFrame,
   ChainNode,
   type ConsensusNetwork,
+  decodeFrame,
   defaultPeerLimits,
-  freshStallWatch,
+  getBlocksFrame,
   type LoggerLike,
-  planRegossip,
+  RegossipBook,
   SeenMap,
-  type StallWatch,
 } from '@gongxin/node';
 import { count } from './network';
 import type { SimPeer, SyncEntry } from './peer';
@@ -42,7 +34,7 @@ import { SimTimers } from './timers';
 
 /** The production peer limits the adapter follows (status tick, re-gossip, sync). */
 const LIMITS = defaultPeerLimits;
-/** Blocks per sync answer. */
+/** Blocks per sync request and answer (a simulated chain is short; production asks for more). */
 const SYNC_BATCH = 20;
 /** Chances for a write in flight at a crash (the rest are lost). */
 const CRASH_WRITES = { torn: 0.25, landed: 0.25 };
@@ -142,7 +134,7 @@ export class ReplicaNode implements SimPeer {
         }
       },
     });
-    const link = new ReplicaLink(this, epoch);
+    const link = new ReplicaLink(this, epoch, timers);
     const account = world.validators[this.index]!.account;
     const node = new ChainNode<MemoryStorage>({
       storage,
@@ -282,18 +274,22 @@ export class ReplicaNode implements SimPeer {
     }
   }
 
-  answerSync(to: SimPeer, from: number, requesterEpoch: number): void {
+  answerSync(to: SimPeer, from: number, requesterEpoch: number, limit = SYNC_BATCH): void {
     if (!this.up) return;
-    const entries: SyncEntry[] = this.disk.blocks.slice(from - 1, from - 1 + SYNC_BATCH).map((b) => ({
-      block: encodeBlock(b.block),
-      certificate: encodeCertificate(b.certificate),
-    }));
-    this.sim.network.send(this.index, to.index, 'sync', () => to.receiveSync(this, entries, requesterEpoch));
+    const entries: SyncEntry[] = this.disk.blocks
+      .slice(from - 1, from - 1 + Math.min(limit, SYNC_BATCH))
+      .map((b) => ({
+        block: encodeBlock(b.block),
+        certificate: encodeCertificate(b.certificate),
+      }));
+    this.sim.network.send(this.index, to.index, 'sync', () =>
+      to.receiveSync(this, from, entries, requesterEpoch),
+    );
   }
 
-  receiveSync(peer: SimPeer, entries: SyncEntry[], epoch: number): void {
+  receiveSync(peer: SimPeer, from: number, entries: SyncEntry[], epoch: number): void {
     if (!this.up || epoch !== this.epoch || !this.link) return;
-    void this.link.onBlocks(peer, entries);
+    void this.link.onBlocks(peer, from, entries);
   }
 
   get signerKey(): Uint8Array {
@@ -305,24 +301,50 @@ export class ReplicaNode implements SimPeer {
  * The node's network: what PeerNetwork does for it in production, on the simulated network. Consensus
  * messages are checked, deduplicated by hash and passed to the node (again while current, as
  * PeerNetwork does); current ones are kept for re-gossip, which follows the production policy
- * (planRegossip) on the status tick; status goes to every peer each tick; blocks are requested from the
- * peer that is furthest ahead, one request at a time, and applied through `ChainNode.receiveCommitted`.
+ * (planRegossip) on the status tick; status goes to every peer each tick; block sync is production's own
+ * (BlockSync: source choice, pipelined requests with back-pressure, checks, failure counts, timeouts on
+ * the node's simulated timers), its requests and answers carried by the simulated network as wire frames.
  */
 class ReplicaLink implements ConsensusNetwork {
   /** Heights being applied from a sync answer (their commits are reported as synced). */
   readonly synced = new Set<number>();
   private readonly seen = new SeenMap<boolean>(LIMITS.seenConsensus);
-  private readonly recent = new Map<string, Recent>();
+  private readonly regossipBook = new RegossipBook<Recent>(LIMITS);
   private readonly peers = new Map<number, PeerView>();
-  private watch: StallWatch = freshStallWatch;
-  private sync: { peer: number; from: number; until: number } | null = null;
-  private wanted = 0;
-  private behind: { head: number; since: number } | null = null;
+  private readonly blockSync: BlockSync<PeerView>;
 
   constructor(
     private readonly replica: ReplicaNode,
     private readonly epoch: number,
-  ) {}
+    timers: SimTimers,
+  ) {
+    this.blockSync = new BlockSync<PeerView>(
+      {
+        node: () => this.node,
+        peers: () => this.peers.values(),
+        request: (view, from, limit) => this.requestBlocksFrom(view, from, limit),
+        fault: (view, reason, detail) => {
+          if (!this.live) return;
+          if (reason === 'error')
+            this.sim.violation('exception', `${this.replica.name}: sync from n${view.index}: ${detail}`);
+          else count(this.sim.faults, reason === 'malformed' ? 'sync-malformed' : 'sync-refused');
+        },
+        timers,
+        defer: (run) => timers.setTimeout(run, 0),
+        log: { debug() {}, info() {}, warn() {}, error() {} },
+        label: (view) => `n${view.index}`,
+        applying: (blocks) => {
+          for (const b of blocks) this.synced.add(b.block.header.height);
+        },
+        applied: (blocks, applied) => {
+          const head = this.node?.head?.height ?? 0;
+          for (const b of blocks) if (b.block.header.height > head) this.synced.delete(b.block.header.height);
+          if (applied > 0) count(this.sim.faults, 'sync-applied', applied);
+        },
+      },
+      { ...LIMITS, syncBatchBlocks: SYNC_BATCH },
+    );
+  }
 
   private get sim(): Simulation {
     return this.replica.sim;
@@ -372,8 +394,7 @@ class ReplicaLink implements ConsensusNetwork {
   }
 
   requestBlocks(height: number): void {
-    if (height > this.wanted) this.wanted = height;
-    this.syncTick();
+    if (this.live) this.blockSync.want(height);
   }
 
   // ---------------------------------------------------------------------------- consensus
@@ -420,23 +441,15 @@ class ReplicaLink implements ConsensusNetwork {
   }
 
   private remember(id: string, message: ConsensusMessage, bytes: Uint8Array): Recent {
-    const known = this.recent.get(id);
-    if (known) return known;
     const isProposal = message.type === 'proposal';
-    const entry: Recent = {
+    return this.regossipBook.remember(id, {
       height: isProposal ? message.proposal.height : message.vote.height,
       round: isProposal ? message.proposal.round : message.vote.round,
       bytes,
       messageClass: isProposal ? 'proposal' : message.vote.kind,
       summary: null,
       message,
-    };
-    this.recent.set(id, entry);
-    while (this.recent.size > LIMITS.recentMessages) {
-      const oldest = this.recent.keys().next().value as string;
-      this.recent.delete(oldest);
-    }
-    return entry;
+    });
   }
 
   private transmit(to: number, entry: Recent): void {
@@ -464,24 +477,19 @@ class ReplicaLink implements ConsensusNetwork {
     const from = this.replica.index;
     for (const peer of this.others())
       this.sim.network.send(from, peer.index, 'status', () => peer.receiveStatus(from, head));
-    for (const [id, entry] of this.recent) if (entry.height <= head) this.recent.delete(id);
     this.regossip(node, head);
-    this.syncTick();
+    this.blockSync.tick();
   }
 
   /** The production policy decides; the re-sent messages go through the simulated network. */
   private regossip(node: ChainNode<MemoryStorage>, head: number): void {
-    const plan = planRegossip({
+    const plan = this.regossipBook.plan(
       head,
-      position: node.position,
-      round: node.stats.round,
-      now: this.sim.scheduler.now,
-      watch: this.watch,
-      afterMs: LIMITS.regossipAfterMs,
-      recent: this.recent.values(),
-      peers: this.peers.values(),
-    });
-    this.watch = plan.watch;
+      node.position,
+      node.stats.round,
+      this.sim.scheduler.now,
+      this.peers.values(),
+    );
     if (plan.messages.length === 0) return;
     if (this.sim.options.noRegossip) {
       count(this.sim.faults, 'regossip-suppressed');
@@ -498,92 +506,33 @@ class ReplicaLink implements ConsensusNetwork {
       view.height = height;
       view.links = NO_LINKS;
     } else this.peers.set(from, { index: from, height, links: NO_LINKS, syncFailures: 0 });
-    this.syncTick();
+    this.blockSync.tick();
   }
 
   // ---------------------------------------------------------------------------- block sync
 
-  /** As PeerNetwork's: ask the peer furthest ahead for the next blocks, one request at a time. */
-  private syncTick(): void {
-    const node = this.node;
-    if (!node?.head) return;
-    const now = this.sim.scheduler.now;
-    if (this.sync && now < this.sync.until) return;
-    if (this.sync) {
-      const failed = this.peers.get(this.sync.peer);
-      if (failed) failed.syncFailures++;
-      this.sync = null;
-    }
-    const head = node.head.height;
-    if (this.wanted <= head) this.wanted = 0;
-    let best = bestSyncSource(this.peers.values(), head);
-    if (!best) {
-      this.behind = null;
-      if (this.wanted === 0) return;
-      const open = [...this.peers.values()].sort(
-        (a, b) => a.syncFailures - b.syncFailures || a.index - b.index,
-      );
-      best = open[0] ?? null;
-      if (!best) return;
-    } else if (this.wanted === 0 && best.height === head + 1) {
-      // One height behind is usually consensus finishing the height right now: give it a moment.
-      if (!this.behind || this.behind.head !== head) this.behind = { head, since: now };
-      if (now < this.behind.since + LIMITS.syncDelayMs) return;
-    }
-    const from = head + 1;
-    const peer = this.sim.nodes[best.index]!;
-    this.sync = { peer: best.index, from, until: now + LIMITS.syncTimeoutMs };
-    count(this.sim.faults, 'sync-request');
-    this.sim.log(`${this.replica.name} SYNC-REQ from ${from} to ${peer.name}`);
+  /** A `get_blocks` through the simulated network, encoded and decoded as on the wire. */
+  private requestBlocksFrom(view: PeerView, from: number, limit: number): void {
+    const peer = this.sim.nodes[view.index]!;
     const me = this.replica;
     const epoch = this.epoch;
-    this.sim.network.send(me.index, peer.index, 'sync', () => peer.answerSync(me, from, epoch));
+    const request = decodeFrame(getBlocksFrame(from, limit));
+    if (request.type !== 'get_blocks') throw new Error('get_blocks frame did not round-trip');
+    count(this.sim.faults, 'sync-request');
+    this.sim.log(`${me.name} SYNC-REQ from ${from} to ${peer.name}`);
+    this.sim.network.send(me.index, peer.index, 'sync', () =>
+      peer.answerSync(me, request.from, epoch, request.limit),
+    );
   }
 
-  async onBlocks(peer: SimPeer, entries: SyncEntry[]): Promise<void> {
-    const node = this.node;
-    const request = this.sync;
-    if (!node || !request || request.peer !== peer.index) return;
-    const view = this.peers.get(peer.index);
-    const blocks: { block: Block; certificate: CommitCertificate }[] = [];
-    try {
-      for (const [i, e] of entries.entries()) {
-        const block = decodeBlock(e.block);
-        const certificate = decodeCertificate(e.certificate);
-        // The answer to an earlier request of ours (it timed out): not this one, ignored.
-        if (i === 0 && block.header.height !== request.from) return;
-        if (block.header.height !== request.from + i || certificate.height !== request.from + i)
-          throw new Error('heights out of order');
-        blocks.push({ block, certificate });
-      }
-    } catch {
-      this.sync = null;
-      count(this.sim.faults, 'sync-malformed');
-      if (view) view.syncFailures++;
-      return;
-    }
-    this.sync = null;
-    if (blocks.length === 0) {
-      this.wanted = 0;
-      if (view && view.height >= request.from) view.height = request.from - 1;
-      return;
-    }
-    for (const b of blocks) this.synced.add(b.block.header.height);
-    const badBefore = node.stats.badMessages;
-    let applied = 0;
-    try {
-      applied = await node.receiveCommitted(blocks);
-    } catch (error) {
-      if (this.live) this.sim.violation('exception', `${this.replica.name}: sync: ${stack(error)}`);
-      return;
-    }
+  /** A peer's answer, as the `blocks` frame it would be on the wire, to production block sync. */
+  async onBlocks(peer: SimPeer, from: number, entries: SyncEntry[]): Promise<void> {
     if (!this.live) return;
-    for (const b of blocks)
-      if (b.block.header.height > node.head.height) this.synced.delete(b.block.header.height);
-    if (applied > 0) count(this.sim.faults, 'sync-applied', applied);
-    if (node.stats.badMessages > badBefore && view) view.syncFailures++;
-    else if (view) view.syncFailures = 0;
-    this.syncTick();
+    const view = this.peers.get(peer.index);
+    if (!view) return;
+    const frame = decodeFrame(blocksFrame(from, entries));
+    if (frame.type !== 'blocks') throw new Error('blocks frame did not round-trip');
+    await this.blockSync.onBlocks(view, frame.from, frame.blocks);
   }
 }
 

@@ -96,3 +96,77 @@ export function bestSyncSource<P extends { height: number; syncFailures: number 
   }
   return best;
 }
+
+/** A consensus message kept for re-sending: its height, round and wire bytes. */
+export interface KeptMessage {
+  height: number;
+  round: number;
+  bytes: Uint8Array;
+}
+
+export interface RegossipLimits {
+  /** Messages kept at most, and their bytes (the oldest go first). */
+  recentMessages: number;
+  recentBytes: number;
+  /** Re-send once consensus has not moved for this long. */
+  regossipAfterMs: number;
+}
+
+/**
+ * The bookkeeping of re-gossip: the current consensus messages kept (by id, bounded in count and bytes,
+ * oldest dropped first), dropped once their height is decided, and on each status tick the plan of what
+ * to re-send to whom (planRegossip). The caller sends; PeerNetwork and the simulator share this.
+ */
+export class RegossipBook<M extends KeptMessage> {
+  private readonly recent = new Map<string, M>();
+  private bytes = 0;
+  private watch: StallWatch = freshStallWatch;
+
+  constructor(private readonly limits: RegossipLimits) {}
+
+  get size(): number {
+    return this.recent.size;
+  }
+
+  /** Keep a current message (a known id returns the kept entry, unchanged). */
+  remember(id: string, message: M): M {
+    const known = this.recent.get(id);
+    if (known) return known;
+    this.recent.set(id, message);
+    this.bytes += message.bytes.length;
+    while (this.recent.size > this.limits.recentMessages || this.bytes > this.limits.recentBytes) {
+      const [oldest, entry] = this.recent.entries().next().value as [string, M];
+      this.recent.delete(oldest);
+      this.bytes -= entry.bytes.length;
+    }
+    return message;
+  }
+
+  /** On a status tick: forget the decided heights, and say what is due again to whom. */
+  plan<P extends RegossipPeer>(
+    head: number,
+    position: ConsensusPosition | undefined,
+    round: number | undefined,
+    now: number,
+    peers: Iterable<P>,
+  ): RegossipPlan<M, P> {
+    for (const [id, entry] of this.recent) {
+      if (entry.height <= head) {
+        this.recent.delete(id);
+        this.bytes -= entry.bytes.length;
+      }
+    }
+    const plan = planRegossip({
+      head,
+      position,
+      round,
+      now,
+      watch: this.watch,
+      afterMs: this.limits.regossipAfterMs,
+      recent: this.recent.values(),
+      peers,
+    });
+    this.watch = plan.watch;
+    return plan;
+  }
+}

@@ -21,8 +21,6 @@ import {
   type CommitCertificate,
   type CryptoSuite,
   compareBytes,
-  decodeBlock,
-  decodeCertificate,
   encodeBlock,
   encodeCertificate,
   encodeHeader,
@@ -37,7 +35,8 @@ import type { ConsensusNetwork, LoggerLike } from '../node';
 import { realTimers, type TimerHandle, type Timers } from '../ports';
 import type { SyncServer } from '../sync/server';
 import { encodeManifest } from '../sync/snapshot';
-import { bestSyncSource, freshStallWatch, planRegossip, type StallWatch } from './gossip';
+import { BlockSync } from './block-sync';
+import { RegossipBook } from './gossip';
 import {
   type AuthContext,
   authSignBytes,
@@ -274,19 +273,6 @@ interface Target {
   self: boolean;
 }
 
-interface Recent {
-  height: number;
-  round: number;
-  frame: Uint8Array;
-}
-
-interface SyncRequest {
-  link: Link;
-  from: number;
-  timer: TimerHandle | null;
-  applying: boolean;
-}
-
 const silent: LoggerLike = { info() {}, warn() {}, error() {}, debug() {} };
 
 function toBytes(data: RawData): Uint8Array {
@@ -333,19 +319,13 @@ export class PeerNetwork implements ConsensusNetwork {
   private readonly seenTxs: SeenSet;
   /** Consensus message id → whether its signature held. */
   private readonly seenConsensus: SeenMap<boolean>;
-  /** Valid consensus messages of undecided heights, for re-sending (insertion order = age). */
-  private readonly recent = new Map<string, Recent>();
-  private recentBytes = 0;
-  /** The node's consensus position at the last tick, and since when it has not moved. */
-  private stallWatch: StallWatch = freshStallWatch;
+  /** Valid consensus messages of undecided heights, for re-sending, and the stall watch (gossip.ts). */
+  private readonly regossipBook: RegossipBook<{ height: number; round: number; bytes: Uint8Array }>;
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
   private statusTimer: TimerHandle | null = null;
-  private syncRecheck: TimerHandle | null = null;
-  private sync: SyncRequest | null = null;
-  /** Block batches being applied, and the last height they reach (the next request starts after it). */
-  private syncApplying = 0;
-  private syncAhead = 0;
+  /** Block sync (block-sync.ts) over the open links. */
+  private readonly blockSync: BlockSync<Link>;
   /** State sync requests sent and not yet answered, by peer and answer. */
   private readonly syncWaiters = new Map<
     string,
@@ -353,8 +333,6 @@ export class PeerNetwork implements ConsensusNetwork {
   >();
   /** State sync requests being answered, per peer. */
   private readonly syncServing = new Map<Link, number>();
-  private wanted = 0;
-  private behind: { head: number; since: number } | null = null;
   private unsubscribe: (() => void) | null = null;
   private started = false;
   private stopped = false;
@@ -390,6 +368,21 @@ export class PeerNetwork implements ConsensusNetwork {
     this.staticAdmitted = new Set([...config.admitted].map(hexOf));
     this.seenTxs = new SeenSet(this.limits.seenTxs);
     this.seenConsensus = new SeenMap(this.limits.seenConsensus);
+    this.regossipBook = new RegossipBook(this.limits);
+    this.blockSync = new BlockSync<Link>(
+      {
+        node: () => (this.started && !this.stopped ? this.node : null),
+        peers: () => this.links.values(),
+        request: (link, from, limit) => this.send(link, getBlocksFrame(from, limit), 'high'),
+        fault: (link, reason, detail) =>
+          this.count(link, reason === 'malformed' ? 'malformed' : 'bad_block', detail),
+        timers: this.timers,
+        defer: (run) => setImmediate(run),
+        log: this.log,
+        label: (link) => link.keyHex,
+      },
+      this.limits,
+    );
     for (const p of config.peers ?? []) this.addTarget(p);
     if (node) this.attach(node);
     this.refreshAdmitted();
@@ -465,9 +458,7 @@ export class PeerNetwork implements ConsensusNetwork {
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.statusTimer) this.timers.clearInterval(this.statusTimer);
-    if (this.syncRecheck) this.timers.clearTimeout(this.syncRecheck);
-    if (this.sync?.timer) this.timers.clearTimeout(this.sync.timer);
-    this.sync = null;
+    this.blockSync.stop();
     for (const waiter of [...this.syncWaiters.values()]) waiter.resolve(null);
     for (const t of this.targets) {
       if (t.timer) this.timers.clearTimeout(t.timer);
@@ -546,8 +537,7 @@ export class PeerNetwork implements ConsensusNetwork {
   };
 
   requestBlocks(height: number): void {
-    if (height > this.wanted) this.wanted = height;
-    this.syncTick();
+    this.blockSync.want(height);
   }
 
   // ------------------------------------------------------------------------------ admission
@@ -703,10 +693,7 @@ export class PeerNetwork implements ConsensusNetwork {
     if (wasOpen && this.links.get(link.keyHex) === link) {
       this.links.delete(link.keyHex);
       this.log.info({ peer: link.keyHex, address: link.address }, 'peer disconnected');
-      if (this.sync?.link === link && !this.sync.applying) {
-        if (this.sync.timer) this.timers.clearTimeout(this.sync.timer);
-        this.sync = null;
-      }
+      this.blockSync.peerGone(link);
       // A peer we configured may have been reachable through this (inbound) link: dial it again.
       for (const t of this.targets) {
         if ((t.key ?? t.learned) === link.keyHex && !t.link) this.scheduleDial(t, this.backoff(t.attempts));
@@ -892,7 +879,7 @@ export class PeerNetwork implements ConsensusNetwork {
         link.height = frame.height;
         link.round = frame.round;
         link.links = new Set(frame.links.map((k) => toHex(k)));
-        return this.syncTick();
+        return this.blockSync.tick();
       case 'proposal':
       case 'vote':
         return this.onConsensus(link, frame, bytes);
@@ -903,7 +890,7 @@ export class PeerNetwork implements ConsensusNetwork {
       case 'get_blocks':
         return void this.serveBlocks(link, frame.from, frame.limit);
       case 'blocks':
-        return void this.onBlocks(link, frame.from, frame.blocks);
+        return void this.blockSync.onBlocks(link, frame.from, frame.blocks);
       case 'get_snapshots':
       case 'get_headers':
       case 'get_chunk':
@@ -955,39 +942,22 @@ export class PeerNetwork implements ConsensusNetwork {
 
   /** Keep a current message for re-sending, within the count and byte bounds (oldest go first). */
   private remember(id: string, m: ConsensusMessage, frame: Uint8Array) {
-    if (this.recent.has(id)) return;
     const height = m.type === 'vote' ? m.vote.height : m.proposal.height;
     const round = m.type === 'vote' ? m.vote.round : m.proposal.round;
-    this.recent.set(id, { height, round, frame });
-    this.recentBytes += frame.length;
-    while (this.recent.size > this.limits.recentMessages || this.recentBytes > this.limits.recentBytes) {
-      const [oldest, entry] = this.recent.entries().next().value as [string, Recent];
-      this.recent.delete(oldest);
-      this.recentBytes -= entry.frame.length;
-    }
+    this.regossipBook.remember(id, { height, round, bytes: frame });
   }
 
   /** Re-send the messages of a stalled height (the policy: planRegossip in gossip.ts). */
   private regossip(head: number, now: number) {
-    for (const [id, entry] of this.recent) {
-      if (entry.height <= head) {
-        this.recent.delete(id);
-        this.recentBytes -= entry.frame.length;
-      }
-    }
-    const plan = planRegossip({
+    const plan = this.regossipBook.plan(
       head,
-      position: this.node?.position,
-      round: this.node?.stats.round,
+      this.node?.position,
+      this.node?.stats.round,
       now,
-      watch: this.stallWatch,
-      afterMs: this.limits.regossipAfterMs,
-      recent: this.recent.values(),
-      peers: this.links.values(),
-    });
-    this.stallWatch = plan.watch;
+      this.links.values(),
+    );
     for (const e of plan.messages) {
-      for (const link of plan.peers) this.send(link, e.frame, 'high');
+      for (const link of plan.peers) this.send(link, e.bytes, 'high');
       this.regossiped++;
     }
   }
@@ -1155,7 +1125,7 @@ export class PeerNetwork implements ConsensusNetwork {
     for (const [key, until] of this.bans) if (until <= now) this.bans.delete(key);
     const head = this.node?.head?.height;
     if (head !== undefined) this.regossip(head, now);
-    this.syncTick();
+    this.blockSync.tick();
   }
 
   private sendStatus(link: Link) {
@@ -1163,114 +1133,6 @@ export class PeerNetwork implements ConsensusNetwork {
     const round = this.node?.stats.round ?? 0;
     const keys = [...this.links.values()].slice(0, MAX_STATUS_LINKS).map((l) => l.key!);
     this.send(link, statusFrame(height, round, keys), 'low');
-  }
-
-  /** Ask a peer that is ahead for the next blocks, one request at a time. */
-  private syncTick() {
-    const node = this.node;
-    if (this.stopped || !this.started || !node || this.sync) return;
-    if (this.syncApplying >= Math.max(1, this.limits.syncPipeline)) return;
-    const stored = node.head?.height;
-    if (stored === undefined) return;
-    // Batches being applied are as good as had: ask for what follows them.
-    const head = Math.max(stored, this.syncApplying > 0 ? this.syncAhead : 0);
-    if (this.wanted <= head) this.wanted = 0;
-    let best = bestSyncSource(this.links.values(), head);
-    if (!best) {
-      this.behind = null;
-      if (this.wanted === 0) return;
-      // The node asked (it saw a later height or a block it lacks) before any status said who has it.
-      const open = [...this.links.values()].sort((a, b) => a.syncFailures - b.syncFailures);
-      best = open[0] ?? null;
-      if (!best) return;
-    } else if (this.wanted === 0 && best.height === head + 1) {
-      // One height behind is usually consensus finishing the height right now: give it a moment.
-      const now = this.timers.now();
-      if (!this.behind || this.behind.head !== head) this.behind = { head, since: now };
-      const wait = this.behind.since + this.limits.syncDelayMs - now;
-      if (wait > 0) {
-        if (!this.syncRecheck) {
-          this.syncRecheck = this.timers.setTimeout(() => {
-            this.syncRecheck = null;
-            this.syncTick();
-          }, wait);
-        }
-        return;
-      }
-    }
-    const from = head + 1;
-    const limit = Math.min(
-      this.limits.syncBatchBlocks,
-      MAX_SYNC_BLOCKS,
-      best.height > head ? best.height - head : MAX_SYNC_BLOCKS,
-    );
-    const request: SyncRequest = { link: best, from, timer: null, applying: false };
-    request.timer = this.timers.setTimeout(() => {
-      if (this.sync !== request) return;
-      request.link.syncFailures++;
-      this.sync = null;
-      this.log.debug({ peer: request.link.keyHex, from }, 'block request timed out');
-      this.syncTick();
-    }, this.limits.syncTimeoutMs);
-    this.sync = request;
-    this.log.debug({ peer: best.keyHex, from, limit, peerHeight: best.height }, 'requesting blocks');
-    this.send(best, getBlocksFrame(from, limit), 'high');
-  }
-
-  private async onBlocks(link: Link, from: number, list: SyncedBlockBytes[]) {
-    const request = this.sync;
-    const node = this.node;
-    // Only answers to our own request count; anything else is ignored (a late answer after a timeout).
-    if (!node || !request || request.link !== link || request.applying || request.from !== from) return;
-    if (request.timer) this.timers.clearTimeout(request.timer);
-    request.timer = null;
-    request.applying = true;
-    let counted = false;
-    try {
-      if (list.length === 0) {
-        // It has nothing from there: its status was stale, or the node asked ahead of everyone.
-        this.wanted = 0;
-        if (link.height >= from) link.height = from - 1;
-        return;
-      }
-      const blocks: { block: Block; certificate: CommitCertificate }[] = [];
-      try {
-        for (const [i, b] of list.entries()) {
-          const block = decodeBlock(b.block);
-          const certificate = decodeCertificate(b.certificate);
-          if (block.header.height !== from + i || certificate.height !== from + i)
-            throw new Error('heights out of order');
-          blocks.push({ block, certificate });
-        }
-      } catch (error) {
-        return this.count(link, 'malformed', `blocks: ${(error as Error).message}`);
-      }
-      const badBefore = node.stats.badMessages ?? 0;
-      // Pipelined: the next batch is asked for while this one is applied (the node applies in order).
-      this.syncApplying++;
-      counted = true;
-      this.syncAhead = Math.max(this.syncAhead, from + blocks.length - 1);
-      if (this.sync === request) this.sync = null;
-      if (!this.stopped) setImmediate(() => this.syncTick());
-      try {
-        await node.receiveCommitted(blocks);
-      } catch (error) {
-        return this.count(link, 'bad_block', (error as Error).message);
-      }
-      const head = node.head?.height ?? 0;
-      const refused = blocks.some((b) => b.block.header.height === head + 1);
-      if (refused && (node.stats.badMessages ?? 0) > badBefore) {
-        this.count(link, 'bad_block', `block ${head + 1} was refused`);
-        link.syncFailures++;
-      } else {
-        link.syncFailures = 0;
-        this.log.debug({ peer: link.keyHex, from, count: blocks.length, head }, 'synced blocks');
-      }
-    } finally {
-      if (counted && --this.syncApplying === 0) this.syncAhead = 0;
-      if (this.sync === request) this.sync = null;
-      if (!this.stopped) setImmediate(() => this.syncTick());
-    }
   }
 
   private async serveBlocks(link: Link, from: number, limit: number) {
