@@ -229,6 +229,9 @@ describe('peer network: four validators over WebSocket', () => {
       for (let u = 0; u < 8; u++) expect(r.node.stateView.get(`counter/${users[u]!.address}`)).toBe(3);
       const keys = r.net.peers().map((p) => p.key);
       expect(new Set(keys).size).toBe(3);
+      // Every node encoded and sent frames, and counted that CPU as gossip (with execute and store).
+      for (const stage of ['gossip', 'execute', 'store'] as const)
+        expect(r.node.stages.seconds(stage), stage).toBeGreaterThan(0);
     }
     await expectSameChain(top);
     for (const r of live()) {

@@ -147,6 +147,8 @@ export interface P2pNode {
   ): Promise<readonly ('admitted' | 'duplicate' | 'refused' | 'junk')[]>;
   receiveCommitted(blocks: { block: Block; certificate: CommitCertificate }[]): Promise<number>;
   onBlock?(listener: (block: { height: number }) => void): () => void;
+  /** Where the node counts its CPU by stage: encoding and sending frames count as `gossip`. */
+  readonly stages?: { time<T>(stage: 'gossip', fn: () => T): T };
 }
 
 export interface PeerLimits extends LinkLimits {
@@ -505,12 +507,20 @@ export class PeerNetwork implements ConsensusNetwork {
   // ------------------------------------------------------------------------------ ConsensusNetwork
 
   broadcast(message: ConsensusMessage): void {
-    const bytes = encodeConsensusMessage(message);
-    const id = toHex(this.config.suite.hash(bytes));
-    this.seenConsensus.set(id, true);
-    const frame = consensusFrame(message.type, bytes, this.key);
-    this.remember(id, message, frame);
-    for (const link of this.links.values()) this.send(link, frame, 'high');
+    this.gossipTime(() => {
+      const bytes = encodeConsensusMessage(message);
+      const id = toHex(this.config.suite.hash(bytes));
+      this.seenConsensus.set(id, true);
+      const frame = consensusFrame(message.type, bytes, this.key);
+      this.remember(id, message, frame);
+      for (const link of this.links.values()) this.send(link, frame, 'high');
+    });
+  }
+
+  /** Runs `fn` in the node's `gossip` stage (encoding and sending frames). */
+  private gossipTime<T>(fn: () => T): T {
+    const stages = this.node?.stages;
+    return stages ? stages.time('gossip', fn) : fn();
   }
 
   gossipTx(bytes: Uint8Array, key: string = txKey(this.config.suite, bytes)): void {
@@ -532,8 +542,10 @@ export class PeerNetwork implements ConsensusNetwork {
     if (txs.length === 0 || this.stopped) return;
     this.pendingTxs = [];
     this.pendingTxBytes = 0;
-    const frame = txs.length === 1 ? txFrame(txs[0]!, this.key) : txsFrame(txs, this.key);
-    for (const link of this.links.values()) this.send(link, frame, 'low');
+    this.gossipTime(() => {
+      const frame = txs.length === 1 ? txFrame(txs[0]!, this.key) : txsFrame(txs, this.key);
+      for (const link of this.links.values()) this.send(link, frame, 'low');
+    });
   };
 
   requestBlocks(height: number): void {
@@ -1104,11 +1116,13 @@ export class PeerNetwork implements ConsensusNetwork {
    * In a full mesh nothing is relayed; a node reached only through us gets everything once.
    */
   private relay(frame: Uint8Array, from: Link, origin: string, signer: string | null, priority: Priority) {
-    for (const link of this.links.values()) {
-      if (link === from || link.keyHex === origin || link.keyHex === signer) continue;
-      if (link.links?.has(origin)) continue;
-      this.send(link, frame, priority);
-    }
+    this.gossipTime(() => {
+      for (const link of this.links.values()) {
+        if (link === from || link.keyHex === origin || link.keyHex === signer) continue;
+        if (link.links?.has(origin)) continue;
+        this.send(link, frame, priority);
+      }
+    });
   }
 
   // ------------------------------------------------------------------------------ status and sync
