@@ -196,6 +196,8 @@ export interface BlockResult {
   /** The state after the block; the input state is untouched. */
   state: LedgerState;
   nextValidators: Validator[];
+  /** Txs whose bytes were decoded and signature checked during execution (not admitted beforehand). */
+  checkedHere: number;
 }
 
 export interface Proposal {
@@ -399,6 +401,7 @@ export function executeBlock(
   };
 
   const txLeaves = new Array<Uint8Array>(proposal.txs.length);
+  let checkedHere = 0;
   proposal.txs.forEach((bytes, txIndex) => {
     const firstEvent = events.length;
     const leaf = leafHash(suite.hash, bytes);
@@ -408,6 +411,7 @@ export function executeBlock(
       const key = opts.verifiedSignatures || opts.admitted ? toHex(leaf) : '';
       const decoded = opts.admitted?.get(key);
       const signatureVerified = decoded !== undefined || (opts.verifiedSignatures?.has(key) ?? false);
+      if (!signatureVerified) checkedHere++;
       tx = checkTx(env, blockOverlay, head.chainId, bytes, { nonce: 'exact', signatureVerified, decoded });
     } catch (error) {
       const rejected = error instanceof TxRejected ? error : new TxRejected('malformed', String(error));
@@ -589,6 +593,7 @@ export function executeBlock(
       store: withWrites(state.store, writes),
     },
     nextValidators,
+    checkedHere,
   };
 }
 

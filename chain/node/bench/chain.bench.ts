@@ -146,6 +146,9 @@ async function cpuSnapshot(cluster: Cluster): Promise<Record<string, number>> {
     for (const line of text.split('\n')) {
       const m = /^gongxin_node_stage_seconds_total\{stage="(\w+)"\} ([\d.e+-]+)$/.exec(line);
       if (m) sum[m[1]!] = (sum[m[1]!] ?? 0) + Number(m[2]);
+      // Counted as txs, not seconds: µs per tx of it reads as 1e6 × the share of txs checked in execution.
+      const c = /^gongxin_node_execution_checked_txs_total ([\d.e+-]+)$/.exec(line);
+      if (c) sum.checked = (sum.checked ?? 0) + Number(c[1]) / 1e6;
     }
     const pid = n.process?.pid;
     if (pid) {
@@ -164,11 +167,12 @@ function cpuPerTx(before: Record<string, number>, after: Record<string, number>,
   out.total = per('total');
   out.main = per('main');
   out.threads = out.total - out.main;
+  out.checked = per('checked');
   return out;
 }
 
 const formatCpu = (c: Record<string, number>) =>
-  `CPU ${c.total!.toFixed(1)} (main thread ${c.main!.toFixed(1)}, other threads ${c.threads!.toFixed(1)}); in stages: ${STAGE_NAMES.map((k) => `${k} ${c[k]!.toFixed(1)}`).join(', ')}`;
+  `CPU ${c.total!.toFixed(1)} (main thread ${c.main!.toFixed(1)}, other threads ${c.threads!.toFixed(1)}); in stages: ${STAGE_NAMES.map((k) => `${k} ${c[k]!.toFixed(1)}`).join(', ')}; txs checked during execution ${(c.checked! * 100).toFixed(1)} %`;
 
 type Mode = { kind: 'saturate' } | { kind: 'rate'; rate: number };
 

@@ -182,6 +182,11 @@ export interface NodeStats {
   committedTxs: number;
   lastCommitLatencyMs: number;
   badMessages: number;
+  /**
+   * Txs decoded and signature-checked while executing a block, on the consensus thread, because they
+   * were not admitted here first (a proposal that outran the tx gossip, or blocks from sync).
+   */
+  checkedInExecution: number;
 }
 
 /**
@@ -259,6 +264,7 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
     committedTxs: 0,
     lastCommitLatencyMs: 0,
     badMessages: 0,
+    checkedInExecution: 0,
   };
   private readonly limits: BlockLimits;
   private readonly now: () => number;
@@ -673,7 +679,7 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
       propose: (height, time) => {
         const startedAt = performance.now();
         const txs = this.mempool.reap(this.state, this.limits.maxTxs, this.limits.maxBytes);
-        const result = this.stages.time('execute', () =>
+        const result = this.executing(() =>
           executeBlock(
             this.env,
             this.ledgerState(),
@@ -693,7 +699,7 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
         if (this.results.has(key)) return true;
         try {
           const startedAt = performance.now();
-          const result = this.stages.time('execute', () =>
+          const result = this.executing(() =>
             applyBlock(this.env, this.ledgerState(), block, { admitted: this.mempool.admitted }),
           );
           this.results.set(key, result);
@@ -753,7 +759,7 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
           if (output.height <= this.headValue.height) break;
           const result =
             this.results.get(toHex(output.hash)) ??
-            this.stages.time('execute', () => applyBlock(this.env, this.ledgerState(), output.block));
+            this.executing(() => applyBlock(this.env, this.ledgerState(), output.block));
           await this.commit(output.block, result, output.certificate);
           break;
         }
@@ -822,7 +828,7 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
       }
       let result: BlockResult;
       try {
-        result = this.stages.time('execute', () =>
+        result = this.executing(() =>
           applyBlock(this.env, this.ledgerState(), block, { admitted: this.mempool.admitted }),
         );
       } catch (error) {
@@ -840,6 +846,13 @@ export class ChainNode<S extends NodeStorage = ChainStore> {
   /** Move the in-memory chain (state, head, validators, mempool) past a decided block. */
   private advance(block: Block, result: BlockResult, certificate: CommitCertificate): ChainHead {
     return this.stages.time('execute', () => this.advanceNow(block, result, certificate));
+  }
+
+  /** Runs a block's execution in the `execute` stage and counts the txs it had to check itself. */
+  private executing(run: () => BlockResult): BlockResult {
+    const result = this.stages.time('execute', run);
+    this.stats.checkedInExecution += result.checkedHere;
+    return result;
   }
 
   private advanceNow(block: Block, result: BlockResult, certificate: CommitCertificate): ChainHead {

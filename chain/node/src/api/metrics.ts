@@ -98,6 +98,11 @@ export function createNodeMetrics(node: ChainNode, opts: NodeMetricsOptions): No
     'Messages from peers refused as invalid',
     () => node.stats.badMessages,
   );
+  runningTotal(
+    'gongxin_node_execution_checked_txs_total',
+    'Txs decoded and signature-checked on the consensus thread while executing a block (not admitted here first)',
+    () => node.stats.checkedInExecution ?? 0,
+  );
   new Gauge({
     name: 'gongxin_commit_latency_last_ms',
     help: 'Time between the last two commits, in ms',
