@@ -16,14 +16,16 @@ describe('demo accounts and genesis', () => {
         'identity-authority',
         'welfare-caseworker',
         'food-inspector',
-        'plant-operator',
+        'solar-owner',
+        'solar-buyer',
+        'grid-operator',
         'enterprise-farm',
         'enterprise-solar',
         'channel-hub',
       ]),
     );
     for (const account of a) expect(checkIdNumber(account.kind, account.idNumber).ok, account.id).toBe(true);
-    expect(a.filter((x) => x.kind === 'organization')).toHaveLength(3);
+    expect(a.filter((x) => x.kind === 'organization')).toHaveLength(5);
 
     const keys = passportKeysFrom(new Uint8Array(32).fill(3));
     const genesis = passportGenesis(a, keys);

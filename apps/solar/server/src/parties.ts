@@ -1,8 +1,12 @@
 // The demo parties of the solar app on the embedded chain: plant owners, a buyer, the grid operator and
-// the app's ingester service key (which anchors intervals). Keys derive from published seeds: demo only.
+// the app's ingester service key (which anchors intervals). The parties people act as are passport demo
+// accounts (their key is the account's, so signing in through the passport puts the key that owns the
+// plant, holds the CNYS or has the operator role into the browser keyring); the ingester is the app's own
+// service key. Keys derive from published seeds: demo only.
 import { type Account, accountFromPrivateKey } from '@gongxin/client';
-import type { CryptoSuite, Value } from '@gongxin/ledger';
+import { type CryptoSuite, fromHex, type Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
+import { demoAccounts } from '@gongxin/passport-server';
 
 export type SolarRole = 'owner' | 'buyer' | 'operator' | 'ingester';
 
@@ -11,30 +15,41 @@ export interface DemoParty {
   name: { 'zh-CN': string; en: string };
   role: SolarRole;
   kind: 'person' | 'organization' | 'service';
+  /** The passport demo account this party is (its key and address); absent for the app's service key. */
+  passport?: string;
 }
 
 /** The on-chain CNY asset the demo market settles in (fen, 2 decimals). */
 export const SOLAR_CURRENCY = 'CNYS';
 
 export const DEMO_PARTIES: readonly DemoParty[] = [
-  { id: 'zhang-wei', name: { 'zh-CN': '张伟', en: 'Zhang Wei' }, role: 'owner', kind: 'person' },
+  {
+    id: 'zhang-wei',
+    name: { 'zh-CN': '张伟', en: 'Zhang Wei' },
+    role: 'owner',
+    kind: 'person',
+    passport: 'solar-owner',
+  },
   {
     id: 'lvyuan-agri',
-    name: { 'zh-CN': '绿源农业光伏合作社', en: 'Lvyuan Agri-PV Cooperative' },
+    name: { 'zh-CN': '绿源农业专业合作社', en: 'Lüyuan farming cooperative' },
     role: 'owner',
     kind: 'organization',
+    passport: 'enterprise-farm',
   },
   {
     id: 'jinghua-textile',
     name: { 'zh-CN': '苏州精华纺织有限公司', en: 'Suzhou Jinghua Textile Co.' },
     role: 'buyer',
     kind: 'organization',
+    passport: 'solar-buyer',
   },
   {
     id: 'grid-operator',
     name: { 'zh-CN': '国网演示配电公司', en: 'Demo grid operator' },
     role: 'operator',
     kind: 'organization',
+    passport: 'grid-operator',
   },
   {
     id: 'solar-ingester',
@@ -54,8 +69,16 @@ function demoKey(suite: CryptoSuite, id: string): Uint8Array {
 }
 
 export function demoPartyAccounts(suite: CryptoSuite = getSuite('ed25519-sha256')): PartyAccount[] {
+  const passport = new Map(demoAccounts(suite).map((a) => [a.id, a]));
   return DEMO_PARTIES.map((p) => {
-    const account = accountFromPrivateKey(suite, demoKey(suite, p.id));
+    let key = demoKey(suite, p.id);
+    if (p.passport) {
+      const person = passport.get(p.passport);
+      if (!person) throw new Error(`no passport demo account ${p.passport} for solar party ${p.id}`);
+      if (person.kind !== p.kind) throw new Error(`solar party ${p.id} is a ${p.kind}, not a ${person.kind}`);
+      key = fromHex(person.privateKey);
+    }
+    const account = accountFromPrivateKey(suite, key);
     return { ...p, account, address: account.address };
   });
 }
