@@ -5,20 +5,20 @@
 // settlement and certificate comes from anchored intervals.
 //
 // 1. The owner's dashboard fills from the demo gateways; a reading's audit path verifies in the browser.
-// 2. The journey: an owner registers a plant and its meter; the meter's gateway publishes the day's
-//    readings over the broker; the dashboard shows the plant; the owner sells the next slot and a buyer
-//    buys it; the clock passes the slot, the gateway reports it, its interval is anchored; the slot clears
-//    and settles against the anchored reading; the month ends, its certificates are issued from the
-//    anchored generation and one is retired; the explorer shows each step decoded with a verifying proof.
-import { createChainClient, createWallet } from '@gongxin/client';
-import type { ValueMap } from '@gongxin/ledger';
+// 2. The journey: an owner registers a plant and its meter and the grid operator certifies it; the
+//    meter's gateway publishes the day's readings over the broker; the dashboard shows the plant; the
+//    owner sells a coming slot and a buyer buys it; the clock passes the slot, the gateway reports it, its
+//    interval is anchored; the operator clears the slot and settles it against the anchored reading; the
+//    month ends, the owner has its certificates issued from the anchored generation and retires one; the
+//    explorer shows each step decoded with a verifying proof. The owner (张伟), the buyer (苏州精华纺织)
+//    and the operator sign in through the passport as demo accounts and sign every write in their own
+//    browser keyring; only the gateway, a device, is driven from the test.
 import { type EmbeddedBroker, startEmbeddedBroker } from '@gongxin/mqtt';
 import { deviceKeyFromSeed, Gateway, MqttPublisher, SimulatedPlant } from '@gongxin/solar-meter';
-import { demoParty, demoPartyAccounts } from '@gongxin/solar-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
-import { AppJourney, PHONE, until } from '../src/journey';
+import { AppJourney, confirmSignature, input, PHONE, until } from '../src/journey';
 
 const MIN = 60_000;
 const SLOT = 15 * MIN;
@@ -115,40 +115,92 @@ describe('solar energy in Chromium', () => {
 
   it('runs a plant from registration through a settled slot to a retired certificate', async () => {
     const started = Date.now();
-    const parties = demoPartyAccounts();
-    const client = createChainClient({ url: `${suite.url}/chain` });
-    const owner = demoParty(parties, 'zhang-wei');
-    const buyer = demoParty(parties, 'jinghua-textile');
-    const operator = demoParty(parties, 'grid-operator');
-    const send = async (who: typeof owner, name: string, params: ValueMap) => {
-      const receipt = await createWallet(client, who.account).send([{ contract: 'energy', name, params }]);
-      expect(receipt.ok, `${name}: ${receipt.code} ${receipt.message}`).toBe(true);
-      return receipt.id;
-    };
     const txs: [string, string][] = [];
+    // The owner 张伟, the buyer 苏州精华纺织 and the grid operator sign in through the passport with their
+    // demo accounts: every write below is signed in that person's browser keyring.
+    const [owner, buyer, operator] = await Promise.all([
+      journey.as('solar-owner', '/trade'),
+      journey.as('solar-buyer', '/trade'),
+      journey.as('grid-operator', '/trade'),
+    ]);
+    /** Opens a route afresh (its defaults follow the deployment clock read at mount). */
+    const open = async (page: Page, path: string) => {
+      await page.goto(journey.url(path));
+      await page.reload();
+    };
+    const fillNumber = async (page: Page, id: string, value: number) => {
+      const field = input(page, id);
+      await field.fill(String(value));
+      await field.press('Tab');
+    };
+    const pick = async (page: Page, select: string, option: string) => {
+      await page.getByTestId(select).click();
+      await page.getByTestId(option).click();
+    };
+    /** Clicks a trade action, signs it in the keyring and returns the tx id the page reports. */
+    const sign = async (page: Page, button: string, action: string, confirm?: () => Promise<void>) => {
+      await page.getByTestId(button).click();
+      await confirm?.();
+      const problem = page.getByTestId('trade-problem');
+      await page
+        .getByTestId('sign-confirm')
+        .or(problem)
+        .first()
+        .waitFor({ timeout: 30_000 })
+        .catch(async (error) => {
+          await saveScreenshot(page, `solar-sign-${button}`);
+          throw new Error(`${action}: no sign dialog (${journey.errors.join('; ')}): ${error}`);
+        });
+      if (await problem.isVisible()) throw new Error(`${action}: ${await problem.textContent()}`);
+      await confirmSignature(page);
+      const id = await until(
+        async () => {
+          const problem = page.getByTestId('trade-problem');
+          if ((await problem.count()) > 0)
+            throw new Error(`${action} refused: ${await problem.textContent()}`);
+          return page.getByTestId('trade-done').getAttribute('data-tx', { timeout: 500 });
+        },
+        30_000,
+        `${action} signed and committed`,
+        detail,
+      );
+      txs.push([id, action]);
+      return id;
+    };
 
-    // 1. The owner registers a 2 MW plant and its meter with the gateway's device key; the operator certifies it.
+    // 1. The owner registers a 2 MW plant and its meter with the gateway's device key.
     const plant = 'e2e-fengxian-07';
     const meter = `${plant}-m1`;
     const key = deviceKeyFromSeed(new Uint8Array(32).fill(7));
-    const registerTx = await createWallet(client, owner.account).send([
-      {
-        contract: 'energy',
-        name: 'registerPlant',
-        params: {
-          id: plant,
-          name: '奉贤园区屋顶光伏',
-          capacityW: 2_000_000,
-          lat: 30_918_000,
-          lon: 121_474_000,
-          commissioned: Date.UTC(2025, 2, 1),
-        },
-      },
-      { contract: 'energy', name: 'registerMeter', params: { id: meter, plant, key: key.publicKey } },
-    ]);
-    expect(registerTx.ok, registerTx.message).toBe(true);
-    txs.push([registerTx.id, 'energy.registerPlant']);
-    await send(operator, 'certifyPlant', { id: plant });
+    await open(owner, '/trade');
+    await input(owner, 'plant-id').fill(plant);
+    await input(owner, 'plant-name').fill('奉贤园区屋顶光伏');
+    await fillNumber(owner, 'plant-capacity', 2000);
+    await fillNumber(owner, 'plant-lat', 30.918);
+    await fillNumber(owner, 'plant-lon', 121.474);
+    await input(owner, 'meter-id').fill(meter);
+    await input(owner, 'meter-key').fill(key.publicKey);
+    await saveScreenshot(owner, 'solar-trade-desktop');
+    await sign(owner, 'register-plant', 'energy.registerPlant');
+
+    // The grid operator certifies it as renewable, after a confirmation.
+    await open(operator, '/trade');
+    await input(operator, 'certify-plant-id').fill(plant);
+    await sign(operator, 'certify-plant', 'energy.certifyPlant', async () => {
+      const box = operator.locator('.el-message-box');
+      await box.waitFor();
+      expect(await box.textContent()).toContain(plant);
+      await box.locator('.el-message-box__btns .el-button--primary').click();
+    });
+    await until(
+      async () =>
+        (await journey.trpc<{ id: string; certified: boolean }[]>('plants.list')).find(
+          (p) => p.id === plant && p.certified,
+        ),
+      30_000,
+      `${plant} certified`,
+      detail,
+    );
 
     // 2. Its gateway publishes the day's readings so far, signed, over MQTT.
     const gateway = new Gateway({
@@ -188,38 +240,64 @@ describe('solar energy in Chromium', () => {
     };
     await report(await clockNow());
 
-    // 3. The dashboard shows the new plant's curve and its anchored intervals.
+    // 3. The owner's dashboard shows the new plant's curve and its anchored intervals.
     await until(
       async () => (await intervalsOf(plant)).intervals.some((i) => i.anchor !== null),
       60_000,
       `an anchored interval of ${plant}`,
       detail,
     );
-    const page = await journey.page('owner');
-    await openDashboard(page, plant);
+    await openDashboard(owner, plant);
 
-    // 4. The owner sells 100 kWh of the next slot at 0.40 元/kWh; the buyer bids 0.50 元/kWh for it.
-    const slot = Math.ceil(((await clockNow()) + 2 * MIN) / SLOT) * SLOT;
-    txs.push([
-      await send(owner, 'placeOrder', { slot, side: 'sell', wh: 100_000, price: 40_000, plant }),
-      'energy.placeOrder',
+    // 4. The owner sells 100 kWh of a coming slot at 0.40 元/kWh; the buyer bids 0.50 元/kWh for it.
+    const slot = Math.ceil(((await clockNow()) + 3 * MIN) / SLOT) * SLOT;
+    const order = async (page: Page, side: 'sell' | 'buy', price: number) => {
+      await open(page, '/trade');
+      await pick(page, 'order-slot', `slot-option-${slot}`);
+      await page.getByTestId(`side-${side}`).click();
+      if (side === 'sell') await input(page, 'order-plant').fill(plant);
+      await fillNumber(page, 'order-kwh', 100);
+      await fillNumber(page, 'order-price', price);
+      await sign(page, 'place-order', 'energy.placeOrder');
+    };
+    await order(owner, 'sell', 0.4);
+    await order(buyer, 'buy', 0.5);
+    type OrderRow = { side: string; wh: string; price: string };
+    type SlotRow = {
+      slot: number;
+      result: { status: string; price: string } | null;
+      orders: OrderRow[];
+      settlements: { plant: string; soldWh: string; deliveredWh: string }[];
+    };
+    const book = await until(
+      async () => {
+        const row = (await journey.trpc<SlotRow[]>('market.slots', { from: slot })).find(
+          (r) => r.slot === slot,
+        );
+        return row && row.orders.length >= 2 && row;
+      },
+      20_000,
+      'both orders indexed',
+      detail,
+    );
+    expect(book.orders.map((o) => [o.side, o.wh, o.price]).sort()).toEqual([
+      ['buy', '100000', '50000'],
+      ['sell', '100000', '40000'],
     ]);
-    txs.push([
-      await send(buyer, 'placeOrder', { slot, side: 'buy', wh: 100_000, price: 50_000 }),
-      'energy.placeOrder',
-    ]);
-    await page.goto(journey.url('/market'));
-    await page.getByTestId('market').waitFor();
+    await open(buyer, '/market');
     await until(
-      async () => (await page.getByTestId('market').textContent())?.includes('100'),
+      async () => (await buyer.getByTestId(`slot-${slot}`).textContent())?.includes('100'),
       20_000,
       'the order book',
     );
 
-    // 5. The slot passes; the gateway reports it; its interval is anchored; it clears and settles.
+    // 5. The slot passes; the gateway reports it; the grid operator clears it, and settles it once its
+    // interval is anchored.
     await advanceClock(slot + SLOT + 2 * MIN);
     await report(slot + SLOT + 2 * MIN);
-    txs.push([await send(buyer, 'clearSlot', { slot }), 'energy.clearSlot']);
+    await open(operator, '/trade');
+    await pick(operator, 'action-slot', `past-option-${slot}`);
+    await sign(operator, 'clear-slot', 'energy.clearSlot');
     const anchor = await until(
       async () =>
         (await intervalsOf(plant)).intervals.find((i) => i.start === slot && i.anchor && !i.anchor.estimated),
@@ -228,12 +306,7 @@ describe('solar energy in Chromium', () => {
       detail,
     );
     txs.push([anchor.anchor!.txId, 'energy.anchorInterval']);
-    txs.push([await send(owner, 'settleSlot', { slot }), 'energy.settleSlot']);
-    type SlotRow = {
-      slot: number;
-      result: { status: string; price: string } | null;
-      settlements: { plant: string; soldWh: string; deliveredWh: string }[];
-    };
+    await sign(operator, 'settle-slot', 'energy.settleSlot');
     const settled = await until(
       async () => {
         const rows = await journey.trpc<SlotRow[]>('market.slots', { from: slot });
@@ -262,7 +335,10 @@ describe('solar energy in Chromium', () => {
     );
 
     // 7. The owner has the month's certificates issued from its anchored generation and retires one.
-    txs.push([await send(owner, 'issueCertificates', { plant, month: MONTH }), 'energy.issueCertificates']);
+    await open(owner, '/trade');
+    await input(owner, 'cert-plant').fill(plant);
+    await input(owner, 'cert-month').fill(MONTH);
+    await sign(owner, 'issue-certificates', 'energy.issueCertificates');
     type Lot = { id: string; plant: string; count: number; status: string; beneficiary: string | null };
     const issued = await until(
       async () =>
@@ -274,14 +350,14 @@ describe('solar energy in Chromium', () => {
       detail,
     );
     expect(issued.count).toBeGreaterThanOrEqual(1);
-    txs.push([
-      await send(owner, 'retireCertificates', {
-        lot: issued.id,
-        count: 1,
-        beneficiary: '上海奉贤园区 2026 年度绿电消费',
-      }),
-      'energy.retireCertificates',
-    ]);
+    // From the lot's row in the certificates page to the trade page, the lot filled in.
+    await open(owner, '/certificates');
+    await owner.getByTestId(`retire-${issued.id}`).click();
+    await owner.getByTestId('retire-certificates').waitFor();
+    expect(await input(owner, 'cert-lot').inputValue()).toBe(issued.id);
+    await fillNumber(owner, 'cert-count', 1);
+    await input(owner, 'cert-beneficiary').fill('上海奉贤园区 2026 年度绿电消费');
+    await sign(owner, 'retire-certificates', 'energy.retireCertificates');
     await until(
       async () =>
         (await journey.trpc<{ lots: Lot[] }>('certificates', { plant })).lots.some(
@@ -293,8 +369,8 @@ describe('solar energy in Chromium', () => {
     );
 
     // Screens of the market and the certificates, desktop and phone.
-    await page.goto(journey.url('/market'));
-    await page.reload();
+    const page = owner;
+    await open(page, '/market');
     await page.getByTestId(`slot-${slot}`).waitFor();
     // The market says how it matches: pay-as-clear, one price per slot.
     expect(await page.getByTestId('matching').getAttribute('data-mode')).toBe('clear');
@@ -304,7 +380,7 @@ describe('solar energy in Chromium', () => {
       'the settlement on the market page',
     );
     await saveScreenshot(page, 'solar-market-desktop');
-    await page.goto(journey.url('/certificates'));
+    await open(page, '/certificates');
     await page.getByTestId('certificates').waitFor();
     await until(
       async () => (await page.getByTestId('certificates').textContent())?.includes(plant),
@@ -313,13 +389,22 @@ describe('solar energy in Chromium', () => {
     );
     expect(await page.getByTestId('beneficiary').first().textContent()).toContain('绿电消费');
     await saveScreenshot(page, 'solar-certificates-desktop');
-    const phone = await journey.page('owner (phone)', PHONE);
-    await phone.goto(journey.url('/market'));
-    await phone.getByTestId('market').waitFor();
+    await open(operator, '/trade');
+    await operator.getByTestId('certify-plant').waitFor();
+    await saveScreenshot(operator, 'solar-operator-desktop');
+    const phone = await journey.as('solar-owner', '/market', true);
+    await phone.getByTestId(`slot-${slot}`).waitFor();
+    // On a phone the orders are cards, and nothing scrolls sideways.
+    expect(await phone.getByTestId(`slot-${slot}`).getByTestId('order-cards').isVisible()).toBe(true);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await saveScreenshot(phone, 'solar-market-phone');
-    await phone.goto(journey.url('/certificates'));
-    await phone.getByTestId('certificates').waitFor();
+    await open(phone, '/certificates');
+    await phone.getByTestId('lot-cards').waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await saveScreenshot(phone, 'solar-certificates-phone');
+    await open(phone, '/trade');
+    await phone.getByTestId('register-plant').waitFor();
+    await saveScreenshot(phone, 'solar-trade-phone');
 
     // 8. The explorer shows each step decoded, and each tx's proof verifies in the page.
     const x = await journey.page('explorer');
@@ -343,5 +428,5 @@ describe('solar energy in Chromium', () => {
     await publisher.close();
     expect(journey.errors).toEqual([]);
     console.log(`solar journey: ${Date.now() - started} ms`);
-  }, 180_000);
+  }, 300_000);
 });

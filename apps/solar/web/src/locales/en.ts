@@ -46,6 +46,7 @@ export default {
     },
     market: {
       empty: 'No orders recently',
+      perKwh: '¥/kWh',
       mode: { clear: 'Pay-as-clear', continuous: 'Continuous matching' },
       modeHint: {
         clear:
@@ -94,8 +95,18 @@ export default {
       lot: 'Certificate lot',
       beneficiary: 'Retired for',
       retire: 'Retire certificates',
+      operator: 'Grid operator',
+      certifyHint:
+        'Only a plant certified as renewable earns green certificates and subsidy receivables from its anchored generation.',
+      certify: 'Certify plant',
+      certifyYes: 'Certify and sign',
+      cancel: 'Cancel',
+      certifyConfirm:
+        'Certify plant {plant} as a renewable plant? The certification is recorded on chain and cannot be undone.',
+      certifyWhat: 'Certify plant {plant} as renewable',
     },
     certificates: {
+      unit: 'certificates',
       lots: 'Green certificates (one per 1,000 kWh)',
       noLots: 'No certificates issued yet',
       plant: 'Plant',

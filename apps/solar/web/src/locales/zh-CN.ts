@@ -40,6 +40,7 @@ export default {
     },
     market: {
       empty: '最近没有挂单',
+      perKwh: '元/kWh',
       mode: { clear: '统一出清', continuous: '连续撮合' },
       modeHint: {
         clear: '各时段开始时按买卖报价一次出清，所有成交同一价格；挂单须在时段开始前提交。',
@@ -85,8 +86,16 @@ export default {
       lot: '绿证批次',
       beneficiary: '核销用途',
       retire: '核销绿证',
+      operator: '电网运营',
+      certifyHint: '只有认证为可再生能源的电站，其上链发电量才能核发绿证与补贴凭证。',
+      certify: '认证电站',
+      certifyYes: '确认认证并签名',
+      cancel: '取消',
+      certifyConfirm: '确认将电站 {plant} 认证为可再生能源电站？认证记录在链上，不能撤销。',
+      certifyWhat: '认证电站 {plant} 为可再生能源电站',
     },
     certificates: {
+      unit: '张',
       lots: '绿证（每 1,000 kWh 一张）',
       noLots: '还没有核发的绿证',
       plant: '电站',
