@@ -3,5 +3,6 @@
 // drives them with a seeded network and the real channels contract.
 export * from './machine';
 export * from './messages';
+export * from './record';
 export * from './routing';
 export * from './watcher';

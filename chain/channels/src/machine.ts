@@ -162,6 +162,11 @@ interface OutSide {
   /** The operations of the newest signed batch (sent again with it after a restart). */
   ops: readonly Op[];
   queue: Op[];
+  /**
+   * `signed` with `queue` applied, kept up to date as operations are queued (null when the queue is
+   * empty). Signing a batch from the queue does not change it: signed + rest of queue = same state.
+   */
+  projected: Signed | null;
 }
 
 interface Flight {
@@ -219,6 +224,31 @@ function applyOps(state: Signed, ops: readonly Op[]): Signed {
   return { nonce: state.nonce, transferred, locks };
 }
 
+/** Queues an operation and updates the side's projected state by that one operation. */
+function enqueue(out: OutSide, op: Op): void {
+  out.queue.push(op);
+  const p = out.projected ?? out.signed;
+  if (op.t === 'pay') {
+    out.projected = { nonce: p.nonce, transferred: p.transferred + op.amount, locks: p.locks };
+    return;
+  }
+  if (op.t === 'lock') {
+    const lock = { id: op.id, amount: op.amount, hashlock: op.hashlock, expiry: op.expiry, route: op.route };
+    out.projected = { nonce: p.nonce, transferred: p.transferred, locks: [...p.locks, lock] };
+    return;
+  }
+  const lock = p.locks.find((l) => l.hashlock === op.hashlock);
+  if (!lock) {
+    out.projected = p;
+    return;
+  }
+  out.projected = {
+    nonce: p.nonce,
+    transferred: op.t === 'unlock' ? p.transferred + lock.amount : p.transferred,
+    locks: p.locks.filter((l) => l !== lock),
+  };
+}
+
 export class ChannelNode {
   readonly address: string;
   readonly publicKey: Uint8Array;
@@ -250,6 +280,8 @@ export class ChannelNode {
   private readonly waiting = new Map<number, (() => void)[]>();
   private seq = 0;
   private now = 0;
+  /** No lock needs a look in `tick` before this time (every lock's expiry less the reveal margin). */
+  private lockDeadline = Number.NEGATIVE_INFINITY;
   private restored = true;
 
   constructor(
@@ -301,6 +333,11 @@ export class ChannelNode {
 
   tick(now: number): void {
     this.now = Math.max(this.now, now);
+    // Locks only need a look once the earliest of them is within the reveal margin of its expiry.
+    const margin = this.config.revealMarginMs;
+    const scan = this.now >= this.lockDeadline;
+    let deadline = Number.POSITIVE_INFINITY;
+    if (scan) this.lockDeadline = Number.POSITIVE_INFINITY;
     for (const ch of this.channels.values()) {
       for (const [asset, a] of ch.assets) {
         // Retransmit an unacknowledged batch.
@@ -326,8 +363,10 @@ export class ChannelNode {
             msg: { t: 'batch', channel: ch.info.id, asset, proof: f.proof, ops: f.ops },
           });
         }
+        if (!scan) continue;
         // Expired outgoing locks without a known preimage: take them back and fail upstream.
         for (const l of this.projectedOut(a.out).locks) {
+          if (l.expiry - margin < deadline) deadline = l.expiry - margin;
           if (
             ch.status !== 'open' &&
             this.now > l.expiry &&
@@ -346,11 +385,12 @@ export class ChannelNode {
             });
           }
           if (this.now < l.expiry || this.knowsPaid(l)) continue;
-          if (ch.status === 'open') a.out.queue.push({ t: 'remove', hashlock: l.hashlock });
+          if (ch.status === 'open') this.enqueue(a.out, { t: 'remove', hashlock: l.hashlock });
           this.failUpstream(l.hashlock);
         }
         // Incoming locks whose preimage we know and the sender has not paid: reveal on chain in time.
         for (const l of a.in.signed.locks) {
+          if (l.expiry - margin < deadline) deadline = l.expiry - margin;
           const preimage = this.preimages.get(l.hashlock);
           if (
             !preimage ||
@@ -366,6 +406,7 @@ export class ChannelNode {
         }
       }
     }
+    if (scan) this.lockDeadline = Math.min(this.lockDeadline, deadline);
     this.restored = false;
     this.flushAll();
   }
@@ -409,10 +450,10 @@ export class ChannelNode {
     this.initiated.set(req.id, { asset: req.asset, amount: req.amount });
     this.record({ t: 'payment', id: req.id, asset: req.asset, amount: req.amount });
     if (req.hashlock === undefined) {
-      a.out.queue.push({ t: 'pay', id: req.id, amount: req.amount });
+      this.enqueue(a.out, { t: 'pay', id: req.id, amount: req.amount });
     } else {
       const expiry = this.now + req.route.length * this.config.hopDeltaMs;
-      a.out.queue.push({
+      this.enqueue(a.out, {
         t: 'lock',
         id: req.id,
         amount: req.amount,
@@ -529,6 +570,17 @@ export class ChannelNode {
 
   // ---------------------------------------------------------------------------------------- internals
 
+  /** Queues an operation; a new lock brings the next look at locks forward to its reveal margin. */
+  private enqueue(out: OutSide, op: Op): void {
+    enqueue(out, op);
+    if (op.t === 'lock') this.noteLock(op.expiry);
+  }
+
+  private noteLock(expiry: number): void {
+    const at = expiry - this.config.revealMarginMs;
+    if (at < this.lockDeadline) this.lockDeadline = at;
+  }
+
   private emit(effect: Effect): void {
     this.effects.push(effect);
   }
@@ -582,6 +634,7 @@ export class ChannelNode {
                 inflight: null,
                 ops: [],
                 queue: [],
+                projected: null,
               },
               in: { signed: ZERO, proof: null, countersignature: null, pending: false },
             });
@@ -653,6 +706,7 @@ export class ChannelNode {
         else if (op.t === 'lock') dropped.push(op.hashlock);
       }
       a.out.queue = [];
+      a.out.projected = null;
       // The batch in flight resolved payments this node started (a payment, a lock paid or taken back);
       // whichever of its proofs counts on chain, they stand: report them.
       const f = a.out.inflight;
@@ -675,7 +729,7 @@ export class ChannelNode {
   }
 
   private projectedOut(out: OutSide): Signed {
-    return out.queue.length === 0 ? out.signed : applyOps(out.signed, out.queue);
+    return out.projected ?? out.signed;
   }
 
   /** Whether a lock's preimage is known, or on chain in time for it. */
@@ -715,6 +769,7 @@ export class ChannelNode {
     if (out.inflight || out.queue.length === 0) return;
     const ops = out.queue.slice(0, this.config.maxBatch);
     out.queue = out.queue.slice(ops.length);
+    if (out.queue.length === 0) out.projected = null;
     for (const op of ops) if (op.t === 'lock') this.sentLockIds.set(op.hashlock, op.id);
     const outcomes = this.outcomesOf(ops);
     const next = applyOps(out.signed, ops);
@@ -851,6 +906,7 @@ export class ChannelNode {
     inSide.proof = proof;
     inSide.countersignature = countersignature;
     inSide.pending = true;
+    for (const op of ops) if (op.t === 'lock') this.noteLock(op.expiry);
     this.record({
       t: 'in',
       channel: ch.info.id,
@@ -1004,7 +1060,7 @@ export class ChannelNode {
       this.refuse(ch, op.hashlock);
       return;
     }
-    out.assets.get(asset)!.out.queue.push({
+    this.enqueue(out.assets.get(asset)!.out, {
       t: 'lock',
       id: op.id,
       amount: op.amount,
@@ -1030,7 +1086,7 @@ export class ChannelNode {
       for (const a of ch.assets.values()) {
         const projected = this.projectedOut(a.out);
         if (projected.locks.some((l) => l.hashlock === hashlock))
-          a.out.queue.push({ t: 'unlock', hashlock, preimage });
+          this.enqueue(a.out, { t: 'unlock', hashlock, preimage });
       }
     }
     // Claim our incoming locks on it from upstream.
@@ -1049,7 +1105,8 @@ export class ChannelNode {
     if (this.preimages.has(hashlock)) return;
     for (const a of ch.assets.values()) {
       const projected = this.projectedOut(a.out);
-      if (projected.locks.some((l) => l.hashlock === hashlock)) a.out.queue.push({ t: 'remove', hashlock });
+      if (projected.locks.some((l) => l.hashlock === hashlock))
+        this.enqueue(a.out, { t: 'remove', hashlock });
     }
     this.failUpstream(hashlock);
   }

@@ -22,8 +22,9 @@ import {
 import { hashlockOf } from '@gongxin/contracts';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { testAccount } from '@gongxin/ledger/testing';
-import { type ChannelInfo, ChannelNode, type DurableRecord } from '../machine';
+import { type ChannelInfo, ChannelNode } from '../machine';
 import type { Message } from '../messages';
+import { RecordWriter } from '../record';
 
 export const ASSETS = ['GXC', 'USD', 'CNY'] as const;
 const CHAIN = 'gongxin-bench';
@@ -141,12 +142,6 @@ interface WorkerInit {
   dir: string;
 }
 
-function replacer(_k: string, v: unknown): unknown {
-  if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  return v;
-}
-
 /** One worker: its share of the nodes, driven in rounds until every payment of the run has an outcome. */
 export function runWorker(init: WorkerInit): WorkerReport {
   const { options: o, index, ports } = init;
@@ -193,6 +188,7 @@ export function runWorker(init: WorkerInit): WorkerReport {
 
   const path = join(init.dir, `worker-${index}.log`);
   const fd = openSync(path, 'a');
+  const log = new RecordWriter();
   let groupCommits = 0;
   let bytesWritten = 0;
   let inbox: Envelope[] = [];
@@ -208,13 +204,14 @@ export function runWorker(init: WorkerInit): WorkerReport {
   /** One round: drain every node, commit the group, confirm, send. */
   const round = () => {
     const writes: [ChannelNode, number][] = [];
-    const lines: string[] = [];
+    let records = 0;
     const sends: Envelope[] = [];
     for (const [address, node] of nodes) {
       for (const e of node.drain()) {
         if (e.t === 'persist') {
           writes.push([node, e.seq]);
-          for (const r of e.records) lines.push(JSON.stringify(r as DurableRecord, replacer));
+          for (const r of e.records) log.append(r);
+          records += e.records.length;
         } else if (e.t === 'send') sends.push({ from: address, to: e.to, msg: e.msg });
         else if (e.t === 'outcome') {
           if (e.outcome === 'completed') {
@@ -231,12 +228,14 @@ export function runWorker(init: WorkerInit): WorkerReport {
         }
       }
     }
-    if (lines.length > 0) {
-      const buf = Buffer.from(`${lines.join('\n')}\n`);
-      writeSync(fd, buf);
+    if (records > 0) {
+      const buf = log.view();
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off);
       fdatasyncSync(fd);
       groupCommits++;
       bytesWritten += buf.length;
+      log.reset();
     }
     // Confirmed only after the fdatasync; sends held by the machines come out at the next drain.
     for (const [node, seq] of writes) node.persisted(seq);
@@ -252,7 +251,7 @@ export function runWorker(init: WorkerInit): WorkerReport {
         ports[w]!.postMessage(list);
       }
     });
-    return lines.length + sends.length;
+    return records + sends.length;
   };
 
   // The machines' clock starts now (a lock's expiry counts from it).

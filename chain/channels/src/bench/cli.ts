@@ -40,7 +40,7 @@ console.log(
 );
 const b = baseline();
 console.log(
-  `baseline: Ed25519 sign+verify (ledger suite ed25519-sha256: node:crypto sign, sodium-native verify) ${fmt(b.signVerifyPerSec)}/s on one thread; 4 KiB append+fdatasync ${fmt(b.fsyncPerSec)}/s`,
+  `baseline: Ed25519 sign+verify (ledger suite ed25519-sha256: sodium-native sign and verify) ${fmt(b.signVerifyPerSec)}/s on one thread; 4 KiB append+fdatasync ${fmt(b.fsyncPerSec)}/s`,
 );
 const r = await runBench(o);
 const sig = r.reports.reduce((s, x) => s + x.signatures, 0);

@@ -1,0 +1,404 @@
+// A compact binary form of the machine's durable records, for append-only logs: a record is a tag byte
+// followed by its fields in a fixed order (text and bytes length-prefixed, integers as LEB128 varints,
+// amounts as varint-length big-endian magnitudes). It carries everything a record holds (the operations
+// of a signed batch too, which a restarted node sends again), so `decodeRecord(encodeRecord(r))` gives
+// back `r`. A `RecordWriter` appends many records into one growing buffer, each behind its byte length,
+// so that a round of records is one buffer for one append.
+
+import type { SignedBalanceProof } from '@gongxin/contracts';
+import type { ChannelInfo, ChannelStatus, DurableRecord } from './machine';
+import type { LockEntry, Op } from './messages';
+
+const TAG = { channel: 1, status: 2, out: 3, in: 4, preimage: 5, declined: 6, payment: 7 } as const;
+const OP = { pay: 1, lock: 2, unlock: 3, remove: 4 } as const;
+const STATUS: readonly ChannelStatus[] = ['open', 'closing', 'settled'];
+
+export class RecordError extends Error {
+  override readonly name = 'RecordError';
+}
+
+export class RecordWriter {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private pos = 0;
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Appends one record behind its length (a 4-byte big-endian prefix). */
+  append(r: DurableRecord): void {
+    this.ensure(4);
+    const at = this.pos;
+    this.pos += 4;
+    this.record(r);
+    this.buf.writeUInt32BE(this.pos - at - 4, at);
+  }
+
+  /** The bytes written since the last `take`, and a fresh start. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return out;
+  }
+
+  /** The bytes written so far without copying; valid until the next write. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  private u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  private uint(v: number): void {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RecordError(`not a non-negative integer: ${v}`);
+    this.ensure(8);
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.pos++] = v;
+  }
+
+  private big(v: bigint): void {
+    if (v < 0n) throw new RecordError(`negative amount: ${v}`);
+    if (v < 0x80n) {
+      // The common case (small amounts): one length byte and one byte.
+      this.u8(v === 0n ? 0 : 1);
+      if (v !== 0n) this.u8(Number(v));
+      return;
+    }
+    let hex = v.toString(16);
+    if (hex.length % 2 === 1) hex = `0${hex}`;
+    const n = hex.length / 2;
+    this.uint(n);
+    this.ensure(n);
+    this.pos += this.buf.write(hex, this.pos, 'hex');
+  }
+
+  private str(s: string): void {
+    const n = Buffer.byteLength(s);
+    this.uint(n);
+    this.ensure(n);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  private bytes(b: Uint8Array): void {
+    this.uint(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  private proof(p: SignedBalanceProof): void {
+    this.str(p.chain);
+    this.str(p.channel);
+    this.str(p.asset);
+    this.uint(p.nonce);
+    this.big(p.transferred);
+    this.big(p.locked);
+    this.bytes(p.locksRoot);
+    this.bytes(p.batchRoot);
+    this.bytes(p.signature);
+  }
+
+  private route(route: readonly string[]): void {
+    this.uint(route.length);
+    for (const s of route) this.str(s);
+  }
+
+  private locks(locks: readonly LockEntry[]): void {
+    this.uint(locks.length);
+    for (const l of locks) {
+      this.str(l.id);
+      this.big(l.amount);
+      this.str(l.hashlock);
+      this.uint(l.expiry);
+      this.route(l.route);
+    }
+  }
+
+  private op(op: Op): void {
+    this.u8(OP[op.t]);
+    switch (op.t) {
+      case 'pay':
+        this.str(op.id);
+        this.big(op.amount);
+        return;
+      case 'lock':
+        this.str(op.id);
+        this.big(op.amount);
+        this.str(op.hashlock);
+        this.uint(op.expiry);
+        this.route(op.route);
+        return;
+      case 'unlock':
+        this.str(op.hashlock);
+        this.bytes(op.preimage);
+        return;
+      case 'remove':
+        this.str(op.hashlock);
+        return;
+    }
+  }
+
+  private record(r: DurableRecord): void {
+    this.u8(TAG[r.t]);
+    switch (r.t) {
+      case 'channel': {
+        const i = r.info;
+        this.str(i.id);
+        this.str(i.a);
+        this.str(i.b);
+        this.bytes(i.aKey);
+        this.bytes(i.bKey);
+        this.uint(i.disputeMs);
+        const symbols = Object.keys(i.deposits);
+        this.uint(symbols.length);
+        for (const s of symbols) {
+          this.str(s);
+          this.big(i.deposits[s]!.a);
+          this.big(i.deposits[s]!.b);
+        }
+        return;
+      }
+      case 'status':
+        this.str(r.channel);
+        this.u8(STATUS.indexOf(r.status));
+        return;
+      case 'out':
+        this.str(r.channel);
+        this.str(r.asset);
+        this.big(r.transferred);
+        this.locks(r.locks);
+        this.proof(r.proof);
+        this.uint(r.ops.length);
+        for (const op of r.ops) this.op(op);
+        return;
+      case 'in':
+        this.str(r.channel);
+        this.str(r.asset);
+        this.big(r.transferred);
+        this.locks(r.locks);
+        this.proof(r.proof);
+        this.bytes(r.countersignature);
+        return;
+      case 'preimage':
+        this.str(r.hashlock);
+        this.bytes(r.preimage);
+        return;
+      case 'declined':
+        this.str(r.hashlock);
+        return;
+      case 'payment':
+        this.str(r.id);
+        this.str(r.asset);
+        this.big(r.amount);
+        return;
+    }
+  }
+}
+
+/** One record in the binary form (without the length prefix). */
+export function encodeRecord(r: DurableRecord): Uint8Array {
+  const w = new RecordWriter();
+  w.append(r);
+  return new Uint8Array(w.take().subarray(4));
+}
+
+class Reader {
+  pos = 0;
+  constructor(private readonly buf: Uint8Array) {}
+
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw new RecordError('record cut short');
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+
+  uint(): number {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.u8();
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) break;
+      scale *= 0x80;
+      if (scale > 2 ** 56) throw new RecordError('integer too long');
+    }
+    if (!Number.isSafeInteger(v)) throw new RecordError('integer too large');
+    return v;
+  }
+
+  big(): bigint {
+    const n = this.uint();
+    this.need(n);
+    let v = 0n;
+    for (let k = 0; k < n; k++) v = (v << 8n) | BigInt(this.buf[this.pos++]!);
+    return v;
+  }
+
+  bytes(): Uint8Array {
+    const n = this.uint();
+    this.need(n);
+    // A plain Uint8Array copy, also when reading from a Buffer.
+    const out = new Uint8Array(n);
+    out.set(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return out;
+  }
+
+  str(): string {
+    return new TextDecoder('utf-8', { fatal: true }).decode(this.bytes());
+  }
+
+  proof(): SignedBalanceProof {
+    return {
+      chain: this.str(),
+      channel: this.str(),
+      asset: this.str(),
+      nonce: this.uint(),
+      transferred: this.big(),
+      locked: this.big(),
+      locksRoot: this.bytes(),
+      batchRoot: this.bytes(),
+      signature: this.bytes(),
+    };
+  }
+
+  route(): string[] {
+    const n = this.uint();
+    const out: string[] = [];
+    for (let k = 0; k < n; k++) out.push(this.str());
+    return out;
+  }
+
+  locks(): LockEntry[] {
+    const n = this.uint();
+    const out: LockEntry[] = [];
+    for (let k = 0; k < n; k++)
+      out.push({
+        id: this.str(),
+        amount: this.big(),
+        hashlock: this.str(),
+        expiry: this.uint(),
+        route: this.route(),
+      });
+    return out;
+  }
+
+  op(): Op {
+    const t = this.u8();
+    if (t === OP.pay) return { t: 'pay', id: this.str(), amount: this.big() };
+    if (t === OP.lock)
+      return {
+        t: 'lock',
+        id: this.str(),
+        amount: this.big(),
+        hashlock: this.str(),
+        expiry: this.uint(),
+        route: this.route(),
+      };
+    if (t === OP.unlock) return { t: 'unlock', hashlock: this.str(), preimage: this.bytes() };
+    if (t === OP.remove) return { t: 'remove', hashlock: this.str() };
+    throw new RecordError(`unknown operation ${t}`);
+  }
+}
+
+/** Reads one record written by `encodeRecord`; refuses trailing or missing bytes. */
+export function decodeRecord(bytes: Uint8Array): DurableRecord {
+  const r = new Reader(bytes);
+  const tag = r.u8();
+  let out: DurableRecord;
+  switch (tag) {
+    case TAG.channel: {
+      const id = r.str();
+      const a = r.str();
+      const b = r.str();
+      const aKey = r.bytes();
+      const bKey = r.bytes();
+      const disputeMs = r.uint();
+      const deposits: Record<string, { a: bigint; b: bigint }> = {};
+      const n = r.uint();
+      for (let k = 0; k < n; k++) {
+        const s = r.str();
+        deposits[s] = { a: r.big(), b: r.big() };
+      }
+      const info: ChannelInfo = { id, a, b, aKey, bKey, disputeMs, deposits };
+      out = { t: 'channel', info };
+      break;
+    }
+    case TAG.status: {
+      const channel = r.str();
+      const status = STATUS[r.u8()];
+      if (!status) throw new RecordError('unknown channel status');
+      out = { t: 'status', channel, status };
+      break;
+    }
+    case TAG.out: {
+      const channel = r.str();
+      const asset = r.str();
+      const transferred = r.big();
+      const locks = r.locks();
+      const proof = r.proof();
+      const n = r.uint();
+      const ops: Op[] = [];
+      for (let k = 0; k < n; k++) ops.push(r.op());
+      out = { t: 'out', channel, asset, transferred, locks, proof, ops };
+      break;
+    }
+    case TAG.in:
+      out = {
+        t: 'in',
+        channel: r.str(),
+        asset: r.str(),
+        transferred: r.big(),
+        locks: r.locks(),
+        proof: r.proof(),
+        countersignature: r.bytes(),
+      };
+      break;
+    case TAG.preimage:
+      out = { t: 'preimage', hashlock: r.str(), preimage: r.bytes() };
+      break;
+    case TAG.declined:
+      out = { t: 'declined', hashlock: r.str() };
+      break;
+    case TAG.payment:
+      out = { t: 'payment', id: r.str(), asset: r.str(), amount: r.big() };
+      break;
+    default:
+      throw new RecordError(`unknown record ${tag}`);
+  }
+  if (r.pos !== bytes.length) throw new RecordError('trailing bytes after the record');
+  return out;
+}
+
+/** Splits a log written by `RecordWriter` into its records; a torn last record is left out. */
+export function decodeLog(log: Uint8Array): DurableRecord[] {
+  const out: DurableRecord[] = [];
+  let pos = 0;
+  while (pos + 4 <= log.length) {
+    const n = ((log[pos]! << 24) | (log[pos + 1]! << 16) | (log[pos + 2]! << 8) | log[pos + 3]!) >>> 0;
+    if (pos + 4 + n > log.length) break;
+    out.push(decodeRecord(log.subarray(pos + 4, pos + 4 + n)));
+    pos += 4 + n;
+  }
+  return out;
+}
