@@ -154,6 +154,8 @@ interface Signed {
 }
 
 interface OutSide {
+  readonly ch: ChannelState;
+  readonly asset: string;
   signed: Signed;
   proof: SignedBalanceProof | null;
   ackedNonce: number;
@@ -282,6 +284,10 @@ export class ChannelNode {
   private now = 0;
   /** No lock needs a look in `tick` before this time (every lock's expiry less the reveal margin). */
   private lockDeadline = Number.NEGATIVE_INFINITY;
+  /** No batch in flight is due for retransmission before this time. */
+  private resendAt = Number.NEGATIVE_INFINITY;
+  /** Directions with queued operations, flushed at the next tick. */
+  private readonly toFlush = new Set<OutSide>();
   private restored = true;
 
   constructor(
@@ -333,16 +339,22 @@ export class ChannelNode {
 
   tick(now: number): void {
     this.now = Math.max(this.now, now);
-    // Locks only need a look once the earliest of them is within the reveal margin of its expiry.
+    // Channels only need a look when a batch may be due for retransmission (or after a restart), or once
+    // the earliest lock is within the reveal margin of its expiry; otherwise only queued work is flushed.
     const margin = this.config.revealMarginMs;
     const scan = this.now >= this.lockDeadline;
+    const resend = this.restored || this.now >= this.resendAt;
     let deadline = Number.POSITIVE_INFINITY;
+    let resendAt = Number.POSITIVE_INFINITY;
     if (scan) this.lockDeadline = Number.POSITIVE_INFINITY;
-    for (const ch of this.channels.values()) {
+    if (resend) this.resendAt = Number.POSITIVE_INFINITY;
+    for (const ch of scan || resend ? this.channels.values() : []) {
       for (const [asset, a] of ch.assets) {
         // Retransmit an unacknowledged batch.
         const f = a.out.inflight;
-        if (
+        if (!resend) {
+          // Not due.
+        } else if (
           ch.status === 'open' &&
           f &&
           f.sentAt !== null &&
@@ -363,6 +375,8 @@ export class ChannelNode {
             msg: { t: 'batch', channel: ch.info.id, asset, proof: f.proof, ops: f.ops },
           });
         }
+        if (resend && f && f.sentAt !== null && f.sentAt + this.config.retransmitMs < resendAt)
+          resendAt = f.sentAt + this.config.retransmitMs;
         if (!scan) continue;
         // Expired outgoing locks without a known preimage: take them back and fail upstream.
         for (const l of this.projectedOut(a.out).locks) {
@@ -407,6 +421,7 @@ export class ChannelNode {
       }
     }
     if (scan) this.lockDeadline = Math.min(this.lockDeadline, deadline);
+    if (resend) this.resendAt = Math.min(this.resendAt, resendAt);
     this.restored = false;
     this.flushAll();
   }
@@ -573,6 +588,7 @@ export class ChannelNode {
   /** Queues an operation; a new lock brings the next look at locks forward to its reveal margin. */
   private enqueue(out: OutSide, op: Op): void {
     enqueue(out, op);
+    this.toFlush.add(out);
     if (op.t === 'lock') this.noteLock(op.expiry);
   }
 
@@ -627,6 +643,8 @@ export class ChannelNode {
           if (!state.assets.has(asset))
             state.assets.set(asset, {
               out: {
+                ch: state,
+                asset,
                 signed: ZERO,
                 proof: null,
                 ackedNonce: 0,
@@ -758,9 +776,9 @@ export class ChannelNode {
   }
 
   private flushAll(): void {
-    for (const ch of this.channels.values()) {
-      if (ch.status !== 'open') continue;
-      for (const [asset, a] of ch.assets) this.flush(ch, asset, a.out);
+    for (const out of this.toFlush) {
+      if (out.ch.status === 'open') this.flush(out.ch, out.asset, out);
+      if (out.queue.length === 0 || out.ch.status !== 'open') this.toFlush.delete(out);
     }
   }
 
@@ -809,6 +827,8 @@ export class ChannelNode {
     this.onceDurable(() => {
       if (out.inflight !== flight || ch.status !== 'open') return;
       flight.sentAt = this.now;
+      if (this.now + this.config.retransmitMs < this.resendAt)
+        this.resendAt = this.now + this.config.retransmitMs;
       this.emit({ t: 'send', to: ch.peer, msg: { t: 'batch', channel: ch.info.id, asset, proof, ops } });
       for (const op of ops) {
         if ((op.t === 'pay' || op.t === 'lock') && this.initiated.has(op.id))
