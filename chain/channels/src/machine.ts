@@ -21,13 +21,12 @@ import {
   balanceProofBytes,
   countersignBytes,
   hashlockOf,
-  locksRootOf,
   MAX_LOCK_MS,
   type SignedBalanceProof,
   sumLocks,
 } from '@gongxin/contracts';
 import { addressFromPublicKey, type CryptoSuite, equalBytes, toHex } from '@gongxin/ledger';
-import { type LockEntry, type Message, type Op, opsRoot, toLock } from './messages';
+import { type LockEntry, locksRootOfEntries, type Message, type Op, opsRoot } from './messages';
 
 export interface ChannelInfo {
   readonly id: string;
@@ -800,7 +799,7 @@ export class ChannelNode {
       nonce,
       transferred: next.transferred,
       locked: sumLocks(next.locks),
-      locksRoot: locksRootOf(suite, next.locks.map(toLock)),
+      locksRoot: locksRootOfEntries(suite, next.locks),
       batchRoot: opsRoot(suite, ops),
     };
     const proof: SignedBalanceProof = {
@@ -1019,7 +1018,7 @@ export class ChannelNode {
     }
     if (proof.transferred !== transferred) return 'transferred';
     if (proof.locked !== sumLocks(locks)) return 'locked';
-    if (!equalBytes(proof.locksRoot, locksRootOf(suite, locks.map(toLock)))) return 'locksRoot';
+    if (!equalBytes(proof.locksRoot, locksRootOfEntries(suite, locks))) return 'locksRoot';
     if (!equalBytes(proof.batchRoot, opsRoot(suite, ops))) return 'batchRoot';
     const deposits = ch.info.deposits[asset]!;
     const theirs = ch.side === 'a' ? deposits.b : deposits.a;

@@ -2,8 +2,14 @@
 // Everything a batch's root covers is encoded canonically (chain/ledger), so the receiver recomputes the
 // root from the operations it is sent and checks it against the signed balance proof.
 
-import { batchRootOf, type Lock, type SignedBalanceProof } from '@gongxin/contracts';
-import { type CryptoSuite, encodeCanonical, type Value } from '@gongxin/ledger';
+import { batchRootOf, encodeLock, type Lock, type SignedBalanceProof } from '@gongxin/contracts';
+import {
+  type CryptoSuite,
+  encodeCanonical,
+  leafHash,
+  merkleRootOfLeafHashes,
+  type Value,
+} from '@gongxin/ledger';
 
 /** One change a batch makes to the sender's side of one asset of one channel. */
 export type Op =
@@ -62,3 +68,28 @@ export interface LockEntry extends Lock {
 }
 
 export const toLock = (l: LockEntry): Lock => ({ amount: l.amount, hashlock: l.hashlock, expiry: l.expiry });
+
+/** Leaf hashes of lock entries, per suite: an entry is immutable and stays pending over many proofs. */
+const lockLeaves = new WeakMap<CryptoSuite, WeakMap<LockEntry, Uint8Array>>();
+
+/**
+ * The contract's `locksRootOf` over lock entries (the same root), hashing each entry's leaf once: a
+ * direction with many pending locks re-signs them all in every proof.
+ */
+export function locksRootOfEntries(suite: CryptoSuite, locks: readonly LockEntry[]): Uint8Array {
+  let leaves = lockLeaves.get(suite);
+  if (!leaves) {
+    leaves = new WeakMap();
+    lockLeaves.set(suite, leaves);
+  }
+  const hashes: Uint8Array[] = [];
+  for (const l of locks) {
+    let h = leaves.get(l);
+    if (!h) {
+      h = leafHash(suite.hash, encodeLock(toLock(l)));
+      leaves.set(l, h);
+    }
+    hashes.push(h);
+  }
+  return merkleRootOfLeafHashes(suite.hash, hashes);
+}

@@ -1,5 +1,7 @@
+import { locksRootOf } from '@gongxin/contracts';
 import { describe, expect, it } from 'vitest';
 import { ChannelNode, type DurableRecord } from '../src/machine';
+import { type LockEntry, locksRootOfEntries, toLock } from '../src/messages';
 import { decodeLog, decodeRecord, encodeRecord, RecordError, RecordWriter } from '../src/record';
 import { Harness, HOP_MS, MARGIN_MS, suite } from './harness';
 
@@ -67,5 +69,22 @@ describe('binary durable records', () => {
     expect(() => decodeRecord(new Uint8Array([...bytes, 0]))).toThrow(RecordError);
     expect(() => decodeRecord(new Uint8Array([99]))).toThrow(RecordError);
     expect(() => encodeRecord({ t: 'payment', id: 'p', asset: 'PTS', amount: -1n })).toThrow(RecordError);
+  });
+});
+
+describe('locks root over lock entries', () => {
+  it('equals the contract root, also when entries are reused across states', () => {
+    const locks: LockEntry[] = Array.from({ length: 7 }, (_, i) => ({
+      id: `p${i}`,
+      amount: BigInt(i + 1),
+      hashlock: i.toString(16).padStart(64, '0'),
+      expiry: 1_000_000 + i,
+      route: i % 2 ? ['gx1x'] : [],
+    }));
+    for (let n = 0; n <= locks.length; n++) {
+      const some = locks.slice(0, n).reverse();
+      expect(locksRootOfEntries(suite, some)).toEqual(locksRootOf(suite, some.map(toLock)));
+      expect(locksRootOfEntries(suite, some)).toEqual(locksRootOf(suite, some.map(toLock)));
+    }
   });
 });
