@@ -285,6 +285,8 @@ export class ChannelNode {
   private lockDeadline = Number.NEGATIVE_INFINITY;
   /** No batch in flight is due for retransmission before this time. */
   private resendAt = Number.NEGATIVE_INFINITY;
+  /** The channels holding incoming locks on a hashlock (a superset: entries go once resolved). */
+  private readonly inLocks = new Map<string, ChannelState[]>();
   /** Directions with queued operations, flushed at the next tick. */
   private readonly toFlush = new Set<OutSide>();
   private restored = true;
@@ -591,6 +593,22 @@ export class ChannelNode {
     if (op.t === 'lock') this.noteLock(op.expiry);
   }
 
+  private noteInLock(hashlock: string, ch: ChannelState): void {
+    const list = this.inLocks.get(hashlock);
+    if (!list) this.inLocks.set(hashlock, [ch]);
+    else if (!list.includes(ch)) list.push(ch);
+  }
+
+  /** Forgets `ch` as a holder of an incoming lock on `hashlock` once none of its assets holds one. */
+  private dropInLock(hashlock: string, ch: ChannelState): void {
+    const list = this.inLocks.get(hashlock);
+    if (!list) return;
+    for (const a of ch.assets.values()) if (a.in.signed.locks.some((l) => l.hashlock === hashlock)) return;
+    const rest = list.filter((c) => c !== ch);
+    if (rest.length === 0) this.inLocks.delete(hashlock);
+    else this.inLocks.set(hashlock, rest);
+  }
+
   private noteLock(expiry: number): void {
     const at = expiry - this.config.revealMarginMs;
     if (at < this.lockDeadline) this.lockDeadline = at;
@@ -684,6 +702,7 @@ export class ChannelNode {
         const a = this.channels.get(r.channel)?.assets.get(r.asset);
         if (!a) return;
         a.in.signed = { nonce: r.proof.nonce, transferred: r.transferred, locks: r.locks };
+        for (const l of r.locks) this.noteInLock(l.hashlock, this.channels.get(r.channel)!);
         a.in.proof = r.proof;
         a.in.countersignature = r.countersignature;
         return;
@@ -925,7 +944,12 @@ export class ChannelNode {
     inSide.proof = proof;
     inSide.countersignature = countersignature;
     inSide.pending = true;
-    for (const op of ops) if (op.t === 'lock') this.noteLock(op.expiry);
+    for (const op of ops) {
+      if (op.t === 'lock') {
+        this.noteLock(op.expiry);
+        this.noteInLock(op.hashlock, ch);
+      } else if (op.t === 'unlock' || op.t === 'remove') this.dropInLock(op.hashlock, ch);
+    }
     this.record({
       t: 'in',
       channel: ch.info.id,
@@ -1099,8 +1123,7 @@ export class ChannelNode {
   private onPreimage(hashlock: string, preimage: Uint8Array, from: ChannelState | null): void {
     this.learnPreimage(hashlock, preimage);
     // Pay our own outgoing locks on it (the receiver would get them on chain anyway).
-    for (const ch of this.channels.values()) {
-      if (from && ch !== from) continue;
+    for (const ch of from ? [from] : this.channels.values()) {
       if (ch.status !== 'open') continue;
       for (const a of ch.assets.values()) {
         const projected = this.projectedOut(a.out);
@@ -1109,7 +1132,7 @@ export class ChannelNode {
       }
     }
     // Claim our incoming locks on it from upstream.
-    for (const ch of this.channels.values()) {
+    for (const ch of this.inLocks.get(hashlock) ?? []) {
       for (const a of ch.assets.values()) {
         const l = a.in.signed.locks.find((x) => x.hashlock === hashlock);
         if (!l) continue;
