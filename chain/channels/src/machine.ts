@@ -196,6 +196,8 @@ interface ChannelState {
 }
 
 const ZERO: Signed = { nonce: 0, transferred: 0n, locks: [] };
+/** The largest amount a balance proof can carry: its integers are encoded as unsigned 64-bit. */
+const MAX_AMOUNT = 2n ** 64n - 1n;
 
 export interface NodeCounters {
   batchesSent: number;
@@ -446,6 +448,10 @@ export class ChannelNode {
       });
     if (req.amount <= 0n || req.route.length === 0) {
       fail('bad request');
+      return;
+    }
+    if (req.amount > MAX_AMOUNT) {
+      fail('amount out of range: a balance proof carries at most 2^64 - 1');
       return;
     }
     if (this.initiated.has(req.id)) {
@@ -1012,10 +1018,12 @@ export class ChannelNode {
     let locks = a.in.signed.locks.slice();
     for (const op of ops) {
       if (op.t === 'pay') {
-        if (op.amount <= 0n) return 'amount';
+        if (op.amount <= 0n || op.amount > MAX_AMOUNT) return 'amount';
         transferred += op.amount;
+        if (transferred > MAX_AMOUNT) return 'amount';
       } else if (op.t === 'lock') {
-        if (op.amount <= 0n || locks.some((l) => l.hashlock === op.hashlock)) return 'lock';
+        if (op.amount <= 0n || op.amount > MAX_AMOUNT || locks.some((l) => l.hashlock === op.hashlock))
+          return 'lock';
         // A lock that expires soon (a batch delayed on its way) is still accepted and failed back at
         // once: refusing it would leave the sender's signed state without a successor.
         if (op.expiry > this.now + MAX_LOCK_MS / 2) return 'lock expiry';

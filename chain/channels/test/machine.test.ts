@@ -64,6 +64,31 @@ describe('batches', () => {
     );
   });
 
+  it('refuses amounts a balance proof cannot carry, on both sides, without throwing', () => {
+    const big = 2n ** 64n;
+    const h = new Harness(2);
+    h.open(CH, 0, 1, { CNYX: [big * 2n, 0n] });
+    expect(() =>
+      h.nodes[0]!.pay({ id: 'huge', asset: 'CNYX', amount: big, route: [h.address(1)] }),
+    ).not.toThrow();
+    expect(h.nodes[0]!.drain()).toContainEqual(
+      expect.objectContaining({ t: 'outcome', id: 'huge', outcome: 'failed' }),
+    );
+    // A peer that sends one is refused like any other bad batch.
+    h.nodes[0]!.pay({ id: 'p', asset: 'CNYX', amount: 5n, route: [h.address(1)] });
+    h.tick();
+    h.persistAll();
+    const batch = h.wire.splice(0).find((w) => w.msg.t === 'batch')!.msg as Extract<Message, { t: 'batch' }>;
+    expect(() =>
+      h.nodes[1]!.receive(h.address(0), { ...batch, ops: [{ t: 'pay', id: 'p', amount: big }] }),
+    ).not.toThrow();
+    expect(h.nodes[1]!.counters.batchesRejected).toBe(1);
+    h.nodes[1]!.receive(h.address(0), batch);
+    h.collect();
+    h.persistAll();
+    expect(h.outcomes(1).filter(([, o]) => o === 'received')).toHaveLength(1);
+  });
+
   it('restarts from its durable records and sends its last batch again', () => {
     const h = new Harness(2);
     h.open(CH, 0, 1, { CNYX: [1_000n, 0n] });
