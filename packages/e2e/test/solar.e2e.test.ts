@@ -265,9 +265,9 @@ describe('solar energy in Chromium', () => {
     type OrderRow = { side: string; wh: string; price: string };
     type SlotRow = {
       slot: number;
-      result: { status: string; price: string } | null;
+      result: { status: string; price: string; txId: string; height: number } | null;
       orders: OrderRow[];
-      settlements: { plant: string; soldWh: string; deliveredWh: string }[];
+      settlements: { plant: string; soldWh: string; deliveredWh: string; txId: string; height: number }[];
     };
     const book = await until(
       async () => {
@@ -379,6 +379,20 @@ describe('solar energy in Chromium', () => {
       20_000,
       'the settlement on the market page',
     );
+    // The slot's clearing and its settlement link to their blocks and txs in the explorer; each order
+    // shows its bill: the seller is paid the energy, the buyer pays the energy and the grid fee.
+    const slotBox = page.getByTestId(`slot-${slot}`);
+    const mine = settled.settlements.find((s) => s.plant === plant)!;
+    for (const [where, tx, height] of [
+      ['slot-result', settled.result!.txId, settled.result!.height],
+      ['settlement', mine.txId, mine.height],
+    ] as const) {
+      const line = slotBox.getByTestId(where).first();
+      expect(await line.getByTestId('tx-link').getAttribute('title')).toBe(tx);
+      expect(await line.getByTestId('block-link').textContent()).toBe(`#${height}`);
+    }
+    expect(await slotBox.textContent()).toMatch(/\+¥\d+\.\d{2}/);
+    expect(await slotBox.textContent()).toMatch(/−¥\d+\.\d{2}/);
     await saveScreenshot(page, 'solar-market-desktop');
     await open(page, '/certificates');
     await page.getByTestId('certificates').waitFor();

@@ -56,6 +56,8 @@ export default {
       },
       status: { open: 'Open', cleared: 'Cleared', settled: 'Settled' },
       cleared: 'Clearing price {price} 元/kWh, {kwh} kWh traded, energy ¥{yuan}, grid fee ¥{fee}',
+      bill: 'Bill',
+      estimated: 'Partly estimated',
       side: 'Side',
       sell: 'Sell',
       buy: 'Buy',

@@ -48,6 +48,8 @@ export default {
       },
       status: { open: '挂单中', cleared: '已出清', settled: '已结算' },
       cleared: '统一出清价 {price} 元/kWh，成交 {kwh} kWh，电费 ¥{yuan}，过网费 ¥{fee}',
+      bill: '账单',
+      estimated: '含估算',
       side: '方向',
       sell: '卖',
       buy: '买',
