@@ -27,7 +27,7 @@ export function input(page: Page, testId: string): Locator {
 
 /** Confirms the keyring's sign dialog, typing the password when it asks for one. */
 export async function confirmSignature(page: Page, password = DEMO_PASSWORD): Promise<void> {
-  await page.getByTestId('sign-confirm').waitFor({ timeout: 30_000 });
+  await page.getByTestId('sign-confirm').waitFor({ timeout: 45_000 });
   const field = page.locator('[data-test="sign-password"] input, input[data-test="sign-password"]');
   if ((await field.count()) > 0) await field.first().fill(password);
   await page.getByTestId('sign-confirm').click();
@@ -82,6 +82,9 @@ export class AppJourney {
   /** A new page in its own browser context (no session), whose uncaught errors are collected. */
   async page(who: string, options: BrowserContextOptions = DESKTOP): Promise<Page> {
     const context = await this.browser.newContext(options);
+    // Waits without their own limit get 45 s, not Playwright's 30: on a loaded 2-core machine a page that
+    // waits on a committed block and a lazily loaded chunk can take longer; one that never gets there fails.
+    context.setDefaultTimeout(45_000);
     this.contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => this.errors.push(`${who}: ${e.message}`));
