@@ -209,47 +209,35 @@ export interface NodeCounters {
   messagesIgnored: number;
 }
 
-/** The sender's side after applying operations (no checks: the sender built them). */
+/**
+ * The sender's side after applying operations (no checks: the sender built them). The locks array is
+ * shared with `state` until an operation changes it, so applying a payment copies nothing.
+ */
 function applyOps(state: Signed, ops: readonly Op[]): Signed {
   let transferred = state.transferred;
-  let locks = state.locks.slice();
+  let locks: readonly LockEntry[] = state.locks;
+  let own: LockEntry[] | null = null;
   for (const op of ops) {
     if (op.t === 'pay') transferred += op.amount;
-    else if (op.t === 'lock')
-      locks.push({ id: op.id, amount: op.amount, hashlock: op.hashlock, expiry: op.expiry, route: op.route });
-    else {
+    else if (op.t === 'lock') {
+      own ??= locks.slice();
+      own.push({ id: op.id, amount: op.amount, hashlock: op.hashlock, expiry: op.expiry, route: op.route });
+      locks = own;
+    } else {
       const lock = locks.find((l) => l.hashlock === op.hashlock);
       if (!lock) continue;
-      locks = locks.filter((l) => l !== lock);
+      own = locks.filter((l) => l !== lock);
+      locks = own;
       if (op.t === 'unlock') transferred += lock.amount;
     }
   }
   return { nonce: state.nonce, transferred, locks };
 }
 
-/** Queues an operation and updates the side's projected state by that one operation. */
+/** Queues an operation and moves the side's projected state on by that one operation. */
 function enqueue(out: OutSide, op: Op): void {
   out.queue.push(op);
-  const p = out.projected ?? out.signed;
-  if (op.t === 'pay') {
-    out.projected = { nonce: p.nonce, transferred: p.transferred + op.amount, locks: p.locks };
-    return;
-  }
-  if (op.t === 'lock') {
-    const lock = { id: op.id, amount: op.amount, hashlock: op.hashlock, expiry: op.expiry, route: op.route };
-    out.projected = { nonce: p.nonce, transferred: p.transferred, locks: [...p.locks, lock] };
-    return;
-  }
-  const lock = p.locks.find((l) => l.hashlock === op.hashlock);
-  if (!lock) {
-    out.projected = p;
-    return;
-  }
-  out.projected = {
-    nonce: p.nonce,
-    transferred: op.t === 'unlock' ? p.transferred + lock.amount : p.transferred,
-    locks: p.locks.filter((l) => l !== lock),
-  };
+  out.projected = applyOps(out.projected ?? out.signed, [op]);
 }
 
 export class ChannelNode {
