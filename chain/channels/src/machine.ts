@@ -207,6 +207,8 @@ export interface NodeCounters {
   signatures: number;
   writes: number;
   messagesIgnored: number;
+  /** Ticks that looked at every lock of every channel (the rest only flush queued work). */
+  lockScans: number;
 }
 
 /**
@@ -251,6 +253,7 @@ export class ChannelNode {
     signatures: 0,
     writes: 0,
     messagesIgnored: 0,
+    lockScans: 0,
   };
   private readonly channels = new Map<string, ChannelState>();
   private readonly byPeer = new Map<string, string[]>();
@@ -337,7 +340,10 @@ export class ChannelNode {
     const resend = this.restored || this.now >= this.resendAt;
     let deadline = Number.POSITIVE_INFINITY;
     let resendAt = Number.POSITIVE_INFINITY;
-    if (scan) this.lockDeadline = Number.POSITIVE_INFINITY;
+    if (scan) {
+      this.lockDeadline = Number.POSITIVE_INFINITY;
+      this.counters.lockScans++;
+    }
     if (resend) this.resendAt = Number.POSITIVE_INFINITY;
     for (const ch of scan || resend ? this.channels.values() : []) {
       for (const [asset, a] of ch.assets) {
@@ -369,9 +375,19 @@ export class ChannelNode {
         if (resend && f && f.sentAt !== null && f.sentAt + this.config.retransmitMs < resendAt)
           resendAt = f.sentAt + this.config.retransmitMs;
         if (!scan) continue;
-        // Expired outgoing locks without a known preimage: take them back and fail upstream.
+        // Expired outgoing locks without a known preimage: take them back and fail upstream. A lock
+        // needs another look at its margin, at its expiry and just after it; once past, nothing that
+        // time does changes it (a status change asks for a new scan).
         for (const l of this.projectedOut(a.out).locks) {
-          if (l.expiry - margin < deadline) deadline = l.expiry - margin;
+          const next =
+            this.now < l.expiry - margin
+              ? l.expiry - margin
+              : this.now < l.expiry
+                ? l.expiry
+                : this.now === l.expiry
+                  ? l.expiry + 1
+                  : Number.POSITIVE_INFINITY;
+          if (next < deadline) deadline = next;
           if (
             ch.status !== 'open' &&
             this.now > l.expiry &&
@@ -394,16 +410,20 @@ export class ChannelNode {
           this.failUpstream(l.hashlock);
         }
         // Incoming locks whose preimage we know and the sender has not paid: reveal on chain in time.
+        // Within its reveal margin a lock is looked at on every tick (its preimage may arrive then), and
+        // not after its expiry or once it needs no reveal.
         for (const l of a.in.signed.locks) {
-          if (l.expiry - margin < deadline) deadline = l.expiry - margin;
-          const preimage = this.preimages.get(l.hashlock);
           if (
-            !preimage ||
             this.declined.has(l.hashlock) ||
             this.onChain.has(l.hashlock) ||
-            this.revealRequested.has(l.hashlock)
+            this.revealRequested.has(l.hashlock) ||
+            this.now > l.expiry
           )
             continue;
+          const next = Math.max(this.now, l.expiry - margin);
+          if (next < deadline) deadline = next;
+          const preimage = this.preimages.get(l.hashlock);
+          if (!preimage) continue;
           if (this.now >= l.expiry - this.config.revealMarginMs && this.now <= l.expiry) {
             this.revealRequested.add(l.hashlock);
             this.emit({ t: 'chain', action: { name: 'revealPreimage', params: { preimage } } });
@@ -718,6 +738,8 @@ export class ChannelNode {
     const wasOpen = ch.status === 'open';
     ch.status = status;
     this.record({ t: 'status', channel: ch.info.id, status });
+    // What happens to its expired locks depends on the status: look at every lock again.
+    this.lockDeadline = Number.NEGATIVE_INFINITY;
     if (!wasOpen) return;
     // Leaving 'open': queued operations were never signed and never will be; a batch in flight may or may
     // not count on chain (whichever proof the receiver submits), so its direct payments count as paid.
