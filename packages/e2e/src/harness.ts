@@ -106,6 +106,9 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const dir = path.join(artifactsDir, 'screenshots');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
+  // From the top: a page scrolled by the journey would show its sticky header in the middle of the
+  // full-page image, over the content it scrolled past.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

@@ -139,6 +139,10 @@ describe('channels in the wallet', () => {
       await expect.poll(() => checks.count()).toBeGreaterThan(0);
       expect(await page.locator('[data-test="channel-check"][data-ok="false"]').count()).toBe(0);
     }
+    await saveScreenshot(alicePage, 'channels-paid-desktop');
+    await bobPage.setViewportSize({ width: 390, height: 844 });
+    await saveScreenshot(bobPage, 'channels-received-phone');
+    await bobPage.setViewportSize({ width: 1280, height: 1000 });
 
     // Both close; the nodes settle and withdraw once the dispute window has passed.
     await alicePage.getByTestId('channel-close').click();

@@ -59,9 +59,9 @@ function channel(out: ProofJson, inn: ProofJson): ChannelJson {
 describe('channel proofs checked in the browser', () => {
   it('verifies both signatures and the countersignature', () => {
     const checks = checkChannelProofs('ed25519-sha256', channel(proof(me, 3, 40n), proof(peer, 2, 10n, me)));
-    expect(checks.map((c) => [c.direction, c.ok])).toEqual([
-      ['out', true],
-      ['in', true],
+    expect(checks.map((c) => [c.direction, c.ok, c.code])).toEqual([
+      ['out', true, 'verified'],
+      ['in', true, 'verified'],
     ]);
   });
 
@@ -70,6 +70,7 @@ describe('channel proofs checked in the browser', () => {
     const c1 = channel(altered, proof(peer, 2, 10n, me));
     expect(checkChannelProofs('ed25519-sha256', c1)[0]).toMatchObject({
       ok: false,
+      code: 'signature',
       detail: expect.stringMatching(/signature/),
     });
     const c2 = channel(proof(me, 3, 40n), proof(me, 2, 10n, me));
@@ -77,6 +78,7 @@ describe('channel proofs checked in the browser', () => {
     const c3 = channel(proof(me, 3, 40n), proof(peer, 2, 10n));
     expect(checkChannelProofs('ed25519-sha256', c3)[1]).toMatchObject({
       ok: false,
+      code: 'countersignature',
       detail: expect.stringMatching(/counter/),
     });
   });

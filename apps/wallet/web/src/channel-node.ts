@@ -137,6 +137,8 @@ export interface ProofCheck {
   direction: 'out' | 'in';
   nonce: number;
   ok: boolean;
+  /** What the check found, for the page to say in its language. */
+  code: 'verified' | 'otherChannel' | 'signature' | 'countersignature' | 'amounts';
   detail: string;
 }
 
@@ -154,26 +156,46 @@ export function checkChannelProofs(suiteId: string, channel: ChannelJson): Proof
       const signer = direction === 'out' ? mine : peer;
       const base = { channel: channel.id, asset, direction, nonce: proof.nonce };
       if (proof.channel !== channel.id || proof.asset !== asset) {
-        checks.push({ ...base, ok: false, detail: 'the proof names another channel or asset' });
+        checks.push({
+          ...base,
+          ok: false,
+          code: 'otherChannel',
+          detail: 'the proof names another channel or asset',
+        });
         continue;
       }
       if (!suite.verify(proof.signature, balanceProofBytes(proof), signer)) {
-        checks.push({ ...base, ok: false, detail: 'the sender’s signature does not verify' });
+        checks.push({
+          ...base,
+          ok: false,
+          code: 'signature',
+          detail: 'the sender’s signature does not verify',
+        });
         continue;
       }
       if (direction === 'in') {
         const counter = json.countersignature ? fromHex(json.countersignature) : null;
         if (!counter || !suite.verify(counter, countersignBytes(proof), mine)) {
-          checks.push({ ...base, ok: false, detail: 'the countersignature does not verify' });
+          checks.push({
+            ...base,
+            ok: false,
+            code: 'countersignature',
+            detail: 'the countersignature does not verify',
+          });
           continue;
         }
       }
       const shown = direction === 'out' ? a.out : a.in;
       if (BigInt(shown.transferred) !== proof.transferred || shown.nonce !== proof.nonce) {
-        checks.push({ ...base, ok: false, detail: 'the amounts shown differ from the signed proof' });
+        checks.push({
+          ...base,
+          ok: false,
+          code: 'amounts',
+          detail: 'the amounts shown differ from the signed proof',
+        });
         continue;
       }
-      checks.push({ ...base, ok: true, detail: 'signature verified' });
+      checks.push({ ...base, ok: true, code: 'verified', detail: 'signature verified' });
     }
   }
   return checks;
