@@ -14,7 +14,8 @@ const transfer = { symbol: 'CNYX', from: alice.address, to: bob.address, amount:
 
 describe('event catalogs', () => {
   it('exist for every contract the suite runs, and for the ledger’s own events', () => {
-    const contracts = [...coreContracts, ...suiteContracts].map((c) => c.name);
+    // A contract's versions share its catalog.
+    const contracts = [...new Set([...coreContracts, ...suiteContracts].map((c) => c.name))];
     expect(suiteEventCatalogs.map((c) => c.contract).sort()).toEqual(['core', ...contracts].sort());
   });
 

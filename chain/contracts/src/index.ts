@@ -6,6 +6,7 @@ import { assetsContract } from './assets/contract';
 import { channelsContract } from './channels/contract';
 import { copyrightContract } from './copyright/contract';
 import { energyContract } from './energy/contract';
+import { energyContractV2 } from './energy/contract-v2';
 import { foodContract } from './food/contract';
 import { governanceContract } from './governance/contract';
 import { identityContract } from './identity/contract';
@@ -54,6 +55,7 @@ export * from './copyright/contract';
 export * from './copyright/rights';
 export * from './copyright/views';
 export * from './energy/contract';
+export * from './energy/contract-v2';
 export * from './energy/market';
 export * from './energy/views';
 export * from './food/contract';
@@ -77,8 +79,36 @@ export const suiteContracts: readonly ContractModule[] = [
   welfareContract,
   parkingContract,
   energyContract,
+  energyContractV2,
   channelsContract,
 ];
+
+/**
+ * Contract versions a new chain runs from genesis. An existing chain keeps replaying the versions it ran
+ * and moves to these only through a governance `activateContract` proposal.
+ */
+export const NEW_CHAIN_ACTIVATIONS: readonly { contract: string; version: number }[] = [
+  { contract: 'energy', version: 2 },
+];
+
+/**
+ * The genesis sections of a new chain with the newest contract versions active from its start: adds
+ * NEW_CHAIN_ACTIVATIONS to the governance section, keeping a higher version a section already names.
+ */
+export function withNewChainActivations<T extends Record<string, unknown>>(contracts: T): T {
+  const governance = (contracts.governance ?? {}) as Record<string, unknown>;
+  const given = (governance.activations ?? []) as { contract: string; version: number }[];
+  const versions = new Map<string, number>();
+  for (const a of [...NEW_CHAIN_ACTIVATIONS, ...given])
+    versions.set(a.contract, Math.max(a.version, versions.get(a.contract) ?? 0));
+  return {
+    ...contracts,
+    governance: {
+      ...governance,
+      activations: [...versions].map(([contract, version]) => ({ contract, version })),
+    },
+  };
+}
 
 /**
  * The registry every node of a Gongxin chain runs: core plus the suite's app contracts. Validators, the

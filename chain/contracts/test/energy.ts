@@ -1,7 +1,8 @@
 // The energy contract's test chain: the market configured, alice's certified plant p1 with meter m1, a
 // grid operator and the solar app's ingester.
-import type { Value } from '@gongxin/ledger';
+import type { Validator, Value } from '@gongxin/ledger';
 import { energyContract } from '../src/energy/contract';
+import { energyContractV2 } from '../src/energy/contract-v2';
 import { accounts, call, demoGenesis, hash32, suite, TestChain, testAccount } from './chain';
 
 const { alice, bob, carol } = accounts;
@@ -13,11 +14,16 @@ export const owner2 = testAccount(suite, 32);
 export const energy = (name: string, params: Record<string, unknown>) =>
   call('energy', name, params as never);
 
-function energyGenesis(): Record<string, Value> {
+/** The owners' points asset (0 decimals, mintable, issued by the grid operator). */
+export const POINTS = 'PTS';
+
+function energyGenesis(version: 1 | 2): Record<string, Value> {
   const g = demoGenesis() as {
+    governance: Record<string, Value>;
     identity: { accounts: Value[]; roles: Value[] };
-    assets: { assets: { balances: Record<string, Value> }[] };
+    assets: { assets: Value[] };
   } & Record<string, Value>;
+  if (version === 2) g.governance.activations = [{ contract: 'energy', version: 2 }];
   g.identity.accounts.push(
     { address: grid.address, kind: 'organization' },
     { address: ingester.address, kind: 'service' },
@@ -27,7 +33,15 @@ function energyGenesis(): Record<string, Value> {
     { subject: grid.address, app: 'energy', role: 'operator' },
     { subject: ingester.address, app: 'energy', role: 'ingester' },
   );
-  g.assets.assets[0]!.balances = {
+  g.assets.assets.push({
+    symbol: POINTS,
+    name: '光伏积分',
+    decimals: 0,
+    policy: 'mintable',
+    issuer: grid.address,
+    balances: {},
+  });
+  (g.assets.assets[0] as { balances: Record<string, Value> }).balances = {
     [alice.address]: 1_000_000,
     [bob.address]: 1_000_000,
     [carol.address]: 1_000_000,
@@ -39,10 +53,21 @@ function energyGenesis(): Record<string, Value> {
 
 export const TARIFFS = { gridFee: 5_000, imbalance: 60_000, feedIn: 35_000, subsidyRate: 30_000 };
 
-/** A chain with the market configured, alice's certified plant 阳光一号 and its meter m1. */
-export function energyChain(): TestChain {
-  const chain = new TestChain({ contracts: energyGenesis(), extra: [energyContract] });
-  chain.ok(grid, energy('configure', { currency: 'CNYX', ...TARIFFS }));
+/**
+ * A chain with the market configured, alice's certified plant 阳光一号 and its meter m1. Both energy
+ * versions are registered; `version: 2` activates v2 from genesis and configures the points asset.
+ */
+export function energyChain(opts: { version?: 1 | 2; validators?: Validator[] } = {}): TestChain {
+  const version = opts.version ?? 1;
+  const chain = new TestChain({
+    contracts: energyGenesis(version),
+    extra: [energyContract, energyContractV2],
+    ...(opts.validators && { validators: opts.validators }),
+  });
+  chain.ok(
+    grid,
+    energy('configure', { currency: 'CNYX', ...TARIFFS, ...(version === 2 && { points: POINTS }) }),
+  );
   chain.ok(
     alice,
     energy('registerPlant', {

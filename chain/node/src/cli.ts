@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSuiteRegistry, withChinaCalendars } from '@gongxin/contracts';
+import { createSuiteRegistry, withChinaCalendars, withNewChainActivations } from '@gongxin/contracts';
 import { fromHex, SUITE_IDS, type SuiteId, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { checkExport, exportChain, readExport } from './export';
@@ -71,16 +71,18 @@ export function init(opts: {
       operator: n.key.address,
     })),
     // The founding validators' operators are the first authorities (governance grants others later); the
-    // published working-day calendars come with every new chain.
-    contracts: withChinaCalendars({
-      governance: {
-        authorities: nodes.map((n) => ({
-          address: n.key.address,
-          name: `${n.name} operator`,
-          scopes: ['identity', 'assets'],
-        })),
-      },
-    }),
+    // published working-day calendars and the newest contract versions come with every new chain.
+    contracts: withNewChainActivations(
+      withChinaCalendars({
+        governance: {
+          authorities: nodes.map((n) => ({
+            address: n.key.address,
+            name: `${n.name} operator`,
+            scopes: ['identity', 'assets'],
+          })),
+        },
+      }),
+    ),
   };
   const json = genesisToJson(genesis);
   writeFileSync(path.join(opts.home, 'genesis.json'), `${JSON.stringify(json, null, 2)}\n`);

@@ -2,7 +2,7 @@
 // and genesis kept under DATA_DIR/chain. The first start creates both; later starts resume the same chain.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { withChinaCalendars } from '@gongxin/contracts';
+import { withChinaCalendars, withNewChainActivations } from '@gongxin/contracts';
 import type { Database } from '@gongxin/db';
 import type { ContractRegistry, CryptoSuite, GenesisDocument, Value } from '@gongxin/ledger';
 import { genesisToJson, parseGenesisJson } from './genesis';
@@ -54,8 +54,9 @@ export async function startEmbeddedChain(opts: EmbeddedChainOptions): Promise<Em
       suite: opts.suite.id,
       time: (opts.clock ?? Date.now)(),
       validators: [{ key: key.publicKey, power: 10, name: 'embedded-validator', operator: key.address }],
-      // A new chain starts with the published working-day calendars (governance changes them later).
-      contracts: withChinaCalendars(opts.genesisContracts?.(key) ?? {}),
+      // A new chain starts with the published working-day calendars (governance changes them later) and
+      // the newest contract versions active from genesis.
+      contracts: withNewChainActivations(withChinaCalendars(opts.genesisContracts?.(key) ?? {})),
     };
     // The file is the genesis: hash what a restart will read back, not the in-memory original.
     const json = genesisToJson(fresh);

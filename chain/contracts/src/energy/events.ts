@@ -11,6 +11,8 @@ export const energyEvents = defineEvents('energy', {
     feedIn: attrs.amount(),
     subsidyRate: attrs.amount(),
     matching: attrs.oneOf(['clear', 'continuous'] as const).optional(),
+    /** v2: the asset owners earn points in. */
+    points: attrs.text().optional(),
   },
   plantRegistered: {
     id: attrs.text(),
@@ -121,5 +123,14 @@ export const energyEvents = defineEvents('energy', {
   },
   subsidyListed: { id: attrs.text(), askFen: attrs.amount() },
   subsidySold: { id: attrs.text(), from: attrs.address(), to: attrs.address(), priceFen: attrs.amount() },
+  /** v2: a plant's owner earned points from anchored export (1 per kWh, the remainder carried). */
+  pointsCredited: {
+    plant: attrs.text(),
+    owner: attrs.address(),
+    symbol: attrs.text(),
+    points: attrs.amount(),
+    earned: attrs.amount(),
+    carryWh: attrs.int(),
+  },
   subsidyPaid: { id: attrs.text(), holder: attrs.address(), faceFen: attrs.amount() },
 });

@@ -33,7 +33,12 @@ export const energyKeys = {
   settlement: (slot: number, plant: string) => `energy/settlement/${slot}/${plant}`,
   lot: (id: string) => `energy/lot/${id}`,
   subsidy: (id: string) => `energy/subsidy/${id}`,
+  /** Energy contract v2: a plant's owner points earned from anchored export and the Wh carried. */
+  points: (plant: string) => `energy/points/${plant}`,
 } as const;
+
+/** Owner points (总积分, energy contract v2): one point per kWh of anchored export. */
+export const WH_PER_POINT = 1_000n;
 
 export type EnergyConfig = {
   /** The on-chain CNY asset trades are paid in (fen). */
@@ -52,6 +57,26 @@ export type EnergyConfig = {
    * begins) or `continuous` (each order trades on arrival with the resting orders it reaches).
    */
   readonly matching?: MatchingMode;
+  /**
+   * Energy contract v2: the mintable asset (0 decimals, issued by the operator) in which plant owners
+   * earn points from anchored export; absent, no points are earned.
+   */
+  readonly points?: string;
+};
+
+/** A plant's points account (energy contract v2). */
+export type PlantPoints = {
+  readonly plant: string;
+  /** Points credited to the plant's owner, ever. */
+  readonly earned: bigint;
+  /**
+   * Wh of anchored export not yet worth a whole point, carried to the next interval; negative when a
+   * true-up took back export already turned into points (paid back by the next export).
+   */
+  readonly carryWh: bigint;
+  /** Height and tx of the last credit. */
+  readonly at?: number;
+  readonly txId?: string;
 };
 
 export const MATCHING_MODES = ['clear', 'continuous'] as const;
@@ -218,6 +243,17 @@ export function energyConfigOf(state: StateReader): EnergyConfig | undefined {
     feedIn: bi(c.feedIn),
     subsidyRate: bi(c.subsidyRate),
     ...(c.matching === 'continuous' && { matching: 'continuous' as const }),
+    ...(typeof c.points === 'string' && { points: c.points }),
+  };
+}
+
+export function plantPointsOf(state: StateReader, plant: string): PlantPoints {
+  const p = state.get(energyKeys.points(plant)) as Record<string, Value> | undefined;
+  return {
+    ...(p as unknown as PlantPoints),
+    plant,
+    earned: bi(p?.earned),
+    carryWh: asBigInt(p?.carryWh as Value) ?? 0n,
   };
 }
 

@@ -330,6 +330,13 @@ const zGenesis = z
     params: z.record(zParamName, zParamScalar).optional(),
     /** Working-day calendars (public holidays and make-up days) per year. */
     calendars: z.array(zYearSchedule).optional(),
+    /**
+     * Contract versions a new chain runs from its start (height 0) instead of v1; later changes go
+     * through an `activateContract` proposal.
+     */
+    activations: z
+      .array(z.object({ contract: zContractName, version: z.number().int().min(2).max(1_000_000) }).strict())
+      .optional(),
   })
   .strict();
 
@@ -404,5 +411,12 @@ export const governanceContract: ContractModule = {
       if (problem) throw new ContractError('invalid_params', `governance genesis calendar: ${problem}`);
       writeSchedule(ctx, schedule);
     }
+    const activations: Record<string, { version: number; height: number }[]> = {};
+    for (const { contract, version } of config.activations ?? []) {
+      if (activations[contract])
+        throw new ContractError('invalid_params', `governance genesis activates ${contract} twice`);
+      activations[contract] = [{ version, height: 0 }];
+    }
+    if (Object.keys(activations).length > 0) ctx.set(ACTIVATIONS_KEY, activations);
   },
 };
