@@ -4,6 +4,13 @@ export { createSolarApp, type SolarAppOptions, solarApp, solarMigrations } from 
 export { DEMO_PLANTS, demoMeterKey, startDemoFleet } from './demo';
 export { solarIndexer } from './indexer';
 export { MeterKeys, SOLAR_STREAM, solarFeed } from './ingest';
-export { DEMO_PARTIES, demoParty, demoPartyAccounts, SOLAR_CURRENCY, solarGenesis } from './parties';
+export {
+  DEMO_PARTIES,
+  demoParty,
+  demoPartyAccounts,
+  SOLAR_CURRENCY,
+  SOLAR_POINTS,
+  solarGenesis,
+} from './parties';
 export type { AppRouter } from './router';
 export { SolarRuntime } from './runtime';

@@ -1,5 +1,6 @@
-// The solar app's read models from the chain: plants, meters, anchored intervals, orders and slots,
-// settlements, certificate lots and subsidy receivables. Attributes are read through the energy
+// The solar app's read models from the chain: plants, meters, anchored intervals, orders, slots and
+// continuous trades, settlements and their true-ups, certificate lots, subsidy receivables and owners'
+// points credits (energy contract v2). Attributes are read through the energy
 // contract's event catalog; handlers write only through ctx.tx, key rows by contract ids, so a rebuild
 // from genesis reproduces them; `reset` empties exactly these tables.
 import type { ChainEventJson, HandlerContext, IndexerDefinition } from '@gongxin/app-kit';
@@ -11,13 +12,23 @@ import {
   meters,
   orders,
   plants,
+  pointCredits,
   readModels,
   settlements,
   slots,
   subsidies,
+  trades,
+  trueUps,
 } from './db/schema';
 
 const at = (ctx: HandlerContext) => ({ height: ctx.height, txId: ctx.txId });
+/** An event's place in the chain: the key of rows one per event. */
+const place = (ctx: HandlerContext) => ({
+  height: ctx.height,
+  eventIndex: ctx.event.index,
+  txId: ctx.txId,
+  time: ctx.blockTime,
+});
 
 export const solarHandlers = energyEvents.handlers<ChainEventJson, [HandlerContext], Promise<void>>({
   async plantRegistered(a, _e, ctx) {
@@ -89,6 +100,26 @@ export const solarHandlers = energyEvents.handlers<ChainEventJson, [HandlerConte
   },
   /** A continuous slot's trade: both orders show their fills before the slot begins. */
   async traded(a, _e, ctx) {
+    const accounts = await ctx.tx
+      .select({ id: orders.id, account: orders.account })
+      .from(orders)
+      .where(sql`${orders.id} in (${a.sell}, ${a.buy})`);
+    const accountOf = (id: string) => accounts.find((o) => o.id === id)?.account ?? '';
+    await ctx.tx
+      .insert(trades)
+      .values({
+        ...place(ctx),
+        slot: a.slot,
+        sellOrder: a.sell,
+        buyOrder: a.buy,
+        seller: accountOf(a.sell),
+        buyer: accountOf(a.buy),
+        wh: a.wh,
+        price: a.price,
+        energyFen: a.energyFen,
+        feeFen: a.feeFen,
+      })
+      .onConflictDoNothing();
     await ctx.tx
       .update(orders)
       .set({
@@ -108,7 +139,14 @@ export const solarHandlers = energyEvents.handlers<ChainEventJson, [HandlerConte
   async orderFilled(a, _e, ctx) {
     await ctx.tx
       .update(orders)
-      .set({ status: 'cleared', filledWh: a.wh, energyFen: a.energyFen, feeFen: a.feeFen })
+      .set({
+        status: 'cleared',
+        filledWh: a.wh,
+        energyFen: a.energyFen,
+        feeFen: a.feeFen,
+        filledHeight: ctx.height,
+        filledTxId: ctx.txId,
+      })
       .where(eq(orders.id, a.id));
   },
   async slotCleared(a, _e, ctx) {
@@ -141,6 +179,7 @@ export const solarHandlers = energyEvents.handlers<ChainEventJson, [HandlerConte
         feedInFen: a.feedInFen,
         estimated: a.estimated,
         ...at(ctx),
+        time: ctx.blockTime,
       })
       .onConflictDoNothing();
   },
@@ -152,6 +191,17 @@ export const solarHandlers = energyEvents.handlers<ChainEventJson, [HandlerConte
       .where(and(eq(orders.slot, a.slot), eq(orders.status, 'cleared')));
   },
   async settlementTrueUp(a, _e, ctx) {
+    await ctx.tx
+      .insert(trueUps)
+      .values({
+        ...place(ctx),
+        slot: a.slot,
+        plant: a.plant,
+        deliveredWh: a.deliveredWh,
+        toSellerFen: a.toSellerFen,
+        toGridFen: a.toGridFen,
+      })
+      .onConflictDoNothing();
     await ctx.tx
       .update(settlements)
       .set({ deliveredWh: a.deliveredWh })
@@ -205,6 +255,20 @@ export const solarHandlers = energyEvents.handlers<ChainEventJson, [HandlerConte
   },
   async subsidyPaid(a, _e, ctx) {
     await ctx.tx.update(subsidies).set({ status: 'paid', askFen: null }).where(eq(subsidies.id, a.id));
+  },
+  async pointsCredited(a, _e, ctx) {
+    await ctx.tx
+      .insert(pointCredits)
+      .values({
+        ...place(ctx),
+        plant: a.plant,
+        owner: a.owner,
+        symbol: a.symbol,
+        points: a.points,
+        earned: a.earned,
+        carryWh: BigInt(a.carryWh),
+      })
+      .onConflictDoNothing();
   },
 });
 

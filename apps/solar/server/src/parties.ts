@@ -21,6 +21,8 @@ export interface DemoParty {
 
 /** The on-chain CNY asset the demo market settles in (fen, 2 decimals). */
 export const SOLAR_CURRENCY = 'CNYS';
+/** Owner points (总积分): 1 per kWh of anchored export, whole units, minted by the energy contract v2. */
+export const SOLAR_POINTS = 'SUNPT';
 
 export const DEMO_PARTIES: readonly DemoParty[] = [
   {
@@ -94,13 +96,15 @@ export const DEMO_TARIFFS = { gridFee: 5_000n, imbalance: 60_000n, feedIn: 35_00
 
 /**
  * What the solar app contributes to a new demo chain: its parties with passports, the operator and the
- * ingester roles, the settlement asset with opening balances, and the market configured.
+ * ingester roles, the settlement asset with opening balances, the owners' points asset, and the market
+ * configured on energy contract v2 (active from genesis) so that owners earn points.
  */
 export function solarGenesis(parties: readonly PartyAccount[] = demoPartyAccounts()): Record<string, Value> {
   const operator = demoParty(parties, 'grid-operator');
   const role = (r: SolarRole) =>
     parties.filter((p) => p.role === r).map((p) => ({ subject: p.address, app: 'energy', role: r }));
   return {
+    governance: { activations: [{ contract: 'energy', version: 2 }] },
     identity: {
       accounts: parties.map((p) => ({ address: p.address, kind: p.kind })),
       roles: [...role('operator'), ...role('ingester')],
@@ -118,8 +122,23 @@ export function solarGenesis(parties: readonly PartyAccount[] = demoPartyAccount
             parties.filter((p) => p.role !== 'ingester').map((p) => [p.address, 100_000_000n]),
           ),
         },
+        {
+          symbol: SOLAR_POINTS,
+          name: '光伏积分（演示）',
+          decimals: 0,
+          policy: 'mintable',
+          issuer: operator.address,
+          balances: {},
+        },
       ],
     },
-    energy: { config: { currency: SOLAR_CURRENCY, operator: operator.address, ...DEMO_TARIFFS } },
+    energy: {
+      config: {
+        currency: SOLAR_CURRENCY,
+        operator: operator.address,
+        ...DEMO_TARIFFS,
+        points: SOLAR_POINTS,
+      },
+    },
   } as Record<string, Value>;
 }

@@ -1,13 +1,14 @@
 // The solar app's tRPC router: plants and their meters, each meter's intervals with their anchors, the
 // live curve with today's forecast, the audit path of a reading to its anchored interval root, the market
-// (slots, orders, settlements), certificates and subsidy receivables, meter health and ingest rejects.
+// (slots, orders, continuous trades, settlements and true-ups), each party's bills, owners' points,
+// certificates and subsidy receivables, meter health and ingest rejects.
 // Reads only: writes (registering plants and meters, orders, certificates) are txs signed in the user's
 // browser and sent to the node. Quantities are Wh and fen, sent as decimal strings.
 import { ChainError } from '@gongxin/client';
 import { clearSkyIrradiance } from '@gongxin/solar-meter';
 import { INTERVAL_MS } from '@gongxin/solar-meter/protocol';
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   anchors,
@@ -16,9 +17,12 @@ import {
   meters,
   orders,
   plants,
+  pointCredits,
   settlements,
   slots,
   subsidies,
+  trades,
+  trueUps,
 } from './db/schema';
 import { SOLAR_STREAM } from './ingest';
 import { publicProcedure, router } from './trpc';
@@ -233,6 +237,16 @@ export const appRouter = router({
           .limit(input.limit * 20);
         const cleared = await db.select().from(slots).where(gte(slots.slot, from)).orderBy(asc(slots.slot));
         const settled = await db.select().from(settlements).where(gte(settlements.slot, from));
+        const fills = await db
+          .select()
+          .from(trades)
+          .where(gte(trades.slot, from))
+          .orderBy(asc(trades.height), asc(trades.eventIndex));
+        const trued = await db
+          .select()
+          .from(trueUps)
+          .where(gte(trueUps.slot, from))
+          .orderBy(asc(trueUps.height), asc(trueUps.eventIndex));
         const starts = [...new Set([...book.map((o) => o.slot), ...cleared.map((s) => s.slot)])]
           .sort((a, b) => a - b)
           .slice(0, input.limit);
@@ -242,9 +256,182 @@ export const appRouter = router({
             result: cleared.find((s) => s.slot === slot) ?? null,
             orders: book.filter((o) => o.slot === slot),
             settlements: settled.filter((s) => s.slot === slot),
+            trades: fills.filter((f) => f.slot === slot),
+            trueUps: trued.filter((x) => x.slot === slot),
           })),
         ) as Record<string, unknown>[];
       }),
+
+    /**
+     * One party's bills across slots: each filled order (a seller is paid the energy, a buyer pays the
+     * energy and the grid fee) with its continuous fills, and for the plants the party owns each
+     * settlement against the readings (feed-in paid, shortfall charged) and every true-up. Amounts are
+     * signed fen as decimal strings (+ to the party); the total is their exact sum.
+     */
+    bills: publicProcedure
+      .input(
+        z
+          .object({
+            account: zAddress,
+            from: zTime.optional(),
+            limit: z.number().int().min(1).max(500).default(200),
+          })
+          .strict(),
+      )
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const from = input.from ?? 0;
+        const mine = await db
+          .select()
+          .from(orders)
+          .where(and(eq(orders.account, input.account), gte(orders.slot, from), sql`${orders.filledWh} > 0`))
+          .orderBy(desc(orders.slot), asc(orders.height))
+          .limit(input.limit);
+        const ids = mine.map((o) => o.id);
+        const fills =
+          ids.length === 0
+            ? []
+            : await db
+                .select()
+                .from(trades)
+                .where(or(inArray(trades.sellOrder, ids), inArray(trades.buyOrder, ids)))
+                .orderBy(asc(trades.height), asc(trades.eventIndex));
+        const owned = (
+          await db.select({ id: plants.id }).from(plants).where(eq(plants.owner, input.account))
+        ).map((p) => p.id);
+        const settled =
+          owned.length === 0
+            ? []
+            : await db
+                .select()
+                .from(settlements)
+                .where(and(inArray(settlements.plant, owned), gte(settlements.slot, from)))
+                .orderBy(desc(settlements.slot))
+                .limit(input.limit);
+        const trued =
+          owned.length === 0
+            ? []
+            : await db
+                .select()
+                .from(trueUps)
+                .where(and(inArray(trueUps.plant, owned), gte(trueUps.slot, from)))
+                .orderBy(asc(trueUps.height), asc(trueUps.eventIndex));
+        type Line = {
+          kind: 'order' | 'settlement' | 'trueUp';
+          slot: number;
+          /** Signed fen: + paid to the party, − paid by it. */
+          amountFen: bigint;
+          height: number | null;
+          txId: string | null;
+          [k: string]: unknown;
+        };
+        const lines: Line[] = [];
+        for (const o of mine) {
+          const amountFen = o.side === 'sell' ? o.energyFen : -(o.energyFen + o.feeFen);
+          lines.push({
+            kind: 'order',
+            slot: o.slot,
+            order: o.id,
+            side: o.side,
+            plant: o.plant,
+            wh: o.filledWh,
+            price: o.price,
+            energyFen: o.energyFen,
+            feeFen: o.side === 'buy' ? o.feeFen : 0n,
+            status: o.status,
+            amountFen,
+            placedHeight: o.height,
+            placedTxId: o.txId,
+            height: o.filledHeight,
+            txId: o.filledTxId,
+            fills: fills
+              .filter((f) => f.sellOrder === o.id || f.buyOrder === o.id)
+              .map((f) => ({
+                ...f,
+                amountFen: o.side === 'sell' ? f.energyFen : -(f.energyFen + f.feeFen),
+              })),
+          });
+        }
+        for (const x of settled) {
+          lines.push({
+            kind: 'settlement',
+            slot: x.slot,
+            plant: x.plant,
+            soldWh: x.soldWh,
+            deliveredWh: x.deliveredWh,
+            imbalanceFen: x.imbalanceFen,
+            feedInFen: x.feedInFen,
+            estimated: x.estimated,
+            amountFen: x.feedInFen - x.imbalanceFen,
+            height: x.height,
+            txId: x.txId,
+            time: x.time,
+          });
+        }
+        for (const x of trued) {
+          lines.push({
+            kind: 'trueUp',
+            slot: x.slot,
+            plant: x.plant,
+            deliveredWh: x.deliveredWh,
+            toSellerFen: x.toSellerFen,
+            toGridFen: x.toGridFen,
+            amountFen: x.toSellerFen - x.toGridFen,
+            height: x.height,
+            txId: x.txId,
+            time: x.time,
+          });
+        }
+        const rank = { order: 0, settlement: 1, trueUp: 2 } as const;
+        lines.sort(
+          (a, b) => b.slot - a.slot || rank[a.kind] - rank[b.kind] || (a.height ?? 0) - (b.height ?? 0),
+        );
+        let totalFen = 0n;
+        let paidFen = 0n;
+        let chargedFen = 0n;
+        for (const l of lines) {
+          totalFen += l.amountFen;
+          if (l.amountFen > 0n) paidFen += l.amountFen;
+          else chargedFen -= l.amountFen;
+        }
+        return jsonable({ lines, totalFen, paidFen, chargedFen }) as {
+          lines: Record<string, unknown>[];
+          totalFen: string;
+          paidFen: string;
+          chargedFen: string;
+        };
+      }),
+  }),
+
+  /**
+   * An owner's points (总积分, energy contract v2): points credited ever across their plants (1 per kWh
+   * of anchored export), per plant with the Wh carried, and the latest credit's block and tx.
+   */
+  points: publicProcedure.input(z.object({ owner: zAddress }).strict()).query(async ({ ctx, input }) => {
+    const db = ctx.services.database.db;
+    const credits = await db
+      .select()
+      .from(pointCredits)
+      .where(eq(pointCredits.owner, input.owner))
+      .orderBy(desc(pointCredits.height), desc(pointCredits.eventIndex));
+    let total = 0n;
+    const perPlant = new Map<string, { plant: string; earned: bigint; carryWh: bigint }>();
+    for (const c of credits) {
+      total += c.points;
+      if (!perPlant.has(c.plant))
+        perPlant.set(c.plant, { plant: c.plant, earned: c.earned, carryWh: c.carryWh });
+    }
+    return jsonable({
+      symbol: credits[0]?.symbol ?? null,
+      total,
+      plants: [...perPlant.values()],
+      latest: credits[0] ?? null,
+    }) as {
+      symbol: string | null;
+      total: string;
+      plants: { plant: string; earned: string; carryWh: string }[];
+      latest: { height: number; txId: string; time: number; plant: string; points: string } | null;
+    };
   }),
 
   certificates: publicProcedure

@@ -8,10 +8,13 @@ import { demoParty, demoPartyAccounts } from '../src/parties';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-export async function startSolarHarness(opts: { mqttUrl?: string } = {}) {
+export async function startSolarHarness(opts: { mqttUrl?: string; clock?: () => number } = {}) {
   const broker = opts.mqttUrl ? null : await startEmbeddedBroker({ logger: silent });
   const mqttUrl = opts.mqttUrl ?? broker!.url;
-  const h = await startAppHarness(createSolarApp({ seedDemo: false, aggregateEveryMs: 300 }), { mqttUrl });
+  const h = await startAppHarness(createSolarApp({ seedDemo: false, aggregateEveryMs: 300 }), {
+    mqttUrl,
+    ...(opts.clock && { clock: opts.clock }),
+  });
   const parties = demoPartyAccounts();
   const party = (id: string) => demoParty(parties, id);
   return Object.assign(h, {

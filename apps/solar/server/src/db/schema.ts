@@ -3,7 +3,8 @@
 //     (the readings themselves are in appkit_ingest.readings, stream `solar.meters`, one row per signed
 //     batch) and how far the aggregation has read;
 //   read models of the chain, written only by the indexer (src/indexer.ts) from `energy.*` events: plants,
-//     meters, anchored intervals, orders, slots, settlements, certificate lots and subsidy receivables.
+//     meters, anchored intervals, orders, slots, continuous trades, settlements and their true-ups,
+//     certificate lots, subsidy receivables and owners' points credits.
 //     `reset` empties exactly these, so a rebuild replays them from genesis.
 // Read by drizzle-kit: no driver imports here. Times are ms since the epoch; quantities Wh, money fen.
 import { appSchema } from '@gongxin/db/schema';
@@ -126,7 +127,67 @@ export const orders = solar.table('orders', {
   feeFen: big('fee_fen').notNull(),
   height: integer('height').notNull(),
   txId: text('tx_id').notNull(),
+  /** Block and tx that filled the order (the slot's clearing or, for continuous slots, its close). */
+  filledHeight: integer('filled_height'),
+  filledTxId: text('filled_tx_id'),
 });
+
+/** A continuous slot's trade (`energy.traded`): keyed by its event's place in the chain. */
+export const trades = solar.table(
+  'trades',
+  {
+    height: integer('height').notNull(),
+    eventIndex: integer('event_index').notNull(),
+    txId: text('tx_id').notNull(),
+    time: ms('time').notNull(),
+    slot: ms('slot').notNull(),
+    sellOrder: text('sell_order').notNull(),
+    buyOrder: text('buy_order').notNull(),
+    seller: text('seller').notNull(),
+    buyer: text('buyer').notNull(),
+    wh: big('wh').notNull(),
+    price: big('price').notNull(),
+    energyFen: big('energy_fen').notNull(),
+    feeFen: big('fee_fen').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.height, t.eventIndex] })],
+);
+
+/** A true-up of a settled slot after an estimated interval was revised (`energy.settlementTrueUp`). */
+export const trueUps = solar.table(
+  'true_ups',
+  {
+    height: integer('height').notNull(),
+    eventIndex: integer('event_index').notNull(),
+    txId: text('tx_id').notNull(),
+    time: ms('time').notNull(),
+    slot: ms('slot').notNull(),
+    plant: text('plant').notNull(),
+    deliveredWh: big('delivered_wh').notNull(),
+    toSellerFen: big('to_seller_fen').notNull(),
+    toGridFen: big('to_grid_fen').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.height, t.eventIndex] })],
+);
+
+/** Points credited to a plant's owner from anchored export (`energy.pointsCredited`, contract v2). */
+export const pointCredits = solar.table(
+  'point_credits',
+  {
+    height: integer('height').notNull(),
+    eventIndex: integer('event_index').notNull(),
+    txId: text('tx_id').notNull(),
+    time: ms('time').notNull(),
+    plant: text('plant').notNull(),
+    owner: text('owner').notNull(),
+    symbol: text('symbol').notNull(),
+    points: big('points').notNull(),
+    /** The plant's points credited ever, after this credit. */
+    earned: big('earned').notNull(),
+    carryWh: big('carry_wh').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.height, t.eventIndex] })],
+);
 
 export const slots = solar.table('slots', {
   slot: ms('slot').primaryKey(),
@@ -151,6 +212,8 @@ export const settlements = solar.table(
     estimated: boolean('estimated').notNull(),
     height: integer('height').notNull(),
     txId: text('tx_id').notNull(),
+    /** Block time of the settlement, ms (null for rows indexed before the column existed). */
+    time: ms('time'),
   },
   (t) => [primaryKey({ columns: [t.slot, t.plant] })],
 );
@@ -182,4 +245,16 @@ export const subsidies = solar.table('subsidies', {
 });
 
 /** The tables the indexer writes; `reset` empties exactly these. */
-export const readModels = [plants, meters, anchors, orders, slots, settlements, lots, subsidies] as const;
+export const readModels = [
+  plants,
+  meters,
+  anchors,
+  orders,
+  trades,
+  slots,
+  settlements,
+  trueUps,
+  lots,
+  subsidies,
+  pointCredits,
+] as const;
