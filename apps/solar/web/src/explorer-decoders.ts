@@ -37,6 +37,8 @@ const zh = {
   subsidyListed: '补贴凭证 {id} 挂牌 ¥{ask}',
   subsidySold: '补贴凭证 {id} 以 ¥{price} 转让给 {to}',
   subsidyPaid: '补贴凭证 {id} 兑付 ¥{face}',
+  pointsCredited:
+    '电站 {plant} 的业主 {owner} 获得 {points} 积分（{symbol}），累计 {earned}，结转 {carry} Wh',
   reset: '，计数器归零',
   estimated: '，含估算',
   sell: '卖',
@@ -76,6 +78,8 @@ const en: typeof zh = {
   subsidyListed: 'Subsidy receivable {id} offered at ¥{ask}',
   subsidySold: 'Subsidy receivable {id} sold to {to} for ¥{price}',
   subsidyPaid: 'Subsidy receivable {id} paid: ¥{face}',
+  pointsCredited:
+    'Owner {owner} of plant {plant} earned {points} points ({symbol}), {earned} in all, {carry} Wh carried',
   reset: ', counter reset',
   estimated: ', estimated in part',
   sell: 'sell',
@@ -166,6 +170,15 @@ const pack = {
     subsidyListed: (a, t: Translate) => t(k('subsidyListed'), { id: a.id, ask: yuan(a.askFen) }),
     subsidySold: (a, t: Translate) => t(k('subsidySold'), { id: a.id, to: a.to, price: yuan(a.priceFen) }),
     subsidyPaid: (a, t: Translate) => t(k('subsidyPaid'), { id: a.id, face: yuan(a.faceFen) }),
+    pointsCredited: (a, t: Translate) =>
+      t(k('pointsCredited'), {
+        plant: a.plant,
+        owner: a.owner,
+        points: String(a.points),
+        symbol: a.symbol,
+        earned: String(a.earned),
+        carry: a.carryWh,
+      }),
   }),
   actions: {
     'energy.placeOrder': (p: ActionParams, t: Translate) =>

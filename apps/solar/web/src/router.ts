@@ -6,6 +6,7 @@ export const router = createRouter({
   routes: [
     { path: '/', name: 'dashboard', component: () => import('./views/dashboard-view.vue') },
     { path: '/market', name: 'market', component: () => import('./views/market-view.vue') },
+    { path: '/bills', name: 'bills', component: () => import('./views/bills-view.vue') },
     { path: '/trade', name: 'trade', component: () => import('./views/trade-view.vue') },
     { path: '/certificates', name: 'certificates', component: () => import('./views/certificates-view.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
