@@ -1,9 +1,20 @@
 import { ACTIVATIONS_KEY } from '@gongxin/ledger';
 import { describe, expect, it } from 'vitest';
-import { accounts, call, eventNamed, hash32, suite, type TestChain, testValidator } from '../../test/chain';
+import {
+  accounts,
+  call,
+  demoGenesis,
+  eventNamed,
+  hash32,
+  suite,
+  TestChain,
+  testValidator,
+} from '../../test/chain';
 import { energy, energyChain, grid, ingester, POINTS, TARIFFS } from '../../test/energy';
 import { balanceOf } from '../assets/views';
 import { withNewChainActivations } from '../index';
+import { energyContract } from './contract';
+import { energyContractV2 } from './contract-v2';
 import { energyConfigOf, plantOf, plantPointsOf, SLOT_MS } from './views';
 
 const { alice, bob } = accounts;
@@ -130,6 +141,24 @@ describe('owner points (energy v2)', () => {
 });
 
 describe('new chains', () => {
+  it('governance genesis activations put v2 in force from height 0; two versions of one are refused', () => {
+    const chain = energyChain({ version: 2 });
+    expect(chain.store.get(ACTIVATIONS_KEY)).toEqual({ energy: [{ version: 2, height: 0 }] });
+    expect(chain.env.contracts.resolve('energy', 0, chain.store)?.version).toBe(2);
+    const twice = {
+      ...demoGenesis(),
+      governance: {
+        activations: [
+          { contract: 'energy', version: 2 },
+          { contract: 'energy', version: 3 },
+        ],
+      },
+    };
+    expect(() => new TestChain({ contracts: twice, extra: [energyContract, energyContractV2] })).toThrow(
+      /name one version/,
+    );
+  });
+
   it('run energy v2 from genesis; a higher version a section names is kept', () => {
     expect(withNewChainActivations({ identity: {} })).toEqual({
       identity: {},

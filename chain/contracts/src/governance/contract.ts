@@ -413,8 +413,12 @@ export const governanceContract: ContractModule = {
     }
     const activations: Record<string, { version: number; height: number }[]> = {};
     for (const { contract, version } of config.activations ?? []) {
-      if (activations[contract])
-        throw new ContractError('invalid_params', `governance genesis activates ${contract} twice`);
+      const earlier = activations[contract]?.[0]?.version;
+      if (earlier !== undefined && earlier !== version)
+        throw new ContractError(
+          'invalid_params',
+          `governance genesis activates ${contract} v${earlier} and v${version}; name one version`,
+        );
       activations[contract] = [{ version, height: 0 }];
     }
     if (Object.keys(activations).length > 0) ctx.set(ACTIVATIONS_KEY, activations);
