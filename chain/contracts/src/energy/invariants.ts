@@ -1,10 +1,19 @@
 // What must hold of the energy contract's state after every block: each cleared slot balances (Wh sold =
 // Wh bought = volume; buyers' energy fen = sellers' energy fen = the slot's; buyers' fees = the slot's
 // fee), certificates never exceed the anchored MWh less what was delivered as green power, lots add up
-// to what was issued, and the fen buy orders hold locked are reported to the assets invariant.
+// to what was issued, owners' points (v2) never stand for more Wh than the plant anchored, and the fen
+// buy orders hold locked are reported to the assets invariant.
 import { asBigInt, type Value } from '@gongxin/ledger';
 import type { ScannableState } from '../invariants';
-import { energyConfigOf, energyOrderOf, energySlotOf, plantOf, WH_PER_CERTIFICATE } from './views';
+import {
+  energyConfigOf,
+  energyOrderOf,
+  energySlotOf,
+  plantOf,
+  plantPointsOf,
+  WH_PER_CERTIFICATE,
+  WH_PER_POINT,
+} from './views';
 
 const bi = (v: unknown) => asBigInt(v as Value) ?? 0n;
 
@@ -54,6 +63,12 @@ export function checkEnergyState(state: ScannableState): {
         `plant ${id}: certified ${plant.certifiedWh} + green ${plant.greenWh} + carried ${plant.carryWh} Wh exceed the anchored ${plant.anchoredWh}`,
       );
     if (plant.carryWh < 0n) problems.push(`plant ${id}: carry ${plant.carryWh} is negative`);
+    const points = plantPointsOf(state, id);
+    if (points.earned < 0n) problems.push(`plant ${id}: ${points.earned} points earned`);
+    if (points.earned * WH_PER_POINT + points.carryWh > plant.anchoredWh)
+      problems.push(
+        `plant ${id}: ${points.earned} points and ${points.carryWh} Wh carried exceed the anchored ${plant.anchoredWh} Wh`,
+      );
   }
   for (const start of slots) {
     const slot = energySlotOf(state, start)!;
