@@ -262,12 +262,28 @@ describe('solar energy in Chromium', () => {
     };
     await order(owner, 'sell', 0.4);
     await order(buyer, 'buy', 0.5);
-    type OrderRow = { side: string; wh: string; price: string };
+    type OrderRow = {
+      side: string;
+      wh: string;
+      price: string;
+      account: string;
+      txId: string;
+      energyFen: string;
+      filledWh: string;
+    };
     type SlotRow = {
       slot: number;
       result: { status: string; price: string; txId: string; height: number } | null;
       orders: OrderRow[];
-      settlements: { plant: string; soldWh: string; deliveredWh: string; txId: string; height: number }[];
+      settlements: {
+        plant: string;
+        soldWh: string;
+        deliveredWh: string;
+        feedInFen: string;
+        imbalanceFen: string;
+        txId: string;
+        height: number;
+      }[];
     };
     const book = await until(
       async () => {
@@ -394,6 +410,49 @@ describe('solar energy in Chromium', () => {
     expect(await slotBox.textContent()).toMatch(/\+¥\d+\.\d{2}/);
     expect(await slotBox.textContent()).toMatch(/−¥\d+\.\d{2}/);
     await saveScreenshot(page, 'solar-market-desktop');
+
+    // The owner's bills: the sale at the clearing price and the plant's settlement against its readings
+    // (surplus fed in, less any shortfall bought), each a line linked to its tx; the total on the page is
+    // the exact sum of the owner's lines.
+    type Bills = {
+      totalFen: string;
+      lines: { kind: string; amountFen: string; txId: string | null; placedTxId?: string }[];
+    };
+    const sold = settled.orders.find((o) => o.side === 'sell')!;
+    const settlement = settled.settlements.find((x) => x.plant === plant)!;
+    const bills = await journey.trpc<Bills>('market.bills', { account: sold.account });
+    // The sale's line: the order placed in one tx, filled by the slot's clearing in another.
+    const saleLine = bills.lines.find((l) => l.placedTxId === sold.txId);
+    expect(saleLine?.amountFen).toBe(sold.energyFen);
+    expect(saleLine?.txId).toBe(settled.result!.txId);
+    expect(BigInt(sold.energyFen)).toBe((BigInt(settled.result!.price) * BigInt(sold.filledWh)) / 1_000_000n);
+    const settleLine = bills.lines.find((l) => l.txId === settlement.txId);
+    expect(settleLine?.amountFen).toBe(
+      (BigInt(settlement.feedInFen) - BigInt(settlement.imbalanceFen)).toString(),
+    );
+    expect(BigInt(bills.totalFen)).toBe(bills.lines.reduce((sum, l) => sum + BigInt(l.amountFen), 0n));
+    await open(page, '/bills');
+    await page.getByTestId('bill-lines').waitFor();
+    expect(await page.getByTestId('bill-total').getAttribute('data-fen')).toBe(bills.totalFen);
+    const billTxs = await page
+      .getByTestId('bill-lines')
+      .getByTestId('tx-link')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('title')));
+    expect(billTxs).toEqual(expect.arrayContaining([settled.result!.txId, settlement.txId]));
+    // Points: 1 per kWh of the owner's anchored export, credited on chain and linked to its tx.
+    await open(page, '/');
+    await until(
+      async () => Number((await page.getByTestId('points').getAttribute('data-total')) || '0') > 0,
+      20_000,
+      'the owner’s points',
+    );
+    expect(await page.getByTestId('points-latest').getByTestId('tx-link').getAttribute('title')).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
+    await saveScreenshot(page, 'solar-points-desktop');
+    await open(page, '/bills');
+    await page.getByTestId('bill-lines').waitFor();
+    await saveScreenshot(page, 'solar-bills-desktop');
     await open(page, '/certificates');
     await page.getByTestId('certificates').waitFor();
     await until(
