@@ -5,5 +5,6 @@ export * from './gossip';
 export * from './handshake';
 export * from './link';
 export * from './network';
+export * from './peer-links';
 export * from './seen';
 export * from './wire';

@@ -1,14 +1,11 @@
-// Authenticated peer links between the nodes of a permissioned chain, over WebSocket (the `ws` package,
-// both server and client). A link is used only after both sides proved they hold an admitted node key
-// (handshake.ts). Over open links the network gossips consensus messages and txs (deduplicated, relayed
-// only to peers that say they lack a link to the sender), exchanges status every second, and syncs
-// committed blocks from a peer that is ahead. Whatever a peer sends is checked before it reaches the
-// node; anything wrong is dropped and counted by reason, and a peer that keeps misbehaving is cut off
-// for a while. Nothing here ever blocks the node: send queues are bounded and drop the oldest
+// The peer network of a node, over authenticated WebSocket links (peer-links.ts: server, dialer,
+// handshake, admission, bans, redials). Over open links it gossips consensus messages and txs
+// (deduplicated, relayed only to peers that say they lack a link to the sender), re-sends the messages of
+// a stalled height (gossip.ts), exchanges status every second, syncs committed blocks from a peer that is
+// ahead (block-sync.ts) and answers state sync requests. Whatever a peer sends is checked before it
+// reaches the node; anything wrong is dropped and counted by reason, and a peer that keeps misbehaving is
+// cut off for a while. Nothing here ever blocks the node: send queues are bounded and drop the oldest
 // low-priority frames first. Protocol and limits: docs/p2p.md.
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Signer } from '@gongxin/consensus';
 import {
   type ConsensusMessage,
@@ -20,7 +17,6 @@ import {
   type Block,
   type CommitCertificate,
   type CryptoSuite,
-  compareBytes,
   encodeBlock,
   encodeCertificate,
   encodeHeader,
@@ -29,7 +25,6 @@ import {
   type Validator,
   validatorsToValue,
 } from '@gongxin/ledger';
-import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { ADMISSION_SLICE_MS } from '../mempool';
 import type { ConsensusNetwork, LoggerLike } from '../node';
 import { realTimers, type TimerHandle, type Timers } from '../ports';
@@ -37,27 +32,24 @@ import type { SyncServer } from '../sync/server';
 import { encodeManifest } from '../sync/snapshot';
 import { BlockSync } from './block-sync';
 import { RegossipBook } from './gossip';
+import type { Link, Priority } from './link';
 import {
-  type AuthContext,
-  authSignBytes,
-  checkHello,
-  makeHello,
-  newChallenge,
-  verifyAuth,
-} from './handshake';
-import { Link, type LinkLimits, type Priority } from './link';
+  type CounterReason,
+  type PeerAddress,
+  type PeerCounters,
+  type PeerInfo,
+  type PeerLinkLimits,
+  PeerLinks,
+} from './peer-links';
 import { SeenMap, SeenSet } from './seen';
 import {
-  authFrame,
   blocksFrame,
   chunkFrame,
   consensusFrame,
   decodeFrame,
   type Frame,
-  FrameError,
   getBlocksFrame,
   headersFrame,
-  helloFrame,
   MAX_FRAME_BYTES,
   MAX_STATUS_LINKS,
   MAX_SYNC_BLOCKS,
@@ -69,55 +61,6 @@ import {
   txFrame,
   txsFrame,
 } from './wire';
-
-/** WebSocket close codes this network uses (4000–4999 are the application's). */
-export const CLOSE = {
-  shutdown: 1001,
-  notAdmitted: 4001,
-  badSignature: 4002,
-  wrongChain: 4003,
-  handshakeTimeout: 4004,
-  protocol: 4005,
-  duplicate: 4006,
-  misbehaving: 4007,
-  self: 4008,
-  busy: 4009,
-  idle: 4010,
-} as const;
-
-/** Per-reason counts of refused links and dropped frames, for /metrics. */
-export const COUNTER_REASONS = [
-  'malformed',
-  'oversized',
-  'unauthenticated',
-  'wrong_chain',
-  'bad_signature',
-  'flood',
-  'unknown_type',
-  'handshake_timeout',
-  'version',
-  'bad_block',
-  'send_overflow',
-  'banned',
-  'misbehaving',
-  /** Txs from peers dropped because the admission queue was full (they still reach us in proposals). */
-  'inbound_full',
-  /** Tx frames from a peer over its tx budget (token bucket), dropped. */
-  'tx_rate',
-  /** Txs from a peer that no honest node could have admitted (forged, malformed, other chain): a strike each. */
-  'junk_tx',
-  /** Connections dropped at once because every pending-handshake slot was taken. */
-  'handshake_slots',
-] as const;
-export type CounterReason = (typeof COUNTER_REASONS)[number];
-export type PeerCounters = Record<CounterReason, number>;
-
-export interface PeerAddress {
-  /** ws://host:port or wss://host:port */
-  url: string;
-  /** The peer's node key (hex), if known: a peer presenting another key is refused. */
-  key?: string;
-}
 
 /** What the network needs from the node; `ChainNode` has all of it. */
 export interface P2pNode {
@@ -151,13 +94,8 @@ export interface P2pNode {
   readonly stages?: { time<T>(stage: 'gossip', fn: () => T): T };
 }
 
-export interface PeerLimits extends LinkLimits {
-  /** Largest frame a socket accepts at all; larger ones close the socket (code 1009). */
-  maxPayload: number;
-  handshakeTimeoutMs: number;
+export interface PeerLimits extends PeerLinkLimits {
   statusIntervalMs: number;
-  /** An open link with no frame for this long is dead (peers send status every interval): closed. */
-  idleTimeoutMs: number;
   /** Blocks and bytes per `blocks` answer (at least one block is always sent). */
   syncBatchBlocks: number;
   syncBatchBytes: number;
@@ -170,13 +108,6 @@ export interface PeerLimits extends LinkLimits {
    * next is already asked for, so a node far behind is never idle waiting for the network.
    */
   syncPipeline: number;
-  maxPeers: number;
-  maxPendingHandshakes: number;
-  /** Dropped frames a peer may cause per minute before it is disconnected and banned. */
-  misbehaviourPerMinute: number;
-  banMs: number;
-  reconnectBaseMs: number;
-  reconnectMaxMs: number;
   seenTxs: number;
   /** Txs from peers waiting for admission at most; beyond it they are dropped and counted. */
   inboundTxs: number;
@@ -255,76 +186,30 @@ export interface PeerConfig {
   timers?: Timers;
 }
 
-export interface PeerInfo {
-  key: string;
-  address: string;
-  direction: 'inbound' | 'outbound';
-  height: number;
-  round: number;
-  connectedSince: number;
-  queued: number;
-}
-
-interface Target {
-  url: string;
-  key: string | null;
-  learned: string | null;
-  attempts: number;
-  timer: TimerHandle | null;
-  link: Link | null;
-  self: boolean;
-}
-
 const silent: LoggerLike = { info() {}, warn() {}, error() {}, debug() {} };
 
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** Largest frame accepted before the handshake completes (hello and auth are far smaller). */
-const HANDSHAKE_FRAME_BYTES = 4 * 1024;
-
 /**
- * Lower or raise a socket's receive limit. ws fixes `maxPayload` per socket, but an unauthenticated peer
- * must not make us buffer 32 MiB frames: until the handshake completes the limit is HANDSHAKE_FRAME_BYTES.
- * This touches ws internals (checked to exist in ws 8); if they move, the socket keeps `maxPayload`.
+ * The peer network of a node: authenticated links (peer-links.ts) carrying consensus gossip with its
+ * re-gossip policy (gossip.ts), tx gossip, status ticks and block sync (block-sync.ts), and answers to
+ * state sync requests.
  */
-function setReceiveLimit(ws: WebSocket, bytes: number) {
-  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown } | null })._receiver;
-  if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
-}
-
-const hexOf = (k: Uint8Array | string) => (typeof k === 'string' ? k.toLowerCase() : toHex(k));
-
 export class PeerNetwork implements ConsensusNetwork {
-  readonly counters: PeerCounters = Object.fromEntries(COUNTER_REASONS.map((r) => [r, 0])) as PeerCounters;
+  /** Refused links and dropped frames by reason, for /metrics. */
+  readonly counters: PeerCounters;
   /** Consensus messages sent again because the height stalled (see regossip), for /metrics. */
   regossiped = 0;
   private node: P2pNode | null = null;
   private readonly limits: PeerLimits;
   private readonly timers: Timers;
   private readonly log: LoggerLike;
-  private readonly ctx: AuthContext;
   private readonly key: Uint8Array;
-  private readonly keyHex: string;
-  private staticAdmitted: Set<string>;
-  private admitted = new Set<string>();
-  private readonly targets: Target[] = [];
-  /** Open (authenticated) links by peer key. */
-  private readonly links = new Map<string, Link>();
-  /** Every socket, open or not, so that stop() leaves none behind. */
-  private readonly sockets = new Set<Link>();
-  private pendingHandshakes = 0;
-  private readonly bans = new Map<string, number>();
+  /** The links to peers, authenticated, and their lifecycle. */
+  private readonly links: PeerLinks;
   private readonly seenTxs: SeenSet;
   /** Consensus message id → whether its signature held. */
   private readonly seenConsensus: SeenMap<boolean>;
   /** Valid consensus messages of undecided heights, for re-sending, and the stall watch (gossip.ts). */
   private readonly regossipBook: RegossipBook<{ height: number; round: number; bytes: Uint8Array }>;
-  private server: Server | null = null;
-  private wss: WebSocketServer | null = null;
   private statusTimer: TimerHandle | null = null;
   /** Block sync (block-sync.ts) over the open links. */
   private readonly blockSync: BlockSync<Link>;
@@ -364,17 +249,36 @@ export class PeerNetwork implements ConsensusNetwork {
     this.limits = { ...defaultPeerLimits, ...config.limits };
     this.timers = config.timers ?? realTimers;
     this.log = config.logger ?? silent;
-    this.ctx = { chainId: config.chainId, genesisHash: config.genesisHash };
     this.key = config.signer.key;
-    this.keyHex = toHex(this.key);
-    this.staticAdmitted = new Set([...config.admitted].map(hexOf));
+    this.links = new PeerLinks(
+      {
+        suite: config.suite,
+        chainId: config.chainId,
+        genesisHash: config.genesisHash,
+        signer: config.signer,
+        listen: config.listen,
+        peers: config.peers,
+        admitted: config.admitted,
+        following: () =>
+          config.followValidators && this.node ? (this.node.validators ?? []).map((v) => v.key) : [],
+        limits: this.limits,
+        timers: this.timers,
+        log: this.log,
+      },
+      {
+        opened: (link) => this.sendStatus(link),
+        closed: (link) => this.blockSync.peerGone(link),
+        frame: (link, frame, bytes) => this.onFrame(link, frame, bytes),
+      },
+    );
+    this.counters = this.links.counters;
     this.seenTxs = new SeenSet(this.limits.seenTxs);
     this.seenConsensus = new SeenMap(this.limits.seenConsensus);
     this.regossipBook = new RegossipBook(this.limits);
     this.blockSync = new BlockSync<Link>(
       {
         node: () => (this.started && !this.stopped ? this.node : null),
-        peers: () => this.links.values(),
+        peers: () => this.links.openLinks(),
         request: (link, from, limit) => this.send(link, getBlocksFrame(from, limit), 'high'),
         fault: (link, reason, detail) =>
           this.count(link, reason === 'malformed' ? 'malformed' : 'bad_block', detail),
@@ -385,9 +289,8 @@ export class PeerNetwork implements ConsensusNetwork {
       },
       this.limits,
     );
-    for (const p of config.peers ?? []) this.addTarget(p);
     if (node) this.attach(node);
-    this.refreshAdmitted();
+    this.links.refreshAdmitted();
   }
 
   /** Connect the node whose messages this network carries (before start()). */
@@ -396,61 +299,28 @@ export class PeerNetwork implements ConsensusNetwork {
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.config.followValidators && node.onBlock) {
-      this.unsubscribe = node.onBlock(() => this.refreshAdmitted());
+      this.unsubscribe = node.onBlock(() => this.links.refreshAdmitted());
     }
-    this.refreshAdmitted();
+    this.links.refreshAdmitted();
   }
 
   /** Replace the admitted keys (e.g. after a governance change); open links to other keys are closed. */
   setAdmitted(keys: Iterable<Uint8Array | string>): void {
-    this.staticAdmitted = new Set([...keys].map(hexOf));
-    this.refreshAdmitted();
+    this.links.setAdmitted(keys);
   }
 
   /** Dial another peer (kept up with reconnects, like the configured ones). */
   addPeer(peer: PeerAddress): void {
-    const target = this.addTarget(peer);
-    if (this.started && !this.stopped) this.dial(target);
+    this.links.addPeer(peer);
   }
 
   async start(): Promise<{ port: number }> {
     if (this.started) throw new Error('a PeerNetwork starts once');
     this.started = true;
-    this.refreshAdmitted();
-    let port = 0;
-    const listen = this.config.listen;
-    if (listen) {
-      const server = listen.tls
-        ? createHttpsServer({ key: listen.tls.key, cert: listen.tls.cert })
-        : createHttpServer();
-      server.on('request', (_req, res) => {
-        res.writeHead(426, { 'content-type': 'text/plain' });
-        res.end('gongxin peer links speak WebSocket only\n');
-      });
-      server.on('clientError', (_error, socket) => socket.destroy());
-      const wss = new WebSocketServer({
-        server,
-        maxPayload: this.limits.maxPayload,
-        perMessageDeflate: false,
-        clientTracking: false,
-      });
-      wss.on('connection', (ws, req) => this.accept(ws, req));
-      wss.on('error', (error) => this.log.warn({ err: error.message }, 'p2p server error'));
-      this.server = server;
-      this.wss = wss;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(listen.port, listen.host ?? '0.0.0.0', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      port = (server.address() as AddressInfo).port;
-      this.log.info({ port, key: this.keyHex }, 'p2p listening');
-    }
+    this.links.refreshAdmitted();
+    const listening = await this.links.start();
     this.statusTimer = this.timers.setInterval(() => this.tick(), this.limits.statusIntervalMs);
-    for (const target of this.targets) this.dial(target);
-    return { port };
+    return listening;
   }
 
   /** Close the server and every socket; resolves when nothing is left open. */
@@ -462,46 +332,20 @@ export class PeerNetwork implements ConsensusNetwork {
     if (this.statusTimer) this.timers.clearInterval(this.statusTimer);
     this.blockSync.stop();
     for (const waiter of [...this.syncWaiters.values()]) waiter.resolve(null);
-    for (const t of this.targets) {
-      if (t.timer) this.timers.clearTimeout(t.timer);
-      t.timer = null;
-    }
-    const sockets = [...this.sockets];
-    const closed = sockets.map(
-      (link) =>
-        new Promise<void>((resolve) => {
-          if (link.ws.readyState === WebSocket.CLOSED) resolve();
-          else link.ws.once('close', () => resolve());
-        }),
-    );
-    for (const link of sockets) this.closeLink(link, CLOSE.shutdown, 'shutting down');
-    let grace: NodeJS.Timeout | null = null;
-    await Promise.race([Promise.all(closed), new Promise<void>((r) => (grace = setTimeout(r, 500)))]);
-    if (grace) clearTimeout(grace);
-    for (const link of sockets) if (link.ws.readyState !== WebSocket.CLOSED) link.ws.terminate();
-    await Promise.all(closed);
-    for (const link of sockets) if (link.closeTimer) clearTimeout(link.closeTimer);
-    const wss = this.wss;
-    if (wss) await new Promise<void>((resolve) => wss.close(() => resolve()));
-    const server = this.server;
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-    this.log.info({}, 'p2p stopped');
+    await this.links.stop();
   }
 
   /** Authenticated peers. */
   peers(): PeerInfo[] {
-    return [...this.links.values()].map((l) => ({
-      key: l.keyHex,
-      address: l.address,
-      direction: l.direction,
-      height: l.height,
-      round: l.round,
-      connectedSince: l.connectedSince,
-      queued: l.queued,
-    }));
+    return this.links.peers();
+  }
+
+  private send(link: Link, frame: Uint8Array, priority: Priority) {
+    this.links.send(link, frame, priority);
+  }
+
+  private count(link: Link, reason: CounterReason, detail: string) {
+    this.links.count(link, reason, detail);
   }
 
   // ------------------------------------------------------------------------------ ConsensusNetwork
@@ -513,7 +357,7 @@ export class PeerNetwork implements ConsensusNetwork {
       this.seenConsensus.set(id, true);
       const frame = consensusFrame(message.type, bytes, this.key);
       this.remember(id, message, frame);
-      for (const link of this.links.values()) this.send(link, frame, 'high');
+      for (const link of this.links.openLinks()) this.send(link, frame, 'high');
     });
   }
 
@@ -544,345 +388,12 @@ export class PeerNetwork implements ConsensusNetwork {
     this.pendingTxBytes = 0;
     this.gossipTime(() => {
       const frame = txs.length === 1 ? txFrame(txs[0]!, this.key) : txsFrame(txs, this.key);
-      for (const link of this.links.values()) this.send(link, frame, 'low');
+      for (const link of this.links.openLinks()) this.send(link, frame, 'low');
     });
   };
 
   requestBlocks(height: number): void {
     this.blockSync.want(height);
-  }
-
-  // ------------------------------------------------------------------------------ admission
-
-  private refreshAdmitted() {
-    const next = new Set(this.staticAdmitted);
-    if (this.config.followValidators && this.node) {
-      for (const v of this.node.validators ?? []) next.add(toHex(v.key));
-    }
-    const same = next.size === this.admitted.size && [...next].every((k) => this.admitted.has(k));
-    if (same) return;
-    this.admitted = next;
-    for (const link of [...this.links.values()]) {
-      if (!next.has(link.keyHex)) {
-        this.log.warn({ peer: link.keyHex }, 'peer is no longer admitted');
-        this.closeLink(link, CLOSE.notAdmitted, 'no longer admitted');
-      }
-    }
-  }
-
-  private isBanned(keyHex: string): boolean {
-    const until = this.bans.get(keyHex);
-    if (until === undefined) return false;
-    if (until > this.timers.now()) return true;
-    this.bans.delete(keyHex);
-    return false;
-  }
-
-  // ------------------------------------------------------------------------------ links
-
-  private addTarget(peer: PeerAddress): Target {
-    const key = peer.key ? hexOf(peer.key) : null;
-    const existing = this.targets.find((t) => t.url === peer.url);
-    if (existing) {
-      if (key) existing.key = key;
-      return existing;
-    }
-    const target: Target = {
-      url: peer.url,
-      key,
-      learned: null,
-      attempts: 0,
-      timer: null,
-      link: null,
-      self: key === this.keyHex,
-    };
-    this.targets.push(target);
-    return target;
-  }
-
-  private backoff(attempts: number): number {
-    const ceiling = Math.min(
-      this.limits.reconnectMaxMs,
-      this.limits.reconnectBaseMs * 2 ** Math.min(attempts, 20),
-    );
-    return ceiling / 2 + (Math.random() * ceiling) / 2;
-  }
-
-  private scheduleDial(target: Target, delayMs: number) {
-    if (this.stopped || target.timer || target.link || target.self) return;
-    target.timer = this.timers.setTimeout(() => {
-      target.timer = null;
-      this.dial(target);
-    }, delayMs);
-  }
-
-  private dial(target: Target) {
-    if (this.stopped || target.link || target.self) return;
-    const key = target.key ?? target.learned;
-    if (key && this.links.has(key)) return; // linked already (it dialed us); redialed when that link ends
-    if (key && this.isBanned(key))
-      return this.scheduleDial(target, (this.bans.get(key) ?? 0) - this.timers.now() + 10);
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(target.url, {
-        maxPayload: this.limits.maxPayload,
-        perMessageDeflate: false,
-        handshakeTimeout: this.limits.handshakeTimeoutMs,
-        // A zero masking key: ws then sends the frame as it is instead of copying it through an XOR, and
-        // the receiving side skips the unmasking. Masking keeps a browser script from steering the bytes a
-        // proxy sees (RFC 6455 §10.3); both ends of a peer link are nodes, and it hides nothing.
-        generateMask: (mask) => mask.fill(0),
-      });
-    } catch (error) {
-      this.log.warn({ url: target.url, err: (error as Error).message }, 'cannot dial peer');
-      target.attempts++;
-      return this.scheduleDial(target, this.backoff(target.attempts));
-    }
-    const link = this.newLink(ws, 'outbound', target.url, this.targets.indexOf(target));
-    target.link = link;
-    ws.on('open', () => {
-      setReceiveLimit(ws, HANDSHAKE_FRAME_BYTES);
-      if (link.state !== 'closed')
-        this.send(link, helloFrame(makeHello(this.ctx, this.key, link.challenge)), 'high');
-    });
-  }
-
-  private accept(ws: WebSocket, req: IncomingMessage) {
-    if (this.stopped || this.pendingHandshakes >= this.limits.maxPendingHandshakes) {
-      ws.on('error', () => {});
-      if (!this.stopped) {
-        this.counters.handshake_slots++;
-        this.log.debug(
-          { address: `${req.socket.remoteAddress}:${req.socket.remotePort}` },
-          'every pending-handshake slot is taken: connection dropped',
-        );
-      }
-      return ws.terminate();
-    }
-    const address = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    setReceiveLimit(ws, HANDSHAKE_FRAME_BYTES);
-    const link = this.newLink(ws, 'inbound', address, null);
-    this.send(link, helloFrame(makeHello(this.ctx, this.key, link.challenge)), 'high');
-  }
-
-  private newLink(
-    ws: WebSocket,
-    direction: 'inbound' | 'outbound',
-    address: string,
-    target: number | null,
-  ): Link {
-    const link = new Link(ws, direction, address, newChallenge(), this.limits, this.timers.now(), target);
-    this.sockets.add(link);
-    this.pendingHandshakes++;
-    link.handshakeTimer = setTimeout(() => {
-      link.handshakeTimer = null;
-      if (link.state !== 'handshake') return;
-      // A dial that never connected is only a failed dial; a peer that connected and stalled is counted.
-      if (ws.readyState === WebSocket.OPEN) {
-        this.counters.handshake_timeout++;
-        this.log.warn({ address }, 'peer did not finish the handshake in time');
-      }
-      this.closeLink(link, CLOSE.handshakeTimeout, 'handshake timeout');
-    }, this.limits.handshakeTimeoutMs);
-    ws.on('message', (data, isBinary) => this.onMessage(link, data, isBinary));
-    ws.on('close', (code, reason) => this.onClose(link, code, reason.toString()));
-    ws.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.count(link, 'oversized', error.message);
-      else if (error.code?.startsWith('WS_ERR_')) this.count(link, 'malformed', error.message);
-      else this.log.debug({ address, err: error.message }, 'peer socket error');
-    });
-    return link;
-  }
-
-  /** Leave the open/pending books at once; the socket itself ends in onClose. */
-  private detach(link: Link) {
-    if (link.state === 'handshake') this.pendingHandshakes--;
-    if (link.handshakeTimer) clearTimeout(link.handshakeTimer);
-    link.handshakeTimer = null;
-    const wasOpen = link.state === 'open';
-    link.state = 'closed';
-    link.clearQueue();
-    if (wasOpen && this.links.get(link.keyHex) === link) {
-      this.links.delete(link.keyHex);
-      this.log.info({ peer: link.keyHex, address: link.address }, 'peer disconnected');
-      this.blockSync.peerGone(link);
-      // A peer we configured may have been reachable through this (inbound) link: dial it again.
-      for (const t of this.targets) {
-        if ((t.key ?? t.learned) === link.keyHex && !t.link) this.scheduleDial(t, this.backoff(t.attempts));
-      }
-    }
-  }
-
-  private closeLink(link: Link, code: number, reason: string) {
-    if (link.state === 'closed') return;
-    this.detach(link);
-    try {
-      link.ws.close(code, reason.slice(0, 120));
-    } catch {
-      link.ws.terminate();
-    }
-    // A peer that does not answer the close handshake is cut off.
-    link.closeTimer = setTimeout(() => link.ws.terminate(), 2_000);
-  }
-
-  private onClose(link: Link, code: number, reason: string) {
-    this.detach(link);
-    if (link.closeTimer) clearTimeout(link.closeTimer);
-    link.closeTimer = null;
-    this.sockets.delete(link);
-    if (code >= 4000) this.log.info({ address: link.address, code, reason }, 'peer link closed');
-    if (link.target === null || this.stopped) return;
-    const target = this.targets[link.target]!;
-    if (target.link !== link) return;
-    target.link = null;
-    if (link.connectedSince > 0) target.attempts = 0;
-    else target.attempts++;
-    this.scheduleDial(target, this.backoff(target.attempts));
-  }
-
-  /** Refuse a link during the handshake: count, log, close with a reason code. */
-  private refuse(link: Link, reason: CounterReason | null, code: number, detail: string) {
-    if (reason) {
-      this.counters[reason]++;
-      this.log.warn(
-        { address: link.address, peer: link.keyHex || undefined, reason, detail },
-        'peer refused',
-      );
-    } else this.log.debug({ address: link.address, detail }, 'link closed');
-    this.closeLink(link, code, detail);
-  }
-
-  /** Count a dropped frame from an open link; too many in a minute and the peer is banned for a while. */
-  private count(link: Link, reason: CounterReason, detail: string) {
-    this.counters[reason]++;
-    this.log.debug({ peer: link.keyHex || link.address, reason, detail }, 'peer frame dropped');
-    if (link.state !== 'open') return;
-    if (link.strike(this.timers.now()) > this.limits.misbehaviourPerMinute) {
-      this.counters.misbehaving++;
-      this.bans.set(link.keyHex, this.timers.now() + this.limits.banMs);
-      this.log.warn(
-        { peer: link.keyHex, address: link.address, reason },
-        'peer keeps misbehaving: disconnected',
-      );
-      this.closeLink(link, CLOSE.misbehaving, 'misbehaving');
-    }
-  }
-
-  private send(link: Link, frame: Uint8Array, priority: Priority) {
-    const dropped = link.send(frame, priority);
-    if (dropped > 0) this.counters.send_overflow += dropped;
-  }
-
-  // ------------------------------------------------------------------------------ frames
-
-  private onMessage(link: Link, data: RawData, isBinary: boolean) {
-    if (link.state === 'closed' || this.stopped) return;
-    const bytes = toBytes(data);
-    link.lastFrameAt = this.timers.now();
-    if (!link.admit(bytes.length, link.lastFrameAt)) {
-      if (link.state === 'handshake')
-        return this.refuse(link, 'flood', CLOSE.protocol, 'flood during the handshake');
-      return this.count(link, 'flood', `${bytes.length}-byte frame over budget`);
-    }
-    let frame: Frame;
-    try {
-      if (!isBinary) throw new FrameError('malformed', 'text frame');
-      frame = decodeFrame(bytes, this.limits.maxPayload);
-    } catch (error) {
-      if (!(error instanceof FrameError)) throw error;
-      if (link.state === 'handshake') return this.refuse(link, error.reason, CLOSE.protocol, error.message);
-      return this.count(link, error.reason, error.message);
-    }
-    try {
-      if (link.state === 'handshake') this.onHandshake(link, frame);
-      else this.onFrame(link, frame, bytes);
-    } catch (error) {
-      this.log.error({ peer: link.keyHex, type: frame.type, err: error }, 'p2p frame handler failed');
-    }
-  }
-
-  private onHandshake(link: Link, frame: Frame) {
-    if (frame.type === 'hello') {
-      if (link.hello) return this.refuse(link, 'malformed', CLOSE.protocol, 'a second hello');
-      const hello = frame.hello;
-      const check = checkHello(this.ctx, this.config.suite, hello);
-      if (!check.ok) {
-        return this.refuse(
-          link,
-          check.reason,
-          check.reason === 'wrong_chain' ? CLOSE.wrongChain : CLOSE.protocol,
-          check.detail,
-        );
-      }
-      const peerHex = toHex(hello.nodeKey);
-      const target = link.target === null ? null : this.targets[link.target]!;
-      if (peerHex === this.keyHex) {
-        if (target) target.self = true;
-        return this.refuse(link, null, CLOSE.self, 'a link to itself');
-      }
-      if (!this.admitted.has(peerHex)) {
-        return this.refuse(
-          link,
-          'unauthenticated',
-          CLOSE.notAdmitted,
-          `key ${peerHex.slice(0, 16)}… is not admitted`,
-        );
-      }
-      if (target?.key && target.key !== peerHex) {
-        return this.refuse(
-          link,
-          'unauthenticated',
-          CLOSE.notAdmitted,
-          `not the key configured for ${target.url}`,
-        );
-      }
-      if (this.isBanned(peerHex))
-        return this.refuse(link, 'banned', CLOSE.misbehaving, 'banned for misbehaving');
-      link.hello = hello;
-      link.setKey(hello.nodeKey);
-      const signature = this.config.signer.sign(
-        authSignBytes(this.ctx, hello.challenge, this.key, hello.nodeKey),
-      );
-      this.send(link, authFrame(signature), 'high');
-      return;
-    }
-    if (frame.type === 'auth') {
-      if (!link.hello || !link.key)
-        return this.refuse(link, 'unauthenticated', CLOSE.protocol, 'auth before hello');
-      if (!verifyAuth(this.ctx, this.config.suite, link.challenge, link.key, this.key, frame.signature)) {
-        return this.refuse(link, 'bad_signature', CLOSE.badSignature, 'bad handshake signature');
-      }
-      return this.open(link);
-    }
-    this.refuse(link, 'unauthenticated', CLOSE.protocol, `${frame.type} before the handshake`);
-  }
-
-  /** The handshake succeeded: keep one link per key (the one dialed by the lower key), then go. */
-  private open(link: Link) {
-    if (!this.admitted.has(link.keyHex))
-      return this.refuse(link, 'unauthenticated', CLOSE.notAdmitted, 'not admitted');
-    const target = link.target === null ? null : this.targets[link.target]!;
-    if (target && !target.key) target.learned = link.keyHex;
-    const existing = this.links.get(link.keyHex);
-    if (existing) {
-      const weAreLower = compareBytes(this.key, link.key!) < 0;
-      const preferred = (link.direction === 'outbound') === weAreLower;
-      // The same direction twice means the peer reconnected: the older link is stale.
-      const keepNew = existing.direction === link.direction || preferred;
-      if (!keepNew) return this.closeLink(link, CLOSE.duplicate, 'already linked');
-      this.closeLink(existing, CLOSE.duplicate, 'replaced by another link');
-    }
-    if (this.links.size >= this.limits.maxPeers) return this.closeLink(link, CLOSE.busy, 'too many peers');
-    if (link.handshakeTimer) clearTimeout(link.handshakeTimer);
-    link.handshakeTimer = null;
-    this.pendingHandshakes--;
-    link.state = 'open';
-    setReceiveLimit(link.ws, this.limits.maxPayload);
-    link.connectedSince = this.timers.now();
-    this.links.set(link.keyHex, link);
-    if (target) target.attempts = 0;
-    this.log.info({ peer: link.keyHex, address: link.address, direction: link.direction }, 'peer connected');
-    this.sendStatus(link);
   }
 
   private onFrame(link: Link, frame: Frame, bytes: Uint8Array) {
@@ -966,7 +477,7 @@ export class PeerNetwork implements ConsensusNetwork {
       this.node?.position,
       this.node?.stats.round,
       now,
-      this.links.values(),
+      this.links.openLinks(),
     );
     for (const e of plan.messages) {
       for (const link of plan.peers) this.send(link, e.bytes, 'high');
@@ -1117,7 +628,7 @@ export class PeerNetwork implements ConsensusNetwork {
    */
   private relay(frame: Uint8Array, from: Link, origin: string, signer: string | null, priority: Priority) {
     this.gossipTime(() => {
-      for (const link of this.links.values()) {
+      for (const link of this.links.openLinks()) {
         if (link === from || link.keyHex === origin || link.keyHex === signer) continue;
         if (link.links?.has(origin)) continue;
         this.send(link, frame, priority);
@@ -1130,13 +641,7 @@ export class PeerNetwork implements ConsensusNetwork {
   private tick() {
     if (this.stopped) return;
     const now = this.timers.now();
-    for (const link of [...this.links.values()]) {
-      if (now - link.lastFrameAt > this.limits.idleTimeoutMs) {
-        this.log.warn({ peer: link.keyHex, address: link.address }, 'peer went silent: link closed');
-        this.closeLink(link, CLOSE.idle, 'silent');
-      } else this.sendStatus(link);
-    }
-    for (const [key, until] of this.bans) if (until <= now) this.bans.delete(key);
+    for (const link of this.links.sweep(now)) this.sendStatus(link);
     const head = this.node?.head?.height;
     if (head !== undefined) this.regossip(head, now);
     this.blockSync.tick();
@@ -1145,7 +650,7 @@ export class PeerNetwork implements ConsensusNetwork {
   private sendStatus(link: Link) {
     const height = this.node?.head?.height ?? 0;
     const round = this.node?.stats.round ?? 0;
-    const keys = [...this.links.values()].slice(0, MAX_STATUS_LINKS).map((l) => l.key!);
+    const keys = [...this.links.openLinks()].slice(0, MAX_STATUS_LINKS).map((l) => l.key!);
     this.send(link, statusFrame(height, round, keys), 'low');
   }
 
@@ -1182,7 +687,7 @@ export class PeerNetwork implements ConsensusNetwork {
 
   /** Keys (hex) of the peers linked now. */
   linkedPeers(): string[] {
-    return [...this.links.keys()];
+    return this.links.keys();
   }
 
   /**
