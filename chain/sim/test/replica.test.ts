@@ -98,6 +98,21 @@ describe('ChainNode in the simulator', () => {
     expect(lines.slice(restart).some((l) => / 1>\d PC 1\/0 \S+ by n2$/.test(l))).toBe(true);
   });
 
+  // Half the validators cut off from the other half for ever (the `stuck` scenario): with no side holding
+  // two thirds, ChainNode commits nothing anywhere, so nothing can fork, and the liveness checker says
+  // so. The real-socket counterpart (two of four validator processes down) is test/cluster.test.ts and
+  // test/p2p.test.ts in chain/node, kept short.
+  for (const validators of [4, 7]) {
+    it(`commits nothing and forks nothing while no side has two thirds (${validators} validators)`, async () => {
+      const result = await runSimulationAsync({ ...node, seed: 1, validators, scenario: 'stuck' });
+      expect(result.violations.map((v) => v.kind)).toEqual(['liveness']);
+      expect(result.livenessMet).toBe(false);
+      expect(result.honestMax).toBe(0);
+      expect(result.faults.partition).toBeGreaterThan(0);
+      expect(result.faults.regossip).toBeGreaterThan(0);
+    });
+  }
+
   it('replays a seed exactly', async () => {
     const a = await runSimulationAsync({ ...node, seed: 7, validators: 4 });
     const b = await runSimulationAsync({ ...node, seed: 7, validators: 4 });
