@@ -1,6 +1,14 @@
 // Four validator processes on loopback under a steady tx load: crash one (kill -9), restart it, stop
 // two, restart them. The chain keeps committing with one down, stalls without forking with two down,
 // resumes when they return, and every tx reported committed is on every node at the end.
+//
+// A smoke test of the real processes, sockets and databases, kept short: a few commits per phase. The
+// same behaviours are searched at length by the simulator, which runs ChainNode with the production
+// gossip, re-gossip and block sync over thousands of seeds of crashes (torn and lost writes included),
+// partitions and restarts (chain/sim/test/replica.test.ts: safety, liveness after faults, no
+// acknowledged write lost; scenarios.test.ts: a flapping validator, a cut-off validator syncing across a
+// validator-set change), and over real WebSockets in one process by test/p2p.test.ts (a stopped
+// validator caught up by block sync, a stall without a fork at two of four down).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,7 +110,7 @@ afterAll(async () => {
 describe('four validator processes under load', () => {
   it('survive a crash, catch up, stall without forking at two down, and lose nothing', async () => {
     load = startLoad();
-    await waitFor('first commits', async () => committed.size >= 10);
+    await waitFor('first commits', async () => committed.size >= 3);
 
     // kill -9 one validator: the other three (> 2/3) keep committing.
     await cluster.stop(3, 'SIGKILL');
@@ -110,7 +118,7 @@ describe('four validator processes under load', () => {
     const [h0] = await heights([0]);
     await waitFor(
       'commits with one validator down',
-      async () => committed.size >= before + 10 && (await height(0)) > h0! + 2,
+      async () => committed.size >= before + 3 && (await height(0)) > h0! + 2,
     );
 
     // Restart it: it catches up with the others by block sync.
@@ -123,14 +131,13 @@ describe('four validator processes under load', () => {
     // Stop two: no quorum, so no new height anywhere, and no fork.
     await cluster.stop(2, 'SIGKILL');
     await cluster.stop(3, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, 1500));
     const stalled = await heights([0, 1]);
-    await new Promise((r) => setTimeout(r, 4000));
+    await new Promise((r) => setTimeout(r, 2500));
     expect(await heights([0, 1])).toEqual(stalled);
 
     // Restart them: commits resume on all four.
-    await cluster.start(2);
-    await cluster.start(3);
+    await Promise.all([cluster.start(2), cluster.start(3)]);
     const resumedFrom = Math.max(...stalled);
     await waitFor(
       'commits to resume',
@@ -138,9 +145,9 @@ describe('four validator processes under load', () => {
       90_000,
     );
     const afterResume = committed.size;
-    // Ten more after resuming: with the phases' own minimums (10 + 10 + 10, and the blocks of the resume
+    // Three more after resuming: with the phases' own minimums (3 + 3 + 3, and the blocks of the resume
     // carry load too) the run always ends above the floor checked below, however fast catch-up went.
-    await waitFor('new txs after resuming', async () => committed.size >= afterResume + 10);
+    await waitFor('new txs after resuming', async () => committed.size >= afterResume + 3);
     await load.stop();
     load = null;
 
@@ -160,6 +167,6 @@ describe('four validator processes under load', () => {
       }
       return true;
     });
-    expect(committed.size).toBeGreaterThan(30);
+    expect(committed.size).toBeGreaterThanOrEqual(9);
   }, 300_000);
 });

@@ -404,11 +404,12 @@ describe('peer network: four validators over WebSocket', () => {
     const stoppedAt = running[3]!.node.head.height;
     await stopValidator(3);
     const h0 = running[0]!.node.head.height;
-    await waitFor('six heights without validator 4', () => running[0]!.node.head.height >= h0 + 6);
+    await waitFor('three heights without validator 4', () => running[0]!.node.head.height >= h0 + 3);
     const { node, net } = await startValidator(3);
-    // Consensus only ever decides the next height: six heights and more can only come by block sync.
+    // Consensus only ever decides the next height: three heights and more can only come by block sync
+    // (a node far behind, at length, in the simulator: chain/sim, which runs this node's BlockSync).
     await waitFor('validator 4 caught up', () => node.head.height >= running[0]!.node.head.height - 1);
-    expect(node.head.height).toBeGreaterThanOrEqual(stoppedAt + 6);
+    expect(node.head.height).toBeGreaterThanOrEqual(stoppedAt + 3);
     expect(net.peers()).toHaveLength(3);
 
     // It takes part again: a tx submitted to it commits, and it proposes blocks in its turn.
@@ -431,7 +432,7 @@ describe('peer network: four validators over WebSocket', () => {
     await Promise.all([stopValidator(2), stopValidator(3)]);
     await sleep(500);
     const stalled = running[0]!.node.head.height;
-    await sleep(2_500);
+    await sleep(1_500);
     for (const r of live()) expect(r.node.head.height).toBe(stalled);
     await expectSameChain(stalled);
     // Health says so at once, not after minutes: no quorum linked, and a height that does not end.
