@@ -20,6 +20,8 @@ const QUERIES = [
   'proof',
   'intervalProof',
   'market.slots',
+  'market.bills',
+  'points',
   'certificates',
   'health',
 ];
@@ -30,6 +32,7 @@ const badInput = fc.oneof(
     {
       id: fc.oneof(fc.string(), fc.integer(), fc.constant('a/b'), fc.constant('x'.repeat(100))),
       owner: fc.oneof(fc.string(), fc.constant('gx1')),
+      account: fc.oneof(fc.string(), fc.integer(), fc.constant('gx1'), fc.constant('x'.repeat(300))),
       plant: fc.oneof(fc.string(), fc.integer()),
       meter: fc.oneof(fc.string(), fc.constant('m-1')),
       epoch: fc.oneof(fc.integer(), fc.double(), fc.string()),
