@@ -12,20 +12,22 @@ import {
   type ContractModule,
   defineAction,
 } from '@gongxin/ledger';
-import { z } from 'zod';
 import { credit } from '../assets/library';
 import { type Asset, assetOf, isFrozen } from '../assets/views';
-import { parseGenesis, zAddress, zGenesisInteger, zSupply, zSymbol } from '../common';
-import { energyContract } from './contract';
+import { parseGenesis, zSymbol } from '../common';
+import {
+  energyContract,
+  requireOperator,
+  zConfigureParams,
+  zEnergyGenesis,
+  zEnergyGenesisConfig,
+} from './contract';
 import { energyEvents } from './events';
 import {
-  ENERGY_OPERATOR_ROLE,
   type EnergyConfig,
   energyConfigOf,
   energyKeys,
-  hasEnergyRole,
   intervalOf,
-  MATCHING_MODES,
   meterOf,
   type PlantPoints,
   plantOf,
@@ -33,26 +35,10 @@ import {
   WH_PER_POINT,
 } from './views';
 
-const zPrice = zSupply.refine((p) => p <= 100_000_000_000n, 'a price is fen/MWh, at most 10^11');
-const zGenesisPrice = zGenesisInteger.refine((p) => p >= 0n && p <= 100_000_000_000n, 'a price is fen/MWh');
-
-const zEnergyGenesisV2 = z
-  .object({
-    config: z
-      .object({
-        currency: zSymbol,
-        operator: zAddress,
-        gridFee: zGenesisPrice,
-        imbalance: zGenesisPrice,
-        feedIn: zGenesisPrice,
-        subsidyRate: zGenesisPrice,
-        matching: z.enum(MATCHING_MODES).optional(),
-        points: zSymbol.optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+/** v1's genesis config with `points`: the asset owners earn points in (absent: none are earned). */
+const zEnergyGenesisV2 = zEnergyGenesis.extend({
+  config: zEnergyGenesisConfig.extend({ points: zSymbol.optional() }).optional(),
+});
 
 /** Why an asset cannot carry points, or null: it must be mintable, whole units, and the operator's own. */
 function pointsAssetProblem(asset: Asset | undefined, symbol: string, operator: string): string | null {
@@ -126,35 +112,18 @@ export const energyContractV2: ContractModule = {
   actions: {
     ...energyContract.actions,
     /** As v1, with `points`: the asset owners earn points in from now on (absent: none are earned). */
-    configure: defineAction(
-      z
-        .object({
-          currency: zSymbol,
-          gridFee: zPrice,
-          imbalance: zPrice,
-          feedIn: zPrice,
-          subsidyRate: zPrice,
-          matching: z.enum(MATCHING_MODES).optional(),
-          points: zSymbol.optional(),
-        })
-        .strict(),
-      (ctx, p) => {
-        if (!hasEnergyRole(ctx, ctx.sender, ENERGY_OPERATOR_ROLE))
-          throw new ContractError(
-            'not_authorized',
-            'only the grid operator (energy/operator) may configure the energy market',
-          );
-        if (!assetOf(ctx, p.currency)) throw new ContractError('not_found', `no asset ${p.currency}`);
-        if (p.points) {
-          const problem = pointsAssetProblem(assetOf(ctx, p.points), p.points, ctx.sender);
-          if (problem)
-            throw new ContractError(problem.startsWith('no asset') ? 'not_found' : 'not_allowed', problem);
-        }
-        const config: EnergyConfig = { ...p, operator: ctx.sender };
-        ctx.set(energyKeys.config(), config as never);
-        energyEvents.emit(ctx, 'configured', config);
-      },
-    ),
+    configure: defineAction(zConfigureParams.extend({ points: zSymbol.optional() }), (ctx, p) => {
+      requireOperator(ctx, 'configure the energy market');
+      if (!assetOf(ctx, p.currency)) throw new ContractError('not_found', `no asset ${p.currency}`);
+      if (p.points) {
+        const problem = pointsAssetProblem(assetOf(ctx, p.points), p.points, ctx.sender);
+        if (problem)
+          throw new ContractError(problem.startsWith('no asset') ? 'not_found' : 'not_allowed', problem);
+      }
+      const config: EnergyConfig = { ...p, operator: ctx.sender };
+      ctx.set(energyKeys.config(), config as never);
+      energyEvents.emit(ctx, 'configured', config);
+    }),
     /** As v1, and the plant's owner earns points from the export the anchor adds. */
     anchorInterval: defineAction(anchorV1.params, (ctx, p) => {
       const params = p as { meter: string; start: number; exportWh: bigint };

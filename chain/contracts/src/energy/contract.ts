@@ -96,7 +96,8 @@ const zSlot = z
   .min(0)
   .refine((s) => s % SLOT_MS === 0, 'a slot starts on a 15-minute boundary (ms, a multiple of 900000)');
 const zMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is YYYY-MM');
-const zPrice = zSupply.refine((p) => p <= 100_000_000_000n, 'a price is fen/MWh, at most 10^11');
+/** A price in a tx: fen/MWh, at most 10^11. */
+export const zPrice = zSupply.refine((p) => p <= 100_000_000_000n, 'a price is fen/MWh, at most 10^11');
 const zId = z.string().regex(/^[0-9a-f]{64}(:\d{1,4})?$/, 'an id is a tx id, with :<action> after the first');
 const zCount = z.number().int().min(1).max(1_000_000_000);
 
@@ -106,7 +107,7 @@ function requireConfig(ctx: ContractContext): EnergyConfig {
   return config;
 }
 
-function requireOperator(ctx: ContractContext, what: string): void {
+export function requireOperator(ctx: ContractContext, what: string): void {
   if (!hasEnergyRole(ctx, ctx.sender, ENERGY_OPERATOR_ROLE))
     throw new ContractError('not_authorized', `only the grid operator (energy/operator) may ${what}`);
 }
@@ -167,21 +168,35 @@ function payNet(ctx: ContractContext, config: EnergyConfig, owner: Address, net:
 
 const min = minBig;
 
-const zGenesisPrice = zGenesisInteger.refine((p) => p >= 0n && p <= 100_000_000_000n, 'a price is fen/MWh');
-const zEnergyGenesis = z
+/** A price in a genesis file: fen/MWh, 0–10^11. */
+export const zGenesisPrice = zGenesisInteger.refine(
+  (p) => p >= 0n && p <= 100_000_000_000n,
+  'a price is fen/MWh',
+);
+/** The market's configuration in a genesis file (v2 extends it). */
+export const zEnergyGenesisConfig = z
   .object({
-    config: z
-      .object({
-        currency: zSymbol,
-        operator: zAddress,
-        gridFee: zGenesisPrice,
-        imbalance: zGenesisPrice,
-        feedIn: zGenesisPrice,
-        subsidyRate: zGenesisPrice,
-        matching: z.enum(MATCHING_MODES).optional(),
-      })
-      .strict()
-      .optional(),
+    currency: zSymbol,
+    operator: zAddress,
+    gridFee: zGenesisPrice,
+    imbalance: zGenesisPrice,
+    feedIn: zGenesisPrice,
+    subsidyRate: zGenesisPrice,
+    matching: z.enum(MATCHING_MODES).optional(),
+  })
+  .strict();
+/** The energy section of a genesis file: the market's configuration, if it starts configured. */
+export const zEnergyGenesis = z.object({ config: zEnergyGenesisConfig.optional() }).strict();
+/** The `configure` action's params (v2 extends them). */
+export const zConfigureParams = z
+  .object({
+    currency: zSymbol,
+    gridFee: zPrice,
+    imbalance: zPrice,
+    feedIn: zPrice,
+    subsidyRate: zPrice,
+    /** How slots opened from now on are matched; slots with orders keep their mode. */
+    matching: z.enum(MATCHING_MODES).optional(),
   })
   .strict();
 
@@ -198,26 +213,13 @@ export const energyContract: ContractModule = {
   },
   actions: {
     /** The grid operator sets the currency and tariffs (fen/MWh); it is the grid's account from then on. */
-    configure: defineAction(
-      z
-        .object({
-          currency: zSymbol,
-          gridFee: zPrice,
-          imbalance: zPrice,
-          feedIn: zPrice,
-          subsidyRate: zPrice,
-          /** How slots opened from now on are matched; slots with orders keep their mode. */
-          matching: z.enum(MATCHING_MODES).optional(),
-        })
-        .strict(),
-      (ctx, p) => {
-        requireOperator(ctx, 'configure the energy market');
-        if (!assetOf(ctx, p.currency)) throw new ContractError('not_found', `no asset ${p.currency}`);
-        const config: EnergyConfig = { ...p, operator: ctx.sender };
-        ctx.set(energyKeys.config(), config as never);
-        energyEvents.emit(ctx, 'configured', config);
-      },
-    ),
+    configure: defineAction(zConfigureParams, (ctx, p) => {
+      requireOperator(ctx, 'configure the energy market');
+      if (!assetOf(ctx, p.currency)) throw new ContractError('not_found', `no asset ${p.currency}`);
+      const config: EnergyConfig = { ...p, operator: ctx.sender };
+      ctx.set(energyKeys.config(), config as never);
+      energyEvents.emit(ctx, 'configured', config);
+    }),
 
     registerPlant: defineAction(
       z
