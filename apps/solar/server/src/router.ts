@@ -43,6 +43,13 @@ export function jsonable<T>(value: T): unknown {
   return value;
 }
 
+/**
+ * An order's bill in signed fen (+ paid to the order's account, − paid by it): a seller is paid the
+ * energy; a buyer pays the energy and the grid fee.
+ */
+export const orderAmountFen = (o: { side: string; energyFen: bigint; feeFen: bigint }): bigint =>
+  o.side === 'sell' ? o.energyFen : -(o.energyFen + o.feeFen);
+
 /** Start of the day (China Standard Time) containing `ms`. */
 const dayStart = (ms: number) => Math.floor((ms + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
 
@@ -222,6 +229,10 @@ export const appRouter = router({
       }
     }),
 
+    /**
+     * Slots from `from` on: the result, the book (each order with its bill, `amountFen`: signed fen, +
+     * paid to the order's account), continuous trades, settlements and true-ups.
+     */
     slots: publicProcedure
       .input(
         z.object({ from: zTime.optional(), limit: z.number().int().min(1).max(200).default(48) }).strict(),
@@ -254,7 +265,7 @@ export const appRouter = router({
           starts.map((slot) => ({
             slot,
             result: cleared.find((s) => s.slot === slot) ?? null,
-            orders: book.filter((o) => o.slot === slot),
+            orders: book.filter((o) => o.slot === slot).map((o) => ({ ...o, amountFen: orderAmountFen(o) })),
             settlements: settled.filter((s) => s.slot === slot),
             trades: fills.filter((f) => f.slot === slot),
             trueUps: trued.filter((x) => x.slot === slot),
@@ -327,7 +338,7 @@ export const appRouter = router({
         };
         const lines: Line[] = [];
         for (const o of mine) {
-          const amountFen = o.side === 'sell' ? o.energyFen : -(o.energyFen + o.feeFen);
+          const amountFen = orderAmountFen(o);
           lines.push({
             kind: 'order',
             slot: o.slot,
@@ -348,7 +359,7 @@ export const appRouter = router({
               .filter((f) => f.sellOrder === o.id || f.buyOrder === o.id)
               .map((f) => ({
                 ...f,
-                amountFen: o.side === 'sell' ? f.energyFen : -(f.energyFen + f.feeFen),
+                amountFen: orderAmountFen({ side: o.side, energyFen: f.energyFen, feeFen: f.feeFen }),
               })),
           });
         }

@@ -22,9 +22,14 @@ afterAll(async () => {
 
 type Api = {
   market: {
-    slots(input: {
-      from?: number;
-    }): Promise<{ slot: number; trades: Record<string, unknown>[]; trueUps: Record<string, unknown>[] }[]>;
+    slots(input: { from?: number }): Promise<
+      {
+        slot: number;
+        orders: Record<string, unknown>[];
+        trades: Record<string, unknown>[];
+        trueUps: Record<string, unknown>[];
+      }[]
+    >;
     bills(input: { account: string }): Promise<{
       lines: ({ kind: string; amountFen: string; height: number | null; txId: string | null } & Record<
         string,
@@ -134,6 +139,15 @@ describe('points, trades and bills', () => {
     const settled = await ok('zhang-wei', [{ contract: 'energy', name: 'settleSlot', params: { slot } }]);
     const final = await ok('solar-ingester', [anchorOf(7_200, false)]);
     await h.caughtUp();
+
+    // The book shows each order's bill as the server sums it, in signed fen: the ask is paid 160 + 120,
+    // each bid pays its energy and grid fee.
+    const book = (await api.market.slots({ from: slot - SLOT })).find((s) => s.slot === slot)!.orders;
+    expect(Object.fromEntries(book.map((o) => [o.txId, o.amountFen]))).toEqual({
+      [ask.id]: '280',
+      [bid1.id]: '-180',
+      [bid2.id]: '-135',
+    });
 
     const sellerBill = await api.market.bills({ account: owner });
     expect(sellerBill.lines.map((l) => [l.kind, l.amountFen, l.txId])).toEqual([
