@@ -11,7 +11,8 @@ export default {
     },
     chart: {
       title: "Today's generation",
-      power: 'Power',
+      power: 'Generation',
+      import: 'Standby import (from the grid)',
       forecast: 'Forecast (clear sky)',
       irradiance: 'Irradiance',
       temperature: 'Module temperature',

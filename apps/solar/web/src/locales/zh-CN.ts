@@ -12,6 +12,7 @@ export default {
     chart: {
       title: '今日发电曲线',
       power: '发电功率',
+      import: '待机用电（电网取电）',
       forecast: '预测（晴空模型）',
       irradiance: '辐照度',
       temperature: '组件温度',
