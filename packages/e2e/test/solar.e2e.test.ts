@@ -270,6 +270,8 @@ describe('solar energy in Chromium', () => {
       txId: string;
       energyFen: string;
       filledWh: string;
+      /** The order's bill, signed fen (+ paid to a seller). */
+      amountFen: string;
     };
     type SlotRow = {
       slot: number;
@@ -409,6 +411,11 @@ describe('solar energy in Chromium', () => {
     }
     expect(await slotBox.textContent()).toMatch(/\+¥\d+\.\d{2}/);
     expect(await slotBox.textContent()).toMatch(/−¥\d+\.\d{2}/);
+    // The bills shown are the server's, to the fen.
+    const shownBills = await slotBox
+      .getByTestId('order-bill')
+      .evaluateAll((spans) => spans.map((s) => s.getAttribute('data-fen')));
+    expect(shownBills.sort()).toEqual(settled.orders.map((o) => o.amountFen).sort());
     await saveScreenshot(page, 'solar-market-desktop');
 
     // The owner's bills: the sale at the clearing price and the plant's settlement against its readings
@@ -424,6 +431,7 @@ describe('solar energy in Chromium', () => {
     // The sale's line: the order placed in one tx, filled by the slot's clearing in another.
     const saleLine = bills.lines.find((l) => l.placedTxId === sold.txId);
     expect(saleLine?.amountFen).toBe(sold.energyFen);
+    expect(sold.amountFen).toBe(sold.energyFen);
     expect(saleLine?.txId).toBe(settled.result!.txId);
     expect(BigInt(sold.energyFen)).toBe((BigInt(settled.result!.price) * BigInt(sold.filledWh)) / 1_000_000n);
     const settleLine = bills.lines.find((l) => l.txId === settlement.txId);
@@ -471,6 +479,20 @@ describe('solar energy in Chromium', () => {
     expect(await phone.getByTestId(`slot-${slot}`).getByTestId('order-cards').isVisible()).toBe(true);
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await saveScreenshot(phone, 'solar-market-phone');
+    // The owner's bills on a phone: each line a card, its amount whole, nothing scrolling sideways.
+    await open(phone, '/bills');
+    await phone.getByTestId('bill-cards').waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const clipped = await phone
+      .getByTestId('bill-cards')
+      .locator('li, li *')
+      .evaluateAll((els) =>
+        els
+          .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > 390)
+          .map((e) => e.textContent),
+      );
+    expect(clipped).toEqual([]);
+    await saveScreenshot(phone, 'solar-bills-phone');
     await open(phone, '/certificates');
     await phone.getByTestId('lot-cards').waitFor();
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
