@@ -280,6 +280,8 @@ export class ChannelNode {
   private resendAt = Number.NEGATIVE_INFINITY;
   /** The channels holding incoming locks on a hashlock (a superset: entries go once resolved). */
   private readonly inLocks = new Map<string, ChannelState[]>();
+  /** Hashlock → the channels that held an outgoing lock on it when last looked at (see `exposed`). */
+  private readonly outLocks = new Map<string, ChannelState[]>();
   /** Directions with queued operations, flushed at the next tick. */
   private readonly toFlush = new Set<OutSide>();
   private restored = true;
@@ -583,6 +585,11 @@ export class ChannelNode {
     return n;
   }
 
+  /** Hashlocks the node keeps an index entry for (incoming and outgoing locks): none once all settle. */
+  indexedHashlocks(): number {
+    return this.inLocks.size + this.outLocks.size;
+  }
+
   /** Whether every batch this node sent was acknowledged and nothing is queued. */
   idle(): boolean {
     for (const ch of this.channels.values()) {
@@ -604,7 +611,27 @@ export class ChannelNode {
   private enqueue(out: OutSide, op: Op): void {
     enqueue(out, op);
     this.toFlush.add(out);
-    if (op.t === 'lock') this.noteLock(op.expiry);
+    if (op.t === 'lock') {
+      this.noteLock(op.expiry);
+      this.noteOutLock(op.hashlock, out.ch);
+    }
+  }
+
+  /** Forgets `ch` as a holder of an outgoing lock on `hashlock` once none of its assets holds one. */
+  private dropOutLock(hashlock: string, ch: ChannelState): void {
+    const list = this.outLocks.get(hashlock);
+    if (!list) return;
+    for (const a of ch.assets.values())
+      if (this.projectedOut(a.out).locks.some((l) => l.hashlock === hashlock)) return;
+    const rest = list.filter((c) => c !== ch);
+    if (rest.length === 0) this.outLocks.delete(hashlock);
+    else this.outLocks.set(hashlock, rest);
+  }
+
+  private noteOutLock(hashlock: string, ch: ChannelState): void {
+    const list = this.outLocks.get(hashlock);
+    if (!list) this.outLocks.set(hashlock, [ch]);
+    else if (!list.includes(ch)) list.push(ch);
   }
 
   private noteInLock(hashlock: string, ch: ChannelState): void {
@@ -709,7 +736,11 @@ export class ChannelNode {
         a.out.signed = { nonce: r.proof.nonce, transferred: r.transferred, locks: r.locks };
         a.out.proof = r.proof;
         a.out.ops = r.ops;
-        for (const l of r.locks) this.sentLockIds.set(l.hashlock, l.id);
+        for (const l of r.locks) {
+          this.sentLockIds.set(l.hashlock, l.id);
+          this.noteOutLock(l.hashlock, a.out.ch);
+        }
+        for (const op of r.ops) if (op.t === 'lock') this.noteOutLock(op.hashlock, a.out.ch);
         return;
       }
       case 'in': {
@@ -792,10 +823,23 @@ export class ChannelNode {
 
   /** Whether this node still has a lock on `hashlock` downstream that may be claimed from it. */
   private exposed(hashlock: string): boolean {
-    for (const ch of this.channels.values())
+    const list = this.outLocks.get(hashlock);
+    if (!list) return false;
+    // Only the channels an outgoing lock on `hashlock` went out on; those that no longer hold one (paid,
+    // removed) are forgotten here, since a lock comes back to a channel only through enqueue or recovery.
+    const holding: ChannelState[] = [];
+    for (const ch of list) {
+      let holds = false;
       for (const a of ch.assets.values())
-        for (const l of this.projectedOut(a.out).locks)
-          if (l.hashlock === hashlock && (ch.status === 'open' || this.now <= l.expiry)) return true;
+        for (const l of this.projectedOut(a.out).locks) {
+          if (l.hashlock !== hashlock) continue;
+          if (ch.status === 'open' || this.now <= l.expiry) return true;
+          holds = true;
+        }
+      if (holds) holding.push(ch);
+    }
+    if (holding.length === 0) this.outLocks.delete(hashlock);
+    else if (holding.length !== list.length) this.outLocks.set(hashlock, holding);
     return false;
   }
 
@@ -847,6 +891,7 @@ export class ChannelNode {
     out.signed = { nonce, transferred: next.transferred, locks: next.locks };
     out.proof = proof;
     out.ops = ops;
+    for (const op of ops) if (op.t === 'unlock' || op.t === 'remove') this.dropOutLock(op.hashlock, ch);
     const flight: Flight = { proof, ops, sentAt: null, outcomes };
     out.inflight = flight;
     this.record({

@@ -152,6 +152,9 @@ describe('multi-hop payments', () => {
     expect(h.nodes[1]!.available(CH, 'PTS')).toBe(1_250n);
     expect(h.nodes[1]!.available(CH2, 'PTS')).toBe(750n);
     expect(h.nodes[0]!.pendingLocks() + h.nodes[1]!.pendingLocks() + h.nodes[2]!.pendingLocks()).toBe(0);
+    // The index of locks by hashlock forgets them once they settle: a hub's memory does not grow with
+    // the payments it has routed.
+    for (const n of h.nodes) expect(n.indexedHashlocks()).toBe(0);
   });
 
   it('fails upstream at once when the payee cannot be paid, long before the downstream expiry', () => {
@@ -169,6 +172,9 @@ describe('multi-hop payments', () => {
     expect(h.sent(1, 'fail')).toHaveLength(1);
     expect(h.nodes[0]!.available(CH, 'PTS')).toBe(1_000n);
     expect(h.nodes[0]!.pendingLocks() + h.nodes[1]!.pendingLocks() + h.nodes[2]!.pendingLocks()).toBe(0);
+    // The index of locks by hashlock forgets them once they settle: a hub's memory does not grow with
+    // the payments it has routed.
+    for (const n of h.nodes) expect(n.indexedHashlocks()).toBe(0);
   });
 
   it('refunds a lock a griefing payee holds, at its expiry, without closing a channel', () => {
