@@ -1,12 +1,3 @@
-// The peer network of a node, over authenticated WebSocket links (peer-links.ts: server, dialer,
-// handshake, admission, bans, redials). Over open links it gossips consensus messages and txs
-// (deduplicated, relayed only to peers that say they lack a link to the sender), re-sends the messages of
-// a stalled height (gossip.ts), exchanges status every second, syncs committed blocks from a peer that is
-// ahead (block-sync.ts) and answers state sync requests. Whatever a peer sends is checked before it
-// reaches the node; anything wrong is dropped and counted by reason, and a peer that keeps misbehaving is
-// cut off for a while. Nothing here ever blocks the node: send queues are bounded and drop the oldest
-// low-priority frames first. Protocol and limits: docs/p2p.md.
-import type { Signer } from '@gongxin/consensus';
 import {
   type ConsensusMessage,
   encodeConsensusMessage,
@@ -16,7 +7,6 @@ import {
 import {
   type Block,
   type CommitCertificate,
-  type CryptoSuite,
   encodeBlock,
   encodeCertificate,
   encodeHeader,
@@ -40,6 +30,7 @@ import {
   type PeerInfo,
   type PeerLinkLimits,
   PeerLinks,
+  type PeerLinksConfig,
 } from './peer-links';
 import { SeenMap, SeenSet } from './seen';
 import {
@@ -160,22 +151,12 @@ const TX_BATCH_BYTES = 1024 * 1024;
 /** Peers' txs sent for verification at once in batch admission. */
 const INBOUND_BATCH = 1024;
 
-export interface PeerConfig {
-  suite: CryptoSuite;
-  chainId: string;
-  genesisHash: Uint8Array;
-  /** The node key: its public key identifies this node to peers (a validator may use its consensus key). */
-  signer: Signer;
-  /** Where to accept links; null or absent: dial only. Port 0 picks a free port. */
-  listen?: {
-    host?: string;
-    port: number;
-    /** Serve wss:// directly (otherwise terminate TLS in front, or run on a private network). */
-    tls?: { key: string | Buffer; cert: string | Buffer };
-  } | null;
-  peers?: PeerAddress[];
-  /** Node keys (bytes or hex) allowed to link: validators and full nodes. */
-  admitted: Iterable<Uint8Array | string>;
+/** The links' identity, listener, peers and admission are PeerLinks' own settings (peer-links.ts). */
+export interface PeerConfig
+  extends Pick<
+    PeerLinksConfig,
+    'suite' | 'chainId' | 'genesisHash' | 'signer' | 'listen' | 'peers' | 'admitted'
+  > {
   /** Also admit the attached node's current validator set, refreshed after every block. */
   followValidators?: boolean;
   logger?: LoggerLike;

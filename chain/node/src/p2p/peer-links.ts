@@ -89,16 +89,18 @@ export interface PeerLinksConfig {
   suite: CryptoSuite;
   chainId: string;
   genesisHash: Uint8Array;
-  /** The node key: it signs the handshake. */
+  /** The node key: it signs the handshake; its public key identifies this node to peers (a validator may
+   * use its consensus key). */
   signer: Signer;
   /** Where to accept links; null or absent: dial only. Port 0 picks a free port. */
   listen?: {
     host?: string;
     port: number;
+    /** Serve wss:// directly (otherwise terminate TLS in front, or run on a private network). */
     tls?: { key: string | Buffer; cert: string | Buffer };
   } | null;
   peers?: PeerAddress[];
-  /** Node keys (bytes or hex) allowed to link. */
+  /** Node keys (bytes or hex) allowed to link: validators and full nodes. */
   admitted: Iterable<Uint8Array | string>;
   /** Keys admitted besides `admitted` (the attached node's validators), read on refreshAdmitted(). */
   following?: () => Iterable<Uint8Array | string>;
