@@ -120,6 +120,8 @@ async function memberPage(i: number, phone = false): Promise<Page> {
   await page.getByTestId('members').waitFor({ timeout: 30_000 });
   await page.getByTestId('member-none').waitFor({ timeout: 30_000 });
   await page.getByTestId('member-key-file').setInputFiles(keyFile(i));
+  // The picker names the chosen file in the page's words, not the browser's native "Choose File".
+  expect(await page.getByTestId('member-key-file-name').textContent()).toContain('validator-key.json');
   await input(page, 'member-key-password').fill(PASSWORD);
   await page.getByTestId('member-key-import').click();
   await page.getByTestId('member-acting').waitFor({ timeout: 30_000 });
@@ -206,6 +208,13 @@ async function journey() {
   const activation = Number(await m3.getByTestId('proposal-activation').getAttribute('data-height'));
   expect(activation).toBeGreaterThan(0);
   expect(await m3.locator('[data-test="proposal-vote"][data-approve="true"]').count()).toBe(3);
+  // The operator is a link to its account; the progress bar is full at the threshold, and nothing on a
+  // phone runs off the side.
+  expect(await m3.getByTestId('proposal-operator').locator('a').first().getAttribute('href')).toContain(
+    '#/account/gx1',
+  );
+  expect(await m3.getByTestId('proposal-progress').getAttribute('aria-valuenow')).toBe('100');
+  expect(await m3.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await shot(m3, 'console-proposal-passed-phone');
   // Their part is done: fewer pages polling a loaded machine.
   await m2.context().close();
@@ -250,6 +259,8 @@ async function journey() {
     'node5 committing past the activation height',
   );
   expect(Number(await row5.getByTestId('node-peers').textContent())).toBe(4);
+  // Commit intervals in seconds, with their unit.
+  expect(await row5.getByTestId('node-latency').textContent()).toMatch(/\d 秒/);
   await shot(m1, 'console-desktop');
 
   const phone = await browser.newContext(PHONE);
@@ -263,6 +274,7 @@ async function journey() {
     30_000,
     'nodes on the phone',
   );
+  expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await shot(p, 'console-phone');
 
   // English reads too.

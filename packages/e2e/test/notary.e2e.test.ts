@@ -118,6 +118,14 @@ describe('存证 / proof of existence in Chromium', () => {
     expect(await result.getAttribute('data-state')).toBe('verified');
     expect(await v.getByTestId('receipt-height').textContent()).toBe(String(receipt.block.height));
     expect((await v.getByTestId('receipt-signers').textContent())?.length).toBeGreaterThan(0);
+    // The block and the tx link to the explorer, and nothing on the phone runs off the side.
+    expect(await v.getByTestId('receipt-height').locator('a').getAttribute('href')).toContain(
+      `#/block/${receipt.block.height}`,
+    );
+    expect(await v.getByTestId('receipt-tx').locator('a').getAttribute('href')).toContain(
+      `#/tx/${receipt.tx.id}`,
+    );
+    expect(await v.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await saveScreenshot(v, 'notary-verified-phone');
 
     // 4. The same receipt with a file one byte different: not verified, and the page says why.
@@ -128,6 +136,11 @@ describe('存证 / proof of existence in Chromium', () => {
     const reason = await v.getByTestId('receipt-reason').textContent();
     expect(reason).toContain('哈希不一致');
     expect(reason).toContain(`the receipt is for ${receipt.subject.sha256}`);
+    // In words first: the two hashes side by side; the checker's English detail only when unfolded.
+    expect(await v.getByTestId('receipt-claimed-hash').textContent()).toBe(receipt.subject.sha256);
+    expect(await v.getByTestId('receipt-file-hash').textContent()).not.toBe(receipt.subject.sha256);
+    expect(await v.getByTestId('receipt-detail').isVisible()).toBe(false);
+    expect(await v.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await saveScreenshot(v, 'notary-failed-phone');
     await v.context().setOffline(false);
 

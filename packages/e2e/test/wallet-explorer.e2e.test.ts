@@ -223,6 +223,45 @@ describe('wallet and explorer in Chromium', () => {
       .poll(async () => panel.getByTestId('verify-result').getAttribute('data-state'))
       .toBe('verified');
 
+    // 7. The same pages on a phone: nothing runs off the side; the tx's place in its block is in words.
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    contexts.push(phone);
+    const ph = await phone.newPage();
+    ph.on('pageerror', (e) => errors.push(`explorer phone: ${e.message}`));
+    const narrow = () => ph.evaluate(() => document.documentElement.scrollWidth);
+    await ph.goto(`${suite.url}/explorer/#/tx/${packetTx}`);
+    await ph
+      .locator('[data-test="action-line"][data-action="assets.createPacket"]')
+      .waitFor({ timeout: 30_000 });
+    expect(await ph.getByTestId('tx-index').textContent()).toMatch(/^块内第 \d+ 笔$/);
+    expect(await narrow()).toBeLessThanOrEqual(390);
+    await saveScreenshot(ph, 'explorer-tx-phone');
+    await ph.goto(`${suite.url}/explorer/#/account/${li.address}`);
+    await ph
+      .locator('[data-test="event-line"][data-event="assets.packetClaimed"]')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    expect(await narrow()).toBeLessThanOrEqual(390);
+    await saveScreenshot(ph, 'explorer-account-phone');
+
+    // A tx id that is on no chain, and one that is no tx id at all: said in words, with a way on.
+    await ph.goto(`${suite.url}/explorer/#/tx/${'0'.repeat(64)}`);
+    const missing = ph.getByTestId('load-missing');
+    await missing.waitFor({ timeout: 30_000 });
+    expect(await missing.getAttribute('data-reason')).toBe('not-found');
+    expect(await missing.textContent()).toContain('链上没有找到这个交易');
+    expect(await narrow()).toBeLessThanOrEqual(390);
+    await saveScreenshot(ph, 'explorer-tx-missing-phone');
+    await ph.goto(`${suite.url}/explorer/#/tx/not-a-tx`);
+    await expect.poll(async () => missing.getAttribute('data-reason'), { timeout: 30_000 }).toBe('bad-input');
+    expect(await missing.textContent()).toContain('64 位十六进制');
+    expect(await missing.textContent()).not.toContain('hex digits');
+
     expect(claims).toHaveLength(2);
     expect(errors).toEqual([]);
   }, 300_000);

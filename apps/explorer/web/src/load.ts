@@ -9,6 +9,8 @@ export interface Loader<T> {
   error: Ref<string | null>;
   /** The failed call was a 404: the page says "not found" rather than "error". */
   notFound: Ref<boolean>;
+  /** The server refused what was asked as malformed (a 400): the page says what a valid one looks like. */
+  badInput: Ref<boolean>;
   loading: Ref<boolean>;
   load(): Promise<void>;
 }
@@ -18,6 +20,7 @@ export function useLoader<T>(fetch: () => Promise<T>): Loader<T> {
   const data = shallowRef<T | null>(null) as Ref<T | null>;
   const error = ref<string | null>(null);
   const notFound = ref(false);
+  const badInput = ref(false);
   const loading = ref(false);
   let generation = 0;
   async function load() {
@@ -29,13 +32,16 @@ export function useLoader<T>(fetch: () => Promise<T>): Loader<T> {
       data.value = answer;
       error.value = null;
       notFound.value = false;
+      badInput.value = false;
     } catch (e) {
       if (mine !== generation) return;
       error.value = errorMessage(e, (key, named) => t(key, named ?? {}));
-      notFound.value = (e as { data?: { httpStatus?: number } }).data?.httpStatus === 404;
+      const status = (e as { data?: { httpStatus?: number } }).data?.httpStatus;
+      notFound.value = status === 404;
+      badInput.value = status === 400;
     } finally {
       if (mine === generation) loading.value = false;
     }
   }
-  return { data, error, notFound, loading, load };
+  return { data, error, notFound, badInput, loading, load };
 }

@@ -131,6 +131,36 @@ describe('a tx', () => {
     expect(event.get('[data-test="raw-json"]').text()).toContain('"amount": "1250"');
   });
 
+  it('says in words that a tx is not on chain, or that an id is no tx id, with a search for it', async () => {
+    const serverError = (httpStatus: number, message: string) =>
+      Object.assign(new Error(message), { data: { httpStatus } });
+    mocks.tx.mockRejectedValueOnce(serverError(404, `transaction ${txId} not found`));
+    const missing = mount(TxView, { props: { id: txId }, global: { plugins: plugins() } });
+    await flushPromises();
+    const alert = missing.get('[data-test="load-missing"]');
+    expect(alert.attributes('data-reason')).toBe('not-found');
+    expect(alert.text()).toContain('链上没有找到这个交易');
+    expect(alert.text()).not.toContain('not found');
+    expect(alert.get('[data-test="load-missing-search"]').attributes('href')).toBe(`/search?q=${txId}`);
+    missing.unmount();
+
+    mocks.tx.mockRejectedValueOnce(serverError(400, 'id: a tx id: 64 hex digits'));
+    const bad = mount(TxView, { props: { id: 'abc' }, global: { plugins: plugins() } });
+    await flushPromises();
+    expect(bad.get('[data-test="load-missing"]').attributes('data-reason')).toBe('bad-input');
+    expect(bad.text()).toContain('这不是交易 ID：交易 ID 是 64 位十六进制。');
+    expect(bad.text()).not.toContain('hex digits');
+    bad.unmount();
+  });
+
+  it('names its place in the block in words', async () => {
+    mocks.tx.mockResolvedValue({ tx: { ...tx, index: 2 }, decimals: { CNYX: 2 } });
+    const wrapper = mount(TxView, { props: { id: txId }, global: { plugins: plugins() } });
+    await flushPromises();
+    expect(wrapper.get('[data-test="tx-index"]').text()).toBe('块内第 3 笔');
+    wrapper.unmount();
+  });
+
   it('shows a failed verification when the proof does not hold', async () => {
     mocks.tx.mockResolvedValue({ tx, decimals: { CNYX: 2 } });
     // The node answers with a proof that is not a proof (a tRPC batch of one answer).
