@@ -28,6 +28,7 @@ import {
   txsFrame,
   verifyAuth,
 } from '../src/p2p';
+import { realTimers } from '../src/ports';
 import { ChainStore } from '../src/storage/store';
 import { chainId, contracts, genesisFor, quietLogger, signerOf, suite, users, validators } from './helpers';
 
@@ -461,7 +462,11 @@ describe('peer network: four validators over WebSocket', () => {
 
 describe('re-gossip', () => {
   it("re-sends a height's messages only when consensus stops moving, not while a slow height makes progress", async () => {
-    // A network attached to a node whose position the test sets, and a raw peer on the same head.
+    // A network attached to a node whose position the test sets, and a raw peer on the same head. Its
+    // clock is the test's: real ticks (every 100 ms), but the time they read moves only when the test moves
+    // it, so a machine too loaded to run the ticks on time cannot make a moving height look stuck.
+    let clock = Date.now();
+    const timers = { ...realTimers, now: () => clock };
     const position = { height: 8, round: 0, step: 'prevote' };
     const node = {
       head: { height: 7 },
@@ -482,6 +487,7 @@ describe('re-gossip', () => {
       admitted,
       limits: { ...limits, statusIntervalMs: 100, regossipAfterMs: 500 },
       logger,
+      timers,
     });
     net.attach(node);
     const { port } = await net.start();
@@ -496,23 +502,27 @@ describe('re-gossip', () => {
       await waitFor('the broadcast', () => copies() === 1);
 
       // A slow height whose steps keep moving (a large block being validated, then written): 1.5 s,
-      // three times the re-gossip delay, and the vote goes out once only.
+      // three times the re-gossip delay, and the vote goes out once only. Each step lasts 150 ms of the
+      // clock, and ticks run between steps.
       const steps = ['prevote', 'precommit', 'propose'];
       for (let i = 0; i < 10; i++) {
+        clock += 150;
         await sleep(150);
         position.step = steps[i % 3]!;
       }
+      await sleep(250);
       expect(copies()).toBe(1);
       expect(net.regossiped).toBe(0);
 
       // Stuck: no step for the re-gossip delay. The vote goes out again, every tick while it stays stuck.
+      clock += 600;
       await waitFor('the vote re-sent', () => copies() >= 2, 3_000);
       expect(net.regossiped).toBeGreaterThanOrEqual(1);
       await waitFor('and again', () => copies() >= 3, 3_000);
 
       // Moving on to the next height stops it.
       position.height = 9;
-      await sleep(150);
+      await sleep(300);
       const settled = copies();
       await sleep(400);
       expect(copies()).toBe(settled);

@@ -1,19 +1,45 @@
 // The embedded default: PostgreSQL compiled to WASM running inside this Node process (PGlite).
 // Must never let two PGlite instances open the same data directory - PGlite has no lock of its own
 // and two writers corrupt the files - so the directory is guarded by a pid lock file next to it.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { createDatabase, type Database, type Db } from './database';
 import { DatabaseUnavailableError } from './errors';
 import type { LoggerLike } from './logger';
+import { clusterTemplate, dropClusterTemplate, keepClusterTemplate } from './pglite-template';
 
 export interface PgliteOptions {
   dataDir: string;
   name: string;
   memory: boolean;
   logger: LoggerLike;
+}
+
+// int8 always as bigint: PGlite would return a number when it fits and a bigint when not, while
+// postgres.js returns a string; one rule for both drivers keeps raw query results identical.
+const parsers = { [types.INT8]: (value: string) => BigInt(value) };
+
+/**
+ * A PGlite cluster in `dir` (undefined: in memory). A new one starts from the pristine cluster when there
+ * is one (pglite-template.ts); one made by initdb becomes the template.
+ */
+async function openCluster(dir: string | undefined): Promise<PGlite> {
+  // Only a directory that does not exist yet is new: one left half-made is PGlite's to judge.
+  if (dir !== undefined && existsSync(dir)) return PGlite.create(dir, { parsers });
+  const template = clusterTemplate();
+  if (template) {
+    try {
+      return await PGlite.create(dir, { parsers, loadDataDir: template });
+    } catch {
+      dropClusterTemplate();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const fresh = await PGlite.create(dir, { parsers });
+  await keepClusterTemplate(fresh).catch(() => undefined);
+  return fresh;
 }
 
 export async function openPglite(opts: PgliteOptions): Promise<Database> {
@@ -24,9 +50,7 @@ export async function openPglite(opts: PgliteOptions): Promise<Database> {
   let client: PGlite;
   try {
     if (dir !== undefined) mkdirSync(dirname(dir), { recursive: true });
-    // int8 always as bigint: PGlite would return a number when it fits and a bigint when not, while
-    // postgres.js returns a string; one rule for both drivers keeps raw query results identical.
-    client = await PGlite.create(dir, { parsers: { [types.INT8]: (value: string) => BigInt(value) } });
+    client = await openCluster(dir);
     await client.query('select 1');
   } catch (err) {
     releaseLock();
