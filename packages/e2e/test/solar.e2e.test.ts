@@ -499,6 +499,23 @@ describe('solar energy in Chromium', () => {
     await saveScreenshot(phone, 'solar-certificates-phone');
     await open(phone, '/trade');
     await phone.getByTestId('register-plant').waitFor();
+    // Every tab of the app's navigation is whole on the phone, the last one (交易与登记) too.
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const tabs = await phone
+      .getByTestId('nav')
+      .locator('a')
+      .evaluateAll((els) =>
+        els.map((e) => {
+          const box = e.getBoundingClientRect();
+          return { text: e.textContent?.trim(), left: box.left, right: box.right, width: box.width };
+        }),
+      );
+    expect(tabs.map((tab) => tab.text)).toContain('交易与登记');
+    for (const tab of tabs) {
+      expect(tab.left, tab.text).toBeGreaterThanOrEqual(0);
+      expect(tab.right, tab.text).toBeLessThanOrEqual(390);
+      expect(tab.width, tab.text).toBeGreaterThan(0);
+    }
     await saveScreenshot(phone, 'solar-trade-phone');
 
     // 8. The explorer shows each step decoded, and each tx's proof verifies in the page.

@@ -1,13 +1,19 @@
 // The energy contract's records in words: the solar app's decoder pack, served at
 // /solar/explorer-decoders.js for the explorer and installed by this app for its own pages. Events are
-// read through the energy contract's event catalog; nothing else is imported at run time.
+// read through the energy contract's event catalog; besides it only the ui kit's amount formatter (a module
+// of its own, no Vue) is imported at run time. Quantities and money are integers (Wh, fen, fen/MWh) and are
+// shown exactly, as the solar pages show them (format.ts), never through a float.
 import { energyEvents } from '@gongxin/contracts/events';
 import type { ActionParams, Translate } from '@gongxin/ui';
+import { formatAmount } from '@gongxin/ui/format';
 
-const kwh = (wh: bigint | number | string) =>
-  (Number(wh) / 1000).toLocaleString('zh-CN', { maximumFractionDigits: 3 });
-const yuan = (fen: bigint | number | string) => (Number(fen) / 100).toFixed(2);
-const perKwh = (fenPerMWh: bigint | number | string) => (Number(fenPerMWh) / 100_000).toFixed(4);
+type Integer = bigint | number | string;
+/** Wh → kWh, exact, without trailing zeros: 4500 → '4.5'. */
+const kwh = (wh: Integer) => formatAmount(wh, 3, 'zh-CN', { minFraction: 0 });
+/** fen → 元, exact, two decimals. */
+const yuan = (fen: Integer) => formatAmount(fen, 2, 'zh-CN');
+/** fen/MWh → 元/kWh, exact, at least 4 decimals. */
+const perKwh = (fenPerMWh: Integer) => formatAmount(fenPerMWh, 5, 'zh-CN', { minFraction: 4 });
 /** A slot or interval start in China time (UTC+8, no daylight saving): `2026-11-30 12:00`. */
 const time = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '—');

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import pack from './explorer-decoders';
+
+// A `t` that fills the messages of one language in, as vue-i18n does (nested keys, `{name}` slots).
+function translator(lang: 'en' | 'zh-CN') {
+  const root = pack.messages[lang] as Record<string, unknown>;
+  return (key: string, named: Record<string, unknown> = {}) => {
+    const message = key.split('.').reduce<unknown>((m, k) => (m as Record<string, unknown>)?.[k], root);
+    if (typeof message !== 'string') throw new Error(`no message ${key}`);
+    return message.replace(/\{(\w+)\}/g, (_, k: string) => String(named[k]));
+  };
+}
+const zh = translator('zh-CN');
+
+describe('the solar decoder pack', () => {
+  it('shows kWh and prices exactly, beyond what a float holds', () => {
+    const slot = Date.UTC(2026, 10, 30, 4, 0);
+    expect(
+      pack.actions['energy.placeOrder']!(
+        { slot, side: 'sell', wh: '123456789012345678', price: '40001' },
+        zh,
+      ),
+    ).toBe('为 2026-11-30 12:00 时段挂卖单 123,456,789,012,345.678 kWh，限价 0.40001 元/kWh');
+    expect(
+      pack.actions['energy.placeOrder']!({ slot, side: 'buy', wh: '4500', price: '40000' }, zh),
+    ).toContain('4.5 kWh，限价 0.4000 元/kWh');
+  });
+
+  it('refuses a quantity that is no integer rather than showing NaN', () => {
+    expect(() =>
+      pack.actions['energy.placeOrder']!({ slot: 0, side: 'buy', wh: '1.5', price: '1' }, zh),
+    ).toThrow();
+  });
+});
