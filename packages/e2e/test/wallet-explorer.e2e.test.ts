@@ -214,7 +214,19 @@ describe('wallet and explorer in Chromium', () => {
       .poll(async () => panel.getByTestId('verify-result').getAttribute('data-state'))
       .toBe('failed');
     expect(await panel.locator('[data-ok="false"]').count()).toBeGreaterThan(0);
+    // Why, in the page's language (by the failure's code); the verifier's English only when unfolded.
+    const broken = panel.locator('[data-ok="false"]').first();
+    const code = await broken.getAttribute('data-code');
+    expect(code).toBeTruthy();
+    expect(code).not.toBe('unknown');
+    const why = (await broken.getByTestId('verify-step-detail').textContent()) ?? '';
+    expect(why).toMatch(/[\u4e00-\u9fff]/);
+    expect(why).not.toMatch(/certificate|signature|validator set|proof/);
+    expect(await broken.getByTestId('verify-technical-detail').isVisible()).toBe(false);
+    expect(await broken.getByTestId('verify-technical').locator('summary').textContent()).toBe('技术细节');
     await saveScreenshot(x, 'explorer-proof-edited-fails');
+    await broken.getByTestId('verify-technical').locator('summary').click();
+    expect(await broken.getByTestId('verify-technical-detail').textContent()).toMatch(/[a-z]{4}/);
 
     // Putting the original back verifies again: the failure was the edit, nothing else.
     await panel.getByTestId('proof-reset').click();
@@ -247,7 +259,23 @@ describe('wallet and explorer in Chromium', () => {
       .first()
       .waitFor({ timeout: 30_000 });
     expect(await narrow()).toBeLessThanOrEqual(390);
+    // Addresses and hashes in the words are shortened in the middle, the full value on hover, linked.
+    const words = ph.locator('[data-test="event-line"] .xp-words');
+    expect(await words.first().textContent()).not.toMatch(/gx1[02-9ac-hj-np-z]{38}|[0-9a-f]{64}/);
+    const named = ph.locator('.xp-words [data-test="text-address"] a').first();
+    expect(await named.getAttribute('title')).toMatch(/^gx1[02-9ac-hj-np-z]{38}$/);
+    expect(await named.getAttribute('href')).toContain('#/account/gx1');
+    expect(await named.textContent()).toContain('…');
     await saveScreenshot(ph, 'explorer-account-phone');
+
+    // Block 1: its parent is the genesis block, its proposer named as the validator set names it.
+    await ph.goto(`${suite.url}/explorer/#/block/1`);
+    await ph.getByTestId('block-parent-genesis').waitFor({ timeout: 30_000 });
+    expect(await ph.getByTestId('block-parent-genesis').textContent()).toBe('创世区块');
+    await ph.getByTestId('block-proposer-name').waitFor({ timeout: 30_000 });
+    expect((await ph.getByTestId('block-proposer-name').textContent())?.trim().length).toBeGreaterThan(0);
+    expect(await narrow()).toBeLessThanOrEqual(390);
+    await saveScreenshot(ph, 'explorer-block-phone');
 
     // A tx id that is on no chain, and one that is no tx id at all: said in words, with a way on.
     await ph.goto(`${suite.url}/explorer/#/tx/${'0'.repeat(64)}`);

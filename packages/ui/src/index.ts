@@ -21,6 +21,7 @@ export { default as AmountText } from './components/amount-text.vue';
 export { default as BlockLink } from './components/block-link.vue';
 export { default as LanguageSwitch } from './components/language-switch.vue';
 export { default as QrCode } from './components/qr-code.vue';
+export { default as RecordText } from './components/record-text.vue';
 export { default as RequireLogin } from './components/require-login.vue';
 export { default as RequireRole } from './components/require-role.vue';
 export { default as SignRequestDialog } from './components/sign-request-dialog.vue';
@@ -54,7 +55,7 @@ export {
 } from './decoders/registry';
 export { markOverflow, revealCurrent, vScrollTabs } from './directives/scroll-tabs';
 export { errorMessage } from './errors';
-export { explorerLinks, shortenMiddle } from './explorer';
+export { explorerLinks, shortenMiddle, splitLongValues, type TextPart } from './explorer';
 export {
   AmountError,
   type AmountErrorCode,
@@ -92,6 +93,9 @@ export { createSuiteWeb, type SuiteWebOptions } from './suite-web';
 export { createAppTrpc } from './trpc';
 export {
   type BrowserVerification,
+  type BrowserVerificationStep,
+  failureCode,
+  type VerifyFailureCode,
   type VerifyRecordOptions,
   verifyRecordInBrowser,
 } from './verify/verify';

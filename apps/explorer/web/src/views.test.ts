@@ -15,6 +15,8 @@ const mocks = vi.hoisted(() => ({
   blocks: vi.fn(),
   txs: vi.fn(),
   assets: vi.fn(),
+  block: vi.fn(),
+  validators: vi.fn(),
 }));
 
 vi.mock('./api', () => ({
@@ -23,12 +25,14 @@ vi.mock('./api', () => ({
     txs: { get: { query: mocks.tx }, latest: { query: mocks.txs } },
     accounts: { get: { query: mocks.account }, activity: { query: mocks.activity } },
     health: { query: mocks.health },
-    blocks: { latest: { query: mocks.blocks } },
+    blocks: { latest: { query: mocks.blocks }, get: { query: mocks.block } },
     assets: { list: { query: mocks.assets } },
+    validators: { list: { query: mocks.validators } },
   },
 }));
 
 import AccountView from './views/account-view.vue';
+import BlockView from './views/block-view.vue';
 import HomeView from './views/home-view.vue';
 import SearchView from './views/search-view.vue';
 import TxView from './views/tx-view.vue';
@@ -120,10 +124,15 @@ describe('a tx', () => {
     mocks.tx.mockResolvedValue({ tx, decimals: { CNYX: 2 } });
     const wrapper = mount(TxView, { props: { id: txId }, global: { plugins: plugins() } });
     await flushPromises();
-    expect(wrapper.get('[data-test="action-line"]').text()).toContain(`转账 12.50 CNYX 给 ${bob}`);
+    const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+    expect(wrapper.get('[data-test="action-line"]').text()).toContain(`转账 12.50 CNYX 给 ${short(bob)}`);
     const event = wrapper.get('[data-test="event-line"]');
     expect(event.attributes('data-decoded')).toBe('true');
-    expect(event.text()).toContain(`${alice} 向 ${bob} 转账 12.50 CNYX`);
+    expect(event.get('.xp-words').text()).toContain(`${short(alice)} 向 ${short(bob)} 转账 12.50 CNYX`);
+    // Addresses in the words are shortened in the middle, the full one on hover, linked to its account.
+    const [from, to] = event.findAll('.xp-words [data-test="text-address"] a');
+    expect(from!.attributes('title')).toBe(alice);
+    expect(to!.attributes('href')).toBe(`/explorer/#/account/${bob}`);
     expect(event.get('[data-test="asset-link"]').attributes('href')).toBe('/asset/CNYX');
     // One for the tx, one per event.
     expect(wrapper.findAll('[data-test="verify-button"]')).toHaveLength(2);
@@ -300,5 +309,50 @@ describe('home', () => {
       '转账 12.50 CNYX',
     );
     expect(wrapper.get('[data-test="assets"]').text()).toContain('CNYX');
+  });
+});
+
+describe('a block', () => {
+  const header = {
+    height: 1,
+    hash: '11'.repeat(32),
+    parentHash: '00'.repeat(32),
+    time: 1_795_537_426_361,
+    proposer: 'aa'.repeat(32),
+    round: 0,
+    txCount: 0,
+    eventCount: 0,
+    txRoot: '22'.repeat(32),
+    eventRoot: '33'.repeat(32),
+    stateRoot: '44'.repeat(32),
+    validatorsHash: '55'.repeat(32),
+    nextValidatorsHash: '55'.repeat(32),
+  };
+  const answer = (block: typeof header) => ({
+    block,
+    indexed: true,
+    decimals: {},
+    txs: { items: [], nextCursor: null },
+  });
+
+  it('names its proposer and says block 1 follows genesis', async () => {
+    mocks.block.mockResolvedValue(answer(header));
+    mocks.validators.mockResolvedValue({ validators: [{ key: 'aa'.repeat(32), name: '上海节点' }] });
+    const wrapper = mount(BlockView, { props: { heightOrHash: '1' }, global: { plugins: plugins() } });
+    await flushPromises();
+    expect(wrapper.get('[data-test="block-proposer-name"]').text()).toBe('上海节点');
+    expect(wrapper.get('[data-test="block-proposer"] [title]').attributes('title')).toBe('aa'.repeat(32));
+    expect(wrapper.get('[data-test="block-parent-genesis"]').text()).toBe('创世区块');
+  });
+
+  it("shows a proposer the set does not know by its key, and a later block's parent as a link", async () => {
+    mocks.block.mockResolvedValue(answer({ ...header, height: 5, proposer: 'bb'.repeat(32) }));
+    mocks.validators.mockRejectedValue(new Error('offline'));
+    const wrapper = mount(BlockView, { props: { heightOrHash: '5' }, global: { plugins: plugins() } });
+    await flushPromises();
+    expect(wrapper.find('[data-test="block-proposer-name"]').exists()).toBe(false);
+    expect(wrapper.get('[data-test="block-proposer"]').text()).toContain('bb'.repeat(32));
+    expect(wrapper.find('[data-test="block-parent-genesis"]').exists()).toBe(false);
+    expect(wrapper.get('[data-test="block-link"]').text()).toContain('4');
   });
 });

@@ -1,12 +1,14 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configureUi } from '../config';
+import { splitLongValues } from '../explorer';
 import { relativeTime } from '../format/time';
 import { createSuiteI18n } from '../i18n';
 import AddressText from './address-text.vue';
 import AmountText from './amount-text.vue';
 import BlockLink from './block-link.vue';
 import QrCode from './qr-code.vue';
+import RecordText from './record-text.vue';
 import TimeText from './time-text.vue';
 import TxLink from './tx-link.vue';
 
@@ -25,6 +27,32 @@ afterEach(() => {
 });
 
 describe('display components', () => {
+  it("splits a record's words around the addresses and hashes in them, keeping every character", () => {
+    const text = `${address} 锚定 0x${txId}，文件 ${txId}；短值 abc123 与 did:gx:${address}`;
+    const parts = splitLongValues(text);
+    expect(parts.map((p) => p.text).join('')).toBe(text);
+    expect(parts.filter((p) => p.kind !== 'text')).toEqual([
+      { kind: 'address', text: address },
+      { kind: 'hash', text: `0x${txId}` },
+      { kind: 'hash', text: txId },
+      { kind: 'address', text: address },
+    ]);
+    // Not a word of its own: left as it is.
+    expect(splitLongValues(`x${txId}`)).toEqual([{ kind: 'text', text: `x${txId}` }]);
+    expect(splitLongValues('')).toEqual([]);
+  });
+
+  it('<RecordText> shows long values shortened in the middle, full on hover, linked', () => {
+    const wrapper = mount(RecordText, { props: { text: `${address} 锚定 ${txId}。` }, ...withI18n() });
+    expect(wrapper.text()).toBe(`gx13nr…m0gg 锚定 bf3c89…4d62。`);
+    const who = wrapper.get('[data-test="text-address"] a');
+    expect(who.attributes('title')).toBe(address);
+    expect(who.attributes('href')).toBe(`/explorer/#/account/${address}`);
+    const hash = wrapper.get('[data-test="text-hash"] a');
+    expect(hash.attributes('title')).toBe(txId);
+    expect(hash.attributes('href')).toBe(`/explorer/#/search?q=${txId}`);
+  });
+
   it('<AddressText> shortens, links to the explorer and copies the full address', async () => {
     const writeText = vi.fn(async () => {});
     vi.stubGlobal('navigator', { clipboard: { writeText } });

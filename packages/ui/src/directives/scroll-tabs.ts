@@ -1,7 +1,8 @@
-// `v-scroll-tabs` on an app's tab bar (a row of RouterLinks): on a phone the bar scrolls sideways, so the
-// current tab is scrolled into view whenever it changes (RouterLink marks it aria-current="page"), and the
-// bar fades at an edge while more tabs lie beyond it. The bar also gets the class `gx-tabs` for the
-// suite's compact tab spacing on narrow screens (style.css).
+// `v-scroll-tabs` on an app's tab bar (a row of RouterLinks): where the bar is too narrow for its tabs it
+// scrolls sideways, so the current tab is scrolled into view whenever it changes (RouterLink marks it
+// aria-current="page"), and the bar fades at an edge while more tabs lie beyond it. The bar also gets the
+// class `gx-tabs`, with which style.css makes it compact on a phone and wraps its tabs onto a second row
+// there, so that none is cut off at the edge.
 import type { Directive } from 'vue';
 
 interface TabsState {

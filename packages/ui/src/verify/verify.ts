@@ -36,17 +36,113 @@ export interface VerifyRecordOptions {
   trusted?: TrustedValidatorSet;
 }
 
+/**
+ * Why a check failed, stable across wordings, for a page to say in the reader's language (the UI's locale
+ * files have `verify.failures.<code>`); `detail` keeps the verifier's English.
+ */
+export type VerifyFailureCode =
+  | 'decode'
+  | 'suite'
+  | 'record-kind'
+  | 'record-not-tx'
+  | 'record-not-event'
+  | 'chain'
+  | 'inclusion-size'
+  | 'inclusion-path'
+  | 'validators-set'
+  | 'certificate-height'
+  | 'certificate-block'
+  | 'certificate-round'
+  | 'certificate-outsider'
+  | 'certificate-duplicate'
+  | 'certificate-signature'
+  | 'certificate-power'
+  | 'input'
+  | 'unknown';
+
+export interface BrowserVerificationStep extends VerificationStep {
+  /** On a failed step: why, as a stable code; its figures are in `params`. */
+  code?: VerifyFailureCode;
+}
+
 export interface BrowserVerification {
   status: 'verified' | 'failed';
-  steps: VerificationStep[];
-  /** The first failed check with its reason, when status is 'failed'. */
+  steps: BrowserVerificationStep[];
+  /** The first failed check with its reason (in English), when status is 'failed'. */
   failed?: string;
+  /** The failed check's code, when status is 'failed'. */
+  failedCode?: VerifyFailureCode;
   height?: number;
   blockHash?: string;
 }
 
+type Classified = { code: VerifyFailureCode; params?: Record<string, string | number> };
+
+/**
+ * The ledger's verifier says why a check failed in English (see chain/ledger/src/proof.ts and block.ts's
+ * verifyCertificate); this names each of its reasons with a code and picks out the figures.
+ */
+export function failureCode(check: string, detail = ''): Classified {
+  const match = (pattern: RegExp) => detail.match(pattern);
+  const numbers = (m: RegExpMatchArray, ...names: string[]) =>
+    Object.fromEntries(names.map((name, i) => [name, Number(m[i + 1])]));
+  switch (check) {
+    case 'decode':
+    case 'suite':
+    case 'input':
+      return { code: check };
+    case 'chain': {
+      const m = match(/chain (\S+), not (\S+)$/);
+      return { code: 'chain', ...(m && { params: { got: m[1]!, want: m[2]! } }) };
+    }
+    case 'record': {
+      const tx = match(/not of tx ([0-9a-f]+)/);
+      if (tx) return { code: 'record-not-tx', params: { id: tx[1]! } };
+      const event = match(/not of event (\d+) of block (\d+)/);
+      if (event) return { code: 'record-not-event', params: numbers(event, 'index', 'height') };
+      return { code: 'record-kind' };
+    }
+    case 'inclusion': {
+      const size = match(/tree of (\d+), the block has (\d+)/);
+      return size
+        ? { code: 'inclusion-size', params: numbers(size, 'size', 'count') }
+        : { code: 'inclusion-path' };
+    }
+    case 'validators':
+      return { code: 'validators-set' };
+    case 'certificate': {
+      const height = match(/for height (\d+), not (\d+)/);
+      if (height) return { code: 'certificate-height', params: numbers(height, 'got', 'want') };
+      if (/another block/.test(detail)) return { code: 'certificate-block' };
+      if (/round/.test(detail)) return { code: 'certificate-round' };
+      if (/outside the validator set/.test(detail)) return { code: 'certificate-outsider' };
+      if (/twice/.test(detail)) return { code: 'certificate-duplicate' };
+      const signer = match(/signature by validator (.+)$/);
+      if (signer) return { code: 'certificate-signature', params: { name: signer[1]! } };
+      const power = match(/hold (\d+) of (\d+) voting power/);
+      if (power) return { code: 'certificate-power', params: numbers(power, 'power', 'total') };
+      return { code: 'unknown' };
+    }
+    default:
+      return { code: 'unknown' };
+  }
+}
+
+/** A failed step with its code and figures. */
+function coded(step: VerificationStep): BrowserVerificationStep {
+  if (step.ok) return step;
+  const { code, params } = failureCode(step.check, step.detail);
+  return { ...step, code, ...(params && { params: { ...params, ...step.params } }) };
+}
+
 function failure(steps: VerificationStep[], check: string, detail: string): BrowserVerification {
-  return { status: 'failed', failed: `${check}: ${detail}`, steps: [...steps, { check, ok: false, detail }] };
+  const failed = coded({ check, ok: false, detail });
+  return {
+    status: 'failed',
+    failed: `${check}: ${detail}`,
+    failedCode: failed.code,
+    steps: [...steps, failed],
+  };
 }
 
 /** Is the bundle's record the one asked for? null when nothing was asked (a bare bundle). */
@@ -146,5 +242,11 @@ export async function verifyRecordInBrowser(opts: VerifyRecordOptions): Promise<
         height: verdict.height,
         blockHash: verdict.blockHash,
       }
-    : { status: 'failed', failed: verdict.failed, steps: [...steps, ...verdict.steps] };
+    : failedVerdict(verdict.failed, [...steps, ...verdict.steps]);
+}
+
+function failedVerdict(failed: string, all: VerificationStep[]): BrowserVerification {
+  const steps = all.map(coded);
+  const code = steps.find((s) => !s.ok)?.code;
+  return { status: 'failed', failed, steps, ...(code && { failedCode: code }) };
 }

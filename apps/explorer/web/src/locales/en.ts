@@ -101,6 +101,7 @@ const en: Shape<typeof zhCN> = {
       title: 'Block #{height}',
       parent: 'Parent',
       proposer: 'Proposer',
+      genesis: 'Genesis',
       round: 'Consensus round',
       txCount: 'Txs',
       eventCount: 'Events',

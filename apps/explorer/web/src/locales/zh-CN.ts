@@ -98,6 +98,7 @@ export default {
       title: '区块 #{height}',
       parent: '父区块',
       proposer: '提议者',
+      genesis: '创世区块',
       round: '共识轮次',
       txCount: '交易数',
       eventCount: '事件数',
