@@ -179,7 +179,26 @@ export function voteSignBytes(
   return encodeCanonical({ type: 'vote', chainId, kind, height, round, block: hash });
 }
 
-export type CertificateCheck = { ok: true; power: number; total: number } | { ok: false; reason: string };
+/** Why a certificate was refused, stable across wordings (a page says it in its reader's language). */
+export type CertificateFailureCode =
+  | 'certificate-height'
+  | 'certificate-block'
+  | 'certificate-round'
+  | 'certificate-outsider'
+  | 'certificate-duplicate'
+  | 'certificate-signature'
+  | 'certificate-power';
+
+export type CertificateCheck =
+  | { ok: true; power: number; total: number }
+  | {
+      ok: false;
+      /** In English, for logs and the command line. */
+      reason: string;
+      code: CertificateFailureCode;
+      /** The figures in `reason`. */
+      params?: Record<string, string | number>;
+    };
 
 /**
  * Check a commit certificate against a validator set. Strict: every signature must be a valid
@@ -195,11 +214,16 @@ export function verifyCertificate(
   expected: { height: number; blockHash: Uint8Array },
 ): CertificateCheck {
   if (certificate.height !== expected.height)
-    return { ok: false, reason: `certificate is for height ${certificate.height}, not ${expected.height}` };
+    return {
+      ok: false,
+      reason: `certificate is for height ${certificate.height}, not ${expected.height}`,
+      code: 'certificate-height',
+      params: { got: certificate.height, want: expected.height },
+    };
   if (!equalBytes(certificate.blockHash, expected.blockHash))
-    return { ok: false, reason: 'certificate is for another block' };
+    return { ok: false, reason: 'certificate is for another block', code: 'certificate-block' };
   if (!Number.isSafeInteger(certificate.round) || certificate.round < 0)
-    return { ok: false, reason: 'certificate round is not a round number' };
+    return { ok: false, reason: 'certificate round is not a round number', code: 'certificate-round' };
   const message = voteSignBytes(
     chainId,
     'precommit',
@@ -212,12 +236,22 @@ export function verifyCertificate(
   for (const { key, signature } of certificate.signatures) {
     const member = validators.find((v) => equalBytes(v.key, key));
     if (!member)
-      return { ok: false, reason: 'certificate has a signature by a key outside the validator set' };
+      return {
+        ok: false,
+        reason: 'certificate has a signature by a key outside the validator set',
+        code: 'certificate-outsider',
+      };
     const id = member.key.join(',');
-    if (seen.has(id)) return { ok: false, reason: 'certificate counts a validator twice' };
+    if (seen.has(id))
+      return { ok: false, reason: 'certificate counts a validator twice', code: 'certificate-duplicate' };
     seen.add(id);
     if (!suite.verify(signature, message, key))
-      return { ok: false, reason: `bad precommit signature by validator ${member.name}` };
+      return {
+        ok: false,
+        reason: `bad precommit signature by validator ${member.name}`,
+        code: 'certificate-signature',
+        params: { name: member.name },
+      };
     power += member.power;
   }
   const total = totalPower(validators);
@@ -225,6 +259,8 @@ export function verifyCertificate(
     return {
       ok: false,
       reason: `signatures hold ${power} of ${total} voting power, not more than two thirds`,
+      code: 'certificate-power',
+      params: { power, total },
     };
   return { ok: true, power, total };
 }

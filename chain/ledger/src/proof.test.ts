@@ -93,14 +93,20 @@ describe.each(['ed25519-sha256', 'sm2-sm3'] as SuiteId[])('verifyRecord on %s', 
   it('fails when any single byte of the bundle is flipped', () => {
     const bytes = encodeProofBundle(txBundle(1));
     expect(verifyProofBundle(suite, bytes, trusted).ok).toBe(true);
+    const codes = new Set<string>();
     for (let i = 0; i < bytes.length; i++) {
       for (const mask of [0x01, 0x80]) {
         const tampered = bytes.slice();
         tampered[i]! ^= mask;
         const result = verifyProofBundle(suite, tampered, trusted);
         if (result.ok) throw new Error(`flipping bit ${mask} of byte ${i} still verified`);
+        // Every refusal names its reason with a code a page can translate.
+        const failedStep = result.steps.find((s) => !s.ok);
+        if (!failedStep?.code) throw new Error(`flipping bit ${mask} of byte ${i}: a failure without a code`);
+        codes.add(failedStep.code);
       }
     }
+    expect([...codes]).toEqual(expect.arrayContaining(['decode', 'inclusion-path', 'certificate-signature']));
   });
 
   it('fails with fewer than two thirds, a foreign validator set, a tx passed off as an event, or the wrong position', () => {
@@ -114,11 +120,16 @@ describe.each(['ed25519-sha256', 'sm2-sm3'] as SuiteId[])('verifyRecord on %s', 
       ok: false,
       failed: expect.stringContaining('two thirds'),
     });
+    const weakStep = verifyRecord(suite, b.record, b.proof, b.header, weak, trusted).steps.at(-1);
+    expect(weakStep).toMatchObject({ code: 'certificate-power', params: { power: 20, total: 40 } });
     const other = { ...trusted, validators: [testValidator(suite, 99).validator] };
     expect(verifyRecord(suite, b.record, b.proof, b.header, certificate, other)).toMatchObject({
       ok: false,
       failed: expect.stringContaining('validator set'),
     });
+    expect(verifyRecord(suite, b.record, b.proof, b.header, certificate, other).steps.at(-1)?.code).toBe(
+      'validators-set',
+    );
     expect(
       verifyRecord(suite, { kind: 'event', bytes: b.record.bytes }, b.proof, b.header, certificate, trusted)
         .ok,
@@ -131,6 +142,9 @@ describe.each(['ed25519-sha256', 'sm2-sm3'] as SuiteId[])('verifyRecord on %s', 
       ok: false,
       failed: expect.stringContaining('twice'),
     });
+    expect(verifyRecord(suite, b.record, b.proof, b.header, doubled, trusted).steps.at(-1)?.code).toBe(
+      'certificate-duplicate',
+    );
     expect(
       verifyRecord(suite, b.record, b.proof, b.header, certificate, { ...trusted, chainId: 'x' }).ok,
     ).toBe(false);

@@ -5,6 +5,7 @@
 import {
   type BlockHeader,
   blockHash,
+  type CertificateFailureCode,
   type CommitCertificate,
   certificateFromValue,
   certificateToValue,
@@ -27,11 +28,25 @@ export interface ChainRecord {
   bytes: Uint8Array;
 }
 
+/** Why a check failed, stable across wordings, for a page to say in its reader's language. */
+export type VerifyFailureCode =
+  | 'decode'
+  | 'suite'
+  | 'chain'
+  | 'record-kind'
+  | 'inclusion-size'
+  | 'inclusion-path'
+  | 'validators-set'
+  | CertificateFailureCode
+  | 'input';
+
 export interface VerificationStep {
   check: string;
   ok: boolean;
   /** In English, for logs and the command line. */
   detail?: string;
+  /** On a failed step: why, as a stable code. */
+  code?: VerifyFailureCode;
   /** The figures in `detail`, so a page can say it in the reader's language. */
   params?: Record<string, string | number>;
 }
@@ -53,27 +68,41 @@ export function verifyRecord(
   trusted: TrustedValidatorSet,
 ): Verification {
   const steps: VerificationStep[] = [];
-  const fail = (check: string, detail: string): Verification => {
-    steps.push({ check, ok: false, detail });
+  const fail = (
+    check: string,
+    code: VerifyFailureCode,
+    detail: string,
+    params?: Record<string, string | number>,
+  ): Verification => {
+    steps.push({ check, ok: false, detail, code, ...(params && { params }) });
     return { ok: false, failed: `${check}: ${detail}`, steps };
   };
   try {
     if (suite.id !== trusted.suite)
-      return fail('suite', `verifier has ${suite.id}, chain uses ${trusted.suite}`);
+      return fail('suite', 'suite', `verifier has ${suite.id}, chain uses ${trusted.suite}`);
     if (header.chainId !== trusted.chainId)
-      return fail('chain', `header is for chain ${header.chainId}, not ${trusted.chainId}`);
+      return fail('chain', 'chain', `header is for chain ${header.chainId}, not ${trusted.chainId}`, {
+        got: header.chainId,
+        want: trusted.chainId,
+      });
     steps.push({ check: 'chain', ok: true, detail: trusted.chainId });
 
     const expectedRoot =
       record.kind === 'tx' ? header.txRoot : record.kind === 'event' ? header.eventRoot : null;
     const expectedSize = record.kind === 'tx' ? header.txCount : header.eventCount;
-    if (!expectedRoot) return fail('record', `unknown record kind ${String(record.kind)}`);
+    if (!expectedRoot) return fail('record', 'record-kind', `unknown record kind ${String(record.kind)}`);
     if (proof.size !== expectedSize)
-      return fail('inclusion', `proof is for a tree of ${proof.size}, the block has ${expectedSize}`);
+      return fail(
+        'inclusion',
+        'inclusion-size',
+        `proof is for a tree of ${proof.size}, the block has ${expectedSize}`,
+        { size: proof.size, count: expectedSize },
+      );
     const root = rootFromInclusionProof(suite.hash, leafHash(suite.hash, record.bytes), proof);
     if (!root || !equalBytes(root, expectedRoot)) {
       return fail(
         'inclusion',
+        'inclusion-path',
         `the ${record.kind} is not at position ${proof.index} of the block's ${record.kind} tree`,
       );
     }
@@ -86,7 +115,11 @@ export function verifyRecord(
 
     const hash = blockHash(suite, header);
     if (!equalBytes(validatorSetHash(suite, trusted.validators), header.validatorsHash)) {
-      return fail('validators', 'the header names a different validator set than the trusted one');
+      return fail(
+        'validators',
+        'validators-set',
+        'the header names a different validator set than the trusted one',
+      );
     }
     steps.push({
       check: 'validators',
@@ -99,7 +132,7 @@ export function verifyRecord(
       height: header.height,
       blockHash: hash,
     });
-    if (!cert.ok) return fail('certificate', cert.reason);
+    if (!cert.ok) return fail('certificate', cert.code, cert.reason, cert.params);
     steps.push({
       check: 'certificate',
       ok: true,
@@ -108,7 +141,7 @@ export function verifyRecord(
     });
     return { ok: true, height: header.height, blockHash: toHex(hash), steps };
   } catch (error) {
-    return fail('input', `malformed proof input: ${(error as Error)?.message ?? String(error)}`);
+    return fail('input', 'input', `malformed proof input: ${(error as Error)?.message ?? String(error)}`);
   }
 }
 
@@ -166,7 +199,7 @@ export function verifyProofBundle(
     return {
       ok: false,
       failed: `decode: ${(error as Error).message}`,
-      steps: [{ check: 'decode', ok: false, detail: (error as Error).message }],
+      steps: [{ check: 'decode', ok: false, detail: (error as Error).message, code: 'decode' }],
     };
   }
   return verifyRecord(suite, bundle.record, bundle.proof, bundle.header, bundle.certificate, trusted);

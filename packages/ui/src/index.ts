@@ -94,7 +94,6 @@ export { createAppTrpc } from './trpc';
 export {
   type BrowserVerification,
   type BrowserVerificationStep,
-  failureCode,
   type VerifyFailureCode,
   type VerifyRecordOptions,
   verifyRecordInBrowser,

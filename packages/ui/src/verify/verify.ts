@@ -9,6 +9,7 @@ import {
   decodeProofBundle,
   decodeTx,
   fromHex,
+  type VerifyFailureCode as LedgerFailureCode,
   type ProofBundle,
   type TrustedValidatorSet,
   toHex,
@@ -38,29 +39,12 @@ export interface VerifyRecordOptions {
 
 /**
  * Why a check failed, stable across wordings, for a page to say in the reader's language (the UI's locale
- * files have `verify.failures.<code>`); `detail` keeps the verifier's English.
+ * files have `verify.failures.<code>`); `detail` keeps the verifier's English. The ledger's verifier gives
+ * its codes with its steps; the record checks here add theirs.
  */
-export type VerifyFailureCode =
-  | 'decode'
-  | 'suite'
-  | 'record-kind'
-  | 'record-not-tx'
-  | 'record-not-event'
-  | 'chain'
-  | 'inclusion-size'
-  | 'inclusion-path'
-  | 'validators-set'
-  | 'certificate-height'
-  | 'certificate-block'
-  | 'certificate-round'
-  | 'certificate-outsider'
-  | 'certificate-duplicate'
-  | 'certificate-signature'
-  | 'certificate-power'
-  | 'input'
-  | 'unknown';
+export type VerifyFailureCode = LedgerFailureCode | 'record-not-tx' | 'record-not-event' | 'unknown';
 
-export interface BrowserVerificationStep extends VerificationStep {
+export interface BrowserVerificationStep extends Omit<VerificationStep, 'code'> {
   /** On a failed step: why, as a stable code; its figures are in `params`. */
   code?: VerifyFailureCode;
 }
@@ -76,73 +60,21 @@ export interface BrowserVerification {
   blockHash?: string;
 }
 
-type Classified = { code: VerifyFailureCode; params?: Record<string, string | number> };
-
-/**
- * The ledger's verifier says why a check failed in English (see chain/ledger/src/proof.ts and block.ts's
- * verifyCertificate); this names each of its reasons with a code and picks out the figures.
- */
-export function failureCode(check: string, detail = ''): Classified {
-  const match = (pattern: RegExp) => detail.match(pattern);
-  const numbers = (m: RegExpMatchArray, ...names: string[]) =>
-    Object.fromEntries(names.map((name, i) => [name, Number(m[i + 1])]));
-  switch (check) {
-    case 'decode':
-    case 'suite':
-    case 'input':
-      return { code: check };
-    case 'chain': {
-      const m = match(/chain (\S+), not (\S+)$/);
-      return { code: 'chain', ...(m && { params: { got: m[1]!, want: m[2]! } }) };
-    }
-    case 'record': {
-      const tx = match(/not of tx ([0-9a-f]+)/);
-      if (tx) return { code: 'record-not-tx', params: { id: tx[1]! } };
-      const event = match(/not of event (\d+) of block (\d+)/);
-      if (event) return { code: 'record-not-event', params: numbers(event, 'index', 'height') };
-      return { code: 'record-kind' };
-    }
-    case 'inclusion': {
-      const size = match(/tree of (\d+), the block has (\d+)/);
-      return size
-        ? { code: 'inclusion-size', params: numbers(size, 'size', 'count') }
-        : { code: 'inclusion-path' };
-    }
-    case 'validators':
-      return { code: 'validators-set' };
-    case 'certificate': {
-      const height = match(/for height (\d+), not (\d+)/);
-      if (height) return { code: 'certificate-height', params: numbers(height, 'got', 'want') };
-      if (/another block/.test(detail)) return { code: 'certificate-block' };
-      if (/round/.test(detail)) return { code: 'certificate-round' };
-      if (/outside the validator set/.test(detail)) return { code: 'certificate-outsider' };
-      if (/twice/.test(detail)) return { code: 'certificate-duplicate' };
-      const signer = match(/signature by validator (.+)$/);
-      if (signer) return { code: 'certificate-signature', params: { name: signer[1]! } };
-      const power = match(/hold (\d+) of (\d+) voting power/);
-      if (power) return { code: 'certificate-power', params: numbers(power, 'power', 'total') };
-      return { code: 'unknown' };
-    }
-    default:
-      return { code: 'unknown' };
-  }
+/** A step as shown: a failed one always has a code ('unknown' if its verifier gave none). */
+function coded(step: VerificationStep | BrowserVerificationStep): BrowserVerificationStep {
+  if (step.ok || step.code) return step;
+  return { ...step, code: 'unknown' };
 }
 
-/** A failed step with its code and figures. */
-function coded(step: VerificationStep): BrowserVerificationStep {
-  if (step.ok) return step;
-  const { code, params } = failureCode(step.check, step.detail);
-  return { ...step, code, ...(params && { params: { ...params, ...step.params } }) };
-}
-
-function failure(steps: VerificationStep[], check: string, detail: string): BrowserVerification {
-  const failed = coded({ check, ok: false, detail });
-  return {
-    status: 'failed',
-    failed: `${check}: ${detail}`,
-    failedCode: failed.code,
-    steps: [...steps, failed],
-  };
+function failure(
+  steps: BrowserVerificationStep[],
+  check: string,
+  code: VerifyFailureCode,
+  detail: string,
+  params?: Record<string, string | number>,
+): BrowserVerification {
+  const failed: BrowserVerificationStep = { check, ok: false, detail, code, ...(params && { params }) };
+  return { status: 'failed', failed: `${check}: ${detail}`, failedCode: code, steps: [...steps, failed] };
 }
 
 /** Is the bundle's record the one asked for? null when nothing was asked (a bare bundle). */
@@ -150,7 +82,7 @@ function recordCheck(
   opts: VerifyRecordOptions,
   bundle: ProofBundle,
   suiteId: TrustedValidatorSet['suite'],
-): VerificationStep | null {
+): BrowserVerificationStep | null {
   const { record } = bundle;
   if (opts.kind === 'tx') {
     if (!opts.id) return null;
@@ -163,7 +95,13 @@ function recordCheck(
     }
     return id === wanted
       ? { check: 'record', ok: true, detail: `tx ${wanted}`, params: { kind: 'tx', id: wanted } }
-      : { check: 'record', ok: false, detail: `the proof is not of tx ${wanted}` };
+      : {
+          check: 'record',
+          ok: false,
+          detail: `the proof is not of tx ${wanted}`,
+          code: 'record-not-tx',
+          params: { id: wanted },
+        };
   }
   if (opts.height === undefined || opts.index === undefined) return null;
   type EventFields = { type?: unknown; index?: unknown; contract?: unknown; name?: unknown };
@@ -191,6 +129,8 @@ function recordCheck(
         check: 'record',
         ok: false,
         detail: `the proof is not of event ${opts.index} of block ${opts.height}`,
+        code: 'record-not-event',
+        params: { index: opts.index, height: opts.height },
       };
 }
 
@@ -217,7 +157,7 @@ export async function verifyRecordInBrowser(opts: VerifyRecordOptions): Promise<
     bytes = fromHex(bundleHex);
     bundle = decodeProofBundle(bytes);
   } catch (error) {
-    return failure([], 'decode', (error as Error).message);
+    return failure([], 'decode', 'decode', (error as Error).message);
   }
 
   const trusted = opts.trusted ?? trustedFromJson(await client.validatorsAt(bundle.header.height));
@@ -225,13 +165,14 @@ export async function verifyRecordInBrowser(opts: VerifyRecordOptions): Promise<
   try {
     suite = getSuite(trusted.suite);
   } catch (error) {
-    return failure([], 'suite', (error as Error).message);
+    return failure([], 'suite', 'suite', (error as Error).message);
   }
 
-  const steps: VerificationStep[] = [];
+  const steps: BrowserVerificationStep[] = [];
   const record = recordCheck(opts, bundle, suite.id);
   if (record) {
-    if (!record.ok) return failure(steps, record.check, record.detail ?? '');
+    if (!record.ok)
+      return failure(steps, record.check, record.code ?? 'unknown', record.detail ?? '', record.params);
     steps.push(record);
   }
   const verdict = verifyProofBundle(suite, bytes, trusted);
@@ -245,7 +186,10 @@ export async function verifyRecordInBrowser(opts: VerifyRecordOptions): Promise<
     : failedVerdict(verdict.failed, [...steps, ...verdict.steps]);
 }
 
-function failedVerdict(failed: string, all: VerificationStep[]): BrowserVerification {
+function failedVerdict(
+  failed: string,
+  all: (VerificationStep | BrowserVerificationStep)[],
+): BrowserVerification {
   const steps = all.map(coded);
   const code = steps.find((s) => !s.ok)?.code;
   return { status: 'failed', failed, steps, ...(code && { failedCode: code }) };
