@@ -121,7 +121,9 @@ async function memberPage(i: number, phone = false): Promise<Page> {
   await page.getByTestId('member-none').waitFor({ timeout: 30_000 });
   await page.getByTestId('member-key-file').setInputFiles(keyFile(i));
   // The picker names the chosen file in the page's words, not the browser's native "Choose File".
-  expect(await page.getByTestId('member-key-file-name').textContent()).toContain('validator-key.json');
+  await expect
+    .poll(() => page.getByTestId('member-key-file-name').textContent(), { timeout: 10_000 })
+    .toContain('validator-key.json');
   await input(page, 'member-key-password').fill(PASSWORD);
   await page.getByTestId('member-key-import').click();
   await page.getByTestId('member-acting').waitFor({ timeout: 30_000 });
