@@ -1,21 +1,17 @@
 import { copyrightEvents } from '@gongxin/contracts/events';
+import { packProblems, packTranslator } from '@gongxin/ui/testing/decoder-pack';
 import { describe, expect, it } from 'vitest';
 import pack from './explorer-decoders';
 
-// A `t` that fills the messages of one language in, as vue-i18n does (nested keys, `{name}` slots).
-function translator(lang: 'en' | 'zh-CN') {
-  const root = pack.messages[lang] as Record<string, unknown>;
-  return (key: string, named: Record<string, unknown> = {}) => {
-    const message = key.split('.').reduce<unknown>((m, k) => (m as Record<string, unknown>)?.[k], root);
-    if (typeof message !== 'string') throw new Error(`no message ${key}`);
-    return message.replace(/\{(\w+)\}/g, (_, k: string) => String(named[k]));
-  };
-}
-const en = translator('en');
-const zh = translator('zh-CN');
+const en = packTranslator(pack, 'en');
+const zh = packTranslator(pack, 'zh-CN');
 const work = 'ab'.repeat(32);
 
 describe('the copyright decoder pack', () => {
+  it('reads every event of the contract, in both languages', () => {
+    expect(packProblems(pack, copyrightEvents)).toEqual([]);
+  });
+
   it('has a decoder for every event of the contract catalog', () => {
     const names = copyrightEvents.names;
     for (const name of names) expect(pack.events[`copyright.${name}`], name).toBeTypeOf('function');

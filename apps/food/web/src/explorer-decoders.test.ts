@@ -1,4 +1,5 @@
 import { foodEvents } from '@gongxin/contracts/events';
+import { packProblems } from '@gongxin/ui/testing/decoder-pack';
 import { describe, expect, it } from 'vitest';
 import pack from './explorer-decoders';
 
@@ -8,6 +9,10 @@ const t = (key: string, named: Record<string, unknown> = {}) =>
   en[key.replace('food.explorer.', '')]!.replace(/\{(\w+)\}/g, (_, k: string) => String(named[k]));
 
 describe('the explorer decoder pack', () => {
+  it('reads every event of the contract, in both languages', () => {
+    expect(packProblems(pack, foodEvents)).toEqual([]);
+  });
+
   it('reads anchors, recalls and alerts in words, lots by name', () => {
     const lot = 'https://id.gs1.org/01/06902235004010/10/LOIN-2611-07';
     expect(

@@ -1,18 +1,15 @@
+import { energyEvents } from '@gongxin/contracts/events';
+import { packProblems, packTranslator } from '@gongxin/ui/testing/decoder-pack';
 import { describe, expect, it } from 'vitest';
 import pack from './explorer-decoders';
 
-// A `t` that fills the messages of one language in, as vue-i18n does (nested keys, `{name}` slots).
-function translator(lang: 'en' | 'zh-CN') {
-  const root = pack.messages[lang] as Record<string, unknown>;
-  return (key: string, named: Record<string, unknown> = {}) => {
-    const message = key.split('.').reduce<unknown>((m, k) => (m as Record<string, unknown>)?.[k], root);
-    if (typeof message !== 'string') throw new Error(`no message ${key}`);
-    return message.replace(/\{(\w+)\}/g, (_, k: string) => String(named[k]));
-  };
-}
-const zh = translator('zh-CN');
+const zh = packTranslator(pack, 'zh-CN');
 
 describe('the solar decoder pack', () => {
+  it('reads every event of the contract, in both languages', () => {
+    expect(packProblems(pack, energyEvents)).toEqual([]);
+  });
+
   it('shows kWh and prices exactly, beyond what a float holds', () => {
     const slot = Date.UTC(2026, 10, 30, 4, 0);
     expect(

@@ -20,6 +20,53 @@ const pack = {
     'zh-CN': {
       welfare: {
         explorer: {
+          rulesSet: '{code} 低保认定规则第 {version} 版生效',
+          householdClosed: '家庭 {id} 销户：{reason}',
+          householdClosedSuccessor: '家庭 {id} 销户：{reason}，由家庭 {successor} 承继',
+          memberChanged: '家庭 {household} 成员变动（{change}），自 {effective} 起，成员身份哈希 {idHash}',
+          deathRecorded: '家庭 {household} 成员死亡登记，自 {period} 起停发，成员身份哈希 {idHash}',
+          reassessed:
+            '家庭 {household} 复核：{result}，月保障金 {monthly} 元，自 {from} 起（规则第 {rule} 版）',
+          reassessedNext:
+            '家庭 {household} 复核：{result}，月保障金 {monthly} 元，自 {from} 起（规则第 {rule} 版），下次复核 {next}',
+          graceStarted: '家庭 {household} 进入渐退期，至 {until}，每月 {amount} 元',
+          exited: '家庭 {household} 自 {period} 起退出低保：{reason}',
+          steps: {
+            accepted: '已受理',
+            investigated: '已入户调查',
+            preliminary: '已初审',
+            publicised: '公示中',
+            deliberated: '已民主评议',
+            countyReviewed: '区县已审查',
+            approved: '已批准',
+            rejected: '未批准',
+          },
+          changes: {
+            birth: '出生',
+            'marriage-in': '婚入',
+            'move-in': '迁入',
+            'marriage-out': '婚出',
+            'move-out': '迁出',
+          },
+          categories: {
+            eligibility: '资格认定',
+            amount: '保障金额',
+            payment: '发放到账',
+            investigation: '入户调查',
+            conduct: '工作人员作风',
+            privacy: '隐私保护',
+            other: '其他',
+          },
+          kinds: {
+            unregistered_account: '收款账户未登记',
+            above_approved: '超过核定金额',
+            over_envelope: '超出预算额度',
+            duplicate_person: '同一人重复享受',
+            exclusive_category: '类别互斥',
+            deceased_recipient: '收款人已死亡',
+            shared_account: '无关家庭共用收款账户',
+            manual: '人工预警',
+          },
           areaSet: '设立低保地区 {name}（{code}），资金 {symbol}',
           standardSet: '{code} 低保标准 {standard} 元/人·月，自 {from} 起（第 {version} 版）',
           householdOpened: '受理低保申请，家庭 {id}，{members} 人（{area}）',
@@ -48,6 +95,55 @@ const pack = {
     en: {
       welfare: {
         explorer: {
+          rulesSet: '{code} eligibility rules version {version} in force',
+          householdClosed: 'Household {id} closed: {reason}',
+          householdClosedSuccessor: 'Household {id} closed: {reason}; continued by household {successor}',
+          memberChanged:
+            'Household {household} member change ({change}) from {effective}, member id hash {idHash}',
+          deathRecorded:
+            'Death recorded in household {household}, payments stop from {period}, member id hash {idHash}',
+          reassessed:
+            'Household {household} reassessed: {result}, {monthly} yuan a month from {from} (rules version {rule})',
+          reassessedNext:
+            'Household {household} reassessed: {result}, {monthly} yuan a month from {from} (rules version {rule}), next review {next}',
+          graceStarted: 'Household {household} in its grace period until {until}, {amount} yuan a month',
+          exited: 'Household {household} leaves the allowance from {period}: {reason}',
+          steps: {
+            accepted: 'accepted',
+            investigated: 'home investigation done',
+            preliminary: 'preliminary review done',
+            publicised: 'on public notice',
+            deliberated: 'deliberated',
+            countyReviewed: 'county reviewed',
+            approved: 'approved',
+            rejected: 'rejected',
+          },
+          changes: {
+            birth: 'birth',
+            'marriage-in': 'married in',
+            'move-in': 'moved in',
+            'marriage-out': 'married out',
+            'move-out': 'moved out',
+          },
+          categories: {
+            eligibility: 'eligibility',
+            amount: 'amount',
+            payment: 'payment',
+            investigation: 'home investigation',
+            conduct: 'staff conduct',
+            privacy: 'privacy',
+            other: 'other',
+          },
+          kinds: {
+            unregistered_account: 'account not registered',
+            above_approved: 'above the approved amount',
+            over_envelope: 'over the budget envelope',
+            duplicate_person: 'the same person paid twice',
+            exclusive_category: 'exclusive categories',
+            deceased_recipient: 'recipient deceased',
+            shared_account: 'an account shared by unrelated households',
+            manual: 'raised by staff',
+          },
           areaSet: 'Welfare area {name} ({code}) set up, paid in {symbol}',
           standardSet: '{code} standard {standard} yuan per person per month from {from} (version {version})',
           householdOpened: 'Application accepted: household {id}, {members} members ({area})',
@@ -85,7 +181,42 @@ const pack = {
         version: a.version,
       }),
     householdOpened: (a, t: Translate) => t('welfare.explorer.householdOpened', { ...a }),
-    applicationStep: (a, t: Translate) => t('welfare.explorer.step', { id: a.id, step: a.step }),
+    rulesSet: (a, t: Translate) => t('welfare.explorer.rulesSet', { code: a.code, version: a.version }),
+    householdClosed: (a, t: Translate) =>
+      a.successor === undefined
+        ? t('welfare.explorer.householdClosed', { id: a.id, reason: a.reason })
+        : t('welfare.explorer.householdClosedSuccessor', {
+            id: a.id,
+            reason: a.reason,
+            successor: a.successor,
+          }),
+    memberChanged: (a, t: Translate) =>
+      t('welfare.explorer.memberChanged', {
+        household: a.household,
+        change: t(`welfare.explorer.changes.${a.change}`),
+        effective: a.effective,
+        idHash: a.idHash,
+      }),
+    deathRecorded: (a, t: Translate) =>
+      t('welfare.explorer.deathRecorded', { household: a.household, period: a.period, idHash: a.idHash }),
+    reassessed: (a, t: Translate) => {
+      const named = {
+        household: a.household,
+        result: t(a.eligible ? 'welfare.explorer.eligible' : 'welfare.explorer.ineligible'),
+        monthly: fen(a.monthly),
+        from: a.from,
+        rule: a.ruleVersion,
+      };
+      return a.nextReview === undefined
+        ? t('welfare.explorer.reassessed', named)
+        : t('welfare.explorer.reassessedNext', { ...named, next: a.nextReview });
+    },
+    graceStarted: (a, t: Translate) =>
+      t('welfare.explorer.graceStarted', { household: a.household, until: a.until, amount: fen(a.amount) }),
+    exited: (a, t: Translate) =>
+      t('welfare.explorer.exited', { household: a.household, period: a.period, reason: a.reason }),
+    applicationStep: (a, t: Translate) =>
+      t('welfare.explorer.step', { id: a.id, step: t(`welfare.explorer.steps.${a.step}`) }),
     objectionFiled: (a, t: Translate) => t('welfare.explorer.objectionFiled', { ...a }),
     objectionResolved: (a, t: Translate) =>
       t('welfare.explorer.objectionResolved', {
@@ -133,12 +264,16 @@ const pack = {
         returned: fen(a.returned),
       }),
     alertRaised: (a, t: Translate) =>
-      t('welfare.explorer.alertRaised', { kind: a.kind, subject: a.subject, detail: a.detail }),
+      t('welfare.explorer.alertRaised', {
+        kind: t(`welfare.explorer.kinds.${a.kind}`),
+        subject: a.subject,
+        detail: a.detail,
+      }),
     alertResolved: (a, t: Translate) => t('welfare.explorer.alertResolved', { id: a.id, outcome: a.outcome }),
     grievanceFiled: (a, t: Translate) =>
       t('welfare.explorer.grievanceFiled', {
         household: a.household,
-        category: a.category,
+        category: t(`welfare.explorer.categories.${a.category}`),
         textHash: a.textHash,
         deadline: new Date(a.deadline).toISOString().slice(0, 10),
       }),
