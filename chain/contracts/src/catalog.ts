@@ -164,6 +164,8 @@ export const attrs = {
   address: () => formedText('address', addressForm, `gx1${'q'.repeat(38)}`),
   /** A 32-byte hash as 64 lowercase hex digits (how the contracts store hashes given as bytes or hex). */
   hash: () => formedText('hash', hash64, 'ab'.repeat(32)),
+  /** A signed integer as decimal text (`-1250`): an amount that can go either way, in the smallest unit. */
+  signedDecimal: () => formedText('signed integer (decimal text)', /^-?(0|[1-9][0-9]*)$/, '-1250'),
   int: () =>
     attr<number>(
       'integer',

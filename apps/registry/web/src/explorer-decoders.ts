@@ -146,6 +146,9 @@ const en = {
 };
 
 const k = (key: string) => `registry.explorer.${key}`;
+/** A field's name in words; a field this pack does not know reads as itself, not as a message key. */
+const field = (name: string, t: Translate) =>
+  Object.hasOwn(zh.registry.explorer.fields, name) ? t(k(`fields.${name}`)) : name;
 
 const pack = {
   messages: { 'zh-CN': zh, en },
@@ -158,7 +161,7 @@ const pack = {
       t(k('filingSubmitted'), {
         uscc: a.uscc,
         kind: t(k(`kinds.${a.kind}`)),
-        fields: a.fields.map((f) => t(k(`fields.${f}`))).join('、') || '—',
+        fields: a.fields.map((f) => field(f, t)).join('、') || '—',
         on: a.effectiveOn,
       }),
     filingDecided: (a, t) =>
@@ -166,7 +169,7 @@ const pack = {
     enterpriseChanged: (a, t) =>
       t(k('enterpriseChanged'), {
         uscc: a.uscc,
-        field: t(k(`fields.${a.field}`)),
+        field: field(a.field, t),
         from: a.from,
         to: a.to,
         on: a.effectiveOn,
@@ -204,7 +207,7 @@ const pack = {
       t(k('certificateAmended'), {
         id: a.id.slice(0, 12),
         kind: t(k(`amend.${a.kind}`)),
-        field: t(k(`fields.${a.field}`)),
+        field: field(a.field, t),
         from: a.from,
         to: a.to,
       }),

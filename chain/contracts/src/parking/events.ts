@@ -70,7 +70,7 @@ export const parkingEvents = defineEvents('parking', {
   adjusted: {
     id: attrs.text(),
     session: attrs.hash(),
-    delta: attrs.text(),
+    delta: attrs.signedDecimal(),
     reason: attrs.text(),
     by: attrs.address(),
   },

@@ -1,4 +1,5 @@
 import type { DecoderPack } from '../decoders/packs';
+import { createDecodeContext } from '../decoders/registry';
 
 /**
  * A `t` that fills one language of a decoder pack's messages in, as vue-i18n does (nested keys,
@@ -29,7 +30,7 @@ export function messageKeys(messages: unknown, prefix = ''): string[] {
  */
 export function packProblems(
   pack: DecoderPack,
-  catalog: { contract: string; names: readonly string[] },
+  catalog: { contract: string; names: readonly string[]; example?: (name: never) => unknown },
 ): string[] {
   const problems: string[] = [];
   const zh = new Set(messageKeys(pack.messages?.['zh-CN'] ?? {}));
@@ -37,8 +38,24 @@ export function packProblems(
   for (const k of zh) if (!en.has(k)) problems.push(`message ${k} has no English`);
   for (const k of en) if (!zh.has(k)) problems.push(`message ${k} has no Chinese`);
   for (const name of catalog.names) {
-    if (typeof pack.events?.[`${catalog.contract}.${name}`] !== 'function')
+    const decoder = pack.events?.[`${catalog.contract}.${name}`];
+    if (typeof decoder !== 'function') {
       problems.push(`event ${catalog.contract}.${name} has no decoder`);
+      continue;
+    }
+    if (!catalog.example) continue;
+    // The catalog's example attributes, read in each language: no throw, no slot left unfilled.
+    const attrs = catalog.example(name as never) as Parameters<typeof decoder>[0];
+    for (const lang of ['zh-CN', 'en'] as const) {
+      try {
+        const t = packTranslator(pack, lang);
+        const text = decoder(attrs, t, createDecodeContext(t, lang, { CNYX: 2 }));
+        if (/\{\w+\}|undefined/.test(text))
+          problems.push(`event ${catalog.contract}.${name} reads "${text}" in ${lang}`);
+      } catch (e) {
+        problems.push(`event ${catalog.contract}.${name} fails in ${lang}: ${(e as Error).message}`);
+      }
+    }
   }
   for (const key of Object.keys(pack.events ?? {})) {
     const [contract, name] = key.split('.');
