@@ -6,7 +6,8 @@
 // another user owns or could write is not used; a template that cannot be read or loaded is dropped, and
 // the database is made the ordinary way. `PGLITE_TEMPLATE=off` turns it off (to
 // compare, or to rule it out).
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,7 +68,13 @@ export function clusterTemplate(): Blob | undefined {
   return undefined;
 }
 
-/** Keeps a fresh cluster's data directory as the template (call before anything is written to it). */
+let saving: Promise<void> | undefined;
+
+/**
+ * Keeps a fresh cluster's data directory as the template (call before anything is written to it). The
+ * dump is taken before this returns; the file (tens of MB) is written in the background, so opening the
+ * database does not wait for the disk. `templateSaved()` settles when it is on disk.
+ */
 export async function keepClusterTemplate(fresh: PGlite): Promise<void> {
   if (cached || !templatesOn()) return;
   const dump = await fresh.dumpDataDir('none');
@@ -75,13 +82,25 @@ export async function keepClusterTemplate(fresh: PGlite): Promise<void> {
   const file = templateFile();
   if (!file) return;
   const part = `${file}.${process.pid}.part`;
-  try {
-    // Written aside and renamed, so a process reading it never sees half a file.
-    writeFileSync(part, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
-    renameSync(part, file);
-  } catch {
-    rmSync(part, { force: true });
-  }
+  // Written aside and renamed, so a process reading it never sees half a file; a process that ends
+  // before the write is done leaves no part behind.
+  const leftover = () => rmSync(part, { force: true });
+  process.once('exit', leftover);
+  saving = (async () => {
+    try {
+      await writeFile(part, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
+      await rename(part, file);
+    } catch {
+      await rm(part, { force: true }).catch(() => undefined);
+    } finally {
+      process.off('exit', leftover);
+    }
+  })();
+}
+
+/** Settles once the template file being written (if any) is on disk or given up. */
+export async function templateSaved(): Promise<void> {
+  await saving;
 }
 
 /** Forgets a template that failed to load, here and on disk. */

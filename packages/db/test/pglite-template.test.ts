@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/index';
-import { forgetTemplateInProcess, templateFile } from '../src/pglite-template';
+import { forgetTemplateInProcess, templateFile, templateSaved } from '../src/pglite-template';
 
 const rows = async (d: Awaited<ReturnType<typeof openDatabase>>, q: string) =>
   (await d.db.execute(sql.raw(q))) as unknown as { rows: Record<string, unknown>[] };
@@ -16,6 +16,7 @@ describe('in-memory databases from a template', () => {
     const file = templateFile();
     expect(file).toBeDefined();
     const first = await openDatabase({ memory: true });
+    await templateSaved();
     expect(existsSync(file!)).toBe(true);
     await first.db.execute(sql.raw('create table t (n int8)'));
     await first.db.execute(sql.raw('insert into t values (9007199254740993)'));
@@ -52,12 +53,14 @@ describe('in-memory databases from a template', () => {
       expect(file.startsWith(folder)).toBe(true);
       const good = await openDatabase({ memory: true });
       await good.close();
+      await templateSaved();
       expect(existsSync(file)).toBe(true);
       writeFileSync(file, 'not a tar archive');
       forgetTemplateInProcess();
       const d = await openDatabase({ memory: true });
       expect((await rows(d, 'select 1 as one')).rows).toEqual([{ one: 1 }]);
       await d.close();
+      await templateSaved();
       // A new template was kept in its place.
       expect(readFileSync(file).subarray(0, 9).toString()).not.toBe('not a tar');
     } finally {
@@ -71,6 +74,7 @@ describe('in-memory databases from a template', () => {
     const file = templateFile()!;
     const warm = await openDatabase({ memory: true });
     await warm.close();
+    await templateSaved();
     expect(statSync(file).mode & 0o077).toBe(0);
     const dataDir = mkdtempSync(join(tmpdir(), 'gongxin-template-'));
     try {
