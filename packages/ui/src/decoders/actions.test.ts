@@ -100,6 +100,72 @@ const samples: [Action, { 'zh-CN': string; en: string }][] = [
     { contract: 'notary', name: 'anchor', params: { hash, type: 'contract.pdf' } },
     { 'zh-CN': `存证：文件哈希 ${hash}（类型 contract.pdf）`, en: `Anchor the document hash ${hash}` },
   ],
+  [
+    {
+      contract: 'channels',
+      name: 'open',
+      params: {
+        peer: alice,
+        peerKey: new Uint8Array(32).fill(2),
+        disputeMs: 3000,
+        deposits: [
+          { symbol: 'CNYX', amount: 10000n },
+          { symbol: 'PTS', amount: 7n },
+        ],
+      },
+    },
+    {
+      'zh-CN': `向 ${alice} 开设支付通道，存入押金 100.00 CNYX、7 PTS`,
+      en: `Open a payment channel to ${alice} with the deposits 100.00 CNYX, 7 PTS`,
+    },
+  ],
+  [
+    {
+      contract: 'channels',
+      name: 'deposit',
+      params: { channel: hash, deposits: [{ symbol: 'CNYX', amount: 250n }] },
+    },
+    { 'zh-CN': `向通道 ${hash} 追加押金 2.50 CNYX`, en: `Top up the channel ${hash} with 2.50 CNYX` },
+  ],
+  [
+    {
+      contract: 'channels',
+      name: 'cooperativeClose',
+      params: {
+        channel: hash,
+        balances: [{ symbol: 'CNYX', a: 7500n, b: 12500n }],
+        signatureA: new Uint8Array(64),
+        signatureB: new Uint8Array(64),
+      },
+    },
+    {
+      'zh-CN': '开设方得 75.00 CNYX，对方得 125.00 CNYX',
+      en: 'opener gets 75.00 CNYX, peer gets 125.00 CNYX',
+    },
+  ],
+  [
+    { contract: 'channels', name: 'close', params: { channel: hash, proofs: [{}, {}] } },
+    { 'zh-CN': `单方关闭通道 ${hash}，提交 2 份`, en: `Close the channel ${hash} alone with 2 newest` },
+  ],
+  [
+    { contract: 'channels', name: 'challenge', params: { channel: hash, proofs: [{}] } },
+    {
+      'zh-CN': `对通道 ${hash} 的单方关闭提出异议`,
+      en: `Challenge the one-sided close of the channel ${hash}`,
+    },
+  ],
+  [
+    { contract: 'channels', name: 'revealPreimage', params: { preimage: new Uint8Array(32).fill(3) } },
+    { 'zh-CN': `公开哈希锁原像 0x${'03'.repeat(32)}`, en: `preimage 0x${'03'.repeat(32)}` },
+  ],
+  [
+    { contract: 'channels', name: 'settle', params: { channel: hash } },
+    { 'zh-CN': `结算通道 ${hash}`, en: `Settle the channel ${hash}` },
+  ],
+  [
+    { contract: 'channels', name: 'withdraw', params: { channel: hash } },
+    { 'zh-CN': `从已结算的通道 ${hash} 取回`, en: `Withdraw my balance from the settled channel ${hash}` },
+  ],
 ];
 
 function translator(locale: SuiteLocale): Translate {
@@ -110,7 +176,7 @@ function translator(locale: SuiteLocale): Translate {
 
 describe.each(['zh-CN', 'en'] as const)('core action decoders in %s', (locale) => {
   const t = translator(locale);
-  const ctx = createDecodeContext(t, locale, { CNYX: 2 });
+  const ctx = createDecodeContext(t, locale, { CNYX: 2, PTS: 0 });
 
   it.each(samples.map(([action, expected]) => [`${action.contract}.${action.name}`, action, expected]))(
     '%s',

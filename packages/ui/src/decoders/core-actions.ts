@@ -1,4 +1,4 @@
-// How the core contracts' actions (identity, assets, notary, governance) read in the sign dialog and the
+// How the core contracts' actions (identity, assets, notary, governance, channels) read in the sign dialog and the
 // explorer. Each decoder insists on the params it knows: a missing or odd field throws, and the line shows
 // the literal JSON instead of a sentence that would hide it. (Actions have no catalog: a contract's params
 // schema accepts several forms of one value, e.g. a hash as bytes or hex, so the decoders read what they
@@ -29,6 +29,21 @@ const KINDS = ['person', 'organization', 'device', 'service'] as const;
 /** Appends "（备注：…）" / "(memo: …)" when the param is there. */
 function withMemo(t: Translate, sentence: string, memo: string | undefined): string {
   return memo === undefined ? sentence : `${sentence}${t('actions.withMemo', { memo })}`;
+}
+
+/** An array param of objects (deposits, balances, proofs); anything else throws. */
+function list(params: ActionParams, key: string): ActionParams[] {
+  const value = params[key];
+  if (!Array.isArray(value) || value.some((v) => v === null || typeof v !== 'object' || Array.isArray(v)))
+    throw new Error(`param ${key} is not a list`);
+  return value as ActionParams[];
+}
+
+/** A channel's deposits ("100.00 CNYD、5 PTS"), in the asset's decimals where known. */
+function deposits(params: ActionParams, t: Translate, ctx: Parameters<ActionDecoder>[2]): string {
+  return list(params, 'deposits')
+    .map((d) => ctx.amount(text(d, 'amount'), text(d, 'symbol')))
+    .join(t('actions.channels.and'));
 }
 
 export const coreActionDecoders: Record<string, ActionDecoder> = {
@@ -111,4 +126,33 @@ export const coreActionDecoders: Record<string, ActionDecoder> = {
   'governance.vote': (p, t) =>
     t(p.approve === true ? 'actions.governance.voteYes' : 'actions.governance.voteNo', { id: text(p, 'id') }),
   'governance.expire': (p, t) => t('actions.governance.expire', { id: text(p, 'id') }),
+
+  'channels.open': (p, t, ctx) =>
+    t('actions.channels.open', {
+      peer: text(p, 'peer'),
+      deposits: deposits(p, t, ctx),
+      seconds: Math.round(Number(text(p, 'disputeMs')) / 1000),
+    }),
+  'channels.deposit': (p, t, ctx) =>
+    t('actions.channels.deposit', { channel: text(p, 'channel'), deposits: deposits(p, t, ctx) }),
+  'channels.cooperativeClose': (p, t, ctx) =>
+    t('actions.channels.cooperativeClose', {
+      channel: text(p, 'channel'),
+      balances: list(p, 'balances')
+        .map((b) =>
+          t('actions.channels.split', {
+            a: ctx.amount(text(b, 'a'), text(b, 'symbol')),
+            b: ctx.amount(text(b, 'b'), text(b, 'symbol')),
+          }),
+        )
+        .join(t('actions.channels.and')),
+    }),
+  'channels.close': (p, t) =>
+    t('actions.channels.close', { channel: text(p, 'channel'), count: list(p, 'proofs').length }),
+  'channels.challenge': (p, t) =>
+    t('actions.channels.challenge', { channel: text(p, 'channel'), count: list(p, 'proofs').length }),
+  'channels.revealPreimage': (p, t) =>
+    t('actions.channels.revealPreimage', { preimage: text(p, 'preimage') }),
+  'channels.settle': (p, t) => t('actions.channels.settle', { channel: text(p, 'channel') }),
+  'channels.withdraw': (p, t) => t('actions.channels.withdraw', { channel: text(p, 'channel') }),
 };

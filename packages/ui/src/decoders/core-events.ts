@@ -126,7 +126,7 @@ export const coreEventDecoders: Record<string, EventDecoder> = {
     proofAccepted: ({ id, symbol, side, nonce, transferred, locked, by }, t, ctx) =>
       t(e('channels.proofAccepted'), {
         id,
-        side,
+        side: side === 'a' || side === 'b' ? t(e(`channels.side.${side}`)) : side,
         nonce,
         transferred: ctx.amount(transferred, symbol),
         locked: ctx.amount(locked, symbol),

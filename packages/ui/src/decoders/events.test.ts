@@ -58,6 +58,21 @@ describe('describeEvent', () => {
     ).toBe('gx1a replaced its signing key with 0x0aff');
   });
 
+  it('names a channel proof’s side in words, not as a or b', () => {
+    const attrs = {
+      id: 'c1',
+      symbol: 'CNYX',
+      side: 'b',
+      nonce: 3,
+      transferred: '2500',
+      locked: '0',
+      by: 'gx1a',
+    };
+    expect(describeEvent({ contract: 'channels', name: 'proofAccepted', attrs }, t, ctx).text).toBe(
+      'gx1a submitted the peer’s proof no. 3 for channel c1: 25.00 CNYX paid, 0.00 CNYX locked',
+    );
+  });
+
   it('shows an event that does not fit its catalog as JSON, never a sentence that hides it', () => {
     const described = describeEvent(
       {

@@ -58,6 +58,20 @@ export default {
       voteNo: 'Vote no on proposal {id}',
       expire: 'Mark the proposal {id} as expired',
     },
+    channels: {
+      and: ', ',
+      open: 'Open a payment channel to {peer} with the deposits {deposits} (dispute window {seconds} s)',
+      deposit: 'Top up the channel {channel} with {deposits}',
+      split: 'opener gets {a}, peer gets {b}',
+      cooperativeClose: 'Close the channel {channel} as both parties signed: {balances}',
+      close:
+        'Close the channel {channel} alone with {count} newest balance proof(s) (settled after the dispute window)',
+      challenge: 'Challenge the one-sided close of the channel {channel} with {count} newer balance proof(s)',
+      revealPreimage:
+        'Reveal the hash-lock preimage {preimage} on chain, so the locked payment settles on every hop',
+      settle: 'Settle the channel {channel} after its dispute window',
+      withdraw: 'Withdraw my balance from the settled channel {channel}',
+    },
   },
   events: {
     fallback: '{contract}.{event}: {attrs}',
@@ -93,12 +107,13 @@ export default {
       deposited: '{by} deposited {amount} into channel {id} ({total} in all)',
       closing: '{by} closed channel {id} alone; newer proofs are taken until {deadline}',
       proofAccepted:
-        '{by} submitted side {side}’s proof no. {nonce} for channel {id}: {transferred} paid, {locked} locked',
+        '{by} submitted {side}’s proof no. {nonce} for channel {id}: {transferred} paid, {locked} locked',
       preimageRevealed: '{by} revealed the preimage of {hashlock} at {time}',
       settledCooperative: 'Channel {id} closed by both parties: {a} to the opener, {b} to the other party',
       settledDispute:
         'Channel {id} settled after its dispute window: {a} to the opener, {b} to the other party',
       withdrawn: '{by} withdrew {amount} from channel {id}',
+      side: { a: 'the opener', b: 'the peer' },
     },
     notary: { anchored: '{by} anchored the document hash {hash} (type {type})' },
     governance: {

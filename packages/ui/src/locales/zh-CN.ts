@@ -56,6 +56,18 @@ export default {
       voteNo: '对提案 {id} 投反对票',
       expire: '将过期的提案 {id} 标记为过期',
     },
+    channels: {
+      and: '、',
+      open: '向 {peer} 开设支付通道，存入押金 {deposits}（争议期 {seconds} 秒）',
+      deposit: '向通道 {channel} 追加押金 {deposits}',
+      split: '开设方得 {a}，对方得 {b}',
+      cooperativeClose: '经双方签署关闭通道 {channel}：{balances}',
+      close: '单方关闭通道 {channel}，提交 {count} 份最新余额证明（争议期后结算）',
+      challenge: '对通道 {channel} 的单方关闭提出异议，提交 {count} 份更新的余额证明',
+      revealPreimage: '在链上公开哈希锁原像 {preimage}，使锁定的付款在各段通道同时生效',
+      settle: '争议期已过，结算通道 {channel}',
+      withdraw: '从已结算的通道 {channel} 取回自己的余额',
+    },
   },
   events: {
     fallback: '{contract}.{event}：{attrs}',
@@ -89,12 +101,12 @@ export default {
       opened: '{a} 向 {b} 开设通道 {id}（争议期 {seconds} 秒）',
       deposited: '{by} 向通道 {id} 存入 {amount}（累计 {total}）',
       closing: '{by} 单方关闭通道 {id}；{deadline} 前可提交更新的余额证明',
-      proofAccepted:
-        '{by} 为通道 {id} 提交 {side} 方第 {nonce} 号余额证明：已付 {transferred}，锁定 {locked}',
+      proofAccepted: '{by} 为通道 {id} 提交{side}的第 {nonce} 号余额证明：已付 {transferred}，锁定 {locked}',
       preimageRevealed: '{by} 于 {time} 公开了哈希锁 {hashlock} 的原像',
       settledCooperative: '通道 {id} 经双方签署关闭：开设方 {a}，对方 {b}',
       settledDispute: '通道 {id} 争议期结束后结算：开设方 {a}，对方 {b}',
       withdrawn: '{by} 从通道 {id} 提取 {amount}',
+      side: { a: '开设方', b: '对方' },
     },
     notary: { anchored: '{by} 存证：文件哈希 {hash}（类型 {type}）' },
     governance: {
