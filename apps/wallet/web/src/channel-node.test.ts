@@ -2,7 +2,18 @@ import { countersignBytes, signBalanceProof } from '@gongxin/contracts';
 import { toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto';
 import { describe, expect, it } from 'vitest';
-import { type ChannelJson, checkChannelProofs, type ProofJson, parseInvoiceText } from './channel-node';
+import {
+  type ChannelJson,
+  ChannelNodeError,
+  channelNode,
+  checkChannelProofs,
+  checkInvoiceText,
+  failureReason,
+  nodeError,
+  type ProofJson,
+  parseInvoiceText,
+  sendableOn,
+} from './channel-node';
 
 const suite = getSuite('ed25519-sha256');
 const me = suite.randomPrivateKey();
@@ -92,5 +103,78 @@ describe('channel proofs checked in the browser', () => {
       },
     );
     expect(parseInvoiceText('gongxin:pay?to=x')).toBeNull();
+  });
+
+  it('says what is wrong with a pasted invoice', () => {
+    const lock = 'a'.repeat(64);
+    expect(checkInvoiceText('hello')).toEqual({ problem: 'not_invoice' });
+    expect(checkInvoiceText('gongxin-channel:nonsense')).toEqual({ problem: 'not_invoice' });
+    expect(checkInvoiceText(`gongxin-channel:?asset=CNYD&amount=1&hashlock=${lock}`)).toEqual({
+      problem: 'bad_payee',
+    });
+    expect(checkInvoiceText(`gongxin-channel:gx1abc?asset=cnyd&amount=1&hashlock=${lock}`)).toEqual({
+      problem: 'bad_asset',
+    });
+    for (const amount of ['0', '1.5', 'abc', '-1', ''])
+      expect(checkInvoiceText(`gongxin-channel:gx1abc?asset=CNYD&amount=${amount}&hashlock=${lock}`)).toEqual(
+        {
+          problem: 'bad_amount',
+        },
+      );
+    expect(checkInvoiceText('gongxin-channel:gx1abc?asset=CNYD&amount=1&hashlock=12')).toEqual({
+      problem: 'bad_hashlock',
+    });
+    expect(checkInvoiceText(` gongxin-channel:gx1abc?asset=CNYD&amount=2500&hashlock=${lock}\n`)).toEqual({
+      invoice: { payee: 'gx1abc', asset: 'CNYD', amount: '2500' },
+    });
+  });
+});
+
+describe('the channel node as the page speaks of it', () => {
+  const base: ChannelJson = channel(proof(me, 1, 0n), proof(peer, 1, 0n, me));
+  const withAvailable = (status: ChannelJson['status'], available: string): ChannelJson => ({
+    ...base,
+    status,
+    assets: { CNYX: { ...base.assets.CNYX!, available } },
+  });
+
+  it('knows the most one payment can carry: the largest open channel in the asset', () => {
+    const channels = [
+      withAvailable('open', '7500'),
+      withAvailable('open', '12000'),
+      withAvailable('closing', '90000'),
+    ];
+    expect(sendableOn(channels, 'CNYX')).toBe(12000n);
+    expect(sendableOn(channels, 'CNYD')).toBe(0n);
+    expect(sendableOn([], 'CNYX')).toBe(0n);
+  });
+
+  it('sorts the node’s refusals into kinds, with the chain’s code when the chain refused', () => {
+    expect(nodeError(500, 'open refused: insufficient_funds: balance 5 < 10', '/open')).toMatchObject({
+      kind: 'refused',
+      code: 'insufficient_funds',
+    });
+    expect(nodeError(403, 'origin http://x is not allowed', '/status').kind).toBe('forbidden');
+    expect(nodeError(400, 'deposits: 1–8 entries', '/open').kind).toBe('bad_request');
+    const internal = nodeError(502, undefined, '/pay');
+    expect(internal).toBeInstanceOf(ChannelNodeError);
+    expect([internal.kind, internal.detail]).toEqual(['internal', '/pay: HTTP 502']);
+  });
+
+  it('reports a node that does not answer as unreachable', async () => {
+    const error = await channelNode('http://127.0.0.1:9')
+      .status()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelNodeError);
+    expect((error as ChannelNodeError).kind).toBe('unreachable');
+  });
+
+  it('names the known reasons a payment fails', () => {
+    expect(failureReason('no route')).toBe('noRoute');
+    expect(failureReason('no capacity')).toBe('noCapacity');
+    expect(failureReason('channel closed')).toBe('channelClosed');
+    expect(failureReason('amount out of range: a balance proof carries at most 2^64 - 1')).toBe('tooLarge');
+    expect(failureReason('something new')).toBeNull();
+    expect(failureReason(undefined)).toBeNull();
   });
 });

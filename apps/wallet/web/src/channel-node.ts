@@ -69,7 +69,34 @@ export interface PaymentJson {
   at: number;
 }
 
-export class ChannelNodeError extends Error {}
+/**
+ * What went wrong talking to the channel node, for the page to say in its language: it does not answer
+ * (`unreachable`), it does not let this page in (`forbidden`), it refused the request as bad input
+ * (`bad_request`), the chain refused the transaction (`refused`, with the chain's `code`), or it failed
+ * (`internal`). `detail` is the node's own words, shown only in brackets.
+ */
+export type ChannelNodeErrorKind = 'unreachable' | 'forbidden' | 'bad_request' | 'refused' | 'internal';
+
+export class ChannelNodeError extends Error {
+  constructor(
+    readonly kind: ChannelNodeErrorKind,
+    readonly detail: string,
+    /** The chain's error code, when the chain refused the transaction. */
+    readonly code?: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** The node's answer to a failed request, sorted into a kind (and the chain's code, when it refused). */
+export function nodeError(status: number, message: string | undefined, route: string): ChannelNodeError {
+  const detail = message ?? `${route}: HTTP ${status}`;
+  const refused = /\brefused: ([a-z_]+):/.exec(detail);
+  if (refused) return new ChannelNodeError('refused', detail, refused[1]);
+  if (status === 403) return new ChannelNodeError('forbidden', detail);
+  if (status === 400) return new ChannelNodeError('bad_request', detail);
+  return new ChannelNodeError('internal', detail);
+}
 
 export function nodeUrl(): string {
   try {
@@ -92,10 +119,10 @@ async function call<T>(base: string, route: string, body?: unknown): Promise<T> 
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
   } catch (error) {
-    throw new ChannelNodeError(`no channel node answers at ${base} (${(error as Error).message})`);
+    throw new ChannelNodeError('unreachable', (error as Error).message);
   }
   const json = (await res.json().catch(() => ({}))) as T & { message?: string };
-  if (!res.ok) throw new ChannelNodeError(json.message ?? `${route}: HTTP ${res.status}`);
+  if (!res.ok) throw nodeError(res.status, json.message, route);
   return json;
 }
 
@@ -201,12 +228,55 @@ export function checkChannelProofs(suiteId: string, channel: ChannelJson): Proof
   return checks;
 }
 
-export function parseInvoiceText(text: string): { payee: string; asset: string; amount: string } | null {
-  const m = /^gongxin-channel:([^?]+)\?(.*)$/.exec(text.trim());
-  if (!m) return null;
+export interface InvoiceText {
+  payee: string;
+  asset: string;
+  /** Smallest units, as a decimal string. */
+  amount: string;
+}
+
+export type InvoiceProblem = 'not_invoice' | 'bad_payee' | 'bad_asset' | 'bad_amount' | 'bad_hashlock';
+
+/** A pasted invoice read as the node reads it, or what is wrong with it (for the page to say). */
+export function checkInvoiceText(text: string): { invoice: InvoiceText } | { problem: InvoiceProblem } {
+  const m = /^gongxin-channel:([^?]*)\?(.*)$/.exec(text.trim());
+  if (!m) return { problem: 'not_invoice' };
   const q = new URLSearchParams(m[2]);
-  const asset = q.get('asset');
-  const amount = q.get('amount');
-  if (!asset || !amount || !/^[0-9a-f]{64}$/.test(q.get('hashlock') ?? '')) return null;
-  return { payee: m[1]!, asset, amount };
+  const payee = m[1]!;
+  const asset = q.get('asset') ?? '';
+  const amount = q.get('amount') ?? '';
+  if (!/^[0-9a-zA-Z]{1,128}$/.test(payee)) return { problem: 'bad_payee' };
+  if (!/^[A-Z][A-Z0-9]{1,9}$/.test(asset)) return { problem: 'bad_asset' };
+  if (!/^[1-9]\d{0,19}$/.test(amount)) return { problem: 'bad_amount' };
+  if (!/^[0-9a-f]{64}$/.test((q.get('hashlock') ?? '').toLowerCase())) return { problem: 'bad_hashlock' };
+  return { invoice: { payee, asset, amount } };
+}
+
+export function parseInvoiceText(text: string): InvoiceText | null {
+  const checked = checkInvoiceText(text);
+  return 'invoice' in checked ? checked.invoice : null;
+}
+
+/**
+ * The most one payment in `asset` can carry from this node: what it can send on its largest open
+ * channel in that asset (a payment takes one route). 0n when it has no open channel in it.
+ */
+export function sendableOn(channels: readonly ChannelJson[], asset: string): bigint {
+  let most = 0n;
+  for (const c of channels) {
+    const available = c.status === 'open' ? c.assets[asset]?.available : undefined;
+    if (available !== undefined && BigInt(available) > most) most = BigInt(available);
+  }
+  return most;
+}
+
+/** Why a payment failed, as a key of the page's messages; null for a reason it does not know. */
+export function failureReason(reason: string | undefined): string | null {
+  if (reason === undefined) return null;
+  if (reason === 'no route') return 'noRoute';
+  if (reason === 'no capacity') return 'noCapacity';
+  if (reason === 'channel closed') return 'channelClosed';
+  if (reason === 'settled on chain') return 'settledOnChain';
+  if (reason.startsWith('amount out of range')) return 'tooLarge';
+  return null;
 }
