@@ -85,6 +85,12 @@ describe('channels in the wallet', () => {
       const page = await context.newPage();
       page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
       await page.goto(`${suite.url}/wallet/#/channels`);
+      if (name === 'alice') {
+        // A node that does not answer is said in words, with what to check.
+        await input(page, 'channel-node-url').fill('http://127.0.0.1:9');
+        await page.getByTestId('channel-node-connect').click();
+        await expect.poll(() => page.getByTestId('channels-error').textContent()).toContain('连不上通道节点');
+      }
       await input(page, 'channel-node-url').fill(api.url);
       await page.getByTestId('channel-node-connect').click();
       await page.getByTestId('channel-node-address').waitFor({ timeout: 30_000 });
@@ -93,14 +99,33 @@ describe('channels in the wallet', () => {
     const alicePage = await pageFor('alice', apis[0]!);
     const bobPage = await pageFor('bob', apis[1]!);
 
-    // Both link to the suite's hub and open a channel to it from the page.
+    // Both link to the suite's hub and open a channel to it from the page, typing the deposit in yuan.
     for (const page of [alicePage, bobPage]) {
       await page.getByTestId('hub').waitFor();
       await page.getByTestId('use-hub').click();
       await expect.poll(() => input(page, 'open-peer').inputValue()).toBe(hub.address);
       expect(await input(page, 'open-peer-key').inputValue()).toBe(hub.publicKey);
       await input(page, 'open-asset').fill(SYMBOL);
-      await input(page, 'open-amount').fill(DEPOSIT.toString());
+      if (page === alicePage) {
+        // Bad amounts are refused in words before anything is sent.
+        await input(page, 'open-amount').fill('abc');
+        await page.getByTestId('open-submit').click();
+        await expect.poll(() => page.getByTestId('open-amount-error').textContent()).toContain('请输入数字');
+        expect(await page.getByTestId('open-submit').isDisabled()).toBe(true);
+        await page.getByTestId('open-onchain').waitFor();
+        await input(page, 'open-amount').fill('99999999999');
+        await expect
+          .poll(() => page.getByTestId('open-amount-error').textContent())
+          .toContain('超过节点账户链上可用');
+        await input(page, 'open-amount').fill('100');
+        await expect
+          .poll(() => page.getByTestId('open-amount-preview').textContent())
+          .toContain('100.00 CNYD');
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.getByTestId('open-form').scrollIntoViewIfNeeded();
+        await saveScreenshot(page, 'channels-open-form-phone');
+        await page.setViewportSize({ width: 1280, height: 1000 });
+      } else await input(page, 'open-amount').fill('100');
       await page.getByTestId('open-submit').click();
     }
     for (const page of [alicePage, bobPage])
@@ -116,14 +141,33 @@ describe('channels in the wallet', () => {
       .poll(() => bob.channels()[0]?.assets[SYMBOL]?.peerDeposit, { timeout: 60_000 })
       .toBe(DEPOSIT);
 
-    // Bob's invoice, as text and QR code; Alice pays it.
+    // The channel shows yuan to the fen, not smallest units.
+    expect(await alicePage.getByTestId('channel-deposit').first().textContent()).toContain('100.00 CNYD');
+
+    // Bob's invoice (25 yuan), as text and QR code; Alice pays it.
     await input(bobPage, 'invoice-asset').fill(SYMBOL);
-    await input(bobPage, 'invoice-amount').fill(PAID.toString());
+    await input(bobPage, 'invoice-amount').fill('25');
     await bobPage.getByTestId('invoice-submit').click();
     await bobPage.getByTestId('invoice-qr').locator('img').waitFor();
     const invoice = (await bobPage.getByTestId('invoice-text').textContent())!.trim();
     expect(invoice).toMatch(/^gongxin-channel:/);
+    expect(invoice).toContain(`amount=${PAID}`);
+    await bobPage.setViewportSize({ width: 390, height: 844 });
+    await bobPage.getByTestId('invoice-qr').scrollIntoViewIfNeeded();
+    await saveScreenshot(bobPage, 'channels-invoice-phone');
+    await bobPage.setViewportSize({ width: 1280, height: 1000 });
+
+    // A malformed invoice, and one above what the channel can carry, are refused in words.
+    await input(alicePage, 'pay-invoice').fill('gongxin-channel:nonsense');
+    await expect.poll(() => alicePage.getByTestId('pay-problem').textContent()).toContain('发票');
+    expect(await alicePage.getByTestId('pay-submit').isDisabled()).toBe(true);
+    await input(alicePage, 'pay-invoice').fill(invoice.replace(`amount=${PAID}`, 'amount=99999900'));
+    await expect
+      .poll(() => alicePage.getByTestId('pay-problem').textContent())
+      .toContain('超过通道中你可付的');
+    expect(await alicePage.getByTestId('pay-submit').isDisabled()).toBe(true);
     await input(alicePage, 'pay-invoice').fill(invoice);
+    await expect.poll(() => alicePage.getByTestId('pay-preview').textContent()).toContain('25.00 CNYD');
     await alicePage.getByTestId('pay-submit').click();
     await alicePage
       .locator('[data-test="pay-outcome"][data-outcome="completed"]')
@@ -139,14 +183,35 @@ describe('channels in the wallet', () => {
       await expect.poll(() => checks.count()).toBeGreaterThan(0);
       expect(await page.locator('[data-test="channel-check"][data-ok="false"]').count()).toBe(0);
     }
+    expect(await alicePage.getByTestId('channel-payment-amount').first().textContent()).toBe('−25.00 CNYD');
     await saveScreenshot(alicePage, 'channels-paid-desktop');
-    await bobPage.setViewportSize({ width: 390, height: 844 });
-    await saveScreenshot(bobPage, 'channels-received-phone');
-    await bobPage.setViewportSize({ width: 1280, height: 1000 });
+    for (const [page, name] of [
+      [alicePage, 'channels-paid-phone'],
+      [bobPage, 'channels-received-phone'],
+    ] as const) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await saveScreenshot(page, name);
+      await page.setViewportSize({ width: 1280, height: 1000 });
+    }
 
-    // Both close; the nodes settle and withdraw once the dispute window has passed.
-    await alicePage.getByTestId('channel-close').click();
-    await bobPage.getByTestId('channel-close').click();
+    // Both close; the button does not stay active, and the nodes settle and withdraw once the dispute
+    // window has passed.
+    for (const page of [alicePage, bobPage]) {
+      await page.getByTestId('channel-close').click();
+      await expect
+        .poll(async () => {
+          const button = page.getByTestId('channel-close');
+          return (await button.count()) === 0 || (await button.isDisabled());
+        })
+        .toBe(true);
+    }
+    await alicePage.setViewportSize({ width: 390, height: 844 });
+    await alicePage
+      .getByTestId('channel-closing-hint')
+      .waitFor({ timeout: 30_000 })
+      .catch(() => {});
+    await saveScreenshot(alicePage, 'channels-closing-phone');
+    await alicePage.setViewportSize({ width: 1280, height: 1000 });
     const ids = [alice.channels()[0]!.id, bob.channels()[0]!.id];
     await expect
       .poll(
@@ -160,6 +225,27 @@ describe('channels in the wallet', () => {
         { timeout: 60_000, interval: 500 },
       )
       .toBe(true);
+    // The explorer reads Alice's channel actions in words.
+    const explorer = alicePage;
+    await explorer.goto(`${suite.url}/explorer/#/account/${alice.address}`);
+    const opened = explorer.locator('[data-test="activity-item"]', { hasText: '开设通道' }).first();
+    await expect
+      .poll(
+        async () => {
+          if ((await opened.count()) > 0) return true;
+          await explorer.reload();
+          await explorer.waitForLoadState('networkidle');
+          return false;
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe(true);
+    await opened.locator('a[href*="#/tx/"]').first().click();
+    await expect
+      .poll(() => explorer.getByTestId('tx-actions').textContent(), { timeout: 15_000 })
+      .toContain('开设支付通道，存入押金 100.00 CNYD');
+    await saveScreenshot(explorer, 'channels-explorer-open-tx');
+
     expect(await balance(alice.address)).toBe(before.alice - PAID);
     expect(await balance(bob.address)).toBe(before.bob + PAID);
     expect(await balance(hub.address)).toBe(before.hub);
