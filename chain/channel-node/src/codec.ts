@@ -223,8 +223,16 @@ export function decodeRecord(v: Value): DurableRecord {
         hashlock: hash(o.hashlock, 'hashlock'),
         preimage: bytes(o.preimage, 'preimage'),
       };
+    case 'invoice':
+      return {
+        t: 'invoice',
+        hashlock: hash(o.hashlock, 'hashlock'),
+        preimage: bytes(o.preimage, 'preimage'),
+      };
     case 'declined':
       return { t: 'declined', hashlock: hash(o.hashlock, 'hashlock') };
+    case 'paid':
+      return { t: 'paid', hashlock: hash(o.hashlock, 'hashlock') };
     case 'payment':
       return {
         t: 'payment',

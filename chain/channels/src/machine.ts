@@ -61,7 +61,15 @@ export interface NodeConfig {
    * simulator uses it to show that such locks are refunded at their expiry without closing channels.
    */
   readonly holdLocks?: boolean;
+  /**
+   * How long a finished payment's id is remembered after its outcome (default 24 hours); see `pay` for
+   * the idempotency this gives.
+   */
+  readonly paymentIdWindowMs?: number;
 }
+
+/** The default of `NodeConfig.paymentIdWindowMs`. */
+export const PAYMENT_ID_WINDOW_MS = 24 * 3600_000;
 
 /** What the node stores; it restarts from these records alone. */
 export type DurableRecord =
@@ -85,7 +93,12 @@ export type DurableRecord =
       readonly proof: SignedBalanceProof;
       readonly countersignature: Uint8Array;
     }
+  /** A preimage learned from a peer or the chain, kept while a lock on it is pending. */
   | { readonly t: 'preimage'; readonly hashlock: string; readonly preimage: Uint8Array }
+  /** A preimage this node made for an invoice of its own: kept until the invoice is paid. */
+  | { readonly t: 'invoice'; readonly hashlock: string; readonly preimage: Uint8Array }
+  /** An invoice of this node was paid: its preimage is no longer kept. */
+  | { readonly t: 'paid'; readonly hashlock: string }
   /** An incoming lock this node will never claim (its preimage stays unrevealed). */
   | { readonly t: 'declined'; readonly hashlock: string }
   | { readonly t: 'payment'; readonly id: string; readonly asset: string; readonly amount: bigint };
@@ -144,6 +157,12 @@ export interface PayRequest {
   readonly route: readonly string[];
   /** For a payment through others (or a locked direct one): the payee's invoice hash. */
   readonly hashlock?: string;
+  /**
+   * When the caller first made this request, on the node's clock (default: now). A retry carries the
+   * time of the first attempt; a request older than the payment id window is refused, so a retry can
+   * never be taken for a new payment once its id has been forgotten.
+   */
+  readonly createdAt?: number;
 }
 
 interface Signed {
@@ -257,13 +276,36 @@ export class ChannelNode {
   };
   private readonly channels = new Map<string, ChannelState>();
   private readonly byPeer = new Map<string, string[]>();
+  // Per-payment bookkeeping. Everything kept by hashlock is needed only while a lock on that hashlock is
+  // pending in some channel (incoming, outgoing signed or queued; in a closed channel too, since the
+  // chain may still settle it) and goes with the last such lock (`forget`); a hub's memory follows the
+  // payments in flight, not the payments it has ever routed.
+  /**
+   * Known preimages: kept while a lock on the hashlock is pending (to claim an incoming lock off chain or
+   * on chain before its expiry, to refuse the removal of a lock that was paid, to report an outgoing lock
+   * as paid), and for this node's own invoices until they are paid.
+   */
   private readonly preimages = new Map<string, Uint8Array>();
-  /** Preimages on chain: hashlock → block time of the reveal. */
+  /** This node's unpaid invoices (their preimages are in `preimages`). */
+  private readonly invoices = new Set<string>();
+  /** Preimages on chain: hashlock → block time of the reveal (only for hashlocks of pending locks). */
   private readonly onChain = new Map<string, number>();
+  /**
+   * Reveals on chain for hashlocks no lock of ours was on: kept for MAX_LOCK_MS after their block, in the
+   * order they came. The registry settles every lock on such a hashlock that expires after the reveal, also
+   * one that reaches this node later (a delayed batch, a payer reusing a public hashlock), so a lock that
+   * arrives within that time takes the reveal over (`noteInLock`, `noteOutLock`).
+   */
+  private readonly laterReveals = new Map<string, { preimage: Uint8Array; time: number }>();
+  /** Payments this node started whose outcome is not reported yet. */
   private readonly initiated = new Map<string, { asset: string; amount: bigint }>();
+  /**
+   * Ids of payments whose outcome was reported: id → when it is forgotten (the outcome's time plus the
+   * payment id window), in that order. With `initiated` it makes `pay` idempotent (see there).
+   */
+  private readonly recentIds = new Map<string, number>();
   private readonly revealRequested = new Set<string>();
   private readonly failedUpstream = new Set<string>();
-  private readonly reported = new Set<string>();
   /** Locks this node declined (it never forwards or reveals them): their senders may take them back. */
   private readonly declined = new Set<string>();
   /** Why the latest refused batches were refused (the first 16), for diagnostics. */
@@ -306,6 +348,7 @@ export class ChannelNode {
             sentAt: null,
             outcomes: this.outcomesOf(a.out.ops),
           };
+    if (restore.length > 0) this.pruneRestored();
   }
 
   // ---------------------------------------------------------------------------------------- inputs
@@ -335,6 +378,14 @@ export class ChannelNode {
 
   tick(now: number): void {
     this.now = Math.max(this.now, now);
+    for (const [id, until] of this.recentIds) {
+      if (until > this.now) break;
+      this.recentIds.delete(id);
+    }
+    for (const [h, r] of this.laterReveals) {
+      if (r.time + MAX_LOCK_MS >= this.now) break;
+      this.laterReveals.delete(h);
+    }
     // Channels only need a look when a batch may be due for retransmission (or after a restart), or once
     // the earliest lock is within the reveal margin of its expiry; otherwise only queued work is flushed.
     const margin = this.config.revealMarginMs;
@@ -390,22 +441,15 @@ export class ChannelNode {
                   ? l.expiry + 1
                   : Number.POSITIVE_INFINITY;
           if (next < deadline) deadline = next;
-          if (
-            ch.status !== 'open' &&
-            this.now > l.expiry &&
-            this.initiated.has(l.id) &&
-            !this.reported.has(l.id)
-          ) {
+          if (ch.status !== 'open' && this.now > l.expiry && this.initiated.has(l.id)) {
             // The chain settles it: paid if its preimage was there in time, refunded otherwise.
-            this.reported.add(l.id);
-            this.emit({
-              t: 'outcome',
-              id: l.id,
-              outcome: this.knowsPaid(l) ? 'completed' : 'failed',
+            this.finish(
+              l.id,
+              this.knowsPaid(l) ? 'completed' : 'failed',
               asset,
-              amount: l.amount,
-              reason: 'settled on chain',
-            });
+              l.amount,
+              'settled on chain',
+            );
           }
           if (this.now < l.expiry || this.knowsPaid(l)) continue;
           if (ch.status === 'open') this.enqueue(a.out, { t: 'remove', hashlock: l.hashlock });
@@ -439,13 +483,27 @@ export class ChannelNode {
     this.flushAll();
   }
 
-  /** A preimage this node created for an invoice. */
+  /** A preimage this node created for an invoice: kept until a payment to the invoice arrives. */
   addInvoice(preimage: Uint8Array): string {
     const hashlock = hashlockOf(this.config.suite, preimage);
-    this.learnPreimage(hashlock, preimage);
+    if (!this.invoices.has(hashlock)) {
+      this.invoices.add(hashlock);
+      this.preimages.set(hashlock, preimage);
+      this.record({ t: 'invoice', hashlock, preimage });
+    }
     return hashlock;
   }
 
+  /**
+   * Starts a payment. Idempotent by `id`: a request with the id of a payment in flight, or of one whose
+   * outcome was reported less than the payment id window ago (`paymentIdWindowMs`, default 24 hours), is
+   * refused with 'duplicate id' (after a restart, every payment in the log counts as reported at the
+   * restart). Older ids are forgotten, so the node's memory of ids is bounded by the payments it starts
+   * in one window. A retry that states when the request was first made (`createdAt`) is never mistaken
+   * for a new payment: a request older than the window is refused ('request too old …'), and one within
+   * the window finds its id still remembered (an id is forgotten no sooner than a window after its
+   * payment started). A retry without `createdAt` is protected only within the window.
+   */
   pay(req: PayRequest): void {
     const fail = (reason: string) =>
       this.emit({
@@ -464,8 +522,17 @@ export class ChannelNode {
       fail('amount out of range: a balance proof carries at most 2^64 - 1');
       return;
     }
-    if (this.initiated.has(req.id)) {
+    if (this.initiated.has(req.id) || this.recentIds.has(req.id)) {
       fail('duplicate id');
+      return;
+    }
+    const createdAt = req.createdAt ?? this.now;
+    if (!Number.isFinite(createdAt) || createdAt > this.now) {
+      fail('request time is in the future');
+      return;
+    }
+    if (createdAt < this.now - this.idWindow()) {
+      fail(`request too old: payment ids are remembered for ${this.idWindow()} ms, a retry must come sooner`);
       return;
     }
     if (req.route.length > 1 && req.hashlock === undefined) {
@@ -506,6 +573,13 @@ export class ChannelNode {
 
   chainEvent(ev: ChainEvent): void {
     if (ev.t === 'preimage') {
+      // The registry reports every reveal; one for no lock of ours is only kept for a while.
+      if (!this.held(ev.hashlock)) {
+        if (hashlockOf(this.config.suite, ev.preimage) !== ev.hashlock) return;
+        this.laterReveals.delete(ev.hashlock);
+        this.laterReveals.set(ev.hashlock, { preimage: ev.preimage, time: ev.time });
+        return;
+      }
       this.onChain.set(ev.hashlock, ev.time);
       if (hashlockOf(this.config.suite, ev.preimage) === ev.hashlock)
         this.onPreimage(ev.hashlock, ev.preimage, null);
@@ -590,6 +664,23 @@ export class ChannelNode {
     return this.inLocks.size + this.outLocks.size;
   }
 
+  /** Sizes of the per-payment bookkeeping, for tests: what a node keeps for the payments it has seen. */
+  bookkeeping(): Record<string, number> {
+    return {
+      initiated: this.initiated.size,
+      sentLockIds: this.sentLockIds.size,
+      preimages: this.preimages.size,
+      onChain: this.onChain.size,
+      laterReveals: this.laterReveals.size,
+      failedUpstream: this.failedUpstream.size,
+      revealRequested: this.revealRequested.size,
+      declined: this.declined.size,
+      recentIds: this.recentIds.size,
+      invoices: this.invoices.size,
+      indexedHashlocks: this.indexedHashlocks(),
+    };
+  }
+
   /** Whether every batch this node sent was acknowledged and nothing is queued. */
   idle(): boolean {
     for (const ch of this.channels.values()) {
@@ -621,23 +712,115 @@ export class ChannelNode {
   private dropOutLock(hashlock: string, ch: ChannelState): void {
     const list = this.outLocks.get(hashlock);
     if (!list) return;
-    for (const a of ch.assets.values())
-      if (this.projectedOut(a.out).locks.some((l) => l.hashlock === hashlock)) return;
+    if (this.holdsOut(ch, hashlock)) return;
     const rest = list.filter((c) => c !== ch);
     if (rest.length === 0) this.outLocks.delete(hashlock);
     else this.outLocks.set(hashlock, rest);
+  }
+
+  /** Whether a channel holds an outgoing lock on `hashlock`, signed or queued. */
+  private holdsOut(ch: ChannelState, hashlock: string): boolean {
+    for (const a of ch.assets.values()) {
+      if (a.out.signed.locks.some((l) => l.hashlock === hashlock)) return true;
+      if (a.out.projected?.locks.some((l) => l.hashlock === hashlock)) return true;
+    }
+    return false;
+  }
+
+  /** Whether a lock on `hashlock` is pending in any channel, incoming or outgoing, signed or queued. */
+  private held(hashlock: string): boolean {
+    for (const ch of this.inLocks.get(hashlock) ?? [])
+      for (const a of ch.assets.values())
+        if (a.in.signed.locks.some((l) => l.hashlock === hashlock)) return true;
+    for (const ch of this.outLocks.get(hashlock) ?? []) if (this.holdsOut(ch, hashlock)) return true;
+    return false;
+  }
+
+  /**
+   * Drops what is kept by `hashlock` once no channel holds a lock on it any more: nothing can be claimed,
+   * removed, revealed or reported for it then. An unpaid invoice of ours keeps its preimage, and its
+   * decline if we declined a lock on it: the senders were told that the hashlock failed (and may have
+   * failed it further upstream), so a later lock on it is declined too, never claimed.
+   */
+  private forget(hashlock: string): void {
+    if (this.held(hashlock)) return;
+    if (!this.invoices.has(hashlock)) {
+      this.preimages.delete(hashlock);
+      this.declined.delete(hashlock);
+    }
+    this.onChain.delete(hashlock);
+    this.revealRequested.delete(hashlock);
+    this.failedUpstream.delete(hashlock);
+    this.sentLockIds.delete(hashlock);
+    this.inLocks.delete(hashlock);
+    this.outLocks.delete(hashlock);
+  }
+
+  private idWindow(): number {
+    return this.config.paymentIdWindowMs ?? PAYMENT_ID_WINDOW_MS;
+  }
+
+  /** Reports the final outcome of a payment this node started and keeps its id for the id window. */
+  private finish(id: string, outcome: Outcome, asset: string, amount: bigint, reason?: string): void {
+    this.emit({ t: 'outcome', id, outcome, asset, amount, ...(reason !== undefined && { reason }) });
+    if (!this.initiated.delete(id)) return;
+    this.recentIds.delete(id);
+    this.recentIds.set(id, this.now + this.idWindow());
+  }
+
+  /**
+   * After replaying the log, keeps only what pending locks and unfinished payments need: the log holds
+   * every payment and preimage the node ever had. A payment whose outcome may still come (a lock of it
+   * pending, or the batch sent again at the first tick resolves it) stays in flight; every other one
+   * counts as reported now and is remembered for the id window.
+   */
+  private pruneRestored(): void {
+    const live = new Set<string>();
+    for (const ch of this.channels.values())
+      for (const a of ch.assets.values()) {
+        for (const l of a.out.signed.locks) live.add(l.id);
+        const f = a.out.inflight;
+        for (const { id } of f?.outcomes ?? []) live.add(id);
+        for (const op of f?.ops ?? []) if (op.t === 'pay' || op.t === 'lock') live.add(op.id);
+      }
+    for (const id of [...this.initiated.keys()]) {
+      if (live.has(id)) continue;
+      this.initiated.delete(id);
+      this.recentIds.set(id, this.now + this.idWindow());
+    }
+    for (const [h, id] of this.sentLockIds) if (!this.initiated.has(id)) this.sentLockIds.delete(h);
+    // The lock indexes were filled from every record too: keep the hashlocks still pending.
+    for (const h of [
+      ...this.preimages.keys(),
+      ...this.declined,
+      ...this.sentLockIds.keys(),
+      ...this.inLocks.keys(),
+      ...this.outLocks.keys(),
+    ])
+      this.forget(h);
   }
 
   private noteOutLock(hashlock: string, ch: ChannelState): void {
     const list = this.outLocks.get(hashlock);
     if (!list) this.outLocks.set(hashlock, [ch]);
     else if (!list.includes(ch)) list.push(ch);
+    this.takeReveal(hashlock);
   }
 
   private noteInLock(hashlock: string, ch: ChannelState): void {
     const list = this.inLocks.get(hashlock);
     if (!list) this.inLocks.set(hashlock, [ch]);
     else if (!list.includes(ch)) list.push(ch);
+    this.takeReveal(hashlock);
+  }
+
+  /** A lock on a hashlock revealed on chain before it arrived: known as paid from now on. */
+  private takeReveal(hashlock: string): void {
+    const r = this.laterReveals.get(hashlock);
+    if (!r) return;
+    this.laterReveals.delete(hashlock);
+    this.onChain.set(hashlock, r.time);
+    this.learnPreimage(hashlock, r.preimage);
   }
 
   /** Forgets `ch` as a holder of an incoming lock on `hashlock` once none of its assets holds one. */
@@ -755,6 +938,13 @@ export class ChannelNode {
       case 'preimage':
         this.preimages.set(r.hashlock, r.preimage);
         return;
+      case 'invoice':
+        this.preimages.set(r.hashlock, r.preimage);
+        this.invoices.add(r.hashlock);
+        return;
+      case 'paid':
+        this.invoices.delete(r.hashlock);
+        return;
       case 'payment':
         this.initiated.set(r.id, { asset: r.asset, amount: r.amount });
         return;
@@ -775,18 +965,13 @@ export class ChannelNode {
     // Leaving 'open': queued operations were never signed and never will be; a batch in flight may or may
     // not count on chain (whichever proof the receiver submits), so its direct payments count as paid.
     const dropped: string[] = [];
+    const resolved: string[] = [];
     for (const [asset, a] of ch.assets) {
       for (const op of a.out.queue) {
         if ((op.t === 'pay' || op.t === 'lock') && this.initiated.has(op.id))
-          this.emit({
-            t: 'outcome',
-            id: op.id,
-            outcome: 'failed',
-            asset,
-            amount: op.amount,
-            reason: 'channel closed',
-          });
+          this.finish(op.id, 'failed', asset, op.amount, 'channel closed');
         else if (op.t === 'lock') dropped.push(op.hashlock);
+        if (op.t !== 'pay') resolved.push(op.hashlock);
       }
       a.out.queue = [];
       a.out.projected = null;
@@ -794,13 +979,14 @@ export class ChannelNode {
       // whichever of its proofs counts on chain, they stand: report them.
       const f = a.out.inflight;
       for (const { id, outcome } of f?.outcomes ?? []) {
-        const p = this.initiated.get(id)!;
-        this.reported.add(id);
-        this.emit({ t: 'outcome', id, outcome, asset: p.asset, amount: p.amount, reason: 'channel closed' });
+        const p = this.initiated.get(id);
+        if (p) this.finish(id, outcome, p.asset, p.amount, 'channel closed');
       }
+      for (const op of f?.ops ?? []) if (op.t !== 'pay') resolved.push(op.hashlock);
       a.out.inflight = null;
     }
     for (const h of dropped) this.failUpstream(h);
+    for (const h of resolved) this.forget(h);
   }
 
   private openChannelTo(peer: string, asset: string, amount: bigint): ChannelState | undefined {
@@ -829,14 +1015,13 @@ export class ChannelNode {
     // removed) are forgotten here, since a lock comes back to a channel only through enqueue or recovery.
     const holding: ChannelState[] = [];
     for (const ch of list) {
-      let holds = false;
       for (const a of ch.assets.values())
         for (const l of this.projectedOut(a.out).locks) {
           if (l.hashlock !== hashlock) continue;
           if (ch.status === 'open' || this.now <= l.expiry) return true;
-          holds = true;
         }
-      if (holds) holding.push(ch);
+      // A lock signed but queued for removal still counts for `held` until the removal is signed.
+      if (this.holdsOut(ch, hashlock)) holding.push(ch);
     }
     if (holding.length === 0) this.outLocks.delete(hashlock);
     else if (holding.length !== list.length) this.outLocks.set(hashlock, holding);
@@ -866,7 +1051,8 @@ export class ChannelNode {
     const ops = out.queue.slice(0, this.config.maxBatch);
     out.queue = out.queue.slice(ops.length);
     if (out.queue.length === 0) out.projected = null;
-    for (const op of ops) if (op.t === 'lock') this.sentLockIds.set(op.hashlock, op.id);
+    for (const op of ops)
+      if (op.t === 'lock' && this.initiated.has(op.id)) this.sentLockIds.set(op.hashlock, op.id);
     const outcomes = this.outcomesOf(ops);
     const next = applyOps(out.signed, ops);
     const nonce = out.signed.nonce + 1;
@@ -931,9 +1117,12 @@ export class ChannelNode {
     a.out.ackedNonce = nonce;
     a.out.ackedTransferred = f.proof.transferred;
     for (const { id, outcome } of f.outcomes) {
-      const p = this.initiated.get(id)!;
-      this.emit({ t: 'outcome', id, outcome, asset: p.asset, amount: p.amount });
+      const p = this.initiated.get(id);
+      if (p) this.finish(id, outcome, p.asset, p.amount);
     }
+    // The peer holds the proof without the locks this batch paid or removed: forget them if no other
+    // channel holds a lock on the same hashlock.
+    for (const op of f.ops) if (op.t === 'unlock' || op.t === 'remove') this.forget(op.hashlock);
     this.flush(ch, asset, a.out);
   }
 
@@ -950,7 +1139,7 @@ export class ChannelNode {
     return outcomes;
   }
 
-  /** Payment id of every lock this node has sent, by hashlock. */
+  /** Payment id of the pending locks of payments this node started, by hashlock. */
   private readonly sentLockIds = new Map<string, string>();
 
   private onBatch(ch: ChannelState, asset: string, proof: SignedBalanceProof, ops: readonly Op[]): void {
@@ -993,9 +1182,13 @@ export class ChannelNode {
     const next = applyOps(inSide.signed, ops);
     const learned: [string, Uint8Array][] = [];
     for (const op of ops) if (op.t === 'unlock') learned.push([op.hashlock, op.preimage]);
+    // The locks this batch pays, also those it adds and pays at once (a preimage known upstream first).
     const resolved = new Map<string, LockEntry>();
+    const added = new Map<string, LockEntry>();
     for (const op of ops) {
-      const l = op.t === 'unlock' ? inSide.signed.locks.find((x) => x.hashlock === op.hashlock) : undefined;
+      if (op.t === 'lock') added.set(op.hashlock, op);
+      if (op.t !== 'unlock') continue;
+      const l = added.get(op.hashlock) ?? inSide.signed.locks.find((x) => x.hashlock === op.hashlock);
       if (l) resolved.set(l.hashlock, l);
     }
     const countersignature = this.config.suite.sign(countersignBytes(proof), this.config.privateKey);
@@ -1011,6 +1204,9 @@ export class ChannelNode {
         this.noteInLock(op.hashlock, ch);
       } else if (op.t === 'unlock' || op.t === 'remove') this.dropInLock(op.hashlock, ch);
     }
+    // An invoice of ours is paid once the lock on it is unlocked to us: its preimage need not stay.
+    for (const [h, l] of resolved)
+      if (l.route.length === 0 && this.invoices.delete(h)) this.record({ t: 'paid', hashlock: h });
     this.record({
       t: 'in',
       channel: ch.info.id,
@@ -1024,7 +1220,7 @@ export class ChannelNode {
     // The payee decides at once, in the same write, whether it claims a lock: a lock too close to its
     // expiry is declined for good, so neither this node nor its watcher will ever reveal it.
     for (const op of ops) {
-      if (op.t !== 'lock' || op.route.length > 0) continue;
+      if (op.t !== 'lock' || op.route.length > 0 || resolved.has(op.hashlock)) continue;
       if (
         !this.preimages.has(op.hashlock) ||
         op.expiry <= this.now + this.config.revealMarginMs ||
@@ -1034,6 +1230,7 @@ export class ChannelNode {
         this.record({ t: 'declined', hashlock: op.hashlock });
       }
     }
+    for (const op of ops) if (op.t === 'unlock' || op.t === 'remove') this.forget(op.hashlock);
     const ack = () =>
       this.emit({
         t: 'send',
@@ -1145,7 +1342,8 @@ export class ChannelNode {
     }
     if (op.t !== 'lock' || this.config.holdLocks) return;
     if (op.route.length === 0) {
-      // We are the payee.
+      // We are the payee (of a lock this batch may already have paid).
+      if (resolved.has(op.hashlock)) return;
       const preimage = this.preimages.get(op.hashlock);
       if (!preimage || this.declined.has(op.hashlock)) {
         this.refuse(ch, op.hashlock);
@@ -1177,13 +1375,15 @@ export class ChannelNode {
   }
 
   private learnPreimage(hashlock: string, preimage: Uint8Array): void {
-    if (this.preimages.has(hashlock)) return;
+    if (this.preimages.has(hashlock) || !this.held(hashlock)) return;
     this.preimages.set(hashlock, preimage);
     this.record({ t: 'preimage', hashlock, preimage });
   }
 
   /** A preimage learned from the node we sent a lock to (`from`), or from the chain (null). */
   private onPreimage(hashlock: string, preimage: Uint8Array, from: ChannelState | null): void {
+    // A preimage for no lock of ours (a late or stray reveal) is not kept.
+    if (!this.held(hashlock)) return;
     this.learnPreimage(hashlock, preimage);
     // Pay our own outgoing locks on it (the receiver would get them on chain anyway).
     for (const ch of from ? [from] : this.channels.values()) {

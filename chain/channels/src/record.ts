@@ -9,7 +9,17 @@ import type { SignedBalanceProof } from '@gongxin/contracts';
 import type { ChannelInfo, ChannelStatus, DurableRecord } from './machine';
 import type { LockEntry, Op } from './messages';
 
-const TAG = { channel: 1, status: 2, out: 3, in: 4, preimage: 5, declined: 6, payment: 7 } as const;
+const TAG = {
+  channel: 1,
+  status: 2,
+  out: 3,
+  in: 4,
+  preimage: 5,
+  declined: 6,
+  payment: 7,
+  invoice: 8,
+  paid: 9,
+} as const;
 const OP = { pay: 1, lock: 2, unlock: 3, remove: 4 } as const;
 const STATUS: readonly ChannelStatus[] = ['open', 'closing', 'settled'];
 
@@ -197,10 +207,12 @@ export class RecordWriter {
         this.bytes(r.countersignature);
         return;
       case 'preimage':
+      case 'invoice':
         this.str(r.hashlock);
         this.bytes(r.preimage);
         return;
       case 'declined':
+      case 'paid':
         this.str(r.hashlock);
         return;
       case 'payment':
@@ -377,8 +389,14 @@ export function decodeRecord(bytes: Uint8Array): DurableRecord {
     case TAG.preimage:
       out = { t: 'preimage', hashlock: r.str(), preimage: r.bytes() };
       break;
+    case TAG.invoice:
+      out = { t: 'invoice', hashlock: r.str(), preimage: r.bytes() };
+      break;
     case TAG.declined:
       out = { t: 'declined', hashlock: r.str() };
+      break;
+    case TAG.paid:
+      out = { t: 'paid', hashlock: r.str() };
       break;
     case TAG.payment:
       out = { t: 'payment', id: r.str(), asset: r.str(), amount: r.big() };

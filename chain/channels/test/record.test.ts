@@ -27,7 +27,9 @@ describe('binary durable records', () => {
   it('decodes every record it encodes, and a log of them, to the same values', () => {
     const { all } = records();
     const flat = all.flat();
-    expect(new Set(flat.map((r) => r.t))).toEqual(new Set(['channel', 'out', 'in', 'preimage', 'payment']));
+    expect(new Set(flat.map((r) => r.t))).toEqual(
+      new Set(['channel', 'out', 'in', 'preimage', 'invoice', 'paid', 'payment']),
+    );
     const others: DurableRecord[] = [
       { t: 'declined', hashlock: 'ab'.repeat(32) },
       { t: 'status', channel: 'ch-1', status: 'closing' },
