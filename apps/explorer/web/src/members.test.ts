@@ -17,7 +17,7 @@ vi.mock('@gongxin/ui', async (original) => ({
 }));
 
 import ProposeForm from './components/propose-form.vue';
-import { parseKeyFile, payloadSummary } from './members';
+import { byName, keyHex, parseKeyFile, payloadSummary } from './members';
 
 const suite = getSuite('ed25519-sha256');
 const member = 'gx13nrr3ehgc3fzpmkk7rlt88fsqmaakeqv90m0gg';
@@ -120,7 +120,14 @@ describe('operator key files and proposal words', () => {
         name: 'node5',
         operator: member,
       }),
-    ).toEqual({ name: 'node5', key: `0x${toHex(newKey)}`, operator: member, power: '10' });
+    ).toEqual({ name: 'node5', key: toHex(newKey), operator: member, power: '10' });
+    // Keys as the explorer shows them everywhere else: lowercase hex, no prefix.
+    expect(payloadSummary('setPower', { key: `0x${'AB'.repeat(32)}`, power: 3 })).toEqual({
+      key: 'ab'.repeat(32),
+      power: '3',
+    });
+    expect(payloadSummary('removeValidator', { key: 'cd'.repeat(32) })).toEqual({ key: 'cd'.repeat(32) });
+    expect(keyHex(`0X${'Ef'.repeat(32)}`)).toBe('ef'.repeat(32));
     expect(payloadSummary('setCalendar', { year: 2027, holidays: ['01-01', '10-01'], workdays: [] })).toEqual(
       {
         year: '2027',
@@ -132,5 +139,23 @@ describe('operator key files and proposal words', () => {
       name: 'fee.base',
       value: '—',
     });
+  });
+});
+
+describe('validators in order', () => {
+  it('lists validators by name, numbers in names counted as numbers, then by key; the input stays', () => {
+    const set = [
+      { name: 'node10', key: 'aa' },
+      { name: 'node2', key: 'bb' },
+      { name: 'Node1', key: 'cc' },
+      { name: 'node2', key: 'ab' },
+    ];
+    expect(byName(set).map((v) => `${v.name}:${v.key}`)).toEqual([
+      'Node1:cc',
+      'node2:ab',
+      'node2:bb',
+      'node10:aa',
+    ]);
+    expect(set[0]!.name).toBe('node10');
   });
 });

@@ -46,6 +46,25 @@ export function parseKeyFile(text: string): { suite: string; privateKey: string 
   return { suite, privateKey };
 }
 
+/**
+ * A public key as the explorer shows keys everywhere (block proposers, signers, the validator set): lowercase
+ * hex without a prefix. Action params carry bytes as `0x…` hex, so a proposal's key arrives with one.
+ */
+export function keyHex(key: string): string {
+  return key.replace(/^0x/i, '').toLowerCase();
+}
+
+/**
+ * Validators in a stable order: by name (node2 before node10), then by key — the order a member finds
+ * a validator in, the same on every refresh whatever the chain lists first.
+ */
+export function byName<T extends { name: string; key: string }>(validators: readonly T[]): T[] {
+  const names = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  return [...validators].sort(
+    (a, b) => names.compare(a.name, b.name) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+}
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Short text for a proposal's payload: the fields a member checks before voting. */
@@ -56,13 +75,14 @@ export function payloadSummary(kind: string, payload: Json): Record<string, stri
   >;
   const s = (v: Json | undefined) =>
     v === undefined ? '' : Array.isArray(v) ? v.join(', ') : v === null ? '—' : String(v);
+  const key = (v: Json | undefined) => (typeof v === 'string' ? keyHex(v) : s(v));
   switch (kind) {
     case 'addValidator':
-      return { name: s(p.name), key: s(p.key), operator: s(p.operator), power: s(p.power) };
+      return { name: s(p.name), key: key(p.key), operator: s(p.operator), power: s(p.power) };
     case 'removeValidator':
-      return { key: s(p.key) };
+      return { key: key(p.key) };
     case 'setPower':
-      return { key: s(p.key), power: s(p.power) };
+      return { key: key(p.key), power: s(p.power) };
     case 'grantAuthority':
       return { address: s(p.address), name: s(p.name), scopes: s(p.scopes) };
     case 'revokeAuthority':

@@ -31,6 +31,8 @@ vi.mock('./api', () => ({
   },
 }));
 
+import type { ProposalItem } from './api';
+import ProposalLine from './components/proposal-line.vue';
 import AccountView from './views/account-view.vue';
 import BlockView from './views/block-view.vue';
 import HomeView from './views/home-view.vue';
@@ -63,6 +65,7 @@ function plugins() {
       { path: '/did/:did', name: 'did', component: { template: '<div />' } },
       { path: '/validators', name: 'validators', component: { template: '<div />' } },
       { path: '/search', name: 'search', component: { template: '<div />' } },
+      { path: '/members/proposals/:id', name: 'proposal', component: { template: '<div />' } },
     ],
   });
   return [createSuiteI18n({ 'zh-CN': zhCN, en }), router, createPinia()];
@@ -228,6 +231,99 @@ describe('an account', () => {
     expect(mocks.activity).toHaveBeenCalledWith({ address: bob, cursor: '7.0.0' });
     expect(wrapper.findAll('[data-test="event-line"]')).toHaveLength(2);
     expect(wrapper.find('[data-test="load-more"]').exists()).toBe(false);
+  });
+});
+
+describe('an account with roles', () => {
+  it('names its identity roles, its authority scopes and its activity roles in words, keys on hover', async () => {
+    mocks.account.mockResolvedValue({
+      address: bob,
+      nonce: 3,
+      keys: [],
+      keysFromAddress: true,
+      balances: [],
+      identity: {
+        account: null,
+        attestation: null,
+        roles: ['parking/operator', 'registry/authority', 'notes/scribe'],
+        authority: { name: '福田监管局', scopes: ['identity', 'registry'] },
+      },
+      activity: {
+        items: [
+          {
+            height: 4,
+            txIndex: 0,
+            eventIndex: 0,
+            time: 1_795_537_426_361,
+            txId,
+            roles: ['owner', 'signedBy'],
+            ok: true,
+            code: null,
+            eventCount: 1,
+            events: [{ ...transferred, height: 4 }],
+          },
+        ],
+        nextCursor: null,
+      },
+      decimals: { CNYX: 2 },
+    });
+    const wrapper = mount(AccountView, { props: { address: bob }, global: { plugins: plugins() } });
+    await flushPromises();
+    const roles = wrapper.findAll('[data-test="role"]');
+    expect(roles.map((r) => r.text())).toEqual([
+      '智慧停车 · 停车场运营方',
+      '企业链 · 登记机关',
+      'notes · scribe',
+    ]);
+    expect(roles[0]!.attributes('title')).toBe('parking/operator');
+    expect(wrapper.get('[data-test="identity"]').text()).toContain('福田监管局（权限：身份认证、企业链）');
+    const activity = wrapper.get('[data-test="activity-item"]').text();
+    expect(activity).toContain('所有者');
+    expect(activity).toContain('签署方');
+    expect(wrapper.html()).not.toContain('{{');
+  });
+});
+
+describe('a proposal in the members’ list', () => {
+  const proposal = (activationHeight: number | null): ProposalItem => ({
+    id: 'cd'.repeat(32),
+    kind: 'setPower',
+    payload: { key: `0x${'AB'.repeat(32)}`, power: 20 },
+    status: 'passed',
+    votes: [],
+    proposer: alice,
+    createdAt: 50,
+    deadline: 90,
+    txId,
+    yes: 30,
+    no: 0,
+    threshold: 27,
+    totalPower: 40,
+    activationHeight,
+    decidedHeight: 60,
+    decidedTxId: txId,
+  });
+
+  it('links its activation height to the block once the chain has it, and shows the key without 0x', async () => {
+    const wrapper = mount(ProposalLine, {
+      props: { proposal: proposal(68), height: 70 },
+      global: { plugins: plugins() },
+    });
+    const activation = wrapper.get('[data-test="proposal-activation"]');
+    expect(activation.text()).toBe('自高度 #68 起生效');
+    expect(activation.get('a').attributes('href')).toContain('#/block/68');
+    expect(wrapper.get('[data-test="proposal-title"]').text()).toBe('ababababab…abababab');
+    expect(wrapper.get('[data-test="proposal-title"]').attributes('title')).toBe('ab'.repeat(32));
+  });
+
+  it('leaves a height the chain has not reached as text, with the blocks to go', async () => {
+    const wrapper = mount(ProposalLine, {
+      props: { proposal: proposal(68), height: 65 },
+      global: { plugins: plugins() },
+    });
+    const activation = wrapper.get('[data-test="proposal-activation"]');
+    expect(activation.text()).toBe('在高度 #68 生效（还有 3 个区块）');
+    expect(activation.find('a').exists()).toBe(false);
   });
 });
 
