@@ -189,6 +189,8 @@ async function journey() {
   );
   expect(await m1.getByTestId('proposal-tally').textContent()).toContain('赞成 10、反对 0，需赞成 27');
   expect(await m1.getByTestId('vote-done').textContent()).toContain('赞成');
+  // The key as the explorer shows keys everywhere: lowercase hex, no 0x.
+  expect((await m1.getByTestId('proposal-key').textContent())?.trim()).toBe(node5Key);
   await shot(m1, 'console-proposal-open');
 
   // 2. Members 2 and 3, each in their own browser (3 on a phone), vote for it.
@@ -263,6 +265,19 @@ async function journey() {
   expect(Number(await row5.getByTestId('node-peers').textContent())).toBe(4);
   // Commit intervals in seconds, with their unit.
   expect(await row5.getByTestId('node-latency').textContent()).toMatch(/\d 秒/);
+  // Validators by name; each key as on the proposal, the passed proposal's activation height a block link.
+  expect(
+    await m1
+      .locator('[data-test="member-validator"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name'))),
+  ).toEqual(['node1', 'node2', 'node3', 'node4', 'node5']);
+  expect(await node5.getByTestId('member-validator-key').getAttribute('title')).toBe(node5Key);
+  const passed = m1.locator(`[data-test="proposal"][data-id="${id}"]`);
+  await expect
+    .poll(async () => passed.getByTestId('proposal-activation').locator('a').getAttribute('href'), {
+      timeout: 30_000,
+    })
+    .toContain(`#/block/${activation}`);
   await shot(m1, 'console-desktop');
 
   const phone = await browser.newContext(PHONE);

@@ -94,6 +94,9 @@ describe('存证 / proof of existence in Chromium', () => {
       })(),
     ]);
     await z.getByTestId('notary-anchored').waitFor({ timeout: 30_000 });
+    // Anchored once is enough: the button has given way to the anchored state and its receipt.
+    expect(await z.getByTestId('notary-anchored').getAttribute('data-state')).toBe('anchored');
+    expect(await z.getByTestId('notary-anchor').count()).toBe(0);
     const receiptFile = path.join(workDir, 'lease.receipt.json');
     await download.saveAs(receiptFile);
     expect(download.suggestedFilename()).toBe('lease.txt.receipt.json');
@@ -109,6 +112,22 @@ describe('存证 / proof of existence in Chromium', () => {
     const v = await newPage(390, 844, 'visitor');
     await v.goto(`${suite.url}/explorer/#/notary`);
     await v.getByTestId('notary').waitFor({ timeout: 30_000 });
+    // The same file again, on a page signed in nowhere: the page finds its anchor on chain and offers its
+    // receipt, not a second anchor.
+    await v.getByTestId('notary-file').setInputFiles(original);
+    await v.getByTestId('notary-existing').waitFor({ timeout: 30_000 });
+    expect(await v.getByTestId('notary-anchor').count()).toBe(0);
+    expect(await v.getByTestId('notary-existing').textContent()).toContain(`#${receipt.block.height}`);
+    expect(await v.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await saveScreenshot(v, 'notary-existing-phone');
+    const [again] = await Promise.all([
+      v.waitForEvent('download', { timeout: 60_000 }),
+      v.getByTestId('notary-receipt').click(),
+    ]);
+    expect(again.suggestedFilename()).toBe('lease.txt.receipt.json');
+    await expect
+      .poll(async () => v.getByTestId('notary-anchored').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('already');
     await v.context().setOffline(true);
     await v.getByTestId('receipt-file').setInputFiles(receiptFile);
     await v.getByTestId('receipt-document').setInputFiles(original);

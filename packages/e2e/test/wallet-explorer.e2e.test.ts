@@ -2,6 +2,7 @@
 // citizen) issues an asset, sends some to Li, and hands out a red packet that Li and Wang claim, each action
 // signed in their own browser's keyring. The explorer then shows every one of those txs in words, with a
 // proof that verifies in the page — and that stops verifying, visibly, once a byte of it is changed.
+import { demoAccounts } from '@gongxin/passport-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
@@ -191,6 +192,14 @@ describe('wallet and explorer in Chromium', () => {
     }
     await saveScreenshot(x, 'explorer-account-claim');
 
+    // The front page's charts carry their units on the axes, not only in the captions.
+    await x.goto(`${suite.url}/explorer/#/`);
+    await expect
+      .poll(async () => x.getByTestId('chart-tps').textContent(), { timeout: 30_000 })
+      .toContain('笔/秒');
+    expect(await x.getByTestId('chart-block-time').textContent()).toContain('秒');
+    await saveScreenshot(x, 'explorer-home');
+
     // 6. The proof of the send, opened and edited in the page: the same check now fails and says where.
     await x.goto(`${suite.url}/explorer/#/tx/${sendTx}`);
     const panel = x.getByTestId('proof-panel');
@@ -267,6 +276,18 @@ describe('wallet and explorer in Chromium', () => {
     expect(await named.getAttribute('href')).toContain('#/account/gx1');
     expect(await named.textContent()).toContain('…');
     await saveScreenshot(ph, 'explorer-account-phone');
+
+    // An authority's account: its roles and scopes in words, not as keys (`registry/authority`).
+    const registrar = demoAccounts().find((a) => a.id === 'registry-registrar')!;
+    await ph.goto(`${suite.url}/explorer/#/account/${registrar.address}`);
+    const role = ph.locator('[data-test="role"][data-role="registry/authority"]');
+    await role.waitFor({ timeout: 30_000 });
+    expect(await role.textContent()).toContain('企业链 · 登记机关');
+    const identity = (await ph.getByTestId('identity').textContent()) ?? '';
+    expect(identity).toContain('权限：企业链');
+    expect(identity).not.toMatch(/\{\{|registry\/authority|explorer\./);
+    expect(await narrow()).toBeLessThanOrEqual(390);
+    await saveScreenshot(ph, 'explorer-account-roles-phone');
 
     // Block 1: its parent is the genesis block, its proposer named as the validator set names it.
     await ph.goto(`${suite.url}/explorer/#/block/1`);
