@@ -34,7 +34,7 @@ const samples: [Action, { 'zh-CN': string; en: string }][] = [
   ],
   [
     { contract: 'identity', name: 'rotateKey', params: { newKey: new Uint8Array(32).fill(1) } },
-    { 'zh-CN': `换成 0x${'01'.repeat(32)}`, en: `with 0x${'01'.repeat(32)}` },
+    { 'zh-CN': `换成 ${'01'.repeat(32)}（`, en: `with ${'01'.repeat(32)} (` },
   ],
   [
     {
@@ -156,7 +156,7 @@ const samples: [Action, { 'zh-CN': string; en: string }][] = [
   ],
   [
     { contract: 'channels', name: 'revealPreimage', params: { preimage: new Uint8Array(32).fill(3) } },
-    { 'zh-CN': `公开哈希锁原像 0x${'03'.repeat(32)}`, en: `preimage 0x${'03'.repeat(32)}` },
+    { 'zh-CN': `公开哈希锁原像 ${'03'.repeat(32)}，`, en: `preimage ${'03'.repeat(32)} ` },
   ],
   [
     { contract: 'channels', name: 'settle', params: { channel: hash } },
@@ -186,6 +186,8 @@ describe.each(['zh-CN', 'en'] as const)('core action decoders in %s', (locale) =
       expect(described.text).toContain((expected as Record<SuiteLocale, string>)[locale]);
       // A missing message would show its key.
       expect(described.text).not.toMatch(/actions\.|sign\./);
+      // Keys, hashes and bytes read as the explorer shows them everywhere: lowercase hex, no prefix.
+      expect(described.text).not.toMatch(/0x/i);
     },
   );
 });
@@ -211,6 +213,31 @@ describe('describeAction', () => {
       ctx,
     );
     expect(odd.text).toBe('Call x.y with params {"big":"1180591620717411303424","raw":"0x0102"}');
+  });
+
+  it('writes keys, hashes and a proposal’s bytes as lowercase hex without a prefix, whatever form they come in', () => {
+    const key = 'AB'.repeat(32);
+    expect(
+      describeAction({ contract: 'identity', name: 'rotateKey', params: { newKey: `0x${key}` } }, t, ctx)
+        .text,
+    ).toContain(`with ${key.toLowerCase()} (`);
+    expect(
+      describeAction({ contract: 'notary', name: 'anchor', params: { hash: key, type: 'pdf' } }, t, ctx).text,
+    ).toBe(`Anchor the document hash ${key.toLowerCase()} (type pdf)`);
+    const propose = describeAction(
+      {
+        contract: 'governance',
+        name: 'propose',
+        params: { kind: 'removeValidator', payload: { key: new Uint8Array(32).fill(0xcd) } },
+      },
+      t,
+      ctx,
+    );
+    expect(propose.text).toContain(`{"key":"${'cd'.repeat(32)}"}`);
+    // Not hex at all: the literal params, not a sentence.
+    expect(
+      describeAction({ contract: 'identity', name: 'rotateKey', params: { newKey: 'zz' } }, t, ctx).decoded,
+    ).toBe(false);
   });
 
   it('lets apps register decoders and refuses malformed keys', () => {

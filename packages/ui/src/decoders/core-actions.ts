@@ -18,6 +18,31 @@ function text(params: ActionParams, key: string): string {
 const optional = (params: ActionParams, key: string) =>
   params[key] === undefined ? undefined : text(params, key);
 
+/**
+ * Bytes and hashes as the explorer shows keys and hashes everywhere: lowercase hex without a prefix (the
+ * page shortens long ones in the middle). Params carry bytes as `0x…` hex, and a hash may come as bytes or
+ * as hex of either case; anything that is not hex throws.
+ */
+function hexText(value: JsonValue | undefined, what = 'value'): string {
+  if (typeof value !== 'string' || !/^(0x)?[0-9a-fA-F]*$/.test(value)) throw new Error(`${what} is not hex`);
+  return value.replace(/^0x/, '').toLowerCase();
+}
+
+const hexParam = (params: ActionParams, key: string) => hexText(params[key], `param ${key}`);
+
+/** A governance payload as JSON, with its bytes (a validator's key) written as the explorer writes keys. */
+function payloadJson(value: JsonValue | undefined): string {
+  const plain = (v: JsonValue): JsonValue =>
+    typeof v === 'string' && /^0x([0-9a-fA-F]{2})+$/.test(v)
+      ? hexText(v)
+      : Array.isArray(v)
+        ? v.map(plain)
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+          : v;
+  return JSON.stringify(plain(value ?? null));
+}
+
 /** A word for a known enum value (`actions.kind.person`), the value itself otherwise. */
 function word(t: Translate, group: string, value: JsonValue | undefined, known: readonly string[]): string {
   if (typeof value !== 'string') throw new Error(`${group} is missing`);
@@ -63,7 +88,7 @@ export const coreActionDecoders: Record<string, ActionDecoder> = {
       role: text(p, 'role'),
       reason: text(p, 'reason'),
     }),
-  'identity.rotateKey': (p, t) => t('actions.identity.rotateKey', { key: text(p, 'newKey') }),
+  'identity.rotateKey': (p, t) => t('actions.identity.rotateKey', { key: hexParam(p, 'newKey') }),
   'identity.revokeAttestation': (p, t) =>
     t('actions.identity.revokeAttestation', { subject: text(p, 'subject'), reason: text(p, 'reason') }),
 
@@ -119,10 +144,10 @@ export const coreActionDecoders: Record<string, ActionDecoder> = {
       reason: text(p, 'reason'),
     }),
 
-  'notary.anchor': (p, t) => t('actions.notary.anchor', { hash: text(p, 'hash'), type: text(p, 'type') }),
+  'notary.anchor': (p, t) => t('actions.notary.anchor', { hash: hexParam(p, 'hash'), type: text(p, 'type') }),
 
   'governance.propose': (p, t) =>
-    t('actions.governance.propose', { kind: text(p, 'kind'), payload: JSON.stringify(p.payload ?? null) }),
+    t('actions.governance.propose', { kind: text(p, 'kind'), payload: payloadJson(p.payload) }),
   'governance.vote': (p, t) =>
     t(p.approve === true ? 'actions.governance.voteYes' : 'actions.governance.voteNo', { id: text(p, 'id') }),
   'governance.expire': (p, t) => t('actions.governance.expire', { id: text(p, 'id') }),
@@ -152,7 +177,7 @@ export const coreActionDecoders: Record<string, ActionDecoder> = {
   'channels.challenge': (p, t) =>
     t('actions.channels.challenge', { channel: text(p, 'channel'), count: list(p, 'proofs').length }),
   'channels.revealPreimage': (p, t) =>
-    t('actions.channels.revealPreimage', { preimage: text(p, 'preimage') }),
+    t('actions.channels.revealPreimage', { preimage: hexParam(p, 'preimage') }),
   'channels.settle': (p, t) => t('actions.channels.settle', { channel: text(p, 'channel') }),
   'channels.withdraw': (p, t) => t('actions.channels.withdraw', { channel: text(p, 'channel') }),
 };

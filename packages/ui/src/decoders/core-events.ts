@@ -27,7 +27,8 @@ function lockRef(t: Translate, ref: string): string {
   return ref.startsWith('packet:') ? t(e('packetRef'), { id: ref.slice(7) }) : ref;
 }
 
-const hex = (bytes: Uint8Array) => `0x${toHex(bytes)}`;
+/** Bytes (a key) as the explorer shows keys everywhere: lowercase hex without a prefix. */
+const hex = (bytes: Uint8Array) => toHex(bytes).toLowerCase();
 
 type Args = [t: Translate, ctx: DecodeContext];
 

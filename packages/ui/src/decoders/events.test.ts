@@ -32,6 +32,8 @@ describe.each(['zh-CN', 'en'] as const)('core event decoders in %s', (locale) =>
       expect(described.decoded).toBe(true);
       // Every placeholder filled, no message key shown in place of a missing message.
       expect(described.text).not.toMatch(/\{\w+\}|events\.|actions\./);
+      // Keys and other bytes read as the explorer shows them everywhere: lowercase hex, no prefix.
+      expect(described.text).not.toMatch(/0x/i);
     },
   );
 });
@@ -50,12 +52,12 @@ describe('describeEvent', () => {
         {
           contract: 'identity',
           name: 'keyRotated',
-          attrs: { address: 'gx1a', key: '0x0aff', previousKey: '0x01' },
+          attrs: { address: 'gx1a', key: '0x0AFF', previousKey: '0x01' },
         },
         t,
         ctx,
       ).text,
-    ).toBe('gx1a replaced its signing key with 0x0aff');
+    ).toBe('gx1a replaced its signing key with 0aff');
   });
 
   it('names a channel proof’s side in words, not as a or b', () => {
