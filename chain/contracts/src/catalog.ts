@@ -54,6 +54,10 @@ export interface Attr<R, E = R, O extends boolean = false> {
   readonly example: JsonValue;
   /** The same attribute, absent from some events. */
   optional(): Attr<R, E, true>;
+  /** A list's item, so readers can walk a catalog's kinds (which attributes name accounts, say). */
+  readonly item?: AnyAttr;
+  /** A record's own attributes, likewise. */
+  readonly fields?: EventSchema;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the variance of attributes of any type
@@ -93,6 +97,7 @@ function attr<R, E = R>(
   example: JsonValue,
   read: (json: unknown) => R,
   check: (value: unknown) => string | null,
+  inner: { readonly item?: AnyAttr; readonly fields?: EventSchema } = {},
 ): Attr<R, E, false> {
   const make = <O extends boolean>(isOptional: O): Attr<R, E, O> => ({
     type,
@@ -101,6 +106,7 @@ function attr<R, E = R>(
     check,
     example,
     optional: () => make(true),
+    ...inner,
   });
   return make(false);
 }
@@ -241,6 +247,7 @@ export const attrs = {
         }
         return null;
       },
+      { item },
     ),
   /** A map with fixed attributes of its own (a validator record). */
   struct: <S extends EventSchema>(schema: S) =>
@@ -252,6 +259,7 @@ export const attrs = {
         const problems = checkSchema(schema, value);
         return problems.length === 0 ? null : problems.join('; ');
       },
+      { fields: schema },
     ),
   /** Any chain value, read as the API gives it (a governance parameter's value). */
   value: () =>

@@ -89,6 +89,14 @@ const en: Shape<typeof zhCN> = {
       sellers: 'seller',
       signedBy: 'signed by',
       validators: 'validator',
+      // A channel's two parties (a opened it to b), and accounts named inside an event's lists or records:
+      // copyright owners, royalty and parking settlement payees, representatives in an imported register.
+      a: 'channel opener',
+      b: 'channel peer',
+      owners: 'rights holder',
+      payments: 'royalty payee',
+      lines: 'settlement payee',
+      records: 'representative (imported)',
     },
     // App ids (an identity role is `app/role`, an authority's scopes are app ids) and each app's roles.
     apps: {

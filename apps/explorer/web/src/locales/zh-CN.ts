@@ -86,6 +86,14 @@ export default {
       sellers: '卖方',
       signedBy: '签署方',
       validators: '验证者',
+      // A channel's two parties (a opened it to b), and accounts named inside an event's lists or records:
+      // copyright owners, royalty and parking settlement payees, representatives in an imported register.
+      a: '通道开设方',
+      b: '通道对方',
+      owners: '权利人',
+      payments: '版税收款方',
+      lines: '分账收款方',
+      records: '代表人（批量导入）',
     },
     // App ids (an identity role is `app/role`, an authority's scopes are app ids) and each app's roles.
     apps: {
