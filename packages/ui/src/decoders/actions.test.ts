@@ -240,6 +240,41 @@ describe('describeAction', () => {
     ).toBe(false);
   });
 
+  it('shows channel amounts in yuan exactly, up to the chain’s largest amount, once decimals are known', () => {
+    const max = 2n ** 63n - 1n;
+    const yuan = createDecodeContext(t, 'en', { CNYD: 2 });
+    const open = describeAction(
+      {
+        contract: 'channels',
+        name: 'open',
+        params: {
+          peer: alice,
+          peerKey: new Uint8Array(32),
+          disputeMs: 60000,
+          deposits: [{ symbol: 'CNYD', amount: max }],
+        },
+      },
+      t,
+      yuan,
+    );
+    expect(open.text).toContain('with the deposits 92,233,720,368,547,758.07 CNYD');
+    const close = describeAction(
+      {
+        contract: 'channels',
+        name: 'cooperativeClose',
+        params: {
+          channel: hash,
+          balances: [{ symbol: 'CNYD', a: max - 1n, b: 1n }],
+          signatureA: new Uint8Array(64),
+          signatureB: new Uint8Array(64),
+        },
+      },
+      t,
+      yuan,
+    );
+    expect(close.text).toContain('opener gets 92,233,720,368,547,758.06 CNYD, peer gets 0.01 CNYD');
+  });
+
   it('lets apps register decoders and refuses malformed keys', () => {
     registerActionDecoder('welfare.disburse', (p, _t, c) => `Pay ${c.amount(p.amount, p.symbol)} to ${p.to}`);
     const described = describeAction(

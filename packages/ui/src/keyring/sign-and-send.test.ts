@@ -205,6 +205,28 @@ describe('signAndSend', () => {
     await expect(sent).rejects.toMatchObject({ code: 'cancelled' });
   });
 
+  it('shows a channel’s deposits in the asset’s decimals, looked up from the symbols nested in its params', async () => {
+    const { keyring } = await page();
+    i18n.global.locale.value = 'en';
+    const open: Action = {
+      contract: 'channels',
+      name: 'open',
+      params: {
+        peer: friend,
+        peerKey: new Uint8Array(32).fill(2),
+        disputeMs: 60_000,
+        deposits: [{ symbol: 'CNYX', amount: 1_000_001n }],
+      },
+    };
+    const sent = keyring.signAndSend([open]);
+    await dialogShown();
+    expect(actionTexts()).toEqual([
+      `Open a payment channel to ${friend} with the deposits 10,000.01 CNYX (dispute window 60 s)`,
+    ]);
+    await wrapper!.find('[data-test="sign-cancel"]').trigger('click');
+    await expect(sent).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
   it('throws a ChainError with the node’s code when the tx is refused, and returns failed receipts', async () => {
     const { keyring } = await page();
     submit = () => {

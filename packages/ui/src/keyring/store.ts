@@ -67,10 +67,25 @@ interface Stored {
 
 const SYMBOL = /^[A-Z][A-Z0-9]{1,11}$/;
 
+/**
+ * The assets an action's amounts are in: every `symbol` of its params, top level (a transfer) or nested
+ * (a channel's deposits, balances and proofs each name their asset).
+ */
 function symbolsOf(actions: readonly Action[]): string[] {
-  return actions
-    .map((a) => a.params.symbol)
-    .filter((s): s is string => typeof s === 'string' && SYMBOL.test(s));
+  const found = new Set<string>();
+  const walk = (value: unknown, depth: number): void => {
+    if (value === null || typeof value !== 'object' || value instanceof Uint8Array || depth > 8) return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, depth + 1);
+      return;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (key === 'symbol' && typeof item === 'string' && SYMBOL.test(item)) found.add(item);
+      else walk(item, depth + 1);
+    }
+  };
+  for (const action of actions) walk(action.params, 0);
+  return [...found];
 }
 
 export const useKeyring = defineStore('gongxin-keyring', () => {

@@ -17,15 +17,28 @@ export async function stateValue<T>(client: ChainClient, key: string): Promise<T
   }
 }
 
-/** Top-level `symbol` params and attributes: the assets whose decimals a page needs to show amounts. */
+// An asset symbol as the assets contract writes them: anything else is not looked up.
+const SYMBOL = /^[A-Z][A-Z0-9]{1,11}$/;
+
+/**
+ * The assets a page needs the decimals of to show amounts: every `symbol` in params and attributes, top
+ * level or nested (a channel's deposits, balances and proofs each name their asset). Only symbol-shaped
+ * text counts, so a failed tx's odd params cannot make the page ask the node about arbitrary keys.
+ */
 export function symbolsIn(values: Iterable<JsonValue | undefined>): Set<string> {
   const symbols = new Set<string>();
-  for (const value of values) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const symbol = (value as Record<string, JsonValue>).symbol;
-      if (typeof symbol === 'string') symbols.add(symbol);
+  const walk = (value: JsonValue | undefined, depth: number): void => {
+    if (value === null || typeof value !== 'object' || depth > 8) return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, depth + 1);
+      return;
     }
-  }
+    for (const [key, item] of Object.entries(value)) {
+      if (key === 'symbol' && typeof item === 'string' && SYMBOL.test(item)) symbols.add(item);
+      else walk(item, depth + 1);
+    }
+  };
+  for (const value of values) walk(value, 0);
   return symbols;
 }
 
