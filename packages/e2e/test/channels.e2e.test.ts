@@ -240,6 +240,12 @@ describe('channels in the wallet', () => {
         { timeout: 30_000, interval: 1_000 },
       )
       .toBe(true);
+    // Her part in it is named in words: she opened the channel.
+    expect(await opened.textContent()).toContain('通道开设方');
+    await saveScreenshot(explorer, 'channels-explorer-account');
+    await explorer.setViewportSize({ width: 390, height: 844 });
+    await saveScreenshot(explorer, 'channels-explorer-account-phone');
+    await explorer.setViewportSize({ width: 1280, height: 1000 });
     await opened.locator('a[href*="#/tx/"]').first().click();
     await expect
       .poll(() => explorer.getByTestId('tx-actions').textContent(), { timeout: 15_000 })
