@@ -5,20 +5,73 @@
 // Origin is refused, so another web page the person visits cannot pay from their node.
 //
 //   GET  /status                       address, key, link port, channels, counters
-//   GET  /payments                     newest first
+//   GET  /payments?limit=&before=      {payments, next?}: in flight and the newest finished, newest first;
+//                                      `before=<next>` pages on to older ones (from the node's log)
 //   POST /invoice  {asset, amount}     → {invoice, hashlock}
 //   POST /pay      {invoice} | {payee, asset, amount}  → the payment once completed or failed
 //   POST /open     {peer, peerKey, deposits: [{symbol, amount}], disputeMs?}  → {channel}
 //   POST /deposit  {channel, deposits}
 //   POST /close    {channel}
 //   POST /connect  {url}
+//
+// Every error answers `{code, message, params?}`: `code` is stable, for programs (the wallet says it in
+// the person's language from `code` and `params`); `message` is English, for logs and the command line.
+// Bad input is a 400 and is counted (`refused()`, and the shared bad-input counter when given one).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fromHex, toHex } from '@gongxin/ledger';
-import { type ChannelNodeRuntime, formatInvoice, parseInvoice } from './runtime';
+import {
+  ChainRefused,
+  type ChannelNodeRuntime,
+  ChannelUnknown,
+  formatInvoice,
+  parseInvoice,
+} from './runtime';
 
-export class BadRequest extends Error {}
+/**
+ * The codes the API answers errors with. `params` by code: bad_field, bad_amount {field};
+ * amount_too_large {field, max}; over_capacity {asset, available}; unknown_channel {channel};
+ * channel_not_open {channel, status}; chain_refused {action, code} (the chain's rejection code);
+ * forbidden_origin {origin}.
+ */
+export type ApiErrorCode =
+  | 'bad_json'
+  | 'body_too_large'
+  | 'bad_field'
+  | 'bad_amount'
+  | 'amount_too_large'
+  | 'bad_invoice'
+  | 'over_capacity'
+  | 'unknown_channel'
+  | 'channel_not_open'
+  | 'chain_refused'
+  | 'forbidden_origin'
+  | 'not_found'
+  | 'internal';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly params?: Readonly<Record<string, string | number>>,
+  ) {
+    super(message);
+  }
+}
+
+/** Bad input: a 400 with its code. */
+export class BadRequest extends ApiError {
+  constructor(code: ApiErrorCode, message: string, params?: Readonly<Record<string, string | number>>) {
+    super(400, code, message, params);
+  }
+}
+
+/** The most any amount may be (the chain's amounts are unsigned 64-bit). */
+export const MAX_AMOUNT = 2n ** 64n - 1n;
+const PAGE = 50;
+const MAX_PAGE = 500;
 
 const MAX_BODY = 64 * 1024;
 
@@ -29,17 +82,24 @@ export function toJson(value: unknown): string {
   );
 }
 
+/** A positive whole amount, as a decimal string (a JSON number cannot carry every amount exactly). */
 function amountOf(v: unknown, what: string): bigint {
-  if (
-    (typeof v === 'string' && /^[1-9]\d{0,19}$/.test(v)) ||
-    (typeof v === 'number' && Number.isSafeInteger(v) && v > 0)
-  )
-    return BigInt(v);
-  throw new BadRequest(`${what}: a positive integer amount (decimal string) is needed`);
+  if (typeof v !== 'string' || !/^[1-9]\d*$/.test(v))
+    throw new BadRequest('bad_amount', `${what}: a positive integer amount (decimal string) is needed`, {
+      field: what,
+    });
+  const amount = BigInt(v);
+  if (amount > MAX_AMOUNT)
+    throw new BadRequest('amount_too_large', `${what}: at most ${MAX_AMOUNT}`, {
+      field: what,
+      max: MAX_AMOUNT.toString(),
+    });
+  return amount;
 }
 
 function textOf(v: unknown, what: string, pattern: RegExp): string {
-  if (typeof v !== 'string' || !pattern.test(v)) throw new BadRequest(`${what}: not valid`);
+  if (typeof v !== 'string' || !pattern.test(v))
+    throw new BadRequest('bad_field', `${what}: not valid`, { field: what });
   return v;
 }
 
@@ -47,11 +107,19 @@ const SYMBOL = /^[A-Z][A-Z0-9]{1,9}$/;
 const CHANNEL = /^[0-9a-f]{64}(:[0-9]{1,2})?$/;
 
 function depositsOf(v: unknown): { symbol: string; amount: bigint }[] {
-  if (!Array.isArray(v) || v.length === 0 || v.length > 8) throw new BadRequest('deposits: 1–8 entries');
-  return v.map((d, i) => ({
-    symbol: textOf((d as { symbol?: unknown }).symbol, `deposits[${i}].symbol`, SYMBOL),
-    amount: amountOf((d as { amount?: unknown }).amount, `deposits[${i}].amount`),
-  }));
+  if (!Array.isArray(v) || v.length === 0 || v.length > 8)
+    throw new BadRequest('bad_field', 'deposits: 1–8 entries', { field: 'deposits' });
+  return v.map((d: unknown, i) => {
+    if (d === null || typeof d !== 'object')
+      throw new BadRequest('bad_field', `deposits[${i}]: {symbol, amount} is needed`, {
+        field: `deposits[${i}]`,
+      });
+    const entry = d as { symbol?: unknown; amount?: unknown };
+    return {
+      symbol: textOf(entry.symbol, `deposits[${i}].symbol`, SYMBOL),
+      amount: amountOf(entry.amount, `deposits[${i}].amount`),
+    };
+  });
 }
 
 async function bodyOf(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -59,7 +127,7 @@ async function bodyOf(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new BadRequest('body too large');
+    if (size > MAX_BODY) throw new BadRequest('body_too_large', `body larger than ${MAX_BODY} bytes`);
     chunks.push(chunk as Buffer);
   }
   if (size === 0) return {};
@@ -69,7 +137,7 @@ async function bodyOf(req: IncomingMessage): Promise<Record<string, unknown>> {
       throw new Error('not an object');
     return parsed as Record<string, unknown>;
   } catch {
-    throw new BadRequest('the body must be a JSON object');
+    throw new BadRequest('bad_json', 'the body must be a JSON object');
   }
 }
 
@@ -78,6 +146,8 @@ export interface ChannelApi {
   readonly url: string;
   /** Requests refused as bad input. */
   readonly refused: () => number;
+  /** Requests refused as bad input, by code. */
+  readonly refusedBy: () => Readonly<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -86,6 +156,22 @@ export interface ChannelApiOptions {
   host?: string;
   /** Browser origins allowed to call the API (e.g. http://127.0.0.1:8080). Default: none. */
   allowOrigins?: readonly string[];
+  /**
+   * The process's bad-input counter (`gongxin_bad_input_total{source, reason}`, @gongxin/telemetry's
+   * `badInput`) when it has a metrics registry: every refused request is counted there too, as
+   * source `channel-api` and its code.
+   */
+  badInput?: { inc(labels: { source: string; reason: string }): void };
+}
+
+/** What the node can send in `asset` on its largest open channel (a payment takes one route). */
+function sendable(node: ChannelNodeRuntime, asset: string): bigint {
+  let most = 0n;
+  for (const c of node.channels()) {
+    const a = c.status === 'open' ? c.assets[asset] : undefined;
+    if (a && a.available > most) most = a.available;
+  }
+  return most;
 }
 
 export async function serveChannelApi(
@@ -95,6 +181,12 @@ export async function serveChannelApi(
   const host = opts.host ?? '127.0.0.1';
   const allowed = new Set(opts.allowOrigins ?? []);
   let refused = 0;
+  const refusedBy: Record<string, number> = {};
+  const count = (code: string) => {
+    refused++;
+    refusedBy[code] = (refusedBy[code] ?? 0) + 1;
+    opts.badInput?.inc({ source: 'channel-api', reason: code });
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const origin = req.headers.origin;
@@ -111,10 +203,8 @@ export async function serveChannelApi(
       res.end(toJson(body));
     };
     try {
-      if (origin !== undefined && !allowed.has(origin)) {
-        refused++;
-        return send(403, { error: 'forbidden', message: `origin ${origin} is not allowed` });
-      }
+      if (origin !== undefined && !allowed.has(origin))
+        throw new ApiError(403, 'forbidden_origin', `origin ${origin} is not allowed`, { origin });
       if (req.method === 'OPTIONS') return send(204, {});
       if (req.method === 'GET' && path === '/status')
         return send(200, {
@@ -127,8 +217,19 @@ export async function serveChannelApi(
           channels: node.channels(),
           stats: node.stats(),
         });
-      if (req.method === 'GET' && path === '/payments') return send(200, node.paymentList());
-      if (req.method !== 'POST') return send(404, { error: 'not_found' });
+      if (req.method === 'GET' && path === '/payments') {
+        const q = new URL(req.url ?? '/', 'http://x').searchParams;
+        const number = (name: string, max: number) => {
+          const v = q.get(name);
+          if (v === null) return undefined;
+          if (!/^\d{1,15}$/.test(v) || Number(v) < 1 || Number(v) > max)
+            throw new BadRequest('bad_field', `${name}: an integer from 1 to ${max}`, { field: name });
+          return Number(v);
+        };
+        const limit = number('limit', MAX_PAGE) ?? PAGE;
+        return send(200, await node.payments(limit, number('before', Number.MAX_SAFE_INTEGER)));
+      }
+      if (req.method !== 'POST') throw new ApiError(404, 'not_found', `no ${req.method} ${path}`);
       const body = await bodyOf(req);
       switch (path) {
         case '/invoice': {
@@ -141,7 +242,7 @@ export async function serveChannelApi(
             try {
               req = parseInvoice(body.invoice);
             } catch (error) {
-              throw new BadRequest((error as Error).message);
+              throw new BadRequest('bad_invoice', (error as Error).message);
             }
           } else
             req = {
@@ -149,13 +250,20 @@ export async function serveChannelApi(
               asset: textOf(body.asset, 'asset', SYMBOL),
               amount: amountOf(body.amount, 'amount'),
             };
+          const most = sendable(node, req.asset);
+          if (req.amount > most)
+            throw new BadRequest(
+              'over_capacity',
+              `amount: ${req.amount} ${req.asset} is more than this node can send (${most})`,
+              { asset: req.asset, available: most.toString() },
+            );
           return send(200, await node.pay(req));
         }
         case '/open': {
           const peerKey = fromHex(textOf(body.peerKey, 'peerKey', /^[0-9a-f]{2,256}$/));
-          const disputeMs = body.disputeMs === undefined ? 3_000 : Number(body.disputeMs);
-          if (!Number.isSafeInteger(disputeMs) || disputeMs < 1_000)
-            throw new BadRequest('disputeMs: ≥ 1000');
+          const disputeMs = body.disputeMs === undefined ? 3_000 : body.disputeMs;
+          if (typeof disputeMs !== 'number' || !Number.isSafeInteger(disputeMs) || disputeMs < 1_000)
+            throw new BadRequest('bad_field', 'disputeMs: an integer ≥ 1000', { field: 'disputeMs' });
           const channel = await node.open(
             { address: textOf(body.peer, 'peer', /^[0-9a-zA-Z]{8,128}$/), publicKey: peerKey },
             depositsOf(body.deposits),
@@ -173,14 +281,16 @@ export async function serveChannelApi(
           node.connect(textOf(body.url, 'url', /^wss?:\/\/[^\s]{1,200}$/));
           return send(200, { ok: true });
         default:
-          return send(404, { error: 'not_found' });
+          throw new ApiError(404, 'not_found', `no ${req.method} ${path}`);
       }
-    } catch (error) {
-      if (error instanceof BadRequest) {
-        refused++;
-        return send(400, { error: 'bad_request', message: error.message });
-      }
-      return send(500, { error: 'internal', message: (error as Error).message });
+    } catch (thrown) {
+      const error = apiErrorOf(thrown);
+      if (error.status === 400 || error.status === 403) count(error.code);
+      return send(error.status, {
+        code: error.code,
+        message: error.message,
+        ...(error.params && { params: error.params }),
+      });
     }
   };
   const server = createServer((req, res) => void handle(req, res));
@@ -194,10 +304,23 @@ export async function serveChannelApi(
     server,
     url: `http://${host}:${bound}`,
     refused: () => refused,
+    refusedBy: () => ({ ...refusedBy }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/** What went wrong, as the API answers it. */
+function apiErrorOf(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ChannelUnknown)
+    return error.status === undefined
+      ? new BadRequest('unknown_channel', error.message, { channel: error.channel })
+      : new BadRequest('channel_not_open', error.message, { channel: error.channel, status: error.status });
+  if (error instanceof ChainRefused)
+    return new BadRequest('chain_refused', error.message, { action: error.action, code: error.code });
+  return new ApiError(500, 'internal', (error as Error)?.message ?? String(error));
 }

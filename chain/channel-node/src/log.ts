@@ -7,9 +7,22 @@
 import { fileURLToPath } from 'node:url';
 import type { DurableRecord } from '@gongxin/channels';
 import type { Database, Migrations } from '@gongxin/db';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import { decodeRecords, encodeRecords } from './codec';
-import { cursor, log } from './schema';
+import { cursor, log, payment } from './schema';
+
+/** A finished payment as the log keeps it: `seq` orders a node's payments (newest highest). */
+export interface PaymentRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly direction: 'out' | 'in';
+  readonly asset: string;
+  readonly amount: bigint;
+  readonly outcome: 'completed' | 'failed' | 'received';
+  readonly hops?: number;
+  readonly reason?: string;
+  readonly at: number;
+}
 
 export const channelNodeMigrations: Migrations = {
   name: 'channel_node',
@@ -29,12 +42,21 @@ export interface LogCounters {
   commits: number;
   /** Transactions that only moved the chain height forward. */
   heightCommits: number;
+  /** Transactions that only added payments to the history. */
+  historyCommits: number;
   records: number;
 }
 
 export class ChannelLog {
-  readonly counters: LogCounters = { writes: 0, commits: 0, heightCommits: 0, records: 0 };
+  readonly counters: LogCounters = {
+    writes: 0,
+    commits: 0,
+    heightCommits: 0,
+    historyCommits: 0,
+    records: 0,
+  };
   private pending: Pending[] = [];
+  private history: PaymentRow[] = [];
   private height: number | null = null;
   private flushing: Promise<void> | null = null;
   private failed: unknown = null;
@@ -85,6 +107,42 @@ export class ChannelLog {
     });
   }
 
+  /**
+   * A finished payment for the history: written with the next commit (a write already on its way, or
+   * one of its own when nothing else is), never making a transaction per payment.
+   */
+  appendPayment(row: PaymentRow): void {
+    if (this.failed) return;
+    this.history.push(row);
+    this.kick();
+  }
+
+  /** The node's finished payments before `beforeSeq` (all when absent), newest first, at most `limit`. */
+  async payments(limit: number, beforeSeq?: number): Promise<PaymentRow[]> {
+    await this.flush();
+    const rows = await this.database.db
+      .select()
+      .from(payment)
+      .where(
+        beforeSeq === undefined
+          ? eq(payment.node, this.node)
+          : and(eq(payment.node, this.node), lt(payment.seq, beforeSeq)),
+      )
+      .orderBy(desc(payment.seq))
+      .limit(limit);
+    return rows.map((r) => ({
+      seq: r.seq,
+      id: r.id,
+      direction: r.direction as PaymentRow['direction'],
+      asset: r.asset,
+      amount: BigInt(r.amount),
+      outcome: r.outcome as PaymentRow['outcome'],
+      ...(r.hops !== null && { hops: r.hops }),
+      ...(r.reason !== null && { reason: r.reason }),
+      at: r.at,
+    }));
+  }
+
   /** The chain height read so far: stored with the next commit. */
   setHeight(height: number): void {
     this.height = height;
@@ -104,15 +162,32 @@ export class ChannelLog {
   }
 
   private async commitLoop(): Promise<void> {
-    while (!this.failed && (this.pending.length > 0 || this.height !== null)) {
+    while (!this.failed && (this.pending.length > 0 || this.height !== null || this.history.length > 0)) {
       const group = this.pending;
       const height = this.height;
+      const payments = this.history;
       this.pending = [];
       this.height = null;
+      this.history = [];
       try {
         await this.database.transaction(async (tx) => {
           if (group.length > 0)
             await tx.insert(log).values(group.map((p) => ({ node: this.node, records: p.bytes })));
+          if (payments.length > 0)
+            await tx.insert(payment).values(
+              payments.map((p) => ({
+                node: this.node,
+                seq: p.seq,
+                id: p.id,
+                direction: p.direction,
+                asset: p.asset,
+                amount: p.amount.toString(),
+                outcome: p.outcome,
+                hops: p.hops ?? null,
+                reason: p.reason ?? null,
+                at: p.at,
+              })),
+            );
           if (height !== null)
             await tx
               .insert(cursor)
@@ -131,7 +206,8 @@ export class ChannelLog {
         return;
       }
       if (group.length > 0) this.counters.commits++;
-      else this.counters.heightCommits++;
+      else if (height !== null) this.counters.heightCommits++;
+      else this.counters.historyCommits++;
       for (const p of group) p.resolve();
     }
   }

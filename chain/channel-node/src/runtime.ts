@@ -31,7 +31,7 @@ import type { Database } from '@gongxin/db';
 import { addressFromPublicKey, type CryptoSuite, toHex } from '@gongxin/ledger';
 import { ChainBridge, type ChainChannel, machineEventOf } from './chain';
 import { LinkManager } from './links';
-import { ChannelLog } from './log';
+import { ChannelLog, type PaymentRow } from './log';
 import { WatchHandoff } from './watch';
 
 export interface ChannelNodeOptions {
@@ -51,6 +51,11 @@ export interface ChannelNodeOptions {
   /** Machine settings; defaults suit dispute windows up to `hopDeltaMs - 2 × revealMarginMs`. */
   machine?: Partial<Omit<NodeConfig, 'suite' | 'chainId' | 'privateKey'>>;
   onProblem?: (problem: string) => void;
+  /**
+   * How many finished payments the node keeps in memory (the newest); older ones are read from its log
+   * when asked for. Default 200.
+   */
+  recentPayments?: number;
   /** The node stopped because its log failed; a process should exit and start again from its log. */
   onFatal?: (why: string) => void;
   /** Holds every log commit open this long (a slow disk), for crash tests. Default 0. */
@@ -83,6 +88,38 @@ export interface PaymentView {
   readonly hops?: number;
   readonly reason?: string;
   readonly at: number;
+  /** A finished payment's place in the node's history (newest highest); absent while in flight. */
+  readonly seq?: number;
+}
+
+/** A page of the node's payments, newest first; `next` pages on to older ones when there are any. */
+export interface PaymentPage {
+  readonly payments: PaymentView[];
+  readonly next?: number;
+}
+
+/** Outcomes that end a payment. */
+type Final = PaymentRow['outcome'];
+
+/** The chain refused a transaction the node sent for its person: `code` is the chain's rejection code. */
+export class ChainRefused extends Error {
+  constructor(
+    readonly action: string,
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(`${action} refused: ${code}: ${detail}`);
+  }
+}
+
+/** A request that names a channel this node does not have, or one no longer open. */
+export class ChannelUnknown extends Error {
+  constructor(
+    readonly channel: string,
+    readonly status?: string,
+  ) {
+    super(status === undefined ? `unknown channel ${channel}` : `channel ${channel} is ${status}`);
+  }
 }
 
 /** One side's newest signed state in one asset of a channel, as this node's log holds it. */
@@ -163,7 +200,11 @@ export class ChannelNodeRuntime {
     { out: SideView; in: SideView; proofs: ChannelView['assets'][string]['proofs'] }
   >();
   private readonly infos = new Map<string, DurableRecord & { t: 'channel' }>();
-  private readonly payments = new Map<string, PaymentView>();
+  /** Payments on their way (outgoing, not yet completed or failed). */
+  private readonly inFlight = new Map<string, PaymentView>();
+  /** The newest finished payments, oldest first, at most `recentPayments`; the log holds them all. */
+  private readonly recent: (PaymentView & { seq: number })[] = [];
+  private nextSeq = 1;
   private readonly waiters = new Map<string, ((p: PaymentView) => void)[]>();
   private readonly settling = new Map<string, number>();
   private readonly invoices = new Map<string, Invoice>();
@@ -214,6 +255,9 @@ export class ChannelNodeRuntime {
       Date.now(),
     );
     for (const r of records) rt.note(r);
+    const recent = await log.payments(rt.recentCap);
+    rt.recent.push(...recent.reverse());
+    rt.nextSeq = (rt.recent.at(-1)?.seq ?? 0) + 1;
     if (opts.watcher) rt.handoff = new WatchHandoff(opts.watcher, 200, problem);
     if (opts.port !== undefined) rt.port = await links.listen(opts.port, opts.host);
     else if (opts.server) links.listenOn(opts.server.http, opts.server.path);
@@ -244,7 +288,7 @@ export class ChannelNodeRuntime {
       name: 'open',
       params: { peer: peer.address, peerKey: peer.publicKey, disputeMs, deposits },
     });
-    if (!r.ok) throw new Error(`open refused: ${r.code}: ${r.message}`);
+    if (!r.ok) throw new ChainRefused('open', r.code ?? 'refused', r.message ?? '');
     const opened = r.events.find((e) => e.contract === 'channels' && e.name === 'opened');
     const id = (opened?.attrs as { id: string } | undefined)?.id;
     if (!id) throw new Error('open committed without an opened event');
@@ -254,8 +298,14 @@ export class ChannelNodeRuntime {
 
   /** Tops up a channel; resolves once the node knows the new deposits. */
   async deposit(channel: string, deposits: readonly { symbol: string; amount: bigint }[]): Promise<void> {
+    if (!this.infos.has(channel)) {
+      // Opened by the peer a moment ago, perhaps: the chain knows.
+      const c = await this.chain.channel(channel);
+      if (!c || (c.info.a !== this.address && c.info.b !== this.address)) throw new ChannelUnknown(channel);
+      if (c.status !== 'open') throw new ChannelUnknown(channel, c.status);
+    } else this.openChannel(channel);
     const r = await this.chain.send({ name: 'deposit', params: { channel, deposits } });
-    if (!r.ok) throw new Error(`deposit refused: ${r.code}: ${r.message}`);
+    if (!r.ok) throw new ChainRefused('deposit', r.code ?? 'refused', r.message ?? '');
     await this.waitFor(() => {
       const info = this.infos.get(channel)?.info;
       return deposits.every((d) => {
@@ -267,6 +317,7 @@ export class ChannelNodeRuntime {
 
   /** Closes a channel alone with the newest proofs held; the chain settles it after the dispute window. */
   close(channel: string): void {
+    this.openChannel(channel);
     this.input(() => this.machine.close(channel));
   }
 
@@ -304,7 +355,7 @@ export class ChannelNodeRuntime {
       });
       return done;
     }
-    this.payments.set(id, {
+    this.inFlight.set(id, {
       id,
       asset: req.asset,
       amount: req.amount,
@@ -355,8 +406,56 @@ export class ChannelNodeRuntime {
     return out;
   }
 
+  /** Payments in flight and the newest finished ones this node keeps in memory, newest first. */
   paymentList(): PaymentView[] {
-    return [...this.payments.values()].sort((x, y) => y.at - x.at);
+    return [...this.inFlight.values(), ...this.recent].sort(
+      (x, y) => y.at - x.at || (y.seq ?? Number.MAX_SAFE_INTEGER) - (x.seq ?? Number.MAX_SAFE_INTEGER),
+    );
+  }
+
+  /**
+   * A page of payments, newest first: without `before`, those in flight and the newest `limit` finished
+   * ones; with it, the `limit` finished ones before that place in the history (read from the log when
+   * memory no longer holds them).
+   */
+  async payments(limit: number, before?: number): Promise<PaymentPage> {
+    let finished: PaymentView[];
+    const held = this.recent.filter((p) => before === undefined || p.seq < before);
+    const memoryHasAll = held.length >= limit || (this.recent[0]?.seq ?? 1) <= 1;
+    if (memoryHasAll) finished = held.slice(-limit).reverse();
+    else finished = (await this.log.payments(limit, before)).map(({ ...p }) => p as PaymentView);
+    const oldest = finished.at(-1)?.seq;
+    const inFlight = before === undefined ? [...this.inFlight.values()].sort((x, y) => y.at - x.at) : [];
+    return {
+      payments: [...inFlight, ...finished],
+      ...(oldest !== undefined && oldest > 1 && finished.length === limit && { next: oldest }),
+    };
+  }
+
+  /** How many payments the node holds in memory (in flight and recent). */
+  paymentsHeld(): number {
+    return this.inFlight.size + this.recent.length;
+  }
+
+  private get recentCap(): number {
+    return Math.max(1, this.opts.recentPayments ?? 200);
+  }
+
+  /** The channel, which must be this node's and open. */
+  private openChannel(channel: string): void {
+    if (!this.infos.has(channel)) throw new ChannelUnknown(channel);
+    const status = this.machine.statusOf(channel) ?? 'open';
+    if (status !== 'open') throw new ChannelUnknown(channel, status);
+  }
+
+  /** A payment is over: into the history (memory keeps the newest, the log all of them). */
+  private finish(view: PaymentView & { outcome: Final }): PaymentView {
+    this.inFlight.delete(view.id);
+    const done = { ...view, seq: this.nextSeq++ };
+    this.recent.push(done);
+    if (this.recent.length > this.recentCap) this.recent.splice(0, this.recent.length - this.recentCap);
+    this.log.appendPayment(done);
+    return done;
   }
 
   /** Whether every batch sent was acknowledged, nothing is queued and no write is pending. */
@@ -434,9 +533,9 @@ export class ChannelNodeRuntime {
   }
 
   private onOutcome(e: Effect & { t: 'outcome' }): void {
-    const known = this.payments.get(e.id);
+    const known = this.inFlight.get(e.id);
     if (e.outcome === 'received') {
-      this.payments.set(e.id, {
+      this.finish({
         id: e.id,
         asset: e.asset,
         amount: e.amount,
@@ -453,14 +552,14 @@ export class ChannelNodeRuntime {
       at: Date.now(),
     };
     if (e.outcome === 'started') {
-      this.payments.set(e.id, view);
+      this.inFlight.set(e.id, view);
       return;
     }
-    this.settle(e.id, view);
+    this.settle(e.id, view as PaymentView & { outcome: Final });
   }
 
-  private settle(id: string, view: PaymentView): void {
-    this.payments.set(id, view);
+  private settle(id: string, finished: PaymentView & { outcome: Final }): void {
+    const view = this.finish(finished);
     const waiting = this.waiters.get(id);
     this.waiters.delete(id);
     for (const w of waiting ?? []) w(view);

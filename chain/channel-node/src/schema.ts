@@ -4,7 +4,7 @@
 // commit). Several nodes may share a database: every row names its node. Imported by drizzle-kit: no
 // drivers here.
 import { appSchema } from '@gongxin/db';
-import { bigint, bigserial, customType, index, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, customType, index, integer, primaryKey, text } from 'drizzle-orm/pg-core';
 
 export const channelNode = appSchema('channel_node');
 
@@ -57,4 +57,26 @@ export const watchPreimage = channelNode.table(
     item: bytes('item').notNull(),
   },
   (t) => [primaryKey({ columns: [t.watcher, t.hashlock] })],
+);
+
+/**
+ * The node's finished payments, newest last (`seq` grows per node): the history the API pages through.
+ * The node keeps only the most recent ones in memory; the rest are read from here when asked for.
+ * Written in the log's group commits, so they add no transactions of their own.
+ */
+export const payment = channelNode.table(
+  'payment',
+  {
+    node: text('node').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    id: text('id').notNull(),
+    direction: text('direction').notNull(),
+    asset: text('asset').notNull(),
+    amount: text('amount').notNull(),
+    outcome: text('outcome').notNull(),
+    hops: integer('hops'),
+    reason: text('reason'),
+    at: bigint('at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.node, t.seq] })],
 );

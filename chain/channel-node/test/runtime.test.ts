@@ -7,7 +7,7 @@ import { type Database, openDatabase } from '@gongxin/db';
 import { encodeCanonical } from '@gongxin/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ChannelNodeRuntime, serveChannelApi } from '../src';
+import { ChannelNodeRuntime, type PaymentView, serveChannelApi } from '../src';
 import { ASSETS, type ChannelTestChain, startChannelTestChain } from './chain';
 
 const ALICE = 11;
@@ -32,7 +32,7 @@ async function until(what: string, predicate: () => boolean | Promise<boolean>, 
 
 async function startNode(
   seed: number,
-  opts: { port?: number; peers?: string[]; hub?: { maxDeposit: bigint } } = {},
+  opts: { port?: number; peers?: string[]; hub?: { maxDeposit: bigint }; recentPayments?: number } = {},
 ) {
   const database = await openDatabase({ memory: true });
   databases.push(database);
@@ -52,7 +52,7 @@ beforeAll(async () => {
   chain = await startChannelTestChain([ALICE, HUB, BOB]);
   hub = await startNode(HUB, { port: 0, hub: { maxDeposit: 30_000n } });
   const hubUrl = `ws://127.0.0.1:${hub.port}`;
-  alice = await startNode(ALICE, { peers: [hubUrl] });
+  alice = await startNode(ALICE, { peers: [hubUrl], recentPayments: 20 });
   bob = await startNode(BOB, { peers: [hubUrl] });
 });
 
@@ -119,6 +119,20 @@ describe('channel nodes with real I/O', () => {
     expect(log.writes).toBeGreaterThanOrEqual(amounts.length);
     expect(log.commits).toBeGreaterThan(0);
     expect(log.commits).toBeLessThan(log.writes / 3);
+    // Memory holds only the newest payments; the log has every one, paged newest first.
+    expect(alice.paymentsHeld()).toBeLessThanOrEqual(20);
+    const seen: PaymentView[] = [];
+    let page = await alice.payments(64);
+    seen.push(...page.payments);
+    while (page.next !== undefined) {
+      page = await alice.payments(64, page.next);
+      seen.push(...page.payments);
+    }
+    expect(seen.length).toBe(amounts.length);
+    expect(new Set(seen.map((p) => p.id))).toEqual(new Set(results.map((r) => r.id)));
+    const seqs = seen.map((p) => p.seq!);
+    expect(seqs).toEqual([...seqs].sort((x, y) => y - x));
+    expect(seen.every((p) => p.outcome === 'completed' && p.direction === 'out')).toBe(true);
   });
 
   it('pays an invoice through the hub (hash-locked over two hops) and in the other direction', async () => {
@@ -174,7 +188,11 @@ describe('channel nodes with real I/O', () => {
   });
 
   it('serves its HTTP API: invoices and payments, bad input and foreign origins refused and counted', async () => {
-    const api = await serveChannelApi(bob, { allowOrigins: ['http://127.0.0.1:8080'] });
+    const counted: string[] = [];
+    const api = await serveChannelApi(bob, {
+      allowOrigins: ['http://127.0.0.1:8080'],
+      badInput: { inc: ({ source, reason }) => counted.push(`${source}/${reason}`) },
+    });
     const aliceApi = await serveChannelApi(alice);
     try {
       const post = (base: string, route: string, body: unknown, origin?: string) =>
@@ -196,12 +214,77 @@ describe('channel nodes with real I/O', () => {
         channels: { assets: { CNYX: { proofs: { in: { countersignature: string } } } } }[];
       };
       expect(status.channels[0]!.assets.CNYX.proofs.in.countersignature).toMatch(/^[0-9a-f]{128}$/);
-      expect((await post(api.url, '/pay', { invoice: 'gongxin:pay?to=x' })).status).toBe(400);
-      expect((await post(api.url, '/invoice', { asset: 'CNYX', amount: '-5' })).status).toBe(400);
-      expect(
-        (await post(api.url, '/invoice', { asset: 'CNYX', amount: '5' }, 'https://elsewhere.example')).status,
-      ).toBe(403);
-      expect(api.refused()).toBe(3);
+      // Bad input: a 400 with a stable code (and params), never a 500, and counted.
+      const raw = (route: string, body: string) =>
+        fetch(`${api.url}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+      const channel = bob.channels()[0]!.id;
+      const bad: [Promise<Response>, string, Record<string, string>?][] = [
+        [post(api.url, '/pay', { invoice: 'gongxin:pay?to=x' }), 'bad_invoice'],
+        [post(api.url, '/invoice', { asset: 'CNYX', amount: '-5' }), 'bad_amount', { field: 'amount' }],
+        [post(api.url, '/invoice', { asset: 'CNYX', amount: 5 }), 'bad_amount'],
+        [post(api.url, '/invoice', { asset: 'CNYX', amount: '1.5' }), 'bad_amount'],
+        [post(api.url, '/invoice', { asset: 'CNYX', amount: '1'.padEnd(25, '0') }), 'amount_too_large'],
+        [post(api.url, '/invoice', { asset: 7, amount: '5' }), 'bad_field', { field: 'asset' }],
+        [raw('/invoice', '{"asset": "CNYX",'), 'bad_json'],
+        [raw('/invoice', '[1, 2]'), 'bad_json'],
+        [post(api.url, '/deposit', { channel, deposits: [null] }), 'bad_field', { field: 'deposits[0]' }],
+        [
+          post(api.url, '/deposit', {
+            channel: 'ab'.repeat(32),
+            deposits: [{ symbol: 'CNYX', amount: '1' }],
+          }),
+          'unknown_channel',
+        ],
+        [post(api.url, '/close', { channel: 'cd'.repeat(32) }), 'unknown_channel'],
+        [post(api.url, '/pay', { payee: hub.address, asset: 'CNYX', amount: '99999999' }), 'over_capacity'],
+        [
+          post(api.url, '/open', {
+            peer: hub.address,
+            peerKey: 'ab',
+            deposits: [{ symbol: 'CNYX', amount: '1' }],
+            disputeMs: '5000',
+          }),
+          'bad_field',
+          { field: 'disputeMs' },
+        ],
+      ];
+      for (const [answer, code, params] of bad) {
+        const res = await answer;
+        const json = (await res.json()) as { code: string; message: string; params?: Record<string, string> };
+        expect(res.status, code).toBe(400);
+        expect(json.code).toBe(code);
+        expect(json.message).toMatch(/\w/);
+        if (params) expect(json.params).toMatchObject(params);
+      }
+      const over = (await (
+        await post(api.url, '/pay', { payee: hub.address, asset: 'CNYX', amount: '99999999' })
+      ).json()) as { params: { available: string } };
+      expect(BigInt(over.params.available)).toBe(bob.channels()[0]!.assets.CNYX!.available);
+      const foreign = await post(
+        api.url,
+        '/invoice',
+        { asset: 'CNYX', amount: '5' },
+        'https://elsewhere.example',
+      );
+      expect(foreign.status).toBe(403);
+      expect(((await foreign.json()) as { code: string }).code).toBe('forbidden_origin');
+      expect(api.refused()).toBe(bad.length + 2);
+      expect(api.refusedBy()).toMatchObject({ bad_amount: 3, unknown_channel: 2, forbidden_origin: 1 });
+      expect(counted).toContain('channel-api/bad_json');
+      expect(counted.length).toBe(bad.length + 2);
+      // The payment history pages: a bad page size is refused, a good one answers newest first.
+      const badPage = await fetch(`${api.url}/payments?limit=0`);
+      expect(badPage.status).toBe(400);
+      const firstPage = (await (await fetch(`${api.url}/payments?limit=1`)).json()) as {
+        payments: { seq: number }[];
+        next?: number;
+      };
+      expect(firstPage.payments.length).toBe(1);
+      expect(firstPage.next).toBe(firstPage.payments[0]!.seq);
     } finally {
       await api.close();
       await aliceApi.close();
