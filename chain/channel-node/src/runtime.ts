@@ -207,7 +207,6 @@ export class ChannelNodeRuntime {
   private nextSeq = 1;
   private readonly waiters = new Map<string, ((p: PaymentView) => void)[]>();
   private readonly settling = new Map<string, number>();
-  private readonly invoices = new Map<string, Invoice>();
   private tickTimer: NodeJS.Timeout | null = null;
   private keeperTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -327,7 +326,6 @@ export class ChannelNodeRuntime {
     const hashlock = hashlockOf(this.opts.suite, preimage);
     this.input(() => this.machine.addInvoice(preimage));
     const inv = { payee: this.address, asset, amount, hashlock };
-    this.invoices.set(hashlock, inv);
     return inv;
   }
 
