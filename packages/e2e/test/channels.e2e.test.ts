@@ -143,6 +143,16 @@ describe('channels in the wallet', () => {
 
     // The channel shows yuan to the fen, not smallest units.
     expect(await alicePage.getByTestId('channel-deposit').first().textContent()).toContain('100.00 CNYD');
+    // With a channel to the hub open, the page offers a top-up instead of a second channel, and the open
+    // form (still filled in with the hub) asks before opening another one.
+    await alicePage.getByTestId('hub-existing').waitFor();
+    expect(await alicePage.getByTestId('use-hub').count()).toBe(0);
+    await alicePage.getByTestId('open-duplicate').waitFor();
+    expect(await alicePage.getByTestId('open-submit').isDisabled()).toBe(true);
+    await alicePage.getByTestId('hub-topup').click();
+    await expect
+      .poll(() => input(alicePage, 'topup-amount').evaluate((el) => el === document.activeElement))
+      .toBe(true);
 
     // Bob's invoice (25 yuan), as text and QR code; Alice pays it.
     await input(bobPage, 'invoice-asset').fill(SYMBOL);
@@ -184,6 +194,8 @@ describe('channels in the wallet', () => {
       expect(await page.locator('[data-test="channel-check"][data-ok="false"]').count()).toBe(0);
     }
     expect(await alicePage.getByTestId('channel-payment-amount').first().textContent()).toBe('−25.00 CNYD');
+    // Alice has paid but received nothing: her proof counter says so in words, not “number 0”.
+    expect(await alicePage.getByTestId('channel-nonces').first().textContent()).toContain('尚未收到');
     await saveScreenshot(alicePage, 'channels-paid-desktop');
     for (const [page, name] of [
       [alicePage, 'channels-paid-phone'],

@@ -1,19 +1,26 @@
 import { countersignBytes, signBalanceProof } from '@gongxin/contracts';
 import { toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createI18n } from 'vue-i18n';
 import {
   type ChannelJson,
   ChannelNodeError,
   channelNode,
+  channelTo,
   checkChannelProofs,
   checkInvoiceText,
   failureReason,
+  NODE_ERROR_CODES,
   nodeError,
+  nodeErrorKey,
   type ProofJson,
   parseInvoiceText,
+  proofCounter,
   sendableOn,
 } from './channel-node';
+import en from './locales/en';
+import zhCN from './locales/zh-CN';
 
 const suite = getSuite('ed25519-sha256');
 const me = suite.randomPrivateKey();
@@ -149,16 +156,91 @@ describe('the channel node as the page speaks of it', () => {
     expect(sendableOn([], 'CNYX')).toBe(0n);
   });
 
-  it('sorts the node’s refusals into kinds, with the chain’s code when the chain refused', () => {
-    expect(nodeError(500, 'open refused: insufficient_funds: balance 5 < 10', '/open')).toMatchObject({
+  it('sorts the node’s refusals by their code, never by the English words', () => {
+    const refused = nodeError(
+      400,
+      { code: 'chain_refused', message: 'words', params: { action: 'open', code: 'insufficient_funds' } },
+      '/open',
+    );
+    expect(refused).toMatchObject({
       kind: 'refused',
-      code: 'insufficient_funds',
+      code: 'chain_refused',
+      chainCode: 'insufficient_funds',
     });
-    expect(nodeError(403, 'origin http://x is not allowed', '/status').kind).toBe('forbidden');
-    expect(nodeError(400, 'deposits: 1–8 entries', '/open').kind).toBe('bad_request');
+    // English that looks like a chain refusal is only words: the code decides.
+    const looksRefused = nodeError(400, { code: 'bad_field', message: 'open refused: x_y: z' }, '/open');
+    expect([looksRefused.kind, looksRefused.chainCode]).toEqual(['bad_request', undefined]);
+    expect(nodeError(403, { code: 'forbidden_origin', message: 'origin x' }, '/status').kind).toBe(
+      'forbidden',
+    );
+    const bad = nodeError(400, { code: 'bad_amount', message: 'm', params: { field: 'amount' } }, '/invoice');
+    expect([bad.kind, bad.params]).toEqual(['bad_request', { field: 'amount' }]);
     const internal = nodeError(502, undefined, '/pay');
     expect(internal).toBeInstanceOf(ChannelNodeError);
-    expect([internal.kind, internal.detail]).toEqual(['internal', '/pay: HTTP 502']);
+    expect([internal.kind, internal.detail, internal.code]).toEqual([
+      'internal',
+      '/pay: HTTP 502',
+      undefined,
+    ]);
+  });
+
+  it('has a message in both languages for every code the node answers with, filled from its params', () => {
+    for (const [name, messages] of [
+      ['zh-CN', zhCN],
+      ['en', en],
+    ] as const) {
+      const i18n = createI18n({ legacy: false, locale: name, messages: { [name]: messages } });
+      for (const code of NODE_ERROR_CODES) {
+        const key = nodeErrorKey(new ChannelNodeError('bad_request', 'English', code, { field: 'amount' }))!;
+        expect(i18n.global.te(key.key), `${name} ${code}`).toBe(true);
+        const text = i18n.global.t(key.key, key.params);
+        expect(text).not.toContain('English');
+        expect(text).not.toMatch(/\{\w+\}/);
+        if (code === 'bad_amount') expect(text).toContain('amount');
+      }
+    }
+    expect(nodeErrorKey(new ChannelNodeError('bad_request', 'x', 'something_new'))).toBeNull();
+    expect(nodeErrorKey(new ChannelNodeError('unreachable', 'x'))).toBeNull();
+  });
+
+  it('says there is no proof yet instead of “number 0”', () => {
+    const zh = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN } }).global;
+    const say = (direction: 'out' | 'in', nonce: number) => {
+      const c = proofCounter(direction, { nonce, transferred: '0', locked: '0' });
+      return zh.t(c.key, { nonce: c.nonce ?? 0 });
+    };
+    expect(say('in', 0)).toBe('尚未收到');
+    expect(say('out', 0)).not.toContain('0');
+    expect(say('in', 3)).toBe('收到第 3 号');
+    expect(say('out', 12)).toContain('12');
+  });
+
+  it('finds the channel already open to a peer, so a second one is not opened by mistake', () => {
+    const hub = base.peer;
+    const closing = { ...withAvailable('closing', '0'), id: 'cd'.repeat(32) };
+    const open = withAvailable('open', '10');
+    expect(channelTo([closing, open], ` ${hub} `)?.id).toBe(open.id);
+    expect(channelTo([closing], hub)?.status).toBe('closing');
+    expect(channelTo([{ ...open, status: 'settled' }], hub)).toBeUndefined();
+    expect(channelTo([open], 'gx1someoneelse')).toBeUndefined();
+    expect(channelTo([open], '')).toBeUndefined();
+  });
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('pages the payment history: the newest first, then older ones from where the last page ended', async () => {
+    const asked: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        asked.push(url);
+        return new Response(JSON.stringify({ payments: [], next: 7 }), { status: 200 });
+      }),
+    );
+    const n = channelNode('http://node');
+    expect(await n.payments({ limit: 20 })).toEqual({ payments: [], next: 7 });
+    await n.payments({ limit: 20, before: 7 });
+    expect(asked).toEqual(['http://node/payments?limit=20', 'http://node/payments?limit=20&before=7']);
   });
 
   it('reports a node that does not answer as unreachable', async () => {

@@ -67,13 +67,40 @@ export interface PaymentJson {
   hops?: number;
   reason?: string;
   at: number;
+  seq?: number;
 }
+
+/** A finished payment's place in the node's history; absent while it is in flight. */
+export interface PaymentPageJson {
+  payments: PaymentJson[];
+  /** Pass as `before` for the next (older) page; absent on the last page. */
+  next?: number;
+}
+
+/** The codes the channel node's API answers errors with (see @gongxin/channel-node's api.ts). */
+export const NODE_ERROR_CODES = [
+  'bad_json',
+  'body_too_large',
+  'bad_field',
+  'bad_amount',
+  'amount_too_large',
+  'bad_invoice',
+  'over_capacity',
+  'unknown_channel',
+  'channel_not_open',
+  'chain_refused',
+  'forbidden_origin',
+  'not_found',
+  'internal',
+] as const;
+export type NodeErrorCode = (typeof NODE_ERROR_CODES)[number];
 
 /**
  * What went wrong talking to the channel node, for the page to say in its language: it does not answer
  * (`unreachable`), it does not let this page in (`forbidden`), it refused the request as bad input
- * (`bad_request`), the chain refused the transaction (`refused`, with the chain's `code`), or it failed
- * (`internal`). `detail` is the node's own words, shown only in brackets.
+ * (`bad_request`), the chain refused the transaction (`refused`), or it failed (`internal`). `code` and
+ * `params` are the node's machine-readable answer, what the page words its message from; `detail` is the
+ * node's English, for the console only.
  */
 export type ChannelNodeErrorKind = 'unreachable' | 'forbidden' | 'bad_request' | 'refused' | 'internal';
 
@@ -81,21 +108,70 @@ export class ChannelNodeError extends Error {
   constructor(
     readonly kind: ChannelNodeErrorKind,
     readonly detail: string,
-    /** The chain's error code, when the chain refused the transaction. */
+    /** The node's error code (absent when it did not answer). */
     readonly code?: string,
+    readonly params: Readonly<Record<string, string>> = {},
   ) {
     super(detail);
   }
+
+  /** The chain's rejection code, when the chain refused the transaction. */
+  get chainCode(): string | undefined {
+    return this.kind === 'refused' ? this.params.code : undefined;
+  }
 }
 
-/** The node's answer to a failed request, sorted into a kind (and the chain's code, when it refused). */
-export function nodeError(status: number, message: string | undefined, route: string): ChannelNodeError {
-  const detail = message ?? `${route}: HTTP ${status}`;
-  const refused = /\brefused: ([a-z_]+):/.exec(detail);
-  if (refused) return new ChannelNodeError('refused', detail, refused[1]);
-  if (status === 403) return new ChannelNodeError('forbidden', detail);
-  if (status === 400) return new ChannelNodeError('bad_request', detail);
-  return new ChannelNodeError('internal', detail);
+/** The node's answer to a failed request, sorted by its code (never by its English words). */
+export function nodeError(
+  status: number,
+  body: { code?: unknown; message?: unknown; params?: unknown } | undefined,
+  route: string,
+): ChannelNodeError {
+  const detail = typeof body?.message === 'string' ? body.message : `${route}: HTTP ${status}`;
+  const code = typeof body?.code === 'string' ? body.code : undefined;
+  const params: Record<string, string> = {};
+  if (body?.params && typeof body.params === 'object')
+    for (const [k, v] of Object.entries(body.params))
+      if (typeof v === 'string' || typeof v === 'number') params[k] = String(v);
+  if (code === 'chain_refused') return new ChannelNodeError('refused', detail, code, params);
+  if (code === 'forbidden_origin' || status === 403)
+    return new ChannelNodeError('forbidden', detail, code, params);
+  if (status === 400) return new ChannelNodeError('bad_request', detail, code, params);
+  return new ChannelNodeError('internal', detail, code, params);
+}
+
+/**
+ * The page's message for a refusal: the key under `wallet.channels.apiErrors` for a code it knows, with
+ * its params; null for a code it does not (the page then names the code).
+ */
+export function nodeErrorKey(
+  error: ChannelNodeError,
+): { key: string; params: Record<string, string> } | null {
+  if (!error.code || !(NODE_ERROR_CODES as readonly string[]).includes(error.code)) return null;
+  return { key: `wallet.channels.apiErrors.${error.code}`, params: { ...error.params } };
+}
+
+/**
+ * How the page counts a side's balance proofs: by the newest one's number, or that there is none yet
+ * (nonce 0: nothing signed in that direction).
+ */
+export function proofCounter(direction: 'out' | 'in', side: SideJson): { key: string; nonce?: number } {
+  return side.nonce > 0
+    ? { key: `wallet.channels.proofCount.${direction}`, nonce: side.nonce }
+    : { key: `wallet.channels.proofCount.${direction}None` };
+}
+
+/**
+ * This account's channel to `peer` that is still open (or closing), if it has one: a second one to the
+ * same peer is almost always a mistake (a top-up does the same without a second deposit on chain).
+ */
+export function channelTo(channels: readonly ChannelJson[], peer: string): ChannelJson | undefined {
+  const p = peer.trim();
+  if (!p) return undefined;
+  return (
+    channels.find((c) => c.peer === p && c.status === 'open') ??
+    channels.find((c) => c.peer === p && c.status === 'closing')
+  );
 }
 
 export function nodeUrl(): string {
@@ -121,8 +197,12 @@ async function call<T>(base: string, route: string, body?: unknown): Promise<T> 
   } catch (error) {
     throw new ChannelNodeError('unreachable', (error as Error).message);
   }
-  const json = (await res.json().catch(() => ({}))) as T & { message?: string };
-  if (!res.ok) throw nodeError(res.status, json.message, route);
+  const json = (await res.json().catch(() => ({}))) as T & { code?: unknown; message?: unknown };
+  if (!res.ok) {
+    const error = nodeError(res.status, json, route);
+    console.warn(`channel node ${route}: ${error.code ?? res.status}: ${error.detail}`);
+    throw error;
+  }
   return json;
 }
 
@@ -130,7 +210,14 @@ export function channelNode(base = nodeUrl()) {
   return {
     base,
     status: () => call<NodeStatusJson>(base, '/status'),
-    payments: () => call<PaymentJson[]>(base, '/payments'),
+    /** A page of payments, newest first: the first page without `before`, older ones with `next`. */
+    payments: (page: { limit?: number; before?: number } = {}) => {
+      const q = new URLSearchParams();
+      if (page.limit !== undefined) q.set('limit', String(page.limit));
+      if (page.before !== undefined) q.set('before', String(page.before));
+      const query = q.toString();
+      return call<PaymentPageJson>(base, `/payments${query ? `?${query}` : ''}`);
+    },
     invoice: (asset: string, amount: string) =>
       call<{ invoice: string; hashlock: string }>(base, '/invoice', { asset, amount }),
     pay: (invoice: string) => call<PaymentJson>(base, '/pay', { invoice }),

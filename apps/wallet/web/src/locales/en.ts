@@ -229,7 +229,13 @@ export default {
         'Close requested: once the dispute window ({seconds} s) has passed, the chain settles on the newest balance proofs and the deposits go back to the accounts.',
       closingNow: 'Closing…',
       proofs: 'Balance proofs',
-      nonces: 'sent #{out} / received #{in}',
+      nonces: '{out} / {in}',
+      proofCount: {
+        out: 'sent #{nonce}',
+        outNone: 'none sent yet',
+        in: 'received #{nonce}',
+        inNone: 'none received yet',
+      },
       topUpAmount: 'Top-up amount',
       noProofs: 'No balance proofs yet: nothing has been paid on this channel.',
       checkLine: '{direction} #{nonce} (paid in total {amount})',
@@ -243,8 +249,24 @@ export default {
           'The channel node at {url} does not answer: check that it runs and was started with --allow-origin {origin}.',
         forbidden: 'The channel node does not let this page in: start it with --allow-origin {origin}.',
         refused: 'The chain refused the transaction: {reason}',
-        badRequest: 'The channel node refused the request ({detail})',
-        internal: 'The channel node failed, please try again later ({detail})',
+        badRequest: 'The channel node refused the request (code {code}).',
+        internal: 'The channel node failed, please try again later.',
+      },
+      apiErrors: {
+        bad_json: 'The channel node could not read the request: reload the page and try again.',
+        body_too_large: 'The request is too large for the channel node.',
+        bad_field: '“{field}” in the request is not valid.',
+        bad_amount: '“{field}” must be a positive whole amount.',
+        amount_too_large: '“{field}” is above the limit.',
+        bad_invoice: 'This is not a valid channel invoice.',
+        over_capacity:
+          'More than you can pay through your channels (at most {available} smallest units of {asset}).',
+        unknown_channel: 'The channel node has no such channel.',
+        channel_not_open: 'This channel is no longer open.',
+        chain_refused: 'The chain refused the transaction: {reason}',
+        forbidden_origin: 'The channel node does not let this page in.',
+        not_found: 'The channel node does not know this request (another version?).',
+        internal: 'The channel node failed, please try again later.',
       },
       problems: {
         peer: 'Enter the peer’s account address (gx1…).',
@@ -308,6 +330,12 @@ export default {
       hubHint:
         'It matches your deposit, so you can pay and be paid through it at once. Start your own node linked to it with the command below (then send your node some CNYD), or link a running node with one click.',
       useHub: 'Open a channel to the hub',
+      hubExisting:
+        'You already have a channel to the hub ({id}): top it up when you need more, no second one is needed.',
+      hubTopUp: 'Top it up',
+      duplicateOpen:
+        'You already have a channel to this account ({id}). A second one locks another deposit on chain; a top-up is usually enough.',
+      duplicateConfirm: 'I do want a second channel',
       receive: 'Receive (invoice)',
       makeInvoice: 'Make an invoice',
       invoiceHint: 'The payer scans or pastes the invoice and pays you through the hub.',
@@ -317,6 +345,7 @@ export default {
       inFlight: 'In flight',
       settled: 'Finished',
       noPayments: 'No payments yet.',
+      morePayments: 'Show earlier payments',
       outcome: {
         started: 'in flight (waiting for every hop)',
         completed: 'completed',
