@@ -1,25 +1,18 @@
 import { ChainError } from '@gongxin/client';
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import type { Translate } from './decoders/registry';
 import { errorMessage } from './errors';
 import { AmountError, parseAmount } from './format/amount';
-import { createSuiteI18n } from './i18n';
 import { KeyringError } from './keyring/vault';
-
-function translator(locale: 'zh-CN' | 'en'): Translate {
-  const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
-  i18n.global.locale.value = locale;
-  return (key, named) => i18n.global.t(key, named ?? {});
-}
+import { suiteTranslator } from './testing/suite-translator';
 
 function trpcError(message: string, data: Record<string, unknown> | null) {
   return TRPCClientError.from({ error: { message, code: -32600, data } } as never);
 }
 
 describe('errorMessage', () => {
-  const zh = translator('zh-CN');
-  const en = translator('en');
+  const zh = suiteTranslator('zh-CN');
+  const en = suiteTranslator('en');
 
   it('explains keyring, amount and chain errors in the current language', () => {
     expect(errorMessage(new KeyringError('wrong_password'), zh)).toBe('密码错误。');

@@ -2,8 +2,9 @@ import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/browser';
 import { testAccount } from '@gongxin/ledger/testing';
 import { describe, expect, it } from 'vitest';
-import { createSuiteI18n, type SuiteLocale } from '../i18n';
-import { createDecodeContext, describeAction, registerActionDecoder, type Translate } from './registry';
+import type { SuiteLocale } from '../i18n';
+import { suiteTranslator } from '../testing/suite-translator';
+import { createDecodeContext, describeAction, registerActionDecoder } from './registry';
 
 const suite = getSuite('ed25519-sha256');
 const alice = testAccount(suite, 1).address;
@@ -168,14 +169,8 @@ const samples: [Action, { 'zh-CN': string; en: string }][] = [
   ],
 ];
 
-function translator(locale: SuiteLocale): Translate {
-  const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
-  i18n.global.locale.value = locale;
-  return (key, named) => i18n.global.t(key, named ?? {});
-}
-
 describe.each(['zh-CN', 'en'] as const)('core action decoders in %s', (locale) => {
-  const t = translator(locale);
+  const t = suiteTranslator(locale);
   const ctx = createDecodeContext(t, locale, { CNYX: 2, PTS: 0 });
 
   it.each(samples.map(([action, expected]) => [`${action.contract}.${action.name}`, action, expected]))(
@@ -193,7 +188,7 @@ describe.each(['zh-CN', 'en'] as const)('core action decoders in %s', (locale) =
 });
 
 describe('describeAction', () => {
-  const t = translator('en');
+  const t = suiteTranslator('en');
   const ctx = createDecodeContext(t, 'en', {});
 
   it('falls back to the literal action when a decoder meets params it does not expect', () => {

@@ -14,11 +14,11 @@ import type { Action, ContractModule } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/browser';
 import { testAccount } from '@gongxin/ledger/testing';
 import { describe, expect, it } from 'vitest';
-import { createSuiteI18n, type SuiteLocale } from '../i18n';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
 import { messageKeys, packTranslator } from '../testing/decoder-pack';
-import { createDecodeContext, describeAction, type Translate } from './registry';
+import { suiteTranslator } from '../testing/suite-translator';
+import { createDecodeContext, describeAction } from './registry';
 
 const suite = getSuite('ed25519-sha256');
 const alice = testAccount(suite, 1).address;
@@ -164,12 +164,6 @@ const withoutUndefined = (params: Params): Params => {
   return strip(params) as Params;
 };
 
-function translator(locale: SuiteLocale): Translate {
-  const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
-  i18n.global.locale.value = locale;
-  return (key, named) => i18n.global.t(key, named ?? {});
-}
-
 describe('core action decoders cover the core contracts', () => {
   const keys = coreContracts.flatMap((c) => Object.keys(c.actions).map((name) => `${c.name}.${name}`));
 
@@ -180,8 +174,8 @@ describe('core action decoders cover the core contracts', () => {
       const [contract, name] = key.split('.') as [string, string];
       const described = describeAction(
         { contract, name, params: {} },
-        translator('en'),
-        createDecodeContext(translator('en'), 'en', {}),
+        suiteTranslator('en'),
+        createDecodeContext(suiteTranslator('en'), 'en', {}),
       );
       // With no decoder the fallback names the action; with one, empty params must not make a sentence.
       expect(described.decoded, key).toBe(false);
@@ -210,7 +204,7 @@ describe('core action decoders cover the core contracts', () => {
     // a missing message throws, a missing slot reads "undefined".
     const strict = packTranslator({ messages: { 'zh-CN': zhCN, en } }, locale);
     const ctx = createDecodeContext(strict, locale, { CNYX: 2, PTS: 0 });
-    const t = translator(locale);
+    const t = suiteTranslator(locale);
 
     it.each(samples.map(([key, params]) => [key, withoutUndefined(params)] as const))(
       'read %s in words, every slot filled',

@@ -1,16 +1,10 @@
 import { suiteEventCatalogs } from '@gongxin/contracts/events';
 import { describe, expect, it } from 'vitest';
-import { createSuiteI18n, type SuiteLocale } from '../i18n';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
 import { packTranslator } from '../testing/decoder-pack';
-import { createDecodeContext, describeEvent, registerEventDecoder, type Translate } from './registry';
-
-function translator(locale: SuiteLocale): Translate {
-  const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });
-  i18n.global.locale.value = locale;
-  return (key, named) => i18n.global.t(key, named ?? {});
-}
+import { suiteTranslator } from '../testing/suite-translator';
+import { createDecodeContext, describeEvent, registerEventDecoder } from './registry';
 
 // The apps' contracts (food, copyright, registry, welfare, parking, energy) bring their words in their own decoder packs.
 const appContracts = ['food', 'copyright', 'registry', 'welfare', 'parking', 'energy'];
@@ -45,7 +39,7 @@ describe.each(['zh-CN', 'en'] as const)('core event decoders in %s', (locale) =>
 });
 
 describe('describeEvent', () => {
-  const t = translator('en');
+  const t = suiteTranslator('en');
   const ctx = createDecodeContext(t, 'en', { CNYX: 2 });
 
   it('reads attributes through the catalog: amounts with their decimals, bytes as hex', () => {
