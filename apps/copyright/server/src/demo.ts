@@ -49,6 +49,8 @@ const DAY = 86_400_000;
 
 export async function seedCopyrightDemo(services: AppServices): Promise<number> {
   const suite = getSuite(services.chain.suite);
+  // Dates on the deployment clock: the chain checks them against its block times.
+  const now = services.clock ?? Date.now;
   const parties = demoPartyAccounts(suite);
   const wallet = (id: string) => createWallet(services.chain.client, demoParty(parties, id).account);
   const wang = demoParty(parties, 'wang-xiaomei');
@@ -63,8 +65,8 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
       category: 'text',
       bytes: encoder.encode(TEXTS.river),
       mediaType: 'text/plain',
-      createdAt: Date.now() - 400 * DAY,
-      publishedAt: Date.now() - 300 * DAY,
+      createdAt: now() - 400 * DAY,
+      publishedAt: now() - 300 * DAY,
       approve: '国作登字-2026-A-00010001',
       cc: 'CC-BY-4.0',
       // Beyond CC BY: a commercial licence without the attribution duty, one year, 800.00 each.
@@ -80,7 +82,7 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
       category: 'photography',
       bytes: sunrise(),
       mediaType: 'image/png',
-      createdAt: Date.now() - 120 * DAY,
+      createdAt: now() - 120 * DAY,
       approve: '国作登字-2026-G-00010002',
     },
     {
@@ -90,7 +92,7 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
       category: 'text',
       bytes: encoder.encode(TEXTS.tea),
       mediaType: 'text/plain',
-      createdAt: Date.now() - 30 * DAY,
+      createdAt: now() - 30 * DAY,
     },
   ];
   let seeded = 0;
@@ -108,7 +110,7 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
         codes: computed.codes,
         tool: computed.tool,
         uploadedBy: w.author.address,
-        uploadedAt: Date.now(),
+        uploadedAt: now(),
       })
       .onConflictDoNothing();
     try {

@@ -31,6 +31,8 @@ export async function seedFoodDemo(
   runtime: FoodRuntime,
 ): Promise<{ seeded: boolean; events: number }> {
   const { database, logger } = services;
+  // Event times on the deployment clock: the chain checks them against its block times.
+  const now = services.clock ?? Date.now;
   const db = database.db;
   const chainId = services.chain.chainId;
 
@@ -67,7 +69,7 @@ export async function seedFoodDemo(
   const base =
     remembered?.chainId === chainId && typeof remembered.base === 'number'
       ? remembered.base
-      : Math.floor(Date.now() / 86_400_000) * 86_400_000 - 6 * 86_400_000;
+      : Math.floor(now() / 86_400_000) * 86_400_000 - 6 * 86_400_000;
   await db
     .insert(meta)
     .values({ key: 'demo', value: { chainId, base } })
@@ -111,7 +113,7 @@ export async function seedFoodDemo(
     const report = await runtime.capture(capture.document, {
       org: byOrg(capture.org).address,
       source: 'demo',
-      now: Math.max(Date.now() - 60_000, base),
+      now: Math.max(now() - 60_000, base),
     });
     events += report.events.length;
   }

@@ -38,6 +38,11 @@ export class DemoGates {
     private readonly runtime: ParkingRuntime,
   ) {}
 
+  /** The deployment clock: gate times are checked against it by the ingest and the chain. */
+  private now(): number {
+    return (this.services.clock ?? Date.now)();
+  }
+
   async start(): Promise<void> {
     for (const lot of DEMO_LOTS) {
       const dir = path.resolve(this.services.config.dataDir, 'parking-demo-gates', lot.id);
@@ -79,9 +84,9 @@ export class DemoGates {
       const already = this.marked.get(`${lot}/${plate}`) ?? 0n;
       if (paid > already && gate.markPaid(plate, paid - already)) this.marked.set(`${lot}/${plate}`, paid);
     }
-    const { decision } = gate.read({ kind, plate, time: Date.now() - minutesAgo * MIN });
+    const { decision } = gate.read({ kind, plate, time: this.now() - minutesAgo * MIN });
     if (kind === 'exit' && decision.open) this.marked.delete(`${lot}/${plate}`);
-    this.last.set(lot, { kind, plate, open: decision.open, reason: decision.reason, at: Date.now() });
+    this.last.set(lot, { kind, plate, open: decision.open, reason: decision.reason, at: this.now() });
     return decision;
   }
 

@@ -97,7 +97,7 @@ export async function seedWelfareDemo(services: AppServices): Promise<number> {
   await send('mzj-admin', [
     w('setEnvelope', {
       area: DEMO_AREA.code,
-      period: periodAt(Date.now()),
+      period: periodAt((services.clock ?? Date.now)()),
       count: 1_000,
       total: 100_000_000n,
     }),
