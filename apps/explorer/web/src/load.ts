@@ -1,5 +1,5 @@
 // A page's data: loading, the answer, or an error in words; `load()` again to retry or refresh. A refresh
-// keeps showing the previous answer, so live updates do not flicker.
+// keeps showing the previous answer, so live updates do not flicker, and a refresh that fails keeps it too.
 import { errorMessage } from '@gongxin/ui';
 import { type Ref, ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
@@ -13,6 +13,8 @@ export interface Loader<T> {
   badInput: Ref<boolean>;
   loading: Ref<boolean>;
   load(): Promise<void>;
+  /** Loads again for a live update: if that fails, the answer already shown stays (no error page). */
+  refresh(): Promise<void>;
 }
 
 export function useLoader<T>(fetch: () => Promise<T>): Loader<T> {
@@ -23,7 +25,7 @@ export function useLoader<T>(fetch: () => Promise<T>): Loader<T> {
   const badInput = ref(false);
   const loading = ref(false);
   let generation = 0;
-  async function load() {
+  async function run(refreshing: boolean) {
     const mine = ++generation;
     loading.value = true;
     try {
@@ -35,6 +37,9 @@ export function useLoader<T>(fetch: () => Promise<T>): Loader<T> {
       badInput.value = false;
     } catch (e) {
       if (mine !== generation) return;
+      // A live refresh that fails keeps the answer on the page (and whatever the reader did with it, a
+      // verification they ran): the next block refreshes again.
+      if (refreshing && data.value !== null && error.value === null) return;
       error.value = errorMessage(e, (key, named) => t(key, named ?? {}));
       const status = (e as { data?: { httpStatus?: number } }).data?.httpStatus;
       notFound.value = status === 404;
@@ -43,5 +48,5 @@ export function useLoader<T>(fetch: () => Promise<T>): Loader<T> {
       if (mine === generation) loading.value = false;
     }
   }
-  return { data, error, notFound, badInput, loading, load };
+  return { data, error, notFound, badInput, loading, load: () => run(false), refresh: () => run(true) };
 }

@@ -115,6 +115,6 @@ export function statusType(status: string): 'success' | 'primary' | 'danger' | '
  */
 export function refreshOf(...loaders: Loader<unknown>[]): () => Promise<void> {
   return async () => {
-    await Promise.all(loaders.filter((l) => !l.loading.value).map((l) => l.load()));
+    await Promise.all(loaders.filter((l) => !l.loading.value).map((l) => l.refresh()));
   };
 }
