@@ -188,7 +188,12 @@ describe('wallet and explorer in Chromium', () => {
         .poll(async () => claimed.getByTestId('verify-result').getAttribute('data-state'), {
           timeout: 30_000,
         })
-        .toBe('verified');
+        .toBe('verified')
+        .catch(async (error) => {
+          await saveScreenshot(x, `explorer-account-claim-unverified-${who}`);
+          const shown = await claimed.textContent({ timeout: 1000 }).catch(() => '(gone from the page)');
+          throw new Error(`${who}'s claim did not verify; the line shows: ${shown}; ${error}`);
+        });
     }
     await saveScreenshot(x, 'explorer-account-claim');
 
