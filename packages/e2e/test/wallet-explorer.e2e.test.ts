@@ -176,6 +176,7 @@ describe('wallet and explorer in Chromium', () => {
       ['wang', wang],
     ] as const) {
       await x.goto(`${suite.url}/explorer/#/account/${claimer.address}`);
+      await x.locator(`[data-test="account-address"][data-address="${claimer.address}"]`).waitFor();
       const claimed = x.locator('[data-test="event-line"][data-event="assets.packetClaimed"]').first();
       await claimed.waitFor({ timeout: 30_000 }).catch(async (error) => {
         await saveScreenshot(x, `explorer-account-claim-missing-${who}`);
@@ -192,7 +193,9 @@ describe('wallet and explorer in Chromium', () => {
         .catch(async (error) => {
           await saveScreenshot(x, `explorer-account-claim-unverified-${who}`);
           const shown = await claimed.textContent({ timeout: 1000 }).catch(() => '(gone from the page)');
-          throw new Error(`${who}'s claim did not verify; the line shows: ${shown}; ${error}`);
+          throw new Error(
+            `${who}'s claim did not verify; the line shows: ${shown}; page errors: ${errors.join('; ')}; ${error}`,
+          );
         });
     }
     await saveScreenshot(x, 'explorer-account-claim');

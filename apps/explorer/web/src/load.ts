@@ -17,7 +17,12 @@ export interface Loader<T> {
   refresh(): Promise<void>;
 }
 
-export function useLoader<T>(fetch: () => Promise<T>): Loader<T> {
+/**
+ * `key`: what the answer is of (the address, tx id, block a route names). When a load starts for another
+ * key, the previous answer leaves the page at once (the skeleton shows) rather than standing, clickable,
+ * under the new address until the new answer arrives.
+ */
+export function useLoader<T>(fetch: () => Promise<T>, opts: { key?: () => unknown } = {}): Loader<T> {
   const { t } = useI18n();
   const data = shallowRef<T | null>(null) as Ref<T | null>;
   const error = ref<string | null>(null);
@@ -25,8 +30,17 @@ export function useLoader<T>(fetch: () => Promise<T>): Loader<T> {
   const badInput = ref(false);
   const loading = ref(false);
   let generation = 0;
+  let shownKey: unknown;
   async function run(refreshing: boolean) {
     const mine = ++generation;
+    const key = opts.key?.();
+    if (key !== shownKey) {
+      data.value = null;
+      error.value = null;
+      notFound.value = false;
+      badInput.value = false;
+      shownKey = key;
+    }
     loading.value = true;
     try {
       const answer = await fetch();

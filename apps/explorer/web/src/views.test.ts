@@ -231,6 +231,28 @@ describe('an account', () => {
     expect(mocks.activity).toHaveBeenCalledWith({ address: bob, cursor: '7.0.0' });
     expect(wrapper.findAll('[data-test="event-line"]')).toHaveLength(2);
     expect(wrapper.find('[data-test="load-more"]').exists()).toBe(false);
+
+    // Another address: the first account's lines leave the page at once, not when the answer arrives,
+    // so nothing on the page belongs to an address other than the one in the title.
+    let answer: (value: unknown) => void = () => {};
+    mocks.account.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+    await wrapper.setProps({ address: alice });
+    await flushPromises();
+    expect(wrapper.findAll('[data-test="event-line"]')).toHaveLength(0);
+    expect(wrapper.find('.el-skeleton').exists()).toBe(true);
+    answer({
+      address: alice,
+      nonce: 0,
+      keys: [],
+      keysFromAddress: true,
+      balances: [],
+      identity: { account: null, attestation: null, roles: [], authority: null },
+      activity: { items: [{ ...item(9, ['from']) }], nextCursor: null },
+      decimals: { CNYX: 2 },
+    });
+    await flushPromises();
+    expect(wrapper.findAll('[data-test="activity-item"]')).toHaveLength(1);
+    expect(wrapper.get('[data-test="activity-item"]').text()).toContain('#9');
   });
 });
 
