@@ -2,11 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // One browser and one suite process at a time: the machine has two cores. A page that waits on a lazily
 // loaded locale or a committed block can take seconds under load, so `expect.poll` waits up to 15 s (its
-// default is 1 s); a page that never gets there still fails.
+// default is 1 s); a page that never gets there still fails. A suite process starting on a loaded machine
+// (other lanes building and testing beside it) has taken over a minute: start-ups wait up to 3 minutes.
 export default defineConfig({
   test: {
     testTimeout: 90_000,
-    hookTimeout: 120_000,
+    hookTimeout: 240_000,
     fileParallelism: false,
     include: ['test/**/*.e2e.test.ts'],
     expect: { poll: { timeout: 15_000, interval: 100 } },

@@ -42,7 +42,7 @@ export interface SuiteProcess {
 /** Start the suite as `npm start` does (after the build), on a free port and a throw-away data dir. */
 export async function startSuiteProcess(
   env: Record<string, string> = {},
-  timeoutMs = 60_000,
+  timeoutMs = 180_000,
 ): Promise<SuiteProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-e2e-'));
   const child: ChildProcess = spawn(
