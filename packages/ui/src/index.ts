@@ -30,6 +30,13 @@ export { default as TimeText } from './components/time-text.vue';
 export { default as TxLink } from './components/tx-link.vue';
 export { default as VerifyRecord } from './components/verify-record.vue';
 export { configureUi, type UiConfig, uiConfig } from './config';
+export { channelOfRef } from './decoders/core-events';
+export {
+  type ProposalWordsOptions,
+  proposalChange,
+  proposalKind,
+  scopesInWords,
+} from './decoders/governance';
 export {
   type DecoderPack,
   failedPacks,

@@ -91,6 +91,77 @@ describe('event decoders', () => {
     expect(() => registerEventDecoder('not a key', () => '')).toThrow(/<contract>\.<event>/);
   });
 
+  it('reads a governance proposal on its tx page as a sentence, not a kind and JSON', () => {
+    const propose = {
+      contract: 'governance',
+      name: 'propose',
+      params: {
+        kind: 'addValidator',
+        payload: { key: `0x${'0A'.repeat(32)}`, power: 10, name: 'node4', operator: bob },
+      },
+    };
+    const zh = words('zh-CN');
+    expect(describeAction(propose, zh.t, zh.ctx).text).toBe(
+      `发起治理提案：加入验证者 node4（公钥 ${'0a'.repeat(32)}），运营方 ${bob}，投票权 10`,
+    );
+    const english = words('en');
+    const revoke = {
+      contract: 'governance',
+      name: 'propose',
+      params: { kind: 'revokeAuthority', payload: { address: bob } },
+    };
+    expect(describeAction(revoke, english.t, english.ctx).text).toBe(
+      `Propose a governance change: revoke the authority of ${bob}`,
+    );
+    expect(
+      describeEvent(
+        {
+          contract: 'governance',
+          name: 'passed',
+          attrs: { id: 'p1', kind: 'setCalendar', yes: 30, no: 0, total: 40 },
+        },
+        zh.t,
+        zh.ctx,
+      ).text,
+    ).toBe('提案 p1（设置工作日历）通过：赞成 30 / 共 40');
+  });
+
+  it('reads a one-sided close and a challenge by the amounts of their balance proofs', () => {
+    const channel = 'cd'.repeat(32);
+    const proof = {
+      symbol: 'CNYX',
+      side: 'a',
+      nonce: 5,
+      transferred: '123456',
+      locked: '0',
+      locksRoot: '0x00',
+    };
+    const zh = words('zh-CN');
+    expect(
+      describeAction(
+        { contract: 'channels', name: 'close', params: { channel, proofs: [proof] } },
+        zh.t,
+        zh.ctx,
+      ).text,
+    ).toBe(
+      `单方关闭通道 ${channel}，按最新的余额证明结算（争议期后）：开设方第 5 号余额证明：已付 1,234.56 CNYX`,
+    );
+    const english = words('en');
+    expect(
+      describeAction(
+        {
+          contract: 'channels',
+          name: 'challenge',
+          params: { channel, proofs: [{ ...proof, side: 'b', locked: '50' }] },
+        },
+        english.t,
+        english.ctx,
+      ).text,
+    ).toBe(
+      `Challenge the one-sided close of the channel ${channel} with newer balance proofs: the peer’s balance proof no. 5: 1,234.56 CNYX paid, 0.50 CNYX more locked`,
+    );
+  });
+
   it('decodes the core actions the ui kit leaves out', () => {
     const { t, ctx } = words('en');
     expect(

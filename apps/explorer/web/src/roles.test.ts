@@ -2,6 +2,7 @@ import { type AnyEventCatalog, type Attr, suiteEventCatalogs } from '@gongxin/co
 import { describe, expect, it } from 'vitest';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
+import { activityRoleKeys } from './roles';
 
 type AnyAttr = Attr<unknown, unknown, boolean>;
 
@@ -52,5 +53,73 @@ describe('activity roles', () => {
       ([role, word]) => role !== 'did' && !/\p{Script=Han}/u.test(word),
     );
     expect(notChinese).toEqual([]);
+  });
+});
+
+/** A role's word as the account page finds it: the event's own word for the attribute, else the usual one. */
+function roleWord(messages: object, role: string, event: { contract: string; name: string }): string {
+  const lookup = (key: string) =>
+    key.split('.').reduce<unknown>((m, k) => (m as Record<string, unknown> | undefined)?.[k], messages);
+  const found = activityRoleKeys(role, event)
+    .map(lookup)
+    .find((w) => typeof w === 'string');
+  return typeof found === 'string' ? found : role;
+}
+
+describe('activity roles of transfers', () => {
+  // Every account attribute of every catalogued event, with the schema it is in.
+  const named = suiteEventCatalogs.flatMap((catalog) =>
+    catalog.names.flatMap((name) => {
+      const schema = catalog.schemas[name] as Record<string, AnyAttr>;
+      return Object.entries(schema)
+        .filter(([, attr]) => namesAccounts(attr))
+        .map(([role]) => ({ event: { contract: catalog.contract, name }, role, schema }));
+    }),
+  );
+
+  it.each([
+    ['zh-CN', zhCN, /付款|收款/],
+    ['en', en, /\bpay(er|ee)\b/],
+  ] as const)(
+    'calls an account a payer or payee in %s only where money moves to or from it',
+    (_lang, messages, money) => {
+      const wrong = named
+        .filter(({ event, role }) => money.test(roleWord(messages, role, event)))
+        .filter(({ role, schema }) => {
+          const attrs = Object.values(schema);
+          // No amount at all: nobody pays anybody (a failed tx, a transfer of rights or certificates).
+          if (!attrs.some((a) => a.type === 'amount')) return true;
+          // `from` and `to` as payer and payee: what goes from one to the other must be an amount of an asset,
+          // not a right sold for a price that goes the other way.
+          return (role === 'from' || role === 'to') && !(schema.symbol && schema.amount?.type === 'amount');
+        })
+        .map(
+          ({ event, role }) => `${event.contract}.${event.name}.${role}: ${roleWord(messages, role, event)}`,
+        );
+      expect(wrong).toEqual([]);
+    },
+  );
+
+  it('names the two sides of a copyright transfer as previous and new rights holder', () => {
+    const event = { contract: 'copyright', name: 'rightsTransferred' };
+    expect([roleWord(zhCN, 'from', event), roleWord(zhCN, 'to', event)]).toEqual(['原权利人', '新权利人']);
+    expect([roleWord(en, 'from', event), roleWord(en, 'to', event)]).toEqual([
+      'previous rights holder',
+      'new rights holder',
+    ]);
+    // Money transfers keep their payer and payee.
+    const transfer = { contract: 'assets', name: 'transferred' };
+    expect([roleWord(zhCN, 'from', transfer), roleWord(zhCN, 'to', transfer)]).toEqual(['付款方', '收款方']);
+  });
+
+  it('has an event’s own words in both languages, each for an account attribute the event has', () => {
+    const keys = (o: object, prefix = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) =>
+        typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+      );
+    const zh = keys(zhCN.explorer.eventRoles);
+    expect(zh).toEqual(keys(en.explorer.eventRoles));
+    const known = new Set(named.map(({ event, role }) => `${event.contract}.${event.name}.${role}`));
+    expect(zh.filter((k) => !known.has(k))).toEqual([]);
   });
 });

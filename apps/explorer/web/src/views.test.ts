@@ -17,6 +17,8 @@ const mocks = vi.hoisted(() => ({
   assets: vi.fn(),
   block: vi.fn(),
   validators: vi.fn(),
+  proposal: vi.fn(),
+  memberValidators: vi.fn(),
 }));
 
 vi.mock('./api', () => ({
@@ -28,6 +30,10 @@ vi.mock('./api', () => ({
     blocks: { latest: { query: mocks.blocks }, get: { query: mocks.block } },
     assets: { list: { query: mocks.assets } },
     validators: { list: { query: mocks.validators } },
+    members: {
+      proposal: { query: mocks.proposal },
+      validators: { query: mocks.memberValidators },
+    },
   },
 }));
 
@@ -36,6 +42,7 @@ import ProposalLine from './components/proposal-line.vue';
 import AccountView from './views/account-view.vue';
 import BlockView from './views/block-view.vue';
 import HomeView from './views/home-view.vue';
+import ProposalView from './views/proposal-view.vue';
 import SearchView from './views/search-view.vue';
 import TxView from './views/tx-view.vue';
 
@@ -256,6 +263,60 @@ describe('an account', () => {
   });
 });
 
+describe('an account in a copyright transfer', () => {
+  it('names the old and new owner as previous and new rights holder, not payer and payee', async () => {
+    const rightsTransferred = {
+      height: 9,
+      index: 0,
+      txIndex: 0,
+      txId,
+      contract: 'copyright',
+      name: 'rightsTransferred',
+      attrs: {
+        filing: 'f1',
+        workId: 'w1',
+        grant: { rights: ['reproduction'], territory: ['CN'], from: 0 },
+        from: [{ address: alice, share: 10_000 }],
+        to: [{ address: bob, share: 10_000 }],
+        reason: 'contract',
+        signedBy: [alice],
+      },
+    };
+    const row = (roles: string[], event: object) => ({
+      height: 9,
+      txIndex: 0,
+      eventIndex: 0,
+      time: 1_795_537_426_361,
+      txId,
+      roles,
+      ok: true,
+      code: null,
+      eventCount: 1,
+      events: [event],
+    });
+    mocks.account.mockResolvedValue({
+      address: alice,
+      nonce: 1,
+      keys: [],
+      keysFromAddress: true,
+      balances: [],
+      identity: { account: null, attestation: null, roles: [], authority: null },
+      activity: {
+        items: [row(['from', 'signedBy'], rightsTransferred), row(['from'], { ...transferred, height: 9 })],
+        nextCursor: null,
+      },
+      decimals: { CNYX: 2 },
+    });
+    const wrapper = mount(AccountView, { props: { address: alice }, global: { plugins: plugins() } });
+    await flushPromises();
+    const [copyright, money] = wrapper.findAll('[data-test="activity-item"]');
+    const roles = (item: typeof copyright) =>
+      item!.findAll('[data-test="activity-role"]').map((r) => r.text());
+    expect(roles(copyright)).toEqual(['原权利人', '签署方']);
+    expect(roles(money)).toEqual(['付款方']);
+  });
+});
+
 describe('an account with roles', () => {
   it('names its identity roles, its authority scopes and its activity roles in words, keys on hover', async () => {
     mocks.account.mockResolvedValue({
@@ -338,6 +399,19 @@ describe('a proposal in the members’ list', () => {
     expect(wrapper.get('[data-test="proposal-title"]').attributes('title')).toBe('ab'.repeat(32));
   });
 
+  it('says its change in words, the validator by name where the set knows it, the payload folded', async () => {
+    const wrapper = mount(ProposalLine, {
+      props: { proposal: proposal(68), height: 70, validators: [{ key: 'ab'.repeat(32), name: '上海节点' }] },
+      global: { plugins: plugins() },
+    });
+    const words = wrapper.get('[data-test="proposal-words"]');
+    expect(words.text()).toBe('把验证者 上海节点（公钥 ababab…abab）的投票权调整为 20');
+    expect(words.get('[data-test="text-hash"] [title]').attributes('title')).toBe('ab'.repeat(32));
+    expect(wrapper.text()).not.toContain('"power"');
+    await wrapper.get('[data-test="raw-toggle"]').trigger('click');
+    expect(wrapper.get('[data-test="raw-json"]').text()).toContain('"power": 20');
+  });
+
   it('leaves a height the chain has not reached as text, with the blocks to go', async () => {
     const wrapper = mount(ProposalLine, {
       props: { proposal: proposal(68), height: 65 },
@@ -346,6 +420,121 @@ describe('a proposal in the members’ list', () => {
     const activation = wrapper.get('[data-test="proposal-activation"]');
     expect(activation.text()).toBe('在高度 #68 生效（还有 3 个区块）');
     expect(activation.find('a').exists()).toBe(false);
+  });
+});
+
+describe('a proposal’s page', () => {
+  const item = (kind: string, payload: unknown): ProposalItem => ({
+    id: 'cd'.repeat(32),
+    kind,
+    payload: payload as ProposalItem['payload'],
+    status: 'open',
+    votes: [],
+    proposer: alice,
+    createdAt: 50,
+    deadline: 90,
+    txId,
+    yes: 10,
+    no: 0,
+    threshold: 27,
+    totalPower: 40,
+    activationHeight: null,
+    decidedHeight: null,
+    decidedTxId: null,
+  });
+  const open = async (kind: string, payload: unknown, locale: 'zh-CN' | 'en' = 'zh-CN') => {
+    mocks.proposal.mockResolvedValue({ height: 60, proposal: item(kind, payload) });
+    mocks.memberValidators.mockResolvedValue({ height: 60, validators: [], members: [] });
+    const all = plugins();
+    (all[0] as ReturnType<typeof createSuiteI18n>).global.locale.value = locale;
+    const wrapper = mount(ProposalView, { props: { id: 'cd'.repeat(32) }, global: { plugins: all } });
+    await flushPromises();
+    return wrapper;
+  };
+
+  it.each([
+    [
+      'addValidator',
+      { key: `0x${'0A'.repeat(32)}`, power: 10, name: 'node4', operator: bob },
+      `加入验证者 node4（公钥 0a0a0a…0a0a），运营方 ${bob.slice(0, 6)}…${bob.slice(-4)}，投票权 10`,
+      `Add the validator node4 (key 0a0a0a…0a0a), operated by ${bob.slice(0, 6)}…${bob.slice(-4)}, with voting power 10`,
+    ],
+    [
+      'grantAuthority',
+      { address: bob, name: '市场监督管理局', scopes: ['identity', 'parking'] },
+      `授予 ${bob.slice(0, 6)}…${bob.slice(-4)} 权威机构身份“市场监督管理局”，权限范围：身份认证、智慧停车`,
+      `Make ${bob.slice(0, 6)}…${bob.slice(-4)} the authority “市场监督管理局” for Identity, Smart parking`,
+    ],
+    [
+      'activateContract',
+      { contract: 'parking', version: 2, height: 1200 },
+      '自高度 1200 起启用合约 parking 的第 2 版',
+      'Run version 2 of the parking contract from height 1200',
+    ],
+    [
+      'setCalendar',
+      { year: 2027, holidays: ['10-01', '10-02'], workdays: ['09-26'] },
+      '设定 2027 年的工作日历：放假 10月1日、10月2日；调休上班 9月26日',
+      'Set the working-day calendar of 2027: days off Oct 1, Oct 2; make-up workdays Sep 26',
+    ],
+  ])(
+    'reads a %s proposal as a sentence in Chinese and English, its payload folded',
+    async (kind, payload, zh, english) => {
+      const wrapper = await open(kind, payload);
+      expect(wrapper.get('[data-test="proposal-words"]').text()).toBe(zh);
+      expect(wrapper.get('[data-test="proposal-payload"]').find('[data-test="raw-json"]').exists()).toBe(
+        false,
+      );
+      await wrapper.get('[data-test="proposal-payload"] [data-test="raw-toggle"]').trigger('click');
+      expect(wrapper.get('[data-test="raw-json"]').text()).toContain(`"${Object.keys(payload)[0]}"`);
+      wrapper.unmount();
+      const en = await open(kind, payload, 'en');
+      expect(en.get('[data-test="proposal-words"]').text()).toBe(english);
+      en.unmount();
+    },
+  );
+
+  it('shows a payload that does not read as its kind as it is', async () => {
+    const wrapper = await open('addValidator', { key: 'zz' });
+    expect(wrapper.find('[data-test="proposal-words"]').exists()).toBe(false);
+    await wrapper.get('[data-test="proposal-payload"] [data-test="raw-toggle"]').trigger('click');
+    expect(wrapper.get('[data-test="raw-json"]').text()).toContain('"zz"');
+  });
+});
+
+describe('a lock held by a payment channel', () => {
+  it('says which channel holds it and links to the tx that opened the channel', async () => {
+    const channel = `${'54'.repeat(32)}:1`;
+    const locked = {
+      ...transferred,
+      name: 'locked',
+      attrs: { symbol: 'CNYX', from: alice, amount: '1250', ref: `channel:${channel}` },
+    };
+    mocks.tx.mockResolvedValue({
+      tx: {
+        id: txId,
+        height: 7,
+        index: 0,
+        blockHash: 'cd'.repeat(32),
+        time: 1_795_537_426_361,
+        body: { chainId: 'gongxin-local', from: alice, key: 'ef'.repeat(32), nonce: 3, actions: [] },
+        signature: '01'.repeat(64),
+        receipt: { ok: true, firstEvent: 0, eventCount: 1 },
+        events: [locked],
+      },
+      decimals: { CNYX: 2 },
+    });
+    const wrapper = mount(TxView, { props: { id: txId }, global: { plugins: plugins() } });
+    await flushPromises();
+    const event = wrapper.get('[data-test="event-line"]');
+    expect(event.get('.xp-words').text()).toBe(
+      `${alice.slice(0, 6)}…${alice.slice(-4)} 的 12.50 CNYX 锁定于支付通道 545454…5454:1`,
+    );
+    expect(event.text()).not.toContain('channel:');
+    const link = event.get('[data-test="channel-link"]');
+    expect(link.attributes('href')).toBe(`/tx/${'54'.repeat(32)}`);
+    expect(link.attributes('title')).toBe(channel);
+    expect(link.text()).toBe('支付通道 545454…5454:1 的开设交易');
   });
 });
 

@@ -4,6 +4,7 @@ import { testAccount } from '@gongxin/ledger/testing';
 import { describe, expect, it } from 'vitest';
 import type { SuiteLocale } from '../i18n';
 import { suiteTranslator } from '../testing/suite-translator';
+import { proposalChange } from './governance';
 import { createDecodeContext, describeAction, registerActionDecoder } from './registry';
 
 const suite = getSuite('ed25519-sha256');
@@ -145,14 +146,41 @@ const samples: [Action, { 'zh-CN': string; en: string }][] = [
     },
   ],
   [
-    { contract: 'channels', name: 'close', params: { channel: hash, proofs: [{}, {}] } },
-    { 'zh-CN': `单方关闭通道 ${hash}，提交 2 份`, en: `Close the channel ${hash} alone with 2 newest` },
+    {
+      contract: 'channels',
+      name: 'close',
+      params: {
+        channel: hash,
+        proofs: [
+          { symbol: 'CNYX', side: 'a', nonce: 4, transferred: 2500n, locked: 0n },
+          { symbol: 'PTS', side: 'b', nonce: 2, transferred: 7n, locked: 3n },
+        ],
+      },
+    },
+    {
+      'zh-CN': `单方关闭通道 ${hash}，按最新的余额证明结算（争议期后）：开设方第 4 号余额证明：已付 25.00 CNYX、对方第 2 号余额证明：已付 7 PTS，另有 3 PTS 锁定中`,
+      en: `Close the channel ${hash} alone, to settle on the newest balance proofs after the dispute window: the opener’s balance proof no. 4: 25.00 CNYX paid, the peer’s balance proof no. 2: 7 PTS paid, 3 PTS more locked`,
+    },
   ],
   [
-    { contract: 'channels', name: 'challenge', params: { channel: hash, proofs: [{}] } },
+    { contract: 'channels', name: 'close', params: { channel: hash, proofs: [] } },
     {
-      'zh-CN': `对通道 ${hash} 的单方关闭提出异议`,
-      en: `Challenge the one-sided close of the channel ${hash}`,
+      'zh-CN': `单方关闭通道 ${hash}，不提交余额证明`,
+      en: `Close the channel ${hash} alone without balance proofs`,
+    },
+  ],
+  [
+    {
+      contract: 'channels',
+      name: 'challenge',
+      params: {
+        channel: hash,
+        proofs: [{ symbol: 'CNYX', side: 'b', nonce: 9, transferred: 120n, locked: 0n }],
+      },
+    },
+    {
+      'zh-CN': `对通道 ${hash} 的单方关闭提出异议，提交更新的余额证明：对方第 9 号余额证明：已付 1.20 CNYX`,
+      en: `Challenge the one-sided close of the channel ${hash} with newer balance proofs: the peer’s balance proof no. 9: 1.20 CNYX paid`,
     },
   ],
   [
@@ -228,7 +256,9 @@ describe('describeAction', () => {
       t,
       ctx,
     );
-    expect(propose.text).toContain(`{"key":"${'cd'.repeat(32)}"}`);
+    expect(propose.text).toBe(
+      `Propose a governance change: remove the validator with key ${'cd'.repeat(32)}`,
+    );
     // Not hex at all: the literal params, not a sentence.
     expect(
       describeAction({ contract: 'identity', name: 'rotateKey', params: { newKey: 'zz' } }, t, ctx).decoded,
@@ -279,5 +309,70 @@ describe('describeAction', () => {
     );
     expect(described).toMatchObject({ decoded: true, text: `Pay 500.00 CNYX to ${alice}` });
     expect(() => registerActionDecoder('welfare', () => '')).toThrow('<contract>.<action>');
+  });
+});
+
+describe('a proposal’s change in words', () => {
+  const key = `0x${'AB'.repeat(32)}`;
+  const zh = (kind: string, payload: unknown, names?: Record<string, string>) =>
+    proposalChange(kind, payload as never, suiteTranslator('zh-CN'), {
+      locale: 'zh-CN',
+      validatorName: (k) => names?.[k],
+    });
+  const en = (kind: string, payload: unknown) =>
+    proposalChange(kind, payload as never, suiteTranslator('en'), { locale: 'en' });
+
+  it('names validators by name and key (lowercase hex, no prefix), authorities by name and apps', () => {
+    const add = { key, power: 10, name: 'node4', operator: alice };
+    expect(zh('addValidator', add)).toBe(
+      `加入验证者 node4（公钥 ${'ab'.repeat(32)}），运营方 ${alice}，投票权 10`,
+    );
+    expect(en('addValidator', add)).toBe(
+      `add the validator node4 (key ${'ab'.repeat(32)}), operated by ${alice}, with voting power 10`,
+    );
+    // Where the page knows the set, a removed or re-weighted validator is named too.
+    expect(zh('removeValidator', { key }, { ['ab'.repeat(32)]: '上海节点' })).toBe(
+      `移除验证者 上海节点（公钥 ${'ab'.repeat(32)}）`,
+    );
+    expect(en('setPower', { key, power: 3 })).toBe(
+      `set the voting power of the validator with key ${'ab'.repeat(32)} to 3`,
+    );
+    const grant = { address: alice, name: '市场监督管理局', scopes: ['identity', 'parking', 'notes'] };
+    expect(zh('grantAuthority', grant)).toBe(
+      `授予 ${alice} 权威机构身份“市场监督管理局”，权限范围：身份认证、智慧停车、notes`,
+    );
+    expect(en('revokeAuthority', { address: alice })).toBe(`revoke the authority of ${alice}`);
+  });
+
+  it('says which contract version runs from when, which parameter changes, and the calendar’s days', () => {
+    expect(zh('activateContract', { contract: 'parking', version: 2, height: 1200 })).toBe(
+      '自高度 1200 起启用合约 parking 的第 2 版',
+    );
+    expect(en('setParam', { name: 'fees.base', value: '12' })).toBe(
+      'set the chain parameter fees.base to 12',
+    );
+    expect(zh('setParam', { name: 'fees.open', value: true })).toBe('把链参数 fees.open 设为 是');
+    expect(en('setParam', { name: 'fees.base', value: null })).toBe('remove the chain parameter fees.base');
+    const calendar = { year: 2027, holidays: ['01-01', '10-01'], workdays: ['09-26'] };
+    expect(zh('setCalendar', calendar)).toBe(
+      '设定 2027 年的工作日历：放假 1月1日、10月1日；调休上班 9月26日',
+    );
+    expect(en('setCalendar', { ...calendar, workdays: [] })).toBe(
+      'set the working-day calendar of 2027: days off Jan 1, Oct 1; make-up workdays none',
+    );
+  });
+
+  it('refuses a payload that does not fit, so the page shows it as it is', () => {
+    expect(() => en('addValidator', { key, name: 'node4' })).toThrow();
+    expect(() => en('removeValidator', { key: 'zz' })).toThrow();
+    expect(() => en('setCalendar', { year: 2027, holidays: ['1 Oct'], workdays: [] })).toThrow();
+    expect(() => en('mintMoney', {})).toThrow();
+    expect(() => en('revokeAuthority', null)).toThrow();
+    const fallback = describeAction(
+      { contract: 'governance', name: 'propose', params: { kind: 'addValidator', payload: { key } } },
+      suiteTranslator('en'),
+      createDecodeContext(suiteTranslator('en'), 'en', {}),
+    );
+    expect(fallback.decoded).toBe(false);
   });
 });

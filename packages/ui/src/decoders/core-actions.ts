@@ -6,6 +6,7 @@
 import type { JsonValue } from '@gongxin/ledger';
 import { formatAmount } from '../format/amount';
 import { formatTime } from '../format/time';
+import { proposalChange } from './governance';
 import type { ActionDecoder, ActionParams, Translate } from './registry';
 
 function text(params: ActionParams, key: string): string {
@@ -29,19 +30,6 @@ function hexText(value: JsonValue | undefined, what = 'value'): string {
 }
 
 const hexParam = (params: ActionParams, key: string) => hexText(params[key], `param ${key}`);
-
-/** A governance payload as JSON, with its bytes (a validator's key) written as the explorer writes keys. */
-function payloadJson(value: JsonValue | undefined): string {
-  const plain = (v: JsonValue): JsonValue =>
-    typeof v === 'string' && /^0x([0-9a-fA-F]{2})+$/.test(v)
-      ? hexText(v)
-      : Array.isArray(v)
-        ? v.map(plain)
-        : v !== null && typeof v === 'object'
-          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
-          : v;
-  return JSON.stringify(plain(value ?? null));
-}
 
 /** A word for a known enum value (`actions.kind.person`), the value itself otherwise. */
 function word(t: Translate, group: string, value: JsonValue | undefined, known: readonly string[]): string {
@@ -68,6 +56,26 @@ function list(params: ActionParams, key: string): ActionParams[] {
 function deposits(params: ActionParams, t: Translate, ctx: Parameters<ActionDecoder>[2]): string {
   return list(params, 'deposits')
     .map((d) => ctx.amount(text(d, 'amount'), text(d, 'symbol')))
+    .join(t('actions.channels.and'));
+}
+
+/**
+ * Balance proofs by what they say, as a cooperative close says its split: "开设方第 3 号证明：已付 25.00 CNYX，
+ * 另有 1.00 CNYX 锁定中" per proof, amounts in each asset's decimals.
+ */
+function proofAmounts(proofs: ActionParams[], t: Translate, ctx: Parameters<ActionDecoder>[2]): string {
+  return proofs
+    .map((proof) => {
+      const symbol = text(proof, 'symbol');
+      const locked = text(proof, 'locked');
+      const named = {
+        side: word(t, 'channels.side', proof.side, ['a', 'b']),
+        nonce: text(proof, 'nonce'),
+        transferred: ctx.amount(text(proof, 'transferred'), symbol),
+        locked: ctx.amount(locked, symbol),
+      };
+      return t(/^0+$/.test(locked) ? 'actions.channels.proof' : 'actions.channels.proofLocked', named);
+    })
     .join(t('actions.channels.and'));
 }
 
@@ -146,8 +154,10 @@ export const coreActionDecoders: Record<string, ActionDecoder> = {
 
   'notary.anchor': (p, t) => t('actions.notary.anchor', { hash: hexParam(p, 'hash'), type: text(p, 'type') }),
 
-  'governance.propose': (p, t) =>
-    t('actions.governance.propose', { kind: text(p, 'kind'), payload: payloadJson(p.payload) }),
+  'governance.propose': (p, t, ctx) =>
+    t('actions.governance.propose', {
+      change: proposalChange(text(p, 'kind'), p.payload, t, { locale: ctx.locale }),
+    }),
   'governance.vote': (p, t) =>
     t(p.approve === true ? 'actions.governance.voteYes' : 'actions.governance.voteNo', { id: text(p, 'id') }),
   'governance.expire': (p, t) => t('actions.governance.expire', { id: text(p, 'id') }),
@@ -172,10 +182,17 @@ export const coreActionDecoders: Record<string, ActionDecoder> = {
         )
         .join(t('actions.channels.and')),
     }),
-  'channels.close': (p, t) =>
-    t('actions.channels.close', { channel: text(p, 'channel'), count: list(p, 'proofs').length }),
-  'channels.challenge': (p, t) =>
-    t('actions.channels.challenge', { channel: text(p, 'channel'), count: list(p, 'proofs').length }),
+  'channels.close': (p, t, ctx) => {
+    const proofs = list(p, 'proofs');
+    return proofs.length === 0
+      ? t('actions.channels.closeWithoutProofs', { channel: text(p, 'channel') })
+      : t('actions.channels.close', { channel: text(p, 'channel'), proofs: proofAmounts(proofs, t, ctx) });
+  },
+  'channels.challenge': (p, t, ctx) =>
+    t('actions.channels.challenge', {
+      channel: text(p, 'channel'),
+      proofs: proofAmounts(list(p, 'proofs'), t, ctx),
+    }),
   'channels.revealPreimage': (p, t) =>
     t('actions.channels.revealPreimage', { preimage: hexParam(p, 'preimage') }),
   'channels.settle': (p, t) => t('actions.channels.settle', { channel: text(p, 'channel') }),

@@ -11,6 +11,7 @@ import {
 } from '@gongxin/contracts/events';
 import { toHex } from '@gongxin/ledger';
 import { formatTime } from '../format/time';
+import { proposalKind, scopesInWords } from './governance';
 import type { DecodeContext, EventDecoder, Translate } from './registry';
 
 const e = (key: string) => `events.${key}`;
@@ -22,9 +23,19 @@ function withMemo(t: Translate, sentence: string, memo: string | undefined): str
   return memo === undefined ? sentence : `${sentence}${t('actions.withMemo', { memo })}`;
 }
 
-/** A red packet's ref (`packet:<id>`) in words; other refs (app contracts' locks) as they are. */
+/** A payment channel's id in a lock's ref (`channel:<id>`), or null for any other ref. */
+export function channelOfRef(ref: string): string | null {
+  return /^channel:[0-9a-f]{64}(:\d+)?$/.test(ref) ? ref.slice(8) : null;
+}
+
+/**
+ * A lock's ref in words: a red packet (`packet:<id>`), a payment channel (`channel:<id>`, the channels
+ * contract's deposits); other refs (app contracts' locks) as they are.
+ */
 function lockRef(t: Translate, ref: string): string {
-  return ref.startsWith('packet:') ? t(e('packetRef'), { id: ref.slice(7) }) : ref;
+  if (ref.startsWith('packet:')) return t(e('packetRef'), { id: ref.slice(7) });
+  const channel = channelOfRef(ref);
+  return channel === null ? ref : t(e('channelRef'), { id: channel });
 }
 
 /** Bytes (a key) as the explorer shows keys everywhere: lowercase hex without a prefix. */
@@ -55,7 +66,11 @@ export const coreEventDecoders: Record<string, EventDecoder> = {
     unfrozen: ({ by, symbol, account, reason }, t) =>
       t(e('assets.unfrozen'), { by, symbol, account, reason }),
     locked: ({ symbol, from, amount, ref }, t, ctx) =>
-      t(e('assets.locked'), { from, amount: ctx.amount(amount, symbol), ref: lockRef(t, ref) }),
+      t(e(channelOfRef(ref) === null ? 'assets.locked' : 'assets.lockedInChannel'), {
+        from,
+        amount: ctx.amount(amount, symbol),
+        ref: lockRef(t, ref),
+      }),
     unlocked: ({ symbol, to, amount, ref }, t, ctx) =>
       t(e('assets.unlocked'), { to, amount: ctx.amount(amount, symbol), ref: lockRef(t, ref) }),
     packetCreated: ({ creator, symbol, total, count, split, expiresAt }, t, ctx) =>
@@ -91,16 +106,23 @@ export const coreEventDecoders: Record<string, EventDecoder> = {
 
   ...governanceEvents.decoders<Args, string>({
     proposed: ({ proposer, kind, id, deadline }, t) =>
-      t(e('governance.proposed'), { proposer, kind, id, deadline }),
+      t(e('governance.proposed'), { proposer, kind: proposalKind(kind, t), id, deadline }),
     voted: ({ voter, id, power, approve }, t) =>
       t(approve ? e('governance.votedYes') : e('governance.votedNo'), { voter, id, power }),
-    passed: ({ id, kind, yes, total }, t) => t(e('governance.passed'), { id, kind, yes, total }),
-    rejected: ({ id, kind, no, total }, t) => t(e('governance.rejected'), { id, kind, no, total }),
-    expired: ({ id, kind, deadline }, t) => t(e('governance.expired'), { id, kind, deadline }),
+    passed: ({ id, kind, yes, total }, t) =>
+      t(e('governance.passed'), { id, kind: proposalKind(kind, t), yes, total }),
+    rejected: ({ id, kind, no, total }, t) =>
+      t(e('governance.rejected'), { id, kind: proposalKind(kind, t), no, total }),
+    expired: ({ id, kind, deadline }, t) =>
+      t(e('governance.expired'), { id, kind: proposalKind(kind, t), deadline }),
     validatorSetChanged: ({ change, height, validators }, t) =>
-      t(e('governance.validatorSetChanged'), { change, height, count: validators.length }),
-    authorityGranted: ({ address, name, scopes }, t) =>
-      t(e('governance.authorityGranted'), { address, name, scopes: scopes.join(', ') }),
+      t(e('governance.validatorSetChanged'), {
+        change: proposalKind(change, t),
+        height,
+        count: validators.length,
+      }),
+    authorityGranted: ({ address, name, scopes }, t, ctx) =>
+      t(e('governance.authorityGranted'), { address, name, scopes: scopesInWords(scopes, t, ctx.locale) }),
     authorityRevoked: ({ address }, t) => t(e('governance.authorityRevoked'), { address }),
     contractActivated: ({ contract, version, height }, t) =>
       t(e('governance.contractActivated'), { contract, version, height }),

@@ -216,6 +216,11 @@ describe('core action decoders cover the core contracts', () => {
         // No unfilled slot, no message key in place of a missing message, no value that was not there.
         expect(described.text).not.toMatch(/\{\w+\}|\b(actions|sign|events)\.[a-zA-Z]/);
         expect(described.text).not.toMatch(/undefined|NaN|\[object Object\]/);
+        // Structured params (a proposal's payload, balance proofs) read in words, never as JSON.
+        expect(described.text).not.toMatch(/[{}[\]"]/);
+        // Balance proofs by their amounts in the assets' decimals, as a cooperative close shows its split.
+        if (/^channels\.(close|challenge)$/.test(key) && (params.proofs as unknown[]).length > 0)
+          expect(described.text).toContain(ctx.amount(proof.transferred, proof.symbol));
         if (locale === 'zh-CN') expect(described.text).toMatch(/\p{Script=Han}/u);
         // And the page, through vue-i18n, shows the same sentence.
         expect(describeAction(action, t, createDecodeContext(t, locale, { CNYX: 2, PTS: 0 })).text).toBe(

@@ -75,6 +75,35 @@ describe('describeEvent', () => {
     );
   });
 
+  it('says which payment channel a lock is held in, and which one pays it back', () => {
+    const channel = `${'54'.repeat(32)}:1`;
+    const locked = { symbol: 'CNYX', from: 'gx1a', amount: '250', ref: `channel:${channel}` };
+    expect(describeEvent({ contract: 'assets', name: 'locked', attrs: locked }, t, ctx).text).toBe(
+      `2.50 CNYX of gx1a locked in payment channel ${channel}`,
+    );
+    const zh = suiteTranslator('zh-CN');
+    const zhCtx = createDecodeContext(zh, 'zh-CN', { CNYX: 2 });
+    expect(describeEvent({ contract: 'assets', name: 'locked', attrs: locked }, zh, zhCtx).text).toBe(
+      `gx1a 的 2.50 CNYX 锁定于支付通道 ${channel}`,
+    );
+    const unlocked = { symbol: 'CNYX', to: 'gx1b', amount: '250', ref: `channel:${'54'.repeat(32)}` };
+    expect(describeEvent({ contract: 'assets', name: 'unlocked', attrs: unlocked }, zh, zhCtx).text).toBe(
+      `从支付通道 ${'54'.repeat(32)} 解锁 2.50 CNYX 给 gx1b`,
+    );
+    // A ref of another contract's making stays as it is.
+    expect(
+      describeEvent({ contract: 'assets', name: 'locked', attrs: { ...locked, ref: 'escrow:7' } }, t, ctx)
+        .text,
+    ).toBe('Locked 2.50 CNYX from gx1a for escrow:7');
+  });
+
+  it('names proposal kinds in words, in the proposal’s events too', () => {
+    const attrs = { id: 'p1', kind: 'addValidator', proposer: 'gx1a', deadline: 90 };
+    expect(describeEvent({ contract: 'governance', name: 'proposed', attrs }, t, ctx).text).toBe(
+      'gx1a proposed p1 (Add a validator), deadline height 90',
+    );
+  });
+
   it('shows an event that does not fit its catalog as JSON, never a sentence that hides it', () => {
     const described = describeEvent(
       {

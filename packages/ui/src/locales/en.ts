@@ -53,7 +53,48 @@ export default {
     },
     notary: { anchor: 'Anchor the document hash {hash} (type {type})' },
     governance: {
-      propose: 'Propose a governance change ({kind}): {payload}',
+      propose: 'Propose a governance change: {change}',
+      kinds: {
+        addValidator: 'Add a validator',
+        removeValidator: 'Remove a validator',
+        setPower: 'Change voting power',
+        grantAuthority: 'Grant an authority',
+        revokeAuthority: 'Revoke an authority',
+        activateContract: 'Activate a contract version',
+        setParam: 'Set a chain parameter',
+        setCalendar: 'Set the working-day calendar',
+      },
+      change: {
+        addValidator:
+          'add the validator {name} (key {key}), operated by {operator}, with voting power {power}',
+        removeValidator: 'remove the validator with key {key}',
+        removeValidatorNamed: 'remove the validator {name} (key {key})',
+        setPower: 'set the voting power of the validator with key {key} to {power}',
+        setPowerNamed: 'set the voting power of the validator {name} (key {key}) to {power}',
+        grantAuthority: 'make {address} the authority “{name}” for {scopes}',
+        revokeAuthority: 'revoke the authority of {address}',
+        activateContract: 'run version {version} of the {contract} contract from height {height}',
+        setParam: 'set the chain parameter {name} to {value}',
+        removeParam: 'remove the chain parameter {name}',
+        setCalendar:
+          'set the working-day calendar of {year}: days off {holidays}; make-up workdays {workdays}',
+        noDays: 'none',
+        true: 'yes',
+        false: 'no',
+      },
+      apps: {
+        identity: 'Identity',
+        passport: 'Passport',
+        assets: 'Assets',
+        wallet: 'Wallet',
+        copyright: 'Copyright',
+        food: 'Food traceability',
+        parking: 'Smart parking',
+        registry: 'Enterprise registry',
+        solar: 'Solar energy',
+        energy: 'Solar energy',
+        welfare: 'Minimum living allowance',
+      },
       voteYes: 'Vote yes on proposal {id}',
       voteNo: 'Vote no on proposal {id}',
       expire: 'Mark the proposal {id} as expired',
@@ -64,9 +105,14 @@ export default {
       deposit: 'Top up the channel {channel} with {deposits}',
       split: 'opener gets {a}, peer gets {b}',
       cooperativeClose: 'Close the channel {channel} as both parties signed: {balances}',
+      side: { a: 'the opener', b: 'the peer' },
+      proof: '{side}’s balance proof no. {nonce}: {transferred} paid',
+      proofLocked: '{side}’s balance proof no. {nonce}: {transferred} paid, {locked} more locked',
       close:
-        'Close the channel {channel} alone with {count} newest balance proof(s) (settled after the dispute window)',
-      challenge: 'Challenge the one-sided close of the channel {channel} with {count} newer balance proof(s)',
+        'Close the channel {channel} alone, to settle on the newest balance proofs after the dispute window: {proofs}',
+      closeWithoutProofs:
+        'Close the channel {channel} alone without balance proofs, to settle on the deposits after the dispute window',
+      challenge: 'Challenge the one-sided close of the channel {channel} with newer balance proofs: {proofs}',
       revealPreimage:
         'Reveal the hash-lock preimage {preimage} on chain, so the locked payment settles on every hop',
       settle: 'Settle the channel {channel} after its dispute window',
@@ -76,6 +122,7 @@ export default {
   events: {
     fallback: '{contract}.{event}: {attrs}',
     packetRef: 'red packet {id}',
+    channelRef: 'payment channel {id}',
     core: {
       failed: 'The tx failed (action {action}): {code}, {message}',
       rejected: 'The block refused this tx: {code}, {message}',
@@ -88,6 +135,7 @@ export default {
       frozen: '{by} froze {symbol} of {account}, reason: {reason}',
       unfrozen: '{by} unfroze {symbol} of {account}, reason: {reason}',
       locked: 'Locked {amount} from {from} for {ref}',
+      lockedInChannel: '{amount} of {from} locked in {ref}',
       unlocked: 'Unlocked {amount} from {ref} to {to}',
       packetCreated:
         '{creator} handed out a red packet of {amount} in {count} shares ({split}), expiring {expires}',

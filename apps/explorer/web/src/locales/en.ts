@@ -53,6 +53,7 @@ const en: Shape<typeof zhCN> = {
       yes: 'Yes',
       no: 'No',
       moreEvents: '{count} more events',
+      channelOpening: 'opening tx of payment channel {id}',
       notDecoded: 'Not put into words',
       live: 'Updating live',
     },
@@ -97,6 +98,16 @@ const en: Shape<typeof zhCN> = {
       payments: 'royalty payee',
       lines: 'settlement payee',
       records: 'representative (imported)',
+    },
+    // An event's own words for the accounts it names, where an attribute's usual word would mislead: a
+    // transfer of rights or certificates has a previous and a new holder, not a payer and a payee.
+    eventRoles: {
+      core: { tx: { failed: { from: 'sent' } } },
+      copyright: { rightsTransferred: { from: 'previous rights holder', to: 'new rights holder' } },
+      energy: {
+        certificatesTransferred: { to: 'transferee' },
+        subsidySold: { from: 'transferor', to: 'transferee' },
+      },
     },
     // App ids (an identity role is `app/role`, an authority's scopes are app ids) and each app's roles.
     apps: {

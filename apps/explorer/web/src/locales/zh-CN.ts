@@ -50,6 +50,7 @@ export default {
       yes: '是',
       no: '否',
       moreEvents: '另有 {count} 个事件',
+      channelOpening: '支付通道 {id} 的开设交易',
       notDecoded: '未能解读为文字',
       live: '实时更新中',
     },
@@ -94,6 +95,16 @@ export default {
       payments: '版税收款方',
       lines: '分账收款方',
       records: '代表人（批量导入）',
+    },
+    // An event's own words for the accounts it names, where an attribute's usual word would mislead: a
+    // transfer of rights or certificates has a previous and a new holder, not a payer and a payee.
+    eventRoles: {
+      core: { tx: { failed: { from: '发起' } } },
+      copyright: { rightsTransferred: { from: '原权利人', to: '新权利人' } },
+      energy: {
+        certificatesTransferred: { to: '受让方' },
+        subsidySold: { from: '转让方', to: '受让方' },
+      },
     },
     // App ids (an identity role is `app/role`, an authority's scopes are app ids) and each app's roles.
     apps: {
