@@ -563,6 +563,14 @@ export class ChannelNode {
     }
   }
 
+  /**
+   * Whether `pay` would refuse this id as a duplicate: a payment with it is in flight, or its outcome was
+   * reported less than the payment id window ago.
+   */
+  paymentIdTaken(id: string): boolean {
+    return this.initiated.has(id) || this.recentIds.has(id);
+  }
+
   /** Closes a channel alone with the newest proofs of the peer's payments this node holds. */
   close(channel: string): void {
     const ch = this.channels.get(channel);

@@ -120,6 +120,8 @@ describe('per-payment bookkeeping', () => {
     expect(h.nodes[HUB]!.counters.batchesRejected).toBe(0);
 
     // Within the id window the payers still remember their ids: a repeated id is refused.
+    expect(h.nodes[SPOKES[0]!]!.paymentIdTaken('p0')).toBe(true);
+    expect(h.nodes[SPOKES[0]!]!.paymentIdTaken('p-never')).toBe(false);
     h.nodes[SPOKES[0]!]!.pay({ id: 'p0', asset: 'PTS', amount: 1n, route: [h.address(HUB)] });
     expect(h.nodes[SPOKES[0]!]!.drain()).toContainEqual(
       expect.objectContaining({ t: 'outcome', id: 'p0', outcome: 'failed', reason: 'duplicate id' }),
@@ -139,6 +141,7 @@ describe('per-payment bookkeeping', () => {
     h.tick(MAX_LOCK_MS + 1);
     h.settle();
     for (const [i, node] of h.nodes.entries()) expect(node.bookkeeping(), `node ${i}`).toEqual(before[i]);
+    expect(h.nodes[SPOKES[0]!]!.paymentIdTaken('p0')).toBe(false);
 
     // A restart replays the whole log; what is kept is again only what is needed, and the ids of the
     // payments in the log are remembered for a window from the restart.
@@ -149,6 +152,7 @@ describe('per-payment bookkeeping', () => {
       const payments = h.durable[i]!.filter((r) => r.t === 'payment').length;
       expect(node.bookkeeping(), `node ${i}`).toEqual({ ...before[i], recentIds: payments });
     }
+    expect(h.nodes[HUB]!.paymentIdTaken('p4')).toBe(true);
     h.nodes[HUB]!.pay({ id: 'p4', asset: 'CNYX', amount: 1n, route: [h.address(SPOKES[0]!)] });
     expect(h.nodes[HUB]!.drain()).toContainEqual(
       expect.objectContaining({ id: 'p4', outcome: 'failed', reason: 'duplicate id' }),
