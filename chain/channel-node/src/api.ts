@@ -5,10 +5,15 @@
 // Origin is refused, so another web page the person visits cannot pay from their node.
 //
 //   GET  /status                       address, key, link port, channels, counters
+//   GET  /metrics                      Prometheus text (when given a registry; see metrics.ts)
 //   GET  /payments?limit=&before=      {payments, next?}: in flight and the newest finished, newest first;
 //                                      `before=<next>` pages on to older ones (from the node's log)
 //   POST /invoice  {asset, amount}     → {invoice, hashlock}
-//   POST /pay      {invoice} | {payee, asset, amount}  → the payment once completed or failed
+//   POST /pay      {invoice} | {payee, asset, amount}, and optionally {id}  → the payment once completed
+//                                      or failed (200); 202 with it still in flight (outcome `started`)
+//                                      when it has no outcome by its expiry or the node's wait limit.
+//                                      `id` makes a retry safe: an id in flight or used recently is a
+//                                      400 `duplicate_id` and nothing is done.
 //   POST /open     {peer, peerKey, deposits: [{symbol, amount}], disputeMs?}  → {channel}
 //   POST /deposit  {channel, deposits}
 //   POST /close    {channel}
@@ -16,16 +21,21 @@
 //
 // Every error answers `{code, message, params?}`: `code` is stable, for programs (the wallet says it in
 // the person's language from `code` and `params`); `message` is English, for logs and the command line.
-// Bad input is a 400 and is counted (`refused()`, and the shared bad-input counter when given one).
+// Bad input is a 400 and is counted (`refused()`, and the shared bad-input counter when given one): every
+// 400 and 403 the API answers, as source `channel-api` and its code.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fromHex, toHex } from '@gongxin/ledger';
+import type { Counter, Registry } from 'prom-client';
+import { sharedBadInput } from './metrics';
 import {
   ChainRefused,
   type ChannelNodeRuntime,
   ChannelUnknown,
   formatInvoice,
+  PAYMENT_ID,
+  PaymentRefused,
   parseInvoice,
 } from './runtime';
 
@@ -33,7 +43,7 @@ import {
  * The codes the API answers errors with. `params` by code: bad_field, bad_amount {field};
  * amount_too_large {field, max}; over_capacity {asset, available}; unknown_channel {channel};
  * channel_not_open {channel, status}; chain_refused {action, code} (the chain's rejection code);
- * forbidden_origin {origin}.
+ * duplicate_id {id}; forbidden_origin {origin}. `unavailable` (503): the node has stopped.
  */
 export type ApiErrorCode =
   | 'bad_json'
@@ -46,8 +56,10 @@ export type ApiErrorCode =
   | 'unknown_channel'
   | 'channel_not_open'
   | 'chain_refused'
+  | 'duplicate_id'
   | 'forbidden_origin'
   | 'not_found'
+  | 'unavailable'
   | 'internal';
 
 export class ApiError extends Error {
@@ -162,6 +174,12 @@ export interface ChannelApiOptions {
    * source `channel-api` and its code.
    */
   badInput?: { inc(labels: { source: string; reason: string }): void };
+  /**
+   * The process's metrics (@gongxin/telemetry's `createMetrics()`, or the registry the node was started
+   * with): served at `GET /metrics`, and refused requests counted in its bad-input counter (unless
+   * `badInput` is given).
+   */
+  metrics?: { registry: Registry; badInput?: Counter<'source' | 'reason'> };
 }
 
 /** What the node can send in `asset` on its largest open channel (a payment takes one route). */
@@ -182,10 +200,14 @@ export async function serveChannelApi(
   const allowed = new Set(opts.allowOrigins ?? []);
   let refused = 0;
   const refusedBy: Record<string, number> = {};
+  const registry = opts.metrics?.registry;
+  const badInput =
+    opts.badInput ??
+    (opts.metrics ? sharedBadInput(opts.metrics.registry, opts.metrics.badInput) : undefined);
   const count = (code: string) => {
     refused++;
     refusedBy[code] = (refusedBy[code] ?? 0) + 1;
-    opts.badInput?.inc({ source: 'channel-api', reason: code });
+    badInput?.inc({ source: 'channel-api', reason: code });
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -206,6 +228,12 @@ export async function serveChannelApi(
       if (origin !== undefined && !allowed.has(origin))
         throw new ApiError(403, 'forbidden_origin', `origin ${origin} is not allowed`, { origin });
       if (req.method === 'OPTIONS') return send(204, {});
+      if (req.method === 'GET' && path === '/metrics' && registry) {
+        const text = await registry.metrics();
+        res.writeHead(200, { 'content-type': registry.contentType });
+        res.end(text);
+        return;
+      }
       if (req.method === 'GET' && path === '/status')
         return send(200, {
           address: node.address,
@@ -237,6 +265,7 @@ export async function serveChannelApi(
           return send(200, { invoice: formatInvoice(inv), ...inv });
         }
         case '/pay': {
+          const id = body.id === undefined ? undefined : textOf(body.id, 'id', PAYMENT_ID);
           let req: Parameters<ChannelNodeRuntime['pay']>[0];
           if (typeof body.invoice === 'string') {
             try {
@@ -257,7 +286,8 @@ export async function serveChannelApi(
               `amount: ${req.amount} ${req.asset} is more than this node can send (${most})`,
               { asset: req.asset, available: most.toString() },
             );
-          return send(200, await node.pay(req));
+          const payment = await node.pay(req, id);
+          return send(payment.outcome === 'started' ? 202 : 200, payment);
         }
         case '/open': {
           const peerKey = fromHex(textOf(body.peerKey, 'peerKey', /^[0-9a-f]{2,256}$/));
@@ -322,5 +352,11 @@ function apiErrorOf(error: unknown): ApiError {
       : new BadRequest('channel_not_open', error.message, { channel: error.channel, status: error.status });
   if (error instanceof ChainRefused)
     return new BadRequest('chain_refused', error.message, { action: error.action, code: error.code });
+  if (error instanceof PaymentRefused)
+    return error.code === 'duplicate_id'
+      ? new BadRequest('duplicate_id', error.message, { id: error.id })
+      : error.code === 'bad_id'
+        ? new BadRequest('bad_field', error.message, { field: 'id' })
+        : new ApiError(503, 'unavailable', error.message);
   return new ApiError(500, 'internal', (error as Error)?.message ?? String(error));
 }

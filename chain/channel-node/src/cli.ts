@@ -1,7 +1,8 @@
 // `gongxin-channels start`: one channel node as a process. It signs with the account in --key-file
 // (created on first start), keeps its log in PostgreSQL (--database-url or DATABASE_URL) or in embedded
 // PGlite under --data-dir, links to the nodes given with --peer, accepts links on --listen and serves its
-// HTTP API on --api (loopback). When ready it prints one JSON line: {"ready":true, address, linkPort, api}.
+// HTTP API on --api (loopback), with its Prometheus metrics at GET /metrics. When ready it prints one JSON
+// line: {"ready":true, address, linkPort, api}.
 // SIGTERM and SIGINT stop it cleanly; after a crash it starts again from its log.
 // `gongxin-channels watch`: a watcher service (its own key and store) that nodes started with --watcher
 // hand their proofs to; it challenges closes with older states while they are offline.
@@ -13,6 +14,7 @@ import { createChainClient } from '@gongxin/client';
 import { openDatabase } from '@gongxin/db';
 import { type CryptoSuite, fromHex, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
+import { createMetrics } from '@gongxin/telemetry';
 import { serveChannelApi } from './api';
 import { ChannelNodeRuntime, DEFAULT_MACHINE } from './runtime';
 import { WatchService } from './watch';
@@ -121,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
   const privateKey = loadKey(suite, keyFile);
   const url = values['database-url'] ?? process.env.DATABASE_URL;
   const database = await openDatabase(url ? { url } : { dataDir, name: 'channels' });
+  const metrics = createMetrics();
   const node = await ChannelNodeRuntime.start({
     database,
     client: createChainClient({ url: values.chain, suite }),
@@ -131,11 +134,16 @@ export async function main(argv: string[]): Promise<number> {
     commitDelayMs: Number(values['commit-delay-ms']),
     ...(hubMax !== undefined && { hub: { maxDeposit: BigInt(hubMax) } }),
     ...(values.watcher !== undefined && { watcher: values.watcher }),
+    metrics,
     onProblem: (p) => console.error(`[channels] ${p}`),
     // A failed log write leaves it unknown what is durable: exit, and start again from the log.
     onFatal: () => process.exit(1),
   });
-  const api = await serveChannelApi(node, { port: Number(values.api), allowOrigins: values['allow-origin'] });
+  const api = await serveChannelApi(node, {
+    port: Number(values.api),
+    allowOrigins: values['allow-origin'],
+    metrics,
+  });
   console.log(
     JSON.stringify({
       ready: true,

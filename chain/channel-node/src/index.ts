@@ -8,5 +8,6 @@ export * from './chain';
 export * from './codec';
 export * from './links';
 export * from './log';
+export * from './metrics';
 export * from './runtime';
 export * from './watch';

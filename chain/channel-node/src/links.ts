@@ -5,7 +5,8 @@
 // proved, and a message is handed to the machine as coming from that address only.
 //
 // Frames are binary, one canonical-encoded envelope each: {t: 'hello'|'auth'|'msg', …}. A frame that fails
-// to decode or check is counted and dropped; a peer that fails the handshake is disconnected.
+// to decode or check is counted and dropped; a peer that fails the handshake is disconnected. Both are
+// counted by code (`badBy`, and `onBadInput` for the process's bad-input counter).
 //
 // One link per peer: when two links to the same peer authenticate (both dialed at once), the one dialed by
 // the lower address stays. Messages for a peer without a link wait in a bounded queue until one opens.
@@ -48,6 +49,23 @@ export interface LinkCounters {
   outboxDropped: number;
 }
 
+/**
+ * Why a peer's input was refused: a frame that did not decode (`bad_frame`: not binary, not canonical
+ * CBOR, not a map), a frame of the wrong kind or order (`unexpected_frame`), a message that failed its
+ * checks (`bad_message`), or a failed handshake (the rest).
+ */
+export type LinkBadInput =
+  | 'bad_frame'
+  | 'unexpected_frame'
+  | 'bad_message'
+  | 'handshake_timeout'
+  | 'bad_version'
+  | 'wrong_chain'
+  | 'bad_key'
+  | 'bad_challenge'
+  | 'bad_signature'
+  | 'self_link';
+
 export interface LinkOptions {
   suite: CryptoSuite;
   chainId: string;
@@ -56,6 +74,8 @@ export interface LinkOptions {
   onLinkUp?: (peer: string) => void;
   onLinkDown?: (peer: string) => void;
   onProblem?: (problem: string) => void;
+  /** Each frame dropped or link refused, by code (the process's bad-input counter, source `channel-link`). */
+  onBadInput?: (code: LinkBadInput) => void;
 }
 
 interface Conn {
@@ -80,6 +100,7 @@ export class LinkManager {
     linksOpened: 0,
     outboxDropped: 0,
   };
+  private readonly bad: Partial<Record<LinkBadInput, number>> = {};
   private server: WebSocketServer | null = null;
   private detachUpgrade: (() => void) | null = null;
   private readonly links = new Map<string, Conn>();
@@ -167,6 +188,23 @@ export class LinkManager {
     return [...this.links.keys()];
   }
 
+  /** Frames dropped and links refused so far, by code. */
+  badBy(): Readonly<Partial<Record<LinkBadInput, number>>> {
+    return { ...this.bad };
+  }
+
+  /** Messages waiting for their peer's link. */
+  queued(): number {
+    let n = 0;
+    for (const q of this.outbox.values()) n += q.length;
+    return n;
+  }
+
+  /** Addresses this node keeps links to (dialing again whenever they drop). */
+  dialing(): number {
+    return this.dials.size;
+  }
+
   /** Sends at once over an open link, else queues (bounded) until the peer's link opens. */
   send(to: string, msg: Message): void {
     const conn = this.links.get(to);
@@ -212,7 +250,7 @@ export class LinkManager {
       peer: null,
       sentAuth: false,
       open: false,
-      timer: setTimeout(() => this.refuse(conn, 'handshake timed out'), HANDSHAKE_MS),
+      timer: setTimeout(() => this.refuse(conn, 'handshake_timeout', 'handshake timed out'), HANDSHAKE_MS),
     };
     this.conns.add(conn);
     const hello = () =>
@@ -236,10 +274,22 @@ export class LinkManager {
     conn.ws.send(encodeCanonical(value));
   }
 
-  private refuse(conn: Conn, why: string): void {
+  private refuse(conn: Conn, code: LinkBadInput, why: string): void {
     this.counters.refused++;
+    this.count(code);
     this.opts.onProblem?.(`link refused: ${why}`);
     conn.ws.terminate();
+  }
+
+  /** A dropped frame that leaves the link up. */
+  private drop(code: LinkBadInput): void {
+    this.counters.malformed++;
+    this.count(code);
+  }
+
+  private count(code: LinkBadInput): void {
+    this.bad[code] = (this.bad[code] ?? 0) + 1;
+    this.opts.onBadInput?.(code);
   }
 
   private onFrame(conn: Conn, data: RawData, isBinary: boolean): void {
@@ -253,8 +303,12 @@ export class LinkManager {
         throw new CodecError('frame: expected a map');
       frame = value as { readonly [key: string]: Value };
     } catch (error) {
-      this.counters.malformed++;
-      if (!conn.open) this.refuse(conn, `malformed handshake frame (${(error as Error).message})`);
+      // Before the handshake the link goes too (counted once, as refused); after it, only the frame.
+      if (conn.open) this.drop('bad_frame');
+      else {
+        this.counters.malformed++;
+        this.refuse(conn, 'bad_frame', `malformed handshake frame (${(error as Error).message})`);
+      }
       return;
     }
     if (frame.t === 'hello') {
@@ -266,15 +320,18 @@ export class LinkManager {
       return;
     }
     if (frame.t !== 'msg' || !conn.open || !conn.peer) {
-      this.counters.malformed++;
-      if (!conn.open) this.refuse(conn, `unexpected ${String(frame.t)} frame before the handshake`);
+      if (conn.open) this.drop('unexpected_frame');
+      else {
+        this.counters.malformed++;
+        this.refuse(conn, 'unexpected_frame', `unexpected ${String(frame.t)} frame before the handshake`);
+      }
       return;
     }
     let msg: Message;
     try {
       msg = decodeMessage(frame.m as Value);
     } catch (error) {
-      this.counters.malformed++;
+      this.drop('bad_message');
       this.opts.onProblem?.(`dropped a message from ${conn.peer}: ${(error as Error).message}`);
       return;
     }
@@ -284,25 +341,25 @@ export class LinkManager {
   private onHello(conn: Conn, frame: { readonly [key: string]: Value }): void {
     const { suite } = this.opts;
     if (conn.peerKey) {
-      this.refuse(conn, 'a second hello');
+      this.refuse(conn, 'unexpected_frame', 'a second hello');
       return;
     }
     if (frame.v !== LINK_PROTOCOL_VERSION) {
-      this.refuse(conn, `protocol version ${String(frame.v)}`);
+      this.refuse(conn, 'bad_version', `protocol version ${String(frame.v)}`);
       return;
     }
     if (frame.chainId !== this.opts.chainId) {
-      this.refuse(conn, `chain ${String(frame.chainId)}`);
+      this.refuse(conn, 'wrong_chain', `chain ${String(frame.chainId)}`);
       return;
     }
     const key = frame.key;
     const challenge = frame.challenge;
     if (!(key instanceof Uint8Array) || key.length !== suite.publicKeyLength) {
-      this.refuse(conn, 'a key of the wrong form');
+      this.refuse(conn, 'bad_key', 'a key of the wrong form');
       return;
     }
     if (!(challenge instanceof Uint8Array) || challenge.length !== 32) {
-      this.refuse(conn, 'a challenge of the wrong form');
+      this.refuse(conn, 'bad_challenge', 'a challenge of the wrong form');
       return;
     }
     conn.peerKey = key;
@@ -318,7 +375,7 @@ export class LinkManager {
     const { suite } = this.opts;
     const key = conn.peerKey;
     if (!key || conn.open) {
-      this.refuse(conn, 'auth out of order');
+      this.refuse(conn, 'unexpected_frame', 'auth out of order');
       return;
     }
     const signature = frame.signature;
@@ -326,12 +383,12 @@ export class LinkManager {
       !(signature instanceof Uint8Array) ||
       !suite.verify(signature, linkAuthBytes(this.opts.chainId, conn.challenge, key, this.publicKey), key)
     ) {
-      this.refuse(conn, 'a bad handshake signature');
+      this.refuse(conn, 'bad_signature', 'a bad handshake signature');
       return;
     }
     const peer = addressFromPublicKey(suite, key);
     if (peer === this.address) {
-      this.refuse(conn, 'a link to itself');
+      this.refuse(conn, 'self_link', 'a link to itself');
       return;
     }
     clearTimeout(conn.timer);

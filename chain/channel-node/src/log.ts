@@ -31,6 +31,7 @@ export const channelNodeMigrations: Migrations = {
 
 interface Pending {
   readonly bytes: Uint8Array;
+  readonly records: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -45,6 +46,23 @@ export interface LogCounters {
   /** Transactions that only added payments to the history. */
   historyCommits: number;
   records: number;
+}
+
+/** One committed transaction: how many writes (and records) it carried, and how long it took. */
+export interface CommitInfo {
+  /** Writes the transaction carried (0 for one that only moved the height or added history). */
+  readonly writes: number;
+  readonly records: number;
+  /** Finished payments added to the history with it. */
+  readonly payments: number;
+  readonly seconds: number;
+}
+
+export interface ChannelLogOptions {
+  /** Holds every transaction open this long before it commits, as a slow disk would (crash tests). */
+  commitDelayMs?: number;
+  /** Told of each committed transaction (metrics). */
+  onCommit?: (commit: CommitInfo) => void;
 }
 
 export class ChannelLog {
@@ -65,19 +83,16 @@ export class ChannelLog {
     private readonly database: Database,
     readonly node: string,
     private readonly commitDelayMs: number,
+    private readonly onCommit?: (commit: CommitInfo) => void,
   ) {}
 
   /**
    * `commitDelayMs` holds every transaction open that long before it commits, as a slow disk would: crash
    * tests use it to kill a node while its writes are in flight.
    */
-  static async open(
-    database: Database,
-    node: string,
-    opts: { commitDelayMs?: number } = {},
-  ): Promise<ChannelLog> {
+  static async open(database: Database, node: string, opts: ChannelLogOptions = {}): Promise<ChannelLog> {
     await database.migrate(channelNodeMigrations);
-    return new ChannelLog(database, node, opts.commitDelayMs ?? 0);
+    return new ChannelLog(database, node, opts.commitDelayMs ?? 0, opts.onCommit);
   }
 
   /** Every record of the node in log order, and the chain height it had read up to. */
@@ -102,7 +117,7 @@ export class ChannelLog {
     this.counters.records += records.length;
     const bytes = encodeRecords(records);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ bytes, resolve, reject });
+      this.pending.push({ bytes, records: records.length, resolve, reject });
       this.kick();
     });
   }
@@ -169,6 +184,7 @@ export class ChannelLog {
       this.pending = [];
       this.height = null;
       this.history = [];
+      const started = process.hrtime.bigint();
       try {
         await this.database.transaction(async (tx) => {
           if (group.length > 0)
@@ -208,6 +224,12 @@ export class ChannelLog {
       if (group.length > 0) this.counters.commits++;
       else if (height !== null) this.counters.heightCommits++;
       else this.counters.historyCommits++;
+      this.onCommit?.({
+        writes: group.length,
+        records: group.reduce((n, p) => n + p.records, 0),
+        payments: payments.length,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      });
       for (const p of group) p.resolve();
     }
   }

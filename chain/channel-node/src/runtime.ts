@@ -32,6 +32,7 @@ import { addressFromPublicKey, type CryptoSuite, toHex } from '@gongxin/ledger';
 import { ChainBridge, type ChainChannel, machineEventOf } from './chain';
 import { LinkManager } from './links';
 import { ChannelLog, type PaymentRow } from './log';
+import { type ChannelNodeMetrics, type ChannelNodeMetricsOptions, createChannelNodeMetrics } from './metrics';
 import { WatchHandoff } from './watch';
 
 export interface ChannelNodeOptions {
@@ -58,6 +59,17 @@ export interface ChannelNodeOptions {
   recentPayments?: number;
   /** The node stopped because its log failed; a process should exit and start again from its log. */
   onFatal?: (why: string) => void;
+  /**
+   * The longest a caller of `pay` waits for the payment's outcome, ms; a hash-locked payment's caller
+   * waits no longer than its lock's expiry. After that `pay` answers with the payment still in flight.
+   * Default 30,000.
+   */
+  payWaitMs?: number;
+  /**
+   * The process's metrics registry (@gongxin/telemetry's `createMetrics()`): the node's metrics go there
+   * (see metrics.ts), and bad input from its links into the shared bad-input counter. One node per registry.
+   */
+  metrics?: ChannelNodeMetricsOptions;
   /** Holds every log commit open this long (a slow disk), for crash tests. Default 0. */
   commitDelayMs?: number;
   /**
@@ -71,6 +83,12 @@ export interface ChannelNodeOptions {
    */
   watcher?: string;
 }
+
+/** Default of `payWaitMs`. */
+export const DEFAULT_PAY_WAIT_MS = 30_000;
+
+/** A payment id: what a caller may give `pay` to make a retry safe (the same id is never paid twice). */
+export const PAYMENT_ID = /^[0-9A-Za-z_-]{8,64}$/;
 
 export const DEFAULT_MACHINE = {
   maxBatch: 256,
@@ -110,6 +128,43 @@ export class ChainRefused extends Error {
   ) {
     super(`${action} refused: ${code}: ${detail}`);
   }
+}
+
+/**
+ * A payment refused before anything was done for it: its id is malformed (`bad_id`), or a payment with
+ * that id is in flight or finished within the payment id window (`duplicate_id`), or the node has
+ * stopped (`stopped`).
+ */
+export class PaymentRefused extends Error {
+  constructor(
+    readonly code: 'bad_id' | 'duplicate_id' | 'stopped',
+    readonly id: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A payment failure's reason as a short stable code (metrics label it by this; the reason text may carry
+ * numbers). A failure without a reason is a lock the next hop removed (failed downstream or expired).
+ */
+export function failureCode(reason: string | undefined): string {
+  if (reason === undefined) return 'lock_removed';
+  const known: Record<string, string> = {
+    'no route': 'no_route',
+    'no capacity': 'no_capacity',
+    'channel closed': 'channel_closed',
+    'settled on chain': 'settled_on_chain',
+    'duplicate id': 'duplicate_id',
+    'bad request': 'bad_request',
+    'request time is in the future': 'request_in_future',
+    'a routed payment needs a hashlock': 'no_hashlock',
+  };
+  if (known[reason]) return known[reason];
+  if (reason.startsWith('amount out of range')) return 'amount_too_large';
+  if (reason.startsWith('request too old')) return 'request_too_old';
+  return 'other';
 }
 
 /** A request that names a channel this node does not have, or one no longer open. */
@@ -185,13 +240,23 @@ export interface RuntimeCounters {
   inputs: number;
   effects: number;
   fatal: string | null;
+  /** Callers of `pay` answered with the payment still in flight (no outcome by its expiry or `payWaitMs`). */
+  waitsGivenUp: number;
+}
+
+/** A caller of `pay` waiting for the payment's outcome, until its timer gives up. */
+interface Waiter {
+  readonly resolve: (p: PaymentView) => void;
+  readonly timer: NodeJS.Timeout;
+  /** The payment as it started. */
+  readonly view: PaymentView;
 }
 
 export class ChannelNodeRuntime {
   readonly address: string;
   readonly publicKey: Uint8Array;
   readonly graph = new ChannelGraph();
-  readonly counters: RuntimeCounters = { inputs: 0, effects: 0, fatal: null };
+  readonly counters: RuntimeCounters = { inputs: 0, effects: 0, fatal: null, waitsGivenUp: 0 };
   /** The port links are accepted on (when listening). */
   port: number | null = null;
   private machine!: ChannelNode;
@@ -205,7 +270,11 @@ export class ChannelNodeRuntime {
   /** The newest finished payments, oldest first, at most `recentPayments`; the log holds them all. */
   private readonly recent: (PaymentView & { seq: number })[] = [];
   private nextSeq = 1;
-  private readonly waiters = new Map<string, ((p: PaymentView) => void)[]>();
+  /**
+   * The caller waiting for each payment's outcome, by payment id (one: a repeated id is refused); each
+   * gives up on its own (see `pay`).
+   */
+  private readonly waiters = new Map<string, Waiter>();
   private readonly settling = new Map<string, number>();
   private tickTimer: NodeJS.Timeout | null = null;
   private keeperTimer: NodeJS.Timeout | null = null;
@@ -221,6 +290,7 @@ export class ChannelNodeRuntime {
 
   private constructor(
     private readonly opts: ChannelNodeOptions,
+    private readonly metrics: ChannelNodeMetrics | null,
     readonly log: ChannelLog,
     readonly links: LinkManager,
     readonly chain: ChainBridge,
@@ -235,7 +305,11 @@ export class ChannelNodeRuntime {
     const problem = opts.onProblem ?? (() => {});
     const { chainId } = await opts.client.identity();
     const address = addressFromPublicKey(opts.suite, opts.suite.publicKeyFromPrivate(opts.privateKey));
-    const log = await ChannelLog.open(opts.database, address, { commitDelayMs: opts.commitDelayMs ?? 0 });
+    const metrics = opts.metrics ? createChannelNodeMetrics(opts.metrics) : null;
+    const log = await ChannelLog.open(opts.database, address, {
+      commitDelayMs: opts.commitDelayMs ?? 0,
+      ...(metrics && { onCommit: (c) => metrics.commit(c) }),
+    });
     const { records, height } = await log.load();
     let runtime: ChannelNodeRuntime | null = null;
     const links = new LinkManager({
@@ -244,10 +318,12 @@ export class ChannelNodeRuntime {
       privateKey: opts.privateKey,
       onMessage: (from, msg) => runtime?.input(() => runtime!.machine.receive(from, msg)),
       onProblem: problem,
+      ...(metrics && { onBadInput: (code) => metrics.badInput('channel-link', code) }),
     });
     const chain = new ChainBridge(opts.client, opts.suite, opts.privateKey, problem);
-    const rt = new ChannelNodeRuntime(opts, log, links, chain, chainId);
+    const rt = new ChannelNodeRuntime(opts, metrics, log, links, chain, chainId);
     runtime = rt;
+    metrics?.watch(rt);
     rt.machine = new ChannelNode(
       { suite: opts.suite, chainId, privateKey: opts.privateKey, ...DEFAULT_MACHINE, ...opts.machine },
       records,
@@ -331,37 +407,50 @@ export class ChannelNodeRuntime {
 
   /**
    * Pays `to` (an invoice, or a neighbour directly) over the most probable route; resolves with the
-   * payment once it completed or failed.
+   * payment once it completed or failed. A caller waits at most `payWaitMs`, and for a hash-locked
+   * payment no longer than its lock's expiry: then it resolves with the payment as it stands, outcome
+   * `started` (still in flight; `payments()` shows its outcome once there is one).
+   *
+   * `id` (PAYMENT_ID, random when absent) makes a retry safe: a payment whose id is malformed, in flight
+   * or finished within the machine's payment id window is refused with PaymentRefused, and nothing is
+   * kept for it. (A payment that failed for want of a route never reached the machine: its id is free.)
    */
   pay(
     req: Invoice | { payee: string; asset: string; amount: bigint; hashlock?: string },
     id = toHex(new Uint8Array(randomBytes(12))),
   ): Promise<PaymentView> {
+    if (this.stopped || this.counters.fatal)
+      return Promise.reject(new PaymentRefused('stopped', id, 'the channel node has stopped'));
+    if (typeof id !== 'string' || !PAYMENT_ID.test(id))
+      return Promise.reject(
+        new PaymentRefused('bad_id', String(id), 'payment id: 8–64 letters, digits, "-" or "_"'),
+      );
+    if (this.inFlight.has(id) || this.machine.paymentIdTaken(id))
+      return Promise.reject(
+        new PaymentRefused('duplicate_id', id, `payment id ${id} is in flight or was used recently`),
+      );
+    this.metrics?.payment('started');
     const found = this.graph.route(this.address, req.payee, req.asset, req.amount, 4);
-    const done = new Promise<PaymentView>((resolve) => {
-      this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]);
-    });
-    if (!found) {
-      this.settle(id, {
-        id,
-        asset: req.asset,
-        amount: req.amount,
-        direction: 'out',
-        outcome: 'failed',
-        reason: 'no route',
-        at: Date.now(),
-      });
-      return done;
-    }
-    this.inFlight.set(id, {
+    const view: PaymentView = {
       id,
       asset: req.asset,
       amount: req.amount,
       direction: 'out',
       outcome: 'started',
-      hops: found.path.length,
+      ...(found && { hops: found.path.length }),
       at: Date.now(),
-    });
+    };
+    const maxWait = Math.max(1, this.opts.payWaitMs ?? DEFAULT_PAY_WAIT_MS);
+    const hopDeltaMs = this.opts.machine?.hopDeltaMs ?? DEFAULT_MACHINE.hopDeltaMs;
+    const done = this.wait(
+      view,
+      found && req.hashlock !== undefined ? Math.min(maxWait, found.path.length * hopDeltaMs) : maxWait,
+    );
+    if (!found) {
+      this.settle(id, { ...view, outcome: 'failed', reason: 'no route' });
+      return done;
+    }
+    this.inFlight.set(id, view);
     this.input(() =>
       this.machine.pay({
         id,
@@ -435,6 +524,23 @@ export class ChannelNodeRuntime {
     return this.inFlight.size + this.recent.length;
   }
 
+  /** Payments on their way that this node started (as far as this process has seen them start). */
+  inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Payments someone is waiting on in `pay` (each waits a bounded time). */
+  waiting(): number {
+    return this.waiters.size;
+  }
+
+  /** This node's channels by state. */
+  channelCounts(): Record<'open' | 'closing' | 'settled', number> {
+    const counts = { open: 0, closing: 0, settled: 0 };
+    for (const id of this.infos.keys()) counts[this.machine.statusOf(id) ?? 'open']++;
+    return counts;
+  }
+
   private get recentCap(): number {
     return Math.max(1, this.opts.recentPayments ?? 200);
   }
@@ -449,6 +555,7 @@ export class ChannelNodeRuntime {
   /** A payment is over: into the history (memory keeps the newest, the log all of them). */
   private finish(view: PaymentView & { outcome: Final }): PaymentView {
     this.inFlight.delete(view.id);
+    this.metrics?.payment(view.outcome, view.outcome === 'failed' ? failureCode(view.reason) : undefined);
     const done = { ...view, seq: this.nextSeq++ };
     this.recent.push(done);
     if (this.recent.length > this.recentCap) this.recent.splice(0, this.recent.length - this.recentCap);
@@ -468,7 +575,7 @@ export class ChannelNodeRuntime {
       log: { ...this.log.counters },
       links: { ...this.links.counters, peers: this.links.peers() },
       chain: { ...this.chain.counters },
-      runtime: { ...this.counters },
+      runtime: { ...this.counters, waiting: this.waiters.size, inFlight: this.inFlight.size },
     };
   }
 
@@ -477,6 +584,8 @@ export class ChannelNodeRuntime {
     this.stopped = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.keeperTimer) clearInterval(this.keeperTimer);
+    // Whoever still waits hears that the payment is in flight; its outcome is in the log after a restart.
+    for (const [id, w] of [...this.waiters]) this.giveUp(id, w);
     this.chain.stop();
     await this.handoff?.stop();
     await this.links.close();
@@ -558,9 +667,30 @@ export class ChannelNodeRuntime {
 
   private settle(id: string, finished: PaymentView & { outcome: Final }): void {
     const view = this.finish(finished);
-    const waiting = this.waiters.get(id);
+    const waiter = this.waiters.get(id);
+    if (!waiter) return;
     this.waiters.delete(id);
-    for (const w of waiting ?? []) w(view);
+    clearTimeout(waiter.timer);
+    waiter.resolve(view);
+  }
+
+  /** A caller waiting for `view`'s outcome, for at most `ms`. */
+  private wait(view: PaymentView, ms: number): Promise<PaymentView> {
+    return new Promise<PaymentView>((resolve) => {
+      const waiter: Waiter = { resolve, view, timer: setTimeout(() => this.giveUp(view.id, waiter), ms) };
+      // The timer alone does not keep a process running.
+      waiter.timer.unref();
+      this.waiters.set(view.id, waiter);
+    });
+  }
+
+  /** A waiter stops waiting: it hears the payment as it stands (still in flight) and leaves the map. */
+  private giveUp(id: string, waiter: Waiter): void {
+    clearTimeout(waiter.timer);
+    if (this.waiters.get(id) === waiter) this.waiters.delete(id);
+    this.counters.waitsGivenUp++;
+    this.metrics?.waitGaveUp();
+    waiter.resolve(this.inFlight.get(id) ?? waiter.view);
   }
 
   /** Keeps the per-channel views the log implies. */

@@ -16,6 +16,7 @@ import { toHex } from '@gongxin/ledger';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChannelNodeRuntime, type ChannelView, type PaymentView } from '../src';
 import { type ChannelTestChain, startChannelTestChain } from './chain';
+import { sample, scrape } from './prom';
 
 const BIN = fileURLToPath(new URL('../bin/gongxin-channels.mjs', import.meta.url));
 const A = 21;
@@ -125,6 +126,8 @@ describe.each(backends)('kill -9 of a channel node mid-batch ($name)', ({ args: 
       suite: chain.suite,
       privateKey: chain.account(A).privateKey,
       port: 0,
+      // Payments sent while Bob is down complete once he is back from his log: their callers wait for it.
+      payWaitMs: 120_000,
       onProblem: (p) => problems.push(p),
     });
     cleanups.push(() => alice.stop());
@@ -169,6 +172,19 @@ describe.each(backends)('kill -9 of a channel node mid-batch ($name)', ({ args: 
       const s = await call<StatusJson>(bob.api, '/status');
       return alice.links.isLinked(bobAddress) && s.channels.some((c) => c.id === channel);
     });
+    // The process serves its metrics with its API, and counts the API's bad input there.
+    const refusedBefore = sample(await scrape(bob.api), 'gongxin_bad_input_total', {
+      source: 'channel-api',
+      reason: 'bad_json',
+    });
+    expect(refusedBefore).toBeUndefined();
+    const bad = await fetch(`${bob.api}/pay`, { method: 'POST', body: '{"invoice":' });
+    expect(bad.status).toBe(400);
+    const metrics = await scrape(bob.api);
+    expect(sample(metrics, 'gongxin_bad_input_total', { source: 'channel-api', reason: 'bad_json' })).toBe(1);
+    expect(sample(metrics, 'gongxin_channel_channels', { state: 'open' })).toBe(1);
+    expect(sample(metrics, 'gongxin_channel_links')).toBe(1);
+    expect(sample(metrics, 'gongxin_process_resident_memory_bytes')).toBeGreaterThan(0);
 
     // The flood: Alice pays Bob in bursts (CNYX and PTS), Bob pays Alice back through his API.
     let flooding = true;

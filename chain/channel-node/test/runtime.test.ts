@@ -1,23 +1,37 @@
 // Three channel nodes with real I/O against a real chain: Alice and Bob each have a channel with a hub.
 // Payments go directly and through the hub (hash-locked), every acknowledged batch is in the receiver's
 // log, the nodes agree on every channel's state, and after closing, the chain pays out exactly what the
-// nodes' proofs say, with every asset conserved.
+// nodes' proofs say, with every asset conserved. Each node's metrics are read as Prometheus scrapes them;
+// repeated and malformed payment ids are refused; a payment that never gets an outcome does not keep its
+// caller (or anything for it) waiting.
 import { createChainClient } from '@gongxin/client';
 import { type Database, openDatabase } from '@gongxin/db';
 import { encodeCanonical } from '@gongxin/ledger';
+import { createMetrics, type Metrics } from '@gongxin/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ChannelNodeRuntime, type PaymentView, serveChannelApi } from '../src';
+import {
+  type ChannelNodeOptions,
+  ChannelNodeRuntime,
+  PaymentRefused,
+  type PaymentView,
+  serveChannelApi,
+} from '../src';
 import { ASSETS, type ChannelTestChain, startChannelTestChain } from './chain';
+import { sample, scrape } from './prom';
 
 const ALICE = 11;
 const HUB = 12;
 const BOB = 13;
+const CAROL = 15;
+/** An account that runs no node: a channel to it never acknowledges anything. */
+const ABSENT = 16;
 
 let chain: ChannelTestChain;
 const databases: Database[] = [];
 const nodes: ChannelNodeRuntime[] = [];
 const problems: string[] = [];
+const metricsOf = new Map<ChannelNodeRuntime, Metrics>();
 let alice: ChannelNodeRuntime;
 let hub: ChannelNodeRuntime;
 let bob: ChannelNodeRuntime;
@@ -32,24 +46,41 @@ async function until(what: string, predicate: () => boolean | Promise<boolean>, 
 
 async function startNode(
   seed: number,
-  opts: { port?: number; peers?: string[]; hub?: { maxDeposit: bigint }; recentPayments?: number } = {},
+  opts: Omit<Partial<ChannelNodeOptions>, 'database' | 'client' | 'suite' | 'privateKey'> = {},
 ) {
   const database = await openDatabase({ memory: true });
   databases.push(database);
+  const metrics = createMetrics({ defaultMetrics: false });
   const node = await ChannelNodeRuntime.start({
     database,
     client: createChainClient({ url: chain.url, suite: chain.suite }),
     suite: chain.suite,
     privateKey: chain.account(seed).privateKey,
+    metrics,
     ...opts,
     onProblem: (p) => problems.push(`${seed}: ${p}`),
   });
   nodes.push(node);
+  metricsOf.set(node, metrics);
   return node;
 }
 
+/** Every payment in a node's history (paged from its log), newest first. */
+async function history(node: ChannelNodeRuntime): Promise<PaymentView[]> {
+  const seen: PaymentView[] = [];
+  let page = await node.payments(500);
+  seen.push(...page.payments);
+  while (page.next !== undefined) {
+    page = await node.payments(500, page.next);
+    seen.push(...page.payments);
+  }
+  return seen;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 beforeAll(async () => {
-  chain = await startChannelTestChain([ALICE, HUB, BOB]);
+  chain = await startChannelTestChain([ALICE, HUB, BOB, CAROL]);
   hub = await startNode(HUB, { port: 0, hub: { maxDeposit: 30_000n } });
   const hubUrl = `ws://127.0.0.1:${hub.port}`;
   alice = await startNode(ALICE, { peers: [hubUrl], recentPayments: 20 });
@@ -133,6 +164,7 @@ describe('channel nodes with real I/O', () => {
     const seqs = seen.map((p) => p.seq!);
     expect(seqs).toEqual([...seqs].sort((x, y) => y - x));
     expect(seen.every((p) => p.outcome === 'completed' && p.direction === 'out')).toBe(true);
+    expect(alice.waiting()).toBe(0);
   });
 
   it('pays an invoice through the hub (hash-locked over two hops) and in the other direction', async () => {
@@ -183,8 +215,80 @@ describe('channel nodes with real I/O', () => {
     forged.send(encodeCanonical({ t: 'auth', signature: new Uint8Array(64) }));
     await new Promise((r) => forged.once('close', r));
     expect(hub.links.counters.refused).toBe(refused + 2);
+    expect(hub.links.badBy()).toMatchObject({ bad_frame: 1, bad_signature: 1 });
     expect(hub.links.isLinked(alice.address)).toBe(true);
     expect((await alice.pay({ payee: hub.address, asset: 'PTS', amount: 9n })).outcome).toBe('completed');
+  });
+
+  it('serves its metrics at GET /metrics: channels, payments by outcome, log commits, links, bad input', async () => {
+    await until('quiet', () => nodes.every((n) => n.idle()));
+    const apis = await Promise.all(
+      [alice, hub, bob].map((n) => serveChannelApi(n, { metrics: metricsOf.get(n)! })),
+    );
+    const [aliceApi, hubApi, bobApi] = apis as [(typeof apis)[0], (typeof apis)[0], (typeof apis)[0]];
+    try {
+      await alice.log.flush();
+      const logBefore = { ...alice.stats().log };
+      const a = await scrape(aliceApi.url);
+      const logAfter = alice.stats().log;
+      // Channels by state.
+      expect(sample(a, 'gongxin_channel_channels', { state: 'open' })).toBe(1);
+      expect(sample(a, 'gongxin_channel_channels', { state: 'closing' })).toBe(0);
+      // Payments by outcome and failure reason: what the node's own history says.
+      const mine = await history(alice);
+      const out = mine.filter((p) => p.direction === 'out');
+      expect(sample(a, 'gongxin_channel_payments_total', { outcome: 'started' })).toBe(out.length);
+      expect(sample(a, 'gongxin_channel_payments_total', { outcome: 'completed' })).toBe(
+        out.filter((p) => p.outcome === 'completed').length,
+      );
+      expect(out.filter((p) => p.reason === 'no route').length).toBe(1);
+      expect(sample(a, 'gongxin_channel_payments_total', { outcome: 'failed', reason: 'no_route' })).toBe(1);
+      expect(sample(a, 'gongxin_channel_payments_in_flight')).toBe(0);
+      expect(sample(a, 'gongxin_channel_payment_waiting')).toBe(0);
+      const b = await scrape(bobApi.url);
+      const received = (await history(bob)).filter((p) => p.outcome === 'received').length;
+      expect(received).toBeGreaterThan(0);
+      expect(sample(b, 'gongxin_channel_payments_total', { outcome: 'received' })).toBe(received);
+      // Durable writes and group-commit sizes: every committed write is in the histogram, and the burst
+      // went in groups (some commits carried more than one write).
+      const writes = sample(a, 'gongxin_channel_log_writes_total')!;
+      expect(writes).toBeGreaterThanOrEqual(logBefore.writes);
+      expect(writes).toBeLessThanOrEqual(logAfter.writes);
+      expect(writes).toBeGreaterThanOrEqual(300);
+      const commits = sample(a, 'gongxin_channel_log_commit_writes_count')!;
+      expect(commits).toBeGreaterThanOrEqual(logBefore.commits);
+      expect(commits).toBeLessThanOrEqual(logAfter.commits);
+      expect(sample(a, 'gongxin_channel_log_commits_total', { kind: 'writes' })).toBe(commits);
+      expect(sample(a, 'gongxin_channel_log_commit_writes_sum')).toBe(writes);
+      expect(sample(a, 'gongxin_channel_log_commit_writes_bucket', { le: '1' })).toBeLessThan(commits);
+      // Links: the hub has both people, each of them the hub.
+      const h = await scrape(hubApi.url);
+      expect(sample(h, 'gongxin_channel_links')).toBe(2);
+      expect(sample(a, 'gongxin_channel_links')).toBe(1);
+      expect(sample(a, 'gongxin_channel_link_dials')).toBe(1);
+      expect(sample(h, 'gongxin_channel_link_frames_total', { direction: 'in' })).toBeGreaterThan(0);
+      // Bad input on the links, by code: the junk frame and the forged handshake.
+      for (const [code, n] of Object.entries(hub.links.badBy()))
+        expect(sample(h, 'gongxin_bad_input_total', { source: 'channel-link', reason: code }), code).toBe(n);
+      expect(sample(h, 'gongxin_bad_input_total', { source: 'channel-link', reason: 'bad_frame' })).toBe(1);
+      expect(sample(h, 'gongxin_bad_input_total', { source: 'channel-link', reason: 'bad_signature' })).toBe(
+        1,
+      );
+      // Every 400 the API answers is counted there too, by code.
+      expect(
+        sample(h, 'gongxin_bad_input_total', { source: 'channel-api', reason: 'bad_json' }),
+      ).toBeUndefined();
+      const bad = await fetch(`${hubApi.url}/invoice`, { method: 'POST', body: '{"asset":' });
+      expect(bad.status).toBe(400);
+      const page = await fetch(`${hubApi.url}/payments?limit=x`);
+      expect(page.status).toBe(400);
+      const h2 = await scrape(hubApi.url);
+      expect(sample(h2, 'gongxin_bad_input_total', { source: 'channel-api', reason: 'bad_json' })).toBe(1);
+      expect(sample(h2, 'gongxin_bad_input_total', { source: 'channel-api', reason: 'bad_field' })).toBe(1);
+      expect(sample(h2, 'gongxin_channel_node_failed')).toBe(0);
+    } finally {
+      for (const api of apis) await api.close();
+    }
   });
 
   it('serves its HTTP API: invoices and payments, bad input and foreign origins refused and counted', async () => {
@@ -291,6 +395,76 @@ describe('channel nodes with real I/O', () => {
     }
   });
 
+  it('refuses pay calls with repeated or malformed ids: 400s with codes, counted, nothing kept', async () => {
+    const metrics = metricsOf.get(alice)!;
+    const api = await serveChannelApi(alice, { metrics });
+    try {
+      const pay = (body: Record<string, unknown>) =>
+        fetch(`${api.url}/pay`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const direct = { payee: hub.address, asset: 'CNYX', amount: '3' };
+      const before = (await history(alice)).length;
+      const first = await pay({ ...direct, id: 'retry-0001' });
+      expect(first.status).toBe(200);
+      expect(await first.json()).toMatchObject({ id: 'retry-0001', outcome: 'completed' });
+      const started = sample(await scrape(api.url), 'gongxin_channel_payments_total', {
+        outcome: 'started',
+      })!;
+      // A flood: the finished payment's id again and again, one new id many times at once, malformed ids.
+      const malformedIds = ['short', 'x'.repeat(65), 'has space!', 'ünïcode-id', 7, null, ''];
+      const answers = await Promise.all([
+        ...Array.from({ length: 40 }, () => pay({ ...direct, id: 'retry-0001' })),
+        ...Array.from({ length: 20 }, () => pay({ ...direct, id: 'retry-0002' })),
+        ...malformedIds.map((id) => pay({ ...direct, id })),
+      ]);
+      const bodies = (await Promise.all(answers.map((r) => r.json()))) as {
+        code?: string;
+        params?: Record<string, string>;
+        outcome?: string;
+      }[];
+      const repeats = bodies.slice(0, 40);
+      const racing = bodies.slice(40, 60);
+      const malformed = bodies.slice(60);
+      expect(answers.slice(0, 40).every((r) => r.status === 400)).toBe(true);
+      expect(repeats.every((b) => b.code === 'duplicate_id' && b.params?.id === 'retry-0001')).toBe(true);
+      // Of twenty at once with one new id, one pays and the rest are refused.
+      expect(racing.filter((b) => b.outcome === 'completed').length).toBe(1);
+      expect(racing.filter((b) => b.code === 'duplicate_id').length).toBe(19);
+      expect(answers.slice(60).every((r) => r.status === 400)).toBe(true);
+      expect(malformed.every((b) => b.code === 'bad_field' && b.params?.field === 'id')).toBe(true);
+      // Counted, by code.
+      expect(api.refusedBy()).toEqual({ duplicate_id: 59, bad_field: malformedIds.length });
+      const text = await scrape(api.url);
+      expect(sample(text, 'gongxin_bad_input_total', { source: 'channel-api', reason: 'duplicate_id' })).toBe(
+        59,
+      );
+      expect(sample(text, 'gongxin_bad_input_total', { source: 'channel-api', reason: 'bad_field' })).toBe(
+        malformedIds.length,
+      );
+      // Nothing kept for the refused ones: one payment more started, two in the history, no waiter.
+      expect(sample(text, 'gongxin_channel_payments_total', { outcome: 'started' })).toBe(started + 1);
+      const after = await history(alice);
+      expect(after.length).toBe(before + 2);
+      expect(after.filter((p) => p.id === 'retry-0001').length).toBe(1);
+      expect(after.filter((p) => p.id === 'retry-0002').length).toBe(1);
+      expect(alice.waiting()).toBe(0);
+      expect(alice.inFlightCount()).toBe(0);
+      // The same for a program that embeds the node.
+      await expect(
+        alice.pay({ payee: hub.address, asset: 'CNYX', amount: 1n }, 'retry-0001'),
+      ).rejects.toEqual(expect.objectContaining({ code: 'duplicate_id' }));
+      await expect(alice.pay({ payee: hub.address, asset: 'CNYX', amount: 1n }, 'no')).rejects.toBeInstanceOf(
+        PaymentRefused,
+      );
+      expect((await history(alice)).length).toBe(before + 2);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('closes every channel; the chain pays out what the proofs say and conserves every asset', async () => {
     const supplies = ASSETS.map((s) => chain.supply(s));
     await until('quiet', () => nodes.every((n) => n.idle()));
@@ -319,7 +493,81 @@ describe('channel nodes with real I/O', () => {
       expect(chain.balance(address, symbol), k).toBe(v);
     }
     expect(ASSETS.map((s) => chain.supply(s))).toEqual(supplies);
-    expect(chain.supply('CNYX')).toBe(3_000_000n);
+    // Four accounts were funded with 1,000,000 each at genesis.
+    expect(chain.supply('CNYX')).toBe(4_000_000n);
+  });
+});
+
+describe('a payment that gets no outcome', () => {
+  it('answers its caller "still in flight" at its expiry or the wait limit, and keeps no waiter', async () => {
+    const carol = await startNode(CAROL, {
+      payWaitMs: 4_000,
+      machine: { hopDeltaMs: 1_500, revealMarginMs: 500 },
+    });
+    const absent = chain.account(ABSENT).address;
+    // A channel to an account that runs no node: nothing Carol sends there is ever acknowledged.
+    await carol.open(key(ABSENT), [{ symbol: 'CNYX', amount: 1_000n }]);
+    await until('a route', () => carol.graph.route(carol.address, absent, 'CNYX', 5n, 1) !== null);
+    const bounded = (p: Promise<PaymentView>) => Promise.race([p, sleep(20_000).then(() => 'still waiting')]);
+
+    // Paid directly (no lock, no expiry): the caller waits the node's limit, then hears it is in flight.
+    let started = Date.now();
+    const direct = await bounded(carol.pay({ payee: absent, asset: 'CNYX', amount: 5n }, 'direct-0001'));
+    const directMs = Date.now() - started;
+    expect(direct).toMatchObject({ id: 'direct-0001', outcome: 'started', direction: 'out' });
+    expect(directMs).toBeGreaterThanOrEqual(3_900);
+    expect(carol.waiting()).toBe(0);
+
+    // Hash-locked: its lock expires after one hop's delta, and its caller stops waiting then.
+    started = Date.now();
+    const locked = await bounded(
+      carol.pay({ payee: absent, asset: 'CNYX', amount: 7n, hashlock: 'ab'.repeat(32) }, 'locked-0001'),
+    );
+    const lockedMs = Date.now() - started;
+    expect(locked).toMatchObject({ id: 'locked-0001', outcome: 'started' });
+    expect(lockedMs).toBeGreaterThanOrEqual(1_400);
+    expect(lockedMs).toBeLessThan(3_900);
+    expect(carol.waiting()).toBe(0);
+    expect(carol.inFlightCount()).toBe(2);
+    expect(carol.stats().runtime.waitsGivenUp).toBe(2);
+
+    // Through the API: 202 with the payment as it stands; its id stays taken while it is in flight.
+    const api = await serveChannelApi(carol, { metrics: metricsOf.get(carol)! });
+    try {
+      const res = await fetch(`${api.url}/pay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ payee: absent, asset: 'CNYX', amount: '3', id: 'api-0001' }),
+      });
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject({ id: 'api-0001', outcome: 'started' });
+      const again = await fetch(`${api.url}/pay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ payee: absent, asset: 'CNYX', amount: '3', id: 'direct-0001' }),
+      });
+      expect(again.status).toBe(400);
+      expect(((await again.json()) as { code: string }).code).toBe('duplicate_id');
+      const page = await carol.payments(10);
+      expect(page.payments.map((p) => p.id).sort()).toEqual(['api-0001', 'direct-0001', 'locked-0001']);
+      const text = await scrape(api.url);
+      expect(sample(text, 'gongxin_channel_payments_in_flight')).toBe(3);
+      expect(sample(text, 'gongxin_channel_payment_waiting')).toBe(0);
+      expect(sample(text, 'gongxin_channel_payment_waits_given_up_total')).toBe(3);
+      expect(sample(text, 'gongxin_channel_payments_total', { outcome: 'started' })).toBe(3);
+    } finally {
+      await api.close();
+    }
+
+    // Stopping the node answers whoever still waits.
+    const waiting = carol.pay({ payee: absent, asset: 'CNYX', amount: 2n }, 'stop-0001');
+    expect(carol.waiting()).toBe(1);
+    await carol.stop();
+    expect(await bounded(waiting)).toMatchObject({ id: 'stop-0001', outcome: 'started' });
+    expect(carol.waiting()).toBe(0);
+    await expect(carol.pay({ payee: absent, asset: 'CNYX', amount: 2n })).rejects.toEqual(
+      expect.objectContaining({ code: 'stopped' }),
+    );
   });
 });
 

@@ -265,6 +265,8 @@ export async function startSuite(
         privateKey: fromHex(account.privateKey),
         server: { http: server, path: HUB_LINK_PATH },
         hub: { maxDeposit: HUB_MAX_DEPOSIT },
+        // Its channels, payments, log commits and links on the suite's /metrics.
+        metrics,
         onProblem: (problem) => logger.warn({ problem }, 'channel hub'),
       });
       closers.push(() => node.stop());

@@ -104,4 +104,16 @@ describe('the suite’s channel hub', () => {
     const closed = await new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     expect(closed).toBeGreaterThan(0);
   });
+
+  it('shows the hub on the suite’s /metrics: its channels, links and the garbage it dropped', async () => {
+    const text = await (await fetch(`${suite.url}/metrics`)).text();
+    const value = (series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    expect(value('gongxin_channel_channels{state="open"}')).toBe(2);
+    expect(value('gongxin_channel_links')).toBe(2);
+    expect(value('gongxin_bad_input_total{source="channel-link",reason="bad_frame"}')).toBe(1);
+    expect(value('gongxin_channel_log_writes_total')).toBeGreaterThan(0);
+  });
 });
