@@ -89,8 +89,10 @@ export const NODE_ERROR_CODES = [
   'unknown_channel',
   'channel_not_open',
   'chain_refused',
+  'duplicate_id',
   'forbidden_origin',
   'not_found',
+  'unavailable',
   'internal',
 ] as const;
 export type NodeErrorCode = (typeof NODE_ERROR_CODES)[number];

@@ -264,8 +264,10 @@ export default {
         unknown_channel: 'The channel node has no such channel.',
         channel_not_open: 'This channel is no longer open.',
         chain_refused: 'The chain refused the transaction: {reason}',
+        duplicate_id: 'Payment {id} was already sent: it is not sent twice.',
         forbidden_origin: 'The channel node does not let this page in.',
         not_found: 'The channel node does not know this request (another version?).',
+        unavailable: 'The channel node is stopping or has stopped, please try again later.',
         internal: 'The channel node failed, please try again later.',
       },
       problems: {

@@ -259,8 +259,10 @@ export default {
         unknown_channel: '通道节点没有这个通道。',
         channel_not_open: '这个通道已不在开通状态。',
         chain_refused: '链拒绝了这笔交易：{reason}',
+        duplicate_id: '这笔付款的编号 {id} 已经用过，请勿重复提交。',
         forbidden_origin: '通道节点不允许本页面访问。',
         not_found: '通道节点不认识这个请求（版本不符？）。',
+        unavailable: '通道节点正在停止或已停止，请稍后再试。',
         internal: '通道节点出错了，请稍后再试。',
       },
       problems: {
