@@ -1,11 +1,23 @@
-import { welfareEvents } from '@gongxin/contracts/events';
+import { GRIEVANCE_CATEGORIES, WORKFLOW_STEPS, welfareEvents } from '@gongxin/contracts/events';
 import { packProblems, packTranslator } from '@gongxin/ui/testing/decoder-pack';
 import { describe, expect, it } from 'vitest';
 import pack from './explorer-decoders';
+import enLocale from './locales/en';
+import zhLocale from './locales/zh-CN';
 
 const zh = packTranslator(pack, 'zh-CN');
 const en = packTranslator(pack, 'en');
 const hash = 'cd'.repeat(32);
+const by = `gx1${'q'.repeat(38)}`;
+const grievance = (category: string) => ({
+  id: 'G-1',
+  household: 'H-1',
+  area: '530702',
+  category,
+  textHash: hash,
+  by,
+  deadline: Date.UTC(2027, 0, 15),
+});
 
 describe('the welfare decoder pack', () => {
   it('reads every event of the contract, in both languages', () => {
@@ -61,6 +73,48 @@ describe('the welfare decoder pack', () => {
         zh,
       ),
     ).toContain('预警（收款人已死亡）H-1');
+  });
+
+  it('names grievance categories and workflow steps with the words of the app’s own pages', () => {
+    for (const category of GRIEVANCE_CATEGORIES) {
+      expect(pack.events['welfare.grievanceFiled']!(grievance(category), zh)).toBe(
+        `家庭 H-1 提出申诉（${zhLocale.welfare.grievance.categories[category]}），内容哈希 ${hash}，答复期限 2027-01-15`,
+      );
+      expect(pack.events['welfare.grievanceFiled']!(grievance(category), en)).toBe(
+        `Grievance filed for household H-1 (category: ${enLocale.welfare.grievance.categories[category]}), text hash ${hash}, due 2027-01-15`,
+      );
+    }
+    for (const step of WORKFLOW_STEPS) {
+      expect(pack.events['welfare.applicationStep']!({ id: 'A-1', step, by }, zh)).toBe(
+        `申请 A-1：${zhLocale.welfare.workbench.steps[step]}`,
+      );
+      expect(pack.events['welfare.applicationStep']!({ id: 'A-1', step, by }, en)).toBe(
+        `Application A-1: ${enLocale.welfare.workbench.steps[step]}`,
+      );
+    }
+  });
+
+  it('reads a category the contract and the app’s locales add, with no change to the pack', () => {
+    // A new category: in the contract's list and in the locales' words, as a release that adds one would.
+    const categories = GRIEVANCE_CATEGORIES as unknown as string[];
+    const zhWords = zhLocale.welfare.grievance.categories as Record<string, string>;
+    const enWords = enLocale.welfare.grievance.categories as Record<string, string>;
+    categories.push('housing');
+    zhWords.housing = '住房保障';
+    enWords.housing = 'Housing';
+    try {
+      expect(pack.events['welfare.grievanceFiled']!(grievance('housing'), zh)).toContain(
+        '提出申诉（住房保障）',
+      );
+      expect(pack.events['welfare.grievanceFiled']!(grievance('housing'), en)).toContain(
+        '(category: Housing)',
+      );
+      expect(packProblems(pack, welfareEvents)).toEqual([]);
+    } finally {
+      categories.pop();
+      delete zhWords.housing;
+      delete enWords.housing;
+    }
   });
 
   it('refuses an event whose attributes do not fit the catalog', () => {

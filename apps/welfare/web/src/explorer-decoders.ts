@@ -1,9 +1,11 @@
 // The welfare contract's records in words: its decoder pack, served at /welfare/explorer-decoders.js; the
 // explorer imports it and calls these with its own `t`, and this app installs it for its sign dialog.
 // Events are read through the contract's event catalog; actions read the params they need and throw on
-// anything else. Only the catalog is imported at run time.
+// anything else. At run time it imports only the catalog and the app's words for grievance categories and
+// workflow steps (locales/contract-words.ts), so the explorer names them as the app's pages do.
 import { welfareEvents } from '@gongxin/contracts/events';
 import type { ActionParams, Translate } from '@gongxin/ui';
+import { en as enWords, zhCN as zhWords } from './locales/contract-words';
 
 type Json = ActionParams[string];
 const text = (value: Json | undefined, what: string): string => {
@@ -31,16 +33,7 @@ const pack = {
             '家庭 {household} 复核：{result}，月保障金 {monthly} 元，自 {from} 起（规则第 {rule} 版），下次复核 {next}',
           graceStarted: '家庭 {household} 进入渐退期，至 {until}，每月 {amount} 元',
           exited: '家庭 {household} 自 {period} 起退出低保：{reason}',
-          steps: {
-            accepted: '已受理',
-            investigated: '已入户调查',
-            preliminary: '已初审',
-            publicised: '公示中',
-            deliberated: '已民主评议',
-            countyReviewed: '区县已审查',
-            approved: '已批准',
-            rejected: '未批准',
-          },
+          steps: zhWords.workflowSteps,
           changes: {
             birth: '出生',
             'marriage-in': '婚入',
@@ -48,15 +41,7 @@ const pack = {
             'marriage-out': '婚出',
             'move-out': '迁出',
           },
-          categories: {
-            eligibility: '资格认定',
-            amount: '保障金额',
-            payment: '发放到账',
-            investigation: '入户调查',
-            conduct: '工作人员作风',
-            privacy: '隐私保护',
-            other: '其他',
-          },
+          categories: zhWords.grievanceCategories,
           kinds: {
             unregistered_account: '收款账户未登记',
             above_approved: '超过核定金额',
@@ -108,16 +93,7 @@ const pack = {
             'Household {household} reassessed: {result}, {monthly} yuan a month from {from} (rules version {rule}), next review {next}',
           graceStarted: 'Household {household} in its grace period until {until}, {amount} yuan a month',
           exited: 'Household {household} leaves the allowance from {period}: {reason}',
-          steps: {
-            accepted: 'accepted',
-            investigated: 'home investigation done',
-            preliminary: 'preliminary review done',
-            publicised: 'on public notice',
-            deliberated: 'deliberated',
-            countyReviewed: 'county reviewed',
-            approved: 'approved',
-            rejected: 'rejected',
-          },
+          steps: enWords.workflowSteps,
           changes: {
             birth: 'birth',
             'marriage-in': 'married in',
@@ -125,15 +101,7 @@ const pack = {
             'marriage-out': 'married out',
             'move-out': 'moved out',
           },
-          categories: {
-            eligibility: 'eligibility',
-            amount: 'amount',
-            payment: 'payment',
-            investigation: 'home investigation',
-            conduct: 'staff conduct',
-            privacy: 'privacy',
-            other: 'other',
-          },
+          categories: enWords.grievanceCategories,
           kinds: {
             unregistered_account: 'account not registered',
             above_approved: 'above the approved amount',
@@ -160,7 +128,7 @@ const pack = {
           alertRaised: 'Alert ({kind}) {subject}: {detail}',
           alertResolved: 'Alert {id} resolved: {outcome}',
           grievanceFiled:
-            'Grievance ({category}) filed for household {household}, text hash {textHash}, due {deadline}',
+            'Grievance filed for household {household} (category: {category}), text hash {textHash}, due {deadline}',
           grievanceAnswered: 'Grievance {id} answered: {result}, answer hash {answerHash}',
           disburse: 'Disburse {area} {period}: {count} payments, {total} yuan',
           upheld: 'upheld',

@@ -1,3 +1,5 @@
+import { en as words } from './contract-words';
+
 export default {
   welfare: {
     title: 'Minimum living allowance',
@@ -39,15 +41,7 @@ export default {
       loading: 'Loading grievances…',
       empty: 'No grievances.',
       error: 'Grievances: {error}',
-      categories: {
-        eligibility: 'Eligibility',
-        amount: 'Amount',
-        payment: 'Payment',
-        investigation: 'Home investigation',
-        conduct: 'Staff conduct',
-        privacy: 'Privacy',
-        other: 'Other',
-      },
+      categories: words.grievanceCategories,
     },
     notice: {
       title: 'Public notice (公示)',
@@ -140,16 +134,7 @@ export default {
       resolve: 'Dismiss objection',
       income: 'Annual household income (yuan)',
       signed: 'Signed and committed',
-      steps: {
-        accepted: 'Accepted',
-        investigated: 'Investigated',
-        preliminary: 'Reviewed',
-        publicised: 'On notice',
-        deliberated: 'Deliberated',
-        countyReviewed: 'County reviewed',
-        approved: 'Approved',
-        rejected: 'Rejected',
-      },
+      steps: words.workflowSteps,
     },
     cycles: {
       count: 'Payments',

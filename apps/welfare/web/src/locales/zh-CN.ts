@@ -1,3 +1,5 @@
+import { zhCN as words } from './contract-words';
+
 export default {
   welfare: {
     title: '最低生活保障',
@@ -34,15 +36,7 @@ export default {
       loading: '正在加载申诉…',
       empty: '没有申诉。',
       error: '申诉操作失败：{error}',
-      categories: {
-        eligibility: '资格认定',
-        amount: '保障金额',
-        payment: '发放到账',
-        investigation: '入户调查',
-        conduct: '工作人员作风',
-        privacy: '隐私保护',
-        other: '其他',
-      },
+      categories: words.grievanceCategories,
     },
     notice: {
       title: '公示名单',
@@ -125,16 +119,7 @@ export default {
       resolve: '异议不成立',
       income: '家庭年收入（元）',
       signed: '已签名上链',
-      steps: {
-        accepted: '已受理',
-        investigated: '已调查',
-        preliminary: '已初审',
-        publicised: '公示中',
-        deliberated: '已评议',
-        countyReviewed: '已审查',
-        approved: '已批准',
-        rejected: '未批准',
-      },
+      steps: words.workflowSteps,
     },
     cycles: {
       count: '笔数',
