@@ -1,140 +1,14 @@
-// The simulator's command line (`npm run sim -- …` from the repository root):
-//
-//   --seeds N            how many seeds to run (default 100)
-//   --from S             first seed (default 0)
-//   --validators 4|7|both  configurations: 4 validators with 1 byzantine, 7 with 2 (default both)
-//   --seed S             replay one seed (each selected configuration), printing its summary
-//   --verbose            with --seed: print every trace line as it happens
-//   --real-crypto        real Ed25519 instead of the fast simulation suite
-//   --ignore-locks       honest nodes run with the machine's test-only ignoreLocks defect
-//   --no-regossip        re-gossip never fires (test-only defect: the ChainNode adapter drops what the
-//                        production policy plans; the simulator's driver skips its own)
-//   --unequal-powers     draw voting powers 1–10 instead of equal ones
-//   --scenario K         random (default) | mixed | fork-hunt | crashy | stuck | flapping | reconfig
-//   --driver D           node (default): honest validators are the production ChainNode on simulated
-//                        storage, clock and network; sim: the simulator's own driver for every validator
-//   --workers N          processes to spread seeds over (default: the number of CPUs)
+// The simulator's command line (`npm run sim -- …` from the repository root); its options are in
+// cli-options.ts and `--help` lists them.
 //
 // Every seed runs single-threaded and deterministically; workers only split the seeds between them. The
 // exit code is 1 when any violation was found.
 import { fork } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { ScenarioKind } from './scenario';
+import { type CliOptions, parse, USAGE } from './cli-options';
+import { runCommand } from './command-line';
 import { configLabel, defaultByzantine, runSimulationAsync, type SimOptions } from './simulation';
 import { ConfigSummary, formatViolation, type SeedReport, toReport } from './summary';
-
-interface CliOptions {
-  seeds: number;
-  from: number;
-  validators: number[];
-  seed: number | null;
-  verbose: boolean;
-  realCrypto: boolean;
-  ignoreLocks: boolean;
-  noRegossip: boolean;
-  unequalPowers: boolean;
-  scenario: ScenarioKind;
-  driver: 'node' | 'sim';
-  workers: number;
-}
-
-const SCENARIOS: ScenarioKind[] = ['random', 'mixed', 'fork-hunt', 'crashy', 'stuck', 'flapping', 'reconfig'];
-
-function usage(problem?: string): never {
-  if (problem) console.error(`sim: ${problem}`);
-  console.error(
-    'usage: sim [--seeds N] [--from S] [--validators 4|7|both] [--seed S [--verbose]] [--real-crypto] ' +
-      '[--ignore-locks] [--no-regossip] [--unequal-powers] ' +
-      '[--scenario random|mixed|fork-hunt|crashy|stuck|flapping|reconfig] ' +
-      '[--driver node|sim] [--workers N]',
-  );
-  process.exit(2);
-}
-
-function parse(argv: string[]): CliOptions {
-  const o: CliOptions = {
-    seeds: 100,
-    from: 0,
-    validators: [4, 7],
-    seed: null,
-    verbose: false,
-    realCrypto: false,
-    ignoreLocks: false,
-    noRegossip: false,
-    unequalPowers: false,
-    scenario: 'random',
-    driver: 'node',
-    workers: Math.max(1, availableParallelism()),
-  };
-  const int = (name: string, value: string | undefined, min = 0): number => {
-    const n = Number(value);
-    if (value === undefined || !Number.isSafeInteger(n) || n < min)
-      usage(`${name} needs an integer ≥ ${min}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg];
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--seeds':
-        o.seeds = int('--seeds', value(), 1);
-        break;
-      case '--from':
-        o.from = int('--from', value());
-        break;
-      case '--seed':
-        o.seed = int('--seed', value());
-        break;
-      case '--validators': {
-        const v = value();
-        if (v === 'both') o.validators = [4, 7];
-        else o.validators = [int('--validators', v, 1)];
-        break;
-      }
-      case '--workers':
-        o.workers = int('--workers', value(), 1);
-        break;
-      case '--scenario': {
-        const v = value() as ScenarioKind;
-        if (!SCENARIOS.includes(v)) usage(`--scenario is one of ${SCENARIOS.join(', ')}`);
-        o.scenario = v;
-        break;
-      }
-      case '--driver': {
-        const v = value();
-        if (v !== 'node' && v !== 'sim') usage('--driver is node or sim');
-        o.driver = v;
-        break;
-      }
-      case '--verbose':
-        o.verbose = true;
-        break;
-      case '--real-crypto':
-        o.realCrypto = true;
-        break;
-      case '--ignore-locks':
-        o.ignoreLocks = true;
-        break;
-      case '--no-regossip':
-        o.noRegossip = true;
-        break;
-      case '--unequal-powers':
-        o.unequalPowers = true;
-        break;
-      case '--help':
-      case '-h':
-        usage();
-        break;
-      default:
-        usage(`unknown argument ${arg}`);
-    }
-  }
-  return o;
-}
 
 function simOptions(o: CliOptions, validators: number, seed: number): SimOptions {
   return {
@@ -271,13 +145,7 @@ class Pool {
   }
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const o = parse(argv.filter((a) => a !== '--worker'));
-  if (argv.includes('--worker')) {
-    worker(o);
-    return -1;
-  }
+async function main(o: CliOptions): Promise<number> {
   const crypto = o.realCrypto ? 'real Ed25519' : 'fast simulation crypto';
   const driver =
     o.driver === 'node'
@@ -337,12 +205,4 @@ async function main(): Promise<number> {
   return violations > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runCommand({ name: 'sim', usage: USAGE, parse, main, worker });

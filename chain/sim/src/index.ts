@@ -1,5 +1,6 @@
 // @gongxin/sim: the deterministic simulator of Gongxin's consensus (see docs/simulator.md).
 export * from './checker';
+export * from './command-line';
 export * from './crypto';
 export * from './network';
 export * from './node';

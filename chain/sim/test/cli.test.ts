@@ -1,18 +1,99 @@
-// The command line: a replayed seed prints the same trace hash twice, and violations give exit code 1.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// The command line: its options (every one, its default, and what it refuses), a replayed seed prints the
+// same trace hash twice, and violations give exit code 1.
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { parse } from '../src/cli-options';
+import { HelpRequested } from '../src/command-line';
+import { refusal, runCli } from '../src/testing';
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const cli = new URL('../src/cli.ts', import.meta.url);
+const sim = (...args: string[]) => runCli(cli, new URL('..', import.meta.url), args, 60_000);
+const refused = (...argv: string[]) => refusal(parse, ...argv);
 
-function sim(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    encoding: 'utf8',
-    timeout: 60_000,
+describe('options', () => {
+  it('has a default for every option', () => {
+    expect(parse([])).toEqual({
+      seeds: 100,
+      from: 0,
+      validators: [4, 7],
+      seed: null,
+      verbose: false,
+      realCrypto: false,
+      ignoreLocks: false,
+      noRegossip: false,
+      unequalPowers: false,
+      scenario: 'random',
+      driver: 'node',
+      workers: Math.max(1, availableParallelism()),
+    });
   });
-  return { code: run.status, out: run.stdout, err: run.stderr };
-}
+
+  it('reads every option, its value after it or after =', () => {
+    expect(
+      parse([
+        '--seeds=2000',
+        '--from',
+        '10000',
+        '--validators',
+        '7',
+        '--seed',
+        '845',
+        '--verbose',
+        '--real-crypto',
+        '--ignore-locks',
+        '--no-regossip',
+        '--unequal-powers',
+        '--scenario',
+        'fork-hunt',
+        '--driver=sim',
+        '--workers',
+        '3',
+      ]),
+    ).toEqual({
+      seeds: 2000,
+      from: 10000,
+      validators: [7],
+      seed: 845,
+      verbose: true,
+      realCrypto: true,
+      ignoreLocks: true,
+      noRegossip: true,
+      unequalPowers: true,
+      scenario: 'fork-hunt',
+      driver: 'sim',
+      workers: 3,
+    });
+    expect(parse(['--validators', 'both', '--seed', '0']).validators).toEqual([4, 7]);
+    expect(parse(['--validators', '10']).validators).toEqual([10]);
+  });
+
+  it('refuses bad numbers, saying which option and what it needs', () => {
+    expect(refused('--seeds', 'many')).toBe('--seeds needs a whole number ≥ 1, not "many"');
+    expect(refused('--seeds', '0')).toBe('--seeds needs a whole number ≥ 1, not "0"');
+    expect(refused('--seeds', '1.5')).toBe('--seeds needs a whole number ≥ 1, not "1.5"');
+    expect(refused('--seeds', '1e3')).toBe('--seeds needs a whole number ≥ 1, not "1e3"');
+    expect(refused('--seeds', '')).toBe('--seeds needs a whole number ≥ 1, not ""');
+    expect(refused('--from=-1')).toBe('--from needs a whole number ≥ 0, not "-1"');
+    expect(refused('--from', '-1')).toMatch(/^--from needs a value/);
+    expect(refused('--seed', '99999999999999999999')).toMatch(/^--seed needs a whole number/);
+    expect(refused('--workers', '0')).toBe('--workers needs a whole number ≥ 1, not "0"');
+    expect(refused('--seeds')).toBe('--seeds needs a value');
+    expect(refused('--validators', '0')).toMatch(/^--validators is 4, 7, both or/);
+    expect(refused('--validators', 'all')).toMatch(/^--validators is 4, 7, both or/);
+    expect(refused('--scenario', 'chaos')).toBe(
+      '--scenario is one of random, mixed, fork-hunt, crashy, stuck, flapping, reconfig, not "chaos"',
+    );
+    expect(refused('--driver', 'chain')).toBe('--driver is one of node, sim, not "chain"');
+    expect(refused('--bogus')).toBe('unknown option --bogus');
+    expect(refused('--seeds', '5', '10')).toMatch(/^unexpected argument 10/);
+    expect(refused('--verbose=yes')).toBe('--verbose takes no value');
+  });
+
+  it('answers --help and -h with the usage', () => {
+    expect(() => parse(['--help'])).toThrow(HelpRequested);
+    expect(() => parse(['--seeds', '5', '-h'])).toThrow(HelpRequested);
+  });
+});
 
 describe('cli', () => {
   it('replays one seed exactly', () => {
@@ -37,9 +118,18 @@ describe('cli', () => {
     expect(stuck.out).toContain('replay: npm run sim -- --seed 0 --validators 4 --scenario stuck --verbose');
   });
 
-  it('refuses unknown arguments', () => {
-    const bad = sim('--bogus');
-    expect(bad.code).toBe(2);
-    expect(bad.err).toContain('unknown argument --bogus');
+  it('refuses a bad command line with its reason, the usage and exit code 2; --help prints the usage', () => {
+    const bogus = sim('--bogus');
+    expect(bogus.code).toBe(2);
+    expect(bogus.err).toContain('sim: unknown option --bogus\nusage: sim [--seeds N]');
+    expect(bogus.out).toBe('');
+    const number = sim('--seeds', 'ten');
+    expect(number.code).toBe(2);
+    expect(number.err).toContain('sim: --seeds needs a whole number ≥ 1, not "ten"\nusage: sim');
+    const help = sim('--help');
+    expect(help.code, help.err).toBe(0);
+    expect(help.out).toContain('usage: sim [--seeds N]');
+    expect(help.out).toContain('--scenario K');
+    expect(help.err).toBe('');
   });
 });

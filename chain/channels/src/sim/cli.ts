@@ -1,18 +1,12 @@
-// The channel network simulator's command line (`npm run sim:channels -- …` from the repository root):
-//
-//   --seeds N              how many seeds to run (default 100)
-//   --from S               first seed (default 0)
-//   --seed S               replay one seed, printing its summary (and with --verbose its trace)
-//   --verbose              with --seed: print every trace line
-//   --ack-before-persist   test-only defect: acknowledge batches before they are durable
-//   --no-watcher           test-only defect: no watchers defend offline parties
-//   --workers N            processes to spread seeds over (default: the number of CPUs)
+// The channel network simulator's command line (`npm run sim:channels -- …` from the repository root);
+// its options are in report.ts and `--help` lists them.
 //
 // Every seed runs single-threaded and deterministically; workers only split the seeds. Exit code 1 when
 // any violation was found; each violation prints the command that replays its seed.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type CliOptions, parse, type Report, simulate, summarize } from './report';
+import { runCommand } from '@gongxin/sim';
+import { type CliOptions, parse, type Report, simulate, summarize, USAGE } from './report';
 
 function worker(o: CliOptions): void {
   process.on('message', (job: number[] | 'exit') => {
@@ -66,13 +60,7 @@ async function runPool(o: CliOptions, seeds: number[]): Promise<Report[]> {
   return results.sort((a, b) => a.seed - b.seed);
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const o = parse(argv);
-  if (argv.includes('--worker')) {
-    worker(o);
-    return -1;
-  }
+async function main(o: CliOptions): Promise<number> {
   const defects = `${o.ackBeforePersist ? ', ACKS BEFORE PERSIST (test-only defect)' : ''}${o.noWatcher ? ', NO WATCHERS (test-only defect)' : ''}`;
   const started = performance.now();
   if (o.seed !== null) {
@@ -93,12 +81,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runCommand({ name: 'sim:channels', usage: USAGE, parse, main, worker });

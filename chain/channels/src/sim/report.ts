@@ -1,82 +1,42 @@
-// What the channel simulator's command line does for each seed and how it reports, apart from the
-// process handling (argument errors, worker processes) in `cli.ts`: tests replay seeds through these same
-// functions in process.
-import { availableParallelism } from 'node:os';
+// What the channel simulator's command line reads, does for each seed and reports, apart from the process
+// handling (exit codes, worker processes) in `cli.ts`: tests read command lines and replay seeds through
+// these same functions in process. Options are read as the consensus simulator's are (@gongxin/sim's
+// command-line.ts).
+import { readOptions, SEED_OPTIONS, type SeedOptions, seedOptions } from '@gongxin/sim';
 import { type ChannelSimResult, runChannelSimulation } from './simulation';
 
-export interface CliOptions {
-  seeds: number;
-  from: number;
-  seed: number | null;
-  verbose: boolean;
+export interface CliOptions extends SeedOptions {
   ackBeforePersist: boolean;
   noWatcher: boolean;
-  workers: number;
 }
 
-export function usage(problem?: string): never {
-  if (problem) console.error(`sim:channels: ${problem}`);
-  console.error(
-    'usage: sim:channels [--seeds N] [--from S] [--seed S [--verbose]] [--ack-before-persist] [--no-watcher] [--workers N]',
-  );
-  process.exit(2);
-}
+export const USAGE = `usage: sim:channels [--seeds N] [--from S] [--seed S [--verbose]] [--ack-before-persist]
+                    [--no-watcher] [--workers N]
 
-export function parse(argv: string[]): CliOptions {
-  const o: CliOptions = {
-    seeds: 100,
-    from: 0,
-    seed: null,
-    verbose: false,
-    ackBeforePersist: false,
-    noWatcher: false,
-    workers: Math.max(1, availableParallelism()),
+  --seeds N              how many seeds to run (default 100)
+  --from S               first seed (default 0)
+  --seed S               replay one seed, printing its summary (and with --verbose its trace)
+  --verbose              with --seed: print every trace line
+  --ack-before-persist   test-only defect: acknowledge batches before they are durable
+  --no-watcher           test-only defect: no watchers defend offline parties
+  --workers N            processes to spread seeds over (default: the number of CPUs)
+  --help, -h             this text`;
+
+/**
+ * The options of a command line (without the program name). Throws `UsageError` for an unknown option,
+ * a stray argument or a bad value, and `HelpRequested` for `--help`.
+ */
+export function parse(argv: readonly string[]): CliOptions {
+  const v = readOptions(argv, {
+    ...SEED_OPTIONS,
+    'ack-before-persist': { type: 'boolean' },
+    'no-watcher': { type: 'boolean' },
+  });
+  return {
+    ...seedOptions(v),
+    ackBeforePersist: v['ack-before-persist'] ?? false,
+    noWatcher: v['no-watcher'] ?? false,
   };
-  const int = (name: string, value: string | undefined, min = 0): number => {
-    const n = Number(value);
-    if (value === undefined || !Number.isSafeInteger(n) || n < min)
-      usage(`${name} needs an integer ≥ ${min}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg];
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--seeds':
-        o.seeds = int('--seeds', value(), 1);
-        break;
-      case '--from':
-        o.from = int('--from', value());
-        break;
-      case '--seed':
-        o.seed = int('--seed', value());
-        break;
-      case '--workers':
-        o.workers = int('--workers', value(), 1);
-        break;
-      case '--verbose':
-        o.verbose = true;
-        break;
-      case '--ack-before-persist':
-        o.ackBeforePersist = true;
-        break;
-      case '--no-watcher':
-        o.noWatcher = true;
-        break;
-      case '--worker':
-        break;
-      case '--help':
-      case '-h':
-        usage();
-        break;
-      default:
-        usage(`unknown argument ${arg}`);
-    }
-  }
-  return o;
 }
 
 /** The command that replays one seed with the same defects. */
