@@ -282,9 +282,9 @@ describe('an account in a copyright transfer', () => {
         signedBy: [alice],
       },
     };
-    const row = (roles: string[], event: object) => ({
+    const row = (roles: string[], event: object, txIndex = 0) => ({
       height: 9,
-      txIndex: 0,
+      txIndex,
       eventIndex: 0,
       time: 1_795_537_426_361,
       txId,
@@ -302,7 +302,7 @@ describe('an account in a copyright transfer', () => {
       balances: [],
       identity: { account: null, attestation: null, roles: [], authority: null },
       activity: {
-        items: [row(['from', 'signedBy'], rightsTransferred), row(['from'], { ...transferred, height: 9 })],
+        items: [row(['from', 'signedBy'], rightsTransferred), row(['from'], { ...transferred, height: 9 }, 1)],
         nextCursor: null,
       },
       decimals: { CNYX: 2 },
