@@ -78,6 +78,28 @@ async function listen(app: express.Express, host: string, port: number): Promise
   });
 }
 
+/**
+ * Runs one step of the start-up, saying at warn level (what a deployment logs) when it is still running
+ * after `everyMs`, and again each `everyMs`: a start-up that hangs or crawls names the step it is in.
+ */
+export async function startupStep<T>(
+  logger: { warn(fields: { step: string; ms: number }, message: string): void },
+  step: string,
+  run: () => Promise<T>,
+  everyMs = 20_000,
+): Promise<T> {
+  const started = Date.now();
+  const timer = setInterval(
+    () => logger.warn({ step, ms: Date.now() - started }, `start-up: still at "${step}"`),
+    everyMs,
+  );
+  try {
+    return await run();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** Brings up the suite with `apps` mounted (default: the suite's apps, apps.ts). */
 export async function startSuite(
   config: Config,
@@ -91,18 +113,22 @@ export async function startSuite(
     }
   };
   try {
-    const database = await openDatabase({
-      url: config.databaseUrl,
-      dataDir: path.resolve(config.dataDir),
-      logger: logger.child({ component: 'db' }),
-    });
+    const database = await startupStep(logger, 'database', () =>
+      openDatabase({
+        url: config.databaseUrl,
+        dataDir: path.resolve(config.dataDir),
+        logger: logger.child({ component: 'db' }),
+      }),
+    );
     closers.push(() => database.close());
     logger.info({ database: database.describe() }, 'database ready');
 
-    const broker = await resolveBroker({
-      mqttUrl: config.mqttUrl,
-      logger: logger.child({ component: 'mqtt' }),
-    });
+    const broker = await startupStep(logger, 'MQTT broker', () =>
+      resolveBroker({
+        mqttUrl: config.mqttUrl,
+        logger: logger.child({ component: 'mqtt' }),
+      }),
+    );
     closers.push(() => broker.close());
     const mqtt: MqttConnection = await connectMqtt(broker.url, { clientId: `gongxin-portal-${process.pid}` });
     closers.push(() => mqtt.close());
@@ -118,22 +144,24 @@ export async function startSuite(
       ...(config.clockStart !== undefined && !config.chainUrl && { start: config.clockStart }),
       controllable: config.clockControl === true && !config.chainUrl,
     });
-    const chain = config.chainUrl
-      ? await followedChain({ url: config.chainUrl, logger })
-      : await embeddedChain({
-          database,
-          dataDir: path.resolve(config.dataDir),
-          suite: getSuite('ed25519-sha256'),
-          logger,
-          metrics,
-          clock: clock.now,
-          // Apps that put keyed ID hashes on chain at genesis need the suite secret already.
-          genesisContracts: () =>
-            suiteGenesis(apps, {
-              config: { ...config, suiteSecret: loadSuiteSecret(config) },
-              suite: getSuite('ed25519-sha256'),
-            }),
-        });
+    const chain = await startupStep(logger, 'chain', () =>
+      config.chainUrl
+        ? followedChain({ url: config.chainUrl, logger })
+        : embeddedChain({
+            database,
+            dataDir: path.resolve(config.dataDir),
+            suite: getSuite('ed25519-sha256'),
+            logger,
+            metrics,
+            clock: clock.now,
+            // Apps that put keyed ID hashes on chain at genesis need the suite secret already.
+            genesisContracts: () =>
+              suiteGenesis(apps, {
+                config: { ...config, suiteSecret: loadSuiteSecret(config) },
+                suite: getSuite('ed25519-sha256'),
+              }),
+          }),
+    );
     closers.push(() => chain.close());
     const { feed } = chain;
     const app = express();
@@ -250,7 +278,9 @@ export async function startSuite(
       suite: { apps: apps.map(suiteAppInfo) },
     };
     for (const def of apps) {
-      const mounted = await mountApp(def, { ...services, logger: logger.child({ app: def.id }) });
+      const mounted = await startupStep(logger, `app ${def.id}`, () =>
+        mountApp(def, { ...services, logger: logger.child({ app: def.id }) }),
+      );
       closers.push(() => mounted.close());
       appsRouter.use(`/${def.id}`, mounted.router);
       live.push(suiteAppInfo(def));
@@ -258,17 +288,19 @@ export async function startSuite(
     if (config.demo && !config.chainUrl) {
       const crypto = getSuite('ed25519-sha256');
       const account = demoAccounts(crypto).find((a) => a.id === 'channel-hub')!;
-      const node = await ChannelNodeRuntime.start({
-        database,
-        client: createChainClient({ url: chain.clientUrl(url), suite: crypto }),
-        suite: crypto,
-        privateKey: fromHex(account.privateKey),
-        server: { http: server, path: HUB_LINK_PATH },
-        hub: { maxDeposit: HUB_MAX_DEPOSIT },
-        // Its channels, payments, log commits and links on the suite's /metrics.
-        metrics,
-        onProblem: (problem) => logger.warn({ problem }, 'channel hub'),
-      });
+      const node = await startupStep(logger, 'channel hub', () =>
+        ChannelNodeRuntime.start({
+          database,
+          client: createChainClient({ url: chain.clientUrl(url), suite: crypto }),
+          suite: crypto,
+          privateKey: fromHex(account.privateKey),
+          server: { http: server, path: HUB_LINK_PATH },
+          hub: { maxDeposit: HUB_MAX_DEPOSIT },
+          // Its channels, payments, log commits and links on the suite's /metrics.
+          metrics,
+          onProblem: (problem) => logger.warn({ problem }, 'channel hub'),
+        }),
+      );
       closers.push(() => node.stop());
       hub = {
         address: node.address,

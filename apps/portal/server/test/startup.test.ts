@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { startupStep } from '../src/suite';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-startup-'));
@@ -81,4 +82,34 @@ describe('start-up refuses bad settings with one clear message', () => {
       blocker.close();
     }
   }, 120_000);
+});
+
+describe('a start-up step that takes long', () => {
+  it('says which step it is in at warn level while it runs, and nothing once done', async () => {
+    vi.useFakeTimers();
+    try {
+      const warnings: { step: string; ms: number; msg: string }[] = [];
+      const logger = { warn: (o: { step: string; ms: number }, msg: string) => warnings.push({ ...o, msg }) };
+      let done: (value: string) => void = () => {};
+      const step = startupStep(logger, 'app food', () => new Promise<string>((r) => (done = r)), 20_000);
+      await vi.advanceTimersByTimeAsync(45_000);
+      expect(warnings.map((w) => [w.step, w.ms, w.msg])).toEqual([
+        ['app food', 20_000, 'start-up: still at "app food"'],
+        ['app food', 40_000, 'start-up: still at "app food"'],
+      ]);
+      done('mounted');
+      expect(await step).toBe('mounted');
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(warnings).toHaveLength(2);
+      // A quick step says nothing; a failing one fails as it did.
+      expect(await startupStep(logger, 'database', async () => 1)).toBe(1);
+      await expect(startupStep(logger, 'chain', async () => Promise.reject(new Error('no')))).rejects.toThrow(
+        'no',
+      );
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(warnings).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
