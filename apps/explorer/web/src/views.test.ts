@@ -302,7 +302,10 @@ describe('an account in a copyright transfer', () => {
       balances: [],
       identity: { account: null, attestation: null, roles: [], authority: null },
       activity: {
-        items: [row(['from', 'signedBy'], rightsTransferred), row(['from'], { ...transferred, height: 9 }, 1)],
+        items: [
+          row(['from', 'signedBy'], rightsTransferred),
+          row(['from'], { ...transferred, height: 9 }, 1),
+        ],
         nextCursor: null,
       },
       decimals: { CNYX: 2 },
