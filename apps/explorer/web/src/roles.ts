@@ -13,7 +13,9 @@ export function activityRoleKeys(role: string, event?: { contract: string; name:
 
 export function useRoleNames() {
   const { t, te, locale } = useI18n();
-  const appName = (app: string) => (te(`explorer.apps.${app}`) ? t(`explorer.apps.${app}`) : app);
+  // The app names the ui kit's decoders use (`actions.governance.apps`), one set for the suite.
+  const appName = (app: string) =>
+    te(`actions.governance.apps.${app}`) ? t(`actions.governance.apps.${app}`) : app;
   const identityRole = (entry: string) => {
     const at = entry.indexOf('/');
     if (at < 0) return entry;

@@ -109,20 +109,7 @@ const en: Shape<typeof zhCN> = {
         subsidySold: { from: 'transferor', to: 'transferee' },
       },
     },
-    // App ids (an identity role is `app/role`, an authority's scopes are app ids) and each app's roles.
-    apps: {
-      identity: 'Identity',
-      passport: 'Passport',
-      assets: 'Assets',
-      wallet: 'Wallet',
-      copyright: 'Copyright',
-      food: 'Food traceability',
-      parking: 'Smart parking',
-      registry: 'Enterprise registry',
-      solar: 'Solar energy',
-      energy: 'Solar energy',
-      welfare: 'Minimum living allowance',
-    },
+    // Each app's roles (an identity role is `app/role`; the app names are the ui kit's).
     appRoles: {
       passport: { officer: 'officer' },
       assets: { regulator: 'regulator' },

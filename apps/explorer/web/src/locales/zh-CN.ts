@@ -106,20 +106,7 @@ export default {
         subsidySold: { from: '转让方', to: '受让方' },
       },
     },
-    // App ids (an identity role is `app/role`, an authority's scopes are app ids) and each app's roles.
-    apps: {
-      identity: '身份认证',
-      passport: '护照',
-      assets: '资产',
-      wallet: '钱包',
-      copyright: '版权',
-      food: '食品溯源',
-      parking: '智慧停车',
-      registry: '企业链',
-      solar: '能源链',
-      energy: '能源链',
-      welfare: '最低生活保障',
-    },
+    // Each app's roles (an identity role is `app/role`; the app names are the ui kit's).
     appRoles: {
       passport: { officer: '审核员' },
       assets: { regulator: '监管方' },
