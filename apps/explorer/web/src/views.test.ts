@@ -260,6 +260,57 @@ describe('an account', () => {
     await flushPromises();
     expect(wrapper.findAll('[data-test="activity-item"]')).toHaveLength(1);
     expect(wrapper.get('[data-test="activity-item"]').text()).toContain('#9');
+    // A row for an event naming the account has no tx-wide verification.
+    expect(wrapper.find('[data-test="activity-verify-tx"]').exists()).toBe(false);
+  });
+
+  it("labels a sent tx's own verification as the tx's, apart from its events'", async () => {
+    mocks.account.mockResolvedValue({
+      address: alice,
+      nonce: 1,
+      keys: [],
+      keysFromAddress: true,
+      balances: [],
+      identity: { account: null, attestation: null, roles: [], authority: null },
+      activity: {
+        items: [
+          {
+            height: 4,
+            txIndex: 0,
+            eventIndex: -1,
+            time: 1_795_537_426_361,
+            txId,
+            roles: ['sender'],
+            ok: true,
+            code: null,
+            eventCount: 1,
+            events: [],
+          },
+          {
+            height: 4,
+            txIndex: 0,
+            eventIndex: 0,
+            time: 1_795_537_426_361,
+            txId,
+            roles: ['from'],
+            ok: true,
+            code: null,
+            eventCount: 1,
+            events: [{ ...transferred, height: 4 }],
+          },
+        ],
+        nextCursor: null,
+      },
+      decimals: { CNYX: 2 },
+    });
+    const wrapper = mount(AccountView, { props: { address: alice }, global: { plugins: plugins() } });
+    await flushPromises();
+    expect(wrapper.findAll('[data-test="activity-item"]')).toHaveLength(1);
+    const txVerify = wrapper.get('[data-test="activity-verify-tx"]');
+    expect(txVerify.text()).toBe('在浏览器中验证这笔交易');
+    // The event's own verification keeps the plain words.
+    const buttons = wrapper.get('[data-test="activity-item"]').findAll('[data-test="verify-button"]');
+    expect(buttons.map((b) => b.text())).toContain('在浏览器中验证');
   });
 });
 

@@ -224,6 +224,7 @@ const en: Shape<typeof zhCN> = {
       noBalances: 'No balances',
       activity: 'Activity',
       noActivity: 'This account has no activity on chain yet.',
+      verifyTx: 'Verify this tx in your browser',
       sent: 'Sent a tx',
     },
     asset: {

@@ -221,6 +221,7 @@ export default {
       noBalances: '没有余额',
       activity: '动态',
       noActivity: '这个账户在链上还没有动态。',
+      verifyTx: '在浏览器中验证这笔交易',
       sent: '发起的交易',
     },
     asset: {
