@@ -124,15 +124,21 @@ export const appRouter = router({
           .select()
           .from(envelopes)
           .where(input.area ? eq(envelopes.area, input.area) : undefined);
+        // Areas by name, as the 公示 list names them: a code alone (530702) tells a reader nothing.
+        const names = new Map(
+          (await db.select({ code: areas.code, name: areas.name }).from(areas)).map((a) => [a.code, a.name]),
+        );
+        const areaName = (code: string) => names.get(code) ?? code;
         return plain({
           months: months.map((m) => ({
             ...m,
+            areaName: areaName(m.area),
             households:
               paidHouseholds.find((p) => p.area === m.area && p.period === m.period)?.households ?? 0,
             envelope: env.find((e) => e.area === m.area && e.period === m.period) ?? null,
             batches: batchRows.filter((b) => b.area === m.area && b.period === m.period),
           })),
-          caseload,
+          caseload: caseload.map((c) => ({ ...c, areaName: areaName(c.area) })),
         });
       }),
     /**

@@ -186,6 +186,10 @@ describe('welfare app', () => {
     expect(agg.months).toHaveLength(1);
     const month = agg.months[0]!;
     expect(month).toMatchObject({ period, issued: '140000', paid: '140000', households: 2, closed: true });
+    // Areas are named, not only coded, in the months and the caseload.
+    expect(month).toMatchObject({ area: DEMO_AREA.code, areaName: DEMO_AREA.name });
+    expect(agg.caseload.length).toBeGreaterThan(0);
+    for (const c of agg.caseload) expect(c).toMatchObject({ area: DEMO_AREA.code, areaName: DEMO_AREA.name });
     expect(month.batches.reduce((a, b) => a + BigInt(b.total), 0n)).toBe(BigInt(month.issued));
     const text = JSON.stringify(agg, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
     for (const id of ['zhao-guilan', 'he-zhiqiang']) expect(text).not.toContain(h.person(id).address);

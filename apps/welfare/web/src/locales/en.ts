@@ -96,7 +96,9 @@ export default {
       chart: 'Envelope vs disbursed',
       envelope: 'Envelope',
       caseload: 'Households on file',
-      caseloadItem: '{area} {status}: {n}',
+      caseloadCount: '{status}: {n}',
+      noMonths:
+        "No month has been disbursed yet: once a month's payment batches are on chain, each area's households paid and the amounts issued and arrived appear here.",
       status: {
         applying: 'applying',
         active: 'receiving',

@@ -89,7 +89,8 @@ export default {
       chart: '计划额度与实际发放',
       envelope: '预算额度',
       caseload: '在册户数',
-      caseloadItem: '{area} {status} {n} 户',
+      caseloadCount: '{status} {n} 户',
+      noMonths: '还没有结账的发放月份：每月发放批次上链后，这里按地区列出发放户数、发出与到账金额。',
       status: { applying: '申请中', active: '在保', grace: '渐退期', closed: '已退出', rejected: '未批准' },
     },
     payments: {
