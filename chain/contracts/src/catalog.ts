@@ -172,6 +172,8 @@ export const attrs = {
   hash: () => formedText('hash', hash64, 'ab'.repeat(32)),
   /** A signed integer as decimal text (`-1250`): an amount that can go either way, in the smallest unit. */
   signedDecimal: () => formedText('signed integer (decimal text)', /^-?(0|[1-9][0-9]*)$/, '-1250'),
+  /** A day of a year as MM-DD (`10-01`): the working-day calendar's days. */
+  monthDay: () => formedText('day (MM-DD)', /^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, '10-01'),
   int: () =>
     attr<number>(
       'integer',

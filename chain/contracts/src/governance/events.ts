@@ -44,7 +44,7 @@ export const governanceEvents = defineEvents('governance', {
   calendarSet: {
     id,
     year: attrs.int(),
-    holidays: attrs.list(attrs.text()),
-    workdays: attrs.list(attrs.text()),
+    holidays: attrs.list(attrs.monthDay()),
+    workdays: attrs.list(attrs.monthDay()),
   },
 });

@@ -11,7 +11,7 @@ import {
 } from '@gongxin/contracts/events';
 import { toHex } from '@gongxin/ledger';
 import { formatTime } from '../format/time';
-import { proposalKind, scopesInWords } from './governance';
+import { calendarDays, proposalKind, scopesInWords } from './governance';
 import type { DecodeContext, EventDecoder, Translate } from './registry';
 
 const e = (key: string) => `events.${key}`;
@@ -126,8 +126,14 @@ export const coreEventDecoders: Record<string, EventDecoder> = {
     authorityRevoked: ({ address }, t) => t(e('governance.authorityRevoked'), { address }),
     contractActivated: ({ contract, version, height }, t) =>
       t(e('governance.contractActivated'), { contract, version, height }),
-    calendarSet: ({ year, holidays, workdays }, t) =>
-      t(e('governance.calendarSet'), { year, holidays: holidays.length, workdays: workdays.length }),
+    calendarSet: ({ year, holidays, workdays }, t, ctx) =>
+      t(e('governance.calendarSet'), {
+        year,
+        holidayCount: holidays.length,
+        workdayCount: workdays.length,
+        holidays: calendarDays(t, year, holidays, ctx.locale),
+        workdays: calendarDays(t, year, workdays, ctx.locale),
+      }),
     paramChanged: ({ name, value }, t) =>
       value === null
         ? t(e('governance.paramRemoved'), { name })

@@ -97,6 +97,21 @@ describe('describeEvent', () => {
     ).toBe('Locked 2.50 CNYX from gx1a for escrow:7');
   });
 
+  it('gives a working-day calendar’s days as dates, not only their count', () => {
+    const attrs = { id: 'p2', year: 2027, holidays: ['01-01', '10-01'], workdays: ['09-26'] };
+    expect(describeEvent({ contract: 'governance', name: 'calendarSet', attrs }, t, ctx).text).toBe(
+      'Working-day calendar of 2027 set: 2 days off (Jan 1, Oct 1); 1 make-up workdays (Sep 26)',
+    );
+    const zh = suiteTranslator('zh-CN');
+    expect(
+      describeEvent(
+        { contract: 'governance', name: 'calendarSet', attrs },
+        zh,
+        createDecodeContext(zh, 'zh-CN', {}),
+      ).text,
+    ).toBe('2027 年工作日历已设定：放假 2 天（1月1日、10月1日）；调休上班 1 天（9月26日）');
+  });
+
   it('names proposal kinds in words, in the proposal’s events too', () => {
     const attrs = { id: 'p1', kind: 'addValidator', proposer: 'gx1a', deadline: 90 };
     expect(describeEvent({ contract: 'governance', name: 'proposed', attrs }, t, ctx).text).toBe(

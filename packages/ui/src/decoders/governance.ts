@@ -61,7 +61,7 @@ export function scopesInWords(scopes: readonly string[], t: Translate, locale: s
 }
 
 /** A calendar's days (MM-DD of `year`) as dates of the language: "1月1日、10月1日", "Jan 1, Oct 1". */
-function days(t: Translate, year: number, list: readonly string[], locale: string): string {
+export function calendarDays(t: Translate, year: number, list: readonly string[], locale: string): string {
   if (list.length === 0) return t('actions.governance.change.noDays');
   const format = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
   return list
@@ -136,8 +136,8 @@ export function proposalChange(
       if (!Number.isInteger(year)) throw new Error('year is not a year');
       return m('setCalendar', {
         year,
-        holidays: days(t, year, list(p, 'holidays'), options.locale),
-        workdays: days(t, year, list(p, 'workdays'), options.locale),
+        holidays: calendarDays(t, year, list(p, 'holidays'), options.locale),
+        workdays: calendarDays(t, year, list(p, 'workdays'), options.locale),
       });
     }
     default:

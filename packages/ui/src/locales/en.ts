@@ -178,7 +178,7 @@ export default {
       paramChanged: 'Parameter {name} set to {value}',
       paramRemoved: 'Parameter {name} removed',
       calendarSet:
-        'Working-day calendar of {year} set: {holidays} public holidays, {workdays} make-up working days',
+        'Working-day calendar of {year} set: {holidayCount} days off ({holidays}); {workdayCount} make-up workdays ({workdays})',
     },
   },
   auth: {

@@ -167,7 +167,8 @@ export default {
       contractActivated: '合约 {contract} 第 {version} 版将于高度 {height} 启用',
       paramChanged: '参数 {name} 设为 {value}',
       paramRemoved: '参数 {name} 已删除',
-      calendarSet: '{year} 年工作日历已设定：{holidays} 天法定节假日，{workdays} 个调休工作日',
+      calendarSet:
+        '{year} 年工作日历已设定：放假 {holidayCount} 天（{holidays}）；调休上班 {workdayCount} 天（{workdays}）',
     },
   },
   auth: {
