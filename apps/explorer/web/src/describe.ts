@@ -12,11 +12,13 @@ import {
 } from '@gongxin/ui';
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
+import { useValidatorNames } from './validator-names';
 
 export function useDescriber(decimals: () => Record<string, number>) {
   const { t, locale } = useI18n();
   const translate: Translate = (key, named) => t(key, named ?? {});
-  const ctx = computed(() => createDecodeContext(translate, locale.value, decimals()));
+  const validatorName = useValidatorNames();
+  const ctx = computed(() => createDecodeContext(translate, locale.value, decimals(), { validatorName }));
   return {
     event(event: { contract: string; name: string; attrs: unknown }) {
       // Read so that a decoder pack arriving later re-renders the line.

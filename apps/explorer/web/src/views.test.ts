@@ -150,6 +150,27 @@ describe('a tx', () => {
     expect(event.get('[data-test="raw-json"]').text()).toContain('"amount": "1250"');
   });
 
+  it('names the validator a proposal would remove, from the set the chain reports', async () => {
+    const key = 'cd'.repeat(32);
+    mocks.validators.mockResolvedValue({ validators: [{ key, name: '杭州节点' }] });
+    const proposing = {
+      ...tx,
+      body: {
+        ...tx.body,
+        actions: [
+          { contract: 'governance', name: 'propose', params: { kind: 'removeValidator', payload: { key } } },
+        ],
+      },
+      events: [],
+      receipt: { ok: true, firstEvent: 0, eventCount: 0 },
+    };
+    mocks.tx.mockResolvedValue({ tx: proposing, decimals: {} });
+    const wrapper = mount(TxView, { props: { id: txId }, global: { plugins: plugins() } });
+    await flushPromises();
+    const line = wrapper.get('[data-test="action-line"]').text();
+    expect(line).toContain('移除验证者 杭州节点（公钥 cdcdcd…cdcd）');
+  });
+
   it('says in words that a tx is not on chain, or that an id is no tx id, with a search for it', async () => {
     const serverError = (httpStatus: number, message: string) =>
       Object.assign(new Error(message), { data: { httpStatus } });

@@ -156,7 +156,10 @@ export const coreActionDecoders: Record<string, ActionDecoder> = {
 
   'governance.propose': (p, t, ctx) =>
     t('actions.governance.propose', {
-      change: proposalChange(text(p, 'kind'), p.payload, t, { locale: ctx.locale }),
+      change: proposalChange(text(p, 'kind'), p.payload, t, {
+        locale: ctx.locale,
+        ...(ctx.validatorName && { validatorName: ctx.validatorName }),
+      }),
     }),
   'governance.vote': (p, t) =>
     t(p.approve === true ? 'actions.governance.voteYes' : 'actions.governance.voteNo', { id: text(p, 'id') }),

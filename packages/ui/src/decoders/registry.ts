@@ -26,6 +26,8 @@ export interface DecodeContext {
    * in the smallest unit. Takes the API's JSON form or the bigint an event catalog parsed.
    */
   amount(value: JsonValue | bigint | undefined, symbol: JsonValue | undefined): string;
+  /** A validator's name by its key (lowercase hex, no prefix), where the page knows the set. */
+  validatorName?: (key: string) => string | undefined;
 }
 
 /**
@@ -73,9 +75,11 @@ export function createDecodeContext(
   t: Translate,
   locale: string,
   decimals: Readonly<Record<string, number>>,
+  opts: { validatorName?: (key: string) => string | undefined } = {},
 ): DecodeContext {
   return {
     locale,
+    ...(opts.validatorName && { validatorName: opts.validatorName }),
     amount(value, symbol) {
       const raw = typeof value === 'number' || typeof value === 'bigint' ? String(value) : value;
       if (typeof raw !== 'string' || !/^-?\d+$/.test(raw)) return JSON.stringify(value ?? null);
