@@ -28,15 +28,27 @@ import {
   readModels,
   reports,
 } from './db/schema';
-import { pinyinOf } from './names';
+import { pinyinOf, tradeNameOf } from './names';
 
 type Ctx = HandlerContext;
 
+/**
+ * The search keys of a name an enterprise bears or bore: the name itself and its trade name (字号) after
+ * the division it begins with, each with its pinyin and initials.
+ */
+function nameRows(uscc: string, name: string, current: boolean) {
+  return [name, tradeNameOf(name)]
+    .filter((key): key is string => key !== null)
+    .map((key) => {
+      const { full, initials } = pinyinOf(key);
+      return { uscc, name: key, current: current ? 1 : 0, pinyin: full, initials };
+    });
+}
+
 async function addName(ctx: Ctx, uscc: string, name: string, current: boolean) {
-  const { full, initials } = pinyinOf(name);
   await ctx.tx
     .insert(enterpriseNames)
-    .values({ uscc, name, current: current ? 1 : 0, pinyin: full, initials })
+    .values(nameRows(uscc, name, current))
     .onConflictDoUpdate({
       target: [enterpriseNames.uscc, enterpriseNames.name],
       set: { current: current ? 1 : 0 },
@@ -320,12 +332,7 @@ async function registryBlock(block: FeedBlock, ctx: BlockContext): Promise<void>
     await insertChunks(rows, (part) =>
       ctx.tx
         .insert(enterpriseNames)
-        .values(
-          part.map(({ a }) => {
-            const { full, initials } = pinyinOf(a.name);
-            return { uscc: a.uscc, name: a.name, current: 1, pinyin: full, initials };
-          }),
-        )
+        .values(part.flatMap(({ a }) => nameRows(a.uscc, a.name, true)))
         .onConflictDoUpdate({ target: [enterpriseNames.uscc, enterpriseNames.name], set: { current: 1 } }),
     );
   };
@@ -387,12 +394,7 @@ async function registryBlock(block: FeedBlock, ctx: BlockContext): Promise<void>
     await insertChunks(rows, (part) =>
       ctx.tx
         .insert(enterpriseNames)
-        .values(
-          part.map(({ r }) => {
-            const { full, initials } = pinyinOf(r.name);
-            return { uscc: r.uscc, name: r.name, current: 1, pinyin: full, initials };
-          }),
-        )
+        .values(part.flatMap(({ r }) => nameRows(r.uscc, r.name, true)))
         .onConflictDoUpdate({ target: [enterpriseNames.uscc, enterpriseNames.name], set: { current: 1 } }),
     );
   };

@@ -24,3 +24,20 @@ export function searchKind(q: string): 'uscc' | 'pinyin' | 'name' {
 
 /** Escapes LIKE's wildcards so a prefix is matched literally. */
 export const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The name without the administrative division it begins with (深圳市鹏程电子科技有限公司 → 鹏程电子科技有限公司),
+ * so its 字号 (trade name) finds it by prefix too: people search for 鹏程, not 深圳市鹏程. Up to two leading
+ * divisions (广东省深圳市…) ending in 省, 自治区, 市, 自治州, 地区, 盟, 区, 县 or 旗; null when the name does
+ * not begin with one or too little would be left. An extra search key only: a division-like word taken off
+ * by mistake only adds a match.
+ */
+export function tradeNameOf(name: string): string | null {
+  let rest = name;
+  for (let i = 0; i < 2; i++) {
+    const m = /^[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|地区|盟|区|县|旗)/u.exec(rest);
+    if (!m || rest.length - m[0].length < 2) break;
+    rest = rest.slice(m[0].length);
+  }
+  return rest === name ? null : rest;
+}

@@ -54,6 +54,18 @@ describe('registry app module', () => {
     ]);
     expect((await h.anonymous.enterprises.search({ q: 'shpd' })).map((e) => e.name)).toEqual([pudong.name]);
     expect(await h.anonymous.enterprises.search({ q: '北京' })).toEqual([]);
+    // By the trade name (字号) after the division it begins with, in characters and in pinyin.
+    expect((await h.anonymous.enterprises.search({ q: '鹏程' })).map((e) => e.name)).toEqual([
+      pengcheng.name,
+    ]);
+    expect((await h.anonymous.enterprises.search({ q: 'pengcheng' })).map((e) => e.name)).toEqual([
+      pengcheng.name,
+    ]);
+    expect((await h.anonymous.enterprises.search({ q: 'pcdz' })).map((e) => e.name)).toEqual([
+      pengcheng.name,
+    ]);
+    // The division alone still finds each enterprise once.
+    expect((await h.anonymous.enterprises.search({ q: 'shenzhen' })).length).toBe(3);
     await expect(h.anonymous.enterprises.search({ q: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 

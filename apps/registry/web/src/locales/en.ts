@@ -10,7 +10,7 @@ export default {
       market: 'Supply & demand',
     },
     search: {
-      placeholder: 'USCC, name, previous name or pinyin (e.g. szpc)',
+      placeholder: 'USCC, name or trade name, previous name, pinyin (e.g. 鹏程, pengcheng, szspc)',
       button: 'Search',
       empty: 'No enterprise matches',
       hint: 'Read from chain events: every change shows as it happens.',

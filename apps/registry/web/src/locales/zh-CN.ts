@@ -10,7 +10,7 @@ export default {
       market: '供需对接',
     },
     search: {
-      placeholder: '统一社会信用代码、企业名称、曾用名或拼音（如 szpc）',
+      placeholder: '统一社会信用代码、企业名称或字号、曾用名、拼音（如 鹏程、pengcheng、szspc）',
       button: '查询',
       empty: '没有找到匹配的企业',
       hint: '数据来自链上事件，任何变更实时可查。',
