@@ -13,7 +13,8 @@
 //                                      or failed (200); 202 with it still in flight (outcome `started`)
 //                                      when it has no outcome by its expiry or the node's wait limit.
 //                                      `id` makes a retry safe: an id in flight or used recently is a
-//                                      400 `duplicate_id` and nothing is done.
+//                                      400 `duplicate_id` and nothing is done. 429 `peer_busy` when the
+//                                      node has its limit of payments in flight to the first hop.
 //   POST /open     {peer, peerKey, deposits: [{symbol, amount}], disputeMs?}  → {channel}
 //   POST /deposit  {channel, deposits}
 //   POST /close    {channel}
@@ -22,7 +23,8 @@
 // Every error answers `{code, message, params?}`: `code` is stable, for programs (the wallet says it in
 // the person's language from `code` and `params`); `message` is English, for logs and the command line.
 // Bad input is a 400 and is counted (`refused()`, and the shared bad-input counter when given one): every
-// 400 and 403 the API answers, as source `channel-api` and its code.
+// 400 and 403 the API answers, as source `channel-api` and its code; a payment refused as `peer_busy`
+// (429) is counted the same way.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,7 +45,9 @@ import {
  * The codes the API answers errors with. `params` by code: bad_field, bad_amount {field};
  * amount_too_large {field, max}; over_capacity {asset, available}; unknown_channel {channel};
  * channel_not_open {channel, status}; chain_refused {action, code} (the chain's rejection code);
- * duplicate_id {id}; forbidden_origin {origin}. `unavailable` (503): the node has stopped.
+ * duplicate_id {id}; forbidden_origin {origin}. `unavailable` (503): the node has stopped. `peer_busy`
+ * {peer, max} (429): the node has `max` payments in flight to the payment's first hop already (one that
+ * does not answer holds them until they expire or its channel closes); try again later.
  */
 export type ApiErrorCode =
   | 'bad_json'
@@ -60,6 +64,7 @@ export type ApiErrorCode =
   | 'forbidden_origin'
   | 'not_found'
   | 'unavailable'
+  | 'peer_busy'
   | 'internal';
 
 export class ApiError extends Error {
@@ -315,7 +320,7 @@ export async function serveChannelApi(
       }
     } catch (thrown) {
       const error = apiErrorOf(thrown);
-      if (error.status === 400 || error.status === 403) count(error.code);
+      if (error.status === 400 || error.status === 403 || error.code === 'peer_busy') count(error.code);
       return send(error.status, {
         code: error.code,
         message: error.message,
@@ -353,10 +358,18 @@ function apiErrorOf(error: unknown): ApiError {
   if (error instanceof ChainRefused)
     return new BadRequest('chain_refused', error.message, { action: error.action, code: error.code });
   if (error instanceof PaymentRefused)
-    return error.code === 'duplicate_id'
-      ? new BadRequest('duplicate_id', error.message, { id: error.id })
-      : error.code === 'bad_id'
-        ? new BadRequest('bad_field', error.message, { field: 'id' })
-        : new ApiError(503, 'unavailable', error.message);
+    switch (error.code) {
+      case 'duplicate_id':
+        return new BadRequest('duplicate_id', error.message, { id: error.id });
+      case 'bad_id':
+        return new BadRequest('bad_field', error.message, { field: 'id' });
+      case 'peer_busy':
+        return new ApiError(429, 'peer_busy', error.message, {
+          peer: error.busy?.peer ?? '',
+          max: error.busy?.max ?? 0,
+        });
+      default:
+        return new ApiError(503, 'unavailable', error.message);
+    }
   return new ApiError(500, 'internal', (error as Error)?.message ?? String(error));
 }

@@ -22,6 +22,7 @@ import { WatchService } from './watch';
 const USAGE = `usage: gongxin-channels start --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…
        [--allow-origin <browser origin>]… [--hub-max-deposit <amount>] [--watcher <http://host:port>]
+       [--max-in-flight-per-peer <n>]
        gongxin-channels watch --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>]`;
 
@@ -103,6 +104,8 @@ export async function main(argv: string[]): Promise<number> {
       'hub-max-deposit': { type: 'string' },
       // A watcher service to hand proofs to (gongxin-channels watch).
       watcher: { type: 'string' },
+      // The most payments in flight to one peer (first hop); more are refused at once (peer_busy).
+      'max-in-flight-per-peer': { type: 'string' },
     },
   });
   if (!values.chain) {
@@ -112,6 +115,11 @@ export async function main(argv: string[]): Promise<number> {
   const hubMax = values['hub-max-deposit'];
   if (hubMax !== undefined && !/^\d{1,20}$/.test(hubMax)) {
     console.error('--hub-max-deposit: an integer amount in the smallest unit');
+    return 2;
+  }
+  const maxInFlight = values['max-in-flight-per-peer'];
+  if (maxInFlight !== undefined && !/^[1-9]\d{0,8}$/.test(maxInFlight)) {
+    console.error('--max-in-flight-per-peer: a positive integer (payments)');
     return 2;
   }
   const client = createChainClient({ url: values.chain });
@@ -134,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     commitDelayMs: Number(values['commit-delay-ms']),
     ...(hubMax !== undefined && { hub: { maxDeposit: BigInt(hubMax) } }),
     ...(values.watcher !== undefined && { watcher: values.watcher }),
+    ...(maxInFlight !== undefined && { maxInFlightPerPeer: Number(maxInFlight) }),
     metrics,
     onProblem: (p) => console.error(`[channels] ${p}`),
     // A failed log write leaves it unknown what is durable: exit, and start again from the log.

@@ -66,6 +66,13 @@ export interface ChannelNodeOptions {
    */
   payWaitMs?: number;
   /**
+   * The most payments this node keeps in flight to one peer (its first hop): beyond it `pay` is refused
+   * at once (`peer_busy`) until some of them complete or fail, so a peer that never answers holds at
+   * most this many. Payments recovered from the log at start-up count too. A positive integer; default
+   * 1,000.
+   */
+  maxInFlightPerPeer?: number;
+  /**
    * The process's metrics registry (@gongxin/telemetry's `createMetrics()`): the node's metrics go there
    * (see metrics.ts), and bad input from its links into the shared bad-input counter. One node per registry.
    */
@@ -87,6 +94,9 @@ export interface ChannelNodeOptions {
 /** Default of `payWaitMs`. */
 export const DEFAULT_PAY_WAIT_MS = 30_000;
 
+/** Default of `maxInFlightPerPeer`. */
+export const DEFAULT_MAX_IN_FLIGHT_PER_PEER = 1_000;
+
 /** A payment id: what a caller may give `pay` to make a retry safe (the same id is never paid twice). */
 export const PAYMENT_ID = /^[0-9A-Za-z_-]{8,64}$/;
 
@@ -104,6 +114,12 @@ export interface PaymentView {
   readonly direction: 'out' | 'in';
   readonly outcome: Outcome;
   readonly hops?: number;
+  /** An outgoing payment's first hop: the peer its channel goes to. */
+  readonly peer?: string;
+  /** Its route, the payee last (as far as the node knows it: a payment recovered from the log may lack it). */
+  readonly route?: readonly string[];
+  /** A hash-locked payment's lock expiry (ms), when known: for those recovered from the log at start-up. */
+  readonly expiry?: number;
   readonly reason?: string;
   readonly at: number;
   /** A finished payment's place in the node's history (newest highest); absent while in flight. */
@@ -133,13 +149,15 @@ export class ChainRefused extends Error {
 /**
  * A payment refused before anything was done for it: its id is malformed (`bad_id`), or a payment with
  * that id is in flight or finished within the payment id window (`duplicate_id`), or the node has
- * stopped (`stopped`).
+ * stopped (`stopped`), or it already has `maxInFlightPerPeer` payments in flight to the payment's first
+ * hop (`peer_busy`: `peer` and `max` say which and how many).
  */
 export class PaymentRefused extends Error {
   constructor(
-    readonly code: 'bad_id' | 'duplicate_id' | 'stopped',
+    readonly code: 'bad_id' | 'duplicate_id' | 'stopped' | 'peer_busy',
     readonly id: string,
     message: string,
+    readonly busy?: { readonly peer: string; readonly max: number },
   ) {
     super(message);
   }
@@ -242,6 +260,10 @@ export interface RuntimeCounters {
   fatal: string | null;
   /** Callers of `pay` answered with the payment still in flight (no outcome by its expiry or `payWaitMs`). */
   waitsGivenUp: number;
+  /** Payments refused because their first hop had `maxInFlightPerPeer` in flight (`peer_busy`). */
+  peerBusy: number;
+  /** Payments in flight when the node started, recovered from its log. */
+  recoveredInFlight: number;
 }
 
 /** A caller of `pay` waiting for the payment's outcome, until its timer gives up. */
@@ -256,7 +278,14 @@ export class ChannelNodeRuntime {
   readonly address: string;
   readonly publicKey: Uint8Array;
   readonly graph = new ChannelGraph();
-  readonly counters: RuntimeCounters = { inputs: 0, effects: 0, fatal: null, waitsGivenUp: 0 };
+  readonly counters: RuntimeCounters = {
+    inputs: 0,
+    effects: 0,
+    fatal: null,
+    waitsGivenUp: 0,
+    peerBusy: 0,
+    recoveredInFlight: 0,
+  };
   /** The port links are accepted on (when listening). */
   port: number | null = null;
   private machine!: ChannelNode;
@@ -267,6 +296,8 @@ export class ChannelNodeRuntime {
   private readonly infos = new Map<string, DurableRecord & { t: 'channel' }>();
   /** Payments on their way (outgoing, not yet completed or failed). */
   private readonly inFlight = new Map<string, PaymentView>();
+  /** How many of them go to each peer (their first hop): `maxInFlightPerPeer` bounds it. */
+  private readonly inFlightByPeer = new Map<string, number>();
   /** The newest finished payments, oldest first, at most `recentPayments`; the log holds them all. */
   private readonly recent: (PaymentView & { seq: number })[] = [];
   private nextSeq = 1;
@@ -302,6 +333,7 @@ export class ChannelNodeRuntime {
   }
 
   static async start(opts: ChannelNodeOptions): Promise<ChannelNodeRuntime> {
+    checkOptions(opts);
     const problem = opts.onProblem ?? (() => {});
     const { chainId } = await opts.client.identity();
     const address = addressFromPublicKey(opts.suite, opts.suite.publicKeyFromPrivate(opts.privateKey));
@@ -330,6 +362,7 @@ export class ChannelNodeRuntime {
       Date.now(),
     );
     for (const r of records) rt.note(r);
+    rt.recoverInFlight();
     const recent = await log.payments(rt.recentCap);
     rt.recent.push(...recent.reverse());
     rt.nextSeq = (rt.recent.at(-1)?.seq ?? 0) + 1;
@@ -429,15 +462,27 @@ export class ChannelNodeRuntime {
       return Promise.reject(
         new PaymentRefused('duplicate_id', id, `payment id ${id} is in flight or was used recently`),
       );
-    this.metrics?.payment('started');
     const found = this.graph.route(this.address, req.payee, req.asset, req.amount, 4);
+    const peer = found?.path[0];
+    if (peer !== undefined && (this.inFlightByPeer.get(peer) ?? 0) >= this.maxInFlightPerPeer) {
+      this.counters.peerBusy++;
+      return Promise.reject(
+        new PaymentRefused(
+          'peer_busy',
+          id,
+          `${this.maxInFlightPerPeer} payments are in flight to ${peer} already: try again once some are done`,
+          { peer, max: this.maxInFlightPerPeer },
+        ),
+      );
+    }
+    this.metrics?.payment('started');
     const view: PaymentView = {
       id,
       asset: req.asset,
       amount: req.amount,
       direction: 'out',
       outcome: 'started',
-      ...(found && { hops: found.path.length }),
+      ...(found && { hops: found.path.length, peer: found.path[0], route: found.path }),
       at: Date.now(),
     };
     const maxWait = Math.max(1, this.opts.payWaitMs ?? DEFAULT_PAY_WAIT_MS);
@@ -450,7 +495,7 @@ export class ChannelNodeRuntime {
       this.settle(id, { ...view, outcome: 'failed', reason: 'no route' });
       return done;
     }
-    this.inFlight.set(id, view);
+    this.track(view);
     this.input(() =>
       this.machine.pay({
         id,
@@ -524,9 +569,14 @@ export class ChannelNodeRuntime {
     return this.inFlight.size + this.recent.length;
   }
 
-  /** Payments on their way that this node started (as far as this process has seen them start). */
+  /** Payments on their way that this node started (those recovered from its log at start-up too). */
   inFlightCount(): number {
     return this.inFlight.size;
+  }
+
+  /** Payments in flight to one peer (their first hop). */
+  inFlightTo(peer: string): number {
+    return this.inFlightByPeer.get(peer) ?? 0;
   }
 
   /** Payments someone is waiting on in `pay` (each waits a bounded time). */
@@ -545,6 +595,61 @@ export class ChannelNodeRuntime {
     return Math.max(1, this.opts.recentPayments ?? 200);
   }
 
+  private get maxInFlightPerPeer(): number {
+    return this.opts.maxInFlightPerPeer ?? DEFAULT_MAX_IN_FLIGHT_PER_PEER;
+  }
+
+  /** A payment on its way, or a newer view of one: in the list of payments in flight, counted by peer. */
+  private track(view: PaymentView): void {
+    const before = this.inFlight.get(view.id);
+    this.inFlight.set(view.id, view);
+    if (before?.peer === view.peer) return;
+    if (before?.peer !== undefined) this.untrackPeer(before.peer);
+    if (view.peer !== undefined)
+      this.inFlightByPeer.set(view.peer, (this.inFlightByPeer.get(view.peer) ?? 0) + 1);
+  }
+
+  private untrack(id: string): void {
+    const view = this.inFlight.get(id);
+    if (!view) return;
+    this.inFlight.delete(id);
+    if (view.peer !== undefined) this.untrackPeer(view.peer);
+  }
+
+  private untrackPeer(peer: string): void {
+    const n = (this.inFlightByPeer.get(peer) ?? 0) - 1;
+    if (n > 0) this.inFlightByPeer.set(peer, n);
+    else this.inFlightByPeer.delete(peer);
+  }
+
+  /**
+   * The payments the log left in flight (their locks or direct payments still in the channels): back in
+   * the list of payments in flight, so they show, count towards their peer's limit, and leave it when
+   * they complete or fail as any other. Nobody waits on them: their callers were in the last process.
+   */
+  private recoverInFlight(): void {
+    const now = Date.now();
+    const hopDeltaMs = this.opts.machine?.hopDeltaMs ?? DEFAULT_MACHINE.hopDeltaMs;
+    for (const p of this.machine.paymentsInFlight()) {
+      const hops = p.route?.length;
+      // A lock's expiry was set when it started: hops × hopDeltaMs later.
+      const started =
+        p.expiry !== undefined && hops !== undefined ? Math.min(now, p.expiry - hops * hopDeltaMs) : now;
+      this.track({
+        id: p.id,
+        asset: p.asset,
+        amount: p.amount,
+        direction: 'out',
+        outcome: 'started',
+        peer: p.peer,
+        ...(hops !== undefined && { hops, route: p.route }),
+        ...(p.expiry !== undefined && { expiry: p.expiry }),
+        at: started,
+      });
+      this.counters.recoveredInFlight++;
+    }
+  }
+
   /** The channel, which must be this node's and open. */
   private openChannel(channel: string): void {
     if (!this.infos.has(channel)) throw new ChannelUnknown(channel);
@@ -554,7 +659,7 @@ export class ChannelNodeRuntime {
 
   /** A payment is over: into the history (memory keeps the newest, the log all of them). */
   private finish(view: PaymentView & { outcome: Final }): PaymentView {
-    this.inFlight.delete(view.id);
+    this.untrack(view.id);
     this.metrics?.payment(view.outcome, view.outcome === 'failed' ? failureCode(view.reason) : undefined);
     const done = { ...view, seq: this.nextSeq++ };
     this.recent.push(done);
@@ -659,7 +764,7 @@ export class ChannelNodeRuntime {
       at: Date.now(),
     };
     if (e.outcome === 'started') {
-      this.inFlight.set(e.id, view);
+      this.track(view);
       return;
     }
     this.settle(e.id, view as PaymentView & { outcome: Final });
@@ -807,4 +912,12 @@ export class ChannelNodeRuntime {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+/** Options that must be positive whole numbers: a bad one stops the start with the option's name. */
+function checkOptions(opts: ChannelNodeOptions): void {
+  const positive: [string, number | undefined][] = [['maxInFlightPerPeer', opts.maxInFlightPerPeer]];
+  for (const [name, value] of positive)
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1))
+      throw new RangeError(`${name}: a positive integer is needed, not ${value}`);
 }

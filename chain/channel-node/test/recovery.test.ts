@@ -128,6 +128,8 @@ describe.each(backends)('kill -9 of a channel node mid-batch ($name)', ({ args: 
       port: 0,
       // Payments sent while Bob is down complete once he is back from his log: their callers wait for it.
       payWaitMs: 120_000,
+      // The flood keeps thousands of payments in flight to Bob while he is down: all of them are wanted.
+      maxInFlightPerPeer: 1_000_000,
       onProblem: (p) => problems.push(p),
     });
     cleanups.push(() => alice.stop());

@@ -105,6 +105,21 @@ export type DurableRecord =
 
 export type Outcome = 'started' | 'completed' | 'failed' | 'received';
 
+/** A payment this node started that has no outcome yet (see `ChannelNode.paymentsInFlight`). */
+export interface PaymentInFlight {
+  readonly id: string;
+  readonly asset: string;
+  readonly amount: bigint;
+  /** The channel it went out on and the peer at its other end (the payment's first hop). */
+  readonly channel: string;
+  readonly peer: string;
+  /** The whole route, the payee last, when the channel still holds it (the lock, or the direct payment). */
+  readonly route?: readonly string[];
+  /** A hash-locked payment's lock. */
+  readonly hashlock?: string;
+  readonly expiry?: number;
+}
+
 export type ChainAction = { readonly name: string; readonly params: Record<string, unknown> };
 
 export type Effect =
@@ -656,6 +671,39 @@ export class ChannelNode {
 
   peerOf(channel: string): string | undefined {
     return this.channels.get(channel)?.peer;
+  }
+
+  /**
+   * The payments this node started that have no outcome yet, as its channels hold them: after a restart,
+   * the ones its log left in flight (a driver rebuilds its list of payments in flight from this). Each
+   * with the peer it went to (its first hop), the rest of its route and its lock's expiry when it is
+   * hash-locked. A payment the channels no longer hold (its operation was never signed) is not listed.
+   */
+  paymentsInFlight(): PaymentInFlight[] {
+    const found = new Map<string, PaymentInFlight>();
+    for (const ch of this.channels.values())
+      for (const a of ch.assets.values()) {
+        const take = (id: string, route: readonly string[] | null, lock?: LockEntry) => {
+          const p = this.initiated.get(id);
+          if (!p || found.has(id)) return;
+          found.set(id, {
+            id,
+            asset: p.asset,
+            amount: p.amount,
+            channel: ch.info.id,
+            peer: ch.peer,
+            ...(route && { route: [ch.peer, ...route] }),
+            ...(lock && { hashlock: lock.hashlock, expiry: lock.expiry }),
+          });
+        };
+        for (const l of this.projectedOut(a.out).locks) take(l.id, l.route, l);
+        for (const l of a.out.signed.locks) take(l.id, l.route, l);
+        for (const op of [...(a.out.inflight?.ops ?? []), ...a.out.queue])
+          if (op.t === 'pay') take(op.id, []);
+        // Locks the batch in flight pays or takes back: the payment ends when it is acknowledged.
+        for (const { id } of a.out.inflight?.outcomes ?? []) take(id, null);
+      }
+    return [...found.values()];
   }
 
   /** Locks this node has sent or received that are not resolved yet. */

@@ -93,6 +93,7 @@ export const NODE_ERROR_CODES = [
   'forbidden_origin',
   'not_found',
   'unavailable',
+  'peer_busy',
   'internal',
 ] as const;
 export type NodeErrorCode = (typeof NODE_ERROR_CODES)[number];

@@ -268,6 +268,8 @@ export default {
         forbidden_origin: 'The channel node does not let this page in.',
         not_found: 'The channel node does not know this request (another version?).',
         unavailable: 'The channel node is stopping or has stopped, please try again later.',
+        peer_busy:
+          'Too many payments are still on their way through {peer} (at most {max}): try again once some are done.',
         internal: 'The channel node failed, please try again later.',
       },
       problems: {

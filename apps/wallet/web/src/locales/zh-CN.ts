@@ -263,6 +263,7 @@ export default {
         forbidden_origin: '通道节点不允许本页面访问。',
         not_found: '通道节点不认识这个请求（版本不符？）。',
         unavailable: '通道节点正在停止或已停止，请稍后再试。',
+        peer_busy: '经 {peer} 还在途中的付款太多（最多 {max} 笔），请等一些完成后再试。',
         internal: '通道节点出错了，请稍后再试。',
       },
       problems: {
