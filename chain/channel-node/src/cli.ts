@@ -2,7 +2,8 @@
 // (created on first start), keeps its log in PostgreSQL (--database-url or DATABASE_URL) or in embedded
 // PGlite under --data-dir, links to the nodes given with --peer, accepts links on --listen and serves its
 // HTTP API on --api (loopback), with its Prometheus metrics at GET /metrics. When ready it prints one JSON
-// line: {"ready":true, address, linkPort, api}.
+// line: {"ready":true, address, linkPort, api, chainId, restored: {checkpoint, replayed}} (`restored`: the
+// records it started from, read from its log's newest checkpoint and replayed after it).
 // SIGTERM and SIGINT stop it cleanly; after a crash it starts again from its log.
 // `gongxin-channels watch`: a watcher service (its own key and store) that nodes started with --watcher
 // hand their proofs to; it challenges closes with older states while they are offline.
@@ -22,7 +23,7 @@ import { WatchService } from './watch';
 const USAGE = `usage: gongxin-channels start --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…
        [--allow-origin <browser origin>]… [--hub-max-deposit <amount>] [--watcher <http://host:port>]
-       [--max-in-flight-per-peer <n>]
+       [--max-in-flight-per-peer <n>] [--checkpoint-records <n>]
        gongxin-channels watch --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>]`;
 
@@ -106,6 +107,8 @@ export async function main(argv: string[]): Promise<number> {
       watcher: { type: 'string' },
       // The most payments in flight to one peer (first hop); more are refused at once (peer_busy).
       'max-in-flight-per-peer': { type: 'string' },
+      // A checkpoint of the log after this many records: a restart replays only the records after it.
+      'checkpoint-records': { type: 'string' },
     },
   });
   if (!values.chain) {
@@ -120,6 +123,11 @@ export async function main(argv: string[]): Promise<number> {
   const maxInFlight = values['max-in-flight-per-peer'];
   if (maxInFlight !== undefined && !/^[1-9]\d{0,8}$/.test(maxInFlight)) {
     console.error('--max-in-flight-per-peer: a positive integer (payments)');
+    return 2;
+  }
+  const checkpointRecords = values['checkpoint-records'];
+  if (checkpointRecords !== undefined && !/^[1-9]\d{0,8}$/.test(checkpointRecords)) {
+    console.error('--checkpoint-records: a positive integer (log records)');
     return 2;
   }
   const client = createChainClient({ url: values.chain });
@@ -143,6 +151,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(hubMax !== undefined && { hub: { maxDeposit: BigInt(hubMax) } }),
     ...(values.watcher !== undefined && { watcher: values.watcher }),
     ...(maxInFlight !== undefined && { maxInFlightPerPeer: Number(maxInFlight) }),
+    ...(checkpointRecords !== undefined && { checkpointRecords: Number(checkpointRecords) }),
     metrics,
     onProblem: (p) => console.error(`[channels] ${p}`),
     // A failed log write leaves it unknown what is durable: exit, and start again from the log.
@@ -160,6 +169,11 @@ export async function main(argv: string[]): Promise<number> {
       linkPort: node.port,
       api: api.url,
       chainId: node.chainId,
+      // What the node started from: records of its newest checkpoint, and records replayed after it.
+      restored: {
+        checkpoint: node.log.counters.restoredFromCheckpoint,
+        replayed: node.log.counters.replayed,
+      },
     }),
   );
   await new Promise<void>((resolve) => {

@@ -3,13 +3,19 @@
 // transaction (one commit, one disk sync, however many writes and records). A write's promise resolves
 // only once the transaction holding it has committed: nothing that depends on it (an acknowledgement, a
 // signed batch leaving) happens before its records are durable.
+//
+// Checkpoints: the log folds the records it commits (`RecordFold` of @gongxin/channels) and, once
+// `checkpointRecords` records (and at least as many bytes as the previous checkpoint took) were committed
+// since the last checkpoint, writes a new one in the same transaction as those records: the records that
+// restore the machine as every row up to that transaction's last does. `load` reads the newest
+// checkpoint and only the rows after it. Rows before a checkpoint stay in the table.
 
 import { fileURLToPath } from 'node:url';
-import type { DurableRecord } from '@gongxin/channels';
+import { type DurableRecord, PAYMENT_ID_WINDOW_MS, RecordFold } from '@gongxin/channels';
 import type { Database, Migrations } from '@gongxin/db';
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { decodeRecords, encodeRecords } from './codec';
-import { cursor, log, payment } from './schema';
+import { checkpoint, cursor, log, payment } from './schema';
 
 /** A finished payment as the log keeps it: `seq` orders a node's payments (newest highest). */
 export interface PaymentRow {
@@ -29,9 +35,12 @@ export const channelNodeMigrations: Migrations = {
   folder: fileURLToPath(new URL('../drizzle', import.meta.url)),
 };
 
+/** Default of `checkpointRecords`. */
+export const DEFAULT_CHECKPOINT_RECORDS = 10_000;
+
 interface Pending {
   readonly bytes: Uint8Array;
-  readonly records: number;
+  readonly records: readonly DurableRecord[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -46,6 +55,11 @@ export interface LogCounters {
   /** Transactions that only added payments to the history. */
   historyCommits: number;
   records: number;
+  /** Checkpoints written. */
+  checkpoints: number;
+  /** At start-up: records read from the newest checkpoint, and records replayed after it. */
+  restoredFromCheckpoint: number;
+  replayed: number;
 }
 
 /** One committed transaction: how many writes (and records) it carried, and how long it took. */
@@ -63,6 +77,13 @@ export interface ChannelLogOptions {
   commitDelayMs?: number;
   /** Told of each committed transaction (metrics). */
   onCommit?: (commit: CommitInfo) => void;
+  /**
+   * A checkpoint after this many records (and at least as many bytes as the previous checkpoint, so
+   * checkpoints never write more than the records do). Default DEFAULT_CHECKPOINT_RECORDS.
+   */
+  checkpointRecords?: number;
+  /** The machine's payment id window (`NodeConfig.paymentIdWindowMs`): ids a checkpoint must keep. */
+  paymentIdWindowMs?: number;
 }
 
 export class ChannelLog {
@@ -72,8 +93,15 @@ export class ChannelLog {
     heightCommits: 0,
     historyCommits: 0,
     records: 0,
+    checkpoints: 0,
+    restoredFromCheckpoint: 0,
+    replayed: 0,
   };
   private pending: Pending[] = [];
+  private readonly fold: RecordFold;
+  /** Records and bytes committed since the newest checkpoint, and the size of that checkpoint. */
+  private sinceCheckpoint = { records: 0, bytes: 0 };
+  private checkpointBytes = 0;
   private history: PaymentRow[] = [];
   private height: number | null = null;
   private flushing: Promise<void> | null = null;
@@ -83,8 +111,12 @@ export class ChannelLog {
     private readonly database: Database,
     readonly node: string,
     private readonly commitDelayMs: number,
+    private readonly checkpointRecords: number,
+    paymentIdWindowMs: number,
     private readonly onCommit?: (commit: CommitInfo) => void,
-  ) {}
+  ) {
+    this.fold = new RecordFold(paymentIdWindowMs);
+  }
 
   /**
    * `commitDelayMs` holds every transaction open that long before it commits, as a slow disk would: crash
@@ -92,22 +124,47 @@ export class ChannelLog {
    */
   static async open(database: Database, node: string, opts: ChannelLogOptions = {}): Promise<ChannelLog> {
     await database.migrate(channelNodeMigrations);
-    return new ChannelLog(database, node, opts.commitDelayMs ?? 0, opts.onCommit);
+    return new ChannelLog(
+      database,
+      node,
+      opts.commitDelayMs ?? 0,
+      opts.checkpointRecords ?? DEFAULT_CHECKPOINT_RECORDS,
+      opts.paymentIdWindowMs ?? PAYMENT_ID_WINDOW_MS,
+      opts.onCommit,
+    );
   }
 
-  /** Every record of the node in log order, and the chain height it had read up to. */
-  async load(): Promise<{ records: DurableRecord[]; height: number }> {
+  /**
+   * The records that restore the node, in log order: its newest checkpoint and every record after it
+   * (`replayed` of them), and the chain height it had read up to. Call once, before any write.
+   */
+  async load(): Promise<{ records: DurableRecord[]; height: number; replayed: number }> {
+    const [cp] = await this.database.db
+      .select({ upTo: checkpoint.upTo, records: checkpoint.records })
+      .from(checkpoint)
+      .where(eq(checkpoint.node, this.node));
     const rows = await this.database.db
       .select({ records: log.records })
       .from(log)
-      .where(eq(log.node, this.node))
+      .where(cp ? and(eq(log.node, this.node), gt(log.id, cp.upTo)) : eq(log.node, this.node))
       .orderBy(asc(log.id));
-    const records = rows.flatMap((r) => decodeRecords(r.records));
+    const restored = cp ? decodeRecords(cp.records) : [];
+    const replayed = rows.flatMap((r) => decodeRecords(r.records));
+    const now = Date.now();
+    this.fold.add(restored, now);
+    this.fold.add(replayed, now);
+    this.sinceCheckpoint = {
+      records: replayed.length,
+      bytes: rows.reduce((n, r) => n + r.records.length, 0),
+    };
+    this.checkpointBytes = cp?.records.length ?? 0;
+    this.counters.restoredFromCheckpoint = restored.length;
+    this.counters.replayed = replayed.length;
     const [c] = await this.database.db
       .select({ height: cursor.height })
       .from(cursor)
       .where(eq(cursor.node, this.node));
-    return { records, height: c?.height ?? 0 };
+    return { records: [...restored, ...replayed], height: c?.height ?? 0, replayed: replayed.length };
   }
 
   /** Resolves once the records are durable. After a failed commit every later write fails too. */
@@ -117,7 +174,7 @@ export class ChannelLog {
     this.counters.records += records.length;
     const bytes = encodeRecords(records);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ bytes, records: records.length, resolve, reject });
+      this.pending.push({ bytes, records, resolve, reject });
       this.kick();
     });
   }
@@ -185,10 +242,28 @@ export class ChannelLog {
       this.height = null;
       this.history = [];
       const started = process.hrtime.bigint();
+      const taken = this.takeCheckpoint(group);
       try {
         await this.database.transaction(async (tx) => {
-          if (group.length > 0)
-            await tx.insert(log).values(group.map((p) => ({ node: this.node, records: p.bytes })));
+          const rows =
+            group.length === 0
+              ? []
+              : await tx
+                  .insert(log)
+                  .values(group.map((p) => ({ node: this.node, records: p.bytes })))
+                  .returning({ id: log.id });
+          if (taken) {
+            const values = {
+              upTo: rows.reduce((most, r) => Math.max(most, r.id), 0),
+              records: taken.bytes,
+              count: taken.count,
+              at: taken.at,
+            };
+            await tx
+              .insert(checkpoint)
+              .values({ node: this.node, ...values })
+              .onConflictDoUpdate({ target: checkpoint.node, set: values });
+          }
           if (payments.length > 0)
             await tx.insert(payment).values(
               payments.map((p) => ({
@@ -221,16 +296,43 @@ export class ChannelLog {
         this.pending = [];
         return;
       }
+      if (taken) {
+        this.counters.checkpoints++;
+        this.checkpointBytes = taken.bytes.length;
+      }
       if (group.length > 0) this.counters.commits++;
       else if (height !== null) this.counters.heightCommits++;
       else this.counters.historyCommits++;
       this.onCommit?.({
         writes: group.length,
-        records: group.reduce((n, p) => n + p.records, 0),
+        records: group.reduce((n, p) => n + p.records.length, 0),
         payments: payments.length,
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
       });
       for (const p of group) p.resolve();
     }
+  }
+
+  /**
+   * Folds a group's records in and, when the interval is reached, the checkpoint to write with the group
+   * (it stands for every record up to the group's last). Before the transaction: if it fails, the node
+   * stops and starts again from what the database holds, folding anew.
+   */
+  private takeCheckpoint(group: readonly Pending[]): { bytes: Uint8Array; count: number; at: number } | null {
+    if (group.length === 0) return null;
+    const at = Date.now();
+    for (const p of group) {
+      this.fold.add(p.records, at);
+      this.sinceCheckpoint.records += p.records.length;
+      this.sinceCheckpoint.bytes += p.bytes.length;
+    }
+    if (
+      this.sinceCheckpoint.records < this.checkpointRecords ||
+      this.sinceCheckpoint.bytes < this.checkpointBytes
+    )
+      return null;
+    const records = this.fold.records(at);
+    this.sinceCheckpoint = { records: 0, bytes: 0 };
+    return { bytes: encodeRecords(records), count: records.length, at };
   }
 }

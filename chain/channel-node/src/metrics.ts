@@ -12,6 +12,10 @@
 //   gongxin_channel_log_commits_total{kind}              transactions: writes, height, history
 //   gongxin_channel_log_commit_writes                    histogram: writes per group commit
 //   gongxin_channel_log_commit_seconds                   histogram: time per transaction
+//   gongxin_channel_log_checkpoints_total                checkpoints of the log written
+//   gongxin_channel_log_restored_records{from}           gauge: records the node started from, read from
+//                                                        its newest `checkpoint` and replayed from the `log`
+//                                                        after it
 //   gongxin_channel_links                                gauge: authenticated links up (connected peers)
 //   gongxin_channel_link_dials                           gauge: addresses the node keeps links to
 //   gongxin_channel_link_outbox                          gauge: messages waiting for their peer's link
@@ -169,6 +173,19 @@ function watchNode(node: ChannelNodeRuntime, registers: Registry[]): void {
     ],
     ['kind'],
   );
+  runningTotal('gongxin_channel_log_checkpoints_total', 'Checkpoints of the log written', () => [
+    [{}, log.checkpoints],
+  ]);
+  new Gauge({
+    name: 'gongxin_channel_log_restored_records',
+    help: 'Records the node started from: read from its newest checkpoint, and replayed from the log after it',
+    labelNames: ['from'] as const,
+    registers,
+    collect() {
+      this.set({ from: 'checkpoint' }, log.restoredFromCheckpoint);
+      this.set({ from: 'log' }, log.replayed);
+    },
+  });
   const links = node.links;
   gauge('gongxin_channel_links', 'Authenticated links up (connected peers)', () => links.peers().length);
   gauge('gongxin_channel_link_dials', 'Link addresses the node keeps links to', () => links.dialing());

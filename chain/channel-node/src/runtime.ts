@@ -80,6 +80,12 @@ export interface ChannelNodeOptions {
   /** Holds every log commit open this long (a slow disk), for crash tests. Default 0. */
   commitDelayMs?: number;
   /**
+   * The log writes a checkpoint of the node's channels after this many records (and at least as many
+   * bytes as its previous checkpoint took); a restart reads the newest checkpoint and only the records
+   * after it (see log.ts). A positive integer; default 10,000.
+   */
+  checkpointRecords?: number;
+  /**
    * A hub: when someone opens a channel to this node, it deposits as much as they did in each asset (up
    * to `maxDeposit`), so payments can flow both ways through it at once.
    */
@@ -340,6 +346,10 @@ export class ChannelNodeRuntime {
     const metrics = opts.metrics ? createChannelNodeMetrics(opts.metrics) : null;
     const log = await ChannelLog.open(opts.database, address, {
       commitDelayMs: opts.commitDelayMs ?? 0,
+      ...(opts.checkpointRecords !== undefined && { checkpointRecords: opts.checkpointRecords }),
+      ...(opts.machine?.paymentIdWindowMs !== undefined && {
+        paymentIdWindowMs: opts.machine.paymentIdWindowMs,
+      }),
       ...(metrics && { onCommit: (c) => metrics.commit(c) }),
     });
     const { records, height } = await log.load();
@@ -916,7 +926,10 @@ export class ChannelNodeRuntime {
 
 /** Options that must be positive whole numbers: a bad one stops the start with the option's name. */
 function checkOptions(opts: ChannelNodeOptions): void {
-  const positive: [string, number | undefined][] = [['maxInFlightPerPeer', opts.maxInFlightPerPeer]];
+  const positive: [string, number | undefined][] = [
+    ['maxInFlightPerPeer', opts.maxInFlightPerPeer],
+    ['checkpointRecords', opts.checkpointRecords],
+  ];
   for (const [name, value] of positive)
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1))
       throw new RangeError(`${name}: a positive integer is needed, not ${value}`);

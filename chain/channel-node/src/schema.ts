@@ -80,3 +80,21 @@ export const payment = channelNode.table(
   },
   (t) => [primaryKey({ columns: [t.node, t.seq] })],
 );
+
+/**
+ * The newest checkpoint of each node's log (`RecordFold` of @gongxin/channels): records that restore the
+ * machine as every log row of the node up to `upTo` does. A restart reads it and only the rows after
+ * `upTo`. Written in the log's commit that reaches the checkpoint interval, replacing the one before;
+ * the log rows it stands for stay.
+ */
+export const checkpoint = channelNode.table('checkpoint', {
+  node: text('node').primaryKey(),
+  /** The last log row (`log.id`) it stands for. */
+  upTo: bigint('up_to', { mode: 'number' }).notNull(),
+  /** Its records, canonically encoded as a log row's are. */
+  records: bytes('records').notNull(),
+  /** How many records it holds. */
+  count: integer('count').notNull(),
+  /** When it was taken (ms). */
+  at: bigint('at', { mode: 'number' }).notNull(),
+});

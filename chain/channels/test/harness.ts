@@ -20,6 +20,8 @@ export const HOP_MS = DISPUTE_MS + 2 * MARGIN_MS;
 
 export class Harness {
   readonly nodes: ChannelNode[] = [];
+  /** Each node's configuration (to restore one from its records). */
+  readonly configs: NodeConfig[] = [];
   readonly accounts;
   readonly effects: Effect[][] = [];
   readonly durable: DurableRecord[][] = [];
@@ -38,19 +40,19 @@ export class Harness {
   ) {
     this.accounts = Array.from({ length: count }, (_, i) => testAccount(suite, 500 + i));
     for (const account of this.accounts) {
-      this.nodes.push(
-        new ChannelNode({
-          suite,
-          chainId: CHAIN,
-          privateKey: account.privateKey,
-          maxBatch: 256,
-          retransmitMs: 500,
-          revealMarginMs: MARGIN_MS,
-          hopDeltaMs: HOP_MS,
-          ...config,
-          ...perNode(this.nodes.length),
-        }),
-      );
+      const nodeConfig: NodeConfig = {
+        suite,
+        chainId: CHAIN,
+        privateKey: account.privateKey,
+        maxBatch: 256,
+        retransmitMs: 500,
+        revealMarginMs: MARGIN_MS,
+        hopDeltaMs: HOP_MS,
+        ...config,
+        ...perNode(this.nodes.length),
+      };
+      this.configs.push(nodeConfig);
+      this.nodes.push(new ChannelNode(nodeConfig));
       this.effects.push([]);
       this.durable.push([]);
       this.pendingWrites.push([]);

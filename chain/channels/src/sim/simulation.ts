@@ -16,6 +16,7 @@ import { channelOf, type SignedBalanceProof } from '@gongxin/contracts';
 import { type Action, type ChainEvent as LedgerEvent, toHex, utf8 } from '@gongxin/ledger';
 import { type TestAccount, testAccount } from '@gongxin/ledger/testing';
 import { createFastSuite, Rng } from '@gongxin/sim';
+import { RecordFold } from '../checkpoint';
 import { type ChainEvent, ChannelNode, type DurableRecord, type Effect, proofParams } from '../machine';
 import type { Message } from '../messages';
 import { ChannelGraph } from '../routing';
@@ -34,6 +35,11 @@ export interface ChannelSimOptions {
   readonly forceCheat?: boolean;
   /** Crash rate multiplier. */
   readonly crashiness?: number;
+  /**
+   * Restart from the whole log instead of the newest checkpoint and the records after it: the reference
+   * a checkpoint must match (the same seed runs the same either way).
+   */
+  readonly noCheckpoints?: boolean;
   readonly onTrace?: (line: string) => void;
 }
 
@@ -67,6 +73,8 @@ export interface ChannelSimResult {
   readonly ops: number;
   readonly writes: number;
   readonly crashes: number;
+  /** Restarts that read a checkpoint and the records after it rather than the whole log. */
+  readonly checkpointRestarts: number;
   readonly cheats: number;
   readonly challenges: number;
   readonly reveals: number;
@@ -84,6 +92,12 @@ interface SimNode {
   machine: ChannelNode;
   /** The durable log: records whose write was confirmed. */
   durable: DurableRecord[];
+  /** The log folded into a checkpoint as it grows (see `CHECKPOINT_RECORDS`). */
+  fold: RecordFold;
+  /** The newest checkpoint: its records and how many of the log's records it stands for. */
+  checkpoint: { records: DurableRecord[]; upTo: number } | null;
+  /** Records made durable since the newest checkpoint. */
+  sinceCheckpoint: number;
   /** Writes issued but not yet durable: lost on a crash. */
   inflightWrites: Map<number, DurableRecord[]>;
   up: boolean;
@@ -174,6 +188,12 @@ const REVEAL_MARGIN_MS = 1_200;
 const HOP_DELTA_MS = DISPUTE_MS + 2 * REVEAL_MARGIN_MS;
 const RETRANSMIT_MS = 300;
 const GRACE_MS = 3 * BLOCK_MS + RETRANSMIT_MS * 4;
+/**
+ * A node checkpoints its log after this many records, as the channel node does (with a far larger
+ * default); a restart reads the newest checkpoint and the records after it. Small, so that restarts
+ * in the simulation go through checkpoints.
+ */
+const CHECKPOINT_RECORDS = 16;
 
 export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResult {
   const rng = new Rng(options.seed);
@@ -241,6 +261,9 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     role: roles[index]!,
     machine: makeMachine(account, []),
     durable: [],
+    fold: new RecordFold(),
+    checkpoint: null,
+    sinceCheckpoint: 0,
     inflightWrites: new Map(),
     lastWriteAt: 0,
     up: true,
@@ -278,6 +301,7 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
   // ------------------------------------------------------------------------------ payments bookkeeping
   const payments = new Map<string, Payment>();
   let crashes = 0;
+  let checkpointRestarts = 0;
   let cheats = 0;
   let blocks = 0;
   const onChainPreimages = new Set<string>();
@@ -308,7 +332,7 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
           const records = node.inflightWrites.get(e.seq);
           if (!records) return;
           node.inflightWrites.delete(e.seq);
-          node.durable.push(...records);
+          makeDurable(node, records);
           node.machine.persisted(e.seq);
           run(node);
         });
@@ -413,7 +437,7 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
           if (node.up) {
             node.machine.addChannel(info);
             run(node);
-          } else node.durable.push({ t: 'channel', info });
+          } else makeDurable(node, [{ t: 'channel', info }]);
         }
       }
       return;
@@ -535,9 +559,27 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     node.inflightWrites.clear();
   }
 
+  /** Records reach the node's log; every CHECKPOINT_RECORDS of them the log takes a checkpoint. */
+  function makeDurable(node: SimNode, records: readonly DurableRecord[]): void {
+    node.durable.push(...records);
+    node.fold.add(records, sched.now);
+    node.sinceCheckpoint += records.length;
+    if (node.sinceCheckpoint < CHECKPOINT_RECORDS) return;
+    node.checkpoint = { records: node.fold.records(sched.now), upTo: node.durable.length };
+    node.sinceCheckpoint = 0;
+  }
+
   function restart(node: SimNode): void {
     if (node.up) return;
-    node.machine = makeMachine(node.account, node.durable);
+    // The newest checkpoint and the records after it, folded again as the channel node does at start.
+    const cp = options.noCheckpoints ? null : node.checkpoint;
+    const after = node.durable.slice(cp?.upTo ?? 0);
+    const restore = cp ? [...cp.records, ...after] : node.durable;
+    if (cp) checkpointRestarts++;
+    node.fold = new RecordFold();
+    node.fold.add(restore, sched.now);
+    node.sinceCheckpoint = after.length;
+    node.machine = makeMachine(node.account, restore);
     node.up = true;
     trace(`n${node.index} restarts from ${node.durable.length} record(s)`);
     // Acknowledgements are re-derived from the log.
@@ -898,6 +940,7 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     ops,
     writes,
     crashes,
+    checkpointRestarts,
     cheats,
     challenges,
     reveals,
