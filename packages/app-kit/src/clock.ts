@@ -44,3 +44,12 @@ export function createDeploymentClock(
     },
   };
 }
+
+/**
+ * Now for an app's domain time (deadlines, "today", due dates, times it signs into txs or sets beside block
+ * times): the host's deployment clock, else the wall clock. Durations, rate limits, session and token
+ * expiry, cache ages and log times stay on the wall clock (`Date.now`).
+ */
+export function clockOf(services: { clock?: () => number }): () => number {
+  return services.clock ?? Date.now;
+}

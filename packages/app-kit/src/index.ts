@@ -9,7 +9,7 @@ export {
   type SuiteClient,
   suiteClientFor,
 } from './auth/oidc';
-export { ClockError, createDeploymentClock, type DeploymentClock } from './clock';
+export { ClockError, clockOf, createDeploymentClock, type DeploymentClock } from './clock';
 export { appkitMigrations } from './db/migrations';
 export {
   type ChainEventJson,

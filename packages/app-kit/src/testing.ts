@@ -448,7 +448,10 @@ export interface AppHarnessOptions<TRuntime> {
   /** Default: every suite contract (createSuiteRegistry). */
   contracts?: ContractRegistry;
   blockLimits?: Partial<BlockLimits>;
-  /** The validator's clock, for tests of deadlines (block times follow it). Default Date.now. */
+  /**
+   * The deployment clock, for tests of deadlines: the validator's block times and the apps'
+   * `services.clock` follow it (genesis lies a minute before it), as in the portal. Default the wall clock.
+   */
   clock?: () => number;
   /** `config.demo` of the mounted apps. Default: the test configuration's (on). */
   demo?: boolean;
@@ -534,7 +537,7 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
   const genesis: GenesisDocument = {
     chainId: opts.chainId ?? `gongxin-${app.id}-test`,
     suite: suite.id,
-    time: Date.now() - 60_000,
+    time: (opts.clock ?? Date.now)() - 60_000,
     validators: [validator.validator],
     contracts: mergeGenesis([contracts, extra]),
   };
@@ -570,6 +573,7 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
   });
   shared.config = config;
   if (opts.mqttUrl) shared.mqttUrl = opts.mqttUrl;
+  if (opts.clock) shared.clock = opts.clock;
   const servicesOf = (id: string) => ({ ...shared, logger: logger.child({ app: id }) });
   const mountOptions: MountOptions = { rateLimits: { api: false, auth: false }, ...opts.mountOptions };
   const mounts = new Map<string, MountedApp>();
