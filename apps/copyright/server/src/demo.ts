@@ -2,7 +2,7 @@
 // the codes the server computes, registered on chain; the reviewer approves two and leaves one pending for
 // the review queue, and one work is offered under CC BY 4.0. Idempotent: a work whose file the chain has
 // recorded is skipped, so a restart seeds nothing twice.
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { ChainError, createWallet } from '@gongxin/client';
 import { toHex } from '@gongxin/ledger';
 import { sha256 as sha256Of } from '@gongxin/ledger/crypto';
@@ -50,7 +50,7 @@ const DAY = 86_400_000;
 export async function seedCopyrightDemo(services: AppServices): Promise<number> {
   const suite = getSuite(services.chain.suite);
   // Dates on the deployment clock: the chain checks them against its block times.
-  const now = services.clock ?? Date.now;
+  const now = clockOf(services);
   const parties = demoPartyAccounts(suite);
   const wallet = (id: string) => createWallet(services.chain.client, demoParty(parties, id).account);
   const wang = demoParty(parties, 'wang-xiaomei');

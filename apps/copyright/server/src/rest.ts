@@ -10,7 +10,7 @@
 //   GET  /api/evidence/:root/files/:name   one file of the capture, byte for byte as hashed
 // Bad input is a 4xx naming what was wrong, counted in gongxin_bad_input_total{source="copyright"}.
 import { existsSync, readFileSync } from 'node:fs';
-import { type AppServices, sendError } from '@gongxin/app-kit';
+import { type AppServices, clockOf, sendError } from '@gongxin/app-kit';
 import { ChainError } from '@gongxin/client';
 import type { WorkCategory } from '@gongxin/contracts';
 import { toHex } from '@gongxin/ledger';
@@ -122,7 +122,7 @@ export function copyrightRoutes(
               codes: computed.codes,
               tool: computed.tool,
               uploadedBy: null,
-              uploadedAt: Date.now(),
+              uploadedAt: clockOf(services)(),
             })
             .onConflictDoNothing();
           res.status(201).json({

@@ -1,7 +1,7 @@
 // What the copyright app keeps per mount: the similarity index over registered works' codes, the anchor
 // outbox with the service keys (evidence anchors), and the evidence capturer (one Chromium, started on the
 // first capture). Built once per mount by the module's `setup`: `ctx.app` in procedures, an argument of routes.
-import { type AppServices, createOutbox, type Outbox } from '@gongxin/app-kit';
+import { type AppServices, clockOf, createOutbox, type Outbox } from '@gongxin/app-kit';
 import type { Account } from '@gongxin/client';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { eq } from 'drizzle-orm';
@@ -51,7 +51,10 @@ export class CopyrightRuntime {
       this.capturer = null;
       throw error;
     });
-    const capture = await (await this.capturer).capture(url, { publicOnly: opts.publicOnly ?? true });
+    const capture = await (await this.capturer).capture(url, {
+      publicOnly: opts.publicOnly ?? true,
+      now: clockOf(this.services),
+    });
     const db = this.services.database.db;
     await db.insert(evidence).values({
       root: capture.manifest.root,

@@ -20,6 +20,8 @@ export interface HarnessOptions {
   seedDemo?: boolean;
   /** More people with passports (benchmark senders). */
   extraPersons?: readonly string[];
+  /** The deployment clock (block times and the app's `services.clock`). Default the wall clock. */
+  clock?: () => number;
 }
 
 export type CopyrightHarness = AppHarness<typeof appRouter, CopyrightRuntime> & {
@@ -36,6 +38,7 @@ export async function startCopyrightHarness(opts: HarnessOptions = {}): Promise<
   const party = (id: string) => demoParty(parties, id);
   const h = await startAppHarness(createCopyrightApp({ seedDemo: opts.seedDemo ?? false }), {
     ...(opts.database && { database: opts.database }),
+    ...(opts.clock && { clock: opts.clock }),
     genesis: {
       identity: { accounts: (opts.extraPersons ?? []).map((address) => ({ address, kind: 'person' })) },
       assets: {

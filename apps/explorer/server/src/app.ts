@@ -44,6 +44,7 @@ function liveRoute(router: express.Router, runtime: ExplorerRuntime, streams: Se
     );
     const send = (height: number) => res.write(`id: ${height}\ndata: ${JSON.stringify({ height })}\n\n`);
     let sent = -1;
+    // The wall clock: a keep-alive ping interval, not a time on the chain.
     let quietSince = Date.now();
     while (open) {
       const indexer = runtime.indexer;

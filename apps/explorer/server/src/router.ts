@@ -1,5 +1,6 @@
 // The explorer's API: public chain data, read from the node (services.chain.client) and the explorer's
 // read models. Lists are keyset-paged (`cursor` = the `nextCursor` of the page before), never OFFSET.
+import { clockOf } from '@gongxin/app-kit';
 import { isAddress } from '@gongxin/ledger';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -165,6 +166,7 @@ export const appRouter = router({
       const info = await client.info();
       return { ...(await validatorSigning(client, info)), members: membersOf(info) };
     }),
+    // The wall clock, as the node watcher's samples (times of scrapes, not of blocks).
     nodes: publicProcedure.query(({ ctx }) => ({ nodes: ctx.app.nodes.health(), now: Date.now() })),
   }),
 
@@ -172,7 +174,7 @@ export const appRouter = router({
   decoderPacks: publicProcedure.query(({ ctx }) => ctx.app.decoderPacks),
 
   health: publicProcedure.query(({ ctx }) =>
-    health(ctx.services.database.db, ctx.services.chain.client, ctx.app),
+    health(ctx.services.database.db, ctx.services.chain.client, ctx.app, clockOf(ctx.services)()),
   ),
 });
 

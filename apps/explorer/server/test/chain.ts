@@ -45,6 +45,8 @@ export interface ExplorerChainOptions {
   blockLimits?: Partial<BlockLimits>;
   /** Mount the explorer at once (tests) or later with mountExplorer() (benchmark). Default true. */
   mount?: boolean;
+  /** The deployment clock (block times and the app's `services.clock`). Default the wall clock. */
+  clock?: () => number;
 }
 
 export class TrpcHttpError extends Error {
@@ -65,6 +67,7 @@ export async function startExplorerChain(opts: ExplorerChainOptions): Promise<Ex
     contracts: createCoreRegistry(),
     blockLimits: { emptyBlockIntervalMs: 600_000, ...opts.blockLimits },
     ...(opts.database && { database: opts.database }),
+    ...(opts.clock && { clock: opts.clock }),
     // Load tests send far more than a person's 600 requests a minute (the harness turns limits off).
     mount: false,
   });

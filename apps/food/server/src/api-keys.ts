@@ -11,11 +11,13 @@ export async function createApiKey(
   db: Db,
   org: string,
   label: string,
+  /** When the key was made, on the deployment clock. */
+  createdAt: number,
   key = `gxf_${randomBytes(24).toString('base64url')}`,
 ): Promise<string> {
   await db
     .insert(apiKeys)
-    .values({ hash: digest(key), org, label, prefix: key.slice(0, 8), createdAt: Date.now() })
+    .values({ hash: digest(key), org, label, prefix: key.slice(0, 8), createdAt })
     .onConflictDoNothing();
   return key;
 }

@@ -39,7 +39,8 @@ export interface PreparedCapture {
 /** Validates a document and builds the rows to store; throws CaptureError when it is not EPCIS 2.0. */
 export function prepareCapture(
   document: unknown,
-  opts: { org: string; source: CaptureSource; signer?: string; now?: number },
+  /** `now`: the capture time on the deployment clock (the recordTime of events without their own). */
+  opts: { org: string; source: CaptureSource; signer?: string; now: number },
 ): PreparedCapture {
   const result = validateEpcis(document);
   if (!result.ok) {
@@ -52,7 +53,7 @@ export function prepareCapture(
   if (result.events.length === 0) throw new CaptureError('the document has no events', []);
   if (result.events.length > MAX_CAPTURE_EVENTS)
     throw new CaptureError(`at most ${MAX_CAPTURE_EVENTS} events per capture`, [], 413);
-  const now = opts.now ?? Date.now();
+  const now = opts.now;
   const id = randomUUID();
   const prepared = result.events.map(({ event }) => {
     const documentContext = result.kind === 'event' ? undefined : result.context;

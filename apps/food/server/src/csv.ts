@@ -52,7 +52,7 @@ function quantities(cell: string | undefined, row: number, column: string) {
 }
 
 /** Parses CSV text into an EPCIS 2.0 document; throws CaptureError naming the row for a bad cell. */
-export function csvToDocument(text: string, now = Date.now()): Record<string, unknown> {
+export function csvToDocument(text: string, now: number): Record<string, unknown> {
   let rows: Record<string, string>[];
   try {
     rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });

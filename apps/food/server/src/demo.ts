@@ -3,7 +3,7 @@
 // the recall of a lot that failed its inspection, and demo API keys for the capture interface. Idempotent:
 // what the chain already has is skipped, events are stored once by hash, and `food.meta` remembers the
 // base time so a restart rebuilds exactly the same events.
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { createWallet } from '@gongxin/client';
 import { identityKeys } from '@gongxin/contracts';
 import type { Action } from '@gongxin/ledger';
@@ -32,7 +32,7 @@ export async function seedFoodDemo(
 ): Promise<{ seeded: boolean; events: number }> {
   const { database, logger } = services;
   // Event times on the deployment clock: the chain checks them against its block times.
-  const now = services.clock ?? Date.now;
+  const now = clockOf(services);
   const db = database.db;
   const chainId = services.chain.chainId;
 
@@ -105,7 +105,7 @@ export async function seedFoodDemo(
     }),
   );
 
-  for (const org of runtime.orgs) await createApiKey(db, org.address, 'demo', demoApiKey(org.id));
+  for (const org of runtime.orgs) await createApiKey(db, org.address, 'demo', now(), demoApiKey(org.id));
 
   // Events, in the order the supply chains ran.
   let events = 0;

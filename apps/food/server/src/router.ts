@@ -390,7 +390,7 @@ export const appRouter = router({
             message: 'this needs a food role (farm, processor, logistics, inspector, retailer or regulator)',
           });
         try {
-          const document = 'csv' in input ? csvToDocument(input.csv) : input.document;
+          const document = 'csv' in input ? csvToDocument(input.csv, ctx.app.now()) : input.document;
           return await ctx.app.capture(document, {
             org: ctx.user.address,
             source: 'csv' in input ? 'csv' : 'web',

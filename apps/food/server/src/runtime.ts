@@ -3,7 +3,7 @@
 // anchor, apply EPCIS error declarations, then hand what the capture touched to supervision
 // (src/supervision.ts). Built once per mount by the app module's `setup`: procedures reach it as
 // `ctx.app`, routes and the demo seed as an argument.
-import type { AppServices, Outbox } from '@gongxin/app-kit';
+import { type AppServices, clockOf, type Outbox } from '@gongxin/app-kit';
 import type { Account } from '@gongxin/client';
 import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
@@ -51,8 +51,11 @@ export class FoodRuntime {
   readonly outbox: Outbox;
   readonly monitor: Account | undefined;
   readonly supervisor: Supervisor;
+  /** The deployment clock: capture times and declaration times are checked against block times. */
+  readonly now: () => number;
 
   constructor(readonly services: AppServices) {
+    this.now = clockOf(services);
     const suite = getSuite(services.chain.suite);
     this.orgs = services.config.demo ? demoOrgAccounts(suite) : [];
     for (const org of this.orgs) this.signers.set(org.address, org.account);
@@ -87,7 +90,11 @@ export class FoodRuntime {
     opts: { org: string; source: CaptureSource; now?: number },
   ): Promise<CaptureReport> {
     const signer = this.signers.has(opts.org) ? opts.org : undefined;
-    const prepared: PreparedCapture = prepareCapture(document, { ...opts, ...(signer && { signer }) });
+    const prepared: PreparedCapture = prepareCapture(document, {
+      ...opts,
+      now: opts.now ?? this.now(),
+      ...(signer && { signer }),
+    });
     await this.checkDeclarations(prepared, opts.org);
     const stored = await storeCapture(this.services.database, prepared, signer ? this.outbox : undefined);
     const duplicate = duplicateFlags(prepared.events, stored.inserted);
@@ -186,7 +193,7 @@ export class FoodRuntime {
         name: 'declareEventError',
         params: {
           eventHash: d.hash,
-          declarationTime: Number.isFinite(time) ? time : Date.now(),
+          declarationTime: Number.isFinite(time) ? time : this.now(),
           ...(typeof declaration.reason === 'string' && { reason: declaration.reason.slice(0, 256) }),
           corrective: [...new Set(corrective)].slice(0, MAX_CORRECTIVE),
         },

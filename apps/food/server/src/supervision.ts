@@ -4,7 +4,7 @@
 // declared erroneous (`food.resolveAlert`). Reads are batched: one query for the events of every
 // identifier a capture touched, master data and recalls only for the products and lots those events name.
 import { createHash, randomUUID } from 'node:crypto';
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { type Account, createWallet, type Wallet } from '@gongxin/client';
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { alerts, findings, locations, products, recalledLots, scans } from './db/schema';
@@ -78,11 +78,15 @@ export class Supervisor {
   private readonly scanChecks = new Set<Promise<unknown>>();
   /** Thresholds of the counterfeit rules; a deployment may tune them. */
   scanRules: ScanRuleOptions = {};
+  /** The deployment clock: scans and findings are set beside block times (an alert's resolution). */
+  private readonly now: () => number;
 
   constructor(
     private readonly services: AppServices,
     readonly monitor: Account | undefined,
-  ) {}
+  ) {
+    this.now = clockOf(services);
+  }
 
   private get db() {
     return this.services.database.db;
@@ -204,7 +208,7 @@ export class Supervisor {
           evidence: alert.evidence,
           message: alert.message,
           status: this.monitor ? ('pending' as const) : ('unraised' as const),
-          createdAt: Date.now(),
+          createdAt: this.now(),
         })),
       )
       .onConflictDoNothing()
@@ -290,7 +294,7 @@ export class Supervisor {
    * kind, the serial and how many of its alerts of that kind were resolved, so repeated scans (and checks
    * running side by side) add nothing; after a resolution only later scans count. Returns how many were new.
    */
-  async checkScans(epc: string, now: number = Date.now()): Promise<number> {
+  async checkScans(epc: string, now: number = this.now()): Promise<number> {
     const rows = await this.db
       .select()
       .from(scans)

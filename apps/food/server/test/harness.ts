@@ -30,16 +30,19 @@ export interface FoodHarness {
 }
 
 export async function startFoodHarness(
-  opts: { database?: Database; seedDemo?: boolean } = {},
+  /** `clock`: the deployment clock (block times and the app's `services.clock`). Default the wall clock. */
+  opts: { database?: Database; seedDemo?: boolean; clock?: () => number } = {},
 ): Promise<FoodHarness> {
   // The chain's genesis is the food app's own contribution: the demo organisations with their roles.
   const h = await startAppHarness(createFoodApp({ seedDemo: opts.seedDemo ?? false }), {
     ...(opts.database && { database: opts.database }),
+    ...(opts.clock && { clock: opts.clock }),
     mountOptions: { rateLimits: { api: false, auth: false }, bodyLimitBytes: 8 * 1024 * 1024 },
   });
   const orgs = demoOrgAccounts(h.suite);
   const keys: Record<string, string> = {};
-  for (const org of orgs) keys[org.id] = await createApiKey(h.database.db, org.address, 'test');
+  for (const org of orgs)
+    keys[org.id] = await createApiKey(h.database.db, org.address, 'test', (opts.clock ?? Date.now)());
 
   return {
     url: h.url,

@@ -66,6 +66,7 @@ describe("food's anchor outbox", () => {
       org: lab.address,
       source: 'rest',
       signer: lab.address,
+      now: Date.now(),
     });
     const stored = await storeCapture(h.database, prepared);
     expect(stored.queued).toEqual([]);

@@ -6,7 +6,7 @@
 // (the QR flow) before it decides an exit.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { createWallet } from '@gongxin/client';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { type Decision, ParkingGate } from '@gongxin/parking-gate';
@@ -40,7 +40,7 @@ export class DemoGates {
 
   /** The deployment clock: gate times are checked against it by the ingest and the chain. */
   private now(): number {
-    return (this.services.clock ?? Date.now)();
+    return clockOf(this.services)();
   }
 
   async start(): Promise<void> {

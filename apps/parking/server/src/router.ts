@@ -121,7 +121,7 @@ export const appRouter = router({
       );
       if (!record)
         throw new TRPCError({ code: 'NOT_FOUND', message: `lot ${s.lot} has no tariff version ${version}` });
-      const exit = s.exit ?? input.at ?? Date.now();
+      const exit = s.exit ?? input.at ?? ctx.app.now();
       const q = quote(tariffFromJson(record.tariff), {
         entry: s.entry,
         exit: s.entry === null ? exit : Math.max(exit, s.entry),

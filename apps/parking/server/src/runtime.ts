@@ -4,7 +4,7 @@
 // twice), the gate keys the ingest verifies signatures with, and the keyed plate hash (plates never go
 // on chain in clear).
 import { createHmac } from 'node:crypto';
-import { type AppServices, createOutbox, type Outbox, type OutboxRecord } from '@gongxin/app-kit';
+import { type AppServices, clockOf, createOutbox, type Outbox, type OutboxRecord } from '@gongxin/app-kit';
 import type { Account } from '@gongxin/client';
 import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
@@ -29,6 +29,11 @@ export class ParkingRuntime {
   readonly service: string | undefined;
   readonly outbox: Outbox;
   readonly gateKeys = new Map<string, string>();
+  /**
+   * The deployment clock, which gate times and block times follow. The benchmark's stage times read it
+   * too: the ingest stamps `receivedAt` with it, and it runs at the wall clock's pace.
+   */
+  readonly now: () => number;
   /** The demo's simulated gates (DEMO=true only). */
   demoGates: DemoGates | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -55,6 +60,7 @@ export class ParkingRuntime {
   }
 
   constructor(readonly services: AppServices) {
+    this.now = clockOf(services);
     const own = services.chain.serviceSigner;
     if (own) this.signers.set(own.address, own);
     else if (services.config.demo) {
@@ -72,7 +78,7 @@ export class ParkingRuntime {
       alreadyAnchored: (code) => code === 'already_exists',
       onSettled: (_tx, settled) => {
         if (!this.timings) return;
-        const now = Date.now();
+        const now = this.now();
         for (const s of settled) if (s.state === 'anchored') this.committedAt.set(s.id, now);
       },
     });
@@ -164,7 +170,7 @@ export class ParkingRuntime {
     }[];
     if (list.length === 0) return 0;
     const records: OutboxRecord[] = [];
-    const now = Date.now();
+    const now = this.now();
     const marks: (typeof processed.$inferInsert)[] = [];
     const plateRows = new Map<string, string>();
     for (const { key, data, receivedAt } of list) {
@@ -205,7 +211,7 @@ export class ParkingRuntime {
     if (this.sending || this.toSend.length === 0) return;
     const round = this.toSend;
     this.toSend = [];
-    const now = Date.now();
+    const now = this.now();
     for (const r of round) {
       const stage = this.stagesOf.get(r.id);
       if (stage) stage.sentAt = now;
@@ -266,7 +272,7 @@ export class ParkingRuntime {
           chainFeeFen: s.feeFen,
           chainPaidFen: s.paidFen,
           differenceFen: outstanding,
-          listedAt: Date.now(),
+          listedAt: this.now(),
         })
         .onConflictDoNothing();
       listed += 1;

@@ -26,7 +26,8 @@ export type ParkingHarness = AppHarness<typeof appRouter, ParkingRuntime> & {
   stop(): Promise<void>;
 };
 
-export async function startParkingHarness(): Promise<ParkingHarness> {
+/** `clock`: the deployment clock (block times and the app's `services.clock`). Default the wall clock. */
+export async function startParkingHarness(opts: { clock?: () => number } = {}): Promise<ParkingHarness> {
   const broker: EmbeddedBroker | null = process.env.TEST_MQTT_URL
     ? null
     : await startEmbeddedBroker({ port: 0 });
@@ -38,6 +39,7 @@ export async function startParkingHarness(): Promise<ParkingHarness> {
   const h = await startAppHarness(createParkingApp({ seedDemo: false, processEveryMs: 50 }), {
     mqttUrl: brokerUrl,
     ...(database && { database }),
+    ...(opts.clock && { clock: opts.clock }),
   });
   await seedParkingChain(h.services);
   await h.caughtUp();

@@ -353,6 +353,8 @@ export async function seedDemoData(opts: {
   chain: ChainClient;
   keys: PassportKeys;
   accounts: DemoAccount[];
+  /** The deployment clock: applications are dated beside the chain's decisions (block times). */
+  now: () => number;
 }): Promise<number> {
   const { database, chain, keys } = opts;
   let seeded = 0;
@@ -414,6 +416,7 @@ export async function seedDemoData(opts: {
         decidedAt: genesisAttested ? new Date(0) : null,
         attestedHeight: genesisAttested ? 0 : null,
         demo: true,
+        submittedAt: new Date(opts.now()),
       });
       seeded++;
     });

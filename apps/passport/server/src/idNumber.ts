@@ -68,7 +68,9 @@ function validDate(year: number, month: number, day: number): boolean {
 
 /**
  * Checks an 18-character resident ID number: shape, division code, birth date (a real date since 1800 up to
- * `today`) and the check digit. `today` is a parameter so tests do not depend on the clock.
+ * `today`) and the check digit. `today` is a parameter so tests do not depend on the clock; by default the
+ * wall clock's, not the deployment clock's: a birth date is a fact of the outside world, and nothing on
+ * chain compares with it (only a keyed hash of the number goes there).
  */
 export function checkResidentId(input: string, today: Date = new Date()): IdCheck {
   const n = normalizeIdNumber(input);

@@ -73,6 +73,11 @@ export class RegistrationService {
     private readonly keys: PassportKeys,
     readonly verifier: LivenessVerifier,
     private readonly origins: readonly string[],
+    /**
+     * The deployment clock, for the dates of applications (an approval is dated by its block time).
+     * Liveness sessions expire on the wall clock.
+     */
+    private readonly now: () => number = Date.now,
   ) {}
 
   // ---------------------------------------------------------------------------------------- liveness
@@ -218,6 +223,7 @@ export class RegistrationService {
           livenessVerifier: liveness.verifier,
           livenessScore: liveness.score ?? 0,
           livenessEvidence: liveness.evidenceHash ?? '',
+          submittedAt: new Date(this.now()),
         });
         return { id, status: 'pending' as const, duplicate: duplicateOf.length > 0 };
       });
@@ -278,7 +284,7 @@ export class RegistrationService {
   async reject(id: string, reason: string, by: string): Promise<ApplicationRow> {
     const [row] = await this.database.db
       .update(applications)
-      .set({ status: 'rejected', reason, decidedBy: by, decidedAt: new Date() })
+      .set({ status: 'rejected', reason, decidedBy: by, decidedAt: new Date(this.now()) })
       .where(and(eq(applications.id, id), eq(applications.status, 'pending')))
       .returning();
     if (!row) {

@@ -2,7 +2,7 @@
 // migrations): its secret-derived keys, the OpenID Provider with every app the host mounts as a
 // first-party client, the login and registration services and a logger that redacts ID numbers.
 import type { AppServices } from '@gongxin/app-kit';
-import { suiteClientFor } from '@gongxin/app-kit';
+import { clockOf, suiteClientFor } from '@gongxin/app-kit';
 import type { Logger } from '@gongxin/telemetry';
 import { loadPassportKeys, type PassportKeys } from './crypto';
 import { type DemoAccount, demoAccounts, seedDemoData } from './demo';
@@ -96,7 +96,15 @@ export async function createPassportRuntime(
     keys,
     oidc,
     login: new LoginService(services.database, client, suite, origins),
-    registration: new RegistrationService(services.database, client, suite, keys, verifier, origins),
+    registration: new RegistrationService(
+      services.database,
+      client,
+      suite,
+      keys,
+      verifier,
+      origins,
+      clockOf(services),
+    ),
     verifier,
     origins,
     logger,
@@ -104,7 +112,13 @@ export async function createPassportRuntime(
     demoAccounts: accounts,
   };
   if (runtime.demo) {
-    const seeded = await seedDemoData({ database: services.database, chain: client, keys, accounts });
+    const seeded = await seedDemoData({
+      database: services.database,
+      chain: client,
+      keys,
+      accounts,
+      now: clockOf(services),
+    });
     if (seeded > 0) logger.info({ seeded }, 'passport demo applications seeded (DEMO=true)');
   }
   logger.info(

@@ -71,7 +71,8 @@ const listedApps: SuiteAppInfo[] = [
 ];
 
 export async function startHarness(
-  opts: { verifier?: LivenessVerifier; demo?: boolean } = {},
+  /** `clock`: the deployment clock (block times and the app's `services.clock`). Default the wall clock. */
+  opts: { verifier?: LivenessVerifier; demo?: boolean; clock?: () => number } = {},
 ): Promise<Harness> {
   const keys = passportKeysFrom(new Uint8Array(32).fill(7));
   const logs: string[] = [];
@@ -94,6 +95,7 @@ export async function startHarness(
     demo: opts.demo ?? true,
     logger,
     listedApps,
+    ...(opts.clock && { clock: opts.clock }),
   });
   const demo = demoAccounts(h.suite);
 

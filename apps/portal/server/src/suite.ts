@@ -137,6 +137,7 @@ export async function startSuite(
     // The chain: one validator in this process on the embedded default (a new chain starts with what the
     // apps need at genesis: demo identities and roles when DEMO is on), or the node at CHAIN_URL.
     const metrics = createMetrics();
+    // The process's start, on the wall clock (uptime), whatever the deployment clock says.
     const startedAt = new Date();
     // The deployment clock: the wall clock unless CLOCK_START sets another start (block times follow it).
     // A followed chain (CHAIN_URL) keeps its own node's clock, so the apps read the wall clock beside it.

@@ -21,7 +21,7 @@ export interface RegistryAppOptions {
   sweepEveryMs?: number;
   /** Run the sweeper at all (the leader's `start`). Default true. */
   sweep?: boolean;
-  /** The sweeper's clock (tests of deadlines move it with the validator's). Default Date.now. */
+  /** The sweeper's clock (tests of deadlines move it with the validator's). Default the deployment clock. */
   now?: () => number;
 }
 

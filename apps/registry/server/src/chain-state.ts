@@ -1,7 +1,7 @@
 // Reads of the registry's chain state for the views of @gongxin/contracts (enterpriseAt, inGoodStanding,
 // certificateStatusAt, chainMatchContext): the keys a question needs are fetched from the node first, then
 // the contract's own synchronous views run over them, so the server answers exactly as the contract rules.
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { ChainError } from '@gongxin/client';
 import { type Certificate, type Enterprise, registryKeys } from '@gongxin/contracts';
 import type { StateReader, Value } from '@gongxin/ledger';
@@ -51,5 +51,5 @@ export class PrefetchedState implements StateReader {
   }
 }
 
-/** Now, for views: block times follow the validators' clocks, which this clock follows. */
-export const viewNow = () => Date.now();
+/** Now, for views: the deployment clock, which block times (and so deadlines on chain) follow. */
+export const viewNow = (services: Pick<AppServices, 'clock'>) => clockOf(services)();

@@ -2,7 +2,7 @@
 // electronics, food, textiles and logistics firms in Guangdong and beyond, CCC and organic-product
 // certificates from the certifying body, a penalty notice, and supply and demand posts that match.
 // Idempotent: an enterprise already on chain is skipped, so a restart seeds nothing twice.
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { ChainError, createWallet } from '@gongxin/client';
 import { completeUscc, orgCodeCheckChar } from '@gongxin/contracts';
 import { toHex } from '@gongxin/ledger';
@@ -141,7 +141,7 @@ export async function seedRegistryDemo(services: AppServices): Promise<number> {
 
   // Certificates: CCC for two electronics makers, a food-safety certificate for the food company.
   // Dates on the deployment clock: the chain checks them against its block times.
-  const now = (services.clock ?? Date.now)();
+  const now = clockOf(services)();
   const [pengcheng, , lvyuan, , qianhai, xihu, pudong] = DEMO_ENTERPRISES;
   const cert = (
     holder: string,

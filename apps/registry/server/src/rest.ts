@@ -77,7 +77,7 @@ export function registryRoutes(router: express.Router, services: AppServices): v
   router.get('/api/certificates/:id/bundle.json', async (req, res, next) => {
     const id = req.params.id;
     if (!ID.test(id)) return bad(res, 400, 'invalid_params', 'id: a certificate id (64 hex, :<n> after)');
-    let at = viewNow();
+    let at = viewNow(services);
     if (req.query.at !== undefined) {
       at = Date.parse(String(req.query.at));
       if (Number.isNaN(at)) return bad(res, 400, 'invalid_params', 'at: a date, ISO 8601 (2026-12-04)');
@@ -90,7 +90,7 @@ export function registryRoutes(router: express.Router, services: AppServices): v
       const proof = await services.chain.client.proveTx(cert.txId);
       const tx = await services.chain.client.getTx(cert.txId);
       const validators = await services.chain.client.validatorsAt(Number(tx.height));
-      const now = viewNow();
+      const now = viewNow(services);
       res.type('application/json').send(
         json({
           kind: 'gongxin.registry.certificate-bundle/1',
@@ -136,7 +136,7 @@ export function registryRoutes(router: express.Router, services: AppServices): v
       const ent = state.enterprise(r.value.code);
       if (!ent || ent.life === 'pending')
         return sendError(res, 404, 'not_found', `uscc: no registered enterprise ${r.value.code}`);
-      const now = viewNow();
+      const now = viewNow(services);
       const proof = await services.chain.client.proveTx(ent.txId);
       res.type('application/vc+ld+json').send(
         json({

@@ -52,16 +52,26 @@ const zId = z
   .regex(/^[0-9a-f]{64}(:\d{1,4})?$/, 'an id is a tx id (64 hex), with :<n> after the first');
 const zLimit = z.number().int().min(1).max(100).default(20);
 const zInstant = z.union([
-  z.number().int().min(0).max(8_640_000_000_000_000),
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(8_640_000_000_000_000)
+    .transform((ms) => ({ ms, dayEnd: false })),
   z
     .string()
     .max(40)
     .refine((s) => !Number.isNaN(Date.parse(s)), 'a date is ISO 8601, e.g. 2026-12-04')
     // A bare date asks about that whole day (China time): its end, or now when that is today.
     .transform((s) =>
-      s.length === 10 ? Math.min(Date.parse(`${s}T23:59:59.999+08:00`), Date.now()) : Date.parse(s),
+      s.length === 10
+        ? { ms: Date.parse(`${s}T23:59:59.999+08:00`), dayEnd: true }
+        : { ms: Date.parse(s), dayEnd: false },
     ),
 ]);
+/** The instant a `zInstant` asks about, given now on the deployment clock. */
+const instantAt = (i: { ms: number; dayEnd: boolean }, now: number) =>
+  i.dayEnd ? Math.min(i.ms, now) : i.ms;
 /** A feed position: `<height>:<event index>` of the last change seen. */
 const zCursor = z.string().regex(/^\d{1,15}:\d{1,6}$/, 'a cursor is <height>:<index>');
 
@@ -164,7 +174,7 @@ export const appRouter = router({
       if (!ent) throw new TRPCError({ code: 'NOT_FOUND', message: `uscc: no enterprise ${input.uscc}` });
       const state = new PrefetchedState(ctx.services);
       await state.loadEnterprises([input.uscc]);
-      const now = viewNow();
+      const now = viewNow(ctx.services);
       const live = enterpriseAt(state, input.uscc, now);
       const [rep, list, fil, certs, nots, own] = await Promise.all([
         db.select().from(reports).where(eq(reports.uscc, input.uscc)).orderBy(asc(reports.year)),
@@ -333,8 +343,8 @@ export const appRouter = router({
         const cert = state.certificate(input.id);
         if (!cert) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no certificate ${input.id}` });
         await state.loadEnterprises([cert.holder]);
-        const now = viewNow();
-        const at = input.at ?? now;
+        const now = viewNow(ctx.services);
+        const at = input.at ? instantAt(input.at, now) : now;
         const [row] = await ctx.services.database.db
           .select()
           .from(certificates)
@@ -425,7 +435,7 @@ export const appRouter = router({
           .limit(500);
         const state = new PrefetchedState(ctx.services);
         await state.loadEnterprises([...new Set([row.uscc, ...candidates.map((c) => c.uscc)])]);
-        const now = viewNow();
+        const now = viewNow(ctx.services);
         const matches = rankCounterparties(toPost(row), candidates.map(toPost), {
           goodStanding: (u) => inGoodStanding(state, u, now),
           certificates: (u) => validCertificatesOf(state, u, now),

@@ -5,13 +5,13 @@
 // for enterprises nobody touches. It runs only in the leader process (the module's `start`): it walks the
 // active enterprises page by page from the read model, asks the contract's own view (`dueConsequences`
 // over the chain's state) whether anything is due, and sends `sweep` only for those, batched into txs.
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { type Account, createWallet, type Wallet } from '@gongxin/client';
 import { dueConsequences, ordersOf } from '@gongxin/contracts';
 import { MAX_ACTIONS } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { and, asc, eq, gt } from 'drizzle-orm';
-import { PrefetchedState, viewNow } from './chain-state';
+import { PrefetchedState } from './chain-state';
 import { enterprises } from './db/schema';
 import { demoParty, demoPartyAccounts } from './parties';
 
@@ -56,7 +56,7 @@ export class RegistryRuntime {
     const state = new PrefetchedState(this.services);
     const usccs = rows.map((r) => r.uscc);
     await state.loadEnterprises(usccs);
-    const now = (this.opts.now ?? viewNow)();
+    const now = (this.opts.now ?? clockOf(this.services))();
     const due = usccs.filter((u) => {
       const ent = state.enterprise(u);
       return ent?.life === 'active' && dueConsequences(ent, ordersOf(state, u), now).consequences.length > 0;
@@ -76,7 +76,7 @@ export class RegistryRuntime {
         }
       }
     const result = { checked: rows.length, due, sent, failed };
-    this.lastSweep = { ...result, at: Date.now() };
+    this.lastSweep = { ...result, at: now };
     if (sent > 0) this.services.logger.info({ sent }, 'registry deadlines recorded by sweep');
     return result;
   }

@@ -3,7 +3,7 @@
 // what happened to my account, what did I issue, how is this red packet doing — from live chain state
 // (balances, assets, freezes, attestations) and from the indexer's read models (history, packets).
 // Amounts leave as decimal strings of smallest units; times as ms since the epoch.
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { TRPCError } from '@trpc/server';
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
@@ -58,6 +58,7 @@ async function assetNames(
 
 type PacketRow = typeof packets.$inferSelect;
 
+/** `now`: the deployment clock's, which block times (and so the chain's expiry) follow. */
 function packetSummary(p: PacketRow, asset: { name: string; decimals: number } | undefined, now: number) {
   const expired = now >= p.expiresAt;
   return {
@@ -232,7 +233,7 @@ export const appRouter = router({
       const me = ctx.user?.address;
       const mine = me ? claims.find((c) => c.claimer === me) : undefined;
       return {
-        ...packetSummary(packet, names.get(packet.symbol), Date.now()),
+        ...packetSummary(packet, names.get(packet.symbol), clockOf(ctx.services)()),
         memo,
         claims: claims.map((c) => ({
           claimer: c.claimer,
@@ -270,7 +271,7 @@ export const appRouter = router({
         ...created.map((p) => p.symbol),
         ...claimed.map((c) => c.packet.symbol),
       ]);
-      const now = Date.now();
+      const now = clockOf(ctx.services)();
       return {
         created: created.map((p) => packetSummary(p, names.get(p.symbol), now)),
         claimed: claimed.map(({ packet, claim }) => ({

@@ -40,7 +40,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `clock`: the deployment clock (block times and the app's `services.clock`). Default the wall clock. */
+export async function startHarness(opts: { clock?: () => number } = {}): Promise<Harness> {
   const suite = getSuite('ed25519-sha256');
   const people = {
     alice: testAccount(suite, 1), // verified person: may issue
@@ -82,6 +83,7 @@ export async function startHarness(): Promise<Harness> {
       roles: [],
       name: 'Alice',
     },
+    ...(opts.clock && { clock: opts.clock }),
   });
   const issuer = h.testIssuer!;
 

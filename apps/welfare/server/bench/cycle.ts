@@ -179,7 +179,9 @@ export async function runCycleBench(opts: CycleBenchOptions): Promise<CycleBench
       const m = file?.members.find((x) => !x.deceased && x.until === undefined);
       return m && { household, idHash: m.idHash, account: m.account };
     };
-    const prepared: PreparedBatch[] = await prepareCycle(h.database, suite, area.code, period, recipientOf);
+    const prepared: PreparedBatch[] = await prepareCycle(h.database, suite, area.code, period, recipientOf, {
+      now: Date.now(),
+    });
     const computeMs = performance.now() - start;
     // The app's own batching: up to the contract's 1,000 payments, as many as fit one tx.
     const batchSize = Math.max(...prepared.map((b) => b.payments.length));

@@ -47,8 +47,10 @@ export async function prepareCycle(
   area: string,
   period: string,
   recipientOf: (household: string) => Promise<Recipient | undefined>,
-  batchSize = MAX_BATCH_PAYMENTS,
+  /** `now`: when the lists are made, on the deployment clock. */
+  opts: { now: number; batchSize?: number },
 ): Promise<PreparedBatch[]> {
+  const batchSize = opts.batchSize ?? MAX_BATCH_PAYMENTS;
   const db = database.db;
   const due = await db
     .select({ id: households.id, monthly: households.monthly })
@@ -91,7 +93,7 @@ export async function prepareCycle(
     const json: PaymentJson[] = chunk.map((p) => ({ ...p, amount: String(p.amount) }));
     await db
       .insert(preparedBatches)
-      .values({ root, area, period, payments: json, createdAt: Date.now() })
+      .values({ root, area, period, payments: json, createdAt: opts.now })
       .onConflictDoNothing();
     out.push({
       area,

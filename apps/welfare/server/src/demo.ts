@@ -3,7 +3,7 @@
 // since no event announces what genesis made; then three
 // households are taken through 受理 → 入户调查 → 初审 → 公示, one of them with a neighbour's objection in
 // the notice window. Idempotent: no household is opened again once its first member is enrolled.
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { ChainError, createWallet } from '@gongxin/client';
 import { type Area, approvedAmount, areaOf, genesisHouseholdId, householdOf } from '@gongxin/contracts';
 import type { Action } from '@gongxin/ledger';
@@ -97,7 +97,7 @@ export async function seedWelfareDemo(services: AppServices): Promise<number> {
   await send('mzj-admin', [
     w('setEnvelope', {
       area: DEMO_AREA.code,
-      period: periodAt((services.clock ?? Date.now)()),
+      period: periodAt(clockOf(services)()),
       count: 1_000,
       total: 100_000_000n,
     }),

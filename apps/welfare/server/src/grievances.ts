@@ -2,6 +2,7 @@
 // words stay on this server (grievance_texts, keyed by their SHA-256) and the action to sign carries only
 // the hash. Officers answer the same way. Views are restricted: the person who filed sees their own;
 // welfare case workers, reviewers and auditors see the queue of their areas; nobody else sees any.
+import { clockOf } from '@gongxin/app-kit';
 import { GRIEVANCE_CATEGORIES } from '@gongxin/contracts/events';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -61,7 +62,12 @@ export const grievancesRouter = router({
       const textHash = hashOf(input.text);
       await ctx.services.database.db
         .insert(grievanceTexts)
-        .values({ hash: textHash, body: input.text, author: ctx.user.address, createdAt: Date.now() })
+        .values({
+          hash: textHash,
+          body: input.text,
+          author: ctx.user.address,
+          createdAt: clockOf(ctx.services)(),
+        })
         .onConflictDoNothing();
       return {
         textHash,
@@ -93,7 +99,12 @@ export const grievancesRouter = router({
       const answerHash = hashOf(input.text);
       await db
         .insert(grievanceTexts)
-        .values({ hash: answerHash, body: input.text, author: ctx.user.address, createdAt: Date.now() })
+        .values({
+          hash: answerHash,
+          body: input.text,
+          author: ctx.user.address,
+          createdAt: clockOf(ctx.services)(),
+        })
         .onConflictDoNothing();
       return {
         answerHash,

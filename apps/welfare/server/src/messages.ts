@@ -1,6 +1,7 @@
 // The welfare app's inbox (src/inbox): officers and recipients write to each other. A welfare officer
 // (any staff role on chain) may write to anyone; anyone else signed in may write to a welfare officer,
 // or answer someone who has written to them. Each person sees only their own messages.
+import { clockOf } from '@gongxin/app-kit';
 import { ChainError } from '@gongxin/client';
 import { identityKeys } from '@gongxin/contracts';
 import { TRPCError } from '@trpc/server';
@@ -44,7 +45,7 @@ export const messagesRouter = router({
         code: 'FORBIDDEN',
         message: 'write to a welfare officer, or answer a message you were sent',
       });
-    return inbox(db, messages).send(me, input.to, input.body, input.topic ?? null, Date.now());
+    return inbox(db, messages).send(me, input.to, input.body, input.topic ?? null, clockOf(ctx.services)());
   }),
   list: protectedProcedure.input(inboxInputs.list).query(({ ctx, input }) =>
     inbox(ctx.services.database.db, messages).list(ctx.user.address, {
@@ -57,6 +58,10 @@ export const messagesRouter = router({
     unread: await inbox(ctx.services.database.db, messages).unread(ctx.user.address),
   })),
   markRead: protectedProcedure.input(inboxInputs.markRead).mutation(async ({ ctx, input }) => ({
-    marked: await inbox(ctx.services.database.db, messages).markRead(ctx.user.address, input.ids, Date.now()),
+    marked: await inbox(ctx.services.database.db, messages).markRead(
+      ctx.user.address,
+      input.ids,
+      clockOf(ctx.services)(),
+    ),
   })),
 });

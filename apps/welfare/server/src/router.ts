@@ -2,6 +2,7 @@
 // workflow are contract actions the officer signs in the browser keyring, so the server prepares what
 // needs the authority (keyed ID hashes, a cycle's payment lists with their Merkle roots) and never signs
 // for a person. Staff procedures are guarded by the passport roles welfare/<role>.
+import { clockOf } from '@gongxin/app-kit';
 import { ChainError } from '@gongxin/client';
 import { MAX_BATCH_PAYMENTS } from '@gongxin/contracts';
 import { WORKFLOW_STEPS } from '@gongxin/contracts/events';
@@ -163,8 +164,9 @@ export const appRouter = router({
         return plain(
           await publicNotice(ctx.services.database.db, fetchState, (did) => names.get(did), {
             ...(input.area && { area: input.area }),
-            // The chain's time (its newest block), which decides the standard in force.
-            now: (await client.latestBlocks(1).catch(() => []))[0]?.time ?? Date.now(),
+            // The chain's time (its newest block), which decides the standard in force; else the
+            // deployment clock, which block times follow.
+            now: (await client.latestBlocks(1).catch(() => []))[0]?.time ?? clockOf(ctx.services)(),
           }),
         );
       }),
@@ -325,7 +327,7 @@ export const appRouter = router({
           input.area,
           input.period,
           recipientOf,
-          input.batchSize,
+          { now: clockOf(ctx.services)(), batchSize: input.batchSize },
         );
         return plain(prepared).map((b) => ({
           root: b.root,

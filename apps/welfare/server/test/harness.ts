@@ -25,9 +25,15 @@ export type WelfareHarness = AppHarness<typeof appRouter, WelfareRuntime> & {
 };
 
 export async function startWelfareHarness(
-  opts: { database?: Database; seedDemo?: boolean; genesis?: Record<string, Value> } = {},
+  opts: {
+    database?: Database;
+    seedDemo?: boolean;
+    genesis?: Record<string, Value>;
+    /** Where the clock starts relative to the wall clock, e.g. days before it (a rehearsal). Default 0. */
+    offsetMs?: number;
+  } = {},
 ): Promise<WelfareHarness> {
-  let offset = 0;
+  let offset = opts.offsetMs ?? 0;
   const now = () => Date.now() + offset;
   const h = await startAppHarness(createWelfareApp({ seedDemo: opts.seedDemo ?? false }), {
     ...(opts.database && { database: opts.database }),

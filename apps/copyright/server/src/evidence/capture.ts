@@ -50,6 +50,11 @@ export interface CaptureOptions {
   publicOnly?: boolean;
   /** Which hosts `publicOnly` blocks, given the addresses they resolve to. Default: any private address. */
   blockHost?: (host: string, addresses: readonly string[]) => boolean;
+  /**
+   * The clock the capture's start and end are stated on: the deployment clock, so that they agree with
+   * the block time the root is anchored at. Default the wall clock.
+   */
+  now?: () => number;
 }
 
 const PRIVATE =
@@ -122,7 +127,8 @@ export class EvidenceCapturer {
     const url = captureUrl(rawUrl);
     const timeout = opts.timeoutMs ?? 30_000;
     const viewport = opts.viewport ?? { width: 1280, height: 800 };
-    const startedAt = new Date().toISOString();
+    const now = opts.now ?? Date.now;
+    const startedAt = new Date(now()).toISOString();
     const context = await this.browser.newContext({
       viewport,
       ignoreHTTPSErrors: true, // an infringer's bad certificate is itself evidence: recorded, not refused
@@ -200,7 +206,7 @@ export class EvidenceCapturer {
         response.securityDetails(),
       ]);
       const finalUrl = new URL(response.url());
-      const finishedAt = new Date().toISOString();
+      const finishedAt = new Date(now()).toISOString();
       const dns = await resolve(finalUrl.hostname);
       const tls = finalUrl.protocol === 'https:' ? await tlsChain(finalUrl, security, timeout) : null;
       const browserVersion = this.browser.version();

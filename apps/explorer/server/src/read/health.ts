@@ -15,7 +15,8 @@ export async function health(
   db: Db,
   client: ChainClient,
   runtime: ExplorerRuntime | undefined,
-  now = Date.now(),
+  /** The deployment clock's now: the windows are of block times, which follow it. */
+  now: number,
 ) {
   const info = await client.info();
   const [series, totals, perMinute, validators] = await Promise.all([

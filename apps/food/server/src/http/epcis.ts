@@ -24,12 +24,12 @@ function timeParam(value: unknown, name: string): number | undefined {
   return t;
 }
 
-function queryDocument(list: StoredEvent[]) {
+function queryDocument(list: StoredEvent[], now: number) {
   return {
     '@context': [EPCIS_CONTEXT],
     type: 'EPCISQueryDocument',
     schemaVersion: '2.0',
-    creationDate: new Date().toISOString(),
+    creationDate: new Date(now).toISOString(),
     epcisBody: {
       queryResults: {
         queryName: 'SimpleEventQuery',
@@ -87,7 +87,7 @@ export function epcisRoutes(router: express.Router, services: AppServices, runti
         const org = await orgOf(req);
         if (typeof req.body !== 'string')
           throw new BadRequest('send the CSV as text/csv', 415, 'unsupported_media_type');
-        const report = await runtime.capture(csvToDocument(req.body), { org, source: 'csv' });
+        const report = await runtime.capture(csvToDocument(req.body, runtime.now()), { org, source: 'csv' });
         res.status(202).location(`${base}capture/${report.captureId}`).json(report);
       } catch (error) {
         fail(res, error, 'csv');
@@ -154,7 +154,7 @@ export function epcisRoutes(router: express.Router, services: AppServices, runti
         next.searchParams.set('nextPageToken', pageToken(list.at(-1)!.row));
         res.set('Link', `<${next.pathname}${next.search}>; rel="next"`);
       }
-      res.type(LD_JSON).send(JSON.stringify(queryDocument(list)));
+      res.type(LD_JSON).send(JSON.stringify(queryDocument(list, runtime.now())));
     } catch (error) {
       fail(res, error, 'epcis');
     }

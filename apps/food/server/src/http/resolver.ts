@@ -113,7 +113,7 @@ export function resolverRoutes(
         epc: toDigitalLink(
           key.kind === 'sgtin' ? { kind: 'sgtin', gtin: key.gtin, serial: key.serial } : key,
         ),
-        time: Date.now(),
+        time: runtime.now(),
         ipHash: createHash('sha256')
           .update(`${services.suiteSecret}:${req.ip ?? ''}`)
           .digest('hex'),

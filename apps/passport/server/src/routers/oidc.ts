@@ -105,6 +105,7 @@ export const clientsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const [row] = await ctx.services.database.db
         .update(clients)
+        // The wall clock, as for the client's registration, tokens and sessions: nothing on chain.
         .set({ disabledAt: new Date() })
         .where(and(eq(clients.clientId, input.clientId), isNull(clients.disabledAt)))
         .returning();
