@@ -1,15 +1,26 @@
 // The consensus simulator's options (`npm run sim -- …` from the repository root), read apart from the
 // process handling in cli.ts so that tests read command lines in process.
-import { oneOf, readOptions, SEED_OPTIONS, type SeedOptions, seedOptions, UsageError } from './command-line';
-import type { ScenarioKind } from './scenario';
+import {
+  oneOf,
+  readOptions,
+  SEED_OPTIONS,
+  type SeedOptions,
+  seedOptions,
+  UsageError,
+  wholeNumber,
+} from './command-line';
+import { DEFAULT_BEHIND, type ScenarioKind } from './scenario';
 
 export interface CliOptions extends SeedOptions {
   validators: number[];
   realCrypto: boolean;
   ignoreLocks: boolean;
   noRegossip: boolean;
+  noSync: boolean;
   unequalPowers: boolean;
   scenario: ScenarioKind;
+  /** 'far-behind': blocks the others built while the cut-off validator was away. */
+  behind: number;
   driver: 'node' | 'sim';
 }
 
@@ -21,10 +32,12 @@ export const SCENARIOS: readonly ScenarioKind[] = [
   'stuck',
   'flapping',
   'reconfig',
+  'far-behind',
 ];
 
 export const USAGE = `usage: sim [--seeds N] [--from S] [--validators 4|7|both] [--seed S [--verbose]] [--real-crypto]
-           [--ignore-locks] [--no-regossip] [--unequal-powers] [--scenario K] [--driver node|sim] [--workers N]
+           [--ignore-locks] [--no-regossip] [--no-sync] [--unequal-powers] [--scenario K [--behind N]]
+           [--driver node|sim] [--workers N]
 
   --seeds N              how many seeds to run (default 100)
   --from S               first seed (default 0)
@@ -36,8 +49,11 @@ export const USAGE = `usage: sim [--seeds N] [--from S] [--validators 4|7|both] 
   --ignore-locks         honest nodes run with the machine's test-only ignoreLocks defect
   --no-regossip          re-gossip never fires (test-only defect: the ChainNode adapter drops what the
                          production policy plans; the simulator's driver skips its own)
+  --no-sync              block sync never asks (test-only defect: requests are dropped before they leave)
   --unequal-powers       draw voting powers 1–10 instead of equal ones
   --scenario K           ${SCENARIOS.join(' | ')} (default random)
+  --behind N             with --scenario far-behind: blocks the others built while the cut-off validator
+                         was away (default ${DEFAULT_BEHIND})
   --driver D             node (default): honest validators are the production ChainNode on simulated
                          storage, clock and network; sim: the simulator's own driver for every validator
   --workers N            processes to spread seeds over (default: the number of CPUs)
@@ -54,21 +70,32 @@ export function parse(argv: readonly string[]): CliOptions {
     'real-crypto': { type: 'boolean' },
     'ignore-locks': { type: 'boolean' },
     'no-regossip': { type: 'boolean' },
+    'no-sync': { type: 'boolean' },
     'unequal-powers': { type: 'boolean' },
     scenario: { type: 'string' },
+    behind: { type: 'string' },
     driver: { type: 'string' },
   });
-  return {
+  const scenario = oneOf('--scenario', v.scenario, SCENARIOS, 'random');
+  if (v.behind !== undefined && scenario !== 'far-behind')
+    throw new UsageError('--behind applies to --scenario far-behind only');
+  const options: CliOptions = {
     ...seedOptions(v),
     validators:
       v.validators === undefined || v.validators === 'both' ? [4, 7] : [validatorCount(v.validators)],
     realCrypto: v['real-crypto'] ?? false,
     ignoreLocks: v['ignore-locks'] ?? false,
     noRegossip: v['no-regossip'] ?? false,
+    noSync: v['no-sync'] ?? false,
     unequalPowers: v['unequal-powers'] ?? false,
-    scenario: oneOf('--scenario', v.scenario, SCENARIOS, 'random'),
+    scenario,
+    behind: wholeNumber('--behind', v.behind, DEFAULT_BEHIND, 1),
     driver: oneOf('--driver', v.driver, ['node', 'sim'], 'node'),
   };
+  // Without the cut-off validator the others must hold more than two thirds: at least three of four.
+  if (scenario === 'far-behind' && options.validators.some((n) => n < 4))
+    throw new UsageError('--scenario far-behind needs at least 4 validators');
+  return options;
 }
 
 function validatorCount(value: string): number {

@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type CliOptions, parse, USAGE } from './cli-options';
 import { runCommand } from './command-line';
+import { DEFAULT_BEHIND } from './scenario';
 import { configLabel, defaultByzantine, runSimulationAsync, type SimOptions } from './simulation';
 import { ConfigSummary, formatViolation, type SeedReport, toReport } from './summary';
 
@@ -17,8 +18,10 @@ function simOptions(o: CliOptions, validators: number, seed: number): SimOptions
     realCrypto: o.realCrypto,
     ignoreLocks: o.ignoreLocks,
     noRegossip: o.noRegossip,
+    noSync: o.noSync,
     unequalPowers: o.unequalPowers,
     scenario: o.scenario,
+    behind: o.behind,
     driver: o.driver,
   };
 }
@@ -31,8 +34,10 @@ function replayCommand(o: CliOptions, validators: number, seed: number): string 
     o.realCrypto ? '--real-crypto' : '',
     o.ignoreLocks ? '--ignore-locks' : '',
     o.noRegossip ? '--no-regossip' : '',
+    o.noSync ? '--no-sync' : '',
     o.unequalPowers ? '--unequal-powers' : '',
     o.scenario !== 'random' ? `--scenario ${o.scenario}` : '',
+    o.scenario === 'far-behind' && o.behind !== DEFAULT_BEHIND ? `--behind ${o.behind}` : '',
     o.driver !== 'node' ? `--driver ${o.driver}` : '',
     '--verbose',
   ];
@@ -98,9 +103,11 @@ class Pool {
       ...(o.realCrypto ? ['--real-crypto'] : []),
       ...(o.ignoreLocks ? ['--ignore-locks'] : []),
       ...(o.noRegossip ? ['--no-regossip'] : []),
+      ...(o.noSync ? ['--no-sync'] : []),
     ];
     if (o.unequalPowers) args.push('--unequal-powers');
     args.push('--scenario', o.scenario, '--driver', o.driver);
+    if (o.scenario === 'far-behind') args.push('--behind', String(o.behind));
     for (let i = 0; i < size; i++) this.children.push(fork(self, args, { execArgv: process.execArgv }));
   }
 
@@ -153,7 +160,10 @@ async function main(o: CliOptions): Promise<number> {
       : "every node runs the simulator's driver";
   const defect =
     (o.ignoreLocks ? ', honest nodes IGNORE LOCKS (test-only defect)' : '') +
-    (o.noRegossip ? ', nodes NEVER RE-GOSSIP (test-only defect)' : '');
+    (o.noRegossip ? ', nodes NEVER RE-GOSSIP (test-only defect)' : '') +
+    (o.noSync ? ', block sync NEVER ASKS (test-only defect)' : '');
+  const scenario =
+    o.scenario === 'far-behind' ? `far-behind (${o.behind.toLocaleString('en-US')} blocks)` : o.scenario;
 
   if (o.seed !== null) {
     let violations = 0;
@@ -181,7 +191,7 @@ async function main(o: CliOptions): Promise<number> {
   }
 
   console.log(
-    `Gongxin consensus simulator: seeds ${o.from}..${o.from + o.seeds - 1}, ${driver}, ${crypto}, scenario ${o.scenario}` +
+    `Gongxin consensus simulator: seeds ${o.from}..${o.from + o.seeds - 1}, ${driver}, ${crypto}, scenario ${scenario}` +
       `${o.unequalPowers ? ', unequal powers' : ''}${defect}, ${o.workers} worker(s)`,
   );
   const started = performance.now();

@@ -47,6 +47,7 @@ import {
   validatorsOf,
   verifyCertificate,
 } from '@gongxin/ledger';
+import type { HeldChain } from './history';
 import { count } from './network';
 import type { SimPeer, SyncEntry } from './peer';
 import type { Rng } from './prng';
@@ -83,7 +84,6 @@ interface Gossip {
   to: number[] | null;
 }
 
-const SYNC_BATCH = 20;
 const SYNC_RETRY_MS = 1000;
 
 export class SimNode implements SimPeer {
@@ -122,6 +122,13 @@ export class SimNode implements SimPeer {
 
   get name(): string {
     return `n${this.index}${this.byzantine ? '*' : ''}`;
+  }
+
+  adopt(chain: HeldChain): void {
+    if (this.up || this.durable.chain.length > 0) throw new Error(`${this.name} already holds a chain`);
+    this.durable.chain = chain.blocks.slice();
+    this.durable.state = new MemoryState(chain.state.entries);
+    this.durable.head = chain.state.head;
   }
 
   get height(): number {
@@ -489,6 +496,11 @@ export class SimNode implements SimPeer {
     this.syncUntil = now + SYNC_RETRY_MS;
     const peers = this.sim.nodes.filter((n) => n !== this);
     if (peers.length === 0) return;
+    if (this.sim.options.noSync) {
+      // Test-only defect: the request never leaves.
+      count(this.sim.faults, 'sync-suppressed');
+      return;
+    }
     const peer = this.rng.pick(peers);
     const from = this.durable.head.height + 1;
     count(this.sim.faults, 'sync-request');
@@ -501,14 +513,14 @@ export class SimNode implements SimPeer {
 
   receiveTx(): void {}
 
-  answerSync(to: SimPeer, from: number, requesterEpoch: number, limit = SYNC_BATCH): void {
+  answerSync(to: SimPeer, from: number, requesterEpoch: number, limit = this.sim.syncBatch): void {
     if (!this.up) return;
     if (this.lingering) {
       count(this.sim.faults, 'sync-withheld');
       return;
     }
     const entries: SyncEntry[] = this.durable.chain
-      .slice(from - 1, from - 1 + Math.min(limit, SYNC_BATCH))
+      .slice(from - 1, from - 1 + Math.min(limit, this.sim.syncBatch))
       .map((c) => ({
         block: encodeBlock(c.block),
         certificate: encodeCertificate(c.certificate),
@@ -560,7 +572,7 @@ export class SimNode implements SimPeer {
     if (applied === 0) return;
     count(this.sim.faults, 'sync-applied', applied);
     this.enterNextHeight();
-    if (entries.length === SYNC_BATCH) this.requestSync('more');
+    if (entries.length === this.sim.syncBatch) this.requestSync('more');
   }
 
   // ------------------------------------------------------------------------------------ sending

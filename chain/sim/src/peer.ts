@@ -1,6 +1,7 @@
 // What the simulation, the checker and the other nodes need of a simulated node, whichever drives it:
 // the simulator's own driver (SimNode: the machine alone, with byzantine behaviour) or the production
 // node (ReplicaNode: ChainNode on simulated storage, time and network).
+import type { HeldChain } from './history';
 import type { Committed } from './node';
 
 /** One committed block as a sync answer carries it (encoded, as on the wire). */
@@ -24,6 +25,8 @@ export interface SimPeer {
   readonly durable: { readonly chain: readonly Committed[] };
   readonly armed: boolean;
   describe(): string;
+  /** Before it first starts: hold a chain built before the run, as committed (see history.ts). */
+  adopt(chain: HeldChain): void;
   start(): void;
   crash(reason: string): void;
   /** Crash at the next moment it has something half done (see each driver). */

@@ -1,6 +1,7 @@
 // A run's scenario: who is byzantine and how, clocks, the network during and after the fault phase, and
 // the schedule of partitions and crashes. All of it is drawn from the seed (stream "scenario"), so a seed
 // names one exact run. Byzantine validators are chosen so their power stays below a third of the total.
+import { isQuorum } from '@gongxin/ledger';
 import type { LinkProfile } from './network';
 import { Rng } from './prng';
 
@@ -26,9 +27,11 @@ export interface SimOptions {
    * Targeted scenarios: 'random' (default) draws a general fault mix; 'fork-hunt' starves precommits and
    * prevotes with selective loss (to exercise lock safety); 'stuck' splits the validators into two
    * halves for ever, so that no side has two thirds (liveness must fail); 'crashy' crashes often;
-   * 'flapping' and 'reconfig' are named failure modes (see ScenarioKind).
+   * 'flapping', 'reconfig' and 'far-behind' are named failure modes (see ScenarioKind).
    */
   scenario?: ScenarioKind;
+  /** 'far-behind': how many blocks the others built while the cut-off validator was away (default 100,000). */
+  behind?: number;
   /** Test-only durability defect: a restarted node loses its last committed block. */
   loseLastCommitOnRestart?: boolean;
   /**
@@ -37,6 +40,12 @@ export interface SimOptions {
    * must notice.
    */
   noRegossip?: boolean;
+  /**
+   * Test-only driver defect: block sync never asks (ChainNode's adapter drops what BlockSync requests, the
+   * simulator's driver skips its requests), so a node that fell behind stays behind; the liveness checker
+   * must notice.
+   */
+  noSync?: boolean;
   /**
    * Who runs the honest validators: 'sim' (default) the simulator's own driver, 'node' the production
    * ChainNode on simulated storage, clock and network (byzantine ones always run the simulator's driver).
@@ -61,9 +70,23 @@ export interface SimOptions {
  *             the voting powers (a tx submitted while it is away), so that the others alone hold more than
  *             two thirds: it must catch up across the change, checking blocks after it against the new
  *             set (against the old one their certificates need not reach two thirds)
- * The last two are never drawn by 'random'.
+ *  far-behind one honest validator was cut off while the others built a long chain (`behind` blocks,
+ *             built before the run and stored on their disks); it stays cut off for part of the fault
+ *             phase, then must catch up through block sync across the whole history and join consensus
+ * The last three are never drawn by 'random'.
  */
-export type ScenarioKind = 'random' | 'mixed' | 'fork-hunt' | 'crashy' | 'stuck' | 'flapping' | 'reconfig';
+export type ScenarioKind =
+  | 'random'
+  | 'mixed'
+  | 'fork-hunt'
+  | 'crashy'
+  | 'stuck'
+  | 'flapping'
+  | 'reconfig'
+  | 'far-behind';
+
+/** 'far-behind': blocks the others built before the run, by default. */
+export const DEFAULT_BEHIND = 100_000;
 
 export interface PartitionPlan {
   at: number;
@@ -132,6 +155,12 @@ export interface Scenario {
   flapper: number | null;
   /** 'reconfig': when the change is submitted, the powers it sets, and who is cut off meanwhile. */
   reconfig: { at: number; powers: number[]; isolated: number } | null;
+  /**
+   * 'far-behind': the cut-off validator, the length of the history the others built before the run, how
+   * much of it the cut-off validator holds (a prefix), and when its links come back (within the fault
+   * phase; cut off from the start until then).
+   */
+  farBehind: { node: number; blocks: number; prefix: number; healAt: number } | null;
 }
 
 export function defaultByzantine(n: number): number {
@@ -162,7 +191,9 @@ export function drawScenario(options: SimOptions): Scenario {
   const startAt = Array.from({ length: n }, () => rng.int(500));
   const faultPhaseMs =
     options.faultPhaseMs ??
-    (kind === 'fork-hunt' || kind === 'reconfig' ? rng.range(10_000, 20_000) : rng.range(6_000, 14_000));
+    (kind === 'fork-hunt' || kind === 'reconfig' || kind === 'far-behind'
+      ? rng.range(10_000, 20_000)
+      : rng.range(6_000, 14_000));
 
   // How hard this seed's fault phase is: scales loss, long tails, partitions and crashes, so that the
   // seeds range from nearly calm runs (many heights) to heavy ones (many rounds, few heights).
@@ -189,7 +220,7 @@ export function drawScenario(options: SimOptions): Scenario {
   const crashes: CrashPlan[] = [];
   const classDrop: Record<string, number> = {};
   let permanentSplit: [number[], number[]] | null = null;
-  const named = kind === 'flapping' || kind === 'reconfig';
+  const named = kind === 'flapping' || kind === 'reconfig' || kind === 'far-behind';
   const partitionCount =
     kind === 'crashy' || kind === 'fork-hunt' || named ? 0 : Math.round(rng.int(5) * intensity);
   for (let i = 0; i < partitionCount; i++) {
@@ -288,6 +319,46 @@ export function drawScenario(options: SimOptions): Scenario {
       isolated,
     };
   }
+  let farBehind: Scenario['farBehind'] = null;
+  if (kind === 'far-behind') {
+    // The others must have decided the history without it: more than two thirds of the power.
+    const total = powers.reduce((a, b) => a + b, 0);
+    const candidates = honest.filter((i) => isQuorum(total - powers[i]!, total));
+    if (candidates.length === 0)
+      throw new Error(
+        'the far-behind scenario needs an honest validator without which the others hold more than two thirds',
+      );
+    const node = rng.pick(candidates);
+    const blocks = options.behind ?? DEFAULT_BEHIND;
+    if (!Number.isSafeInteger(blocks) || blocks < 1) throw new Error('behind must be a whole number ≥ 1');
+    farBehind = {
+      node,
+      blocks,
+      prefix: Math.min(blocks - 1, rng.int(4)),
+      healAt: Math.round(faultPhaseMs * (0.3 + 0.4 * rng.float())),
+    };
+    // Keep loss moderate: the others must go on deciding, and the catch-up starts in the fault phase.
+    // Without the cut-off validator the others need a byzantine validator's votes to decide (as in
+    // 'reconfig'): the byzantine validators seldom equivocate here, or the others would seldom decide.
+    faultNetwork.drop = Math.min(faultNetwork.drop, 0.1);
+    behaviour.doublePropose = rng.float() * 0.2;
+    behaviour.doubleVote = rng.float() * 0.2;
+    behaviour.amnesia = false;
+    // A few crashes among the others during the fault phase, and maybe one of the cut-off validator
+    // while it catches up (a multi-block commit in flight).
+    for (let i = Math.round(rng.int(3) * intensity); i > 0; i--)
+      crashes.push({
+        at: rng.int(faultPhaseMs),
+        node: rng.pick(everyoneBut(node)),
+        downMs: rng.range(100, 3000),
+        midBatch: rng.chance(0.5),
+      });
+    if (rng.chance(0.5)) {
+      const at = farBehind.healAt + rng.range(300, 3000);
+      if (at < faultPhaseMs)
+        crashes.push({ at, node, downMs: rng.range(100, 2000), midBatch: rng.chance(0.5) });
+    }
+  }
   return {
     kind,
     intensity,
@@ -310,6 +381,7 @@ export function drawScenario(options: SimOptions): Scenario {
     blindPrevoteDrop,
     flapper,
     reconfig,
+    farBehind,
   };
 }
 

@@ -11,9 +11,11 @@
 import type { ConsensusMessage, Timeouts } from '@gongxin/consensus';
 import { blockHash, genesisHash, nonceOf, toHex } from '@gongxin/ledger';
 import { signedTx } from '@gongxin/ledger/testing';
+import { defaultPeerLimits } from '@gongxin/node';
 import { Checker, type ViolationKind } from './checker';
 import { simSuite } from './crypto';
-import { count, type FaultCounts, Network } from './network';
+import { buildHistory, type History, heldChain } from './history';
+import { count, type FaultCounts, type LinkProfile, Network } from './network';
 import { SimNode } from './node';
 import type { SimPeer } from './peer';
 import { fnv1a, Rng } from './prng';
@@ -53,6 +55,57 @@ export interface SimResult {
   simTimeMs: number;
   events: number;
   livenessMet: boolean;
+  /** 'far-behind': how the cut-off validator caught up (null in other scenarios). */
+  catchUp: CatchUpReport | null;
+}
+
+/** 'far-behind': what the cut-off validator's catch-up took. Wall times are for reports only. */
+export interface CatchUpReport {
+  node: number;
+  /** Blocks of the history the others held, and how many of them the cut-off validator held. */
+  history: number;
+  prefix: number;
+  /**
+   * Blocks it gained through sync from its links' return until it caught up (or until the end): its head
+   * then less its head when its links came back (counting blocks whose write landed at a crash unannounced).
+   */
+  synced: number;
+  /** Its head when it caught up (the others' highest head then); null if it never did. */
+  caughtUpHeight: number | null;
+  /** From its links' return until it caught up: simulated and wall time (ms); null if it never did. */
+  simMs: number | null;
+  wallMs: number | null;
+  /** The first height it decided through consensus after the catch-up; null if none. */
+  joinedHeight: number | null;
+  /** Wall time the history took to build before the run (ms). */
+  historyWallMs: number;
+}
+
+/** Blocks per sync answer: production's for a long catch-up ('far-behind'), else fewer (short chains). */
+export const SHORT_SYNC_BATCH = 20;
+
+/**
+ * 'far-behind': simulated time the catch-up may take after the fault phase, on top of the usual liveness
+ * window. BlockSync keeps one request out at a time, so a catch-up of `blocks` takes ⌈blocks / batch⌉
+ * answers one after another. Each costs at most a round trip at the calm network's worst delay without
+ * tail (2 × (min delay + jitter)), plus the expected tail (2 × tail chance × longest tail), plus the time
+ * lost to loss: a request or its answer is lost with p = 1 − (1 − drop)², which costs a sync timeout,
+ * p / (1 − p) times per answer on average; twice that is allowed. Heights the others decide meanwhile are
+ * few (about one per second against a hundred blocks per answer) and fit in the usual window.
+ */
+export function catchUpAllowanceMs(
+  blocks: number,
+  batch: number,
+  calm: LinkProfile,
+  syncTimeoutMs: number,
+): number {
+  const answers = Math.ceil(blocks / batch);
+  const lost = 1 - (1 - calm.drop) ** 2;
+  const perAnswer =
+    2 * (calm.minDelayMs + calm.jitterMs) +
+    2 * calm.tailChance * calm.tailMaxMs +
+    (2 * lost * syncTimeoutMs) / (1 - lost);
+  return Math.ceil(answers * perAnswer);
 }
 
 export const SIM_TIMEOUTS: Timeouts = { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 };
@@ -83,8 +136,12 @@ export class Simulation {
   /** ChainNode only: with no txs, a height starts after this long anyway. */
   readonly emptyBlockMs = 500;
   readonly driver: 'sim' | 'node';
-  /** Simulated time 0 on the nodes' clocks (before skew). */
-  readonly clockBase = GENESIS_TIME + 10_000;
+  /** Simulated time 0 on the nodes' clocks (before skew): after genesis, or after the history built before the run. */
+  readonly clockBase: number;
+  /** Blocks per sync answer. */
+  readonly syncBatch: number;
+  /** 'far-behind': the chain the others built before the run. */
+  readonly history: History | null = null;
   readonly genesisHash: Uint8Array;
   readonly config: string;
   stopped = false;
@@ -99,6 +156,10 @@ export class Simulation {
   private readonly temporary = new Set<number>();
   /** Heights whose first honest committer the fork-hunt adversary already considered isolating. */
   private readonly isolatedHeights = new Set<number>();
+  /** 'far-behind': the catch-up as it happens (times of the links' return, simulated and wall). */
+  private catchUp:
+    | (CatchUpReport & { healedAt: number | null; healedWall: number; healedHeight: number })
+    | null = null;
 
   constructor(readonly options: SimOptions) {
     this.rng = new Rng(options.seed, 0x0de1);
@@ -136,7 +197,47 @@ export class Simulation {
     });
     this.checker = new Checker(this);
     this.livenessHeights = options.livenessHeights ?? 3;
-    this.livenessWindowMs = options.livenessWindowMs ?? 60_000;
+    const far = this.scenario.farBehind;
+    this.syncBatch = far ? defaultPeerLimits.syncBatchBlocks : SHORT_SYNC_BATCH;
+    this.livenessWindowMs =
+      options.livenessWindowMs ??
+      60_000 +
+        (far
+          ? catchUpAllowanceMs(
+              far.blocks,
+              this.syncBatch,
+              this.scenario.calmNetwork,
+              defaultPeerLimits.syncTimeoutMs,
+            )
+          : 0);
+    this.clockBase = GENESIS_TIME + 10_000;
+    if (far) {
+      // The chain the others built while the cut-off validator was away, on every disk but its own,
+      // which holds a prefix. The run's clocks start after its last block.
+      const history = buildHistory(this.world, this.rng.fork('history'), {
+        blocks: far.blocks,
+        absent: far.node,
+        prefix: far.prefix,
+      });
+      this.history = history;
+      this.clockBase = history.lastTime + 10_000;
+      for (const node of this.nodes)
+        node.adopt(heldChain(history, node.index === far.node ? 'prefix' : 'all'));
+      this.catchUp = {
+        node: far.node,
+        history: far.blocks,
+        prefix: far.prefix,
+        synced: 0,
+        caughtUpHeight: null,
+        simMs: null,
+        wallMs: null,
+        joinedHeight: null,
+        historyWallMs: history.wallMs,
+        healedAt: null,
+        healedWall: 0,
+        healedHeight: 0,
+      };
+    }
   }
 
   validatorIndex(key: Uint8Array): number | undefined {
@@ -185,7 +286,11 @@ export class Simulation {
         (this.options.noRegossip ? ' NO-REGOSSIP' : '') +
         (this.driver === 'node' ? ' DRIVER=ChainNode' : '') +
         ` profile=${s.kind} intensity=${s.intensity.toFixed(2)}` +
-        (s.flapper !== null ? ` flapper=n${s.flapper}` : ''),
+        (s.flapper !== null ? ` flapper=n${s.flapper}` : '') +
+        (s.farBehind
+          ? ` far-behind=n${s.farBehind.node} history=${s.farBehind.blocks} prefix=${s.farBehind.prefix}`
+          : '') +
+        (this.options.noSync ? ' NO-SYNC' : ''),
     );
     for (const [i, node] of this.nodes.entries()) scheduler.at(s.startAt[i]!, () => node.start());
     count(this.faults, 'clock-skew', s.skews.filter((k) => k !== 0).length);
@@ -199,6 +304,29 @@ export class Simulation {
       this.log(`PARTITION for ever ${a.join(',')} | ${b.join(',')}`);
     }
     const temporary = this.temporary;
+    const far = s.farBehind;
+    if (far) {
+      // Cut off since before the run; its links come back within the fault phase.
+      const others = this.nodes.filter((n) => n.index !== far.node).map((n) => n.index);
+      const ids = [network.cut([far.node], others), network.cut(others, [far.node])];
+      for (const id of ids) temporary.add(id);
+      count(this.faults, 'partition');
+      this.log(
+        `PARTITION n${far.node} <-/-> ${others.join(',')} (far behind: holds ${far.prefix} of ${far.blocks} blocks) ` +
+          `for ${far.healAt}ms`,
+      );
+      scheduler.at(far.healAt, () => {
+        if (!ids.some((id) => temporary.has(id))) return;
+        for (const id of ids) {
+          network.heal(id);
+          temporary.delete(id);
+        }
+        this.log(
+          `HEAL n${far.node}: it is ${this.nodes[far.node]!.height} high, the others up to ${this.othersHeight()}`,
+        );
+        this.catchUpStarted();
+      });
+    }
     for (const p of s.partitions) {
       scheduler.at(p.at, () => {
         if (this.phase !== 'faults') return;
@@ -273,6 +401,7 @@ export class Simulation {
     this.phase = 'liveness';
     for (const id of temporary) this.network.heal(id);
     temporary.clear();
+    this.catchUpStarted();
     this.network.profile = this.scenario.calmNetwork;
     this.network.classDrop = {};
     this.network.targetedDrop = null;
@@ -292,8 +421,49 @@ export class Simulation {
     return this.nodes.filter((n) => !n.byzantine);
   }
 
+  /** 'far-behind': the cut-off validator's links are back; the catch-up starts. */
+  private catchUpStarted(): void {
+    const c = this.catchUp;
+    if (!c || c.healedAt !== null) return;
+    c.healedAt = this.scheduler.now;
+    c.healedWall = performance.now();
+    c.healedHeight = this.nodes[c.node]!.height;
+  }
+
+  /** The highest head among the honest validators other than the far-behind one. */
+  private othersHeight(): number {
+    const far = this.scenario.farBehind?.node;
+    return Math.max(
+      0,
+      ...this.honest()
+        .filter((n) => n.index !== far)
+        .map((n) => n.height),
+    );
+  }
+
+  /** 'far-behind': the cut-off validator committed; has it caught up, has it joined consensus? */
+  private trackCatchUp(node: SimPeer, via: string): void {
+    const c = this.catchUp;
+    if (!c || node.index !== c.node || c.healedAt === null) return;
+    if (c.caughtUpHeight === null) {
+      c.synced = node.height - c.healedHeight;
+      const others = this.othersHeight();
+      if (node.height >= others) {
+        c.caughtUpHeight = node.height;
+        c.simMs = this.scheduler.now - c.healedAt;
+        c.wallMs = performance.now() - c.healedWall;
+        this.log(`CAUGHT UP ${node.name} at ${node.height}: ${c.synced} blocks synced in ${c.simMs}ms`);
+      }
+    }
+    if (via === 'consensus' && c.caughtUpHeight !== null && c.joinedHeight === null) {
+      c.joinedHeight = node.height;
+      this.log(`JOINED ${node.name} decides ${node.height} through consensus`);
+    }
+  }
+
   /** A node committed: the fork-hunt adversary may now cut it off before the others learn of it. */
   onCommitted(node: SimPeer, via: string): void {
+    this.trackCatchUp(node, via);
     const p = this.scenario.isolateCommitter;
     if (p === 0 || via !== 'consensus' || node.byzantine || this.phase !== 'faults') return;
     const height = node.height;
@@ -319,7 +489,9 @@ export class Simulation {
   onHonestCommit(): void {
     if (this.phase !== 'liveness' || this.livenessMet) return;
     const target = this.healHeight + this.livenessHeights;
-    if (this.honest().every((n) => n.height >= target)) {
+    // A far-behind validator must also have joined consensus, not only synced past the target.
+    const joined = this.catchUp === null || this.catchUp.joinedHeight !== null;
+    if (joined && this.honest().every((n) => n.height >= target)) {
       this.livenessMet = true;
       this.log(`LIVENESS OK: every honest node reached ${target}`);
       this.stopped = true;
@@ -335,7 +507,19 @@ export class Simulation {
         this.honest()
           .map((n) => `${n.name}=h${n.height}/r${n.round}`)
           .join(' ') +
-        `; all had to reach ${target}. ${this.nodes.map((n) => n.describe()).join('; ')}`,
+        `; all had to reach ${target}` +
+        (this.catchUp ? `; far-behind ${this.describeCatchUp(this.catchUp)}` : '') +
+        `. ${this.nodes.map((n) => n.describe()).join('; ')}`,
+    );
+  }
+
+  private describeCatchUp(c: CatchUpReport): string {
+    const node = this.nodes[c.node]!;
+    if (c.caughtUpHeight === null)
+      return `n${c.node} never caught up (at ${node.height}, the others up to ${this.othersHeight()}, ${c.synced} blocks synced)`;
+    return (
+      `n${c.node} caught up at ${c.caughtUpHeight} (${c.synced} blocks synced) and ` +
+      (c.joinedHeight === null ? 'never decided a height through consensus' : `joined at ${c.joinedHeight}`)
     );
   }
 
@@ -392,6 +576,19 @@ export class Simulation {
       simTimeMs: this.scheduler.now,
       events: this.scheduler.processed,
       livenessMet: this.livenessMet,
+      catchUp: this.catchUp
+        ? {
+            node: this.catchUp.node,
+            history: this.catchUp.history,
+            prefix: this.catchUp.prefix,
+            synced: this.catchUp.synced,
+            caughtUpHeight: this.catchUp.caughtUpHeight,
+            simMs: this.catchUp.simMs,
+            wallMs: this.catchUp.wallMs,
+            joinedHeight: this.catchUp.joinedHeight,
+            historyWallMs: this.catchUp.historyWallMs,
+          }
+        : null,
     };
   }
 }

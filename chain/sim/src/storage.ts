@@ -27,6 +27,7 @@ import {
   type NodeStorage,
   type StoredBlock,
 } from '@gongxin/node';
+import type { HeldChain } from './history';
 import type { Committed } from './node';
 import type { Rng } from './prng';
 
@@ -50,6 +51,19 @@ export class Disk {
 
   get height(): number {
     return this.blocks.length === 0 ? 0 : this.blocks[this.blocks.length - 1]!.height;
+  }
+
+  /**
+   * Hold a chain built before the run (the 'far-behind' history) as if it had been committed here: its
+   * genesis, its blocks (shared with other disks, never modified: this disk's list is its own) and the
+   * state they end in. Only before the node first starts.
+   */
+  adopt(chain: HeldChain): void {
+    if (this.genesis || this.blocks.length > 0) throw new Error('this disk already holds a chain');
+    const g = chain.genesis;
+    this.genesis = { hash: g.blockHash, time: g.time, stateRoot: g.stateRoot };
+    this.blocks = chain.blocks.slice();
+    for (const [key, value] of chain.state.entries) this.state.entries.set(key, value);
   }
 }
 

@@ -1,6 +1,6 @@
 // Aggregating run results per configuration, and printing them. Shared by the CLI and the tests.
 import type { FaultCounts } from './network';
-import type { SimResult, Violation } from './simulation';
+import type { CatchUpReport, SimResult, Violation } from './simulation';
 
 /** What a worker sends back for one seed (a SimResult without the bulky parts of passing runs). */
 export interface SeedReport {
@@ -13,6 +13,8 @@ export interface SeedReport {
   traceHash: string;
   events: number;
   simTimeMs: number;
+  /** 'far-behind': the cut-off validator's catch-up. */
+  catchUp: CatchUpReport | null;
 }
 
 export function toReport(r: SimResult): SeedReport {
@@ -26,6 +28,7 @@ export function toReport(r: SimResult): SeedReport {
     traceHash: r.traceHash,
     events: r.events,
     simTimeMs: r.simTimeMs,
+    catchUp: r.catchUp,
   };
 }
 
@@ -40,7 +43,14 @@ const REACTIONS = new Set([
   'regossip-suppressed',
   'tx-submitted',
   'tx-refused',
+  'sync-suppressed',
 ]);
+
+/** Seeds listed one by one in the catch-up lines, at most. */
+const CATCH_UP_LINES = 10;
+
+const thousands = (n: number) => n.toLocaleString('en-US');
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export class ConfigSummary {
   seeds = 0;
@@ -53,6 +63,8 @@ export class ConfigSummary {
   simTimeMs = 0;
   readonly faults: FaultCounts = {};
   readonly violations: Violation[] = [];
+  /** 'far-behind': each seed's catch-up, by seed. */
+  readonly catchUps: { seed: number; report: CatchUpReport }[] = [];
   elapsedMs = 0;
 
   constructor(readonly config: string) {}
@@ -68,6 +80,52 @@ export class ConfigSummary {
     this.simTimeMs += r.simTimeMs;
     for (const [kind, n] of Object.entries(r.faults)) this.faults[kind] = (this.faults[kind] ?? 0) + n;
     this.violations.push(...r.violations);
+    if (r.catchUp) this.catchUps.push({ seed: r.seed, report: r.catchUp });
+  }
+
+  /**
+   * 'far-behind': how the cut-off validators caught up, one line per seed (or a digest for many seeds):
+   * blocks synced, simulated and wall time from the links' return until caught up, the height where it
+   * first decided through consensus.
+   */
+  catchUpLines(): string[] {
+    const list = this.catchUps;
+    if (list.length === 0) return [];
+    const sizes = [...new Set(list.map((c) => c.report.history))];
+    const built = list.reduce((a, c) => a + c.report.historyWallMs, 0) / list.length;
+    const lines = [
+      `  far behind       history of ${sizes.map(thousands).join(' / ')} blocks built before each run ` +
+        `(${seconds(built)} wall on average)`,
+    ];
+    if (list.length <= CATCH_UP_LINES) {
+      for (const { seed, report: c } of list) {
+        lines.push(
+          c.caughtUpHeight === null || c.simMs === null || c.wallMs === null
+            ? `    seed ${seed}: n${c.node} NEVER caught up (${thousands(c.synced)} blocks synced)`
+            : `    seed ${seed}: n${c.node} caught up ${thousands(c.synced)} blocks in ${seconds(c.simMs)} simulated, ` +
+                `${seconds(c.wallMs)} wall; ` +
+                (c.joinedHeight === null
+                  ? 'never decided through consensus'
+                  : `joined consensus at ${thousands(c.joinedHeight)}`),
+        );
+      }
+      return lines;
+    }
+    const done = list.filter((c) => c.report.simMs !== null && c.report.wallMs !== null).map((c) => c.report);
+    const joined = done.filter((c) => c.joinedHeight !== null).length;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const sim = done.map((c) => c.simMs!);
+    const wall = done.map((c) => c.wallMs!);
+    const synced = done.map((c) => c.synced);
+    lines.push(
+      `    caught up in ${done.length} of ${list.length} seeds, joined consensus in ${joined}` +
+        (done.length === 0
+          ? ''
+          : `: ${thousands(Math.min(...synced))}–${thousands(Math.max(...synced))} blocks synced, ` +
+            `${seconds(mean(sim))} simulated on average (max ${seconds(Math.max(...sim))}), ` +
+            `${seconds(mean(wall))} wall (max ${seconds(Math.max(...wall))})`),
+    );
+    return lines;
   }
 
   /** Violations grouped by kind, with their seeds in order. */
@@ -111,6 +169,7 @@ export class ConfigSummary {
       '  reactions',
       counters.filter(([k]) => REACTIONS.has(k)),
     );
+    lines.push(...this.catchUpLines());
     const bySeed = this.violationSeeds();
     const kinds = Object.keys(bySeed);
     lines.push(`  violations       ${this.violations.length}${kinds.length ? '' : ' (none)'}`);

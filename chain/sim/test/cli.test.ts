@@ -21,8 +21,10 @@ describe('options', () => {
       realCrypto: false,
       ignoreLocks: false,
       noRegossip: false,
+      noSync: false,
       unequalPowers: false,
       scenario: 'random',
+      behind: 100_000,
       driver: 'node',
       workers: Math.max(1, availableParallelism()),
     });
@@ -42,6 +44,7 @@ describe('options', () => {
         '--real-crypto',
         '--ignore-locks',
         '--no-regossip',
+        '--no-sync',
         '--unequal-powers',
         '--scenario',
         'fork-hunt',
@@ -58,13 +61,18 @@ describe('options', () => {
       realCrypto: true,
       ignoreLocks: true,
       noRegossip: true,
+      noSync: true,
       unequalPowers: true,
       scenario: 'fork-hunt',
+      behind: 100_000,
       driver: 'sim',
       workers: 3,
     });
     expect(parse(['--validators', 'both', '--seed', '0']).validators).toEqual([4, 7]);
     expect(parse(['--validators', '10']).validators).toEqual([10]);
+    const far = parse(['--scenario', 'far-behind', '--behind', '2000', '--no-sync']);
+    expect([far.scenario, far.behind, far.noSync]).toEqual(['far-behind', 2000, true]);
+    expect(parse(['--scenario=far-behind']).behind).toBe(100_000);
   });
 
   it('refuses bad numbers, saying which option and what it needs', () => {
@@ -81,7 +89,17 @@ describe('options', () => {
     expect(refused('--validators', '0')).toMatch(/^--validators is 4, 7, both or/);
     expect(refused('--validators', 'all')).toMatch(/^--validators is 4, 7, both or/);
     expect(refused('--scenario', 'chaos')).toBe(
-      '--scenario is one of random, mixed, fork-hunt, crashy, stuck, flapping, reconfig, not "chaos"',
+      '--scenario is one of random, mixed, fork-hunt, crashy, stuck, flapping, reconfig, far-behind, not "chaos"',
+    );
+    expect(refused('--behind', '2000')).toBe('--behind applies to --scenario far-behind only');
+    expect(refused('--scenario', 'reconfig', '--behind', '2000')).toBe(
+      '--behind applies to --scenario far-behind only',
+    );
+    expect(refused('--scenario', 'far-behind', '--behind', '0')).toBe(
+      '--behind needs a whole number ≥ 1, not "0"',
+    );
+    expect(refused('--scenario', 'far-behind', '--validators', '3')).toBe(
+      '--scenario far-behind needs at least 4 validators',
     );
     expect(refused('--driver', 'chain')).toBe('--driver is one of node, sim, not "chain"');
     expect(refused('--bogus')).toBe('unknown option --bogus');
@@ -116,6 +134,24 @@ describe('cli', () => {
     expect(stuck.code).toBe(1);
     expect(stuck.out).toContain('liveness: seeds 0, 1');
     expect(stuck.out).toContain('replay: npm run sim -- --seed 0 --validators 4 --scenario stuck --verbose');
+  });
+
+  it('reports the far-behind catch-up, and replays a far-behind seed with its history length', () => {
+    const far = ['--seeds', '1', '--validators', '4', '--scenario', 'far-behind', '--behind', '500'];
+    const ok = sim(...far, '--workers', '1');
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toContain('scenario far-behind (500 blocks)');
+    expect(ok.out).toMatch(/far behind +history of 500 blocks built before each run/);
+    expect(ok.out).toMatch(
+      /seed 0: n\d caught up [\d,]+ blocks in [\d.]+ s simulated, [\d.]+ s wall; joined consensus at [\d,]+/,
+    );
+    const broken = sim(...far, '--no-sync', '--workers', '1');
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain('liveness: seeds 0');
+    expect(broken.out).toMatch(/seed 0: n\d NEVER caught up/);
+    expect(broken.out).toContain(
+      'replay: npm run sim -- --seed 0 --validators 4 --no-sync --scenario far-behind --behind 500 --verbose',
+    );
   });
 
   it('refuses a bad command line with its reason, the usage and exit code 2; --help prints the usage', () => {
