@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { perMinute } from './curve';
+import { newestIntervalsFirst, perMinute } from './curve';
 
 const at = (s: number) => Date.UTC(2026, 11, 6, 6, 0, s);
 
@@ -29,6 +29,23 @@ describe('a plant’s readings per minute', () => {
     expect(minutes.map(([m, x]) => [m, x.power])).toEqual([
       [at(0), 100_000],
       [at(60), 110_000 - 50],
+    ]);
+  });
+});
+
+describe('a plant’s intervals for its table', () => {
+  it('lists the newest first, the meters in one order within an interval', () => {
+    const rows = [
+      { start: 900, meter: 'p-m1' },
+      { start: 1800, meter: 'p-m2' },
+      { start: 900, meter: 'p-m2' },
+      { start: 1800, meter: 'p-m1' },
+    ];
+    expect(newestIntervalsFirst(rows).map((r) => `${r.start} ${r.meter}`)).toEqual([
+      '1800 p-m1',
+      '1800 p-m2',
+      '900 p-m1',
+      '900 p-m2',
     ]);
   });
 });

@@ -51,3 +51,8 @@ export function perMinute(points: readonly Reading[]): [number, Minute][] {
       return [m, { power, irradiance: x.irradiance / x.n, temperature: x.temperature / x.n }];
     });
 }
+
+/** A plant's 15-minute intervals for its table: newest first, its meters in one order within each interval. */
+export function newestIntervalsFirst<T extends { start: number; meter: string }>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => b.start - a.start || (a.meter < b.meter ? -1 : a.meter > b.meter ? 1 : 0));
+}
