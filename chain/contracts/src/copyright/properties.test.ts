@@ -224,7 +224,10 @@ describe('copyright invariants under random actions', () => {
           }
         }
       }),
-      { numRuns: 40 },
+      // A fixed seed: the count below asks that every kind of action succeeded often enough for the
+      // invariants to have been tried on it, and with a fresh seed each run that count is itself a draw
+      // (one run in CI saw exactly 5 purchases). Another seed explores further: FC_SEED=<n>.
+      { numRuns: 40, seed: Number(process.env.FC_SEED ?? 20_261_206) },
     );
     for (const name of ['registerWork', 'grantLicence', 'transferRights', 'list', 'purchase', 'pledge'])
       expect(succeeded.get(name) ?? 0, name).toBeGreaterThan(5);
