@@ -1,6 +1,6 @@
 // What the solar app keeps per mount: the registered meters' keys for the ingest decoder, the anchor
 // outbox with the ingester's service key, and the interval aggregation. Built once by the module's setup.
-import { type AppServices, createOutbox, type Outbox } from '@gongxin/app-kit';
+import { type AppServices, clockOf, createOutbox, type Outbox } from '@gongxin/app-kit';
 import type { Account } from '@gongxin/client';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { Aggregator } from './aggregate';
@@ -20,7 +20,7 @@ export class SolarRuntime {
 
   constructor(readonly services: AppServices) {
     this.keys = new MeterKeys(services.database);
-    this.now = services.clock ?? Date.now;
+    this.now = clockOf(services);
     const signers = new Map<string, Account>();
     const own = services.chain.serviceSigner;
     if (own) signers.set(own.address, own);
