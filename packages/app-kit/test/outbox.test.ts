@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { accountFromPrivateKey, createChainClient } from '@gongxin/client';
 import { openDatabase } from '@gongxin/db';
@@ -166,12 +167,20 @@ describe('anchor outbox', () => {
       const client = createChainClient({ url: chain.url });
       const account = accountFromPrivateKey(chain.suite, chain.account(1).privateKey);
       const settled: SettledRecord[] = [];
+      // What an operator sees at the default level: no line per tx that went well, one per tx refused.
+      const logged: { level: number; msg: string; ok?: boolean }[] = [];
+      const destination = new Writable({
+        write(chunk, _encoding, done) {
+          for (const line of String(chunk).split('\n').filter(Boolean)) logged.push(JSON.parse(line));
+          done();
+        },
+      });
       const outbox = createOutbox({
         name: 'picky',
         database,
         client,
         signers: new Map([[account.address, account]]),
-        logger: createLogger({ name: 'outbox-test', level: 'silent' }),
+        logger: createLogger({ name: 'outbox-test', level: 'info', destination, format: 'json' }),
         alreadyAnchored: (code) => code === 'already_exists',
         onSettled: async (tx, list) => {
           // In the transaction that records the outcome: the rows are already marked.
@@ -204,6 +213,10 @@ describe('anchor outbox', () => {
       expect(Object.keys(byId).sort()).toEqual([...ids].sort());
       expect(byId.bad1).toMatchObject({ state: 'failed', error: 'invalid_params', txId: null });
       expect(byId.dup1).toMatchObject({ state: 'anchored', txId: null });
+      expect(logged.filter((l) => l.msg === 'anchor tx in flight')).toEqual([]);
+      const settledLines = logged.filter((l) => l.msg === 'anchor tx settled');
+      expect(settledLines.length).toBeGreaterThan(0);
+      expect(settledLines.every((l) => l.ok === false && l.level === 40)).toBe(true);
       for (const id of ['a1', 'a2', 'a3', 'a4']) {
         expect(byId[id]).toMatchObject({ state: 'anchored' });
         const tx = await client.getTx(byId[id]!.txId!);

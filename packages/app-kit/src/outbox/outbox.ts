@@ -383,8 +383,9 @@ export class Outbox {
       this.opts.logger.warn({ err: error, outbox: this.name, signer }, 'anchor txs not built; will retry');
       return { claimed: claimed.map((c) => c.id), anchored: [], retryAlone: [] };
     }
+    // One line per anchor tx is for debugging: a busy app sends several a second.
     for (const batch of batches) {
-      this.opts.logger.info(
+      this.opts.logger.debug(
         {
           outbox: this.name,
           signer,
@@ -527,7 +528,7 @@ export class Outbox {
       return anchored;
     });
     if (outcome.kind === 'committed')
-      this.opts.logger.info(
+      this.opts.logger[outcome.ok ? 'debug' : 'warn'](
         {
           outbox: this.name,
           signer,
