@@ -35,6 +35,7 @@ export {
   type IndexerFailure,
   type IndexerOptions,
   type IndexerStatus,
+  IndexerVersionError,
 } from './indexer/indexer';
 export {
   claimIngestMember,

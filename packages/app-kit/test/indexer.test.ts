@@ -16,6 +16,7 @@ import {
   type EventHandlers,
   type Indexer,
   IndexerChainMismatchError,
+  IndexerVersionError,
 } from '../src/indexer/indexer';
 
 /** `record {key, amount}` emits `recorded {key, amount (bigint), by}`; `remove {key}` emits `removed {key}`. */
@@ -261,6 +262,95 @@ describe('indexer', () => {
     await expect(indexerOn(database).start()).rejects.toThrow(IndexerChainMismatchError);
     await database.execute(sql`update appkit.indexer_cursors set height = 100000`);
     await expect(indexerOn(database).start()).rejects.toThrow(/has no block 100000/);
+  });
+
+  it('rebuilds read models built by an older version of the handlers; refuses those of a newer one', async () => {
+    const database = await freshDatabase();
+    await wallet.send([record('old1', 3n), record('old2', 4n)]);
+    const v1 = indexerOn(database);
+    await v1.start();
+    await v1.waitFor(chain.node.head.height);
+    await v1.stop();
+    const recorded = async () =>
+      Number(
+        (
+          await database.query<{ n: string }>(
+            sql`select count(*) as n from notes_rm.history where key in ('old1', 'old2', 'new1')`,
+          )
+        )[0]!.n,
+      );
+    expect(await recorded()).toBe(2);
+
+    // Version 2 also counts recorded amounts by key: rows it would derive for the blocks already applied
+    // are there only if those blocks are applied again.
+    await database.execute(sql`create table notes_rm.sums (key text primary key, amount numeric not null)`);
+    const handlersV2: EventHandlers = {
+      ...handlers,
+      'notes.recorded': async (event, ctx) => {
+        await handlers['notes.recorded']!(event, ctx);
+        const { key, amount } = event.attrs as { key: string; amount: string };
+        await ctx.tx.execute(sql`insert into notes_rm.sums (key, amount) values (${key}, ${amount}::numeric)
+          on conflict (key) do update set amount = sums.amount + excluded.amount`);
+      },
+    };
+    const resetV2 = async (tx: Tx) => {
+      await reset(tx);
+      await tx.execute(sql`truncate notes_rm.sums`);
+    };
+    const v2 = createIndexer({
+      name: 'notes',
+      handlers: handlersV2,
+      reset: resetV2,
+      version: 2,
+      feed,
+      database,
+      logger,
+    });
+    await v2.start();
+    await wallet.send([record('new1', 5n)]);
+    await v2.waitFor(chain.node.head.height);
+    const sums = await database.query<{ key: string; amount: string }>(
+      sql`select key, amount::text from notes_rm.sums where key in ('old1', 'old2', 'new1') order by key`,
+    );
+    expect(sums).toEqual([
+      { key: 'new1', amount: '5' },
+      { key: 'old1', amount: '3' },
+      { key: 'old2', amount: '4' },
+    ]);
+    // Rebuilt, not applied twice: each event once in the history.
+    expect(await recorded()).toBe(3);
+    const [cursor] = await database.query<{ version: number; height: string }>(
+      sql`select version, height from appkit.indexer_cursors where name = 'notes'`,
+    );
+    expect(cursor).toMatchObject({ version: 2 });
+    expect(Number(cursor!.height)).toBe(chain.node.head.height);
+    await v2.stop();
+
+    // Started again at version 2: nothing is rebuilt (the rows stay, the cursor stays).
+    const again = createIndexer({
+      name: 'notes',
+      handlers: handlersV2,
+      reset: resetV2,
+      version: 2,
+      feed,
+      database,
+      logger,
+    });
+    await again.start();
+    expect(again.height).toBe(chain.node.head.height);
+    await again.stop();
+
+    // The older app on the newer read models, and a newer version with nothing to reset them with: refused.
+    await expect(indexerOn(database).start()).rejects.toThrow(IndexerVersionError);
+    await expect(indexerOn(database).start()).rejects.toThrow(
+      /built by version 2 of its handlers, and this app has version 1/,
+    );
+    await expect(
+      createIndexer({ name: 'notes', handlers, version: 3, feed, database, logger }).start(),
+    ).rejects.toThrow(/no reset function/);
+    expect(() => createIndexer({ name: 'notes', handlers, version: 0, feed, database, logger })).toThrow(
+      /whole number from 1/,
+    );
   });
 
   it('one feed reads each block once for all its indexers; a block handler sees txs, proposer and round', async () => {

@@ -417,6 +417,8 @@ async function registryBlock(block: FeedBlock, ctx: BlockContext): Promise<void>
 
 export const registryIndexer: IndexerDefinition = {
   name: 'registry',
+  // 2: names are also searched by their trade name (字号) after the division (`tradeNameOf`).
+  version: 2,
   handlers: registryHandlers,
   block: registryBlock,
   reset: async (tx) => {

@@ -4,6 +4,7 @@
 // check with row-level errors, the authority's queue behind its role, and the read models rebuilt from
 // genesis to the same rows.
 import type { certificateStatusAt } from '@gongxin/contracts';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModels } from '../src/db/schema';
 import { DEMO_ENTERPRISES, demoUscc, seedRegistryDemo } from '../src/demo';
@@ -250,5 +251,20 @@ describe('registry app module', () => {
     expect(before[0]!.length).toBe(DEMO_ENTERPRISES.length);
     await h.mounted.indexer!.rebuild();
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('rebuilds at start the read models of a deployment that had no trade-name keys', async () => {
+    await h.caughtUp();
+    const indexer = h.mounted.indexer!;
+    const found = (await h.anonymous.enterprises.search({ q: '鹏程' })).map((e) => e.uscc);
+    expect(found).toEqual([pengcheng.uscc]);
+    await indexer.stop();
+    // As a database built before names were indexed by trade name: no such key, the cursor at version 1.
+    await h.database.execute(sql`delete from registry.enterprise_names where name like '鹏程%'`);
+    await h.database.execute(sql`update appkit.indexer_cursors set version = 1 where name = 'registry'`);
+    expect(await h.anonymous.enterprises.search({ q: '鹏程' })).toEqual([]);
+    await indexer.start();
+    await h.caughtUp();
+    expect((await h.anonymous.enterprises.search({ q: '鹏程' })).map((e) => e.uscc)).toEqual(found);
   });
 });

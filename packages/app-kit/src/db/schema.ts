@@ -56,6 +56,11 @@ export const indexerCursors = appkit.table('indexer_cursors', {
   height: bigint('height', { mode: 'number' }).notNull(),
   /** Hex hash of that block ('' at 0): tells this chain from another one in the same database. */
   blockHash: text('block_hash').notNull(),
+  /**
+   * The version of the indexer's handlers that built the read models (`IndexerDefinition.version`): an
+   * app whose handlers derive rows differently raises it, and the read models are rebuilt at start.
+   */
+  version: integer('version').notNull().default(1),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });
 

@@ -7,7 +7,7 @@
 // this chain does not have is refused).
 import { type Database, isDatabaseUnavailable, type Tx } from '@gongxin/db';
 import type { Logger } from '@gongxin/telemetry';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { indexerCursors } from '../db/schema';
 import { type ChainEventJson, type ChainFeed, type FeedBlock, sleep } from './feed';
 
@@ -53,6 +53,13 @@ export interface IndexerDefinition {
   block?: BlockHandler;
   /** Empties the read models, for `rebuild()`. */
   reset?: (tx: Tx) => Promise<void>;
+  /**
+   * The version of what the handlers derive (default 1). Raise it when they write rows differently (a new
+   * column filled from events, a new search key): read models built by an older version are emptied with
+   * `reset` and rebuilt from block 1 at start, so an upgraded app never serves rows of two derivations.
+   * Read models built by a newer version stop the start with IndexerVersionError.
+   */
+  version?: number;
 }
 
 export interface IndexerOptions extends IndexerDefinition {
@@ -102,6 +109,11 @@ export class IndexerChainMismatchError extends Error {
   override readonly name = 'IndexerChainMismatchError';
 }
 
+/** The read models were built by a newer version of the handlers than the app that is starting. */
+export class IndexerVersionError extends Error {
+  override readonly name = 'IndexerVersionError';
+}
+
 class HandlerError extends Error {
   constructor(
     readonly key: string,
@@ -133,6 +145,9 @@ interface Cursor {
 
 export function createIndexer(opts: IndexerOptions): Indexer {
   const { name, handlers, feed, database, block: blockHandler } = opts;
+  const version = opts.version ?? 1;
+  if (!Number.isSafeInteger(version) || version < 1)
+    throw new Error(`indexer ${name}: version must be a whole number from 1 (got ${String(opts.version)})`);
   const logger = opts.logger.child({ indexer: name });
   const catchAll = handlers['*'];
   let cursor: Cursor = { height: 0, blockHash: '' };
@@ -145,14 +160,61 @@ export function createIndexer(opts: IndexerOptions): Indexer {
     for (const wake of [...waiters]) wake();
   };
 
-  async function readCursor(): Promise<Cursor> {
+  async function readCursor(): Promise<Cursor & { version: number }> {
     await database.db
       .insert(indexerCursors)
-      .values({ name, height: 0, blockHash: '' })
+      .values({ name, height: 0, blockHash: '', version })
       .onConflictDoNothing({ target: indexerCursors.name });
     const [row] = await database.db.select().from(indexerCursors).where(eq(indexerCursors.name, name));
     if (!row) throw new Error(`indexer ${name}: cursor row missing after insert`);
-    return { height: row.height, blockHash: row.blockHash };
+    return { height: row.height, blockHash: row.blockHash, version: row.version };
+  }
+
+  /** Empties the read models and rewinds the cursor to block 0 under this version, in one transaction. */
+  async function resetAll(): Promise<void> {
+    const reset = opts.reset;
+    if (!reset) throw new Error(`indexer ${name} has no reset function, so it cannot be rebuilt`);
+    await database.transaction(async (tx) => {
+      await tx.select().from(indexerCursors).where(eq(indexerCursors.name, name)).for('update');
+      await reset(tx);
+      await tx
+        .update(indexerCursors)
+        .set({ height: 0, blockHash: '', version, updatedAt: sql`now()` })
+        .where(eq(indexerCursors.name, name));
+    });
+  }
+
+  /**
+   * Read models of an older version are rebuilt from block 1 (another replica may have done it first: the
+   * row lock and the second read make that a no-op); those of a newer version stop the start.
+   */
+  async function upgrade(at: Cursor & { version: number }): Promise<Cursor> {
+    if (at.version > version)
+      throw new IndexerVersionError(
+        `indexer "${name}": the read models in this database were built by version ${at.version} of its ` +
+          `handlers, and this app has version ${version}. Run the newer app, or rebuild the indexer.`,
+      );
+    if (at.version === version) return at;
+    if (at.height === 0) {
+      await database.db
+        .update(indexerCursors)
+        .set({ version, updatedAt: sql`now()` })
+        .where(and(eq(indexerCursors.name, name), lt(indexerCursors.version, version)));
+      return at;
+    }
+    if (!opts.reset)
+      throw new IndexerVersionError(
+        `indexer "${name}": the read models were built by version ${at.version} of its handlers and this ` +
+          `app has version ${version}, but the indexer has no reset function to rebuild them`,
+      );
+    const again = await readCursor();
+    if (again.version === version) return again;
+    logger.warn(
+      { from: at.version, to: version, height: at.height },
+      'read models built by an older version of the handlers: rebuilding from block 1',
+    );
+    await resetAll();
+    return { height: 0, blockHash: '' };
   }
 
   async function checkSameChain(at: Cursor): Promise<void> {
@@ -248,7 +310,8 @@ export function createIndexer(opts: IndexerOptions): Indexer {
           await sleep(retryMs, signal);
           retryMs = Math.min(retryMs * 2, DATABASE_RETRY_MAX_MS);
           try {
-            cursor = await readCursor();
+            const { height, blockHash } = await readCursor();
+            cursor = { height, blockHash };
             logger.info({ height: cursor.height }, 'indexer resumed: the database answers again');
             failure = null;
             retryMs = DATABASE_RETRY_FIRST_MS;
@@ -282,9 +345,10 @@ export function createIndexer(opts: IndexerOptions): Indexer {
 
   async function begin(): Promise<void> {
     if (loop) return;
-    const at = await readCursor();
-    await checkSameChain(at);
-    cursor = at;
+    const read = await readCursor();
+    await checkSameChain(read);
+    const at = await upgrade(read);
+    cursor = { height: at.height, blockHash: at.blockHash };
     failure = null;
     head = Math.max(head, await feed.head());
     const controller = new AbortController();
@@ -333,17 +397,10 @@ export function createIndexer(opts: IndexerOptions): Indexer {
     stop,
     waitFor,
     async rebuild() {
-      const reset = opts.reset;
-      if (!reset) throw new Error(`indexer ${name} has no reset function, so it cannot be rebuilt`);
+      if (!opts.reset) throw new Error(`indexer ${name} has no reset function, so it cannot be rebuilt`);
       await stop();
       await readCursor();
-      await database.transaction(async (tx) => {
-        await reset(tx);
-        await tx
-          .update(indexerCursors)
-          .set({ height: 0, blockHash: '', updatedAt: sql`now()` })
-          .where(eq(indexerCursors.name, name));
-      });
+      await resetAll();
       cursor = { height: 0, blockHash: '' };
       logger.info({}, 'indexer rebuilding from block 1');
       await start();

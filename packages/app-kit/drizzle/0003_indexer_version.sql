@@ -1,0 +1,1 @@
+ALTER TABLE "appkit"."indexer_cursors" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;
