@@ -39,6 +39,7 @@ vi.mock('./api', () => ({
 
 import type { ProposalItem } from './api';
 import ProposalLine from './components/proposal-line.vue';
+import { resetValidatorNames } from './validator-names';
 import AccountView from './views/account-view.vue';
 import BlockView from './views/block-view.vue';
 import HomeView from './views/home-view.vue';
@@ -85,6 +86,7 @@ beforeEach(() => {
   // No live stream in tests: the pages must work without it.
   vi.stubGlobal('EventSource', undefined);
   for (const m of Object.values(mocks)) m.mockReset();
+  resetValidatorNames();
 });
 
 describe('search', () => {
@@ -725,6 +727,43 @@ describe('a block', () => {
     expect(wrapper.get('[data-test="block-proposer-name"]').text()).toBe('上海节点');
     expect(wrapper.get('[data-test="block-proposer"] [title]').attributes('title')).toBe('aa'.repeat(32));
     expect(wrapper.get('[data-test="block-parent-genesis"]').text()).toBe('创世区块');
+  });
+
+  it("shares one load of the validators' names with the tx pages' lines", async () => {
+    mocks.block.mockResolvedValue(answer(header));
+    mocks.validators.mockResolvedValue({ validators: [{ key: 'aa'.repeat(32), name: '上海节点' }] });
+    mocks.tx.mockResolvedValue({
+      tx: {
+        id: txId,
+        height: 1,
+        index: 0,
+        blockHash: '11'.repeat(32),
+        time: header.time,
+        signature: '01'.repeat(64),
+        body: {
+          chainId: 'gongxin-local',
+          from: alice,
+          key: 'ef'.repeat(32),
+          nonce: 1,
+          actions: [
+            {
+              contract: 'governance',
+              name: 'propose',
+              params: { kind: 'removeValidator', payload: { key: 'aa'.repeat(32) } },
+            },
+          ],
+        },
+        events: [],
+        receipt: { ok: true, firstEvent: 0, eventCount: 0 },
+      },
+      decimals: {},
+    });
+    const block = mount(BlockView, { props: { heightOrHash: '1' }, global: { plugins: plugins() } });
+    const txPage = mount(TxView, { props: { id: txId }, global: { plugins: plugins() } });
+    await flushPromises();
+    expect(block.get('[data-test="block-proposer-name"]').text()).toBe('上海节点');
+    expect(txPage.get('[data-test="action-line"]').text()).toContain('移除验证者 上海节点');
+    expect(mocks.validators).toHaveBeenCalledTimes(1);
   });
 
   it("shows a proposer the set does not know by its key, and a later block's parent as a link", async () => {
