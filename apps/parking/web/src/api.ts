@@ -30,9 +30,20 @@ export const chinaDate = (ms: number) => new Date(ms + 8 * 3_600_000).toISOStrin
 export const chinaTime = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? '—' : new Date(ms + 8 * 3_600_000).toISOString().slice(11, 16);
 
-/** A stay's length in words-free form: 1 h 05 min. */
-export function stay(entry: number | null, exit: number | null, now = Date.now()): string {
+/**
+ * Whether a plate (upper case, no spaces) has the shape the API takes: 7 characters (8 for new-energy
+ * plates, at most 10), Chinese characters, letters and digits. The page says so in its own words before
+ * asking the server, whose answer would be the API's terse English.
+ */
+export const isPlate = (plate: string) => /^[\p{Script=Han}A-Z0-9]{7,10}$/u.test(plate);
+
+/** A stay's length in the page's language: 2 小时 05 分 / 2 h 05 min, or 50 分钟 / 50 min under an hour. */
+export function stay(entry: number | null, exit: number | null, locale: string, now = Date.now()): string {
   if (entry === null) return '—';
   const min = Math.max(0, Math.floor(((exit ?? now) - entry) / 60_000));
-  return `${Math.floor(min / 60)}h ${String(min % 60).padStart(2, '0')}m`;
+  const zh = !locale.startsWith('en');
+  if (min < 60) return zh ? `${min} 分钟` : `${min} min`;
+  const h = Math.floor(min / 60);
+  const m = String(min % 60).padStart(2, '0');
+  return zh ? `${h} 小时 ${m} 分` : `${h} h ${m} min`;
 }

@@ -103,6 +103,8 @@ export default {
       ago: 'Entered minutes ago',
       entry: 'Car enters',
       exit: 'Car leaves',
+      badPlate:
+        'A plate has 7 characters (8 for new-energy cars): the province character, then letters and digits, e.g. 沪A52E81.',
     },
     settle: {
       date: 'Settlement day',

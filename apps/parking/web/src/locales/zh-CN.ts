@@ -102,6 +102,7 @@ export default {
       ago: '入场于多少分钟前',
       entry: '车辆入场',
       exit: '车辆出场',
+      badPlate: '车牌号应为 7 位（新能源车 8 位）：省份简称加字母和数字，如 沪A52E81。',
     },
     settle: {
       date: '结算日',
