@@ -151,6 +151,7 @@ export default {
       issued: 'Issued',
       paid: 'Paid',
       envelope: 'Envelope',
+      root: 'Merkle root',
       used: 'Used',
     },
   },

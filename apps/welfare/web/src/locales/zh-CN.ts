@@ -135,6 +135,7 @@ export default {
       issued: '发出',
       paid: '到账',
       envelope: '预算额度',
+      root: 'Merkle 根',
       used: '已用',
     },
   },
