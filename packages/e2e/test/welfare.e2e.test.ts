@@ -1,11 +1,10 @@
 // The welfare (低保) app end to end in Chromium on a fresh demo chain: a case worker accepts a citizen's
 // application in the workbench and takes it through 入户调查 → 初审 (income) → 公示; the county reviewer
 // resolves the neighbour's objection against a demo household; before the notice ends the chain refuses
-// 民主评议 and the page says why; finance opens this month's cycle, which the demo has already paid to the
-// caseload on the rolls since genesis and closed, and computing it again finds no household due; the
-// recipient on a phone sees the payment and verifies its proof against the batch root in the browser; the
-// public page shows the month's aggregate with its batch tx. Every write is signed in the signer's own
-// browser keyring.
+// 民主评议 and the page says why; finance computes this month's cycle of the caseload on the rolls since
+// genesis and signs its batch; the recipient on a phone sees the payment and verifies its proof against
+// the batch root in the browser; the public page shows the month's aggregate with its batch tx. Every
+// write is signed in the signer's own browser keyring.
 import { demoAccounts } from '@gongxin/passport-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +36,7 @@ async function step(page: Page, at: string, button: string) {
 }
 
 describe('welfare (低保) in Chromium', () => {
-  it('apply → investigate → 公示 with an objection resolved → the demo month paid → proof verified → public figures', async () => {
+  it('apply → investigate → 公示 with an objection resolved → cycle paid → proof verified → public figures', async () => {
     // The demo households are seeded in the background after start-up.
     // The demo is seeded in the background after start-up: the caseload on the rolls since genesis (2
     // active households) and the three applications at 公示.
@@ -87,14 +86,21 @@ describe('welfare (低保) in Chromium', () => {
     await worker.getByTestId('error').waitFor({ timeout: 30_000 });
     expect(await worker.getByTestId('error').textContent()).toMatch(/公示|notice/);
 
-    // 3. Finance opens this month's cycle: the demo's batch, paid and closed; nothing more is due.
+    // 3. Finance computes this month's cycle of the caseload on the rolls and signs its batch.
     const finance = await j.as('welfare-treasurer', '/cycles');
     await input(finance, 'cycle-period').fill(period);
-    await finance.getByTestId('cycle-load').click();
-    await finance.getByTestId('batches').locator('tbody tr').first().waitFor({ timeout: 30_000 });
     await finance.getByTestId('cycle-disburse').click();
-    await finance.locator('.el-message', { hasText: '本月没有待发放的家庭' }).waitFor({ timeout: 30_000 });
-    expect(await finance.getByTestId('sign-confirm').count()).toBe(0);
+    await finance
+      .locator('[data-test="sign-confirm"], [data-test="error"], .el-message')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    if ((await finance.getByTestId('sign-confirm').count()) === 0) {
+      await saveScreenshot(finance, 'welfare-failed-cycle');
+      const why = await finance.locator('[data-test="error"], .el-message').first().textContent();
+      throw new Error(`cycle: ${why}\n${suite.output().slice(-4000)}`);
+    }
+    await confirmSignature(finance);
+    await finance.getByTestId('batches').locator('tbody tr').first().waitFor({ timeout: 30_000 });
     await saveScreenshot(finance, 'welfare-cycle');
 
     // 4. 王五 (on the rolls since genesis) sees the payment on a phone and verifies its proof.

@@ -2,15 +2,12 @@
 // (people.ts) and, on the suite, a caseload already on the rolls, both recorded here in the read model
 // since no event announces what genesis made; then three
 // households are taken through 受理 → 入户调查 → 初审 → 公示, one of them with a neighbour's objection in
-// the notice window. Finance then pays the month for the caseload on the rolls, records every payment
-// as arrived and closes the cycle, so the public figures show one completed month from the start.
-// Idempotent: no household is opened again once its first member is enrolled.
+// the notice window. Idempotent: no household is opened again once its first member is enrolled.
 import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { ChainError, createWallet } from '@gongxin/client';
 import { type Area, approvedAmount, areaOf, genesisHouseholdId, householdOf } from '@gongxin/contracts';
 import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
-import { prepareCycle } from './cycle';
 import { areas, households } from './db/schema';
 import { DEMO_AREA, demoPeople, demoPerson, idHashOf } from './people';
 
@@ -97,11 +94,14 @@ export async function seedWelfareDemo(services: AppServices): Promise<number> {
     return r;
   };
   // This month's budget envelope for the area, so the first cycle can be paid.
-  const period = periodAt(clockOf(services)());
   await send('mzj-admin', [
-    w('setEnvelope', { area: DEMO_AREA.code, period, count: 1_000, total: 100_000_000n }),
+    w('setEnvelope', {
+      area: DEMO_AREA.code,
+      period: periodAt(clockOf(services)()),
+      count: 1_000,
+      total: 100_000_000n,
+    }),
   ]);
-  await completeMonth(services, period, send);
   let n = 0;
   for (const h of HOUSEHOLDS) {
     const members = h.members.map((id, i) => ({
@@ -126,45 +126,4 @@ export async function seedWelfareDemo(services: AppServices): Promise<number> {
     n++;
   }
   return n;
-}
-
-/**
- * Pays `period` to the caseload on the rolls (the households the read model has as active), records every
- * payment as arrived and closes the cycle: one completed month, with its batches on chain.
- */
-async function completeMonth(
-  services: AppServices,
-  period: string,
-  send: (id: string, actions: Action[]) => Promise<{ events: { name: string; attrs: unknown }[] }>,
-): Promise<void> {
-  const client = services.chain.client;
-  const prepared = await prepareCycle(
-    services.database,
-    getSuite(services.chain.suite),
-    DEMO_AREA.code,
-    period,
-    async (household) => {
-      const file = (await client.state(`welfare/household/${household}`)).value as unknown as {
-        members: { idHash: string; account: string; deceased: boolean; until?: string }[];
-      };
-      const m = file.members.find((x) => !x.deceased && x.until === undefined);
-      return m && { household, idHash: m.idHash, account: m.account };
-    },
-    { now: clockOf(services)() },
-  );
-  if (prepared.length === 0) return;
-  for (const b of prepared) {
-    const sent = await send('finance', [
-      w('disburse', { area: b.area, period: b.period, root: b.root, payments: b.payments }),
-    ]);
-    const batch = sent.events.find((e) => e.name === 'batchSent');
-    if (!batch) throw new Error(`welfare demo: the ${period} batch was refused`);
-    await send('finance', [
-      w('recordOutcomes', {
-        batch: (batch.attrs as { id: string }).id,
-        outcomes: b.payments.map((_, index) => ({ index, outcome: 'paid' })),
-      }),
-    ]);
-  }
-  await send('finance', [w('closeCycle', { area: DEMO_AREA.code, period })]);
 }
