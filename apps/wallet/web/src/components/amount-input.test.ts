@@ -1,7 +1,7 @@
 import { createSuiteI18n } from '@gongxin/ui';
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
-import { defineComponent, h, ref } from 'vue';
+import { defineComponent, h, nextTick, ref } from 'vue';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
 import AmountInput from './amount-input.vue';
@@ -77,6 +77,34 @@ describe('<AmountInput>', () => {
     expect(wrapper.find('[data-test="amt-error"]').text()).toBe('请输入金额。');
     const submitted = setup({ showProblem: true });
     expect(submitted.find('[data-test="amt-error"]').text()).toBe('请输入金额。');
+  });
+
+  it('is quiet again once the page empties it after a sent form', async () => {
+    const text = ref('');
+    const Host = defineComponent(
+      () => () =>
+        h(AmountInput, {
+          decimals: 2,
+          dataTest: 'amt',
+          modelValue: text.value,
+          'onUpdate:modelValue': (v: string) => {
+            text.value = v;
+          },
+        }),
+    );
+    const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+    const wrapper = mount(Host, { global: { plugins: [i18n] } });
+    const input = wrapper.find('input');
+    await input.setValue('12.5');
+    await input.trigger('blur');
+    // The form was sent: the page clears the amount for the next one.
+    text.value = '';
+    await nextTick();
+    expect(wrapper.find('[data-test="amt-error"]').exists()).toBe(false);
+    // Left empty by the person, it still says so.
+    await input.trigger('focus');
+    await input.trigger('blur');
+    expect(wrapper.find('[data-test="amt-error"]').text()).toBe('请输入金额。');
   });
 
   it('allows an empty optional field and a zero where zero is valid', async () => {
