@@ -1,4 +1,4 @@
-import { configureUi, createSuiteI18n, useKeyring } from '@gongxin/ui';
+import { appIdPlugin, configureUi, createSuiteI18n, useKeyring } from '@gongxin/ui';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,18 +10,22 @@ const mocks = vi.hoisted(() => ({
   details: vi.fn(),
   demoAccounts: vi.fn(),
   status: vi.fn(),
+  me: vi.fn(),
+  sessions: vi.fn(),
 }));
 
 vi.mock('./api', () => ({
   api: {
     demo: { accounts: { query: mocks.demoAccounts } },
     registration: { status: { query: mocks.status } },
+    profile: { me: { query: mocks.me }, sessions: { query: mocks.sessions } },
   },
   interaction: { details: mocks.details },
   InteractionError: class extends Error {},
 }));
 
 import LoginView from './views/login-view.vue';
+import ProfileView from './views/profile-view.vue';
 import RegisterView from './views/register-view.vue';
 
 function plugins() {
@@ -134,5 +138,88 @@ describe('registration', () => {
     await flushPromises();
     expect(wrapper.find('[data-test="reg-id-ok"]').exists()).toBe(true);
     expect(wrapper.find('[data-test="reg-details-next"]').attributes('disabled')).toBeUndefined();
+  });
+});
+
+describe('my passport', () => {
+  /** The profile page of the account signed in with the key on this device, in `lang`. */
+  async function profile(lang: 'zh-CN' | 'en' = 'zh-CN') {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const account = await useKeyring().importDemoKey(DEMO_KEY, '张三', 'password-1', 'ed25519-sha256');
+    const address = account.address;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        Response.json({ did: `did:gx:${address}`, address, roles: [], name: '张三', sessionId: 's1' }),
+      ),
+    );
+    mocks.me.mockResolvedValue({
+      address,
+      did: `did:gx:${address}`,
+      name: '张三',
+      account: { kind: 'person' },
+      verified: true,
+      application: null,
+      attestation: null,
+      roles: [],
+      authority: null,
+      officer: false,
+      keys: { rotated: false, keys: [] },
+    });
+    mocks.sessions.mockResolvedValue({
+      sessions: [
+        {
+          id: 's1',
+          loginAt: '2026-12-06T06:00:00.000Z',
+          expiresAt: '2026-12-06T14:00:00.000Z',
+          clients: ['passport'],
+        },
+      ],
+      grants: [],
+    });
+    const [i18n, router] = plugins();
+    (i18n as ReturnType<typeof createSuiteI18n>).global.locale.value = lang;
+    const wrapper = mount(ProfileView, {
+      global: { plugins: [pinia, i18n!, router!, appIdPlugin('passport')] },
+    });
+    await flushPromises();
+    return { wrapper, address };
+  }
+
+  it('saves the key as a backup file that brings the account back with its password', async () => {
+    const saved: Blob[] = [];
+    const names: string[] = [];
+    const createObjectURL = (b: Blob) => {
+      saved.push(b);
+      return 'blob:backup';
+    };
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL }));
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      names.push(this.download);
+    });
+    const { wrapper, address } = await profile();
+    await wrapper.find('[data-test="key-backup"]').trigger('click');
+    expect(names).toEqual([expect.stringContaining(address)]);
+
+    // A new device: the file and the password restore the same account.
+    localStorage.clear();
+    setActivePinia(createPinia());
+    const restored = await useKeyring().importBackup(await saved[0]!.text(), 'password-1');
+    expect(restored.address).toBe(address);
+    click.mockRestore();
+    vi.unstubAllGlobals();
+  });
+
+  it('shows the sign-in sessions in the page’s language', async () => {
+    const { wrapper } = await profile();
+    const shown = wrapper.find('[data-test="profile-sessions"]').text();
+    expect(shown).toContain('2026年12月6日');
+    expect(shown).not.toMatch(/AM|PM/);
+    const english = await profile('en');
+    expect(english.wrapper.find('[data-test="profile-sessions"]').text()).toContain('Dec 6, 2026');
+    vi.unstubAllGlobals();
   });
 });

@@ -209,6 +209,9 @@ export default {
         'Generates a new key in this browser and signs identity.rotateKey with the old one; from then on only the new key signs for your account. Address and records stay.',
       rotateUnsupported: 'This browser keyring cannot rotate keys yet.',
       rotateDone: 'The key was rotated.',
+      backup: 'Download key backup',
+      backupIntro:
+        'The backup file stays encrypted with your password. On another device, or after clearing this browser, import it on the sign-in page with your password to get your account back; without a backup the key lives only on this device.',
       sessions: 'Sessions',
       grants: 'Apps you allowed',
       loginAt: 'Signed in',

@@ -202,6 +202,9 @@ export default {
         '在本浏览器生成新密钥，用旧密钥签署 identity.rotateKey；此后只有新密钥能为你的账户签名，地址与记录不变。',
       rotateUnsupported: '当前浏览器密钥库还不支持更换密钥。',
       rotateDone: '密钥已更换。',
+      backup: '下载密钥备份',
+      backupIntro:
+        '备份文件仍由你的密码加密。换设备或清理浏览器后，在登录页导入它并输入密码即可找回账户；没有备份，密钥只在这台设备上。',
       sessions: '登录会话',
       grants: '已授权的应用',
       loginAt: '登录时间',
