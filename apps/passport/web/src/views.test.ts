@@ -77,7 +77,9 @@ describe('login page', () => {
       global: { plugins: [createPinia(), ...plugins()] },
     });
     await flushPromises();
-    expect(wrapper.text()).toContain('welfare');
+    // The suite's app by its name, not its client id.
+    expect(wrapper.text()).toContain('最低生活保障 请求用你的共信护照登录');
+    expect(wrapper.text()).not.toContain('welfare 请求');
     expect(wrapper.find('[data-test="login-no-account"]').exists()).toBe(true);
     expect(wrapper.find('[data-test="demo-accounts"]').text()).toContain('gongxin-demo');
     expect(wrapper.find('[data-test="demo-account-citizen-zhang"]').exists()).toBe(true);
