@@ -1,11 +1,13 @@
 // The wallet and the explorer end to end in Chromium, as three people on the demo chain: Zhang (a verified
 // citizen) issues an asset, sends some to Li, and hands out a red packet that Li and Wang claim, each action
 // signed in their own browser's keyring. The explorer then shows every one of those txs in words, with a
-// proof that verifies in the page — and that stops verifying, visibly, once a byte of it is changed.
+// proof that verifies in the page — and that stops verifying, visibly, once a byte of it is changed. On the
+// same suite, the wallet history's filters fit their card on a 390 px phone and on a desktop.
 import { demoAccounts } from '@gongxin/passport-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { AppJourney } from '../src/journey';
 
 const DEMO_PASSWORD = 'gongxin-demo';
 const SYMBOL = 'TEA';
@@ -14,12 +16,14 @@ let suite: SuiteProcess;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const errors: string[] = [];
+let journey: AppJourney | undefined;
 
 beforeAll(async () => {
   [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }), launchBrowser()]);
 });
 
 afterAll(async () => {
+  await journey?.close();
   await browser?.close();
   await suite?.stop();
 });
@@ -72,6 +76,32 @@ async function txIdIn(page: Page, resultTestId: string): Promise<string> {
 
 async function nav(page: Page, tab: string) {
   await page.getByTestId(`nav-${tab}`).click();
+}
+
+/** The filter controls that stick out of the filters card's content box, with how far. */
+async function overflowing(page: Page): Promise<string[]> {
+  await page.getByTestId('history-to').waitFor();
+  return page.evaluate(() => {
+    const box = document.querySelector('[data-test="history-filters"]')!;
+    const style = getComputedStyle(box);
+    // The card's content edge: a control reaching into its padding already looks cut off.
+    const edge =
+      box.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+    return [
+      ...document.querySelectorAll(
+        '[data-test="history-filters"] select, [data-test="history-filters"] input',
+      ),
+    ].flatMap((e) => {
+      const right = e.getBoundingClientRect().right;
+      const field = e.parentElement!.getBoundingClientRect().right;
+      return [
+        ...(right > edge + 0.5
+          ? [`${e.id} ends ${Math.round(right - edge)} px past the card's content`]
+          : []),
+        ...(right > field + 0.5 ? [`${e.id} is ${Math.round(right - field)} px wider than its field`] : []),
+      ];
+    });
+  });
 }
 
 describe('wallet and explorer in Chromium', () => {
@@ -322,4 +352,18 @@ describe('wallet and explorer in Chromium', () => {
     expect(claims).toHaveLength(2);
     expect(errors).toEqual([]);
   }, 300_000);
+
+  it('the history filters fit their card on a phone and on a desktop', async () => {
+    // The same suite: every control of the filters (three selects, two native date inputs) stays inside
+    // its card, so nothing is cut off at the right edge of the screen.
+    const j = new AppJourney(browser, suite, 'wallet');
+    journey = j;
+    for (const phone of [true, false]) {
+      const page = await j.as('citizen-zhang', '/history', phone);
+      const out = await overflowing(page);
+      if (out.length > 0) await saveScreenshot(page, `wallet-history-filters-${phone ? 'phone' : 'desktop'}`);
+      expect(out).toEqual([]);
+    }
+    expect(j.errors).toEqual([]);
+  }, 120_000);
 });
