@@ -1,6 +1,7 @@
 // Test helpers for apps built on app-kit (not for production): a passport-like OpenID Provider on
 // oidc-provider that signs in one configurable account, a cookie-jar fetch that follows redirects by hand,
-// and AppServices over an in-process test chain. The provider issues the claims passport must issue
+// AppServices over an in-process test chain, the one-app harness, and a test file's harness on a deployment
+// clock days behind the wall clock (a rehearsal). The provider issues the claims passport must issue
 // (`did`, `roles` as "<app>:<role>", `name`) in the ID token, so app tests exercise the real contract.
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,6 +46,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import { type MountedApp, type MountOptions, mountApp } from './app';
 import { type SuiteClient, suiteClientFor } from './auth/oidc';
 import { randomToken } from './auth/sessions';
@@ -692,5 +694,46 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
   }
   return harness;
 }
+/** How far a rehearsal's deployment clock lies behind the wall clock in the apps' clock tests: ten days. */
+export const REHEARSAL_BEHIND_MS = 10 * 86_400_000;
+
+export interface RehearsalClock<H> {
+  /** The deployment clock: `behindMs` behind the wall clock, at its pace. */
+  clock: () => number;
+  behindMs: number;
+  /** What `start` returned; read it inside the tests (it is there from the file's `beforeAll` on). */
+  readonly harness: H;
+}
+
+/**
+ * A test file on a deployment clock days behind the wall clock, as a rehearsal started with CLOCK_START
+ * runs: `start(clock)` brings up the app's harness on it before the file's tests, `close` stops it after.
+ * A time the app takes from the wall clock instead of `clockOf(services)` then lies ten days after the
+ * block times and the deployment clock's now, which is what the tests check. Call it at the top of a file.
+ */
+export function onRehearsalClock<H>(
+  start: (clock: () => number, behindMs: number) => Promise<H>,
+  close: (harness: H) => Promise<unknown>,
+  behindMs = REHEARSAL_BEHIND_MS,
+): RehearsalClock<H> {
+  const clock = () => Date.now() - behindMs;
+  let started: { harness: H } | undefined;
+  beforeAll(async () => {
+    started = { harness: await start(clock, behindMs) };
+  });
+  afterAll(async () => {
+    if (started) await close(started.harness);
+    started = undefined;
+  });
+  return {
+    clock,
+    behindMs,
+    get harness() {
+      if (!started) throw new Error('the harness is not started: read it inside a test, not at load');
+      return started.harness;
+    },
+  };
+}
+
 /** Sessions as the login callback opens them, for tests that need a signed-in person without passport. */
 export { createSessionStore } from './auth/sessions';

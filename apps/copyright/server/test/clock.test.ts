@@ -4,17 +4,19 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onRehearsalClock } from '@gongxin/app-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CopyrightHarness, startCopyrightHarness } from './harness';
+import { startCopyrightHarness } from './harness';
 
-const DAY = 86_400_000;
-const clock = () => Date.now() - 10 * DAY;
+const rehearsal = onRehearsalClock(
+  (clock) => startCopyrightHarness({ clock }),
+  (h) => h.close(),
+);
+const { clock } = rehearsal;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-let h: CopyrightHarness;
 let page: Server;
 beforeAll(async () => {
-  h = await startCopyrightHarness({ clock });
   page = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end('<!doctype html><meta charset="utf-8"><title>转载</title><p>未经许可转载的作品</p>');
@@ -22,13 +24,13 @@ beforeAll(async () => {
   page.listen(0, '127.0.0.1');
   await new Promise((r) => page.once('listening', r));
 });
-afterAll(async () => {
-  await h?.close();
+afterAll(() => {
   page?.close();
 });
 
 describe('copyright on a deployment clock ten days behind the wall clock', () => {
   it('stamps an upload with the deployment clock', async () => {
+    const h = rehearsal.harness;
     const before = clock();
     const res = await fetch(`${h.url}/copyright/api/files?name=clock`, {
       method: 'POST',
@@ -47,6 +49,7 @@ describe('copyright on a deployment clock ten days behind the wall clock', () =>
   it.skipIf(!existsSync(chromium))(
     'states an evidence capture on the deployment clock, before its anchor block',
     async () => {
+      const h = rehearsal.harness;
       const before = clock();
       const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}/copy`;
       const receipt = await h.app.captureEvidence(url, { publicOnly: false });

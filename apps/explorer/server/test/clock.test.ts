@@ -1,38 +1,36 @@
 // Under a deployment clock set days before the wall clock (a rehearsal with CLOCK_START), chain health
 // measures its windows back from the deployment clock's now, which block times follow: txs sent a moment
 // ago count in the last minute's rate and in the per-minute series.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExplorerChain, startExplorerChain } from './chain';
+import { onRehearsalClock } from '@gongxin/app-kit/testing';
+import { describe, expect, it } from 'vitest';
+import { startExplorerChain } from './chain';
 
-const DAY = 86_400_000;
-const clock = () => Date.now() - 10 * DAY;
-
-let chain: ExplorerChain;
-beforeAll(async () => {
-  chain = await startExplorerChain({
-    clock,
-    contracts: ({ account }) => ({
-      assets: {
-        assets: [
-          {
-            symbol: 'GEN',
-            name: '创世积分',
-            decimals: 0,
-            policy: 'fixed',
-            issuer: account(20).address,
-            balances: { [account(1).address]: '500' },
-          },
-        ],
-      },
+const rehearsal = onRehearsalClock(
+  (clock) =>
+    startExplorerChain({
+      clock,
+      contracts: ({ account }) => ({
+        assets: {
+          assets: [
+            {
+              symbol: 'GEN',
+              name: '创世积分',
+              decimals: 0,
+              policy: 'fixed',
+              issuer: account(20).address,
+              balances: { [account(1).address]: '500' },
+            },
+          ],
+        },
+      }),
     }),
-  });
-});
-afterAll(async () => {
-  await chain?.close();
-});
+  (chain) => chain.close(),
+);
+const { clock } = rehearsal;
 
 describe('explorer health on a deployment clock ten days behind the wall clock', () => {
   it('counts the txs just sent in the last minute', async () => {
+    const chain = rehearsal.harness;
     for (let i = 0; i < 3; i++) {
       const r = await chain.send(chain.account(1), [
         {

@@ -2,28 +2,25 @@
 // times follow it: an event without its own recordTime is anchored with the capture time, which the chain
 // refuses when it lies after the block time; a consumer's scan is set beside block times (an alert's
 // resolution) by the counterfeit rules; the EPCIS query document is dated on it.
+import { onRehearsalClock } from '@gongxin/app-kit/testing';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scans } from '../src/db/schema';
 import { withCheckDigit } from '../src/domain';
-import { type FoodHarness, startFoodHarness } from './harness';
+import { startFoodHarness } from './harness';
 
-const DAY = 86_400_000;
-const clock = () => Date.now() - 10 * DAY;
+const rehearsal = onRehearsalClock(
+  (clock) => startFoodHarness({ clock }),
+  (h) => h.close(),
+);
+const { clock } = rehearsal;
 const CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
 const gtin = withCheckDigit('0690123409901');
 const item = `https://id.gs1.org/01/${gtin}/21/CLOCK-1`;
 
-let h: FoodHarness;
-beforeAll(async () => {
-  h = await startFoodHarness({ clock });
-});
-afterAll(async () => {
-  await h?.close();
-});
-
 describe('food on a deployment clock ten days behind the wall clock', () => {
   it('anchors an event without a recordTime of its own', async () => {
+    const h = rehearsal.harness;
     const document = {
       '@context': [CONTEXT],
       type: 'EPCISDocument',
@@ -53,6 +50,7 @@ describe('food on a deployment clock ten days behind the wall clock', () => {
   });
 
   it('records a consumer scan and dates a query document on the deployment clock', async () => {
+    const h = rehearsal.harness;
     const before = clock();
     expect((await fetch(`${h.url}/food/01/${gtin}/21/CLOCK-1`)).status).toBe(200);
     const [scan] = await h.database.db.select().from(scans).where(eq(scans.epc, item));

@@ -1,23 +1,20 @@
 // Under a deployment clock set days before the wall clock (a rehearsal with CLOCK_START), gate times and
 // block times follow it, and so does "now" in what the server prices: a car that entered 70 minutes ago
 // on that clock owes 70 minutes of parking, not ten days.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ParkingHarness, startParkingHarness } from './harness';
+import { onRehearsalClock } from '@gongxin/app-kit/testing';
+import { describe, expect, it } from 'vitest';
+import { startParkingHarness } from './harness';
 
 const MIN = 60_000;
-const DAY = 86_400_000;
-const clock = () => Date.now() - 10 * DAY;
-
-let h: ParkingHarness;
-beforeAll(async () => {
-  h = await startParkingHarness({ clock });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const rehearsal = onRehearsalClock(
+  (clock) => startParkingHarness({ clock }),
+  (h) => h.stop(),
+);
+const { clock } = rehearsal;
 
 describe('parking on a deployment clock ten days behind the wall clock', () => {
   it('quotes an open session up to the deployment clock', async () => {
+    const h = rehearsal.harness;
     const anonymous = h.caller(null);
     const gate = h.gate('hq-p1');
     await gate.connect(h.brokerUrl);

@@ -1,22 +1,19 @@
 // Under a deployment clock set days before the wall clock (a rehearsal with CLOCK_START), applications are
 // dated on it, as approvals are (by their block time): a rejection is not dated days after the chain's
 // decisions, and no application is decided before it was filed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness';
+import { onRehearsalClock } from '@gongxin/app-kit/testing';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from './harness';
 
-const DAY = 86_400_000;
-const clock = () => Date.now() - 10 * DAY;
-
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ clock });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const rehearsal = onRehearsalClock(
+  (clock) => startHarness({ clock }),
+  (h) => h.close(),
+);
+const { clock } = rehearsal;
 
 describe('passport applications on a deployment clock ten days behind the wall clock', () => {
   it('dates a demo application and its rejection on the deployment clock', async () => {
+    const h = rehearsal.harness;
     const authority = h.demoAccount('identity-authority');
     const officer = h.caller(h.userOf(authority.address));
     const chen = (await officer.review.list({ status: 'pending' })).find(

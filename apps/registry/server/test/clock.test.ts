@@ -2,27 +2,28 @@
 // "now" is the deployment clock's, which block times and so every deadline on chain follow: a certificate
 // verified as of today is verified as of that clock's now, the offline bundle and the company credential
 // state their status as of it, and the sweeper checks deadlines at it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onRehearsalClock } from '@gongxin/app-kit/testing';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ENTERPRISES, seedRegistryDemo } from '../src/demo';
-import { type RegistryHarness, startRegistryHarness } from './harness';
+import { startRegistryHarness } from './harness';
 
-const DAY = 86_400_000;
-const clock = () => Date.now() - 10 * DAY;
 const chinaDate = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 const [, , , , , xihu] = DEMO_ENTERPRISES;
 
-let h: RegistryHarness;
-beforeAll(async () => {
-  h = await startRegistryHarness({}, { clock });
-  expect(await seedRegistryDemo(h.services)).toBe(DEMO_ENTERPRISES.length);
-  await h.caughtUp();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const rehearsal = onRehearsalClock(
+  async (clock) => {
+    const h = await startRegistryHarness({}, { clock });
+    expect(await seedRegistryDemo(h.services)).toBe(DEMO_ENTERPRISES.length);
+    await h.caughtUp();
+    return h;
+  },
+  (h) => h.close(),
+);
+const { clock } = rehearsal;
 
 describe('registry on a deployment clock ten days behind the wall clock', () => {
   it('answers "now" and "today" on the deployment clock', async () => {
+    const h = rehearsal.harness;
     const [cert] = await h.anonymous.certificates.list({ holder: xihu!.uscc });
     expect(cert).toBeDefined();
     const before = clock();

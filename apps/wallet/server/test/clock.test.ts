@@ -1,22 +1,19 @@
 // Under a deployment clock set days before the wall clock (a rehearsal with CLOCK_START), a red packet's
 // expiry is decided on it, as the chain decides by block time: a packet that expires in an hour on that
 // clock is open, though its expiry lies days behind the wall clock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness';
+import { onRehearsalClock } from '@gongxin/app-kit/testing';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from './harness';
 
-const DAY = 86_400_000;
-const clock = () => Date.now() - 10 * DAY;
-
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ clock });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const rehearsal = onRehearsalClock(
+  (clock) => startHarness({ clock }),
+  (h) => h.close(),
+);
+const { clock } = rehearsal;
 
 describe('wallet on a deployment clock ten days behind the wall clock', () => {
   it('shows a packet open until its expiry on the deployment clock', async () => {
+    const h = rehearsal.harness;
     const { bob, carol } = h.people;
     const expiresAt = clock() + 3_600_000;
     const created = await h.send(bob, [

@@ -1,23 +1,22 @@
 // Under a deployment clock set days before the wall clock (a rehearsal with CLOCK_START), the welfare
 // app's own records are dated on it, beside the chain's decisions (block times): messages sent and read,
 // and the words of a grievance kept for its hash.
+import { onRehearsalClock } from '@gongxin/app-kit/testing';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { grievanceTexts } from '../src/db/schema';
-import { startWelfareHarness, type WelfareHarness } from './harness';
+import { startWelfareHarness } from './harness';
 
 const DAY = 86_400_000;
-
-let h: WelfareHarness;
-beforeAll(async () => {
-  h = await startWelfareHarness({ offsetMs: -10 * DAY });
-});
-afterAll(async () => {
-  await h?.close();
-});
+// The harness keeps its own clock (its tests move it forward): started as far behind the wall clock.
+const rehearsal = onRehearsalClock(
+  (_clock, behindMs) => startWelfareHarness({ offsetMs: -behindMs }),
+  (h) => h.close(),
+);
 
 describe('welfare on a deployment clock ten days behind the wall clock', () => {
   it('dates messages and grievance words on the deployment clock', async () => {
+    const h = rehearsal.harness;
     expect(h.now()).toBeLessThan(Date.now() - 9 * DAY);
     const zhao = h.callerAs('zhao-guilan');
     const worker = h.callerAs('he-caseworker');
