@@ -1,7 +1,8 @@
 // defineApp / mountApp: turns an app's description into an express Router the host mounts at `/<id>`,
-// with everything every app has — tRPC at /api/trpc, the session routes, /healthz, the web front end,
-// security middleware, migrations, the indexer and background work. mountApp must fail loudly at start-up
-// (bad migrations, an indexer cursor from another chain) rather than serve a half-working app.
+// with everything every app has — tRPC at /api/trpc, the deployment clock at /api/clock, the session
+// routes, /healthz, the web front end, security middleware, migrations, the indexer and background work.
+// mountApp must fail loudly at start-up (bad migrations, an indexer cursor from another chain) rather than
+// serve a half-working app.
 import { assertAppSchemaName } from '@gongxin/db';
 import { healthHandler, httpMetrics, inputGuard } from '@gongxin/telemetry';
 import type { AnyTRPCRouter } from '@trpc/server';
@@ -10,6 +11,7 @@ import { eq, sql } from 'drizzle-orm';
 import express from 'express';
 import { createAuth } from './auth/auth';
 import { assertSuiteSecret } from './auth/oidc';
+import { clockOf } from './clock';
 import { appkitMigrations } from './db/migrations';
 import { indexerCursors } from './db/schema';
 import { createIndexer, type Indexer } from './indexer/indexer';
@@ -172,6 +174,11 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     });
 
     router.use('/api', apiLimit);
+    // The deployment clock as the app reads it: pages take "now" for their dates, defaults and the times
+    // they sign into txs from here, never from the device's clock, which may be days from block times.
+    router.get('/api/clock', (_req, res) => {
+      res.set('cache-control', 'no-store').json({ now: clockOf(services)() });
+    });
     router.use(
       '/api/trpc',
       createExpressMiddleware({

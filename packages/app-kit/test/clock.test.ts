@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ClockError, createDeploymentClock } from '../src/clock';
+import { defineSuiteApp } from '../src/module';
+import { onRehearsalClock, REHEARSAL_BEHIND_MS, startAppHarness } from '../src/testing';
+import { initAppTRPC } from '../src/trpc';
+
+const t = initAppTRPC();
+const notesApp = defineSuiteApp({
+  id: 'notes',
+  manifest: {
+    title: { 'zh-CN': '记事', en: 'Notes' },
+    summary: { 'zh-CN': '记事', en: 'Notes' },
+    audience: 'public',
+    roles: [],
+  },
+  router: t.router({ ping: t.publicProcedure.query(() => 'pong') }),
+});
 
 describe('deployment clock', () => {
   it('is the wall clock by default', () => {
@@ -35,5 +50,23 @@ describe('deployment clock', () => {
     expect(clock.now()).toBe(5_000);
     wall = 4_000;
     expect(clock.now()).toBe(5_000);
+  });
+});
+
+describe('GET /<app>/api/clock on a deployment clock ten days behind the wall clock', () => {
+  const rehearsal = onRehearsalClock(
+    (clock) => startAppHarness(notesApp, { clock }),
+    (h) => h.close(),
+  );
+
+  it('answers the clock the app reads (pages take their "now" from it), never cached', async () => {
+    expect(rehearsal.behindMs).toBe(REHEARSAL_BEHIND_MS);
+    const before = rehearsal.clock();
+    const res = await fetch(`${rehearsal.harness.url}/notes/api/clock`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const { now } = (await res.json()) as { now: number };
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(rehearsal.clock());
   });
 });

@@ -50,6 +50,11 @@ describe('runStandalone', () => {
       expect(health?.checks.indexer.detail?.height).toBeGreaterThanOrEqual(sent.height);
       const hello = await fetch(`${app.url}api/trpc/hello`);
       expect(await hello.json()).toMatchObject({ result: { data: { user: null } } });
+      // The deployment clock its pages read: the wall clock here (no host sets another).
+      const before = Date.now();
+      const clock = (await (await fetch(`${app.url}api/clock`)).json()) as { now: number };
+      expect(clock.now).toBeGreaterThanOrEqual(before);
+      expect(clock.now).toBeLessThanOrEqual(Date.now());
       const root = await fetch(new URL('/', app.url), { redirect: 'manual' });
       expect(root.headers.get('location')).toBe('/welfare/');
     } finally {
