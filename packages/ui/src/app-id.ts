@@ -7,7 +7,7 @@ export const APP_ID_KEY: InjectionKey<string> = Symbol('gongxin-app-id');
 const APP_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
 // A page runs one app, so the id given at creation also serves code outside components (router guards).
-let pageAppId: string | null = null;
+let appIdOfPage: string | null = null;
 
 export function checkAppId(id: string): string {
   if (!APP_ID.test(id)) throw new Error(`not an app id: "${id}"`);
@@ -20,7 +20,7 @@ export function appIdPlugin(id: string) {
   return {
     install(app: App) {
       app.provide(APP_ID_KEY, id);
-      pageAppId = id;
+      appIdOfPage = id;
     },
   };
 }
@@ -28,8 +28,13 @@ export function appIdPlugin(id: string) {
 /** The app id of the calling component's app (or of the page, outside components). */
 export function useAppId(): string {
   const provided = inject(APP_ID_KEY, null);
-  const id = provided ?? pageAppId;
+  const id = provided ?? appIdOfPage;
   if (!id)
     throw new Error('no app id: create the app with createSuiteWeb({ id, … }) or install appIdPlugin(id)');
   return id;
+}
+
+/** The app id of the page, outside components (the deployment clock's reader); null before one is set. */
+export function pageAppId(): string | null {
+  return appIdOfPage;
 }

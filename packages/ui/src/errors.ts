@@ -4,6 +4,7 @@
 // precise part; internal server errors never show theirs.
 import { ChainError } from '@gongxin/client';
 import { TRPCClientError } from '@trpc/client';
+import { ClockUnavailableError } from './clock';
 import type { Translate } from './decoders/registry';
 import { AmountError } from './format/amount';
 import { KeyringError } from './keyring/vault';
@@ -73,6 +74,7 @@ export function errorMessage(error: unknown, t: Translate): string {
   if (error instanceof AmountError)
     return t(`errors.amount.${error.code}`, { decimals: error.decimals ?? 0 });
   if (error instanceof ChainError) return chainMessage(t, error.code, error.message, error.retryAfterMs);
+  if (error instanceof ClockUnavailableError) return t('errors.clock');
   if (error instanceof TRPCClientError) return trpcMessage(error as TRPCClientError<never>, t);
   if (error instanceof Error) return t('errors.unknown', { message: error.message });
   return t('errors.unknown', { message: String(error) });

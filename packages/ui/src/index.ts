@@ -16,6 +16,7 @@ export {
 export { APP_ID_KEY, appIdPlugin, useAppId } from './app-id';
 export { AuthError, type AuthStore, type SessionRole, type SessionUser, useAuth } from './auth/store';
 export { assetDecimals, createUiChainClient } from './chain/client';
+export { ClockUnavailableError, clockRead, deploymentNow, serverNow, syncClock } from './clock';
 export { default as AddressText } from './components/address-text.vue';
 export { default as AmountText } from './components/amount-text.vue';
 export { default as BlockLink } from './components/block-link.vue';

@@ -54,9 +54,6 @@ export const orderAmountFen = (o: { side: string; energyFen: bigint; feeFen: big
 const dayStart = (ms: number) => Math.floor((ms + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
 
 export const appRouter = router({
-  /** The deployment clock (block times follow it) and the slot length: the web picks slots by it. */
-  clock: publicProcedure.query(({ ctx }) => ({ now: ctx.app.now(), slotMs: INTERVAL_MS })),
-
   plants: router({
     list: publicProcedure
       .input(z.object({ owner: zAddress.optional() }).strict().optional())

@@ -1,9 +1,11 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { appIdPlugin } from '../app-id';
 import { configureUi } from '../config';
 import { splitLongValues } from '../explorer';
 import { relativeTime } from '../format/time';
 import { createSuiteI18n } from '../i18n';
+import { serveDeploymentClock } from '../testing/clock';
 import AddressText from './address-text.vue';
 import AmountText from './amount-text.vue';
 import BlockLink from './block-link.vue';
@@ -95,6 +97,20 @@ describe('display components', () => {
     expect(en.attributes('title')).toBe('3 minutes ago');
     expect(relativeTime(0, 2 * 86_400_000, 'zh-CN')).toBe('前天');
     expect(relativeTime(1000, 1000, 'en')).toBe('now');
+  });
+
+  it('<TimeText> measures "3 分钟前" from the deployment clock, not the device\'s', async () => {
+    const DAY = 86_400_000;
+    // The chain (and the server's clock) ten days behind this device: a block of three minutes ago.
+    serveDeploymentClock(-10 * DAY);
+    const ms = Date.now() - 10 * DAY - 3 * 60_000;
+    const { global } = withI18n('zh-CN');
+    const time = mount(TimeText, {
+      props: { ms },
+      global: { plugins: [...global.plugins, appIdPlugin('explorer')] },
+    });
+    await flushPromises();
+    expect(time.find('time').attributes('title')).toBe('3分钟前');
   });
 
   it('<TxLink> and <BlockLink> point into the explorer', () => {

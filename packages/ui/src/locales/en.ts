@@ -263,6 +263,7 @@ export default {
     notFound: 'Not found.',
     tooManyRequests: 'Too many requests. Try again in a moment.',
     timeout: 'The request timed out. Try again in a moment.',
+    clock: "The server's clock could not be read: try again in a moment.",
     server: 'The server had a problem. Try again later.',
     invalidFields: 'Please check: {fields}',
     retryAfter: 'Try again in {seconds} s.',

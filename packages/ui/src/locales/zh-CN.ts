@@ -251,6 +251,7 @@ export default {
     notFound: '没有找到。',
     tooManyRequests: '操作太频繁，请稍后再试。',
     timeout: '请求超时，请稍后再试。',
+    clock: '暂时读不到服务器时间，请稍后再试。',
     server: '服务器出错，请稍后再试。',
     invalidFields: '请检查：{fields}',
     retryAfter: '请在 {seconds} 秒后重试。',

@@ -111,7 +111,6 @@ export default {
       charged: 'Payments',
     },
     trade: {
-      noClock: "The server's clock could not be read: try again in a moment.",
       registerPlant: 'Register a plant and its meter',
       plantId: 'Plant id',
       plantName: 'Plant name',

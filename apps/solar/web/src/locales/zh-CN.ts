@@ -106,7 +106,6 @@ export default {
       charged: '支出',
     },
     trade: {
-      noClock: '暂时读不到服务器时间，请稍后再试。',
       registerPlant: '登记电站与电表',
       plantId: '电站编号',
       plantName: '电站名称',
