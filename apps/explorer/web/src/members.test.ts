@@ -3,10 +3,12 @@
 // and an operator key file is read for its key.
 import { addressFromPublicKey, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/browser';
-import { createSuiteI18n } from '@gongxin/ui';
+import { appIdPlugin, createSuiteI18n } from '@gongxin/ui';
+import { serveDeploymentClock } from '@gongxin/ui/testing/clock';
 import { flushPromises, mount } from '@vue/test-utils';
+import { ElSelect } from 'element-plus';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
@@ -26,7 +28,7 @@ const newKey = suite.publicKeyFromPrivate(new Uint8Array(32).fill(7));
 function form() {
   return mount(ProposeForm, {
     props: { from: member, validators: [{ key: 'aa'.repeat(32), name: 'node1' }], height: 40 },
-    global: { plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })] },
+    global: { plugins: [appIdPlugin('explorer'), createSuiteI18n({ 'zh-CN': zhCN, en })] },
   });
 }
 
@@ -39,9 +41,21 @@ beforeEach(() => {
   localStorage.clear();
   setActivePinia(createPinia());
   signAndSend.mockReset();
+  serveDeploymentClock(0);
 });
+afterEach(() => vi.unstubAllGlobals());
 
 describe('propose form', () => {
+  it("proposes next year's calendar by the deployment clock, not this device's", async () => {
+    // The chain's clock 400 days behind this device: another year.
+    serveDeploymentClock(-400 * 86_400_000);
+    const w = form();
+    w.findComponent(ElSelect).vm.$emit('update:modelValue', 'setCalendar');
+    await flushPromises();
+    const year = new Date(Date.now() - 400 * 86_400_000).getFullYear() + 1;
+    expect((field(w, 'year').element as HTMLInputElement).value).toBe(String(year));
+  });
+
   it('signs governance.propose adding a validator, its operator the key’s own address by default', async () => {
     signAndSend.mockResolvedValue({
       ok: true,

@@ -118,7 +118,7 @@ describe('one GS1 validator, four places', () => {
       };
       let refused: FormError | undefined;
       try {
-        documentFromForm(form);
+        documentFromForm(form, Date.now());
       } catch (e) {
         refused = e as FormError;
       }
@@ -145,15 +145,18 @@ describe('one GS1 validator, four places', () => {
 
   it('names the line of a packing list in the form', () => {
     expect(() =>
-      documentFromAggregation({
-        action: 'ADD',
-        bizStep: 'packing',
-        disposition: '',
-        parent: 'https://id.gs1.org/00/069022350000000012',
-        children: `${GOOD_ITEM}\nurn:epc:id:sgtin:notanepc`,
-        gln: '',
-        eventTime: '',
-      }),
+      documentFromAggregation(
+        {
+          action: 'ADD',
+          bizStep: 'packing',
+          disposition: '',
+          parent: 'https://id.gs1.org/00/069022350000000012',
+          children: `${GOOD_ITEM}\nurn:epc:id:sgtin:notanepc`,
+          gln: '',
+          eventTime: '',
+        },
+        Date.now(),
+      ),
     ).toThrow(/^children line 2: "urn:epc:id:sgtin:notanepc" is not a valid SGTIN EPC URI/);
   });
 

@@ -11,6 +11,8 @@ const LOIN = '06902235004010';
 const PIG = '06902235001019';
 const SSCC = 'https://id.gs1.org/00/069022350000000012';
 const pack = (serial: string) => `https://id.gs1.org/01/${LOIN}/21/${serial}`;
+/** Now on the deployment clock, as the page passes it. */
+const NOW = Date.parse('2026-11-02T12:00:00Z');
 
 function eventOf(document: Record<string, unknown>): Record<string, unknown> {
   return (document.epcisBody as { eventList: Record<string, unknown>[] }).eventList[0]!;
@@ -18,15 +20,18 @@ function eventOf(document: Record<string, unknown>): Record<string, unknown> {
 
 describe('the documents of the capture form', () => {
   it('packs serialised items and a quantity of a lot into a case (AggregationEvent)', () => {
-    const document = documentFromAggregation({
-      action: 'ADD',
-      bizStep: 'packing',
-      disposition: 'in_progress',
-      parent: SSCC,
-      children: `${pack('L0001')}\n\n  ${pack('L0002')}  \n${lot(LOIN, 'LOIN-2611-07')} 12 KGM\n`,
-      gln: '6902235000012',
-      eventTime: '2026-11-02T08:00:00Z',
-    });
+    const document = documentFromAggregation(
+      {
+        action: 'ADD',
+        bizStep: 'packing',
+        disposition: 'in_progress',
+        parent: SSCC,
+        children: `${pack('L0001')}\n\n  ${pack('L0002')}  \n${lot(LOIN, 'LOIN-2611-07')} 12 KGM\n`,
+        gln: '6902235000012',
+        eventTime: '2026-11-02T08:00:00Z',
+      },
+      NOW,
+    );
     expect(validateEpcis(document).ok).toBe(true);
     expect(eventOf(document)).toMatchObject({
       type: 'AggregationEvent',
@@ -41,17 +46,20 @@ describe('the documents of the capture form', () => {
   });
 
   it('turns three farm lots into one lot of product (TransformationEvent)', () => {
-    const document = documentFromTransformation({
-      bizStep: 'killing',
-      disposition: 'active',
-      inputs: ['PIG-A01 95', 'PIG-A02 102 KGM', 'PIG-A03 88']
-        .map((l) => `${lot(PIG, l.split(' ')[0]!)} ${l.split(' ').slice(1).join(' ')}`)
-        .join('\n'),
-      outputs: `${lot(LOIN, 'LOIN-2611-07')} 180`,
-      lotNumber: 'LOIN-2611-07',
-      gln: '',
-      eventTime: '2026-11-02T10:00:00Z',
-    });
+    const document = documentFromTransformation(
+      {
+        bizStep: 'killing',
+        disposition: 'active',
+        inputs: ['PIG-A01 95', 'PIG-A02 102 KGM', 'PIG-A03 88']
+          .map((l) => `${lot(PIG, l.split(' ')[0]!)} ${l.split(' ').slice(1).join(' ')}`)
+          .join('\n'),
+        outputs: `${lot(LOIN, 'LOIN-2611-07')} 180`,
+        lotNumber: 'LOIN-2611-07',
+        gln: '',
+        eventTime: '2026-11-02T10:00:00Z',
+      },
+      NOW,
+    );
     expect(validateEpcis(document).ok).toBe(true);
     const event = eventOf(document);
     expect(event).toMatchObject({
@@ -97,22 +105,30 @@ describe('the documents of the capture form', () => {
       gln: '',
       eventTime: '',
     };
-    expect(refused(() => documentFromAggregation(packing))).toEqual(['children', undefined]);
+    expect(refused(() => documentFromAggregation(packing, NOW))).toEqual(['children', undefined]);
     expect(
-      refused(() => documentFromAggregation({ ...packing, parent: lot(LOIN, 'A'), children: pack('1') })),
+      refused(() =>
+        documentFromAggregation({ ...packing, parent: lot(LOIN, 'A'), children: pack('1') }, NOW),
+      ),
     ).toEqual(['parentLot', undefined]);
     expect(
       refused(() =>
-        documentFromAggregation({
-          ...packing,
-          parent: 'https://id.gs1.org/00/069022350000000013',
-          children: pack('1'),
-        }),
+        documentFromAggregation(
+          {
+            ...packing,
+            parent: 'https://id.gs1.org/00/069022350000000013',
+            children: pack('1'),
+          },
+          NOW,
+        ),
       ),
     ).toEqual(['identifier', undefined]);
-    // Unpacking everything names no children.
+    // Unpacking everything names no children; left without a time, it happened at the clock's now.
+    const unpacked = documentFromAggregation({ ...packing, action: 'DELETE', bizStep: 'unpacking' }, NOW);
+    expect(eventOf(unpacked).eventTime).toBe('2026-11-02T12:00:00.000Z');
+    expect(unpacked.creationDate).toBe('2026-11-02T12:00:00.000Z');
     expect(
-      validateEpcis(documentFromAggregation({ ...packing, action: 'DELETE', bizStep: 'unpacking' })).ok,
+      validateEpcis(documentFromAggregation({ ...packing, action: 'DELETE', bizStep: 'unpacking' }, NOW)).ok,
     ).toBe(true);
     const processing = {
       bizStep: '',
@@ -123,11 +139,11 @@ describe('the documents of the capture form', () => {
       gln: '',
       eventTime: '',
     };
-    expect(refused(() => documentFromTransformation({ ...processing, outputs: pack('1') }))).toEqual([
+    expect(refused(() => documentFromTransformation({ ...processing, outputs: pack('1') }, NOW))).toEqual([
       'inputs',
       undefined,
     ]);
-    expect(refused(() => documentFromTransformation({ ...processing, inputs: pack('1') }))).toEqual([
+    expect(refused(() => documentFromTransformation({ ...processing, inputs: pack('1') }, NOW))).toEqual([
       'outputs',
       undefined,
     ]);

@@ -2,9 +2,10 @@
 // ObjectEvent are submitted and their anchors signed; a mistyped quantity is shown in the page language
 // and nothing is sent. The documents themselves are checked against the EPCIS schema in
 // capture-documents.test.ts.
-import { createSuiteI18n } from '@gongxin/ui';
+import { appIdPlugin, createSuiteI18n } from '@gongxin/ui';
+import { forgetDeploymentClock, jsonResponse, serveDeploymentClock } from '@gongxin/ui/testing/clock';
 import { flushPromises, mount } from '@vue/test-utils';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
@@ -47,10 +48,13 @@ function eventOf(document: Record<string, unknown>): Record<string, unknown> {
 function mountView(locale: 'en' | 'zh-CN' = 'en') {
   const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
   i18n.global.locale.value = locale;
-  return mount(CaptureView, { global: { plugins: [i18n] }, attachTo: document.body });
+  return mount(CaptureView, { global: { plugins: [appIdPlugin('food'), i18n] }, attachTo: document.body });
 }
 
+const DAY = 86_400_000;
+
 beforeEach(() => {
+  serveDeploymentClock(0);
   mocks.mutate.mockReset();
   mocks.sign.mockReset();
   mocks.discard.mockReset();
@@ -62,6 +66,8 @@ beforeEach(() => {
   });
   mocks.sign.mockResolvedValue([]);
 });
+
+afterEach(() => vi.unstubAllGlobals());
 
 describe('the capture form', () => {
   it('submits a packing (AggregationEvent) and signs its anchor', async () => {
@@ -180,6 +186,34 @@ describe('the capture form', () => {
     await flushPromises();
     expect(mocks.discard).toHaveBeenCalledWith({ captureId: '7d0f3f8e-2a51-4c55-9d5e-6f1f1f1f1f1f' });
     expect(wrapper.find('[data-test="capture-pending"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("dates an event left without a time on the deployment clock, not the device's", async () => {
+    // The chain's clock ten days behind this device's (a rehearsal, or a phone set ten days ahead).
+    serveDeploymentClock(-10 * DAY);
+    const wrapper = mountView();
+    const epc = wrapper.findAll('input').find((i) => i.attributes('placeholder')?.includes('/10/LOT-1'))!;
+    await epc.setValue(lot(LOIN, 'LOIN-2611-07'));
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    const { document } = mocks.mutate.mock.calls[0]![0] as { document: Record<string, unknown> };
+    for (const time of [eventOf(document).eventTime, document.creationDate]) {
+      expect(Math.abs(Date.parse(String(time)) - (Date.now() - 10 * DAY))).toBeLessThan(60_000);
+    }
+    wrapper.unmount();
+  });
+
+  it("says so and sends nothing when the server's clock cannot be read", async () => {
+    forgetDeploymentClock();
+    vi.stubGlobal('fetch', async () => jsonResponse({ error: 'unavailable' }, 503));
+    const wrapper = mountView('zh-CN');
+    const epc = wrapper.findAll('input').find((i) => i.attributes('placeholder')?.includes('/10/LOT-1'))!;
+    await epc.setValue(lot(LOIN, 'LOIN-2611-07'));
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(mocks.mutate).not.toHaveBeenCalled();
+    expect(wrapper.find('[data-test="capture-error"]').text()).toContain('暂时读不到服务器时间');
     wrapper.unmount();
   });
 });

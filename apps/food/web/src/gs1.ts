@@ -1,7 +1,9 @@
 // The EPCIS 2.0 documents the capture forms build — an ObjectEvent, an AggregationEvent (packing) and a
 // TransformationEvent (processing lots into a new lot) — with every identifier checked as typed by the
 // suite's one GS1 validator (the server's capture and the chain's contract use the same, with the same
-// messages), so a mistyped code is shown in the form before anything is signed.
+// messages), so a mistyped code is shown in the form before anything is signed. "Now" (an event's default
+// time, the document's creation date) is an input: the page passes the deployment clock's, never the
+// device's, which may be days from the chain's block times.
 import {
   type IdentifierProblem,
   type IdentifierRole,
@@ -56,7 +58,8 @@ function check(value: string, role: IdentifierRole, field: FieldName, line?: num
   if (problem) throw new FormError('identifier', line, field, problem);
 }
 
-export function documentFromForm(form: EventForm): Record<string, unknown> {
+/** `now`: ms on the deployment clock, the event's time when the form leaves it empty. */
+export function documentFromForm(form: EventForm, now: number): Record<string, unknown> {
   const place = placeOf(form.gln);
   const epc = form.epc.trim();
   if (!epc) throw new FormError('epc');
@@ -69,7 +72,7 @@ export function documentFromForm(form: EventForm): Record<string, unknown> {
   const event: Record<string, unknown> = {
     type: 'ObjectEvent',
     action: form.action,
-    eventTime: new Date(form.eventTime || Date.now()).toISOString(),
+    eventTime: new Date(form.eventTime || now).toISOString(),
     eventTimeZoneOffset: '+08:00',
     ...(form.bizStep && { bizStep: form.bizStep }),
     ...(form.disposition && { disposition: form.disposition }),
@@ -80,15 +83,15 @@ export function documentFromForm(form: EventForm): Record<string, unknown> {
     ...(form.lotNumber && form.action === 'ADD' && { ilmd: { 'cbvmda:lotNumber': form.lotNumber } }),
     ...(temps.length && { sensorElementList: [{ sensorReport: temps }] }),
   };
-  return documentOf(event);
+  return documentOf(event, now);
 }
 
-function documentOf(event: Record<string, unknown>): Record<string, unknown> {
+function documentOf(event: Record<string, unknown>, now: number): Record<string, unknown> {
   return {
     '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
     type: 'EPCISDocument',
     schemaVersion: '2.0',
-    creationDate: new Date().toISOString(),
+    creationDate: new Date(now).toISOString(),
     epcisBody: { eventList: [event] },
   };
 }
@@ -164,10 +167,10 @@ interface CommonForm {
   eventTime: string;
 }
 
-function common(form: CommonForm): Record<string, unknown> {
+function common(form: CommonForm, now: number): Record<string, unknown> {
   const place = placeOf(form.gln);
   return {
-    eventTime: new Date(form.eventTime || Date.now()).toISOString(),
+    eventTime: new Date(form.eventTime || now).toISOString(),
     eventTimeZoneOffset: '+08:00',
     ...(form.bizStep && { bizStep: form.bizStep }),
     ...(form.disposition && { disposition: form.disposition }),
@@ -183,7 +186,7 @@ export interface AggregationForm extends CommonForm {
   children: string;
 }
 
-export function documentFromAggregation(form: AggregationForm): Record<string, unknown> {
+export function documentFromAggregation(form: AggregationForm, now: number): Record<string, unknown> {
   const parent = form.parent.trim();
   if (!parent) throw new FormError('parent');
   if (isLotKey(parent)) throw new FormError('parentLot');
@@ -192,14 +195,17 @@ export function documentFromAggregation(form: AggregationForm): Record<string, u
   // Unpacking (DELETE) may name no children: everything comes out.
   if (form.action !== 'DELETE' && children.epcs.length + children.quantities.length === 0)
     throw new FormError('children');
-  return documentOf({
-    type: 'AggregationEvent',
-    action: form.action,
-    ...common(form),
-    parentID: parent,
-    childEPCs: children.epcs,
-    ...(children.quantities.length > 0 && { childQuantityList: children.quantities }),
-  });
+  return documentOf(
+    {
+      type: 'AggregationEvent',
+      action: form.action,
+      ...common(form, now),
+      parentID: parent,
+      childEPCs: children.epcs,
+      ...(children.quantities.length > 0 && { childQuantityList: children.quantities }),
+    },
+    now,
+  );
 }
 
 /** A TransformationEvent: input lots or items consumed, output lots or items produced (one a line each). */
@@ -210,18 +216,21 @@ export interface TransformationForm extends CommonForm {
   lotNumber: string;
 }
 
-export function documentFromTransformation(form: TransformationForm): Record<string, unknown> {
+export function documentFromTransformation(form: TransformationForm, now: number): Record<string, unknown> {
   const inputs = itemsFromLines(form.inputs, 'inputs');
   const outputs = itemsFromLines(form.outputs, 'outputs');
   if (inputs.epcs.length + inputs.quantities.length === 0) throw new FormError('inputs');
   if (outputs.epcs.length + outputs.quantities.length === 0) throw new FormError('outputs');
-  return documentOf({
-    type: 'TransformationEvent',
-    ...common(form),
-    ...(inputs.epcs.length > 0 && { inputEPCList: inputs.epcs }),
-    ...(inputs.quantities.length > 0 && { inputQuantityList: inputs.quantities }),
-    ...(outputs.epcs.length > 0 && { outputEPCList: outputs.epcs }),
-    ...(outputs.quantities.length > 0 && { outputQuantityList: outputs.quantities }),
-    ...(form.lotNumber.trim() && { ilmd: { 'cbvmda:lotNumber': form.lotNumber.trim() } }),
-  });
+  return documentOf(
+    {
+      type: 'TransformationEvent',
+      ...common(form, now),
+      ...(inputs.epcs.length > 0 && { inputEPCList: inputs.epcs }),
+      ...(inputs.quantities.length > 0 && { inputQuantityList: inputs.quantities }),
+      ...(outputs.epcs.length > 0 && { outputEPCList: outputs.epcs }),
+      ...(outputs.quantities.length > 0 && { outputQuantityList: outputs.quantities }),
+      ...(form.lotNumber.trim() && { ilmd: { 'cbvmda:lotNumber': form.lotNumber.trim() } }),
+    },
+    now,
+  );
 }

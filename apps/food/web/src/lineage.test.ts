@@ -56,17 +56,20 @@ describe('forms', () => {
   });
 
   it('builds an EPCIS 2.0 ObjectEvent with a quantity for a lot and sensor readings', () => {
-    const doc = documentFromForm({
-      action: 'OBSERVE',
-      bizStep: 'transporting',
-      disposition: 'in_transit',
-      epc: farm[0]!,
-      quantity: '12',
-      gln: '6901234000016',
-      lotNumber: '',
-      temperatures: '3.5 4',
-      eventTime: '2026-11-01T08:00:00Z',
-    });
+    const doc = documentFromForm(
+      {
+        action: 'OBSERVE',
+        bizStep: 'transporting',
+        disposition: 'in_transit',
+        epc: farm[0]!,
+        quantity: '12',
+        gln: '6901234000016',
+        lotNumber: '',
+        temperatures: '3.5 4',
+        eventTime: '2026-11-01T08:00:00Z',
+      },
+      Date.parse('2026-11-01T09:00:00Z'),
+    );
     const event = (doc.epcisBody as { eventList: Record<string, unknown>[] }).eventList[0]!;
     expect(event.quantityList).toEqual([{ epcClass: farm[0], quantity: 12, uom: 'KGM' }]);
     expect(event.sensorElementList).toEqual([

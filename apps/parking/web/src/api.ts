@@ -1,6 +1,6 @@
 // The parking app's own tRPC API (same origin, with the `gx_parking` session cookie) and its answers' types.
 import type { AppRouter } from '@gongxin/parking-server';
-import { createAppTrpc } from '@gongxin/ui';
+import { createAppTrpc, serverNow } from '@gongxin/ui';
 
 export const api = createAppTrpc<AppRouter>('/parking/api/trpc');
 
@@ -37,8 +37,11 @@ export const chinaTime = (ms: number | null | undefined) =>
  */
 export const isPlate = (plate: string) => /^[\p{Script=Han}A-Z0-9]{7,10}$/u.test(plate);
 
-/** A stay's length in the page's language: 2 小时 05 分 / 2 h 05 min, or 50 分钟 / 50 min under an hour. */
-export function stay(entry: number | null, exit: number | null, locale: string, now = Date.now()): string {
+/**
+ * A stay's length in the page's language: 2 小时 05 分 / 2 h 05 min, or 50 分钟 / 50 min under an hour. An
+ * open stay runs to now on the deployment clock (gate and block times follow it), not this device's.
+ */
+export function stay(entry: number | null, exit: number | null, locale: string, now = serverNow()): string {
   if (entry === null) return '—';
   const min = Math.max(0, Math.floor(((exit ?? now) - entry) / 60_000));
   const zh = !locale.startsWith('en');
