@@ -22,6 +22,9 @@
 //   gongxin_channel_links_opened_total, …_link_frames_total{direction}, …_link_outbox_dropped_total
 //   gongxin_channel_peer_batches_total{result}           peers' batches accepted or rejected by the machine
 //   gongxin_channel_peer_messages_ignored_total          peers' messages for no channel with them
+//   gongxin_channel_forwards_refused_total               locks asked to be forwarded, failed upstream at once
+//   gongxin_channel_lock_limit_refusals_total            new locks refused: their channel direction held the
+//                                                        most pending locks a balance proof may carry
 //   gongxin_channel_node_failed                          gauge: 1 once the node stopped on a failed log write
 //   gongxin_bad_input_total{source, reason}              shared: source `channel-link` (frames dropped, links
 //                                                        refused, by code) and `channel-api` (the HTTP API)
@@ -221,6 +224,16 @@ function watchNode(node: ChannelNodeRuntime, registers: Registry[]): void {
     'gongxin_channel_peer_messages_ignored_total',
     "Peers' messages for no channel with them",
     () => [[{}, node.stats().machine.messagesIgnored]],
+  );
+  runningTotal(
+    'gongxin_channel_forwards_refused_total',
+    'Locks this node was asked to forward and failed upstream at once: no channel to the next hop with the capacity and a free lock slot, or too little time left',
+    () => [[{}, node.stats().machine.forwardsRefused]],
+  );
+  runningTotal(
+    'gongxin_channel_lock_limit_refusals_total',
+    'New locks refused because their channel direction held the most pending locks a balance proof may carry (own payments and forwards)',
+    () => [[{}, node.stats().machine.lockLimitRefusals]],
   );
   gauge(
     'gongxin_channel_node_failed',

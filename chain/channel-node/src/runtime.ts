@@ -22,6 +22,7 @@ import {
   ChannelNode,
   type DurableRecord,
   type Effect,
+  LOCK_LIMIT,
   type NodeConfig,
   type Outcome,
 } from '@gongxin/channels';
@@ -184,6 +185,7 @@ export function failureCode(reason: string | undefined): string {
     'bad request': 'bad_request',
     'request time is in the future': 'request_in_future',
     'a routed payment needs a hashlock': 'no_hashlock',
+    [LOCK_LIMIT]: 'lock_limit',
   };
   if (known[reason]) return known[reason];
   if (reason.startsWith('amount out of range')) return 'amount_too_large';

@@ -286,6 +286,9 @@ describe('channel nodes with real I/O', () => {
       expect(sample(h2, 'gongxin_bad_input_total', { source: 'channel-api', reason: 'bad_json' })).toBe(1);
       expect(sample(h2, 'gongxin_bad_input_total', { source: 'channel-api', reason: 'bad_field' })).toBe(1);
       expect(sample(h2, 'gongxin_channel_node_failed')).toBe(0);
+      // Locks the hub refused to forward, and new locks refused at the lock limit: none here.
+      expect(sample(h2, 'gongxin_channel_forwards_refused_total')).toBe(hub.stats().machine.forwardsRefused);
+      expect(sample(h2, 'gongxin_channel_lock_limit_refusals_total')).toBe(0);
     } finally {
       for (const api of apis) await api.close();
     }

@@ -16,12 +16,16 @@
 //     sender remove a lock while its own lock on the same hash is still exposed downstream.
 //   - A known preimage is revealed on chain before the incoming lock's expiry if the sender has not paid
 //     it off chain by then: the chain's preimage registry settles it on every hop, no channel is closed.
+//   - No balance proof carries more pending locks than the contract takes (MAX_LOCKS): a new lock on a
+//     direction that holds that many is refused (the payment fails, a forward is failed upstream), and a
+//     received batch over the limit is refused, so every proof a node holds can be put on chain.
 
 import {
   balanceProofBytes,
   countersignBytes,
   hashlockOf,
   MAX_LOCK_MS,
+  MAX_LOCKS,
   type SignedBalanceProof,
   sumLocks,
 } from '@gongxin/contracts';
@@ -70,6 +74,12 @@ export interface NodeConfig {
 
 /** The default of `NodeConfig.paymentIdWindowMs`. */
 export const PAYMENT_ID_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * Why a payment failed, or a forward was refused: the channel direction it would take already holds the
+ * most pending locks one balance proof may carry (the contract's MAX_LOCKS).
+ */
+export const LOCK_LIMIT = `too many pending locks: a balance proof carries at most ${MAX_LOCKS}`;
 
 /** What the node stores; it restarts from these records alone. */
 export type DurableRecord =
@@ -243,6 +253,16 @@ export interface NodeCounters {
   messagesIgnored: number;
   /** Ticks that looked at every lock of every channel (the rest only flush queued work). */
   lockScans: number;
+  /**
+   * Incoming locks this node was asked to forward and failed upstream at once instead: no open channel
+   * to the next hop with the capacity and a free lock slot, or too little time left before expiry.
+   */
+  forwardsRefused: number;
+  /**
+   * New locks refused because every channel direction they could take already held MAX_LOCKS pending
+   * locks: this node's own payments (failed with LOCK_LIMIT) and forwards (failed upstream).
+   */
+  lockLimitRefusals: number;
 }
 
 /**
@@ -288,6 +308,8 @@ export class ChannelNode {
     writes: 0,
     messagesIgnored: 0,
     lockScans: 0,
+    forwardsRefused: 0,
+    lockLimitRefusals: 0,
   };
   private readonly channels = new Map<string, ChannelState>();
   private readonly byPeer = new Map<string, string[]>();
@@ -513,11 +535,12 @@ export class ChannelNode {
    * Starts a payment. Idempotent by `id`: a request with the id of a payment in flight, or of one whose
    * outcome was reported less than the payment id window ago (`paymentIdWindowMs`, default 24 hours), is
    * refused with 'duplicate id' (after a restart, every payment in the log counts as reported at the
-   * restart). Older ids are forgotten, so the node's memory of ids is bounded by the payments it starts
-   * in one window. A retry that states when the request was first made (`createdAt`) is never mistaken
-   * for a new payment: a request older than the window is refused ('request too old …'), and one within
-   * the window finds its id still remembered (an id is forgotten no sooner than a window after its
-   * payment started). A retry without `createdAt` is protected only within the window.
+   * restart). Older ids are forgotten, so the node's memory
+   * of ids is bounded by the payments it starts in one window. A retry that states when the request was
+   * first made (`createdAt`) is never mistaken for a new payment: a request older than the window is
+   * refused ('request too old …'), and one within the window finds its id still remembered (an id is
+   * forgotten no sooner than a window after its payment started). A retry without `createdAt` is
+   * protected only within the window.
    */
   pay(req: PayRequest): void {
     const fail = (reason: string) =>
@@ -555,9 +578,10 @@ export class ChannelNode {
       return;
     }
     const next = req.route[0]!;
-    const ch = this.openChannelTo(next, req.asset, req.amount);
-    if (!ch) {
-      fail('no capacity');
+    const ch = this.channelFor(next, req.asset, req.amount, req.hashlock !== undefined);
+    if (typeof ch === 'string') {
+      if (ch === LOCK_LIMIT) this.counters.lockLimitRefusals++;
+      fail(ch);
       return;
     }
     const a = ch.assets.get(req.asset)!;
@@ -1045,12 +1069,38 @@ export class ChannelNode {
     for (const h of resolved) this.forget(h);
   }
 
-  private openChannelTo(peer: string, asset: string, amount: bigint): ChannelState | undefined {
+  /**
+   * An open channel to `peer` that can carry `amount` of `asset` (as a new lock when `lock`: its direction
+   * must hold fewer than MAX_LOCKS pending locks, signed and queued), or why there is none: LOCK_LIMIT when
+   * some channel had the capacity but no free lock slot, 'no capacity' otherwise.
+   */
+  private channelFor(
+    peer: string,
+    asset: string,
+    amount: bigint,
+    lock: boolean,
+  ): ChannelState | 'no capacity' | typeof LOCK_LIMIT {
+    let full = false;
     for (const id of this.byPeer.get(peer) ?? []) {
       const ch = this.channels.get(id)!;
-      if (ch.status === 'open' && ch.assets.has(asset) && this.available(id, asset) >= amount) return ch;
+      if (ch.status !== 'open' || !ch.assets.has(asset) || this.available(id, asset) < amount) continue;
+      if (lock && !this.lockRoom(ch.assets.get(asset)!.out)) {
+        full = true;
+        continue;
+      }
+      return ch;
     }
-    return undefined;
+    return full ? LOCK_LIMIT : 'no capacity';
+  }
+
+  /**
+   * Whether a direction may take one more lock: the contract takes at most MAX_LOCKS locks in a proof.
+   * Checked against the projected state (signed and queued): a batch is signed from a prefix of the
+   * queue, so its proof holds the locks the projection held after that prefix, which this check kept
+   * within the limit as each lock was queued (the other operations only take locks away).
+   */
+  private lockRoom(out: OutSide): boolean {
+    return this.projectedOut(out).locks.length < MAX_LOCKS;
   }
 
   private projectedOut(out: OutSide): Signed {
@@ -1356,6 +1406,8 @@ export class ChannelNode {
         locks = locks.filter((l) => l !== lock);
       }
     }
+    // The contract refuses a proof with more locks: the receiver could not put this one on chain.
+    if (locks.length > MAX_LOCKS) return `${locks.length} pending locks (at most ${MAX_LOCKS})`;
     if (proof.transferred !== transferred) return 'transferred';
     if (proof.locked !== sumLocks(locks)) return 'locked';
     if (!equalBytes(proof.locksRoot, locksRootOfEntries(suite, locks))) return 'locksRoot';
@@ -1414,9 +1466,11 @@ export class ChannelNode {
     const next = op.route[0]!;
     const out =
       expiry > this.now + 2 * this.config.revealMarginMs
-        ? this.openChannelTo(next, asset, op.amount)
-        : undefined;
-    if (!out) {
+        ? this.channelFor(next, asset, op.amount, true)
+        : 'too late';
+    if (typeof out === 'string') {
+      this.counters.forwardsRefused++;
+      if (out === LOCK_LIMIT) this.counters.lockLimitRefusals++;
       this.refuse(ch, op.hashlock);
       return;
     }

@@ -6,7 +6,7 @@ import { runChannelSimulation } from '../src/sim/simulation';
 const seeds = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
 describe('channel network simulation', () => {
-  it('finds no violation over seeds with crashes, drops, offline parties, cheats and griefing', () => {
+  it('finds no violation over seeds with crashes, drops, offline parties, cheats, griefing and lock floods', () => {
     const results = seeds(100, 25).map((seed) => runChannelSimulation({ seed }));
     expect(results.flatMap((r) => r.violations)).toEqual([]);
     // The seeds did exercise the faults and the features.
@@ -15,6 +15,10 @@ describe('channel network simulation', () => {
     expect(sum((r) => r.cheats)).toBeGreaterThan(3);
     expect(sum((r) => r.payments.completed)).toBeGreaterThan(1_000);
     expect(sum((r) => r.ops)).toBeGreaterThan(sum((r) => r.batches));
+    // Lock floods towards the griefer went beyond what a balance proof may carry and were refused at the
+    // limit.
+    expect(sum((r) => r.floods)).toBeGreaterThan(2);
+    expect(sum((r) => r.lockLimitRefusals)).toBeGreaterThan(0);
   });
 
   it('replays a seed exactly', () => {

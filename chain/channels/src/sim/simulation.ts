@@ -1,18 +1,21 @@
 // The deterministic simulator of the channel network, in the style of chain/sim: one seed drives
 // everything (topology, deposits, payments, message drops and delays, crashes with writes not yet durable,
 // offline periods, a party that closes with an old state while its peer is offline, a party that holds
-// locks and never releases them). Channel nodes are the real machine, the chain is the real contracts.
+// locks and never releases them, and floods of locks towards it, more than one balance proof may carry).
+// Channel nodes are the real machine, the chain is the real contracts.
 // The checker asserts, throughout and at the end:
 //   - conservation: the contracts' invariants after every block (each asset's supply = balances + locked,
 //     each channel's deposits = balances + locked = payouts) and every supply unchanged;
 //   - durability: a node never acknowledged a batch its durable log does not hold when it crashed;
+//   - lock limit: no balance proof a node signs or accepts holds more pending locks than the contract
+//     takes (MAX_LOCKS), so every proof can be put on chain;
 //   - honest parties never lose: once every channel is settled and withdrawn, each honest node holds at
 //     least its initial balance, less what it paid (payments not reported failed), plus what it received;
 //   - every payment resolves: each payment a payer started ends completed or failed (refunded), within its
 //     expiry plus a grace period, and never failed for the payer while received by the payee.
 // A violation names its seed; the same seed replays it exactly.
 
-import { channelOf, type SignedBalanceProof } from '@gongxin/contracts';
+import { channelOf, hashlockOf, MAX_LOCKS, type SignedBalanceProof } from '@gongxin/contracts';
 import { type Action, type ChainEvent as LedgerEvent, toHex, utf8 } from '@gongxin/ledger';
 import { type TestAccount, testAccount } from '@gongxin/ledger/testing';
 import { createFastSuite, Rng } from '@gongxin/sim';
@@ -48,6 +51,7 @@ export interface Violation {
   readonly kind:
     | 'conservation'
     | 'durability'
+    | 'lock-limit'
     | 'honest-loss'
     | 'unresolved'
     | 'late'
@@ -75,6 +79,9 @@ export interface ChannelSimResult {
   readonly crashes: number;
   /** Restarts that read a checkpoint and the records after it rather than the whole log. */
   readonly checkpointRestarts: number;
+  /** Floods of locks towards the griefer, and the new locks nodes refused at MAX_LOCKS a direction. */
+  readonly floods: number;
+  readonly lockLimitRefusals: number;
   readonly cheats: number;
   readonly challenges: number;
   readonly reveals: number;
@@ -302,6 +309,9 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
   const payments = new Map<string, Payment>();
   let crashes = 0;
   let checkpointRestarts = 0;
+  let floods = 0;
+  /** Counters of machines replaced at a crash (a restarted machine counts from zero). */
+  let lockLimitRefusals = 0;
   let cheats = 0;
   let blocks = 0;
   const onChainPreimages = new Set<string>();
@@ -557,10 +567,19 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     node.up = false;
     node.epoch++;
     node.inflightWrites.clear();
+    lockLimitRefusals += node.machine.counters.lockLimitRefusals;
   }
 
   /** Records reach the node's log; every CHECKPOINT_RECORDS of them the log takes a checkpoint. */
   function makeDurable(node: SimNode, records: readonly DurableRecord[]): void {
+    for (const r of records) {
+      // Every proof a node holds must be one the contract takes at a close or challenge.
+      if ((r.t === 'out' || r.t === 'in') && r.locks.length > MAX_LOCKS)
+        violation(
+          'lock-limit',
+          `n${node.index} holds a proof of ${r.channel.slice(0, 8)}/${r.asset} (${r.t === 'out' ? 'its own' : "its peer's"}, nonce ${r.proof.nonce}) with ${r.locks.length} pending locks, more than the contract takes (${MAX_LOCKS})`,
+        );
+    }
     node.durable.push(...records);
     node.fold.add(records, sched.now);
     node.sinceCheckpoint += records.length;
@@ -806,6 +825,60 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     });
   }
 
+  // A lock flood (griefing): the griefer's neighbour and that neighbour's other peers send the griefer
+  // bursts of small hash-locked payments, which it holds until they expire: more locks in all than one
+  // balance proof may carry on the neighbour's channel to the griefer. The neighbour must refuse the
+  // locks beyond MAX_LOCKS (its own payments fail at once, forwards are failed upstream at once) and never
+  // sign a proof the contract would refuse.
+  const flooding = rng.fork('flood');
+  if (grief && flooding.chance(0.6)) {
+    const at = payStart + flooding.int(Math.floor((payEnd - payStart) / 2));
+    sched.at(at, () => {
+      const griefer = n - 1;
+      const hub = n - 2;
+      const channelOfPair = (x: number, y: number) =>
+        [...channelPeers.entries()].find(
+          ([id, [p, q]]) =>
+            ((p === x && q === y) || (p === y && q === x)) && nodes[x]!.machine.statusOf(id) === 'open',
+        )?.[0];
+      const last = channelOfPair(hub, griefer);
+      if (!last) return;
+      const assets = Object.keys(channelOf(chain.store, last)!.assets).sort();
+      const asset = flooding.pick(assets);
+      floods++;
+      let k = 0;
+      const send = (payer: number, route: string[], count: number) => {
+        const node = nodes[payer]!;
+        if (!node.up || !node.online) return;
+        trace(`n${payer} floods n${griefer} with ${count} lock(s) of ${asset} via ${route.length} hop(s)`);
+        for (let c = 0; c < count; c++) {
+          const id = `f${k++}`;
+          const amount = BigInt(flooding.range(1, 3));
+          payments.set(id, {
+            id,
+            payer,
+            payee: griefer,
+            asset,
+            amount,
+            hops: route.length,
+            createdAt: sched.now,
+          });
+          const hashlock = hashlockOf(suite, utf8(`${options.seed}/${id}/flood`));
+          node.machine.pay({ id, asset, amount, route, hashlock });
+        }
+        run(node);
+      };
+      // The neighbour's other peers with the asset, then the neighbour itself.
+      const upstream = [...channelPeers.entries()]
+        .filter(([, [x, y]]) => (x === hub || y === hub) && x !== griefer && y !== griefer)
+        .filter(([id]) => channelOf(chain.store, id)!.assets[asset] !== undefined)
+        .map(([, [x, y]]) => (x === hub ? y : x));
+      for (const payer of [...new Set(upstream)].slice(0, 2))
+        send(payer, [accounts[hub]!.address, accounts[griefer]!.address], flooding.range(60, 100));
+      send(hub, [accounts[griefer]!.address], flooding.range(40, 80));
+    });
+  }
+
   // End phase: everyone up and online; after the last lock could expire, every channel closes and settles.
   sched.at(payEnd + 1, () => {
     for (const node of nodes) {
@@ -920,6 +993,7 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
   let batches = 0;
   let ops = 0;
   let writes = 0;
+  for (const node of nodes) lockLimitRefusals += node.machine.counters.lockLimitRefusals;
   let challenges = 0;
   let reveals = 0;
   for (const node of nodes) {
@@ -941,6 +1015,8 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     writes,
     crashes,
     checkpointRestarts,
+    floods,
+    lockLimitRefusals,
     cheats,
     challenges,
     reveals,

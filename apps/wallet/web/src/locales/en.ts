@@ -296,6 +296,7 @@ export default {
         channelClosed: 'the channel was closed',
         settledOnChain: 'settled on chain',
         tooLarge: 'amount above the limit',
+        lockLimit: 'too many payments pending on this channel, try again later',
       },
       node: 'My channel node',
       nodeHint:

@@ -289,6 +289,7 @@ export default {
         channelClosed: '通道已关闭',
         settledOnChain: '已在链上结算',
         tooLarge: '金额超出上限',
+        lockLimit: '此通道上待结的付款太多，请稍后再试',
       },
       node: '我的通道节点',
       nodeHint:
