@@ -5,12 +5,9 @@
 // on chain exactly what both sides' proofs say. Once replaying its whole log, once with a small checkpoint
 // interval: then it starts from its newest checkpoint and replays only the records after it (counted in
 // its database between the kill and the restart).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createChainClient } from '@gongxin/client';
 import { type Database, openDatabase } from '@gongxin/db';
 import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
@@ -21,9 +18,9 @@ import { ChannelNodeRuntime, type ChannelView, type PaymentView } from '../src';
 import { decodeRecords } from '../src/codec';
 import { checkpoint, log } from '../src/schema';
 import { type ChannelTestChain, startChannelTestChain } from './chain';
+import { call, startChild } from './child';
 import { sample, scrape } from './prom';
 
-const BIN = fileURLToPath(new URL('../bin/gongxin-channels.mjs', import.meta.url));
 const A = 21;
 const B = 22;
 
@@ -33,48 +30,6 @@ async function until(what: string, predicate: () => boolean | Promise<boolean>, 
     if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-interface Child {
-  proc: ChildProcess;
-  api: string;
-  exited: Promise<void>;
-  /** What it started from: records of its log's newest checkpoint, and records replayed after it. */
-  restored: { checkpoint: number; replayed: number };
-}
-
-function startChild(args: string[], stderr: string[]): Promise<Child> {
-  const proc = spawn(process.execPath, [BIN, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  createInterface({ input: proc.stderr! }).on('line', (l) => stderr.push(l));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no ready line; stderr: ${stderr.slice(-5).join(' | ')}`)),
-      60_000,
-    );
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      const ready = JSON.parse(line) as { ready: boolean; api: string; restored: Child['restored'] };
-      if (!ready.ready) return;
-      clearTimeout(timer);
-      resolve({ proc, api: ready.api, exited, restored: ready.restored });
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}; stderr: ${stderr.slice(-5).join(' | ')}`));
-    });
-  });
-}
-
-async function call<T>(api: string, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${api}${route}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${route}: ${JSON.stringify(json)}`);
-  return json;
 }
 
 type JsonSide = { nonce: number; transferred: string; locked: string };
