@@ -11,7 +11,9 @@
 //   POST /invoice  {asset, amount}     → {invoice, hashlock}
 //   POST /pay      {invoice} | {payee, asset, amount}, and optionally {id}  → the payment once completed
 //                                      or failed (200); 202 with it still in flight (outcome `started`)
-//                                      when it has no outcome by its expiry or the node's wait limit.
+//                                      when it has no outcome by its expiry or the node's wait limit,
+//                                      never before its record is durable (503 `unavailable` when the
+//                                      node stops first: it was not sent).
 //                                      `id` makes a retry safe: an id in flight or used recently is a
 //                                      400 `duplicate_id` and nothing is done. 429 `peer_busy` when the
 //                                      node has its limit of payments in flight to the first hop.

@@ -234,12 +234,16 @@ export function decodeRecord(v: Value): DurableRecord {
     case 'paid':
       return { t: 'paid', hashlock: hash(o.hashlock, 'hashlock') };
     case 'payment':
+      if (o.queued !== undefined && o.queued !== true) fail('queued', 'expected true when present');
       return {
         t: 'payment',
         id: str(o.id, 'id'),
         asset: str(o.asset, 'asset'),
         amount: amount(o.amount, 'amount'),
+        ...(o.queued === true && { queued: true as const }),
       };
+    case 'unsent':
+      return { t: 'unsent', id: str(o.id, 'id') };
     default:
       return fail('record.t', 'unknown record');
   }

@@ -1,8 +1,9 @@
 // The channel node's durable log with group commit: the machine asks for one write per input; writes
 // asked for while one is on its way to the database wait, and all of them go together as the next
-// transaction (one commit, one disk sync, however many writes and records). A write's promise resolves
-// only once the transaction holding it has committed: nothing that depends on it (an acknowledgement, a
-// signed batch leaving) happens before its records are durable.
+// transaction (one commit, one disk sync, however many writes and records; a machine write and the
+// history rows the same input added always share one). A write's promise resolves only once the
+// transaction holding it has committed: nothing that depends on it (an acknowledgement, a signed batch
+// leaving) happens before its records are durable.
 //
 // Checkpoints: the log folds the records it commits (`RecordFold` of @gongxin/channels) and, once
 // `checkpointRecords` records (and at least as many bytes as the previous checkpoint took) were committed
@@ -226,11 +227,18 @@ export class ChannelLog {
     while (this.flushing) await this.flushing;
   }
 
+  /**
+   * Starts the commit loop unless it runs. It starts once the caller's synchronous work is done, so that
+   * what one input asked for together (its write, and the payments it added to the history) goes into
+   * one transaction: a payment's outcome and the records that say it was reported are durable together.
+   */
   private kick(): void {
     if (this.flushing || this.failed) return;
-    this.flushing = this.commitLoop().finally(() => {
-      this.flushing = null;
-    });
+    this.flushing = Promise.resolve()
+      .then(() => this.commitLoop())
+      .finally(() => {
+        this.flushing = null;
+      });
   }
 
   private async commitLoop(): Promise<void> {

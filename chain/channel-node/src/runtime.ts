@@ -23,6 +23,7 @@ import {
   type DurableRecord,
   type Effect,
   LOCK_LIMIT,
+  NOT_SENT,
   type NodeConfig,
   type Outcome,
 } from '@gongxin/channels';
@@ -185,6 +186,7 @@ export function failureCode(reason: string | undefined): string {
     'bad request': 'bad_request',
     'request time is in the future': 'request_in_future',
     'a routed payment needs a hashlock': 'no_hashlock',
+    [NOT_SENT]: 'not_sent',
     [LOCK_LIMIT]: 'lock_limit',
   };
   if (known[reason]) return known[reason];
@@ -274,12 +276,20 @@ export interface RuntimeCounters {
   recoveredInFlight: number;
 }
 
-/** A caller of `pay` waiting for the payment's outcome, until its timer gives up. */
+/**
+ * A caller of `pay` waiting for the payment's outcome, until its timer gives up: then it hears that the
+ * payment is under way, but never before the payment's record is durable (`recorded`).
+ */
 interface Waiter {
   readonly resolve: (p: PaymentView) => void;
+  readonly reject: (error: PaymentRefused) => void;
   readonly timer: NodeJS.Timeout;
   /** The payment as it started. */
   readonly view: PaymentView;
+  /** The write holding the payment's record is durable. */
+  recorded: boolean;
+  /** The wait is over: the caller hears the payment as it stands once it is recorded. */
+  due: boolean;
 }
 
 export class ChannelNodeRuntime {
@@ -454,7 +464,11 @@ export class ChannelNodeRuntime {
    * Pays `to` (an invoice, or a neighbour directly) over the most probable route; resolves with the
    * payment once it completed or failed. A caller waits at most `payWaitMs`, and for a hash-locked
    * payment no longer than its lock's expiry: then it resolves with the payment as it stands, outcome
-   * `started` (still in flight; `payments()` shows its outcome once there is one).
+   * `started` (still in flight; `payments()` shows its outcome once there is one) — but never before the
+   * payment's record is durable in the log. If the node stops before the payment is signed into a batch,
+   * it was not sent: after the restart it is in the history as failed (NOT_SENT, reason code `not_sent`)
+   * and its id is free for a retry. A node that stops before even its record is durable rejects the
+   * waiting call with PaymentRefused `stopped`.
    *
    * `id` (PAYMENT_ID, random when absent) makes a retry safe: a payment whose id is malformed, in flight
    * or finished within the machine's payment id window is refused with PaymentRefused, and nothing is
@@ -701,12 +715,28 @@ export class ChannelNodeRuntime {
     this.stopped = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.keeperTimer) clearInterval(this.keeperTimer);
-    // Whoever still waits hears that the payment is in flight; its outcome is in the log after a restart.
-    for (const [id, w] of [...this.waiters]) this.giveUp(id, w);
     this.chain.stop();
     await this.handoff?.stop();
     await this.links.close();
     await this.log.flush().catch(() => {});
+    // Whoever still waits hears that the payment is under way once its record is durable: its outcome is
+    // in the log after a restart (one never signed fails then, its id free again). A payment whose record
+    // was not written (the log failed) was not sent: its caller is told so.
+    for (const [id, w] of [...this.waiters]) {
+      if (w.recorded) {
+        this.giveUp(id, w);
+        continue;
+      }
+      clearTimeout(w.timer);
+      this.waiters.delete(id);
+      w.reject(
+        new PaymentRefused(
+          'stopped',
+          id,
+          `the channel node stopped before payment ${id} was recorded: it was not sent, and its id may be used again once the node is back`,
+        ),
+      );
+    }
   }
 
   // ---------------------------------------------------------------------------------------- internals
@@ -729,9 +759,16 @@ export class ChannelNodeRuntime {
   private effect(e: Effect): void {
     switch (e.t) {
       case 'persist': {
-        for (const r of e.records) this.note(r);
+        const payments: string[] = [];
+        for (const r of e.records) {
+          this.note(r);
+          if (r.t === 'payment' && r.queued) payments.push(r.id);
+        }
         this.log.append(e.records).then(
-          () => this.input(() => this.machine.persisted(e.seq)),
+          () => {
+            if (payments.length > 0) this.recorded(payments);
+            this.input(() => this.machine.persisted(e.seq));
+          },
           (error) => this.fatal(`log write failed: ${(error as Error).message}`),
         );
         return;
@@ -791,14 +828,40 @@ export class ChannelNodeRuntime {
     waiter.resolve(view);
   }
 
-  /** A caller waiting for `view`'s outcome, for at most `ms`. */
+  /** A caller waiting for `view`'s outcome, for at most `ms` (and until its record is durable). */
   private wait(view: PaymentView, ms: number): Promise<PaymentView> {
-    return new Promise<PaymentView>((resolve) => {
-      const waiter: Waiter = { resolve, view, timer: setTimeout(() => this.giveUp(view.id, waiter), ms) };
+    return new Promise<PaymentView>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        view,
+        recorded: false,
+        due: false,
+        timer: setTimeout(() => this.timeUp(view.id, waiter), ms),
+      };
       // The timer alone does not keep a process running.
       waiter.timer.unref();
       this.waiters.set(view.id, waiter);
     });
+  }
+
+  /**
+   * A waiter's time is up. It hears that the payment is under way only once the payment's record is
+   * durable: an answer before that write could speak of a payment a crash then leaves no trace of.
+   */
+  private timeUp(id: string, waiter: Waiter): void {
+    if (waiter.recorded) this.giveUp(id, waiter);
+    else waiter.due = true;
+  }
+
+  /** The write holding these payments' records is durable: their waiters may hear they are under way. */
+  private recorded(ids: readonly string[]): void {
+    for (const id of ids) {
+      const waiter = this.waiters.get(id);
+      if (!waiter) continue;
+      waiter.recorded = true;
+      if (waiter.due) this.giveUp(id, waiter);
+    }
   }
 
   /** A waiter stops waiting: it hears the payment as it stands (still in flight) and leaves the map. */

@@ -13,7 +13,10 @@
 //     the others at restart);
 //   - the payments whose locks or operations those hold (in flight), and every other payment whose id may
 //     still be refused as a duplicate: one the log saw within the payment id window. A payment's id is
-//     taken as seen until the batch after the one that resolved it is signed, which is after its outcome.
+//     taken as seen until the batch after the one that resolved it is signed, which is after its outcome;
+//   - whether a payment was ever signed: a payment recorded as `queued` stays so until an `out` record
+//     carries it (then the checkpoint keeps it without the mark), and it is kept whatever its age, since
+//     a restart must fail it (NOT_SENT); one failed so (`unsent`) is dropped, its id free.
 // Never drop what the machine would keep: a checkpoint restores the same channels, proofs, locks and
 // payments in flight as the records it stands for.
 
@@ -40,7 +43,7 @@ export class RecordFold {
   private readonly invoices = new Map<string, Uint8Array>();
   private readonly declined = new Set<string>();
   /** Payments this node started, with the newest time the log still held them in flight. */
-  private readonly payments = new Map<string, { readonly record: Rec<'payment'>; seenAt: number }>();
+  private readonly payments = new Map<string, { record: Rec<'payment'>; seenAt: number }>();
   /** Records taken in. */
   size = 0;
 
@@ -76,7 +79,7 @@ export class RecordFold {
     for (const h of this.preimages.keys()) if (!needed(h)) this.preimages.delete(h);
     for (const h of this.declined) if (!needed(h)) this.declined.delete(h);
     for (const [id, p] of this.payments)
-      if (!live.has(id) && p.seenAt + this.idWindowMs <= now) this.payments.delete(id);
+      if (!live.has(id) && !p.record.queued && p.seenAt + this.idWindowMs <= now) this.payments.delete(id);
 
     const out: DurableRecord[] = [];
     for (const c of this.channels.values()) out.push(...c.adding, ...(c.newest ? [c.newest] : []));
@@ -112,6 +115,14 @@ export class RecordFold {
           if (key.startsWith(`${r.channel}/`)) for (const x of [o.before, o.newest]) this.seen(x, at);
         return;
       case 'out': {
+        // The payments it carries are signed: no longer `queued`.
+        const signed = (id: string) => {
+          const p = this.payments.get(id);
+          if (p?.record.queued)
+            p.record = { t: 'payment', id, asset: p.record.asset, amount: p.record.amount };
+        };
+        for (const op of r.ops) if (op.t === 'pay' || op.t === 'lock') signed(op.id);
+        for (const l of r.locks) signed(l.id);
         const key = `${r.channel}/${r.asset}`;
         const o = this.outs.get(key);
         // The batches this one follows were acknowledged: what they resolved had its outcome by now.
@@ -138,6 +149,9 @@ export class RecordFold {
         return;
       case 'payment':
         this.payments.set(r.id, { record: r, seenAt: at });
+        return;
+      case 'unsent':
+        this.payments.delete(r.id);
         return;
     }
   }

@@ -19,6 +19,8 @@
 //   - No balance proof carries more pending locks than the contract takes (MAX_LOCKS): a new lock on a
 //     direction that holds that many is refused (the payment fails, a forward is failed upstream), and a
 //     received batch over the limit is refused, so every proof a node holds can be put on chain.
+//   - A payment queued but not yet signed when the node stops was never sent: at the restart it fails
+//     with NOT_SENT and its id is free again.
 
 import {
   balanceProofBytes,
@@ -76,6 +78,12 @@ export interface NodeConfig {
 export const PAYMENT_ID_WINDOW_MS = 24 * 3600_000;
 
 /**
+ * Why a payment failed at a restart: it was queued but its operation was in no signed batch the log
+ * holds, so it never left the node (see `pay`). Its id is free again.
+ */
+export const NOT_SENT = 'the node stopped before it was sent';
+
+/**
  * Why a payment failed, or a forward was refused: the channel direction it would take already holds the
  * most pending locks one balance proof may carry (the contract's MAX_LOCKS).
  */
@@ -111,7 +119,21 @@ export type DurableRecord =
   | { readonly t: 'paid'; readonly hashlock: string }
   /** An incoming lock this node will never claim (its preimage stays unrevealed). */
   | { readonly t: 'declined'; readonly hashlock: string }
-  | { readonly t: 'payment'; readonly id: string; readonly asset: string; readonly amount: bigint };
+  /**
+   * A payment this node started. `queued`: written when `pay` queued it, in the write of that input; until
+   * a later `out` record carries its operation it was in no signed batch, so it never left the node. A
+   * record without `queued` (a checkpoint's, or one written when a payment that was never signed got its
+   * outcome) stands for a payment whose outcome may have been reported.
+   */
+  | {
+      readonly t: 'payment';
+      readonly id: string;
+      readonly asset: string;
+      readonly amount: bigint;
+      readonly queued?: true;
+    }
+  /** A payment that was never signed failed at a restart (NOT_SENT): its id is free again. */
+  | { readonly t: 'unsent'; readonly id: string };
 
 export type Outcome = 'started' | 'completed' | 'failed' | 'received';
 
@@ -263,6 +285,8 @@ export interface NodeCounters {
    * locks: this node's own payments (failed with LOCK_LIMIT) and forwards (failed upstream).
    */
   lockLimitRefusals: number;
+  /** Payments queued but never signed before a restart, failed at the restart with NOT_SENT. */
+  unsentAtRestart: number;
 }
 
 /**
@@ -310,6 +334,7 @@ export class ChannelNode {
     lockScans: 0,
     forwardsRefused: 0,
     lockLimitRefusals: 0,
+    unsentAtRestart: 0,
   };
   private readonly channels = new Map<string, ChannelState>();
   private readonly byPeer = new Map<string, string[]>();
@@ -336,6 +361,8 @@ export class ChannelNode {
   private readonly laterReveals = new Map<string, { preimage: Uint8Array; time: number }>();
   /** Payments this node started whose outcome is not reported yet. */
   private readonly initiated = new Map<string, { asset: string; amount: bigint }>();
+  /** While restoring: payments recorded as queued that no `out` record after them carries (yet). */
+  private readonly unsigned = new Set<string>();
   /**
    * Ids of payments whose outcome was reported: id → when it is forgotten (the outcome's time plus the
    * payment id window), in that order. With `initiated` it makes `pay` idempotent (see there).
@@ -374,6 +401,24 @@ export class ChannelNode {
     this.publicKey = config.suite.publicKeyFromPrivate(config.privateKey);
     this.address = addressFromPublicKey(config.suite, this.publicKey);
     for (const r of restore) this.restoreRecord(r);
+    // Payments queued before the restart that no signed batch in the log carries never left the node: they
+    // fail now, for good (the record says so), and their ids are free for a retry.
+    for (const id of this.unsigned) {
+      const p = this.initiated.get(id);
+      if (!p) continue;
+      this.initiated.delete(id);
+      this.counters.unsentAtRestart++;
+      this.record({ t: 'unsent', id });
+      this.emit({
+        t: 'outcome',
+        id,
+        outcome: 'failed',
+        asset: p.asset,
+        amount: p.amount,
+        reason: NOT_SENT,
+      });
+    }
+    this.unsigned.clear();
     // The newest batch signed before a restart may not have reached the peer: it is sent again (the same
     // proof and operations) at the first tick; the peer acknowledges it again if it has it.
     for (const ch of this.channels.values())
@@ -535,12 +580,18 @@ export class ChannelNode {
    * Starts a payment. Idempotent by `id`: a request with the id of a payment in flight, or of one whose
    * outcome was reported less than the payment id window ago (`paymentIdWindowMs`, default 24 hours), is
    * refused with 'duplicate id' (after a restart, every payment in the log counts as reported at the
-   * restart). Older ids are forgotten, so the node's memory
+   * restart, except one that was never signed: see below). Older ids are forgotten, so the node's memory
    * of ids is bounded by the payments it starts in one window. A retry that states when the request was
    * first made (`createdAt`) is never mistaken for a new payment: a request older than the window is
    * refused ('request too old …'), and one within the window finds its id still remembered (an id is
    * forgotten no sooner than a window after its payment started). A retry without `createdAt` is
    * protected only within the window.
+   *
+   * An accepted payment's record (`queued`) goes into the write of this input: a driver tells its caller
+   * that the payment is under way only once that write is durable. Its operation is signed at a later
+   * tick; if the node stops before a write holding a signed batch with it is durable, the payment never
+   * left the node, and the restart fails it with NOT_SENT and frees its id, so the caller can retry it
+   * with the same id.
    */
   pay(req: PayRequest): void {
     const fail = (reason: string) =>
@@ -586,7 +637,7 @@ export class ChannelNode {
     }
     const a = ch.assets.get(req.asset)!;
     this.initiated.set(req.id, { asset: req.asset, amount: req.amount });
-    this.record({ t: 'payment', id: req.id, asset: req.asset, amount: req.amount });
+    this.record({ t: 'payment', id: req.id, asset: req.asset, amount: req.amount, queued: true });
     if (req.hashlock === undefined) {
       this.enqueue(a.out, { t: 'pay', id: req.id, amount: req.amount });
     } else {
@@ -989,6 +1040,9 @@ export class ChannelNode {
         return;
       }
       case 'out': {
+        // Signed: the payments it carries may have left the node.
+        for (const op of r.ops) if (op.t === 'pay' || op.t === 'lock') this.unsigned.delete(op.id);
+        for (const l of r.locks) this.unsigned.delete(l.id);
         const a = this.channels.get(r.channel)?.assets.get(r.asset);
         if (!a) return;
         // One batch is in flight at a time: the one before the newest was acknowledged.
@@ -1027,6 +1081,12 @@ export class ChannelNode {
         return;
       case 'payment':
         this.initiated.set(r.id, { asset: r.asset, amount: r.amount });
+        if (r.queued) this.unsigned.add(r.id);
+        else this.unsigned.delete(r.id);
+        return;
+      case 'unsent':
+        this.initiated.delete(r.id);
+        this.unsigned.delete(r.id);
         return;
       case 'declined':
         this.declined.add(r.hashlock);
@@ -1048,9 +1108,11 @@ export class ChannelNode {
     const resolved: string[] = [];
     for (const [asset, a] of ch.assets) {
       for (const op of a.out.queue) {
-        if ((op.t === 'pay' || op.t === 'lock') && this.initiated.has(op.id))
+        if ((op.t === 'pay' || op.t === 'lock') && this.initiated.has(op.id)) {
           this.finish(op.id, 'failed', asset, op.amount, 'channel closed');
-        else if (op.t === 'lock') dropped.push(op.hashlock);
+          // Never signed, but its outcome is reported: a restart must not report it again.
+          this.record({ t: 'payment', id: op.id, asset, amount: op.amount });
+        } else if (op.t === 'lock') dropped.push(op.hashlock);
         if (op.t !== 'pay') resolved.push(op.hashlock);
       }
       a.out.queue = [];

@@ -19,7 +19,10 @@ const TAG = {
   payment: 7,
   invoice: 8,
   paid: 9,
+  unsent: 10,
 } as const;
+/** A `payment` record with `queued` (tag 7 is one without it). */
+const QUEUED_PAYMENT = 11;
 const OP = { pay: 1, lock: 2, unlock: 3, remove: 4 } as const;
 const STATUS: readonly ChannelStatus[] = ['open', 'closing', 'settled'];
 
@@ -166,7 +169,7 @@ export class RecordWriter {
   }
 
   private record(r: DurableRecord): void {
-    this.u8(TAG[r.t]);
+    this.u8(r.t === 'payment' && r.queued ? QUEUED_PAYMENT : TAG[r.t]);
     switch (r.t) {
       case 'channel': {
         const i = r.info;
@@ -219,6 +222,9 @@ export class RecordWriter {
         this.str(r.id);
         this.str(r.asset);
         this.big(r.amount);
+        return;
+      case 'unsent':
+        this.str(r.id);
         return;
     }
   }
@@ -400,6 +406,12 @@ export function decodeRecord(bytes: Uint8Array): DurableRecord {
       break;
     case TAG.payment:
       out = { t: 'payment', id: r.str(), asset: r.str(), amount: r.big() };
+      break;
+    case QUEUED_PAYMENT:
+      out = { t: 'payment', id: r.str(), asset: r.str(), amount: r.big(), queued: true };
+      break;
+    case TAG.unsent:
+      out = { t: 'unsent', id: r.str() };
       break;
     default:
       throw new RecordError(`unknown record ${tag}`);

@@ -30,9 +30,14 @@ describe('binary durable records', () => {
     expect(new Set(flat.map((r) => r.t))).toEqual(
       new Set(['channel', 'out', 'in', 'preimage', 'invoice', 'paid', 'payment']),
     );
+    // Payments are recorded as queued when `pay` takes them; the other forms come from checkpoints,
+    // closes and restarts.
+    expect(flat.filter((r) => r.t === 'payment').every((r) => r.queued === true)).toBe(true);
     const others: DurableRecord[] = [
       { t: 'declined', hashlock: 'ab'.repeat(32) },
       { t: 'status', channel: 'ch-1', status: 'closing' },
+      { t: 'payment', id: 'signed-1', asset: 'PTS', amount: 9n },
+      { t: 'unsent', id: 'never-sent-1' },
     ];
     for (const r of [...flat, ...others]) expect(decodeRecord(encodeRecord(r))).toEqual(r);
     const w = new RecordWriter();

@@ -16,9 +16,10 @@ describe('channel network simulation', () => {
     expect(sum((r) => r.payments.completed)).toBeGreaterThan(1_000);
     expect(sum((r) => r.ops)).toBeGreaterThan(sum((r) => r.batches));
     // Lock floods towards the griefer went beyond what a balance proof may carry and were refused at the
-    // limit.
+    // limit; crashes caught payments queued but not signed, which failed at the restart.
     expect(sum((r) => r.floods)).toBeGreaterThan(2);
     expect(sum((r) => r.lockLimitRefusals)).toBeGreaterThan(0);
+    expect(sum((r) => r.unsentAtRestart)).toBeGreaterThan(0);
   });
 
   it('replays a seed exactly', () => {

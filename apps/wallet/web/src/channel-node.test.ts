@@ -256,6 +256,7 @@ describe('the channel node as the page speaks of it', () => {
     expect(failureReason('no capacity')).toBe('noCapacity');
     expect(failureReason('channel closed')).toBe('channelClosed');
     expect(failureReason('amount out of range: a balance proof carries at most 2^64 - 1')).toBe('tooLarge');
+    expect(failureReason('the node stopped before it was sent')).toBe('notSent');
     expect(failureReason('too many pending locks: a balance proof carries at most 128')).toBe('lockLimit');
     expect(failureReason('something new')).toBeNull();
     expect(failureReason(undefined)).toBeNull();

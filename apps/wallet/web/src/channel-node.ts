@@ -368,6 +368,7 @@ export function failureReason(reason: string | undefined): string | null {
   if (reason === 'channel closed') return 'channelClosed';
   if (reason === 'settled on chain') return 'settledOnChain';
   if (reason.startsWith('amount out of range')) return 'tooLarge';
+  if (reason === 'the node stopped before it was sent') return 'notSent';
   if (reason.startsWith('too many pending locks')) return 'lockLimit';
   return null;
 }

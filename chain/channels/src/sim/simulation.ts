@@ -12,7 +12,9 @@
 //   - honest parties never lose: once every channel is settled and withdrawn, each honest node holds at
 //     least its initial balance, less what it paid (payments not reported failed), plus what it received;
 //   - every payment resolves: each payment a payer started ends completed or failed (refunded), within its
-//     expiry plus a grace period, and never failed for the payer while received by the payee.
+//     expiry plus a grace period, and never failed for the payer while received by the payee; a payment
+//     the payer accepted (its record reached the payer's log) always gets an outcome, also when a crash
+//     came before it was signed.
 // A violation names its seed; the same seed replays it exactly.
 
 import { channelOf, hashlockOf, MAX_LOCKS, type SignedBalanceProof } from '@gongxin/contracts';
@@ -82,6 +84,8 @@ export interface ChannelSimResult {
   /** Floods of locks towards the griefer, and the new locks nodes refused at MAX_LOCKS a direction. */
   readonly floods: number;
   readonly lockLimitRefusals: number;
+  /** Payments failed at a restart because they were queued but never signed (NOT_SENT). */
+  readonly unsentAtRestart: number;
   readonly cheats: number;
   readonly challenges: number;
   readonly reveals: number;
@@ -312,6 +316,9 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
   let floods = 0;
   /** Counters of machines replaced at a crash (a restarted machine counts from zero). */
   let lockLimitRefusals = 0;
+  let unsentAtRestart = 0;
+  /** Payments whose record reached their payer's durable log: the payer accepted them. */
+  const recorded = new Set<string>();
   let cheats = 0;
   let blocks = 0;
   const onChainPreimages = new Set<string>();
@@ -568,11 +575,13 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     node.epoch++;
     node.inflightWrites.clear();
     lockLimitRefusals += node.machine.counters.lockLimitRefusals;
+    unsentAtRestart += node.machine.counters.unsentAtRestart;
   }
 
   /** Records reach the node's log; every CHECKPOINT_RECORDS of them the log takes a checkpoint. */
   function makeDurable(node: SimNode, records: readonly DurableRecord[]): void {
     for (const r of records) {
+      if (r.t === 'payment') recorded.add(r.id);
       // Every proof a node holds must be one the contract takes at a close or challenge.
       if ((r.t === 'out' || r.t === 'in') && r.locks.length > MAX_LOCKS)
         violation(
@@ -942,6 +951,11 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     if (p.started === undefined) {
       if (p.failed === undefined) notStarted++;
       else refused++;
+      if (p.failed === undefined && recorded.has(p.id) && nodes[p.payer]!.role === 'honest')
+        violation(
+          'unresolved',
+          `payment ${p.id} was accepted (its record is in n${p.payer}'s log) but never started nor failed`,
+        );
       if (p.received !== undefined) violation('inconsistent', `payment ${p.id} received but never started`);
       continue;
     }
@@ -993,7 +1007,10 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
   let batches = 0;
   let ops = 0;
   let writes = 0;
-  for (const node of nodes) lockLimitRefusals += node.machine.counters.lockLimitRefusals;
+  for (const node of nodes) {
+    lockLimitRefusals += node.machine.counters.lockLimitRefusals;
+    unsentAtRestart += node.machine.counters.unsentAtRestart;
+  }
   let challenges = 0;
   let reveals = 0;
   for (const node of nodes) {
@@ -1017,6 +1034,7 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     checkpointRestarts,
     floods,
     lockLimitRefusals,
+    unsentAtRestart,
     cheats,
     challenges,
     reveals,

@@ -296,6 +296,7 @@ export default {
         channelClosed: 'the channel was closed',
         settledOnChain: 'settled on chain',
         tooLarge: 'amount above the limit',
+        notSent: 'the node stopped before it was sent: nothing was paid, you may pay again',
         lockLimit: 'too many payments pending on this channel, try again later',
       },
       node: 'My channel node',

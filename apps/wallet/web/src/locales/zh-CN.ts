@@ -289,6 +289,7 @@ export default {
         channelClosed: '通道已关闭',
         settledOnChain: '已在链上结算',
         tooLarge: '金额超出上限',
+        notSent: '节点在发出前停止了：没有付出任何款项，可以再付一次',
         lockLimit: '此通道上待结的付款太多，请稍后再试',
       },
       node: '我的通道节点',
