@@ -111,6 +111,10 @@ export default {
       charged: 'Payments',
     },
     trade: {
+      needPlant: "Enter the plant id: a sell order sells a registered plant's generation.",
+      needSlot: 'Pick a coming 15-minute slot: the one chosen has begun.',
+      aboveZero: '{field}: enter more than 0.',
+      fieldProblem: '{field}: {problem}',
       registerPlant: 'Register a plant and its meter',
       plantId: 'Plant id',
       plantName: 'Plant name',

@@ -106,6 +106,10 @@ export default {
       charged: '支出',
     },
     trade: {
+      needPlant: '请填写电站编号：卖单出售的是已登记电站的发电量。',
+      needSlot: '请选择一个尚未开始的 15 分钟时段：所选时段已经开始。',
+      aboveZero: '{field}：请填写大于 0 的数。',
+      fieldProblem: '{field}：{problem}',
       registerPlant: '登记电站与电表',
       plantId: '电站编号',
       plantName: '电站名称',
