@@ -12,6 +12,7 @@ const mocks = vi.hoisted(() => ({
   status: vi.fn(),
   me: vi.fn(),
   sessions: vi.fn(),
+  apps: vi.fn(),
 }));
 
 vi.mock('./api', () => ({
@@ -19,6 +20,7 @@ vi.mock('./api', () => ({
     demo: { accounts: { query: mocks.demoAccounts } },
     registration: { status: { query: mocks.status } },
     profile: { me: { query: mocks.me }, sessions: { query: mocks.sessions } },
+    suite: { apps: { query: mocks.apps } },
   },
   interaction: { details: mocks.details },
   InteractionError: class extends Error {},
@@ -145,7 +147,13 @@ describe('registration', () => {
 
 describe('my passport', () => {
   /** The profile page of the account signed in with the key on this device, in `lang`. */
-  async function profile(lang: 'zh-CN' | 'en' = 'zh-CN') {
+  async function profile(
+    lang: 'zh-CN' | 'en' = 'zh-CN',
+    more: {
+      roles?: { app: string; role: string }[];
+      grants?: { id: string; clientId: string; scope: string }[];
+    } = {},
+  ) {
     const pinia = createPinia();
     setActivePinia(pinia);
     const account = await useKeyring().importDemoKey(DEMO_KEY, '张三', 'password-1', 'ed25519-sha256');
@@ -164,7 +172,7 @@ describe('my passport', () => {
       verified: true,
       application: null,
       attestation: null,
-      roles: [],
+      roles: more.roles ?? [],
       authority: null,
       officer: false,
       keys: { rotated: false, keys: [] },
@@ -178,8 +186,15 @@ describe('my passport', () => {
           clients: ['passport'],
         },
       ],
-      grants: [],
+      grants: more.grants ?? [],
     });
+    mocks.apps.mockResolvedValue([
+      {
+        id: 'solar',
+        title: { 'zh-CN': '能源链', en: 'Solar energy' },
+        roles: [{ id: 'operator', label: { 'zh-CN': '电网运营方', en: 'Grid operator' } }],
+      },
+    ]);
     const [i18n, router] = plugins();
     (i18n as ReturnType<typeof createSuiteI18n>).global.locale.value = lang;
     const wrapper = mount(ProfileView, {
@@ -222,6 +237,33 @@ describe('my passport', () => {
     expect(shown).not.toMatch(/AM|PM/);
     const english = await profile('en');
     expect(english.wrapper.find('[data-test="profile-sessions"]').text()).toContain('Dec 6, 2026');
+    vi.unstubAllGlobals();
+  });
+
+  it('names roles, the authorised app and its scopes in the page’s language', async () => {
+    const more = {
+      roles: [
+        { app: 'solar', role: 'operator' },
+        { app: 'solar', role: 'auditor' },
+      ],
+      grants: [{ id: 'g1', clientId: 'passport', scope: 'openid profile roles gongxin' }],
+    };
+    const { wrapper } = await profile('zh-CN', more);
+    const roles = wrapper.findAll('[data-test="profile-role"]').map((r) => r.text());
+    // A role the manifest does not name keeps its id, under its app's name.
+    expect(roles).toEqual(['能源链 · 电网运营方', '能源链 · auditor']);
+    const grant = wrapper.find('[data-test="profile-grant"]').text();
+    expect(grant).toContain('护照');
+    expect(grant).toContain('可读取你的链上账户与 DID；你的实名姓名与认证状态；你在各应用中的角色');
+    expect(grant).not.toContain('openid');
+    expect(wrapper.find('[data-test="profile-sessions"]').text()).not.toContain('passport');
+
+    const english = await profile('en', more);
+    expect(english.wrapper.find('[data-test="profile-role"]').text()).toBe('Solar energy · Grid operator');
+    expect(english.wrapper.find('[data-test="profile-grant"]').text()).toContain('Passport');
+    expect(english.wrapper.find('[data-test="profile-grant"]').text()).toContain(
+      'may read your chain account and DID;',
+    );
     vi.unstubAllGlobals();
   });
 });
