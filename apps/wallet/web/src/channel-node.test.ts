@@ -16,6 +16,7 @@ import {
   nodeErrorKey,
   type ProofJson,
   parseInvoiceText,
+  pollDelay,
   proofCounter,
   sendableOn,
 } from './channel-node';
@@ -260,5 +261,13 @@ describe('the channel node as the page speaks of it', () => {
     expect(failureReason('too many pending locks: a balance proof carries at most 128')).toBe('lockLimit');
     expect(failureReason('something new')).toBeNull();
     expect(failureReason(undefined)).toBeNull();
+  });
+});
+
+describe('asking a node that does not answer', () => {
+  it('waits twice as long after each miss, from 2 s up to a minute', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 100].map(pollDelay)).toEqual([
+      2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000,
+    ]);
   });
 });

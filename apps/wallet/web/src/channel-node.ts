@@ -177,6 +177,20 @@ export function channelTo(channels: readonly ChannelJson[], peer: string): Chann
   );
 }
 
+/** How often the page asks the node for news while it answers, ms. */
+export const POLL_MS = 2_000;
+/** The longest wait between asks while the node does not answer, ms. */
+export const MAX_POLL_MS = 60_000;
+
+/**
+ * The wait before the next ask after `misses` asks in a row that the node did not answer: the usual
+ * 2 s while it answers, then twice as long after each miss, up to a minute (a browser logs every refused
+ * connection, and a node that is not running rarely starts within seconds).
+ */
+export function pollDelay(misses: number): number {
+  return Math.min(POLL_MS * 2 ** Math.min(Math.max(misses, 0), 16), MAX_POLL_MS);
+}
+
 export function nodeUrl(): string {
   try {
     return localStorage.getItem(NODE_URL_KEY) || DEFAULT_NODE_URL;

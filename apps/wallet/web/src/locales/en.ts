@@ -246,7 +246,7 @@ export default {
       hops: 'over {hops} channel(s)',
       errors: {
         unreachable:
-          'The channel node at {url} does not answer: check that it runs and was started with --allow-origin {origin}.',
+          'No channel node answers at {url}. Start one on your computer with the command shown here, or enter the address of yours above and connect; a node already running must be started with --allow-origin {origin}. The page keeps trying, less and less often.',
         forbidden: 'The channel node does not let this page in: start it with --allow-origin {origin}.',
         refused: 'The chain refused the transaction: {reason}',
         badRequest: 'The channel node refused the request (code {code}).',

@@ -242,7 +242,7 @@ export default {
       hops: '经 {hops} 段通道',
       errors: {
         unreachable:
-          '连不上通道节点 {url}：请确认节点正在运行，且启动时用 --allow-origin {origin} 允许了本页面。',
+          '连不上通道节点 {url}：这个地址上没有节点应答。可用本页的命令在你的电脑上启动一个，或在上方填写你的节点地址后点“连接”；已在运行的节点需用 --allow-origin {origin} 启动，才允许本页面访问。页面会隔一段时间再试，间隔逐渐拉长。',
         forbidden: '通道节点不允许本页面访问：启动节点时加上 --allow-origin {origin}。',
         refused: '链拒绝了这笔交易：{reason}',
         badRequest: '通道节点拒绝了请求（代码 {code}）。',

@@ -1,0 +1,96 @@
+// The channels page without a channel node at its address: it says so once, with how to start one, asks
+// less and less often, and not at all while the page is hidden.
+import { appIdPlugin, configureUi, createSuiteI18n } from '@gongxin/ui';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import en from '../locales/en';
+import zhCN from '../locales/zh-CN';
+import ChannelsView from './channels-view.vue';
+
+let nodeAsks = 0;
+let hidden = false;
+
+function setHidden(value: boolean) {
+  hidden = value;
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  configureUi();
+  localStorage.clear();
+  nodeAsks = 0;
+  hidden = false;
+  vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => (hidden ? 'hidden' : 'visible'));
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL) => {
+      if (String(input).startsWith('http://127.0.0.1:7400/')) {
+        nodeAsks++;
+        throw new TypeError('Failed to fetch');
+      }
+      return new Response('{}', { status: 404 });
+    }),
+  );
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+  document.body.innerHTML = '';
+});
+
+async function mountChannels() {
+  const wrapper = mount(ChannelsView, {
+    global: { plugins: [appIdPlugin('wallet'), createSuiteI18n({ 'zh-CN': zhCN, en })] },
+    attachTo: document.body,
+  });
+  await flushPromises();
+  return wrapper;
+}
+
+describe('channels page without a channel node', () => {
+  it('says once that no node answers at the address, and how to start one', async () => {
+    const wrapper = await mountChannels();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const errors = wrapper.findAll('[data-test="channels-error"]');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.text()).toContain('http://127.0.0.1:7400');
+    expect(errors[0]!.text()).toContain('没有节点应答');
+    expect(wrapper.find('[data-test="start-command"]').text()).toContain('npm run channels -- start');
+    expect(wrapper.find('[data-test="start-command"]').text()).toContain('--api 7400');
+    wrapper.unmount();
+  });
+
+  it('asks less and less often while the node does not answer', async () => {
+    const wrapper = await mountChannels();
+    expect(nodeAsks).toBe(1);
+    // A 2 s poll would have asked 60 times (twice each: status and payments) in two minutes.
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(nodeAsks).toBeLessThanOrEqual(7);
+    const before = nodeAsks;
+    // At most once a minute from then on.
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(nodeAsks - before).toBeLessThanOrEqual(10);
+    expect(nodeAsks - before).toBeGreaterThanOrEqual(9);
+    wrapper.unmount();
+  });
+
+  it('does not ask while the page is hidden, and asks at once when it shows again', async () => {
+    const wrapper = await mountChannels();
+    setHidden(true);
+    const before = nodeAsks;
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(nodeAsks).toBe(before);
+    setHidden(false);
+    await flushPromises();
+    expect(nodeAsks).toBe(before + 1);
+    wrapper.unmount();
+    // Nor after the page is left.
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(nodeAsks).toBe(before + 1);
+  });
+});
