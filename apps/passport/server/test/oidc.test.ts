@@ -543,10 +543,12 @@ describe('third-party clients', () => {
 
     // The person sees the grant on their profile and can withdraw it.
     const me = h.caller(h.userOf(account.address));
-    const { grants, sessions } = await me.profile.sessions();
+    const { grants, sessions, clientNames } = await me.profile.sessions();
     expect(sessions.length).toBeGreaterThan(0);
     const grant = grants.find((g) => g.clientId === registered.clientId)!;
     expect(grant).toBeTruthy();
+    // Named as it was registered, for the profile page to show instead of its client id.
+    expect(clientNames[registered.clientId]).toBe('第三方应用 / Third party');
     await me.profile.revokeGrant({ id: grant.id });
     expect((await me.profile.sessions()).grants.some((g) => g.id === grant.id)).toBe(false);
   });

@@ -152,6 +152,7 @@ describe('my passport', () => {
     more: {
       roles?: { app: string; role: string }[];
       grants?: { id: string; clientId: string; scope: string }[];
+      clientNames?: Record<string, string>;
     } = {},
   ) {
     const pinia = createPinia();
@@ -187,6 +188,7 @@ describe('my passport', () => {
         },
       ],
       grants: more.grants ?? [],
+      clientNames: more.clientNames ?? {},
     });
     mocks.apps.mockResolvedValue([
       {
@@ -246,13 +248,20 @@ describe('my passport', () => {
         { app: 'solar', role: 'operator' },
         { app: 'solar', role: 'auditor' },
       ],
-      grants: [{ id: 'g1', clientId: 'passport', scope: 'openid profile roles gongxin' }],
+      grants: [
+        { id: 'g1', clientId: 'passport', scope: 'openid profile roles gongxin' },
+        { id: 'g2', clientId: 'c-3f9a', scope: 'openid' },
+      ],
+      clientNames: { 'c-3f9a': '社区食堂' },
     };
     const { wrapper } = await profile('zh-CN', more);
     const roles = wrapper.findAll('[data-test="profile-role"]').map((r) => r.text());
     // A role the manifest does not name keeps its id, under its app's name.
     expect(roles).toEqual(['能源链 · 电网运营方', '能源链 · auditor']);
-    const grant = wrapper.find('[data-test="profile-grant"]').text();
+    const grants = wrapper.findAll('[data-test="profile-grant"]');
+    // A third-party app by the name it was registered under.
+    expect(grants[1]!.text()).toBe('社区食堂 · 可读取你的链上账户与 DID');
+    const grant = grants[0]!.text();
     expect(grant).toContain('护照');
     expect(grant).toContain('可读取你的链上账户与 DID；你的实名姓名与认证状态；你在各应用中的角色');
     expect(grant).not.toContain('openid');

@@ -13,7 +13,7 @@ import {
   rolesOnChain,
 } from '../chain';
 import { publicApplication } from '../registration';
-import { oidcModels } from '../schema';
+import { clients, oidcModels } from '../schema';
 import { OFFICER_ROLE, protectedProcedure, router } from '../trpc';
 
 type SessionPayload = {
@@ -62,9 +62,13 @@ export const profileRouter = router({
     };
   }),
 
-  /** This account's passport sessions and the apps it granted access to. */
+  /**
+   * This account's passport sessions and the apps it granted access to; a third-party app with the name
+   * it was registered under (`clientName`), a suite app by its id alone (the page names it).
+   */
   sessions: protectedProcedure.query(async ({ ctx }) => {
-    const rows = await ctx.services.database.db
+    const db = ctx.services.database.db;
+    const rows = await db
       .select()
       .from(oidcModels)
       .where(
@@ -72,7 +76,25 @@ export const profileRouter = router({
       );
     const now = Date.now();
     const live = rows.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
+    const clientIds = [
+      ...new Set(
+        live.flatMap((r) =>
+          r.model === 'Grant'
+            ? [(r.payload as GrantPayload).clientId ?? '']
+            : Object.keys((r.payload as SessionPayload).authorizations ?? {}),
+        ),
+      ),
+    ].filter(Boolean);
+    const registered = clientIds.length
+      ? await db
+          .select({ clientId: clients.clientId, name: clients.name })
+          .from(clients)
+          .where(inArray(clients.clientId, clientIds))
+      : [];
+    const names = new Map(registered.map((c) => [c.clientId, c.name]));
     return {
+      /** Third-party apps' registered names by client id. */
+      clientNames: Object.fromEntries(names),
       sessions: live
         .filter((r) => r.model === 'Session')
         .map((r) => {
