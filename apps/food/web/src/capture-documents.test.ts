@@ -4,7 +4,15 @@
 // own validation; a mistyped identifier or quantity is refused, naming the line.
 import { validateEpcis } from '@gongxin/food-server/domain';
 import { describe, expect, it } from 'vitest';
-import { documentFromAggregation, documentFromTransformation, FormError, itemsFromLines } from './gs1';
+import {
+  documentFromAggregation,
+  documentFromForm,
+  documentFromTransformation,
+  FormError,
+  itemsFromLines,
+} from './gs1';
+import en from './locales/en';
+import zhCN from './locales/zh-CN';
 
 const lot = (gtin: string, l: string) => `https://id.gs1.org/01/${gtin}/10/${l}`;
 const LOIN = '06902235004010';
@@ -147,5 +155,33 @@ describe('the documents of the capture form', () => {
       'outputs',
       undefined,
     ]);
+  });
+
+  it('records a harvested lot in whole kilograms and refuses a quantity typed with its unit or as 0', () => {
+    const form = {
+      action: 'ADD' as const,
+      bizStep: 'commissioning',
+      disposition: 'active',
+      epc: lot('06901234001013', 'HARVEST-0601'),
+      quantity: '500',
+      gln: '',
+      lotNumber: 'HARVEST-0601',
+      temperatures: '',
+      eventTime: '2026-06-01T08:00:00+08:00',
+    };
+    const event = eventOf(documentFromForm(form, NOW));
+    expect(event.quantityList).toEqual([{ epcClass: form.epc, quantity: 500, uom: 'KGM' }]);
+    expect(validateEpcis(documentFromForm(form, NOW)).ok).toBe(true);
+    for (const quantity of ['500 公斤', '0', '12.5', '-3'])
+      expect(() => documentFromForm({ ...form, quantity }, NOW), quantity).toThrow(
+        expect.objectContaining({ key: 'lotQuantity' }),
+      );
+    // An item (serial) is counted once: its quantity field is not read.
+    expect(() => documentFromForm({ ...form, epc: pack('L0009'), quantity: '500 公斤' }, NOW)).not.toThrow();
+    // The field says its unit, and the refusal says what to type, in both languages.
+    expect(zhCN.food.capture.quantity).toContain('千克');
+    expect(en.food.capture.quantity).toContain('kg');
+    expect(zhCN.food.capture.errors.lotQuantity).toContain('正整数');
+    expect(en.food.capture.errors.lotQuantity).toContain('whole number of kilograms');
   });
 });

@@ -65,6 +65,9 @@ export function documentFromForm(form: EventForm, now: number): Record<string, u
   if (!epc) throw new FormError('epc');
   const isLot = isLotKey(epc);
   check(epc, isLot ? 'class' : 'instance', 'epc');
+  // A lot is counted in kilograms (the form's unit), a whole number of at least 1; empty means 1.
+  const quantityText = form.quantity.normalize('NFKC').trim() || '1';
+  if (isLot && !/^[1-9]\d{0,11}$/.test(quantityText)) throw new FormError('lotQuantity');
   const temps = form.temperatures
     .split(/\s+/)
     .filter(Boolean)
@@ -77,7 +80,7 @@ export function documentFromForm(form: EventForm, now: number): Record<string, u
     ...(form.bizStep && { bizStep: form.bizStep }),
     ...(form.disposition && { disposition: form.disposition }),
     ...(isLot
-      ? { quantityList: [{ epcClass: epc, quantity: Number(form.quantity || 1), uom: 'KGM' }] }
+      ? { quantityList: [{ epcClass: epc, quantity: Number(quantityText), uom: 'KGM' }] }
       : { epcList: [epc] }),
     ...(place && { readPoint: place, bizLocation: place }),
     ...(form.lotNumber && form.action === 'ADD' && { ilmd: { 'cbvmda:lotNumber': form.lotNumber } }),
@@ -114,6 +117,7 @@ export class FormError extends Error {
       | 'outputs'
       | 'identifier'
       | 'quantity'
+      | 'lotQuantity'
       | 'serialQuantity',
     readonly line?: number,
     readonly field?: FieldName,
