@@ -73,6 +73,19 @@ describe('welfare (低保) in Chromium', () => {
     await expect.poll(() => worker.getByTestId('step-publicised').count()).toBe(4);
     await saveScreenshot(worker, 'welfare-workbench');
 
+    // On a phone the workbench puts each household and its next action within the screen, no sideways
+    // scrolling to find the button.
+    const phoneWorker = await j.as('welfare-caseworker', '/workbench', true);
+    const action = phoneWorker.locator('[data-test^="next-"]').first();
+    await action.waitFor({ timeout: 30_000 });
+    for (const seen of [action, phoneWorker.getByTestId('step-publicised').first()]) {
+      const box = (await seen.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
+    expect(await phoneWorker.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await saveScreenshot(phoneWorker, 'welfare-workbench-phone');
+
     // 2. The county reviewer resolves the neighbour's objection; 民主评议 before the notice ends is refused.
     const reviewer = await j.as('welfare-reviewer', '/workbench');
     await reviewer.getByTestId('next-resolve').waitFor({ timeout: 30_000 });
