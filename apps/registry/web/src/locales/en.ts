@@ -123,6 +123,7 @@ export default {
       proof: 'Verify the issuing tx in this browser (issuer signature + Merkle proof + validator signatures)',
       bundle: 'Download the offline bundle',
       notFound: 'No such certificate on chain',
+      reasons: { issued: 'issued', suspensionExpired: 'suspension ended without the cause fixed: revoked' },
     },
     console: {
       mine: 'Enterprises I represent',

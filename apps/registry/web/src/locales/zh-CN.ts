@@ -115,6 +115,7 @@ export default {
       proof: '在本浏览器中核验颁证交易（认证机构签名 + 默克尔证明 + 验证人签名）',
       bundle: '下载离线核验包',
       notFound: '链上没有这张证书',
+      reasons: { issued: '颁发', suspensionExpired: '暂停期满未整改，视为撤销' },
     },
     console: {
       mine: '我担任法定代表人的企业',
