@@ -5,7 +5,7 @@
 // height, so a second application would stop the indexer on the key).
 // Needs PostgreSQL (advisory locks across processes): runs when TEST_DATABASE_URL is set.
 import { accountFromPrivateKey, createChainClient, createWallet } from '@gongxin/client';
-import { openDatabase } from '@gongxin/db';
+import { type Database, openDatabase } from '@gongxin/db';
 import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
 import { startTestChain, type TestChain } from '@gongxin/node/api/testing';
 import { createLogger } from '@gongxin/telemetry';
@@ -149,4 +149,77 @@ describe.skipIf(!adminUrl)('app replicas on one PostgreSQL', () => {
       await fresh.close();
     }
   }, 240_000);
+  it('two replicas upgrading the handlers at once rebuild the read models once', async () => {
+    const client = createChainClient({ url: chain.url });
+    const wallet = createWallet(client, accountFromPrivateKey(chain.suite, chain.account(2).privateKey));
+    await wallet.send([{ contract: 'notes', name: 'record', params: { key: 'upgrade', amount: '1' } }]);
+    const upgraded = await openFreshPostgres(adminUrl!);
+    const other = await openDatabase({ url: upgraded.url, max: 2 });
+    const watcher = await openDatabase({ url: upgraded.url, max: 1 });
+    const feed = nodeFeed(chain.node);
+    try {
+      await upgraded.migrate(appkitMigrations);
+      await createReplicaReadModel(upgraded);
+      const head = await feed.head();
+      const v1 = createIndexer({ ...replicaIndexer, name: 'upgrade', feed, database: upgraded, logger });
+      await v1.start();
+      await v1.waitFor(head, 60_000);
+      await v1.stop();
+
+      // Version 2 on two replicas. The first holds the cursor's row lock inside its reset until the second
+      // is waiting for that lock, having read version 1 before the first committed: the second must find
+      // the rebuild done under the lock rather than empty the read models a second time.
+      let resets = 0;
+      let entered!: () => void;
+      const inReset = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const waitingForLock = async () => {
+        for (let i = 0; i < 200; i++) {
+          const [row] = await watcher.query<{ n: number }>(
+            sql`select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
+              where not l.granted and a.datname = current_database()`,
+          );
+          if (row!.n > 0) return;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error('the second replica never waited for the cursor row lock');
+      };
+      const v2 = (database: Database) =>
+        createIndexer({
+          ...replicaIndexer,
+          name: 'upgrade',
+          version: 2,
+          feed,
+          database,
+          logger,
+          reset: async (tx) => {
+            resets++;
+            if (resets === 1) {
+              entered();
+              await waitingForLock();
+            }
+            await replicaIndexer.reset!(tx);
+          },
+        });
+      const first = v2(upgraded);
+      const second = v2(other);
+      const starting = first.start();
+      await inReset;
+      await Promise.all([starting, second.start()]);
+      expect(resets).toBe(1);
+      const [cursor] = await upgraded.query<{ version: number }>(
+        sql`select version from appkit.indexer_cursors where name = 'upgrade'`,
+      );
+      expect(cursor!.version).toBe(2);
+      await first.waitFor(head, 60_000);
+      await first.stop();
+      await second.stop();
+    } finally {
+      feed.close();
+      await other.close();
+      await watcher.close();
+      await upgraded.close();
+    }
+  }, 120_000);
 });

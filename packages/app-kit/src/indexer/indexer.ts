@@ -170,23 +170,31 @@ export function createIndexer(opts: IndexerOptions): Indexer {
     return { height: row.height, blockHash: row.blockHash, version: row.version };
   }
 
-  /** Empties the read models and rewinds the cursor to block 0 under this version, in one transaction. */
-  async function resetAll(): Promise<void> {
+  /**
+   * Empties the read models and rewinds the cursor to block 0 under this version, in one transaction. With
+   * `onlyIfOlder`, the version is read again under the cursor's row lock and nothing is done when another
+   * replica has already rebuilt at this version (or newer): its cursor is returned instead.
+   */
+  async function resetAll(onlyIfOlder = false): Promise<(Cursor & { version: number }) | null> {
     const reset = opts.reset;
     if (!reset) throw new Error(`indexer ${name} has no reset function, so it cannot be rebuilt`);
-    await database.transaction(async (tx) => {
-      await tx.select().from(indexerCursors).where(eq(indexerCursors.name, name)).for('update');
+    return database.transaction(async (tx) => {
+      const [row] = await tx.select().from(indexerCursors).where(eq(indexerCursors.name, name)).for('update');
+      if (onlyIfOlder && row && row.version >= version)
+        return { height: row.height, blockHash: row.blockHash, version: row.version };
       await reset(tx);
       await tx
         .update(indexerCursors)
         .set({ height: 0, blockHash: '', version, updatedAt: sql`now()` })
         .where(eq(indexerCursors.name, name));
+      return null;
     });
   }
 
   /**
    * Read models of an older version are rebuilt from block 1 (another replica may have done it first: the
-   * row lock and the second read make that a no-op); those of a newer version stop the start.
+   * version read again under the cursor's row lock makes that a no-op); those of a newer version stop the
+   * start.
    */
   async function upgrade(at: Cursor & { version: number }): Promise<Cursor> {
     if (at.version > version)
@@ -207,13 +215,19 @@ export function createIndexer(opts: IndexerOptions): Indexer {
         `indexer "${name}": the read models were built by version ${at.version} of its handlers and this ` +
           `app has version ${version}, but the indexer has no reset function to rebuild them`,
       );
-    const again = await readCursor();
-    if (again.version === version) return again;
     logger.warn(
       { from: at.version, to: version, height: at.height },
       'read models built by an older version of the handlers: rebuilding from block 1',
     );
-    await resetAll();
+    const done = await resetAll(true);
+    if (done) {
+      if (done.version > version) return upgrade(done);
+      logger.info(
+        { version, height: done.height },
+        'read models already rebuilt at this version by another replica',
+      );
+      return done;
+    }
     return { height: 0, blockHash: '' };
   }
 
