@@ -115,7 +115,7 @@ export default {
       settled: 'Settled',
       pending: 'To settle',
       button: 'Settle the day: {total}',
-      needRole: 'Settling needs the alliance aggregator role (parking/aggregator).',
+      needRole: 'Settling needs the alliance aggregator role: sign in with the aggregator’s account.',
       done: 'Settled: the shares were paid out.',
       describe: 'Settle the parking takings of {date}: {total}',
       statements: 'Statements',

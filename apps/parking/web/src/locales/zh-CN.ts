@@ -113,7 +113,7 @@ export default {
       settled: '已结算',
       pending: '待结算',
       button: '结算当日 {total}',
-      needRole: '结算需要联盟结算方身份（parking/aggregator）。',
+      needRole: '结算需要联盟结算方身份：请用联盟结算方的账户登录。',
       done: '结算完成，款项已按份额划转。',
       describe: '结算 {date} 的停车收入 {total}',
       statements: '结算单',
