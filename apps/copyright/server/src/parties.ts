@@ -93,7 +93,7 @@ export function copyrightGenesis(
         assets: [
           {
             symbol: DEMO_SYMBOL,
-            name: '版权交易结算券（演示） Copyright settlement voucher (demo)',
+            name: '版权交易结算券（演示）',
             decimals: 2,
             policy: 'mintable',
             issuer: service.address,
