@@ -26,10 +26,10 @@ describe('errorMessage', () => {
     expect(errorMessage(amount, zh)).toBe('最多 2 位小数。');
     expect(errorMessage(new AmountError('empty', 'x'), en)).toBe('Enter an amount.');
     expect(errorMessage(new ChainError('insufficient_funds', 'has 5, needs 10'), zh)).toBe(
-      '余额不足。（has 5, needs 10）',
+      '余额不足。（技术信息：has 5, needs 10）',
     );
     expect(errorMessage(new ChainError('busy', 'mempool full', { retryAfterMs: 2500 }), en)).toBe(
-      'The chain is busy. Try again in a moment. (mempool full) Try again in 3 s.',
+      'The chain is busy. Try again in a moment. Try again in 3 s.',
     );
     expect(errorMessage(new ChainError('network', 'cannot reach the chain: Failed to fetch'), en)).toBe(
       'Cannot reach the chain. Check your connection and try again.',
@@ -57,7 +57,7 @@ describe('errorMessage', () => {
       zodError: null,
       chainError: { code: 'bad_nonce', message: 'nonce 0 is not next' },
     });
-    expect(errorMessage(refused, zh)).toBe('交易序号已被使用，请重试。（nonce 0 is not next）');
+    expect(errorMessage(refused, zh)).toBe('交易序号已被使用，请重试。');
     expect(errorMessage(trpcError('no session', { code: 'UNAUTHORIZED', httpStatus: 401 }), zh)).toBe(
       '请先登录。',
     );
@@ -72,5 +72,26 @@ describe('errorMessage', () => {
     );
     expect(errorMessage(new Error('boom'), en)).toBe('Something went wrong: boom');
     expect(errorMessage('odd', en)).toBe('Something went wrong: odd');
+  });
+  it("leaves the node's English out where the sentence says it all, and marks it where it is the precise part", () => {
+    // A Chinese page reads Chinese only for refusals whose sentence is complete…
+    for (const [code, detail] of [
+      ['bad_nonce', 'nonce 3 is not next (expected 4)'],
+      ['busy', 'mempool full'],
+      ['rate_limited', 'too many txs from 1.2.3.4'],
+      ['wrong_chain', 'tx for chain gongxin-test'],
+      ['bad_signature', 'signature does not verify'],
+    ] as const) {
+      const message = errorMessage(new ChainError(code, detail), zh);
+      expect(message, code).not.toContain(detail);
+      expect(message, code).not.toMatch(/[A-Za-z]/);
+    }
+    // …and names the English as technical detail where only it says what was wrong.
+    expect(errorMessage(new ChainError('invalid_params', 'capital: must be a whole number of fen'), zh)).toBe(
+      '参数不正确。（技术信息：capital: must be a whole number of fen）',
+    );
+    expect(errorMessage(new ChainError('not_allowed', 'the month is closed'), en)).toBe(
+      'This is not allowed. (the month is closed)',
+    );
   });
 });

@@ -1,7 +1,8 @@
 // One function from any error the kit or an app's tRPC API can throw to a sentence a person can act on, in
 // the current language: which field to fix, that they must log in, that the balance is too low, when to
-// retry. Server-side detail (the node's reason, a field's zod message) is kept in brackets, since it is the
-// precise part; internal server errors never show theirs.
+// retry. Server-side detail (the node's reason, a field's zod message) is kept in brackets, marked as
+// technical detail, where it is the precise part; where the sentence says it all it is left out; internal
+// server errors never show theirs.
 import { ChainError } from '@gongxin/client';
 import { TRPCClientError } from '@trpc/client';
 import { ClockUnavailableError } from './clock';
@@ -11,6 +12,25 @@ import { KeyringError } from './keyring/vault';
 import zhCN from './locales/zh-CN';
 
 const chainCodes = new Set(Object.keys(zhCN.errors.chain));
+/**
+ * Chain codes whose sentence says all a person can act on: the node's detail (English, for operators) adds
+ * nothing there and is left out. For the others (invalid_params, not_allowed, limit_exceeded…) the detail
+ * is the only place that names what was wrong, so it stays, marked as the technical detail it is.
+ */
+const selfExplained = new Set([
+  'malformed',
+  'too_large',
+  'wrong_chain',
+  'bad_signature',
+  'key_not_authorized',
+  'bad_nonce',
+  'frozen',
+  'busy',
+  'rate_limited',
+  'timeout',
+  'unavailable',
+  'network',
+]);
 
 interface ServerErrorData {
   code?: string;
@@ -26,7 +46,7 @@ function chainMessage(t: Translate, code: string, detail: string | undefined, re
       ? ''
       : t('errors.unknown', { message: code });
   if (!message) message = detail ?? code;
-  else if (detail && code !== 'network') message = t('errors.withDetail', { message, detail });
+  else if (detail && !selfExplained.has(code)) message = t('errors.withDetail', { message, detail });
   if (retryAfterMs !== undefined && retryAfterMs > 0)
     message = `${message} ${t('errors.retryAfter', { seconds: Math.ceil(retryAfterMs / 1000) })}`;
   return message;

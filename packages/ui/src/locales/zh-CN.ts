@@ -243,7 +243,7 @@ export default {
     qrAlt: '二维码：{text}',
   },
   errors: {
-    withDetail: '{message}（{detail}）',
+    withDetail: '{message}（技术信息：{detail}）',
     unknown: '出错了：{message}',
     network: '无法连接服务器，请检查网络后重试。',
     unauthorized: '请先登录。',
