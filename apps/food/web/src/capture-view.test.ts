@@ -6,6 +6,7 @@ import { appIdPlugin, createSuiteI18n } from '@gongxin/ui';
 import { forgetDeploymentClock, jsonResponse, serveDeploymentClock } from '@gongxin/ui/testing/clock';
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryHistory, createRouter } from 'vue-router';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
@@ -48,7 +49,17 @@ function eventOf(document: Record<string, unknown>): Record<string, unknown> {
 function mountView(locale: 'en' | 'zh-CN' = 'en') {
   const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
   i18n.global.locale.value = locale;
-  return mount(CaptureView, { global: { plugins: [appIdPlugin('food'), i18n] }, attachTo: document.body });
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: CaptureView },
+      { path: '/lot', component: CaptureView },
+    ],
+  });
+  return mount(CaptureView, {
+    global: { plugins: [appIdPlugin('food'), i18n, router] },
+    attachTo: document.body,
+  });
 }
 
 const DAY = 86_400_000;
@@ -137,6 +148,23 @@ describe('the capture form', () => {
     await flushPromises();
     const { document } = mocks.mutate.mock.calls[0]![0] as { document: Record<string, unknown> };
     expect(eventOf(document)).toMatchObject({ type: 'ObjectEvent', bizStep: 'shipping' });
+    wrapper.unmount();
+  });
+
+  it('links a signed capture to its block, its tx and the trace of the lot it names', async () => {
+    mocks.sign.mockResolvedValue([{ id: 'c'.repeat(64), height: 4321, blockHash: 'd'.repeat(64), ok: true }]);
+    const wrapper = mountView('zh-CN');
+    const epc = wrapper.findAll('input').find((i) => i.attributes('placeholder')?.includes('/10/LOT-1'))!;
+    await epc.setValue(lot(LOIN, 'LOIN-2611-07'));
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    const done = wrapper.get('[data-test="capture-done"]');
+    expect(done.get('[data-test="capture-anchors"]').text()).toContain('上链于区块');
+    expect(done.get('[data-test="tx-link"]').attributes('href')).toContain('c'.repeat(64));
+    expect(done.get('[data-test="capture-anchors"]').text()).toContain('4321');
+    const trace = done.get('[data-test="capture-lots"] a');
+    expect(trace.text()).toBe('查看批次 LOIN-2611-07 的追溯');
+    expect(decodeURIComponent(trace.attributes('href')!)).toContain(`/lot?epc=${lot(LOIN, 'LOIN-2611-07')}`);
     wrapper.unmount();
   });
 

@@ -3,10 +3,17 @@ import { packProblems } from '@gongxin/ui/testing/decoder-pack';
 import { describe, expect, it } from 'vitest';
 import pack from './explorer-decoders';
 
-// A `t` that fills the English messages in, as vue-i18n does.
-const en = (pack.messages.en as { food: { explorer: Record<string, string> } }).food.explorer;
-const t = (key: string, named: Record<string, unknown> = {}) =>
-  en[key.replace('food.explorer.', '')]!.replace(/\{(\w+)\}/g, (_, k: string) => String(named[k]));
+// A `t` that fills a language's messages in, as vue-i18n does.
+const translator =
+  (lang: 'en' | 'zh-CN') =>
+  (key: string, named: Record<string, unknown> = {}): string => {
+    let at: unknown = pack.messages[lang];
+    for (const part of key.split('.')) at = (at as Record<string, unknown> | undefined)?.[part];
+    if (typeof at !== 'string') throw new Error(`no message ${key} in ${lang}`);
+    return at.replace(/\{(\w+)\}/g, (_, k: string) => String(named[k]));
+  };
+const t = translator('en');
+const zh = translator('zh-CN');
 
 describe('the explorer decoder pack', () => {
   it('reads every event of the contract, in both languages', () => {
@@ -28,8 +35,22 @@ describe('the explorer decoder pack', () => {
         t,
       ),
     ).toBe(
-      `gx1abc anchored EPCIS ObjectEvent (shipping) event ${'ab'.repeat(32)} for LOIN-2611-07 (GTIN 06902235004010)`,
+      `gx1abc anchored EPCIS object event (Shipped) ${'ab'.repeat(32)} for LOIN-2611-07 (GTIN 06902235004010)`,
     );
+    // A Chinese sign dialog and explorer read the type and step in Chinese, not CBV codes.
+    expect(
+      pack.actions['food.anchorEvent']!(
+        { eventHash: 'ab'.repeat(32), eventType: 'ObjectEvent', bizStep: 'commissioning', epcs: [lot] },
+        zh,
+      ),
+    ).toBe(`锚定 EPCIS 对象事件（采收 / 生产）${'ab'.repeat(32)}，涉及 LOIN-2611-07 (GTIN 06902235004010)`);
+    // A step of a newer vocabulary reads as written.
+    expect(
+      pack.actions['food.anchorEvent']!(
+        { eventHash: 'ab'.repeat(32), eventType: 'ObjectEvent', bizStep: 'urn:x:step', epcs: [lot] },
+        zh,
+      ),
+    ).toContain('对象事件（urn:x:step）');
     expect(pack.actions['food.issueRecall']!({ lots: [lot], reason: 'Salmonella' }, t)).toBe(
       'Recall of LOIN-2611-07 (GTIN 06902235004010): Salmonella',
     );

@@ -3,8 +3,10 @@
 // calls these with its own `t`, and this app installs the same pack for its sign dialog (decoders.ts).
 // Events are read through the food contract's event catalog (a mismatch throws, and the line shows the
 // JSON); actions have no catalog, so their decoders read the params they need and throw on anything else.
-// Nothing but the catalog is imported at run time: the pack must load on its own in another app's page.
+// Nothing but the catalog and the business steps' words (a module without imports) is imported at run
+// time: the pack must load on its own in another app's page.
 import { foodEvents } from '@gongxin/contracts/events';
+import { BIZ_STEP_WORDS } from '@gongxin/food-server/labels';
 import type { ActionParams, Translate } from '@gongxin/ui';
 
 type Json = ActionParams[string];
@@ -26,6 +28,21 @@ const lot = (key: string) => {
 };
 const epcs = (listed: readonly string[] | undefined, count: Json | undefined) =>
   listed ? listed.map(lot).join(', ') : `${String(count ?? 0)} EPC (Merkle root)`;
+
+/** EPCIS event types in words; an unknown type or step (a newer vocabulary) reads as written. */
+const EVENT_TYPE_WORDS: Readonly<Record<string, readonly [string, string]>> = {
+  ObjectEvent: ['对象事件', 'object event'],
+  AggregationEvent: ['聚合事件', 'aggregation event'],
+  TransformationEvent: ['转换事件', 'transformation event'],
+  AssociationEvent: ['关联事件', 'association event'],
+  TransactionEvent: ['交易事件', 'transaction event'],
+};
+const wordsIn = (words: Readonly<Record<string, readonly [string, string]>>, lang: 0 | 1) =>
+  Object.fromEntries(Object.entries(words).map(([key, w]) => [key, w[lang]]));
+const typeWords = (type: string, t: Translate) =>
+  type in EVENT_TYPE_WORDS ? t(`food.explorer.types.${type}`) : type;
+const stepWords = (step: string | undefined, t: Translate) =>
+  step === undefined ? '—' : step in BIZ_STEP_WORDS ? t(`food.explorer.steps.${step}`) : step;
 
 export interface FoodDecoderPack {
   messages: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
@@ -58,8 +75,10 @@ const pack: FoodDecoderPack = {
     'zh-CN': {
       food: {
         explorer: {
-          anchored: '{by} 锚定 EPCIS {type}（{step}）事件 {hash}，涉及 {epcs}',
-          anchor: '锚定 EPCIS {type}（{step}）事件 {hash}，涉及 {epcs}',
+          anchored: '{by} 锚定 EPCIS {type}（{step}）{hash}，涉及 {epcs}',
+          anchor: '锚定 EPCIS {type}（{step}）{hash}，涉及 {epcs}',
+          types: wordsIn(EVENT_TYPE_WORDS, 0),
+          steps: wordsIn(BIZ_STEP_WORDS, 0),
           product: '登记产品 {name}（GTIN {gtin}，类别 {category}）',
           location: '登记地点 {name}（GLN {gln}）',
           recalled: '召回 {lots}：{reason}',
@@ -72,8 +91,10 @@ const pack: FoodDecoderPack = {
     en: {
       food: {
         explorer: {
-          anchored: '{by} anchored EPCIS {type} ({step}) event {hash} for {epcs}',
-          anchor: 'Anchor EPCIS {type} ({step}) event {hash} for {epcs}',
+          anchored: '{by} anchored EPCIS {type} ({step}) {hash} for {epcs}',
+          anchor: 'Anchor EPCIS {type} ({step}) {hash} for {epcs}',
+          types: wordsIn(EVENT_TYPE_WORDS, 1),
+          steps: wordsIn(BIZ_STEP_WORDS, 1),
           product: 'Register product {name} (GTIN {gtin}, category {category})',
           location: 'Register location {name} (GLN {gln})',
           recalled: 'Recall of {lots}: {reason}',
@@ -88,8 +109,8 @@ const pack: FoodDecoderPack = {
     anchored: (a, t: Translate) =>
       t('food.explorer.anchored', {
         by: a.by,
-        type: a.eventType,
-        step: a.bizStep ?? '—',
+        type: typeWords(a.eventType, t),
+        step: stepWords(a.bizStep, t),
         hash: a.hash,
         epcs: epcs(a.epcs, a.epcCount),
       }),
@@ -103,8 +124,8 @@ const pack: FoodDecoderPack = {
   actions: {
     'food.anchorEvent': (p, t) =>
       t('food.explorer.anchor', {
-        type: text(p.eventType, 'eventType'),
-        step: typeof p.bizStep === 'string' ? p.bizStep : '—',
+        type: typeWords(text(p.eventType, 'eventType'), t),
+        step: stepWords(typeof p.bizStep === 'string' ? p.bizStep : undefined, t),
         hash: text(p.eventHash, 'eventHash'),
         epcs: epcs(Array.isArray(p.epcs) ? list(p.epcs, 'epcs') : undefined, p.epcCount),
       }),

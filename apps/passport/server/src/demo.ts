@@ -240,6 +240,18 @@ const SPECS: DemoSpec[] = [
     name: '绿源农业专业合作社',
     base: '93110105MA01GX0A1',
     verified: true,
+    // A farm in the food app too: it records its harvests and shipments from the capture page.
+    roles: [{ app: 'food', role: 'farm' }],
+  },
+  {
+    // A store of the demo supermarket chain: it records what it receives and sells.
+    id: 'food-retailer',
+    label: { 'zh-CN': '零售门店 惠民超市人民路店', en: 'Store: Huimin Supermarket, Renmin Road' },
+    kind: 'organization',
+    name: '惠民连锁超市人民路店',
+    base: '91310101MA1HMC306',
+    verified: true,
+    roles: [{ app: 'food', role: 'retailer' }],
   },
   {
     id: 'enterprise-solar',

@@ -20,12 +20,20 @@ describe('demo accounts and genesis', () => {
         'solar-buyer',
         'grid-operator',
         'enterprise-farm',
+        'food-retailer',
         'enterprise-solar',
         'channel-hub',
       ]),
     );
     for (const account of a) expect(checkIdNumber(account.kind, account.idNumber).ok, account.id).toBe(true);
-    expect(a.filter((x) => x.kind === 'organization')).toHaveLength(5);
+    expect(a.filter((x) => x.kind === 'organization')).toHaveLength(6);
+    // The food app's farm and store can be driven from the sign-in page.
+    const foodRoles = a.flatMap((x) =>
+      x.roles.filter((r) => r.app === 'food').map((r) => `${x.id}:${r.role}`),
+    );
+    expect(foodRoles).toEqual(
+      expect.arrayContaining(['food-inspector:inspector', 'enterprise-farm:farm', 'food-retailer:retailer']),
+    );
 
     const keys = passportKeysFrom(new Uint8Array(32).fill(3));
     const genesis = passportGenesis(a, keys);

@@ -52,6 +52,8 @@ export default {
       temps: 'Temperatures (°C, space separated)',
       done: '{n} events captured and anchored',
       anchored: '{n} events captured and anchored on chain',
+      anchoredIn: 'Anchored in block',
+      viewLot: 'Trace of lot {lot}',
       pending:
         '{n} events saved but not anchored on chain: they count only once signed. Sign them now, or discard them.',
       stillPending:

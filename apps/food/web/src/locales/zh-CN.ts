@@ -52,6 +52,8 @@ export default {
       temps: '温度读数（°C，空格分隔）',
       done: '已采集并上链 {n} 条事件',
       anchored: '已采集 {n} 条事件并签名上链',
+      anchoredIn: '上链于区块',
+      viewLot: '查看批次 {lot} 的追溯',
       pending: '{n} 条事件已保存但尚未上链：签名后才生效。请现在签名，或放弃。',
       stillPending: '已取消签名：事件仍为待上链（未上链），可在此处或总览页签名或放弃。',
       signNow: '签名上链',
