@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { confirmSignature, PHONE } from '../src/journey';
 
 let suite: SuiteProcess;
 let browser: Browser;
@@ -277,5 +278,37 @@ describe('food traceability in Chromium', () => {
     await saveScreenshot(small, 'food-overview-phone');
     expect(errors).toEqual([]);
     await Promise.all([desktop.close(), narrow.close(), phone.close()]);
+  });
+  it('a farm signed in through passport records a harvest on a phone, signed in its browser, and opens the lot it names', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(45_000);
+    const signIn = await context.newPage();
+    await signIn.goto(`${suite.url}/food/#/capture`);
+    await signIn.getByTestId('header-login').click();
+    await signIn.getByTestId('demo-account-enterprise-farm').click();
+    await signIn.getByTestId('login-continue').click();
+    await signIn.waitForURL(/\/food\//, { timeout: 30_000 });
+    await signIn.getByTestId('header-login').waitFor({ state: 'detached', timeout: 30_000 });
+    const page = await context.newPage();
+    await page.setViewportSize(PHONE.viewport!);
+    await signIn.close();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${suite.url}/food/#/capture`);
+    const epc = `https://id.gs1.org/01/06901234001013/10/HARVEST-${Date.now() % 1_000_000}`;
+    await page.locator('input[placeholder*="/10/LOT-1"]').fill(epc);
+    await page.getByTestId('submit-form').click();
+    await confirmSignature(page);
+    const done = page.getByTestId('capture-done');
+    await done.waitFor({ timeout: 60_000 });
+    expect(await done.getByTestId('tx-link').count()).toBe(1);
+    await saveScreenshot(page, 'food-farm-capture-phone');
+    await done.getByTestId('capture-lots').locator('a').click();
+    await page.waitForURL(/#\/lot\?epc=/);
+    expect(decodeURIComponent(page.url())).toContain(epc);
+    // The lot's timeline shows the harvest with its chain link.
+    await page.locator('[data-test="timeline"] [data-test="tx-link"]').first().waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });
