@@ -1,7 +1,7 @@
 import { ChainError } from '@gongxin/client';
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { errorMessage } from './errors';
+import { errorDetail, errorMessage } from './errors';
 import { AmountError, parseAmount } from './format/amount';
 import { KeyringError } from './keyring/vault';
 import { suiteTranslator } from './testing/suite-translator';
@@ -25,8 +25,9 @@ describe('errorMessage', () => {
     }
     expect(errorMessage(amount, zh)).toBe('最多 2 位小数。');
     expect(errorMessage(new AmountError('empty', 'x'), en)).toBe('Enter an amount.');
-    expect(errorMessage(new ChainError('insufficient_funds', 'has 5, needs 10'), zh)).toBe(
-      '余额不足。（技术信息：has 5, needs 10）',
+    expect(errorMessage(new ChainError('insufficient_funds', 'has 5, needs 10'), zh)).toBe('余额不足。');
+    expect(errorMessage(new ChainError('insufficient_funds', 'has 5, needs 10'), en)).toBe(
+      'Insufficient balance. (has 5, needs 10)',
     );
     expect(errorMessage(new ChainError('busy', 'mempool full', { retryAfterMs: 2500 }), en)).toBe(
       'The chain is busy. Try again in a moment. Try again in 3 s.',
@@ -35,7 +36,7 @@ describe('errorMessage', () => {
       'Cannot reach the chain. Check your connection and try again.',
     );
     expect(errorMessage(new ChainError('http_502', 'the chain answered 502'), en)).toBe(
-      'the chain answered 502',
+      'Something went wrong: the chain answered 502',
     );
   });
 
@@ -73,7 +74,7 @@ describe('errorMessage', () => {
     expect(errorMessage(new Error('boom'), en)).toBe('Something went wrong: boom');
     expect(errorMessage('odd', en)).toBe('Something went wrong: odd');
   });
-  it("leaves the node's English out where the sentence says it all, and marks it where it is the precise part", () => {
+  it("leaves the node's English out where the sentence says it all, and out of Chinese sentences for every known code", () => {
     // A Chinese page reads Chinese only for refusals whose sentence is complete…
     for (const [code, detail] of [
       ['bad_nonce', 'nonce 3 is not next (expected 4)'],
@@ -86,12 +87,80 @@ describe('errorMessage', () => {
       expect(message, code).not.toContain(detail);
       expect(message, code).not.toMatch(/[A-Za-z]/);
     }
-    // …and names the English as technical detail where only it says what was wrong.
+    // …and for the codes where the English names what was wrong: that is in the technical details.
     expect(errorMessage(new ChainError('invalid_params', 'capital: must be a whole number of fen'), zh)).toBe(
-      '参数不正确。（技术信息：capital: must be a whole number of fen）',
+      '参数不正确。',
     );
+    for (const [code, detail] of [
+      ['not_allowed', 'the month is closed'],
+      ['limit_exceeded', 'at most 128 pending locks'],
+      ['insufficient_funds', 'gx1… holds 100 CNYX, 200 needed'],
+      ['already_exists', 'uscc 91310000 is registered'],
+    ] as const) {
+      const message = errorMessage(new ChainError(code, detail), zh);
+      expect(message, code).not.toMatch(/[A-Za-z]/);
+      expect(errorDetail(new ChainError(code, detail)), code).toBe(`${code}: ${detail}`);
+    }
+    // An English page may keep it in brackets: it is the page's language.
     expect(errorMessage(new ChainError('not_allowed', 'the month is closed'), en)).toBe(
       'This is not allowed. (the month is closed)',
     );
+  });
+
+  it('keeps the detail inline when the code is unknown: then it is the only information', () => {
+    expect(errorMessage(new ChainError('http_502', 'the chain answered 502'), zh)).toBe(
+      '出错了：the chain answered 502',
+    );
+    expect(errorMessage(new ChainError('http_502', ''), zh)).toBe('出错了：http_502');
+    expect(errorMessage(trpcError('lot L1 is recalled', { code: 'CONFLICT', httpStatus: 409 }), zh)).toBe(
+      'lot L1 is recalled',
+    );
+  });
+
+  it('says FORBIDDEN and NOT_FOUND in Chinese only, and the retry time in the sentence', () => {
+    const forbidden = trpcError('needs welfare/officer', { code: 'FORBIDDEN', httpStatus: 403 });
+    expect(errorMessage(forbidden, zh)).toBe('你没有权限执行这个操作。');
+    const missing = trpcError('no application 42', { code: 'NOT_FOUND', httpStatus: 404 });
+    expect(errorMessage(missing, zh)).toBe('没有找到。');
+    expect(errorMessage(missing, en)).toBe('Not found. (no application 42)');
+    const limited = trpcError('insufficient balance: have 100 need 200', {
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      chainError: { code: 'insufficient_funds', message: 'insufficient balance: have 100 need 200' },
+    });
+    expect(errorMessage(limited, zh)).toBe('余额不足。');
+    const busy = new ChainError('rate_limited', 'too many txs from 1.2.3.4', { retryAfterMs: 4200 });
+    expect(errorMessage(busy, zh)).toBe('提交太频繁，请稍后再试。 请在 5 秒后重试。');
+  });
+});
+
+describe('errorDetail', () => {
+  it("gives the server's code and words for the technical details", () => {
+    expect(errorDetail(new ChainError('not_allowed', 'the month is closed'))).toBe(
+      'not_allowed: the month is closed',
+    );
+    expect(errorDetail(new ChainError('timeout', 'not committed within 10 s', { txId: 'ab12' }))).toBe(
+      'timeout: not committed within 10 s\ntx: ab12',
+    );
+    expect(
+      errorDetail(
+        trpcError('insufficient balance: have 100 need 200', {
+          code: 'BAD_REQUEST',
+          chainError: { code: 'insufficient_funds', message: 'insufficient balance: have 100 need 200' },
+        }),
+      ),
+    ).toBe('insufficient_funds: insufficient balance: have 100 need 200');
+    expect(errorDetail(trpcError('needs welfare/officer', { code: 'FORBIDDEN', httpStatus: 403 }))).toBe(
+      'FORBIDDEN: needs welfare/officer',
+    );
+    expect(errorDetail(new TRPCClientError('Failed to fetch'))).toBe('network: Failed to fetch');
+  });
+
+  it('has nothing for errors of this device, internal server errors and plain errors', () => {
+    expect(errorDetail(new KeyringError('wrong_password'))).toBeNull();
+    expect(errorDetail(new AmountError('empty', 'x'))).toBeNull();
+    expect(errorDetail(trpcError('db exploded at line 3', { code: 'INTERNAL_SERVER_ERROR' }))).toBeNull();
+    expect(errorDetail(new Error('boom'))).toBeNull();
+    expect(errorDetail('odd')).toBeNull();
   });
 });

@@ -13,9 +13,10 @@ import zhCN from './locales/zh-CN';
 
 const chainCodes = new Set(Object.keys(zhCN.errors.chain));
 /**
- * Chain codes whose sentence says all a person can act on: the node's detail (English, for operators) adds
- * nothing there and is left out. For the others (invalid_params, not_allowed, limit_exceeded…) the detail
- * is the only place that names what was wrong, so it stays, marked as the technical detail it is.
+ * Chain codes whose sentence says all a person can act on: the node's detail adds nothing to it in any
+ * language. For the others (invalid_params, not_allowed, limit_exceeded…) the detail names what was wrong:
+ * an English page keeps it in brackets (`errors.knownDetail`), a page in another language leaves it to
+ * the technical details.
  */
 const selfExplained = new Set([
   'malformed',
@@ -40,13 +41,12 @@ interface ServerErrorData {
 }
 
 function chainMessage(t: Translate, code: string, detail: string | undefined, retryAfterMs?: number): string {
-  let message = chainCodes.has(code)
-    ? t(`errors.chain.${code}`)
-    : detail
-      ? ''
-      : t('errors.unknown', { message: code });
-  if (!message) message = detail ?? code;
-  else if (detail && !selfExplained.has(code)) message = t('errors.withDetail', { message, detail });
+  let message: string;
+  // An unknown code: the node's words are all there is, said as what they are.
+  if (!chainCodes.has(code)) message = t('errors.unknown', { message: detail || code });
+  else if (detail && !selfExplained.has(code))
+    message = t('errors.knownDetail', { message: t(`errors.chain.${code}`), detail });
+  else message = t(`errors.chain.${code}`);
   if (retryAfterMs !== undefined && retryAfterMs > 0)
     message = `${message} ${t('errors.retryAfter', { seconds: Math.ceil(retryAfterMs / 1000) })}`;
   return message;
@@ -66,7 +66,8 @@ function trpcMessage(error: TRPCClientError<never>, t: Translate): string {
     return chainMessage(t, data.chainError.code, data.chainError.message, data.chainError.retryAfterMs);
   const fields = data?.zodError ? fieldProblems(data.zodError) : null;
   if (fields) return t('errors.invalidFields', { fields });
-  const detail = (message: string) => t('errors.withDetail', { message, detail: error.message });
+  const detail = (message: string) =>
+    error.message ? t('errors.knownDetail', { message, detail: error.message }) : message;
   switch (data?.code) {
     case undefined:
       // No tRPC answer at all: the request never reached the server or the proxy answered instead.
@@ -98,4 +99,32 @@ export function errorMessage(error: unknown, t: Translate): string {
   if (error instanceof TRPCClientError) return trpcMessage(error as TRPCClientError<never>, t);
   if (error instanceof Error) return t('errors.unknown', { message: error.message });
   return t('errors.unknown', { message: String(error) });
+}
+
+/** tRPC codes whose message is the server's internals, never shown to anyone. */
+const privateTrpcCodes = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
+
+/**
+ * The server's own words for an error, with its code (`not_allowed: the month is closed`,
+ * `FORBIDDEN: needs welfare/officer`), for the technical details under the sentence: what support asks a
+ * person to copy. null where there is nothing beyond the sentence (errors of this device, internal server
+ * errors, a plain Error whose message the sentence already carries).
+ */
+export function errorDetail(error: unknown): string | null {
+  if (error instanceof ChainError) {
+    const lines = [error.message ? `${error.code}: ${error.message}` : error.code];
+    if (error.txId) lines.push(`tx: ${error.txId}`);
+    return lines.join('\n');
+  }
+  if (error instanceof TRPCClientError) {
+    const data = (error.data ?? null) as ServerErrorData | null;
+    if (data?.chainError) {
+      const { code, message } = data.chainError;
+      return message ? `${code}: ${message}` : code;
+    }
+    if (!data?.code) return error.message ? `network: ${error.message}` : null;
+    if (privateTrpcCodes.has(data.code)) return null;
+    return error.message ? `${data.code}: ${error.message}` : data.code;
+  }
+  return null;
 }

@@ -20,6 +20,7 @@ export { ClockUnavailableError, clockRead, deploymentNow, serverNow, syncClock }
 export { default as AddressText } from './components/address-text.vue';
 export { default as AmountText } from './components/amount-text.vue';
 export { default as BlockLink } from './components/block-link.vue';
+export { default as ErrorAlert } from './components/error-alert.vue';
 export { default as LanguageSwitch } from './components/language-switch.vue';
 export { default as QrCode } from './components/qr-code.vue';
 export { default as RecordText } from './components/record-text.vue';
@@ -62,7 +63,7 @@ export {
   type Translate,
 } from './decoders/registry';
 export { markOverflow, revealCurrent, vScrollTabs } from './directives/scroll-tabs';
-export { errorMessage } from './errors';
+export { errorDetail, errorMessage } from './errors';
 export { explorerLinks, shortenMiddle, splitLongValues, type TextPart } from './explorer';
 export {
   AmountError,

@@ -256,6 +256,9 @@ export default {
   },
   errors: {
     withDetail: '{message} ({detail})',
+    // A known code's sentence and the server's reason: English pages keep the reason in brackets.
+    knownDetail: '{message} ({detail})',
+    details: 'Technical details',
     unknown: 'Something went wrong: {message}',
     network: 'Cannot reach the server. Check your connection and try again.',
     unauthorized: 'Please log in.',

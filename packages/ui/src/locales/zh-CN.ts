@@ -244,6 +244,9 @@ export default {
   },
   errors: {
     withDetail: '{message}（技术信息：{detail}）',
+    // A known code's sentence says it in Chinese; the server's English reason is only in the technical details.
+    knownDetail: '{message}',
+    details: '技术详情',
     unknown: '出错了：{message}',
     network: '无法连接服务器，请检查网络后重试。',
     unauthorized: '请先登录。',

@@ -277,6 +277,10 @@ describe('<VerifyRecord>', () => {
     await wrapper.find('[data-test="verify-button"]').trigger('click');
     await vi.waitFor(() => expect(wrapper.find('[data-test="verify-result"]').exists()).toBe(true));
     expect(wrapper.find('[data-test="verify-result"]').attributes('data-state')).toBe('error');
-    expect(wrapper.find('[data-test="verify-error"]').text()).toBe('无法连接到链，请检查网络后重试。');
+    const problem = wrapper.get('[data-test="verify-error"]');
+    expect(problem.get('[data-test="error-message"]').text()).toBe('无法连接到链，请检查网络后重试。');
+    // The browser's own words are for support, folded away under the sentence.
+    expect(problem.get('details summary').text()).toBe('技术详情');
+    expect(problem.get('[data-test="error-detail-text"]').text()).toBe('network: Failed to fetch');
   });
 });
