@@ -1,6 +1,6 @@
 // The 公示 list shows what the server sends (masked names), says loading, empty and error in words, and
 // offers the objection button only to signed-in people while the notice runs.
-import { createSuiteI18n } from '@gongxin/ui';
+import { ChainError, createSuiteI18n } from '@gongxin/ui';
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import NoticeList, { type NoticeRow } from './components/notice-list.vue';
@@ -20,7 +20,7 @@ const row: NoticeRow = {
   openObjections: 1,
 };
 
-function render(props: { rows: NoticeRow[] | null; error?: string; signedIn?: boolean }, locale = 'zh-CN') {
+function render(props: { rows: NoticeRow[] | null; error?: unknown; signedIn?: boolean }, locale = 'zh-CN') {
   const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
   i18n.global.locale.value = locale as 'zh-CN';
   return mount(NoticeList, { props: { now: NOW, ...props }, global: { plugins: [i18n] } });
@@ -54,5 +54,15 @@ describe('NoticeList', () => {
       'The public notice could not be loaded: offline',
     );
     expect(render({ rows: [row] }, 'en').text()).toContain('Single-person allowance');
+  });
+
+  it("says a failed load in Chinese only, the server's reason folded under 技术详情", () => {
+    const w = render({ rows: null, error: new ChainError('not_found', 'no notice for 2026-05 in 530702') });
+    const alert = w.get('.el-alert');
+    expect(alert.get('.el-alert__title').text()).toBe('公示名单加载失败：没有找到。');
+    expect(alert.get('details summary').text()).toBe('技术详情');
+    expect(alert.get('[data-test="error-detail-text"]').text()).toBe(
+      'not_found: no notice for 2026-05 in 530702',
+    );
   });
 });

@@ -134,6 +134,21 @@ describe('send page', () => {
     expect(field(wrapper, 'send-error').text()).toContain('账户已被冻结');
   });
 
+  it("says a refusal in Chinese only, with the node's reason folded under 技术详情", async () => {
+    mocks.sign.mockRejectedValue(new ChainError('insufficient_funds', 'gx1… holds 100 CNYX, 200 needed'));
+    const wrapper = await mountSend({ to: bob });
+    await field(wrapper, 'send-amount').setValue('1');
+    await wrapper.find('[data-test="send-form"]').trigger('submit');
+    await flushPromises();
+    const failure = field(wrapper, 'send-error');
+    expect(failure.get('[data-test="error-message"]').text()).toBe('余额不足。');
+    const details = failure.get('details');
+    expect(details.get('summary').text()).toBe('技术详情');
+    expect(details.get('[data-test="error-detail-text"]').text()).toBe(
+      'insufficient_funds: gx1… holds 100 CNYX, 200 needed',
+    );
+  });
+
   it('cannot submit without the key on this device', async () => {
     mocks.hasKey = false;
     const wrapper = await mountSend();
