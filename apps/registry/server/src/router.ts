@@ -20,6 +20,7 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
+import { accountNames } from './account-names';
 import { PrefetchedState, viewNow } from './chain-state';
 import { checkImport } from './csv';
 import {
@@ -33,6 +34,7 @@ import {
   posts,
   reports,
 } from './db/schema';
+import { filingDetails, filingsOf } from './filings';
 import { importProofOf } from './import-proof';
 import { likePrefix, pinyinOf, searchKind } from './names';
 import { demoPartyAccounts } from './parties';
@@ -183,7 +185,7 @@ export const appRouter = router({
           .from(listingEvents)
           .where(eq(listingEvents.uscc, input.uscc))
           .orderBy(asc(listingEvents.height)),
-        db.select().from(filings).where(eq(filings.uscc, input.uscc)).orderBy(desc(filings.height)),
+        filingsOf(ctx.services, input.uscc, state),
         db
           .select()
           .from(certificates)
@@ -193,7 +195,8 @@ export const appRouter = router({
         db.select().from(posts).where(eq(posts.uscc, input.uscc)).orderBy(desc(posts.height)),
       ]);
       return {
-        enterprise: money(ent),
+        // The registration event carries no address: the read model has one only after a change.
+        enterprise: money({ ...ent, address: ent.address ?? state.enterprise(input.uscc)?.address ?? null }),
         /** As the contract's view sees it now (a passed deadline shows before the sweep records it). */
         live: live
           ? {
@@ -206,10 +209,25 @@ export const appRouter = router({
           : null,
         reports: rep,
         listings: list,
+        /** Change, deregistration and merger filings, newest first, each field old → new. */
         filings: fil,
         certificates: certs,
         notices: nots.map(money),
         posts: own.map(money),
+        /** Names of the accounts shown (authority, representative, filers, deciders, issuers), by address. */
+        names: await accountNames(
+          ctx.services,
+          [
+            ent.authority,
+            ent.representative,
+            ...fil.flatMap((f) => [f.filedBy ?? '', f.decision?.by ?? '']),
+            ...fil.flatMap((f) =>
+              f.diff.filter((d) => d.field === 'representative').flatMap((d) => [d.from ?? '', d.to]),
+            ),
+            ...certs.map((c) => c.issuer),
+          ],
+          state,
+        ),
       };
     }),
 
@@ -304,7 +322,18 @@ export const appRouter = router({
             .orderBy(asc(filings.height))
             .limit(input.limit),
         ]);
-        return { registrations: registrations.map(money), filings: pendingFilings };
+        const details = await filingDetails(ctx.services, pendingFilings);
+        return {
+          registrations: registrations.map(money),
+          /** Each with its enterprise's name, the filer's reason and each field old → new. */
+          filings: details,
+          names: await accountNames(ctx.services, [
+            ...details.flatMap((f) => [f.filedBy ?? '']),
+            ...details.flatMap((f) =>
+              f.diff.filter((d) => d.field === 'representative').flatMap((d) => [d.from ?? '', d.to]),
+            ),
+          ]),
+        };
       }),
 
     /** Checks a CSV of enterprises row by row; answers the `register` params of good rows and every error. */
@@ -350,8 +379,11 @@ export const appRouter = router({
           .from(certificates)
           .where(eq(certificates.id, input.id));
         const holder = state.enterprise(cert.holder);
+        const names = await accountNames(ctx.services, [cert.issuer], state);
         return {
           certificate: { ...cert, height: row?.height ?? cert.at },
+          /** The issuing body's name, null when it has none the registry knows. */
+          issuerName: names[cert.issuer] ?? null,
           at,
           ...certView(cert, at, now),
           holder: holder

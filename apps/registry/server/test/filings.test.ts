@@ -1,0 +1,138 @@
+// A change filing as the authority's workbench and the enterprise's history show it: each field old → new
+// with the filer's reason while it waits, then the decision with its reason, tx and block; and the
+// accounts a page shows (the registering authority, a certificate's issuer) named, not only addressed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ENTERPRISES, seedRegistryDemo } from '../src/demo';
+import { type RegistryHarness, startRegistryHarness } from './harness';
+
+let h: RegistryHarness;
+const [pengcheng, , , , , xihu] = DEMO_ENTERPRISES;
+
+beforeAll(async () => {
+  h = await startRegistryHarness();
+  await seedRegistryDemo(h.services);
+  await h.caughtUp();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('change filings', () => {
+  it('reach the workbench with each field old → new, and the history with the decision’s tx', async () => {
+    const before = await h.anonymous.enterprises.get({ uscc: pengcheng!.uscc });
+    // The address the chain keeps, though the registration event does not carry it.
+    expect(before.enterprise.address).toMatch(/^广东省深圳市/);
+    const filed = await h.as('rep-chen', [
+      {
+        contract: 'registry',
+        name: 'fileChange',
+        params: {
+          uscc: pengcheng!.uscc,
+          changes: { address: '广东省深圳市南山区科技园科苑路15号', capital: 1_200_000_000n },
+          effectiveOn: '2026-01-05',
+          reason: '迁址并增资',
+        },
+      },
+    ]);
+    expect(filed.ok, filed.message).toBe(true);
+    await h.caughtUp();
+
+    const authority = h.caller(h.userOf(h.party('samr-shenzhen').address, ['registry:authority']));
+    const queue = await authority.workbench.queue({ limit: 20 });
+    const pending = queue.filings.find((f) => f.uscc === pengcheng!.uscc)!;
+    expect(pending).toMatchObject({
+      kind: 'change',
+      status: 'pending',
+      name: before.enterprise.name,
+      filedReason: '迁址并增资',
+      filedBy: h.party('rep-chen').address,
+      decision: null,
+    });
+    expect(pending.diff).toEqual([
+      { field: 'address', from: before.enterprise.address, to: '广东省深圳市南山区科技园科苑路15号' },
+      { field: 'capital', from: before.enterprise.capital, to: '1200000000' },
+    ]);
+    expect(queue.names[h.party('rep-chen').address]).toBe('陈志强');
+
+    const decided = await h.as('samr-shenzhen', [
+      {
+        contract: 'registry',
+        name: 'decideFiling',
+        params: { id: pending.id, decision: 'accept', reason: '材料齐全，准予变更' },
+      },
+    ]);
+    expect(decided.ok, decided.message).toBe(true);
+    await h.caughtUp();
+
+    expect((await authority.workbench.queue({ limit: 20 })).filings.map((f) => f.id)).not.toContain(
+      pending.id,
+    );
+    const after = await h.anonymous.enterprises.get({ uscc: pengcheng!.uscc });
+    expect(after.enterprise.address).toBe('广东省深圳市南山区科技园科苑路15号');
+    const history = after.filings.find((f) => f.id === pending.id)!;
+    expect(history).toMatchObject({
+      status: 'accepted',
+      decision: {
+        reason: '材料齐全，准予变更',
+        by: h.party('samr-shenzhen').address,
+        txId: decided.id,
+        height: decided.height,
+      },
+    });
+    // What it changed from as of the decision, not the enterprise's values now.
+    expect(history.diff).toEqual([
+      { field: 'address', from: before.enterprise.address, to: '广东省深圳市南山区科技园科苑路15号' },
+      { field: 'capital', from: before.enterprise.capital, to: '1200000000' },
+    ]);
+    expect(after.names[h.party('samr-shenzhen').address]).toBe('深圳市市场监督管理局');
+  });
+
+  it('shows a rejected filing with the authority’s reason and what was asked', async () => {
+    const filed = await h.as('rep-chen', [
+      {
+        contract: 'registry',
+        name: 'fileChange',
+        params: {
+          uscc: pengcheng!.uscc,
+          changes: { industry: 'C3982' },
+          effectiveOn: '2026-01-06',
+          reason: '调整主营',
+        },
+      },
+    ]);
+    expect(filed.ok, filed.message).toBe(true);
+    await h.caughtUp();
+    const authority = h.caller(h.userOf(h.party('samr-shenzhen').address, ['registry:authority']));
+    const pending = (await authority.workbench.queue({ limit: 20 })).filings.find(
+      (f) => f.uscc === pengcheng!.uscc,
+    )!;
+    const decided = await h.as('samr-shenzhen', [
+      {
+        contract: 'registry',
+        name: 'decideFiling',
+        params: { id: pending.id, decision: 'reject', reason: '经营范围材料不全' },
+      },
+    ]);
+    expect(decided.ok, decided.message).toBe(true);
+    await h.caughtUp();
+    const rec = await h.anonymous.enterprises.get({ uscc: pengcheng!.uscc });
+    expect(rec.enterprise.industry).not.toBe('C3982');
+    expect(rec.filings[0]).toMatchObject({
+      id: pending.id,
+      status: 'rejected',
+      diff: [{ field: 'industry', to: 'C3982' }],
+      decision: { reason: '经营范围材料不全', txId: decided.id },
+    });
+  });
+});
+
+describe('account names', () => {
+  it('names a certificate’s issuer and the registering authority', async () => {
+    const [cert] = await h.anonymous.certificates.list({ holder: xihu!.uscc });
+    const check = await h.anonymous.certificates.verify({ id: cert!.id });
+    expect(check.certificate.issuer).toBe(h.party('cqc').address);
+    expect(check.issuerName).toBe('中国质量认证中心（演示）');
+    const rec = await h.anonymous.enterprises.get({ uscc: xihu!.uscc });
+    expect(rec.names[rec.enterprise.authority]).toBe('深圳市市场监督管理局');
+  });
+});
