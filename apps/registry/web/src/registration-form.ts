@@ -1,6 +1,7 @@
 // The registration application's fields checked in the browser before anything is signed, each with a
 // message of its own in the page's language: the code by the same GB 32100 rules the contract applies
 // (length, alphabet, region, check character), the registered capital as yuan with at most two decimals.
+// Each field's check is its own function, so the change filing checks the same fields the same way.
 import {
   checkUscc,
   INDUSTRY_PATTERN,
@@ -25,7 +26,7 @@ export interface RegistrationForm {
 
 export type RegistrationProblems = Partial<Record<keyof RegistrationForm, string>>;
 
-type Translate = (key: string, params?: Record<string, unknown>) => string;
+export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
 /** Yuan as typed (digits, thousands separators allowed, at most two decimals) in fen; null when not that. */
 export function yuanToFen(yuan: string): bigint | null {
@@ -50,34 +51,62 @@ export function usccProblem(input: string, t: Translate): string | null {
 
 const printable = /^[^\p{Cc}]*$/u;
 
+// One field's check each, shared by every form that signs these fields (registration, change filing).
+
+/** A text field (name, address) of 1..max printable characters, trimmed. */
+export function textProblem(value: string, max: number, t: Translate): string | null {
+  const v = value.trim();
+  if (!v) return t('reg.invalid.required');
+  if (v.length > max) return t('reg.invalid.tooLong', { max });
+  if (!printable.test(v)) return t('reg.invalid.control');
+  return null;
+}
+
+/** Registered capital as yuan; its value in fen, or the problem. */
+export function capitalProblem(yuan: string, t: Translate): string | null {
+  if (!yuan.trim()) return t('reg.invalid.required');
+  return yuanToFen(yuan) === null ? t('reg.invalid.capital') : null;
+}
+
+/** A GB/T 4754 industry code (case as typed; it is signed upper-case). */
+export function industryProblem(code: string, t: Translate): string | null {
+  const v = code.trim().toUpperCase();
+  if (!v) return t('reg.invalid.required');
+  return INDUSTRY_PATTERN.test(v) ? null : t('reg.invalid.industry');
+}
+
+/** A civil date YYYY-MM-DD that exists. */
+export function dateProblem(day: string, t: Translate): string | null {
+  const v = day.trim();
+  if (!v) return t('reg.invalid.required');
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) && isDayOfYear(Number(v.slice(0, 4)), v.slice(5))
+    ? null
+    : t('reg.invalid.date');
+}
+
+/** A chain address; `missing` is the message for an empty one. */
+export function addressProblem(address: string, missing: string, t: Translate): string | null {
+  const v = address.trim();
+  if (!v) return missing;
+  return isAddress(v) ? null : t('reg.invalid.address');
+}
+
 /** Every field's problem, or none; `params` is what `register` is signed with when there are none. */
 export function checkRegistration(
   form: RegistrationForm,
   t: Translate,
 ): { problems: RegistrationProblems; capital: bigint | null } {
+  const checks: [keyof RegistrationForm, string | null][] = [
+    ['uscc', usccProblem(form.uscc, t)],
+    ['name', textProblem(form.name, 128, t)],
+    ['address', textProblem(form.address, 256, t)],
+    ['capitalYuan', capitalProblem(form.capitalYuan, t)],
+    ['industry', industryProblem(form.industry, t)],
+    ['establishedOn', dateProblem(form.establishedOn, t)],
+    ['authority', addressProblem(form.authority, t('reg.invalid.authorityMissing'), t)],
+  ];
   const problems: RegistrationProblems = {};
-  const uscc = usccProblem(form.uscc, t);
-  if (uscc) problems.uscc = uscc;
-  const text = (key: 'name' | 'address', max: number) => {
-    const v = form[key].trim();
-    if (!v) problems[key] = t('reg.invalid.required');
-    else if (v.length > max) problems[key] = t('reg.invalid.tooLong', { max });
-    else if (!printable.test(v)) problems[key] = t('reg.invalid.control');
-  };
-  text('name', 128);
-  text('address', 256);
+  for (const [field, problem] of checks) if (problem) problems[field] = problem;
   const capital = form.capitalYuan.trim() ? yuanToFen(form.capitalYuan) : null;
-  if (!form.capitalYuan.trim()) problems.capitalYuan = t('reg.invalid.required');
-  else if (capital === null) problems.capitalYuan = t('reg.invalid.capital');
-  const industry = form.industry.trim().toUpperCase();
-  if (!industry) problems.industry = t('reg.invalid.required');
-  else if (!INDUSTRY_PATTERN.test(industry)) problems.industry = t('reg.invalid.industry');
-  const day = form.establishedOn.trim();
-  if (!day) problems.establishedOn = t('reg.invalid.required');
-  else if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !isDayOfYear(Number(day.slice(0, 4)), day.slice(5)))
-    problems.establishedOn = t('reg.invalid.date');
-  const authority = form.authority.trim();
-  if (!authority) problems.authority = t('reg.invalid.authorityMissing');
-  else if (!isAddress(authority)) problems.authority = t('reg.invalid.address');
   return { problems, capital };
 }

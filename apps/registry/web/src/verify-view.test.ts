@@ -23,8 +23,9 @@ vi.mock('./api', () => ({
             standard: 'GB 4943.1-2022',
             validFrom: issued,
             validUntil: issued + 1000 * DAY,
-            issuer: 'gx1issuer',
+            issuer: 'gx168d5yy6l5aaxr4xhznfaqwngtru6wdt43zchk8',
           },
+          issuerName: '中国质量认证中心（演示）',
           holder: null,
           statusAt: 'revoked',
           statusNow: 'revoked',
@@ -52,6 +53,23 @@ async function history(locale: string) {
   w.unmount();
   return lines;
 }
+
+describe('certificate issuer', () => {
+  it('is named, with its address beside the name, copyable', async () => {
+    const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+    const w = mount(VerifyView, {
+      global: { plugins: [i18n], stubs: { RouterLink: true, TxLink: true, VerifyRecord: true } },
+    });
+    await flushPromises();
+    const issuer = w.find('[data-test="verify-issuer"]');
+    expect(issuer.find('[data-test="party-name"]').text()).toBe('中国质量认证中心（演示）');
+    const address = issuer.find('[data-test="address"] a');
+    expect(address.attributes('title')).toBe('gx168d5yy6l5aaxr4xhznfaqwngtru6wdt43zchk8');
+    expect(address.attributes('href')).toContain('gx168d5yy6l5aaxr4xhznfaqwngtru6wdt43zchk8');
+    expect(issuer.find('[data-test="copy"]').exists()).toBe(true);
+    w.unmount();
+  });
+});
 
 describe('certificate status history', () => {
   it('is told in the page language, a body’s own reason as written', async () => {

@@ -1,0 +1,162 @@
+// The change of registration on the enterprise's own page: it starts from the record as registered, shows
+// each field it changes old → new, refuses a field the chain would refuse with that field's own message
+// (the registration form's checks), signs only the changed fields dated on the deployment clock, and says
+// by the form how it went with links to the tx and its block.
+import { createSuiteI18n } from '@gongxin/ui';
+import { flushPromises, mount } from '@vue/test-utils';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import ChangeFilingForm from './components/change-filing-form.vue';
+import en from './locales/en';
+import zhCN from './locales/zh-CN';
+
+const REP = 'gx17h7pvts9cvtzmxj29qy8evyuvlzkggs6ux2wgg';
+const NEXT_REP = 'gx1jl3q3emq25em5aqz5nmqdtvqp4fxx253xlkatz';
+const TX = 'c0ffee'.repeat(10) + 'beef';
+const sign = vi.fn();
+// The deployment clock is a week ahead of this device's: the effective date follows it.
+const DEPLOYMENT_NOW = Date.UTC(2027, 2, 14, 3);
+vi.mock('./api', () => ({
+  chinaDate: (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10),
+  yuan: (fen: string) => `¥${(BigInt(fen) / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.00`,
+}));
+vi.mock('@gongxin/ui', async (orig) => ({
+  ...(await orig<typeof import('@gongxin/ui')>()),
+  useAppSigner: () => ({ sign }),
+  deploymentNow: async () => DEPLOYMENT_NOW,
+}));
+
+const current = {
+  uscc: '91440300MA5DQ3LX0B',
+  name: '深圳市鹏程电子科技有限公司',
+  address: '广东省深圳市南山区科技园南区高新南九道10号',
+  capital: '5000000000',
+  representative: REP,
+  industry: 'C3971',
+  legalForm: 'limited_company',
+};
+
+function render(locale = 'zh-CN') {
+  const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+  i18n.global.locale.value = locale as 'zh-CN';
+  return mount(ChangeFilingForm, {
+    props: { enterprise: current, names: { [REP]: '陈志强', [NEXT_REP]: '林晓燕' } },
+    global: { plugins: [i18n] },
+    attachTo: document.body,
+  });
+}
+type Wrapper = ReturnType<typeof render>;
+
+/** Element Plus shows a form item's error after a short debounce. */
+async function settle() {
+  await flushPromises();
+  await new Promise((r) => setTimeout(r, 250));
+  await flushPromises();
+}
+const input = (w: Wrapper, id: string) => w.find(`[data-test="${id}"] input, input[data-test="${id}"]`);
+async function fill(w: Wrapper, fields: Record<string, string>) {
+  for (const [id, value] of Object.entries(fields)) await input(w, id).setValue(value);
+  await settle();
+}
+const problem = (w: Wrapper, id: string) => {
+  const el = w.find(`[data-test="${id}-item"] .el-form-item__error`);
+  return el.exists() ? el.text() : '';
+};
+async function submit(w: Wrapper) {
+  await w.find('[data-test="change-submit"]').trigger('click');
+  await settle();
+}
+const diffLines = (w: Wrapper) => w.findAll('[data-test="change-diff"] .rg-diff-line').map((li) => li.text());
+
+describe('change of registration', () => {
+  beforeEach(() => {
+    sign.mockReset();
+    sign.mockResolvedValue({ ok: true, id: TX, height: 4217, blockHash: 'ab', events: [] });
+  });
+
+  it('starts from the registered values, dated today on the deployment clock, with nothing to change', async () => {
+    const w = render();
+    await settle();
+    expect((input(w, 'change-name').element as HTMLInputElement).value).toBe(current.name);
+    expect((input(w, 'change-capital').element as HTMLInputElement).value).toBe('50000000');
+    expect((input(w, 'change-effective').element as HTMLInputElement).value).toBe('2027-03-14');
+    expect(w.find('[data-test="change-none"]').exists()).toBe(true);
+    await fill(w, { 'change-reason': '无' });
+    await submit(w);
+    expect(sign).not.toHaveBeenCalled();
+    expect(w.find('[data-test="change-error"]').text()).toContain('至少改动一项');
+    w.unmount();
+  });
+
+  it('names what is wrong with each changed field by the registration checks, and signs nothing', async () => {
+    const w = render();
+    await settle();
+    await fill(w, {
+      'change-name': '',
+      'change-capital': '六千万',
+      'change-industry': 'X12',
+      'change-representative': 'did:gx:someone',
+      'change-effective': '2027-02-30',
+    });
+    await submit(w);
+    expect(sign).not.toHaveBeenCalled();
+    expect(problem(w, 'change-name')).toBe('必填');
+    expect(problem(w, 'change-capital')).toContain('以元为单位');
+    expect(problem(w, 'change-industry')).toContain('GB/T 4754');
+    expect(problem(w, 'change-representative')).toContain('gx1');
+    expect(problem(w, 'change-effective')).toContain('实际存在的日期');
+    expect(problem(w, 'change-reason')).toBe('必填');
+    expect(problem(w, 'change-address')).toBe('');
+    expect(w.find('[data-test="change-error"]').text()).toContain('尚未签名');
+    w.unmount();
+  });
+
+  it('shows old → new, signs only the changed fields, and links the outcome to its tx and block', async () => {
+    const w = render();
+    await settle();
+    await fill(w, {
+      'change-name': '深圳市鹏程智能科技有限公司',
+      'change-capital': '60,000,000',
+      'change-industry': 'c3971',
+      'change-reason': '更名并增资',
+    });
+    // The industry typed in lower case is the same code: no change.
+    expect(diffLines(w)).toEqual([
+      '企业名称：深圳市鹏程电子科技有限公司→深圳市鹏程智能科技有限公司',
+      '注册资本：¥50,000,000.00→¥60,000,000.00',
+    ]);
+    await submit(w);
+    expect(sign).toHaveBeenCalledTimes(1);
+    const [action] = sign.mock.calls[0]![0];
+    expect(action).toEqual({
+      contract: 'registry',
+      name: 'fileChange',
+      params: {
+        uscc: current.uscc,
+        changes: { name: '深圳市鹏程智能科技有限公司', capital: 6_000_000_000n },
+        effectiveOn: '2027-03-14',
+        reason: '更名并增资',
+      },
+    });
+    const done = w.find('[data-test="change-done"]');
+    expect(done.text()).toContain('变更申请已上链');
+    expect(done.find('[data-test="tx-link"]').attributes('href')).toContain(TX);
+    expect(done.find('[data-test="block-link"]').attributes('href')).toContain('4217');
+    expect(w.emitted('filed')).toHaveLength(1);
+    w.unmount();
+  });
+
+  it('shows a new representative by name and the chain’s refusal by the form, in English', async () => {
+    sign.mockRejectedValueOnce(new Error('the new representative has no passport'));
+    const w = render('en');
+    await settle();
+    await fill(w, { 'change-representative': NEXT_REP, 'change-reason': 'New representative' });
+    const line = w.find('[data-test="change-diff"] [data-field="representative"]');
+    expect(line.findAll('[data-test="party-name"]').map((n) => n.text())).toEqual(['陈志强', '林晓燕']);
+    await submit(w);
+    expect(sign).toHaveBeenCalledTimes(1);
+    expect(sign.mock.calls[0]![0][0].params.changes).toEqual({ representative: NEXT_REP });
+    expect(w.find('[data-test="change-error"]').exists()).toBe(true);
+    expect(w.find('[data-test="change-done"]').exists()).toBe(false);
+    w.unmount();
+  });
+});
