@@ -648,3 +648,22 @@ describe('a replayed authorization code (RFC 6749 §4.1.2)', () => {
     }
   });
 });
+
+describe('the food supply chain’s demo accounts', () => {
+  it('sign in to the food app with their food roles: the co-op as farm, the store as retailer', async () => {
+    for (const [id, role] of [
+      ['enterprise-farm', 'food:farm'],
+      ['food-retailer', 'food:retailer'],
+    ] as const) {
+      const account = h.demoAccount(id);
+      const { tokens } = await logIn(cookieJar(), 'food', account);
+      expect(tokens.claims(), id).toMatchObject({
+        aud: 'food',
+        sub: account.address,
+        roles: [role],
+        name: account.name,
+        verified: true,
+      });
+    }
+  });
+});
