@@ -1,6 +1,7 @@
 // The capture form: a packing (AggregationEvent) and a processing step (TransformationEvent) as well as an
 // ObjectEvent are submitted and their anchors signed; a mistyped quantity is shown in the page language
-// and nothing is sent. The documents themselves are checked against the EPCIS schema in
+// and nothing is sent. The location fields offer the registered locations and name the place typed; a
+// capture is not called pending while its sign dialog is open. The documents themselves are checked against the EPCIS schema in
 // capture-documents.test.ts.
 import { appIdPlugin, createSuiteI18n } from '@gongxin/ui';
 import { forgetDeploymentClock, jsonResponse, serveDeploymentClock } from '@gongxin/ui/testing/clock';
@@ -14,10 +15,14 @@ const mocks = vi.hoisted(() => ({
   mutate: vi.fn(),
   sign: vi.fn(),
   discard: vi.fn(),
+  locations: vi.fn(),
 }));
 
 vi.mock('./api', () => ({
-  api: { capture: { submit: { mutate: mocks.mutate }, discard: { mutate: mocks.discard } } },
+  api: {
+    capture: { submit: { mutate: mocks.mutate }, discard: { mutate: mocks.discard } },
+    masterData: { locations: { query: mocks.locations } },
+  },
 }));
 vi.mock('@gongxin/ui', async (original) => {
   const { defineComponent } = await import('vue');
@@ -69,6 +74,11 @@ beforeEach(() => {
   mocks.mutate.mockReset();
   mocks.sign.mockReset();
   mocks.discard.mockReset();
+  mocks.locations.mockReset();
+  mocks.locations.mockResolvedValue([
+    { gln: '6901234000016', name: '绿源合作社 崇明基地 Chongming fields', by: 'gx1coop' },
+    { gln: '6906234000011', name: '惠民超市 人民广场店 People’s Square store', by: 'gx1shop' },
+  ]);
   mocks.discard.mockResolvedValue({ discarded: 1 });
   mocks.mutate.mockResolvedValue({
     captureId: '7d0f3f8e-2a51-4c55-9d5e-6f1f1f1f1f1f',
@@ -242,6 +252,42 @@ describe('the capture form', () => {
     await flushPromises();
     expect(mocks.mutate).not.toHaveBeenCalled();
     expect(wrapper.find('[data-test="capture-error"]').text()).toContain('暂时读不到服务器时间');
+    wrapper.unmount();
+  });
+
+  it('offers the registered locations in the location field and names the place a GLN stands for', async () => {
+    const wrapper = mountView('zh-CN');
+    await flushPromises();
+    const gln = wrapper.find('input[data-test="gln"]');
+    expect(gln.attributes('list')).toBe('fd-places');
+    const options = wrapper.findAll('[data-test="places"] option');
+    expect(options.map((o) => [o.attributes('value'), o.text()])).toEqual([
+      ['6901234000016', '绿源合作社 崇明基地 Chongming fields'],
+      ['6906234000011', '惠民超市 人民广场店 People’s Square store'],
+    ]);
+    expect(wrapper.find('[data-test="gln-place"]').exists()).toBe(false);
+    await gln.setValue('6906234000011');
+    expect(wrapper.find('[data-test="gln-place"]').text()).toBe('惠民超市 人民广场店 People’s Square store');
+    // A GLN nobody registered is taken as typed, without a name.
+    await gln.setValue('6906234000028');
+    expect(wrapper.find('[data-test="gln-place"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it('does not call a capture pending while its sign dialog is open', async () => {
+    let finish: (value: unknown) => void = () => undefined;
+    mocks.sign.mockReturnValueOnce(new Promise((resolve) => (finish = resolve)));
+    const wrapper = mountView('zh-CN');
+    const epc = wrapper.findAll('input').find((i) => i.attributes('placeholder')?.includes('/10/LOT-1'))!;
+    await epc.setValue(lot(LOIN, 'LOIN-2611-07'));
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(mocks.sign).toHaveBeenCalledTimes(1);
+    expect(wrapper.find('[data-test="capture-pending"]').exists()).toBe(false);
+    finish([]);
+    await flushPromises();
+    expect(wrapper.find('[data-test="capture-pending"]').exists()).toBe(false);
+    expect(wrapper.find('[data-test="capture-done"]').exists()).toBe(true);
     wrapper.unmount();
   });
 });
