@@ -12,11 +12,24 @@ import type {
   Message,
   Op,
 } from '@gongxin/channels';
-import type { SignedBalanceProof } from '@gongxin/contracts';
+import { MAX_LOCKS, type SignedBalanceProof } from '@gongxin/contracts';
 import { asBigInt, decodeCanonical, encodeCanonical, type Value } from '@gongxin/ledger';
 
 export class CodecError extends Error {
   override readonly name = 'CodecError';
+}
+
+/**
+ * A peer's batch that adds more locks than one balance proof may carry (the contract's MAX_LOCKS): no
+ * honest sender builds one, and the receiver could never put the proof on chain.
+ */
+export class TooManyLocks extends CodecError {
+  constructor(
+    readonly path: string,
+    readonly count: number,
+  ) {
+    super(`${path}: ${count} locks, more than a balance proof carries (${MAX_LOCKS})`);
+  }
 }
 
 type Obj = { readonly [key: string]: Value };
@@ -69,8 +82,16 @@ function bytes(v: Value | undefined, path: string, max = 1024): Uint8Array {
   return v;
 }
 
-/** Most operations and locks one message may carry (the contract takes at most 128 locks a proof). */
-const MAX_ITEMS = 4096;
+/**
+ * Most operations and locks one durable record may carry. Larger than what a peer may send (below): logs
+ * written before the lock limit held records with more, and they must still load.
+ */
+const MAX_LOG_ITEMS = 4096;
+/**
+ * Most operations one peer's batch may carry (the machine sends at most `maxBatch` a batch); of them at
+ * most MAX_LOCKS may be new locks, the most one balance proof carries on chain.
+ */
+const MAX_MESSAGE_OPS = 4096;
 const MAX_ROUTE = 16;
 
 function route(v: Value | undefined, path: string): readonly string[] {
@@ -119,8 +140,8 @@ function decodeOp(v: Value, path: string): Op {
   }
 }
 
-function decodeLocks(v: Value | undefined, path: string): LockEntry[] {
-  return arr(v, path, MAX_ITEMS).map((x, i) => {
+function decodeLocks(v: Value | undefined, path: string, max: number): LockEntry[] {
+  return arr(v, path, max).map((x, i) => {
     const p = `${path}[${i}]`;
     const o = obj(x, p);
     return {
@@ -138,14 +159,18 @@ export function decodeMessage(v: Value): Message {
   const o = obj(v, 'message');
   const channel = str(o.channel, 'message.channel', 80);
   switch (o.t) {
-    case 'batch':
+    case 'batch': {
+      const ops = arr(o.ops, 'message.ops', MAX_MESSAGE_OPS).map((x, i) => decodeOp(x, `message.ops[${i}]`));
+      const locks = ops.reduce((n, op) => (op.t === 'lock' ? n + 1 : n), 0);
+      if (locks > MAX_LOCKS) throw new TooManyLocks('message.ops', locks);
       return {
         t: 'batch',
         channel,
         asset: str(o.asset, 'message.asset', 16),
         proof: decodeProof(o.proof),
-        ops: arr(o.ops, 'message.ops', MAX_ITEMS).map((x, i) => decodeOp(x, `message.ops[${i}]`)),
+        ops,
       };
+    }
     case 'ack':
       return {
         t: 'ack',
@@ -203,9 +228,9 @@ export function decodeRecord(v: Value): DurableRecord {
         channel: str(o.channel, 'channel'),
         asset: str(o.asset, 'asset'),
         transferred: amount(o.transferred, 'transferred'),
-        locks: decodeLocks(o.locks, 'locks'),
+        locks: decodeLocks(o.locks, 'locks', MAX_LOG_ITEMS),
         proof: decodeProof(o.proof),
-        ops: arr(o.ops, 'ops', MAX_ITEMS).map((x, i) => decodeOp(x, `ops[${i}]`)),
+        ops: arr(o.ops, 'ops', MAX_LOG_ITEMS).map((x, i) => decodeOp(x, `ops[${i}]`)),
       };
     case 'in':
       return {
@@ -213,7 +238,7 @@ export function decodeRecord(v: Value): DurableRecord {
         channel: str(o.channel, 'channel'),
         asset: str(o.asset, 'asset'),
         transferred: amount(o.transferred, 'transferred'),
-        locks: decodeLocks(o.locks, 'locks'),
+        locks: decodeLocks(o.locks, 'locks', MAX_LOG_ITEMS),
         proof: decodeProof(o.proof),
         countersignature: bytes(o.countersignature, 'countersignature'),
       };
@@ -280,7 +305,7 @@ export function decodeWatchItem(v: Value, path = 'item'): WatchItem {
         side,
         proof: decodeProof(o.proof, `${path}.proof`),
         countersignature: bytes(o.countersignature, `${path}.countersignature`, 256),
-        locks: decodeLocks(o.locks, `${path}.locks`),
+        locks: decodeLocks(o.locks, `${path}.locks`, MAX_LOG_ITEMS),
       };
     }
     case 'watchPreimage':

@@ -23,7 +23,7 @@ import {
   type Value,
 } from '@gongxin/ledger';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { CodecError, decodeMessage } from './codec';
+import { CodecError, decodeMessage, TooManyLocks } from './codec';
 
 export const LINK_PROTOCOL_VERSION = 1;
 /** Largest frame accepted (a full batch of operations fits with room to spare). */
@@ -52,12 +52,14 @@ export interface LinkCounters {
 /**
  * Why a peer's input was refused: a frame that did not decode (`bad_frame`: not binary, not canonical
  * CBOR, not a map), a frame of the wrong kind or order (`unexpected_frame`), a message that failed its
- * checks (`bad_message`), or a failed handshake (the rest).
+ * checks (`bad_message`), a batch adding more locks than a balance proof carries (`too_many_locks`, over
+ * the contract's MAX_LOCKS), or a failed handshake (the rest).
  */
 export type LinkBadInput =
   | 'bad_frame'
   | 'unexpected_frame'
   | 'bad_message'
+  | 'too_many_locks'
   | 'handshake_timeout'
   | 'bad_version'
   | 'wrong_chain'
@@ -331,7 +333,8 @@ export class LinkManager {
     try {
       msg = decodeMessage(frame.m as Value);
     } catch (error) {
-      this.drop('bad_message');
+      // Dropped like any malformed message: the link stays, and the sender's batch goes unacknowledged.
+      this.drop(error instanceof TooManyLocks ? 'too_many_locks' : 'bad_message');
       this.opts.onProblem?.(`dropped a message from ${conn.peer}: ${(error as Error).message}`);
       return;
     }
