@@ -5,6 +5,8 @@
 //                                                        (failed by reason code, see `failureCode`), and
 //                                                        incoming ones received
 //   gongxin_channel_payments_in_flight                   gauge: outgoing payments without an outcome yet
+//   gongxin_channel_payment_retries_total{reason}        payments tried again over another route, by the
+//                                                        failure at their first hop (lock_limit, no_capacity)
 //   gongxin_channel_payment_waiting                      gauge: payments a caller of `pay` waits on
 //   gongxin_channel_payment_waits_given_up_total         callers answered "still in flight"
 //   gongxin_channel_log_writes_total                     durable writes the machine asked for
@@ -46,6 +48,8 @@ export interface ChannelNodeMetrics {
   /** An outgoing payment started or finished, or an incoming one received; `reason` for failures. */
   payment(outcome: 'started' | 'completed' | 'failed' | 'received', reason?: string): void;
   waitGaveUp(): void;
+  /** A payment is tried again over another route after its first hop failed it (`reason`: its code). */
+  retry(reason: string): void;
   commit(info: CommitInfo): void;
   badInput(source: string, reason: string): void;
   /** Reads the node's state when scraped. */
@@ -85,6 +89,12 @@ export function createChannelNodeMetrics(opts: ChannelNodeMetricsOptions): Chann
     help: 'Callers of pay answered with the payment still in flight (no outcome by its expiry or the wait limit)',
     registers,
   });
+  const retries = new Counter({
+    name: 'gongxin_channel_payment_retries_total',
+    help: 'Payments tried again over another route, by the failure at their first hop',
+    labelNames: ['reason'] as const,
+    registers,
+  });
   const commitWrites = new Histogram({
     name: 'gongxin_channel_log_commit_writes',
     help: 'Durable writes per group commit (transactions that carried writes)',
@@ -103,6 +113,7 @@ export function createChannelNodeMetrics(opts: ChannelNodeMetricsOptions): Chann
       payments.inc(reason === undefined ? { outcome } : { outcome, reason });
     },
     waitGaveUp: () => givenUp.inc(),
+    retry: (reason) => retries.inc({ reason }),
     commit(info) {
       if (info.writes > 0) commitWrites.observe(info.writes);
       commitSeconds.observe(info.seconds);

@@ -20,9 +20,11 @@ import type { Server } from 'node:http';
 import {
   ChannelGraph,
   ChannelNode,
+  DEFAULT_FAILURE_MEMORY_MS,
   type DurableRecord,
   type Effect,
   LOCK_LIMIT,
+  MissionControl,
   NOT_SENT,
   type NodeConfig,
   type Outcome,
@@ -75,6 +77,19 @@ export interface ChannelNodeOptions {
    */
   maxInFlightPerPeer?: number;
   /**
+   * The most routes one payment is tried over: when its first hop cannot take it (`lock_limit`: every
+   * channel to it holds the most pending locks a proof carries; `no capacity`), the node remembers the
+   * failed hop and tries the payment again at once, same id, over a route without it, while its lock
+   * would still expire within the payment's expiry budget (MAX_HOPS × `hopDeltaMs` from when it was
+   * asked). A positive integer; default 3.
+   */
+  payAttempts?: number;
+  /**
+   * How long the router remembers a hop a payment failed at, and prefers routes around it, ms (LND's
+   * mission control). Default 60,000.
+   */
+  failureMemoryMs?: number;
+  /**
    * The process's metrics registry (@gongxin/telemetry's `createMetrics()`): the node's metrics go there
    * (see metrics.ts), and bad input from its links into the shared bad-input counter. One node per registry.
    */
@@ -104,6 +119,15 @@ export const DEFAULT_PAY_WAIT_MS = 30_000;
 
 /** Default of `maxInFlightPerPeer`. */
 export const DEFAULT_MAX_IN_FLIGHT_PER_PEER = 1_000;
+
+/** Default of `payAttempts`. */
+export const DEFAULT_PAY_ATTEMPTS = 3;
+
+/** The most channels a route takes. */
+export const MAX_HOPS = 4;
+
+/** Failures at a payment's first hop that another route may avoid (the machine tried every channel to it). */
+const RETRYABLE = new Set<string>([LOCK_LIMIT, 'no capacity']);
 
 /** A payment id: what a caller may give `pay` to make a retry safe (the same id is never paid twice). */
 export const PAYMENT_ID = /^[0-9A-Za-z_-]{8,64}$/;
@@ -274,6 +298,19 @@ export interface RuntimeCounters {
   peerBusy: number;
   /** Payments in flight when the node started, recovered from its log. */
   recoveredInFlight: number;
+  /** Payments tried again over another route after their first hop could not take them. */
+  retries: number;
+}
+
+/** A payment that may be tried again over another route: what it asked for and what it has tried. */
+interface Attempts {
+  readonly req: { payee: string; asset: string; amount: bigint; hashlock?: string };
+  /** Routes tried so far. */
+  tried: number;
+  /** Its first hops that could not take it: never tried again for this payment. */
+  readonly failedHops: Set<string>;
+  /** The latest a retry's lock may expire: MAX_HOPS × hopDeltaMs after the payment was asked for. */
+  readonly expiryBudget: number;
 }
 
 /**
@@ -303,7 +340,10 @@ export class ChannelNodeRuntime {
     waitsGivenUp: 0,
     peerBusy: 0,
     recoveredInFlight: 0,
+    retries: 0,
   };
+  /** Hops payments failed at recently: routes go around them for a while. */
+  readonly missionControl: MissionControl;
   /** The port links are accepted on (when listening). */
   port: number | null = null;
   private machine!: ChannelNode;
@@ -324,6 +364,8 @@ export class ChannelNodeRuntime {
    * gives up on its own (see `pay`).
    */
   private readonly waiters = new Map<string, Waiter>();
+  /** Hash-locked payments of this process in flight that may still take another route, by id. */
+  private readonly attempts = new Map<string, Attempts>();
   private readonly settling = new Map<string, number>();
   private tickTimer: NodeJS.Timeout | null = null;
   private keeperTimer: NodeJS.Timeout | null = null;
@@ -348,6 +390,7 @@ export class ChannelNodeRuntime {
     this.publicKey = opts.suite.publicKeyFromPrivate(opts.privateKey);
     this.address = addressFromPublicKey(opts.suite, this.publicKey);
     this.chainId = chainId;
+    this.missionControl = new MissionControl(opts.failureMemoryMs ?? DEFAULT_FAILURE_MEMORY_MS);
   }
 
   static async start(opts: ChannelNodeOptions): Promise<ChannelNodeRuntime> {
@@ -488,7 +531,10 @@ export class ChannelNodeRuntime {
       return Promise.reject(
         new PaymentRefused('duplicate_id', id, `payment id ${id} is in flight or was used recently`),
       );
-    const found = this.graph.route(this.address, req.payee, req.asset, req.amount, 4);
+    const now = Date.now();
+    const found = this.graph.route(this.address, req.payee, req.asset, req.amount, MAX_HOPS, (e) =>
+      this.missionControl.weight(e, req.amount, now),
+    );
     const peer = found?.path[0];
     if (peer !== undefined && (this.inFlightByPeer.get(peer) ?? 0) >= this.maxInFlightPerPeer) {
       this.counters.peerBusy++;
@@ -522,16 +568,72 @@ export class ChannelNodeRuntime {
       return done;
     }
     this.track(view);
+    // Only a hash-locked payment can take another route: a direct one goes to its one neighbour.
+    if (req.hashlock !== undefined)
+      this.attempts.set(id, {
+        req: { payee: req.payee, asset: req.asset, amount: req.amount, hashlock: req.hashlock },
+        tried: 1,
+        failedHops: new Set(),
+        expiryBudget: view.at + MAX_HOPS * hopDeltaMs,
+      });
+    this.send(id, req, found.path);
+    return done;
+  }
+
+  /** Hands a payment to the machine over `route`. */
+  private send(
+    id: string,
+    req: { asset: string; amount: bigint; hashlock?: string },
+    route: readonly string[],
+  ): void {
     this.input(() =>
       this.machine.pay({
         id,
         asset: req.asset,
         amount: req.amount,
-        route: found.path,
+        route: [...route],
         ...(req.hashlock !== undefined && { hashlock: req.hashlock }),
       }),
     );
-    return done;
+  }
+
+  /**
+   * A payment's first hop could not take it (the machine kept nothing of it: its id is free). The hop is
+   * remembered (mission control) and the payment goes again, same id, over the best route without any
+   * first hop it failed at, if it has attempts left and the new lock expires within its budget. Whether
+   * it did: a payment not tried again fails with this failure.
+   */
+  private retry(id: string, reason: string): boolean {
+    const a = this.attempts.get(id);
+    const view = this.inFlight.get(id);
+    if (!a || !view || !RETRYABLE.has(reason)) return false;
+    const now = Date.now();
+    if (view.peer !== undefined) {
+      a.failedHops.add(view.peer);
+      // A direction out of lock slots refuses a lock of any amount; one short of capacity, this much.
+      const failedAmount = reason === LOCK_LIMIT ? 1n : a.req.amount;
+      this.missionControl.reportFailure(this.address, view.peer, a.req.asset, failedAmount, now);
+    }
+    if (a.tried >= this.payAttempts || this.stopped || this.counters.fatal) return false;
+    const hopDeltaMs = this.opts.machine?.hopDeltaMs ?? DEFAULT_MACHINE.hopDeltaMs;
+    const maxHops = Math.min(MAX_HOPS, Math.floor((a.expiryBudget - now) / hopDeltaMs));
+    if (maxHops < 1) return false;
+    const found = this.graph.route(this.address, a.req.payee, a.req.asset, a.req.amount, maxHops, (e) => {
+      if (e.from !== this.address) return this.missionControl.weight(e, a.req.amount, now);
+      // Never a first hop that failed this payment, nor one with its limit of payments in flight.
+      if (a.failedHops.has(e.to) || this.inFlightTo(e.to) >= this.maxInFlightPerPeer) return 0;
+      return this.missionControl.weight(e, a.req.amount, now);
+    });
+    if (!found) return false;
+    a.tried++;
+    this.counters.retries++;
+    this.metrics?.retry(failureCode(reason));
+    this.track({ ...view, hops: found.path.length, peer: found.path[0]!, route: found.path });
+    // After the effects of the input that failed it: the machine hears one input at a time.
+    queueMicrotask(() => {
+      if (this.inFlight.has(id)) this.send(id, a.req, found.path);
+    });
+    return true;
   }
 
   channels(): ChannelView[] {
@@ -625,6 +727,10 @@ export class ChannelNodeRuntime {
     return this.opts.maxInFlightPerPeer ?? DEFAULT_MAX_IN_FLIGHT_PER_PEER;
   }
 
+  private get payAttempts(): number {
+    return this.opts.payAttempts ?? DEFAULT_PAY_ATTEMPTS;
+  }
+
   /** A payment on its way, or a newer view of one: in the list of payments in flight, counted by peer. */
   private track(view: PaymentView): void {
     const before = this.inFlight.get(view.id);
@@ -686,6 +792,7 @@ export class ChannelNodeRuntime {
   /** A payment is over: into the history (memory keeps the newest, the log all of them). */
   private finish(view: PaymentView & { outcome: Final }): PaymentView {
     this.untrack(view.id);
+    if (view.direction === 'out') this.attempts.delete(view.id);
     this.metrics?.payment(view.outcome, view.outcome === 'failed' ? failureCode(view.reason) : undefined);
     const done = { ...view, seq: this.nextSeq++ };
     this.recent.push(done);
@@ -814,8 +921,11 @@ export class ChannelNodeRuntime {
     };
     if (e.outcome === 'started') {
       this.track(view);
+      // Signed into a batch: it left the node, and only its lock's fate decides it now.
+      this.attempts.delete(e.id);
       return;
     }
+    if (e.outcome === 'failed' && e.reason !== undefined && this.retry(e.id, e.reason)) return;
     this.settle(e.id, view as PaymentView & { outcome: Final });
   }
 
@@ -904,8 +1014,10 @@ export class ChannelNodeRuntime {
     if (m.kind === 'channel') {
       const c = await this.chain.channel(m.id);
       if (!c) return;
-      // Deposits grew: the channel's edges are replaced with the new capacities.
+      // Deposits grew: the channel's edges are replaced with the new capacities, and what failed between
+      // its parties may get through now.
       this.graph.removeChannel(c.info.id);
+      if (!replay) this.missionControl.forgetPair(c.info.a, c.info.b);
       if (c.status === 'open')
         for (const [symbol, d] of Object.entries(c.info.deposits))
           this.graph.addChannel(c.info.id, c.info.a, c.info.b, symbol, d.a + d.b);
@@ -993,6 +1105,7 @@ export class ChannelNodeRuntime {
 function checkOptions(opts: ChannelNodeOptions): void {
   const positive: [string, number | undefined][] = [
     ['maxInFlightPerPeer', opts.maxInFlightPerPeer],
+    ['payAttempts', opts.payAttempts],
     ['checkpointRecords', opts.checkpointRecords],
   ];
   for (const [name, value] of positive)

@@ -1,0 +1,161 @@
+// A payment whose first hop cannot take it goes again over another route. Alice reaches Carol through two
+// hubs: the first (large channels, the router's choice) holds every lock it is given and never forwards,
+// so once Alice's channel to it holds MAX_LOCKS pending locks her next payment fails there with
+// `lock_limit`; the node tries it again through the second hub, same id, and it arrives once. The failed
+// hop is remembered for a while: the next payment goes around it from the start. Counted in the metrics.
+import { createChainClient } from '@gongxin/client';
+import { MAX_LOCKS } from '@gongxin/contracts';
+import { type Database, openDatabase } from '@gongxin/db';
+import { createMetrics, type Metrics } from '@gongxin/telemetry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChannelNodeOptions, ChannelNodeRuntime, PaymentRefused, type PaymentView } from '../src';
+import { type ChannelTestChain, startChannelTestChain } from './chain';
+import { sample } from './prom';
+
+const ALICE = 31;
+const HOLDER = 32;
+const HUB = 33;
+const CAROL = 34;
+
+let chain: ChannelTestChain;
+const databases: Database[] = [];
+const nodes: ChannelNodeRuntime[] = [];
+const metricsOf = new Map<ChannelNodeRuntime, Metrics>();
+let alice: ChannelNodeRuntime;
+let holder: ChannelNodeRuntime;
+let hub: ChannelNodeRuntime;
+let carol: ChannelNodeRuntime;
+
+async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
+  const started = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function startNode(
+  seed: number,
+  opts: Omit<Partial<ChannelNodeOptions>, 'database' | 'client' | 'suite' | 'privateKey'> = {},
+) {
+  const database = await openDatabase({ memory: true });
+  databases.push(database);
+  const metrics = createMetrics({ defaultMetrics: false });
+  const node = await ChannelNodeRuntime.start({
+    database,
+    client: createChainClient({ url: chain.url, suite: chain.suite }),
+    suite: chain.suite,
+    privateKey: chain.account(seed).privateKey,
+    metrics,
+    ...opts,
+  });
+  nodes.push(node);
+  metricsOf.set(node, metrics);
+  return node;
+}
+
+const key = (seed: number) => ({
+  address: chain.account(seed).address,
+  publicKey: chain.account(seed).publicKey,
+});
+
+beforeAll(async () => {
+  chain = await startChannelTestChain([ALICE, HOLDER, HUB, CAROL]);
+  carol = await startNode(CAROL, { port: 0 });
+  const carolUrl = `ws://127.0.0.1:${carol.port}`;
+  // Never forwards, pays or fails a lock: its channel from Alice fills up with pending locks.
+  holder = await startNode(HOLDER, { port: 0, peers: [carolUrl], machine: { holdLocks: true } });
+  hub = await startNode(HUB, { port: 0, peers: [carolUrl] });
+  alice = await startNode(ALICE, {
+    peers: [`ws://127.0.0.1:${holder.port}`, `ws://127.0.0.1:${hub.port}`],
+  });
+});
+
+afterAll(async () => {
+  for (const n of nodes) await n.stop();
+  for (const d of databases) await d.close();
+  await chain?.close();
+});
+
+describe('a payment tried again over another route', () => {
+  it('goes through the other hub, same id, once, when its first hop holds MAX_LOCKS locks', async () => {
+    // The holder's route has the larger channels: the router takes it first.
+    const big = [{ symbol: 'PTS', amount: 10_000n }];
+    const small = [{ symbol: 'PTS', amount: 1_000n }];
+    const channels = [
+      await alice.open(key(HOLDER), big),
+      await holder.open(key(CAROL), big),
+      await alice.open(key(HUB), small),
+      await hub.open(key(CAROL), small),
+    ];
+    await until('every node to know every channel', () =>
+      channels.every((id) => nodes.filter((n) => n.channels().some((c) => c.id === id)).length === 2),
+    );
+    await until('links', () => alice.links.peers().length === 2 && carol.links.peers().length === 2);
+    // Alice's graph follows the chain's events on its own time: both routes must be in it.
+    const throughHub = () =>
+      alice.graph.route(alice.address, carol.address, 'PTS', 100n, 4, (e) =>
+        e.to === holder.address ? 0 : 1,
+      );
+    await until('both routes in the graph', () => throughHub() !== null);
+    expect(alice.graph.route(alice.address, carol.address, 'PTS', 100n)?.path[0]).toBe(holder.address);
+
+    // MAX_LOCKS payments the holder keeps pending (their callers hear of them at their expiry).
+    const held: Promise<PaymentView>[] = [];
+    for (let i = 0; i < MAX_LOCKS; i++) {
+      const p = alice.pay(carol.invoice('PTS', 1n));
+      p.catch(() => {});
+      held.push(p);
+    }
+    const toHolder = () => alice.channels().find((c) => c.id === channels[0])!.assets.PTS!.out;
+    await until('the held locks to be signed', () => toHolder().locked === BigInt(MAX_LOCKS));
+
+    const invoice = carol.invoice('PTS', 100n);
+    const paid = await alice.pay(invoice, 'retried-payment-1');
+    expect(paid).toMatchObject({ id: 'retried-payment-1', outcome: 'completed', hops: 2 });
+    expect(paid.route).toEqual([hub.address, carol.address]);
+    expect(alice.counters.retries).toBe(1);
+    expect(alice.stats().machine.lockLimitRefusals).toBe(1);
+    // Nothing more went to the holder, and Carol was paid once.
+    expect(toHolder().locked).toBe(BigInt(MAX_LOCKS));
+    await until('Carol’s history', async () =>
+      (await carol.payments(500)).payments.some((p) => p.id === 'retried-payment-1'),
+    );
+    const received = (await carol.payments(500)).payments.filter((p) => p.id === 'retried-payment-1');
+    expect(received).toEqual([
+      expect.objectContaining({ direction: 'in', outcome: 'received', amount: 100n }),
+    ]);
+    const mine = (await alice.payments(500)).payments.filter((p) => p.id === 'retried-payment-1');
+    expect(mine).toEqual([expect.objectContaining({ outcome: 'completed' })]);
+    // The id stays taken: a second call with it pays nothing.
+    await expect(alice.pay(invoice, 'retried-payment-1')).rejects.toBeInstanceOf(PaymentRefused);
+  });
+
+  it('remembers the failed hop: the next payment goes around it without a retry', async () => {
+    const paid = await alice.pay(carol.invoice('PTS', 50n));
+    expect(paid).toMatchObject({ outcome: 'completed', peer: hub.address });
+    expect(alice.counters.retries).toBe(1);
+    expect(alice.stats().machine.lockLimitRefusals).toBe(1);
+    expect(alice.missionControl.size()).toBe(1);
+  });
+
+  it('fails with the first hop’s reason when no other route can carry it', async () => {
+    // Only the holder's channels can carry 5,000; its direction from Alice is full.
+    const failed = await alice.pay(carol.invoice('PTS', 5_000n), 'no-other-route-1');
+    expect(failed).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('too many pending locks'),
+    });
+    expect(alice.counters.retries).toBe(1);
+    // Nothing was kept for it: its id is free.
+    expect(alice.inFlightCount()).toBe(MAX_LOCKS);
+  });
+
+  it('counts retries in the metrics by the failure that caused them', async () => {
+    const text = await metricsOf.get(alice)!.registry.metrics();
+    expect(sample(text, 'gongxin_channel_payment_retries_total', { reason: 'lock_limit' })).toBe(1);
+    expect(sample(text, 'gongxin_channel_payments_total', { outcome: 'failed', reason: 'lock_limit' })).toBe(
+      1,
+    );
+  });
+});
