@@ -4,7 +4,8 @@
 // listed in `allowOrigins` (the suite's, where the wallet page is served): a request carrying any other
 // Origin is refused, so another web page the person visits cannot pay from their node.
 //
-//   GET  /status                       address, key, link port, channels, counters
+//   GET  /status                       address, key, link port, channels (a settled one with `closeTx`:
+//                                      the tx that settled it on chain and its block), counters
 //   GET  /metrics                      Prometheus text (when given a registry; see metrics.ts)
 //   GET  /payments?limit=&before=      {payments, next?}: in flight and the newest finished, newest first;
 //                                      `before=<next>` pages on to older ones (from the node's log)

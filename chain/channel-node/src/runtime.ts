@@ -261,6 +261,11 @@ export interface ChannelView {
   };
   /** The parties' keys (the contract's aKey and bKey). */
   readonly keys: { readonly mine: Uint8Array; readonly peer: Uint8Array };
+  /**
+   * A settled channel's closing tx: the one whose `settled` event the node saw on chain (a cooperative
+   * close, or `settle` after the dispute window), and the height of its block.
+   */
+  readonly closeTx?: { readonly id: string; readonly height: number };
 }
 
 export interface Invoice {
@@ -352,6 +357,8 @@ export class ChannelNodeRuntime {
     { out: SideView; in: SideView; proofs: ChannelView['assets'][string]['proofs'] }
   >();
   private readonly infos = new Map<string, DurableRecord & { t: 'channel' }>();
+  /** The tx that settled each of this node's settled channels, from the chain's events (read again at start). */
+  private readonly closeTxs = new Map<string, { id: string; height: number }>();
   /** Payments on their way (outgoing, not yet completed or failed). */
   private readonly inFlight = new Map<string, PaymentView>();
   /** How many of them go to each peer (their first hop): `maxInFlightPerPeer` bounds it. */
@@ -661,6 +668,7 @@ export class ChannelNodeRuntime {
         disputeMs: info.disputeMs,
         assets,
         keys: side === 'a' ? { mine: info.aKey, peer: info.bKey } : { mine: info.bKey, peer: info.aKey },
+        ...(this.closeTxs.has(id) && { closeTx: this.closeTxs.get(id)! }),
       });
     }
     return out;
@@ -1030,6 +1038,8 @@ export class ChannelNodeRuntime {
         this.input(() => this.machine.chainEvent(m.ev));
     } else if (m.kind === 'settled') {
       this.graph.removeChannel(m.id);
+      // Events are followed from the first block at every start, so this needs no record of its own.
+      if (this.infos.has(m.id)) this.closeTxs.set(m.id, { id: event.txId, height: event.height });
       if (
         !replay &&
         m.mode === 'dispute' &&

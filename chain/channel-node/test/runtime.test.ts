@@ -496,6 +496,28 @@ describe('channel nodes with real I/O', () => {
       expect(chain.balance(address, symbol), k).toBe(v);
     }
     expect(ASSETS.map((s) => chain.supply(s))).toEqual(supplies);
+    // Each party's status names the tx that settled the channel and its block, as the chain recorded it.
+    for (const [id, parties] of [
+      [aliceHub, [alice, hub]],
+      [hubBob, [hub, bob]],
+    ] as const) {
+      await until(`${id} settled in its parties' status`, () =>
+        parties.every((n) => n.channels().find((c) => c.id === id)?.closeTx !== undefined),
+      );
+      const views = parties.map((n) => n.channels().find((c) => c.id === id)!);
+      expect(views.map((v) => v.status)).toEqual(['settled', 'settled']);
+      const closeTx = views[0]!.closeTx!;
+      expect(views[1]!.closeTx).toEqual(closeTx);
+      const events = await alice.chain.client.eventsOfTx(closeTx.id);
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          name: 'settled',
+          height: closeTx.height,
+          txId: closeTx.id,
+          attrs: expect.objectContaining({ id }),
+        }),
+      );
+    }
     // Four accounts were funded with 1,000,000 each at genesis.
     expect(chain.supply('CNYX')).toBe(4_000_000n);
   });

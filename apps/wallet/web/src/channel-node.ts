@@ -46,6 +46,8 @@ export interface ChannelJson {
   disputeMs: number;
   assets: Record<string, ChannelAssetJson>;
   keys: { mine: string; peer: string };
+  /** A settled channel's closing tx on chain (the one that settled it) and its block's height. */
+  closeTx?: { id: string; height: number };
 }
 
 export interface NodeStatusJson {

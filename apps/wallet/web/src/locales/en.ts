@@ -228,6 +228,8 @@ export default {
       closingHint:
         'Close requested: once the dispute window ({seconds} s) has passed, the chain settles on the newest balance proofs and the deposits go back to the accounts.',
       closingNow: 'Closing…',
+      settledIn: 'Settled on chain in tx',
+      settledBlock: 'block',
       proofs: 'Balance proofs',
       nonces: '{out} / {in}',
       proofCount: {

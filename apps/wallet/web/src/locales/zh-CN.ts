@@ -224,6 +224,8 @@ export default {
       channelId: '通道 {id}',
       closingHint: '已提交关闭：争议期（{seconds} 秒）结束后，链上按最新的余额证明结算，押金自动退回账户。',
       closingNow: '正在关闭…',
+      settledIn: '链上结算交易',
+      settledBlock: '区块',
       proofs: '余额证明',
       nonces: '{out} / {in}',
       proofCount: {

@@ -1,6 +1,6 @@
 // The channels page without a channel node at its address: it says so once, with how to start one, asks
 // less and less often, and not at all while the page is hidden.
-import { appIdPlugin, configureUi, createSuiteI18n } from '@gongxin/ui';
+import { appIdPlugin, configureUi, createSuiteI18n, explorerLinks } from '@gongxin/ui';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -92,5 +92,65 @@ describe('channels page without a channel node', () => {
     // Nor after the page is left.
     await vi.advanceTimersByTimeAsync(600_000);
     expect(nodeAsks).toBe(before + 1);
+  });
+});
+
+describe('a settled channel', () => {
+  const closeTx = { id: 'c1'.repeat(32), height: 4321 };
+  const channel = (id: string, status: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    peer: 'gx1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq',
+    side: 'a',
+    status,
+    disputeMs: 3_000,
+    assets: {},
+    keys: { mine: '00'.repeat(32), peer: '11'.repeat(32) },
+    ...extra,
+  });
+
+  beforeEach(() => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL) => {
+        const url = String(input);
+        const json = (body: unknown) =>
+          new Response(JSON.stringify(body), {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          });
+        if (url === 'http://127.0.0.1:7400/status')
+          return json({
+            address: 'gx1pppppppppppppppppppppppppppppppppppppp',
+            publicKey: '22'.repeat(32),
+            chainId: 'test',
+            suite: 'ed25519-sha256',
+            linkPort: null,
+            idle: true,
+            channels: [channel('aa'.repeat(32), 'settled', { closeTx }), channel('bb'.repeat(32), 'open')],
+          });
+        if (url.startsWith('http://127.0.0.1:7400/payments')) return json({ payments: [] });
+        return new Response('{}', { status: 404 });
+      }),
+    );
+  });
+
+  it('links to the tx that settled it and its block in the explorer', async () => {
+    const wrapper = await mountChannels();
+    const cards = wrapper.findAll('[data-test="channel"]');
+    expect(cards).toHaveLength(2);
+    const settled = cards.find((c) => c.attributes('data-channel') === 'aa'.repeat(32))!;
+    const line = settled.find('[data-test="channel-close-tx"]');
+    expect(line.exists()).toBe(true);
+    expect(line.text()).toContain('链上结算交易');
+    const tx = line.find('[data-test="tx-link"]');
+    expect(tx.attributes('href')).toBe(explorerLinks.tx(closeTx.id));
+    expect(tx.attributes('title')).toBe(closeTx.id);
+    const block = line.find('[data-test="block-link"]');
+    expect(block.attributes('href')).toBe(explorerLinks.block(closeTx.height));
+    expect(block.text()).toBe('#4321');
+    // An open channel has no closing tx to show.
+    const open = cards.find((c) => c.attributes('data-channel') === 'bb'.repeat(32))!;
+    expect(open.find('[data-test="channel-close-tx"]').exists()).toBe(false);
+    wrapper.unmount();
   });
 });
