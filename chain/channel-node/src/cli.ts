@@ -23,7 +23,7 @@ import { WatchService } from './watch';
 const USAGE = `usage: gongxin-channels start --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…
        [--allow-origin <browser origin>]… [--hub-max-deposit <amount>] [--watcher <http://host:port>]
-       [--max-in-flight-per-peer <n>] [--checkpoint-records <n>]
+       [--max-in-flight-per-peer <n>] [--checkpoint-records <n>] [--pay-attempts <n>]
        gongxin-channels watch --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>]`;
 
@@ -109,6 +109,8 @@ export async function main(argv: string[]): Promise<number> {
       'max-in-flight-per-peer': { type: 'string' },
       // A checkpoint of the log after this many records: a restart replays only the records after it.
       'checkpoint-records': { type: 'string' },
+      // The most routes one payment is tried over when its first hop refuses it (lock_limit, no capacity).
+      'pay-attempts': { type: 'string' },
     },
   });
   if (!values.chain) {
@@ -128,6 +130,11 @@ export async function main(argv: string[]): Promise<number> {
   const checkpointRecords = values['checkpoint-records'];
   if (checkpointRecords !== undefined && !/^[1-9]\d{0,8}$/.test(checkpointRecords)) {
     console.error('--checkpoint-records: a positive integer (log records)');
+    return 2;
+  }
+  const payAttempts = values['pay-attempts'];
+  if (payAttempts !== undefined && !/^[1-9]\d{0,2}$/.test(payAttempts)) {
+    console.error('--pay-attempts: a positive integer (routes a payment is tried over)');
     return 2;
   }
   const client = createChainClient({ url: values.chain });
@@ -152,6 +159,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(values.watcher !== undefined && { watcher: values.watcher }),
     ...(maxInFlight !== undefined && { maxInFlightPerPeer: Number(maxInFlight) }),
     ...(checkpointRecords !== undefined && { checkpointRecords: Number(checkpointRecords) }),
+    ...(payAttempts !== undefined && { payAttempts: Number(payAttempts) }),
     metrics,
     onProblem: (p) => console.error(`[channels] ${p}`),
     // A failed log write leaves it unknown what is durable: exit, and start again from the log.

@@ -151,6 +151,13 @@ describe('a payment tried again over another route', () => {
     expect(alice.inFlightCount()).toBe(MAX_LOCKS);
   });
 
+  it('refuses a number of attempts that is not a positive integer', async () => {
+    // The options are checked before the node touches its database or the chain.
+    const opts = { suite: chain.suite, privateKey: chain.account(ALICE).privateKey } as ChannelNodeOptions;
+    for (const bad of [0, -1, 1.5, Number.NaN])
+      await expect(ChannelNodeRuntime.start({ ...opts, payAttempts: bad })).rejects.toThrow(/payAttempts/);
+  });
+
   it('counts retries in the metrics by the failure that caused them', async () => {
     const text = await metricsOf.get(alice)!.registry.metrics();
     expect(sample(text, 'gongxin_channel_payment_retries_total', { reason: 'lock_limit' })).toBe(1);
