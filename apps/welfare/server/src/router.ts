@@ -292,6 +292,31 @@ export const appRouter = router({
         return plain({ cycle: cycle ?? null, envelope: envelope ?? null, batches: list });
       }),
     /**
+     * One batch's payments as the chain holds them, each with its index in the batch and its state (sent,
+     * paid, failed, returned): what finance records outcomes against. Read from the chain, not the read
+     * model, because outcomes are per payment there and the read model keeps only their sums.
+     */
+    batch: roleProcedure('welfare', 'treasurer')
+      .input(z.object({ id: zId }).strict())
+      .query(async ({ ctx, input }) => {
+        let file: { payments: { household: string; amount: unknown; state: string }[] };
+        try {
+          file = (await ctx.services.chain.client.state(`welfare/batch/${input.id}`))
+            .value as unknown as typeof file;
+        } catch (error) {
+          if (error instanceof ChainError && error.code === 'not_found') notFound(`no batch ${input.id}`);
+          if (error instanceof ChainError)
+            throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message });
+          throw error;
+        }
+        return file.payments.map((p, index) => ({
+          index,
+          household: p.household,
+          amount: String(p.amount),
+          state: p.state as 'sent' | 'paid' | 'failed' | 'returned',
+        }));
+      }),
+    /**
      * Computes the cycle's payment lists and their roots and keeps them; answers the disburse actions
      * for the finance office to sign. Households already sent a payment for the period are left out.
      */

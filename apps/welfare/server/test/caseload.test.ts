@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { households } from '../src/db/schema';
 import { periodAt, seedWelfareDemo } from '../src/demo';
 import { DEMO_AREA, demoPeople, demoPerson, idHashOf } from '../src/people';
-import { disburseAction, startWelfareHarness, type WelfareHarness } from './harness';
+import { disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
 
 let h: WelfareHarness;
 beforeAll(async () => {
@@ -40,5 +40,25 @@ describe('a caseload on the rolls at genesis', () => {
     expect(prepared.map((b) => [b.count, b.total])).toEqual([[1, '55000']]);
     const r = await h.as('finance', [disburseAction(prepared[0]!)]);
     expect(r.events.map((e) => e.name)).toContain('batchSent');
+  });
+
+  it("lists a batch's payments with their states for finance, and only for finance", async () => {
+    const period = periodAt(h.now());
+    const finance = h.callerAs('finance');
+    const [batch] = (await finance.cycles.get({ area: DEMO_AREA.code, period })).batches;
+    const household = (await h.database.db.select().from(households))[0]!.id;
+    expect(await finance.cycles.batch({ id: batch!.id })).toEqual([
+      { index: 0, household, amount: '55000', state: 'sent' },
+    ]);
+    await h.as('finance', [
+      w('recordOutcomes', { batch: batch!.id, outcomes: [{ index: 0, outcome: 'returned' }] }),
+    ]);
+    expect(await finance.cycles.batch({ id: batch!.id })).toEqual([
+      { index: 0, household, amount: '55000', state: 'returned' },
+    ]);
+    await expect(h.callerAs('he-caseworker').cycles.batch({ id: batch!.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(finance.cycles.batch({ id: 'ef'.repeat(32) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -10,3 +10,4 @@ export type MyPayment = Awaited<ReturnType<typeof api.me.payments.query>>[number
 export type ApplicationRow = Awaited<ReturnType<typeof api.applications.list.query>>[number];
 export type InboxMessage = Awaited<ReturnType<typeof api.messages.list.query>>[number];
 export type GrievanceRow = Awaited<ReturnType<typeof api.grievances.mine.query>>[number];
+export type BatchPayment = Awaited<ReturnType<typeof api.cycles.batch.query>>[number];
