@@ -153,6 +153,7 @@ describe('my passport', () => {
       roles?: { app: string; role: string }[];
       grants?: { id: string; clientId: string; scope: string }[];
       clientNames?: Record<string, string>;
+      authority?: { name: string; scopes: string[] };
     } = {},
   ) {
     const pinia = createPinia();
@@ -174,7 +175,7 @@ describe('my passport', () => {
       application: null,
       attestation: null,
       roles: more.roles ?? [],
-      authority: null,
+      authority: more.authority ?? null,
       officer: false,
       keys: { rotated: false, keys: [] },
     });
@@ -273,6 +274,18 @@ describe('my passport', () => {
     expect(english.wrapper.find('[data-test="profile-grant"]').text()).toContain(
       'may read your chain account and DID;',
     );
+    vi.unstubAllGlobals();
+  });
+
+  it('names an authority’s scopes in the page’s language, not as codes', async () => {
+    const authority = { name: '民政局', scopes: ['identity', 'welfare'] };
+    const { wrapper } = await profile('zh-CN', { authority });
+    const line = wrapper.get('[data-test="profile-authority"]').text();
+    expect(line).toBe('民政局 · 机构权限：身份认证、最低生活保障');
+    const english = await profile('en', { authority });
+    const words = english.wrapper.get('[data-test="profile-authority"]').text();
+    expect(words).toContain('Identity');
+    expect(words).not.toMatch(/\bidentity\b|\bwelfare\b/);
     vi.unstubAllGlobals();
   });
 });

@@ -200,6 +200,7 @@ export default {
       revoked: 'Revoked: {reason}',
       roles: 'My roles',
       roleOf: '{app} · {role}',
+      authority: '{name} · authority for {scopes}',
       grantScopes: 'may read {scopes}',
       scopeSeparator: '; ',
       noRoles: 'No roles.',

@@ -193,6 +193,7 @@ export default {
       revoked: '已被撤销：{reason}',
       roles: '我的角色',
       roleOf: '{app} · {role}',
+      authority: '{name} · 机构权限：{scopes}',
       grantScopes: '可读取{scopes}',
       scopeSeparator: '；',
       noRoles: '没有角色。',
