@@ -192,6 +192,11 @@ export async function startSuite(
     app.get('/clock', (_req, res) => {
       res.json({ now: clock.now(), controllable: clock.controllable });
     });
+    // The same clock where every app serves it (app-kit's /<app>/api/clock), for the portal's own page: its
+    // times (the last block's, "3 分钟前") are measured from it, not from the device's clock.
+    app.get('/portal/api/clock', (_req, res) => {
+      res.set('cache-control', 'no-store').json({ now: clock.now() });
+    });
     app.post('/clock', express.json({ limit: '1kb' }), (req, res) => {
       if (!clock.controllable) {
         res.status(403).json({ error: 'the clock is not controllable here (CLOCK_CONTROL is off)' });

@@ -1,6 +1,7 @@
-import { createSuiteI18n } from '@gongxin/ui';
+import { appIdPlugin, createSuiteI18n } from '@gongxin/ui';
+import { serveDeploymentClock } from '@gongxin/ui/testing/clock';
 import { flushPromises, mount } from '@vue/test-utils';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
@@ -70,4 +71,26 @@ describe('portal page', () => {
     expect(wrapper.text()).not.toContain('无法读取套件状态');
     expect(wrapper.find('[data-test="app-explorer"]').exists()).toBe(true);
   });
+
+  it("tells how long ago the last block was on the deployment clock, read from the portal's own server", async () => {
+    // A rehearsal three days behind this device: the block of three minutes ago on that clock is three
+    // minutes old, not three days.
+    const DAY = 86_400_000;
+    const read = serveDeploymentClock(-3 * DAY);
+    const time = Date.now() - 3 * DAY - 3 * 60_000;
+    query.mockResolvedValue({
+      ...overview,
+      chain: { chainId: 'gongxin-demo', height: 42, validators: 1, time },
+    });
+    const wrapper = mount(App, {
+      global: { plugins: [appIdPlugin('portal'), createSuiteI18n({ 'zh-CN': zhCN, en })] },
+    });
+    await flushPromises();
+    expect(read).toContain('/portal/api/clock');
+    const shown = wrapper.get('[data-test="last-block"] time');
+    expect(shown.attributes('title')).toBe('3分钟前');
+    expect(shown.text()).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
+  });
 });
+
+afterEach(() => vi.unstubAllGlobals());
