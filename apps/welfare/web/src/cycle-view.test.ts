@@ -2,7 +2,7 @@
 // language (Merkle 根 on a Chinese page).
 import { createSuiteI18n } from '@gongxin/ui';
 import { flushPromises, mount } from '@vue/test-utils';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 import CycleView from './views/cycle-view.vue';
@@ -206,5 +206,26 @@ describe("finance records a batch's outcomes and closes the month", () => {
     await flushPromises();
     expect(wrapper.get('[data-test="cycle-closed"]').text()).toBe('本月已结账');
     expect(wrapper.find('[data-test="cycle-close-button"]').exists()).toBe(false);
+  });
+});
+
+describe('the cycle page on a phone', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('shows each batch as a card with its outcomes button, not a table to scroll sideways', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => ({
+      matches: query.includes('max-width'),
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    }));
+    get.mockResolvedValue(sent);
+    const wrapper = render();
+    await flushPromises();
+    expect(wrapper.find('[data-test="batches"] table').exists()).toBe(false);
+    const card = wrapper.get('[data-test="batch"]');
+    expect(card.text()).toContain('¥1,400.00');
+    await card.get('[data-test="batch-outcomes"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-test="record-outcomes"]').exists()).toBe(true);
   });
 });
