@@ -353,6 +353,36 @@ describe('indexer', () => {
     );
   });
 
+  it('an indexer that finds its block applied by another process answers its waiters at that height', async () => {
+    const database = await freshDatabase();
+    const quick = indexerOn(database);
+    await quick.start();
+    await quick.waitFor(chain.node.head.height);
+    // The slow one reads the same blocks half a second late, so the quick one applies each new block first
+    // and the slow one finds the cursor moved past it.
+    const late: ChainFeed = {
+      ...feed,
+      blocksFrom: async function* (height, signal) {
+        for await (const block of feed.blocksFrom(height, signal)) {
+          await new Promise((r) => setTimeout(r, 500));
+          yield block;
+        }
+      },
+      blockHash: (h) => feed.blockHash(h),
+      head: () => feed.head(),
+    };
+    const slow = indexerOn(database, late);
+    await slow.start();
+    const target = chain.node.head.height + 1;
+    const reached = slow.waitFor(target, 10_000);
+    await wallet.send([record('moved', 1n)]);
+    await quick.waitFor(target);
+    await reached;
+    expect(slow.height).toBe(target);
+    await slow.stop();
+    await quick.stop();
+  });
+
   it('one feed reads each block once for all its indexers; a block handler sees txs, proposer and round', async () => {
     const reads = new Map<number, number>();
     const shared = nodeFeed(chain.node, {

@@ -307,6 +307,8 @@ export function createIndexer(opts: IndexerOptions): Indexer {
         if (error instanceof CursorMoved) {
           logger.info({ height: error.height }, 'indexer cursor advanced by another process; following it');
           cursor = { height: error.height, blockHash: error.blockHash };
+          // Whoever waits for a height the other process has reached is answered now, not at the next block.
+          notify();
           continue;
         }
         // The database stopped answering (restart, cut connections, full disk): nothing was applied, since
