@@ -76,6 +76,7 @@ export {
   suiteAppInfo,
   suiteGenesis,
 } from './module';
+export { type AccountNamesOptions, accountNamer, type NamedAccount, type StateKeysReader } from './names';
 export { type IntervalAnchorOptions, intervalOutbox } from './outbox/intervals';
 export {
   type AnchorResult,

@@ -15,8 +15,19 @@ import {
 import { TRPCError } from '@trpc/server';
 import { and, count, desc, eq, ilike, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { accountNames } from './account-names';
 import { CANDIDATE_BITS, codeInfo, SIMILAR_BITS } from './codes';
-import { evidence, files, licences, listings, purchases, royalties, workParties, works } from './db/schema';
+import {
+  evidence,
+  files,
+  licences,
+  listings,
+  type OwnerJson,
+  purchases,
+  royalties,
+  workParties,
+  works,
+} from './db/schema';
 import { CaptureError, captureUrl } from './evidence/capture';
 import { protectedProcedure, publicProcedure, router } from './trpc';
 
@@ -40,6 +51,20 @@ const zInstant = z.union([
 ]);
 
 type WorkRow = typeof works.$inferSelect;
+
+/** Works with each owner's name where one is known (`name`, else absent), in one lookup for all. */
+async function withOwnerNames<T extends Pick<WorkRow, 'owners'>>(services: AppServices, rows: T[]) {
+  const names = await accountNames(
+    services,
+    rows.flatMap((r) => r.owners.map((o) => o.address)),
+  );
+  return rows.map((r) => ({
+    ...r,
+    owners: r.owners.map((o): OwnerJson & { name?: string } =>
+      names[o.address] ? { ...o, name: names[o.address] } : o,
+    ),
+  }));
+}
 
 async function worksByIds(services: AppServices, ids: string[]): Promise<Map<string, WorkRow>> {
   if (ids.length === 0) return new Map();
@@ -98,9 +123,10 @@ export const appRouter = router({
             ctx.services,
             similar.map((s) => s.workId),
           );
-          return similar
-            .filter((s) => rows.has(s.workId))
-            .map((s) => ({ ...rows.get(s.workId)!, similarity: s }));
+          return withOwnerNames(
+            ctx.services,
+            similar.filter((s) => rows.has(s.workId)).map((s) => ({ ...rows.get(s.workId)!, similarity: s })),
+          );
         }
         const where: SQL[] = [];
         if (input.title)
@@ -121,7 +147,10 @@ export const appRouter = router({
           .where(and(...where))
           .orderBy(desc(works.height), works.id)
           .limit(input.limit);
-        return rows.map((r) => ({ ...r, similarity: null }));
+        return withOwnerNames(
+          ctx.services,
+          rows.map((r) => ({ ...r, similarity: null })),
+        );
       }),
 
     /**
@@ -165,8 +194,9 @@ export const appRouter = router({
         ctx.app.similarity.similar(work.codes, { excludeWork: work.id, limit: 5 }),
       ]);
       // Prices are bigint fen: as decimal strings on the wire, as market.listings gives them.
+      const [named] = await withOwnerNames(ctx.services, [work]);
       return {
-        work,
+        work: named!,
         licences: workLicences,
         listings: workListings.map((l) => ({ ...l, price: l.price.toString() })),
         similar,

@@ -49,7 +49,14 @@ describe('copyright app module', () => {
       ['黄山日出（摄影）', 'registered'],
     ]);
     const river = all.find((w) => w.title === '江南春水')!;
-    const { licences } = await h.anonymous.works.get({ id: river.id });
+    // The owners by name as the certificate names them, the address beside (the demo's people and firms).
+    const sunrise = all.find((w) => w.title === '黄山日出（摄影）')!;
+    expect(sunrise.owners.map((o) => [o.name, o.share])).toEqual([
+      ['王晓梅', 6_667],
+      ['杭州云图文化传媒有限公司', 3_333],
+    ]);
+    const { licences, work } = await h.anonymous.works.get({ id: river.id });
+    expect(work.owners).toEqual([{ address: river.owners[0]!.address, share: 10_000, name: '李明' }]);
     expect(licences).toMatchObject([{ licensee: '*', cc: 'CC-BY-4.0', status: 'active' }]);
     expect(await seedCopyrightDemo(h.services)).toBe(0);
     // The listed licence of the demo text, over HTTP as the web reads it: prices as decimal strings of fen.

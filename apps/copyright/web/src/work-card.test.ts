@@ -1,0 +1,43 @@
+// A work's card names its owners as the certificate does (著作权人 by name), the address beside each; an
+// owner the server has no name for is shown by address alone.
+import { createSuiteI18n } from '@gongxin/ui';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import WorkCard from './components/work-card.vue';
+import en from './locales/en';
+import zhCN from './locales/zh-CN';
+
+const WANG = 'gx1wang000000000000000000000000000000000';
+const FIRM = 'gx1firm000000000000000000000000000000000';
+
+describe('work card', () => {
+  it('leads each owner with the name, keeps the address, and shows a nameless owner by address', () => {
+    const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+    const w = mount(WorkCard, {
+      global: { plugins: [i18n] },
+      props: {
+        work: {
+          id: 'w1',
+          title: '黄山日出（摄影）',
+          status: 'registered',
+          category: 'photography',
+          regNo: '国作登字-2026-G-00010002',
+          owners: [
+            { address: WANG, share: 6_667, name: '王晓梅' },
+            { address: FIRM, share: 3_333 },
+          ],
+          time: Date.UTC(2026, 11, 6),
+          height: 6,
+          txId: 'ab'.repeat(32),
+        } as never,
+      },
+    });
+    const owners = w.findAll('[data-test="work-owner"]');
+    expect(owners).toHaveLength(2);
+    expect(owners[0]!.find('[data-test="owner-name"]').text()).toBe('王晓梅');
+    expect(owners[0]!.text()).toContain('66.67');
+    expect(owners[0]!.find('a').attributes('href')).toContain(WANG);
+    expect(owners[1]!.find('[data-test="owner-name"]').exists()).toBe(false);
+    expect(owners[1]!.find('a').attributes('href')).toContain(FIRM);
+  });
+});
