@@ -15,6 +15,7 @@ export {
 } from '@gongxin/client';
 export { APP_ID_KEY, appIdPlugin, useAppId } from './app-id';
 export { AuthError, type AuthStore, type SessionRole, type SessionUser, useAuth } from './auth/store';
+export { type AppTab, useRoleTabs } from './auth/tabs';
 export { assetDecimals, createUiChainClient } from './chain/client';
 export { ClockUnavailableError, clockRead, deploymentNow, serverNow, syncClock } from './clock';
 export { default as AddressText } from './components/address-text.vue';
