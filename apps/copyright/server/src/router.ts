@@ -53,7 +53,11 @@ const zInstant = z.union([
 type WorkRow = typeof works.$inferSelect;
 
 /** Works with each owner's name where one is known (`name`, else absent), in one lookup for all. */
-async function withOwnerNames<T extends Pick<WorkRow, 'owners'>>(services: AppServices, rows: T[]) {
+type NamedOwner = OwnerJson & { name?: string };
+async function withOwnerNames<T extends Pick<WorkRow, 'owners'>>(
+  services: AppServices,
+  rows: T[],
+): Promise<(Omit<T, 'owners'> & { owners: NamedOwner[] })[]> {
   const names = await accountNames(
     services,
     rows.flatMap((r) => r.owners.map((o) => o.address)),

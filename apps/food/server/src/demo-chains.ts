@@ -22,6 +22,7 @@ export interface DemoProduct {
   category: string;
 }
 export interface DemoLocation {
+  /** The demo organisation that registers it, or `passport:<id>` for a passport demo account. */
   org: string;
   gln: string;
   name: string;
@@ -53,6 +54,7 @@ const P = {
   logistics: '6904234',
   lab: '6905234',
   shop: '6906234',
+  farm: '6901236',
 };
 
 export function demoChains(base: number): DemoChains {
@@ -104,41 +106,57 @@ export function demoChains(base: number): DemoChains {
   /** The pork plant's pallet of loin packs for the supermarket's second store. */
   const porkPallet = `${DL}/00/${withCheckDigit(`0${P.pork}000000071`)}`;
   const products: DemoProduct[] = [
-    { org: 'veg-coop', gtin: g.bokChoy, name: '有机上海青 Organic bok choy', category: 'vegetables' },
-    { org: 'veg-packer', gtin: g.saladBox, name: '净菜沙拉盒 Fresh-cut salad box', category: 'vegetables' },
-    { org: 'pig-farm', gtin: g.pig, name: '生猪 Live pigs', category: 'livestock' },
-    { org: 'pork-plant', gtin: g.porkLoin, name: '冷鲜猪里脊 Chilled pork loin', category: 'meat' },
-    { org: 'tea-garden', gtin: g.freshLeaf, name: '鲜茶叶 Fresh tea leaves', category: 'tea_leaf' },
-    { org: 'tea-factory', gtin: g.longjing, name: '明前龙井 Pre-Qingming Longjing tea', category: 'tea' },
+    { org: 'veg-coop', gtin: g.bokChoy, name: '有机上海青', category: 'vegetables' },
+    { org: 'veg-packer', gtin: g.saladBox, name: '净菜沙拉盒', category: 'vegetables' },
+    { org: 'pig-farm', gtin: g.pig, name: '生猪', category: 'livestock' },
+    { org: 'pork-plant', gtin: g.porkLoin, name: '冷鲜猪里脊', category: 'meat' },
+    { org: 'tea-garden', gtin: g.freshLeaf, name: '鲜茶叶', category: 'tea_leaf' },
+    { org: 'tea-factory', gtin: g.longjing, name: '明前龙井', category: 'tea' },
   ];
   const locations: DemoLocation[] = [
     {
       org: 'veg-coop',
       gln: l.field,
-      name: '绿源合作社 崇明基地 Chongming fields',
+      name: '绿源合作社 崇明基地',
       lat: 31.623,
       lon: 121.397,
     },
-    { org: 'veg-packer', gln: l.packing, name: '绿源净菜加工厂 Packing house', lat: 31.52, lon: 121.45 },
-    { org: 'pig-farm', gln: l.pigFarm, name: '丰泽养殖场 Fengze farm', lat: 30.23, lon: 119.71 },
-    { org: 'pork-plant', gln: l.plant, name: '华美屠宰加工厂 Huamei plant', lat: 30.31, lon: 120.04 },
-    { org: 'tea-garden', gln: l.garden, name: '云雾山茶园 Yunwu tea garden', lat: 30.24, lon: 120.11 },
-    { org: 'tea-factory', gln: l.teaFactory, name: '云雾茶厂 Yunwu tea works', lat: 30.25, lon: 120.13 },
-    { org: 'cold-logistics', gln: l.dc, name: '顺安冷链配送中心 Shun’an cold store', lat: 31.1, lon: 121.3 },
-    { org: 'food-lab', gln: l.lab, name: '市食品检验检测中心 Testing centre', lat: 31.2, lon: 121.47 },
+    { org: 'veg-packer', gln: l.packing, name: '绿源净菜加工厂', lat: 31.52, lon: 121.45 },
+    { org: 'pig-farm', gln: l.pigFarm, name: '丰泽养殖场', lat: 30.23, lon: 119.71 },
+    { org: 'pork-plant', gln: l.plant, name: '华美屠宰加工厂', lat: 30.31, lon: 120.04 },
+    { org: 'tea-garden', gln: l.garden, name: '云雾山茶园', lat: 30.24, lon: 120.11 },
+    { org: 'tea-factory', gln: l.teaFactory, name: '云雾茶厂', lat: 30.25, lon: 120.13 },
+    { org: 'cold-logistics', gln: l.dc, name: '顺安冷链配送中心', lat: 31.1, lon: 121.3 },
+    { org: 'food-lab', gln: l.lab, name: '市食品检验检测中心', lat: 31.2, lon: 121.47 },
     {
       org: 'supermarket',
       gln: l.store,
-      name: '惠民超市 人民广场店 People’s Square store',
+      name: '惠民超市 人民广场店',
       lat: 31.232,
       lon: 121.475,
     },
     {
       org: 'supermarket',
       gln: l.store2,
-      name: '惠民超市 徐家汇店 Xujiahui store',
+      name: '惠民超市 徐家汇店',
       lat: 31.195,
       lon: 121.437,
+    },
+    // The places of the people one signs in as: the farm co-op's base and the store, each registered by
+    // that account, so their harvests and receipts name a place of their own.
+    {
+      org: 'passport:enterprise-farm',
+      gln: glnOf(P.farm, 1),
+      name: '绿源农业合作社 东滩基地',
+      lat: 31.512,
+      lon: 121.905,
+    },
+    {
+      org: 'passport:food-retailer',
+      gln: glnOf(P.shop, 3),
+      name: '惠民超市 人民路店',
+      lat: 31.236,
+      lon: 121.483,
     },
   ];
 
@@ -528,6 +546,6 @@ export function demoChains(base: number): DemoChains {
       serial,
       name: products[3]!.name,
     })),
-    recall: { lot: vegLot2, reason: '农药残留超标 Pesticide residue above the limit (report VEG-2611-B-PR)' },
+    recall: { lot: vegLot2, reason: '农药残留超标（检测报告 VEG-2611-B-PR）' },
   };
 }

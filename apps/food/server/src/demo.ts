@@ -4,15 +4,25 @@
 // what the chain already has is skipped, events are stored once by hash, and `food.meta` remembers the
 // base time so a restart rebuilds exactly the same events.
 import { type AppServices, clockOf } from '@gongxin/app-kit';
-import { createWallet } from '@gongxin/client';
+import { type Account, accountFromPrivateKey, createWallet } from '@gongxin/client';
 import { identityKeys } from '@gongxin/contracts';
-import type { Action } from '@gongxin/ledger';
+import { type Action, fromHex } from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
+import { demoAccounts } from '@gongxin/passport-server';
 import { eq } from 'drizzle-orm';
 import { createApiKey } from './api-keys';
 import { locations, meta, organisations, orgRoles, products, recalls } from './db/schema';
 import { demoChains } from './demo-chains';
 import { demoOrg } from './orgs';
 import type { FoodRuntime } from './runtime';
+
+/** A passport demo account's key (published: demo only), for the places it registers as itself. */
+function passportAccount(services: AppServices, id: string): Account {
+  const suite = getSuite(services.chain.suite as Parameters<typeof getSuite>[0]);
+  const found = demoAccounts(suite).find((a) => a.id === id);
+  if (!found) throw new Error(`food demo: no passport demo account ${id}`);
+  return accountFromPrivateKey(suite, fromHex(found.privateKey));
+}
 
 /** The demo API key of an organisation (published: demo only). */
 export const demoApiKey = (orgId: string) => `gxf_demo_${orgId}`;
@@ -99,7 +109,10 @@ export async function seedFoodDemo(
       });
   await Promise.all(
     [...pending].map(async ([orgId, actions]) => {
-      const receipt = await createWallet(services.chain.client, byOrg(orgId).account).send(actions);
+      const signer = orgId.startsWith('passport:')
+        ? passportAccount(services, orgId.slice('passport:'.length))
+        : byOrg(orgId).account;
+      const receipt = await createWallet(services.chain.client, signer).send(actions);
       if (!receipt.ok && receipt.code !== 'already_exists')
         logger.warn({ org: orgId, code: receipt.code, message: receipt.message }, 'demo master data refused');
     }),

@@ -1,5 +1,10 @@
 // The demo supply chains on a fresh chain: seeded, anchored, alerts raised for what the rules find, the
 // failed lot recalled; seeding again changes nothing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Value } from '@gongxin/ledger';
+import { demoAccounts, passportGenesis } from '@gongxin/passport-server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFoodDemo } from '../src/demo';
@@ -7,11 +12,16 @@ import { demoChains } from '../src/demo-chains';
 import { type FoodHarness, startFoodHarness } from './harness';
 
 let h: FoodHarness;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-food-demo-'));
+// The passport's farm co-op and store, as in the embedded suite: the demo registers a place for each.
+const people = demoAccounts().filter((a) => a.id === 'enterprise-farm' || a.id === 'food-retailer');
 beforeAll(async () => {
-  h = await startFoodHarness();
+  const genesis = passportGenesis(people, { dataDir });
+  h = await startFoodHarness({ genesis: { identity: genesis.identity } as unknown as Record<string, Value> });
 });
 afterAll(async () => {
   await h?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const count = async (table: string) =>
@@ -33,6 +43,17 @@ describe('demo data', () => {
     expect(await count('anchors')).toBe(events);
     expect(await count('products')).toBe(chains.products.length);
     expect(await count('locations')).toBe(chains.locations.length);
+    // The farm co-op and the store one signs in as each registered a place of their own, as themselves.
+    const own = await h.database.query<{ name: string; by: string }>(
+      sql`select name, by from food.locations where by in (${people[0]!.address}, ${people[1]!.address}) order by name`,
+    );
+    expect(own.map((l) => [l.name, people.find((p) => p.address === l.by)?.id])).toEqual([
+      ['惠民超市 人民路店', 'food-retailer'],
+      ['绿源农业合作社 东滩基地', 'enterprise-farm'],
+    ]);
+    // Names in one language, as a Chinese supply chain registers them.
+    for (const named of [...chains.products, ...chains.locations])
+      expect(named.name).not.toMatch(/[A-Za-z]{3,}/);
     expect(await count('recalls')).toBe(1);
     const kinds = (await h.database.query<{ kind: string }>(sql`select distinct kind from food.alerts`)).map(
       (r) => r.kind,
