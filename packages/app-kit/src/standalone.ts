@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createChainClient } from '@gongxin/client';
 import { type Config, loadConfig } from '@gongxin/config';
 import { openDatabase } from '@gongxin/db';
+import { holdIdleConnections } from '@gongxin/node/api';
 import { createLogger, createMetrics, type Logger, metricsHandler } from '@gongxin/telemetry';
 import type { AnyTRPCRouter } from '@trpc/server';
 import express from 'express';
@@ -137,6 +138,8 @@ export async function runStandalone<TRouter extends AnyTRPCRouter, TRuntime>(
 
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host);
+      // Idle keep-alive connections held a minute, as the suite's and the node's servers do.
+      holdIdleConnections(s);
       s.once('listening', () => resolve(s));
       s.once('error', reject);
     });

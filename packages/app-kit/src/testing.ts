@@ -32,7 +32,7 @@ import {
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
 import { type BlockLimits, ChainNode } from '@gongxin/node';
-import { createNodeApi } from '@gongxin/node/api';
+import { createNodeApi, holdIdleConnections } from '@gongxin/node/api';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@gongxin/telemetry';
 import type { AnyTRPCRouter } from '@trpc/server';
 import express from 'express';
@@ -415,6 +415,8 @@ export async function startTestChainHost(opts: TestChainHostOptions): Promise<Te
   const host = express();
   host.disable('x-powered-by');
   const server: Server = host.listen(0, '127.0.0.1');
+  // As the suite's server does: a test's fetch reusing an idle connection must not meet it closing.
+  holdIdleConnections(server);
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const nodeApi = createNodeApi(node, { logger: quietNodeLogger, rateLimit: false });

@@ -50,6 +50,8 @@ describe('runStandalone', () => {
       expect(health?.checks.indexer.detail?.height).toBeGreaterThanOrEqual(sent.height);
       const hello = await fetch(`${app.url}api/trpc/hello`);
       expect(await hello.json()).toMatchObject({ result: { data: { user: null } } });
+      // Idle connections are held a minute, so a client reusing one does not meet it closing.
+      expect(hello.headers.get('keep-alive')).toBe('timeout=65');
       // The deployment clock its pages read: the wall clock here (no host sets another).
       const before = Date.now();
       const clock = (await (await fetch(`${app.url}api/clock`)).json()) as { now: number };
