@@ -17,13 +17,14 @@ import { type CryptoSuite, fromHex, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { createMetrics } from '@gongxin/telemetry';
 import { serveChannelApi } from './api';
-import { ChannelNodeRuntime, DEFAULT_MACHINE } from './runtime';
+import { ChannelNodeRuntime, DEFAULT_MACHINE, MAX_FAILURE_MEMORY_MS } from './runtime';
 import { WatchService } from './watch';
 
 const USAGE = `usage: gongxin-channels start --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…
        [--allow-origin <browser origin>]… [--hub-max-deposit <amount>] [--watcher <http://host:port>]
        [--max-in-flight-per-peer <n>] [--checkpoint-records <n>] [--pay-attempts <n>]
+       [--failure-memory-ms <ms>]
        gongxin-channels watch --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>]`;
 
@@ -111,6 +112,8 @@ export async function main(argv: string[]): Promise<number> {
       'checkpoint-records': { type: 'string' },
       // The most routes one payment is tried over when its first hop refuses it (lock_limit, no capacity).
       'pay-attempts': { type: 'string' },
+      // How long routes avoid a hop a payment failed at (mission control), ms.
+      'failure-memory-ms': { type: 'string' },
     },
   });
   if (!values.chain) {
@@ -137,6 +140,16 @@ export async function main(argv: string[]): Promise<number> {
     console.error('--pay-attempts: a positive integer (routes a payment is tried over)');
     return 2;
   }
+  const failureMemory = values['failure-memory-ms'];
+  if (
+    failureMemory !== undefined &&
+    (!/^[1-9]\d{0,7}$/.test(failureMemory) || Number(failureMemory) > MAX_FAILURE_MEMORY_MS)
+  ) {
+    console.error(
+      `--failure-memory-ms: a whole number of milliseconds from 1 to ${MAX_FAILURE_MEMORY_MS} (how long routes avoid a hop a payment failed at)`,
+    );
+    return 2;
+  }
   const client = createChainClient({ url: values.chain });
   const { suite: chainSuite } = await client.identity();
   const suite = getSuite(chainSuite.id);
@@ -160,6 +173,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(maxInFlight !== undefined && { maxInFlightPerPeer: Number(maxInFlight) }),
     ...(checkpointRecords !== undefined && { checkpointRecords: Number(checkpointRecords) }),
     ...(payAttempts !== undefined && { payAttempts: Number(payAttempts) }),
+    ...(failureMemory !== undefined && { failureMemoryMs: Number(failureMemory) }),
     metrics,
     onProblem: (p) => console.error(`[channels] ${p}`),
     // A failed log write leaves it unknown what is durable: exit, and start again from the log.

@@ -3,14 +3,17 @@
 // as numbers back into the bigints the machine counts in, and refuse anything else with a CodecError
 // naming the field, so a malformed frame is counted and dropped, never let into the machine.
 
-import type {
-  ChannelInfo,
-  ChannelStatus,
-  DurableRecord,
-  Effect,
-  LockEntry,
-  Message,
-  Op,
+import {
+  type ChannelInfo,
+  type ChannelStatus,
+  type DurableRecord,
+  type Effect,
+  FAILURE_CODES,
+  type FailureCode,
+  type LockEntry,
+  type Message,
+  type Op,
+  type RouteFailure,
 } from '@gongxin/channels';
 import { MAX_LOCKS, type SignedBalanceProof } from '@gongxin/contracts';
 import { asBigInt, decodeCanonical, encodeCanonical, type Value } from '@gongxin/ledger';
@@ -94,6 +97,35 @@ const MAX_LOG_ITEMS = 4096;
 const MAX_MESSAGE_OPS = 4096;
 const MAX_ROUTE = 16;
 
+/** Most attempts of one payment a lock may carry. */
+const MAX_ATTEMPT = 1_000;
+
+/** A lock's attempt: absent for the first (and in every record written before attempts existed). */
+function attempt(v: Value | undefined, path: string): { attempt?: number } {
+  if (v === undefined) return {};
+  const n = int(v, path);
+  if (n < 2 || n > MAX_ATTEMPT)
+    fail(path, `expected an attempt from 2 to ${MAX_ATTEMPT} (absent for the first)`);
+  return { attempt: n };
+}
+
+function decodeFailure(v: Value | undefined, path: string): { failure?: RouteFailure } {
+  if (v === undefined) return {};
+  const o = obj(v, path);
+  const code = str(o.code, `${path}.code`, 32) as FailureCode;
+  if (!FAILURE_CODES.includes(code)) fail(`${path}.code`, 'unknown failure code');
+  return {
+    failure: {
+      node: str(o.node, `${path}.node`, 128),
+      next: str(o.next, `${path}.next`, 128),
+      asset: str(o.asset, `${path}.asset`, 16),
+      code,
+      key: bytes(o.key, `${path}.key`, 256),
+      signature: bytes(o.signature, `${path}.signature`, 256),
+    },
+  };
+}
+
 function route(v: Value | undefined, path: string): readonly string[] {
   return arr(v, path, MAX_ROUTE).map((x, i) => str(x, `${path}[${i}]`, 128));
 }
@@ -126,6 +158,7 @@ function decodeOp(v: Value, path: string): Op {
         hashlock: hash(o.hashlock, `${path}.hashlock`),
         expiry: int(o.expiry, `${path}.expiry`),
         route: route(o.route, `${path}.route`),
+        ...attempt(o.attempt, `${path}.attempt`),
       };
     case 'unlock':
       return {
@@ -150,6 +183,7 @@ function decodeLocks(v: Value | undefined, path: string, max: number): LockEntry
       hashlock: hash(o.hashlock, `${p}.hashlock`),
       expiry: int(o.expiry, `${p}.expiry`),
       route: route(o.route, `${p}.route`),
+      ...attempt(o.attempt, `${p}.attempt`),
     };
   });
 }
@@ -182,7 +216,12 @@ export function decodeMessage(v: Value): Message {
     case 'reveal':
       return { t: 'reveal', channel, preimage: bytes(o.preimage, 'message.preimage', 64) };
     case 'fail':
-      return { t: 'fail', channel, hashlock: hash(o.hashlock, 'message.hashlock') };
+      return {
+        t: 'fail',
+        channel,
+        hashlock: hash(o.hashlock, 'message.hashlock'),
+        ...decodeFailure(o.failure, 'message.failure'),
+      };
     default:
       return fail('message.t', 'unknown message');
   }
@@ -212,8 +251,30 @@ function decodeInfo(v: Value | undefined): ChannelInfo {
   };
 }
 
+/**
+ * The version of the records this code writes. 2: a lock (in an `out` record's ops and either record's
+ * locks) may carry its payment's `attempt`. A record without `v` is version 1 (no attempts: every lock
+ * is its payment's first); it loads as it is.
+ */
+export const RECORD_VERSION = 2;
+
 export function decodeRecord(v: Value): DurableRecord {
   const o = obj(v, 'record');
+  const version = o.v === undefined ? 1 : int(o.v, 'record.v');
+  if (version < 1 || version > RECORD_VERSION)
+    fail('record.v', `unknown record version ${version} (this node reads 1 to ${RECORD_VERSION})`);
+  const record = decodeRecordBody(o);
+  if (version === 1 && carriesAttempts(record)) fail('record', 'a version 1 record carries no attempts');
+  return record;
+}
+
+function carriesAttempts(r: DurableRecord): boolean {
+  if (r.t !== 'out' && r.t !== 'in') return false;
+  if (r.locks.some((l) => l.attempt !== undefined)) return true;
+  return r.t === 'out' && r.ops.some((op) => op.t === 'lock' && op.attempt !== undefined);
+}
+
+function decodeRecordBody(o: Obj): DurableRecord {
   switch (o.t) {
     case 'channel':
       return { t: 'channel', info: decodeInfo(o.info) };
@@ -274,9 +335,9 @@ export function decodeRecord(v: Value): DurableRecord {
   }
 }
 
-/** One write's records as one value. */
+/** One write's records as one value, each marked with the version it is written in. */
 export function encodeRecords(records: readonly DurableRecord[]): Uint8Array {
-  return encodeCanonical(records as unknown as Value);
+  return encodeCanonical(records.map((r) => ({ ...r, v: RECORD_VERSION })) as unknown as Value);
 }
 
 export function decodeRecords(bytes: Uint8Array): DurableRecord[] {

@@ -6,7 +6,8 @@
 //                                                        incoming ones received
 //   gongxin_channel_payments_in_flight                   gauge: outgoing payments without an outcome yet
 //   gongxin_channel_payment_retries_total{reason}        payments tried again over another route, by the
-//                                                        failure at their first hop (lock_limit, no_capacity)
+//                                                        failure that caused them (lock_limit, no_capacity at the
+//                                                        first hop; a route failure's code down the route)
 //   gongxin_channel_payment_waiting                      gauge: payments a caller of `pay` waits on
 //   gongxin_channel_payment_waits_given_up_total         callers answered "still in flight"
 //   gongxin_channel_log_writes_total                     durable writes the machine asked for

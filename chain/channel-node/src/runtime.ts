@@ -25,9 +25,12 @@ import {
   type Effect,
   LOCK_LIMIT,
   MissionControl,
+  NOT_RETRYABLE,
   NOT_SENT,
   type NodeConfig,
   type Outcome,
+  ROUTE_FAILURE,
+  type RouteFailure,
 } from '@gongxin/channels';
 import type { ChainClient, EventJson } from '@gongxin/client';
 import { hashlockOf, type SignedBalanceProof } from '@gongxin/contracts';
@@ -78,8 +81,10 @@ export interface ChannelNodeOptions {
   maxInFlightPerPeer?: number;
   /**
    * The most routes one payment is tried over: when its first hop cannot take it (`lock_limit`: every
-   * channel to it holds the most pending locks a proof carries; `no capacity`), the node remembers the
-   * failed hop and tries the payment again at once, same id, over a route without it, while its lock
+   * channel to it holds the most pending locks a proof carries; `no capacity`), or its lock fails further
+   * down the route (the failing node says which hop and why, signed), the node remembers the failed hop
+   * and tries the payment again, same id, over a route without it (after a failure down the route: once
+   * the failed lock is taken back, as the payment's next attempt with the same hashlock), while its lock
    * would still expire within the payment's expiry budget (MAX_HOPS × `hopDeltaMs` from when it was
    * asked). A positive integer; default 3.
    */
@@ -122,6 +127,9 @@ export const DEFAULT_MAX_IN_FLIGHT_PER_PEER = 1_000;
 
 /** Default of `payAttempts`. */
 export const DEFAULT_PAY_ATTEMPTS = 3;
+
+/** The longest `failureMemoryMs` may be: a day (a failure older than that says nothing of the channel now). */
+export const MAX_FAILURE_MEMORY_MS = 24 * 3600_000;
 
 /** The most channels a route takes. */
 export const MAX_HOPS = 4;
@@ -216,6 +224,8 @@ export function failureCode(reason: string | undefined): string {
   if (known[reason]) return known[reason];
   if (reason.startsWith('amount out of range')) return 'amount_too_large';
   if (reason.startsWith('request too old')) return 'request_too_old';
+  // A lock that failed on its route, at a hop its failing node named: the reason code it gave.
+  if (reason.startsWith(ROUTE_FAILURE)) return reason.slice(ROUTE_FAILURE.length).split(' ')[0]!;
   return 'other';
 }
 
@@ -314,6 +324,10 @@ interface Attempts {
   tried: number;
   /** Its first hops that could not take it: never tried again for this payment. */
   readonly failedHops: Set<string>;
+  /** Hops further down (`from/to`) its locks failed at: never taken again for this payment. */
+  readonly failedPairs: Set<string>;
+  /** The attempt of its latest lock (the machine takes the next only once this one failed). */
+  attempt: number;
   /** The latest a retry's lock may expire: MAX_HOPS × hopDeltaMs after the payment was asked for. */
   readonly expiryBudget: number;
 }
@@ -421,6 +435,9 @@ export class ChannelNodeRuntime {
       chainId,
       privateKey: opts.privateKey,
       onMessage: (from, msg) => runtime?.input(() => runtime!.machine.receive(from, msg)),
+      // Locks are not forwarded over a link that is down: the payer hears `peer_offline` at once.
+      onLinkUp: (peer) => runtime?.input(() => runtime!.machine.peerLink(peer, true)),
+      onLinkDown: (peer) => runtime?.input(() => runtime!.machine.peerLink(peer, false)),
       onProblem: problem,
       ...(metrics && { onBadInput: (code) => metrics.badInput('channel-link', code) }),
     });
@@ -581,17 +598,20 @@ export class ChannelNodeRuntime {
         req: { payee: req.payee, asset: req.asset, amount: req.amount, hashlock: req.hashlock },
         tried: 1,
         failedHops: new Set(),
+        failedPairs: new Set(),
+        attempt: 1,
         expiryBudget: view.at + MAX_HOPS * hopDeltaMs,
       });
     this.send(id, req, found.path);
     return done;
   }
 
-  /** Hands a payment to the machine over `route`. */
+  /** Hands a payment (its `attempt`, the first by default) to the machine over `route`. */
   private send(
     id: string,
     req: { asset: string; amount: bigint; hashlock?: string },
     route: readonly string[],
+    attempt = 1,
   ): void {
     this.input(() =>
       this.machine.pay({
@@ -600,45 +620,80 @@ export class ChannelNodeRuntime {
         amount: req.amount,
         route: [...route],
         ...(req.hashlock !== undefined && { hashlock: req.hashlock }),
+        ...(attempt > 1 && { attempt }),
       }),
     );
   }
 
   /**
-   * A payment's first hop could not take it (the machine kept nothing of it: its id is free). The hop is
-   * remembered (mission control) and the payment goes again, same id, over the best route without any
-   * first hop it failed at, if it has attempts left and the new lock expires within its budget. Whether
-   * it did: a payment not tried again fails with this failure.
+   * A payment failed, and may go again. Either its first hop could not take it (the machine kept nothing
+   * of it: its id is free), or its lock failed further down and was taken back (`e.attempt`): then the
+   * hop the failing node signed for (`e.failure`) is what failed, and without one (a failure an
+   * intermediary stripped or altered) every hop of the route is suspect. The failed hop is remembered
+   * (mission control), and the payment goes again, same id, over the best route without any hop it failed
+   * at (after a lock failed: as its next attempt), if it has attempts left and the new lock expires within
+   * its budget. Whether it did: a payment not tried again fails with this failure.
    */
-  private retry(id: string, reason: string): boolean {
+  private retry(id: string, e: Effect & { t: 'outcome' }): boolean {
     const a = this.attempts.get(id);
     const view = this.inFlight.get(id);
-    if (!a || !view || !RETRYABLE.has(reason)) return false;
+    if (!a || !view || e.reason === NOT_RETRYABLE) return false;
     const now = Date.now();
-    if (view.peer !== undefined) {
-      a.failedHops.add(view.peer);
-      // A direction out of lock slots refuses a lock of any amount; one short of capacity, this much.
-      const failedAmount = reason === LOCK_LIMIT ? 1n : a.req.amount;
-      this.missionControl.reportFailure(this.address, view.peer, a.req.asset, failedAmount, now);
+    const { asset, amount } = a.req;
+    let code: string;
+    if (e.attempt !== undefined) {
+      // A lock of this payment failed on its route and was removed: the next attempt may take its hashlock.
+      if (e.attempt !== a.attempt) return false;
+      a.attempt = e.attempt + 1;
+      const f: RouteFailure | undefined = e.failure;
+      if (f) {
+        code = f.code;
+        // The payee does not know the payment: another route reaches the same payee.
+        if (f.code === 'unknown_payment') return false;
+        // A direction out of lock slots refuses a lock of any amount; one short of capacity, this much.
+        this.missionControl.reportFailure(f.node, f.next, asset, f.code === 'lock_limit' ? 1n : amount, now);
+        a.failedPairs.add(`${f.node}/${f.next}`);
+      } else {
+        code = 'unattributed';
+        const route = [this.address, ...(view.route ?? [])];
+        for (let i = 0; i + 1 < route.length; i++)
+          this.missionControl.reportFailure(route[i]!, route[i + 1]!, asset, amount, now);
+      }
+    } else {
+      if (e.reason === undefined || !RETRYABLE.has(e.reason)) return false;
+      code = failureCode(e.reason);
+      if (view.peer !== undefined) {
+        a.failedHops.add(view.peer);
+        const failedAmount = e.reason === LOCK_LIMIT ? 1n : amount;
+        this.missionControl.reportFailure(this.address, view.peer, asset, failedAmount, now);
+      }
     }
     if (a.tried >= this.payAttempts || this.stopped || this.counters.fatal) return false;
     const hopDeltaMs = this.opts.machine?.hopDeltaMs ?? DEFAULT_MACHINE.hopDeltaMs;
     const maxHops = Math.min(MAX_HOPS, Math.floor((a.expiryBudget - now) / hopDeltaMs));
     if (maxHops < 1) return false;
-    const found = this.graph.route(this.address, a.req.payee, a.req.asset, a.req.amount, maxHops, (e) => {
-      if (e.from !== this.address) return this.missionControl.weight(e, a.req.amount, now);
+    const found = this.graph.route(this.address, a.req.payee, asset, amount, maxHops, (edge) => {
+      if (a.failedPairs.has(`${edge.from}/${edge.to}`)) return 0;
+      if (edge.from !== this.address) return this.missionControl.weight(edge, amount, now);
       // Never a first hop that failed this payment, nor one with its limit of payments in flight.
-      if (a.failedHops.has(e.to) || this.inFlightTo(e.to) >= this.maxInFlightPerPeer) return 0;
-      return this.missionControl.weight(e, a.req.amount, now);
+      if (a.failedHops.has(edge.to) || this.inFlightTo(edge.to) >= this.maxInFlightPerPeer) return 0;
+      return this.missionControl.weight(edge, amount, now);
     });
     if (!found) return false;
     a.tried++;
     this.counters.retries++;
-    this.metrics?.retry(failureCode(reason));
-    this.track({ ...view, hops: found.path.length, peer: found.path[0]!, route: found.path });
+    this.metrics?.retry(code);
+    this.track({
+      ...view,
+      outcome: 'started',
+      hops: found.path.length,
+      peer: found.path[0]!,
+      route: found.path,
+    });
+    const attempt = a.attempt;
     // After the effects of the input that failed it: the machine hears one input at a time.
     queueMicrotask(() => {
-      if (this.inFlight.has(id)) this.send(id, a.req, found.path);
+      if (this.inFlight.has(id)) this.send(id, a.req, found.path, attempt);
     });
     return true;
   }
@@ -929,11 +984,11 @@ export class ChannelNodeRuntime {
     };
     if (e.outcome === 'started') {
       this.track(view);
-      // Signed into a batch: it left the node, and only its lock's fate decides it now.
-      this.attempts.delete(e.id);
+      // Signed into a batch: it left the node. A direct payment is decided; a lock may still fail on its
+      // route and go again (its attempts stay).
       return;
     }
-    if (e.outcome === 'failed' && e.reason !== undefined && this.retry(e.id, e.reason)) return;
+    if (e.outcome === 'failed' && this.retry(e.id, e)) return;
     this.settle(e.id, view as PaymentView & { outcome: Final });
   }
 
@@ -1121,4 +1176,9 @@ function checkOptions(opts: ChannelNodeOptions): void {
   for (const [name, value] of positive)
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1))
       throw new RangeError(`${name}: a positive integer is needed, not ${value}`);
+  const memory = opts.failureMemoryMs;
+  if (memory !== undefined && (!Number.isSafeInteger(memory) || memory < 1 || memory > MAX_FAILURE_MEMORY_MS))
+    throw new RangeError(
+      `failureMemoryMs: a whole number of milliseconds from 1 to ${MAX_FAILURE_MEMORY_MS} is needed, not ${memory}`,
+    );
 }

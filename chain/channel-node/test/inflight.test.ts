@@ -186,8 +186,9 @@ describe('payments in flight across a restart, at most so many to one peer', () 
     const after = await scrape(api.url);
     expect(sample(after, 'gongxin_channel_payments_in_flight')).toBe(0);
     expect(sample(after, 'gongxin_channel_payments_total', { outcome: 'completed' })).toBe(1);
+    // Bob refused the lock on a hash he has no invoice for, and said so (signed): the reason is his.
     expect(
-      sample(after, 'gongxin_channel_payments_total', { outcome: 'failed', reason: 'lock_removed' }),
+      sample(after, 'gongxin_channel_payments_total', { outcome: 'failed', reason: 'unknown_payment' }),
     ).toBe(1);
     // Room again for payments to Bob; the channel's state is the same on both sides.
     expect((await alice.pay({ payee: bob.address, asset: 'CNYX', amount: 5n })).outcome).toBe('completed');

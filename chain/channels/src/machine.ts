@@ -21,6 +21,10 @@
 //     received batch over the limit is refused, so every proof a node holds can be put on chain.
 //   - A payment queued but not yet signed when the node stops was never sent: at the restart it fails
 //     with NOT_SENT and its id is free again.
+//   - A lock that fails on its route comes back with where and why, signed by the node that failed it and
+//     relayed unchanged. Its payer may try the payment again (same id, same hashlock) under the next
+//     attempt number, but only once the failed attempt's lock is removed and the removal acknowledged: at
+//     most one attempt of a payment is ever pending, so its preimage settles exactly one.
 
 import {
   balanceProofBytes,
@@ -32,7 +36,18 @@ import {
   sumLocks,
 } from '@gongxin/contracts';
 import { addressFromPublicKey, type CryptoSuite, equalBytes, toHex } from '@gongxin/ledger';
-import { type LockEntry, locksRootOfEntries, type Message, type Op, opsRoot } from './messages';
+import {
+  attemptOf,
+  FAILURE_CODES,
+  type FailureCode,
+  failureBytes,
+  type LockEntry,
+  locksRootOfEntries,
+  type Message,
+  type Op,
+  opsRoot,
+  type RouteFailure,
+} from './messages';
 
 export interface ChannelInfo {
   readonly id: string;
@@ -88,6 +103,15 @@ export const NOT_SENT = 'the node stopped before it was sent';
  * most pending locks one balance proof may carry (the contract's MAX_LOCKS).
  */
 export const LOCK_LIMIT = `too many pending locks: a balance proof carries at most ${MAX_LOCKS}`;
+
+/**
+ * Why `pay` refused an attempt after the first: the payment's previous attempt did not fail after its
+ * lock went out (it is in flight, completed, or never existed), or the attempt or hashlock is not the next.
+ */
+export const NOT_RETRYABLE = 'not a retry of a failed attempt';
+
+/** How a payment's failure reason starts when the hop that failed its lock is known (see failureReason). */
+export const ROUTE_FAILURE = 'failed on its route: ';
 
 /** What the node stores; it restarts from these records alone. */
 export type DurableRecord =
@@ -182,6 +206,10 @@ export type Effect =
       readonly asset: string;
       readonly amount: bigint;
       readonly reason?: string;
+      /** A hash-locked payment that failed after its lock went out: the attempt whose lock was removed. */
+      readonly attempt?: number;
+      /** Where and why that lock failed, when the node that failed it said so and its signature checks. */
+      readonly failure?: RouteFailure;
     };
 
 export type ChannelStatus = 'open' | 'closing' | 'settled';
@@ -210,6 +238,12 @@ export interface PayRequest {
    * never be taken for a new payment once its id has been forgotten.
    */
   readonly createdAt?: number;
+  /**
+   * Which attempt of the payment this is (default 1). Attempt n + 1 of a hash-locked payment is accepted
+   * only once attempt n's lock was removed and the removal acknowledged (the payment failed with
+   * `attempt: n`), with the same hashlock, within the payment id window.
+   */
+  readonly attempt?: number;
 }
 
 interface Signed {
@@ -241,8 +275,22 @@ interface Flight {
   ops: readonly Op[];
   sentAt: number | null;
   /** Payments this node started that the batch completes or fails once acknowledged. */
-  outcomes: { id: string; outcome: Outcome }[];
+  outcomes: BatchOutcome[];
 }
+
+interface BatchOutcome {
+  id: string;
+  outcome: Outcome;
+  /** For a lock the batch pays or removes: its hashlock and attempt. */
+  hashlock?: string;
+  attempt?: number;
+}
+
+/** Why the router should avoid a hop, from why `channelFor` found no channel. */
+const CODE_OF: Record<string, FailureCode> = {
+  'no capacity': 'no_capacity',
+  [LOCK_LIMIT]: 'lock_limit',
+};
 
 interface InSide {
   signed: Signed;
@@ -289,6 +337,18 @@ export interface NodeCounters {
   unsentAtRestart: number;
 }
 
+/** The lock a `lock` operation adds. */
+function lockEntryOf(op: Op & { t: 'lock' }): LockEntry {
+  return {
+    id: op.id,
+    amount: op.amount,
+    hashlock: op.hashlock,
+    expiry: op.expiry,
+    route: op.route,
+    ...(op.attempt !== undefined && { attempt: op.attempt }),
+  };
+}
+
 /**
  * The sender's side after applying operations (no checks: the sender built them). The locks array is
  * shared with `state` until an operation changes it, so applying a payment copies nothing.
@@ -301,7 +361,7 @@ function applyOps(state: Signed, ops: readonly Op[]): Signed {
     if (op.t === 'pay') transferred += op.amount;
     else if (op.t === 'lock') {
       own ??= locks.slice();
-      own.push({ id: op.id, amount: op.amount, hashlock: op.hashlock, expiry: op.expiry, route: op.route });
+      own.push(lockEntryOf(op));
       locks = own;
     } else {
       const lock = locks.find((l) => l.hashlock === op.hashlock);
@@ -368,8 +428,21 @@ export class ChannelNode {
    * payment id window), in that order. With `initiated` it makes `pay` idempotent (see there).
    */
   private readonly recentIds = new Map<string, number>();
+  /**
+   * For payments whose last attempt failed after its lock went out (and was removed): that attempt and
+   * its hashlock, so `pay` takes the next attempt. Its ids are some of `recentIds`' and go with them (so
+   * `bookkeeping` counts them there).
+   */
+  private readonly retryable = new Map<string, { attempt: number; hashlock: string }>();
   private readonly revealRequested = new Set<string>();
-  private readonly failedUpstream = new Set<string>();
+  /** Hashlock → the attempts whose incoming locks were failed upstream already. */
+  private readonly failedUpstream = new Map<string, Set<number>>();
+  /** Hashlock → the failure that came back for an outgoing lock we forwarded, to relay unchanged. */
+  private readonly relayFailures = new Map<string, { attempt: number; failure: RouteFailure }>();
+  /** Hashlock → for a lock of this node's own payment that failed: where, if the failure checked out. */
+  private readonly lockFailures = new Map<string, RouteFailure | null>();
+  /** Peers whose link is down (the driver says so): a lock is not forwarded to them. */
+  private readonly offline = new Set<string>();
   /** Locks this node declined (it never forwards or reveals them): their senders may take them back. */
   private readonly declined = new Set<string>();
   /** Why the latest refused batches were refused (the first 16), for diagnostics. */
@@ -463,6 +536,7 @@ export class ChannelNode {
     for (const [id, until] of this.recentIds) {
       if (until > this.now) break;
       this.recentIds.delete(id);
+      this.retryable.delete(id);
     }
     for (const [h, r] of this.laterReveals) {
       if (r.time + MAX_LOCK_MS >= this.now) break;
@@ -611,8 +685,21 @@ export class ChannelNode {
       fail('amount out of range: a balance proof carries at most 2^64 - 1');
       return;
     }
-    if (this.initiated.has(req.id) || this.recentIds.has(req.id)) {
+    const attempt = req.attempt ?? 1;
+    if (!Number.isSafeInteger(attempt) || attempt < 1) {
+      fail('bad request');
+      return;
+    }
+    if (attempt === 1 && (this.initiated.has(req.id) || this.recentIds.has(req.id))) {
       fail('duplicate id');
+      return;
+    }
+    const previous = this.retryable.get(req.id);
+    if (
+      attempt > 1 &&
+      (this.initiated.has(req.id) || previous?.attempt !== attempt - 1 || previous.hashlock !== req.hashlock)
+    ) {
+      fail(NOT_RETRYABLE);
       return;
     }
     const createdAt = req.createdAt ?? this.now;
@@ -636,6 +723,7 @@ export class ChannelNode {
       return;
     }
     const a = ch.assets.get(req.asset)!;
+    this.retryable.delete(req.id);
     this.initiated.set(req.id, { asset: req.asset, amount: req.amount });
     this.record({ t: 'payment', id: req.id, asset: req.asset, amount: req.amount, queued: true });
     if (req.hashlock === undefined) {
@@ -649,8 +737,16 @@ export class ChannelNode {
         hashlock: req.hashlock,
         expiry,
         route: req.route.slice(1),
+        ...(attempt > 1 && { attempt }),
       });
     }
+  }
+
+  /** The driver's link to `peer` went down (`up` false) or came back: locks are not forwarded over a
+   * link that is down (the payer hears `peer_offline` and may go around). */
+  peerLink(peer: string, up: boolean): void {
+    if (up) this.offline.delete(peer);
+    else this.offline.add(peer);
   }
 
   /**
@@ -718,7 +814,7 @@ export class ChannelNode {
         this.onPreimage(hashlockOf(this.config.suite, msg.preimage), msg.preimage, ch);
         return;
       case 'fail':
-        this.onFail(ch, msg.hashlock);
+        this.onFail(ch, msg.hashlock, msg.failure);
         return;
     }
   }
@@ -800,6 +896,8 @@ export class ChannelNode {
     return {
       initiated: this.initiated.size,
       sentLockIds: this.sentLockIds.size,
+      relayFailures: this.relayFailures.size,
+      lockFailures: this.lockFailures.size,
       preimages: this.preimages.size,
       onChain: this.onChain.size,
       laterReveals: this.laterReveals.size,
@@ -882,6 +980,8 @@ export class ChannelNode {
     this.onChain.delete(hashlock);
     this.revealRequested.delete(hashlock);
     this.failedUpstream.delete(hashlock);
+    this.relayFailures.delete(hashlock);
+    this.lockFailures.delete(hashlock);
     this.sentLockIds.delete(hashlock);
     this.inLocks.delete(hashlock);
     this.outLocks.delete(hashlock);
@@ -892,8 +992,24 @@ export class ChannelNode {
   }
 
   /** Reports the final outcome of a payment this node started and keeps its id for the id window. */
-  private finish(id: string, outcome: Outcome, asset: string, amount: bigint, reason?: string): void {
-    this.emit({ t: 'outcome', id, outcome, asset, amount, ...(reason !== undefined && { reason }) });
+  private finish(
+    id: string,
+    outcome: Outcome,
+    asset: string,
+    amount: bigint,
+    reason?: string,
+    lock?: { attempt: number; failure?: RouteFailure },
+  ): void {
+    this.emit({
+      t: 'outcome',
+      id,
+      outcome,
+      asset,
+      amount,
+      ...(reason !== undefined && { reason }),
+      ...(lock && { attempt: lock.attempt }),
+      ...(lock?.failure && { failure: lock.failure }),
+    });
     if (!this.initiated.delete(id)) return;
     this.recentIds.delete(id);
     this.recentIds.set(id, this.now + this.idWindow());
@@ -919,7 +1035,7 @@ export class ChannelNode {
       this.initiated.delete(id);
       this.recentIds.set(id, this.now + this.idWindow());
     }
-    for (const [h, id] of this.sentLockIds) if (!this.initiated.has(id)) this.sentLockIds.delete(h);
+    for (const [h, s] of this.sentLockIds) if (!this.initiated.has(s.id)) this.sentLockIds.delete(h);
     // The lock indexes were filled from every record too: keep the hashlocks still pending.
     for (const h of [
       ...this.preimages.keys(),
@@ -1054,7 +1170,7 @@ export class ChannelNode {
         a.out.proof = r.proof;
         a.out.ops = r.ops;
         for (const l of r.locks) {
-          this.sentLockIds.set(l.hashlock, l.id);
+          this.sentLockIds.set(l.hashlock, { id: l.id, attempt: attemptOf(l) });
           this.noteOutLock(l.hashlock, a.out.ch);
         }
         for (const op of r.ops) if (op.t === 'lock') this.noteOutLock(op.hashlock, a.out.ch);
@@ -1220,7 +1336,8 @@ export class ChannelNode {
     out.queue = out.queue.slice(ops.length);
     if (out.queue.length === 0) out.projected = null;
     for (const op of ops)
-      if (op.t === 'lock' && this.initiated.has(op.id)) this.sentLockIds.set(op.hashlock, op.id);
+      if (op.t === 'lock' && this.initiated.has(op.id))
+        this.sentLockIds.set(op.hashlock, { id: op.id, attempt: attemptOf(op) });
     const outcomes = this.outcomesOf(ops);
     const next = applyOps(out.signed, ops);
     const nonce = out.signed.nonce + 1;
@@ -1284,9 +1401,22 @@ export class ChannelNode {
     a.out.inflight = null;
     a.out.ackedNonce = nonce;
     a.out.ackedTransferred = f.proof.transferred;
-    for (const { id, outcome } of f.outcomes) {
-      const p = this.initiated.get(id);
-      if (p) this.finish(id, outcome, p.asset, p.amount);
+    for (const o of f.outcomes) {
+      const p = this.initiated.get(o.id);
+      if (!p) continue;
+      if (o.hashlock === undefined || o.attempt === undefined || o.outcome !== 'failed') {
+        this.finish(o.id, o.outcome, p.asset, p.amount);
+        continue;
+      }
+      // The attempt's lock is gone for good (the peer countersigned a proof without it): the payment may
+      // be tried again under the next attempt.
+      const failure = this.lockFailures.get(o.hashlock) ?? undefined;
+      this.lockFailures.delete(o.hashlock);
+      this.finish(o.id, 'failed', p.asset, p.amount, failure ? failureReason(failure) : undefined, {
+        attempt: o.attempt,
+        ...(failure && { failure }),
+      });
+      this.retryable.set(o.id, { attempt: o.attempt, hashlock: o.hashlock });
     }
     // The peer holds the proof without the locks this batch paid or removed: forget them if no other
     // channel holds a lock on the same hashlock.
@@ -1295,20 +1425,25 @@ export class ChannelNode {
   }
 
   /** The outcomes a batch gives payments this node started, once acknowledged. */
-  private outcomesOf(ops: readonly Op[]): { id: string; outcome: Outcome }[] {
-    const outcomes: { id: string; outcome: Outcome }[] = [];
+  private outcomesOf(ops: readonly Op[]): BatchOutcome[] {
+    const outcomes: BatchOutcome[] = [];
     for (const op of ops) {
       if (op.t === 'pay' && this.initiated.has(op.id)) outcomes.push({ id: op.id, outcome: 'completed' });
       if (op.t !== 'unlock' && op.t !== 'remove') continue;
-      const id = this.sentLockIds.get(op.hashlock);
-      if (id !== undefined && this.initiated.has(id))
-        outcomes.push({ id, outcome: op.t === 'unlock' ? 'completed' : 'failed' });
+      const sent = this.sentLockIds.get(op.hashlock);
+      if (sent !== undefined && this.initiated.has(sent.id))
+        outcomes.push({
+          id: sent.id,
+          outcome: op.t === 'unlock' ? 'completed' : 'failed',
+          hashlock: op.hashlock,
+          attempt: sent.attempt,
+        });
     }
     return outcomes;
   }
 
-  /** Payment id of the pending locks of payments this node started, by hashlock. */
-  private readonly sentLockIds = new Map<string, string>();
+  /** Payment id and attempt of the pending locks of payments this node started, by hashlock. */
+  private readonly sentLockIds = new Map<string, { id: string; attempt: number }>();
 
   private onBatch(ch: ChannelState, asset: string, proof: SignedBalanceProof, ops: readonly Op[]): void {
     const a = ch.assets.get(asset);
@@ -1447,13 +1582,9 @@ export class ChannelNode {
         // A lock that expires soon (a batch delayed on its way) is still accepted and failed back at
         // once: refusing it would leave the sender's signed state without a successor.
         if (op.expiry > this.now + MAX_LOCK_MS / 2) return 'lock expiry';
-        locks.push({
-          id: op.id,
-          amount: op.amount,
-          hashlock: op.hashlock,
-          expiry: op.expiry,
-          route: op.route,
-        });
+        if (op.attempt !== undefined && (!Number.isSafeInteger(op.attempt) || op.attempt < 2))
+          return 'lock attempt';
+        locks.push(lockEntryOf(op));
       } else {
         const lock = locks.find((l) => l.hashlock === op.hashlock);
         if (!lock) return 'no such lock';
@@ -1481,10 +1612,35 @@ export class ChannelNode {
     return null;
   }
 
-  /** Declines an incoming lock: it will be neither forwarded nor revealed; its sender takes it back. */
-  private refuse(ch: ChannelState, hashlock: string): void {
-    this.declined.add(hashlock);
-    this.emit({ t: 'send', to: ch.peer, msg: { t: 'fail', channel: ch.info.id, hashlock } });
+  /**
+   * Declines an incoming lock: it will be neither forwarded nor revealed; its sender takes it back. The
+   * failure names this node, the hop it could not reach (`next`, empty for the payee) and why, signed
+   * for this attempt of this payment: the payer learns which hop to avoid.
+   */
+  private refuse(
+    ch: ChannelState,
+    asset: string,
+    lock: Op & { t: 'lock' },
+    code: FailureCode,
+    next: string,
+  ): void {
+    this.declined.add(lock.hashlock);
+    const what = { node: this.address, next, asset, code };
+    const signature = this.config.suite.sign(
+      failureBytes(this.config.chainId, lock, what),
+      this.config.privateKey,
+    );
+    this.counters.signatures++;
+    const failure: RouteFailure = { ...what, key: this.publicKey, signature };
+    this.failedUpstream.set(
+      lock.hashlock,
+      (this.failedUpstream.get(lock.hashlock) ?? new Set()).add(attemptOf(lock)),
+    );
+    this.emit({
+      t: 'send',
+      to: ch.peer,
+      msg: { t: 'fail', channel: ch.info.id, hashlock: lock.hashlock, failure },
+    });
   }
 
   /** A sender may take back a lock unless this node could still be made to pay its own lock on the hash. */
@@ -1516,7 +1672,7 @@ export class ChannelNode {
       if (resolved.has(op.hashlock)) return;
       const preimage = this.preimages.get(op.hashlock);
       if (!preimage || this.declined.has(op.hashlock)) {
-        this.refuse(ch, op.hashlock);
+        this.refuse(ch, asset, op, 'unknown_payment', '');
         return;
       }
       this.emit({ t: 'watchPreimage', hashlock: op.hashlock, preimage, expiry: op.expiry });
@@ -1526,14 +1682,11 @@ export class ChannelNode {
     // Forward with a shorter expiry, or fail upstream at once.
     const expiry = op.expiry - this.config.hopDeltaMs;
     const next = op.route[0]!;
-    const out =
-      expiry > this.now + 2 * this.config.revealMarginMs
-        ? this.channelFor(next, asset, op.amount, true)
-        : 'too late';
+    const out = this.forwardChannel(next, asset, op.amount, expiry);
     if (typeof out === 'string') {
       this.counters.forwardsRefused++;
-      if (out === LOCK_LIMIT) this.counters.lockLimitRefusals++;
-      this.refuse(ch, op.hashlock);
+      if (out === 'lock_limit') this.counters.lockLimitRefusals++;
+      this.refuse(ch, asset, op, out, next);
       return;
     }
     this.enqueue(out.assets.get(asset)!.out, {
@@ -1543,7 +1696,26 @@ export class ChannelNode {
       hashlock: op.hashlock,
       expiry,
       route: op.route.slice(1),
+      ...(op.attempt !== undefined && { attempt: op.attempt }),
     });
+  }
+
+  /** The channel a lock is forwarded on to `next` with `expiry`, or why there is none. */
+  private forwardChannel(
+    next: string,
+    asset: string,
+    amount: bigint,
+    expiry: number,
+  ): ChannelState | FailureCode {
+    if (expiry <= this.now + 2 * this.config.revealMarginMs) return 'expiry_too_soon';
+    const known = (this.byPeer.get(next) ?? []).some((id) => {
+      const c = this.channels.get(id)!;
+      return c.status === 'open' && c.assets.has(asset);
+    });
+    if (!known) return 'unknown_next_hop';
+    if (this.offline.has(next)) return 'peer_offline';
+    const out = this.channelFor(next, asset, amount, true);
+    return typeof out === 'string' ? CODE_OF[out]! : out;
   }
 
   private learnPreimage(hashlock: string, preimage: Uint8Array): void {
@@ -1578,28 +1750,71 @@ export class ChannelNode {
     }
   }
 
-  private onFail(ch: ChannelState, hashlock: string): void {
+  private onFail(ch: ChannelState, hashlock: string, failure: RouteFailure | undefined): void {
     if (this.preimages.has(hashlock)) return;
-    for (const a of ch.assets.values()) {
-      const projected = this.projectedOut(a.out);
-      if (projected.locks.some((l) => l.hashlock === hashlock))
-        this.enqueue(a.out, { t: 'remove', hashlock });
+    for (const [asset, a] of ch.assets) {
+      const lock = this.projectedOut(a.out).locks.find((l) => l.hashlock === hashlock);
+      if (!lock) continue;
+      this.enqueue(a.out, { t: 'remove', hashlock });
+      // Our own payment's lock: the payer reads the failure. Anyone else's: relayed as it came.
+      if (this.initiated.has(lock.id) && this.sentLockIds.get(hashlock)?.id === lock.id)
+        this.lockFailures.set(hashlock, this.checkedFailure(ch, asset, lock, failure));
+      else if (failure) this.relayFailures.set(hashlock, { attempt: attemptOf(lock), failure });
     }
     this.failUpstream(hashlock);
   }
 
-  /** Tells the senders of our incoming locks on `hashlock` to take them back, once nothing is exposed. */
+  /**
+   * The failure that came back for a lock of ours, if it names a node of the lock's route and that node's
+   * next hop on it, and that node signed it for this attempt; null otherwise (no failure, or one an
+   * intermediary made up or altered: the payer cannot tell which hop failed).
+   */
+  private checkedFailure(
+    ch: ChannelState,
+    asset: string,
+    lock: LockEntry,
+    failure: RouteFailure | undefined,
+  ): RouteFailure | null {
+    if (!failure || failure.asset !== asset || !FAILURE_CODES.includes(failure.code)) return null;
+    const route = [ch.peer, ...lock.route];
+    const at = route.indexOf(failure.node);
+    if (at < 0 || failure.next !== (route[at + 1] ?? '')) return null;
+    const { suite, chainId } = this.config;
+    if (addressFromPublicKey(suite, failure.key) !== failure.node) return null;
+    if (!suite.verify(failure.signature, failureBytes(chainId, lock, failure), failure.key)) return null;
+    return failure;
+  }
+
+  /**
+   * Tells the senders of our incoming locks on `hashlock` to take them back, once nothing is exposed,
+   * with the failure that came back from downstream for the same attempt (unchanged).
+   */
   private failUpstream(hashlock: string): void {
-    if (this.failedUpstream.has(hashlock) || this.preimages.has(hashlock) || this.exposed(hashlock)) return;
+    if (this.preimages.has(hashlock) || this.exposed(hashlock)) return;
+    const relay = this.relayFailures.get(hashlock);
     for (const ch of this.channels.values()) {
       if (ch.status !== 'open') continue;
       for (const a of ch.assets.values()) {
-        if (!a.in.signed.locks.some((l) => l.hashlock === hashlock)) continue;
-        this.failedUpstream.add(hashlock);
-        this.emit({ t: 'send', to: ch.peer, msg: { t: 'fail', channel: ch.info.id, hashlock } });
+        const lock = a.in.signed.locks.find((l) => l.hashlock === hashlock);
+        if (!lock) continue;
+        const attempt = attemptOf(lock);
+        const done = this.failedUpstream.get(hashlock) ?? new Set<number>();
+        if (done.has(attempt)) continue;
+        this.failedUpstream.set(hashlock, done.add(attempt));
+        const failure = relay?.attempt === attempt ? relay.failure : undefined;
+        this.emit({
+          t: 'send',
+          to: ch.peer,
+          msg: { t: 'fail', channel: ch.info.id, hashlock, ...(failure && { failure }) },
+        });
       }
     }
   }
+}
+
+/** A failed payment's reason when the hop that failed it is known. */
+export function failureReason(f: RouteFailure): string {
+  return `${ROUTE_FAILURE}${f.code} at ${f.node}${f.next ? ` → ${f.next}` : ''}`;
 }
 
 /** A held proof in the contract's parameter form. */

@@ -26,6 +26,12 @@ export type Op =
       readonly hashlock: string;
       readonly expiry: number;
       readonly route: readonly string[];
+      /**
+       * Which attempt of the payment this lock is (absent: the first). A payment that failed somewhere on
+       * its route is tried again with the same hashlock under the next attempt number: each attempt is
+       * its own lock, and the payer removes one before it sends the next.
+       */
+      readonly attempt?: number;
     }
   /** The lock's preimage is known: its amount moves into `transferred`. */
   | { readonly t: 'unlock'; readonly hashlock: string; readonly preimage: Uint8Array }
@@ -50,8 +56,70 @@ export type Message =
     }
   /** To the sender of a lock: its preimage, so the sender unlocks it. */
   | { readonly t: 'reveal'; readonly channel: string; readonly preimage: Uint8Array }
-  /** To the sender of a lock: it cannot be forwarded or paid; remove it. */
-  | { readonly t: 'fail'; readonly channel: string; readonly hashlock: string };
+  /**
+   * To the sender of a lock: it cannot be forwarded or paid; remove it. `failure` says where and why, as
+   * the node that failed it signed it; nodes upstream relay it unchanged and only the payer reads it.
+   */
+  | {
+      readonly t: 'fail';
+      readonly channel: string;
+      readonly hashlock: string;
+      readonly failure?: RouteFailure;
+    };
+
+/** Why a node could not carry a lock on (BOLT 4's failure codes, the ones this network has). */
+export const FAILURE_CODES = [
+  /** No open channel to the next hop has the amount free. */
+  'no_capacity',
+  /** Every channel to the next hop that has the amount holds the most pending locks a proof carries. */
+  'lock_limit',
+  /** Too little time left before the lock's expiry to forward it with a shorter one. */
+  'expiry_too_soon',
+  /** No channel to the next hop at all. */
+  'unknown_next_hop',
+  /** The link to the next hop is down. */
+  'peer_offline',
+  /** The payee has no invoice for the hashlock (or declined it). */
+  'unknown_payment',
+] as const;
+
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/**
+ * Where a lock failed on its route and why, signed by the node that failed it (`node`, whose public key is
+ * `key`): the payer checks the key against the address on its route and the signature over the lock
+ * (hashlock, payment id, attempt), so an intermediary cannot blame another hop for a failure of its own
+ * (it can only fail a lock itself, or strip the failure, which leaves the payer blaming the whole route).
+ */
+export interface RouteFailure {
+  /** The node that could not carry the lock on. */
+  readonly node: string;
+  /** The next hop it could not reach; empty when `node` is the payee. */
+  readonly next: string;
+  readonly asset: string;
+  readonly code: FailureCode;
+  readonly key: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** The bytes a failing node signs: the failure bound to one attempt of one payment on one chain. */
+export function failureBytes(
+  chainId: string,
+  lock: { readonly hashlock: string; readonly id: string; readonly attempt?: number },
+  f: Pick<RouteFailure, 'node' | 'next' | 'asset' | 'code'>,
+): Uint8Array {
+  return encodeCanonical({
+    domain: 'gongxin/channels/route-failure/1',
+    chain: chainId,
+    hashlock: lock.hashlock,
+    id: lock.id,
+    attempt: lock.attempt ?? 1,
+    node: f.node,
+    next: f.next,
+    asset: f.asset,
+    code: f.code,
+  });
+}
 
 export function encodeOp(op: Op): Uint8Array {
   return encodeCanonical(op as unknown as Value);
@@ -65,7 +133,12 @@ export function opsRoot(suite: CryptoSuite, ops: readonly Op[]): Uint8Array {
 export interface LockEntry extends Lock {
   readonly id: string;
   readonly route: readonly string[];
+  /** The payment's attempt this lock is (absent: the first); see the `lock` operation. */
+  readonly attempt?: number;
 }
+
+/** A lock's attempt number (the first when absent). */
+export const attemptOf = (l: { readonly attempt?: number }): number => l.attempt ?? 1;
 
 export const toLock = (l: LockEntry): Lock => ({ amount: l.amount, hashlock: l.hashlock, expiry: l.expiry });
 
