@@ -742,8 +742,10 @@ export class ChannelNode {
     }
   }
 
-  /** The driver's link to `peer` went down (`up` false) or came back: locks are not forwarded over a
-   * link that is down (the payer hears `peer_offline` and may go around). */
+  /**
+   * The driver's link to `peer` went down (`up` false) or came back: locks are not forwarded over a link
+   * that is down (the payer hears `peer_offline` and may go around).
+   */
   peerLink(peer: string, up: boolean): void {
     if (up) this.offline.delete(peer);
     else this.offline.add(peer);
