@@ -32,6 +32,7 @@ export { default as SuiteLayout } from './components/suite-layout.vue';
 export { default as TimeText } from './components/time-text.vue';
 export { default as TxLink } from './components/tx-link.vue';
 export { default as VerifyRecord } from './components/verify-record.vue';
+export { type CopyState, useCopy } from './composables/use-copy';
 export { configureUi, type UiConfig, uiConfig } from './config';
 export { channelOfRef } from './decoders/core-events';
 export {
