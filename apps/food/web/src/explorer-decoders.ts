@@ -3,11 +3,12 @@
 // calls these with its own `t`, and this app installs the same pack for its sign dialog (decoders.ts).
 // Events are read through the food contract's event catalog (a mismatch throws, and the line shows the
 // JSON); actions have no catalog, so their decoders read the params they need and throw on anything else.
-// Nothing but the catalog and the business steps' words (a module without imports) is imported at run
-// time: the pack must load on its own in another app's page.
+// Nothing but the catalog, the business steps' words and the Digital Link reader (modules without imports)
+// is imported at run time: the pack must load on its own in another app's page.
 import { foodEvents } from '@gongxin/contracts/events';
 import { BIZ_STEP_WORDS } from '@gongxin/food-server/labels';
 import type { ActionParams, Translate } from '@gongxin/ui';
+import { readLotLink } from './lot-link';
 
 type Json = ActionParams[string];
 type ActionWords = (params: ActionParams, t: Translate) => string;
@@ -23,8 +24,8 @@ const list = (value: Json | undefined, what: string): string[] => {
 };
 /** `LOT (GTIN)` of a lot's Digital Link; other identifiers as written. */
 const lot = (key: string) => {
-  const m = /\/01\/(\d{14})\/10\/([^/]+)$/.exec(key);
-  return m ? `${decodeURIComponent(m[2]!)} (GTIN ${m[1]})` : key;
+  const link = readLotLink(key);
+  return link ? `${link.lot} (GTIN ${link.gtin})` : key;
 };
 const epcs = (listed: readonly string[] | undefined, count: Json | undefined) =>
   listed ? listed.map(lot).join(', ') : `${String(count ?? 0)} EPC (Merkle root)`;
