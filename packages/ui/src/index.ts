@@ -40,6 +40,7 @@ export {
   proposalChange,
   proposalKind,
   scopesInWords,
+  suiteAppName,
 } from './decoders/governance';
 export {
   type DecoderPack,

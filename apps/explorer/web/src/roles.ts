@@ -3,6 +3,7 @@
 // role is the event attribute naming the account (from, to, owner…): read as the event's own word for it
 // where the messages have one (a copyright transfer's `from` is the previous rights holder, not a payer),
 // as the attribute's usual word otherwise. An authority's scopes are app ids.
+import { suiteAppName } from '@gongxin/ui';
 import { useI18n } from 'vue-i18n';
 
 /** Where an activity role's word is looked up, the event's own first: `explorer.eventRoles.<contract>.<event>.<role>`. */
@@ -13,9 +14,8 @@ export function activityRoleKeys(role: string, event?: { contract: string; name:
 
 export function useRoleNames() {
   const { t, te, locale } = useI18n();
-  // The app names the ui kit's decoders use (`actions.governance.apps`), one set for the suite.
-  const appName = (app: string) =>
-    te(`actions.governance.apps.${app}`) ? t(`actions.governance.apps.${app}`) : app;
+  // The app names the ui kit's decoders use, one set for the suite.
+  const appName = (app: string) => suiteAppName(app, (key, named) => t(key, named ?? {})) ?? app;
   const identityRole = (entry: string) => {
     const at = entry.indexOf('/');
     if (at < 0) return entry;

@@ -53,11 +53,17 @@ function list(payload: Payload, key: string): string[] {
 
 const joiner = (locale: string) => (locale.startsWith('zh') ? '、' : ', ');
 
+/**
+ * A suite app by its name in the page's language (钱包, Wallet), one set of names for the suite; undefined
+ * for an id that is not one of the suite's apps (a third-party client, a scope of a newer release).
+ */
+export function suiteAppName(id: string, t: Translate): string | undefined {
+  return (APPS as readonly string[]).includes(id) ? t(`actions.governance.apps.${id}`) : undefined;
+}
+
 /** An authority's scopes by app name: "身份认证、智慧停车", "Identity, Smart parking". */
 export function scopesInWords(scopes: readonly string[], t: Translate, locale: string): string {
-  return scopes
-    .map((s) => ((APPS as readonly string[]).includes(s) ? t(`actions.governance.apps.${s}`) : s))
-    .join(joiner(locale));
+  return scopes.map((s) => suiteAppName(s, t) ?? s).join(joiner(locale));
 }
 
 /** A calendar's days (MM-DD of `year`) as dates of the language: "1月1日、10月1日", "Jan 1, Oct 1". */
