@@ -12,6 +12,7 @@ import {
   usccCheckChar,
 } from '@gongxin/contracts';
 import { isAddress } from '@gongxin/ledger';
+import { AmountError, parseAmount } from '@gongxin/ui/format';
 
 export interface RegistrationForm {
   uscc: string;
@@ -28,11 +29,21 @@ export type RegistrationProblems = Partial<Record<keyof RegistrationForm, string
 
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
-/** Yuan as typed (digits, thousands separators allowed, at most two decimals) in fen; null when not that. */
+/** The largest sum in yuan the forms take: fifteen digits of yuan (a registered capital, a price), in fen. */
+const MAX_FEN = 10n ** 17n - 1n;
+
+/**
+ * Yuan as typed in fen, read as every amount in the suite is (parseAmount: digits, thousands separators,
+ * at most two decimals, full-width digits too); null when it is not that, and the form says so in its own
+ * words.
+ */
 export function yuanToFen(yuan: string): bigint | null {
-  const m = /^(\d{1,15})(?:\.(\d{1,2}))?$/.exec(yuan.normalize('NFKC').replace(/[,，\s]/g, ''));
-  if (!m) return null;
-  return BigInt(m[1]!) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
+  try {
+    return parseAmount(yuan, 2, { max: MAX_FEN });
+  } catch (error) {
+    if (error instanceof AmountError) return null;
+    throw error;
+  }
 }
 
 /** What is wrong with a unified social credit code, in words; null when it is a valid one. */
