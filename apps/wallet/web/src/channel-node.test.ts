@@ -13,6 +13,7 @@ import {
   failureReason,
   NODE_ERROR_CODES,
   nodeError,
+  nodeErrorDetail,
   nodeErrorKey,
   type ProofJson,
   parseInvoiceText,
@@ -261,6 +262,27 @@ describe('the channel node as the page speaks of it', () => {
     expect(failureReason('too many pending locks: a balance proof carries at most 128')).toBe('lockLimit');
     expect(failureReason('something new')).toBeNull();
     expect(failureReason(undefined)).toBeNull();
+  });
+});
+
+describe("a node error's own words, for the details under the page's sentence", () => {
+  it("gives the code (and the chain's, when the chain refused) with the node's words", () => {
+    expect(nodeErrorDetail(new ChannelNodeError('unreachable', 'Failed to fetch'))).toBe(
+      'unreachable: Failed to fetch',
+    );
+    expect(
+      nodeErrorDetail(nodeError(400, { code: 'bad_amount', message: 'amount: not a number' }, '/pay')),
+    ).toBe('bad_amount: amount: not a number');
+    expect(
+      nodeErrorDetail(
+        nodeError(
+          409,
+          { code: 'chain_refused', message: 'deposit refused', params: { code: 'insufficient_funds' } },
+          '/open',
+        ),
+      ),
+    ).toBe('chain_refused/insufficient_funds: deposit refused');
+    expect(nodeErrorDetail(nodeError(500, undefined, '/status'))).toBe('internal: /status: HTTP 500');
   });
 });
 

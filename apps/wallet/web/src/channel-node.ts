@@ -126,6 +126,12 @@ export class ChannelNodeError extends Error {
   }
 }
 
+/** A node error's code and words as the node said them, for whoever the person asks for help. */
+export function nodeErrorDetail(error: ChannelNodeError): string {
+  const code = error.chainCode ? `${error.code}/${error.chainCode}` : (error.code ?? error.kind);
+  return error.detail ? `${code}: ${error.detail}` : code;
+}
+
 /** The node's answer to a failed request, sorted by its code (never by its English words). */
 export function nodeError(
   status: number,

@@ -83,4 +83,17 @@ describe('<ErrorAlert>', () => {
       );
     }
   });
+
+  it("folds another service's words under the page's own sentence for its error, copyable", async () => {
+    const writeText = vi.fn(async () => {});
+    vi.stubGlobal('navigator', { clipboard: { writeText } });
+    const wrapper = mount(ErrorAlert, {
+      props: { error: '通道节点没有应答。', detail: 'unreachable: Failed to fetch', inline: true },
+      ...withI18n(),
+    });
+    expect(wrapper.get('[data-test="error-message"]').text()).toBe('通道节点没有应答。');
+    expect(wrapper.get('[data-test="error-detail-text"]').text()).toBe('unreachable: Failed to fetch');
+    await wrapper.get('[data-test="error-detail-copy"]').trigger('click');
+    expect(writeText).toHaveBeenCalledWith('unreachable: Failed to fetch');
+  });
 });

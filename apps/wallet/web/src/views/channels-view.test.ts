@@ -60,6 +60,10 @@ describe('channels page without a channel node', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]!.text()).toContain('http://127.0.0.1:7400');
     expect(errors[0]!.text()).toContain('没有节点应答');
+    // Said by the kit's error alert: the page's sentence, the node's own words folded away under it.
+    expect(errors[0]!.attributes('role')).toBe('alert');
+    expect(errors[0]!.get('[data-test="error-message"]').text()).toContain('没有节点应答');
+    expect(errors[0]!.get('[data-test="error-detail-text"]').text()).toBe('unreachable: Failed to fetch');
     expect(wrapper.find('[data-test="start-command"]').text()).toContain('npm run channels -- start');
     expect(wrapper.find('[data-test="start-command"]').text()).toContain('--api 7400');
     wrapper.unmount();
