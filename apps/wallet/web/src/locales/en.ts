@@ -30,6 +30,7 @@ export default {
       empty: 'You hold no assets yet. Share your payment code, or claim a red packet.',
       frozen: 'Frozen',
       issuer: 'Issuer',
+      appService: '{app} service account',
     },
     scan: {
       button: 'Scan',

@@ -30,6 +30,7 @@ export default {
       empty: '你还没有任何资产。可以把收款码发给别人，或领取红包。',
       frozen: '已冻结',
       issuer: '发行方',
+      appService: '{app}服务账户',
     },
     scan: {
       button: '扫码',
