@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
+import { signedInAs } from './signed-in.test-helper';
 
 const me = 'gx13nrr3ehgc3fzpmkk7rlt88fsqmaakeqv90m0gg';
 const aggregator = 'gx1sg59gye6j98rja3cccfq5plt5yjwg49k0479rk';
@@ -38,17 +39,7 @@ beforeEach(() => {
     [`identity/roles/${aggregator}`]: ['parking/aggregator'],
   };
   mocks.balances.mockResolvedValue([asset('CNYD', aggregator), asset('MINE', me)]);
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: RequestInfo | URL) => {
-      if (String(input).endsWith('/wallet/auth/me'))
-        return new Response(JSON.stringify({ did: `did:gx:${me}`, address: me, roles: [], sessionId: 's' }), {
-          status: 200,
-          headers: { 'content-type': 'application/json' },
-        });
-      return new Response('{}', { status: 404 });
-    }),
-  );
+  vi.stubGlobal('fetch', vi.fn(signedInAs(me)));
 });
 
 afterEach(() => {

@@ -8,6 +8,7 @@ import { computed } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
+import { signedInAs } from './signed-in.test-helper';
 
 const me = 'gx13nrr3ehgc3fzpmkk7rlt88fsqmaakeqv90m0gg';
 const bob = 'gx1sg59gye6j98rja3cccfq5plt5yjwg49k0479rk';
@@ -61,18 +62,7 @@ beforeEach(() => {
     },
     { symbol: 'ICE', name: 'Frozen', decimals: 0, issuer: me, policy: 'fixed', amount: '5', frozen: true },
   ]);
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: RequestInfo | URL) => {
-      const path = String(input);
-      if (path.endsWith('/wallet/auth/me'))
-        return new Response(JSON.stringify({ did: `did:gx:${me}`, address: me, roles: [], sessionId: 's' }), {
-          status: 200,
-          headers: { 'content-type': 'application/json' },
-        });
-      return new Response('{}', { status: 404 });
-    }),
-  );
+  vi.stubGlobal('fetch', vi.fn(signedInAs(me)));
 });
 
 afterEach(() => {
