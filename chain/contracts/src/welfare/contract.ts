@@ -34,7 +34,13 @@ import {
 } from '../common';
 import { isRegistered } from '../identity/views';
 import { isRegionCode } from '../registry/codes';
-import { type AlertKind, GRIEVANCE_CATEGORIES, PAYMENT_OUTCOMES, welfareEvents } from './events';
+import {
+  type AlertKind,
+  GRIEVANCE_CATEGORIES,
+  PAYMENT_OUTCOMES,
+  type PaymentOutcome,
+  welfareEvents,
+} from './events';
 import {
   addMonths,
   DEFAULT_REVIEW_MONTHS,
@@ -64,6 +70,7 @@ import {
   hasWelfareRole,
   householdOf,
   MAX_BATCH_PAYMENTS,
+  MAX_OUTCOME_REASON,
   type Member,
   paidTo,
   paymentRoot,
@@ -203,7 +210,20 @@ const schemas = {
     .object({
       batch: zId,
       outcomes: z
-        .array(z.object({ index: z.number().int().min(0), outcome: z.enum(PAYMENT_OUTCOMES) }).strict())
+        .array(
+          z
+            .object({
+              index: z.number().int().min(0),
+              outcome: z.enum(PAYMENT_OUTCOMES),
+              /** The bank's words for a failed or returned payment (账户已销户…): none for a paid one. */
+              reason: zText(MAX_OUTCOME_REASON).optional(),
+            })
+            .strict()
+            .refine((o) => o.outcome !== 'paid' || o.reason === undefined, {
+              message: 'a reason goes with a failed or returned payment only',
+              path: ['reason'],
+            }),
+        )
         .min(1)
         .max(MAX_BATCH_PAYMENTS),
     })
@@ -405,6 +425,13 @@ function paymentProblem(
     return ['unregistered_account', `household ${p.household} is ${household.status}, not approved`];
   const approved = approvedAmount(area, household, period);
   const already = paidTo(ctx, p.household, period) + (pending.get(p.household) ?? 0n);
+  // Sent or paid in full already: a second payment for the month is a double payment, whatever its
+  // amount. A failed or returned payment no longer counts here, so its re-issue passes.
+  if (approved > 0n && already >= approved)
+    return [
+      'above_approved',
+      `household ${p.household} is already sent or paid its ${approved} fen for ${period}: a second payment is refused`,
+    ];
   if (already + p.amount > approved)
     return [
       'above_approved',
@@ -951,7 +978,14 @@ export const welfareContract: ContractModule = {
       const envelope = envelopeOf(ctx, batch.area, batch.period)!;
       let released = 0n;
       let releasedCount = 0;
-      for (const { index, outcome } of p.outcomes) {
+      const settled: {
+        index: number;
+        household: string;
+        amount: bigint;
+        outcome: PaymentOutcome;
+        reason?: string;
+      }[] = [];
+      for (const { index, outcome, reason } of p.outcomes) {
         const payment = payments[index];
         if (!payment) throw new ContractError('not_found', `batch ${p.batch} has no payment ${index}`);
         if (payment.state !== 'sent')
@@ -959,7 +993,14 @@ export const welfareContract: ContractModule = {
             'not_allowed',
             `payment ${index} of batch ${p.batch} is already ${payment.state}`,
           );
-        payments[index] = { ...payment, state: outcome };
+        payments[index] = { ...payment, state: outcome, ...(reason !== undefined && { reason }) };
+        settled.push({
+          index,
+          household: payment.household,
+          amount: payment.amount,
+          outcome,
+          ...(reason !== undefined && { reason }),
+        });
         sums[outcome] += payment.amount;
         const ref = `welfare:${p.batch}:${index}`;
         if (outcome === 'paid') unlock(ctx, area.symbol, payment.account, payment.amount, ref);
@@ -988,7 +1029,7 @@ export const welfareContract: ContractModule = {
         failed: cycle.failed + sums.failed,
         returned: cycle.returned + sums.returned,
       });
-      welfareEvents.emit(ctx, 'outcomesRecorded', { batch: p.batch, ...sums });
+      welfareEvents.emit(ctx, 'outcomesRecorded', { batch: p.batch, ...sums, payments: settled });
     }),
     closeCycle: defineAction(schemas.closeCycle, (ctx, p: Params<'closeCycle'>) => {
       requireRole(ctx, TREASURER_ROLE, 'close cycles');

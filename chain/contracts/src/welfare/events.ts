@@ -105,6 +105,18 @@ export const welfareEvents = defineEvents('welfare', {
     paid: attrs.amount(),
     failed: attrs.amount(),
     returned: attrs.amount(),
+    /** Each payment settled by the tx (its index in the batch) with its outcome and the bank's reason. */
+    payments: attrs
+      .list(
+        attrs.struct({
+          index: attrs.int(),
+          household: attrs.text(),
+          amount: attrs.amount(),
+          outcome: attrs.oneOf(PAYMENT_OUTCOMES),
+          reason: attrs.text().optional(),
+        }),
+      )
+      .optional(),
   },
   cycleClosed: {
     area: attrs.text(),

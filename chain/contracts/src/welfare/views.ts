@@ -27,6 +27,8 @@ export const TREASURER_ROLE = 'treasurer';
 export const AUDITOR_ROLE = 'auditor';
 
 export const MAX_BATCH_PAYMENTS = 1000;
+/** Characters of the bank's reason a failed or returned payment may carry on chain. */
+export const MAX_OUTCOME_REASON = 200;
 
 export const welfareKeys = {
   area: (code: string) => `welfare/area/${code}`,
@@ -127,7 +129,11 @@ export interface Batch {
   readonly period: string;
   readonly root: string;
   readonly payer: Address;
-  readonly payments: readonly (Payment & { readonly state: 'sent' | PaymentOutcome })[];
+  readonly payments: readonly (Payment & {
+    readonly state: 'sent' | PaymentOutcome;
+    /** The bank's words for a failed or returned payment, when finance recorded them. */
+    readonly reason?: string;
+  })[];
 }
 
 export interface Cycle {

@@ -267,6 +267,73 @@ describe('payments', () => {
     expect(batchOf(chain.store, id)?.payments.map((p) => p.state)).toEqual(['paid', 'failed']);
   });
 
+  it('re-issue a failed or returned payment once; a second payment for a month paid in full is refused', () => {
+    const first = chain.act(treasurer, 'disburse', batch(AREA, period, [pay(40_000n), pay(30_400n, 2)]));
+    const id = first.find(([n]) => n === 'batchSent')![1].id as string;
+    const recorded = chain.act(treasurer, 'recordOutcomes', {
+      batch: id,
+      outcomes: [
+        { index: 0, outcome: 'returned', reason: '账户已销户' },
+        { index: 1, outcome: 'failed' },
+      ],
+    })[0]![1];
+    // The event names each payment with its outcome and the bank's words, so a reader needs no state.
+    expect(recorded.payments).toEqual([
+      { index: 0, household: house, amount: 40_000n, outcome: 'returned', reason: '账户已销户' },
+      { index: 1, household: house, amount: 30_400n, outcome: 'failed' },
+    ]);
+    expect(batchOf(chain.store, id)?.payments[0]).toMatchObject({ state: 'returned', reason: '账户已销户' });
+    // The re-issue of both is accepted: neither counts as sent any more.
+    const reissue = chain.act(treasurer, 'disburse', batch(AREA, period, [pay(40_000n), pay(30_400n, 2)]));
+    const reissueId = reissue.find(([n]) => n === 'batchSent')![1].id as string;
+    // While it is in flight, another re-issue is a double payment: refused with the reason in words.
+    const twice = alertIn(chain.act(treasurer, 'disburse', batch(AREA, period, [pay(30_400n, 2)])));
+    expect(twice).toMatchObject({ kind: 'above_approved' });
+    expect(twice.detail).toMatch(
+      /already sent or paid its 70400 fen for 2026-04: a second payment is refused/,
+    );
+    chain.act(treasurer, 'recordOutcomes', {
+      batch: reissueId,
+      outcomes: [
+        { index: 0, outcome: 'paid' },
+        { index: 1, outcome: 'failed', reason: '户名不符' },
+      ],
+    });
+    // The re-issue failed too: it may go once more, and then the month is paid in full.
+    const third = chain.act(treasurer, 'disburse', batch(AREA, period, [pay(30_400n, 2)]));
+    const thirdId = third.find(([n]) => n === 'batchSent')![1].id as string;
+    chain.act(treasurer, 'recordOutcomes', { batch: thirdId, outcomes: [{ index: 0, outcome: 'paid' }] });
+    const again = alertIn(chain.act(treasurer, 'disburse', batch(AREA, period, [pay(100n, 2)])));
+    expect(again.detail).toMatch(/a second payment is refused/);
+    const closed = chain.act(treasurer, 'closeCycle', { area: AREA, period })[0]![1];
+    // Paid + failed + returned = issued, every attempt counted once.
+    expect(closed).toMatchObject({ issued: 171_200n, paid: 70_400n, failed: 60_800n, returned: 40_000n });
+    expect(balanceOf(chain.store, 'CNY', accountOf(1)) + balanceOf(chain.store, 'CNY', accountOf(2))).toBe(
+      70_400n,
+    );
+  });
+
+  it('take a bounded reason with a failed or returned outcome only', () => {
+    const sent = chain.act(treasurer, 'disburse', batch(AREA, period, [pay(40_000n)]));
+    const id = sent.find(([n]) => n === 'batchSent')![1].id as string;
+    expect(
+      chain.refuses('invalid_params', treasurer, 'recordOutcomes', {
+        batch: id,
+        outcomes: [{ index: 0, outcome: 'paid', reason: '已到账' }],
+      }),
+    ).toMatch(/reason/);
+    expect(
+      chain.refuses('invalid_params', treasurer, 'recordOutcomes', {
+        batch: id,
+        outcomes: [{ index: 0, outcome: 'failed', reason: '因'.repeat(201) }],
+      }),
+    ).toMatch(/200/);
+    chain.act(treasurer, 'recordOutcomes', {
+      batch: id,
+      outcomes: [{ index: 0, outcome: 'failed', reason: '因'.repeat(200) }],
+    });
+  });
+
   it('refuse a batch whose root is not that of its payments', () => {
     chain.refuses('invalid_params', treasurer, 'disburse', {
       ...batch(AREA, period, [pay(100n)]),
