@@ -13,8 +13,8 @@ import {
   toHex,
   type Value,
 } from '@gongxin/ledger';
-import { and, eq, inArray } from 'drizzle-orm';
-import { batches, households, type PaymentJson, payments, preparedBatches } from './db/schema';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { batches, households, type PaymentJson, payments, preparedBatches, reissueLinks } from './db/schema';
 
 export interface PreparedBatch {
   area: string;
@@ -71,12 +71,133 @@ export async function prepareCycle(
     const r = await recipientOf(h.id);
     if (r) list.push({ household: h.id, idHash: r.idHash, account: r.account, amount: h.monthly });
   }
+  return storeBatches(database, suite, area, period, list, opts.now, batchSize);
+}
+
+/** A failed or returned payment, by its batch and position, and what became of it. */
+export interface PaymentRef {
+  batch: string;
+  position: number;
+}
+
+/**
+ * The month's failed and returned payments, oldest first, each with its outcome's tx and the payment that
+ * re-issues it (补发) if any. One is open for a re-issue when none has been made: a failed re-issue is
+ * itself open, the payment it repeated is not, so one failure is paid again at most once at a time.
+ */
+export async function failuresOf(database: Database, area: string, period: string) {
+  const db = database.db;
+  const rows = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.area, area), eq(payments.period, period)))
+    .orderBy(asc(payments.height), asc(payments.batch), asc(payments.position));
+  const key = (batch: string, position: number) => `${batch}#${position}`;
+  const reissuedBy = new Map(
+    rows
+      .filter((r) => r.reissueOfBatch !== null && r.reissueOfPosition !== null)
+      .map((r) => [key(r.reissueOfBatch!, r.reissueOfPosition!), r]),
+  );
+  return rows
+    .filter((r) => r.state === 'failed' || r.state === 'returned')
+    .map((r) => {
+      const by = reissuedBy.get(key(r.batch, r.position));
+      return {
+        batch: r.batch,
+        position: r.position,
+        household: r.household,
+        amount: r.amount,
+        state: r.state as 'failed' | 'returned',
+        reason: r.reason,
+        outcomeTxId: r.outcomeTxId,
+        outcomeHeight: r.outcomeHeight,
+        reissuedBy: by ? { batch: by.batch, position: by.position, state: by.state, txId: by.txId } : null,
+        open: !by,
+      };
+    });
+}
+
+export class ReissueError extends Error {}
+
+/**
+ * The re-issue (补发) lists of a month: the open failed or returned payments named (all of them when none
+ * is named), each for its own amount, to the household's registered member now (the account may have been
+ * put right since). Each list's positions are linked to what they repeat, so the indexer can mark them.
+ * A paid payment, one already re-issued, or one of another month is refused, naming it.
+ */
+export async function prepareReissue(
+  database: Database,
+  suite: CryptoSuite,
+  area: string,
+  period: string,
+  picked: readonly PaymentRef[] | undefined,
+  recipientOf: (household: string) => Promise<Recipient | undefined>,
+  opts: { now: number; batchSize?: number },
+): Promise<{ batches: PreparedBatch[]; skipped: { batch: string; position: number; why: string }[] }> {
+  const failures = await failuresOf(database, area, period);
+  const byKey = new Map(failures.map((f) => [`${f.batch}#${f.position}`, f]));
+  let chosen = failures.filter((f) => f.open);
+  if (picked) {
+    chosen = [];
+    for (const p of picked) {
+      const f = byKey.get(`${p.batch}#${p.position}`);
+      if (!f)
+        throw new ReissueError(
+          `payment ${p.position} of batch ${p.batch} is not a failed or returned payment of ${area} in ${period}`,
+        );
+      if (!f.open)
+        throw new ReissueError(
+          `payment ${p.position} of batch ${p.batch} is already re-issued (batch ${f.reissuedBy!.batch})`,
+        );
+      if (!chosen.includes(f)) chosen.push(f);
+    }
+  }
+  const list: (Payment & { reissueOf: PaymentRef })[] = [];
+  const skipped: { batch: string; position: number; why: string }[] = [];
+  for (const f of chosen) {
+    const r = await recipientOf(f.household);
+    if (!r) skipped.push({ batch: f.batch, position: f.position, why: 'no living member to pay' });
+    else
+      list.push({
+        household: f.household,
+        idHash: r.idHash,
+        account: r.account,
+        amount: f.amount,
+        reissueOf: { batch: f.batch, position: f.position },
+      });
+  }
+  const batchSize = opts.batchSize ?? MAX_BATCH_PAYMENTS;
+  const batches = await storeBatches(database, suite, area, period, list, opts.now, batchSize);
+  let at = 0;
+  for (const b of batches) {
+    const links = b.payments.map((_, position) => {
+      const { reissueOf } = list[at + position]!;
+      return { root: b.root, position, originalBatch: reissueOf.batch, originalPosition: reissueOf.position };
+    });
+    at += b.payments.length;
+    await database.db.insert(reissueLinks).values(links).onConflictDoNothing();
+  }
+  return { batches, skipped };
+}
+
+/** Splits payment lists into batches that each fit one tx, computes their roots and keeps them. */
+async function storeBatches(
+  database: Database,
+  suite: CryptoSuite,
+  area: string,
+  period: string,
+  list: readonly Payment[],
+  now: number,
+  batchSize: number,
+): Promise<PreparedBatch[]> {
+  const db = database.db;
   // A batch is one tx: at most `batchSize` payments, and never more than fit the ledger's tx size (about
   // 287 payments of the largest shape, fewer than the contract's 1,000), so no batch is refused as too large.
   const chunks: Payment[][] = [];
   let chunk: Payment[] = [];
   let bytes = 0;
-  for (const p of list) {
+  for (const { household, idHash, account, amount } of list) {
+    const p: Payment = { household, idHash, account, amount };
     const size = encodeCanonical(p as unknown as Value).length + PAYMENT_FRAMING_BYTES;
     if (chunk.length > 0 && (chunk.length >= batchSize || bytes + size > BATCH_PAYLOAD_BYTES)) {
       chunks.push(chunk);
@@ -93,7 +214,7 @@ export async function prepareCycle(
     const json: PaymentJson[] = chunk.map((p) => ({ ...p, amount: String(p.amount) }));
     await db
       .insert(preparedBatches)
-      .values({ root, area, period, payments: json, createdAt: opts.now })
+      .values({ root, area, period, payments: json, createdAt: now })
       .onConflictDoNothing();
     out.push({
       area,

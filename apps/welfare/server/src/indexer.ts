@@ -1,8 +1,9 @@
 // The welfare app's read models from the chain. Attributes are read through the contract's event catalog
 // (chain/contracts/src/welfare/events.ts): an event that does not match it throws and stops the indexer at
 // its block. Handlers write only through ctx.tx, use block time, and key rows by contract ids, so a
-// rebuild reproduces them; `reset` empties exactly the read models (prepared payment lists stay: they
-// are this server's originals, and a rebuild joins them to the batches again by Merkle root).
+// rebuild reproduces them; `reset` empties exactly the read models (prepared payment lists and re-issue
+// links stay: they are this server's originals, and a rebuild joins them to the batches again by Merkle
+// root). Each payment keeps its state (sent, paid, failed, returned) with the tx that recorded it.
 import type { ChainEventJson, HandlerContext, IndexerDefinition } from '@gongxin/app-kit';
 import { welfareEvents } from '@gongxin/contracts/events';
 import { and, eq, sql } from 'drizzle-orm';
@@ -20,6 +21,7 @@ import {
   payments,
   preparedBatches,
   readModels,
+  reissueLinks,
 } from './db/schema';
 
 const zero = { issued: 0n, paid: 0n, failed: 0n, returned: 0n, closed: false };
@@ -176,9 +178,11 @@ export const welfareHandlers = welfareEvents.handlers<ChainEventJson, [HandlerCo
             period: a.period,
             height: ctx.height,
             txId: ctx.txId,
+            state: 'sent' as const,
           })),
         )
         .onConflictDoNothing();
+    await linkReissues(ctx, a.id, a.root.toLowerCase());
   },
   async outcomesRecorded(a, _e, ctx) {
     const [batch] = await ctx.tx.select().from(batches).where(eq(batches.id, a.batch));
@@ -199,6 +203,18 @@ export const welfareHandlers = welfareEvents.handlers<ChainEventJson, [HandlerCo
         returned: sql`${cycles.returned} + ${a.returned}`,
       })
       .where(and(eq(cycles.area, batch.area), eq(cycles.period, batch.period)));
+    // Each payment's own state, with the tx that recorded it (events of older contract versions carry
+    // only the sums: their payments stay as sent).
+    for (const p of a.payments ?? [])
+      await ctx.tx
+        .update(payments)
+        .set({
+          state: p.outcome,
+          reason: p.reason ?? null,
+          outcomeTxId: ctx.txId,
+          outcomeHeight: ctx.height,
+        })
+        .where(and(eq(payments.batch, a.batch), eq(payments.position, p.index)));
   },
   async cycleClosed(a, _e, ctx) {
     await ctx.tx
@@ -258,6 +274,43 @@ export const welfareHandlers = welfareEvents.handlers<ChainEventJson, [HandlerCo
       .where(eq(grievances.id, a.id));
   },
 });
+
+/**
+ * Marks the payments of a just-committed batch that re-issue (补发) a failed or returned payment: each
+ * position of the batch's list linked to an original that is still failed or returned and not re-issued
+ * yet. The check makes a replay link exactly as the first pass did, also when a root recurs.
+ */
+async function linkReissues(ctx: HandlerContext, batch: string, root: string): Promise<void> {
+  const links = await ctx.tx
+    .select()
+    .from(reissueLinks)
+    .where(eq(reissueLinks.root, root))
+    .orderBy(reissueLinks.position, reissueLinks.originalBatch, reissueLinks.originalPosition);
+  const done = new Set<number>();
+  for (const link of links) {
+    if (done.has(link.position) || link.originalBatch === batch) continue;
+    const [original] = await ctx.tx
+      .select({ state: payments.state })
+      .from(payments)
+      .where(and(eq(payments.batch, link.originalBatch), eq(payments.position, link.originalPosition)));
+    if (original?.state !== 'failed' && original?.state !== 'returned') continue;
+    const [already] = await ctx.tx
+      .select({ batch: payments.batch })
+      .from(payments)
+      .where(
+        and(
+          eq(payments.reissueOfBatch, link.originalBatch),
+          eq(payments.reissueOfPosition, link.originalPosition),
+        ),
+      );
+    if (already) continue;
+    await ctx.tx
+      .update(payments)
+      .set({ reissueOfBatch: link.originalBatch, reissueOfPosition: link.originalPosition })
+      .where(and(eq(payments.batch, batch), eq(payments.position, link.position)));
+    done.add(link.position);
+  }
+}
 
 export const welfareIndexer: IndexerDefinition = {
   name: 'welfare',

@@ -3,7 +3,7 @@
 // needs the authority (keyed ID hashes, a cycle's payment lists with their Merkle roots) and never signs
 // for a person. Staff procedures are guarded by the passport roles welfare/<role>.
 import { clockOf } from '@gongxin/app-kit';
-import { ChainError } from '@gongxin/client';
+import { type ChainClient, ChainError } from '@gongxin/client';
 import { MAX_BATCH_PAYMENTS } from '@gongxin/contracts';
 import { WORKFLOW_STEPS } from '@gongxin/contracts/events';
 import type { Value } from '@gongxin/ledger';
@@ -11,7 +11,7 @@ import { getSuite } from '@gongxin/ledger/crypto/node';
 import { TRPCError } from '@trpc/server';
 import { and, asc, count, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { prepareCycle, proofOf } from './cycle';
+import { failuresOf, type PreparedBatch, prepareCycle, prepareReissue, proofOf, ReissueError } from './cycle';
 import {
   alerts,
   applications,
@@ -70,6 +70,38 @@ interface ChainMember {
   account: string;
   deceased: boolean;
   until?: string;
+}
+
+/** The member a household is paid through now: its first living member still in it (the chain's file). */
+function recipientFrom(client: ChainClient) {
+  return async (household: string) => {
+    try {
+      const file = (await client.state(`welfare/household/${household}`)).value as unknown as {
+        members: ChainMember[];
+      };
+      const m = file.members.find((x) => !x.deceased && x.until === undefined);
+      return m && { household, idHash: m.idHash, account: m.account };
+    } catch (error) {
+      if (error instanceof ChainError && error.code === 'not_found') return undefined;
+      if (error instanceof ChainError)
+        throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message });
+      throw error;
+    }
+  };
+}
+
+/** Prepared lists as the disburse actions finance signs (amounts as decimal strings). */
+function disburseActions(prepared: PreparedBatch[]) {
+  return plain(prepared).map((b) => ({
+    root: b.root,
+    count: b.payments.length,
+    total: b.total,
+    action: {
+      contract: 'welfare',
+      name: 'disburse',
+      params: { area: b.area, period: b.period, root: b.root, payments: b.payments },
+    },
+  }));
 }
 
 export const appRouter = router({
@@ -289,7 +321,12 @@ export const appRouter = router({
           .from(batches)
           .where(and(eq(batches.area, input.area), eq(batches.period, input.period)))
           .orderBy(asc(batches.height));
-        return plain({ cycle: cycle ?? null, envelope: envelope ?? null, batches: list });
+        return plain({
+          cycle: cycle ?? null,
+          envelope: envelope ?? null,
+          batches: list,
+          failures: await failuresOf(ctx.services.database, input.area, input.period),
+        });
       }),
     /**
      * One batch's payments as the chain holds them, each with its index in the batch and its state (sent,
@@ -299,7 +336,7 @@ export const appRouter = router({
     batch: roleProcedure('welfare', 'treasurer')
       .input(z.object({ id: zId }).strict())
       .query(async ({ ctx, input }) => {
-        let file: { payments: { household: string; amount: unknown; state: string }[] };
+        let file: { payments: { household: string; amount: unknown; state: string; reason?: string }[] };
         try {
           file = (await ctx.services.chain.client.state(`welfare/batch/${input.id}`))
             .value as unknown as typeof file;
@@ -314,11 +351,13 @@ export const appRouter = router({
           household: p.household,
           amount: String(p.amount),
           state: p.state as 'sent' | 'paid' | 'failed' | 'returned',
+          ...(p.reason !== undefined && { reason: p.reason }),
         }));
       }),
     /**
      * Computes the cycle's payment lists and their roots and keeps them; answers the disburse actions
-     * for the finance office to sign. Households already sent a payment for the period are left out.
+     * for the finance office to sign. Households already sent a payment for the period are left out,
+     * failed or returned ones too: those are paid again through `reissue`, linked to what they repeat.
      */
     prepare: roleProcedure('welfare', 'treasurer')
       .input(
@@ -331,39 +370,62 @@ export const appRouter = router({
           .strict(),
       )
       .mutation(async ({ ctx, input }) => {
-        const client = ctx.services.chain.client;
-        const recipientOf = async (household: string) => {
-          try {
-            const file = (await client.state(`welfare/household/${household}`)).value as unknown as {
-              members: ChainMember[];
-            };
-            const m = file.members.find((x) => !x.deceased && x.until === undefined);
-            return m && { household, idHash: m.idHash, account: m.account };
-          } catch (error) {
-            if (error instanceof ChainError && error.code === 'not_found') return undefined;
-            if (error instanceof ChainError)
-              throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message });
-            throw error;
-          }
-        };
         const prepared = await prepareCycle(
           ctx.services.database,
           getSuite(ctx.services.chain.suite),
           input.area,
           input.period,
-          recipientOf,
+          recipientFrom(ctx.services.chain.client),
           { now: clockOf(ctx.services)(), batchSize: input.batchSize },
         );
-        return plain(prepared).map((b) => ({
-          root: b.root,
-          count: b.payments.length,
-          total: b.total,
-          action: {
-            contract: 'welfare',
-            name: 'disburse',
-            params: { area: b.area, period: b.period, root: b.root, payments: b.payments },
-          },
-        }));
+        return disburseActions(prepared);
+      }),
+    /**
+     * The re-issue (补发) of the month's failed and returned payments: those named, or every one not yet
+     * re-issued, as new batches for the finance office to sign. A paid payment, one already re-issued or
+     * one of another month is a 400 naming it; a closed month takes no new batch (the contract's rule).
+     */
+    reissue: roleProcedure('welfare', 'treasurer')
+      .input(
+        z
+          .object({
+            area: zArea,
+            period: zPeriod,
+            payments: z
+              .array(z.object({ batch: zId, position: z.number().int().min(0) }).strict())
+              .min(1)
+              .max(MAX_BATCH_PAYMENTS)
+              .optional(),
+          })
+          .strict(),
+      )
+      .mutation(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const [cycle] = await db
+          .select({ closed: cycles.closed })
+          .from(cycles)
+          .where(and(eq(cycles.area, input.area), eq(cycles.period, input.period)));
+        if (cycle?.closed)
+          throw new TRPCError({
+            code: 'BAD_REQUEST',
+            message: `period: the ${input.period} cycle of ${input.area} is closed; it takes no new batch`,
+          });
+        try {
+          const { batches: prepared, skipped } = await prepareReissue(
+            ctx.services.database,
+            getSuite(ctx.services.chain.suite),
+            input.area,
+            input.period,
+            input.payments,
+            recipientFrom(ctx.services.chain.client),
+            { now: clockOf(ctx.services)() },
+          );
+          return { batches: disburseActions(prepared), skipped };
+        } catch (error) {
+          if (error instanceof ReissueError)
+            throw new TRPCError({ code: 'BAD_REQUEST', message: `payments: ${error.message}` });
+          throw error;
+        }
       }),
   }),
 });

@@ -10,12 +10,14 @@ import CycleView from './views/cycle-view.vue';
 const get = vi.fn();
 const batch = vi.fn();
 const sign = vi.fn();
+const reissue = vi.fn();
 vi.mock('./api', () => ({
   api: {
     cycles: {
       get: { query: (input: unknown) => get(input) },
       batch: { query: (input: unknown) => batch(input) },
       prepare: { mutate: vi.fn() },
+      reissue: { mutate: (input: unknown) => reissue(input) },
     },
   },
 }));
@@ -56,6 +58,7 @@ const answer = {
       height: 9,
     },
   ],
+  failures: [] as unknown[],
 };
 
 /** The same month with its one batch sent and no outcome recorded yet. */
@@ -76,6 +79,7 @@ beforeEach(() => {
   ]);
   sign.mockReset();
   sign.mockResolvedValue(receipt);
+  reissue.mockReset();
 });
 
 describe('the cycle page', () => {
@@ -227,5 +231,164 @@ describe('the cycle page on a phone', () => {
     await card.get('[data-test="batch-outcomes"]').trigger('click');
     await flushPromises();
     expect(wrapper.find('[data-test="record-outcomes"]').exists()).toBe(true);
+  });
+});
+
+describe('failed and returned payments are paid again (补发)', () => {
+  const failure = (over: Record<string, unknown> = {}) => ({
+    batch: 'ab'.repeat(32),
+    position: 1,
+    household: 'b2'.repeat(32),
+    amount: '60000',
+    state: 'returned',
+    reason: '账户已销户',
+    outcomeTxId: 'cc'.repeat(32),
+    outcomeHeight: 11,
+    reissuedBy: null,
+    open: true,
+    ...over,
+  });
+  const withFailures = (failures: unknown[], closed = false) => ({
+    ...sent,
+    cycle: { ...sent.cycle, paid: '80000', returned: '60000', closed },
+    batches: [{ ...sent.batches[0]!, paid: '80000', returned: '60000' }],
+    failures,
+  });
+  const prepared = {
+    root: 'dd'.repeat(32),
+    count: 1,
+    total: '60000',
+    action: {
+      contract: 'welfare',
+      name: 'disburse',
+      params: {
+        area: '530702',
+        period: '2026-12',
+        root: 'dd'.repeat(32),
+        payments: [{ household: 'b2'.repeat(32), idHash: 'ef'.repeat(32), account: 'gx1b', amount: '60000' }],
+      },
+    },
+  };
+
+  it('lists each with its outcome, the reason and the tx that recorded it, in Chinese', async () => {
+    get.mockResolvedValue(
+      withFailures([
+        failure(),
+        failure({
+          position: 0,
+          state: 'failed',
+          reason: null,
+          reissuedBy: { batch: 'ef'.repeat(32), position: 0, state: 'paid', txId: 'ef'.repeat(32) },
+          open: false,
+        }),
+      ]),
+    );
+    const wrapper = render();
+    await flushPromises();
+    const rows = wrapper.findAll('[data-test="failure"]');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.text()).toContain('¥600.00');
+    expect(rows[0]!.get('[data-test="failure-state"]').text()).toBe('被退回');
+    expect(rows[0]!.get('[data-test="failure-reason"]').text()).toBe('账户已销户');
+    expect(rows[0]!.get('[data-test="tx-link"]').attributes('href')).toContain('cc'.repeat(32));
+    expect(rows[0]!.get('[data-test="failure-reissue"]').text()).toBe('待补发');
+    expect(rows[1]!.get('[data-test="failure-reissue"]').text()).toBe('已补发（已到账）');
+    expect(wrapper.get('[data-test="failures"]').text()).not.toMatch(/returned|failed|re-issue|reason/i);
+    expect(wrapper.get('[data-test="reissue"]').text()).toBe('补发 1 笔并签名');
+    expect(wrapper.get('[data-test="close-open-failures"]').text()).toContain('1 笔');
+  });
+
+  it('re-issues exactly the open ones as a new batch, signed in the keyring', async () => {
+    get.mockResolvedValue(
+      withFailures([
+        failure(),
+        failure({
+          position: 0,
+          reissuedBy: { batch: 'ef'.repeat(32), position: 0, state: 'sent', txId: 'ef'.repeat(32) },
+          open: false,
+        }),
+      ]),
+    );
+    reissue.mockResolvedValue({ batches: [prepared], skipped: [] });
+    const wrapper = render();
+    await flushPromises();
+    await wrapper.get('[data-test="reissue"]').trigger('click');
+    await flushPromises();
+    expect(reissue).toHaveBeenCalledWith({
+      area: '530702',
+      period: expect.stringMatching(/^\d{4}-\d{2}$/),
+      payments: [{ batch: 'ab'.repeat(32), position: 1 }],
+    });
+    expect(sign).toHaveBeenCalledTimes(1);
+    const [action] = sign.mock.calls[0]![0] as {
+      name: string;
+      params: { payments: { amount: unknown }[] };
+    }[];
+    expect(action!.name).toBe('disburse');
+    expect(action!.params.payments[0]!.amount).toBe(60_000n);
+    expect(sign.mock.calls[0]![1]).toEqual({ describe: '补发 1 笔未到账的发放' });
+    expect(wrapper.get('[data-test="cycle-done"]').find('[data-test="tx-link"]').exists()).toBe(true);
+  });
+
+  it('says so when the chain refuses the re-issue batch, with the alert in words', async () => {
+    get.mockResolvedValue(withFailures([failure()]));
+    reissue.mockResolvedValue({ batches: [prepared], skipped: [] });
+    sign.mockResolvedValue({
+      ...receipt,
+      events: [
+        { contract: 'welfare', name: 'alertRaised', attrs: { detail: 'household is already sent or paid' } },
+        { contract: 'welfare', name: 'batchRefused', attrs: {} },
+      ],
+    });
+    const wrapper = render();
+    await flushPromises();
+    await wrapper.get('[data-test="reissue"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-test="error"]').text()).toContain('批次被链上拒绝，未发出资金');
+  });
+
+  it('offers no re-issue once nothing is open, nor in a closed month', async () => {
+    get.mockResolvedValue(
+      withFailures([
+        failure({
+          open: false,
+          reissuedBy: { batch: 'ef'.repeat(32), position: 0, state: 'paid', txId: 'ef'.repeat(32) },
+        }),
+      ]),
+    );
+    const wrapper = render();
+    await flushPromises();
+    expect(wrapper.find('[data-test="reissue"]').exists()).toBe(false);
+    get.mockResolvedValue(withFailures([failure()], true));
+    await wrapper.get('[data-test="cycle-load"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-test="reissue"]').exists()).toBe(false);
+    expect(wrapper.get('[data-test="reissue-closed"]').text()).toBe('本月已结账，不能再补发。');
+  });
+
+  it("records the bank's reason with a failed or returned payment, none with a paid one", async () => {
+    get.mockResolvedValue(sent);
+    const wrapper = render();
+    await flushPromises();
+    await wrapper.get('[data-test="batch-outcomes"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-test="payment-reason"]').exists()).toBe(false);
+    wrapper
+      .get('[data-test="payment-1"]')
+      .findComponent({ name: 'ElSelect' })
+      .vm.$emit('update:modelValue', 'failed');
+    await flushPromises();
+    const input = wrapper.get('[data-test="payment-1"] input[data-test="payment-reason"]');
+    expect(input.attributes('maxlength')).toBe('200');
+    await input.setValue('  户名不符 ');
+    await wrapper.get('[data-test="record-outcomes"]').trigger('click');
+    await flushPromises();
+    expect((sign.mock.calls[0]![0] as { params: unknown }[])[0]!.params).toEqual({
+      batch: 'ab'.repeat(32),
+      outcomes: [
+        { index: 0, outcome: 'paid' },
+        { index: 1, outcome: 'failed', reason: '户名不符' },
+      ],
+    });
   });
 });

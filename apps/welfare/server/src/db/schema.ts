@@ -13,6 +13,8 @@ import { grievanceTables } from './grievances';
 export const welfare = appSchema('welfare');
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
+export type PaymentState = 'sent' | 'paid' | 'failed' | 'returned';
+
 export interface PaymentJson {
   household: string;
   idHash: string;
@@ -30,6 +32,23 @@ export const preparedBatches = welfare.table('prepared_batches', {
   payments: jsonb('payments').$type<PaymentJson[]>().notNull(),
   createdAt: ms('created_at').notNull(),
 });
+
+/**
+ * Which failed or returned payment each payment of a re-issue (补发) list pays again: by the list's Merkle
+ * root and position, so a rebuild links them again. A root may recur (a re-issue can have the very leaves
+ * of the batch it repeats), so a (root, position) may name several originals: the indexer links the one
+ * still failed or returned and not yet re-issued when the batch commits.
+ */
+export const reissueLinks = welfare.table(
+  'reissue_links',
+  {
+    root: text('root').notNull(),
+    position: integer('position').notNull(),
+    originalBatch: text('original_batch').notNull(),
+    originalPosition: integer('original_position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.root, t.position, t.originalBatch, t.originalPosition] })],
+);
 
 /** Messages between officers and recipients (src/inbox): off chain, kept across a rebuild. */
 export const messages = messagesTable(welfare);
@@ -151,8 +170,22 @@ export const payments = welfare.table(
     period: text('period').notNull(),
     height: integer('height').notNull(),
     txId: text('tx_id').notNull(),
+    /** As the chain holds it: sent, then paid, failed or returned (outcomesRecorded). */
+    state: text('state').$type<PaymentState>().notNull().default('sent'),
+    /** The bank's words for a failed or returned payment, as recorded on chain. */
+    reason: text('reason'),
+    /** The tx and block that recorded the outcome. */
+    outcomeTxId: text('outcome_tx_id'),
+    outcomeHeight: integer('outcome_height'),
+    /** The failed or returned payment this one re-issues (补发), if it is a re-issue. */
+    reissueOfBatch: text('reissue_of_batch'),
+    reissueOfPosition: integer('reissue_of_position'),
   },
-  (t) => [primaryKey({ columns: [t.batch, t.position] }), index('payments_account').on(t.account)],
+  (t) => [
+    primaryKey({ columns: [t.batch, t.position] }),
+    index('payments_account').on(t.account),
+    index('payments_cycle').on(t.area, t.period),
+  ],
 );
 
 export const cycles = welfare.table(

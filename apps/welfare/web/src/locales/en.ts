@@ -171,6 +171,19 @@ export default {
         allPaid: 'Record all {count} as paid and sign',
         recordWith: 'Record {failed} not paid, {paid} paid and sign',
         describe: 'Record the outcomes of {count} payments',
+        why: 'Reason (e.g. account closed; optional)',
+      },
+      refused: 'The chain refused the batch; no money was sent: {detail}',
+      reissue: {
+        title: 'Failed and returned payments',
+        intro:
+          "This month's payments that did not arrive, with the bank's reason and the tx that recorded it. Those not yet re-issued go again as one new batch; a paid payment is never re-issued, a failed re-issue may go again.",
+        button: 'Re-issue {count} and sign',
+        describe: 'Re-issue {count} payments that did not arrive',
+        waiting: 'Not yet re-issued',
+        by: 'Re-issued ({state})',
+        skipped: '{count} not re-issued: the household has no member left to pay',
+        closed: 'This month is closed; nothing more can be re-issued.',
       },
       close: {
         button: 'Close the month',
@@ -178,6 +191,8 @@ export default {
         closed: 'This month is closed',
         balance: 'Paid ¥{paid} + failed ¥{failed} + returned ¥{returned}, issued ¥{issued}',
         notYet: 'The month closes once every payment has an outcome (paid + failed + returned = issued).',
+        openFailures:
+          '{count} failed or returned payments are not re-issued: once closed, the month takes no re-issue.',
       },
     },
   },

@@ -154,6 +154,19 @@ export default {
         allPaid: '{count} 笔全部记为已到账并签名',
         recordWith: '记录 {failed} 笔未到账、{paid} 笔已到账并签名',
         describe: '记录 {count} 笔发放的到账结果',
+        why: '原因（如账户已销户，可不填）',
+      },
+      refused: '批次被链上拒绝，未发出资金：{detail}',
+      reissue: {
+        title: '支付失败与被退回',
+        intro:
+          '本月未到账的发放，附银行给出的原因和记录结果的交易。未补发的可一次补发为新批次；已到账的不会补发，补发再失败的可再补发。',
+        button: '补发 {count} 笔并签名',
+        describe: '补发 {count} 笔未到账的发放',
+        waiting: '待补发',
+        by: '已补发（{state}）',
+        skipped: '{count} 笔的家庭已无可领取的成员，未补发',
+        closed: '本月已结账，不能再补发。',
       },
       close: {
         button: '结账',
@@ -161,6 +174,7 @@ export default {
         closed: '本月已结账',
         balance: '到账 ¥{paid} + 失败 ¥{failed} + 退回 ¥{returned}，发出 ¥{issued}',
         notYet: '每一笔发放都有到账结果（到账 + 失败 + 退回 = 发出）后才能结账。',
+        openFailures: '尚有 {count} 笔未到账的发放未补发：结账后本月不能再补发。',
       },
     },
   },
