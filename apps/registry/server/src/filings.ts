@@ -2,7 +2,9 @@
 // filer's reason, and once decided the decision's reason, its tx and block. The filings read model keeps
 // which fields a filing changes; the values come from the filing as the chain keeps it (what was asked)
 // and, once accepted, from the `enterpriseChanged` events of its decision (what it changed from, as of
-// then). A pending filing's old values are the enterprise's now, as the chain keeps it.
+// then). A pending filing's old values are the enterprise's now, as the chain keeps it; a rejected one's are
+// the enterprise's as of the rejection: the `from` of the field's first accepted change after it, or the
+// value now when none came since, so the refused request reads beside what it would have replaced.
 import type { AppServices } from '@gongxin/app-kit';
 import { CHANGE_FIELDS, type Filing, registryFilingOf, registryKeys } from '@gongxin/contracts';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
@@ -64,6 +66,20 @@ export async function filingDetails(
     const decided = events.find((e) => e.name === 'filingDecided' && attrsOf(e).id === row.id);
     const changed = events.filter((e) => e.name === 'enterpriseChanged' && attrsOf(e).filing === row.id);
     const asked = (onChain?.changes ?? {}) as Record<string, unknown>;
+    const now = state.enterprise(row.uscc) as Record<string, unknown> | undefined;
+    const after = (e: (typeof events)[number], d: (typeof events)[number]) =>
+      e.height > d.height || (e.height === d.height && e.eventIndex > d.eventIndex);
+    const valueAtRejection = (field: string) => {
+      if (!decided) return null;
+      const next = events.find(
+        (e) =>
+          e.name === 'enterpriseChanged' &&
+          attrsOf(e).field === field &&
+          attrsOf(e).filing !== row.id &&
+          after(e, decided),
+      );
+      return next ? text(attrsOf(next).from) : text(now?.[field]);
+    };
     const diff: FieldChange[] = CHANGE_FIELDS.filter(
       (f) => row.fields.includes(f) || asked[f] !== undefined,
     ).map((field) => {
@@ -73,8 +89,10 @@ export async function filingDetails(
         field,
         from:
           row.status === 'pending'
-            ? text((state.enterprise(row.uscc) as Record<string, unknown> | undefined)?.[field])
-            : null,
+            ? text(now?.[field])
+            : row.status === 'rejected'
+              ? valueAtRejection(field)
+              : null,
         to: text(asked[field]) ?? '',
       };
     });

@@ -201,6 +201,9 @@ export const appRouter = router({
         live: live
           ? {
               life: live.life,
+              /** When its life ended (注销, 合并, 吊销) and, after a merger, the enterprise it merged into. */
+              endedAt: live.endedAt ?? null,
+              successor: live.successor ?? null,
               listingStatus: listingStatusOf(live.listings),
               goodStanding: inGoodStanding(state, input.uscc, now),
               reportsFrom: live.reportsFrom,

@@ -6,7 +6,7 @@ import { DEMO_ENTERPRISES, seedRegistryDemo } from '../src/demo';
 import { type RegistryHarness, startRegistryHarness } from './harness';
 
 let h: RegistryHarness;
-const [pengcheng, , , , , xihu] = DEMO_ENTERPRISES;
+const [pengcheng, nanshan, , , , xihu] = DEMO_ENTERPRISES;
 
 beforeAll(async () => {
   h = await startRegistryHarness();
@@ -88,6 +88,8 @@ describe('change filings', () => {
   });
 
   it('shows a rejected filing with the authority’s reason and what was asked', async () => {
+    const { industry: industryBefore } = (await h.anonymous.enterprises.get({ uscc: pengcheng!.uscc }))
+      .enterprise;
     const filed = await h.as('rep-chen', [
       {
         contract: 'registry',
@@ -120,8 +122,91 @@ describe('change filings', () => {
     expect(rec.filings[0]).toMatchObject({
       id: pending.id,
       status: 'rejected',
-      diff: [{ field: 'industry', to: 'C3982' }],
+      diff: [{ field: 'industry', from: industryBefore, to: 'C3982' }],
       decision: { reason: '经营范围材料不全', txId: decided.id },
+    });
+
+    // A later accepted change of the same field: the refused filing still reads against the value it
+    // would have replaced, not the enterprise's value now.
+    const later = await h.as('rep-chen', [
+      {
+        contract: 'registry',
+        name: 'fileChange',
+        params: {
+          uscc: pengcheng!.uscc,
+          changes: { industry: 'C3983' },
+          effectiveOn: '2026-01-07',
+          reason: '补正材料后调整主营',
+        },
+      },
+    ]);
+    expect(later.ok, later.message).toBe(true);
+    await h.caughtUp();
+    const second = (await authority.workbench.queue({ limit: 20 })).filings.find(
+      (f) => f.uscc === pengcheng!.uscc,
+    )!;
+    const accepted = await h.as('samr-shenzhen', [
+      {
+        contract: 'registry',
+        name: 'decideFiling',
+        params: { id: second.id, decision: 'accept', reason: '材料齐全，准予变更' },
+      },
+    ]);
+    expect(accepted.ok, accepted.message).toBe(true);
+    await h.caughtUp();
+    const now = await h.anonymous.enterprises.get({ uscc: pengcheng!.uscc });
+    expect(now.enterprise.industry).toBe('C3983');
+    expect(now.filings.find((f) => f.id === pending.id)!.diff).toEqual([
+      { field: 'industry', from: industryBefore, to: 'C3982' },
+    ]);
+    expect(now.filings.find((f) => f.id === second.id)!.diff).toEqual([
+      { field: 'industry', from: industryBefore, to: 'C3983' },
+    ]);
+  });
+});
+
+describe('merger and deregistration filings', () => {
+  it('a merger as the page files it: the absorbed one ends, naming its successor and when', async () => {
+    // Both are 陈志强's: the merger form signs the absorbed one's deregistration, the survivor named.
+    const reason = `吸收合并，存续企业：${pengcheng!.name}（${pengcheng!.uscc}）；2026年1月8日签订的合并协议`;
+    const filed = await h.as('rep-chen', [
+      {
+        contract: 'registry',
+        name: 'fileDeregistration',
+        params: { uscc: nanshan!.uscc, effectiveOn: '2026-01-08', reason, successor: pengcheng!.uscc },
+      },
+    ]);
+    expect(filed.ok, filed.message).toBe(true);
+    await h.caughtUp();
+    const authority = h.caller(h.userOf(h.party('samr-shenzhen').address, ['registry:authority']));
+    const pending = (await authority.workbench.queue({ limit: 20 })).filings.find(
+      (f) => f.uscc === nanshan!.uscc,
+    )!;
+    expect(pending).toMatchObject({
+      kind: 'merge',
+      successor: pengcheng!.uscc,
+      filedReason: reason,
+      diff: [],
+    });
+    const decided = await h.as('samr-shenzhen', [
+      {
+        contract: 'registry',
+        name: 'decideFiling',
+        params: { id: pending.id, decision: 'accept', reason: '准予合并注销' },
+      },
+    ]);
+    expect(decided.ok, decided.message).toBe(true);
+    await h.caughtUp();
+    const rec = await h.anonymous.enterprises.get({ uscc: nanshan!.uscc });
+    expect(rec.enterprise.life).toBe('merged');
+    expect(rec.live).toMatchObject({ life: 'merged', successor: pengcheng!.uscc });
+    expect(rec.live!.endedAt).toBeGreaterThan(0);
+    expect(rec.filings[0]).toMatchObject({ kind: 'merge', status: 'accepted', successor: pengcheng!.uscc });
+    // An active enterprise has not ended.
+    expect((await h.anonymous.enterprises.get({ uscc: pengcheng!.uscc })).live).toMatchObject({
+      life: 'active',
+      endedAt: null,
+      successor: null,
     });
   });
 });

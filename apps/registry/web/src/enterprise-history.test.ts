@@ -1,9 +1,11 @@
 // An enterprise's page names its registering authority (the address beside the name), lists its change
 // filings with each field old → new and, once decided, the decision's reason with links to its tx and
-// block; the change form is there for its legal representative only.
+// block, a rejected change's old values beside the ones it asked for; the change, deregistration and
+// merger forms are there for its legal representative only, while it is active; an ended enterprise
+// says so and offers no filing.
 import { createSuiteI18n } from '@gongxin/ui';
 import { flushPromises, mount } from '@vue/test-utils';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
@@ -11,7 +13,15 @@ const AUTHORITY = 'gx1w938tgdrnzvlkh49h995val84xu9jznhyawrhj';
 const REP = 'gx17h7pvts9cvtzmxj29qy8evyuvlzkggs6ux2wgg';
 const FILED_TX = 'aa'.repeat(32);
 const DECIDED_TX = 'dd'.repeat(32);
+const REJECTED_TX = 'bb'.repeat(32);
 const me = vi.hoisted(() => ({ address: '' }));
+// What the page reads besides the record above: its life now and further filings, per test.
+const page = vi.hoisted(() => ({
+  life: 'active',
+  endedAt: null as number | null,
+  successor: null as string | null,
+  filings: [] as unknown[],
+}));
 
 vi.mock('vue-router', () => ({ useRoute: () => ({ params: { uscc: '91440300MA5DQ3LX0B' } }) }));
 vi.mock('./api', async (original) => ({
@@ -31,17 +41,25 @@ vi.mock('./api', async (original) => ({
             industry: 'C3971',
             establishedOn: '2012-05-18',
             authority: AUTHORITY,
-            life: 'active',
+            life: page.life,
             listingStatus: 'normal',
+            successor: page.successor,
             txId: 'ee'.repeat(32),
           },
-          live: { life: 'active', listingStatus: 'normal', goodStanding: true },
+          live: {
+            life: page.life,
+            endedAt: page.endedAt,
+            successor: page.successor,
+            listingStatus: 'normal',
+            goodStanding: page.life === 'active',
+          },
           reports: [],
           listings: [],
           certificates: [],
           notices: [],
           posts: [],
           filings: [
+            ...page.filings,
             {
               id: `${FILED_TX}`,
               uscc: '91440300MA5DQ3LX0B',
@@ -98,6 +116,29 @@ async function render(locale = 'zh-CN') {
   return w;
 }
 
+const rejected = {
+  id: REJECTED_TX,
+  uscc: '91440300MA5DQ3LX0B',
+  kind: 'change',
+  fields: ['industry'],
+  effectiveOn: '2026-01-06',
+  successor: null,
+  status: 'rejected',
+  height: 50,
+  txId: REJECTED_TX,
+  time: 0,
+  name: '深圳市鹏程智能科技有限公司',
+  filedReason: '调整主营',
+  filedBy: REP,
+  diff: [{ field: 'industry', from: 'C3971', to: 'C3982' }],
+  decision: { reason: '经营范围材料不全', by: AUTHORITY, txId: 'cc'.repeat(32), height: 52, time: 0 },
+};
+
+beforeEach(() => {
+  Object.assign(page, { life: 'active', endedAt: null, successor: null, filings: [] });
+  me.address = '';
+});
+
 describe('enterprise page', () => {
   it('names the registering authority, the address beside it', async () => {
     const w = await render();
@@ -132,5 +173,72 @@ describe('enterprise page', () => {
     const rep = await render();
     expect(rep.find('[data-test="change-filing"]').exists()).toBe(true);
     rep.unmount();
+  });
+
+  it('shows a rejected change’s old value beside the one it asked for, unchanged', async () => {
+    page.filings = [rejected];
+    const w = await render();
+    const filing = w.find(`[data-filing="${REJECTED_TX}"]`);
+    expect(filing.find('[data-test="filing-status"]').text()).toBe('已驳回');
+    const line = filing.find('.rg-diff-line[data-field="industry"]');
+    expect(line.find('[data-test="diff-from"]').text()).toBe('C3971');
+    expect(line.find('[data-test="diff-to"]').text()).toBe('C3982');
+    expect(line.text()).toBe('行业（GB/T 4754）：C3971申请变更为C3982（未予变更）');
+    expect(line.find('del').exists()).toBe(false);
+    w.unmount();
+  });
+
+  it('offers its representative the change, deregistration and merger forms', async () => {
+    me.address = REP;
+    const w = await render();
+    expect(w.findAll('[data-test="filing-kinds"] input').length).toBe(3);
+    await w.find('[data-test="filing-kind-deregister"] input').setValue(true);
+    await flushPromises();
+    expect(w.find('[data-test="change-filing"]').exists()).toBe(false);
+    expect(w.find('[data-test="deregistration-filing"]').exists()).toBe(true);
+    await w.find('[data-test="filing-kind-merge"] input').setValue(true);
+    await flushPromises();
+    expect(w.find('[data-test="merger-filing"]').exists()).toBe(true);
+    w.unmount();
+  });
+
+  it('files no second deregistration or merger while one awaits a decision', async () => {
+    me.address = REP;
+    page.filings = [
+      {
+        ...rejected,
+        id: 'ab'.repeat(32),
+        kind: 'deregister',
+        fields: [],
+        diff: [],
+        status: 'pending',
+        decision: null,
+      },
+    ];
+    const w = await render();
+    await w.find('[data-test="filing-kind-deregister"] input').setValue(true);
+    await flushPromises();
+    expect(w.find('[data-test="deregistration-filing"]').exists()).toBe(false);
+    expect(w.find('[data-test="ending-pending"]').text()).toContain('待审核的注销或合并申请');
+    w.unmount();
+  });
+
+  it('shows a merged enterprise’s state, date and successor, and no filing to its representative', async () => {
+    me.address = REP;
+    page.life = 'merged';
+    page.endedAt = Date.UTC(2026, 2, 31, 16); // 2026-04-01 in China time
+    page.successor = '91441900324238A8PY';
+    const w = await render();
+    expect(w.find('[data-test="enterprise-life"]').text()).toBe('已合并');
+    const ended = w.find('[data-test="enterprise-ended"]');
+    expect(ended.text()).toContain('本企业登记状态为“已合并”');
+    expect(ended.text()).toContain('2026-04-01');
+    expect(ended.find('[data-test="enterprise-successor"] router-link-stub').attributes('to')).toBe(
+      '/e/91441900324238A8PY',
+    );
+    expect(w.find('[data-test="filing-kinds"]').exists()).toBe(false);
+    expect(w.find('[data-test="change-filing"]').exists()).toBe(false);
+    expect(w.find('[data-test="deregistration-filing"]').exists()).toBe(false);
+    w.unmount();
   });
 });
