@@ -4,7 +4,9 @@
 // certifying body's auditor certifies its product → a buyer on a phone finds it through a demand post's
 // matches → the certificate's QR code (decoded with jsQR) opens the public page, which shows the status as
 // of a date and verifies the issuing tx in the browser, with links to its tx and block. Every write is
-// signed in the signer's own browser keyring.
+// signed in the signer's own browser keyring. Then the same enterprise's change of registration: its
+// legal representative files a new address on the enterprise page, the registrar accepts it on the
+// workbench, and the public page shows the new address with the filing's and the decision's tx.
 import { demoUscc } from '@gongxin/registry-server';
 import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +18,9 @@ import { AppJourney, confirmSignature, input, PHONE, until } from '../src/journe
 let suite: SuiteProcess;
 let browser: Browser;
 let j: AppJourney;
+// The enterprise 张三 registers in the first journey; the change journey files for it.
+const uscc = demoUscc('440304', 'MA5HGX01');
+const name = '深圳市福田共信电子有限公司';
 
 beforeAll(async () => {
   [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
@@ -47,8 +52,6 @@ describe('enterprise registry in Chromium', () => {
       () => j.trpc<unknown[]>('enterprises.search', { q: '深圳', limit: 20 }).then((r) => r.length >= 3),
       120_000,
     );
-    const uscc = demoUscc('440304', 'MA5HGX01');
-    const name = '深圳市福田共信电子有限公司';
 
     // The registrar's workbench tells its address, which the enterprise names in its application.
     const registrar = await j.as('registry-registrar', '/workbench');
@@ -171,4 +174,51 @@ describe('enterprise registry in Chromium', () => {
     await saveScreenshot(pub, 'registry-enterprise');
     expect(j.errors).toEqual([]);
   });
+
+  it('change of registration: filed on the enterprise page → accepted on the workbench → shown with its tx', async () => {
+    const address = '广东省深圳市福田区福华三路88号';
+    const zhang = await j.as('citizen-zhang', `/e/${uscc}`);
+    await zhang.getByTestId('change-filing').waitFor({ timeout: 30_000 });
+    await input(zhang, 'change-address').fill(address);
+    await input(zhang, 'change-reason').fill('迁址');
+    await zhang.locator('[data-test="change-diff"] [data-field="address"]').waitFor();
+    await zhang.getByTestId('change-submit').click();
+    await confirmSignature(zhang);
+    await succeeded(zhang, 'change-done', 'change-error', 'change');
+    const filedTx = (await zhang
+      .locator('[data-test="change-done"] [data-test="tx-link"]')
+      .getAttribute('href'))!;
+    expect(filedTx).toMatch(/\/tx\/[0-9a-f]{64}$/);
+
+    const registrar = await j.as('registry-registrar', '/workbench');
+    const card = registrar.locator('[data-test="filing"]', { hasText: uscc });
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.getByTestId('filing-diff').textContent()).toContain(address);
+    const id = (await card.getAttribute('data-filing'))!;
+    await registrar.getByTestId(`filing-accept-${id}`).click();
+    await confirmSignature(registrar);
+    await until(() =>
+      j
+        .trpc<{ enterprise: { address: string | null } }>('enterprises.get', { uscc })
+        .then((r) => r.enterprise.address === address),
+    );
+
+    const pub = await j.page('public');
+    await pub.goto(`${suite.url}/registry/#/e/${uscc}`);
+    await expect.poll(() => pub.getByTestId('enterprise-address').textContent()).toBe(address);
+    const filing = pub.locator(`[data-filing="${id}"][data-status="accepted"]`);
+    await filing.waitFor({ timeout: 30_000 });
+    expect(await filing.locator('[data-field="address"] [data-test="diff-to"]').textContent()).toBe(address);
+    const links = await filing
+      .getByTestId('tx-link')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toContain(filedTx);
+    const decisionTx = await filing
+      .locator('[data-test="filing-decision"] [data-test="tx-link"]')
+      .getAttribute('href');
+    expect(decisionTx).toMatch(/^\/explorer\/#\/tx\/[0-9a-f]{64}$/);
+    expect(decisionTx).not.toBe(filedTx);
+    await saveScreenshot(pub, 'registry-change-accepted');
+    expect(j.errors).toEqual([]);
+  }, 180_000);
 });
