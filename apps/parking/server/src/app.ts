@@ -5,7 +5,7 @@
 import { defineSuiteApp } from '@gongxin/app-kit';
 import { appMigrations } from '@gongxin/db';
 import { demoAccounts } from '@gongxin/passport-server';
-import { seedParkingChain } from './demo';
+import { seedDemoPlates, seedParkingChain } from './demo';
 import { DemoGates } from './demo-gates';
 import { parkingIndexer } from './indexer';
 import { demoPartyAccounts, parkingGenesis } from './parties';
@@ -81,6 +81,7 @@ export function createParkingApp(options: ParkingAppOptions = {}) {
     seed: async (services, runtime) => {
       if (options.seedDemo === false) return;
       await seedParkingChain(services);
+      await seedDemoPlates(services, (p) => runtime.plateHash(p), runtime.now());
       await runtime.demoGates?.traffic();
     },
   });

@@ -1,12 +1,16 @@
 // Demo data on `npm start`: two rival operators' lots in Shanghai with tariffs and gates, sessions from
-// plates entering and leaving, a payment from a driver's wallet. Idempotent: every step is skipped when
-// the chain has it already.
+// plates entering and leaving, a payment from a driver's wallet, and the passport demo citizens' own cars
+// bound to their accounts. Idempotent: every step is skipped when the chain (or the database) has it.
 import type { AppServices } from '@gongxin/app-kit';
 import { ChainError, createWallet } from '@gongxin/client';
 import type { Tariff } from '@gongxin/contracts';
 import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { fleetGates } from '@gongxin/parking-gate';
+import { demoAccounts } from '@gongxin/passport-server';
+import { eq } from 'drizzle-orm';
+import { boundPlates } from './db/schema';
+import { bindPlate } from './my-plates';
 import { DEMO_SYMBOL, demoParty, demoPartyAccounts } from './parties';
 
 export const DEMO_TARIFF: Tariff = {
@@ -107,5 +111,34 @@ export async function seedParkingChain(services: AppServices): Promise<void> {
       );
     }
     if (actions.length > 0) await wallet.send(actions);
+  }
+}
+
+/**
+ * The passport demo citizens' own cars (我的车辆): 张三's is parked at 虹桥天地 P1 this morning; 李四's
+ * (沪A3L692) was paid from 李娜's wallet at the Jinjiang lot and left, so it shows a receipt. See
+ * demo-gates.ts for the traffic.
+ */
+export const DEMO_BOUND_PLATES: readonly { account: string; plate: string }[] = [
+  { account: 'citizen-zhang', plate: '沪B7M325' },
+  { account: 'citizen-li', plate: '沪A3L692' },
+];
+
+/**
+ * Binds the demo citizens' plates, for an account that has bound none yet: a person who unbinds one keeps
+ * the rest as they left it after a restart.
+ */
+export async function seedDemoPlates(
+  services: AppServices,
+  plateHash: (plate: string) => string,
+  now: number,
+): Promise<void> {
+  const accounts = demoAccounts(getSuite(services.chain.suite));
+  const { db } = services.database;
+  for (const { account, plate } of DEMO_BOUND_PLATES) {
+    const subject = accounts.find((a) => a.id === account)?.address;
+    if (!subject) continue;
+    const [any] = await db.select().from(boundPlates).where(eq(boundPlates.subject, subject)).limit(1);
+    if (!any) await bindPlate(services, subject, plate, plateHash(plate), now);
   }
 }

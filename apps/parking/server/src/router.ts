@@ -1,6 +1,7 @@
 // The parking app's tRPC router: lots with live occupancy, a driver's sessions by plate, the fee quote
 // (the contract's tariff engine on the chain's tariff record), receipts with their tx (the browser
-// verifies the proof), the operator's sessions and reconciliation list, and settlement statements.
+// verifies the proof), a signed-in driver's own vehicles (plates bound to the passport account, kept off
+// chain), the operator's sessions and reconciliation list, and settlement statements.
 // Reads come from the read models (src/indexer.ts), except the quote, which reads the chain's state.
 import { ChainError } from '@gongxin/client';
 import { quote, type Tariff } from '@gongxin/contracts';
@@ -8,7 +9,8 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { gates, lots, operators, plates, receipts, reconciliation, sessions, statements } from './db/schema';
-import { publicProcedure, roleProcedure, router } from './trpc';
+import { bindPlate, myPlates, unbindPlate, zBindablePlate } from './my-plates';
+import { protectedProcedure, publicProcedure, roleProcedure, router } from './trpc';
 
 const zPlate = z
   .string()
@@ -93,6 +95,24 @@ export const appRouter = router({
         .orderBy(desc(sessions.height))
         .limit(20);
       return rows.map((s) => sessionJson(s, input.plate));
+    }),
+
+  /** The signed-in driver's bound plates, each with its open stay and recent receipts. */
+  myPlates: protectedProcedure.query(({ ctx }) => myPlates(ctx.services.database.db, ctx.user.address)),
+
+  /** Binds a plate to the signed-in account (at most 5; binding one already bound changes nothing). */
+  bindPlate: protectedProcedure
+    .input(z.object({ plate: zBindablePlate }).strict())
+    .mutation(async ({ ctx, input }) => {
+      const hash = ctx.app.plateHash(input.plate);
+      return bindPlate(ctx.services, ctx.user.address, input.plate, hash, ctx.app.now());
+    }),
+
+  unbindPlate: protectedProcedure
+    .input(z.object({ plate: zBindablePlate }).strict())
+    .mutation(async ({ ctx, input }) => {
+      await unbindPlate(ctx.services.database.db, ctx.user.address, input.plate);
+      return { plate: input.plate };
     }),
 
   session: publicProcedure.input(z.object({ id: zSessionId }).strict()).query(async ({ ctx, input }) => {

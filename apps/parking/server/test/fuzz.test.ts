@@ -18,6 +18,7 @@ afterAll(async () => {
 
 const QUERIES = [
   'lots',
+  'myPlates',
   'sessionsByPlate',
   'session',
   'quote',

@@ -1,6 +1,7 @@
 // The parking app's tables, all in the Postgres schema `parking`. Two kinds:
-//   off chain, written by the app: which ingested gate events were handed to the chain (`processed`), and
-//     the reconciliation list (`reconciliation`: what a gate decided offline vs what the chain priced);
+//   off chain, written by the app: which ingested gate events were handed to the chain (`processed`), the
+//     reconciliation list (`reconciliation`: what a gate decided offline vs what the chain priced), and
+//     the plates drivers bound to their passport accounts (`boundPlates`: never on chain);
 //   read models of the chain, written only by the indexer (src/indexer.ts) from `parking.*` events:
 //     operators, lots, gates, sessions, receipts, adjustments and settlement statements. `reset` empties
 //     exactly these, so a rebuild replays them from genesis.
@@ -41,6 +42,22 @@ export const plates = parking.table('plates', {
   plateHash: text('plate_hash').primaryKey(),
   plate: text('plate').notNull(),
 });
+
+/**
+ * A driver's own vehicles: plates bound to a passport account (the session's chain address), so the
+ * driver's page opens on them. Kept here only: the chain knows a plate by its keyed hash and never whose
+ * it is. Not a read model: a rebuild from genesis leaves it alone.
+ */
+export const boundPlates = parking.table(
+  'bound_plates',
+  {
+    subject: text('subject').notNull(),
+    plate: text('plate').notNull(),
+    plateHash: text('plate_hash').notNull(),
+    boundAt: ms('bound_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.plate] })],
+);
 
 // ------------------------------------------------------------------------------------------ read models
 
