@@ -5,7 +5,8 @@
 // driver finds the car on a phone (390 px) and pays the running fee from the browser wallet → the car
 // leaves (the gate opens on the payment) → the receipt verifies with its proof in the browser → the
 // alliance's clerk settles the day, which splits the takings between the two operators to the fen.
-// Every write is signed in the signer's own browser keyring.
+// Every write is signed in the signer's own browser keyring. Before that, a citizen's own vehicles: 张三
+// signs in on a phone and sees his bound car's stay and fee at once, without typing a plate.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
@@ -43,6 +44,47 @@ type Line = { lot: string; operator: string; net: string; fee: string; share: st
 type Statement = { total: string; fees: string; lines: Line[]; txId: string };
 
 describe('smart parking in Chromium', () => {
+  it("a citizen opens the driver's page on a phone and sees his own car's stay and fee without typing", async () => {
+    // The demo binds 沪B7M325 (parked at 虹桥天地 P1 this morning) to 张三's passport account.
+    const mine = '沪B7M325';
+    const session = await until(
+      () =>
+        j.trpc<Session[]>('sessionsByPlate', { plate: mine }).then((s) => s.find((x) => x.status === 'open')),
+      30_000,
+      "张三's car in the lot",
+      tail,
+    );
+    expect(session.lot).toBe('hq-p1');
+    const quoteNow = () =>
+      j.trpc<{ dueFen: string }>('quote', { session: session.id }).then((q) => BigInt(q.dueFen));
+    const before = await quoteNow();
+    const zhang = await j.as('citizen-zhang', '/', true);
+    const card = zhang.locator(`[data-test="my-plate"][data-plate="${mine}"]`);
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.getAttribute('data-status')).toBe('open');
+    const fee = card.getByTestId('my-fee');
+    await fee.waitFor({ timeout: 30_000 });
+    const due = BigInt((await fee.getAttribute('data-fen'))!);
+    // The page shows what the chain's tariff prices now (a half hour may start while we look).
+    expect([before, await quoteNow()]).toContain(due);
+    expect(due).toBeGreaterThan(0n);
+    expect(await card.getByTestId('my-lot').textContent()).toBe('虹桥天地 P1 停车场');
+    expect(await card.getByTestId('my-stay').textContent()).toMatch(/小时/);
+    expect(await card.getByTestId('my-pay').isVisible()).toBe(true);
+    // Nothing was typed: the search field is empty, its example said as one.
+    expect(await input(zhang, 'plate-input').inputValue()).toBe('');
+    expect(await input(zhang, 'plate-input').getAttribute('placeholder')).toMatch(/^车牌号，例如 /);
+    expect(await zhang.getByTestId('plate-privacy').textContent()).toContain('链上只记录车牌的加密哈希');
+    // A citizen gets no operator or settlement tabs.
+    expect(await zhang.getByTestId('nav-console').count()).toBe(0);
+    expect(await zhang.getByTestId('nav-settlement').count()).toBe(0);
+    // Fits the phone: nothing wider than the screen.
+    const wide = await zhang.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide).toBeLessThanOrEqual(390);
+    await saveScreenshot(zhang, 'parking-my-vehicles-phone');
+    expect(j.errors).toEqual([]);
+  });
+
   it('enter at a gate → pay on the phone from the wallet → exit → receipt verifies → the day splits between two operators', async () => {
     // 1. The car enters at the Hongqiao gate, driven from the operator's console.
     const operator = await j.as('parking-operator', '/console');

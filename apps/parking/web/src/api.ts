@@ -12,6 +12,8 @@ export type Receipt = Awaited<ReturnType<typeof api.receipt.query>>;
 export type GateRow = Awaited<ReturnType<typeof api.gates.query>>[number];
 export type Statement = Awaited<ReturnType<typeof api.statements.query>>[number];
 export type DayRevenue = Awaited<ReturnType<typeof api.dayRevenue.query>>[number];
+export type MyPlates = Awaited<ReturnType<typeof api.myPlates.query>>;
+export type MyPlate = MyPlates['plates'][number];
 
 /** Fen as yuan with two decimals, exact (bigint), grouped. */
 export function yuan(fen: string | number | bigint | null | undefined): string {
@@ -36,6 +38,25 @@ export const chinaTime = (ms: number | null | undefined) =>
  * asking the server, whose answer would be the API's terse English.
  */
 export const isPlate = (plate: string) => /^[\p{Script=Han}A-Z0-9]{7,10}$/u.test(plate);
+
+/** A plate as people type it (any case, spaces, `·` or `-` between parts) in the form the gates read. */
+export const normalizePlate = (plate: string) =>
+  plate
+    .trim()
+    .toUpperCase()
+    .replace(/[\s·.-]/g, '');
+
+// The gates' plate rules (devices/parking-gate/src/plate.ts), which the server applies to a plate to bind:
+// said here too so the page explains a mistyped plate in its own language before asking the server.
+const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领';
+const ordinaryPlate = new RegExp(`^[${PROVINCES}][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳]$`);
+const newEnergyPlate = new RegExp(`^[${PROVINCES}][A-HJ-NP-Z][A-HJ-NP-Z0-9]{6}$`);
+
+/** Whether a normalized plate may be bound: an ordinary plate (7 characters) or a new-energy one (8). */
+export const isBindablePlate = (plate: string) => {
+  const n = [...plate].length;
+  return (n === 7 && ordinaryPlate.test(plate)) || (n === 8 && newEnergyPlate.test(plate));
+};
 
 /**
  * A stay's length in the page's language: 2 小时 05 分 / 2 h 05 min, or 50 分钟 / 50 min under an hour. An

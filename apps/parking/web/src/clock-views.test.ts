@@ -23,6 +23,7 @@ vi.mock('./api', async (original) => ({
   ...(await original<typeof import('./api')>()),
   api: {
     lots: { query: async () => [] },
+    myPlates: { query: async () => ({ limit: 5, plates: [] }) },
     gates: { query: async () => [] },
     lotSessions: { query: mocks.lotSessions },
     dayRevenue: { query: mocks.dayRevenue },
