@@ -1,13 +1,14 @@
 // The driver's page for a signed-in driver with bound plates: it opens on each car without typing (the
 // parked one with its lot, entry, stay, fee due and pay button; the other "未在场" with its receipts
 // linked), binds a new plate after checking it in the page's words, and unbinds after a confirmation.
-// The search field's example is said as an example. Signed out, it asks to sign in instead. The tabs of
-// the operator's console and the alliance's settlement show only to those roles.
+// The search field's example is said as an example. Signed out, it asks to sign in instead. A signed-in
+// person gets the tabs of the operator's console and the alliance's settlement only with those roles.
 import { appIdPlugin, createSuiteI18n } from '@gongxin/ui';
 import { serveDeploymentClock } from '@gongxin/ui/testing/clock';
 import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type Component, defineComponent, h } from 'vue';
+import { type Component, defineComponent, h, type Plugin } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { isBindablePlate } from './api';
 import en from './locales/en';
@@ -113,7 +114,7 @@ function plates() {
 
 const Blank = defineComponent({ render: () => h('div') });
 
-async function render(view: Component) {
+async function render(view: Component, plugins: Plugin[] = []) {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -126,7 +127,7 @@ async function render(view: Component) {
   });
   await router.push('/');
   const wrapper = mount(view, {
-    global: { plugins: [appIdPlugin('parking'), createSuiteI18n({ 'zh-CN': zhCN, en }), router] },
+    global: { plugins: [appIdPlugin('parking'), createSuiteI18n({ 'zh-CN': zhCN, en }), router, ...plugins] },
   });
   await flushPromises();
   return wrapper;
@@ -226,24 +227,31 @@ describe('plate rules on the page', () => {
 });
 
 describe('tabs by role', () => {
+  // The frame reads the session through the suite's own store (useRoleTabs), not this file's stand-in.
   const tabsFor = async (roles: { app: string; role: string }[] | null) => {
-    mocks.me.value = roles ? { address: 'gx1someone', roles } : null;
-    const wrapper = await render(App);
+    const ui = await vi.importActual<typeof import('@gongxin/ui')>('@gongxin/ui');
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const store = ui.useAuth('parking');
+    store.me = roles ? { did: 'did:gx:gx1someone', address: 'gx1someone', roles, sessionId: 's' } : null;
+    store.loaded = true;
+    mocks.me.value = store.me;
+    const wrapper = await render(App, [pinia]);
     return wrapper.findAll('[data-test^="nav-"]').map((a) => a.attributes('data-test'));
   };
 
-  it('a citizen or a visitor sees no operator or settlement tabs', async () => {
-    expect(await tabsFor(null)).toEqual([]);
-    expect(await tabsFor([])).toEqual([]);
-    expect(await tabsFor([{ app: 'welfare', role: 'operator' }])).toEqual([]);
+  it('a signed-in citizen sees no operator or settlement tabs', async () => {
+    expect(await tabsFor([])).toEqual(['nav-driver']);
+    expect(await tabsFor([{ app: 'welfare', role: 'operator' }])).toEqual(['nav-driver']);
   });
 
-  it('an operator sees the console and settlement; the aggregator the settlement', async () => {
+  it('an operator sees the console and settlement; the aggregator the settlement; a visitor all, to sign in', async () => {
     expect(await tabsFor([{ app: 'parking', role: 'operator' }])).toEqual([
       'nav-driver',
       'nav-console',
       'nav-settlement',
     ]);
     expect(await tabsFor([{ app: 'parking', role: 'aggregator' }])).toEqual(['nav-driver', 'nav-settlement']);
+    expect(await tabsFor(null)).toEqual(['nav-driver', 'nav-console', 'nav-settlement']);
   });
 });
