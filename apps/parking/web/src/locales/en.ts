@@ -29,7 +29,7 @@ export default {
       loginButton: 'Sign in',
       none: 'No cars bound yet. Bind one to see its stay, fee and receipts when you open this page.',
       count: '{n}/{max} bound',
-      placeholder: 'For example 沪A12345, new-energy 沪AD12345',
+      placeholder: 'For example 沪A12345',
       bind: 'Bind plate',
       bound: '{plate} bound.',
       already: '{plate} is bound already.',

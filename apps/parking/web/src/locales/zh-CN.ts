@@ -27,7 +27,7 @@ export default {
       loginButton: '登录',
       none: '还没有绑定车辆。绑定后，打开本页即可看到在场计费和缴费收据。',
       count: '已绑定 {n}/{max} 辆',
-      placeholder: '例如 沪A12345，新能源车如 沪AD12345',
+      placeholder: '例如 沪A12345',
       bind: '绑定车牌',
       bound: '已绑定 {plate}。',
       already: '{plate} 已经绑定过了。',
