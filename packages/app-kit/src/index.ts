@@ -93,6 +93,8 @@ export {
   parseRole,
   parseRoles,
   type Role,
+  type RoleInWords,
+  roleInWords,
   type SessionUser,
   SUITE_SCOPES,
 } from './roles';

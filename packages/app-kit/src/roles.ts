@@ -1,6 +1,7 @@
 // Who a signed-in person is, and the one format roles travel in: the `roles` claim passport puts into ID
 // tokens and access tokens is an array of `"<app>:<role>"` strings (e.g. `"welfare:officer"`). Parsing
 // must never grant more than the claim says: a malformed entry is dropped, never guessed at.
+import type { LocalizedText, SuiteAppInfo } from './services';
 
 /** The claims app-kit reads from passport's tokens (`sub` is the person's chain address). */
 export const CLAIMS = { did: 'did', roles: 'roles', name: 'name' } as const;
@@ -71,4 +72,23 @@ export function hasRole(
   role: string,
 ): boolean {
   return user?.roles.some((r) => r.app === app && r.role === role) ?? false;
+}
+
+/** A role as pages show it: its app's title and the role's label from the manifests, the code beside. */
+export interface RoleInWords {
+  code: string;
+  app: LocalizedText;
+  role: LocalizedText;
+}
+
+/** `r` in words from the mounted apps' manifests; a role no mounted app defines keeps its code. */
+export function roleInWords(apps: readonly SuiteAppInfo[], r: Role): RoleInWords {
+  const code = `${r.app}:${r.role}`;
+  const app = apps.find((a) => a.id === r.app);
+  const label = app?.roles.find((x) => x.id === r.role)?.label;
+  return {
+    code,
+    app: app?.title ?? { 'zh-CN': r.app, en: r.app },
+    role: label ?? { 'zh-CN': r.role, en: r.role },
+  };
 }

@@ -72,6 +72,23 @@ describe('login page', () => {
           kind: 'person',
           authority: null,
         },
+        {
+          id: 'welfare-caseworker',
+          label: { 'zh-CN': '低保经办人（街道）', en: 'Welfare case worker' },
+          name: '赵街道',
+          address: 'gx1y',
+          privateKey: DEMO_KEY,
+          verified: true,
+          roles: [
+            {
+              code: 'welfare:caseworker',
+              app: { 'zh-CN': '最低生活保障', en: 'Minimum living allowance' },
+              role: { 'zh-CN': '街道/乡镇经办人', en: 'Case worker' },
+            },
+          ],
+          kind: 'person',
+          authority: null,
+        },
       ],
     });
     const wrapper = mount(LoginView, {
@@ -85,6 +102,10 @@ describe('login page', () => {
     expect(wrapper.find('[data-test="login-no-account"]').exists()).toBe(true);
     expect(wrapper.find('[data-test="demo-accounts"]').text()).toContain('gongxin-demo');
     expect(wrapper.find('[data-test="demo-account-citizen-zhang"]').exists()).toBe(true);
+    // A role in words (app · role), its code as the tag's title.
+    const role = wrapper.get('[data-test="demo-role"]');
+    expect(role.text()).toBe('最低生活保障 · 街道/乡镇经办人');
+    expect(role.attributes('title')).toBe('welfare:caseworker');
   });
 
   it('tells the person when the sign-in expired', async () => {

@@ -1,4 +1,4 @@
-import type { Audience, LocalizedText, SuiteAppInfo } from '@gongxin/app-kit';
+import { type Audience, type LocalizedText, roleInWords, type SuiteAppInfo } from '@gongxin/app-kit';
 import { DEMO_PASSWORD, demoAccounts } from '@gongxin/passport-server';
 import { z } from 'zod';
 import { plannedApps } from './planned-apps';
@@ -47,7 +47,7 @@ export const appRouter = router({
               id: a.id,
               label: a.label,
               address: a.address,
-              roles: a.roles.map((r) => `${r.app}:${r.role}`),
+              roles: a.roles.map((r) => roleInWords(ctx.apps, r)),
               verified: a.verified,
             })),
           }

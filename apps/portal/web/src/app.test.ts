@@ -61,6 +61,35 @@ describe('portal page', () => {
     expect(wrapper.get('[data-test="welcome"]').text()).toBe('Welcome to Gongxin');
   });
 
+  it("names a demo account's roles in words in the page's language, the code as the tag's title", async () => {
+    query.mockResolvedValue({
+      ...overview,
+      demoAccounts: {
+        password: 'gongxin-demo',
+        accounts: [
+          {
+            id: 'welfare-caseworker',
+            label: { 'zh-CN': '低保经办人（街道）', en: 'Welfare case worker' },
+            address: 'gx1caseworker',
+            roles: [
+              {
+                code: 'welfare:caseworker',
+                app: { 'zh-CN': '最低生活保障', en: 'Minimum living allowance' },
+                role: { 'zh-CN': '街道/乡镇经办人', en: 'Case worker' },
+              },
+            ],
+            verified: true,
+          },
+        ],
+      },
+    });
+    const wrapper = mount(App, { global: { plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })] } });
+    await flushPromises();
+    const tag = wrapper.get('[data-test="demo-welfare-caseworker"] [data-test="demo-role"]');
+    expect(tag.text()).toBe('最低生活保障 · 街道/乡镇经办人');
+    expect(tag.attributes('title')).toBe('welfare:caseworker');
+  });
+
   it('says so and offers a retry when the server cannot be reached', async () => {
     query.mockRejectedValueOnce(new Error('fetch failed')).mockResolvedValue(overview);
     const wrapper = mount(App, { global: { plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })] } });

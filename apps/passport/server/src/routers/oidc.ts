@@ -1,6 +1,7 @@
 // Sign-in challenges, third-party OIDC clients (registered by officers; the secret is shown once), the
 // provider's signing keys (rotation by an identity authority), and the demo accounts (demo mode only).
 import { randomBytes } from 'node:crypto';
+import { roleInWords } from '@gongxin/app-kit';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -153,7 +154,8 @@ export const demoRouter = router({
         address: a.address,
         privateKey: a.privateKey,
         verified: a.verified,
-        roles: a.roles.map((r) => `${r.app}:${r.role}`),
+        // In words from the mounted apps' manifests (最低生活保障 · 街道/乡镇经办人), the code beside.
+        roles: a.roles.map((r) => roleInWords(ctx.services.suite.apps, r)),
         authority: a.authority?.name ?? null,
       })),
     };
