@@ -103,9 +103,3 @@ export async function startHarness(opts: { clock?: () => number } = {}): Promise
     close: () => h.close(),
   };
 }
-
-/** Resolves once the wall clock (and so the next block's time) is past `ms`. */
-export async function waitUntil(ms: number): Promise<void> {
-  const wait = ms - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-}
