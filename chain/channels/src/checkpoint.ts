@@ -9,14 +9,15 @@
 //   - the newest status of each channel;
 //   - per channel and asset, the newest two signed batches of this node (the newest is sent again after
 //     a restart; the one before it says what the peer acknowledged) and the newest proof received;
-//   - preimages and declines of hashlocks those keep a lock on, and unpaid invoices (the machine forgets
-//     the others at restart);
+//   - preimages, declines and failures of hashlocks those keep a lock on (the newest failure of each),
+//     and unpaid invoices (the machine forgets the others at restart);
 //   - the payments whose locks or operations those hold (in flight), and every other payment whose id may
 //     still be refused as a duplicate: one the log saw within the payment id window. A payment's id is
 //     taken as seen until the batch after the one that resolved it is signed, which is after its outcome;
 //   - whether a payment was ever signed: a payment recorded as `queued` stays so until an `out` record
 //     carries it (then the checkpoint keeps it without the mark), and it is kept whatever its age, since
-//     a restart must fail it (NOT_SENT); one failed so (`unsent`) is dropped, its id free.
+//     a restart must fail it (NOT_SENT); one failed so (`unsent`) is dropped, its id free. A payment's
+//     record keeps its plan (the driver's, for later attempts) when the mark goes.
 // Never drop what the machine would keep: a checkpoint restores the same channels, proofs, locks and
 // payments in flight as the records it stands for.
 
@@ -42,6 +43,8 @@ export class RecordFold {
   /** Unpaid invoices of this node. */
   private readonly invoices = new Map<string, Uint8Array>();
   private readonly declined = new Set<string>();
+  /** The newest failure recorded for each hashlock. */
+  private readonly failures = new Map<string, Rec<'failure'>>();
   /** Payments this node started, with the newest time the log still held them in flight. */
   private readonly payments = new Map<string, { record: Rec<'payment'>; seenAt: number }>();
   /** Records taken in. */
@@ -78,6 +81,7 @@ export class RecordFold {
     const needed = (hashlock: string) => held.has(hashlock) || this.invoices.has(hashlock);
     for (const h of this.preimages.keys()) if (!needed(h)) this.preimages.delete(h);
     for (const h of this.declined) if (!needed(h)) this.declined.delete(h);
+    for (const h of this.failures.keys()) if (!held.has(h)) this.failures.delete(h);
     for (const [id, p] of this.payments)
       if (!live.has(id) && !p.record.queued && p.seenAt + this.idWindowMs <= now) this.payments.delete(id);
 
@@ -90,6 +94,7 @@ export class RecordFold {
     for (const [hashlock, preimage] of this.preimages)
       if (!this.invoices.has(hashlock)) out.push({ t: 'preimage', hashlock, preimage });
     for (const hashlock of this.declined) out.push({ t: 'declined', hashlock });
+    out.push(...this.failures.values());
     for (const p of this.payments.values()) out.push(p.record);
     return out;
   }
@@ -118,8 +123,9 @@ export class RecordFold {
         // The payments it carries are signed: no longer `queued`.
         const signed = (id: string) => {
           const p = this.payments.get(id);
-          if (p?.record.queued)
-            p.record = { t: 'payment', id, asset: p.record.asset, amount: p.record.amount };
+          if (!p?.record.queued) return;
+          const { asset, amount, plan } = p.record;
+          p.record = { t: 'payment', id, asset, amount, ...(plan && { plan }) };
         };
         for (const op of r.ops) if (op.t === 'pay' || op.t === 'lock') signed(op.id);
         for (const l of r.locks) signed(l.id);
@@ -152,6 +158,9 @@ export class RecordFold {
         return;
       case 'unsent':
         this.payments.delete(r.id);
+        return;
+      case 'failure':
+        this.failures.set(r.hashlock, r);
         return;
     }
   }

@@ -25,6 +25,9 @@
 //     relayed unchanged. Its payer may try the payment again (same id, same hashlock) under the next
 //     attempt number, but only once the failed attempt's lock is removed and the removal acknowledged: at
 //     most one attempt of a payment is ever pending, so its preimage settles exactly one.
+//   - A failure that comes back for a lock is written (`failure` record) with the input that received it,
+//     before the lock's removal is signed: a restart in between still knows where and why it failed, and
+//     takes the lock back if the removal was not signed yet.
 
 import {
   balanceProofBytes,
@@ -113,6 +116,21 @@ export const NOT_RETRYABLE = 'not a retry of a failed attempt';
 /** How a payment's failure reason starts when the hop that failed its lock is known (see failureReason). */
 export const ROUTE_FAILURE = 'failed on its route: ';
 
+/**
+ * What a payer's driver keeps with a hash-locked payment to go on trying it after a restart (the machine
+ * only stores it with the payment's record and gives it back in `paymentsInFlight`).
+ */
+export interface PaymentPlan {
+  /** The payee (the route's last node). */
+  readonly payee: string;
+  /** Routes tried so far, this one included. */
+  readonly tried: number;
+  /** The latest a later attempt's lock may expire (ms, the node's clock). */
+  readonly deadline: number;
+  /** Hops (`from/to`) that failed this payment: no later attempt takes them. */
+  readonly excluded: readonly string[];
+}
+
 /** What the node stores; it restarts from these records alone. */
 export type DurableRecord =
   | { readonly t: 'channel'; readonly info: ChannelInfo }
@@ -147,7 +165,8 @@ export type DurableRecord =
    * A payment this node started. `queued`: written when `pay` queued it, in the write of that input; until
    * a later `out` record carries its operation it was in no signed batch, so it never left the node. A
    * record without `queued` (a checkpoint's, or one written when a payment that was never signed got its
-   * outcome) stands for a payment whose outcome may have been reported.
+   * outcome) stands for a payment whose outcome may have been reported. `plan`: the driver's plan for
+   * the payment's later attempts, as `pay` was given it.
    */
   | {
       readonly t: 'payment';
@@ -155,6 +174,18 @@ export type DurableRecord =
       readonly asset: string;
       readonly amount: bigint;
       readonly queued?: true;
+      readonly plan?: PaymentPlan;
+    }
+  /**
+   * An outgoing lock on `hashlock` (its `attempt`) failed downstream: written with the input that
+   * received the failure, before the lock's removal is signed. `failure`: where and why, for a lock of
+   * this node's own payment when the failure checked out, for anyone else's as it came (to relay).
+   */
+  | {
+      readonly t: 'failure';
+      readonly hashlock: string;
+      readonly attempt: number;
+      readonly failure?: RouteFailure;
     }
   /** A payment that was never signed failed at a restart (NOT_SENT): its id is free again. */
   | { readonly t: 'unsent'; readonly id: string };
@@ -171,9 +202,12 @@ export interface PaymentInFlight {
   readonly peer: string;
   /** The whole route, the payee last, when the channel still holds it (the lock, or the direct payment). */
   readonly route?: readonly string[];
-  /** A hash-locked payment's lock. */
+  /** A hash-locked payment's lock, and which attempt of the payment it is. */
   readonly hashlock?: string;
   readonly expiry?: number;
+  readonly attempt?: number;
+  /** The plan the driver gave `pay` for this attempt, if any. */
+  readonly plan?: PaymentPlan;
 }
 
 export type ChainAction = { readonly name: string; readonly params: Record<string, unknown> };
@@ -244,6 +278,8 @@ export interface PayRequest {
    * `attempt: n`), with the same hashlock, within the payment id window.
    */
   readonly attempt?: number;
+  /** Kept with the payment's record and given back by `paymentsInFlight` (see PaymentPlan). */
+  readonly plan?: PaymentPlan;
 }
 
 interface Signed {
@@ -281,9 +317,10 @@ interface Flight {
 interface BatchOutcome {
   id: string;
   outcome: Outcome;
-  /** For a lock the batch pays or removes: its hashlock and attempt. */
+  /** For a lock the batch pays or removes: its hashlock, attempt and route (after the peer). */
   hashlock?: string;
   attempt?: number;
+  route?: readonly string[];
 }
 
 /** Why the router should avoid a hop, from why `channelFor` found no channel. */
@@ -420,7 +457,7 @@ export class ChannelNode {
    */
   private readonly laterReveals = new Map<string, { preimage: Uint8Array; time: number }>();
   /** Payments this node started whose outcome is not reported yet. */
-  private readonly initiated = new Map<string, { asset: string; amount: bigint }>();
+  private readonly initiated = new Map<string, { asset: string; amount: bigint; plan?: PaymentPlan }>();
   /** While restoring: payments recorded as queued that no `out` record after them carries (yet). */
   private readonly unsigned = new Set<string>();
   /**
@@ -441,6 +478,8 @@ export class ChannelNode {
   private readonly relayFailures = new Map<string, { attempt: number; failure: RouteFailure }>();
   /** Hashlock → for a lock of this node's own payment that failed: where, if the failure checked out. */
   private readonly lockFailures = new Map<string, RouteFailure | null>();
+  /** While restoring: the failures recorded for outgoing locks, by hashlock (sorted out once restored). */
+  private readonly restoredFailures = new Map<string, { attempt: number; failure?: RouteFailure }>();
   /** Peers whose link is down (the driver says so): a lock is not forwarded to them. */
   private readonly offline = new Set<string>();
   /** Locks this node declined (it never forwards or reveals them): their senders may take them back. */
@@ -492,8 +531,14 @@ export class ChannelNode {
       });
     }
     this.unsigned.clear();
+    this.restoreFailures();
     // The newest batch signed before a restart may not have reached the peer: it is sent again (the same
-    // proof and operations) at the first tick; the peer acknowledges it again if it has it.
+    // proof and operations) at the first tick; the peer acknowledges it again if it has it. A lock it
+    // took back whose hashlock is locked again in some channel was an earlier attempt of a payment that
+    // was tried again: that attempt's outcome was reported, and the one pending now is another.
+    const lockedAgain = new Set<string>();
+    for (const ch of this.channels.values())
+      for (const a of ch.assets.values()) for (const l of a.out.signed.locks) lockedAgain.add(l.hashlock);
     for (const ch of this.channels.values())
       for (const a of ch.assets.values())
         if (a.out.proof && ch.status === 'open')
@@ -501,7 +546,9 @@ export class ChannelNode {
             proof: a.out.proof,
             ops: a.out.ops,
             sentAt: null,
-            outcomes: this.outcomesOf(a.out.ops),
+            outcomes: this.outcomesOf(a.out.ops).filter(
+              (o) => o.hashlock === undefined || !lockedAgain.has(o.hashlock),
+            ),
           };
     if (restore.length > 0) this.pruneRestored();
   }
@@ -724,8 +771,15 @@ export class ChannelNode {
     }
     const a = ch.assets.get(req.asset)!;
     this.retryable.delete(req.id);
-    this.initiated.set(req.id, { asset: req.asset, amount: req.amount });
-    this.record({ t: 'payment', id: req.id, asset: req.asset, amount: req.amount, queued: true });
+    this.initiated.set(req.id, { asset: req.asset, amount: req.amount, ...(req.plan && { plan: req.plan }) });
+    this.record({
+      t: 'payment',
+      id: req.id,
+      asset: req.asset,
+      amount: req.amount,
+      queued: true,
+      ...(req.plan && { plan: req.plan }),
+    });
     if (req.hashlock === undefined) {
       this.enqueue(a.out, { t: 'pay', id: req.id, amount: req.amount });
     } else {
@@ -856,7 +910,11 @@ export class ChannelNode {
     const found = new Map<string, PaymentInFlight>();
     for (const ch of this.channels.values())
       for (const a of ch.assets.values()) {
-        const take = (id: string, route: readonly string[] | null, lock?: LockEntry) => {
+        const take = (
+          id: string,
+          route: readonly string[] | null,
+          lock?: { hashlock: string; expiry?: number; attempt?: number },
+        ) => {
           const p = this.initiated.get(id);
           if (!p || found.has(id)) return;
           found.set(id, {
@@ -866,7 +924,9 @@ export class ChannelNode {
             channel: ch.info.id,
             peer: ch.peer,
             ...(route && { route: [ch.peer, ...route] }),
-            ...(lock && { hashlock: lock.hashlock, expiry: lock.expiry }),
+            ...(lock && { hashlock: lock.hashlock, attempt: attemptOf(lock) }),
+            ...(lock?.expiry !== undefined && { expiry: lock.expiry }),
+            ...(p.plan && { plan: p.plan }),
           });
         };
         for (const l of this.projectedOut(a.out).locks) take(l.id, l.route, l);
@@ -874,7 +934,8 @@ export class ChannelNode {
         for (const op of [...(a.out.inflight?.ops ?? []), ...a.out.queue])
           if (op.t === 'pay') take(op.id, []);
         // Locks the batch in flight pays or takes back: the payment ends when it is acknowledged.
-        for (const { id } of a.out.inflight?.outcomes ?? []) take(id, null);
+        for (const o of a.out.inflight?.outcomes ?? [])
+          take(o.id, o.route ?? null, o.hashlock === undefined ? undefined : { ...o, hashlock: o.hashlock });
       }
     return [...found.values()];
   }
@@ -1038,7 +1099,13 @@ export class ChannelNode {
       this.recentIds.set(id, this.now + this.idWindow());
     }
     for (const [h, s] of this.sentLockIds) if (!this.initiated.has(s.id)) this.sentLockIds.delete(h);
-    // The lock indexes were filled from every record too: keep the hashlocks still pending.
+    // The lock indexes were filled from every record too: keep the hashlocks still pending, and those of
+    // locks the batch sent again takes back (their failures are reported when it is acknowledged).
+    const resolving = new Set<string>();
+    for (const ch of this.channels.values())
+      for (const a of ch.assets.values())
+        for (const o of a.out.inflight?.outcomes ?? [])
+          if (o.hashlock !== undefined) resolving.add(o.hashlock);
     for (const h of [
       ...this.preimages.keys(),
       ...this.declined,
@@ -1046,7 +1113,7 @@ export class ChannelNode {
       ...this.inLocks.keys(),
       ...this.outLocks.keys(),
     ])
-      this.forget(h);
+      if (!resolving.has(h)) this.forget(h);
   }
 
   private noteOutLock(hashlock: string, ch: ChannelState): void {
@@ -1172,7 +1239,7 @@ export class ChannelNode {
         a.out.proof = r.proof;
         a.out.ops = r.ops;
         for (const l of r.locks) {
-          this.sentLockIds.set(l.hashlock, { id: l.id, attempt: attemptOf(l) });
+          this.sentLockIds.set(l.hashlock, { id: l.id, attempt: attemptOf(l), route: l.route });
           this.noteOutLock(l.hashlock, a.out.ch);
         }
         for (const op of r.ops) if (op.t === 'lock') this.noteOutLock(op.hashlock, a.out.ch);
@@ -1198,7 +1265,7 @@ export class ChannelNode {
         this.invoices.delete(r.hashlock);
         return;
       case 'payment':
-        this.initiated.set(r.id, { asset: r.asset, amount: r.amount });
+        this.initiated.set(r.id, { asset: r.asset, amount: r.amount, ...(r.plan && { plan: r.plan }) });
         if (r.queued) this.unsigned.add(r.id);
         else this.unsigned.delete(r.id);
         return;
@@ -1209,7 +1276,40 @@ export class ChannelNode {
       case 'declined':
         this.declined.add(r.hashlock);
         return;
+      case 'failure':
+        this.restoredFailures.set(r.hashlock, {
+          attempt: r.attempt,
+          ...(r.failure && { failure: r.failure }),
+        });
+        return;
     }
+  }
+
+  /**
+   * The failures the log holds for outgoing locks still pending: a lock of this node's own payment gets
+   * its failure back (its outcome reports it once the removal is acknowledged), anyone else's the failure
+   * to relay upstream. A lock whose removal was not signed before the restart is taken back now.
+   */
+  private restoreFailures(): void {
+    for (const [hashlock, r] of this.restoredFailures) {
+      const sent = this.sentLockIds.get(hashlock);
+      if (sent !== undefined && this.initiated.has(sent.id)) {
+        // An earlier attempt's failure says nothing of the one pending now.
+        if (sent.attempt === r.attempt) this.lockFailures.set(hashlock, r.failure ?? null);
+      } else if (r.failure) this.relayFailures.set(hashlock, { attempt: r.attempt, failure: r.failure });
+      if (this.preimages.has(hashlock)) continue;
+      for (const ch of this.channels.values()) {
+        if (ch.status !== 'open') continue;
+        for (const a of ch.assets.values()) {
+          const lock = a.out.signed.locks.find((l) => l.hashlock === hashlock);
+          if (!lock || attemptOf(lock) !== r.attempt) continue;
+          // The removal was not signed: the peer asked for it, and gets it now.
+          this.enqueue(a.out, { t: 'remove', hashlock });
+          this.failUpstream(hashlock);
+        }
+      }
+    }
+    this.restoredFailures.clear();
   }
 
   private setStatus(ch: ChannelState, status: ChannelStatus): void {
@@ -1339,7 +1439,7 @@ export class ChannelNode {
     if (out.queue.length === 0) out.projected = null;
     for (const op of ops)
       if (op.t === 'lock' && this.initiated.has(op.id))
-        this.sentLockIds.set(op.hashlock, { id: op.id, attempt: attemptOf(op) });
+        this.sentLockIds.set(op.hashlock, { id: op.id, attempt: attemptOf(op), route: op.route });
     const outcomes = this.outcomesOf(ops);
     const next = applyOps(out.signed, ops);
     const nonce = out.signed.nonce + 1;
@@ -1439,13 +1539,14 @@ export class ChannelNode {
           outcome: op.t === 'unlock' ? 'completed' : 'failed',
           hashlock: op.hashlock,
           attempt: sent.attempt,
+          route: sent.route,
         });
     }
     return outcomes;
   }
 
   /** Payment id and attempt of the pending locks of payments this node started, by hashlock. */
-  private readonly sentLockIds = new Map<string, { id: string; attempt: number }>();
+  private readonly sentLockIds = new Map<string, { id: string; attempt: number; route: readonly string[] }>();
 
   private onBatch(ch: ChannelState, asset: string, proof: SignedBalanceProof, ops: readonly Op[]): void {
     const a = ch.assets.get(asset);
@@ -1758,10 +1859,19 @@ export class ChannelNode {
       const lock = this.projectedOut(a.out).locks.find((l) => l.hashlock === hashlock);
       if (!lock) continue;
       this.enqueue(a.out, { t: 'remove', hashlock });
-      // Our own payment's lock: the payer reads the failure. Anyone else's: relayed as it came.
-      if (this.initiated.has(lock.id) && this.sentLockIds.get(hashlock)?.id === lock.id)
-        this.lockFailures.set(hashlock, this.checkedFailure(ch, asset, lock, failure));
-      else if (failure) this.relayFailures.set(hashlock, { attempt: attemptOf(lock), failure });
+      // Our own payment's lock: the payer reads the failure. Anyone else's: relayed as it came. Either is
+      // written with this input, before the removal is signed at a later tick.
+      const attempt = attemptOf(lock);
+      let kept: RouteFailure | undefined;
+      if (this.initiated.has(lock.id) && this.sentLockIds.get(hashlock)?.id === lock.id) {
+        const checked = this.checkedFailure(ch, asset, lock, failure);
+        this.lockFailures.set(hashlock, checked);
+        kept = checked ?? undefined;
+      } else if (failure) {
+        this.relayFailures.set(hashlock, { attempt, failure });
+        kept = failure;
+      }
+      this.record({ t: 'failure', hashlock, attempt, ...(kept && { failure: kept }) });
     }
     this.failUpstream(hashlock);
   }

@@ -7,7 +7,7 @@
 
 import type { SignedBalanceProof } from '@gongxin/contracts';
 import type { ChannelInfo, ChannelStatus, DurableRecord } from './machine';
-import type { LockEntry, Op } from './messages';
+import { FAILURE_CODES, type FailureCode, type LockEntry, type Op } from './messages';
 
 const TAG = {
   channel: 1,
@@ -23,6 +23,10 @@ const TAG = {
 } as const;
 /** A `payment` record with `queued` (tag 7 is one without it). */
 const QUEUED_PAYMENT = 11;
+/** A `failure` record. */
+const FAILURE = 12;
+/** A `payment` record with a plan: a byte for `queued` (0 or 1), then the payment and its plan. */
+const PLANNED_PAYMENT = 13;
 const OP = { pay: 1, lock: 2, unlock: 3, remove: 4 } as const;
 const STATUS: readonly ChannelStatus[] = ['open', 'closing', 'settled'];
 
@@ -169,6 +173,33 @@ export class RecordWriter {
   }
 
   private record(r: DurableRecord): void {
+    if (r.t === 'failure') {
+      this.u8(FAILURE);
+      this.str(r.hashlock);
+      this.uint(r.attempt);
+      this.u8(r.failure ? 1 : 0);
+      if (r.failure) {
+        this.str(r.failure.node);
+        this.str(r.failure.next);
+        this.str(r.failure.asset);
+        this.str(r.failure.code);
+        this.bytes(r.failure.key);
+        this.bytes(r.failure.signature);
+      }
+      return;
+    }
+    if (r.t === 'payment' && r.plan) {
+      this.u8(PLANNED_PAYMENT);
+      this.u8(r.queued ? 1 : 0);
+      this.str(r.id);
+      this.str(r.asset);
+      this.big(r.amount);
+      this.str(r.plan.payee);
+      this.uint(r.plan.tried);
+      this.uint(r.plan.deadline);
+      this.route(r.plan.excluded);
+      return;
+    }
     this.u8(r.t === 'payment' && r.queued ? QUEUED_PAYMENT : TAG[r.t]);
     switch (r.t) {
       case 'channel': {
@@ -413,6 +444,38 @@ export function decodeRecord(bytes: Uint8Array): DurableRecord {
     case TAG.unsent:
       out = { t: 'unsent', id: r.str() };
       break;
+    case FAILURE: {
+      const hashlock = r.str();
+      const attempt = r.uint();
+      const has = r.u8();
+      if (has > 1) throw new RecordError('bad failure flag');
+      if (has === 0) {
+        out = { t: 'failure', hashlock, attempt };
+        break;
+      }
+      const node = r.str();
+      const next = r.str();
+      const asset = r.str();
+      const code = r.str() as FailureCode;
+      if (!FAILURE_CODES.includes(code)) throw new RecordError(`unknown failure code ${code}`);
+      out = {
+        t: 'failure',
+        hashlock,
+        attempt,
+        failure: { node, next, asset, code, key: r.bytes(), signature: r.bytes() },
+      };
+      break;
+    }
+    case PLANNED_PAYMENT: {
+      const queued = r.u8();
+      if (queued > 1) throw new RecordError('bad queued flag');
+      const id = r.str();
+      const asset = r.str();
+      const amount = r.big();
+      const plan = { payee: r.str(), tried: r.uint(), deadline: r.uint(), excluded: r.route() };
+      out = { t: 'payment', id, asset, amount, ...(queued === 1 && { queued: true as const }), plan };
+      break;
+    }
     default:
       throw new RecordError(`unknown record ${tag}`);
   }

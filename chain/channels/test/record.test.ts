@@ -38,6 +38,35 @@ describe('binary durable records', () => {
       { t: 'status', channel: 'ch-1', status: 'closing' },
       { t: 'payment', id: 'signed-1', asset: 'PTS', amount: 9n },
       { t: 'unsent', id: 'never-sent-1' },
+      { t: 'failure', hashlock: 'cd'.repeat(32), attempt: 2 },
+      {
+        t: 'failure',
+        hashlock: 'ef'.repeat(32),
+        attempt: 1,
+        failure: {
+          node: 'node-c',
+          next: 'node-d',
+          asset: 'PTS',
+          code: 'no_capacity',
+          key: utf8('key'),
+          signature: utf8('signature'),
+        },
+      },
+      {
+        t: 'payment',
+        id: 'planned-1',
+        asset: 'PTS',
+        amount: 300n,
+        queued: true,
+        plan: { payee: 'node-d', tried: 2, deadline: 1_700_000_000_000, excluded: ['node-a/node-b'] },
+      },
+      {
+        t: 'payment',
+        id: 'planned-2',
+        asset: 'PTS',
+        amount: 300n,
+        plan: { payee: 'node-d', tried: 1, deadline: 5, excluded: [] },
+      },
     ];
     for (const r of [...flat, ...others]) expect(decodeRecord(encodeRecord(r))).toEqual(r);
     const w = new RecordWriter();

@@ -4,7 +4,8 @@
 // preimage settles the payment once.
 import { utf8 } from '@gongxin/ledger';
 import { describe, expect, it } from 'vitest';
-import { NOT_RETRYABLE, ROUTE_FAILURE } from '../src/machine';
+import { RecordFold } from '../src/checkpoint';
+import { ChannelNode, NOT_RETRYABLE, type PaymentPlan, ROUTE_FAILURE } from '../src/machine';
 import type { Message, RouteFailure } from '../src/messages';
 import { Harness } from './harness';
 
@@ -179,5 +180,103 @@ describe('a lock that fails further down its route', () => {
     h.collect();
     expect(outcomesOf(h, A, 'pay-3').at(-1)).toMatchObject({ outcome: 'failed', reason: NOT_RETRYABLE });
     expect(h.nodes[A]!.counters.batchesRejected + h.nodes[B]!.counters.batchesRejected).toBe(0);
+  });
+});
+
+/** Node i stops (its writes not yet confirmed are lost) and starts again from its durable records. */
+function restart(h: Harness, i: number, records = h.durable[i]!): ChannelNode {
+  h.pendingWrites[i]!.splice(0);
+  const node = new ChannelNode(h.configs[i]!, records, h.now);
+  h.nodes[i] = node;
+  h.collect();
+  return node;
+}
+
+/** Node i hears a `fail` and then no acknowledgement (its peer's answers to its removal are lost). */
+function loseAcksAfterFail(h: Harness, i: number): () => boolean {
+  let failed = false;
+  const node = h.nodes[i]!;
+  const receive = node.receive.bind(node);
+  node.receive = (from, msg) => {
+    if (failed && msg.t === 'ack') return;
+    if (msg.t === 'fail') failed = true;
+    receive(from, msg);
+  };
+  return () => failed;
+}
+
+describe('a failure and a restart', () => {
+  const plan: PaymentPlan = { payee: 'payee', tried: 2, deadline: 5_000_000, excluded: ['x/y', 'y/z'] };
+  const expected = (h: Harness) => ({
+    outcome: 'failed',
+    attempt: 1,
+    failure: expect.objectContaining({ node: h.address(C), next: h.address(D), code: 'no_capacity' }),
+    reason: `${ROUTE_FAILURE}no_capacity at ${h.address(C)} → ${h.address(D)}`,
+  });
+
+  it('keeps where and why when the node restarts before the removal is acknowledged', () => {
+    const { h, hashlock, firstRoute } = network();
+    loseAcksAfterFail(h, A);
+    h.nodes[A]!.pay({ id: 'pay-r1', asset: 'PTS', amount: 100n, route: firstRoute, hashlock, plan });
+    run(h);
+    // The removal is signed and durable, never acknowledged: no outcome yet.
+    expect(outcomesOf(h, A, 'pay-r1').filter((o) => o.outcome === 'failed')).toEqual([]);
+    expect(h.durable[A]!.filter((r) => r.t === 'failure')).toEqual([
+      { t: 'failure', hashlock, attempt: 1, failure: fails(h, B)[0]!.failure },
+    ]);
+
+    const node = restart(h, A);
+    expect(node.paymentsInFlight()).toEqual([expect.objectContaining({ id: 'pay-r1', attempt: 1, plan })]);
+    run(h);
+    expect(outcomesOf(h, A, 'pay-r1').filter((o) => o.outcome === 'failed')).toEqual([
+      expect.objectContaining(expected(h)),
+    ]);
+    expect(node.available(AB, 'PTS')).toBe(1_000n);
+    // The next attempt is taken after the restart.
+    node.pay({ id: 'pay-r1', asset: 'PTS', amount: 100n, route: firstRoute, hashlock, attempt: 2 });
+    h.collect();
+    expect(outcomesOf(h, A, 'pay-r1').at(-1)?.reason).not.toBe(NOT_RETRYABLE);
+  });
+
+  it('takes the lock back after a restart that came before its removal was signed', () => {
+    const { h, hashlock, firstRoute } = network();
+    const failed = loseAcksAfterFail(h, A);
+    h.nodes[A]!.pay({ id: 'pay-r2', asset: 'PTS', amount: 100n, route: firstRoute, hashlock });
+    // Up to the input that brought the failure (its write confirmed), before a tick signs the removal.
+    for (let i = 0; i < 20 && !failed(); i++) {
+      h.tick();
+      h.settle();
+    }
+    expect(failed()).toBe(true);
+    expect(h.durable[A]!.some((r) => r.t === 'out' && r.ops.some((op) => op.t === 'remove'))).toBe(false);
+
+    const node = restart(h, A);
+    run(h);
+    expect(outcomesOf(h, A, 'pay-r2').filter((o) => o.outcome === 'failed')).toEqual([
+      expect.objectContaining(expected(h)),
+    ]);
+    expect(node.available(AB, 'PTS')).toBe(1_000n);
+    expect(node.pendingLocks()).toBe(0);
+    expect(h.nodes[B]!.counters.batchesRejected).toBe(0);
+  });
+
+  it('restores the same from a checkpoint as from the whole log', () => {
+    const { h, hashlock, firstRoute } = network();
+    loseAcksAfterFail(h, A);
+    h.nodes[A]!.pay({ id: 'pay-r3', asset: 'PTS', amount: 100n, route: firstRoute, hashlock, plan });
+    run(h);
+    const fold = new RecordFold();
+    fold.add(h.durable[A]!, h.now);
+    const records = fold.records(h.now);
+    expect(records.filter((r) => r.t === 'failure')).toHaveLength(1);
+    expect(records.filter((r) => r.t === 'payment')).toEqual([
+      { t: 'payment', id: 'pay-r3', asset: 'PTS', amount: 100n, plan },
+    ]);
+    const node = restart(h, A, records);
+    expect(node.paymentsInFlight()).toEqual([expect.objectContaining({ id: 'pay-r3', plan })]);
+    run(h);
+    expect(outcomesOf(h, A, 'pay-r3').filter((o) => o.outcome === 'failed')).toEqual([
+      expect.objectContaining(expected(h)),
+    ]);
   });
 });
