@@ -13,6 +13,7 @@ import {
   type LockEntry,
   type Message,
   type Op,
+  type PaymentPlan,
   type RouteFailure,
 } from '@gongxin/channels';
 import { MAX_LOCKS, type SignedBalanceProof } from '@gongxin/contracts';
@@ -253,10 +254,14 @@ function decodeInfo(v: Value | undefined): ChannelInfo {
 
 /**
  * The version of the records this code writes. 2: a lock (in an `out` record's ops and either record's
- * locks) may carry its payment's `attempt`. A record without `v` is version 1 (no attempts: every lock
- * is its payment's first); it loads as it is.
+ * locks) may carry its payment's `attempt`. 3: `failure` records (a lock that failed downstream, with
+ * where and why), and a payment's `plan` (the payer's, for its later attempts). A record without `v` is
+ * version 1 (no attempts: every lock is its payment's first); older records load as they are.
  */
-export const RECORD_VERSION = 2;
+export const RECORD_VERSION = 3;
+
+/** Most hops a payment's plan excludes (each attempt adds a few). */
+const MAX_EXCLUDED = 256;
 
 export function decodeRecord(v: Value): DurableRecord {
   const o = obj(v, 'record');
@@ -265,6 +270,8 @@ export function decodeRecord(v: Value): DurableRecord {
     fail('record.v', `unknown record version ${version} (this node reads 1 to ${RECORD_VERSION})`);
   const record = decodeRecordBody(o);
   if (version === 1 && carriesAttempts(record)) fail('record', 'a version 1 record carries no attempts');
+  if (version < 3 && (record.t === 'failure' || (record.t === 'payment' && record.plan)))
+    fail('record', `a version ${version} record carries no failures or plans`);
   return record;
 }
 
@@ -272,6 +279,21 @@ function carriesAttempts(r: DurableRecord): boolean {
   if (r.t !== 'out' && r.t !== 'in') return false;
   if (r.locks.some((l) => l.attempt !== undefined)) return true;
   return r.t === 'out' && r.ops.some((op) => op.t === 'lock' && op.attempt !== undefined);
+}
+
+function decodePlan(v: Value | undefined): { plan?: PaymentPlan } {
+  if (v === undefined) return {};
+  const o = obj(v, 'plan');
+  return {
+    plan: {
+      payee: str(o.payee, 'plan.payee', 128),
+      tried: int(o.tried, 'plan.tried'),
+      deadline: int(o.deadline, 'plan.deadline'),
+      excluded: arr(o.excluded, 'plan.excluded', MAX_EXCLUDED).map((x, i) =>
+        str(x, `plan.excluded[${i}]`, 257),
+      ),
+    },
+  };
 }
 
 function decodeRecordBody(o: Obj): DurableRecord {
@@ -327,9 +349,21 @@ function decodeRecordBody(o: Obj): DurableRecord {
         asset: str(o.asset, 'asset'),
         amount: amount(o.amount, 'amount'),
         ...(o.queued === true && { queued: true as const }),
+        ...decodePlan(o.plan),
       };
     case 'unsent':
       return { t: 'unsent', id: str(o.id, 'id') };
+    case 'failure': {
+      const attempt = int(o.attempt, 'attempt');
+      if (attempt < 1 || attempt > MAX_ATTEMPT)
+        fail('attempt', `expected an attempt from 1 to ${MAX_ATTEMPT}`);
+      return {
+        t: 'failure',
+        hashlock: hash(o.hashlock, 'hashlock'),
+        attempt,
+        ...decodeFailure(o.failure, 'failure'),
+      };
+    }
     default:
       return fail('record.t', 'unknown record');
   }

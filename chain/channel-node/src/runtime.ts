@@ -29,6 +29,7 @@ import {
   NOT_SENT,
   type NodeConfig,
   type Outcome,
+  type PaymentPlan,
   ROUTE_FAILURE,
   type RouteFailure,
 } from '@gongxin/channels';
@@ -317,14 +318,18 @@ export interface RuntimeCounters {
   retries: number;
 }
 
-/** A payment that may be tried again over another route: what it asked for and what it has tried. */
+/**
+ * A payment that may be tried again over another route: what it asked for and what it has tried. Each
+ * attempt's record in the log carries it (as the payment's plan), so a restarted node goes on with it.
+ */
 interface Attempts {
   readonly req: { payee: string; asset: string; amount: bigint; hashlock?: string };
   /** Routes tried so far. */
   tried: number;
-  /** Its first hops that could not take it: never tried again for this payment. */
-  readonly failedHops: Set<string>;
-  /** Hops further down (`from/to`) its locks failed at: never taken again for this payment. */
+  /**
+   * Hops (`from/to`) that failed it, never taken again for this payment: its first hops that could not
+   * take it (from this node), and those further down its locks failed at.
+   */
   readonly failedPairs: Set<string>;
   /** The attempt of its latest lock (the machine takes the next only once this one failed). */
   attempt: number;
@@ -597,22 +602,31 @@ export class ChannelNodeRuntime {
       this.attempts.set(id, {
         req: { payee: req.payee, asset: req.asset, amount: req.amount, hashlock: req.hashlock },
         tried: 1,
-        failedHops: new Set(),
         failedPairs: new Set(),
         attempt: 1,
         expiryBudget: view.at + MAX_HOPS * hopDeltaMs,
       });
-    this.send(id, req, found.path);
+    this.send(id, req, found.path, 1, this.attempts.get(id));
     return done;
   }
 
-  /** Hands a payment (its `attempt`, the first by default) to the machine over `route`. */
+  /**
+   * Hands a payment (its `attempt`, the first by default) to the machine over `route`, with what a
+   * restarted node needs to go on trying it (`a`, the plan its record keeps).
+   */
   private send(
     id: string,
     req: { asset: string; amount: bigint; hashlock?: string },
     route: readonly string[],
     attempt = 1,
+    a?: Attempts,
   ): void {
+    const plan: PaymentPlan | undefined = a && {
+      payee: a.req.payee,
+      tried: a.tried,
+      deadline: a.expiryBudget,
+      excluded: [...a.failedPairs],
+    };
     this.input(() =>
       this.machine.pay({
         id,
@@ -621,6 +635,7 @@ export class ChannelNodeRuntime {
         route: [...route],
         ...(req.hashlock !== undefined && { hashlock: req.hashlock }),
         ...(attempt > 1 && { attempt }),
+        ...(plan && { plan }),
       }),
     );
   }
@@ -663,7 +678,7 @@ export class ChannelNodeRuntime {
       if (e.reason === undefined || !RETRYABLE.has(e.reason)) return false;
       code = failureCode(e.reason);
       if (view.peer !== undefined) {
-        a.failedHops.add(view.peer);
+        a.failedPairs.add(`${this.address}/${view.peer}`);
         const failedAmount = e.reason === LOCK_LIMIT ? 1n : amount;
         this.missionControl.reportFailure(this.address, view.peer, asset, failedAmount, now);
       }
@@ -673,10 +688,10 @@ export class ChannelNodeRuntime {
     const maxHops = Math.min(MAX_HOPS, Math.floor((a.expiryBudget - now) / hopDeltaMs));
     if (maxHops < 1) return false;
     const found = this.graph.route(this.address, a.req.payee, asset, amount, maxHops, (edge) => {
+      // Never a hop that failed this payment (a first hop too), nor a first hop with its limit of
+      // payments in flight.
       if (a.failedPairs.has(`${edge.from}/${edge.to}`)) return 0;
-      if (edge.from !== this.address) return this.missionControl.weight(edge, amount, now);
-      // Never a first hop that failed this payment, nor one with its limit of payments in flight.
-      if (a.failedHops.has(edge.to) || this.inFlightTo(edge.to) >= this.maxInFlightPerPeer) return 0;
+      if (edge.from === this.address && this.inFlightTo(edge.to) >= this.maxInFlightPerPeer) return 0;
       return this.missionControl.weight(edge, amount, now);
     });
     if (!found) return false;
@@ -693,7 +708,7 @@ export class ChannelNodeRuntime {
     const attempt = a.attempt;
     // After the effects of the input that failed it: the machine hears one input at a time.
     queueMicrotask(() => {
-      if (this.inFlight.has(id)) this.send(id, a.req, found.path, attempt);
+      if (this.inFlight.has(id)) this.send(id, a.req, found.path, attempt, a);
     });
     return true;
   }
@@ -820,7 +835,9 @@ export class ChannelNodeRuntime {
   /**
    * The payments the log left in flight (their locks or direct payments still in the channels): back in
    * the list of payments in flight, so they show, count towards their peer's limit, and leave it when
-   * they complete or fail as any other. Nobody waits on them: their callers were in the last process.
+   * they complete or fail as any other. Nobody waits on them: their callers were in the last process. A
+   * hash-locked one whose record kept its plan goes on as before the restart: if its attempt in flight
+   * fails, the next is tried (within its attempts and expiry budget, around the hops it failed at).
    */
   private recoverInFlight(): void {
     const now = Date.now();
@@ -842,6 +859,14 @@ export class ChannelNodeRuntime {
         at: started,
       });
       this.counters.recoveredInFlight++;
+      if (p.plan && p.hashlock !== undefined)
+        this.attempts.set(p.id, {
+          req: { payee: p.plan.payee, asset: p.asset, amount: p.amount, hashlock: p.hashlock },
+          tried: p.plan.tried,
+          failedPairs: new Set(p.plan.excluded),
+          attempt: p.attempt ?? 1,
+          expiryBudget: p.plan.deadline,
+        });
     }
   }
 

@@ -1,7 +1,8 @@
 // A route failure on the wire and locks' attempts in the log: a `fail` message carries its failure (the
 // failing node, its next hop, the asset, the reason code, the node's key and signature) through canonical
-// CBOR unchanged, and a bad one is refused by field; records are written as version 2 (a lock may carry
-// its payment's attempt), and version 1 records (no `v`, no attempts) written before still load.
+// CBOR unchanged, and a bad one is refused by field; records are written as version 3 (a lock may carry
+// its payment's attempt, a failure and a payment's plan are kept), and version 1 records (no `v`, no
+// attempts) and version 2 ones written before still load.
 import type { DurableRecord, LockEntry, Message } from '@gongxin/channels';
 import { decodeCanonical, encodeCanonical, type Value } from '@gongxin/ledger';
 import { describe, expect, it } from 'vitest';
@@ -89,11 +90,11 @@ describe('route failures on the wire', () => {
 });
 
 describe('records with attempts', () => {
-  it('writes records as version 2 and reads them back with their attempts', () => {
+  it('writes records as version 3 and reads them back with their attempts', () => {
     const records = [out(lock(3)), out(lock())];
     const raw = decodeCanonical(encodeRecords(records)) as { v: number }[];
     expect(raw.map((r) => r.v)).toEqual([RECORD_VERSION, RECORD_VERSION]);
-    expect(RECORD_VERSION).toBe(2);
+    expect(RECORD_VERSION).toBe(3);
     expect(decodeRecords(encodeRecords(records))).toEqual(records);
   });
 
@@ -106,8 +107,39 @@ describe('records with attempts', () => {
     expect(() => decodeRecords(encodeCanonical([out(lock(2))] as unknown as Value))).toThrow(
       'a version 1 record carries no attempts',
     );
-    expect(() => decodeRecords(encodeCanonical([{ ...out(lock()), v: 3 }] as unknown as Value))).toThrow(
-      'unknown record version 3',
+    expect(() => decodeRecords(encodeCanonical([{ ...out(lock()), v: 4 }] as unknown as Value))).toThrow(
+      'unknown record version 4',
+    );
+  });
+});
+
+describe('failures and plans in the log', () => {
+  const failure: DurableRecord = { t: 'failure', hashlock: H, attempt: 2, failure: fail.failure! };
+  const planned: DurableRecord = {
+    t: 'payment',
+    id: 'pay-1',
+    asset: 'PTS',
+    amount: 5n,
+    queued: true,
+    plan: { payee: 'node-d', tried: 2, deadline: 1_700_000_000_000, excluded: ['node-a/node-b'] },
+  };
+
+  it('reads back a failure (with or without where and why) and a payment with its plan', () => {
+    const records = [failure, { t: 'failure', hashlock: H, attempt: 1 } as DurableRecord, planned];
+    expect(decodeRecords(encodeRecords(records))).toEqual(records);
+  });
+
+  it('refuses them in an older version, and a bad field by name', () => {
+    for (const r of [failure, planned])
+      expect(() => decodeRecords(encodeCanonical([{ ...r, v: 2 }] as unknown as Value))).toThrow(
+        'a version 2 record carries no failures or plans',
+      );
+    const bad = (r: unknown) => () => decodeRecords(encodeCanonical([{ ...(r as object), v: 3 }] as Value[]));
+    expect(bad({ ...failure, attempt: 0 })).toThrow('attempt');
+    expect(bad({ ...failure, failure: { ...fail.failure, code: 'bogus' } })).toThrow('failure.code');
+    expect(bad({ ...planned, plan: { payee: 'node-d', tried: 1, deadline: 5 } })).toThrow('plan.excluded');
+    expect(bad({ ...planned, plan: { payee: 'node-d', tried: -1, deadline: 5, excluded: [] } })).toThrow(
+      'plan.tried',
     );
   });
 });
