@@ -3,13 +3,11 @@
 // so once Alice's channel to it holds MAX_LOCKS pending locks her next payment fails there with
 // `lock_limit`; the node tries it again through the second hub, same id, and it arrives once. The failed
 // hop is remembered for a while: the next payment goes around it from the start. Counted in the metrics.
-import { createChainClient } from '@gongxin/client';
 import { MAX_LOCKS } from '@gongxin/contracts';
-import { type Database, openDatabase } from '@gongxin/db';
-import { createMetrics, type Metrics } from '@gongxin/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelNodeOptions, ChannelNodeRuntime, PaymentRefused, type PaymentView } from '../src';
 import { type ChannelTestChain, startChannelTestChain } from './chain';
+import { startTwoHubs, TestNodes, until } from './hubs';
 import { sample } from './prom';
 
 const ALICE = 31;
@@ -18,86 +16,38 @@ const HUB = 33;
 const CAROL = 34;
 
 let chain: ChannelTestChain;
-const databases: Database[] = [];
-const nodes: ChannelNodeRuntime[] = [];
-const metricsOf = new Map<ChannelNodeRuntime, Metrics>();
+let nodes: TestNodes;
 let alice: ChannelNodeRuntime;
 let holder: ChannelNodeRuntime;
 let hub: ChannelNodeRuntime;
 let carol: ChannelNodeRuntime;
-
-async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function startNode(
-  seed: number,
-  opts: Omit<Partial<ChannelNodeOptions>, 'database' | 'client' | 'suite' | 'privateKey'> = {},
-) {
-  const database = await openDatabase({ memory: true });
-  databases.push(database);
-  const metrics = createMetrics({ defaultMetrics: false });
-  const node = await ChannelNodeRuntime.start({
-    database,
-    client: createChainClient({ url: chain.url, suite: chain.suite }),
-    suite: chain.suite,
-    privateKey: chain.account(seed).privateKey,
-    metrics,
-    ...opts,
-  });
-  nodes.push(node);
-  metricsOf.set(node, metrics);
-  return node;
-}
-
-const key = (seed: number) => ({
-  address: chain.account(seed).address,
-  publicKey: chain.account(seed).publicKey,
-});
+let channels: string[];
 
 beforeAll(async () => {
   chain = await startChannelTestChain([ALICE, HOLDER, HUB, CAROL]);
-  carol = await startNode(CAROL, { port: 0 });
-  const carolUrl = `ws://127.0.0.1:${carol.port}`;
-  // Never forwards, pays or fails a lock: its channel from Alice fills up with pending locks.
-  holder = await startNode(HOLDER, { port: 0, peers: [carolUrl], machine: { holdLocks: true } });
-  hub = await startNode(HUB, { port: 0, peers: [carolUrl] });
-  alice = await startNode(ALICE, {
-    peers: [`ws://127.0.0.1:${holder.port}`, `ws://127.0.0.1:${hub.port}`],
-  });
-});
+  nodes = new TestNodes(chain);
+  // The holder never forwards, pays or fails a lock: its channel from Alice fills up with pending locks.
+  ({
+    alice,
+    first: holder,
+    second: hub,
+    carol,
+    channels,
+  } = await startTwoHubs(
+    nodes,
+    { alice: ALICE, first: HOLDER, second: HUB, carol: CAROL },
+    { firstToCarol: 'hub', first: { machine: { holdLocks: true } } },
+  ));
+}, 120_000);
 
 afterAll(async () => {
-  for (const n of nodes) await n.stop();
-  for (const d of databases) await d.close();
+  await nodes?.stop();
   await chain?.close();
 });
 
 describe('a payment tried again over another route', () => {
   it('goes through the other hub, same id, once, when its first hop holds MAX_LOCKS locks', async () => {
     // The holder's route has the larger channels: the router takes it first.
-    const big = [{ symbol: 'PTS', amount: 10_000n }];
-    const small = [{ symbol: 'PTS', amount: 1_000n }];
-    const channels = [
-      await alice.open(key(HOLDER), big),
-      await holder.open(key(CAROL), big),
-      await alice.open(key(HUB), small),
-      await hub.open(key(CAROL), small),
-    ];
-    await until('every node to know every channel', () =>
-      channels.every((id) => nodes.filter((n) => n.channels().some((c) => c.id === id)).length === 2),
-    );
-    await until('links', () => alice.links.peers().length === 2 && carol.links.peers().length === 2);
-    // Alice's graph follows the chain's events on its own time: both routes must be in it.
-    const throughHub = () =>
-      alice.graph.route(alice.address, carol.address, 'PTS', 100n, 4, (e) =>
-        e.to === holder.address ? 0 : 1,
-      );
-    await until('both routes in the graph', () => throughHub() !== null);
     expect(alice.graph.route(alice.address, carol.address, 'PTS', 100n)?.path[0]).toBe(holder.address);
 
     // MAX_LOCKS payments the holder keeps pending (their callers hear of them at their expiry).
@@ -159,7 +109,7 @@ describe('a payment tried again over another route', () => {
   });
 
   it('counts retries in the metrics by the failure that caused them', async () => {
-    const text = await metricsOf.get(alice)!.registry.metrics();
+    const text = await nodes.metricsOf.get(alice)!.registry.metrics();
     expect(sample(text, 'gongxin_channel_payment_retries_total', { reason: 'lock_limit' })).toBe(1);
     expect(sample(text, 'gongxin_channel_payments_total', { outcome: 'failed', reason: 'lock_limit' })).toBe(
       1,

@@ -4,13 +4,12 @@
 // the hub fails it back with its signed reason (`no_capacity` from the hub to Carol). Alice takes the lock
 // back, remembers that pair (not her own channel to the hub), and sends the payment's second attempt, same
 // id and hashlock, through the other hub. Carol is paid once; every channel's balances add up.
-import { createChainClient } from '@gongxin/client';
-import { type Database, openDatabase } from '@gongxin/db';
 import { createMetrics, type Metrics } from '@gongxin/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelNodeOptions, ChannelNodeRuntime, type PaymentView } from '../src';
 import { main } from '../src/cli';
 import { type ChannelTestChain, startChannelTestChain } from './chain';
+import { sides, startTwoHubs, TestNodes, until } from './hubs';
 import { sample } from './prom';
 
 const ALICE = 41;
@@ -19,8 +18,7 @@ const HUB = 43;
 const CAROL = 44;
 
 let chain: ChannelTestChain;
-const databases: Database[] = [];
-const nodes: ChannelNodeRuntime[] = [];
+let nodes: TestNodes;
 let metrics: Metrics;
 let alice: ChannelNodeRuntime;
 let dryHub: ChannelNodeRuntime;
@@ -28,84 +26,26 @@ let hub: ChannelNodeRuntime;
 let carol: ChannelNodeRuntime;
 let channels: string[];
 
-async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function startNode(
-  seed: number,
-  opts: Omit<Partial<ChannelNodeOptions>, 'database' | 'client' | 'suite' | 'privateKey'> = {},
-) {
-  const database = await openDatabase({ memory: true });
-  databases.push(database);
-  const node = await ChannelNodeRuntime.start({
-    database,
-    client: createChainClient({ url: chain.url, suite: chain.suite }),
-    suite: chain.suite,
-    privateKey: chain.account(seed).privateKey,
-    ...opts,
-  });
-  nodes.push(node);
-  return node;
-}
-
-const key = (seed: number) => ({
-  address: chain.account(seed).address,
-  publicKey: chain.account(seed).publicKey,
-});
-
-/** Both ends' view of a channel's asset (`x`'s, then `y`'s): what each may send, what is locked. */
-function sides(id: string, x: ChannelNodeRuntime, y: ChannelNodeRuntime) {
-  return [x, y].map((n) => n.channels().find((c) => c.id === id)!.assets.PTS!);
-}
-
 beforeAll(async () => {
   chain = await startChannelTestChain([ALICE, DRY_HUB, HUB, CAROL]);
-  carol = await startNode(CAROL, { port: 0 });
-  const carolUrl = `ws://127.0.0.1:${carol.port}`;
-  dryHub = await startNode(DRY_HUB, { port: 0, peers: [carolUrl] });
-  hub = await startNode(HUB, { port: 0, peers: [carolUrl] });
+  nodes = new TestNodes(chain);
   metrics = createMetrics({ defaultMetrics: false });
-  alice = await startNode(ALICE, {
-    peers: [`ws://127.0.0.1:${dryHub.port}`, `ws://127.0.0.1:${hub.port}`],
-    metrics,
-    failureMemoryMs: 120_000,
-  });
-  const big = [{ symbol: 'PTS', amount: 10_000n }];
-  const small = [{ symbol: 'PTS', amount: 1_000n }];
-  channels = [
-    await alice.open(key(DRY_HUB), big),
-    // Carol's deposit only: the dry hub has nothing to send her.
-    await carol.open(key(DRY_HUB), big),
-    await alice.open(key(HUB), small),
-    await hub.open(key(CAROL), small),
-  ];
-  await until('every node to know every channel', () =>
-    channels.every((id) => nodes.filter((n) => n.channels().some((c) => c.id === id)).length === 2),
-  );
-  await until(
-    'links',
-    () =>
-      alice.links.peers().length === 2 &&
-      carol.links.peers().length === 2 &&
-      dryHub.links.peers().length === 2,
-  );
-  await until(
-    'both routes in the graph',
-    () =>
-      alice.graph.route(alice.address, carol.address, 'PTS', 100n, 4, (e) =>
-        e.to === dryHub.address ? 0 : 1,
-      ) !== null,
-  );
+  // Carol's deposit only in her channel with the dry hub: it has nothing to send her.
+  ({
+    alice,
+    first: dryHub,
+    second: hub,
+    carol,
+    channels,
+  } = await startTwoHubs(
+    nodes,
+    { alice: ALICE, first: DRY_HUB, second: HUB, carol: CAROL },
+    { firstToCarol: 'carol', alice: { metrics, failureMemoryMs: 120_000 } },
+  ));
 }, 120_000);
 
 afterAll(async () => {
-  for (const n of nodes) await n.stop();
-  for (const d of databases) await d.close();
+  await nodes?.stop();
   await chain?.close();
 });
 
@@ -136,7 +76,7 @@ describe('a payment whose lock fails at the second hop', () => {
 
     // Balances conserve: in every channel, what both ends may send and what is locked make the deposits;
     // 100 moved from Alice to the hub and from the hub to Carol, and nothing through the dry hub.
-    await until('every node idle', () => nodes.every((n) => n.idle()));
+    await until('every node idle', () => nodes.nodes.every((n) => n.idle()));
     const [aliceDry, dryAlice] = sides(channels[0]!, alice, dryHub);
     const [carolDry, dryCarol] = sides(channels[1]!, carol, dryHub);
     const [aliceHub, hubAlice] = sides(channels[2]!, alice, hub);
