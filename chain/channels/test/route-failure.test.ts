@@ -280,3 +280,51 @@ describe('a failure and a restart', () => {
     ]);
   });
 });
+
+describe('a payment tried again before a restart', () => {
+  it('does not report its earlier attempt again when the removal of that lock is sent again', () => {
+    // A reaches D through B and C (C has nothing to send D) or through E, over another channel of A's.
+    const AE = 'a2'.repeat(32);
+    const h = new Harness(5);
+    h.open(AB, A, B, { PTS: [1_000n, 0n] });
+    h.open(BC, B, C, { PTS: [1_000n, 0n] });
+    h.open(CD, C, D, { PTS: [0n, 1_000n] });
+    h.open(AE, A, E, { PTS: [1_000n, 0n] });
+    h.open(ED, E, D, { PTS: [1_000n, 0n] });
+    const hashlock = h.nodes[D]!.addInvoice(utf8('restart-attempt-preimage'));
+    h.collect();
+    h.persistAll();
+    const pay = (attempt: number, route: readonly string[]) =>
+      h.nodes[A]!.pay({ id: 'pay-s1', asset: 'PTS', amount: 100n, route, hashlock, attempt });
+    pay(1, [h.address(B), h.address(C), h.address(D)]);
+    run(h);
+    expect(outcomesOf(h, A, 'pay-s1').at(-1)).toMatchObject({ outcome: 'failed', attempt: 1 });
+    // Attempt 2 goes out to E, which is unreachable: A's newest batch to B is still attempt 1's removal.
+    h.cut.add(E);
+    pay(2, [h.address(E), h.address(D)]);
+    run(h);
+    const before = outcomesOf(h, A, 'pay-s1').length;
+
+    const node = restart(h, A);
+    expect(node.paymentsInFlight()).toEqual([
+      expect.objectContaining({ id: 'pay-s1', peer: h.address(E), attempt: 2 }),
+    ]);
+    run(h);
+    // B acknowledged the removal it was sent again: nothing is reported for attempt 1 a second time.
+    expect(outcomesOf(h, A, 'pay-s1').slice(before)).toEqual([]);
+    // E is back: A sends attempt 2 again (its retransmission time has come) and it settles.
+    h.cut.delete(E);
+    for (let i = 0; i < 3; i++) {
+      h.tick(600);
+      h.settle();
+      run(h);
+    }
+    expect(
+      outcomesOf(h, A, 'pay-s1')
+        .slice(before)
+        .map((o) => o.outcome),
+    ).toEqual(['completed']);
+    expect(node.available(AE, 'PTS')).toBe(900n);
+    expect(node.available(AB, 'PTS')).toBe(1_000n);
+  });
+});
