@@ -9,6 +9,9 @@ import {
   decodeProofBundle,
   decodeTx,
   fromHex,
+  type GenesisDocument,
+  genesisFromValue,
+  genesisHash,
   type ProofBundle,
   type SignedTx,
   type TrustedValidatorSet,
@@ -102,6 +105,11 @@ export interface ChainClient {
   /** The underlying tRPC client, for procedures this wrapper does not cover. */
   readonly trpc: TRPCClient<NodeRouter>;
   info(): Promise<ChainInfoJson>;
+  /**
+   * The genesis document the chain started from, checked against the genesis hash the node reports
+   * (a mismatch throws ChainError `invalid_genesis`): what a read model rebuilt from block 1 seeds from.
+   */
+  genesis(): Promise<GenesisDocument>;
   /** The chain id and crypto suite: asked once (one `chain.info`), then cached, since neither changes. */
   identity(): Promise<ChainIdentity>;
   /** The chain id (from `identity()`). */
@@ -213,6 +221,10 @@ export function createChainClient(opts: ChainClientOptions): ChainClient {
     url: base,
     trpc,
     info: () => call(() => trpc.chain.info.query()),
+    async genesis() {
+      const json = await call(() => trpc.chain.genesis.query());
+      return checkedGenesis(json.genesisHash, json.encoded, await suite());
+    },
     identity,
     chainId: () => identity().then((i) => i.chainId),
     suite,
@@ -335,3 +347,24 @@ function eventOf(record: ChainRecord): Pick<ChainEvent, 'index' | 'contract' | '
 }
 
 export { ChainError };
+
+/** The genesis document from its stored bytes, refused unless it hashes to `expectedHash`. */
+export function checkedGenesis(
+  expectedHash: string,
+  encodedHex: string,
+  suite: CryptoSuite,
+): GenesisDocument {
+  let doc: GenesisDocument;
+  try {
+    doc = genesisFromValue(decodeCanonical(fromHex(encodedHex)));
+  } catch (error) {
+    throw new ChainError('invalid_genesis', `the node's genesis document does not decode: ${String(error)}`);
+  }
+  const hash = toHex(genesisHash(suite, doc));
+  if (hash !== expectedHash)
+    throw new ChainError(
+      'invalid_genesis',
+      `the node's genesis document hashes to ${hash.slice(0, 16)}…, not its genesis hash ${expectedHash.slice(0, 16)}…`,
+    );
+  return doc;
+}

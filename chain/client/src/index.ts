@@ -34,6 +34,7 @@ export {
   type ChainClient,
   type ChainClientOptions,
   type ChainIdentity,
+  checkedGenesis,
   createChainClient,
   type EventFilter,
   type Subscription,

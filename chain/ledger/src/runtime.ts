@@ -12,11 +12,12 @@ import {
   sortValidators,
   type Validator,
   validatorSetHash,
+  validatorsFromValue,
   validatorsToValue,
 } from './block';
 import { concatBytes, equalBytes, toHex, utf8 } from './bytes';
 import type { CryptoSuite, SuiteId } from './crypto/types';
-import { encodeCanonical, type Value, type ValueMap } from './encoding';
+import { EncodingError, encodeCanonical, type Value, type ValueMap } from './encoding';
 import { ContractError, type RejectionCode, TxRejected } from './errors';
 import { leafHash, merkleRootOfLeafHashes } from './merkle';
 import { nextStateRoot, StateOverlay, type StateReader, type Writes, withWrites } from './state';
@@ -672,6 +673,33 @@ export function genesisToValue(doc: GenesisDocument): ValueMap {
     time: doc.time,
     validators: validatorsToValue(doc.validators),
     contracts: (doc.contracts ?? {}) as ValueMap,
+  };
+}
+
+/**
+ * The document back from its value (`genesisToValue`, with or without the `type` tag), e.g. as a node
+ * stores it; a value of another shape throws EncodingError.
+ */
+export function genesisFromValue(v: Value): GenesisDocument {
+  const m = v as ValueMap;
+  if (
+    !m ||
+    typeof m !== 'object' ||
+    Array.isArray(m) ||
+    m instanceof Uint8Array ||
+    typeof m.chainId !== 'string' ||
+    typeof m.suite !== 'string' ||
+    typeof m.time !== 'number' ||
+    (m.contracts !== undefined && (typeof m.contracts !== 'object' || Array.isArray(m.contracts)))
+  ) {
+    throw new EncodingError('a genesis document is {chainId, suite, time, validators, contracts}');
+  }
+  return {
+    chainId: m.chainId,
+    suite: m.suite as SuiteId,
+    time: m.time,
+    validators: validatorsFromValue(m.validators as Value),
+    contracts: (m.contracts ?? {}) as Record<string, Value>,
   };
 }
 

@@ -28,6 +28,8 @@ export {
   createIndexer,
   type EventHandler,
   type EventHandlers,
+  type GenesisHandler,
+  type GenesisHandlerContext,
   type HandlerContext,
   type Indexer,
   IndexerChainMismatchError,

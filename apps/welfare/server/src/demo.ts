@@ -1,14 +1,13 @@
 // Demo data on a new demo chain: 古城区 (丽江) comes with its 低保 standard and rules from the genesis month
-// (people.ts) and, on the suite, a caseload already on the rolls, both recorded here in the read model
-// since no event announces what genesis made; then three
+// (people.ts) and, on the suite, a caseload already on the rolls, both in the read model through the
+// indexer's genesis handler (indexer.ts); then three
 // households are taken through 受理 → 入户调查 → 初审 → 公示, one of them with a neighbour's objection in
 // the notice window. Idempotent: no household is opened again once its first member is enrolled.
 import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { ChainError, createWallet } from '@gongxin/client';
-import { type Area, approvedAmount, areaOf, genesisHouseholdId, householdOf } from '@gongxin/contracts';
+import type { Area } from '@gongxin/contracts';
 import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
-import { areas, households } from './db/schema';
 import { DEMO_AREA, demoPeople, demoPerson, idHashOf } from './people';
 
 const w = (name: string, params: Record<string, unknown>): Action =>
@@ -41,48 +40,7 @@ export async function seedWelfareDemo(services: AppServices): Promise<number> {
     );
     return 0;
   }
-  const current = area.standards.at(-1);
-  await services.database.db
-    .insert(areas)
-    .values({
-      code: area.code,
-      name: area.name,
-      symbol: area.symbol,
-      standard: current ? BigInt(current.standard) : null,
-      standardFrom: current?.from ?? null,
-      height: 0,
-    })
-    .onConflictDoNothing();
-  // The caseload genesis put on the rolls (households n = 0, 1, … until one is missing).
-  const { genesisHash } = await client.info();
   const suite = getSuite(services.chain.suite);
-  for (let n = 0; ; n++) {
-    const id = genesisHouseholdId(suite.hash, genesisHash, n);
-    const key = `welfare/household/${id}`;
-    const value = await stateOf(key);
-    if (!value) break;
-    const reader = new Map<string, unknown>([
-      [key, value],
-      [`welfare/area/${area.code}`, area],
-    ]);
-    const household = householdOf({ get: (k) => reader.get(k) as never }, id)!;
-    const a = areaOf({ get: (k) => reader.get(k) as never }, household.area)!;
-    await services.database.db
-      .insert(households)
-      .values({
-        id,
-        area: household.area,
-        members: household.members.length,
-        status: household.status,
-        category: household.category,
-        monthly: approvedAmount(a, household, household.entitlement!.from),
-        openedBy: 'genesis',
-        height: 0,
-        txId: genesisHash,
-        time: 0,
-      })
-      .onConflictDoNothing();
-  }
   const people = demoPeople(suite);
   const person = (id: string) => demoPerson(people, id);
   const first = person(HOUSEHOLDS[0].members[0]);

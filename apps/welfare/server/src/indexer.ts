@@ -4,8 +4,10 @@
 // rebuild reproduces them; `reset` empties exactly the read models (prepared payment lists and re-issue
 // links stay: they are this server's originals, and a rebuild joins them to the batches again by Merkle
 // root). Each payment keeps its state (sent, paid, failed, returned) with the tx that recorded it.
-import type { ChainEventJson, HandlerContext, IndexerDefinition } from '@gongxin/app-kit';
+import type { ChainEventJson, GenesisHandler, HandlerContext, IndexerDefinition } from '@gongxin/app-kit';
+import { approvedAmount, areaOf, genesisHouseholdId, householdOf } from '@gongxin/contracts';
 import { welfareEvents } from '@gongxin/contracts/events';
+import { getSuite } from '@gongxin/ledger/crypto/node';
 import { and, eq, sql } from 'drizzle-orm';
 import {
   alerts,
@@ -312,9 +314,64 @@ async function linkReissues(ctx: HandlerContext, batch: string, root: string): P
   }
 }
 
+/**
+ * The areas and the caseload the genesis document put in place: no event announces them, so a rebuild
+ * would lose them without this. Read from the genesis state (what the contract's genesis wrote), each
+ * area with the standard in force from the genesis month, each household as enrolled then.
+ */
+export const welfareGenesis: GenesisHandler = async ({ tx, document, hash, state }) => {
+  const section = document.contracts?.welfare as
+    | { areas?: readonly { code: string }[]; households?: readonly unknown[] }
+    | undefined;
+  if (!section) return;
+  const view = state();
+  for (const { code } of section.areas ?? []) {
+    const area = areaOf(view, code);
+    if (!area) throw new Error(`the genesis state has no welfare area ${code}`);
+    const current = area.standards.at(-1);
+    await tx
+      .insert(areas)
+      .values({
+        code: area.code,
+        name: area.name,
+        symbol: area.symbol,
+        standard: current ? BigInt(current.standard) : null,
+        standardFrom: current?.from ?? null,
+        height: 0,
+      })
+      .onConflictDoNothing();
+  }
+  const suite = getSuite(document.suite);
+  for (let n = 0; n < (section.households?.length ?? 0); n++) {
+    const id = genesisHouseholdId(suite.hash, hash, n);
+    const household = householdOf(view, id);
+    const area = household && areaOf(view, household.area);
+    if (!household?.entitlement || !area) throw new Error(`the genesis state has no welfare household ${n}`);
+    await tx
+      .insert(households)
+      .values({
+        id,
+        area: household.area,
+        members: household.members.length,
+        status: household.status,
+        category: household.category,
+        monthly: approvedAmount(area, household, household.entitlement.from),
+        openedBy: 'genesis',
+        height: 0,
+        txId: hash,
+        time: document.time,
+      })
+      .onConflictDoNothing();
+  }
+};
+
 export const welfareIndexer: IndexerDefinition = {
   name: 'welfare',
+  // 2: the genesis document's areas and households come from the genesis handler (they were written by
+  // the demo seed before, and lost by a rebuild), so older read models are rebuilt once.
+  version: 2,
   handlers: welfareHandlers,
+  genesis: welfareGenesis,
   reset: async (tx) => {
     for (const table of [...readModels, grievances]) await tx.delete(table);
   },

@@ -196,6 +196,17 @@ export interface ChainInfoJson {
   mempool: { size: number; bytes: number };
 }
 
+/**
+ * The genesis document the chain started from, as the node stored it: its canonical encoding (hex), which
+ * hashes, with the `genesis` type tag, to `genesisHash`. Bytes rather than JSON, so a reader gets back
+ * exactly the document (bigints and bytes included) and can check it against the hash.
+ */
+export interface GenesisDocumentJson {
+  genesisHash: Hex;
+  /** encodeCanonical of `{ chainId, suite, time, validators, contracts }`. */
+  encoded: Hex;
+}
+
 export interface ProofJson {
   kind: 'tx' | 'event';
   /** `encodeProofBundle` as hex: verify with `verifyProofBundle` and a trusted validator set. */

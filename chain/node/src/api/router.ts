@@ -45,6 +45,8 @@ export const nodeRouter = router({
   chain: router({
     /** Chain id, suite, genesis hash, head, current validators, mempool size. */
     info: publicProcedure.query(({ ctx }) => ctx.api.info()),
+    /** The genesis document the chain started from (canonical bytes), for rebuilding read models. */
+    genesis: publicProcedure.query(({ ctx }) => ctx.api.genesis()),
   }),
 
   tx: router({

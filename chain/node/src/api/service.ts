@@ -35,6 +35,7 @@ import {
   type EventJson,
   type EventProofJson,
   formatCursor,
+  type GenesisDocumentJson,
   headerJson,
   type Page,
   type Position,
@@ -154,6 +155,16 @@ export class ChainApi {
       totalPower: totalPower(validators),
       mempool: { size: this.node.mempool.size, bytes: this.node.mempool.sizeBytes },
     };
+  }
+
+  /** The genesis document as stored at init (see GenesisDocumentJson). */
+  async genesis(): Promise<GenesisDocumentJson> {
+    const [hash, encoded] = await Promise.all([
+      q.metaValue(this.db, 'genesis_hash'),
+      q.metaValue(this.db, 'genesis'),
+    ]);
+    if (!hash || !encoded) throw notFound('the genesis document');
+    return { genesisHash: toHex(hash), encoded: toHex(encoded) };
   }
 
   // ---------------------------------------------------------------------------------------- submit

@@ -7,7 +7,8 @@
 // One feed serves every indexer of a process: the blocks it reads are kept in a bounded cache and reads
 // are serialised, so indexers following the same heights share one read of each block instead of each
 // querying the node for it.
-import { type ChainClient, ChainError, type EventJson } from '@gongxin/client';
+import { type ChainClient, ChainError, checkedGenesis, type EventJson } from '@gongxin/client';
+import type { GenesisDocument } from '@gongxin/ledger';
 import type { ChainNode } from '@gongxin/node';
 import { type BlockSummaryJson, type BlockTxAtJson, ChainApi, type Page } from '@gongxin/node/api';
 
@@ -51,6 +52,11 @@ export interface ChainFeed {
   blockHash(height: number): Promise<string | undefined>;
   /** The committed head height. */
   head(): Promise<number>;
+  /**
+   * The genesis document the chain started from, checked against its genesis hash: what an indexer's
+   * `genesis` handler reads. A feed without it cannot serve indexers that declare one.
+   */
+  genesis?(): Promise<GenesisDocument>;
   /** Releases what the feed holds (listeners, subscriptions). */
   close?(): void;
   /** What the feed has read and handed out so far. */
@@ -309,6 +315,10 @@ export function nodeFeed(
       return block?.height === height ? block.hash : undefined;
     },
     head: async () => node.head.height,
+    async genesis() {
+      const { genesisHash, encoded } = await api.genesis();
+      return checkedGenesis(genesisHash, encoded, api.suite);
+    },
     stats: () => shared.stats(),
     close() {
       closed = true;
@@ -401,6 +411,7 @@ export function clientFeed(
       return block?.height === height ? block.hash : undefined;
     },
     head: async () => (await client.info()).head.height,
+    genesis: () => client.genesis(),
     stats: () => shared.stats(),
   };
 }

@@ -4,8 +4,20 @@
 // or none of it, and a restart resumes after the last applied block. It must never skip a block (a
 // failing handler stops it at that block), never apply a block twice (the cursor is re-checked under a
 // row lock inside the transaction), and never mix two chains in one read model (a cursor whose block hash
-// this chain does not have is refused).
+// this chain does not have is refused). What the genesis document put in state announces itself with no
+// event, so an indexer may also declare a `genesis` handler: it runs in block 1's transaction, before the
+// block's handlers, whenever the read models are built from the start (a fresh database, a rebuild, a
+// version upgrade), so a rebuilt read model holds what the first build did.
+import { createSuiteRegistry } from '@gongxin/contracts';
 import { type Database, isDatabaseUnavailable, type Tx } from '@gongxin/db';
+import {
+  createGenesisState,
+  type GenesisDocument,
+  genesisHash,
+  type StateReader,
+  toHex,
+} from '@gongxin/ledger';
+import { getSuite } from '@gongxin/ledger/crypto/node';
 import type { Logger } from '@gongxin/telemetry';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { indexerCursors } from '../db/schema';
@@ -45,12 +57,36 @@ export interface BlockContext {
  */
 export type BlockHandler = (block: FeedBlock, ctx: BlockContext) => Promise<void> | void;
 
+export interface GenesisHandlerContext {
+  /** Block 1's transaction: write the read model through it, and only through it. */
+  tx: Tx;
+  logger: Logger;
+  /** The document the chain started from (checked against the chain's genesis hash). */
+  document: GenesisDocument;
+  /** The genesis hash, hex: ids that contracts derive at genesis depend on it. */
+  hash: string;
+  /**
+   * The state at height 0, as the suite's contracts' genesis sections wrote it (computed on first call;
+   * throws when the document names a contract the suite does not have).
+   */
+  state(): StateReader;
+}
+
+/**
+ * Writes the read models' rows for what the genesis document created (areas, accounts, roles…). Runs
+ * once per build from the start, in block 1's transaction before its handlers; same rules as an
+ * EventHandler (no slow I/O, deterministic), and idempotent (upserts or `on conflict do nothing`).
+ */
+export type GenesisHandler = (ctx: GenesisHandlerContext) => Promise<void> | void;
+
 export interface IndexerDefinition {
   /** Unique across every app in the database (the cursor's key); usually the app id. */
   name: string;
   /** Per-event handlers; may be empty when `block` does all the work. */
   handlers: EventHandlers;
   block?: BlockHandler;
+  /** The genesis document's own rows; needs a feed that serves the document (`ChainFeed.genesis`). */
+  genesis?: GenesisHandler;
   /** Empties the read models, for `rebuild()`. */
   reset?: (tx: Tx) => Promise<void>;
   /**
@@ -124,6 +160,12 @@ class HandlerError extends Error {
   }
 }
 
+class GenesisHandlerError extends Error {
+  constructor(cause: unknown) {
+    super(`genesis handler: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 /** Another process advanced the cursor first (two replicas on one PostgreSQL): follow from its height. */
 class CursorMoved extends Error {
   constructor(
@@ -150,6 +192,12 @@ export function createIndexer(opts: IndexerOptions): Indexer {
     throw new Error(`indexer ${name}: version must be a whole number from 1 (got ${String(opts.version)})`);
   const logger = opts.logger.child({ indexer: name });
   const catchAll = handlers['*'];
+  const genesisHandler = opts.genesis;
+  if (genesisHandler && !feed.genesis)
+    throw new Error(
+      `indexer ${name} has a genesis handler, but its chain feed does not serve the genesis document`,
+    );
+  let genesisDocument: GenesisDocument | null = null;
   let cursor: Cursor = { height: 0, blockHash: '' };
   let head = 0;
   let failure: IndexerFailure | null = null;
@@ -256,12 +304,33 @@ export function createIndexer(opts: IndexerOptions): Indexer {
           `(parent ${block.parentHash.slice(0, 16)}…, applied ${cursor.blockHash.slice(0, 16)}…)`,
       );
     }
+    // Read before the transaction (it may go over the network), once per indexer: it never changes.
+    if (block.height === 1 && genesisHandler && feed.genesis) genesisDocument ??= await feed.genesis();
     await database.transaction(async (tx) => {
       // The row lock serialises replicas; the height check makes a block that another replica applied
       // meanwhile a no-op here instead of a second application.
       const [row] = await tx.select().from(indexerCursors).where(eq(indexerCursors.name, name)).for('update');
       if (!row || row.height !== cursor.height) {
         throw new CursorMoved(row?.height ?? 0, row?.blockHash ?? '');
+      }
+      if (block.height === 1 && genesisHandler && genesisDocument) {
+        const document = genesisDocument;
+        const suite = getSuite(document.suite);
+        let state: StateReader | null = null;
+        try {
+          await genesisHandler({
+            tx,
+            logger,
+            document,
+            hash: toHex(genesisHash(suite, document)),
+            state: () => {
+              state ??= createGenesisState({ suite, contracts: createSuiteRegistry() }, document).state.store;
+              return state;
+            },
+          });
+        } catch (error) {
+          throw new GenesisHandlerError(error);
+        }
       }
       if (blockHandler) await blockHandler(block, { tx, logger });
       for (const event of block.events) {
