@@ -3,7 +3,9 @@
 // resolves the neighbour's objection against a demo household; before the notice ends the chain refuses
 // 民主评议 and the page says why; finance computes this month's cycle of the caseload on the rolls since
 // genesis and signs its batch; the recipient on a phone sees the payment and verifies its proof against
-// the batch root in the browser; the public page shows the month's aggregate with its batch tx. Every
+// the batch root in the browser; the public page shows the month's aggregate with its batch tx; the bank
+// returns one payment, finance records it with the bank's reason and re-issues it (补发), the list links
+// the re-issue's block and tx, and a page opened before that is refused a second re-issue in words. Every
 // write is signed in the signer's own browser keyring.
 import { demoAccounts } from '@gongxin/passport-server';
 import type { Browser, Page } from 'playwright-core';
@@ -135,6 +137,42 @@ describe('welfare (低保) in Chromium', () => {
     expect(await pub.getByTestId('months').textContent()).toContain(period);
     expect(await pub.getByTestId('batch-link').count()).toBeGreaterThan(0);
     await saveScreenshot(pub, 'welfare-public-phone');
+
+    // 6. 补发: the bank returns the batch's second payment; finance records it with the bank's reason (on
+    // chain, ≤ 200 characters), the rest as paid.
+    const reason = '收款账户已销户，银行退回';
+    await finance.getByTestId('batch-outcomes').first().click();
+    await finance.getByTestId('payment-1').getByTestId('payment-outcome').click();
+    await finance.locator('.el-select-dropdown__item:visible', { hasText: '被退回' }).click();
+    await input(finance, 'payment-reason').fill(reason);
+    await finance.getByTestId('record-outcomes').click();
+    await confirmSignature(finance);
+    await finance.getByTestId('failure').waitFor({ timeout: 30_000 });
+    expect(await finance.getByTestId('failure-reason').textContent()).toBe(reason);
+    // A second finance page (on a phone), opened while the payment is still waiting for 补发.
+    const stale = await j.as('welfare-treasurer', '/cycles', true);
+    await stale.getByTestId('reissue').waitFor({ timeout: 30_000 });
+
+    // Finance re-issues it: the list shows it re-issued, linked to the block and tx of the new batch.
+    await finance.getByTestId('reissue').click();
+    await confirmSignature(finance);
+    const proof = finance.getByTestId('failure-reissue-proof');
+    await proof.waitFor({ timeout: 30_000 });
+    expect(await finance.getByTestId('failure-reissue').textContent()).toMatch(/^已补发/);
+    expect(await proof.getByTestId('tx-link').getAttribute('href')).toMatch(
+      /^\/explorer\/#\/tx\/[0-9a-f]{64}$/,
+    );
+    expect(await proof.getByTestId('block-link').count()).toBe(1);
+    expect(await finance.getByTestId('reissue').count()).toBe(0);
+    await saveScreenshot(finance, 'welfare-reissue');
+
+    // The stale page's 补发 is refused by the server: said in words, and its list refreshed.
+    await stale.getByTestId('reissue').click();
+    await stale.getByTestId('error').waitFor({ timeout: 30_000 });
+    expect(await stale.getByTestId('error').textContent()).toContain('这笔发放已经补发过，不能再补发一次');
+    await stale.getByTestId('failure-reissue-proof').waitFor({ timeout: 30_000 });
+    expect(await stale.getByTestId('reissue').count()).toBe(0);
+    await saveScreenshot(stale, 'welfare-reissue-refused-phone');
     expect(j.errors).toEqual([]);
   }, 180_000);
 });

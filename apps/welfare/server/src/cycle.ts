@@ -111,7 +111,9 @@ export async function failuresOf(database: Database, area: string, period: strin
         reason: r.reason,
         outcomeTxId: r.outcomeTxId,
         outcomeHeight: r.outcomeHeight,
-        reissuedBy: by ? { batch: by.batch, position: by.position, state: by.state, txId: by.txId } : null,
+        reissuedBy: by
+          ? { batch: by.batch, position: by.position, state: by.state, txId: by.txId, height: by.height }
+          : null,
         open: !by,
       };
     });

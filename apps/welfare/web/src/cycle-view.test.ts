@@ -278,7 +278,13 @@ describe('failed and returned payments are paid again (补发)', () => {
           position: 0,
           state: 'failed',
           reason: null,
-          reissuedBy: { batch: 'ef'.repeat(32), position: 0, state: 'paid', txId: 'ef'.repeat(32) },
+          reissuedBy: {
+            batch: 'ef'.repeat(32),
+            position: 0,
+            state: 'paid',
+            txId: 'ef'.repeat(32),
+            height: 42,
+          },
           open: false,
         }),
       ]),
@@ -304,7 +310,13 @@ describe('failed and returned payments are paid again (补发)', () => {
         failure(),
         failure({
           position: 0,
-          reissuedBy: { batch: 'ef'.repeat(32), position: 0, state: 'sent', txId: 'ef'.repeat(32) },
+          reissuedBy: {
+            batch: 'ef'.repeat(32),
+            position: 0,
+            state: 'sent',
+            txId: 'ef'.repeat(32),
+            height: 42,
+          },
           open: false,
         }),
       ]),
@@ -347,12 +359,70 @@ describe('failed and returned payments are paid again (补发)', () => {
     expect(wrapper.get('[data-test="error"]').text()).toContain('批次被链上拒绝，未发出资金');
   });
 
+  it('links a re-issued payment to the block and tx of its re-issue', async () => {
+    get.mockResolvedValue(
+      withFailures([
+        failure({
+          open: false,
+          reissuedBy: {
+            batch: 'ef'.repeat(32),
+            position: 0,
+            state: 'sent',
+            txId: 'ef'.repeat(32),
+            height: 42,
+          },
+        }),
+      ]),
+    );
+    const wrapper = render();
+    await flushPromises();
+    const proof = wrapper.get('[data-test="failure"]').get('[data-test="failure-reissue-proof"]');
+    expect(proof.text()).toContain('42');
+    expect(proof.find('[data-test="tx-link"]').exists()).toBe(true);
+  });
+
+  it('says in words that a payment already re-issued is not re-issued again, and refreshes', async () => {
+    get.mockResolvedValueOnce(withFailures([failure()]));
+    const words = `payments: payment 1 of batch ${'ab'.repeat(32)} is already re-issued (batch ${'ef'.repeat(32)})`;
+    reissue.mockRejectedValue(new Error(words));
+    get.mockResolvedValue(
+      withFailures([
+        failure({
+          open: false,
+          reissuedBy: {
+            batch: 'ef'.repeat(32),
+            position: 0,
+            state: 'sent',
+            txId: 'ef'.repeat(32),
+            height: 42,
+          },
+        }),
+      ]),
+    );
+    const wrapper = render();
+    await flushPromises();
+    await wrapper.get('[data-test="reissue"]').trigger('click');
+    await flushPromises();
+    expect(sign).not.toHaveBeenCalled();
+    const alert = wrapper.get('[data-test="error"]');
+    expect(alert.text()).toContain('这笔发放已经补发过，不能再补发一次');
+    expect(alert.get('[data-test="error-detail-text"]').text()).toBe(words);
+    expect(wrapper.get('[data-test="failure-reissue"]').text()).toBe('已补发（已发出）');
+    expect(wrapper.find('[data-test="reissue"]').exists()).toBe(false);
+  });
+
   it('offers no re-issue once nothing is open, nor in a closed month', async () => {
     get.mockResolvedValue(
       withFailures([
         failure({
           open: false,
-          reissuedBy: { batch: 'ef'.repeat(32), position: 0, state: 'paid', txId: 'ef'.repeat(32) },
+          reissuedBy: {
+            batch: 'ef'.repeat(32),
+            position: 0,
+            state: 'paid',
+            txId: 'ef'.repeat(32),
+            height: 42,
+          },
         }),
       ]),
     );

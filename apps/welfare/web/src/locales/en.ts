@@ -182,8 +182,11 @@ export default {
         describe: 'Re-issue {count} payments that did not arrive',
         waiting: 'Not yet re-issued',
         by: 'Re-issued ({state})',
+        proof: 'Re-issue batch:',
         skipped: '{count} not re-issued: the household has no member left to pay',
         closed: 'This month is closed; nothing more can be re-issued.',
+        already:
+          'This payment has already been re-issued and cannot be re-issued again. The list is refreshed: the block and tx of the re-issue are below.',
       },
       close: {
         button: 'Close the month',

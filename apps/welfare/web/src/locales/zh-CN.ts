@@ -165,8 +165,10 @@ export default {
         describe: '补发 {count} 笔未到账的发放',
         waiting: '待补发',
         by: '已补发（{state}）',
+        proof: '补发批次：',
         skipped: '{count} 笔的家庭已无可领取的成员，未补发',
         closed: '本月已结账，不能再补发。',
+        already: '这笔发放已经补发过，不能再补发一次。列表已刷新，可在下方看到补发所在的区块和交易。',
       },
       close: {
         button: '结账',
