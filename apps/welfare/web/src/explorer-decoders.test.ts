@@ -24,6 +24,35 @@ describe('the welfare decoder pack', () => {
     expect(packProblems(pack, welfareEvents)).toEqual([]);
   });
 
+  it('reads a batch’s outcomes with each payment that did not arrive and the bank’s reason', () => {
+    const outcomes = {
+      batch: 'B-1',
+      paid: '80000',
+      failed: '0',
+      returned: '55000',
+      payments: [
+        { index: 0, household: 'H-1', amount: '80000', outcome: 'paid' },
+        { index: 1, household: 'H-2', amount: '55000', outcome: 'returned', reason: '收款账户已销户' },
+      ],
+    };
+    expect(pack.events['welfare.outcomesRecorded']!(outcomes, zh)).toBe(
+      '批次 B-1 结果：已到账 800.00 元，失败 0.00 元，退回 550.00 元；第 2 笔 550.00 元被退回，原因：收款账户已销户',
+    );
+    expect(
+      pack.events['welfare.outcomesRecorded']!(
+        { ...outcomes, payments: [{ index: 0, household: 'H-1', amount: '80000', outcome: 'failed' }] },
+        en,
+      ),
+    ).toBe(
+      'Batch B-1 outcomes: paid 800.00, failed 0.00, returned 550.00 yuan; payment 1 of 800.00 yuan failed',
+    );
+    // Events of older contract versions carry only the sums.
+    const { payments: _older, ...sums } = outcomes;
+    expect(pack.events['welfare.outcomesRecorded']!(sums, zh)).toBe(
+      '批次 B-1 结果：已到账 800.00 元，失败 0.00 元，退回 550.00 元',
+    );
+  });
+
   it('reads a household’s life in words, enums translated, money exact', () => {
     expect(
       pack.events['welfare.memberChanged']!(

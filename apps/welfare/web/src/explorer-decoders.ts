@@ -63,6 +63,10 @@ const pack = {
           batchSent: '{area} {period} 发放批次：{count} 笔，共 {total} 元，Merkle 根 {root}',
           batchRefused: '{area} {period} 发放批次被拒绝，预警 {alert}',
           outcomesRecorded: '批次 {batch} 结果：已到账 {paid} 元，失败 {failed} 元，退回 {returned} 元',
+          unpaid: '第 {position} 笔 {amount} 元{outcome}',
+          unpaidWhy: '第 {position} 笔 {amount} 元{outcome}，原因：{reason}',
+          outcomes: { failed: '支付失败', returned: '被退回' },
+          separator: '；',
           cycleClosed:
             '{area} {period} 发放周期结账：发出 {issued} 元 = 到账 {paid} + 失败 {failed} + 退回 {returned}',
           alertRaised: '预警（{kind}）{subject}：{detail}',
@@ -123,6 +127,10 @@ const pack = {
           batchSent: 'Payment batch {area} {period}: {count} payments, {total} yuan, Merkle root {root}',
           batchRefused: 'Payment batch {area} {period} refused, alert {alert}',
           outcomesRecorded: 'Batch {batch} outcomes: paid {paid}, failed {failed}, returned {returned} yuan',
+          unpaid: 'payment {position} of {amount} yuan {outcome}',
+          unpaidWhy: 'payment {position} of {amount} yuan {outcome}, because: {reason}',
+          outcomes: { failed: 'failed', returned: 'returned' },
+          separator: '; ',
           cycleClosed:
             'Cycle {area} {period} closed: issued {issued} = paid {paid} + failed {failed} + returned {returned}',
           alertRaised: 'Alert ({kind}) {subject}: {detail}',
@@ -215,13 +223,25 @@ const pack = {
         root: a.root,
       }),
     batchRefused: (a, t: Translate) => t('welfare.explorer.batchRefused', { ...a }),
-    outcomesRecorded: (a, t: Translate) =>
-      t('welfare.explorer.outcomesRecorded', {
+    // The sums, then each payment that did not arrive with the bank's reason: what a re-issue (补发) repeats.
+    outcomesRecorded: (a, t: Translate) => {
+      const sums = t('welfare.explorer.outcomesRecorded', {
         batch: a.batch,
         paid: fen(a.paid),
         failed: fen(a.failed),
         returned: fen(a.returned),
-      }),
+      });
+      const unpaid = (a.payments ?? []).filter((p) => p.outcome !== 'paid');
+      const words = unpaid.map((p) =>
+        t(p.reason ? 'welfare.explorer.unpaidWhy' : 'welfare.explorer.unpaid', {
+          position: p.index + 1,
+          amount: fen(p.amount),
+          outcome: t(`welfare.explorer.outcomes.${p.outcome}`),
+          ...(p.reason && { reason: p.reason }),
+        }),
+      );
+      return [sums, ...words].join(t('welfare.explorer.separator'));
+    },
     cycleClosed: (a, t: Translate) =>
       t('welfare.explorer.cycleClosed', {
         area: a.area,
