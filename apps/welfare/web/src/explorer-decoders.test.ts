@@ -46,6 +46,26 @@ describe('the welfare decoder pack', () => {
     ).toBe(
       'Batch B-1 outcomes: paid 800.00, failed 0.00, returned 550.00 yuan; payment 1 of 800.00 yuan failed',
     );
+    // The action the treasurer signs reads the same way (also in the sign dialog).
+    expect(
+      pack.actions['welfare.recordOutcomes']!(
+        {
+          batch: 'B-1',
+          outcomes: [
+            { index: 0, outcome: 'paid' },
+            { index: 1, outcome: 'returned', reason: '收款账户已销户' },
+          ],
+        },
+        zh,
+      ),
+    ).toBe('记录批次 B-1 的到账结果：2 笔；第 2 笔被退回，原因：收款账户已销户');
+    expect(
+      pack.actions['welfare.recordOutcomes']!(
+        { batch: 'B-1', outcomes: [{ index: 0, outcome: 'failed' }] },
+        en,
+      ),
+    ).toBe('Record the outcomes of batch B-1, 1 in all; payment 1 failed');
+    expect(() => pack.actions['welfare.recordOutcomes']!({ batch: 'B-1', outcomes: 'all' }, zh)).toThrow();
     // Events of older contract versions carry only the sums.
     const { payments: _older, ...sums } = outcomes;
     expect(pack.events['welfare.outcomesRecorded']!(sums, zh)).toBe(

@@ -67,6 +67,9 @@ const pack = {
           unpaidWhy: '第 {position} 笔 {amount} 元{outcome}，原因：{reason}',
           outcomes: { failed: '支付失败', returned: '被退回' },
           separator: '；',
+          recordOutcomes: '记录批次 {batch} 的到账结果：{count} 笔',
+          outcome: '第 {position} 笔{outcome}',
+          outcomeWhy: '第 {position} 笔{outcome}，原因：{reason}',
           cycleClosed:
             '{area} {period} 发放周期结账：发出 {issued} 元 = 到账 {paid} + 失败 {failed} + 退回 {returned}',
           alertRaised: '预警（{kind}）{subject}：{detail}',
@@ -131,6 +134,9 @@ const pack = {
           unpaidWhy: 'payment {position} of {amount} yuan {outcome}, because: {reason}',
           outcomes: { failed: 'failed', returned: 'returned' },
           separator: '; ',
+          recordOutcomes: 'Record the outcomes of batch {batch}, {count} in all',
+          outcome: 'payment {position} {outcome}',
+          outcomeWhy: 'payment {position} {outcome}, because: {reason}',
           cycleClosed:
             'Cycle {area} {period} closed: issued {issued} = paid {paid} + failed {failed} + returned {returned}',
           alertRaised: 'Alert ({kind}) {subject}: {detail}',
@@ -273,6 +279,31 @@ const pack = {
       }),
   }),
   actions: {
+    // What the treasurer signs after the bank's answer: the payments that did not arrive, with its reason.
+    'welfare.recordOutcomes': (p: ActionParams, t: Translate) => {
+      const outcomes = p.outcomes;
+      if (!Array.isArray(outcomes)) throw new Error('outcomes is not a list');
+      const words = outcomes.flatMap((x) => {
+        const o = x as { index?: Json; outcome?: Json; reason?: Json };
+        if (typeof o.index !== 'number') throw new Error('an outcome has no index');
+        const outcome = text(o.outcome, 'outcome');
+        if (outcome === 'paid') return [];
+        if (outcome !== 'failed' && outcome !== 'returned') throw new Error(`unknown outcome ${outcome}`);
+        const reason = typeof o.reason === 'string' && o.reason !== '' ? o.reason : undefined;
+        return [
+          t(reason ? 'welfare.explorer.outcomeWhy' : 'welfare.explorer.outcome', {
+            position: o.index + 1,
+            outcome: t(`welfare.explorer.outcomes.${outcome}`),
+            ...(reason && { reason }),
+          }),
+        ];
+      });
+      const head = t('welfare.explorer.recordOutcomes', {
+        batch: text(p.batch, 'batch'),
+        count: outcomes.length,
+      });
+      return [head, ...words].join(t('welfare.explorer.separator'));
+    },
     'welfare.disburse': (p: ActionParams, t: Translate) => {
       const payments = p.payments;
       if (!Array.isArray(payments)) throw new Error('payments is not a list');
