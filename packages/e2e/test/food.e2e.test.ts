@@ -267,7 +267,7 @@ describe('food traceability in Chromium', () => {
     await small.getByTestId('count-events').waitFor();
     // The header's names and the page titles keep their words on one line at 390 px.
     const squeezed = await small.evaluate(() =>
-      [...document.querySelectorAll('.gx-brand-name, .gx-app-title, .fd-tabs a, h3')]
+      [...document.querySelectorAll('.gx-brand-name, .gx-app-title, .gx-app-tabs a, h3')]
         .filter((e) => e.getBoundingClientRect().width > 0)
         .filter(
           (e) => e.getBoundingClientRect().height > 2.6 * Number.parseFloat(getComputedStyle(e).fontSize),

@@ -20,6 +20,7 @@ export { assetDecimals, createUiChainClient } from './chain/client';
 export { ClockUnavailableError, clockRead, deploymentNow, serverNow, syncClock } from './clock';
 export { default as AddressText } from './components/address-text.vue';
 export { default as AmountText } from './components/amount-text.vue';
+export { default as AppTabs } from './components/app-tabs.vue';
 export { default as BlockLink } from './components/block-link.vue';
 export { default as ErrorAlert } from './components/error-alert.vue';
 export { default as LanguageSwitch } from './components/language-switch.vue';

@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { json, mockFetch } from '../testing/fetch-mock';
+import { mockSession } from '../testing/fetch-mock';
 import type { SessionUser } from './store';
 import { useAuth } from './store';
 import { useRoleTabs } from './tabs';
@@ -22,13 +22,7 @@ const person = (roles: SessionUser['roles']): SessionUser => ({
 let session: SessionUser | null;
 beforeEach(() => {
   setActivePinia(createPinia());
-  mockFetch((req) =>
-    req.path === '/welfare/auth/me'
-      ? session
-        ? json(session)
-        : json({ error: { code: 'unauthorized' } }, 401)
-      : undefined,
-  );
+  mockSession('welfare', () => session);
 });
 afterEach(() => vi.unstubAllGlobals());
 

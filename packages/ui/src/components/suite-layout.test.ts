@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { appIdPlugin } from '../app-id';
 import { createSuiteI18n } from '../i18n';
-import { json, mockFetch } from '../testing/fetch-mock';
+import { mockSession } from '../testing/fetch-mock';
 import SignRequestDialog from './sign-request-dialog.vue';
 import SuiteLayout from './suite-layout.vue';
 
@@ -14,13 +14,7 @@ describe('<SuiteLayout>', () => {
   });
 
   async function withSession(me: object | null, props: Record<string, unknown> = {}) {
-    const requests = mockFetch((req) =>
-      req.path === '/welfare/auth/me'
-        ? me
-          ? json(me)
-          : json({ error: { code: 'unauthorized' } }, 401)
-        : undefined,
-    );
+    const requests = mockSession('welfare', () => me);
     const pinia = createPinia();
     setActivePinia(pinia);
     const i18n = createSuiteI18n({ 'zh-CN': {}, en: {} });

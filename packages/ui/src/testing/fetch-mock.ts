@@ -49,6 +49,18 @@ export function mockFetch(handler: (req: MockRequest) => MockAnswer | Promise<Mo
 }
 
 /**
+ * Replace the global fetch with an app's session route: `GET /<appId>/auth/me` answers the person `me()`
+ * gives, or 401 for nobody signed in; anything else 404.
+ */
+export function mockSession(appId: string, me: () => object | null): MockRequest[] {
+  return mockFetch((req) => {
+    if (req.path !== `/${appId}/auth/me`) return undefined;
+    const person = me();
+    return person ? json(person) : json({ error: { code: 'unauthorized' } }, 401);
+  });
+}
+
+/**
  * Replace the global fetch with a fake node API answering tRPC procedures (`chain.info`, `account.get`…)
  * from `handlers`; the returned list records every HTTP request and the procedures it carried.
  */
