@@ -2,28 +2,20 @@
 // each field it changes old → new, refuses a field the chain would refuse with that field's own message
 // (the registration form's checks), signs only the changed fields dated on the deployment clock, and says
 // by the form how it went with links to the tx and its block.
-import { createSuiteI18n } from '@gongxin/ui';
-import { flushPromises, mount } from '@vue/test-utils';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ChangeFilingForm from './components/change-filing-form.vue';
-import en from './locales/en';
-import zhCN from './locales/zh-CN';
+import { type FilingWrapper, input, mountFiling, press, problem, settle, sign } from './testing/filing-form';
 
 const REP = 'gx17h7pvts9cvtzmxj29qy8evyuvlzkggs6ux2wgg';
 const NEXT_REP = 'gx1jl3q3emq25em5aqz5nmqdtvqp4fxx253xlkatz';
 const TX = 'c0ffee'.repeat(10) + 'beef';
-const sign = vi.fn();
-// The deployment clock is a week ahead of this device's: the effective date follows it.
-const DEPLOYMENT_NOW = Date.UTC(2027, 2, 14, 3);
 vi.mock('./api', () => ({
   chinaDate: (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10),
   yuan: (fen: string) => `¥${(BigInt(fen) / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.00`,
 }));
-vi.mock('@gongxin/ui', async (orig) => ({
-  ...(await orig<typeof import('@gongxin/ui')>()),
-  useAppSigner: () => ({ sign }),
-  deploymentNow: async () => DEPLOYMENT_NOW,
-}));
+vi.mock('@gongxin/ui', (original) =>
+  import('./testing/filing-form').then((m) => m.withFilingStubs(original)),
+);
 
 const current = {
   uscc: '91440300MA5DQ3LX0B',
@@ -35,37 +27,20 @@ const current = {
   legalForm: 'limited_company',
 };
 
-function render(locale = 'zh-CN') {
-  const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
-  i18n.global.locale.value = locale as 'zh-CN';
-  return mount(ChangeFilingForm, {
-    props: { enterprise: current, names: { [REP]: '陈志强', [NEXT_REP]: '林晓燕' } },
-    global: { plugins: [i18n] },
-    attachTo: document.body,
-  });
-}
-type Wrapper = ReturnType<typeof render>;
+const render = (locale?: string) =>
+  mountFiling(
+    ChangeFilingForm,
+    { enterprise: current, names: { [REP]: '陈志强', [NEXT_REP]: '林晓燕' } },
+    locale,
+  );
 
-/** Element Plus shows a form item's error after a short debounce. */
-async function settle() {
-  await flushPromises();
-  await new Promise((r) => setTimeout(r, 250));
-  await flushPromises();
-}
-const input = (w: Wrapper, id: string) => w.find(`[data-test="${id}"] input, input[data-test="${id}"]`);
-async function fill(w: Wrapper, fields: Record<string, string>) {
+async function fill(w: FilingWrapper, fields: Record<string, string>) {
   for (const [id, value] of Object.entries(fields)) await input(w, id).setValue(value);
   await settle();
 }
-const problem = (w: Wrapper, id: string) => {
-  const el = w.find(`[data-test="${id}-item"] .el-form-item__error`);
-  return el.exists() ? el.text() : '';
-};
-async function submit(w: Wrapper) {
-  await w.find('[data-test="change-submit"]').trigger('click');
-  await settle();
-}
-const diffLines = (w: Wrapper) => w.findAll('[data-test="change-diff"] .rg-diff-line').map((li) => li.text());
+const submit = (w: FilingWrapper) => press(w, 'change-submit');
+const diffLines = (w: FilingWrapper) =>
+  w.findAll('[data-test="change-diff"] .rg-diff-line').map((li) => li.text());
 
 describe('change of registration', () => {
   beforeEach(() => {
@@ -74,7 +49,7 @@ describe('change of registration', () => {
   });
 
   it('starts from the registered values, dated today on the deployment clock, with nothing to change', async () => {
-    const w = render();
+    const w = await render();
     await settle();
     expect((input(w, 'change-name').element as HTMLInputElement).value).toBe(current.name);
     expect((input(w, 'change-capital').element as HTMLInputElement).value).toBe('50000000');
@@ -88,7 +63,7 @@ describe('change of registration', () => {
   });
 
   it('names what is wrong with each changed field by the registration checks, and signs nothing', async () => {
-    const w = render();
+    const w = await render();
     await settle();
     await fill(w, {
       'change-name': '',
@@ -111,7 +86,7 @@ describe('change of registration', () => {
   });
 
   it('shows old → new, signs only the changed fields, and links the outcome to its tx and block', async () => {
-    const w = render();
+    const w = await render();
     await settle();
     await fill(w, {
       'change-name': '深圳市鹏程智能科技有限公司',
@@ -147,7 +122,7 @@ describe('change of registration', () => {
 
   it('shows a new representative by name and the chain’s refusal by the form, in English', async () => {
     sign.mockRejectedValueOnce(new Error('the new representative has no passport'));
-    const w = render('en');
+    const w = await render('en');
     await settle();
     await fill(w, { 'change-representative': NEXT_REP, 'change-reason': 'New representative' });
     const line = w.find('[data-test="change-diff"] [data-field="representative"]');

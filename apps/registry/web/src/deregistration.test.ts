@@ -2,59 +2,30 @@
 // means, names what is wrong with each field and signs nothing until the cause is chosen, the date is not
 // before today on the deployment clock and the filer has confirmed; then it signs `fileDeregistration`
 // with the cause in the register's words and links the outcome to its tx and block.
-import { createSuiteI18n } from '@gongxin/ui';
-import { flushPromises, mount } from '@vue/test-utils';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import DeregistrationForm from './components/deregistration-form.vue';
 import { checkDeregistration, DEREGISTRATION_CAUSE_KEYS } from './deregistration';
-import en from './locales/en';
-import zhCN from './locales/zh-CN';
+import { type FilingWrapper, input, mountFiling, press, problem, settle, sign } from './testing/filing-form';
 
 const TX = 'c0ffee'.repeat(10) + 'beef';
-const sign = vi.fn();
-const DEPLOYMENT_NOW = Date.UTC(2027, 2, 14, 3);
 vi.mock('./api', () => ({
   chinaDate: (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10),
 }));
-vi.mock('@gongxin/ui', async (orig) => ({
-  ...(await orig<typeof import('@gongxin/ui')>()),
-  useAppSigner: () => ({ sign }),
-  deploymentNow: async () => DEPLOYMENT_NOW,
-}));
+vi.mock('@gongxin/ui', (original) =>
+  import('./testing/filing-form').then((m) => m.withFilingStubs(original)),
+);
 
 const enterprise = { uscc: '91440300MA5DQ3LX0B', name: '深圳市鹏程电子科技有限公司' };
 
-function render(locale = 'zh-CN') {
-  const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
-  i18n.global.locale.value = locale as 'zh-CN';
-  return mount(DeregistrationForm, {
-    props: { enterprise },
-    global: { plugins: [i18n] },
-    attachTo: document.body,
-  });
-}
-type Wrapper = ReturnType<typeof render>;
+const render = (locale?: string) => mountFiling(DeregistrationForm, { enterprise }, locale);
 
-async function settle() {
-  await flushPromises();
-  await new Promise((r) => setTimeout(r, 250));
-  await flushPromises();
-}
-const input = (w: Wrapper, id: string) => w.find(`[data-test="${id}"] input, input[data-test="${id}"]`);
-const problem = (w: Wrapper, id: string) => {
-  const el = w.find(`[data-test="${id}-item"] .el-form-item__error`);
-  return el.exists() ? el.text() : '';
-};
 async function pickCause(cause: string) {
   const option = document.body.querySelector<HTMLElement>(`[data-cause="${cause}"]`);
   expect(option, `option ${cause}`).not.toBeNull();
   option!.click();
   await settle();
 }
-async function submit(w: Wrapper) {
-  await w.find('[data-test="dereg-submit"]').trigger('click');
-  await settle();
-}
+const submit = (w: FilingWrapper) => press(w, 'dereg-submit');
 
 describe('deregistration filing', () => {
   beforeEach(() => {
@@ -63,7 +34,7 @@ describe('deregistration filing', () => {
   });
 
   it('says what deregistration means, and signs nothing until cause, date and confirmation are right', async () => {
-    const w = render();
+    const w = await render();
     await settle();
     expect(w.find('[data-test="dereg-consequence"]').text()).toBe(
       '核准后“深圳市鹏程电子科技有限公司”即告终止：登记状态变为注销，不能再申报变更、报送年报或发布供需信息，且不可撤回。',
@@ -85,7 +56,7 @@ describe('deregistration filing', () => {
   });
 
   it('signs fileDeregistration with the cause in the register’s words and links the tx and block', async () => {
-    const w = render();
+    const w = await render();
     await settle();
     await pickCause('resolution');
     await input(w, 'dereg-details').setValue('2027年第一次临时股东会决议，清算已完成');
@@ -114,7 +85,7 @@ describe('deregistration filing', () => {
 
   it('shows the chain’s refusal by the form', async () => {
     sign.mockRejectedValueOnce(new Error('enterprise 91440300MA5DQ3LX0B is deregistered, not active'));
-    const w = render('en');
+    const w = await render('en');
     await settle();
     await pickCause('term_expired');
     await w.find('[data-test="dereg-confirm"] input').setValue(true);

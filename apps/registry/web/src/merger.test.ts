@@ -2,28 +2,22 @@
 // chosen among them, and in one tx the deregistration (with the survivor as successor) of every
 // dissolving enterprise the signer represents; one represented by someone else is named as theirs to file,
 // and when the signer represents none of the dissolving ones nothing is signed.
-import { createSuiteI18n } from '@gongxin/ui';
-import { flushPromises, mount } from '@vue/test-utils';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import MergerForm from './components/merger-form.vue';
-import en from './locales/en';
-import zhCN from './locales/zh-CN';
 import { checkMerger } from './merger';
+import { type FilingWrapper, input, mountFiling, press, problem, settle, sign } from './testing/filing-form';
 
 const REP = 'gx17h7pvts9cvtzmxj29qy8evyuvlzkggs6ux2wgg';
 const OTHER_REP = 'gx1jl3q3emq25em5aqz5nmqdtvqp4fxx253xlkatz';
 const TX = 'c0ffee'.repeat(10) + 'beef';
-const sign = vi.fn();
 const search = vi.fn();
 vi.mock('./api', () => ({
   api: { enterprises: { search: { query: (q: unknown) => search(q) } } },
   chinaDate: (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10),
 }));
-vi.mock('@gongxin/ui', async (orig) => ({
-  ...(await orig<typeof import('@gongxin/ui')>()),
-  useAppSigner: () => ({ sign }),
-  deploymentNow: async () => Date.UTC(2027, 2, 14, 3),
-}));
+vi.mock('@gongxin/ui', (original) =>
+  import('./testing/filing-form').then((m) => m.withFilingStubs(original)),
+);
 
 const self = {
   uscc: '91440300MA5DQ3LX0B',
@@ -44,42 +38,21 @@ const stranger = {
   life: 'active',
 };
 
-function render(locale = 'zh-CN') {
-  const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
-  i18n.global.locale.value = locale as 'zh-CN';
-  return mount(MergerForm, {
-    props: { enterprise: self },
-    global: { plugins: [i18n] },
-    attachTo: document.body,
-  });
-}
-type Wrapper = ReturnType<typeof render>;
+const render = (locale?: string) => mountFiling(MergerForm, { enterprise: self }, locale);
 
-async function settle() {
-  await flushPromises();
-  await new Promise((r) => setTimeout(r, 250));
-  await flushPromises();
-}
-const input = (w: Wrapper, id: string) => w.find(`[data-test="${id}"] input, input[data-test="${id}"]`);
-const problem = (w: Wrapper, id: string) => {
-  const el = w.find(`[data-test="${id}-item"] .el-form-item__error`);
-  return el.exists() ? el.text() : '';
-};
-async function addParty(w: Wrapper, q: string, uscc: string) {
+async function addParty(w: FilingWrapper, q: string, uscc: string) {
   await input(w, 'merge-query').setValue(q);
-  await w.find('[data-test="merge-search"]').trigger('click');
-  await settle();
+  await press(w, 'merge-search');
   await w.find(`[data-test="merge-found"] [data-uscc="${uscc}"] [data-test="merge-add"]`).trigger('click');
   await settle();
 }
-async function pickSurvivor(w: Wrapper, uscc: string) {
+async function pickSurvivor(w: FilingWrapper, uscc: string) {
   await w.find(`[data-test="merge-parties"] [data-uscc="${uscc}"] input`).setValue(true);
   await settle();
 }
-async function confirmAndSubmit(w: Wrapper) {
+async function confirmAndSubmit(w: FilingWrapper) {
   await w.find('[data-test="merge-confirm"] input').setValue(true);
-  await w.find('[data-test="merge-submit"]').trigger('click');
-  await settle();
+  await press(w, 'merge-submit');
 }
 
 describe('merger filing', () => {
@@ -93,10 +66,9 @@ describe('merger filing', () => {
   });
 
   it('signs nothing without another party, a survivor and the confirmation', async () => {
-    const w = render();
+    const w = await render();
     await settle();
-    await w.find('[data-test="merge-submit"]').trigger('click');
-    await settle();
+    await press(w, 'merge-submit');
     expect(sign).not.toHaveBeenCalled();
     expect(problem(w, 'merge-others')).toBe('请至少加入一家参与合并的企业');
     expect(problem(w, 'merge-survivor')).toBe('请选择存续企业');
@@ -105,7 +77,7 @@ describe('merger filing', () => {
   });
 
   it('finds the other party by name, active only and not itself, and files this enterprise into it', async () => {
-    const w = render();
+    const w = await render();
     await settle();
     await addParty(w, '绿源', stranger.uscc);
     expect(search).toHaveBeenCalledWith({ q: '绿源', life: 'active', limit: 10 });
@@ -137,13 +109,12 @@ describe('merger filing', () => {
   });
 
   it('absorbs what the signer represents in one tx and names what another representative must file', async () => {
-    const w = render();
+    const w = await render();
     await settle();
     await addParty(w, '91440300758921', sibling.uscc);
     // Searching again does not offer a party already in.
     await input(w, 'merge-query').setValue('深圳市鹏程');
-    await w.find('[data-test="merge-search"]').trigger('click');
-    await settle();
+    await press(w, 'merge-search');
     expect(w.findAll('[data-test="merge-found"] [data-uscc]')).toHaveLength(0);
     await addParty(w, '东莞', stranger.uscc);
     await pickSurvivor(w, self.uscc);
@@ -160,7 +131,7 @@ describe('merger filing', () => {
   });
 
   it('signs nothing when the signer represents none of the dissolving enterprises', async () => {
-    const w = render('en');
+    const w = await render('en');
     await settle();
     await addParty(w, '绿源', stranger.uscc);
     await pickSurvivor(w, self.uscc);
