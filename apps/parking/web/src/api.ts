@@ -1,4 +1,5 @@
 // The parking app's own tRPC API (same origin, with the `gx_parking` session cookie) and its answers' types.
+import { plateKind } from '@gongxin/contracts/parking/plate';
 import type { AppRouter } from '@gongxin/parking-server';
 import { createAppTrpc, serverNow } from '@gongxin/ui';
 
@@ -46,16 +47,12 @@ export const normalizePlate = (plate: string) =>
     .toUpperCase()
     .replace(/[\s·.-]/g, '');
 
-// The gates' plate rules (devices/parking-gate/src/plate.ts), which the server applies to a plate to bind:
-// said here too so the page explains a mistyped plate in its own language before asking the server.
-const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领';
-const ordinaryPlate = new RegExp(`^[${PROVINCES}][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳]$`);
-const newEnergyPlate = new RegExp(`^[${PROVINCES}][A-HJ-NP-Z][A-HJ-NP-Z0-9]{6}$`);
-
+// The gates' plate rules, which the server applies to a plate to bind: checked here too so the page
+// explains a mistyped plate in its own language before asking the server.
 /** Whether a normalized plate may be bound: an ordinary plate (7 characters) or a new-energy one (8). */
 export const isBindablePlate = (plate: string) => {
-  const n = [...plate].length;
-  return (n === 7 && ordinaryPlate.test(plate)) || (n === 8 && newEnergyPlate.test(plate));
+  const kind = plateKind(plate);
+  return kind === 'ordinary' || kind === 'newEnergy';
 };
 
 /**
