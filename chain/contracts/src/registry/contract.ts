@@ -531,6 +531,14 @@ export const registryContract: ContractModule = {
         if (successor?.life !== 'active')
           throw new ContractError('not_found', `the successor ${p.successor} is not an active enterprise`);
       }
+      // One ending at a time: a second would wait forever once the first is accepted (the enterprise is
+      // no longer active then), and the register would show two contradicting requests.
+      const waiting = ctx.get<string>(registryKeys.ending(p.uscc));
+      if (waiting !== undefined)
+        throw new ContractError(
+          'not_allowed',
+          `a deregistration or merger of ${p.uscc} already waits for its decision (filing ${waiting})`,
+        );
       const id = actionId(ctx);
       const kind = p.successor !== undefined ? 'merge' : 'deregister';
       const filing: Filing = {
@@ -546,6 +554,7 @@ export const registryContract: ContractModule = {
         time: ctx.time,
       };
       ctx.set(registryKeys.filing(id), filing as unknown as Value);
+      ctx.set(registryKeys.ending(p.uscc), id);
       registryEvents.emit(ctx, 'filingSubmitted', {
         id,
         uscc: p.uscc,
@@ -570,6 +579,7 @@ export const registryContract: ContractModule = {
         status: p.decision === 'accept' ? 'accepted' : 'rejected',
         decidedBy: ctx.sender,
       } as unknown as Value);
+      if (filing.kind !== 'change') ctx.delete(registryKeys.ending(filing.uscc));
       registryEvents.emit(ctx, 'filingDecided', {
         id: p.id,
         uscc: filing.uscc,

@@ -22,6 +22,7 @@ import {
   inGoodStanding,
   listingStatusAt,
   orderOf,
+  registryKeys,
   seriousAt,
   seriousNoticeAt,
 } from './views';
@@ -173,6 +174,23 @@ describe('registration and changes', () => {
       reason: '吊销',
     });
     expect(enterpriseOf(chain.store, HUAWEI)?.life).toBe('revoked');
+  });
+
+  it('takes one deregistration or merger at a time; a rejected one makes way for the next', () => {
+    const chain = new RegistryChain();
+    chain.enterprise(ALIYUN);
+    chain.enterprise(HUAWEI, bob, '华为技术有限公司');
+    const ending = { uscc: ALIYUN, effectiveOn: '2024-05-01', reason: '决议解散' };
+    const first = chain.txId(alice, 'fileDeregistration', ending);
+    chain.refuses('not_allowed', alice, 'fileDeregistration', { ...ending, reason: '经营期限届满' });
+    chain.refuses('not_allowed', alice, 'fileDeregistration', { ...ending, successor: HUAWEI });
+    // A change filing is no ending: it may still be filed beside it.
+    chain.act(alice, 'fileChange', { ...ending, changes: { address: '浙江省杭州市西湖区' }, reason: '迁址' });
+    chain.act(registrar, 'decideFiling', { id: first, decision: 'reject', reason: '材料不全' });
+    const merger = chain.txId(alice, 'fileDeregistration', { ...ending, successor: HUAWEI });
+    chain.act(registrar, 'decideFiling', { id: merger, decision: 'accept', reason: '核准' });
+    expect(enterpriseOf(chain.store, ALIYUN)).toMatchObject({ life: 'merged', successor: HUAWEI });
+    expect(chain.store.get(registryKeys.ending(ALIYUN))).toBeUndefined();
   });
 });
 

@@ -62,6 +62,8 @@ export type ListingCause = (typeof LISTING_CAUSES)[number];
 export const registryKeys = {
   enterprise: (uscc: string) => `registry/ent/${uscc}`,
   filing: (id: string) => `registry/filing/${id}`,
+  /** The deregistration or merger filing of an enterprise that waits for its decision: one at a time. */
+  ending: (uscc: string) => `registry/ending/${uscc}`,
   order: (id: string) => `registry/order/${id}`,
   certificate: (id: string) => `registry/cert/${id}`,
   /** Certificate number (as issued by its body) → id: a number is issued once per body. */
