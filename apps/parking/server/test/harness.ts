@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppHarness } from '@gongxin/app-kit/testing';
+import type { AppHarness, TestAccountClaims } from '@gongxin/app-kit/testing';
 import { startAppHarness } from '@gongxin/app-kit/testing';
 import type { Database } from '@gongxin/db';
 import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
@@ -26,8 +26,13 @@ export type ParkingHarness = AppHarness<typeof appRouter, ParkingRuntime> & {
   stop(): Promise<void>;
 };
 
-/** `clock`: the deployment clock (block times and the app's `services.clock`). Default the wall clock. */
-export async function startParkingHarness(opts: { clock?: () => number } = {}): Promise<ParkingHarness> {
+/**
+ * `clock`: the deployment clock (block times and the app's `services.clock`). Default the wall clock.
+ * `testIssuer`: who a sign-in at /parking/auth/login becomes (for tests over HTTP with a session).
+ */
+export async function startParkingHarness(
+  opts: { clock?: () => number; testIssuer?: TestAccountClaims } = {},
+): Promise<ParkingHarness> {
   const broker: EmbeddedBroker | null = process.env.TEST_MQTT_URL
     ? null
     : await startEmbeddedBroker({ port: 0 });
@@ -40,6 +45,7 @@ export async function startParkingHarness(opts: { clock?: () => number } = {}): 
     mqttUrl: brokerUrl,
     ...(database && { database }),
     ...(opts.clock && { clock: opts.clock }),
+    ...(opts.testIssuer && { testIssuer: opts.testIssuer }),
   });
   await seedParkingChain(h.services);
   await h.caughtUp();

@@ -22,7 +22,7 @@ const QUERIES = [
   'alerts.list',
   'cycles.get',
 ];
-const MUTATIONS = ['people.idHash', 'cycles.prepare'];
+const MUTATIONS = ['people.idHash', 'cycles.prepare', 'cycles.reissue'];
 
 const badInput = fc.oneof(
   fc.anything({ maxDepth: 3 }),
@@ -36,6 +36,10 @@ const badInput = fc.oneof(
       limit: fc.oneof(fc.integer(), fc.double(), fc.string()),
       batchSize: fc.oneof(fc.integer(), fc.constant(0), fc.constant(100_000)),
       idNumber: fc.oneof(fc.string(), fc.constant('53070219540512002X'), fc.constant('x'.repeat(5000))),
+      payments: fc.oneof(
+        fc.anything({ maxDepth: 2 }),
+        fc.array(fc.record({ batch: fc.string(), position: fc.oneof(fc.integer(), fc.double()) })),
+      ),
     },
     { requiredKeys: [] },
   ),

@@ -2,7 +2,7 @@
 // TEST_DATABASE_URL is set) whose genesis is the app's own contribution (demo staff with their roles,
 // citizens, the county fund), the app mounted at /welfare. The validator's clock can be moved forward,
 // so the 公示 notice period and next month's standard are reached without waiting.
-import type { AppHarness } from '@gongxin/app-kit/testing';
+import type { AppHarness, TestAccountClaims } from '@gongxin/app-kit/testing';
 import { startAppHarness } from '@gongxin/app-kit/testing';
 import type { Database } from '@gongxin/db';
 import type { Action, Value } from '@gongxin/ledger';
@@ -31,6 +31,8 @@ export async function startWelfareHarness(
     genesis?: Record<string, Value>;
     /** Where the clock starts relative to the wall clock, e.g. days before it (a rehearsal). Default 0. */
     offsetMs?: number;
+    /** Who a sign-in at /welfare/auth/login becomes (for tests over HTTP with a session). */
+    testIssuer?: TestAccountClaims;
   } = {},
 ): Promise<WelfareHarness> {
   let offset = opts.offsetMs ?? 0;
@@ -39,6 +41,7 @@ export async function startWelfareHarness(
     ...(opts.database && { database: opts.database }),
     ...(opts.genesis && { genesis: opts.genesis }),
     clock: now,
+    ...(opts.testIssuer && { testIssuer: opts.testIssuer }),
   });
   const people = demoPeople(h.suite);
   const person = (id: string) => demoPerson(people, id);
