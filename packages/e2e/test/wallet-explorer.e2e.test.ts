@@ -2,7 +2,8 @@
 // citizen) issues an asset, sends some to Li, and hands out a red packet that Li and Wang claim, each action
 // signed in their own browser's keyring. The explorer then shows every one of those txs in words, with a
 // proof that verifies in the page — and that stops verifying, visibly, once a byte of it is changed. On the
-// same suite, the wallet history's filters fit their card on a 390 px phone and on a desktop.
+// same suite, the wallet history's filters fit their card on a 390 px phone and on a desktop, and its rows
+// name the counterparty (Li) before the address.
 import { demoAccounts } from '@gongxin/passport-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -363,6 +364,10 @@ describe('wallet and explorer in Chromium', () => {
       const out = await overflowing(page);
       if (out.length > 0) await saveScreenshot(page, `wallet-history-filters-${phone ? 'phone' : 'desktop'}`);
       expect(out).toEqual([]);
+      // Li, to whom Zhang sent TEA above, is named (a passport demo person), the address beside.
+      const named = page.getByTestId('history-counterparty-name').filter({ hasText: '李四' }).first();
+      await named.waitFor({ timeout: 30_000 });
+      await saveScreenshot(page, `wallet-history-names-${phone ? 'phone' : 'desktop'}`);
     }
     expect(j.errors).toEqual([]);
   }, 120_000);

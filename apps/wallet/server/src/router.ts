@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { type AssetInfo, assetOf, isFrozen, isVerified, lockedOf, packetMemo } from './chain';
 import { assets, history, holdings, packetClaims, packets } from './db/schema';
 import { HISTORY_KINDS } from './kinds';
+import { accountNames } from './names';
 import type { WalletRuntime } from './runtime';
 import {
   buildPaymentUri,
@@ -144,10 +145,16 @@ export const appRouter = router({
       .orderBy(desc(history.height), desc(history.eventIndex))
       .limit(input.limit + 1);
     const page = rows.slice(0, input.limit);
-    const names = await assetNames(
-      ctx,
-      page.map((r) => r.symbol),
-    );
+    const [names, accounts] = await Promise.all([
+      assetNames(
+        ctx,
+        page.map((r) => r.symbol),
+      ),
+      accountNames(
+        ctx.services,
+        page.flatMap((r) => (r.counterparty ? [r.counterparty] : [])),
+      ),
+    ]);
     const last = page[page.length - 1];
     return {
       items: page.map((r) => ({
@@ -165,6 +172,8 @@ export const appRouter = router({
         ref: r.ref,
       })),
       nextCursor: rows.length > input.limit && last ? `${last.height}.${last.eventIndex}` : null,
+      /** The counterparties' names, by address, for those that have one. */
+      names: accounts,
     };
   }),
 

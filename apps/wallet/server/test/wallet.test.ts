@@ -1,6 +1,8 @@
 // The wallet's read models and API against a real chain: alice (verified) issues an asset, pays bob,
 // mints to carol, freezes and unfreezes dave, bob burns, alice hands out a red packet that bob and carol
 // claim and alice takes back after it expires. Every check is against what the chain itself says.
+import { testAccount } from '@gongxin/ledger/testing';
+import { demoAccounts } from '@gongxin/passport-server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assets, history, holdings, packetClaims, packets } from '../src/db/schema';
@@ -454,5 +456,25 @@ describe('rebuild', () => {
       const account = await h.services.chain.client.account(row.account);
       expect(account.balances[row.symbol]).toBe(row.amount.toString());
     }
+  });
+});
+
+describe('counterparties named', () => {
+  it('names an authority as governance records it and a demo person, and leaves others to their address', async () => {
+    const { alice, bob } = h.people;
+    const authority = testAccount(h.suite, 10).address;
+    const zhang = demoAccounts(h.suite).find((a) => a.name === '张三')!;
+    const pay = (to: string) => ({
+      contract: 'assets',
+      name: 'transfer',
+      params: { symbol: 'CNYX', to, amount: 1 },
+    });
+    const sent = await h.send(alice, [pay(authority), pay(zhang.address), pay(bob.address)] as never);
+    expect(sent.ok).toBe(true);
+    const page = await h.caller(h.userOf(alice)).history({ limit: 3 });
+    expect(page.items.map((r) => r.counterparty).sort()).toEqual(
+      [authority, zhang.address, bob.address].sort(),
+    );
+    expect(page.names).toEqual({ [authority]: '身份认证机构', [zhang.address]: '张三' });
   });
 });
