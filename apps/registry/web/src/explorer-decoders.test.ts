@@ -25,3 +25,26 @@ describe('the registry decoder pack', () => {
     ).toContain('colour');
   });
 });
+
+describe('filings', () => {
+  it('reads a merger filing with the enterprise it is absorbed into', () => {
+    const base = registryEvents.example('filingSubmitted');
+    const merger = {
+      ...base,
+      kind: 'merge',
+      fields: [],
+      successor: '914403001922038216',
+      effectiveOn: '2026-03-01',
+    };
+    expect(pack.events['registry.filingSubmitted']!(merger, packTranslator(pack, 'zh-CN'))).toBe(
+      `企业 ${base.uscc} 提交合并注销，并入存续企业 914403001922038216，生效日 2026-03-01`,
+    );
+    expect(pack.events['registry.filingSubmitted']!(merger, packTranslator(pack, 'en'))).toContain(
+      'merger into the surviving enterprise 914403001922038216',
+    );
+    const dereg = { ...base, kind: 'deregister', fields: [], effectiveOn: '2026-03-01' };
+    expect(pack.events['registry.filingSubmitted']!(dereg, packTranslator(pack, 'zh-CN'))).toBe(
+      `企业 ${base.uscc} 提交注销登记，生效日 2026-03-01`,
+    );
+  });
+});

@@ -22,6 +22,8 @@ const zh = {
       registrationFiled: '{name}（{uscc}）申请设立登记，注册资本 {capital}',
       registrationDecided: '登记机关{decision}企业 {uscc} 的设立登记：{reason}',
       filingSubmitted: '企业 {uscc} 提交{kind}（{fields}），生效日 {on}',
+      filingSubmittedMerge: '企业 {uscc} 提交合并注销，并入存续企业 {successor}，生效日 {on}',
+      filingSubmittedEnd: '企业 {uscc} 提交{kind}，生效日 {on}',
       filingDecided: '登记机关{decision}企业 {uscc} 的申请：{reason}',
       enterpriseChanged: '企业 {uscc} 的{field}由「{from}」变更为「{to}」，{on} 起生效',
       lifeChanged: '企业 {uscc} {life}，{on} 起：{reason}',
@@ -81,6 +83,8 @@ const en = {
       registrationFiled: '{name} ({uscc}) filed for registration, registered capital {capital}',
       registrationDecided: 'The registering authority {decision} the registration of {uscc}: {reason}',
       filingSubmitted: '{uscc} filed a {kind} ({fields}), effective {on}',
+      filingSubmittedMerge: '{uscc} filed a merger into the surviving enterprise {successor}, effective {on}',
+      filingSubmittedEnd: '{uscc} filed a {kind}, effective {on}',
       filingDecided: 'The registering authority {decision} the filing of {uscc}: {reason}',
       enterpriseChanged: '{uscc}: {field} changed from “{from}” to “{to}”, effective {on}',
       lifeChanged: '{uscc} {life} from {on}: {reason}',
@@ -158,12 +162,17 @@ const pack = {
     registrationDecided: (a, t) =>
       t(k('registrationDecided'), { decision: t(k(a.decision)), uscc: a.uscc, reason: a.reason }),
     filingSubmitted: (a, t) =>
-      t(k('filingSubmitted'), {
-        uscc: a.uscc,
-        kind: t(k(`kinds.${a.kind}`)),
-        fields: a.fields.map((f) => field(f, t)).join('、') || '—',
-        on: a.effectiveOn,
-      }),
+      // A merger names the enterprise it is absorbed into: that is what the filing is about.
+      a.kind === 'merge' && a.successor
+        ? t(k('filingSubmittedMerge'), { uscc: a.uscc, successor: a.successor, on: a.effectiveOn })
+        : a.fields.length === 0
+          ? t(k('filingSubmittedEnd'), { uscc: a.uscc, kind: t(k(`kinds.${a.kind}`)), on: a.effectiveOn })
+          : t(k('filingSubmitted'), {
+              uscc: a.uscc,
+              kind: t(k(`kinds.${a.kind}`)),
+              fields: a.fields.map((f) => field(f, t)).join('、') || '—',
+              on: a.effectiveOn,
+            }),
     filingDecided: (a, t) =>
       t(k('filingDecided'), { decision: t(k(a.decision)), uscc: a.uscc, reason: a.reason }),
     enterpriseChanged: (a, t) =>
