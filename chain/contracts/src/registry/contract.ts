@@ -573,7 +573,9 @@ export const registryContract: ContractModule = {
         throw new ContractError('not_allowed', `filing ${p.id} is ${filing.status}`);
       if (filing.by === ctx.sender)
         throw new ContractError('not_allowed', 'an authority may not decide its own filing');
-      let ent = requireEnterprise(ctx, filing.uscc);
+      // Only an accepted filing needs the enterprise active; one that ended meanwhile (merged, revoked)
+      // may still have its waiting filings rejected, or they would wait on the workbench forever.
+      let ent = requireEnterprise(ctx, filing.uscc, p.decision === 'accept');
       ctx.set(registryKeys.filing(p.id), {
         ...filing,
         status: p.decision === 'accept' ? 'accepted' : 'rejected',

@@ -192,6 +192,30 @@ describe('registration and changes', () => {
     expect(enterpriseOf(chain.store, ALIYUN)).toMatchObject({ life: 'merged', successor: HUAWEI });
     expect(chain.store.get(registryKeys.ending(ALIYUN))).toBeUndefined();
   });
+
+  it('a filing left waiting when its enterprise ends may be rejected, never accepted', () => {
+    const chain = new RegistryChain();
+    chain.enterprise(ALIYUN);
+    const change = chain.txId(alice, 'fileChange', {
+      uscc: ALIYUN,
+      changes: { address: '浙江省杭州市西湖区' },
+      effectiveOn: '2024-05-01',
+      reason: '迁址',
+    });
+    const ending = chain.txId(alice, 'fileDeregistration', {
+      uscc: ALIYUN,
+      effectiveOn: '2024-05-01',
+      reason: '决议解散',
+    });
+    chain.act(registrar, 'decideFiling', { id: ending, decision: 'accept', reason: '准予注销' });
+    chain.refuses('not_allowed', registrar, 'decideFiling', {
+      id: change,
+      decision: 'accept',
+      reason: '核准',
+    });
+    chain.act(registrar, 'decideFiling', { id: change, decision: 'reject', reason: '企业已注销' });
+    expect(enterpriseOf(chain.store, ALIYUN)).toMatchObject({ life: 'deregistered' });
+  });
 });
 
 describe('annual reports and the 经营异常 list', () => {
