@@ -181,4 +181,12 @@ describe('my vehicles (我的车辆)', () => {
     await seedDemoPlates(h.services, hash, Date.now());
     expect((await li.myPlates()).plates.map((p) => p.plate)).toEqual(['苏A88B99']);
   });
+
+  it('keeps the bindings through a rebuild of the read models from genesis', async () => {
+    const me = h.caller(h.userOf(h.account(106).address));
+    await me.bindPlate({ plate: '沪D5E678' });
+    const before = await me.myPlates();
+    await h.mounted.indexer!.rebuild();
+    expect(await me.myPlates()).toEqual(before);
+  });
 });
