@@ -6,7 +6,8 @@
 // of a date and verifies the issuing tx in the browser, with links to its tx and block. Every write is
 // signed in the signer's own browser keyring. Then the same enterprise's change of registration: its
 // legal representative files a new address on the enterprise page, the registrar accepts it on the
-// workbench, and the public page shows the new address with the filing's and the decision's tx.
+// workbench, and the public page shows the new address with the filing's and the decision's tx. Last, its
+// deregistration, filed on a phone, accepted, and the page saying the enterprise has ended.
 import { demoUscc } from '@gongxin/registry-server';
 import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
@@ -219,6 +220,50 @@ describe('enterprise registry in Chromium', () => {
     expect(decisionTx).toMatch(/^\/explorer\/#\/tx\/[0-9a-f]{64}$/);
     expect(decisionTx).not.toBe(filedTx);
     await saveScreenshot(pub, 'registry-change-accepted');
+    expect(j.errors).toEqual([]);
+  }, 180_000);
+
+  it('deregistration: filed on a phone → no second one offered → accepted → the page says it ended', async () => {
+    const zhang = await j.as('citizen-zhang', `/e/${uscc}`, true);
+    await zhang.getByTestId('filing-kinds').waitFor({ timeout: 30_000 });
+    await zhang.getByTestId('filing-kind-deregister').click();
+    await zhang.getByTestId('dereg-cause').click();
+    await zhang.locator('.el-select-dropdown__item:visible', { hasText: '决议解散' }).click();
+    await input(zhang, 'dereg-details').fill('2026年第1次股东会决议');
+    await zhang.locator('[data-test="dereg-confirm"]').click();
+    await saveScreenshot(zhang, 'registry-dereg-form-phone');
+    await zhang.getByTestId('dereg-submit').click();
+    await confirmSignature(zhang);
+    await succeeded(zhang, 'dereg-done', 'dereg-error', 'dereg');
+    // While it waits, the page offers no second ending (the contract would refuse one anyway).
+    await zhang.reload();
+    await zhang.getByTestId('filing-kind-merge').click();
+    await zhang.getByTestId('ending-pending').waitFor({ timeout: 30_000 });
+    await saveScreenshot(zhang, 'registry-dereg-pending-phone');
+
+    const registrar = await j.as('registry-registrar', '/workbench');
+    const card = registrar.locator('[data-test="filing"]', { hasText: uscc }).filter({ hasText: '注销' });
+    await card.waitFor({ timeout: 30_000 });
+    const id = (await card.getAttribute('data-filing'))!;
+    await registrar.getByTestId(`filing-accept-${id}`).click();
+    await confirmSignature(registrar);
+    await until(() =>
+      j
+        .trpc<{ enterprise: { life: string } }>('enterprises.get', { uscc })
+        .then((r) => r.enterprise.life === 'deregistered'),
+    );
+
+    for (const phone of [false, true]) {
+      const pub = await j.page('public', phone ? PHONE : undefined);
+      await pub.goto(`${suite.url}/registry/#/e/${uscc}`);
+      await pub.getByTestId('enterprise-ended').waitFor({ timeout: 30_000 });
+      expect(await pub.getByTestId('filing-kinds').count()).toBe(0);
+      const accepted = pub.locator(`[data-filing="${id}"][data-status="accepted"]`);
+      await accepted.waitFor({ timeout: 30_000 });
+      // The workbench's default reason speaks of a deregistration, not of a change.
+      expect(await accepted.getByTestId('filing-decision').textContent()).toContain('准予注销登记');
+      await saveScreenshot(pub, `registry-deregistered-${phone ? 'phone' : 'desktop'}`);
+    }
     expect(j.errors).toEqual([]);
   }, 180_000);
 });

@@ -242,8 +242,18 @@ export default {
       effective: 'Effective on',
       filedReason: 'Reason given',
       decisionReason: 'Reason for the decision',
-      acceptReason: 'Documents complete; change accepted',
-      rejectReason: 'Documents incomplete; change rejected',
+      decisionReasons: {
+        accept: {
+          change: 'Documents complete; change accepted',
+          deregister: 'Documents complete; deregistration accepted',
+          merge: 'Documents complete; merger accepted',
+        },
+        reject: {
+          change: 'Documents incomplete; change rejected',
+          deregister: 'Documents incomplete; deregistration rejected',
+          merge: 'Documents incomplete; merger rejected',
+        },
+      },
       decided: 'Decision recorded',
       queue: 'Registrations awaiting a decision',
       filings: 'Change and deregistration filings',

@@ -232,8 +232,18 @@ export default {
       effective: '生效日期',
       filedReason: '申请理由',
       decisionReason: '审核意见',
-      acceptReason: '材料齐全，准予变更登记',
-      rejectReason: '材料不全，不予变更登记',
+      decisionReasons: {
+        accept: {
+          change: '材料齐全，准予变更登记',
+          deregister: '材料齐全，准予注销登记',
+          merge: '材料齐全，准予合并注销登记',
+        },
+        reject: {
+          change: '材料不全，不予变更登记',
+          deregister: '材料不全，不予注销登记',
+          merge: '材料不全，不予合并注销登记',
+        },
+      },
       decided: '已提交决定',
       queue: '待核准的设立登记',
       filings: '待审核的变更/注销申请',
