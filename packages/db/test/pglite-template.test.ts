@@ -41,7 +41,8 @@ describe('in-memory databases from a template', () => {
     const byInitdb = performance.now() - fresh;
     await made.close();
     expect(fromTemplate).toBeLessThan(byInitdb);
-  });
+    // Three clusters made and queried: over a minute when other suites load both cores.
+  }, 240_000);
 
   it('drops a damaged template file and makes the database the ordinary way', async () => {
     // A template folder of its own, so processes running beside this one keep using theirs.
