@@ -3,9 +3,18 @@
 // routes, /healthz, the web front end, security middleware, migrations, the indexer and background work.
 // mountApp must fail loudly at start-up (bad migrations, an indexer cursor from another chain) rather than
 // serve a half-working app.
+
+import { METHODS } from 'node:http';
 import { assertAppSchemaName } from '@gongxin/db';
-import { healthHandler, httpMetrics, inputGuard } from '@gongxin/telemetry';
-import type { AnyTRPCRouter } from '@trpc/server';
+import {
+  healthHandler,
+  httpMetrics,
+  inputGuard,
+  refuseUnreadableBody,
+  UnreadableBody,
+  unreadableBody,
+} from '@gongxin/telemetry';
+import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { eq, sql } from 'drizzle-orm';
 import express from 'express';
@@ -152,7 +161,9 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     );
     router.use(
       inputGuard({
-        json: { limit: bodyLimit },
+        // A body that cannot be read is answered by what it was sent to: tRPC in its error shape, an app
+        // route (or the 404s) in the REST one, each counted under its own route.
+        json: { limit: bodyLimit, trpc: (req) => req.path.startsWith('/api/trpc/'), refuseAtRoute: true },
         onRefused: (reason) => metrics.badInput.inc({ source: 'api', reason }),
       }),
     );
@@ -184,6 +195,11 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
       createExpressMiddleware({
         router: def.router,
         maxBodySize: bodyLimit,
+        // A body the input guard could not read (already counted) becomes the error of every call.
+        middleware: (req, _res, next) => {
+          const unreadable = unreadableBody(req);
+          next(unreadable ? trpcErrorOf(unreadable) : undefined);
+        },
         createContext: async ({ req, res }): Promise<AppContext<unknown>> => {
           const state = requestStateOf(res);
           return {
@@ -206,6 +222,8 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
               { err: error.cause ?? error, procedure: path, app: id },
               'procedure refused with 503: a service it needs is not answering',
             );
+          } else if (error.cause instanceof UnreadableBody) {
+            // counted by the input guard
           } else if (
             error.code === 'BAD_REQUEST' ||
             error.code === 'PARSE_ERROR' ||
@@ -217,6 +235,7 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
       }),
     );
 
+    router.use('/auth', refuseUnreadableBody);
     router.get('/auth/me', apiLimit);
     router.use(['/auth/login', '/auth/callback', '/auth/logout'], authLimit);
     router.use('/auth', auth.router);
@@ -248,12 +267,13 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     );
 
     if (def.routes) {
-      const appRoutes = express.Router();
+      const appRoutes = refusingUnreadableBodies(express.Router());
       appRoutes.use(express.json({ limit: bodyLimit }));
       def.routes(appRoutes, services, runtime);
       router.use(appRoutes);
     }
 
+    router.use(refuseUnreadableBody);
     router.use(['/api', '/auth'], (req, res) => {
       sendError(res, 404, 'not_found', `no route ${req.method} ${req.baseUrl}${req.path}`);
     });
@@ -327,4 +347,26 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     await close();
     throw error;
   }
+}
+
+function trpcErrorOf(unreadable: UnreadableBody): TRPCError {
+  return new TRPCError({ code: unreadable.trpcCode, message: unreadable.message, cause: unreadable });
+}
+
+/**
+ * `router` whose every route (`router.get(path, …)`, `router.route(path).post(…)` and so on) first refuses a
+ * body the input guard could not read, so the refusal is counted under that route.
+ */
+function refusingUnreadableBodies(router: express.Router): express.Router {
+  const route = router.route.bind(router);
+  router.route = ((path: string) => {
+    const made = route(path) as unknown as Record<string, (...handlers: unknown[]) => unknown>;
+    for (const method of [...METHODS.map((m) => m.toLowerCase()), 'all']) {
+      const add = made[method];
+      if (typeof add !== 'function') continue;
+      made[method] = (...handlers: unknown[]) => add.call(made, refuseUnreadableBody, ...handlers);
+    }
+    return made;
+  }) as unknown as typeof router.route;
+  return router;
 }

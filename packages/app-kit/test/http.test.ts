@@ -306,6 +306,10 @@ describe('errors', () => {
       body: '{"amountFen": ',
     });
     expect(malformed.status).toBe(400);
+    // A body that is no JSON is answered in tRPC's error shape, like any other bad input of a procedure.
+    expect(await malformed.json()).toMatchObject({
+      error: { message: expect.stringMatching(/^body: /), data: { code: 'PARSE_ERROR', httpStatus: 400 } },
+    });
     const inside = await fetch(trpc('parsesInside'));
     expect(inside.status).toBe(400);
     const insideBody = (await inside.json()) as { error: { data: { zodError: { fieldErrors: object } } } };
@@ -324,6 +328,12 @@ describe('errors', () => {
       body: JSON.stringify({ text: 'x'.repeat(2 * 1024 * 1024) }),
     });
     expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toMatchObject({ error: { code: 'too_large' } });
+    // Counted under the route they were sent to, not as a request no route took.
+    const requests = await services.metrics.registry.getSingleMetricAsString('gongxin_http_requests_total');
+    expect(requests).toMatch(/route="[^"]*\/api\/notes",status="400"/);
+    expect(requests).toMatch(/route="[^"]*\/api\/notes",status="413"/);
+    expect(requests).toMatch(/route="[^"]*\/api\/trpc\/fileClaim",status="400"/);
     const fine = await fetch(`${base}/welfare/api/notes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

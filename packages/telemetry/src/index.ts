@@ -5,6 +5,9 @@ export {
   type InputGuardOptions,
   inputGuard,
   MAX_INPUT_DEPTH,
+  refuseUnreadableBody,
+  UnreadableBody,
+  unreadableBody,
   unstorableText,
 } from './input-guard';
 export { createLogger, type Logger } from './logger';

@@ -59,7 +59,21 @@ interface Case {
 
 const CASES: Case[] = [
   { what: 'malformed JSON', path: 'bindPlate', body: '{"plate": "沪A', status: 400, says: /JSON|parse/i },
-  { what: 'a JSON string, not an object', path: 'bindPlate', body: '"沪B7M325"', status: 400, says: /JSON/ },
+  // A body is parsed once: a JSON string is a string, refused by the input's schema, even when it holds JSON.
+  {
+    what: 'a JSON string, not an object',
+    path: 'bindPlate',
+    body: '"沪B7M325"',
+    status: 400,
+    says: /expected object, received string/i,
+  },
+  {
+    what: 'a JSON string holding an object',
+    path: 'bindPlate',
+    body: JSON.stringify('{"plate":"沪B7M325"}'),
+    status: 400,
+    says: /expected object, received string/i,
+  },
   { what: 'null', path: 'bindPlate', body: 'null', status: 400, says: /object/ },
   { what: 'a number for the plate', path: 'bindPlate', body: '{"plate":73251}', status: 400, says: /plate/ },
   {
@@ -126,14 +140,14 @@ describe('my vehicles over HTTP: bad input', () => {
     const refusedBefore = await badInput();
     const res = await post(c.path, c.body, c.signedIn ?? true);
     expect(res.status, await res.text()).toBe(c.status);
-    // A body that is no JSON at all is refused before tRPC, as `{ error: { code, message } }`.
-    const body = await res.json<{ error: { message: string; data?: { httpStatus: number } } }>();
+    // Every refusal, a body that is no JSON at all included, comes in tRPC's error shape.
+    const body = await res.json<{ error: { message: string; data: { httpStatus: number } } }>();
     expect(body.error.message).toMatch(c.says);
-    if (body.error.data) expect(body.error.data.httpStatus).toBe(c.status);
+    expect(body.error.data.httpStatus).toBe(c.status);
     expect(await platesOnRecord()).toEqual(before);
     if (c.status === 400) expect(await badInput()).toBe(refusedBefore + 1);
-    // Refused before tRPC, a body is counted by status alone (no procedure was reached).
-    const route = body.error.data ? `/parking/api/trpc/${c.path}` : '(other)';
+    // Counted under the procedure it was sent to, whether or not its body could be read.
+    const route = `/parking/api/trpc/${c.path}`;
     const requests = await metric('gongxin_http_requests_total');
     expect(requests).toMatch(new RegExp(`route="${route.replace(/[()]/g, '\\$&')}",status="${c.status}"`));
   });
@@ -145,6 +159,9 @@ describe('my vehicles over HTTP: bad input', () => {
       JSON.stringify({ plate: '沪B7M325', pad: 'x'.repeat(2 * 1024 * 1024) }),
     );
     expect(res.status).toBe(413);
+    const body = await res.json<{ error: { message: string; data: { code: string; httpStatus: number } } }>();
+    expect(body.error.data).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 });
+    expect(body.error.message).toMatch(/too large/i);
     expect(await platesOnRecord()).toEqual(before);
   });
 

@@ -1,7 +1,8 @@
 // Mounts a node's API on express: `/trpc` (the typed API and its SSE subscriptions), `/v1` (plain JSON),
 // `/metrics` (Prometheus) and `/healthz`. `createNodeApi` gives a Router to mount into a bigger app (the
 // portal); `createNodeApiApp` a standalone app that answers JSON for every unknown path.
-import { claimRequest, inputGuard } from '@gongxin/telemetry';
+import { claimRequest, inputGuard, UnreadableBody, unreadableBody } from '@gongxin/telemetry';
+import { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express from 'express';
 import { type Counter, Registry } from 'prom-client';
@@ -107,7 +108,11 @@ export function createNodeApi(node: ChainNode, opts: NodeApiOptions): NodeApi {
   // Text PostgreSQL cannot store (a NUL, a lone surrogate) is a 400 before any route; tRPC bodies are
   // parsed here to be checked, /v1 parses its own (hex only) with larger limits.
   const refused = (reason: string) => metrics.badInput('http', reason);
-  router.use('/trpc', inputGuard({ json: { limit: opts.maxBodySize ?? 1024 * 1024 }, onRefused: refused }));
+  // A body that cannot be read is left to tRPC, to be answered in its error shape.
+  router.use(
+    '/trpc',
+    inputGuard({ json: { limit: opts.maxBodySize ?? 1024 * 1024, trpc: () => true }, onRefused: refused }),
+  );
   router.use(inputGuard({ onRefused: refused }));
 
   router.use(
@@ -115,9 +120,19 @@ export function createNodeApi(node: ChainNode, opts: NodeApiOptions): NodeApi {
     createExpressMiddleware({
       router: nodeRouter,
       maxBodySize: opts.maxBodySize ?? 1024 * 1024,
+      middleware: (req, _res, next) => {
+        const unreadable = unreadableBody(req);
+        next(
+          unreadable
+            ? new TRPCError({ code: unreadable.trpcCode, message: unreadable.message, cause: unreadable })
+            : undefined,
+        );
+      },
       createContext: ({ req }): NodeApiContext => ({ node, api, client: req.ip }),
       onError({ error, path }) {
-        if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') {
+        if (error.cause instanceof UnreadableBody) {
+          // counted by the input guard
+        } else if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') {
           const cause = error.cause;
           const reason =
             cause instanceof ApiError
