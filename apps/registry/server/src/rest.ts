@@ -23,6 +23,7 @@ import {
 import type express from 'express';
 import QRCode from 'qrcode';
 import { PrefetchedState, viewNow } from './chain-state';
+import { holderEndings, withHolder } from './holder-ended';
 import { changesAfter } from './router';
 
 const ID = /^[0-9a-f]{64}(:\d{1,4})?$/;
@@ -91,16 +92,18 @@ export function registryRoutes(router: express.Router, services: AppServices): v
       const tx = await services.chain.client.getTx(cert.txId);
       const validators = await services.chain.client.validatorsAt(Number(tx.height));
       const now = viewNow(services);
+      const ended = (await holderEndings(services, [cert.holder])).get(cert.holder);
       res.type('application/json').send(
         json({
           kind: 'gongxin.registry.certificate-bundle/1',
           certificate: cert,
           status: {
             at,
-            statusAt: certificateStatusAt(cert, at, now),
+            statusAt: withHolder(certificateStatusAt(cert, at, now), ended, at),
             now,
-            statusNow: certificateStatusAt(cert, now, now),
+            statusNow: withHolder(certificateStatusAt(cert, now, now), ended, now),
             history: historyAt(cert, now),
+            holderEnded: ended ?? null,
           },
           proof: { tx: cert.txId, height: tx.height, bundle: proof.bundle },
           validators,

@@ -3,6 +3,7 @@
 // (src/indexer.ts), except where the answer depends on block time — standing, a certificate's status as of
 // a date, matching — which the contract's own views answer over the chain's state. The authority's work
 // queue and the CSV import check need the role registry:authority. Writes are signed in the browser.
+import type { AppServices } from '@gongxin/app-kit';
 import {
   type Certificate,
   certificateStatusAt,
@@ -35,6 +36,7 @@ import {
   reports,
 } from './db/schema';
 import { filingDetails, filingsOf } from './filings';
+import { type CertStanding, type HolderEnded, holderEndings, withHolder } from './holder-ended';
 import { importProofOf } from './import-proof';
 import { likePrefix, pinyinOf, searchKind } from './names';
 import { demoPartyAccounts } from './parties';
@@ -97,12 +99,33 @@ export async function changesAfter(
   return rows.map((r) => ({ ...r, cursor: `${r.height}:${r.eventIndex}` }));
 }
 
-function certView(cert: Certificate, at: number, now: number) {
+function certView(cert: Certificate, at: number, now: number, ended: HolderEnded | undefined) {
   return {
-    statusAt: certificateStatusAt(cert, at, now),
-    statusNow: certificateStatusAt(cert, now, now),
+    statusAt: withHolder(certificateStatusAt(cert, at, now), ended, at),
+    statusNow: withHolder(certificateStatusAt(cert, now, now), ended, now),
     history: historyAt(cert, now),
+    /** When the holder's life has ended (注销, 合并, 吊销): how, when, and the block and tx that ended it. */
+    holderEnded: ended ?? null,
   };
+}
+
+type CertificateRow = typeof certificates.$inferSelect;
+
+/**
+ * Certificate rows as pages list them: `status` is the certificate's own, unless its holder has ended by
+ * `now` (`holder_ended`, with `holderEnded` saying how, when and where on chain).
+ */
+async function listedCertificates(services: AppServices, rows: CertificateRow[], now: number) {
+  const endings = await holderEndings(
+    services,
+    rows.map((r) => r.holder),
+  );
+  return rows.map((r) => {
+    const ended = endings.get(r.holder);
+    const status: CertStanding =
+      r.status === 'valid' || r.status === 'suspended' ? withHolder(r.status, ended, now) : r.status;
+    return { ...r, status, holderEnded: ended ?? null };
+  });
 }
 
 export const appRouter = router({
@@ -214,7 +237,7 @@ export const appRouter = router({
         listings: list,
         /** Change, deregistration and merger filings, newest first, each field old → new. */
         filings: fil,
-        certificates: certs,
+        certificates: await listedCertificates(ctx.services, certs, now),
         notices: nots.map(money),
         posts: own.map(money),
         /** Names of the accounts shown (authority, representative, filers, deciders, issuers), by address. */
@@ -355,12 +378,13 @@ export const appRouter = router({
         const where: SQL[] = [];
         if (input.holder) where.push(eq(certificates.holder, input.holder));
         if (input.issuer) where.push(eq(certificates.issuer, input.issuer));
-        return ctx.services.database.db
+        const rows = await ctx.services.database.db
           .select()
           .from(certificates)
           .where(and(...where))
           .orderBy(desc(certificates.height))
           .limit(input.limit);
+        return listedCertificates(ctx.services, rows, viewNow(ctx.services));
       }),
 
     /**
@@ -383,12 +407,13 @@ export const appRouter = router({
           .where(eq(certificates.id, input.id));
         const holder = state.enterprise(cert.holder);
         const names = await accountNames(ctx.services, [cert.issuer], state);
+        const ended = (await holderEndings(ctx.services, [cert.holder])).get(cert.holder);
         return {
           certificate: { ...cert, height: row?.height ?? cert.at },
           /** The issuing body's name, null when it has none the registry knows. */
           issuerName: names[cert.issuer] ?? null,
           at,
-          ...certView(cert, at, now),
+          ...certView(cert, at, now, ended),
           holder: holder
             ? {
                 uscc: holder.uscc,

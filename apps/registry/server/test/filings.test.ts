@@ -1,10 +1,13 @@
 // A change filing as the authority's workbench and the enterprise's history show it: each field old → new
 // with the filer's reason while it waits, then the decision with its reason, tx and block; and the
 // accounts a page shows (the registering authority, a certificate's issuer) named, not only addressed.
+
+import { clockOf } from '@gongxin/app-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ENTERPRISES, seedRegistryDemo } from '../src/demo';
 import { type RegistryHarness, startRegistryHarness } from './harness';
 
+const DAY = 86_400_000;
 let h: RegistryHarness;
 const [pengcheng, nanshan, , , , xihu] = DEMO_ENTERPRISES;
 
@@ -167,6 +170,34 @@ describe('change filings', () => {
 
 describe('merger and deregistration filings', () => {
   it('a merger as the page files it: the absorbed one ends, naming its successor and when', async () => {
+    // A certificate the absorbed one holds: valid until its holder ends.
+    const now = clockOf(h.services)();
+    const issued = await h.as('cqc', [
+      {
+        contract: 'registry',
+        name: 'issueCertificate',
+        params: {
+          holder: nanshan!.uscc,
+          no: '2026010907000777',
+          scheme: 'CCC 强制性产品认证',
+          scope: '电源适配器的设计、生产',
+          standard: 'GB 4943.1-2022',
+          product: '电源适配器',
+          industry: 'C3971',
+          classification: '0907',
+          validFrom: now - DAY,
+          validUntil: now + 365 * DAY,
+        },
+      },
+    ]);
+    expect(issued.ok, issued.message).toBe(true);
+    await h.caughtUp();
+    const [cert] = await h.anonymous.certificates.list({ holder: nanshan!.uscc });
+    expect(cert).toMatchObject({ status: 'valid', holderEnded: null });
+    const valid = await h.anonymous.certificates.verify({ id: cert!.id });
+    expect(valid).toMatchObject({ statusNow: 'valid', holderEnded: null });
+    const issuedAt = valid.history[0]!.from;
+
     // Both are 陈志强's: the merger form signs the absorbed one's deregistration, the survivor named.
     const reason = `吸收合并，存续企业：${pengcheng!.name}（${pengcheng!.uscc}）；2026年1月8日签订的合并协议`;
     const filed = await h.as('rep-chen', [
@@ -202,6 +233,34 @@ describe('merger and deregistration filings', () => {
     expect(rec.live).toMatchObject({ life: 'merged', successor: pengcheng!.uscc });
     expect(rec.live!.endedAt).toBeGreaterThan(0);
     expect(rec.filings[0]).toMatchObject({ kind: 'merge', status: 'accepted', successor: pengcheng!.uscc });
+    // Its certificate is no longer valid, saying how and when it ended, with the decision's tx and block.
+    const ended = {
+      life: 'merged',
+      effectiveAt: rec.live!.endedAt,
+      successor: pengcheng!.uscc,
+      txId: decided.id,
+      height: decided.height,
+    };
+    expect(rec.certificates).toEqual([
+      expect.objectContaining({ id: cert!.id, status: 'holder_ended', holderEnded: ended }),
+    ]);
+    expect(await h.anonymous.certificates.list({ holder: nanshan!.uscc })).toEqual([
+      expect.objectContaining({ status: 'holder_ended', holderEnded: ended }),
+    ]);
+    const check = await h.anonymous.certificates.verify({ id: cert!.id });
+    expect(check).toMatchObject({ statusNow: 'holder_ended', statusAt: 'holder_ended', holderEnded: ended });
+    // Before it ended, it was valid: a purchase then was covered.
+    const before = await h.anonymous.certificates.verify({
+      id: cert!.id,
+      at: issuedAt,
+    });
+    expect(before.statusAt).toBe('valid');
+    expect(before.statusNow).toBe('holder_ended');
+    const bundle = (await (
+      await fetch(`${h.url}/registry/api/certificates/${cert!.id}/bundle.json`)
+    ).json()) as { status: { statusNow: string; holderEnded: { txId: string } } };
+    expect(bundle.status.statusNow).toBe('holder_ended');
+    expect(bundle.status.holderEnded.txId).toBe(decided.id);
     // An active enterprise has not ended.
     expect((await h.anonymous.enterprises.get({ uscc: pengcheng!.uscc })).live).toMatchObject({
       life: 'active',

@@ -112,7 +112,14 @@ export default {
         not_yet_valid: 'Not yet valid',
         expired: 'Expired',
         not_issued: 'Not issued then',
+        holder_ended: 'No longer valid (holder ended)',
       },
+      holderEnded: {
+        deregistered: 'The holder was deregistered on {date}: this certificate is no longer valid',
+        merged: 'The holder merged into {successor} on {date}: this certificate is no longer valid',
+        revoked: "The holder's business licence was revoked on {date}: this certificate is no longer valid",
+      },
+      endedBy: 'The tx that ended it',
     },
     verify: {
       title: 'Certificate check',

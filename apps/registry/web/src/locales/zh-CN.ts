@@ -104,7 +104,14 @@ export default {
         not_yet_valid: '尚未生效',
         expired: '已过期',
         not_issued: '当时未颁发',
+        holder_ended: '已失效（持证企业已终止）',
       },
+      holderEnded: {
+        deregistered: '持证企业已于 {date} 注销，本证书不再有效',
+        merged: '持证企业已于 {date} 合并（并入 {successor}），本证书不再有效',
+        revoked: '持证企业的营业执照已于 {date} 吊销，本证书不再有效',
+      },
+      endedBy: '终止登记的交易',
     },
     verify: {
       title: '认证证书公开核验',
