@@ -112,6 +112,9 @@ export async function myPlates(db: Db, subject: string, receiptsPerPlate = 5) {
               entryGate: open.entryGate,
               tariffVersion: open.tariffVersion,
               paidFen: open.paidFen.toString(),
+              /** The entry as the chain records it: the block and tx of the gate's entry. */
+              height: open.height,
+              txId: open.txId,
             }
           : null,
         receipts: paid.map(({ receipt: r, entry, exit }) => ({

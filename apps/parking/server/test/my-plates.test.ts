@@ -120,6 +120,9 @@ describe('my vehicles (我的车辆)', () => {
     const [parked, left] = mine.plates;
     expect(parked!.open).toMatchObject({ lot: 'hq-p1', entryGate: 'g1', paidFen: '0' });
     expect(parked!.open!.entry).toBeLessThan(Date.now() - 60 * MIN);
+    // The open stay's anchor: the gate's entry tx, in the block it names.
+    const entryTx = await h.services.chain.client.getTx(parked!.open!.txId);
+    expect(Number(entryTx.height)).toBe(parked!.open!.height);
     expect(parked!.receipts).toEqual([]);
     expect(left!.open).toBeNull();
     expect(left!.receipts).toHaveLength(1);

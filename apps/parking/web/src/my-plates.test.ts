@@ -87,6 +87,8 @@ function plates() {
           entryGate: 'g1',
           tariffVersion: 1,
           paidFen: '0',
+          height: 4711,
+          txId: '12'.repeat(32),
         },
         receipts: [],
       },
@@ -158,6 +160,11 @@ describe('my vehicles on the driver page', () => {
     expect(parked!.get('[data-test="my-fee"]').text()).toBe('¥11.00');
     expect(parked!.get('[data-test="my-pay"]').text()).toBe('钱包支付 ¥11.00');
     expect(parked!.get('[data-test="my-status"]').text()).toBe('在场');
+    // The stay's entry as the chain records it: its tx and block, and the in-browser check of the tx.
+    const record = parked!.get('[data-test="my-entry-record"]');
+    expect(record.html()).toContain('12'.repeat(32));
+    expect(record.text()).toContain('4711');
+    expect(parked!.find('[data-test="verify-button"]').exists()).toBe(true);
     expect(away!.get('[data-test="not-parked"]').text()).toBe('未在场');
     expect(away!.find('[data-test="my-pay"]').exists()).toBe(false);
     const link = away!.get('[data-test="my-receipt-link"]');

@@ -40,6 +40,9 @@ export default {
       notParked: 'Not parked',
       parked: 'Parked',
       enteredAt: 'Entered',
+      entryRecord: 'Entry record (on chain)',
+      entryRecordHint:
+        'The gate wrote this entry on chain as the car came in; the fee and receipts at exit are recorded separately.',
       lot: 'Lot',
       receipts: 'Recent receipts',
       noReceipts: 'No receipts yet.',

@@ -38,6 +38,8 @@ export default {
       notParked: '未在场',
       parked: '在场',
       enteredAt: '入场时间',
+      entryRecord: '入场记录（链上）',
+      entryRecordHint: '入场时闸机已把本次入场写上链；出场时的计费和缴费收据另有记录。',
       lot: '停车场',
       receipts: '最近收据',
       noReceipts: '还没有缴费收据。',
