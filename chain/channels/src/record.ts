@@ -2,7 +2,10 @@
 // followed by its fields in a fixed order (text and bytes length-prefixed, integers as LEB128 varints,
 // amounts as varint-length big-endian magnitudes). It carries everything a record holds (the operations
 // of a signed batch too, which a restarted node sends again), so `decodeRecord(encodeRecord(r))` gives
-// back `r`. A `RecordWriter` appends many records into one growing buffer, each behind its byte length,
+// back `r`. Records are versioned by their tag: an `out` or `in` record whose locks or lock operations
+// carry an attempt number (a payment's later attempt) is written under its own tag with the attempts in
+// it, so records written before attempts were carried still decode (their locks are first attempts).
+// A `RecordWriter` appends many records into one growing buffer, each behind its byte length,
 // so that a round of records is one buffer for one append.
 
 import type { SignedBalanceProof } from '@gongxin/contracts';
@@ -27,6 +30,12 @@ const QUEUED_PAYMENT = 11;
 const FAILURE = 12;
 /** A `payment` record with a plan: a byte for `queued` (0 or 1), then the payment and its plan. */
 const PLANNED_PAYMENT = 13;
+/** An `out` record whose locks carry their attempt numbers (a varint after each lock's route, 0: absent). */
+const OUT_ATTEMPTS = 14;
+/** An `in` record whose locks carry their attempt numbers, as in `OUT_ATTEMPTS`. */
+const IN_ATTEMPTS = 15;
+/** A `lock` operation with an attempt number (a varint after its route); `OP.lock` is one without. */
+const LOCK_ATTEMPT_OP = 5;
 const OP = { pay: 1, lock: 2, unlock: 3, remove: 4 } as const;
 const STATUS: readonly ChannelStatus[] = ['open', 'closing', 'settled'];
 
@@ -137,7 +146,7 @@ export class RecordWriter {
     for (const s of route) this.str(s);
   }
 
-  private locks(locks: readonly LockEntry[]): void {
+  private locks(locks: readonly LockEntry[], attempts: boolean): void {
     this.uint(locks.length);
     for (const l of locks) {
       this.str(l.id);
@@ -145,11 +154,18 @@ export class RecordWriter {
       this.str(l.hashlock);
       this.uint(l.expiry);
       this.route(l.route);
+      if (attempts) this.attempt(l.attempt);
     }
   }
 
+  /** An attempt number, 0 when absent. */
+  private attempt(a: number | undefined): void {
+    if (a !== undefined && (!Number.isSafeInteger(a) || a < 1)) throw new RecordError(`bad attempt: ${a}`);
+    this.uint(a ?? 0);
+  }
+
   private op(op: Op): void {
-    this.u8(OP[op.t]);
+    this.u8(op.t === 'lock' && op.attempt !== undefined ? LOCK_ATTEMPT_OP : OP[op.t]);
     switch (op.t) {
       case 'pay':
         this.str(op.id);
@@ -161,6 +177,7 @@ export class RecordWriter {
         this.str(op.hashlock);
         this.uint(op.expiry);
         this.route(op.route);
+        if (op.attempt !== undefined) this.attempt(op.attempt);
         return;
       case 'unlock':
         this.str(op.hashlock);
@@ -200,7 +217,16 @@ export class RecordWriter {
       this.route(r.plan.excluded);
       return;
     }
-    this.u8(r.t === 'payment' && r.queued ? QUEUED_PAYMENT : TAG[r.t]);
+    const attempts = (r.t === 'out' || r.t === 'in') && carriesAttempts(r);
+    this.u8(
+      r.t === 'payment' && r.queued
+        ? QUEUED_PAYMENT
+        : attempts
+          ? r.t === 'out'
+            ? OUT_ATTEMPTS
+            : IN_ATTEMPTS
+          : TAG[r.t],
+    );
     switch (r.t) {
       case 'channel': {
         const i = r.info;
@@ -227,7 +253,7 @@ export class RecordWriter {
         this.str(r.channel);
         this.str(r.asset);
         this.big(r.transferred);
-        this.locks(r.locks);
+        this.locks(r.locks, attempts);
         this.proof(r.proof);
         this.uint(r.ops.length);
         for (const op of r.ops) this.op(op);
@@ -236,7 +262,7 @@ export class RecordWriter {
         this.str(r.channel);
         this.str(r.asset);
         this.big(r.transferred);
-        this.locks(r.locks);
+        this.locks(r.locks, attempts);
         this.proof(r.proof);
         this.bytes(r.countersignature);
         return;
@@ -259,6 +285,12 @@ export class RecordWriter {
         return;
     }
   }
+}
+
+/** Whether an `out` or `in` record has a lock (or, for `out`, a lock operation) of a later attempt. */
+function carriesAttempts(r: Extract<DurableRecord, { t: 'out' | 'in' }>): boolean {
+  if (r.locks.some((l) => l.attempt !== undefined)) return true;
+  return r.t === 'out' && r.ops.some((op) => op.t === 'lock' && op.attempt !== undefined);
 }
 
 /** One record in the binary form (without the length prefix). */
@@ -338,32 +370,44 @@ class Reader {
     return out;
   }
 
-  locks(): LockEntry[] {
+  locks(attempts: boolean): LockEntry[] {
     const n = this.uint();
     const out: LockEntry[] = [];
-    for (let k = 0; k < n; k++)
-      out.push({
-        id: this.str(),
-        amount: this.big(),
-        hashlock: this.str(),
-        expiry: this.uint(),
-        route: this.route(),
-      });
-    return out;
-  }
-
-  op(): Op {
-    const t = this.u8();
-    if (t === OP.pay) return { t: 'pay', id: this.str(), amount: this.big() };
-    if (t === OP.lock)
-      return {
-        t: 'lock',
+    for (let k = 0; k < n; k++) {
+      const lock: LockEntry = {
         id: this.str(),
         amount: this.big(),
         hashlock: this.str(),
         expiry: this.uint(),
         route: this.route(),
       };
+      const attempt = attempts ? this.uint() : 0;
+      out.push(attempt === 0 ? lock : { ...lock, attempt });
+    }
+    return out;
+  }
+
+  /** A present attempt number (at least 1). */
+  attempt(): number {
+    const a = this.uint();
+    if (a < 1) throw new RecordError('bad attempt');
+    return a;
+  }
+
+  op(): Op {
+    const t = this.u8();
+    if (t === OP.pay) return { t: 'pay', id: this.str(), amount: this.big() };
+    if (t === OP.lock || t === LOCK_ATTEMPT_OP) {
+      const op = {
+        t: 'lock' as const,
+        id: this.str(),
+        amount: this.big(),
+        hashlock: this.str(),
+        expiry: this.uint(),
+        route: this.route(),
+      };
+      return t === LOCK_ATTEMPT_OP ? { ...op, attempt: this.attempt() } : op;
+    }
     if (t === OP.unlock) return { t: 'unlock', hashlock: this.str(), preimage: this.bytes() };
     if (t === OP.remove) return { t: 'remove', hashlock: this.str() };
     throw new RecordError(`unknown operation ${t}`);
@@ -400,11 +444,12 @@ export function decodeRecord(bytes: Uint8Array): DurableRecord {
       out = { t: 'status', channel, status };
       break;
     }
-    case TAG.out: {
+    case TAG.out:
+    case OUT_ATTEMPTS: {
       const channel = r.str();
       const asset = r.str();
       const transferred = r.big();
-      const locks = r.locks();
+      const locks = r.locks(tag === OUT_ATTEMPTS);
       const proof = r.proof();
       const n = r.uint();
       const ops: Op[] = [];
@@ -413,12 +458,13 @@ export function decodeRecord(bytes: Uint8Array): DurableRecord {
       break;
     }
     case TAG.in:
+    case IN_ATTEMPTS:
       out = {
         t: 'in',
         channel: r.str(),
         asset: r.str(),
         transferred: r.big(),
-        locks: r.locks(),
+        locks: r.locks(tag === IN_ATTEMPTS),
         proof: r.proof(),
         countersignature: r.bytes(),
       };

@@ -77,6 +77,72 @@ describe('binary durable records', () => {
     expect(decodeLog(log.subarray(0, log.length - 3))).toEqual(flat.slice(0, -1));
   });
 
+  it("carries a lock's attempt number, and still reads records written without attempts", () => {
+    const proof = {
+      chain: 'gongxin-test',
+      channel: 'ch-1',
+      asset: 'PTS',
+      nonce: 4,
+      transferred: 10n,
+      locked: 250n,
+      locksRoot: utf8('root'),
+      batchRoot: utf8('batch'),
+      signature: utf8('sig'),
+    };
+    const first: LockEntry = { id: 'm1', amount: 100n, hashlock: 'ab'.repeat(32), expiry: 9_000, route: [] };
+    const retried: LockEntry = { ...first, id: 'm2', hashlock: 'cd'.repeat(32), route: ['gx1c'], attempt: 3 };
+    const out: DurableRecord = {
+      t: 'out',
+      channel: 'ch-1',
+      asset: 'PTS',
+      transferred: 10n,
+      locks: [first, retried],
+      proof,
+      ops: [
+        {
+          t: 'lock',
+          id: 'm2',
+          amount: 150n,
+          hashlock: 'cd'.repeat(32),
+          expiry: 9_000,
+          route: ['gx1c'],
+          attempt: 3,
+        },
+        { t: 'lock', id: 'm1', amount: 100n, hashlock: 'ab'.repeat(32), expiry: 9_000, route: [] },
+      ],
+    };
+    const inRecord: DurableRecord = {
+      t: 'in',
+      channel: 'ch-1',
+      asset: 'PTS',
+      transferred: 10n,
+      locks: [retried, first],
+      proof,
+      countersignature: utf8('countersig'),
+    };
+    // Only a lock operation (the lock entries are all first attempts) is enough to carry attempts too.
+    const opOnly: DurableRecord = { ...out, locks: [first], ops: [out.ops[0]!] };
+    for (const r of [out, inRecord, opOnly]) {
+      const decoded = decodeRecord(encodeRecord(r));
+      expect(decoded).toEqual(r);
+    }
+    const back = decodeRecord(encodeRecord(out));
+    if (back.t !== 'out') throw new Error('not an out record');
+    expect(back.locks.map((l) => l.attempt)).toEqual([undefined, 3]);
+    expect(back.ops.map((op) => (op.t === 'lock' ? op.attempt : null))).toEqual([3, undefined]);
+    // Records of first attempts only keep the earlier form (tags 3 and 4), which still decodes.
+    const plain: DurableRecord = { ...out, locks: [first], ops: [out.ops[1]!] };
+    const plainIn: DurableRecord = { ...inRecord, locks: [first] };
+    expect(encodeRecord(plain)[0]).toBe(3);
+    expect(encodeRecord(plainIn)[0]).toBe(4);
+    expect(decodeRecord(encodeRecord(plain))).toEqual(plain);
+    expect(decodeRecord(encodeRecord(plainIn))).toEqual(plainIn);
+    expect(encodeRecord(out)[0]).not.toBe(3);
+    expect(encodeRecord(inRecord)[0]).not.toBe(4);
+    // A bad attempt number is refused either way.
+    expect(() => encodeRecord({ ...out, locks: [{ ...first, attempt: 0 }] })).toThrow(RecordError);
+  });
+
   it('restarts a node from its decoded log', () => {
     const { h, all } = records();
     const w = new RecordWriter();
