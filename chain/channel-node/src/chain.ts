@@ -83,6 +83,23 @@ export class ChainBridge {
   readonly counters: ChainCounters = { submitted: 0, refused: 0, errors: 0, events: 0 };
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
+  private caughtUpNow = false;
+  private markCaughtUp: () => void = () => {};
+  /**
+   * Resolves once `follow` has handled every channels event up to the chain head it saw when it began
+   * (what the chain said before this process started is all read again); never while the node is stopped.
+   */
+  readonly caughtUp: Promise<void> = new Promise((resolve) => {
+    this.markCaughtUp = () => {
+      this.caughtUpNow = true;
+      resolve();
+    };
+  });
+
+  /** Whether `caughtUp` has resolved. */
+  get isCaughtUp(): boolean {
+    return this.caughtUpNow;
+  }
 
   constructor(
     readonly client: ChainClient,
@@ -135,10 +152,14 @@ export class ChainBridge {
   /**
    * The channels contract's events from `fromHeight` on, in order, then live. `handle` runs one event at
    * a time (the next waits for it); a broken subscription is opened again after the last height seen.
+   * `caughtUp` resolves once the events up to the head the chain had when it began are handled.
    */
   follow(fromHeight: number, handle: (event: EventJson) => Promise<void>): void {
     let next = Math.max(1, fromHeight);
     let chainOfWork = Promise.resolve();
+    // The events handled so far: the newest one's height, and the keys of those handled at that height.
+    const handled = { height: 0, keys: new Set<string>() };
+    void this.watchCatchUp(next, handled);
     // Events of the newest block already handed on: a subscription opened again starts at that block.
     let seen = new Set<string>();
     let seenHeight = next;
@@ -155,11 +176,19 @@ export class ChainBridge {
           }
           seen.add(key);
           this.counters.events++;
-          chainOfWork = chainOfWork.then(() =>
-            handle(event).catch((error) =>
-              this.onProblem(`chain event ${event.name} at ${event.height}: ${(error as Error).message}`),
-            ),
-          );
+          chainOfWork = chainOfWork
+            .then(() =>
+              handle(event).catch((error) =>
+                this.onProblem(`chain event ${event.name} at ${event.height}: ${(error as Error).message}`),
+              ),
+            )
+            .then(() => {
+              if (event.height !== handled.height) {
+                handled.height = event.height;
+                handled.keys = new Set();
+              }
+              handled.keys.add(key);
+            });
           next = event.height;
         },
         (error) => {
@@ -171,6 +200,37 @@ export class ChainBridge {
       );
     };
     open();
+  }
+
+  /**
+   * Marks the feed caught up once every channels event from `from` up to the head the chain has now is
+   * handled: the chain is asked for the events after the newest one handled (up to that head) until
+   * none is left.
+   */
+  private async watchCatchUp(from: number, handled: { height: number; keys: Set<string> }): Promise<void> {
+    let head: number | null = null;
+    while (!this.stopped) {
+      try {
+        head ??= (await this.client.info()).head.height;
+        if (handled.height > head) break;
+        const page = await this.client.events({
+          contract: 'channels',
+          fromHeight: Math.max(from, handled.height),
+          toHeight: Math.max(from, head),
+          limit: 100,
+        });
+        const left = page.items.filter(
+          (e) => e.height > handled.height || !handled.keys.has(`${e.height}/${e.index}`),
+        );
+        if (left.length === 0 && page.nextCursor === null) break;
+      } catch (error) {
+        this.onProblem(`chain head for the event feed: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 1_000));
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!this.stopped) this.markCaughtUp();
   }
 
   stop(): void {

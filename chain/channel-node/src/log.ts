@@ -14,7 +14,7 @@
 import { fileURLToPath } from 'node:url';
 import { type DurableRecord, PAYMENT_ID_WINDOW_MS, RecordFold } from '@gongxin/channels';
 import type { Database, Migrations } from '@gongxin/db';
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import { decodeRecords, encodeRecords } from './codec';
 import { checkpoint, cursor, log, payment } from './schema';
 
@@ -29,6 +29,8 @@ export interface PaymentRow {
   readonly hops?: number;
   readonly reason?: string;
   readonly at: number;
+  /** An outgoing payment's attempt the outcome is of (absent for incoming payments). */
+  readonly attempt?: number;
 }
 
 export const channelNodeMigrations: Migrations = {
@@ -216,6 +218,30 @@ export class ChannelLog {
     }));
   }
 
+  /**
+   * Of these outgoing payments, the newest attempt whose outcome the history holds, by id, for outcomes
+   * recorded at `since` or later (an id is only unique within the payment id window): after a restart,
+   * the batches sent again may report an outcome that was recorded before it.
+   */
+  async finished(ids: readonly string[], since: number): Promise<Map<string, number>> {
+    const done = new Map<string, number>();
+    if (ids.length === 0) return done;
+    await this.flush();
+    const rows = await this.database.db
+      .select({ id: payment.id, attempt: payment.attempt })
+      .from(payment)
+      .where(
+        and(
+          eq(payment.node, this.node),
+          eq(payment.direction, 'out'),
+          gte(payment.at, since),
+          inArray(payment.id, [...ids]),
+        ),
+      );
+    for (const r of rows) done.set(r.id, Math.max(done.get(r.id) ?? 0, r.attempt ?? 1));
+    return done;
+  }
+
   /** The chain height read so far: stored with the next commit. */
   setHeight(height: number): void {
     this.height = height;
@@ -273,20 +299,25 @@ export class ChannelLog {
               .onConflictDoUpdate({ target: checkpoint.node, set: values });
           }
           if (payments.length > 0)
-            await tx.insert(payment).values(
-              payments.map((p) => ({
-                node: this.node,
-                seq: p.seq,
-                id: p.id,
-                direction: p.direction,
-                asset: p.asset,
-                amount: p.amount.toString(),
-                outcome: p.outcome,
-                hops: p.hops ?? null,
-                reason: p.reason ?? null,
-                at: p.at,
-              })),
-            );
+            await tx
+              .insert(payment)
+              .values(
+                payments.map((p) => ({
+                  node: this.node,
+                  seq: p.seq,
+                  id: p.id,
+                  direction: p.direction,
+                  asset: p.asset,
+                  amount: p.amount.toString(),
+                  outcome: p.outcome,
+                  hops: p.hops ?? null,
+                  reason: p.reason ?? null,
+                  at: p.at,
+                  attempt: p.direction === 'out' ? (p.attempt ?? 1) : null,
+                })),
+              )
+              // An outcome heard again after a restart is in the history already: one row per attempt.
+              .onConflictDoNothing();
           if (height !== null)
             await tx
               .insert(cursor)

@@ -29,6 +29,7 @@ import {
   NOT_SENT,
   type NodeConfig,
   type Outcome,
+  PAYMENT_ID_WINDOW_MS,
   type PaymentPlan,
   ROUTE_FAILURE,
   type RouteFailure,
@@ -316,6 +317,8 @@ export interface RuntimeCounters {
   recoveredInFlight: number;
   /** Payments tried again over another route after their first hop could not take them. */
   retries: number;
+  /** Retries that waited for the route map to catch up with the chain after a start. */
+  retriesHeld: number;
 }
 
 /**
@@ -365,6 +368,7 @@ export class ChannelNodeRuntime {
     peerBusy: 0,
     recoveredInFlight: 0,
     retries: 0,
+    retriesHeld: 0,
   };
   /** Hops payments failed at recently: routes go around them for a while. */
   readonly missionControl: MissionControl;
@@ -392,6 +396,15 @@ export class ChannelNodeRuntime {
   private readonly waiters = new Map<string, Waiter>();
   /** Hash-locked payments of this process in flight that may still take another route, by id. */
   private readonly attempts = new Map<string, Attempts>();
+  /** Retries waiting for the route map to catch up with the chain (after a start), by payment id. */
+  private readonly heldRetries = new Map<string, { timer: NodeJS.Timeout; go: () => void }>();
+  /** The attempt in flight of payments recovered from the log without a plan (by id). */
+  private readonly recoveredAttempts = new Map<string, number>();
+  /**
+   * Payments recovered in flight whose outcome (for that attempt) the history holds already, by id: the
+   * batch sent again at start-up reports it once more, and that report is dropped.
+   */
+  private readonly alreadyFinished = new Set<string>();
   private readonly settling = new Map<string, number>();
   private tickTimer: NodeJS.Timeout | null = null;
   private keeperTimer: NodeJS.Timeout | null = null;
@@ -457,6 +470,7 @@ export class ChannelNodeRuntime {
     );
     for (const r of records) rt.note(r);
     rt.recoverInFlight();
+    await rt.dropFinished();
     const recent = await log.payments(rt.recentCap);
     rt.recent.push(...recent.reverse());
     rt.nextSeq = (rt.recent.at(-1)?.seq ?? 0) + 1;
@@ -466,6 +480,7 @@ export class ChannelNodeRuntime {
     for (const url of opts.peers ?? []) links.connect(url);
     // Events at or below the log's height were applied before: they only rebuild the channel graph.
     chain.follow(1, (event) => rt.onChainEvent(event, event.height <= height));
+    void chain.caughtUp.then(() => rt.input(() => rt.releaseRetries()));
     const tickMs = opts.tickMs ?? 20;
     rt.tickTimer = setInterval(() => rt.input(() => rt.machine.tick(Date.now())), tickMs);
     rt.keeperTimer = setInterval(() => void rt.keep(), 1_000);
@@ -649,7 +664,7 @@ export class ChannelNodeRuntime {
    * at (after a lock failed: as its next attempt), if it has attempts left and the new lock expires within
    * its budget. Whether it did: a payment not tried again fails with this failure.
    */
-  private retry(id: string, e: Effect & { t: 'outcome' }): boolean {
+  private retry(id: string, e: Effect & { t: 'outcome' }, failed: PaymentView & { outcome: Final }): boolean {
     const a = this.attempts.get(id);
     const view = this.inFlight.get(id);
     if (!a || !view || e.reason === NOT_RETRYABLE) return false;
@@ -684,6 +699,52 @@ export class ChannelNodeRuntime {
       }
     }
     if (a.tried >= this.payAttempts || this.stopped || this.counters.fatal) return false;
+    const hopDeltaMs = this.opts.machine?.hopDeltaMs ?? DEFAULT_MACHINE.hopDeltaMs;
+    if (Math.floor((a.expiryBudget - now) / hopDeltaMs) < 1) return false;
+    if (!this.chain.isCaughtUp) {
+      // The route map is still read again from the chain's events (the node just started): the retry
+      // waits until it holds what the chain had then, and for no longer than the payment's budget.
+      this.holdRetry(id, a, code, failed);
+      return true;
+    }
+    return this.reroute(id, a, view, code);
+  }
+
+  /** A retry held until the route map caught up with the chain: it goes then, or fails at its deadline. */
+  private holdRetry(id: string, a: Attempts, code: string, failed: PaymentView & { outcome: Final }): void {
+    const hopDeltaMs = this.opts.machine?.hopDeltaMs ?? DEFAULT_MACHINE.hopDeltaMs;
+    const giveUp = () => {
+      if (this.heldRetries.get(id) !== held) return;
+      this.heldRetries.delete(id);
+      if (this.inFlight.has(id)) this.settle(id, { ...failed, at: Date.now() });
+    };
+    const held = {
+      timer: setTimeout(giveUp, Math.max(0, a.expiryBudget - hopDeltaMs - Date.now())),
+      go: () => {
+        clearTimeout(held.timer);
+        this.heldRetries.delete(id);
+        const view = this.inFlight.get(id);
+        if (!view || this.stopped || this.counters.fatal) return;
+        if (!this.reroute(id, a, view, code)) this.settle(id, { ...failed, at: Date.now() });
+      },
+    };
+    held.timer.unref();
+    this.heldRetries.set(id, held);
+    this.counters.retriesHeld++;
+  }
+
+  /** The route map caught up with the chain: the retries held for it go now, in the order they came. */
+  private releaseRetries(): void {
+    for (const held of [...this.heldRetries.values()]) held.go();
+  }
+
+  /**
+   * Sends a failed payment again over the best route without any hop it failed at, within its expiry
+   * budget; whether it found one.
+   */
+  private reroute(id: string, a: Attempts, view: PaymentView, code: string): boolean {
+    const now = Date.now();
+    const { asset, amount } = a.req;
     const hopDeltaMs = this.opts.machine?.hopDeltaMs ?? DEFAULT_MACHINE.hopDeltaMs;
     const maxHops = Math.min(MAX_HOPS, Math.floor((a.expiryBudget - now) / hopDeltaMs));
     if (maxHops < 1) return false;
@@ -859,6 +920,7 @@ export class ChannelNodeRuntime {
         at: started,
       });
       this.counters.recoveredInFlight++;
+      if (p.attempt !== undefined && p.attempt > 1) this.recoveredAttempts.set(p.id, p.attempt);
       if (p.plan && p.hashlock !== undefined)
         this.attempts.set(p.id, {
           req: { payee: p.plan.payee, asset: p.asset, amount: p.amount, hashlock: p.hashlock },
@@ -877,15 +939,42 @@ export class ChannelNodeRuntime {
     if (status !== 'open') throw new ChannelUnknown(channel, status);
   }
 
+  /**
+   * Payments recovered in flight whose outcome the history already holds (the node stopped after it was
+   * recorded, before the batch that reported it was known to be acknowledged): no longer in flight, and
+   * their outcome, reported again once the batch sent again is acknowledged, is not recorded twice.
+   */
+  private async dropFinished(): Promise<void> {
+    const window = this.opts.machine?.paymentIdWindowMs ?? PAYMENT_ID_WINDOW_MS;
+    const done = await this.log.finished([...this.inFlight.keys()], Date.now() - window);
+    for (const [id, attempt] of done) {
+      // A row of an earlier attempt is one its payer tried again (the next attempt is the one in flight).
+      if (attempt < this.attemptInFlight(id)) continue;
+      this.untrack(id);
+      this.attempts.delete(id);
+      this.recoveredAttempts.delete(id);
+      this.alreadyFinished.add(id);
+    }
+  }
+
+  /** The attempt of an outgoing payment in flight (the first when nothing says otherwise). */
+  private attemptInFlight(id: string): number {
+    return this.attempts.get(id)?.attempt ?? this.recoveredAttempts.get(id) ?? 1;
+  }
+
   /** A payment is over: into the history (memory keeps the newest, the log all of them). */
   private finish(view: PaymentView & { outcome: Final }): PaymentView {
+    const attempt = view.direction === 'out' ? this.attemptInFlight(view.id) : undefined;
     this.untrack(view.id);
-    if (view.direction === 'out') this.attempts.delete(view.id);
+    if (view.direction === 'out') {
+      this.attempts.delete(view.id);
+      this.recoveredAttempts.delete(view.id);
+    }
     this.metrics?.payment(view.outcome, view.outcome === 'failed' ? failureCode(view.reason) : undefined);
     const done = { ...view, seq: this.nextSeq++ };
     this.recent.push(done);
     if (this.recent.length > this.recentCap) this.recent.splice(0, this.recent.length - this.recentCap);
-    this.log.appendPayment(done);
+    this.log.appendPayment(attempt === undefined ? done : { ...done, attempt });
     return done;
   }
 
@@ -1001,6 +1090,12 @@ export class ChannelNodeRuntime {
       });
       return;
     }
+    if (this.alreadyFinished.has(e.id)) {
+      // Recorded before the restart: a batch sent again reports it once more (the machine reports a
+      // payment's end once, whichever of its channels' batches is acknowledged first).
+      if (e.outcome !== 'started') this.alreadyFinished.delete(e.id);
+      return;
+    }
     const view: PaymentView = {
       ...(known ?? { id: e.id, asset: e.asset, amount: e.amount, direction: 'out' as const }),
       outcome: e.outcome,
@@ -1013,7 +1108,7 @@ export class ChannelNodeRuntime {
       // route and go again (its attempts stay).
       return;
     }
-    if (e.outcome === 'failed' && this.retry(e.id, e)) return;
+    if (e.outcome === 'failed' && this.retry(e.id, e, view as PaymentView & { outcome: Final })) return;
     this.settle(e.id, view as PaymentView & { outcome: Final });
   }
 

@@ -4,7 +4,17 @@
 // commit). Several nodes may share a database: every row names its node. Imported by drizzle-kit: no
 // drivers here.
 import { appSchema } from '@gongxin/db';
-import { bigint, bigserial, customType, index, integer, primaryKey, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  customType,
+  index,
+  integer,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 export const channelNode = appSchema('channel_node');
 
@@ -62,7 +72,10 @@ export const watchPreimage = channelNode.table(
 /**
  * The node's finished payments, newest last (`seq` grows per node): the history the API pages through.
  * The node keeps only the most recent ones in memory; the rest are read from here when asked for.
- * Written in the log's group commits, so they add no transactions of their own.
+ * Written in the log's group commits, so they add no transactions of their own. An outgoing payment's
+ * outcome is one row per attempt (`attempt`; null for incoming payments and rows written before it was
+ * kept): a restarted node that hears an outcome again (the newest batch is sent again at start-up, and
+ * its acknowledgement reports what it carried) adds no second row.
  */
 export const payment = channelNode.table(
   'payment',
@@ -77,8 +90,12 @@ export const payment = channelNode.table(
     hops: integer('hops'),
     reason: text('reason'),
     at: bigint('at', { mode: 'number' }).notNull(),
+    attempt: integer('attempt'),
   },
-  (t) => [primaryKey({ columns: [t.node, t.seq] })],
+  (t) => [
+    primaryKey({ columns: [t.node, t.seq] }),
+    uniqueIndex('payment_out_attempt').on(t.node, t.id, t.attempt).where(sql`${t.direction} = 'out'`),
+  ],
 );
 
 /**

@@ -75,13 +75,16 @@ function holdAcksAfterFail(node: ChannelNodeRuntime): { release: () => void; fai
   return { release: () => (links.send = send), failed: () => failed };
 }
 
-/** Alice is killed with SIGKILL and started again with `extra` arguments. */
-async function killAndRestart(extra: string[] = []): Promise<void> {
+/**
+ * Alice is killed with SIGKILL and started again with `extra` arguments; unless `now`, the test waits
+ * until she has read the chain's events again (her channel graph is rebuilt from them).
+ */
+async function killAndRestart(extra: string[] = [], now = false): Promise<void> {
   const events = (await status()).stats.chain.events;
   alice.proc.kill('SIGKILL');
   await alice.exited;
   alice = await startChild([...baseArgs, ...extra], stderr);
-  // The channel graph is rebuilt from the chain's events: routes are known once they are read again.
+  if (now) return;
   await until('the chain events read again', async () => (await status()).stats.chain.events >= events);
   await new Promise((r) => setTimeout(r, 500));
 }
@@ -169,9 +172,11 @@ describe('kill -9 of a payer in the middle of a failure or a retry', () => {
       outcome: 'started',
     });
 
-    await killAndRestart();
-    expect(await pending).toBeInstanceOf(Error);
+    // The acknowledgement goes through as soon as Alice is back, before she has read the chain's events
+    // again: the retry waits for her route map, and then takes the small hub.
+    await killAndRestart([], true);
     held.release();
+    expect(await pending).toBeInstanceOf(Error);
     await until('the payment to end', async () =>
       (await payments()).some((p) => p.id === 'restart-failure-1' && p.outcome !== 'started'),
     );
@@ -183,6 +188,7 @@ describe('kill -9 of a payer in the middle of a failure or a retry', () => {
     expect(
       sample(metrics, 'gongxin_channel_payment_retries_total', { reason: 'unattributed' }),
     ).toBeUndefined();
+    expect((await payments()).filter((p) => p.id === 'restart-failure-1')).toHaveLength(1);
     await until('Carol’s history', async () => (await receivedByCarol('restart-failure-1')).length > 0);
     expect(await receivedByCarol('restart-failure-1')).toEqual([
       expect.objectContaining({ outcome: 'received', amount: 100n }),
@@ -219,6 +225,36 @@ describe('kill -9 of a payer in the middle of a failure or a retry', () => {
     await until('Carol’s history', async () => (await receivedByCarol('restart-retry-1')).length > 0);
     expect(await receivedByCarol('restart-retry-1')).toEqual([
       expect.objectContaining({ outcome: 'received', amount: 100n }),
+    ]);
+  });
+  it('records a payment that completed just before a kill -9 once, after the restart too', async () => {
+    const done = await payCarol(100n, 'restart-done-1');
+    expect(done).not.toBeInstanceOf(Error);
+    await until('the payment to complete', async () =>
+      (await payments()).some((p) => p.id === 'restart-done-1' && p.outcome === 'completed'),
+    );
+    // Its outcome is in the history; the batch that paid its lock is the newest towards the small hub.
+    await committed();
+    const dry2Peer = ['--peer', `ws://127.0.0.1:${dry2.port}`];
+    await killAndRestart(dry2Peer);
+    // Back up, Alice sends her newest batches again and they are acknowledged again: the outcome they
+    // report was recorded before. A payment after them goes once they are acknowledged.
+    const next = await payCarol(100n, 'restart-done-2');
+    expect(next).not.toBeInstanceOf(Error);
+    await until('the next payment to complete', async () =>
+      (await payments()).some((p) => p.id === 'restart-done-2' && p.outcome === 'completed'),
+    );
+    await committed();
+    expect((await payments()).filter((p) => p.id === 'restart-done-1')).toEqual([
+      expect.objectContaining({ outcome: 'completed' }),
+    ]);
+    // The restarted node reported one completed payment: the second.
+    const metrics = await scrape(alice.api);
+    expect(sample(metrics, 'gongxin_channel_payments_total', { outcome: 'completed' })).toBe(1);
+    // The history as the log holds it (a node started again reads it back): one row.
+    await killAndRestart(dry2Peer, true);
+    expect((await payments()).filter((p) => p.id === 'restart-done-1')).toEqual([
+      expect.objectContaining({ outcome: 'completed' }),
     ]);
   });
 });

@@ -1,0 +1,2 @@
+ALTER TABLE "channel_node"."payment" ADD COLUMN "attempt" integer;--> statement-breakpoint
+CREATE UNIQUE INDEX "payment_out_attempt" ON "channel_node"."payment" USING btree ("node","id","attempt") WHERE "channel_node"."payment"."direction" = 'out';
