@@ -41,7 +41,7 @@ const closers: (() => Promise<unknown>)[] = [];
 
 interface StatusJson {
   channels: { id: string; peer: string; assets: { PTS: { out: { nonce: number; locked: string } } } }[];
-  stats: { log: { writes: number }; chain: { events: number } };
+  stats: { log: { writes: number }; chain: { events: number }; links: { peers: string[] } };
 }
 type PaymentJson = { id: string; outcome: string; reason?: string; route?: string[]; peer?: string };
 
@@ -237,6 +237,7 @@ describe('kill -9 of a payer in the middle of a failure or a retry', () => {
     await committed();
     const dry2Peer = ['--peer', `ws://127.0.0.1:${dry2.port}`];
     await killAndRestart(dry2Peer);
+    await until('links to the three hubs', async () => (await status()).stats.links.peers.length === 3);
     // Back up, Alice sends her newest batches again and they are acknowledged again: the outcome they
     // report was recorded before. A payment after them goes once they are acknowledged.
     const next = await payCarol(100n, 'restart-done-2');
