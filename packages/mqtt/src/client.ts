@@ -83,7 +83,43 @@ export function redactUrl(url: string): string {
 
 const SUPPORTED_PROTOCOLS = new Set(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']);
 
+let closedSubscribes = 0;
+let guardLogger: LoggerLike | undefined;
+
+/**
+ * A subscription cut short by its connection closing (broker restarting or stopping before the SUBACK)
+ * can leave a promise inside mqtt.js (5.x) rejected with no handler: an `ErrorWithSubackPacket`
+ * "Connection closed". Node would end the process for it, though nothing was lost (the subscription is
+ * made again on reconnect). Installed once per process by `connectMqtt`: such rejections are logged and
+ * counted; any other unhandled rejection is thrown again and ends the process as it would have.
+ */
+export function guardClosedSubscribes(logger: LoggerLike = defaultLogger): void {
+  if (guardLogger) return;
+  guardLogger = logger;
+  process.on('unhandledRejection', (reason) => {
+    if (
+      reason instanceof Error &&
+      reason.name === 'ErrorWithSubackPacket' &&
+      /^(Connection closed|client disconnecting)/.test(reason.message)
+    ) {
+      closedSubscribes++;
+      guardLogger?.warn(
+        { err: reason, closedSubscribes },
+        'MQTT subscription cut short by its connection closing: it is made again on reconnect',
+      );
+      return;
+    }
+    throw reason;
+  });
+}
+
+/** Subscriptions cut short by a closing connection whose rejection mqtt.js left unhandled. */
+export function closedSubscribeCount(): number {
+  return closedSubscribes;
+}
+
 export async function connectMqtt(url: string, opts: ConnectMqttOptions = {}): Promise<MqttConnection> {
+  guardClosedSubscribes(opts.logger);
   const safeUrl = redactUrl(url);
   if (opts.clean === false && !opts.clientId) {
     throw new TypeError(

@@ -3,7 +3,9 @@
 
 export {
   type ConnectMqttOptions,
+  closedSubscribeCount,
   connectMqtt,
+  guardClosedSubscribes,
   MalformedPayloadError,
   type MessageHandler,
   type MqttConnection,
