@@ -9,8 +9,8 @@ import { type Action, encodeCanonical, signTx, toHex } from '@gongxin/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payments, preparedBatches, reissueLinks } from '../src/db/schema';
 import { periodAt, seedWelfareDemo } from '../src/demo';
-import { DEMO_AREA, demoPeople, demoPerson, idHashOf } from '../src/people';
-import { disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
+import { DEMO_AREA } from '../src/people';
+import { demoMember, disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
 
 let h: WelfareHarness;
 let period: string;
@@ -31,17 +31,22 @@ async function signIn(jar: ReturnType<typeof cookieJar>, id: string) {
 }
 
 beforeAll(async () => {
-  const people = demoPeople();
-  const member = (id: string) => {
-    const p = demoPerson(people, id);
-    return { idHash: idHashOf('caseload', p.idNumber!), did: p.address, account: p.address };
-  };
   h = await startWelfareHarness({
     genesis: {
       welfare: {
         households: [
-          { area, category: 'single', members: [member('mu-laoshan')], inputs: { annualIncome: 300_000 } },
-          { area, category: 'single', members: [member('li-wenfang')], inputs: { annualIncome: 240_000 } },
+          {
+            area,
+            category: 'single',
+            members: [demoMember('mu-laoshan')],
+            inputs: { annualIncome: 300_000 },
+          },
+          {
+            area,
+            category: 'single',
+            members: [demoMember('li-wenfang')],
+            inputs: { annualIncome: 240_000 },
+          },
         ],
       },
     },

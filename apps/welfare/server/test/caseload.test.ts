@@ -3,12 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { households } from '../src/db/schema';
 import { periodAt, seedWelfareDemo } from '../src/demo';
-import { DEMO_AREA, demoPeople, demoPerson, idHashOf } from '../src/people';
-import { disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
+import { DEMO_AREA } from '../src/people';
+import { demoMember, disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
 
 let h: WelfareHarness;
 beforeAll(async () => {
-  const mu = demoPerson(demoPeople(), 'mu-laoshan');
   h = await startWelfareHarness({
     genesis: {
       welfare: {
@@ -16,7 +15,7 @@ beforeAll(async () => {
           {
             area: DEMO_AREA.code,
             category: 'single',
-            members: [{ idHash: idHashOf('caseload', mu.idNumber!), did: mu.address, account: mu.address }],
+            members: [demoMember('mu-laoshan')],
             inputs: { annualIncome: 300_000 },
           },
         ],

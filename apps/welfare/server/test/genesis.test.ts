@@ -4,23 +4,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areas, households } from '../src/db/schema';
 import { seedWelfareDemo } from '../src/demo';
-import { DEMO_AREA, demoPeople, demoPerson, idHashOf } from '../src/people';
-import { startWelfareHarness, type WelfareHarness } from './harness';
+import { DEMO_AREA } from '../src/people';
+import { demoMember, startWelfareHarness, type WelfareHarness } from './harness';
 
 let h: WelfareHarness;
 const area = DEMO_AREA.code;
 
 beforeAll(async () => {
-  const people = demoPeople();
-  const member = (id: string) => {
-    const p = demoPerson(people, id);
-    return { idHash: idHashOf('caseload', p.idNumber!), did: p.address, account: p.address };
-  };
   h = await startWelfareHarness({
     genesis: {
       welfare: {
         households: [
-          { area, category: 'single', members: [member('mu-laoshan')], inputs: { annualIncome: 300_000 } },
+          {
+            area,
+            category: 'single',
+            members: [demoMember('mu-laoshan')],
+            inputs: { annualIncome: 300_000 },
+          },
         ],
       },
     },

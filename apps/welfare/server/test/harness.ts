@@ -7,7 +7,7 @@ import { startAppHarness } from '@gongxin/app-kit/testing';
 import type { Database } from '@gongxin/db';
 import type { Action, Value } from '@gongxin/ledger';
 import { createWelfareApp } from '../src/app';
-import { demoPeople, demoPerson, type PersonAccount } from '../src/people';
+import { demoPeople, demoPerson, idHashOf, type PersonAccount } from '../src/people';
 import type { appRouter } from '../src/router';
 import type { WelfareRuntime } from '../src/runtime';
 
@@ -62,6 +62,12 @@ export async function startWelfareHarness(
     },
     now,
   });
+}
+
+/** A demo person as a genesis household member (ID hashed with the test deployment's `caseload` secret). */
+export function demoMember(id: string): { idHash: string; did: string; account: string } {
+  const p = demoPerson(demoPeople(), id);
+  return { idHash: idHashOf('caseload', p.idNumber!), did: p.address, account: p.address };
 }
 
 export const w = (name: string, params: Record<string, unknown>): Action =>
