@@ -171,3 +171,59 @@ export function isOriginalKey(suite: CryptoSuite, address: Address, key: Uint8Ar
 export function sameKey(a: Uint8Array, b: Uint8Array): boolean {
   return equalBytes(a, b);
 }
+
+/** The most txs one batch submission carries (`POST /v1/txs/batch`). */
+export const MAX_BATCH_TXS = 1000;
+
+/**
+ * A batch of signed txs in its binary wire form (`application/octet-stream` on `POST /v1/txs/batch`):
+ * each tx's bytes after their length as 4 bytes, big-endian. No hex, no JSON: half the bytes of the
+ * JSON form, and the node takes each tx as it stands.
+ */
+export function encodeTxBatch(txs: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const t of txs) size += 4 + t.length;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const t of txs) {
+    view.setUint32(at, t.length);
+    out.set(t, at + 4);
+    at += 4 + t.length;
+  }
+  return out;
+}
+
+/**
+ * The txs of a binary batch, each copied out of the body. Throws `TxRejected('malformed')` naming what
+ * is wrong: an empty body, a length of zero or above `MAX_TX_BYTES`, a tx cut short, more than
+ * `MAX_BATCH_TXS` txs.
+ */
+export function decodeTxBatch(body: Uint8Array): Uint8Array[] {
+  if (body.length === 0) throw new TxRejected('malformed', 'the batch is empty');
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const txs: Uint8Array[] = [];
+  let at = 0;
+  while (at < body.length) {
+    if (txs.length === MAX_BATCH_TXS)
+      throw new TxRejected('malformed', `a batch holds at most ${MAX_BATCH_TXS} txs`);
+    if (at + 4 > body.length)
+      throw new TxRejected('malformed', `tx ${txs.length + 1}: its 4-byte length is cut short at byte ${at}`);
+    const length = view.getUint32(at);
+    if (length === 0 || length > MAX_TX_BYTES)
+      throw new TxRejected(
+        'malformed',
+        `tx ${txs.length + 1}: length ${length} at byte ${at} is not between 1 and ${MAX_TX_BYTES}`,
+      );
+    if (at + 4 + length > body.length)
+      throw new TxRejected(
+        'malformed',
+        `tx ${txs.length + 1}: ${length} bytes announced at byte ${at}, ${body.length - at - 4} left`,
+      );
+    const tx = new Uint8Array(length);
+    tx.set(body.subarray(at + 4, at + 4 + length));
+    txs.push(tx);
+    at += 4 + length;
+  }
+  return txs;
+}

@@ -1,8 +1,8 @@
 // `npm run bench:chain`: committed transfers per second and submit-to-commit latency (p50/p99) for one
 // validator and for four validators on loopback, each on PGlite and on PostgreSQL, next to this machine's
 // raw Ed25519 verify rate measured in the same run. Every node is a real process (`gongxin node start`);
-// load arrives over the HTTP API in batches, as a gateway would send it; commit times are read from
-// the chain itself. Medians over BENCH_RUNS runs (default 3). The nodes verify with libsodium; the raw
+// load arrives over the HTTP API in binary batches (`POST /v1/txs/batch` as `application/octet-stream`),
+// as a gateway would send it; commit times are read from the chain itself. Medians over BENCH_RUNS runs (default 3). The nodes verify with libsodium; the raw
 // rates of both libsodium and node:crypto (OpenSSL) are printed.
 //
 // Two loads: "saturated" (batches of 500 as fast as the nodes admit them, ≤ 8,000 in flight) and, on
@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toHex } from '@gongxin/ledger';
+import { encodeTxBatch, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
 import postgres from 'postgres';
@@ -240,9 +240,8 @@ async function runOnce(
     // Request bodies are built before the clock starts, like the signatures: the load generator shares the
     // machine's two cores with the nodes, and its own serialising is not the chain's work.
     const batchSize = mode.kind === 'rate' ? RATE_BATCH : BATCH;
-    const bodies: string[] = [];
-    for (let i = 0; i < txs.length; i += batchSize)
-      bodies.push(JSON.stringify({ txs: txs.slice(i, i + batchSize).map((t) => toHex(t)) }));
+    const bodies: Uint8Array[] = [];
+    for (let i = 0; i < txs.length; i += batchSize) bodies.push(encodeTxBatch(txs.slice(i, i + batchSize)));
     const submittedAt = new Map<string, number>();
     const committedAt = new Map<string, number>();
     const watcher = cluster.nodes[0]!.apiUrl;
@@ -272,10 +271,10 @@ async function runOnce(
     })();
 
     start = performance.now();
-    const submit = async (node: (typeof cluster.nodes)[number], body: string, sentAt: number) => {
+    const submit = async (node: (typeof cluster.nodes)[number], body: Uint8Array, sentAt: number) => {
       const res = await fetch(`${node.apiUrl}/v1/txs/batch`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/octet-stream' },
         body,
       });
       const answer = (await res.json()) as {

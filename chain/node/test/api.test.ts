@@ -1,5 +1,7 @@
 import {
+  decodeTx,
   encodeCanonical,
+  encodeTxBatch,
   fromHex,
   signTx,
   type TrustedValidatorSet,
@@ -306,6 +308,61 @@ describe('the node API', () => {
     expect(verifyProofBundle(chain.suite, tampered, trusted).ok).toBe(false);
     const otherChain = { ...trusted, chainId: 'another' };
     expect(verifyProofBundle(chain.suite, fromHex(proof.bundle), otherChain).ok).toBe(false);
+  });
+
+  it('takes a batch as JSON or in binary, and refuses a malformed binary batch in words', async () => {
+    const carol = 7;
+    const txs = [0, 1, 2].map((n) => tx(carol, n, [add(1)]));
+    const binary = (body: Uint8Array) =>
+      http('/v1/txs/batch', {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body,
+      });
+    const viaBinary = await binary(encodeTxBatch(txs));
+    expect(viaBinary.status).toBe(202);
+    expect(viaBinary.body.results).toHaveLength(3);
+    for (const r of viaBinary.body.results)
+      expect(r).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{64}$/), duplicate: false });
+    expect(viaBinary.body.results.map((r: { id: string }) => r.id)).toEqual(
+      txs.map((t) => toHex(decodeTx(chain.suite, t).id)),
+    );
+    // The JSON form (hex strings) still works beside it.
+    const viaJson = await http('/v1/txs/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ txs: [toHex(tx(carol, 3, [add(1)]))] }),
+    });
+    expect(viaJson.status).toBe(202);
+    expect(viaJson.body.results[0]).toMatchObject({ duplicate: false });
+    await untilCommitted(viaBinary.body.results[2].id);
+
+    const next = encodeTxBatch([tx(carol, 4, [add(1)])]);
+    const tooLong = new Uint8Array(4);
+    new DataView(tooLong.buffer).setUint32(0, 64 * 1024 + 1);
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['cut short', next.subarray(0, next.length - 1), /tx 1: \d+ bytes announced at byte 0, \d+ left/],
+      ['length cut short', Uint8Array.from([...next, 0, 0]), /tx 2: its 4-byte length is cut short/],
+      [
+        'length zero',
+        Uint8Array.from([...next, 0, 0, 0, 0]),
+        /tx 2: length 0 at byte \d+ is not between 1 and 65536/,
+      ],
+      ['too long', tooLong, /tx 1: length 65537 at byte 0 is not between 1 and 65536/],
+      ['too many', encodeTxBatch(Array.from({ length: 1001 }, () => Uint8Array.of(1))), /at most 1000 txs/],
+    ];
+    for (const [what, body, message] of cases) {
+      const res = await binary(body);
+      expect(res.status, what).toBe(400);
+      expect(res.body.error.code, what).toBe('malformed');
+      expect(res.body.error.message, what).toMatch(message);
+    }
+    // Nothing of a refused body was admitted: nonce 4 is still free.
+    const after = await binary(next);
+    expect(after.status).toBe(202);
+    expect(after.body.results[0]).toMatchObject({ duplicate: false });
+    const metrics = await (await fetch(`${chain.url}/metrics`)).text();
+    expect(metrics).toMatch(/gongxin_bad_input_total\{source="http",reason="malformed"\} [1-9]/);
   });
 
   it('refuses bad input with 400 and a typed code, never a 500', async () => {

@@ -2,7 +2,7 @@
 // submission as the tRPC router (both call ChainApi). Errors are `{ error: { code, message, … } }` with
 // 400 (bad input, refused tx: `code` is the rejection code), 404, 408 (wait timed out), 429 (busy or rate
 // limited, with Retry-After); a 500 only ever means a bug in the node.
-import { isAddress, MAX_TX_BYTES } from '@gongxin/ledger';
+import { decodeTxBatch, isAddress, MAX_BATCH_TXS, MAX_TX_BYTES, TxRejected } from '@gongxin/ledger';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ZodError, z } from 'zod';
 import type { LoggerLike } from '../node';
@@ -121,28 +121,43 @@ export function createHttpApi(api: ChainApi, opts: HttpApiOptions): express.Rout
     },
   );
 
-  v1.post('/txs/batch', express.json({ limit: '16mb' }), async (req, res) => {
-    const txs = (req.body as { txs?: unknown })?.txs;
-    if (
-      !Array.isArray(txs) ||
-      txs.length === 0 ||
-      txs.length > 1000 ||
-      !txs.every((t) => typeof t === 'string')
-    ) {
-      throw invalidInput('send {"txs": ["<hex>", …]} with 1–1000 transactions');
-    }
-    const results = await api.submitBatch(
-      txs.map((hex) => {
+  v1.post(
+    '/txs/batch',
+    express.raw({ type: 'application/octet-stream', limit: '16mb' }),
+    express.json({ limit: '16mb' }),
+    async (req, res) => {
+      let batch: Uint8Array[];
+      if (Buffer.isBuffer(req.body)) {
         try {
-          return api.parseTxHex(hex as string);
-        } catch {
-          return new Uint8Array(0);
+          batch = decodeTxBatch(req.body);
+        } catch (error) {
+          if (error instanceof TxRejected) throw new ApiError(400, 'malformed', error.message);
+          throw error;
         }
-      }),
-      req.ip,
-    );
-    res.status(202).json({ results });
-  });
+      } else {
+        const txs = (req.body as { txs?: unknown })?.txs;
+        if (
+          !Array.isArray(txs) ||
+          txs.length === 0 ||
+          txs.length > MAX_BATCH_TXS ||
+          !txs.every((t) => typeof t === 'string')
+        ) {
+          throw invalidInput(
+            `send {"txs": ["<hex>", …]} with 1–${MAX_BATCH_TXS} transactions as application/json, or the txs as application/octet-stream, each after its length (4 bytes, big-endian)`,
+          );
+        }
+        batch = txs.map((hex) => {
+          try {
+            return api.parseTxHex(hex as string);
+          } catch {
+            return new Uint8Array(0);
+          }
+        });
+      }
+      const results = await api.submitBatch(batch, req.ip);
+      res.status(202).json({ results });
+    },
+  );
 
   v1.get('/accounts/:address', async (req, res) => {
     res.json(await api.account(parse(address, param(req, 'address'), 'address')));
