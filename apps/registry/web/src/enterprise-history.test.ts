@@ -18,6 +18,7 @@ const me = vi.hoisted(() => ({ address: '' }));
 // What the page reads besides the record above: its life now and further filings, per test.
 const page = vi.hoisted(() => ({
   life: 'active',
+  listing: 'normal',
   endedAt: null as number | null,
   successor: null as string | null,
   filings: [] as unknown[],
@@ -42,7 +43,7 @@ vi.mock('./api', async (original) => ({
             establishedOn: '2012-05-18',
             authority: AUTHORITY,
             life: page.life,
-            listingStatus: 'normal',
+            listingStatus: page.listing,
             successor: page.successor,
             txId: 'ee'.repeat(32),
           },
@@ -50,7 +51,7 @@ vi.mock('./api', async (original) => ({
             life: page.life,
             endedAt: page.endedAt,
             successor: page.successor,
-            listingStatus: 'normal',
+            listingStatus: page.listing,
             goodStanding: page.life === 'active',
           },
           reports: [],
@@ -135,7 +136,7 @@ const rejected = {
 };
 
 beforeEach(() => {
-  Object.assign(page, { life: 'active', endedAt: null, successor: null, filings: [] });
+  Object.assign(page, { life: 'active', listing: 'normal', endedAt: null, successor: null, filings: [] });
   me.address = '';
 });
 
@@ -239,6 +240,21 @@ describe('enterprise page', () => {
     expect(w.find('[data-test="filing-kinds"]').exists()).toBe(false);
     expect(w.find('[data-test="change-filing"]').exists()).toBe(false);
     expect(w.find('[data-test="deregistration-filing"]').exists()).toBe(false);
+    // "正常" beside "已合并" would read as if it still traded: an ended enterprise off every list shows none.
+    expect(w.find('[data-test="enterprise-listing"]').exists()).toBe(false);
     w.unmount();
+  });
+
+  it('shows the listing of a live enterprise, and of an ended one still on a list', async () => {
+    const live = await render();
+    expect(live.find('[data-test="enterprise-listing"]').text()).toBe('正常');
+    live.unmount();
+    page.life = 'revoked';
+    page.listing = 'serious';
+    page.endedAt = Date.UTC(2026, 2, 31, 16);
+    const revoked = await render();
+    expect(revoked.find('[data-test="enterprise-life"]').text()).toBe('吊销');
+    expect(revoked.find('[data-test="enterprise-listing"]').text()).toBe('严重违法失信名单');
+    revoked.unmount();
   });
 });
