@@ -227,7 +227,12 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
           } else if (
             error.code === 'BAD_REQUEST' ||
             error.code === 'PARSE_ERROR' ||
-            error.code === 'PAYLOAD_TOO_LARGE'
+            error.code === 'PAYLOAD_TOO_LARGE' ||
+            // Refused for who is asking (no session, a missing role) or for what they ask for (no such
+            // procedure, no such record): counted too, so probing and broken clients show on a dashboard.
+            error.code === 'UNAUTHORIZED' ||
+            error.code === 'FORBIDDEN' ||
+            error.code === 'NOT_FOUND'
           ) {
             metrics.badInput.inc({ source: 'api', reason: error.code.toLowerCase() });
           }
@@ -275,6 +280,7 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
 
     router.use(refuseUnreadableBody);
     router.use(['/api', '/auth'], (req, res) => {
+      metrics.badInput.inc({ source: 'api', reason: 'no_route' });
       sendError(res, 404, 'not_found', `no route ${req.method} ${req.baseUrl}${req.path}`);
     });
 

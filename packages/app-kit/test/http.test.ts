@@ -232,6 +232,8 @@ describe('guards', () => {
     expect(audit.status).toBe(403);
     expect((await audit.json<{ error: { message: string } }>()).error.message).toContain('welfare:auditor');
     expect((await fetch(trpc('auditLog'))).status).toBe(401);
+    expect(await badInput('unauthorized')).toBeGreaterThan(0);
+    expect(await badInput('forbidden')).toBeGreaterThan(0);
   });
 
   it('a forged, malformed or expired session cookie is no session', async () => {
@@ -377,11 +379,15 @@ describe('errors', () => {
   });
 
   it('unknown paths under /api and /auth are JSON 404s', async () => {
+    const before = { noRoute: await badInput('no_route'), notFound: await badInput('not_found') };
     for (const path of ['/welfare/api/nothing', '/welfare/api/trpc/nothing', '/welfare/auth/nothing']) {
       const res = await fetch(`${base}${path}`);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type')).toContain('application/json');
     }
+    // Two unknown routes, and an unknown tRPC procedure.
+    expect(await badInput('no_route')).toBe(before.noRoute + 2);
+    expect(await badInput('not_found')).toBe(before.notFound + 1);
   });
 
   it('rate limits: 429 rate_limited with Retry-After, counted as bad input', async () => {
@@ -439,3 +445,10 @@ describe('serving the app', () => {
     });
   });
 });
+
+/** How many refusals `gongxin_bad_input_total{source="api"}` has counted for `reason`. */
+async function badInput(reason: string): Promise<number> {
+  const text = await services.metrics.registry.getSingleMetricAsString('gongxin_bad_input_total');
+  const line = text.split('\n').find((l) => l.includes(`source="api",reason="${reason}"`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}

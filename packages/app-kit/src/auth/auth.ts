@@ -98,7 +98,7 @@ export function createAuth(opts: AuthOptions) {
   }
 
   function refuse(res: Response, status: number, code: string, message: string) {
-    if (status === 400) metrics.badInput.inc({ source: 'api', reason: code });
+    if (status >= 400 && status < 500) metrics.badInput.inc({ source: 'api', reason: code });
     res.status(status).json({ error: { code, message } });
   }
 
