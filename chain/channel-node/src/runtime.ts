@@ -319,6 +319,8 @@ export interface RuntimeCounters {
   retries: number;
   /** Retries that waited for the route map to catch up with the chain after a start. */
   retriesHeld: number;
+  /** New payments that found no route before the route map caught up after a start, and waited for it. */
+  paymentsHeld: number;
 }
 
 /**
@@ -369,6 +371,7 @@ export class ChannelNodeRuntime {
     recoveredInFlight: 0,
     retries: 0,
     retriesHeld: 0,
+    paymentsHeld: 0,
   };
   /** Hops payments failed at recently: routes go around them for a while. */
   readonly missionControl: MissionControl;
@@ -565,6 +568,15 @@ export class ChannelNodeRuntime {
     req: Invoice | { payee: string; asset: string; amount: bigint; hashlock?: string },
     id = toHex(new Uint8Array(randomBytes(12))),
   ): Promise<PaymentView> {
+    return this.startPayment(req, id, false);
+  }
+
+  /** `pay`, `held` once it waited for the route map (see there). */
+  private startPayment(
+    req: Invoice | { payee: string; asset: string; amount: bigint; hashlock?: string },
+    id: string,
+    held: boolean,
+  ): Promise<PaymentView> {
     if (this.stopped || this.counters.fatal)
       return Promise.reject(new PaymentRefused('stopped', id, 'the channel node has stopped'));
     if (typeof id !== 'string' || !PAYMENT_ID.test(id))
@@ -579,6 +591,22 @@ export class ChannelNodeRuntime {
     const found = this.graph.route(this.address, req.payee, req.asset, req.amount, MAX_HOPS, (e) =>
       this.missionControl.weight(e, req.amount, now),
     );
+    if (!found && !held && !this.chain.isCaughtUp) {
+      // The node just started and its route map is still read again from the chain's events: rather than
+      // "no route" while the route exists, the payment waits for the map (nothing is kept for it meanwhile)
+      // for at most the caller's wait, then looks once more.
+      this.counters.paymentsHeld++;
+      const maxWait = Math.max(1, this.opts.payWaitMs ?? DEFAULT_PAY_WAIT_MS);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, maxWait);
+        timer.unref();
+      });
+      return Promise.race([this.chain.caughtUp, waited]).then(() => {
+        clearTimeout(timer);
+        return this.startPayment(req, id, true);
+      });
+    }
     const peer = found?.path[0];
     if (peer !== undefined && (this.inFlightByPeer.get(peer) ?? 0) >= this.maxInFlightPerPeer) {
       this.counters.peerBusy++;

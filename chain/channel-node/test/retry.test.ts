@@ -3,7 +3,9 @@
 // so once Alice's channel to it holds MAX_LOCKS pending locks her next payment fails there with
 // `lock_limit`; the node tries it again through the second hub, same id, and it arrives once. The failed
 // hop is remembered for a while: the next payment goes around it from the start. Counted in the metrics.
+import { createChainClient } from '@gongxin/client';
 import { MAX_LOCKS } from '@gongxin/contracts';
+import { openDatabase } from '@gongxin/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelNodeOptions, ChannelNodeRuntime, PaymentRefused, type PaymentView } from '../src';
 import { type ChannelTestChain, startChannelTestChain } from './chain';
@@ -14,6 +16,7 @@ const ALICE = 31;
 const HOLDER = 32;
 const HUB = 33;
 const CAROL = 34;
+const DAVE = 35;
 
 let chain: ChannelTestChain;
 let nodes: TestNodes;
@@ -24,7 +27,7 @@ let carol: ChannelNodeRuntime;
 let channels: string[];
 
 beforeAll(async () => {
-  chain = await startChannelTestChain([ALICE, HOLDER, HUB, CAROL]);
+  chain = await startChannelTestChain([ALICE, HOLDER, HUB, CAROL, DAVE]);
   nodes = new TestNodes(chain);
   // The holder never forwards, pays or fails a lock: its channel from Alice fills up with pending locks.
   ({
@@ -115,4 +118,41 @@ describe('a payment tried again over another route', () => {
       1,
     );
   });
+});
+
+describe('a payment right after a start', () => {
+  it('waits for the route map to catch up with the chain instead of failing with "no route"', async () => {
+    // Dave opens a channel to the second hub (which reaches Carol) and stops; started again on the same
+    // log, his route map is read again from the chain's events, and he pays at once.
+    const database = await openDatabase({ memory: true });
+    const start = () =>
+      ChannelNodeRuntime.start({
+        database,
+        client: createChainClient({ url: chain.url, suite: chain.suite }),
+        suite: chain.suite,
+        privateKey: chain.account(DAVE).privateKey,
+        peers: [`ws://127.0.0.1:${hub.port}`],
+      });
+    try {
+      const before = await start();
+      await before.open(nodes.key(HUB), [{ symbol: 'PTS', amount: 100n }]);
+      await before.stop();
+      const dave = await start();
+      try {
+        // Nothing of the hub's channel to Carol is known yet: only the chain's events tell of it.
+        expect(dave.graph.route(dave.address, carol.address, 'PTS', 1n)).toBeNull();
+        const paid = await dave.pay(carol.invoice('PTS', 1n));
+        expect(paid).toMatchObject({ outcome: 'completed', peer: hub.address, hops: 2 });
+        expect(dave.counters.paymentsHeld).toBe(1);
+        // Once caught up, a payment with no route fails at once, as before.
+        const nowhere = await dave.pay({ payee: chain.account(999).address, asset: 'PTS', amount: 1n });
+        expect(nowhere).toMatchObject({ outcome: 'failed', reason: 'no route' });
+        expect(dave.counters.paymentsHeld).toBe(1);
+      } finally {
+        await dave.stop();
+      }
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 });
