@@ -70,4 +70,35 @@ describe.each(testBackends())('chain schema migrations on $name', ({ open }) => 
       await database.close();
     }
   });
+
+  it('store consensus log records out of line and uncompressed, keeping the records already written', async () => {
+    const database = await open();
+    try {
+      await database.migrate(appMigrations('chain', firstMigrations(2)));
+      const storage = async () =>
+        (
+          await queryRows<{ attstorage: string }>(
+            database.db,
+            sql`select attstorage from pg_attribute where attrelid = 'chain.wal'::regclass and attname = 'record'`,
+          )
+        )[0]!.attstorage;
+      // 'x': extended, compressed when large.
+      expect(await storage()).toBe('x');
+      const store = new ChainStore(database);
+      const record = {
+        type: 'signed',
+        height: 7,
+        round: 0,
+        kind: 'precommit',
+        hash: 'ab'.repeat(32),
+      } as const;
+      await store.appendWal(record);
+      await store.migrate();
+      // 'e': external, out of line and never compressed.
+      expect(await storage()).toBe('e');
+      expect(await store.walFor(7)).toEqual([record]);
+    } finally {
+      await database.close();
+    }
+  });
 });

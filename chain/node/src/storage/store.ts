@@ -494,7 +494,12 @@ export class ChainStore {
   }
 
   async appendWal(record: WalRecord): Promise<void> {
-    await this.db.insert(t.wal).values({ height: record.height, record: encodeWalRecord(record) });
+    // In base64 rather than the hex a bytea parameter goes as: a lock record carries a whole block.
+    const bytes = encodeWalRecord(record);
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+    await this.db.execute(
+      sql`insert into chain.wal (height, record) values (${record.height}::bigint, decode(${text}, 'base64'))`,
+    );
   }
 
   async walFor(height: number): Promise<WalRecord[]> {
