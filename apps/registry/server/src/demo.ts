@@ -1,4 +1,5 @@
-// Demo enterprises on a demo chain, registered by their representatives and accepted by 深圳市市场监督管理局:
+// Demo enterprises on a demo chain, registered by their representatives and accepted by the market
+// regulator of their region (深圳市市场监督管理局 for the Shenzhen firms, and so on):
 // electronics, food, textiles and logistics firms in Guangdong and beyond, CCC and organic-product
 // certificates from the certifying body, a penalty notice, and supply and demand posts that match.
 // Idempotent: an enterprise already on chain is skipped, so a restart seeds nothing twice.
@@ -88,6 +89,21 @@ export const DEMO_ENTERPRISES = [
   },
 ] as const;
 
+/** The demo authority that registers enterprises of a GB/T 2260 region (the USCC's characters 3–8). */
+const AUTHORITY_OF_REGION: Record<string, string> = {
+  '440300': 'samr-shenzhen',
+  '440106': 'samr-guangzhou-tianhe',
+  '441900': 'samr-dongguan',
+  '330106': 'samr-hangzhou-xihu',
+  '310115': 'samr-shanghai-pudong',
+};
+
+export function demoAuthorityOf(uscc: string): string {
+  const id = AUTHORITY_OF_REGION[uscc.slice(2, 8)];
+  if (!id) throw new Error(`no demo authority for the region of ${uscc}`);
+  return id;
+}
+
 const DAY = 86_400_000;
 
 export async function seedRegistryDemo(services: AppServices): Promise<number> {
@@ -95,7 +111,6 @@ export async function seedRegistryDemo(services: AppServices): Promise<number> {
   const parties = demoPartyAccounts(suite);
   const client = services.chain.client;
   const wallet = (id: string) => createWallet(client, demoParty(parties, id).account);
-  const authority = demoParty(parties, 'samr-shenzhen');
   const exists = async (uscc: string) =>
     client.state(`registry/ent/${uscc}`).then(
       () => true,
@@ -122,21 +137,26 @@ export async function seedRegistryDemo(services: AppServices): Promise<number> {
           address: e.address,
           industry: e.industry,
           establishedOn: e.on,
-          authority: authority.address,
+          authority: demoParty(parties, demoAuthorityOf(e.uscc)).address,
         },
       })),
     );
     if (!receipt.ok) throw new Error(`demo registration failed: ${receipt.message}`);
     seeded += mine.length;
   }
-  const decided = await wallet('samr-shenzhen').send(
-    fresh.map((e) => ({
-      contract: 'registry',
-      name: 'decideRegistration',
-      params: { uscc: e.uscc, decision: 'accept', reason: '材料齐全，准予设立登记' },
-    })),
-  );
-  if (!decided.ok) throw new Error(`demo acceptance failed: ${decided.message}`);
+  // Each authority decides the filings of its region.
+  for (const id of new Set(fresh.map((e) => demoAuthorityOf(e.uscc)))) {
+    const decided = await wallet(id).send(
+      fresh
+        .filter((e) => demoAuthorityOf(e.uscc) === id)
+        .map((e) => ({
+          contract: 'registry',
+          name: 'decideRegistration',
+          params: { uscc: e.uscc, decision: 'accept', reason: '材料齐全，准予设立登记' },
+        })),
+    );
+    if (!decided.ok) throw new Error(`demo acceptance failed: ${decided.message}`);
+  }
   if (fresh.length !== DEMO_ENTERPRISES.length) return seeded;
 
   // Certificates: CCC for two electronics makers, a food-safety certificate for the food company.

@@ -1,4 +1,5 @@
-// The registry app's demo parties on the embedded chain: a registering authority (深圳市市场监督管理局), a
+// The registry app's demo parties on the embedded chain: the registering authorities of the demo
+// enterprises' regions (深圳市市场监督管理局 and four more), a
 // certifying body, the legal representatives of the demo enterprises, and the app's service key (which
 // sends `sweep`). Their keys are derived from published seeds: demo only.
 import { type Account, accountFromPrivateKey } from '@gongxin/client';
@@ -16,6 +17,20 @@ export interface DemoParty {
 
 export const DEMO_PARTIES: readonly DemoParty[] = [
   { id: 'samr-shenzhen', name: '深圳市市场监督管理局', role: 'authority', kind: 'organization' },
+  {
+    id: 'samr-guangzhou-tianhe',
+    name: '广州市天河区市场监督管理局',
+    role: 'authority',
+    kind: 'organization',
+  },
+  { id: 'samr-dongguan', name: '东莞市市场监督管理局', role: 'authority', kind: 'organization' },
+  { id: 'samr-hangzhou-xihu', name: '杭州市西湖区市场监督管理局', role: 'authority', kind: 'organization' },
+  {
+    id: 'samr-shanghai-pudong',
+    name: '上海市浦东新区市场监督管理局',
+    role: 'authority',
+    kind: 'organization',
+  },
   { id: 'cqc', name: '中国质量认证中心（演示）', role: 'certifier', kind: 'organization' },
   { id: 'rep-chen', name: '陈志强', role: 'representative', kind: 'person' },
   { id: 'rep-lin', name: '林晓燕', role: 'representative', kind: 'person' },

@@ -277,6 +277,6 @@ describe('account names', () => {
     expect(check.certificate.issuer).toBe(h.party('cqc').address);
     expect(check.issuerName).toBe('中国质量认证中心（演示）');
     const rec = await h.anonymous.enterprises.get({ uscc: xihu!.uscc });
-    expect(rec.names[rec.enterprise.authority]).toBe('深圳市市场监督管理局');
+    expect(rec.names[rec.enterprise.authority]).toBe('杭州市西湖区市场监督管理局');
   });
 });

@@ -109,6 +109,19 @@ describe('registry app module', () => {
     ]);
   });
 
+  it('has each demo enterprise registered by the market regulator of its own region', async () => {
+    const expected: Record<string, string> = {
+      [pengcheng.uscc]: '深圳市市场监督管理局',
+      [lvyuan.uscc]: '广州市天河区市场监督管理局',
+      [xihu.uscc]: '杭州市西湖区市场监督管理局',
+      [pudong.uscc]: '上海市浦东新区市场监督管理局',
+    };
+    for (const [uscc, regulator] of Object.entries(expected)) {
+      const rec = await h.anonymous.enterprises.get({ uscc });
+      expect(rec.names[rec.enterprise.authority], uscc).toBe(regulator);
+    }
+  });
+
   it('shows an enterprise with its live standing, certificates and notices', async () => {
     const rec = await h.anonymous.enterprises.get({ uscc: qianhai.uscc });
     expect(rec.enterprise).toMatchObject({ life: 'active', listingStatus: 'normal', capital: '2000000000' });

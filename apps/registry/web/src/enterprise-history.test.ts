@@ -45,6 +45,7 @@ vi.mock('./api', async (original) => ({
             life: page.life,
             listingStatus: page.listing,
             successor: page.successor,
+            height: 41,
             txId: 'ee'.repeat(32),
           },
           live: {
@@ -141,6 +142,15 @@ beforeEach(() => {
 });
 
 describe('enterprise page', () => {
+  it('links its registration to its block, its tx and the check in the browser', async () => {
+    const w = await render();
+    const record = w.find('[data-test="enterprise-record"]');
+    expect(record.text()).toContain('41');
+    expect(record.text()).toContain('eeeeee');
+    expect(record.html()).toContain('#/block/41');
+    w.unmount();
+  });
+
   it('names the registering authority, the address beside it', async () => {
     const w = await render();
     const authority = w.find('[data-test="enterprise-authority"]');
