@@ -151,6 +151,15 @@ describe('enterprise page', () => {
     w.unmount();
   });
 
+  it('names the industry’s section beside its code, in both languages', async () => {
+    const zh = await render();
+    expect(zh.find('[data-test="enterprise-industry"]').text()).toBe('C3971（制造业）');
+    zh.unmount();
+    const en = await render('en');
+    expect(en.find('[data-test="enterprise-industry"]').text()).toBe('C3971 (Manufacturing)');
+    en.unmount();
+  });
+
   it('names the registering authority, the address beside it', async () => {
     const w = await render();
     const authority = w.find('[data-test="enterprise-authority"]');

@@ -4,3 +4,9 @@
 export function listingShown(life: string, listingStatus: string): boolean {
   return life === 'active' || life === 'pending' || listingStatus !== 'normal';
 }
+
+/** The GB/T 4754-2017 section (门类) of an industry code, A–T, for its name beside the code. */
+export function sectionOf(industry: string): string | undefined {
+  const letter = industry.charAt(0);
+  return /^[A-T]$/.test(letter) ? letter : undefined;
+}
