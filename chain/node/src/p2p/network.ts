@@ -560,6 +560,8 @@ export class PeerNetwork implements ConsensusNetwork {
   /** Pass on peers' txs admitted here, in frames of at most MAX_TXS_PER_FRAME, keeping their origin. */
   private relayAdmitted(from: { link: Link; origin: Uint8Array }, txs: readonly Uint8Array[]) {
     const origin = toHex(from.origin);
+    // In a full mesh no peer needs them: the frames are not even built.
+    if (this.relayTargets(from.link, origin, null).length === 0) return;
     for (let i = 0; i < txs.length; i += MAX_TXS_PER_FRAME) {
       const part = txs.slice(i, i + MAX_TXS_PER_FRAME);
       const frame = part.length === 1 ? txFrame(part[0]!, from.origin) : txsFrame(part, from.origin);
@@ -609,12 +611,19 @@ export class PeerNetwork implements ConsensusNetwork {
    */
   private relay(frame: Uint8Array, from: Link, origin: string, signer: string | null, priority: Priority) {
     this.gossipTime(() => {
-      for (const link of this.links.openLinks()) {
-        if (link === from || link.keyHex === origin || link.keyHex === signer) continue;
-        if (link.links?.has(origin)) continue;
-        this.send(link, frame, priority);
-      }
+      for (const link of this.relayTargets(from, origin, signer)) this.send(link, frame, priority);
     });
+  }
+
+  /** The peers `relay` passes a frame on to. */
+  private relayTargets(from: Link, origin: string, signer: string | null): Link[] {
+    const targets: Link[] = [];
+    for (const link of this.links.openLinks()) {
+      if (link === from || link.keyHex === origin || link.keyHex === signer) continue;
+      if (link.links?.has(origin)) continue;
+      targets.push(link);
+    }
+    return targets;
   }
 
   // ------------------------------------------------------------------------------ status and sync
