@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payments, preparedBatches, reissueLinks } from '../src/db/schema';
 import { periodAt, seedWelfareDemo } from '../src/demo';
 import { DEMO_AREA } from '../src/people';
-import { demoMember, disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
+import { demoSingle, disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
 
 let h: WelfareHarness;
 let period: string;
@@ -34,20 +34,7 @@ beforeAll(async () => {
   h = await startWelfareHarness({
     genesis: {
       welfare: {
-        households: [
-          {
-            area,
-            category: 'single',
-            members: [demoMember('mu-laoshan')],
-            inputs: { annualIncome: 300_000 },
-          },
-          {
-            area,
-            category: 'single',
-            members: [demoMember('li-wenfang')],
-            inputs: { annualIncome: 240_000 },
-          },
-        ],
+        households: [demoSingle('mu-laoshan', 300_000), demoSingle('li-wenfang', 240_000)],
       },
     },
     testIssuer: { sub: 'nobody', did: 'did:gx:nobody', roles: [] },

@@ -4,21 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { households } from '../src/db/schema';
 import { periodAt, seedWelfareDemo } from '../src/demo';
 import { DEMO_AREA } from '../src/people';
-import { demoMember, disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
+import { demoSingle, disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
 
 let h: WelfareHarness;
 beforeAll(async () => {
   h = await startWelfareHarness({
     genesis: {
       welfare: {
-        households: [
-          {
-            area: DEMO_AREA.code,
-            category: 'single',
-            members: [demoMember('mu-laoshan')],
-            inputs: { annualIncome: 300_000 },
-          },
-        ],
+        households: [demoSingle('mu-laoshan', 300_000)],
       },
     },
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areas, households } from '../src/db/schema';
 import { seedWelfareDemo } from '../src/demo';
 import { DEMO_AREA } from '../src/people';
-import { demoMember, startWelfareHarness, type WelfareHarness } from './harness';
+import { demoSingle, startWelfareHarness, type WelfareHarness } from './harness';
 
 let h: WelfareHarness;
 const area = DEMO_AREA.code;
@@ -14,14 +14,7 @@ beforeAll(async () => {
   h = await startWelfareHarness({
     genesis: {
       welfare: {
-        households: [
-          {
-            area,
-            category: 'single',
-            members: [demoMember('mu-laoshan')],
-            inputs: { annualIncome: 300_000 },
-          },
-        ],
+        households: [demoSingle('mu-laoshan', 300_000)],
       },
     },
   });

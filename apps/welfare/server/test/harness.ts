@@ -7,7 +7,7 @@ import { startAppHarness } from '@gongxin/app-kit/testing';
 import type { Database } from '@gongxin/db';
 import type { Action, Value } from '@gongxin/ledger';
 import { createWelfareApp } from '../src/app';
-import { demoPeople, demoPerson, idHashOf, type PersonAccount } from '../src/people';
+import { DEMO_AREA, demoPeople, demoPerson, idHashOf, type PersonAccount } from '../src/people';
 import type { appRouter } from '../src/router';
 import type { WelfareRuntime } from '../src/runtime';
 
@@ -65,9 +65,14 @@ export async function startWelfareHarness(
 }
 
 /** A demo person as a genesis household member (ID hashed with the test deployment's `caseload` secret). */
-export function demoMember(id: string): { idHash: string; did: string; account: string } {
+function demoMember(id: string): { idHash: string; did: string; account: string } {
   const p = demoPerson(demoPeople(), id);
   return { idHash: idHashOf('caseload', p.idNumber!), did: p.address, account: p.address };
+}
+
+/** A genesis household of one demo person in the demo area, with its declared annual income (fen). */
+export function demoSingle(id: string, annualIncome: number) {
+  return { area: DEMO_AREA.code, category: 'single', members: [demoMember(id)], inputs: { annualIncome } };
 }
 
 export const w = (name: string, params: Record<string, unknown>): Action =>
