@@ -9,7 +9,7 @@ import { completeUscc, orgCodeCheckChar } from '@gongxin/contracts';
 import { toHex } from '@gongxin/ledger';
 import { sha256 } from '@gongxin/ledger/crypto';
 import { getSuite } from '@gongxin/ledger/crypto/node';
-import { demoParty, demoPartyAccounts } from './parties';
+import { DEMO_PARTIES, demoParty, demoPartyAccounts } from './parties';
 
 /** A USCC of category 91 (工商, company) for a region and an 8-digit organisation body. */
 export function demoUscc(region: string, org8: string): string {
@@ -89,19 +89,11 @@ export const DEMO_ENTERPRISES = [
   },
 ] as const;
 
-/** The demo authority that registers enterprises of a GB/T 2260 region (the USCC's characters 3–8). */
-const AUTHORITY_OF_REGION: Record<string, string> = {
-  '440300': 'samr-shenzhen',
-  '440106': 'samr-guangzhou-tianhe',
-  '441900': 'samr-dongguan',
-  '330106': 'samr-hangzhou-xihu',
-  '310115': 'samr-shanghai-pudong',
-};
-
+/** The demo authority that registers enterprises of a USCC's region (its characters 3–8). */
 export function demoAuthorityOf(uscc: string): string {
-  const id = AUTHORITY_OF_REGION[uscc.slice(2, 8)];
-  if (!id) throw new Error(`no demo authority for the region of ${uscc}`);
-  return id;
+  const found = DEMO_PARTIES.find((p) => p.role === 'authority' && p.region === uscc.slice(2, 8));
+  if (!found) throw new Error(`no demo authority for the region of ${uscc}`);
+  return found.id;
 }
 
 const DAY = 86_400_000;

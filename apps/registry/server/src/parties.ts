@@ -13,24 +13,24 @@ export interface DemoParty {
   name: string;
   role: RegistryPartyRole;
   kind: 'person' | 'organization' | 'service';
+  /** An authority's GB/T 2260 region: it registers the enterprises whose USCC names that region. */
+  region?: string;
 }
 
+const authority = (id: string, name: string, region: string): DemoParty => ({
+  id,
+  name,
+  role: 'authority',
+  kind: 'organization',
+  region,
+});
+
 export const DEMO_PARTIES: readonly DemoParty[] = [
-  { id: 'samr-shenzhen', name: '深圳市市场监督管理局', role: 'authority', kind: 'organization' },
-  {
-    id: 'samr-guangzhou-tianhe',
-    name: '广州市天河区市场监督管理局',
-    role: 'authority',
-    kind: 'organization',
-  },
-  { id: 'samr-dongguan', name: '东莞市市场监督管理局', role: 'authority', kind: 'organization' },
-  { id: 'samr-hangzhou-xihu', name: '杭州市西湖区市场监督管理局', role: 'authority', kind: 'organization' },
-  {
-    id: 'samr-shanghai-pudong',
-    name: '上海市浦东新区市场监督管理局',
-    role: 'authority',
-    kind: 'organization',
-  },
+  authority('samr-shenzhen', '深圳市市场监督管理局', '440300'),
+  authority('samr-guangzhou-tianhe', '广州市天河区市场监督管理局', '440106'),
+  authority('samr-dongguan', '东莞市市场监督管理局', '441900'),
+  authority('samr-hangzhou-xihu', '杭州市西湖区市场监督管理局', '330106'),
+  authority('samr-shanghai-pudong', '上海市浦东新区市场监督管理局', '310115'),
   { id: 'cqc', name: '中国质量认证中心（演示）', role: 'certifier', kind: 'organization' },
   { id: 'rep-chen', name: '陈志强', role: 'representative', kind: 'person' },
   { id: 'rep-lin', name: '林晓燕', role: 'representative', kind: 'person' },
