@@ -561,11 +561,12 @@ export class PeerNetwork implements ConsensusNetwork {
   private relayAdmitted(from: { link: Link; origin: Uint8Array }, txs: readonly Uint8Array[]) {
     const origin = toHex(from.origin);
     // In a full mesh no peer needs them: the frames are not even built.
-    if (this.relayTargets(from.link, origin, null).length === 0) return;
+    const targets = this.relayTargets(from.link, origin, null);
+    if (targets.length === 0) return;
     for (let i = 0; i < txs.length; i += MAX_TXS_PER_FRAME) {
       const part = txs.slice(i, i + MAX_TXS_PER_FRAME);
       const frame = part.length === 1 ? txFrame(part[0]!, from.origin) : txsFrame(part, from.origin);
-      this.relay(frame, from.link, origin, null, 'low');
+      this.sendTo(targets, frame, 'low');
     }
   }
 
@@ -610,8 +611,12 @@ export class PeerNetwork implements ConsensusNetwork {
    * In a full mesh nothing is relayed; a node reached only through us gets everything once.
    */
   private relay(frame: Uint8Array, from: Link, origin: string, signer: string | null, priority: Priority) {
+    this.sendTo(this.relayTargets(from, origin, signer), frame, priority);
+  }
+
+  private sendTo(links: readonly Link[], frame: Uint8Array, priority: Priority) {
     this.gossipTime(() => {
-      for (const link of this.relayTargets(from, origin, signer)) this.send(link, frame, priority);
+      for (const link of links) this.send(link, frame, priority);
     });
   }
 
