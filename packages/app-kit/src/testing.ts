@@ -9,6 +9,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import {
   type Account,
   accountFromPrivateKey,
@@ -383,6 +384,8 @@ export interface TestChainHostOptions {
   blockLimits?: Partial<BlockLimits>;
   /** The validator's clock (block times follow it). Default Date.now. */
   clock?: () => number;
+  /** Where the node's warnings and errors are kept. Default: a new one (`TestChainHost.log`). */
+  log?: RecentLog;
 }
 
 /** One validator in this process and an HTTP host with its node API at /chain, for app tests to mount on. */
@@ -392,21 +395,66 @@ export interface TestChainHost {
   server: Server;
   /** http://127.0.0.1:<port> */
   url: string;
+  /** The node's last warnings and errors. */
+  log: RecentLog;
   /** Stops the API, the HTTP server and the node (not the database, which the caller owns). */
   close(): Promise<void>;
 }
 
-const quietNodeLogger = { info() {}, warn() {}, error() {}, debug() {} };
+/**
+ * The last warnings and errors a test's chain node and apps logged, newest last. Tests run with logs
+ * silenced; a wait that times out prints these (`AppHarness.diagnose`) to say why.
+ */
+export class RecentLog {
+  private readonly entries: string[] = [];
+  constructor(private readonly max = 60) {}
+  add(line: string): void {
+    this.entries.push(line.length > 800 ? `${line.slice(0, 800)}…` : line);
+    if (this.entries.length > this.max) this.entries.shift();
+  }
+  get lines(): readonly string[] {
+    return this.entries;
+  }
+}
+
+const fieldsText = (obj: object): string => {
+  try {
+    return JSON.stringify(obj, (_key, value: unknown) =>
+      value instanceof Error ? { error: value.name, message: value.message } : value,
+    );
+  } catch {
+    return String(obj);
+  }
+};
+
+/** A node logger that drops info and debug and keeps warnings and errors in `log`. */
+function recordingNodeLogger(log: RecentLog, source: string) {
+  const keep = (level: string) => (obj: object, msg?: string) =>
+    log.add(`${new Date().toISOString()} ${source} ${level}: ${msg ?? ''} ${fieldsText(obj)}`);
+  return { info() {}, debug() {}, warn: keep('warn'), error: keep('error') };
+}
+
+/** A log stream that keeps each line (pino's JSON) in `log`. */
+function recentLogStream(log: RecentLog): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) log.add(line.trim());
+      done();
+    },
+  });
+}
 
 export async function startTestChainHost(opts: TestChainHostOptions): Promise<TestChainHost> {
   const { suite, validator } = opts;
+  const log = opts.log ?? new RecentLog();
+  const nodeLogger = recordingNodeLogger(log, 'chain');
   const node = new ChainNode({
     database: opts.database,
     genesis: opts.genesis,
     suite,
     contracts: opts.contracts,
     signer: { key: validator.publicKey, sign: (bytes) => suite.sign(bytes, validator.privateKey) },
-    logger: quietNodeLogger,
+    logger: nodeLogger,
     timeouts: { proposeMs: 1000, prevoteMs: 500, precommitMs: 500, deltaMs: 250 },
     blockLimits: { commitDelayMs: 5, emptyBlockIntervalMs: 60_000, ...opts.blockLimits },
     ...(opts.clock && { clock: opts.clock }),
@@ -419,13 +467,14 @@ export async function startTestChainHost(opts: TestChainHostOptions): Promise<Te
   holdIdleConnections(server);
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const nodeApi = createNodeApi(node, { logger: quietNodeLogger, rateLimit: false });
+  const nodeApi = createNodeApi(node, { logger: nodeLogger, rateLimit: false });
   host.use('/chain', nodeApi);
   return {
     node,
     host,
     server,
     url,
+    log,
     async close() {
       nodeApi.close();
       server.closeAllConnections();
@@ -511,6 +560,13 @@ export interface AppHarness<TRouter extends AnyTRPCRouter, TRuntime> {
   ): Promise<CommittedTxJson>;
   /** Waits until the app's indexer has applied the node's head. */
   caughtUp(timeoutMs?: number): Promise<void>;
+  /** The last warnings and errors of the chain node and the apps (kept while the logs are silent). */
+  recentLog: RecentLog;
+  /**
+   * Where things stand, for a wait that timed out: the chain's head, health and mempool, the app's
+   * indexer, its refused inputs, and the recent warnings and errors.
+   */
+  diagnose(): Promise<string>;
   /** The app's procedures called directly, as `user` (null: signed out). */
   caller(user: SessionUser | null): ReturnType<TRouter['createCaller']>;
   /** A session user holding `roles` ("<app>:<role>"). */
@@ -550,7 +606,9 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
   const database =
     opts.database ??
     (adminUrl ? await openFreshPostgres(adminUrl, { max: 8 }) : await openDatabase({ memory: true }));
+  const recentLog = new RecentLog();
   const chain = await startTestChainHost({
+    log: recentLog,
     database,
     genesis,
     suite,
@@ -561,12 +619,17 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
   });
   const { node, host, url, server } = chain;
   const issuer = `${url}/passport/oidc`;
+  // LOG_LEVEL prints the apps' logs; without it their warnings and errors are kept for `diagnose`.
   const logger =
     opts.logger ??
-    createLogger({
-      name: `${app.id}-test`,
-      level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'silent',
-    });
+    (process.env.LOG_LEVEL
+      ? createLogger({ name: `${app.id}-test`, level: process.env.LOG_LEVEL as 'info' })
+      : createLogger({
+          name: `${app.id}-test`,
+          level: 'warn',
+          format: 'json',
+          destination: recentLogStream(recentLog),
+        }));
   const shared = await testServices({
     database,
     chain: { node, url: `${url}/chain` },
@@ -656,6 +719,25 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
     },
     async caughtUp(timeoutMs = 30_000) {
       await indexerOf()?.waitFor(node.head.height, timeoutMs);
+    },
+    recentLog,
+    async diagnose() {
+      const health = node.health();
+      const indexer = mounted ? indexerOf() : undefined;
+      const refused = (
+        await services.metrics.registry.getSingleMetricAsString('gongxin_bad_input_total').catch(() => '')
+      )
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'));
+      return [
+        `chain: head ${node.head.height}, ${health.ok ? 'healthy' : `problems ${JSON.stringify(health.problems)}`}, deciding ${JSON.stringify(health.deciding)}, mempool ${health.mempool.size} (${health.mempool.executable} executable, ${health.mempool.future} future)`,
+        indexer
+          ? `${app.id} indexer: height ${indexer.height}, ${indexer.running ? 'running' : 'stopped'}${indexer.error ? `, failed: ${JSON.stringify(indexer.error)}` : ''}`
+          : `${app.id}: no indexer`,
+        `refused inputs: ${refused.length ? refused.join('; ') : 'none'}`,
+        `recent warnings and errors (${recentLog.lines.length}):`,
+        ...recentLog.lines.map((l) => `  ${l}`),
+      ].join('\n');
     },
     caller(user) {
       return app.router.createCaller({

@@ -76,7 +76,7 @@ export async function startParkingHarness(
       for (;;) {
         const value = await fn();
         if (value !== undefined && value !== false) return value as T;
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${await h.diagnose()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
