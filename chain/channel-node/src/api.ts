@@ -20,7 +20,7 @@
 //                                      node has its limit of payments in flight to the first hop.
 //   POST /open     {peer, peerKey, deposits: [{symbol, amount}], disputeMs?}  → {channel}
 //   POST /deposit  {channel, deposits}
-//   POST /close    {channel}
+//   POST /close    {channel, force?}        together with the peer; alone if it does not agree in time or `force`
 //   POST /connect  {url}
 //
 // Every error answers `{code, message, params?}`: `code` is stable, for programs (the wallet says it in
@@ -312,9 +312,12 @@ export async function serveChannelApi(
         case '/deposit':
           await node.deposit(textOf(body.channel, 'channel', CHANNEL), depositsOf(body.deposits));
           return send(200, { ok: true });
-        case '/close':
-          node.close(textOf(body.channel, 'channel', CHANNEL));
+        case '/close': {
+          if (body.force !== undefined && typeof body.force !== 'boolean')
+            throw new BadRequest('bad_field', 'force: true or false', { field: 'force' });
+          node.close(textOf(body.channel, 'channel', CHANNEL), { force: body.force === true });
           return send(200, { ok: true });
+        }
         case '/connect':
           node.connect(textOf(body.url, 'url', /^wss?:\/\/[^\s]{1,200}$/));
           return send(200, { ok: true });

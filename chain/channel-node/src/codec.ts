@@ -16,7 +16,12 @@ import {
   type PaymentPlan,
   type RouteFailure,
 } from '@gongxin/channels';
-import { MAX_LOCKS, type SignedBalanceProof } from '@gongxin/contracts';
+import {
+  type CloseBalance,
+  MAX_CHANNEL_ASSETS,
+  MAX_LOCKS,
+  type SignedBalanceProof,
+} from '@gongxin/contracts';
 import { asBigInt, decodeCanonical, encodeCanonical, type Value } from '@gongxin/ledger';
 
 export class CodecError extends Error {
@@ -189,6 +194,18 @@ function decodeLocks(v: Value | undefined, path: string, max: number): LockEntry
   });
 }
 
+/** A cooperative close's final amounts: one per asset of the channel, at most the contract's assets. */
+function decodeBalances(v: Value | undefined, path: string): CloseBalance[] {
+  return arr(v, path, MAX_CHANNEL_ASSETS).map((x, i) => {
+    const o = obj(x, `${path}[${i}]`);
+    return {
+      symbol: str(o.symbol, `${path}[${i}].symbol`, 16),
+      a: amount(o.a, `${path}[${i}].a`),
+      b: amount(o.b, `${path}[${i}].b`),
+    };
+  });
+}
+
 /** What a peer sends, as the machine takes it. Throws CodecError. */
 export function decodeMessage(v: Value): Message {
   const o = obj(v, 'message');
@@ -222,6 +239,16 @@ export function decodeMessage(v: Value): Message {
         channel,
         hashlock: hash(o.hashlock, 'message.hashlock'),
         ...decodeFailure(o.failure, 'message.failure'),
+      };
+    case 'shutdown':
+      if (o.reply !== undefined && o.reply !== true) fail('message.reply', 'expected true when present');
+      return { t: 'shutdown', channel, ...(o.reply === true && { reply: true as const }) };
+    case 'closeSign':
+      return {
+        t: 'closeSign',
+        channel,
+        balances: decodeBalances(o.balances, 'message.balances'),
+        signature: bytes(o.signature, 'message.signature', 256),
       };
     default:
       return fail('message.t', 'unknown message');
@@ -353,6 +380,14 @@ function decodeRecordBody(o: Obj): DurableRecord {
       };
     case 'unsent':
       return { t: 'unsent', id: str(o.id, 'id') };
+    case 'shutdown':
+      return {
+        t: 'shutdown',
+        channel: str(o.channel, 'channel'),
+        ...(o.balances !== undefined && { balances: decodeBalances(o.balances, 'balances') }),
+        ...(o.signatureA !== undefined && { signatureA: bytes(o.signatureA, 'signatureA', 256) }),
+        ...(o.signatureB !== undefined && { signatureB: bytes(o.signatureB, 'signatureB', 256) }),
+      };
     case 'failure': {
       const attempt = int(o.attempt, 'attempt');
       if (attempt < 1 || attempt > MAX_ATTEMPT)

@@ -253,6 +253,8 @@ export interface ChannelView {
   readonly peer: string;
   readonly side: 'a' | 'b';
   readonly status: string;
+  /** A cooperative close is under way: no new payment takes the channel; both sign the final amounts. */
+  readonly closingTogether?: true;
   readonly disputeMs: number;
   readonly assets: {
     readonly [symbol: string]: {
@@ -535,10 +537,14 @@ export class ChannelNodeRuntime {
     });
   }
 
-  /** Closes a channel alone with the newest proofs held; the chain settles it after the dispute window. */
-  close(channel: string): void {
+  /**
+   * Closes a channel: together with the peer (both sign the final amounts, the chain pays out at once),
+   * or alone when the peer does not agree in time or `force` is set (with the newest proofs held; the
+   * chain settles it after the dispute window).
+   */
+  close(channel: string, opts: { force?: boolean } = {}): void {
     this.openChannel(channel);
-    this.input(() => this.machine.close(channel));
+    this.input(() => (opts.force ? this.machine.close(channel) : this.machine.closeCooperatively(channel)));
   }
 
   /** A new invoice: this node keeps the preimage and reveals it to whoever pays the lock. */
@@ -824,6 +830,7 @@ export class ChannelNodeRuntime {
         peer: side === 'a' ? info.b : info.a,
         side,
         status: this.machine.statusOf(id) ?? 'open',
+        ...(this.machine.shuttingDownNow(id) && { closingTogether: true as const }),
         disputeMs: info.disputeMs,
         assets,
         keys: side === 'a' ? { mine: info.aKey, peer: info.bKey } : { mine: info.bKey, peer: info.aKey },
@@ -1243,13 +1250,14 @@ export class ChannelNodeRuntime {
       this.graph.removeChannel(m.id);
       // Events are followed from the first block at every start, so this needs no record of its own.
       if (this.infos.has(m.id)) this.closeTxs.set(m.id, { id: event.txId, height: event.height });
-      if (
-        !replay &&
-        m.mode === 'dispute' &&
-        this.infos.has(m.id) &&
-        this.machine.statusOf(m.id) !== 'settled'
-      )
-        this.input(() => this.machine.chainEvent({ t: 'settled', channel: m.id }));
+      if (!replay && this.infos.has(m.id) && this.machine.statusOf(m.id) !== 'settled')
+        this.input(() =>
+          this.machine.chainEvent({
+            t: 'settled',
+            channel: m.id,
+            ...(m.mode === 'cooperative' && { cooperative: true }),
+          }),
+        );
     } else if (m.kind === 'preimage' && !replay) {
       const p = await this.chain.preimage(m.hashlock);
       if (p)

@@ -347,6 +347,7 @@ describe('channel nodes with real I/O', () => {
           'unknown_channel',
         ],
         [post(api.url, '/close', { channel: 'cd'.repeat(32) }), 'unknown_channel'],
+        [post(api.url, '/close', { channel, force: 'yes' }), 'bad_field', { field: 'force' }],
         [post(api.url, '/pay', { payee: hub.address, asset: 'CNYX', amount: '99999999' }), 'over_capacity'],
         [
           post(api.url, '/open', {
@@ -468,7 +469,7 @@ describe('channel nodes with real I/O', () => {
     }
   });
 
-  it('closes every channel; the chain pays out what the proofs say and conserves every asset', async () => {
+  it('closes every channel, together and alone; the chain pays out what the proofs say and conserves every asset', async () => {
     const supplies = ASSETS.map((s) => chain.supply(s));
     await until('quiet', () => nodes.every((n) => n.idle()));
     const expected = new Map<string, bigint>();
@@ -478,8 +479,9 @@ describe('channel nodes with real I/O', () => {
           const k = `${n.address}/${symbol}`;
           expected.set(k, (expected.get(k) ?? chain.balance(n.address, symbol)) + a.available);
         }
+    // Alice and the hub close together (both sign the amounts, paid out at once); Bob closes alone.
     alice.close(aliceHub);
-    bob.close(hubBob);
+    bob.close(hubBob, { force: true });
     await until(
       'both channels settled and withdrawn',
       async () => {
@@ -497,9 +499,9 @@ describe('channel nodes with real I/O', () => {
     }
     expect(ASSETS.map((s) => chain.supply(s))).toEqual(supplies);
     // Each party's status names the tx that settled the channel and its block, as the chain recorded it.
-    for (const [id, parties] of [
-      [aliceHub, [alice, hub]],
-      [hubBob, [hub, bob]],
+    for (const [id, parties, mode] of [
+      [aliceHub, [alice, hub], 'cooperative'],
+      [hubBob, [hub, bob], 'dispute'],
     ] as const) {
       await until(`${id} settled in its parties' status`, () =>
         parties.every((n) => n.channels().find((c) => c.id === id)?.closeTx !== undefined),
@@ -514,7 +516,7 @@ describe('channel nodes with real I/O', () => {
           name: 'settled',
           height: closeTx.height,
           txId: closeTx.id,
-          attrs: expect.objectContaining({ id }),
+          attrs: expect.objectContaining({ id, mode }),
         }),
       );
     }

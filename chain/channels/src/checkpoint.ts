@@ -6,7 +6,7 @@
 //
 // What the machine keeps from its records, and so what a checkpoint must keep:
 //   - every channel record that added an asset, and the newest one (its deposits);
-//   - the newest status of each channel;
+//   - the newest status of each channel, and the newest record of its cooperative close (while open);
 //   - per channel and asset, the newest two signed batches of this node (the newest is sent again after
 //     a restart; the one before it says what the peer acknowledged) and the newest proof received;
 //   - preimages, declines and failures of hashlocks those keep a lock on (the newest failure of each),
@@ -36,6 +36,8 @@ interface ChannelRecords {
 export class RecordFold {
   private readonly channels = new Map<string, ChannelRecords>();
   private readonly statuses = new Map<string, Rec<'status'>>();
+  /** The newest `shutdown` record of each channel (its cooperative close under way). */
+  private readonly shutdowns = new Map<string, Rec<'shutdown'>>();
   /** Per `channel/asset`: this node's newest two signed batches. */
   private readonly outs = new Map<string, { before: Rec<'out'> | null; newest: Rec<'out'> }>();
   private readonly ins = new Map<string, Rec<'in'>>();
@@ -88,6 +90,9 @@ export class RecordFold {
     const out: DurableRecord[] = [];
     for (const c of this.channels.values()) out.push(...c.adding, ...(c.newest ? [c.newest] : []));
     out.push(...this.statuses.values());
+    for (const [channel, r] of this.shutdowns)
+      if ((this.statuses.get(channel)?.status ?? 'open') === 'open') out.push(r);
+      else this.shutdowns.delete(channel);
     for (const { before, newest } of this.outs.values()) out.push(...(before ? [before, newest] : [newest]));
     out.push(...this.ins.values());
     for (const [hashlock, preimage] of this.invoices) out.push({ t: 'invoice', hashlock, preimage });
@@ -139,6 +144,9 @@ export class RecordFold {
       }
       case 'in':
         this.ins.set(`${r.channel}/${r.asset}`, r);
+        return;
+      case 'shutdown':
+        this.shutdowns.set(r.channel, r);
         return;
       case 'preimage':
         this.preimages.set(r.hashlock, r.preimage);

@@ -31,6 +31,8 @@
 
 import {
   balanceProofBytes,
+  type CloseBalance,
+  closeBytes,
   countersignBytes,
   hashlockOf,
   MAX_LOCK_MS,
@@ -90,7 +92,15 @@ export interface NodeConfig {
    * the idempotency this gives.
    */
   readonly paymentIdWindowMs?: number;
+  /**
+   * How long a cooperative close (`closeCooperatively`) may take before the node closes alone (default
+   * COOP_CLOSE_MS): the peer is offline, or does not agree.
+   */
+  readonly coopCloseMs?: number;
 }
+
+/** The default of `NodeConfig.coopCloseMs`. */
+export const COOP_CLOSE_MS = 30_000;
 
 /** The default of `NodeConfig.paymentIdWindowMs`. */
 export const PAYMENT_ID_WINDOW_MS = 24 * 3600_000;
@@ -188,7 +198,19 @@ export type DurableRecord =
       readonly failure?: RouteFailure;
     }
   /** A payment that was never signed failed at a restart (NOT_SENT): its id is free again. */
-  | { readonly t: 'unsent'; readonly id: string };
+  | { readonly t: 'unsent'; readonly id: string }
+  /**
+   * A cooperative close of `channel` began: no new payment takes it. With `balances`: this node signed
+   * those final amounts (it takes no more batches in the channel from then on), with the signatures it
+   * holds over them.
+   */
+  | {
+      readonly t: 'shutdown';
+      readonly channel: string;
+      readonly balances?: readonly CloseBalance[];
+      readonly signatureA?: Uint8Array;
+      readonly signatureB?: Uint8Array;
+    };
 
 export type Outcome = 'started' | 'completed' | 'failed' | 'received';
 
@@ -256,7 +278,8 @@ export type ChainEvent =
       readonly time: number;
     }
   | { readonly t: 'closing'; readonly channel: string; readonly by: string; readonly deadline: number }
-  | { readonly t: 'settled'; readonly channel: string };
+  /** `cooperative`: settled by both parties' signatures, paid out by the chain at once (no withdrawal). */
+  | { readonly t: 'settled'; readonly channel: string; readonly cooperative?: boolean };
 
 export interface PayRequest {
   readonly id: string;
@@ -344,6 +367,22 @@ interface ChannelState {
   peerKey: Uint8Array;
   status: ChannelStatus;
   assets: Map<string, { out: OutSide; in: InSide }>;
+  /** A cooperative close under way (see `closeCooperatively`). */
+  shutdown: Shutdown | null;
+}
+
+interface Shutdown {
+  /** When it began (or the node restarted with it under way): closed alone after `coopCloseMs`. */
+  since: number;
+  /** The peer said it starts no new payment here either. */
+  peerShutdown: boolean;
+  /** Final amounts this node signed; from then on it takes no batch in the channel. */
+  balances?: readonly CloseBalance[];
+  signatureA?: Uint8Array;
+  signatureB?: Uint8Array;
+  /** When the last shutdown or proposal went to the peer, or both signatures went on chain. */
+  sentAt?: number;
+  submittedAt?: number;
 }
 
 const ZERO: Signed = { nonce: 0, transferred: 0n, locks: [] };
@@ -409,6 +448,13 @@ function applyOps(state: Signed, ops: readonly Op[]): Signed {
     }
   }
   return { nonce: state.nonce, transferred, locks };
+}
+
+function sameBalances(x: readonly CloseBalance[], y: readonly CloseBalance[]): boolean {
+  return (
+    x.length === y.length &&
+    x.every((b, i) => b.symbol === y[i]!.symbol && b.a === y[i]!.a && b.b === y[i]!.b)
+  );
 }
 
 /** Queues an operation and moves the side's projected state on by that one operation. */
@@ -502,6 +548,8 @@ export class ChannelNode {
   private readonly outLocks = new Map<string, ChannelState[]>();
   /** Directions with queued operations, flushed at the next tick. */
   private readonly toFlush = new Set<OutSide>();
+  /** Open channels with a cooperative close under way. */
+  private readonly shuttingDown = new Set<ChannelState>();
   private restored = true;
 
   constructor(
@@ -683,6 +731,7 @@ export class ChannelNode {
     if (scan) this.lockDeadline = Math.min(this.lockDeadline, deadline);
     if (resend) this.resendAt = Math.min(this.resendAt, resendAt);
     this.restored = false;
+    for (const ch of this.shuttingDown) this.shutdownStep(ch);
     this.flushAll();
   }
 
@@ -813,10 +862,34 @@ export class ChannelNode {
     return this.initiated.has(id) || this.recentIds.has(id);
   }
 
+  /**
+   * Closes a channel together with its peer, as BOLT 2's mutual close: no new payment takes the channel
+   * (on either side, once the peer hears of it), what is in flight finishes, then both sign the final
+   * amounts and the chain pays them out at once, with no dispute window. If that has not happened within
+   * `coopCloseMs` (the peer is offline, or does not agree), the node closes alone (`close`).
+   */
+  closeCooperatively(channel: string): void {
+    const ch = this.channels.get(channel);
+    if (ch?.status !== 'open' || ch.shutdown) return;
+    this.beginShutdown(ch);
+  }
+
+  /** The final amounts this node signed for a channel's cooperative close, if it did. */
+  closeProposal(channel: string): readonly CloseBalance[] | undefined {
+    return this.channels.get(channel)?.shutdown?.balances;
+  }
+
+  /** Whether a cooperative close of the channel is under way. */
+  shuttingDownNow(channel: string): boolean {
+    const ch = this.channels.get(channel);
+    return ch?.status === 'open' && ch.shutdown !== null;
+  }
+
   /** Closes a channel alone with the newest proofs of the peer's payments this node holds. */
   close(channel: string): void {
     const ch = this.channels.get(channel);
     if (ch?.status !== 'open') return;
+    this.shuttingDown.delete(ch);
     this.setStatus(ch, 'closing');
     this.emit({ t: 'chain', action: { name: 'close', params: { channel, proofs: this.heldProofs(ch) } } });
   }
@@ -848,8 +921,11 @@ export class ChannelNode {
       }
     } else if (ev.t === 'settled') {
       if (ch.status === 'settled') return;
+      this.shuttingDown.delete(ch);
       this.setStatus(ch, 'settled');
-      this.emit({ t: 'chain', action: { name: 'withdraw', params: { channel: ch.info.id } } });
+      // A cooperative close paid both out already.
+      if (!ev.cooperative)
+        this.emit({ t: 'chain', action: { name: 'withdraw', params: { channel: ch.info.id } } });
     }
   }
 
@@ -871,6 +947,12 @@ export class ChannelNode {
         return;
       case 'fail':
         this.onFail(ch, msg.hashlock, msg.failure);
+        return;
+      case 'shutdown':
+        this.onShutdown(ch, msg.reply === true);
+        return;
+      case 'closeSign':
+        this.onCloseSign(ch, msg.balances, msg.signature);
         return;
     }
   }
@@ -1194,6 +1276,7 @@ export class ChannelNode {
           peerKey: mine === 'a' ? r.info.bKey : r.info.aKey,
           status: 'open',
           assets: new Map(),
+          shutdown: null,
         };
         state.info = r.info;
         for (const asset of Object.keys(r.info.deposits))
@@ -1273,6 +1356,19 @@ export class ChannelNode {
         this.initiated.delete(r.id);
         this.unsigned.delete(r.id);
         return;
+      case 'shutdown': {
+        const ch = this.channels.get(r.channel);
+        if (!ch) return;
+        ch.shutdown = {
+          since: this.now,
+          peerShutdown: false,
+          ...(r.balances && { balances: r.balances }),
+          ...(r.signatureA && { signatureA: r.signatureA }),
+          ...(r.signatureB && { signatureB: r.signatureB }),
+        };
+        this.shuttingDown.add(ch);
+        return;
+      }
       case 'declined':
         this.declined.add(r.hashlock);
         return;
@@ -1310,6 +1406,175 @@ export class ChannelNode {
       }
     }
     this.restoredFailures.clear();
+  }
+
+  // ------------------------------------------------------------------------------- cooperative close
+
+  private beginShutdown(ch: ChannelState): void {
+    ch.shutdown = { since: this.now, peerShutdown: false, sentAt: this.now };
+    this.shuttingDown.add(ch);
+    this.record({ t: 'shutdown', channel: ch.info.id });
+    const channel = ch.info.id;
+    this.onceDurable(() => this.emit({ t: 'send', to: ch.peer, msg: { t: 'shutdown', channel } }));
+  }
+
+  private onShutdown(ch: ChannelState, reply: boolean): void {
+    if (ch.status !== 'open') {
+      this.counters.messagesIgnored++;
+      return;
+    }
+    if (!ch.shutdown) this.beginShutdown(ch);
+    const s = ch.shutdown!;
+    s.peerShutdown = true;
+    if (!reply) {
+      const channel = ch.info.id;
+      this.onceDurable(() =>
+        this.emit({ t: 'send', to: ch.peer, msg: { t: 'shutdown', channel, reply: true } }),
+      );
+    }
+    this.shutdownStep(ch);
+  }
+
+  /** Nothing in flight either way, nothing queued, no lock pending: the amounts are final. */
+  private quiescent(ch: ChannelState): boolean {
+    for (const a of ch.assets.values())
+      if (
+        a.out.inflight ||
+        a.out.queue.length > 0 ||
+        a.out.signed.locks.length > 0 ||
+        a.in.signed.locks.length > 0 ||
+        a.in.pending
+      )
+        return false;
+    return true;
+  }
+
+  /** The channel's amounts as this node holds them, sorted by symbol as the contract's close bytes are. */
+  private finals(ch: ChannelState): CloseBalance[] {
+    const out: CloseBalance[] = [];
+    for (const [symbol, a] of ch.assets) {
+      const d = ch.info.deposits[symbol]!;
+      const mine = (ch.side === 'a' ? d.a : d.b) - a.out.signed.transferred + a.in.signed.transferred;
+      const theirs = d.a + d.b - mine;
+      out.push(ch.side === 'a' ? { symbol, a: mine, b: theirs } : { symbol, a: theirs, b: mine });
+    }
+    return out.sort((x, y) => (x.symbol < y.symbol ? -1 : x.symbol > y.symbol ? 1 : 0));
+  }
+
+  private signClose(ch: ChannelState, balances: readonly CloseBalance[]): Uint8Array {
+    this.counters.signatures++;
+    return this.config.suite.sign(
+      closeBytes(this.config.chainId, ch.info.id, balances),
+      this.config.privateKey,
+    );
+  }
+
+  private submitClose(ch: ChannelState): void {
+    const s = ch.shutdown!;
+    s.submittedAt = this.now;
+    this.emit({
+      t: 'chain',
+      action: {
+        name: 'cooperativeClose',
+        params: {
+          channel: ch.info.id,
+          balances: s.balances!.map((b) => ({ symbol: b.symbol, a: b.a, b: b.b })),
+          signatureA: s.signatureA!,
+          signatureB: s.signatureB!,
+        },
+      },
+    });
+  }
+
+  /** Moves a cooperative close on (each tick, and when the peer says something about it). */
+  private shutdownStep(ch: ChannelState): void {
+    const s = ch.shutdown;
+    if (!s || ch.status !== 'open') {
+      this.shuttingDown.delete(ch);
+      return;
+    }
+    const retry = this.config.retransmitMs;
+    if (s.signatureA && s.signatureB) {
+      // Both signed: on chain (again, if the chain has not settled it a while later).
+      if (s.submittedAt === undefined || this.now - s.submittedAt >= retry) this.submitClose(ch);
+      return;
+    }
+    if (this.now - s.since >= (this.config.coopCloseMs ?? COOP_CLOSE_MS)) {
+      this.close(ch.info.id);
+      return;
+    }
+    const channel = ch.info.id;
+    if (ch.side === 'a' && s.peerShutdown && !s.balances && this.quiescent(ch)) {
+      // The opener proposes the final amounts once the peer has stopped too and nothing is in flight. Its
+      // signature binds it from the moment it leaves: it is written first, and no batch is taken after.
+      const balances = this.finals(ch);
+      const signature = this.signClose(ch, balances);
+      s.balances = balances;
+      s.signatureA = signature;
+      s.sentAt = this.now;
+      this.record({ t: 'shutdown', channel, balances, signatureA: signature });
+      this.onceDurable(() =>
+        this.emit({ t: 'send', to: ch.peer, msg: { t: 'closeSign', channel, balances, signature } }),
+      );
+      return;
+    }
+    if (s.sentAt !== undefined && this.now - s.sentAt < retry) return;
+    s.sentAt = this.now;
+    if (s.balances && ch.side === 'a' && s.signatureA) {
+      const signature = s.signatureA;
+      const balances = s.balances;
+      this.emit({ t: 'send', to: ch.peer, msg: { t: 'closeSign', channel, balances, signature } });
+    } else if (!s.peerShutdown) this.emit({ t: 'send', to: ch.peer, msg: { t: 'shutdown', channel } });
+  }
+
+  private onCloseSign(ch: ChannelState, balances: readonly CloseBalance[], signature: Uint8Array): void {
+    if (ch.status !== 'open') {
+      this.counters.messagesIgnored++;
+      return;
+    }
+    const peerSide = ch.side === 'a' ? 'b' : 'a';
+    const bytes = closeBytes(this.config.chainId, ch.info.id, balances);
+    if (!this.config.suite.verify(signature, bytes, ch.peerKey)) {
+      this.counters.messagesIgnored++;
+      return;
+    }
+    if (!ch.shutdown) this.beginShutdown(ch);
+    const s = ch.shutdown!;
+    s.peerShutdown = true;
+    const channel = ch.info.id;
+    if (s.balances) {
+      // The answer to our proposal: the same amounts, signed by the peer.
+      if (!sameBalances(s.balances, balances)) {
+        this.counters.messagesIgnored++;
+        return;
+      }
+      if (peerSide === 'a') s.signatureA = signature;
+      else s.signatureB = signature;
+      this.record({
+        t: 'shutdown',
+        channel,
+        balances: s.balances,
+        signatureA: s.signatureA!,
+        signatureB: s.signatureB!,
+      });
+      // The peer puts it on chain; this node does too if the channel is still open a while later.
+      s.submittedAt = this.now;
+      return;
+    }
+    // A proposal: signed only if nothing is in flight here either and the amounts are ours.
+    if (peerSide !== 'a' || !this.quiescent(ch) || !sameBalances(this.finals(ch), balances)) {
+      this.counters.messagesIgnored++;
+      return;
+    }
+    const mine = this.signClose(ch, balances);
+    s.balances = balances;
+    s.signatureA = signature;
+    s.signatureB = mine;
+    this.record({ t: 'shutdown', channel, balances, signatureA: signature, signatureB: mine });
+    this.onceDurable(() => {
+      this.emit({ t: 'send', to: ch.peer, msg: { t: 'closeSign', channel, balances, signature: mine } });
+      if (ch.status === 'open') this.submitClose(ch);
+    });
   }
 
   private setStatus(ch: ChannelState, status: ChannelStatus): void {
@@ -1363,7 +1628,8 @@ export class ChannelNode {
     let full = false;
     for (const id of this.byPeer.get(peer) ?? []) {
       const ch = this.channels.get(id)!;
-      if (ch.status !== 'open' || !ch.assets.has(asset) || this.available(id, asset) < amount) continue;
+      if (ch.status !== 'open' || ch.shutdown || !ch.assets.has(asset) || this.available(id, asset) < amount)
+        continue;
       if (lock && !this.lockRoom(ch.assets.get(asset)!.out)) {
         full = true;
         continue;
@@ -1551,6 +1817,11 @@ export class ChannelNode {
   private onBatch(ch: ChannelState, asset: string, proof: SignedBalanceProof, ops: readonly Op[]): void {
     const a = ch.assets.get(asset);
     if (!a || ch.status !== 'open') {
+      this.counters.messagesIgnored++;
+      return;
+    }
+    if (ch.shutdown?.balances) {
+      // This node signed the channel's final amounts: a batch taken now would not count in them.
       this.counters.messagesIgnored++;
       return;
     }

@@ -2,7 +2,13 @@
 // Everything a batch's root covers is encoded canonically (chain/ledger), so the receiver recomputes the
 // root from the operations it is sent and checks it against the signed balance proof.
 
-import { batchRootOf, encodeLock, type Lock, type SignedBalanceProof } from '@gongxin/contracts';
+import {
+  batchRootOf,
+  type CloseBalance,
+  encodeLock,
+  type Lock,
+  type SignedBalanceProof,
+} from '@gongxin/contracts';
 import {
   type CryptoSuite,
   encodeCanonical,
@@ -53,6 +59,22 @@ export type Message =
       readonly asset: string;
       readonly nonce: number;
       readonly countersignature: Uint8Array;
+    }
+  /**
+   * A cooperative close begins (BOLT 2's `shutdown`): the sender starts no new payment in the channel and
+   * asks the same of the receiver; what is in flight finishes. `reply`: the answer to one (not answered).
+   */
+  | { readonly t: 'shutdown'; readonly channel: string; readonly reply?: true }
+  /**
+   * The final amounts of a cooperative close, with the sender's signature over the contract's close bytes:
+   * the opener proposes once nothing is in flight and no lock is pending; the other party answers with
+   * its own signature over the same amounts, and either can put both on chain.
+   */
+  | {
+      readonly t: 'closeSign';
+      readonly channel: string;
+      readonly balances: readonly CloseBalance[];
+      readonly signature: Uint8Array;
     }
   /** To the sender of a lock: its preimage, so the sender unlocks it. */
   | { readonly t: 'reveal'; readonly channel: string; readonly preimage: Uint8Array }

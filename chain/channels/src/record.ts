@@ -34,6 +34,8 @@ const PLANNED_PAYMENT = 13;
 const OUT_ATTEMPTS = 14;
 /** An `in` record whose locks carry their attempt numbers, as in `OUT_ATTEMPTS`. */
 const IN_ATTEMPTS = 15;
+/** A `shutdown` record: the channel, then a byte 0 (no amounts) or 1 and the amounts and signatures. */
+const SHUTDOWN = 16;
 /** A `lock` operation with an attempt number (a varint after its route); `OP.lock` is one without. */
 const LOCK_ATTEMPT_OP = 5;
 const OP = { pay: 1, lock: 2, unlock: 3, remove: 4 } as const;
@@ -203,6 +205,24 @@ export class RecordWriter {
         this.bytes(r.failure.key);
         this.bytes(r.failure.signature);
       }
+      return;
+    }
+    if (r.t === 'shutdown') {
+      this.u8(SHUTDOWN);
+      this.str(r.channel);
+      if (!r.balances) {
+        this.u8(0);
+        return;
+      }
+      this.u8(1);
+      this.uint(r.balances.length);
+      for (const b of r.balances) {
+        this.str(b.symbol);
+        this.big(b.a);
+        this.big(b.b);
+      }
+      this.bytes(r.signatureA ?? new Uint8Array(0));
+      this.bytes(r.signatureB ?? new Uint8Array(0));
       return;
     }
     if (r.t === 'payment' && r.plan) {
@@ -509,6 +529,28 @@ export function decodeRecord(bytes: Uint8Array): DurableRecord {
         hashlock,
         attempt,
         failure: { node, next, asset, code, key: r.bytes(), signature: r.bytes() },
+      };
+      break;
+    }
+    case SHUTDOWN: {
+      const channel = r.str();
+      const has = r.u8();
+      if (has > 1) throw new RecordError('bad shutdown flag');
+      if (has === 0) {
+        out = { t: 'shutdown', channel };
+        break;
+      }
+      const n = r.uint();
+      const balances: { symbol: string; a: bigint; b: bigint }[] = [];
+      for (let k = 0; k < n; k++) balances.push({ symbol: r.str(), a: r.big(), b: r.big() });
+      const signatureA = r.bytes();
+      const signatureB = r.bytes();
+      out = {
+        t: 'shutdown',
+        channel,
+        balances,
+        ...(signatureA.length > 0 && { signatureA }),
+        ...(signatureB.length > 0 && { signatureB }),
       };
       break;
     }

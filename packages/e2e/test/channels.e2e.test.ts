@@ -206,8 +206,8 @@ describe('channels in the wallet', () => {
       await page.setViewportSize({ width: 1280, height: 1000 });
     }
 
-    // Both close; the button does not stay active, and the nodes settle and withdraw once the dispute
-    // window has passed.
+    // Both close: together with the hub (both sign the final amounts, the chain pays out at once); the
+    // button does not stay active.
     for (const page of [alicePage, bobPage]) {
       await page.getByTestId('channel-close').click();
       await expect

@@ -43,6 +43,8 @@ export interface ChannelJson {
   peer: string;
   side: 'a' | 'b';
   status: 'open' | 'closing' | 'settled';
+  /** A cooperative close is under way (both sign the final amounts; the chain pays out at once). */
+  closingTogether?: boolean;
   disputeMs: number;
   assets: Record<string, ChannelAssetJson>;
   keys: { mine: string; peer: string };

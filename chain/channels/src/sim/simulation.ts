@@ -408,6 +408,8 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
       }
       if (msg.t === 'fail') trace(`n${from.index} → n${target.index} fail ${msg.hashlock.slice(0, 8)}`);
       else if (msg.t === 'reveal') trace(`n${from.index} → n${target.index} reveal`);
+      else if (msg.t === 'shutdown' || msg.t === 'closeSign')
+        trace(`n${from.index} → n${target.index} ${msg.t} ${msg.channel.slice(0, 8)}`);
       else if (options.onTrace)
         trace(
           `n${from.index} → n${target.index} ${msg.t} ${msg.channel.slice(0, 8)}/${msg.asset} #${msg.t === 'ack' ? msg.nonce : `${msg.proof.nonce} (${msg.ops.length} ops)`}`,

@@ -229,6 +229,8 @@ export default {
       closingHint:
         'Close requested: once the dispute window ({seconds} s) has passed, the chain settles on the newest balance proofs and the deposits go back to the accounts.',
       closingNow: 'Closing…',
+      closingTogether:
+        'Closing together with the other party: neither starts a new payment, the ones in flight finish, then both sign the final amounts and the chain settles and returns the deposits at once (no dispute window). If the other party does not answer within 30 s, the channel closes alone.',
       settledIn: 'Settled on chain in tx',
       settledBlock: 'block',
       proofs: 'Balance proofs',

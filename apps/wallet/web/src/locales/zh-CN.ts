@@ -225,6 +225,8 @@ export default {
       channelId: '通道 {id}',
       closingHint: '已提交关闭：争议期（{seconds} 秒）结束后，链上按最新的余额证明结算，押金自动退回账户。',
       closingNow: '正在关闭…',
+      closingTogether:
+        '正在与对方一起关闭：双方不再发起新付款，途中的付款完成后，双方签署最终金额，链上立即结算并退回押金（无需等待争议期）。对方 30 秒内未响应时，改为单方关闭。',
       settledIn: '链上结算交易',
       settledBlock: '区块',
       proofs: '余额证明',
