@@ -1494,12 +1494,13 @@ export class ChannelNode {
       return;
     }
     const retry = this.config.retransmitMs;
+    const patience = this.config.coopCloseMs ?? COOP_CLOSE_MS;
     if (s.signatureA && s.signatureB) {
-      // Both signed: on chain (again, if the chain has not settled it a while later).
-      if (s.submittedAt === undefined || this.now - s.submittedAt >= retry) this.submitClose(ch);
+      // Both signed: on chain (again, if the chain has not settled it long after).
+      if (s.submittedAt === undefined || this.now - s.submittedAt >= patience) this.submitClose(ch);
       return;
     }
-    if (this.now - s.since >= (this.config.coopCloseMs ?? COOP_CLOSE_MS)) {
+    if (this.now - s.since >= patience) {
       this.close(ch.info.id);
       return;
     }
@@ -1557,7 +1558,7 @@ export class ChannelNode {
         signatureA: s.signatureA!,
         signatureB: s.signatureB!,
       });
-      // The peer puts it on chain; this node does too if the channel is still open a while later.
+      // The peer puts it on chain; this node does too if the channel is still open `coopCloseMs` later.
       s.submittedAt = this.now;
       return;
     }
@@ -1571,6 +1572,8 @@ export class ChannelNode {
     s.signatureA = signature;
     s.signatureB = mine;
     this.record({ t: 'shutdown', channel, balances, signatureA: signature, signatureB: mine });
+    // On chain once the write is durable (not again from `tick` before then).
+    s.submittedAt = this.now;
     this.onceDurable(() => {
       this.emit({ t: 'send', to: ch.peer, msg: { t: 'closeSign', channel, balances, signature: mine } });
       if (ch.status === 'open') this.submitClose(ch);

@@ -76,6 +76,7 @@ export function summarize(
     `payments         ${sum((r) => r.payments.started)} started: ${sum((r) => r.payments.completed)} completed, ${sum((r) => r.payments.failed)} failed and refunded; ${sum((r) => r.payments.refused)} refused by the payer (no capacity, lock limit, or ${sum((r) => r.unsentAtRestart)} failed at a restart as never sent), ${sum((r) => r.payments.notStarted)} lost in a crash before the payer recorded them`,
     `batches / ops    ${sum((r) => r.batches)} balance proofs for ${sum((r) => r.ops)} operations; ${sum((r) => r.writes)} durable writes`,
     `faults           ${sum((r) => r.crashes)} crashes, ${sum((r) => r.cheats)} cheating closes, ${sum((r) => r.floods)} lock floods (${sum((r) => r.lockLimitRefusals)} locks refused at the limit); watchers sent ${sum((r) => r.challenges)} challenges, ${sum((r) => r.reveals)} preimage reveals`,
+    `closes           ${sum((r) => r.settledTogether)} settled together, ${sum((r) => r.settledAlone)} alone`,
     `chain            ${sum((r) => r.blocks)} blocks`,
     `violations       ${sum((r) => r.violations.length)}${
       bad.length === 0

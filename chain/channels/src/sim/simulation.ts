@@ -88,6 +88,9 @@ export interface ChannelSimResult {
   readonly unsentAtRestart: number;
   readonly cheats: number;
   readonly challenges: number;
+  /** Channels settled by both parties' signatures, and by a close alone (after its dispute window). */
+  readonly settledTogether: number;
+  readonly settledAlone: number;
   readonly reveals: number;
   readonly blocks: number;
   readonly simMs: number;
@@ -507,14 +510,18 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
       const c = channelOf(chain.store, id)!;
       if (c.status !== 'settled' || settledSeen.has(id)) return;
       settledSeen.add(id);
-      if (attrs.mode === 'cooperative') return;
+      const cooperative = attrs.mode === 'cooperative';
+      if (cooperative) settledTogether++;
+      else settledAlone++;
       for (const i of channelPeers.get(id)!) {
         nodes[i]!.watcher?.forget(id);
-        deliverChain(nodes[i]!, { t: 'settled', channel: id });
+        deliverChain(nodes[i]!, { t: 'settled', channel: id, ...(cooperative && { cooperative }) });
       }
     }
   }
   const settledSeen = new Set<string>();
+  let settledTogether = 0;
+  let settledAlone = 0;
 
   function scheduleSettle(id: string, deadline: number): void {
     const attempt = () => {
@@ -630,7 +637,9 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
       const c = channelOf(chain.store, id);
       if (c?.closing)
         node.backlog.push({ t: 'closing', channel: id, by: c.closing.by, deadline: c.closing.deadline });
-      if (c?.status === 'settled') node.backlog.push({ t: 'settled', channel: id });
+      // Settled with no close on record: both signed (nothing to withdraw).
+      if (c?.status === 'settled')
+        node.backlog.push({ t: 'settled', channel: id, ...(!c.closing && { cooperative: true }) });
     }
     flushBacklog(node);
     run(node);
@@ -898,10 +907,16 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
       flushBacklog(node);
     }
   });
+  // Half the channels (by their id) close together, the others alone.
   sched.at(endPhase, () => {
-    for (const [id, [x]] of channelPeers) {
-      const node = nodes[x]!;
-      if (node.machine.statusOf(id) === 'open') node.machine.close(id);
+    for (const [id, [x, y]] of channelPeers) {
+      let sum = 0;
+      for (let k = 0; k < id.length; k++) sum += id.charCodeAt(k);
+      const together = sum % 2 === 0;
+      const node = nodes[together ? y : x]!;
+      if (node.machine.statusOf(id) !== 'open') continue;
+      if (together) node.machine.closeCooperatively(id);
+      else node.machine.close(id);
       run(node);
     }
   });
@@ -1039,6 +1054,8 @@ export function runChannelSimulation(options: ChannelSimOptions): ChannelSimResu
     unsentAtRestart,
     cheats,
     challenges,
+    settledTogether,
+    settledAlone,
     reveals,
     blocks,
     simMs: horizon - start,
