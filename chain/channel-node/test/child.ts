@@ -23,8 +23,9 @@ export function startChild(args: string[], stderr: string[]): Promise<Child> {
   createInterface({ input: proc.stderr! }).on('line', (l) => stderr.push(l));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`no ready line; stderr: ${stderr.slice(-5).join(' | ')}`)),
-      60_000,
+      () => reject(new Error(`no ready line in 150 s; stderr: ${stderr.slice(-5).join(' | ')}`)),
+      // A hang catcher: starting a node process takes seconds, a minute and more on a loaded machine.
+      150_000,
     );
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       if (!line.startsWith('{')) return;
