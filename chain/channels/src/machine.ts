@@ -1410,12 +1410,14 @@ export class ChannelNode {
 
   // ------------------------------------------------------------------------------- cooperative close
 
-  private beginShutdown(ch: ChannelState): void {
+  /** `announce`: tell the peer (not when answering the peer's own shutdown, which the answer does). */
+  private beginShutdown(ch: ChannelState, announce = true): void {
     ch.shutdown = { since: this.now, peerShutdown: false, sentAt: this.now };
     this.shuttingDown.add(ch);
     this.record({ t: 'shutdown', channel: ch.info.id });
     const channel = ch.info.id;
-    this.onceDurable(() => this.emit({ t: 'send', to: ch.peer, msg: { t: 'shutdown', channel } }));
+    if (announce)
+      this.onceDurable(() => this.emit({ t: 'send', to: ch.peer, msg: { t: 'shutdown', channel } }));
   }
 
   private onShutdown(ch: ChannelState, reply: boolean): void {
@@ -1423,7 +1425,7 @@ export class ChannelNode {
       this.counters.messagesIgnored++;
       return;
     }
-    if (!ch.shutdown) this.beginShutdown(ch);
+    if (!ch.shutdown) this.beginShutdown(ch, false);
     const s = ch.shutdown!;
     s.peerShutdown = true;
     if (!reply) {
@@ -1544,13 +1546,19 @@ export class ChannelNode {
     s.peerShutdown = true;
     const channel = ch.info.id;
     if (s.balances) {
-      // The answer to our proposal: the same amounts, signed by the peer.
       if (!sameBalances(s.balances, balances)) {
         this.counters.messagesIgnored++;
         return;
       }
-      if (peerSide === 'a') s.signatureA = signature;
-      else s.signatureB = signature;
+      if (ch.side === 'b') {
+        // The opener asks again (it restarted, or our answer was lost): answer again.
+        const mine = s.signatureB!;
+        this.emit({ t: 'send', to: ch.peer, msg: { t: 'closeSign', channel, balances, signature: mine } });
+        return;
+      }
+      // The answer to our proposal: the same amounts, signed by the peer.
+      if (s.signatureB) return;
+      s.signatureB = signature;
       this.record({
         t: 'shutdown',
         channel,

@@ -128,6 +128,31 @@ describe('cooperative close', () => {
     expect(actions(h, 1, 'cooperativeClose')).toHaveLength(0);
   });
 
+  it('the opener restarted before the answer came: it asks again and the other party answers again', () => {
+    const h = new Harness(2);
+    h.open(CH, 0, 1, { PTS: [1_000n, 0n] });
+    h.nodes[0]!.pay({ id: 'p', asset: 'PTS', amount: 25n, route: [h.address(1)] });
+    run(h, 2);
+    h.nodes[0]!.closeCooperatively(CH);
+    // Deliver until node 1 has answered, then lose its answer and restart node 0 from its log.
+    for (let k = 0; k < 10 && h.nodes[1]!.closeProposal(CH) === undefined; k++) {
+      h.tick(100);
+      h.settle(1);
+    }
+    h.persistAll();
+    expect(h.nodes[1]!.closeProposal(CH)).toEqual([{ symbol: 'PTS', a: 975n, b: 25n }]);
+    h.wire.splice(0);
+    h.nodes[0] = new ChannelNode(h.configs[0]!, h.durable[0]!, h.now);
+    h.effects[0] = [];
+    expect(h.nodes[0]!.closeProposal(CH)).toEqual([{ symbol: 'PTS', a: 975n, b: 25n }]);
+    run(h, 3);
+    // Node 0 holds both signatures now, written to its log.
+    const last = h.durable[0]!.filter((r) => r.t === 'shutdown').at(-1);
+    expect(last).toMatchObject({ t: 'shutdown', channel: CH });
+    expect(last && 'signatureB' in last && last.signatureB).toBeInstanceOf(Uint8Array);
+    expect(actions(h, 1, 'cooperativeClose')).toHaveLength(1);
+  });
+
   it('a restart keeps the close under way and the amounts signed, from the log and from a checkpoint', () => {
     const h = new Harness(2);
     h.open(CH, 0, 1, { PTS: [1_000n, 0n] });
