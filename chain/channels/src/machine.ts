@@ -30,10 +30,8 @@
 //     takes the lock back if the removal was not signed yet.
 
 import {
-  balanceProofBytes,
   type CloseBalance,
   closeBytes,
-  countersignBytes,
   hashlockOf,
   MAX_LOCK_MS,
   MAX_LOCKS,
@@ -41,6 +39,7 @@ import {
   sumLocks,
 } from '@gongxin/contracts';
 import { addressFromPublicKey, type CryptoSuite, equalBytes, toHex } from '@gongxin/ledger';
+import { countersignedBytes, proofBytes } from './canonical';
 import {
   attemptOf,
   FAILURE_CODES,
@@ -1733,7 +1732,7 @@ export class ChannelNode {
     };
     const proof: SignedBalanceProof = {
       ...body,
-      signature: suite.sign(balanceProofBytes(body), this.config.privateKey),
+      signature: suite.sign(proofBytes(body), this.config.privateKey),
     };
     this.counters.signatures++;
     this.counters.batchesSent++;
@@ -1773,7 +1772,7 @@ export class ChannelNode {
       this.counters.messagesIgnored++;
       return;
     }
-    if (!this.config.suite.verify(countersignature, countersignBytes(f.proof), ch.peerKey)) {
+    if (!this.config.suite.verify(countersignature, countersignedBytes(f.proof), ch.peerKey)) {
       this.counters.messagesIgnored++;
       return;
     }
@@ -1879,7 +1878,7 @@ export class ChannelNode {
       const l = added.get(op.hashlock) ?? inSide.signed.locks.find((x) => x.hashlock === op.hashlock);
       if (l) resolved.set(l.hashlock, l);
     }
-    const countersignature = this.config.suite.sign(countersignBytes(proof), this.config.privateKey);
+    const countersignature = this.config.suite.sign(countersignedBytes(proof), this.config.privateKey);
     this.counters.signatures++;
     this.counters.batchesAccepted++;
     inSide.signed = { nonce: proof.nonce, transferred: next.transferred, locks: next.locks };
@@ -1993,7 +1992,7 @@ export class ChannelNode {
     const deposits = ch.info.deposits[asset]!;
     const theirs = ch.side === 'a' ? deposits.b : deposits.a;
     if (transferred + sumLocks(locks) > theirs + a.out.ackedTransferred) return 'overdrawn';
-    if (!suite.verify(proof.signature, balanceProofBytes(proof), ch.peerKey)) return 'signature';
+    if (!suite.verify(proof.signature, proofBytes(proof), ch.peerKey)) return 'signature';
     return null;
   }
 

@@ -2,20 +2,9 @@
 // Everything a batch's root covers is encoded canonically (chain/ledger), so the receiver recomputes the
 // root from the operations it is sent and checks it against the signed balance proof.
 
-import {
-  batchRootOf,
-  type CloseBalance,
-  encodeLock,
-  type Lock,
-  type SignedBalanceProof,
-} from '@gongxin/contracts';
-import {
-  type CryptoSuite,
-  encodeCanonical,
-  leafHash,
-  merkleRootOfLeafHashes,
-  type Value,
-} from '@gongxin/ledger';
+import type { CloseBalance, Lock, SignedBalanceProof } from '@gongxin/contracts';
+import { type CryptoSuite, encodeCanonical, merkleRootOfLeafHashes } from '@gongxin/ledger';
+import { encodeOpBytes, lockLeafHash, opLeafHash } from './canonical';
 
 /** One change a batch makes to the sender's side of one asset of one channel. */
 export type Op =
@@ -144,11 +133,14 @@ export function failureBytes(
 }
 
 export function encodeOp(op: Op): Uint8Array {
-  return encodeCanonical(op as unknown as Value);
+  return encodeOpBytes(op);
 }
 
+/** The contract's `batchRootOf` over the operations' canonical encodings (the same root). */
 export function opsRoot(suite: CryptoSuite, ops: readonly Op[]): Uint8Array {
-  return batchRootOf(suite, ops.map(encodeOp));
+  const leaves: Uint8Array[] = new Array(ops.length);
+  for (let i = 0; i < ops.length; i++) leaves[i] = opLeafHash(suite.hash, ops[i]!);
+  return merkleRootOfLeafHashes(suite.hash, leaves);
 }
 
 /** A pending lock as the machine tracks it: the chain's lock plus where its payment goes next. */
@@ -181,7 +173,7 @@ export function locksRootOfEntries(suite: CryptoSuite, locks: readonly LockEntry
   for (const l of locks) {
     let h = leaves.get(l);
     if (!h) {
-      h = leafHash(suite.hash, encodeLock(toLock(l)));
+      h = lockLeafHash(suite.hash, l);
       leaves.set(l, h);
     }
     hashes.push(h);

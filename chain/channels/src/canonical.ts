@@ -1,0 +1,292 @@
+// The canonical encodings (chain/ledger's `encodeCanonical`) of the few fixed shapes a channel node hashes
+// or signs for every batch: operations, locks and the balance proof's signed bytes. They are written
+// field by field in the canonical key order (shorter keys first, then bytewise), which gives the same
+// bytes as `encodeCanonical` of the same object without building, sorting and walking a generic map per
+// value. A value the fast path does not take as it is (a text that is not short ASCII, an integer out of
+// its range) goes through `encodeCanonical` instead, so the bytes, and the errors, are always its.
+
+import {
+  type BalanceProof,
+  balanceProofBytes,
+  countersignBytes,
+  encodeLock,
+  type Lock,
+} from '@gongxin/contracts';
+import { encodeCanonical, type Hasher, type Value } from '@gongxin/ledger';
+import type { Op } from './messages';
+
+const MAX_UINT64 = 2n ** 64n - 1n;
+const MAX_UINT32 = 0xffffffff;
+
+/** Thrown inside a fast write when a value needs the generic encoder. */
+const GENERIC = Symbol('generic');
+
+class Out {
+  buf = new Uint8Array(512);
+  view = new DataView(this.buf.buffer);
+  pos = 0;
+
+  ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  head(major: number, n: number): void {
+    this.ensure(9);
+    const m = major << 5;
+    if (n < 24) this.buf[this.pos++] = m | n;
+    else if (n < 0x100) {
+      this.buf[this.pos++] = m | 24;
+      this.buf[this.pos++] = n;
+    } else if (n < 0x10000) {
+      this.buf[this.pos++] = m | 25;
+      this.view.setUint16(this.pos, n);
+      this.pos += 2;
+    } else if (n <= MAX_UINT32) {
+      this.buf[this.pos++] = m | 26;
+      this.view.setUint32(this.pos, n);
+      this.pos += 4;
+    } else {
+      this.buf[this.pos++] = m | 27;
+      this.view.setUint32(this.pos, Math.floor(n / 0x100000000));
+      this.view.setUint32(this.pos + 4, n >>> 0);
+      this.pos += 8;
+    }
+  }
+
+  /** A non-negative safe integer. */
+  uint(v: number): void {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw GENERIC;
+    this.head(0, v);
+  }
+
+  /** A non-negative amount of at most 64 bits. */
+  amount(v: bigint): void {
+    if (typeof v !== 'bigint' || v < 0n || v > MAX_UINT64) throw GENERIC;
+    if (v <= BigInt(MAX_UINT32)) {
+      this.head(0, Number(v));
+      return;
+    }
+    this.ensure(9);
+    this.buf[this.pos++] = 27;
+    this.view.setBigUint64(this.pos, v);
+    this.pos += 8;
+  }
+
+  /** A text of printable ASCII shorter than 256 characters (the rest goes the generic way). */
+  text(s: string): void {
+    if (typeof s !== 'string' || s.length >= 256) throw GENERIC;
+    this.head(3, s.length);
+    this.ensure(s.length);
+    const { buf } = this;
+    let pos = this.pos;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) throw GENERIC;
+      buf[pos++] = c;
+    }
+    this.pos = pos;
+  }
+
+  /** Bytes already encoded (a key with its head). */
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  bytes(b: Uint8Array): void {
+    if (!(b instanceof Uint8Array)) throw GENERIC;
+    this.head(2, b.length);
+    this.raw(b);
+  }
+}
+
+const out = new Out();
+const ascii = new TextEncoder();
+/** A map key as canonical CBOR (its text head and bytes). */
+const key = (k: string): Uint8Array => {
+  const b = ascii.encode(k);
+  return Uint8Array.of(0x60 | b.length, ...b);
+};
+const K = {
+  t: key('t'),
+  id: key('id'),
+  route: key('route'),
+  amount: key('amount'),
+  expiry: key('expiry'),
+  attempt: key('attempt'),
+  hashlock: key('hashlock'),
+  preimage: key('preimage'),
+  type: key('type'),
+  asset: key('asset'),
+  chain: key('chain'),
+  nonce: key('nonce'),
+  locked: key('locked'),
+  channel: key('channel'),
+  batchRoot: key('batchRoot'),
+  locksRoot: key('locksRoot'),
+  transferred: key('transferred'),
+};
+const T = { pay: key('pay'), lock: key('lock'), unlock: key('unlock'), remove: key('remove') };
+
+/** Map head: major type 5 with its entry count (always below 24 here). */
+const map = (n: number): void => {
+  out.ensure(1);
+  out.buf[out.pos++] = 0xa0 | n;
+};
+
+function writeOp(op: Op): void {
+  switch (op.t) {
+    case 'pay':
+      // t, id, amount
+      map(3);
+      out.raw(K.t);
+      out.raw(T.pay);
+      out.raw(K.id);
+      out.text(op.id);
+      out.raw(K.amount);
+      out.amount(op.amount);
+      return;
+    case 'lock': {
+      // t, id, route, amount, expiry, [attempt], hashlock
+      const attempt = op.attempt;
+      map(attempt === undefined ? 6 : 7);
+      out.raw(K.t);
+      out.raw(T.lock);
+      out.raw(K.id);
+      out.text(op.id);
+      out.raw(K.route);
+      if (!Array.isArray(op.route)) throw GENERIC;
+      out.head(4, op.route.length);
+      for (const hop of op.route) out.text(hop);
+      out.raw(K.amount);
+      out.amount(op.amount);
+      out.raw(K.expiry);
+      out.uint(op.expiry);
+      if (attempt !== undefined) {
+        out.raw(K.attempt);
+        out.uint(attempt);
+      }
+      out.raw(K.hashlock);
+      out.text(op.hashlock);
+      return;
+    }
+    case 'unlock':
+      // t, hashlock, preimage
+      map(3);
+      out.raw(K.t);
+      out.raw(T.unlock);
+      out.raw(K.hashlock);
+      out.text(op.hashlock);
+      out.raw(K.preimage);
+      out.bytes(op.preimage);
+      return;
+    case 'remove':
+      // t, hashlock
+      map(2);
+      out.raw(K.t);
+      out.raw(T.remove);
+      out.raw(K.hashlock);
+      out.text(op.hashlock);
+      return;
+    default:
+      throw GENERIC;
+  }
+}
+
+function writeLock(l: Lock): void {
+  // amount, expiry, hashlock
+  map(3);
+  out.raw(K.amount);
+  out.amount(l.amount);
+  out.raw(K.expiry);
+  out.uint(l.expiry);
+  out.raw(K.hashlock);
+  out.text(l.hashlock);
+}
+
+const PROOF_TAG = ascii.encode('gongxin/channels/balance-proof/v1');
+const COUNTERSIGN_TAG = ascii.encode('gongxin/channels/countersign/v1');
+
+function writeProof(tag: Uint8Array, p: BalanceProof): void {
+  // type, asset, chain, nonce, locked, channel, batchRoot, locksRoot, transferred
+  map(9);
+  out.raw(K.type);
+  out.head(3, tag.length);
+  out.raw(tag);
+  out.raw(K.asset);
+  out.text(p.asset);
+  out.raw(K.chain);
+  out.text(p.chain);
+  out.raw(K.nonce);
+  out.uint(p.nonce);
+  out.raw(K.locked);
+  out.amount(p.locked);
+  out.raw(K.channel);
+  out.text(p.channel);
+  out.raw(K.batchRoot);
+  out.bytes(p.batchRoot);
+  out.raw(K.locksRoot);
+  out.bytes(p.locksRoot);
+  out.raw(K.transferred);
+  out.amount(p.transferred);
+}
+
+/** Runs a fast write from `start`; false when the value needs the generic encoder. */
+function tryWrite<T>(write: (v: T) => void, v: T, start: number): boolean {
+  out.pos = start;
+  try {
+    write(v);
+    return true;
+  } catch (e) {
+    if (e === GENERIC) return false;
+    throw e;
+  }
+}
+
+function encoded<T>(write: (v: T) => void, v: T, generic: (v: T) => Uint8Array): Uint8Array {
+  return tryWrite(write, v, 0) ? out.buf.slice(0, out.pos) : generic(v);
+}
+
+/** The RFC 6962 leaf hash (0x00 then the encoding) of a value written by `write`. */
+function leaf<T>(hash: Hasher, write: (v: T) => void, v: T, generic: (v: T) => Uint8Array): Uint8Array {
+  if (!tryWrite(write, v, 1)) {
+    const bytes = generic(v);
+    out.pos = 0;
+    out.ensure(1 + bytes.length);
+    out.pos = 1;
+    out.raw(bytes);
+  }
+  out.buf[0] = 0;
+  return hash(out.buf.subarray(0, out.pos));
+}
+
+const genericOp = (op: Op): Uint8Array => encodeCanonical(op as unknown as Value);
+
+/** `encodeCanonical(op)`. */
+export const encodeOpBytes = (op: Op): Uint8Array => encoded(writeOp, op, genericOp);
+
+/** The contract's `encodeLock(lock)`. */
+export const encodeLockBytes = (l: Lock): Uint8Array =>
+  encoded(writeLock, l, (x) => encodeLock({ amount: x.amount, hashlock: x.hashlock, expiry: x.expiry }));
+
+/** The Merkle leaf hash of an operation in a batch root. */
+export const opLeafHash = (hash: Hasher, op: Op): Uint8Array => leaf(hash, writeOp, op, genericOp);
+
+/** The Merkle leaf hash of a lock in a locks root. */
+export const lockLeafHash = (hash: Hasher, l: Lock): Uint8Array =>
+  leaf(hash, writeLock, l, (x) => encodeLock({ amount: x.amount, hashlock: x.hashlock, expiry: x.expiry }));
+
+/** The contract's `balanceProofBytes(proof)`: what the sender signs. */
+export const proofBytes = (p: BalanceProof): Uint8Array =>
+  encoded((x: BalanceProof) => writeProof(PROOF_TAG, x), p, balanceProofBytes);
+
+/** The contract's `countersignBytes(proof)`: what the receiver signs. */
+export const countersignedBytes = (p: BalanceProof): Uint8Array =>
+  encoded((x: BalanceProof) => writeProof(COUNTERSIGN_TAG, x), p, countersignBytes);
