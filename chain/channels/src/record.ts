@@ -45,6 +45,13 @@ export class RecordError extends Error {
   override readonly name = 'RecordError';
 }
 
+/**
+ * The encoded form of lock entries, with and without attempt numbers: an entry is immutable and a pending
+ * lock is written again in every `out` or `in` record of its direction until it resolves.
+ */
+const lockBytes = new WeakMap<LockEntry, Uint8Array>();
+const lockBytesWithAttempt = new WeakMap<LockEntry, Uint8Array>();
+
 export class RecordWriter {
   private buf = Buffer.allocUnsafe(1 << 16);
   private pos = 0;
@@ -150,13 +157,23 @@ export class RecordWriter {
 
   private locks(locks: readonly LockEntry[], attempts: boolean): void {
     this.uint(locks.length);
+    const cache = attempts ? lockBytesWithAttempt : lockBytes;
     for (const l of locks) {
+      const known = cache.get(l);
+      if (known) {
+        this.ensure(known.length);
+        this.buf.set(known, this.pos);
+        this.pos += known.length;
+        continue;
+      }
+      const start = this.pos;
       this.str(l.id);
       this.big(l.amount);
       this.str(l.hashlock);
       this.uint(l.expiry);
       this.route(l.route);
       if (attempts) this.attempt(l.attempt);
+      cache.set(l, this.buf.slice(start, this.pos));
     }
   }
 
