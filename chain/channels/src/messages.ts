@@ -3,7 +3,7 @@
 // root from the operations it is sent and checks it against the signed balance proof.
 
 import type { CloseBalance, Lock, SignedBalanceProof } from '@gongxin/contracts';
-import { type CryptoSuite, encodeCanonical, merkleRootOfLeafHashes } from '@gongxin/ledger';
+import { type CryptoSuite, encodeCanonical, merkleRootOfLeafHashes, nodeHash } from '@gongxin/ledger';
 import { encodeOpBytes, lockLeafHash, opLeafHash } from './canonical';
 
 /** One change a batch makes to the sender's side of one asset of one channel. */
@@ -156,27 +156,58 @@ export const attemptOf = (l: { readonly attempt?: number }): number => l.attempt
 
 export const toLock = (l: LockEntry): Lock => ({ amount: l.amount, hashlock: l.hashlock, expiry: l.expiry });
 
-/** Leaf hashes of lock entries, per suite: an entry is immutable and stays pending over many proofs. */
-const lockLeaves = new WeakMap<CryptoSuite, WeakMap<LockEntry, Uint8Array>>();
+/** Per suite: leaf hashes of lock entries, and the inner nodes of locks roots by their two children. */
+interface LockHashes {
+  readonly leaves: WeakMap<LockEntry, Uint8Array>;
+  readonly nodes: WeakMap<Uint8Array, WeakMap<Uint8Array, Uint8Array>>;
+}
+const lockHashes = new WeakMap<CryptoSuite, LockHashes>();
 
 /**
- * The contract's `locksRootOf` over lock entries (the same root), hashing each entry's leaf once: a
- * direction with many pending locks re-signs them all in every proof.
+ * The contract's `locksRootOf` over lock entries (the same root), hashing each entry's leaf once and each
+ * inner node once per pair of children: a direction with many pending locks signs them all in every
+ * proof, and a proof that adds or removes a few locks keeps most subtrees of the one before (all of them
+ * when its locks did not change, the part before the first change when locks were only added, every
+ * other level's worth when one was removed).
  */
 export function locksRootOfEntries(suite: CryptoSuite, locks: readonly LockEntry[]): Uint8Array {
-  let leaves = lockLeaves.get(suite);
-  if (!leaves) {
-    leaves = new WeakMap();
-    lockLeaves.set(suite, leaves);
+  let cache = lockHashes.get(suite);
+  if (!cache) {
+    cache = { leaves: new WeakMap(), nodes: new WeakMap() };
+    lockHashes.set(suite, cache);
   }
-  const hashes: Uint8Array[] = [];
-  for (const l of locks) {
-    let h = leaves.get(l);
+  if (locks.length === 0) return suite.hash(new Uint8Array(0));
+  let level: Uint8Array[] = new Array(locks.length);
+  for (let i = 0; i < locks.length; i++) {
+    const l = locks[i]!;
+    let h = cache.leaves.get(l);
     if (!h) {
       h = lockLeafHash(suite.hash, l);
-      leaves.set(l, h);
+      cache.leaves.set(l, h);
     }
-    hashes.push(h);
+    level[i] = h;
   }
-  return merkleRootOfLeafHashes(suite.hash, hashes);
+  // Level by level as merkleRootOfLeafHashes does: pairs hashed, an odd last node carried up.
+  while (level.length > 1) {
+    const next: Uint8Array[] = new Array((level.length + 1) >> 1);
+    for (let i = 0; i + 1 < level.length; i += 2) {
+      const left = level[i]!;
+      const right = level[i + 1]!;
+      let byRight = cache.nodes.get(left);
+      if (!byRight) {
+        byRight = new WeakMap();
+        cache.nodes.set(left, byRight);
+      }
+      let parent = byRight.get(right);
+      if (!parent) {
+        parent = nodeHash(suite.hash, left, right);
+        byRight.set(right, parent);
+      }
+      next[i >> 1] = parent;
+    }
+    if (level.length % 2 === 1) next[next.length - 1] = level[level.length - 1]!;
+    level = next;
+  }
+  // A copy: the cached node stays as it is whatever a caller does with the root.
+  return level[0]!.slice();
 }

@@ -5,11 +5,12 @@ import {
   countersignBytes,
   encodeLock,
   type Lock,
+  locksRootOf,
 } from '@gongxin/contracts';
 import { EncodingError, encodeCanonical, leafHash, type Value } from '@gongxin/ledger';
 import { describe, expect, it } from 'vitest';
 import { countersignedBytes, encodeLockBytes, lockLeafHash, opLeafHash, proofBytes } from '../src/canonical';
-import { encodeOp, type Op, opsRoot } from '../src/messages';
+import { encodeOp, type LockEntry, locksRootOfEntries, type Op, opsRoot, toLock } from '../src/messages';
 import { suite } from './harness';
 
 function rng(seed: number): () => number {
@@ -119,6 +120,38 @@ describe('canonical encodings of operations, locks and proofs', () => {
       expect(() => encodeCanonical(op as unknown as Value)).toThrow(EncodingError);
       expect(() => encodeOp(op)).toThrow(EncodingError);
       expect(() => opLeafHash(suite.hash, op)).toThrow(EncodingError);
+    }
+  });
+});
+
+describe('locks root kept from proof to proof', () => {
+  it('equals the contract root from scratch after random adds and removes', () => {
+    let next = 0;
+    const entry = (): LockEntry => ({
+      id: `p${next}`,
+      amount: pick(AMOUNTS),
+      hashlock: (next++).toString(16).padStart(64, '0'),
+      expiry: pick(INTS),
+      route: [],
+      ...(r() < 0.2 && { attempt: 2 }),
+    });
+    let locks: LockEntry[] = [];
+    for (let step = 0; step < 1_500; step++) {
+      // Mostly the oldest lock resolves first, sometimes any other; new ones go at the end.
+      const removals = Math.floor(r() * 4);
+      for (let k = 0; k < removals && locks.length > 0; k++) {
+        const at = r() < 0.6 ? 0 : Math.floor(r() * locks.length);
+        locks = locks.filter((_, i) => i !== at);
+      }
+      const adds = Math.floor(r() * (locks.length > 100 ? 2 : 5));
+      locks = [...locks, ...Array.from({ length: adds }, entry)];
+      const expected = locksRootOf(suite, locks.map(toLock));
+      expect(locksRootOfEntries(suite, locks)).toEqual(expected);
+      // The same state again (an unchanged direction), and a root a caller changed does not leak back.
+      const root = locksRootOfEntries(suite, locks);
+      expect(root).toEqual(expected);
+      root.fill(0);
+      expect(locksRootOfEntries(suite, locks)).toEqual(expected);
     }
   });
 });
