@@ -706,8 +706,9 @@ export class ChannelNode {
           this.failUpstream(l.hashlock);
         }
         // Incoming locks whose preimage we know and the sender has not paid: reveal on chain in time.
-        // Within its reveal margin a lock is looked at on every tick (its preimage may arrive then), and
-        // not after its expiry or once it needs no reveal.
+        // A lock whose preimage is known is looked at again at its reveal margin, and not after its
+        // expiry or once it needs no reveal; one whose preimage is not known needs no look until it is
+        // (learning a preimage brings the next look forward: `noteInLocksOf`).
         for (const l of a.in.signed.locks) {
           if (
             this.declined.has(l.hashlock) ||
@@ -716,10 +717,10 @@ export class ChannelNode {
             this.now > l.expiry
           )
             continue;
-          const next = Math.max(this.now, l.expiry - margin);
-          if (next < deadline) deadline = next;
           const preimage = this.preimages.get(l.hashlock);
           if (!preimage) continue;
+          const next = Math.max(this.now, l.expiry - margin);
+          if (next < deadline) deadline = next;
           if (this.now >= l.expiry - this.config.revealMarginMs && this.now <= l.expiry) {
             this.revealRequested.add(l.hashlock);
             this.emit({ t: 'chain', action: { name: 'revealPreimage', params: { preimage } } });
@@ -740,6 +741,7 @@ export class ChannelNode {
     if (!this.invoices.has(hashlock)) {
       this.invoices.add(hashlock);
       this.preimages.set(hashlock, preimage);
+      this.noteInLocksOf(hashlock);
       this.record({ t: 'invoice', hashlock, preimage });
     }
     return hashlock;
@@ -2105,7 +2107,15 @@ export class ChannelNode {
   private learnPreimage(hashlock: string, preimage: Uint8Array): void {
     if (this.preimages.has(hashlock) || !this.held(hashlock)) return;
     this.preimages.set(hashlock, preimage);
+    this.noteInLocksOf(hashlock);
     this.record({ t: 'preimage', hashlock, preimage });
+  }
+
+  /** A preimage became known: the incoming locks on it need a look at their reveal margin (see `tick`). */
+  private noteInLocksOf(hashlock: string): void {
+    for (const ch of this.inLocks.get(hashlock) ?? [])
+      for (const a of ch.assets.values())
+        for (const l of a.in.signed.locks) if (l.hashlock === hashlock) this.noteLock(l.expiry);
   }
 
   /** A preimage learned from the node we sent a lock to (`from`), or from the chain (null). */
@@ -2185,7 +2195,7 @@ export class ChannelNode {
   private failUpstream(hashlock: string): void {
     if (this.preimages.has(hashlock) || this.exposed(hashlock)) return;
     const relay = this.relayFailures.get(hashlock);
-    for (const ch of this.channels.values()) {
+    for (const ch of this.inLocks.get(hashlock) ?? []) {
       if (ch.status !== 'open') continue;
       for (const a of ch.assets.values()) {
         const lock = a.in.signed.locks.find((l) => l.hashlock === hashlock);

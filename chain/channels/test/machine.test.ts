@@ -229,6 +229,43 @@ describe('multi-hop payments', () => {
     expect(h.nodes[1]!.pendingLocks()).toBeGreaterThan(0);
     expect(h.nodes[1]!.counters.lockScans - scans).toBeLessThanOrEqual(1);
   });
+
+  it('looks at an incoming lock in its reveal margin only once its preimage is known, and reveals it then', () => {
+    const h = line();
+    const preimage = utf8('revealed late');
+    const hashlock = h.nodes[2]!.addInvoice(preimage);
+    h.collect();
+    // The payee's reveal to node 1 is lost; node 0 goes silent once its lock reached node 1.
+    h.dropKinds.add('reveal');
+    h.nodes[0]!.pay({ id: 'm4', asset: 'PTS', amount: 10n, route: [h.address(1), h.address(2)], hashlock });
+    h.tick();
+    h.persistAll();
+    for (const { from, msg } of h.wire.splice(0)) h.nodes[1]!.receive(h.address(from), msg);
+    h.collect();
+    h.cut.add(0);
+    const expiry = h.now + 2 * HOP_MS - 10;
+    // Node 1 takes its own lock back from node 2 at that lock's expiry and holds node 0's, unpaid, into
+    // its reveal margin: no preimage to reveal, so the ticks there look at no lock.
+    while (h.now < expiry - MARGIN_MS + 100) {
+      h.tick(100);
+      h.settle();
+    }
+    expect(h.nodes[1]!.pendingLocks()).toBe(1);
+    const scans = h.nodes[1]!.counters.lockScans;
+    for (let t = 0; t < 10; t++) {
+      h.tick(100);
+      h.settle();
+    }
+    expect(h.nodes[1]!.counters.lockScans - scans).toBeLessThanOrEqual(1);
+    const onChain = () =>
+      h.effects[1]!.filter((e) => e.t === 'chain' && e.action.name === 'revealPreimage').length;
+    expect(onChain()).toBe(0);
+    // The preimage arrives before the expiry: the next tick puts it on chain.
+    h.nodes[1]!.receive(h.address(2), { t: 'reveal', channel: CH2, preimage });
+    h.tick(100);
+    expect(h.now).toBeLessThan(expiry);
+    expect(onChain()).toBe(1);
+  });
 });
 
 describe('watcher', () => {
