@@ -326,6 +326,8 @@ interface OutSide {
    * empty). Signing a batch from the queue does not change it: signed + rest of queue = same state.
    */
   projected: Signed | null;
+  /** The projected locks when they are an array of this side's own (see `enqueue`), else null. */
+  ownLocks: LockEntry[] | null;
 }
 
 interface Flight {
@@ -425,27 +427,44 @@ function lockEntryOf(op: Op & { t: 'lock' }): LockEntry {
 }
 
 /**
- * The sender's side after applying operations (no checks: the sender built them). The locks array is
- * shared with `state` until an operation changes it, so applying a payment copies nothing.
+ * The sender's side after applying operations (no checks: the sender built them): in order, a lock is
+ * added at the end and an unlock or removal takes the first lock on its hashlock (if any). The locks
+ * array is shared with `state` when no operation changes it, so a batch of payments copies nothing; a
+ * batch that does is applied in one pass over the locks, however many operations it has.
  */
 function applyOps(state: Signed, ops: readonly Op[]): Signed {
   let transferred = state.transferred;
-  let locks: readonly LockEntry[] = state.locks;
-  let own: LockEntry[] | null = null;
+  const added: LockEntry[] = [];
+  const gone = new Set<LockEntry>();
+  /** Hashlock → the pending locks on it in order, built at the first unlock or removal. */
+  let byHashlock: Map<string, LockEntry[]> | null = null;
+  const index = (l: LockEntry) => {
+    const list = byHashlock!.get(l.hashlock);
+    if (list) list.push(l);
+    else byHashlock!.set(l.hashlock, [l]);
+  };
   for (const op of ops) {
     if (op.t === 'pay') transferred += op.amount;
     else if (op.t === 'lock') {
-      own ??= locks.slice();
-      own.push(lockEntryOf(op));
-      locks = own;
+      const l = lockEntryOf(op);
+      added.push(l);
+      if (byHashlock) index(l);
     } else {
-      const lock = locks.find((l) => l.hashlock === op.hashlock);
+      if (!byHashlock) {
+        byHashlock = new Map();
+        for (const l of state.locks) index(l);
+        for (const l of added) index(l);
+      }
+      const lock = byHashlock.get(op.hashlock)?.shift();
       if (!lock) continue;
-      own = locks.filter((l) => l !== lock);
-      locks = own;
+      gone.add(lock);
       if (op.t === 'unlock') transferred += lock.amount;
     }
   }
+  if (added.length === 0 && gone.size === 0) return { nonce: state.nonce, transferred, locks: state.locks };
+  const locks: LockEntry[] = [];
+  for (const l of state.locks) if (!gone.has(l)) locks.push(l);
+  for (const l of added) if (!gone.has(l)) locks.push(l);
   return { nonce: state.nonce, transferred, locks };
 }
 
@@ -456,10 +475,33 @@ function sameBalances(x: readonly CloseBalance[], y: readonly CloseBalance[]): b
   );
 }
 
-/** Queues an operation and moves the side's projected state on by that one operation. */
+/**
+ * Queues an operation and moves the side's projected state on by that one operation. The projected
+ * locks are an array of the side's own (`ownLocks`, never shared with a signed state or a record), so
+ * queueing a lock or its removal changes it in place instead of copying every pending lock.
+ */
 function enqueue(out: OutSide, op: Op): void {
   out.queue.push(op);
-  out.projected = applyOps(out.projected ?? out.signed, [op]);
+  const base = out.projected ?? out.signed;
+  let transferred = base.transferred;
+  let locks = base.locks;
+  if (op.t === 'pay') transferred += op.amount;
+  else {
+    if (out.ownLocks !== locks) {
+      out.ownLocks = locks.slice();
+      locks = out.ownLocks;
+    }
+    const own = out.ownLocks;
+    if (op.t === 'lock') own.push(lockEntryOf(op));
+    else {
+      const at = own.findIndex((l) => l.hashlock === op.hashlock);
+      if (at >= 0) {
+        if (op.t === 'unlock') transferred += own[at]!.amount;
+        own.splice(at, 1);
+      }
+    }
+  }
+  out.projected = { nonce: base.nonce, transferred, locks };
 }
 
 export class ChannelNode {
@@ -681,7 +723,8 @@ export class ChannelNode {
         // Expired outgoing locks without a known preimage: take them back and fail upstream. A lock
         // needs another look at its margin, at its expiry and just after it; once past, nothing that
         // time does changes it (a status change asks for a new scan).
-        for (const l of this.projectedOut(a.out).locks) {
+        // A snapshot: taking a lock back below changes the projected locks in place.
+        for (const l of this.projectedOut(a.out).locks.slice()) {
           const next =
             this.now < l.expiry - margin
               ? l.expiry - margin
@@ -1294,6 +1337,7 @@ export class ChannelNode {
                 ops: [],
                 queue: [],
                 projected: null,
+                ownLocks: null,
               },
               in: { signed: ZERO, proof: null, countersignature: null, pending: false },
             });
@@ -1612,6 +1656,7 @@ export class ChannelNode {
       }
       a.out.queue = [];
       a.out.projected = null;
+      a.out.ownLocks = null;
       // The batch in flight resolved payments this node started (a payment, a lock paid or taken back);
       // whichever of its proofs counts on chain, they stand: report them.
       const f = a.out.inflight;
@@ -1714,7 +1759,10 @@ export class ChannelNode {
     if (out.inflight || out.queue.length === 0) return;
     const ops = out.queue.slice(0, this.config.maxBatch);
     out.queue = out.queue.slice(ops.length);
-    if (out.queue.length === 0) out.projected = null;
+    if (out.queue.length === 0) {
+      out.projected = null;
+      out.ownLocks = null;
+    }
     for (const op of ops)
       if (op.t === 'lock' && this.initiated.has(op.id))
         this.sentLockIds.set(op.hashlock, { id: op.id, attempt: attemptOf(op), route: op.route });
@@ -1861,23 +1909,27 @@ export class ChannelNode {
       return;
     }
     if (proof.nonce !== inSide.signed.nonce + 1) return;
-    const problem = this.checkBatch(ch, asset, a, proof, ops);
-    if (problem) {
+    const next = this.checkBatch(ch, asset, a, proof, ops);
+    if (typeof next === 'string') {
       this.counters.batchesRejected++;
       if (this.rejections.length < 16)
-        this.rejections.push(`${ch.info.id.slice(0, 8)}/${asset} #${proof.nonce}: ${problem}`);
+        this.rejections.push(`${ch.info.id.slice(0, 8)}/${asset} #${proof.nonce}: ${next}`);
       return;
     }
-    const next = applyOps(inSide.signed, ops);
     const learned: [string, Uint8Array][] = [];
     for (const op of ops) if (op.t === 'unlock') learned.push([op.hashlock, op.preimage]);
     // The locks this batch pays, also those it adds and pays at once (a preimage known upstream first).
     const resolved = new Map<string, LockEntry>();
     const added = new Map<string, LockEntry>();
+    let before: Map<string, LockEntry> | null = null;
     for (const op of ops) {
       if (op.t === 'lock') added.set(op.hashlock, op);
       if (op.t !== 'unlock') continue;
-      const l = added.get(op.hashlock) ?? inSide.signed.locks.find((x) => x.hashlock === op.hashlock);
+      if (!before) {
+        before = new Map();
+        for (const x of inSide.signed.locks) if (!before.has(x.hashlock)) before.set(x.hashlock, x);
+      }
+      const l = added.get(op.hashlock) ?? before.get(op.hashlock);
       if (l) resolved.set(l.hashlock, l);
     }
     const countersignature = this.config.suite.sign(countersignedBytes(proof), this.config.privateKey);
@@ -1943,36 +1995,51 @@ export class ChannelNode {
     });
   }
 
-  /** Why a received batch cannot be accepted, or null. */
+  /**
+   * Why a received batch cannot be accepted, or the sender's side after it (the batch applied to the
+   * side as `applyOps` does: the receiver's list has one lock per hashlock, so the pending locks are
+   * kept by hashlock and the batch is checked in one pass over them).
+   */
   private checkBatch(
     ch: ChannelState,
     asset: string,
     a: { out: OutSide; in: InSide },
     proof: SignedBalanceProof,
     ops: readonly Op[],
-  ): string | null {
+  ): string | Signed {
     const { suite } = this.config;
     if (proof.chain !== this.config.chainId || proof.channel !== ch.info.id || proof.asset !== asset)
       return 'wrong channel';
     if (ops.length === 0 || ops.length > this.config.maxBatch) return 'batch size';
     let transferred = a.in.signed.transferred;
-    let locks = a.in.signed.locks.slice();
+    const before = a.in.signed.locks;
+    let pending: Map<string, LockEntry> | null = null;
+    const pendingLocks = () => {
+      if (!pending) {
+        pending = new Map();
+        for (const l of before) if (!pending.has(l.hashlock)) pending.set(l.hashlock, l);
+      }
+      return pending;
+    };
+    const added: LockEntry[] = [];
+    const gone = new Set<LockEntry>();
     for (const op of ops) {
       if (op.t === 'pay') {
         if (op.amount <= 0n || op.amount > MAX_AMOUNT) return 'amount';
         transferred += op.amount;
         if (transferred > MAX_AMOUNT) return 'amount';
       } else if (op.t === 'lock') {
-        if (op.amount <= 0n || op.amount > MAX_AMOUNT || locks.some((l) => l.hashlock === op.hashlock))
-          return 'lock';
+        if (op.amount <= 0n || op.amount > MAX_AMOUNT || pendingLocks().has(op.hashlock)) return 'lock';
         // A lock that expires soon (a batch delayed on its way) is still accepted and failed back at
         // once: refusing it would leave the sender's signed state without a successor.
         if (op.expiry > this.now + MAX_LOCK_MS / 2) return 'lock expiry';
         if (op.attempt !== undefined && (!Number.isSafeInteger(op.attempt) || op.attempt < 2))
           return 'lock attempt';
-        locks.push(lockEntryOf(op));
+        const l = lockEntryOf(op);
+        added.push(l);
+        pendingLocks().set(l.hashlock, l);
       } else {
-        const lock = locks.find((l) => l.hashlock === op.hashlock);
+        const lock = pendingLocks().get(op.hashlock);
         if (!lock) return 'no such lock';
         if (op.t === 'unlock') {
           if (hashlockOf(suite, op.preimage) !== op.hashlock) return 'preimage';
@@ -1982,8 +2049,16 @@ export class ChannelNode {
             ? `lock ${lock.hashlock.slice(0, 8)} still exposed downstream`
             : `lock ${lock.hashlock.slice(0, 8)} (expiry ${lock.expiry}) has a known preimage at ${this.now}`;
         }
-        locks = locks.filter((l) => l !== lock);
+        pendingLocks().delete(op.hashlock);
+        gone.add(lock);
       }
+    }
+    let locks: readonly LockEntry[] = before;
+    if (added.length > 0 || gone.size > 0) {
+      const changed: LockEntry[] = [];
+      for (const l of before) if (!gone.has(l)) changed.push(l);
+      for (const l of added) if (!gone.has(l)) changed.push(l);
+      locks = changed;
     }
     // The contract refuses a proof with more locks: the receiver could not put this one on chain.
     if (locks.length > MAX_LOCKS) return `${locks.length} pending locks (at most ${MAX_LOCKS})`;
@@ -1995,7 +2070,7 @@ export class ChannelNode {
     const theirs = ch.side === 'a' ? deposits.b : deposits.a;
     if (transferred + sumLocks(locks) > theirs + a.out.ackedTransferred) return 'overdrawn';
     if (!suite.verify(proof.signature, proofBytes(proof), ch.peerKey)) return 'signature';
-    return null;
+    return { nonce: proof.nonce, transferred, locks };
   }
 
   /**
