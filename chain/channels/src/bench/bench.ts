@@ -130,6 +130,8 @@ export interface WorkerReport {
   crossMessages: number;
   /** Why payments failed, counted. */
   reasons: Record<string, number>;
+  /** Why received batches were refused (the first few of each node, hashlocks left out), counted. */
+  rejections: Record<string, number>;
 }
 
 type Envelope = { from: string; to: string; msg: Message };
@@ -301,6 +303,12 @@ export function runWorker(init: WorkerInit): WorkerReport {
   const elapsedMs = performance.now() - t0;
   closeSync(fd);
   const sum = (f: (n: ChannelNode) => number) => [...nodes.values()].reduce((s, n) => s + f(n), 0);
+  const rejections: Record<string, number> = {};
+  for (const n of nodes.values())
+    for (const why of n.rejections) {
+      const k = why.replace(/^\S+ #\d+: /, '').replace(/\b[0-9a-f]{8}\b|\d+/g, '…');
+      rejections[k] = (rejections[k] ?? 0) + 1;
+    }
   return {
     worker: index,
     started: mine.length,
@@ -319,6 +327,7 @@ export function runWorker(init: WorkerInit): WorkerReport {
     elapsedMs,
     crossMessages,
     reasons,
+    rejections,
   };
 }
 

@@ -64,6 +64,11 @@ console.log(`latency: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
 console.log(
   `proofs: ${sent} balance proofs sent, ${accepted} verified and countersigned, ${rejected} rejected; ${sig} signatures; ${cross} messages across MessagePorts`,
 );
+if (rejected > 0) {
+  const why: Record<string, number> = {};
+  for (const x of r.reports) for (const [k, v] of Object.entries(x.rejections)) why[k] = (why[k] ?? 0) + v;
+  console.log(`rejected (first of each node): ${JSON.stringify(why)}`);
+}
 console.log(
   `durable: ${writes} machine writes in ${commits} group commits (append + fdatasync), ${bytes} bytes`,
 );
