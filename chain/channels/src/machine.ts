@@ -304,7 +304,8 @@ export interface PayRequest {
   readonly plan?: PaymentPlan;
 }
 
-interface Signed {
+/** One side of a direction as a balance proof states it (a proof's nonce, its amount and pending locks). */
+export interface Signed {
   readonly nonce: number;
   readonly transferred: bigint;
   readonly locks: readonly LockEntry[];
@@ -432,7 +433,7 @@ function lockEntryOf(op: Op & { t: 'lock' }): LockEntry {
  * array is shared with `state` when no operation changes it, so a batch of payments copies nothing; a
  * batch that does is applied in one pass over the locks, however many operations it has.
  */
-function applyOps(state: Signed, ops: readonly Op[]): Signed {
+export function applyOps(state: Signed, ops: readonly Op[]): Signed {
   let transferred = state.transferred;
   const added: LockEntry[] = [];
   const gone = new Set<LockEntry>();
