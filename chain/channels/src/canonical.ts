@@ -12,53 +12,19 @@ import {
   encodeLock,
   type Lock,
 } from '@gongxin/contracts';
-import { encodeCanonical, type Hasher, type Value } from '@gongxin/ledger';
+import { CanonicalWriter, encodeCanonical, type Hasher, type Value } from '@gongxin/ledger';
 import type { Op } from './messages';
 
 const MAX_UINT64 = 2n ** 64n - 1n;
-const MAX_UINT32 = 0xffffffff;
 
 /** Thrown inside a fast write when a value needs the generic encoder. */
 const GENERIC = Symbol('generic');
 
-class Out {
-  buf = new Uint8Array(512);
-  view = new DataView(this.buf.buffer);
-  pos = 0;
-
-  ensure(extra: number): void {
-    if (this.pos + extra <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-
-  head(major: number, n: number): void {
-    this.ensure(9);
-    const m = major << 5;
-    if (n < 24) this.buf[this.pos++] = m | n;
-    else if (n < 0x100) {
-      this.buf[this.pos++] = m | 24;
-      this.buf[this.pos++] = n;
-    } else if (n < 0x10000) {
-      this.buf[this.pos++] = m | 25;
-      this.view.setUint16(this.pos, n);
-      this.pos += 2;
-    } else if (n <= MAX_UINT32) {
-      this.buf[this.pos++] = m | 26;
-      this.view.setUint32(this.pos, n);
-      this.pos += 4;
-    } else {
-      this.buf[this.pos++] = m | 27;
-      this.view.setUint32(this.pos, Math.floor(n / 0x100000000));
-      this.view.setUint32(this.pos + 4, n >>> 0);
-      this.pos += 8;
-    }
-  }
-
+/**
+ * The ledger's canonical writer (its `bytes` appends bytes already encoded, such as a key with its head),
+ * with the checked writes of the fast path: GENERIC when a value does not fit it.
+ */
+class Out extends CanonicalWriter {
   /** A non-negative safe integer. */
   uint(v: number): void {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw GENERIC;
@@ -68,14 +34,7 @@ class Out {
   /** A non-negative amount of at most 64 bits. */
   amount(v: bigint): void {
     if (typeof v !== 'bigint' || v < 0n || v > MAX_UINT64) throw GENERIC;
-    if (v <= BigInt(MAX_UINT32)) {
-      this.head(0, Number(v));
-      return;
-    }
-    this.ensure(9);
-    this.buf[this.pos++] = 27;
-    this.view.setBigUint64(this.pos, v);
-    this.pos += 8;
+    this.headBig(0, v);
   }
 
   /** A text of printable ASCII shorter than 256 characters (the rest goes the generic way). */
@@ -93,17 +52,11 @@ class Out {
     this.pos = pos;
   }
 
-  /** Bytes already encoded (a key with its head). */
-  raw(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-  }
-
-  bytes(b: Uint8Array): void {
+  /** A byte string: its head, then the bytes. */
+  byteString(b: Uint8Array): void {
     if (!(b instanceof Uint8Array)) throw GENERIC;
     this.head(2, b.length);
-    this.raw(b);
+    this.bytes(b);
   }
 }
 
@@ -146,53 +99,53 @@ function writeOp(op: Op): void {
     case 'pay':
       // t, id, amount
       map(3);
-      out.raw(K.t);
-      out.raw(T.pay);
-      out.raw(K.id);
+      out.bytes(K.t);
+      out.bytes(T.pay);
+      out.bytes(K.id);
       out.text(op.id);
-      out.raw(K.amount);
+      out.bytes(K.amount);
       out.amount(op.amount);
       return;
     case 'lock': {
       // t, id, route, amount, expiry, [attempt], hashlock
       const attempt = op.attempt;
       map(attempt === undefined ? 6 : 7);
-      out.raw(K.t);
-      out.raw(T.lock);
-      out.raw(K.id);
+      out.bytes(K.t);
+      out.bytes(T.lock);
+      out.bytes(K.id);
       out.text(op.id);
-      out.raw(K.route);
+      out.bytes(K.route);
       if (!Array.isArray(op.route)) throw GENERIC;
       out.head(4, op.route.length);
       for (const hop of op.route) out.text(hop);
-      out.raw(K.amount);
+      out.bytes(K.amount);
       out.amount(op.amount);
-      out.raw(K.expiry);
+      out.bytes(K.expiry);
       out.uint(op.expiry);
       if (attempt !== undefined) {
-        out.raw(K.attempt);
+        out.bytes(K.attempt);
         out.uint(attempt);
       }
-      out.raw(K.hashlock);
+      out.bytes(K.hashlock);
       out.text(op.hashlock);
       return;
     }
     case 'unlock':
       // t, hashlock, preimage
       map(3);
-      out.raw(K.t);
-      out.raw(T.unlock);
-      out.raw(K.hashlock);
+      out.bytes(K.t);
+      out.bytes(T.unlock);
+      out.bytes(K.hashlock);
       out.text(op.hashlock);
-      out.raw(K.preimage);
-      out.bytes(op.preimage);
+      out.bytes(K.preimage);
+      out.byteString(op.preimage);
       return;
     case 'remove':
       // t, hashlock
       map(2);
-      out.raw(K.t);
-      out.raw(T.remove);
-      out.raw(K.hashlock);
+      out.bytes(K.t);
+      out.bytes(T.remove);
+      out.bytes(K.hashlock);
       out.text(op.hashlock);
       return;
     default:
@@ -203,11 +156,11 @@ function writeOp(op: Op): void {
 function writeLock(l: Lock): void {
   // amount, expiry, hashlock
   map(3);
-  out.raw(K.amount);
+  out.bytes(K.amount);
   out.amount(l.amount);
-  out.raw(K.expiry);
+  out.bytes(K.expiry);
   out.uint(l.expiry);
-  out.raw(K.hashlock);
+  out.bytes(K.hashlock);
   out.text(l.hashlock);
 }
 
@@ -217,24 +170,24 @@ const COUNTERSIGN_TAG = ascii.encode('gongxin/channels/countersign/v1');
 function writeProof(tag: Uint8Array, p: BalanceProof): void {
   // type, asset, chain, nonce, locked, channel, batchRoot, locksRoot, transferred
   map(9);
-  out.raw(K.type);
+  out.bytes(K.type);
   out.head(3, tag.length);
-  out.raw(tag);
-  out.raw(K.asset);
+  out.bytes(tag);
+  out.bytes(K.asset);
   out.text(p.asset);
-  out.raw(K.chain);
+  out.bytes(K.chain);
   out.text(p.chain);
-  out.raw(K.nonce);
+  out.bytes(K.nonce);
   out.uint(p.nonce);
-  out.raw(K.locked);
+  out.bytes(K.locked);
   out.amount(p.locked);
-  out.raw(K.channel);
+  out.bytes(K.channel);
   out.text(p.channel);
-  out.raw(K.batchRoot);
-  out.bytes(p.batchRoot);
-  out.raw(K.locksRoot);
-  out.bytes(p.locksRoot);
-  out.raw(K.transferred);
+  out.bytes(K.batchRoot);
+  out.byteString(p.batchRoot);
+  out.bytes(K.locksRoot);
+  out.byteString(p.locksRoot);
+  out.bytes(K.transferred);
   out.amount(p.transferred);
 }
 
@@ -261,7 +214,7 @@ function leaf<T>(hash: Hasher, write: (v: T) => void, v: T, generic: (v: T) => U
     out.pos = 0;
     out.ensure(1 + bytes.length);
     out.pos = 1;
-    out.raw(bytes);
+    out.bytes(bytes);
   }
   out.buf[0] = 0;
   return hash(out.buf.subarray(0, out.pos));

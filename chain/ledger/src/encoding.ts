@@ -38,7 +38,11 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // ---------------------------------------------------------------------------------------------- encode
 
-class Writer {
+/**
+ * The canonical encoder's output buffer and CBOR heads (shortest form), for code that writes fixed shapes
+ * of canonical CBOR field by field (chain/channels' fast encoders) with the same head rules.
+ */
+export class CanonicalWriter {
   buf = new Uint8Array(256);
   view = new DataView(this.buf.buffer);
   pos = 0;
@@ -103,7 +107,7 @@ function encodedKey(key: string): Uint8Array {
   let cached = keyCache.get(key);
   if (cached === undefined) {
     if (key === '__proto__') throw new EncodingError('the key "__proto__" is not allowed');
-    const w = new Writer();
+    const w = new CanonicalWriter();
     writeText(w, key);
     cached = w.buf.slice(0, w.pos);
     if (keyCache.size < 10_000) keyCache.set(key, cached);
@@ -111,7 +115,7 @@ function encodedKey(key: string): Uint8Array {
   return cached;
 }
 
-function writeText(w: Writer, s: string) {
+function writeText(w: CanonicalWriter, s: string) {
   // ASCII fast path: most keys and identifiers.
   let ascii = s.length < 256;
   if (ascii) {
@@ -134,7 +138,7 @@ function writeText(w: Writer, s: string) {
   w.bytes(b);
 }
 
-function writeValue(w: Writer, v: Value, depth: number) {
+function writeValue(w: CanonicalWriter, v: Value, depth: number) {
   if (depth > MAX_DEPTH) throw new EncodingError(`nesting deeper than ${MAX_DEPTH}`);
   switch (typeof v) {
     case 'number':
@@ -195,7 +199,7 @@ function writeValue(w: Writer, v: Value, depth: number) {
   }
 }
 
-function writeMap(w: Writer, m: ValueMap, depth: number) {
+function writeMap(w: CanonicalWriter, m: ValueMap, depth: number) {
   const entries: [Uint8Array, Value][] = [];
   for (const key in m) {
     if (!Object.hasOwn(m, key)) continue;
@@ -213,7 +217,7 @@ function writeMap(w: Writer, m: ValueMap, depth: number) {
 
 // One scratch writer, reused: encoding is synchronous and never re-entrant, and allocating a buffer per
 // call was a measurable share of block execution.
-const scratch = new Writer();
+const scratch = new CanonicalWriter();
 
 /** Deterministic bytes of a value. */
 export function encodeCanonical(value: Value): Uint8Array {
