@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyOps, type Signed } from '../src/machine';
 import type { LockEntry, Op } from '../src/messages';
+import { rng } from './harness';
 
 /** Operations applied one at a time, as the protocol states them: the reference for `applyOps`. */
 function oneByOne(state: Signed, ops: readonly Op[]): Signed {
@@ -25,18 +26,6 @@ function oneByOne(state: Signed, ops: readonly Op[]): Signed {
     }
   }
   return { nonce: state.nonce, transferred, locks };
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
 }
 
 describe('applying a batch to a side', () => {

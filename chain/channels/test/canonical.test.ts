@@ -11,19 +11,7 @@ import { EncodingError, encodeCanonical, leafHash, type Value } from '@gongxin/l
 import { describe, expect, it } from 'vitest';
 import { countersignedBytes, encodeLockBytes, lockLeafHash, opLeafHash, proofBytes } from '../src/canonical';
 import { encodeOp, type LockEntry, locksRootOfEntries, type Op, opsRoot, toLock } from '../src/messages';
-import { suite } from './harness';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
+import { rng, suite } from './harness';
 
 const r = rng(7);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

@@ -3,6 +3,7 @@
 // what a node does before and after its write.
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { testAccount } from '@gongxin/ledger/testing';
+import { Rng } from '@gongxin/sim';
 import {
   type ChannelInfo,
   ChannelNode,
@@ -13,6 +14,12 @@ import {
 import type { Message } from '../src/messages';
 
 export const suite = getSuite('ed25519-sha256');
+
+/** The project's seeded generator as a function giving floats in [0, 1), for tests that draw inputs. */
+export function rng(seed: number): () => number {
+  const r = new Rng(seed);
+  return () => r.float();
+}
 export const CHAIN = 'gongxin-test';
 export const DISPUTE_MS = 10_000;
 export const MARGIN_MS = 2_000;

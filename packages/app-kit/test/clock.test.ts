@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClockError, createDeploymentClock } from '../src/clock';
-import { defineSuiteApp } from '../src/module';
 import { onRehearsalClock, REHEARSAL_BEHIND_MS, startAppHarness } from '../src/testing';
-import { initAppTRPC } from '../src/trpc';
-
-const t = initAppTRPC();
-const notesApp = defineSuiteApp({
-  id: 'notes',
-  manifest: {
-    title: { 'zh-CN': '记事', en: 'Notes' },
-    summary: { 'zh-CN': '记事', en: 'Notes' },
-    audience: 'public',
-    roles: [],
-  },
-  router: t.router({ ping: t.publicProcedure.query(() => 'pong') }),
-});
+import { notesApp } from './fixture/notes-app';
 
 describe('deployment clock', () => {
   it('is the wall clock by default', () => {

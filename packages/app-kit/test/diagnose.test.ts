@@ -1,25 +1,11 @@
 // A test harness whose logs are silent still keeps the chain's and the app's warnings and errors, and a
 // wait that times out can print where things stand (`diagnose`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineSuiteApp } from '../src/module';
 import { type AppHarness, startAppHarness } from '../src/testing';
-import { initAppTRPC } from '../src/trpc';
-
-const t = initAppTRPC();
-const router = t.router({ ping: t.publicProcedure.query(() => 'pong') });
-const notesApp = defineSuiteApp({
-  id: 'notes',
-  manifest: {
-    title: { 'zh-CN': '记事', en: 'Notes' },
-    summary: { 'zh-CN': '记事', en: 'Notes' },
-    audience: 'public',
-    roles: [],
-  },
-  router,
-});
+import { notesApp, type notesRouter } from './fixture/notes-app';
 
 describe('AppHarness.diagnose', () => {
-  let h: AppHarness<typeof router, unknown>;
+  let h: AppHarness<typeof notesRouter, unknown>;
   beforeAll(async () => {
     h = await startAppHarness(notesApp);
   }, 60_000);
