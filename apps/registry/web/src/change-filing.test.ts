@@ -4,7 +4,17 @@
 // by the form how it went with links to the tx and its block.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ChangeFilingForm from './components/change-filing-form.vue';
-import { type FilingWrapper, input, mountFiling, press, problem, settle, sign } from './testing/filing-form';
+import {
+  DEPLOYMENT_NOW,
+  deploymentNow,
+  type FilingWrapper,
+  input,
+  mountFiling,
+  press,
+  problem,
+  settle,
+  sign,
+} from './testing/filing-form';
 
 const REP = 'gx17h7pvts9cvtzmxj29qy8evyuvlzkggs6ux2wgg';
 const NEXT_REP = 'gx1jl3q3emq25em5aqz5nmqdtvqp4fxx253xlkatz';
@@ -117,6 +127,30 @@ describe('change of registration', () => {
     expect(done.find('[data-test="tx-link"]').attributes('href')).toContain(TX);
     expect(done.find('[data-test="block-link"]').attributes('href')).toContain('4217');
     expect(w.emitted('filed')).toHaveLength(1);
+    w.unmount();
+  });
+
+  it('submitted before the deployment clock answers, waits for it and signs dated today', async () => {
+    let answer: (now: number) => void = () => {};
+    deploymentNow.mockImplementationOnce(() => new Promise<number>((r) => (answer = r)));
+    const w = await render();
+    await settle();
+    expect((input(w, 'change-effective').element as HTMLInputElement).value).toBe('');
+    await fill(w, { 'change-address': '广东省深圳市福田区福华三路88号', 'change-reason': '迁址' });
+    await submit(w);
+    // Nothing signed and no problem shown while the clock is still on its way; the button is busy.
+    expect(sign).not.toHaveBeenCalled();
+    expect(problem(w, 'change-effective')).toBe('');
+    expect(w.find('[data-test="change-error"]').exists()).toBe(false);
+    expect(w.find('[data-test="change-submit"]').classes()).toContain('is-loading');
+    answer(DEPLOYMENT_NOW);
+    await settle();
+    expect(sign).toHaveBeenCalledTimes(1);
+    expect(sign.mock.calls[0]![0][0].params).toMatchObject({
+      changes: { address: '广东省深圳市福田区福华三路88号' },
+      effectiveOn: '2027-03-14',
+    });
+    expect(w.find('[data-test="change-done"]').exists()).toBe(true);
     w.unmount();
   });
 

@@ -41,22 +41,33 @@ export function useFiling<C extends { problems: object }>(flow: FilingFlow<C>) {
   const problems = computed<Partial<C['problems']>>(() => (tried.value ? check.value.problems : {}));
   const summary = computed(() => (tried.value ? flow.blocked(check.value) : ''));
 
-  onMounted(async () => {
-    try {
-      today.value = chinaDate(await deploymentNow());
-      if (!flow.form.value.effectiveOn) flow.form.value.effectiveOn = today.value;
-    } catch (e) {
-      error.value = e;
-    }
+  // Today on the deployment clock, read once the form is on the page. A filer quicker than the clock
+  // (a slow network) who presses submit meanwhile waits for it, rather than being told the date is missing.
+  let clockRead: Promise<void> = Promise.resolve();
+  onMounted(() => {
+    clockRead = deploymentNow().then(
+      (now) => {
+        today.value = chinaDate(now);
+        if (!flow.form.value.effectiveOn) flow.form.value.effectiveOn = today.value;
+      },
+      (e: unknown) => {
+        error.value = e;
+      },
+    );
   });
 
   async function submit() {
-    tried.value = true;
+    if (busy.value) return;
     outcome.value = null;
     error.value = '';
-    const actions = flow.actions(check.value);
-    if (actions.length === 0) return;
     busy.value = true;
+    await clockRead;
+    tried.value = true;
+    const actions = flow.actions(check.value);
+    if (actions.length === 0) {
+      busy.value = false;
+      return;
+    }
     try {
       const receipt = await signer.sign(actions, { describe: flow.describe() });
       outcome.value = { txId: receipt.id, height: receipt.height, count: actions.length };

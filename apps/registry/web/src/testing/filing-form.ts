@@ -16,13 +16,15 @@ type Ui = typeof import('@gongxin/ui');
 export const sign = vi.fn();
 /** The deployment clock's now: 2027-03-14 in China. */
 export const DEPLOYMENT_NOW = Date.UTC(2027, 2, 14, 3);
+/** The deployment clock the forms read: DEPLOYMENT_NOW, unless a test holds it back. */
+export const deploymentNow = vi.fn(async () => DEPLOYMENT_NOW);
 
 /** @gongxin/ui with `sign` as the app's signer and the deployment clock at DEPLOYMENT_NOW. */
 export async function withFilingStubs(original: () => Promise<Ui>) {
   return {
     ...(await original()),
     useAppSigner: () => ({ sign }),
-    deploymentNow: async () => DEPLOYMENT_NOW,
+    deploymentNow: () => deploymentNow(),
   };
 }
 
