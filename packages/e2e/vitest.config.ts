@@ -4,12 +4,14 @@ import { defineConfig } from 'vitest/config';
 // loaded locale or a committed block can take seconds under load, so `expect.poll` waits up to 15 s (its
 // default is 1 s); a page that never gets there still fails. A suite process starting on a loaded machine
 // (other lanes building and testing beside it) has taken over a minute: start-ups wait up to 3 minutes.
+// A failed test prints what every open page showed (src/failure-report.ts).
 export default defineConfig({
   test: {
     testTimeout: 90_000,
     hookTimeout: 240_000,
     fileParallelism: false,
     include: ['test/**/*.e2e.test.ts'],
+    setupFiles: ['src/failure-report.ts'],
     expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

@@ -30,8 +30,14 @@ export async function launchBrowser(): Promise<Browser> {
   }
   // Pages mark what tests look for with data-test, the suite's one convention for it.
   selectors.setTestIdAttribute('data-test');
-  return chromium.launch({ executablePath, args: chromiumFlags });
+  const browser = await chromium.launch({ executablePath, args: chromiumFlags });
+  openBrowsers.add(browser);
+  browser.on('disconnected', () => openBrowsers.delete(browser));
+  return browser;
 }
+
+/** The browsers launched and not yet closed: what a failed test's report looks at. */
+export const openBrowsers = new Set<Browser>();
 
 export interface SuiteProcess {
   url: string;

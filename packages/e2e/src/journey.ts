@@ -99,6 +99,12 @@ export class AppJourney {
     await page.getByTestId(`demo-account-${account}`).click();
     await page.getByTestId('login-continue').click();
     await page.waitForURL(new RegExp(`/${this.app}/`), { timeout: 30_000 });
+    // Back at the app either way: signed in, or with `?login_error=<code>` (expired, access_denied, …).
+    // A journey that went on signed out would fail later at a section only a signed-in role sees.
+    const failed = new URL(page.url()).searchParams.get('login_error');
+    if (failed) throw new Error(`signing in as ${account} to ${this.app} failed: login_error=${failed}`);
+    const me = await page.request.get(`${this.suite.url}/${this.app}/auth/me`);
+    if (!me.ok()) throw new Error(`signed in as ${account}, but /${this.app}/auth/me answers ${me.status()}`);
     await page.goto(this.url(path));
     return page;
   }
