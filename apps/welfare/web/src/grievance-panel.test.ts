@@ -1,5 +1,8 @@
 // The grievance panel says loading, empty and error in words, lists a recipient's grievances with the
-// category, deadline, state and answer, and offers officers an answer form only for open ones.
+// category, deadline, state and answer, and offers officers an answer form only for open ones. A
+// recipient's form shows their one household as a labelled line, and an attached document goes in as the
+// SHA-256 of its bytes, computed in the browser.
+import { createHash } from 'node:crypto';
 import { createSuiteI18n } from '@gongxin/ui';
 import { flushPromises, mount } from '@vue/test-utils';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,19 +12,21 @@ import zhCN from './locales/zh-CN';
 
 const mine = vi.fn();
 const queue = vi.fn();
+const prepare = vi.fn();
+const sign = vi.fn();
 vi.mock('./api', () => ({
   api: {
     grievances: {
       mine: { query: () => mine() },
       queue: { query: () => queue() },
-      prepare: { mutate: vi.fn() },
+      prepare: { mutate: (input: unknown) => prepare(input) },
       prepareAnswer: { mutate: vi.fn() },
     },
   },
 }));
 vi.mock('@gongxin/ui', async (orig) => ({
   ...(await orig<typeof import('@gongxin/ui')>()),
-  useAppSigner: () => ({ sign: vi.fn() }),
+  useAppSigner: () => ({ sign: (...args: unknown[]) => sign(...args) }),
 }));
 
 const row = {
@@ -55,6 +60,8 @@ function render(mode: 'mine' | 'queue', locale = 'zh-CN') {
 beforeEach(() => {
   mine.mockReset();
   queue.mockReset();
+  prepare.mockReset();
+  sign.mockReset();
 });
 
 describe('GrievancePanel', () => {
@@ -99,5 +106,61 @@ describe('GrievancePanel', () => {
     const failed = render('queue', 'en');
     await flushPromises();
     expect(failed.text()).toContain('Grievances:');
+  });
+
+  it('shows the one household as a labelled line and files a document by the SHA-256 of its bytes', async () => {
+    mine.mockResolvedValue([]);
+    prepare.mockResolvedValue({ action: { contract: 'welfare', name: 'fileGrievance', params: {} } });
+    sign.mockResolvedValue({ ok: true, id: '12'.repeat(32), height: 9 });
+    const w = render('mine');
+    await flushPromises();
+    const household = w.find('[data-test="grievance-household"]');
+    expect(household.text()).toContain('家庭档案编号');
+    expect(household.text()).toContain(`${row.household.slice(0, 10)}…${row.household.slice(-6)}`);
+    // No field to type a household or a hash into.
+    expect(household.find('input').exists()).toBe(false);
+    expect(
+      w.findAll('input:not([type="file"])').filter((i) => i.element.closest('.el-select') === null),
+    ).toHaveLength(0);
+
+    const bytes = new TextEncoder().encode('医疗费用票据 2026-11');
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    const input = w.find('[data-test="grievance-file"]');
+    Object.defineProperty(input.element, 'files', { value: [new File([bytes], '票据.pdf')] });
+    await input.trigger('change');
+    await flushPromises();
+    expect(w.find('[data-test="grievance-attached"]').text()).toContain('票据.pdf');
+    expect(w.find('[data-test="grievance-attached"]').text()).toContain(expected.slice(0, 10));
+
+    await w.find('textarea').setValue('医疗支出未计入');
+    await w.find('[data-test="grievance-form"]').trigger('submit');
+    await flushPromises();
+    expect(prepare).toHaveBeenCalledWith({
+      household: row.household,
+      category: 'amount',
+      text: '医疗支出未计入',
+      attachment: expected,
+    });
+    expect(sign).toHaveBeenCalledTimes(1);
+    // Filed: the form is ready for the next one, with no document attached.
+    expect(w.find('[data-test="grievance-attached"]').exists()).toBe(false);
+  });
+
+  it('files without a document when the one attached is removed', async () => {
+    mine.mockResolvedValue([]);
+    prepare.mockResolvedValue({ action: {} });
+    sign.mockResolvedValue({ ok: true, id: '12'.repeat(32), height: 9 });
+    const w = render('mine', 'en');
+    await flushPromises();
+    const input = w.find('[data-test="grievance-file"]');
+    Object.defineProperty(input.element, 'files', { value: [new File(['x'], 'a.txt')] });
+    await input.trigger('change');
+    await flushPromises();
+    await w.find('[data-test="grievance-detach"]').trigger('click');
+    expect(w.text()).toContain('only its SHA-256 fingerprint goes on chain');
+    await w.find('textarea').setValue('wrong amount');
+    await w.find('[data-test="grievance-form"]').trigger('submit');
+    await flushPromises();
+    expect(prepare.mock.calls[0]![0]).not.toHaveProperty('attachment');
   });
 });

@@ -27,7 +27,12 @@ export default {
       household: 'Household file id',
       category: 'Category',
       text: 'What is the grievance about (kept on the server; only its hash goes on chain)',
-      attachment: 'Attachment hash (optional, 64 hex)',
+      attach: 'Attach a document (optional)',
+      attachOther: 'Choose another file',
+      attached: 'Attached: {name} (fingerprint {hash})',
+      detach: 'Remove',
+      attachHint:
+        'The file stays on this device; only its SHA-256 fingerprint goes on chain, so the original can be checked against it later.',
       file: 'File grievance',
       answer: 'Answer',
       answerText: 'Answer',
