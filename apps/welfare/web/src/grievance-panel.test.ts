@@ -163,4 +163,30 @@ describe('GrievancePanel', () => {
     await flushPromises();
     expect(prepare.mock.calls[0]![0]).not.toHaveProperty('attachment');
   });
+
+  it('links each grievance to its tx and block, and checks a file against its attachment fingerprint', async () => {
+    const document = new TextEncoder().encode('入户调查记录（复印件）');
+    const fingerprint = createHash('sha256').update(document).digest('hex');
+    queue.mockResolvedValue([{ ...row, attachment: fingerprint }]);
+    const w = render('queue');
+    await flushPromises();
+    const filed = w.find('[data-test="grievance-filed"]');
+    expect(filed.find('[data-test="tx-link"]').attributes('href')).toContain(row.txId);
+    expect(filed.find('[data-test="block-link"]').text()).toBe('#5');
+    expect(w.find('[data-test="grievance-attachment"]').text()).toContain(fingerprint.slice(0, 10));
+
+    const input = w.find('[data-test="grievance-check-file"]');
+    const pick = async (bytes: Uint8Array<ArrayBuffer>, name: string) => {
+      Object.defineProperty(input.element, 'files', { value: [new File([bytes], name)], configurable: true });
+      await input.trigger('change');
+      await flushPromises();
+      return w.find('[data-test="grievance-check-result"]');
+    };
+    const same = await pick(document, '记录.jpg');
+    expect(same.attributes('data-matches')).toBe('true');
+    expect(same.text()).toContain('一致');
+    const edited = await pick(new TextEncoder().encode('入户调查记录（复印件） '), '记录-改.jpg');
+    expect(edited.attributes('data-matches')).toBe('false');
+    expect(edited.text()).toContain('不是提交时的那份文件');
+  });
 });

@@ -31,6 +31,11 @@ export default {
       attachOther: 'Choose another file',
       attached: 'Attached: {name} (fingerprint {hash})',
       detach: 'Remove',
+      filedIn: 'On chain:',
+      fingerprint: 'Attachment fingerprint',
+      checkFile: 'Check a file',
+      fileMatches: '✓ {name} matches the fingerprint on chain',
+      fileDiffers: '✗ {name} does not match the fingerprint on chain: not the file that was filed',
       attachHint:
         'The file stays on this device; only its SHA-256 fingerprint goes on chain, so the original can be checked against it later.',
       file: 'File grievance',
