@@ -150,6 +150,8 @@ export default {
       submitted: 'Application submitted, now: {state}',
       idNumber: 'ID number',
       account: "Applicant's account (gx1…)",
+      idNumberLabel: "Applicant's ID number",
+      area: 'Area',
       category: 'Category',
       steps: words.workflowSteps,
     },

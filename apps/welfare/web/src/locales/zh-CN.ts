@@ -133,6 +133,8 @@ export default {
       submitted: '申请已提交，当前状态：{state}',
       idNumber: '身份证号',
       account: '申请人账户（gx1…）',
+      idNumberLabel: '申请人身份证号',
+      area: '地区',
       category: '保障类别',
       steps: words.workflowSteps,
     },
