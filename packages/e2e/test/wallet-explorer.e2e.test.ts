@@ -367,6 +367,12 @@ describe('wallet and explorer in Chromium', () => {
       // Li, to whom Zhang sent TEA above, is named (a passport demo person), the address beside.
       const named = page.getByTestId('history-counterparty-name').filter({ hasText: '李四' }).first();
       await named.waitFor({ timeout: 30_000 });
+      // Each row links its tx and its block in the explorer.
+      const row = page.locator('[data-test="history-row"]').first();
+      expect(await row.getByTestId('tx-link').getAttribute('href')).toMatch(
+        /^\/explorer\/#\/tx\/[0-9a-f]{64}$/,
+      );
+      expect(await row.getByTestId('block-link').getAttribute('href')).toMatch(/^\/explorer\/#\/block\/\d+$/);
       await saveScreenshot(page, `wallet-history-names-${phone ? 'phone' : 'desktop'}`);
     }
     expect(j.errors).toEqual([]);
