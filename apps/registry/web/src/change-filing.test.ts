@@ -130,6 +130,23 @@ describe('change of registration', () => {
     w.unmount();
   });
 
+  it('names the industry typed, and refuses one whose division is of another section', async () => {
+    const w = await render();
+    await settle();
+    await fill(w, { 'change-industry': 'I6450' });
+    expect(w.find('[data-test="change-industry-words"]').text()).toBe(
+      '信息传输、软件和信息技术服务业 · 互联网和相关服务',
+    );
+    await fill(w, { 'change-industry': 'I3971', 'change-reason': '转型' });
+    await submit(w);
+    expect(sign).not.toHaveBeenCalled();
+    expect(problem(w, 'change-industry')).toBe(
+      '大类 39（计算机、通信和其他电子设备制造业）属于门类 C，不属于 I：应为 C3971',
+    );
+    expect(w.find('[data-test="change-industry-words"]').exists()).toBe(false);
+    w.unmount();
+  });
+
   it('submitted before the deployment clock answers, waits for it and signs dated today', async () => {
     let answer: (now: number) => void = () => {};
     deploymentNow.mockImplementationOnce(() => new Promise<number>((r) => (answer = r)));

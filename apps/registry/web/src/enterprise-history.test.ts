@@ -151,12 +151,16 @@ describe('enterprise page', () => {
     w.unmount();
   });
 
-  it('names the industry’s section beside its code, in both languages', async () => {
+  it('names the industry’s section and division beside its code, in both languages', async () => {
     const zh = await render();
-    expect(zh.find('[data-test="enterprise-industry"]').text()).toBe('C3971（制造业）');
+    expect(zh.find('[data-test="enterprise-industry"]').text()).toBe(
+      'C3971（制造业 · 计算机、通信和其他电子设备制造业）',
+    );
     zh.unmount();
     const en = await render('en');
-    expect(en.find('[data-test="enterprise-industry"]').text()).toBe('C3971 (Manufacturing)');
+    expect(en.find('[data-test="enterprise-industry"]').text()).toBe(
+      'C3971 (Manufacturing · Manufacture of computers, communication and other electronic equipment)',
+    );
     en.unmount();
   });
 

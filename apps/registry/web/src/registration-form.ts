@@ -13,6 +13,7 @@ import {
 } from '@gongxin/contracts';
 import { isAddress } from '@gongxin/ledger';
 import { AmountError, parseAmount } from '@gongxin/ui/format';
+import { divisionOf, sectionOfDivision } from './enterprise-labels';
 
 export interface RegistrationForm {
   uscc: string;
@@ -83,7 +84,21 @@ export function capitalProblem(yuan: string, t: Translate): string | null {
 export function industryProblem(code: string, t: Translate): string | null {
   const v = code.trim().toUpperCase();
   if (!v) return t('reg.invalid.required');
-  return INDUSTRY_PATTERN.test(v) ? null : t('reg.invalid.industry');
+  if (!INDUSTRY_PATTERN.test(v)) return t('reg.invalid.industry');
+  // A division belongs to one section: C01 is no code (01 is agriculture, section A).
+  const division = divisionOf(v);
+  const expected = division && sectionOfDivision(division);
+  if (division && expected !== v[0])
+    return expected
+      ? t('reg.invalid.industrySection', {
+          division,
+          name: t(`reg.divisions.${division}`),
+          expected,
+          letter: v[0],
+          suggested: expected + v.slice(1),
+        })
+      : t('reg.invalid.industry');
+  return null;
 }
 
 /** A civil date YYYY-MM-DD that exists. */

@@ -50,7 +50,7 @@ export const USCC_AUTHORITIES: Readonly<
 };
 
 /** GB/T 2260 province-level prefixes, and 10 for codes issued by central authorities. */
-const PROVINCES = new Set([
+export const PROVINCES: ReadonlySet<string> = new Set([
   '10',
   ...['11', '12', '13', '14', '15', '21', '22', '23'],
   ...['31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46'],
