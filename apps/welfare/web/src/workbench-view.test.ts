@@ -40,6 +40,16 @@ beforeEach(() => {
     .mockResolvedValue({ ok: true, id: 'ab'.repeat(32), height: 7, blockHash: '00'.repeat(32), events: [] });
 });
 
+/** An application in 玉龙纳西族自治县 (530721), not the form's default area. */
+const inYulong = {
+  id: 'ef'.repeat(32),
+  area: '530721',
+  step: 'accepted',
+  members: 3,
+  openObjections: 0,
+  noticeEnds: null,
+};
+
 describe('the application form', () => {
   it('has a button that says what it does, not 已受理', async () => {
     const wrapper = render();
@@ -80,16 +90,7 @@ describe('the application form', () => {
   });
 
   it('labels every field and names the areas, in the form and on each application', async () => {
-    mocks.list.mockResolvedValue([
-      {
-        id: 'ef'.repeat(32),
-        area: '530721',
-        step: 'accepted',
-        members: 3,
-        openObjections: 0,
-        noticeEnds: null,
-      },
-    ]);
+    mocks.list.mockResolvedValue([inYulong]);
     const wrapper = render();
     await flushPromises();
     const labels = wrapper.findAll('[data-test="apply-form"] .wf-field > span').map((l) => l.text());
@@ -103,16 +104,7 @@ describe('the application form', () => {
 
   it('shows an area by its code while the names are not known', async () => {
     mocks.areas.mockRejectedValue(new Error('offline'));
-    mocks.list.mockResolvedValue([
-      {
-        id: 'ef'.repeat(32),
-        area: '530721',
-        step: 'accepted',
-        members: 3,
-        openObjections: 0,
-        noticeEnds: null,
-      },
-    ]);
+    mocks.list.mockResolvedValue([inYulong]);
     const wrapper = render('en');
     await flushPromises();
     expect(wrapper.get('[data-test="application-area"]').text()).toBe('530721');
