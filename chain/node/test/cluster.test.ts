@@ -17,14 +17,15 @@ import { getSuite } from '@gongxin/ledger/crypto/node';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../src/cluster';
+import { freeBasePort } from './helpers';
 
 const suite = getSuite('ed25519-sha256' as SuiteId);
 const home = mkdtempSync(path.join(tmpdir(), 'gongxin-cluster-'));
 const cluster = new Cluster({
   home,
   validators: 4,
-  // Below Linux's ephemeral range (32768 and up), where other suites' outgoing connections take ports.
-  basePort: 20000 + Math.floor(Math.random() * 1200) * 10,
+  // Each validator i listens on base + 10 i (p2p) and base + 10 i + 1 (API).
+  basePort: await freeBasePort([0, 1, 10, 11, 20, 21, 30, 31], 1200, 10),
   chainId: 'gongxin-cluster',
 });
 const senders = Array.from({ length: 6 }, (_, i) => ({ account: testAccount(suite, 500 + i), nonce: 0 }));

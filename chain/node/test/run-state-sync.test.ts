@@ -10,7 +10,7 @@ import { init } from '../src/cli';
 import { loadOrCreateNodeKey } from '../src/keys';
 import { runNode } from '../src/run';
 import { ChainStore } from '../src/storage/store';
-import { quietLogger, suite } from './helpers';
+import { freeBasePort, quietLogger, suite } from './helpers';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gongxin-join-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +25,8 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000) {
 
 describe('node start --state-sync', () => {
   it('a new node folder joins the running network from its snapshot and follows it', async () => {
-    const basePort = 20000 + Math.floor(Math.random() * 6000) * 2;
+    // The validator's p2p and API ports, and the joining node's p2p port.
+    const basePort = await freeBasePort([0, 1, 100], 6000, 2);
     const [n1] = init({
       home: dir,
       validators: 1,

@@ -10,7 +10,17 @@ import { exportChain } from '../src/export';
 import { ChainNode } from '../src/node';
 import { ChainStore } from '../src/storage/store';
 import { decodeCheckpoint, encodeCheckpoint, type VerifyOptions, verifyChain } from '../src/verify';
-import { chainId, contracts, genesisFor, quietLogger, signerOf, suite, users, validators } from './helpers';
+import {
+  chainId,
+  contracts,
+  freeBasePort,
+  genesisFor,
+  quietLogger,
+  signerOf,
+  suite,
+  users,
+  validators,
+} from './helpers';
 
 const vals = validators(1);
 const genesis = genesisFor(vals);
@@ -266,8 +276,7 @@ describe('gongxin verify (the command)', () => {
       chainId: 'gongxin-verify',
       suite: 'ed25519-sha256',
       host: '127.0.0.1',
-      // Below Linux's ephemeral range (32768 and up), where other suites' outgoing connections take ports.
-      basePort: 20000 + Math.floor(Math.random() * 6000) * 2,
+      basePort: await freeBasePort([0, 1], 6000, 2),
     });
     const running = await runNode(n1!.dir, {
       logger: quietLogger,
