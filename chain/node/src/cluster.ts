@@ -3,6 +3,7 @@
 // its folder, or its own PostgreSQL database when a server URL is given), so kill -9 is a real crash.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toHex } from '@gongxin/ledger';
@@ -174,4 +175,30 @@ export class Cluster {
     const child = this.nodes[i]!.process;
     return !!child && child.exitCode === null && child.signalCode === null;
   }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A random base port, a multiple of `step` from 20000 on (below Linux's ephemeral range, 32768 and up, where
+ * other suites' outgoing connections take ports), whose `offsets` are all free on 127.0.0.1 now: the
+ * machine's own services listen in that range too (RabbitMQ's distribution port 25672).
+ */
+export async function freeBasePort(
+  offsets: readonly number[],
+  choices: number,
+  step: number,
+): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * choices) * step;
+    const free = await Promise.all(offsets.map((o) => portFree(base + o)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no base port with ${offsets.join(', ')} free found in 100 tries`);
 }

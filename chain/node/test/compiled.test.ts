@@ -10,7 +10,7 @@ import { toHex } from '@gongxin/ledger';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../src/cluster';
-import { suite } from './helpers';
+import { freeBasePort, suite } from './helpers';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const homes: string[] = [];
@@ -40,7 +40,9 @@ async function network(validators: number, basePort: number, env: Record<string,
 
 describe('a node process', () => {
   it("runs its compiled build and verifies API batches and peers' txs on its verifier threads", async () => {
-    const cluster = await network(2, 27400, { GONGXIN_VERIFY_WORKERS: '1' });
+    const cluster = await network(2, await freeBasePort([0, 1, 10, 11], 1200, 10), {
+      GONGXIN_VERIFY_WORKERS: '1',
+    });
     try {
       const api = cluster.nodes[0]!.apiUrl;
       expect(await metric(api, 'gongxin_node_compiled')).toBe(1);
@@ -83,7 +85,7 @@ describe('a node process', () => {
   }, 120_000);
 
   it('runs its TypeScript sources when asked to', async () => {
-    const cluster = await network(1, 27420, { GONGXIN_FROM_SOURCE: '1' });
+    const cluster = await network(1, await freeBasePort([0, 1], 1200, 10), { GONGXIN_FROM_SOURCE: '1' });
     try {
       expect(await metric(cluster.nodes[0]!.apiUrl, 'gongxin_node_compiled')).toBe(0);
     } finally {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import {
   ContractError,
   type ContractModule,
@@ -46,28 +45,4 @@ export function signerOf(account: { publicKey: Uint8Array; privateKey: Uint8Arra
   return { key: account.publicKey, sign: (bytes: Uint8Array) => suite.sign(bytes, account.privateKey) };
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A random base port, a multiple of `step` from 20000 on (below Linux's ephemeral range, 32768 and up, where
- * other suites' outgoing connections take ports), whose `offsets` are all free on 127.0.0.1 now: the
- * machine's own services listen in that range too (RabbitMQ's distribution port 25672).
- */
-export async function freeBasePort(
-  offsets: readonly number[],
-  choices: number,
-  step: number,
-): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * choices) * step;
-    const free = await Promise.all(offsets.map((o) => portFree(base + o)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error(`no base port with ${offsets.join(', ')} free found in 100 tries`);
-}
+export { freeBasePort } from '../src/cluster';

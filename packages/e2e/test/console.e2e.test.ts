@@ -10,7 +10,7 @@ import path from 'node:path';
 import { toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { signedTx, testAccount } from '@gongxin/ledger/testing';
-import { Cluster } from '@gongxin/node/cluster';
+import { Cluster, freeBasePort } from '@gongxin/node/cluster';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
@@ -25,8 +25,8 @@ const cluster = new Cluster({
   home,
   validators: 4,
   fullNodes: 1,
-  // Below Linux's ephemeral range, like the cluster test.
-  basePort: 22000 + Math.floor(Math.random() * 900) * 10,
+  // Below Linux's ephemeral range, every node's two ports checked free first, like the cluster test.
+  basePort: await freeBasePort([0, 1, 10, 11, 20, 21, 30, 31, 40, 41], 1200, 10),
   chainId: CHAIN_ID,
   // The nodes' last lines, to name what went wrong when a step times out.
   onOutput: (name, line) => {

@@ -8,6 +8,7 @@
 // Storage: PostgreSQL (a fresh database) when TEST_DATABASE_URL is set, else PGlite on disk.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,19 @@ if (mosquittoMissing) console.log('fleet.test.ts: Mosquitto half skipped: no `mo
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cwd = fileURLToPath(new URL('..', import.meta.url));
-const port = () => 20_000 + Math.floor(Math.random() * 12_000);
+// A random port below Linux's ephemeral range, checked free first: the machine's own services listen in
+// that range too (RabbitMQ's distribution port 25672).
+async function port(): Promise<number> {
+  for (;;) {
+    const p = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(p, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return p;
+  }
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Child {
@@ -111,7 +124,7 @@ async function runFleet(kind: 'mosquitto' | 'embedded'): Promise<void> {
   } else dbEnv.FLEET_DATA_DIR = join(dir, 'db');
 
   // The broker.
-  const brokerPort = port();
+  const brokerPort = await port();
   const url = `mqtt://127.0.0.1:${brokerPort}`;
   let startBroker: () => Promise<Child>;
   if (kind === 'mosquitto') {
