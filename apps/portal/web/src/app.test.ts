@@ -90,6 +90,41 @@ describe('portal page', () => {
     expect(tag.attributes('title')).toBe('welfare:caseworker');
   });
 
+  it('puts the apps first, each naming the demo accounts that hold a role in it', async () => {
+    const role = (code: string) => ({
+      code,
+      app: { 'zh-CN': '应用', en: 'App' },
+      role: { 'zh-CN': '角色', en: 'Role' },
+    });
+    const account = (id: string, zh: string, codes: string[]) => ({
+      id,
+      label: { 'zh-CN': zh, en: id },
+      address: `gx1${id}`,
+      roles: codes.map(role),
+      verified: true,
+    });
+    query.mockResolvedValue({
+      ...overview,
+      demoAccounts: {
+        password: 'gongxin-demo',
+        accounts: [
+          account('food-inspector', '食品安全检查员', ['food:inspector']),
+          account('citizen-li', '市民 李四', []),
+          account('food-farm', '绿源农业合作社', ['food:farm', 'food:retailer']),
+        ],
+      },
+    });
+    const wrapper = mount(App, { global: { plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })] } });
+    await flushPromises();
+    // Each account once, in the seed's order; an app no account holds a role in names none.
+    expect(wrapper.get('[data-test="try-food"]').text()).toBe('可用演示账户：食品安全检查员、绿源农业合作社');
+    expect(wrapper.find('[data-test="try-explorer"]').exists()).toBe(false);
+    // The apps come before the list of demo accounts and the chain's status.
+    const html = wrapper.html();
+    expect(html.indexOf('data-test="apps"')).toBeLessThan(html.indexOf('data-test="demo-accounts"'));
+    expect(html.indexOf('data-test="demo-accounts"')).toBeLessThan(html.indexOf('data-test="chain-status"'));
+  });
+
   it('says so and offers a retry when the server cannot be reached', async () => {
     query.mockRejectedValueOnce(new Error('fetch failed')).mockResolvedValue(overview);
     const wrapper = mount(App, { global: { plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })] } });

@@ -12,6 +12,8 @@ export default {
     lastBlock: 'Latest block',
     chainApi: 'Chain API (JSON)',
     demoAccounts: 'Demo accounts',
+    tryAs: 'Try it as: ',
+    listSeparator: ', ',
     demoPassword: 'Demo password',
     demoHint:
       'On the passport sign-in page choose “use a demo account” and enter the demo password. These keys are for demonstration only: never use them for real assets.',

@@ -9,6 +9,8 @@ export default {
     lastBlock: '最新区块时间',
     chainApi: '链接口（JSON）',
     demoAccounts: '演示账户',
+    tryAs: '可用演示账户：',
+    listSeparator: '、',
     demoPassword: '演示密码',
     demoHint: '在护照登录页选择“使用演示账户”，输入演示密码即可登录。这些密钥仅供演示，切勿用于真实资产。',
     pending: '待审核',
