@@ -10,6 +10,7 @@ const mocks = vi.hoisted(() => ({
   details: vi.fn(),
   demoAccounts: vi.fn(),
   status: vi.fn(),
+  info: vi.fn(),
   me: vi.fn(),
   sessions: vi.fn(),
   apps: vi.fn(),
@@ -18,7 +19,7 @@ const mocks = vi.hoisted(() => ({
 vi.mock('./api', () => ({
   api: {
     demo: { accounts: { query: mocks.demoAccounts } },
-    registration: { status: { query: mocks.status } },
+    registration: { status: { query: mocks.status }, info: { query: mocks.info } },
     profile: { me: { query: mocks.me }, sessions: { query: mocks.sessions } },
     suite: { apps: { query: mocks.apps } },
   },
@@ -26,6 +27,7 @@ vi.mock('./api', () => ({
   InteractionError: class extends Error {},
 }));
 
+import HomeView from './views/home-view.vue';
 import LoginView from './views/login-view.vue';
 import ProfileView from './views/profile-view.vue';
 import RegisterView from './views/register-view.vue';
@@ -308,5 +310,20 @@ describe('my passport', () => {
     expect(words).toContain('Identity');
     expect(words).not.toMatch(/\bidentity\b|\bwelfare\b/);
     vi.unstubAllGlobals();
+  });
+});
+
+describe('home page', () => {
+  it("puts a newcomer's next step first, then where their information is kept, under its heading", async () => {
+    mocks.info.mockResolvedValue({ verifier: { development: true } });
+    mocks.me.mockRejectedValue(new Error('not signed in'));
+    const wrapper = mount(HomeView, { global: { plugins: plugins() } });
+    await flushPromises();
+    const html = wrapper.html();
+    expect(wrapper.find('[data-test="home-register"]').exists()).toBe(true);
+    // On a phone the cards stack: the one with "start registration" must not sit below the explanation.
+    expect(html.indexOf('data-test="home-status"')).toBeLessThan(html.indexOf('data-test="home-data"'));
+    expect(wrapper.get('[data-test="home-data"] .el-card__header').text()).toBe('你的信息存在哪里');
+    expect(wrapper.get('[data-test="home-data"]').text()).toContain('链上只有');
   });
 });

@@ -45,6 +45,7 @@ export default {
       offChain:
         'Off chain (encrypted): the ID number or credit code, the liveness record, the application and review notes.',
       you: 'Your status',
+      whereData: 'Where your information is kept',
       signedInAs: 'Signed in: {name}',
       verified: 'Verified',
       notVerified: 'Not verified yet',

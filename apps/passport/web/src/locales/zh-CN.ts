@@ -42,6 +42,7 @@ export default {
       onChain: '链上只有：账户、认证机构的证明（身份证号与姓名的加盐哈希）、各应用的角色。',
       offChain: '链下（加密保存）：身份证号或统一社会信用代码、活体检测记录、申请与审核意见。',
       you: '你的状态',
+      whereData: '你的信息存在哪里',
       signedInAs: '已登录：{name}',
       verified: '已实名认证',
       notVerified: '尚未实名认证',
