@@ -7,7 +7,7 @@ import { startAppHarness } from '@gongxin/app-kit/testing';
 import type { Wallet } from '@gongxin/client';
 import { createCoreRegistry } from '@gongxin/contracts';
 import type { Database } from '@gongxin/db';
-import type { Action, CryptoSuite, GenesisDocument, Value } from '@gongxin/ledger';
+import type { Action, ContractModule, CryptoSuite, GenesisDocument, Value } from '@gongxin/ledger';
 import type { TestAccount } from '@gongxin/ledger/testing';
 import type { BlockLimits, ChainNode } from '@gongxin/node';
 import { createExplorerApp } from '../src/app';
@@ -42,6 +42,8 @@ export interface ExplorerChain {
 export interface ExplorerChainOptions {
   database?: Database;
   contracts: (accounts: { account(seed: number): TestAccount }) => Record<string, Value>;
+  /** Contracts the chain runs besides the core ones (an app's, the channels contract). */
+  extraContracts?: readonly ContractModule[];
   blockLimits?: Partial<BlockLimits>;
   /** Mount the explorer at once (tests) or later with mountExplorer() (benchmark). Default true. */
   mount?: boolean;
@@ -64,7 +66,7 @@ export async function startExplorerChain(opts: ExplorerChainOptions): Promise<Ex
   const h = await startAppHarness(explorer, {
     chainId: 'gongxin-explorer-test',
     genesis: opts.contracts,
-    contracts: createCoreRegistry(),
+    contracts: createCoreRegistry(opts.extraContracts),
     blockLimits: { emptyBlockIntervalMs: 600_000, ...opts.blockLimits },
     ...(opts.database && { database: opts.database }),
     ...(opts.clock && { clock: opts.clock }),

@@ -107,6 +107,12 @@ describe('activity roles of transfers', () => {
       'previous rights holder',
       'new rights holder',
     ]);
+    // A channel's settlement: each party by its side of the channel.
+    const settled = { contract: 'channels', name: 'settled' };
+    expect([roleWord(zhCN, 'a', settled), roleWord(zhCN, 'b', settled)]).toEqual([
+      '通道开通方',
+      '通道另一方',
+    ]);
     // Money transfers keep their payer and payee.
     const transfer = { contract: 'assets', name: 'transferred' };
     expect([roleWord(zhCN, 'from', transfer), roleWord(zhCN, 'to', transfer)]).toEqual(['付款方', '收款方']);
@@ -120,6 +126,8 @@ describe('activity roles of transfers', () => {
     const zh = keys(zhCN.explorer.eventRoles);
     expect(zh).toEqual(keys(en.explorer.eventRoles));
     const known = new Set(named.map(({ event, role }) => `${event.contract}.${event.name}.${role}`));
+    // A channel's settlement names amounts by side; the explorer's indexer puts each party under its side.
+    for (const side of ['a', 'b']) known.add(`channels.settled.${side}`);
     expect(zh.filter((k) => !known.has(k))).toEqual([]);
   });
 });

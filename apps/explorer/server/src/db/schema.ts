@@ -62,7 +62,13 @@ export const events = explorer.table(
     name: text('name').notNull(),
     attrs: jsonb('attrs').$type<JsonValue>().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.height, t.index] })],
+  (t) => [
+    primaryKey({ columns: [t.height, t.index] }),
+    // A channel's opening by its id: the parties of a settlement, whose event names only the channel.
+    index('events_channel_opened')
+      .on(sql`(${t.attrs}->>'id')`)
+      .where(sql`${t.contract} = 'channels' and ${t.name} = 'opened'`),
+  ],
 );
 
 /**

@@ -149,6 +149,31 @@ async function loadState(tx: Tx, record: FeedBlock): Promise<BlockState> {
   return new BlockState(record.height, record.txs, assets, balances, identities);
 }
 
+/**
+ * The two parties of each channel a `channels.settled` event of this block settles: the event names the
+ * channel and the amounts, not the accounts, so each party's activity would show the payout and not the
+ * settlement. Read from the channel's `opened` event (this block's, else an earlier one).
+ */
+async function settledChannelParties(tx: Tx, record: FeedBlock): Promise<Map<string, [string, string]>> {
+  const parties = new Map<string, [string, string]>();
+  const wanted = new Set<string>();
+  for (const e of record.events) {
+    const attrs = e.attrs as Record<string, unknown> | null;
+    if (e.contract !== 'channels' || typeof attrs?.id !== 'string') continue;
+    if (e.name === 'opened' && typeof attrs.a === 'string' && typeof attrs.b === 'string')
+      parties.set(attrs.id, [attrs.a, attrs.b]);
+    else if (e.name === 'settled' && !parties.has(attrs.id)) wanted.add(attrs.id);
+  }
+  if (wanted.size === 0) return parties;
+  const rows = await queryRows<{ id: string; a: string; b: string }>(
+    tx,
+    sql`select attrs->>'id' as id, attrs->>'a' as a, attrs->>'b' as b from explorer.events
+        where contract = 'channels' and name = 'opened' and attrs->>'id' = any(${column([...wanted], 'text')})`,
+  );
+  for (const r of rows) parties.set(r.id, [r.a, r.b]);
+  return parties;
+}
+
 export async function applyBlock(
   tx: Tx,
   record: FeedBlock,
@@ -169,6 +194,7 @@ export async function applyBlock(
         roles: 'sender',
       });
   }
+  const channelParties = await settledChannelParties(tx, record);
   for (const event of record.events) {
     for (const [address, roles] of namedAddresses(event.attrs)) {
       activity.set(`${address}|${event.txIndex}|${event.index}`, {
@@ -177,6 +203,17 @@ export async function applyBlock(
         eventIndex: event.index,
         roles: roles.join(','),
       });
+    }
+    if (event.contract === 'channels' && event.name === 'settled') {
+      // Each party under its side's attribute: `a` (or `b`) is what that party is owed.
+      const parties = channelParties.get((event.attrs as { id?: string }).id ?? '');
+      for (const [side, address] of (parties ?? []).entries())
+        activity.set(`${address}|${event.txIndex}|${event.index}`, {
+          address,
+          txIndex: event.txIndex,
+          eventIndex: event.index,
+          roles: side === 0 ? 'a' : 'b',
+        });
     }
     const reduce = reducers[`${event.contract}.${event.name}`];
     try {

@@ -25,6 +25,8 @@ export const READ_MODEL_TABLES = [
 export function explorerIndexer(genesis: GenesisSeed | null): IndexerDefinition {
   return {
     name: EXPLORER_INDEXER,
+    // 2: a channel's settlement is in both parties' activity (its event names the channel, not them).
+    version: 2,
     handlers: {},
     block: (block, { tx }) => applyBlock(tx, block, genesis),
     reset: async (tx) => {

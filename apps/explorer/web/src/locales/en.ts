@@ -103,6 +103,8 @@ const en: Shape<typeof zhCN> = {
     // transfer of rights or certificates has a previous and a new holder, not a payer and a payee.
     eventRoles: {
       core: { tx: { failed: { from: 'sent' } } },
+      // A settlement names what each side is owed; the indexer adds the two parties under their side.
+      channels: { settled: { a: 'channel opener', b: 'channel peer' } },
       copyright: { rightsTransferred: { from: 'previous rights holder', to: 'new rights holder' } },
       energy: {
         certificatesTransferred: { to: 'transferee' },

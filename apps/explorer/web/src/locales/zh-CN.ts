@@ -100,6 +100,8 @@ export default {
     // transfer of rights or certificates has a previous and a new holder, not a payer and a payee.
     eventRoles: {
       core: { tx: { failed: { from: '发起' } } },
+      // A settlement names what each side is owed; the indexer adds the two parties under their side.
+      channels: { settled: { a: '通道开通方', b: '通道另一方' } },
       copyright: { rightsTransferred: { from: '原权利人', to: '新权利人' } },
       energy: {
         certificatesTransferred: { to: '受让方' },

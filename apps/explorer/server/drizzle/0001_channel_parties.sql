@@ -1,0 +1,1 @@
+CREATE INDEX "events_channel_opened" ON "explorer"."events" USING btree (("attrs"->>'id')) WHERE "explorer"."events"."contract" = 'channels' and "explorer"."events"."name" = 'opened';
