@@ -105,7 +105,17 @@ export const appRouter = router({
           .groupBy(eventEpcs.epc)
           .orderBy(desc(sql`max(${eventEpcs.eventTime})`))
           .limit(input.limit);
-        return rows.map((r) => ({ ...r, last: Number(r.last) }));
+        // Each lot with its product's registered name (the GTIN after /01/), so a list reads as goods.
+        const gtinOf = (epc: string) => /\/01\/(\d{14})\//.exec(epc)?.[1] ?? '';
+        const gtins = [...new Set(rows.map((r) => gtinOf(r.epc)))];
+        const names = gtins.length
+          ? await ctx.services.database.db
+              .select({ gtin: products.gtin, name: products.name })
+              .from(products)
+              .where(inArray(products.gtin, gtins))
+          : [];
+        const nameOf = new Map(names.map((n) => [n.gtin, n.name]));
+        return rows.map((r) => ({ ...r, last: Number(r.last), product: nameOf.get(gtinOf(r.epc)) ?? null }));
       }),
     /** Checks a GTIN or GLN as typed (check digit), for the forms. */
     check: publicProcedure

@@ -97,6 +97,11 @@ describe('demo data', () => {
       }),
     ]);
 
+    // The lots list names each lot's product, as registered in master data.
+    const lots = await caller.masterData.lots({ limit: 100 });
+    expect(lots.find((l) => l.epc === lotUri(tea.gtin, 'LJ-2604-01'))?.product).toBe(tea.name);
+    expect(lots.every((l) => chains.products.some((p) => p.name === l.product))).toBe(true);
+
     // A farm lot of pigs: slaughtered into loin (another organisation), packs commissioned, two packs on a
     // pallet to the second store (delivered), the rest to the first (one pack sold).
     const pig = chains.products.find((p) => p.category === 'livestock')!;
