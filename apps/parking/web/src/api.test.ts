@@ -1,7 +1,7 @@
 // A stay's length reads in the page's language, with its units: no "0h 50m" on a Chinese page; a plate
 // the API would refuse is caught on the page, to be explained in the page's language.
 import { describe, expect, it } from 'vitest';
-import { isPlate, stay } from './api';
+import { chinaWhen, isPlate, isReceiptId, stay } from './api';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
@@ -33,5 +33,25 @@ describe('isPlate', () => {
   it('has its explanation in both languages', () => {
     expect(zhCN.pk.sim.badPlate).toMatch(/车牌号应为 7 位/);
     expect(en.pk.sim.badPlate).toMatch(/7 characters/);
+  });
+});
+
+describe('chinaWhen', () => {
+  // 2026-12-07 15:30 in China.
+  const now = Date.parse('2026-12-07T07:30:00Z');
+  it("shows a time of today alone, another day's with its date, another year's with the year", () => {
+    expect(chinaWhen(now - 90 * min, now)).toBe('14:00');
+    expect(chinaWhen(now - 24 * 60 * min, now)).toBe('12-06 15:30');
+    expect(chinaWhen(Date.parse('2025-12-31T15:59:00Z'), now)).toBe('2025-12-31 23:59');
+    expect(chinaWhen(null, now)).toBe('—');
+  });
+});
+
+describe('isReceiptId', () => {
+  it("takes a payment's tx id, with :<n> after the first", () => {
+    expect(isReceiptId('ab'.repeat(32))).toBe(true);
+    expect(isReceiptId(`${'ab'.repeat(32)}:2`)).toBe(true);
+    for (const bad of ['nonexistent', 'AB'.repeat(32), `${'ab'.repeat(32)}:`, ''])
+      expect(isReceiptId(bad)).toBe(false);
   });
 });

@@ -34,11 +34,27 @@ export const chinaTime = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? '—' : new Date(ms + 8 * 3_600_000).toISOString().slice(11, 16);
 
 /**
+ * A moment in China time as a table or card shows it: the time of day (HH:MM) when it falls on today's
+ * date (on the deployment clock), with its date before it otherwise (MM-DD HH:MM, or YYYY-MM-DD HH:MM in
+ * another year), so a stay that began yesterday does not read as a time of today.
+ */
+export function chinaWhen(ms: number | null | undefined, now = serverNow()): string {
+  if (ms === null || ms === undefined) return '—';
+  const day = chinaDate(ms);
+  const today = chinaDate(now);
+  if (day === today) return chinaTime(ms);
+  return `${day.slice(0, 4) === today.slice(0, 4) ? day.slice(5) : day} ${chinaTime(ms)}`;
+}
+
+/**
  * Whether a plate (upper case, no spaces) has the shape the API takes: 7 characters (8 for new-energy
  * plates, at most 10), Chinese characters, letters and digits. The page says so in its own words before
  * asking the server, whose answer would be the API's terse English.
  */
 export const isPlate = (plate: string) => /^[\p{Script=Han}A-Z0-9]{7,10}$/u.test(plate);
+
+/** Whether a receipt id has the shape receipts have: the payment's tx id, with `:<n>` after the first. */
+export const isReceiptId = (id: string) => /^[0-9a-f]{64}(:\d{1,4})?$/.test(id);
 
 /** A plate as people type it (any case, spaces, `·` or `-` between parts) in the form the gates read. */
 export const normalizePlate = (plate: string) =>

@@ -10,6 +10,9 @@ export default {
       search: 'Find a car',
       find: 'Find',
       idle: 'Enter a plate and press “Find”.',
+      noPlate: 'Enter a plate first, for example 沪A12345.',
+      badPlate:
+        'That is not a plate: 7 characters (8 for a new-energy plate), the province character, then letters and digits, for example 沪A12345 or 沪AD12345.',
       empty: 'No parking records for plate {plate}.',
       runningFee: 'Due now',
       alreadyPaid: 'Paid {fee}',
@@ -63,6 +66,7 @@ export default {
       gate: 'gate',
       fee: 'Fee',
       paid: 'Paid',
+      record: 'On-chain record',
     },
     line: {
       free: 'Free period, {count} min',
@@ -89,8 +93,12 @@ export default {
       proof:
         'This receipt is recorded on chain: open its tx and block, or verify its signature and Merkle proof in this browser.',
       tx: 'Tx',
+      refundedFor: 'Refunded: {reason}',
       block: 'block',
       back: 'Back to my parking records',
+      badId: 'This link is not the address of a parking receipt: open the receipt again from your payments.',
+      notFound:
+        'No such receipt: it may not be on chain yet. Refresh in a moment, or open it again from your payments.',
     },
     console: {
       lots: 'Lots',
@@ -160,7 +168,7 @@ export default {
       fee: 'Fee',
       share: 'Operator share',
       split: 'Split between operators',
-      operatorLine: 'share {share} (net {net}, fee {fee})',
+      operatorLine: '{operator}: share {share} (net {net}, fee {fee})',
     },
   },
 };

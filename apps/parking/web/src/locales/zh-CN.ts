@@ -10,6 +10,8 @@ export default {
       search: '查找车辆',
       find: '查找',
       idle: '输入车牌号后点“查找”。',
+      noPlate: '请先输入车牌号，例如 沪A12345。',
+      badPlate: '车牌号不正确：应为 7 位（新能源车 8 位），省份简称加字母和数字，例如 沪A12345、沪AD12345。',
       empty: '没有找到车牌 {plate} 的停车记录。',
       runningFee: '当前应缴',
       alreadyPaid: '已缴 {fee}',
@@ -60,6 +62,7 @@ export default {
       gate: '道闸',
       fee: '应收',
       paid: '已收',
+      record: '链上记录',
     },
     line: {
       free: '免费时段 {count} 分钟',
@@ -85,8 +88,11 @@ export default {
       payer: '付款账户',
       proof: '这张收据记录在链上：可打开它所在的交易和区块，也可以在本机浏览器中验证签名与默克尔证明。',
       tx: '交易',
+      refundedFor: '已退款：{reason}',
       block: '区块',
       back: '返回我的停车记录',
+      badId: '这个链接不是一张停车收据的地址：请从缴费记录里重新打开收据。',
+      notFound: '没有找到这张收据：它可能还没上链，请稍后刷新，或从缴费记录里重新打开。',
     },
     console: {
       lots: '停车场',
@@ -155,7 +161,7 @@ export default {
       fee: '服务费',
       share: '运营方分成',
       split: '运营方分账',
-      operatorLine: '分成 {share}（净收入 {net}，服务费 {fee}）',
+      operatorLine: '{operator}：分成 {share}（净收入 {net}，服务费 {fee}）',
     },
   },
 };
