@@ -8,6 +8,7 @@ import { quote, type Tariff } from '@gongxin/contracts';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { accountNames } from './account-names';
 import { gates, lots, operators, plates, receipts, reconciliation, sessions, statements } from './db/schema';
 import { bindPlate, myPlates, unbindPlate, zBindablePlate } from './my-plates';
 import { protectedProcedure, publicProcedure, roleProcedure, router } from './trpc';
@@ -164,7 +165,8 @@ export const appRouter = router({
   receipt: publicProcedure.input(z.object({ id: zReceiptId }).strict()).query(async ({ ctx, input }) => {
     const [r] = await ctx.services.database.db.select().from(receipts).where(eq(receipts.id, input.id));
     if (!r) throw new TRPCError({ code: 'NOT_FOUND', message: `no receipt ${input.id}` });
-    return { ...r, amount: fen(r.amount), total: fen(r.total) };
+    const names = await accountNames(ctx.services, [r.payer]);
+    return { ...r, amount: fen(r.amount), total: fen(r.total), payerName: names[r.payer] ?? null };
   }),
 
   statements: publicProcedure

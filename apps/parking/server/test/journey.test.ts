@@ -60,6 +60,8 @@ describe('parking journey', () => {
       expect(closed.receipts).toHaveLength(1);
       const receipt = await anonymous.receipt({ id: closed.receipts[0]!.id });
       expect(receipt).toMatchObject({ lot: v.lot, tariffVersion: 1, amount: paid.toString() });
+      // It names who paid (the demo driver), the address beside it.
+      expect(receipt).toMatchObject({ payer: driver.address, payerName: driver.name['zh-CN'] });
       // The receipt's tx verifies with its proof against the validator set.
       const verified = await createChainClient({ url: `${h.url}/chain` }).verifyTx(receipt.txId);
       expect(verified.ok).toBe(true);

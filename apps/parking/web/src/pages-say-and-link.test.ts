@@ -1,7 +1,8 @@
 // What a stranger trying the pages would trip over: a mistyped plate or receipt link is explained in the
-// page's words (never the API's English pattern), a stay that began on another day shows its date, every
-// record read from the chain links its tx and block, the operator's table keeps its rows on one line on a
-// phone, a settlement's "done" does not linger on another day, and English lines carry no Chinese colons.
+// page's words (never the API's English pattern), a receipt names who paid, a stay that began on another
+// day shows its date, every record read from the chain links its tx and block, the operator's table
+// keeps its rows on one line on a phone, a settlement's "done" does not linger on another day, and
+// English lines carry no Chinese colons.
 import { appIdPlugin, createSuiteI18n } from '@gongxin/ui';
 import { serveDeploymentClock } from '@gongxin/ui/testing/clock';
 import { TRPCClientError } from '@trpc/client';
@@ -214,7 +215,7 @@ describe('the settlement', () => {
   });
 });
 
-describe('a receipt link', () => {
+describe('a receipt', () => {
   it('that is not a receipt address is said so in Chinese, without asking the server', async () => {
     const wrapper = await render(ReceiptView, '/receipt/nonexistent');
     expect(mocks.receipt).not.toHaveBeenCalled();
@@ -239,7 +240,8 @@ describe('a receipt link', () => {
       id: 'ab'.repeat(32),
       session: 's1',
       lot: 'hq-p1',
-      payer: 'gx1payer',
+      payer: 'gx1payeraddressqqqqqqqqqqqqqqqqqqqqqqqqqqq',
+      payerName: '张三',
       amount: '2000',
       total: '2000',
       tariffVersion: 1,
@@ -252,5 +254,13 @@ describe('a receipt link', () => {
     mocks.session.mockResolvedValue({ ...openStay(), status: 'closed', entry, exit: entry + 2 * 3_600_000 });
     const wrapper = await render(ReceiptView, `/receipt/${'ab'.repeat(32)}`);
     expect(wrapper.get('[data-test="receipt-stay"]').text()).toBe('2026-12-06 23:00 – 12-07 01:00');
+    // Who paid by name, the address beside it, short and linked to the explorer.
+    const payer = wrapper.get('[data-test="receipt-payer"]');
+    expect(payer.get('[data-test="receipt-payer-name"]').text()).toBe('张三');
+    expect(payer.get('[data-test="address"] a').attributes('href')).toContain(
+      'gx1payeraddressqqqqqqqqqqqqqqqqqqqqqqqqqqq',
+    );
+    expect(payer.text()).not.toContain('gx1payeraddressqqqqqqqqqqqqqqqqqqqqqqqqqqq');
+    expect(payer.text()).toMatch(/^张三 · gx1pay/);
   });
 });
