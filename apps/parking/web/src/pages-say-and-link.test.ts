@@ -159,6 +159,14 @@ describe("the operator's sessions", () => {
     expect(entry).toMatch(new RegExp(`^${chinaDate(yesterday()).slice(5)} \\d\\d:\\d\\d$`));
     expect(wrapper.get('[data-test="sessions"]').classes()).toContain('pk-nowrap');
   });
+
+  it("links each session's record on chain, its tx and block", async () => {
+    mocks.lotSessions.mockResolvedValue([{ ...openStay(), orphan: null }]);
+    const wrapper = await render(ConsoleView);
+    const record = wrapper.get('[data-test="lot-session"] [data-test="lot-session-record"]');
+    expect(record.get('[data-test="tx-link"]').attributes('href')).toContain(TX);
+    expect(record.get('[data-test="block-link"]').text()).toBe('#4711');
+  });
 });
 
 describe('the settlement', () => {
@@ -202,6 +210,16 @@ describe('the settlement', () => {
     await wrapper.get('input[data-test="settle-date"]').setValue('2020-01-01');
     await flushPromises();
     expect(wrapper.find('[data-test="settle-done"]').exists()).toBe(false);
+  });
+
+  it('says a day with nothing left to settle in words, not as a greyed "settle ¥0.00"', async () => {
+    mocks.dayRevenue.mockResolvedValue([{ ...revenue[0], settled: '2000', pending: '0' }]);
+    const wrapper = await render(SettlementView);
+    expect(wrapper.find('[data-test="settle"]').exists()).toBe(false);
+    expect(wrapper.get('[data-test="settle-nothing"]').text()).toContain('已全部结算');
+    mocks.dayRevenue.mockResolvedValue([{ ...revenue[0], payments: 0, gross: '0', pending: '0' }]);
+    const empty = await render(SettlementView);
+    expect(empty.get('[data-test="settle-nothing"]').text()).toBe('这一天没有可结算的收入。');
   });
 
   it('says the split per operator without a Chinese colon in English', async () => {

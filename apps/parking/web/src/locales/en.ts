@@ -156,6 +156,8 @@ export default {
       gross: 'Takings',
       settled: 'Settled',
       pending: 'To settle',
+      allSettled: 'All of this day’s takings are settled: nothing is left to settle.',
+      nothing: 'This day has no takings to settle.',
       button: 'Settle the day: {total}',
       needRole: 'Settling needs the alliance aggregator role: sign in with the aggregator’s account.',
       done: 'Settled: the shares were paid out.',

@@ -150,6 +150,8 @@ export default {
       settled: '已结算',
       pending: '待结算',
       button: '结算当日 {total}',
+      allSettled: '这一天的收入已全部结算，没有待结算的款项。',
+      nothing: '这一天没有可结算的收入。',
       needRole: '结算需要联盟结算方身份：请用联盟结算方的账户登录。',
       done: '结算完成，款项已按份额划转。',
       describe: '结算 {date} 的停车收入 {total}',
