@@ -20,13 +20,23 @@ export interface UploadedFile {
   tool: string;
 }
 
-/** An error answer of the REST routes in words: `{ error: { message } }`, else the status. */
-async function restError(res: Response): Promise<Error> {
+/** An error answer of the REST routes: the server's words (`{ error: { message } }`) and the status. */
+export class RestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'RestError';
+  }
+}
+
+async function restError(res: Response): Promise<RestError> {
   try {
     const body = (await res.json()) as { error?: { message?: string } };
-    return new Error(body.error?.message ?? `HTTP ${res.status}`);
+    return new RestError(body.error?.message ?? `HTTP ${res.status}`, res.status);
   } catch {
-    return new Error(`HTTP ${res.status}`);
+    return new RestError(`HTTP ${res.status}`, res.status);
   }
 }
 

@@ -124,7 +124,17 @@ export default {
       publishedAt: 'First published',
       originality: 'Originality',
       submit: 'Sign and register',
-      notReady: 'Pick files and wait for their codes; give a title and the originality statement.',
+      missing: {
+        files: 'Pick the files of the work first.',
+        failed: '{names} cannot be registered: remove it and submit again.',
+        computing: 'Wait until the content codes of the files are computed.',
+        title: 'Give the title of the work.',
+        originality: 'Give the originality statement.',
+      },
+      tooLarge: '“{name}” is over 20 MB and cannot be registered.',
+      unsupported: '“{name}” is of a type not accepted: pick a .txt, .md, PNG, JPEG, PDF, MP3 or MP4 file.',
+      unreadable:
+        '“{name}” cannot be read: the file is damaged or is not what its name says (a picture must be PNG or JPEG).',
       describe: 'Register the work “{title}”',
       done: 'Filed; waiting for review.',
       doneNote:
