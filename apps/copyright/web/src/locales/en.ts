@@ -82,6 +82,13 @@ export default {
       title: 'Verified in this browser',
       running: 'Fetching the proof and verifying it here…',
       ok: 'Verified: the registration is on chain, and the files’ hashes and content codes match the record',
+      okNoFiles:
+        'The registration is verified on chain; the register keeps no original of its files, so they are not checked yet',
+      badId:
+        'This is not a valid work id: a work id is 64 hexadecimal characters (the end of the link in the certificate’s QR code). Check that the link is complete.',
+      noSuchWork:
+        'The register has no work with this id: the link may be wrong, or the registration is not on chain yet.',
+      toSearch: 'Search the register',
       notOk: 'NOT verified',
       proofOk:
         'The registration tx’s Merkle proof holds; block {height} is signed by more than two thirds of the validators',
