@@ -199,11 +199,18 @@ export const appRouter = router({
       ]);
       // Prices are bigint fen: as decimal strings on the wire, as market.listings gives them.
       const [named] = await withOwnerNames(ctx.services, [work]);
+      // Each similar work with its title and status, so a reviewer reads which work it is, not its id.
+      const similarWorks = await worksByIds(
+        ctx.services,
+        similar.map((s) => s.workId),
+      );
       return {
         work: named!,
         licences: workLicences,
         listings: workListings.map((l) => ({ ...l, price: l.price.toString() })),
-        similar,
+        similar: similar
+          .filter((s) => similarWorks.has(s.workId))
+          .map((s) => ({ ...s, work: similarWorks.get(s.workId)! })),
       };
     }),
 

@@ -293,6 +293,38 @@ describe.each(testBackends())('copyright server on $name', ({ open }) => {
     await h.mounted.indexer!.rebuild();
     expect(await snapshot()).toEqual(before);
   });
+
+  it("a work's similar works come with their titles, for the reviewer", async () => {
+    const copy = await upload(picture(1, 12), 'image/png');
+    const li = h.party('li-ming');
+    const receipt = await h.as('li-ming', [
+      cr('registerWork', {
+        title: '云海（调亮）',
+        category: 'photography',
+        authorship: 'natural',
+        authors: [li.address],
+        owners: [{ address: li.address, share: 10_000 }],
+        createdAt: Date.now() - 86_400_000,
+        files: [
+          {
+            hash: copy.body.sha256 as string,
+            codes: copy.body.codes as string[],
+            tool: '@gongxin/iscc 0.1.0',
+            mediaType: 'image/png',
+          },
+        ],
+        originality: '自行拍摄。',
+      }),
+    ]);
+    expect(receipt.ok, receipt.message).toBe(true);
+    const { similar } = await h.anonymous.works.get({ id: receipt.id });
+    expect(similar[0]).toMatchObject({
+      workId,
+      kind: 'image',
+      strong: true,
+      work: { title: '黄山云海（摄影组照之一）', status: 'registered' },
+    });
+  });
 });
 
 /** A co-owner's consent to an action over the work as it stands (consentMessage over params and rev). */

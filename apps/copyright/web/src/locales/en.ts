@@ -202,6 +202,11 @@ export default {
       onlyReviewers:
         'Only accounts with the registration reviewer role can decide; anyone can look at the queue and figures.',
       regNo: 'Registration no.',
+      regNoHint: 'e.g. 国作登字-2026-A-00000001',
+      reasonHint: 'Why the work is or is not registered',
+      needRegNo: 'Approving needs a registration number.',
+      needReason: 'Give the reason for the decision.',
+      needRejectReason: 'To refuse, write the reason for refusing.',
       reason: 'Reason',
       defaultReason: 'Complete and eligible for registration',
       approve: 'Sign: register',
