@@ -219,6 +219,9 @@ export default {
         'A web page captured in a clean headless browser on the server (URL, full HTML, screenshot, HTTP headers, TLS chain, resolved address, tool versions), hashed as one bundle and anchored at once; the receipt can be checked offline.',
       capture: 'Capture',
       captureButton: 'Capture and anchor',
+      badUrl:
+        'Type a full web address starting with http:// or https://, e.g. https://www.example.com/article/1.',
+      badRoot: 'An evidence root is 64 hexadecimal characters (0–9, a–f); {n} characters are typed.',
       capturing: 'Capturing the page and anchoring it, usually a few seconds…',
       needsRole: 'Capturing needs the role author / rights holder or copyright regulator.',
       verify: 'Verify a capture',

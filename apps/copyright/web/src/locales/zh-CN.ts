@@ -204,6 +204,8 @@ export default {
         '在服务器上干净的无头浏览器中抓取网页（网址、完整 HTML、截图、HTTP 头、TLS 证书链、解析地址、工具版本），整体哈希后立即上链；下载的回执可离线核验。',
       capture: '抓取取证',
       captureButton: '抓取并上链',
+      badUrl: '请输入完整的网址，以 http:// 或 https:// 开头，例如 https://www.example.com/article/1。',
+      badRoot: '证据根哈希是 64 位十六进制字符（0–9、a–f），现在输入了 {n} 个字符。',
       capturing: '正在抓取网页并上链，通常需要几秒…',
       needsRole: '抓取取证需要“作者 / 著作权人”或“版权监管”角色。',
       verify: '核验证据',
