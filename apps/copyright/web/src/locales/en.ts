@@ -162,6 +162,9 @@ export default {
       territory: 'Territory',
       days: 'Term (days)',
       price: 'Price ({symbol})',
+      priceZero: 'The price must be above 0.',
+      territoryHint:
+        'Two-letter country or region codes (ISO 3166-1), comma-separated, e.g. CN, HK; * for the world, *, !US for the world less the US.',
       quantity: 'Quantity',
       held: 'Licences I hold',
       noLicences: 'No licences yet. Buy one in the market.',

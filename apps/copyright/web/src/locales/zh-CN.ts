@@ -149,6 +149,9 @@ export default {
       territory: '地域',
       days: '许可期限（天）',
       price: '单价（{symbol}）',
+      priceZero: '单价须大于 0。',
+      territoryHint:
+        '两位国家或地区代码（ISO 3166-1），以逗号分隔，例如 CN, HK；全球用 *，全球除美国用 *, !US。',
       quantity: '份数',
       held: '我持有的许可',
       noLicences: '还没有许可。可在“授权交易”中购买。',
