@@ -10,7 +10,10 @@ export const percent = (share: number) => `${(share / 100).toFixed(2)} %`;
 
 export const shortId = (id: string) => (id.length > 20 ? `${id.slice(0, 10)}…${id.slice(-6)}` : id);
 
-export const dateOf = (ms: number | null | undefined) =>
+/** A block-time date in China Standard Time, written the page's way: 2026/12/7, or 7 Dec 2026 in English. */
+export const dateOf = (ms: number | null | undefined, locale = 'zh-CN') =>
   ms === null || ms === undefined
     ? '—'
-    : new Date(ms).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+    : locale === 'en'
+      ? new Date(ms).toLocaleDateString('en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'medium' })
+      : new Date(ms).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });

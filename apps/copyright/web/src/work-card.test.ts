@@ -41,3 +41,30 @@ describe('work card', () => {
     expect(owners[1]!.find('a').attributes('href')).toContain(FIRM);
   });
 });
+
+describe('work card in English', () => {
+  it('writes labels with an ASCII colon and the date the English way', () => {
+    const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+    i18n.global.locale.value = 'en';
+    const w = mount(WorkCard, {
+      global: { plugins: [i18n], stubs: { AddressText: true, BlockLink: true, TxLink: true } },
+      props: {
+        work: {
+          id: 'w1',
+          title: '江南春水',
+          status: 'registered',
+          category: 'text',
+          regNo: '国作登字-2026-A-00010001',
+          owners: [{ address: WANG, share: 10_000, name: '李明' }],
+          time: Date.UTC(2026, 11, 6, 20),
+          height: 1,
+          txId: 'ab'.repeat(32),
+        } as never,
+      },
+    });
+    expect(w.text()).not.toContain('：');
+    expect(w.text()).toContain('Registration no.: 国作登字-2026-A-00010001');
+    // 20:00 UTC on 6 December is 7 December in China Standard Time.
+    expect(w.text()).toContain('Filed: 7 Dec 2026');
+  });
+});

@@ -2,6 +2,9 @@
 export default {
   cr: {
     title: 'Copyright',
+    /** The colon after a label: full-width in Chinese, a colon and a space in English. */
+    colon: ': ',
+    listSep: ', ',
     loading: 'Loading…',
     nav: {
       search: 'Search & verify',

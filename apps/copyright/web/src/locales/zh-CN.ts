@@ -2,6 +2,9 @@
 export default {
   cr: {
     title: '版权',
+    /** The colon after a label: full-width in Chinese, a colon and a space in English. */
+    colon: '：',
+    listSep: '、',
     loading: '正在加载…',
     nav: {
       search: '检索与验证',
