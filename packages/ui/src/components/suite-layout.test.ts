@@ -33,6 +33,18 @@ describe('<SuiteLayout>', () => {
     expect(signedIn.wrapper.find('[data-test="logout"]').exists()).toBe(true);
     expect(signedIn.wrapper.find('[data-test="header-login"]').exists()).toBe(false);
 
+    // A session with the person's name (the passport's claim): the name, the address beside it.
+    const named = await withSession({
+      did: 'did:gx:gx1a',
+      address: 'gx1a',
+      roles: [],
+      name: '周若兰',
+      sessionId: 's',
+    });
+    expect(named.wrapper.find('[data-test="me-name"]').text()).toBe('周若兰');
+    expect(named.wrapper.find('[data-test="me"]').text()).toContain('gx1a');
+    expect(signedIn.wrapper.find('[data-test="me-name"]').exists()).toBe(false);
+
     const anonymous = await withSession(null);
     expect(anonymous.wrapper.find('[data-test="me"]').exists()).toBe(false);
     expect(anonymous.wrapper.find('[data-test="header-login"]').exists()).toBe(true);
