@@ -111,6 +111,28 @@ export default {
       charged: 'Payments',
     },
     trade: {
+      needField: 'Fill in “{field}”.',
+      badId: '{field}: letters, digits and _ . - only, starting with a letter or digit, at most 64.',
+      noSuchPlant: 'There is no plant with the id {plant}.',
+      notYourPlant: 'Plant {plant} is not one of yours.',
+      plantTaken: 'The plant id {plant} is taken: choose another.',
+      nameTooLong: 'A plant name is at most 64 characters.',
+      badKey:
+        "The meter gateway's device key is 64 hex digits (0–9, a–f), the line `solar-meter key` prints.",
+      badMonth: 'Enter the month as YYYY-MM, e.g. 2026-11.',
+      monthOpen: "{month} has not ended: a month's certificates are issued after its last day (China time).",
+      badLot:
+        'Enter the certificate lot (64 hex digits, maybe with :n): "Retire certificates" on a lot in the certificates page fills it in.',
+      beneficiaryTooLong: 'Retired for: at most 128 characters.',
+      yourPlants: 'Your plants:',
+      noPlantsYet: 'You have no plant yet: register a plant and its meter above first.',
+      number: {
+        empty: 'enter a value.',
+        not_a_number: 'enter a number, e.g. 12.5.',
+        negative: 'cannot be negative.',
+        too_many_decimals: 'at most {decimals} decimals.',
+        too_large: 'at most {max}.',
+      },
       needPlant: "Enter the plant id: a sell order sells a registered plant's generation.",
       needSlot: 'Pick a coming 15-minute slot: the one chosen has begun.',
       aboveZero: '{field}: enter more than 0.',

@@ -9,7 +9,9 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
 
-const mocks = vi.hoisted(() => ({ sign: vi.fn() }));
+const mocks = vi.hoisted(() => ({ sign: vi.fn(), plants: vi.fn() }));
+
+vi.mock('../api', () => ({ api: { plants: { list: { query: mocks.plants } } } }));
 
 vi.mock('@gongxin/ui', async (original) => {
   const { defineComponent } = await import('vue');
@@ -63,6 +65,11 @@ const problem = (wrapper: Wrapper) => wrapper.find('[data-test="trade-problem"]'
 beforeEach(() => {
   configureUi();
   mocks.sign.mockReset();
+  mocks.plants.mockReset().mockResolvedValue([
+    { id: 'p1', name: '屋顶一号', owner: 'gx1owner', certified: true },
+    { id: 'p2', name: '大棚二号', owner: 'gx1owner', certified: false },
+    { id: 'other', name: '别人的电站', owner: 'gx1other', certified: true },
+  ]);
   serveDeploymentClock(0);
 });
 
@@ -85,7 +92,8 @@ describe('trade page', () => {
     await submitOrder(wrapper, { plant: 'p1', kwh: '0' });
     expect(problem(wrapper).text()).toBe('电量 (kWh)：请填写大于 0 的数。');
     await submitOrder(wrapper, { kwh: '' });
-    expect(problem(wrapper).text()).toBe('电量 (kWh)：请输入金额。');
+    // A volume is not money: the sentence says what is missing without calling it an amount (金额).
+    expect(problem(wrapper).text()).toBe('电量 (kWh)：请填写。');
     await input(wrapper, 'order-kwh').setValue('5');
     // The page stayed open for an hour: the slot picked then has begun.
     const later = Date.now() + 3_600_000;
@@ -101,6 +109,9 @@ describe('trade page', () => {
     expect(problem(wrapper).text()).toBe('电量 (kWh)：最多 3 位小数。');
     await submitOrder(wrapper, { kwh: '1', price: '0.400001' });
     expect(problem(wrapper).text()).toBe('限价（元/kWh）：最多 5 位小数。');
+    // The registration is checked field by field, top down.
+    await input(wrapper, 'plant-id').setValue('pv-9');
+    await input(wrapper, 'plant-name').setValue('屋顶九号');
     await input(wrapper, 'plant-capacity').setValue('1.2345');
     await wrapper.find('[data-test="register-plant"]').element.closest('form')!.requestSubmit();
     await flushPromises();
@@ -139,5 +150,107 @@ describe('trade page', () => {
       true,
     );
     expect(formOf(wrapper, 'place-order').querySelector('[data-test="trade-done"]')).toBeNull();
+  });
+
+  it("offers the signed-in person's own plants by name and fills the first in", async () => {
+    const wrapper = await mountTrade();
+    expect((input(wrapper, 'order-plant').element as HTMLInputElement).value).toBe('p1');
+    expect((input(wrapper, 'cert-plant').element as HTMLInputElement).value).toBe('p1');
+    const mine = wrapper.find('[data-test="order-my-plants"]');
+    expect(mine.text()).toContain('屋顶一号（p1）');
+    expect(mine.text()).toContain('大棚二号（p2）');
+    expect(mine.text()).not.toContain('别人的电站');
+    await wrapper.find('[data-test="order-pick-p2"]').trigger('click');
+    expect((input(wrapper, 'order-plant').element as HTMLInputElement).value).toBe('p2');
+  });
+
+  it("refuses to sell a plant that does not exist or is someone else's, before signing", async () => {
+    const wrapper = await mountTrade();
+    await submitOrder(wrapper, { plant: 'nope' });
+    // Looked up again first (a plant registered a moment ago), then refused.
+    await vi.waitFor(() => expect(problem(wrapper).text()).toBe('没有编号为 nope 的电站。'), {
+      timeout: 8_000,
+    });
+    await submitOrder(wrapper, { plant: 'other' });
+    expect(problem(wrapper).text()).toBe('电站 other 不是您登记的电站。');
+    expect(mocks.sign).not.toHaveBeenCalled();
+  }, 20_000);
+
+  it('looks a plant registered a moment ago up again before refusing it', async () => {
+    mocks.sign.mockResolvedValue({ id: 'ab'.repeat(32), height: 7, blockHash: '00', ok: true, events: [] });
+    const wrapper = await mountTrade();
+    mocks.plants.mockResolvedValue([{ id: 'new-1', name: '新电站', owner: 'gx1owner', certified: false }]);
+    await submitOrder(wrapper, { plant: 'new-1' });
+    await vi.waitFor(() => expect(mocks.sign).toHaveBeenCalledTimes(1), { timeout: 5_000 });
+    expect(mocks.sign.mock.calls[0]![0][0].params).toMatchObject({ plant: 'new-1' });
+  }, 20_000);
+
+  it('refuses a volume or price above what the chain takes, saying the limit', async () => {
+    const wrapper = await mountTrade();
+    await submitOrder(wrapper, { plant: 'p1', kwh: '1000000.001' });
+    expect(problem(wrapper).text()).toBe('电量 (kWh)：最多 1,000,000。');
+    await submitOrder(wrapper, { kwh: '10', price: '1000001' });
+    expect(problem(wrapper).text()).toBe('限价（元/kWh）：最多 1,000,000。');
+    expect(mocks.sign).not.toHaveBeenCalled();
+  });
+
+  it('checks a plant registration before signing: ids, name and the device key', async () => {
+    const wrapper = await mountTrade();
+    const register = async (fields: Record<string, string>) => {
+      for (const [name, value] of Object.entries(fields)) await input(wrapper, name).setValue(value);
+      await formOf(wrapper, 'register-plant').requestSubmit();
+      await flushPromises();
+    };
+    await register({ 'plant-id': '' });
+    expect(problem(wrapper).text()).toBe('请填写电站编号。');
+    await register({ 'plant-id': '我的 电站' });
+    expect(problem(wrapper).text()).toContain('电站编号只能用字母、数字');
+    await register({ 'plant-id': 'p1' });
+    expect(problem(wrapper).text()).toBe('电站编号 p1 已被登记，请换一个编号。');
+    await register({ 'plant-id': 'pv-9', 'plant-name': ' ' });
+    expect(problem(wrapper).text()).toBe('请填写电站名称。');
+    await register({ 'plant-name': '屋顶九号', 'meter-id': 'm-9', 'meter-key': 'zz' });
+    expect(problem(wrapper).text()).toContain('64 位十六进制');
+    expect(mocks.sign).not.toHaveBeenCalled();
+  });
+
+  it('checks the month to issue and the lot to retire before signing', async () => {
+    const wrapper = await mountTrade();
+    await input(wrapper, 'cert-month').setValue('december');
+    await wrapper.find('[data-test="issue-certificates"]').trigger('click');
+    await flushPromises();
+    expect(problem(wrapper).text()).toBe('月份请按 YYYY-MM 填写，例如 2026-11。');
+    // The month of the deployment clock's now has not ended.
+    const now = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    await input(wrapper, 'cert-month').setValue(now);
+    await wrapper.find('[data-test="issue-certificates"]').trigger('click');
+    await flushPromises();
+    expect(problem(wrapper).text()).toContain(`${now} 还没有结束`);
+    await wrapper.find('[data-test="retire-certificates"]').trigger('click');
+    await flushPromises();
+    expect(problem(wrapper).text()).toContain('请填写绿证批次编号');
+    await input(wrapper, 'cert-lot').setValue('ab'.repeat(32));
+    await wrapper.find('[data-test="retire-certificates"]').trigger('click');
+    await flushPromises();
+    expect(problem(wrapper).text()).toBe('请填写核销用途。');
+    expect(mocks.sign).not.toHaveBeenCalled();
+    await input(wrapper, 'cert-month').setValue('2020-01');
+    await wrapper.find('[data-test="issue-certificates"]').trigger('click');
+    await flushPromises();
+    expect(mocks.sign).toHaveBeenCalledTimes(1);
+    expect(mocks.sign.mock.calls[0]![0][0].params).toEqual({ plant: 'p1', month: '2020-01' });
+  });
+
+  it('sends one tx for a double click while the first is being signed', async () => {
+    let finish: (r: unknown) => void = () => undefined;
+    mocks.sign.mockReturnValue(new Promise((r) => (finish = r)));
+    const wrapper = await mountTrade();
+    await wrapper.find('[data-test="clear-slot"]').trigger('click');
+    await wrapper.find('[data-test="clear-slot"]').trigger('click');
+    await flushPromises();
+    expect(mocks.sign).toHaveBeenCalledTimes(1);
+    finish({ id: 'ef'.repeat(32), height: 9, blockHash: '00', ok: true, events: [] });
+    await flushPromises();
+    expect(wrapper.find('[data-test="trade-done"]').exists()).toBe(true);
   });
 });
