@@ -171,10 +171,12 @@ describe('solar energy in Chromium', () => {
     // 1. The owner registers a 2 MW plant and its meter with the gateway's device key.
     const plant = 'e2e-fengxian-07';
     const meter = `${plant}-m1`;
+    /** The plant's name, which the market and certificates pages show for it. */
+    const plantName = '奉贤园区屋顶光伏';
     const key = deviceKeyFromSeed(new Uint8Array(32).fill(7));
     await open(owner, '/trade');
     await input(owner, 'plant-id').fill(plant);
-    await input(owner, 'plant-name').fill('奉贤园区屋顶光伏');
+    await input(owner, 'plant-name').fill(plantName);
     await fillNumber(owner, 'plant-capacity', 2000);
     await fillNumber(owner, 'plant-lat', 30.918);
     await fillNumber(owner, 'plant-lon', 121.474);
@@ -393,7 +395,7 @@ describe('solar energy in Chromium', () => {
     // The market says how it matches: pay-as-clear, one price per slot.
     expect(await page.getByTestId('matching').getAttribute('data-mode')).toBe('clear');
     await until(
-      async () => (await page.getByTestId(`slot-${slot}`).textContent())?.includes(plant),
+      async () => (await page.getByTestId(`slot-${slot}`).textContent())?.includes(plantName),
       20_000,
       'the settlement on the market page',
     );
@@ -464,7 +466,7 @@ describe('solar energy in Chromium', () => {
     await open(page, '/certificates');
     await page.getByTestId('certificates').waitFor();
     await until(
-      async () => (await page.getByTestId('certificates').textContent())?.includes(plant),
+      async () => (await page.getByTestId('certificates').textContent())?.includes(plantName),
       20_000,
       'the lots listed',
     );

@@ -52,6 +52,7 @@ export default {
       rejects: 'Messages refused (by reason)',
     },
     market: {
+      tx: 'On chain',
       empty: 'No orders recently',
       perKwh: '¥/kWh',
       mode: { clear: 'Pay-as-clear', continuous: 'Continuous matching' },
@@ -168,6 +169,9 @@ export default {
       certifyWhat: 'Certify plant {plant} as renewable',
     },
     certificates: {
+      export: 'Export',
+      tx: 'On chain',
+      subsidyStatus: { open: 'Held', paid: 'Paid', listed: 'For sale at ¥{yuan}' },
       unit: 'certificates',
       lots: 'Green certificates (one per 1,000 kWh)',
       noLots: 'No certificates issued yet',

@@ -50,6 +50,7 @@ export default {
       rejects: '拒收的报文（按原因）',
     },
     market: {
+      tx: '链上交易',
       empty: '最近没有挂单',
       perKwh: '元/kWh',
       mode: { clear: '统一出清', continuous: '连续撮合' },
@@ -160,6 +161,9 @@ export default {
       certifyWhat: '认证电站 {plant} 为可再生能源电站',
     },
     certificates: {
+      export: '上网电量',
+      tx: '链上交易',
+      subsidyStatus: { open: '持有中', paid: '已兑付', listed: '挂牌出售 ¥{yuan}' },
       unit: '张',
       lots: '绿证（每 1,000 kWh 一张）',
       noLots: '还没有核发的绿证',
