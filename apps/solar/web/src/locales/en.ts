@@ -112,6 +112,12 @@ export default {
       charged: 'Payments',
     },
     trade: {
+      alreadyCleared: 'The {slot} slot is cleared already: a slot clears once.',
+      alreadySettled: 'The {slot} slot is settled already.',
+      slotEmpty: 'no orders',
+      slotOrders: '{n} orders',
+      noOrders:
+        'The {slot} slot holds no order: there is nothing to clear or settle. Pick a slot with orders.',
       needField: 'Fill in “{field}”.',
       badId: '{field}: letters, digits and _ . - only, starting with a letter or digit, at most 64.',
       noSuchPlant: 'There is no plant with the id {plant}.',

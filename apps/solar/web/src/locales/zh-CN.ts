@@ -107,6 +107,11 @@ export default {
       charged: '支出',
     },
     trade: {
+      alreadyCleared: '{slot} 时段已经出清过了：每个时段只出清一次。',
+      alreadySettled: '{slot} 时段已经结算过了。',
+      slotEmpty: '无挂单',
+      slotOrders: '{n} 笔挂单',
+      noOrders: '{slot} 时段没有挂单，没有可出清或结算的内容：请选择有挂单的时段。',
       needField: '请填写{field}。',
       badId: '{field}只能用字母、数字和 _ . -，以字母或数字开头，最长 64 位。',
       noSuchPlant: '没有编号为 {plant} 的电站。',

@@ -9,9 +9,11 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
 
-const mocks = vi.hoisted(() => ({ sign: vi.fn(), plants: vi.fn() }));
+const mocks = vi.hoisted(() => ({ sign: vi.fn(), plants: vi.fn(), slots: vi.fn() }));
 
-vi.mock('../api', () => ({ api: { plants: { list: { query: mocks.plants } } } }));
+vi.mock('../api', () => ({
+  api: { plants: { list: { query: mocks.plants } }, market: { slots: { query: mocks.slots } } },
+}));
 
 vi.mock('@gongxin/ui', async (original) => {
   const { defineComponent } = await import('vue');
@@ -65,6 +67,8 @@ const problem = (wrapper: Wrapper) => wrapper.find('[data-test="trade-problem"]'
 beforeEach(() => {
   configureUi();
   mocks.sign.mockReset();
+  // No market read model: the slot forms go to the chain as they are.
+  mocks.slots.mockReset().mockRejectedValue(new Error('offline'));
   mocks.plants.mockReset().mockResolvedValue([
     { id: 'p1', name: '屋顶一号', owner: 'gx1owner', certified: true },
     { id: 'p2', name: '大棚二号', owner: 'gx1owner', certified: false },
@@ -252,5 +256,41 @@ describe('trade page', () => {
     finish({ id: 'ef'.repeat(32), height: 9, blockHash: '00', ok: true, events: [] });
     await flushPromises();
     expect(wrapper.find('[data-test="trade-done"]').exists()).toBe(true);
+  });
+
+  it('names the past slots with their orders, and refuses to clear a slot without orders', async () => {
+    const SLOT = 900_000;
+    const last = Math.floor(Date.now() / SLOT) * SLOT - SLOT;
+    mocks.slots
+      .mockReset()
+      .mockResolvedValue([{ slot: last - SLOT, orders: [{}, {}, {}], result: { status: 'cleared' } }]);
+    mocks.sign.mockResolvedValue({ id: 'ab'.repeat(32), height: 7, blockHash: '00', ok: true, events: [] });
+    const wrapper = await mountTrade();
+    // The slot picked by default (the last one begun) holds no order.
+    await wrapper.find('[data-test="clear-slot"]').trigger('click');
+    await flushPromises();
+    expect(problem(wrapper).text()).toContain('时段没有挂单，没有可出清或结算的内容');
+    expect(mocks.sign).not.toHaveBeenCalled();
+    const labels = wrapper
+      .findAllComponents({ name: 'ElOption' })
+      .map((o) => (o.props() as { label: string }).label);
+    expect(labels.find((l) => l.includes('3 笔挂单 · 已出清'))).toBeDefined();
+    expect(labels.filter((l) => l.includes('无挂单')).length).toBeGreaterThan(0);
+    // The cleared slot is not cleared again; it may be settled.
+    await wrapper
+      .findAllComponents({ name: 'ElSelect' })
+      .at(-1)!
+      .vm.$emit('update:modelValue', last - SLOT);
+    await wrapper.find('[data-test="clear-slot"]').trigger('click');
+    await flushPromises();
+    expect(problem(wrapper).text()).toContain('时段已经出清过了');
+    expect(mocks.sign).not.toHaveBeenCalled();
+    await wrapper.find('[data-test="settle-slot"]').trigger('click');
+    await flushPromises();
+    expect(mocks.sign).toHaveBeenCalledTimes(1);
+    expect(mocks.sign.mock.calls[0]![0][0]).toMatchObject({
+      name: 'settleSlot',
+      params: { slot: last - SLOT },
+    });
   });
 });
