@@ -190,7 +190,16 @@ describe('my vehicles on the driver page', () => {
     await flushPromises();
     expect(mocks.bindPlate).toHaveBeenCalledWith({ plate: '苏E2Q8K6' });
     expect(wrapper.get('[data-test="bind-note"]').text()).toContain('已绑定 苏E2Q8K6');
+    expect(wrapper.get('[data-test="bind-note"]').html()).toContain('el-alert--success');
     expect(mocks.myPlates).toHaveBeenCalledTimes(2);
+
+    // A plate bound already (here, the server says so: another tab bound it) is said as news, not success.
+    mocks.bindPlate.mockResolvedValue({ plate: '浙A9C177', already: true });
+    await wrapper.get('input[data-test="bind-input"]').setValue('浙A9C177');
+    await wrapper.get('[data-test="bind"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-test="bind-note"]').text()).toBe('浙A9C177 已经绑定过了。');
+    expect(wrapper.get('[data-test="bind-note"]').html()).toContain('el-alert--info');
 
     const five = plates();
     for (const p of ['京A12345', '苏E2Q8K6', '浙A9C177'])

@@ -24,6 +24,8 @@ const mocks = vi.hoisted(() => ({
   session: vi.fn(),
   receipt: vi.fn(),
   sign: vi.fn(),
+  gates: vi.fn(async () => [] as unknown[]),
+  simulateRead: vi.fn(),
 }));
 
 vi.mock('./api', async (original) => ({
@@ -31,7 +33,8 @@ vi.mock('./api', async (original) => ({
   api: {
     lots: { query: async () => [{ id: 'hq-p1', name: '虹桥天地 P1 停车场', operatorName: '上海虹桥停车' }] },
     myPlates: { query: async () => ({ limit: 5, plates: [] }) },
-    gates: { query: async () => [] },
+    gates: { query: mocks.gates },
+    simulateRead: { mutate: mocks.simulateRead },
     lotSessions: { query: mocks.lotSessions },
     dayRevenue: { query: mocks.dayRevenue },
     statements: { query: mocks.statements },
@@ -166,6 +169,20 @@ describe("the operator's sessions", () => {
     const record = wrapper.get('[data-test="lot-session"] [data-test="lot-session-record"]');
     expect(record.get('[data-test="tx-link"]').attributes('href')).toContain(TX);
     expect(record.get('[data-test="block-link"]').text()).toBe('#4711');
+  });
+});
+
+describe("the demo's gate simulator", () => {
+  it('says what a held barrier is owed: 应缴 and the fee', async () => {
+    mocks.lotSessions.mockResolvedValue([]);
+    mocks.gates.mockResolvedValue([{ id: 'g1', lot: 'hq-p1', live: true }]);
+    mocks.simulateRead.mockResolvedValue({ open: false, reason: 'fee', dueFen: '1400' });
+    const wrapper = await render(ConsoleView);
+    await wrapper.get('input[data-test="sim-plate"], [data-test="sim-plate"] input').setValue('沪B7M325');
+    await wrapper.get('[data-test="sim-exit"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-test="sim-result"]').text()).toBe('沪B7M325：不抬杆（需缴费），应缴 ¥14.00');
+    mocks.gates.mockResolvedValue([]);
   });
 });
 

@@ -137,7 +137,8 @@ export default {
     },
     gate: {
       opened: '{plate}: barrier opened ({reason})',
-      held: '{plate}: barrier stays down ({reason}) {due}',
+      held: '{plate}: barrier stays down ({reason}){due}',
+      due: ', {fee} due',
     },
     sim: {
       title: 'Simulated gate (demo)',

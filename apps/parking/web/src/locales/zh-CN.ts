@@ -132,6 +132,7 @@ export default {
     gate: {
       opened: '{plate}：抬杆（{reason}）',
       held: '{plate}：不抬杆（{reason}）{due}',
+      due: '，应缴 {fee}',
     },
     sim: {
       title: '模拟道闸（演示）',
