@@ -9,7 +9,7 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import en from '../locales/en';
 import zhCN from '../locales/zh-CN';
 
-const mocks = vi.hoisted(() => ({ sign: vi.fn(), plants: vi.fn(), slots: vi.fn() }));
+const mocks = vi.hoisted(() => ({ sign: vi.fn(), plants: vi.fn(), slots: vi.fn(), operator: false }));
 
 vi.mock('../api', () => ({
   api: { plants: { list: { query: mocks.plants } }, market: { slots: { query: mocks.slots } } },
@@ -20,7 +20,10 @@ vi.mock('@gongxin/ui', async (original) => {
   return {
     ...(await original<typeof import('@gongxin/ui')>()),
     useAppSigner: () => ({ sign: mocks.sign }),
-    useAuth: () => ({ hasRole: () => false, me: { address: 'gx1owner', roles: [] } }),
+    useAuth: () => ({
+      hasRole: (_app: string, role: string) => role === 'operator' && mocks.operator,
+      me: { address: mocks.operator ? 'gx1operator' : 'gx1owner', roles: [] },
+    }),
     RequireLogin: defineComponent({
       setup:
         (_, { slots }) =>
@@ -166,6 +169,23 @@ describe('trade page', () => {
     expect(mine.text()).not.toContain('别人的电站');
     await wrapper.find('[data-test="order-pick-p2"]').trigger('click');
     expect((input(wrapper, 'order-plant').element as HTMLInputElement).value).toBe('p2');
+  });
+
+  it('tells an owner without plants to register one, and says nothing of it to the grid operator', async () => {
+    mocks.plants.mockResolvedValue([{ id: 'p9', name: '别人的电站', owner: 'gx1other', certified: true }]);
+    const owner = await mountTrade();
+    expect(owner.get('[data-test="order-my-plants"]').text()).toBe(
+      '您还没有登记电站：先在上方登记电站与电表。',
+    );
+    owner.unmount();
+    mocks.operator = true;
+    try {
+      const operator = await mountTrade();
+      expect(operator.get('[data-test="order-my-plants"]').text()).toBe('');
+      operator.unmount();
+    } finally {
+      mocks.operator = false;
+    }
   });
 
   it("refuses to sell a plant that does not exist or is someone else's, before signing", async () => {
