@@ -17,3 +17,10 @@ export const dateOf = (ms: number | null | undefined, locale = 'zh-CN') =>
     : locale === 'en'
       ? new Date(ms).toLocaleDateString('en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'medium' })
       : new Date(ms).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+
+/** A file's size as people read it: 122 B, 3.4 KB, 12.5 MB (units of 1,024; display only). */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -51,7 +51,7 @@ const WORK = 'ab'.repeat(32);
 
 beforeEach(() => {
   serveDeploymentClock(0);
-  mocks.sign.mockReset().mockResolvedValue({ id: WORK });
+  mocks.sign.mockReset().mockResolvedValue({ id: WORK, height: 42 });
   mocks.codes.mockReset().mockResolvedValue({
     sha256: 'cd'.repeat(32),
     content: { kind: 'text', iscc: 'ISCC:EAA' },
@@ -98,6 +98,8 @@ describe('registering a work', () => {
     const wrapper = await page();
     await pick(wrapper, new File(['春水'], '江南春水.txt', { type: 'text/plain' }));
     expect(wrapper.findAll('[data-test="picked-file"][data-state="ready"]')).toHaveLength(1);
+    // Its size as people read it (6 bytes of UTF-8).
+    expect(wrapper.get('[data-test="picked-size"]').text()).toBe('text/plain · 6 B');
     await wrapper
       .get('textarea[data-test="register-originality"], [data-test="register-originality"] textarea')
       .setValue('作者独立创作');
@@ -107,6 +109,8 @@ describe('registering a work', () => {
 
     expect(mocks.sign).toHaveBeenCalledTimes(1);
     expect(wrapper.get('[data-test="work-id"]').text()).toBe(WORK);
+    // The registration's record on chain: its tx and its block.
+    expect(wrapper.get('[data-test="register-result"] [data-test="block-link"]').text()).toBe('#42');
     expect(wrapper.findAll('[data-test="picked-file"]')).toHaveLength(0);
     expect(
       (

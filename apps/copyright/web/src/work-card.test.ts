@@ -4,6 +4,7 @@ import { createSuiteI18n } from '@gongxin/ui';
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import WorkCard from './components/work-card.vue';
+import { fileSize } from './format';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
@@ -66,5 +67,19 @@ describe('work card in English', () => {
     expect(w.text()).toContain('Registration no.: 国作登字-2026-A-00010001');
     // 20:00 UTC on 6 December is 7 December in China Standard Time.
     expect(w.text()).toContain('Filed: 7 Dec 2026');
+  });
+});
+
+describe('file sizes', () => {
+  it('reads as people read them, in units of 1,024', () => {
+    expect([0, 122, 1023, 1024, 3_481, 1_048_576, 13_107_200].map(fileSize)).toEqual([
+      '0 B',
+      '122 B',
+      '1023 B',
+      '1.0 KB',
+      '3.4 KB',
+      '1.0 MB',
+      '12.5 MB',
+    ]);
   });
 });
