@@ -28,15 +28,30 @@ export const yuanPerKwh = (price: Integer | null, locale: string) =>
 /** Wh → kWh, exact, without trailing zeros: '4500' → '4.5'. */
 export const kwh = (wh: Integer, locale: string) => formatAmount(wh, 3, locale, { minFraction: 0 });
 
-/** A slot's start: month, day, hour and minute (China Standard Time). */
-export const when = (ms: number) =>
-  new Date(ms).toLocaleString('zh-CN', {
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Asia/Shanghai',
-  });
+/** A slot's start: month, day, hour and minute (China Standard Time), the page's way: 12/07 16:00, 7 Dec, 16:00. */
+export const when = (ms: number, locale = 'zh-CN') =>
+  locale === 'en'
+    ? new Date(ms).toLocaleString('en-GB', {
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone: 'Asia/Shanghai',
+      })
+    : new Date(ms).toLocaleString('zh-CN', {
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'Asia/Shanghai',
+      });
+
+/** A date (China Standard Time), the page's way: 2028/12/1, or 1 Dec 2028 in English. */
+export const day = (ms: number, locale = 'zh-CN') =>
+  locale === 'en'
+    ? new Date(ms).toLocaleDateString('en-GB', { dateStyle: 'medium', timeZone: 'Asia/Shanghai' })
+    : new Date(ms).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
 
 /** A time of day to the second (China Standard Time). */
 export const clock = (ms: number) =>
@@ -56,7 +71,8 @@ export function useFormat() {
     money: (fen: Integer) => money(fen, locale.value),
     yuanPerKwh: (price: Integer | null) => yuanPerKwh(price, locale.value),
     kwh: (wh: Integer) => kwh(wh, locale.value),
-    when,
+    when: (ms: number) => when(ms, locale.value),
+    day: (ms: number) => day(ms, locale.value),
     clock,
   };
 }
