@@ -144,7 +144,9 @@ export class Cluster {
       if (child.exitCode !== null)
         throw new Error(`${node.name} exited with code ${child.exitCode} while starting`);
       try {
-        const res = await fetch(`${node.apiUrl}/v1/chain`);
+        // Each try bounded: a node that takes the connection but does not answer yet is asked again,
+        // not waited on for the HTTP client's default of minutes.
+        const res = await fetch(`${node.apiUrl}/v1/chain`, { signal: AbortSignal.timeout(5_000) });
         if (res.ok) return;
       } catch {
         // not listening yet
@@ -158,13 +160,18 @@ export class Cluster {
     await Promise.all(this.nodes.map((_, i) => this.start(i)));
   }
 
-  /** Stop node i: SIGKILL is a crash (nothing flushed), SIGTERM a clean shutdown. */
-  async stop(i: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /**
+   * Stop node i: SIGKILL is a crash (nothing flushed), SIGTERM a clean shutdown; a node still running
+   * `killAfterMs` after a SIGTERM is killed (a crash it must survive anyway), so a stop always ends.
+   */
+  async stop(i: number, signal: NodeJS.Signals = 'SIGTERM', killAfterMs = 30_000): Promise<void> {
     const child = this.nodes[i]!.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
+    const timer = signal === 'SIGKILL' ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     await exited;
+    clearTimeout(timer);
   }
 
   async stopAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
