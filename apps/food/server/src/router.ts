@@ -22,7 +22,16 @@ import {
   recalls,
   scans,
 } from './db/schema';
-import { canonicalEpc, Gs1Error, isValidGln, isValidGtin, lineage, recallImpact, timeline } from './domain';
+import {
+  canonicalEpc,
+  Gs1Error,
+  gtinOfKey,
+  isValidGln,
+  isValidGtin,
+  lineage,
+  recallImpact,
+  timeline,
+} from './domain';
 import { findEvent, pageToken, parsePageToken, queryEvents, SqlEventStore } from './store';
 import { protectedProcedure, publicProcedure, router } from './trpc';
 
@@ -106,7 +115,7 @@ export const appRouter = router({
           .orderBy(desc(sql`max(${eventEpcs.eventTime})`))
           .limit(input.limit);
         // Each lot with its product's registered name (the GTIN after /01/), so a list reads as goods.
-        const gtinOf = (epc: string) => /\/01\/(\d{14})\//.exec(epc)?.[1] ?? '';
+        const gtinOf = (epc: string) => gtinOfKey(epc) ?? '';
         const gtins = [...new Set(rows.map((r) => gtinOf(r.epc)))];
         const names = gtins.length
           ? await ctx.services.database.db

@@ -10,6 +10,7 @@ import {
   DEFAULT_TEMPERATURE_RANGES,
   type EpcisEvent,
   type Gs1Key,
+  gtinOfKey,
   lineage,
   type TimelineEntry,
   timeline,
@@ -53,10 +54,6 @@ export interface ConsumerView {
 
 const lotKey = (gtin: string, lot: string) => toDigitalLink({ kind: 'lgtin', gtin, lot });
 const MAX_UPSTREAM = 24;
-
-function gtinOfKey(key: string): string | undefined {
-  return /\/01\/(\d{14})/.exec(key)?.[1];
-}
 
 function quantityOf(event: EpcisEvent, subject: string): JourneyStep['quantity'] {
   const list = [
