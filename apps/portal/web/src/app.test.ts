@@ -125,6 +125,18 @@ describe('portal page', () => {
     expect(html.indexOf('data-test="demo-accounts"')).toBeLessThan(html.indexOf('data-test="chain-status"'));
   });
 
+  it("holds the apps' places with loading cards until the overview comes, then shows the apps", async () => {
+    let answer!: (value: typeof overview) => void;
+    query.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    const wrapper = mount(App, { global: { plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })] } });
+    await flushPromises();
+    expect(wrapper.findAll('[data-test="apps"] [data-test="app-loading"]')).toHaveLength(4);
+    answer(overview);
+    await flushPromises();
+    expect(wrapper.findAll('[data-test="app-loading"]')).toHaveLength(0);
+    expect(wrapper.get('[data-test="app-explorer"]').text()).toContain('区块浏览器');
+  });
+
   it('says so and offers a retry when the server cannot be reached', async () => {
     query.mockRejectedValueOnce(new Error('fetch failed')).mockResolvedValue(overview);
     const wrapper = mount(App, { global: { plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })] } });
