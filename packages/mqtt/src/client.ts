@@ -19,11 +19,23 @@ export interface SubscriptionSpec {
   qos?: QoS;
 }
 
+/**
+ * The first connect's default limit. Not a few seconds: a process that starts the whole suite (chain,
+ * demo data of every app, its device ingest) on a busy 2-core machine can hold its event loop for
+ * seconds at a time, and an in-process broker answers CONNECT only when the loop runs; with 5 s the
+ * suite failed to start at a load average of 12 ("connack timeout"). A broker that is not there (a
+ * refused port: it may be starting too, so it is asked again) fails after this long, naming why.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+
 export interface ConnectMqttOptions {
   clientId?: string;
   /** false keeps the session (subscriptions, queued QoS >= 1 messages) while offline; needs a fixed clientId. */
   clean?: boolean;
-  /** How long the first connect may take (retries included) before connectMqtt rejects. Default 5000. */
+  /**
+   * How long the first connect may take (retries included) before connectMqtt rejects. Default
+   * DEFAULT_CONNECT_TIMEOUT_MS.
+   */
   connectTimeoutMs?: number;
   /** Delay between reconnect attempts. Default 1000; 0 disables reconnecting. */
   reconnectPeriodMs?: number;
@@ -133,7 +145,7 @@ export async function connectMqtt(url: string, opts: ConnectMqttOptions = {}): P
       `MQTT broker at ${safeUrl} is unusable: expected an mqtt://, mqtts://, ws:// or wss:// URL (check MQTT_URL)`,
     );
   }
-  const connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const client = connect(url, {
     clientId: opts.clientId,
     clean: opts.clean ?? true,

@@ -89,6 +89,25 @@ describe('connectMqtt start-up', () => {
     );
   });
 
+  it("waits for a broker that answers CONNECT seconds late, as a busy process's own broker does", async () => {
+    // A broker in the same process answers only when the event loop runs: starting the whole suite on a
+    // loaded machine, 5 s went by without a CONNACK. The default limit outlasts such a stall.
+    const sockets = new Set<import('node:net').Socket>();
+    const slow = await listenAnyPort((s) => {
+      sockets.add(s);
+      s.once('data', () => setTimeout(() => s.write(Buffer.from([0x20, 0x02, 0x00, 0x00])), 7_000));
+    });
+    cleanups.push(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    });
+    const started = Date.now();
+    const connection = await connectMqtt(`mqtt://127.0.0.1:${portOf(slow)}`, { reconnectPeriodMs: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_900);
+    expect(connection.client.connected).toBe(true);
+    connection.client.end(true);
+  }, 30_000);
+
   it('redacts the password in the error', async () => {
     const err = await expectUnavailable('mqtt://gateway:s3cret@127.0.0.1:1', 300);
     expect(err.message).toContain('mqtt://gateway:***@127.0.0.1:1');
