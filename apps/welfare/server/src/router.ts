@@ -4,7 +4,7 @@
 // for a person. Staff procedures are guarded by the passport roles welfare/<role>.
 import { clockOf } from '@gongxin/app-kit';
 import { type ChainClient, ChainError } from '@gongxin/client';
-import { MAX_BATCH_PAYMENTS } from '@gongxin/contracts';
+import { type Household, MAX_BATCH_PAYMENTS, welfareKeys } from '@gongxin/contracts';
 import { WORKFLOW_STEPS } from '@gongxin/contracts/events';
 import type { Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
@@ -252,9 +252,10 @@ export const appRouter = router({
       )
       .query(async ({ ctx, input }) => {
         const db = ctx.services.database.db;
-        return db
+        const rows = await db
           .select({
             id: applications.id,
+            household: applications.household,
             step: applications.step,
             noticeEnds: applications.noticeEnds,
             updatedAt: applications.updatedAt,
@@ -267,6 +268,19 @@ export const appRouter = router({
           .where(input.step ? eq(applications.step, input.step) : undefined)
           .orderBy(desc(applications.updatedAt))
           .limit(input.limit);
+        // The head of household by name, for staff only (the public notice masks it): the household's
+        // first member on chain, named from the people this server knows; null where it knows no name.
+        const names = new Map(ctx.app.people.map((p) => [p.address, p.name]));
+        const client = ctx.services.chain.client;
+        const heads = await Promise.all(
+          rows.map(async (r) => {
+            const state = await client.state(welfareKeys.household(r.household)).catch(() => null);
+            const household = state ? (state.value as unknown as Household) : null;
+            const account = household?.members?.[0]?.did ?? null;
+            return { account, name: account ? (names.get(account) ?? null) : null };
+          }),
+        );
+        return rows.map(({ household: _, ...r }, i) => ({ ...r, head: heads[i]! }));
       }),
     get: staffProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
       const db = ctx.services.database.db;

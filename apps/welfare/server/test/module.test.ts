@@ -85,6 +85,12 @@ describe('welfare app', () => {
     const listed = await worker.applications.list({ step: 'publicised', limit: 10 });
     expect(listed.map((a) => a.id).sort()).toEqual([...ids].sort());
     expect(listed.find((a) => a.id === ids[1])!.openObjections).toBe(1);
+    // Staff see the head of household by name (the public notice masks it).
+    expect(listed.find((a) => a.id === ids[0])!.head).toEqual({
+      account: h.person('zhao-guilan').address,
+      name: { 'zh-CN': '赵桂兰', en: 'Zhao Guilan' },
+    });
+    expect(listed.find((a) => a.id === ids[1])!.head.account).toBe(h.person('he-zhiqiang').address);
 
     // Not before the notice ends.
     const early = await h.send(h.person('he-caseworker').account, [w('deliberate', { id: ids[0]! })]);
