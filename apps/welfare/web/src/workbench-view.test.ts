@@ -52,6 +52,24 @@ beforeEach(() => {
     .mockResolvedValue({ ok: true, id: 'ab'.repeat(32), height: 7, blockHash: '00'.repeat(32), events: [] });
 });
 
+const DAY = 86_400_000;
+const caseworker = { address: 'gx1worker', roles: [{ app: 'welfare', role: 'caseworker' }] };
+const reviewer = { address: 'gx1reviewer', roles: [{ app: 'welfare', role: 'reviewer' }] };
+/** An application in 古城区, headed by 赵桂兰, at `step`. */
+const application = (step: string, extra: Record<string, unknown> = {}) => ({
+  id: 'ab'.repeat(32),
+  area: '530702',
+  step,
+  members: 1,
+  openObjections: 0,
+  noticeEnds: null,
+  head: {
+    account: 'gx1zhaoguilan0000000000000000000000000000',
+    name: { 'zh-CN': '赵桂兰', en: 'Zhao Guilan' },
+  },
+  ...extra,
+});
+
 /** An application in 玉龙纳西族自治县 (530721), not the form's default area. */
 const inYulong = {
   id: 'ef'.repeat(32),
@@ -63,6 +81,17 @@ const inYulong = {
 };
 
 describe('the application form', () => {
+  beforeEach(() => {
+    mocks.me = caseworker;
+  });
+
+  it('is for the case worker only: the chain takes applications from no other role', async () => {
+    mocks.me = reviewer;
+    const wrapper = render();
+    await flushPromises();
+    expect(wrapper.find('[data-test="apply-form"]').exists()).toBe(false);
+  });
+
   it('has a button that says what it does, not 已受理', async () => {
     const wrapper = render();
     await flushPromises();
@@ -122,24 +151,6 @@ describe('the application form', () => {
     expect(wrapper.get('[data-test="application-area"]').text()).toBe('530721');
     expect(wrapper.find('[data-test="apply-form"]').text()).toContain('Area');
   });
-});
-
-const DAY = 86_400_000;
-const caseworker = { address: 'gx1worker', roles: [{ app: 'welfare', role: 'caseworker' }] };
-const reviewer = { address: 'gx1reviewer', roles: [{ app: 'welfare', role: 'reviewer' }] };
-/** An application in 古城区, headed by 赵桂兰, at `step`. */
-const application = (step: string, extra: Record<string, unknown> = {}) => ({
-  id: 'ab'.repeat(32),
-  area: '530702',
-  step,
-  members: 1,
-  openObjections: 0,
-  noticeEnds: null,
-  head: {
-    account: 'gx1zhaoguilan0000000000000000000000000000',
-    name: { 'zh-CN': '赵桂兰', en: 'Zhao Guilan' },
-  },
-  ...extra,
 });
 
 describe('the applications', () => {
