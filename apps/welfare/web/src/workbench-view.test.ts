@@ -234,6 +234,7 @@ describe('the applications', () => {
     await flushPromises();
     expect(mocks.sign).not.toHaveBeenCalled();
     const dialog = wrapper.findComponent({ name: 'ElDialog' });
+    expect(dialog.get('[data-test="objection-household"]').text()).toBe('赵桂兰 · 古城区');
     const objections = dialog.findAll('[data-test="objection"]');
     expect(objections).toHaveLength(1);
     expect(objections[0]!.text()).toContain('举报材料指纹');
