@@ -14,6 +14,7 @@ vi.mock('./api', () => ({
   api: {
     cycles: { get: { query: mocks.cycle } },
     public: {
+      areas: { query: async () => [] },
       aggregate: { query: async () => ({ months: [], caseload: [] }) },
       notice: { query: mocks.notice },
     },

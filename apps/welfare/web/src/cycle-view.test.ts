@@ -19,6 +19,7 @@ vi.mock('./api', () => ({
       prepare: { mutate: vi.fn() },
       reissue: { mutate: (input: unknown) => reissue(input) },
     },
+    public: { areas: { query: async () => [{ code: '530702', name: '古城区' }] } },
   },
 }));
 vi.mock('@gongxin/ui', async (orig) => ({
@@ -460,5 +461,20 @@ describe('failed and returned payments are paid again (补发)', () => {
         { index: 1, outcome: 'failed', reason: '户名不符' },
       ],
     });
+  });
+});
+
+describe('the month chosen', () => {
+  it('by labelled fields, the area by its name, and a month without batches says what to do', async () => {
+    get.mockResolvedValue({ ...answer, cycle: null, batches: [] });
+    const wrapper = render();
+    await flushPromises();
+    const labels = wrapper.findAll('.wf-form .wf-field > span').map((l) => l.text());
+    expect(labels).toEqual(['地区', '月份']);
+    expect(wrapper.get('[data-test="cycle-area"]').text()).toContain('古城区（530702）');
+    expect(wrapper.get('[data-test="batches"]').text()).toMatch(
+      /\d{4}-\d{2} 还没有发放批次。点“计算并签名发放”/,
+    );
+    expect(wrapper.text()).not.toContain('暂无数据');
   });
 });

@@ -175,7 +175,8 @@ export default {
       count: 'Payments',
       intro:
         'Entitlements computed monthly, paid in batches of up to 1,000 carrying the Merkle root of their list; a cycle closes when paid + failed + returned = issued.',
-      area: 'Area code',
+      area: 'Area',
+      none: 'No payment batches for {period} yet. “Compute and sign payments” works out each household on the rolls and signs the batch.',
       period: 'Month',
       load: 'Show',
       prepare: 'Compute and sign payments',
