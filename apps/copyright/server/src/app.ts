@@ -34,6 +34,8 @@ export function createCopyrightApp(options: CopyrightAppOptions = {}) {
         { id: 'author', label: { 'zh-CN': '作者 / 著作权人', en: 'Author / rights holder' } },
         { id: 'reviewer', label: { 'zh-CN': '登记审查员', en: 'Registration reviewer' } },
         { id: 'regulator', label: { 'zh-CN': '版权监管', en: 'Copyright regulator' } },
+        // The app's own service key (anchors evidence, issues the demo market's voucher), never a person's.
+        { id: 'service', label: { 'zh-CN': '版权服务账户', en: 'Copyright service account' } },
       ],
     },
     router: appRouter,
@@ -49,8 +51,8 @@ export function createCopyrightApp(options: CopyrightAppOptions = {}) {
       await runtime.outbox.start();
       return () => runtime.close();
     },
-    // The demo authors, publisher, buyer and evidence service with passports, and the reviewer with
-    // role copyright/reviewer, on a new demo chain.
+    // The demo authors, publisher, buyer and evidence service with passports, the reviewer with role
+    // copyright/reviewer and the service with copyright/service, on a new demo chain.
     // The passport demo accounts hold some of the market's demo voucher, so anyone trying the demo can buy.
     genesis: ({ config, suite }) =>
       config.demo

@@ -75,7 +75,9 @@ export function demoParty(parties: readonly PartyAccount[], id: string): PartyAc
 
 /**
  * The genesis sections the copyright app contributes to a fresh demo chain: its parties registered with
- * identity (registration needs a passport), the reviewer with role copyright/reviewer.
+ * identity (registration needs a passport), the reviewer with role copyright/reviewer, and the service
+ * account with role copyright/service — the chain's only record of whose service it is, by which the
+ * wallet names the market voucher's issuer (版权服务账户) rather than showing a bare address.
  */
 export function copyrightGenesis(
   parties: readonly PartyAccount[] = demoPartyAccounts(),
@@ -105,8 +107,8 @@ export function copyrightGenesis(
     identity: {
       accounts: parties.map((p) => ({ address: p.address, kind: p.kind })),
       roles: parties
-        .filter((p) => p.role === 'reviewer')
-        .map((p) => ({ subject: p.address, app: 'copyright', role: 'reviewer' })),
+        .filter((p) => p.role === 'reviewer' || p.role === 'service')
+        .map((p) => ({ subject: p.address, app: 'copyright', role: p.role })),
     },
   };
 }

@@ -31,7 +31,12 @@ afterAll(async () => {
 describe('copyright app module', () => {
   it('declares its manifest and roles, and contributes its parties and reviewer to genesis', async () => {
     expect(copyrightApp.id).toBe('copyright');
-    expect(copyrightApp.manifest.roles.map((r) => r.id)).toEqual(['author', 'reviewer', 'regulator']);
+    expect(copyrightApp.manifest.roles.map((r) => r.id)).toEqual([
+      'author',
+      'reviewer',
+      'regulator',
+      'service',
+    ]);
     const reviewer = h.party('cpcc-reviewer').address;
     const roles = await h.services.chain.client.state(`identity/roles/${reviewer}`);
     expect(roles.value).toContain('copyright/reviewer');
@@ -39,6 +44,17 @@ describe('copyright app module', () => {
       `identity/account/${h.party('wang-xiaomei').address}`,
     );
     expect(passport.value).toMatchObject({ kind: 'person' });
+  });
+
+  it("gives its service account, the demo voucher's issuer, a role the wallet names it by", async () => {
+    const service = h.party('copyright-service').address;
+    const asset = await h.services.chain.client.state('assets/asset/CPYX');
+    expect(asset.value).toMatchObject({ issuer: service });
+    const account = await h.services.chain.client.state(`identity/account/${service}`);
+    expect(account.value).toMatchObject({ kind: 'service' });
+    // The wallet names a service account by the one app its roles are in (apps/wallet issuer-names.ts).
+    const roles = await h.services.chain.client.state(`identity/roles/${service}`);
+    expect(roles.value).toEqual(['copyright/service']);
   });
 
   it('seeds demo works once: two registered, one in the review queue, one under CC BY', async () => {
