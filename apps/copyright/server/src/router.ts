@@ -199,6 +199,11 @@ export const appRouter = router({
       ]);
       // Prices are bigint fen: as decimal strings on the wire, as market.listings gives them.
       const [named] = await withOwnerNames(ctx.services, [work]);
+      // Each licensee by name where one is known, so "may this company use it?" reads without an address book.
+      const licenseeNames = await accountNames(
+        ctx.services,
+        workLicences.map((l) => l.licensee).filter((a) => a !== '*'),
+      );
       // Each similar work with its title and status, so a reviewer reads which work it is, not its id.
       const similarWorks = await worksByIds(
         ctx.services,
@@ -206,7 +211,7 @@ export const appRouter = router({
       );
       return {
         work: named!,
-        licences: workLicences,
+        licences: workLicences.map((l) => ({ ...l, licenseeName: licenseeNames[l.licensee] ?? null })),
         listings: workListings.map((l) => ({ ...l, price: l.price.toString() })),
         similar: similar
           .filter((s) => similarWorks.has(s.workId))

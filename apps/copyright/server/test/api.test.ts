@@ -224,6 +224,17 @@ describe.each(testBackends())('copyright server on $name', ({ open }) => {
       }),
     ]);
     expect(licence.ok, licence.message).toBe(true);
+    // The work's page lists the licence with its licensee by name and its chain record.
+    const { licences: granted } = await h.anonymous.works.get({ id: workId });
+    expect(granted).toMatchObject([
+      {
+        licensee: xinghe,
+        licenseeName: '星河数字出版有限公司',
+        grant: { rights: ['network'], territory: ['CN'] },
+        status: 'active',
+        txId: licence.id,
+      },
+    ]);
     expect((await ask(xinghe)).answer).toMatchObject({
       allowed: true,
       basis: 'licence',

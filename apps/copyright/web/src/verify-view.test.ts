@@ -1,7 +1,7 @@
 // The public verify page a certificate's QR code opens: it claims no more than it checked (a registration
 // whose files the register does not hold is verified on chain, its files are not), a mistyped or unknown
-// work id is said in a sentence rather than the API's field message, and opening another work on the same
-// page loads that work.
+// work id is said in a sentence rather than the API's field message, opening another work on the same
+// page loads that work, and the licences granted on the work are listed (or said to be none).
 import { createSuiteI18n } from '@gongxin/ui';
 import { TRPCClientError } from '@trpc/client';
 import { flushPromises, mount } from '@vue/test-utils';
@@ -118,6 +118,65 @@ describe('the public verify page', () => {
     const text = wrapper.get('[data-test="verify-error"]').text();
     expect(text).toContain('登记簿中没有这个编号的作品');
     expect(text).not.toContain('no work');
+  });
+
+  it("lists the work's licences: who, which rights, where, how long, in force or not, and their tx", async () => {
+    const DAY = 86_400_000;
+    const licence = (id: string, extra: Record<string, unknown>) => ({
+      id,
+      workId: A,
+      licensee: 'gx1xinghe',
+      licenseeName: '星河数字出版有限公司',
+      licensors: ['gx1wang'],
+      grant: { rights: ['network'], territory: ['CN'], from: Date.now() - 30 * DAY },
+      exclusivity: 'non-exclusive',
+      prohibitions: [],
+      duties: [],
+      cc: null,
+      listingId: null,
+      status: 'active',
+      height: 12,
+      txId: 'e5'.repeat(32),
+      time: Date.now() - 30 * DAY,
+      ...extra,
+    });
+    mocks.get.mockResolvedValue({
+      ...work(A, '春'),
+      licences: [
+        licence('l1', {}),
+        licence('l2', {
+          licensee: '*',
+          licenseeName: null,
+          cc: 'CC-BY-4.0',
+          grant: { rights: ['reproduction'], territory: ['*', '!US'], from: 0, until: Date.now() - DAY },
+          height: 9,
+          txId: 'f6'.repeat(32),
+        }),
+      ],
+    });
+    const wrapper = await page();
+    const rows = wrapper.findAll('[data-test="licence"]');
+    expect(rows).toHaveLength(2);
+    const first = rows[0]!;
+    expect(first.get('[data-test="licensee"]').text()).toContain('星河数字出版有限公司');
+    expect(first.get('[data-test="licence-status"]').text()).toBe('有效');
+    expect(first.text()).toContain('信息网络传播权');
+    expect(first.text()).toContain('CN');
+    expect(first.get('[data-test="licence-period"]').text()).toContain('不限期');
+    expect(first.find('tx-link-stub').attributes('id')).toBe('e5'.repeat(32));
+    expect(first.find('block-link-stub').attributes('height')).toBe('12');
+    const second = rows[1]!;
+    expect(second.get('[data-test="licensee"]').text()).toBe('任何人（公共许可） · CC-BY-4.0');
+    expect(second.get('[data-test="licence-status"]').text()).toBe('已到期');
+    expect(second.text()).toContain('全球（US 除外）');
+    expect(second.find('tx-link-stub').attributes('id')).toBe('f6'.repeat(32));
+    expect(wrapper.find('[data-test="licences-none"]').exists()).toBe(false);
+  });
+
+  it('says in words that a work has no licences', async () => {
+    const wrapper = await page();
+    expect(wrapper.get('[data-test="licences-none"]').text()).toContain('这件作品尚无任何授权许可');
+    expect(wrapper.findAll('[data-test="licence"]')).toHaveLength(0);
   });
 
   it('loads the other work when the same page is opened for it', async () => {

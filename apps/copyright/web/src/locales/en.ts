@@ -109,6 +109,23 @@ export default {
         '“{name}” is not the original, but its content code is only {d} bits away: likely an edited copy.',
       ownDifferent: '“{name}” does not match the files registered for this work.',
     },
+    licences: {
+      title: 'Licences',
+      none: 'This work has no licences: no one but its owners is recorded as allowed to use it.',
+      anyone: 'Anyone (public licence)',
+      world: 'Worldwide',
+      except: '{places} except {except}',
+      period: 'Period',
+      from: 'from {from}, open-ended',
+      between: '{from} to {until}',
+      granted: 'Granted',
+      status: {
+        active: 'In force',
+        surrendered: 'Surrendered',
+        expired: 'Expired',
+        future: 'Not yet in force',
+      },
+    },
     register: {
       intro:
         'Pick the work’s files (texts, pictures…). Content codes are computed in your browser and recomputed by the server; look at the similar works, then sign with the key in your browser.',

@@ -99,6 +99,18 @@ export default {
       ownSimilar: '“{name}”不是原文件，但内容码只差 {d} 位：很可能是改动后的副本。',
       ownDifferent: '“{name}”与这件作品登记的文件不符。',
     },
+    licences: {
+      title: '授权许可',
+      none: '这件作品尚无任何授权许可：除著作权人外，没有人经登记获准使用它。',
+      anyone: '任何人（公共许可）',
+      world: '全球',
+      except: '{places}（{except} 除外）',
+      period: '期限',
+      from: '自 {from} 起，不限期',
+      between: '{from} 至 {until}',
+      granted: '授权于',
+      status: { active: '有效', surrendered: '已放弃', expired: '已到期', future: '尚未生效' },
+    },
     register: {
       intro:
         '选择作品文件（文字、图片等）。内容码在您的浏览器中计算，服务器会独立重算；登记前先看相似作品，然后用您浏览器中的密钥签名提交。',
