@@ -29,6 +29,7 @@ import {
   works,
 } from './db/schema';
 import { CaptureError, captureUrl } from './evidence/capture';
+import { type FilePreview, filePreview } from './preview';
 import { protectedProcedure, publicProcedure, router } from './trpc';
 
 const zWorkId = z
@@ -218,6 +219,59 @@ export const appRouter = router({
           .map((s) => ({ ...s, work: similarWorks.get(s.workId)! })),
       };
     }),
+
+    /**
+     * What an applicant filed, for the reviewer and the regulator to decide on: the originality statement
+     * (独创性说明, from the chain's state of the work) and each file with its type, size and a preview —
+     * a thumbnail of a picture, the opening lines of a text. The files of a pending work are not public,
+     * so this needs one of those roles.
+     */
+    application: protectedProcedure
+      .input(z.object({ id: zWorkId }).strict())
+      .query(async ({ ctx, input }) => {
+        const allowed = ctx.user.roles.some(
+          (r) => r.app === 'copyright' && (r.role === 'reviewer' || r.role === 'regulator'),
+        );
+        if (!allowed)
+          throw new TRPCError({
+            code: 'FORBIDDEN',
+            message: 'this needs the role copyright:reviewer or copyright:regulator',
+          });
+        const work = await stateValue<{ originality: string; files: { hash: string; mediaType?: string }[] }>(
+          ctx.services,
+          `copyright/work/${input.id}`,
+        );
+        if (!work) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no work ${input.id} on chain` });
+        const hashes = work.files.map((f) => f.hash.toLowerCase());
+        const held =
+          hashes.length === 0
+            ? []
+            : await ctx.services.database.db.select().from(files).where(inArray(files.sha256, hashes));
+        const bySha = new Map(held.map((f) => [f.sha256, f]));
+        return {
+          originality: work.originality,
+          files: work.files.map((f) => {
+            const row = bySha.get(f.hash.toLowerCase());
+            if (!row)
+              return {
+                sha256: f.hash,
+                held: false as const,
+                mediaType: f.mediaType ?? null,
+                size: null,
+                name: null,
+                preview: { kind: 'none' } as FilePreview,
+              };
+            return {
+              sha256: row.sha256,
+              held: true as const,
+              mediaType: row.mediaType,
+              size: row.size,
+              name: row.name,
+              preview: filePreview(row.bytes, row.mediaType),
+            };
+          }),
+        };
+      }),
 
     /**
      * Works similar to an uploaded file, by the codes the server computed from it (POST /api/files), with

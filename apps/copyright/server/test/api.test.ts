@@ -149,6 +149,57 @@ describe.each(testBackends())('copyright server on $name', ({ open }) => {
     });
   });
 
+  it('shows the reviewer what was filed: the originality statement and a preview of each file', async () => {
+    const reviewer = h.caller(h.userOf(h.party('cpcc-reviewer').address, ['copyright:reviewer']));
+    const image = await reviewer.works.application({ id: workId });
+    expect(image.originality).toBe('作者于黄山光明顶连续三日清晨守候拍摄，构图与时机选择均为独立创作。');
+    expect(image.files).toHaveLength(1);
+    const [photo] = image.files;
+    expect(photo).toMatchObject({ sha256: imageSha, held: true, mediaType: 'image/png', name: 'test' });
+    expect(photo!.size).toBeGreaterThan(0);
+    expect(photo!.preview).toMatchObject({ kind: 'image', width: 160, height: 120 });
+    const thumbnail = (photo!.preview as { thumbnail: string }).thumbnail;
+    expect(thumbnail).toMatch(/^data:image\/png;base64,/);
+    const small = PNG.sync.read(Buffer.from(thumbnail.split(',')[1]!, 'base64'));
+    expect(Math.max(small.width, small.height)).toBeLessThanOrEqual(240);
+
+    const text = await upload(`第一行\n第二行\n${TEXT}`, 'text/plain');
+    const li = h.party('li-ming').address;
+    const filed = await h.as('li-ming', [
+      cr('registerWork', {
+        title: '云海散记',
+        category: 'text',
+        authorship: 'natural',
+        authors: [li],
+        owners: [{ address: li, share: 10_000 }],
+        createdAt: Date.now() - 86_400_000,
+        files: [
+          {
+            hash: text.body.sha256 as string,
+            codes: text.body.codes as string[],
+            tool: '@gongxin/iscc 0.1.0',
+            mediaType: 'text/plain',
+          },
+        ],
+        originality: '作者游记原稿。',
+      }),
+    ]);
+    expect(filed.ok, filed.message).toBe(true);
+    const essay = await reviewer.works.application({ id: filed.id });
+    expect(essay.originality).toBe('作者游记原稿。');
+    expect(essay.files[0]!.preview).toMatchObject({ kind: 'text', lines: ['第一行', '第二行', TEXT] });
+
+    // The files of a pending work are not public: a visitor or an author is refused.
+    await expect(h.anonymous.works.application({ id: workId })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    const author = h.caller(h.userOf(li, ['copyright:author']));
+    await expect(author.works.application({ id: workId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(reviewer.works.application({ id: 'f'.repeat(64) })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('the reviewer registers it; the certificate PDF carries the number, id, hash and codes', async () => {
     const review = await h.as('cpcc-reviewer', [
       cr('reviewWork', {

@@ -16,6 +16,7 @@ const QUERIES = [
   'works.search',
   'works.get',
   'works.similarToFile',
+  'works.application',
   'rights.useCheck',
   'market.listings',
   'evidence.get',

@@ -1,4 +1,6 @@
-// The reviewer's queue: a similar work is named by its title (not a piece of its id), the number and
+// The reviewer's queue: what the applicant filed is shown (the originality statement, a thumbnail of a
+// picture, a text's opening lines, another file's type and size), a similar work is named by its title
+// (not a piece of its id), the number and
 // reason fields are labelled, a decision cannot be signed without what it needs (a number to approve, a
 // reason of its own to refuse), and a second click while one decision is being signed sends nothing.
 import { appIdPlugin, createSuiteI18n } from '@gongxin/ui';
@@ -9,7 +11,7 @@ import { computed } from 'vue';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
-const mocks = vi.hoisted(() => ({ search: vi.fn(), get: vi.fn(), sign: vi.fn() }));
+const mocks = vi.hoisted(() => ({ search: vi.fn(), get: vi.fn(), sign: vi.fn(), application: vi.fn() }));
 
 vi.mock('./api', () => ({
   api: {
@@ -17,6 +19,7 @@ vi.mock('./api', () => ({
       stats: { query: async () => ({ byStatus: {}, turnover: [], byCategory: [], licences: [] }) },
       search: { query: mocks.search },
       get: { query: mocks.get },
+      application: { query: mocks.application },
     },
   },
 }));
@@ -58,6 +61,40 @@ beforeEach(() => {
     ],
   });
   mocks.sign.mockReset();
+  mocks.application.mockReset().mockResolvedValue({
+    originality: '作者于江南水乡写生后创作，配图为自行拍摄。',
+    files: [
+      {
+        sha256: 'c1'.repeat(32),
+        held: true,
+        mediaType: 'image/png',
+        size: 52_400,
+        name: '春水.png',
+        preview: {
+          kind: 'image',
+          thumbnail: 'data:image/png;base64,iVBORw0KGgo=',
+          width: 1600,
+          height: 1200,
+        },
+      },
+      {
+        sha256: 'd2'.repeat(32),
+        held: true,
+        mediaType: 'text/plain',
+        size: 3_100,
+        name: '春水.txt',
+        preview: { kind: 'text', lines: ['江南春水', '', '春水碧于天'], truncated: true },
+      },
+      {
+        sha256: 'e3'.repeat(32),
+        held: true,
+        mediaType: 'application/pdf',
+        size: 2_516_582,
+        name: '春水.pdf',
+        preview: { kind: 'none' },
+      },
+    ],
+  });
 });
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -85,6 +122,25 @@ const disabled = (w: Awaited<ReturnType<typeof page>>, id: string) =>
   w.get(`button[data-test="${id}"]`).attributes('disabled') !== undefined;
 
 describe('the review queue', () => {
+  it("shows the applicant's originality statement and a preview of each file filed", async () => {
+    const w = await page();
+    expect(mocks.application).toHaveBeenCalledWith({ id: PENDING.id });
+    expect(w.get('[data-test="review-originality"]').text()).toBe(
+      '作者于江南水乡写生后创作，配图为自行拍摄。',
+    );
+    const files = w.findAll('[data-test="review-file"]');
+    expect(files.map((f) => f.attributes('data-kind'))).toEqual(['image', 'text', 'none']);
+    expect(files[0]!.get('[data-test="review-thumbnail"]').attributes('src')).toBe(
+      'data:image/png;base64,iVBORw0KGgo=',
+    );
+    expect(files[0]!.get('[data-test="review-file-caption"]').text()).toBe(
+      '春水.png · PNG · 51.2 KB · 1600×1200',
+    );
+    expect(files[1]!.get('[data-test="review-text"]').text()).toBe('江南春水\n\n春水碧于天\n…');
+    expect(files[2]!.get('[data-test="review-no-preview"]').text()).toBe('此类文件无法预览');
+    expect(files[2]!.get('[data-test="review-file-caption"]').text()).toBe('春水.pdf · PDF · 2.4 MB');
+  });
+
   it('names a similar work by its title and status, linking to its verify page', async () => {
     const w = await page();
     const similar = w.get('[data-test="review-similar"]');

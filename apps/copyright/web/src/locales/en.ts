@@ -220,6 +220,10 @@ export default {
       turnover: 'Turnover',
     },
     review: {
+      files: 'Files filed ({n})',
+      noPreview: 'No preview for this kind of file',
+      notHeld: 'The register did not receive this file’s original',
+      unknownType: 'unknown type',
       queue: 'Review queue',
       empty: 'Nothing waits for review.',
       onlyReviewers:

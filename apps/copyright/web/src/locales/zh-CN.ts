@@ -201,6 +201,10 @@ export default {
       turnover: '交易额',
     },
     review: {
+      files: '提交的文件（{n} 个）',
+      noPreview: '此类文件无法预览',
+      notHeld: '登记簿未收到这个文件的原件',
+      unknownType: '未知类型',
       queue: '审查队列',
       empty: '没有待审查的作品。',
       onlyReviewers: '只有持有“登记审查员”角色的账户可以作出审查决定；其他人可以查看队列和统计。',
