@@ -417,6 +417,27 @@ export const appRouter = router({
       if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `root: no evidence ${input.root}` });
       return row;
     }),
+
+    /**
+     * The captures made for a work (the work id given at capture), newest first: how a rights holder finds
+     * evidence without its root. Whether each is anchored yet, not its receipt (evidence.get has that).
+     */
+    byWork: publicProcedure
+      .input(z.object({ workId: zWorkId, limit: zLimit }).strict())
+      .query(async ({ ctx, input }) =>
+        ctx.services.database.db
+          .select({
+            root: evidence.root,
+            url: evidence.url,
+            capturedAt: evidence.capturedAt,
+            workId: evidence.workId,
+            anchored: sql<boolean>`${evidence.receipt} is not null`,
+          })
+          .from(evidence)
+          .where(eq(evidence.workId, input.workId))
+          .orderBy(desc(evidence.capturedAt), evidence.root)
+          .limit(input.limit),
+      ),
   }),
 
   market: router({

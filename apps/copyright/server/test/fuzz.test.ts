@@ -20,6 +20,7 @@ const QUERIES = [
   'rights.useCheck',
   'market.listings',
   'evidence.get',
+  'evidence.byWork',
 ];
 const MUTATIONS = ['evidence.capture'];
 

@@ -179,7 +179,19 @@ describe('copyright app module', () => {
       await expect(author.evidence.capture({ url: 'ftp://example.com/x' })).rejects.toMatchObject({
         code: 'BAD_REQUEST',
       });
-      const receipt = (await author.evidence.capture({ url })) as EvidenceReceipt;
+      const [sunrise] = await h.anonymous.works.search({ title: '黄山日出' });
+      const receipt = (await author.evidence.capture({ url, workId: sunrise!.id })) as EvidenceReceipt;
+      // Found by the work it was captured for, without its root.
+      expect(await h.anonymous.evidence.byWork({ workId: sunrise!.id })).toEqual([
+        {
+          root: receipt.manifest.root,
+          url,
+          capturedAt: receipt.manifest.capturedAt,
+          workId: sunrise!.id,
+          anchored: true,
+        },
+      ]);
+      expect(await h.anonymous.evidence.byWork({ workId: 'f'.repeat(64) })).toEqual([]);
       expect(receipt.anchor).toMatchObject({ contract: 'notary', type: 'evidence.web' });
       const stored = await h.anonymous.evidence.get({ root: receipt.manifest.root });
       expect(stored).toMatchObject({ url, receipt: { tx: receipt.tx } });

@@ -11,6 +11,7 @@ export type WorkDetail = Awaited<ReturnType<typeof api.works.get.query>>;
 export type Listing = Awaited<ReturnType<typeof api.market.listings.query>>[number];
 export type Mine = Awaited<ReturnType<typeof api.market.mine.query>>;
 export type Stats = Awaited<ReturnType<typeof api.works.stats.query>>;
+export type EvidenceForWork = Awaited<ReturnType<typeof api.evidence.byWork.query>>;
 export type Application = Awaited<ReturnType<typeof api.works.application.query>>;
 export type SimilarToFile = Awaited<ReturnType<typeof api.works.similarToFile.query>>;
 

@@ -1,17 +1,24 @@
 // Evidence capture: an address that is not a web address is said in the page's language beside the field
 // and never sent (the server's answer was an English field message at the top of the page); a mistyped
-// evidence root says what a root looks like.
+// evidence root says what a root looks like; a capture may name its work, and is found by that work's id.
 import { createSuiteI18n } from '@gongxin/ui';
+import { TRPCClientError } from '@trpc/client';
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
-const mocks = vi.hoisted(() => ({ capture: vi.fn() }));
+const mocks = vi.hoisted(() => ({ capture: vi.fn(), get: vi.fn(), byWork: vi.fn() }));
 
 vi.mock('@gongxin/copyright-server/evidence/verify', () => ({ verifyEvidence: vi.fn() }));
 vi.mock('./api', () => ({
-  api: { evidence: { capture: { mutate: mocks.capture }, get: { query: vi.fn() } } },
+  api: {
+    evidence: {
+      capture: { mutate: mocks.capture },
+      get: { query: mocks.get },
+      byWork: { query: mocks.byWork },
+    },
+  },
   BASE: '/copyright',
   evidenceFile: vi.fn(),
 }));
@@ -33,6 +40,12 @@ const EvidenceView = (await import('./views/evidence-view.vue')).default;
 
 beforeEach(() => {
   mocks.capture.mockReset().mockRejectedValue(new Error('not reached in these tests'));
+  mocks.get.mockReset().mockRejectedValue(
+    new TRPCClientError('root: no evidence', {
+      result: { error: { data: { code: 'NOT_FOUND', httpStatus: 404 } } },
+    } as never),
+  );
+  mocks.byWork.mockReset().mockResolvedValue([]);
 });
 afterEach(() => {
   document.body.innerHTML = '';
@@ -80,9 +93,73 @@ describe('capturing a page as evidence', () => {
     expect(w.find('[data-test="evidence-root-problem"]').exists()).toBe(false);
     await field(w, 'evidence-root').setValue('zz');
     expect(w.get('[data-test="evidence-root-problem"]').text()).toBe(
-      '证据根哈希是 64 位十六进制字符（0–9、a–f），现在输入了 2 个字符。',
+      '证据根哈希或作品编号是 64 位十六进制字符（0–9、a–f；作品编号后可带 :序号），现在输入了 2 个字符。',
     );
     await field(w, 'evidence-root').setValue('ab'.repeat(32));
     expect(w.find('[data-test="evidence-root-problem"]').exists()).toBe(false);
+    await field(w, 'evidence-root').setValue(`${'ab'.repeat(32)}:1`);
+    expect(w.find('[data-test="evidence-root-problem"]').exists()).toBe(false);
+  });
+
+  it('finds the captures made for a work by its id when it is not a root', async () => {
+    const WORK = 'a1'.repeat(32);
+    mocks.byWork.mockResolvedValue([
+      {
+        root: 'c1'.repeat(32),
+        url: 'https://a.example/1',
+        capturedAt: '2026-12-06T10:00:00Z',
+        workId: WORK,
+        anchored: true,
+      },
+      {
+        root: 'c2'.repeat(32),
+        url: 'https://b.example/2',
+        capturedAt: '2026-12-05T10:00:00Z',
+        workId: WORK,
+        anchored: false,
+      },
+    ]);
+    const w = await page();
+    await field(w, 'evidence-root').setValue(WORK.toUpperCase());
+    await w.findAll('form')[1]!.trigger('submit');
+    await flushPromises();
+    expect(mocks.get).toHaveBeenCalledWith({ root: WORK });
+    expect(mocks.byWork).toHaveBeenCalledWith({ workId: WORK });
+    const rows = w.findAll('[data-test="evidence-capture-row"]');
+    expect(rows.map((r) => r.text())).toEqual([
+      expect.stringContaining('https://a.example/1'),
+      expect.stringContaining('https://b.example/2'),
+    ]);
+    expect(rows[0]!.text()).toContain('已上链');
+    expect(rows[1]!.text()).toContain('尚未上链');
+    expect(w.find('[data-test="evidence-error"]').exists()).toBe(false);
+  });
+
+  it('says in words when neither a root nor a work has evidence', async () => {
+    const w = await page();
+    await field(w, 'evidence-root').setValue('ab'.repeat(32));
+    await w.findAll('form')[1]!.trigger('submit');
+    await flushPromises();
+    expect(w.get('[data-test="evidence-not-found"]').text()).toBe(
+      '没有这个根哈希的证据，也没有为这件作品抓取的证据。',
+    );
+    expect(w.find('[data-test="evidence-error"]').exists()).toBe(false);
+  });
+
+  it('captures for a work when its id is given, and says when the id is not one', async () => {
+    const w = await page();
+    await field(w, 'evidence-url').setValue('https://example.com/copied');
+    await field(w, 'evidence-work').setValue('not-a-work');
+    expect(w.get('[data-test="evidence-work-problem"]').text()).toContain('作品编号是 64 位十六进制字符');
+    await w.get('form').trigger('submit');
+    await flushPromises();
+    expect(mocks.capture).not.toHaveBeenCalled();
+    await field(w, 'evidence-work').setValue('B2'.repeat(32));
+    await w.get('form').trigger('submit');
+    await flushPromises();
+    expect(mocks.capture).toHaveBeenCalledWith({
+      url: 'https://example.com/copied',
+      workId: 'b2'.repeat(32),
+    });
   });
 });

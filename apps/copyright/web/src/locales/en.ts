@@ -248,11 +248,19 @@ export default {
       captureButton: 'Capture and anchor',
       badUrl:
         'Type a full web address starting with http:// or https://, e.g. https://www.example.com/article/1.',
-      badRoot: 'An evidence root is 64 hexadecimal characters (0–9, a–f); {n} characters are typed.',
+      badRoot:
+        'An evidence root or a work id is 64 hexadecimal characters (0–9, a–f; a work id may end in :<n>); {n} characters are typed.',
+      work: 'Related work id (optional)',
+      badWork:
+        'A work id is 64 hexadecimal characters (the end of the work’s verify link), optionally with :<n>; leave it empty if none.',
+      notFound: 'There is no evidence with this root, and none captured for a work with this id.',
+      forWork: 'Evidence captured for this work ({n}):',
+      anchored: 'anchored',
+      notAnchored: 'not anchored yet',
       capturing: 'Capturing the page and anchoring it, usually a few seconds…',
       needsRole: 'Capturing needs the role author / rights holder or copyright regulator.',
       verify: 'Verify a capture',
-      root: 'Evidence root (64 hex digits)',
+      root: 'Evidence root or work id',
       open: 'Open',
       none: 'Capture or open a bundle, and it is checked here, file by file.',
       pending: 'This capture is not anchored yet; try again shortly.',
