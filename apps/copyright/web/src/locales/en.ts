@@ -198,6 +198,13 @@ export default {
       date: 'Date',
     },
     market: {
+      standing: { open: 'For sale', soldOut: 'Sold out', withdrawn: 'Withdrawn', expired: 'Expired' },
+      why: {
+        soldOut: 'All sold; it can no longer be bought.',
+        withdrawn: 'The seller withdrew this listing; it cannot be bought.',
+        expired: 'The period this listing offers has ended; it cannot be bought.',
+      },
+      until: 'Licence period ends {date}',
       intro:
         'Licences and rights for sale. A purchase pays the owners by share, to the fen, and issues the licence in the same tx.',
       none: 'Nothing is listed.',

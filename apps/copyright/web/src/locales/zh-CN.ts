@@ -180,6 +180,13 @@ export default {
       date: '日期',
     },
     market: {
+      standing: { open: '在售', soldOut: '已售罄', withdrawn: '已撤回', expired: '已过期' },
+      why: {
+        soldOut: '已全部售出，不能再购买。',
+        withdrawn: '卖方已撤回挂牌，不能购买。',
+        expired: '挂牌的授权期限已经结束，不能购买。',
+      },
+      until: '授权期限至 {date}',
       intro: '挂牌的许可与权利。购买时价款按份额精确到分付给各著作权人，许可在同一笔交易中签发。',
       none: '目前没有挂牌。',
       kind: { licence: '许可', rights: '权利转让' },
