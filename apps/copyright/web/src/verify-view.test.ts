@@ -90,6 +90,15 @@ describe('the public verify page', () => {
     expect(summary.attributes('data-files')).toBe('0');
   });
 
+  it('claims nothing while the files are still being checked', async () => {
+    mocks.content.mockReturnValue(new Promise(() => undefined));
+    const wrapper = await page();
+    expect(wrapper.find('[data-test="verifying"]').exists()).toBe(true);
+    expect(wrapper.get('[data-test="verify"]').attributes('data-verified')).toBeUndefined();
+    expect(wrapper.find('[data-test="verify-summary"]').exists()).toBe(false);
+    expect(wrapper.text()).not.toContain('验证未通过');
+  });
+
   it('says the files match once it has checked them', async () => {
     mocks.content.mockResolvedValue(new Uint8Array([1]));
     mocks.check.mockResolvedValue({ hash: HASH, hashOk: true, actualHash: HASH, content: null });
