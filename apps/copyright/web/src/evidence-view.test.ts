@@ -8,7 +8,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
-const mocks = vi.hoisted(() => ({ capture: vi.fn(), get: vi.fn(), byWork: vi.fn() }));
+const mocks = vi.hoisted(() => ({
+  capture: vi.fn(),
+  get: vi.fn(),
+  byWork: vi.fn(),
+  route: { query: {} as Record<string, string> },
+}));
+
+vi.mock('vue-router', async (original) => ({
+  ...(await original<typeof import('vue-router')>()),
+  useRoute: () => mocks.route,
+}));
 
 vi.mock('@gongxin/copyright-server/evidence/verify', () => ({ verifyEvidence: vi.fn() }));
 vi.mock('./api', () => ({
@@ -46,6 +56,7 @@ beforeEach(() => {
     } as never),
   );
   mocks.byWork.mockReset().mockResolvedValue([]);
+  mocks.route = { query: {} };
 });
 afterEach(() => {
   document.body.innerHTML = '';
@@ -133,6 +144,13 @@ describe('capturing a page as evidence', () => {
     expect(rows[0]!.text()).toContain('已上链');
     expect(rows[1]!.text()).toContain('尚未上链');
     expect(w.find('[data-test="evidence-error"]').exists()).toBe(false);
+  });
+
+  it("looks up a work's captures at once when opened from the work's page", async () => {
+    mocks.route = { query: { work: 'a1'.repeat(32) } };
+    const w = await page();
+    expect(mocks.byWork).toHaveBeenCalledWith({ workId: 'a1'.repeat(32) });
+    expect(w.find('[data-test="evidence-not-found"]').exists()).toBe(true);
   });
 
   it('says in words when neither a root nor a work has evidence', async () => {

@@ -101,6 +101,7 @@ export default {
       noCopy: 'The register keeps no original of file {hash}…: pick your copy below to check it.',
       how: 'The node supplies the proof, but every check runs in your browser: a forged record fails even if the server is not trusted.',
       inExplorer: 'Open in the explorer',
+      evidence: 'Evidence captured for this work',
       failedToLoad: 'This work could not be loaded:',
       ownTitle: 'Check a file you have',
       ownPick: 'Pick a file',

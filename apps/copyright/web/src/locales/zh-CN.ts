@@ -92,6 +92,7 @@ export default {
       noCopy: '登记簿未保存文件 {hash}… 的原件：可在下方选择您持有的文件核对。',
       how: '证明由链节点提供，但核对全部在您的浏览器中完成：即使服务器不可信，伪造的记录也无法通过。',
       inExplorer: '在区块浏览器中查看',
+      evidence: '这件作品的侵权证据',
       failedToLoad: '无法加载这件作品：',
       ownTitle: '核对您手中的文件',
       ownPick: '选择文件',
