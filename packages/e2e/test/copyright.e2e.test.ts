@@ -176,11 +176,17 @@ describe('copyright in Chromium', () => {
     expect(workId).toMatch(/^[0-9a-f]{64}$/);
 
     step('3');
-    // 3. The reviewer sees it in the queue with its similar works, and approves it.
+    // 3. The reviewer sees it in the queue with what was filed (the originality statement, a preview of
+    // each file) and its similar works, and approves it.
     const reviewer = await as('copyright-reviewer', '/review');
     const card = reviewer.locator(`[data-test="work-card"][data-work="${workId}"]`);
     await card.waitFor({ timeout: 30_000 });
     await expect.poll(() => card.getByTestId('review-similar').count()).toBeGreaterThanOrEqual(2);
+    await card.getByTestId('review-originality').waitFor({ timeout: 30_000 });
+    expect(await card.getByTestId('review-originality').textContent()).toBe(
+      '作者重新编排的图文版本，配图为作者拍摄。',
+    );
+    await card.getByTestId('review-file').first().waitFor();
     await reviewer.getByTestId('stats-charts').locator('svg').first().waitFor();
     await saveScreenshot(reviewer, 'copyright-review-desktop');
     await card.getByTestId('approve').click();
