@@ -438,13 +438,15 @@ export const appRouter = router({
           .strict(),
       )
       .query(async ({ ctx, input }) => {
+        // Each notice with the name of the enterprise it concerns (null for one about no enterprise).
         const rows = await ctx.services.database.db
-          .select()
+          .select({ notice: notices, enterpriseName: enterprises.name })
           .from(notices)
+          .leftJoin(enterprises, eq(enterprises.uscc, notices.uscc))
           .where(input.kind ? eq(notices.kind, input.kind) : undefined)
           .orderBy(desc(notices.height))
           .limit(input.limit);
-        return rows.map(money);
+        return rows.map((r) => ({ ...money(r.notice), enterpriseName: r.enterpriseName }));
       }),
   }),
 

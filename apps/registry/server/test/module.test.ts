@@ -129,6 +129,12 @@ describe('registry app module', () => {
     expect(rec.notices).toMatchObject([
       { kind: 'penalty', decisionNo: '深南市监罚〔2026〕118号', fine: '5000000' },
     ]);
+    // The public list of latest notices names the enterprise each one concerns.
+    const latest = await h.anonymous.notices.list({ limit: 5 });
+    expect(latest.find((n) => n.decisionNo === '深南市监罚〔2026〕118号')).toMatchObject({
+      uscc: qianhai.uscc,
+      enterpriseName: qianhai.name,
+    });
     await expect(h.anonymous.enterprises.get({ uscc: '91440300MA5DQ3LX00' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });

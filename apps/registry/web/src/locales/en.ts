@@ -15,6 +15,14 @@ export default {
       empty: 'No enterprise matches',
       hint: 'Read from chain events: every change shows as it happens.',
       notices: 'Latest notices',
+      noticeKinds: {
+        penalty: 'Penalty',
+        registration: 'Registration',
+        deregistration: 'Deregistration',
+        merger: 'Merger',
+        other: 'Notice',
+      },
+      noticePeriod: 'shown {from} to {until}',
     },
     invalid: {
       summary: 'Correct the marked fields; nothing was signed.',

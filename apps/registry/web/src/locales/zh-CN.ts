@@ -15,6 +15,14 @@ export default {
       empty: '没有找到匹配的企业',
       hint: '数据来自链上事件，任何变更实时可查。',
       notices: '最新公示',
+      noticeKinds: {
+        penalty: '行政处罚',
+        registration: '设立登记',
+        deregistration: '注销',
+        merger: '合并',
+        other: '公告',
+      },
+      noticePeriod: '公示期 {from} 至 {until}',
     },
     invalid: {
       summary: '请按提示更正标出的字段，尚未签名提交。',
