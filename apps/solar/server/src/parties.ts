@@ -85,6 +85,19 @@ export function demoPartyAccounts(suite: CryptoSuite = getSuite('ed25519-sha256'
   });
 }
 
+/** A party's name in both languages, as pages show it. */
+export type PartyName = { 'zh-CN': string; en: string };
+
+/**
+ * The demo parties' names by address: the only names of accounts this server knows (the chain holds
+ * addresses, not names), so a page can say whose plant or order it is.
+ */
+export function demoPartyNames(
+  parties: readonly PartyAccount[] = demoPartyAccounts(),
+): Map<string, PartyName> {
+  return new Map(parties.map((p) => [p.address, p.name]));
+}
+
 export function demoParty(parties: readonly PartyAccount[], id: string): PartyAccount {
   const found = parties.find((p) => p.id === id);
   if (!found) throw new Error(`no demo party ${id}`);

@@ -5,6 +5,7 @@
 // Reads only: writes (registering plants and meters, orders, certificates) are txs signed in the user's
 // browser and sent to the node. Quantities are Wh and fen, sent as decimal strings.
 import { ChainError } from '@gongxin/client';
+import type { Db } from '@gongxin/db';
 import { clearSkyIrradiance } from '@gongxin/solar-meter';
 import { INTERVAL_MS } from '@gongxin/solar-meter/protocol';
 import { TRPCError } from '@trpc/server';
@@ -49,6 +50,17 @@ export function jsonable<T>(value: T): unknown {
  */
 export const orderAmountFen = (o: { side: string; energyFen: bigint; feeFen: bigint }): bigint =>
   o.side === 'sell' ? o.energyFen : -(o.energyFen + o.feeFen);
+
+/** Plant id → name, for the plants among `ids` (an order's or a bill's plant named, not just its id). */
+async function plantNames(db: Db, ids: (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .select({ id: plants.id, name: plants.name })
+    .from(plants)
+    .where(inArray(plants.id, wanted));
+  return new Map(rows.map((p) => [p.id, p.name]));
+}
 
 /** Start of the day (China Standard Time) containing `ms`. */
 const dayStart = (ms: number) => Math.floor((ms + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
@@ -258,13 +270,28 @@ export const appRouter = router({
         const starts = [...new Set([...book.map((o) => o.slot), ...cleared.map((s) => s.slot)])]
           .sort((a, b) => a - b)
           .slice(0, input.limit);
+        // Whose power it is: the plant by name and each account by the name this deployment knows.
+        const plantName = await plantNames(
+          db,
+          book.map((o) => o.plant),
+        );
+        const partyName = (address: string) => ctx.app.partyNames.get(address) ?? null;
         return jsonable(
           starts.map((slot) => ({
             slot,
             result: cleared.find((s) => s.slot === slot) ?? null,
-            orders: book.filter((o) => o.slot === slot).map((o) => ({ ...o, amountFen: orderAmountFen(o) })),
+            orders: book
+              .filter((o) => o.slot === slot)
+              .map((o) => ({
+                ...o,
+                amountFen: orderAmountFen(o),
+                plantName: (o.plant && plantName.get(o.plant)) ?? null,
+                accountName: partyName(o.account),
+              })),
             settlements: settled.filter((s) => s.slot === slot),
-            trades: fills.filter((f) => f.slot === slot),
+            trades: fills
+              .filter((f) => f.slot === slot)
+              .map((f) => ({ ...f, sellerName: partyName(f.seller), buyerName: partyName(f.buyer) })),
             trueUps: trued.filter((x) => x.slot === slot),
           })),
         ) as Record<string, unknown>[];
@@ -272,7 +299,8 @@ export const appRouter = router({
 
     /**
      * One party's bills across slots: each filled order (a seller is paid the energy, a buyer pays the
-     * energy and the grid fee) with its continuous fills, and for the plants the party owns each
+     * energy and the grid fee) with its continuous fills, each order still open in a slot not cleared
+     * yet (its amount 0 until it is), and for the plants the party owns each
      * settlement against the readings (feed-in paid, shortfall charged) and every true-up. Amounts are
      * signed fen as decimal strings (+ to the party); the total is their exact sum.
      */
@@ -292,7 +320,15 @@ export const appRouter = router({
         const mine = await db
           .select()
           .from(orders)
-          .where(and(eq(orders.account, input.account), gte(orders.slot, from), sql`${orders.filledWh} > 0`))
+          .where(
+            and(
+              eq(orders.account, input.account),
+              gte(orders.slot, from),
+              // What was filled, and what is still on offer in a slot not cleared yet (nothing to pay
+              // yet, but the party sees everything they offered).
+              or(sql`${orders.filledWh} > 0`, eq(orders.status, 'open')),
+            ),
+          )
           .orderBy(desc(orders.slot), asc(orders.height))
           .limit(input.limit);
         const ids = mine.map((o) => o.id);
@@ -324,6 +360,7 @@ export const appRouter = router({
                 .from(trueUps)
                 .where(and(inArray(trueUps.plant, owned), gte(trueUps.slot, from)))
                 .orderBy(asc(trueUps.height), asc(trueUps.eventIndex));
+        const plantName = await plantNames(db, [...mine.map((o) => o.plant), ...owned]);
         type Line = {
           kind: 'order' | 'settlement' | 'trueUp';
           slot: number;
@@ -342,7 +379,9 @@ export const appRouter = router({
             order: o.id,
             side: o.side,
             plant: o.plant,
+            plantName: (o.plant && plantName.get(o.plant)) ?? null,
             wh: o.filledWh,
+            offeredWh: o.wh,
             price: o.price,
             energyFen: o.energyFen,
             feeFen: o.side === 'buy' ? o.feeFen : 0n,
@@ -365,6 +404,7 @@ export const appRouter = router({
             kind: 'settlement',
             slot: x.slot,
             plant: x.plant,
+            plantName: plantName.get(x.plant) ?? null,
             soldWh: x.soldWh,
             deliveredWh: x.deliveredWh,
             imbalanceFen: x.imbalanceFen,
@@ -381,6 +421,7 @@ export const appRouter = router({
             kind: 'trueUp',
             slot: x.slot,
             plant: x.plant,
+            plantName: plantName.get(x.plant) ?? null,
             deliveredWh: x.deliveredWh,
             toSellerFen: x.toSellerFen,
             toGridFen: x.toGridFen,

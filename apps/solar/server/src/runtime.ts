@@ -5,7 +5,7 @@ import type { Account } from '@gongxin/client';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { Aggregator } from './aggregate';
 import { MeterKeys } from './ingest';
-import { demoParty, demoPartyAccounts } from './parties';
+import { demoParty, demoPartyAccounts, demoPartyNames, type PartyName } from './parties';
 
 export class SolarRuntime {
   readonly keys: MeterKeys;
@@ -15,12 +15,17 @@ export class SolarRuntime {
   readonly verified = { batches: 0, readings: 0 };
   /** The deployment clock: intervals, slots and today's curve follow it (block times do too). */
   readonly now: () => number;
+  /** Names of the accounts this deployment knows (the demo parties'), by address; empty otherwise. */
+  readonly partyNames: ReadonlyMap<string, PartyName>;
   /** The demo's simulated gateways, when the demo seed started them. */
   demoFleet: { stop(): Promise<void> } | undefined;
 
   constructor(readonly services: AppServices) {
     this.keys = new MeterKeys(services.database);
     this.now = clockOf(services);
+    this.partyNames = services.config.demo
+      ? demoPartyNames(demoPartyAccounts(getSuite(services.chain.suite)))
+      : new Map();
     const signers = new Map<string, Account>();
     const own = services.chain.serviceSigner;
     if (own) signers.set(own.address, own);
