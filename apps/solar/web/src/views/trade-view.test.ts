@@ -281,9 +281,10 @@ describe('trade page', () => {
   it('names the past slots with their orders, and refuses to clear a slot without orders', async () => {
     const SLOT = 900_000;
     const last = Math.floor(Date.now() / SLOT) * SLOT - SLOT;
-    mocks.slots
-      .mockReset()
-      .mockResolvedValue([{ slot: last - SLOT, orders: [{}, {}, {}], result: { status: 'cleared' } }]);
+    mocks.slots.mockReset().mockResolvedValue([
+      { slot: last - SLOT, orders: [{}, {}, {}], result: { status: 'cleared' } },
+      { slot: last - 2 * SLOT, orders: [{}], result: null },
+    ]);
     mocks.sign.mockResolvedValue({ id: 'ab'.repeat(32), height: 7, blockHash: '00', ok: true, events: [] });
     const wrapper = await mountTrade();
     // The slot picked by default (the last one begun) holds no order.
@@ -295,6 +296,8 @@ describe('trade page', () => {
       .findAllComponents({ name: 'ElOption' })
       .map((o) => (o.props() as { label: string }).label);
     expect(labels.find((l) => l.includes('3 笔挂单 · 已出清'))).toBeDefined();
+    // A slot begun with orders and never cleared awaits its clearing: it is not "open".
+    expect(labels.find((l) => l.includes('1 笔挂单'))).toContain('1 笔挂单 · 待出清');
     expect(labels.filter((l) => l.includes('无挂单')).length).toBeGreaterThan(0);
     // The cleared slot is not cleared again; it may be settled.
     await wrapper
