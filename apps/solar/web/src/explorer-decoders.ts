@@ -50,6 +50,8 @@ const zh = {
   sell: '卖',
   buy: '买',
   placeOrder: '为 {slot} 时段挂{side}单 {kwh} kWh，限价 {price} 元/kWh',
+  placeSell: '为 {slot} 时段挂卖单 {kwh} kWh，限价 {price} 元/kWh，出售电站{plant}的发电',
+  plantNamed: '「{name}」（{id}）',
   anchorInterval: '锚定电表 {meter} {start} 起 15 分钟区间（{kwh} kWh）',
   registerPlant: '登记电站「{name}」（{id}），装机 {kw} kW',
   registerMeter: '电表 {id} 绑定电站 {plant}',
@@ -91,6 +93,8 @@ const en: typeof zh = {
   sell: 'sell',
   buy: 'buy',
   placeOrder: 'Place a {side} order for {slot}: {kwh} kWh at {price} 元/kWh',
+  placeSell: 'Place a sell order for {slot}: {kwh} kWh of plant {plant} at {price} 元/kWh',
+  plantNamed: '"{name}" ({id})',
   anchorInterval: 'Anchor meter {meter}, 15 minutes from {start} ({kwh} kWh)',
   registerPlant: 'Register plant "{name}" ({id}), {kw} kW peak',
   registerMeter: 'Bind meter {id} to plant {plant}',
@@ -102,6 +106,17 @@ const en: typeof zh = {
 };
 
 const k = (name: keyof typeof zh) => `solar.explorer.${name}`;
+
+/**
+ * Plant id → name where the page knows it: the solar app's own pages fill it from their plant list, so
+ * the sign dialog names the plant a sell order sells from. In the explorer it stays empty and a plant
+ * shows as its id (the action holds only the id).
+ */
+export const plantNames = new Map<string, string>();
+const plantOf = (id: string, t: Translate) => {
+  const name = plantNames.get(id);
+  return name ? t(k('plantNamed'), { name, id }) : id;
+};
 
 const pack = {
   messages: { 'zh-CN': { solar: { explorer: zh } }, en: { solar: { explorer: en } } },
@@ -187,13 +202,18 @@ const pack = {
       }),
   }),
   actions: {
-    'energy.placeOrder': (p: ActionParams, t: Translate) =>
-      t(k('placeOrder'), {
+    'energy.placeOrder': (p: ActionParams, t: Translate) => {
+      const named = {
         slot: time(Number(p.slot)),
         side: t(k(p.side === 'buy' ? 'buy' : 'sell')),
         kwh: kwh(str(p.wh)),
         price: perKwh(str(p.price)),
-      }),
+      };
+      // A sell order sells a plant's generation: the line names the plant.
+      return p.side !== 'buy' && typeof p.plant === 'string'
+        ? t(k('placeSell'), { ...named, plant: plantOf(p.plant, t) })
+        : t(k('placeOrder'), named);
+    },
     'energy.anchorInterval': (p: ActionParams, t: Translate) =>
       t(k('anchorInterval'), {
         meter: str(p.meter),

@@ -3,6 +3,7 @@
 // form that was submitted.
 import { appIdPlugin, configureUi, createSuiteI18n } from '@gongxin/ui';
 import { serveDeploymentClock } from '@gongxin/ui/testing/clock';
+import { packTranslator } from '@gongxin/ui/testing/decoder-pack';
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
@@ -34,6 +35,7 @@ vi.mock('@gongxin/ui', async (original) => {
 });
 
 const TradeView = (await import('./trade-view.vue')).default;
+const pack = (await import('../explorer-decoders')).default;
 
 async function mountTrade() {
   const router = createRouter({
@@ -135,6 +137,29 @@ describe('trade page', () => {
     const [actions] = mocks.sign.mock.calls[0]!;
     expect(actions[0].params).toMatchObject({ side: 'sell', plant: 'p1', wh: 1005n, price: 29_000n });
     expect(problem(wrapper).exists()).toBe(false);
+  });
+
+  it('tells the signing dialog which plant a sell order sells: by its name, the id after it', async () => {
+    mocks.sign.mockResolvedValue({ id: 'ab'.repeat(32), height: 7, blockHash: '00', ok: true, events: [] });
+    const wrapper = await mountTrade();
+    await submitOrder(wrapper, { plant: 'p2', kwh: '10', price: '0.4' });
+    const [actions, opts] = mocks.sign.mock.calls[0]!;
+    expect(opts.describe).toContain('出售电站「大棚二号」（p2）');
+    expect(opts.describe).toContain('10 kWh，限价 0.4000 元/kWh');
+    // The action's own line in the dialog names it too, from the plant list this page read (the dialog
+    // reads the params as the API's JSON: bigints as decimal strings).
+    const params = JSON.parse(
+      JSON.stringify(actions[0].params, (_k, v) => (typeof v === 'bigint' ? `${v}` : v)),
+    );
+    expect(pack.actions['energy.placeOrder']!(params, packTranslator(pack, 'zh-CN'))).toContain(
+      '出售电站「大棚二号」（p2）的发电',
+    );
+    // A buy order sells no plant's power.
+    await wrapper.find('[data-test="side-buy"] input, [data-test="side-buy"]').trigger('click');
+    await submitOrder(wrapper, {});
+    const [, buy] = mocks.sign.mock.calls[1]!;
+    expect(buy.describe).toMatch(/^挂买单/);
+    expect(buy.describe).not.toContain('电站');
   });
 
   it('shows the outcome next to the form that was submitted, scrolled into view', async () => {
