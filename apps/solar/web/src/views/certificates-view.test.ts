@@ -93,4 +93,15 @@ describe('certificates page', () => {
     expect(subsidies).toContain('1,234.567 kWh');
     expect(subsidies).not.toContain(TX);
   });
+
+  it('shows each receivable as a card on a phone, where the table would scroll sideways', async () => {
+    const wrapper = await render();
+    expect(wrapper.get('[data-test="subsidies"]').element.closest('.sl-wide')).not.toBeNull();
+    const cards = wrapper.get('[data-test="subsidy-cards"]');
+    expect(cards.classes()).toContain('sl-narrow');
+    const [open, paid] = cards.findAll('li').map((c) => c.text());
+    expect(open).toContain('闵行张家屋顶光伏 2026-11 · 1,234.567 kWh');
+    expect(open).toContain('面值 ¥90,071,992,547,409.93 · 持有中');
+    expect(paid).toContain('已兑付');
+  });
 });
