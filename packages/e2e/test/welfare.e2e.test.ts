@@ -86,6 +86,11 @@ describe('welfare (低保) in Chromium', () => {
       expect(box.x + box.width).toBeLessThanOrEqual(390);
     }
     expect(await phoneWorker.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Who is signed in shows on a phone too: the name, within the header.
+    const me = phoneWorker.getByTestId('me-name');
+    expect(await me.isVisible()).toBe(true);
+    const meBox = (await me.boundingBox())!;
+    expect(meBox.x + meBox.width).toBeLessThanOrEqual(390);
     await saveScreenshot(phoneWorker, 'welfare-workbench-phone');
 
     // 2. The case worker cannot decide the objection (it waits for the county reviewer); the reviewer reads
