@@ -2,6 +2,14 @@
 // security middleware, static web serving, indexers that build read models from chain events, and the
 // outbox that anchors an app's records on chain.
 export { defineApp, type MountedApp, type MountOptions, mountApp } from './app';
+export {
+  AppError,
+  appError,
+  type ErrorReason,
+  type FieldIssue,
+  fieldIssues,
+  type ReasonParams,
+} from './app-error';
 export { type Auth, type AuthOptions, createAuth } from './auth/auth';
 export {
   deriveClientSecret,

@@ -6,6 +6,7 @@ import { isDatabaseUnavailable } from '@gongxin/db';
 import type { Logger } from '@gongxin/telemetry';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
+import { fieldIssues, reasonOf } from './app-error';
 import { hasRole, type SessionUser } from './roles';
 import type { AppServices } from './services';
 
@@ -51,8 +52,7 @@ export function initAppTRPC<TApp = undefined>() {
     isDev: false,
     errorFormatter({ shape, error }) {
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
-      const zodError =
-        error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      const zod = error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : null;
       return {
         message: internal ? INTERNAL_MESSAGE : shape.message,
         code: shape.code,
@@ -60,7 +60,12 @@ export function initAppTRPC<TApp = undefined>() {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,
           path: shape.data.path,
-          zodError,
+          // Flattened English messages per field, for what reads them as they were…
+          zodError: zod ? z.flattenError(zod) : null,
+          // …and each issue as data (path, code, parameters) for a page to say in its own language.
+          issues: zod ? fieldIssues(zod) : null,
+          // An app's own refusal: a key and parameters (see appError), said by the page in its language.
+          reason: internal ? null : reasonOf(error),
           chainError:
             error.cause instanceof ChainError
               ? { code: error.cause.code, message: error.cause.message }
