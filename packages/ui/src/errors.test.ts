@@ -3,11 +3,22 @@ import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import { errorDetail, errorMessage } from './errors';
 import { AmountError, parseAmount } from './format/amount';
+import { createSuiteI18n, type SuiteLocale } from './i18n';
 import { KeyringError } from './keyring/vault';
 import { suiteTranslator } from './testing/suite-translator';
 
 function trpcError(message: string, data: Record<string, unknown> | null) {
   return TRPCClientError.from({ error: { message, code: -32600, data } } as never);
+}
+
+/** `t` of a page whose app adds words of its own to the suite's. */
+function suiteTranslatorWith(locale: SuiteLocale, messages: Record<string, unknown>) {
+  const i18n = createSuiteI18n({
+    'zh-CN': locale === 'zh-CN' ? messages : {},
+    en: locale === 'en' ? messages : {},
+  });
+  i18n.global.locale.value = locale;
+  return (key: string, named?: Record<string, unknown>) => i18n.global.t(key, named ?? {});
 }
 
 describe('errorMessage', () => {
@@ -112,9 +123,17 @@ describe('errorMessage', () => {
       '出错了：the chain answered 502',
     );
     expect(errorMessage(new ChainError('http_502', ''), zh)).toBe('出错了：http_502');
-    expect(errorMessage(trpcError('lot L1 is recalled', { code: 'CONFLICT', httpStatus: 409 }), zh)).toBe(
-      'lot L1 is recalled',
+  });
+
+  it("says a refusal without words of the page's own in the page's language, the English in the details", () => {
+    const recalled = trpcError('lot L1 is recalled', { code: 'CONFLICT', httpStatus: 409 });
+    expect(errorMessage(recalled, zh)).toBe('与当前状态冲突，请刷新后重试。');
+    expect(errorMessage(recalled, en)).toBe(
+      'This conflicts with the current state. Refresh and try again. (lot L1 is recalled)',
     );
+    expect(errorDetail(recalled)).toBe('CONFLICT: lot L1 is recalled');
+    const early = trpcError('register on the chain first', { code: 'PRECONDITION_FAILED', httpStatus: 412 });
+    expect(errorMessage(early, zh)).toBe('还不满足这个操作的前提条件。');
   });
 
   it('says FORBIDDEN and NOT_FOUND in Chinese only, and the retry time in the sentence', () => {
@@ -131,6 +150,92 @@ describe('errorMessage', () => {
     expect(errorMessage(limited, zh)).toBe('余额不足。');
     const busy = new ChainError('rate_limited', 'too many txs from 1.2.3.4', { retryAfterMs: 4200 });
     expect(errorMessage(busy, zh)).toBe('提交太频繁，请稍后再试。 请在 5 秒后重试。');
+  });
+});
+
+describe('errorMessage for bad input and app refusals', () => {
+  const zh = suiteTranslator('zh-CN');
+  const en = suiteTranslator('en');
+  const issues = (list: unknown[]) =>
+    trpcError('[…]', {
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      zodError: { formErrors: [], fieldErrors: {} },
+      issues: list,
+    });
+  const tooShort = {
+    path: ['title'],
+    code: 'too_small',
+    message: 'Too small: expected string to have >=1 characters',
+    params: { origin: 'string', minimum: 1, inclusive: true },
+  };
+
+  it("says each zod issue in the page's language, with the page's label for the field or its name", () => {
+    expect(errorMessage(issues([tooShort]), zh, { labels: { title: '标题' } })).toBe(
+      '请检查：标题：至少 1 个字符',
+    );
+    expect(errorMessage(issues([tooShort]), zh)).toBe('请检查：title：至少 1 个字符');
+    expect(errorMessage(issues([tooShort]), en, { labels: { title: 'Title' } })).toBe(
+      'Please check: Title: at least 1 character(s)',
+    );
+    expect(errorMessage(issues([tooShort]), en)).toBe('Please check: title: at least 1 character(s)');
+    const several = issues([
+      {
+        path: ['lines', 0, 'qty'],
+        code: 'too_big',
+        message: '…',
+        params: { origin: 'int', maximum: 99, inclusive: true },
+      },
+      { path: ['kind'], code: 'invalid_value', message: '…', params: { values: ['farm', 'shop'] } },
+      { path: ['count'], code: 'invalid_type', message: '…', params: { expected: 'int' } },
+      { path: [], code: 'unrecognized_keys', message: '…', params: { keys: ['extra'] } },
+    ]);
+    expect(errorMessage(several, zh, { labels: { qty: '数量' } })).toBe(
+      '请检查：数量：不能大于 99；kind：只能是：farm, shop；count：应为整数；有无法识别的字段：extra',
+    );
+    expect(errorMessage(several, en)).toBe(
+      'Please check: qty: must be at most 99; kind: must be one of: farm, shop; count: must be a whole number; has fields that are not known: extra',
+    );
+  });
+
+  it("keeps a custom rule's English out of a Chinese sentence and in the technical details", () => {
+    const custom = issues([{ path: ['to'], code: 'custom', message: 'must be a gx1… address', params: {} }]);
+    expect(errorMessage(custom, zh, { labels: { to: '收款人' } })).toBe('请检查：收款人：不正确');
+    expect(errorMessage(custom, en)).toBe('Please check: to: is not valid (must be a gx1… address)');
+    expect(errorDetail(custom)).toBe('BAD_REQUEST: to: must be a gx1… address');
+  });
+
+  it("says an app's reason key with its parameters, in the page's language", () => {
+    const zhApp = suiteTranslatorWith('zh-CN', {
+      errors: { reason: { plate_not_bound: '车牌 {plate} 没有绑定到这个账户。' } },
+    });
+    const enApp = suiteTranslatorWith('en', {
+      errors: { reason: { plate_not_bound: 'Plate {plate} is not bound to this account.' } },
+    });
+    const unbound = trpcError('plate 京A12345 is not bound to this account', {
+      code: 'NOT_FOUND',
+      httpStatus: 404,
+      reason: { key: 'plate_not_bound', params: { plate: '京A12345' } },
+    });
+    expect(errorMessage(unbound, zhApp)).toBe('车牌 京A12345 没有绑定到这个账户。');
+    expect(errorMessage(unbound, enApp)).toBe('Plate 京A12345 is not bound to this account.');
+    expect(errorDetail(unbound)).toBe('NOT_FOUND: plate 京A12345 is not bound to this account');
+  });
+
+  it('falls back to a sentence for the code when the page has no words for the key', () => {
+    const self = trpcError('to: not to yourself', {
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      reason: { key: 'no_such_key_anywhere', params: {} },
+    });
+    expect(errorMessage(self, zh)).toBe('请求未被接受，请检查填写的内容后重试。');
+    expect(errorMessage(self, zh)).not.toMatch(/[A-Za-z]/);
+    expect(errorDetail(self)).toBe('BAD_REQUEST: to: not to yourself');
+    const plain = trpcError('to: not to yourself', { code: 'BAD_REQUEST', httpStatus: 400 });
+    expect(errorMessage(plain, zh)).toBe('请求未被接受，请检查填写的内容后重试。');
+    expect(errorMessage(plain, en)).toBe(
+      'The request was not accepted. Check what you entered and try again. (to: not to yourself)',
+    );
   });
 });
 

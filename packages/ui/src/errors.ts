@@ -2,7 +2,9 @@
 // the current language: which field to fix, that they must log in, that the balance is too low, when to
 // retry. Server-side detail (the node's reason, a field's zod message) is kept in brackets, marked as
 // technical detail, where it is the precise part; where the sentence says it all it is left out; internal
-// server errors never show theirs.
+// server errors never show theirs. Bad input arrives as zod issues (path, rule, its numbers) and an app's
+// refusal as a reason key with parameters: both are said here in the page's language, the server's English
+// kept for the technical details.
 import { ChainError } from '@gongxin/client';
 import { TRPCClientError } from '@trpc/client';
 import { ClockUnavailableError } from './clock';
@@ -33,10 +35,20 @@ const selfExplained = new Set([
   'network',
 ]);
 
+/** One zod issue as the server's error formatter sends it. */
+interface FieldIssue {
+  path: (string | number)[];
+  code: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
 interface ServerErrorData {
   code?: string;
   httpStatus?: number;
   zodError?: { formErrors?: string[]; fieldErrors?: Record<string, string[] | undefined> } | null;
+  issues?: FieldIssue[] | null;
+  reason?: { key: string; params?: Record<string, unknown> } | null;
   chainError?: { code: string; message: string; retryAfterMs?: number } | null;
 }
 
@@ -60,12 +72,106 @@ function fieldProblems(zod: NonNullable<ServerErrorData['zodError']>): string | 
   return all.length > 0 ? all.join('; ') : null;
 }
 
-function trpcMessage(error: TRPCClientError<never>, t: Translate): string {
+export interface ErrorMessageOptions {
+  /**
+   * The page's words for its fields, by path (`items.0.qty`) or by name (`title`): an issue of a field is
+   * said with its label; a field without one is named by the last part of its path.
+   */
+  labels?: Record<string, string>;
+}
+
+/** `t` for a key that may be missing: null then (vue-i18n answers a missing key with the key itself). */
+function known(t: Translate, key: string, named?: Record<string, unknown>): string | null {
+  const said = t(key, named);
+  return said === key ? null : said;
+}
+
+function fieldLabel(path: FieldIssue['path'], labels: Record<string, string>): string | null {
+  if (path.length === 0) return null;
+  const full = path.join('.');
+  if (labels[full]) return labels[full];
+  const name = [...path].reverse().find((p) => typeof p === 'string');
+  if (name === undefined) return full;
+  if (labels[name]) return labels[name];
+  return name === path[path.length - 1] ? name : full;
+}
+
+const sizedOrigins: Record<string, 'string' | 'number' | 'array'> = {
+  string: 'string',
+  number: 'number',
+  int: 'number',
+  bigint: 'number',
+  array: 'array',
+  set: 'array',
+};
+
+function sizeProblem(t: Translate, code: 'too_small' | 'too_big', params: Record<string, unknown>): string {
+  const bound = code === 'too_small' ? params.minimum : params.maximum;
+  const named = { minimum: params.minimum, maximum: params.maximum };
+  if (bound === undefined) return t('errors.issue.invalid');
+  const origin = sizedOrigins[String(params.origin)];
+  if (!origin) return t(`errors.issue.${code}.other`, named);
+  if (origin === 'number')
+    return t(`errors.issue.${code}.${params.inclusive === false ? 'number_exclusive' : 'number'}`, named);
+  return t(`errors.issue.${code}.${params.exact === true ? `${origin}_exact` : origin}`, named);
+}
+
+function listOf(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).join(', ') : String(value ?? '');
+}
+
+/** What is wrong with one field, in the page's language, from the issue's code and parameters. */
+function issueProblem(t: Translate, issue: FieldIssue): string {
+  const params = issue.params ?? {};
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = known(t, `errors.issue.expected.${String(params.expected)}`);
+      return expected ? t('errors.issue.invalid_type', { expected }) : t('errors.issue.invalid_type_any');
+    }
+    case 'too_small':
+    case 'too_big':
+      return sizeProblem(t, issue.code, params);
+    case 'invalid_format':
+      return known(t, `errors.issue.${String(params.format)}`) ?? t('errors.issue.invalid_format');
+    case 'not_multiple_of':
+      return t('errors.issue.not_multiple_of', { divisor: params.divisor });
+    case 'invalid_value':
+      return t('errors.issue.invalid_value', { values: listOf(params.values) });
+    case 'unrecognized_keys':
+      return t('errors.issue.unrecognized_keys', { keys: listOf(params.keys) });
+    default:
+      // A custom rule's own words name what was wrong: an English page keeps them in brackets, a page in
+      // another language leaves them to the technical details.
+      return issue.message
+        ? t('errors.knownDetail', { message: t('errors.issue.invalid'), detail: issue.message })
+        : t('errors.issue.invalid');
+  }
+}
+
+function issueProblems(t: Translate, issues: FieldIssue[], labels: Record<string, string>): string | null {
+  const said = issues.map((issue) => {
+    const problem = issueProblem(t, issue);
+    const field = fieldLabel(issue.path, labels);
+    return field === null ? problem : t('errors.issue.field', { field, problem });
+  });
+  return said.length > 0 ? [...new Set(said)].join(t('errors.issue.separator')) : null;
+}
+
+function reasonMessage(t: Translate, reason: NonNullable<ServerErrorData['reason']>): string | null {
+  if (!reason.key) return null;
+  return known(t, `errors.reason.${reason.key}`, reason.params ?? {});
+}
+
+function trpcMessage(error: TRPCClientError<never>, t: Translate, options: ErrorMessageOptions): string {
   const data = (error.data ?? null) as ServerErrorData | null;
   if (data?.chainError)
     return chainMessage(t, data.chainError.code, data.chainError.message, data.chainError.retryAfterMs);
+  const issues = data?.issues?.length ? issueProblems(t, data.issues, options.labels ?? {}) : null;
+  if (issues) return t('errors.invalidFields', { fields: issues });
   const fields = data?.zodError ? fieldProblems(data.zodError) : null;
   if (fields) return t('errors.invalidFields', { fields });
+  const reason = data?.reason ? reasonMessage(t, data.reason) : null;
+  if (reason) return reason;
   const detail = (message: string) =>
     error.message ? t('errors.knownDetail', { message, detail: error.message }) : message;
   switch (data?.code) {
@@ -85,18 +191,24 @@ function trpcMessage(error: TRPCClientError<never>, t: Translate): string {
     case 'INTERNAL_SERVER_ERROR':
     case 'SERVICE_UNAVAILABLE':
       return t('errors.server');
+    case 'CONFLICT':
+      return detail(t('errors.conflict'));
+    case 'PRECONDITION_FAILED':
+      return detail(t('errors.precondition'));
     default:
-      return error.message || t('errors.server');
+      // BAD_REQUEST and every other refusal without words of the page's own: a sentence in its language,
+      // the server's English in brackets on an English page and in the technical details on the others.
+      return detail(t('errors.badRequest'));
   }
 }
 
-export function errorMessage(error: unknown, t: Translate): string {
+export function errorMessage(error: unknown, t: Translate, options: ErrorMessageOptions = {}): string {
   if (error instanceof KeyringError) return t(`errors.keyring.${error.code}`);
   if (error instanceof AmountError)
     return t(`errors.amount.${error.code}`, { decimals: error.decimals ?? 0 });
   if (error instanceof ChainError) return chainMessage(t, error.code, error.message, error.retryAfterMs);
   if (error instanceof ClockUnavailableError) return t('errors.clock');
-  if (error instanceof TRPCClientError) return trpcMessage(error as TRPCClientError<never>, t);
+  if (error instanceof TRPCClientError) return trpcMessage(error as TRPCClientError<never>, t, options);
   if (error instanceof Error) return t('errors.unknown', { message: error.message });
   return t('errors.unknown', { message: String(error) });
 }
@@ -124,6 +236,13 @@ export function errorDetail(error: unknown): string | null {
     }
     if (!data?.code) return error.message ? `network: ${error.message}` : null;
     if (privateTrpcCodes.has(data.code)) return null;
+    // Bad input: each field's rule in the server's words (tRPC's own message is the issues as JSON).
+    if (data.issues?.length)
+      return `${data.code}: ${data.issues
+        .map((i) =>
+          i.path.length > 0 ? `${i.path.join('.')}: ${i.message ?? i.code}` : (i.message ?? i.code),
+        )
+        .join('; ')}`;
     return error.message ? `${data.code}: ${error.message}` : data.code;
   }
   return null;

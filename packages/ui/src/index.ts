@@ -67,7 +67,7 @@ export {
   type Translate,
 } from './decoders/registry';
 export { markOverflow, revealCurrent, vScrollTabs } from './directives/scroll-tabs';
-export { errorDetail, errorMessage } from './errors';
+export { type ErrorMessageOptions, errorDetail, errorMessage } from './errors';
 export { explorerLinks, shortenMiddle, splitLongValues, type TextPart } from './explorer';
 export {
   AmountError,
