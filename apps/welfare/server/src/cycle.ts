@@ -119,7 +119,16 @@ export async function failuresOf(database: Database, area: string, period: strin
     });
 }
 
-export class ReissueError extends Error {}
+/** A re-issue refused: `key` and `params` say why for the page (`errors.reason.<key>`). */
+export class ReissueError extends Error {
+  constructor(
+    message: string,
+    readonly key: string,
+    readonly params: Record<string, string | number>,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The re-issue (补发) lists of a month: the open failed or returned payments named (all of them when none
@@ -146,10 +155,14 @@ export async function prepareReissue(
       if (!f)
         throw new ReissueError(
           `payment ${p.position} of batch ${p.batch} is not a failed or returned payment of ${area} in ${period}`,
+          'reissue_not_failed',
+          { position: p.position, batch: p.batch, area, period },
         );
       if (!f.open)
         throw new ReissueError(
           `payment ${p.position} of batch ${p.batch} is already re-issued (batch ${f.reissuedBy!.batch})`,
+          'reissue_done',
+          { position: p.position, batch: p.batch, by: f.reissuedBy!.batch },
         );
       if (!chosen.includes(f)) chosen.push(f);
     }

@@ -2,7 +2,7 @@
 // words stay on this server (grievance_texts, keyed by their SHA-256) and the action to sign carries only
 // the hash. Officers answer the same way. Views are restricted: the person who filed sees their own;
 // welfare case workers, reviewers and auditors see the queue of their areas; nobody else sees any.
-import { clockOf } from '@gongxin/app-kit';
+import { appError, clockOf } from '@gongxin/app-kit';
 import { GRIEVANCE_CATEGORIES } from '@gongxin/contracts/events';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -95,7 +95,8 @@ export const grievancesRouter = router({
         });
       const db = ctx.services.database.db;
       const [g] = await db.select().from(grievances).where(eq(grievances.id, input.id));
-      if (!g) throw new TRPCError({ code: 'NOT_FOUND', message: `no grievance ${input.id}` });
+      if (!g)
+        throw appError('NOT_FOUND', 'grievance_not_found', { id: input.id }, `no grievance ${input.id}`);
       const answerHash = hashOf(input.text);
       await db
         .insert(grievanceTexts)

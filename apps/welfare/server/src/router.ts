@@ -2,7 +2,7 @@
 // workflow are contract actions the officer signs in the browser keyring, so the server prepares what
 // needs the authority (keyed ID hashes, a cycle's payment lists with their Merkle roots) and never signs
 // for a person. Staff procedures are guarded by the passport roles welfare/<role>.
-import { clockOf } from '@gongxin/app-kit';
+import { appError, clockOf } from '@gongxin/app-kit';
 import { type ChainClient, ChainError } from '@gongxin/client';
 import { type Household, MAX_BATCH_PAYMENTS, welfareKeys } from '@gongxin/contracts';
 import { WORKFLOW_STEPS } from '@gongxin/contracts/events';
@@ -61,8 +61,8 @@ export function plain<T>(value: T): Plain<T> {
   return value as Plain<T>;
 }
 
-function notFound(what: string): never {
-  throw new TRPCError({ code: 'NOT_FOUND', message: what });
+function notFound(key: string, id: string | number, message: string): never {
+  throw appError('NOT_FOUND', key, { id }, message);
 }
 
 interface ChainMember {
@@ -205,7 +205,7 @@ export const appRouter = router({
     /** One committed batch: its root, tx and totals. */
     batch: publicProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
       const [b] = await ctx.services.database.db.select().from(batches).where(eq(batches.id, input.id));
-      return plain(b ?? notFound(`no batch ${input.id}`));
+      return plain(b ?? notFound('batch_not_found', input.id, `no batch ${input.id}`));
     }),
   }),
 
@@ -285,7 +285,7 @@ export const appRouter = router({
     get: staffProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
       const db = ctx.services.database.db;
       const [app] = await db.select().from(applications).where(eq(applications.id, input.id));
-      if (!app) notFound(`no application ${input.id}`);
+      if (!app) notFound('application_not_found', input.id, `no application ${input.id}`);
       const [household] = await db.select().from(households).where(eq(households.id, app.household));
       const objs = await db
         .select()
@@ -355,7 +355,8 @@ export const appRouter = router({
           file = (await ctx.services.chain.client.state(`welfare/batch/${input.id}`))
             .value as unknown as typeof file;
         } catch (error) {
-          if (error instanceof ChainError && error.code === 'not_found') notFound(`no batch ${input.id}`);
+          if (error instanceof ChainError && error.code === 'not_found')
+            notFound('batch_not_found', input.id, `no batch ${input.id}`);
           if (error instanceof ChainError)
             throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message });
           throw error;
@@ -420,10 +421,12 @@ export const appRouter = router({
           .from(cycles)
           .where(and(eq(cycles.area, input.area), eq(cycles.period, input.period)));
         if (cycle?.closed)
-          throw new TRPCError({
-            code: 'BAD_REQUEST',
-            message: `period: the ${input.period} cycle of ${input.area} is closed; it takes no new batch`,
-          });
+          throw appError(
+            'BAD_REQUEST',
+            'cycle_closed',
+            { period: input.period, area: input.area },
+            `period: the ${input.period} cycle of ${input.area} is closed; it takes no new batch`,
+          );
         try {
           const { batches: prepared, skipped } = await prepareReissue(
             ctx.services.database,
@@ -437,7 +440,7 @@ export const appRouter = router({
           return { batches: disburseActions(prepared), skipped };
         } catch (error) {
           if (error instanceof ReissueError)
-            throw new TRPCError({ code: 'BAD_REQUEST', message: `payments: ${error.message}` });
+            throw appError('BAD_REQUEST', error.key, error.params, `payments: ${error.message}`);
           throw error;
         }
       }),

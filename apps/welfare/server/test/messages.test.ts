@@ -28,6 +28,12 @@ describe('messages', () => {
     await expect(zhao.messages.send({ to: workerAddr, body: '   ' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
+    // Nobody writes to themselves: the refusal says why as a key the page words in its own language.
+    await expect(worker.messages.send({ to: workerAddr, body: '备忘' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'to: not to yourself',
+      reason: { key: 'message_to_self', params: {} },
+    });
 
     const q = await zhao.messages.send({
       to: workerAddr,

@@ -2,8 +2,9 @@
 // directions (an officer and a recipient), a list per person, the unread count and marking as read.
 // The app gives its table (messagesTable of its schema) and says who may write to whom; the sub-router
 // is then `inbox: inboxRouter(...)` in its tRPC router.
+
+import { appError } from '@gongxin/app-kit';
 import type { Db } from '@gongxin/db';
-import { TRPCError } from '@trpc/server';
 import { and, count, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { MessagesTable } from './table';
@@ -28,8 +29,8 @@ export function inbox(db: Db, table: MessagesTable) {
   return {
     async send(me: string, to: string, body: string, topic: string | null, now: number): Promise<Message> {
       const text = body.trim();
-      if (!text) throw new TRPCError({ code: 'BAD_REQUEST', message: 'body: a message needs words' });
-      if (to === me) throw new TRPCError({ code: 'BAD_REQUEST', message: 'to: not to yourself' });
+      if (!text) throw appError('BAD_REQUEST', 'message_empty', {}, 'body: a message needs words');
+      if (to === me) throw appError('BAD_REQUEST', 'message_to_self', {}, 'to: not to yourself');
       const [row] = await db
         .insert(table)
         .values({ sender: me, recipient: to, topic, body: text, sentAt: now })

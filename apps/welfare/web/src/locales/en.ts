@@ -228,4 +228,18 @@ export default {
       },
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      message_empty: 'A message needs words.',
+      message_to_self: 'You cannot send a message to yourself.',
+      batch_not_found: 'There is no batch {id}.',
+      application_not_found: 'There is no application {id}.',
+      grievance_not_found: 'There is no grievance {id}.',
+      cycle_closed: 'The {period} cycle of {area} is closed; it takes no new batch.',
+      reissue_not_failed:
+        'Payment {position} of batch {batch} is not a failed or returned payment of {area} in {period}.',
+      reissue_done: 'Payment {position} of batch {batch} is already re-issued (batch {by}).',
+    },
+  },
 };

@@ -207,4 +207,17 @@ export default {
       },
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      message_empty: '消息不能为空。',
+      message_to_self: '不能给自己发消息。',
+      batch_not_found: '没有找到发放批次 {id}。',
+      application_not_found: '没有找到申请 {id}。',
+      grievance_not_found: '没有找到申诉 {id}。',
+      cycle_closed: '{area} 的 {period} 发放周期已结账，不能再加入新的批次。',
+      reissue_not_failed: '批次 {batch} 的第 {position} 笔不是 {area} {period} 未到账或被退回的发放。',
+      reissue_done: '批次 {batch} 的第 {position} 笔已经补发过了（批次 {by}）。',
+    },
+  },
 };
