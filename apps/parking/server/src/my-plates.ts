@@ -2,9 +2,8 @@
 // stay and recent receipts, so the driver's page opens on them without typing. The bindings stay in this
 // app's database; the chain only ever holds a plate's keyed hash. A plate must be a real plate by the
 // gate's rules (ordinary or new-energy: a virtual 无牌 plate lives for one stay and is never bound).
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, appError } from '@gongxin/app-kit';
 import { plateKind } from '@gongxin/parking-gate';
-import { TRPCError } from '@trpc/server';
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { boundPlates, receipts, sessions } from './db/schema';
@@ -62,10 +61,12 @@ export async function bindPlate(
     if (mine) return { plate, already: true };
     const [row] = await tx.select({ n: count() }).from(boundPlates).where(eq(boundPlates.subject, subject));
     if ((row?.n ?? 0) >= MAX_BOUND_PLATES)
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: `plate: an account binds at most ${MAX_BOUND_PLATES} plates; unbind one first`,
-      });
+      throw appError(
+        'BAD_REQUEST',
+        'too_many_plates',
+        { max: MAX_BOUND_PLATES },
+        `plate: an account binds at most ${MAX_BOUND_PLATES} plates; unbind one first`,
+      );
     await tx.insert(boundPlates).values({ subject, plate, plateHash, boundAt: now });
     return { plate, already: false };
   });
@@ -77,7 +78,7 @@ export async function unbindPlate(db: Db, subject: string, plate: string): Promi
     .where(and(eq(boundPlates.subject, subject), eq(boundPlates.plate, plate)))
     .returning({ plate: boundPlates.plate });
   if (gone.length === 0)
-    throw new TRPCError({ code: 'NOT_FOUND', message: `plate ${plate} is not bound to this account` });
+    throw appError('NOT_FOUND', 'plate_not_bound', { plate }, `plate ${plate} is not bound to this account`);
 }
 
 const fen = (v: bigint | null) => (v === null ? null : v.toString());

@@ -3,6 +3,7 @@
 // verifies the proof), a signed-in driver's own vehicles (plates bound to the passport account, kept off
 // chain), the operator's sessions and reconciliation list, and settlement statements.
 // Reads come from the read models (src/indexer.ts), except the quote, which reads the chain's state.
+import { appError } from '@gongxin/app-kit';
 import { ChainError } from '@gongxin/client';
 import { quote, type Tariff } from '@gongxin/contracts';
 import { TRPCError } from '@trpc/server';
@@ -119,7 +120,7 @@ export const appRouter = router({
   session: publicProcedure.input(z.object({ id: zSessionId }).strict()).query(async ({ ctx, input }) => {
     const db = ctx.services.database.db;
     const [s] = await db.select().from(sessions).where(eq(sessions.id, input.id));
-    if (!s) throw new TRPCError({ code: 'NOT_FOUND', message: `no session ${input.id}` });
+    if (!s) throw appError('NOT_FOUND', 'session_not_found', { id: input.id }, `no session ${input.id}`);
     const [plate] = await db.select().from(plates).where(eq(plates.plateHash, s.plateHash));
     const paid = await db.select().from(receipts).where(eq(receipts.session, s.id));
     return {
@@ -134,14 +135,25 @@ export const appRouter = router({
     .query(async ({ ctx, input }) => {
       const db = ctx.services.database.db;
       const [s] = await db.select().from(sessions).where(eq(sessions.id, input.session));
-      if (!s) throw new TRPCError({ code: 'NOT_FOUND', message: `no session ${input.session}` });
+      if (!s)
+        throw appError(
+          'NOT_FOUND',
+          'session_not_found',
+          { id: input.session },
+          `no session ${input.session}`,
+        );
       const version = s.tariffVersion ?? 0;
       const record = await chainState<{ tariff: unknown; hash: string }>(
         ctx.services.chain.client,
         `parking/tariff/${s.lot}/${version}`,
       );
       if (!record)
-        throw new TRPCError({ code: 'NOT_FOUND', message: `lot ${s.lot} has no tariff version ${version}` });
+        throw appError(
+          'NOT_FOUND',
+          'tariff_not_found',
+          { lot: s.lot, version },
+          `lot ${s.lot} has no tariff version ${version}`,
+        );
       const exit = s.exit ?? input.at ?? ctx.app.now();
       const q = quote(tariffFromJson(record.tariff), {
         entry: s.entry,
@@ -164,7 +176,7 @@ export const appRouter = router({
 
   receipt: publicProcedure.input(z.object({ id: zReceiptId }).strict()).query(async ({ ctx, input }) => {
     const [r] = await ctx.services.database.db.select().from(receipts).where(eq(receipts.id, input.id));
-    if (!r) throw new TRPCError({ code: 'NOT_FOUND', message: `no receipt ${input.id}` });
+    if (!r) throw appError('NOT_FOUND', 'receipt_not_found', { id: input.id }, `no receipt ${input.id}`);
     const names = await accountNames(ctx.services, [r.payer]);
     return { ...r, amount: fen(r.amount), total: fen(r.total), payerName: names[r.payer] ?? null };
   }),
@@ -216,7 +228,12 @@ export const appRouter = router({
         throw new TRPCError({ code: 'FORBIDDEN', message: 'simulated gates run only in the demo' });
       const decision = await ctx.app.demoGates.read(input.lot, input.kind, input.plate, input.minutesAgo);
       if (!decision)
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no simulated gate at lot ${input.lot}` });
+        throw appError(
+          'NOT_FOUND',
+          'gate_not_found',
+          { lot: input.lot },
+          `no simulated gate at lot ${input.lot}`,
+        );
       return decision;
     }),
 

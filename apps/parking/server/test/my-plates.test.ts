@@ -61,13 +61,17 @@ describe('my vehicles (我的车辆)', () => {
     const sixth = await rejection(me.bindPlate({ plate: '沪C66J08' }));
     expect(sixth.code).toBe('BAD_REQUEST');
     expect(sixth.message).toMatch(/at most 5 plates/);
+    // Why, as a key and its numbers for the page to say in its own language.
+    expect(sixth).toMatchObject({ reason: { key: 'too_many_plates', params: { max: 5 } } });
     expect((await me.myPlates()).plates).toHaveLength(5);
     // One already bound is still fine at the limit.
     expect(await me.bindPlate({ plate: '京A12345' })).toMatchObject({ already: true });
 
     // Unbinding makes room; unbinding what is not bound says so.
     expect(await me.unbindPlate({ plate: '京a·12345' })).toEqual({ plate: '京A12345' });
-    expect((await rejection(me.unbindPlate({ plate: '京A12345' }))).code).toBe('NOT_FOUND');
+    const unbound = await rejection(me.unbindPlate({ plate: '京A12345' }));
+    expect(unbound.code).toBe('NOT_FOUND');
+    expect(unbound).toMatchObject({ reason: { key: 'plate_not_bound', params: { plate: '京A12345' } } });
     await me.bindPlate({ plate: '沪C66J08' });
     expect((await me.myPlates()).plates.map((p) => p.plate)).toEqual([
       '沪B7M325',

@@ -5,6 +5,7 @@
 // person gets the tabs of the operator's console and the alliance's settlement only with those roles.
 import { appIdPlugin, createSuiteI18n } from '@gongxin/ui';
 import { serveDeploymentClock } from '@gongxin/ui/testing/clock';
+import { TRPCClientError } from '@trpc/client';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -219,6 +220,32 @@ describe('my vehicles on the driver page', () => {
     await card().get('[data-test="unbind-confirm"]').trigger('click');
     await flushPromises();
     expect(mocks.unbindPlate).toHaveBeenCalledWith({ plate: '沪AD30521' });
+  });
+
+  it("says the server's refusal to unbind in Chinese, its English only in the technical details", async () => {
+    mocks.unbindPlate.mockRejectedValue(
+      TRPCClientError.from({
+        error: {
+          message: 'plate 沪AD30521 is not bound to this account',
+          code: -32004,
+          data: {
+            code: 'NOT_FOUND',
+            httpStatus: 404,
+            reason: { key: 'plate_not_bound', params: { plate: '沪AD30521' } },
+          },
+        },
+      } as never),
+    );
+    const wrapper = await render(DriverView);
+    const card = () => wrapper.get('[data-plate="沪AD30521"]');
+    await card().get('[data-test="unbind"]').trigger('click');
+    await card().get('[data-test="unbind-confirm"]').trigger('click');
+    await flushPromises();
+    const said = wrapper.get('[data-test="bind-error"]');
+    expect(said.get('.el-alert__title').text()).toBe('车牌 沪AD30521 没有绑定到这个账户。');
+    expect(said.get('[data-test="error-detail-text"]').text()).toBe(
+      'NOT_FOUND: plate 沪AD30521 is not bound to this account',
+    );
   });
 
   it('signed out: asks to sign in, binds nothing; the search example is said as an example', async () => {

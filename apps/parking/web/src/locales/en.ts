@@ -174,4 +174,15 @@ export default {
       operatorLine: '{operator}: share {share} (net {net}, fee {fee})',
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      too_many_plates: 'An account binds at most {max} plates. Unbind one first.',
+      plate_not_bound: 'Plate {plate} is not bound to this account.',
+      session_not_found: 'There is no parking session {id}.',
+      tariff_not_found: 'Lot {lot} has no tariff version {version}.',
+      receipt_not_found: 'There is no receipt {id}.',
+      gate_not_found: 'Lot {lot} has no simulated gate.',
+    },
+  },
 };

@@ -167,4 +167,15 @@ export default {
       operatorLine: '{operator}：分成 {share}（净收入 {net}，服务费 {fee}）',
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      too_many_plates: '一个账户最多绑定 {max} 个车牌，请先解绑一个。',
+      plate_not_bound: '车牌 {plate} 没有绑定到这个账户。',
+      session_not_found: '没有找到停车记录 {id}。',
+      tariff_not_found: '停车场 {lot} 没有第 {version} 版收费标准。',
+      receipt_not_found: '没有找到收据 {id}。',
+      gate_not_found: '停车场 {lot} 没有模拟道闸。',
+    },
+  },
 };
