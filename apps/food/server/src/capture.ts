@@ -14,13 +14,18 @@ import { captures, events } from './db/schema';
 import { anchorEventParams, type EpcisIssue, eventHashId, validateEpcis } from './domain';
 import { type CaptureSource, insertEvents, type NewEvent } from './store';
 
-/** A document that does not validate: answered with 400 and the schema's findings. */
+/**
+ * A document that does not validate: answered with 400 and the schema's findings. `key` and `params` say
+ * why for the page (`errors.reason.<key>`); the message names the precise finding in English.
+ */
 export class CaptureError extends Error {
   override readonly name = 'CaptureError';
   constructor(
     message: string,
     readonly issues: EpcisIssue[],
     readonly status = 400,
+    readonly key = 'epcis_invalid',
+    readonly params: Record<string, string | number> = {},
   ) {
     super(message);
   }
@@ -50,9 +55,11 @@ export function prepareCapture(
       result.issues,
     );
   }
-  if (result.events.length === 0) throw new CaptureError('the document has no events', []);
+  if (result.events.length === 0) throw new CaptureError('the document has no events', [], 400, 'no_events');
   if (result.events.length > MAX_CAPTURE_EVENTS)
-    throw new CaptureError(`at most ${MAX_CAPTURE_EVENTS} events per capture`, [], 413);
+    throw new CaptureError(`at most ${MAX_CAPTURE_EVENTS} events per capture`, [], 413, 'too_many_events', {
+      max: MAX_CAPTURE_EVENTS,
+    });
   const now = opts.now;
   const id = randomUUID();
   const prepared = result.events.map(({ event }) => {

@@ -35,9 +35,13 @@ const list = (cell: string | undefined) => (cell ?? '').split(/\s+/).filter((s) 
 function identifier(value: string, role: IdentifierRole, row: number, column: string): string {
   const problem = identifierProblem(value, role);
   if (problem)
-    throw new CaptureError(`row ${row}, ${column}: ${problem.message}`, [
-      { path: `row ${row}.${column}`, message: problem.message },
-    ]);
+    throw new CaptureError(
+      `row ${row}, ${column}: ${problem.message}`,
+      [{ path: `row ${row}.${column}`, message: problem.message }],
+      400,
+      'csv_cell',
+      { row, column },
+    );
   return value;
 }
 
@@ -46,7 +50,13 @@ function quantities(cell: string | undefined, row: number, column: string) {
     const [epcClass, quantity, uom] = item.split('*');
     const n = Number(quantity);
     if (!epcClass || quantity === undefined || !Number.isFinite(n) || n < 0)
-      throw new CaptureError(`row ${row}, ${column}: "${item}" is not <epcClass>*<quantity>[*<uom>]`, []);
+      throw new CaptureError(
+        `row ${row}, ${column}: "${item}" is not <epcClass>*<quantity>[*<uom>]`,
+        [],
+        400,
+        'csv_quantity',
+        { row, column, item },
+      );
     return { epcClass: identifier(epcClass, 'class', row, column), quantity: n, ...(uom && { uom }) };
   });
 }
@@ -57,15 +67,21 @@ export function csvToDocument(text: string, now: number): Record<string, unknown
   try {
     rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
   } catch (error) {
-    throw new CaptureError(`not valid CSV: ${(error as Error).message}`, []);
+    throw new CaptureError(`not valid CSV: ${(error as Error).message}`, [], 400, 'csv_invalid');
   }
-  if (rows.length === 0) throw new CaptureError('the CSV has a header but no rows', []);
-  if (rows.length > MAX_CSV_ROWS) throw new CaptureError(`at most ${MAX_CSV_ROWS} rows per upload`, [], 413);
+  if (rows.length === 0) throw new CaptureError('the CSV has a header but no rows', [], 400, 'csv_no_rows');
+  if (rows.length > MAX_CSV_ROWS)
+    throw new CaptureError(`at most ${MAX_CSV_ROWS} rows per upload`, [], 413, 'csv_too_many_rows', {
+      max: MAX_CSV_ROWS,
+    });
   const unknown = Object.keys(rows[0]!).filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
   if (unknown.length)
     throw new CaptureError(
       `unknown column ${unknown.join(', ')}; the columns are ${CSV_COLUMNS.join(', ')}`,
       [],
+      400,
+      'csv_unknown_column',
+      { columns: unknown.join(', '), known: CSV_COLUMNS.join(', ') },
     );
 
   const eventList = rows.map((r, i) => {
@@ -101,7 +117,10 @@ export function csvToDocument(text: string, now: number): Record<string, unknown
     const temps = list(r.temperatures).map((t) => {
       const value = Number(t);
       if (!Number.isFinite(value))
-        throw new CaptureError(`row ${row}, temperatures: "${t}" is not a number`, []);
+        throw new CaptureError(`row ${row}, temperatures: "${t}" is not a number`, [], 400, 'csv_cell', {
+          row,
+          column: 'temperatures',
+        });
       return { type: 'Temperature', value, uom: 'CEL' };
     });
     if (temps.length) event.sensorElementList = [{ sensorReport: temps }];

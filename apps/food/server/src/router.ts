@@ -1,6 +1,6 @@
 // The food app's tRPC API (/food/api/trpc): master data, events, traceability, recalls and alerts for the
 // staff pages, and capture from the web forms (the person's browser signs the anchors it returns).
-import type { SessionUser } from '@gongxin/app-kit';
+import { appError, type SessionUser } from '@gongxin/app-kit';
 import { FOOD_ORG_ROLES } from '@gongxin/contracts';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
@@ -54,7 +54,7 @@ function foodRolesOf(user: Pick<SessionUser, 'roles'>): string[] {
 
 const badCapture = (error: unknown): never => {
   if (error instanceof CaptureError)
-    throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+    throw appError('BAD_REQUEST', error.key, error.params, error.message, error);
   throw error;
 };
 
@@ -147,7 +147,7 @@ export const appRouter = router({
       )
       .query(async ({ ctx, input }) => {
         const after = input.cursor ? parsePageToken(input.cursor) : undefined;
-        if (input.cursor && !after) throw new TRPCError({ code: 'BAD_REQUEST', message: 'unknown cursor' });
+        if (input.cursor && !after) throw appError('BAD_REQUEST', 'unknown_cursor', {}, 'unknown cursor');
         const list = await queryEvents(ctx.services.database.db, {
           ...(input.epc && {
             epcs: { keys: [input.epc], roles: ['object', 'parent', 'child', 'input', 'output', 'lot'] },
@@ -178,7 +178,7 @@ export const appRouter = router({
       }),
     get: publicProcedure.input(z.object({ id: z.string().min(1).max(300) })).query(async ({ ctx, input }) => {
       const found = await findEvent(ctx.services.database.db, input.id);
-      if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `no event ${input.id}` });
+      if (!found) throw appError('NOT_FOUND', 'event_not_found', { id: input.id }, `no event ${input.id}`);
       return { row: { ...found.row }, anchor: found.anchor };
     }),
   }),
@@ -374,10 +374,12 @@ export const appRouter = router({
               ),
             );
           if (doomed.length === 0)
-            throw new TRPCError({
-              code: 'NOT_FOUND',
-              message: `no pending capture ${input.captureId} of yours`,
-            });
+            throw appError(
+              'NOT_FOUND',
+              'pending_capture_not_found',
+              { id: input.captureId },
+              `no pending capture ${input.captureId} of yours`,
+            );
           const hashes = doomed.map((d) => d.hash);
           await tx.delete(eventEpcs).where(inArray(eventEpcs.hash, hashes));
           await tx.delete(events).where(inArray(events.hash, hashes));

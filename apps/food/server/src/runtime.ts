@@ -159,6 +159,7 @@ export class FoodRuntime {
       `event ${foreign[0]!.hash} was captured by ${foreign[0]!.org}: only that organisation or a regulator may declare it erroneous`,
       [],
       403,
+      'event_not_yours',
     );
   }
 

@@ -167,4 +167,23 @@ export default {
     },
     units: { KGM: 'kg', GRM: 'g', TNE: 't', LTR: 'L', H87: 'pieces', EA: 'each', CEL: '°C' },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      epcis_invalid: 'This is not a valid EPCIS 2.0 document. Check it and try again.',
+      no_events: 'The document has no events.',
+      too_many_events: 'At most {max} events per capture.',
+      event_not_yours:
+        'Only the organisation that captured the event, or a regulator, may declare it erroneous.',
+      csv_cell: 'Row {row}, column {column} is not valid.',
+      csv_quantity: 'Row {row}, column {column}: "{item}" should be class*quantity (optionally *unit).',
+      csv_invalid: 'This is not a valid CSV file.',
+      csv_no_rows: 'The CSV has a header but no rows.',
+      csv_too_many_rows: 'At most {max} rows per upload.',
+      csv_unknown_column: 'Unknown column {columns}. The columns are: {known}.',
+      unknown_cursor: 'The list position is no longer valid. Load it again from the start.',
+      event_not_found: 'There is no event {id}.',
+      pending_capture_not_found: 'There is no pending capture {id} of yours.',
+    },
+  },
 };

@@ -165,4 +165,22 @@ export default {
     },
     units: { KGM: '千克', GRM: '克', TNE: '吨', LTR: '升', H87: '件', EA: '个', CEL: '°C' },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      epcis_invalid: '这不是有效的 EPCIS 2.0 文档，请检查后重试。',
+      no_events: '文档里没有事件。',
+      too_many_events: '每次最多提交 {max} 个事件。',
+      event_not_yours: '只有记录该事件的机构或监管部门可以声明它有误。',
+      csv_cell: '第 {row} 行的 {column} 列不正确。',
+      csv_quantity: '第 {row} 行的 {column} 列“{item}”应写成 商品类别*数量（可再加 *单位）。',
+      csv_invalid: '这不是有效的 CSV 文件。',
+      csv_no_rows: 'CSV 文件只有表头，没有数据行。',
+      csv_too_many_rows: '每次最多上传 {max} 行。',
+      csv_unknown_column: '无法识别的列：{columns}。可用的列：{known}。',
+      unknown_cursor: '列表位置已失效，请从头重新加载。',
+      event_not_found: '没有找到事件 {id}。',
+      pending_capture_not_found: '没有找到你待签名的采集 {id}。',
+    },
+  },
 };
