@@ -2,7 +2,7 @@
 // its licences and listings; similar works for an uploaded file), the use check ("may X do Y with work W
 // in territory T on date D"), and the market's listings. Reads come from the read models (src/indexer.ts),
 // except the use check, which asks the chain's current state so its answer is never behind a block.
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, appError } from '@gongxin/app-kit';
 import { ChainError } from '@gongxin/client';
 import {
   checkUse,
@@ -115,11 +115,12 @@ export const appRouter = router({
         if (input.code) {
           const info = codeInfo(input.code);
           if (!info?.similar)
-            throw new TRPCError({
-              code: 'BAD_REQUEST',
-              message:
-                'code: only content and data units (Text-, Image-, Data-Code) can be searched by similarity',
-            });
+            throw appError(
+              'BAD_REQUEST',
+              'code_not_similar',
+              {},
+              'code: only content and data units (Text-, Image-, Data-Code) can be searched by similarity',
+            );
           const similar = await ctx.app.similarity.similar([input.code], {
             limit: input.limit,
             maxDistance: input.maxDistance,
@@ -192,7 +193,7 @@ export const appRouter = router({
     get: publicProcedure.input(z.object({ id: zWorkId }).strict()).query(async ({ ctx, input }) => {
       const db = ctx.services.database.db;
       const [work] = await db.select().from(works).where(eq(works.id, input.id));
-      if (!work) throw new TRPCError({ code: 'NOT_FOUND', message: `no work ${input.id}` });
+      if (!work) throw appError('NOT_FOUND', 'work_not_found', { id: input.id }, `no work ${input.id}`);
       const [workLicences, workListings, similar] = await Promise.all([
         db.select().from(licences).where(eq(licences.workId, input.id)).orderBy(licences.height),
         db.select().from(listings).where(eq(listings.workId, input.id)).orderBy(desc(listings.height)),
@@ -286,7 +287,12 @@ export const appRouter = router({
           .from(files)
           .where(eq(files.sha256, input.sha256));
         if (!file)
-          throw new TRPCError({ code: 'NOT_FOUND', message: `sha256: no uploaded file ${input.sha256}` });
+          throw appError(
+            'NOT_FOUND',
+            'upload_not_found',
+            { sha256: input.sha256 },
+            `sha256: no uploaded file ${input.sha256}`,
+          );
         const similar = await ctx.app.similarity.similar(file.codes, {
           limit: input.limit,
         });
@@ -330,7 +336,12 @@ export const appRouter = router({
           holdings: Holding[];
         }>(ctx.services, `copyright/work/${input.workId}`);
         if (!work)
-          throw new TRPCError({ code: 'NOT_FOUND', message: `workId: no work ${input.workId} on chain` });
+          throw appError(
+            'NOT_FOUND',
+            'work_not_on_chain',
+            { id: input.workId },
+            `workId: no work ${input.workId} on chain`,
+          );
         const question = {
           actor: input.actor,
           right: input.right,
@@ -388,15 +399,16 @@ export const appRouter = router({
           });
         } catch (error) {
           if (error instanceof CaptureError)
-            throw new TRPCError({
-              code:
-                error.status === 400
-                  ? 'BAD_REQUEST'
-                  : error.status === 503
-                    ? 'SERVICE_UNAVAILABLE'
-                    : 'UNPROCESSABLE_CONTENT',
-              message: error.message,
-            });
+            throw appError(
+              error.status === 400
+                ? 'BAD_REQUEST'
+                : error.status === 503
+                  ? 'SERVICE_UNAVAILABLE'
+                  : 'UNPROCESSABLE_CONTENT',
+              error.key,
+              error.params,
+              error.message,
+            );
           throw error;
         }
       }),
@@ -414,7 +426,13 @@ export const appRouter = router({
         })
         .from(evidence)
         .where(eq(evidence.root, input.root));
-      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `root: no evidence ${input.root}` });
+      if (!row)
+        throw appError(
+          'NOT_FOUND',
+          'evidence_not_found',
+          { root: input.root },
+          `root: no evidence ${input.root}`,
+        );
       return row;
     }),
 

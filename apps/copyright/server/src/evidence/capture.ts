@@ -27,10 +27,13 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ] as const;
 
+/** A capture refused or failed: `key` and `params` say why for the page (`errors.reason.<key>`). */
 export class CaptureError extends Error {
   constructor(
     message: string,
     readonly status: 400 | 422 | 502 | 503 = 422,
+    readonly key = 'capture_failed',
+    readonly params: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'CaptureError';
@@ -90,11 +93,23 @@ export function captureUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new CaptureError(`url: ${JSON.stringify(raw.slice(0, 200))} is not an absolute URL`, 400);
+    throw new CaptureError(
+      `url: ${JSON.stringify(raw.slice(0, 200))} is not an absolute URL`,
+      400,
+      'url_not_absolute',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new CaptureError(`url: only http and https pages can be captured, not ${url.protocol}`, 400);
-  if (url.username || url.password) throw new CaptureError('url: credentials in a URL are not captured', 400);
+    throw new CaptureError(
+      `url: only http and https pages can be captured, not ${url.protocol}`,
+      400,
+      'url_scheme',
+      {
+        scheme: url.protocol,
+      },
+    );
+  if (url.username || url.password)
+    throw new CaptureError('url: credentials in a URL are not captured', 400, 'url_credentials');
   return url;
 }
 
@@ -143,6 +158,8 @@ export class EvidenceCapturer {
           throw new CaptureError(
             `url: ${url.hostname} is a private or unresolvable address: not captured`,
             400,
+            'url_private',
+            { address: url.hostname },
           );
         await context.route('**/*', async (route) => {
           const target = new URL(route.request().url());
@@ -166,13 +183,19 @@ export class EvidenceCapturer {
         response = await page.goto(url.href, { waitUntil: 'load', timeout });
       } catch (error) {
         if (blocked.length > 0)
-          throw new CaptureError(`url: the page led to a private address (${blocked[0]}): not captured`, 400);
+          throw new CaptureError(
+            `url: the page led to a private address (${blocked[0]}): not captured`,
+            400,
+            'url_private',
+            { address: String(blocked[0]) },
+          );
         throw new CaptureError(
           `the page could not be loaded: ${(error as Error).message.split('\n')[0]}`,
           502,
+          'page_not_loaded',
         );
       }
-      if (!response) throw new CaptureError('the page gave no response', 502);
+      if (!response) throw new CaptureError('the page gave no response', 502, 'page_not_loaded');
       if (opts.publicOnly) {
         const block = opts.blockHost ?? defaultBlock;
         // What the route refused was never sent; the rest (redirect hops among them) was.
@@ -183,6 +206,8 @@ export class EvidenceCapturer {
             throw new CaptureError(
               `url: the page led to a private address (${target.href}): not captured`,
               400,
+              'url_private',
+              { address: target.href },
             );
         }
       }

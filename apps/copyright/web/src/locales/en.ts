@@ -291,4 +291,21 @@ export default {
       },
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      code_not_similar:
+        'Only content and data units (Text-, Image-, Data-Code) can be searched by similarity.',
+      work_not_found: 'There is no work {id}.',
+      work_not_on_chain: 'There is no work {id} on the chain.',
+      upload_not_found: 'There is no uploaded file with SHA-256 {sha256}.',
+      evidence_not_found: 'There is no evidence with root {root}.',
+      url_not_absolute: 'Enter a full web address, such as https://example.com/page.',
+      url_scheme: 'Only http and https pages can be captured, not {scheme}.',
+      url_credentials: 'A web address with a user name or password is not captured.',
+      url_private: 'The page leads to a private or unresolvable address ({address}): not captured.',
+      page_not_loaded: 'The page could not be loaded. Check the address and try again.',
+      capture_failed: 'The page could not be captured. Try again later.',
+    },
+  },
 };

@@ -269,4 +269,20 @@ export default {
       },
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      code_not_similar: '只有内容和数据类的 ISCC 码（Text-、Image-、Data-Code）可以按相似度搜索。',
+      work_not_found: '没有找到作品 {id}。',
+      work_not_on_chain: '链上没有作品 {id}。',
+      upload_not_found: '没有找到这个上传的文件（SHA-256 {sha256}）。',
+      evidence_not_found: '没有找到根为 {root} 的取证记录。',
+      url_not_absolute: '请输入完整的网址，例如 https://example.com/page。',
+      url_scheme: '只能对 http 和 https 网页取证，不能是 {scheme}。',
+      url_credentials: '网址中带有用户名或密码，不予取证。',
+      url_private: '网页指向内网或无法解析的地址（{address}），不予取证。',
+      page_not_loaded: '网页无法加载，请检查网址后重试。',
+      capture_failed: '没能完成网页取证，请稍后再试。',
+    },
+  },
 };
