@@ -1,8 +1,7 @@
 // The explorer's API: public chain data, read from the node (services.chain.client) and the explorer's
 // read models. Lists are keyset-paged (`cursor` = the `nextCursor` of the page before), never OFFSET.
-import { clockOf } from '@gongxin/app-kit';
+import { appError, clockOf } from '@gongxin/app-kit';
 import { isAddress } from '@gongxin/ledger';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { ACTIVITY_CURSOR, accountPage, activityOf } from './read/accounts';
 import { assetPage, listAssets, movesOf } from './read/assets';
@@ -30,7 +29,8 @@ const blockRef = z
   .string()
   .regex(/^(\d{1,15}|(0x)?[0-9a-fA-F]{64})$/, 'a block height or a 64-hex block hash');
 
-const notFound = (what: string) => new TRPCError({ code: 'NOT_FOUND', message: `${what} not found` });
+const notFound = (key: string, params: Record<string, string | number>, what: string) =>
+  appError('NOT_FOUND', key, params, `${what} not found`);
 
 export const appRouter = router({
   search: publicProcedure
@@ -63,7 +63,7 @@ export const appRouter = router({
           input.txLimit,
           input.txCursor === undefined ? undefined : Number(input.txCursor),
         );
-        if (!page) throw notFound(`block ${input.ref}`);
+        if (!page) throw notFound('block_not_found', { ref: input.ref }, `block ${input.ref}`);
         return page;
       }),
   }),
@@ -118,7 +118,7 @@ export const appRouter = router({
           input.holders,
           input.moves,
         );
-        if (!page) throw notFound(`asset ${input.symbol}`);
+        if (!page) throw notFound('asset_not_found', { symbol: input.symbol }, `asset ${input.symbol}`);
         return page;
       }),
     moves: publicProcedure
@@ -131,7 +131,7 @@ export const appRouter = router({
       .input(z.object({ did: z.string().startsWith('did:gx:').max(100) }))
       .query(async ({ ctx, input }) => {
         const page = await didPage(ctx.services.database.db, ctx.services.chain.client, input.did);
-        if (!page) throw notFound(`DID ${input.did}`);
+        if (!page) throw notFound('did_not_found', { did: input.did }, `DID ${input.did}`);
         return page;
       }),
   }),
@@ -158,7 +158,7 @@ export const appRouter = router({
         const client = ctx.services.chain.client;
         const info = await client.info();
         const found = (await proposalList(client, info)).find((p) => p.id === input.id);
-        if (!found) throw notFound(`proposal ${input.id}`);
+        if (!found) throw notFound('proposal_not_found', { id: input.id }, `proposal ${input.id}`);
         return { height: info.head.height, proposal: found };
       }),
     validators: publicProcedure.query(async ({ ctx }) => {

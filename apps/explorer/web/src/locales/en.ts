@@ -496,6 +496,15 @@ const en: Shape<typeof zhCN> = {
     },
     packs: { failed: 'The words for {count} apps’ records did not load; those records show as raw data.' },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      block_not_found: 'Block {ref} was not found.',
+      asset_not_found: 'Asset {symbol} was not found.',
+      did_not_found: 'DID {did} was not found.',
+      proposal_not_found: 'Proposal {id} was not found.',
+    },
+  },
 };
 
 export default en;

@@ -487,4 +487,13 @@ export default {
     },
     packs: { failed: '有 {count} 个应用的解读规则没有加载，相关记录以原始数据显示。' },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      block_not_found: '没有找到区块 {ref}。',
+      asset_not_found: '没有找到资产 {symbol}。',
+      did_not_found: '没有找到身份 {did}。',
+      proposal_not_found: '没有找到提案 {id}。',
+    },
+  },
 };
