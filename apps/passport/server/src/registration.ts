@@ -5,11 +5,12 @@
 // encrypted and as its salted hash (duplicates are flagged for the officer by hash, never by the number).
 // Nothing in here may log or echo the number: errors name the field and the problem only.
 import { randomUUID } from 'node:crypto';
+import { appError, type ReasonParams } from '@gongxin/app-kit';
 import type { ChainClient } from '@gongxin/client';
 import type { Database } from '@gongxin/db';
 import { isUniqueViolation } from '@gongxin/db';
 import { type CryptoSuite, fromHex } from '@gongxin/ledger';
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import { attestationState, identityAccount, isKeyAuthorised } from './chain';
 import { encryptText, idHashOf, nameHashOf, type PassportKeys } from './crypto';
@@ -61,8 +62,9 @@ export function publicApplication(row: ApplicationRow) {
 
 export type PublicApplication = ReturnType<typeof publicApplication>;
 
-function refuse(code: TRPCError['code'], message: string): never {
-  throw new TRPCError({ code, message });
+/** Refuses with `key` (and `params`) for the page to say in its language, `message` for the log. */
+function refuse(code: TRPCError['code'], key: string, message: string, params: ReasonParams = {}): never {
+  throw appError(code, key, params, message);
 }
 
 export class RegistrationService {
@@ -106,11 +108,12 @@ export class RegistrationService {
       .from(livenessSessions)
       .where(eq(livenessSessions.id, sessionId));
     if (!session || session.expiresAt.getTime() < Date.now())
-      refuse('NOT_FOUND', 'no such liveness session (or it expired): start again');
-    if (session.usedAt) refuse('CONFLICT', 'this liveness session was already used for an application');
+      refuse('NOT_FOUND', 'liveness_expired', 'no such liveness session (or it expired): start again');
+    if (session.usedAt)
+      refuse('CONFLICT', 'liveness_used', 'this liveness session was already used for an application');
     if (session.passed) return { passed: true, score: session.score ?? 1 };
     if (session.attempts >= MAX_LIVENESS_ATTEMPTS)
-      refuse('TOO_MANY_REQUESTS', 'too many attempts: start a new check');
+      refuse('TOO_MANY_REQUESTS', 'liveness_attempts', 'too many attempts: start a new check');
     const result = await this.verifier.verify({
       id: session.id,
       address: session.address,
@@ -136,7 +139,7 @@ export class RegistrationService {
   /** Files an application; see the module comment for the checks. */
   async apply(input: ApplyInput): Promise<{ id: string; status: 'pending'; duplicate: boolean }> {
     const check = checkIdNumber(input.kind, input.idNumber);
-    if (!check.ok) refuse('BAD_REQUEST', `idNumber: ${check.message}`);
+    if (!check.ok) refuse('BAD_REQUEST', 'id_number_invalid', `idNumber: ${check.message}`);
     const normalized = check.normalized;
 
     const suite = await this.suite();
@@ -149,29 +152,50 @@ export class RegistrationService {
         publicKey,
       ),
     );
-    if (!signed) refuse('UNAUTHORIZED', 'the application is not signed by the key of that address');
+    if (!signed)
+      refuse(
+        'UNAUTHORIZED',
+        'application_not_signed',
+        'the application is not signed by the key of that address',
+      );
     if (!(await isKeyAuthorised(this.chain, suite, input.address, publicKey))) {
-      refuse('UNAUTHORIZED', 'that key does not sign for the address on the chain');
+      refuse('UNAUTHORIZED', 'key_not_authorised', 'that key does not sign for the address on the chain');
     }
 
     const account = await identityAccount(this.chain, input.address);
     if (!account)
-      refuse('PRECONDITION_FAILED', 'register the account on the chain first (identity.register)');
+      refuse(
+        'PRECONDITION_FAILED',
+        'account_not_registered',
+        'register the account on the chain first (identity.register)',
+      );
     if (account.kind !== input.kind) {
-      refuse('BAD_REQUEST', `kind: the account is registered on the chain as ${account.kind}`);
+      refuse(
+        'BAD_REQUEST',
+        'kind_mismatch',
+        `kind: the account is registered on the chain as ${account.kind}`,
+        { kind: account.kind },
+      );
     }
     const attestation = await attestationState(this.chain, input.address);
-    if (attestation && !attestation.revoked) refuse('CONFLICT', 'this account is already verified');
+    if (attestation && !attestation.revoked)
+      refuse('CONFLICT', 'already_verified', 'this account is already verified');
 
     const [liveness] = await this.database.db
       .select()
       .from(livenessSessions)
       .where(eq(livenessSessions.id, input.livenessSessionId));
     if (!liveness || liveness.address !== input.address || liveness.expiresAt.getTime() < Date.now()) {
-      refuse('BAD_REQUEST', 'livenessSessionId: no liveness check for this address (or it expired)');
+      refuse(
+        'BAD_REQUEST',
+        'liveness_missing',
+        'livenessSessionId: no liveness check for this address (or it expired)',
+      );
     }
-    if (!liveness.passed) refuse('BAD_REQUEST', 'livenessSessionId: the liveness check has not passed');
-    if (liveness.usedAt) refuse('BAD_REQUEST', 'livenessSessionId: this liveness check was already used');
+    if (!liveness.passed)
+      refuse('BAD_REQUEST', 'liveness_not_passed', 'livenessSessionId: the liveness check has not passed');
+    if (liveness.usedAt)
+      refuse('BAD_REQUEST', 'liveness_used', 'livenessSessionId: this liveness check was already used');
 
     const idHash = idHashOf(this.keys.idSalt, normalized);
     const name = input.realName.normalize('NFC').trim();
@@ -208,7 +232,7 @@ export class RegistrationService {
           .where(and(eq(livenessSessions.id, liveness.id), eq(livenessSessions.address, input.address)))
           .returning({ id: livenessSessions.id });
         if (used.length !== 1)
-          refuse('BAD_REQUEST', 'livenessSessionId: this liveness check was already used');
+          refuse('BAD_REQUEST', 'liveness_used', 'livenessSessionId: this liveness check was already used');
         await tx.insert(applications).values({
           id,
           address: input.address,
@@ -228,7 +252,8 @@ export class RegistrationService {
         return { id, status: 'pending' as const, duplicate: duplicateOf.length > 0 };
       });
     } catch (error) {
-      if (isUniqueViolation(error)) refuse('CONFLICT', 'this address already has a pending application');
+      if (isUniqueViolation(error))
+        refuse('CONFLICT', 'application_pending', 'this address already has a pending application');
       throw error;
     }
   }
@@ -258,10 +283,13 @@ export class RegistrationService {
   /** The attest action an officer's browser signs to approve: the chain learns hashes only. */
   async approvalAction(id: string) {
     const row = await this.get(id);
-    if (!row) refuse('NOT_FOUND', 'no such application');
-    if (row.status !== 'pending') refuse('CONFLICT', `the application is ${row.status}, not pending`);
+    if (!row) refuse('NOT_FOUND', 'application_not_found', 'no such application');
+    if (row.status !== 'pending')
+      refuse('CONFLICT', 'application_decided', `the application is ${row.status}, not pending`, {
+        status: row.status,
+      });
     if (!(await identityAccount(this.chain, row.address))) {
-      refuse('PRECONDITION_FAILED', 'the account is not registered on the chain');
+      refuse('PRECONDITION_FAILED', 'account_not_registered', 'the account is not registered on the chain');
     }
     return {
       application: publicApplication(row),
@@ -289,8 +317,10 @@ export class RegistrationService {
       .returning();
     if (!row) {
       const existing = await this.get(id);
-      if (!existing) refuse('NOT_FOUND', 'no such application');
-      refuse('CONFLICT', `the application is ${existing.status}, not pending`);
+      if (!existing) refuse('NOT_FOUND', 'application_not_found', 'no such application');
+      refuse('CONFLICT', 'application_decided', `the application is ${existing.status}, not pending`, {
+        status: existing.status,
+      });
     }
     return row;
   }

@@ -1,7 +1,7 @@
 // Sign-in challenges, third-party OIDC clients (registered by officers; the secret is shown once), the
 // provider's signing keys (rotation by an identity authority), and the demo accounts (demo mode only).
 import { randomBytes } from 'node:crypto';
-import { roleInWords } from '@gongxin/app-kit';
+import { appError, roleInWords } from '@gongxin/app-kit';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -19,10 +19,7 @@ export const loginRouter = router({
     const rt = ctx.app;
     const interaction = await rt.oidc.provider.Interaction.find(input.uid);
     if (!interaction)
-      throw new TRPCError({
-        code: 'NOT_FOUND',
-        message: 'this sign-in has expired: start again from the app',
-      });
+      throw appError('NOT_FOUND', 'signin_expired', {}, 'this sign-in has expired: start again from the app');
     const issued = await rt.login.issue(input.uid);
     return {
       uid: input.uid,
@@ -110,7 +107,7 @@ export const clientsRouter = router({
         .set({ disabledAt: new Date() })
         .where(and(eq(clients.clientId, input.clientId), isNull(clients.disabledAt)))
         .returning();
-      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such active client' });
+      if (!row) throw appError('NOT_FOUND', 'client_not_found', {}, 'no such active client');
       return publicClient(row);
     }),
 });

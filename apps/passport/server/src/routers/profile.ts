@@ -1,7 +1,7 @@
 // The signed-in person's own view: identity status, attestation, roles, keys, and their passport sessions
 // and grants (oidc-provider's, with revoke). Key rotation is signed in the browser (identity.rotateKey);
 // the server only reports what the chain says afterwards.
-import { TRPCError } from '@trpc/server';
+import { appError } from '@gongxin/app-kit';
 import { and, eq, inArray, or } from 'drizzle-orm';
 import { z } from 'zod';
 import {
@@ -136,7 +136,7 @@ export const profileRouter = router({
             eq(oidcModels.accountId, ctx.user.address),
           ),
         );
-      if (!grant) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such grant of yours' });
+      if (!grant) throw appError('NOT_FOUND', 'grant_not_found', {}, 'no such grant of yours');
       await db
         .delete(oidcModels)
         .where(
@@ -163,7 +163,7 @@ export const profileRouter = router({
             eq(oidcModels.accountId, ctx.user.address),
           ),
         );
-      if (!session) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such session of yours' });
+      if (!session) throw appError('NOT_FOUND', 'session_not_found', {}, 'no such session of yours');
       const grantIds = Object.values((session.payload as SessionPayload).authorizations ?? {})
         .map((a) => a.grantId)
         .filter((id): id is string => typeof id === 'string');

@@ -1,7 +1,7 @@
 // The officer's side: review applications (masked numbers only), approve by signing `identity.attest` in
 // the browser (the server prepares the action, the indexer records the outcome), reject with a reason,
 // and manage app roles the same way (`identity.grantRole` / `revokeRole`).
-import { TRPCError } from '@trpc/server';
+import { appError } from '@gongxin/app-kit';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorityOnChain, rolesOnChain } from '../chain';
@@ -46,7 +46,7 @@ export const reviewRouter = router({
   get: officerProcedure.input(z.object({ id: z.string().min(1).max(64) })).query(async ({ ctx, input }) => {
     const rt = ctx.app;
     const row = await rt.registration.get(input.id);
-    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such application' });
+    if (!row) throw appError('NOT_FOUND', 'application_not_found', {}, 'no such application');
     return publicApplication(row);
   }),
 

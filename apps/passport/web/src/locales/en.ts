@@ -250,4 +250,27 @@ export default {
       keyStatus: { active: 'signing', previous: 'published (verifies older tokens)', retired: 'retired' },
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      liveness_expired: 'The liveness check has expired or does not exist. Start again.',
+      liveness_used: 'This liveness check was already used for an application. Start a new one.',
+      liveness_attempts: 'Too many attempts. Start a new check.',
+      liveness_missing: 'There is no liveness check for this account (or it expired). Start a new one.',
+      liveness_not_passed: 'The liveness check has not passed.',
+      id_number_invalid: 'The ID number is not valid. Check it and enter it again.',
+      application_not_signed: 'The application is not signed by the key of that account.',
+      key_not_authorised: 'That key does not sign for the account on the chain.',
+      account_not_registered: 'Register the account on the chain first.',
+      kind_mismatch: 'The account is registered on the chain as {kind}.',
+      already_verified: 'This account is already verified.',
+      application_pending: 'This account already has a pending application.',
+      application_not_found: 'There is no such application.',
+      application_decided: 'The application is {status}, not pending.',
+      signin_expired: 'This sign-in has expired. Start again from the app.',
+      client_not_found: 'There is no such active client.',
+      grant_not_found: 'There is no such grant of yours.',
+      session_not_found: 'There is no such session of yours.',
+    },
+  },
 };

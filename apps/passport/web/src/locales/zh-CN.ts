@@ -242,4 +242,27 @@ export default {
       keyStatus: { active: '签名中', previous: '仍发布（验证旧令牌）', retired: '已退役' },
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      liveness_expired: '活体检测已过期或不存在，请重新开始。',
+      liveness_used: '这次活体检测已经用于一份申请，请重新检测。',
+      liveness_attempts: '尝试次数过多，请重新开始一次检测。',
+      liveness_missing: '这个账户没有有效的活体检测（可能已过期），请重新检测。',
+      liveness_not_passed: '活体检测尚未通过。',
+      id_number_invalid: '证件号码不正确，请检查后重新输入。',
+      application_not_signed: '申请没有用这个账户的密钥签名。',
+      key_not_authorised: '这个密钥在链上无权为该账户签名。',
+      account_not_registered: '请先在链上注册这个账户。',
+      kind_mismatch: '这个账户在链上登记的类型与申请不一致。',
+      already_verified: '这个账户已经完成实名认证。',
+      application_pending: '这个账户已有一份待审核的申请。',
+      application_not_found: '没有找到这份申请。',
+      application_decided: '这份申请已经处理过了，不在待审核状态。',
+      signin_expired: '这次登录已过期，请回到应用重新开始。',
+      client_not_found: '没有找到这个已启用的应用。',
+      grant_not_found: '没有找到你的这项授权。',
+      session_not_found: '没有找到你的这个登录会话。',
+    },
+  },
 };
