@@ -3,7 +3,7 @@
 // (src/indexer.ts), except where the answer depends on block time — standing, a certificate's status as of
 // a date, matching — which the contract's own views answer over the chain's state. The authority's work
 // queue and the CSV import check need the role registry:authority. Writes are signed in the browser.
-import type { AppServices } from '@gongxin/app-kit';
+import { type AppServices, appError } from '@gongxin/app-kit';
 import {
   type Certificate,
   certificateStatusAt,
@@ -17,7 +17,6 @@ import {
   validCertificatesOf,
 } from '@gongxin/contracts';
 import { getSuite } from '@gongxin/ledger/crypto/node';
-import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -196,7 +195,13 @@ export const appRouter = router({
     get: publicProcedure.input(z.object({ uscc: zUscc }).strict()).query(async ({ ctx, input }) => {
       const db = ctx.services.database.db;
       const [ent] = await db.select().from(enterprises).where(eq(enterprises.uscc, input.uscc));
-      if (!ent) throw new TRPCError({ code: 'NOT_FOUND', message: `uscc: no enterprise ${input.uscc}` });
+      if (!ent)
+        throw appError(
+          'NOT_FOUND',
+          'enterprise_not_found',
+          { uscc: input.uscc },
+          `uscc: no enterprise ${input.uscc}`,
+        );
       const state = new PrefetchedState(ctx.services);
       await state.loadEnterprises([input.uscc]);
       const now = viewNow(ctx.services);
@@ -264,10 +269,12 @@ export const appRouter = router({
     importProof: publicProcedure.input(z.object({ uscc: zUscc }).strict()).query(async ({ ctx, input }) => {
       const proof = await importProofOf(ctx.services, input.uscc);
       if (!proof)
-        throw new TRPCError({
-          code: 'NOT_FOUND',
-          message: `uscc: ${input.uscc} did not come on chain by an import batch`,
-        });
+        throw appError(
+          'NOT_FOUND',
+          'not_imported',
+          { uscc: input.uscc },
+          `uscc: ${input.uscc} did not come on chain by an import batch`,
+        );
       return proof;
     }),
 
@@ -397,7 +404,13 @@ export const appRouter = router({
         const state = new PrefetchedState(ctx.services);
         await state.load([`registry/cert/${input.id}`]);
         const cert = state.certificate(input.id);
-        if (!cert) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no certificate ${input.id}` });
+        if (!cert)
+          throw appError(
+            'NOT_FOUND',
+            'certificate_not_found',
+            { id: input.id },
+            `id: no certificate ${input.id}`,
+          );
         await state.loadEnterprises([cert.holder]);
         const now = viewNow(ctx.services);
         const at = input.at ? instantAt(input.at, now) : now;
@@ -480,7 +493,7 @@ export const appRouter = router({
       .query(async ({ ctx, input }) => {
         const db = ctx.services.database.db;
         const [row] = await db.select().from(posts).where(eq(posts.id, input.id));
-        if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no post ${input.id}` });
+        if (!row) throw appError('NOT_FOUND', 'post_not_found', { id: input.id }, `id: no post ${input.id}`);
         const toPost = (p: typeof row): Post => ({ ...p, at: p.height, by: '' });
         const candidates = await db
           .select()

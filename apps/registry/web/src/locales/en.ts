@@ -461,4 +461,13 @@ export default {
     },
     error: { load: 'Could not load: {message}' },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      enterprise_not_found: 'There is no enterprise with USCC {uscc}.',
+      not_imported: 'Enterprise {uscc} did not come on chain by an import batch.',
+      certificate_not_found: 'There is no certificate {id}.',
+      post_not_found: 'There is no post {id}.',
+    },
+  },
 };

@@ -450,4 +450,13 @@ export default {
     },
     error: { load: '加载失败：{message}' },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      enterprise_not_found: '没有找到统一社会信用代码为 {uscc} 的企业。',
+      not_imported: '企业 {uscc} 不是通过批量导入上链的。',
+      certificate_not_found: '没有找到证照 {id}。',
+      post_not_found: '没有找到供需信息 {id}。',
+    },
+  },
 };
