@@ -4,6 +4,7 @@
 // certificates and subsidy receivables, meter health and ingest rejects.
 // Reads only: writes (registering plants and meters, orders, certificates) are txs signed in the user's
 // browser and sent to the node. Quantities are Wh and fen, sent as decimal strings.
+import { appError } from '@gongxin/app-kit';
 import { ChainError } from '@gongxin/client';
 import type { Db } from '@gongxin/db';
 import { clearSkyIrradiance } from '@gongxin/solar-meter';
@@ -100,7 +101,7 @@ export const appRouter = router({
       .query(async ({ ctx, input }) => {
         const db = ctx.services.database.db;
         const [plant] = await db.select().from(plants).where(eq(plants.id, input.id));
-        if (!plant) throw new TRPCError({ code: 'NOT_FOUND', message: `no plant ${input.id}` });
+        if (!plant) throw appError('NOT_FOUND', 'plant_not_found', { id: input.id }, `no plant ${input.id}`);
         const plantMeters = await db.select().from(meters).where(eq(meters.plant, input.id));
         const ids = plantMeters.map((m) => m.id);
         const from = dayStart(input.day ?? ctx.app.now());
@@ -184,7 +185,7 @@ export const appRouter = router({
     .input(z.object({ meter: zCode, epoch: z.number().int().min(0), seq: z.number().int().min(0) }).strict())
     .query(async ({ ctx, input }) => {
       let proof = await ctx.app.aggregator.proof(input.meter, input.epoch, input.seq);
-      if (!proof) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such reading' });
+      if (!proof) throw appError('NOT_FOUND', 'reading_not_found', {}, 'no such reading');
       const [anchor] = await ctx.services.database.db
         .select()
         .from(anchors)
@@ -214,7 +215,7 @@ export const appRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const proof = await ctx.app.aggregator.proofOfInterval(input.meter, input.start, input.revision);
-      if (!proof) throw new TRPCError({ code: 'NOT_FOUND', message: 'no readings in this interval' });
+      if (!proof) throw appError('NOT_FOUND', 'interval_empty', {}, 'no readings in this interval');
       return jsonable(proof) as Record<string, unknown>;
     }),
 

@@ -207,4 +207,12 @@ export default {
       face: 'Face value',
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      plant_not_found: 'There is no plant {id}.',
+      reading_not_found: 'There is no such reading.',
+      interval_empty: 'There are no readings in this interval.',
+    },
+  },
 };

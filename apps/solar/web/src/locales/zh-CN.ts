@@ -198,4 +198,12 @@ export default {
       face: '面值',
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      plant_not_found: '没有找到电站 {id}。',
+      reading_not_found: '没有找到这条读数。',
+      interval_empty: '这个时段没有读数。',
+    },
+  },
 };
