@@ -3,8 +3,7 @@
 // what happened to my account, what did I issue, how is this red packet doing — from live chain state
 // (balances, assets, freezes, attestations) and from the indexer's read models (history, packets).
 // Amounts leave as decimal strings of smallest units; times as ms since the epoch.
-import { type AppServices, clockOf } from '@gongxin/app-kit';
-import { TRPCError } from '@trpc/server';
+import { type AppServices, appError, clockOf } from '@gongxin/app-kit';
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { type AssetInfo, assetOf, isFrozen, isVerified, lockedOf, packetMemo } from './chain';
@@ -181,7 +180,8 @@ export const appRouter = router({
     /** Name, decimals, issuer, policy, supply of one asset, from the chain. */
     info: publicProcedure.input(z.object({ symbol: zSymbol }).strict()).query(async ({ ctx, input }) => {
       const asset = await assetOf(ctx.services.chain.client, input.symbol);
-      if (!asset) throw new TRPCError({ code: 'NOT_FOUND', message: `no asset ${input.symbol}` });
+      if (!asset)
+        throw appError('NOT_FOUND', 'asset_not_found', { symbol: input.symbol }, `no asset ${input.symbol}`);
       return asset;
     }),
 
@@ -231,7 +231,8 @@ export const appRouter = router({
     get: publicProcedure.input(z.object({ id: zPacketId }).strict()).query(async ({ ctx, input }) => {
       const { db } = ctx.services.database;
       const [packet] = await db.select().from(packets).where(eq(packets.id, input.id));
-      if (!packet) throw new TRPCError({ code: 'NOT_FOUND', message: `no red packet ${input.id} (yet)` });
+      if (!packet)
+        throw appError('NOT_FOUND', 'packet_not_found', { id: input.id }, `no red packet ${input.id} (yet)`);
       const claims = await db
         .select()
         .from(packetClaims)
@@ -309,7 +310,8 @@ export const appRouter = router({
       let asset: AssetInfo | undefined;
       if (input.asset) {
         asset = await ctx.app.directory.get(input.asset);
-        if (!asset) throw new TRPCError({ code: 'NOT_FOUND', message: `no asset ${input.asset}` });
+        if (!asset)
+          throw appError('NOT_FOUND', 'asset_not_found', { symbol: input.asset }, `no asset ${input.asset}`);
       }
       try {
         const uri = buildPaymentUri({
@@ -326,7 +328,7 @@ export const appRouter = router({
         };
       } catch (error) {
         if (error instanceof PaymentRequestError)
-          throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+          throw appError('BAD_REQUEST', `request_${error.code}`, {}, error.message, error);
         throw error;
       }
     }),

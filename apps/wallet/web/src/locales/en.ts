@@ -365,4 +365,16 @@ export default {
       },
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      asset_not_found: 'There is no asset {symbol} on the chain.',
+      packet_not_found: 'There is no such red packet (yet).',
+      request_not_a_request: 'This is neither a payment request (gongxin:pay?…) nor an address.',
+      request_bad_address: 'The address in the payment request is not valid.',
+      request_bad_asset: 'The asset in the payment request is not valid.',
+      request_bad_memo: 'The memo in the payment request is not valid.',
+      request_bad_amount: 'The amount in the payment request is not valid.',
+    },
+  },
 };

@@ -357,4 +357,16 @@ export default {
       },
     },
   },
+  // The server's refusals by reason key (appError), with their parameters.
+  errors: {
+    reason: {
+      asset_not_found: '链上没有资产 {symbol}。',
+      packet_not_found: '没有找到这个红包（可能还没有上链）。',
+      request_not_a_request: '这不是收款请求（gongxin:pay?…）也不是地址。',
+      request_bad_address: '收款请求里的地址无效。',
+      request_bad_asset: '收款请求里的资产代码无效。',
+      request_bad_amount: '收款请求里的金额无效。',
+      request_bad_memo: '收款请求里的备注无效。',
+    },
+  },
 };
