@@ -242,7 +242,13 @@ export const appRouter = router({
           ctx.services,
           `copyright/work/${input.id}`,
         );
-        if (!work) throw new TRPCError({ code: 'NOT_FOUND', message: `id: no work ${input.id} on chain` });
+        if (!work)
+          throw appError(
+            'NOT_FOUND',
+            'work_not_on_chain',
+            { id: input.id },
+            `id: no work ${input.id} on chain`,
+          );
         const hashes = work.files.map((f) => f.hash.toLowerCase());
         const held =
           hashes.length === 0
