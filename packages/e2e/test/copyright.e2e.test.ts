@@ -118,8 +118,10 @@ async function qrOfPdf(pdf: Uint8Array): Promise<string | undefined> {
 }
 
 describe('copyright in Chromium', () => {
+  // Seven steps, each waiting on committed blocks; at a load average of 15 they took 182 s up to the
+  // evidence capture (which runs a browser on the server): the limit leaves room for that.
   it('uploads → similar works → registers → certificate → market licence → QR verify page → evidence', {
-    timeout: 180_000,
+    timeout: 300_000,
   }, async () => {
     const started = Date.now();
     const step = (what: string) =>
