@@ -278,7 +278,7 @@ describe('food traceability in Chromium', () => {
     await saveScreenshot(small, 'food-overview-phone');
     expect(errors).toEqual([]);
     await Promise.all([desktop.close(), narrow.close(), phone.close()]);
-  });
+  }, 240_000);
   it('a farm signed in through passport records a harvest on a phone, signed in its browser, and opens the lot it names', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(45_000);

@@ -198,5 +198,5 @@ describe('smart parking in Chromium', () => {
     await pub.getByTestId('statement').first().waitFor({ timeout: 30_000 });
     await saveScreenshot(pub, 'parking-settlement-phone');
     expect(j.errors).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -174,7 +174,7 @@ describe('enterprise registry in Chromium', () => {
     expect(await pub.getByTestId('reports').textContent()).toContain('2025');
     await saveScreenshot(pub, 'registry-enterprise');
     expect(j.errors).toEqual([]);
-  });
+  }, 300_000);
 
   it('change of registration: filed on the enterprise page → accepted on the workbench → shown with its tx', async () => {
     const address = '广东省深圳市福田区福华三路88号';
