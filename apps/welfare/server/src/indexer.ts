@@ -48,6 +48,7 @@ export const welfareHandlers = welfareEvents.handlers<ChainEventJson, [HandlerCo
         id: a.id,
         area: a.area,
         members: a.members,
+        head: a.head ?? null,
         status: 'applying',
         openedBy: a.by,
         height: ctx.height,
@@ -353,6 +354,7 @@ export const welfareGenesis: GenesisHandler = async ({ tx, document, hash, state
         id,
         area: household.area,
         members: household.members.length,
+        head: household.members[0]?.did ?? null,
         status: household.status,
         category: household.category,
         monthly: approvedAmount(area, household, household.entitlement.from),
@@ -369,7 +371,8 @@ export const welfareIndexer: IndexerDefinition = {
   name: 'welfare',
   // 2: the genesis document's areas and households come from the genesis handler (they were written by
   // the demo seed before, and lost by a rebuild), so older read models are rebuilt once.
-  version: 2,
+  // 3: each household keeps its head's account (`head`), filled on a rebuild.
+  version: 3,
   handlers: welfareHandlers,
   genesis: welfareGenesis,
   reset: async (tx) => {

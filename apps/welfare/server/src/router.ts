@@ -27,7 +27,7 @@ import {
 import { grievancesRouter } from './grievances';
 import { messagesRouter } from './messages';
 import { publicNotice } from './notice';
-import { idHashOf } from './people';
+import { idHashOf, type PersonAccount } from './people';
 import { protectedProcedure, publicProcedure, roleProcedure, router } from './trpc';
 
 const zId = z
@@ -88,6 +88,35 @@ function recipientFrom(client: ChainClient) {
       throw error;
     }
   };
+}
+
+/** The head of household as staff read it: the passport account and the name this server knows for it. */
+export interface HouseholdHead {
+  account: string | null;
+  name: { 'zh-CN': string; en: string } | null;
+}
+
+/**
+ * Names each household's head for staff (the public pages mask it). The account comes from the read
+ * model (`households.head`, from the event that opened the file), so a list is one query; only a file
+ * opened by an event older than that attribute is read from the chain (its first member), one by one.
+ */
+async function headsOf(
+  people: readonly PersonAccount[],
+  client: ChainClient,
+  rows: readonly { household: string; head: string | null }[],
+): Promise<HouseholdHead[]> {
+  const names = new Map(people.map((p) => [p.address, p.name]));
+  return Promise.all(
+    rows.map(async ({ household, head }) => {
+      let account = head;
+      if (account === null) {
+        const state = await client.state(welfareKeys.household(household)).catch(() => null);
+        account = state ? ((state.value as unknown as Household).members?.[0]?.did ?? null) : null;
+      }
+      return { account, name: account ? (names.get(account) ?? null) : null };
+    }),
+  );
 }
 
 /** Prepared lists as the disburse actions finance signs (amounts as decimal strings). */
@@ -261,6 +290,7 @@ export const appRouter = router({
             updatedAt: applications.updatedAt,
             area: households.area,
             members: households.members,
+            head: households.head,
             openObjections: sql<number>`(select count(*)::int from ${objections} where ${objections.application} = ${applications.id} and ${objections.open})`,
           })
           .from(applications)
@@ -270,17 +300,8 @@ export const appRouter = router({
           .limit(input.limit);
         // The head of household by name, for staff only (the public notice masks it): the household's
         // first member on chain, named from the people this server knows; null where it knows no name.
-        const names = new Map(ctx.app.people.map((p) => [p.address, p.name]));
-        const client = ctx.services.chain.client;
-        const heads = await Promise.all(
-          rows.map(async (r) => {
-            const state = await client.state(welfareKeys.household(r.household)).catch(() => null);
-            const household = state ? (state.value as unknown as Household) : null;
-            const account = household?.members?.[0]?.did ?? null;
-            return { account, name: account ? (names.get(account) ?? null) : null };
-          }),
-        );
-        return rows.map(({ household: _, ...r }, i) => ({ ...r, head: heads[i]! }));
+        const heads = await headsOf(ctx.app.people, ctx.services.chain.client, rows);
+        return rows.map(({ household: _, head: __, ...r }, i) => ({ ...r, head: heads[i]! }));
       }),
     get: staffProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
       const db = ctx.services.database.db;

@@ -8,8 +8,9 @@
 import { addMonths, type Payment, paymentLeaf } from '@gongxin/contracts';
 import { fromHex, leafHash, rootFromInclusionProof, toHex } from '@gongxin/ledger';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readModels } from '../src/db/schema';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { households as householdsTable, readModels } from '../src/db/schema';
 import { periodAt } from '../src/demo';
 import { DEMO_AREA, FUND_SYMBOL } from '../src/people';
 import { disburseAction, startWelfareHarness, type WelfareHarness, w } from './harness';
@@ -91,6 +92,22 @@ describe('welfare app', () => {
       name: { 'zh-CN': '赵桂兰', en: 'Zhao Guilan' },
     });
     expect(listed.find((a) => a.id === ids[1])!.head.account).toBe(h.person('he-zhiqiang').address);
+    // The list is one database query: the heads come from the read model, not a chain read per row.
+    const reads = vi.spyOn(h.services.chain.client, 'state');
+    try {
+      expect(await worker.applications.list({ step: 'publicised', limit: 10 })).toEqual(listed);
+      expect(reads).not.toHaveBeenCalled();
+      // A file opened by an event without the head (an older contract) is read from the chain, alone.
+      await h.database.db.update(householdsTable).set({ head: null }).where(eq(householdsTable.id, ids[0]!));
+      expect(await worker.applications.list({ step: 'publicised', limit: 10 })).toEqual(listed);
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+      await h.database.db
+        .update(householdsTable)
+        .set({ head: h.person('zhao-guilan').address })
+        .where(eq(householdsTable.id, ids[0]!));
+    }
 
     // Not before the notice ends.
     const early = await h.send(h.person('he-caseworker').account, [w('deliberate', { id: ids[0]! })]);

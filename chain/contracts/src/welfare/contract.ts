@@ -560,6 +560,7 @@ export const welfareContract: ContractModule = {
         area: p.area,
         members: p.members.length,
         by: ctx.sender,
+        head: p.members[0]!.did,
       });
       welfareEvents.emit(ctx, 'applicationStep', { id, step: 'accepted', by: ctx.sender });
     }),
@@ -708,6 +709,7 @@ export const welfareContract: ContractModule = {
           area: household.area,
           members: survivors.length,
           by: ctx.sender,
+          head: survivors[0]!.did,
         });
       }
       save(ctx, welfareKeys.household(household.id), {

@@ -50,7 +50,17 @@ export const welfareEvents = defineEvents('welfare', {
   areaSet: { code: attrs.text(), name: attrs.text(), symbol: attrs.text(), by: attrs.address() },
   standardSet: { code: attrs.text(), version: attrs.int(), from: attrs.text(), standard: attrs.amount() },
   rulesSet: { code: attrs.text(), version: attrs.int() },
-  householdOpened: { id: attrs.text(), area: attrs.text(), members: attrs.int(), by: attrs.address() },
+  householdOpened: {
+    id: attrs.text(),
+    area: attrs.text(),
+    members: attrs.int(),
+    by: attrs.address(),
+    /**
+     * The head of household's passport account (the file's first member, who leaves it only by exit or
+     * death), so a read model names the head without reading the file; absent in older events.
+     */
+    head: attrs.address().optional(),
+  },
   householdClosed: { id: attrs.text(), reason: attrs.text(), successor: attrs.text().optional() },
   memberChanged: {
     household: attrs.text(),

@@ -154,6 +154,8 @@ describe('the workflow', () => {
       members: [member(1, alice.address, 10_400), member(2, bob.address)],
     });
     id = events[0]![1].id as string;
+    // The event names the head of household, so a read model need not read the file for it.
+    expect(events[0]).toEqual(['householdOpened', expect.objectContaining({ id, head: alice.address })]);
     chain.act(worker, 'investigate', { id, reports: [hash32(7), hash32(8)] });
     chain.act(worker, 'preliminary', { id, inputs: { annualIncome: 1_200_000 } });
   });
@@ -452,6 +454,11 @@ describe('household changes', () => {
     const events = chain.act(worker, 'recordDeath', { idHash: hash32(1001), survivorsAnnualIncome: 600_000 });
     const closed = events.find(([n]) => n === 'householdClosed')![1];
     const successor = closed.successor as string;
+    // The survivors' file is headed by its first survivor, and its event says so.
+    expect(events.find(([n]) => n === 'householdOpened')![1]).toMatchObject({
+      id: successor,
+      head: bob.address,
+    });
     expect(householdOf(chain.store, house)).toMatchObject({
       status: 'closed',
       entitlement: { until: '2026-04' },

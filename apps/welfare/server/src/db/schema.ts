@@ -76,6 +76,12 @@ export const households = welfare.table(
     id: text('id').primaryKey(),
     area: text('area').notNull(),
     members: integer('members').notNull(),
+    /**
+     * The head of household's passport account (the file's first member on chain), from the event that
+     * opened it: staff lists name the head from it without reading the chain per row. Null for a file
+     * opened by an event older than the `head` attribute.
+     */
+    head: text('head'),
     status: text('status').notNull(),
     category: text('category'),
     monthly: money('monthly'),

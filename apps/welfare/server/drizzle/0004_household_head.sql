@@ -1,0 +1,1 @@
+ALTER TABLE "welfare"."households" ADD COLUMN "head" text;
