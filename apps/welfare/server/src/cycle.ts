@@ -88,10 +88,12 @@ export interface PaymentRef {
 export async function failuresOf(database: Database, area: string, period: string) {
   const db = database.db;
   const rows = await db
-    .select()
+    .select({ payment: payments, head: households.head })
     .from(payments)
+    .leftJoin(households, eq(households.id, payments.household))
     .where(and(eq(payments.area, area), eq(payments.period, period)))
-    .orderBy(asc(payments.height), asc(payments.batch), asc(payments.position));
+    .orderBy(asc(payments.height), asc(payments.batch), asc(payments.position))
+    .then((list) => list.map((r) => ({ ...r.payment, head: r.head })));
   const key = (batch: string, position: number) => `${batch}#${position}`;
   const reissuedBy = new Map(
     rows
@@ -111,6 +113,8 @@ export async function failuresOf(database: Database, area: string, period: strin
         reason: r.reason,
         outcomeTxId: r.outcomeTxId,
         outcomeHeight: r.outcomeHeight,
+        /** The head of household's account (households.head), for staff to name. */
+        head: r.head ?? null,
         reissuedBy: by
           ? { batch: by.batch, position: by.position, state: by.state, txId: by.txId, height: by.height }
           : null,

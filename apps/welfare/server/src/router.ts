@@ -9,7 +9,7 @@ import { WORKFLOW_STEPS } from '@gongxin/contracts/events';
 import type { Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { TRPCError } from '@trpc/server';
-import { and, asc, count, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { failuresOf, type PreparedBatch, prepareCycle, prepareReissue, proofOf, ReissueError } from './cycle';
 import {
@@ -356,11 +356,14 @@ export const appRouter = router({
           .from(batches)
           .where(and(eq(batches.area, input.area), eq(batches.period, input.period)))
           .orderBy(asc(batches.height));
+        // Each failure with its head of household by name, as the workbench names households.
+        const failures = await failuresOf(ctx.services.database, input.area, input.period);
+        const heads = await headsOf(ctx.app.people, ctx.services.chain.client, failures);
         return plain({
           cycle: cycle ?? null,
           envelope: envelope ?? null,
           batches: list,
-          failures: await failuresOf(ctx.services.database, input.area, input.period),
+          failures: failures.map(({ head: _, ...f }, i) => ({ ...f, head: heads[i]! })),
         });
       }),
     /**
@@ -382,9 +385,27 @@ export const appRouter = router({
             throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message });
           throw error;
         }
+        // Each payment with its head of household by name, read with the batch's households in one query.
+        const ids = [...new Set(file.payments.map((p) => p.household))];
+        const stored = new Map(
+          ids.length === 0
+            ? []
+            : (
+                await ctx.services.database.db
+                  .select({ id: households.id, head: households.head })
+                  .from(households)
+                  .where(inArray(households.id, ids))
+              ).map((r) => [r.id, r.head]),
+        );
+        const heads = await headsOf(
+          ctx.app.people,
+          ctx.services.chain.client,
+          file.payments.map((p) => ({ household: p.household, head: stored.get(p.household) ?? null })),
+        );
         return file.payments.map((p, index) => ({
           index,
           household: p.household,
+          head: heads[index]!,
           amount: String(p.amount),
           state: p.state as 'sent' | 'paid' | 'failed' | 'returned',
           ...(p.reason !== undefined && { reason: p.reason }),

@@ -39,14 +39,17 @@ describe('a caseload on the rolls at genesis', () => {
     const finance = h.callerAs('finance');
     const [batch] = (await finance.cycles.get({ area: DEMO_AREA.code, period })).batches;
     const household = (await h.database.db.select().from(households))[0]!.id;
+    // Each payment named by its head of household, as staff read households elsewhere.
+    const mu = h.person('mu-laoshan');
+    const head = { account: mu.address, name: mu.name };
     expect(await finance.cycles.batch({ id: batch!.id })).toEqual([
-      { index: 0, household, amount: '55000', state: 'sent' },
+      { index: 0, household, head, amount: '55000', state: 'sent' },
     ]);
     await h.as('finance', [
       w('recordOutcomes', { batch: batch!.id, outcomes: [{ index: 0, outcome: 'returned' }] }),
     ]);
     expect(await finance.cycles.batch({ id: batch!.id })).toEqual([
-      { index: 0, household, amount: '55000', state: 'returned' },
+      { index: 0, household, head, amount: '55000', state: 'returned' },
     ]);
     await expect(h.callerAs('he-caseworker').cycles.batch({ id: batch!.id })).rejects.toMatchObject({
       code: 'FORBIDDEN',

@@ -68,6 +68,8 @@ const sent = {
   cycle: { ...answer.cycle, paid: '0', failed: '0', returned: '0', closed: false },
   batches: [{ ...answer.batches[0]!, paid: '0', failed: '0', returned: '0' }],
 };
+const zhao = { account: `gx1${'a'.repeat(38)}`, name: { 'zh-CN': '赵桂兰', en: 'Zhao Guilan' } };
+const li = { account: `gx1${'h'.repeat(38)}`, name: { 'zh-CN': '李文芳', en: 'Li Wenfang' } };
 const receipt = { ok: true, id: 'ee'.repeat(32), height: 12, blockHash: '00'.repeat(32), events: [] };
 
 beforeEach(() => {
@@ -75,8 +77,8 @@ beforeEach(() => {
   get.mockResolvedValue(answer);
   batch.mockReset();
   batch.mockResolvedValue([
-    { index: 0, household: 'a1'.repeat(32), amount: '80000', state: 'sent' },
-    { index: 1, household: 'b2'.repeat(32), amount: '60000', state: 'sent' },
+    { index: 0, household: 'a1'.repeat(32), head: zhao, amount: '80000', state: 'sent' },
+    { index: 1, household: 'b2'.repeat(32), head: li, amount: '60000', state: 'sent' },
   ]);
   sign.mockReset();
   sign.mockResolvedValue(receipt);
@@ -164,13 +166,18 @@ describe("finance records a batch's outcomes and closes the month", () => {
   it('shows each recorded outcome in words and offers nothing more to record', async () => {
     get.mockResolvedValue(sent);
     batch.mockResolvedValue([
-      { index: 0, household: 'a1'.repeat(32), amount: '80000', state: 'paid' },
-      { index: 1, household: 'b2'.repeat(32), amount: '60000', state: 'failed' },
+      { index: 0, household: 'a1'.repeat(32), head: zhao, amount: '80000', state: 'paid' },
+      { index: 1, household: 'b2'.repeat(32), head: li, amount: '60000', state: 'failed' },
     ]);
     const wrapper = render();
     await flushPromises();
     await wrapper.get('[data-test="batch-outcomes"]').trigger('click');
     await flushPromises();
+    // Each payment by its head of household's name, the household id only in its title.
+    const heads = wrapper.findAll('[data-test="payment-head"]');
+    expect(heads.map((x) => x.text())).toEqual(['赵桂兰', '李文芳']);
+    expect(heads[0]!.attributes('title')).toBe('a1'.repeat(32));
+    expect(wrapper.get('[data-test="outcomes"]').text()).not.toContain('a1'.repeat(6));
     expect(wrapper.findAll('[data-test="payment-state"]').map((x) => x.text())).toEqual([
       '已到账',
       '支付失败',
@@ -245,6 +252,7 @@ describe('failed and returned payments are paid again (补发)', () => {
     reason: '账户已销户',
     outcomeTxId: 'cc'.repeat(32),
     outcomeHeight: 11,
+    head: li,
     reissuedBy: null,
     open: true,
     ...over,
@@ -303,6 +311,21 @@ describe('failed and returned payments are paid again (补发)', () => {
     expect(wrapper.get('[data-test="failures"]').text()).not.toMatch(/returned|failed|re-issue|reason/i);
     expect(wrapper.get('[data-test="reissue"]').text()).toBe('补发 1 笔并签名');
     expect(wrapper.get('[data-test="close-open-failures"]').text()).toContain('1 笔');
+  });
+
+  it('names each by its head of household, as the workbench does, in the page’s language', async () => {
+    const unnamed = { account: 'gx1' + 'k'.repeat(34) + 'zz9q', name: null };
+    get.mockResolvedValue(withFailures([failure(), failure({ position: 0, head: unnamed })]));
+    const wrapper = render();
+    await flushPromises();
+    const heads = wrapper.findAll('[data-test="failure-head"]');
+    expect(heads.map((h) => h.text())).toEqual(['李文芳', 'gx1kkkkk…zz9q']);
+    // The household id is there for who needs it, not as the row's name.
+    expect(heads[0]!.attributes('title')).toBe('b2'.repeat(32));
+    expect(wrapper.get('[data-test="failures"]').text()).not.toContain('b2'.repeat(6));
+    const english = render('en');
+    await flushPromises();
+    expect(english.get('[data-test="failure-head"]').text()).toBe('Li Wenfang');
   });
 
   it('re-issues exactly the open ones as a new batch, signed in the keyring', async () => {
