@@ -301,9 +301,10 @@ export const appRouter = router({
     /**
      * One party's bills across slots: each filled order (a seller is paid the energy, a buyer pays the
      * energy and the grid fee) with its continuous fills, each order still open in a slot not cleared
-     * yet (its amount 0 until it is), and for the plants the party owns each
-     * settlement against the readings (feed-in paid, shortfall charged) and every true-up. Amounts are
-     * signed fen as decimal strings (+ to the party); the total is their exact sum.
+     * yet (its amount 0 until it is), each order the clearing left unfilled (amount 0, with the
+     * clearing's tx), and for the plants the party owns each settlement against the readings (feed-in
+     * paid, shortfall charged) and every true-up. Amounts are signed fen as decimal strings (+ to the
+     * party); the total is their exact sum.
      */
     bills: publicProcedure
       .input(
@@ -325,14 +326,25 @@ export const appRouter = router({
             and(
               eq(orders.account, input.account),
               gte(orders.slot, from),
-              // What was filled, and what is still on offer in a slot not cleared yet (nothing to pay
-              // yet, but the party sees everything they offered).
-              or(sql`${orders.filledWh} > 0`, eq(orders.status, 'open')),
+              // What was filled, what is still on offer in a slot not cleared yet (nothing to pay yet,
+              // but the party sees everything they offered), and what the slot's clearing left unfilled.
+              or(sql`${orders.filledWh} > 0`, inArray(orders.status, ['open', 'unfilled'])),
             ),
           )
           .orderBy(desc(orders.slot), asc(orders.height))
           .limit(input.limit);
         const ids = mine.map((o) => o.id);
+        // An unfilled order was concluded by its slot's clearing (or a continuous slot's close): that tx.
+        const unfilledSlots = [...new Set(mine.filter((o) => o.status === 'unfilled').map((o) => o.slot))];
+        const clearedBy = new Map(
+          (unfilledSlots.length === 0
+            ? []
+            : await db
+                .select({ slot: slots.slot, height: slots.height, txId: slots.txId })
+                .from(slots)
+                .where(inArray(slots.slot, unfilledSlots))
+          ).map((s) => [s.slot, s]),
+        );
         const fills =
           ids.length === 0
             ? []
@@ -390,8 +402,8 @@ export const appRouter = router({
             amountFen,
             placedHeight: o.height,
             placedTxId: o.txId,
-            height: o.filledHeight,
-            txId: o.filledTxId,
+            height: o.filledHeight ?? clearedBy.get(o.slot)?.height ?? null,
+            txId: o.filledTxId ?? clearedBy.get(o.slot)?.txId ?? null,
             fills: fills
               .filter((f) => f.sellOrder === o.id || f.buyOrder === o.id)
               .map((f) => ({

@@ -194,4 +194,60 @@ describe('points, trades and bills', () => {
     await h.mounted.indexer!.rebuild();
     expect(await snapshot()).toEqual(before);
   });
+
+  it("keeps a sell order the clearing left unfilled on the owner's bills, with the clearing's tx", async () => {
+    const api = h.caller(null) as unknown as Api;
+    const owner = h.party('zhang-wei').address;
+    await ok('zhang-wei', [
+      {
+        contract: 'energy',
+        name: 'registerPlant',
+        params: {
+          id: 'p-unfilled',
+          name: '无人问津电站',
+          capacityW: 10_000,
+          lat: 0,
+          lon: 0,
+          commissioned: 0,
+        },
+      },
+      {
+        contract: 'energy',
+        name: 'registerMeter',
+        params: { id: 'm-unfilled', plant: 'p-unfilled', key: generateDeviceKey().publicKey },
+      },
+    ]);
+    const slot = Math.ceil((now + 30 * MIN) / SLOT) * SLOT;
+    // Nobody bids: the ask is left unfilled when the slot clears.
+    const ask = await ok('zhang-wei', [
+      {
+        contract: 'energy',
+        name: 'placeOrder',
+        params: { slot, side: 'sell', plant: 'p-unfilled', wh: 5_000, price: 90_000 },
+      },
+    ]);
+    now = slot + SLOT + MIN;
+    const cleared = await ok('jinghua-textile', [
+      { contract: 'energy', name: 'clearSlot', params: { slot } },
+    ]);
+    await h.caughtUp();
+
+    const bill = await api.market.bills({ account: owner });
+    const line = bill.lines.find((l) => l.order === ask.id);
+    expect(line).toMatchObject({
+      kind: 'order',
+      slot,
+      side: 'sell',
+      status: 'unfilled',
+      plantName: '无人问津电站',
+      offeredWh: '5000',
+      wh: '0',
+      amountFen: '0',
+      placedTxId: ask.id,
+      height: cleared.height,
+      txId: cleared.id,
+    });
+    // Nothing was paid for it: the totals are those of the other lines.
+    expect(BigInt(bill.totalFen)).toBe(bill.lines.reduce((s, l) => s + BigInt(l.amountFen), 0n));
+  });
 });

@@ -1,6 +1,6 @@
 // An owner's bills list what they still offer: an order open in a slot not cleared yet is a line with
 // its offer, its state in words and a dash for the amount (nothing to pay yet), beside the filled ones;
-// plants go by name.
+// an order its slot's clearing left unfilled stays, as 未成交 with its txs; plants go by name.
 import { appIdPlugin, configureUi, createSuiteI18n } from '@gongxin/ui';
 import { serveDeploymentClock } from '@gongxin/ui/testing/clock';
 import { flushPromises, mount } from '@vue/test-utils';
@@ -32,39 +32,43 @@ const offer = (slot: number, wh: string) => ({
   fills: [],
 });
 
+const CLEARING_TX = 'ab'.repeat(32);
+const mocks = vi.hoisted(() => ({ bills: null as unknown }));
+
 vi.mock('../api', () => ({
   api: {
     market: {
       bills: {
-        query: async () => ({
-          lines: [
-            offer(coming, '10000'),
-            offer(begun, '2500'),
-            {
-              ...offer(begun - 8 * SLOT, '5000'),
-              status: 'settled',
-              wh: '5000',
-              energyFen: '200',
-              amountFen: '200',
-              height: 9,
-              txId: TX,
-            },
-            {
-              kind: 'settlement',
-              slot: begun - 8 * SLOT,
-              plant: 'sh-minhang-01',
-              plantName: '闵行张家屋顶光伏',
-              soldWh: '5000',
-              deliveredWh: '5000',
-              amountFen: '0',
-              height: 10,
-              txId: TX,
-            },
-          ],
-          totalFen: '200',
-          paidFen: '200',
-          chargedFen: '0',
-        }),
+        query: async () =>
+          mocks.bills ?? {
+            lines: [
+              offer(coming, '10000'),
+              offer(begun, '2500'),
+              {
+                ...offer(begun - 8 * SLOT, '5000'),
+                status: 'settled',
+                wh: '5000',
+                energyFen: '200',
+                amountFen: '200',
+                height: 9,
+                txId: TX,
+              },
+              {
+                kind: 'settlement',
+                slot: begun - 8 * SLOT,
+                plant: 'sh-minhang-01',
+                plantName: '闵行张家屋顶光伏',
+                soldWh: '5000',
+                deliveredWh: '5000',
+                amountFen: '0',
+                height: 10,
+                txId: TX,
+              },
+            ],
+            totalFen: '200',
+            paidFen: '200',
+            chargedFen: '0',
+          },
       },
     },
   },
@@ -89,6 +93,7 @@ const BillsView = (await import('./bills-view.vue')).default;
 beforeEach(() => {
   configureUi();
   serveDeploymentClock(0);
+  mocks.bills = null;
 });
 
 describe('bills page', () => {
@@ -116,5 +121,40 @@ describe('bills page', () => {
     expect(cards[0]).toContain('挂单中');
     expect(cards[1]).toContain('待出清');
     expect(wrapper.findAll('[data-test="bill-card-amount"]')[0]!.text()).toBe('—');
+  });
+
+  it("shows a sell order its slot's clearing left unfilled as 未成交, with its txs and no amount", async () => {
+    mocks.bills = {
+      lines: [
+        {
+          ...offer(begun, '5000'),
+          status: 'unfilled',
+          height: 12,
+          txId: CLEARING_TX,
+        },
+      ],
+      totalFen: '0',
+      paidFen: '0',
+      chargedFen: '0',
+    };
+    const wrapper = mount(BillsView, {
+      global: { plugins: [appIdPlugin('solar'), createSuiteI18n({ 'zh-CN': zhCN, en })] },
+    });
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.findAll('[data-test="bill-state"]')).toHaveLength(1);
+    }, 5_000);
+    const row = wrapper.get('[data-test="bill-lines"] tbody tr');
+    expect(row.text()).toContain('挂卖单 5 kWh（闵行张家屋顶光伏），限价 0.4000 元/kWh');
+    expect(row.get('[data-test="bill-state"]').text()).toBe('未成交');
+    expect(row.get('[data-test="bill-amount"]').text()).toBe('—');
+    // Linked to the tx that placed it and to the clearing that left it unfilled.
+    expect(row.find(`a[href*="${TX}"]`).exists()).toBe(true);
+    expect(row.find(`a[href*="${CLEARING_TX}"]`).exists()).toBe(true);
+    const card = wrapper.get('[data-test="bill-cards"] > li');
+    expect(card.text()).toContain('挂卖单 5 kWh');
+    expect(card.text()).toContain('未成交');
+    expect(card.get('[data-test="bill-card-amount"]').text()).toBe('—');
+    expect(card.find(`a[href*="${CLEARING_TX}"]`).exists()).toBe(true);
   });
 });
