@@ -46,7 +46,12 @@ export class CopyrightRuntime {
     opts: { workId?: string; requestedBy?: string; publicOnly?: boolean } = {},
   ): Promise<EvidenceReceipt> {
     const signer = this.evidenceSigner;
-    if (!signer) throw new CaptureError('this deployment has no service key to anchor evidence with', 503);
+    if (!signer)
+      throw new CaptureError(
+        'this deployment has no service key to anchor evidence with',
+        503,
+        'capture_unavailable',
+      );
     this.capturer ??= EvidenceCapturer.launch().catch((error) => {
       this.capturer = null;
       throw error;

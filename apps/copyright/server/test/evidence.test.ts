@@ -16,7 +16,13 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorEvidence } from '../src/evidence/anchor';
 import { buildManifest, checkBundle } from '../src/evidence/bundle';
-import { type Capture, captureUrl, EvidenceCapturer, isPrivateAddress } from '../src/evidence/capture';
+import {
+  type Capture,
+  CaptureError,
+  captureUrl,
+  EvidenceCapturer,
+  isPrivateAddress,
+} from '../src/evidence/capture';
 import { readBundle, writeBundle } from '../src/evidence/files';
 import { type EvidenceReceipt, verifyEvidence } from '../src/evidence/verify';
 
@@ -45,6 +51,21 @@ beforeAll(async () => {
       const port = (page.address() as AddressInfo).port;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(`<!doctype html><meta charset="utf-8"><p>图</p><img src="http://localhost:${port}/inner.png">`);
+      return;
+    }
+    if (req.url === '/forbidden') {
+      res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' }).end('<p>禁止访问</p>');
+      return;
+    }
+    if (req.url === '/big') {
+      const body = Buffer.from(`<p>${'长'.repeat(100_000)}</p>`);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length });
+      res.end(body);
+      return;
+    }
+    if (req.url === '/slow') {
+      // Answers long after the capture's budget has run out.
+      setTimeout(() => res.end('late'), 8_000).unref();
       return;
     }
     if (req.url === '/moved') {
@@ -213,6 +234,58 @@ describe('evidence capture of a local page', () => {
     await expect(capturer.capture(`http://127.0.0.1:1/`, { timeoutMs: 5_000 })).rejects.toThrow(
       /could not be loaded/,
     );
+  });
+
+  it('says why a page was not captured: not http(s), unreachable, timed out, refused, too large', async () => {
+    const why = (attempt: () => unknown) =>
+      Promise.resolve()
+        .then(attempt)
+        .then(
+          () => null,
+          (error: unknown) => {
+            expect(error).toBeInstanceOf(CaptureError);
+            const e = error as CaptureError;
+            return { key: e.key, params: e.params, message: e.message };
+          },
+        );
+    expect(await why(() => captureUrl('ftp://example.com/a'))).toMatchObject({
+      key: 'url_scheme',
+      params: { scheme: 'ftp:' },
+    });
+    // A port just freed: nothing listens there, the connection is refused.
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await new Promise((r) => closed.once('listening', r));
+    const freed = `127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    expect(await why(() => capturer.capture(`http://${freed}/`, { timeoutMs: 5_000 }))).toMatchObject({
+      key: 'page_unreachable',
+      params: { host: freed, cause: 'ERR_CONNECTION_REFUSED' },
+      message: expect.stringContaining(`could not be loaded: ${freed} is not reachable`),
+    });
+    // A port browsers never connect to.
+    expect(await why(() => capturer.capture('http://127.0.0.1:1/', { timeoutMs: 5_000 }))).toMatchObject({
+      key: 'page_unreachable',
+      params: { host: '127.0.0.1:1', cause: 'ERR_UNSAFE_PORT' },
+    });
+    const host = new URL(pageUrl).host;
+    expect(await why(() => capturer.capture(`${pageUrl}/slow`, { timeoutMs: 1_500 }))).toMatchObject({
+      key: 'page_timeout',
+      params: { host, seconds: '1.5' },
+    });
+    expect(await why(() => capturer.capture(`${pageUrl}/forbidden`))).toMatchObject({
+      key: 'page_http_status',
+      params: { status: '403', statusText: 'Forbidden' },
+    });
+    // Too large by what the server declares (300,000 bytes of text), and by the bundle itself.
+    expect(await why(() => capturer.capture(`${pageUrl}/big`, { maxBytes: 100_000 }))).toMatchObject({
+      key: 'page_too_large',
+      params: { size: '293 KB', limit: '98 KB' },
+    });
+    expect(await why(() => capturer.capture(`${pageUrl}/work`, { maxBytes: 2_048 }))).toMatchObject({
+      key: 'page_too_large',
+      params: { limit: '2 KB' },
+    });
   });
 
   it('the CLI verifies a bundle directory, and names the changed file after a one-byte change', async () => {

@@ -62,10 +62,12 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-async function page() {
+async function page(locale: 'zh-CN' | 'en' = 'zh-CN') {
+  const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+  i18n.global.locale.value = locale;
   const wrapper = mount(EvidenceView, {
     global: {
-      plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })],
+      plugins: [i18n],
       stubs: { BlockLink: true, TxLink: true },
     },
   });
@@ -180,4 +182,61 @@ describe('capturing a page as evidence', () => {
       workId: 'b2'.repeat(32),
     });
   });
+});
+
+/** The server's refusal of a capture, as tRPC sends it: a code and a reason key with its parameters. */
+const refusal = (code: string, key: string, params: Record<string, string>) =>
+  new TRPCClientError(`capture refused: ${key}`, {
+    result: { error: { data: { code, httpStatus: 422, reason: { key, params } } } },
+  } as never);
+
+describe('a capture that failed says why, in the page language', () => {
+  const cases = [
+    {
+      error: refusal('UNPROCESSABLE_CONTENT', 'page_unreachable', {
+        host: 'pirate.example:8080',
+        cause: 'ERR_CONNECTION_REFUSED',
+      }),
+      zh: '无法连接到 pirate.example:8080（ERR_CONNECTION_REFUSED）：请检查网址是否正确、网站是否在线。',
+      en: 'pirate.example:8080 could not be reached (ERR_CONNECTION_REFUSED).',
+    },
+    {
+      error: refusal('BAD_REQUEST', 'url_scheme', { scheme: 'ftp:' }),
+      zh: '只能对 http 和 https 网页取证，不能是 ftp:。',
+      en: 'Only http and https pages can be captured, not ftp:.',
+    },
+    {
+      error: refusal('UNPROCESSABLE_CONTENT', 'page_timeout', { host: 'slow.example', seconds: '30' }),
+      zh: 'slow.example 在 30 秒内没有返回网页，取证超时，请稍后再试。',
+      en: 'slow.example did not send the page within 30 s: the capture timed out.',
+    },
+    {
+      error: refusal('UNPROCESSABLE_CONTENT', 'page_http_status', { status: '403', statusText: 'Forbidden' }),
+      zh: '网站拒绝了请求（HTTP 403 Forbidden），没有可取证的网页',
+      en: 'The site refused the request (HTTP 403 Forbidden): there is no page to capture.',
+    },
+    {
+      error: refusal('UNPROCESSABLE_CONTENT', 'page_too_large', { size: '40.5 MB', limit: '32 MB' }),
+      zh: '网页太大（40.5 MB），超过取证上限 32 MB，未取证。',
+      en: 'The page is too large to capture (40.5 MB; at most 32 MB).',
+    },
+  ];
+
+  for (const { error, zh, en: english } of cases) {
+    it(`${error.message}: in Chinese and in English`, async () => {
+      for (const [locale, words] of [
+        ['zh-CN', zh],
+        ['en', english],
+      ] as const) {
+        mocks.capture.mockReset().mockRejectedValue(error);
+        const w = await page(locale);
+        await field(w, 'evidence-url').setValue('https://pirate.example/copied');
+        await w.get('form').trigger('submit');
+        await flushPromises();
+        expect(mocks.capture).toHaveBeenCalledTimes(1);
+        expect(w.get('[data-test="evidence-error"]').text()).toContain(words);
+        w.unmount();
+      }
+    });
+  }
 });

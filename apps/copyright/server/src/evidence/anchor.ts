@@ -46,6 +46,8 @@ export async function anchorEvidence(deps: AnchorDeps, manifest: BundleManifest)
       throw new CaptureError(
         'the evidence could not be anchored now; the outbox retries it in the background',
         503,
+        'anchor_pending',
+        { root: manifest.root },
       );
   }
   return receiptFor(deps.client, manifest);
@@ -57,7 +59,9 @@ export async function receiptFor(client: ChainClient, manifest: BundleManifest):
   try {
     entry = await client.state(`notary/anchor/${manifest.root}`);
   } catch {
-    throw new CaptureError(`root ${manifest.root} is not anchored yet`, 503);
+    throw new CaptureError(`root ${manifest.root} is not anchored yet`, 503, 'anchor_pending', {
+      root: manifest.root,
+    });
   }
   const anchor = entry.value as { txId: string; at: number; time: number; type: string };
   const [proof, validators] = await Promise.all([

@@ -27,7 +27,13 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ] as const;
 
-/** A capture refused or failed: `key` and `params` say why for the page (`errors.reason.<key>`). */
+/**
+ * A capture refused or failed: `key` and `params` say why for the page (`errors.reason.<key>`): the
+ * address is not http(s) (`url_scheme`) or private (`url_private`), the site could not be reached
+ * (`page_unreachable`), did not answer in time (`page_timeout`), answered with an error status
+ * (`page_http_status`), or the page is larger than a bundle may be (`page_too_large`); `capture_failed`
+ * only for what fits none of them.
+ */
 export class CaptureError extends Error {
   constructor(
     message: string,
@@ -43,6 +49,8 @@ export class CaptureError extends Error {
 export interface CaptureOptions {
   /** Navigation budget. Default 30 s. */
   timeoutMs?: number;
+  /** Largest bundle kept (the page as served and as rendered, the screenshot…). Default 32 MiB. */
+  maxBytes?: number;
   viewport?: { width: number; height: number };
   /**
    * Refuse a page whose host resolves to a loopback, private or link-local address, block its requests
@@ -87,6 +95,57 @@ export interface Capture {
 const encoder = new TextEncoder();
 const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
 
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Bytes in words a person reads at a glance: `512 KB`, `40.5 MB`. */
+function sizeInWords(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+function tooLarge(bytes: number, maxBytes: number): CaptureError {
+  return new CaptureError(
+    `the page is too large to capture: ${bytes} bytes, at most ${maxBytes}`,
+    422,
+    'page_too_large',
+    { size: sizeInWords(bytes), limit: sizeInWords(maxBytes) },
+  );
+}
+
+/**
+ * Chromium's network errors that mean the site could not be reached at all: the name does not resolve,
+ * nothing answers at the address, the connection was refused, reset or closed before a page came, or the
+ * port is one browsers never connect to.
+ */
+const UNREACHABLE =
+  /net::ERR_(NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|ADDRESS_UNREACHABLE|ADDRESS_INVALID|CONNECTION_(REFUSED|RESET|CLOSED|FAILED|ABORTED)|EMPTY_RESPONSE|UNSAFE_PORT|INTERNET_DISCONNECTED|NETWORK_CHANGED|SSL_PROTOCOL_ERROR|SSL_VERSION_OR_CIPHER_MISMATCH|PROXY_CONNECTION_FAILED|TUNNEL_CONNECTION_FAILED)\b/;
+/** Chromium's own timeouts of a connection or a response (besides the navigation budget's). */
+const TIMED_OUT = /net::ERR_(TIMED_OUT|CONNECTION_TIMED_OUT)\b/;
+
+/** Why a navigation failed, as a reason key with its parameters. */
+export function navigationFailure(error: unknown, url: URL, timeoutMs: number): CaptureError {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  const seconds = String(Math.round(timeoutMs / 100) / 10);
+  if ((error instanceof Error && error.name === 'TimeoutError') || TIMED_OUT.test(message))
+    return new CaptureError(
+      `the page could not be loaded: ${url.host} did not answer within ${seconds} s`,
+      502,
+      'page_timeout',
+      { host: url.host, seconds },
+    );
+  const unreachable = UNREACHABLE.exec(message);
+  if (unreachable)
+    return new CaptureError(
+      `the page could not be loaded: ${url.host} is not reachable (${unreachable[0]})`,
+      502,
+      'page_unreachable',
+      { host: url.host, cause: unreachable[0].slice('net::'.length) },
+    );
+  return new CaptureError(`the page could not be loaded: ${message}`, 502, 'page_not_loaded', {
+    cause: message.slice(0, 200),
+  });
+}
+
 /** Checks a URL may be captured: http or https, with a host. */
 export function captureUrl(raw: string): URL {
   let url: URL;
@@ -129,6 +188,7 @@ export class EvidenceCapturer {
       throw new CaptureError(
         `Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`,
         503,
+        'capture_unavailable',
       );
     const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_FLAGS], headless: true });
     return new EvidenceCapturer(browser, executablePath);
@@ -141,6 +201,7 @@ export class EvidenceCapturer {
   async capture(rawUrl: string, opts: CaptureOptions = {}): Promise<Capture> {
     const url = captureUrl(rawUrl);
     const timeout = opts.timeoutMs ?? 30_000;
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     const viewport = opts.viewport ?? { width: 1280, height: 800 };
     const now = opts.now ?? Date.now;
     const startedAt = new Date(now()).toISOString();
@@ -189,11 +250,7 @@ export class EvidenceCapturer {
             'url_private',
             { address: String(blocked[0]) },
           );
-        throw new CaptureError(
-          `the page could not be loaded: ${(error as Error).message.split('\n')[0]}`,
-          502,
-          'page_not_loaded',
-        );
+        throw navigationFailure(error, url, timeout);
       }
       if (!response) throw new CaptureError('the page gave no response', 502, 'page_not_loaded');
       if (opts.publicOnly) {
@@ -211,6 +268,17 @@ export class EvidenceCapturer {
             );
         }
       }
+      // A site that refuses the page (403, 404, 500…) has served no page to be evidence of.
+      if (response.status() >= 400)
+        throw new CaptureError(
+          `the server answered HTTP ${response.status()} ${response.statusText()}: not captured`,
+          502,
+          'page_http_status',
+          { status: String(response.status()), statusText: response.statusText() },
+        );
+      // What the server says it sends, before anything is read or rendered of a page too large to keep.
+      const declared = Number((await response.headerValue('content-length')) ?? Number.NaN);
+      if (declared > maxBytes) throw tooLarge(declared, maxBytes);
       await page
         .waitForLoadState('networkidle', { timeout: Math.min(timeout, 5_000) })
         .catch(() => undefined);
@@ -302,6 +370,8 @@ export class EvidenceCapturer {
           ),
         },
       ];
+      const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
+      if (total > maxBytes) throw tooLarge(total, maxBytes);
       return { files, manifest: buildManifest(files, { url: url.href, capturedAt: startedAt }) };
     } finally {
       await context.close();

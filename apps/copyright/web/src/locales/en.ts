@@ -305,6 +305,17 @@ export default {
       url_credentials: 'A web address with a user name or password is not captured.',
       url_private: 'The page leads to a private or unresolvable address ({address}): not captured.',
       page_not_loaded: 'The page could not be loaded. Check the address and try again.',
+      page_unreachable:
+        '{host} could not be reached ({cause}). Check that the address is right and the site is up.',
+      page_timeout:
+        '{host} did not send the page within {seconds} s: the capture timed out. Try again later.',
+      page_http_status:
+        'The site refused the request (HTTP {status} {statusText}): there is no page to capture. Check that the address opens in a browser.',
+      page_too_large: 'The page is too large to capture ({size}; at most {limit}).',
+      capture_unavailable:
+        'Evidence cannot be captured here at the moment (no browser or no service key to anchor with). Ask the administrator.',
+      anchor_pending:
+        'The page was captured but could not be anchored yet; it is retried in the background. Open it later by its root {root}.',
       capture_failed: 'The page could not be captured. Try again later.',
     },
   },

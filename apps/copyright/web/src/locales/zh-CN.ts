@@ -282,6 +282,13 @@ export default {
       url_credentials: '网址中带有用户名或密码，不予取证。',
       url_private: '网页指向内网或无法解析的地址（{address}），不予取证。',
       page_not_loaded: '网页无法加载，请检查网址后重试。',
+      page_unreachable: '无法连接到 {host}（{cause}）：请检查网址是否正确、网站是否在线。',
+      page_timeout: '{host} 在 {seconds} 秒内没有返回网页，取证超时，请稍后再试。',
+      page_http_status:
+        '网站拒绝了请求（HTTP {status} {statusText}），没有可取证的网页：请确认网址在浏览器中能正常打开。',
+      page_too_large: '网页太大（{size}），超过取证上限 {limit}，未取证。',
+      capture_unavailable: '本系统暂时不能取证（缺少浏览器或上链服务密钥），请联系管理员。',
+      anchor_pending: '网页已抓取，但暂时没能上链，系统会在后台自动重试；稍后可用根哈希 {root} 打开核验。',
       capture_failed: '没能完成网页取证，请稍后再试。',
     },
   },
