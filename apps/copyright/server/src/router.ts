@@ -510,21 +510,28 @@ export const appRouter = router({
         };
       }),
 
-    /** Listings of licences and rights, newest first; open ones by default. */
+    /**
+     * Listings of licences and rights, newest first; open ones by default (the public market), `any`
+     * for every standing. `seller` narrows them to one seller's: how sellers find their own listings
+     * once sold out or withdrawn.
+     */
     listings: publicProcedure
       .input(
         z
           .object({
-            status: z.enum(['open', 'sold', 'cancelled']).default('open'),
+            status: z.enum(['open', 'sold', 'cancelled', 'any']).default('open'),
             workId: zWorkId.optional(),
             kind: z.enum(['licence', 'rights']).optional(),
+            seller: zAddress.optional(),
             limit: zLimit,
           })
           .strict(),
       )
       .query(async ({ ctx, input }) => {
         const db = ctx.services.database.db;
-        const where: SQL[] = [eq(listings.status, input.status)];
+        const where: SQL[] = [];
+        if (input.status !== 'any') where.push(eq(listings.status, input.status));
+        if (input.seller) where.push(sql`${listings.sellers} @> ${JSON.stringify([input.seller])}::jsonb`);
         if (input.workId) where.push(eq(listings.workId, input.workId));
         if (input.kind) where.push(eq(listings.kind, input.kind));
         const rows = await db

@@ -341,6 +341,60 @@ describe.each(testBackends())('copyright server on $name', ({ open }) => {
     expect(paid.map((p) => p.amount).sort()).toEqual([3_333n, 6_668n]);
   });
 
+  it('shows a seller their own listings in every standing; the public market only what is on sale', async () => {
+    const wang = h.party('wang-xiaomei').address;
+    const yuntu = h.party('yuntu-media');
+    const list = async (rights: string[], quantity: number) => {
+      const params = {
+        workId,
+        holding: 0,
+        rights,
+        territory: ['CN'],
+        kind: 'licence',
+        exclusivity: 'non-exclusive',
+        price: { symbol: TEST_SYMBOL, amount: 500n },
+        quantity,
+      };
+      const listed = await h.as('wang-xiaomei', [
+        cr('list', { ...params, cosignatures: await cosign(yuntu, 'list', params) }),
+      ]);
+      expect(listed.ok, listed.message).toBe(true);
+    };
+    const [before] = await h.anonymous.market.listings({ seller: wang, status: 'any' });
+    await list(['translation'], 1);
+    await list(['adaptation'], 3);
+    const mine = await h.anonymous.market.listings({ seller: wang, status: 'any' });
+    const translation = mine.find((l) => l.grant.rights.includes('translation'))!;
+    const adaptation = mine.find((l) => l.grant.rights.includes('adaptation'))!;
+    // One sells out, one is withdrawn.
+    const bought = await h.as('xinghe-press', [cr('purchase', { listingId: translation.id })]);
+    expect(bought.ok, bought.message).toBe(true);
+    const cancelled = await h.as('wang-xiaomei', [cr('cancelListing', { id: adaptation.id })]);
+    expect(cancelled.ok, cancelled.message).toBe(true);
+
+    const publicIds = (await h.anonymous.market.listings({})).map((l) => l.id);
+    expect(publicIds).not.toContain(translation.id);
+    expect(publicIds).not.toContain(adaptation.id);
+    const own = await h.anonymous.market.listings({ seller: wang, status: 'any' });
+    expect(own.map((l) => [l.id, l.status, l.remaining])).toEqual(
+      expect.arrayContaining([
+        [translation.id, 'sold', 0],
+        [adaptation.id, 'cancelled', 3],
+        [before!.id, 'open', 1],
+      ]),
+    );
+    // Every seller of a listing finds it (the co-owner too); anyone else finds none of these.
+    expect(
+      (await h.anonymous.market.listings({ seller: yuntu.address, status: 'any' })).map((l) => l.id),
+    ).toEqual(own.map((l) => l.id));
+    expect(
+      await h.anonymous.market.listings({ seller: h.party('xinghe-press').address, status: 'any' }),
+    ).toEqual([]);
+    expect(
+      (await h.anonymous.market.listings({ seller: wang, status: 'cancelled' })).map((l) => l.id),
+    ).toEqual([adaptation.id]);
+  });
+
   it('the read models equal a rebuild from genesis', async () => {
     const snapshot = async () =>
       Promise.all(

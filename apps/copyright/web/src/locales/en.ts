@@ -200,6 +200,10 @@ export default {
     },
     market: {
       standing: { open: 'For sale', soldOut: 'Sold out', withdrawn: 'Withdrawn', expired: 'Expired' },
+      tab: { market: 'For sale', mine: 'My listings' },
+      mineHint: 'Every listing you sell: for sale, sold out, withdrawn and expired alike.',
+      mineNone: 'You have listed nothing yet. A licence is listed for sale from My works.',
+      soldOf: '{n} of {of} sold',
       why: {
         soldOut: 'All sold; it can no longer be bought.',
         withdrawn: 'The seller withdrew this listing; it cannot be bought.',

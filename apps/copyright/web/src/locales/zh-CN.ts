@@ -182,6 +182,10 @@ export default {
     },
     market: {
       standing: { open: '在售', soldOut: '已售罄', withdrawn: '已撤回', expired: '已过期' },
+      tab: { market: '在售挂牌', mine: '我的挂牌' },
+      mineHint: '您作为卖方的全部挂牌：在售、已售罄、已撤回和已过期的都在这里。',
+      mineNone: '您还没有挂牌。在“我的作品”中可以挂牌出售许可。',
+      soldOf: '已售 {n} / {of} 份',
       why: {
         soldOut: '已全部售出，不能再购买。',
         withdrawn: '卖方已撤回挂牌，不能购买。',
