@@ -13,7 +13,7 @@ import {
   WORK_CATEGORIES,
 } from '@gongxin/contracts';
 import { TRPCError } from '@trpc/server';
-import { and, count, desc, eq, ilike, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { accountNames } from './account-names';
 import { CANDIDATE_BITS, codeInfo, SIMILAR_BITS } from './codes';
@@ -28,6 +28,7 @@ import {
   workParties,
   works,
 } from './db/schema';
+import type { BundleManifest } from './evidence/bundle';
 import { CaptureError, captureUrl } from './evidence/capture';
 import { type FilePreview, filePreview } from './preview';
 import { protectedProcedure, publicProcedure, router } from './trpc';
@@ -462,6 +463,45 @@ export const appRouter = router({
           .orderBy(desc(evidence.capturedAt), evidence.root)
           .limit(input.limit),
       ),
+
+    /**
+     * The captures that hold a file, by its SHA-256 (computed where the file is; the file itself is never
+     * sent): those with the file in their bundle (the page as served, the screenshot…, named in
+     * `files`), and those made for a work that recorded the file. Newest first, anchored or not.
+     */
+    byFile: publicProcedure
+      .input(z.object({ sha256: zSha256, limit: zLimit }).strict())
+      .query(async ({ ctx, input }) => {
+        const db = ctx.services.database.db;
+        const withWork = db
+          .select({ id: works.id })
+          .from(works)
+          .where(sql`${works.files} @> ${JSON.stringify([input.sha256])}::jsonb`);
+        const rows = await db
+          .select({
+            root: evidence.root,
+            url: evidence.url,
+            capturedAt: evidence.capturedAt,
+            workId: evidence.workId,
+            anchored: sql<boolean>`${evidence.receipt} is not null`,
+            manifest: evidence.manifest,
+          })
+          .from(evidence)
+          .where(
+            or(
+              sql`${evidence.manifest} -> 'files' @> ${JSON.stringify([{ sha256: input.sha256 }])}::jsonb`,
+              inArray(evidence.workId, withWork),
+            ),
+          )
+          .orderBy(desc(evidence.capturedAt), evidence.root)
+          .limit(input.limit);
+        return rows.map(({ manifest, ...row }) => ({
+          ...row,
+          files: (manifest as BundleManifest).files
+            .filter((f) => f.sha256 === input.sha256)
+            .map((f) => f.name),
+        }));
+      }),
   }),
 
   market: router({

@@ -21,6 +21,7 @@ const QUERIES = [
   'market.listings',
   'evidence.get',
   'evidence.byWork',
+  'evidence.byFile',
 ];
 const MUTATIONS = ['evidence.capture'];
 
@@ -32,6 +33,7 @@ const badInput = fc.oneof(
       id: fc.oneof(fc.string(), fc.integer(), fc.constant('g'.repeat(64))),
       title: fc.oneof(fc.string({ maxLength: 300 }), fc.integer()),
       owner: fc.string(),
+      seller: fc.oneof(fc.string(), fc.constant('gx1')),
       code: fc.oneof(fc.string(), fc.constant('ISCC:AAAAAAAAAAAAAAAA')),
       sha256: fc.oneof(fc.string(), fc.constant('A'.repeat(64))),
       workId: fc.oneof(fc.string(), fc.constant('f'.repeat(63))),

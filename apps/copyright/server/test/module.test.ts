@@ -1,6 +1,7 @@
 // The copyright app as a suite module under startAppHarness: its manifest and genesis contribution, the
 // demo works it seeds, and the journey an author makes — upload → similar works → register → review →
 // certificate — over HTTP and the app's procedures.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
@@ -203,6 +204,26 @@ describe('copyright app module', () => {
         Object.entries(row!.files).map(([n, b64]) => [n, new Uint8Array(Buffer.from(b64, 'base64'))]),
       );
       expect(verifyEvidence(receipt, files).ok).toBe(true);
+      // Found by a file of it, by the file's SHA-256 alone: the page as served is in the bundle.
+      const served = createHash('sha256').update(files.get('response.body')!).digest('hex');
+      expect(await h.anonymous.evidence.byFile({ sha256: served })).toEqual([
+        {
+          root: receipt.manifest.root,
+          url,
+          capturedAt: receipt.manifest.capturedAt,
+          workId: sunrise!.id,
+          anchored: true,
+          files: ['response.body'],
+        },
+      ]);
+      // And by a file of the work it was captured for: no file of the bundle is that one.
+      expect(await h.anonymous.evidence.byFile({ sha256: sunrise!.files[0]! })).toEqual([
+        expect.objectContaining({ root: receipt.manifest.root, files: [] }),
+      ]);
+      expect(await h.anonymous.evidence.byFile({ sha256: 'e'.repeat(64) })).toEqual([]);
+      await expect(h.anonymous.evidence.byFile({ sha256: 'not-a-hash' })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+      });
       // The same bundle over HTTP, as a court would fetch it.
       const base = `${h.url}/copyright/api/evidence/${receipt.manifest.root}`;
       const fetched = await fetch(`${base}/receipt.json`).then((r) => r.json() as Promise<EvidenceReceipt>);

@@ -12,6 +12,7 @@ export type Listing = Awaited<ReturnType<typeof api.market.listings.query>>[numb
 export type Mine = Awaited<ReturnType<typeof api.market.mine.query>>;
 export type Stats = Awaited<ReturnType<typeof api.works.stats.query>>;
 export type EvidenceForWork = Awaited<ReturnType<typeof api.evidence.byWork.query>>;
+export type EvidenceForFile = Awaited<ReturnType<typeof api.evidence.byFile.query>>;
 export type Application = Awaited<ReturnType<typeof api.works.application.query>>;
 export type SimilarToFile = Awaited<ReturnType<typeof api.works.similarToFile.query>>;
 

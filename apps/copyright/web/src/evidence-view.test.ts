@@ -1,6 +1,7 @@
 // Evidence capture: an address that is not a web address is said in the page's language beside the field
 // and never sent (the server's answer was an English field message at the top of the page); a mistyped
 // evidence root says what a root looks like; a capture may name its work, and is found by that work's id.
+import { createHash } from 'node:crypto';
 import { createSuiteI18n } from '@gongxin/ui';
 import { TRPCClientError } from '@trpc/client';
 import { flushPromises, mount } from '@vue/test-utils';
@@ -12,6 +13,7 @@ const mocks = vi.hoisted(() => ({
   capture: vi.fn(),
   get: vi.fn(),
   byWork: vi.fn(),
+  byFile: vi.fn(),
   route: { query: {} as Record<string, string> },
 }));
 
@@ -27,6 +29,7 @@ vi.mock('./api', () => ({
       capture: { mutate: mocks.capture },
       get: { query: mocks.get },
       byWork: { query: mocks.byWork },
+      byFile: { query: mocks.byFile },
     },
   },
   BASE: '/copyright',
@@ -56,6 +59,7 @@ beforeEach(() => {
     } as never),
   );
   mocks.byWork.mockReset().mockResolvedValue([]);
+  mocks.byFile.mockReset().mockResolvedValue([]);
   mocks.route = { query: {} };
 });
 afterEach(() => {
@@ -239,4 +243,65 @@ describe('a capture that failed says why, in the page language', () => {
       }
     });
   }
+});
+
+describe('finding evidence by a file one holds', () => {
+  const bytes = new TextEncoder().encode('<!doctype html><p>黄山日出（摄影），未经授权转载。</p>');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+
+  async function pick(w: Awaited<ReturnType<typeof page>>) {
+    const input = w.get<HTMLInputElement>('input[data-test="evidence-by-file"]');
+    Object.defineProperty(input.element, 'files', {
+      value: [new File([bytes], 'copied.html', { type: 'text/html' })],
+      configurable: true,
+    });
+    await input.trigger('change');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(mocks.byFile).toHaveBeenCalled();
+    });
+    await flushPromises();
+  }
+
+  it("sends only the file's SHA-256, and lists the captures that hold it", async () => {
+    mocks.byFile.mockResolvedValue([
+      {
+        root: 'c1'.repeat(32),
+        url: 'https://pirate.example/photo',
+        capturedAt: '2026-12-06T10:00:00Z',
+        workId: null,
+        anchored: true,
+        files: ['response.body'],
+      },
+      {
+        root: 'c2'.repeat(32),
+        url: 'https://other.example/photo',
+        capturedAt: '2026-12-05T10:00:00Z',
+        workId: 'a1'.repeat(32),
+        anchored: false,
+        files: [],
+      },
+    ]);
+    const w = await page();
+    await pick(w);
+    expect(mocks.byFile).toHaveBeenCalledWith({ sha256 });
+    expect(w.get('[data-test="evidence-for-file"]').text()).toContain('包含“copied.html”的证据（2 份）');
+    const rows = w.findAll('[data-test="evidence-file-row"]');
+    expect(rows.map((r) => r.get('[data-test="evidence-file-match"]').text())).toEqual([
+      '证据中的 response.body 与您的文件相同',
+      '为登记了此文件的作品抓取',
+    ]);
+    expect(rows[0]!.text()).toContain('https://pirate.example/photo');
+    expect(rows[0]!.find('[data-test="evidence-open-file-capture"]').exists()).toBe(true);
+    expect(rows[1]!.text()).toContain('尚未上链');
+    expect(w.find('[data-test="evidence-error"]').exists()).toBe(false);
+  });
+
+  it('says in words when no evidence holds the file', async () => {
+    const w = await page();
+    await pick(w);
+    expect(w.get('[data-test="evidence-file-not-found"]').text()).toBe(
+      `没有包含“copied.html”的证据，也没有为登记了它的作品抓取的证据（SHA-256 ${sha256}）。`,
+    );
+  });
 });

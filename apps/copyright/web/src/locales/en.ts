@@ -266,6 +266,13 @@ export default {
       badWork:
         'A work id is 64 hexadecimal characters (the end of the work’s verify link), optionally with :<n>; leave it empty if none.',
       notFound: 'There is no evidence with this root, and none captured for a work with this id.',
+      byFile: 'Find evidence by my file',
+      byFileHint: 'The file’s SHA-256 is computed on this device; the file itself is not uploaded.',
+      forFile: 'Evidence holding “{name}” ({n}):',
+      fileInBundle: 'its {files} is your file',
+      fileOfWork: 'captured for a work that recorded this file',
+      fileNotFound:
+        'No evidence holds “{name}”, and none was captured for a work that recorded it (SHA-256 {sha256}).',
       forWork: 'Evidence captured for this work ({n}):',
       anchored: 'anchored',
       notAnchored: 'not anchored yet',
