@@ -24,7 +24,7 @@ import {
 } from '@gongxin/solar-meter/protocol';
 import { decodeSparkplugBatch } from '@gongxin/solar-meter/sparkplug';
 import { and, eq, isNotNull, lte, sql } from 'drizzle-orm';
-import { anchoredLeaves, anchors, meterIntervals, meters } from './db/schema';
+import { anchoredLeaves, anchors, meterIntervals, meterNewest, meters } from './db/schema';
 import { SOLAR_STREAM } from './ingest';
 
 /** Readings further apart than this make the energy between them an estimated split. */
@@ -151,6 +151,7 @@ export interface AggregatorOptions {
 export class Aggregator {
   #running: Promise<{ meters: number; anchored: number }> | undefined;
   #next: Promise<{ meters: number; anchored: number }> | undefined;
+  #newestKept = false;
 
   constructor(private readonly o: AggregatorOptions) {}
 
@@ -182,18 +183,34 @@ export class Aggregator {
       sql`select received_at from solar.aggregation_cursor where id = ${SOLAR_STREAM}`,
     );
     const since = Number(cursor?.received_at ?? -1);
+    // A database the aggregation ran on before it kept each meter's newest reading: taken once, from
+    // what the cursor covers.
+    if (!this.#newestKept) {
+      await database.execute(sql`
+        insert into solar.meter_newest (meter, ts)
+        select device, max(ts) from appkit_ingest.readings
+        where stream = ${SOLAR_STREAM} and received_at <= ${since}
+        group by device
+        on conflict (meter) do nothing`);
+      this.#newestKept = true;
+    }
     // Rows committed out of order by parallel writers are caught by reading a minute back (recomputing is idempotent).
     const dirty = await database.query<{
       device: string;
       from: string | number;
       newest: string | number;
+      newest_ts: string | number;
     }>(sql`
-      select device, min(interval_start) as from, max(received_at) as newest from appkit_ingest.readings
+      select device, min(interval_start) as from, max(received_at) as newest, max(ts) as newest_ts
+      from appkit_ingest.readings
       where stream = ${SOLAR_STREAM} and received_at > ${since - 60_000}
       group by device`);
     let newest = since;
     for (const d of dirty) {
       await this.recompute(d.device, Number(d.from), now);
+      await database.execute(sql`
+        insert into solar.meter_newest (meter, ts) values (${d.device}, ${Number(d.newest_ts)})
+        on conflict (meter) do update set ts = greatest(solar.meter_newest.ts, excluded.ts)`);
       newest = Math.max(newest, Number(d.newest));
     }
     if (newest > since) {
@@ -261,15 +278,14 @@ export class Aggregator {
   async anchorDue(now: number): Promise<number> {
     const { outbox, signer, database } = this.o;
     if (!outbox || !signer) return 0;
-    // The newest reading the aggregation has taken in (received up to its cursor): rows stored since
-    // are not in the interval's figures yet.
-    const newest = sql<number>`(select max(r.ts) from appkit_ingest.readings r
-      where r.stream = ${SOLAR_STREAM} and r.device = ${meterIntervals.meter}
-        and r.received_at <= (select c.received_at from solar.aggregation_cursor c where c.id = ${SOLAR_STREAM}))`;
+    // The newest reading the aggregation has taken in: rows stored since are not in the interval's
+    // figures yet.
+    const newest = meterNewest.ts;
     const due = await database.db
       .select({ i: meterIntervals, newest })
       .from(meterIntervals)
       .innerJoin(meters, eq(meters.id, meterIntervals.meter))
+      .leftJoin(meterNewest, eq(meterNewest.meter, meterIntervals.meter))
       .where(
         and(
           lte(meterIntervals.start, now - INTERVAL_MS - GRACE_MS),

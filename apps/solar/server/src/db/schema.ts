@@ -67,6 +67,16 @@ export const aggregationCursor = solar.table('aggregation_cursor', {
   receivedAt: ms('received_at').notNull(),
 });
 
+/**
+ * The newest reading time (device clock, UTC ms) the aggregation has taken in, per meter: an interval
+ * is determined once a reading after its end is in. Kept as the passes read readings, so deciding what
+ * is due never scans a meter's whole history.
+ */
+export const meterNewest = solar.table('meter_newest', {
+  meter: text('meter').primaryKey(),
+  ts: ms('ts').notNull(),
+});
+
 // ------------------------------------------------------------------------------------------ read models
 
 export const plants = solar.table('plants', {
