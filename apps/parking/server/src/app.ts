@@ -18,7 +18,10 @@ const webDist = new URL('../../web/dist', import.meta.url);
 export interface ParkingAppOptions {
   /** Seed the demo lots at start-up when the deployment is a demo. Default true. */
   seedDemo?: boolean;
-  /** How often stored gate events are handed to the chain. Default 200 ms. */
+  /**
+   * Gate events are handed to the chain as soon as they are stored, and besides every so often (what
+   * another replica stored). Default 2 s.
+   */
   processEveryMs?: number;
   /** Topic shards of the gates' layout. Default 64. */
   shards?: number;
@@ -56,12 +59,13 @@ export function createParkingApp(options: ParkingAppOptions = {}) {
         // one subscription, whose QoS 1 delivery keeps the gate's order.
         mode: 'sharded',
         ...(options.shards && { shards: options.shards }),
+        onStored: () => runtime.wake(),
       },
     ],
     async start(services, runtime) {
       await runtime.loadGateKeys();
       await runtime.outbox.start();
-      runtime.startProcessor(options.processEveryMs ?? 200);
+      runtime.startProcessor(options.processEveryMs ?? 2_000);
       if (services.config.demo && options.seedDemo !== false) {
         runtime.demoGates = new DemoGates(services, runtime);
         await runtime.demoGates.start();

@@ -37,6 +37,9 @@ export class ParkingRuntime {
   /** The demo's simulated gates (DEMO=true only). */
   demoGates: DemoGates | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private tick: (() => Promise<void>) | null = null;
+  private ticking = false;
+  private again = false;
   private running: Promise<number> | null = null;
   /** Records handed over and not yet sent: they go together in the next round of txs. */
   private toSend: OutboxRecord[] = [];
@@ -229,17 +232,38 @@ export class ParkingRuntime {
       });
   }
 
-  /** Runs processPending every `everyMs` until stopped. */
-  startProcessor(everyMs = 200): void {
+  /**
+   * Hands stored gate events over as they are stored (wake, called by the ingest after each write) and
+   * every `everyMs` besides: the poll catches what another replica's ingest stored. Until stopped.
+   */
+  startProcessor(everyMs = 2_000): void {
     const tick = async () => {
-      try {
-        while ((await this.processPending()) > 0) {}
-      } catch (error) {
-        this.services.logger.warn({ err: error }, 'parking: gate events not processed yet');
-      }
+      this.ticking = true;
+      do {
+        this.again = false;
+        try {
+          while ((await this.processPending()) > 0) {}
+        } catch (error) {
+          this.services.logger.warn({ err: error }, 'parking: gate events not processed yet');
+        }
+      } while (this.again && this.timer);
+      this.ticking = false;
       if (this.timer) this.timer = setTimeout(tick, everyMs);
     };
+    this.tick = tick;
     this.timer = setTimeout(tick, 0);
+  }
+
+  /** Gate events were stored: hand them over now, not at the next poll. */
+  wake(): void {
+    if (!this.timer || !this.tick) return;
+    // A pass running may have read before they were stored: it goes round once more.
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.tick, 0);
   }
 
   /**

@@ -41,7 +41,9 @@ export async function startParkingHarness(
   const adminUrl = process.env[TEST_DATABASE_URL];
   if (adminUrl) database = await openFreshPostgres(adminUrl);
   const parties = demoPartyAccounts();
-  const h = await startAppHarness(createParkingApp({ seedDemo: false, processEveryMs: 50 }), {
+  // Gate events reach the chain on the ingest's wake alone here (the fallback poll is ten minutes): every
+  // test of a gate event shows it.
+  const h = await startAppHarness(createParkingApp({ seedDemo: false, processEveryMs: 600_000 }), {
     mqttUrl: brokerUrl,
     ...(database && { database }),
     ...(opts.clock && { clock: opts.clock }),

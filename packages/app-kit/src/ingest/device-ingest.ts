@@ -7,6 +7,7 @@ import {
   type IngestDecoder,
   type IngestMode,
   type IngestOptions,
+  type IngestStore,
   type IngestWorker,
   type LoggerLike,
   removeSession,
@@ -35,6 +36,12 @@ export interface DeviceIngestDefinition<T> {
   worker?: number;
   lanes?: number;
   toData?: (data: T) => unknown;
+  /**
+   * Called after each durable write that stored new readings (duplicates aside), with how many: the
+   * app's consumer of the stream takes them at once instead of polling the table often. Called in the
+   * process that stored them; a consumer in another replica still needs its own, slower, poll.
+   */
+  onStored?: (count: number) => void;
 }
 
 /** The part of AppServices this needs. */
@@ -173,7 +180,23 @@ export async function startDeviceIngest<T>(
   options: DeviceIngestOptions = {},
 ): Promise<DeviceIngest> {
   const { database, logger } = services;
-  const store = await PgIngestStore.open<T>(database, { stream: def.stream, toData: def.toData });
+  const opened = await PgIngestStore.open<T>(database, { stream: def.stream, toData: def.toData });
+  const onStored = def.onStored;
+  const store: IngestStore<T> = onStored
+    ? {
+        write: async (records, rejected) => {
+          const result = await opened.write(records, rejected);
+          if (result.inserted.size > 0) {
+            try {
+              onStored(result.inserted.size);
+            } catch (err) {
+              logger?.warn({ err, stream: def.stream }, 'ingest: the stored-readings callback threw');
+            }
+          }
+          return result;
+        },
+      }
+    : opened;
   const group = `gx-${await feedTag(database, def.stream)}-${def.stream}`;
   const clientIdOf = (n: number) => (n === 0 ? group : `${group}-m${n}`);
   const subscribe = (clientId: string) =>
