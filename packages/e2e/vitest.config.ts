@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// One browser and one suite process at a time: the machine has two cores. A page that waits on a lazily
+// One file at a time, the journeys on one shared demo suite: the machine has two cores. A page that waits on a lazily
 // loaded locale or a committed block can take seconds under load, so `expect.poll` waits up to 15 s (its
 // default is 1 s); a page that never gets there still fails. A suite process starting on a loaded machine
 // (other lanes building and testing beside it) has taken over a minute: start-ups wait up to 3 minutes.
@@ -14,6 +14,8 @@ export default defineConfig({
     fileParallelism: false,
     include: ['test/**/*.e2e.test.ts'],
     setupFiles: ['src/failure-report.ts'],
+    // The demo suite the journeys share (src/shared-suite.ts), stopped when the run ends.
+    globalSetup: ['src/global-setup.ts'],
     expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

@@ -12,7 +12,8 @@ import { getSuite } from '@gongxin/ledger/crypto/node';
 import { demoAccounts } from '@gongxin/passport-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { launchBrowser, type SuiteProcess, saveScreenshot } from '../src/harness';
+import { demoSuite } from '../src/shared-suite';
 
 const SYMBOL = 'CNYD';
 const DEPOSIT = 10_000n;
@@ -24,7 +25,7 @@ const closers: (() => Promise<unknown>)[] = [];
 const errors: string[] = [];
 
 beforeAll(async () => {
-  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }), launchBrowser()]);
+  [suite, browser] = await Promise.all([demoSuite(), launchBrowser()]);
 });
 
 afterAll(async () => {

@@ -14,8 +14,9 @@ import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { launchBrowser, type SuiteProcess, saveScreenshot } from '../src/harness';
 import { AppJourney, confirmSignature } from '../src/journey';
+import { demoSuite } from '../src/shared-suite';
 
 let suite: SuiteProcess;
 let j: AppJourney;
@@ -33,7 +34,7 @@ beforeAll(async () => {
     );
   });
   await new Promise<void>((resolve) => testPage.listen(0, '127.0.0.1', resolve));
-  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+  [suite, browser] = await Promise.all([demoSuite(), launchBrowser()]);
   j = new AppJourney(browser, suite, 'copyright');
 }, 240_000);
 

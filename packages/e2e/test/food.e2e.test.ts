@@ -10,15 +10,16 @@ import jsQR from 'jsqr';
 import type { Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { launchBrowser, type SuiteProcess, saveScreenshot } from '../src/harness';
 import { confirmSignature, PHONE } from '../src/journey';
+import { demoSuite } from '../src/shared-suite';
 
 let suite: SuiteProcess;
 let browser: Browser;
 
 // The suite takes about a minute to start on a loaded 2-core machine: room for three.
 beforeAll(async () => {
-  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+  [suite, browser] = await Promise.all([demoSuite(), launchBrowser()]);
 }, 240_000);
 
 afterAll(async () => {

@@ -8,13 +8,8 @@ import path from 'node:path';
 import { verifyReceipt } from '@gongxin/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  artifactsDir,
-  launchBrowser,
-  type SuiteProcess,
-  saveScreenshot as save,
-  startSuiteProcess,
-} from '../src/harness';
+import { artifactsDir, launchBrowser, type SuiteProcess, saveScreenshot as save } from '../src/harness';
+import { demoSuite } from '../src/shared-suite';
 
 const DEMO_PASSWORD = 'gongxin-demo';
 
@@ -26,7 +21,7 @@ const workDir = path.join(artifactsDir, 'notary');
 
 beforeAll(async () => {
   mkdirSync(workDir, { recursive: true });
-  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }), launchBrowser()]);
+  [suite, browser] = await Promise.all([demoSuite(), launchBrowser()]);
 });
 
 afterAll(async () => {

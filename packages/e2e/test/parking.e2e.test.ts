@@ -9,8 +9,9 @@
 // signs in on a phone and sees his bound car's stay and fee at once, without typing a plate.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { launchBrowser, type SuiteProcess, saveScreenshot } from '../src/harness';
 import { AppJourney, confirmSignature, input, PHONE, until } from '../src/journey';
+import { demoSuite } from '../src/shared-suite';
 
 const PLATE = '沪A52E81';
 let suite: SuiteProcess;
@@ -21,7 +22,7 @@ const tail = () => suite.output().slice(-2000);
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+  [suite, browser] = await Promise.all([demoSuite(), launchBrowser()]);
   j = new AppJourney(browser, suite, 'parking');
   // The demo's morning: a paid stay at the Jinjiang lot (seeded in the background after start-up).
   await until(

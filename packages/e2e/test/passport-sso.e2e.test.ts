@@ -5,7 +5,8 @@
 // shows their DID and roles.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { launchBrowser, type SuiteProcess, saveScreenshot } from '../src/harness';
+import { demoSuite } from '../src/shared-suite';
 
 let suite: SuiteProcess;
 let browser: Browser;
@@ -18,7 +19,7 @@ const NAME = '李新民';
 const ID_NUMBER = '11010519491231002X';
 
 beforeAll(async () => {
-  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }), launchBrowser()]);
+  [suite, browser] = await Promise.all([demoSuite(), launchBrowser()]);
   person = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   officer = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 });

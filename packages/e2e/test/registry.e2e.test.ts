@@ -13,8 +13,9 @@ import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { launchBrowser, type SuiteProcess, saveScreenshot } from '../src/harness';
 import { AppJourney, confirmSignature, input, PHONE, until } from '../src/journey';
+import { demoSuite } from '../src/shared-suite';
 
 let suite: SuiteProcess;
 let browser: Browser;
@@ -24,7 +25,7 @@ const uscc = demoUscc('440304', 'MA5HGX01');
 const name = '深圳市福田共信电子有限公司';
 
 beforeAll(async () => {
-  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+  [suite, browser] = await Promise.all([demoSuite(), launchBrowser()]);
   j = new AppJourney(browser, suite, 'registry');
 }, 240_000);
 afterAll(async () => {

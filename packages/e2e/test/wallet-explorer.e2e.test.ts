@@ -7,8 +7,9 @@
 import { demoAccounts } from '@gongxin/passport-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { launchBrowser, type SuiteProcess, saveScreenshot } from '../src/harness';
 import { AppJourney } from '../src/journey';
+import { demoSuite } from '../src/shared-suite';
 
 const DEMO_PASSWORD = 'gongxin-demo';
 const SYMBOL = 'TEA';
@@ -20,7 +21,7 @@ const errors: string[] = [];
 let journey: AppJourney | undefined;
 
 beforeAll(async () => {
-  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }), launchBrowser()]);
+  [suite, browser] = await Promise.all([demoSuite(), launchBrowser()]);
 });
 
 afterAll(async () => {

@@ -10,15 +10,16 @@
 import { demoAccounts } from '@gongxin/passport-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type SuiteProcess, saveScreenshot, startSuiteProcess } from '../src/harness';
+import { launchBrowser, type SuiteProcess, saveScreenshot } from '../src/harness';
 import { AppJourney, confirmSignature, input, PHONE, until } from '../src/journey';
+import { demoSuite } from '../src/shared-suite';
 
 let suite: SuiteProcess;
 let browser: Browser;
 let j: AppJourney;
 
 beforeAll(async () => {
-  [suite, browser] = await Promise.all([startSuiteProcess({ DEMO: 'true' }, 180_000), launchBrowser()]);
+  [suite, browser] = await Promise.all([demoSuite(), launchBrowser()]);
   j = new AppJourney(browser, suite, 'welfare');
 }, 240_000);
 afterAll(async () => {
