@@ -58,6 +58,7 @@ const en: Shape<typeof zhCN> = {
       live: 'Updating live',
     },
     roles: {
+      head: 'head of household',
       sender: 'sent',
       from: 'payer',
       to: 'payee',

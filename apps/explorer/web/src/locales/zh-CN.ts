@@ -55,6 +55,7 @@ export default {
       live: '实时更新中',
     },
     roles: {
+      head: '户主',
       sender: '发起',
       from: '付款方',
       to: '收款方',
