@@ -93,6 +93,15 @@ async function stateValue<T>(services: AppServices, key: string): Promise<T | un
   }
 }
 
+/** What a list of captures shows of each: where and when, for which work, and whether it is anchored. */
+const evidenceSummary = {
+  root: evidence.root,
+  url: evidence.url,
+  capturedAt: evidence.capturedAt,
+  workId: evidence.workId,
+  anchored: sql<boolean>`${evidence.receipt} is not null`,
+};
+
 export const appRouter = router({
   works: router({
     /** Works by title (substring), by a party's address, or by content-code similarity; newest first. */
@@ -451,13 +460,7 @@ export const appRouter = router({
       .input(z.object({ workId: zWorkId, limit: zLimit }).strict())
       .query(async ({ ctx, input }) =>
         ctx.services.database.db
-          .select({
-            root: evidence.root,
-            url: evidence.url,
-            capturedAt: evidence.capturedAt,
-            workId: evidence.workId,
-            anchored: sql<boolean>`${evidence.receipt} is not null`,
-          })
+          .select(evidenceSummary)
           .from(evidence)
           .where(eq(evidence.workId, input.workId))
           .orderBy(desc(evidence.capturedAt), evidence.root)
@@ -478,14 +481,7 @@ export const appRouter = router({
           .from(works)
           .where(sql`${works.files} @> ${JSON.stringify([input.sha256])}::jsonb`);
         const rows = await db
-          .select({
-            root: evidence.root,
-            url: evidence.url,
-            capturedAt: evidence.capturedAt,
-            workId: evidence.workId,
-            anchored: sql<boolean>`${evidence.receipt} is not null`,
-            manifest: evidence.manifest,
-          })
+          .select({ ...evidenceSummary, manifest: evidence.manifest })
           .from(evidence)
           .where(
             or(
