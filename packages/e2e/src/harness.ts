@@ -1,7 +1,7 @@
 // Browser tests drive Debian's Chromium through playwright-core against the suite started exactly as a
 // newcomer starts it (`tsx apps/portal/server/src/main.ts`, embedded defaults), each run in a fresh data dir.
 // It never downloads a browser: the binary comes from the system (CHROMIUM_PATH, default /usr/bin/chromium).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,13 +45,16 @@ export interface SuiteProcess {
   stop(): Promise<void>;
 }
 
-/** Start the suite as `npm start` does (after the build), on a free port and a throw-away data dir. */
-export async function startSuiteProcess(
-  env: Record<string, string> = {},
-  timeoutMs = 180_000,
-): Promise<SuiteProcess> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-e2e-'));
-  const child: ChildProcess = spawn(
+/**
+ * Spawns the suite as `npm start` runs it (after the build): on a free port and `dataDir`, the embedded
+ * database and broker, quiet logs, with `env` on top.
+ */
+export function spawnSuite(
+  dataDir: string,
+  env: Record<string, string>,
+  options: Pick<SpawnOptions, 'stdio' | 'detached'>,
+): ChildProcess {
+  return spawn(
     process.execPath,
     [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'apps/portal/server/src/main.ts'],
     {
@@ -65,9 +68,18 @@ export async function startSuiteProcess(
         MQTT_URL: '',
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
     },
   );
+}
+
+/** Start the suite as `npm start` does (after the build), on a free port and a throw-away data dir. */
+export async function startSuiteProcess(
+  env: Record<string, string> = {},
+  timeoutMs = 180_000,
+): Promise<SuiteProcess> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-e2e-'));
+  const child = spawnSuite(dataDir, env, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;

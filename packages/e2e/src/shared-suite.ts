@@ -6,12 +6,11 @@
 // and use it; the global teardown stops it. A file that needs a suite of its own (another clock, an
 // external broker or chain, no demo) still starts one with startSuiteProcess. Without the global setup
 // (a file run by another config), demoSuite starts a suite of the file's own.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { repoRoot, type SuiteProcess, startSuiteProcess } from './harness';
+import { type SuiteProcess, spawnSuite, startSuiteProcess } from './harness';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -68,25 +67,8 @@ export async function demoSuite(timeoutMs = 180_000): Promise<SuiteProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gongxin-e2e-shared-'));
   const log = path.join(runDir, `suite-${Date.now()}.log`);
   const fd = openSync(log, 'a');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'apps/portal/server/src/main.ts'],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: '',
-        MQTT_URL: '',
-        DEMO: 'true',
-      },
-      stdio: ['ignore', fd, fd],
-      // Its own process group, so the teardown stops tsx and the server it runs together.
-      detached: true,
-    },
-  );
+  // Its own process group, so the teardown stops tsx and the server it runs together.
+  const child = spawnSuite(dataDir, { DEMO: 'true' }, { stdio: ['ignore', fd, fd], detached: true });
   child.unref();
   const read = () => readFileSync(log, 'utf8');
   const started = Date.now();
