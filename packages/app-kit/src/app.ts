@@ -63,7 +63,21 @@ export interface MountOptions {
   connectOrigins?: string[];
   /** Run the app's demo `seed` when the deployment is a demo. Default true. */
   seedDemo?: boolean;
+  /**
+   * The longest a read waits for this app's read models to reach the block its client names in
+   * `x-chain-height` (see CHAIN_HEIGHT_HEADER). Default 5 s; past it the read is answered as it stands.
+   */
+  readAfterWriteMs?: number;
 }
+
+/**
+ * A request header a page sends with its reads once it has a tx committed: the block height of that tx.
+ * The app answers only when its read models hold that block (or after `readAfterWriteMs`), so a list
+ * reloaded right after a signed action shows what the action did. The answer says in
+ * CHAIN_INDEXED_HEADER which block the read models held.
+ */
+export const CHAIN_HEIGHT_HEADER = 'x-chain-height';
+export const CHAIN_INDEXED_HEADER = 'x-chain-indexed';
 
 export interface MountedApp<TRuntime = unknown> {
   router: express.Router;
@@ -185,6 +199,43 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
     });
 
     router.use('/api', apiLimit);
+    if (indexer) {
+      const within = options.readAfterWriteMs ?? 5_000;
+      const reader = indexer;
+      // Where the read models stand: this replica's indexer, or the leader's cursor on a standby.
+      const indexedHeight = async (): Promise<number> => {
+        if (indexerLead?.role !== 'standby') return reader.height;
+        const [row] = await database.db
+          .select({ height: indexerCursors.height })
+          .from(indexerCursors)
+          .where(eq(indexerCursors.name, reader.name));
+        return row?.height ?? 0;
+      };
+      router.use('/api/trpc', async (req, res, next) => {
+        const asked = req.get(CHAIN_HEIGHT_HEADER);
+        if (asked === undefined) return next();
+        const height = /^[0-9]{1,15}$/.test(asked) ? Number(asked) : Number.NaN;
+        if (!Number.isSafeInteger(height)) {
+          // A hint only: the read is answered as it stands, the refusal counted.
+          metrics.badInput.inc({ source: 'api', reason: 'chain_height_header' });
+          return next();
+        }
+        try {
+          const deadline = Date.now() + within;
+          if (indexerLead?.role !== 'standby') {
+            await reader.waitFor(height, within).catch(() => undefined);
+          } else {
+            while ((await indexedHeight()) < height && Date.now() < deadline) {
+              await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+          }
+          res.set(CHAIN_INDEXED_HEADER, String(await indexedHeight()));
+          next();
+        } catch (error) {
+          next(error);
+        }
+      });
+    }
     // The deployment clock as the app reads it: pages take "now" for their dates, defaults and the times
     // they sign into txs from here, never from the device's clock, which may be days from block times.
     router.get('/api/clock', (_req, res) => {

@@ -1,7 +1,14 @@
 // @gongxin/app-kit: the server half of every suite app — tRPC with guards, OIDC sessions with passport,
 // security middleware, static web serving, indexers that build read models from chain events, and the
 // outbox that anchors an app's records on chain.
-export { defineApp, type MountedApp, type MountOptions, mountApp } from './app';
+export {
+  CHAIN_HEIGHT_HEADER,
+  CHAIN_INDEXED_HEADER,
+  defineApp,
+  type MountedApp,
+  type MountOptions,
+  mountApp,
+} from './app';
 export {
   AppError,
   appError,

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { accountFromPrivateKey, createChainClient, createWallet } from '@gongxin/client';
 import { type Database, openDatabase } from '@gongxin/db';
 import { startTestChain, type TestChain } from '@gongxin/node/api/testing';
 import { createLogger } from '@gongxin/telemetry';
@@ -68,7 +69,7 @@ beforeAll(async () => {
   });
 
   // The app is mounted before passport, as in a process where passport comes up later.
-  const welfare = await mountApp(welfareApp(fakeWebDist()), services);
+  const welfare = await mountApp(welfareApp(fakeWebDist()), services, { readAfterWriteMs: 1_500 });
   mounted.push(welfare);
   host.use('/welfare', welfare.router);
   const limited = await mountApp(welfareApp(fakeWebDist(), 'limited'), services, {
@@ -434,6 +435,35 @@ describe('serving the app', () => {
     const bare = await fetch(`${base}/welfare?x=1`, { redirect: 'manual' });
     expect(bare.status).toBe(308);
     expect(bare.headers.get('location')).toBe('/welfare/?x=1');
+  });
+
+  it('a read that names a block waits until the read models hold it, for a bounded time', async () => {
+    const wallet = createWallet(
+      createChainClient({ url: chain.url }),
+      accountFromPrivateKey(chain.suite, chain.account(7).privateKey),
+    );
+    const head = chain.node.head.height;
+    // Asked for the next block before it exists: answered once a tx committed in it is indexed.
+    const reading = fetch(trpc('hello'), { headers: { 'x-chain-height': String(head + 1) } });
+    const receipt = await wallet.send([{ contract: 'counter', name: 'add', params: { by: 1 } }]);
+    expect(receipt.height).toBeGreaterThan(head);
+    const answer = await reading;
+    expect(answer.status).toBe(200);
+    expect(Number(answer.headers.get('x-chain-indexed'))).toBeGreaterThanOrEqual(head + 1);
+
+    // A block far ahead: the read waits readAfterWriteMs, then answers as it stands.
+    const started = Date.now();
+    const late = await fetch(trpc('hello'), { headers: { 'x-chain-height': String(head + 1_000) } });
+    expect(late.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect(Number(late.headers.get('x-chain-indexed'))).toBeLessThan(head + 1_000);
+
+    // Not a height: answered at once as it stands, and counted.
+    const before = await badInput('chain_height_header');
+    const bad = await fetch(trpc('hello'), { headers: { 'x-chain-height': 'latest' } });
+    expect(bad.status).toBe(200);
+    expect(bad.headers.get('x-chain-indexed')).toBeNull();
+    expect(await badInput('chain_height_header')).toBe(before + 1);
   });
 
   it('/healthz reports the database and the indexer', async () => {

@@ -1,5 +1,6 @@
 import { initTRPC } from '@trpc/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { committedHeight, noteCommitted } from './chain/seen';
 import { json, mockFetch } from './testing/fetch-mock';
 import { createAppTrpc } from './trpc';
 
@@ -25,5 +26,17 @@ describe('createAppTrpc', () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]!.url.searchParams.get('batch')).toBe('1');
     expect(requests[0]!.init?.credentials).toBe('same-origin');
+  });
+
+  it('names the block of the page’s newest committed tx, once there is one, so reads see it', async () => {
+    const requests = mockFetch(() => json([{ result: { data: 2 } }]));
+    const trpc = createAppTrpc<typeof appRouter>('/welfare/api/trpc');
+    expect(committedHeight()).toBe(0);
+    await trpc.count.query();
+    expect(new Headers(requests[0]!.init?.headers).get('x-chain-height')).toBeNull();
+    noteCommitted(41);
+    noteCommitted(40); // an older receipt arriving late does not move it back
+    await trpc.count.query();
+    expect(new Headers(requests[1]!.init?.headers).get('x-chain-height')).toBe('41');
   });
 });

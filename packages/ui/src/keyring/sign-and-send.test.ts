@@ -13,6 +13,7 @@ import { testAccount } from '@gongxin/ledger/testing';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { committedHeight } from '../chain/seen';
 import SignRequestDialog from '../components/sign-request-dialog.vue';
 import { configureUi } from '../config';
 import { registerActionDecoder } from '../decoders/registry';
@@ -130,9 +131,12 @@ describe('signAndSend', () => {
     expect(wrapper!.find('[data-test="sign-password"]').exists()).toBe(false);
     expect(requests.some(isSubmit)).toBe(false);
 
+    expect(committedHeight()).toBe(0);
     await wrapper!.find('[data-test="sign-confirm"]').trigger('click');
     const receipt = await sent;
     expect(receipt).toMatchObject({ height: 12, ok: true });
+    // The app APIs' reads from now on name the block the tx went into.
+    expect(committedHeight()).toBe(12);
 
     const post = requests.find(isSubmit)!;
     expect(post.method).toBe('POST');

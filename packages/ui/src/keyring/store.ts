@@ -11,6 +11,7 @@ import { getSuite } from '@gongxin/ledger/crypto/browser';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { assetDecimals, createUiChainClient } from '../chain/client';
+import { noteCommitted } from '../chain/seen';
 import { uiConfig } from '../config';
 import { backupFileName, KeyringError, openVault, parseVault, sealVault, type Vault } from './vault';
 
@@ -459,7 +460,13 @@ export const useKeyring = defineStore('gongxin-keyring', () => {
       publicKey: fromHex(vault.publicKey),
       sign: (body) => signTx(suite, body, keyFor(address)),
     };
-    return sendTx(chain.client, chain.nonces, signer, actions, { memo: opts.memo, retryStaleNonce: true });
+    const receipt = await sendTx(chain.client, chain.nonces, signer, actions, {
+      memo: opts.memo,
+      retryStaleNonce: true,
+    });
+    // The suite's own chain: the app APIs' reads from now on wait for this block (see chain/seen).
+    if ((opts.chainBase ?? uiConfig.chainBase) === uiConfig.chainBase) noteCommitted(receipt.height);
+    return receipt;
   }
 
   return {
