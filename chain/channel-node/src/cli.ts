@@ -12,19 +12,20 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createChainClient } from '@gongxin/client';
+import { MAX_LOCK_MS } from '@gongxin/contracts';
 import { openDatabase } from '@gongxin/db';
 import { type CryptoSuite, fromHex, toHex } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { createMetrics } from '@gongxin/telemetry';
 import { serveChannelApi } from './api';
-import { ChannelNodeRuntime, DEFAULT_MACHINE, MAX_FAILURE_MEMORY_MS } from './runtime';
+import { ChannelNodeRuntime, DEFAULT_MACHINE, MAX_FAILURE_MEMORY_MS, MAX_HOPS } from './runtime';
 import { WatchService } from './watch';
 
 const USAGE = `usage: gongxin-channels start --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>] [--api <port>] [--peer <ws://host:port>]…
        [--allow-origin <browser origin>]… [--hub-max-deposit <amount>] [--watcher <http://host:port>]
        [--max-in-flight-per-peer <n>] [--checkpoint-records <n>] [--pay-attempts <n>]
-       [--failure-memory-ms <ms>]
+       [--failure-memory-ms <ms>] [--hop-delta-ms <ms>]
        gongxin-channels watch --chain <node API url> [--key-file <path>] [--data-dir <dir>]
        [--database-url <url>] [--listen <port>] [--host <addr>]`;
 
@@ -114,6 +115,9 @@ export async function main(argv: string[]): Promise<number> {
       'pay-attempts': { type: 'string' },
       // How long routes avoid a hop a payment failed at (mission control), ms.
       'failure-memory-ms': { type: 'string' },
+      // Expiry taken off per hop of a payment's route (a payment's whole budget is MAX_HOPS of them):
+      // longer than the default for payers whose retries may wait on a slow restart or link.
+      'hop-delta-ms': { type: 'string' },
     },
   });
   if (!values.chain) {
@@ -150,6 +154,19 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  const hopDelta = values['hop-delta-ms'];
+  const maxHopDelta = Math.floor(MAX_LOCK_MS / MAX_HOPS);
+  if (
+    hopDelta !== undefined &&
+    (!/^\d{1,9}$/.test(hopDelta) ||
+      Number(hopDelta) < DEFAULT_MACHINE.hopDeltaMs ||
+      Number(hopDelta) > maxHopDelta)
+  ) {
+    console.error(
+      `--hop-delta-ms: a whole number of milliseconds from ${DEFAULT_MACHINE.hopDeltaMs} to ${maxHopDelta} (expiry taken off per hop; it must exceed every channel's dispute window)`,
+    );
+    return 2;
+  }
   const client = createChainClient({ url: values.chain });
   const { suite: chainSuite } = await client.identity();
   const suite = getSuite(chainSuite.id);
@@ -174,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(checkpointRecords !== undefined && { checkpointRecords: Number(checkpointRecords) }),
     ...(payAttempts !== undefined && { payAttempts: Number(payAttempts) }),
     ...(failureMemory !== undefined && { failureMemoryMs: Number(failureMemory) }),
+    ...(hopDelta !== undefined && { machine: { hopDeltaMs: Number(hopDelta) } }),
     metrics,
     onProblem: (p) => console.error(`[channels] ${p}`),
     // A failed log write leaves it unknown what is durable: exit, and start again from the log.

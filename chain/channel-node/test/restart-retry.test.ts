@@ -119,8 +119,11 @@ beforeAll(async () => {
   writeFileSync(keyFile, JSON.stringify({ privateKey: toHex(chain.account(ALICE).privateKey) }));
   // Alice links to the first dry hub and the small hub; the second dry hub only after a restart. Her
   // router forgets failed hops at once: only what a payment keeps of its own keeps a retry off them.
+  // Her hop delta of 30 s gives a payment 120 s to finish: a kill -9 and restart under load took more
+  // than half of the default 40 s, and a retry then had no time left for the two hops through the hub.
   baseArgs = [
     ...['--chain', chain.url, '--key-file', keyFile, '--data-dir', dir, '--failure-memory-ms', '1'],
+    ...['--hop-delta-ms', '30000'],
     ...['--peer', `ws://127.0.0.1:${dry1.port}`, '--peer', `ws://127.0.0.1:${hub.port}`],
   ];
   aliceAddress = chain.account(ALICE).address;

@@ -130,4 +130,19 @@ describe('a payment whose lock fails at the second hop', () => {
     expect(errors).toHaveLength(5);
     for (const line of errors) expect(line).toMatch(/^--failure-memory-ms: a whole number of milliseconds/);
   });
+
+  it('refuses a hop delta shorter than the default or longer than a lock may last', async () => {
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      for (const bad of ['9999', '-1', 'long', '12.5', '151200001', '9999999999'])
+        expect(await main(['start', '--chain', chain.url, `--hop-delta-ms=${bad}`])).toBe(2);
+    } finally {
+      console.error = error;
+    }
+    expect(errors).toHaveLength(6);
+    for (const line of errors)
+      expect(line).toMatch(/^--hop-delta-ms: a whole number of milliseconds from 10000 to 151200000 /);
+  });
 });
