@@ -39,6 +39,7 @@ let chain: TestChain;
 let database: Database;
 let services: AppServices & { close(): void };
 let issuer: TestIssuer;
+let tokenDelayMs = 0;
 const mounted: MountedApp[] = [];
 /** Error log lines of the apps, parsed. */
 const errorLog: Record<string, unknown>[] = [];
@@ -88,6 +89,11 @@ beforeAll(async () => {
     issuer: `${base}/passport/oidc`,
     clients: ['welfare', 'limited'].map((id) => suiteClientFor(id, base, TEST_SUITE_SECRET)),
     account: officer,
+  });
+  // A passport answering the code exchange slowly, as one busy with a seeding demo suite does.
+  host.use(`${issuer.path}/token`, (_req, _res, next) => {
+    if (tokenDelayMs > 0) setTimeout(next, tokenDelayMs);
+    else next();
   });
   host.use(issuer.path, issuer.router);
 }, 60_000);
@@ -151,6 +157,17 @@ describe('sign-in with passport (authorization code + PKCE)', () => {
     // The database holds the hash of the cookie, never the cookie.
     const [row] = await database.db.select().from(sessions).where(eq(sessions.sub, officer.sub)).limit(1);
     expect(row?.idHash).not.toBe(jar.get('gx_welfare'));
+  });
+
+  it('signs in while passport takes 6 s to exchange the code (the 5 s discovery limit is for discovery only)', async () => {
+    tokenDelayMs = 6_000;
+    try {
+      const { jar, hops } = await signIn();
+      expect(hops.map((h) => h.location ?? '').filter((l) => l.includes('login_error'))).toEqual([]);
+      expect((await jar.fetch(`${base}/welfare/auth/me`)).status).toBe(200);
+    } finally {
+      tokenDelayMs = 0;
+    }
   });
 
   it('refuses a callback from a browser that did not start the login (login CSRF)', async () => {

@@ -102,7 +102,17 @@ export class AppJourney {
     // Back at the app either way: signed in, or with `?login_error=<code>` (expired, access_denied, …).
     // A journey that went on signed out would fail later at a section only a signed-in role sees.
     const failed = new URL(page.url()).searchParams.get('login_error');
-    if (failed) throw new Error(`signing in as ${account} to ${this.app} failed: login_error=${failed}`);
+    if (failed) {
+      // The app logs why (`sign-in failed`, with openid-client's words): say it with the failure.
+      const why = this.suite
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('sign-in failed'))
+        .slice(-3);
+      throw new Error(
+        `signing in as ${account} to ${this.app} failed: login_error=${failed}${why.length ? `\n${why.join('\n')}` : ''}`,
+      );
+    }
     const me = await page.request.get(`${this.suite.url}/${this.app}/auth/me`);
     if (!me.ok()) throw new Error(`signed in as ${account}, but /${this.app}/auth/me answers ${me.status()}`);
     await page.goto(this.url(path));

@@ -19,6 +19,8 @@ export interface SuiteClient {
 }
 
 const MIN_SUITE_SECRET_LENGTH = 32;
+/** Seconds the requests of a sign-in (code exchange, ID token keys) may take; discovery has 5. */
+const SIGN_IN_TIMEOUT_S = 30;
 
 export function assertSuiteSecret(suiteSecret: string): void {
   if (typeof suiteSecret !== 'string' || suiteSecret.length < MIN_SUITE_SECRET_LENGTH) {
@@ -102,8 +104,15 @@ export function connectIssuer(opts: IssuerConnectionOptions): IssuerConnection {
         },
         client.ClientSecretBasic(opts.client.client_secret),
         // Plain http is what the embedded default runs on (127.0.0.1); https everywhere else.
+        // 5 s for discovery, so an absent passport is told at once (503 at login)…
         { timeout: 5, ...(insecure && { execute: [client.allowInsecureRequests] }) },
       )
+      .then((configuration) => {
+        // …but the sign-in's own requests (the code exchange, the keys) get 30 s: a passport busy for a
+        // few seconds must not turn a person's sign-in into login_error=rejected.
+        configuration.timeout = SIGN_IN_TIMEOUT_S;
+        return configuration;
+      })
       .catch((error: unknown) => {
         discovered = null;
         failedAt = Date.now();
