@@ -222,9 +222,15 @@ describe('copyright in Chromium', () => {
     const listing = buyer.locator(`[data-test="listing"][data-work="${workId}"]`);
     await listing.waitFor({ timeout: 30_000 });
     expect(await listing.getByTestId('listing-price').textContent()).toContain('1,200.00');
+    const left = /剩余 (\d+) \/ (\d+) 份/.exec((await listing.textContent()) ?? '');
+    expect(left, 'the listing says how many are left').not.toBeNull();
     await listing.getByTestId('buy').click();
     await confirmSignature(buyer);
     await buyer.getByTestId('bought').waitFor({ timeout: 30_000 });
+    // Announced with the list read after the purchase's block: one fewer left, or sold out and gone.
+    const after = Number(left![1]) - 1;
+    if (after > 0) expect(await listing.textContent()).toContain(`剩余 ${after} / ${left![2]} 份`);
+    else expect(await listing.count()).toBe(0);
     await saveScreenshot(buyer, 'copyright-market-desktop');
     // The author is paid the whole price (sole owner), to the fen.
     await author.reload();
