@@ -12,8 +12,10 @@ import {
   MORAL_RIGHTS,
   WORK_CATEGORIES,
 } from '@gongxin/contracts';
+import type { Database } from '@gongxin/db';
 import { TRPCError } from '@trpc/server';
-import { and, count, desc, eq, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { union } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { accountNames } from './account-names';
 import { CANDIDATE_BITS, codeInfo, SIMILAR_BITS } from './codes';
@@ -101,6 +103,28 @@ const evidenceSummary = {
   workId: evidence.workId,
   anchored: sql<boolean>`${evidence.receipt} is not null`,
 };
+
+/**
+ * The captures holding a file (the query of evidence.byFile): two index lookups — the bundles' files and
+ * the works' files — not a scan of every capture.
+ */
+export function evidenceByFile(db: Database['db'], sha256: string, limit: number) {
+  const inBundle = db
+    .select({ root: evidence.root })
+    .from(evidence)
+    .where(sql`${evidence.manifest} -> 'files' @> ${JSON.stringify([{ sha256 }])}::jsonb`);
+  const forWork = db
+    .select({ root: evidence.root })
+    .from(evidence)
+    .innerJoin(works, eq(works.id, evidence.workId))
+    .where(sql`${works.files} @> ${JSON.stringify([sha256])}::jsonb`);
+  return db
+    .select({ ...evidenceSummary, manifest: evidence.manifest })
+    .from(evidence)
+    .where(inArray(evidence.root, union(inBundle, forWork)))
+    .orderBy(desc(evidence.capturedAt), evidence.root)
+    .limit(limit);
+}
 
 export const appRouter = router({
   works: router({
@@ -475,22 +499,7 @@ export const appRouter = router({
     byFile: publicProcedure
       .input(z.object({ sha256: zSha256, limit: zLimit }).strict())
       .query(async ({ ctx, input }) => {
-        const db = ctx.services.database.db;
-        const withWork = db
-          .select({ id: works.id })
-          .from(works)
-          .where(sql`${works.files} @> ${JSON.stringify([input.sha256])}::jsonb`);
-        const rows = await db
-          .select({ ...evidenceSummary, manifest: evidence.manifest })
-          .from(evidence)
-          .where(
-            or(
-              sql`${evidence.manifest} -> 'files' @> ${JSON.stringify([{ sha256: input.sha256 }])}::jsonb`,
-              inArray(evidence.workId, withWork),
-            ),
-          )
-          .orderBy(desc(evidence.capturedAt), evidence.root)
-          .limit(input.limit);
+        const rows = await evidenceByFile(ctx.services.database.db, input.sha256, input.limit);
         return rows.map(({ manifest, ...row }) => ({
           ...row,
           files: (manifest as BundleManifest).files

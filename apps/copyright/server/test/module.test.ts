@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyrightApp } from '../src/app';
@@ -12,6 +12,7 @@ import { evidence, works } from '../src/db/schema';
 import { seedCopyrightDemo } from '../src/demo';
 import type { EvidenceReceipt } from '../src/evidence/verify';
 import { verifyEvidence } from '../src/evidence/verify';
+import { evidenceByFile } from '../src/router';
 import { type CopyrightHarness, startCopyrightHarness } from './harness';
 import { extractText, type0Fonts } from './pdf-text';
 
@@ -221,6 +222,15 @@ describe('copyright app module', () => {
         expect.objectContaining({ root: receipt.manifest.root, files: [] }),
       ]);
       expect(await h.anonymous.evidence.byFile({ sha256: 'e'.repeat(64) })).toEqual([]);
+      // Found through the GIN indexes of the bundles' and the works' files, not by reading every row.
+      const plan = await h.database.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`);
+        const query = evidenceByFile(h.database.db, served, 50).toSQL();
+        return tx.execute(sql.raw(`explain ${inline(query.sql, query.params)}`));
+      });
+      const text = JSON.stringify(plan);
+      expect(text).toContain('evidence_manifest_files');
+      expect(text).toContain('works_files');
       await expect(h.anonymous.evidence.byFile({ sha256: 'not-a-hash' })).rejects.toMatchObject({
         code: 'BAD_REQUEST',
       });
@@ -244,3 +254,11 @@ describe('copyright app module', () => {
     }
   });
 });
+
+/** A statement with its $n parameters written in as literals, for EXPLAIN. */
+function inline(statement: string, params: unknown[]): string {
+  return statement.replace(/\$(\d+)/g, (_m, n: string) => {
+    const value = params[Number(n) - 1];
+    return typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
+  });
+}

@@ -6,6 +6,7 @@
 //     transfers and pledges. `reset` empties exactly these, so a rebuild replays them from genesis.
 // Read by drizzle-kit: no driver imports here. Times are ms since the epoch (bigint, read as number).
 import { appSchema, money } from '@gongxin/db/schema';
+import { sql } from 'drizzle-orm';
 import { bigint, customType, index, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
 
 export const copyright = appSchema('copyright');
@@ -46,17 +47,26 @@ export const files = copyright.table('files', {
 });
 
 /** An evidence capture: the bundle's files stay on disk or here; the receipt proves them. */
-export const evidence = copyright.table('evidence', {
-  root: text('root').primaryKey(),
-  url: text('url').notNull(),
-  capturedAt: text('captured_at').notNull(),
-  workId: text('work_id'),
-  requestedBy: text('requested_by'),
-  manifest: jsonb('manifest').notNull(),
-  /** The offline receipt; null while the anchor is pending in the outbox. */
-  receipt: jsonb('receipt'),
-  files: jsonb('files').$type<Record<string, string>>().notNull(),
-});
+export const evidence = copyright.table(
+  'evidence',
+  {
+    root: text('root').primaryKey(),
+    url: text('url').notNull(),
+    capturedAt: text('captured_at').notNull(),
+    workId: text('work_id'),
+    requestedBy: text('requested_by'),
+    manifest: jsonb('manifest').notNull(),
+    /** The offline receipt; null while the anchor is pending in the outbox. */
+    receipt: jsonb('receipt'),
+    files: jsonb('files').$type<Record<string, string>>().notNull(),
+  },
+  // Evidence found by a file one holds (evidence.byFile): its manifest's files, by containment.
+  (t) => [
+    index('evidence_manifest_files').using('gin', sql`(${t.manifest} -> 'files') jsonb_path_ops`),
+    // Captures made for a work (evidence.byWork, and evidence.byFile through the work's files).
+    index('evidence_work').on(t.workId),
+  ],
+);
 
 // ------------------------------------------------------------------------------------------ read models
 
@@ -82,7 +92,12 @@ export const works = copyright.table(
     txId: text('tx_id').notNull(),
     time: ms('time').notNull(),
   },
-  (t) => [index('works_status').on(t.status, t.height), index('works_reg_no').on(t.regNo)],
+  (t) => [
+    index('works_status').on(t.status, t.height),
+    index('works_reg_no').on(t.regNo),
+    // Works holding a file (evidence.byFile, works by file hash): containment in the files array.
+    index('works_files').using('gin', t.files.op('jsonb_path_ops')),
+  ],
 );
 
 /** Who is named on a work: its authors, first owners, and everyone rights were transferred to. */
