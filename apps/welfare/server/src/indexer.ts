@@ -3,7 +3,8 @@
 // its block. Handlers write only through ctx.tx, use block time, and key rows by contract ids, so a
 // rebuild reproduces them; `reset` empties exactly the read models (prepared payment lists and re-issue
 // links stay: they are this server's originals, and a rebuild joins them to the batches again by Merkle
-// root). Each payment keeps its state (sent, paid, failed, returned) with the tx that recorded it.
+// root). Each payment keeps its state (sent, paid, failed, returned) with the tx that recorded it; each
+// alert its outcome with who gave it and the tx.
 import type { ChainEventJson, GenesisHandler, HandlerContext, IndexerDefinition } from '@gongxin/app-kit';
 import { approvedAmount, areaOf, genesisHouseholdId, householdOf } from '@gongxin/contracts';
 import { welfareEvents } from '@gongxin/contracts/events';
@@ -243,7 +244,17 @@ export const welfareHandlers = welfareEvents.handlers<ChainEventJson, [HandlerCo
       .onConflictDoNothing();
   },
   async alertResolved(a, _e, ctx) {
-    await ctx.tx.update(alerts).set({ outcome: a.outcome }).where(eq(alerts.id, a.id));
+    // Who resolved it, with the block and tx of the event, so the outcome can be checked on chain.
+    await ctx.tx
+      .update(alerts)
+      .set({
+        outcome: a.outcome,
+        resolvedBy: a.by,
+        resolvedHeight: ctx.height,
+        resolvedTx: ctx.txId,
+        resolvedAt: ctx.blockTime,
+      })
+      .where(eq(alerts.id, a.id));
   },
   async grievanceFiled(a, _e, ctx) {
     await ctx.tx
@@ -372,7 +383,8 @@ export const welfareIndexer: IndexerDefinition = {
   // 2: the genesis document's areas and households come from the genesis handler (they were written by
   // the demo seed before, and lost by a rebuild), so older read models are rebuilt once.
   // 3: each household keeps its head's account (`head`), filled on a rebuild.
-  version: 3,
+  // 4: each resolved alert keeps who resolved it and the block and tx (`resolved*`), filled on a rebuild.
+  version: 4,
   handlers: welfareHandlers,
   genesis: welfareGenesis,
   reset: async (tx) => {

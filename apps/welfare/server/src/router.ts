@@ -5,11 +5,12 @@
 import { appError, clockOf } from '@gongxin/app-kit';
 import { type ChainClient, ChainError } from '@gongxin/client';
 import { type Household, MAX_BATCH_PAYMENTS, welfareKeys } from '@gongxin/contracts';
-import { WORKFLOW_STEPS } from '@gongxin/contracts/events';
+import { ALERT_KINDS, WORKFLOW_STEPS } from '@gongxin/contracts/events';
+import type { Db } from '@gongxin/db';
 import type { Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { TRPCError } from '@trpc/server';
-import { and, asc, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { failuresOf, type PreparedBatch, prepareCycle, prepareReissue, proofOf, ReissueError } from './cycle';
 import {
@@ -117,6 +118,71 @@ async function headsOf(
       return { account, name: account ? (names.get(account) ?? null) : null };
     }),
   );
+}
+
+const zAlertStatus = z.enum(['open', 'resolved', 'all']);
+
+/** Alerts with the household their subject names (left joined: most subjects are not a household). */
+function alertRows(db: Db) {
+  return db
+    .select({
+      id: alerts.id,
+      kind: alerts.kind,
+      subject: alerts.subject,
+      detail: alerts.detail,
+      owner: alerts.owner,
+      deadline: alerts.deadline,
+      outcome: alerts.outcome,
+      height: alerts.height,
+      txId: alerts.txId,
+      time: alerts.time,
+      resolvedBy: alerts.resolvedBy,
+      resolvedHeight: alerts.resolvedHeight,
+      resolvedTx: alerts.resolvedTx,
+      resolvedAt: alerts.resolvedAt,
+      householdId: households.id,
+      householdArea: households.area,
+      householdHead: households.head,
+    })
+    .from(alerts)
+    .leftJoin(households, eq(households.id, alerts.subject))
+    .$dynamic();
+}
+
+/** An account as staff read it: the address and the name this server knows for it (null if none). */
+export interface NamedAccount {
+  account: string;
+  name: { 'zh-CN': string; en: string } | null;
+}
+
+/**
+ * Alert rows as staff read them: the subject's household (with its head by name) where the subject is
+ * one, the owner and the resolver by name. No chain read and no further query: a household opened by an
+ * event without its head shows the head as unknown.
+ */
+function namedAlerts(
+  people: readonly PersonAccount[],
+  rows: Awaited<ReturnType<ReturnType<typeof alertRows>['execute']>>,
+) {
+  const names = new Map(people.map((p) => [p.address, p.name]));
+  const named = (account: string): NamedAccount => ({ account, name: names.get(account) ?? null });
+  return rows.map(({ householdId, householdArea, householdHead, owner, resolvedBy, ...r }) => ({
+    ...r,
+    kind: r.kind as (typeof ALERT_KINDS)[number],
+    household:
+      householdId === null
+        ? null
+        : {
+            id: householdId,
+            area: householdArea,
+            head: {
+              account: householdHead,
+              name: householdHead ? (names.get(householdHead) ?? null) : null,
+            } satisfies HouseholdHead,
+          },
+    owner: named(owner),
+    resolvedBy: resolvedBy === null ? null : named(resolvedBy),
+  }));
 }
 
 /** Prepared lists as the disburse actions finance signs (amounts as decimal strings). */
@@ -319,17 +385,44 @@ export const appRouter = router({
   }),
 
   alerts: router({
+    /**
+     * Alerts for staff, open ones first (then the newest), filtered by open / resolved / all and by
+     * kind. Each names its subject's household where the subject is one (its head, as the workbench
+     * names households), its owner and whoever resolved it, from the same query and the people the
+     * server knows.
+     */
     list: staffProcedure
-      .input(z.object({ open: z.boolean().optional(), limit: zLimit }).strict().default({ limit: 50 }))
+      .input(
+        z
+          .object({
+            status: zAlertStatus.default('all'),
+            kind: z.enum(ALERT_KINDS).optional(),
+            limit: zLimit,
+          })
+          .strict()
+          .default({ status: 'all', limit: 50 }),
+      )
       .query(async ({ ctx, input }) => {
-        const where: SQL | undefined = input.open ? isNull(alerts.outcome) : undefined;
-        return ctx.services.database.db
-          .select()
-          .from(alerts)
+        const where = and(
+          input.status === 'open'
+            ? isNull(alerts.outcome)
+            : input.status === 'resolved'
+              ? isNotNull(alerts.outcome)
+              : undefined,
+          input.kind ? eq(alerts.kind, input.kind) : undefined,
+        );
+        const rows = await alertRows(ctx.services.database.db)
           .where(where)
-          .orderBy(desc(alerts.height))
+          .orderBy(sql`${alerts.outcome} is null desc`, desc(alerts.height), asc(alerts.id))
           .limit(input.limit);
+        return namedAlerts(ctx.app.people, rows);
       }),
+    /** One alert, named as in the list; a 404 naming the id when there is none. */
+    get: staffProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
+      const rows = await alertRows(ctx.services.database.db).where(eq(alerts.id, input.id));
+      if (rows.length === 0) notFound('alert_not_found', input.id, `no alert ${input.id}`);
+      return namedAlerts(ctx.app.people, rows)[0]!;
+    }),
   }),
 
   /** Grievances (申诉): filed by recipients, answered by officers (src/grievances.ts). */

@@ -20,6 +20,7 @@ const QUERIES = [
   'applications.list',
   'applications.get',
   'alerts.list',
+  'alerts.get',
   'cycles.get',
 ];
 const MUTATIONS = ['people.idHash', 'cycles.prepare', 'cycles.reissue'];
@@ -33,6 +34,8 @@ const badInput = fc.oneof(
       period: fc.oneof(fc.string(), fc.constant('2026-13'), fc.constant('2026-12')),
       step: fc.oneof(fc.string(), fc.constant('approved')),
       open: fc.oneof(fc.boolean(), fc.string()),
+      status: fc.oneof(fc.string(), fc.constant('open'), fc.constant('resolved')),
+      kind: fc.oneof(fc.string(), fc.constant('shared_account')),
       limit: fc.oneof(fc.integer(), fc.double(), fc.string()),
       batchSize: fc.oneof(fc.integer(), fc.constant(0), fc.constant(100_000)),
       idNumber: fc.oneof(fc.string(), fc.constant('53070219540512002X'), fc.constant('x'.repeat(5000))),

@@ -230,7 +230,7 @@ describe('welfare app', () => {
     await h.as('finance', [
       w('disburse', { area: DEMO_AREA.code, period: addMonths(period, 1), root, payments: [over] }),
     ]);
-    const list = await h.callerAs('yang-auditor').alerts.list({ open: true, limit: 10 });
+    const list = await h.callerAs('yang-auditor').alerts.list({ status: 'open', limit: 10 });
     expect(list.map((a) => a.kind)).toContain('unregistered_account');
   });
 
@@ -249,7 +249,7 @@ describe('welfare app', () => {
       account: h.person('he-xiaoyu').address,
     };
     const alertsNow = async () =>
-      (await h.callerAs('yang-auditor').alerts.list({ open: true, limit: 100 })).map((a) => a.kind);
+      (await h.callerAs('yang-auditor').alerts.list({ status: 'open', limit: 100 })).map((a) => a.kind);
     /** Sends one disburse tx through the node's API; it commits, refused, with an alert of `kind`. */
     const refusedBatch = async (
       forPeriod: string,

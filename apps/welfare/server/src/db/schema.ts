@@ -219,6 +219,11 @@ export const alerts = welfare.table('alerts', {
   height: integer('height').notNull(),
   txId: text('tx_id').notNull(),
   time: ms('time').notNull(),
+  /** Who gave the outcome, and the block and tx of the alertResolved event: null while open. */
+  resolvedBy: text('resolved_by'),
+  resolvedHeight: integer('resolved_height'),
+  resolvedTx: text('resolved_tx'),
+  resolvedAt: ms('resolved_at'),
 });
 
 export const readModels = [
