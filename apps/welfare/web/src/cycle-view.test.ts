@@ -1,8 +1,9 @@
-// Finance's cycle page shows this month's cycle on arrival, its batches' columns headed in the page's
+// Finance's cycle page shows this month's cycle on arrival (or the month a link names), its batches' columns headed in the page's
 // language (Merkle 根 on a Chinese page).
 import { createSuiteI18n } from '@gongxin/ui';
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { routeLocationKey } from 'vue-router';
 import en from './locales/en';
 import zhCN from './locales/zh-CN';
 import CycleView from './views/cycle-view.vue';
@@ -98,6 +99,28 @@ describe('the cycle page', () => {
     expect(table).toContain('Merkle 根');
     expect(table).not.toContain('Merkle root');
     expect(table).toContain('1,400.00');
+  });
+
+  it('opens the month a link names (an alert over the envelope), not this month', async () => {
+    const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+    const query = { area: '530721', period: '2025-11' };
+    const wrapper = mount(CycleView, {
+      global: { plugins: [i18n], provide: { [routeLocationKey as symbol]: { query } } },
+    });
+    await flushPromises();
+    expect(get.mock.calls.at(-1)![0]).toEqual({ area: '530721', period: '2025-11' });
+    expect((wrapper.get('[data-test="cycle-period"]').element as HTMLInputElement).value).toBe('2025-11');
+    // A link with a malformed month or area is this month of the default area.
+    get.mockClear();
+    mount(CycleView, {
+      global: {
+        plugins: [i18n],
+        provide: { [routeLocationKey as symbol]: { query: { area: 'x', period: '2025-13' } } },
+      },
+    });
+    await flushPromises();
+    expect(get.mock.calls.at(-1)![0]).toMatchObject({ area: '530702' });
+    expect(get.mock.calls.at(-1)![0].period).not.toBe('2025-13');
   });
 
   it('heads the root column in English when the page is', async () => {
