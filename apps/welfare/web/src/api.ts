@@ -11,3 +11,4 @@ export type ApplicationRow = Awaited<ReturnType<typeof api.applications.list.que
 export type InboxMessage = Awaited<ReturnType<typeof api.messages.list.query>>[number];
 export type GrievanceRow = Awaited<ReturnType<typeof api.grievances.mine.query>>[number];
 export type BatchPayment = Awaited<ReturnType<typeof api.cycles.batch.query>>[number];
+export type AlertRow = Awaited<ReturnType<typeof api.alerts.list.query>>[number];

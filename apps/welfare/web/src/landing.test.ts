@@ -1,7 +1,7 @@
 // Where the app opens: the public figures for the public; for a signed-in member of staff (also coming
 // back from the sign-in, which returns to the page it left), their own work: the workbench for case
-// workers, reviewers and auditors, the payment cycle for the treasurer. A link to a page opens that page,
-// and the public figures stay one click away for staff.
+// workers and reviewers, the payment cycle for the treasurer, the alerts for the auditor. A link to a
+// page opens that page, and the public figures stay one click away for staff.
 import { appIdPlugin } from '@gongxin/ui';
 import { createPinia } from 'pinia';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -57,7 +57,7 @@ describe('the landing page', () => {
     ['caseworker', '/workbench'],
     ['reviewer', '/workbench'],
     ['treasurer', '/cycles'],
-    ['auditor', '/workbench'],
+    ['auditor', '/alerts'],
   ])('is their own work for a signed-in %s, not the public figures', async (role, page) => {
     const asked = serveSession(session(role));
     const router = await open('#/');
@@ -91,6 +91,8 @@ describe('the landing page', () => {
     expect(landingFor(['treasurer', 'caseworker'])).toBe('/workbench');
     expect(landingFor(['treasurer', 'auditor'])).toBe('/cycles');
     expect(landingFor(['admin'])).toBe('/workbench');
+    expect(landingFor(['auditor', 'admin'])).toBe('/alerts');
+    expect(landingFor(['auditor', 'caseworker'])).toBe('/workbench');
     expect(landingFor([])).toBeNull();
   });
 });

@@ -5,14 +5,15 @@ import { createRouter, createWebHashHistory, type Router, type RouterHistory } f
 
 /**
  * Where a signed-in person holding these welfare roles starts: case workers and reviewers on the
- * workbench (applications, objections, grievances), the treasurer on the payment cycle; the auditor and
- * the bureau on the workbench too, which has the grievance queue (the app has no page of alerts yet).
+ * workbench (applications, objections, grievances), the treasurer on the payment cycle, the auditor on
+ * the alerts (预警) to resolve, the bureau on the workbench, which has the grievance queue.
  * null for anyone without a staff role: the public figures.
  */
 export function landingFor(roles: readonly string[]): string | null {
   if (roles.includes('caseworker') || roles.includes('reviewer')) return '/workbench';
   if (roles.includes('treasurer')) return '/cycles';
-  if (roles.includes('auditor') || roles.includes('admin')) return '/workbench';
+  if (roles.includes('auditor')) return '/alerts';
+  if (roles.includes('admin')) return '/workbench';
   return null;
 }
 
@@ -24,6 +25,7 @@ export function createWelfareRouter(history: RouterHistory = createWebHashHistor
       { path: '/payments', name: 'payments', component: () => import('./views/payments-view.vue') },
       { path: '/workbench', name: 'workbench', component: () => import('./views/workbench-view.vue') },
       { path: '/cycles', name: 'cycles', component: () => import('./views/cycle-view.vue') },
+      { path: '/alerts', name: 'alerts', component: () => import('./views/alerts-view.vue') },
       { path: '/:rest(.*)*', redirect: '/' },
     ],
   });

@@ -1,12 +1,13 @@
-import type { GRIEVANCE_CATEGORIES, WORKFLOW_STEPS } from '@gongxin/contracts/events';
+import type { ALERT_KINDS, GRIEVANCE_CATEGORIES, WORKFLOW_STEPS } from '@gongxin/contracts/events';
 
-// The words for the welfare contract's grievance categories and workflow steps, in both languages. The
+// The words for the welfare contract's grievance categories, workflow steps and alert kinds, in both languages. The
 // locales put them on the app's pages and the explorer's decoder pack (explorer-decoders.ts) reads its
 // sentences with them: one set of words, in a module of its own so that the pack carries these and not
-// all of the app's text. A category or step the contract adds without words here is a type error.
+// all of the app's text. A category, step or kind the contract adds without words here is a type error.
 interface ContractWords {
   grievanceCategories: Record<(typeof GRIEVANCE_CATEGORIES)[number], string>;
   workflowSteps: Record<(typeof WORKFLOW_STEPS)[number], string>;
+  alertKinds: Record<(typeof ALERT_KINDS)[number], string>;
 }
 
 export const zhCN: ContractWords = {
@@ -29,6 +30,16 @@ export const zhCN: ContractWords = {
     approved: '已批准',
     rejected: '未批准',
   },
+  alertKinds: {
+    unregistered_account: '收款账户未登记',
+    above_approved: '超出核定金额',
+    over_envelope: '超出预算额度',
+    duplicate_person: '重复享受',
+    exclusive_category: '类别互斥',
+    deceased_recipient: '向已故人员发放',
+    shared_account: '多户共用账户',
+    manual: '人工预警',
+  },
 };
 
 export const en: ContractWords = {
@@ -50,5 +61,15 @@ export const en: ContractWords = {
     countyReviewed: 'County reviewed',
     approved: 'Approved',
     rejected: 'Rejected',
+  },
+  alertKinds: {
+    unregistered_account: 'Unregistered account',
+    above_approved: 'Above the approved amount',
+    over_envelope: 'Over the budget envelope',
+    duplicate_person: 'Enrolled twice',
+    exclusive_category: 'Exclusive categories',
+    deceased_recipient: 'Payment to a deceased person',
+    shared_account: 'Account shared by households',
+    manual: 'Raised by an auditor',
   },
 };
