@@ -2,7 +2,10 @@
 // (people.ts) and, on the suite, a caseload already on the rolls, both in the read model through the
 // indexer's genesis handler (indexer.ts); then three
 // households are taken through 受理 → 入户调查 → 初审 → 公示, one of them with a neighbour's objection in
-// the notice window. Idempotent: no household is opened again once its first member is enrolled.
+// the notice window. The auditor's cross-check of bank accounts then finds one account registered for two
+// of them that share no member, and reports it: the chain raises a shared-account alert, owned by the
+// area's alert owner, for the alerts page to show. Idempotent: no household is opened again once its
+// first member is enrolled.
 import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { ChainError, createWallet } from '@gongxin/client';
 import type { Area } from '@gongxin/contracts';
@@ -21,6 +24,9 @@ const HOUSEHOLDS = [
   { members: ['he-zhiqiang', 'he-xiaoyu'], category: 'dibao', annualIncome: 960_000n, addOn: [0n, 5_000n] },
   { members: ['li-wenfang'], category: 'dibao', annualIncome: 360_000n, addOn: [0n] },
 ] as const;
+
+/** The demo's bank account number given by two unrelated households (only its keyed hash goes on chain). */
+const SHARED_ACCOUNT = '6217003160001234567';
 
 export async function seedWelfareDemo(services: AppServices): Promise<number> {
   const client = services.chain.client;
@@ -61,6 +67,7 @@ export async function seedWelfareDemo(services: AppServices): Promise<number> {
     }),
   ]);
   let n = 0;
+  const files: string[] = [];
   for (const h of HOUSEHOLDS) {
     const members = h.members.map((id, i) => ({
       idHash: idHashOf(services.suiteSecret, person(id).idNumber ?? id),
@@ -74,6 +81,7 @@ export async function seedWelfareDemo(services: AppServices): Promise<number> {
     const openedEvent = opened.events.find((e) => e.name === 'householdOpened');
     if (!openedEvent) throw new Error('welfare demo: no householdOpened event');
     const id = (openedEvent.attrs as { id: string }).id;
+    files.push(id);
     await send('he-caseworker', [
       w('investigate', { id, reports: [idHashOf('report', `${id}:入户调查报告`)] }),
       w('preliminary', { id, inputs: { annualIncome: h.annualIncome } }),
@@ -83,5 +91,12 @@ export async function seedWelfareDemo(services: AppServices): Promise<number> {
       await send('neighbour', [w('object', { id, evidence: idHashOf('objection', `${id}:举报`) })]);
     n++;
   }
+  // 赵桂兰's and 李文芳's files give one bank account (by the authority's keyed hash of its number).
+  await send('yang-auditor', [
+    w('reportSharedAccount', {
+      accountHash: idHashOf(services.suiteSecret, SHARED_ACCOUNT),
+      households: [files[0], files[2]],
+    }),
+  ]);
   return n;
 }

@@ -1,7 +1,8 @@
 // The demo seed on a new demo chain: 古城区 with its standard from the genesis month (so the first cycle
-// pays), three households at 公示 (one with an objection), ID numbers on chain only as keyed hashes; a second run changes nothing.
+// pays), three households at 公示 (one with an objection), a shared-account alert for two of them, ID numbers
+// on chain only as keyed hashes; a second run changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applications, areas, households, objections } from '../src/db/schema';
+import { alerts, applications, areas, households, objections } from '../src/db/schema';
 import { periodAt, seedWelfareDemo } from '../src/demo';
 import { DEMO_CITIZENS } from '../src/people';
 import { startWelfareHarness, type WelfareHarness } from './harness';
@@ -26,6 +27,18 @@ describe('demo seed', () => {
       'publicised',
     ]);
     expect(await db.select().from(objections)).toHaveLength(1);
+    // The auditor's report of one bank account for two unrelated households: an open alert on chain.
+    const raised = await db.select().from(alerts);
+    expect(raised).toEqual([
+      expect.objectContaining({
+        kind: 'shared_account',
+        owner: h.person('yang-auditor').address,
+        outcome: null,
+      }),
+    ]);
+    expect(raised[0]!.subject).toMatch(/^[0-9a-f]{64}$/);
+    const [zhao, , li] = await db.select().from(households).orderBy(households.height);
+    expect(raised[0]!.detail).toBe(`households ${zhao!.id} ${li!.id}`);
     // The area genesis made is in the read model, its standard in force this month already.
     expect(await db.select().from(areas)).toEqual([
       expect.objectContaining({ code: '530702', standard: 80_000n, standardFrom: periodAt(Date.now()) }),
@@ -33,6 +46,7 @@ describe('demo seed', () => {
     expect(await seedWelfareDemo(h.services)).toBe(0);
     await h.caughtUp();
     expect(await db.select().from(households)).toHaveLength(3);
+    expect(await db.select().from(alerts)).toHaveLength(1);
     // No ID number appears anywhere on chain.
     const events = await h.services.chain.client.events({ contract: 'welfare' } as never);
     const blocks = JSON.stringify(events);
