@@ -186,4 +186,32 @@ describe('welfare (低保) in Chromium', () => {
     await saveScreenshot(stale, 'welfare-reissue-refused-phone');
     expect(j.errors).toEqual([]);
   }, 180_000);
+
+  it('the auditor lands on the alerts and resolves the demo one, with its block and tx', async () => {
+    // The demo's alert: 杨慧 reported a bank account two households share (seeded in the background).
+    const auditor = await j.as('welfare-auditor', '/');
+    await auditor.waitForURL(/#\/alerts/, { timeout: 30_000 });
+    const open = auditor.locator('article.wf-alert-open').first();
+    await open.waitFor({ timeout: 60_000 });
+    const id = (await open.getAttribute('data-test'))!;
+    expect(await open.getByTestId('alert-kind').textContent()).not.toMatch(/^[a-z_]+$/);
+    await saveScreenshot(auditor, 'welfare-alerts-desktop');
+    await open.getByTestId('alert-resolve').click();
+    await input(auditor, 'alert-outcome-input').fill('已核实：两户为亲属代管同一存折，已分别开立账户');
+    await auditor.getByTestId('alert-resolve-confirm').click();
+    await confirmSignature(auditor);
+    await auditor.getByTestId('alert-done').waitFor({ timeout: 30_000 });
+    const resolved = auditor.locator(`article[data-test="${id}"]`);
+    await resolved.getByTestId('alert-resolved-by').waitFor({ timeout: 30_000 });
+    // Resolved by the auditor who signed in (the passport's 吴审计), by name; the owner stays 杨慧.
+    expect(await resolved.getByTestId('alert-resolved-by').textContent()).toContain('吴审计');
+    expect(await resolved.getByTestId('alert-outcome-text').textContent()).toContain('已分别开立账户');
+    expect(await resolved.getByTestId('tx-link').count()).toBeGreaterThan(0);
+
+    const phone = await j.as('welfare-auditor', '/alerts', true);
+    await phone.getByTestId('alert-list').waitFor({ timeout: 30_000 });
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await saveScreenshot(phone, 'welfare-alerts-phone');
+    expect(j.errors).toEqual([]);
+  }, 180_000);
 });

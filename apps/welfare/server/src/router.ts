@@ -162,10 +162,16 @@ export interface NamedAccount {
  */
 function namedAlerts(
   people: readonly PersonAccount[],
+  signers: readonly { address: string; name: string }[],
   rows: Awaited<ReturnType<ReturnType<typeof alertRows>['execute']>>,
 ) {
   const names = new Map(people.map((p) => [p.address, p.name]));
-  const named = (account: string): NamedAccount => ({ account, name: names.get(account) ?? null });
+  // Staff who signed in through the passport (a demo's 吴审计 resolving an alert): by their passport name.
+  const staff = new Map(signers.map((a) => [a.address, { 'zh-CN': a.name, en: a.name }]));
+  const named = (account: string): NamedAccount => ({
+    account,
+    name: names.get(account) ?? staff.get(account) ?? null,
+  });
   return rows.map(({ householdId, householdArea, householdHead, owner, resolvedBy, ...r }) => ({
     ...r,
     kind: r.kind as (typeof ALERT_KINDS)[number],
@@ -415,13 +421,13 @@ export const appRouter = router({
           .where(where)
           .orderBy(sql`${alerts.outcome} is null desc`, desc(alerts.height), asc(alerts.id))
           .limit(input.limit);
-        return namedAlerts(ctx.app.people, rows);
+        return namedAlerts(ctx.app.people, ctx.app.passportPeople, rows);
       }),
     /** One alert, named as in the list; a 404 naming the id when there is none. */
     get: staffProcedure.input(z.object({ id: zId }).strict()).query(async ({ ctx, input }) => {
       const rows = await alertRows(ctx.services.database.db).where(eq(alerts.id, input.id));
       if (rows.length === 0) notFound('alert_not_found', input.id, `no alert ${input.id}`);
-      return namedAlerts(ctx.app.people, rows)[0]!;
+      return namedAlerts(ctx.app.people, ctx.app.passportPeople, rows)[0]!;
     }),
   }),
 

@@ -230,6 +230,27 @@ describe('the alerts page', () => {
     expect(wrapper.find('[data-test="alert-resolve-form"]').exists()).toBe(false);
   });
 
+  it('names a shared account by its keyed hash and links each household that shares it', async () => {
+    const [one, two] = ['b7'.repeat(32), 'c8'.repeat(32)];
+    mocks.list.mockResolvedValue([
+      alert({ kind: 'shared_account', subject: 'a1'.repeat(32), detail: `households ${one}:0 ${two}:1` }),
+    ]);
+    const wrapper = render();
+    await flushPromises();
+    const account = wrapper.get('[data-test="alert-account"]');
+    expect(account.text()).toBe('银行账户（密钥散列） a1a1a1a1…a1a1');
+    // A keyed hash is no tx: not linked to the explorer.
+    expect(wrapper.get('[data-test="alert-subject"]').find('a').exists()).toBe(false);
+    expect(wrapper.get('[data-test="alert-detail"]').text()).toContain('2 户共用此账户：');
+    const households = wrapper.findAll('[data-test="alert-sharing-household"]');
+    expect(households.map((h) => h.attributes('title'))).toEqual([`${one}:0`, `${two}:1`]);
+    expect(households.map((h) => h.get('[data-test="tx-link"]').attributes('href'))).toEqual([
+      expect.stringContaining(one),
+      expect.stringContaining(two),
+    ]);
+    expect(wrapper.text()).not.toContain('households');
+  });
+
   it("says the chain's refusal in words", async () => {
     mocks.list.mockResolvedValue([alert()]);
     mocks.sign.mockRejectedValue(new ChainError('not_allowed', 'alert x has an outcome'));
