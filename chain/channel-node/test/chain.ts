@@ -9,7 +9,7 @@ import type { CryptoSuite, GenesisDocument, Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { type TestAccount, testAccount, testValidator } from '@gongxin/ledger/testing';
 import { ChainNode, type LoggerLike } from '@gongxin/node';
-import { createNodeApiApp } from '@gongxin/node/api';
+import { createNodeApiApp, holdIdleConnections } from '@gongxin/node/api';
 
 const quiet: LoggerLike = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -66,6 +66,9 @@ export async function startChannelTestChain(funded: readonly number[]): Promise<
   await node.start();
   const { app, api } = createNodeApiApp(node, { logger: quiet, rateLimit: false });
   const server: Server = app.listen(0, '127.0.0.1');
+  // As the node's own server does: a channel node's chain client reusing an idle connection the server is
+  // closing on Node's 5 s default would fail with ECONNRESET under load.
+  holdIdleConnections(server);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const read = (key: string): bigint => {
