@@ -228,8 +228,20 @@ describe('enterprise registry in Chromium', () => {
     const zhang = await j.as('citizen-zhang', `/e/${uscc}`, true);
     await zhang.getByTestId('filing-kinds').waitFor({ timeout: 30_000 });
     await zhang.getByTestId('filing-kind-deregister').click();
-    await zhang.getByTestId('dereg-cause').click();
-    await zhang.locator('.el-select-dropdown__item:visible', { hasText: '决议解散' }).click();
+    // The cause from its dropdown; picked again if the pick did not take (a click on the option while
+    // the dropdown was still opening, on a loaded machine, once left the cause empty).
+    const cause = zhang.getByTestId('dereg-cause');
+    await until(
+      async () => {
+        if (!(await zhang.locator('.el-select-dropdown__item:visible').count())) await cause.click();
+        await zhang
+          .locator('.el-select-dropdown__item:visible', { hasText: '决议解散' })
+          .click({ timeout: 10_000 });
+        return (await cause.textContent())?.includes('决议解散');
+      },
+      60_000,
+      'the cause 决议解散 picked',
+    );
     await input(zhang, 'dereg-details').fill('2026年第1次股东会决议');
     await zhang.locator('[data-test="dereg-confirm"]').click();
     await saveScreenshot(zhang, 'registry-dereg-form-phone');
