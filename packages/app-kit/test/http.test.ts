@@ -39,6 +39,8 @@ let chain: TestChain;
 let database: Database;
 let services: AppServices & { close(): void };
 let issuer: TestIssuer;
+/** Passport's token introspection answers this status instead of answering (0: it answers). */
+let introspectionFails = 0;
 let tokenDelayMs = 0;
 const mounted: MountedApp[] = [];
 /** Error log lines of the apps, parsed. */
@@ -93,6 +95,10 @@ beforeAll(async () => {
   // A passport answering the code exchange slowly, as one busy with a seeding demo suite does.
   host.use(`${issuer.path}/token`, (_req, _res, next) => {
     if (tokenDelayMs > 0) setTimeout(next, tokenDelayMs);
+    else next();
+  });
+  host.use(`${issuer.path}/token/introspection`, (_req, res, next) => {
+    if (introspectionFails > 0) res.status(introspectionFails).send('upstream not answering');
     else next();
   });
   host.use(issuer.path, issuer.router);
@@ -274,7 +280,7 @@ describe('guards', () => {
     expect(foreign.status).toBe(401);
   });
 
-  it('bearer access tokens: the issuer signed it for this app, or 401', async () => {
+  it('bearer access tokens: the issuer signed it for this app, or 401; 503 while passport cannot check it', async () => {
     const good = await issuer.signAccessToken(officer, { audience: 'welfare' });
     const ok = await fetch(trpc('officerDesk'), { headers: { authorization: `Bearer ${good}` } });
     expect(ok.status).toBe(200);
@@ -300,6 +306,31 @@ describe('guards', () => {
       const res = await fetch(trpc('me'), { headers: { authorization: `Bearer ${token}` } });
       expect(res.status, what).toBe(401);
     }
+
+    // Passport cannot say whether the token is active (its introspection fails): the token may be good,
+    // so the request is answered 503 with a time to come back — never let in, never a 401 that would
+    // make the client throw its token away.
+    introspectionFails = 502;
+    try {
+      const busy = await fetch(trpc('officerDesk'), { headers: { authorization: `Bearer ${good}` } });
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('retry-after')).toBe('5');
+      expect(JSON.stringify(await busy.json())).toContain('cannot check tokens right now');
+      const busyMe = await fetch(`${base}/welfare/auth/me`, { headers: { authorization: `Bearer ${good}` } });
+      expect(busyMe.status).toBe(503);
+      expect(busyMe.headers.get('retry-after')).toBe('5');
+      expect(await busyMe.json()).toMatchObject({ error: { code: 'issuer_unavailable' } });
+      // A token that is not good on its face is still refused at once, passport or not.
+      const forged = await fetch(trpc('me'), {
+        headers: { authorization: `Bearer ${refused['another key']}` },
+      });
+      expect(forged.status).toBe(401);
+    } finally {
+      introspectionFails = 0;
+    }
+    expect((await fetch(trpc('officerDesk'), { headers: { authorization: `Bearer ${good}` } })).status).toBe(
+      200,
+    );
 
     // Revoked at the issuer (its grant was revoked, e.g. the code was replayed): refused from then on.
     issuer.revokeAccessToken(good);

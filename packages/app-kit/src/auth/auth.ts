@@ -25,6 +25,8 @@ export interface AuthOptions {
 }
 
 const LOGIN_TTL_MS = 10 * 60_000;
+/** Seconds a client is told to wait (Retry-After) when its bearer token cannot be checked right now. */
+export const ISSUER_RETRY_AFTER_S = 5;
 
 /** Reads one cookie from the header; no parser middleware needed for the two cookies app-kit uses. */
 export function cookieValue(req: Request, name: string): string | undefined {
@@ -102,7 +104,10 @@ export function createAuth(opts: AuthOptions) {
     res.status(status).json({ error: { code, message } });
   }
 
-  /** The person behind a request: a bearer access token if one is sent, else the session cookie. */
+  /**
+   * The person behind a request: a bearer access token if one is sent, else the session cookie. Throws
+   * IssuerUnavailableError when a bearer token cannot be checked because passport is not answering.
+   */
   async function userFrom(req: Request): Promise<SessionUser | null> {
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {
@@ -209,8 +214,20 @@ export function createAuth(opts: AuthOptions) {
   });
 
   router.get('/me', async (req, res) => {
-    const user = await userFrom(req);
     res.setHeader('Cache-Control', 'no-store');
+    let user: SessionUser | null;
+    try {
+      user = await userFrom(req);
+    } catch (error) {
+      if (!(error instanceof IssuerUnavailableError)) throw error;
+      res.setHeader('Retry-After', String(ISSUER_RETRY_AFTER_S));
+      return refuse(
+        res,
+        503,
+        'issuer_unavailable',
+        'your token cannot be checked right now; try again shortly',
+      );
+    }
     if (!user) return refuse(res, 401, 'unauthenticated', 'not signed in');
     res.json(user);
   });

@@ -68,6 +68,22 @@ export interface IssuerConnectionOptions {
   introspectionCacheMs?: number;
 }
 
+/** How long a bearer request waits for passport's introspection before it is answered 503. */
+const INTROSPECTION_TIMEOUT_MS = 5_000;
+
+/**
+ * Fetching passport's key set failed for the network, not for the token: a timeout, a refused
+ * connection, an answer that is not a key set. A key set that lacks the token's key is the token's fault.
+ */
+function keysUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JWKS_INVALID') return true;
+  if (code === 'ERR_JOSE_GENERIC' && error instanceof Error) {
+    return /Expected 200 OK|Failed to parse the JSON Web Key Set/.test(error.message);
+  }
+  return error instanceof TypeError && /fetch failed/.test(error.message);
+}
+
 /** Passport is not reachable (yet): login answers 503, bearer tokens cannot be checked. */
 export class IssuerUnavailableError extends Error {
   override readonly name = 'IssuerUnavailableError';
@@ -76,7 +92,12 @@ export class IssuerUnavailableError extends Error {
 export interface IssuerConnection {
   /** The discovered configuration; throws IssuerUnavailableError while passport cannot be reached. */
   config(): Promise<client.Configuration>;
-  /** Verifies a bearer access token (RFC 9068 JWT, audience = app id); null when it is not valid. */
+  /**
+   * Verifies a bearer access token (RFC 9068 JWT, audience = app id); null when it is not valid. Throws
+   * IssuerUnavailableError when passport cannot be asked right now (discovery, its keys or introspection
+   * not answering): the token may be good, so the caller answers 503 and the client tries again, instead
+   * of a 401 that tells it to throw its token away.
+   */
   verifyAccessToken(token: string): Promise<JWTPayload | null>;
 }
 
@@ -126,21 +147,29 @@ export function connectIssuer(opts: IssuerConnectionOptions): IssuerConnection {
   const cacheMs = opts.introspectionCacheMs ?? 0;
   const activeUntil = new Map<string, number>();
   // Passport's introspection (RFC 7662) with this app's client credentials: a token is refused once its
-  // grant is revoked. Fails closed: a token passport cannot vouch for right now is refused.
+  // grant is revoked. Fails closed: a token passport cannot vouch for right now is not let in — the
+  // request is answered 503 (IssuerUnavailableError), not taken as anonymous.
   async function active(token: string, issuerUrl: string): Promise<boolean> {
     const now = Date.now();
     if (cacheMs > 0 && (activeUntil.get(token) ?? 0) > now) return true;
     const basic = Buffer.from(
       `${encodeURIComponent(opts.client.client_id)}:${encodeURIComponent(opts.client.client_secret)}`,
     ).toString('base64');
-    const res = await fetch(`${issuerUrl.replace(/\/+$/, '')}/token/introspection`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!res.ok) throw new Error(`token introspection answered ${res.status}`);
-    const answer = (await res.json()) as { active?: unknown };
+    let answer: { active?: unknown };
+    try {
+      const res = await fetch(`${issuerUrl.replace(/\/+$/, '')}/token/introspection`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+        signal: AbortSignal.timeout(INTROSPECTION_TIMEOUT_MS),
+      });
+      if (!res.ok) throw new Error(`token introspection answered ${res.status}`);
+      answer = (await res.json()) as { active?: unknown };
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      logger.warn({ issuer: issuerUrl, err: why }, 'token introspection failed: bearer request answered 503');
+      throw new IssuerUnavailableError(`passport at ${issuerUrl} cannot check tokens right now: ${why}`);
+    }
     if (answer.active !== true) return false;
     if (cacheMs > 0) {
       if (activeUntil.size > 10_000) activeUntil.clear();
@@ -152,12 +181,8 @@ export function connectIssuer(opts: IssuerConnectionOptions): IssuerConnection {
   return {
     config,
     async verifyAccessToken(token) {
-      let metadata: client.ServerMetadata;
-      try {
-        metadata = (await config()).serverMetadata();
-      } catch {
-        return null;
-      }
+      // Throws IssuerUnavailableError while discovery fails.
+      const metadata = (await config()).serverMetadata();
       if (!metadata.jwks_uri) return null;
       jwks ??= createRemoteJWKSet(new URL(metadata.jwks_uri));
       try {
@@ -174,6 +199,12 @@ export function connectIssuer(opts: IssuerConnectionOptions): IssuerConnection {
         }
         return payload;
       } catch (error) {
+        if (error instanceof IssuerUnavailableError) throw error;
+        if (keysUnreachable(error)) {
+          const why = error instanceof Error ? error.message : String(error);
+          logger.warn({ issuer, err: why }, "passport's keys not reachable: bearer request answered 503");
+          throw new IssuerUnavailableError(`passport at ${issuer} cannot check tokens right now: ${why}`);
+        }
         logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'bearer token refused');
         return null;
       }
