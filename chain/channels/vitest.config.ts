@@ -3,5 +3,12 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { testTimeout: 300_000, hookTimeout: 60_000, include: ['test/**/*.test.ts'] },
+  test: {
+    // One module graph per worker for all its files, not one per file: these suites keep no state
+    // between files, and importing the modules again for every file cost more CPU than many files' tests.
+    isolate: false,
+    testTimeout: 300_000,
+    hookTimeout: 60_000,
+    include: ['test/**/*.test.ts'],
+  },
 });
