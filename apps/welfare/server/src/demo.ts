@@ -11,7 +11,7 @@ import { ChainError, createWallet } from '@gongxin/client';
 import type { Area } from '@gongxin/contracts';
 import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
-import { DEMO_AREA, demoPeople, demoPerson, idHashOf } from './people';
+import { DEMO_AREA, DEMO_AUDITOR, demoPeople, demoPerson, idHashOf } from './people';
 
 const w = (name: string, params: Record<string, unknown>): Action =>
   ({ contract: 'welfare', name, params }) as unknown as Action;
@@ -92,7 +92,7 @@ export async function seedWelfareDemo(services: AppServices): Promise<number> {
     n++;
   }
   // 赵桂兰's and 李文芳's files give one bank account (by the authority's keyed hash of its number).
-  await send('yang-auditor', [
+  await send(DEMO_AUDITOR, [
     w('reportSharedAccount', {
       accountHash: idHashOf(services.suiteSecret, SHARED_ACCOUNT),
       households: [files[0], files[2]],

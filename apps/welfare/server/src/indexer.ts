@@ -234,6 +234,7 @@ export const welfareHandlers = welfareEvents.handlers<ChainEventJson, [HandlerCo
         kind: a.kind,
         subject: a.subject,
         detail: a.detail,
+        households: await alertHouseholds(ctx, a),
         owner: a.owner,
         deadline: a.deadline,
         outcome: null,
@@ -288,6 +289,29 @@ export const welfareHandlers = welfareEvents.handlers<ChainEventJson, [HandlerCo
       .where(eq(grievances.id, a.id));
   },
 });
+
+/** A shared-account alert's detail as the contract writes it: `households <id> <id> …`. */
+const SHARED_DETAIL = /^households ((?:[0-9a-f]{64}(?::\d{1,4})? ?)+)$/;
+
+/**
+ * The households an alert is about: those sharing the bank account of a shared-account alert (its
+ * detail), else its subject where that is a household of the read model (a refused payment's), else none.
+ * Read when it is raised, so a rebuild finds the same: a household is opened before any alert names it.
+ */
+async function alertHouseholds(
+  ctx: HandlerContext,
+  a: { kind: string; subject: string; detail: string },
+): Promise<string[]> {
+  if (a.kind === 'shared_account') {
+    const shared = SHARED_DETAIL.exec(a.detail);
+    return shared ? shared[1]!.trim().split(' ') : [];
+  }
+  const [known] = await ctx.tx
+    .select({ id: households.id })
+    .from(households)
+    .where(eq(households.id, a.subject));
+  return known ? [known.id] : [];
+}
 
 /**
  * Marks the payments of a just-committed batch that re-issue (补发) a failed or returned payment: each
@@ -384,7 +408,8 @@ export const welfareIndexer: IndexerDefinition = {
   // the demo seed before, and lost by a rebuild), so older read models are rebuilt once.
   // 3: each household keeps its head's account (`head`), filled on a rebuild.
   // 4: each resolved alert keeps who resolved it and the block and tx (`resolved*`), filled on a rebuild.
-  version: 4,
+  // 5: each alert keeps the households it is about (`households`), for its area; filled on a rebuild.
+  version: 5,
   handlers: welfareHandlers,
   genesis: welfareGenesis,
   reset: async (tx) => {

@@ -1,10 +1,13 @@
 // The demo people of the welfare app on the embedded chain: the county civil affairs bureau (民政局) as
 // admin, a street-office case worker, the county reviewer, the finance office (treasurer, holding the
-// CNY fund) and an auditor, plus recipient households of 古城区 (丽江). Keys are derived from published
-// seeds: demo only. ID numbers never leave this server in clear: on chain they are keyed hashes.
+// CNY fund) and the auditor who owns the area's alerts, plus recipient households of 古城区 (丽江). Keys
+// are derived from published seeds: demo only. The auditor is the passport demo's welfare auditor (吴审计),
+// the account that signs in, so the owner of the demo's alerts can resolve them as their owner. ID
+// numbers never leave this server in clear: on chain they are keyed hashes.
 import { type Account, accountFromPrivateKey } from '@gongxin/client';
-import type { CryptoSuite, Value } from '@gongxin/ledger';
+import { type CryptoSuite, fromHex, type Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
+import { demoAccounts } from '@gongxin/passport-server';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -43,13 +46,14 @@ export const DEMO_STAFF: readonly DemoPerson[] = [
     role: 'treasurer',
     kind: 'organization',
   },
-  {
-    id: 'yang-auditor',
-    name: { 'zh-CN': '杨慧（审计）', en: 'Yang Hui (auditor)' },
-    role: 'auditor',
-    kind: 'person',
-  },
 ];
+
+/**
+ * The passport demo's welfare auditor (`welfare-auditor`, 吴审计): the welfare demo's auditor and the
+ * owner of the demo area's alerts. Its key is the passport demo's, so the person who signs in is the
+ * one the chain knows as the owner; the name is the passport's, in both languages, as everywhere else.
+ */
+export const DEMO_AUDITOR = 'welfare-auditor';
 
 /** Recipients (heads of household and members) with demo ID numbers that only their keyed hash leaves. */
 export const DEMO_CITIZENS: readonly (DemoPerson & { idNumber: string })[] = [
@@ -107,10 +111,22 @@ function demoKey(suite: CryptoSuite, id: string): Uint8Array {
 }
 
 export function demoPeople(suite: CryptoSuite = getSuite('ed25519-sha256')): PersonAccount[] {
-  return [...DEMO_STAFF, ...DEMO_CITIZENS].map((p) => {
+  const own = [...DEMO_STAFF, ...DEMO_CITIZENS].map((p) => {
     const account = accountFromPrivateKey(suite, demoKey(suite, p.id));
     return { ...p, account, address: account.address };
   });
+  const auditor = demoAccounts(suite).find((a) => a.id === DEMO_AUDITOR);
+  if (!auditor) throw new Error(`no passport demo account ${DEMO_AUDITOR}`);
+  const account = accountFromPrivateKey(suite, fromHex(auditor.privateKey));
+  const staff: PersonAccount = {
+    id: DEMO_AUDITOR,
+    name: { 'zh-CN': auditor.name, en: auditor.name },
+    role: 'auditor',
+    kind: auditor.kind,
+    account,
+    address: account.address,
+  };
+  return [...own.slice(0, DEMO_STAFF.length), staff, ...own.slice(DEMO_STAFF.length)];
 }
 
 export function demoPerson(people: readonly PersonAccount[], id: string): PersonAccount {
@@ -195,7 +211,7 @@ export function welfareGenesis(
           symbol: FUND_SYMBOL,
           noticeDays: 7,
           noticeWorkingDays: true,
-          alertOwner: demoPerson(people, 'yang-auditor').address,
+          alertOwner: demoPerson(people, DEMO_AUDITOR).address,
           standard: DEMO_AREA.standard,
           rules: { rounding: 'up' },
         },

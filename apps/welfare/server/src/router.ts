@@ -122,7 +122,21 @@ async function headsOf(
 
 const zAlertStatus = z.enum(['open', 'resolved', 'all']);
 
-/** Alerts with the household their subject names (left joined: most subjects are not a household). */
+/** A household an alert is about, as the alerts query reads it: null area and head when not indexed. */
+interface AlertHouseholdRow {
+  id: string;
+  area: string | null;
+  head: string | null;
+}
+
+/** A column by its bare name, for SQL that qualifies it with an alias of its own. */
+const col = (column: { name: string }) => sql.identifier(column.name);
+
+/**
+ * Alerts with the households they are about (`alerts.households`, in order: a refused payment's
+ * household, the households sharing a bank account), each with its area and head from the households
+ * read model, in the same query.
+ */
 function alertRows(db: Db) {
   return db
     .select({
@@ -140,14 +154,17 @@ function alertRows(db: Db) {
       resolvedHeight: alerts.resolvedHeight,
       resolvedTx: alerts.resolvedTx,
       resolvedAt: alerts.resolvedAt,
-      householdId: households.id,
-      householdArea: households.area,
-      householdHead: households.head,
+      households: sql<
+        AlertHouseholdRow[]
+      >`coalesce((select json_agg(json_build_object('id', u.id, 'area', h.${col(households.area)}, 'head', h.${col(households.head)}) order by u.n) from unnest(${alerts}.${col(alerts.households)}) with ordinality as u(id, n) left join ${households} h on h.${col(households.id)} = u.id), '[]'::json)`,
     })
     .from(alerts)
-    .leftJoin(households, eq(households.id, alerts.subject))
     .$dynamic();
 }
+
+/** Alerts about a household of an area (none for an alert about no household). */
+const alertInArea = (area: string) =>
+  sql`exists (select 1 from ${households} where ${households.id} = any(${alerts.households}) and ${households.area} = ${area})`;
 
 /** An account as staff read it: the address and the name this server knows for it (null if none). */
 export interface NamedAccount {
@@ -155,10 +172,18 @@ export interface NamedAccount {
   name: { 'zh-CN': string; en: string } | null;
 }
 
+/** A household an alert is about, as staff read it: its area and its head by name. */
+export interface AlertHousehold {
+  id: string;
+  area: string | null;
+  head: HouseholdHead;
+}
+
 /**
- * Alert rows as staff read them: the subject's household (with its head by name) where the subject is
- * one, the owner and the resolver by name. No chain read and no further query: a household opened by an
- * event without its head shows the head as unknown.
+ * Alert rows as staff read them: the households each is about (its subject's, or those sharing a bank
+ * account) with their heads by name, its areas (theirs, each once; none for an alert about no household),
+ * the owner and the resolver by name. No chain read and no further query: a household opened by an event
+ * without its head shows the head as unknown.
  */
 function namedAlerts(
   people: readonly PersonAccount[],
@@ -166,29 +191,31 @@ function namedAlerts(
   rows: Awaited<ReturnType<ReturnType<typeof alertRows>['execute']>>,
 ) {
   const names = new Map(people.map((p) => [p.address, p.name]));
-  // Staff who signed in through the passport (a demo's 吴审计 resolving an alert): by their passport name.
+  // Staff who signed in through the passport and are not among this server's people: by passport name.
   const staff = new Map(signers.map((a) => [a.address, { 'zh-CN': a.name, en: a.name }]));
   const named = (account: string): NamedAccount => ({
     account,
     name: names.get(account) ?? staff.get(account) ?? null,
   });
-  return rows.map(({ householdId, householdArea, householdHead, owner, resolvedBy, ...r }) => ({
-    ...r,
-    kind: r.kind as (typeof ALERT_KINDS)[number],
-    household:
-      householdId === null
-        ? null
-        : {
-            id: householdId,
-            area: householdArea,
-            head: {
-              account: householdHead,
-              name: householdHead ? (names.get(householdHead) ?? null) : null,
-            } satisfies HouseholdHead,
-          },
-    owner: named(owner),
-    resolvedBy: resolvedBy === null ? null : named(resolvedBy),
-  }));
+  return rows.map(({ households: about, owner, resolvedBy, ...r }) => {
+    const list: AlertHousehold[] = about.map((h) => ({
+      id: h.id,
+      area: h.area,
+      head: { account: h.head, name: h.head ? (names.get(h.head) ?? null) : null },
+    }));
+    const kind = r.kind as (typeof ALERT_KINDS)[number];
+    return {
+      ...r,
+      kind,
+      /** The household the subject is (null for a shared account, a month, a free subject). */
+      household: kind === 'shared_account' ? null : (list[0] ?? null),
+      /** The households sharing the bank account of a shared-account alert (null for other kinds). */
+      sharedBy: kind === 'shared_account' ? list : null,
+      areas: [...new Set(list.flatMap((h) => (h.area === null ? [] : [h.area])))],
+      owner: named(owner),
+      resolvedBy: resolvedBy === null ? null : named(resolvedBy),
+    };
+  });
 }
 
 /** Prepared lists as the disburse actions finance signs (amounts as decimal strings). */
@@ -392,10 +419,11 @@ export const appRouter = router({
 
   alerts: router({
     /**
-     * Alerts for staff, open ones first (then the newest), filtered by open / resolved / all and by
-     * kind. Each names its subject's household where the subject is one (its head, as the workbench
-     * names households), its owner and whoever resolved it, from the same query and the people the
-     * server knows.
+     * Alerts for staff, open ones first (then the newest), filtered by open / resolved / all, by kind
+     * and by area (an alert about households of that area; one about no household, such as a month over
+     * its envelope, matches no area). Each names the households it is about — its subject's, or those
+     * sharing a bank account — by their heads (as the workbench names households) with their areas, its
+     * owner and whoever resolved it, from the same query and the people the server knows.
      */
     list: staffProcedure
       .input(
@@ -403,6 +431,7 @@ export const appRouter = router({
           .object({
             status: zAlertStatus.default('all'),
             kind: z.enum(ALERT_KINDS).optional(),
+            area: zArea.optional(),
             limit: zLimit,
           })
           .strict()
@@ -416,6 +445,7 @@ export const appRouter = router({
               ? isNotNull(alerts.outcome)
               : undefined,
           input.kind ? eq(alerts.kind, input.kind) : undefined,
+          input.area ? alertInArea(input.area) : undefined,
         );
         const rows = await alertRows(ctx.services.database.db)
           .where(where)

@@ -1,6 +1,8 @@
 // The demo seed on a new demo chain: 古城区 with its standard from the genesis month (so the first cycle
-// pays), three households at 公示 (one with an objection), a shared-account alert for two of them, ID numbers
-// on chain only as keyed hashes; a second run changes nothing.
+// pays), three households at 公示 (one with an objection), a shared-account alert for two of them,
+// reported by and owned by the passport demo's auditor (who signs in), ID numbers on chain only as keyed
+// hashes; a second run changes nothing.
+import { demoAccounts } from '@gongxin/passport-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, applications, areas, households, objections } from '../src/db/schema';
 import { periodAt, seedWelfareDemo } from '../src/demo';
@@ -32,13 +34,18 @@ describe('demo seed', () => {
     expect(raised).toEqual([
       expect.objectContaining({
         kind: 'shared_account',
-        owner: h.person('yang-auditor').address,
+        owner: h.person('welfare-auditor').address,
         outcome: null,
       }),
     ]);
     expect(raised[0]!.subject).toMatch(/^[0-9a-f]{64}$/);
     const [zhao, , li] = await db.select().from(households).orderBy(households.height);
     expect(raised[0]!.detail).toBe(`households ${zhao!.id} ${li!.id}`);
+    expect(raised[0]!.households).toEqual([zhao!.id, li!.id]);
+    // Owned by the auditor who signs in: the passport demo's 吴审计, who reported it too.
+    const wu = demoAccounts(h.suite).find((a) => a.id === 'welfare-auditor')!;
+    expect(raised[0]!.owner).toBe(wu.address);
+    expect((await h.services.chain.client.getTx(raised[0]!.txId)).body?.from).toBe(wu.address);
     // The area genesis made is in the read model, its standard in force this month already.
     expect(await db.select().from(areas)).toEqual([
       expect.objectContaining({ code: '530702', standard: 80_000n, standardFrom: periodAt(Date.now()) }),

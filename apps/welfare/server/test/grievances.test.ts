@@ -24,7 +24,7 @@ describe('grievances', () => {
         symbol: FUND_SYMBOL,
         noticeDays: 7,
         noticeWorkingDays: true,
-        alertOwner: h.person('yang-auditor').address,
+        alertOwner: h.person('welfare-auditor').address,
       }),
     ]);
     const worker = h.callerAs('he-caseworker');
@@ -66,7 +66,7 @@ describe('grievances', () => {
     expect(queue.map((g) => g.id)).toEqual([id]);
     expect(queue[0]!.text).toBe(words);
     await expect(
-      h.callerAs('yang-auditor').grievances.prepareAnswer({ id, text: '已复核', upheld: true }),
+      h.callerAs('welfare-auditor').grievances.prepareAnswer({ id, text: '已复核', upheld: true }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const answer = await worker.grievances.prepareAnswer({
       id,

@@ -48,7 +48,7 @@ describe('welfare app', () => {
         symbol: FUND_SYMBOL,
         noticeDays: 7,
         noticeWorkingDays: false,
-        alertOwner: h.person('yang-auditor').address,
+        alertOwner: h.person('welfare-auditor').address,
       }),
       w('setStandard', { code: DEMO_AREA.code, from: period, standard: 80_000 }),
       w('setRules', { code: DEMO_AREA.code, from: period, rounding: 'up' }),
@@ -230,7 +230,7 @@ describe('welfare app', () => {
     await h.as('finance', [
       w('disburse', { area: DEMO_AREA.code, period: addMonths(period, 1), root, payments: [over] }),
     ]);
-    const list = await h.callerAs('yang-auditor').alerts.list({ status: 'open', limit: 10 });
+    const list = await h.callerAs('welfare-auditor').alerts.list({ status: 'open', limit: 10 });
     expect(list.map((a) => a.kind)).toContain('unregistered_account');
   });
 
@@ -249,7 +249,7 @@ describe('welfare app', () => {
       account: h.person('he-xiaoyu').address,
     };
     const alertsNow = async () =>
-      (await h.callerAs('yang-auditor').alerts.list({ status: 'open', limit: 100 })).map((a) => a.kind);
+      (await h.callerAs('welfare-auditor').alerts.list({ status: 'open', limit: 100 })).map((a) => a.kind);
     /** Sends one disburse tx through the node's API; it commits, refused, with an alert of `kind`. */
     const refusedBatch = async (
       forPeriod: string,

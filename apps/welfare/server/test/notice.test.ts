@@ -40,7 +40,7 @@ describe('public 公示 list', () => {
         symbol: FUND_SYMBOL,
         noticeDays: 7,
         noticeWorkingDays: false,
-        alertOwner: h.person('yang-auditor').address,
+        alertOwner: h.person('welfare-auditor').address,
       }),
       w('setStandard', { code: DEMO_AREA.code, from: period, standard: 80_000 }),
       w('setRules', { code: DEMO_AREA.code, from: period, rounding: 'up' }),

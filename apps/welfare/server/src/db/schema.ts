@@ -213,6 +213,13 @@ export const alerts = welfare.table('alerts', {
   kind: text('kind').notNull(),
   subject: text('subject').notNull(),
   detail: text('detail').notNull(),
+  /**
+   * The households the alert is about, as the indexer read them when it was raised: its subject where
+   * that is a household of the read model (a refused payment's), the households sharing a bank account
+   * (a shared-account alert's detail), else none. Their areas are the alert's: the area filter and the
+   * names join through them.
+   */
+  households: text('households').array().notNull().default([]),
   owner: text('owner').notNull(),
   deadline: ms('deadline').notNull(),
   outcome: text('outcome'),

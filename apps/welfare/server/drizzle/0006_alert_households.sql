@@ -1,0 +1,1 @@
+ALTER TABLE "welfare"."alerts" ADD COLUMN "households" text[] DEFAULT '{}' NOT NULL;
