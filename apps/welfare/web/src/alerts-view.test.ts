@@ -1,5 +1,7 @@
 // The auditor's alerts page: every kind in words in both languages; the subject a household by its head's
-// name or a month's cycle, linked; the owner by name; raised at its block and tx; an open alert past its
+// name or a month's cycle, linked; a shared account's households each by its head's name, linked; each
+// alert's area by name, none for one about no household; the list filtered by status, kind and area (the
+// areas by name); the owner by name; raised at its block and tx; an open alert past its
 // deadline on the deployment clock marked overdue; a resolved one with its outcome, who gave it, and the
 // block and tx. The owner or an auditor resolves an open one: the outcome is checked against the
 // contract's limit (1 to 256 characters, no control characters) before anything is signed, then signed
@@ -41,20 +43,20 @@ function render(locale = 'zh-CN') {
 }
 
 const DAY = 86_400_000;
-const YANG = 'gx1yanghui000000000000000000000000000000';
-const auditor = { address: YANG, roles: [{ app: 'welfare', role: 'auditor' }] };
+const WU = 'gx1wushenji00000000000000000000000000000';
+const auditor = { address: WU, roles: [{ app: 'welfare', role: 'auditor' }] };
 const caseworker = { address: 'gx1worker', roles: [{ app: 'welfare', role: 'caseworker' }] };
 const HOUSEHOLD = `${'ab'.repeat(32)}:1`;
-const yang = { account: YANG, name: { 'zh-CN': '杨慧（审计）', en: 'Yang Hui (auditor)' } };
+const wu = { account: WU, name: { 'zh-CN': '吴审计', en: '吴审计' } };
 
 let n = 0;
-/** An open alert owned by 杨慧, raised at block 12, due in two days. */
+/** An open alert owned by 吴审计, raised at block 12, due in two days, about no household. */
 const alert = (extra: Record<string, unknown> = {}) => ({
   id: `${(++n).toString(16).padStart(2, '0').repeat(32)}`,
   kind: 'manual',
   subject: '抽查',
   detail: '月度抽查',
-  owner: yang,
+  owner: wu,
   deadline: mocks.now + 2 * DAY,
   outcome: null,
   height: 12,
@@ -65,6 +67,8 @@ const alert = (extra: Record<string, unknown> = {}) => ({
   resolvedTx: null,
   resolvedAt: null,
   household: null,
+  sharedBy: null,
+  areas: [],
   ...extra,
 });
 
@@ -117,7 +121,7 @@ describe('the alerts page', () => {
     expect(card.get('[data-test="alert-household"]').text()).toBe('赵桂兰 户');
     expect(card.get('[data-test="alert-subject"]').text()).toContain('古城区');
     expect(card.get('[data-test="alert-household-link"]').attributes('href')).toContain('ab'.repeat(32));
-    expect(card.get('[data-test="alert-owner"]').text()).toContain('杨慧（审计）');
+    expect(card.get('[data-test="alert-owner"]').text()).toContain('吴审计');
     const raised = card.get('[data-test="alert-raised"]');
     expect(raised.get('[data-test="block-link"]').text()).toBe('#12');
     expect(raised.get('[data-test="tx-link"]').attributes('href')).toContain('c1'.repeat(32));
@@ -131,7 +135,7 @@ describe('the alerts page', () => {
   it('marks an open alert past its deadline on the deployment clock as overdue, not a resolved one', async () => {
     const late = alert({ deadline: mocks.now - 1 });
     const due = alert({ deadline: mocks.now + DAY });
-    const resolvedLate = alert({ deadline: mocks.now - DAY, outcome: '已核实', resolvedBy: yang });
+    const resolvedLate = alert({ deadline: mocks.now - DAY, outcome: '已核实', resolvedBy: wu });
     mocks.list.mockResolvedValue([late, due, resolvedLate]);
     const wrapper = render();
     await flushPromises();
@@ -148,7 +152,7 @@ describe('the alerts page', () => {
   it('shows a resolved alert with its outcome, who resolved it, and the block and tx', async () => {
     const done = alert({
       outcome: '已与银行核实，账户已更正',
-      resolvedBy: yang,
+      resolvedBy: wu,
       resolvedHeight: 40,
       resolvedTx: 'e5'.repeat(32),
       resolvedAt: mocks.now,
@@ -158,7 +162,7 @@ describe('the alerts page', () => {
     await flushPromises();
     const outcome = wrapper.get('[data-test="alert-outcome"]');
     expect(outcome.get('[data-test="alert-outcome-text"]').text()).toBe('已与银行核实，账户已更正');
-    expect(outcome.get('[data-test="alert-resolved-by"]').text()).toBe('由 杨慧（审计） 处理');
+    expect(outcome.get('[data-test="alert-resolved-by"]').text()).toBe('由 吴审计 处理');
     expect(outcome.get('[data-test="block-link"]').text()).toBe('#40');
     expect(outcome.get('[data-test="tx-link"]').attributes('href')).toContain('e5'.repeat(32));
     expect(wrapper.find('[data-test="alert-resolve"]').exists()).toBe(false);
@@ -170,7 +174,7 @@ describe('the alerts page', () => {
     const worker = render();
     await flushPromises();
     expect(worker.find('[data-test="alert-resolve"]').exists()).toBe(false);
-    mocks.me = { address: YANG, roles: [] };
+    mocks.me = { address: WU, roles: [] };
     const owner = render();
     await flushPromises();
     expect(owner.find('[data-test="alert-resolve"]').exists()).toBe(true);
@@ -230,10 +234,24 @@ describe('the alerts page', () => {
     expect(wrapper.find('[data-test="alert-resolve-form"]').exists()).toBe(false);
   });
 
-  it('names a shared account by its keyed hash and links each household that shares it', async () => {
+  it('names a shared account by its keyed hash and each household that shares it by its head, linked', async () => {
     const [one, two] = ['b7'.repeat(32), 'c8'.repeat(32)];
     mocks.list.mockResolvedValue([
-      alert({ kind: 'shared_account', subject: 'a1'.repeat(32), detail: `households ${one}:0 ${two}:1` }),
+      alert({
+        kind: 'shared_account',
+        subject: 'a1'.repeat(32),
+        detail: `households ${one}:0 ${two}:1`,
+        areas: ['530702'],
+        sharedBy: [
+          {
+            id: `${one}:0`,
+            area: '530702',
+            head: { account: 'gx1zhao', name: { 'zh-CN': '赵桂兰', en: 'Zhao Guilan' } },
+          },
+          // A head this server knows no name for: its account, shortened.
+          { id: `${two}:1`, area: '530702', head: { account: 'gx1abcdefgh0000000000wxyz', name: null } },
+        ],
+      }),
     ]);
     const wrapper = render();
     await flushPromises();
@@ -244,6 +262,13 @@ describe('the alerts page', () => {
     expect(wrapper.get('[data-test="alert-detail"]').text()).toContain('2 户共用此账户：');
     const households = wrapper.findAll('[data-test="alert-sharing-household"]');
     expect(households.map((h) => h.attributes('title'))).toEqual([`${one}:0`, `${two}:1`]);
+    expect(households.map((h) => h.get('[data-test="alert-sharing-head"]').text())).toEqual([
+      '赵桂兰 户',
+      'gx1abcde…wxyz 户',
+    ]);
+    // Not by the tx hashes of their files: those are the links.
+    expect(wrapper.get('[data-test="alert-detail"]').text()).not.toContain(one);
+    expect(wrapper.get('[data-test="alert-area"]').text()).toBe('地区 古城区');
     expect(households.map((h) => h.get('[data-test="tx-link"]').attributes('href'))).toEqual([
       expect.stringContaining(one),
       expect.stringContaining(two),
@@ -262,6 +287,52 @@ describe('the alerts page', () => {
     await flushPromises();
     expect(wrapper.get('[data-test="error"]').text()).toContain('不允许这个操作');
     expect(wrapper.find('[data-test="alert-done"]').exists()).toBe(false);
+  });
+
+  it("shows each alert's areas by name, and none for an alert about no household", async () => {
+    mocks.areas.mockResolvedValue([
+      { code: '530702', name: '古城区' },
+      { code: '530721', name: '玉龙纳西族自治县' },
+    ]);
+    const across = alert({ kind: 'shared_account', subject: 'a1'.repeat(32), areas: ['530721', '530702'] });
+    const unnamed = alert({ kind: 'shared_account', subject: 'a2'.repeat(32), areas: ['530799'] });
+    const envelope = alert({ kind: 'over_envelope', subject: '530702/2026-12', detail: 'over the envelope' });
+    mocks.list.mockResolvedValue([across, unnamed, envelope]);
+    const wrapper = render();
+    await flushPromises();
+    const areaOf = (a: { id: string }) =>
+      wrapper.find(`[data-test="alert-${a.id}"] [data-test="alert-area"]`);
+    expect(areaOf(across).text()).toBe('地区 玉龙纳西族自治县、古城区');
+    expect(areaOf(unnamed).text()).toBe('地区 530799');
+    expect(areaOf(envelope).exists()).toBe(false);
+    const english = render('en');
+    await flushPromises();
+    expect(english.get(`[data-test="alert-${across.id}"] [data-test="alert-area"]`).text()).toBe(
+      'Area 玉龙纳西族自治县、古城区',
+    );
+  });
+
+  it('offers the areas by name and asks the server for the one chosen', async () => {
+    mocks.areas.mockResolvedValue([
+      { code: '530702', name: '古城区' },
+      { code: '530721', name: '玉龙纳西族自治县' },
+    ]);
+    const wrapper = render();
+    await flushPromises();
+    const select = wrapper.findAllComponents(ElSelect)[2]!;
+    expect(select.attributes('data-test')).toBe('alerts-area');
+    const options = select.findAllComponents({ name: 'ElOption' }).map((o) => o.props('label'));
+    expect(options).toEqual(['全部地区', '古城区（530702）', '玉龙纳西族自治县（530721）']);
+    expect(wrapper.text()).toContain('地区');
+    select.vm.$emit('update:modelValue', '530721');
+    select.vm.$emit('change', '530721');
+    await flushPromises();
+    expect(mocks.list).toHaveBeenLastCalledWith({ status: 'all', area: '530721', limit: 200 });
+    // Back to all areas: no area asked for.
+    select.vm.$emit('update:modelValue', '');
+    select.vm.$emit('change', '');
+    await flushPromises();
+    expect(mocks.list).toHaveBeenLastCalledWith({ status: 'all', limit: 200 });
   });
 
   it('asks the server for the status and kind chosen', async () => {

@@ -61,6 +61,8 @@ export default {
       statuses: { open: 'Open', resolved: 'Resolved', all: 'All' },
       kind: 'Kind',
       anyKind: 'All kinds',
+      area: 'Area',
+      anyArea: 'All areas',
       accountHash: 'Bank account (keyed hash)',
       sharedBy: 'Shared by {n} households:',
       kinds: words.alertKinds,

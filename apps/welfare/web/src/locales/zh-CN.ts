@@ -60,6 +60,8 @@ export default {
       statuses: { open: '待处理', resolved: '已处理', all: '全部' },
       kind: '类型',
       anyKind: '全部类型',
+      area: '地区',
+      anyArea: '全部地区',
       accountHash: '银行账户（密钥散列）',
       sharedBy: '{n} 户共用此账户：',
       kinds: words.alertKinds,
