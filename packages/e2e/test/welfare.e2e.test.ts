@@ -187,14 +187,28 @@ describe('welfare (低保) in Chromium', () => {
     expect(j.errors).toEqual([]);
   }, 180_000);
 
-  it('the auditor lands on the alerts and resolves the demo one, with its block and tx', async () => {
-    // The demo's alert: 杨慧 reported a bank account two households share (seeded in the background).
+  it('the auditor lands on the alerts and resolves the demo one as its owner, with its block and tx', async () => {
+    // The demo's alert: 吴审计, the area's alert owner, reported a bank account two households share
+    // (seeded in the background); the same 吴审计 signs in.
     const auditor = await j.as('welfare-auditor', '/');
     await auditor.waitForURL(/#\/alerts/, { timeout: 30_000 });
     const open = auditor.locator('article.wf-alert-open').first();
     await open.waitFor({ timeout: 60_000 });
     const id = (await open.getAttribute('data-test'))!;
     expect(await open.getByTestId('alert-kind').textContent()).not.toMatch(/^[a-z_]+$/);
+    expect(await open.getByTestId('alert-owner').textContent()).toContain('吴审计');
+    // The households sharing the account by their heads' names, and the area by name.
+    expect(await open.getByTestId('alert-sharing-head').allTextContents()).toEqual([
+      '赵桂兰 户',
+      '李文芳 户',
+    ]);
+    expect(await open.getByTestId('alert-area').textContent()).toContain('古城区');
+    // Filtered to 古城区 it stays; the select names the areas.
+    await auditor.getByTestId('alerts-area').click();
+    const gucheng = auditor.locator('.el-select-dropdown__item:visible', { hasText: '古城区（530702）' });
+    await gucheng.click();
+    await gucheng.waitFor({ state: 'hidden' });
+    await auditor.locator(`article[data-test="${id}"]`).waitFor({ timeout: 30_000 });
     await saveScreenshot(auditor, 'welfare-alerts-desktop');
     await open.getByTestId('alert-resolve').click();
     await input(auditor, 'alert-outcome-input').fill('已核实：两户为亲属代管同一存折，已分别开立账户');
@@ -203,8 +217,9 @@ describe('welfare (低保) in Chromium', () => {
     await auditor.getByTestId('alert-done').waitFor({ timeout: 30_000 });
     const resolved = auditor.locator(`article[data-test="${id}"]`);
     await resolved.getByTestId('alert-resolved-by').waitFor({ timeout: 30_000 });
-    // Resolved by the auditor who signed in (the passport's 吴审计), by name; the owner stays 杨慧.
+    // Resolved by its owner, who signed in: 吴审计, by name.
     expect(await resolved.getByTestId('alert-resolved-by').textContent()).toContain('吴审计');
+    expect(await resolved.getByTestId('alert-owner').textContent()).toContain('吴审计');
     expect(await resolved.getByTestId('alert-outcome-text').textContent()).toContain('已分别开立账户');
     expect(await resolved.getByTestId('tx-link').count()).toBeGreaterThan(0);
 
