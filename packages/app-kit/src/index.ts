@@ -70,6 +70,11 @@ export {
   type IntervalRoot,
   startIntervalCloser,
 } from './ingest/intervals';
+export {
+  type PendingReading,
+  PendingReadings,
+  type PendingReadingsOptions,
+} from './ingest/pending';
 export { ingestMigrations, PgIngestStore, type PgIngestStoreOptions } from './ingest/store';
 export {
   advisoryLockId,

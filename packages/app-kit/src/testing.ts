@@ -4,7 +4,7 @@
 // clock days behind the wall clock (a rehearsal). The provider issues the claims passport must issue
 // (`did`, `roles` as "<app>:<role>", `name`) in the ID token, so app tests exercise the real contract.
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import {
 } from '@gongxin/client';
 import { type Config, loadConfig } from '@gongxin/config';
 import { createSuiteRegistry } from '@gongxin/contracts';
-import { type Database, openDatabase } from '@gongxin/db';
+import { type Database, type Migrations, openDatabase } from '@gongxin/db';
 import { openFreshPostgres, TEST_DATABASE_URL } from '@gongxin/db/testing';
 import {
   type Action,
@@ -36,6 +36,7 @@ import { type BlockLimits, ChainNode } from '@gongxin/node';
 import { createNodeApi, holdIdleConnections } from '@gongxin/node/api';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@gongxin/telemetry';
 import type { AnyTRPCRouter } from '@trpc/server';
+import { type SQL, sql } from 'drizzle-orm';
 import express from 'express';
 import {
   type CryptoKey,
@@ -817,6 +818,59 @@ export function onRehearsalClock<H>(
       return started.harness;
     },
   };
+}
+
+/**
+ * A schema's migrations up to, not including, the one tagged `tag` (e.g. `0002_pending`), copied to a
+ * folder of their own: migrating a database with them makes it as an earlier version left it, for a
+ * test of a later migration on a database already holding data. `remove` deletes the copy.
+ */
+export function migrationsBefore(m: Migrations, tag: string): Migrations & { remove(): void } {
+  const folder = mkdtempSync(path.join(tmpdir(), `migrations-${m.name}-`));
+  cpSync(m.folder, folder, { recursive: true });
+  const journalFile = path.join(folder, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as {
+    entries: { idx: number; tag: string }[];
+  };
+  const at = journal.entries.findIndex((e) => e.tag === tag);
+  if (at < 0) throw new Error(`migrations of ${m.name}: no migration tagged ${tag}`);
+  journal.entries = journal.entries.slice(0, at);
+  writeFileSync(journalFile, JSON.stringify(journal));
+  return { name: m.name, folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+/**
+ * Runs `query` under EXPLAIN ANALYZE and answers how many rows its scans read from each table (rows
+ * returned plus rows a filter removed, over every loop), by table name: what a query costs as the tables
+ * grow, on PGlite and PostgreSQL alike.
+ */
+export async function rowsRead(database: Database, query: SQL): Promise<Record<string, number>> {
+  const [row] = await database.query<{ 'QUERY PLAN': unknown }>(sql`explain (analyze, format json) ${query}`);
+  const plan = row?.['QUERY PLAN'];
+  const [top] = (typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: PlanNode }[];
+  const read: Record<string, number> = {};
+  const walk = (node: PlanNode) => {
+    const table = node['Relation Name'];
+    if (table) {
+      const rows =
+        (node['Actual Rows'] ?? 0) +
+        (node['Rows Removed by Filter'] ?? 0) +
+        (node['Rows Removed by Index Recheck'] ?? 0);
+      read[table] = (read[table] ?? 0) + rows * (node['Actual Loops'] ?? 1);
+    }
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  if (top) walk(top.Plan);
+  return read;
 }
 
 /** Sessions as the login callback opens them, for tests that need a signed-in person without passport. */

@@ -1,6 +1,7 @@
 // The `appkit_ingest` schema: device readings taken in over MQTT, the messages rejected as bad input,
 // and the Merkle root of every closed interval. Rows carry a stream name (one per app and feed, e.g.
-// `solar.meters`), so apps sharing one database never see each other's rows. Kept apart from the
+// `solar.meters`), so apps sharing one database never see each other's rows; a stream with a consumer
+// (`consumers`) also has the readings its app has not yet taken in `pending`. Kept apart from the
 // `appkit` schema with its own migrations journal. Loaded by drizzle-kit: no database driver here.
 import { appSchema } from '@gongxin/db/schema';
 import {
@@ -116,4 +117,29 @@ export const members = appkitIngest.table(
     since: ms('since').notNull(),
   },
   (t) => [primaryKey({ columns: [t.stream, t.member] })],
+);
+
+/**
+ * The streams whose app takes each reading once (see src/ingest/pending.ts): every reading stored in one
+ * of them is added to `pending` in the same statement, by a trigger on `readings`.
+ */
+export const consumers = appkitIngest.table('consumers', {
+  stream: text('stream').primaryKey(),
+  since: ms('since').notNull(),
+});
+
+/**
+ * The readings of a consumed stream its app has not taken yet: what it has to do, kept apart from the
+ * ever-growing `readings` so finding it costs what is pending, not what is stored. The trigger adds each
+ * new reading; the app deletes it in the transaction that records what it did with it.
+ */
+export const pending = appkitIngest.table(
+  'pending',
+  {
+    stream: text('stream').notNull(),
+    key: keyText('key').notNull(),
+    /** The reading's device time: the consumer takes the oldest first. */
+    ts: ms('ts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.stream, t.key] }), index('pending_stream_ts').on(t.stream, t.ts, t.key)],
 );
