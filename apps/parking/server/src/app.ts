@@ -65,6 +65,9 @@ export function createParkingApp(options: ParkingAppOptions = {}) {
     async start(services, runtime) {
       await runtime.loadGateKeys();
       await runtime.outbox.start();
+      // Before the first pass: makes the gate stream a consumed one (on a database from before the
+      // pending set, what is stored and not processed becomes pending).
+      await runtime.openGateEvents();
       runtime.startProcessor(options.processEveryMs ?? 2_000);
       if (services.config.demo && options.seedDemo !== false) {
         runtime.demoGates = new DemoGates(services, runtime);

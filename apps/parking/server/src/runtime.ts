@@ -1,11 +1,19 @@
 // What the parking app keeps per mount: the aggregator's service key and the anchor outbox that records
-// gate events on chain (exactly once: an event is queued for the chain in the same transaction that marks
-// it processed, the outbox keeps the signed tx across crashes, and the contract refuses a session id
-// twice), the gate keys the ingest verifies signatures with, and the keyed plate hash (plates never go
-// on chain in clear).
+// gate events on chain (exactly once: an event is queued for the chain in the same transaction that takes
+// it out of the gate stream's pending set and marks it processed, the outbox keeps the signed tx across
+// crashes, and the contract refuses a session id twice), the gate keys the ingest verifies signatures
+// with, and the keyed plate hash (plates never go on chain in clear).
 import { createHmac } from 'node:crypto';
-import { type AppServices, clockOf, createOutbox, type Outbox, type OutboxRecord } from '@gongxin/app-kit';
+import {
+  type AppServices,
+  clockOf,
+  createOutbox,
+  type Outbox,
+  type OutboxRecord,
+  PendingReadings,
+} from '@gongxin/app-kit';
 import type { Account } from '@gongxin/client';
+import type { Database } from '@gongxin/db';
 import type { Action } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
 import { type DecodedReading, type IngestMessage, IngestRejection } from '@gongxin/mqtt';
@@ -22,6 +30,22 @@ export interface GateReading {
   readonly envelope: Envelope;
   readonly body: GateEventBody;
   readonly hash: string;
+}
+
+/**
+ * The gate events not handed to the chain yet: app-kit's pending set of the gate stream, so finding them
+ * costs what is pending, not every event ever stored. On a database from before the pending set, its
+ * first opening makes pending every stored event `parking.processed` does not mark.
+ */
+export function openGateEvents(
+  database: Database,
+  now?: () => number,
+): Promise<PendingReadings<GateReading>> {
+  return PendingReadings.open<GateReading>(database, {
+    stream: GATE_STREAM,
+    taken: sql`select key from parking.processed`,
+    ...(now && { now }),
+  });
 }
 
 export class ParkingRuntime {
@@ -41,6 +65,7 @@ export class ParkingRuntime {
   private ticking = false;
   private again = false;
   private running: Promise<number> | null = null;
+  private gateEvents: Promise<PendingReadings<GateReading>> | null = null;
   /** Records handed over and not yet sent: they go together in the next round of txs. */
   private toSend: OutboxRecord[] = [];
   private sending: Promise<void> | null = null;
@@ -156,50 +181,70 @@ export class ParkingRuntime {
     return this.running;
   }
 
+  /** The pending gate events, opened once (which makes the stream a consumed one on a new database). */
+  openGateEvents(): Promise<PendingReadings<GateReading>> {
+    this.gateEvents ??= openGateEvents(this.services.database, this.now).catch((error: unknown) => {
+      this.gateEvents = null;
+      throw error;
+    });
+    return this.gateEvents;
+  }
+
   private async processBatch(limit: number): Promise<number> {
     const signer = this.service;
     if (!signer) return 0;
-    const { db } = this.services.database;
-    const result: unknown = await db.execute(sql`
-      select r.key, r.data, r.received_at as "receivedAt" from appkit_ingest.readings r
-      left join parking.processed p on p.key = r.key
-      where r.stream = ${GATE_STREAM} and p.key is null
-      order by r.ts, r.key limit ${limit}`);
-    // postgres.js answers the rows, PGlite an object holding them.
-    const list = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-      key: string;
-      data: GateReading;
-      receivedAt: number | string;
-    }[];
+    const pending = await this.openGateEvents();
+    const list = await pending.next(limit);
     if (list.length === 0) return 0;
-    const records: OutboxRecord[] = [];
     const now = this.now();
-    const marks: (typeof processed.$inferInsert)[] = [];
-    const plateRows = new Map<string, string>();
-    for (const { key, data, receivedAt } of list) {
-      const opens = data.body.decision.open;
-      marks.push({
-        key,
-        eventHash: data.hash,
-        kind: opens ? data.body.kind : `${data.body.kind}-held`,
-        processedAt: now,
-      });
-      plateRows.set(this.plateHash(data.body.plate), data.body.plate);
-      if (!opens) continue;
-      records.push({ id: data.hash, signer, action: this.actionOf(data) });
-      if (this.timings) this.stagesOf.set(data.hash, { receivedAt: Number(receivedAt), handedAt: now });
-    }
+    const handed: OutboxRecord[] = [];
+    const receivedAt = new Map<string, number>();
     // One statement per table for the whole batch: a round trip per event would hold the batch up.
     await this.services.database.transaction(async (tx) => {
-      await tx.insert(processed).values(marks).onConflictDoNothing();
+      handed.length = 0;
+      receivedAt.clear();
+      // Taken from the pending set in the transaction that marks them and queues them: of two passes that
+      // read the same events (the poll and a wake, or two replicas) one takes each, the other none.
+      const taken = await pending.take(
+        tx,
+        list.map((r) => r.key),
+      );
+      const mine = list.filter((r) => taken.has(r.key));
+      if (mine.length === 0) return;
+      const plateRows = new Map<string, string>();
+      const marks: (typeof processed.$inferInsert)[] = mine.map(({ key, data }) => {
+        plateRows.set(this.plateHash(data.body.plate), data.body.plate);
+        return {
+          key,
+          eventHash: data.hash,
+          kind: data.body.decision.open ? data.body.kind : `${data.body.kind}-held`,
+          processedAt: now,
+        };
+      });
+      // An event marked already (by a version from before the pending set) is not queued again.
+      const marked = new Set(
+        (
+          await tx.insert(processed).values(marks).onConflictDoNothing().returning({ key: processed.key })
+        ).map((m) => m.key),
+      );
       await tx
         .insert(plates)
         .values([...plateRows].map(([plateHash, plate]) => ({ plateHash, plate })))
         .onConflictDoNothing();
+      const records: OutboxRecord[] = [];
+      for (const { key, data, receivedAt: at } of mine) {
+        // Entries the gate refused and held exits are marked, not sent.
+        if (!marked.has(key) || !data.body.decision.open) continue;
+        records.push({ id: data.hash, signer, action: this.actionOf(data) });
+        receivedAt.set(data.hash, at);
+      }
       if (records.length > 0) await this.outbox.enqueue(records, tx);
+      handed.push(...records);
     });
-    if (records.length > 0) {
-      this.toSend.push(...records);
+    if (handed.length > 0) {
+      if (this.timings)
+        for (const r of handed) this.stagesOf.set(r.id, { receivedAt: receivedAt.get(r.id)!, handedAt: now });
+      this.toSend.push(...handed);
       this.pump();
     }
     return list.length;
