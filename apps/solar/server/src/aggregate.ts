@@ -23,7 +23,7 @@ import {
   toHex,
 } from '@gongxin/solar-meter/protocol';
 import { decodeSparkplugBatch } from '@gongxin/solar-meter/sparkplug';
-import { and, eq, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lte, type SQL, sql } from 'drizzle-orm';
 import { anchoredLeaves, anchors, meterIntervals, meterNewest, meters } from './db/schema';
 import { SOLAR_STREAM } from './ingest';
 
@@ -59,6 +59,19 @@ const intervalOf = (ts: number) => Math.floor(ts / INTERVAL_MS) * INTERVAL_MS;
  * The intervals of one meter's readings (any order; sorted here by epoch and seq). Intervals before the
  * first reading's are not produced: the first reading is only the baseline.
  */
+/**
+ * The meters with readings received after the cursor `since` (and a minute before it: rows committed out
+ * of order by parallel writers), each with its earliest interval, newest arrival and newest device time.
+ * Served by the ingest's (stream, received_at) index: it reads what arrived, not the whole stream.
+ */
+export function arrivedSince(since: number): SQL {
+  return sql`
+    select device, min(interval_start) as from, max(received_at) as newest, max(ts) as newest_ts
+    from appkit_ingest.readings
+    where stream = ${SOLAR_STREAM} and received_at > ${since - 60_000}
+    group by device`;
+}
+
 export function computeIntervals(input: readonly MeterReading[]): Map<number, IntervalFigures> {
   const readings = [...input].sort((a, b) => a.epoch - b.epoch || a.seq - b.seq);
   const out = new Map<number, IntervalFigures>();
@@ -200,11 +213,7 @@ export class Aggregator {
       from: string | number;
       newest: string | number;
       newest_ts: string | number;
-    }>(sql`
-      select device, min(interval_start) as from, max(received_at) as newest, max(ts) as newest_ts
-      from appkit_ingest.readings
-      where stream = ${SOLAR_STREAM} and received_at > ${since - 60_000}
-      group by device`);
+    }>(arrivedSince(since));
     let newest = since;
     for (const d of dirty) {
       await this.recompute(d.device, Number(d.from), now);

@@ -55,6 +55,9 @@ export const readings = appkitIngest.table(
   (t) => [
     primaryKey({ columns: [t.stream, t.key] }),
     index('readings_stream_interval').on(t.stream, t.intervalStart, t.revision),
+    // What a stream received after a cursor (solar's aggregation reads the last minute's arrivals every
+    // pass): without it that read walks every reading ever stored.
+    index('readings_stream_received').on(t.stream, t.receivedAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "readings_stream_received" ON "appkit_ingest"."readings" USING btree ("stream","received_at");
