@@ -2,5 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 // Each test file starts a validator on in-memory PGlite and an HTTP server.
 export default defineConfig({
-  test: { testTimeout: 60_000, hookTimeout: 60_000, include: ['test/**/*.test.ts'], fileParallelism: false },
+  test: {
+    // One module graph per worker for all its files, not one per file: these suites keep no state
+    // between files, and importing the modules again for every file cost more CPU than many files' tests.
+    isolate: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    include: ['test/**/*.test.ts'],
+    fileParallelism: false,
+  },
 });
