@@ -13,6 +13,7 @@ import { identityContract } from './identity/contract';
 import { notaryContract } from './notary/contract';
 import { parkingContract } from './parking/contract';
 import { registryContract } from './registry/contract';
+import { registryContractV2 } from './registry/contract-v2';
 import { welfareContract } from './welfare/contract';
 
 export { assetsContract, REGULATOR_ROLE } from './assets/contract';
@@ -65,6 +66,7 @@ export * from './parking/tariff';
 export * from './parking/views';
 export * from './registry/codes';
 export * from './registry/contract';
+export * from './registry/contract-v2';
 export * from './registry/matching';
 export * from './registry/views';
 export * from './welfare/contract';
@@ -76,6 +78,7 @@ export const suiteContracts: readonly ContractModule[] = [
   foodContract,
   copyrightContract,
   registryContract,
+  registryContractV2,
   welfareContract,
   parkingContract,
   energyContract,
@@ -89,6 +92,7 @@ export const suiteContracts: readonly ContractModule[] = [
  */
 export const NEW_CHAIN_ACTIVATIONS: readonly { contract: string; version: number }[] = [
   { contract: 'energy', version: 2 },
+  { contract: 'registry', version: 2 },
 ];
 
 /**

@@ -3,7 +3,14 @@
 // legal form, capital in yuan to the fen, date, optional LEI and 注册号) and becomes the `register` params,
 // or a list of what is wrong with it naming the row and the column. Nothing is sent from here: the
 // representative signs each registration (the bench signs with its own generated keys).
-import { checkLei, checkRegNo, checkUscc, INDUSTRY_PATTERN, LEGAL_FORMS } from '@gongxin/contracts';
+import {
+  checkLei,
+  checkRegNo,
+  checkUscc,
+  INDUSTRY_PATTERN,
+  industryMismatch,
+  LEGAL_FORMS,
+} from '@gongxin/contracts';
 
 export const CSV_COLUMNS = [
   'uscc',
@@ -115,6 +122,10 @@ export function checkImport(text: string): {
     if (address.length < 2 || address.length > 256) bad('address', 'an address of 2–256 characters');
     const industry = get('industry').toUpperCase();
     if (!INDUSTRY_PATTERN.test(industry)) bad('industry', 'a GB/T 4754 code such as C3971');
+    else {
+      const why = industryMismatch(industry);
+      if (why) bad('industry', `${industry}: ${why}`);
+    }
     const establishedOn = get('establishedOn');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(establishedOn) || Number.isNaN(Date.parse(establishedOn)))
       bad('establishedOn', 'a date YYYY-MM-DD');

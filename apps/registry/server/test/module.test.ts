@@ -233,6 +233,7 @@ describe('registry app module', () => {
       `${good.slice(0, 17)}${good[17] === '0' ? '1' : '0'},某公司,limited_company,100,某地址,F5191,2020-02-02,,`,
       `${demoUscc('440300', 'MA5G0002')},某某公司,llc,abc,广东省深圳市,Z99,2020-13-40,,`,
       `${good},重复公司,limited_company,100,广东省深圳市,F5191,2020-02-02,,`,
+      `${demoUscc('440300', 'MA5G0003')},某某农业公司,limited_company,100,广东省深圳市,A3971,2020-02-02,,`,
     ].join('\n');
     const { rows, errors } = await authority.workbench.checkImport({ csv });
     expect(rows).toEqual([
@@ -252,7 +253,10 @@ describe('registry app module', () => {
       '4:industry',
       '4:establishedOn',
       '5:uscc',
+      '6:industry',
     ]);
+    // A code whose letter and division disagree, as the contract refuses it (registry v2).
+    expect(errors.at(-1)?.message).toContain('A3971: division 39 is of section C, not A');
     await expect(h.anonymous.workbench.checkImport({ csv })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 

@@ -162,14 +162,22 @@ describe('new chains', () => {
   it('run energy v2 from genesis; a higher version a section names is kept', () => {
     expect(withNewChainActivations({ identity: {} })).toEqual({
       identity: {},
-      governance: { activations: [{ contract: 'energy', version: 2 }] },
+      governance: {
+        activations: [
+          { contract: 'energy', version: 2 },
+          { contract: 'registry', version: 2 },
+        ],
+      },
     });
     const merged = withNewChainActivations({
       governance: { params: { a: 1 }, activations: [{ contract: 'energy', version: 3 }] },
     });
     expect(merged.governance).toEqual({
       params: { a: 1 },
-      activations: [{ contract: 'energy', version: 3 }],
+      activations: [
+        { contract: 'energy', version: 3 },
+        { contract: 'registry', version: 2 },
+      ],
     });
   });
 });

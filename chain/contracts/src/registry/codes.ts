@@ -209,6 +209,61 @@ export function leiCheckDigits(body18: string): string {
 
 /** GB/T 4754-2017 industry: a section letter A–T, optionally with a 2-, 3- or 4-digit class (C3971). */
 export const INDUSTRY_PATTERN = /^[A-T](\d{2}(\d{1,2})?)?$/;
+
+/**
+ * GB/T 4754-2017: the divisions (大类, two digits) of each section (门类), first and last. Every division
+ * from 01 to 97 belongs to exactly one section, so a code's letter and its first two digits must agree.
+ */
+export const SECTION_DIVISIONS: Readonly<Record<string, readonly [number, number]>> = {
+  A: [1, 5],
+  B: [6, 12],
+  C: [13, 43],
+  D: [44, 46],
+  E: [47, 50],
+  F: [51, 52],
+  G: [53, 60],
+  H: [61, 62],
+  I: [63, 65],
+  J: [66, 69],
+  K: [70, 70],
+  L: [71, 72],
+  M: [73, 75],
+  N: [76, 79],
+  O: [80, 82],
+  P: [83, 83],
+  Q: [84, 85],
+  R: [86, 90],
+  S: [91, 96],
+  T: [97, 97],
+};
+
+/** The division (大类) of an industry code, two digits ('39' of C3971), when the code has one. */
+export function divisionOf(industry: string): string | undefined {
+  const m = /^[A-T](\d{2})/.exec(industry.trim().toUpperCase());
+  return m ? m[1] : undefined;
+}
+
+/** The section a division belongs to ('C' for '39'), or undefined for a number no section has. */
+export function sectionOfDivision(division: string): string | undefined {
+  const n = Number(division);
+  for (const [section, [first, last]] of Object.entries(SECTION_DIVISIONS))
+    if (n >= first && n <= last) return section;
+  return undefined;
+}
+
+/**
+ * Why a GB/T 4754 code's section letter and its division disagree ('division 39 is of section C, not A'
+ * for A3971; 'no section has division 98' for C98), or undefined when they agree or the code is a bare
+ * section letter. The code's shape is INDUSTRY_PATTERN's to check.
+ */
+export function industryMismatch(industry: string): string | undefined {
+  const division = divisionOf(industry);
+  if (division === undefined) return undefined;
+  const section = sectionOfDivision(division);
+  if (section === undefined) return `no section of GB/T 4754-2017 has division ${division}`;
+  const letter = industry.trim().toUpperCase().charAt(0);
+  return section === letter ? undefined : `division ${division} is of section ${section}, not ${letter}`;
+}
 /** GB/T 2260 region: six digits with a province prefix. */
 export function isRegionCode(code: string): boolean {
   return /^\d{6}$/.test(code) && PROVINCES.has(code.slice(0, 2));
