@@ -715,7 +715,9 @@ export async function startAppHarness<TRouter extends AnyTRPCRouter, TRuntime>(
     wallet,
     async send(who, actions, o = {}) {
       const receipt = await wallet(who).send(actions, o.memo === undefined ? {} : { memo: o.memo });
-      await indexerOf()?.waitFor(receipt.height, 20_000);
+      // A minute, as a test gets: a hang detector, not a timing. The first block after a large genesis
+      // (the welfare cycle's 2,000 households) took over 20 s to index with three CI lanes on two cores.
+      await indexerOf()?.waitFor(receipt.height, 60_000);
       return receipt;
     },
     async caughtUp(timeoutMs = 30_000) {
