@@ -18,7 +18,7 @@ import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { eq, sql } from 'drizzle-orm';
 import express from 'express';
-import { createAuth, ISSUER_RETRY_AFTER_S } from './auth/auth';
+import { createAuth } from './auth/auth';
 import { assertSuiteSecret, IssuerUnavailableError } from './auth/oidc';
 import { clockOf } from './clock';
 import { appkitMigrations } from './db/migrations';
@@ -253,15 +253,9 @@ export async function mountApp<TRouter extends AnyTRPCRouter, TRuntime>(
         },
         createContext: async ({ req, res }): Promise<AppContext<unknown>> => {
           const state = requestStateOf(res);
-          let user: Awaited<ReturnType<typeof auth.userFrom>>;
-          try {
-            user = await auth.userFrom(req);
-          } catch (error) {
-            if (!(error instanceof IssuerUnavailableError)) throw error;
-            // A bearer token passport cannot check right now: 503, try again — not a 401 that would
-            // tell the client its token is bad.
-            res.setHeader('Retry-After', String(ISSUER_RETRY_AFTER_S));
-            throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
+          const user = await auth.userOrRetry(req, res);
+          if (user instanceof IssuerUnavailableError) {
+            throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: user.message, cause: user });
           }
           return {
             user,

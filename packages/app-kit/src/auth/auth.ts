@@ -128,6 +128,24 @@ export function createAuth(opts: AuthOptions) {
     return (await store.find(cookieValue(req, sessionCookie)))?.user ?? null;
   }
 
+  /**
+   * userFrom for a request being answered. While passport cannot check its bearer token, the response
+   * gets `Retry-After` and the error is returned for the caller to answer 503: try again, not a 401 that
+   * would tell the client its token is bad.
+   */
+  async function userOrRetry(
+    req: Request,
+    res: Response,
+  ): Promise<SessionUser | null | IssuerUnavailableError> {
+    try {
+      return await userFrom(req);
+    } catch (error) {
+      if (!(error instanceof IssuerUnavailableError)) throw error;
+      res.setHeader('Retry-After', String(ISSUER_RETRY_AFTER_S));
+      return error;
+    }
+  }
+
   const router = express.Router();
 
   router.get('/login', async (req, res) => {
@@ -215,12 +233,8 @@ export function createAuth(opts: AuthOptions) {
 
   router.get('/me', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    let user: SessionUser | null;
-    try {
-      user = await userFrom(req);
-    } catch (error) {
-      if (!(error instanceof IssuerUnavailableError)) throw error;
-      res.setHeader('Retry-After', String(ISSUER_RETRY_AFTER_S));
+    const user = await userOrRetry(req, res);
+    if (user instanceof IssuerUnavailableError) {
       return refuse(
         res,
         503,
@@ -253,7 +267,7 @@ export function createAuth(opts: AuthOptions) {
     else res.redirect(303, target);
   });
 
-  return { router, userFrom, store, issuer, sessionCookie };
+  return { router, userFrom, userOrRetry, store, issuer, sessionCookie };
 }
 
 export type Auth = ReturnType<typeof createAuth>;
