@@ -98,6 +98,13 @@ async function bytesOf(path: string): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
 
+/** An amount as the copyright pages show it ("2,000.00 CPYX") in fen. */
+function fenOf(text: string | null): bigint {
+  const m = /([\d,]+)\.(\d{2}) CPYX/.exec(text ?? '');
+  if (!m) throw new Error(`no CPYX amount in ${text}`);
+  return BigInt(m[1]!.replaceAll(',', '') + m[2]);
+}
+
 /** The QR code image of a certificate PDF, decoded. */
 async function qrOfPdf(pdf: Uint8Array): Promise<string | undefined> {
   const doc = await PDFDocument.load(pdf);
@@ -209,8 +216,15 @@ describe('copyright in Chromium', () => {
 
     step('5');
     // 5. …and lists a licence of it; a buyer licenses it in the market, paying from the demo voucher.
+    // Her console holds the demo's works too: the listed text the demo publisher licensed (its royalty
+    // already in her income) and the text in the review queue.
     await author.goto(`${suite.url}/copyright/#/works`);
     const mine = author.locator(`[data-test="work-card"][data-work="${workId}"]`);
+    await mine.waitFor({ timeout: 30_000 });
+    for (const demoWork of [river, demo.find((w) => w.title === '茶山笔记')!])
+      await author.locator(`[data-test="work-card"][data-work="${demoWork.id}"]`).waitFor();
+    const incomeBefore = fenOf(await author.getByTestId('income').textContent());
+    expect(incomeBefore).toBe(80_000n);
     await mine.getByTestId('list-open').click();
     await field(author, 'list-price').fill('1200.00');
     await mine.getByTestId('list-submit').click();
@@ -232,9 +246,11 @@ describe('copyright in Chromium', () => {
     if (after > 0) expect(await listing.textContent()).toContain(`剩余 ${after} / ${left![2]} 份`);
     else expect(await listing.count()).toBe(0);
     await saveScreenshot(buyer, 'copyright-market-desktop');
-    // The author is paid the whole price (sole owner), to the fen.
+    // The author is paid the whole price (sole owner), to the fen, on top of the demo's royalty.
     await author.reload();
-    await expect.poll(async () => author.getByTestId('income').textContent()).toContain('1,200.00');
+    await expect
+      .poll(async () => fenOf(await author.getByTestId('income').textContent()))
+      .toBe(incomeBefore + 120_000n);
 
     step('6');
     // 6. The certificate's QR code on a phone: the public page verifies proof, hash and code here.

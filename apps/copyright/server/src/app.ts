@@ -52,7 +52,9 @@ export function createCopyrightApp(options: CopyrightAppOptions = {}) {
       return () => runtime.close();
     },
     // The demo authors, publisher, buyer and evidence service with passports, the reviewer with role
-    // copyright/reviewer and the service with copyright/service, on a new demo chain.
+    // copyright/reviewer and the service with copyright/service, and the passport demo's author and
+    // reviewer (who sign in, and own and review the demo works) with their copyright roles, on a new demo
+    // chain.
     // The passport demo accounts hold some of the market's demo voucher, so anyone trying the demo can buy.
     genesis: ({ config, suite }) =>
       config.demo

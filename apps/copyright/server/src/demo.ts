@@ -1,7 +1,11 @@
 // Demo works on a demo chain: two texts and a picture by the demo authors, their files kept here with
 // the codes the server computes, registered on chain; the reviewer approves two and leaves one pending for
-// the review queue, and one work is offered under CC BY 4.0. Idempotent: a work whose file the chain has
-// recorded is skipped, so a restart seeds nothing twice.
+// the review queue, and one work is offered under CC BY 4.0 and listed on the market, where the demo
+// publisher buys a licence of it. The passport demo's author (周若兰, `copyright-author`), the person who
+// signs in, is the author and owner of the listed text (so she is paid its royalty) and of the pending
+// one, with 李明; 王晓梅 and 云图传媒 co-own the picture. Idempotent: a work whose file the chain has
+// recorded is skipped with all that follows it, so a restart seeds nothing twice (and a chain seeded
+// before the passport's author took part keeps its works as they were).
 import { type AppServices, clockOf } from '@gongxin/app-kit';
 import { ChainError, createWallet } from '@gongxin/client';
 import { toHex } from '@gongxin/ledger';
@@ -10,9 +14,10 @@ import { getSuite } from '@gongxin/ledger/crypto/node';
 import { PNG } from 'pngjs';
 import { computeCodes } from './codes';
 import { files } from './db/schema';
-import { DEMO_SYMBOL, demoParty, demoPartyAccounts } from './parties';
+import { DEMO_AUTHOR, DEMO_SYMBOL, demoParty, demoPartyAccounts } from './parties';
 
-const TEXTS = {
+/** The demo texts (a file the chain has recorded is not seeded again). */
+export const DEMO_TEXTS = {
   river: `《江南春水》
 三月的江南，雨细得像丝。河埠头的青石被一代代洗衣人磨得发亮，乌篷船从石桥下穿过，船娘的橹声和着檐下的滴水。
 外婆说，春水涨起来的时候，柳絮会落满整条河，鱼便浮上来吃，孩子们蹲在岸边数着一圈圈的涟漪。如今老街的店铺换了招牌，
@@ -56,14 +61,15 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
   const wang = demoParty(parties, 'wang-xiaomei');
   const li = demoParty(parties, 'li-ming');
   const yuntu = demoParty(parties, 'yuntu-media');
+  const zhou = demoParty(parties, DEMO_AUTHOR);
   const encoder = new TextEncoder();
   const works = [
     {
-      author: li,
-      owners: [{ address: li.address, share: 10_000 }],
+      authors: [zhou],
+      owners: [{ address: zhou.address, share: 10_000 }],
       title: '江南春水',
       category: 'text',
-      bytes: encoder.encode(TEXTS.river),
+      bytes: encoder.encode(DEMO_TEXTS.river),
       mediaType: 'text/plain',
       createdAt: now() - 400 * DAY,
       publishedAt: now() - 300 * DAY,
@@ -71,9 +77,11 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
       cc: 'CC-BY-4.0',
       // Beyond CC BY: a commercial licence without the attribution duty, one year, 800.00 each.
       listing: { rights: ['reproduction', 'network'], territory: ['CN'], price: 80_000n, quantity: 20 },
+      // The demo publisher licenses it at once: the author's royalty, the publisher's licence.
+      buyer: 'xinghe-press',
     },
     {
-      author: wang,
+      authors: [wang],
       owners: [
         { address: wang.address, share: 6_667 },
         { address: yuntu.address, share: 3_333 },
@@ -86,11 +94,14 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
       approve: '国作登字-2026-G-00010002',
     },
     {
-      author: wang,
-      owners: [{ address: wang.address, share: 10_000 }],
+      authors: [zhou, li],
+      owners: [
+        { address: zhou.address, share: 5_000 },
+        { address: li.address, share: 5_000 },
+      ],
       title: '茶山笔记',
       category: 'text',
-      bytes: encoder.encode(TEXTS.tea),
+      bytes: encoder.encode(DEMO_TEXTS.tea),
       mediaType: 'text/plain',
       createdAt: now() - 30 * DAY,
     },
@@ -109,7 +120,7 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
         bytes: w.bytes,
         codes: computed.codes,
         tool: computed.tool,
-        uploadedBy: w.author.address,
+        uploadedBy: w.authors[0]!.address,
         uploadedAt: now(),
       })
       .onConflictDoNothing();
@@ -119,7 +130,8 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
     } catch (error) {
       if (!(error instanceof ChainError && error.code === 'not_found')) throw error;
     }
-    const registered = await wallet(w.author.id).send([
+    const applicant = w.authors[0]!;
+    const registered = await wallet(applicant.id).send([
       {
         contract: 'copyright',
         name: 'registerWork',
@@ -127,7 +139,7 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
           title: w.title,
           category: w.category,
           authorship: 'natural',
-          authors: [w.author.address],
+          authors: w.authors.map((a) => a.address),
           owners: w.owners,
           createdAt: w.createdAt,
           ...(w.publishedAt !== undefined && { publishedAt: w.publishedAt }),
@@ -154,13 +166,13 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
     ]);
     if (!reviewed.ok) throw new Error(`demo review of ${w.title} refused: ${reviewed.code}`);
     if (w.cc) {
-      const offered = await wallet(w.author.id).send([
+      const offered = await wallet(applicant.id).send([
         { contract: 'copyright', name: 'offerCc', params: { workId: registered.id, holding: 0, cc: w.cc } },
       ]);
       if (!offered.ok) throw new Error(`demo CC licence of ${w.title} refused: ${offered.code}`);
     }
     if (w.listing) {
-      const listed = await wallet(w.author.id).send([
+      const listed = await wallet(applicant.id).send([
         {
           contract: 'copyright',
           name: 'list',
@@ -178,6 +190,12 @@ export async function seedCopyrightDemo(services: AppServices): Promise<number> 
         },
       ]);
       if (!listed.ok) throw new Error(`demo listing of ${w.title} refused: ${listed.code}`);
+      if (w.buyer) {
+        const bought = await wallet(w.buyer).send([
+          { contract: 'copyright', name: 'purchase', params: { listingId: listed.id } },
+        ]);
+        if (!bought.ok) throw new Error(`demo purchase of ${w.title} refused: ${bought.code}`);
+      }
     }
   }
   return seeded;

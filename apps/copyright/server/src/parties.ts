@@ -1,9 +1,12 @@
 // The demo parties of the copyright app on the embedded chain: authors, a publisher, a buyer, the
-// registration office's reviewer and the app's service key (which anchors evidence). Their keys are
-// derived from published seeds: demo only.
+// registration office's reviewer and the app's service key (which anchors evidence), and the passport
+// demo's two copyright accounts, the people who sign in: 周若兰 (`copyright-author`), an author of the
+// demo works, and 钱审查 (`copyright-reviewer`), reviewer and regulator. Their keys are derived from
+// published seeds (the passport accounts' are the passport demo's): demo only.
 import { type Account, accountFromPrivateKey } from '@gongxin/client';
-import type { CryptoSuite, Value } from '@gongxin/ledger';
+import { type CryptoSuite, fromHex, type Value } from '@gongxin/ledger';
 import { getSuite } from '@gongxin/ledger/crypto/node';
+import { demoAccounts } from '@gongxin/passport-server';
 
 export type CopyrightRole = 'author' | 'reviewer' | 'regulator' | 'buyer' | 'service';
 
@@ -43,6 +46,16 @@ export const DEMO_PARTIES: readonly DemoParty[] = [
   },
 ];
 
+/**
+ * The passport demo's author (周若兰): the author and owner of the demo's listed text and of the work
+ * left in the review queue, so the person who signs in as her finds her works, her listing and her
+ * royalties. Her key and name are the passport's.
+ */
+export const DEMO_AUTHOR = 'copyright-author';
+/** The passport demo's reviewer and regulator (钱审查), who decides the work left pending. */
+export const DEMO_REVIEWER = 'copyright-reviewer';
+const PASSPORT_PARTIES = [DEMO_AUTHOR, DEMO_REVIEWER] as const;
+
 /** The demo market's settlement asset (2 decimals: fen). */
 export const DEMO_SYMBOL = 'CPYX';
 /** 500,000.00 for the buyer party, 20,000.00 for each passport demo person. */
@@ -52,6 +65,8 @@ const DEMO_PERSON_FUNDS = '2000000';
 export interface PartyAccount extends DemoParty {
   account: Account;
   address: string;
+  /** The copyright roles the chain grants it at genesis. */
+  roles: CopyrightRole[];
 }
 
 function demoKey(suite: CryptoSuite, id: string): Uint8Array {
@@ -61,10 +76,28 @@ function demoKey(suite: CryptoSuite, id: string): Uint8Array {
 }
 
 export function demoPartyAccounts(suite: CryptoSuite = getSuite('ed25519-sha256')): PartyAccount[] {
-  return DEMO_PARTIES.map((p) => {
+  const own = DEMO_PARTIES.map((p) => {
     const account = accountFromPrivateKey(suite, demoKey(suite, p.id));
-    return { ...p, account, address: account.address };
+    const roles: CopyrightRole[] = p.role === 'reviewer' || p.role === 'service' ? [p.role] : [];
+    return { ...p, account, address: account.address, roles };
   });
+  const passport = demoAccounts(suite);
+  const people = PASSPORT_PARTIES.map((id): PartyAccount => {
+    const a = passport.find((x) => x.id === id);
+    if (!a) throw new Error(`no passport demo account ${id}`);
+    const account = accountFromPrivateKey(suite, fromHex(a.privateKey));
+    const roles = a.roles.filter((r) => r.app === 'copyright').map((r) => r.role as CopyrightRole);
+    return {
+      id,
+      name: { 'zh-CN': a.name, en: a.name },
+      role: id === DEMO_AUTHOR ? 'author' : 'reviewer',
+      kind: a.kind,
+      account,
+      address: account.address,
+      roles,
+    };
+  });
+  return [...own, ...people];
 }
 
 export function demoParty(parties: readonly PartyAccount[], id: string): PartyAccount {
@@ -75,7 +108,8 @@ export function demoParty(parties: readonly PartyAccount[], id: string): PartyAc
 
 /**
  * The genesis sections the copyright app contributes to a fresh demo chain: its parties registered with
- * identity (registration needs a passport), the reviewer with role copyright/reviewer, and the service
+ * identity (registration needs a passport), the reviewers with role copyright/reviewer (the passport's
+ * with copyright/regulator too, and its author with copyright/author, as the passport grants), and the service
  * account with role copyright/service — the chain's only record of whose service it is, by which the
  * wallet names the market voucher's issuer (版权服务账户) rather than showing a bare address.
  */
@@ -106,9 +140,7 @@ export function copyrightGenesis(
     }),
     identity: {
       accounts: parties.map((p) => ({ address: p.address, kind: p.kind })),
-      roles: parties
-        .filter((p) => p.role === 'reviewer' || p.role === 'service')
-        .map((p) => ({ subject: p.address, app: 'copyright', role: p.role })),
+      roles: parties.flatMap((p) => p.roles.map((role) => ({ subject: p.address, app: 'copyright', role }))),
     },
   };
 }

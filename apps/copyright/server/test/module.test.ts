@@ -59,7 +59,7 @@ describe('copyright app module', () => {
     expect(roles.value).toEqual(['copyright/service']);
   });
 
-  it('seeds demo works once: two registered, one in the review queue, one under CC BY', async () => {
+  it('seeds demo works once: two registered, one in the review queue, one under CC BY and licensed', async () => {
     const all = await h.anonymous.works.search({});
     expect(all.map((w) => [w.title, w.status]).sort()).toEqual([
       ['江南春水', 'registered'],
@@ -67,15 +67,20 @@ describe('copyright app module', () => {
       ['黄山日出（摄影）', 'registered'],
     ]);
     const river = all.find((w) => w.title === '江南春水')!;
-    // The owners by name as the certificate names them, the address beside (the demo's people and firms).
+    // The owners by name as the certificate names them, the address beside (the demo's people and firms,
+    // and the passport's author by her passport name).
     const sunrise = all.find((w) => w.title === '黄山日出（摄影）')!;
     expect(sunrise.owners.map((o) => [o.name, o.share])).toEqual([
       ['王晓梅', 6_667],
       ['杭州云图文化传媒有限公司', 3_333],
     ]);
     const { licences, work } = await h.anonymous.works.get({ id: river.id });
-    expect(work.owners).toEqual([{ address: river.owners[0]!.address, share: 10_000, name: '李明' }]);
-    expect(licences).toMatchObject([{ licensee: '*', cc: 'CC-BY-4.0', status: 'active' }]);
+    expect(work.owners).toEqual([{ address: river.owners[0]!.address, share: 10_000, name: '周若兰' }]);
+    // Under CC BY for everyone, and the demo publisher's licence bought from the listing, by its name.
+    expect(licences).toMatchObject([
+      { licensee: '*', cc: 'CC-BY-4.0', status: 'active' },
+      { licensee: h.party('xinghe-press').address, licenseeName: '星河数字出版有限公司', status: 'active' },
+    ]);
     expect(await seedCopyrightDemo(h.services)).toBe(0);
     // The listed licence of the demo text, over HTTP as the web reads it: prices as decimal strings of fen.
     const res = await fetch(
