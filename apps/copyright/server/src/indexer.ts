@@ -224,6 +224,7 @@ export const copyrightHandlers = copyrightEvents.handlers<ChainEventJson, [Handl
           symbol: a.symbol,
           amount: p.amount,
           share: p.share,
+          txId: ctx.txId,
           time: ctx.blockTime,
         })),
       )
@@ -233,6 +234,8 @@ export const copyrightHandlers = copyrightEvents.handlers<ChainEventJson, [Handl
 
 export const copyrightIndexer: IndexerDefinition = {
   name: 'copyright',
+  // 2: each royalty keeps the tx of the purchase that paid it (`txId`), filled on a rebuild.
+  version: 2,
   handlers: copyrightHandlers,
   reset: async (tx) => {
     for (const table of readModels) await tx.delete(table);

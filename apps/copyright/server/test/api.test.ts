@@ -339,6 +339,8 @@ describe.each(testBackends())('copyright server on $name', ({ open }) => {
     const paid = await h.database.db.select().from(royalties);
     expect(paid.map((p) => p.amount).reduce((a, b) => a + b, 0n)).toBe(10_001n);
     expect(paid.map((p) => p.amount).sort()).toEqual([3_333n, 6_668n]);
+    // Each royalty names the purchase's tx, which the page links to.
+    expect(paid.map((p) => p.txId)).toEqual([bought.id, bought.id]);
   });
 
   it('shows a seller their own listings in every standing; the public market only what is on sale', async () => {

@@ -41,6 +41,32 @@ describe('royalty income', () => {
     ]);
     expect(await income()).toContain('1,200.50 CPYX');
   });
+
+  it('links each royalty to the purchase tx that paid it', async () => {
+    const tx = 'ab'.repeat(32);
+    royalties.mockReturnValue([
+      { title: '江南春水', symbol: 'CPYX', amount: '80000', share: 10_000, time: 0, txId: tx },
+    ]);
+    const i18n = createSuiteI18n({ 'zh-CN': zhCN, en });
+    const w = mount(WorksView, {
+      global: {
+        plugins: [i18n],
+        stubs: {
+          RouterLink: true,
+          WorkCard: true,
+          TxLink: { props: ['id'], template: '<a class="tx">{{ id }}</a>' },
+        },
+      },
+    });
+    await flushPromises();
+    expect(
+      w
+        .get('[data-test="royalties"]')
+        .findAll('a.tx')
+        .map((a) => a.text()),
+    ).toEqual([tx]);
+    w.unmount();
+  });
 });
 
 describe('listing a licence', () => {

@@ -201,6 +201,8 @@ export const royalties = copyright.table(
     symbol: text('symbol').notNull(),
     amount: money('amount').notNull(),
     share: integer('share').notNull(),
+    /** The purchase's tx, which paid it (null only until a read model from before it is rebuilt). */
+    txId: text('tx_id'),
     time: ms('time').notNull(),
   },
   (t) => [primaryKey({ columns: [t.height, t.eventIndex, t.position] }), index('royalties_to').on(t.to)],

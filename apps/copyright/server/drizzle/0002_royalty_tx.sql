@@ -1,0 +1,1 @@
+ALTER TABLE "copyright"."royalties" ADD COLUMN "tx_id" text;
