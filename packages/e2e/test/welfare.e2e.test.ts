@@ -1,8 +1,8 @@
 // The welfare (低保) app end to end in Chromium on a fresh demo chain: a case worker accepts a citizen's
 // application in the workbench and takes it through 入户调查 → 初审 (income) → 公示; the county reviewer
 // resolves the neighbour's objection against a demo household; before the notice ends the chain refuses
-// 民主评议 and the page says why; finance computes this month's cycle of the caseload on the rolls since
-// genesis and signs its batch; the recipient on a phone sees the payment and verifies its proof against
+// 民主评议 and the page says why; finance finds the month before genesis paid and closed by the demo,
+// computes this month's cycle of the caseload on the rolls and signs its batch; the recipient on a phone sees the payment and verifies its proof against
 // the batch root in the browser; the public page shows the month's aggregate with its batch tx; the bank
 // returns one payment, finance records it with the bank's reason and re-issues it (补发), the list links
 // the re-issue's block and tx, and a page opened before that is refused a second re-issue in words. Every
@@ -40,14 +40,13 @@ async function step(page: Page, at: string, button: string) {
 
 describe('welfare (低保) in Chromium', () => {
   it('apply → investigate → 公示 with an objection resolved → cycle paid → proof verified → public figures', async () => {
-    // The demo households are seeded in the background after start-up.
-    // The demo is seeded in the background after start-up: the caseload on the rolls since genesis (2
-    // active households) and the three applications at 公示.
+    // The demo is seeded in the background after start-up: the caseload on the rolls since the month
+    // before genesis (3 active households, that month paid and closed) and the three applications at 公示.
     const caseload = await until(
       () =>
         j.trpc<{ caseload: { status: string; n: number }[] }>('public.aggregate', {}).then((r) => {
           const n = (s: string) => r.caseload.find((c) => c.status === s)?.n ?? 0;
-          return n('active') === 2 && n('applying') === 3 && r.caseload;
+          return n('active') === 3 && n('applying') === 3 && r.caseload;
         }),
       120_000,
     );
@@ -111,6 +110,25 @@ describe('welfare (低保) in Chromium', () => {
     await worker.getByTestId('next-deliberate').first().waitFor({ timeout: 30_000 });
     expect(await worker.getByTestId('next-deliberate').first().isDisabled()).toBe(true);
     expect(await worker.getByTestId('notice-wait').first().textContent()).toBe('公示期满后可办理');
+
+    // 2b. The month before genesis is already paid and closed by the demo: its batch (the root linking
+    // its tx), the payment the bank returned with its reason, and no 补发 into a closed month.
+    const [y, m] = period.split('-').map(Number) as [number, number];
+    const previous = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+    const closed = await j.as('welfare-treasurer', '/cycles');
+    await input(closed, 'cycle-period').fill(previous);
+    await closed.getByTestId('cycle-load').click();
+    await closed.getByTestId('cycle-closed').waitFor({ timeout: 60_000 });
+    const rows = closed.getByTestId('batches').locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await rows.first().locator('a.wf-mono').getAttribute('href')).toMatch(
+      /^\/explorer\/#\/tx\/[0-9a-f]{64}$/,
+    );
+    expect(await closed.getByTestId('batch-settled').count()).toBe(await rows.count());
+    expect(await closed.getByTestId('failure-reason').textContent()).toBe('收款账户已冻结，银行退回');
+    expect(await closed.getByTestId('reissue-closed').count()).toBe(1);
+    await saveScreenshot(closed, 'welfare-cycle-closed');
+    await closed.close();
 
     // 3. Finance computes this month's cycle of the caseload on the rolls and signs its batch.
     const finance = await j.as('welfare-treasurer', '/cycles');

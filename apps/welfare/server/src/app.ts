@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { defineSuiteApp } from '@gongxin/app-kit';
 import { appMigrations } from '@gongxin/db';
 import { demoAccounts } from '@gongxin/passport-server';
-import { seedWelfareDemo } from './demo';
+import { seedPaidMonth, seedWelfareDemo } from './demo';
 import { welfareIndexer } from './indexer';
-import { demoCaseload, demoPeople, welfareGenesis } from './people';
+import { demoCaseload, demoCitizens, demoPeople, welfareGenesis } from './people';
 import { welfareRoutes } from './rest';
 import { appRouter } from './router';
 import { WelfareRuntime } from './runtime';
@@ -49,7 +49,8 @@ export function createWelfareApp(options: WelfareAppOptions = {}) {
     // welfare roles, the county fund and the area with its standard, on a new demo chain.
     // The passport demo's welfare treasurer holds part of the fund, so the demo's cycles can be paid
     // by signing in with it.
-    // With the suite secret known, passport demo citizens are on the rolls from the first month.
+    // With the suite secret known, passport demo citizens and 木老山 are on the rolls from the area's
+    // first month, the month before genesis (paid and closed by the seed).
     genesis: ({ config, suite }) => {
       if (!config.demo) return {};
       const passport = demoAccounts(suite);
@@ -58,11 +59,18 @@ export function createWelfareApp(options: WelfareAppOptions = {}) {
         passport
           .filter((a) => a.roles.some((r) => r.app === 'welfare' && r.role === 'treasurer'))
           .map((a) => a.address),
-        config.suiteSecret ? demoCaseload(config.suiteSecret, passport) : [],
+        config.suiteSecret
+          ? demoCaseload(config.suiteSecret, [...passport, ...demoCitizens(demoPeople(suite))])
+          : [],
       );
     },
     seed: async (services) => {
-      if (options.seedDemo !== false) await seedWelfareDemo(services);
+      if (options.seedDemo === false) return;
+      // The paid month and the households are independent: one failing leaves the other to be seeded.
+      await seedPaidMonth(services).catch((error) =>
+        services.logger.error({ err: error }, 'the welfare demo month could not be paid and closed'),
+      );
+      await seedWelfareDemo(services);
     },
   });
 }

@@ -96,6 +96,8 @@ export const DEMO_CITIZENS: readonly (DemoPerson & { idNumber: string })[] = [
 ];
 
 export const FUND_SYMBOL = 'CNY';
+/** How many months before the genesis month the demo area's standard is in force from. */
+export const DEMO_MONTHS_BEFORE = 1;
 export const DEMO_AREA = { code: '530702', name: '古城区', standard: 80_000 } as const;
 
 export interface PersonAccount extends DemoPerson {
@@ -141,6 +143,13 @@ export function idHashOf(secret: string, idNumber: string): string {
   return bytesToHex(hmac(sha256, enc.encode(secret), enc.encode(idNumber.toUpperCase())));
 }
 
+/** The welfare demo's own citizens as caseload members (their ID numbers are this server's). */
+export function demoCitizens(
+  people: readonly PersonAccount[],
+): { id: string; address: string; idNumber: string }[] {
+  return people.flatMap((p) => (p.idNumber ? [{ id: p.id, address: p.address, idNumber: p.idNumber }] : []));
+}
+
 export interface CaseloadHousehold {
   category: 'dibao' | 'single';
   members: { idHash: string; did: string }[];
@@ -149,8 +158,14 @@ export interface CaseloadHousehold {
 }
 
 /**
+ * The recipient on the demo's rolls whose payment for the month before genesis the bank returned (an
+ * account closed): the welfare demo's 木老山, who does not sign in.
+ */
+export const DEMO_RETURNED = 'mu-laoshan';
+
+/**
  * The demo caseload on the rolls at genesis: passport demo citizens (who can sign in to see their
- * payments), ID numbers as the authority's keyed hashes.
+ * payments) and the welfare demo's 木老山, ID numbers as the authority's keyed hashes.
  */
 export function demoCaseload(
   secret: string,
@@ -164,6 +179,7 @@ export function demoCaseload(
   return [
     { category: 'single', members: [who('citizen-wang')], annualIncome: 300_000 },
     { category: 'dibao', members: [who('citizen-zhang')], annualIncome: 480_000 },
+    { category: 'single', members: [who(DEMO_RETURNED)], annualIncome: 600_000 },
   ];
 }
 
@@ -176,7 +192,7 @@ export function welfareGenesis(
   people: readonly PersonAccount[] = demoPeople(),
   /** Further treasurers who hold part of the fund (the passport demo's welfare treasurer). */
   treasurers: readonly string[] = [],
-  /** Households already on the rolls when the chain starts (the county's 台账), paid from its first month. */
+  /** Households already on the rolls when the chain starts (the county's 台账), paid from the area's first month. */
   caseload: readonly CaseloadHousehold[] = [],
 ): Record<string, Value> {
   const finance = demoPerson(people, 'finance');
@@ -201,8 +217,10 @@ export function welfareGenesis(
         },
       ],
     } as unknown as Value,
-    // 古城区 with its 低保 standard (fen per person per month) and rules in force from the genesis month,
-    // so the first monthly cycle already pays; later changes apply forward only.
+    // 古城区 with its 低保 standard (fen per person per month) and rules in force from the month before
+    // the genesis month (the county's standard was in force when it moved on chain), so the caseload is
+    // owed that month too (the demo seed pays and closes it) and the genesis month is left to be run;
+    // later changes apply forward only.
     welfare: {
       areas: [
         {
@@ -214,6 +232,7 @@ export function welfareGenesis(
           alertOwner: demoPerson(people, DEMO_AUDITOR).address,
           standard: DEMO_AREA.standard,
           rules: { rounding: 'up' },
+          monthsBefore: DEMO_MONTHS_BEFORE,
         },
       ],
       households: caseload.map((h) => ({

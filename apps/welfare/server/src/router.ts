@@ -74,7 +74,8 @@ interface ChainMember {
 }
 
 /** The member a household is paid through now: its first living member still in it (the chain's file). */
-function recipientFrom(client: ChainClient) {
+/** The member a household is paid through, read from its file on chain (what `prepare` uses). */
+export function recipientFrom(client: ChainClient) {
   return async (household: string) => {
     try {
       const file = (await client.state(`welfare/household/${household}`)).value as unknown as {

@@ -254,8 +254,9 @@ const schemas = {
 
 /**
  * A new chain may start with its areas in place: each with the standard and rules in force from the
- * genesis month (every later change is prospective only, through setStandard / setRules). The fund asset
- * must be issued at genesis.
+ * genesis month, or from `monthsBefore` months before it when the area's standard was already in force
+ * when it moved on chain (every later change is prospective only, through setStandard / setRules). The
+ * fund asset must be issued at genesis.
  */
 const zWelfareGenesis = z
   .object({
@@ -264,12 +265,13 @@ const zWelfareGenesis = z
         schemas.setArea.extend({
           standard: zGenesisInteger.refine((v) => v >= 1n, 'a standard must be at least 1 fen'),
           rules: schemas.setRules.omit({ code: true, from: true }),
+          monthsBefore: z.number().int().min(0).max(12).optional(),
         }),
       )
       .default([]),
     /**
      * The caseload on the rolls when the chain starts (a county's existing 台账): approved households,
-     * paid from the genesis month, each member enrolled as if approved then.
+     * paid from the month their area's standard is in force from, each member enrolled as if approved then.
      */
     households: z
       .array(
@@ -448,10 +450,11 @@ export const welfareContract: ContractModule = {
   version: 1,
   genesis(ctx, section) {
     const { areas, households } = parseGenesis('welfare', zWelfareGenesis, section);
-    const from = periodOf(ctx.time);
-    for (const { standard, rules, ...a } of areas) {
+    const month = periodOf(ctx.time);
+    for (const { standard, rules, monthsBefore, ...a } of areas) {
       if (!assetOf(ctx, a.symbol)) throw new Error(`genesis section "welfare": no asset ${a.symbol}`);
       if (areaOf(ctx, a.code)) throw new Error(`genesis section "welfare": area ${a.code} twice`);
+      const from = addMonths(month, -(monthsBefore ?? 0));
       const area: Area = {
         ...a,
         standards: [{ version: 1, from, standard }],
@@ -465,6 +468,7 @@ export const welfareContract: ContractModule = {
       };
       const area = areaOf(ctx, h.area);
       if (!area) fail(`no area ${h.area}`);
+      const from = area!.standards[0]!.from;
       const rules = rulesFor(area!, from)!;
       const standard = standardFor(area!.standards, from)!;
       for (const m of h.members) {

@@ -21,7 +21,7 @@ import {
   welfareGenesis,
   worker,
 } from './fixture';
-import { meansTest } from './means-test';
+import { addMonths, meansTest } from './means-test';
 import {
   areaOf,
   batchOf,
@@ -120,6 +120,42 @@ describe('a welfare genesis section', () => {
     expect(again.receipt.ok).toBe(true);
     expect(again.events.map((e) => e.name)).toEqual(['alertRaised', 'batchRefused']);
     expect(again.events[0]!.attrs).toMatchObject({ kind: 'above_approved' });
+  });
+
+  it('starts an area whose standard was in force before the genesis month, its caseload paid from then', () => {
+    const chain = new TestChain({
+      contracts: {
+        ...section([gucheng]),
+        welfare: { areas: [{ ...gucheng, monthsBefore: 1 }], households: [caseload(alice.address)] },
+      },
+      extra: [welfareContract],
+    });
+    const month = new Date(chain.time + 8 * 3_600_000).toISOString().slice(0, 7);
+    const before = addMonths(month, -1);
+    const area = areaOf(chain.store, AREA)!;
+    expect(area.standards).toEqual([{ version: 1, from: before, standard: 80_000n }]);
+    expect(area.rules).toMatchObject([{ version: 1, from: before }]);
+    const id = genesisHouseholdId(suite.hash, toHex(chain.state.head.blockHash), 0);
+    const household = householdOf(chain.store, id)!;
+    expect(household).toMatchObject({ status: 'active', entitlement: { from: before } });
+    // The month before genesis is owed and can be paid and closed; two months before is not owed.
+    expect(approvedAmount(area, household, before)).toBe(50_000n);
+    expect(
+      chain.run(admin, w('setEnvelope', { area: AREA, period: before, count: 2, total: 60_000 })).receipt.ok,
+    ).toBe(true);
+    const pay = { household: id, idHash: hash32(1001), account: accountOf(1), amount: 50_000n };
+    const { receipt, events } = chain.run(treasurer, w('disburse', batch(AREA, before, [pay])));
+    expect(receipt, receipt.message).toMatchObject({ ok: true });
+    expect(events.map((e) => e.name)).toContain('batchSent');
+    expect(events.map((e) => e.name)).not.toContain('batchRefused');
+    expect(approvedAmount(area, household, addMonths(month, -2))).toBe(0n);
+    expect(
+      () =>
+        new TestChain({
+          contracts: { ...section([{ ...gucheng, monthsBefore: 13 }]) },
+          extra: [welfareContract],
+        }),
+    ).toThrow(/genesis section "welfare" is invalid/);
   });
 
   it('stops a chain from starting when an area is malformed, twice, or its asset is missing', () => {
