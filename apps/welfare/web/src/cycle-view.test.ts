@@ -481,6 +481,8 @@ describe('failed and returned payments are paid again (补发)', () => {
     await flushPromises();
     expect(wrapper.find('[data-test="reissue"]').exists()).toBe(false);
     expect(wrapper.get('[data-test="reissue-closed"]').text()).toBe('本月已结账，不能再补发。');
+    // A failure the month closed without re-issuing is not "waiting" for anything.
+    expect(wrapper.get('[data-test="failure-reissue"]').text()).toBe('未补发（本月已结账）');
   });
 
   it("records the bank's reason with a failed or returned payment, none with a paid one", async () => {

@@ -246,6 +246,7 @@ export default {
         button: 'Re-issue {count} and sign',
         describe: 'Re-issue {count} payments that did not arrive',
         waiting: 'Not yet re-issued',
+        never: 'Not re-issued (the month is closed)',
         by: 'Re-issued ({state})',
         proof: 'Re-issue batch:',
         skipped: '{count} not re-issued: the household has no member left to pay',

@@ -232,6 +232,7 @@ export default {
         button: '补发 {count} 笔并签名',
         describe: '补发 {count} 笔未到账的发放',
         waiting: '待补发',
+        never: '未补发（本月已结账）',
         by: '已补发（{state}）',
         proof: '补发批次：',
         skipped: '{count} 笔的家庭已无可领取的成员，未补发',
