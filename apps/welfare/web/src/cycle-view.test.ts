@@ -483,6 +483,11 @@ describe('failed and returned payments are paid again (补发)', () => {
     expect(wrapper.get('[data-test="reissue-closed"]').text()).toBe('本月已结账，不能再补发。');
     // A failure the month closed without re-issuing is not "waiting" for anything.
     expect(wrapper.get('[data-test="failure-reissue"]').text()).toBe('未补发（本月已结账）');
+    // Nor can anything more be disbursed into it; another month typed in can be.
+    const disburse = () => wrapper.get('button[data-test="cycle-disburse"]');
+    expect(disburse().attributes('disabled')).toBeDefined();
+    await wrapper.get('[data-test="cycle-period"]').setValue('2099-01');
+    expect(disburse().attributes('disabled')).toBeUndefined();
   });
 
   it("records the bank's reason with a failed or returned payment, none with a paid one", async () => {

@@ -216,6 +216,7 @@ export default {
       period: 'Month',
       load: 'Show',
       prepare: 'Compute and sign payments',
+      closedNoDisburse: 'This month is closed; nothing more can be paid into it.',
       prepared: '{count} batches sent',
       nothing: 'No household is due a payment this month',
       issued: 'Issued',

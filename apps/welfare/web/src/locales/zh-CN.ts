@@ -203,6 +203,7 @@ export default {
       period: '月份',
       load: '查看',
       prepare: '计算并签名发放',
+      closedNoDisburse: '本月已结账，不能再发放。',
       prepared: '已发放 {count} 批',
       nothing: '本月没有待发放的家庭',
       issued: '发出',
