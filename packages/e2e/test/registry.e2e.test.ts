@@ -68,7 +68,14 @@ describe('enterprise registry in Chromium', () => {
     await input(zhang, 'reg-address').fill('广东省深圳市福田区深南大道6008号');
     await input(zhang, 'reg-industry').fill('C3971');
     await input(zhang, 'reg-established').fill('2019-03-08');
+    // The authority is picked by name from the list; its address pasted finds it there too.
+    await zhang.getByTestId('reg-authority').click();
     await input(zhang, 'reg-authority').fill(authority);
+    await zhang.locator(`[data-test="authority-${authority}"]:visible`).click();
+    expect(await zhang.getByTestId('reg-authority').textContent()).toContain(
+      '深圳市市场监督管理局福田监管局',
+    );
+    expect(await zhang.getByTestId('reg-authority').textContent()).not.toContain('gx1');
     await zhang.getByTestId('reg-submit').click();
     await confirmSignature(zhang);
     await succeeded(zhang, 'console-done', 'console-error', 'register');

@@ -17,6 +17,7 @@ import {
   validCertificatesOf,
 } from '@gongxin/contracts';
 import { getSuite } from '@gongxin/ledger/crypto/node';
+import { demoAccounts } from '@gongxin/passport-server';
 import { and, asc, desc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -310,8 +311,9 @@ export const appRouter = router({
   }),
 
   /**
-   * Registering authorities an enterprise may file with: those that have decided registrations and the
-   * demo authority, each confirmed on chain (governance scope `registry`) and named as governance names it.
+   * Registering authorities an enterprise may file with: those that have decided registrations and, on a
+   * demo, the demo authorities and the passport's registrar, each confirmed on chain (governance scope
+   * `registry`) and named as governance names it.
    */
   authorities: publicProcedure.query(async ({ ctx }) => {
     const seen = await ctx.services.database.db
@@ -319,9 +321,12 @@ export const appRouter = router({
       .from(enterprises)
       .limit(50);
     const candidates = new Set(seen.map((r) => r.address));
-    if (ctx.services.config.demo)
-      for (const p of demoPartyAccounts(getSuite(ctx.services.chain.suite)))
-        if (p.role === 'authority') candidates.add(p.address);
+    if (ctx.services.config.demo) {
+      const suite = getSuite(ctx.services.chain.suite);
+      for (const p of demoPartyAccounts(suite)) if (p.role === 'authority') candidates.add(p.address);
+      for (const a of demoAccounts(suite))
+        if (a.authority?.scopes.includes('registry')) candidates.add(a.address);
+    }
     const state = new PrefetchedState(ctx.services);
     await state.load([...candidates].map((a) => `governance/authority/${a}`));
     return [...candidates]
@@ -336,7 +341,10 @@ export const appRouter = router({
   }),
 
   workbench: router({
-    /** The registering authority's queue: registrations and filings awaiting a decision. */
+    /**
+     * The registering authority's queue: the registrations that name it (only the authority an application
+     * names may decide it) and the filings awaiting a decision (any registering authority decides those).
+     */
     queue: roleProcedure('registry', 'authority')
       .input(z.object({ limit: zLimit }).strict().default({ limit: 20 }))
       .query(async ({ ctx, input }) => {
@@ -345,7 +353,7 @@ export const appRouter = router({
           db
             .select()
             .from(enterprises)
-            .where(eq(enterprises.life, 'pending'))
+            .where(and(eq(enterprises.life, 'pending'), eq(enterprises.authority, ctx.user.address)))
             .orderBy(asc(enterprises.height))
             .limit(input.limit),
           db
@@ -360,7 +368,9 @@ export const appRouter = router({
           registrations: registrations.map(money),
           /** Each with its enterprise's name, the filer's reason and each field old → new. */
           filings: details,
+          /** The applicants and filers by name. */
           names: await accountNames(ctx.services, [
+            ...registrations.map((r) => r.representative),
             ...details.flatMap((f) => [f.filedBy ?? '']),
             ...details.flatMap((f) =>
               f.diff.filter((d) => d.field === 'representative').flatMap((d) => [d.from ?? '', d.to]),

@@ -48,8 +48,16 @@ async function settle() {
   await flushPromises();
 }
 async function fill(w: Wrapper, fields: Record<string, string>) {
-  for (const [id, value] of Object.entries(fields))
-    await w.find(`[data-test="${id}"] input, input[data-test="${id}"]`).setValue(value);
+  for (const [id, value] of Object.entries(fields)) {
+    const input = w.find(`[data-test="${id}"] input, input[data-test="${id}"]`);
+    // The authority is a select: opened, what is typed is taken with Enter.
+    if (id === 'reg-authority') await w.find(`[data-test="${id}"]`).trigger('click');
+    await input.setValue(value);
+    if (id === 'reg-authority') {
+      await settle();
+      await input.trigger('keydown', { key: 'Enter', code: 'Enter' });
+    }
+  }
   await settle();
 }
 const problem = (w: Wrapper, id: string) =>

@@ -188,6 +188,20 @@ describe('enterprise page', () => {
     w.unmount();
   });
 
+  it('says an application not yet decided waits, neither listed nor ended, and offers no credential', async () => {
+    page.life = 'pending';
+    const w = await render();
+    expect(w.find('[data-test="enterprise-awaiting"]').text()).toBe('设立登记申请待登记机关核准');
+    expect(w.text()).not.toContain('存在经营异常或已终止');
+    expect(w.find('[data-test="credential-link"]').exists()).toBe(false);
+    w.unmount();
+    page.life = 'active';
+    const active = await render();
+    expect(active.find('[data-test="enterprise-awaiting"]').exists()).toBe(false);
+    expect(active.find('[data-test="credential-link"]').exists()).toBe(true);
+    active.unmount();
+  });
+
   it('offers the change form to its legal representative only', async () => {
     me.address = 'gx1someoneelse';
     const other = await render();

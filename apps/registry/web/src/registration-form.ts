@@ -117,6 +117,16 @@ export function addressProblem(address: string, missing: string, t: Translate): 
   return isAddress(v) ? null : t('reg.invalid.address');
 }
 
+/** The registering authority: one picked from the list, or the gx1… address of another, typed or pasted. */
+export function authorityProblem(authority: string, t: Translate): string | null {
+  const v = authority.trim();
+  if (!v) return t('reg.invalid.authorityMissing');
+  if (isAddress(v)) return null;
+  // A long paste is named by its start: enough to recognise it beside the field.
+  const named: string = authority.trim();
+  return t('reg.invalid.authorityAddress', { value: named.length > 24 ? `${named.slice(0, 20)}…` : named });
+}
+
 /** Every field's problem, or none; `params` is what `register` is signed with when there are none. */
 export function checkRegistration(
   form: RegistrationForm,
@@ -129,7 +139,7 @@ export function checkRegistration(
     ['capitalYuan', capitalProblem(form.capitalYuan, t)],
     ['industry', industryProblem(form.industry, t)],
     ['establishedOn', dateProblem(form.establishedOn, t)],
-    ['authority', addressProblem(form.authority, t('reg.invalid.authorityMissing'), t)],
+    ['authority', authorityProblem(form.authority, t)],
   ];
   const problems: RegistrationProblems = {};
   for (const [field, problem] of checks) if (problem) problems[field] = problem;

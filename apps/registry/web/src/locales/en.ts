@@ -42,6 +42,8 @@ export default {
         'Division {division} ({name}) belongs to section {expected}, not {letter}: use {suggested}',
       date: 'Enter a real date as year-month-day, e.g. 2019-03-08',
       authorityMissing: 'Choose a registering authority or enter its gx1… address',
+      authorityAddress:
+        '“{value}” is not a chain address: choose a registering authority from the list or enter its gx1… address (lower case)',
       address: 'Not a valid chain address (gx1…, lower case)',
     },
     fields: {
@@ -240,6 +242,7 @@ export default {
     },
     ent: {
       section: ' ({section})',
+      awaitingDecision: 'Registration awaiting the authority’s decision',
       goodStanding: 'In good standing',
       notGood: 'Listed or ended',
       reports: 'Annual reports',
@@ -311,7 +314,13 @@ export default {
       registered: 'Filed; awaiting the authority',
       reported: 'Report on chain',
       posted: 'Posted',
-      authorityPick: 'Choose or enter the authority’s address',
+      authorityPick: 'Choose the registering authority',
+      authorityHint: 'Search by name; for an authority not listed, paste its gx1… address',
+      authorityTyped: 'Use the address entered',
+      authorityTypedText: 'Use what was entered',
+      authorityNone: 'No authority to choose from: paste its gx1… address',
+      mineEmpty:
+        'You represent no enterprise yet. Fill in the registration application below and sign it: once the registering authority accepts it, the enterprise is listed here, for its annual reports and supply and demand posts.',
       reportHint: 'The report is hashed here; only the hash goes on chain.',
       reportText: 'Report summary (assets, staff, business)',
       kind: 'Kind',
@@ -441,7 +450,10 @@ export default {
       byIndustry: 'By industry section',
       byRegion: 'By province (authority region)',
       needRole: 'This page needs the role registry:authority',
-      empty: 'Nothing waiting',
+      emptyRegistrations:
+        'No registration awaits a decision. When an enterprise applies naming this authority, its application appears here.',
+      emptyFilings:
+        'No change or deregistration awaits a decision. When a legal representative files one on the enterprise page, it appears here.',
       address: 'This authority’s address',
     },
     certify: {
@@ -450,6 +462,7 @@ export default {
       validUntil: 'Valid until',
       mine: 'Certificates issued here',
       needRole: 'This page needs the role registry:certifier',
+      none: 'This body has issued no certificate yet. Fill in the holder’s unified social credit code, the certificate number and the product under “Issue a certificate” and sign: the certificate is listed here with its QR code for checking.',
     },
     market: {
       posts: 'Posts',

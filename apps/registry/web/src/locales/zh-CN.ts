@@ -40,6 +40,7 @@ export default {
       industrySection: '大类 {division}（{name}）属于门类 {expected}，不属于 {letter}：应为 {suggested}',
       date: '请按 年-月-日 填写实际存在的日期，如 2019-03-08',
       authorityMissing: '请选择登记机关，或填写其 gx1… 地址',
+      authorityAddress: '“{value}”不是链上地址：请从列表中选择登记机关，或填写其 gx1… 地址（小写）',
       address: '不是有效的链上地址（gx1… 小写）',
     },
     fields: {
@@ -232,6 +233,7 @@ export default {
     },
     ent: {
       section: '（{section}）',
+      awaitingDecision: '设立登记申请待登记机关核准',
       goodStanding: '信用良好',
       notGood: '存在经营异常或已终止',
       reports: '年度报告',
@@ -302,7 +304,13 @@ export default {
       registered: '已提交，等待登记机关核准',
       reported: '年报已上链',
       posted: '已发布',
-      authorityPick: '选择或填写登记机关地址',
+      authorityPick: '选择登记机关',
+      authorityHint: '可按名称搜索；不在列表中的登记机关，粘贴其 gx1… 地址',
+      authorityTyped: '使用填写的地址',
+      authorityTypedText: '使用填写的内容',
+      authorityNone: '暂无可选的登记机关，请粘贴其 gx1… 地址',
+      mineEmpty:
+        '您还没有担任法定代表人的企业。填写下方“设立登记申请”并签名提交，登记机关核准后企业即列在这里，可报送年报、发布供需信息。',
       reportHint: '年报内容在本地计算哈希后上链，原文由企业留存。',
       reportText: '年报摘要（资产、从业人数、经营情况）',
       kind: '类型',
@@ -430,7 +438,8 @@ export default {
       byIndustry: '按行业门类',
       byRegion: '按省份（登记机关区划）',
       needRole: '此页面需要登记机关角色（registry:authority）',
-      empty: '暂无待办',
+      emptyRegistrations: '暂无待核准的设立登记。企业申请设立登记并选择本机关后，申请会出现在这里。',
+      emptyFilings: '暂无待审核的变更或注销申请。企业的法定代表人在企业页面提交后，申请会出现在这里。',
       address: '本机关地址',
     },
     certify: {
@@ -439,6 +448,7 @@ export default {
       validUntil: '有效期至',
       mine: '本机构颁发的证书',
       needRole: '此页面需要认证机构角色（registry:certifier）',
+      none: '本机构尚未颁发证书。在“颁发认证证书”中填写持证企业的统一社会信用代码、证书编号和产品，签名提交后证书即列在这里，并附核验二维码。',
     },
     market: {
       posts: '供需信息',

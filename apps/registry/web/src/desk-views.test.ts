@@ -1,0 +1,111 @@
+// What the people one signs in as see on their own pages: the registrar's workbench shows each waiting
+// application as a card (decidable on a phone) with its applicant named, and each empty queue says what
+// will appear there; the enterprise console with no enterprise of one's own, and the certifying body's
+// page with no certificate issued, say what to do next.
+import { createSuiteI18n } from '@gongxin/ui';
+import { flushPromises, mount } from '@vue/test-utils';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Component } from 'vue';
+import en from './locales/en';
+import zhCN from './locales/zh-CN';
+
+const APPLICANT = 'gx1jl3qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqkatz';
+const data = vi.hoisted(() => ({ registrations: [] as unknown[], names: {} as Record<string, string> }));
+vi.mock('./api', async (original) => ({
+  ...(await original<typeof import('./api')>()),
+  api: {
+    enterprises: { search: { query: async () => [] }, stats: { query: async () => null } },
+    authorities: { query: async () => [] },
+    certificates: { list: { query: async () => [] } },
+    workbench: {
+      queue: { query: async () => ({ registrations: data.registrations, filings: [], names: data.names }) },
+    },
+  },
+}));
+vi.mock('@gongxin/ui', async (original) => {
+  const { defineComponent } = await import('vue');
+  const pass = defineComponent({
+    setup:
+      (_, { slots }) =>
+      () =>
+        slots.default?.(),
+  });
+  return {
+    ...(await original<typeof import('@gongxin/ui')>()),
+    useAuth: () => ({ me: { address: 'gx1me', roles: [] }, hasRole: () => true, load: async () => null }),
+    useAppSigner: () => ({ sign: vi.fn() }),
+    syncClock: async () => undefined,
+    RequireLogin: pass,
+    TxLink: pass,
+  };
+});
+
+const WorkbenchView = (await import('./views/workbench-view.vue')).default;
+const ConsoleView = (await import('./views/console-view.vue')).default;
+const CertifyView = (await import('./views/certify-view.vue')).default;
+
+async function render(view: Component) {
+  const w = mount(view, {
+    global: {
+      plugins: [createSuiteI18n({ 'zh-CN': zhCN, en })],
+      stubs: { RouterLink: { template: '<a><slot /></a>' } },
+    },
+  });
+  await flushPromises();
+  return w;
+}
+
+beforeEach(() => {
+  data.registrations = [];
+  data.names = {};
+});
+
+describe("the registrar's workbench", () => {
+  it('shows a waiting application as a card with its applicant by name, to accept or reject', async () => {
+    data.registrations = [
+      {
+        uscc: '91440304MA5FT8R608',
+        name: '深圳市福田明德餐饮管理有限公司',
+        legalForm: 'limited_company',
+        capital: '100000000',
+        industry: 'H6210',
+        establishedOn: '2026-11-26',
+        representative: APPLICANT,
+        txId: 'ab'.repeat(32),
+      },
+    ];
+    data.names = { [APPLICANT]: '林晓燕' };
+    const w = await render(WorkbenchView);
+    const card = w.find('[data-test="registration"][data-uscc="91440304MA5FT8R608"]');
+    expect(card.text()).toContain('深圳市福田明德餐饮管理有限公司');
+    expect(card.find('[data-test="party-name"]').text()).toBe('林晓燕');
+    expect(card.text()).toContain('¥1,000,000.00');
+    expect(card.text()).toContain('住宿和餐饮业');
+    expect(card.find('[data-test="accept-91440304MA5FT8R608"]').exists()).toBe(true);
+    expect(card.find('[data-test="reject-91440304MA5FT8R608"]').exists()).toBe(true);
+    expect(w.find('table').exists()).toBe(false);
+    w.unmount();
+  });
+
+  it('says what will appear in each empty queue', async () => {
+    const w = await render(WorkbenchView);
+    expect(w.find('[data-test="queue-empty"]').text()).toContain('选择本机关后，申请会出现在这里');
+    expect(w.find('[data-test="filings-empty"]').text()).toContain('在企业页面提交后');
+    w.unmount();
+  });
+});
+
+describe('empty pages say what to do next', () => {
+  it('the console of someone who represents no enterprise points to the registration application', async () => {
+    const w = await render(ConsoleView);
+    expect(w.find('[data-test="my-enterprises"]').exists()).toBe(false);
+    expect(w.find('[data-test="my-enterprises-empty"]').text()).toContain('填写下方“设立登记申请”');
+    w.unmount();
+  });
+
+  it("the certifying body's page with no certificate points to the issue form", async () => {
+    const w = await render(CertifyView);
+    expect(w.find('[data-test="issued-none"]').text()).toContain('在“颁发认证证书”中填写');
+    w.unmount();
+  });
+});
