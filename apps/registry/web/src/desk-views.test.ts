@@ -10,7 +10,11 @@ import en from './locales/en';
 import zhCN from './locales/zh-CN';
 
 const APPLICANT = 'gx1jl3qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqkatz';
-const data = vi.hoisted(() => ({ registrations: [] as unknown[], names: {} as Record<string, string> }));
+const data = vi.hoisted(() => ({
+  registrations: [] as unknown[],
+  names: {} as Record<string, string>,
+  sign: (() => undefined) as (...args: unknown[]) => unknown,
+}));
 vi.mock('./api', async (original) => ({
   ...(await original<typeof import('./api')>()),
   api: {
@@ -33,7 +37,7 @@ vi.mock('@gongxin/ui', async (original) => {
   return {
     ...(await original<typeof import('@gongxin/ui')>()),
     useAuth: () => ({ me: { address: 'gx1me', roles: [] }, hasRole: () => true, load: async () => null }),
-    useAppSigner: () => ({ sign: vi.fn() }),
+    useAppSigner: () => ({ sign: data.sign }),
     syncClock: async () => undefined,
     RequireLogin: pass,
     TxLink: pass,
@@ -86,6 +90,51 @@ describe("the registrar's workbench", () => {
     expect(w.find('table').exists()).toBe(false);
     w.unmount();
   });
+
+  it('decides an application with the reason written, else a default, and shows its tx', async () => {
+    const uscc = '91440304MA5FT8R608';
+    const application = {
+      uscc,
+      name: '深圳市福田明德餐饮管理有限公司',
+      legalForm: 'limited_company',
+      capital: '100000000',
+      industry: 'H6210',
+      establishedOn: '2026-11-26',
+      representative: APPLICANT,
+      txId: 'ab'.repeat(32),
+    };
+    // Once decided, the application leaves the queue.
+    const sign = vi.fn(async (_actions: unknown) => {
+      data.registrations = [];
+      return { ok: true, id: 'cd'.repeat(32), height: 42, events: [] };
+    });
+    data.sign = sign;
+    const decideOn = async (decision: 'accept' | 'reject', reason: string) => {
+      data.registrations = [application];
+      const w = await render(WorkbenchView);
+      await w.get(`[data-test="registration-reason-${uscc}"]`).setValue(reason);
+      await w.get(`[data-test="${decision}-${uscc}"]`).trigger('click');
+      await flushPromises();
+      return w;
+    };
+    const w = await decideOn('reject', '经营场所证明不符合要求');
+    expect(sign.mock.calls[0]![0]).toEqual([
+      {
+        contract: 'registry',
+        name: 'decideRegistration',
+        params: { uscc, decision: 'reject', reason: '经营场所证明不符合要求' },
+      },
+    ]);
+    const decided = w.get('[data-test="registration-decided"]');
+    expect(decided.text()).toContain('已提交决定 · 驳回');
+    expect(decided.text()).toContain('深圳市福田明德餐饮管理有限公司');
+    expect(decided.get('[data-test="block-link"]').text()).toBe('#42');
+    w.unmount();
+    (await decideOn('accept', '  ')).unmount();
+    expect((sign.mock.calls[1]![0] as { params: { reason: string } }[])[0]!.params.reason).toBe(
+      '材料齐全，准予设立登记',
+    );
+  }, 30_000);
 
   it('says what will appear in each empty queue', async () => {
     const w = await render(WorkbenchView);

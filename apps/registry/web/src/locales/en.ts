@@ -430,11 +430,13 @@ export default {
       decisionReason: 'Reason for the decision',
       decisionReasons: {
         accept: {
+          register: 'Documents complete; registration accepted',
           change: 'Documents complete; change accepted',
           deregister: 'Documents complete; deregistration accepted',
           merge: 'Documents complete; merger accepted',
         },
         reject: {
+          register: 'Documents incomplete; registration rejected',
           change: 'Documents incomplete; change rejected',
           deregister: 'Documents incomplete; deregistration rejected',
           merge: 'Documents incomplete; merger rejected',

@@ -418,11 +418,13 @@ export default {
       decisionReason: '审核意见',
       decisionReasons: {
         accept: {
+          register: '材料齐全，准予设立登记',
           change: '材料齐全，准予变更登记',
           deregister: '材料齐全，准予注销登记',
           merge: '材料齐全，准予合并注销登记',
         },
         reject: {
+          register: '材料不全，不予设立登记',
           change: '材料不全，不予变更登记',
           deregister: '材料不全，不予注销登记',
           merge: '材料不全，不予合并注销登记',
