@@ -116,15 +116,22 @@ type CertificateRow = typeof certificates.$inferSelect;
  * `now` (`holder_ended`, with `holderEnded` saying how, when and where on chain).
  */
 async function listedCertificates(services: AppServices, rows: CertificateRow[], now: number) {
-  const endings = await holderEndings(
-    services,
-    rows.map((r) => r.holder),
-  );
+  const holders = [...new Set(rows.map((r) => r.holder))];
+  const [endings, named] = await Promise.all([
+    holderEndings(services, holders),
+    holders.length
+      ? services.database.db
+          .select({ uscc: enterprises.uscc, name: enterprises.name })
+          .from(enterprises)
+          .where(inArray(enterprises.uscc, holders))
+      : [],
+  ]);
+  const names = new Map(named.map((e) => [e.uscc, e.name]));
   return rows.map((r) => {
     const ended = endings.get(r.holder);
     const status: CertStanding =
       r.status === 'valid' || r.status === 'suspended' ? withHolder(r.status, ended, now) : r.status;
-    return { ...r, status, holderEnded: ended ?? null };
+    return { ...r, status, holderEnded: ended ?? null, holderName: names.get(r.holder) ?? null };
   });
 }
 

@@ -72,8 +72,8 @@ describe("the passport accounts' demo work", () => {
 
   it("shows the passport's certifying-body auditor a certificate it issued", async () => {
     const issued = await h.anonymous.certificates.list({ issuer: certifier.address, limit: 10 });
-    expect(issued.map((c) => [c.no, c.holder, c.status])).toEqual([
-      [certificateNo, DEMO_ENTERPRISES[4].uscc, 'valid'],
+    expect(issued.map((c) => [c.no, c.holder, c.holderName, c.status])).toEqual([
+      [certificateNo, DEMO_ENTERPRISES[4].uscc, DEMO_ENTERPRISES[4].name, 'valid'],
     ]);
   });
 

@@ -13,6 +13,7 @@ const APPLICANT = 'gx1jl3qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqkatz';
 const data = vi.hoisted(() => ({
   registrations: [] as unknown[],
   names: {} as Record<string, string>,
+  certificates: [] as unknown[],
   sign: (() => undefined) as (...args: unknown[]) => unknown,
 }));
 vi.mock('./api', async (original) => ({
@@ -20,7 +21,7 @@ vi.mock('./api', async (original) => ({
   api: {
     enterprises: { search: { query: async () => [] }, stats: { query: async () => null } },
     authorities: { query: async () => [] },
-    certificates: { list: { query: async () => [] } },
+    certificates: { list: { query: async () => data.certificates } },
     workbench: {
       queue: { query: async () => ({ registrations: data.registrations, filings: [], names: data.names }) },
     },
@@ -62,6 +63,7 @@ async function render(view: Component) {
 beforeEach(() => {
   data.registrations = [];
   data.names = {};
+  data.certificates = [];
 });
 
 describe("the registrar's workbench", () => {
@@ -155,6 +157,24 @@ describe('empty pages say what to do next', () => {
   it("the certifying body's page with no certificate points to the issue form", async () => {
     const w = await render(CertifyView);
     expect(w.find('[data-test="issued-none"]').text()).toContain('在“颁发认证证书”中填写');
+    w.unmount();
+  });
+
+  it("the certifying body's page names each certificate's holder, with its code", async () => {
+    data.certificates = [
+      {
+        id: 'ef'.repeat(32),
+        no: 'CQC26001000001',
+        product: '锂离子电池组',
+        holder: '91440300MA5G2Q0X1B',
+        holderName: '深圳市前海云途电子有限公司',
+        status: 'valid',
+      },
+    ];
+    const w = await render(CertifyView);
+    const holder = w.get('[data-test="issued-holder"]').text();
+    expect(holder).toContain('深圳市前海云途电子有限公司');
+    expect(holder).toContain('91440300MA5G2Q0X1B');
     w.unmount();
   });
 });
