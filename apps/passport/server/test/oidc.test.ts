@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { defineApp, initAppTRPC, mountApp, suiteClientFor } from '@gongxin/app-kit';
 import { cookieJar, TEST_SUITE_SECRET } from '@gongxin/app-kit/testing';
 import { toHex } from '@gongxin/ledger';
+import { and, eq, inArray } from 'drizzle-orm';
 import express from 'express';
 import {
   createRemoteJWKSet,
@@ -19,6 +20,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoAccount } from '../src/demo';
 import { loginMessage } from '../src/messages';
+import { oidcModels } from '../src/schema';
 import { freshAccount, type Harness, startHarness } from './harness';
 
 let h: Harness;
@@ -551,6 +553,80 @@ describe('third-party clients', () => {
     expect(clientNames[registered.clientId]).toBe('第三方应用 / Third party');
     await me.profile.revokeGrant({ id: grant.id });
     expect((await me.profile.sessions()).grants.some((g) => g.id === grant.id)).toBe(false);
+  });
+});
+
+/** SSO: a browser already signed in to passport signs into `appId` without being asked anything. */
+async function ssoIn(jar: Jar, appId: string) {
+  const started = await startAuthorization(jar, appId);
+  expect(started.first.status).toBe(303);
+  const callback = await backToClient(jar, started.first.location!, started.redirectUri);
+  return client.authorizationCodeGrant(started.config, callback, {
+    pkceCodeVerifier: started.verifier,
+    expectedState: started.state,
+    expectedNonce: started.nonce,
+  });
+}
+
+describe('the apps a person authorised (profile)', () => {
+  it('lists an app once however many sessions hold it; withdrawing it removes all its grants and tokens, only the person’s', async () => {
+    // Accounts no other test here signs in with, so every grant they hold is this test's.
+    const author = h.demoAccount('copyright-author');
+    const buyer = h.demoAccount('solar-buyer');
+    // Two browsers of one person, and another person, all signed in to the welfare app.
+    const first = cookieJar();
+    const second = cookieJar();
+    const other = cookieJar();
+    await logIn(first, 'welfare', author);
+    await logIn(second, 'welfare', author);
+    await ssoIn(first, 'food');
+    await logIn(other, 'welfare', buyer);
+
+    const db = h.services.database.db;
+    const grantsOf = async (address: string, clientId: string) =>
+      (
+        await db
+          .select()
+          .from(oidcModels)
+          .where(and(eq(oidcModels.model, 'Grant'), eq(oidcModels.accountId, address)))
+      ).filter((g) => (g.payload as { clientId?: string }).clientId === clientId);
+    const authorWelfare = await grantsOf(author.address, 'welfare');
+    expect(authorWelfare).toHaveLength(2);
+    // The access tokens issued under them (JwtAccessToken rows: a token is active while its row exists).
+    const tokensUnder = async (grantIds: string[]) =>
+      db.select().from(oidcModels).where(inArray(oidcModels.grantId, grantIds));
+    expect((await tokensUnder(authorWelfare.map((g) => g.id))).length).toBeGreaterThanOrEqual(2);
+
+    const me = h.caller(h.userOf(author.address));
+    const { apps, grants } = await me.profile.sessions();
+    expect(grants.filter((g) => g.clientId === 'welfare')).toHaveLength(2);
+    const welfare = apps.filter((a) => a.clientId === 'welfare');
+    expect(welfare).toHaveLength(1);
+    expect(welfare[0]).toMatchObject({ firstParty: true, name: null, grants: 2, sessions: 2 });
+    expect(welfare[0]!.scopes).toEqual(expect.arrayContaining(['openid', 'profile', 'roles']));
+    expect(welfare[0]!.since).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(apps.find((a) => a.clientId === 'food')).toMatchObject({ grants: 1, sessions: 1 });
+
+    // Only one's own grants: another person has nothing of this app to withdraw.
+    const nobody = h.caller(h.userOf(h.demoAccount('citizen-chen').address));
+    await expect(nobody.profile.revokeApp({ clientId: 'parking' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+
+    expect(await me.profile.revokeApp({ clientId: 'welfare' })).toEqual({ revoked: 2 });
+    expect(await grantsOf(author.address, 'welfare')).toHaveLength(0);
+    expect(await tokensUnder(authorWelfare.map((g) => g.id))).toHaveLength(0);
+    const after = await me.profile.sessions();
+    expect(after.apps.map((a) => a.clientId)).toEqual(['food']);
+    // The other person's grant of the same app, and this person's of another app, stay.
+    const buyerWelfare = await grantsOf(buyer.address, 'welfare');
+    expect(buyerWelfare).toHaveLength(1);
+    expect((await tokensUnder(buyerWelfare.map((g) => g.id))).length).toBeGreaterThan(0);
+    expect(await grantsOf(author.address, 'food')).toHaveLength(1);
+
+    // Signing in to the suite app again makes a new grant without asking (the session still named the old one).
+    await ssoIn(first, 'welfare');
+    expect(await grantsOf(author.address, 'welfare')).toHaveLength(1);
   });
 });
 

@@ -202,6 +202,24 @@ describe('registration and review', () => {
 
     const status = await h.caller(null).registration.status({ address: person.address });
     expect(status).toMatchObject({ registered: true, verified: true, application: { status: 'approved' } });
+
+    // The person's own passport names the authority that attested and the transaction that wrote it.
+    const { authority: held } = await officer.profile.me();
+    expect(held?.name).toBeTruthy();
+    const mine = await h.caller(h.userOf(person.address)).profile.me();
+    expect(mine.attestation).toMatchObject({
+      by: authority.address,
+      genesis: false,
+      byName: held!.name,
+      at: receipt.height,
+      txId: receipt.id,
+    });
+  });
+
+  it('says a demo person’s attestation was written at genesis, with no transaction', async () => {
+    const li = h.demoAccount('citizen-li');
+    const mine = await h.caller(h.userOf(li.address)).profile.me();
+    expect(mine.attestation).toMatchObject({ by: 'genesis', genesis: true, byName: null, at: 0, txId: null });
   });
 
   it('an attest by someone who is not an identity authority fails on chain and changes nothing', async () => {

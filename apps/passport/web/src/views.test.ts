@@ -1,4 +1,4 @@
-import { appIdPlugin, configureUi, createSuiteI18n, useKeyring } from '@gongxin/ui';
+import { appIdPlugin, configureUi, createSuiteI18n, explorerLinks, useKeyring } from '@gongxin/ui';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -14,13 +14,18 @@ const mocks = vi.hoisted(() => ({
   me: vi.fn(),
   sessions: vi.fn(),
   apps: vi.fn(),
+  revokeApp: vi.fn(),
 }));
 
 vi.mock('./api', () => ({
   api: {
     demo: { accounts: { query: mocks.demoAccounts } },
     registration: { status: { query: mocks.status }, info: { query: mocks.info } },
-    profile: { me: { query: mocks.me }, sessions: { query: mocks.sessions } },
+    profile: {
+      me: { query: mocks.me },
+      sessions: { query: mocks.sessions },
+      revokeApp: { mutate: mocks.revokeApp },
+    },
     suite: { apps: { query: mocks.apps } },
   },
   interaction: { details: mocks.details },
@@ -177,6 +182,17 @@ describe('my passport', () => {
       grants?: { id: string; clientId: string; scope: string }[];
       clientNames?: Record<string, string>;
       authority?: { name: string; scopes: string[] };
+      attestation?: Record<string, unknown>;
+      /** The apps as the server groups them; by default one per grant above. */
+      apps?: {
+        clientId: string;
+        firstParty: boolean;
+        name: string | null;
+        scopes: string[];
+        since: string | null;
+        grants: number;
+        sessions: number;
+      }[];
     } = {},
   ) {
     const pinia = createPinia();
@@ -196,7 +212,7 @@ describe('my passport', () => {
       account: { kind: 'person' },
       verified: true,
       application: null,
-      attestation: null,
+      attestation: more.attestation ?? null,
       roles: more.roles ?? [],
       authority: more.authority ?? null,
       officer: false,
@@ -213,6 +229,17 @@ describe('my passport', () => {
       ],
       grants: more.grants ?? [],
       clientNames: more.clientNames ?? {},
+      apps:
+        more.apps ??
+        (more.grants ?? []).map((g) => ({
+          clientId: g.clientId,
+          firstParty: !more.clientNames?.[g.clientId],
+          name: more.clientNames?.[g.clientId] ?? null,
+          scopes: g.scope.split(' '),
+          since: '2026-12-06T06:00:00.000Z',
+          grants: 1,
+          sessions: 1,
+        })),
     });
     mocks.apps.mockResolvedValue([
       {
@@ -297,6 +324,96 @@ describe('my passport', () => {
     expect(english.wrapper.find('[data-test="profile-grant"]').text()).toContain(
       'may read your chain account and DID;',
     );
+    vi.unstubAllGlobals();
+  });
+
+  it('lists each authorised app once, as what it is, and revokes the whole app', async () => {
+    const since = '2026-12-06T06:00:00.000Z';
+    const apps = [
+      {
+        clientId: 'passport',
+        firstParty: true,
+        name: null,
+        scopes: ['openid'],
+        since,
+        grants: 2,
+        sessions: 2,
+      },
+      {
+        clientId: 'welfare',
+        firstParty: true,
+        name: null,
+        scopes: ['openid'],
+        since,
+        grants: 3,
+        sessions: 2,
+      },
+      {
+        clientId: 'c-3f9a',
+        firstParty: false,
+        name: '社区食堂',
+        scopes: ['openid'],
+        since,
+        grants: 1,
+        sessions: 1,
+      },
+    ];
+    const { wrapper } = await profile('zh-CN', { apps, clientNames: { 'c-3f9a': '社区食堂' } });
+    const rows = wrapper.findAll('[data-test="profile-app"]');
+    expect(rows.map((r) => r.get('[data-test="profile-grant"] strong').text())).toEqual([
+      '护照',
+      '最低生活保障',
+      '社区食堂',
+    ]);
+    expect(rows[0]!.text()).toContain('护照本身');
+    expect(rows[0]!.text()).toContain('2 个登录会话在用');
+    // The passport itself is withdrawn by ending its session, not from here.
+    expect(rows[0]!.find('[data-test="revoke-grant"]').exists()).toBe(false);
+    expect(rows[1]!.text()).toContain('套件应用');
+    expect(rows[1]!.text()).toContain('2026年12月6日');
+    expect(rows[2]!.text()).toContain('第三方应用');
+    mocks.revokeApp.mockResolvedValue({ revoked: 3 });
+    await rows[1]!.get('[data-test="revoke-grant"]').trigger('click');
+    await flushPromises();
+    expect(mocks.revokeApp).toHaveBeenCalledWith({ clientId: 'welfare' });
+
+    const english = await profile('en', { apps, clientNames: { 'c-3f9a': '社区食堂' } });
+    const first = english.wrapper.get('[data-test="profile-app"]').text();
+    expect(first).toContain('This passport');
+    expect(first).toContain('used by 2 sign-in sessions');
+    vi.unstubAllGlobals();
+  });
+
+  it('says who attested in words and links the block and the transaction to the explorer', async () => {
+    const atGenesis = { by: 'genesis', genesis: true, byName: null, at: 0, txId: null, kind: 'person' };
+    const { wrapper } = await profile('zh-CN', { attestation: atGenesis });
+    const card = wrapper.get('[data-test="profile-attestation"]');
+    const by = card.get('[data-test="profile-attested-by"]').text();
+    expect(by).toContain('创世配置');
+    expect(by).not.toMatch(/\bgenesis\b/);
+    const block = card.get('[data-test="profile-attested-at"] a[data-test="block-link"]');
+    expect(block.attributes('href')).toBe(explorerLinks.block(0));
+    expect(block.text()).toBe('创世区块 #0');
+    expect(card.find('[data-test="tx-link"]').exists()).toBe(false);
+    const english = await profile('en', { attestation: atGenesis });
+    expect(english.wrapper.get('[data-test="profile-attested-by"]').text()).toContain('genesis document');
+
+    const txId = 'ab'.repeat(32);
+    const byAuthority = {
+      by: 'gx1authority',
+      genesis: false,
+      byName: '民政局',
+      at: 12,
+      txId,
+      kind: 'person',
+    };
+    const later = await profile('zh-CN', { attestation: byAuthority });
+    const attested = later.wrapper.get('[data-test="profile-attestation"]');
+    expect(attested.get('[data-test="profile-attested-by"]').text()).toContain('民政局');
+    const link = attested.get('[data-test="block-link"]');
+    expect(link.attributes('href')).toBe(explorerLinks.block(12));
+    expect(link.text()).toBe('#12');
+    expect(attested.get('[data-test="tx-link"]').attributes('href')).toBe(explorerLinks.tx(txId));
     vi.unstubAllGlobals();
   });
 

@@ -249,7 +249,10 @@ export class PassportOidc {
         const session = ctx.oidc.session;
         if (!client || !session) return undefined;
         const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
-        if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+        const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+        if (existing) return existing;
+        // No grant, or the person withdrew it on their profile (the session still names it): a suite app
+        // gets a new one, a third-party client asks for consent again.
         if (!isFirstParty(client.clientId) || !session.accountId) return undefined;
         const grant = new ctx.oidc.provider.Grant({
           clientId: client.clientId,
