@@ -618,6 +618,8 @@ describe('the apps a person authorised (profile)', () => {
     expect(await tokensUnder(authorWelfare.map((g) => g.id))).toHaveLength(0);
     const after = await me.profile.sessions();
     expect(after.apps.map((a) => a.clientId)).toEqual(['food']);
+    // Nor does a session list the withdrawn app any more.
+    expect(after.sessions.flatMap((s) => s.clients).sort()).toEqual(['food']);
     // The other person's grant of the same app, and this person's of another app, stay.
     const buyerWelfare = await grantsOf(buyer.address, 'welfare');
     expect(buyerWelfare).toHaveLength(1);

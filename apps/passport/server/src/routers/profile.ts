@@ -152,7 +152,11 @@ export const profileRouter = router({
             id: r.id,
             loginAt: p.loginTs ? new Date(p.loginTs * 1000).toISOString() : null,
             expiresAt: r.expiresAt?.toISOString() ?? null,
-            clients: Object.keys(p.authorizations ?? {}),
+            // The apps it still holds a grant for (a withdrawn app's name stays in the session until
+            // its next sign-in there).
+            clients: Object.entries(p.authorizations ?? {})
+              .filter(([, a]) => a.grantId !== undefined && grantIds.has(a.grantId))
+              .map(([clientId]) => clientId),
           };
         }),
       grants: live
