@@ -161,14 +161,45 @@ export async function connectMqtt(url: string, opts: ConnectMqttOptions = {}): P
   await waitForFirstConnack(client, safeUrl, connectTimeoutMs);
   connection.markStarted();
   try {
-    await Promise.all(
-      (opts.subscriptions ?? []).map((s) => connection.subscribe(s.topicFilter, s.handler, s)),
-    );
+    await subscribeAtStart(connection, opts.subscriptions ?? [], Date.now() + connectTimeoutMs);
   } catch (err) {
     await connection.close();
     throw err;
   }
   return connection;
+}
+
+/**
+ * The start-up subscriptions. A connection that closes before the broker's SUBACK (a broker restarting,
+ * or ending the old session of a client id taken over by a restarted process) is not a failure: once the
+ * client has reconnected by itself they are asked for again, until the connect timeout. A refusal on a
+ * live connection fails at once.
+ */
+async function subscribeAtStart(
+  connection: Connection,
+  subscriptions: NonNullable<ConnectMqttOptions['subscriptions']>,
+  deadline: number,
+): Promise<void> {
+  for (;;) {
+    try {
+      await Promise.all(subscriptions.map((s) => connection.subscribe(s.topicFilter, s.handler, s)));
+      return;
+    } catch (err) {
+      const left = deadline - Date.now();
+      if (connection.client.connected || left <= 0) throw err;
+      await new Promise<void>((resolve, reject) => {
+        const onConnect = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          connection.client.off('connect', onConnect);
+          reject(err);
+        }, left);
+        connection.client.once('connect', onConnect);
+      });
+    }
+  }
 }
 
 function waitForFirstConnack(client: MqttClient, safeUrl: string, timeoutMs: number): Promise<void> {
@@ -304,8 +335,13 @@ class Connection implements MqttConnection {
     } catch (err) {
       entry.qos = previousQos;
       entry.subscribed = Promise.resolve();
-      entry.handlers.delete(handler);
-      if (entry.handlers.size === 0) this.#filters.delete(topicFilter);
+      // Closed before its SUBACK, the filter is asked for again on the next subscribe; its handler stays,
+      // for a persistent session's queued messages may arrive right after the next CONNACK. A refusal
+      // on a live connection takes the handler back.
+      if (this.client.connected) {
+        entry.handlers.delete(handler);
+        if (entry.handlers.size === 0) this.#filters.delete(topicFilter);
+      }
       throw err;
     }
   }

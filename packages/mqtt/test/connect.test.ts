@@ -1,7 +1,7 @@
 // Start-up and reconnect behaviour of connectMqtt that needs no particular broker: unreachable
 // brokers must fail fast with an actionable message, a broker that comes back must be picked up again.
 
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectMqtt, MqttUnavailableError, redactUrl } from '../src/client';
 import { startEmbeddedBroker } from '../src/embedded-broker';
@@ -160,6 +160,52 @@ describe('connectMqtt after start-up', () => {
     await waitFor(() => got.length === 1, 'delivery after reconnect');
     expect(got).toEqual(['again']);
     expect(logger.entries.some((e) => e.msg === 'MQTT reconnected')).toBe(true);
+  });
+});
+
+describe('connectMqtt start-up subscriptions', () => {
+  it('subscribes again when the connection closes before the SUBACK, instead of failing', async () => {
+    const broker = await startEmbeddedBroker();
+    cleanups.push(() => broker.close());
+    // A proxy that cuts the first connection as its first packet after the CONNACK (the SUBSCRIBE)
+    // arrives, as a broker restarting or ending a taken-over session does.
+    let connections = 0;
+    const proxy = await listenAnyPort((client) => {
+      const first = ++connections === 1;
+      const upstream = connect(broker.port, '127.0.0.1');
+      let connacked = false;
+      upstream.on('data', (chunk) => {
+        connacked = true;
+        client.write(chunk);
+      });
+      client.on('data', (chunk) => {
+        if (first && connacked) {
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        upstream.write(chunk);
+      });
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.on('error', () => {});
+      upstream.on('error', () => {});
+    });
+    cleanups.push(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+    const topic = `${uniquePrefix()}/start`;
+    const got: string[] = [];
+    const conn = await connectMqtt(`mqtt://127.0.0.1:${portOf(proxy)}`, {
+      reconnectPeriodMs: 50,
+      connectTimeoutMs: 10_000,
+      subscriptions: [{ topicFilter: topic, handler: (_t, p) => void got.push(p.toString()) }],
+    });
+    cleanups.push(() => conn.close());
+    expect(connections).toBeGreaterThanOrEqual(2);
+    const pub = await connectMqtt(broker.url);
+    cleanups.push(() => pub.close());
+    await pub.publish(topic, 'after the cut', { qos: 1 });
+    await waitFor(() => got.length === 1, 'delivery on the subscription made again');
+    expect(got).toEqual(['after the cut']);
   });
 });
 
